@@ -1,0 +1,65 @@
+# Thin wrapper over CMake. Build trees live under build/.
+#   make            release build: build/release/tally (and ./tally link)
+#   make check      all tests: gcc under ASan+UBSan, clang (release), format check
+#   make peer       figures against the other projects' suites (../shared/peer)
+#   make bench      throughput and memory beside `wc -w`
+#   make fuzz       each libFuzzer target for FUZZ_SECONDS (default 60)
+#   make demo       the main job on the bundled example
+SHELL := /bin/bash
+JOBS ?= $(shell nproc)
+CMAKE ?= cmake
+SHARED ?= $(abspath ../shared)
+FUZZ_SECONDS ?= 60
+
+.PHONY: all release debug asan clang check test format format-check peer bench fuzz demo clean
+
+all: release
+	@ln -sf build/release/tally tally
+
+release:
+	@$(CMAKE) -S . -B build/release -DCMAKE_BUILD_TYPE=release -DCMAKE_C_COMPILER=gcc >/dev/null
+	@$(CMAKE) --build build/release -j $(JOBS)
+
+debug:
+	@$(CMAKE) -S . -B build/debug -DCMAKE_BUILD_TYPE=debug -DCMAKE_C_COMPILER=gcc >/dev/null
+	@$(CMAKE) --build build/debug -j $(JOBS)
+
+asan:
+	@$(CMAKE) -S . -B build/asan -DCMAKE_BUILD_TYPE=asan -DCMAKE_C_COMPILER=gcc >/dev/null
+	@$(CMAKE) --build build/asan -j $(JOBS)
+
+clang:
+	@$(CMAKE) -S . -B build/clang -DCMAKE_BUILD_TYPE=release -DCMAKE_C_COMPILER=clang >/dev/null
+	@$(CMAKE) --build build/clang -j $(JOBS)
+
+# The test command of the README: every test under gcc+ASan+UBSan, then the
+# same suite built by clang, then the formatting check.
+check: all asan clang format-check
+	@cd build/asan && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
+	  ctest --output-on-failure -j $(JOBS)
+	@cd build/clang && ctest --output-on-failure -j $(JOBS)
+
+test: check
+
+format:
+	@clang-format -i $$(git ls-files 'src/*.[ch]' 'include/*.h' 'tests/*.[ch]')
+
+format-check:
+	@clang-format --dry-run --Werror $$(git ls-files 'src/*.[ch]' 'include/*.h' 'tests/*.[ch]')
+
+peer: release
+	@build/release/tally_peer $(SHARED)/peer tests/peer/disagreements.tsv
+
+bench: release
+	@bash bench/bench.sh build/release/tally $(SHARED)
+
+fuzz:
+	@$(CMAKE) -S . -B build/fuzz -DCMAKE_BUILD_TYPE=debug -DCMAKE_C_COMPILER=clang -DTALLY_LIBFUZZER=ON >/dev/null
+	@$(CMAKE) --build build/fuzz -j $(JOBS)
+	@bash tests/fuzz/run.sh build/fuzz $(FUZZ_SECONDS)
+
+demo: all
+	@./tally figures --format table examples/briefing.txt
+
+clean:
+	rm -rf build tally

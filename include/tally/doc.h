@@ -1,0 +1,83 @@
+/* tally: reading documents (stage 1). A document is a header (optional) and a
+ * body in plain text, Markdown or HTML. The body is decoded once into valid
+ * UTF-8 text, the "decoded body", and handed on in blocks (paragraphs); every
+ * later stage reports byte offsets into the decoded body. */
+#ifndef TALLY_DOC_H
+#define TALLY_DOC_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
+
+#include "tally/err.h"
+
+typedef enum tally_format {
+    TALLY_FORMAT_AUTO = 0, /* by extension, else sniffed from the first bytes */
+    TALLY_FORMAT_TXT,
+    TALLY_FORMAT_MD,
+    TALLY_FORMAT_HTML
+} tally_format;
+
+/** Parses "txt", "md"/"markdown", "html"/"htm"; returns -1 if unknown. */
+int tally_format_parse(const char *s);
+/** Returns "txt", "md", "html" or "auto". */
+const char *tally_format_name(tally_format f);
+
+/** The header's metadata; each field is NULL when absent. Owned by the reader
+ *  (valid until tally_doc_read returns). */
+typedef struct tally_doc_meta {
+    const char *url;
+    const char *title;
+    const char *outlet;
+    const char *date;
+} tally_doc_meta;
+
+/** One block of the decoded body: a paragraph, a heading, a list item, a table
+ *  cell. `text` is valid UTF-8 of `len` bytes (not NUL-terminated), borrowed
+ *  until the callback returns. `offset` is the byte offset of text[0] in the
+ *  decoded body. Blocks tile the decoded body: the next block starts at
+ *  offset + len. A block holds at most `max_block` bytes; a longer paragraph
+ *  is cut at a space (or, without one, at a character boundary). */
+typedef struct tally_block {
+    const char *text;
+    size_t len;
+    size_t offset;
+} tally_block;
+
+/** Callbacks; return 0 to go on, or a negative code (with `err` set) to stop. */
+typedef struct tally_doc_handler {
+    /* Called once, before the first block, even when there is no header. */
+    int (*on_meta)(const tally_doc_meta *meta, tally_format body_format, void *user,
+                   tally_err *err);
+    int (*on_block)(const tally_block *block, void *user, tally_err *err);
+    void *user;
+} tally_doc_handler;
+
+typedef struct tally_doc_opts {
+    tally_format format;   /* TALLY_FORMAT_AUTO to decide from `name` and the bytes */
+    size_t max_block;      /* 0 for the default (1 MiB) */
+} tally_doc_opts;
+
+/** What reading found besides the blocks. */
+typedef struct tally_doc_stats {
+    size_t raw_bytes;       /* bytes read from the stream */
+    size_t body_bytes;      /* bytes of decoded body handed out */
+    size_t invalid_utf8;    /* invalid byte sequences replaced by U+FFFD */
+    size_t split_blocks;    /* paragraphs cut because they exceeded max_block */
+    bool binary;            /* the input looked binary (NUL bytes) */
+} tally_doc_stats;
+
+/** Reads one document from `in`, streaming: memory stays bounded by
+ *  `max_block` (plus the HTML/Markdown parser's state), whatever the size.
+ *  `name` is used to pick the format by extension (may be NULL) and in
+ *  messages. Returns 0, TALLY_EIO on a read error, TALLY_EINPUT for a binary
+ *  input (NUL bytes), or what a callback returned; `err` is set on failure. */
+int tally_doc_read(FILE *in, const char *name, const tally_doc_opts *opts,
+                   const tally_doc_handler *h, tally_doc_stats *stats,
+                   tally_err *err) TALLY_MUST_CHECK;
+
+/** Returns the document name for output: the base name without its last
+ *  extension ("dir/a.b.txt" -> "a.b"); "-" stays "-". Caller frees. */
+char *tally_doc_name(const char *path);
+
+#endif

@@ -1,0 +1,58 @@
+/* tally: allocation, arenas, spans and growing buffers. */
+#ifndef TALLY_MEM_H
+#define TALLY_MEM_H
+
+#include <stddef.h>
+
+/** A borrowed view of bytes; never owns `ptr`. */
+typedef struct tally_span {
+    const char *ptr;
+    size_t len;
+} tally_span;
+
+/** malloc/realloc/strdup that abort with a message when memory runs out. */
+void *tally_xmalloc(size_t n);
+void *tally_xcalloc(size_t n, size_t size);
+void *tally_xrealloc(void *p, size_t n);
+char *tally_xstrdup(const char *s);
+char *tally_xstrndup(const char *s, size_t n);
+
+/** An arena: many allocations freed at once by tally_arena_reset/free.
+ *  Blocks are chained, so earlier pointers stay valid as it grows. */
+typedef struct tally_arena tally_arena;
+
+/** Returns a new arena (aborts on out of memory); free with tally_arena_free. */
+tally_arena *tally_arena_new(void);
+/** Returns `n` bytes aligned for any object, valid until reset or free. */
+void *tally_arena_alloc(tally_arena *a, size_t n);
+/** Copies `n` bytes into the arena and NUL-terminates the copy. */
+char *tally_arena_strndup(tally_arena *a, const char *s, size_t n);
+/** Frees everything allocated since creation but keeps the first block for reuse. */
+void tally_arena_reset(tally_arena *a);
+/** Frees the arena; accepts NULL. */
+void tally_arena_free(tally_arena *a);
+
+#define tally_arena_new_obj(a, T) ((T *)tally_arena_alloc((a), sizeof(T)))
+
+/** Owned, growing text with a maximum size fixed at init. Always NUL-terminated
+ *  once anything was appended. */
+typedef struct tally_buf {
+    char *ptr;
+    size_t len;
+    size_t cap;
+    size_t max;
+} tally_buf;
+
+/** Initialises an empty buffer that refuses to grow past `max` bytes. */
+void tally_buf_init(tally_buf *b, size_t max);
+/** Appends `n` bytes; returns 0, or TALLY_ELIMIT when `max` would be exceeded
+ *  (the buffer is then unchanged). */
+int tally_buf_append(tally_buf *b, const char *s, size_t n);
+/** Drops the first `n` bytes, moving the rest to the front. */
+void tally_buf_consume(tally_buf *b, size_t n);
+/** Empties the buffer, keeping its memory. */
+void tally_buf_clear(tally_buf *b);
+/** Frees the memory; accepts NULL. */
+void tally_buf_free(tally_buf *b);
+
+#endif

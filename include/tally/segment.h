@@ -1,0 +1,30 @@
+/* tally: paragraphs into sentences (stage 1, after decoding). */
+#ifndef TALLY_SEGMENT_H
+#define TALLY_SEGMENT_H
+
+#include <stddef.h>
+
+#include "tally/err.h"
+#include "tally/mem.h"
+
+/** A sentence: byte offsets [start, end) relative to the start of the text
+ *  given to tally_segment, trimmed of surrounding white space. */
+typedef struct tally_sentence {
+    size_t start;
+    size_t end;
+} tally_sentence;
+
+typedef struct tally_sentences {
+    tally_sentence *v; /* lives in the arena */
+    size_t n;
+} tally_sentences;
+
+/** Splits one block of decoded text (valid UTF-8) into sentences. Survives
+ *  abbreviations ("U.S.", "Gen.", "Lt. Col.", "No. 1", "Jan."), decimals,
+ *  initials, quotes and brackets; a blank line always ends a sentence, a
+ *  single line break inside a paragraph does not, unless the line before it
+ *  is a headline-like line. The array lives in `a`. Returns 0. */
+int tally_segment(tally_span text, tally_sentences *out, tally_arena *a,
+                  tally_err *err) TALLY_MUST_CHECK;
+
+#endif

@@ -1,0 +1,36 @@
+/* tally command line: shared helpers for the subcommands. */
+#ifndef TALLY_CLI_H
+#define TALLY_CLI_H
+
+#include <stdio.h>
+
+#include "tally/doc.h"
+#include "tally/err.h"
+
+enum { CLI_OK = 0, CLI_FAIL = 1, CLI_USAGE = 2 };
+
+struct cli_cmd {
+    const char *name;
+    int (*run)(int argc, char **argv);
+    const char *summary;
+    void (*help)(FILE *out);
+};
+
+/** Messages to stderr: "tally: error: ...", "tally: warning: ...". */
+void cli_errorf(const char *fmt, ...) TALLY_PRINTF(1, 2);
+void cli_warnf(const char *fmt, ...) TALLY_PRINTF(1, 2);
+/** "tally CMD: ..." usage error with a hint to --help; returns CLI_USAGE. */
+int cli_usagef(const char *cmd, const char *fmt, ...) TALLY_PRINTF(2, 3);
+
+/** Reads each input (a path, or "-" for stdin) with `h`; messages name the
+ *  input. `h->user` is passed through; `on_start` (may be NULL) is called with
+ *  the path before each input. Returns CLI_OK, or CLI_FAIL when any input
+ *  failed (the others are still read). */
+int cli_read_inputs(char **paths, int n, const tally_doc_opts *opts, const tally_doc_handler *h,
+                    void (*on_start)(const char *path, void *user));
+
+/** Subcommands. */
+int cli_figures(int argc, char **argv);
+void cli_figures_help(FILE *out);
+
+#endif

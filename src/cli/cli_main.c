@@ -1,0 +1,72 @@
+/* tally: the command-line entry point; it only dispatches. */
+#include "cli.h"
+
+#include <string.h>
+
+static const struct cli_cmd cmds[] = {
+    {"figures", cli_figures, "print every figure (number, money, percent) in documents",
+     cli_figures_help},
+};
+enum { N_CMDS = sizeof cmds / sizeof cmds[0] };
+
+static void usage(FILE *out)
+{
+    fputs("Usage: tally <command> [options] [args]\n"
+          "       tally help <command> | tally --help | tally --version\n"
+          "\n"
+          "tally reads reports on material support between states and turns the\n"
+          "figures in them into sourced, reconciled estimates.\n"
+          "\n"
+          "Commands:\n",
+          out);
+    for (size_t i = 0; i < N_CMDS; i++)
+        fprintf(out, "  %-10s %s\n", cmds[i].name, cmds[i].summary);
+    fputs("  help       show the help of a command\n"
+          "\n"
+          "Exit status: 0 success, 1 failure (an input could not be read), 2 usage error.\n",
+          out);
+}
+
+static const struct cli_cmd *find(const char *name)
+{
+    for (size_t i = 0; i < N_CMDS; i++)
+        if (strcmp(cmds[i].name, name) == 0)
+            return &cmds[i];
+    return NULL;
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 2) {
+        usage(stderr);
+        return CLI_USAGE;
+    }
+    const char *name = argv[1];
+    if (strcmp(name, "--help") == 0 || strcmp(name, "-h") == 0) {
+        usage(stdout);
+        return CLI_OK;
+    }
+    if (strcmp(name, "--version") == 0 || strcmp(name, "-V") == 0) {
+        printf("tally %s\n", TALLY_VERSION);
+        return CLI_OK;
+    }
+    if (strcmp(name, "help") == 0) {
+        if (argc < 3) {
+            usage(stdout);
+            return CLI_OK;
+        }
+        const struct cli_cmd *c = find(argv[2]);
+        if (c == NULL) {
+            cli_errorf("unknown command '%s'; see 'tally --help'", argv[2]);
+            return CLI_USAGE;
+        }
+        c->help(stdout);
+        return CLI_OK;
+    }
+    const struct cli_cmd *c = find(name);
+    if (c == NULL) {
+        cli_errorf("unknown command '%s'; see 'tally --help'", name);
+        return CLI_USAGE;
+    }
+    return c->run(argc - 1, argv + 1);
+}

@@ -1,0 +1,91 @@
+#include "cli.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <string.h>
+#include <sys/stat.h>
+
+static void vmsg(const char *kind, const char *fmt, va_list ap)
+{
+    fprintf(stderr, "tally: %s: ", kind);
+    vfprintf(stderr, fmt, ap);
+    fputc('\n', stderr);
+}
+
+void cli_errorf(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vmsg("error", fmt, ap);
+    va_end(ap);
+}
+
+void cli_warnf(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vmsg("warning", fmt, ap);
+    va_end(ap);
+}
+
+int cli_usagef(const char *cmd, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    fprintf(stderr, "tally %s: ", cmd);
+    vfprintf(stderr, fmt, ap);
+    fprintf(stderr, "\nTry 'tally %s --help'.\n", cmd);
+    va_end(ap);
+    return CLI_USAGE;
+}
+
+static int read_one(const char *path, const tally_doc_opts *opts, const tally_doc_handler *h)
+{
+    bool is_stdin = strcmp(path, "-") == 0;
+    const char *label = is_stdin ? "<stdin>" : path;
+    FILE *in = stdin;
+    if (!is_stdin) {
+        in = fopen(path, "rb");
+        if (in == NULL) {
+            cli_errorf("%s: %s", path, strerror(errno));
+            return CLI_FAIL;
+        }
+        struct stat st;
+        if (fstat(fileno(in), &st) == 0 && S_ISDIR(st.st_mode)) {
+            cli_errorf("%s: is a directory (give the files in it)", path);
+            fclose(in);
+            return CLI_FAIL;
+        }
+    }
+    tally_doc_stats stats;
+    tally_err err = {0};
+    int rc = tally_doc_read(in, is_stdin ? NULL : path, opts, h, &stats, &err);
+    if (!is_stdin)
+        fclose(in);
+    if (stats.invalid_utf8 > 0)
+        cli_warnf("%s: %zu invalid UTF-8 sequence%s replaced by U+FFFD", label, stats.invalid_utf8,
+                  stats.invalid_utf8 == 1 ? "" : "s");
+    if (stats.split_blocks > 0)
+        cli_warnf("%s: %zu paragraph%s longer than the block limit cut at a space", label,
+                  stats.split_blocks, stats.split_blocks == 1 ? " was" : "s were");
+    if (rc != 0) {
+        cli_errorf("%s: %s", label, err.msg[0] ? err.msg : tally_err_name(rc));
+        return CLI_FAIL;
+    }
+    if (stats.raw_bytes == 0)
+        cli_warnf("%s: empty input", label);
+    return CLI_OK;
+}
+
+int cli_read_inputs(char **paths, int n, const tally_doc_opts *opts, const tally_doc_handler *h,
+                    void (*on_start)(const char *path, void *user))
+{
+    int status = CLI_OK;
+    for (int i = 0; i < n; i++) {
+        if (on_start != NULL)
+            on_start(paths[i], h->user);
+        if (read_one(paths[i], opts, h) != CLI_OK)
+            status = CLI_FAIL;
+    }
+    return status;
+}

@@ -1,0 +1,38 @@
+#include "tally/err.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+
+int tally_err_set(tally_err *e, int code, const char *fmt, ...)
+{
+    if (e != NULL) {
+        va_list ap;
+        va_start(ap, fmt);
+        e->code = code;
+        vsnprintf(e->msg, sizeof e->msg, fmt, ap);
+        va_end(ap);
+    }
+    return code;
+}
+
+const char *tally_err_name(int code)
+{
+    switch (code) {
+    case TALLY_OK:
+        return "ok";
+    case TALLY_ENOMEM:
+        return "out of memory";
+    case TALLY_EIO:
+        return "input/output error";
+    case TALLY_EINPUT:
+        return "invalid input";
+    case TALLY_ELIMIT:
+        return "size limit reached";
+    case TALLY_EUSAGE:
+        return "invalid argument";
+    case TALLY_ESTOP:
+        return "stopped";
+    default:
+        return "unknown error";
+    }
+}

@@ -1,0 +1,1 @@
+typedef int tally_placeholder_numword;

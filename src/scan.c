@@ -1,23 +1,1344 @@
-/* placeholder: being written */
+/* The figure scanner: tokens, then figures read off the tokens.
+ *
+ * Tokenizing once and parsing tokens keeps each rule small: a figure is an
+ * optional qualifier, an amount (currency, quantity, scale, percent) and an
+ * optional range tail. Before parsing, a pass marks the tokens that are not
+ * amounts whatever surrounds them (URLs, phone numbers, dates, times,
+ * designators, calibers, labels). */
 #include "tally/figure.h"
+
+#include <string.h>
+#include <utf8proc.h>
+
+#include "scan.h"
+
+static bool is_digit(unsigned char c)
+{
+    return c >= '0' && c <= '9';
+}
+
+static bool is_alpha(unsigned char c)
+{
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
+
+static bool is_upper(unsigned char c)
+{
+    return c >= 'A' && c <= 'Z';
+}
+
+/* Decodes the UTF-8 sequence at s[i] (text is valid UTF-8); returns its length. */
+static size_t decode(const char *s, size_t n, size_t i, int32_t *cp)
+{
+    utf8proc_ssize_t len =
+        utf8proc_iterate((const utf8proc_uint8_t *)s + i, (utf8proc_ssize_t)(n - i), cp);
+    if (len <= 0) {
+        *cp = 0xFFFD;
+        return 1;
+    }
+    return (size_t)len;
+}
+
+/* White space of one code point at s[i]: 0 none, 1 space, 2 newline; sets len. */
+static int space_at(const char *s, size_t n, size_t i, size_t *len)
+{
+    unsigned char c = (unsigned char)s[i];
+    *len = 1;
+    if (c == ' ' || c == '\t' || c == '\r' || c == '\f' || c == '\v')
+        return 1;
+    if (c == '\n')
+        return 2;
+    if (c == 0xC2 && i + 1 < n && (unsigned char)s[i + 1] == 0xA0) {
+        *len = 2;
+        return 1;
+    }
+    if (c == 0xE2 && i + 2 < n && (unsigned char)s[i + 1] == 0x80) {
+        unsigned char d = (unsigned char)s[i + 2];
+        if ((d >= 0x80 && d <= 0x8A) || d == 0xAF) {
+            *len = 3;
+            return 1;
+        }
+    }
+    return 0;
+}
+
+/* A group separator inside a number: ',', or a (thin, no-break) space. Returns
+ * its length when s[i] is one and exactly three digits follow it, else 0. */
+static size_t group_sep(const char *s, size_t n, size_t i, char kind)
+{
+    size_t len = 0;
+    char k;
+    if (s[i] == ',') {
+        len = 1;
+        k = ',';
+    } else if (s[i] == '.') {
+        len = 1;
+        k = '.';
+    } else {
+        int sp = space_at(s, n, i, &len);
+        if (sp != 1 || s[i] == '\t')
+            return 0;
+        k = ' ';
+    }
+    if (kind != 0 && kind != k)
+        return 0;
+    size_t j = i + len;
+    if (j + 3 > n || !is_digit((unsigned char)s[j]) || !is_digit((unsigned char)s[j + 1]) ||
+        !is_digit((unsigned char)s[j + 2]))
+        return 0;
+    if (j + 3 < n && is_digit((unsigned char)s[j + 3]))
+        return 0;
+    return len;
+}
+
+static const double pow10_table[] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,
+                                     1e8,  1e9,  1e10, 1e11, 1e12, 1e13, 1e14, 1e15,
+                                     1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
+
+static double pow10i(int e)
+{
+    double r = 1;
+    int a = e < 0 ? -e : e;
+    while (a > 22) {
+        r *= 1e22;
+        a -= 22;
+    }
+    r *= pow10_table[a];
+    return e < 0 ? 1 / r : r;
+}
+
+/* Reads a number at s[i] (a digit, or '.' before a digit) into `t`; returns its end. */
+static size_t read_number(const char *s, size_t n, size_t i, tok *t)
+{
+    double mant = 0;
+    unsigned digits = 0, decimals = 0;
+    size_t j = i;
+    char kind = 0;
+    bool lead0 = s[i] == '0';
+    while (j < n && is_digit((unsigned char)s[j])) {
+        mant = mant * 10 + (s[j] - '0');
+        digits++;
+        j++;
+    }
+    /* Group separators: the first group has 1-3 digits, the others 3. A dot
+     * groups only when it recurs ("10.000.000"); once is a decimal point. */
+    if (digits >= 1 && digits <= 3) {
+        for (;;) {
+            size_t len = j < n ? group_sep(s, n, j, kind) : 0;
+            if (len == 0)
+                break;
+            char k = s[j] == ',' ? ',' : s[j] == '.' ? '.' : ' ';
+            if (k == '.' && kind == 0 && group_sep(s, n, j + 4, '.') == 0)
+                break;
+            kind = k;
+            j += len;
+            for (int d = 0; d < 3; d++, j++)
+                mant = mant * 10 + (s[j] - '0');
+            digits += 3;
+        }
+    }
+    if (kind != '.' && j + 1 < n && s[j] == '.' && is_digit((unsigned char)s[j + 1])) {
+        j++;
+        while (j < n && is_digit((unsigned char)s[j])) {
+            mant = mant * 10 + (s[j] - '0');
+            decimals++;
+            j++;
+        }
+    }
+    int exp = 0;
+    bool has_exp = false;
+    if (j + 1 < n && (s[j] == 'e' || s[j] == 'E')) {
+        size_t k = j + 1;
+        int sign = 1;
+        if (k < n && (s[k] == '+' || s[k] == '-')) {
+            sign = s[k] == '-' ? -1 : 1;
+            k++;
+        }
+        size_t d0 = k;
+        int e = 0;
+        while (k < n && is_digit((unsigned char)s[k]) && e < 400) {
+            e = e * 10 + (s[k] - '0');
+            k++;
+        }
+        if (k > d0 && (k >= n || !is_alpha((unsigned char)s[k]))) {
+            exp = sign * e;
+            has_exp = true;
+            j = k;
+        }
+    }
+    t->type = TK_NUM;
+    /* Dividing by an exact power of ten rounds once: 17 / 10 is 1.7, 17 * 0.1 is not. */
+    int e10 = exp - (int)decimals;
+    t->value = e10 < 0 ? mant / pow10i(-e10) : mant * pow10i(e10);
+    t->grouped = kind != 0;
+    t->decimals = (uint8_t)(decimals > 255 ? 255 : decimals);
+    t->digits = (uint8_t)(digits > 255 ? 255 : digits);
+    t->lead0 = lead0 && digits > 1;
+    t->exp = has_exp;
+    return j;
+}
+
+typedef struct toks {
+    tok *v;
+    size_t n;
+    size_t cap;
+} toks;
+
+static tok *push(toks *ts, tally_arena *a)
+{
+    if (ts->n == ts->cap) {
+        size_t cap = ts->cap ? ts->cap * 2 : 64;
+        tok *v = tally_arena_alloc(a, cap * sizeof *v);
+        if (ts->n > 0)
+            memcpy(v, ts->v, ts->n * sizeof *v);
+        ts->v = v;
+        ts->cap = cap;
+    }
+    tok *t = &ts->v[ts->n++];
+    memset(t, 0, sizeof *t);
+    t->lex = -1;
+    return t;
+}
+
+static bool is_word_cp(int32_t cp)
+{
+    utf8proc_category_t c = utf8proc_category(cp);
+    return c == UTF8PROC_CATEGORY_LU || c == UTF8PROC_CATEGORY_LL || c == UTF8PROC_CATEGORY_LT ||
+           c == UTF8PROC_CATEGORY_LM || c == UTF8PROC_CATEGORY_LO || c == UTF8PROC_CATEGORY_MN ||
+           c == UTF8PROC_CATEGORY_MC;
+}
+
+static bool is_sym_cp(int32_t cp)
+{
+    switch (cp) {
+    case '$':
+    case '%':
+    case '<':
+    case '>':
+    case '=':
+    case '~':
+    case '+':
+    case '#':
+    case 0x00A3: /* £ */
+    case 0x00A5: /* ¥ */
+    case 0x20AC: /* € */
+    case 0x20BD: /* ₽ */
+    case 0x20A9: /* ₩ */
+    case 0x20B4: /* ₴ */
+    case 0x20B9: /* ₹ */
+    case 0x5143: /* 元 */
+    case 0x2264: /* ≤ */
+    case 0x2265: /* ≥ */
+        return true;
+    default:
+        return false;
+    }
+}
+
+static void tokenize(const char *s, size_t n, toks *ts, tally_arena *a)
+{
+    size_t i = 0;
+    uint8_t sp = SP_PARA;
+    while (i < n) {
+        unsigned char c = (unsigned char)s[i];
+        size_t len;
+        int space = space_at(s, n, i, &len);
+        if (space != 0) {
+            if (space == 2)
+                sp = sp >= SP_LINE ? SP_PARA : SP_LINE;
+            else if (sp == SP_NONE)
+                sp = SP_SPACE;
+            i += len;
+            continue;
+        }
+        tok *t = push(ts, a);
+        t->start = i;
+        t->sp = sp;
+        sp = SP_NONE;
+        bool after_num = ts->n >= 2 && ts->v[ts->n - 2].type == TK_NUM && t->sp == SP_NONE;
+        if (is_digit(c) ||
+            (c == '.' && i + 1 < n && is_digit((unsigned char)s[i + 1]) && !after_num &&
+             !(ts->n >= 2 && ts->v[ts->n - 2].type == TK_WORD && t->sp == SP_NONE))) {
+            i = read_number(s, n, i, t);
+        } else if (is_alpha(c) || c >= 0x80) {
+            int32_t cp = c;
+            size_t l = c >= 0x80 ? decode(s, n, i, &cp) : 1;
+            if (c >= 0x80 && !is_word_cp(cp)) {
+                t->type = is_sym_cp(cp) ? TK_SYM : TK_PUNCT;
+                t->cp = (uint16_t)(cp <= 0xFFFF ? cp : 0xFFFF);
+                if (cp == 0x00BD || cp == 0x00BC || cp == 0x00BE) {
+                    t->type = TK_NUM;
+                    t->value = cp == 0x00BD ? 0.5 : cp == 0x00BC ? 0.25 : 0.75;
+                }
+                i += l;
+            } else {
+                size_t j = i + l;
+                while (j < n) {
+                    unsigned char d = (unsigned char)s[j];
+                    if (is_alpha(d)) {
+                        j++;
+                    } else if ((d == '\'' && j + 1 < n && is_alpha((unsigned char)s[j + 1]))) {
+                        j++;
+                    } else if (d >= 0x80) {
+                        int32_t cq;
+                        size_t lq = decode(s, n, j, &cq);
+                        if (cq == 0x2019 && j + lq < n && is_alpha((unsigned char)s[j + lq]))
+                            j += lq;
+                        else if (is_word_cp(cq))
+                            j += lq;
+                        else
+                            break;
+                    } else {
+                        break;
+                    }
+                }
+                t->type = TK_WORD;
+                t->lex = (int16_t)lex_find(s + i, j - i);
+                i = j;
+            }
+        } else {
+            t->type = is_sym_cp(c) ? TK_SYM : TK_PUNCT;
+            t->cp = c;
+            i++;
+        }
+        t->end = i;
+    }
+}
+
+/* ---- Marking tokens that are never amounts ---------------------------- */
+
+static bool word_is(const char *s, const tok *t, const char *w)
+{
+    size_t n = strlen(w);
+    if (t->type != TK_WORD || t->end - t->start != n)
+        return false;
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)s[t->start + i];
+        if (is_upper(c))
+            c = (unsigned char)(c + ('a' - 'A'));
+        if (c != (unsigned char)w[i])
+            return false;
+    }
+    return true;
+}
+
+static bool punct_is(const tok *t, uint16_t cp)
+{
+    return (t->type == TK_PUNCT || t->type == TK_SYM) && t->cp == cp;
+}
+
+static bool is_dash(const tok *t)
+{
+    return t->type == TK_PUNCT && (t->cp == '-' || t->cp == 0x2013 || t->cp == 0x2014 ||
+                                   t->cp == 0x2010 || t->cp == 0x2011 || t->cp == 0x2212);
+}
+
+static bool is_int(const tok *t)
+{
+    return t->type == TK_NUM && t->decimals == 0 && !t->grouped && !t->exp;
+}
+
+static bool has_substr(const char *s, size_t start, size_t end, const char *needle)
+{
+    size_t m = strlen(needle);
+    for (size_t i = start; i + m <= end; i++) {
+        size_t k = 0;
+        while (k < m) {
+            unsigned char c = (unsigned char)s[i + k];
+            if (is_upper(c))
+                c = (unsigned char)(c + ('a' - 'A'));
+            if (c != (unsigned char)needle[k])
+                break;
+            k++;
+        }
+        if (k == m)
+            return true;
+    }
+    return false;
+}
+
+/* URLs, e-mail addresses and paths: a run of tokens with no space between. */
+static void mark_links(const char *s, tok *t, size_t n)
+{
+    size_t i = 0;
+    while (i < n) {
+        size_t j = i + 1;
+        while (j < n && t[j].sp == SP_NONE)
+            j++;
+        if (j - i >= 3) {
+            size_t a = t[i].start, b = t[j - 1].end;
+            bool link =
+                has_substr(s, a, b, "://") || has_substr(s, a, a + 4 < b ? a + 4 : b, "www.");
+            for (size_t k = i + 1; !link && k + 1 < j; k++) {
+                /* user@host.tld, host.tld/path */
+                if (punct_is(&t[k], '@') && t[k - 1].type == TK_WORD)
+                    link = true;
+                if (punct_is(&t[k], '/') && k >= 2 && t[k - 1].type == TK_WORD &&
+                    punct_is(&t[k - 2], '.'))
+                    link = true;
+            }
+            if (link)
+                for (size_t k = i; k < j; k++)
+                    t[k].skip = 1;
+        }
+        i = j;
+    }
+}
+
+static unsigned num_digits(const tok *t)
+{
+    return t->type == TK_NUM && !t->grouped && t->decimals == 0 ? t->digits : 0;
+}
+
+/* Phone numbers: "+1 202 555 0100", "(202) 555-0100", "202-555-0100". */
+static void mark_phones(tok *t, size_t n)
+{
+    for (size_t i = 0; i + 1 < n; i++) {
+        if (punct_is(&t[i], '+') && t[i + 1].type == TK_NUM && t[i + 1].sp == SP_NONE &&
+            (i == 0 || t[i].sp != SP_NONE)) {
+            size_t j = i + 1;
+            unsigned digits = 0;
+            while (j < n && t[j].sp <= SP_SPACE &&
+                   ((t[j].type == TK_NUM && t[j].decimals == 0) || is_dash(&t[j]) ||
+                    punct_is(&t[j], '(') || punct_is(&t[j], ')') || punct_is(&t[j], '/'))) {
+                digits += t[j].type == TK_NUM ? t[j].digits : 0;
+                j++;
+            }
+            /* "+5" is a signed number; a phone number has seven digits or more. */
+            if (digits >= 7)
+                for (size_t k = i; k < j; k++)
+                    t[k].skip = 1;
+        }
+        if (i + 4 < n && punct_is(&t[i], '(') && num_digits(&t[i + 1]) == 3 &&
+            punct_is(&t[i + 2], ')') && num_digits(&t[i + 3]) == 3 && is_dash(&t[i + 4]) &&
+            i + 5 < n && num_digits(&t[i + 5]) == 4) {
+            for (size_t k = i; k <= i + 5; k++)
+                t[k].skip = 1;
+        }
+        if (i + 4 < n && num_digits(&t[i]) == 3 && is_dash(&t[i + 1]) &&
+            num_digits(&t[i + 2]) == 3 && is_dash(&t[i + 3]) && num_digits(&t[i + 4]) == 4 &&
+            t[i + 1].sp == SP_NONE && t[i + 3].sp == SP_NONE) {
+            for (size_t k = i; k <= i + 4; k++)
+                t[k].skip = 1;
+        }
+    }
+}
+
+static bool is_month(const char *s, const tok *t)
+{
+    return tok_has(t, W_MONTH) && is_upper((unsigned char)s[t->start]);
+}
+
+/* Dates, times, numbered labels, ordinals, designators and calibers. */
+static void mark_non_amounts(const char *s, tok *t, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        tok *x = &t[i];
+        if (x->type != TK_NUM || x->skip)
+            continue;
+        const tok *prev = i > 0 ? &t[i - 1] : NULL;
+        const tok *next = i + 1 < n ? &t[i + 1] : NULL;
+        bool attached_next = next != NULL && next->sp == SP_NONE;
+
+        /* 2024-02-26, 26.02.2024, 02/26/2024, 1995-01, 10:30, 192.168.1.2 */
+        if (attached_next && i + 2 < n && t[i + 2].type == TK_NUM && t[i + 2].sp == SP_NONE &&
+            (punct_is(next, '/') || punct_is(next, '.') || punct_is(next, ':') ||
+             (is_dash(next) && x->digits == 4 && is_int(x) && t[i + 2].digits <= 2 &&
+              is_int(&t[i + 2])))) {
+            bool slash = punct_is(next, '/');
+            bool fraction = slash && is_int(x) && is_int(&t[i + 2]) && x->value < t[i + 2].value &&
+                            (t[i + 2].value <= 16 || t[i + 2].value == 100) &&
+                            !(i + 4 < n && punct_is(&t[i + 3], '/'));
+            if (!fraction) {
+                size_t j = i;
+                while (j + 2 < n && t[j + 1].sp == SP_NONE && t[j + 2].sp == SP_NONE &&
+                       t[j + 2].type == TK_NUM && t[j + 1].cp == next->cp)
+                    j += 2;
+                for (size_t k = i; k <= j; k++)
+                    t[k].skip = 1;
+                continue;
+            }
+        }
+        if (is_dash(next == NULL ? x : next) && attached_next && x->digits == 4 && is_int(x) &&
+            i + 2 < n && t[i + 2].sp == SP_NONE && is_int(&t[i + 2]) && t[i + 2].digits == 2 &&
+            i + 3 < n && is_dash(&t[i + 3]) && t[i + 3].sp == SP_NONE) {
+            x->skip = 1;
+            continue;
+        }
+        /* 3rd, 1990s, 152mm, 29km, 9M723: letters stuck to the digits, unless
+         * they are a scale ("1.5bn", "10k", "10M") or a currency ("100yen"). */
+        if (attached_next && next->type == TK_WORD) {
+            /* m and b are judged in parse_amount, which knows of a currency */
+            bool scale = tok_has(next, W_SCALE | W_SCALE_CUR | W_CUR | W_PCT | W_DOZEN);
+            if (!scale || tok_has(next, W_CALIBER)) {
+                x->skip = 1;
+                continue;
+            }
+        }
+        /* KN23, T72, v1.2; KN-23, Su-27, Shahed-136, F-16 */
+        if (prev != NULL && x->sp == SP_NONE && (prev->type == TK_WORD || punct_is(prev, '#')) &&
+            !tok_has(prev, W_CUR_CODE)) {
+            x->skip = 1;
+            continue;
+        }
+        if (prev != NULL && x->sp == SP_NONE && is_dash(prev) && prev->sp == SP_NONE && i >= 2 &&
+            t[i - 2].type == TK_WORD && !tok_has(&t[i - 2], W_UNIT | W_TENS | W_QUAL)) {
+            x->skip = 1;
+            continue;
+        }
+        /* 152 mm, 152-mm, 122-millimetre, 155 calibre */
+        if (next != NULL && next->sp <= SP_SPACE && tok_has(next, W_CALIBER)) {
+            x->skip = 1;
+            continue;
+        }
+        if (next != NULL && is_dash(next) && attached_next && i + 2 < n && t[i + 2].sp == SP_NONE &&
+            tok_has(&t[i + 2], W_CALIBER)) {
+            x->skip = 1;
+            continue;
+        }
+        /* 10 am, 3 p.m., 0800 GMT */
+        if (next != NULL && next->sp <= SP_SPACE &&
+            (tok_has(next, W_TIME) ||
+             ((word_is(s, next, "a") || word_is(s, next, "p")) && i + 3 < n &&
+              punct_is(&t[i + 2], '.') && word_is(s, &t[i + 3], "m")))) {
+            x->skip = 1;
+            continue;
+        }
+        /* "No. 1", "Resolution 2231", "#3" */
+        if (prev != NULL && prev->type == TK_PUNCT && prev->cp == '.' && i >= 2 &&
+            tok_has(&t[i - 2], W_LABEL)) {
+            x->skip = 1;
+            continue;
+        }
+        if (prev != NULL && tok_has(prev, W_LABEL) && is_upper((unsigned char)s[prev->start]) &&
+            x->sp == SP_SPACE) {
+            x->skip = 1;
+            continue;
+        }
+        /* February 26, Feb. 26, 26 February */
+        if (is_int(x) && x->value >= 1 && x->value <= 31 && x->digits <= 2) {
+            bool month_before =
+                prev != NULL &&
+                (is_month(s, prev) || (punct_is(prev, '.') && i >= 2 && is_month(s, &t[i - 2])));
+            bool month_after = next != NULL && next->sp <= SP_SPACE && is_month(s, next);
+            if (month_before || month_after) {
+                x->skip = 1;
+                continue;
+            }
+        }
+    }
+}
+
+/* ---- Figures ----------------------------------------------------------- */
+
+typedef struct amount {
+    size_t first, last; /* token indices, inclusive */
+    double value;       /* the amount, scaled */
+    double raw;         /* before the scale */
+    bool scaled;
+    bool percent;
+    bool vague;
+    bool about;
+    bool yearlike;
+    const char *currency;
+} amount;
+
+typedef struct scanner {
+    const char *s;
+    const tok *t;
+    size_t n;
+} scanner;
+
+static bool tok_in_line(const scanner *sc, size_t k)
+{
+    return k < sc->n && sc->t[k].sp <= SP_SPACE && !sc->t[k].skip;
+}
+
+static const char *currency_sign(uint16_t cp)
+{
+    switch (cp) {
+    case '$':
+        return "USD";
+    case 0x00A3:
+        return "GBP";
+    case 0x00A5:
+        return "JPY";
+    case 0x20AC:
+        return "EUR";
+    case 0x20BD:
+        return "RUB";
+    case 0x20A9:
+        return "KRW";
+    case 0x20B4:
+        return "UAH";
+    case 0x20B9:
+        return "INR";
+    case 0x5143:
+        return "CNY";
+    default:
+        return NULL;
+    }
+}
+
+/* A prefix before '$' naming whose dollar: US$, C$, A$, HK$, NZ$, S$. */
+static const char *dollar_prefix(const scanner *sc, size_t k)
+{
+    static const struct {
+        const char *w;
+        const char *code;
+    } p[] = {{"us", "USD"}, {"c", "CAD"},  {"ca", "CAD"}, {"a", "AUD"},
+             {"au", "AUD"}, {"hk", "HKD"}, {"nz", "NZD"}, {"s", "SGD"}};
+    for (size_t i = 0; i < sizeof p / sizeof p[0]; i++)
+        if (word_is(sc->s, &sc->t[k], p[i].w))
+            return p[i].code;
+    return NULL;
+}
+
+/* Currency before the quantity, from token k; returns the token after it. */
+static size_t currency_prefix(const scanner *sc, size_t k, const char **code)
+{
+    const tok *t = sc->t;
+    size_t n = sc->n;
+    *code = NULL;
+    if (k >= n)
+        return k;
+    size_t j = k;
+    if (punct_is(&t[j], '\\') && j + 1 < n && t[j + 1].sp == SP_NONE && punct_is(&t[j + 1], '$'))
+        j++;
+    /* "US$", "us $", "u.s $", "HK$" */
+    if (t[j].type == TK_WORD && j + 1 < n) {
+        size_t d = j + 1;
+        if (word_is(sc->s, &t[j], "u") && j + 3 < n && punct_is(&t[j + 1], '.') &&
+            word_is(sc->s, &t[j + 2], "s")) {
+            d = j + 3;
+            if (punct_is(&t[d], '.') && d + 1 < n)
+                d++;
+            if (punct_is(&t[d], '$') && t[d].sp <= SP_SPACE) {
+                *code = "USD";
+                return d + 1;
+            }
+        }
+        const char *pc = dollar_prefix(sc, j);
+        if (pc != NULL && punct_is(&t[d], '$') && t[d].sp <= SP_SPACE) {
+            *code = pc;
+            return d + 1;
+        }
+    }
+    if (t[j].type == TK_SYM) {
+        const char *c = currency_sign(t[j].cp);
+        if (c != NULL) {
+            *code = c;
+            return j + 1;
+        }
+    }
+    /* "USD 1.7 billion", "RUB10bn": an upper-case ISO code */
+    if (tok_has(&t[j], W_CUR_CODE) && is_upper((unsigned char)sc->s[t[j].start]) &&
+        is_upper((unsigned char)sc->s[t[j].end - 1]) && j + 1 < n && t[j + 1].sp <= SP_SPACE &&
+        t[j + 1].type == TK_NUM) {
+        *code = lex_at(t[j].lex)->code;
+        return j + 1;
+    }
+    return k;
+}
+
+/* Adjectives that name a currency's country: "US dollars", "Swiss francs". */
+static const char *currency_adjective(const scanner *sc, size_t k, const char *word_code,
+                                      size_t *next)
+{
+    static const struct {
+        const char *adj;
+        const char *base;
+        const char *code;
+    } a[] = {{"us", "USD", "USD"},         {"american", "USD", "USD"},  {"canadian", "USD", "CAD"},
+             {"australian", "USD", "AUD"}, {"singapore", "USD", "SGD"}, {"taiwan", "USD", "TWD"},
+             {"swiss", "CHF", "CHF"},      {"french", "CHF", "FRF"},    {"belgian", "CHF", "BEF"},
+             {"russian", "RUB", "RUB"},    {"korean", "KRW", "KRW"},    {"chinese", "CNY", "CNY"},
+             {"japanese", "JPY", "JPY"},   {"indian", "INR", "INR"},    {"iranian", "IRR", "IRR"},
+             {"ukrainian", "UAH", "UAH"},  {"dutch", "NLG", "NLG"},     {"finnish", "FIM", "FIM"},
+             {"german", "DEM", "DEM"},     {"mexican", "MXN", "MXN"}};
+    (void)word_code;
+    for (size_t i = 0; i < sizeof a / sizeof a[0]; i++) {
+        if (!word_is(sc->s, &sc->t[k], a[i].adj))
+            continue;
+        size_t c = k + 1;
+        if (c < sc->n && tok_in_line(sc, c) && tok_has(&sc->t[c], W_CUR) &&
+            strcmp(lex_at(sc->t[c].lex)->code, a[i].base) == 0) {
+            *next = c;
+            return a[i].code;
+        }
+    }
+    return NULL;
+}
+
+/* Currency or percent after the quantity, from token k. */
+static size_t suffix(const scanner *sc, size_t k, amount *am)
+{
+    const tok *t = sc->t;
+    if (!tok_in_line(sc, k))
+        return k;
+    /* 30%, 30 %, 30 percent, 30 per cent, 30 percentage points */
+    if (am->currency == NULL) {
+        if (punct_is(&t[k], '%')) {
+            am->percent = true;
+            return k + 1;
+        }
+        if (tok_has(&t[k], W_PCT)) {
+            am->percent = true;
+            return k + 1;
+        }
+        if (word_is(sc->s, &t[k], "per") && tok_in_line(sc, k + 1) &&
+            word_is(sc->s, &t[k + 1], "cent")) {
+            am->percent = true;
+            return k + 2;
+        }
+        if (tok_has(&t[k], W_UNIT_PCT) && tok_in_line(sc, k + 1) &&
+            (word_is(sc->s, &t[k + 1], "points") || word_is(sc->s, &t[k + 1], "point"))) {
+            am->percent = true;
+            return k + 2;
+        }
+    }
+    /* US dollars, U.S. dollars, North Korean won */
+    size_t c = k;
+    const char *code = NULL;
+    if (word_is(sc->s, &t[k], "u") && k + 3 < sc->n && punct_is(&t[k + 1], '.') &&
+        word_is(sc->s, &t[k + 2], "s")) {
+        size_t d = k + 3;
+        if (punct_is(&t[d], '.') && d + 1 < sc->n)
+            d++;
+        if (tok_in_line(sc, d) && word_is(sc->s, &t[d], "dollars")) {
+            c = d;
+            code = "USD";
+        }
+    } else if (word_is(sc->s, &t[k], "north") && tok_in_line(sc, k + 2) &&
+               word_is(sc->s, &t[k + 1], "korean") && word_is(sc->s, &t[k + 2], "won")) {
+        c = k + 2;
+        code = "KPW";
+    } else if (word_is(sc->s, &t[k], "hong") && tok_in_line(sc, k + 2) &&
+               word_is(sc->s, &t[k + 1], "kong") && word_is(sc->s, &t[k + 2], "dollars")) {
+        c = k + 2;
+        code = "HKD";
+    } else if (t[k].type == TK_WORD) {
+        code = currency_adjective(sc, k, NULL, &c);
+    }
+    if (code == NULL && tok_has(&t[c], W_CUR))
+        code = lex_at(t[c].lex)->code;
+    /* "of dollars" after a scale or a vague magnitude */
+    if (code == NULL && (am->scaled || am->vague) && word_is(sc->s, &t[k], "of") &&
+        tok_in_line(sc, k + 1) && tok_has(&t[k + 1], W_CUR) && !tok_has(&t[k + 1], W_CUR_CODE)) {
+        c = k + 1;
+        code = lex_at(t[c].lex)->code;
+    }
+    if (code == NULL)
+        return k;
+    /* "500 pounds of explosives" is a weight. */
+    if ((word_is(sc->s, &t[c], "pounds") || word_is(sc->s, &t[c], "pound")) &&
+        (c + 1 >= sc->n || word_is(sc->s, &t[c + 1], "of")))
+        return k;
+    if (am->currency != NULL && strcmp(am->currency, code) != 0 && strcmp(code, "USD") != 0)
+        return k;
+    if (am->currency == NULL || strcmp(code, "USD") != 0)
+        am->currency = code;
+    /* Minor units: cents, pence and kopecks are hundredths of the currency. */
+    if (strcmp(code, "USX") == 0 || strcmp(code, "GBX") == 0 || strcmp(code, "RUX") == 0) {
+        am->value /= 100;
+        am->currency = strcmp(code, "USX") == 0 ? "USD" : strcmp(code, "GBX") == 0 ? "GBP" : "RUB";
+    }
+    return c + 1;
+}
+
+/* A scale after a number: "million", "bn", "k", "M" (only beside a currency
+ * or stuck to the digits in capitals), "hundred", "dozen". */
+static size_t scale_after(const scanner *sc, size_t k, amount *am, bool currency)
+{
+    const tok *t = sc->t;
+    while (k < sc->n && !t[k].skip && t[k].sp <= SP_SPACE && t[k].type == TK_WORD) {
+        const tok *w = &t[k];
+        double v = 0;
+        if (tok_has(w, W_SCALE) || tok_has(w, W_HUNDRED))
+            v = lex_at(w->lex)->value;
+        else if (tok_has(w, W_DOZEN) && !tok_has(w, W_VAGUE))
+            v = 12;
+        else if (word_is(sc->s, w, "dozens") && am->scaled == false)
+            v = 12;
+        else if (tok_has(w, W_SCALE_CUR) && !word_is(sc->s, w, "g") &&
+                 (currency || (w->sp == SP_NONE && is_upper((unsigned char)sc->s[w->start]))))
+            v = lex_at(w->lex)->value;
+        else
+            break;
+        /* A scale word in capitals stuck to the digits is a unit ("10G"), except M and B. */
+        am->value *= v;
+        am->scaled = true;
+        k++;
+        if (v < 1000 && v != 100)
+            break;
+    }
+    return k;
+}
+
+/* "dozens", "hundreds of thousands", "several hundred", "a few thousand". */
+static bool vague(const scanner *sc, size_t k, amount *am)
+{
+    const tok *t = sc->t;
+    const char *s = sc->s;
+    size_t j = k;
+    double v;
+    if (tok_has(&t[j], W_SEVERAL) ||
+        (tok_has(&t[j], W_A) && tok_in_line(sc, j + 1) && word_is(s, &t[j + 1], "few"))) {
+        j += tok_has(&t[j], W_A) ? 2 : 1;
+        if (!tok_in_line(sc, j))
+            return false;
+        if (word_is(s, &t[j], "dozen"))
+            v = 12;
+        else if (tok_has(&t[j], W_HUNDRED) ||
+                 (tok_has(&t[j], W_SCALE) && t[j].end - t[j].start > 3))
+            v = lex_at(t[j].lex)->value;
+        else
+            return false;
+        j++;
+        if (tok_in_line(sc, j) && tok_has(&t[j], W_SCALE) && t[j].end - t[j].start > 3 &&
+            lex_at(t[j].lex)->value > v) {
+            v *= lex_at(t[j].lex)->value;
+            j++;
+        }
+    } else if (tok_has(&t[j], W_VAGUE)) {
+        v = lex_at(t[j].lex)->value;
+        bool needs_of = word_is(s, &t[j], "tens") || word_is(s, &t[j], "scores");
+        j++;
+        size_t of = j;
+        if (tok_in_line(sc, of) && word_is(s, &t[of], "of") && tok_in_line(sc, of + 1) &&
+            tok_has(&t[of + 1], W_VAGUE) && lex_at(t[of + 1].lex)->value >= 1000 &&
+            lex_at(t[of + 1].lex)->value > v) {
+            v *= lex_at(t[of + 1].lex)->value;
+            j = of + 2;
+        } else if (needs_of && !(tok_in_line(sc, of) && word_is(s, &t[of], "of"))) {
+            return false;
+        }
+    } else {
+        return false;
+    }
+    am->first = k;
+    am->last = j - 1;
+    am->raw = am->value = v;
+    am->vague = true;
+    am->scaled = true;
+    return true;
+}
+
+static bool yearlike(const tok *x)
+{
+    return is_int(x) && x->digits == 4 && x->value >= 1800 && x->value <= 2100;
+}
+
+/* An amount from token k: [currency] quantity [scale] [currency | percent]. */
+static bool parse_amount(const scanner *sc, size_t k, amount *am)
+{
+    const tok *t = sc->t;
+    size_t n = sc->n;
+    memset(am, 0, sizeof *am);
+    if (k >= n || t[k].skip)
+        return false;
+    am->first = k;
+    bool neg = false;
+    /* minus five, negative one, -5, −5 */
+    if (tok_has(&t[k], W_NEG) && tok_in_line(sc, k + 1) &&
+        (t[k + 1].type == TK_NUM || tok_has(&t[k + 1], W_UNIT | W_TENS | W_A))) {
+        neg = true;
+        k++;
+    } else if ((punct_is(&t[k], '-') || punct_is(&t[k], 0x2212)) && k + 1 < n &&
+               t[k + 1].type == TK_NUM && t[k + 1].sp == SP_NONE && !t[k + 1].skip &&
+               (k == 0 || t[k].sp != SP_NONE)) {
+        neg = true;
+        k++;
+    }
+    const char *cur = NULL;
+    size_t q = currency_prefix(sc, k, &cur);
+    if (cur != NULL && !tok_in_line(sc, q))
+        return false;
+    const tok *x = &t[q < n ? q : n - 1];
+    if (q >= n || x->skip)
+        return false;
+    size_t after;
+    if (x->type == TK_NUM) {
+        am->raw = x->value;
+        after = q + 1;
+        /* 3/4, 2 1/4 */
+        if (after + 1 < n && punct_is(&t[after], '/') && t[after].sp == SP_NONE &&
+            t[after + 1].type == TK_NUM && t[after + 1].sp == SP_NONE && t[after + 1].value > 0) {
+            am->raw = x->value / t[after + 1].value;
+            after += 2;
+        } else if (is_int(x) && after + 2 < n && t[after].type == TK_NUM && is_int(&t[after]) &&
+                   t[after].sp == SP_SPACE && punct_is(&t[after + 1], '/') &&
+                   t[after + 1].sp == SP_NONE && t[after + 2].sp == SP_NONE &&
+                   t[after + 2].type == TK_NUM && t[after + 2].value > t[after].value) {
+            am->raw = x->value + t[after].value / t[after + 2].value;
+            after += 3;
+        }
+        am->yearlike = yearlike(x) && after == q + 1;
+    } else {
+        spelled sp;
+        if (cur == NULL && vague(sc, q, am)) {
+            after = am->last + 1;
+        } else if (numword_parse(sc->s, t, n, q, &sp)) {
+            am->raw = sp.value;
+            am->about = sp.about;
+            after = sp.next;
+            /* "one-off", "one-sided": a number word glued to another word */
+            if (after < n && is_dash(&t[after]) && t[after].sp == SP_NONE && after + 1 < n &&
+                t[after + 1].type == TK_WORD && t[after + 1].sp == SP_NONE &&
+                !tok_has(&t[after + 1], W_CUR))
+                return false;
+            if (after == q + 1 && word_is(sc->s, x, "one") && q > 0 &&
+                (word_is(sc->s, &t[q - 1], "no") || word_is(sc->s, &t[q - 1], "any") ||
+                 (tok_in_line(sc, after) && word_is(sc->s, &t[after], "another"))))
+                return false;
+        } else {
+            return false;
+        }
+    }
+    if (!am->vague)
+        am->value = am->raw;
+    after = scale_after(sc, after, am, cur != NULL);
+    /* letters still stuck to the digits: "10m" (metres), "5G" */
+    if (after < n && after > q && t[after].sp == SP_NONE && t[after].type == TK_WORD &&
+        t[after - 1].type == TK_NUM)
+        return false;
+    am->currency = cur;
+    after = suffix(sc, after, am);
+    if (am->scaled || am->percent || am->currency != NULL)
+        am->yearlike = false;
+    if (neg) {
+        am->raw = -am->raw;
+        am->value = -am->value;
+    }
+    am->last = after - 1;
+    return true;
+}
+
+/* Qualifier phrases, longest first where one extends another. */
+typedef struct qual_phrase {
+    const char *words[6];
+    tally_qualifier q;
+} qual_phrase;
+
+static const qual_phrase quals[] = {
+    {{"equal", "to", "or", "more", "than"}, TALLY_Q_AT_LEAST},
+    {{"equal", "to", "or", "greater", "than"}, TALLY_Q_AT_LEAST},
+    {{"equal", "to", "or", "less", "than"}, TALLY_Q_UP_TO},
+    {{"equal", "to", "or", "fewer", "than"}, TALLY_Q_UP_TO},
+    {{"more", "than", "or", "equal", "to"}, TALLY_Q_AT_LEAST},
+    {{"greater", "than", "or", "equal", "to"}, TALLY_Q_AT_LEAST},
+    {{"less", "than", "or", "equal", "to"}, TALLY_Q_UP_TO},
+    {{"fewer", "than", "or", "equal", "to"}, TALLY_Q_UP_TO},
+    {{"at", "least", "or", "equal", "to"}, TALLY_Q_AT_LEAST},
+    {{"higher", "or", "equal", "than"}, TALLY_Q_AT_LEAST},
+    {{"bigger", "or", "equal", "than"}, TALLY_Q_AT_LEAST},
+    {{"larger", "or", "equal", "than"}, TALLY_Q_AT_LEAST},
+    {{"greater", "or", "equal", "than"}, TALLY_Q_AT_LEAST},
+    {{"more", "or", "equal", "than"}, TALLY_Q_AT_LEAST},
+    {{"smaller", "or", "equal", "than"}, TALLY_Q_UP_TO},
+    {{"lower", "or", "equal", "than"}, TALLY_Q_UP_TO},
+    {{"less", "or", "equal", "than"}, TALLY_Q_UP_TO},
+    {{"no", "fewer", "than"}, TALLY_Q_AT_LEAST},
+    {{"no", "less", "than"}, TALLY_Q_AT_LEAST},
+    {{"not", "less", "than"}, TALLY_Q_AT_LEAST},
+    {{"not", "fewer", "than"}, TALLY_Q_AT_LEAST},
+    {{"no", "more", "than"}, TALLY_Q_UP_TO},
+    {{"not", "more", "than"}, TALLY_Q_UP_TO},
+    {{"a", "minimum", "of"}, TALLY_Q_AT_LEAST},
+    {{"a", "maximum", "of"}, TALLY_Q_UP_TO},
+    {{"minimum", "of"}, TALLY_Q_AT_LEAST},
+    {{"maximum", "of"}, TALLY_Q_UP_TO},
+    {{"in", "excess", "of"}, TALLY_Q_MORE_THAN},
+    {{"upwards", "of"}, TALLY_Q_MORE_THAN},
+    {{"as", "many", "as"}, TALLY_Q_UP_TO},
+    {{"as", "much", "as"}, TALLY_Q_UP_TO},
+    {{"as", "high", "as"}, TALLY_Q_UP_TO},
+    {{"as", "few", "as"}, TALLY_Q_AT_LEAST},
+    {{"more", "than"}, TALLY_Q_MORE_THAN},
+    {{"greater", "than"}, TALLY_Q_MORE_THAN},
+    {{"larger", "than"}, TALLY_Q_MORE_THAN},
+    {{"bigger", "than"}, TALLY_Q_MORE_THAN},
+    {{"higher", "than"}, TALLY_Q_MORE_THAN},
+    {{"just", "over"}, TALLY_Q_MORE_THAN},
+    {{"well", "over"}, TALLY_Q_MORE_THAN},
+    {{"well", "above"}, TALLY_Q_MORE_THAN},
+    {{"just", "under"}, TALLY_Q_LESS_THAN},
+    {{"just", "below"}, TALLY_Q_LESS_THAN},
+    {{"less", "than"}, TALLY_Q_LESS_THAN},
+    {{"fewer", "than"}, TALLY_Q_LESS_THAN},
+    {{"smaller", "than"}, TALLY_Q_LESS_THAN},
+    {{"lower", "than"}, TALLY_Q_LESS_THAN},
+    {{"at", "least"}, TALLY_Q_AT_LEAST},
+    {{"at", "most"}, TALLY_Q_UP_TO},
+    {{"up", "to"}, TALLY_Q_UP_TO},
+    {{"close", "to"}, TALLY_Q_ABOUT},
+    {{"equal", "to"}, TALLY_Q_EXACT},
+    {{"equaling", "to"}, TALLY_Q_EXACT},
+    {{"equalling", "to"}, TALLY_Q_EXACT},
+    {{"equals"}, TALLY_Q_EXACT},
+    {{"about"}, TALLY_Q_ABOUT},
+    {{"around"}, TALLY_Q_ABOUT},
+    {{"approximately"}, TALLY_Q_ABOUT},
+    {{"approx"}, TALLY_Q_ABOUT},
+    {{"roughly"}, TALLY_Q_ABOUT},
+    {{"some"}, TALLY_Q_ABOUT},
+    {{"nearly"}, TALLY_Q_ABOUT},
+    {{"almost"}, TALLY_Q_ABOUT},
+    {{"circa"}, TALLY_Q_ABOUT},
+    {{"over"}, TALLY_Q_MORE_THAN},
+    {{"above"}, TALLY_Q_MORE_THAN},
+    {{"exceeding"}, TALLY_Q_MORE_THAN},
+    {{"under"}, TALLY_Q_LESS_THAN},
+    {{"below"}, TALLY_Q_LESS_THAN},
+};
+
+/* Qualifier at token k; returns the token after it, or k when none. */
+static size_t qualifier_at(const scanner *sc, size_t k, tally_qualifier *q, bool *explicit_exact)
+{
+    const tok *t = sc->t;
+    if (k >= sc->n || t[k].skip)
+        return k;
+    if (t[k].type == TK_SYM) {
+        uint16_t c = t[k].cp;
+        bool eq = k + 1 < sc->n && punct_is(&t[k + 1], '=') && t[k + 1].sp <= SP_SPACE;
+        if (c == '>' || c == 0x2265) {
+            *q = (c == 0x2265 || eq) ? TALLY_Q_AT_LEAST : TALLY_Q_MORE_THAN;
+            return k + (eq ? 2 : 1);
+        }
+        if (c == '<' || c == 0x2264) {
+            *q = (c == 0x2264 || eq) ? TALLY_Q_UP_TO : TALLY_Q_LESS_THAN;
+            return k + (eq ? 2 : 1);
+        }
+        if (c == '~') {
+            *q = TALLY_Q_ABOUT;
+            return k + 1;
+        }
+        return k;
+    }
+    if (!tok_has(&t[k], W_QUAL))
+        return k;
+    for (size_t p = 0; p < sizeof quals / sizeof quals[0]; p++) {
+        size_t j = k;
+        size_t w = 0;
+        while (w < 6 && quals[p].words[w] != NULL) {
+            if (j >= sc->n || (w > 0 && !tok_in_line(sc, j)) ||
+                !word_is(sc->s, &t[j], quals[p].words[w]))
+                break;
+            j++;
+            w++;
+        }
+        if (w < 6 && quals[p].words[w] != NULL)
+            continue;
+        /* "approx." */
+        if (j < sc->n && punct_is(&t[j], '.') && t[j].sp == SP_NONE &&
+            strcmp(quals[p].words[0], "approx") == 0)
+            j++;
+        *q = quals[p].q;
+        if (quals[p].q == TALLY_Q_EXACT)
+            *explicit_exact = true;
+        return j;
+    }
+    return k;
+}
+
+static bool is_bound(tally_qualifier q)
+{
+    return q == TALLY_Q_MORE_THAN || q == TALLY_Q_AT_LEAST || q == TALLY_Q_UP_TO ||
+           q == TALLY_Q_LESS_THAN;
+}
+
+static bool is_lower_bound(tally_qualifier q)
+{
+    return q == TALLY_Q_MORE_THAN || q == TALLY_Q_AT_LEAST;
+}
+
+/* "or more", "or less", "and above", ... after an amount. */
+static size_t postfix_bound(const scanner *sc, size_t k, tally_qualifier *q)
+{
+    static const struct {
+        const char *w;
+        tally_qualifier q;
+    } post[] = {{"more", TALLY_Q_AT_LEAST},  {"greater", TALLY_Q_AT_LEAST},
+                {"above", TALLY_Q_AT_LEAST}, {"higher", TALLY_Q_AT_LEAST},
+                {"over", TALLY_Q_AT_LEAST},  {"less", TALLY_Q_UP_TO},
+                {"fewer", TALLY_Q_UP_TO},    {"below", TALLY_Q_UP_TO},
+                {"lower", TALLY_Q_UP_TO},    {"under", TALLY_Q_UP_TO}};
+    const tok *t = sc->t;
+    if (!tok_in_line(sc, k) || !tok_in_line(sc, k + 1))
+        return k;
+    if (!word_is(sc->s, &t[k], "or") && !word_is(sc->s, &t[k], "and"))
+        return k;
+    for (size_t i = 0; i < sizeof post / sizeof post[0]; i++) {
+        if (word_is(sc->s, &t[k + 1], post[i].w)) {
+            size_t e = k + 2;
+            /* "or greater than 190" starts another figure */
+            if (tok_in_line(sc, e) &&
+                (word_is(sc->s, &t[e], "than") || word_is(sc->s, &t[e], "to"))) {
+                if (tok_in_line(sc, e + 1) && t[e + 1].type != TK_WORD)
+                    return k;
+                if (tok_in_line(sc, e + 1) && tok_has(&t[e + 1], W_UNIT | W_TENS))
+                    return k;
+                e++;
+            }
+            *q = post[i].q;
+            return e;
+        }
+    }
+    return k;
+}
+
+/* The range connector after an amount: "to", "-", "–", "through", "~", "and" (after between). */
+static size_t range_connector(const scanner *sc, size_t k, bool between)
+{
+    const tok *t = sc->t;
+    if (!tok_in_line(sc, k) || !tok_in_line(sc, k + 1))
+        return k;
+    if (word_is(sc->s, &t[k], "to") || word_is(sc->s, &t[k], "through") ||
+        word_is(sc->s, &t[k], "thru") || punct_is(&t[k], '~') ||
+        (between && word_is(sc->s, &t[k], "and")))
+        return k + 1;
+    if (is_dash(&t[k])) {
+        /* "20 -30" is twenty and minus thirty, not a range */
+        if (t[k].cp == '-' && t[k].sp != SP_NONE && t[k + 1].sp == SP_NONE)
+            return k;
+        return k + 1;
+    }
+    return k;
+}
+
+/* Shares the scale, currency and percent of the second end of a range with the first. */
+static void share_range(amount *a, const amount *b)
+{
+    if (!a->scaled && b->scaled && !b->vague && b->raw != 0 && a->raw <= b->raw) {
+        a->value = a->raw * (b->value / b->raw);
+        a->scaled = true;
+    }
+    if (a->currency == NULL)
+        a->currency = b->currency;
+    if (b->percent)
+        a->percent = true;
+}
+
+static void emit(const scanner *sc, tally_figure *f, size_t first, size_t last, const amount *lo,
+                 const amount *hi, tally_qualifier q)
+{
+    memset(f, 0, sizeof *f);
+    f->start = sc->t[first].start;
+    f->end = sc->t[last].end;
+    f->qualifier = q;
+    const amount *main = lo != NULL ? lo : hi;
+    const char *cur = main->currency != NULL ? main->currency : hi != NULL ? hi->currency : NULL;
+    bool pct = main->percent || (hi != NULL && hi->percent);
+    f->kind = cur != NULL ? TALLY_FIG_MONEY : pct ? TALLY_FIG_PERCENT : TALLY_FIG_NUMBER;
+    if (cur != NULL)
+        memcpy(f->currency, cur, 3);
+    f->vague = main->vague;
+    if (q == TALLY_Q_UP_TO || q == TALLY_Q_LESS_THAN) {
+        f->has_high = true;
+        f->high = main->value;
+    } else if (q == TALLY_Q_RANGE) {
+        f->has_low = lo != NULL;
+        f->low = lo != NULL ? lo->value : 0;
+        f->has_high = hi != NULL;
+        f->high = hi != NULL ? hi->value : 0;
+    } else {
+        f->has_low = true;
+        f->low = main->value;
+    }
+}
+
+/* Tries a figure at token i; on success fills `f` and returns the token after it. */
+static size_t parse_figure(const scanner *sc, size_t i, tally_figure *f)
+{
+    const tok *t = sc->t;
+    size_t k = i;
+    tally_qualifier q = TALLY_Q_EXACT, q2 = TALLY_Q_EXACT;
+    bool have_q = false, explicit_exact = false;
+    /* Qualifiers may chain ("up to approximately", "as many as more than"):
+     * a bound wins over "about"; of two bounds the last one. */
+    for (int round = 0; round < 3; round++) {
+        size_t e = qualifier_at(sc, k, &q2, &explicit_exact);
+        if (e == k)
+            break;
+        if (round > 0 && !tok_in_line(sc, k))
+            break;
+        if (!have_q || is_bound(q2) || !is_bound(q))
+            q = q2;
+        have_q = true;
+        k = e;
+    }
+    bool between = false, from = false;
+    if (k < sc->n && !t[k].skip &&
+        (word_is(sc->s, &t[k], "between") || word_is(sc->s, &t[k], "from")) &&
+        tok_in_line(sc, k + 1)) {
+        between = word_is(sc->s, &t[k], "between");
+        from = !between;
+    }
+    size_t a0 = (between || from) ? k + 1 : k;
+    if (have_q && !tok_in_line(sc, a0) && a0 != i)
+        return i;
+    amount a;
+    if (!parse_amount(sc, a0, &a))
+        return i;
+    if (a.yearlike && !(have_q && tok_in_line(sc, a.last + 1) && t[a.last + 1].type == TK_WORD &&
+                        !tok_has(&t[a.last + 1], W_MONTH) &&
+                        !is_upper((unsigned char)sc->s[t[a.last + 1].start])))
+        return i;
+    /* A range: "20 to 50 million", "between 20,000 to 50,000", "$20-$50 million" */
+    size_t c = range_connector(sc, a.last + 1, between);
+    if (c != a.last + 1) {
+        amount b;
+        if (parse_amount(sc, c, &b) && !b.yearlike && !b.vague == !a.vague &&
+            !(is_dash(&t[a.last + 1]) && b.first > 0 && b.raw < 0)) {
+            share_range(&a, &b);
+            if (b.currency == NULL && a.currency != NULL)
+                b.currency = a.currency;
+            if (a.percent)
+                b.percent = true;
+            size_t first = (between || from) ? k : a0;
+            if (have_q && !is_bound(q))
+                first = i;
+            else if (have_q)
+                first = i;
+            emit(sc, f, first, b.last, &a, &b, TALLY_Q_RANGE);
+            if (have_q && is_bound(q)) {
+                /* "up to 20-30": the bound applies to the range's far end */
+                emit(sc, f, first, b.last, is_lower_bound(q) ? &a : NULL,
+                     is_lower_bound(q) ? NULL : &b, q);
+            }
+            return b.last + 1;
+        }
+    }
+    if (between || from) {
+        /* "from" or "between" without a range is not part of the figure */
+        if (have_q)
+            return i;
+        i = a0;
+    }
+    size_t end = a.last;
+    if (!have_q) {
+        tally_qualifier pq;
+        size_t e = postfix_bound(sc, a.last + 1, &pq);
+        if (e != a.last + 1) {
+            q = pq;
+            have_q = true;
+            end = e - 1;
+        }
+    }
+    if (!have_q && a.vague)
+        q = TALLY_Q_AT_LEAST;
+    else if (!have_q && a.about)
+        q = TALLY_Q_ABOUT;
+    (void)explicit_exact;
+    emit(sc, f, i, end, &a, NULL, q);
+    return end + 1;
+}
+
+/* "more than 10 and less than 20", "at most 100 and at least 20": one range. */
+static size_t merge_bounds(const char *s, tally_figure *v, size_t n)
+{
+    size_t out = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (out > 0) {
+            tally_figure *a = &v[out - 1];
+            tally_figure *b = &v[i];
+            bool lower_a = is_lower_bound(a->qualifier), lower_b = is_lower_bound(b->qualifier);
+            bool upper_a = a->qualifier == TALLY_Q_UP_TO || a->qualifier == TALLY_Q_LESS_THAN;
+            bool upper_b = b->qualifier == TALLY_Q_UP_TO || b->qualifier == TALLY_Q_LESS_THAN;
+            if ((lower_a && upper_b) || (upper_a && lower_b)) {
+                /* only "and", "but", "," (and spaces) between them */
+                size_t p = a->end;
+                bool ok = true, word = false;
+                while (p < b->start && ok) {
+                    if (s[p] == ' ' || (s[p] == ',' && p + 1 < b->start && s[p + 1] == ' ')) {
+                        p++;
+                    } else if (b->start - p >= 3 && memcmp(s + p, "and", 3) == 0 && !word) {
+                        p += 3;
+                        word = true;
+                    } else if (b->start - p >= 3 && memcmp(s + p, "but", 3) == 0 && !word) {
+                        p += 3;
+                        word = true;
+                    } else {
+                        ok = false;
+                    }
+                }
+                if (ok && word) {
+                    const tally_figure *lo = lower_a ? a : b;
+                    const tally_figure *hi = lower_a ? b : a;
+                    tally_figure m = *a;
+                    m.end = b->end;
+                    m.qualifier = TALLY_Q_RANGE;
+                    m.has_low = true;
+                    m.low = lo->low;
+                    m.has_high = true;
+                    m.high = hi->high;
+                    if (m.kind == TALLY_FIG_NUMBER)
+                        m.kind = b->kind;
+                    *a = m;
+                    continue;
+                }
+            }
+        }
+        v[out++] = v[i];
+    }
+    return out;
+}
 
 int tally_figures_scan(tally_span text, tally_figures *out, tally_arena *a, tally_err *err)
 {
-    (void)text, (void)a, (void)err;
+    (void)err;
+    toks ts = {0};
+    tokenize(text.ptr, text.len, &ts, a);
     out->v = NULL;
     out->n = 0;
+    if (ts.n == 0)
+        return 0;
+    mark_links(text.ptr, ts.v, ts.n);
+    mark_phones(ts.v, ts.n);
+    mark_non_amounts(text.ptr, ts.v, ts.n);
+    scanner sc = {text.ptr, ts.v, ts.n};
+    size_t cap = 16, n = 0;
+    tally_figure *v = tally_arena_alloc(a, cap * sizeof *v);
+    for (size_t i = 0; i < ts.n;) {
+        const tok *x = &ts.v[i];
+        bool candidate =
+            !x->skip &&
+            (x->type == TK_NUM || x->type == TK_SYM || (x->type == TK_WORD && x->lex >= 0) ||
+             (x->type == TK_WORD && i + 1 < ts.n && punct_is(&ts.v[i + 1], '$')) ||
+             (x->type == TK_PUNCT && (x->cp == '-' || x->cp == 0x2212 || x->cp == '\\')));
+        if (!candidate) {
+            i++;
+            continue;
+        }
+        tally_figure f;
+        size_t next = parse_figure(&sc, i, &f);
+        if (next == i) {
+            i++;
+            continue;
+        }
+        if (n == cap) {
+            tally_figure *w = tally_arena_alloc(a, 2 * cap * sizeof *w);
+            memcpy(w, v, n * sizeof *v);
+            v = w;
+            cap *= 2;
+        }
+        v[n++] = f;
+        i = next;
+    }
+    out->v = v;
+    out->n = merge_bounds(text.ptr, v, n);
     return 0;
 }
 
 const char *tally_qualifier_name(tally_qualifier q)
 {
-    static const char *const names[] = {"exact",   "about",     "more-than", "at-least",
-                                        "up-to",   "less-than", "range"};
-    return names[q];
+    static const char *const names[] = {"exact", "about",     "more-than", "at-least",
+                                        "up-to", "less-than", "range"};
+    return (unsigned)q < sizeof names / sizeof names[0] ? names[q] : "exact";
 }
 
 const char *tally_figure_kind_name(tally_figure_kind k)
 {
     static const char *const names[] = {"number", "money", "percent"};
-    return names[k];
+    return (unsigned)k < sizeof names / sizeof names[0] ? names[k] : "number";
 }

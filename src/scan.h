@@ -1,0 +1,94 @@
+/* Private to the figure scanner (scan.c, numword.c): tokens and the lexicon. */
+#ifndef TALLY_SCAN_H
+#define TALLY_SCAN_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+typedef enum tok_type {
+    TK_WORD,  /* letters (and apostrophes inside) */
+    TK_NUM,   /* digits with group separators, decimals, exponent; or a vulgar fraction */
+    TK_SYM,   /* a currency sign, %, <, >, =, ~, + */
+    TK_PUNCT, /* anything else that is not white space */
+} tok_type;
+
+/* White space before a token. */
+enum { SP_NONE = 0, SP_SPACE = 1, SP_LINE = 2, SP_PARA = 3 };
+
+typedef struct tok {
+    size_t start;
+    size_t end;
+    uint8_t type;
+    uint8_t sp;       /* SP_*: white space before the token */
+    uint8_t grouped;  /* NUM: had group separators */
+    uint8_t decimals; /* NUM: digits after the decimal point */
+    uint8_t digits;   /* NUM: digits before the decimal point (capped at 255) */
+    uint8_t lead0;    /* NUM: starts with 0 and has more integer digits */
+    uint8_t exp;      /* NUM: had an exponent */
+    uint8_t skip;     /* inside a URL, e-mail, phone number, date or designator */
+    int16_t lex;      /* WORD: index into the lexicon, or -1 */
+    uint16_t cp;      /* SYM/PUNCT: the code point (BMP), for currency signs and dashes */
+    double value;     /* NUM */
+} tok;
+
+/* Lexicon roles of a word (bits). */
+enum {
+    W_UNIT = 1u << 0,      /* zero..nineteen: value */
+    W_TENS = 1u << 1,      /* twenty..ninety: value */
+    W_HUNDRED = 1u << 2,   /* hundred */
+    W_SCALE = 1u << 3,     /* thousand, million, ...; abbreviations bn, mn, k: value */
+    W_SCALE_CUR = 1u << 4, /* m, b: a scale only next to a currency */
+    W_FRAC = 1u << 5,      /* half, third(s), quarter(s), fifth(s)...: value = denominator */
+    W_FRAC_PL = 1u << 6,   /* plural fraction word (thirds) */
+    W_VAGUE = 1u << 7,     /* dozens, hundreds, thousands, millions: value */
+    W_DOZEN = 1u << 8,     /* dozen(s) after a number: multiplies by 12 */
+    W_A = 1u << 9,         /* a, an */
+    W_CUR = 1u << 10,      /* a currency word or code: code */
+    W_CUR_CODE = 1u << 11, /* an ISO code (may stand before the amount) */
+    W_PCT = 1u << 12,      /* percent, pct, per cent (the "per" is handled apart) */
+    W_MONTH = 1u << 13,    /* month names and abbreviations */
+    W_CALIBER = 1u << 14,  /* mm, millimetre, calibre: the number is a caliber */
+    W_TIME = 1u << 15,     /* am, pm, gmt, utc, hours */
+    W_ORDSUF = 1u << 16,   /* st, nd, rd, th after digits */
+    W_LABEL = 1u << 17,    /* no, nr, resolution, article: the next number is a label */
+    W_SEVERAL = 1u << 18,  /* several, few: "several dozen" */
+    W_POINT = 1u << 19,    /* point: "five point five" */
+    W_NEG = 1u << 20,      /* minus, negative */
+    W_UNIT_PCT = 1u << 21, /* "percentage" (followed by "points") */
+    W_QUAL = 1u << 22      /* first word of a qualifier phrase, "between", "from" */
+};
+
+typedef struct lex_entry {
+    const char *word;
+    uint32_t roles;
+    double value;
+    const char *code; /* currency code for W_CUR */
+} lex_entry;
+
+/* Looks up a word case-insensitively; returns its index or -1. */
+int lex_find(const char *s, size_t n);
+/* The entry at `i` (0 <= i < lex_count()). */
+const lex_entry *lex_at(int i);
+/* How many entries the lexicon has. */
+int lex_count(void);
+
+/* A spelled-out number parsed from tokens. */
+typedef struct spelled {
+    double value;
+    size_t next; /* index of the first token after it */
+    bool about;  /* "a dozen" */
+} spelled;
+
+/* Parses a spelled-out cardinal, possibly with a fraction ("two-thirds", "one
+ * and a half", "half a million", "a dozen"), starting at tokens[i]. `text` is
+ * the scanned text. Returns true and fills `out` when one is there. */
+bool numword_parse(const char *text, const tok *t, size_t n, size_t i, spelled *out);
+
+/* True when tokens[i] is a word with any of `roles`. */
+static inline bool tok_has(const tok *t, uint32_t roles)
+{
+    return t->type == TK_WORD && t->lex >= 0 && (lex_at(t->lex)->roles & roles) != 0;
+}
+
+#endif

@@ -1,0 +1,303 @@
+/* Tests of the figure scanner (src/scan.c, src/numword.c). Every sentence
+ * here is written for these tests. */
+#include "tally/figure.h"
+
+#include <math.h>
+
+#include "harness.h"
+#include "scan.h"
+
+#define NONE NAN
+
+struct want {
+    const char *text;
+    tally_figure_kind kind;
+    tally_qualifier q;
+    double low;  /* NAN: no low */
+    double high; /* NAN: no high */
+    const char *currency;
+};
+
+/* Scans `in` and checks the figures against `w` (ended by a NULL text). */
+static void expect(const char *in, const struct want *w)
+{
+    tally_arena *a = tally_arena_new();
+    tally_figures f;
+    tally_err err = {0};
+    CHECK_INT_EQ(tally_figures_scan((tally_span){in, strlen(in)}, &f, a, &err), 0);
+    size_t n = 0;
+    while (w[n].text != NULL)
+        n++;
+    if (f.n != n) {
+        fprintf(stderr, "in \"%s\": %zu figures, want %zu:\n", in, f.n, n);
+        for (size_t i = 0; i < f.n; i++)
+            fprintf(stderr, "  got \"%.*s\"\n", (int)(f.v[i].end - f.v[i].start),
+                    in + f.v[i].start);
+    }
+    CHECK_INT_EQ(f.n, n);
+    for (size_t i = 0; i < n && i < f.n; i++) {
+        const tally_figure *g = &f.v[i];
+        tally_span got = {in + g->start, g->end - g->start};
+        CHECK_SPAN_EQ(got, w[i].text);
+        CHECK_STR_EQ(tally_figure_kind_name(g->kind), tally_figure_kind_name(w[i].kind));
+        CHECK_STR_EQ(tally_qualifier_name(g->qualifier), tally_qualifier_name(w[i].q));
+        CHECK_INT_EQ(g->has_low, !isnan(w[i].low));
+        if (g->has_low && !isnan(w[i].low))
+            CHECK_DBL_EQ(g->low, w[i].low);
+        CHECK_INT_EQ(g->has_high, !isnan(w[i].high));
+        if (g->has_high && !isnan(w[i].high))
+            CHECK_DBL_EQ(g->high, w[i].high);
+        CHECK_STR_EQ(g->currency, w[i].currency ? w[i].currency : "");
+    }
+    tally_arena_free(a);
+}
+
+#define N TALLY_FIG_NUMBER
+#define M TALLY_FIG_MONEY
+#define P TALLY_FIG_PERCENT
+#define END                                                                                        \
+    {                                                                                              \
+        NULL, N, TALLY_Q_EXACT, 0, 0, NULL                                                         \
+    }
+
+static void test_scan_lexicon_sorted(void)
+{
+    for (int i = 1; i < lex_count(); i++)
+        CHECK(strcmp(lex_at(i - 1)->word, lex_at(i)->word) < 0);
+    CHECK(lex_find("Million", 7) >= 0);
+    CHECK(lex_find("millions", 8) >= 0);
+    CHECK(lex_find("zzz", 3) < 0);
+}
+
+static void test_scan_digit_groups(void)
+{
+    expect("They sent 10,000 shells, then 1,234,567 more.",
+           (struct want[]){{"10,000", N, TALLY_Q_EXACT, 10000, NONE, NULL},
+                           {"1,234,567", N, TALLY_Q_EXACT, 1234567, NONE, NULL},
+                           END});
+    expect("Some 7 000 boxes and 9\u202f000 crates and 12\u00a0500 bags.",
+           (struct want[]){{"Some 7 000", N, TALLY_Q_ABOUT, 7000, NONE, NULL},
+                           {"9\u202f000", N, TALLY_Q_EXACT, 9000, NONE, NULL},
+                           {"12\u00a0500", N, TALLY_Q_EXACT, 12500, NONE, NULL},
+                           END});
+    expect("A stock of 10.000.000 rounds.",
+           (struct want[]){{"10.000.000", N, TALLY_Q_EXACT, 10000000, NONE, NULL}, END});
+    expect("Lists like 22,24,26 stay apart.",
+           (struct want[]){{"22", N, TALLY_Q_EXACT, 22, NONE, NULL},
+                           {"24", N, TALLY_Q_EXACT, 24, NONE, NULL},
+                           {"26", N, TALLY_Q_EXACT, 26, NONE, NULL},
+                           END});
+}
+
+static void test_scan_decimals_and_signs(void)
+{
+    expect("It grew 1.5 times to .25 of the total; the change was -3.2 and \u22124.",
+           (struct want[]){{"1.5", N, TALLY_Q_EXACT, 1.5, NONE, NULL},
+                           {".25", N, TALLY_Q_EXACT, 0.25, NONE, NULL},
+                           {"-3.2", N, TALLY_Q_EXACT, -3.2, NONE, NULL},
+                           {"\u22124", N, TALLY_Q_EXACT, -4, NONE, NULL},
+                           END});
+    expect("minus five point five",
+           (struct want[]){{"minus five point five", N, TALLY_Q_EXACT, -5.5, NONE, NULL}, END});
+    expect("about 1.3e6 grains",
+           (struct want[]){{"about 1.3e6", N, TALLY_Q_ABOUT, 1.3e6, NONE, NULL}, END});
+}
+
+static void test_scan_scales(void)
+{
+    expect("Deals worth 1.5bn, $2.3m, 10k and 4 trillion and 2 mn.",
+           (struct want[]){{"1.5bn", N, TALLY_Q_EXACT, 1.5e9, NONE, NULL},
+                           {"$2.3m", M, TALLY_Q_EXACT, 2.3e6, NONE, "USD"},
+                           {"10k", N, TALLY_Q_EXACT, 1e4, NONE, NULL},
+                           {"4 trillion", N, TALLY_Q_EXACT, 4e12, NONE, NULL},
+                           {"2 mn", N, TALLY_Q_EXACT, 2e6, NONE, NULL},
+                           END});
+    /* a bare lower-case "m" is a metre, not a million */
+    expect("a 10m wall", (struct want[]){END});
+}
+
+static void test_scan_spelled_numbers(void)
+{
+    expect("twenty-five trucks and one hundred and twenty guns",
+           (struct want[]){{"twenty-five", N, TALLY_Q_EXACT, 25, NONE, NULL},
+                           {"one hundred and twenty", N, TALLY_Q_EXACT, 120, NONE, NULL},
+                           END});
+    expect("a dozen ships, half a million shells, two-thirds of them, a quarter of it",
+           (struct want[]){{"a dozen", N, TALLY_Q_ABOUT, 12, NONE, NULL},
+                           {"half a million", N, TALLY_Q_EXACT, 5e5, NONE, NULL},
+                           {"two-thirds", N, TALLY_Q_EXACT, 2.0 / 3, NONE, NULL},
+                           {"a quarter", N, TALLY_Q_EXACT, 0.25, NONE, NULL},
+                           END});
+    expect("one and a half million rounds and three thousand five hundred",
+           (struct want[]){{"one and a half million", N, TALLY_Q_EXACT, 1.5e6, NONE, NULL},
+                           {"three thousand five hundred", N, TALLY_Q_EXACT, 3500, NONE, NULL},
+                           END});
+    /* "no one", "one-off" are not amounts */
+    expect("no one saw the one-off event", (struct want[]){END});
+}
+
+static void test_scan_vague_magnitudes(void)
+{
+    expect("dozens of launchers, hundreds of thousands of rounds, millions of shells",
+           (struct want[]){{"dozens", N, TALLY_Q_AT_LEAST, 12, NONE, NULL},
+                           {"hundreds of thousands", N, TALLY_Q_AT_LEAST, 1e5, NONE, NULL},
+                           {"millions", N, TALLY_Q_AT_LEAST, 1e6, NONE, NULL},
+                           END});
+    expect("several dozen missiles and tens of thousands of troops",
+           (struct want[]){{"several dozen", N, TALLY_Q_AT_LEAST, 12, NONE, NULL},
+                           {"tens of thousands", N, TALLY_Q_AT_LEAST, 1e4, NONE, NULL},
+                           END});
+    expect("hundreds of millions of dollars",
+           (struct want[]){
+               {"hundreds of millions of dollars", M, TALLY_Q_AT_LEAST, 1e8, NONE, "USD"}, END});
+}
+
+static void test_scan_ranges(void)
+{
+    expect("between 20,000 and 50,000 and between 20,000 to 50,000",
+           (struct want[]){{"between 20,000 and 50,000", N, TALLY_Q_RANGE, 20000, 50000, NULL},
+                           {"between 20,000 to 50,000", N, TALLY_Q_RANGE, 20000, 50000, NULL},
+                           END});
+    expect("from 5 to 10 trains, 20 to 50 million rounds, 300-400 guns, 3\u20134 ships",
+           (struct want[]){{"from 5 to 10", N, TALLY_Q_RANGE, 5, 10, NULL},
+                           {"20 to 50 million", N, TALLY_Q_RANGE, 2e7, 5e7, NULL},
+                           {"300-400", N, TALLY_Q_RANGE, 300, 400, NULL},
+                           {"3\u20134", N, TALLY_Q_RANGE, 3, 4, NULL},
+                           END});
+    expect("$20-$50 million",
+           (struct want[]){{"$20-$50 million", M, TALLY_Q_RANGE, 2e7, 5e7, "USD"}, END});
+    /* a year span is not a range of amounts */
+    expect("from 2022 to 2024 and 2022-2024", (struct want[]){END});
+}
+
+static void test_scan_qualifiers(void)
+{
+    expect("about 10,000, around 5, approximately 73, some 40, nearly 400, almost 400, "
+           "roughly 9",
+           (struct want[]){{"about 10,000", N, TALLY_Q_ABOUT, 10000, NONE, NULL},
+                           {"around 5", N, TALLY_Q_ABOUT, 5, NONE, NULL},
+                           {"approximately 73", N, TALLY_Q_ABOUT, 73, NONE, NULL},
+                           {"some 40", N, TALLY_Q_ABOUT, 40, NONE, NULL},
+                           {"nearly 400", N, TALLY_Q_ABOUT, 400, NONE, NULL},
+                           {"almost 400", N, TALLY_Q_ABOUT, 400, NONE, NULL},
+                           {"roughly 9", N, TALLY_Q_ABOUT, 9, NONE, NULL},
+                           END});
+    expect("over 24, more than 9000, at least 11, up to 4.8 million, as many as 50, "
+           "as high as 3 million",
+           (struct want[]){{"over 24", N, TALLY_Q_MORE_THAN, 24, NONE, NULL},
+                           {"more than 9000", N, TALLY_Q_MORE_THAN, 9000, NONE, NULL},
+                           {"at least 11", N, TALLY_Q_AT_LEAST, 11, NONE, NULL},
+                           {"up to 4.8 million", N, TALLY_Q_UP_TO, NONE, 4.8e6, NULL},
+                           {"as many as 50", N, TALLY_Q_UP_TO, NONE, 50, NULL},
+                           {"as high as 3 million", N, TALLY_Q_UP_TO, NONE, 3e6, NULL},
+                           END});
+    expect("fewer than 100, less than 7, under 30, no more than 12",
+           (struct want[]){{"fewer than 100", N, TALLY_Q_LESS_THAN, NONE, 100, NULL},
+                           {"less than 7", N, TALLY_Q_LESS_THAN, NONE, 7, NULL},
+                           {"under 30", N, TALLY_Q_LESS_THAN, NONE, 30, NULL},
+                           {"no more than 12", N, TALLY_Q_UP_TO, NONE, 12, NULL},
+                           END});
+    /* chained: the bound wins over "about"; of two bounds, the last */
+    expect("up to approximately 3 million; as many as more than 500",
+           (struct want[]){{"up to approximately 3 million", N, TALLY_Q_UP_TO, NONE, 3e6, NULL},
+                           {"as many as more than 500", N, TALLY_Q_MORE_THAN, 500, NONE, NULL},
+                           END});
+}
+
+static void test_scan_money(void)
+{
+    expect("\\$10 billion, US$5m, USD 1.7 billion, \u20ac3bn, \u00a3200, 40 euros, "
+           "10 billion roubles, 5 trillion won, 2 billion yuan, RUB 300",
+           (struct want[]){{"\\$10 billion", M, TALLY_Q_EXACT, 1e10, NONE, "USD"},
+                           {"US$5m", M, TALLY_Q_EXACT, 5e6, NONE, "USD"},
+                           {"USD 1.7 billion", M, TALLY_Q_EXACT, 1.7e9, NONE, "USD"},
+                           {"\u20ac3bn", M, TALLY_Q_EXACT, 3e9, NONE, "EUR"},
+                           {"\u00a3200", M, TALLY_Q_EXACT, 200, NONE, "GBP"},
+                           {"40 euros", M, TALLY_Q_EXACT, 40, NONE, "EUR"},
+                           {"10 billion roubles", M, TALLY_Q_EXACT, 1e10, NONE, "RUB"},
+                           {"5 trillion won", M, TALLY_Q_EXACT, 5e12, NONE, "KRW"},
+                           {"2 billion yuan", M, TALLY_Q_EXACT, 2e9, NONE, "CNY"},
+                           {"RUB 300", M, TALLY_Q_EXACT, 300, NONE, "RUB"},
+                           END});
+    expect("$ 75 million and 3 million US dollars and 50 cents",
+           (struct want[]){{"$ 75 million", M, TALLY_Q_EXACT, 7.5e7, NONE, "USD"},
+                           {"3 million US dollars", M, TALLY_Q_EXACT, 3e6, NONE, "USD"},
+                           {"50 cents", M, TALLY_Q_EXACT, 0.5, NONE, "USD"},
+                           END});
+    /* a weight in pounds is not money */
+    expect("500 pounds of explosives",
+           (struct want[]){{"500", N, TALLY_Q_EXACT, 500, NONE, NULL}, END});
+}
+
+static void test_scan_percent(void)
+{
+    expect("30%, 30 percent, 30 per cent, 2.5 percentage points",
+           (struct want[]){{"30%", P, TALLY_Q_EXACT, 30, NONE, NULL},
+                           {"30 percent", P, TALLY_Q_EXACT, 30, NONE, NULL},
+                           {"30 per cent", P, TALLY_Q_EXACT, 30, NONE, NULL},
+                           {"2.5 percentage points", P, TALLY_Q_EXACT, 2.5, NONE, NULL},
+                           END});
+}
+
+static void test_scan_not_amounts(void)
+{
+    expect("152mm shells, 152-mm rounds, 122 mm rockets, KN-23 and Shahed-136, Su-27, "
+           "Hwasong-11",
+           (struct want[]){END});
+    expect("In 2012 and 1948, on 2024-02-26 and 26/02/2024, at 10:30 and 3 p.m.",
+           (struct want[]){END});
+    expect("On February 26 and 5 March, the third and 21st time", (struct want[]){END});
+    expect("Call +1 202 555 0100 or (202) 555-0100 or 202-555-0100", (struct want[]){END});
+    expect("See https://example.org/news/90720-story and www.example.com/a/12",
+           (struct want[]){END});
+    expect("No. 1 and Resolution 2231", (struct want[]){END});
+    /* a year-like number beside a currency or scale is an amount */
+    expect("$2000 and 1990 percent",
+           (struct want[]){{"$2000", M, TALLY_Q_EXACT, 2000, NONE, "USD"},
+                           {"1990 percent", P, TALLY_Q_EXACT, 1990, NONE, NULL},
+                           END});
+}
+
+static void test_scan_offsets_index_the_text(void)
+{
+    const char *in = "\u201cAbout 1,000\u201d, he said \u2014 and \u00bd more.";
+    tally_arena *a = tally_arena_new();
+    tally_figures f;
+    CHECK_INT_EQ(tally_figures_scan((tally_span){in, strlen(in)}, &f, a, NULL), 0);
+    CHECK_INT_EQ(f.n, 2);
+    if (f.n == 2) {
+        CHECK_INT_EQ(f.v[0].start, 3);
+        CHECK_SPAN_EQ(((tally_span){in + f.v[0].start, f.v[0].end - f.v[0].start}), "About 1,000");
+        CHECK_DBL_EQ(f.v[1].low, 0.5);
+    }
+    tally_arena_free(a);
+}
+
+static void test_scan_bounds_merge_into_range(void)
+{
+    expect("more than 10 and less than 20",
+           (struct want[]){{"more than 10 and less than 20", N, TALLY_Q_RANGE, 10, 20, NULL}, END});
+    expect("500 or more",
+           (struct want[]){{"500 or more", N, TALLY_Q_AT_LEAST, 500, NONE, NULL}, END});
+}
+
+int main(void)
+{
+    static const struct harness_test tests[] = {
+        {"scan_lexicon_sorted", test_scan_lexicon_sorted},
+        {"scan_digit_groups", test_scan_digit_groups},
+        {"scan_decimals_and_signs", test_scan_decimals_and_signs},
+        {"scan_scales", test_scan_scales},
+        {"scan_spelled_numbers", test_scan_spelled_numbers},
+        {"scan_vague_magnitudes", test_scan_vague_magnitudes},
+        {"scan_ranges", test_scan_ranges},
+        {"scan_qualifiers", test_scan_qualifiers},
+        {"scan_money", test_scan_money},
+        {"scan_percent", test_scan_percent},
+        {"scan_not_amounts", test_scan_not_amounts},
+        {"scan_offsets_index_the_text", test_scan_offsets_index_the_text},
+        {"scan_bounds_merge_into_range", test_scan_bounds_merge_into_range},
+        {NULL, NULL},
+    };
+    return harness_run(tests);
+}

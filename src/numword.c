@@ -35,6 +35,8 @@ static const lex_entry lexicon[] = {
     {"bigger", W_QUAL, 0, NULL},
     {"billion", W_SCALE, 1000000000, NULL},
     {"billions", W_VAGUE, 1000000000, NULL},
+    {"billionth", W_FRAC, 1000000000, NULL},
+    {"billionths", W_FRAC | W_FRAC_PL, 1000000000, NULL},
     {"bln", W_SCALE, 1000000000, NULL},
     {"block", W_LABEL, 0, NULL},
     {"bn", W_SCALE, 1000000000, NULL},
@@ -98,6 +100,8 @@ static const lex_entry lexicon[] = {
     {"fifty", W_TENS, 50.0, NULL},
     {"fig", W_LABEL, 0, NULL},
     {"figure", W_LABEL, 0, NULL},
+    {"first", W_ORD, 1.0, NULL},
+    {"firsts", W_ORD, 1.0, NULL},
     {"five", W_UNIT, 5.0, NULL},
     {"fleet", W_LABEL, 0, NULL},
     {"flight", W_LABEL, 0, NULL},
@@ -220,6 +224,7 @@ static const lex_entry lexicon[] = {
     {"per-cent", W_PCT, 0, NULL},
     {"percent", W_PCT, 0, NULL},
     {"percentage", W_UNIT_PCT, 0, NULL},
+    {"percents", W_PCT, 0, NULL},
     {"peseta", W_CUR, 0, "ESP"},
     {"pesetas", W_CUR, 0, "ESP"},
     {"peso", W_CUR, 0, "MXN"},
@@ -260,6 +265,8 @@ static const lex_entry lexicon[] = {
     {"rupees", W_CUR, 0, "INR"},
     {"scores", W_VAGUE, 20.0, NULL},
     {"season", W_LABEL, 0, NULL},
+    {"second", W_ORD, 2.0, NULL},
+    {"seconds", W_ORD, 2.0, NULL},
     {"section", W_LABEL, 0, NULL},
     {"sector", W_LABEL, 0, NULL},
     {"sek", W_CUR | W_CUR_CODE, 0, "SEK"},
@@ -310,6 +317,8 @@ static const lex_entry lexicon[] = {
     {"tn", W_SCALE, 1000000000000, NULL},
     {"trillion", W_SCALE, 1000000000000, NULL},
     {"trillions", W_VAGUE, 1000000000000, NULL},
+    {"trillionth", W_FRAC, 1000000000000, NULL},
+    {"trillionths", W_FRAC | W_FRAC_PL, 1000000000000, NULL},
     {"trn", W_SCALE, 1000000000000, NULL},
     {"twelve", W_UNIT, 12.0, NULL},
     {"twenty", W_TENS, 20.0, NULL},
@@ -331,6 +340,7 @@ static const lex_entry lexicon[] = {
     {"zero", W_UNIT, 0, NULL},
     {"zloty", W_CUR, 0, "PLN"},
     {"zone", W_LABEL, 0, NULL},
+
 };
 
 enum { LEX_COUNT = sizeof lexicon / sizeof lexicon[0], LEX_MAXLEN = 16 };
@@ -495,6 +505,30 @@ static bool cardinal(const char *text, const tok *t, size_t n, size_t j, double 
     return true;
 }
 
+/* The denominator at t[k]: "thirds", "quarter", "half", or a compound
+ * ordinal "twenty-fifth", "twenty firsts". Returns 0 when there is none. */
+static double denominator(const tok *t, size_t n, size_t k, size_t *next)
+{
+    if (k >= n)
+        return 0;
+    if (tok_has(&t[k], W_TENS) && k + 1 < n) {
+        size_t u = k + 1;
+        if (is_hyphen(&t[u]) && u + 1 < n)
+            u++;
+        if (joined(&t[u]) && (tok_has(&t[u], W_ORD) || tok_has(&t[u], W_FRAC)) &&
+            role_value(&t[u]) < 10 && t[u].end - t[u].start >= 5 && !tok_has(&t[u], W_UNIT)) {
+            *next = u + 1;
+            return role_value(&t[k]) + role_value(&t[u]);
+        }
+        return 0;
+    }
+    if (tok_has(&t[k], W_FRAC) && !tok_has(&t[k], W_UNIT | W_TENS)) {
+        *next = k + 1;
+        return role_value(&t[k]);
+    }
+    return 0;
+}
+
 /* A fraction word after a numerator: "thirds", "quarter", "half". */
 static bool fraction_word(const tok *t, size_t n, size_t k, double numerator, double *value,
                           size_t *next)
@@ -504,10 +538,10 @@ static bool fraction_word(const tok *t, size_t n, size_t k, double numerator, do
     size_t f = k;
     if (is_hyphen(&t[f]) && f + 1 < n)
         f++;
-    if (!tok_has(&t[f], W_FRAC) || tok_has(&t[f], W_UNIT | W_TENS))
+    double d = denominator(t, n, f, next);
+    if (d == 0)
         return false;
-    *value = numerator / role_value(&t[f]);
-    *next = f + 1;
+    *value = numerator / d;
     return true;
 }
 
@@ -566,6 +600,13 @@ bool numword_parse(const char *text, const tok *t, size_t n, size_t i, spelled *
         out->next = i + 3;
         return true;
     }
+    /* "half" alone ("more than half"), but not "half a" nor "half-hearted" */
+    if (is_word(text, w, "half") &&
+        !(i + 1 < n && joined(&t[i + 1]) && (tok_has(&t[i + 1], W_A) || is_hyphen(&t[i + 1])))) {
+        out->value = 0.5;
+        out->next = i + 1;
+        return true;
+    }
     if (tok_has(w, W_A) && i + 1 < n && joined(&t[i + 1])) {
         const tok *x = &t[i + 1];
         /* "a dozen" is 12, "about" by CLAIMS.md */
@@ -593,6 +634,15 @@ bool numword_parse(const char *text, const tok *t, size_t n, size_t i, spelled *
             }
             out->value = v;
             out->next = e;
+            return true;
+        }
+        /* "a twenty-first" */
+        if (tok_has(x, W_TENS)) {
+            double d = denominator(t, n, i + 1, &k);
+            if (d == 0)
+                return false;
+            out->value = 1 / d;
+            out->next = k;
             return true;
         }
         /* "a quarter", "a third", "a half", "a quarter of a million" */

@@ -7,6 +7,7 @@
  * designators, calibers, labels). */
 #include "tally/figure.h"
 
+#include <math.h>
 #include <string.h>
 #include <utf8proc.h>
 
@@ -227,6 +228,9 @@ static bool is_sym_cp(int32_t cp)
     case 0x20B4: /* ₴ */
     case 0x20B9: /* ₹ */
     case 0x5143: /* 元 */
+    case 0x20A1: /* ₡ */
+    case 0x20BE: /* ₾ */
+    case 0x20AD: /* ₭ */
     case 0x2264: /* ≤ */
     case 0x2265: /* ≥ */
         return true;
@@ -482,7 +486,8 @@ static void mark_non_amounts(const char *s, tok *t, size_t n)
             continue;
         }
         if (prev != NULL && x->sp == SP_NONE && is_dash(prev) && prev->sp == SP_NONE && i >= 2 &&
-            t[i - 2].type == TK_WORD && !tok_has(&t[i - 2], W_UNIT | W_TENS | W_QUAL)) {
+            t[i - 2].type == TK_WORD && !tok_has(&t[i - 2], W_UNIT | W_TENS | W_QUAL) &&
+            !(i >= 3 && t[i - 2].sp == SP_NONE && t[i - 3].type == TK_NUM)) {
             x->skip = 1;
             continue;
         }
@@ -575,6 +580,12 @@ static const char *currency_sign(uint16_t cp)
         return "INR";
     case 0x5143:
         return "CNY";
+    case 0x20A1:
+        return "CRC";
+    case 0x20BE:
+        return "GEL";
+    case 0x20AD:
+        return "LAK";
     default:
         return NULL;
     }
@@ -670,6 +681,36 @@ static const char *currency_adjective(const scanner *sc, size_t k, const char *w
     return NULL;
 }
 
+/* "3 dollars 50 cents", "thirteen dollars and forty-five cents". */
+static size_t minor_units(const scanner *sc, size_t k, amount *am)
+{
+    const tok *t = sc->t;
+    size_t j = k;
+    if (am->scaled || am->raw != (double)(long long)am->raw)
+        return k;
+    if (tok_in_line(sc, j) && word_is(sc->s, &t[j], "and"))
+        j++;
+    if (!tok_in_line(sc, j))
+        return k;
+    double v;
+    size_t e;
+    spelled sp;
+    if (t[j].type == TK_NUM && is_int(&t[j])) {
+        v = t[j].value;
+        e = j + 1;
+    } else if (numword_parse(sc->s, t, sc->n, j, &sp)) {
+        v = sp.value;
+        e = sp.next;
+    } else {
+        return k;
+    }
+    if (v >= 100 || !tok_in_line(sc, e) || !tok_has(&t[e], W_CUR) ||
+        strcmp(lex_at(t[e].lex)->code, "USX") != 0)
+        return k;
+    am->value += v / 100;
+    return e + 1;
+}
+
 /* Currency or percent after the quantity, from token k. */
 static size_t suffix(const scanner *sc, size_t k, amount *am)
 {
@@ -697,9 +738,17 @@ static size_t suffix(const scanner *sc, size_t k, amount *am)
             return k + 2;
         }
     }
-    /* US dollars, U.S. dollars, North Korean won */
+    /* 100 €, 100元 */
+    if (am->currency == NULL && t[k].type == TK_SYM && currency_sign(t[k].cp) != NULL) {
+        am->currency = currency_sign(t[k].cp);
+        return k + 1;
+    }
+    /* US dollars, U.S. dollars, North Korean won; "12-cent", "one-yen" */
     size_t c = k;
     const char *code = NULL;
+    if (is_dash(&t[k]) && t[k].sp == SP_NONE && k + 1 < sc->n && t[k + 1].sp == SP_NONE &&
+        tok_has(&t[k + 1], W_CUR) && !tok_has(&t[k + 1], W_CUR_CODE))
+        c = k + 1;
     if (word_is(sc->s, &t[k], "u") && k + 3 < sc->n && punct_is(&t[k + 1], '.') &&
         word_is(sc->s, &t[k + 2], "s")) {
         size_t d = k + 3;
@@ -719,6 +768,8 @@ static size_t suffix(const scanner *sc, size_t k, amount *am)
         code = "HKD";
     } else if (t[k].type == TK_WORD) {
         code = currency_adjective(sc, k, NULL, &c);
+        if (code == NULL)
+            c = k;
     }
     if (code == NULL && tok_has(&t[c], W_CUR))
         code = lex_at(t[c].lex)->code;
@@ -731,8 +782,8 @@ static size_t suffix(const scanner *sc, size_t k, amount *am)
     if (code == NULL)
         return k;
     /* "500 pounds of explosives" is a weight. */
-    if ((word_is(sc->s, &t[c], "pounds") || word_is(sc->s, &t[c], "pound")) &&
-        (c + 1 >= sc->n || word_is(sc->s, &t[c + 1], "of")))
+    if ((word_is(sc->s, &t[c], "pounds") || word_is(sc->s, &t[c], "pound")) && c + 1 < sc->n &&
+        word_is(sc->s, &t[c + 1], "of"))
         return k;
     if (am->currency != NULL && strcmp(am->currency, code) != 0 && strcmp(code, "USD") != 0)
         return k;
@@ -742,8 +793,28 @@ static size_t suffix(const scanner *sc, size_t k, amount *am)
     if (strcmp(code, "USX") == 0 || strcmp(code, "GBX") == 0 || strcmp(code, "RUX") == 0) {
         am->value /= 100;
         am->currency = strcmp(code, "USX") == 0 ? "USD" : strcmp(code, "GBX") == 0 ? "GBP" : "RUB";
+        return c + 1;
     }
-    return c + 1;
+    return minor_units(sc, c + 1, am);
+}
+
+/* m, b, g as million, billion, giga: beside a currency ("$5m"); stuck to the
+ * digits in capitals ("10M") or as "b" ("1.2b"); or spaced in capitals after
+ * a number with decimals or groups ("1,674.5 G"). "10m" is ten metres and
+ * "5G" a network. */
+static bool scale_letter(const scanner *sc, size_t k, bool currency)
+{
+    const tok *w = &sc->t[k];
+    const tok *num = &sc->t[k - 1];
+    bool upper = is_upper((unsigned char)sc->s[w->start]);
+    bool g = word_is(sc->s, w, "g");
+    if (currency)
+        return !g;
+    if (num->type != TK_NUM)
+        return false;
+    if (w->sp == SP_NONE)
+        return !g && (upper || word_is(sc->s, w, "b"));
+    return upper && (num->grouped || num->decimals > 0);
 }
 
 /* A scale after a number: "million", "bn", "k", "M" (only beside a currency
@@ -760,8 +831,7 @@ static size_t scale_after(const scanner *sc, size_t k, amount *am, bool currency
             v = 12;
         else if (word_is(sc->s, w, "dozens") && am->scaled == false)
             v = 12;
-        else if (tok_has(w, W_SCALE_CUR) && !word_is(sc->s, w, "g") &&
-                 (currency || (w->sp == SP_NONE && is_upper((unsigned char)sc->s[w->start]))))
+        else if (tok_has(w, W_SCALE_CUR) && scale_letter(sc, k, currency))
             v = lex_at(w->lex)->value;
         else
             break;
@@ -829,6 +899,59 @@ static bool yearlike(const tok *x)
     return is_int(x) && x->digits == 4 && x->value >= 1800 && x->value <= 2100;
 }
 
+/* A plain number at t[k], digits or words; returns the token after it, or k. */
+static size_t plain_number(const scanner *sc, size_t k, double *v)
+{
+    spelled sp;
+    if (!tok_in_line(sc, k))
+        return k;
+    if (sc->t[k].type == TK_NUM) {
+        *v = sc->t[k].value;
+        return k + 1;
+    }
+    if (numword_parse(sc->s, sc->t, sc->n, k, &sp) && !sp.about) {
+        *v = sp.value;
+        return sp.next;
+    }
+    return k;
+}
+
+/* "1.1^23", "one out of three", "2000 over 3" (a ratio only when nothing
+ * is counted after it: "500 over 3 days" is not one). */
+static size_t ratio_or_power(const scanner *sc, size_t k, amount *am)
+{
+    const tok *t = sc->t;
+    double v;
+    if (k + 1 < sc->n && punct_is(&t[k], '^') && t[k].sp == SP_NONE) {
+        size_t j = k + 1;
+        int sign = 1;
+        while (j < sc->n && t[j].sp == SP_NONE && (punct_is(&t[j], '-') || punct_is(&t[j], '+'))) {
+            sign = punct_is(&t[j], '-') ? -sign : sign;
+            j++;
+        }
+        if (j < sc->n && t[j].sp == SP_NONE && t[j].type == TK_NUM && t[j].value < 400) {
+            am->raw = pow(am->raw, sign * t[j].value);
+            return j + 1;
+        }
+        return k;
+    }
+    if (tok_in_line(sc, k + 1) && word_is(sc->s, &t[k], "out") && word_is(sc->s, &t[k + 1], "of")) {
+        size_t e = plain_number(sc, k + 2, &v);
+        if (e != k + 2 && v != 0) {
+            am->raw /= v;
+            return e;
+        }
+    }
+    if (word_is(sc->s, &t[k], "over")) {
+        size_t e = plain_number(sc, k + 1, &v);
+        if (e != k + 1 && v != 0 && !(tok_in_line(sc, e) && t[e].type == TK_WORD)) {
+            am->raw /= v;
+            return e;
+        }
+    }
+    return k;
+}
+
 /* An amount from token k: [currency] quantity [scale] [currency | percent]. */
 static bool parse_amount(const scanner *sc, size_t k, amount *am)
 {
@@ -846,9 +969,27 @@ static bool parse_amount(const scanner *sc, size_t k, amount *am)
         k++;
     } else if ((punct_is(&t[k], '-') || punct_is(&t[k], 0x2212)) && k + 1 < n &&
                t[k + 1].type == TK_NUM && t[k + 1].sp == SP_NONE && !t[k + 1].skip &&
-               (k == 0 || t[k].sp != SP_NONE)) {
+               (k == 0 || t[k].sp != SP_NONE || t[k - 1].type == TK_SYM)) {
         neg = true;
         k++;
+    }
+    /* "per cent of 210": a percent sign written first */
+    size_t pct = k;
+    if (tok_has(&t[k], W_PCT))
+        pct = k + 1;
+    else if (word_is(sc->s, &t[k], "per") && tok_in_line(sc, k + 1) &&
+             word_is(sc->s, &t[k + 1], "cent"))
+        pct = k + 2;
+    if (pct != k && tok_in_line(sc, pct) && word_is(sc->s, &t[pct], "of") &&
+        tok_in_line(sc, pct + 1) && !tok_has(&t[pct + 1], W_PCT) &&
+        !word_is(sc->s, &t[pct + 1], "per")) {
+        size_t first = k;
+        if (!parse_amount(sc, pct + 1, am) || am->currency != NULL || am->percent || am->vague)
+            return false;
+        am->first = first;
+        am->percent = true;
+        am->yearlike = false;
+        return true;
     }
     const char *cur = NULL;
     size_t q = currency_prefix(sc, k, &cur);
@@ -895,6 +1036,8 @@ static bool parse_amount(const scanner *sc, size_t k, amount *am)
             return false;
         }
     }
+    if (!am->vague)
+        after = ratio_or_power(sc, after, am);
     if (!am->vague)
         am->value = am->raw;
     after = scale_after(sc, after, am, cur != NULL);
@@ -1106,6 +1249,14 @@ static size_t range_connector(const scanner *sc, size_t k, bool between)
     return k;
 }
 
+/* Two ends of a range measure the same thing: no percent to money, no two currencies. */
+static bool compatible(const amount *a, const amount *b)
+{
+    if ((a->percent && b->currency != NULL) || (b->percent && a->currency != NULL))
+        return false;
+    return a->currency == NULL || b->currency == NULL || strcmp(a->currency, b->currency) == 0;
+}
+
 /* Shares the scale, currency and percent of the second end of a range with the first. */
 static void share_range(amount *a, const amount *b)
 {
@@ -1188,7 +1339,7 @@ static size_t parse_figure(const scanner *sc, size_t i, tally_figure *f)
     size_t c = range_connector(sc, a.last + 1, between);
     if (c != a.last + 1) {
         amount b;
-        if (parse_amount(sc, c, &b) && !b.yearlike && !b.vague == !a.vague &&
+        if (parse_amount(sc, c, &b) && compatible(&a, &b) && !b.yearlike && !b.vague == !a.vague &&
             !(is_dash(&t[a.last + 1]) && b.first > 0 && b.raw < 0)) {
             share_range(&a, &b);
             if (b.currency == NULL && a.currency != NULL)
@@ -1216,8 +1367,8 @@ static size_t parse_figure(const scanner *sc, size_t i, tally_figure *f)
         i = a0;
     }
     size_t end = a.last;
-    if (!have_q) {
-        tally_qualifier pq;
+    if (!have_q || q == TALLY_Q_ABOUT || q == TALLY_Q_EXACT) {
+        tally_qualifier pq = TALLY_Q_EXACT;
         size_t e = postfix_bound(sc, a.last + 1, &pq);
         if (e != a.last + 1) {
             q = pq;
@@ -1262,9 +1413,9 @@ static size_t merge_bounds(const char *s, tally_figure *v, size_t n)
                         ok = false;
                     }
                 }
-                if (ok && word) {
-                    const tally_figure *lo = lower_a ? a : b;
-                    const tally_figure *hi = lower_a ? b : a;
+                const tally_figure *lo = lower_a ? a : b;
+                const tally_figure *hi = lower_a ? b : a;
+                if (ok && word && lo->low < hi->high) {
                     tally_figure m = *a;
                     m.end = b->end;
                     m.qualifier = TALLY_Q_RANGE;

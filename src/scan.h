@@ -56,7 +56,8 @@ enum {
     W_POINT = 1u << 19,    /* point: "five point five" */
     W_NEG = 1u << 20,      /* minus, negative */
     W_UNIT_PCT = 1u << 21, /* "percentage" (followed by "points") */
-    W_QUAL = 1u << 22      /* first word of a qualifier phrase, "between", "from" */
+    W_QUAL = 1u << 22,     /* first word of a qualifier phrase, "between", "from" */
+    W_ORD = 1u << 23       /* first(s), second(s): only in "twenty-first" fractions */
 };
 
 typedef struct lex_entry {

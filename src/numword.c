@@ -221,6 +221,7 @@ static const lex_entry lexicon[] = {
     {"pct", W_PCT, 0, NULL},
     {"pence", W_CUR, 0, "GBX"},
     {"penny", W_CUR, 0, "GBX"},
+    {"per", 0, 0, NULL}, /* "per cent": a candidate for the scanner */
     {"per-cent", W_PCT, 0, NULL},
     {"percent", W_PCT, 0, NULL},
     {"percentage", W_UNIT_PCT, 0, NULL},

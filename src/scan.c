@@ -732,10 +732,12 @@ static size_t suffix(const scanner *sc, size_t k, amount *am)
             am->percent = true;
             return k + 2;
         }
-        if (tok_has(&t[k], W_UNIT_PCT) && tok_in_line(sc, k + 1) &&
-            (word_is(sc->s, &t[k + 1], "points") || word_is(sc->s, &t[k + 1], "point"))) {
+        if (tok_has(&t[k], W_UNIT_PCT)) {
             am->percent = true;
-            return k + 2;
+            if (tok_in_line(sc, k + 1) &&
+                (word_is(sc->s, &t[k + 1], "points") || word_is(sc->s, &t[k + 1], "point")))
+                return k + 2;
+            return k + 1;
         }
     }
     /* 100 €, 100元 */

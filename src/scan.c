@@ -924,6 +924,22 @@ static size_t ratio_or_power(const scanner *sc, size_t k, amount *am)
 {
     const tok *t = sc->t;
     double v;
+    /* 2.48×10−5, 6.02 x 10^23 */
+    if (k + 2 < sc->n && (punct_is(&t[k], 0x00D7) || word_is(sc->s, &t[k], "x")) &&
+        t[k + 1].type == TK_NUM && t[k + 1].value == 10 && is_int(&t[k + 1])) {
+        size_t j = k + 2;
+        if (punct_is(&t[j], '^'))
+            j++;
+        int sign = 1;
+        if (j < sc->n && (is_dash(&t[j]) || punct_is(&t[j], '+')) && t[j].sp == SP_NONE) {
+            sign = punct_is(&t[j], '+') ? 1 : -1;
+            j++;
+        }
+        if (j < sc->n && j > k + 2 && t[j].sp == SP_NONE && is_int(&t[j]) && t[j].value < 400) {
+            am->raw *= pow10i(sign * (int)t[j].value);
+            return j + 1;
+        }
+    }
     if (k + 1 < sc->n && punct_is(&t[k], '^') && t[k].sp == SP_NONE) {
         size_t j = k + 1;
         int sign = 1;
@@ -1259,6 +1275,16 @@ static bool compatible(const amount *a, const amount *b)
     return a->currency == NULL || b->currency == NULL || strcmp(a->currency, b->currency) == 0;
 }
 
+static void share_range(amount *a, const amount *b);
+
+/* The ends of a range in order, once the scale is shared: "10-5" is no range. */
+static bool ordered(const amount *a, const amount *b)
+{
+    amount s = *a;
+    share_range(&s, b);
+    return s.value <= b->value;
+}
+
 /* Shares the scale, currency and percent of the second end of a range with the first. */
 static void share_range(amount *a, const amount *b)
 {
@@ -1342,7 +1368,7 @@ static size_t parse_figure(const scanner *sc, size_t i, tally_figure *f)
     if (c != a.last + 1) {
         amount b;
         if (parse_amount(sc, c, &b) && compatible(&a, &b) && !b.yearlike && !b.vague == !a.vague &&
-            !(is_dash(&t[a.last + 1]) && b.first > 0 && b.raw < 0)) {
+            ordered(&a, &b) && !(is_dash(&t[a.last + 1]) && b.first > 0 && b.raw < 0)) {
             share_range(&a, &b);
             if (b.currency == NULL && a.currency != NULL)
                 b.currency = a.currency;

@@ -885,6 +885,10 @@ static bool vague(const scanner *sc, size_t k, amount *am)
         } else if (needs_of && !(tok_in_line(sc, of) && word_is(s, &t[of], "of"))) {
             return false;
         }
+        /* "scores of 10-5", "hundreds of 2024": a number after "of" is not counted */
+        if (tok_in_line(sc, j) && word_is(s, &t[j], "of") && tok_in_line(sc, j + 1) &&
+            t[j + 1].type == TK_NUM)
+            return false;
     } else {
         return false;
     }
@@ -1327,7 +1331,7 @@ static void emit(const scanner *sc, tally_figure *f, size_t first, size_t last, 
 }
 
 /* Tries a figure at token i; on success fills `f` and returns the token after it. */
-static size_t parse_figure(const scanner *sc, size_t i, tally_figure *f)
+static size_t parse_figure(const scanner *sc, size_t i, tally_figure *f, bool *qualified)
 {
     const tok *t = sc->t;
     size_t k = i;
@@ -1385,6 +1389,7 @@ static size_t parse_figure(const scanner *sc, size_t i, tally_figure *f)
                 emit(sc, f, first, b.last, is_lower_bound(q) ? &a : NULL,
                      is_lower_bound(q) ? NULL : &b, q);
             }
+            *qualified = true;
             return b.last + 1;
         }
     }
@@ -1408,9 +1413,36 @@ static size_t parse_figure(const scanner *sc, size_t i, tally_figure *f)
         q = TALLY_Q_AT_LEAST;
     else if (!have_q && a.about)
         q = TALLY_Q_ABOUT;
-    (void)explicit_exact;
+    *qualified = have_q || explicit_exact || a.vague || a.about;
     emit(sc, f, i, end, &a, NULL, q);
     return end + 1;
+}
+
+/* CLAIMS.md: a qualifier in front of two alternatives applies to both: "up to
+ * 3 million rounds of 152 mm shells or 500,000 rounds of 122 mm rockets". `b`
+ * has no qualifier of its own; it takes `a`'s when only "or" and words (no
+ * clause punctuation, no other figure) stand between them. */
+static void share_qualifier(const char *s, const tally_figure *a, tally_figure *b)
+{
+    if (a->qualifier == TALLY_Q_EXACT || a->qualifier == TALLY_Q_RANGE || a->kind != b->kind ||
+        b->start - a->end > 120)
+        return;
+    size_t p = b->start;
+    while (p > a->end && s[p - 1] == ' ')
+        p--;
+    if (p - a->end < 3 || memcmp(s + p - 3, " or", 3) != 0)
+        return;
+    for (size_t k = a->end; k < p; k++)
+        if (s[k] == '.' || s[k] == ';' || s[k] == ':' || s[k] == ',' || s[k] == '(' ||
+            s[k] == ')' || s[k] == '!' || s[k] == '?' || s[k] == '\n')
+            return;
+    b->qualifier = a->qualifier;
+    if (a->qualifier == TALLY_Q_UP_TO || a->qualifier == TALLY_Q_LESS_THAN) {
+        b->has_high = true;
+        b->high = b->low;
+        b->has_low = false;
+        b->low = 0;
+    }
 }
 
 /* "more than 10 and less than 20", "at most 100 and at least 20": one range. */
@@ -1490,7 +1522,8 @@ int tally_figures_scan(tally_span text, tally_figures *out, tally_arena *a, tall
             continue;
         }
         tally_figure f;
-        size_t next = parse_figure(&sc, i, &f);
+        bool qualified = false;
+        size_t next = parse_figure(&sc, i, &f, &qualified);
         if (next == i) {
             i++;
             continue;
@@ -1501,6 +1534,8 @@ int tally_figures_scan(tally_span text, tally_figures *out, tally_arena *a, tall
             v = w;
             cap *= 2;
         }
+        if (!qualified && n > 0)
+            share_qualifier(text.ptr, &v[n - 1], &f);
         v[n++] = f;
         i = next;
     }

@@ -281,6 +281,45 @@ static void test_scan_bounds_merge_into_range(void)
            (struct want[]){{"500 or more", N, TALLY_Q_AT_LEAST, 500, NONE, NULL}, END});
 }
 
+static void test_scan_qualifier_shared_by_alternatives(void)
+{
+    expect("up to 2 million rounds of 152 mm shells or 400,000 rockets; 2 or 3 trains",
+           (struct want[]){{"up to 2 million", N, TALLY_Q_UP_TO, NONE, 2e6, NULL},
+                           {"400,000", N, TALLY_Q_UP_TO, NONE, 4e5, NULL},
+                           {"2", N, TALLY_Q_EXACT, 2, NONE, NULL},
+                           {"3", N, TALLY_Q_EXACT, 3, NONE, NULL},
+                           END});
+    /* a comma ends the reach of the qualifier */
+    expect("about 50 drones, or 60 missiles",
+           (struct want[]){{"about 50", N, TALLY_Q_ABOUT, 50, NONE, NULL},
+                           {"60", N, TALLY_Q_EXACT, 60, NONE, NULL},
+                           END});
+}
+
+static void test_scan_ratios_and_powers(void)
+{
+    expect("two out of three and 2.5×10−3 and 2^10",
+           (struct want[]){{"two out of three", N, TALLY_Q_EXACT, 2.0 / 3, NONE, NULL},
+                           {"2.5×10−3", N, TALLY_Q_EXACT, 2.5e-3, NONE, NULL},
+                           {"2^10", N, TALLY_Q_EXACT, 1024, NONE, NULL},
+                           END});
+    /* "over" before a counted noun is a period, not a division */
+    expect("500 over 3 days", (struct want[]){{"500", N, TALLY_Q_EXACT, 500, NONE, NULL},
+                                              {"over 3", N, TALLY_Q_MORE_THAN, 3, NONE, NULL},
+                                              END});
+}
+
+static void test_scan_range_ends_in_order(void)
+{
+    expect("a 24-7 watch and scores of 10-5",
+           (struct want[]){{"24", N, TALLY_Q_EXACT, 24, NONE, NULL},
+                           {"7", N, TALLY_Q_EXACT, 7, NONE, NULL},
+                           {"10", N, TALLY_Q_EXACT, 10, NONE, NULL},
+                           {"5", N, TALLY_Q_EXACT, 5, NONE, NULL},
+                           END});
+    expect("5k-20k", (struct want[]){{"5k-20k", N, TALLY_Q_RANGE, 5000, 20000, NULL}, END});
+}
+
 int main(void)
 {
     static const struct harness_test tests[] = {
@@ -297,6 +336,9 @@ int main(void)
         {"scan_not_amounts", test_scan_not_amounts},
         {"scan_offsets_index_the_text", test_scan_offsets_index_the_text},
         {"scan_bounds_merge_into_range", test_scan_bounds_merge_into_range},
+        {"scan_qualifier_shared_by_alternatives", test_scan_qualifier_shared_by_alternatives},
+        {"scan_ratios_and_powers", test_scan_ratios_and_powers},
+        {"scan_range_ends_in_order", test_scan_range_ends_in_order},
         {NULL, NULL},
     };
     return harness_run(tests);

@@ -89,6 +89,17 @@ static size_t group_sep(const char *s, size_t n, size_t i, char kind)
         return 0;
     if (j + 3 < n && is_digit((unsigned char)s[j + 3]))
         return 0;
+    /* An ASCII space is a weak separator: "500 122mm rockets" and "300 152 mm
+     * shells" are a count and a caliber, not 500,122 and 300,152. */
+    if (k == ' ' && s[i] == ' ' && j + 3 < n) {
+        unsigned char after = (unsigned char)s[j + 3];
+        if (is_alpha(after) || after == '-')
+            return 0;
+        if (after == ' ' && j + 6 <= n && (s[j + 4] == 'm' || s[j + 4] == 'M') &&
+            (s[j + 5] == 'm' || s[j + 5] == 'M') &&
+            (j + 6 == n || !is_alpha((unsigned char)s[j + 6])))
+            return 0;
+    }
     return len;
 }
 

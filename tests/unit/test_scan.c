@@ -80,6 +80,10 @@ static void test_scan_digit_groups(void)
                            {"9\u202f000", N, TALLY_Q_EXACT, 9000, NONE, NULL},
                            {"12\u00a0500", N, TALLY_Q_EXACT, 12500, NONE, NULL},
                            END});
+    expect("some 300 152mm shells and 500 122 mm rockets",
+           (struct want[]){{"some 300", N, TALLY_Q_ABOUT, 300, NONE, NULL},
+                           {"500", N, TALLY_Q_EXACT, 500, NONE, NULL},
+                           END});
     expect("A stock of 10.000.000 rounds.",
            (struct want[]){{"10.000.000", N, TALLY_Q_EXACT, 10000000, NONE, NULL}, END});
     expect("Lists like 22,24,26 stay apart.",

@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# Installs the Debian 12 packages tally needs to build, test and fuzz, when
+# they are missing. Uses sudo when not run as root. Safe to run again.
+set -euo pipefail
+
+pkgs=(
+    build-essential cmake pkg-config git       # the toolchain
+    clang clang-format libclang-rt-14-dev      # second compiler, format check, libFuzzer
+    libmd4c-dev libxml2-dev libutf8proc-dev    # Markdown, HTML, Unicode
+    libjansson-dev jq                          # JSON in the test tools
+)
+
+missing=()
+for p in "${pkgs[@]}"; do
+    if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
+        missing+=("$p")
+    fi
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+
+sudo=()
+if [ "$(id -u)" -ne 0 ]; then
+    command -v sudo >/dev/null || { echo "deps: need root or sudo to install: ${missing[*]}" >&2; exit 1; }
+    sudo=(sudo)
+fi
+echo "deps: installing ${missing[*]}" >&2
+"${sudo[@]}" apt-get update -qq
+DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null

@@ -633,6 +633,12 @@ bool numword_parse(const char *text, const tok *t, size_t n, size_t i, spelled *
                 v += rest;
                 e = k;
             }
+            /* "a hundred trillionths" */
+            double f;
+            if (fraction_word(t, n, e, v, &f, &k)) {
+                v = f;
+                e = k;
+            }
             out->value = v;
             out->next = e;
             return true;

@@ -1069,8 +1069,12 @@ static bool parse_amount(const scanner *sc, size_t k, amount *am)
             return false;
         }
     }
-    if (!am->vague)
-        after = ratio_or_power(sc, after, am);
+    if (!am->vague) {
+        size_t r = ratio_or_power(sc, after, am);
+        if (r != after)
+            am->yearlike = false;
+        after = r;
+    }
     if (!am->vague)
         am->value = am->raw;
     after = scale_after(sc, after, am, cur != NULL);

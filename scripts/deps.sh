@@ -8,6 +8,7 @@ pkgs=(
     clang clang-format libclang-rt-14-dev      # second compiler, format check, libFuzzer
     libmd4c-dev libxml2-dev libutf8proc-dev    # Markdown, HTML, Unicode
     libjansson-dev jq                          # JSON in the test tools
+    gperf                                      # the lexicon's perfect hash
 )
 
 missing=()

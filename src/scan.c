@@ -33,7 +33,7 @@ static size_t decode(const char *s, size_t n, size_t i, int32_t *cp)
 {
     utf8proc_ssize_t len =
         utf8proc_iterate((const utf8proc_uint8_t *)s + i, (utf8proc_ssize_t)(n - i), cp);
-    if (len <= 0) {
+    if (len <= 0 || (size_t)len > n - i) {
         *cp = 0xFFFD;
         return 1;
     }
@@ -208,7 +208,7 @@ static tok *push(toks *ts, tally_arena *a)
     }
     tok *t = &ts->v[ts->n++];
     memset(t, 0, sizeof *t);
-    t->lex = -1;
+    t->lex = NULL;
     return t;
 }
 
@@ -308,7 +308,7 @@ static void tokenize(const char *s, size_t n, toks *ts, tally_arena *a)
                     }
                 }
                 t->type = TK_WORD;
-                t->lex = (int16_t)lex_find(s + i, j - i);
+                t->lex = lex_find(s + i, j - i);
                 i = j;
             }
         } else {
@@ -321,21 +321,6 @@ static void tokenize(const char *s, size_t n, toks *ts, tally_arena *a)
 }
 
 /* ---- Marking tokens that are never amounts ---------------------------- */
-
-static bool word_is(const char *s, const tok *t, const char *w)
-{
-    size_t n = strlen(w);
-    if (t->type != TK_WORD || t->end - t->start != n)
-        return false;
-    for (size_t i = 0; i < n; i++) {
-        unsigned char c = (unsigned char)s[t->start + i];
-        if (is_upper(c))
-            c = (unsigned char)(c + ('a' - 'A'));
-        if (c != (unsigned char)w[i])
-            return false;
-    }
-    return true;
-}
 
 static bool punct_is(const tok *t, uint16_t cp)
 {
@@ -515,8 +500,8 @@ static void mark_non_amounts(const char *s, tok *t, size_t n)
         /* 10 am, 3 p.m., 0800 GMT */
         if (next != NULL && next->sp <= SP_SPACE &&
             (tok_has(next, W_TIME) ||
-             ((word_is(s, next, "a") || word_is(s, next, "p")) && i + 3 < n &&
-              punct_is(&t[i + 2], '.') && word_is(s, &t[i + 3], "m")))) {
+             ((tok_is_word(s, next, "a") || tok_is_word(s, next, "p")) && i + 3 < n &&
+              punct_is(&t[i + 2], '.') && tok_is_word(s, &t[i + 3], "m")))) {
             x->skip = 1;
             continue;
         }
@@ -611,7 +596,7 @@ static const char *dollar_prefix(const scanner *sc, size_t k)
     } p[] = {{"us", "USD"}, {"c", "CAD"},  {"ca", "CAD"}, {"a", "AUD"},
              {"au", "AUD"}, {"hk", "HKD"}, {"nz", "NZD"}, {"s", "SGD"}};
     for (size_t i = 0; i < sizeof p / sizeof p[0]; i++)
-        if (word_is(sc->s, &sc->t[k], p[i].w))
+        if (tok_is_word(sc->s, &sc->t[k], p[i].w))
             return p[i].code;
     return NULL;
 }
@@ -628,10 +613,11 @@ static size_t currency_prefix(const scanner *sc, size_t k, const char **code)
     if (punct_is(&t[j], '\\') && j + 1 < n && t[j + 1].sp == SP_NONE && punct_is(&t[j + 1], '$'))
         j++;
     /* "US$", "us $", "u.s $", "HK$" */
-    if (t[j].type == TK_WORD && j + 1 < n) {
+    if (t[j].type == TK_WORD && j + 1 < n &&
+        (punct_is(&t[j + 1], '$') || punct_is(&t[j + 1], '.'))) {
         size_t d = j + 1;
-        if (word_is(sc->s, &t[j], "u") && j + 3 < n && punct_is(&t[j + 1], '.') &&
-            word_is(sc->s, &t[j + 2], "s")) {
+        if (tok_is_word(sc->s, &t[j], "u") && j + 3 < n && punct_is(&t[j + 1], '.') &&
+            tok_is_word(sc->s, &t[j + 2], "s")) {
             d = j + 3;
             if (punct_is(&t[d], '.') && d + 1 < n)
                 d++;
@@ -657,7 +643,7 @@ static size_t currency_prefix(const scanner *sc, size_t k, const char **code)
     if (tok_has(&t[j], W_CUR_CODE) && is_upper((unsigned char)sc->s[t[j].start]) &&
         is_upper((unsigned char)sc->s[t[j].end - 1]) && j + 1 < n && t[j + 1].sp <= SP_SPACE &&
         t[j + 1].type == TK_NUM) {
-        *code = lex_at(t[j].lex)->code;
+        *code = t[j].lex->code;
         return j + 1;
     }
     return k;
@@ -680,11 +666,11 @@ static const char *currency_adjective(const scanner *sc, size_t k, const char *w
              {"german", "DEM", "DEM"},     {"mexican", "MXN", "MXN"}};
     (void)word_code;
     for (size_t i = 0; i < sizeof a / sizeof a[0]; i++) {
-        if (!word_is(sc->s, &sc->t[k], a[i].adj))
+        if (!tok_is_word(sc->s, &sc->t[k], a[i].adj))
             continue;
         size_t c = k + 1;
         if (c < sc->n && tok_in_line(sc, c) && tok_has(&sc->t[c], W_CUR) &&
-            strcmp(lex_at(sc->t[c].lex)->code, a[i].base) == 0) {
+            strcmp(sc->t[c].lex->code, a[i].base) == 0) {
             *next = c;
             return a[i].code;
         }
@@ -699,7 +685,7 @@ static size_t minor_units(const scanner *sc, size_t k, amount *am)
     size_t j = k;
     if (am->scaled || am->raw != (double)(long long)am->raw)
         return k;
-    if (tok_in_line(sc, j) && word_is(sc->s, &t[j], "and"))
+    if (tok_in_line(sc, j) && tok_is_word(sc->s, &t[j], "and"))
         j++;
     if (!tok_in_line(sc, j))
         return k;
@@ -716,7 +702,7 @@ static size_t minor_units(const scanner *sc, size_t k, amount *am)
         return k;
     }
     if (v >= 100 || !tok_in_line(sc, e) || !tok_has(&t[e], W_CUR) ||
-        strcmp(lex_at(t[e].lex)->code, "USX") != 0)
+        strcmp(t[e].lex->code, "USX") != 0)
         return k;
     am->value += v / 100;
     return e + 1;
@@ -738,15 +724,15 @@ static size_t suffix(const scanner *sc, size_t k, amount *am)
             am->percent = true;
             return k + 1;
         }
-        if (word_is(sc->s, &t[k], "per") && tok_in_line(sc, k + 1) &&
-            word_is(sc->s, &t[k + 1], "cent")) {
+        if (tok_is_word(sc->s, &t[k], "per") && tok_in_line(sc, k + 1) &&
+            tok_is_word(sc->s, &t[k + 1], "cent")) {
             am->percent = true;
             return k + 2;
         }
         if (tok_has(&t[k], W_UNIT_PCT)) {
             am->percent = true;
             if (tok_in_line(sc, k + 1) &&
-                (word_is(sc->s, &t[k + 1], "points") || word_is(sc->s, &t[k + 1], "point")))
+                (tok_is_word(sc->s, &t[k + 1], "points") || tok_is_word(sc->s, &t[k + 1], "point")))
                 return k + 2;
             return k + 1;
         }
@@ -762,21 +748,21 @@ static size_t suffix(const scanner *sc, size_t k, amount *am)
     if (is_dash(&t[k]) && t[k].sp == SP_NONE && k + 1 < sc->n && t[k + 1].sp == SP_NONE &&
         tok_has(&t[k + 1], W_CUR) && !tok_has(&t[k + 1], W_CUR_CODE))
         c = k + 1;
-    if (word_is(sc->s, &t[k], "u") && k + 3 < sc->n && punct_is(&t[k + 1], '.') &&
-        word_is(sc->s, &t[k + 2], "s")) {
+    if (tok_is_word(sc->s, &t[k], "u") && k + 3 < sc->n && punct_is(&t[k + 1], '.') &&
+        tok_is_word(sc->s, &t[k + 2], "s")) {
         size_t d = k + 3;
         if (punct_is(&t[d], '.') && d + 1 < sc->n)
             d++;
-        if (tok_in_line(sc, d) && word_is(sc->s, &t[d], "dollars")) {
+        if (tok_in_line(sc, d) && tok_is_word(sc->s, &t[d], "dollars")) {
             c = d;
             code = "USD";
         }
-    } else if (word_is(sc->s, &t[k], "north") && tok_in_line(sc, k + 2) &&
-               word_is(sc->s, &t[k + 1], "korean") && word_is(sc->s, &t[k + 2], "won")) {
+    } else if (tok_is_word(sc->s, &t[k], "north") && tok_in_line(sc, k + 2) &&
+               tok_is_word(sc->s, &t[k + 1], "korean") && tok_is_word(sc->s, &t[k + 2], "won")) {
         c = k + 2;
         code = "KPW";
-    } else if (word_is(sc->s, &t[k], "hong") && tok_in_line(sc, k + 2) &&
-               word_is(sc->s, &t[k + 1], "kong") && word_is(sc->s, &t[k + 2], "dollars")) {
+    } else if (tok_is_word(sc->s, &t[k], "hong") && tok_in_line(sc, k + 2) &&
+               tok_is_word(sc->s, &t[k + 1], "kong") && tok_is_word(sc->s, &t[k + 2], "dollars")) {
         c = k + 2;
         code = "HKD";
     } else if (t[k].type == TK_WORD) {
@@ -785,18 +771,18 @@ static size_t suffix(const scanner *sc, size_t k, amount *am)
             c = k;
     }
     if (code == NULL && tok_has(&t[c], W_CUR))
-        code = lex_at(t[c].lex)->code;
+        code = t[c].lex->code;
     /* "of dollars" after a scale or a vague magnitude */
-    if (code == NULL && (am->scaled || am->vague) && word_is(sc->s, &t[k], "of") &&
+    if (code == NULL && (am->scaled || am->vague) && tok_is_word(sc->s, &t[k], "of") &&
         tok_in_line(sc, k + 1) && tok_has(&t[k + 1], W_CUR) && !tok_has(&t[k + 1], W_CUR_CODE)) {
         c = k + 1;
-        code = lex_at(t[c].lex)->code;
+        code = t[c].lex->code;
     }
     if (code == NULL)
         return k;
     /* "500 pounds of explosives" is a weight. */
-    if ((word_is(sc->s, &t[c], "pounds") || word_is(sc->s, &t[c], "pound")) && c + 1 < sc->n &&
-        word_is(sc->s, &t[c + 1], "of"))
+    if ((tok_is_word(sc->s, &t[c], "pounds") || tok_is_word(sc->s, &t[c], "pound")) &&
+        c + 1 < sc->n && tok_is_word(sc->s, &t[c + 1], "of"))
         return k;
     if (am->currency != NULL && strcmp(am->currency, code) != 0 && strcmp(code, "USD") != 0)
         return k;
@@ -820,13 +806,13 @@ static bool scale_letter(const scanner *sc, size_t k, bool currency)
     const tok *w = &sc->t[k];
     const tok *num = &sc->t[k - 1];
     bool upper = is_upper((unsigned char)sc->s[w->start]);
-    bool g = word_is(sc->s, w, "g");
+    bool g = tok_is_word(sc->s, w, "g");
     if (currency)
         return !g;
     if (num->type != TK_NUM)
         return false;
     if (w->sp == SP_NONE)
-        return !g && (upper || word_is(sc->s, w, "b"));
+        return !g && (upper || tok_is_word(sc->s, w, "b"));
     return upper && (num->grouped || num->decimals > 0);
 }
 
@@ -839,13 +825,13 @@ static size_t scale_after(const scanner *sc, size_t k, amount *am, bool currency
         const tok *w = &t[k];
         double v = 0;
         if (tok_has(w, W_SCALE) || tok_has(w, W_HUNDRED))
-            v = lex_at(w->lex)->value;
+            v = w->lex->value;
         else if (tok_has(w, W_DOZEN) && !tok_has(w, W_VAGUE))
             v = 12;
-        else if (word_is(sc->s, w, "dozens") && am->scaled == false)
+        else if (tok_is_word(sc->s, w, "dozens") && am->scaled == false)
             v = 12;
         else if (tok_has(w, W_SCALE_CUR) && scale_letter(sc, k, currency))
-            v = lex_at(w->lex)->value;
+            v = w->lex->value;
         else
             break;
         /* A scale word in capitals stuck to the digits is a unit ("10G"), except M and B. */
@@ -866,38 +852,38 @@ static bool vague(const scanner *sc, size_t k, amount *am)
     size_t j = k;
     double v;
     if (tok_has(&t[j], W_SEVERAL) ||
-        (tok_has(&t[j], W_A) && tok_in_line(sc, j + 1) && word_is(s, &t[j + 1], "few"))) {
+        (tok_has(&t[j], W_A) && tok_in_line(sc, j + 1) && tok_is_word(s, &t[j + 1], "few"))) {
         j += tok_has(&t[j], W_A) ? 2 : 1;
         if (!tok_in_line(sc, j))
             return false;
-        if (word_is(s, &t[j], "dozen"))
+        if (tok_is_word(s, &t[j], "dozen"))
             v = 12;
         else if (tok_has(&t[j], W_HUNDRED) ||
                  (tok_has(&t[j], W_SCALE) && t[j].end - t[j].start > 3))
-            v = lex_at(t[j].lex)->value;
+            v = t[j].lex->value;
         else
             return false;
         j++;
         if (tok_in_line(sc, j) && tok_has(&t[j], W_SCALE) && t[j].end - t[j].start > 3 &&
-            lex_at(t[j].lex)->value > v) {
-            v *= lex_at(t[j].lex)->value;
+            t[j].lex->value > v) {
+            v *= t[j].lex->value;
             j++;
         }
     } else if (tok_has(&t[j], W_VAGUE)) {
-        v = lex_at(t[j].lex)->value;
-        bool needs_of = word_is(s, &t[j], "tens") || word_is(s, &t[j], "scores");
+        v = t[j].lex->value;
+        bool needs_of = tok_is_word(s, &t[j], "tens") || tok_is_word(s, &t[j], "scores");
         j++;
         size_t of = j;
-        if (tok_in_line(sc, of) && word_is(s, &t[of], "of") && tok_in_line(sc, of + 1) &&
-            tok_has(&t[of + 1], W_VAGUE) && lex_at(t[of + 1].lex)->value >= 1000 &&
-            lex_at(t[of + 1].lex)->value > v) {
-            v *= lex_at(t[of + 1].lex)->value;
+        if (tok_in_line(sc, of) && tok_is_word(s, &t[of], "of") && tok_in_line(sc, of + 1) &&
+            tok_has(&t[of + 1], W_VAGUE) && t[of + 1].lex->value >= 1000 &&
+            t[of + 1].lex->value > v) {
+            v *= t[of + 1].lex->value;
             j = of + 2;
-        } else if (needs_of && !(tok_in_line(sc, of) && word_is(s, &t[of], "of"))) {
+        } else if (needs_of && !(tok_in_line(sc, of) && tok_is_word(s, &t[of], "of"))) {
             return false;
         }
         /* "scores of 10-5", "hundreds of 2024": a number after "of" is not counted */
-        if (tok_in_line(sc, j) && word_is(s, &t[j], "of") && tok_in_line(sc, j + 1) &&
+        if (tok_in_line(sc, j) && tok_is_word(s, &t[j], "of") && tok_in_line(sc, j + 1) &&
             t[j + 1].type == TK_NUM)
             return false;
     } else {
@@ -940,7 +926,7 @@ static size_t ratio_or_power(const scanner *sc, size_t k, amount *am)
     const tok *t = sc->t;
     double v;
     /* 2.48×10−5, 6.02 x 10^23 */
-    if (k + 2 < sc->n && (punct_is(&t[k], 0x00D7) || word_is(sc->s, &t[k], "x")) &&
+    if (k + 2 < sc->n && (punct_is(&t[k], 0x00D7) || tok_is_word(sc->s, &t[k], "x")) &&
         t[k + 1].type == TK_NUM && t[k + 1].value == 10 && is_int(&t[k + 1])) {
         size_t j = k + 2;
         if (punct_is(&t[j], '^'))
@@ -968,14 +954,15 @@ static size_t ratio_or_power(const scanner *sc, size_t k, amount *am)
         }
         return k;
     }
-    if (tok_in_line(sc, k + 1) && word_is(sc->s, &t[k], "out") && word_is(sc->s, &t[k + 1], "of")) {
+    if (tok_in_line(sc, k + 1) && tok_is_word(sc->s, &t[k], "out") &&
+        tok_is_word(sc->s, &t[k + 1], "of")) {
         size_t e = plain_number(sc, k + 2, &v);
         if (e != k + 2 && v != 0) {
             am->raw /= v;
             return e;
         }
     }
-    if (word_is(sc->s, &t[k], "over")) {
+    if (tok_is_word(sc->s, &t[k], "over")) {
         size_t e = plain_number(sc, k + 1, &v);
         if (e != k + 1 && v != 0 && !(tok_in_line(sc, e) && t[e].type == TK_WORD)) {
             am->raw /= v;
@@ -1010,12 +997,12 @@ static bool parse_amount(const scanner *sc, size_t k, amount *am)
     size_t pct = k;
     if (tok_has(&t[k], W_PCT))
         pct = k + 1;
-    else if (word_is(sc->s, &t[k], "per") && tok_in_line(sc, k + 1) &&
-             word_is(sc->s, &t[k + 1], "cent"))
+    else if (tok_is_word(sc->s, &t[k], "per") && tok_in_line(sc, k + 1) &&
+             tok_is_word(sc->s, &t[k + 1], "cent"))
         pct = k + 2;
-    if (pct != k && tok_in_line(sc, pct) && word_is(sc->s, &t[pct], "of") &&
+    if (pct != k && tok_in_line(sc, pct) && tok_is_word(sc->s, &t[pct], "of") &&
         tok_in_line(sc, pct + 1) && !tok_has(&t[pct + 1], W_PCT) &&
-        !word_is(sc->s, &t[pct + 1], "per")) {
+        !tok_is_word(sc->s, &t[pct + 1], "per")) {
         size_t first = k;
         if (!parse_amount(sc, pct + 1, am) || am->currency != NULL || am->percent || am->vague)
             return false;
@@ -1061,9 +1048,9 @@ static bool parse_amount(const scanner *sc, size_t k, amount *am)
                 t[after + 1].type == TK_WORD && t[after + 1].sp == SP_NONE &&
                 !tok_has(&t[after + 1], W_CUR))
                 return false;
-            if (after == q + 1 && word_is(sc->s, x, "one") && q > 0 &&
-                (word_is(sc->s, &t[q - 1], "no") || word_is(sc->s, &t[q - 1], "any") ||
-                 (tok_in_line(sc, after) && word_is(sc->s, &t[after], "another"))))
+            if (after == q + 1 && tok_is_word(sc->s, x, "one") && q > 0 &&
+                (tok_is_word(sc->s, &t[q - 1], "no") || tok_is_word(sc->s, &t[q - 1], "any") ||
+                 (tok_in_line(sc, after) && tok_is_word(sc->s, &t[after], "another"))))
                 return false;
         } else {
             return false;
@@ -1197,12 +1184,15 @@ static size_t qualifier_at(const scanner *sc, size_t k, tally_qualifier *q, bool
     }
     if (!tok_has(&t[k], W_QUAL))
         return k;
+    const char *first = t[k].lex->word;
     for (size_t p = 0; p < sizeof quals / sizeof quals[0]; p++) {
+        if (quals[p].words[0][0] != first[0] || strcmp(quals[p].words[0], first) != 0)
+            continue;
         size_t j = k;
         size_t w = 0;
         while (w < 6 && quals[p].words[w] != NULL) {
             if (j >= sc->n || (w > 0 && !tok_in_line(sc, j)) ||
-                !word_is(sc->s, &t[j], quals[p].words[w]))
+                !tok_is_word(sc->s, &t[j], quals[p].words[w]))
                 break;
             j++;
             w++;
@@ -1246,14 +1236,14 @@ static size_t postfix_bound(const scanner *sc, size_t k, tally_qualifier *q)
     const tok *t = sc->t;
     if (!tok_in_line(sc, k) || !tok_in_line(sc, k + 1))
         return k;
-    if (!word_is(sc->s, &t[k], "or") && !word_is(sc->s, &t[k], "and"))
+    if (!tok_is_word(sc->s, &t[k], "or") && !tok_is_word(sc->s, &t[k], "and"))
         return k;
     for (size_t i = 0; i < sizeof post / sizeof post[0]; i++) {
-        if (word_is(sc->s, &t[k + 1], post[i].w)) {
+        if (tok_is_word(sc->s, &t[k + 1], post[i].w)) {
             size_t e = k + 2;
             /* "or greater than 190" starts another figure */
             if (tok_in_line(sc, e) &&
-                (word_is(sc->s, &t[e], "than") || word_is(sc->s, &t[e], "to"))) {
+                (tok_is_word(sc->s, &t[e], "than") || tok_is_word(sc->s, &t[e], "to"))) {
                 if (tok_in_line(sc, e + 1) && t[e + 1].type != TK_WORD)
                     return k;
                 if (tok_in_line(sc, e + 1) && tok_has(&t[e + 1], W_UNIT | W_TENS))
@@ -1273,9 +1263,9 @@ static size_t range_connector(const scanner *sc, size_t k, bool between)
     const tok *t = sc->t;
     if (!tok_in_line(sc, k) || !tok_in_line(sc, k + 1))
         return k;
-    if (word_is(sc->s, &t[k], "to") || word_is(sc->s, &t[k], "through") ||
-        word_is(sc->s, &t[k], "thru") || punct_is(&t[k], '~') ||
-        (between && word_is(sc->s, &t[k], "and")))
+    if (tok_is_word(sc->s, &t[k], "to") || tok_is_word(sc->s, &t[k], "through") ||
+        tok_is_word(sc->s, &t[k], "thru") || punct_is(&t[k], '~') ||
+        (between && tok_is_word(sc->s, &t[k], "and")))
         return k + 1;
     if (is_dash(&t[k])) {
         /* "20 -30" is twenty and minus thirty, not a range */
@@ -1367,9 +1357,9 @@ static size_t parse_figure(const scanner *sc, size_t i, tally_figure *f, bool *q
     }
     bool between = false, from = false;
     if (k < sc->n && !t[k].skip &&
-        (word_is(sc->s, &t[k], "between") || word_is(sc->s, &t[k], "from")) &&
+        (tok_is_word(sc->s, &t[k], "between") || tok_is_word(sc->s, &t[k], "from")) &&
         tok_in_line(sc, k + 1)) {
-        between = word_is(sc->s, &t[k], "between");
+        between = tok_is_word(sc->s, &t[k], "between");
         from = !between;
     }
     size_t a0 = (between || from) ? k + 1 : k;
@@ -1529,7 +1519,8 @@ int tally_figures_scan(tally_span text, tally_figures *out, tally_arena *a, tall
         const tok *x = &ts.v[i];
         bool candidate =
             !x->skip &&
-            (x->type == TK_NUM || x->type == TK_SYM || (x->type == TK_WORD && x->lex >= 0) ||
+            (x->type == TK_NUM || x->type == TK_SYM ||
+             (x->type == TK_WORD && tok_has(x, W_START)) ||
              (x->type == TK_WORD && i + 1 < ts.n && punct_is(&ts.v[i + 1], '$')) ||
              (x->type == TK_PUNCT && (x->cp == '-' || x->cp == 0x2212 || x->cp == '\\')));
         if (!candidate) {

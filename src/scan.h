@@ -6,6 +6,13 @@
 #include <stddef.h>
 #include <stdint.h>
 
+typedef struct lex_entry {
+    const char *word;
+    uint32_t roles;
+    double value;
+    const char *code; /* currency code for W_CUR */
+} lex_entry;
+
 typedef enum tok_type {
     TK_WORD,  /* letters (and apostrophes inside) */
     TK_NUM,   /* digits with group separators, decimals, exponent; or a vulgar fraction */
@@ -20,16 +27,16 @@ typedef struct tok {
     size_t start;
     size_t end;
     uint8_t type;
-    uint8_t sp;       /* SP_*: white space before the token */
-    uint8_t grouped;  /* NUM: had group separators */
-    uint8_t decimals; /* NUM: digits after the decimal point */
-    uint8_t digits;   /* NUM: digits before the decimal point (capped at 255) */
-    uint8_t lead0;    /* NUM: starts with 0 and has more integer digits */
-    uint8_t exp;      /* NUM: had an exponent */
-    uint8_t skip;     /* inside a URL, e-mail, phone number, date or designator */
-    int16_t lex;      /* WORD: index into the lexicon, or -1 */
-    uint16_t cp;      /* SYM/PUNCT: the code point (BMP), for currency signs and dashes */
-    double value;     /* NUM */
+    uint8_t sp;                  /* SP_*: white space before the token */
+    uint8_t grouped;             /* NUM: had group separators */
+    uint8_t decimals;            /* NUM: digits after the decimal point */
+    uint8_t digits;              /* NUM: digits before the decimal point (capped at 255) */
+    uint8_t lead0;               /* NUM: starts with 0 and has more integer digits */
+    uint8_t exp;                 /* NUM: had an exponent */
+    uint8_t skip;                /* inside a URL, e-mail, phone number, date or designator */
+    const struct lex_entry *lex; /* WORD: its lexicon entry, or NULL */
+    uint16_t cp;  /* SYM/PUNCT: the code point (BMP), for currency signs and dashes */
+    double value; /* NUM */
 } tok;
 
 /* Lexicon roles of a word (bits). */
@@ -57,22 +64,14 @@ enum {
     W_NEG = 1u << 20,      /* minus, negative */
     W_UNIT_PCT = 1u << 21, /* "percentage" (followed by "points") */
     W_QUAL = 1u << 22,     /* first word of a qualifier phrase, "between", "from" */
-    W_ORD = 1u << 23       /* first(s), second(s): only in "twenty-first" fractions */
+    W_ORD = 1u << 23,      /* first(s), second(s): only in "twenty-first" fractions */
+    W_PER = 1u << 24       /* per ("per cent") */
 };
 
-typedef struct lex_entry {
-    const char *word;
-    uint32_t roles;
-    double value;
-    const char *code; /* currency code for W_CUR */
-} lex_entry;
-
-/* Looks up a word case-insensitively; returns its index or -1. */
-int lex_find(const char *s, size_t n);
-/* The entry at `i` (0 <= i < lex_count()). */
-const lex_entry *lex_at(int i);
-/* How many entries the lexicon has. */
-int lex_count(void);
+/* Looks up a word, ignoring ASCII case; returns its entry or NULL. */
+const lex_entry *lex_find(const char *s, size_t n);
+/* The perfect hash that gperf generates from src/lexicon.gperf. */
+const lex_entry *lex_lookup(const char *str, size_t len);
 
 /* A spelled-out number parsed from tokens. */
 typedef struct spelled {
@@ -86,10 +85,18 @@ typedef struct spelled {
  * the scanned text. Returns true and fills `out` when one is there. */
 bool numword_parse(const char *text, const tok *t, size_t n, size_t i, spelled *out);
 
+/* Roles of a word that may start a figure. */
+#define W_START                                                                                    \
+    (W_UNIT | W_TENS | W_A | W_VAGUE | W_SEVERAL | W_NEG | W_PCT | W_CUR_CODE | W_FRAC | W_QUAL |  \
+     W_PER)
+
+/* True when `t` is the word `w` (lower case), ignoring ASCII case. */
+bool tok_is_word(const char *text, const tok *t, const char *w);
+
 /* True when tokens[i] is a word with any of `roles`. */
 static inline bool tok_has(const tok *t, uint32_t roles)
 {
-    return t->type == TK_WORD && t->lex >= 0 && (lex_at(t->lex)->roles & roles) != 0;
+    return t->type == TK_WORD && t->lex != NULL && (t->lex->roles & roles) != 0;
 }
 
 #endif

@@ -20,7 +20,7 @@ static bool is_digit(unsigned char c)
 
 static bool is_alpha(unsigned char c)
 {
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+    return (unsigned char)((c | 0x20) - 'a') < 26;
 }
 
 static bool is_upper(unsigned char c)
@@ -256,6 +256,12 @@ static void tokenize(const char *s, size_t n, toks *ts, tally_arena *a)
     uint8_t sp = SP_PARA;
     while (i < n) {
         unsigned char c = (unsigned char)s[i];
+        if (c == ' ') { /* the common case first */
+            if (sp == SP_NONE)
+                sp = SP_SPACE;
+            i++;
+            continue;
+        }
         size_t len;
         int space = space_at(s, n, i, &len);
         if (space != 0) {
@@ -394,6 +400,8 @@ static unsigned num_digits(const tok *t)
 static void mark_phones(tok *t, size_t n)
 {
     for (size_t i = 0; i + 1 < n; i++) {
+        if (t[i].type == TK_WORD)
+            continue;
         if (punct_is(&t[i], '+') && t[i + 1].type == TK_NUM && t[i + 1].sp == SP_NONE &&
             (i == 0 || t[i].sp != SP_NONE)) {
             size_t j = i + 1;

@@ -3,8 +3,6 @@
 
 #include <string.h>
 
-enum { LEX_MAXLEN = 16 };
-
 const lex_entry *lex_find(const char *s, size_t n)
 {
     if (n == 0 || n > LEX_MAXLEN)

@@ -8,6 +8,7 @@
 #include "tally/figure.h"
 
 #include <math.h>
+#include <stdint.h>
 #include <string.h>
 #include <utf8proc.h>
 
@@ -294,6 +295,7 @@ static void tokenize(const char *s, size_t n, toks *ts, tally_arena *a)
                 i += l;
             } else {
                 size_t j = i + l;
+                bool ascii = c < 0x80;
                 while (j < n) {
                     unsigned char d = (unsigned char)s[j];
                     if (is_alpha(d)) {
@@ -305,16 +307,18 @@ static void tokenize(const char *s, size_t n, toks *ts, tally_arena *a)
                         size_t lq = decode(s, n, j, &cq);
                         if (cq == 0x2019 && j + lq < n && is_alpha((unsigned char)s[j + lq]))
                             j += lq;
-                        else if (is_word_cp(cq))
+                        else if (is_word_cp(cq)) {
                             j += lq;
-                        else
+                            ascii = false;
+                        } else
                             break;
                     } else {
                         break;
                     }
                 }
                 t->type = TK_WORD;
-                t->lex = lex_find(s + i, j - i);
+                /* The lexicon is ASCII and short: skip the lookup otherwise. */
+                t->lex = ascii && j - i <= LEX_MAXLEN ? lex_lookup(s + i, j - i) : NULL;
                 i = j;
             }
         } else {
@@ -773,7 +777,7 @@ static size_t suffix(const scanner *sc, size_t k, amount *am)
                tok_is_word(sc->s, &t[k + 1], "kong") && tok_is_word(sc->s, &t[k + 2], "dollars")) {
         c = k + 2;
         code = "HKD";
-    } else if (t[k].type == TK_WORD) {
+    } else if (t[k].type == TK_WORD && tok_in_line(sc, k + 1) && tok_has(&t[k + 1], W_CUR)) {
         code = currency_adjective(sc, k, NULL, &c);
         if (code == NULL)
             c = k;
@@ -1523,8 +1527,25 @@ int tally_figures_scan(tally_span text, tally_figures *out, tally_arena *a, tall
     scanner sc = {text.ptr, ts.v, ts.n};
     size_t cap = 16, n = 0;
     tally_figure *v = tally_arena_alloc(a, cap * sizeof *v);
+    /* A figure has a number, a number word or a currency sign within a few
+     * tokens of its start: next_num[i] is the first such token at or after i.
+     * Most words ("a", "in", "at") are never tried. */
+    size_t *next_num = tally_arena_alloc(a, (ts.n + 1) * sizeof *next_num);
+    next_num[ts.n] = SIZE_MAX;
+    for (size_t i = ts.n; i-- > 0;) {
+        const tok *x = &ts.v[i];
+        bool numeric = !x->skip && (x->type == TK_NUM || (x->type == TK_SYM && x->cp != '%') ||
+                                    tok_has(x, W_NUMERIC));
+        next_num[i] = numeric ? i : next_num[i + 1];
+    }
     for (size_t i = 0; i < ts.n;) {
         const tok *x = &ts.v[i];
+        if (next_num[i] == SIZE_MAX) /* nothing numeric after here */
+            break;
+        if (next_num[i] - i > 8) {
+            i = next_num[i] - 8;
+            continue;
+        }
         bool candidate =
             !x->skip &&
             (x->type == TK_NUM || x->type == TK_SYM ||

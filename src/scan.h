@@ -68,6 +68,9 @@ enum {
     W_PER = 1u << 24       /* per ("per cent") */
 };
 
+/* The longest word the lexicon can hold. */
+enum { LEX_MAXLEN = 16 };
+
 /* Looks up a word, ignoring ASCII case; returns its entry or NULL. */
 const lex_entry *lex_find(const char *s, size_t n);
 /* The perfect hash that gperf generates from src/lexicon.gperf. */
@@ -89,6 +92,9 @@ bool numword_parse(const char *text, const tok *t, size_t n, size_t i, spelled *
 #define W_START                                                                                    \
     (W_UNIT | W_TENS | W_A | W_VAGUE | W_SEVERAL | W_NEG | W_PCT | W_CUR_CODE | W_FRAC | W_QUAL |  \
      W_PER)
+
+/* Roles of a word that is itself numeric ("five", "dozens", "half"). */
+#define W_NUMERIC (W_UNIT | W_TENS | W_HUNDRED | W_SCALE | W_VAGUE | W_DOZEN | W_FRAC | W_CUR_CODE)
 
 /* True when `t` is the word `w` (lower case), ignoring ASCII case. */
 bool tok_is_word(const char *text, const tok *t, const char *w);

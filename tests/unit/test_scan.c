@@ -149,6 +149,9 @@ static void test_scan_vague_magnitudes(void)
                            {"hundreds of thousands", N, TALLY_Q_AT_LEAST, 1e5, NONE, NULL},
                            {"millions", N, TALLY_Q_AT_LEAST, 1e6, NONE, NULL},
                            END});
+    /* quotes around the figure */
+    expect("to buy \u201cliterally millions\u201d of shells",
+           (struct want[]){{"millions", N, TALLY_Q_AT_LEAST, 1e6, NONE, NULL}, END});
     expect("several dozen missiles and tens of thousands of troops",
            (struct want[]){{"several dozen", N, TALLY_Q_AT_LEAST, 12, NONE, NULL},
                            {"tens of thousands", N, TALLY_Q_AT_LEAST, 1e4, NONE, NULL},

@@ -1,6 +1,7 @@
 /* The scanner's lexicon and the parser of spelled-out numbers. */
 #include "scan.h"
 
+#include <math.h>
 #include <string.h>
 
 const lex_entry *lex_find(const char *s, size_t n)
@@ -105,7 +106,7 @@ static bool cardinal(const char *text, const tok *t, size_t n, size_t j, double 
                    !tok_is_word(text, w, "dozen")) {
             /* "three dozens": the last group is counted in dozens. */
             double group = cur;
-            double hundreds = (double)(long long)(group / 100) * 100;
+            double hundreds = floor(group / 100) * 100;
             cur = hundreds + (group - hundreds) * 12;
             prev = W_DOZEN;
         } else if (tok_has(w, W_DOZEN) && (prev & (W_UNIT | W_TENS))) {

@@ -70,6 +70,8 @@ static size_t group_sep(const char *s, size_t n, size_t i, char kind)
 {
     size_t len = 0;
     char k;
+    if (i >= n)
+        return 0;
     if (s[i] == ',') {
         len = 1;
         k = ',';
@@ -187,6 +189,8 @@ static size_t read_number(const char *s, size_t n, size_t i, tok *t)
     t->decimals = (uint8_t)(decimals > 255 ? 255 : decimals);
     t->digits = (uint8_t)(digits > 255 ? 255 : digits);
     t->lead0 = lead0 && digits > 1;
+    /* 1e400 or four hundred digits: no amount any report states */
+    t->skip = isfinite(t->value) ? 0 : 1;
     t->exp = has_exp;
     return j;
 }
@@ -695,7 +699,7 @@ static size_t minor_units(const scanner *sc, size_t k, amount *am)
 {
     const tok *t = sc->t;
     size_t j = k;
-    if (am->scaled || am->raw != (double)(long long)am->raw)
+    if (am->scaled || am->raw != floor(am->raw))
         return k;
     if (tok_in_line(sc, j) && tok_is_word(sc->s, &t[j], "and"))
         j++;
@@ -1090,7 +1094,7 @@ static bool parse_amount(const scanner *sc, size_t k, amount *am)
         am->value = -am->value;
     }
     am->last = after - 1;
-    return true;
+    return isfinite(am->value) != 0;
 }
 
 /* Qualifier phrases, longest first where one extends another. */
@@ -1391,6 +1395,8 @@ static size_t parse_figure(const scanner *sc, size_t i, tally_figure *f, bool *q
         if (parse_amount(sc, c, &b) && compatible(&a, &b) && !b.yearlike && !b.vague == !a.vague &&
             ordered(&a, &b) && !(is_dash(&t[a.last + 1]) && b.first > 0 && b.raw < 0)) {
             share_range(&a, &b);
+            if (!isfinite(a.value))
+                return i;
             if (b.currency == NULL && a.currency != NULL)
                 b.currency = a.currency;
             if (a.percent)
@@ -1521,6 +1527,17 @@ int tally_figures_scan(tally_span text, tally_figures *out, tally_arena *a, tall
     out->n = 0;
     if (ts.n == 0)
         return 0;
+    /* Two sentinels past the end, so that looking one or two tokens ahead
+     * never reads out of the array; they are skipped and end every line. */
+    size_t n_real = ts.n;
+    for (int k = 0; k < 2; k++) {
+        tok *z = push(&ts, a);
+        z->start = z->end = text.len;
+        z->type = TK_PUNCT;
+        z->sp = SP_PARA;
+        z->skip = 1;
+    }
+    ts.n = n_real;
     mark_links(text.ptr, ts.v, ts.n);
     mark_phones(ts.v, ts.n);
     mark_non_amounts(text.ptr, ts.v, ts.n);

@@ -190,7 +190,7 @@ static size_t read_number(const char *s, size_t n, size_t i, tok *t)
     t->digits = (uint8_t)(digits > 255 ? 255 : digits);
     t->lead0 = lead0 && digits > 1;
     /* 1e400 or four hundred digits: no amount any report states */
-    t->skip = isfinite(t->value) ? 0 : 1;
+    t->skip = (uint8_t)(isfinite(t->value) ? 0 : 1);
     t->exp = has_exp;
     return j;
 }

@@ -827,8 +827,13 @@ static bool scale_letter(const scanner *sc, size_t k, bool currency)
         return !g;
     if (num->type != TK_NUM)
         return false;
-    if (w->sp == SP_NONE)
+    if (w->sp == SP_NONE) {
+        /* "9M723" is a designator */
+        const tok *after = &sc->t[k + 1];
+        if (after->sp == SP_NONE && (after->type == TK_NUM || after->type == TK_WORD))
+            return false;
         return !g && (upper || tok_is_word(sc->s, w, "b"));
+    }
     return upper && (num->grouped || num->decimals > 0);
 }
 
@@ -1005,7 +1010,8 @@ static bool parse_amount(const scanner *sc, size_t k, amount *am)
         k++;
     } else if ((punct_is(&t[k], '-') || punct_is(&t[k], 0x2212)) && k + 1 < n &&
                t[k + 1].type == TK_NUM && t[k + 1].sp == SP_NONE && !t[k + 1].skip &&
-               (k == 0 || t[k].sp != SP_NONE || t[k - 1].type == TK_SYM)) {
+               (k == 0 || t[k].sp != SP_NONE || t[k - 1].type == TK_SYM ||
+                punct_is(&t[k - 1], '('))) {
         neg = true;
         k++;
     }

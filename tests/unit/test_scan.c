@@ -103,6 +103,10 @@ static void test_scan_decimals_and_signs(void)
                            {"-3.2", N, TALLY_Q_EXACT, -3.2, NONE, NULL},
                            {"\u22124", N, TALLY_Q_EXACT, -4, NONE, NULL},
                            END});
+    expect("(\u22123) and a 10,000-strong force",
+           (struct want[]){{"\u22123", N, TALLY_Q_EXACT, -3, NONE, NULL},
+                           {"10,000", N, TALLY_Q_EXACT, 1e4, NONE, NULL},
+                           END});
     expect("minus five point five",
            (struct want[]){{"minus five point five", N, TALLY_Q_EXACT, -5.5, NONE, NULL}, END});
     expect("about 1.3e6 grains",
@@ -260,6 +264,10 @@ static void test_scan_not_amounts(void)
     expect("See https://example.org/news/90720-story and www.example.com/a/12",
            (struct want[]){END});
     expect("No. 1 and Resolution 2231", (struct want[]){END});
+    expect("the F-16s, 2S19 and 9M723 and the 1990s", (struct want[]){END});
+    /* a year-like number with a qualifier and a counted noun is an amount */
+    expect("about 2000 troops arrived in 2023",
+           (struct want[]){{"about 2000", N, TALLY_Q_ABOUT, 2000, NONE, NULL}, END});
     /* a year-like number beside a currency or scale is an amount */
     expect("$2000 and 1990 percent",
            (struct want[]){{"$2000", M, TALLY_Q_EXACT, 2000, NONE, "USD"},

@@ -5,6 +5,8 @@
 #include <string.h>
 #include <sys/stat.h>
 
+static void vmsg(const char *kind, const char *fmt, va_list ap) TALLY_PRINTF(2, 0);
+
 static void vmsg(const char *kind, const char *fmt, va_list ap)
 {
     fprintf(stderr, "tally: %s: ", kind);

@@ -1,0 +1,152 @@
+#!/usr/bin/env bash
+# Throughput and memory of tally beside `wc -w`.
+# Usage: bench.sh TALLY SHARED_DIR   (make bench: build/release/tally ../shared)
+#
+# Builds a >= 50 MB text by repeating the bodies (header stripped) of
+# SHARED_DIR/corpus/dev/*.txt, runs each command RUNS times, interleaved, and
+# prints the median wall time, MB/s (1 MB = 10^6 bytes) and peak RSS. The same
+# commands also run on a 5 MB text so that a flat memory profile shows.
+#
+# Adding a command: write `row_NAME() { ARGV=(...command reading "$1"...); }`
+# and add NAME to ROWS. Each row is measured and printed beside wc -w.
+set -euo pipefail
+
+if [ $# -ne 2 ]; then
+    echo "usage: $0 TALLY SHARED_DIR" >&2
+    exit 2
+fi
+TALLY=$1
+SHARED=$2
+RUNS=${BENCH_RUNS:-5}
+BIG_MB=${BENCH_MB:-50}
+SMALL_MB=5
+RUNRSS=${RUNRSS:-$(dirname "$TALLY")/tally_runrss}
+
+for f in "$TALLY" "$RUNRSS"; do
+    if [ ! -x "$f" ]; then
+        echo "bench: $f: not built" >&2
+        exit 1
+    fi
+done
+shopt -s nullglob
+docs=("$SHARED"/corpus/dev/*.txt)
+if [ ${#docs[@]} -eq 0 ]; then
+    echo "bench: no documents in $SHARED/corpus/dev" >&2
+    exit 1
+fi
+
+# wc -w reads UTF-8 like tally does; a fixed locale keeps runs comparable.
+if locale -a 2>/dev/null | grep -qix 'c.utf-\?8'; then
+    export LC_ALL=C.UTF-8
+else
+    export LC_ALL=C
+fi
+
+T=$(mktemp -d)
+trap 'rm -rf "$T"' EXIT
+
+# ---- the rows: one function per command ---------------------------------
+# row_NAME FILE sets ARGV to the command to time on FILE (stdout discarded).
+row_wc() {
+    ARGV=(wc -w "$1")
+}
+row_figures() {
+    ARGV=("$TALLY" figures "$1")
+}
+# row_extract() { ARGV=("$TALLY" extract "$1"); }   # when `tally extract` exists
+ROWS=(figures)
+LABEL_wc="wc -w"
+LABEL_figures="tally figures"
+
+# ---- the texts ----------------------------------------------------------
+
+# body FILE: the document without its header (the lines up to the first
+# blank line, when the first line is a header field).
+body() {
+    if head -n 1 "$1" | grep -qE '^(url|title|outlet|date):'; then
+        sed '1,/^$/d' "$1"
+    else
+        cat "$1"
+    fi
+}
+
+for f in "${docs[@]}"; do
+    body "$f"
+    printf '\n'
+done >"$T/seed.txt"
+seed_bytes=$(wc -c <"$T/seed.txt")
+
+# make_text FILE MB: repeats the seed until FILE holds at least MB * 10^6 bytes.
+make_text() {
+    local want=$(($2 * 1000000))
+    local copies=$(((want + seed_bytes - 1) / seed_bytes))
+    local i
+    for ((i = 0; i < copies; i++)); do
+        cat "$T/seed.txt"
+    done >"$1"
+}
+make_text "$T/big.txt" "$BIG_MB"
+make_text "$T/small.txt" "$SMALL_MB"
+big_bytes=$(wc -c <"$T/big.txt")
+small_bytes=$(wc -c <"$T/small.txt")
+
+# ---- measuring ----------------------------------------------------------
+
+# measure NAME FILE TAG: one run; appends "wall rss_kb" to $T/NAME.TAG.
+measure() {
+    local line
+    "row_$1" "$2"
+    if ! line=$("$RUNRSS" -o /dev/null -- "${ARGV[@]}"); then
+        echo "bench: '${ARGV[*]}' failed: $line" >&2
+        exit 1
+    fi
+    line=${line#wall=}
+    local wall=${line%% *}
+    line=${line#* rss_kb=}
+    local rss=${line%% *}
+    echo "$wall $rss" >>"$T/$1.$3"
+}
+
+# median FILE COLUMN: the median of a column of numbers.
+median() {
+    sort -g -k "$2,$2" "$1" | awk -v c="$2" '{ v[NR] = $c }
+        END { if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
+}
+
+all_rows=(wc "${ROWS[@]}")
+for name in "${all_rows[@]}"; do
+    measure "$name" "$T/small.txt" warm >/dev/null # warm the page cache and binaries
+    measure "$name" "$T/big.txt" warm >/dev/null
+done
+for ((r = 0; r < RUNS; r++)); do
+    for name in "${all_rows[@]}"; do
+        measure "$name" "$T/big.txt" big
+        measure "$name" "$T/small.txt" small
+    done
+done
+
+# ---- report ---------------------------------------------------------------
+
+mbps() {
+    awk -v b="$1" -v s="$2" 'BEGIN { if (s > 0) printf "%.1f", b / 1e6 / s; else print "inf" }'
+}
+mb() {
+    awk -v k="$1" 'BEGIN { printf "%.1f MB", k / 1024 }'
+}
+
+printf 'bench: %.1f MB text (bodies of %d documents repeated), median of %d runs, LC_ALL=%s\n' \
+    "$(awk -v b="$big_bytes" 'BEGIN { print b / 1e6 }')" "${#docs[@]}" "$RUNS" "$LC_ALL"
+printf '%-16s %9s %9s %13s %13s\n' "command" "MB/s" "wall s" "RSS (big)" "RSS (5 MB)"
+wc_wall=$(median "$T/wc.big" 1)
+for name in "${all_rows[@]}"; do
+    label_var="LABEL_$name"
+    wall=$(median "$T/$name.big" 1)
+    printf '%-16s %9s %9.3f %13s %13s\n' "${!label_var:-$name}" "$(mbps "$big_bytes" "$wall")" \
+        "$wall" "$(mb "$(median "$T/$name.big" 2)")" "$(mb "$(median "$T/$name.small" 2)")"
+done
+for name in "${ROWS[@]}"; do
+    label_var="LABEL_$name"
+    wall=$(median "$T/$name.big" 1)
+    printf '%s / wc -w throughput: %s\n' "${!label_var:-$name}" \
+        "$(awk -v a="$wc_wall" -v b="$wall" 'BEGIN { printf "%.3f", (b > 0 ? a / b : 0) }')"
+done

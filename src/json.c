@@ -1,51 +1,92 @@
 #include "tally/json.h"
 
 #include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 
-void tally_json_str(FILE *out, const char *s, size_t n)
+/* The buffers here have no useful maximum: a refusal would be a bug. */
+static void put(tally_buf *out, const char *s, size_t n)
 {
-    static const char hex[] = "0123456789abcdef";
-    putc('"', out);
-    for (size_t i = 0; i < n; i++) {
-        unsigned char c = (unsigned char)s[i];
-        switch (c) {
-        case '"':
-            fputs("\\\"", out);
-            break;
-        case '\\':
-            fputs("\\\\", out);
-            break;
-        case '\n':
-            fputs("\\n", out);
-            break;
-        case '\r':
-            fputs("\\r", out);
-            break;
-        case '\t':
-            fputs("\\t", out);
-            break;
-        default:
-            if (c < 0x20 || c == 0x7f) {
-                fputs("\\u00", out);
-                putc(hex[c >> 4], out);
-                putc(hex[c & 15], out);
-            } else {
-                putc(c, out);
-            }
-        }
+    if (tally_buf_append(out, s, n) != 0) {
+        fprintf(stderr, "tally: error: JSON output over %zu bytes\n", out->max);
+        abort();
     }
-    putc('"', out);
 }
 
-void tally_json_num(FILE *out, double v)
+void tally_json_raw(tally_buf *out, const char *s)
+{
+    put(out, s, strlen(s));
+}
+
+void tally_json_str(tally_buf *out, const char *s, size_t n)
+{
+    static const char hex[] = "0123456789abcdef";
+    put(out, "\"", 1);
+    size_t run = 0; /* start of the bytes not yet copied */
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if (c >= 0x20 && c != '"' && c != '\\' && c != 0x7f)
+            continue;
+        put(out, s + run, i - run);
+        run = i + 1;
+        switch (c) {
+        case '"':
+            put(out, "\\\"", 2);
+            break;
+        case '\\':
+            put(out, "\\\\", 2);
+            break;
+        case '\n':
+            put(out, "\\n", 2);
+            break;
+        case '\r':
+            put(out, "\\r", 2);
+            break;
+        case '\t':
+            put(out, "\\t", 2);
+            break;
+        default: {
+            char u[6] = {'\\', 'u', '0', '0', hex[c >> 4], hex[c & 15]};
+            put(out, u, sizeof u);
+        }
+        }
+    }
+    put(out, s + run, n - run);
+    put(out, "\"", 1);
+}
+
+/* Digits of `u` with an optional minus sign, by hand: most figures are
+ * integers, and printf's floating-point path is the slow part of output. */
+static void put_digits(tally_buf *out, unsigned long long u, int negative)
+{
+    char buf[24];
+    char *p = buf + sizeof buf;
+    do {
+        *--p = (char)('0' + u % 10);
+        u /= 10;
+    } while (u > 0);
+    if (negative)
+        *--p = '-';
+    put(out, p, (size_t)(buf + sizeof buf - p));
+}
+
+void tally_json_uint(tally_buf *out, size_t v)
+{
+    put_digits(out, v, 0);
+}
+
+void tally_json_num(tally_buf *out, double v)
 {
     if (!isfinite(v)) {
-        fputs("null", out);
+        put(out, "null", 4);
         return;
     }
     if (v == floor(v) && fabs(v) < 1e15) {
-        fprintf(out, "%.0f", v);
+        put_digits(out, (unsigned long long)fabs(v), v < 0);
         return;
     }
-    fprintf(out, "%.15g", v);
+    char buf[32];
+    int len = snprintf(buf, sizeof buf, "%.15g", v);
+    put(out, buf, (size_t)len);
 }

@@ -504,7 +504,7 @@ static void mark_non_amounts(const char *s, tok *t, size_t n)
             continue;
         }
         /* 152 mm, 152-mm, 122-millimetre, 155 calibre */
-        if (next != NULL && next->sp <= SP_SPACE && tok_has(next, W_CALIBER)) {
+        if (next != NULL && next->sp <= SP_LINE && tok_has(next, W_CALIBER)) {
             x->skip = 1;
             continue;
         }
@@ -514,7 +514,7 @@ static void mark_non_amounts(const char *s, tok *t, size_t n)
             continue;
         }
         /* 10 am, 3 p.m., 0800 GMT */
-        if (next != NULL && next->sp <= SP_SPACE &&
+        if (next != NULL && next->sp <= SP_LINE &&
             (tok_has(next, W_TIME) ||
              ((tok_is_word(s, next, "a") || tok_is_word(s, next, "p")) && i + 3 < n &&
               punct_is(&t[i + 2], '.') && tok_is_word(s, &t[i + 3], "m")))) {
@@ -528,7 +528,7 @@ static void mark_non_amounts(const char *s, tok *t, size_t n)
             continue;
         }
         if (prev != NULL && tok_has(prev, W_LABEL) && is_upper((unsigned char)s[prev->start]) &&
-            x->sp == SP_SPACE) {
+            (x->sp == SP_SPACE || x->sp == SP_LINE)) {
             x->skip = 1;
             continue;
         }
@@ -537,7 +537,7 @@ static void mark_non_amounts(const char *s, tok *t, size_t n)
             bool month_before =
                 prev != NULL &&
                 (is_month(s, prev) || (punct_is(prev, '.') && i >= 2 && is_month(s, &t[i - 2])));
-            bool month_after = next != NULL && next->sp <= SP_SPACE && is_month(s, next);
+            bool month_after = next != NULL && next->sp <= SP_LINE && is_month(s, next);
             if (month_before || month_after) {
                 x->skip = 1;
                 continue;
@@ -566,9 +566,10 @@ typedef struct scanner {
     size_t n;
 } scanner;
 
+/* Token k exists, is not marked, and is not across a blank line. */
 static bool tok_in_line(const scanner *sc, size_t k)
 {
-    return k < sc->n && sc->t[k].sp <= SP_SPACE && !sc->t[k].skip;
+    return k < sc->n && sc->t[k].sp <= SP_LINE && !sc->t[k].skip;
 }
 
 static const char *currency_sign(uint16_t cp)
@@ -637,13 +638,13 @@ static size_t currency_prefix(const scanner *sc, size_t k, const char **code)
             d = j + 3;
             if (punct_is(&t[d], '.') && d + 1 < n)
                 d++;
-            if (punct_is(&t[d], '$') && t[d].sp <= SP_SPACE) {
+            if (punct_is(&t[d], '$') && t[d].sp <= SP_LINE) {
                 *code = "USD";
                 return d + 1;
             }
         }
         const char *pc = dollar_prefix(sc, j);
-        if (pc != NULL && punct_is(&t[d], '$') && t[d].sp <= SP_SPACE) {
+        if (pc != NULL && punct_is(&t[d], '$') && t[d].sp <= SP_LINE) {
             *code = pc;
             return d + 1;
         }
@@ -657,7 +658,7 @@ static size_t currency_prefix(const scanner *sc, size_t k, const char **code)
     }
     /* "USD 1.7 billion", "RUB10bn": an upper-case ISO code */
     if (tok_has(&t[j], W_CUR_CODE) && is_upper((unsigned char)sc->s[t[j].start]) &&
-        is_upper((unsigned char)sc->s[t[j].end - 1]) && j + 1 < n && t[j + 1].sp <= SP_SPACE &&
+        is_upper((unsigned char)sc->s[t[j].end - 1]) && j + 1 < n && t[j + 1].sp <= SP_LINE &&
         t[j + 1].type == TK_NUM) {
         *code = t[j].lex->code;
         return j + 1;
@@ -842,7 +843,7 @@ static bool scale_letter(const scanner *sc, size_t k, bool currency)
 static size_t scale_after(const scanner *sc, size_t k, amount *am, bool currency)
 {
     const tok *t = sc->t;
-    while (k < sc->n && !t[k].skip && t[k].sp <= SP_SPACE && t[k].type == TK_WORD) {
+    while (k < sc->n && !t[k].skip && t[k].sp <= SP_LINE && t[k].type == TK_WORD) {
         const tok *w = &t[k];
         double v = 0;
         if (tok_has(w, W_SCALE) || tok_has(w, W_HUNDRED))
@@ -1457,13 +1458,13 @@ static void share_qualifier(const char *s, const tally_figure *a, tally_figure *
         b->start - a->end > 120)
         return;
     size_t p = b->start;
-    while (p > a->end && s[p - 1] == ' ')
+    while (p > a->end && (s[p - 1] == ' ' || s[p - 1] == '\n'))
         p--;
-    if (p - a->end < 3 || memcmp(s + p - 3, " or", 3) != 0)
+    if (p - a->end < 3 || memcmp(s + p - 2, "or", 2) != 0 || (s[p - 3] != ' ' && s[p - 3] != '\n'))
         return;
     for (size_t k = a->end; k < p; k++)
         if (s[k] == '.' || s[k] == ';' || s[k] == ':' || s[k] == ',' || s[k] == '(' ||
-            s[k] == ')' || s[k] == '!' || s[k] == '?' || s[k] == '\n')
+            s[k] == ')' || s[k] == '!' || s[k] == '?')
             return;
     b->qualifier = a->qualifier;
     if (a->qualifier == TALLY_Q_UP_TO || a->qualifier == TALLY_Q_LESS_THAN) {
@@ -1490,7 +1491,8 @@ static size_t merge_bounds(const char *s, tally_figure *v, size_t n)
                 size_t p = a->end;
                 bool ok = true, word = false;
                 while (p < b->start && ok) {
-                    if (s[p] == ' ' || (s[p] == ',' && p + 1 < b->start && s[p + 1] == ' ')) {
+                    if (s[p] == ' ' || s[p] == '\n' ||
+                        (s[p] == ',' && p + 1 < b->start && s[p + 1] == ' ')) {
                         p++;
                     } else if (b->start - p >= 3 && memcmp(s + p, "and", 3) == 0 && !word) {
                         p += 3;

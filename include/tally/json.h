@@ -1,14 +1,20 @@
-/* tally: writing JSON (for JSON Lines output). */
+/* tally: writing JSON (for JSON Lines output) into a growing buffer; the
+ * caller writes a whole line at once. */
 #ifndef TALLY_JSON_H
 #define TALLY_JSON_H
 
 #include <stddef.h>
-#include <stdio.h>
 
-/** Writes `s` (`n` bytes of valid UTF-8) as a JSON string with quotes. */
-void tally_json_str(FILE *out, const char *s, size_t n);
-/** Writes a number: integers without exponent or fraction, others with the
- *  shortest of up to 15 significant digits; NaN/inf as null. */
-void tally_json_num(FILE *out, double v);
+#include "tally/mem.h"
+
+/** Appends `s` (`n` bytes of valid UTF-8) as a JSON string with quotes. */
+void tally_json_str(tally_buf *out, const char *s, size_t n);
+/** Appends an unsigned integer (offsets, counts). */
+void tally_json_uint(tally_buf *out, size_t v);
+/** Appends a number: integers without exponent or fraction, others with up to
+ *  15 significant digits; NaN and infinities as null. */
+void tally_json_num(tally_buf *out, double v);
+/** Appends the NUL-terminated `s` as it is (JSON punctuation, keys). */
+void tally_json_raw(tally_buf *out, const char *s);
 
 #endif

@@ -36,45 +36,69 @@ struct figures_ctx {
     char *doc;
     bool table;
     tally_arena *arena;
+    tally_buf line; /* the output line being built */
     FILE *out;
 };
 
-static void print_value(FILE *out, bool has, double v, bool table)
+static void put_bound(tally_buf *line, bool has, double v, bool table)
 {
     if (!has)
-        fputs(table ? "-" : "null", out);
+        tally_json_raw(line, table ? "-" : "null");
     else
-        tally_json_num(out, v);
+        tally_json_num(line, v);
 }
 
-static void print_figure(const struct figures_ctx *c, const tally_block *b, const tally_figure *f)
+/* One figure as a line of JSON (or of the table), written with one fwrite. */
+static void print_figure(struct figures_ctx *c, const tally_block *b, const tally_figure *f)
 {
     const char *text = b->text + f->start;
     size_t len = f->end - f->start;
-    FILE *out = c->out;
+    tally_buf *line = &c->line;
+    tally_buf_clear(line);
     if (c->table) {
-        fprintf(out, "%-20.20s %8zu %8zu %-7s %-9s ", c->doc, b->offset + f->start,
-                b->offset + f->end, tally_figure_kind_name(f->kind),
-                tally_qualifier_name(f->qualifier));
-        print_value(out, f->has_low, f->low, true);
-        fputc(' ', out);
-        print_value(out, f->has_high, f->high, true);
-        fprintf(out, " %s %.*s\n", f->currency[0] ? f->currency : "-", (int)len, text);
-        return;
+        char lo[32] = "-", hi[32] = "-", row[256];
+        if (f->has_low)
+            snprintf(lo, sizeof lo, "%.15g", f->low);
+        if (f->has_high)
+            snprintf(hi, sizeof hi, "%.15g", f->high);
+        int n = snprintf(row, sizeof row, "%-20.20s %9zu %9zu %-7s %-9s %14s %14s %-3s ", c->doc,
+                         b->offset + f->start, b->offset + f->end, tally_figure_kind_name(f->kind),
+                         tally_qualifier_name(f->qualifier), lo, hi,
+                         f->currency[0] ? f->currency : "-");
+        tally_json_raw(line, n > 0 ? row : "");
+        /* the figure's own text, with line breaks shown as spaces */
+        for (size_t i = 0; i < len; i++) {
+            char ch = text[i] == '\n' || text[i] == '\r' || text[i] == '\t' ? ' ' : text[i];
+            if (tally_buf_append(line, &ch, 1) != 0)
+                break;
+        }
+        tally_json_raw(line, "\n");
+    } else {
+        tally_json_raw(line, "{\"doc\":");
+        tally_json_str(line, c->doc, strlen(c->doc));
+        tally_json_raw(line, ",\"start\":");
+        tally_json_uint(line, b->offset + f->start);
+        tally_json_raw(line, ",\"end\":");
+        tally_json_uint(line, b->offset + f->end);
+        tally_json_raw(line, ",\"text\":");
+        tally_json_str(line, text, len);
+        tally_json_raw(line, ",\"kind\":\"");
+        tally_json_raw(line, tally_figure_kind_name(f->kind));
+        tally_json_raw(line, "\",\"low\":");
+        put_bound(line, f->has_low, f->low, false);
+        tally_json_raw(line, ",\"high\":");
+        put_bound(line, f->has_high, f->high, false);
+        tally_json_raw(line, ",\"qualifier\":\"");
+        tally_json_raw(line, tally_qualifier_name(f->qualifier));
+        tally_json_raw(line, "\",\"currency\":");
+        if (f->currency[0]) {
+            tally_json_str(line, f->currency, strlen(f->currency));
+        } else {
+            tally_json_raw(line, "null");
+        }
+        tally_json_raw(line, "}\n");
     }
-    fputs("{\"doc\":", out);
-    tally_json_str(out, c->doc, strlen(c->doc));
-    fprintf(out, ",\"start\":%zu,\"end\":%zu,\"text\":", b->offset + f->start, b->offset + f->end);
-    tally_json_str(out, text, len);
-    fprintf(out, ",\"kind\":\"%s\",\"low\":", tally_figure_kind_name(f->kind));
-    print_value(out, f->has_low, f->low, false);
-    fputs(",\"high\":", out);
-    print_value(out, f->has_high, f->high, false);
-    fprintf(out, ",\"qualifier\":\"%s\",\"currency\":", tally_qualifier_name(f->qualifier));
-    if (f->currency[0])
-        fprintf(out, "\"%s\"}\n", f->currency);
-    else
-        fputs("null}\n", out);
+    fwrite(line->ptr, 1, line->len, c->out);
 }
 
 static int on_block(const tally_block *b, void *user, tally_err *err)
@@ -101,9 +125,9 @@ static void on_start(const char *path, void *user)
 int cli_figures(int argc, char **argv)
 {
     static const struct option longopts[] = {{"format", required_argument, NULL, 'f'},
-                                              {"as", required_argument, NULL, 'a'},
-                                              {"help", no_argument, NULL, 'h'},
-                                              {NULL, 0, NULL, 0}};
+                                             {"as", required_argument, NULL, 'a'},
+                                             {"help", no_argument, NULL, 'h'},
+                                             {NULL, 0, NULL, 0}};
     struct figures_ctx c = {.out = stdout};
     tally_doc_opts opts = {0};
     int ch;
@@ -120,8 +144,7 @@ int cli_figures(int argc, char **argv)
         case 'a': {
             int f = tally_format_parse(optarg);
             if (f < 0 || f == TALLY_FORMAT_AUTO)
-                return cli_usagef("figures", "unknown input format '%s' (txt, md or html)",
-                                  optarg);
+                return cli_usagef("figures", "unknown input format '%s' (txt, md or html)", optarg);
             opts.format = (tally_format)f;
             break;
         }
@@ -137,12 +160,16 @@ int cli_figures(int argc, char **argv)
     if (optind >= argc)
         return cli_usagef("figures", "no input: give files, or - for stdin");
     if (c.table)
-        fprintf(stdout, "%-20s %8s %8s %-7s %-9s %s\n", "doc", "start", "end", "kind",
-                "qualifier", "low high currency text");
+        printf("%-20s %9s %9s %-7s %-9s %14s %14s %-3s %s\n", "doc", "start", "end", "kind",
+               "qualifier", "low", "high", "cur", "text");
+    /* Figures are many and short: a large buffer saves write calls. */
+    setvbuf(stdout, NULL, _IOFBF, 1 << 16);
     c.arena = tally_arena_new();
+    tally_buf_init(&c.line, (size_t)1 << 30);
     tally_doc_handler h = {.on_block = on_block, .user = &c};
     int status = cli_read_inputs(argv + optind, argc - optind, &opts, &h, on_start);
     tally_arena_free(c.arena);
+    tally_buf_free(&c.line);
     free(c.doc);
     if (fflush(stdout) != 0 || ferror(stdout)) {
         cli_errorf("writing output failed");

@@ -298,6 +298,18 @@ static void test_scan_bounds_merge_into_range(void)
            (struct want[]){{"500 or more", N, TALLY_Q_AT_LEAST, 500, NONE, NULL}, END});
 }
 
+static void test_scan_hard_line_breaks(void)
+{
+    /* a wrapped line does not break a figure; a blank line does */
+    expect(
+        "more than\n10,000 containers and hundreds of millions of\ndollars",
+        (struct want[]){{"more than\n10,000", N, TALLY_Q_MORE_THAN, 1e4, NONE, NULL},
+                        {"hundreds of millions of\ndollars", M, TALLY_Q_AT_LEAST, 1e8, NONE, "USD"},
+                        END});
+    expect("more than\n\n10,000",
+           (struct want[]){{"10,000", N, TALLY_Q_EXACT, 1e4, NONE, NULL}, END});
+}
+
 static void test_scan_qualifier_shared_by_alternatives(void)
 {
     expect("up to 2 million rounds of 152 mm shells or 400,000 rockets; 2 or 3 trains",
@@ -353,6 +365,7 @@ int main(void)
         {"scan_not_amounts", test_scan_not_amounts},
         {"scan_offsets_index_the_text", test_scan_offsets_index_the_text},
         {"scan_bounds_merge_into_range", test_scan_bounds_merge_into_range},
+        {"scan_hard_line_breaks", test_scan_hard_line_breaks},
         {"scan_qualifier_shared_by_alternatives", test_scan_qualifier_shared_by_alternatives},
         {"scan_ratios_and_powers", test_scan_ratios_and_powers},
         {"scan_range_ends_in_order", test_scan_range_ends_in_order},

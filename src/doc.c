@@ -1,32 +1,307 @@
-/* placeholder: being written */
 #include "tally/doc.h"
 
+#include <errno.h>
+#include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
+#include "decode.h"
+#include "header.h"
+#include "sink.h"
 #include "tally/mem.h"
+
+enum {
+    HEAD = 64 * 1024,  /* the first read: header, NUL check, sniffing, charset */
+    CHUNK = 64 * 1024, /* later reads */
+    SNIFF_LISTS = 2    /* list-item lines that make a body Markdown */
+};
+
+static char lower(char c)
+{
+    return c >= 'A' && c <= 'Z' ? (char)(c - 'A' + 'a') : c;
+}
+
+/* Whether `s` equals `word` (lowercase), ignoring ASCII case. */
+static bool eq_ci(const char *s, size_t n, const char *word)
+{
+    if (strlen(word) != n)
+        return false;
+    for (size_t i = 0; i < n; i++)
+        if (lower(s[i]) != word[i])
+            return false;
+    return true;
+}
+
+static bool starts_ci(const char *s, size_t n, const char *prefix)
+{
+    size_t k = strlen(prefix);
+    return n >= k && eq_ci(s, k, prefix);
+}
 
 int tally_format_parse(const char *s)
 {
-    if (strcmp(s, "txt") == 0)
-        return TALLY_FORMAT_TXT;
+    static const struct {
+        const char *name;
+        tally_format f;
+    } names[] = {{"txt", TALLY_FORMAT_TXT},   {"text", TALLY_FORMAT_TXT},
+                 {"md", TALLY_FORMAT_MD},     {"markdown", TALLY_FORMAT_MD},
+                 {"html", TALLY_FORMAT_HTML}, {"htm", TALLY_FORMAT_HTML},
+                 {"xhtml", TALLY_FORMAT_HTML}};
+    if (s == NULL)
+        return -1;
+    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
+        if (eq_ci(s, strlen(s), names[i].name))
+            return (int)names[i].f;
     return -1;
 }
 
 const char *tally_format_name(tally_format f)
 {
-    (void)f;
-    return "txt";
+    switch (f) {
+    case TALLY_FORMAT_TXT:
+        return "txt";
+    case TALLY_FORMAT_MD:
+        return "md";
+    case TALLY_FORMAT_HTML:
+        return "html";
+    default:
+        return "auto";
+    }
+}
+
+char *tally_doc_name(const char *path)
+{
+    if (path == NULL)
+        return tally_xstrdup("-");
+    size_t end = strlen(path);
+    while (end > 1 && path[end - 1] == '/')
+        end--;
+    size_t start = end;
+    while (start > 0 && path[start - 1] != '/')
+        start--;
+    if (start == end)
+        return tally_xstrndup(path, end);
+    size_t dot = end;
+    while (dot > start + 1 && path[dot - 1] != '.')
+        dot--;
+    if (dot > start + 1)
+        end = dot - 1;
+    return tally_xstrndup(path + start, end - start);
+}
+
+/* The format that the extension of `name` names, else TALLY_FORMAT_AUTO. */
+static tally_format format_of_name(const char *name)
+{
+    if (name == NULL)
+        return TALLY_FORMAT_AUTO;
+    const char *slash = strrchr(name, '/');
+    const char *base = slash != NULL ? slash + 1 : name;
+    const char *dot = strrchr(base, '.');
+    if (dot == NULL || dot == base)
+        return TALLY_FORMAT_AUTO;
+    int f = tally_format_parse(dot + 1);
+    return f < 0 ? TALLY_FORMAT_AUTO : (tally_format)f;
+}
+
+static bool is_space(char c)
+{
+    return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\f';
+}
+
+/* Whether the body starts like an HTML page or fragment. */
+static bool looks_html(const char *s, size_t n)
+{
+    static const char *const starts[] = {"<!doctype html", "<?xml", "<!--"};
+    static const char *const tags[] = {
+        "html", "head",  "body", "meta", "title",      "link",    "script", "style",
+        "p",    "div",   "span", "a",    "article",    "section", "main",   "header",
+        "nav",  "table", "ul",   "ol",   "h1",         "h2",      "h3",     "h4",
+        "h5",   "h6",    "br",   "pre",  "blockquote", "figure"};
+    for (size_t i = 0; i < sizeof starts / sizeof starts[0]; i++)
+        if (starts_ci(s, n, starts[i]))
+            return true;
+    if (n < 2 || s[0] != '<')
+        return false;
+    size_t k = 1;
+    while (k < n && ((s[k] >= 'a' && s[k] <= 'z') || (s[k] >= 'A' && s[k] <= 'Z') ||
+                     (s[k] >= '0' && s[k] <= '9')))
+        k++;
+    if (k < n && !is_space(s[k]) && s[k] != '>' && s[k] != '/')
+        return false;
+    for (size_t i = 0; i < sizeof tags / sizeof tags[0]; i++)
+        if (eq_ci(s + 1, k - 1, tags[i]))
+            return true;
+    return false;
+}
+
+/* Whether a line holds "[text](target)" with no space in the target. */
+static bool has_link(const char *s, size_t n)
+{
+    for (size_t i = 1; i + 1 < n; i++) {
+        if (s[i] != ']' || s[i + 1] != '(' || memchr(s, '[', i) == NULL)
+            continue;
+        for (size_t j = i + 2; j < n && s[j] != ' '; j++)
+            if (s[j] == ')')
+                return j > i + 2;
+    }
+    return false;
+}
+
+static bool all_of(const char *s, size_t n, char c)
+{
+    for (size_t i = 0; i < n; i++)
+        if (s[i] != c)
+            return false;
+    return n > 0;
+}
+
+/* Whether the lines of `s[0..n)` show clear Markdown: a heading, a fence, a
+ * link, a setext underline, or list items on two lines. */
+static bool looks_markdown(const char *s, size_t n)
+{
+    size_t lists = 0, pos = 0;
+    bool prev_text = false;
+    while (pos < n) {
+        const char *nl = memchr(s + pos, '\n', n - pos);
+        size_t end = nl != NULL ? (size_t)(nl - s) : n;
+        size_t i = pos, len;
+        while (end > i && (s[end - 1] == '\r' || s[end - 1] == ' ' || s[end - 1] == '\t'))
+            end--;
+        while (i < end && i < pos + 3 && s[i] == ' ')
+            i++;
+        len = end - i;
+        const char *l = s + i;
+        size_t hashes = 0;
+        while (hashes < len && hashes < 7 && l[hashes] == '#')
+            hashes++;
+        if (hashes >= 1 && hashes <= 6 && hashes < len && l[hashes] == ' ')
+            return true;
+        if (starts_ci(l, len, "```") || starts_ci(l, len, "~~~") || has_link(l, len))
+            return true;
+        if (prev_text && len >= 3 && all_of(l, len, '='))
+            return true;
+        if (len >= 2 && (l[0] == '*' || l[0] == '-' || l[0] == '+') && l[1] == ' ' &&
+            ++lists >= SNIFF_LISTS)
+            return true;
+        prev_text = len > 0;
+        pos = nl != NULL ? (size_t)(nl - s) + 1 : n;
+    }
+    return false;
+}
+
+tally_format doc_sniff(const char *s, size_t n)
+{
+    size_t i = 0;
+    while (i < n && is_space(s[i]))
+        i++;
+    if (looks_html(s + i, n - i))
+        return TALLY_FORMAT_HTML;
+    if (looks_markdown(s, n))
+        return TALLY_FORMAT_MD;
+    return TALLY_FORMAT_TXT;
+}
+
+/* Reads up to `cap` bytes; `*n` gets the count (short only at the end). */
+static int read_some(FILE *in, char *buf, size_t cap, size_t *n, tally_err *err)
+{
+    int rc = 0;
+    errno = 0;
+    *n = fread(buf, 1, cap, in);
+    if (ferror(in))
+        rc = tally_err_set(err, TALLY_EIO, "read error: %s",
+                           errno != 0 ? strerror(errno) : "unknown error");
+    return rc;
+}
+
+/* Feeds `s[0..n)` to the decoder `chunk` bytes at a time. */
+static int feed(decoder *dec, const char *s, size_t n, size_t chunk, tally_err *err)
+{
+    int rc = 0;
+    while (n > 0 && rc == 0) {
+        size_t take = n < chunk ? n : chunk;
+        rc = dec->feed(dec, s, take, err);
+        s += take;
+        n -= take;
+    }
+    return rc;
+}
+
+int doc_read_tuned(FILE *in, const char *name, const tally_doc_opts *opts,
+                   const tally_doc_handler *h, tally_doc_stats *stats, tally_err *err,
+                   const doc_tune *t)
+{
+    static const tally_doc_opts no_opts = {TALLY_FORMAT_AUTO, 0};
+    static const tally_doc_handler no_handler = {NULL, NULL, NULL};
+    tally_doc_stats own_stats;
+    tally_err own_err = {0, {0}};
+    size_t chunk = t != NULL && t->chunk > 0 ? t->chunk : CHUNK;
+    char *buf = tally_xmalloc(chunk > HEAD ? chunk : HEAD);
+    decoder *dec = NULL;
+    header hdr = {NULL, NULL, NULL, NULL};
+    sink out;
+    size_t n;
+    int rc;
+
+    opts = opts != NULL ? opts : &no_opts;
+    h = h != NULL ? h : &no_handler;
+    stats = stats != NULL ? stats : &own_stats;
+    err = err != NULL ? err : &own_err;
+    memset(stats, 0, sizeof *stats);
+    sink_init(&out, opts->max_block, h, stats, err);
+
+    if ((rc = read_some(in, buf, HEAD, &n, err)) != 0)
+        goto out;
+    bool eof = n < HEAD;
+    stats->raw_bytes = n;
+    if (memchr(buf, '\0', n) != NULL) {
+        stats->binary = true;
+        rc = tally_err_set(err, TALLY_EINPUT, "binary file (NUL bytes), not a text document");
+        goto out;
+    }
+    bool bom = n >= 3 && memcmp(buf, "\xEF\xBB\xBF", 3) == 0;
+    const char *p = buf + (bom ? 3 : 0);
+    size_t len = n - (bom ? 3 : 0);
+    size_t hlen = header_parse(p, len, eof, &hdr, &stats->invalid_utf8);
+    p += hlen;
+    len -= hlen;
+
+    tally_format fmt = opts->format;
+    if (fmt == TALLY_FORMAT_AUTO)
+        fmt = format_of_name(name);
+    if (fmt == TALLY_FORMAT_AUTO)
+        fmt = doc_sniff(p, len);
+    if (h->on_meta != NULL) {
+        tally_doc_meta meta = {hdr.url, hdr.title, hdr.outlet, hdr.date};
+        if ((rc = h->on_meta(&meta, fmt, h->user, err)) != 0)
+            goto out;
+    }
+
+    decode_args args = {&out, p, len, bom, t != NULL ? t->md_chunk : 0};
+    dec = fmt == TALLY_FORMAT_HTML ? decode_html_new(&args)
+          : fmt == TALLY_FORMAT_MD ? decode_md_new(&args)
+                                   : decode_text_new(&args);
+    if ((rc = feed(dec, p, len, chunk, err)) != 0)
+        goto out;
+    while (!eof) {
+        if ((rc = read_some(in, buf, chunk, &n, err)) != 0)
+            goto out;
+        eof = n < chunk;
+        stats->raw_bytes += n;
+        if ((rc = feed(dec, buf, n, chunk, err)) != 0)
+            goto out;
+    }
+    rc = dec->finish(dec, err);
+out:
+    if (dec != NULL)
+        dec->free(dec);
+    sink_free(&out);
+    header_free(&hdr);
+    free(buf);
+    return rc;
 }
 
 int tally_doc_read(FILE *in, const char *name, const tally_doc_opts *opts,
                    const tally_doc_handler *h, tally_doc_stats *stats, tally_err *err)
 {
-    (void)in, (void)name, (void)opts, (void)h;
-    memset(stats, 0, sizeof *stats);
-    return tally_err_set(err, TALLY_EINPUT, "not yet");
-}
-
-char *tally_doc_name(const char *path)
-{
-    return tally_xstrdup(path);
+    return doc_read_tuned(in, name, opts, h, stats, err, NULL);
 }

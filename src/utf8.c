@@ -1,2 +1,181 @@
-/* placeholder: being written */
-typedef int tally_placeholder_utf8;
+#include "utf8.h"
+
+#include <string.h>
+
+enum seq { SEQ_VALID, SEQ_INVALID, SEQ_TRUNCATED };
+
+/* Classifies the sequence starting at p[0] (Unicode table 3-7). `*len` gets the
+ * length of a valid sequence, of the maximal subpart of an invalid one (at
+ * least 1), or of the valid prefix when the bytes end too early. */
+static enum seq seq_check(const unsigned char *p, size_t n, size_t *len)
+{
+    unsigned char c = p[0];
+    *len = 1;
+    if (c < 0x80)
+        return SEQ_VALID;
+    if (c < 0xC2 || c > 0xF4)
+        return SEQ_INVALID;
+    size_t need = c < 0xE0 ? 2 : c < 0xF0 ? 3 : 4;
+    unsigned char lo = 0x80, hi = 0xBF;
+    if (c == 0xE0)
+        lo = 0xA0;
+    else if (c == 0xED)
+        hi = 0x9F;
+    else if (c == 0xF0)
+        lo = 0x90;
+    else if (c == 0xF4)
+        hi = 0x8F;
+    for (size_t k = 1; k < need; k++) {
+        *len = k;
+        if (k >= n)
+            return SEQ_TRUNCATED;
+        if (p[k] < lo || p[k] > hi)
+            return SEQ_INVALID;
+        lo = 0x80;
+        hi = 0xBF;
+    }
+    *len = need;
+    return SEQ_VALID;
+}
+
+void utf8_init(utf8_dec *d, utf8_out out, void *user, size_t *invalid)
+{
+    memset(d, 0, sizeof *d);
+    d->nul_invalid = false;
+    d->invalid = invalid;
+    d->out = out;
+    d->user = user;
+}
+
+static int replace(utf8_dec *d)
+{
+    if (d->invalid != NULL)
+        (*d->invalid)++;
+    return d->out(d->user, UTF8_REPLACEMENT, UTF8_REPLACEMENT_LEN);
+}
+
+/* Completes a sequence held back from the last chunk with bytes of `s`;
+ * returns how many bytes of `s` it used, or a negative code. */
+static long complete_pending(utf8_dec *d, const unsigned char *s, size_t n)
+{
+    size_t used = 0, len;
+    int rc = 0;
+    for (;;) {
+        enum seq r = seq_check(d->pend, d->npend, &len);
+        if (r == SEQ_VALID) {
+            d->npend = 0;
+            rc = d->out(d->user, (const char *)d->pend, len);
+            break;
+        }
+        if (r == SEQ_INVALID) {
+            /* The pending bytes were a valid prefix, so only the byte just
+             * added broke it: replace the prefix, read that byte again. */
+            d->npend = 0;
+            rc = replace(d);
+            used--;
+            break;
+        }
+        if (used == n)
+            break;
+        d->pend[d->npend++] = s[used++];
+    }
+    return rc != 0 ? rc : (long)used;
+}
+
+int utf8_feed(utf8_dec *d, const char *text, size_t n)
+{
+    const unsigned char *s = (const unsigned char *)text;
+    size_t i = 0, start, len;
+    int rc = 0;
+    if (d->npend > 0) {
+        long used = complete_pending(d, s, n);
+        if (used < 0) {
+            rc = (int)used;
+            goto out;
+        }
+        i = (size_t)used;
+        if (d->npend > 0)
+            goto out;
+    }
+    start = i;
+    while (i < n) {
+        unsigned char c = s[i];
+        if (c >= 0x01 && c < 0x80) {
+            i++;
+            continue;
+        }
+        enum seq r;
+        if (c == 0) {
+            r = d->nul_invalid ? SEQ_INVALID : SEQ_VALID;
+            len = 1;
+        } else {
+            r = seq_check(s + i, n - i, &len);
+        }
+        if (r == SEQ_VALID) {
+            i += len;
+            continue;
+        }
+        if (i > start && (rc = d->out(d->user, text + start, i - start)) != 0)
+            goto out;
+        if (r == SEQ_TRUNCATED) {
+            memcpy(d->pend, s + i, len);
+            d->npend = len;
+            goto out;
+        }
+        if ((rc = replace(d)) != 0)
+            goto out;
+        i += len;
+        start = i;
+    }
+    if (i > start)
+        rc = d->out(d->user, text + start, i - start);
+out:
+    return rc;
+}
+
+int utf8_finish(utf8_dec *d)
+{
+    int rc = 0;
+    if (d->npend > 0) {
+        d->npend = 0;
+        rc = replace(d);
+    }
+    return rc;
+}
+
+size_t utf8_encode(uint32_t cp, char buf[4])
+{
+    if (cp == 0 || (cp >= 0xD800 && cp <= 0xDFFF) || cp > 0x10FFFF)
+        cp = 0xFFFD;
+    if (cp < 0x80) {
+        buf[0] = (char)cp;
+        return 1;
+    }
+    if (cp < 0x800) {
+        buf[0] = (char)(0xC0 | (cp >> 6));
+        buf[1] = (char)(0x80 | (cp & 0x3F));
+        return 2;
+    }
+    if (cp < 0x10000) {
+        buf[0] = (char)(0xE0 | (cp >> 12));
+        buf[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
+        buf[2] = (char)(0x80 | (cp & 0x3F));
+        return 3;
+    }
+    buf[0] = (char)(0xF0 | (cp >> 18));
+    buf[1] = (char)(0x80 | ((cp >> 12) & 0x3F));
+    buf[2] = (char)(0x80 | ((cp >> 6) & 0x3F));
+    buf[3] = (char)(0x80 | (cp & 0x3F));
+    return 4;
+}
+
+size_t utf8_boundary(const char *s, size_t len, size_t n)
+{
+    if (n >= len)
+        return len;
+    size_t k = n;
+    /* Back over continuation bytes: at most three in valid text. */
+    while (k > 0 && n - k < 3 && ((unsigned char)s[k] & 0xC0) == 0x80)
+        k--;
+    return k;
+}

@@ -16,8 +16,8 @@ struct harness_test {
 };
 
 struct harness_state {
-    int failures;  /* failures in the current test */
-    int skipped;   /* set by SKIP() */
+    int failures; /* failures in the current test */
+    int skipped;  /* set by SKIP() */
 };
 
 static struct harness_state harness_now;

@@ -54,17 +54,17 @@ typedef struct tally_doc_handler {
 } tally_doc_handler;
 
 typedef struct tally_doc_opts {
-    tally_format format;   /* TALLY_FORMAT_AUTO to decide from `name` and the bytes */
-    size_t max_block;      /* 0 for the default (1 MiB) */
+    tally_format format; /* TALLY_FORMAT_AUTO to decide from `name` and the bytes */
+    size_t max_block;    /* 0 for the default (1 MiB) */
 } tally_doc_opts;
 
 /** What reading found besides the blocks. */
 typedef struct tally_doc_stats {
-    size_t raw_bytes;       /* bytes read from the stream */
-    size_t body_bytes;      /* bytes of decoded body handed out */
-    size_t invalid_utf8;    /* invalid byte sequences replaced by U+FFFD */
-    size_t split_blocks;    /* paragraphs cut because they exceeded max_block */
-    bool binary;            /* the input looked binary (NUL bytes) */
+    size_t raw_bytes;    /* bytes read from the stream */
+    size_t body_bytes;   /* bytes of decoded body handed out */
+    size_t invalid_utf8; /* invalid byte sequences replaced by U+FFFD */
+    size_t split_blocks; /* paragraphs cut because they exceeded max_block */
+    bool binary;         /* the input looked binary (NUL bytes) */
 } tally_doc_stats;
 
 /** Reads one document from `in`, streaming: memory stays bounded by

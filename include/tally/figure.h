@@ -39,8 +39,8 @@ typedef struct tally_figure {
     bool has_high;
     double low;
     double high;
-    bool vague;          /* "dozens", "hundreds of thousands": a lower bound */
-    char currency[4];    /* ISO 4217 code for money ("USD"), else "" */
+    bool vague;       /* "dozens", "hundreds of thousands": a lower bound */
+    char currency[4]; /* ISO 4217 code for money ("USD"), else "" */
 } tally_figure;
 
 typedef struct tally_figures {

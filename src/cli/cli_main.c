@@ -14,8 +14,8 @@ static void usage(FILE *out)
     fputs("Usage: tally <command> [options] [args]\n"
           "       tally help <command> | tally --help | tally --version\n"
           "\n"
-          "tally reads reports on material support between states and turns the\n"
-          "figures in them into sourced, reconciled estimates.\n"
+          "tally reads reports on material support between states and finds the\n"
+          "figures in them (claims, estimates and reports are being built).\n"
           "\n"
           "Commands:\n",
           out);

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs each libFuzzer target built in BUILD_DIR for SECONDS (make fuzz).
-# Usage: run.sh BUILD_DIR SECONDS
+# Usage: run.sh BUILD_DIR SECONDS [TARGET...]   (default: every fuzz_* target)
 #
 # A target fuzz_X starts from a copy of its seeds tests/fuzz/corpus/X in
 # BUILD_DIR/corpus-X, where new interesting inputs stay (the repository's seed
@@ -9,19 +9,26 @@
 # non-zero when any target failed. Extra libFuzzer flags: FUZZ_FLAGS.
 set -u
 
-if [ $# -ne 2 ]; then
-    echo "usage: $0 BUILD_DIR SECONDS" >&2
+if [ $# -lt 2 ]; then
+    echo "usage: $0 BUILD_DIR SECONDS [TARGET...]" >&2
     exit 2
 fi
 BUILD=$1
 SECONDS_EACH=$2
+shift 2
 SRC=$(cd "$(dirname "$0")/../.." && pwd)
 MAX_LEN=${FUZZ_MAX_LEN:-4096}
 
 targets=()
-for t in "$BUILD"/fuzz_*; do
-    [ -f "$t" ] && [ -x "$t" ] && targets+=("$t")
-done
+if [ $# -gt 0 ]; then
+    for name in "$@"; do
+        targets+=("$BUILD/${name#"$BUILD"/}")
+    done
+else
+    for t in "$BUILD"/fuzz_*; do
+        [ -f "$t" ] && [ -x "$t" ] && targets+=("$t")
+    done
+fi
 if [ ${#targets[@]} -eq 0 ]; then
     echo "fuzz: no fuzz_* targets in $BUILD (configure with -DTALLY_LIBFUZZER=ON)" >&2
     exit 1

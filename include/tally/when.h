@@ -54,7 +54,9 @@ typedef struct tally_whens {
  *  against `doc_date` (which may be partial or empty: then relative
  *  expressions that need it are left out). Past resolution: "last September"
  *  and "in September" written in February 2024 are 2023-09; "on Monday" is
- *  the latest Monday before the document date. Returns 0. */
+ *  the latest Monday on or before the document date (a report dated on a
+ *  Monday that says "on Monday" means that day), "last Monday" the one
+ *  before. The rules are listed in src/when.c. Returns 0. */
 int tally_when_scan(tally_span text, tally_date doc_date, tally_whens *out, tally_arena *a,
                     tally_err *err) TALLY_MUST_CHECK;
 

@@ -1,0 +1,1684 @@
+/* Dates and time expressions.
+ *
+ * The text is read once as a stream of tokens (words, runs of ASCII digits,
+ * single punctuation characters) kept in a ring. At each token the parser
+ * tries one expression, looking at most MAX_AHEAD (plus EVENT_WINDOW) tokens
+ * ahead, so a scan is linear in the text; it allocates nothing but the result
+ * array. Tokens that are neither digits nor known words fail at once, which
+ * is the early-out: text without digits or month, weekday or time words costs
+ * one pass of the lexer.
+ *
+ * An expression is [role word] [modifier] core [range tail]:
+ *   role words   since (at least), from, starting/beginning (in) -> SINCE;
+ *                by, as of, as at, on, until, till, through -> AS_OF;
+ *                in, during, throughout, for, over, at, toward(s) -> the core's own
+ *                role (for, over, at, toward(s) make no context for a bare year:
+ *                "over 2000 drones"; "on 2023" is a comparison, not a date).
+ *   modifiers    the end/start/beginning/middle of, early, mid(-), late,
+ *                the first/second half of, the first..fourth quarter of.
+ *   cores        dates ("26 February 2024", "Feb. 26", "2024-02-26"), months
+ *                ("August 2022", "in August"), years ("in 2023"), decades
+ *                ("the 1990s"), and relative expressions ("last September",
+ *                "on Monday", "over the past month", "a year ago").
+ *   ranges       between A and B; from A to/until/through B; A-B.
+ *   events       "since the summit between the two leaders last September": after
+ *                "since", a date within EVENT_WINDOW tokens with no punctuation and
+ *                no verb such as is/was/has/said in between gives SINCE that date.
+ *
+ * Roles a core has on its own: a year, a decade, "last year" and a range are
+ * SPAN; "this year" is SPAN from the year to the document date; a month, a
+ * day, a weekday, "last month" and "a year ago" are AS_OF; "over the past
+ * month" is SINCE. A SINCE role word keeps a SPAN's start, an AS_OF role word
+ * its end. Modifiers make AS_OF: "the end of 2023" is 2023-12, "the start of
+ * 2024" 2024-01, "early/mid/late 2023" 2023 and "late February" February;
+ * "the first half of 2024" is SPAN 2024-01..2024-06.
+ *
+ * Resolution (past, against the document date D):
+ *   - a month or day without a year is the latest one not after D; a D of a
+ *     year only is taken as 1 July of that year (the likelier reading: in a
+ *     2023 text "since August" is more often 2022-08, "on March 8" 2023-03-08);
+ *   - "last September" is September of the year before D's year;
+ *   - "on Monday", "Monday" is the latest Monday not after D (D itself when D
+ *     is a Monday: news copy dated Friday says "said on Friday" of that day);
+ *     "last Monday" the latest Monday before D; both need a full D;
+ *   - "yesterday" D-1, "last week" D-7 days, "N weeks/days ago" and "over the
+ *     past N weeks/days" need a full D; "last month", "N months ago", "over
+ *     the past N months" give a month and need D's month; "a year ago" has
+ *     D's precision; "over the past year" gives D's year and month, less one;
+ *   - "since the start of the war" (and the full-scale invasion, Russia's
+ *     invasion, since Russia invaded) is SINCE 2022-02, when D is empty or not
+ *     before 2022-02;
+ *   - "in recent months", "over the past few weeks", "this week" and
+ *     expressions about the future ("next year", "the end of this year" in
+ *     March) are left out.
+ *
+ * What is not a year: a four-digit number must be 1900..2100, stand alone
+ * (not "2,023", "2023%", "N2023", "2000mm"), and have a date context: a role
+ * word, a modifier, a month, or "and"/"or" after another expression; a bare
+ * year followed by a plural-looking noun ("in 2000 containers") is an amount.
+ * Month names need a capital ("May" but not "may"); a month alone, with no
+ * day or year, needs a role word or modifier; "Jan", "Mar" without a period
+ * need a number. */
+#include "tally/when.h"
+
+#include <stdint.h>
+#include <string.h>
+#include <utf8proc.h>
+
+/* ---- partial dates ----------------------------------------------------------- */
+
+static bool is_digit(unsigned char c)
+{
+    return c >= '0' && c <= '9';
+}
+
+static bool is_leap(int y)
+{
+    return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+}
+
+static int days_in_month(int y, int m)
+{
+    static const unsigned char days[12] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    return m == 2 && is_leap(y) ? 29 : days[m - 1];
+}
+
+/* Year 1..9999, month 0..12, day 0 or a day of that month (which is then set). */
+static bool date_valid(tally_date d)
+{
+    if (d.year < 1 || d.year > 9999 || d.month < 0 || d.month > 12 || d.day < 0)
+        return false;
+    if (d.day == 0)
+        return true;
+    return d.month != 0 && d.day <= days_in_month(d.year, d.month);
+}
+
+static int digits_value(const char *s, size_t n)
+{
+    int v = 0;
+    for (size_t i = 0; i < n; i++)
+        v = v * 10 + (s[i] - '0');
+    return v;
+}
+
+int tally_date_parse(const char *s, size_t n, tally_date *out)
+{
+    tally_date d = {0, 0, 0};
+    int rc = TALLY_EINPUT;
+    *out = d;
+    if (s == NULL || (n != 4 && n != 7 && n != 10))
+        goto out;
+    for (size_t i = 0; i < n; i++) {
+        bool dash = i == 4 || i == 7;
+        if (dash ? s[i] != '-' : !is_digit((unsigned char)s[i]))
+            goto out;
+    }
+    d.year = digits_value(s, 4);
+    if (n >= 7)
+        d.month = digits_value(s + 5, 2);
+    if (n == 10)
+        d.day = digits_value(s + 8, 2);
+    if (!date_valid(d) || (n >= 7 && d.month == 0) || (n == 10 && d.day == 0))
+        goto out;
+    *out = d;
+    rc = 0;
+out:
+    return rc;
+}
+
+static char *put_digits(char *p, int v, int width)
+{
+    for (int i = width - 1; i >= 0; i--) {
+        p[i] = (char)('0' + v % 10);
+        v /= 10;
+    }
+    return p + width;
+}
+
+char *tally_date_format(tally_date d, char *buf)
+{
+    char *p = buf;
+    if (d.year != 0 && date_valid(d)) {
+        p = put_digits(p, d.year, 4);
+        if (d.month != 0) {
+            *p++ = '-';
+            p = put_digits(p, d.month, 2);
+            if (d.day != 0) {
+                *p++ = '-';
+                p = put_digits(p, d.day, 2);
+            }
+        }
+    }
+    *p = '\0';
+    return buf;
+}
+
+int tally_date_cmp(tally_date a, tally_date b)
+{
+    int am = a.month ? a.month : 1, bm = b.month ? b.month : 1;
+    int ad = a.day ? a.day : 1, bd = b.day ? b.day : 1;
+    if (a.year != b.year)
+        return a.year < b.year ? -1 : 1;
+    if (am != bm)
+        return am < bm ? -1 : 1;
+    if (ad != bd)
+        return ad < bd ? -1 : 1;
+    return 0;
+}
+
+/* Days since 1970-01-01 of a full date (H. Hinnant's days_from_civil). */
+static long long days_from_civil(int y, int m, int d)
+{
+    long long yy = (long long)y - (m <= 2);
+    long long era = (yy >= 0 ? yy : yy - 399) / 400;
+    long long yoe = yy - era * 400;
+    long long doy = (153LL * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1;
+    long long doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    return era * 146097 + doe - 719468;
+}
+
+static tally_date civil_from_days(long long z)
+{
+    z += 719468;
+    long long era = (z >= 0 ? z : z - 146096) / 146097;
+    long long doe = z - era * 146097;
+    long long yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+    long long doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    long long mp = (5 * doy + 2) / 153;
+    long long d = doy - (153 * mp + 2) / 5 + 1;
+    long long m = mp < 10 ? mp + 3 : mp - 9;
+    long long y = yoe + era * 400 + (m <= 2);
+    tally_date r = {(int)y, (int)m, (int)d};
+    return r;
+}
+
+static bool full(tally_date d)
+{
+    return d.year != 0 && d.month != 0 && d.day != 0;
+}
+
+static tally_date add_days(tally_date d, int n)
+{
+    return civil_from_days(days_from_civil(d.year, d.month, d.day) + n);
+}
+
+/* 0 = Monday ... 6 = Sunday. */
+static int weekday(tally_date d)
+{
+    long long z = days_from_civil(d.year, d.month, d.day);
+    return (int)(((z % 7) + 7 + 3) % 7); /* 1970-01-01 was a Thursday */
+}
+
+/* The latest weekday `wd` not after `d` (before it when `strict`). */
+static tally_date weekday_before(tally_date d, int wd, bool strict)
+{
+    int back = (weekday(d) - wd + 7) % 7;
+    if (strict && back == 0)
+        back = 7;
+    return add_days(d, -back);
+}
+
+/* Year and month `n` months before (y, m). */
+static tally_date months_before(int y, int m, int n)
+{
+    int idx = y * 12 + (m - 1) - n;
+    tally_date r = {idx / 12, idx % 12 + 1, 0};
+    return r;
+}
+
+/* The document date with a day clamped to its month after the year moved. */
+static tally_date years_before(tally_date d, int n)
+{
+    d.year -= n;
+    if (d.day != 0 && d.year >= 1 && d.day > days_in_month(d.year, d.month))
+        d.day = days_in_month(d.year, d.month);
+    return d;
+}
+
+/* Whether month `m` (day `d`, 0 if none) of year `y` is not after the
+ * document date. A date of a year only counts as 1 July; one of a month
+ * accepts any day of that month. */
+static bool not_after(int y, int m, int d, tally_date doc)
+{
+    int dm = doc.month ? doc.month : 7, dd = doc.month ? doc.day : 1;
+    if (y != doc.year)
+        return y < doc.year;
+    if (m != dm)
+        return m < dm;
+    return d == 0 || dd == 0 || d <= dd;
+}
+
+/* The year of the latest month `m` (day `d`) not after the document date. */
+static bool latest_year(int m, int d, tally_date doc, int *year)
+{
+    if (doc.year == 0)
+        return false;
+    for (int y = doc.year; y >= doc.year - 8 && y >= 1; y--) {
+        if (d != 0 && d > days_in_month(y, m))
+            continue; /* 29 February */
+        if (not_after(y, m, d, doc)) {
+            *year = y;
+            return true;
+        }
+    }
+    return false;
+}
+
+/* ---- words ------------------------------------------------------------------- */
+
+enum word_id {
+    W_NONE,
+    W_MONTH,     /* arg: 1..12 */
+    W_MONTH_AB,  /* abbreviation, arg: 1..12 */
+    W_WEEKDAY,   /* arg: 0 = Monday */
+    W_NUMWORD,   /* arg: value ("a", "two") */
+    W_UNIT,      /* arg: U_* (+ U_PLURAL) */
+    W_TIMEOFDAY, /* morning, afternoon, evening, night */
+    W_ORDSUFFIX, /* st, nd, rd, th */
+    W_ORDINAL,   /* first..fourth, arg: 1..4 */
+    W_VAGUE,     /* few, several, couple, many */
+    W_STOP,      /* verbs that end the phrase after "since" */
+    W_NOUN,      /* amounts without a plural -s: "2000 people" */
+    W_FUNC,      /* function words that end in s: "in 2023 perhaps" */
+    W_AGO,
+    W_AND,
+    W_AS,
+    W_AT,
+    W_BEGAN,
+    W_BEGINNING,
+    W_BETWEEN,
+    W_BY,
+    W_DURING,
+    W_EARLIER,
+    W_EARLY,
+    W_END,
+    W_FOR,
+    W_FROM,
+    W_FULL,
+    W_HALF,
+    W_IN,
+    W_INVADED,
+    W_INVASION,
+    W_ITS,
+    W_LAST,
+    W_LATE,
+    W_LAUNCHED,
+    W_LEAST,
+    W_MID,
+    W_MIDDLE,
+    W_OF,
+    W_ON,
+    W_ONSET,
+    W_OR,
+    W_OUTBREAK,
+    W_OVER,
+    W_PAST,
+    W_QUARTER,
+    W_RUSSIA,
+    W_S,
+    W_SCALE,
+    W_SINCE,
+    W_START,
+    W_STARTED,
+    W_STARTING,
+    W_THE,
+    W_THIS,
+    W_THROUGH,
+    W_THROUGHOUT,
+    W_TILL,
+    W_TO,
+    W_TODAY,
+    W_TOWARD,
+    W_UNTIL,
+    W_WAR,
+    W_YESTERDAY
+};
+
+enum { U_DAY = 1, U_WEEK = 2, U_MONTH = 3, U_YEAR = 4, U_PLURAL = 8 };
+
+typedef struct word_entry {
+    const char *w;
+    unsigned char id;
+    unsigned char arg;
+} word_entry;
+
+/* Lower case, sorted by strcmp for the binary search in lookup(). */
+static const word_entry words[] = {
+    {"a", W_NUMWORD, 1},
+    {"across", W_FUNC, 0},
+    {"afternoon", W_TIMEOFDAY, 0},
+    {"ago", W_AGO, 0},
+    {"aircraft", W_NOUN, 0},
+    {"always", W_FUNC, 0},
+    {"ammunition", W_NOUN, 0},
+    {"an", W_NUMWORD, 1},
+    {"and", W_AND, 0},
+    {"apr", W_MONTH_AB, 4},
+    {"april", W_MONTH, 4},
+    {"are", W_STOP, 0},
+    {"artillery", W_NOUN, 0},
+    {"as", W_AS, 0},
+    {"at", W_AT, 0},
+    {"aug", W_MONTH_AB, 8},
+    {"august", W_MONTH, 8},
+    {"be", W_STOP, 0},
+    {"began", W_BEGAN, 0},
+    {"beginning", W_BEGINNING, 0},
+    {"being", W_STOP, 0},
+    {"besides", W_FUNC, 0},
+    {"between", W_BETWEEN, 0},
+    {"by", W_BY, 0},
+    {"can", W_STOP, 0},
+    {"cm", W_NOUN, 0},
+    {"could", W_STOP, 0},
+    {"couple", W_VAGUE, 0},
+    {"day", W_UNIT, U_DAY},
+    {"days", W_UNIT, U_DAY | U_PLURAL},
+    {"dec", W_MONTH_AB, 12},
+    {"december", W_MONTH, 12},
+    {"did", W_STOP, 0},
+    {"does", W_STOP, 0},
+    {"during", W_DURING, 0},
+    {"earlier", W_EARLIER, 0},
+    {"early", W_EARLY, 0},
+    {"eight", W_NUMWORD, 8},
+    {"eleven", W_NUMWORD, 11},
+    {"end", W_END, 0},
+    {"equipment", W_NOUN, 0},
+    {"evening", W_TIMEOFDAY, 0},
+    {"feb", W_MONTH_AB, 2},
+    {"february", W_MONTH, 2},
+    {"few", W_VAGUE, 0},
+    {"first", W_ORDINAL, 1},
+    {"five", W_NUMWORD, 5},
+    {"for", W_FOR, 0},
+    {"four", W_NUMWORD, 4},
+    {"fourth", W_ORDINAL, 4},
+    {"friday", W_WEEKDAY, 4},
+    {"from", W_FROM, 0},
+    {"full", W_FULL, 0},
+    {"had", W_STOP, 0},
+    {"half", W_HALF, 0},
+    {"has", W_STOP, 0},
+    {"have", W_STOP, 0},
+    {"in", W_IN, 0},
+    {"invaded", W_INVADED, 0},
+    {"invasion", W_INVASION, 0},
+    {"is", W_STOP, 0},
+    {"its", W_ITS, 0},
+    {"jan", W_MONTH_AB, 1},
+    {"january", W_MONTH, 1},
+    {"jul", W_MONTH_AB, 7},
+    {"july", W_MONTH, 7},
+    {"jun", W_MONTH_AB, 6},
+    {"june", W_MONTH, 6},
+    {"kg", W_NOUN, 0},
+    {"km", W_NOUN, 0},
+    {"last", W_LAST, 0},
+    {"late", W_LATE, 0},
+    {"launched", W_LAUNCHED, 0},
+    {"least", W_LEAST, 0},
+    {"man", W_NOUN, 0},
+    {"many", W_VAGUE, 0},
+    {"mar", W_MONTH_AB, 3},
+    {"march", W_MONTH, 3},
+    {"may", W_MONTH, 5},
+    {"men", W_NOUN, 0},
+    {"mid", W_MID, 0},
+    {"middle", W_MIDDLE, 0},
+    {"might", W_STOP, 0},
+    {"mm", W_NOUN, 0},
+    {"monday", W_WEEKDAY, 0},
+    {"month", W_UNIT, U_MONTH},
+    {"months", W_UNIT, U_MONTH | U_PLURAL},
+    {"morning", W_TIMEOFDAY, 0},
+    {"must", W_STOP, 0},
+    {"nd", W_ORDSUFFIX, 0},
+    {"nevertheless", W_FUNC, 0},
+    {"night", W_TIMEOFDAY, 0},
+    {"nine", W_NUMWORD, 9},
+    {"not", W_STOP, 0},
+    {"nov", W_MONTH_AB, 11},
+    {"november", W_MONTH, 11},
+    {"oct", W_MONTH_AB, 10},
+    {"october", W_MONTH, 10},
+    {"of", W_OF, 0},
+    {"on", W_ON, 0},
+    {"one", W_NUMWORD, 1},
+    {"onset", W_ONSET, 0},
+    {"or", W_OR, 0},
+    {"outbreak", W_OUTBREAK, 0},
+    {"over", W_OVER, 0},
+    {"past", W_PAST, 0},
+    {"people", W_NOUN, 0},
+    {"perhaps", W_FUNC, 0},
+    {"personnel", W_NOUN, 0},
+    {"quarter", W_QUARTER, 0},
+    {"rd", W_ORDSUFFIX, 0},
+    {"recent", W_VAGUE, 0},
+    {"russia", W_RUSSIA, 0},
+    {"s", W_S, 0},
+    {"said", W_STOP, 0},
+    {"saturday", W_WEEKDAY, 5},
+    {"say", W_STOP, 0},
+    {"says", W_STOP, 0},
+    {"scale", W_SCALE, 0},
+    {"second", W_ORDINAL, 2},
+    {"sep", W_MONTH_AB, 9},
+    {"sept", W_MONTH_AB, 9},
+    {"september", W_MONTH, 9},
+    {"seven", W_NUMWORD, 7},
+    {"several", W_VAGUE, 0},
+    {"should", W_STOP, 0},
+    {"since", W_SINCE, 0},
+    {"six", W_NUMWORD, 6},
+    {"sometimes", W_FUNC, 0},
+    {"st", W_ORDSUFFIX, 0},
+    {"start", W_START, 0},
+    {"started", W_STARTED, 0},
+    {"starting", W_STARTING, 0},
+    {"sunday", W_WEEKDAY, 6},
+    {"ten", W_NUMWORD, 10},
+    {"th", W_ORDSUFFIX, 0},
+    {"the", W_THE, 0},
+    {"third", W_ORDINAL, 3},
+    {"this", W_THIS, 0},
+    {"three", W_NUMWORD, 3},
+    {"through", W_THROUGH, 0},
+    {"throughout", W_THROUGHOUT, 0},
+    {"thursday", W_WEEKDAY, 3},
+    {"till", W_TILL, 0},
+    {"to", W_TO, 0},
+    {"today", W_TODAY, 0},
+    {"toward", W_TOWARD, 0},
+    {"towards", W_TOWARD, 0},
+    {"tuesday", W_WEEKDAY, 1},
+    {"twelve", W_NUMWORD, 12},
+    {"two", W_NUMWORD, 2},
+    {"unless", W_FUNC, 0},
+    {"until", W_UNTIL, 0},
+    {"war", W_WAR, 0},
+    {"was", W_STOP, 0},
+    {"wednesday", W_WEEKDAY, 2},
+    {"week", W_UNIT, U_WEEK},
+    {"weeks", W_UNIT, U_WEEK | U_PLURAL},
+    {"were", W_STOP, 0},
+    {"whereas", W_FUNC, 0},
+    {"will", W_STOP, 0},
+    {"women", W_NOUN, 0},
+    {"would", W_STOP, 0},
+    {"year", W_UNIT, U_YEAR},
+    {"years", W_UNIT, U_YEAR | U_PLURAL},
+    {"yesterday", W_YESTERDAY, 0},
+};
+
+/* Looks up an ASCII word case-insensitively; NULL when unknown. */
+static const word_entry *lookup(const char *s, size_t n)
+{
+    char low[16];
+    if (n == 0 || n >= sizeof low)
+        return NULL;
+    for (size_t i = 0; i < n; i++)
+        low[i] = (char)(s[i] | 0x20);
+    low[n] = '\0';
+    size_t lo = 0, hi = sizeof words / sizeof words[0];
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        int c = strcmp(low, words[mid].w);
+        if (c == 0)
+            return &words[mid];
+        if (c < 0)
+            hi = mid;
+        else
+            lo = mid + 1;
+    }
+    return NULL;
+}
+
+/* ---- tokens ------------------------------------------------------------------ */
+
+enum tok_kind { T_END, T_WORD, T_NUM, T_PUNCT };
+
+typedef struct tok {
+    size_t start, end;
+    int32_t value;        /* T_NUM: the value (digits past 9 are ignored); T_PUNCT: code point */
+    unsigned char kind;   /* T_* */
+    unsigned char id;     /* T_WORD: W_* */
+    unsigned char arg;    /* T_WORD: the entry's argument */
+    unsigned char digits; /* T_NUM: digit count, at most 255 */
+    bool space;           /* white space (or the start of the text) before it */
+    bool cap;             /* T_WORD: one ASCII capital, then ASCII lower case */
+    bool lower;           /* T_WORD: ASCII lower case only */
+} tok;
+
+enum { RING = 128, MAX_AHEAD = 40, EVENT_WINDOW = 18 };
+
+typedef struct stream {
+    const char *s;
+    size_t n;
+    size_t pos;   /* where the next token starts being looked for */
+    size_t count; /* tokens lexed so far */
+    tok ring[RING];
+} stream;
+
+/* Decodes the code point at s[i] (valid UTF-8); returns its length. */
+static size_t decode(const char *s, size_t n, size_t i, int32_t *cp)
+{
+    utf8proc_ssize_t len =
+        utf8proc_iterate((const utf8proc_uint8_t *)s + i, (utf8proc_ssize_t)(n - i), cp);
+    if (len <= 0 || (size_t)len > n - i) {
+        *cp = 0xFFFD;
+        return 1;
+    }
+    return (size_t)len;
+}
+
+static bool is_space_cp(int32_t cp)
+{
+    utf8proc_category_t c = utf8proc_category(cp);
+    return c == UTF8PROC_CATEGORY_ZS || c == UTF8PROC_CATEGORY_ZL || c == UTF8PROC_CATEGORY_ZP ||
+           cp == 0x85;
+}
+
+static bool is_word_cp(int32_t cp)
+{
+    utf8proc_category_t c = utf8proc_category(cp);
+    return (c >= UTF8PROC_CATEGORY_LU && c <= UTF8PROC_CATEGORY_LO) ||
+           (c >= UTF8PROC_CATEGORY_MN && c <= UTF8PROC_CATEGORY_ME);
+}
+
+static bool is_alpha(unsigned char c)
+{
+    return (unsigned char)((c | 0x20) - 'a') < 26;
+}
+
+static void lex(stream *st, tok *t)
+{
+    const char *s = st->s;
+    size_t n = st->n, i = st->pos;
+    bool space = i == 0;
+    int32_t cp = 0;
+    size_t len = 0;
+    while (i < n) {
+        unsigned char c = (unsigned char)s[i];
+        if (c == ' ' || (c >= '\t' && c <= '\r')) {
+            i++;
+            space = true;
+            continue;
+        }
+        if (c >= 0x80) {
+            len = decode(s, n, i, &cp);
+            if (is_space_cp(cp)) {
+                i += len;
+                space = true;
+                continue;
+            }
+        }
+        break;
+    }
+    memset(t, 0, sizeof *t);
+    t->start = i;
+    t->space = space;
+    if (i >= n) {
+        t->kind = T_END;
+        t->end = n;
+        st->pos = n;
+        return;
+    }
+    unsigned char c = (unsigned char)s[i];
+    if (is_digit(c)) {
+        size_t j = i;
+        int32_t v = 0;
+        while (j < n && is_digit((unsigned char)s[j])) {
+            if (j - i < 9)
+                v = v * 10 + (s[j] - '0');
+            j++;
+        }
+        t->kind = T_NUM;
+        t->value = v;
+        t->digits = (unsigned char)(j - i > 255 ? 255 : j - i);
+        t->end = j;
+    } else if (is_alpha(c) || (c >= 0x80 && is_word_cp(cp))) {
+        size_t j = i;
+        bool ascii = true, lower = true, cap = c >= 'A' && c <= 'Z';
+        while (j < n) {
+            unsigned char d = (unsigned char)s[j];
+            if (is_alpha(d)) {
+                if (d >= 'A' && d <= 'Z') {
+                    lower = false;
+                    if (j > i)
+                        cap = false;
+                }
+                j++;
+            } else if (d >= 0x80) {
+                int32_t w;
+                size_t l = decode(s, n, j, &w);
+                if (!is_word_cp(w))
+                    break;
+                ascii = false;
+                j += l;
+            } else {
+                break;
+            }
+        }
+        t->kind = T_WORD;
+        t->end = j;
+        if (ascii) {
+            const word_entry *e = lookup(s + i, j - i);
+            if (e != NULL) {
+                t->id = e->id;
+                t->arg = e->arg;
+            }
+            t->cap = cap;
+            t->lower = lower;
+        }
+    } else {
+        t->kind = T_PUNCT;
+        if (c < 0x80) {
+            t->value = c;
+            t->end = i + 1;
+        } else {
+            t->value = cp;
+            t->end = i + len;
+        }
+    }
+    st->pos = t->end;
+}
+
+/* Token number `i` of the text; lexes up to it. `i` must be within RING of the
+ * latest token lexed. */
+static const tok *tok_at(stream *st, size_t i)
+{
+    while (st->count <= i) {
+        lex(st, &st->ring[st->count % RING]);
+        st->count++;
+    }
+    return &st->ring[i % RING];
+}
+
+/* ---- the parser ---------------------------------------------------------------- */
+
+typedef struct parser {
+    stream *st;
+    size_t i;       /* the first token of this attempt */
+    tally_date doc; /* the document date (checked) */
+    bool chain;     /* "and"/"or" right after another expression: a date context */
+} parser;
+
+static const tok *at(const parser *p, size_t k)
+{
+    static const tok end_tok = {0, 0, 0, T_END, W_NONE, 0, 0, true, false, false};
+    if (k >= MAX_AHEAD)
+        return &end_tok;
+    return tok_at(p->st, p->i + k);
+}
+
+static bool is_w(const tok *t, int id)
+{
+    return t->kind == T_WORD && t->id == id;
+}
+
+static bool is_p(const tok *t, int32_t cp)
+{
+    return t->kind == T_PUNCT && t->value == cp;
+}
+
+static bool is_dash(const tok *t)
+{
+    return t->kind == T_PUNCT && (t->value == '-' || t->value == 0x2010 || t->value == 0x2011 ||
+                                  t->value == 0x2012 || t->value == 0x2013 || t->value == 0x2014);
+}
+
+/* A month name: capitalised, an abbreviation with a period or before a number. */
+static bool is_month(const tok *t)
+{
+    return t->kind == T_WORD && t->cap && (t->id == W_MONTH || t->id == W_MONTH_AB);
+}
+
+/* After a number at token j: it is not part of a longer figure (",000", ".5",
+ * "%", ":30", "/24", a glued word such as "mm"). */
+static bool num_end_ok(const parser *p, size_t j)
+{
+    const tok *u = at(p, j);
+    if (u->space || u->kind == T_END)
+        return true;
+    if (u->kind != T_PUNCT)
+        return false;
+    if (u->value == '%' || u->value == ':' || u->value == 0x2030)
+        return false;
+    if (u->value == ',' || u->value == '.' || u->value == '/' || u->value == '_') {
+        const tok *v = at(p, j + 1);
+        if (v->kind == T_NUM && !v->space)
+            return false;
+    }
+    return true;
+}
+
+/* A day of the month: 1..31 in at most two digits, with an optional glued
+ * ordinal suffix ("26th"). Returns the tokens it takes, 0 when none. */
+static size_t day_at(const parser *p, size_t k, int *day)
+{
+    const tok *t = at(p, k);
+    if (t->kind != T_NUM || t->digits > 2 || t->value < 1 || t->value > 31)
+        return 0;
+    size_t j = k + 1;
+    const tok *u = at(p, j);
+    if (u->kind == T_WORD && !u->space) {
+        if (u->id != W_ORDSUFFIX || !u->lower)
+            return 0;
+        j++;
+    }
+    if (!num_end_ok(p, j))
+        return 0;
+    *day = t->value;
+    return j - k;
+}
+
+static bool year_value(const tok *t)
+{
+    return t->kind == T_NUM && t->digits == 4 && t->value >= 1900 && t->value <= 2100;
+}
+
+/* A year 1900..2100 standing alone at token k. A glued dash after it is
+ * allowed only before another year ("2022-2024"). */
+static bool year_at(const parser *p, size_t k, int *y)
+{
+    const tok *t = at(p, k), *u = at(p, k + 1);
+    if (!year_value(t) || !num_end_ok(p, k + 1))
+        return false;
+    if (!u->space && is_dash(u)) {
+        const tok *v = at(p, k + 2);
+        if (v->kind == T_NUM && !v->space && !year_value(v))
+            return false; /* "2023-24", "1900-2000" read as a figure elsewhere */
+    }
+    *y = t->value;
+    return true;
+}
+
+/* Whether the word after a bare year makes it an amount: "in 2000 containers". */
+static bool amount_word(const parser *p, const tok *u)
+{
+    if (u->kind != T_WORD || !u->lower)
+        return false;
+    if (u->id == W_NOUN || u->id == W_UNIT)
+        return true;
+    if (u->id != W_NONE)
+        return false;
+    const char *s = p->st->s + u->start;
+    size_t n = u->end - u->start;
+    if (n < 4 || s[n - 1] != 's')
+        return false;
+    char b = s[n - 2];
+    return b != 's' && b != 'u' && b != 'i';
+}
+
+/* A date as written: y, m, d are 0 when not given. */
+typedef struct mention {
+    int y, m, d;
+    bool decade; /* "the 1990s": y is the first year */
+    bool bare;   /* a year alone, with no month */
+} mention;
+
+/* A month name at token k and what follows it: "Feb. 26, 2024", "August of
+ * 2023", "September 2023", "May". Returns the tokens it takes. */
+static size_t month_first(const parser *p, size_t k, bool ctx, mention *mt)
+{
+    const tok *t = at(p, k);
+    size_t j = k + 1;
+    if (t->id == W_MONTH_AB) {
+        if (is_p(at(p, j), '.') && !at(p, j)->space)
+            j++;
+        else if (at(p, j)->kind != T_NUM)
+            return 0; /* "Jan", "Mar": a name or a word */
+    }
+    mt->m = t->arg;
+    int d = 0, y = 0;
+    size_t c = day_at(p, j, &d);
+    if (c != 0) {
+        j += c;
+        mt->d = d;
+        size_t yj = j;
+        if (is_p(at(p, yj), ','))
+            yj++;
+        if (year_at(p, yj, &y)) {
+            mt->y = y;
+            j = yj + 1;
+        }
+        return j - k;
+    }
+    size_t yj = j;
+    if (is_w(at(p, yj), W_OF))
+        yj++;
+    if (year_at(p, yj, &y)) {
+        mt->y = y;
+        return yj + 1 - k;
+    }
+    return ctx ? j - k : 0; /* a month alone needs a context word */
+}
+
+/* A day before a month: "26 February 2024", "2nd of January". */
+static size_t day_first(const parser *p, size_t k, mention *mt)
+{
+    int d = 0, y = 0;
+    size_t c = day_at(p, k, &d);
+    if (c == 0)
+        return 0;
+    size_t j = k + c;
+    if (is_w(at(p, j), W_OF))
+        j++;
+    const tok *t = at(p, j);
+    if (!is_month(t))
+        return 0;
+    mt->d = d;
+    mt->m = t->arg;
+    j++;
+    if (t->id == W_MONTH_AB && is_p(at(p, j), '.') && !at(p, j)->space)
+        j++;
+    size_t yj = j;
+    if (is_p(at(p, yj), ','))
+        yj++;
+    if (year_at(p, yj, &y)) {
+        mt->y = y;
+        j = yj + 1;
+    }
+    return j - k;
+}
+
+/* "2024-02-26", not inside a longer token such as a path or a code. */
+static size_t iso_date(const parser *p, size_t k, mention *mt)
+{
+    const tok *t[5];
+    for (size_t q = 0; q < 5; q++) {
+        t[q] = at(p, k + q);
+        if (q > 0 && t[q]->space)
+            return 0;
+    }
+    if (t[0]->kind != T_NUM || t[0]->digits != 4 || !is_p(t[1], '-') || t[2]->kind != T_NUM ||
+        t[2]->digits != 2 || !is_p(t[3], '-') || t[4]->kind != T_NUM || t[4]->digits != 2)
+        return 0;
+    const tok *u = at(p, k + 5);
+    if (!u->space && u->kind != T_END &&
+        (u->kind != T_PUNCT || is_dash(u) || u->value == '/' || u->value == '_' ||
+         ((u->value == '.' || u->value == ':') && at(p, k + 6)->kind == T_NUM &&
+          !at(p, k + 6)->space)))
+        return 0;
+    tally_date d = {t[0]->value, t[2]->value, t[4]->value};
+    if (d.month == 0 || d.day == 0 || !date_valid(d))
+        return 0;
+    mt->y = d.year;
+    mt->m = d.month;
+    mt->d = d.day;
+    return 5;
+}
+
+/* One date as written at token k. `ctx`: a context word came before, so a
+ * year or a month may stand alone; `decade_ok`: "the 1990s" may follow.
+ * `day_month`: in the tail of a range after a day ("March 7 and 22"), a bare
+ * day in that month. */
+static size_t parse_mention(const parser *p, size_t k, bool ctx, bool decade_ok, int day_month,
+                            mention *mt)
+{
+    const tok *t = at(p, k);
+    memset(mt, 0, sizeof *mt);
+    if (is_month(t))
+        return month_first(p, k, ctx, mt);
+    if (t->kind != T_NUM)
+        return 0;
+    size_t c = iso_date(p, k, mt);
+    if (c != 0)
+        return c;
+    memset(mt, 0, sizeof *mt);
+    if (t->digits == 4) {
+        const tok *u = at(p, k + 1);
+        if (t->value >= 1900 && t->value <= 2090 && t->value % 10 == 0 && is_w(u, W_S) &&
+            !u->space && u->lower && num_end_ok(p, k + 2)) {
+            if (!decade_ok)
+                return 0;
+            mt->y = t->value;
+            mt->decade = true;
+            return 2;
+        }
+        int y = 0;
+        if (!ctx || !year_at(p, k, &y))
+            return 0;
+        mt->y = y;
+        mt->bare = true;
+        return 1;
+    }
+    c = day_first(p, k, mt);
+    if (c != 0)
+        return c;
+    memset(mt, 0, sizeof *mt);
+    int d = 0;
+    if (day_month != 0 && (c = day_at(p, k, &d)) != 0) {
+        mt->m = day_month;
+        mt->d = d;
+        size_t yj = k + c;
+        if (is_p(at(p, yj), ','))
+            yj++;
+        int yv = 0;
+        if (year_at(p, yj, &yv)) {
+            mt->y = yv;
+            c = yj + 1 - k;
+        }
+        return c;
+    }
+    return 0;
+}
+
+/* ---- what an expression says ----------------------------------------------------- */
+
+typedef struct found {
+    tally_when_role role;
+    tally_date date;
+    tally_date end; /* SPAN only */
+    bool drop;      /* recognised, but it cannot be resolved: consumed, not reported */
+    bool rel;       /* resolved against the document date */
+} found;
+
+static tally_date mkdate(int y, int m, int d)
+{
+    tally_date r = {y, m, d};
+    return r;
+}
+
+static void set_as_of(found *f, tally_date d)
+{
+    f->role = TALLY_WHEN_AS_OF;
+    f->date = d;
+}
+
+static void set_span(found *f, tally_date a, tally_date b)
+{
+    f->role = TALLY_WHEN_SPAN;
+    f->date = a;
+    f->end = b;
+}
+
+static void set_since(found *f, tally_date d)
+{
+    f->role = TALLY_WHEN_SINCE;
+    f->date = d;
+}
+
+/* A number of units: digits (1..999) or a number word. */
+static bool count_at(const parser *p, size_t k, int *n)
+{
+    const tok *t = at(p, k);
+    if (t->kind == T_NUM && t->digits <= 3 && t->value >= 1 && num_end_ok(p, k + 1)) {
+        *n = t->value;
+        return true;
+    }
+    if (is_w(t, W_NUMWORD)) {
+        *n = t->arg;
+        return true;
+    }
+    return false;
+}
+
+/* "the past two weeks", "the last year", "past month": SINCE. Starts at the
+ * word after "the" (or at "past"). */
+static size_t past_window(const parser *p, size_t k, found *f)
+{
+    const tally_date D = p->doc;
+    size_t j = k + 1;
+    int n = 1;
+    if (is_w(at(p, j), W_VAGUE)) {
+        j++;
+        if (is_w(at(p, j), W_OF))
+            j++;
+        if (!is_w(at(p, j), W_UNIT))
+            return 0;
+        f->drop = true; /* "the past few months" */
+        return j + 1 - k;
+    }
+    if (count_at(p, j, &n) && is_w(at(p, j + 1), W_UNIT) && (at(p, j + 1)->arg & U_PLURAL))
+        j++;
+    else if (!is_w(at(p, j), W_UNIT) || (at(p, j)->arg & U_PLURAL))
+        return 0;
+    int unit = at(p, j)->arg & ~U_PLURAL;
+    f->rel = true;
+    if (unit == U_YEAR && D.year != 0)
+        set_since(f, years_before(mkdate(D.year, D.month, 0), n));
+    else if (unit == U_MONTH && D.month != 0)
+        set_since(f, months_before(D.year, D.month, n));
+    else if ((unit == U_WEEK || unit == U_DAY) && full(D))
+        set_since(f, add_days(D, unit == U_WEEK ? -7 * n : -n));
+    else
+        f->drop = true;
+    return j + 1 - k;
+}
+
+/* "a year ago", "two weeks ago": AS_OF. */
+static size_t ago(const parser *p, size_t k, found *f)
+{
+    const tally_date D = p->doc;
+    int n = 0;
+    if (!count_at(p, k, &n) || !is_w(at(p, k + 1), W_UNIT) || !is_w(at(p, k + 2), W_AGO))
+        return 0;
+    int unit = at(p, k + 1)->arg & ~U_PLURAL;
+    f->rel = true;
+    if (unit == U_YEAR && D.year != 0)
+        set_as_of(f, years_before(D, n));
+    else if (unit == U_MONTH && D.month != 0)
+        set_as_of(f, months_before(D.year, D.month, n));
+    else if ((unit == U_WEEK || unit == U_DAY) && full(D))
+        set_as_of(f, add_days(D, unit == U_WEEK ? -7 * n : -n));
+    else
+        f->drop = true;
+    return 3;
+}
+
+/* "last year", "last month", "last week", "last September", "last Friday". */
+static size_t last_x(const parser *p, size_t k, found *f)
+{
+    const tally_date D = p->doc;
+    const tok *u = at(p, k + 1);
+    f->rel = true;
+    if (is_w(u, W_UNIT) && !(u->arg & U_PLURAL)) {
+        int unit = u->arg;
+        if (unit == U_YEAR && D.year != 0)
+            set_span(f, mkdate(D.year - 1, 0, 0), mkdate(D.year - 1, 0, 0));
+        else if (unit == U_MONTH && D.month != 0)
+            set_as_of(f, months_before(D.year, D.month, 1));
+        else if (unit == U_WEEK && full(D))
+            set_as_of(f, add_days(D, -7));
+        else
+            f->drop = true;
+        return 2;
+    }
+    if (is_month(u) && u->id == W_MONTH) {
+        if (D.year != 0)
+            set_as_of(f, mkdate(D.year - 1, u->arg, 0));
+        else
+            f->drop = true;
+        return 2;
+    }
+    if (u->kind == T_WORD && u->cap && u->id == W_WEEKDAY) {
+        if (full(D))
+            set_as_of(f, weekday_before(D, u->arg, true));
+        else
+            f->drop = true;
+        return 2 + (is_w(at(p, k + 2), W_TIMEOFDAY) ? 1 : 0);
+    }
+    return 0;
+}
+
+/* "this year", "this month", "this September", "this Monday", "this week". */
+static size_t this_x(const parser *p, size_t k, found *f)
+{
+    const tally_date D = p->doc;
+    const tok *u = at(p, k + 1);
+    f->rel = true;
+    if (is_w(u, W_UNIT) && !(u->arg & U_PLURAL)) {
+        if (u->arg == U_YEAR && D.year != 0)
+            set_span(f, mkdate(D.year, 0, 0), D);
+        else if (u->arg == U_MONTH && D.month != 0)
+            set_span(f, mkdate(D.year, D.month, 0), D);
+        else
+            f->drop = true; /* "this week", "this day": not a date we can name */
+        return 2;
+    }
+    if (is_month(u) && u->id == W_MONTH) {
+        if (D.year != 0 && not_after(D.year, u->arg, 0, D))
+            set_as_of(f, mkdate(D.year, u->arg, 0));
+        else
+            f->drop = true;
+        return 2;
+    }
+    if (u->kind == T_WORD && u->cap && u->id == W_WEEKDAY) {
+        if (full(D))
+            set_as_of(f, weekday_before(D, u->arg, false));
+        else
+            f->drop = true;
+        return 2;
+    }
+    return 0;
+}
+
+/* Relative expressions at token k; `the`: "the" came just before. */
+static size_t parse_relative(const parser *p, size_t k, bool the, found *f)
+{
+    const tally_date D = p->doc;
+    const tok *t = at(p, k);
+    memset(f, 0, sizeof *f);
+    if (t->kind == T_NUM)
+        return the ? 0 : ago(p, k, f);
+    if (t->kind != T_WORD)
+        return 0;
+    switch (t->id) {
+    case W_YESTERDAY:
+        f->rel = true;
+        if (full(D))
+            set_as_of(f, add_days(D, -1));
+        else
+            f->drop = true;
+        return 1;
+    case W_TODAY:
+        f->rel = true;
+        if (D.year != 0)
+            set_as_of(f, D);
+        else
+            f->drop = true;
+        return 1;
+    case W_WEEKDAY:
+        if (!t->cap)
+            return 0;
+        f->rel = true;
+        if (full(D))
+            set_as_of(f, weekday_before(D, t->arg, false));
+        else
+            f->drop = true;
+        return 1 + (is_w(at(p, k + 1), W_TIMEOFDAY) ? 1 : 0);
+    case W_LAST:
+        return the ? past_window(p, k, f) : last_x(p, k, f);
+    case W_PAST:
+        return past_window(p, k, f);
+    case W_THIS:
+        return the ? 0 : this_x(p, k, f);
+    case W_EARLIER: {
+        const tok *u = at(p, k + 2);
+        if (the || !is_w(at(p, k + 1), W_THIS) || !is_w(u, W_UNIT) ||
+            (u->arg != U_YEAR && u->arg != U_MONTH))
+            return 0;
+        f->rel = true;
+        if (u->arg == U_YEAR && D.year != 0)
+            set_as_of(f, mkdate(D.year, 0, 0));
+        else if (u->arg == U_MONTH && D.month != 0)
+            set_as_of(f, mkdate(D.year, D.month, 0));
+        else
+            f->drop = true;
+        return 3;
+    }
+    case W_NUMWORD:
+        return the ? 0 : ago(p, k, f);
+    default:
+        return 0;
+    }
+}
+
+/* ---- "since the start of the war" ------------------------------------------------ */
+
+typedef struct slot {
+    unsigned char alt[4]; /* word ids, 0-terminated */
+    bool opt;
+} slot;
+
+typedef struct phrase {
+    const slot *v;
+    size_t n;
+} phrase;
+
+static const slot war_start[] = {
+    {{W_THE}, false},  {{W_START, W_BEGINNING, W_OUTBREAK, W_ONSET}, false},
+    {{W_OF}, false},   {{W_THE, W_RUSSIA}, false},
+    {{W_S}, true},     {{W_FULL}, true},
+    {{W_SCALE}, true}, {{W_WAR, W_INVASION}, false}};
+static const slot war_the_invasion[] = {
+    {{W_THE}, false}, {{W_FULL}, true}, {{W_SCALE}, true}, {{W_INVASION}, false}};
+static const slot war_russias[] = {{{W_RUSSIA}, false},
+                                   {{W_S}, false},
+                                   {{W_FULL}, true},
+                                   {{W_SCALE}, true},
+                                   {{W_INVASION, W_WAR}, false}};
+static const slot war_invaded[] = {{{W_RUSSIA}, false}, {{W_INVADED}, false}};
+static const slot war_launched[] = {
+    {{W_RUSSIA}, false},     {{W_LAUNCHED, W_BEGAN, W_STARTED}, false},
+    {{W_ITS, W_THE}, false}, {{W_FULL}, true},
+    {{W_SCALE}, true},       {{W_INVASION, W_WAR}, false}};
+static const slot war_began[] = {{{W_THE}, false}, {{W_WAR}, false}, {{W_BEGAN, W_STARTED}, false}};
+
+static const phrase war_phrases[] = {
+    {war_start, sizeof war_start / sizeof war_start[0]},
+    {war_the_invasion, sizeof war_the_invasion / sizeof war_the_invasion[0]},
+    {war_russias, sizeof war_russias / sizeof war_russias[0]},
+    {war_invaded, sizeof war_invaded / sizeof war_invaded[0]},
+    {war_launched, sizeof war_launched / sizeof war_launched[0]},
+    {war_began, sizeof war_began / sizeof war_began[0]}};
+
+static bool slot_has(const slot *s, const tok *t)
+{
+    if (t->kind != T_WORD)
+        return false;
+    for (size_t a = 0; a < 4 && s->alt[a] != 0; a++)
+        if (t->id == s->alt[a])
+            return true;
+    return false;
+}
+
+/* Apostrophes and hyphens inside a phrase: "Russia's", "full-scale". */
+static bool joiner(const tok *t)
+{
+    return t->kind == T_PUNCT && (t->value == '\'' || t->value == 0x2019 || is_dash(t));
+}
+
+/* Matches `ph` at token k; returns the tokens it takes, 0 when it does not match. */
+static size_t match_phrase(const parser *p, size_t k, const phrase *ph)
+{
+    size_t j = k;
+    for (size_t q = 0; q < ph->n; q++) {
+        while (joiner(at(p, j)) && j > k)
+            j++;
+        if (slot_has(&ph->v[q], at(p, j)))
+            j++;
+        else if (!ph->v[q].opt)
+            return 0;
+    }
+    return j - k;
+}
+
+static size_t war_start_at(const parser *p, size_t k, found *f)
+{
+    for (size_t q = 0; q < sizeof war_phrases / sizeof war_phrases[0]; q++) {
+        size_t c = match_phrase(p, k, &war_phrases[q]);
+        if (c == 0)
+            continue;
+        const tally_date D = p->doc, began = {2022, 2, 0};
+        memset(f, 0, sizeof *f);
+        if (D.year == 0 || tally_date_cmp(mkdate(D.year, D.month ? D.month : 12, 0), began) >= 0)
+            set_since(f, began);
+        else
+            f->drop = true;
+        return c;
+    }
+    return 0;
+}
+
+/* ---- expressions --------------------------------------------------------------------- */
+
+enum prefix { P_NONE, P_SINCE, P_AS_OF };
+enum range_kw { R_NONE, R_FROM, R_BETWEEN };
+enum modifier { M_NONE, M_END, M_START, M_MIDDLE, M_EARLY, M_MID, M_LATE, M_HALF, M_QUARTER };
+
+/* Completes the two ends of a range from each other and resolves them:
+ * "between March and May 2024", "between 30 December and 2 January". */
+static bool combine(mention *a, mention *b, tally_date doc, bool *rel)
+{
+    if (a->decade || b->decade || (a->m != 0 && b->m == 0))
+        return false;
+    if (b->y == 0 && a->y != 0) {
+        b->y = a->y;
+        if (tally_date_cmp(mkdate(b->y, b->m, b->d), mkdate(a->y, a->m, a->d)) < 0)
+            b->y++;
+    } else if (b->y == 0) {
+        if (!latest_year(b->m, b->d, doc, &b->y))
+            return false;
+        *rel = true;
+    }
+    if (a->y == 0) {
+        a->y = b->y;
+        if (tally_date_cmp(mkdate(a->y, a->m, a->d), mkdate(b->y, b->m, b->d)) > 0)
+            a->y--;
+    }
+    tally_date da = mkdate(a->y, a->m, a->d), db = mkdate(b->y, b->m, b->d);
+    return date_valid(da) && date_valid(db) && tally_date_cmp(da, db) < 0;
+}
+
+/* Applies a modifier to a year or a month (not a day). */
+static bool apply_mod(int mod, int part, found *f)
+{
+    tally_date s = f->date;
+    if (s.day != 0 || (f->role == TALLY_WHEN_SINCE && f->rel))
+        return false; /* "the end of 26 February", "late over the past year" */
+    switch (mod) {
+    case M_END:
+    case M_START:
+        if (s.month == 0)
+            s.month = mod == M_END ? 12 : 1;
+        set_as_of(f, s);
+        break;
+    case M_MIDDLE:
+    case M_EARLY:
+    case M_MID:
+    case M_LATE:
+        set_as_of(f, s);
+        break;
+    case M_HALF:
+    case M_QUARTER: {
+        int len = mod == M_HALF ? 6 : 3;
+        if (s.month != 0 || part < 1 || part * len > 12)
+            return false;
+        set_span(f, mkdate(s.year, part * len - len + 1, 0), mkdate(s.year, part * len, 0));
+        break;
+    }
+    default:
+        break;
+    }
+    f->end = f->role == TALLY_WHEN_SPAN ? f->end : mkdate(0, 0, 0);
+    return true;
+}
+
+static void apply_prefix(int prefix, found *f)
+{
+    if (prefix == P_SINCE) {
+        f->role = TALLY_WHEN_SINCE;
+        f->end = mkdate(0, 0, 0);
+    } else if (prefix == P_AS_OF) {
+        if (f->role == TALLY_WHEN_SPAN)
+            f->date = f->end;
+        f->role = TALLY_WHEN_AS_OF;
+        f->end = mkdate(0, 0, 0);
+    }
+}
+
+/* The natural role of a date as written. */
+static bool mention_found(const mention *a, tally_date doc, found *f)
+{
+    memset(f, 0, sizeof *f);
+    int y = a->y;
+    if (y == 0) {
+        if (!latest_year(a->m, a->d, doc, &y)) {
+            f->drop = true;
+            return true;
+        }
+        f->rel = true;
+    }
+    tally_date d = mkdate(y, a->m, a->d);
+    if (!date_valid(d))
+        return false;
+    if (a->decade)
+        set_span(f, d, mkdate(y + 9, 0, 0));
+    else if (a->m == 0)
+        set_span(f, d, d);
+    else
+        set_as_of(f, d);
+    return true;
+}
+
+static size_t parse_expr(const parser *p, found *f);
+
+/* "since the summit between the two leaders last September": a date within a
+ * short phrase after "since", with no clause or punctuation in between. */
+static size_t since_event(const parser *p, size_t k, found *f)
+{
+    for (size_t j = k; j < k + EVENT_WINDOW; j++) {
+        const tok *t = at(p, j);
+        if (t->kind == T_END || (t->kind == T_PUNCT && !joiner(t)))
+            return 0;
+        if (t->kind == T_WORD &&
+            (t->id == W_STOP || t->id == W_SINCE || (t->id == W_MONTH && t->arg == 5 && !t->cap)))
+            return 0;
+        if (j == k)
+            continue;
+        parser sub = *p;
+        sub.i = p->i + j;
+        sub.chain = false;
+        found g;
+        size_t c = parse_expr(&sub, &g);
+        if (c == 0)
+            continue;
+        if (g.drop) {
+            *f = g;
+            return j + c - k;
+        }
+        memset(f, 0, sizeof *f);
+        set_since(f, g.date);
+        f->rel = g.rel;
+        return j + c - k;
+    }
+    return 0;
+}
+
+/* One expression starting at the parser's token; returns the tokens it takes
+ * (0: none). With f->drop set it is recognised but not reported. */
+static size_t parse_expr(const parser *p, found *f)
+{
+    const tok *t = at(p, 0);
+    size_t k = 0;
+    int prefix = P_NONE, range = R_NONE, mod = M_NONE, part = 0;
+    bool ctx = p->chain, weak = false, the = false;
+    memset(f, 0, sizeof *f);
+    if (t->kind == T_PUNCT || t->kind == T_END || (t->kind == T_WORD && t->id == W_NONE))
+        return 0;
+    if (t->kind == T_NUM && !t->space && p->i > 0) {
+        const tok *b = tok_at(p->st, p->i - 1);
+        int32_t c = b->value;
+        if (b->kind != T_PUNCT || !(c == '(' || c == '[' || c == '"' || c == '\'' || c == 0x201C ||
+                                    c == 0x2018 || c == 0xAB || c == 0x2014))
+            return 0; /* "N2023", "$2023", "1.2023", "/2024/" */
+    }
+    switch (t->kind == T_WORD ? t->id : W_NONE) {
+    case W_SINCE:
+        prefix = P_SINCE;
+        k = 1;
+        if (is_w(at(p, 1), W_AT) && is_w(at(p, 2), W_LEAST))
+            k = 3;
+        break;
+    case W_FROM:
+        prefix = P_SINCE;
+        range = R_FROM;
+        k = 1;
+        break;
+    case W_BETWEEN:
+        range = R_BETWEEN;
+        k = 1;
+        break;
+    case W_STARTING:
+    case W_BEGINNING: {
+        const tok *u = at(p, 1);
+        if (is_w(u, W_IN) || is_w(u, W_FROM) || is_w(u, W_ON)) {
+            prefix = P_SINCE;
+            k = 2;
+        } else if (is_month(u) || u->kind == T_NUM) {
+            prefix = P_SINCE;
+            k = 1;
+        }
+        break;
+    }
+    case W_ON:
+        if (year_value(at(p, 1)) && !(is_p(at(p, 2), '-') && !at(p, 2)->space))
+            return 0; /* "up 5% on 2023": a comparison; a date would be "in 2023" */
+        prefix = P_AS_OF;
+        k = 1;
+        break;
+    case W_BY:
+    case W_UNTIL:
+    case W_TILL:
+    case W_THROUGH:
+        prefix = P_AS_OF;
+        k = 1;
+        break;
+    case W_AS:
+        if (!is_w(at(p, 1), W_OF) && !is_w(at(p, 1), W_AT))
+            return 0;
+        prefix = P_AS_OF;
+        k = 2;
+        break;
+    case W_FOR:
+    case W_OVER:
+    case W_AT:
+    case W_TOWARD:
+        weak = true; /* "over 2000 troops": no context for a bare year */
+        k = 1;
+        break;
+    case W_IN:
+    case W_DURING:
+    case W_THROUGHOUT:
+        k = 1;
+        break;
+    default:
+        break;
+    }
+    ctx = ctx || (k > 0 && !weak);
+    if (prefix == P_SINCE) {
+        size_t c = war_start_at(p, k, f);
+        if (c != 0)
+            return k + c;
+    }
+
+    /* modifiers */
+    if (is_w(at(p, k), W_THE)) {
+        the = true;
+        k++;
+    }
+    const tok *m0 = at(p, k), *m1 = at(p, k + 1);
+    if ((is_w(m0, W_END) || is_w(m0, W_START) || is_w(m0, W_BEGINNING) || is_w(m0, W_MIDDLE)) &&
+        is_w(m1, W_OF)) {
+        mod = m0->id == W_END ? M_END : m0->id == W_MIDDLE ? M_MIDDLE : M_START;
+        k += 2;
+    } else if (the && is_w(m0, W_ORDINAL) && (is_w(m1, W_HALF) || is_w(m1, W_QUARTER)) &&
+               is_w(at(p, k + 2), W_OF)) {
+        mod = m1->id == W_HALF ? M_HALF : M_QUARTER;
+        part = m0->arg;
+        k += 3;
+    } else if (the && is_w(m0, W_LAST) && is_w(m1, W_QUARTER) && is_w(at(p, k + 2), W_OF)) {
+        mod = M_QUARTER;
+        part = 4;
+        k += 3;
+    } else if (!the && (is_w(m0, W_EARLY) || is_w(m0, W_MID) || is_w(m0, W_LATE))) {
+        mod = m0->id == W_EARLY ? M_EARLY : m0->id == W_MID ? M_MID : M_LATE;
+        k++;
+        if (is_dash(at(p, k)) && !at(p, k)->space && !at(p, k + 1)->space)
+            k++;
+    }
+    if (mod != M_NONE) {
+        ctx = true;
+        if (is_w(at(p, k), W_THE)) /* "the end of the war" */
+            return 0;
+    }
+
+    /* the core */
+    size_t c = parse_relative(p, k, the && mod == M_NONE, f);
+    if (c != 0) {
+        k += c;
+        if (f->drop)
+            return k;
+        if (mod != M_NONE && !apply_mod(mod, part, f))
+            return 0;
+        if (f->rel && !not_after(f->date.year, f->date.month, f->date.day, p->doc)) {
+            f->drop = true; /* "by the end of this year" in March: the future */
+            return k;
+        }
+        apply_prefix(prefix, f);
+        return k;
+    }
+    if (prefix == P_SINCE && !the && mod == M_NONE && range == R_NONE && at(p, k)->kind == T_WORD &&
+        !is_month(at(p, k)))
+        return (c = since_event(p, k, f)) != 0 ? k + c : 0;
+    if (prefix == P_SINCE && the && mod == M_NONE && range == R_NONE &&
+        (c = since_event(p, k - 1, f)) != 0)
+        return k - 1 + c;
+
+    mention a, b;
+    c = parse_mention(p, k, ctx && !(the && mod == M_NONE), ctx || the, 0, &a);
+    if (c == 0 || (the && mod == M_NONE && !a.decade))
+        return 0; /* "the 2017 season" */
+    k += c;
+    bool rel = false;
+
+    /* a range */
+    const tok *r = at(p, k);
+    bool tail = mod == M_NONE && !a.decade &&
+                ((range == R_BETWEEN && is_w(r, W_AND)) ||
+                 (range == R_FROM &&
+                  (is_w(r, W_TO) || is_w(r, W_UNTIL) || is_w(r, W_TILL) || is_w(r, W_THROUGH))) ||
+                 (is_dash(r) && r->value != 0x2014));
+    if (tail) {
+        size_t cb = parse_mention(p, k + 1, true, false, a.d != 0 ? a.m : 0, &b);
+        if (cb != 0 && (!b.bare || !amount_word(p, at(p, k + 1 + cb))) &&
+            combine(&a, &b, p->doc, &rel)) {
+            set_span(f, mkdate(a.y, a.m, a.d), mkdate(b.y, b.m, b.d));
+            f->rel = rel;
+            return k + 1 + cb;
+        }
+        if (a.bare && at(p, k + 1)->kind == T_NUM)
+            return 0; /* "from 1950 to 2000 rounds" */
+    }
+    if (a.bare && amount_word(p, at(p, k)))
+        return 0; /* "in 2000 containers" */
+    if (!mention_found(&a, p->doc, f))
+        return 0;
+    if (f->drop)
+        return k;
+    if (mod != M_NONE && (a.decade || !apply_mod(mod, part, f)))
+        return 0;
+    apply_prefix(prefix, f);
+    return k;
+}
+
+/* ---- the scan ------------------------------------------------------------------------ */
+
+typedef struct whens_buf {
+    tally_when *v;
+    size_t n, cap;
+} whens_buf;
+
+static void push(whens_buf *w, tally_arena *a, const tally_when *x)
+{
+    if (w->n == w->cap) {
+        size_t cap = w->cap ? 2 * w->cap : 16;
+        tally_when *v = tally_arena_alloc(a, cap * sizeof *v);
+        if (w->n > 0)
+            memcpy(v, w->v, w->n * sizeof *v);
+        w->v = v;
+        w->cap = cap;
+    }
+    w->v[w->n++] = *x;
+}
+
+/* Whether what was found is a date this API can return. */
+static bool found_ok(const found *f)
+{
+    if (!date_valid(f->date))
+        return false;
+    if (f->role != TALLY_WHEN_SPAN)
+        return true;
+    return date_valid(f->end) && tally_date_cmp(f->date, f->end) <= 0;
+}
+
+/* The document date, cut to its valid part. */
+static tally_date checked(tally_date d)
+{
+    tally_date r = {0, 0, 0};
+    if (d.year < 1 || d.year > 9999)
+        return r;
+    r.year = d.year;
+    if (d.month < 1 || d.month > 12)
+        return r;
+    r.month = d.month;
+    if (d.day >= 1 && d.day <= days_in_month(d.year, d.month))
+        r.day = d.day;
+    return r;
+}
+
+int tally_when_scan(tally_span text, tally_date doc_date, tally_whens *out, tally_arena *a,
+                    tally_err *err)
+{
+    (void)err;
+    stream st;
+    whens_buf w = {NULL, 0, 0};
+    st.s = text.ptr;
+    st.n = text.ptr != NULL ? text.len : 0;
+    st.pos = 0;
+    st.count = 0;
+    parser p = {&st, 0, checked(doc_date), false};
+    size_t last_end = SIZE_MAX; /* the token after the last expression */
+    for (size_t i = 0; tok_at(&st, i)->kind != T_END;) {
+        p.i = i;
+        p.chain = false;
+        if (last_end != SIZE_MAX && i == last_end + 1) {
+            const tok *b = tok_at(&st, i - 1);
+            p.chain = is_w(b, W_AND) || is_w(b, W_OR) || is_p(b, ',');
+        }
+        found f;
+        size_t k = parse_expr(&p, &f);
+        if (k == 0) {
+            i++;
+            continue;
+        }
+        if (!f.drop && found_ok(&f)) {
+            tally_when x;
+            x.start = tok_at(&st, i)->start;
+            x.end = tok_at(&st, i + k - 1)->end;
+            x.role = f.role;
+            x.date = f.date;
+            x.end_date = f.role == TALLY_WHEN_SPAN ? f.end : mkdate(0, 0, 0);
+            push(&w, a, &x);
+            last_end = i + k;
+        }
+        i += k;
+    }
+    out->v = w.v;
+    out->n = w.n;
+    return 0;
+}

@@ -23,7 +23,7 @@ typedef enum tally_actor_kind {
  *  Entries are static and never freed. */
 typedef struct tally_actor {
     const char *name; /* "Shin Won-sik", "US State Department", "North Korea" */
-    char country[4];  /* "KOR" */
+    char country[4];  /* "KOR"; "" for none (NATO, the UN, the EU) */
     tally_actor_kind kind;
 } tally_actor;
 

@@ -1,0 +1,376 @@
+/* The actor matcher: finds states, demonyms, capitals, institutions, outlets
+ * and officials in a text.
+ *
+ * The tables are compiled in (tools/gen_actors.c writes actor_table.inc at
+ * build time from iso-codes and data/actors.tsv). Every alias is filed under
+ * its key, the run of ASCII letters it starts with ("Shin" for "Shin
+ * Won-sik", "U" for "U.S."), in a static open-addressing hash table. The scan
+ * looks up the key of each word that starts with a capital, a digit or a
+ * non-ASCII letter, then compares the rest of the aliases filed under it and
+ * keeps the longest: one hash probe per capitalised word, no allocation but
+ * the result array. */
+#include "tally/actor.h"
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <utf8proc.h>
+
+#include "actor.h"
+
+/* Alias flags (tools/gen_actors.c writes the same values). */
+enum {
+    FLAG_ARTICLE = 1, /* "the" may precede it and belongs to the mention */
+    FLAG_PLURAL = 2   /* a demonym: also matches with a trailing "s" */
+};
+
+struct alias_entry {
+    const char *text; /* without a leading "the " */
+    uint16_t len;
+    uint16_t actor; /* index into actor_table */
+    uint8_t flags;
+};
+
+struct key_slot {
+    const char *key; /* the leading ASCII letters of the aliases of this slot */
+    uint8_t key_len;
+    uint16_t first; /* alias_table[first .. first + count), longest first */
+    uint16_t count; /* 0: an empty slot */
+};
+
+#include "actor_table.inc"
+
+/* Must stay the same as tools/gen_actors.c's. */
+static uint32_t fnv1a(const char *s, size_t n)
+{
+    uint32_t h = 2166136261u;
+    for (size_t i = 0; i < n; i++) {
+        h ^= (unsigned char)s[i];
+        h *= 16777619u;
+    }
+    return h;
+}
+
+static bool is_ascii_letter(unsigned char c)
+{
+    return (unsigned char)((c | 0x20) - 'a') < 26;
+}
+
+static bool is_digit(unsigned char c)
+{
+    return c >= '0' && c <= '9';
+}
+
+static bool is_ascii_alnum(unsigned char c)
+{
+    return is_ascii_letter(c) || is_digit(c);
+}
+
+/* Decodes the character at s[i] (valid UTF-8); returns its length. */
+static size_t decode(const char *s, size_t n, size_t i, int32_t *cp)
+{
+    utf8proc_ssize_t len =
+        utf8proc_iterate((const utf8proc_uint8_t *)s + i, (utf8proc_ssize_t)(n - i), cp);
+    if (len <= 0 || (size_t)len > n - i) {
+        *cp = 0xFFFD;
+        return 1;
+    }
+    return (size_t)len;
+}
+
+/* Letters, marks and digits make words; everything else separates them. */
+static bool word_cp(int32_t cp)
+{
+    if (cp < 0x80)
+        return is_ascii_alnum((unsigned char)cp);
+    switch (utf8proc_category(cp)) {
+    case UTF8PROC_CATEGORY_LU:
+    case UTF8PROC_CATEGORY_LL:
+    case UTF8PROC_CATEGORY_LT:
+    case UTF8PROC_CATEGORY_LM:
+    case UTF8PROC_CATEGORY_LO:
+    case UTF8PROC_CATEGORY_MN:
+    case UTF8PROC_CATEGORY_MC:
+    case UTF8PROC_CATEGORY_ME:
+    case UTF8PROC_CATEGORY_ND:
+    case UTF8PROC_CATEGORY_NL:
+    case UTF8PROC_CATEGORY_NO:
+        return true;
+    default:
+        return false;
+    }
+}
+
+/* Whether the character at s[i] is a word character (false at the end). */
+static bool word_at(const char *s, size_t n, size_t i)
+{
+    if (i >= n)
+        return false;
+    unsigned char c = (unsigned char)s[i];
+    if (c < 0x80)
+        return is_ascii_alnum(c);
+    int32_t cp;
+    decode(s, n, i, &cp);
+    return word_cp(cp);
+}
+
+/* Whether the character that ends at s[i] is a word character. */
+static bool word_before(const char *s, size_t n, size_t i)
+{
+    if (i == 0)
+        return false;
+    unsigned char c = (unsigned char)s[i - 1];
+    if (c < 0x80)
+        return is_ascii_alnum(c);
+    size_t j = i - 1;
+    while (j > 0 && i - j < 4 && ((unsigned char)s[j] & 0xC0) == 0x80)
+        j--;
+    return word_at(s, n, j);
+}
+
+/* Length of the white space at s[i]: ASCII spaces, NO-BREAK SPACE, the
+ * U+2000..U+200A spaces and NARROW NO-BREAK SPACE; 0 when there is none. */
+static size_t space_len(const char *s, size_t n, size_t i)
+{
+    unsigned char c = (unsigned char)s[i];
+    if (c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v')
+        return 1;
+    if (c == 0xC2 && i + 1 < n && (unsigned char)s[i + 1] == 0xA0)
+        return 2;
+    if (c == 0xE2 && i + 2 < n && (unsigned char)s[i + 1] == 0x80) {
+        unsigned char d = (unsigned char)s[i + 2];
+        if ((d >= 0x80 && d <= 0x8A) || d == 0xAF)
+            return 3;
+    }
+    return 0;
+}
+
+/* Whether s[i] is the E2 80 xx character with last byte `lo` or `hi`. */
+static bool e280_at(const char *s, size_t n, size_t i, unsigned char lo, unsigned char hi)
+{
+    if (i + 3 > n || (unsigned char)s[i] != 0xE2 || (unsigned char)s[i + 1] != 0x80)
+        return false;
+    unsigned char d = (unsigned char)s[i + 2];
+    return d == lo || d == hi;
+}
+
+/* Compares a->text[j..] with the text from s[i]; sets `*end` past the match.
+ * A space matches a run of white space, "'" also U+2019/U+2018, "-" also
+ * U+2010/U+2011, and a lowercase letter that starts a word of the alias
+ * also its capital ("defence ministry", "Won-sik"); all else is exact. */
+static bool alias_at(const char *s, size_t n, size_t i, const struct alias_entry *a, size_t j,
+                     size_t *end)
+{
+    for (; j < a->len; j++) {
+        unsigned char c = (unsigned char)a->text[j];
+        if (c == ' ') {
+            size_t k = i < n ? space_len(s, n, i) : 0;
+            if (k == 0)
+                return false;
+            do {
+                i += k;
+            } while (i < n && (k = space_len(s, n, i)) > 0);
+        } else if (i < n && (unsigned char)s[i] == c) {
+            i++;
+        } else if (c == '\'' && e280_at(s, n, i, 0x99, 0x98)) {
+            i += 3;
+        } else if (c == '-' && e280_at(s, n, i, 0x90, 0x91)) {
+            i += 3;
+        } else if (c >= 'a' && c <= 'z' && j > 0 &&
+                   (a->text[j - 1] == ' ' || a->text[j - 1] == '-') && i < n &&
+                   (unsigned char)s[i] == c - 'a' + 'A') {
+            i++;
+        } else {
+            return false;
+        }
+    }
+    *end = i;
+    return true;
+}
+
+static const struct key_slot *find_key(const char *key, size_t len)
+{
+    size_t mask = ACTOR_N_SLOTS - 1;
+    /* At most half the slots are used, so an empty one ends every probe. */
+    for (size_t h = fnv1a(key, len) & mask;; h = (h + 1) & mask) {
+        const struct key_slot *sl = &slot_table[h];
+        if (sl->count == 0)
+            return NULL;
+        if (sl->key_len == len && memcmp(sl->key, key, len) == 0)
+            return sl;
+    }
+}
+
+/* Start of "the"/"The" and white space right before s[p], or p when there is
+ * none after `last_end` (the end of the previous match). */
+static size_t article_start(const char *s, size_t n, size_t p, size_t last_end)
+{
+    size_t q = p;
+    while (q > last_end) {
+        unsigned char c = (unsigned char)s[q - 1];
+        if (c == ' ' || c == '\t' || c == '\n' || c == '\r')
+            q--;
+        else if (c == 0xA0 && q >= last_end + 2 && (unsigned char)s[q - 2] == 0xC2)
+            q -= 2;
+        else
+            break;
+    }
+    if (q == p || q < last_end + 3)
+        return p;
+    if (memcmp(s + q - 3, "the", 3) != 0 && memcmp(s + q - 3, "The", 3) != 0)
+        return p;
+    if (word_before(s, n, q - 3))
+        return p;
+    return q - 3;
+}
+
+/* The longest alias of slot `sl` (key `k` bytes) at s[p] if it ends further
+ * than `*best_end`, else `best`. */
+static const struct alias_entry *longest(const char *s, size_t n, size_t p,
+                                         const struct key_slot *sl, size_t k,
+                                         const struct alias_entry *best, size_t *best_end)
+{
+    for (size_t i = sl->first; i < (size_t)sl->first + sl->count; i++) {
+        const struct alias_entry *a = &alias_table[i];
+        size_t e;
+        if (!alias_at(s, n, p + k, a, k, &e))
+            continue;
+        if ((a->flags & FLAG_PLURAL) && e < n && s[e] == 's' && !word_at(s, n, e + 1))
+            e++;
+        if (word_before(s, n, e) && word_at(s, n, e))
+            continue; /* ends inside a word: "Iran" in "Iranium" */
+        if (e > *best_end) {
+            best = a;
+            *best_end = e;
+        }
+    }
+    return best;
+}
+
+/* The longest alias that starts at s[p], a word start; false when none. */
+static bool match_at(const char *s, size_t n, size_t p, size_t last_end, tally_actor_match *m)
+{
+    size_t k = 0;
+    while (p + k < n && is_ascii_letter((unsigned char)s[p + k]))
+        k++;
+    const struct alias_entry *best = NULL;
+    size_t best_end = 0;
+    const struct key_slot *sl = k <= ACTOR_KEY_MAX ? find_key(s + p, k) : NULL;
+    if (sl != NULL)
+        best = longest(s, n, p, sl, k, best, &best_end);
+    /* A plural demonym's key lacks the final "s": "Iranians" is filed under "Iranian". */
+    if (k > 1 && s[p + k - 1] == 's' && k - 1 <= ACTOR_KEY_MAX) {
+        sl = find_key(s + p, k - 1);
+        if (sl != NULL)
+            best = longest(s, n, p, sl, k - 1, best, &best_end);
+    }
+    if (best == NULL)
+        return false;
+    m->start = (best->flags & FLAG_ARTICLE) ? article_start(s, n, p, last_end) : p;
+    m->end = best_end;
+    m->actor = &actor_table[best->actor];
+    return true;
+}
+
+int tally_actors_scan(tally_span text, tally_actor_matches *out, tally_arena *a, tally_err *err)
+{
+    const char *s = text.ptr;
+    size_t n = s != NULL ? text.len : 0;
+    size_t cap = 0, last_end = 0, i = 0;
+    bool prev_word = false;
+    int rc = 0;
+    out->v = NULL;
+    out->n = 0;
+    while (i < n) {
+        unsigned char c = (unsigned char)s[i];
+        size_t len = 1;
+        bool w;
+        if (c < 0x80) {
+            w = is_ascii_alnum(c);
+        } else {
+            int32_t cp;
+            len = decode(s, n, i, &cp);
+            w = word_cp(cp);
+        }
+        tally_actor_match m;
+        if (w && !prev_word && ((c >= 'A' && c <= 'Z') || is_digit(c) || c >= 0xC0) &&
+            match_at(s, n, i, last_end, &m)) {
+            if (out->n == cap) {
+                size_t ncap = cap ? 2 * cap : 16;
+                if (ncap > SIZE_MAX / sizeof *out->v) {
+                    rc = tally_err_set(err, TALLY_ELIMIT, "too many actor mentions");
+                    goto out;
+                }
+                tally_actor_match *v = tally_arena_alloc(a, ncap * sizeof *v);
+                if (out->n > 0)
+                    memcpy(v, out->v, out->n * sizeof *v);
+                out->v = v;
+                cap = ncap;
+            }
+            out->v[out->n++] = m;
+            last_end = i = m.end;
+            prev_word = word_before(s, n, i);
+            continue;
+        }
+        prev_word = w;
+        i += len;
+    }
+out:
+    return rc;
+}
+
+static int cmp_iso(const void *key, const void *elem)
+{
+    return strcmp(key, ((const actor_iso *)elem)->alpha3);
+}
+
+const tally_actor *tally_country(const char *alpha3)
+{
+    if (alpha3 == NULL || alpha3[0] == '\0' || alpha3[1] == '\0' || alpha3[2] == '\0' ||
+        alpha3[3] != '\0')
+        return NULL;
+    const actor_iso *c =
+        bsearch(alpha3, iso_countries, ACTOR_N_COUNTRIES, sizeof iso_countries[0], cmp_iso);
+    /* The first ACTOR_N_COUNTRIES actors are the states, in the same order. */
+    return c != NULL ? &actor_table[c - iso_countries] : NULL;
+}
+
+const char *tally_actor_kind_name(tally_actor_kind k)
+{
+    switch (k) {
+    case TALLY_ACTOR_STATE:
+        return "state";
+    case TALLY_ACTOR_DEMONYM:
+        return "demonym";
+    case TALLY_ACTOR_PLACE:
+        return "place";
+    case TALLY_ACTOR_GOVERNMENT:
+        return "government";
+    case TALLY_ACTOR_INTELLIGENCE:
+        return "intelligence";
+    case TALLY_ACTOR_OFFICIAL:
+        return "official";
+    case TALLY_ACTOR_OUTLET:
+        return "outlet";
+    case TALLY_ACTOR_THINK_TANK:
+        return "think-tank";
+    }
+    return "unknown";
+}
+
+const actor_iso *actor_iso_table(size_t *n)
+{
+    *n = ACTOR_N_COUNTRIES;
+    return iso_countries;
+}
+
+size_t actor_count(void)
+{
+    return ACTOR_N_ACTORS;
+}
+
+size_t actor_alias_count(void)
+{
+    return ACTOR_N_ALIASES;
+}

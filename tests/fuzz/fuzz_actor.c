@@ -1,0 +1,106 @@
+/* Fuzz target: the actor matcher (tally_actors_scan) on arbitrary valid
+ * UTF-8. Aborts when a result breaks actor.h's contract: mentions in range,
+ * not empty, on character boundaries, sorted and not overlapping, each with
+ * an actor whose country is empty or an ISO code known to tally_country, a
+ * state being that very entry. */
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "tally/actor.h"
+#include "tally/err.h"
+#include "tally/mem.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+/* Strict UTF-8: no overlong forms, no surrogates, nothing above U+10FFFF. */
+static bool valid_utf8(const uint8_t *s, size_t n)
+{
+    size_t i = 0;
+    while (i < n) {
+        uint8_t c = s[i];
+        size_t len;
+        uint32_t cp, min;
+        if (c < 0x80) {
+            i++;
+            continue;
+        } else if ((c & 0xE0) == 0xC0) {
+            len = 2, cp = c & 0x1Fu, min = 0x80;
+        } else if ((c & 0xF0) == 0xE0) {
+            len = 3, cp = c & 0x0Fu, min = 0x800;
+        } else if ((c & 0xF8) == 0xF0) {
+            len = 4, cp = c & 0x07u, min = 0x10000;
+        } else {
+            return false;
+        }
+        if (n - i < len)
+            return false;
+        for (size_t k = 1; k < len; k++) {
+            if ((s[i + k] & 0xC0) != 0x80)
+                return false;
+            cp = (cp << 6) | (s[i + k] & 0x3Fu);
+        }
+        if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
+            return false;
+        i += len;
+    }
+    return true;
+}
+
+static bool char_boundary(const char *s, size_t n, size_t at)
+{
+    return at == n || ((unsigned char)s[at] & 0xC0) != 0x80;
+}
+
+static bool valid_actor(const tally_actor *a)
+{
+    if (a == NULL || a->name == NULL || a->name[0] == '\0')
+        return false;
+    if ((unsigned)a->kind > TALLY_ACTOR_THINK_TANK)
+        return false;
+    if (a->country[0] == '\0')
+        return a->kind != TALLY_ACTOR_STATE;
+    const tally_actor *state = tally_country(a->country);
+    if (state == NULL)
+        return false;
+    return a->kind != TALLY_ACTOR_STATE || state == a;
+}
+
+static void check(const char *text, size_t n, const tally_actor_matches *m)
+{
+    if (m->n > 0 && m->v == NULL)
+        abort();
+    size_t prev_end = 0;
+    for (size_t i = 0; i < m->n; i++) {
+        const tally_actor_match *x = &m->v[i];
+        if (x->start >= x->end || x->end > n || x->start < prev_end)
+            abort(); /* empty, out of range, unsorted or overlapping */
+        if (!char_boundary(text, n, x->start) || !char_boundary(text, n, x->end))
+            abort();
+        if (!valid_actor(x->actor))
+            abort();
+        prev_end = x->end;
+    }
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+    if (!valid_utf8(data, size))
+        return 0; /* the matcher's input is decoded text, always valid */
+    /* An exact-size copy without a NUL, so ASan sees any over-read. */
+    char *text = malloc(size ? size : 1);
+    if (text == NULL)
+        abort();
+    if (size > 0)
+        memcpy(text, data, size);
+    tally_arena *a = tally_arena_new();
+    tally_actor_matches m = {NULL, 0};
+    tally_err err = {0};
+    if (tally_actors_scan((tally_span){text, size}, &m, a, &err) != 0)
+        abort(); /* documented to return 0 */
+    check(text, size, &m);
+    tally_arena_free(a);
+    free(text);
+    return 0;
+}

@@ -9,6 +9,7 @@ pkgs=(
     libmd4c-dev libxml2-dev libutf8proc-dev    # Markdown, HTML, Unicode
     libjansson-dev jq                          # JSON in the test tools
     gperf                                      # the lexicon's perfect hash
+    python3                                    # ../shared/tools/score-claims in the tests
     iso-codes                                  # ISO 3166-1 countries (data for src/actor.c)
 )
 

@@ -32,5 +32,7 @@ int cli_read_inputs(char **paths, int n, const tally_doc_opts *opts, const tally
 /** Subcommands. */
 int cli_figures(int argc, char **argv);
 void cli_figures_help(FILE *out);
+int cli_extract(int argc, char **argv);
+void cli_extract_help(FILE *out);
 
 #endif

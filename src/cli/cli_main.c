@@ -6,6 +6,8 @@
 static const struct cli_cmd cmds[] = {
     {"figures", cli_figures, "print every figure (number, money, percent) in documents",
      cli_figures_help},
+    {"extract", cli_extract, "print every claim (sourced figure of support between states)",
+     cli_extract_help},
 };
 enum { N_CMDS = sizeof cmds / sizeof cmds[0] };
 

@@ -1,0 +1,1035 @@
+/* The claim extractor: figures become claims once they say what was counted,
+ * between which states, who says so, when, and how hedged.
+ *
+ * Per block: sentences (segment.h), figures (figure.h), actors (actor.h) and
+ * time expressions (when.h) are found once; then each figure with a counted
+ * noun is read against the words of its sentence (claimwords.gperf). The
+ * extractor keeps what the document said before: the people it named (for
+ * "Shin said" and "the defence minister said"), the states it is about (for
+ * claims that name neither), and the speaker and dates of the paragraph. */
+#include "tally/extract.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "extract.h"
+#include "tally/actor.h"
+#include "tally/figure.h"
+#include "tally/segment.h"
+
+enum { MAX_PEOPLE = 64, MAX_NAME = 120, MAX_COUNTRIES = 16 };
+
+struct tally_extractor {
+    tally_date date;
+    /* officials named so far, for surnames and roles */
+    struct person {
+        const tally_actor *actor;
+        char written[MAX_NAME]; /* the name as the document first wrote it in full */
+    } people[MAX_PEOPLE];
+    size_t n_people;
+    /* the document's default source: a headline's "... - Bloomberg" */
+    char headline_source[MAX_NAME];
+    char headline_country[4];
+    char outlet_country[4]; /* the country of the outlet in the header */
+    /* how often each state was a party so far: the document's prior */
+    char country[MAX_COUNTRIES][4];
+    unsigned count[MAX_COUNTRIES];
+    size_t n_countries;
+};
+
+void tally_extractor_free(tally_extractor *x)
+{
+    free(x);
+}
+
+/* ---- words of a sentence ------------------------------------------------ */
+
+typedef struct word {
+    size_t start, end; /* bytes of the block */
+    const claim_word *cw;
+    char punct; /* for punctuation: the character (',' ';' ':' '(' ')' '-'); 0 for words */
+    bool upper; /* starts with a capital */
+} word;
+
+typedef struct words {
+    word *v;
+    size_t n;
+} words;
+
+static bool is_alpha(unsigned char c)
+{
+    return (unsigned char)((c | 0x20) - 'a') < 26;
+}
+
+static bool is_digit(unsigned char c)
+{
+    return c >= '0' && c <= '9';
+}
+
+/* Words (letters, digits, inner hyphens and apostrophes) and clause
+ * punctuation of text[start, end). */
+static void split_words(const char *t, size_t start, size_t end, words *out, tally_arena *a)
+{
+    size_t cap = (end - start) / 2 + 2, n = 0;
+    word *v = tally_arena_alloc(a, cap * sizeof *v);
+    size_t i = start;
+    while (i < end && n < cap) {
+        unsigned char c = (unsigned char)t[i];
+        if (is_alpha(c) || is_digit(c) || c >= 0x80) {
+            size_t j = i;
+            bool ascii = true;
+            while (j < end) {
+                unsigned char d = (unsigned char)t[j];
+                if (is_alpha(d) || is_digit(d)) {
+                    j++;
+                } else if ((d == '-' || d == '\'') && j + 1 < end &&
+                           (is_alpha((unsigned char)t[j + 1]) ||
+                            is_digit((unsigned char)t[j + 1]))) {
+                    j++;
+                } else if (d >= 0x80) {
+                    /* letters of other scripts and the typographic apostrophe */
+                    if (d == 0xE2 && j + 2 < end && (unsigned char)t[j + 1] == 0x80)
+                        break; /* quotes, dashes and spaces of U+2000..U+203F */
+                    if (d == 0xC2)
+                        break; /* no-break space, guillemets */
+                    ascii = false;
+                    j++;
+                } else {
+                    break;
+                }
+            }
+            if (j == i) { /* a lone multi-byte symbol */
+                i++;
+                continue;
+            }
+            word *w = &v[n++];
+            w->start = i;
+            w->end = j;
+            w->punct = 0;
+            w->upper = c >= 'A' && c <= 'Z';
+            w->cw = ascii ? cw_lookup(t + i, j - i) : NULL;
+            i = j;
+        } else {
+            if (c == ',' || c == ';' || c == ':' || c == '(' || c == ')' || c == '"') {
+                word *w = &v[n++];
+                w->start = i;
+                w->end = i + 1;
+                w->punct = (char)c;
+                w->cw = NULL;
+                w->upper = false;
+            }
+            i++;
+        }
+    }
+    out->v = v;
+    out->n = n;
+}
+
+static bool word_is(const char *t, const word *w, const char *s)
+{
+    size_t n = strlen(s);
+    if (w->punct || w->end - w->start != n)
+        return false;
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)t[w->start + i];
+        if (c >= 'A' && c <= 'Z')
+            c = (unsigned char)(c + 32);
+        if (c != (unsigned char)s[i])
+            return false;
+    }
+    return true;
+}
+
+static bool has_role(const word *w, uint32_t roles)
+{
+    return w->cw != NULL && (w->cw->roles & roles) != 0;
+}
+
+/* Index of the first word starting at or after byte `at`. */
+static size_t word_at(const words *ws, size_t at)
+{
+    size_t lo = 0, hi = ws->n;
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        if (ws->v[mid].start < at)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo;
+}
+
+/* ---- what was counted ---------------------------------------------------- */
+
+typedef struct sentence {
+    const char *t;                   /* the block's text */
+    size_t start, end;               /* the sentence, bytes of the block */
+    words ws;                        /* its words */
+    const tally_actor_match *actors; /* actors inside it */
+    size_t n_actors;
+    const tally_figure *figs; /* figures inside it */
+    size_t n_figs;
+} sentence;
+
+/* A caliber written near the noun: "152mm", "122 mm", "152-mm". */
+static double caliber_in(const char *t, size_t start, size_t end)
+{
+    for (size_t i = start; i < end; i++) {
+        if (!is_digit((unsigned char)t[i]) || (i > start && is_digit((unsigned char)t[i - 1])))
+            continue;
+        double v = 0;
+        size_t j = i;
+        while (j < end && is_digit((unsigned char)t[j]) && j - i < 4)
+            v = v * 10 + (t[j++] - '0');
+        if (j < end && (t[j] == ' ' || t[j] == '-'))
+            j++;
+        if (j + 1 < end && (t[j] == 'm' || t[j] == 'M') && (t[j + 1] == 'm' || t[j + 1] == 'M') &&
+            (j + 2 >= end || !is_alpha((unsigned char)t[j + 2])) && v >= 20 && v <= 400)
+            return v;
+    }
+    return 0;
+}
+
+/* Items named after a carrier or "rounds": "containers of food, fuel and
+ * other necessities", "rounds of 122mm rockets". Looks at most 8 words on. */
+static uint32_t contents(const sentence *s, size_t k)
+{
+    uint32_t items = 0;
+    if (k >= s->ws.n ||
+        !(word_is(s->t, &s->ws.v[k], "of") || word_is(s->t, &s->ws.v[k], "with") ||
+          word_is(s->t, &s->ws.v[k], "carrying") || word_is(s->t, &s->ws.v[k], "containing")))
+        return 0;
+    for (size_t j = k + 1; j < s->ws.n && j < k + 9; j++) {
+        const word *w = &s->ws.v[j];
+        if (w->punct == ';' || w->punct == ':' || w->punct == '(' ||
+            has_role(w, CW_OUT | CW_IN | CW_SAY | CW_EQUIV))
+            break;
+        if (has_role(w, CW_ITEM | CW_UNIT))
+            items |= w->cw->items;
+        if (word_is(s->t, w, "military") && j + 1 < s->ws.n &&
+            (word_is(s->t, &s->ws.v[j + 1], "aid") || word_is(s->t, &s->ws.v[j + 1], "equipment") ||
+             word_is(s->t, &s->ws.v[j + 1], "supplies")))
+            return TALLY_ITEM_MUNITIONS | TALLY_ITEM_WEAPONS;
+        /* "multiple rocket launchers" are what the rounds are for */
+        if (word_is(s->t, w, "launchers") && j > 0 && word_is(s->t, &s->ws.v[j - 1], "rocket"))
+            items = (items & ~TALLY_ITEM_VEHICLE) | TALLY_ITEM_ROCKET;
+    }
+    return items;
+}
+
+/* The counted noun after figure `f`: sets unit, items, caliber and the end
+ * of the claim's text. Returns false when nothing in scope is counted. */
+static bool counted(const sentence *s, const tally_figure *f, tally_claim *c)
+{
+    if (f->kind == TALLY_FIG_MONEY) {
+        c->unit = TALLY_UNIT_MONEY;
+        memcpy(c->currency, f->currency, sizeof c->currency);
+        c->items = TALLY_ITEM_MONEY;
+        c->end = f->end;
+        return true;
+    }
+    if (f->kind == TALLY_FIG_PERCENT) {
+        c->unit = TALLY_UNIT_PERCENT;
+        c->items = TALLY_ITEM_PRODUCTION_CAPACITY;
+        c->end = f->end;
+        return true;
+    }
+    size_t k = word_at(&s->ws, f->end);
+    for (size_t skipped = 0; k < s->ws.n && skipped < 6; k++, skipped++) {
+        const word *w = &s->ws.v[k];
+        if (w->punct != 0 && w->punct != '"')
+            return false;
+        if (w->start >= s->end)
+            return false;
+        /* another figure: this one counts nothing ("2 or 3 drones" is two claims) */
+        for (size_t i = 0; i < s->n_figs; i++)
+            if (s->figs[i].start == w->start)
+                return false;
+        if (has_role(w, CW_UNIT)) {
+            c->unit = (tally_unit)w->cw->unit;
+            c->items = w->cw->items;
+            c->end = w->end;
+            if (c->unit == TALLY_UNIT_MISSILE && k > 0 && has_role(&s->ws.v[k - 1], CW_CRUISE))
+                c->items = TALLY_ITEM_CRUISE_MISSILE;
+            uint32_t inside = (w->cw->roles & (CW_CARRIER | CW_ROUNDS)) ? contents(s, k + 1) : 0;
+            if (inside != 0)
+                c->items = inside;
+            c->caliber_mm = caliber_in(s->t, f->end, k + 8 < s->ws.n ? s->ws.v[k + 8].end : s->end);
+            return true;
+        }
+        if (has_role(w, CW_OUT | CW_IN | CW_SAY | CW_PLAN | CW_CONSUME | CW_EQUIV | CW_NEG) ||
+            word_is(s->t, w, "to") || word_is(s->t, w, "from") || word_is(s->t, w, "in") ||
+            word_is(s->t, w, "at") || word_is(s->t, w, "by") || word_is(s->t, w, "and") ||
+            word_is(s->t, w, "or") || word_is(s->t, w, "per") || word_is(s->t, w, "a"))
+            return false;
+    }
+    return false;
+}
+
+/* ---- what kind of claim ---------------------------------------------------- */
+
+/* The nearest cue before the figure decides: "accommodate" makes an
+ * equivalence, "fired" a consumption, "purchasing" a plan, "shipped" a
+ * transfer. Money is financial unless it values goods moved. */
+static tally_kind kind_of(const sentence *s, const tally_figure *f, tally_claim *c)
+{
+    size_t k = word_at(&s->ws, f->start);
+    if (c->unit == TALLY_UNIT_MONEY) {
+        c->why_kind.rule = "money";
+        for (size_t j = 0; j < s->ws.n; j++)
+            if (has_role(&s->ws.v[j], CW_DEBT)) {
+                c->items = TALLY_ITEM_DEBT_RELIEF;
+                c->why_kind.start = s->ws.v[j].start;
+                c->why_kind.end = s->ws.v[j].end;
+            }
+        return TALLY_KIND_FINANCIAL;
+    }
+    if (c->unit == TALLY_UNIT_PERCENT) {
+        c->why_kind.rule = "percent";
+        return TALLY_KIND_PRODUCTION;
+    }
+    while (k-- > 0) {
+        const word *w = &s->ws.v[k];
+        uint32_t r = w->cw != NULL ? w->cw->roles : 0;
+        tally_kind kind;
+        if (r & CW_EQUIV)
+            kind = TALLY_KIND_EQUIVALENCE;
+        else if (r & CW_CONSUME)
+            kind = TALLY_KIND_CONSUMPTION;
+        else if (r & CW_PLAN)
+            kind = TALLY_KIND_PLANNED;
+        else if (r & CW_PRODUCE)
+            kind = TALLY_KIND_PRODUCTION;
+        else if (r & CW_CASUALTY)
+            kind = TALLY_KIND_CASUALTY;
+        else if (r & CW_STOCK)
+            kind = TALLY_KIND_STOCK;
+        else if (r & (CW_OUT | CW_IN))
+            kind = TALLY_KIND_TRANSFER;
+        else
+            continue;
+        c->why_kind.start = w->start;
+        c->why_kind.end = w->end;
+        c->why_kind.rule = "nearest verb before the figure";
+        return kind;
+    }
+    c->why_kind.rule = "default";
+    return TALLY_KIND_TRANSFER;
+}
+
+/* ---- between which states ------------------------------------------------ */
+
+static bool is_party(const tally_actor *a)
+{
+    return a->country[0] != '\0' &&
+           (a->kind == TALLY_ACTOR_STATE || a->kind == TALLY_ACTOR_DEMONYM ||
+            a->kind == TALLY_ACTOR_PLACE);
+}
+
+/* The word just before byte `at` in the sentence, or NULL. */
+static const word *word_before(const sentence *s, size_t at)
+{
+    size_t k = word_at(&s->ws, at);
+    return k > 0 ? &s->ws.v[k - 1] : NULL;
+}
+
+/* A state after "at", "on", "in", "against" is a place or a target, not a
+ * party: "fired at Ukraine", "the war in Ukraine", "speaking in Kyiv". */
+static bool located(const char *t, const word *before)
+{
+    static const char *const preps[] = {"at",     "on",      "in",    "into", "against",
+                                        "over",   "across",  "of",    "near", "inside",
+                                        "within", "towards", "toward"};
+    if (before == NULL)
+        return false;
+    for (size_t i = 0; i < sizeof preps / sizeof preps[0]; i++)
+        if (word_is(t, before, preps[i]))
+            return true;
+    return false;
+}
+
+static void set_party(char *dst, tally_reason *why, const tally_actor_match *m, const char *rule)
+{
+    memcpy(dst, m->actor->country, 4);
+    why->start = m->start;
+    why->end = m->end;
+    why->rule = rule;
+}
+
+static void note_country(tally_extractor *x, const char *code)
+{
+    if (code[0] == '\0')
+        return;
+    for (size_t i = 0; i < x->n_countries; i++)
+        if (strcmp(x->country[i], code) == 0) {
+            x->count[i]++;
+            return;
+        }
+    if (x->n_countries < MAX_COUNTRIES) {
+        memcpy(x->country[x->n_countries], code, 4);
+        x->count[x->n_countries++] = 1;
+    }
+}
+
+/* The states the document is most about, most named first. */
+static void top_two(const tally_extractor *x, const char **a, const char **b)
+{
+    *a = *b = NULL;
+    unsigned ca = 0, cb = 0;
+    for (size_t i = 0; i < x->n_countries; i++) {
+        if (x->count[i] > ca) {
+            *b = *a;
+            cb = ca;
+            *a = x->country[i];
+            ca = x->count[i];
+        } else if (x->count[i] > cb) {
+            *b = x->country[i];
+            cb = x->count[i];
+        }
+    }
+}
+
+/* Goods that flow to the war's buyers rather than from them: with only the
+ * two states known, arms go to the state at war, food and oil come back. */
+static bool returns_to_supplier(uint32_t items)
+{
+    return (items & (TALLY_ITEM_FOOD | TALLY_ITEM_FUEL | TALLY_ITEM_OIL | TALLY_ITEM_GOODS |
+                     TALLY_ITEM_TECHNOLOGY | TALLY_ITEM_MONEY | TALLY_ITEM_DEBT_RELIEF)) != 0 &&
+           (items & (TALLY_ITEM_MUNITIONS | TALLY_ITEM_WEAPONS | TALLY_ITEM_ARTILLERY_SHELL |
+                     TALLY_ITEM_BALLISTIC_MISSILE | TALLY_ITEM_DRONE)) == 0;
+}
+
+static void parties(tally_extractor *x, const sentence *s, const tally_figure *f, tally_claim *c,
+                    const tally_reason *src)
+{
+    const char *t = s->t;
+    bool flip = false;
+    for (size_t j = 0; j + 1 < s->ws.n; j++)
+        if (word_is(t, &s->ws.v[j], "in") && has_role(&s->ws.v[j + 1], CW_RETURN))
+            flip = true;
+    const tally_actor_match *subject = NULL;
+    for (size_t i = 0; i < s->n_actors; i++) {
+        const tally_actor_match *m = &s->actors[i];
+        if (!is_party(m->actor))
+            continue;
+        /* "South Korea said": the state is the source here */
+        if (src->end > src->start && m->start >= src->start && m->end <= src->end)
+            continue;
+        const word *before = word_before(s, m->start);
+        /* "to X", "from X", "by X", "supplying X with" */
+        if (before != NULL && word_is(t, before, "to") && c->recipient[0] == '\0' &&
+            m->start > f->start)
+            set_party(c->recipient, &c->why_recipient, m, "to X");
+        else if (before != NULL && word_is(t, before, "from") && c->supplier[0] == '\0')
+            set_party(c->supplier, &c->why_supplier, m, "from X");
+        else if (before != NULL && word_is(t, before, "by") && c->supplier[0] == '\0' &&
+                 m->start > f->start)
+            set_party(c->supplier, &c->why_supplier, m, "by X");
+        else if (before != NULL && has_role(before, CW_OUT) && c->recipient[0] == '\0') {
+            size_t k = word_at(&s->ws, m->end);
+            if (k < s->ws.n && word_is(t, &s->ws.v[k], "with"))
+                set_party(c->recipient, &c->why_recipient, m, "supplying X with");
+        } else if (m->actor->kind == TALLY_ACTOR_DEMONYM && m->start > f->start &&
+                   m->start <= c->end && c->supplier[0] == '\0') {
+            /* "North Korean ballistic missiles", "Iranian-made drones" */
+            set_party(c->supplier, &c->why_supplier, m, "demonym of the item");
+        } else if (m->end <= f->start && !located(t, before)) {
+            subject = m; /* the last state named before the figure */
+        }
+    }
+    if (subject != NULL) {
+        /* a subject only when a verb stands between it and the figure */
+        bool receives = c->kind == TALLY_KIND_CONSUMPTION, verb = false;
+        size_t k = word_at(&s->ws, subject->end);
+        for (size_t j = k; j < s->ws.n && s->ws.v[j].start < f->start; j++)
+            if (has_role(&s->ws.v[j],
+                         CW_IN | CW_OUT | CW_CONSUME | CW_PLAN | CW_PRODUCE | CW_EQUIV)) {
+                receives = receives || (s->ws.v[j].cw->roles & CW_IN) != 0;
+                verb = true;
+                break;
+            }
+        if (!verb)
+            subject = NULL;
+    }
+    if (subject != NULL) {
+        bool receives = c->kind == TALLY_KIND_CONSUMPTION;
+        size_t k = word_at(&s->ws, subject->end);
+        for (size_t j = k; j < s->ws.n && s->ws.v[j].start < f->start; j++)
+            if (has_role(&s->ws.v[j], CW_IN | CW_OUT)) {
+                receives = receives || (s->ws.v[j].cw->roles & CW_IN) != 0;
+                break;
+            }
+        if (receives && c->recipient[0] == '\0' && strcmp(subject->actor->country, c->supplier))
+            set_party(c->recipient, &c->why_recipient, subject, "subject of a verb of receiving");
+        else if (!receives && c->supplier[0] == '\0' &&
+                 strcmp(subject->actor->country, c->recipient))
+            set_party(c->supplier, &c->why_supplier, subject, "subject of a verb of sending");
+    }
+    /* what the sentence leaves open comes from the document's two states */
+    const char *a, *b;
+    top_two(x, &a, &b);
+    if (a != NULL && b != NULL && (c->supplier[0] == '\0' || c->recipient[0] == '\0')) {
+        const char *sup = a, *rec = b;
+        /* the pair's usual direction: toward Russia for arms */
+        if (strcmp(a, "RUS") == 0) {
+            sup = b;
+            rec = a;
+        }
+        if (returns_to_supplier(c->items) != flip) {
+            const char *tmp = sup;
+            sup = rec;
+            rec = tmp;
+        }
+        if (c->supplier[0] == '\0' && strcmp(sup, c->recipient) != 0) {
+            memcpy(c->supplier, sup, 4);
+            c->why_supplier.rule = "the document's states";
+        }
+        if (c->recipient[0] == '\0' && strcmp(rec, c->supplier) != 0) {
+            memcpy(c->recipient, rec, 4);
+            c->why_recipient.rule = "the document's states";
+        }
+    }
+}
+
+/* ---- who says so ------------------------------------------------------------ */
+
+typedef struct source {
+    const char *name; /* in the arena or the extractor */
+    char country[4];
+    bool outlet; /* an outlet's own reporting: a named speaker goes first */
+    tally_reason why;
+} source;
+
+static const char *const role_words[] = {"minister",    "president",  "spokesperson", "spokesman",
+                                         "spokeswoman", "ambassador", "chief",        "secretary",
+                                         "director",    "head",       "adviser",      "advisor"};
+
+/* A person the document named before whose surname (first or last name:
+ * "Kirby", "Shin") is `w`, or who holds the role that `w` names for the
+ * country `country` ("the defence minister"). */
+static const struct person *known_person(const tally_extractor *x, const char *t, const word *w,
+                                         const char *country)
+{
+    size_t n = w->end - w->start;
+    for (size_t i = x->n_people; i-- > 0;) {
+        const char *name = x->people[i].actor->name;
+        const char *sp = strchr(name, ' ');
+        const char *last = strrchr(name, ' ');
+        if (sp == NULL)
+            continue;
+        bool first_match = (size_t)(sp - name) == n && strncmp(t + w->start, name, n) == 0;
+        bool last_match = strlen(last + 1) == n && strncmp(t + w->start, last + 1, n) == 0;
+        if (first_match || last_match)
+            return &x->people[i];
+    }
+    for (size_t r = 0; r < sizeof role_words / sizeof role_words[0]; r++) {
+        if (!word_is(t, w, role_words[r]))
+            continue;
+        for (size_t i = x->n_people; i-- > 0;)
+            if (country != NULL && strcmp(x->people[i].actor->country, country) == 0)
+                return &x->people[i];
+    }
+    return NULL;
+}
+
+/* Words that may stand between a speaker and the verb: "Kirby also said",
+ * "the NIS here claimed", "officials on Monday said". */
+static bool filler(const char *t, const words *ws, size_t k)
+{
+    static const char *const fill[] = {
+        "also",       "here",    "then", "later", "earlier", "today", "yesterday", "recently",
+        "previously", "further", "have", "has",   "had",     "in",    "a",         "statement"};
+    const word *w = &ws->v[k];
+    for (size_t i = 0; i < sizeof fill / sizeof fill[0]; i++)
+        if (word_is(t, w, fill[i]))
+            return true;
+    static const char *const days[] = {"monday",   "tuesday", "wednesday", "thursday", "friday",
+                                       "saturday", "sunday",  "week",      "month"};
+    for (size_t i = 0; i < sizeof days / sizeof days[0]; i++)
+        if (word_is(t, w, days[i]))
+            return true;
+    return (word_is(t, w, "on") || word_is(t, w, "last") || word_is(t, w, "this")) && k + 1 < ws->n;
+}
+
+/* Builds the source from the words [from, to) of the sentence: an actor in
+ * them if there is one (an official first), else the words themselves. */
+static bool source_in(const tally_extractor *x, const sentence *s, size_t from, size_t to,
+                      bool near_only, tally_arena *a, source *out)
+{
+    if (from >= to)
+        return false;
+    size_t lo = s->ws.v[from].start, hi = s->ws.v[to - 1].end;
+    const tally_actor_match *best = NULL;
+    for (size_t i = 0; i < s->n_actors; i++) {
+        const tally_actor_match *m = &s->actors[i];
+        if (m->start < lo || m->end > hi)
+            continue;
+        bool official = m->actor->kind == TALLY_ACTOR_OFFICIAL;
+        bool best_official = best != NULL && best->actor->kind == TALLY_ACTOR_OFFICIAL;
+        if (best == NULL || official || (!best_official && !is_party(m->actor)))
+            best = m;
+    }
+    /* the words, without a leading article */
+    size_t k = from;
+    while (k < to && (word_is(s->t, &s->ws.v[k], "the") || word_is(s->t, &s->ws.v[k], "a") ||
+                      word_is(s->t, &s->ws.v[k], "an")))
+        k++;
+    if (k >= to)
+        return false;
+    /* a surname or a role the document has named */
+    char country[4] = "";
+    if (best != NULL)
+        memcpy(country, best->actor->country, 4);
+    for (size_t j = k; j < to; j++) {
+        const struct person *p = known_person(x, s->t, &s->ws.v[j], country[0] ? country : NULL);
+        if (p != NULL && (best == NULL || best->actor->kind != TALLY_ACTOR_OFFICIAL)) {
+            out->name = p->written;
+            out->outlet = false;
+            memcpy(out->country, p->actor->country, 4);
+            out->why.start = s->ws.v[j].start;
+            out->why.end = s->ws.v[j].end;
+            out->why.rule = "a person the document named";
+            return true;
+        }
+    }
+    if (best != NULL && (!is_party(best->actor) || !near_only || best->end == hi ||
+                         best->start == s->ws.v[k].start)) {
+        /* named as written ("Shin Wonsik", "NIS"); a state or demonym with a
+         * body keeps it ("U.S. officials", "South Korean intelligence") */
+        size_t from_at = best->start, to_at = best->end;
+        if (is_party(best->actor) && best->end < hi)
+            to_at = hi;
+        if (to_at - from_at > 4 && strncmp(s->t + from_at, "the ", 4) == 0)
+            from_at += 4;
+        if (to_at - from_at > 4 && strncmp(s->t + from_at, "The ", 4) == 0)
+            from_at += 4;
+        out->name = tally_arena_strndup(a, s->t + from_at, to_at - from_at);
+        out->outlet = best->actor->kind == TALLY_ACTOR_OUTLET;
+        /* "Kirby said": the full name written before */
+        if (best->actor->kind == TALLY_ACTOR_OFFICIAL && strchr(out->name, ' ') == NULL)
+            for (size_t i = 0; i < x->n_people; i++)
+                if (x->people[i].actor == best->actor)
+                    out->name = x->people[i].written;
+        memcpy(out->country, best->actor->country, 4);
+        out->why.start = best->start;
+        out->why.end = best->end;
+        out->why.rule = "an actor in the attribution";
+        return true;
+    }
+    if (near_only && !s->ws.v[k].upper && to - k > 4)
+        return false;
+    /* "he said", "the publication reports": the speaker named before */
+    static const char *const pronouns[] = {
+        "he",          "she",       "they",      "it",      "this",       "we",     "i",
+        "publication", "newspaper", "report",    "paper",   "outlet",     "agency", "contract",
+        "data",        "document",  "documents", "figures", "statistics", "is"};
+    for (size_t i = 0; i < sizeof pronouns / sizeof pronouns[0]; i++)
+        if (word_is(s->t, &s->ws.v[to - 1], pronouns[i]) || word_is(s->t, &s->ws.v[k], pronouns[i]))
+            return false;
+    out->name = tally_arena_strndup(a, s->t + s->ws.v[k].start, hi - s->ws.v[k].start);
+    out->outlet = false;
+    /* "the defense ministry said" in a Korean paper is Korea's ministry */
+    static const char *const bodies[] = {"ministry",     "government", "officials",   "official",
+                                         "intelligence", "military",   "authorities", "minister",
+                                         "spokesperson", "spokesman",  "army",        "command"};
+    out->country[0] = '\0';
+    for (size_t j = k; j < to; j++)
+        for (size_t i = 0; i < sizeof bodies / sizeof bodies[0]; i++)
+            if (word_is(s->t, &s->ws.v[j], bodies[i]))
+                memcpy(out->country, x->outlet_country, 4);
+    out->why.start = s->ws.v[k].start;
+    out->why.end = hi;
+    out->why.rule = "the words of the attribution";
+    return true;
+}
+
+/* "X said", "X told", "X claims": the words before the verb. */
+static bool say_subject(const tally_extractor *x, const sentence *s, tally_arena *a, source *out)
+{
+    const char *t = s->t;
+    for (size_t j = 0; j < s->ws.n; j++) {
+        const word *w = &s->ws.v[j];
+        if (!has_role(w, CW_SAY) || word_is(t, w, "according"))
+            continue;
+        /* "quoted the NIS as saying": the one quoted */
+        if ((word_is(t, w, "quoted") || word_is(t, w, "cited")) && j + 2 < s->ws.n) {
+            size_t e = j + 1;
+            while (e < s->ws.n && e < j + 8 && !word_is(t, &s->ws.v[e], "as"))
+                e++;
+            if (e < s->ws.n && word_is(t, &s->ws.v[e], "as") &&
+                source_in(x, s, j + 1, e, false, a, out))
+                return true;
+        }
+        /* "cited by Reuters", "reported by Yonhap" */
+        if (j + 2 < s->ws.n && word_is(t, &s->ws.v[j + 1], "by")) {
+            size_t e = j + 2;
+            while (e < s->ws.n && s->ws.v[e].punct == 0 && e < j + 8)
+                e++;
+            if (source_in(x, s, j + 2, e, false, a, out))
+                return true;
+        }
+        size_t e = j;
+        while (e > 0 && filler(t, &s->ws, e - 1))
+            e--;
+        size_t b = e;
+        while (b > 0 && s->ws.v[b - 1].punct == 0 && e - b < 8 &&
+               !has_role(&s->ws.v[b - 1], CW_SAY | CW_OUT | CW_IN | CW_HEDGE) &&
+               !word_is(t, &s->ws.v[b - 1], "that") && !word_is(t, &s->ws.v[b - 1], "to"))
+            b--;
+        /* "Vadym Skibitskyi, deputy chief of ..., told": past the apposition */
+        if (b > 1 && s->ws.v[b - 1].punct == ',') {
+            size_t b2 = b - 1;
+            while (b2 > 0 && s->ws.v[b2 - 1].punct == 0 && b - b2 < 8)
+                b2--;
+            for (size_t i = 0; i < s->n_actors; i++)
+                if (s->actors[i].actor->kind == TALLY_ACTOR_OFFICIAL &&
+                    s->actors[i].start >= s->ws.v[b2].start &&
+                    s->actors[i].end <= s->ws.v[b - 1].start)
+                    return source_in(x, s, b2, b - 1, false, a, out);
+        }
+        if (source_in(x, s, b, e, true, a, out))
+            return true;
+    }
+    return false;
+}
+
+/* A headline's source: "... sends shells to Russia - Bloomberg". */
+static bool headline_source(const tally_extractor *x, const sentence *s, tally_arena *a,
+                            source *out)
+{
+    const char *t = s->t;
+    for (size_t i = s->end; i-- > s->start + 1;) {
+        bool dash = t[i] == '-' && t[i - 1] == ' ';
+        /* en and em dashes are E2 80 93 / 94 */
+        if (!dash && i >= s->start + 2 && (unsigned char)t[i - 2] == 0xE2 &&
+            (unsigned char)t[i - 1] == 0x80 &&
+            ((unsigned char)t[i] == 0x93 || (unsigned char)t[i] == 0x94))
+            dash = true;
+        if (!dash)
+            continue;
+        size_t k = word_at(&s->ws, i);
+        if (s->ws.n - k > 6 || k >= s->ws.n)
+            return false;
+        for (size_t m = 0; m < s->n_actors; m++)
+            if (s->actors[m].start >= s->ws.v[k].start && !is_party(s->actors[m].actor)) {
+                if (!source_in(x, s, k, s->ws.n, false, a, out))
+                    return false;
+                /* "- WSJ": the name the outlet goes by in full */
+                out->name = s->actors[m].actor->name;
+                out->why.rule = "the headline's source";
+                return true;
+            }
+        return false;
+    }
+    return false;
+}
+
+static bool source_of(const tally_extractor *x, const sentence *s, tally_arena *a, source *out)
+{
+    const char *t = s->t;
+    source acc, say;
+    bool have_acc = false, have_say = say_subject(x, s, a, &say);
+    /* "according to X" */
+    for (size_t j = 0; j + 2 < s->ws.n && !have_acc; j++) {
+        if (!word_is(t, &s->ws.v[j], "according") || !word_is(t, &s->ws.v[j + 1], "to"))
+            continue;
+        size_t e = j + 2;
+        while (e < s->ws.n && s->ws.v[e].punct == 0 && e < j + 12)
+            e++;
+        have_acc = source_in(x, s, j + 2, e, false, a, &acc);
+    }
+    /* an official's statement relayed by an outlet is the official's */
+    if (have_acc && !(acc.outlet && have_say && say.why.rule != NULL &&
+                      strcmp(say.why.rule, "the words of the attribution") != 0)) {
+        *out = acc;
+        return true;
+    }
+    if (have_say) {
+        *out = say;
+        return true;
+    }
+    return headline_source(x, s, a, out);
+}
+
+/* ---- hedges and dates ------------------------------------------------------ */
+
+static bool hedged(const sentence *s, const tally_figure *f)
+{
+    size_t k = word_at(&s->ws, f->start);
+    for (size_t j = 0; j < k; j++) {
+        const word *w = &s->ws.v[j];
+        if (!has_role(w, CW_HEDGE))
+            continue;
+        /* "estimates that", "reported that": the attribution, not a hedge */
+        if (has_role(w, CW_SAY) && !word_is(s->t, w, "estimated") && !word_is(s->t, w, "believed"))
+            continue;
+        return true;
+    }
+    return false;
+}
+
+static bool same_date(tally_date a, tally_date b)
+{
+    return a.year == b.year && a.month == b.month && a.day == b.day;
+}
+
+static void dates_of(const tally_extractor *x, const sentence *s, tally_arena *a, tally_date *since,
+                     tally_date *as_of)
+{
+    tally_whens wh;
+    tally_span sp = {s->t + s->start, s->end - s->start};
+    memset(since, 0, sizeof *since);
+    memset(as_of, 0, sizeof *as_of);
+    if (tally_when_scan(sp, x->date, &wh, a, NULL) != 0)
+        return;
+    for (size_t i = 0; i < wh.n; i++) {
+        const tally_when *w = &wh.v[i];
+        if (w->role == TALLY_WHEN_SINCE && since->year == 0) {
+            *since = w->date;
+        } else if (w->role == TALLY_WHEN_AS_OF && as_of->year == 0) {
+            *as_of = w->date;
+        } else if (w->role == TALLY_WHEN_SPAN && since->year == 0 && as_of->year == 0) {
+            *since = w->date;
+            *as_of = w->end_date;
+        }
+    }
+}
+
+/* ---- the block ---------------------------------------------------------------- */
+
+/* The word before byte `at` in `t` (for remember(), which has no sentence). */
+static bool located_at(const char *t, size_t at)
+{
+    size_t e = at;
+    while (e > 0 && (t[e - 1] == ' ' || t[e - 1] == '\n'))
+        e--;
+    size_t b = e;
+    while (b > 0 && is_alpha((unsigned char)t[b - 1]))
+        b--;
+    word w = {b, e, NULL, 0, false};
+    return e > b && located(t, &w);
+}
+
+static void remember(tally_extractor *x, const char *t, const tally_actor_matches *am)
+{
+    for (size_t i = 0; i < am->n; i++) {
+        const tally_actor *p = am->v[i].actor;
+        if (is_party(p) && !located_at(t, am->v[i].start))
+            note_country(x, p->country);
+        if (p->kind != TALLY_ACTOR_OFFICIAL)
+            continue;
+        bool seen = false;
+        for (size_t j = 0; j < x->n_people && !seen; j++)
+            seen = x->people[j].actor == p;
+        size_t len = am->v[i].end - am->v[i].start;
+        /* a surname alone ("Kirby") is no full name to write */
+        if (seen || x->n_people >= MAX_PEOPLE || len >= MAX_NAME ||
+            memchr(t + am->v[i].start, ' ', len) == NULL)
+            continue;
+        struct person *np = &x->people[x->n_people++];
+        np->actor = p;
+        memcpy(np->written, t + am->v[i].start, len);
+        np->written[len] = '\0';
+    }
+}
+
+int tally_extract_block(tally_extractor *x, const tally_block *b, tally_claims *out, tally_arena *a,
+                        tally_err *err)
+{
+    tally_span text = {b->text, b->len};
+    tally_sentences ss;
+    tally_figures figs;
+    tally_actor_matches am;
+    out->v = NULL;
+    out->n = 0;
+    int rc = tally_figures_scan(text, &figs, a, err);
+    if (rc == 0)
+        rc = tally_actors_scan(text, &am, a, err);
+    if (rc == 0)
+        rc = tally_segment(text, &ss, a, err);
+    if (rc != 0)
+        return rc;
+    remember(x, b->text, &am);
+    if (figs.n == 0)
+        return 0;
+    size_t cap = figs.n, n = 0;
+    tally_claim *v = tally_arena_alloc(a, cap * sizeof *v);
+    source carry = {NULL, "", false, {0, 0, NULL}};
+    tally_date carry_since = {0, 0, 0}, carry_as_of = {0, 0, 0};
+    size_t fi = 0, ai = 0;
+    for (size_t si = 0; si < ss.n; si++) {
+        sentence s = {b->text, ss.v[si].start, ss.v[si].end, {NULL, 0}, NULL, 0, NULL, 0};
+        while (fi < figs.n && figs.v[fi].start < s.start)
+            fi++;
+        size_t f0 = fi;
+        while (fi < figs.n && figs.v[fi].end <= s.end)
+            fi++;
+        s.figs = figs.v + f0;
+        s.n_figs = fi - f0;
+        while (ai < am.n && am.v[ai].start < s.start)
+            ai++;
+        size_t a0 = ai;
+        while (ai < am.n && am.v[ai].end <= s.end)
+            ai++;
+        s.actors = am.v + a0;
+        s.n_actors = ai - a0;
+        split_words(b->text, s.start, s.end, &s.ws, a);
+
+        source src;
+        if (source_of(x, &s, a, &src)) {
+            carry = src;
+            /* a headline's "- Bloomberg" speaks for the whole report */
+            if (x->headline_source[0] == '\0' &&
+                strcmp(src.why.rule, "the headline's source") == 0 && strlen(src.name) < MAX_NAME) {
+                strcpy(x->headline_source, src.name);
+                memcpy(x->headline_country, src.country, 4);
+            }
+        }
+        tally_date since, as_of;
+        dates_of(x, &s, a, &since, &as_of);
+        if (since.year == 0 && as_of.year == 0) {
+            since = carry_since;
+            as_of = carry_as_of;
+        } else {
+            carry_since = since;
+            carry_as_of = as_of;
+        }
+        for (size_t i = 0; i < s.n_figs; i++) {
+            const tally_figure *f = &s.figs[i];
+            tally_claim *c = &v[n];
+            memset(c, 0, sizeof *c);
+            c->sentence_start = b->offset + s.start;
+            c->sentence_end = b->offset + s.end;
+            c->start = f->start;
+            if (!counted(&s, f, c))
+                continue;
+            c->has_low = f->has_low;
+            c->has_high = f->has_high;
+            c->low = f->low;
+            c->high = f->high;
+            c->qualifier = f->qualifier;
+            c->kind = kind_of(&s, f, c);
+            parties(x, &s, f, c, carry.name != NULL ? &carry.why : &(tally_reason){0, 0, NULL});
+            /* an equivalence restates the count before it: same states */
+            if (c->kind == TALLY_KIND_EQUIVALENCE) {
+                for (size_t p = n; p-- > 0;) {
+                    if (v[p].kind == TALLY_KIND_EQUIVALENCE)
+                        continue;
+                    memcpy(c->supplier, v[p].supplier, 4);
+                    memcpy(c->recipient, v[p].recipient, 4);
+                    c->why_supplier = v[p].why_supplier;
+                    c->why_recipient = v[p].why_recipient;
+                    c->why_supplier.rule = "the count this restates";
+                    c->why_recipient.rule = "the count this restates";
+                    break;
+                }
+            }
+            c->hedged = hedged(&s, f);
+            c->since = since;
+            c->as_of = same_date(as_of, x->date) ? (tally_date){0, 0, 0} : as_of;
+            /* the claim's strings live in the arena, whatever outlives it */
+            if (carry.name != NULL) {
+                c->source = tally_arena_strndup(a, carry.name, strlen(carry.name));
+                memcpy(c->source_country, carry.country, 4);
+                c->why_source = carry.why;
+            } else if (x->headline_source[0] != '\0') {
+                c->source = tally_arena_strndup(a, x->headline_source, strlen(x->headline_source));
+                memcpy(c->source_country, x->headline_country, 4);
+                c->why_source.rule = "the headline's source";
+            } else {
+                c->source = "author";
+                c->why_source.rule = "nothing attributed";
+            }
+            n++;
+        }
+    }
+    /* offsets of the text and the reasons into the decoded body */
+    for (size_t i = 0; i < n; i++) {
+        tally_claim *c = &v[i];
+        c->start += b->offset;
+        c->end += b->offset;
+        tally_reason *why[] = {&c->why_supplier, &c->why_recipient, &c->why_kind, &c->why_item,
+                               &c->why_source};
+        for (size_t w = 0; w < sizeof why / sizeof why[0]; w++)
+            if (why[w]->end > why[w]->start) {
+                why[w]->start += b->offset;
+                why[w]->end += b->offset;
+            }
+    }
+    out->v = v;
+    out->n = n;
+    return 0;
+}
+
+/* ---- names ------------------------------------------------------------------ */
+
+const char *tally_kind_name(tally_kind k)
+{
+    static const char *const names[] = {"transfer",    "planned", "equivalence", "production",
+                                        "consumption", "stock",   "casualty",    "financial"};
+    return (unsigned)k < sizeof names / sizeof names[0] ? names[k] : "transfer";
+}
+
+const char *tally_unit_name(const tally_claim *c)
+{
+    static const char *const names[] = {"container", "round",  "missile", "rocket", "drone",
+                                        "vehicle",   "person", "USD",     "tonne",  "barrel",
+                                        "percent",   "trip",   "railcar", "ship",   "item"};
+    if (c->unit == TALLY_UNIT_MONEY)
+        return c->currency[0] ? c->currency : "USD";
+    return (unsigned)c->unit < sizeof names / sizeof names[0] ? names[c->unit] : "item";
+}
+
+const char *tally_item_name(unsigned bit_index)
+{
+    static const char *const names[TALLY_ITEM_COUNT] = {"munitions",
+                                                        "artillery-shell",
+                                                        "rocket",
+                                                        "ballistic-missile",
+                                                        "cruise-missile",
+                                                        "drone",
+                                                        "weapons",
+                                                        "air-defence",
+                                                        "vehicle",
+                                                        "troops",
+                                                        "workers",
+                                                        "food",
+                                                        "fuel",
+                                                        "oil",
+                                                        "goods",
+                                                        "technology",
+                                                        "debt-relief",
+                                                        "money",
+                                                        "production-capacity"};
+    return bit_index < TALLY_ITEM_COUNT ? names[bit_index] : "goods";
+}
+
+/* ---- the extractor ---------------------------------------------------------- */
+
+tally_extractor *tally_extractor_new(tally_date date, const tally_doc_meta *meta)
+{
+    tally_extractor *x = tally_xcalloc(1, sizeof *x);
+    x->date = date;
+    if (meta == NULL)
+        return x;
+    tally_arena *a = tally_arena_new();
+    tally_actor_matches am;
+    /* the outlet's country, for "the defense ministry said" */
+    if (meta->outlet != NULL &&
+        tally_actors_scan((tally_span){meta->outlet, strlen(meta->outlet)}, &am, a, NULL) == 0)
+        for (size_t i = 0; i < am.n && x->outlet_country[0] == '\0'; i++)
+            memcpy(x->outlet_country, am.v[i].actor->country, 4);
+    /* the title's source: "Factory to produce 6,000 Shaheds a year - WSJ" */
+    if (meta->title != NULL &&
+        tally_actors_scan((tally_span){meta->title, strlen(meta->title)}, &am, a, NULL) == 0) {
+        sentence s = {meta->title, 0, strlen(meta->title), {NULL, 0}, am.v, am.n, NULL, 0};
+        source src;
+        split_words(meta->title, 0, s.end, &s.ws, a);
+        if (headline_source(x, &s, a, &src) && strlen(src.name) < MAX_NAME) {
+            strcpy(x->headline_source, src.name);
+            memcpy(x->headline_country, src.country, 4);
+        }
+    }
+    tally_arena_free(a);
+    return x;
+}

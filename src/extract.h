@@ -1,0 +1,44 @@
+/* Private to the claim extractor (extract.c): its word lexicon. */
+#ifndef TALLY_EXTRACT_PRIV_H
+#define TALLY_EXTRACT_PRIV_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "tally/claim.h"
+
+/* Roles of a word for the extractor (bits). */
+enum {
+    CW_UNIT = 1u << 0,      /* counts something: "containers", "drones" */
+    CW_CARRIER = 1u << 1,   /* a carrier whose load may be named: "containers of food" */
+    CW_ROUNDS = 1u << 2,    /* "rounds", which take their item from "of ..." */
+    CW_ITEM = 1u << 3,      /* names what is carried: "food", "weapons" */
+    CW_BALLISTIC = 1u << 4, /* "ballistic" */
+    CW_CRUISE = 1u << 5,    /* "cruise" */
+    CW_OUT = 1u << 6,       /* its subject supplies: "sent", "shipped" */
+    CW_IN = 1u << 7,        /* its subject receives: "received", "imported" */
+    CW_PLAN = 1u << 8,      /* not done yet: "plans", "agreed", "buying" */
+    CW_CONSUME = 1u << 9,   /* used in battle: "fired", "launched" */
+    CW_EQUIV = 1u << 10,    /* restates a figure: "accommodate", "equivalent" */
+    CW_PRODUCE = 1u << 11,  /* "produce", "factory" */
+    CW_STOCK = 1u << 12,    /* "stockpile" */
+    CW_CASUALTY = 1u << 13, /* "killed", "wounded" */
+    CW_FINANCE = 1u << 14,  /* "paid", "loan", "debt" */
+    CW_DEBT = 1u << 15,     /* "debt" */
+    CW_HEDGE = 1u << 16,    /* "reportedly", "may", "estimated" */
+    CW_SAY = 1u << 17,      /* attribution: "said", "according" */
+    CW_NEG = 1u << 18,      /* "not", "no" */
+    CW_RETURN = 1u << 19    /* "in return", "in exchange" */
+};
+
+typedef struct claim_word {
+    const char *word;
+    uint32_t roles;
+    int unit;       /* tally_unit, for CW_UNIT */
+    uint32_t items; /* TALLY_ITEM_* bits */
+} claim_word;
+
+/* The perfect hash gperf generates from src/claimwords.gperf. */
+const claim_word *cw_lookup(const char *str, size_t len);
+
+#endif

@@ -1,0 +1,154 @@
+/* Tests of the claim extractor (src/extract.c) on sentences written for
+ * these tests; tests/e2e/score.sh scores it on the development corpus. */
+#include "tally/extract.h"
+
+#include "harness.h"
+#include "tally/when.h"
+
+/* Extracts the claims of `text` as one block of a document dated `date`. */
+static tally_claims run(const char *text, const char *date, const char *title, tally_arena *a)
+{
+    tally_date d = {0, 0, 0};
+    if (date != NULL)
+        CHECK_INT_EQ(tally_date_parse(date, strlen(date), &d), 0);
+    tally_doc_meta meta = {NULL, title, NULL, date};
+    tally_extractor *x = tally_extractor_new(d, &meta);
+    tally_block b = {text, strlen(text), 0};
+    tally_claims cs = {NULL, 0};
+    tally_err err = {0};
+    CHECK_INT_EQ(tally_extract_block(x, &b, &cs, a, &err), 0);
+    tally_extractor_free(x);
+    return cs;
+}
+
+static void test_extract_transfer_with_parties_and_source(void)
+{
+    tally_arena *a = tally_arena_new();
+    tally_claims cs = run("Officials in Seoul said Pyongyang shipped about 2,500 containers to "
+                          "Moscow last month.",
+                          "2024-05-10", NULL, a);
+    CHECK_INT_EQ(cs.n, 1);
+    if (cs.n == 1) {
+        const tally_claim *c = &cs.v[0];
+        CHECK_STR_EQ(tally_kind_name(c->kind), "transfer");
+        CHECK_STR_EQ(c->supplier, "PRK");
+        CHECK_STR_EQ(c->recipient, "RUS");
+        CHECK_STR_EQ(tally_unit_name(c), "container");
+        CHECK_DBL_EQ(c->low, 2500);
+        CHECK_STR_EQ(tally_qualifier_name(c->qualifier), "about");
+        CHECK(c->items & TALLY_ITEM_MUNITIONS);
+        CHECK(!c->hedged);
+    }
+    tally_arena_free(a);
+}
+
+static void test_extract_equivalence_follows_its_count(void)
+{
+    tally_arena *a = tally_arena_new();
+    tally_claims cs = run("North Korea sent 1,200 containers to Russia, which could hold up to "
+                          "600,000 rounds of 152mm shells.",
+                          "2024-05-10", NULL, a);
+    CHECK_INT_EQ(cs.n, 2);
+    if (cs.n == 2) {
+        CHECK_STR_EQ(tally_kind_name(cs.v[0].kind), "transfer");
+        CHECK_STR_EQ(tally_kind_name(cs.v[1].kind), "equivalence");
+        CHECK_STR_EQ(cs.v[1].supplier, "PRK");
+        CHECK_STR_EQ(cs.v[1].recipient, "RUS");
+        CHECK_STR_EQ(tally_unit_name(&cs.v[1]), "round");
+        CHECK_DBL_EQ(cs.v[1].caliber_mm, 152);
+        CHECK(cs.v[1].items & TALLY_ITEM_ARTILLERY_SHELL);
+        CHECK(cs.v[1].hedged); /* "could" */
+        CHECK_STR_EQ(tally_qualifier_name(cs.v[1].qualifier), "up-to");
+    }
+    tally_arena_free(a);
+}
+
+static void test_extract_consumption_and_demonym_supplier(void)
+{
+    tally_arena *a = tally_arena_new();
+    tally_claims cs = run("Russian forces have fired at least 30 North Korean ballistic missiles "
+                          "at Ukraine, Kyiv said.",
+                          "2024-05-10", NULL, a);
+    CHECK_INT_EQ(cs.n, 1);
+    if (cs.n == 1) {
+        CHECK_STR_EQ(tally_kind_name(cs.v[0].kind), "consumption");
+        CHECK_STR_EQ(cs.v[0].supplier, "PRK");
+        CHECK_STR_EQ(cs.v[0].recipient, "RUS");
+        CHECK(cs.v[0].items & TALLY_ITEM_BALLISTIC_MISSILE);
+        CHECK_STR_EQ(cs.v[0].source_country, "UKR");
+    }
+    tally_arena_free(a);
+}
+
+static void test_extract_out_of_scope_figures_are_dropped(void)
+{
+    tally_arena *a = tally_arena_new();
+    /* counts of nothing in scope: people sanctioned, kilometres, years */
+    tally_claims cs = run("The ministry sanctioned 500 individuals in 2023 and the port lies "
+                          "300 kilometres away.",
+                          "2024-05-10", NULL, a);
+    CHECK_INT_EQ(cs.n, 0);
+    tally_arena_free(a);
+}
+
+static void test_extract_money_and_hedges(void)
+{
+    tally_arena *a = tally_arena_new();
+    tally_claims cs =
+        run("Moscow reportedly wrote off $2 billion of Pyongyang's debt.", "2024-05-10", NULL, a);
+    CHECK_INT_EQ(cs.n, 1);
+    if (cs.n == 1) {
+        CHECK_STR_EQ(tally_kind_name(cs.v[0].kind), "financial");
+        CHECK_STR_EQ(tally_unit_name(&cs.v[0]), "USD");
+        CHECK(cs.v[0].items & TALLY_ITEM_DEBT_RELIEF);
+        CHECK(cs.v[0].hedged);
+        CHECK_STR_EQ(cs.v[0].source, "author");
+    }
+    tally_arena_free(a);
+}
+
+static void test_extract_since_and_headline_source(void)
+{
+    tally_arena *a = tally_arena_new();
+    tally_claims cs = run("Since last August, Iran has supplied Russia with more than 700 drones.",
+                          "2023-03-15", "Iran keeps the drones coming - Reuters", a);
+    CHECK_INT_EQ(cs.n, 1);
+    if (cs.n == 1) {
+        char buf[16];
+        CHECK_STR_EQ(tally_date_format(cs.v[0].since, buf), "2022-08");
+        CHECK_STR_EQ(cs.v[0].supplier, "IRN");
+        CHECK_STR_EQ(cs.v[0].recipient, "RUS");
+        CHECK_STR_EQ(cs.v[0].source, "Reuters");
+    }
+    tally_arena_free(a);
+}
+
+static void test_extract_surname_resolves_to_the_person(void)
+{
+    tally_arena *a = tally_arena_new();
+    tally_claims cs = run("John Kirby spoke on Monday. Kirby said North Korea had given Russia "
+                          "several dozen ballistic missiles.",
+                          "2024-01-05", NULL, a);
+    CHECK_INT_EQ(cs.n, 1);
+    if (cs.n == 1) {
+        CHECK_STR_EQ(cs.v[0].source, "John Kirby");
+        CHECK_STR_EQ(cs.v[0].source_country, "USA");
+        CHECK_STR_EQ(tally_qualifier_name(cs.v[0].qualifier), "at-least");
+    }
+    tally_arena_free(a);
+}
+
+int main(void)
+{
+    static const struct harness_test tests[] = {
+        {"extract_transfer_with_parties_and_source", test_extract_transfer_with_parties_and_source},
+        {"extract_equivalence_follows_its_count", test_extract_equivalence_follows_its_count},
+        {"extract_consumption_and_demonym_supplier", test_extract_consumption_and_demonym_supplier},
+        {"extract_out_of_scope_figures_are_dropped", test_extract_out_of_scope_figures_are_dropped},
+        {"extract_money_and_hedges", test_extract_money_and_hedges},
+        {"extract_since_and_headline_source", test_extract_since_and_headline_source},
+        {"extract_surname_resolves_to_the_person", test_extract_surname_resolves_to_the_person},
+        {NULL, NULL},
+    };
+    return harness_run(tests);
+}

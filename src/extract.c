@@ -235,6 +235,7 @@ static bool counted(const sentence *s, const tally_figure *f, tally_claim *c)
         return true;
     }
     size_t k = word_at(&s->ws, f->end);
+    uint32_t modifiers = 0; /* "oil tankers", "freight railcars" */
     for (size_t skipped = 0; k < s->ws.n && skipped < 6; k++, skipped++) {
         const word *w = &s->ws.v[k];
         if (w->punct != 0 && w->punct != '"')
@@ -254,9 +255,27 @@ static bool counted(const sentence *s, const tally_figure *f, tally_claim *c)
             uint32_t inside = (w->cw->roles & (CW_CARRIER | CW_ROUNDS)) ? contents(s, k + 1) : 0;
             if (inside != 0)
                 c->items = inside;
+            else if (modifiers != 0 && (w->cw->roles & CW_CARRIER))
+                c->items = modifiers;
+            /* "rockets and artillery shells": both are counted */
+            if (k + 2 < s->ws.n &&
+                (word_is(s->t, &s->ws.v[k + 1], "and") || word_is(s->t, &s->ws.v[k + 1], "or"))) {
+                for (size_t j = k + 2; j < s->ws.n && j < k + 5; j++) {
+                    const word *o = &s->ws.v[j];
+                    if (o->punct != 0 || has_role(o, CW_OUT | CW_IN | CW_SAY))
+                        break;
+                    if (has_role(o, CW_UNIT) && (tally_unit)o->cw->unit == c->unit) {
+                        c->items |= o->cw->items;
+                        c->end = o->end;
+                        break;
+                    }
+                }
+            }
             c->caliber_mm = caliber_in(s->t, f->end, k + 8 < s->ws.n ? s->ws.v[k + 8].end : s->end);
             return true;
         }
+        if (has_role(w, CW_ITEM))
+            modifiers |= w->cw->items;
         if (has_role(w, CW_OUT | CW_IN | CW_SAY | CW_PLAN | CW_CONSUME | CW_EQUIV | CW_NEG) ||
             word_is(s->t, w, "to") || word_is(s->t, w, "from") || word_is(s->t, w, "in") ||
             word_is(s->t, w, "at") || word_is(s->t, w, "by") || word_is(s->t, w, "and") ||
@@ -371,6 +390,15 @@ static void note_country(tally_extractor *x, const char *code)
     }
 }
 
+/* States named in a part of a claim count three times a mere mention. */
+static void note_parties(tally_extractor *x, const tally_claim *c)
+{
+    for (int i = 0; i < 3; i++) {
+        note_country(x, c->supplier);
+        note_country(x, c->recipient);
+    }
+}
+
 /* The states the document is most about, most named first. */
 static void top_two(const tally_extractor *x, const char **a, const char **b)
 {
@@ -399,6 +427,70 @@ static bool returns_to_supplier(uint32_t items)
                      TALLY_ITEM_BALLISTIC_MISSILE | TALLY_ITEM_DRONE)) == 0;
 }
 
+/* What a state's place in the sentence says of its part in a claim. */
+typedef enum clue { CLUE_NONE, CLUE_SUPPLIER, CLUE_RECIPIENT } clue;
+
+typedef struct party_clue {
+    const tally_actor_match *m;
+    clue role;
+    size_t distance; /* bytes from the figure; 0 for the item's own demonym */
+    const char *rule;
+} party_clue;
+
+/* The clue of mention `m` for figure `f`: "to X", "from X", "by X", "supplying
+ * X (with)", "X sent", "X received", "X fired", "North Korean missiles". */
+static party_clue clue_of(const sentence *s, const tally_figure *f, const tally_claim *c,
+                          const tally_actor_match *m)
+{
+    const char *t = s->t;
+    party_clue pc = {m, CLUE_NONE, 0, NULL};
+    pc.distance = m->start > f->start ? m->start - f->start : f->start - m->start;
+    const word *before = word_before(s, m->start);
+    size_t k = word_at(&s->ws, m->end); /* the word after the mention */
+    bool carrier = c->unit == TALLY_UNIT_CONTAINER || c->unit == TALLY_UNIT_RAILCAR ||
+                   c->unit == TALLY_UNIT_SHIP || c->unit == TALLY_UNIT_TRIP;
+    if (m->start > f->start && m->start <= c->end &&
+        (carrier || m->actor->kind != TALLY_ACTOR_DEMONYM)) {
+        /* "five Russian railcars", "U.S.-sanctioned ships": whose carrier,
+         * not whose goods */
+        pc.role = CLUE_NONE;
+    } else if (m->actor->kind == TALLY_ACTOR_DEMONYM && m->start > f->start && m->start <= c->end) {
+        pc.role = CLUE_SUPPLIER;
+        pc.distance = 0;
+        pc.rule = "demonym of the item";
+    } else if (before != NULL && word_is(t, before, "to")) {
+        pc.role = CLUE_RECIPIENT;
+        pc.rule = "to X";
+    } else if (before != NULL && word_is(t, before, "from")) {
+        pc.role = CLUE_SUPPLIER;
+        pc.rule = "from X";
+    } else if (before != NULL && word_is(t, before, "by") && m->start > f->start) {
+        pc.role = CLUE_SUPPLIER;
+        pc.rule = "by X";
+    } else if (before != NULL && has_role(before, CW_OUT)) {
+        pc.role = CLUE_RECIPIENT;
+        pc.rule = "supplying X";
+    } else if (!located(t, before)) {
+        /* "X sent", "X has reportedly shipped", "X received", "X fired" */
+        for (size_t j = k; j < s->ws.n && j < k + 4; j++) {
+            const word *w = &s->ws.v[j];
+            if (w->punct != 0)
+                break;
+            if (has_role(w, CW_IN | CW_CONSUME)) {
+                pc.role = CLUE_RECIPIENT;
+                pc.rule = "subject of a verb of receiving or using";
+                break;
+            }
+            if (has_role(w, CW_OUT | CW_PRODUCE | CW_EQUIV)) {
+                pc.role = CLUE_SUPPLIER;
+                pc.rule = "subject of a verb of sending";
+                break;
+            }
+        }
+    }
+    return pc;
+}
+
 static void parties(tally_extractor *x, const sentence *s, const tally_figure *f, tally_claim *c,
                     const tally_reason *src)
 {
@@ -407,7 +499,9 @@ static void parties(tally_extractor *x, const sentence *s, const tally_figure *f
     for (size_t j = 0; j + 1 < s->ws.n; j++)
         if (word_is(t, &s->ws.v[j], "in") && has_role(&s->ws.v[j + 1], CW_RETURN))
             flip = true;
-    const tally_actor_match *subject = NULL;
+    /* the nearest clue decides each role; the item's demonym goes first */
+    party_clue best_sup = {NULL, CLUE_NONE, SIZE_MAX, NULL};
+    party_clue best_rec = {NULL, CLUE_NONE, SIZE_MAX, NULL};
     for (size_t i = 0; i < s->n_actors; i++) {
         const tally_actor_match *m = &s->actors[i];
         if (!is_party(m->actor))
@@ -415,60 +509,37 @@ static void parties(tally_extractor *x, const sentence *s, const tally_figure *f
         /* "South Korea said": the state is the source here */
         if (src->end > src->start && m->start >= src->start && m->end <= src->end)
             continue;
-        const word *before = word_before(s, m->start);
-        /* "to X", "from X", "by X", "supplying X with" */
-        if (before != NULL && word_is(t, before, "to") && c->recipient[0] == '\0' &&
-            m->start > f->start)
-            set_party(c->recipient, &c->why_recipient, m, "to X");
-        else if (before != NULL && word_is(t, before, "from") && c->supplier[0] == '\0')
-            set_party(c->supplier, &c->why_supplier, m, "from X");
-        else if (before != NULL && word_is(t, before, "by") && c->supplier[0] == '\0' &&
-                 m->start > f->start)
-            set_party(c->supplier, &c->why_supplier, m, "by X");
-        else if (before != NULL && has_role(before, CW_OUT) && c->recipient[0] == '\0') {
-            size_t k = word_at(&s->ws, m->end);
-            if (k < s->ws.n && word_is(t, &s->ws.v[k], "with"))
-                set_party(c->recipient, &c->why_recipient, m, "supplying X with");
-        } else if (m->actor->kind == TALLY_ACTOR_DEMONYM && m->start > f->start &&
-                   m->start <= c->end && c->supplier[0] == '\0') {
-            /* "North Korean ballistic missiles", "Iranian-made drones" */
-            set_party(c->supplier, &c->why_supplier, m, "demonym of the item");
-        } else if (m->end <= f->start && !located(t, before)) {
-            subject = m; /* the last state named before the figure */
-        }
+        party_clue pc = clue_of(s, f, c, m);
+        if (pc.role == CLUE_SUPPLIER && pc.distance < best_sup.distance)
+            best_sup = pc;
+        else if (pc.role == CLUE_RECIPIENT && pc.distance < best_rec.distance)
+            best_rec = pc;
     }
-    if (subject != NULL) {
-        /* a subject only when a verb stands between it and the figure */
-        bool receives = c->kind == TALLY_KIND_CONSUMPTION, verb = false;
-        size_t k = word_at(&s->ws, subject->end);
-        for (size_t j = k; j < s->ws.n && s->ws.v[j].start < f->start; j++)
-            if (has_role(&s->ws.v[j],
-                         CW_IN | CW_OUT | CW_CONSUME | CW_PLAN | CW_PRODUCE | CW_EQUIV)) {
-                receives = receives || (s->ws.v[j].cw->roles & CW_IN) != 0;
-                verb = true;
-                break;
-            }
-        if (!verb)
-            subject = NULL;
-    }
-    if (subject != NULL) {
-        bool receives = c->kind == TALLY_KIND_CONSUMPTION;
-        size_t k = word_at(&s->ws, subject->end);
-        for (size_t j = k; j < s->ws.n && s->ws.v[j].start < f->start; j++)
-            if (has_role(&s->ws.v[j], CW_IN | CW_OUT)) {
-                receives = receives || (s->ws.v[j].cw->roles & CW_IN) != 0;
-                break;
-            }
-        if (receives && c->recipient[0] == '\0' && strcmp(subject->actor->country, c->supplier))
-            set_party(c->recipient, &c->why_recipient, subject, "subject of a verb of receiving");
-        else if (!receives && c->supplier[0] == '\0' &&
-                 strcmp(subject->actor->country, c->recipient))
-            set_party(c->supplier, &c->why_supplier, subject, "subject of a verb of sending");
-    }
+    if (best_sup.m != NULL)
+        set_party(c->supplier, &c->why_supplier, best_sup.m, best_sup.rule);
+    if (best_rec.m != NULL && strcmp(best_rec.m->actor->country, c->supplier) != 0)
+        set_party(c->recipient, &c->why_recipient, best_rec.m, best_rec.rule);
+    note_parties(x, c);
     /* what the sentence leaves open comes from the document's two states */
     const char *a, *b;
     top_two(x, &a, &b);
-    if (a != NULL && b != NULL && (c->supplier[0] == '\0' || c->recipient[0] == '\0')) {
+    if (c->supplier[0] != '\0' && c->recipient[0] == '\0' && a != NULL) {
+        const char *other = strcmp(a, c->supplier) != 0 ? a : b;
+        if (other != NULL) {
+            memcpy(c->recipient, other, 4);
+            c->why_recipient.rule = "the document's other state";
+        }
+        return;
+    }
+    if (c->recipient[0] != '\0' && c->supplier[0] == '\0' && a != NULL) {
+        const char *other = strcmp(a, c->recipient) != 0 ? a : b;
+        if (other != NULL) {
+            memcpy(c->supplier, other, 4);
+            c->why_supplier.rule = "the document's other state";
+        }
+        return;
+    }
+    if (a != NULL && b != NULL && c->supplier[0] == '\0' && c->recipient[0] == '\0') {
         const char *sup = a, *rec = b;
         /* the pair's usual direction: toward Russia for arms */
         if (strcmp(a, "RUS") == 0) {
@@ -480,14 +551,10 @@ static void parties(tally_extractor *x, const sentence *s, const tally_figure *f
             sup = rec;
             rec = tmp;
         }
-        if (c->supplier[0] == '\0' && strcmp(sup, c->recipient) != 0) {
-            memcpy(c->supplier, sup, 4);
-            c->why_supplier.rule = "the document's states";
-        }
-        if (c->recipient[0] == '\0' && strcmp(rec, c->supplier) != 0) {
-            memcpy(c->recipient, rec, 4);
-            c->why_recipient.rule = "the document's states";
-        }
+        memcpy(c->supplier, sup, 4);
+        memcpy(c->recipient, rec, 4);
+        c->why_supplier.rule = "the document's states";
+        c->why_recipient.rule = "the document's states";
     }
 }
 

@@ -31,6 +31,9 @@ struct tally_extractor {
     char headline_source[MAX_NAME];
     char headline_country[4];
     char outlet_country[4]; /* the country of the outlet in the header */
+    /* the dates the last speaker gave, for the sentences of the same briefing */
+    char last_source[MAX_NAME];
+    tally_date last_since, last_as_of;
     /* how often each state was a party so far: the document's prior */
     char country[MAX_COUNTRIES][4];
     unsigned count[MAX_COUNTRIES];
@@ -221,7 +224,16 @@ static uint32_t contents(const sentence *s, size_t k)
  * of the claim's text. Returns false when nothing in scope is counted. */
 static bool counted(const sentence *s, const tally_figure *f, tally_claim *c)
 {
+    size_t after = word_at(&s->ws, f->end);
+    size_t at = word_at(&s->ws, f->start);
     if (f->kind == TALLY_FIG_MONEY) {
+        /* "$7,000 per drone", "costs $20,000 each": a unit price */
+        if ((after < s->ws.n && has_role(&s->ws.v[after], CW_PRICE)) ||
+            (at > 0 && has_role(&s->ws.v[at - 1], CW_PRICE)) ||
+            (after + 1 < s->ws.n && word_is(s->t, &s->ws.v[after], "a") &&
+             (word_is(s->t, &s->ws.v[after + 1], "piece") ||
+              word_is(s->t, &s->ws.v[after + 1], "unit"))))
+            return false;
         c->unit = TALLY_UNIT_MONEY;
         memcpy(c->currency, f->currency, sizeof c->currency);
         c->items = TALLY_ITEM_MONEY;
@@ -229,6 +241,14 @@ static bool counted(const sentence *s, const tally_figure *f, tally_claim *c)
         return true;
     }
     if (f->kind == TALLY_FIG_PERCENT) {
+        /* a share of production or of a quota; port and market statistics
+         * are out of scope */
+        bool scope = false;
+        for (size_t j = 0; j < s->ws.n && !scope; j++)
+            scope = has_role(&s->ws.v[j], CW_PRODUCE) || word_is(s->t, &s->ws.v[j], "capacity") ||
+                    word_is(s->t, &s->ws.v[j], "quota");
+        if (!scope)
+            return false;
         c->unit = TALLY_UNIT_PERCENT;
         c->items = TALLY_ITEM_PRODUCTION_CAPACITY;
         c->end = f->end;
@@ -247,6 +267,9 @@ static bool counted(const sentence *s, const tally_figure *f, tally_claim *c)
             if (s->figs[i].start == w->start)
                 return false;
         if (has_role(w, CW_UNIT)) {
+            /* "half of the shells" counts no shells */
+            if ((f->has_low && f->low < 1) || (!f->has_low && f->has_high && f->high < 1))
+                return false;
             c->unit = (tally_unit)w->cw->unit;
             c->items = w->cw->items;
             c->end = w->end;
@@ -285,6 +308,25 @@ static bool counted(const sentence *s, const tally_figure *f, tally_claim *c)
     return false;
 }
 
+/* "Seventy of 250 drones were destroyed": a part counted by its fate is an
+ * outcome, which is out of scope (the 250 stays). */
+static bool outcome(const sentence *s, const tally_figure *f)
+{
+    size_t k = word_at(&s->ws, f->end);
+    if (k >= s->ws.n || !word_is(s->t, &s->ws.v[k], "of") || k + 1 >= s->ws.n)
+        return false;
+    bool whole = false;
+    for (size_t i = 0; i < s->n_figs && !whole; i++)
+        whole = s->figs[i].start == s->ws.v[k + 1].start ||
+                (k + 2 < s->ws.n && s->figs[i].start == s->ws.v[k + 2].start);
+    if (!whole)
+        return false;
+    for (size_t j = 0; j < s->ws.n; j++)
+        if (has_role(&s->ws.v[j], CW_OUTCOME))
+            return true;
+    return false;
+}
+
 /* ---- what kind of claim ---------------------------------------------------- */
 
 /* The nearest cue before the figure decides: "accommodate" makes an
@@ -307,6 +349,14 @@ static tally_kind kind_of(const sentence *s, const tally_figure *f, tally_claim 
         c->why_kind.rule = "percent";
         return TALLY_KIND_PRODUCTION;
     }
+    /* "the 24 missiles fired": a participle right after the noun */
+    size_t e = word_at(&s->ws, c->end);
+    if (e < s->ws.n && has_role(&s->ws.v[e], CW_CONSUME)) {
+        c->why_kind.start = s->ws.v[e].start;
+        c->why_kind.end = s->ws.v[e].end;
+        c->why_kind.rule = "participle after the item";
+        return TALLY_KIND_CONSUMPTION;
+    }
     while (k-- > 0) {
         const word *w = &s->ws.v[k];
         uint32_t r = w->cw != NULL ? w->cw->roles : 0;
@@ -319,14 +369,21 @@ static tally_kind kind_of(const sentence *s, const tally_figure *f, tally_claim 
             kind = TALLY_KIND_PLANNED;
         else if (r & CW_PRODUCE)
             kind = TALLY_KIND_PRODUCTION;
-        else if (r & CW_CASUALTY)
+        else if ((r & CW_CASUALTY) && c->unit == TALLY_UNIT_PERSON)
             kind = TALLY_KIND_CASUALTY;
         else if (r & CW_STOCK)
             kind = TALLY_KIND_STOCK;
-        else if (r & (CW_OUT | CW_IN))
+        else if (r & (CW_OUT | CW_IN)) {
             kind = TALLY_KIND_TRANSFER;
-        else
+            /* "arrangements for moving", "plans to send": not done yet */
+            for (size_t j = k; j-- > 0 && k - j <= 4;)
+                if (has_role(&s->ws.v[j], CW_PLAN) && !has_role(&s->ws.v[j], CW_IN | CW_OUT)) {
+                    kind = TALLY_KIND_PLANNED;
+                    break;
+                }
+        } else {
             continue;
+        }
         c->why_kind.start = w->start;
         c->why_kind.end = w->end;
         c->why_kind.rule = "nearest verb before the figure";
@@ -840,25 +897,34 @@ static bool same_date(tally_date a, tally_date b)
     return a.year == b.year && a.month == b.month && a.day == b.day;
 }
 
-static void dates_of(const tally_extractor *x, const sentence *s, tally_arena *a, tally_date *since,
-                     tally_date *as_of)
+/* The time expressions nearest the figure decide: a "since" and an "as of"
+ * (a span gives both when neither is stated). Offsets of `wh` are relative to
+ * the sentence. */
+static void dates_for(const tally_whens *wh, size_t fig, tally_date *since, tally_date *as_of)
 {
-    tally_whens wh;
-    tally_span sp = {s->t + s->start, s->end - s->start};
+    size_t ds = SIZE_MAX, da = SIZE_MAX, dspan = SIZE_MAX;
+    const tally_when *span = NULL;
     memset(since, 0, sizeof *since);
     memset(as_of, 0, sizeof *as_of);
-    if (tally_when_scan(sp, x->date, &wh, a, NULL) != 0)
-        return;
-    for (size_t i = 0; i < wh.n; i++) {
-        const tally_when *w = &wh.v[i];
-        if (w->role == TALLY_WHEN_SINCE && since->year == 0) {
+    for (size_t i = 0; i < wh->n; i++) {
+        const tally_when *w = &wh->v[i];
+        size_t d = w->start > fig ? w->start - fig : fig - w->end;
+        if (w->end <= fig)
+            d = fig - w->end;
+        if (w->role == TALLY_WHEN_SINCE && d < ds) {
+            ds = d;
             *since = w->date;
-        } else if (w->role == TALLY_WHEN_AS_OF && as_of->year == 0) {
+        } else if (w->role == TALLY_WHEN_AS_OF && d < da) {
+            da = d;
             *as_of = w->date;
-        } else if (w->role == TALLY_WHEN_SPAN && since->year == 0 && as_of->year == 0) {
-            *since = w->date;
-            *as_of = w->end_date;
+        } else if (w->role == TALLY_WHEN_SPAN && d < dspan) {
+            dspan = d;
+            span = w;
         }
+    }
+    if (span != NULL && since->year == 0 && as_of->year == 0) {
+        *since = span->date;
+        *as_of = span->end_date;
     }
 }
 
@@ -952,15 +1018,10 @@ int tally_extract_block(tally_extractor *x, const tally_block *b, tally_claims *
                 memcpy(x->headline_country, src.country, 4);
             }
         }
-        tally_date since, as_of;
-        dates_of(x, &s, a, &since, &as_of);
-        if (since.year == 0 && as_of.year == 0) {
-            since = carry_since;
-            as_of = carry_as_of;
-        } else {
-            carry_since = since;
-            carry_as_of = as_of;
-        }
+        tally_whens wh = {NULL, 0};
+        if (tally_when_scan((tally_span){b->text + s.start, s.end - s.start}, x->date, &wh, a,
+                            NULL) != 0)
+            wh.n = 0;
         for (size_t i = 0; i < s.n_figs; i++) {
             const tally_figure *f = &s.figs[i];
             tally_claim *c = &v[n];
@@ -968,7 +1029,7 @@ int tally_extract_block(tally_extractor *x, const tally_block *b, tally_claims *
             c->sentence_start = b->offset + s.start;
             c->sentence_end = b->offset + s.end;
             c->start = f->start;
-            if (!counted(&s, f, c))
+            if (!counted(&s, f, c) || outcome(&s, f))
                 continue;
             c->has_low = f->has_low;
             c->has_high = f->has_high;
@@ -992,8 +1053,30 @@ int tally_extract_block(tally_extractor *x, const tally_block *b, tally_claims *
                 }
             }
             c->hedged = hedged(&s, f);
+            tally_date since, as_of;
+            dates_for(&wh, f->start - s.start, &since, &as_of);
+            if (since.year == 0 && as_of.year == 0) {
+                /* the briefing's dates carry: this paragraph's, else the
+                 * same speaker's before */
+                since = carry_since;
+                as_of = carry_as_of;
+                if (since.year == 0 && as_of.year == 0 && carry.name != NULL &&
+                    strcmp(carry.name, x->last_source) == 0) {
+                    since = x->last_since;
+                    as_of = x->last_as_of;
+                }
+            } else {
+                carry_since = since;
+                carry_as_of = as_of;
+            }
             c->since = since;
             c->as_of = same_date(as_of, x->date) ? (tally_date){0, 0, 0} : as_of;
+            if (carry.name != NULL && strlen(carry.name) < MAX_NAME &&
+                (since.year != 0 || as_of.year != 0)) {
+                strcpy(x->last_source, carry.name);
+                x->last_since = since;
+                x->last_as_of = as_of;
+            }
             /* the claim's strings live in the arena, whatever outlives it */
             if (carry.name != NULL) {
                 c->source = tally_arena_strndup(a, carry.name, strlen(carry.name));

@@ -28,7 +28,9 @@ enum {
     CW_HEDGE = 1u << 16,    /* "reportedly", "may", "estimated" */
     CW_SAY = 1u << 17,      /* attribution: "said", "according" */
     CW_NEG = 1u << 18,      /* "not", "no" */
-    CW_RETURN = 1u << 19    /* "in return", "in exchange" */
+    CW_RETURN = 1u << 19,   /* "in return", "in exchange" */
+    CW_OUTCOME = 1u << 20,  /* "destroyed", "intercepted": outcomes are out of scope */
+    CW_PRICE = 1u << 21     /* "per", "each", "cost": a unit price is out of scope */
 };
 
 typedef struct claim_word {

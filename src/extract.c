@@ -101,8 +101,10 @@ static void split_words(const char *t, size_t start, size_t end, words *out, tal
                     break;
                 }
             }
-            if (j == i) { /* a lone multi-byte symbol */
+            if (j == i) { /* a multi-byte symbol: skip the whole character */
                 i++;
+                while (i < end && ((unsigned char)t[i] & 0xC0) == 0x80)
+                    i++;
                 continue;
             }
             word *w = &v[n++];
@@ -796,20 +798,35 @@ static bool say_subject(const tally_extractor *x, const sentence *s, tally_arena
         while (e > 0 && filler(t, &s->ws, e - 1))
             e--;
         size_t b = e;
-        while (b > 0 && s->ws.v[b - 1].punct == 0 && e - b < 8 &&
+        while (b > 0 && s->ws.v[b - 1].punct == 0 && e - b < 16 &&
                !has_role(&s->ws.v[b - 1], CW_SAY | CW_OUT | CW_IN | CW_HEDGE) &&
                !word_is(t, &s->ws.v[b - 1], "that") && !word_is(t, &s->ws.v[b - 1], "to"))
             b--;
-        /* "Vadym Skibitskyi, deputy chief of ..., told": past the apposition */
-        if (b > 1 && s->ws.v[b - 1].punct == ',') {
-            size_t b2 = b - 1;
-            while (b2 > 0 && s->ws.v[b2 - 1].punct == 0 && b - b2 < 8)
-                b2--;
-            for (size_t i = 0; i < s->n_actors; i++)
-                if (s->actors[i].actor->kind == TALLY_ACTOR_OFFICIAL &&
-                    s->actors[i].start >= s->ws.v[b2].start &&
-                    s->actors[i].end <= s->ws.v[b - 1].start)
-                    return source_in(x, s, b2, b - 1, false, a, out);
+        /* "Vadym Skibitskyi, deputy chief of ..., told": past the apposition,
+         * when the words before the verb name no official */
+        bool official = false;
+        for (size_t i = 0; i < s->n_actors && b < e; i++)
+            official = official || (s->actors[i].actor->kind == TALLY_ACTOR_OFFICIAL &&
+                                    s->actors[i].start >= s->ws.v[b].start &&
+                                    s->actors[i].end <= s->ws.v[e - 1].end);
+        if (!official) {
+            /* the nearest official within 30 words, with no verb between */
+            size_t lo = e > 30 ? e - 30 : 0;
+            for (size_t i = s->n_actors; i-- > 0;) {
+                const tally_actor_match *m = &s->actors[i];
+                if (m->actor->kind != TALLY_ACTOR_OFFICIAL || m->end > s->ws.v[j].start ||
+                    m->start < s->ws.v[lo].start)
+                    continue;
+                bool verb = false;
+                for (size_t q = word_at(&s->ws, m->end); q < j && !verb; q++)
+                    verb = has_role(&s->ws.v[q], CW_SAY | CW_OUT | CW_IN | CW_CONSUME);
+                if (verb)
+                    break;
+                size_t mb = word_at(&s->ws, m->start), me = word_at(&s->ws, m->end);
+                if (source_in(x, s, mb, me, false, a, out))
+                    return true;
+                break;
+            }
         }
         if (source_in(x, s, b, e, true, a, out))
             return true;

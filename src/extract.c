@@ -150,6 +150,12 @@ static bool has_role(const word *w, uint32_t roles)
     return w->cw != NULL && (w->cw->roles & roles) != 0;
 }
 
+/* Word j attributes ("said", "according"), unless it is "wrote off". */
+static bool is_say(const char *t, const struct words *ws, size_t j)
+{
+    return has_role(&ws->v[j], CW_SAY) && !(j + 1 < ws->n && word_is(t, &ws->v[j + 1], "off"));
+}
+
 /* Index of the first word starting at or after byte `at`. */
 static size_t word_at(const words *ws, size_t at)
 {
@@ -579,6 +585,21 @@ static void parties(tally_extractor *x, const sentence *s, const tally_figure *f
     if (best_rec.m != NULL && strcmp(best_rec.m->actor->country, c->supplier) != 0)
         set_party(c->recipient, &c->why_recipient, best_rec.m, best_rec.rule);
     note_parties(x, c);
+    /* a factory's share of its capacity goes to no one */
+    if (c->unit == TALLY_UNIT_PERCENT && c->kind == TALLY_KIND_PRODUCTION) {
+        if (c->supplier[0] == '\0') {
+            const char *a1, *b1;
+            top_two(x, &a1, &b1);
+            if (a1 != NULL && strcmp(a1, "RUS") == 0)
+                a1 = b1;
+            if (a1 != NULL) {
+                memcpy(c->supplier, a1, 4);
+                c->why_supplier.rule = "the document's producer";
+            }
+        }
+        c->recipient[0] = '\0';
+        return;
+    }
     /* what the sentence leaves open comes from the document's two states */
     const char *a, *b;
     top_two(x, &a, &b);
@@ -605,7 +626,7 @@ static void parties(tally_extractor *x, const sentence *s, const tally_figure *f
             sup = b;
             rec = a;
         }
-        if (returns_to_supplier(c->items) != flip) {
+        if (returns_to_supplier(c->items) || flip) {
             const char *tmp = sup;
             sup = rec;
             rec = tmp;
@@ -775,7 +796,7 @@ static bool say_subject(const tally_extractor *x, const sentence *s, tally_arena
     const char *t = s->t;
     for (size_t j = 0; j < s->ws.n; j++) {
         const word *w = &s->ws.v[j];
-        if (!has_role(w, CW_SAY) || word_is(t, w, "according"))
+        if (!is_say(t, &s->ws, j) || word_is(t, w, "according"))
             continue;
         /* "quoted the NIS as saying": the one quoted */
         if ((word_is(t, w, "quoted") || word_is(t, w, "cited")) && j + 2 < s->ws.n) {
@@ -897,7 +918,14 @@ static bool source_of(const tally_extractor *x, const sentence *s, tally_arena *
 static bool hedged(const sentence *s, const tally_figure *f)
 {
     size_t k = word_at(&s->ws, f->start);
-    for (size_t j = 0; j < k; j++) {
+    /* an attribution between a hedge and the figure starts a new statement:
+     * "This may reflect what Shin claims amounts to 9,000 containers" */
+    size_t from = 0;
+    for (size_t j = 0; j < k; j++)
+        if (is_say(s->t, &s->ws, j) && !has_role(&s->ws.v[j], CW_HEDGE) &&
+            !word_is(s->t, &s->ws.v[j], "according"))
+            from = j + 1;
+    for (size_t j = from; j < k; j++) {
         const word *w = &s->ws.v[j];
         if (!has_role(w, CW_HEDGE))
             continue;
@@ -917,7 +945,8 @@ static bool same_date(tally_date a, tally_date b)
 /* The time expressions nearest the figure decide: a "since" and an "as of"
  * (a span gives both when neither is stated). Offsets of `wh` are relative to
  * the sentence. */
-static void dates_for(const tally_whens *wh, size_t fig, tally_date *since, tally_date *as_of)
+static void dates_for(const tally_whens *wh, size_t fig, size_t fig_end, tally_date *since,
+                      tally_date *as_of)
 {
     size_t ds = SIZE_MAX, da = SIZE_MAX, dspan = SIZE_MAX;
     const tally_when *span = NULL;
@@ -925,9 +954,7 @@ static void dates_for(const tally_whens *wh, size_t fig, tally_date *since, tall
     memset(as_of, 0, sizeof *as_of);
     for (size_t i = 0; i < wh->n; i++) {
         const tally_when *w = &wh->v[i];
-        size_t d = w->start > fig ? w->start - fig : fig - w->end;
-        if (w->end <= fig)
-            d = fig - w->end;
+        size_t d = w->start >= fig_end ? w->start - fig_end : w->end <= fig ? fig - w->end : 0;
         if (w->role == TALLY_WHEN_SINCE && d < ds) {
             ds = d;
             *since = w->date;
@@ -939,13 +966,33 @@ static void dates_for(const tally_whens *wh, size_t fig, tally_date *since, tall
             span = w;
         }
     }
+    /* "in 2012" dates the claim; "between March and May" also starts it */
     if (span != NULL && since->year == 0 && as_of->year == 0) {
-        *since = span->date;
+        if (tally_date_cmp(span->date, span->end_date) != 0)
+            *since = span->date;
         *as_of = span->end_date;
     }
 }
 
 /* ---- the block ---------------------------------------------------------------- */
+
+/* Families of items, for "the same findings": arms, people, goods, money. */
+static unsigned family(uint32_t items)
+{
+    unsigned f = 0;
+    if (items & (TALLY_ITEM_MUNITIONS | TALLY_ITEM_ARTILLERY_SHELL | TALLY_ITEM_ROCKET |
+                 TALLY_ITEM_BALLISTIC_MISSILE | TALLY_ITEM_CRUISE_MISSILE | TALLY_ITEM_DRONE |
+                 TALLY_ITEM_WEAPONS | TALLY_ITEM_AIR_DEFENCE | TALLY_ITEM_VEHICLE))
+        f |= 1;
+    if (items & (TALLY_ITEM_TROOPS | TALLY_ITEM_WORKERS))
+        f |= 2;
+    if (items & (TALLY_ITEM_FOOD | TALLY_ITEM_FUEL | TALLY_ITEM_OIL | TALLY_ITEM_GOODS |
+                 TALLY_ITEM_TECHNOLOGY))
+        f |= 4;
+    if (items & (TALLY_ITEM_MONEY | TALLY_ITEM_DEBT_RELIEF | TALLY_ITEM_PRODUCTION_CAPACITY))
+        f |= 8;
+    return f;
+}
 
 /* The word before byte `at` in `t` (for remember(), which has no sentence). */
 static bool located_at(const char *t, size_t at)
@@ -1005,6 +1052,8 @@ int tally_extract_block(tally_extractor *x, const tally_block *b, tally_claims *
     size_t cap = figs.n, n = 0;
     tally_claim *v = tally_arena_alloc(a, cap * sizeof *v);
     source carry = {NULL, "", false, {0, 0, NULL}};
+    unsigned carry_family = 0;
+    bool fresh = false;
     tally_date carry_since = {0, 0, 0}, carry_as_of = {0, 0, 0};
     size_t fi = 0, ai = 0;
     for (size_t si = 0; si < ss.n; si++) {
@@ -1026,8 +1075,13 @@ int tally_extract_block(tally_extractor *x, const tally_block *b, tally_claims *
         split_words(b->text, s.start, s.end, &s.ws, a);
 
         source src;
-        if (source_of(x, &s, a, &src)) {
+        bool own = source_of(x, &s, a, &src);
+        if (own) {
             carry = src;
+            /* a speaker with no figure of their own carries to any figure;
+             * one with figures, to figures about the same things */
+            carry_family = ~0u;
+            fresh = true;
             /* a headline's "- Bloomberg" speaks for the whole report */
             if (x->headline_source[0] == '\0' &&
                 strcmp(src.why.rule, "the headline's source") == 0 && strlen(src.name) < MAX_NAME) {
@@ -1071,7 +1125,7 @@ int tally_extract_block(tally_extractor *x, const tally_block *b, tally_claims *
             }
             c->hedged = hedged(&s, f);
             tally_date since, as_of;
-            dates_for(&wh, f->start - s.start, &since, &as_of);
+            dates_for(&wh, f->start - s.start, f->end - s.start, &since, &as_of);
             if (since.year == 0 && as_of.year == 0) {
                 /* the briefing's dates carry: this paragraph's, else the
                  * same speaker's before */
@@ -1094,8 +1148,21 @@ int tally_extract_block(tally_extractor *x, const tally_block *b, tally_claims *
                 x->last_since = since;
                 x->last_as_of = as_of;
             }
+            /* a speaker carries to the next sentences about the same things
+             * ("the same findings"), not to whatever follows */
+            unsigned fam = family(c->items) | (1u << (8 + c->unit));
+            bool same = own || (carry_family & fam) != 0;
+            if (own) {
+                carry_family = fresh ? fam : carry_family | fam;
+                fresh = false;
+            }
+            if (!same && !own && tally_date_cmp(c->since, carry_since) == 0 &&
+                tally_date_cmp(c->as_of, carry_as_of) == 0 && wh.n == 0) {
+                memset(&c->since, 0, sizeof c->since);
+                memset(&c->as_of, 0, sizeof c->as_of);
+            }
             /* the claim's strings live in the arena, whatever outlives it */
-            if (carry.name != NULL) {
+            if (carry.name != NULL && same) {
                 c->source = tally_arena_strndup(a, carry.name, strlen(carry.name));
                 memcpy(c->source_country, carry.country, 4);
                 c->why_source = carry.why;

@@ -138,6 +138,85 @@ static void test_extract_surname_resolves_to_the_person(void)
     tally_arena_free(a);
 }
 
+static void test_extract_role_resolves_to_the_person(void)
+{
+    tally_arena *a = tally_arena_new();
+    tally_claims cs = run("Shin Won-sik spoke to reporters. The South Korean defence minister said "
+                          "the North had sent some 3,000 containers to Russia.",
+                          "2024-02-26", NULL, a);
+    CHECK_INT_EQ(cs.n, 1);
+    if (cs.n == 1) {
+        CHECK_STR_EQ(cs.v[0].source, "Shin Won-sik");
+        CHECK_STR_EQ(cs.v[0].source_country, "KOR");
+    }
+    tally_arena_free(a);
+}
+
+static void test_extract_official_before_the_outlet_relaying_him(void)
+{
+    tally_arena *a = tally_arena_new();
+    tally_claims cs = run("John Kirby said Iran had delivered more than 300 drones to Russia, "
+                          "according to Reuters.",
+                          "2023-01-10", NULL, a);
+    CHECK_INT_EQ(cs.n, 1);
+    if (cs.n == 1)
+        CHECK_STR_EQ(cs.v[0].source, "John Kirby");
+    cs = run("The shipment included 200 missiles, according to Reuters.", "2023-01-10", NULL, a);
+    CHECK_INT_EQ(cs.n, 1);
+    if (cs.n == 1)
+        CHECK_STR_EQ(cs.v[0].source, "Reuters");
+    tally_arena_free(a);
+}
+
+static void test_extract_planned_and_received(void)
+{
+    tally_arena *a = tally_arena_new();
+    tally_claims cs = run("Moscow is in the process of purchasing 500,000 shells from Pyongyang. "
+                          "Russia received 20 shipments from North Korea.",
+                          "2023-09-10", NULL, a);
+    CHECK_INT_EQ(cs.n, 2);
+    if (cs.n == 2) {
+        CHECK_STR_EQ(tally_kind_name(cs.v[0].kind), "planned");
+        CHECK_STR_EQ(cs.v[0].supplier, "PRK");
+        CHECK_STR_EQ(cs.v[0].recipient, "RUS");
+        CHECK_STR_EQ(tally_kind_name(cs.v[1].kind), "transfer");
+        CHECK_STR_EQ(tally_unit_name(&cs.v[1]), "trip");
+        CHECK_STR_EQ(cs.v[1].supplier, "PRK");
+        CHECK_STR_EQ(cs.v[1].recipient, "RUS");
+    }
+    tally_arena_free(a);
+}
+
+static void test_extract_goods_flow_back(void)
+{
+    tally_arena *a = tally_arena_new();
+    /* with only the two states known, food goes back to the arms supplier */
+    tally_claims cs = run("North Korea and Russia trade. In return, about 4,000 containers of "
+                          "food and fuel were sent.",
+                          "2024-02-26", NULL, a);
+    CHECK_INT_EQ(cs.n, 1);
+    if (cs.n == 1) {
+        CHECK_STR_EQ(cs.v[0].supplier, "RUS");
+        CHECK_STR_EQ(cs.v[0].recipient, "PRK");
+        CHECK(cs.v[0].items & TALLY_ITEM_FOOD);
+        CHECK(cs.v[0].items & TALLY_ITEM_FUEL);
+    }
+    tally_arena_free(a);
+}
+
+static void test_extract_prices_outcomes_and_shares_are_not_claims(void)
+{
+    tally_arena *a = tally_arena_new();
+    tally_claims cs = run("Each drone costs $20,000 and 40 of 120 drones were shot down, while the "
+                          "port's volume grew 5%.",
+                          "2023-01-10", NULL, a);
+    /* only the 120 drones remain */
+    CHECK_INT_EQ(cs.n, 1);
+    if (cs.n == 1)
+        CHECK_DBL_EQ(cs.v[0].low, 120);
+    tally_arena_free(a);
+}
+
 int main(void)
 {
     static const struct harness_test tests[] = {
@@ -148,6 +227,13 @@ int main(void)
         {"extract_money_and_hedges", test_extract_money_and_hedges},
         {"extract_since_and_headline_source", test_extract_since_and_headline_source},
         {"extract_surname_resolves_to_the_person", test_extract_surname_resolves_to_the_person},
+        {"extract_role_resolves_to_the_person", test_extract_role_resolves_to_the_person},
+        {"extract_official_before_the_outlet_relaying_him",
+         test_extract_official_before_the_outlet_relaying_him},
+        {"extract_planned_and_received", test_extract_planned_and_received},
+        {"extract_goods_flow_back", test_extract_goods_flow_back},
+        {"extract_prices_outcomes_and_shares_are_not_claims",
+         test_extract_prices_outcomes_and_shares_are_not_claims},
         {NULL, NULL},
     };
     return harness_run(tests);

@@ -153,7 +153,20 @@ static bool has_role(const word *w, uint32_t roles)
 /* Word j attributes ("said", "according"), unless it is "wrote off". */
 static bool is_say(const char *t, const struct words *ws, size_t j)
 {
-    return has_role(&ws->v[j], CW_SAY) && !(j + 1 < ws->n && word_is(t, &ws->v[j + 1], "off"));
+    if (!has_role(&ws->v[j], CW_SAY) || (j + 1 < ws->n && word_is(t, &ws->v[j + 1], "off")))
+        return false;
+    /* "deliveries reported to the UN" describes; "X told" and "X said" attribute */
+    if (j + 1 < ws->n && word_is(t, &ws->v[j + 1], "to") && !word_is(t, &ws->v[j], "told") &&
+        !word_is(t, &ws->v[j], "according"))
+        return false;
+    /* "put the total at 10,000" estimates; "the importance it puts on" does not */
+    if (word_is(t, &ws->v[j], "put") || word_is(t, &ws->v[j], "puts")) {
+        for (size_t k = j + 1; k < ws->n && k < j + 10; k++)
+            if (word_is(t, &ws->v[k], "at"))
+                return true;
+        return false;
+    }
+    return true;
 }
 
 /* Index of the first word starting at or after byte `at`. */

@@ -1673,7 +1673,9 @@ int tally_when_scan(tally_span text, tally_date doc_date, tally_whens *out, tall
             x.role = f.role;
             x.date = f.date;
             x.end_date = f.role == TALLY_WHEN_SPAN ? f.end : mkdate(0, 0, 0);
-            push(&w, a, &x);
+            /* an expression of zero-width tokens (control bytes) says nothing */
+            if (x.end > x.start && (w.n == 0 || x.start >= w.v[w.n - 1].end))
+                push(&w, a, &x);
             last_end = i + k;
         }
         i += k;

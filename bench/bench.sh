@@ -53,10 +53,13 @@ row_wc() {
 row_figures() {
     ARGV=("$TALLY" figures "$1")
 }
-# row_extract() { ARGV=("$TALLY" extract "$1"); }   # when `tally extract` exists
-ROWS=(figures)
+row_extract() {
+    ARGV=("$TALLY" extract "$1")
+}
+ROWS=(figures extract)
 LABEL_wc="wc -w"
 LABEL_figures="tally figures"
+LABEL_extract="tally extract"
 
 # ---- the texts ----------------------------------------------------------
 

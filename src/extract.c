@@ -132,8 +132,12 @@ static void split_words(const char *t, size_t start, size_t end, words *out, tal
 
 static bool word_is(const char *t, const word *w, const char *s)
 {
+    /* most calls fail on the first letter: test it before measuring `s` */
+    unsigned char c0 = (unsigned char)t[w->start];
+    if (w->punct || (c0 >= 'A' && c0 <= 'Z' ? c0 + 32 : c0) != (unsigned char)s[0])
+        return false;
     size_t n = strlen(s);
-    if (w->punct || w->end - w->start != n)
+    if (w->end - w->start != n)
         return false;
     for (size_t i = 0; i < n; i++) {
         unsigned char c = (unsigned char)t[w->start + i];
@@ -1055,13 +1059,14 @@ int tally_extract_block(tally_extractor *x, const tally_block *b, tally_claims *
     int rc = tally_figures_scan(text, &figs, a, err);
     if (rc == 0)
         rc = tally_actors_scan(text, &am, a, err);
-    if (rc == 0)
-        rc = tally_segment(text, &ss, a, err);
     if (rc != 0)
         return rc;
     remember(x, b->text, &am);
-    if (figs.n == 0)
+    if (figs.n == 0) /* most paragraphs: nothing more to read */
         return 0;
+    rc = tally_segment(text, &ss, a, err);
+    if (rc != 0)
+        return rc;
     size_t cap = figs.n, n = 0;
     tally_claim *v = tally_arena_alloc(a, cap * sizeof *v);
     source carry = {NULL, "", false, {0, 0, NULL}};
@@ -1103,8 +1108,8 @@ int tally_extract_block(tally_extractor *x, const tally_block *b, tally_claims *
             }
         }
         tally_whens wh = {NULL, 0};
-        if (tally_when_scan((tally_span){b->text + s.start, s.end - s.start}, x->date, &wh, a,
-                            NULL) != 0)
+        if (s.n_figs > 0 && tally_when_scan((tally_span){b->text + s.start, s.end - s.start},
+                                            x->date, &wh, a, NULL) != 0)
             wh.n = 0;
         for (size_t i = 0; i < s.n_figs; i++) {
             const tally_figure *f = &s.figs[i];

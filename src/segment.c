@@ -424,7 +424,7 @@ static bool lower_word(const unsigned char *s, size_t lo, size_t hi, char *buf)
 static bool in_list(const char *const *list, size_t count, const char *w)
 {
     for (size_t i = 0; i < count; i++)
-        if (strcmp(list[i], w) == 0)
+        if (list[i][0] == w[0] && strcmp(list[i], w) == 0)
             return true;
     return false;
 }
@@ -446,7 +446,7 @@ static enum abbr_kind abbr_of(const unsigned char *s, size_t lo, size_t hi)
     if (!lower_word(s, lo, hi, w))
         return ABBR_NONE;
     for (size_t i = 0; i < sizeof abbrs / sizeof abbrs[0]; i++)
-        if (strcmp(abbrs[i].word, w) == 0)
+        if (abbrs[i].word[0] == w[0] && strcmp(abbrs[i].word, w) == 0)
             return abbrs[i].kind;
     /* Dotted initialisms: "U.S", "U.N", "u.s". */
     size_t wl = hi - lo;

@@ -524,7 +524,10 @@ static const word_entry *lookup(const char *s, size_t n)
     size_t lo = 0, hi = sizeof words / sizeof words[0];
     while (lo < hi) {
         size_t mid = lo + (hi - lo) / 2;
-        int c = strcmp(low, words[mid].w);
+        /* the first letter settles most comparisons without a call */
+        int c = (unsigned char)low[0] - (unsigned char)words[mid].w[0];
+        if (c == 0)
+            c = strcmp(low + 1, words[mid].w + 1);
         if (c == 0)
             return &words[mid];
         if (c < 0)

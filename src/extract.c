@@ -324,10 +324,8 @@ static bool counted(const sentence *s, const tally_figure *f, tally_claim *c)
         }
         if (has_role(w, CW_ITEM))
             modifiers |= w->cw->items;
-        if (has_role(w, CW_OUT | CW_IN | CW_SAY | CW_PLAN | CW_CONSUME | CW_EQUIV | CW_NEG) ||
-            word_is(s->t, w, "to") || word_is(s->t, w, "from") || word_is(s->t, w, "in") ||
-            word_is(s->t, w, "at") || word_is(s->t, w, "by") || word_is(s->t, w, "and") ||
-            word_is(s->t, w, "or") || word_is(s->t, w, "per") || word_is(s->t, w, "a"))
+        if (has_role(w,
+                     CW_OUT | CW_IN | CW_SAY | CW_PLAN | CW_CONSUME | CW_EQUIV | CW_NEG | CW_BREAK))
             return false;
     }
     return false;
@@ -436,17 +434,9 @@ static const word *word_before(const sentence *s, size_t at)
 
 /* A state after "at", "on", "in", "against" is a place or a target, not a
  * party: "fired at Ukraine", "the war in Ukraine", "speaking in Kyiv". */
-static bool located(const char *t, const word *before)
+static bool located(const word *before)
 {
-    static const char *const preps[] = {"at",     "on",      "in",    "into", "against",
-                                        "over",   "across",  "of",    "near", "inside",
-                                        "within", "towards", "toward"};
-    if (before == NULL)
-        return false;
-    for (size_t i = 0; i < sizeof preps / sizeof preps[0]; i++)
-        if (word_is(t, before, preps[i]))
-            return true;
-    return false;
+    return before != NULL && has_role(before, CW_LOCATE);
 }
 
 static void set_party(char *dst, tally_reason *why, const tally_actor_match *m, const char *rule)
@@ -552,7 +542,7 @@ static party_clue clue_of(const sentence *s, const tally_figure *f, const tally_
     } else if (before != NULL && has_role(before, CW_OUT)) {
         pc.role = CLUE_RECIPIENT;
         pc.rule = "supplying X";
-    } else if (!located(t, before)) {
+    } else if (!located(before)) {
         /* "X sent", "X has reportedly shipped", "X received", "X fired" */
         for (size_t j = k; j < s->ws.n && j < k + 4; j++) {
             const word *w = &s->ws.v[j];
@@ -700,18 +690,9 @@ static const struct person *known_person(const tally_extractor *x, const char *t
  * "the NIS here claimed", "officials on Monday said". */
 static bool filler(const char *t, const words *ws, size_t k)
 {
-    static const char *const fill[] = {
-        "also",       "here",    "then", "later", "earlier", "today", "yesterday", "recently",
-        "previously", "further", "have", "has",   "had",     "in",    "a",         "statement"};
     const word *w = &ws->v[k];
-    for (size_t i = 0; i < sizeof fill / sizeof fill[0]; i++)
-        if (word_is(t, w, fill[i]))
-            return true;
-    static const char *const days[] = {"monday",   "tuesday", "wednesday", "thursday", "friday",
-                                       "saturday", "sunday",  "week",      "month"};
-    for (size_t i = 0; i < sizeof days / sizeof days[0]; i++)
-        if (word_is(t, w, days[i]))
-            return true;
+    if (has_role(w, CW_FILL))
+        return true;
     return (word_is(t, w, "on") || word_is(t, w, "last") || word_is(t, w, "this")) && k + 1 < ws->n;
 }
 
@@ -877,7 +858,8 @@ static bool headline_source(const tally_extractor *x, const sentence *s, tally_a
                             source *out)
 {
     const char *t = s->t;
-    for (size_t i = s->end; i-- > s->start + 1;) {
+    size_t lo = s->end - s->start > 80 ? s->end - 80 : s->start + 1;
+    for (size_t i = s->end; i-- > lo;) {
         bool dash = t[i] == '-' && t[i - 1] == ' ';
         /* en and em dashes are E2 80 93 / 94 */
         if (!dash && i >= s->start + 2 && (unsigned char)t[i - 2] == 0xE2 &&
@@ -1020,8 +1002,10 @@ static bool located_at(const char *t, size_t at)
     size_t b = e;
     while (b > 0 && is_alpha((unsigned char)t[b - 1]))
         b--;
-    word w = {b, e, NULL, 0, false};
-    return e > b && located(t, &w);
+    if (e == b)
+        return false;
+    word w = {b, e, cw_lookup(t + b, e - b), 0, false};
+    return located(&w);
 }
 
 static void remember(tally_extractor *x, const char *t, const tally_actor_matches *am)

@@ -30,7 +30,10 @@ enum {
     CW_NEG = 1u << 18,      /* "not", "no" */
     CW_RETURN = 1u << 19,   /* "in return", "in exchange" */
     CW_OUTCOME = 1u << 20,  /* "destroyed", "intercepted": outcomes are out of scope */
-    CW_PRICE = 1u << 21     /* "per", "each", "cost": a unit price is out of scope */
+    CW_PRICE = 1u << 21,    /* "per", "each", "cost": a unit price is out of scope */
+    CW_LOCATE = 1u << 22,   /* "at", "in", "against": a state after it is a place or target */
+    CW_FILL = 1u << 23,     /* may stand between a speaker and the verb: "also", "on Monday" */
+    CW_BREAK = 1u << 24     /* ends the search for a counted noun: "to", "and", "per" */
 };
 
 typedef struct claim_word {

@@ -704,6 +704,21 @@ static void scan_line(struct seg *g, size_t cs, size_t ce)
 {
     size_t p = cs;
     while (p < ce) {
+        /* a run of plain ASCII (no space, no stop) is one step */
+        unsigned char b = g->s[p];
+        if (b > ' ' && b < 0x7F && b != '.' && b != '?' && b != '!') {
+            size_t q = p + 1;
+            while (q < ce && g->s[q] > ' ' && g->s[q] < 0x7F && g->s[q] != '.' && g->s[q] != '?' &&
+                   g->s[q] != '!')
+                q++;
+            mark(g, p, q);
+            p = q;
+            continue;
+        }
+        if (b == ' ') {
+            p++;
+            continue;
+        }
         size_t len;
         int32_t c = cp_at(g->s, ce, p, &len);
         if (is_space(c)) {
@@ -834,8 +849,15 @@ int tally_segment(tally_span text, tally_sentences *out, tally_arena *a, tally_e
         /* The line [i, le) and its break [le, next). */
         size_t le = i, blen = 0;
         bool para = false;
-        while (le < g.n && (blen = break_at(g.s, g.n, le, &para)) == 0)
+        /* only these bytes can start a line break: \n \v \f \r, C2 85, E2 80 A8/A9 */
+        while (le < g.n) {
+            unsigned char b = g.s[le];
+            if ((b >= '\n' && b <= '\r') || b == 0xC2 || b == 0xE2) {
+                if ((blen = break_at(g.s, g.n, le, &para)) != 0)
+                    break;
+            }
             le++;
+        }
         size_t next = le + blen;
         size_t cs = skip_blank(g.s, le, i);
         size_t ce = trim_back(g.s, cs, le);

@@ -180,6 +180,9 @@ static int on_meta(const tally_doc_meta *meta, tally_format f, void *user, tally
         tally_date h;
         if (tally_date_parse(meta->date, strlen(meta->date), &h) == 0)
             d = h;
+        else if (strcmp(meta->date, "unknown") != 0)
+            cli_warnf("%s: header date '%s' is not YYYY, YYYY-MM or YYYY-MM-DD; %s", c->doc,
+                      meta->date, d.year ? "using --date" : "relative dates are left out");
     }
     tally_extractor_free(c->x);
     c->x = tally_extractor_new(d, meta);

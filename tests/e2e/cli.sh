@@ -321,6 +321,38 @@ else
     skip "corpus offsets" "no corpus in $SHARED/corpus/dev"
 fi
 
+# ---- tally extract -------------------------------------------------------
+
+run "$TALLY" help extract
+expect_rc "help extract exit" 0
+expect_out_has "help extract usage" "Usage: tally extract"
+run "$TALLY" --help
+expect_out_has "--help lists extract" "extract"
+
+printf 'url: https://example.org/x\ntitle: A test\noutlet: Test\ndate: 2024-03-01\n\nSince last August, North Korea has shipped about 2,000 containers to Russia, officials in Seoul said.\n' >"$T/claim.txt"
+run "$TALLY" extract "$T/claim.txt"
+expect_rc "extract exit" 0
+if [ "$HAVE_JQ" -eq 1 ]; then
+    got=$(jq -c '[.doc, .kind, .supplier, .recipient, .unit, .low, .qualifier, .since]' "$T/out" 2>/dev/null)
+    want='["claim","transfer","PRK","RUS","container",2000,"about","2023-08"]'
+    if [ "$got" = "$want" ]; then pass; else fail "extract claim fields" "got $got, want $want"; fi
+    run "$TALLY" extract --explain "$T/claim.txt"
+    if jq -e '.why.kind.rule and .why.source.rule' "$T/out" >/dev/null 2>&1; then pass; else
+        fail "extract --explain" "no why.kind/why.source: $(head -c 200 "$T/out")"; fi
+else
+    skip "extract claim fields" "no jq"
+fi
+run "$TALLY" extract --date 2024-02-30 "$T/claim.txt"
+expect_rc "extract bad --date exit" 2
+expect_err_has "extract bad --date message" "2024-02-30"
+run "$TALLY" extract "$T/missing.txt"
+expect_rc "extract missing file exit" 1
+expect_err_has "extract missing file names it" "missing.txt"
+printf 'date: 2024-13-45\n\nNorth Korea sent 500 containers to Russia.\n' >"$T/baddate.txt"
+run "$TALLY" extract "$T/baddate.txt"
+expect_rc "extract bad header date exit" 0
+expect_err_has "extract bad header date warns" "2024-13-45"
+
 # ---- a 50 MB single line ------------------------------------------------
 
 chunk='Officials said about 10,000 containers and $1.5bn in aid went north, 30 per cent more than before; '

@@ -18,6 +18,7 @@
 #include <utf8proc.h>
 
 #include "actor.h"
+#include "utf8.h"
 
 /* Alias flags (tools/gen_actors.c writes the same values). */
 enum {
@@ -67,18 +68,6 @@ static bool is_ascii_alnum(unsigned char c)
     return is_ascii_letter(c) || is_digit(c);
 }
 
-/* Decodes the character at s[i] (valid UTF-8); returns its length. */
-static size_t decode(const char *s, size_t n, size_t i, int32_t *cp)
-{
-    utf8proc_ssize_t len =
-        utf8proc_iterate((const utf8proc_uint8_t *)s + i, (utf8proc_ssize_t)(n - i), cp);
-    if (len <= 0 || (size_t)len > n - i) {
-        *cp = 0xFFFD;
-        return 1;
-    }
-    return (size_t)len;
-}
-
 /* Letters, marks and digits make words; everything else separates them. */
 static bool word_cp(int32_t cp)
 {
@@ -111,7 +100,7 @@ static bool word_at(const char *s, size_t n, size_t i)
     if (c < 0x80)
         return is_ascii_alnum(c);
     int32_t cp;
-    decode(s, n, i, &cp);
+    utf8_decode(s, n, i, &cp);
     return word_cp(cp);
 }
 
@@ -290,7 +279,7 @@ int tally_actors_scan(tally_span text, tally_actor_matches *out, tally_arena *a,
             w = is_ascii_alnum(c);
         } else {
             int32_t cp;
-            len = decode(s, n, i, &cp);
+            len = utf8_decode(s, n, i, &cp);
             w = word_cp(cp);
         }
         tally_actor_match m;

@@ -13,6 +13,7 @@
 #include <utf8proc.h>
 
 #include "scan.h"
+#include "utf8.h"
 
 static bool is_digit(unsigned char c)
 {
@@ -27,18 +28,6 @@ static bool is_alpha(unsigned char c)
 static bool is_upper(unsigned char c)
 {
     return c >= 'A' && c <= 'Z';
-}
-
-/* Decodes the UTF-8 sequence at s[i] (text is valid UTF-8); returns its length. */
-static size_t decode(const char *s, size_t n, size_t i, int32_t *cp)
-{
-    utf8proc_ssize_t len =
-        utf8proc_iterate((const utf8proc_uint8_t *)s + i, (utf8proc_ssize_t)(n - i), cp);
-    if (len <= 0 || (size_t)len > n - i) {
-        *cp = 0xFFFD;
-        return 1;
-    }
-    return (size_t)len;
 }
 
 /* White space of one code point at s[i]: 0 none, 1 space, 2 newline; sets len. */
@@ -288,7 +277,7 @@ static void tokenize(const char *s, size_t n, toks *ts, tally_arena *a)
             i = read_number(s, n, i, t);
         } else if (is_alpha(c) || c >= 0x80) {
             int32_t cp = c;
-            size_t l = c >= 0x80 ? decode(s, n, i, &cp) : 1;
+            size_t l = c >= 0x80 ? utf8_decode(s, n, i, &cp) : 1;
             if (c >= 0x80 && !is_word_cp(cp)) {
                 t->type = is_sym_cp(cp) ? TK_SYM : TK_PUNCT;
                 t->cp = (uint16_t)(cp <= 0xFFFF ? cp : 0xFFFF);
@@ -308,7 +297,7 @@ static void tokenize(const char *s, size_t n, toks *ts, tally_arena *a)
                         j++;
                     } else if (d >= 0x80) {
                         int32_t cq;
-                        size_t lq = decode(s, n, j, &cq);
+                        size_t lq = utf8_decode(s, n, j, &cq);
                         if (cq == 0x2019 && j + lq < n && is_alpha((unsigned char)s[j + lq]))
                             j += lq;
                         else if (is_word_cp(cq)) {

@@ -1,6 +1,7 @@
 #include "utf8.h"
 
 #include <string.h>
+#include <utf8proc.h>
 
 enum seq { SEQ_VALID, SEQ_INVALID, SEQ_TRUNCATED };
 
@@ -178,4 +179,15 @@ size_t utf8_boundary(const char *s, size_t len, size_t n)
     while (k > 0 && n - k < 3 && ((unsigned char)s[k] & 0xC0) == 0x80)
         k--;
     return k;
+}
+
+size_t utf8_decode(const char *s, size_t n, size_t i, int32_t *cp)
+{
+    utf8proc_ssize_t len =
+        utf8proc_iterate((const utf8proc_uint8_t *)s + i, (utf8proc_ssize_t)(n - i), cp);
+    if (len <= 0 || (size_t)len > n - i) {
+        *cp = 0xFFFD;
+        return 1;
+    }
+    return (size_t)len;
 }

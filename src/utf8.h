@@ -41,6 +41,11 @@ int utf8_finish(utf8_dec *d) TALLY_MUST_CHECK;
  *  a value past U+10FFFF; returns the length (1 to 4). */
 size_t utf8_encode(uint32_t cp, char buf[4]);
 
+/** Decodes the character at s[i] of valid UTF-8 `s` (`n` bytes, i < n) into
+ *  `*cp` and returns its length; a malformed or cut sequence gives U+FFFD and
+ *  length 1, so callers always move on. */
+size_t utf8_decode(const char *s, size_t n, size_t i, int32_t *cp);
+
 /** For valid UTF-8 `s` of `len` bytes, returns the largest k <= n that falls
  *  on a character boundary (k == len, or s[k] starts a character). */
 size_t utf8_boundary(const char *s, size_t len, size_t n);

@@ -65,6 +65,8 @@
 #include <string.h>
 #include <utf8proc.h>
 
+#include "utf8.h"
+
 /* ---- partial dates ----------------------------------------------------------- */
 
 static bool is_digit(unsigned char c)
@@ -564,18 +566,6 @@ typedef struct stream {
     tok ring[RING];
 } stream;
 
-/* Decodes the code point at s[i] (valid UTF-8); returns its length. */
-static size_t decode(const char *s, size_t n, size_t i, int32_t *cp)
-{
-    utf8proc_ssize_t len =
-        utf8proc_iterate((const utf8proc_uint8_t *)s + i, (utf8proc_ssize_t)(n - i), cp);
-    if (len <= 0 || (size_t)len > n - i) {
-        *cp = 0xFFFD;
-        return 1;
-    }
-    return (size_t)len;
-}
-
 static bool is_space_cp(int32_t cp)
 {
     utf8proc_category_t c = utf8proc_category(cp);
@@ -610,7 +600,7 @@ static void lex(stream *st, tok *t)
             continue;
         }
         if (c >= 0x80) {
-            len = decode(s, n, i, &cp);
+            len = utf8_decode(s, n, i, &cp);
             if (is_space_cp(cp)) {
                 i += len;
                 space = true;
@@ -655,7 +645,7 @@ static void lex(stream *st, tok *t)
                 j++;
             } else if (d >= 0x80) {
                 int32_t w;
-                size_t l = decode(s, n, j, &w);
+                size_t l = utf8_decode(s, n, j, &w);
                 if (!is_word_cp(w))
                     break;
                 ascii = false;

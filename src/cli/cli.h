@@ -2,12 +2,13 @@
 #ifndef TALLY_CLI_H
 #define TALLY_CLI_H
 
+#include <stdbool.h>
 #include <stdio.h>
 
 #include "tally/doc.h"
 #include "tally/err.h"
 
-enum { CLI_OK = 0, CLI_FAIL = 1, CLI_USAGE = 2 };
+enum { CLI_OK = 0, CLI_FAIL = 1, CLI_USAGE = 2, CLI_CONTINUE = -1, CLI_UNHANDLED = -2 };
 
 struct cli_cmd {
     const char *name;
@@ -21,6 +22,14 @@ void cli_errorf(const char *fmt, ...) TALLY_PRINTF(1, 2);
 void cli_warnf(const char *fmt, ...) TALLY_PRINTF(1, 2);
 /** "tally CMD: ..." usage error with a hint to --help; returns CLI_USAGE. */
 int cli_usagef(const char *cmd, const char *fmt, ...) TALLY_PRINTF(2, 3);
+
+/** Handles an option every document command takes: -f/--format jsonl|table
+ *  ('f', sets *table), --as txt|md|html ('a'), -h/--help ('h'), and
+ *  getopt_long's ':' and '?'. Returns CLI_CONTINUE when parsing goes on,
+ *  CLI_OK or CLI_USAGE when the command must return that, or CLI_UNHANDLED
+ *  for an option of the command's own. */
+int cli_common_option(const char *cmd, int ch, char **argv, bool *table, tally_doc_opts *opts,
+                      void (*help)(FILE *out));
 
 /** Reads each input (a path, or "-" for stdin) with `h`; messages name the
  *  input. `h->user` is passed through; `on_start` (may be NULL) is called with

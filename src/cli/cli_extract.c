@@ -222,35 +222,18 @@ int cli_extract(int argc, char **argv)
     opterr = 0;
     optind = 1;
     while ((ch = getopt_long(argc, argv, ":f:h", longopts, NULL)) != -1) {
-        switch (ch) {
-        case 'f':
-            if (strcmp(optarg, "table") == 0)
-                c.table = true;
-            else if (strcmp(optarg, "jsonl") != 0)
-                return cli_usagef("extract", "unknown format '%s' (jsonl or table)", optarg);
-            break;
-        case 'd':
+        if (ch == 'd') {
             if (tally_date_parse(optarg, strlen(optarg), &c.fallback) != 0)
                 return cli_usagef("extract", "bad date '%s' (YYYY, YYYY-MM or YYYY-MM-DD)", optarg);
-            break;
-        case 'e':
+            continue;
+        }
+        if (ch == 'e') {
             c.explain = true;
-            break;
-        case 'a': {
-            int f = tally_format_parse(optarg);
-            if (f < 0 || f == TALLY_FORMAT_AUTO)
-                return cli_usagef("extract", "unknown input format '%s' (txt, md or html)", optarg);
-            opts.format = (tally_format)f;
-            break;
+            continue;
         }
-        case 'h':
-            cli_extract_help(stdout);
-            return CLI_OK;
-        case ':':
-            return cli_usagef("extract", "option '%s' needs a value", argv[optind - 1]);
-        default:
-            return cli_usagef("extract", "unknown option '%s'", argv[optind - 1]);
-        }
+        int rc = cli_common_option("extract", ch, argv, &c.table, &opts, cli_extract_help);
+        if (rc != CLI_CONTINUE)
+            return rc == CLI_UNHANDLED ? cli_usagef("extract", "unknown option") : rc;
     }
     if (optind >= argc)
         return cli_usagef("extract", "no input: give files, or - for stdin");

@@ -134,28 +134,9 @@ int cli_figures(int argc, char **argv)
     opterr = 0;
     optind = 1;
     while ((ch = getopt_long(argc, argv, ":f:h", longopts, NULL)) != -1) {
-        switch (ch) {
-        case 'f':
-            if (strcmp(optarg, "table") == 0)
-                c.table = true;
-            else if (strcmp(optarg, "jsonl") != 0)
-                return cli_usagef("figures", "unknown format '%s' (jsonl or table)", optarg);
-            break;
-        case 'a': {
-            int f = tally_format_parse(optarg);
-            if (f < 0 || f == TALLY_FORMAT_AUTO)
-                return cli_usagef("figures", "unknown input format '%s' (txt, md or html)", optarg);
-            opts.format = (tally_format)f;
-            break;
-        }
-        case 'h':
-            cli_figures_help(stdout);
-            return CLI_OK;
-        case ':':
-            return cli_usagef("figures", "option '%s' needs a value", argv[optind - 1]);
-        default:
-            return cli_usagef("figures", "unknown option '%s'", argv[optind - 1]);
-        }
+        int rc = cli_common_option("figures", ch, argv, &c.table, &opts, cli_figures_help);
+        if (rc != CLI_CONTINUE)
+            return rc == CLI_UNHANDLED ? cli_usagef("figures", "unknown option") : rc;
     }
     if (optind >= argc)
         return cli_usagef("figures", "no input: give files, or - for stdin");

@@ -1,6 +1,7 @@
 #include "cli.h"
 
 #include <errno.h>
+#include <getopt.h>
 #include <stdarg.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -39,6 +40,37 @@ int cli_usagef(const char *cmd, const char *fmt, ...)
     fprintf(stderr, "\nTry 'tally %s --help'.\n", cmd);
     va_end(ap);
     return CLI_USAGE;
+}
+
+int cli_common_option(const char *cmd, int ch, char **argv, bool *table, tally_doc_opts *opts,
+                      void (*help)(FILE *out))
+{
+    switch (ch) {
+    case 'f':
+        if (strcmp(optarg, "table") == 0)
+            *table = true;
+        else if (strcmp(optarg, "jsonl") == 0)
+            *table = false;
+        else
+            return cli_usagef(cmd, "unknown format '%s' (jsonl or table)", optarg);
+        return CLI_CONTINUE;
+    case 'a': {
+        int f = tally_format_parse(optarg);
+        if (f < 0 || f == TALLY_FORMAT_AUTO)
+            return cli_usagef(cmd, "unknown input format '%s' (txt, md or html)", optarg);
+        opts->format = (tally_format)f;
+        return CLI_CONTINUE;
+    }
+    case 'h':
+        help(stdout);
+        return CLI_OK;
+    case ':':
+        return cli_usagef(cmd, "option '%s' needs a value", argv[optind - 1]);
+    case '?':
+        return cli_usagef(cmd, "unknown option '%s'", argv[optind - 1]);
+    default:
+        return CLI_UNHANDLED;
+    }
 }
 
 static int read_one(const char *path, const tally_doc_opts *opts, const tally_doc_handler *h)

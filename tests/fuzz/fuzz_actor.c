@@ -12,46 +12,9 @@
 #include "tally/err.h"
 #include "tally/mem.h"
 
+#include "fuzz_util.h"
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
-/* Strict UTF-8: no overlong forms, no surrogates, nothing above U+10FFFF. */
-static bool valid_utf8(const uint8_t *s, size_t n)
-{
-    size_t i = 0;
-    while (i < n) {
-        uint8_t c = s[i];
-        size_t len;
-        uint32_t cp, min;
-        if (c < 0x80) {
-            i++;
-            continue;
-        } else if ((c & 0xE0) == 0xC0) {
-            len = 2, cp = c & 0x1Fu, min = 0x80;
-        } else if ((c & 0xF0) == 0xE0) {
-            len = 3, cp = c & 0x0Fu, min = 0x800;
-        } else if ((c & 0xF8) == 0xF0) {
-            len = 4, cp = c & 0x07u, min = 0x10000;
-        } else {
-            return false;
-        }
-        if (n - i < len)
-            return false;
-        for (size_t k = 1; k < len; k++) {
-            if ((s[i + k] & 0xC0) != 0x80)
-                return false;
-            cp = (cp << 6) | (s[i + k] & 0x3Fu);
-        }
-        if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
-            return false;
-        i += len;
-    }
-    return true;
-}
-
-static bool char_boundary(const char *s, size_t n, size_t at)
-{
-    return at == n || ((unsigned char)s[at] & 0xC0) != 0x80;
-}
 
 static bool valid_actor(const tally_actor *a)
 {
@@ -76,7 +39,7 @@ static void check(const char *text, size_t n, const tally_actor_matches *m)
         const tally_actor_match *x = &m->v[i];
         if (x->start >= x->end || x->end > n || x->start < prev_end)
             abort(); /* empty, out of range, unsorted or overlapping */
-        if (!char_boundary(text, n, x->start) || !char_boundary(text, n, x->end))
+        if (!fuzz_char_boundary(text, n, x->start) || !fuzz_char_boundary(text, n, x->end))
             abort();
         if (!valid_actor(x->actor))
             abort();
@@ -86,7 +49,7 @@ static void check(const char *text, size_t n, const tally_actor_matches *m)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    if (!valid_utf8(data, size))
+    if (!fuzz_valid_utf8(data, size))
         return 0; /* the matcher's input is decoded text, always valid */
     /* An exact-size copy without a NUL, so ASan sees any over-read. */
     char *text = malloc(size ? size : 1);

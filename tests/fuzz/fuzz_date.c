@@ -15,46 +15,9 @@
 #include "tally/mem.h"
 #include "tally/when.h"
 
+#include "fuzz_util.h"
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
-/* Strict UTF-8: no overlong forms, no surrogates, nothing above U+10FFFF. */
-static bool valid_utf8(const uint8_t *s, size_t n)
-{
-    size_t i = 0;
-    while (i < n) {
-        uint8_t c = s[i];
-        size_t len;
-        uint32_t cp, min;
-        if (c < 0x80) {
-            i++;
-            continue;
-        } else if ((c & 0xE0) == 0xC0) {
-            len = 2, cp = c & 0x1Fu, min = 0x80;
-        } else if ((c & 0xF0) == 0xE0) {
-            len = 3, cp = c & 0x0Fu, min = 0x800;
-        } else if ((c & 0xF8) == 0xF0) {
-            len = 4, cp = c & 0x07u, min = 0x10000;
-        } else {
-            return false;
-        }
-        if (n - i < len)
-            return false;
-        for (size_t k = 1; k < len; k++) {
-            if ((s[i + k] & 0xC0) != 0x80)
-                return false;
-            cp = (cp << 6) | (s[i + k] & 0x3Fu);
-        }
-        if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
-            return false;
-        i += len;
-    }
-    return true;
-}
-
-static bool char_boundary(const char *s, size_t n, size_t at)
-{
-    return at == n || ((unsigned char)s[at] & 0xC0) != 0x80;
-}
 
 /* A valid date formats to 4, 7 or 10 bytes that parse back to it. */
 static void check_date(tally_date d)
@@ -115,7 +78,7 @@ static void check(const char *text, size_t n, const tally_whens *w)
         const tally_when *x = &w->v[i];
         if (x->start >= x->end || x->end > n || x->start < prev_end)
             abort(); /* empty, out of range, unsorted or overlapping */
-        if (!char_boundary(text, n, x->start) || !char_boundary(text, n, x->end))
+        if (!fuzz_char_boundary(text, n, x->start) || !fuzz_char_boundary(text, n, x->end))
             abort();
         if (x->role != TALLY_WHEN_SINCE && x->role != TALLY_WHEN_AS_OF &&
             x->role != TALLY_WHEN_SPAN)
@@ -135,7 +98,7 @@ static void check(const char *text, size_t n, const tally_whens *w)
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     tally_date doc = doc_date(data, size);
-    if (!valid_utf8(data, size))
+    if (!fuzz_valid_utf8(data, size))
         return 0; /* the scanner's input is decoded text, always valid */
     /* An exact-size copy without a NUL, so ASan sees any over-read. */
     char *text = malloc(size ? size : 1);

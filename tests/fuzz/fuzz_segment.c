@@ -13,20 +13,9 @@
 #include "tally/mem.h"
 #include "tally/segment.h"
 
-int LLVMFuzzerTestOneInput(const uint8_t *d, size_t n);
+#include "fuzz_util.h"
 
-static bool valid_utf8(const uint8_t *d, size_t n)
-{
-    size_t i = 0;
-    while (i < n) {
-        utf8proc_int32_t c;
-        utf8proc_ssize_t k = utf8proc_iterate(d + i, (utf8proc_ssize_t)(n - i), &c);
-        if (k <= 0)
-            return false;
-        i += (size_t)k;
-    }
-    return true;
-}
+int LLVMFuzzerTestOneInput(const uint8_t *d, size_t n);
 
 /* The code point at s[i]; the text is valid, so this never fails. */
 static int32_t cp_at(const uint8_t *s, size_t n, size_t i, size_t *len)
@@ -73,7 +62,7 @@ static bool gap_ok(const uint8_t *s, size_t lo, size_t hi)
 
 int LLVMFuzzerTestOneInput(const uint8_t *d, size_t n)
 {
-    if (!valid_utf8(d, n))
+    if (!fuzz_valid_utf8(d, n))
         return 0;
     /* Exact size, no NUL: ASan catches any read past the end. */
     uint8_t *s = malloc(n > 0 ? n : 1);

@@ -328,6 +328,18 @@ static bool counted(const sentence *s, const tally_figure *f, tally_claim *c)
                      CW_OUT | CW_IN | CW_SAY | CW_PLAN | CW_CONSUME | CW_EQUIV | CW_NEG | CW_BREAK))
             return false;
     }
+    /* "the number of artillery shells ... could be as high as 3 million" */
+    for (size_t j = 0; j + 2 < at; j++) {
+        if (!word_is(s->t, &s->ws.v[j], "number") || !word_is(s->t, &s->ws.v[j + 1], "of"))
+            continue;
+        for (size_t u = j + 2; u < at && u < j + 6; u++)
+            if (has_role(&s->ws.v[u], CW_UNIT)) {
+                c->unit = (tally_unit)s->ws.v[u].cw->unit;
+                c->items = s->ws.v[u].cw->items;
+                c->end = f->end;
+                return true;
+            }
+    }
     return false;
 }
 

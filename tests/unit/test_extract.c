@@ -217,6 +217,23 @@ static void test_extract_prices_outcomes_and_shares_are_not_claims(void)
     tally_arena_free(a);
 }
 
+static void test_extract_noun_named_before_the_figure(void)
+{
+    tally_arena *a = tally_arena_new();
+    tally_claims cs =
+        run("Seoul said the number of shells Pyongyang has sent to Moscow could be as "
+            "high as 2 million.",
+            "2024-05-10", NULL, a);
+    CHECK_INT_EQ(cs.n, 1);
+    if (cs.n == 1) {
+        CHECK_STR_EQ(tally_unit_name(&cs.v[0]), "round");
+        CHECK_STR_EQ(tally_qualifier_name(cs.v[0].qualifier), "up-to");
+        CHECK_DBL_EQ(cs.v[0].high, 2e6);
+        CHECK(cs.v[0].hedged);
+    }
+    tally_arena_free(a);
+}
+
 int main(void)
 {
     static const struct harness_test tests[] = {
@@ -232,6 +249,7 @@ int main(void)
          test_extract_official_before_the_outlet_relaying_him},
         {"extract_planned_and_received", test_extract_planned_and_received},
         {"extract_goods_flow_back", test_extract_goods_flow_back},
+        {"extract_noun_named_before_the_figure", test_extract_noun_named_before_the_figure},
         {"extract_prices_outcomes_and_shares_are_not_claims",
          test_extract_prices_outcomes_and_shares_are_not_claims},
         {NULL, NULL},

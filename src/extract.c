@@ -31,6 +31,8 @@ struct tally_extractor {
     char headline_source[MAX_NAME];
     char headline_country[4];
     char outlet_country[4]; /* the country of the outlet in the header */
+    /* Russia and Russian as actors, for texts that write them in lower case */
+    const tally_actor *russia, *russian;
     /* the dates the last speaker gave, for the sentences of the same briefing */
     char last_source[MAX_NAME];
     tally_date last_since, last_as_of;
@@ -987,6 +989,48 @@ static void dates_for(const tally_whens *wh, size_t fig, size_t fig_end, tally_d
 
 /* ---- the block ---------------------------------------------------------------- */
 
+/* Many Ukrainian outlets write "russia" and "russian" in lower case since
+ * 2022; the actor table (case-sensitive names) does not see them. Adds those
+ * words as mentions, keeping the array sorted. */
+static void lowercase_russia(const tally_extractor *x, const char *t, size_t n,
+                             tally_actor_matches *am, tally_arena *a)
+{
+    if (x->russia == NULL || x->russian == NULL)
+        return;
+    size_t extra = 0;
+    for (const char *p = t; (p = memchr(p, 'r', (size_t)(t + n - p))) != NULL; p++)
+        if ((size_t)(t + n - p) >= 6 && memcmp(p, "russia", 6) == 0)
+            extra++;
+    if (extra == 0)
+        return;
+    tally_actor_match *v = tally_arena_alloc(a, (am->n + extra) * sizeof *v);
+    size_t k = 0, i = 0;
+    for (size_t at = 0; at + 6 <= n; at++) {
+        if (t[at] != 'r' || memcmp(t + at, "russia", 6) != 0 ||
+            (at > 0 && is_alpha((unsigned char)t[at - 1])))
+            continue;
+        size_t e = at + 6;
+        const tally_actor *who = x->russia;
+        if (e < n && t[e] == 'n') {
+            e++;
+            who = x->russian;
+            if (e < n && t[e] == 's')
+                e++;
+        }
+        if (e < n && is_alpha((unsigned char)t[e]))
+            continue;
+        while (i < am->n && am->v[i].start < at)
+            v[k++] = am->v[i++];
+        if (i < am->n && am->v[i].start < e)
+            continue; /* already matched */
+        v[k++] = (tally_actor_match){at, e, who};
+    }
+    while (i < am->n)
+        v[k++] = am->v[i++];
+    am->v = v;
+    am->n = k;
+}
+
 /* Families of items, for "the same findings": arms, people, goods, money. */
 static unsigned family(uint32_t items)
 {
@@ -1055,6 +1099,8 @@ int tally_extract_block(tally_extractor *x, const tally_block *b, tally_claims *
     int rc = tally_figures_scan(text, &figs, a, err);
     if (rc == 0)
         rc = tally_actors_scan(text, &am, a, err);
+    if (rc == 0)
+        lowercase_russia(x, b->text, b->len, &am, a);
     if (rc != 0)
         return rc;
     remember(x, b->text, &am);
@@ -1258,10 +1304,16 @@ tally_extractor *tally_extractor_new(tally_date date, const tally_doc_meta *meta
 {
     tally_extractor *x = tally_xcalloc(1, sizeof *x);
     x->date = date;
-    if (meta == NULL)
-        return x;
     tally_arena *a = tally_arena_new();
     tally_actor_matches am;
+    if (tally_actors_scan((tally_span){"Russia Russian", 14}, &am, a, NULL) == 0 && am.n == 2) {
+        x->russia = am.v[0].actor;
+        x->russian = am.v[1].actor;
+    }
+    if (meta == NULL) {
+        tally_arena_free(a);
+        return x;
+    }
     /* the outlet's country, for "the defense ministry said" */
     if (meta->outlet != NULL &&
         tally_actors_scan((tally_span){meta->outlet, strlen(meta->outlet)}, &am, a, NULL) == 0)

@@ -234,6 +234,20 @@ static void test_extract_noun_named_before_the_figure(void)
     tally_arena_free(a);
 }
 
+static void test_extract_lowercase_russia(void)
+{
+    tally_arena *a = tally_arena_new();
+    /* a convention of many Ukrainian outlets since 2022 */
+    tally_claims cs = run("Iran has delivered 400 drones to russia, and russian troops fired them.",
+                          "2023-01-10", NULL, a);
+    CHECK_INT_EQ(cs.n, 1);
+    if (cs.n == 1) {
+        CHECK_STR_EQ(cs.v[0].supplier, "IRN");
+        CHECK_STR_EQ(cs.v[0].recipient, "RUS");
+    }
+    tally_arena_free(a);
+}
+
 int main(void)
 {
     static const struct harness_test tests[] = {
@@ -250,6 +264,7 @@ int main(void)
         {"extract_planned_and_received", test_extract_planned_and_received},
         {"extract_goods_flow_back", test_extract_goods_flow_back},
         {"extract_noun_named_before_the_figure", test_extract_noun_named_before_the_figure},
+        {"extract_lowercase_russia", test_extract_lowercase_russia},
         {"extract_prices_outcomes_and_shares_are_not_claims",
          test_extract_prices_outcomes_and_shares_are_not_claims},
         {NULL, NULL},

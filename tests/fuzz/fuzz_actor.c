@@ -37,13 +37,9 @@ static void check(const char *text, size_t n, const tally_actor_matches *m)
     size_t prev_end = 0;
     for (size_t i = 0; i < m->n; i++) {
         const tally_actor_match *x = &m->v[i];
-        if (x->start >= x->end || x->end > n || x->start < prev_end)
-            abort(); /* empty, out of range, unsorted or overlapping */
-        if (!fuzz_char_boundary(text, n, x->start) || !fuzz_char_boundary(text, n, x->end))
-            abort();
+        fuzz_check_span(text, n, x->start, x->end, &prev_end);
         if (!valid_actor(x->actor))
             abort();
-        prev_end = x->end;
     }
 }
 
@@ -51,12 +47,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     if (!fuzz_valid_utf8(data, size))
         return 0; /* the matcher's input is decoded text, always valid */
-    /* An exact-size copy without a NUL, so ASan sees any over-read. */
-    char *text = malloc(size ? size : 1);
-    if (text == NULL)
-        abort();
-    if (size > 0)
-        memcpy(text, data, size);
+    char *text = fuzz_copy(data, size);
     tally_arena *a = tally_arena_new();
     tally_actor_matches m = {NULL, 0};
     tally_err err = {0};

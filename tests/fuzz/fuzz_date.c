@@ -76,10 +76,7 @@ static void check(const char *text, size_t n, const tally_whens *w)
     size_t prev_end = 0;
     for (size_t i = 0; i < w->n; i++) {
         const tally_when *x = &w->v[i];
-        if (x->start >= x->end || x->end > n || x->start < prev_end)
-            abort(); /* empty, out of range, unsorted or overlapping */
-        if (!fuzz_char_boundary(text, n, x->start) || !fuzz_char_boundary(text, n, x->end))
-            abort();
+        fuzz_check_span(text, n, x->start, x->end, &prev_end);
         if (x->role != TALLY_WHEN_SINCE && x->role != TALLY_WHEN_AS_OF &&
             x->role != TALLY_WHEN_SPAN)
             abort();
@@ -91,7 +88,6 @@ static void check(const char *text, size_t n, const tally_whens *w)
         } else if (x->end_date.year != 0 || x->end_date.month != 0 || x->end_date.day != 0) {
             abort();
         }
-        prev_end = x->end;
     }
 }
 
@@ -100,12 +96,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     tally_date doc = doc_date(data, size);
     if (!fuzz_valid_utf8(data, size))
         return 0; /* the scanner's input is decoded text, always valid */
-    /* An exact-size copy without a NUL, so ASan sees any over-read. */
-    char *text = malloc(size ? size : 1);
-    if (text == NULL)
-        abort();
-    if (size > 0)
-        memcpy(text, data, size);
+    char *text = fuzz_copy(data, size);
     tally_arena *a = tally_arena_new();
     tally_whens w = {NULL, 0};
     tally_err err = {0, {0}};

@@ -53,10 +53,7 @@ static void check(const char *text, size_t n, const tally_figures *figs)
     size_t prev_end = 0;
     for (size_t i = 0; i < figs->n; i++) {
         const tally_figure *f = &figs->v[i];
-        if (f->start >= f->end || f->end > n || f->start < prev_end)
-            abort(); /* empty, out of range, unsorted or overlapping */
-        if (!fuzz_char_boundary(text, n, f->start) || !fuzz_char_boundary(text, n, f->end))
-            abort();
+        fuzz_check_span(text, n, f->start, f->end, &prev_end);
         if ((unsigned)f->kind > TALLY_FIG_PERCENT || (unsigned)f->qualifier > TALLY_Q_RANGE)
             abort();
         if (!bounds_agree(f))
@@ -67,7 +64,6 @@ static void check(const char *text, size_t n, const tally_figures *figs)
             abort();
         if (!valid_currency(f))
             abort();
-        prev_end = f->end;
     }
 }
 
@@ -75,12 +71,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     if (!fuzz_valid_utf8(data, size))
         return 0; /* the scanner's input is decoded text, always valid */
-    /* An exact-size copy without a NUL, so ASan sees any over-read. */
-    char *text = malloc(size ? size : 1);
-    if (text == NULL)
-        abort();
-    if (size > 0)
-        memcpy(text, data, size);
+    char *text = fuzz_copy(data, size);
     tally_arena *a = tally_arena_new();
     tally_figures figs = {NULL, 0};
     tally_err err = {0};

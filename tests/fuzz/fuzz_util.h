@@ -6,6 +6,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
 
 /* Strict UTF-8: no overlong forms, no surrogates, nothing above U+10FFFF. The
  * stages after decoding only ever see such text. */
@@ -46,6 +48,31 @@ static inline bool fuzz_valid_utf8(const uint8_t *s, size_t n)
 static inline bool fuzz_char_boundary(const char *s, size_t n, size_t at)
 {
     return at == n || ((unsigned char)s[at] & 0xC0) != 0x80;
+}
+
+/* An exact-size copy of the input without a NUL, so ASan sees any over-read;
+ * the caller frees it. */
+static inline char *fuzz_copy(const uint8_t *data, size_t size)
+{
+    char *text = malloc(size ? size : 1);
+    if (text == NULL)
+        abort();
+    if (size > 0)
+        memcpy(text, data, size);
+    return text;
+}
+
+/* Aborts unless [start, end) is a non-empty span of `text` (n bytes) on
+ * character boundaries, at or after *prev_end; then moves *prev_end to end.
+ * Results of every scanner are such spans, in order, not overlapping. */
+static inline void fuzz_check_span(const char *text, size_t n, size_t start, size_t end,
+                                   size_t *prev_end)
+{
+    if (start >= end || end > n || start < *prev_end)
+        abort();
+    if (!fuzz_char_boundary(text, n, start) || !fuzz_char_boundary(text, n, end))
+        abort();
+    *prev_end = end;
 }
 
 #endif

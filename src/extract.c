@@ -19,6 +19,10 @@
 
 enum { MAX_PEOPLE = 64, MAX_NAME = 120, MAX_COUNTRIES = 16 };
 
+/* The state at war that the reports in scope are about: arms flow to it, food
+ * and oil flow back, and what it produces it keeps. */
+static const char war_state[4] = "RUS";
+
 struct tally_extractor {
     tally_date date;
     /* officials named so far, for surnames and roles */
@@ -373,6 +377,20 @@ static tally_kind kind_of(const sentence *s, const tally_figure *f, tally_claim 
 {
     size_t k = word_at(&s->ws, f->start);
     if (c->unit == TALLY_UNIT_MONEY) {
+        /* "$300 million worth of components": the value of goods moved */
+        size_t after = word_at(&s->ws, f->end);
+        if (after + 1 < s->ws.n && word_is(s->t, &s->ws.v[after], "worth") &&
+            word_is(s->t, &s->ws.v[after + 1], "of")) {
+            c->why_kind.start = s->ws.v[after].start;
+            c->why_kind.end = s->ws.v[after + 1].end;
+            c->why_kind.rule = "value of goods moved";
+            uint32_t goods = 0;
+            for (size_t j = after + 2; j < s->ws.n && j < after + 6; j++)
+                if (has_role(&s->ws.v[j], CW_ITEM | CW_UNIT))
+                    goods |= s->ws.v[j].cw->items;
+            c->items = goods != 0 ? goods : TALLY_ITEM_GOODS;
+            return TALLY_KIND_TRANSFER;
+        }
         c->why_kind.rule = "money";
         for (size_t j = 0; j < s->ws.n; j++)
             if (has_role(&s->ws.v[j], CW_DEBT)) {
@@ -577,8 +595,25 @@ static party_clue clue_of(const sentence *s, const tally_figure *f, const tally_
     return pc;
 }
 
+static void parties_of(tally_extractor *x, const sentence *s, const tally_figure *f, tally_claim *c,
+                       const tally_reason *src);
+
 static void parties(tally_extractor *x, const sentence *s, const tally_figure *f, tally_claim *c,
                     const tally_reason *src)
+{
+    parties_of(x, s, f, c, src);
+    /* "Russia's shell production": the state at war making its own goes to
+     * no one unless the sentence names a recipient */
+    if (c->kind == TALLY_KIND_PRODUCTION && strcmp(c->supplier, war_state) == 0 &&
+        (c->why_recipient.rule == NULL ||
+         strncmp(c->why_recipient.rule, "the document", 12) == 0)) {
+        c->recipient[0] = '\0';
+        c->why_recipient.rule = "a state's own production";
+    }
+}
+
+static void parties_of(tally_extractor *x, const sentence *s, const tally_figure *f, tally_claim *c,
+                       const tally_reason *src)
 {
     const char *t = s->t;
     bool flip = false;
@@ -643,7 +678,7 @@ static void parties(tally_extractor *x, const sentence *s, const tally_figure *f
     if (a != NULL && b != NULL && c->supplier[0] == '\0' && c->recipient[0] == '\0') {
         const char *sup = a, *rec = b;
         /* the pair's usual direction: toward Russia for arms */
-        if (strcmp(a, "RUS") == 0) {
+        if (strcmp(a, war_state) == 0) {
             sup = b;
             rec = a;
         }

@@ -248,6 +248,25 @@ static void test_extract_lowercase_russia(void)
     tally_arena_free(a);
 }
 
+static void test_extract_value_of_goods_and_own_production(void)
+{
+    tally_arena *a = tally_arena_new();
+    tally_claims cs = run("Officials said China exported $200 million worth of drone components "
+                          "to Russia. Russia's shell production reached 2 million rounds.",
+                          "2024-05-10", NULL, a);
+    CHECK_INT_EQ(cs.n, 2);
+    if (cs.n == 2) {
+        CHECK_STR_EQ(tally_kind_name(cs.v[0].kind), "transfer");
+        CHECK_STR_EQ(tally_unit_name(&cs.v[0]), "USD");
+        CHECK_STR_EQ(cs.v[0].supplier, "CHN");
+        CHECK_STR_EQ(cs.v[0].recipient, "RUS");
+        CHECK_STR_EQ(tally_kind_name(cs.v[1].kind), "production");
+        CHECK_STR_EQ(cs.v[1].supplier, "RUS");
+        CHECK_STR_EQ(cs.v[1].recipient, "");
+    }
+    tally_arena_free(a);
+}
+
 int main(void)
 {
     static const struct harness_test tests[] = {
@@ -265,6 +284,8 @@ int main(void)
         {"extract_goods_flow_back", test_extract_goods_flow_back},
         {"extract_noun_named_before_the_figure", test_extract_noun_named_before_the_figure},
         {"extract_lowercase_russia", test_extract_lowercase_russia},
+        {"extract_value_of_goods_and_own_production",
+         test_extract_value_of_goods_and_own_production},
         {"extract_prices_outcomes_and_shares_are_not_claims",
          test_extract_prices_outcomes_and_shares_are_not_claims},
         {NULL, NULL},

@@ -578,7 +578,8 @@ static party_clue clue_of(const sentence *s, const tally_figure *f, const tally_
         /* "X sent", "X has reportedly shipped", "X received", "X fired" */
         for (size_t j = k; j < s->ws.n && j < k + 4; j++) {
             const word *w = &s->ws.v[j];
-            if (w->punct != 0)
+            /* "Kyiv said Moscow received": a speaker, not the subject */
+            if (w->punct != 0 || is_say(s->t, &s->ws, j))
                 break;
             if (has_role(w, CW_IN | CW_CONSUME)) {
                 pc.role = CLUE_RECIPIENT;
@@ -623,9 +624,18 @@ static void parties_of(tally_extractor *x, const sentence *s, const tally_figure
     /* the nearest clue decides each role; the item's demonym goes first */
     party_clue best_sup = {NULL, CLUE_NONE, SIZE_MAX, NULL};
     party_clue best_rec = {NULL, CLUE_NONE, SIZE_MAX, NULL};
+    /* the figure's own clause when ';' joins several */
+    size_t clause_lo = s->start, clause_hi = s->end;
+    for (size_t j = 0; j < s->ws.n; j++)
+        if (s->ws.v[j].punct == ';') {
+            if (s->ws.v[j].end <= f->start)
+                clause_lo = s->ws.v[j].end;
+            else if (clause_hi == s->end)
+                clause_hi = s->ws.v[j].start;
+        }
     for (size_t i = 0; i < s->n_actors; i++) {
         const tally_actor_match *m = &s->actors[i];
-        if (!is_party(m->actor))
+        if (!is_party(m->actor) || m->start < clause_lo || m->end > clause_hi)
             continue;
         /* "South Korea said": the state is the source here */
         if (src->end > src->start && m->start >= src->start && m->end <= src->end)
@@ -961,6 +971,42 @@ static bool source_of(const tally_extractor *x, const sentence *s, tally_arena *
     return headline_source(x, s, a, out);
 }
 
+/* A sentence of clauses joined by ';' may attribute each: "HUR gave 1.5
+ * million shells; CSIS counted 25 trips". The figure's own clause speaks
+ * first; returns false when the sentence has one clause or that clause
+ * attributes nothing. */
+static bool clause_source(const tally_extractor *x, const sentence *s, const tally_figure *f,
+                          tally_arena *a, source *out)
+{
+    size_t lo = 0, hi = s->ws.n;
+    bool semi = false;
+    for (size_t j = 0; j < s->ws.n; j++) {
+        if (s->ws.v[j].punct != ';')
+            continue;
+        semi = true;
+        if (s->ws.v[j].start < f->start)
+            lo = j + 1;
+        else if (hi == s->ws.n)
+            hi = j;
+    }
+    if (!semi || lo >= hi)
+        return false;
+    sentence c = *s;
+    c.ws.v = s->ws.v + lo;
+    c.ws.n = hi - lo;
+    c.start = c.ws.v[0].start;
+    c.end = c.ws.v[c.ws.n - 1].end;
+    size_t a0 = 0;
+    while (a0 < s->n_actors && s->actors[a0].start < c.start)
+        a0++;
+    size_t a1 = a0;
+    while (a1 < s->n_actors && s->actors[a1].end <= c.end)
+        a1++;
+    c.actors = s->actors + a0;
+    c.n_actors = a1 - a0;
+    return source_of(x, &c, a, out);
+}
+
 /* ---- hedges and dates ------------------------------------------------------ */
 
 static bool hedged(const sentence *s, const tally_figure *f)
@@ -1099,11 +1145,25 @@ static bool located_at(const char *t, size_t at)
     return located(&w);
 }
 
-static void remember(tally_extractor *x, const char *t, const tally_actor_matches *am)
+/* True when the word after byte `at` attributes: "Seoul said", "Kyiv says" —
+ * a state named as a speaker is not one the document is about. */
+static bool speaks(const char *t, size_t n, size_t at)
+{
+    size_t b = at;
+    while (b < n && (t[b] == ' ' || t[b] == '\n'))
+        b++;
+    size_t e = b;
+    while (e < n && is_alpha((unsigned char)t[e]))
+        e++;
+    const claim_word *w = e > b ? cw_lookup(t + b, e - b) : NULL;
+    return w != NULL && (w->roles & CW_SAY) != 0 && !(w->roles & CW_HEDGE);
+}
+
+static void remember(tally_extractor *x, const char *t, size_t n, const tally_actor_matches *am)
 {
     for (size_t i = 0; i < am->n; i++) {
         const tally_actor *p = am->v[i].actor;
-        if (is_party(p) && !located_at(t, am->v[i].start))
+        if (is_party(p) && !located_at(t, am->v[i].start) && !speaks(t, n, am->v[i].end))
             note_country(x, p->country);
         if (p->kind != TALLY_ACTOR_OFFICIAL)
             continue;
@@ -1138,7 +1198,7 @@ int tally_extract_block(tally_extractor *x, const tally_block *b, tally_claims *
         lowercase_russia(x, b->text, b->len, &am, a);
     if (rc != 0)
         return rc;
-    remember(x, b->text, &am);
+    remember(x, b->text, b->len, &am);
     if (figs.n == 0) /* most paragraphs: nothing more to read */
         return 0;
     rc = tally_segment(text, &ss, a, err);
@@ -1203,7 +1263,10 @@ int tally_extract_block(tally_extractor *x, const tally_block *b, tally_claims *
             c->high = f->high;
             c->qualifier = f->qualifier;
             c->kind = kind_of(&s, f, c);
-            parties(x, &s, f, c, carry.name != NULL ? &carry.why : &(tally_reason){0, 0, NULL});
+            source clause;
+            bool own_clause = clause_source(x, &s, f, a, &clause);
+            const source *said = own_clause ? &clause : &carry;
+            parties(x, &s, f, c, said->name != NULL ? &said->why : &(tally_reason){0, 0, NULL});
             /* an equivalence restates the count before it: same states */
             if (c->kind == TALLY_KIND_EQUIVALENCE) {
                 for (size_t p = n; p-- > 0;) {
@@ -1257,10 +1320,10 @@ int tally_extract_block(tally_extractor *x, const tally_block *b, tally_claims *
                 memset(&c->as_of, 0, sizeof c->as_of);
             }
             /* the claim's strings live in the arena, whatever outlives it */
-            if (carry.name != NULL && same) {
-                c->source = tally_arena_strndup(a, carry.name, strlen(carry.name));
-                memcpy(c->source_country, carry.country, 4);
-                c->why_source = carry.why;
+            if (said->name != NULL && (same || own_clause)) {
+                c->source = tally_arena_strndup(a, said->name, strlen(said->name));
+                memcpy(c->source_country, said->country, 4);
+                c->why_source = said->why;
             } else if (x->headline_source[0] != '\0') {
                 c->source = tally_arena_strndup(a, x->headline_source, strlen(x->headline_source));
                 memcpy(c->source_country, x->headline_country, 4);

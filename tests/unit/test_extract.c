@@ -267,6 +267,23 @@ static void test_extract_value_of_goods_and_own_production(void)
     tally_arena_free(a);
 }
 
+static void test_extract_each_clause_has_its_speaker(void)
+{
+    tally_arena *a = tally_arena_new();
+    tally_claims cs = run("Seoul said North Korea sent about 6,000 containers to Russia; Kyiv said "
+                          "Moscow had received 3 million shells from Pyongyang.",
+                          "2024-03-01", NULL, a);
+    CHECK_INT_EQ(cs.n, 2);
+    if (cs.n == 2) {
+        CHECK_STR_EQ(cs.v[0].source, "Seoul");
+        CHECK_STR_EQ(cs.v[0].supplier, "PRK");
+        CHECK_STR_EQ(cs.v[1].source, "Kyiv");
+        CHECK_STR_EQ(cs.v[1].supplier, "PRK");
+        CHECK_STR_EQ(cs.v[1].recipient, "RUS");
+    }
+    tally_arena_free(a);
+}
+
 int main(void)
 {
     static const struct harness_test tests[] = {
@@ -284,6 +301,7 @@ int main(void)
         {"extract_goods_flow_back", test_extract_goods_flow_back},
         {"extract_noun_named_before_the_figure", test_extract_noun_named_before_the_figure},
         {"extract_lowercase_russia", test_extract_lowercase_russia},
+        {"extract_each_clause_has_its_speaker", test_extract_each_clause_has_its_speaker},
         {"extract_value_of_goods_and_own_production",
          test_extract_value_of_goods_and_own_production},
         {"extract_prices_outcomes_and_shares_are_not_claims",

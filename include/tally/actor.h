@@ -40,7 +40,8 @@ typedef struct tally_actor_matches {
 } tally_actor_matches;
 
 /** Finds every actor mention in `text` (valid UTF-8), longest match first,
- *  on word boundaries, in text order, not overlapping. Returns 0. */
+ *  on word boundaries, in text order, not overlapping. Returns 0 (or
+ *  TALLY_ELIMIT for a text whose matches could not be counted in a size_t). */
 int tally_actors_scan(tally_span text, tally_actor_matches *out, tally_arena *a,
                       tally_err *err) TALLY_MUST_CHECK;
 

@@ -43,6 +43,8 @@
  * then consumed, so the pass stays linear. */
 #include "tally/segment.h"
 
+#include "segment.h"
+
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -258,7 +260,7 @@ static size_t cp_back(const unsigned char *s, size_t lo, size_t i)
     return j;
 }
 
-static bool is_space(int32_t c)
+bool segment_is_space(int32_t c)
 {
     if (c < 0x80)
         return c == ' ' || (c >= '\t' && c <= '\r');
@@ -386,7 +388,7 @@ static size_t skip_blank(const unsigned char *s, size_t lim, size_t i)
     bool para;
     while (i < lim && break_at(s, lim, i, &para) == 0) {
         size_t len;
-        if (!is_space(cp_at(s, lim, i, &len)))
+        if (!segment_is_space(cp_at(s, lim, i, &len)))
             break;
         i += len;
     }
@@ -398,7 +400,7 @@ static size_t trim_back(const unsigned char *s, size_t lo, size_t i)
 {
     while (i > lo) {
         size_t j = cp_back(s, lo, i), len;
-        if (!is_space(cp_at(s, i, j, &len)))
+        if (!segment_is_space(cp_at(s, i, j, &len)))
             break;
         i = j;
     }
@@ -490,7 +492,7 @@ static struct next_word next_word_at(const struct seg *g, size_t i)
             continue;
         }
         int32_t c = cp_at(g->s, g->n, i, &len);
-        if (!is_space(c) && !is_opener(c)) {
+        if (!segment_is_space(c) && !is_opener(c)) {
             w.cls = classify(c);
             w.pos = i;
             return w;
@@ -550,7 +552,7 @@ static bool ends_sentence(const struct seg *g, size_t cs, size_t p, size_t q)
     size_t ts = p;
     while (ts > cs) {
         size_t j = cp_back(g->s, cs, ts), len;
-        if (is_space(cp_at(g->s, ts, j, &len)))
+        if (segment_is_space(cp_at(g->s, ts, j, &len)))
             break;
         ts = j;
     }
@@ -612,7 +614,7 @@ static bool glued_end(const struct seg *g, size_t cs, size_t ce, size_t p)
     if (after < ce) {
         size_t len2;
         int32_t c = cp_at(g->s, ce, after, &len2);
-        if (!is_space(c) && classify(c) != CP_LOWER)
+        if (!segment_is_space(c) && classify(c) != CP_LOWER)
             return false; /* "example.COM", "A.B" */
     }
     size_t b = cp_back(g->s, cs, p);
@@ -622,7 +624,7 @@ static bool glued_end(const struct seg *g, size_t cs, size_t ce, size_t p)
     size_t ts = p;
     while (ts > cs && p - ts <= GLUED_TOKEN_MAX) {
         size_t j = cp_back(g->s, cs, ts);
-        if (is_space(cp_at(g->s, ts, j, &len)))
+        if (segment_is_space(cp_at(g->s, ts, j, &len)))
             break;
         ts = j;
     }
@@ -632,7 +634,7 @@ static bool glued_end(const struct seg *g, size_t cs, size_t ce, size_t p)
         return false;
     size_t te = q;
     while (te < ce && te - q <= GLUED_TOKEN_MAX) {
-        if (is_space(cp_at(g->s, ce, te, &len)))
+        if (segment_is_space(cp_at(g->s, ce, te, &len)))
             break;
         te += len;
     }
@@ -689,7 +691,7 @@ static size_t stop_run(struct seg *g, size_t cs, size_t ce, size_t p)
         emit(g);
         return q;
     }
-    if (q < ce && !is_space(cp_at(g->s, ce, q, &len))) {
+    if (q < ce && !segment_is_space(cp_at(g->s, ce, q, &len))) {
         if (q == p + 1 && g->s[p] == '.' && glued_end(g, cs, ce, p))
             emit(g);
         return q;
@@ -721,7 +723,7 @@ static void scan_line(struct seg *g, size_t cs, size_t ce)
         }
         size_t len;
         int32_t c = cp_at(g->s, ce, p, &len);
-        if (is_space(c)) {
+        if (segment_is_space(c)) {
             p += len;
         } else if (is_stop(c)) {
             p = stop_run(g, cs, ce, p);
@@ -740,7 +742,7 @@ static bool ends_with_function_word(const unsigned char *s, size_t cs, size_t ce
            ((s[lo - 1] >= 'a' && s[lo - 1] <= 'z') || (s[lo - 1] >= 'A' && s[lo - 1] <= 'Z')))
         lo--;
     size_t len;
-    if (lo == ce || (lo > cs && !is_space(cp_at(s, lo, cp_back(s, cs, lo), &len))))
+    if (lo == ce || (lo > cs && !segment_is_space(cp_at(s, lo, cp_back(s, cs, lo), &len))))
         return false;
     char w[WORD_MAX];
     return lower_word(s, lo, ce, w) &&
@@ -762,7 +764,7 @@ static struct line_stats line_stats_of(const unsigned char *s, size_t cs, size_t
     while (i < ce) {
         size_t len;
         int32_t c = cp_at(s, ce, i, &len);
-        if (is_space(c)) {
+        if (segment_is_space(c)) {
             st.chars++;
             i += len;
             continue;
@@ -772,7 +774,7 @@ static struct line_stats line_stats_of(const unsigned char *s, size_t cs, size_t
         bool seen = false;
         while (i < ce) {
             c = cp_at(s, ce, i, &len);
-            if (is_space(c))
+            if (segment_is_space(c))
                 break;
             if (!seen && !is_opener(c)) {
                 first = classify(c);
@@ -801,7 +803,7 @@ static size_t after_bullet(const unsigned char *s, size_t cs, size_t ce)
     if (!is_bullet(cp_at(s, ce, cs, &len)) || cs + len >= ce)
         return cs;
     size_t len2;
-    if (!is_space(cp_at(s, ce, cs + len, &len2)))
+    if (!segment_is_space(cp_at(s, ce, cs + len, &len2)))
         return cs;
     return skip_blank(s, ce, cs + len);
 }

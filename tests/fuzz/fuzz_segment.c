@@ -14,26 +14,17 @@
 #include "tally/segment.h"
 
 #include "fuzz_util.h"
+#include "segment.h"
+#include "utf8.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *d, size_t n);
 
 /* The code point at s[i]; the text is valid, so this never fails. */
 static int32_t cp_at(const uint8_t *s, size_t n, size_t i, size_t *len)
 {
-    utf8proc_int32_t c = 0;
-    utf8proc_ssize_t k = utf8proc_iterate(s + i, (utf8proc_ssize_t)(n - i), &c);
-    *len = k > 0 ? (size_t)k : 1;
+    int32_t c;
+    *len = utf8_decode((const char *)s, n, i, &c);
     return c;
-}
-
-static bool is_white(int32_t c)
-{
-    if (c < 0x80)
-        return c == ' ' || (c >= '\t' && c <= '\r');
-    if (c == 0x85)
-        return true;
-    utf8proc_category_t k = utf8proc_category(c);
-    return k == UTF8PROC_CATEGORY_ZS || k == UTF8PROC_CATEGORY_ZL || k == UTF8PROC_CATEGORY_ZP;
 }
 
 /* Bullet markers are the only non-space text left out of sentences. */
@@ -54,7 +45,7 @@ static bool gap_ok(const uint8_t *s, size_t lo, size_t hi)
     size_t len;
     for (size_t i = lo; i < hi; i += len) {
         int32_t c = cp_at(s, hi, i, &len);
-        if (!is_white(c) && !is_bullet(c))
+        if (!segment_is_space(c) && !is_bullet(c))
             return false;
     }
     return true;
@@ -86,7 +77,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *d, size_t n)
         size_t last = hi - 1;
         while (last > lo && (s[last] & 0xC0) == 0x80)
             last--;
-        if (is_white(cp_at(s, hi, lo, &len)) || is_white(cp_at(s, hi, last, &len)))
+        if (segment_is_space(cp_at(s, hi, lo, &len)) || segment_is_space(cp_at(s, hi, last, &len)))
             abort(); /* not trimmed */
         if (!gap_ok(s, prev, lo))
             abort(); /* text left out of every sentence */

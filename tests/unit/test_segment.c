@@ -9,8 +9,10 @@
 #include <utf8proc.h>
 
 #include "harness.h"
+#include "segment.h"
 #include "tally/err.h"
 #include "tally/mem.h"
+#include "utf8.h"
 
 /* Segments s[0, n) into `out` (array in `a`); reports a failure if it fails. */
 static tally_sentences segment(const char *s, size_t n, tally_arena *a)
@@ -26,24 +28,12 @@ static tally_sentences segment(const char *s, size_t n, tally_arena *a)
     return out;
 }
 
-static bool is_white(int32_t c)
-{
-    if (c < 0x80)
-        return c == ' ' || (c >= '\t' && c <= '\r');
-    if (c == 0x85)
-        return true;
-    utf8proc_category_t k = utf8proc_category(c);
-    return k == UTF8PROC_CATEGORY_ZS || k == UTF8PROC_CATEGORY_ZL || k == UTF8PROC_CATEGORY_ZP;
-}
-
 /* The code point at s[i] (one byte for invalid input). */
 static int32_t cp(const char *s, size_t n, size_t i, size_t *len)
 {
-    utf8proc_int32_t c;
-    utf8proc_ssize_t k =
-        utf8proc_iterate((const utf8proc_uint8_t *)s + i, (utf8proc_ssize_t)(n - i), &c);
-    *len = k > 0 ? (size_t)k : 1;
-    return k > 0 ? c : 0xFFFD;
+    int32_t c;
+    *len = utf8_decode(s, n, i, &c);
+    return c;
 }
 
 static bool is_bullet_cp(int32_t c)
@@ -72,14 +62,14 @@ static bool invariants_hold(const char *s, size_t n, const tally_sentences *o)
         size_t last = b - 1;
         while (last > a && ((unsigned char)s[last] & 0xC0) == 0x80)
             last--;
-        if (is_white(cp(s, b, a, &len)) || is_white(cp(s, b, last, &len))) {
+        if (segment_is_space(cp(s, b, a, &len)) || segment_is_space(cp(s, b, last, &len))) {
             fprintf(stderr, "sentence %zu [%zu, %zu) not trimmed\n", k, a, b);
             return false;
         }
         /* Between sentences: white space and bullet markers only. */
         for (size_t i = prev; i < a; i += len) {
             int32_t c = cp(s, a, i, &len);
-            if (!is_white(c) && !is_bullet_cp(c)) {
+            if (!segment_is_space(c) && !is_bullet_cp(c)) {
                 fprintf(stderr, "byte %zu (U+%04X) belongs to no sentence\n", i, (unsigned)c);
                 return false;
             }
@@ -87,7 +77,7 @@ static bool invariants_hold(const char *s, size_t n, const tally_sentences *o)
         prev = b;
     }
     for (size_t i = prev; i < n; i += len) {
-        if (!is_white(cp(s, n, i, &len))) {
+        if (!segment_is_space(cp(s, n, i, &len))) {
             fprintf(stderr, "byte %zu after the last sentence belongs to none\n", i);
             return false;
         }
@@ -546,7 +536,7 @@ static char *normalise(const char *s, size_t n)
     bool space = false;
     for (size_t i = 0; i < n; i += len) {
         int32_t c = cp(s, n, i, &len);
-        if (is_white(c)) {
+        if (segment_is_space(c)) {
             space = k > 0;
             continue;
         }
@@ -602,7 +592,7 @@ static bool blank_line(const char *s, size_t lo, size_t hi)
 {
     size_t len;
     for (size_t i = lo; i < hi; i += len)
-        if (!is_white(cp(s, hi, i, &len)))
+        if (!segment_is_space(cp(s, hi, i, &len)))
             return false;
     return true;
 }

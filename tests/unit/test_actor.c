@@ -3,11 +3,11 @@
  * these tests. */
 #include "tally/actor.h"
 
-#include <dirent.h>
 #include <jansson.h>
 #include <stdbool.h>
 
 #include "actor.h"
+#include "gold.h"
 #include "harness.h"
 
 /* One expected mention: the text it covers, the canonical name, the country. */
@@ -382,44 +382,37 @@ static bool resolves(const char *source, const char *country, tally_arena *a)
     return false;
 }
 
-/* Checks one gold file; counts sources checked and unexpected misses. */
-static void check_gold_file(const char *path, tally_arena *a, int *checked, int *missed)
+struct gold_actor {
+    const char *name;
+    tally_arena *a;
+    int files, checked, missed, bad;
+};
+
+/* One gold claim: a named source must resolve to its gold country. */
+static void check_claim(json_t *o, int lineno, void *user)
 {
-    FILE *fp = fopen(path, "r");
-    CHECK(fp != NULL);
-    if (fp == NULL)
+    struct gold_actor *g = user;
+    const char *source = json_string_value(json_object_get(o, "source"));
+    const char *country = json_string_value(json_object_get(o, "source_country"));
+    if (source == NULL || strcmp(source, "author") == 0)
         return;
-    char *line = NULL;
-    size_t cap = 0;
-    int lineno = 0;
-    while (getline(&line, &cap, fp) != -1) {
-        lineno++;
-        json_error_t jerr;
-        json_t *o = json_loads(line, 0, &jerr);
-        if (o == NULL) {
-            if (strspn(line, " \t\r\n") != strlen(line)) {
-                fprintf(stderr, "%s:%d: %s\n", path, lineno, jerr.text);
-                harness_now.failures++;
-            }
-            continue;
-        }
-        const char *source = json_string_value(json_object_get(o, "source"));
-        const char *country = json_string_value(json_object_get(o, "source_country"));
-        if (source != NULL && strcmp(source, "author") != 0) {
-            (*checked)++;
-            if (!resolves(source, country ? country : "", a)) {
-                bool known = known_unresolved(source);
-                fprintf(stderr, "%s:%d: source \"%s\" (%s) not resolved%s\n", path, lineno, source,
-                        country ? country : "null", known ? " (known)" : "");
-                if (!known)
-                    (*missed)++;
-            }
-            tally_arena_reset(a);
-        }
-        json_decref(o);
+    g->checked++;
+    if (!resolves(source, country ? country : "", g->a)) {
+        bool known = known_unresolved(source);
+        fprintf(stderr, "%s.gold.jsonl:%d: source \"%s\" (%s) not resolved%s\n", g->name, lineno,
+                source, country ? country : "null", known ? " (known)" : "");
+        if (!known)
+            g->missed++;
     }
-    free(line);
-    fclose(fp);
+    tally_arena_reset(g->a);
+}
+
+static void check_gold_file(const char *dir, const char *name, void *user)
+{
+    struct gold_actor *g = user;
+    g->name = name;
+    CHECK(gold_each_claim(dir, name, check_claim, g, &g->bad));
+    g->files++;
 }
 
 static void test_actor_gold_sources(void)
@@ -427,30 +420,17 @@ static void test_actor_gold_sources(void)
     const char *shared = harness_shared();
     if (shared == NULL)
         SKIP("TALLY_SHARED is not set");
-    char dir[4096];
-    snprintf(dir, sizeof dir, "%s/corpus/dev", shared);
-    DIR *d = opendir(dir);
-    if (d == NULL)
+    struct gold_actor g = {NULL, tally_arena_new(), 0, 0, 0, 0};
+    long docs = gold_each_doc(shared, check_gold_file, &g);
+    tally_arena_free(g.a);
+    if (docs < 0)
         SKIP("no corpus/dev in TALLY_SHARED");
-    tally_arena *a = tally_arena_new();
-    int files = 0, checked = 0, missed = 0;
-    const struct dirent *e;
-    while ((e = readdir(d)) != NULL) {
-        size_t len = strlen(e->d_name);
-        if (len < 12 || strcmp(e->d_name + len - 11, ".gold.jsonl") != 0)
-            continue;
-        char path[8192];
-        snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
-        check_gold_file(path, a, &checked, &missed);
-        files++;
-    }
-    closedir(d);
-    tally_arena_free(a);
-    fprintf(stderr, "gold sources: %d files, %d named sources, %d unexpected misses\n", files,
-            checked, missed);
-    CHECK(files > 0);
-    CHECK(checked > 0);
-    CHECK_INT_EQ(missed, 0);
+    fprintf(stderr, "gold sources: %d files, %d named sources, %d unexpected misses\n", g.files,
+            g.checked, g.missed);
+    CHECK(g.files > 0);
+    CHECK(g.checked > 0);
+    CHECK_INT_EQ(g.missed, 0);
+    CHECK_INT_EQ(g.bad, 0);
 }
 
 int main(void)

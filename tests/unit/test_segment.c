@@ -1,13 +1,13 @@
 /* Tests of the sentence segmenter (src/segment.c). */
 #include "tally/segment.h"
 
-#include <dirent.h>
 #include <stdbool.h>
 #include <stdint.h>
 
 #include <jansson.h>
 #include <utf8proc.h>
 
+#include "gold.h"
 #include "harness.h"
 #include "segment.h"
 #include "tally/err.h"
@@ -551,27 +551,6 @@ static char *normalise(const char *s, size_t n)
 }
 
 /* Reads a whole file; NULL on failure. Caller frees. */
-static char *read_all(const char *path, size_t *n)
-{
-    FILE *f = fopen(path, "rb");
-    if (f == NULL)
-        return NULL;
-    tally_buf b;
-    tally_buf_init(&b, (size_t)1 << 26);
-    char chunk[4096];
-    size_t got;
-    int rc = 0;
-    while (rc == 0 && (got = fread(chunk, 1, sizeof chunk, f)) > 0)
-        rc = tally_buf_append(&b, chunk, got);
-    fclose(f);
-    if (rc != 0 || tally_buf_append(&b, "", 0) != 0) {
-        tally_buf_free(&b);
-        return NULL;
-    }
-    *n = b.len;
-    return b.ptr;
-}
-
 /* The normalised sentences of one document's body, split into paragraphs at
  * blank lines. */
 struct doc_sentences {
@@ -635,47 +614,52 @@ static void segment_body(const char *text, size_t n, struct doc_sentences *d)
     tally_arena_free(a);
 }
 
-/* Checks one document's gold sentences; adds to the counts. */
-static void check_gold(const char *dir, const char *name, size_t *found, size_t *total)
+struct gold_seg {
+    const char *name;
+    const struct doc_sentences *d;
+    size_t found, total;
+};
+
+/* One gold claim: its sentence must be one of the document's sentences. */
+static void check_claim(json_t *claim, int lineno, void *user)
 {
+    struct gold_seg *g = user;
+    (void)lineno;
+    const char *sentence = json_string_value(json_object_get(claim, "sentence"));
+    CHECK(sentence != NULL);
+    if (sentence == NULL)
+        return;
+    char *want = normalise(sentence, strlen(sentence));
+    bool hit = false;
+    for (size_t k = 0; k < g->d->n && !hit; k++)
+        hit = strcmp(g->d->v[k], want) == 0;
+    g->total++;
+    if (hit)
+        g->found++;
+    else
+        fprintf(stderr, "%s: gold sentence not produced: \"%s\"\n", g->name, want);
+    CHECK(hit);
+    free(want);
+}
+
+/* Checks one document's gold sentences; adds to the counts. */
+static void check_gold(const char *dir, const char *name, void *user)
+{
+    struct gold_seg *g = user;
     char path[1024];
     size_t n = 0;
     snprintf(path, sizeof path, "%s/%s.txt", dir, name);
-    char *text = read_all(path, &n);
+    char *text = gold_read_all(path, &n);
     CHECK(text != NULL);
     if (text == NULL)
         return;
     struct doc_sentences d = {NULL, 0, 0};
     segment_body(text, n, &d);
-
-    snprintf(path, sizeof path, "%s/%s.gold.jsonl", dir, name);
-    FILE *f = fopen(path, "r");
-    CHECK(f != NULL);
-    char line[1 << 14];
-    while (f != NULL && fgets(line, sizeof line, f) != NULL) {
-        json_error_t jerr;
-        json_t *claim = json_loads(line, 0, &jerr);
-        if (claim == NULL)
-            continue; /* a blank line */
-        const char *sentence = json_string_value(json_object_get(claim, "sentence"));
-        CHECK(sentence != NULL);
-        if (sentence != NULL) {
-            char *want = normalise(sentence, strlen(sentence));
-            bool hit = false;
-            for (size_t k = 0; k < d.n && !hit; k++)
-                hit = strcmp(d.v[k], want) == 0;
-            (*total)++;
-            if (hit)
-                (*found)++;
-            else
-                fprintf(stderr, "%s: gold sentence not produced: \"%s\"\n", name, want);
-            CHECK(hit);
-            free(want);
-        }
-        json_decref(claim);
-    }
-    if (f != NULL)
-        fclose(f);
+    g->name = name;
+    g->d = &d;
+    int bad = 0;
+    CHECK(gold_each_claim(dir, name, check_claim, g, &bad));
+    CHECK_INT_EQ(bad, 0);
     for (size_t k = 0; k < d.n; k++)
         free(d.v[k]);
     free(d.v);
@@ -687,26 +671,12 @@ static void test_segment_gold_sentences(void)
     const char *shared = harness_shared();
     if (shared == NULL)
         SKIP("TALLY_SHARED is not set");
-    char dir[1024];
-    snprintf(dir, sizeof dir, "%s/corpus/dev", shared);
-    DIR *dp = opendir(dir);
-    if (dp == NULL)
+    struct gold_seg g = {NULL, NULL, 0, 0};
+    long docs = gold_each_doc(shared, check_gold, &g);
+    if (docs < 0)
         SKIP("no corpus/dev in TALLY_SHARED");
-    size_t found = 0, total = 0, docs = 0;
-    struct dirent *e;
-    while ((e = readdir(dp)) != NULL) {
-        size_t l = strlen(e->d_name);
-        if (l <= 4 || strcmp(e->d_name + l - 4, ".txt") != 0 || l - 4 >= 512)
-            continue;
-        char name[512];
-        memcpy(name, e->d_name, l - 4);
-        name[l - 4] = '\0';
-        check_gold(dir, name, &found, &total);
-        docs++;
-    }
-    closedir(dp);
-    fprintf(stderr, "segment: %zu of %zu gold sentences produced (%zu documents)\n", found, total,
-            docs);
+    fprintf(stderr, "segment: %zu of %zu gold sentences produced (%ld documents)\n", g.found,
+            g.total, docs);
     CHECK(docs > 0);
 }
 

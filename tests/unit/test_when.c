@@ -2,12 +2,12 @@
  * written for these tests; the corpus test reads ../shared/corpus/dev. */
 #include "tally/when.h"
 
-#include <dirent.h>
 #include <stdbool.h>
 #include <time.h>
 
 #include <jansson.h>
 
+#include "gold.h"
 #include "harness.h"
 #include "tally/err.h"
 #include "tally/mem.h"
@@ -529,26 +529,6 @@ static void test_when_linear_on_large_input(void)
 
 /* ---- the dev corpus ---- */
 
-static char *read_all(const char *path, size_t *n)
-{
-    FILE *f = fopen(path, "rb");
-    if (f == NULL)
-        return NULL;
-    size_t cap = 1 << 16, len = 0, got;
-    char *buf = tally_xmalloc(cap + 1);
-    while ((got = fread(buf + len, 1, cap - len, f)) > 0) {
-        len += got;
-        if (len == cap) {
-            cap *= 2;
-            buf = tally_xrealloc(buf, cap + 1);
-        }
-    }
-    fclose(f);
-    buf[len] = '\0';
-    *n = len;
-    return buf;
-}
-
 /* The `date:` of a document's header (up to the first blank line). */
 static tally_date header_date(const char *text)
 {
@@ -598,68 +578,71 @@ static void sentence_dates(const char *s, tally_date doc, char *since, char *as_
     tally_arena_free(a);
 }
 
-static void gold_document(const char *dir, const char *name, struct tally_counts *c)
+struct gold_when {
+    const char *name;
+    tally_date doc;
+    char carry[11]; /* the latest since of the document's earlier gold sentences */
+    struct tally_counts *c;
+};
+
+static void gold_claim(json_t *claim, int lineno, void *user)
+{
+    struct gold_when *g = user;
+    (void)lineno;
+    const char *sentence = json_string_value(json_object_get(claim, "sentence"));
+    const char *since = json_string_value(json_object_get(claim, "since"));
+    const char *as_of = json_string_value(json_object_get(claim, "as_of"));
+    CHECK(sentence != NULL);
+    char got_since[11], got_as_of[11];
+    if (sentence != NULL) {
+        sentence_dates(sentence, g->doc, got_since, got_as_of);
+        if (got_since[0] != '\0')
+            memcpy(g->carry, got_since, sizeof g->carry);
+    }
+    if (sentence != NULL && since != NULL) {
+        g->c->since_total++;
+        bool stated = strcmp(got_since, since) == 0;
+        bool carried = stated || (got_since[0] == '\0' && strcmp(g->carry, since) == 0);
+        g->c->since_stated += stated;
+        g->c->since_carried += carried;
+        if (!carried)
+            fprintf(stderr, "  since miss %s: want %s, got %s (carried %s): %.100s\n", g->name,
+                    since, got_since[0] ? got_since : "-", g->carry[0] ? g->carry : "-", sentence);
+    }
+    if (sentence != NULL && since == NULL) {
+        g->c->since_null++;
+        g->c->since_null_ok += got_since[0] == '\0';
+    }
+    if (sentence != NULL && as_of == NULL) {
+        char doc_s[11];
+        g->c->as_of_null++;
+        g->c->as_of_null_ok +=
+            got_as_of[0] == '\0' || strcmp(got_as_of, tally_date_format(g->doc, doc_s)) == 0;
+    }
+    if (sentence != NULL && as_of != NULL) {
+        g->c->as_of_total++;
+        bool ok = strcmp(got_as_of, as_of) == 0;
+        g->c->as_of_stated += ok;
+        if (!ok)
+            fprintf(stderr, "  as_of miss %s: want %s, got %s: %.100s\n", g->name, as_of,
+                    got_as_of[0] ? got_as_of : "-", sentence);
+    }
+}
+
+static void gold_document(const char *dir, const char *name, void *user)
 {
     char path[1024];
     size_t n = 0;
     snprintf(path, sizeof path, "%s/%s.txt", dir, name);
-    char *text = read_all(path, &n);
+    char *text = gold_read_all(path, &n);
     CHECK(text != NULL);
     if (text == NULL)
         return;
-    tally_date doc = header_date(text);
+    struct gold_when g = {name, header_date(text), "", user};
     free(text);
-    snprintf(path, sizeof path, "%s/%s.gold.jsonl", dir, name);
-    FILE *f = fopen(path, "r");
-    CHECK(f != NULL);
-    char line[1 << 14], carry[11] = "";
-    while (f != NULL && fgets(line, sizeof line, f) != NULL) {
-        json_error_t jerr;
-        json_t *claim = json_loads(line, 0, &jerr);
-        if (claim == NULL)
-            continue; /* a blank line */
-        const char *sentence = json_string_value(json_object_get(claim, "sentence"));
-        const char *since = json_string_value(json_object_get(claim, "since"));
-        const char *as_of = json_string_value(json_object_get(claim, "as_of"));
-        CHECK(sentence != NULL);
-        char got_since[11], got_as_of[11];
-        if (sentence != NULL) {
-            sentence_dates(sentence, doc, got_since, got_as_of);
-            if (got_since[0] != '\0')
-                memcpy(carry, got_since, sizeof carry);
-        }
-        if (sentence != NULL && since != NULL) {
-            c->since_total++;
-            bool stated = strcmp(got_since, since) == 0;
-            bool carried = stated || (got_since[0] == '\0' && strcmp(carry, since) == 0);
-            c->since_stated += stated;
-            c->since_carried += carried;
-            if (!carried)
-                fprintf(stderr, "  since miss %s: want %s, got %s (carried %s): %.100s\n", name,
-                        since, got_since[0] ? got_since : "-", carry[0] ? carry : "-", sentence);
-        }
-        if (sentence != NULL && since == NULL) {
-            c->since_null++;
-            c->since_null_ok += got_since[0] == '\0';
-        }
-        if (sentence != NULL && as_of == NULL) {
-            char doc_s[11];
-            c->as_of_null++;
-            c->as_of_null_ok +=
-                got_as_of[0] == '\0' || strcmp(got_as_of, tally_date_format(doc, doc_s)) == 0;
-        }
-        if (sentence != NULL && as_of != NULL) {
-            c->as_of_total++;
-            bool ok = strcmp(got_as_of, as_of) == 0;
-            c->as_of_stated += ok;
-            if (!ok)
-                fprintf(stderr, "  as_of miss %s: want %s, got %s: %.100s\n", name, as_of,
-                        got_as_of[0] ? got_as_of : "-", sentence);
-        }
-        json_decref(claim);
-    }
-    if (f != NULL)
-        fclose(f);
+    int bad = 0;
+    CHECK(gold_each_claim(dir, name, gold_claim, &g, &bad));
+    CHECK_INT_EQ(bad, 0);
 }
 
 /* For each gold claim with a `since`, the expressions of its sentence give that
@@ -673,32 +656,18 @@ static void test_when_gold_since(void)
     const char *shared = harness_shared();
     if (shared == NULL)
         SKIP("TALLY_SHARED is not set");
-    char dir[1024];
-    snprintf(dir, sizeof dir, "%s/corpus/dev", shared);
-    DIR *dp = opendir(dir);
-    if (dp == NULL)
-        SKIP("no corpus/dev in TALLY_SHARED");
     struct tally_counts c = {0, 0, 0, 0, 0, 0, 0, 0, 0};
-    size_t docs = 0;
-    const struct dirent *e;
-    while ((e = readdir(dp)) != NULL) {
-        size_t l = strlen(e->d_name);
-        if (l <= 4 || strcmp(e->d_name + l - 4, ".txt") != 0 || l - 4 >= 512)
-            continue;
-        char name[512];
-        memcpy(name, e->d_name, l - 4);
-        name[l - 4] = '\0';
-        gold_document(dir, name, &c);
-        docs++;
-    }
-    closedir(dp);
+    long docs = gold_each_doc(shared, gold_document, &c);
+    if (docs < 0)
+        SKIP("no corpus/dev in TALLY_SHARED");
     fprintf(stderr,
             "when: since %zu of %zu stated in the sentence, %zu of %zu with carry-over; "
             "as_of %zu of %zu stated (%zu documents)\n"
             "when: gold null since: %zu of %zu sentences give none; null as_of: %zu of %zu give "
             "none or the document date\n",
             c.since_stated, c.since_total, c.since_carried, c.since_total, c.as_of_stated,
-            c.as_of_total, docs, c.since_null_ok, c.since_null, c.as_of_null_ok, c.as_of_null);
+            c.as_of_total, (size_t)docs, c.since_null_ok, c.since_null, c.as_of_null_ok,
+            c.as_of_null);
     CHECK(docs > 0);
     CHECK(c.since_total > 0);
     CHECK(c.since_carried * 10 >= c.since_total * 8);

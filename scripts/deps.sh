@@ -7,7 +7,9 @@ pkgs=(
     build-essential cmake pkg-config git       # the toolchain
     clang clang-format libclang-rt-14-dev      # second compiler, format check, libFuzzer
     libmd4c-dev libxml2-dev libutf8proc-dev    # Markdown, HTML, Unicode
-    libjansson-dev jq                          # JSON in the test tools
+    libsqlite3-dev nettle-dev libcsv-dev       # the store: SQLite, SHA-256, CSV
+    sqlite3                                    # the store's tests check files with it
+    libjansson-dev jq                          # JSON feeds and the test tools
     gperf                                      # the lexicon's perfect hash
     python3                                    # ../shared/tools/score-claims in the tests
     iso-codes                                  # ISO 3166-1 countries (data for src/actor.c)

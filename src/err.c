@@ -32,6 +32,8 @@ const char *tally_err_name(int code)
         return "invalid argument";
     case TALLY_ESTOP:
         return "stopped";
+    case TALLY_ESTORE:
+        return "database error";
     default:
         return "unknown error";
     }

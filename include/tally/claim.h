@@ -105,4 +105,13 @@ const char *tally_kind_name(tally_kind k);
 const char *tally_unit_name(const tally_claim *c); /* "USD" for money */
 const char *tally_item_name(unsigned bit_index);
 
+/** The inverses of the names above, for claims read back from text (a
+ *  database, a CSV file): each returns the value, or -1 for an unknown name. */
+int tally_kind_parse(const char *name);
+int tally_item_parse(const char *name); /* the bit index */
+int tally_qualifier_parse(const char *name);
+/** Sets c->unit (and c->currency for a three-letter currency code such as
+ *  "USD" or "RUB"); returns 0, or -1 for an unknown unit. */
+int tally_unit_parse(const char *name, tally_claim *c);
+
 #endif

@@ -18,7 +18,8 @@ enum {
     TALLY_EINPUT = -3, /* the input is not what it should be */
     TALLY_ELIMIT = -4, /* a size limit was reached */
     TALLY_EUSAGE = -5, /* a caller passed an invalid argument */
-    TALLY_ESTOP = -6   /* a callback asked to stop */
+    TALLY_ESTOP = -6,  /* a callback asked to stop */
+    TALLY_ESTORE = -7  /* the database failed (full disk, damaged file, locked) */
 };
 
 /** A caller-owned error: the code and a message naming the problem. */

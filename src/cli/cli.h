@@ -38,10 +38,23 @@ int cli_common_option(const char *cmd, int ch, char **argv, bool *table, tally_d
 int cli_read_inputs(char **paths, int n, const tally_doc_opts *opts, const tally_doc_handler *h,
                     void (*on_start)(const char *path, void *user));
 
+/** The database to use: `given` (--db), else $TALLY_DB, else "tally.db". */
+const char *cli_db_path(const char *given);
+
 /** Subcommands. */
 int cli_figures(int argc, char **argv);
 void cli_figures_help(FILE *out);
 int cli_extract(int argc, char **argv);
 void cli_extract_help(FILE *out);
+int cli_ingest(int argc, char **argv);
+void cli_ingest_help(FILE *out);
+int cli_import(int argc, char **argv);
+void cli_import_help(FILE *out);
+int cli_claims(int argc, char **argv);
+void cli_claims_help(FILE *out);
+int cli_docs(int argc, char **argv);
+void cli_docs_help(FILE *out);
+int cli_sources(int argc, char **argv);
+void cli_sources_help(FILE *out);
 
 #endif

@@ -8,6 +8,14 @@ static const struct cli_cmd cmds[] = {
      cli_figures_help},
     {"extract", cli_extract, "print every claim (sourced figure of support between states)",
      cli_extract_help},
+    {"ingest", cli_ingest, "extract documents' claims into the database, with provenance",
+     cli_ingest_help},
+    {"import", cli_import, "load curated claims from a CSV file (or the bundled public record)",
+     cli_import_help},
+    {"claims", cli_claims, "print stored claims by supplier, recipient, item, kind, source, date",
+     cli_claims_help},
+    {"docs", cli_docs, "print the stored documents", cli_docs_help},
+    {"sources", cli_sources, "print who asserts the stored claims", cli_sources_help},
 };
 enum { N_CMDS = sizeof cmds / sizeof cmds[0] };
 

@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <getopt.h>
 #include <stdarg.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 
@@ -29,6 +30,14 @@ void cli_warnf(const char *fmt, ...)
     va_start(ap, fmt);
     vmsg("warning", fmt, ap);
     va_end(ap);
+}
+
+const char *cli_db_path(const char *given)
+{
+    if (given != NULL && given[0] != '\0')
+        return given;
+    const char *env = getenv("TALLY_DB");
+    return env != NULL && env[0] != '\0' ? env : "tally.db";
 }
 
 int cli_usagef(const char *cmd, const char *fmt, ...)

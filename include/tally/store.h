@@ -1,0 +1,167 @@
+/* tally: the claim store (stage 3). Documents, the claims extracted from
+ * them and the sources that assert them, kept in one SQLite database with
+ * provenance down to the byte span of the sentence and of the figure.
+ *
+ * A document is identified by its key: its URL, else "file:" and its real
+ * path, else "sha256:" and its content hash. Storing a document whose key and
+ * content hash are already stored changes nothing; a different hash under the
+ * same key replaces the document's claims (inside the caller's transaction)
+ * and keeps the earlier version's date. */
+#ifndef TALLY_STORE_H
+#define TALLY_STORE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "tally/claim.h"
+#include "tally/err.h"
+
+/** The schema version this tally writes (PRAGMA user_version). */
+enum { TALLY_STORE_SCHEMA = 1 };
+
+typedef struct tally_store tally_store;
+
+/** Opens the database at `path`, creating it when it does not exist and
+ *  `create` is set, and migrating an older schema. Fails with TALLY_EINPUT
+ *  and a message naming `path` for a file that is not a tally database, one
+ *  written by a newer tally, or a damaged one; TALLY_EIO when it cannot be
+ *  opened. */
+int tally_store_open(const char *path, bool create, tally_store **out,
+                     tally_err *err) TALLY_MUST_CHECK;
+/** Closes the database; accepts NULL. */
+void tally_store_close(tally_store *s);
+
+/** Transactions: the caller batches documents in them (BEGIN IMMEDIATE). */
+int tally_store_begin(tally_store *s, tally_err *err) TALLY_MUST_CHECK;
+int tally_store_commit(tally_store *s, tally_err *err) TALLY_MUST_CHECK;
+/** Rolls back the open transaction, if any. */
+void tally_store_rollback(tally_store *s);
+
+/** A document to store. Strings may be NULL unless said otherwise. */
+typedef struct tally_store_doc {
+    const char *key;  /* identity (not NULL) */
+    const char *name; /* short name: the file name without extension (not NULL) */
+    const char *url;
+    const char *title;
+    const char *outlet;
+    const char *date;   /* publication date, YYYY[-MM[-DD]] */
+    const char *origin; /* where it was read from: a path, "<stdin>", a feed line */
+    const char *hash;   /* hex SHA-256 of the content (not NULL) */
+    const char *body;   /* the decoded body the claims' offsets point into */
+    size_t body_len;
+    bool curated; /* a row of a curated record, not an article */
+} tally_store_doc;
+
+typedef enum tally_doc_status {
+    TALLY_DOC_NEW,
+    TALLY_DOC_UNCHANGED,
+    TALLY_DOC_REPLACED
+} tally_doc_status;
+
+/** What storing `key` with `hash` would do: UNCHANGED also when another
+ *  key holds the same content (a copy of a stored file). */
+int tally_store_doc_status(tally_store *s, const char *key, const char *hash,
+                           tally_doc_status *status, tally_err *err) TALLY_MUST_CHECK;
+
+/** Inserts the document, or replaces the stored one with the same key: its
+ *  claims are deleted, its first date is kept. Sets *doc_id. Call inside a
+ *  transaction. */
+int tally_store_put_doc(tally_store *s, const tally_store_doc *d, int64_t *doc_id,
+                        tally_err *err) TALLY_MUST_CHECK;
+
+/** Adds a claim of document `doc_id`. Its source is kept under its name,
+ *  white space normalised, with a closing parenthesis ("Shin Won-sik (ROK
+ *  Defence Minister)") kept apart as the claim's source detail. `text` is
+ *  the figure as written (bytes [c->start, c->end) of the body), whose
+ *  sentence span is kept too; NULL for a curated row, which has no
+ *  sentence. `stated` is when it was asserted (the document's date); `note`
+ *  (may be NULL) is free text. */
+int tally_store_put_claim(tally_store *s, int64_t doc_id, const tally_claim *c, const char *text,
+                          const char *stated, const char *note, tally_err *err) TALLY_MUST_CHECK;
+
+/** Sets the decoded body of a document stored with an empty one (bodies are
+ *  collected while its claims are stored). */
+int tally_store_set_body(tally_store *s, int64_t doc_id, const char *body, size_t len,
+                         tally_err *err) TALLY_MUST_CHECK;
+
+/** Savepoints: one document inside a batch, undone alone when it fails. */
+int tally_store_savepoint(tally_store *s, tally_err *err) TALLY_MUST_CHECK;
+int tally_store_release(tally_store *s, tally_err *err) TALLY_MUST_CHECK;
+void tally_store_rollback_to(tally_store *s);
+
+/* ---- queries ------------------------------------------------------------ */
+
+/** Filters of tally_store_claims; NULL (or 0) fields do not filter. Dates are
+ *  partial ISO dates compared with the claim's date: its as_of, else the
+ *  date it was stated. */
+typedef struct tally_claim_filter {
+    const char *supplier;  /* alpha-3 */
+    const char *recipient; /* alpha-3 */
+    const char *item;      /* a CLAIMS.md item slug */
+    const char *kind;      /* a CLAIMS.md kind */
+    const char *source;    /* a part of the source's name, any case */
+    const char *since;     /* claim date >= since */
+    const char *until;     /* claim date within or before until */
+    const char *doc;       /* the document's name, key or URL */
+    int64_t limit;         /* at most this many claims; 0 for all */
+} tally_claim_filter;
+
+/** One stored claim with its provenance, borrowed for the callback only. */
+typedef struct tally_claim_row {
+    int64_t id;
+    tally_claim claim; /* offsets are into the document's body */
+    const char *sentence; /* NULL for curated rows */
+    size_t sentence_len;
+    const char *text; /* the figure as written; NULL for curated rows */
+    size_t text_len;
+    const char *source_kind;   /* "government", "intelligence", ... */
+    const char *source_detail; /* "ROK Defence Minister" of "Shin Won-sik (ROK ...)" */
+    const char *stated;      /* when it was asserted */
+    const char *note;
+    const char *doc;    /* the document's name */
+    const char *url;    /* may be NULL */
+    const char *title;  /* may be NULL */
+    const char *outlet; /* may be NULL */
+    const char *date;   /* the document's date; may be NULL */
+    bool curated;
+} tally_claim_row;
+
+typedef int (*tally_claim_fn)(const tally_claim_row *row, void *user);
+
+/** Calls `fn` for each claim that passes `f`, by date then id. A non-zero
+ *  return from `fn` stops and is returned. TALLY_EUSAGE for a filter value
+ *  that cannot match (an unknown item or kind, a malformed date). */
+int tally_store_claims(tally_store *s, const tally_claim_filter *f, tally_claim_fn fn, void *user,
+                       tally_err *err) TALLY_MUST_CHECK;
+
+typedef struct tally_doc_row {
+    int64_t id;
+    const char *key, *name, *url, *title, *outlet, *date, *revised, *origin, *hash,
+        *ingested_at;
+    int64_t claims;
+    int64_t body_bytes;
+    bool curated;
+} tally_doc_row;
+
+typedef struct tally_source_row {
+    int64_t id;
+    const char *name;
+    const char *country; /* may be NULL */
+    const char *kind;
+    int64_t claims;
+    int64_t documents;
+} tally_source_row;
+
+/** Every document, by date then id. */
+int tally_store_docs(tally_store *s, int (*fn)(const tally_doc_row *row, void *user), void *user,
+                     tally_err *err) TALLY_MUST_CHECK;
+/** Every source, by the number of claims it asserts, then name. */
+int tally_store_sources(tally_store *s, int (*fn)(const tally_source_row *row, void *user),
+                        void *user, tally_err *err) TALLY_MUST_CHECK;
+
+/** The kind of source a name stands for: "government", "intelligence",
+ *  "official", "outlet", "think-tank", "author" or "other". */
+const char *tally_source_kind(const char *name);
+
+#endif

@@ -1,0 +1,111 @@
+/* tally command line: a claim as a JSON object or a table row. */
+#include "claim_out.h"
+
+#include <string.h>
+
+#include "tally/json.h"
+#include "tally/when.h"
+
+void json_str_or_null(tally_buf *l, const char *s)
+{
+    if (s != NULL && s[0] != '\0')
+        tally_json_str(l, s, strlen(s));
+    else
+        tally_json_raw(l, "null");
+}
+
+static void put_date(tally_buf *l, tally_date d)
+{
+    char buf[16];
+    json_str_or_null(l, d.year ? tally_date_format(d, buf) : NULL);
+}
+
+static void put_span(tally_buf *l, const char *s, size_t n)
+{
+    if (s != NULL)
+        tally_json_str(l, s, n);
+    else
+        tally_json_raw(l, "null");
+}
+
+void claim_json_fields(tally_buf *l, const tally_claim *k, const char *doc, const char *sentence,
+                       size_t sentence_len, const char *text, size_t text_len)
+{
+    tally_json_raw(l, "{\"doc\":");
+    tally_json_str(l, doc, strlen(doc));
+    tally_json_raw(l, ",\"sentence\":");
+    put_span(l, sentence, sentence_len);
+    tally_json_raw(l, ",\"text\":");
+    put_span(l, text, text_len);
+    tally_json_raw(l, ",\"kind\":\"");
+    tally_json_raw(l, tally_kind_name(k->kind));
+    tally_json_raw(l, "\",\"supplier\":");
+    json_str_or_null(l, k->supplier);
+    tally_json_raw(l, ",\"recipient\":");
+    json_str_or_null(l, k->recipient);
+    tally_json_raw(l, ",\"item\":[");
+    bool first = true;
+    for (unsigned i = 0; i < TALLY_ITEM_COUNT; i++) {
+        if (!(k->items & (1u << i)))
+            continue;
+        if (!first)
+            tally_json_raw(l, ",");
+        tally_json_str(l, tally_item_name(i), strlen(tally_item_name(i)));
+        first = false;
+    }
+    tally_json_raw(l, "],\"caliber_mm\":");
+    if (k->caliber_mm > 0)
+        tally_json_num(l, k->caliber_mm);
+    else
+        tally_json_raw(l, "null");
+    tally_json_raw(l, ",\"unit\":");
+    tally_json_str(l, tally_unit_name(k), strlen(tally_unit_name(k)));
+    tally_json_raw(l, ",\"low\":");
+    if (k->has_low)
+        tally_json_num(l, k->low);
+    else
+        tally_json_raw(l, "null");
+    tally_json_raw(l, ",\"high\":");
+    if (k->has_high)
+        tally_json_num(l, k->high);
+    else
+        tally_json_raw(l, "null");
+    tally_json_raw(l, ",\"qualifier\":\"");
+    tally_json_raw(l, tally_qualifier_name(k->qualifier));
+    tally_json_raw(l, "\",\"since\":");
+    put_date(l, k->since);
+    tally_json_raw(l, ",\"as_of\":");
+    put_date(l, k->as_of);
+    tally_json_raw(l, ",\"source\":");
+    json_str_or_null(l, k->source);
+    tally_json_raw(l, ",\"source_country\":");
+    json_str_or_null(l, k->source_country);
+    tally_json_raw(l, k->hedged ? ",\"hedged\":true" : ",\"hedged\":false");
+}
+
+void claim_table_head(FILE *out)
+{
+    fprintf(out, "%-20s %-11s %-3s %-3s %-9s %12s %12s %-9s %-10s %-10s %c %s\n", "doc", "kind",
+            "sup", "rec", "unit", "low", "high", "qualifier", "since", "as_of", 'h', "source");
+}
+
+void claim_table_row(tally_buf *l, const tally_claim *k, const char *doc)
+{
+    char row[256], lo[32] = "-", hi[32] = "-", since[16] = "-", as_of[16] = "-";
+    if (k->has_low)
+        snprintf(lo, sizeof lo, "%.15g", k->low);
+    if (k->has_high)
+        snprintf(hi, sizeof hi, "%.15g", k->high);
+    if (k->since.year)
+        tally_date_format(k->since, since);
+    if (k->as_of.year)
+        tally_date_format(k->as_of, as_of);
+    int n = snprintf(row, sizeof row,
+                     "%-20.20s %-11s %-3s %-3s %-9s %12s %12s %-9s %-10s %-10s %c ", doc,
+                     tally_kind_name(k->kind), k->supplier[0] ? k->supplier : "-",
+                     k->recipient[0] ? k->recipient : "-", tally_unit_name(k), lo, hi,
+                     tally_qualifier_name(k->qualifier), since, as_of, k->hedged ? 'h' : '-');
+    tally_json_raw(l, n > 0 ? row : "");
+    tally_json_raw(l, k->source != NULL ? k->source : "author");
+    tally_json_raw(l, "\n");
+}

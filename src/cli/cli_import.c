@@ -1,0 +1,138 @@
+/* tally import: curated claims from CSV files, or the bundled public record. */
+#include "cli.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "tally/import.h"
+#include "tally/mem.h"
+#include "tally/store.h"
+
+void cli_import_help(FILE *out)
+{
+    fputs("Usage: tally import [--db FILE] [FILE.csv...]\n"
+          "\n"
+          "Loads curated claims, one CSV row per original assertion, with the columns\n"
+          "date_stated, source, source_country, supplier, recipient, kind, item,\n"
+          "caliber_mm, unit, low, high, qualifier, since, as_of, url and optionally\n"
+          "note (a quote column is accepted and not stored). The rows of one URL are\n"
+          "one curated document: importing again changes nothing, and changed rows\n"
+          "replace that URL's claims. Without FILE, imports the public record bundled\n"
+          "with tally (data/public-record.csv of the source tree).\n"
+          "\n"
+          "A row that does not fit is reported with its line and left out; the\n"
+          "others go in (exit status 1).\n"
+          "\n"
+          "Options:\n"
+          "      --db FILE     the database (default $TALLY_DB, else ./tally.db);\n"
+          "                    created when missing\n"
+          "  -q, --quiet       no summary\n"
+          "  -h, --help        show this help\n",
+          out);
+}
+
+static void report(const char *msg, void *user)
+{
+    (void)user;
+    cli_errorf("%s", msg);
+}
+
+static char *read_file(const char *path, size_t *len)
+{
+    FILE *f = fopen(path, "rb");
+    if (f == NULL)
+        return NULL;
+    size_t cap = 1 << 16, n = 0, got;
+    char *buf = tally_xmalloc(cap);
+    while ((got = fread(buf + n, 1, cap - n, f)) > 0) {
+        n += got;
+        if (n == cap)
+            buf = tally_xrealloc(buf, cap *= 2);
+    }
+    int bad = ferror(f);
+    fclose(f);
+    if (bad) {
+        free(buf);
+        errno = EIO;
+        return NULL;
+    }
+    *len = n;
+    return buf;
+}
+
+static int import_one(tally_store *s, const char *data, size_t len, const char *origin,
+                      bool quiet)
+{
+    tally_import_stats st;
+    tally_err err = {0};
+    int rc = tally_import_csv(s, data, len, origin, &st, report, NULL, &err);
+    if (rc != 0) {
+        cli_errorf("%s", err.msg);
+        return CLI_FAIL;
+    }
+    if (!quiet)
+        printf("%s: rows: %zu read, %zu failed; records: %zu new, %zu unchanged, %zu replaced; "
+               "claims: %zu stored\n",
+               origin, st.rows, st.failed, st.new_records, st.unchanged, st.replaced, st.claims);
+    return st.failed > 0 ? CLI_FAIL : CLI_OK;
+}
+
+int cli_import(int argc, char **argv)
+{
+    static const struct option longopts[] = {{"db", required_argument, NULL, 'D'},
+                                             {"quiet", no_argument, NULL, 'q'},
+                                             {"help", no_argument, NULL, 'h'},
+                                             {NULL, 0, NULL, 0}};
+    const char *db = NULL;
+    bool quiet = false;
+    int ch;
+    opterr = 0;
+    optind = 1;
+    while ((ch = getopt_long(argc, argv, ":qh", longopts, NULL)) != -1) {
+        switch (ch) {
+        case 'D':
+            db = optarg;
+            break;
+        case 'q':
+            quiet = true;
+            break;
+        case 'h':
+            cli_import_help(stdout);
+            return CLI_OK;
+        case ':':
+            return cli_usagef("import", "option '%s' needs a value", argv[optind - 1]);
+        default:
+            return cli_usagef("import", "unknown option '%s'", argv[optind - 1]);
+        }
+    }
+    tally_store *s;
+    tally_err err = {0};
+    if (tally_store_open(cli_db_path(db), true, &s, &err) != 0) {
+        cli_errorf("%s", err.msg);
+        return CLI_FAIL;
+    }
+    int status = CLI_OK;
+    if (optind == argc) {
+        size_t len;
+        const char *data = tally_public_record(&len);
+        status = import_one(s, data, len, "bundled public record", quiet);
+    }
+    for (int i = optind; i < argc; i++) {
+        size_t len = 0;
+        char *data = read_file(argv[i], &len);
+        if (data == NULL) {
+            cli_errorf("%s: %s", argv[i], strerror(errno));
+            status = CLI_FAIL;
+            continue;
+        }
+        if (import_one(s, data, len, argv[i], quiet) != CLI_OK)
+            status = CLI_FAIL;
+        free(data);
+    }
+    tally_store_close(s);
+    if (fflush(stdout) != 0)
+        status = CLI_FAIL;
+    return status;
+}

@@ -1,0 +1,204 @@
+/* tally: ingesting one document: read (stage 1), extract (stage 2), store
+ * (stage 3). The document's identity is decided before any work: an
+ * unchanged document costs a header parse and a hash. */
+#include "tally/ingest.h"
+
+#include <nettle/sha2.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "header.h"
+#include "tally/extract.h"
+#include "tally/mem.h"
+#include "tally/when.h"
+
+/* Bodies up to 2 GiB: SQLite's limit for one value is 1e9 bytes by default,
+ * which is what fails first. */
+#define BODY_MAX ((size_t)1 << 31)
+
+struct ingest_ctx {
+    tally_store *s;
+    const tally_ingest_input *in;
+    const tally_doc_meta *meta; /* the merged metadata */
+    tally_date date;
+    const char *stated; /* the date as text, or NULL */
+    int64_t doc_id;
+    tally_buf body;
+    tally_extractor *x;
+    tally_arena *arena;
+    size_t claims;
+};
+
+static int on_meta(const tally_doc_meta *meta, tally_format f, void *user, tally_err *err)
+{
+    struct ingest_ctx *c = user;
+    (void)meta; /* the header was read before, and merged with the input's */
+    (void)f;
+    (void)err;
+    c->x = tally_extractor_new(c->date, c->meta);
+    return 0;
+}
+
+static int on_block(const tally_block *b, void *user, tally_err *err)
+{
+    struct ingest_ctx *c = user;
+    if (tally_buf_append(&c->body, b->text, b->len) != 0)
+        return tally_err_set(err, TALLY_ELIMIT, "%s: body larger than %zu bytes", c->in->origin,
+                             BODY_MAX);
+    tally_claims cs;
+    int rc = tally_extract_block(c->x, b, &cs, c->arena, err);
+    for (size_t i = 0; rc == 0 && i < cs.n; i++) {
+        const tally_claim *k = &cs.v[i];
+        /* a claim's figure lies in its block */
+        if (k->start < b->offset || k->end > b->offset + b->len || k->end < k->start)
+            continue;
+        rc = tally_store_put_claim(c->s, c->doc_id, k, b->text + (k->start - b->offset), c->stated,
+                                   NULL, err);
+        c->claims += rc == 0;
+    }
+    tally_arena_reset(c->arena);
+    return rc;
+}
+
+char *tally_url_name(const char *url)
+{
+    const char *p = strstr(url, "://");
+    p = p != NULL ? p + 3 : url;
+    size_t end = strcspn(p, "?#");
+    while (end > 0 && p[end - 1] == '/')
+        end--;
+    size_t start = end;
+    while (start > 0 && p[start - 1] != '/')
+        start--;
+    char *seg = tally_xstrndup(p + start, end - start);
+    char *dot = strrchr(seg, '.');
+    /* "story.html" -> "story"; a host ("example.org") keeps its dots */
+    if (start > 0 && dot != NULL && dot != seg)
+        *dot = '\0';
+    if (seg[0] == '\0') {
+        free(seg);
+        seg = tally_xstrdup("document");
+    }
+    return seg;
+}
+
+/* A metadata value: the one given, else the header's; "unknown" (what
+ * annotators write for a missing field) is no value. */
+static const char *pick(const char *given, const char *from_header)
+{
+    const char *v = given != NULL && given[0] != '\0' ? given : from_header;
+    return v != NULL && strcmp(v, "unknown") != 0 ? v : NULL;
+}
+
+static void hash_field(struct sha256_ctx *h, const char *s)
+{
+    /* each field ends with a NUL byte, so fields cannot run together */
+    sha256_update(h, s != NULL ? strlen(s) + 1 : 1, (const uint8_t *)(s != NULL ? s : ""));
+}
+
+int tally_ingest(tally_store *s, const tally_ingest_input *in, tally_ingest_result *out,
+                 tally_err *err)
+{
+    memset(out, 0, sizeof *out);
+    header h = {0};
+    size_t invalid = 0;
+    size_t head = header_parse(in->data, in->len, true, &h, &invalid);
+    tally_doc_meta meta = {pick(in->meta.url, h.url), pick(in->meta.title, h.title),
+                           pick(in->meta.outlet, h.outlet), pick(in->meta.date, h.date)};
+    bool blank = true;
+    for (size_t i = head; i < in->len && blank; i++)
+        blank = in->data[i] == ' ' || (in->data[i] >= '\t' && in->data[i] <= '\r');
+    if (blank) {
+        header_free(&h);
+        return tally_err_set(err, TALLY_EINPUT, "%s: empty document (no body)", in->origin);
+    }
+
+    /* the content: the metadata and the bytes */
+    struct sha256_ctx sha;
+    uint8_t digest[SHA256_DIGEST_SIZE];
+    char hex[2 * SHA256_DIGEST_SIZE + 1];
+    sha256_init(&sha);
+    hash_field(&sha, meta.url);
+    hash_field(&sha, meta.title);
+    hash_field(&sha, meta.outlet);
+    hash_field(&sha, meta.date);
+    sha256_update(&sha, in->len, (const uint8_t *)in->data);
+    sha256_digest(&sha, sizeof digest, digest);
+    for (size_t i = 0; i < sizeof digest; i++)
+        snprintf(hex + 2 * i, 3, "%02x", digest[i]);
+
+    char *key = NULL;
+    if (meta.url != NULL) {
+        key = tally_xstrdup(meta.url);
+    } else if (in->path != NULL) {
+        char *real = realpath(in->path, NULL);
+        const char *p = real != NULL ? real : in->path;
+        key = tally_xmalloc(strlen(p) + 6);
+        sprintf(key, "file:%s", p);
+        free(real);
+    } else {
+        key = tally_xmalloc(sizeof hex + 7);
+        sprintf(key, "sha256:%s", hex);
+    }
+
+    struct ingest_ctx c = {.s = s, .in = in, .meta = &meta};
+    char date_text[16];
+    if (meta.date != NULL && tally_date_parse(meta.date, strlen(meta.date), &c.date) == 0)
+        c.stated = tally_date_format(c.date, date_text);
+    else if (in->date != NULL && tally_date_parse(in->date, strlen(in->date), &c.date) == 0)
+        c.stated = tally_date_format(c.date, date_text);
+
+    int rc = tally_store_doc_status(s, key, hex, &out->status, err);
+    if (rc == 0 && out->status == TALLY_DOC_UNCHANGED)
+        goto done;
+    if (rc == 0)
+        rc = tally_store_savepoint(s, err);
+    if (rc != 0)
+        goto done;
+    tally_store_doc d = {.key = key,
+                         .name = in->name,
+                         .url = meta.url,
+                         .title = meta.title,
+                         .outlet = meta.outlet,
+                         .date = c.stated,
+                         .origin = in->origin,
+                         .hash = hex};
+    rc = tally_store_put_doc(s, &d, &c.doc_id, err);
+    if (rc == 0) {
+        tally_buf_init(&c.body, BODY_MAX);
+        c.arena = tally_arena_new();
+        /* read only, though fmemopen's prototype takes a mutable buffer */
+        FILE *f = fmemopen((void *)(uintptr_t)in->data, in->len, "r");
+        if (f == NULL) {
+            rc = tally_err_set(err, TALLY_EIO, "%s: cannot read from memory", in->origin);
+        } else {
+            tally_doc_opts opts = {.format = in->format};
+            tally_doc_handler hd = {.on_meta = on_meta, .on_block = on_block, .user = &c};
+            tally_doc_stats stats;
+            tally_err e = {0};
+            rc = tally_doc_read(f, in->path != NULL ? in->path : in->name, &opts, &hd, &stats, &e);
+            fclose(f);
+            out->invalid_utf8 = stats.invalid_utf8;
+            if (rc != 0)
+                tally_err_set(err, rc, "%s: %s", in->origin,
+                              e.msg[0] != '\0' ? e.msg : tally_err_name(rc));
+        }
+        if (rc == 0)
+            rc = tally_store_set_body(s, c.doc_id, c.body.ptr, c.body.len, err);
+        tally_extractor_free(c.x);
+        tally_arena_free(c.arena);
+        tally_buf_free(&c.body);
+    }
+    if (rc == 0)
+        rc = tally_store_release(s, err);
+    if (rc != 0)
+        tally_store_rollback_to(s);
+    else
+        out->claims = c.claims;
+done:
+    free(key);
+    header_free(&h);
+    return rc;
+}

@@ -1,0 +1,292 @@
+/* tally: reading the store (stage 3): claims by filters, documents, sources.
+ * Every value from the user is a bound parameter, never SQL text. */
+#include "store_impl.h"
+
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "tally/mem.h"
+#include "tally/when.h"
+
+static const char *col_text(sqlite3_stmt *st, int i)
+{
+    return (const char *)sqlite3_column_text(st, i);
+}
+
+static tally_date col_date(sqlite3_stmt *st, int i)
+{
+    tally_date d = {0, 0, 0};
+    const char *s = col_text(st, i);
+    if (s == NULL || tally_date_parse(s, strlen(s), &d) != 0)
+        d = (tally_date){0, 0, 0};
+    return d;
+}
+
+static void col_alpha3(sqlite3_stmt *st, int i, char out[4])
+{
+    const char *s = col_text(st, i);
+    out[0] = '\0';
+    if (s != NULL && strlen(s) < 4)
+        strcpy(out, s);
+}
+
+/* The exclusive upper bound of a partial date: "2024" -> "2025",
+ * "2024-03" -> "2024-04", "2024-03-15" -> "2024-03-16" (string order is date
+ * order for these). */
+static void upper_bound(tally_date d, char out[16])
+{
+    if (d.day != 0)
+        d.day++;
+    else if (d.month != 0)
+        d.month++;
+    else
+        d.year++;
+    /* day 32 or month 13 still sort after every real date of the period */
+    snprintf(out, 16, d.day ? "%04d-%02d-%02d" : d.month ? "%04d-%02d" : "%04d", d.year, d.month,
+             d.day);
+}
+
+static int check_date(const char *what, const char *s, tally_date *d, tally_err *err)
+{
+    if (tally_date_parse(s, strlen(s), d) != 0)
+        return tally_err_set(err, TALLY_EUSAGE, "%s '%s' is not YYYY, YYYY-MM or YYYY-MM-DD",
+                             what, s);
+    return 0;
+}
+
+/* A growing buffer for one sentence at a time. */
+typedef struct span_buf {
+    char *ptr;
+    size_t cap;
+} span_buf;
+
+/* Reads bytes [start, end) of document `doc`'s body into `buf`, through one
+ * blob handle moved from row to row (no copy of the whole body). NULL when
+ * the span is not in the body. */
+static const char *body_span(tally_store *s, int64_t doc, int64_t start, int64_t end,
+                             span_buf *buf)
+{
+    if (start < 0 || end <= start || end - start > (1 << 24))
+        return NULL;
+    int rc = s->blob != NULL ? sqlite3_blob_reopen(s->blob, doc)
+                             : sqlite3_blob_open(s->db, "main", "documents", "body", doc, 0,
+                                                 &s->blob);
+    if (rc != SQLITE_OK) {
+        if (s->blob != NULL)
+            sqlite3_blob_close(s->blob);
+        s->blob = NULL;
+        return NULL;
+    }
+    if (end > sqlite3_blob_bytes(s->blob))
+        return NULL;
+    size_t n = (size_t)(end - start);
+    if (buf->cap < n + 1) {
+        buf->ptr = tally_xrealloc(buf->ptr, n + 1);
+        buf->cap = n + 1;
+    }
+    if (sqlite3_blob_read(s->blob, buf->ptr, (int)n, (int)start) != SQLITE_OK)
+        return NULL;
+    buf->ptr[n] = '\0';
+    return buf->ptr;
+}
+
+int tally_store_claims(tally_store *s, const tally_claim_filter *f, tally_claim_fn fn, void *user,
+                       tally_err *err)
+{
+    tally_date d;
+    char until[16] = "";
+    if (f->kind != NULL && tally_kind_parse(f->kind) < 0)
+        return tally_err_set(err, TALLY_EUSAGE, "unknown kind '%s'", f->kind);
+    if (f->item != NULL && tally_item_parse(f->item) < 0)
+        return tally_err_set(err, TALLY_EUSAGE, "unknown item '%s'", f->item);
+    if (f->since != NULL && check_date("--since", f->since, &d, err) != 0)
+        return err->code;
+    if (f->until != NULL) {
+        if (check_date("--until", f->until, &d, err) != 0)
+            return err->code;
+        upper_bound(d, until);
+    }
+    char sql[2048];
+    int n = snprintf(
+        sql, sizeof sql, "%s",
+        "SELECT c.id, c.kind, c.supplier, c.recipient, c.items, c.caliber_mm, c.unit, c.low,"
+        " c.high, c.qualifier, c.since, c.as_of, s.name, s.country, s.kind, c.hedged,"
+        " c.sentence_start, c.sentence_end, c.start, c.end, c.text, c.stated, c.note,"
+        " d.id, d.name, d.url, d.title, d.outlet, d.date, d.curated, c.source_detail"
+        " FROM claims c JOIN documents d ON d.id = c.doc_id JOIN sources s ON s.id = c.source_id"
+        " WHERE 1");
+    /* one clause per filter; the parameter numbers are fixed */
+    static const struct {
+        size_t off;
+        const char *clause;
+    } clauses[] = {
+        {offsetof(tally_claim_filter, supplier), " AND c.supplier = ?1"},
+        {offsetof(tally_claim_filter, recipient), " AND c.recipient = ?2"},
+        {offsetof(tally_claim_filter, item),
+         " AND c.id IN (SELECT claim_id FROM claim_items WHERE item = ?3)"},
+        {offsetof(tally_claim_filter, kind), " AND c.kind = ?4"},
+        {offsetof(tally_claim_filter, source),
+         " AND c.source_id IN (SELECT id FROM sources WHERE name LIKE ?5 ESCAPE '\\')"},
+        {offsetof(tally_claim_filter, since), " AND c.date >= ?6"},
+        {offsetof(tally_claim_filter, until), " AND c.date < ?7"},
+        {offsetof(tally_claim_filter, doc),
+         " AND c.doc_id IN (SELECT id FROM documents WHERE name = ?8 OR key = ?8 OR url = ?8)"},
+    };
+    for (size_t i = 0; i < sizeof clauses / sizeof clauses[0]; i++) {
+        const char *v = *(const char *const *)((const char *)f + clauses[i].off);
+        if (v != NULL)
+            n += snprintf(sql + n, sizeof sql - (size_t)n, "%s", clauses[i].clause);
+    }
+    snprintf(sql + n, sizeof sql - (size_t)n, " ORDER BY c.date, c.id LIMIT ?9");
+
+    sqlite3_stmt *st = NULL;
+    if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK)
+        return store_fail(s, err, "querying claims");
+    char like[512] = "";
+    if (f->source != NULL) {
+        /* a part of the name: %...%, with the pattern's own characters escaped */
+        size_t k = 0;
+        like[k++] = '%';
+        for (const char *p = f->source; *p != '\0' && k + 3 < sizeof like; p++) {
+            if (*p == '%' || *p == '_' || *p == '\\')
+                like[k++] = '\\';
+            like[k++] = *p;
+        }
+        like[k++] = '%';
+        like[k] = '\0';
+    }
+    store_bind_text(st, 1, f->supplier);
+    store_bind_text(st, 2, f->recipient);
+    store_bind_text(st, 3, f->item);
+    store_bind_text(st, 4, f->kind);
+    store_bind_text(st, 5, f->source != NULL ? like : NULL);
+    store_bind_text(st, 6, f->since);
+    store_bind_text(st, 7, f->until != NULL ? until : NULL);
+    store_bind_text(st, 8, f->doc);
+    sqlite3_bind_int64(st, 9, f->limit > 0 ? f->limit : -1);
+
+    span_buf sentence = {NULL, 0};
+    int rc, stop = 0;
+    while (stop == 0 && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+        tally_claim_row r;
+        memset(&r, 0, sizeof r);
+        tally_claim *c = &r.claim;
+        r.id = sqlite3_column_int64(st, 0);
+        int k = tally_kind_parse(col_text(st, 1) != NULL ? col_text(st, 1) : "");
+        c->kind = k >= 0 ? (tally_kind)k : TALLY_KIND_TRANSFER;
+        col_alpha3(st, 2, c->supplier);
+        col_alpha3(st, 3, c->recipient);
+        c->items = (uint32_t)sqlite3_column_int64(st, 4);
+        c->caliber_mm = sqlite3_column_double(st, 5);
+        if (tally_unit_parse(col_text(st, 6) != NULL ? col_text(st, 6) : "", c) != 0)
+            c->unit = TALLY_UNIT_ITEM;
+        c->has_low = sqlite3_column_type(st, 7) != SQLITE_NULL;
+        c->low = sqlite3_column_double(st, 7);
+        c->has_high = sqlite3_column_type(st, 8) != SQLITE_NULL;
+        c->high = sqlite3_column_double(st, 8);
+        int q = tally_qualifier_parse(col_text(st, 9) != NULL ? col_text(st, 9) : "");
+        c->qualifier = q >= 0 ? (tally_qualifier)q : TALLY_Q_EXACT;
+        c->since = col_date(st, 10);
+        c->as_of = col_date(st, 11);
+        c->source = col_text(st, 12);
+        col_alpha3(st, 13, c->source_country);
+        r.source_kind = col_text(st, 14);
+        c->hedged = sqlite3_column_int(st, 15) != 0;
+        int64_t doc = sqlite3_column_int64(st, 23);
+        if (sqlite3_column_type(st, 16) != SQLITE_NULL) {
+            int64_t s0 = sqlite3_column_int64(st, 16), s1 = sqlite3_column_int64(st, 17);
+            c->sentence_start = (size_t)s0;
+            c->sentence_end = (size_t)s1;
+            c->start = (size_t)sqlite3_column_int64(st, 18);
+            c->end = (size_t)sqlite3_column_int64(st, 19);
+            r.sentence = body_span(s, doc, s0, s1, &sentence);
+            r.sentence_len = r.sentence != NULL ? (size_t)(s1 - s0) : 0;
+        }
+        r.text = col_text(st, 20);
+        r.text_len = r.text != NULL ? (size_t)sqlite3_column_bytes(st, 20) : 0;
+        r.stated = col_text(st, 21);
+        r.note = col_text(st, 22);
+        r.doc = col_text(st, 24);
+        r.url = col_text(st, 25);
+        r.title = col_text(st, 26);
+        r.outlet = col_text(st, 27);
+        r.date = col_text(st, 28);
+        r.curated = sqlite3_column_int(st, 29) != 0;
+        r.source_detail = col_text(st, 30);
+        stop = fn(&r, user);
+    }
+    if (stop == 0 && rc != SQLITE_DONE)
+        stop = store_fail(s, err, "reading claims");
+    sqlite3_finalize(st);
+    free(sentence.ptr);
+    return stop;
+}
+
+int tally_store_docs(tally_store *s, int (*fn)(const tally_doc_row *row, void *user), void *user,
+                     tally_err *err)
+{
+    sqlite3_stmt *st = NULL;
+    if (sqlite3_prepare_v2(s->db,
+                           "SELECT id, key, name, url, title, outlet, date, revised, origin, hash,"
+                           " ingested_at, curated, length(CAST(body AS BLOB)),"
+                           " (SELECT count(*) FROM claims WHERE doc_id = documents.id)"
+                           " FROM documents ORDER BY date, id",
+                           -1, &st, NULL) != SQLITE_OK)
+        return store_fail(s, err, "listing documents");
+    int rc, stop = 0;
+    while (stop == 0 && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+        tally_doc_row r = {
+            .id = sqlite3_column_int64(st, 0),
+            .key = col_text(st, 1),
+            .name = col_text(st, 2),
+            .url = col_text(st, 3),
+            .title = col_text(st, 4),
+            .outlet = col_text(st, 5),
+            .date = col_text(st, 6),
+            .revised = col_text(st, 7),
+            .origin = col_text(st, 8),
+            .hash = col_text(st, 9),
+            .ingested_at = col_text(st, 10),
+            .curated = sqlite3_column_int(st, 11) != 0,
+            .body_bytes = sqlite3_column_int64(st, 12),
+            .claims = sqlite3_column_int64(st, 13),
+        };
+        stop = fn(&r, user);
+    }
+    if (stop == 0 && rc != SQLITE_DONE)
+        stop = store_fail(s, err, "listing documents");
+    sqlite3_finalize(st);
+    return stop;
+}
+
+int tally_store_sources(tally_store *s, int (*fn)(const tally_source_row *row, void *user),
+                        void *user, tally_err *err)
+{
+    sqlite3_stmt *st = NULL;
+    if (sqlite3_prepare_v2(s->db,
+                           "SELECT s.id, s.name, s.country, s.kind, count(c.id),"
+                           " count(DISTINCT c.doc_id)"
+                           " FROM sources s LEFT JOIN claims c ON c.source_id = s.id"
+                           " GROUP BY s.id HAVING count(c.id) > 0"
+                           " ORDER BY count(c.id) DESC, s.name",
+                           -1, &st, NULL) != SQLITE_OK)
+        return store_fail(s, err, "listing sources");
+    int rc, stop = 0;
+    while (stop == 0 && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+        tally_source_row r = {
+            .id = sqlite3_column_int64(st, 0),
+            .name = col_text(st, 1),
+            .country = col_text(st, 2),
+            .kind = col_text(st, 3),
+            .claims = sqlite3_column_int64(st, 4),
+            .documents = sqlite3_column_int64(st, 5),
+        };
+        stop = fn(&r, user);
+    }
+    if (stop == 0 && rc != SQLITE_DONE)
+        stop = store_fail(s, err, "listing sources");
+    sqlite3_finalize(st);
+    return stop;
+}

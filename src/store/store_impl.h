@@ -1,0 +1,39 @@
+/* tally: what the store's files share (not part of the public API). */
+#ifndef TALLY_STORE_IMPL_H
+#define TALLY_STORE_IMPL_H
+
+#include <sqlite3.h>
+#include <stdint.h>
+
+#include "tally/store.h"
+
+enum { SOURCE_CACHE = 16, SOURCE_NAME_MAX = 256 };
+
+struct tally_store {
+    sqlite3 *db;
+    char *path;
+    /* prepared once, reused for every document and claim */
+    sqlite3_stmt *st_status, *st_find_doc, *st_insert_doc, *st_update_doc, *st_delete_claims,
+        *st_find_source, *st_insert_source, *st_insert_claim, *st_insert_item, *st_set_body;
+    /* the body of one document, read a sentence at a time by queries */
+    sqlite3_blob *blob;
+    /* sources met lately: name -> id */
+    struct {
+        char name[SOURCE_NAME_MAX];
+        int64_t id;
+    } cache[SOURCE_CACHE];
+    size_t n_cache, next_cache;
+};
+
+/** Sets `err` from the connection's last error: "PATH: what: sqlite's
+ *  message"; returns TALLY_ESTORE. */
+int store_fail(tally_store *s, tally_err *err, const char *what);
+/** Runs SQL without results. */
+int store_exec(tally_store *s, const char *sql, tally_err *err);
+/** The statement in *slot, prepared on first use, reset and unbound; NULL
+ *  with `err` set when preparing fails. */
+sqlite3_stmt *store_prepare(tally_store *s, sqlite3_stmt **slot, const char *sql, tally_err *err);
+/** Binds `v`, or NULL for a NULL or empty string; `v` must outlive the step. */
+void store_bind_text(sqlite3_stmt *st, int i, const char *v);
+
+#endif

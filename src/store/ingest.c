@@ -1,6 +1,9 @@
 /* tally: ingesting one document: read (stage 1), extract (stage 2), store
  * (stage 3). The document's identity is decided before any work: an
  * unchanged document costs a header parse and a hash. */
+/* realpath is X/Open */
+#define _XOPEN_SOURCE 700
+
 #include "tally/ingest.h"
 
 #include <nettle/sha2.h>

@@ -12,70 +12,8 @@ fi
 TALLY=$1
 SRC=$2
 SHARED=${TALLY_SHARED:-$SRC/../shared}
-T=$(mktemp -d)
-trap 'rm -rf "$T"' EXIT
-
-passed=0
-failed=0
-skipped=0
-HAVE_JQ=0
-command -v jq >/dev/null 2>&1 && HAVE_JQ=1
-
-pass() {
-    passed=$((passed + 1))
-}
-
-# fail NAME WHY: prints the failure with the last command's stderr.
-fail() {
-    failed=$((failed + 1))
-    printf 'FAIL %s: %s\n' "$1" "$2"
-    if [ -s "$T/err" ]; then
-        head -n 5 "$T/err" | sed 's/^/  stderr: /'
-    fi
-}
-
-skip() {
-    skipped=$((skipped + 1))
-    printf 'skip %s: %s\n' "$1" "$2"
-}
-
-# run CMD...: runs with stdin from /dev/null; sets $rc, $T/out and $T/err.
-run() {
-    "$@" </dev/null >"$T/out" 2>"$T/err"
-    rc=$?
-}
-
-# run_in FILE CMD...: the same with stdin from FILE.
-run_in() {
-    local in=$1
-    shift
-    "$@" <"$in" >"$T/out" 2>"$T/err"
-    rc=$?
-}
-
-expect_rc() {
-    if [ "$rc" -eq "$2" ]; then pass; else fail "$1" "exit status $rc, want $2"; fi
-}
-
-expect_out_has() {
-    if grep -qF -- "$2" "$T/out"; then pass; else fail "$1" "stdout lacks '$2'"; fi
-}
-
-expect_err_has() {
-    if grep -qF -- "$2" "$T/err"; then pass; else fail "$1" "stderr lacks '$2'"; fi
-}
-
-expect_out_empty() {
-    if [ ! -s "$T/out" ]; then pass; else fail "$1" "stdout not empty: $(head -c 200 "$T/out")"; fi
-}
-
-expect_out_nonempty() {
-    if [ -s "$T/out" ]; then pass; else fail "$1" "stdout empty"; fi
-}
-
-expect_err_nonempty() {
-    if [ -s "$T/err" ]; then pass; else fail "$1" "stderr empty"; fi
-}
+# shellcheck source=tests/e2e/lib.sh
+. "$(dirname "$0")/lib.sh"
 
 # expect_jsonl NAME [FILE]: every line is one JSON object with the fields of
 # `tally figures --help`.
@@ -363,6 +301,4 @@ expect_rc "50 MB single line exit" 0
 expect_jsonl "50 MB single line last output line"
 rm -f "$T/big.txt"
 
-[ "$skipped" -gt 0 ] && echo "($skipped skipped)"
-echo "$passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+finish

@@ -1,0 +1,97 @@
+#!/usr/bin/env bash
+# Crash safety of tally ingest: kill it with SIGKILL at random points and
+# check that the database is sound, holds only whole documents, and that
+# ingesting again completes the set.
+# Usage: crash.sh TALLY SOURCE_DIR [ROUNDS]   (needs sqlite3)
+set -u
+
+if [ $# -lt 2 ]; then
+    echo "usage: $0 TALLY SOURCE_DIR [ROUNDS]" >&2
+    exit 2
+fi
+TALLY=$(realpath "$1")
+SRC=$2
+ROUNDS=${3:-8}
+SHARED=${TALLY_SHARED:-$SRC/../shared}
+
+# shellcheck source=tests/e2e/lib.sh
+. "$(dirname "$0")/lib.sh"
+
+# A fixed seed: the kill points are random but the same from run to run.
+RANDOM=20241126
+
+# 1,500 distinct documents: the dev bodies under new URLs.
+mkdir -p "$T/docs"
+i=0
+for round in $(seq 1 72); do
+    for f in "$SHARED"/corpus/dev/*.txt; do
+        i=$((i + 1))
+        {
+            printf 'url: https://example.org/crash/%d\ndate: 2024-%02d-15\n\n' "$i" $((i % 12 + 1))
+            sed '1,/^$/d' "$f"
+            printf '\nReport %d of round %d.\n' "$i" "$round"
+        } >"$T/docs/$(printf '%05d' "$i").txt"
+    done
+done
+total=$i
+
+# The reference: the same folder ingested without a kill, timed so that the
+# kill points fall within a run on this machine (and build).
+t0=$(date +%s%N)
+"$TALLY" ingest -q --db "$T/ref.db" "$T/docs" 2>"$T/err"
+run_ms=$((($(date +%s%N) - t0) / 1000000))
+[ "$run_ms" -lt 50 ] && run_ms=50
+expect_eq() {
+    if [ "$2" = "$3" ]; then pass; else fail "$1" "got '$2', want '$3'"; fi
+}
+expect_eq "reference ingest stores every document" \
+    "$(sqlite3 "$T/ref.db" 'SELECT count(*) FROM documents')" "$total"
+
+# partial DB: documents whose claims differ from the reference's (0 when
+# every stored document is whole), and stored documents with no body.
+partial() {
+    sqlite3 "$1" "ATTACH '$T/ref.db' AS ref;
+      WITH mine AS (SELECT d.key, count(c.id) AS n FROM main.documents d
+                    LEFT JOIN main.claims c ON c.doc_id = d.id GROUP BY d.id),
+           theirs AS (SELECT d.key, count(c.id) AS n FROM ref.documents d
+                      LEFT JOIN ref.claims c ON c.doc_id = d.id GROUP BY d.id)
+      SELECT (SELECT count(*) FROM mine JOIN theirs USING (key) WHERE mine.n != theirs.n)
+           + (SELECT count(*) FROM main.documents WHERE length(body) = 0)"
+}
+
+DB=$T/crash.db
+between=0
+for r in $(seq 1 "$ROUNDS"); do
+    "$TALLY" ingest -q --db "$DB" "$T/docs" >/dev/null 2>"$T/err" &
+    pid=$!
+    # anywhere in a run: early, in the middle, near the end
+    ms=$((5 + RANDOM % run_ms))
+    sleep "$(printf '%d.%03d' $((ms / 1000)) $((ms % 1000)))"
+    kill -KILL "$pid" 2>/dev/null
+    wait "$pid" 2>/dev/null
+    if [ ! -e "$DB" ]; then
+        continue # killed before the database was made: nothing to check
+    fi
+    expect_eq "round $r: integrity_check" "$(sqlite3 "$DB" 'PRAGMA integrity_check')" ok
+    expect_eq "round $r: only whole documents" "$(partial "$DB")" 0
+    n=$(sqlite3 "$DB" 'SELECT count(*) FROM documents')
+    [ "$n" -gt 0 ] && [ "$n" -lt "$total" ] && between=$((between + 1))
+    # odd rounds resume on what the last one left (WAL included), as a user
+    # would; even rounds start afresh, so that kills land mid-run again
+    if [ $((r % 2)) -eq 0 ]; then
+        rm -f "$DB" "$DB"-wal "$DB"-shm
+    fi
+done
+# At least one kill must have landed mid-ingest, or the checks above tested
+# nothing (the machine was too fast or too slow for the kill points).
+if [ "$between" -gt 0 ]; then pass; else fail "a kill landed mid-ingest" "none of $ROUNDS did"; fi
+
+run "$TALLY" ingest --db "$DB" "$T/docs"
+expect_rc "ingest after the kills completes" 0
+expect_eq "the set is complete" "$(sqlite3 "$DB" 'SELECT count(*) FROM documents')" "$total"
+expect_eq "every document whole" "$(partial "$DB")" 0
+expect_eq "as many claims as the reference" "$(sqlite3 "$DB" 'SELECT count(*) FROM claims')" \
+    "$(sqlite3 "$T/ref.db" 'SELECT count(*) FROM claims')"
+expect_eq "sound at the end" "$(sqlite3 "$DB" 'PRAGMA integrity_check')" ok
+
+finish

@@ -1,0 +1,227 @@
+/* Tests of the store (src/store): documents, claims, sources, identity and
+ * filters, through the library API on a temporary database. */
+#include "tally/store.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "harness.h"
+#include "tally/import.h"
+#include "tally/ingest.h"
+
+static char db_path[64];
+
+static tally_store *fresh(void)
+{
+    snprintf(db_path, sizeof db_path, "/tmp/tally-test-store-%ld.db", (long)getpid());
+    char side[80];
+    remove(db_path);
+    snprintf(side, sizeof side, "%s-wal", db_path);
+    remove(side);
+    snprintf(side, sizeof side, "%s-shm", db_path);
+    remove(side);
+    tally_store *s = NULL;
+    tally_err err = {0};
+    CHECK_INT_EQ(tally_store_open(db_path, true, &s, &err), 0);
+    return s;
+}
+
+static int collect(const tally_claim_row *r, void *user)
+{
+    char *out = user;
+    char one[160];
+    snprintf(one, sizeof one, "%s:%s>%s:%g:%s:%s;", r->doc, r->claim.supplier, r->claim.recipient,
+             r->claim.has_low ? r->claim.low : r->claim.high, r->claim.source,
+             r->sentence != NULL ? "s" : "-");
+    strcat(out, one);
+    return 0;
+}
+
+static void claims_of(tally_store *s, const tally_claim_filter *f, char *out)
+{
+    tally_err err = {0};
+    out[0] = '\0';
+    CHECK_INT_EQ(tally_store_claims(s, f, collect, out, &err), 0);
+}
+
+/* One document written by hand: "Pyongyang sent 500 containers to Moscow." */
+static void test_ingest_and_identity(void)
+{
+    tally_store *s = fresh();
+    const char *text = "url: https://example.org/a\ndate: 2024-03-01\n\n"
+                       "North Korea sent 500 containers to Russia, Shin Won-sik said.\n";
+    tally_ingest_input in = {.data = text, .len = strlen(text), .name = "a", .origin = "a.txt"};
+    tally_ingest_result res;
+    tally_err err = {0};
+    CHECK_INT_EQ(tally_store_begin(s, &err), 0);
+    CHECK_INT_EQ(tally_ingest(s, &in, &res, &err), 0);
+    CHECK_INT_EQ(res.status, TALLY_DOC_NEW);
+    CHECK_INT_EQ(res.claims, 1);
+    CHECK_INT_EQ(tally_ingest(s, &in, &res, &err), 0);
+    CHECK_INT_EQ(res.status, TALLY_DOC_UNCHANGED);
+    CHECK_INT_EQ(res.claims, 0);
+    CHECK_INT_EQ(tally_store_commit(s, &err), 0);
+
+    char out[1024];
+    tally_claim_filter all = {0};
+    claims_of(s, &all, out);
+    CHECK_STR_EQ(out, "a:PRK>RUS:500:Shin Won-sik:s;");
+
+    /* a new version under the same URL: replaced, one claim still */
+    const char *v2 = "url: https://example.org/a\ndate: 2024-03-04\n\n"
+                     "North Korea sent 700 containers to Russia, Shin Won-sik said.\n";
+    in.data = v2;
+    in.len = strlen(v2);
+    CHECK_INT_EQ(tally_store_begin(s, &err), 0);
+    CHECK_INT_EQ(tally_ingest(s, &in, &res, &err), 0);
+    CHECK_INT_EQ(res.status, TALLY_DOC_REPLACED);
+    CHECK_INT_EQ(tally_store_commit(s, &err), 0);
+    claims_of(s, &all, out);
+    CHECK_STR_EQ(out, "a:PRK>RUS:700:Shin Won-sik:s;");
+
+    /* an empty body fails and leaves nothing behind */
+    const char *empty = "url: https://example.org/e\n\n  \n";
+    tally_ingest_input e = {.data = empty, .len = strlen(empty), .name = "e", .origin = "e.txt"};
+    CHECK(tally_ingest(s, &e, &res, &err) == TALLY_EINPUT);
+    CHECK(strstr(err.msg, "e.txt: empty document") != NULL);
+    tally_store_close(s);
+    remove(db_path);
+}
+
+static void put(tally_store *s, const char *key, const char *sup, const char *rec, double low,
+                const char *as_of, const char *source)
+{
+    tally_err err = {0};
+    tally_store_doc d = {.key = key, .name = key, .hash = key, .date = "2024-01-01"};
+    int64_t id;
+    CHECK_INT_EQ(tally_store_put_doc(s, &d, &id, &err), 0);
+    tally_claim c = {.kind = TALLY_KIND_TRANSFER,
+                     .items = 1u << (unsigned)tally_item_parse("artillery-shell"),
+                     .unit = TALLY_UNIT_ROUND,
+                     .has_low = true,
+                     .low = low,
+                     .source = source};
+    strcpy(c.supplier, sup);
+    strcpy(c.recipient, rec);
+    CHECK_INT_EQ(tally_date_parse(as_of, strlen(as_of), &c.as_of), 0);
+    CHECK_INT_EQ(tally_store_put_claim(s, id, &c, NULL, "2024-01-01", NULL, &err), 0);
+}
+
+static void test_filters(void)
+{
+    tally_store *s = fresh();
+    tally_err err = {0};
+    CHECK_INT_EQ(tally_store_begin(s, &err), 0);
+    put(s, "d1", "PRK", "RUS", 1, "2023-10", "NIS (National Intelligence Service)");
+    put(s, "d2", "PRK", "RUS", 2, "2024-02-26", "Shin Won-sik (ROK Defence Minister)");
+    put(s, "d3", "RUS", "PRK", 3, "2024-11", "author");
+    put(s, "d4", "IRN", "RUS", 4, "2024", "100%_sure");
+    CHECK_INT_EQ(tally_store_commit(s, &err), 0);
+    char out[1024];
+    tally_claim_filter f = {.supplier = "PRK"};
+    claims_of(s, &f, out);
+    CHECK_STR_EQ(out, "d1:PRK>RUS:1:NIS:-;d2:PRK>RUS:2:Shin Won-sik:-;");
+    f = (tally_claim_filter){.source = "shin"};
+    claims_of(s, &f, out);
+    CHECK_STR_EQ(out, "d2:PRK>RUS:2:Shin Won-sik:-;");
+    f = (tally_claim_filter){.source = "%_"};
+    claims_of(s, &f, out);
+    CHECK_STR_EQ(out, "d4:IRN>RUS:4:100%_sure:-;");
+    /* until a year includes the whole year; since a month, that month */
+    f = (tally_claim_filter){.until = "2024-02"};
+    claims_of(s, &f, out);
+    CHECK_STR_EQ(out, "d1:PRK>RUS:1:NIS:-;d4:IRN>RUS:4:100%_sure:-;d2:PRK>RUS:2:Shin Won-sik:-;");
+    f = (tally_claim_filter){.since = "2024-02", .until = "2024"};
+    claims_of(s, &f, out);
+    CHECK_STR_EQ(out, "d2:PRK>RUS:2:Shin Won-sik:-;d3:RUS>PRK:3:author:-;");
+    f = (tally_claim_filter){.item = "artillery-shell", .kind = "transfer", .limit = 1};
+    claims_of(s, &f, out);
+    CHECK_STR_EQ(out, "d1:PRK>RUS:1:NIS:-;");
+    f = (tally_claim_filter){.item = "shells"};
+    CHECK(tally_store_claims(s, &f, collect, out, &err) == TALLY_EUSAGE);
+    f = (tally_claim_filter){.since = "2024-02-30"};
+    CHECK(tally_store_claims(s, &f, collect, out, &err) == TALLY_EUSAGE);
+    tally_store_close(s);
+    remove(db_path);
+}
+
+static void test_source_kinds(void)
+{
+    CHECK_STR_EQ(tally_source_kind("author"), "author");
+    CHECK_STR_EQ(tally_source_kind("Shin Won-sik"), "official");
+    CHECK_STR_EQ(tally_source_kind("US State Department (fact sheet)"), "government");
+    CHECK_STR_EQ(tally_source_kind("NIS"), "intelligence");
+    CHECK_STR_EQ(tally_source_kind("Bloomberg"), "outlet");
+    CHECK_STR_EQ(tally_source_kind("CSIS (Beyond Parallel)"), "think-tank");
+    CHECK_STR_EQ(tally_source_kind("South Korean JCS official"), "government");
+    CHECK_STR_EQ(tally_source_kind("Col. Someone (deputy minister)"), "official");
+    CHECK_STR_EQ(tally_source_kind("Western intelligence sources"), "intelligence");
+    CHECK_STR_EQ(tally_source_kind("a blogger"), "other");
+}
+
+static void test_url_names(void)
+{
+    char *n = tally_url_name("https://example.org/world/story-of-shells.html?id=3#top");
+    CHECK_STR_EQ(n, "story-of-shells");
+    free(n);
+    n = tally_url_name("https://example.org/news/1907006/");
+    CHECK_STR_EQ(n, "1907006");
+    free(n);
+    n = tally_url_name("https://example.org");
+    CHECK_STR_EQ(n, "example.org");
+    free(n);
+}
+
+static void test_claim_names_round_trip(void)
+{
+    for (int k = TALLY_KIND_TRANSFER; k <= TALLY_KIND_FINANCIAL; k++)
+        CHECK_INT_EQ(tally_kind_parse(tally_kind_name((tally_kind)k)), k);
+    for (unsigned i = 0; i < TALLY_ITEM_COUNT; i++)
+        CHECK_INT_EQ(tally_item_parse(tally_item_name(i)), (int)i);
+    for (int q = TALLY_Q_EXACT; q <= TALLY_Q_RANGE; q++)
+        CHECK_INT_EQ(tally_qualifier_parse(tally_qualifier_name((tally_qualifier)q)), q);
+    tally_claim c = {0};
+    CHECK_INT_EQ(tally_unit_parse("barrel", &c), 0);
+    CHECK_INT_EQ(c.unit, TALLY_UNIT_BARREL);
+    CHECK_INT_EQ(tally_unit_parse("RUB", &c), 0);
+    CHECK_INT_EQ(c.unit, TALLY_UNIT_MONEY);
+    CHECK_STR_EQ(tally_unit_name(&c), "RUB");
+    CHECK_INT_EQ(tally_unit_parse("rub", &c), -1);
+    CHECK_INT_EQ(tally_kind_parse("shipped"), -1);
+}
+
+/* The bundled record parses whole: every row is a claim. */
+static void test_bundled_record(void)
+{
+    tally_store *s = fresh();
+    size_t len;
+    const char *csv = tally_public_record(&len);
+    CHECK(len > 1000);
+    size_t lines = 0;
+    for (size_t i = 0; i < len; i++)
+        lines += csv[i] == '\n';
+    tally_import_stats st;
+    tally_err err = {0};
+    CHECK_INT_EQ(tally_import_csv(s, csv, len, "bundled", &st, NULL, NULL, &err), 0);
+    CHECK_INT_EQ(st.failed, 0);
+    CHECK_INT_EQ(st.rows, lines - 1);
+    CHECK_INT_EQ(st.claims, lines - 1);
+    tally_store_close(s);
+    remove(db_path);
+}
+
+int main(void)
+{
+    static const struct harness_test tests[] = {
+        {"ingest_and_identity", test_ingest_and_identity},
+        {"filters", test_filters},
+        {"source_kinds", test_source_kinds},
+        {"url_names", test_url_names},
+        {"claim_names_round_trip", test_claim_names_round_trip},
+        {"bundled_record", test_bundled_record},
+        {NULL, NULL},
+    };
+    return harness_run(tests);
+}

@@ -448,6 +448,14 @@ static void lex(stream *st, tok *t)
     } else if (is_alpha(c) || (c >= 0x80 && is_word_cp(cp))) {
         size_t j = i;
         bool ascii = true, lower = true, cap = c >= 'A' && c <= 'Z';
+        if (is_alpha(c)) {
+            /* most words are lower case after their first letter: skip those
+             * letters at a few instructions each */
+            lower = !cap;
+            j++;
+            while (j < n && (unsigned char)(s[j] - 'a') < 26)
+                j++;
+        }
         while (j < n) {
             unsigned char d = (unsigned char)s[j];
             if (is_alpha(d)) {
@@ -1192,6 +1200,31 @@ static bool mention_found(const mention *a, tally_date doc, found *f)
     return true;
 }
 
+/* Words an expression can begin with: role words, "the", modifiers and the
+ * first words of cores (see parse_expr). */
+static const bool starts_expr[W_YESTERDAY + 1] = {
+    [W_SINCE] = true,     [W_FROM] = true,       [W_BETWEEN] = true, [W_STARTING] = true,
+    [W_BEGINNING] = true, [W_ON] = true,         [W_BY] = true,      [W_UNTIL] = true,
+    [W_TILL] = true,      [W_THROUGH] = true,    [W_AS] = true,      [W_FOR] = true,
+    [W_OVER] = true,      [W_AT] = true,         [W_TOWARD] = true,  [W_IN] = true,
+    [W_DURING] = true,    [W_THROUGHOUT] = true, [W_THE] = true,     [W_END] = true,
+    [W_START] = true,     [W_MIDDLE] = true,     [W_EARLY] = true,   [W_MID] = true,
+    [W_LATE] = true,      [W_YESTERDAY] = true,  [W_TODAY] = true,   [W_WEEKDAY] = true,
+    [W_LAST] = true,      [W_PAST] = true,       [W_THIS] = true,    [W_EARLIER] = true,
+    [W_NUMWORD] = true,   [W_MONTH] = true,      [W_MONTH_AB] = true};
+
+/* Whether an expression can start at token t: a number or a word of
+ * starts_expr (a month or weekday name with its capital). Most tokens are
+ * neither, and are passed over here at a few instructions each. */
+static bool may_start(const tok *t)
+{
+    if (t->kind == T_NUM)
+        return true;
+    if (t->kind != T_WORD || !starts_expr[t->id])
+        return false;
+    return t->cap || (t->id != W_MONTH && t->id != W_MONTH_AB && t->id != W_WEEKDAY);
+}
+
 static size_t parse_expr(const parser *p, found *f);
 
 /* "since the summit between the two leaders last September": a date within a
@@ -1234,9 +1267,9 @@ static size_t parse_expr(const parser *p, found *f)
     size_t k = 0;
     int prefix = P_NONE, range = R_NONE, mod = M_NONE, part = 0;
     bool ctx = p->chain, weak = false, the = false;
-    memset(f, 0, sizeof *f);
-    if (t->kind == T_PUNCT || t->kind == T_END || (t->kind == T_WORD && t->id == W_NONE))
+    if (!may_start(t))
         return 0;
+    memset(f, 0, sizeof *f);
     if (t->kind == T_NUM && !t->space && p->i > 0) {
         const tok *b = tok_at(p->st, p->i - 1);
         int32_t c = b->value;
@@ -1461,6 +1494,10 @@ int tally_when_scan(tally_span text, tally_date doc_date, tally_whens *out, tall
     parser p = {&st, 0, checked(doc_date), false};
     size_t last_end = SIZE_MAX; /* the token after the last expression */
     for (size_t i = 0; tok_at(&st, i)->kind != T_END;) {
+        if (!may_start(tok_at(&st, i))) {
+            i++;
+            continue;
+        }
         p.i = i;
         p.chain = false;
         if (last_end != SIZE_MAX && i == last_end + 1) {

@@ -399,11 +399,11 @@ static bool is_alpha(unsigned char c)
     return (unsigned char)((c | 0x20) - 'a') < 26;
 }
 
-static void lex(stream *st, tok *t)
+/* Any token, from byte i of the text; `space`: white space came before it. */
+static void lex_any(stream *st, tok *t, size_t i, bool space)
 {
     const char *s = st->s;
-    size_t n = st->n, i = st->pos;
-    bool space = i == 0;
+    size_t n = st->n;
     int32_t cp = 0;
     size_t len = 0;
     while (i < n) {
@@ -448,14 +448,6 @@ static void lex(stream *st, tok *t)
     } else if (is_alpha(c) || (c >= 0x80 && is_word_cp(cp))) {
         size_t j = i;
         bool ascii = true, lower = true, cap = c >= 'A' && c <= 'Z';
-        if (is_alpha(c)) {
-            /* most words are lower case after their first letter: skip those
-             * letters at a few instructions each */
-            lower = !cap;
-            j++;
-            while (j < n && (unsigned char)(s[j] - 'a') < 26)
-                j++;
-        }
         while (j < n) {
             unsigned char d = (unsigned char)s[j];
             if (is_alpha(d)) {
@@ -498,6 +490,51 @@ static void lex(stream *st, tok *t)
         }
     }
     st->pos = t->end;
+}
+
+/* The next token. Most are ASCII: a word in lower case after its first
+ * letter, digits or a punctuation mark after ASCII white space; they are lexed
+ * here, the rest by lex_any. */
+static void lex(stream *st, tok *t)
+{
+    const char *s = st->s;
+    size_t n = st->n, i = st->pos;
+    bool space = i == 0;
+    while (i < n && (s[i] == ' ' || (s[i] >= '\t' && s[i] <= '\r'))) {
+        i++;
+        space = true;
+    }
+    unsigned char c = i < n ? (unsigned char)s[i] : 0;
+    size_t j = i + 1;
+    if (is_alpha(c)) {
+        while (j < n && (unsigned char)(s[j] - 'a') < 26)
+            j++;
+        if (j < n && ((unsigned char)s[j] >= 0x80 || is_alpha((unsigned char)s[j]))) {
+            lex_any(st, t, i, space); /* "McCain", "café" */
+            return;
+        }
+    } else if (is_digit(c) || c >= 0x80 || i >= n) {
+        lex_any(st, t, i, space);
+        return;
+    }
+    memset(t, 0, sizeof *t);
+    t->start = i;
+    t->end = j;
+    t->space = space;
+    if (is_alpha(c)) {
+        t->kind = T_WORD;
+        const word_entry *e = when_word_lookup(s + i, j - i);
+        if (e != NULL) {
+            t->id = e->id;
+            t->arg = e->arg;
+        }
+        t->cap = c <= 'Z';
+        t->lower = !t->cap;
+    } else {
+        t->kind = T_PUNCT;
+        t->value = c;
+    }
+    st->pos = j;
 }
 
 /* Token number `i` of the text; lexes up to it. `i` must be within RING of the

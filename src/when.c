@@ -492,9 +492,10 @@ static void lex_any(stream *st, tok *t, size_t i, bool space)
     st->pos = t->end;
 }
 
-/* The next token. Most are ASCII: a word in lower case after its first
- * letter, digits or a punctuation mark after ASCII white space; they are lexed
- * here, the rest by lex_any. */
+/* The next token. Most are an ASCII word in lower case after its first letter
+ * or an ASCII punctuation mark, after ASCII white space: they are lexed here,
+ * on a path without calls but the lookup; the rest (numbers, "McCain", the
+ * end, anything not ASCII) by lex_any. */
 static void lex(stream *st, tok *t)
 {
     const char *s = st->s;

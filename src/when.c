@@ -1238,29 +1238,64 @@ static bool mention_found(const mention *a, tally_date doc, found *f)
     return true;
 }
 
-/* Words an expression can begin with: role words, "the", modifiers and the
- * first words of cores (see parse_expr). */
-static const bool starts_expr[W_YESTERDAY + 1] = {
-    [W_SINCE] = true,     [W_FROM] = true,       [W_BETWEEN] = true, [W_STARTING] = true,
-    [W_BEGINNING] = true, [W_ON] = true,         [W_BY] = true,      [W_UNTIL] = true,
-    [W_TILL] = true,      [W_THROUGH] = true,    [W_AS] = true,      [W_FOR] = true,
-    [W_OVER] = true,      [W_AT] = true,         [W_TOWARD] = true,  [W_IN] = true,
-    [W_DURING] = true,    [W_THROUGHOUT] = true, [W_THE] = true,     [W_END] = true,
-    [W_START] = true,     [W_MIDDLE] = true,     [W_EARLY] = true,   [W_MID] = true,
-    [W_LATE] = true,      [W_YESTERDAY] = true,  [W_TODAY] = true,   [W_WEEKDAY] = true,
-    [W_LAST] = true,      [W_PAST] = true,       [W_THIS] = true,    [W_EARLIER] = true,
-    [W_NUMWORD] = true,   [W_MONTH] = true,      [W_MONTH_AB] = true};
+/* How a word can begin an expression (see parse_expr): S_LEAD, a role word or
+ * "the", which the core must follow; S_CORE, a modifier or the first word of
+ * a core; S_AFTER_THE, such a word only after "the" ("the first half of"). */
+enum { S_LEAD = 1, S_CORE = 2, S_AFTER_THE = 4 };
+static const unsigned char starts[W_YESTERDAY + 1] = {
+    [W_SINCE] = S_LEAD,
+    [W_FROM] = S_LEAD,
+    [W_BETWEEN] = S_LEAD,
+    [W_STARTING] = S_LEAD,
+    [W_ON] = S_LEAD,
+    [W_BY] = S_LEAD,
+    [W_UNTIL] = S_LEAD,
+    [W_TILL] = S_LEAD,
+    [W_THROUGH] = S_LEAD,
+    [W_AS] = S_LEAD,
+    [W_FOR] = S_LEAD,
+    [W_OVER] = S_LEAD,
+    [W_AT] = S_LEAD,
+    [W_TOWARD] = S_LEAD,
+    [W_IN] = S_LEAD,
+    [W_DURING] = S_LEAD,
+    [W_THROUGHOUT] = S_LEAD,
+    [W_THE] = S_LEAD,
+    [W_BEGINNING] = S_LEAD | S_CORE, /* "beginning in", "the beginning of" */
+    [W_END] = S_CORE,
+    [W_START] = S_CORE,
+    [W_MIDDLE] = S_CORE,
+    [W_EARLY] = S_CORE,
+    [W_MID] = S_CORE,
+    [W_LATE] = S_CORE,
+    [W_YESTERDAY] = S_CORE,
+    [W_TODAY] = S_CORE,
+    [W_WEEKDAY] = S_CORE,
+    [W_LAST] = S_CORE,
+    [W_PAST] = S_CORE,
+    [W_THIS] = S_CORE,
+    [W_EARLIER] = S_CORE,
+    [W_NUMWORD] = S_CORE,
+    [W_MONTH] = S_CORE,
+    [W_MONTH_AB] = S_CORE,
+    [W_ORDINAL] = S_AFTER_THE};
 
-/* Whether an expression can start at token t: a number or a word of
- * starts_expr (a month or weekday name with its capital). Most tokens are
- * neither, and are passed over here at a few instructions each. */
-static bool may_start(const tok *t)
+/* Whether token t is a number or a word with one of the `ways` of starts[] (a
+ * month or weekday name with its capital). Most tokens are neither, and fail
+ * here at a few instructions. */
+static bool starts_with(const tok *t, unsigned ways)
 {
     if (t->kind == T_NUM)
         return true;
-    if (t->kind != T_WORD || !starts_expr[t->id])
+    if (t->kind != T_WORD || !(starts[t->id] & ways))
         return false;
     return t->cap || (t->id != W_MONTH && t->id != W_MONTH_AB && t->id != W_WEEKDAY);
+}
+
+/* Whether an expression can start at token t. */
+static bool may_start(const tok *t)
+{
+    return starts_with(t, S_LEAD | S_CORE);
 }
 
 static size_t parse_expr(const parser *p, found *f);
@@ -1389,6 +1424,8 @@ static size_t parse_expr(const parser *p, found *f)
         the = true;
         k++;
     }
+    if (prefix != P_SINCE && !starts_with(at(p, k), S_CORE | (the ? S_AFTER_THE : 0)))
+        return 0; /* "in the", "for all": no modifier or core follows */
     const tok *m0 = at(p, k), *m1 = at(p, k + 1);
     if ((is_w(m0, W_END) || is_w(m0, W_START) || is_w(m0, W_BEGINNING) || is_w(m0, W_MIDDLE)) &&
         is_w(m1, W_OF)) {

@@ -501,7 +501,11 @@ static void lex(stream *st, tok *t)
     const char *s = st->s;
     size_t n = st->n, i = st->pos;
     bool space = i == 0;
-    while (i < n && (s[i] == ' ' || (s[i] >= '\t' && s[i] <= '\r'))) {
+    while (i < n) {
+        unsigned char c = (unsigned char)s[i];
+        /* what is past ' ' (most bytes) fails the first test */
+        if (c > ' ' || (c != ' ' && (c < '\t' || c > '\r')))
+            break;
         i++;
         space = true;
     }

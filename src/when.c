@@ -344,201 +344,15 @@ typedef struct word_entry {
     unsigned char arg;
 } word_entry;
 
-/* Lower case, sorted by strcmp for the binary search in lookup(). */
-static const word_entry words[] = {
-    {"a", W_NUMWORD, 1},
-    {"across", W_FUNC, 0},
-    {"afternoon", W_TIMEOFDAY, 0},
-    {"ago", W_AGO, 0},
-    {"aircraft", W_NOUN, 0},
-    {"always", W_FUNC, 0},
-    {"ammunition", W_NOUN, 0},
-    {"an", W_NUMWORD, 1},
-    {"and", W_AND, 0},
-    {"apr", W_MONTH_AB, 4},
-    {"april", W_MONTH, 4},
-    {"are", W_STOP, 0},
-    {"artillery", W_NOUN, 0},
-    {"as", W_AS, 0},
-    {"at", W_AT, 0},
-    {"aug", W_MONTH_AB, 8},
-    {"august", W_MONTH, 8},
-    {"be", W_STOP, 0},
-    {"began", W_BEGAN, 0},
-    {"beginning", W_BEGINNING, 0},
-    {"being", W_STOP, 0},
-    {"besides", W_FUNC, 0},
-    {"between", W_BETWEEN, 0},
-    {"by", W_BY, 0},
-    {"can", W_STOP, 0},
-    {"cm", W_NOUN, 0},
-    {"could", W_STOP, 0},
-    {"couple", W_VAGUE, 0},
-    {"day", W_UNIT, U_DAY},
-    {"days", W_UNIT, U_DAY | U_PLURAL},
-    {"dec", W_MONTH_AB, 12},
-    {"december", W_MONTH, 12},
-    {"did", W_STOP, 0},
-    {"does", W_STOP, 0},
-    {"during", W_DURING, 0},
-    {"earlier", W_EARLIER, 0},
-    {"early", W_EARLY, 0},
-    {"eight", W_NUMWORD, 8},
-    {"eleven", W_NUMWORD, 11},
-    {"end", W_END, 0},
-    {"equipment", W_NOUN, 0},
-    {"evening", W_TIMEOFDAY, 0},
-    {"feb", W_MONTH_AB, 2},
-    {"february", W_MONTH, 2},
-    {"few", W_VAGUE, 0},
-    {"first", W_ORDINAL, 1},
-    {"five", W_NUMWORD, 5},
-    {"for", W_FOR, 0},
-    {"four", W_NUMWORD, 4},
-    {"fourth", W_ORDINAL, 4},
-    {"friday", W_WEEKDAY, 4},
-    {"from", W_FROM, 0},
-    {"full", W_FULL, 0},
-    {"had", W_STOP, 0},
-    {"half", W_HALF, 0},
-    {"has", W_STOP, 0},
-    {"have", W_STOP, 0},
-    {"in", W_IN, 0},
-    {"invaded", W_INVADED, 0},
-    {"invasion", W_INVASION, 0},
-    {"is", W_STOP, 0},
-    {"its", W_ITS, 0},
-    {"jan", W_MONTH_AB, 1},
-    {"january", W_MONTH, 1},
-    {"jul", W_MONTH_AB, 7},
-    {"july", W_MONTH, 7},
-    {"jun", W_MONTH_AB, 6},
-    {"june", W_MONTH, 6},
-    {"kg", W_NOUN, 0},
-    {"km", W_NOUN, 0},
-    {"last", W_LAST, 0},
-    {"late", W_LATE, 0},
-    {"launched", W_LAUNCHED, 0},
-    {"least", W_LEAST, 0},
-    {"man", W_NOUN, 0},
-    {"many", W_VAGUE, 0},
-    {"mar", W_MONTH_AB, 3},
-    {"march", W_MONTH, 3},
-    {"may", W_MONTH, 5},
-    {"men", W_NOUN, 0},
-    {"mid", W_MID, 0},
-    {"middle", W_MIDDLE, 0},
-    {"might", W_STOP, 0},
-    {"mm", W_NOUN, 0},
-    {"monday", W_WEEKDAY, 0},
-    {"month", W_UNIT, U_MONTH},
-    {"months", W_UNIT, U_MONTH | U_PLURAL},
-    {"morning", W_TIMEOFDAY, 0},
-    {"must", W_STOP, 0},
-    {"nd", W_ORDSUFFIX, 0},
-    {"nevertheless", W_FUNC, 0},
-    {"night", W_TIMEOFDAY, 0},
-    {"nine", W_NUMWORD, 9},
-    {"not", W_STOP, 0},
-    {"nov", W_MONTH_AB, 11},
-    {"november", W_MONTH, 11},
-    {"oct", W_MONTH_AB, 10},
-    {"october", W_MONTH, 10},
-    {"of", W_OF, 0},
-    {"on", W_ON, 0},
-    {"one", W_NUMWORD, 1},
-    {"onset", W_ONSET, 0},
-    {"or", W_OR, 0},
-    {"outbreak", W_OUTBREAK, 0},
-    {"over", W_OVER, 0},
-    {"past", W_PAST, 0},
-    {"people", W_NOUN, 0},
-    {"perhaps", W_FUNC, 0},
-    {"personnel", W_NOUN, 0},
-    {"quarter", W_QUARTER, 0},
-    {"rd", W_ORDSUFFIX, 0},
-    {"recent", W_VAGUE, 0},
-    {"russia", W_RUSSIA, 0},
-    {"s", W_S, 0},
-    {"said", W_STOP, 0},
-    {"saturday", W_WEEKDAY, 5},
-    {"say", W_STOP, 0},
-    {"says", W_STOP, 0},
-    {"scale", W_SCALE, 0},
-    {"second", W_ORDINAL, 2},
-    {"sep", W_MONTH_AB, 9},
-    {"sept", W_MONTH_AB, 9},
-    {"september", W_MONTH, 9},
-    {"seven", W_NUMWORD, 7},
-    {"several", W_VAGUE, 0},
-    {"should", W_STOP, 0},
-    {"since", W_SINCE, 0},
-    {"six", W_NUMWORD, 6},
-    {"sometimes", W_FUNC, 0},
-    {"st", W_ORDSUFFIX, 0},
-    {"start", W_START, 0},
-    {"started", W_STARTED, 0},
-    {"starting", W_STARTING, 0},
-    {"sunday", W_WEEKDAY, 6},
-    {"ten", W_NUMWORD, 10},
-    {"th", W_ORDSUFFIX, 0},
-    {"the", W_THE, 0},
-    {"third", W_ORDINAL, 3},
-    {"this", W_THIS, 0},
-    {"three", W_NUMWORD, 3},
-    {"through", W_THROUGH, 0},
-    {"throughout", W_THROUGHOUT, 0},
-    {"thursday", W_WEEKDAY, 3},
-    {"till", W_TILL, 0},
-    {"to", W_TO, 0},
-    {"today", W_TODAY, 0},
-    {"toward", W_TOWARD, 0},
-    {"towards", W_TOWARD, 0},
-    {"tuesday", W_WEEKDAY, 1},
-    {"twelve", W_NUMWORD, 12},
-    {"two", W_NUMWORD, 2},
-    {"unless", W_FUNC, 0},
-    {"until", W_UNTIL, 0},
-    {"war", W_WAR, 0},
-    {"was", W_STOP, 0},
-    {"wednesday", W_WEEKDAY, 2},
-    {"week", W_UNIT, U_WEEK},
-    {"weeks", W_UNIT, U_WEEK | U_PLURAL},
-    {"were", W_STOP, 0},
-    {"whereas", W_FUNC, 0},
-    {"will", W_STOP, 0},
-    {"women", W_NOUN, 0},
-    {"would", W_STOP, 0},
-    {"year", W_UNIT, U_YEAR},
-    {"years", W_UNIT, U_YEAR | U_PLURAL},
-    {"yesterday", W_YESTERDAY, 0},
-};
-
-/* Looks up an ASCII word case-insensitively; NULL when unknown. */
-static const word_entry *lookup(const char *s, size_t n)
-{
-    char low[16];
-    if (n == 0 || n >= sizeof low)
-        return NULL;
-    for (size_t i = 0; i < n; i++)
-        low[i] = (char)(s[i] | 0x20);
-    low[n] = '\0';
-    size_t lo = 0, hi = sizeof words / sizeof words[0];
-    while (lo < hi) {
-        size_t mid = lo + (hi - lo) / 2;
-        /* the first letter settles most comparisons without a call */
-        int c = (unsigned char)low[0] - (unsigned char)words[mid].w[0];
-        if (c == 0)
-            c = strcmp(low + 1, words[mid].w + 1);
-        if (c == 0)
-            return &words[mid];
-        if (c < 0)
-            hi = mid;
-        else
-            lo = mid + 1;
-    }
-    return NULL;
-}
+/* The word table is src/whenwords.gperf: a perfect hash that GNU gperf
+ * generates at build time, so a word costs one hash and at most one compare
+ * (a binary search over the table cost about ten). */
+const struct word_entry *when_word_lookup(const char *str, size_t len);
+/* gperf's hash falls through its switch on purpose. */
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wimplicit-fallthrough"
+#include "whenwords.inc"
+#pragma GCC diagnostic pop
 
 /* ---- tokens ------------------------------------------------------------------ */
 
@@ -585,11 +399,11 @@ static bool is_alpha(unsigned char c)
     return (unsigned char)((c | 0x20) - 'a') < 26;
 }
 
-static void lex(stream *st, tok *t)
+/* Any token, from byte i of the text; `space`: white space came before it. */
+static void lex_any(stream *st, tok *t, size_t i, bool space)
 {
     const char *s = st->s;
-    size_t n = st->n, i = st->pos;
-    bool space = i == 0;
+    size_t n = st->n;
     int32_t cp = 0;
     size_t len = 0;
     while (i < n) {
@@ -657,7 +471,7 @@ static void lex(stream *st, tok *t)
         t->kind = T_WORD;
         t->end = j;
         if (ascii) {
-            const word_entry *e = lookup(s + i, j - i);
+            const word_entry *e = when_word_lookup(s + i, j - i);
             if (e != NULL) {
                 t->id = e->id;
                 t->arg = e->arg;
@@ -676,6 +490,56 @@ static void lex(stream *st, tok *t)
         }
     }
     st->pos = t->end;
+}
+
+/* The next token. Most are an ASCII word in lower case after its first letter
+ * or an ASCII punctuation mark, after ASCII white space: they are lexed here,
+ * on a path without calls but the lookup; the rest (numbers, "McCain", the
+ * end, anything not ASCII) by lex_any. */
+static void lex(stream *st, tok *t)
+{
+    const char *s = st->s;
+    size_t n = st->n, i = st->pos;
+    bool space = i == 0;
+    while (i < n) {
+        unsigned char c = (unsigned char)s[i];
+        /* what is past ' ' (most bytes) fails the first test */
+        if (c > ' ' || (c != ' ' && (c < '\t' || c > '\r')))
+            break;
+        i++;
+        space = true;
+    }
+    unsigned char c = i < n ? (unsigned char)s[i] : 0;
+    size_t j = i + 1;
+    if (is_alpha(c)) {
+        while (j < n && (unsigned char)(s[j] - 'a') < 26)
+            j++;
+        if (j < n && ((unsigned char)s[j] >= 0x80 || is_alpha((unsigned char)s[j]))) {
+            lex_any(st, t, i, space); /* "McCain", "café" */
+            return;
+        }
+    } else if (is_digit(c) || c >= 0x80 || i >= n) {
+        lex_any(st, t, i, space);
+        return;
+    }
+    memset(t, 0, sizeof *t);
+    t->start = i;
+    t->end = j;
+    t->space = space;
+    if (is_alpha(c)) {
+        t->kind = T_WORD;
+        const word_entry *e = when_word_lookup(s + i, j - i);
+        if (e != NULL) {
+            t->id = e->id;
+            t->arg = e->arg;
+        }
+        t->cap = c <= 'Z';
+        t->lower = !t->cap;
+    } else {
+        t->kind = T_PUNCT;
+        t->value = c;
+    }
+    st->pos = j;
 }
 
 /* Token number `i` of the text; lexes up to it. `i` must be within RING of the
@@ -1378,6 +1242,66 @@ static bool mention_found(const mention *a, tally_date doc, found *f)
     return true;
 }
 
+/* How a word can begin an expression (see parse_expr): S_LEAD, a role word or
+ * "the", which the core must follow; S_CORE, a modifier or the first word of
+ * a core; S_AFTER_THE, such a word only after "the" ("the first half of"). */
+enum { S_LEAD = 1, S_CORE = 2, S_AFTER_THE = 4 };
+static const unsigned char starts[W_YESTERDAY + 1] = {
+    [W_SINCE] = S_LEAD,
+    [W_FROM] = S_LEAD,
+    [W_BETWEEN] = S_LEAD,
+    [W_STARTING] = S_LEAD,
+    [W_ON] = S_LEAD,
+    [W_BY] = S_LEAD,
+    [W_UNTIL] = S_LEAD,
+    [W_TILL] = S_LEAD,
+    [W_THROUGH] = S_LEAD,
+    [W_AS] = S_LEAD,
+    [W_FOR] = S_LEAD,
+    [W_OVER] = S_LEAD,
+    [W_AT] = S_LEAD,
+    [W_TOWARD] = S_LEAD,
+    [W_IN] = S_LEAD,
+    [W_DURING] = S_LEAD,
+    [W_THROUGHOUT] = S_LEAD,
+    [W_THE] = S_LEAD,
+    [W_BEGINNING] = S_LEAD | S_CORE, /* "beginning in", "the beginning of" */
+    [W_END] = S_CORE,
+    [W_START] = S_CORE,
+    [W_MIDDLE] = S_CORE,
+    [W_EARLY] = S_CORE,
+    [W_MID] = S_CORE,
+    [W_LATE] = S_CORE,
+    [W_YESTERDAY] = S_CORE,
+    [W_TODAY] = S_CORE,
+    [W_WEEKDAY] = S_CORE,
+    [W_LAST] = S_CORE,
+    [W_PAST] = S_CORE,
+    [W_THIS] = S_CORE,
+    [W_EARLIER] = S_CORE,
+    [W_NUMWORD] = S_CORE,
+    [W_MONTH] = S_CORE,
+    [W_MONTH_AB] = S_CORE,
+    [W_ORDINAL] = S_AFTER_THE};
+
+/* Whether token t is a number or a word with one of the `ways` of starts[] (a
+ * month or weekday name with its capital). Most tokens are neither, and fail
+ * here at a few instructions. */
+static bool starts_with(const tok *t, unsigned ways)
+{
+    if (t->kind == T_NUM)
+        return true;
+    if (t->kind != T_WORD || !(starts[t->id] & ways))
+        return false;
+    return t->cap || (t->id != W_MONTH && t->id != W_MONTH_AB && t->id != W_WEEKDAY);
+}
+
+/* Whether an expression can start at token t. */
+static bool may_start(const tok *t)
+{
+    return starts_with(t, S_LEAD | S_CORE);
+}
+
 static size_t parse_expr(const parser *p, found *f);
 
 /* "since the summit between the two leaders last September": a date within a
@@ -1420,9 +1344,9 @@ static size_t parse_expr(const parser *p, found *f)
     size_t k = 0;
     int prefix = P_NONE, range = R_NONE, mod = M_NONE, part = 0;
     bool ctx = p->chain, weak = false, the = false;
-    memset(f, 0, sizeof *f);
-    if (t->kind == T_PUNCT || t->kind == T_END || (t->kind == T_WORD && t->id == W_NONE))
+    if (!may_start(t))
         return 0;
+    memset(f, 0, sizeof *f);
     if (t->kind == T_NUM && !t->space && p->i > 0) {
         const tok *b = tok_at(p->st, p->i - 1);
         int32_t c = b->value;
@@ -1504,6 +1428,8 @@ static size_t parse_expr(const parser *p, found *f)
         the = true;
         k++;
     }
+    if (prefix != P_SINCE && !starts_with(at(p, k), S_CORE | (the ? S_AFTER_THE : 0)))
+        return 0; /* "in the", "for all": no modifier or core follows */
     const tok *m0 = at(p, k), *m1 = at(p, k + 1);
     if ((is_w(m0, W_END) || is_w(m0, W_START) || is_w(m0, W_BEGINNING) || is_w(m0, W_MIDDLE)) &&
         is_w(m1, W_OF)) {
@@ -1647,6 +1573,10 @@ int tally_when_scan(tally_span text, tally_date doc_date, tally_whens *out, tall
     parser p = {&st, 0, checked(doc_date), false};
     size_t last_end = SIZE_MAX; /* the token after the last expression */
     for (size_t i = 0; tok_at(&st, i)->kind != T_END;) {
+        if (!may_start(tok_at(&st, i))) {
+            i++;
+            continue;
+        }
         p.i = i;
         p.chain = false;
         if (last_end != SIZE_MAX && i == last_end + 1) {

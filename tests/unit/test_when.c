@@ -494,6 +494,23 @@ static void test_when_unicode_and_punctuation(void)
     expect(d, "Kyiv—since August—said it.", "since August=SINCE 2023-08");
 }
 
+/* Words in lower case after their first letter take a short path through the
+ * lexer, other words (capitals inside, letters outside ASCII) the general one:
+ * both read alike. */
+static void test_when_words_of_every_shape(void)
+{
+    const char *d = "2024-02-27";
+    expect(d, "IN MARCH 2023 it rained; In March 2023 too.", "In March 2023=AS_OF 2023-03");
+    expect(d, "McCain since August, caf\u00e9 since March.",
+           "since August=SINCE 2023-08 | since March=SINCE 2023-03");
+    expect(d, "since\u00e9 August 2022 and \u00e9since August 2022",
+           "August 2022=AS_OF 2022-08 | August 2022=AS_OF 2022-08");
+    expect(d, "Since AUGUST 2022, sInce August 2022, SINCE August 2022.",
+           "sInce August 2022=SINCE 2022-08 | SINCE August 2022=SINCE 2022-08");
+    expect(d, "the 1990S and the 1990s; in 2023Kyiv and in 2023 Kyiv",
+           "the 1990s=SPAN 1990..1999 | in 2023=SPAN 2023..2023");
+}
+
 /* Many expressions and much text: every expression found, in order, quickly. */
 static void test_when_linear_on_large_input(void)
 {
@@ -697,6 +714,7 @@ int main(void)
         {"when_roles", test_when_roles},
         {"when_offsets_and_partial_dates", test_when_offsets_and_partial_dates},
         {"when_unicode_and_punctuation", test_when_unicode_and_punctuation},
+        {"when_words_of_every_shape", test_when_words_of_every_shape},
         {"when_linear_on_large_input", test_when_linear_on_large_input},
         {"when_gold_since", test_when_gold_since},
         {NULL, NULL}};

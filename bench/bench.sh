@@ -56,10 +56,16 @@ row_figures() {
 row_extract() {
     ARGV=("$TALLY" extract "$1")
 }
-ROWS=(figures extract)
+# ingest: into a new database each run (an unchanged document is skipped)
+row_ingest() {
+    ARGV=(bash -c 'rm -f "$0" "$0-wal" "$0-shm"; exec "$1" ingest -q --db "$0" "$2"'
+        "$T/ingest.db" "$TALLY" "$1")
+}
+ROWS=(figures extract ingest)
 LABEL_wc="wc -w"
 LABEL_figures="tally figures"
 LABEL_extract="tally extract"
+LABEL_ingest="tally ingest"
 
 # ---- the texts ----------------------------------------------------------
 
@@ -147,9 +153,64 @@ for name in "${all_rows[@]}"; do
     printf '%-16s %9s %9.3f %13s %13s\n' "${!label_var:-$name}" "$(mbps "$big_bytes" "$wall")" \
         "$wall" "$(mb "$(median "$T/$name.big" 2)")" "$(mb "$(median "$T/$name.small" 2)")"
 done
+ratio() {
+    awk -v a="$1" -v b="$2" 'BEGIN { printf "%.3f", (b > 0 ? a / b : 0) }'
+}
 for name in "${ROWS[@]}"; do
     label_var="LABEL_$name"
     wall=$(median "$T/$name.big" 1)
-    printf '%s / wc -w throughput: %s\n' "${!label_var:-$name}" \
-        "$(awk -v a="$wc_wall" -v b="$wall" 'BEGIN { printf "%.3f", (b > 0 ? a / b : 0) }')"
+    printf '%s / wc -w throughput: %s\n' "${!label_var:-$name}" "$(ratio "$wc_wall" "$wall")"
+done
+printf 'tally ingest / tally extract throughput: %s\n' \
+    "$(ratio "$(median "$T/extract.big" 1)" "$(median "$T/ingest.big" 1)")"
+
+# ---- queries on a database of a million claims ------------------------------
+
+# The database is made once by tally_gendb (bench/gendb.c) and kept beside
+# the binary; each filter runs RUNS times (median), beside the same filter
+# as SQL on a full scan of the claims (NOT INDEXED): what the indexes buy.
+GENDB=$(dirname "$TALLY")/tally_gendb
+BIGDB=$(dirname "$TALLY")/bench-1m.db
+if ! command -v sqlite3 >/dev/null; then
+    echo "bench: sqlite3 not installed; query rows skipped" >&2
+    exit 0
+fi
+if [ ! -s "$BIGDB" ] || [ "$(sqlite3 "$BIGDB" 'SELECT count(*) FROM claims' 2>/dev/null)" != 1000000 ]; then
+    rm -f "$BIGDB" "$BIGDB-wal" "$BIGDB-shm"
+    echo "bench: writing $BIGDB (1,000,000 claims; once)" >&2
+    "$GENDB" "$BIGDB" 1000000 >/dev/null
+fi
+# name | tally claims arguments | the same as SQL on a full scan
+queries=(
+    "pair+item+month|--supplier PRK --recipient RUS --item artillery-shell --since 2024-06 --until 2024-06|SELECT count(*) FROM claims NOT INDEXED WHERE supplier = 'PRK' AND recipient = 'RUS' AND items & 2 AND date >= '2024-06' AND date < '2024-07'"
+    "source|--source 'Source 0042'|SELECT count(*) FROM claims NOT INDEXED WHERE source_id IN (SELECT id FROM sources WHERE name LIKE '%Source 0042%')"
+    "doc|--doc doc-012345|SELECT count(*) FROM claims NOT INDEXED WHERE doc_id IN (SELECT id FROM documents WHERE name = 'doc-012345')"
+    "kind+since|--kind casualty --since 2024-10|SELECT count(*) FROM claims NOT INDEXED WHERE kind = 'casualty' AND date >= '2024-10'"
+    "pair (rare)|--supplier BLR --recipient KAZ|SELECT count(*) FROM claims NOT INDEXED WHERE supplier = 'BLR' AND recipient = 'KAZ'"
+    "recipient+source|--recipient RUS --source 'Source 0042'|SELECT count(*) FROM claims NOT INDEXED WHERE recipient = 'RUS' AND source_id IN (SELECT id FROM sources WHERE name LIKE '%Source 0042%')"
+    "item, first 100|--item oil --limit 100|SELECT count(*) FROM (SELECT id FROM claims NOT INDEXED WHERE items & 8192 ORDER BY date, id LIMIT 100)"
+    "supplier, first 100|--supplier PRK --limit 100|SELECT count(*) FROM (SELECT id FROM claims NOT INDEXED WHERE supplier = 'PRK' ORDER BY date, id LIMIT 100)"
+    "since, first 100|--since 2024-12 --limit 100|SELECT count(*) FROM (SELECT id FROM claims NOT INDEXED WHERE date >= '2024-12' ORDER BY date, id LIMIT 100)"
+)
+# ms CMD...: the median wall milliseconds of RUNS runs.
+ms() {
+    local r line
+    : >"$T/q"
+    for ((r = 0; r < RUNS; r++)); do
+        line=$("$RUNRSS" -o /dev/null -- "$@") || { echo "bench: '$*' failed" >&2; exit 1; }
+        line=${line#wall=}
+        echo "${line%% *}" >>"$T/q"
+    done
+    awk '{ print $1 * 1000 }' "$T/q" | sort -g | awk '{ v[NR] = $1 }
+        END { printf "%.1f", (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
+}
+printf '\ntally claims on %s (1,000,000 claims), --format jsonl, median of %d runs:\n' \
+    "$(basename "$BIGDB")" "$RUNS"
+printf '%-22s %7s %12s %18s\n' "filter" "rows" "tally ms" "full-scan SQL ms"
+for q in "${queries[@]}"; do
+    IFS='|' read -r name args sql <<<"$q"
+    eval "set -- $args"
+    rows=$("$TALLY" claims --db "$BIGDB" --format jsonl "$@" | wc -l)
+    printf '%-22s %7d %12s %18s\n' "$name" "$rows" \
+        "$(ms "$TALLY" claims --db "$BIGDB" --format jsonl "$@")" "$(ms sqlite3 "$BIGDB" "$sql")"
 done

@@ -41,8 +41,8 @@ int tally_unit_parse(const char *name, tally_claim *c)
         }
     }
     /* money: an ISO 4217 code, three capital letters */
-    if (strlen(name) == 3 && name[0] >= 'A' && name[0] <= 'Z' && name[1] >= 'A' &&
-        name[1] <= 'Z' && name[2] >= 'A' && name[2] <= 'Z') {
+    if (strlen(name) == 3 && name[0] >= 'A' && name[0] <= 'Z' && name[1] >= 'A' && name[1] <= 'Z' &&
+        name[2] >= 'A' && name[2] <= 'Z') {
         c->unit = TALLY_UNIT_MONEY;
         memcpy(c->currency, name, 4);
         return 0;

@@ -14,9 +14,9 @@
 typedef struct tally_ingest_input {
     const char *data; /* the raw bytes: header (optional) and body */
     size_t len;
-    const char *name;   /* the short name for claims' "doc" (not NULL) */
-    const char *origin; /* where it came from, for messages and the store */
-    const char *path;   /* the file, when it is one: its real path keys it */
+    const char *name;    /* the short name for claims' "doc" (not NULL) */
+    const char *origin;  /* where it came from, for messages and the store */
+    const char *path;    /* the file, when it is one: its real path keys it */
     tally_doc_meta meta; /* given outside the text (a feed's fields); each
                             field overrides the header's */
     tally_format format;

@@ -35,6 +35,9 @@ void tally_store_close(tally_store *s);
 /** Transactions: the caller batches documents in them (BEGIN IMMEDIATE). */
 int tally_store_begin(tally_store *s, tally_err *err) TALLY_MUST_CHECK;
 int tally_store_commit(tally_store *s, tally_err *err) TALLY_MUST_CHECK;
+/** Refreshes the statistics the query planner chooses indexes by; call it
+ *  after storing many claims. */
+int tally_store_analyze(tally_store *s, tally_err *err) TALLY_MUST_CHECK;
 /** Rolls back the open transaction, if any. */
 void tally_store_rollback(tally_store *s);
 
@@ -110,14 +113,14 @@ typedef struct tally_claim_filter {
 /** One stored claim with its provenance, borrowed for the callback only. */
 typedef struct tally_claim_row {
     int64_t id;
-    tally_claim claim; /* offsets are into the document's body */
+    tally_claim claim;    /* offsets are into the document's body */
     const char *sentence; /* NULL for curated rows */
     size_t sentence_len;
     const char *text; /* the figure as written; NULL for curated rows */
     size_t text_len;
     const char *source_kind;   /* "government", "intelligence", ... */
     const char *source_detail; /* "ROK Defence Minister" of "Shin Won-sik (ROK ...)" */
-    const char *stated;      /* when it was asserted */
+    const char *stated;        /* when it was asserted */
     const char *note;
     const char *doc;    /* the document's name */
     const char *url;    /* may be NULL */
@@ -137,8 +140,7 @@ int tally_store_claims(tally_store *s, const tally_claim_filter *f, tally_claim_
 
 typedef struct tally_doc_row {
     int64_t id;
-    const char *key, *name, *url, *title, *outlet, *date, *revised, *origin, *hash,
-        *ingested_at;
+    const char *key, *name, *url, *title, *outlet, *date, *revised, *origin, *hash, *ingested_at;
     int64_t claims;
     int64_t body_bytes;
     bool curated;

@@ -100,11 +100,11 @@ void claim_table_row(tally_buf *l, const tally_claim *k, const char *doc)
         tally_date_format(k->since, since);
     if (k->as_of.year)
         tally_date_format(k->as_of, as_of);
-    int n = snprintf(row, sizeof row,
-                     "%-20.20s %-11s %-3s %-3s %-9s %12s %12s %-9s %-10s %-10s %c ", doc,
-                     tally_kind_name(k->kind), k->supplier[0] ? k->supplier : "-",
-                     k->recipient[0] ? k->recipient : "-", tally_unit_name(k), lo, hi,
-                     tally_qualifier_name(k->qualifier), since, as_of, k->hedged ? 'h' : '-');
+    int n =
+        snprintf(row, sizeof row, "%-20.20s %-11s %-3s %-3s %-9s %12s %12s %-9s %-10s %-10s %c ",
+                 doc, tally_kind_name(k->kind), k->supplier[0] ? k->supplier : "-",
+                 k->recipient[0] ? k->recipient : "-", tally_unit_name(k), lo, hi,
+                 tally_qualifier_name(k->qualifier), since, as_of, k->hedged ? 'h' : '-');
     tally_json_raw(l, n > 0 ? row : "");
     tally_json_raw(l, k->source != NULL ? k->source : "author");
     tally_json_raw(l, "\n");

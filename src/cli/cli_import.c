@@ -62,8 +62,7 @@ static char *read_file(const char *path, size_t *len)
     return buf;
 }
 
-static int import_one(tally_store *s, const char *data, size_t len, const char *origin,
-                      bool quiet)
+static int import_one(tally_store *s, const char *data, size_t len, const char *origin, bool quiet)
 {
     tally_import_stats st;
     tally_err err = {0};
@@ -131,6 +130,8 @@ int cli_import(int argc, char **argv)
             status = CLI_FAIL;
         free(data);
     }
+    if (tally_store_analyze(s, &err) != 0)
+        cli_warnf("%s", err.msg); /* queries still work, maybe slower */
     tally_store_close(s);
     if (fflush(stdout) != 0)
         status = CLI_FAIL;

@@ -213,10 +213,10 @@ static void ingest_feed(struct ingest_run *r, FILE *f, const char *label)
         int fmt = format != NULL ? tally_format_parse(format) : (int)r->opts.format;
         if (o == NULL || !json_is_object(o) || text == NULL || fmt < 0) {
             cli_errorf("%s: %s", origin,
-                       o == NULL              ? jerr.text
-                       : !json_is_object(o)   ? "not a JSON object"
-                       : text == NULL         ? "no \"text\" string"
-                                              : "\"format\" is not txt, md or html");
+                       o == NULL            ? jerr.text
+                       : !json_is_object(o) ? "not a JSON object"
+                       : text == NULL       ? "no \"text\" string"
+                                            : "\"format\" is not txt, md or html");
             r->n_failed++;
             json_decref(o);
             continue;
@@ -354,9 +354,9 @@ static void ingest_path(struct ingest_run *r, const char *path, bool explicit)
 int cli_ingest(int argc, char **argv)
 {
     static const struct option longopts[] = {
-        {"db", required_argument, NULL, 'D'},  {"as", required_argument, NULL, 'a'},
+        {"db", required_argument, NULL, 'D'},   {"as", required_argument, NULL, 'a'},
         {"date", required_argument, NULL, 'd'}, {"quiet", no_argument, NULL, 'q'},
-        {"help", no_argument, NULL, 'h'},      {NULL, 0, NULL, 0}};
+        {"help", no_argument, NULL, 'h'},       {NULL, 0, NULL, 0}};
     struct ingest_run r = {0};
     const char *db = NULL;
     bool quiet = false, table = false;
@@ -394,6 +394,8 @@ int cli_ingest(int argc, char **argv)
         tally_store_rollback(r.s);
     else
         commit(&r);
+    if (!r.fatal && r.n_claims > 0 && tally_store_analyze(r.s, &err) != 0)
+        cli_warnf("%s", err.msg); /* queries still work, maybe slower */
     show_progress(&r, true);
     tally_store_close(r.s);
     if (!quiet)

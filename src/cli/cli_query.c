@@ -96,11 +96,12 @@ struct claims_out {
 };
 
 static const char *const claim_csv_head[] = {
-    "id",        "doc",       "kind",           "supplier",    "recipient", "item",
-    "caliber_mm", "unit",     "low",            "high",        "qualifier", "since",
-    "as_of",     "source",    "source_country", "source_kind", "source_detail", "hedged", "stated",
-    "note",      "curated",   "url",            "title",       "outlet",    "date",
-    "sentence",  "text"};
+    "id",          "doc",           "kind",   "supplier", "recipient",
+    "item",        "caliber_mm",    "unit",   "low",      "high",
+    "qualifier",   "since",         "as_of",  "source",   "source_country",
+    "source_kind", "source_detail", "hedged", "stated",   "note",
+    "curated",     "url",           "title",  "outlet",   "date",
+    "sentence",    "text"};
 
 static int print_claim_row(const tally_claim_row *r, void *user)
 {
@@ -182,8 +183,8 @@ static int print_claim_row(const tally_claim_row *r, void *user)
 }
 
 /* Options every store command takes: --db and --format. */
-static int store_option(const char *cmd, int ch, char **argv, const char **db,
-                        enum out_format *fmt, void (*help)(FILE *))
+static int store_option(const char *cmd, int ch, char **argv, const char **db, enum out_format *fmt,
+                        void (*help)(FILE *))
 {
     switch (ch) {
     case 'D':
@@ -263,14 +264,19 @@ static int finish(tally_store *s, int rc, const tally_err *err)
 
 int cli_claims(int argc, char **argv)
 {
-    static const struct option longopts[] = {
-        {"db", required_argument, NULL, 'D'},        {"format", required_argument, NULL, 'f'},
-        {"supplier", required_argument, NULL, 'S'},  {"recipient", required_argument, NULL, 'R'},
-        {"item", required_argument, NULL, 'I'},      {"kind", required_argument, NULL, 'K'},
-        {"source", required_argument, NULL, 'O'},    {"since", required_argument, NULL, 's'},
-        {"until", required_argument, NULL, 'u'},     {"doc", required_argument, NULL, 'c'},
-        {"limit", required_argument, NULL, 'n'},     {"help", no_argument, NULL, 'h'},
-        {NULL, 0, NULL, 0}};
+    static const struct option longopts[] = {{"db", required_argument, NULL, 'D'},
+                                             {"format", required_argument, NULL, 'f'},
+                                             {"supplier", required_argument, NULL, 'S'},
+                                             {"recipient", required_argument, NULL, 'R'},
+                                             {"item", required_argument, NULL, 'I'},
+                                             {"kind", required_argument, NULL, 'K'},
+                                             {"source", required_argument, NULL, 'O'},
+                                             {"since", required_argument, NULL, 's'},
+                                             {"until", required_argument, NULL, 'u'},
+                                             {"doc", required_argument, NULL, 'c'},
+                                             {"limit", required_argument, NULL, 'n'},
+                                             {"help", no_argument, NULL, 'h'},
+                                             {NULL, 0, NULL, 0}};
     tally_claim_filter f = {0};
     const char *db = NULL;
     enum out_format fmt = OUT_TABLE;
@@ -354,7 +360,9 @@ static int print_doc(const tally_doc_row *r, void *user)
     if (fmt == OUT_TABLE) {
         printf("%-30.30s %-10s %6s %c %-20.20s %s\n", r->name, r->date ? r->date : "-", claims,
                r->curated ? 'c' : '-', r->outlet ? r->outlet : "-",
-               r->url ? r->url : r->origin ? r->origin : r->key);
+               r->url      ? r->url
+               : r->origin ? r->origin
+                           : r->key);
         return 0;
     }
     const char *fields[][2] = {{"id", id},

@@ -40,9 +40,10 @@ enum {
     N_COLUMNS
 };
 static const char *const column_names[N_COLUMNS] = {
-    "date_stated", "source", "source_country", "supplier", "recipient", "kind",
-    "item",        "caliber_mm", "unit",       "low",      "high",      "qualifier",
-    "since",       "as_of",  "url",            "note",     "quote"};
+    "date_stated", "source",    "source_country", "supplier", "recipient",
+    "kind",        "item",      "caliber_mm",     "unit",     "low",
+    "high",        "qualifier", "since",          "as_of",    "url",
+    "note",        "quote"};
 
 typedef struct row {
     char *f[N_COLUMNS]; /* NULL when empty or absent */
@@ -152,8 +153,8 @@ static bool row_claim(struct parse *p, row *r)
         BAD(C_ITEM, "is not a ';'-separated list of CLAIMS.md items");
     if (r->f[C_UNIT] == NULL || tally_unit_parse(r->f[C_UNIT], c) != 0)
         BAD(C_UNIT, "is not a unit of CLAIMS.md (or a currency code)");
-    if (r->f[C_CALIBER_MM] != NULL && (!number(r->f[C_CALIBER_MM], &c->caliber_mm) ||
-                                       c->caliber_mm <= 0))
+    if (r->f[C_CALIBER_MM] != NULL &&
+        (!number(r->f[C_CALIBER_MM], &c->caliber_mm) || c->caliber_mm <= 0))
         BAD(C_CALIBER_MM, "is not a positive number");
     c->has_low = r->f[C_LOW] != NULL;
     c->has_high = r->f[C_HIGH] != NULL;
@@ -270,8 +271,7 @@ static void on_row(int c, void *user)
 }
 
 /* Stores the rows of one URL (rows[0..n)) as one curated document. */
-static int store_record(tally_store *s, row *rows, size_t n, tally_import_stats *st,
-                        tally_err *err)
+static int store_record(tally_store *s, row *rows, size_t n, tally_import_stats *st, tally_err *err)
 {
     const char *url = rows[0].f[C_URL];
     struct sha256_ctx sha;

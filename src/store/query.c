@@ -44,15 +44,18 @@ static void upper_bound(tally_date d, char out[16])
     else
         d.year++;
     /* day 32 or month 13 still sort after every real date of the period */
-    snprintf(out, 16, d.day ? "%04d-%02d-%02d" : d.month ? "%04d-%02d" : "%04d", d.year, d.month,
-             d.day);
+    snprintf(out, 16,
+             d.day     ? "%04d-%02d-%02d"
+             : d.month ? "%04d-%02d"
+                       : "%04d",
+             d.year, d.month, d.day);
 }
 
 static int check_date(const char *what, const char *s, tally_date *d, tally_err *err)
 {
     if (tally_date_parse(s, strlen(s), d) != 0)
-        return tally_err_set(err, TALLY_EUSAGE, "%s '%s' is not YYYY, YYYY-MM or YYYY-MM-DD",
-                             what, s);
+        return tally_err_set(err, TALLY_EUSAGE, "%s '%s' is not YYYY, YYYY-MM or YYYY-MM-DD", what,
+                             s);
     return 0;
 }
 
@@ -65,14 +68,13 @@ typedef struct span_buf {
 /* Reads bytes [start, end) of document `doc`'s body into `buf`, through one
  * blob handle moved from row to row (no copy of the whole body). NULL when
  * the span is not in the body. */
-static const char *body_span(tally_store *s, int64_t doc, int64_t start, int64_t end,
-                             span_buf *buf)
+static const char *body_span(tally_store *s, int64_t doc, int64_t start, int64_t end, span_buf *buf)
 {
     if (start < 0 || end <= start || end - start > (1 << 24))
         return NULL;
-    int rc = s->blob != NULL ? sqlite3_blob_reopen(s->blob, doc)
-                             : sqlite3_blob_open(s->db, "main", "documents", "body", doc, 0,
-                                                 &s->blob);
+    int rc = s->blob != NULL
+                 ? sqlite3_blob_reopen(s->blob, doc)
+                 : sqlite3_blob_open(s->db, "main", "documents", "body", doc, 0, &s->blob);
     if (rc != SQLITE_OK) {
         if (s->blob != NULL)
             sqlite3_blob_close(s->blob);
@@ -108,38 +110,69 @@ int tally_store_claims(tally_store *s, const tally_claim_filter *f, tally_claim_
             return err->code;
         upper_bound(d, until);
     }
+    /* One index drives the query: the one of the most selective filter by
+     * nature (a document, a source, an item, a pair of states, one state, a
+     * kind, dates). The other filters' columns get a unary '+', which keeps
+     * the planner off their indexes: "RUS" as recipient matches most of a
+     * database, and no statistics say so for every value. With an item
+     * leading, claims come out of claim_items' key in date order. */
+    enum { BY_DOC, BY_SOURCE, BY_ITEM, BY_PAIR, BY_SUPPLIER, BY_RECIPIENT, BY_OTHER } lead;
+    lead = f->doc != NULL                                ? BY_DOC
+           : f->source != NULL                           ? BY_SOURCE
+           : f->item != NULL                             ? BY_ITEM
+           : f->supplier != NULL && f->recipient != NULL ? BY_PAIR
+           : f->supplier != NULL                         ? BY_SUPPLIER
+           : f->recipient != NULL                        ? BY_RECIPIENT
+                                                         : BY_OTHER;
+    bool from_items = lead == BY_ITEM;
+    const char *date = from_items ? "i.date" : "c.date";
     char sql[2048];
     int n = snprintf(
-        sql, sizeof sql, "%s",
+        sql, sizeof sql,
         "SELECT c.id, c.kind, c.supplier, c.recipient, c.items, c.caliber_mm, c.unit, c.low,"
         " c.high, c.qualifier, c.since, c.as_of, s.name, s.country, s.kind, c.hedged,"
         " c.sentence_start, c.sentence_end, c.start, c.end, c.text, c.stated, c.note,"
         " d.id, d.name, d.url, d.title, d.outlet, d.date, d.curated, c.source_detail"
-        " FROM claims c JOIN documents d ON d.id = c.doc_id JOIN sources s ON s.id = c.source_id"
-        " WHERE 1");
-    /* one clause per filter; the parameter numbers are fixed */
-    static const struct {
-        size_t off;
-        const char *clause;
+        " FROM %s JOIN documents d ON d.id = c.doc_id JOIN sources s ON s.id = c.source_id"
+        " WHERE 1",
+        from_items ? "claim_items i JOIN claims c ON c.id = i.claim_id" : "claims c");
+    /* one clause per filter, indexed form first; the parameter numbers are fixed */
+    bool pair = lead == BY_PAIR;
+    const struct {
+        const char *value;
+        bool indexed;
+        const char *clause[2];
     } clauses[] = {
-        {offsetof(tally_claim_filter, supplier), " AND c.supplier = ?1"},
-        {offsetof(tally_claim_filter, recipient), " AND c.recipient = ?2"},
-        {offsetof(tally_claim_filter, item),
-         " AND c.id IN (SELECT claim_id FROM claim_items WHERE item = ?3)"},
-        {offsetof(tally_claim_filter, kind), " AND c.kind = ?4"},
-        {offsetof(tally_claim_filter, source),
-         " AND c.source_id IN (SELECT id FROM sources WHERE name LIKE ?5 ESCAPE '\\')"},
-        {offsetof(tally_claim_filter, since), " AND c.date >= ?6"},
-        {offsetof(tally_claim_filter, until), " AND c.date < ?7"},
-        {offsetof(tally_claim_filter, doc),
-         " AND c.doc_id IN (SELECT id FROM documents WHERE name = ?8 OR key = ?8 OR url = ?8)"},
+        {f->supplier,
+         pair || lead == BY_SUPPLIER,
+         {" AND c.supplier = ?1", " AND +c.supplier = ?1"}},
+        {f->recipient,
+         pair || lead == BY_RECIPIENT,
+         {" AND c.recipient = ?2", " AND +c.recipient = ?2"}},
+        {f->item,
+         from_items,
+         {" AND i.item = ?3",
+          " AND EXISTS (SELECT 1 FROM claim_items j WHERE j.claim_id = c.id AND j.item = ?3)"}},
+        {f->kind, lead == BY_OTHER, {" AND c.kind = ?4", " AND +c.kind = ?4"}},
+        {f->source,
+         lead == BY_SOURCE,
+         {" AND c.source_id IN (SELECT id FROM sources WHERE name LIKE ?5 ESCAPE '\\')",
+          " AND +c.source_id IN (SELECT id FROM sources WHERE name LIKE ?5 ESCAPE '\\')"}},
+        {f->doc,
+         true,
+         {" AND c.doc_id IN (SELECT id FROM documents WHERE name = ?8 OR key = ?8 OR"
+          " url = ?8)",
+          ""}},
     };
-    for (size_t i = 0; i < sizeof clauses / sizeof clauses[0]; i++) {
-        const char *v = *(const char *const *)((const char *)f + clauses[i].off);
-        if (v != NULL)
-            n += snprintf(sql + n, sizeof sql - (size_t)n, "%s", clauses[i].clause);
-    }
-    snprintf(sql + n, sizeof sql - (size_t)n, " ORDER BY c.date, c.id LIMIT ?9");
+    for (size_t i = 0; i < sizeof clauses / sizeof clauses[0]; i++)
+        if (clauses[i].value != NULL)
+            n += snprintf(sql + n, sizeof sql - (size_t)n, "%s",
+                          clauses[i].clause[clauses[i].indexed ? 0 : 1]);
+    if (f->since != NULL)
+        n += snprintf(sql + n, sizeof sql - (size_t)n, " AND %s >= ?6", date);
+    if (f->until != NULL)
+        n += snprintf(sql + n, sizeof sql - (size_t)n, " AND %s < ?7", date);
+    snprintf(sql + n, sizeof sql - (size_t)n, " ORDER BY %s, c.id LIMIT ?9", date);
 
     sqlite3_stmt *st = NULL;
     if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK)

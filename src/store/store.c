@@ -20,14 +20,14 @@ static const char *const migrations[TALLY_STORE_SCHEMA] = {
     /* 0 -> 1: documents, sources, claims and the items of each claim */
     "CREATE TABLE documents ("
     "  id INTEGER PRIMARY KEY,"
-    "  key TEXT NOT NULL UNIQUE,"     /* url, file:PATH or sha256:HASH */
-    "  name TEXT NOT NULL,"           /* the file name without extension */
+    "  key TEXT NOT NULL UNIQUE," /* url, file:PATH or sha256:HASH */
+    "  name TEXT NOT NULL,"       /* the file name without extension */
     "  url TEXT, title TEXT, outlet TEXT,"
-    "  date TEXT,"                    /* publication date of the first version */
-    "  revised TEXT,"                 /* date of a later version, when it differs */
-    "  origin TEXT,"                  /* where it was read from */
-    "  hash TEXT NOT NULL,"           /* hex SHA-256 of the content */
-    "  body TEXT NOT NULL,"           /* decoded body: claims' offsets point here */
+    "  date TEXT,"          /* publication date of the first version */
+    "  revised TEXT,"       /* date of a later version, when it differs */
+    "  origin TEXT,"        /* where it was read from */
+    "  hash TEXT NOT NULL," /* hex SHA-256 of the content */
+    "  body TEXT NOT NULL," /* decoded body: claims' offsets point here */
     "  curated INTEGER NOT NULL DEFAULT 0 CHECK (curated IN (0, 1)),"
     "  ingested_at TEXT NOT NULL,"
     "  updated_at TEXT NOT NULL"
@@ -66,14 +66,18 @@ static const char *const migrations[TALLY_STORE_SCHEMA] = {
     ") STRICT;"
     "CREATE INDEX claims_doc ON claims(doc_id);"
     "CREATE INDEX claims_pair ON claims(supplier, recipient, date);"
+    "CREATE INDEX claims_supplier ON claims(supplier, date);"
     "CREATE INDEX claims_recipient ON claims(recipient, date);"
     "CREATE INDEX claims_kind ON claims(kind, date);"
     "CREATE INDEX claims_source ON claims(source_id, date);"
     "CREATE INDEX claims_date ON claims(date);"
+    /* the claim's date again ('' for none), so that claims of an item come
+     * out of the key in date order */
     "CREATE TABLE claim_items ("
     "  item TEXT NOT NULL,"
+    "  date TEXT NOT NULL,"
     "  claim_id INTEGER NOT NULL REFERENCES claims(id) ON DELETE CASCADE,"
-    "  PRIMARY KEY (item, claim_id)"
+    "  PRIMARY KEY (item, date, claim_id)"
     ") STRICT, WITHOUT ROWID;"
     "CREATE INDEX claim_items_claim ON claim_items(claim_id);",
 };
@@ -198,6 +202,8 @@ int tally_store_open(const char *path, bool create, tally_store **out, tally_err
     }
     sqlite3_extended_result_codes(s->db, 0);
     sqlite3_busy_timeout(s->db, 5000);
+    /* 64 MB of page cache: a batch's index pages stay in memory */
+    sqlite3_exec(s->db, "PRAGMA cache_size = -65536", NULL, NULL, NULL);
     int rc = check_and_migrate(s, err);
     /* WAL: readers never block the writer, and a killed writer loses only
      * its open transaction. NORMAL sync is durable across process crashes. */
@@ -218,9 +224,10 @@ void tally_store_close(tally_store *s)
 {
     if (s == NULL)
         return;
-    sqlite3_stmt **all[] = {&s->st_status, &s->st_find_doc, &s->st_insert_doc,
-                            &s->st_update_doc, &s->st_delete_claims, &s->st_find_source,
-                            &s->st_insert_source, &s->st_insert_claim, &s->st_insert_item, &s->st_set_body};
+    sqlite3_stmt **all[] = {&s->st_status,        &s->st_find_doc,      &s->st_insert_doc,
+                            &s->st_update_doc,    &s->st_delete_claims, &s->st_find_source,
+                            &s->st_insert_source, &s->st_insert_claim,  &s->st_insert_item,
+                            &s->st_set_body};
     for (size_t i = 0; i < sizeof all / sizeof all[0]; i++)
         sqlite3_finalize(*all[i]);
     if (s->blob != NULL)
@@ -238,6 +245,12 @@ int tally_store_begin(tally_store *s, tally_err *err)
 int tally_store_commit(tally_store *s, tally_err *err)
 {
     return store_exec(s, "COMMIT", err);
+}
+
+int tally_store_analyze(tally_store *s, tally_err *err)
+{
+    /* a sample of each index is enough for the planner to choose */
+    return store_exec(s, "PRAGMA analysis_limit = 1000; ANALYZE", err);
 }
 
 void tally_store_rollback(tally_store *s)
@@ -394,12 +407,12 @@ static const struct {
     const char *word;
     const char *kind;
 } kind_words[] = {
-    {"intelligence", "intelligence"}, {"minister", "official"},  {"official", "official"},
-    {"spokes", "official"},           {"president", "official"}, {"commander", "official"},
-    {"secretary", "official"},        {"ambassador", "official"}, {"lawmaker", "official"},
+    {"intelligence", "intelligence"}, {"minister", "official"},     {"official", "official"},
+    {"spokes", "official"},           {"president", "official"},    {"commander", "official"},
+    {"secretary", "official"},        {"ambassador", "official"},   {"lawmaker", "official"},
     {"ministry", "government"},       {"government", "government"}, {"department", "government"},
-    {"office", "government"},         {"forces", "government"},  {"staff", "government"},
-    {"military", "government"},       {"institute", "think-tank"}, {"centre", "think-tank"},
+    {"office", "government"},         {"forces", "government"},     {"staff", "government"},
+    {"military", "government"},       {"institute", "think-tank"},  {"centre", "think-tank"},
     {"center", "think-tank"},         {"foundation", "think-tank"}, {"think tank", "think-tank"},
 };
 
@@ -591,7 +604,9 @@ int tally_store_put_claim(tally_store *s, int64_t doc_id, const tally_claim *c, 
         if (!(c->items & (1u << i)))
             continue;
         st = store_prepare(s, &s->st_insert_item,
-                           "INSERT INTO claim_items (item, claim_id) VALUES (?, ?)", err);
+                           "INSERT INTO claim_items (item, date, claim_id)"
+                           " SELECT ?1, coalesce(date, ''), id FROM claims WHERE id = ?2",
+                           err);
         if (st == NULL)
             return err->code;
         sqlite3_bind_text(st, 1, tally_item_name(i), -1, SQLITE_STATIC);

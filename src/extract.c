@@ -60,10 +60,10 @@ void tally_extractor_free(tally_extractor *x)
 typedef struct word {
     size_t start, end; /* bytes of the block */
     const claim_word *cw;
-    uint32_t roles;      /* cw's roles, 0 without */
-    unsigned char id;    /* cw's enum cw_id, CWW_NONE without */
-    char punct; /* for punctuation: the character (',' ';' ':' '(' ')' '-'); 0 for words */
-    bool upper; /* starts with a capital */
+    uint32_t roles;   /* cw's roles, 0 without */
+    unsigned char id; /* cw's enum cw_id, CWW_NONE without */
+    char punct;       /* for punctuation: the character (',' ';' ':' '(' ')' '-'); 0 for words */
+    bool upper;       /* starts with a capital */
 } word;
 
 typedef struct words {
@@ -307,8 +307,7 @@ static bool counted(const sentence *s, const tally_figure *f, tally_claim *c)
         if ((after < s->ws.n && has_role(&s->ws.v[after], CW_PRICE)) ||
             (at > 0 && has_role(&s->ws.v[at - 1], CW_PRICE)) ||
             (after + 1 < s->ws.n && is_word(&s->ws.v[after], CWW_A) &&
-             (is_word(&s->ws.v[after + 1], CWW_PIECE) ||
-              is_word(&s->ws.v[after + 1], CWW_UNIT))))
+             (is_word(&s->ws.v[after + 1], CWW_PIECE) || is_word(&s->ws.v[after + 1], CWW_UNIT))))
             return false;
         c->unit = TALLY_UNIT_MONEY;
         memcpy(c->currency, f->currency, sizeof c->currency);

@@ -203,6 +203,45 @@ static const char *const function_words[] = {
     "where", "which",  "while", "who",   "whom",   "whose",  "will",      "with",    "would",
     "your"};
 
+/* What a byte is to the two loops that see every byte of a block, one load
+ * a byte instead of a chain of compares: B may start a line break (\n \v \f
+ * \r, C2 85, E2 80 A8/A9), P is plain ASCII (neither white space nor a
+ * stop), O is any other byte. */
+enum { NOT_BREAK = 1, PLAIN = 2 };
+#define B 0
+#define O NOT_BREAK
+#define P (NOT_BREAK | PLAIN)
+static const unsigned char byte_kind[256] = {
+    O, O, O, O, O, O, O, O, O, O, B, B, B, B, O, O, /* 0x00 \n..\r */
+    O, O, O, O, O, O, O, O, O, O, O, O, O, O, O, O, /* 0x10 */
+    O, O, P, P, P, P, P, P, P, P, P, P, P, P, O, P, /* 0x20 ! . */
+    P, P, P, P, P, P, P, P, P, P, P, P, P, P, P, O, /* 0x30 ? */
+    P, P, P, P, P, P, P, P, P, P, P, P, P, P, P, P, /* 0x40 */
+    P, P, P, P, P, P, P, P, P, P, P, P, P, P, P, P, /* 0x50 */
+    P, P, P, P, P, P, P, P, P, P, P, P, P, P, P, P, /* 0x60 */
+    P, P, P, P, P, P, P, P, P, P, P, P, P, P, P, O, /* 0x70 DEL */
+    O, O, O, O, O, O, O, O, O, O, O, O, O, O, O, O, /* 0x80 */
+    O, O, O, O, O, O, O, O, O, O, O, O, O, O, O, O, /* 0x90 */
+    O, O, O, O, O, O, O, O, O, O, O, O, O, O, O, O, /* 0xA0 */
+    O, O, O, O, O, O, O, O, O, O, O, O, O, O, O, O, /* 0xB0 */
+    O, O, B, O, O, O, O, O, O, O, O, O, O, O, O, O, /* 0xC0 C2 */
+    O, O, O, O, O, O, O, O, O, O, O, O, O, O, O, O, /* 0xD0 */
+    O, O, B, O, O, O, O, O, O, O, O, O, O, O, O, O, /* 0xE0 E2 */
+    O, O, O, O, O, O, O, O, O, O, O, O, O, O, O, O  /* 0xF0 */
+};
+#undef B
+#undef O
+#undef P
+
+/* The first byte of s[i, n) whose kind has none of the bits `kinds`. */
+static size_t skip_kind(const unsigned char *s, size_t i, size_t n, unsigned char kinds)
+{
+    const unsigned char *p = s + i, *e = s + n;
+    while (p < e && (byte_kind[*p] & kinds))
+        p++;
+    return (size_t)(p - s);
+}
+
 enum cp_class { CP_OTHER, CP_UPPER, CP_LOWER, CP_DIGIT, CP_END };
 
 enum line_end { END_TEXT, END_LINE, END_PARA };
@@ -708,11 +747,8 @@ static void scan_line(struct seg *g, size_t cs, size_t ce)
     while (p < ce) {
         /* a run of plain ASCII (no space, no stop) is one step */
         unsigned char b = g->s[p];
-        if (b > ' ' && b < 0x7F && b != '.' && b != '?' && b != '!') {
-            size_t q = p + 1;
-            while (q < ce && g->s[q] > ' ' && g->s[q] < 0x7F && g->s[q] != '.' && g->s[q] != '?' &&
-                   g->s[q] != '!')
-                q++;
+        if (byte_kind[b] & PLAIN) {
+            size_t q = skip_kind(g->s, p + 1, ce, PLAIN);
             mark(g, p, q);
             p = q;
             continue;
@@ -851,13 +887,10 @@ int tally_segment(tally_span text, tally_sentences *out, tally_arena *a, tally_e
         /* The line [i, le) and its break [le, next). */
         size_t le = i, blen = 0;
         bool para = false;
-        /* only these bytes can start a line break: \n \v \f \r, C2 85, E2 80 A8/A9 */
-        while (le < g.n) {
-            unsigned char b = g.s[le];
-            if ((b >= '\n' && b <= '\r') || b == 0xC2 || b == 0xE2) {
-                if ((blen = break_at(g.s, g.n, le, &para)) != 0)
-                    break;
-            }
+        for (;;) {
+            le = skip_kind(g.s, le, g.n, NOT_BREAK);
+            if (le >= g.n || (blen = break_at(g.s, g.n, le, &para)) != 0)
+                break;
             le++;
         }
         size_t next = le + blen;

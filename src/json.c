@@ -1,6 +1,8 @@
 #include "tally/json.h"
 
 #include <math.h>
+#include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -8,6 +10,14 @@
 /* The buffers here have no useful maximum: a refusal would be a bug. */
 static void put(tally_buf *out, const char *s, size_t n)
 {
+    /* A line is written in some sixty small pieces: copy them in place while
+     * they fit (with the NUL tally_buf keeps) and under the maximum. */
+    if (n < out->cap - out->len && n <= out->max - out->len) {
+        memcpy(out->ptr + out->len, s, n);
+        out->len += n;
+        out->ptr[out->len] = '\0';
+        return;
+    }
     if (tally_buf_append(out, s, n) != 0) {
         fprintf(stderr, "tally: error: JSON output over %zu bytes\n", out->max);
         abort();
@@ -19,12 +29,35 @@ void tally_json_raw(tally_buf *out, const char *s)
     put(out, s, strlen(s));
 }
 
+/* Whether one of the eight bytes of `x` needs escaping: a control character
+ * (below 0x20), '"', '\\' or DEL. The tests are the classic exact ones for
+ * "some byte is zero" (x - 0x01..01) & ~x & 0x80..80 and "some byte is below
+ * n" (x - n..n) & ~x & 0x80..80; bytes from 0x80 up never set them. */
+static bool needs_escape8(uint64_t x)
+{
+    const uint64_t ones = 0x0101010101010101u, high = 0x8080808080808080u;
+    uint64_t quote = x ^ (ones * '"'), backslash = x ^ (ones * '\\'), del = x ^ (ones * 0x7f);
+    return (((x - ones * 0x20) & ~x) | ((quote - ones) & ~quote) |
+            ((backslash - ones) & ~backslash) | ((del - ones) & ~del)) &
+           high;
+}
+
 void tally_json_str(tally_buf *out, const char *s, size_t n)
 {
     static const char hex[] = "0123456789abcdef";
     put(out, "\"", 1);
     size_t run = 0; /* start of the bytes not yet copied */
     for (size_t i = 0; i < n; i++) {
+        /* most text needs no escape: pass it eight bytes at a time */
+        while (n - i >= 8) {
+            uint64_t x;
+            memcpy(&x, s + i, 8);
+            if (needs_escape8(x))
+                break;
+            i += 8;
+        }
+        if (i >= n)
+            break;
         unsigned char c = (unsigned char)s[i];
         if (c >= 0x20 && c != '"' && c != '\\' && c != 0x7f)
             continue;

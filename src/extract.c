@@ -934,35 +934,56 @@ static bool say_subject(const tally_extractor *x, const sentence *s, tally_arena
     return false;
 }
 
+/* The byte of the last dash (" -", en or em dash) in the last 80 bytes of
+ * text[start, end), which may set off a headline's source; SIZE_MAX when
+ * there is none. No word starts at that byte. */
+static size_t headline_dash(const char *t, size_t start, size_t end)
+{
+    size_t lo = end - start > 80 ? end - 80 : start + 1;
+    for (size_t i = end; i-- > lo;) {
+        if (t[i] == '-' && t[i - 1] == ' ')
+            return i;
+        /* en and em dashes are E2 80 93 / 94 */
+        if (i >= start + 2 && (unsigned char)t[i - 2] == 0xE2 && (unsigned char)t[i - 1] == 0x80 &&
+            ((unsigned char)t[i] == 0x93 || (unsigned char)t[i] == 0x94))
+            return i;
+    }
+    return SIZE_MAX;
+}
+
 /* A headline's source: "... sends shells to Russia - Bloomberg". */
 static bool headline_source(const tally_extractor *x, const sentence *s, tally_arena *a,
                             source *out)
 {
-    const char *t = s->t;
-    size_t lo = s->end - s->start > 80 ? s->end - 80 : s->start + 1;
-    for (size_t i = s->end; i-- > lo;) {
-        bool dash = t[i] == '-' && t[i - 1] == ' ';
-        /* en and em dashes are E2 80 93 / 94 */
-        if (!dash && i >= s->start + 2 && (unsigned char)t[i - 2] == 0xE2 &&
-            (unsigned char)t[i - 1] == 0x80 &&
-            ((unsigned char)t[i] == 0x93 || (unsigned char)t[i] == 0x94))
-            dash = true;
-        if (!dash)
-            continue;
-        size_t k = word_at(&s->ws, i);
-        if (s->ws.n - k > 6 || k >= s->ws.n)
-            return false;
-        for (size_t m = 0; m < s->n_actors; m++)
-            if (s->actors[m].start >= s->ws.v[k].start && !is_party(s->actors[m].actor)) {
-                if (!source_in(x, s, k, s->ws.n, false, a, out))
-                    return false;
-                /* "- WSJ": the name the outlet goes by in full */
-                out->name = s->actors[m].actor->name;
-                out->why.rule = "the headline's source";
-                return true;
-            }
+    size_t i = headline_dash(s->t, s->start, s->end);
+    if (i == SIZE_MAX)
         return false;
-    }
+    size_t k = word_at(&s->ws, i);
+    if (s->ws.n - k > 6 || k >= s->ws.n)
+        return false;
+    for (size_t m = 0; m < s->n_actors; m++)
+        if (s->actors[m].start >= s->ws.v[k].start && !is_party(s->actors[m].actor)) {
+            if (!source_in(x, s, k, s->ws.n, false, a, out))
+                return false;
+            /* "- WSJ": the name the outlet goes by in full */
+            out->name = s->actors[m].actor->name;
+            out->why.rule = "the headline's source";
+            return true;
+        }
+    return false;
+}
+
+/* Whether sentence `s` (its words not split yet) may give the document its
+ * headline's source: only if it has none yet and an actor not a state
+ * follows a dash (headline_source() asks for both). */
+static bool may_name_headline_source(const tally_extractor *x, const sentence *s)
+{
+    if (x->headline_source[0] != '\0')
+        return false;
+    size_t i = headline_dash(s->t, s->start, s->end);
+    for (size_t m = 0; m < s->n_actors && i != SIZE_MAX; m++)
+        if (s->actors[m].start > i && !is_party(s->actors[m].actor))
+            return true;
     return false;
 }
 
@@ -1256,6 +1277,11 @@ int tally_extract_block(tally_extractor *x, const tally_block *b, tally_claims *
             ai++;
         s.actors = am.v + a0;
         s.n_actors = ai - a0;
+        /* Past the block's last figure a sentence has no claim to give its
+         * speaker to; it can only name the headline's source, and most
+         * cannot: those need no words at all. */
+        if (s.n_figs == 0 && fi == figs.n && !may_name_headline_source(x, &s))
+            continue;
         split_words(b->text, s.start, s.end, &s.ws, a);
 
         source src;

@@ -951,10 +951,22 @@ static size_t headline_dash(const char *t, size_t start, size_t end)
     return SIZE_MAX;
 }
 
+/* Whether one of the actors of sentence `s` is not a state. */
+static bool names_other_than_states(const sentence *s)
+{
+    for (size_t m = 0; m < s->n_actors; m++)
+        if (!is_party(s->actors[m].actor))
+            return true;
+    return false;
+}
+
 /* A headline's source: "... sends shells to Russia - Bloomberg". */
 static bool headline_source(const tally_extractor *x, const sentence *s, tally_arena *a,
                             source *out)
 {
+    /* the source is an actor not a state: look for a dash only with one */
+    if (!names_other_than_states(s))
+        return false;
     size_t i = headline_dash(s->t, s->start, s->end);
     if (i == SIZE_MAX)
         return false;
@@ -978,7 +990,7 @@ static bool headline_source(const tally_extractor *x, const sentence *s, tally_a
  * follows a dash (headline_source() asks for both). */
 static bool may_name_headline_source(const tally_extractor *x, const sentence *s)
 {
-    if (x->headline_source[0] != '\0')
+    if (x->headline_source[0] != '\0' || !names_other_than_states(s))
         return false;
     size_t i = headline_dash(s->t, s->start, s->end);
     for (size_t m = 0; m < s->n_actors && i != SIZE_MAX; m++)
@@ -1120,9 +1132,10 @@ static void lowercase_russia(const tally_extractor *x, const char *t, size_t n,
 {
     if (x->russia == NULL || x->russian == NULL)
         return;
+    /* look for its rarest letter, which comes second */
     size_t extra = 0;
-    for (const char *p = t; (p = memchr(p, 'r', (size_t)(t + n - p))) != NULL; p++)
-        if ((size_t)(t + n - p) >= 6 && memcmp(p, "russia", 6) == 0)
+    for (const char *p = t; (p = memchr(p, 'u', (size_t)(t + n - p))) != NULL; p++)
+        if (p > t && (size_t)(t + n - p) >= 5 && memcmp(p - 1, "russia", 6) == 0)
             extra++;
     if (extra == 0)
         return;

@@ -99,6 +99,35 @@ static const unsigned char byte_kind[256] = {
 #undef C
 #undef H
 
+/* Whether one of the eight bytes of `x` may start a mention: a capital, a
+ * digit or a byte from 0x80 up. Each byte is a lane: with the top bits
+ * cleared, y + (0x80 - lo) sets a lane's top bit when it is >= lo, and
+ * y + (0x7f - hi) when it is > hi; no lane carries into the next. */
+static bool may_start8(uint64_t x)
+{
+    const uint64_t ones = 0x0101010101010101u, high = ones * 0x80;
+    uint64_t y = x & ~high;
+    uint64_t digit = (y + ones * (0x80 - '0')) & ~(y + ones * (0x7f - '9'));
+    uint64_t capital = (y + ones * (0x80 - 'A')) & ~(y + ones * (0x7f - 'Z'));
+    return ((x | digit | capital) & high) != 0;
+}
+
+/* The first byte of s[i, n) that may start a mention (NO_START is not set),
+ * eight bytes a step while none does: most of a text. */
+static size_t skip_no_start(const char *s, size_t i, size_t n)
+{
+    while (n - i >= 8) {
+        uint64_t x;
+        memcpy(&x, s + i, 8);
+        if (may_start8(x))
+            break;
+        i += 8;
+    }
+    while (i < n && (byte_kind[(unsigned char)s[i]] & NO_START))
+        i++;
+    return i;
+}
+
 /* The first byte of s[i, n) whose kind has none of the bits `kinds`. */
 static size_t skip_kind(const char *s, size_t i, size_t n, unsigned char kinds)
 {
@@ -316,7 +345,7 @@ int tally_actors_scan(tally_span text, tally_actor_matches *out, tally_arena *a,
         /* Skip what starts no mention at once, keeping only whether the last
          * byte skipped was a letter. */
         size_t from = i;
-        i = skip_kind(s, i, n, NO_START);
+        i = skip_no_start(s, i, n);
         if (i > from)
             prev_word = (byte_kind[(unsigned char)s[i - 1]] & ALNUM) != 0;
         if (i >= n)

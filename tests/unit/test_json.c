@@ -48,6 +48,14 @@ static void test_json_strings_escape_long(void)
                tally_json_str(f_, mixed, sizeof mixed - 1));
 }
 
+static void test_json_raw(void)
+{
+    EXPECT_OUT("{\"a\":", tally_json_raw(f_, "{\"a\":"));
+    EXPECT_OUT("null", TALLY_JSON_LIT(f_, "null"));
+    EXPECT_OUT("ab", tally_json_raw_n(f_, "abc", 2));
+    EXPECT_OUT("", TALLY_JSON_LIT(f_, ""));
+}
+
 static void test_json_numbers(void)
 {
     EXPECT_OUT("10000", tally_json_num(f_, 10000));
@@ -66,6 +74,7 @@ int main(void)
     static const struct harness_test tests[] = {
         {"json_strings_escape", test_json_strings_escape},
         {"json_strings_escape_long", test_json_strings_escape_long},
+        {"json_raw", test_json_raw},
         {"json_numbers", test_json_numbers},
         {NULL, NULL},
     };

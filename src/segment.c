@@ -196,6 +196,42 @@ static size_t skip_kind(const unsigned char *s, size_t i, size_t n, unsigned cha
     return (size_t)(p - s);
 }
 
+/* Eight bytes at a time, each byte a lane of a uint64_t. With the top bits
+ * cleared (y), y + (0x80 - lo) sets a lane's top bit when it is >= lo and
+ * y + (0x7f - hi) when it is > hi, with no carry into the next lane; and
+ * (v - 0x01..01) & ~v & 0x80..80 is non-zero exactly when some lane of v is
+ * 0 (the classic "has a zero byte"). */
+static const uint64_t lane_ones = 0x0101010101010101u, lane_tops = 0x8080808080808080u;
+
+static uint64_t zero_lanes(uint64_t v)
+{
+    return (v - lane_ones) & ~v & lane_tops;
+}
+
+/* Whether one of the eight bytes of `x` may start a line break: \n..\r, C2
+ * or E2. */
+static bool may_break8(uint64_t x)
+{
+    uint64_t y = x & ~lane_tops;
+    uint64_t control =
+        (y + lane_ones * (0x80 - '\n')) & ~(y + lane_ones * (0x7f - '\r')) & ~x & lane_tops;
+    return (control | zero_lanes(x ^ (lane_ones * 0xC2)) | zero_lanes(x ^ (lane_ones * 0xE2))) != 0;
+}
+
+/* The first byte of s[i, n) that may start a line break, eight bytes a step
+ * while none does: most of a block is one line. */
+static size_t skip_to_break(const unsigned char *s, size_t i, size_t n)
+{
+    while (n - i >= 8) {
+        uint64_t x;
+        memcpy(&x, s + i, 8);
+        if (may_break8(x))
+            break;
+        i += 8;
+    }
+    return skip_kind(s, i, n, NOT_BREAK);
+}
+
 enum cp_class { CP_OTHER, CP_UPPER, CP_LOWER, CP_DIGIT, CP_END };
 
 enum line_end { END_TEXT, END_LINE, END_PARA };
@@ -846,7 +882,7 @@ int tally_segment(tally_span text, tally_sentences *out, tally_arena *a, tally_e
         size_t le = i, blen = 0;
         bool para = false;
         for (;;) {
-            le = skip_kind(g.s, le, g.n, NOT_BREAK);
+            le = skip_to_break(g.s, le, g.n);
             if (le >= g.n || (blen = break_at(g.s, g.n, le, &para)) != 0)
                 break;
             le++;

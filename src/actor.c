@@ -68,6 +68,75 @@ static bool is_ascii_alnum(unsigned char c)
     return is_ascii_letter(c) || is_digit(c);
 }
 
+/* What an ASCII byte is to the scan, one table load instead of compares: it
+ * starts no mention (NO_START: all but capitals and digits, most bytes of a
+ * text) and it continues a word (ALNUM). Bytes from 0x80 up are decoded. */
+enum { NO_START = 1, ALNUM = 2 };
+#define N NO_START
+#define L (NO_START | ALNUM)
+#define C ALNUM
+#define H 0
+static const unsigned char byte_kind[256] = {
+    N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, /* 0x00 */
+    N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, /* 0x10 */
+    N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, /* 0x20 */
+    C, C, C, C, C, C, C, C, C, C, N, N, N, N, N, N, /* 0x30 digits */
+    N, C, C, C, C, C, C, C, C, C, C, C, C, C, C, C, /* 0x40 A-O */
+    C, C, C, C, C, C, C, C, C, C, C, N, N, N, N, N, /* 0x50 P-Z */
+    N, L, L, L, L, L, L, L, L, L, L, L, L, L, L, L, /* 0x60 a-o */
+    L, L, L, L, L, L, L, L, L, L, L, N, N, N, N, N, /* 0x70 p-z */
+    H, H, H, H, H, H, H, H, H, H, H, H, H, H, H, H, /* 0x80 and up: decoded */
+    H, H, H, H, H, H, H, H, H, H, H, H, H, H, H, H, /* 0x90 */
+    H, H, H, H, H, H, H, H, H, H, H, H, H, H, H, H, /* 0xA0 */
+    H, H, H, H, H, H, H, H, H, H, H, H, H, H, H, H, /* 0xB0 */
+    H, H, H, H, H, H, H, H, H, H, H, H, H, H, H, H, /* 0xC0 */
+    H, H, H, H, H, H, H, H, H, H, H, H, H, H, H, H, /* 0xD0 */
+    H, H, H, H, H, H, H, H, H, H, H, H, H, H, H, H, /* 0xE0 */
+    H, H, H, H, H, H, H, H, H, H, H, H, H, H, H, H  /* 0xF0 */
+};
+#undef N
+#undef L
+#undef C
+#undef H
+
+/* Whether one of the eight bytes of `x` may start a mention: a capital, a
+ * digit or a byte from 0x80 up. Each byte is a lane: with the top bits
+ * cleared, y + (0x80 - lo) sets a lane's top bit when it is >= lo, and
+ * y + (0x7f - hi) when it is > hi; no lane carries into the next. */
+static bool may_start8(uint64_t x)
+{
+    const uint64_t ones = 0x0101010101010101u, high = ones * 0x80;
+    uint64_t y = x & ~high;
+    uint64_t digit = (y + ones * (0x80 - '0')) & ~(y + ones * (0x7f - '9'));
+    uint64_t capital = (y + ones * (0x80 - 'A')) & ~(y + ones * (0x7f - 'Z'));
+    return ((x | digit | capital) & high) != 0;
+}
+
+/* The first byte of s[i, n) that may start a mention (NO_START is not set),
+ * eight bytes a step while none does: most of a text. */
+static size_t skip_no_start(const char *s, size_t i, size_t n)
+{
+    while (n - i >= 8) {
+        uint64_t x;
+        memcpy(&x, s + i, 8);
+        if (may_start8(x))
+            break;
+        i += 8;
+    }
+    while (i < n && (byte_kind[(unsigned char)s[i]] & NO_START))
+        i++;
+    return i;
+}
+
+/* The first byte of s[i, n) whose kind has none of the bits `kinds`. */
+static size_t skip_kind(const char *s, size_t i, size_t n, unsigned char kinds)
+{
+    const unsigned char *p = (const unsigned char *)s + i, *e = (const unsigned char *)s + n;
+    while (p < e && (byte_kind[*p] & kinds))
+        p++;
+    return (size_t)(p - (const unsigned char *)s);
+}
+
 /* Letters, marks and digits make words; everything else separates them. */
 static bool word_cp(int32_t cp)
 {
@@ -120,7 +189,7 @@ static bool word_before(const char *s, size_t n, size_t i)
 
 /* Length of the white space at s[i]: ASCII spaces, NO-BREAK SPACE, the
  * U+2000..U+200A spaces and NARROW NO-BREAK SPACE; 0 when there is none. */
-static size_t space_len(const char *s, size_t n, size_t i)
+static inline size_t space_len(const char *s, size_t n, size_t i)
 {
     unsigned char c = (unsigned char)s[i];
     if (c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v')
@@ -153,15 +222,16 @@ static bool alias_at(const char *s, size_t n, size_t i, const struct alias_entry
 {
     for (; j < a->len; j++) {
         unsigned char c = (unsigned char)a->text[j];
-        if (c == ' ') {
+        /* the same byte, the most common case, first */
+        if (c != ' ' && i < n && (unsigned char)s[i] == c) {
+            i++;
+        } else if (c == ' ') {
             size_t k = i < n ? space_len(s, n, i) : 0;
             if (k == 0)
                 return false;
             do {
                 i += k;
             } while (i < n && (k = space_len(s, n, i)) > 0);
-        } else if (i < n && (unsigned char)s[i] == c) {
-            i++;
         } else if (c == '\'' && e280_at(s, n, i, 0x99, 0x98)) {
             i += 3;
         } else if (c == '-' && e280_at(s, n, i, 0x90, 0x91)) {
@@ -272,6 +342,14 @@ int tally_actors_scan(tally_span text, tally_actor_matches *out, tally_arena *a,
     out->v = NULL;
     out->n = 0;
     while (i < n) {
+        /* Skip what starts no mention at once, keeping only whether the last
+         * byte skipped was a letter. */
+        size_t from = i;
+        i = skip_no_start(s, i, n);
+        if (i > from)
+            prev_word = (byte_kind[(unsigned char)s[i - 1]] & ALNUM) != 0;
+        if (i >= n)
+            break;
         unsigned char c = (unsigned char)s[i];
         size_t len = 1;
         bool w;
@@ -304,6 +382,9 @@ int tally_actors_scan(tally_span text, tally_actor_matches *out, tally_arena *a,
         }
         prev_word = w;
         i += len;
+        /* nor does the rest of an ASCII word: "NATO", "2024" */
+        if (w)
+            i = skip_kind(s, i, n, ALNUM);
     }
 out:
     return rc;

@@ -29,6 +29,10 @@ struct tally_extractor {
     struct person {
         const tally_actor *actor;
         char written[MAX_NAME]; /* the name as the document first wrote it in full */
+        /* the actor's first and last names, for "Shin said": bytes [0,
+         * first_len) and [last_at, last_at + last_len) of its name; 0 and 0
+         * for a name of one word */
+        size_t first_len, last_at, last_len;
     } people[MAX_PEOPLE];
     size_t n_people;
     /* the document's default source: a headline's "... - Bloomberg" */
@@ -56,8 +60,10 @@ void tally_extractor_free(tally_extractor *x)
 typedef struct word {
     size_t start, end; /* bytes of the block */
     const claim_word *cw;
-    char punct; /* for punctuation: the character (',' ';' ':' '(' ')' '-'); 0 for words */
-    bool upper; /* starts with a capital */
+    uint32_t roles;   /* cw's roles, 0 without */
+    unsigned char id; /* cw's enum cw_id, CWW_NONE without */
+    char punct;       /* for punctuation: the character (',' ';' ':' '(' ')' '-'); 0 for words */
+    bool upper;       /* starts with a capital */
 } word;
 
 typedef struct words {
@@ -75,6 +81,77 @@ static bool is_digit(unsigned char c)
     return c >= '0' && c <= '9';
 }
 
+/* What a byte is to split_words: a letter or digit (W), clause punctuation
+ * (P: , ; : ( ) "), a byte of a multi-byte character (H) or else (0). One
+ * load a byte instead of a chain of compares: every byte of a sentence with
+ * a figure passes here. */
+enum { B_OTHER, B_WORD, B_PUNCT, B_HIGH };
+#define W B_WORD
+#define P B_PUNCT
+#define H B_HIGH
+static const unsigned char byte_class[256] = {
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, /* 0x00 */
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, /* 0x10 */
+    0, 0, P, 0, 0, 0, 0, 0, P, P, 0, 0, P, 0, 0, 0, /* 0x20  !"#$%&'()*+,-./ */
+    W, W, W, W, W, W, W, W, W, W, P, P, 0, 0, 0, 0, /* 0x30 0-9 :;<=>? */
+    0, W, W, W, W, W, W, W, W, W, W, W, W, W, W, W, /* 0x40 @A-O */
+    W, W, W, W, W, W, W, W, W, W, W, 0, 0, 0, 0, 0, /* 0x50 P-Z[\]^_ */
+    0, W, W, W, W, W, W, W, W, W, W, W, W, W, W, W, /* 0x60 `a-o */
+    W, W, W, W, W, W, W, W, W, W, W, 0, 0, 0, 0, 0, /* 0x70 p-z{|}~ */
+    H, H, H, H, H, H, H, H, H, H, H, H, H, H, H, H, /* 0x80 */
+    H, H, H, H, H, H, H, H, H, H, H, H, H, H, H, H, /* 0x90 */
+    H, H, H, H, H, H, H, H, H, H, H, H, H, H, H, H, /* 0xA0 */
+    H, H, H, H, H, H, H, H, H, H, H, H, H, H, H, H, /* 0xB0 */
+    H, H, H, H, H, H, H, H, H, H, H, H, H, H, H, H, /* 0xC0 */
+    H, H, H, H, H, H, H, H, H, H, H, H, H, H, H, H, /* 0xD0 */
+    H, H, H, H, H, H, H, H, H, H, H, H, H, H, H, H, /* 0xE0 */
+    H, H, H, H, H, H, H, H, H, H, H, H, H, H, H, H  /* 0xF0 */
+};
+#undef W
+#undef P
+#undef H
+
+static int class_at(const char *t, size_t i)
+{
+    return byte_class[(unsigned char)t[i]];
+}
+
+/* The end of the letters and digits from t[i]. */
+static size_t alnum_end(const char *t, size_t i, size_t end)
+{
+    const unsigned char *p = (const unsigned char *)t + i, *e = (const unsigned char *)t + end;
+    while (p < e && byte_class[*p] == B_WORD)
+        p++;
+    return (size_t)(p - (const unsigned char *)t);
+}
+
+/* The end of the word that starts at t[i] (i itself when there is none):
+ * letters, digits, inner hyphens and apostrophes, letters of other scripts
+ * and the typographic apostrophe. Sets `*ascii` when it is ASCII only. */
+static size_t word_end(const char *t, size_t i, size_t end, bool *ascii)
+{
+    size_t j = i;
+    *ascii = true;
+    for (;;) {
+        j = alnum_end(t, j, end);
+        if (j >= end)
+            return j;
+        unsigned char d = (unsigned char)t[j];
+        if ((d == '-' || d == '\'') && j + 1 < end && class_at(t, j + 1) == B_WORD) {
+            j++;
+        } else if (d >= 0x80) {
+            if (d == 0xE2 && j + 2 < end && (unsigned char)t[j + 1] == 0x80)
+                return j; /* quotes, dashes and spaces of U+2000..U+203F */
+            if (d == 0xC2)
+                return j; /* no-break space, guillemets */
+            *ascii = false;
+            j++;
+        } else {
+            return j;
+        }
+    }
+}
+
 /* Words (letters, digits, inner hyphens and apostrophes) and clause
  * punctuation of text[start, end). */
 static void split_words(const char *t, size_t start, size_t end, words *out, tally_arena *a)
@@ -84,95 +161,63 @@ static void split_words(const char *t, size_t start, size_t end, words *out, tal
     size_t i = start;
     while (i < end && n < cap) {
         unsigned char c = (unsigned char)t[i];
-        if (is_alpha(c) || is_digit(c) || c >= 0x80) {
-            size_t j = i;
-            bool ascii = true;
-            while (j < end) {
-                unsigned char d = (unsigned char)t[j];
-                if (is_alpha(d) || is_digit(d)) {
-                    j++;
-                } else if ((d == '-' || d == '\'') && j + 1 < end &&
-                           (is_alpha((unsigned char)t[j + 1]) ||
-                            is_digit((unsigned char)t[j + 1]))) {
-                    j++;
-                } else if (d >= 0x80) {
-                    /* letters of other scripts and the typographic apostrophe */
-                    if (d == 0xE2 && j + 2 < end && (unsigned char)t[j + 1] == 0x80)
-                        break; /* quotes, dashes and spaces of U+2000..U+203F */
-                    if (d == 0xC2)
-                        break; /* no-break space, guillemets */
-                    ascii = false;
-                    j++;
-                } else {
-                    break;
-                }
-            }
-            if (j == i) { /* a multi-byte symbol: skip the whole character */
-                i++;
-                while (i < end && ((unsigned char)t[i] & 0xC0) == 0x80)
-                    i++;
-                continue;
-            }
-            word *w = &v[n++];
-            w->start = i;
-            w->end = j;
-            w->punct = 0;
-            w->upper = c >= 'A' && c <= 'Z';
-            w->cw = ascii ? cw_lookup(t + i, j - i) : NULL;
-            i = j;
-        } else {
-            if (c == ',' || c == ';' || c == ':' || c == '(' || c == ')' || c == '"') {
-                word *w = &v[n++];
-                w->start = i;
-                w->end = i + 1;
-                w->punct = (char)c;
-                w->cw = NULL;
-                w->upper = false;
-            }
+        int k = byte_class[c];
+        if (k == B_OTHER) {
             i++;
+            continue;
         }
+        word *w = &v[n];
+        if (k == B_PUNCT) {
+            *w = (word){i, i + 1, NULL, 0, CWW_NONE, (char)c, false};
+            n++;
+            i++;
+            continue;
+        }
+        bool ascii;
+        size_t j = word_end(t, i, end, &ascii);
+        if (j == i) { /* a multi-byte symbol: skip the whole character */
+            i++;
+            while (i < end && ((unsigned char)t[i] & 0xC0) == 0x80)
+                i++;
+            continue;
+        }
+        const claim_word *cw = ascii ? cw_lookup(t + i, j - i) : NULL;
+        *w = (word){i, j, cw, 0, CWW_NONE, 0, c >= 'A' && c <= 'Z'};
+        if (cw != NULL) {
+            w->roles = cw->roles;
+            w->id = (unsigned char)cw->id;
+        }
+        n++;
+        i = j;
     }
     out->v = v;
     out->n = n;
 }
 
-static bool word_is(const char *t, const word *w, const char *s)
+/* Word `w` is the word `id` names, in any case ("The" is CWW_THE). */
+static bool is_word(const word *w, enum cw_id id)
 {
-    /* most calls fail on the first letter: test it before measuring `s` */
-    unsigned char c0 = (unsigned char)t[w->start];
-    if (w->punct || (c0 >= 'A' && c0 <= 'Z' ? c0 + 32 : c0) != (unsigned char)s[0])
-        return false;
-    size_t n = strlen(s);
-    if (w->end - w->start != n)
-        return false;
-    for (size_t i = 0; i < n; i++) {
-        unsigned char c = (unsigned char)t[w->start + i];
-        if (c >= 'A' && c <= 'Z')
-            c = (unsigned char)(c + 32);
-        if (c != (unsigned char)s[i])
-            return false;
-    }
-    return true;
+    return w->id == id;
 }
 
 static bool has_role(const word *w, uint32_t roles)
 {
-    return w->cw != NULL && (w->cw->roles & roles) != 0;
+    return (w->roles & roles) != 0;
 }
 
 /* Word j attributes ("said", "according"), unless it is "wrote off". */
-static bool is_say(const char *t, const struct words *ws, size_t j)
+static bool is_say(const struct words *ws, size_t j)
 {
-    if (!has_role(&ws->v[j], CW_SAY) || (j + 1 < ws->n && word_is(t, &ws->v[j + 1], "off")))
+    if (!has_role(&ws->v[j], CW_SAY) || (j + 1 < ws->n && is_word(&ws->v[j + 1], CWW_OFF)))
         return false;
     /* "deliveries reported to the UN" describes; "X told" and "X said" attribute */
-    if (j + 1 < ws->n && word_is(t, &ws->v[j + 1], "to") && !word_is(t, &ws->v[j], "told") &&
-        !word_is(t, &ws->v[j], "according"))
+    if (j + 1 < ws->n && is_word(&ws->v[j + 1], CWW_TO) && !is_word(&ws->v[j], CWW_TOLD) &&
+        !is_word(&ws->v[j], CWW_ACCORDING))
         return false;
     /* "put the total at 10,000" estimates; "the importance it puts on" does not */
-    if (word_is(t, &ws->v[j], "put") || word_is(t, &ws->v[j], "puts")) {
+    if (is_word(&ws->v[j], CWW_PUT) || is_word(&ws->v[j], CWW_PUTS)) {
         for (size_t k = j + 1; k < ws->n && k < j + 10; k++)
-            if (word_is(t, &ws->v[k], "at"))
+            if (is_word(&ws->v[k], CWW_AT))
                 return true;
         return false;
     }
@@ -230,8 +275,8 @@ static uint32_t contents(const sentence *s, size_t k)
 {
     uint32_t items = 0;
     if (k >= s->ws.n ||
-        !(word_is(s->t, &s->ws.v[k], "of") || word_is(s->t, &s->ws.v[k], "with") ||
-          word_is(s->t, &s->ws.v[k], "carrying") || word_is(s->t, &s->ws.v[k], "containing")))
+        !(is_word(&s->ws.v[k], CWW_OF) || is_word(&s->ws.v[k], CWW_WITH) ||
+          is_word(&s->ws.v[k], CWW_CARRYING) || is_word(&s->ws.v[k], CWW_CONTAINING)))
         return 0;
     for (size_t j = k + 1; j < s->ws.n && j < k + 9; j++) {
         const word *w = &s->ws.v[j];
@@ -240,12 +285,12 @@ static uint32_t contents(const sentence *s, size_t k)
             break;
         if (has_role(w, CW_ITEM | CW_UNIT))
             items |= w->cw->items;
-        if (word_is(s->t, w, "military") && j + 1 < s->ws.n &&
-            (word_is(s->t, &s->ws.v[j + 1], "aid") || word_is(s->t, &s->ws.v[j + 1], "equipment") ||
-             word_is(s->t, &s->ws.v[j + 1], "supplies")))
+        if (is_word(w, CWW_MILITARY) && j + 1 < s->ws.n &&
+            (is_word(&s->ws.v[j + 1], CWW_AID) || is_word(&s->ws.v[j + 1], CWW_EQUIPMENT) ||
+             is_word(&s->ws.v[j + 1], CWW_SUPPLIES)))
             return TALLY_ITEM_MUNITIONS | TALLY_ITEM_WEAPONS;
         /* "multiple rocket launchers" are what the rounds are for */
-        if (word_is(s->t, w, "launchers") && j > 0 && word_is(s->t, &s->ws.v[j - 1], "rocket"))
+        if (is_word(w, CWW_LAUNCHERS) && j > 0 && is_word(&s->ws.v[j - 1], CWW_ROCKET))
             items = (items & ~TALLY_ITEM_VEHICLE) | TALLY_ITEM_ROCKET;
     }
     return items;
@@ -261,9 +306,8 @@ static bool counted(const sentence *s, const tally_figure *f, tally_claim *c)
         /* "$7,000 per drone", "costs $20,000 each": a unit price */
         if ((after < s->ws.n && has_role(&s->ws.v[after], CW_PRICE)) ||
             (at > 0 && has_role(&s->ws.v[at - 1], CW_PRICE)) ||
-            (after + 1 < s->ws.n && word_is(s->t, &s->ws.v[after], "a") &&
-             (word_is(s->t, &s->ws.v[after + 1], "piece") ||
-              word_is(s->t, &s->ws.v[after + 1], "unit"))))
+            (after + 1 < s->ws.n && is_word(&s->ws.v[after], CWW_A) &&
+             (is_word(&s->ws.v[after + 1], CWW_PIECE) || is_word(&s->ws.v[after + 1], CWW_UNIT))))
             return false;
         c->unit = TALLY_UNIT_MONEY;
         memcpy(c->currency, f->currency, sizeof c->currency);
@@ -276,8 +320,8 @@ static bool counted(const sentence *s, const tally_figure *f, tally_claim *c)
          * are out of scope */
         bool scope = false;
         for (size_t j = 0; j < s->ws.n && !scope; j++)
-            scope = has_role(&s->ws.v[j], CW_PRODUCE) || word_is(s->t, &s->ws.v[j], "capacity") ||
-                    word_is(s->t, &s->ws.v[j], "quota");
+            scope = has_role(&s->ws.v[j], CW_PRODUCE) || is_word(&s->ws.v[j], CWW_CAPACITY) ||
+                    is_word(&s->ws.v[j], CWW_QUOTA);
         if (!scope)
             return false;
         c->unit = TALLY_UNIT_PERCENT;
@@ -313,7 +357,7 @@ static bool counted(const sentence *s, const tally_figure *f, tally_claim *c)
                 c->items = modifiers;
             /* "rockets and artillery shells": both are counted */
             if (k + 2 < s->ws.n &&
-                (word_is(s->t, &s->ws.v[k + 1], "and") || word_is(s->t, &s->ws.v[k + 1], "or"))) {
+                (is_word(&s->ws.v[k + 1], CWW_AND) || is_word(&s->ws.v[k + 1], CWW_OR))) {
                 for (size_t j = k + 2; j < s->ws.n && j < k + 5; j++) {
                     const word *o = &s->ws.v[j];
                     if (o->punct != 0 || has_role(o, CW_OUT | CW_IN | CW_SAY))
@@ -336,7 +380,7 @@ static bool counted(const sentence *s, const tally_figure *f, tally_claim *c)
     }
     /* "the number of artillery shells ... could be as high as 3 million" */
     for (size_t j = 0; j + 2 < at; j++) {
-        if (!word_is(s->t, &s->ws.v[j], "number") || !word_is(s->t, &s->ws.v[j + 1], "of"))
+        if (!is_word(&s->ws.v[j], CWW_NUMBER) || !is_word(&s->ws.v[j + 1], CWW_OF))
             continue;
         for (size_t u = j + 2; u < at && u < j + 6; u++)
             if (has_role(&s->ws.v[u], CW_UNIT)) {
@@ -354,7 +398,7 @@ static bool counted(const sentence *s, const tally_figure *f, tally_claim *c)
 static bool outcome(const sentence *s, const tally_figure *f)
 {
     size_t k = word_at(&s->ws, f->end);
-    if (k >= s->ws.n || !word_is(s->t, &s->ws.v[k], "of") || k + 1 >= s->ws.n)
+    if (k >= s->ws.n || !is_word(&s->ws.v[k], CWW_OF) || k + 1 >= s->ws.n)
         return false;
     bool whole = false;
     for (size_t i = 0; i < s->n_figs && !whole; i++)
@@ -379,8 +423,8 @@ static tally_kind kind_of(const sentence *s, const tally_figure *f, tally_claim 
     if (c->unit == TALLY_UNIT_MONEY) {
         /* "$300 million worth of components": the value of goods moved */
         size_t after = word_at(&s->ws, f->end);
-        if (after + 1 < s->ws.n && word_is(s->t, &s->ws.v[after], "worth") &&
-            word_is(s->t, &s->ws.v[after + 1], "of")) {
+        if (after + 1 < s->ws.n && is_word(&s->ws.v[after], CWW_WORTH) &&
+            is_word(&s->ws.v[after + 1], CWW_OF)) {
             c->why_kind.start = s->ws.v[after].start;
             c->why_kind.end = s->ws.v[after + 1].end;
             c->why_kind.rule = "value of goods moved";
@@ -414,7 +458,7 @@ static tally_kind kind_of(const sentence *s, const tally_figure *f, tally_claim 
     }
     while (k-- > 0) {
         const word *w = &s->ws.v[k];
-        uint32_t r = w->cw != NULL ? w->cw->roles : 0;
+        uint32_t r = w->roles;
         tally_kind kind;
         if (r & CW_EQUIV)
             kind = TALLY_KIND_EQUIVALENCE;
@@ -546,7 +590,6 @@ typedef struct party_clue {
 static party_clue clue_of(const sentence *s, const tally_figure *f, const tally_claim *c,
                           const tally_actor_match *m)
 {
-    const char *t = s->t;
     party_clue pc = {m, CLUE_NONE, 0, NULL};
     pc.distance = m->start > f->start ? m->start - f->start : f->start - m->start;
     const word *before = word_before(s, m->start);
@@ -562,13 +605,13 @@ static party_clue clue_of(const sentence *s, const tally_figure *f, const tally_
         pc.role = CLUE_SUPPLIER;
         pc.distance = 0;
         pc.rule = "demonym of the item";
-    } else if (before != NULL && word_is(t, before, "to")) {
+    } else if (before != NULL && is_word(before, CWW_TO)) {
         pc.role = CLUE_RECIPIENT;
         pc.rule = "to X";
-    } else if (before != NULL && word_is(t, before, "from")) {
+    } else if (before != NULL && is_word(before, CWW_FROM)) {
         pc.role = CLUE_SUPPLIER;
         pc.rule = "from X";
-    } else if (before != NULL && word_is(t, before, "by") && m->start > f->start) {
+    } else if (before != NULL && is_word(before, CWW_BY) && m->start > f->start) {
         pc.role = CLUE_SUPPLIER;
         pc.rule = "by X";
     } else if (before != NULL && has_role(before, CW_OUT)) {
@@ -579,7 +622,7 @@ static party_clue clue_of(const sentence *s, const tally_figure *f, const tally_
         for (size_t j = k; j < s->ws.n && j < k + 4; j++) {
             const word *w = &s->ws.v[j];
             /* "Kyiv said Moscow received": a speaker, not the subject */
-            if (w->punct != 0 || is_say(s->t, &s->ws, j))
+            if (w->punct != 0 || is_say(&s->ws, j))
                 break;
             if (has_role(w, CW_IN | CW_CONSUME)) {
                 pc.role = CLUE_RECIPIENT;
@@ -616,10 +659,9 @@ static void parties(tally_extractor *x, const sentence *s, const tally_figure *f
 static void parties_of(tally_extractor *x, const sentence *s, const tally_figure *f, tally_claim *c,
                        const tally_reason *src)
 {
-    const char *t = s->t;
     bool flip = false;
     for (size_t j = 0; j + 1 < s->ws.n; j++)
-        if (word_is(t, &s->ws.v[j], "in") && has_role(&s->ws.v[j + 1], CW_RETURN))
+        if (is_word(&s->ws.v[j], CWW_IN) && has_role(&s->ws.v[j + 1], CW_RETURN))
             flip = true;
     /* the nearest clue decides each role; the item's demonym goes first */
     party_clue best_sup = {NULL, CLUE_NONE, SIZE_MAX, NULL};
@@ -713,10 +755,6 @@ typedef struct source {
     tally_reason why;
 } source;
 
-static const char *const role_words[] = {"minister",    "president",  "spokesperson", "spokesman",
-                                         "spokeswoman", "ambassador", "chief",        "secretary",
-                                         "director",    "head",       "adviser",      "advisor"};
-
 /* A person the document named before whose surname (first or last name:
  * "Kirby", "Shin") is `w`, or who holds the role that `w` names for the
  * country `country` ("the defence minister"). */
@@ -725,34 +763,28 @@ static const struct person *known_person(const tally_extractor *x, const char *t
 {
     size_t n = w->end - w->start;
     for (size_t i = x->n_people; i-- > 0;) {
-        const char *name = x->people[i].actor->name;
-        const char *sp = strchr(name, ' ');
-        const char *last = strrchr(name, ' ');
-        if (sp == NULL)
-            continue;
-        bool first_match = (size_t)(sp - name) == n && strncmp(t + w->start, name, n) == 0;
-        bool last_match = strlen(last + 1) == n && strncmp(t + w->start, last + 1, n) == 0;
-        if (first_match || last_match)
+        const struct person *p = &x->people[i];
+        const char *name = p->actor->name;
+        if ((p->first_len == n && memcmp(t + w->start, name, n) == 0) ||
+            (p->last_len == n && memcmp(t + w->start, name + p->last_at, n) == 0))
+            return p;
+    }
+    if (country == NULL || !has_role(w, CW_OFFICE))
+        return NULL;
+    for (size_t i = x->n_people; i-- > 0;)
+        if (strcmp(x->people[i].actor->country, country) == 0)
             return &x->people[i];
-    }
-    for (size_t r = 0; r < sizeof role_words / sizeof role_words[0]; r++) {
-        if (!word_is(t, w, role_words[r]))
-            continue;
-        for (size_t i = x->n_people; i-- > 0;)
-            if (country != NULL && strcmp(x->people[i].actor->country, country) == 0)
-                return &x->people[i];
-    }
     return NULL;
 }
 
 /* Words that may stand between a speaker and the verb: "Kirby also said",
  * "the NIS here claimed", "officials on Monday said". */
-static bool filler(const char *t, const words *ws, size_t k)
+static bool filler(const words *ws, size_t k)
 {
     const word *w = &ws->v[k];
     if (has_role(w, CW_FILL))
         return true;
-    return (word_is(t, w, "on") || word_is(t, w, "last") || word_is(t, w, "this")) && k + 1 < ws->n;
+    return (is_word(w, CWW_ON) || is_word(w, CWW_LAST) || is_word(w, CWW_THIS)) && k + 1 < ws->n;
 }
 
 /* Builds the source from the words [from, to) of the sentence: an actor in
@@ -775,8 +807,8 @@ static bool source_in(const tally_extractor *x, const sentence *s, size_t from, 
     }
     /* the words, without a leading article */
     size_t k = from;
-    while (k < to && (word_is(s->t, &s->ws.v[k], "the") || word_is(s->t, &s->ws.v[k], "a") ||
-                      word_is(s->t, &s->ws.v[k], "an")))
+    while (k < to && (is_word(&s->ws.v[k], CWW_THE) || is_word(&s->ws.v[k], CWW_A) ||
+                      is_word(&s->ws.v[k], CWW_AN)))
         k++;
     if (k >= to)
         return false;
@@ -823,24 +855,15 @@ static bool source_in(const tally_extractor *x, const sentence *s, size_t from, 
     if (near_only && !s->ws.v[k].upper && to - k > 4)
         return false;
     /* "he said", "the publication reports": the speaker named before */
-    static const char *const pronouns[] = {
-        "he",          "she",       "they",      "it",      "this",       "we",     "i",
-        "publication", "newspaper", "report",    "paper",   "outlet",     "agency", "contract",
-        "data",        "document",  "documents", "figures", "statistics", "is"};
-    for (size_t i = 0; i < sizeof pronouns / sizeof pronouns[0]; i++)
-        if (word_is(s->t, &s->ws.v[to - 1], pronouns[i]) || word_is(s->t, &s->ws.v[k], pronouns[i]))
-            return false;
+    if (has_role(&s->ws.v[to - 1], CW_PRONOUN) || has_role(&s->ws.v[k], CW_PRONOUN))
+        return false;
     out->name = tally_arena_strndup(a, s->t + s->ws.v[k].start, hi - s->ws.v[k].start);
     out->outlet = false;
     /* "the defense ministry said" in a Korean paper is Korea's ministry */
-    static const char *const bodies[] = {"ministry",     "government", "officials",   "official",
-                                         "intelligence", "military",   "authorities", "minister",
-                                         "spokesperson", "spokesman",  "army",        "command"};
     out->country[0] = '\0';
     for (size_t j = k; j < to; j++)
-        for (size_t i = 0; i < sizeof bodies / sizeof bodies[0]; i++)
-            if (word_is(s->t, &s->ws.v[j], bodies[i]))
-                memcpy(out->country, x->outlet_country, 4);
+        if (has_role(&s->ws.v[j], CW_BODY))
+            memcpy(out->country, x->outlet_country, 4);
     out->why.start = s->ws.v[k].start;
     out->why.end = hi;
     out->why.rule = "the words of the attribution";
@@ -850,22 +873,21 @@ static bool source_in(const tally_extractor *x, const sentence *s, size_t from, 
 /* "X said", "X told", "X claims": the words before the verb. */
 static bool say_subject(const tally_extractor *x, const sentence *s, tally_arena *a, source *out)
 {
-    const char *t = s->t;
     for (size_t j = 0; j < s->ws.n; j++) {
         const word *w = &s->ws.v[j];
-        if (!is_say(t, &s->ws, j) || word_is(t, w, "according"))
+        if (!is_say(&s->ws, j) || is_word(w, CWW_ACCORDING))
             continue;
         /* "quoted the NIS as saying": the one quoted */
-        if ((word_is(t, w, "quoted") || word_is(t, w, "cited")) && j + 2 < s->ws.n) {
+        if ((is_word(w, CWW_QUOTED) || is_word(w, CWW_CITED)) && j + 2 < s->ws.n) {
             size_t e = j + 1;
-            while (e < s->ws.n && e < j + 8 && !word_is(t, &s->ws.v[e], "as"))
+            while (e < s->ws.n && e < j + 8 && !is_word(&s->ws.v[e], CWW_AS))
                 e++;
-            if (e < s->ws.n && word_is(t, &s->ws.v[e], "as") &&
+            if (e < s->ws.n && is_word(&s->ws.v[e], CWW_AS) &&
                 source_in(x, s, j + 1, e, false, a, out))
                 return true;
         }
         /* "cited by Reuters", "reported by Yonhap" */
-        if (j + 2 < s->ws.n && word_is(t, &s->ws.v[j + 1], "by")) {
+        if (j + 2 < s->ws.n && is_word(&s->ws.v[j + 1], CWW_BY)) {
             size_t e = j + 2;
             while (e < s->ws.n && s->ws.v[e].punct == 0 && e < j + 8)
                 e++;
@@ -873,12 +895,12 @@ static bool say_subject(const tally_extractor *x, const sentence *s, tally_arena
                 return true;
         }
         size_t e = j;
-        while (e > 0 && filler(t, &s->ws, e - 1))
+        while (e > 0 && filler(&s->ws, e - 1))
             e--;
         size_t b = e;
         while (b > 0 && s->ws.v[b - 1].punct == 0 && e - b < 16 &&
                !has_role(&s->ws.v[b - 1], CW_SAY | CW_OUT | CW_IN | CW_HEDGE) &&
-               !word_is(t, &s->ws.v[b - 1], "that") && !word_is(t, &s->ws.v[b - 1], "to"))
+               !is_word(&s->ws.v[b - 1], CWW_THAT) && !is_word(&s->ws.v[b - 1], CWW_TO))
             b--;
         /* "Vadym Skibitskyi, deputy chief of ..., told": past the apposition,
          * when the words before the verb name no official */
@@ -912,46 +934,78 @@ static bool say_subject(const tally_extractor *x, const sentence *s, tally_arena
     return false;
 }
 
+/* The byte of the last dash (" -", en or em dash) in the last 80 bytes of
+ * text[start, end), which may set off a headline's source; SIZE_MAX when
+ * there is none. No word starts at that byte. */
+static size_t headline_dash(const char *t, size_t start, size_t end)
+{
+    size_t lo = end - start > 80 ? end - 80 : start + 1;
+    for (size_t i = end; i-- > lo;) {
+        if (t[i] == '-' && t[i - 1] == ' ')
+            return i;
+        /* en and em dashes are E2 80 93 / 94 */
+        if (i >= start + 2 && (unsigned char)t[i - 2] == 0xE2 && (unsigned char)t[i - 1] == 0x80 &&
+            ((unsigned char)t[i] == 0x93 || (unsigned char)t[i] == 0x94))
+            return i;
+    }
+    return SIZE_MAX;
+}
+
+/* Whether one of the actors of sentence `s` is not a state. */
+static bool names_other_than_states(const sentence *s)
+{
+    for (size_t m = 0; m < s->n_actors; m++)
+        if (!is_party(s->actors[m].actor))
+            return true;
+    return false;
+}
+
 /* A headline's source: "... sends shells to Russia - Bloomberg". */
 static bool headline_source(const tally_extractor *x, const sentence *s, tally_arena *a,
                             source *out)
 {
-    const char *t = s->t;
-    size_t lo = s->end - s->start > 80 ? s->end - 80 : s->start + 1;
-    for (size_t i = s->end; i-- > lo;) {
-        bool dash = t[i] == '-' && t[i - 1] == ' ';
-        /* en and em dashes are E2 80 93 / 94 */
-        if (!dash && i >= s->start + 2 && (unsigned char)t[i - 2] == 0xE2 &&
-            (unsigned char)t[i - 1] == 0x80 &&
-            ((unsigned char)t[i] == 0x93 || (unsigned char)t[i] == 0x94))
-            dash = true;
-        if (!dash)
-            continue;
-        size_t k = word_at(&s->ws, i);
-        if (s->ws.n - k > 6 || k >= s->ws.n)
-            return false;
-        for (size_t m = 0; m < s->n_actors; m++)
-            if (s->actors[m].start >= s->ws.v[k].start && !is_party(s->actors[m].actor)) {
-                if (!source_in(x, s, k, s->ws.n, false, a, out))
-                    return false;
-                /* "- WSJ": the name the outlet goes by in full */
-                out->name = s->actors[m].actor->name;
-                out->why.rule = "the headline's source";
-                return true;
-            }
+    /* the source is an actor not a state: look for a dash only with one */
+    if (!names_other_than_states(s))
         return false;
-    }
+    size_t i = headline_dash(s->t, s->start, s->end);
+    if (i == SIZE_MAX)
+        return false;
+    size_t k = word_at(&s->ws, i);
+    if (s->ws.n - k > 6 || k >= s->ws.n)
+        return false;
+    for (size_t m = 0; m < s->n_actors; m++)
+        if (s->actors[m].start >= s->ws.v[k].start && !is_party(s->actors[m].actor)) {
+            if (!source_in(x, s, k, s->ws.n, false, a, out))
+                return false;
+            /* "- WSJ": the name the outlet goes by in full */
+            out->name = s->actors[m].actor->name;
+            out->why.rule = "the headline's source";
+            return true;
+        }
+    return false;
+}
+
+/* Whether sentence `s` (its words not split yet) may give the document its
+ * headline's source: only if it has none yet and an actor not a state
+ * follows a dash (headline_source() asks for both). */
+static bool may_name_headline_source(const tally_extractor *x, const sentence *s)
+{
+    if (x->headline_source[0] != '\0' || !names_other_than_states(s))
+        return false;
+    size_t i = headline_dash(s->t, s->start, s->end);
+    for (size_t m = 0; m < s->n_actors && i != SIZE_MAX; m++)
+        if (s->actors[m].start > i && !is_party(s->actors[m].actor))
+            return true;
     return false;
 }
 
 static bool source_of(const tally_extractor *x, const sentence *s, tally_arena *a, source *out)
 {
-    const char *t = s->t;
     source acc, say;
     bool have_acc = false, have_say = say_subject(x, s, a, &say);
     /* "according to X" */
     for (size_t j = 0; j + 2 < s->ws.n && !have_acc; j++) {
-        if (!word_is(t, &s->ws.v[j], "according") || !word_is(t, &s->ws.v[j + 1], "to"))
+        if (!is_word(&s->ws.v[j], CWW_ACCORDING) || !is_word(&s->ws.v[j + 1], CWW_TO))
             continue;
         size_t e = j + 2;
         while (e < s->ws.n && s->ws.v[e].punct == 0 && e < j + 12)
@@ -1016,15 +1070,15 @@ static bool hedged(const sentence *s, const tally_figure *f)
      * "This may reflect what Shin claims amounts to 9,000 containers" */
     size_t from = 0;
     for (size_t j = 0; j < k; j++)
-        if (is_say(s->t, &s->ws, j) && !has_role(&s->ws.v[j], CW_HEDGE) &&
-            !word_is(s->t, &s->ws.v[j], "according"))
+        if (is_say(&s->ws, j) && !has_role(&s->ws.v[j], CW_HEDGE) &&
+            !is_word(&s->ws.v[j], CWW_ACCORDING))
             from = j + 1;
     for (size_t j = from; j < k; j++) {
         const word *w = &s->ws.v[j];
         if (!has_role(w, CW_HEDGE))
             continue;
         /* "estimates that", "reported that": the attribution, not a hedge */
-        if (has_role(w, CW_SAY) && !word_is(s->t, w, "estimated") && !word_is(s->t, w, "believed"))
+        if (has_role(w, CW_SAY) && !is_word(w, CWW_ESTIMATED) && !is_word(w, CWW_BELIEVED))
             continue;
         return true;
     }
@@ -1078,9 +1132,10 @@ static void lowercase_russia(const tally_extractor *x, const char *t, size_t n,
 {
     if (x->russia == NULL || x->russian == NULL)
         return;
+    /* look for its rarest letter, which comes second */
     size_t extra = 0;
-    for (const char *p = t; (p = memchr(p, 'r', (size_t)(t + n - p))) != NULL; p++)
-        if ((size_t)(t + n - p) >= 6 && memcmp(p, "russia", 6) == 0)
+    for (const char *p = t; (p = memchr(p, 'u', (size_t)(t + n - p))) != NULL; p++)
+        if (p > t && (size_t)(t + n - p) >= 5 && memcmp(p - 1, "russia", 6) == 0)
             extra++;
     if (extra == 0)
         return;
@@ -1141,8 +1196,8 @@ static bool located_at(const char *t, size_t at)
         b--;
     if (e == b)
         return false;
-    word w = {b, e, cw_lookup(t + b, e - b), 0, false};
-    return located(&w);
+    const claim_word *cw = cw_lookup(t + b, e - b);
+    return cw != NULL && (cw->roles & CW_LOCATE) != 0;
 }
 
 /* True when the word after byte `at` attributes: "Seoul said", "Kyiv says" —
@@ -1179,6 +1234,14 @@ static void remember(tally_extractor *x, const char *t, size_t n, const tally_ac
         np->actor = p;
         memcpy(np->written, t + am->v[i].start, len);
         np->written[len] = '\0';
+        const char *sp = strchr(p->name, ' ');
+        np->first_len = np->last_at = np->last_len = 0;
+        if (sp != NULL) {
+            const char *last = strrchr(p->name, ' ') + 1;
+            np->first_len = (size_t)(sp - p->name);
+            np->last_at = (size_t)(last - p->name);
+            np->last_len = strlen(last);
+        }
     }
 }
 
@@ -1227,6 +1290,11 @@ int tally_extract_block(tally_extractor *x, const tally_block *b, tally_claims *
             ai++;
         s.actors = am.v + a0;
         s.n_actors = ai - a0;
+        /* Past the block's last figure a sentence has no claim to give its
+         * speaker to; it can only name the headline's source, and most
+         * cannot: those need no words at all. */
+        if (s.n_figs == 0 && fi == figs.n && !may_name_headline_source(x, &s))
+            continue;
         split_words(b->text, s.start, s.end, &s.ws, a);
 
         source src;

@@ -33,7 +33,55 @@ enum {
     CW_PRICE = 1u << 21,    /* "per", "each", "cost": a unit price is out of scope */
     CW_LOCATE = 1u << 22,   /* "at", "in", "against": a state after it is a place or target */
     CW_FILL = 1u << 23,     /* may stand between a speaker and the verb: "also", "on Monday" */
-    CW_BREAK = 1u << 24     /* ends the search for a counted noun: "to", "and", "per" */
+    CW_BREAK = 1u << 24,    /* ends the search for a counted noun: "to", "and", "per" */
+    CW_OFFICE = 1u << 25,   /* names an office: "minister", "spokesman" */
+    CW_PRONOUN = 1u << 26,  /* stands for a speaker named before: "he", "the report" */
+    CW_BODY = 1u << 27      /* a body of a state: "ministry", "officials" */
+};
+
+/* Words the extractor looks for one by one (claim_word.id); 0 for the others. */
+enum cw_id {
+    CWW_NONE,
+    CWW_A,
+    CWW_ACCORDING,
+    CWW_AID,
+    CWW_AN,
+    CWW_AND,
+    CWW_AS,
+    CWW_AT,
+    CWW_BELIEVED,
+    CWW_BY,
+    CWW_CAPACITY,
+    CWW_CARRYING,
+    CWW_CITED,
+    CWW_CONTAINING,
+    CWW_EQUIPMENT,
+    CWW_ESTIMATED,
+    CWW_FROM,
+    CWW_IN,
+    CWW_LAST,
+    CWW_LAUNCHERS,
+    CWW_MILITARY,
+    CWW_NUMBER,
+    CWW_OF,
+    CWW_OFF,
+    CWW_ON,
+    CWW_OR,
+    CWW_PIECE,
+    CWW_PUT,
+    CWW_PUTS,
+    CWW_QUOTA,
+    CWW_QUOTED,
+    CWW_ROCKET,
+    CWW_SUPPLIES,
+    CWW_THAT,
+    CWW_THE,
+    CWW_THIS,
+    CWW_TO,
+    CWW_TOLD,
+    CWW_UNIT,
+    CWW_WITH,
+    CWW_WORTH
 };
 
 typedef struct claim_word {
@@ -41,6 +89,7 @@ typedef struct claim_word {
     uint32_t roles;
     int unit;       /* tally_unit, for CW_UNIT */
     uint32_t items; /* TALLY_ITEM_* bits */
+    int id;         /* enum cw_id */
 } claim_word;
 
 /* The perfect hash gperf generates from src/claimwords.gperf. */

@@ -1,6 +1,8 @@
 #include "tally/json.h"
 
 #include <math.h>
+#include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -8,6 +10,14 @@
 /* The buffers here have no useful maximum: a refusal would be a bug. */
 static void put(tally_buf *out, const char *s, size_t n)
 {
+    /* A line is written in some sixty small pieces: copy them in place while
+     * they fit (with the NUL tally_buf keeps) and under the maximum. */
+    if (n < out->cap - out->len && n <= out->max - out->len) {
+        memcpy(out->ptr + out->len, s, n);
+        out->len += n;
+        out->ptr[out->len] = '\0';
+        return;
+    }
     if (tally_buf_append(out, s, n) != 0) {
         fprintf(stderr, "tally: error: JSON output over %zu bytes\n", out->max);
         abort();
@@ -19,37 +29,75 @@ void tally_json_raw(tally_buf *out, const char *s)
     put(out, s, strlen(s));
 }
 
-void tally_json_str(tally_buf *out, const char *s, size_t n)
+void tally_json_raw_n(tally_buf *out, const char *s, size_t n)
+{
+    put(out, s, n);
+}
+
+/* Whether one of the eight bytes of `x` needs escaping: a control character
+ * (below 0x20), '"', '\\' or DEL. The tests are the classic exact ones for
+ * "some byte is zero" (x - 0x01..01) & ~x & 0x80..80 and "some byte is below
+ * n" (x - n..n) & ~x & 0x80..80; bytes from 0x80 up never set them. */
+static bool needs_escape8(uint64_t x)
+{
+    const uint64_t ones = 0x0101010101010101u, high = 0x8080808080808080u;
+    uint64_t quote = x ^ (ones * '"'), backslash = x ^ (ones * '\\'), del = x ^ (ones * 0x7f);
+    return (((x - ones * 0x20) & ~x) | ((quote - ones) & ~quote) |
+            ((backslash - ones) & ~backslash) | ((del - ones) & ~del)) &
+           high;
+}
+
+/* Appends the escape of byte `c`, one that needs escaping. */
+static void put_escape(tally_buf *out, unsigned char c)
 {
     static const char hex[] = "0123456789abcdef";
+    switch (c) {
+    case '"':
+        put(out, "\\\"", 2);
+        break;
+    case '\\':
+        put(out, "\\\\", 2);
+        break;
+    case '\n':
+        put(out, "\\n", 2);
+        break;
+    case '\r':
+        put(out, "\\r", 2);
+        break;
+    case '\t':
+        put(out, "\\t", 2);
+        break;
+    default: {
+        char u[6] = {'\\', 'u', '0', '0', hex[c >> 4], hex[c & 15]};
+        put(out, u, sizeof u);
+    }
+    }
+}
+
+void tally_json_str(tally_buf *out, const char *s, size_t n)
+{
     put(out, "\"", 1);
     size_t run = 0; /* start of the bytes not yet copied */
-    for (size_t i = 0; i < n; i++) {
-        unsigned char c = (unsigned char)s[i];
-        if (c >= 0x20 && c != '"' && c != '\\' && c != 0x7f)
-            continue;
-        put(out, s + run, i - run);
-        run = i + 1;
-        switch (c) {
-        case '"':
-            put(out, "\\\"", 2);
-            break;
-        case '\\':
-            put(out, "\\\\", 2);
-            break;
-        case '\n':
-            put(out, "\\n", 2);
-            break;
-        case '\r':
-            put(out, "\\r", 2);
-            break;
-        case '\t':
-            put(out, "\\t", 2);
-            break;
-        default: {
-            char u[6] = {'\\', 'u', '0', '0', hex[c >> 4], hex[c & 15]};
-            put(out, u, sizeof u);
+    size_t i = 0;
+    while (i < n) {
+        /* most text needs no escape: pass it eight bytes at a time, and
+         * look at the bytes one by one only in a block that has one */
+        if (n - i >= 8) {
+            uint64_t x;
+            memcpy(&x, s + i, 8);
+            if (!needs_escape8(x)) {
+                i += 8;
+                continue;
+            }
         }
+        size_t stop = n - i >= 8 ? i + 8 : n;
+        for (; i < stop; i++) {
+            unsigned char c = (unsigned char)s[i];
+            if (c >= 0x20 && c != '"' && c != '\\' && c != 0x7f)
+                continue;
+            put(out, s + run, i - run);
+            run = i + 1;
+            put_escape(out, c);
         }
     }
     put(out, s + run, n - run);

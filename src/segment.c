@@ -71,106 +71,54 @@ enum abbr_kind {
 
 struct abbr {
     const char *word; /* lower case, without the final period */
+    size_t len;       /* its length, compared first */
     enum abbr_kind kind;
 };
 
+#define ABBR(word, kind)                                                                           \
+    {                                                                                              \
+        word, sizeof word - 1, kind                                                                \
+    }
+
 static const struct abbr abbrs[] = {
     /* Titles and ranks: a name follows. */
-    {"mr", ABBR_NEVER},
-    {"mrs", ABBR_NEVER},
-    {"ms", ABBR_NEVER},
-    {"messrs", ABBR_NEVER},
-    {"mme", ABBR_NEVER},
-    {"dr", ABBR_NEVER},
-    {"prof", ABBR_NEVER},
-    {"gen", ABBR_NEVER},
-    {"lt", ABBR_NEVER},
-    {"col", ABBR_NEVER},
-    {"maj", ABBR_NEVER},
-    {"sgt", ABBR_NEVER},
-    {"capt", ABBR_NEVER},
-    {"cpt", ABBR_NEVER},
-    {"cpl", ABBR_NEVER},
-    {"pvt", ABBR_NEVER},
-    {"adm", ABBR_NEVER},
-    {"brig", ABBR_NEVER},
-    {"cmdr", ABBR_NEVER},
-    {"cdr", ABBR_NEVER},
-    {"gov", ABBR_NEVER},
-    {"sen", ABBR_NEVER},
-    {"rep", ABBR_NEVER},
-    {"reps", ABBR_NEVER},
-    {"rev", ABBR_NEVER},
-    {"hon", ABBR_NEVER},
-    {"pres", ABBR_NEVER},
-    {"amb", ABBR_NEVER},
-    {"supt", ABBR_NEVER},
-    {"insp", ABBR_NEVER},
-    {"det", ABBR_NEVER},
-    {"fr", ABBR_NEVER},
-    {"rt", ABBR_NEVER},
+    ABBR("mr", ABBR_NEVER), ABBR("mrs", ABBR_NEVER), ABBR("ms", ABBR_NEVER),
+    ABBR("messrs", ABBR_NEVER), ABBR("mme", ABBR_NEVER), ABBR("dr", ABBR_NEVER),
+    ABBR("prof", ABBR_NEVER), ABBR("gen", ABBR_NEVER), ABBR("lt", ABBR_NEVER),
+    ABBR("col", ABBR_NEVER), ABBR("maj", ABBR_NEVER), ABBR("sgt", ABBR_NEVER),
+    ABBR("capt", ABBR_NEVER), ABBR("cpt", ABBR_NEVER), ABBR("cpl", ABBR_NEVER),
+    ABBR("pvt", ABBR_NEVER), ABBR("adm", ABBR_NEVER), ABBR("brig", ABBR_NEVER),
+    ABBR("cmdr", ABBR_NEVER), ABBR("cdr", ABBR_NEVER), ABBR("gov", ABBR_NEVER),
+    ABBR("sen", ABBR_NEVER), ABBR("rep", ABBR_NEVER), ABBR("reps", ABBR_NEVER),
+    ABBR("rev", ABBR_NEVER), ABBR("hon", ABBR_NEVER), ABBR("pres", ABBR_NEVER),
+    ABBR("amb", ABBR_NEVER), ABBR("supt", ABBR_NEVER), ABBR("insp", ABBR_NEVER),
+    ABBR("det", ABBR_NEVER), ABBR("fr", ABBR_NEVER), ABBR("rt", ABBR_NEVER),
     /* Mid-sentence abbreviations. */
-    {"vs", ABBR_NEVER},
-    {"e.g", ABBR_NEVER},
-    {"i.e", ABBR_NEVER},
-    {"cf", ABBR_NEVER},
-    {"ca", ABBR_NEVER},
-    {"viz", ABBR_NEVER},
-    {"approx", ABBR_NEVER},
-    {"incl", ABBR_NEVER},
-    {"esp", ABBR_NEVER},
-    {"est", ABBR_NEVER},
-    {"resp", ABBR_NEVER},
-    {"a.k.a", ABBR_NEVER},
+    ABBR("vs", ABBR_NEVER), ABBR("e.g", ABBR_NEVER), ABBR("i.e", ABBR_NEVER),
+    ABBR("cf", ABBR_NEVER), ABBR("ca", ABBR_NEVER), ABBR("viz", ABBR_NEVER),
+    ABBR("approx", ABBR_NEVER), ABBR("incl", ABBR_NEVER), ABBR("esp", ABBR_NEVER),
+    ABBR("est", ABBR_NEVER), ABBR("resp", ABBR_NEVER), ABBR("a.k.a", ABBR_NEVER),
     /* Often sentence-final. */
-    {"etc", ABBR_CAPITAL},
-    {"inc", ABBR_CAPITAL},
-    {"ltd", ABBR_CAPITAL},
-    {"corp", ABBR_CAPITAL},
-    {"co", ABBR_CAPITAL},
-    {"bros", ABBR_CAPITAL},
-    {"jr", ABBR_CAPITAL},
-    {"sr", ABBR_CAPITAL},
-    {"al", ABBR_CAPITAL},
-    {"plc", ABBR_CAPITAL},
-    {"dept", ABBR_CAPITAL},
-    {"univ", ABBR_CAPITAL},
+    ABBR("etc", ABBR_CAPITAL), ABBR("inc", ABBR_CAPITAL), ABBR("ltd", ABBR_CAPITAL),
+    ABBR("corp", ABBR_CAPITAL), ABBR("co", ABBR_CAPITAL), ABBR("bros", ABBR_CAPITAL),
+    ABBR("jr", ABBR_CAPITAL), ABBR("sr", ABBR_CAPITAL), ABBR("al", ABBR_CAPITAL),
+    ABBR("plc", ABBR_CAPITAL), ABBR("dept", ABBR_CAPITAL), ABBR("univ", ABBR_CAPITAL),
     /* Before numbers. */
-    {"no", ABBR_NUMBER},
-    {"nos", ABBR_NUMBER},
-    {"nr", ABBR_NUMBER},
-    {"vol", ABBR_NUMBER},
-    {"art", ABBR_NUMBER},
-    {"fig", ABBR_NUMBER},
-    {"ch", ABBR_NUMBER},
-    {"pp", ABBR_NUMBER},
-    {"pt", ABBR_NUMBER},
-    {"para", ABBR_NUMBER},
-    {"op", ABBR_NUMBER},
-    {"rs", ABBR_NUMBER},
-    {"ref", ABBR_NUMBER},
-    {"tel", ABBR_NUMBER},
-    {"ext", ABBR_NUMBER},
+    ABBR("no", ABBR_NUMBER), ABBR("nos", ABBR_NUMBER), ABBR("nr", ABBR_NUMBER),
+    ABBR("vol", ABBR_NUMBER), ABBR("art", ABBR_NUMBER), ABBR("fig", ABBR_NUMBER),
+    ABBR("ch", ABBR_NUMBER), ABBR("pp", ABBR_NUMBER), ABBR("pt", ABBR_NUMBER),
+    ABBR("para", ABBR_NUMBER), ABBR("op", ABBR_NUMBER), ABBR("rs", ABBR_NUMBER),
+    ABBR("ref", ABBR_NUMBER), ABBR("tel", ABBR_NUMBER), ABBR("ext", ABBR_NUMBER),
     /* Months, places, units and times: end a sentence only before an opener. */
-    {"jan", ABBR_STARTER},
-    {"feb", ABBR_STARTER},
-    {"mar", ABBR_STARTER},
-    {"apr", ABBR_STARTER},
-    {"jun", ABBR_STARTER},
-    {"jul", ABBR_STARTER},
-    {"aug", ABBR_STARTER},
-    {"sep", ABBR_STARTER},
-    {"sept", ABBR_STARTER},
-    {"oct", ABBR_STARTER},
-    {"nov", ABBR_STARTER},
-    {"dec", ABBR_STARTER},
-    {"st", ABBR_STARTER},
-    {"mt", ABBR_STARTER},
-    {"ft", ABBR_STARTER},
-    {"sec", ABBR_STARTER},
-    {"ave", ABBR_STARTER},
-    {"a.m", ABBR_STARTER},
-    {"p.m", ABBR_STARTER}};
+    ABBR("jan", ABBR_STARTER), ABBR("feb", ABBR_STARTER), ABBR("mar", ABBR_STARTER),
+    ABBR("apr", ABBR_STARTER), ABBR("jun", ABBR_STARTER), ABBR("jul", ABBR_STARTER),
+    ABBR("aug", ABBR_STARTER), ABBR("sep", ABBR_STARTER), ABBR("sept", ABBR_STARTER),
+    ABBR("oct", ABBR_STARTER), ABBR("nov", ABBR_STARTER), ABBR("dec", ABBR_STARTER),
+    ABBR("st", ABBR_STARTER), ABBR("mt", ABBR_STARTER), ABBR("ft", ABBR_STARTER),
+    ABBR("sec", ABBR_STARTER), ABBR("ave", ABBR_STARTER), ABBR("a.m", ABBR_STARTER),
+    ABBR("p.m", ABBR_STARTER)};
+
+#undef ABBR
 
 /* Capitalised words that typically open a sentence and rarely follow
  * "U.S.", an initial or a month inside one. */
@@ -202,6 +150,87 @@ static const char *const function_words[] = {
     "under", "until",  "van",   "very",  "via",    "von",    "was",       "were",    "when",
     "where", "which",  "while", "who",   "whom",   "whose",  "will",      "with",    "would",
     "your"};
+
+/* What a byte is to the two loops that see every byte of a block, one load
+ * a byte instead of a chain of compares: B may start a line break (\n \v \f
+ * \r, C2 85, E2 80 A8/A9), P is plain ASCII (neither white space nor a
+ * stop), S the space, O any other byte. */
+enum { NOT_BREAK = 1, PLAIN = 2, SPACE = 4 };
+#define B 0
+#define O NOT_BREAK
+#define P (NOT_BREAK | PLAIN)
+#define S (NOT_BREAK | SPACE)
+static const unsigned char byte_kind[256] = {
+    O, O, O, O, O, O, O, O, O, O, B, B, B, B, O, O, /* 0x00 \n..\r */
+    O, O, O, O, O, O, O, O, O, O, O, O, O, O, O, O, /* 0x10 */
+    S, O, P, P, P, P, P, P, P, P, P, P, P, P, O, P, /* 0x20 ! . */
+    P, P, P, P, P, P, P, P, P, P, P, P, P, P, P, O, /* 0x30 ? */
+    P, P, P, P, P, P, P, P, P, P, P, P, P, P, P, P, /* 0x40 */
+    P, P, P, P, P, P, P, P, P, P, P, P, P, P, P, P, /* 0x50 */
+    P, P, P, P, P, P, P, P, P, P, P, P, P, P, P, P, /* 0x60 */
+    P, P, P, P, P, P, P, P, P, P, P, P, P, P, P, O, /* 0x70 DEL */
+    O, O, O, O, O, O, O, O, O, O, O, O, O, O, O, O, /* 0x80 */
+    O, O, O, O, O, O, O, O, O, O, O, O, O, O, O, O, /* 0x90 */
+    O, O, O, O, O, O, O, O, O, O, O, O, O, O, O, O, /* 0xA0 */
+    O, O, O, O, O, O, O, O, O, O, O, O, O, O, O, O, /* 0xB0 */
+    O, O, B, O, O, O, O, O, O, O, O, O, O, O, O, O, /* 0xC0 C2 */
+    O, O, O, O, O, O, O, O, O, O, O, O, O, O, O, O, /* 0xD0 */
+    O, O, B, O, O, O, O, O, O, O, O, O, O, O, O, O, /* 0xE0 E2 */
+    O, O, O, O, O, O, O, O, O, O, O, O, O, O, O, O  /* 0xF0 */
+};
+#undef B
+#undef O
+#undef P
+#undef S
+
+/* The first byte of s[i, n) whose kind has none of the bits `kinds`. Four
+ * bytes a step while they last: these runs are most of every line. */
+static size_t skip_kind(const unsigned char *s, size_t i, size_t n, unsigned char kinds)
+{
+    const unsigned char *p = s + i, *e = s + n;
+    while (e - p >= 4 && (byte_kind[p[0]] & kinds) && (byte_kind[p[1]] & kinds) &&
+           (byte_kind[p[2]] & kinds) && (byte_kind[p[3]] & kinds))
+        p += 4;
+    while (p < e && (byte_kind[*p] & kinds))
+        p++;
+    return (size_t)(p - s);
+}
+
+/* Eight bytes at a time, each byte a lane of a uint64_t. With the top bits
+ * cleared (y), y + (0x80 - lo) sets a lane's top bit when it is >= lo and
+ * y + (0x7f - hi) when it is > hi, with no carry into the next lane; and
+ * (v - 0x01..01) & ~v & 0x80..80 is non-zero exactly when some lane of v is
+ * 0 (the classic "has a zero byte"). */
+static const uint64_t lane_ones = 0x0101010101010101u, lane_tops = 0x8080808080808080u;
+
+static uint64_t zero_lanes(uint64_t v)
+{
+    return (v - lane_ones) & ~v & lane_tops;
+}
+
+/* Whether one of the eight bytes of `x` may start a line break: \n..\r, C2
+ * or E2. */
+static bool may_break8(uint64_t x)
+{
+    uint64_t y = x & ~lane_tops;
+    uint64_t control =
+        (y + lane_ones * (0x80 - '\n')) & ~(y + lane_ones * (0x7f - '\r')) & ~x & lane_tops;
+    return (control | zero_lanes(x ^ (lane_ones * 0xC2)) | zero_lanes(x ^ (lane_ones * 0xE2))) != 0;
+}
+
+/* The first byte of s[i, n) that may start a line break, eight bytes a step
+ * while none does: most of a block is one line. */
+static size_t skip_to_break(const unsigned char *s, size_t i, size_t n)
+{
+    while (n - i >= 8) {
+        uint64_t x;
+        memcpy(&x, s + i, 8);
+        if (may_break8(x))
+            break;
+        i += 8;
+    }
+    return skip_kind(s, i, n, NOT_BREAK);
+}
 
 enum cp_class { CP_OTHER, CP_UPPER, CP_LOWER, CP_DIGIT, CP_END };
 
@@ -447,8 +476,9 @@ static enum abbr_kind abbr_of(const unsigned char *s, size_t lo, size_t hi)
     char w[WORD_MAX];
     if (!lower_word(s, lo, hi, w))
         return ABBR_NONE;
+    size_t wn = strlen(w); /* hi - lo, unless the text holds a NUL */
     for (size_t i = 0; i < sizeof abbrs / sizeof abbrs[0]; i++)
-        if (abbrs[i].word[0] == w[0] && strcmp(abbrs[i].word, w) == 0)
+        if (abbrs[i].len == wn && abbrs[i].word[0] == w[0] && memcmp(abbrs[i].word, w, wn) == 0)
             return abbrs[i].kind;
     /* Dotted initialisms: "U.S", "U.N", "u.s". */
     size_t wl = hi - lo;
@@ -706,14 +736,14 @@ static void scan_line(struct seg *g, size_t cs, size_t ce)
 {
     size_t p = cs;
     while (p < ce) {
-        /* a run of plain ASCII (no space, no stop) is one step */
+        /* a run of plain ASCII words and the spaces between them (no stop)
+         * is one step; the sentence ends after its last word so far */
         unsigned char b = g->s[p];
-        if (b > ' ' && b < 0x7F && b != '.' && b != '?' && b != '!') {
-            size_t q = p + 1;
-            while (q < ce && g->s[q] > ' ' && g->s[q] < 0x7F && g->s[q] != '.' && g->s[q] != '?' &&
-                   g->s[q] != '!')
-                q++;
-            mark(g, p, q);
+        if (byte_kind[b] & PLAIN) {
+            size_t q = skip_kind(g->s, p + 1, ce, PLAIN | SPACE), e = q;
+            while (g->s[e - 1] == ' ')
+                e--;
+            mark(g, p, e);
             p = q;
             continue;
         }
@@ -851,13 +881,10 @@ int tally_segment(tally_span text, tally_sentences *out, tally_arena *a, tally_e
         /* The line [i, le) and its break [le, next). */
         size_t le = i, blen = 0;
         bool para = false;
-        /* only these bytes can start a line break: \n \v \f \r, C2 85, E2 80 A8/A9 */
-        while (le < g.n) {
-            unsigned char b = g.s[le];
-            if ((b >= '\n' && b <= '\r') || b == 0xC2 || b == 0xE2) {
-                if ((blen = break_at(g.s, g.n, le, &para)) != 0)
-                    break;
-            }
+        for (;;) {
+            le = skip_to_break(g.s, le, g.n);
+            if (le >= g.n || (blen = break_at(g.s, g.n, le, &para)) != 0)
+                break;
             le++;
         }
         size_t next = le + blen;

@@ -16,5 +16,9 @@ void tally_json_uint(tally_buf *out, size_t v);
 void tally_json_num(tally_buf *out, double v);
 /** Appends the NUL-terminated `s` as it is (JSON punctuation, keys). */
 void tally_json_raw(tally_buf *out, const char *s);
+/** Appends the `n` bytes of `s` as they are. */
+void tally_json_raw_n(tally_buf *out, const char *s, size_t n);
+/** Appends the string literal `lit` as it is, with no strlen at run time. */
+#define TALLY_JSON_LIT(out, lit) tally_json_raw_n((out), "" lit, sizeof(lit) - 1)
 
 #endif

@@ -50,7 +50,7 @@ static void put_str_or_null(tally_buf *l, const char *s)
     if (s != NULL && s[0] != '\0')
         tally_json_str(l, s, strlen(s));
     else
-        tally_json_raw(l, "null");
+        TALLY_JSON_LIT(l, "null");
 }
 
 static void put_date(tally_buf *l, tally_date d)
@@ -66,16 +66,16 @@ static void put_span(struct extract_ctx *c, size_t start, size_t end)
 
 static void put_reason(struct extract_ctx *c, const char *key, const tally_reason *r)
 {
-    tally_json_raw(&c->line, "\"");
+    TALLY_JSON_LIT(&c->line, "\"");
     tally_json_raw(&c->line, key);
-    tally_json_raw(&c->line, "\":{\"words\":");
+    TALLY_JSON_LIT(&c->line, "\":{\"words\":");
     if (r->end > r->start)
         put_span(c, r->start, r->end);
     else
-        tally_json_raw(&c->line, "null");
-    tally_json_raw(&c->line, ",\"rule\":");
+        TALLY_JSON_LIT(&c->line, "null");
+    TALLY_JSON_LIT(&c->line, ",\"rule\":");
     put_str_or_null(&c->line, r->rule);
-    tally_json_raw(&c->line, "}");
+    TALLY_JSON_LIT(&c->line, "}");
 }
 
 static void print_claim(struct extract_ctx *c, const tally_claim *k)
@@ -99,74 +99,77 @@ static void print_claim(struct extract_ctx *c, const tally_claim *k)
                          tally_qualifier_name(k->qualifier), since, as_of, k->hedged ? 'h' : '-');
         tally_json_raw(l, n > 0 ? row : "");
         tally_json_raw(l, k->source);
-        tally_json_raw(l, "\n");
+        TALLY_JSON_LIT(l, "\n");
         fwrite(l->ptr, 1, l->len, stdout);
         return;
     }
-    tally_json_raw(l, "{\"doc\":");
+    TALLY_JSON_LIT(l, "{\"doc\":");
     tally_json_str(l, c->doc, strlen(c->doc));
-    tally_json_raw(l, ",\"sentence\":");
+    TALLY_JSON_LIT(l, ",\"sentence\":");
     put_span(c, k->sentence_start, k->sentence_end);
-    tally_json_raw(l, ",\"text\":");
+    TALLY_JSON_LIT(l, ",\"text\":");
     put_span(c, k->start, k->end);
-    tally_json_raw(l, ",\"kind\":\"");
+    TALLY_JSON_LIT(l, ",\"kind\":\"");
     tally_json_raw(l, tally_kind_name(k->kind));
-    tally_json_raw(l, "\",\"supplier\":");
+    TALLY_JSON_LIT(l, "\",\"supplier\":");
     put_str_or_null(l, k->supplier);
-    tally_json_raw(l, ",\"recipient\":");
+    TALLY_JSON_LIT(l, ",\"recipient\":");
     put_str_or_null(l, k->recipient);
-    tally_json_raw(l, ",\"item\":[");
+    TALLY_JSON_LIT(l, ",\"item\":[");
     bool first = true;
     for (unsigned i = 0; i < TALLY_ITEM_COUNT; i++) {
         if (!(k->items & (1u << i)))
             continue;
         if (!first)
-            tally_json_raw(l, ",");
+            TALLY_JSON_LIT(l, ",");
         tally_json_str(l, tally_item_name(i), strlen(tally_item_name(i)));
         first = false;
     }
-    tally_json_raw(l, "],\"caliber_mm\":");
+    TALLY_JSON_LIT(l, "],\"caliber_mm\":");
     if (k->caliber_mm > 0)
         tally_json_num(l, k->caliber_mm);
     else
-        tally_json_raw(l, "null");
-    tally_json_raw(l, ",\"unit\":");
+        TALLY_JSON_LIT(l, "null");
+    TALLY_JSON_LIT(l, ",\"unit\":");
     tally_json_str(l, tally_unit_name(k), strlen(tally_unit_name(k)));
-    tally_json_raw(l, ",\"low\":");
+    TALLY_JSON_LIT(l, ",\"low\":");
     if (k->has_low)
         tally_json_num(l, k->low);
     else
-        tally_json_raw(l, "null");
-    tally_json_raw(l, ",\"high\":");
+        TALLY_JSON_LIT(l, "null");
+    TALLY_JSON_LIT(l, ",\"high\":");
     if (k->has_high)
         tally_json_num(l, k->high);
     else
-        tally_json_raw(l, "null");
-    tally_json_raw(l, ",\"qualifier\":\"");
+        TALLY_JSON_LIT(l, "null");
+    TALLY_JSON_LIT(l, ",\"qualifier\":\"");
     tally_json_raw(l, tally_qualifier_name(k->qualifier));
-    tally_json_raw(l, "\",\"since\":");
+    TALLY_JSON_LIT(l, "\",\"since\":");
     put_date(l, k->since);
-    tally_json_raw(l, ",\"as_of\":");
+    TALLY_JSON_LIT(l, ",\"as_of\":");
     put_date(l, k->as_of);
-    tally_json_raw(l, ",\"source\":");
+    TALLY_JSON_LIT(l, ",\"source\":");
     put_str_or_null(l, k->source);
-    tally_json_raw(l, ",\"source_country\":");
+    TALLY_JSON_LIT(l, ",\"source_country\":");
     put_str_or_null(l, k->source_country);
-    tally_json_raw(l, k->hedged ? ",\"hedged\":true" : ",\"hedged\":false");
+    if (k->hedged)
+        TALLY_JSON_LIT(l, ",\"hedged\":true");
+    else
+        TALLY_JSON_LIT(l, ",\"hedged\":false");
     if (c->explain) {
-        tally_json_raw(l, ",\"why\":{");
+        TALLY_JSON_LIT(l, ",\"why\":{");
         put_reason(c, "supplier", &k->why_supplier);
-        tally_json_raw(l, ",");
+        TALLY_JSON_LIT(l, ",");
         put_reason(c, "recipient", &k->why_recipient);
-        tally_json_raw(l, ",");
+        TALLY_JSON_LIT(l, ",");
         put_reason(c, "kind", &k->why_kind);
-        tally_json_raw(l, ",");
+        TALLY_JSON_LIT(l, ",");
         put_reason(c, "item", &k->why_item);
-        tally_json_raw(l, ",");
+        TALLY_JSON_LIT(l, ",");
         put_reason(c, "source", &k->why_source);
-        tally_json_raw(l, "}");
+        TALLY_JSON_LIT(l, "}");
     }
-    tally_json_raw(l, "}\n");
+    TALLY_JSON_LIT(l, "}\n");
     fwrite(l->ptr, 1, l->len, stdout);
 }
 

@@ -1,7 +1,9 @@
 /* Tests of the JSON writers (src/json.c). */
 #include "tally/json.h"
 
+#include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "harness.h"
 
@@ -24,6 +26,36 @@ static void test_json_strings_escape(void)
     EXPECT_OUT("\"\"", tally_json_str(f_, "", 0));
 }
 
+/* Escapes at every place of the eight-byte steps, and long plain runs. */
+static void test_json_strings_escape_long(void)
+{
+    EXPECT_OUT("\"The quick brown fox jumps over the lazy dog\"",
+               tally_json_str(f_, "The quick brown fox jumps over the lazy dog", 43));
+    for (size_t at = 0; at < 20; at++) {
+        char in[21], want[32];
+        memset(in, 'a', 20);
+        in[20] = '\0';
+        in[at] = '"';
+        snprintf(want, sizeof want, "\"%.*s\\\"%s\"", (int)at, in, in + at + 1);
+        EXPECT_OUT(want, tally_json_str(f_, in, 20));
+        in[at] = 0x7f;
+        snprintf(want, sizeof want, "\"%.*s\\u007f%s\"", (int)at, in, in + at + 1);
+        EXPECT_OUT(want, tally_json_str(f_, in, 20));
+    }
+    /* bytes from 0x80 up pass as they are, next to ones that need escaping */
+    static const char mixed[] = "\xe2\x80\x9cquoted\xe2\x80\x9d\n\x01\xff\xc3\xa9t\xc3\xa9\\";
+    EXPECT_OUT("\"\xe2\x80\x9cquoted\xe2\x80\x9d\\n\\u0001\xff\xc3\xa9t\xc3\xa9\\\\\"",
+               tally_json_str(f_, mixed, sizeof mixed - 1));
+}
+
+static void test_json_raw(void)
+{
+    EXPECT_OUT("{\"a\":", tally_json_raw(f_, "{\"a\":"));
+    EXPECT_OUT("null", TALLY_JSON_LIT(f_, "null"));
+    EXPECT_OUT("ab", tally_json_raw_n(f_, "abc", 2));
+    EXPECT_OUT("", TALLY_JSON_LIT(f_, ""));
+}
+
 static void test_json_numbers(void)
 {
     EXPECT_OUT("10000", tally_json_num(f_, 10000));
@@ -41,6 +73,8 @@ int main(void)
 {
     static const struct harness_test tests[] = {
         {"json_strings_escape", test_json_strings_escape},
+        {"json_strings_escape_long", test_json_strings_escape_long},
+        {"json_raw", test_json_raw},
         {"json_numbers", test_json_numbers},
         {NULL, NULL},
     };

@@ -11,7 +11,7 @@ void json_str_or_null(tally_buf *l, const char *s)
     if (s != NULL && s[0] != '\0')
         tally_json_str(l, s, strlen(s));
     else
-        tally_json_raw(l, "null");
+        TALLY_JSON_LIT(l, "null");
 }
 
 static void put_date(tally_buf *l, tally_date d)
@@ -25,62 +25,65 @@ static void put_span(tally_buf *l, const char *s, size_t n)
     if (s != NULL)
         tally_json_str(l, s, n);
     else
-        tally_json_raw(l, "null");
+        TALLY_JSON_LIT(l, "null");
 }
 
 void claim_json_fields(tally_buf *l, const tally_claim *k, const char *doc, const char *sentence,
                        size_t sentence_len, const char *text, size_t text_len)
 {
-    tally_json_raw(l, "{\"doc\":");
+    TALLY_JSON_LIT(l, "{\"doc\":");
     tally_json_str(l, doc, strlen(doc));
-    tally_json_raw(l, ",\"sentence\":");
+    TALLY_JSON_LIT(l, ",\"sentence\":");
     put_span(l, sentence, sentence_len);
-    tally_json_raw(l, ",\"text\":");
+    TALLY_JSON_LIT(l, ",\"text\":");
     put_span(l, text, text_len);
-    tally_json_raw(l, ",\"kind\":\"");
+    TALLY_JSON_LIT(l, ",\"kind\":\"");
     tally_json_raw(l, tally_kind_name(k->kind));
-    tally_json_raw(l, "\",\"supplier\":");
+    TALLY_JSON_LIT(l, "\",\"supplier\":");
     json_str_or_null(l, k->supplier);
-    tally_json_raw(l, ",\"recipient\":");
+    TALLY_JSON_LIT(l, ",\"recipient\":");
     json_str_or_null(l, k->recipient);
-    tally_json_raw(l, ",\"item\":[");
+    TALLY_JSON_LIT(l, ",\"item\":[");
     bool first = true;
     for (unsigned i = 0; i < TALLY_ITEM_COUNT; i++) {
         if (!(k->items & (1u << i)))
             continue;
         if (!first)
-            tally_json_raw(l, ",");
+            TALLY_JSON_LIT(l, ",");
         tally_json_str(l, tally_item_name(i), strlen(tally_item_name(i)));
         first = false;
     }
-    tally_json_raw(l, "],\"caliber_mm\":");
+    TALLY_JSON_LIT(l, "],\"caliber_mm\":");
     if (k->caliber_mm > 0)
         tally_json_num(l, k->caliber_mm);
     else
-        tally_json_raw(l, "null");
-    tally_json_raw(l, ",\"unit\":");
+        TALLY_JSON_LIT(l, "null");
+    TALLY_JSON_LIT(l, ",\"unit\":");
     tally_json_str(l, tally_unit_name(k), strlen(tally_unit_name(k)));
-    tally_json_raw(l, ",\"low\":");
+    TALLY_JSON_LIT(l, ",\"low\":");
     if (k->has_low)
         tally_json_num(l, k->low);
     else
-        tally_json_raw(l, "null");
-    tally_json_raw(l, ",\"high\":");
+        TALLY_JSON_LIT(l, "null");
+    TALLY_JSON_LIT(l, ",\"high\":");
     if (k->has_high)
         tally_json_num(l, k->high);
     else
-        tally_json_raw(l, "null");
-    tally_json_raw(l, ",\"qualifier\":\"");
+        TALLY_JSON_LIT(l, "null");
+    TALLY_JSON_LIT(l, ",\"qualifier\":\"");
     tally_json_raw(l, tally_qualifier_name(k->qualifier));
-    tally_json_raw(l, "\",\"since\":");
+    TALLY_JSON_LIT(l, "\",\"since\":");
     put_date(l, k->since);
-    tally_json_raw(l, ",\"as_of\":");
+    TALLY_JSON_LIT(l, ",\"as_of\":");
     put_date(l, k->as_of);
-    tally_json_raw(l, ",\"source\":");
+    TALLY_JSON_LIT(l, ",\"source\":");
     json_str_or_null(l, k->source);
-    tally_json_raw(l, ",\"source_country\":");
+    TALLY_JSON_LIT(l, ",\"source_country\":");
     json_str_or_null(l, k->source_country);
-    tally_json_raw(l, k->hedged ? ",\"hedged\":true" : ",\"hedged\":false");
+    if (k->hedged)
+        TALLY_JSON_LIT(l, ",\"hedged\":true");
+    else
+        TALLY_JSON_LIT(l, ",\"hedged\":false");
 }
 
 void claim_table_head(FILE *out)

@@ -1,4 +1,5 @@
 /* tally extract: the claims of documents, as ../shared/docs/CLAIMS.md defines them. */
+#include "claim_out.h"
 #include "cli.h"
 
 #include <getopt.h>
@@ -45,36 +46,17 @@ struct extract_ctx {
     size_t body_offset;
 };
 
-static void put_str_or_null(tally_buf *l, const char *s)
-{
-    if (s != NULL && s[0] != '\0')
-        tally_json_str(l, s, strlen(s));
-    else
-        TALLY_JSON_LIT(l, "null");
-}
-
-static void put_date(tally_buf *l, tally_date d)
-{
-    char buf[16];
-    put_str_or_null(l, d.year ? tally_date_format(d, buf) : NULL);
-}
-
-static void put_span(struct extract_ctx *c, size_t start, size_t end)
-{
-    tally_json_str(&c->line, c->body_text + (start - c->body_offset), end - start);
-}
-
 static void put_reason(struct extract_ctx *c, const char *key, const tally_reason *r)
 {
     TALLY_JSON_LIT(&c->line, "\"");
     tally_json_raw(&c->line, key);
     TALLY_JSON_LIT(&c->line, "\":{\"words\":");
     if (r->end > r->start)
-        put_span(c, r->start, r->end);
+        tally_json_str(&c->line, c->body_text + (r->start - c->body_offset), r->end - r->start);
     else
         TALLY_JSON_LIT(&c->line, "null");
     TALLY_JSON_LIT(&c->line, ",\"rule\":");
-    put_str_or_null(&c->line, r->rule);
+    json_str_or_null(&c->line, r->rule);
     TALLY_JSON_LIT(&c->line, "}");
 }
 
@@ -83,79 +65,13 @@ static void print_claim(struct extract_ctx *c, const tally_claim *k)
     tally_buf *l = &c->line;
     tally_buf_clear(l);
     if (c->table) {
-        char row[256], lo[32] = "-", hi[32] = "-", since[16] = "-", as_of[16] = "-";
-        if (k->has_low)
-            snprintf(lo, sizeof lo, "%.15g", k->low);
-        if (k->has_high)
-            snprintf(hi, sizeof hi, "%.15g", k->high);
-        if (k->since.year)
-            tally_date_format(k->since, since);
-        if (k->as_of.year)
-            tally_date_format(k->as_of, as_of);
-        int n = snprintf(row, sizeof row,
-                         "%-20.20s %-11s %-3s %-3s %-9s %12s %12s %-9s %-10s %-10s %c ", c->doc,
-                         tally_kind_name(k->kind), k->supplier[0] ? k->supplier : "-",
-                         k->recipient[0] ? k->recipient : "-", tally_unit_name(k), lo, hi,
-                         tally_qualifier_name(k->qualifier), since, as_of, k->hedged ? 'h' : '-');
-        tally_json_raw(l, n > 0 ? row : "");
-        tally_json_raw(l, k->source);
-        TALLY_JSON_LIT(l, "\n");
+        claim_table_row(l, k, c->doc);
         fwrite(l->ptr, 1, l->len, stdout);
         return;
     }
-    TALLY_JSON_LIT(l, "{\"doc\":");
-    tally_json_str(l, c->doc, strlen(c->doc));
-    TALLY_JSON_LIT(l, ",\"sentence\":");
-    put_span(c, k->sentence_start, k->sentence_end);
-    TALLY_JSON_LIT(l, ",\"text\":");
-    put_span(c, k->start, k->end);
-    TALLY_JSON_LIT(l, ",\"kind\":\"");
-    tally_json_raw(l, tally_kind_name(k->kind));
-    TALLY_JSON_LIT(l, "\",\"supplier\":");
-    put_str_or_null(l, k->supplier);
-    TALLY_JSON_LIT(l, ",\"recipient\":");
-    put_str_or_null(l, k->recipient);
-    TALLY_JSON_LIT(l, ",\"item\":[");
-    bool first = true;
-    for (unsigned i = 0; i < TALLY_ITEM_COUNT; i++) {
-        if (!(k->items & (1u << i)))
-            continue;
-        if (!first)
-            TALLY_JSON_LIT(l, ",");
-        tally_json_str(l, tally_item_name(i), strlen(tally_item_name(i)));
-        first = false;
-    }
-    TALLY_JSON_LIT(l, "],\"caliber_mm\":");
-    if (k->caliber_mm > 0)
-        tally_json_num(l, k->caliber_mm);
-    else
-        TALLY_JSON_LIT(l, "null");
-    TALLY_JSON_LIT(l, ",\"unit\":");
-    tally_json_str(l, tally_unit_name(k), strlen(tally_unit_name(k)));
-    TALLY_JSON_LIT(l, ",\"low\":");
-    if (k->has_low)
-        tally_json_num(l, k->low);
-    else
-        TALLY_JSON_LIT(l, "null");
-    TALLY_JSON_LIT(l, ",\"high\":");
-    if (k->has_high)
-        tally_json_num(l, k->high);
-    else
-        TALLY_JSON_LIT(l, "null");
-    TALLY_JSON_LIT(l, ",\"qualifier\":\"");
-    tally_json_raw(l, tally_qualifier_name(k->qualifier));
-    TALLY_JSON_LIT(l, "\",\"since\":");
-    put_date(l, k->since);
-    TALLY_JSON_LIT(l, ",\"as_of\":");
-    put_date(l, k->as_of);
-    TALLY_JSON_LIT(l, ",\"source\":");
-    put_str_or_null(l, k->source);
-    TALLY_JSON_LIT(l, ",\"source_country\":");
-    put_str_or_null(l, k->source_country);
-    if (k->hedged)
-        TALLY_JSON_LIT(l, ",\"hedged\":true");
-    else
-        TALLY_JSON_LIT(l, ",\"hedged\":false");
+    claim_json_fields(l, k, c->doc, c->body_text + (k->sentence_start - c->body_offset),
+                      k->sentence_end - k->sentence_start,
+                      c->body_text + (k->start - c->body_offset), k->end - k->start);
     if (c->explain) {
         TALLY_JSON_LIT(l, ",\"why\":{");
         put_reason(c, "supplier", &k->why_supplier);
@@ -242,8 +158,7 @@ int cli_extract(int argc, char **argv)
         return cli_usagef("extract", "no input: give files, or - for stdin");
     setvbuf(stdout, NULL, _IOFBF, 1 << 16);
     if (c.table)
-        printf("%-20s %-11s %-3s %-3s %-9s %12s %12s %-9s %-10s %-10s %c %s\n", "doc", "kind",
-               "sup", "rec", "unit", "low", "high", "qualifier", "since", "as_of", 'h', "source");
+        claim_table_head(stdout);
     c.arena = tally_arena_new();
     tally_buf_init(&c.line, (size_t)1 << 30);
     tally_doc_handler h = {.on_meta = on_meta, .on_block = on_block, .user = &c};

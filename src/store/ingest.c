@@ -118,7 +118,8 @@ int tally_ingest(tally_store *s, const tally_ingest_input *in, tally_ingest_resu
         return tally_err_set(err, TALLY_EINPUT, "%s: empty document (no body)", in->origin);
     }
 
-    /* the content: the metadata and the bytes */
+    /* the content: the metadata and the body's bytes, so that an article
+     * read from a file with a header and from a feed item is one content */
     struct sha256_ctx sha;
     uint8_t digest[SHA256_DIGEST_SIZE];
     char hex[2 * SHA256_DIGEST_SIZE + 1];
@@ -127,7 +128,7 @@ int tally_ingest(tally_store *s, const tally_ingest_input *in, tally_ingest_resu
     hash_field(&sha, meta.title);
     hash_field(&sha, meta.outlet);
     hash_field(&sha, meta.date);
-    sha256_update(&sha, in->len, (const uint8_t *)in->data);
+    sha256_update(&sha, in->len - head, (const uint8_t *)in->data + head);
     sha256_digest(&sha, sizeof digest, digest);
     for (size_t i = 0; i < sizeof digest; i++)
         snprintf(hex + 2 * i, 3, "%02x", digest[i]);

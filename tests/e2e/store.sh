@@ -110,6 +110,9 @@ run "$TALLY" claims --db "$DB" --doc one --format jsonl
 expect_eq "feed item named by its URL" "$(jq -r '[.doc, .title, .outlet, .date, .as_of, .source] | join("|")' "$T/out")" "one|One|Example|2024-10-20|2024-10-18|NIS"
 run_in "$T/feed.jsonl" "$TALLY" ingest --db "$DB" -
 expect_out_has "feed again changes nothing" "0 new, 2 unchanged"
+printf 'url: https://example.org/feed/two\ndate: 2023-06-02\n\nIran delivered 400 drones to Russia, officials said.' >"$T/two.txt"
+run "$TALLY" ingest --db "$DB" "$T/two.txt"
+expect_out_has "a feed item and the same file are one document" "0 new, 1 unchanged"
 
 printf 'Russia shipped 1 million barrels of oil to North Korea.\n' >"$T/plain.txt"
 run_in "$T/plain.txt" "$TALLY" ingest --db "$DB" --date 2024-11-22 -

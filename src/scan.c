@@ -1163,82 +1163,84 @@ static bool parse_amount(const scanner *sc, size_t k, amount *am)
     return isfinite(am->value) != 0;
 }
 
-/* Qualifier phrases, longest first where one extends another. */
+/* Qualifier phrases, sorted by their first word (for the binary search in
+ * qualifier_at); of two with the same first word, the longer first where one
+ * extends the other. */
 typedef struct qual_phrase {
     const char *words[6];
     tally_qualifier q;
 } qual_phrase;
 
 static const qual_phrase quals[] = {
-    {{"equal", "to", "or", "more", "than"}, TALLY_Q_AT_LEAST},
-    {{"equal", "to", "or", "greater", "than"}, TALLY_Q_AT_LEAST},
-    {{"equal", "to", "or", "less", "than"}, TALLY_Q_UP_TO},
-    {{"equal", "to", "or", "fewer", "than"}, TALLY_Q_UP_TO},
-    {{"more", "than", "or", "equal", "to"}, TALLY_Q_AT_LEAST},
-    {{"greater", "than", "or", "equal", "to"}, TALLY_Q_AT_LEAST},
-    {{"less", "than", "or", "equal", "to"}, TALLY_Q_UP_TO},
-    {{"fewer", "than", "or", "equal", "to"}, TALLY_Q_UP_TO},
-    {{"at", "least", "or", "equal", "to"}, TALLY_Q_AT_LEAST},
-    {{"higher", "or", "equal", "than"}, TALLY_Q_AT_LEAST},
-    {{"bigger", "or", "equal", "than"}, TALLY_Q_AT_LEAST},
-    {{"larger", "or", "equal", "than"}, TALLY_Q_AT_LEAST},
-    {{"greater", "or", "equal", "than"}, TALLY_Q_AT_LEAST},
-    {{"more", "or", "equal", "than"}, TALLY_Q_AT_LEAST},
-    {{"smaller", "or", "equal", "than"}, TALLY_Q_UP_TO},
-    {{"lower", "or", "equal", "than"}, TALLY_Q_UP_TO},
-    {{"less", "or", "equal", "than"}, TALLY_Q_UP_TO},
-    {{"no", "fewer", "than"}, TALLY_Q_AT_LEAST},
-    {{"no", "less", "than"}, TALLY_Q_AT_LEAST},
-    {{"not", "less", "than"}, TALLY_Q_AT_LEAST},
-    {{"not", "fewer", "than"}, TALLY_Q_AT_LEAST},
-    {{"no", "more", "than"}, TALLY_Q_UP_TO},
-    {{"not", "more", "than"}, TALLY_Q_UP_TO},
     {{"a", "minimum", "of"}, TALLY_Q_AT_LEAST},
     {{"a", "maximum", "of"}, TALLY_Q_UP_TO},
-    {{"minimum", "of"}, TALLY_Q_AT_LEAST},
-    {{"maximum", "of"}, TALLY_Q_UP_TO},
-    {{"in", "excess", "of"}, TALLY_Q_MORE_THAN},
-    {{"upwards", "of"}, TALLY_Q_MORE_THAN},
+    {{"about"}, TALLY_Q_ABOUT},
+    {{"above"}, TALLY_Q_MORE_THAN},
+    {{"almost"}, TALLY_Q_ABOUT},
+    {{"approx"}, TALLY_Q_ABOUT},
+    {{"approximately"}, TALLY_Q_ABOUT},
+    {{"around"}, TALLY_Q_ABOUT},
     {{"as", "many", "as"}, TALLY_Q_UP_TO},
     {{"as", "much", "as"}, TALLY_Q_UP_TO},
     {{"as", "high", "as"}, TALLY_Q_UP_TO},
     {{"as", "few", "as"}, TALLY_Q_AT_LEAST},
-    {{"more", "than"}, TALLY_Q_MORE_THAN},
-    {{"greater", "than"}, TALLY_Q_MORE_THAN},
-    {{"larger", "than"}, TALLY_Q_MORE_THAN},
-    {{"bigger", "than"}, TALLY_Q_MORE_THAN},
-    {{"higher", "than"}, TALLY_Q_MORE_THAN},
-    {{"just", "over"}, TALLY_Q_MORE_THAN},
-    {{"well", "over"}, TALLY_Q_MORE_THAN},
-    {{"well", "above"}, TALLY_Q_MORE_THAN},
-    {{"just", "under"}, TALLY_Q_LESS_THAN},
-    {{"just", "below"}, TALLY_Q_LESS_THAN},
-    {{"less", "than"}, TALLY_Q_LESS_THAN},
-    {{"fewer", "than"}, TALLY_Q_LESS_THAN},
-    {{"smaller", "than"}, TALLY_Q_LESS_THAN},
-    {{"lower", "than"}, TALLY_Q_LESS_THAN},
+    {{"at", "least", "or", "equal", "to"}, TALLY_Q_AT_LEAST},
     {{"at", "least"}, TALLY_Q_AT_LEAST},
     {{"at", "most"}, TALLY_Q_UP_TO},
-    {{"up", "to"}, TALLY_Q_UP_TO},
+    {{"below"}, TALLY_Q_LESS_THAN},
+    {{"bigger", "or", "equal", "than"}, TALLY_Q_AT_LEAST},
+    {{"bigger", "than"}, TALLY_Q_MORE_THAN},
+    {{"circa"}, TALLY_Q_ABOUT},
     {{"close", "to"}, TALLY_Q_ABOUT},
+    {{"equal", "to", "or", "more", "than"}, TALLY_Q_AT_LEAST},
+    {{"equal", "to", "or", "greater", "than"}, TALLY_Q_AT_LEAST},
+    {{"equal", "to", "or", "less", "than"}, TALLY_Q_UP_TO},
+    {{"equal", "to", "or", "fewer", "than"}, TALLY_Q_UP_TO},
     {{"equal", "to"}, TALLY_Q_EXACT},
     {{"equaling", "to"}, TALLY_Q_EXACT},
     {{"equalling", "to"}, TALLY_Q_EXACT},
     {{"equals"}, TALLY_Q_EXACT},
-    {{"about"}, TALLY_Q_ABOUT},
-    {{"around"}, TALLY_Q_ABOUT},
-    {{"approximately"}, TALLY_Q_ABOUT},
-    {{"approx"}, TALLY_Q_ABOUT},
-    {{"roughly"}, TALLY_Q_ABOUT},
-    {{"some"}, TALLY_Q_ABOUT},
-    {{"nearly"}, TALLY_Q_ABOUT},
-    {{"almost"}, TALLY_Q_ABOUT},
-    {{"circa"}, TALLY_Q_ABOUT},
-    {{"over"}, TALLY_Q_MORE_THAN},
-    {{"above"}, TALLY_Q_MORE_THAN},
     {{"exceeding"}, TALLY_Q_MORE_THAN},
+    {{"fewer", "than", "or", "equal", "to"}, TALLY_Q_UP_TO},
+    {{"fewer", "than"}, TALLY_Q_LESS_THAN},
+    {{"greater", "than", "or", "equal", "to"}, TALLY_Q_AT_LEAST},
+    {{"greater", "or", "equal", "than"}, TALLY_Q_AT_LEAST},
+    {{"greater", "than"}, TALLY_Q_MORE_THAN},
+    {{"higher", "or", "equal", "than"}, TALLY_Q_AT_LEAST},
+    {{"higher", "than"}, TALLY_Q_MORE_THAN},
+    {{"in", "excess", "of"}, TALLY_Q_MORE_THAN},
+    {{"just", "over"}, TALLY_Q_MORE_THAN},
+    {{"just", "under"}, TALLY_Q_LESS_THAN},
+    {{"just", "below"}, TALLY_Q_LESS_THAN},
+    {{"larger", "or", "equal", "than"}, TALLY_Q_AT_LEAST},
+    {{"larger", "than"}, TALLY_Q_MORE_THAN},
+    {{"less", "than", "or", "equal", "to"}, TALLY_Q_UP_TO},
+    {{"less", "or", "equal", "than"}, TALLY_Q_UP_TO},
+    {{"less", "than"}, TALLY_Q_LESS_THAN},
+    {{"lower", "or", "equal", "than"}, TALLY_Q_UP_TO},
+    {{"lower", "than"}, TALLY_Q_LESS_THAN},
+    {{"maximum", "of"}, TALLY_Q_UP_TO},
+    {{"minimum", "of"}, TALLY_Q_AT_LEAST},
+    {{"more", "than", "or", "equal", "to"}, TALLY_Q_AT_LEAST},
+    {{"more", "or", "equal", "than"}, TALLY_Q_AT_LEAST},
+    {{"more", "than"}, TALLY_Q_MORE_THAN},
+    {{"nearly"}, TALLY_Q_ABOUT},
+    {{"no", "fewer", "than"}, TALLY_Q_AT_LEAST},
+    {{"no", "less", "than"}, TALLY_Q_AT_LEAST},
+    {{"no", "more", "than"}, TALLY_Q_UP_TO},
+    {{"not", "less", "than"}, TALLY_Q_AT_LEAST},
+    {{"not", "fewer", "than"}, TALLY_Q_AT_LEAST},
+    {{"not", "more", "than"}, TALLY_Q_UP_TO},
+    {{"over"}, TALLY_Q_MORE_THAN},
+    {{"roughly"}, TALLY_Q_ABOUT},
+    {{"smaller", "or", "equal", "than"}, TALLY_Q_UP_TO},
+    {{"smaller", "than"}, TALLY_Q_LESS_THAN},
+    {{"some"}, TALLY_Q_ABOUT},
     {{"under"}, TALLY_Q_LESS_THAN},
-    {{"below"}, TALLY_Q_LESS_THAN},
+    {{"up", "to"}, TALLY_Q_UP_TO},
+    {{"upwards", "of"}, TALLY_Q_MORE_THAN},
+    {{"well", "over"}, TALLY_Q_MORE_THAN},
+    {{"well", "above"}, TALLY_Q_MORE_THAN},
 };
 
 /* Qualifier at token k; returns the token after it, or k when none. */
@@ -1266,10 +1268,19 @@ static size_t qualifier_at(const scanner *sc, size_t k, tally_qualifier *q, bool
     }
     if (!tok_has(&t[k], W_QUAL))
         return k;
+    /* The first phrase whose first word is not below the token's */
     const char *first = t[k].lex->word;
-    for (size_t p = 0; p < sizeof quals / sizeof quals[0]; p++) {
-        if (quals[p].words[0][0] != first[0] || strcmp(quals[p].words[0], first) != 0)
-            continue;
+    size_t lo = 0, hi = sizeof quals / sizeof quals[0];
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (strcmp(quals[mid].words[0], first) < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    for (size_t p = lo; p < sizeof quals / sizeof quals[0]; p++) {
+        if (strcmp(quals[p].words[0], first) != 0)
+            break;
         size_t j = k;
         size_t w = 0;
         while (w < 6 && quals[p].words[w] != NULL) {

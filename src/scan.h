@@ -5,6 +5,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 typedef struct lex_entry {
     const char *word;
@@ -96,8 +97,23 @@ bool numword_parse(const char *text, const tok *t, size_t n, size_t i, spelled *
 /* Roles of a word that is itself numeric ("five", "dozens", "half"). */
 #define W_NUMERIC (W_UNIT | W_TENS | W_HUNDRED | W_SCALE | W_VAGUE | W_DOZEN | W_FRAC | W_CUR_CODE)
 
-/* True when `t` is the word `w` (lower case), ignoring ASCII case. */
-bool tok_is_word(const char *text, const tok *t, const char *w);
+/* True when `t` is the word `w` (lower case), ignoring ASCII case. Inline
+ * and length first: most calls name a literal, whose length the compiler
+ * knows, and fail on the length without reading the text. */
+static inline bool tok_is_word(const char *text, const tok *t, const char *w)
+{
+    size_t n = strlen(w);
+    if (t->type != TK_WORD || t->end - t->start != n)
+        return false;
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)text[t->start + i];
+        if (c >= 'A' && c <= 'Z')
+            c = (unsigned char)(c + ('a' - 'A'));
+        if (c != (unsigned char)w[i])
+            return false;
+    }
+    return true;
+}
 
 /* True when tokens[i] is a word with any of `roles`. */
 static inline bool tok_has(const tok *t, uint32_t roles)

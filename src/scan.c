@@ -351,7 +351,7 @@ static void tokenize(const char *s, size_t n, toks *ts, tally_arena *a)
             t->type = TK_WORD;
             /* The lexicon is ASCII and short: other words skip the lookup. */
             size_t wl = i - t->start;
-            t->lex = ascii && wl <= LEX_MAXLEN ? lex_lookup(s + t->start, wl) : NULL;
+            t->lex = ascii && lex_may_hold(s + t->start, wl) ? lex_lookup(s + t->start, wl) : NULL;
         }
         t->end = i;
     }

@@ -76,6 +76,19 @@ enum { LEX_MAXLEN = 16 };
 const lex_entry *lex_find(const char *s, size_t n);
 /* The perfect hash that gperf generates from src/lexicon.gperf. */
 const lex_entry *lex_lookup(const char *str, size_t len);
+/* Slot i of that hash's table, or NULL past the end (for tests). */
+const lex_entry *lex_slot(size_t i);
+/* The lexicon's words by length, first and last letter (src/lexicon.gperf). */
+extern const uint32_t lex_ends[LEX_MAXLEN + 1][26];
+
+/* False when the n letters at s (ASCII, n > 0) cannot be a lexicon word: a
+ * few instructions where the hash and its string compare cost some forty. */
+static inline bool lex_may_hold(const char *s, size_t n)
+{
+    unsigned first = (unsigned)(((unsigned char)s[0] | 0x20) - 'a');
+    unsigned last = (unsigned)(((unsigned char)s[n - 1] | 0x20) - 'a');
+    return n <= LEX_MAXLEN && first < 26 && last < 26 && (lex_ends[n][first] >> last & 1u) != 0;
+}
 
 /* A spelled-out number parsed from tokens. */
 typedef struct spelled {

@@ -247,6 +247,13 @@ static bool is_sym_cp(int32_t cp)
     }
 }
 
+/* Token t[k] stuck to a number or a word before it: ".5" starts a number,
+ * but not in "1.5.3" or "v.5". */
+static bool glued(const tok *t, size_t k)
+{
+    return k > 0 && t[k].sp == SP_NONE && (t[k - 1].type == TK_NUM || t[k - 1].type == TK_WORD);
+}
+
 /* The rest of a word from s[j], past apostrophes ("don't", "don’t") and
  * letters beyond ASCII; clears *ascii when it meets such a letter. */
 static size_t word_tail(const char *s, size_t n, size_t j, bool *ascii)
@@ -275,6 +282,8 @@ static size_t word_tail(const char *s, size_t n, size_t j, bool *ascii)
     return j;
 }
 
+static void mark_link_run(const char *s, tok *t, size_t i, size_t j);
+
 /* Most of a text is lower-case ASCII words and single spaces: they take the
  * first branches, and a word's letters one test each. Tokens are written in
  * place through locals (not through `ts`), so that the compiler need not
@@ -283,6 +292,12 @@ static void tokenize(const char *s, size_t n, toks *ts, tally_arena *a)
 {
     tok *v = ts->v;
     size_t nt = ts->n;
+    size_t run = nt; /* first token of the current run without white space */
+    /* A word's letters need no test of the end of the text before `last`,
+     * the last non-letter: the word stops there at the latest. */
+    size_t last = n;
+    while (last > 0 && is_alpha((unsigned char)s[last - 1]))
+        last--;
     size_t i = 0;
     uint8_t sp = SP_PARA;
     while (i < n) {
@@ -303,6 +318,11 @@ static void tokenize(const char *s, size_t n, toks *ts, tally_arena *a)
             i += len;
             continue;
         }
+        if (sp != SP_NONE) {
+            if (nt - run >= 3)
+                mark_link_run(s, v, run, nt);
+            run = nt;
+        }
         if (nt == ts->cap) {
             ts->n = nt;
             grow(ts, a);
@@ -310,21 +330,23 @@ static void tokenize(const char *s, size_t n, toks *ts, tally_arena *a)
         }
         tok *t = &v[nt];
         *t = (tok){.start = i, .sp = sp, .lex = NULL};
-        /* ".5" is a number, but not in "1.5.3" or "v.5" */
-        bool glued =
-            nt > 0 && sp == SP_NONE && (v[nt - 1].type == TK_NUM || v[nt - 1].type == TK_WORD);
         sp = SP_NONE;
         nt++;
         bool word = false, ascii = true;
         if (is_alpha(c)) {
             i++;
-            while (i < n && is_alpha((unsigned char)s[i]))
-                i++;
+            if (i < last) {
+                while (is_alpha((unsigned char)s[i]))
+                    i++;
+            } else {
+                while (i < n && is_alpha((unsigned char)s[i]))
+                    i++;
+            }
             if (i < n && (s[i] == '\'' || (unsigned char)s[i] >= 0x80))
                 i = word_tail(s, n, i, &ascii);
             word = true;
-        } else if (is_digit(c) ||
-                   (c == '.' && i + 1 < n && is_digit((unsigned char)s[i + 1]) && !glued)) {
+        } else if (is_digit(c) || (c == '.' && i + 1 < n && is_digit((unsigned char)s[i + 1]) &&
+                                   !glued(v, nt - 1))) {
             i = read_number(s, n, i, t);
         } else if (c >= 0x80) {
             int32_t cp = c;
@@ -355,6 +377,8 @@ static void tokenize(const char *s, size_t n, toks *ts, tally_arena *a)
         }
         t->end = i;
     }
+    if (nt - run >= 3)
+        mark_link_run(s, v, run, nt);
     ts->n = nt;
 }
 
@@ -401,37 +425,29 @@ static bool is_link_punct(const tok *t)
     return t->type == TK_PUNCT && (t->cp == ':' || t->cp == '@' || t->cp == '/');
 }
 
-/* URLs, e-mail addresses and paths: a run of tokens with no space between.
- * Most runs are a lone word, or hold none of the punctuation a link needs
- * and no leading "www": they are passed over without reading their text. */
-static void mark_links(const char *s, tok *t, size_t n)
+/* URLs, e-mail addresses and paths: a run of tokens t[i, j) with no space
+ * between. The tokenizer calls this at the end of each run of three tokens
+ * or more; most hold none of the punctuation a link needs and no leading
+ * "www", and are passed over without reading their text. */
+static void mark_link_run(const char *s, tok *t, size_t i, size_t j)
 {
-    size_t i = 0;
-    while (i < n) {
-        size_t j = i + 1;
-        bool punct = is_link_punct(&t[i]);
-        while (j < n && t[j].sp == SP_NONE) {
-            punct = punct || is_link_punct(&t[j]);
-            j++;
-        }
-        if (j - i >= 3 && (punct || (s[t[i].start] | 0x20) == 'w')) {
-            size_t a = t[i].start, b = t[j - 1].end;
-            bool link =
-                has_substr(s, a, b, "://") || has_substr(s, a, a + 4 < b ? a + 4 : b, "www.");
-            for (size_t k = i + 1; !link && k + 1 < j; k++) {
-                /* user@host.tld, host.tld/path */
-                if (punct_is(&t[k], '@') && t[k - 1].type == TK_WORD)
-                    link = true;
-                if (punct_is(&t[k], '/') && k >= 2 && t[k - 1].type == TK_WORD &&
-                    punct_is(&t[k - 2], '.'))
-                    link = true;
-            }
-            if (link)
-                for (size_t k = i; k < j; k++)
-                    t[k].skip = 1;
-        }
-        i = j;
+    bool punct = false;
+    for (size_t k = i; k < j; k++)
+        punct = punct || is_link_punct(&t[k]);
+    if (!punct && (s[t[i].start] | 0x20) != 'w')
+        return;
+    size_t a = t[i].start, b = t[j - 1].end;
+    bool link = has_substr(s, a, b, "://") || has_substr(s, a, a + 4 < b ? a + 4 : b, "www.");
+    for (size_t k = i + 1; !link && k + 1 < j; k++) {
+        /* user@host.tld, host.tld/path */
+        if (punct_is(&t[k], '@') && t[k - 1].type == TK_WORD)
+            link = true;
+        if (punct_is(&t[k], '/') && k >= 2 && t[k - 1].type == TK_WORD && punct_is(&t[k - 2], '.'))
+            link = true;
     }
+    if (link)
+        for (size_t k = i; k < j; k++)
+            t[k].skip = 1;
 }
 
 static unsigned num_digits(const tok *t)
@@ -585,14 +601,14 @@ static bool is_numeric(const tok *x)
            (x->type == TK_NUM || (x->type == TK_SYM && x->cp != '%') || tok_has(x, W_NUMERIC));
 }
 
-/* Marks the tokens that are never amounts, and lists in `num` those a figure
+/* Marks the tokens that are never amounts (links are marked by the
+ * tokenizer), and lists in `num` those a figure
  * can be built around (is_numeric), in order; returns how many. Phones and
  * the rest are marked in one pass: a mark only reaches forward and neither
  * rule reads another token's mark, so t[i]'s mark is final once the pass is
  * past it, as if each rule had had a pass of its own. */
 static size_t mark_tokens(const char *s, tok *t, size_t n, size_t *num)
 {
-    mark_links(s, t, n);
     size_t m = 0;
     for (size_t i = 0; i < n; i++) {
         if (t[i].type != TK_WORD) {

@@ -376,6 +376,11 @@ static void tokenize(const char *s, size_t n, toks *ts, tally_arena *a)
             t->lex = ascii && lex_may_hold(s + t->start, wl) ? lex_lookup(s + t->start, wl) : NULL;
         }
         t->end = i;
+        /* the space after a token, without a turn of the loop */
+        if (i < n && s[i] == ' ') {
+            sp = SP_SPACE;
+            i++;
+        }
     }
     if (nt - run >= 3)
         mark_link_run(s, v, run, nt);

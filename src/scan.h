@@ -81,13 +81,16 @@ const lex_entry *lex_slot(size_t i);
 /* The lexicon's words by length, first and last letter (src/lexicon.gperf). */
 extern const uint32_t lex_ends[LEX_MAXLEN + 1][26];
 
-/* False when the n letters at s (ASCII, n > 0) cannot be a lexicon word: a
- * few instructions where the hash and its string compare cost some forty. */
+/* False when the n bytes at s cannot be a lexicon word: a few instructions
+ * where the hash and its string compare cost some forty. The word must start
+ * and end with an ASCII letter (lexicon words do). */
 static inline bool lex_may_hold(const char *s, size_t n)
 {
-    unsigned first = (unsigned)(((unsigned char)s[0] | 0x20) - 'a');
-    unsigned last = (unsigned)(((unsigned char)s[n - 1] | 0x20) - 'a');
-    return n <= LEX_MAXLEN && first < 26 && last < 26 && (lex_ends[n][first] >> last & 1u) != 0;
+    if (n > LEX_MAXLEN)
+        return false;
+    unsigned first = ((unsigned char)s[0] | 0x20u) - 'a';
+    unsigned last = ((unsigned char)s[n - 1] | 0x20u) - 'a';
+    return (lex_ends[n][first] >> last & 1u) != 0;
 }
 
 /* A spelled-out number parsed from tokens. */

@@ -20,9 +20,19 @@ static bool is_digit(unsigned char c)
     return c >= '0' && c <= '9';
 }
 
+/* ASCII letters. A table: the tokenizer's inner loop tests every letter of
+ * a text, and a load is cheaper there than the arithmetic. */
+#define LETTER(c) [c] = 1, [(c) + ('a' - 'A')] = 1
+static const unsigned char letters[256] = {
+    LETTER('A'), LETTER('B'), LETTER('C'), LETTER('D'), LETTER('E'), LETTER('F'), LETTER('G'),
+    LETTER('H'), LETTER('I'), LETTER('J'), LETTER('K'), LETTER('L'), LETTER('M'), LETTER('N'),
+    LETTER('O'), LETTER('P'), LETTER('Q'), LETTER('R'), LETTER('S'), LETTER('T'), LETTER('U'),
+    LETTER('V'), LETTER('W'), LETTER('X'), LETTER('Y'), LETTER('Z')};
+#undef LETTER
+
 static bool is_alpha(unsigned char c)
 {
-    return (unsigned char)((c | 0x20) - 'a') < 26;
+    return letters[c] != 0;
 }
 
 static bool is_upper(unsigned char c)

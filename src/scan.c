@@ -264,6 +264,52 @@ static bool glued(const tok *t, size_t k)
     return k > 0 && t[k].sp == SP_NONE && (t[k - 1].type == TK_NUM || t[k - 1].type == TK_WORD);
 }
 
+/* The number of ASCII letters that start the 8 bytes at p, read as the
+ * lanes of a 64-bit word: each lane's top bit says whether it is a letter
+ * (0x61..0x7a once folded to lower case, and not above 0x7f), and the first
+ * lane that is not one gives the count. No branch depends on where the word
+ * ends, so the processor no longer mispredicts once a word (a fifth of the
+ * tokenizer's time, byte by byte). Lane k is byte k: little-endian only. */
+static unsigned leading_letters(const char *p)
+{
+    const uint64_t ones = 0x0101010101010101u, high = ones * 0x80;
+    uint64_t w;
+    memcpy(&w, p, sizeof w);
+    uint64_t x = (w | ones * 0x20) & ~high;
+    uint64_t from_a = (x + ones * (0x80 - 'a')) & high;
+    uint64_t past_z = (x + ones * (0x7f - 'z')) & high;
+    uint64_t other = ~(from_a & ~past_z & ~w) & high;
+    if (other == 0)
+        return 8;
+    /* 1 << 8k for the first other lane k; times the bytes 7..0, k comes out on top */
+    uint64_t first = (other & (~other + 1)) >> 7;
+    return (unsigned)((first * 0x0001020304050607u) >> 56);
+}
+
+static bool little_endian(void)
+{
+    const uint16_t one = 1;
+    unsigned char low;
+    memcpy(&low, &one, 1);
+    return low == 1;
+}
+
+/* The end of the ASCII letters from s[i]. */
+static size_t skip_letters(const char *s, size_t n, size_t i)
+{
+    if (little_endian()) {
+        while (i + 8 <= n) {
+            unsigned k = leading_letters(s + i);
+            i += k;
+            if (k < 8)
+                return i;
+        }
+    }
+    while (i < n && is_alpha((unsigned char)s[i]))
+        i++;
+    return i;
+}
+
 /* The rest of a word from s[j], past apostrophes ("don't", "don’t") and
  * letters beyond ASCII; clears *ascii when it meets such a letter. */
 static size_t word_tail(const char *s, size_t n, size_t j, bool *ascii)
@@ -303,11 +349,6 @@ static void tokenize(const char *s, size_t n, toks *ts, tally_arena *a)
     tok *v = ts->v;
     size_t nt = ts->n;
     size_t run = nt; /* first token of the current run without white space */
-    /* A word's letters need no test of the end of the text before `last`,
-     * the last non-letter: the word stops there at the latest. */
-    size_t last = n;
-    while (last > 0 && is_alpha((unsigned char)s[last - 1]))
-        last--;
     size_t i = 0;
     uint8_t sp = SP_PARA;
     while (i < n) {
@@ -344,14 +385,7 @@ static void tokenize(const char *s, size_t n, toks *ts, tally_arena *a)
         nt++;
         bool word = false, ascii = true;
         if (is_alpha(c)) {
-            i++;
-            if (i < last) {
-                while (is_alpha((unsigned char)s[i]))
-                    i++;
-            } else {
-                while (i < n && is_alpha((unsigned char)s[i]))
-                    i++;
-            }
+            i = skip_letters(s, n, i + 1);
             if (i < n && (s[i] == '\'' || (unsigned char)s[i] >= 0x80))
                 i = word_tail(s, n, i, &ascii);
             word = true;

@@ -391,6 +391,26 @@ static void test_scan_range_ends_in_order(void)
     expect("5k-20k", (struct want[]){{"5k-20k", N, TALLY_Q_RANGE, 5000, 20000, NULL}, END});
 }
 
+/* The tokenizer reads a word's letters eight bytes at a time where eight
+ * are left: number words of every length, inside the text and at its end,
+ * in any case, next to letters beyond ASCII and apostrophes. */
+static void test_scan_word_lengths(void)
+{
+    expect("seventeen", (struct want[]){{"seventeen", N, TALLY_Q_EXACT, 17, NONE, NULL}, END});
+    expect("They sent eighteen thousand shells.",
+           (struct want[]){{"eighteen thousand", N, TALLY_Q_EXACT, 18000, NONE, NULL}, END});
+    expect("SEVENTEEN HUNDRED",
+           (struct want[]){{"SEVENTEEN HUNDRED", N, TALLY_Q_EXACT, 1700, NONE, NULL}, END});
+    expect("A thousandfold rise, then twelve.",
+           (struct want[]){{"twelve", N, TALLY_Q_EXACT, 12, NONE, NULL}, END});
+    expect("Einundzwanzig \u00dcber seventy-seven",
+           (struct want[]){{"seventy-seven", N, TALLY_Q_EXACT, 77, NONE, NULL}, END});
+    expect("The army\u2019s ninety-nine",
+           (struct want[]){{"ninety-nine", N, TALLY_Q_EXACT, 99, NONE, NULL}, END});
+    expect("abcdefgh1 twentyfive nineteen",
+           (struct want[]){{"nineteen", N, TALLY_Q_EXACT, 19, NONE, NULL}, END});
+}
+
 int main(void)
 {
     static const struct harness_test tests[] = {
@@ -412,6 +432,7 @@ int main(void)
         {"scan_qualifier_shared_by_alternatives", test_scan_qualifier_shared_by_alternatives},
         {"scan_ratios_and_powers", test_scan_ratios_and_powers},
         {"scan_range_ends_in_order", test_scan_range_ends_in_order},
+        {"scan_word_lengths", test_scan_word_lengths},
         {NULL, NULL},
     };
     return harness_run(tests);

@@ -650,12 +650,12 @@ static bool is_numeric(const tok *x)
            (x->type == TK_NUM || (x->type == TK_SYM && x->cp != '%') || tok_has(x, W_NUMERIC));
 }
 
-/* Marks the tokens that are never amounts (links are marked by the
- * tokenizer), and lists in `num` those a figure
- * can be built around (is_numeric), in order; returns how many. Phones and
- * the rest are marked in one pass: a mark only reaches forward and neither
- * rule reads another token's mark, so t[i]'s mark is final once the pass is
- * past it, as if each rule had had a pass of its own. */
+/* Marks the tokens that are never amounts (the tokenizer has marked links)
+ * and lists in `num` those a figure can be built around (is_numeric), in
+ * order; returns how many. Phones and the rest are marked in one pass: a
+ * mark only reaches forward and neither rule reads another token's mark, so
+ * t[i]'s mark is final once the pass is past it, as if each rule had had a
+ * pass of its own. */
 static size_t mark_tokens(const char *s, tok *t, size_t n, size_t *num)
 {
     size_t m = 0;

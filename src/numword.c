@@ -15,27 +15,6 @@ const lex_entry *lex_find(const char *s, size_t n)
     return lex_lookup(s, n);
 }
 
-bool tok_is_word(const char *text, const tok *t, const char *w)
-{
-    /* Most calls fail on the first letter: test it before measuring `w`. */
-    if (t->type != TK_WORD)
-        return false;
-    unsigned char c0 = (unsigned char)text[t->start];
-    if ((c0 >= 'A' && c0 <= 'Z' ? c0 + ('a' - 'A') : c0) != (unsigned char)w[0])
-        return false;
-    size_t n = strlen(w);
-    if (t->end - t->start != n)
-        return false;
-    for (size_t i = 1; i < n; i++) {
-        unsigned char c = (unsigned char)text[t->start + i];
-        if (c >= 'A' && c <= 'Z')
-            c = (unsigned char)(c + ('a' - 'A'));
-        if (c != (unsigned char)w[i])
-            return false;
-    }
-    return true;
-}
-
 static bool is_hyphen(const tok *t)
 {
     return t->type == TK_PUNCT && (t->cp == '-' || t->cp == 0x2010 || t->cp == 0x2011);

@@ -5,6 +5,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 typedef struct lex_entry {
     const char *word;
@@ -75,6 +76,22 @@ enum { LEX_MAXLEN = 16 };
 const lex_entry *lex_find(const char *s, size_t n);
 /* The perfect hash that gperf generates from src/lexicon.gperf. */
 const lex_entry *lex_lookup(const char *str, size_t len);
+/* Slot i of that hash's table, or NULL past the end (for tests). */
+const lex_entry *lex_slot(size_t i);
+/* The lexicon's words by length, first and last letter (src/lexicon.gperf). */
+extern const uint32_t lex_ends[LEX_MAXLEN + 1][26];
+
+/* False when the n bytes at s cannot be a lexicon word: a few instructions
+ * where the hash and its string compare cost some forty. The word must start
+ * and end with an ASCII letter (lexicon words do). */
+static inline bool lex_may_hold(const char *s, size_t n)
+{
+    if (n > LEX_MAXLEN)
+        return false;
+    unsigned first = ((unsigned char)s[0] | 0x20u) - 'a';
+    unsigned last = ((unsigned char)s[n - 1] | 0x20u) - 'a';
+    return (lex_ends[n][first] >> last & 1u) != 0;
+}
 
 /* A spelled-out number parsed from tokens. */
 typedef struct spelled {
@@ -96,8 +113,23 @@ bool numword_parse(const char *text, const tok *t, size_t n, size_t i, spelled *
 /* Roles of a word that is itself numeric ("five", "dozens", "half"). */
 #define W_NUMERIC (W_UNIT | W_TENS | W_HUNDRED | W_SCALE | W_VAGUE | W_DOZEN | W_FRAC | W_CUR_CODE)
 
-/* True when `t` is the word `w` (lower case), ignoring ASCII case. */
-bool tok_is_word(const char *text, const tok *t, const char *w);
+/* True when `t` is the word `w` (lower case), ignoring ASCII case. Inline
+ * and length first: most calls name a literal, whose length the compiler
+ * knows, and fail on the length without reading the text. */
+static inline bool tok_is_word(const char *text, const tok *t, const char *w)
+{
+    size_t n = strlen(w);
+    if (t->type != TK_WORD || t->end - t->start != n)
+        return false;
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)text[t->start + i];
+        if (c >= 'A' && c <= 'Z')
+            c = (unsigned char)(c + ('a' - 'A'));
+        if (c != (unsigned char)w[i])
+            return false;
+    }
+    return true;
+}
 
 /* True when tokens[i] is a word with any of `roles`. */
 static inline bool tok_has(const tok *t, uint32_t roles)

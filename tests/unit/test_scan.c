@@ -71,6 +71,48 @@ static void test_scan_lexicon_lookup(void)
     CHECK(e != NULL && e->code != NULL && strcmp(e->code, "EUR") == 0);
 }
 
+/* lex_ends (src/lexicon.gperf) must match the lexicon: a word missing from
+ * it would never be found. On a mismatch, prints the table to paste. */
+static void test_scan_lexicon_filter(void)
+{
+    uint32_t want[LEX_MAXLEN + 1][26] = {{0}};
+    size_t words = 0;
+    const lex_entry *e;
+    for (size_t i = 0; (e = lex_slot(i)) != NULL; i++) {
+        size_t n = strlen(e->word);
+        if (n == 0)
+            continue;
+        words++;
+        unsigned first = (unsigned)(e->word[0] - 'a'), last = (unsigned)(e->word[n - 1] - 'a');
+        /* lex_may_hold reads the table only for such words */
+        CHECK(n <= LEX_MAXLEN && first < 26 && last < 26);
+        if (n <= LEX_MAXLEN && first < 26 && last < 26) {
+            want[n][first] |= 1u << last;
+            CHECK(lex_may_hold(e->word, n));
+        }
+        CHECK(lex_find(e->word, n) == e);
+    }
+    CHECK(words > 300);
+    if (memcmp(want, lex_ends, sizeof want) == 0)
+        return;
+    CHECK(!"lex_ends is out of date; src/lexicon.gperf wants:");
+    fprintf(stderr, "const uint32_t lex_ends[LEX_MAXLEN + 1][26] = {\n");
+    for (size_t n = 1; n <= LEX_MAXLEN; n++) {
+        bool any = false;
+        for (size_t k = 0; k < 26; k++)
+            any = any || want[n][k] != 0;
+        if (!any)
+            continue;
+        fprintf(stderr, "    [%zu] =\n        {", n);
+        for (size_t k = 0; k < 26; k++)
+            fprintf(stderr, "0x%07x%s", (unsigned)want[n][k],
+                    k == 25      ? "},\n"
+                    : k % 8 == 7 ? ",\n         "
+                                 : ", ");
+    }
+    fprintf(stderr, "};\n");
+}
+
 static void test_scan_digit_groups(void)
 {
     expect("They sent 10,000 shells, then 1,234,567 more.",
@@ -349,10 +391,31 @@ static void test_scan_range_ends_in_order(void)
     expect("5k-20k", (struct want[]){{"5k-20k", N, TALLY_Q_RANGE, 5000, 20000, NULL}, END});
 }
 
+/* The tokenizer reads a word's letters eight bytes at a time where eight
+ * are left: number words of every length, inside the text and at its end,
+ * in any case, next to letters beyond ASCII and apostrophes. */
+static void test_scan_word_lengths(void)
+{
+    expect("seventeen", (struct want[]){{"seventeen", N, TALLY_Q_EXACT, 17, NONE, NULL}, END});
+    expect("They sent eighteen thousand shells.",
+           (struct want[]){{"eighteen thousand", N, TALLY_Q_EXACT, 18000, NONE, NULL}, END});
+    expect("SEVENTEEN HUNDRED",
+           (struct want[]){{"SEVENTEEN HUNDRED", N, TALLY_Q_EXACT, 1700, NONE, NULL}, END});
+    expect("A thousandfold rise, then twelve.",
+           (struct want[]){{"twelve", N, TALLY_Q_EXACT, 12, NONE, NULL}, END});
+    expect("Einundzwanzig \u00dcber seventy-seven",
+           (struct want[]){{"seventy-seven", N, TALLY_Q_EXACT, 77, NONE, NULL}, END});
+    expect("The army\u2019s ninety-nine",
+           (struct want[]){{"ninety-nine", N, TALLY_Q_EXACT, 99, NONE, NULL}, END});
+    expect("abcdefgh1 twentyfive nineteen",
+           (struct want[]){{"nineteen", N, TALLY_Q_EXACT, 19, NONE, NULL}, END});
+}
+
 int main(void)
 {
     static const struct harness_test tests[] = {
         {"scan_lexicon_lookup", test_scan_lexicon_lookup},
+        {"scan_lexicon_filter", test_scan_lexicon_filter},
         {"scan_digit_groups", test_scan_digit_groups},
         {"scan_decimals_and_signs", test_scan_decimals_and_signs},
         {"scan_scales", test_scan_scales},
@@ -369,6 +432,7 @@ int main(void)
         {"scan_qualifier_shared_by_alternatives", test_scan_qualifier_shared_by_alternatives},
         {"scan_ratios_and_powers", test_scan_ratios_and_powers},
         {"scan_range_ends_in_order", test_scan_range_ends_in_order},
+        {"scan_word_lengths", test_scan_word_lengths},
         {NULL, NULL},
     };
     return harness_run(tests);

@@ -12,7 +12,7 @@ pkgs=(
     libjansson-dev jq                          # JSON feeds and the test tools
     gperf                                      # the lexicon's perfect hash
     python3                                    # ../shared/tools/score-claims in the tests
-    iso-codes                                  # ISO 3166-1 countries (data for src/actor.c)
+    iso-codes                                  # ISO 3166-1 countries (data for src/extract/actor.c)
 )
 
 missing=()

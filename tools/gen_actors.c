@@ -1,11 +1,11 @@
-/* gen_actors: compiles the actor tables of src/actor.c at build time.
+/* gen_actors: compiles the actor tables of src/extract/actor.c at build time.
  *
  *   gen_actors ISO_3166_1_JSON ACTORS_TSV OUT_INC
  *
  * Reads Debian iso-codes' iso_3166-1.json (every country: alpha-3, name,
  * common and official name) and data/actors.tsv (the project's aliases; its
  * header describes the format), and writes OUT_INC: static const tables that
- * src/actor.c includes. Nothing is read at run time.
+ * src/extract/actor.c includes. Nothing is read at run time.
  *
  * Output: the countries sorted by alpha-3; the actors (one state per country
  * first, in the same order, then every other actor); the aliases grouped by

@@ -23,7 +23,7 @@ typedef struct tally_sentences {
  *  abbreviations ("U.S.", "Gen.", "Lt. Col.", "No. 1", "Jan."), decimals,
  *  initials, quotes and brackets; a blank line always ends a sentence, a
  *  single line break inside a paragraph does not, unless the line before it
- *  is a headline-like line (the rules are in src/segment.c). Every byte that
+ *  is a headline-like line (the rules are in src/read/segment.c). Every byte that
  *  is not white space belongs to a sentence, except a bullet marker ("- ",
  *  "• ") at the start of a line, which is left out as the gold files do. The
  *  array lives in `a`. Returns 0, or TALLY_ELIMIT for a text over

@@ -56,7 +56,7 @@ typedef struct tally_whens {
  *  and "in September" written in February 2024 are 2023-09; "on Monday" is
  *  the latest Monday on or before the document date (a report dated on a
  *  Monday that says "on Monday" means that day), "last Monday" the one
- *  before. The rules are listed in src/when.c. Returns 0. */
+ *  before. The rules are listed in src/extract/when.c. Returns 0. */
 int tally_when_scan(tally_span text, tally_date doc_date, tally_whens *out, tally_arena *a,
                     tally_err *err) TALLY_MUST_CHECK;
 

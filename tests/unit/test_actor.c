@@ -1,4 +1,4 @@
-/* Tests of the actor matcher (src/actor.c) and its compiled tables
+/* Tests of the actor matcher (src/extract/actor.c) and its compiled tables
  * (tools/gen_actors.c, data/actors.tsv). Every sentence here is written for
  * these tests. */
 #include "tally/actor.h"

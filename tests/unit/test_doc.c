@@ -1,4 +1,4 @@
-/* Tests of reading documents (src/doc.c and the decoders): formats, blocks
+/* Tests of reading documents (src/read/doc.c and the decoders): formats, blocks
  * and their offsets, headers, invalid input. */
 #include "tally/doc.h"
 

@@ -1,4 +1,4 @@
-/* Tests of the claim extractor (src/extract.c) on sentences written for
+/* Tests of the claim extractor (src/extract/extract.c) on sentences written for
  * these tests; tests/e2e/score.sh scores it on the development corpus. */
 #include "tally/extract.h"
 

@@ -1,4 +1,4 @@
-/* Tests of the document header (src/header.c). */
+/* Tests of the document header (src/read/header.c). */
 #include "header.h"
 
 #include "harness.h"

@@ -1,4 +1,4 @@
-/* Tests of the JSON writers (src/json.c). */
+/* Tests of the JSON writers (src/base/json.c). */
 #include "tally/json.h"
 
 #include <stdio.h>

@@ -1,4 +1,4 @@
-/* Tests of the figure scanner (src/scan.c, src/numword.c). Every sentence
+/* Tests of the figure scanner (src/extract/scan.c, src/extract/numword.c). Every sentence
  * here is written for these tests. */
 #include "tally/figure.h"
 
@@ -71,7 +71,7 @@ static void test_scan_lexicon_lookup(void)
     CHECK(e != NULL && e->code != NULL && strcmp(e->code, "EUR") == 0);
 }
 
-/* lex_ends (src/lexicon.gperf) must match the lexicon: a word missing from
+/* lex_ends (src/extract/lexicon.gperf) must match the lexicon: a word missing from
  * it would never be found. On a mismatch, prints the table to paste. */
 static void test_scan_lexicon_filter(void)
 {
@@ -95,7 +95,7 @@ static void test_scan_lexicon_filter(void)
     CHECK(words > 300);
     if (memcmp(want, lex_ends, sizeof want) == 0)
         return;
-    CHECK(!"lex_ends is out of date; src/lexicon.gperf wants:");
+    CHECK(!"lex_ends is out of date; src/extract/lexicon.gperf wants:");
     fprintf(stderr, "const uint32_t lex_ends[LEX_MAXLEN + 1][26] = {\n");
     for (size_t n = 1; n <= LEX_MAXLEN; n++) {
         bool any = false;

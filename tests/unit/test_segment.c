@@ -1,4 +1,4 @@
-/* Tests of the sentence segmenter (src/segment.c). */
+/* Tests of the sentence segmenter (src/read/segment.c). */
 #include "tally/segment.h"
 
 #include <stdbool.h>

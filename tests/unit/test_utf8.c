@@ -1,4 +1,4 @@
-/* Tests of the streaming UTF-8 validator (src/utf8.c). */
+/* Tests of the streaming UTF-8 validator (src/base/utf8.c). */
 #include "utf8.h"
 
 #include "harness.h"

@@ -1,4 +1,4 @@
-/* Tests of dates and time expressions (src/when.c). Every sentence here is
+/* Tests of dates and time expressions (src/extract/when.c). Every sentence here is
  * written for these tests; the corpus test reads ../shared/corpus/dev. */
 #include "tally/when.h"
 

@@ -92,7 +92,7 @@ typedef struct claim_word {
     int id;         /* enum cw_id */
 } claim_word;
 
-/* The perfect hash gperf generates from src/claimwords.gperf. */
+/* The perfect hash gperf generates from src/extract/claimwords.gperf. */
 const claim_word *cw_lookup(const char *str, size_t len);
 
 #endif

@@ -74,11 +74,11 @@ enum { LEX_MAXLEN = 16 };
 
 /* Looks up a word, ignoring ASCII case; returns its entry or NULL. */
 const lex_entry *lex_find(const char *s, size_t n);
-/* The perfect hash that gperf generates from src/lexicon.gperf. */
+/* The perfect hash that gperf generates from src/extract/lexicon.gperf. */
 const lex_entry *lex_lookup(const char *str, size_t len);
 /* Slot i of that hash's table, or NULL past the end (for tests). */
 const lex_entry *lex_slot(size_t i);
-/* The lexicon's words by length, first and last letter (src/lexicon.gperf). */
+/* The lexicon's words by length, first and last letter (src/extract/lexicon.gperf). */
 extern const uint32_t lex_ends[LEX_MAXLEN + 1][26];
 
 /* False when the n bytes at s cannot be a lexicon word: a few instructions

@@ -344,7 +344,7 @@ typedef struct word_entry {
     unsigned char arg;
 } word_entry;
 
-/* The word table is src/whenwords.gperf: a perfect hash that GNU gperf
+/* The word table is src/extract/whenwords.gperf: a perfect hash that GNU gperf
  * generates at build time, so a word costs one hash and at most one compare
  * (a binary search over the table cost about ten). */
 const struct word_entry *when_word_lookup(const char *str, size_t len);

@@ -24,8 +24,10 @@ static void usage(FILE *out)
     fputs("Usage: tally <command> [options] [args]\n"
           "       tally help <command> | tally --help | tally --version\n"
           "\n"
-          "tally reads reports on material support between states and finds the\n"
-          "figures in them (claims, estimates and reports are being built).\n"
+          "tally reads reports on material support between states, extracts their\n"
+          "sourced figures (claims) and keeps them in a database with provenance\n"
+          "(estimates and reports are being built). The database is --db FILE,\n"
+          "else $TALLY_DB, else ./tally.db.\n"
           "\n"
           "Commands:\n",
           out);
@@ -33,7 +35,8 @@ static void usage(FILE *out)
         fprintf(out, "  %-10s %s\n", cmds[i].name, cmds[i].summary);
     fputs("  help       show the help of a command\n"
           "\n"
-          "Exit status: 0 success, 1 failure (an input could not be read), 2 usage error.\n",
+          "Exit status: 0 success, 1 failure (an input or the database could not be\n"
+          "read or written; the other inputs are still processed), 2 usage error.\n",
           out);
 }
 

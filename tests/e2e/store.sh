@@ -260,6 +260,26 @@ expect_err_has "missing file reported" "missing.txt"
 expect_out_has "the good document goes in" "documents: 1 new, 0 unchanged, 0 replaced, 3 failed"
 expect_eq "only whole documents stored" "$(sqlite3 "$T/m.db" 'SELECT count(*) FROM documents')" 1
 
+# progress only when stderr is a terminal
+run "$TALLY" ingest --db "$T/p.db" "$T/corpus"
+if grep -q 'tally ingest:' "$T/err"; then fail "no progress into a pipe" "$(head -c 200 "$T/err")"; else pass; fi
+rm -f "$T/p.db"*
+if command -v script >/dev/null; then
+    script -qec "'$TALLY' ingest --db '$T/p.db' '$T/corpus'" /dev/null >"$T/out" 2>&1
+    expect_out_has "progress on a terminal" "tally ingest: $ndocs documents, $nclaims claims"
+else
+    skip "progress on a terminal" "script (bsdutils) not installed"
+fi
+
+for cmd in ingest import claims docs sources; do
+    run "$TALLY" help "$cmd"
+    expect_out_has "help $cmd" "Usage: tally $cmd"
+    run "$TALLY" "$cmd" --help
+    expect_out_has "$cmd --help" "Usage: tally $cmd"
+done
+run "$TALLY" docs --db "$DB" extra
+expect_rc "docs takes no argument" 2
+
 run "$TALLY" ingest --db "$DB" --bogus x
 expect_rc "ingest unknown option" 2
 run "$TALLY" ingest --db "$DB"

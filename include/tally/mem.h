@@ -48,6 +48,9 @@ void tally_buf_init(tally_buf *b, size_t max);
 /** Appends `n` bytes; returns 0, or TALLY_ELIMIT when `max` would be exceeded
  *  (the buffer is then unchanged). */
 int tally_buf_append(tally_buf *b, const char *s, size_t n);
+/** Makes room for `n` more bytes at once (a size known in advance saves the
+ *  copies of growing); returns 0, or TALLY_ELIMIT past `max`. */
+int tally_buf_reserve(tally_buf *b, size_t n);
 /** Drops the first `n` bytes, moving the rest to the front. */
 void tally_buf_consume(tally_buf *b, size_t n);
 /** Empties the buffer, keeping its memory. */

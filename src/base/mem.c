@@ -151,6 +151,17 @@ int tally_buf_append(tally_buf *b, const char *s, size_t n)
     return 0;
 }
 
+int tally_buf_reserve(tally_buf *b, size_t n)
+{
+    if (n > b->max || b->len > b->max - n)
+        return TALLY_ELIMIT;
+    if (b->len + n + 1 > b->cap) {
+        b->ptr = tally_xrealloc(b->ptr, b->len + n + 1);
+        b->cap = b->len + n + 1;
+    }
+    return 0;
+}
+
 void tally_buf_consume(tally_buf *b, size_t n)
 {
     if (n >= b->len) {

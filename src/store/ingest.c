@@ -172,6 +172,9 @@ int tally_ingest(tally_store *s, const tally_ingest_input *in, tally_ingest_resu
     rc = tally_store_put_doc(s, &d, &c.doc_id, err);
     if (rc == 0) {
         tally_buf_init(&c.body, BODY_MAX);
+        /* the decoded body is about as long as the raw text (U+FFFD for a
+         * bad byte takes three: growing past this is still possible) */
+        (void)tally_buf_reserve(&c.body, in->len < BODY_MAX ? in->len : BODY_MAX);
         c.arena = tally_arena_new();
         /* read only, though fmemopen's prototype takes a mutable buffer */
         FILE *f = fmemopen((void *)(uintptr_t)in->data, in->len, "r");

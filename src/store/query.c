@@ -149,10 +149,7 @@ int tally_store_claims(tally_store *s, const tally_claim_filter *f, tally_claim_
         {f->recipient,
          pair || lead == BY_RECIPIENT,
          {" AND c.recipient = ?2", " AND +c.recipient = ?2"}},
-        {f->item,
-         from_items,
-         {" AND i.item = ?3",
-          " AND EXISTS (SELECT 1 FROM claim_items j WHERE j.claim_id = c.id AND j.item = ?3)"}},
+        {f->item, from_items, {" AND i.item = ?3", " AND c.items & ?10"}},
         {f->kind, lead == BY_OTHER, {" AND c.kind = ?4", " AND +c.kind = ?4"}},
         {f->source,
          lead == BY_SOURCE,
@@ -199,6 +196,8 @@ int tally_store_claims(tally_store *s, const tally_claim_filter *f, tally_claim_
     store_bind_text(st, 7, f->until != NULL ? until : NULL);
     store_bind_text(st, 8, f->doc);
     sqlite3_bind_int64(st, 9, f->limit > 0 ? f->limit : -1);
+    if (f->item != NULL)
+        sqlite3_bind_int64(st, 10, (sqlite3_int64)1 << tally_item_parse(f->item));
 
     span_buf sentence = {NULL, 0};
     int rc, stop = 0;

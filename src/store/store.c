@@ -73,13 +73,14 @@ static const char *const migrations[TALLY_STORE_SCHEMA] = {
     "CREATE INDEX claims_date ON claims(date);"
     /* the claim's date again ('' for none), so that claims of an item come
      * out of the key in date order */
+    /* (no foreign key: a claim's rows here are deleted with it by
+     * tally_store_put_doc, through this key, so no second index is kept) */
     "CREATE TABLE claim_items ("
     "  item TEXT NOT NULL,"
     "  date TEXT NOT NULL,"
-    "  claim_id INTEGER NOT NULL REFERENCES claims(id) ON DELETE CASCADE,"
+    "  claim_id INTEGER NOT NULL,"
     "  PRIMARY KEY (item, date, claim_id)"
-    ") STRICT, WITHOUT ROWID;"
-    "CREATE INDEX claim_items_claim ON claim_items(claim_id);",
+    ") STRICT, WITHOUT ROWID;",
 };
 
 int store_fail(tally_store *s, tally_err *err, const char *what)
@@ -291,6 +292,42 @@ static int step_done(tally_store *s, sqlite3_stmt *st, tally_err *err, const cha
     return rc == SQLITE_DONE ? 0 : store_fail(s, err, what);
 }
 
+/* Deletes the claim_items rows of document `doc`'s claims, by their key. */
+static int delete_items(tally_store *s, int64_t doc, tally_err *err)
+{
+    sqlite3_stmt *list = NULL, *del = NULL;
+    int rc = 0;
+    if (sqlite3_prepare_v2(s->db,
+                           "SELECT id, items, coalesce(date, '') FROM claims WHERE doc_id = ?", -1,
+                           &list, NULL) != SQLITE_OK ||
+        sqlite3_prepare_v2(s->db,
+                           "DELETE FROM claim_items WHERE item = ? AND date = ? AND claim_id = ?",
+                           -1, &del, NULL) != SQLITE_OK)
+        rc = store_fail(s, err, "deleting an earlier version's items");
+    if (rc == 0)
+        sqlite3_bind_int64(list, 1, doc);
+    while (rc == 0 && (rc = sqlite3_step(list)) == SQLITE_ROW) {
+        rc = 0;
+        int64_t items = sqlite3_column_int64(list, 1);
+        for (unsigned i = 0; rc == 0 && i < TALLY_ITEM_COUNT; i++) {
+            if (!(items & ((int64_t)1 << i)))
+                continue;
+            sqlite3_bind_text(del, 1, tally_item_name(i), -1, SQLITE_STATIC);
+            sqlite3_bind_text(del, 2, (const char *)sqlite3_column_text(list, 2), -1,
+                              SQLITE_TRANSIENT);
+            sqlite3_bind_int64(del, 3, sqlite3_column_int64(list, 0));
+            rc = step_done(s, del, err, "deleting an earlier version's items");
+        }
+    }
+    if (rc == SQLITE_DONE)
+        rc = 0;
+    else if (rc > 0)
+        rc = store_fail(s, err, "deleting an earlier version's items");
+    sqlite3_finalize(list);
+    sqlite3_finalize(del);
+    return rc;
+}
+
 int tally_store_put_doc(tally_store *s, const tally_store_doc *d, int64_t *doc_id, tally_err *err)
 {
     sqlite3_stmt *st =
@@ -307,8 +344,12 @@ int tally_store_put_doc(tally_store *s, const tally_store_doc *d, int64_t *doc_i
     if (rc != SQLITE_ROW && rc != SQLITE_DONE)
         return store_fail(s, err, "looking up a document");
     if (id != 0) {
-        st = store_prepare(s, &s->st_delete_claims, "DELETE FROM claims WHERE doc_id = ?", err);
-        rc = st == NULL ? err->code : 0;
+        rc = delete_items(s, id, err);
+        st = rc == 0 ? store_prepare(s, &s->st_delete_claims, "DELETE FROM claims WHERE doc_id = ?",
+                                     err)
+                     : NULL;
+        if (rc == 0 && st == NULL)
+            rc = err->code;
         if (rc == 0) {
             sqlite3_bind_int64(st, 1, id);
             rc = step_done(s, st, err, "deleting the claims of an earlier version");
@@ -600,17 +641,19 @@ int tally_store_put_claim(tally_store *s, int64_t doc_id, const tally_claim *c, 
     if (step_done(s, st, err, "storing a claim") != 0)
         return err->code;
     int64_t claim = sqlite3_last_insert_rowid(s->db);
+    /* the claim's date, as the claims row computed it: as_of, else stated */
+    char as_of[16];
+    const char *date = c->as_of.year ? tally_date_format(c->as_of, as_of) : stated;
     for (unsigned i = 0; i < TALLY_ITEM_COUNT; i++) {
         if (!(c->items & (1u << i)))
             continue;
         st = store_prepare(s, &s->st_insert_item,
-                           "INSERT INTO claim_items (item, date, claim_id)"
-                           " SELECT ?1, coalesce(date, ''), id FROM claims WHERE id = ?2",
-                           err);
+                           "INSERT INTO claim_items (item, date, claim_id) VALUES (?, ?, ?)", err);
         if (st == NULL)
             return err->code;
         sqlite3_bind_text(st, 1, tally_item_name(i), -1, SQLITE_STATIC);
-        sqlite3_bind_int64(st, 2, claim);
+        sqlite3_bind_text(st, 2, date != NULL ? date : "", -1, SQLITE_STATIC);
+        sqlite3_bind_int64(st, 3, claim);
         if (step_done(s, st, err, "storing a claim's items") != 0)
             return err->code;
     }

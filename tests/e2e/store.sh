@@ -91,6 +91,8 @@ expect_out_has "changed document replaced" "0 new, 0 unchanged, 1 replaced"
 expect_eq "replaced claims" "$(count "SELECT group_concat(low) FROM claims c JOIN documents d ON d.id = c.doc_id WHERE d.url = 'https://example.org/v'")" "7000.0"
 expect_eq "replaced document keeps its first date" "$(count "SELECT date || ' ' || revised FROM documents WHERE url = 'https://example.org/v'")" "2024-03-01 2024-03-05"
 expect_eq "one document per URL" "$(count "SELECT count(*) FROM documents WHERE url = 'https://example.org/v'")" 1
+expect_eq "no item rows left of replaced claims" "$(count 'SELECT count(*) FROM claim_items i LEFT JOIN claims c ON c.id = i.claim_id WHERE c.id IS NULL')" 0
+expect_eq "every item of a claim has its row" "$(count "SELECT count(*) FROM claims c JOIN claim_items i ON i.claim_id = c.id AND i.date = coalesce(c.date, '')")" "$(count 'SELECT count(*) FROM claim_items')"
 
 # ---- feeds and stdin -----------------------------------------------------
 

@@ -181,7 +181,7 @@ static void split_words(const char *t, size_t start, size_t end, words *out, tal
                 i++;
             continue;
         }
-        const claim_word *cw = ascii ? cw_lookup(t + i, j - i) : NULL;
+        const claim_word *cw = ascii ? cw_find(t + i, j - i) : NULL;
         *w = (word){i, j, cw, 0, CWW_NONE, 0, c >= 'A' && c <= 'Z'};
         if (cw != NULL) {
             w->roles = cw->roles;
@@ -1196,7 +1196,7 @@ static bool located_at(const char *t, size_t at)
         b--;
     if (e == b)
         return false;
-    const claim_word *cw = cw_lookup(t + b, e - b);
+    const claim_word *cw = cw_find(t + b, e - b);
     return cw != NULL && (cw->roles & CW_LOCATE) != 0;
 }
 
@@ -1210,7 +1210,7 @@ static bool speaks(const char *t, size_t n, size_t at)
     size_t e = b;
     while (e < n && is_alpha((unsigned char)t[e]))
         e++;
-    const claim_word *w = e > b ? cw_lookup(t + b, e - b) : NULL;
+    const claim_word *w = e > b ? cw_find(t + b, e - b) : NULL;
     return w != NULL && (w->roles & CW_SAY) != 0 && !(w->roles & CW_HEDGE);
 }
 

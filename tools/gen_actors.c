@@ -706,8 +706,7 @@ static int emit(const struct gen *g, const char *path)
         const struct alias *a = &g->al[i];
         fputs("    {", out);
         put_str(out, a->text, a->len);
-        fprintf(out, ", %zu, %u, %u, %zu, %zu},\n", a->len, a->actor, a->flags, a->share,
-                a->rank);
+        fprintf(out, ", %zu, %u, %u, %zu, %zu},\n", a->len, a->actor, a->flags, a->share, a->rank);
     }
     fprintf(out, "};\n\n");
 

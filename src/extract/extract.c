@@ -205,10 +205,10 @@ static bool has_role(const word *w, uint32_t roles)
     return (w->roles & roles) != 0;
 }
 
-/* Word j attributes ("said", "according"), unless it is "wrote off". */
-static bool is_say(const struct words *ws, size_t j)
+/* Word j, a word of attribution, attributes here: not "wrote off". */
+static bool says(const struct words *ws, size_t j)
 {
-    if (!has_role(&ws->v[j], CW_SAY) || (j + 1 < ws->n && is_word(&ws->v[j + 1], CWW_OFF)))
+    if (j + 1 < ws->n && is_word(&ws->v[j + 1], CWW_OFF))
         return false;
     /* "deliveries reported to the UN" describes; "X told" and "X said" attribute */
     if (j + 1 < ws->n && is_word(&ws->v[j + 1], CWW_TO) && !is_word(&ws->v[j], CWW_TOLD) &&
@@ -222,6 +222,13 @@ static bool is_say(const struct words *ws, size_t j)
         return false;
     }
     return true;
+}
+
+/* Word j attributes ("said", "according"), unless it is "wrote off". Callers
+ * ask of every word, and few have the role: that test is inline. */
+static inline bool is_say(const struct words *ws, size_t j)
+{
+    return has_role(&ws->v[j], CW_SAY) && says(ws, j);
 }
 
 /* Index of the first word starting at or after byte `at`. */
@@ -523,12 +530,14 @@ static void set_party(char *dst, tally_reason *why, const tally_actor_match *m, 
     why->rule = rule;
 }
 
+/* `code` is an actor's or a claim's char[4]: an alpha-3 code and its NUL, or
+ * "" (four bytes to compare, one word, where strcmp is a call). */
 static void note_country(tally_extractor *x, const char *code)
 {
     if (code[0] == '\0')
         return;
     for (size_t i = 0; i < x->n_countries; i++)
-        if (strcmp(x->country[i], code) == 0) {
+        if (memcmp(x->country[i], code, 4) == 0) {
             x->count[i]++;
             return;
         }

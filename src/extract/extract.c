@@ -64,6 +64,7 @@ typedef struct word {
     unsigned char id; /* cw's enum cw_id, CWW_NONE without */
     char punct;       /* for punctuation: the character (',' ';' ':' '(' ')' '-'); 0 for words */
     bool upper;       /* starts with a capital */
+    bool ascii;       /* a word of ASCII bytes only, which may be a claim word */
 } word;
 
 typedef struct words {
@@ -116,10 +117,21 @@ static int class_at(const char *t, size_t i)
     return byte_class[(unsigned char)t[i]];
 }
 
-/* The end of the letters and digits from t[i]. */
+/* The end of the letters and digits from t[i]. Four bytes a step while four
+ * are left: one bound test for four loads, on every byte of a word. */
 static size_t alnum_end(const char *t, size_t i, size_t end)
 {
     const unsigned char *p = (const unsigned char *)t + i, *e = (const unsigned char *)t + end;
+    for (; e - p >= 4; p += 4) {
+        if (byte_class[p[0]] != B_WORD)
+            return (size_t)(p - (const unsigned char *)t);
+        if (byte_class[p[1]] != B_WORD)
+            return (size_t)(p + 1 - (const unsigned char *)t);
+        if (byte_class[p[2]] != B_WORD)
+            return (size_t)(p + 2 - (const unsigned char *)t);
+        if (byte_class[p[3]] != B_WORD)
+            return (size_t)(p + 3 - (const unsigned char *)t);
+    }
     while (p < e && byte_class[*p] == B_WORD)
         p++;
     return (size_t)(p - (const unsigned char *)t);
@@ -153,7 +165,8 @@ static size_t word_end(const char *t, size_t i, size_t end, bool *ascii)
 }
 
 /* Words (letters, digits, inner hyphens and apostrophes) and clause
- * punctuation of text[start, end). */
+ * punctuation of text[start, end). The words are found first and looked up
+ * after, in a loop that keeps little but the word in registers. */
 static void split_words(const char *t, size_t start, size_t end, words *out, tally_arena *a)
 {
     size_t cap = (end - start) / 2 + 2, n = 0;
@@ -168,7 +181,7 @@ static void split_words(const char *t, size_t start, size_t end, words *out, tal
         }
         word *w = &v[n];
         if (k == B_PUNCT) {
-            *w = (word){i, i + 1, NULL, 0, CWW_NONE, (char)c, false};
+            *w = (word){i, i + 1, NULL, 0, CWW_NONE, (char)c, false, false};
             n++;
             i++;
             continue;
@@ -181,14 +194,18 @@ static void split_words(const char *t, size_t start, size_t end, words *out, tal
                 i++;
             continue;
         }
-        const claim_word *cw = ascii ? cw_find(t + i, j - i) : NULL;
-        *w = (word){i, j, cw, 0, CWW_NONE, 0, c >= 'A' && c <= 'Z'};
+        *w = (word){i, j, NULL, 0, CWW_NONE, 0, c >= 'A' && c <= 'Z', ascii};
+        n++;
+        /* the space after a word, the most common separator, at once */
+        i = j < end && t[j] == ' ' ? j + 1 : j;
+    }
+    for (word *w = v; w < v + n; w++) {
+        const claim_word *cw = w->ascii ? cw_find(t + w->start, w->end - w->start) : NULL;
         if (cw != NULL) {
+            w->cw = cw;
             w->roles = cw->roles;
             w->id = (unsigned char)cw->id;
         }
-        n++;
-        i = j;
     }
     out->v = v;
     out->n = n;

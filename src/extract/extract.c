@@ -1338,10 +1338,10 @@ int tally_extract_block(tally_extractor *x, const tally_block *b, tally_claims *
                 memcpy(x->headline_country, src.country, 4);
             }
         }
+        /* the sentence's dates, read with its first claim: most figures
+         * count nothing in scope, and their sentences need no dates */
         tally_whens wh = {NULL, 0};
-        if (s.n_figs > 0 && tally_when_scan((tally_span){b->text + s.start, s.end - s.start},
-                                            x->date, &wh, a, NULL) != 0)
-            wh.n = 0;
+        bool have_dates = false;
         for (size_t i = 0; i < s.n_figs; i++) {
             const tally_figure *f = &s.figs[i];
             tally_claim *c = &v[n];
@@ -1376,6 +1376,11 @@ int tally_extract_block(tally_extractor *x, const tally_block *b, tally_claims *
                 }
             }
             c->hedged = hedged(&s, f);
+            if (!have_dates &&
+                tally_when_scan((tally_span){b->text + s.start, s.end - s.start}, x->date, &wh, a,
+                                NULL) != 0)
+                wh.n = 0;
+            have_dates = true;
             tally_date since, as_of;
             dates_for(&wh, f->start - s.start, f->end - s.start, &since, &as_of);
             if (since.year == 0 && as_of.year == 0) {

@@ -1271,6 +1271,37 @@ static void remember(tally_extractor *x, const char *t, size_t n, const tally_ac
     }
 }
 
+/* The speaker a claim takes when its own sentence or clause names none: the
+ * last one named before it in the paragraph. */
+typedef struct speaker {
+    source carry;
+    unsigned family; /* the families of items it carries to (see family()) */
+    bool fresh;      /* named in a sentence none of whose claims is seen yet */
+} speaker;
+
+/* Reads the speaker of sentence `s`, splitting its words if they are not
+ * yet, and makes it the one that carries; returns whether it names one. */
+static bool read_speaker(tally_extractor *x, sentence *s, tally_arena *a, speaker *sp)
+{
+    if (s->ws.v == NULL)
+        split_words(s->t, s->start, s->end, &s->ws, a);
+    source src;
+    if (!source_of(x, s, a, &src))
+        return false;
+    sp->carry = src;
+    /* a speaker with no figure of their own carries to any figure; one
+     * with figures, to figures about the same things */
+    sp->family = ~0u;
+    sp->fresh = true;
+    /* a headline's "- Bloomberg" speaks for the whole report */
+    if (x->headline_source[0] == '\0' && strcmp(src.why.rule, "the headline's source") == 0 &&
+        strlen(src.name) < MAX_NAME) {
+        strcpy(x->headline_source, src.name);
+        memcpy(x->headline_country, src.country, 4);
+    }
+    return true;
+}
+
 int tally_extract_block(tally_extractor *x, const tally_block *b, tally_claims *out, tally_arena *a,
                         tally_err *err)
 {
@@ -1295,9 +1326,12 @@ int tally_extract_block(tally_extractor *x, const tally_block *b, tally_claims *
         return rc;
     size_t cap = figs.n, n = 0;
     tally_claim *v = tally_arena_alloc(a, cap * sizeof *v);
-    source carry = {NULL, "", false, {0, 0, NULL}};
-    unsigned carry_family = 0;
-    bool fresh = false;
+    speaker sp = {{NULL, "", false, {0, 0, NULL}}, 0, false};
+    /* Sentences whose speaker is not read yet: it is when a claim comes
+     * that may take it, and most sentences have none after them in their
+     * paragraph. */
+    sentence *pending = tally_arena_alloc(a, ss.n * sizeof *pending);
+    size_t n_pending = 0;
     tally_date carry_since = {0, 0, 0}, carry_as_of = {0, 0, 0};
     size_t fi = 0, ai = 0;
     for (size_t si = 0; si < ss.n; si++) {
@@ -1316,28 +1350,13 @@ int tally_extract_block(tally_extractor *x, const tally_block *b, tally_claims *
             ai++;
         s.actors = am.v + a0;
         s.n_actors = ai - a0;
-        /* Past the block's last figure a sentence has no claim to give its
-         * speaker to; it can only name the headline's source, and most
-         * cannot: those need no words at all. */
-        if (s.n_figs == 0 && fi == figs.n && !may_name_headline_source(x, &s))
+        if (s.n_figs == 0) { /* its words are split with its speaker, if ever */
+            pending[n_pending++] = s;
             continue;
-        split_words(b->text, s.start, s.end, &s.ws, a);
-
-        source src;
-        bool own = source_of(x, &s, a, &src);
-        if (own) {
-            carry = src;
-            /* a speaker with no figure of their own carries to any figure;
-             * one with figures, to figures about the same things */
-            carry_family = ~0u;
-            fresh = true;
-            /* a headline's "- Bloomberg" speaks for the whole report */
-            if (x->headline_source[0] == '\0' &&
-                strcmp(src.why.rule, "the headline's source") == 0 && strlen(src.name) < MAX_NAME) {
-                strcpy(x->headline_source, src.name);
-                memcpy(x->headline_country, src.country, 4);
-            }
         }
+        split_words(b->text, s.start, s.end, &s.ws, a);
+        pending[n_pending++] = s;
+        bool own = false; /* this sentence names a speaker */
         /* the sentence's dates, read with its first claim: most figures
          * count nothing in scope, and their sentences need no dates */
         tally_whens wh = {NULL, 0};
@@ -1351,6 +1370,10 @@ int tally_extract_block(tally_extractor *x, const tally_block *b, tally_claims *
             c->start = f->start;
             if (!counted(&s, f, c) || outcome(&s, f))
                 continue;
+            /* the speakers of the sentences up to this one, in order */
+            for (size_t p = 0; p < n_pending; p++)
+                own = read_speaker(x, &pending[p], a, &sp);
+            n_pending = 0;
             c->has_low = f->has_low;
             c->has_high = f->has_high;
             c->low = f->low;
@@ -1359,7 +1382,7 @@ int tally_extract_block(tally_extractor *x, const tally_block *b, tally_claims *
             c->kind = kind_of(&s, f, c);
             source clause;
             bool own_clause = clause_source(x, &s, f, a, &clause);
-            const source *said = own_clause ? &clause : &carry;
+            const source *said = own_clause ? &clause : &sp.carry;
             parties(x, &s, f, c, said->name != NULL ? &said->why : &(tally_reason){0, 0, NULL});
             /* an equivalence restates the count before it: same states */
             if (c->kind == TALLY_KIND_EQUIVALENCE) {
@@ -1376,9 +1399,8 @@ int tally_extract_block(tally_extractor *x, const tally_block *b, tally_claims *
                 }
             }
             c->hedged = hedged(&s, f);
-            if (!have_dates &&
-                tally_when_scan((tally_span){b->text + s.start, s.end - s.start}, x->date, &wh, a,
-                                NULL) != 0)
+            if (!have_dates && tally_when_scan((tally_span){b->text + s.start, s.end - s.start},
+                                               x->date, &wh, a, NULL) != 0)
                 wh.n = 0;
             have_dates = true;
             tally_date since, as_of;
@@ -1388,8 +1410,8 @@ int tally_extract_block(tally_extractor *x, const tally_block *b, tally_claims *
                  * same speaker's before */
                 since = carry_since;
                 as_of = carry_as_of;
-                if (since.year == 0 && as_of.year == 0 && carry.name != NULL &&
-                    strcmp(carry.name, x->last_source) == 0) {
+                if (since.year == 0 && as_of.year == 0 && sp.carry.name != NULL &&
+                    strcmp(sp.carry.name, x->last_source) == 0) {
                     since = x->last_since;
                     as_of = x->last_as_of;
                 }
@@ -1399,19 +1421,19 @@ int tally_extract_block(tally_extractor *x, const tally_block *b, tally_claims *
             }
             c->since = since;
             c->as_of = same_date(as_of, x->date) ? (tally_date){0, 0, 0} : as_of;
-            if (carry.name != NULL && strlen(carry.name) < MAX_NAME &&
+            if (sp.carry.name != NULL && strlen(sp.carry.name) < MAX_NAME &&
                 (since.year != 0 || as_of.year != 0)) {
-                strcpy(x->last_source, carry.name);
+                strcpy(x->last_source, sp.carry.name);
                 x->last_since = since;
                 x->last_as_of = as_of;
             }
             /* a speaker carries to the next sentences about the same things
              * ("the same findings"), not to whatever follows */
             unsigned fam = family(c->items) | (1u << (8 + c->unit));
-            bool same = own || (carry_family & fam) != 0;
+            bool same = own || (sp.family & fam) != 0;
             if (own) {
-                carry_family = fresh ? fam : carry_family | fam;
-                fresh = false;
+                sp.family = sp.fresh ? fam : sp.family | fam;
+                sp.fresh = false;
             }
             if (!same && !own && tally_date_cmp(c->since, carry_since) == 0 &&
                 tally_date_cmp(c->as_of, carry_as_of) == 0 && wh.n == 0) {
@@ -1434,6 +1456,11 @@ int tally_extract_block(tally_extractor *x, const tally_block *b, tally_claims *
             n++;
         }
     }
+    /* After the block's last claim a sentence can only name the headline's
+     * source, and most cannot: those need no words at all. */
+    for (size_t p = 0; p < n_pending; p++)
+        if (may_name_headline_source(x, &pending[p]))
+            read_speaker(x, &pending[p], a, &sp);
     /* offsets of the text and the reasons into the decoded body */
     for (size_t i = 0; i < n; i++) {
         tally_claim *c = &v[i];

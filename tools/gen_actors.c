@@ -10,7 +10,9 @@
  * Output: the countries sorted by alpha-3; the actors (one state per country
  * first, in the same order, then every other actor); the aliases grouped by
  * their key (the leading run of ASCII letters, "Shin" for "Shin Won-sik"),
- * longest first; and an open-addressing hash table (FNV-1a, linear probing)
+ * in byte order inside a group, each with its rank in the group longest
+ * first (which wins a tie) and the bytes it shares with the next alias of
+ * the group; and an open-addressing hash table (FNV-1a, linear probing)
  * from key to group. The hash must stay the same as actor.c's. */
 #include <errno.h>
 #include <jansson.h>
@@ -62,7 +64,9 @@ struct alias {
     size_t key_len;
     unsigned actor;
     unsigned flags;
-    int line; /* TSV line, 0 for an ISO name */
+    int line;     /* TSV line, 0 for an ISO name */
+    size_t rank;  /* place in its group, longest first */
+    size_t share; /* leading bytes shared with the next alias of its group */
 };
 
 struct record {
@@ -487,6 +491,40 @@ static bool same_key(const struct alias *a, const struct alias *b)
     return a->key_len == b->key_len && memcmp(a->text, b->text, a->key_len) == 0;
 }
 
+/* Groups by key, in byte order inside a group. */
+static int cmp_alias_bytes(const void *x, const void *y)
+{
+    const struct alias *a = x, *b = y;
+    int c = cmp_alias_key(x, y);
+    if (c == 0 || !same_key(a, b))
+        return c;
+    return strcmp(a->text, b->text);
+}
+
+/* Ranks each alias in its group longest first, then puts the group in byte
+ * order: aliases that share leading bytes stand together, so the matcher
+ * skips at once every one that fails where its neighbour failed, and a tie
+ * still goes to the longest-first order's first (the lowest rank). */
+static int order_groups(struct gen *g)
+{
+    qsort(g->al, g->nal, sizeof *g->al, cmp_alias_key);
+    for (size_t i = 0, rank = 0; i < g->nal; i++) {
+        rank = i > 0 && same_key(&g->al[i - 1], &g->al[i]) ? rank + 1 : 0;
+        g->al[i].rank = rank;
+    }
+    qsort(g->al, g->nal, sizeof *g->al, cmp_alias_bytes);
+    for (size_t i = 0; i < g->nal; i++) {
+        struct alias *a = &g->al[i];
+        a->share = 0;
+        if (i + 1 < g->nal && same_key(a, &g->al[i + 1]))
+            while (a->share < a->len && a->text[a->share] == g->al[i + 1].text[a->share])
+                a->share++;
+        if (a->rank > 65535 || a->share > 255 || a->len > 65535)
+            return fail("alias \"%s\": too many aliases of its key or too long", a->text);
+    }
+    return 0;
+}
+
 static int build_aliases(struct gen *g)
 {
     g->capa = g->nc + 1024;
@@ -547,8 +585,7 @@ static int build_aliases(struct gen *g)
         g->al[out++] = *a;
     }
     g->nal = out;
-    qsort(g->al, g->nal, sizeof *g->al, cmp_alias_key);
-    return 0;
+    return order_groups(g);
 }
 
 static uint32_t fnv1a(const char *s, size_t n)
@@ -593,12 +630,14 @@ struct slot {
 static int emit(const struct gen *g, const char *path)
 {
     /* Groups of one key, and their hash slots. */
-    size_t ngroups = 0, key_max = 0;
+    size_t ngroups = 0, key_max = 0, alias_max = 0;
     for (size_t i = 0; i < g->nal; i++) {
         if (i == 0 || !same_key(&g->al[i - 1], &g->al[i]))
             ngroups++;
         if (g->al[i].key_len > key_max)
             key_max = g->al[i].key_len;
+        if (g->al[i].len > alias_max)
+            alias_max = g->al[i].len;
     }
     size_t nslots = 64;
     while (nslots < 2 * ngroups)
@@ -637,7 +676,8 @@ static int emit(const struct gen *g, const char *path)
     fprintf(out, "#define ACTOR_N_ALIASES %zu\n", g->nal);
     fprintf(out, "#define ACTOR_N_KEYS %zu\n", ngroups);
     fprintf(out, "#define ACTOR_N_SLOTS %zu /* longest probe: %zu */\n", nslots, max_probe);
-    fprintf(out, "#define ACTOR_KEY_MAX %zu\n\n", key_max);
+    fprintf(out, "#define ACTOR_KEY_MAX %zu\n", key_max);
+    fprintf(out, "#define ACTOR_ALIAS_MAX %zu\n\n", alias_max);
 
     fprintf(out, "static const actor_iso iso_countries[ACTOR_N_COUNTRIES] = {\n");
     for (size_t i = 0; i < g->nc; i++) {
@@ -666,7 +706,7 @@ static int emit(const struct gen *g, const char *path)
         const struct alias *a = &g->al[i];
         fputs("    {", out);
         put_str(out, a->text, a->len);
-        fprintf(out, ", %zu, %u, %u},\n", a->len, a->actor, a->flags);
+        fprintf(out, ", %zu, %u, %u, %zu, %zu},\n", a->len, a->actor, a->flags, a->share, a->rank);
     }
     fprintf(out, "};\n\n");
 

@@ -4,6 +4,7 @@
 #define TALLY_JSON_H
 
 #include <stddef.h>
+#include <string.h>
 
 #include "tally/mem.h"
 
@@ -19,6 +20,20 @@ void tally_json_raw(tally_buf *out, const char *s);
 /** Appends the `n` bytes of `s` as they are. */
 void tally_json_raw_n(tally_buf *out, const char *s, size_t n);
 /** Appends the string literal `lit` as it is, with no strlen at run time. */
-#define TALLY_JSON_LIT(out, lit) tally_json_raw_n((out), "" lit, sizeof(lit) - 1)
+#define TALLY_JSON_LIT(out, lit) tally_json_lit((out), "" lit, sizeof(lit) - 1)
+
+/** tally_json_raw_n inline, for TALLY_JSON_LIT: a line is written in many
+ *  small literal pieces, and a copy of a length known when compiling is a
+ *  few moves, not a call. */
+static inline void tally_json_lit(tally_buf *out, const char *s, size_t n)
+{
+    if (n < out->cap - out->len && n <= out->max - out->len) {
+        memcpy(out->ptr + out->len, s, n);
+        out->len += n;
+        out->ptr[out->len] = '\0';
+    } else {
+        tally_json_raw_n(out, s, n);
+    }
+}
 
 #endif

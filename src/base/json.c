@@ -74,31 +74,45 @@ static void put_escape(tally_buf *out, unsigned char c)
     }
 }
 
+/* The first byte of s[0, n) that needs escaping, or n: eight bytes a step,
+ * most text has none. */
+static size_t clean_end(const char *s, size_t n)
+{
+    size_t i = 0;
+    for (; n - i >= 8; i += 8) {
+        uint64_t x;
+        memcpy(&x, s + i, 8);
+        if (needs_escape8(x))
+            break;
+    }
+    for (; i < n; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if (c < 0x20 || c == '"' || c == '\\' || c == 0x7f)
+            break;
+    }
+    return i;
+}
+
 void tally_json_str(tally_buf *out, const char *s, size_t n)
 {
+    size_t i = clean_end(s, n);
+    /* most strings need no escape: quotes and bytes at once, in place */
+    if (i == n && n + 2 < out->cap - out->len && n + 2 <= out->max - out->len) {
+        char *d = out->ptr + out->len;
+        d[0] = '"';
+        memcpy(d + 1, s, n);
+        d[n + 1] = '"';
+        d[n + 2] = '\0';
+        out->len += n + 2;
+        return;
+    }
     put(out, "\"", 1);
     size_t run = 0; /* start of the bytes not yet copied */
-    size_t i = 0;
     while (i < n) {
-        /* most text needs no escape: pass it eight bytes at a time, and
-         * look at the bytes one by one only in a block that has one */
-        if (n - i >= 8) {
-            uint64_t x;
-            memcpy(&x, s + i, 8);
-            if (!needs_escape8(x)) {
-                i += 8;
-                continue;
-            }
-        }
-        size_t stop = n - i >= 8 ? i + 8 : n;
-        for (; i < stop; i++) {
-            unsigned char c = (unsigned char)s[i];
-            if (c >= 0x20 && c != '"' && c != '\\' && c != 0x7f)
-                continue;
-            put(out, s + run, i - run);
-            run = i + 1;
-            put_escape(out, c);
-        }
+        put(out, s + run, i - run);
+        put_escape(out, (unsigned char)s[i]);
+        run = i + 1;
+        i = run + clean_end(s + run, n - run);
     }
     put(out, s + run, n - run);
     put(out, "\"", 1);

@@ -8,7 +8,9 @@
  * looks up the key of each word that starts with a capital, a digit or a
  * non-ASCII letter, then compares the rest of the aliases filed under it and
  * keeps the longest: one hash probe per capitalised word, no allocation but
- * the result array. */
+ * the result array. The aliases of a key are in byte order, so those that
+ * share a beginning ("South Korea's defence ministry", "South Korea's
+ * defense ministry") are compared once as far as they agree. */
 #include "tally/actor.h"
 
 #include <stdbool.h>
@@ -31,6 +33,9 @@ struct alias_entry {
     uint16_t len;
     uint16_t actor; /* index into actor_table */
     uint8_t flags;
+    uint8_t share; /* leading bytes shared with the next alias of its key */
+    uint16_t rank; /* place among the aliases of its key longest first: a tie
+                      of two matches goes to the lower */
 };
 
 struct key_slot {
@@ -42,16 +47,8 @@ struct key_slot {
 
 #include "actor_table.inc"
 
-/* Must stay the same as tools/gen_actors.c's. */
-static uint32_t fnv1a(const char *s, size_t n)
-{
-    uint32_t h = 2166136261u;
-    for (size_t i = 0; i < n; i++) {
-        h ^= (unsigned char)s[i];
-        h *= 16777619u;
-    }
-    return h;
-}
+/* FNV-1a, one byte at a time; must stay the same as tools/gen_actors.c's. */
+static const uint32_t fnv_basis = 2166136261u, fnv_prime = 16777619u;
 
 static bool is_ascii_letter(unsigned char c)
 {
@@ -213,14 +210,20 @@ static bool e280_at(const char *s, size_t n, size_t i, unsigned char lo, unsigne
     return d == lo || d == hi;
 }
 
-/* Compares a->text[j..] with the text from s[i]; sets `*end` past the match.
- * A space matches a run of white space, "'" also U+2019/U+2018, "-" also
- * U+2010/U+2011, and a lowercase letter that starts a word of the alias
- * also its capital ("defence ministry", "Won-sik"); all else is exact. */
-static bool alias_at(const char *s, size_t n, size_t i, const struct alias_entry *a, size_t j,
-                     size_t *end)
+/* Compares a->text[j..] with the text from at[j], setting at[j'] to where
+ * the text stands at each byte j' of the alias, at[a->len] past a match.
+ * Returns the first byte of the alias that does not match, a->len when all
+ * do. What byte j' of an alias matches depends only on its bytes [0, j'],
+ * so an alias that shares them fails at the same byte. A space matches a
+ * run of white space, "'" also U+2019/U+2018, "-" also U+2010/U+2011, and a
+ * lowercase letter that starts a word of the alias also its capital
+ * ("defence ministry", "Won-sik"); all else is exact. */
+static size_t alias_reach(const char *s, size_t n, const struct alias_entry *a, size_t j,
+                          size_t *at)
 {
+    size_t i = at[j];
     for (; j < a->len; j++) {
+        at[j] = i;
         unsigned char c = (unsigned char)a->text[j];
         /* the same byte, the most common case, first */
         if (c != ' ' && i < n && (unsigned char)s[i] == c) {
@@ -228,7 +231,7 @@ static bool alias_at(const char *s, size_t n, size_t i, const struct alias_entry
         } else if (c == ' ') {
             size_t k = i < n ? space_len(s, n, i) : 0;
             if (k == 0)
-                return false;
+                return j;
             do {
                 i += k;
             } while (i < n && (k = space_len(s, n, i)) > 0);
@@ -241,18 +244,19 @@ static bool alias_at(const char *s, size_t n, size_t i, const struct alias_entry
                    (unsigned char)s[i] == c - 'a' + 'A') {
             i++;
         } else {
-            return false;
+            return j;
         }
     }
-    *end = i;
-    return true;
+    at[j] = i;
+    return j;
 }
 
-static const struct key_slot *find_key(const char *key, size_t len)
+/* The slot of `key` (`len` bytes, FNV-1a hash `hash`), or NULL. */
+static const struct key_slot *find_key(const char *key, size_t len, uint32_t hash)
 {
     size_t mask = ACTOR_N_SLOTS - 1;
     /* At most half the slots are used, so an empty one ends every probe. */
-    for (size_t h = fnv1a(key, len) & mask;; h = (h + 1) & mask) {
+    for (size_t h = hash & mask;; h = (h + 1) & mask) {
         const struct key_slot *sl = &slot_table[h];
         if (sl->count == 0)
             return NULL;
@@ -290,18 +294,31 @@ static const struct alias_entry *longest(const char *s, size_t n, size_t p,
                                          const struct key_slot *sl, size_t k,
                                          const struct alias_entry *best, size_t *best_end)
 {
-    for (size_t i = sl->first; i < (size_t)sl->first + sl->count; i++) {
+    size_t at[ACTOR_ALIAS_MAX + 1]; /* where the text stands at each byte of an alias */
+    size_t from = k;                /* the next alias starts to compare at its byte `from` */
+    bool here = false;              /* `best` is one of this slot's */
+    at[k] = p + k;
+    const size_t last = (size_t)sl->first + sl->count;
+    for (size_t i = sl->first; i < last; i++) {
         const struct alias_entry *a = &alias_table[i];
-        size_t e;
-        if (!alias_at(s, n, p + k, a, k, &e))
+        size_t j = alias_reach(s, n, a, from, at);
+        if (j < a->len) {
+            /* the next aliases that share bytes [0, j] with it fail at j too */
+            while (i + 1 < last && alias_table[i].share > j)
+                i++;
+            from = alias_table[i].share;
             continue;
+        }
+        from = a->share;
+        size_t e = at[j];
         if ((a->flags & FLAG_PLURAL) && e < n && s[e] == 's' && !word_at(s, n, e + 1))
             e++;
         if (word_before(s, n, e) && word_at(s, n, e))
             continue; /* ends inside a word: "Iran" in "Iranium" */
-        if (e > *best_end) {
+        if (e > *best_end || (here && e == *best_end && a->rank < best->rank)) {
             best = a;
             *best_end = e;
+            here = true;
         }
     }
     return best;
@@ -310,17 +327,23 @@ static const struct alias_entry *longest(const char *s, size_t n, size_t p,
 /* The longest alias that starts at s[p], a word start; false when none. */
 static bool match_at(const char *s, size_t n, size_t p, size_t last_end, tally_actor_match *m)
 {
+    /* the key and its hash in one pass, and the hash without its last
+     * letter for a plural */
     size_t k = 0;
-    while (p + k < n && is_ascii_letter((unsigned char)s[p + k]))
+    uint32_t h = fnv_basis, h_less = h;
+    while (p + k < n && is_ascii_letter((unsigned char)s[p + k])) {
+        h_less = h;
+        h = (h ^ (unsigned char)s[p + k]) * fnv_prime;
         k++;
+    }
     const struct alias_entry *best = NULL;
     size_t best_end = 0;
-    const struct key_slot *sl = k <= ACTOR_KEY_MAX ? find_key(s + p, k) : NULL;
+    const struct key_slot *sl = k <= ACTOR_KEY_MAX ? find_key(s + p, k, h) : NULL;
     if (sl != NULL)
         best = longest(s, n, p, sl, k, best, &best_end);
     /* A plural demonym's key lacks the final "s": "Iranians" is filed under "Iranian". */
     if (k > 1 && s[p + k - 1] == 's' && k - 1 <= ACTOR_KEY_MAX) {
-        sl = find_key(s + p, k - 1);
+        sl = find_key(s + p, k - 1, h_less);
         if (sl != NULL)
             best = longest(s, n, p, sl, k - 1, best, &best_end);
     }

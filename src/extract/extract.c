@@ -64,6 +64,7 @@ typedef struct word {
     unsigned char id; /* cw's enum cw_id, CWW_NONE without */
     char punct;       /* for punctuation: the character (',' ';' ':' '(' ')' '-'); 0 for words */
     bool upper;       /* starts with a capital */
+    bool ascii;       /* a word of ASCII bytes only, which may be a claim word */
 } word;
 
 typedef struct words {
@@ -116,10 +117,21 @@ static int class_at(const char *t, size_t i)
     return byte_class[(unsigned char)t[i]];
 }
 
-/* The end of the letters and digits from t[i]. */
+/* The end of the letters and digits from t[i]. Four bytes a step while four
+ * are left: one bound test for four loads, on every byte of a word. */
 static size_t alnum_end(const char *t, size_t i, size_t end)
 {
     const unsigned char *p = (const unsigned char *)t + i, *e = (const unsigned char *)t + end;
+    for (; e - p >= 4; p += 4) {
+        if (byte_class[p[0]] != B_WORD)
+            return (size_t)(p - (const unsigned char *)t);
+        if (byte_class[p[1]] != B_WORD)
+            return (size_t)(p + 1 - (const unsigned char *)t);
+        if (byte_class[p[2]] != B_WORD)
+            return (size_t)(p + 2 - (const unsigned char *)t);
+        if (byte_class[p[3]] != B_WORD)
+            return (size_t)(p + 3 - (const unsigned char *)t);
+    }
     while (p < e && byte_class[*p] == B_WORD)
         p++;
     return (size_t)(p - (const unsigned char *)t);
@@ -153,7 +165,8 @@ static size_t word_end(const char *t, size_t i, size_t end, bool *ascii)
 }
 
 /* Words (letters, digits, inner hyphens and apostrophes) and clause
- * punctuation of text[start, end). */
+ * punctuation of text[start, end). The words are found first and looked up
+ * after, in a loop that keeps little but the word in registers. */
 static void split_words(const char *t, size_t start, size_t end, words *out, tally_arena *a)
 {
     size_t cap = (end - start) / 2 + 2, n = 0;
@@ -168,7 +181,7 @@ static void split_words(const char *t, size_t start, size_t end, words *out, tal
         }
         word *w = &v[n];
         if (k == B_PUNCT) {
-            *w = (word){i, i + 1, NULL, 0, CWW_NONE, (char)c, false};
+            *w = (word){i, i + 1, NULL, 0, CWW_NONE, (char)c, false, false};
             n++;
             i++;
             continue;
@@ -181,14 +194,18 @@ static void split_words(const char *t, size_t start, size_t end, words *out, tal
                 i++;
             continue;
         }
-        const claim_word *cw = ascii ? cw_lookup(t + i, j - i) : NULL;
-        *w = (word){i, j, cw, 0, CWW_NONE, 0, c >= 'A' && c <= 'Z'};
+        *w = (word){i, j, NULL, 0, CWW_NONE, 0, c >= 'A' && c <= 'Z', ascii};
+        n++;
+        /* the space after a word, the most common separator, at once */
+        i = j < end && t[j] == ' ' ? j + 1 : j;
+    }
+    for (word *w = v; w < v + n; w++) {
+        const claim_word *cw = w->ascii ? cw_find(t + w->start, w->end - w->start) : NULL;
         if (cw != NULL) {
+            w->cw = cw;
             w->roles = cw->roles;
             w->id = (unsigned char)cw->id;
         }
-        n++;
-        i = j;
     }
     out->v = v;
     out->n = n;
@@ -205,10 +222,10 @@ static bool has_role(const word *w, uint32_t roles)
     return (w->roles & roles) != 0;
 }
 
-/* Word j attributes ("said", "according"), unless it is "wrote off". */
-static bool is_say(const struct words *ws, size_t j)
+/* Word j, a word of attribution, attributes here: not "wrote off". */
+static bool says(const struct words *ws, size_t j)
 {
-    if (!has_role(&ws->v[j], CW_SAY) || (j + 1 < ws->n && is_word(&ws->v[j + 1], CWW_OFF)))
+    if (j + 1 < ws->n && is_word(&ws->v[j + 1], CWW_OFF))
         return false;
     /* "deliveries reported to the UN" describes; "X told" and "X said" attribute */
     if (j + 1 < ws->n && is_word(&ws->v[j + 1], CWW_TO) && !is_word(&ws->v[j], CWW_TOLD) &&
@@ -222,6 +239,13 @@ static bool is_say(const struct words *ws, size_t j)
         return false;
     }
     return true;
+}
+
+/* Word j attributes ("said", "according"), unless it is "wrote off". Callers
+ * ask of every word, and few have the role: that test is inline. */
+static inline bool is_say(const struct words *ws, size_t j)
+{
+    return has_role(&ws->v[j], CW_SAY) && says(ws, j);
 }
 
 /* Index of the first word starting at or after byte `at`. */
@@ -523,12 +547,14 @@ static void set_party(char *dst, tally_reason *why, const tally_actor_match *m, 
     why->rule = rule;
 }
 
+/* `code` is an actor's or a claim's char[4]: an alpha-3 code and its NUL, or
+ * "" (four bytes to compare, one word, where strcmp is a call). */
 static void note_country(tally_extractor *x, const char *code)
 {
     if (code[0] == '\0')
         return;
     for (size_t i = 0; i < x->n_countries; i++)
-        if (strcmp(x->country[i], code) == 0) {
+        if (memcmp(x->country[i], code, 4) == 0) {
             x->count[i]++;
             return;
         }
@@ -1196,7 +1222,7 @@ static bool located_at(const char *t, size_t at)
         b--;
     if (e == b)
         return false;
-    const claim_word *cw = cw_lookup(t + b, e - b);
+    const claim_word *cw = cw_find(t + b, e - b);
     return cw != NULL && (cw->roles & CW_LOCATE) != 0;
 }
 
@@ -1210,7 +1236,7 @@ static bool speaks(const char *t, size_t n, size_t at)
     size_t e = b;
     while (e < n && is_alpha((unsigned char)t[e]))
         e++;
-    const claim_word *w = e > b ? cw_lookup(t + b, e - b) : NULL;
+    const claim_word *w = e > b ? cw_find(t + b, e - b) : NULL;
     return w != NULL && (w->roles & CW_SAY) != 0 && !(w->roles & CW_HEDGE);
 }
 
@@ -1245,6 +1271,37 @@ static void remember(tally_extractor *x, const char *t, size_t n, const tally_ac
     }
 }
 
+/* The speaker a claim takes when its own sentence or clause names none: the
+ * last one named before it in the paragraph. */
+typedef struct speaker {
+    source carry;
+    unsigned family; /* the families of items it carries to (see family()) */
+    bool fresh;      /* named in a sentence none of whose claims is seen yet */
+} speaker;
+
+/* Reads the speaker of sentence `s`, splitting its words if they are not
+ * yet, and makes it the one that carries; returns whether it names one. */
+static bool read_speaker(tally_extractor *x, sentence *s, tally_arena *a, speaker *sp)
+{
+    if (s->ws.v == NULL)
+        split_words(s->t, s->start, s->end, &s->ws, a);
+    source src;
+    if (!source_of(x, s, a, &src))
+        return false;
+    sp->carry = src;
+    /* a speaker with no figure of their own carries to any figure; one
+     * with figures, to figures about the same things */
+    sp->family = ~0u;
+    sp->fresh = true;
+    /* a headline's "- Bloomberg" speaks for the whole report */
+    if (x->headline_source[0] == '\0' && strcmp(src.why.rule, "the headline's source") == 0 &&
+        strlen(src.name) < MAX_NAME) {
+        strcpy(x->headline_source, src.name);
+        memcpy(x->headline_country, src.country, 4);
+    }
+    return true;
+}
+
 int tally_extract_block(tally_extractor *x, const tally_block *b, tally_claims *out, tally_arena *a,
                         tally_err *err)
 {
@@ -1269,9 +1326,12 @@ int tally_extract_block(tally_extractor *x, const tally_block *b, tally_claims *
         return rc;
     size_t cap = figs.n, n = 0;
     tally_claim *v = tally_arena_alloc(a, cap * sizeof *v);
-    source carry = {NULL, "", false, {0, 0, NULL}};
-    unsigned carry_family = 0;
-    bool fresh = false;
+    speaker sp = {{NULL, "", false, {0, 0, NULL}}, 0, false};
+    /* Sentences whose speaker is not read yet: it is when a claim comes
+     * that may take it, and most sentences have none after them in their
+     * paragraph. */
+    sentence *pending = tally_arena_alloc(a, ss.n * sizeof *pending);
+    size_t n_pending = 0;
     tally_date carry_since = {0, 0, 0}, carry_as_of = {0, 0, 0};
     size_t fi = 0, ai = 0;
     for (size_t si = 0; si < ss.n; si++) {
@@ -1290,32 +1350,17 @@ int tally_extract_block(tally_extractor *x, const tally_block *b, tally_claims *
             ai++;
         s.actors = am.v + a0;
         s.n_actors = ai - a0;
-        /* Past the block's last figure a sentence has no claim to give its
-         * speaker to; it can only name the headline's source, and most
-         * cannot: those need no words at all. */
-        if (s.n_figs == 0 && fi == figs.n && !may_name_headline_source(x, &s))
+        if (s.n_figs == 0) { /* its words are split with its speaker, if ever */
+            pending[n_pending++] = s;
             continue;
-        split_words(b->text, s.start, s.end, &s.ws, a);
-
-        source src;
-        bool own = source_of(x, &s, a, &src);
-        if (own) {
-            carry = src;
-            /* a speaker with no figure of their own carries to any figure;
-             * one with figures, to figures about the same things */
-            carry_family = ~0u;
-            fresh = true;
-            /* a headline's "- Bloomberg" speaks for the whole report */
-            if (x->headline_source[0] == '\0' &&
-                strcmp(src.why.rule, "the headline's source") == 0 && strlen(src.name) < MAX_NAME) {
-                strcpy(x->headline_source, src.name);
-                memcpy(x->headline_country, src.country, 4);
-            }
         }
+        split_words(b->text, s.start, s.end, &s.ws, a);
+        pending[n_pending++] = s;
+        bool own = false; /* this sentence names a speaker */
+        /* the sentence's dates, read with its first claim: most figures
+         * count nothing in scope, and their sentences need no dates */
         tally_whens wh = {NULL, 0};
-        if (s.n_figs > 0 && tally_when_scan((tally_span){b->text + s.start, s.end - s.start},
-                                            x->date, &wh, a, NULL) != 0)
-            wh.n = 0;
+        bool have_dates = false;
         for (size_t i = 0; i < s.n_figs; i++) {
             const tally_figure *f = &s.figs[i];
             tally_claim *c = &v[n];
@@ -1325,6 +1370,10 @@ int tally_extract_block(tally_extractor *x, const tally_block *b, tally_claims *
             c->start = f->start;
             if (!counted(&s, f, c) || outcome(&s, f))
                 continue;
+            /* the speakers of the sentences up to this one, in order */
+            for (size_t p = 0; p < n_pending; p++)
+                own = read_speaker(x, &pending[p], a, &sp);
+            n_pending = 0;
             c->has_low = f->has_low;
             c->has_high = f->has_high;
             c->low = f->low;
@@ -1333,7 +1382,7 @@ int tally_extract_block(tally_extractor *x, const tally_block *b, tally_claims *
             c->kind = kind_of(&s, f, c);
             source clause;
             bool own_clause = clause_source(x, &s, f, a, &clause);
-            const source *said = own_clause ? &clause : &carry;
+            const source *said = own_clause ? &clause : &sp.carry;
             parties(x, &s, f, c, said->name != NULL ? &said->why : &(tally_reason){0, 0, NULL});
             /* an equivalence restates the count before it: same states */
             if (c->kind == TALLY_KIND_EQUIVALENCE) {
@@ -1350,6 +1399,10 @@ int tally_extract_block(tally_extractor *x, const tally_block *b, tally_claims *
                 }
             }
             c->hedged = hedged(&s, f);
+            if (!have_dates && tally_when_scan((tally_span){b->text + s.start, s.end - s.start},
+                                               x->date, &wh, a, NULL) != 0)
+                wh.n = 0;
+            have_dates = true;
             tally_date since, as_of;
             dates_for(&wh, f->start - s.start, f->end - s.start, &since, &as_of);
             if (since.year == 0 && as_of.year == 0) {
@@ -1357,8 +1410,8 @@ int tally_extract_block(tally_extractor *x, const tally_block *b, tally_claims *
                  * same speaker's before */
                 since = carry_since;
                 as_of = carry_as_of;
-                if (since.year == 0 && as_of.year == 0 && carry.name != NULL &&
-                    strcmp(carry.name, x->last_source) == 0) {
+                if (since.year == 0 && as_of.year == 0 && sp.carry.name != NULL &&
+                    strcmp(sp.carry.name, x->last_source) == 0) {
                     since = x->last_since;
                     as_of = x->last_as_of;
                 }
@@ -1368,19 +1421,19 @@ int tally_extract_block(tally_extractor *x, const tally_block *b, tally_claims *
             }
             c->since = since;
             c->as_of = same_date(as_of, x->date) ? (tally_date){0, 0, 0} : as_of;
-            if (carry.name != NULL && strlen(carry.name) < MAX_NAME &&
+            if (sp.carry.name != NULL && strlen(sp.carry.name) < MAX_NAME &&
                 (since.year != 0 || as_of.year != 0)) {
-                strcpy(x->last_source, carry.name);
+                strcpy(x->last_source, sp.carry.name);
                 x->last_since = since;
                 x->last_as_of = as_of;
             }
             /* a speaker carries to the next sentences about the same things
              * ("the same findings"), not to whatever follows */
             unsigned fam = family(c->items) | (1u << (8 + c->unit));
-            bool same = own || (carry_family & fam) != 0;
+            bool same = own || (sp.family & fam) != 0;
             if (own) {
-                carry_family = fresh ? fam : carry_family | fam;
-                fresh = false;
+                sp.family = sp.fresh ? fam : sp.family | fam;
+                sp.fresh = false;
             }
             if (!same && !own && tally_date_cmp(c->since, carry_since) == 0 &&
                 tally_date_cmp(c->as_of, carry_as_of) == 0 && wh.n == 0) {
@@ -1403,6 +1456,11 @@ int tally_extract_block(tally_extractor *x, const tally_block *b, tally_claims *
             n++;
         }
     }
+    /* After the block's last claim a sentence can only name the headline's
+     * source, and most cannot: those need no words at all. */
+    for (size_t p = 0; p < n_pending; p++)
+        if (may_name_headline_source(x, &pending[p]))
+            read_speaker(x, &pending[p], a, &sp);
     /* offsets of the text and the reasons into the decoded body */
     for (size_t i = 0; i < n; i++) {
         tally_claim *c = &v[i];

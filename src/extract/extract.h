@@ -94,5 +94,10 @@ typedef struct claim_word {
 
 /* The perfect hash gperf generates from src/extract/claimwords.gperf. */
 const claim_word *cw_lookup(const char *str, size_t len);
+/* The same for the words of a text (ASCII letters, digits, '-' and "'"),
+ * with a faster compare; claim words are lower-case letters. */
+const claim_word *cw_find(const char *str, size_t len);
+/* Slot i of that hash's table, or NULL past the end (for tests). */
+const claim_word *cw_slot(size_t i);
 
 #endif

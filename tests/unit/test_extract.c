@@ -2,6 +2,7 @@
  * these tests; tests/e2e/score.sh scores it on the development corpus. */
 #include "tally/extract.h"
 
+#include "extract.h"
 #include "harness.h"
 #include "tally/when.h"
 
@@ -284,6 +285,42 @@ static void test_extract_each_clause_has_its_speaker(void)
     tally_arena_free(a);
 }
 
+/* cw_find (src/extract/claimwords.gperf) compares a byte with the 0x20 bit
+ * set to a claim word's: right only while claim words are lower-case ASCII
+ * letters. It must find what gperf's cw_lookup finds, in any case. */
+static void test_extract_claim_word_find(void)
+{
+    size_t words = 0;
+    const claim_word *e;
+    for (size_t i = 0; (e = cw_slot(i)) != NULL; i++) {
+        size_t n = strlen(e->word);
+        if (n == 0)
+            continue;
+        words++;
+        char up[32], odd[32];
+        CHECK(n < sizeof up);
+        if (n >= sizeof up)
+            continue;
+        for (size_t k = 0; k < n; k++) {
+            CHECK(e->word[k] >= 'a' && e->word[k] <= 'z');
+            up[k] = (char)(e->word[k] - 'a' + 'A');
+        }
+        CHECK(cw_find(e->word, n) == e && cw_lookup(e->word, n) == e);
+        CHECK(cw_find(up, n) == e && cw_lookup(up, n) == e);
+        /* any byte but the letter or its capital makes another word: the
+         * letter with its 0x40 bit flipped (punctuation), or a digit */
+        for (size_t k = 0; k < n; k++) {
+            memcpy(odd, e->word, n);
+            odd[k] = (char)(e->word[k] ^ 0x40);
+            CHECK(cw_find(odd, n) == NULL && cw_lookup(odd, n) == NULL);
+            odd[k] = '1';
+            CHECK(cw_find(odd, n) == NULL && cw_lookup(odd, n) == NULL);
+        }
+    }
+    CHECK(words > 400);
+    CHECK(cw_find("Said", 4) != NULL && cw_find("sai", 3) == NULL && cw_find("saids", 5) == NULL);
+}
+
 int main(void)
 {
     static const struct harness_test tests[] = {
@@ -306,6 +343,7 @@ int main(void)
          test_extract_value_of_goods_and_own_production},
         {"extract_prices_outcomes_and_shares_are_not_claims",
          test_extract_prices_outcomes_and_shares_are_not_claims},
+        {"extract_claim_word_find", test_extract_claim_word_find},
         {NULL, NULL},
     };
     return harness_run(tests);

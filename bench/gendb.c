@@ -65,7 +65,7 @@ int main(int argc, char **argv)
         fprintf(stderr, "tally_gendb: %s\n", err.msg);
         return 1;
     }
-    char body[CLAIMS_PER_DOC * 96], key[64], name[32], date[16], sources[N_SOURCES][32];
+    char body[CLAIMS_PER_DOC * 96], key[96], name[32], date[48], sources[N_SOURCES][32];
     for (int i = 0; i < N_SOURCES; i++)
         snprintf(sources[i], sizeof sources[i], "Source %04d", i);
     size_t starts[CLAIMS_PER_DOC], ends[CLAIMS_PER_DOC];

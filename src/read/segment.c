@@ -210,13 +210,38 @@ static uint64_t zero_lanes(uint64_t v)
 }
 
 /* Whether one of the eight bytes of `x` may start a line break: \n..\r, C2
- * or E2. */
+ * or E2 (which | 0x20 makes E2 both). */
 static bool may_break8(uint64_t x)
 {
     uint64_t y = x & ~lane_tops;
     uint64_t control =
         (y + lane_ones * (0x80 - '\n')) & ~(y + lane_ones * (0x7f - '\r')) & ~x & lane_tops;
-    return (control | zero_lanes(x ^ (lane_ones * 0xC2)) | zero_lanes(x ^ (lane_ones * 0xE2))) != 0;
+    return (control | zero_lanes((x | lane_ones * 0x20) ^ (lane_ones * 0xE2))) != 0;
+}
+
+/* Whether all eight bytes of `x` are PLAIN or SPACE in byte_kind: 0x20..0x7e
+ * but for the stops ! . and ?. The top bit of a lane of `other` is set
+ * below 0x20, at 0x7f and from 0x80 on. */
+static bool plain8(uint64_t x)
+{
+    uint64_t y = x & ~lane_tops;
+    uint64_t other = ~(y + lane_ones * (0x80 - ' ')) | (y + lane_ones * (0x7f - '~')) | x;
+    return ((other & lane_tops) | zero_lanes(x ^ (lane_ones * '!')) |
+            zero_lanes(x ^ (lane_ones * '.')) | zero_lanes(x ^ (lane_ones * '?'))) == 0;
+}
+
+/* The first byte of s[i, n) that is neither PLAIN nor SPACE, eight bytes a
+ * step while they are: the runs between stops are most of a sentence. */
+static size_t skip_plain(const unsigned char *s, size_t i, size_t n)
+{
+    while (n - i >= 8) {
+        uint64_t x;
+        memcpy(&x, s + i, 8);
+        if (!plain8(x))
+            break;
+        i += 8;
+    }
+    return skip_kind(s, i, n, PLAIN | SPACE);
 }
 
 /* The first byte of s[i, n) that may start a line break, eight bytes a step
@@ -744,7 +769,7 @@ static void scan_line(struct seg *g, size_t cs, size_t ce)
          * is one step; the sentence ends after its last word so far */
         unsigned char b = g->s[p];
         if (byte_kind[b] & PLAIN) {
-            size_t q = skip_kind(g->s, p + 1, ce, PLAIN | SPACE), e = q;
+            size_t q = skip_plain(g->s, p + 1, ce), e = q;
             while (g->s[e - 1] == ' ')
                 e--;
             mark(g, p, e);

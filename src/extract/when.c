@@ -397,6 +397,11 @@ typedef struct stream {
     size_t n;
     size_t pos;   /* where the next token starts being looked for */
     size_t count; /* tokens lexed so far */
+    /* One past the last byte that is not ASCII white space, and one past the
+     * last that is not an ASCII lower-case letter (0 when there is none): a
+     * run of such bytes from before there ends before there, so the loops
+     * over white space and letters need not test for the end of the text. */
+    size_t space_stop, lower_stop;
     tok ring[RING];
 } stream;
 
@@ -417,6 +422,17 @@ static bool is_word_cp(int32_t cp)
 static bool is_alpha(unsigned char c)
 {
     return (unsigned char)((c | 0x20) - 'a') < 26;
+}
+
+static bool is_lower(unsigned char c)
+{
+    return (unsigned char)(c - 'a') < 26;
+}
+
+/* ASCII white space: what lex passes over before it decodes a character. */
+static bool is_ascii_space(unsigned char c)
+{
+    return c == ' ' || (unsigned char)(c - '\t') <= '\r' - '\t';
 }
 
 /* Any token, from byte i of the text; `space`: white space came before it. */
@@ -514,11 +530,23 @@ static void lex_any(stream *st, tok *t, size_t i, bool space)
 
 /* The end of the ASCII lower-case letters from s[j]. (Eight bytes a step as
  * lanes of a 64-bit word cost more instructions: words are short.) */
-static size_t lower_end(const char *s, size_t n, size_t j)
+static size_t lower_end(const stream *st, size_t j)
 {
-    while (j < n && (unsigned char)(s[j] - 'a') < 26)
+    if (j >= st->lower_stop)
+        return st->n;
+    while (is_lower((unsigned char)st->s[j]))
         j++;
     return j;
+}
+
+/* The end of the ASCII white space from s[i]. */
+static size_t space_end(const stream *st, size_t i)
+{
+    if (i >= st->space_stop)
+        return st->n;
+    while (is_ascii_space((unsigned char)st->s[i]))
+        i++;
+    return i;
 }
 
 /* The token of the ASCII word s[i, j), all lower case after its first letter
@@ -548,23 +576,13 @@ static void lex(stream *st, tok *t)
     const char *s = st->s;
     size_t n = st->n, i = st->pos;
     bool space = i == 0;
-    /* one space before a token is the rule */
-    if (i < n && s[i] == ' ') {
-        i++;
-        space = true;
-    }
-    while (i < n) {
-        unsigned char c = (unsigned char)s[i];
-        /* what is past ' ' (most bytes) fails the first test */
-        if (c > ' ' || (c != ' ' && (c < '\t' || c > '\r')))
-            break;
-        i++;
-        space = true;
-    }
+    size_t from = i;
+    i = space_end(st, i);
+    space = space || i > from;
     unsigned char c = i < n ? (unsigned char)s[i] : 0;
     size_t j = i + 1;
     if (is_alpha(c)) {
-        j = lower_end(s, n, j);
+        j = lower_end(st, j);
         if (j < n && ((unsigned char)s[j] >= 0x80 || is_alpha((unsigned char)s[j]))) {
             lex_any(st, t, i, space); /* "McCain", "café" */
             return;
@@ -1630,11 +1648,11 @@ typedef struct skimmed {
 /* The token after the white space at s[i] into *t, if it is one skim reads:
  * ASCII punctuation or an ASCII word that lex reads whole on its short path
  * (lower case after the first letter), so that both see the same token. */
-static inline bool skim_tok(const char *s, size_t n, size_t i, skimmed *t)
+static inline bool skim_tok(const stream *st, size_t i, skimmed *t)
 {
-    size_t from = i;
-    while (i < n && (s[i] == ' ' || (unsigned char)(s[i] - '\t') <= '\r' - '\t'))
-        i++;
+    const char *s = st->s;
+    size_t n = st->n, from = i;
+    i = space_end(st, i);
     t->space = i > from || from == 0;
     if (i >= n)
         return false;
@@ -1643,7 +1661,7 @@ static inline bool skim_tok(const char *s, size_t n, size_t i, skimmed *t)
     t->end = i + 1;
     t->kind = T_PUNCT;
     if (is_alpha(c)) {
-        t->end = lower_end(s, n, i + 1);
+        t->end = lower_end(st, i + 1);
         t->kind = T_WORD;
         return t->end >= n ||
                ((unsigned char)s[t->end] < 0x80 && !is_alpha((unsigned char)s[t->end]));
@@ -1677,19 +1695,19 @@ static const word_entry *slot_of(const char *s, size_t n)
 static size_t skim(stream *st)
 {
     const char *s = st->s;
-    size_t n = st->n, i = st->pos, passed = 0;
+    size_t i = st->pos, passed = 0;
     skimmed t, x, last = {0, 0, T_PUNCT, false};
     bool starter = false, have_x = false;
     for (;;) {
         if (have_x)
             t = x; /* read after the word before */
-        else if (!skim_tok(s, n, i, &t))
+        else if (!skim_tok(st, i, &t))
             break;
         have_x = false;
         const word_entry *e = t.kind == T_WORD ? slot_of(s + t.start, t.end - t.start) : NULL;
         if (e != NULL && (starts[e->id] & (S_LEAD | S_CORE))) {
             unsigned need = starts[e->id] & (S_NEXT | S_UNIT_NEXT);
-            starter = need == 0 || !(have_x = skim_tok(s, n, t.end, &x));
+            starter = need == 0 || !(have_x = skim_tok(st, t.end, &x));
             if (!starter && x.kind == T_WORD) {
                 const word_entry *f = find_word(s + x.start, x.end - x.start);
                 int id = f != NULL ? f->id : W_NONE;
@@ -1736,6 +1754,12 @@ int tally_when_scan(tally_span text, tally_date doc_date, tally_whens *out, tall
     st.n = text.ptr != NULL ? text.len : 0;
     st.pos = 0;
     st.count = 0;
+    st.space_stop = st.n;
+    while (st.space_stop > 0 && is_ascii_space((unsigned char)st.s[st.space_stop - 1]))
+        st.space_stop--;
+    st.lower_stop = st.n;
+    while (st.lower_stop > 0 && is_lower((unsigned char)st.s[st.lower_stop - 1]))
+        st.lower_stop--;
     parser p = {&st, 0, checked(doc_date), false};
     size_t last_end = SIZE_MAX; /* the token after the last expression */
     for (size_t i = 0;;) {

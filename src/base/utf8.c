@@ -83,6 +83,18 @@ static long complete_pending(utf8_dec *d, const unsigned char *s, size_t n)
     return rc != 0 ? rc : (long)used;
 }
 
+/* Whether the eight bytes at p are all ASCII but NUL, the bytes that pass
+ * unchanged (most text). Read as the lanes of a 64-bit word: x has a top bit
+ * set where a lane is 0x80 or more; with none such, x - 0x01..01 has one only
+ * if some lane is 0. The lanes' order does not matter: any byte order. */
+static bool plain8(const unsigned char *p)
+{
+    const uint64_t ones = 0x0101010101010101u, tops = 0x8080808080808080u;
+    uint64_t x;
+    memcpy(&x, p, sizeof x);
+    return (((x - ones) | x) & tops) == 0;
+}
+
 int utf8_feed(utf8_dec *d, const char *text, size_t n)
 {
     const unsigned char *s = (const unsigned char *)text;
@@ -100,11 +112,15 @@ int utf8_feed(utf8_dec *d, const char *text, size_t n)
     }
     start = i;
     while (i < n) {
-        unsigned char c = s[i];
-        if (c >= 0x01 && c < 0x80) {
+        /* eight bytes a step while they are plain, then a byte a step up to
+         * the one that is not */
+        while (n - i >= 8 && plain8(s + i))
+            i += 8;
+        while (i < n && s[i] >= 0x01 && s[i] < 0x80)
             i++;
-            continue;
-        }
+        if (i == n)
+            break;
+        unsigned char c = s[i];
         enum seq r;
         if (c == 0) {
             r = d->nul_invalid ? SEQ_INVALID : SEQ_VALID;

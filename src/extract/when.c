@@ -346,13 +346,33 @@ typedef struct word_entry {
 
 /* The word table is src/extract/whenwords.gperf: a perfect hash that GNU gperf
  * generates at build time, so a word costs one hash and at most one compare
- * (a binary search over the table cost about ten). */
+ * (a binary search over the table cost about ten). Words are looked up by
+ * find_word below, with gperf's hash and table. */
 const struct word_entry *when_word_lookup(const char *str, size_t len);
 /* gperf's hash falls through its switch on purpose. */
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Wimplicit-fallthrough"
 #include "whenwords.inc"
 #pragma GCC diagnostic pop
+
+/* Looks up the word s[0, n), ASCII letters only (as every word looked up
+ * is). gperf's hash ignores case and names the one slot where the word can
+ * be; letters fold to lower case with c | 0x20, where gperf's own compare
+ * (when_word_lookup) goes through a table a byte at a time. */
+static const word_entry *find_word(const char *s, size_t n)
+{
+    if (n < MIN_WORD_LENGTH || n > MAX_WORD_LENGTH)
+        return NULL;
+    unsigned key = when_word_hash(s, n);
+    if (key > MAX_HASH_VALUE)
+        return NULL;
+    const word_entry *e = &wordlist[key];
+    /* a shorter entry stops at its NUL, which no letter folds to */
+    for (size_t k = 0; k < n; k++)
+        if (((unsigned char)s[k] | 0x20) != (unsigned char)e->w[k])
+            return NULL;
+    return e->w[n] == '\0' ? e : NULL;
+}
 
 /* ---- tokens ------------------------------------------------------------------ */
 
@@ -377,6 +397,11 @@ typedef struct stream {
     size_t n;
     size_t pos;   /* where the next token starts being looked for */
     size_t count; /* tokens lexed so far */
+    /* One past the last byte that is not ASCII white space, and one past the
+     * last that is not an ASCII lower-case letter (0 when there is none): a
+     * run of such bytes from before there ends before there, so the loops
+     * over white space and letters need not test for the end of the text. */
+    size_t space_stop, lower_stop;
     tok ring[RING];
 } stream;
 
@@ -397,6 +422,17 @@ static bool is_word_cp(int32_t cp)
 static bool is_alpha(unsigned char c)
 {
     return (unsigned char)((c | 0x20) - 'a') < 26;
+}
+
+static bool is_lower(unsigned char c)
+{
+    return (unsigned char)(c - 'a') < 26;
+}
+
+/* ASCII white space: what lex passes over before it decodes a character. */
+static bool is_ascii_space(unsigned char c)
+{
+    return c == ' ' || (unsigned char)(c - '\t') <= '\r' - '\t';
 }
 
 /* Any token, from byte i of the text; `space`: white space came before it. */
@@ -471,7 +507,7 @@ static void lex_any(stream *st, tok *t, size_t i, bool space)
         t->kind = T_WORD;
         t->end = j;
         if (ascii) {
-            const word_entry *e = when_word_lookup(s + i, j - i);
+            const word_entry *e = find_word(s + i, j - i);
             if (e != NULL) {
                 t->id = e->id;
                 t->arg = e->arg;
@@ -492,53 +528,91 @@ static void lex_any(stream *st, tok *t, size_t i, bool space)
     st->pos = t->end;
 }
 
-/* The next token. Most are an ASCII word in lower case after its first letter
- * or an ASCII punctuation mark, after ASCII white space: they are lexed here,
- * on a path without calls but the lookup; the rest (numbers, "McCain", the
+/* The end of the ASCII lower-case letters from s[j]. (Eight bytes a step as
+ * lanes of a 64-bit word cost more instructions: words are short.) */
+static size_t lower_end(const stream *st, size_t j)
+{
+    if (j >= st->lower_stop)
+        return st->n;
+    while (is_lower((unsigned char)st->s[j]))
+        j++;
+    return j;
+}
+
+/* The end of the ASCII white space from s[i]. */
+static size_t space_end(const stream *st, size_t i)
+{
+    if (i >= st->space_stop)
+        return st->n;
+    while (is_ascii_space((unsigned char)st->s[i]))
+        i++;
+    return i;
+}
+
+/* The token of the ASCII word s[i, j), all lower case after its first letter
+ * ("the", "The"). */
+static void word_tok(tok *t, const char *s, size_t i, size_t j, bool space)
+{
+    memset(t, 0, sizeof *t);
+    t->start = i;
+    t->end = j;
+    t->space = space;
+    t->kind = T_WORD;
+    const word_entry *e = find_word(s + i, j - i);
+    if (e != NULL) {
+        t->id = e->id;
+        t->arg = e->arg;
+    }
+    t->cap = (unsigned char)s[i] <= 'Z';
+    t->lower = !t->cap;
+}
+
+/* The next token. Most are an ASCII word in lower case after its first letter,
+ * a number or an ASCII punctuation mark, after ASCII white space: they are
+ * lexed here, on a path without calls but the lookup; the rest ("McCain", the
  * end, anything not ASCII) by lex_any. */
 static void lex(stream *st, tok *t)
 {
     const char *s = st->s;
     size_t n = st->n, i = st->pos;
     bool space = i == 0;
-    while (i < n) {
-        unsigned char c = (unsigned char)s[i];
-        /* what is past ' ' (most bytes) fails the first test */
-        if (c > ' ' || (c != ' ' && (c < '\t' || c > '\r')))
-            break;
-        i++;
-        space = true;
-    }
+    size_t from = i;
+    i = space_end(st, i);
+    space = space || i > from;
     unsigned char c = i < n ? (unsigned char)s[i] : 0;
     size_t j = i + 1;
     if (is_alpha(c)) {
-        while (j < n && (unsigned char)(s[j] - 'a') < 26)
-            j++;
+        j = lower_end(st, j);
         if (j < n && ((unsigned char)s[j] >= 0x80 || is_alpha((unsigned char)s[j]))) {
             lex_any(st, t, i, space); /* "McCain", "café" */
             return;
         }
-    } else if (is_digit(c) || c >= 0x80 || i >= n) {
+        word_tok(t, s, i, j, space);
+        st->pos = j;
+        return;
+    }
+    if (c >= 0x80 || i >= n) {
         lex_any(st, t, i, space);
         return;
     }
     memset(t, 0, sizeof *t);
     t->start = i;
-    t->end = j;
     t->space = space;
-    if (is_alpha(c)) {
-        t->kind = T_WORD;
-        const word_entry *e = when_word_lookup(s + i, j - i);
-        if (e != NULL) {
-            t->id = e->id;
-            t->arg = e->arg;
+    if (is_digit(c)) {
+        int32_t v = c - '0';
+        while (j < n && is_digit((unsigned char)s[j])) {
+            if (j - i < 9)
+                v = v * 10 + (s[j] - '0');
+            j++;
         }
-        t->cap = c <= 'Z';
-        t->lower = !t->cap;
+        t->kind = T_NUM;
+        t->value = v;
+        t->digits = (unsigned char)(j - i > 255 ? 255 : j - i);
     } else {
         t->kind = T_PUNCT;
         t->value = c;
     }
+    t->end = j;
     st->pos = j;
 }
 
@@ -1244,27 +1318,31 @@ static bool mention_found(const mention *a, tally_date doc, found *f)
 
 /* How a word can begin an expression (see parse_expr): S_LEAD, a role word or
  * "the", which the core must follow; S_CORE, a modifier or the first word of
- * a core; S_AFTER_THE, such a word only after "the" ("the first half of"). */
-enum { S_LEAD = 1, S_CORE = 2, S_AFTER_THE = 4 };
+ * a core; S_AFTER_THE, such a word only after "the" ("the first half of").
+ * S_NEXT marks the role words after which parse_expr wants a modifier or a
+ * core at once or after "the", and "the" itself; S_UNIT_NEXT the number
+ * words, which start an expression only before a unit ("a year ago"). See
+ * skim. */
+enum { S_LEAD = 1, S_CORE = 2, S_AFTER_THE = 4, S_NEXT = 8, S_UNIT_NEXT = 16 };
 static const unsigned char starts[W_YESTERDAY + 1] = {
     [W_SINCE] = S_LEAD,
     [W_FROM] = S_LEAD,
-    [W_BETWEEN] = S_LEAD,
+    [W_BETWEEN] = S_LEAD | S_NEXT,
     [W_STARTING] = S_LEAD,
-    [W_ON] = S_LEAD,
-    [W_BY] = S_LEAD,
-    [W_UNTIL] = S_LEAD,
-    [W_TILL] = S_LEAD,
-    [W_THROUGH] = S_LEAD,
+    [W_ON] = S_LEAD | S_NEXT,
+    [W_BY] = S_LEAD | S_NEXT,
+    [W_UNTIL] = S_LEAD | S_NEXT,
+    [W_TILL] = S_LEAD | S_NEXT,
+    [W_THROUGH] = S_LEAD | S_NEXT,
     [W_AS] = S_LEAD,
-    [W_FOR] = S_LEAD,
-    [W_OVER] = S_LEAD,
-    [W_AT] = S_LEAD,
-    [W_TOWARD] = S_LEAD,
-    [W_IN] = S_LEAD,
-    [W_DURING] = S_LEAD,
-    [W_THROUGHOUT] = S_LEAD,
-    [W_THE] = S_LEAD,
+    [W_FOR] = S_LEAD | S_NEXT,
+    [W_OVER] = S_LEAD | S_NEXT,
+    [W_AT] = S_LEAD | S_NEXT,
+    [W_TOWARD] = S_LEAD | S_NEXT,
+    [W_IN] = S_LEAD | S_NEXT,
+    [W_DURING] = S_LEAD | S_NEXT,
+    [W_THROUGHOUT] = S_LEAD | S_NEXT,
+    [W_THE] = S_LEAD | S_NEXT,
     [W_BEGINNING] = S_LEAD | S_CORE, /* "beginning in", "the beginning of" */
     [W_END] = S_CORE,
     [W_START] = S_CORE,
@@ -1279,7 +1357,7 @@ static const unsigned char starts[W_YESTERDAY + 1] = {
     [W_PAST] = S_CORE,
     [W_THIS] = S_CORE,
     [W_EARLIER] = S_CORE,
-    [W_NUMWORD] = S_CORE,
+    [W_NUMWORD] = S_CORE | S_UNIT_NEXT,
     [W_MONTH] = S_CORE,
     [W_MONTH_AB] = S_CORE,
     [W_ORDINAL] = S_AFTER_THE};
@@ -1560,6 +1638,112 @@ static tally_date checked(tally_date d)
     return r;
 }
 
+/* A token as skim sees it, before it is built. */
+typedef struct skimmed {
+    size_t start, end;
+    unsigned char kind; /* T_WORD or T_PUNCT */
+    bool space;
+} skimmed;
+
+/* The token after the white space at s[i] into *t, if it is one skim reads:
+ * ASCII punctuation or an ASCII word that lex reads whole on its short path
+ * (lower case after the first letter), so that both see the same token. */
+static inline bool skim_tok(const stream *st, size_t i, skimmed *t)
+{
+    const char *s = st->s;
+    size_t n = st->n, from = i;
+    i = space_end(st, i);
+    t->space = i > from || from == 0;
+    if (i >= n)
+        return false;
+    unsigned char c = (unsigned char)s[i];
+    t->start = i;
+    t->end = i + 1;
+    t->kind = T_PUNCT;
+    if (is_alpha(c)) {
+        t->end = lower_end(st, i + 1);
+        t->kind = T_WORD;
+        return t->end >= n ||
+               ((unsigned char)s[t->end] < 0x80 && !is_alpha((unsigned char)s[t->end]));
+    }
+    return c < 0x80 && !is_digit(c);
+}
+
+/* The slot of the word table where the ASCII word s[0, n) would be, were it
+ * there: gperf's hash names one. NULL when no word has that hash. */
+static const word_entry *slot_of(const char *s, size_t n)
+{
+    if (n < MIN_WORD_LENGTH || n > MAX_WORD_LENGTH)
+        return NULL;
+    unsigned key = when_word_hash(s, n);
+    return key <= MAX_HASH_VALUE ? &wordlist[key] : NULL;
+}
+
+/* Lexes on from st->pos while no expression can start at the tokens (ASCII
+ * punctuation and most ASCII words: most of the text) and returns the number
+ * of the first token where one may. The tokens passed over are counted, but
+ * only the last is built into the ring: the parser looks one token back and
+ * never further. A word where an expression may start is built too; any
+ * other token (a number, "McCain", text beyond ASCII, the end) is left to
+ * lex.
+ *
+ * No expression starts at a word when the slot of the table where it would
+ * be holds no word that starts one (no string compare is needed for that);
+ * nor at a role word or "the" (S_NEXT) when the token after it is
+ * punctuation or a word that can neither be "the" nor begin a modifier or a
+ * core, as parse_expr demands: "in the" goes on, "in which" does not. */
+static size_t skim(stream *st)
+{
+    const char *s = st->s;
+    size_t i = st->pos, passed = 0;
+    skimmed t, x, last = {0, 0, T_PUNCT, false};
+    bool starter = false, have_x = false;
+    for (;;) {
+        if (have_x)
+            t = x; /* read after the word before */
+        else if (!skim_tok(st, i, &t))
+            break;
+        have_x = false;
+        const word_entry *e = t.kind == T_WORD ? slot_of(s + t.start, t.end - t.start) : NULL;
+        if (e != NULL && (starts[e->id] & (S_LEAD | S_CORE))) {
+            unsigned need = starts[e->id] & (S_NEXT | S_UNIT_NEXT);
+            starter = need == 0 || !(have_x = skim_tok(st, t.end, &x));
+            if (!starter && x.kind == T_WORD) {
+                const word_entry *f = find_word(s + x.start, x.end - x.start);
+                int id = f != NULL ? f->id : W_NONE;
+                starter = need == S_UNIT_NEXT ? id == W_UNIT
+                                              : (starts[id] & (S_CORE | S_AFTER_THE)) ||
+                                                    (id == W_THE && e->id != W_THE);
+            }
+            if (starter)
+                break;
+        }
+        last = t;
+        passed++;
+        i = t.end;
+    }
+    if (passed > 0) {
+        st->count += passed;
+        tok *b = &st->ring[(st->count - 1) % RING];
+        if (last.kind == T_WORD) {
+            word_tok(b, s, last.start, last.end, last.space);
+        } else {
+            memset(b, 0, sizeof *b);
+            b->start = last.start;
+            b->end = last.end;
+            b->space = last.space;
+            b->kind = T_PUNCT;
+            b->value = (unsigned char)s[last.start];
+        }
+        st->pos = last.end;
+    }
+    if (!starter)
+        return st->count;
+    word_tok(&st->ring[st->count % RING], s, t.start, t.end, t.space);
+    st->pos = t.end;
+    return st->count++;
+}
+
 int tally_when_scan(tally_span text, tally_date doc_date, tally_whens *out, tally_arena *a,
                     tally_err *err)
 {
@@ -1570,9 +1754,19 @@ int tally_when_scan(tally_span text, tally_date doc_date, tally_whens *out, tall
     st.n = text.ptr != NULL ? text.len : 0;
     st.pos = 0;
     st.count = 0;
+    st.space_stop = st.n;
+    while (st.space_stop > 0 && is_ascii_space((unsigned char)st.s[st.space_stop - 1]))
+        st.space_stop--;
+    st.lower_stop = st.n;
+    while (st.lower_stop > 0 && is_lower((unsigned char)st.s[st.lower_stop - 1]))
+        st.lower_stop--;
     parser p = {&st, 0, checked(doc_date), false};
     size_t last_end = SIZE_MAX; /* the token after the last expression */
-    for (size_t i = 0; tok_at(&st, i)->kind != T_END;) {
+    for (size_t i = 0;;) {
+        if (i == st.count)
+            i = skim(&st);
+        if (tok_at(&st, i)->kind == T_END)
+            break;
         if (!may_start(tok_at(&st, i))) {
             i++;
             continue;

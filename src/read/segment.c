@@ -71,54 +71,55 @@ enum abbr_kind {
 
 struct abbr {
     const char *word; /* lower case, without the final period */
-    size_t len;       /* its length, compared first */
     enum abbr_kind kind;
 };
 
-#define ABBR(word, kind)                                                                           \
+/* The abbreviations by length, so that a word is compared with those of its
+ * own length only. Kinds: titles and ranks, which a name follows, and
+ * mid-sentence abbreviations (vs, e.g) are ABBR_NEVER; those often
+ * sentence-final (etc, inc, jr) ABBR_CAPITAL; those before numbers (no, vol)
+ * ABBR_NUMBER; months, places, units and times ABBR_STARTER. */
+static const struct abbr abbrs2[] = {
+    {"mr", ABBR_NEVER},   {"ms", ABBR_NEVER},   {"dr", ABBR_NEVER},   {"lt", ABBR_NEVER},
+    {"fr", ABBR_NEVER},   {"rt", ABBR_NEVER},   {"vs", ABBR_NEVER},   {"cf", ABBR_NEVER},
+    {"ca", ABBR_NEVER},   {"co", ABBR_CAPITAL}, {"jr", ABBR_CAPITAL}, {"sr", ABBR_CAPITAL},
+    {"al", ABBR_CAPITAL}, {"no", ABBR_NUMBER},  {"nr", ABBR_NUMBER},  {"ch", ABBR_NUMBER},
+    {"pp", ABBR_NUMBER},  {"pt", ABBR_NUMBER},  {"op", ABBR_NUMBER},  {"rs", ABBR_NUMBER},
+    {"st", ABBR_STARTER}, {"mt", ABBR_STARTER}, {"ft", ABBR_STARTER}};
+static const struct abbr abbrs3[] = {
+    {"mrs", ABBR_NEVER},   {"mme", ABBR_NEVER},   {"gen", ABBR_NEVER},   {"col", ABBR_NEVER},
+    {"maj", ABBR_NEVER},   {"sgt", ABBR_NEVER},   {"cpt", ABBR_NEVER},   {"cpl", ABBR_NEVER},
+    {"pvt", ABBR_NEVER},   {"adm", ABBR_NEVER},   {"cdr", ABBR_NEVER},   {"gov", ABBR_NEVER},
+    {"sen", ABBR_NEVER},   {"rep", ABBR_NEVER},   {"rev", ABBR_NEVER},   {"hon", ABBR_NEVER},
+    {"amb", ABBR_NEVER},   {"det", ABBR_NEVER},   {"e.g", ABBR_NEVER},   {"i.e", ABBR_NEVER},
+    {"viz", ABBR_NEVER},   {"esp", ABBR_NEVER},   {"est", ABBR_NEVER},   {"etc", ABBR_CAPITAL},
+    {"inc", ABBR_CAPITAL}, {"ltd", ABBR_CAPITAL}, {"plc", ABBR_CAPITAL}, {"nos", ABBR_NUMBER},
+    {"vol", ABBR_NUMBER},  {"art", ABBR_NUMBER},  {"fig", ABBR_NUMBER},  {"ref", ABBR_NUMBER},
+    {"tel", ABBR_NUMBER},  {"ext", ABBR_NUMBER},  {"jan", ABBR_STARTER}, {"feb", ABBR_STARTER},
+    {"mar", ABBR_STARTER}, {"apr", ABBR_STARTER}, {"jun", ABBR_STARTER}, {"jul", ABBR_STARTER},
+    {"aug", ABBR_STARTER}, {"sep", ABBR_STARTER}, {"oct", ABBR_STARTER}, {"nov", ABBR_STARTER},
+    {"dec", ABBR_STARTER}, {"sec", ABBR_STARTER}, {"ave", ABBR_STARTER}, {"a.m", ABBR_STARTER},
+    {"p.m", ABBR_STARTER}};
+static const struct abbr abbrs4[] = {
+    {"prof", ABBR_NEVER},   {"capt", ABBR_NEVER},   {"brig", ABBR_NEVER},   {"cmdr", ABBR_NEVER},
+    {"reps", ABBR_NEVER},   {"pres", ABBR_NEVER},   {"supt", ABBR_NEVER},   {"insp", ABBR_NEVER},
+    {"incl", ABBR_NEVER},   {"resp", ABBR_NEVER},   {"corp", ABBR_CAPITAL}, {"bros", ABBR_CAPITAL},
+    {"dept", ABBR_CAPITAL}, {"univ", ABBR_CAPITAL}, {"para", ABBR_NUMBER},  {"sept", ABBR_STARTER}};
+static const struct abbr abbrs5[] = {{"a.k.a", ABBR_NEVER}};
+static const struct abbr abbrs6[] = {{"messrs", ABBR_NEVER}, {"approx", ABBR_NEVER}};
+
+#define ABBRS(v)                                                                                   \
     {                                                                                              \
-        word, sizeof word - 1, kind                                                                \
+        v, sizeof v / sizeof v[0]                                                                  \
     }
 
-static const struct abbr abbrs[] = {
-    /* Titles and ranks: a name follows. */
-    ABBR("mr", ABBR_NEVER), ABBR("mrs", ABBR_NEVER), ABBR("ms", ABBR_NEVER),
-    ABBR("messrs", ABBR_NEVER), ABBR("mme", ABBR_NEVER), ABBR("dr", ABBR_NEVER),
-    ABBR("prof", ABBR_NEVER), ABBR("gen", ABBR_NEVER), ABBR("lt", ABBR_NEVER),
-    ABBR("col", ABBR_NEVER), ABBR("maj", ABBR_NEVER), ABBR("sgt", ABBR_NEVER),
-    ABBR("capt", ABBR_NEVER), ABBR("cpt", ABBR_NEVER), ABBR("cpl", ABBR_NEVER),
-    ABBR("pvt", ABBR_NEVER), ABBR("adm", ABBR_NEVER), ABBR("brig", ABBR_NEVER),
-    ABBR("cmdr", ABBR_NEVER), ABBR("cdr", ABBR_NEVER), ABBR("gov", ABBR_NEVER),
-    ABBR("sen", ABBR_NEVER), ABBR("rep", ABBR_NEVER), ABBR("reps", ABBR_NEVER),
-    ABBR("rev", ABBR_NEVER), ABBR("hon", ABBR_NEVER), ABBR("pres", ABBR_NEVER),
-    ABBR("amb", ABBR_NEVER), ABBR("supt", ABBR_NEVER), ABBR("insp", ABBR_NEVER),
-    ABBR("det", ABBR_NEVER), ABBR("fr", ABBR_NEVER), ABBR("rt", ABBR_NEVER),
-    /* Mid-sentence abbreviations. */
-    ABBR("vs", ABBR_NEVER), ABBR("e.g", ABBR_NEVER), ABBR("i.e", ABBR_NEVER),
-    ABBR("cf", ABBR_NEVER), ABBR("ca", ABBR_NEVER), ABBR("viz", ABBR_NEVER),
-    ABBR("approx", ABBR_NEVER), ABBR("incl", ABBR_NEVER), ABBR("esp", ABBR_NEVER),
-    ABBR("est", ABBR_NEVER), ABBR("resp", ABBR_NEVER), ABBR("a.k.a", ABBR_NEVER),
-    /* Often sentence-final. */
-    ABBR("etc", ABBR_CAPITAL), ABBR("inc", ABBR_CAPITAL), ABBR("ltd", ABBR_CAPITAL),
-    ABBR("corp", ABBR_CAPITAL), ABBR("co", ABBR_CAPITAL), ABBR("bros", ABBR_CAPITAL),
-    ABBR("jr", ABBR_CAPITAL), ABBR("sr", ABBR_CAPITAL), ABBR("al", ABBR_CAPITAL),
-    ABBR("plc", ABBR_CAPITAL), ABBR("dept", ABBR_CAPITAL), ABBR("univ", ABBR_CAPITAL),
-    /* Before numbers. */
-    ABBR("no", ABBR_NUMBER), ABBR("nos", ABBR_NUMBER), ABBR("nr", ABBR_NUMBER),
-    ABBR("vol", ABBR_NUMBER), ABBR("art", ABBR_NUMBER), ABBR("fig", ABBR_NUMBER),
-    ABBR("ch", ABBR_NUMBER), ABBR("pp", ABBR_NUMBER), ABBR("pt", ABBR_NUMBER),
-    ABBR("para", ABBR_NUMBER), ABBR("op", ABBR_NUMBER), ABBR("rs", ABBR_NUMBER),
-    ABBR("ref", ABBR_NUMBER), ABBR("tel", ABBR_NUMBER), ABBR("ext", ABBR_NUMBER),
-    /* Months, places, units and times: end a sentence only before an opener. */
-    ABBR("jan", ABBR_STARTER), ABBR("feb", ABBR_STARTER), ABBR("mar", ABBR_STARTER),
-    ABBR("apr", ABBR_STARTER), ABBR("jun", ABBR_STARTER), ABBR("jul", ABBR_STARTER),
-    ABBR("aug", ABBR_STARTER), ABBR("sep", ABBR_STARTER), ABBR("sept", ABBR_STARTER),
-    ABBR("oct", ABBR_STARTER), ABBR("nov", ABBR_STARTER), ABBR("dec", ABBR_STARTER),
-    ABBR("st", ABBR_STARTER), ABBR("mt", ABBR_STARTER), ABBR("ft", ABBR_STARTER),
-    ABBR("sec", ABBR_STARTER), ABBR("ave", ABBR_STARTER), ABBR("a.m", ABBR_STARTER),
-    ABBR("p.m", ABBR_STARTER)};
+static const struct {
+    const struct abbr *v;
+    size_t n;
+} abbrs_of_len[] = {{NULL, 0},     {NULL, 0},     ABBRS(abbrs2), ABBRS(abbrs3),
+                    ABBRS(abbrs4), ABBRS(abbrs5), ABBRS(abbrs6)};
 
-#undef ABBR
+#undef ABBRS
 
 /* Capitalised words that typically open a sentence and rarely follow
  * "U.S.", an initial or a month inside one. */
@@ -209,13 +210,38 @@ static uint64_t zero_lanes(uint64_t v)
 }
 
 /* Whether one of the eight bytes of `x` may start a line break: \n..\r, C2
- * or E2. */
+ * or E2 (which | 0x20 makes E2 both). */
 static bool may_break8(uint64_t x)
 {
     uint64_t y = x & ~lane_tops;
     uint64_t control =
         (y + lane_ones * (0x80 - '\n')) & ~(y + lane_ones * (0x7f - '\r')) & ~x & lane_tops;
-    return (control | zero_lanes(x ^ (lane_ones * 0xC2)) | zero_lanes(x ^ (lane_ones * 0xE2))) != 0;
+    return (control | zero_lanes((x | lane_ones * 0x20) ^ (lane_ones * 0xE2))) != 0;
+}
+
+/* Whether all eight bytes of `x` are PLAIN or SPACE in byte_kind: 0x20..0x7e
+ * but for the stops ! . and ?. The top bit of a lane of `other` is set
+ * below 0x20, at 0x7f and from 0x80 on. */
+static bool plain8(uint64_t x)
+{
+    uint64_t y = x & ~lane_tops;
+    uint64_t other = ~(y + lane_ones * (0x80 - ' ')) | (y + lane_ones * (0x7f - '~')) | x;
+    return ((other & lane_tops) | zero_lanes(x ^ (lane_ones * '!')) |
+            zero_lanes(x ^ (lane_ones * '.')) | zero_lanes(x ^ (lane_ones * '?'))) == 0;
+}
+
+/* The first byte of s[i, n) that is neither PLAIN nor SPACE, eight bytes a
+ * step while they are: the runs between stops are most of a sentence. */
+static size_t skip_plain(const unsigned char *s, size_t i, size_t n)
+{
+    while (n - i >= 8) {
+        uint64_t x;
+        memcpy(&x, s + i, 8);
+        if (!plain8(x))
+            break;
+        i += 8;
+    }
+    return skip_kind(s, i, n, PLAIN | SPACE);
 }
 
 /* The first byte of s[i, n) that may start a line break, eight bytes a step
@@ -477,9 +503,12 @@ static enum abbr_kind abbr_of(const unsigned char *s, size_t lo, size_t hi)
     if (!lower_word(s, lo, hi, w))
         return ABBR_NONE;
     size_t wn = strlen(w); /* hi - lo, unless the text holds a NUL */
-    for (size_t i = 0; i < sizeof abbrs / sizeof abbrs[0]; i++)
-        if (abbrs[i].len == wn && abbrs[i].word[0] == w[0] && memcmp(abbrs[i].word, w, wn) == 0)
-            return abbrs[i].kind;
+    if (wn < sizeof abbrs_of_len / sizeof abbrs_of_len[0]) {
+        const struct abbr *v = abbrs_of_len[wn].v;
+        for (size_t i = 0; i < abbrs_of_len[wn].n; i++)
+            if (v[i].word[0] == w[0] && memcmp(v[i].word, w, wn) == 0)
+                return v[i].kind;
+    }
     /* Dotted initialisms: "U.S", "U.N", "u.s". */
     size_t wl = hi - lo;
     if (wl < 3 || wl % 2 == 0)
@@ -740,7 +769,7 @@ static void scan_line(struct seg *g, size_t cs, size_t ce)
          * is one step; the sentence ends after its last word so far */
         unsigned char b = g->s[p];
         if (byte_kind[b] & PLAIN) {
-            size_t q = skip_kind(g->s, p + 1, ce, PLAIN | SPACE), e = q;
+            size_t q = skip_plain(g->s, p + 1, ce), e = q;
             while (g->s[e - 1] == ' ')
                 e--;
             mark(g, p, e);

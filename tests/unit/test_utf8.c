@@ -1,6 +1,8 @@
 /* Tests of the streaming UTF-8 validator (src/base/utf8.c). */
 #include "utf8.h"
 
+#include <string.h>
+
 #include "harness.h"
 #include "tally/err.h"
 #include "tally/mem.h"
@@ -145,6 +147,32 @@ static void test_utf8_nul_replaced_when_asked(void)
     tally_buf_free(&b);
 }
 
+/* ASCII runs are checked eight bytes at a time: a byte that is not plain
+ * ASCII (NUL, a sequence, an invalid byte) is found at every place in a run
+ * and at its end, with its neighbours unchanged. */
+static void test_utf8_odd_byte_in_ascii_runs(void)
+{
+    static const struct {
+        const char *in, *out;
+        size_t invalid;
+    } odd[] = {{"\0", R, 1}, {"\xC3\xA9", "\xC3\xA9", 0}, {"\xFF", R, 1}, {"\x7F", "\x7F", 0}};
+    for (size_t k = 0; k < sizeof odd / sizeof odd[0]; k++) {
+        size_t olen = k == 0 ? 1 : strlen(odd[k].in);
+        for (size_t at = 0; at <= 19; at++) {
+            char in[32], want[32];
+            memset(in, 'a', at);
+            memcpy(in + at, odd[k].in, olen);
+            memset(in + at + olen, 'b', 19 - at);
+            memset(want, 'a', at);
+            size_t wl = strlen(odd[k].out);
+            memcpy(want + at, odd[k].out, wl);
+            memset(want + at + wl, 'b', 19 - at);
+            want[at + wl + 19 - at] = '\0';
+            check(in, at + olen + 19 - at, want, odd[k].invalid);
+        }
+    }
+}
+
 static int refuse(void *user, const char *s, size_t n)
 {
     (void)user, (void)s, (void)n;
@@ -203,6 +231,7 @@ int main(void)
         {"utf8_truncated_at_end", test_utf8_truncated_at_end},
         {"utf8_split_across_chunks", test_utf8_split_across_chunks},
         {"utf8_nul_replaced_when_asked", test_utf8_nul_replaced_when_asked},
+        {"utf8_odd_byte_in_ascii_runs", test_utf8_odd_byte_in_ascii_runs},
         {"utf8_output_error_stops", test_utf8_output_error_stops},
         {"utf8_encode", test_utf8_encode},
         {"utf8_boundary", test_utf8_boundary},

@@ -511,6 +511,39 @@ static void test_when_words_of_every_shape(void)
            "the 1990s=SPAN 1990..1999 | in 2023=SPAN 2023..2023");
 }
 
+/* The scan passes over words where no expression can start without building
+ * them (skim): role words, "the" and number words before words that rule an
+ * expression out, the word before a chained one. Expectations taken from
+ * the scan before it skimmed. */
+static void test_when_skimmed_words(void)
+{
+    const char *d = "2024-02-27";
+    expect(d, "In which year? In 2023, and in the spring of 2022, troops moved; the the 2021 plan.",
+           "In 2023=SPAN 2023..2023");
+    expect(
+        d, "Two countries in 2023 and two years ago; a year ago, a few months, an hour ago.",
+        "in 2023=SPAN 2023..2023 | two years ago=AS_OF 2022-02-27 | a year ago=AS_OF 2023-02-27");
+    expect(
+        d,
+        "For the first half of 2024 and by the end of 2023, over 2000 troops, at least since May.",
+        "For the first half of 2024=SPAN 2024-01..2024-06 | by the end of 2023=AS_OF 2023-12 | "
+        "since May=SINCE 2023-05");
+    expect(d, "The war began in 2022 and, in March 2023 or April 2023, between 2020 and 2021.",
+           "in 2022=SPAN 2022..2022 | in March 2023=AS_OF 2023-03 | April 2023=AS_OF 2023-04 | "
+           "between 2020 and 2021=SPAN 2020..2021");
+    expect(d,
+           "Since the start of the war, since at least 2019; as of June 2023 (2023) and \"2024\".",
+           "Since the start of the war=SINCE 2022-02 | since at least 2019=SINCE 2019 | "
+           "as of June 2023=AS_OF 2023-06");
+    expect(d, "Over the past two weeks and over the past year; from 2019 to 2021; through 2020.",
+           "Over the past two weeks=SINCE 2024-02-13 | over the past year=SINCE 2023-02 | "
+           "from 2019 to 2021=SPAN 2019..2021 | through 2020=AS_OF 2020");
+    expect(d, "Fighting in 2022 and 2023, or 2021 and then 2020.",
+           "in 2022=SPAN 2022..2022 | 2023=SPAN 2023..2023");
+    expect(d, "It rose (2023) after the 1990s, in the 1990s and in 2000 containers.",
+           "the 1990s=SPAN 1990..1999 | in the 1990s=SPAN 1990..1999");
+}
+
 /* Many expressions and much text: every expression found, in order, quickly. */
 static void test_when_linear_on_large_input(void)
 {
@@ -715,6 +748,7 @@ int main(void)
         {"when_offsets_and_partial_dates", test_when_offsets_and_partial_dates},
         {"when_unicode_and_punctuation", test_when_unicode_and_punctuation},
         {"when_words_of_every_shape", test_when_words_of_every_shape},
+        {"when_skimmed_words", test_when_skimmed_words},
         {"when_linear_on_large_input", test_when_linear_on_large_input},
         {"when_gold_since", test_when_gold_since},
         {NULL, NULL}};

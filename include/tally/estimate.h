@@ -126,4 +126,121 @@ int tally_reconcile(const tally_point *points, size_t n, long start, const long 
                     size_t n_days, unsigned draws, uint64_t seed, tally_quantiles *out,
                     tally_err *err) TALLY_MUST_CHECK;
 
+/* ---- the model's data: conversion factors and source grades ---------------- */
+
+/** One conversion factor (data/factors.tsv): one `from` holds low..high `to`. */
+typedef struct tally_factor {
+    char from[16];
+    char to[16];
+    uint32_t item; /* the result's item bit */
+    double caliber_mm; /* 0: any */
+    double low, high;
+    char source[96]; /* a source's name, or "model" */
+    char url[256];
+    char note[256];
+} tally_factor;
+
+/** Source grades (data/grades.tsv). */
+typedef struct tally_grade_rule {
+    char kind[16];   /* "*" for any */
+    char country[4]; /* "*" for any */
+    char grade;      /* 'A'..'F' */
+} tally_grade_rule;
+
+typedef struct tally_model {
+    tally_factor *factors;
+    size_t n_factors;
+    tally_grade_rule *rules;
+    size_t n_rules;
+    double grade_sigma[6]; /* A..F */
+    double hedged_sigma;
+} tally_model;
+
+/** Loads the factors and grades: from the files given, else the copies
+ *  compiled into tally (data/factors.tsv, data/grades.tsv). Returns 0, or
+ *  TALLY_EINPUT with `err` naming the file and line of a bad entry. */
+int tally_model_load(tally_model *m, const char *factors_path, const char *grades_path,
+                     tally_err *err) TALLY_MUST_CHECK;
+void tally_model_free(tally_model *m);
+
+/** The factor converting `from` into `to` for an item (bit set) and
+ *  caliber (0: any): the one of `source` (case-insensitive) when it has
+ *  one, else the "model" one; NULL when there is none. */
+const tally_factor *tally_factor_find(const tally_model *m, const char *from, const char *to,
+                                      uint32_t items, double caliber_mm, const char *source);
+
+/** The grade of a source of `kind` and `country`, and the error of a claim:
+ *  its qualifier's own (exact 0.05, about 0.15, a bound or range 0.05),
+ *  its source's grade and, when hedged, the hedge's, added in quadrature. */
+char tally_source_grade(const tally_model *m, const char *kind, const char *country);
+double tally_obs_sigma(const tally_model *m, const tally_obs *o, char *grade);
+
+/* ---- from the store to observations, series and checks ---------------------- */
+
+struct tally_store;
+struct tally_claim_filter;
+
+/** Observations loaded from the store; strings are interned in `arena`. */
+typedef struct tally_obs_set {
+    tally_obs *v;
+    size_t n;
+    struct tally_arena *arena;
+} tally_obs_set;
+
+/** Loads every claim that passes `f` (NULL: all) as observations. */
+int tally_obs_load(struct tally_store *s, const struct tally_claim_filter *f, tally_obs_set *out,
+                   tally_err *err) TALLY_MUST_CHECK;
+void tally_obs_set_free(tally_obs_set *o);
+
+/** How a point of a series was derived from its cluster. */
+typedef enum tally_derivation {
+    TALLY_DERIVED_DIRECT,     /* the cluster counts the series' unit */
+    TALLY_DERIVED_OWN,        /* the source's own conversion (an equivalence) */
+    TALLY_DERIVED_CONVERTED   /* another unit, times a factor of data/factors.tsv */
+} tally_derivation;
+
+typedef struct tally_series_point {
+    tally_point p;
+    tally_derivation how;
+    const tally_factor *factor; /* TALLY_DERIVED_CONVERTED */
+    char grade;                 /* the source's grade */
+} tally_series_point;
+
+/** A series: what one state sent another, of an item, in a unit. */
+typedef struct tally_series {
+    char supplier[4], recipient[4];
+    uint32_t item; /* one item bit */
+    char unit[16];
+    long start; /* N(start) = 0: the earliest "since" of its clusters, else a year
+                   before its first point */
+    tally_series_point *v;
+    size_t n;
+} tally_series;
+
+/** Builds the points of `series` (supplier, recipient, item and unit set by
+ *  the caller) from the clusters of `obs`: transfers and equivalences only
+ *  (planned, production, consumption and the rest do not count deliveries);
+ *  an equivalence tied to the count it was derived from (same source,
+ *  stated within 3 days) stands for that count, which then is not converted
+ *  again; counts in other units are converted with the source's factor,
+ *  else the model's. Free with tally_series_free. */
+void tally_series_build(const tally_model *m, const tally_obs *obs, size_t n,
+                        const tally_clusters *c, tally_series *series);
+void tally_series_free(tally_series *series);
+
+/** A contradiction: claims that cannot all be true, and why. */
+typedef struct tally_contradiction {
+    const char *rule; /* "conversion", "below-lower-bound", "swapped-range" */
+    size_t a, b;      /* observations involved (b == a when one) */
+    char why[512];
+} tally_contradiction;
+
+/** Finds contradictions among `obs` (see the README, "tally check"): an
+ *  equivalence whose ratio to the count it restates lies outside the factor
+ *  range of the source that made the conversion; a cumulative figure below
+ *  an earlier lower bound of the same series; a range whose ends are
+ *  swapped. Calls `fn` for each, in a stable order. */
+void tally_check(const tally_model *m, const tally_obs *obs, size_t n, const tally_clusters *c,
+                 void (*fn)(const tally_contradiction *x, void *user), void *user);
+
 #endif

@@ -107,12 +107,15 @@ typedef struct tally_claim_filter {
     const char *since;     /* claim date >= since */
     const char *until;     /* claim date within or before until */
     const char *doc;       /* the document's name, key or URL */
+    const char *known_by;  /* stated within or before known_by (what was knowable then) */
     int64_t limit;         /* at most this many claims; 0 for all */
+    bool no_sentences;     /* leave tally_claim_row.sentence NULL (faster) */
 } tally_claim_filter;
 
 /** One stored claim with its provenance, borrowed for the callback only. */
 typedef struct tally_claim_row {
     int64_t id;
+    int64_t doc_id;
     tally_claim claim;    /* offsets are into the document's body */
     const char *sentence; /* NULL for curated rows */
     size_t sentence_len;

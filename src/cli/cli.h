@@ -7,6 +7,7 @@
 
 #include "tally/doc.h"
 #include "tally/err.h"
+#include "tally/store.h"
 
 enum { CLI_OK = 0, CLI_FAIL = 1, CLI_USAGE = 2, CLI_CONTINUE = -1, CLI_UNHANDLED = -2 };
 
@@ -41,6 +42,29 @@ int cli_read_inputs(char **paths, int n, const tally_doc_opts *opts, const tally
 /** The database to use: `given` (--db), else $TALLY_DB, else "tally.db". */
 const char *cli_db_path(const char *given);
 
+/** A state given as alpha-3 (any case) or a name the actor table knows
+ *  ("North Korea"): its code in `out`, or NULL. */
+const char *cli_state_code(const char *v, char out[4]);
+/** Opens the existing database `db` (NULL: cli_db_path); reports failure. */
+int cli_open_db(const char *db, struct tally_store **s);
+
+/** The filters of the commands that read claims (claims, clusters, check):
+ *  options for getopt_long, and their handling. */
+/* clang-format off */
+#define CLI_FILTER_OPTIONS                                                                         \
+    {"supplier", required_argument, NULL, 'S'}, {"recipient", required_argument, NULL, 'R'},     \
+    {"item", required_argument, NULL, 'I'},     {"kind", required_argument, NULL, 'K'},          \
+    {"source", required_argument, NULL, 'O'},   {"since", required_argument, NULL, 's'},         \
+    {"until", required_argument, NULL, 'u'},    {"doc", required_argument, NULL, 'c'},           \
+    {"known-by", required_argument, NULL, 'k'}, {"limit", required_argument, NULL, 'n'}
+/* clang-format on */
+struct cli_states {
+    char supplier[4], recipient[4]; /* storage for the codes of --supplier, --recipient */
+};
+/** Handles one filter option into `f`: CLI_CONTINUE, CLI_USAGE, or
+ *  CLI_UNHANDLED for an option that is not a filter. */
+int cli_filter_option(const char *cmd, int ch, tally_claim_filter *f, struct cli_states *st);
+
 /** Subcommands. */
 int cli_figures(int argc, char **argv);
 void cli_figures_help(FILE *out);
@@ -56,5 +80,11 @@ int cli_docs(int argc, char **argv);
 void cli_docs_help(FILE *out);
 int cli_sources(int argc, char **argv);
 void cli_sources_help(FILE *out);
+int cli_clusters(int argc, char **argv);
+void cli_clusters_help(FILE *out);
+int cli_estimate(int argc, char **argv);
+void cli_estimate_help(FILE *out);
+int cli_check(int argc, char **argv);
+void cli_check_help(FILE *out);
 
 #endif

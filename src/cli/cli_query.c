@@ -7,7 +7,6 @@
 #include <string.h>
 
 #include "claim_out.h"
-#include "tally/actor.h"
 #include "tally/json.h"
 #include "tally/mem.h"
 #include "tally/store.h"
@@ -18,7 +17,8 @@ void cli_claims_help(FILE *out)
 {
     fputs("Usage: tally claims [--db FILE] [--supplier S] [--recipient R] [--item I]\n"
           "                    [--kind K] [--source TEXT] [--since D] [--until D]\n"
-          "                    [--doc NAME] [--limit N] [--format table|jsonl|csv]\n"
+          "                    [--doc NAME] [--known-by D] [--limit N]\n"
+          "                    [--format table|jsonl|csv]\n"
           "\n"
           "Prints the stored claims that pass every filter given, by date. A claim's\n"
           "date is its as_of, else the date it was stated.\n"
@@ -33,6 +33,7 @@ void cli_claims_help(FILE *out)
           "      --since D     dated D or later (YYYY, YYYY-MM or YYYY-MM-DD)\n"
           "      --until D     dated within D or earlier\n"
           "      --doc NAME    from the document of this name, URL or key\n"
+          "      --known-by D  stated within D or earlier: what was knowable then\n"
           "      --limit N     at most N claims\n"
           "Output:\n"
           "  -f, --format FMT  table (default), jsonl (CLAIMS.md fields plus id,\n"
@@ -212,38 +213,6 @@ static int store_option(const char *cmd, int ch, char **argv, const char **db, e
     }
 }
 
-/* A state given as alpha-3 (any case) or a name the actor table knows. */
-static const char *state_code(const char *v, char out[4])
-{
-    const tally_actor *a = NULL;
-    if (strlen(v) == 3) {
-        char up[4] = {(char)(v[0] & ~0x20), (char)(v[1] & ~0x20), (char)(v[2] & ~0x20), 0};
-        a = tally_country(up);
-    }
-    if (a == NULL) {
-        tally_arena *ar = tally_arena_new();
-        tally_actor_matches m;
-        if (tally_actors_scan((tally_span){v, strlen(v)}, &m, ar, NULL) == 0 && m.n == 1 &&
-            m.v[0].start == 0 && m.v[0].end == strlen(v) && m.v[0].actor->country[0] != '\0')
-            a = tally_country(m.v[0].actor->country);
-        tally_arena_free(ar);
-    }
-    if (a == NULL)
-        return NULL;
-    memcpy(out, a->country, 4);
-    return out;
-}
-
-static int open_db(const char *db, tally_store **s)
-{
-    tally_err err = {0};
-    if (tally_store_open(cli_db_path(db), false, s, &err) != 0) {
-        cli_errorf("%s", err.msg);
-        return CLI_FAIL;
-    }
-    return CLI_OK;
-}
-
 static int finish(tally_store *s, int rc, const tally_err *err)
 {
     tally_store_close(s);
@@ -266,72 +235,27 @@ int cli_claims(int argc, char **argv)
 {
     static const struct option longopts[] = {{"db", required_argument, NULL, 'D'},
                                              {"format", required_argument, NULL, 'f'},
-                                             {"supplier", required_argument, NULL, 'S'},
-                                             {"recipient", required_argument, NULL, 'R'},
-                                             {"item", required_argument, NULL, 'I'},
-                                             {"kind", required_argument, NULL, 'K'},
-                                             {"source", required_argument, NULL, 'O'},
-                                             {"since", required_argument, NULL, 's'},
-                                             {"until", required_argument, NULL, 'u'},
-                                             {"doc", required_argument, NULL, 'c'},
-                                             {"limit", required_argument, NULL, 'n'},
+                                             CLI_FILTER_OPTIONS,
                                              {"help", no_argument, NULL, 'h'},
                                              {NULL, 0, NULL, 0}};
     tally_claim_filter f = {0};
     const char *db = NULL;
     enum out_format fmt = OUT_TABLE;
-    char sup[4], rec[4];
+    struct cli_states states;
     int ch;
     opterr = 0;
     optind = 1;
     while ((ch = getopt_long(argc, argv, ":f:h", longopts, NULL)) != -1) {
-        switch (ch) {
-        case 'S':
-        case 'R': {
-            const char *code = state_code(optarg, ch == 'S' ? sup : rec);
-            if (code == NULL)
-                return cli_usagef("claims", "unknown state '%s' (alpha-3 such as PRK, or a name)",
-                                  optarg);
-            *(ch == 'S' ? &f.supplier : &f.recipient) = code;
-            continue;
-        }
-        case 'I':
-            f.item = optarg;
-            continue;
-        case 'K':
-            f.kind = optarg;
-            continue;
-        case 'O':
-            f.source = optarg;
-            continue;
-        case 's':
-            f.since = optarg;
-            continue;
-        case 'u':
-            f.until = optarg;
-            continue;
-        case 'c':
-            f.doc = optarg;
-            continue;
-        case 'n': {
-            char *end;
-            long long v = strtoll(optarg, &end, 10);
-            if (*optarg == '\0' || *end != '\0' || v <= 0)
-                return cli_usagef("claims", "--limit needs a positive number, not '%s'", optarg);
-            f.limit = v;
-            continue;
-        }
-        default:
-            break;
-        }
-        int rc = store_option("claims", ch, argv, &db, &fmt, cli_claims_help);
+        int rc = cli_filter_option("claims", ch, &f, &states);
+        if (rc == CLI_UNHANDLED)
+            rc = store_option("claims", ch, argv, &db, &fmt, cli_claims_help);
         if (rc != CLI_CONTINUE)
             return rc == CLI_UNHANDLED ? cli_usagef("claims", "unknown option") : rc;
     }
     if (optind < argc)
         return cli_usagef("claims", "unexpected argument '%s'", argv[optind]);
     tally_store *s;
-    if (open_db(db, &s) != CLI_OK)
+    if (cli_open_db(db, &s) != CLI_OK)
         return CLI_FAIL;
     setvbuf(stdout, NULL, _IOFBF, 1 << 16);
     struct claims_out o = {fmt, {0}};
@@ -458,7 +382,7 @@ static int list_cmd(const char *cmd, int argc, char **argv, void (*help)(FILE *)
     if (optind < argc)
         return cli_usagef(cmd, "unexpected argument '%s'", argv[optind]);
     tally_store *s;
-    if (open_db(db, &s) != CLI_OK)
+    if (cli_open_db(db, &s) != CLI_OK)
         return CLI_FAIL;
     if (fmt == OUT_TABLE && docs)
         printf("%-30s %-10s %6s %c %-20s %s\n", "name", "date", "claims", 'c', "outlet", "url");

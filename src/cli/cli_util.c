@@ -7,6 +7,9 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "tally/actor.h"
+#include "tally/mem.h"
+
 static void vmsg(const char *kind, const char *fmt, va_list ap) TALLY_PRINTF(2, 0);
 
 static void vmsg(const char *kind, const char *fmt, va_list ap)
@@ -131,4 +134,81 @@ int cli_read_inputs(char **paths, int n, const tally_doc_opts *opts, const tally
             status = CLI_FAIL;
     }
     return status;
+}
+
+/* A state given as alpha-3 (any case) or a name the actor table knows. */
+const char *cli_state_code(const char *v, char out[4])
+{
+    const tally_actor *a = NULL;
+    if (strlen(v) == 3) {
+        char up[4] = {(char)(v[0] & ~0x20), (char)(v[1] & ~0x20), (char)(v[2] & ~0x20), 0};
+        a = tally_country(up);
+    }
+    if (a == NULL) {
+        tally_arena *ar = tally_arena_new();
+        tally_actor_matches m;
+        if (tally_actors_scan((tally_span){v, strlen(v)}, &m, ar, NULL) == 0 && m.n == 1 &&
+            m.v[0].start == 0 && m.v[0].end == strlen(v) && m.v[0].actor->country[0] != '\0')
+            a = tally_country(m.v[0].actor->country);
+        tally_arena_free(ar);
+    }
+    if (a == NULL)
+        return NULL;
+    memcpy(out, a->country, 4);
+    return out;
+}
+
+int cli_open_db(const char *db, tally_store **s)
+{
+    tally_err err = {0};
+    if (tally_store_open(cli_db_path(db), false, s, &err) != 0) {
+        cli_errorf("%s", err.msg);
+        return CLI_FAIL;
+    }
+    return CLI_OK;
+}
+
+int cli_filter_option(const char *cmd, int ch, tally_claim_filter *f, struct cli_states *st)
+{
+    switch (ch) {
+    case 'S':
+    case 'R': {
+        const char *code = cli_state_code(optarg, ch == 'S' ? st->supplier : st->recipient);
+        if (code == NULL)
+            return cli_usagef(cmd, "unknown state '%s' (alpha-3 such as PRK, or a name)", optarg);
+        *(ch == 'S' ? &f->supplier : &f->recipient) = code;
+        return CLI_CONTINUE;
+    }
+    case 'I':
+        f->item = optarg;
+        return CLI_CONTINUE;
+    case 'K':
+        f->kind = optarg;
+        return CLI_CONTINUE;
+    case 'O':
+        f->source = optarg;
+        return CLI_CONTINUE;
+    case 's':
+        f->since = optarg;
+        return CLI_CONTINUE;
+    case 'u':
+        f->until = optarg;
+        return CLI_CONTINUE;
+    case 'c':
+        f->doc = optarg;
+        return CLI_CONTINUE;
+    case 'k':
+        f->known_by = optarg;
+        return CLI_CONTINUE;
+    case 'n': {
+        char *end;
+        long long v = strtoll(optarg, &end, 10);
+        if (*optarg == '\0' || *end != '\0' || v <= 0)
+            return cli_usagef(cmd, "--limit needs a positive number, not '%s'", optarg);
+        f->limit = v;
+        return CLI_CONTINUE;
+    }
+    default:
+        return CLI_UNHANDLED;
+    }
 }

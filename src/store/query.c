@@ -110,6 +110,12 @@ int tally_store_claims(tally_store *s, const tally_claim_filter *f, tally_claim_
             return err->code;
         upper_bound(d, until);
     }
+    char known[16] = "";
+    if (f->known_by != NULL) {
+        if (check_date("--known-by", f->known_by, &d, err) != 0)
+            return err->code;
+        upper_bound(d, known);
+    }
     /* One index drives the query: the one of the most selective filter by
      * nature (a document, a source, an item, a pair of states, one state, a
      * kind, dates). The other filters' columns get a unary '+', which keeps
@@ -169,6 +175,8 @@ int tally_store_claims(tally_store *s, const tally_claim_filter *f, tally_claim_
         n += snprintf(sql + n, sizeof sql - (size_t)n, " AND %s >= ?6", date);
     if (f->until != NULL)
         n += snprintf(sql + n, sizeof sql - (size_t)n, " AND %s < ?7", date);
+    if (f->known_by != NULL) /* an undated claim was not knowable at any date */
+        n += snprintf(sql + n, sizeof sql - (size_t)n, " AND +c.stated < ?11");
     snprintf(sql + n, sizeof sql - (size_t)n, " ORDER BY %s, c.id LIMIT ?9", date);
 
     sqlite3_stmt *st = NULL;
@@ -198,6 +206,7 @@ int tally_store_claims(tally_store *s, const tally_claim_filter *f, tally_claim_
     sqlite3_bind_int64(st, 9, f->limit > 0 ? f->limit : -1);
     if (f->item != NULL)
         sqlite3_bind_int64(st, 10, (sqlite3_int64)1 << tally_item_parse(f->item));
+    store_bind_text(st, 11, f->known_by != NULL ? known : NULL);
 
     span_buf sentence = {NULL, 0};
     int rc, stop = 0;
@@ -227,13 +236,14 @@ int tally_store_claims(tally_store *s, const tally_claim_filter *f, tally_claim_
         r.source_kind = col_text(st, 14);
         c->hedged = sqlite3_column_int(st, 15) != 0;
         int64_t doc = sqlite3_column_int64(st, 23);
+        r.doc_id = doc;
         if (sqlite3_column_type(st, 16) != SQLITE_NULL) {
             int64_t s0 = sqlite3_column_int64(st, 16), s1 = sqlite3_column_int64(st, 17);
             c->sentence_start = (size_t)s0;
             c->sentence_end = (size_t)s1;
             c->start = (size_t)sqlite3_column_int64(st, 18);
             c->end = (size_t)sqlite3_column_int64(st, 19);
-            r.sentence = body_span(s, doc, s0, s1, &sentence);
+            r.sentence = f->no_sentences ? NULL : body_span(s, doc, s0, s1, &sentence);
             r.sentence_len = r.sentence != NULL ? (size_t)(s1 - s0) : 0;
         }
         r.text = col_text(st, 20);

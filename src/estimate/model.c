@@ -1,0 +1,255 @@
+/* tally: the estimator's data (stage 4): conversion factors with their
+ * sources (data/factors.tsv) and source grades (data/grades.tsv), both
+ * compiled in and replaceable by an edited copy. */
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "tally/estimate.h"
+#include "tally/mem.h"
+
+/* The bundled copies, compiled in by CMake (cmake/embed.cmake). */
+extern const unsigned char tally_factors_tsv[];
+extern const size_t tally_factors_tsv_len;
+extern const unsigned char tally_grades_tsv[];
+extern const size_t tally_grades_tsv_len;
+
+/* Reads a whole file; NULL with errno set. */
+static char *read_all(const char *path, size_t *len)
+{
+    FILE *f = fopen(path, "rb");
+    if (f == NULL)
+        return NULL;
+    size_t cap = 4096, n = 0, got;
+    char *buf = tally_xmalloc(cap);
+    while ((got = fread(buf + n, 1, cap - n - 1, f)) > 0) {
+        n += got;
+        if (n + 1 == cap)
+            buf = tally_xrealloc(buf, cap *= 2);
+    }
+    int bad = ferror(f);
+    fclose(f);
+    if (bad) {
+        free(buf);
+        errno = EIO;
+        return NULL;
+    }
+    buf[n] = '\0';
+    *len = n;
+    return buf;
+}
+
+/* Splits `line` at TABs into at most `max` fields; returns their number. */
+static size_t fields(char *line, char **f, size_t max)
+{
+    size_t n = 0;
+    for (char *p = line; n < max;) {
+        f[n++] = p;
+        char *tab = strchr(p, '\t');
+        if (tab == NULL)
+            break;
+        *tab = '\0';
+        p = tab + 1;
+    }
+    return n;
+}
+
+static bool number(const char *s, double *v)
+{
+    char *end;
+    *v = strtod(s, &end);
+    return end != s && *end == '\0' && isfinite(*v);
+}
+
+static void copy(char *dst, size_t size, const char *src)
+{
+    snprintf(dst, size, "%s", src);
+}
+
+typedef int (*line_fn)(tally_model *m, char **f, size_t n, const char **why);
+
+/* Calls `fn` for each line that is not blank or a comment. */
+static int each_line(tally_model *m, char *text, const char *origin, line_fn fn, tally_err *err)
+{
+    size_t no = 0;
+    for (char *save = NULL, *line = text; line != NULL; line = save) {
+        char *nl = strchr(line, '\n');
+        save = nl != NULL ? nl + 1 : NULL;
+        if (nl != NULL)
+            *nl = '\0';
+        no++;
+        size_t len = strlen(line);
+        if (len > 0 && line[len - 1] == '\r')
+            line[--len] = '\0';
+        if (len == 0 || line[0] == '#')
+            continue;
+        char *f[12];
+        size_t n = fields(line, f, 12);
+        const char *why = NULL;
+        if (fn(m, f, n, &why) != 0)
+            return tally_err_set(err, TALLY_EINPUT, "%s:%zu: %s", origin, no, why);
+    }
+    return 0;
+}
+
+static int factor_line(tally_model *m, char **f, size_t n, const char **why)
+{
+    if (n < 7) {
+        *why = "a factor needs from, to, item, caliber, low, high, source (url, note)";
+        return -1;
+    }
+    tally_factor x;
+    memset(&x, 0, sizeof x);
+    copy(x.from, sizeof x.from, f[0]);
+    copy(x.to, sizeof x.to, f[1]);
+    int bit = tally_item_parse(f[2]);
+    if (bit < 0) {
+        *why = "unknown item";
+        return -1;
+    }
+    x.item = 1u << bit;
+    if (strcmp(f[3], "-") != 0 && (!number(f[3], &x.caliber_mm) || x.caliber_mm <= 0)) {
+        *why = "caliber is not a positive number or -";
+        return -1;
+    }
+    if (!number(f[4], &x.low) || !number(f[5], &x.high) || x.low <= 0 || x.high < x.low) {
+        *why = "low and high must be numbers with 0 < low <= high";
+        return -1;
+    }
+    copy(x.source, sizeof x.source, f[6]);
+    copy(x.url, sizeof x.url, n > 7 ? f[7] : "");
+    copy(x.note, sizeof x.note, n > 8 ? f[8] : "");
+    m->factors = tally_xrealloc(m->factors, (m->n_factors + 1) * sizeof *m->factors);
+    m->factors[m->n_factors++] = x;
+    return 0;
+}
+
+static int grade_line(tally_model *m, char **f, size_t n, const char **why)
+{
+    double v;
+    if (strcmp(f[0], "grade") == 0 && n >= 3) {
+        if (strlen(f[1]) != 1 || f[1][0] < 'A' || f[1][0] > 'F' || !number(f[2], &v) || v < 0) {
+            *why = "a grade is A-F and its sigma a number >= 0";
+            return -1;
+        }
+        m->grade_sigma[f[1][0] - 'A'] = v;
+        return 0;
+    }
+    if (strcmp(f[0], "hedged") == 0 && n >= 2) {
+        if (!number(f[1], &v) || v < 0) {
+            *why = "hedged takes a sigma >= 0";
+            return -1;
+        }
+        m->hedged_sigma = v;
+        return 0;
+    }
+    if (strcmp(f[0], "source") == 0 && n >= 4) {
+        if (strlen(f[3]) != 1 || f[3][0] < 'A' || f[3][0] > 'F' ||
+            (strcmp(f[2], "*") != 0 && strlen(f[2]) != 3)) {
+            *why = "source KIND COUNTRY GRADE: COUNTRY is alpha-3 or *, GRADE A-F";
+            return -1;
+        }
+        tally_grade_rule r;
+        memset(&r, 0, sizeof r);
+        copy(r.kind, sizeof r.kind, f[1]);
+        copy(r.country, sizeof r.country, f[2]);
+        r.grade = f[3][0];
+        m->rules = tally_xrealloc(m->rules, (m->n_rules + 1) * sizeof *m->rules);
+        m->rules[m->n_rules++] = r;
+        return 0;
+    }
+    *why = "expected 'grade G SIGMA', 'hedged SIGMA' or 'source KIND COUNTRY G'";
+    return -1;
+}
+
+/* Loads one table from `path`, else from the bundled bytes. */
+static int load(tally_model *m, const char *path, const unsigned char *bundled, size_t len,
+                const char *name, line_fn fn, tally_err *err)
+{
+    char *text;
+    if (path != NULL) {
+        text = read_all(path, &len);
+        if (text == NULL)
+            return tally_err_set(err, TALLY_EIO, "%s: %s", path, strerror(errno));
+    } else {
+        text = tally_xstrndup((const char *)bundled, len);
+    }
+    int rc = each_line(m, text, path != NULL ? path : name, fn, err);
+    free(text);
+    return rc;
+}
+
+int tally_model_load(tally_model *m, const char *factors_path, const char *grades_path,
+                     tally_err *err)
+{
+    memset(m, 0, sizeof *m);
+    for (int g = 0; g < 6; g++)
+        m->grade_sigma[g] = NAN;
+    int rc = load(m, factors_path, tally_factors_tsv, tally_factors_tsv_len, "data/factors.tsv",
+                  factor_line, err);
+    if (rc == 0)
+        rc = load(m, grades_path, tally_grades_tsv, tally_grades_tsv_len, "data/grades.tsv",
+                  grade_line, err);
+    for (size_t i = 0; rc == 0 && i < m->n_rules; i++)
+        if (isnan(m->grade_sigma[m->rules[i].grade - 'A']))
+            rc = tally_err_set(err, TALLY_EINPUT, "%s: grade %c is used but has no sigma",
+                               grades_path != NULL ? grades_path : "data/grades.tsv",
+                               m->rules[i].grade);
+    if (rc != 0)
+        tally_model_free(m);
+    return rc;
+}
+
+void tally_model_free(tally_model *m)
+{
+    free(m->factors);
+    free(m->rules);
+    memset(m, 0, sizeof *m);
+}
+
+const tally_factor *tally_factor_find(const tally_model *m, const char *from, const char *to,
+                                      uint32_t items, double caliber_mm, const char *source)
+{
+    const tally_factor *model = NULL;
+    for (size_t i = 0; i < m->n_factors; i++) {
+        const tally_factor *f = &m->factors[i];
+        if (strcmp(f->from, from) != 0 || strcmp(f->to, to) != 0 || !(f->item & items) ||
+            (caliber_mm > 0 && f->caliber_mm > 0 && fabs(f->caliber_mm - caliber_mm) > 0.5))
+            continue;
+        if (source != NULL && strcasecmp(f->source, source) == 0)
+            return f;
+        if (model == NULL && strcmp(f->source, "model") == 0)
+            model = f;
+    }
+    return model;
+}
+
+static bool matches(const char *pattern, const char *value)
+{
+    return strcmp(pattern, "*") == 0 || (value != NULL && strcasecmp(pattern, value) == 0);
+}
+
+char tally_source_grade(const tally_model *m, const char *kind, const char *country)
+{
+    for (size_t i = 0; i < m->n_rules; i++)
+        if (matches(m->rules[i].kind, kind) && matches(m->rules[i].country, country))
+            return m->rules[i].grade;
+    return 'F';
+}
+
+double tally_obs_sigma(const tally_model *m, const tally_obs *o, char *grade)
+{
+    /* the claim's own: how precisely its wording pins the figure */
+    double own = o->qualifier == TALLY_Q_ABOUT ? 0.15 : 0.05;
+    char g = tally_source_grade(m, o->source_kind, o->source_country);
+    double gs = m->grade_sigma[g - 'A'];
+    if (isnan(gs))
+        gs = 0.3;
+    double h = o->hedged ? m->hedged_sigma : 0;
+    if (grade != NULL)
+        *grade = g;
+    return sqrt(own * own + gs * gs + h * h);
+}

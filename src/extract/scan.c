@@ -340,17 +340,36 @@ static size_t word_tail(const char *s, size_t n, size_t j, bool *ascii)
 
 static void mark_link_run(const char *s, tok *t, size_t i, size_t j);
 
-/* Most of a text is lower-case ASCII words and single spaces: they take the
- * first branches, and a word's letters one test each. Tokens are written in
- * place through locals (not through `ts`), so that the compiler need not
- * reload the array after each store. */
+/* The lexicon entry of the ASCII word s[0, n), or NULL. */
+static const lex_entry *word_lex(const char *s, size_t n)
+{
+    return lex_may_hold(s, n) ? lex_lookup(s, n) : NULL;
+}
+
+/* The run of tokens without white space between that ends with t[j - 1]
+ * may be a link (mark_link_run) when it has three tokens or more. */
+static void end_run(const char *s, tok *t, size_t j)
+{
+    size_t i = j - 1;
+    while (t[i].sp == SP_NONE) /* the first token has white space before it */
+        i--;
+    if (j - i >= 3)
+        mark_link_run(s, t, i, j);
+}
+
+/* Most of a text is ASCII words, each followed by one space: they take a
+ * path of their own, and their token is written with one store. Tokens are
+ * written in place through locals (not through `ts`), so that the compiler
+ * need not reload the array after each store. */
 static void tokenize(const char *s, size_t n, toks *ts, tally_arena *a)
 {
     tok *v = ts->v;
-    size_t nt = ts->n;
-    size_t run = nt; /* first token of the current run without white space */
+    size_t nt = ts->n, cap = ts->cap;
     size_t i = 0;
     uint8_t sp = SP_PARA;
+    /* The current run holds a ':', '@', '/' or '.', which every link has:
+     * only such runs are looked at when they end. */
+    bool link_punct = false;
     while (i < n) {
         unsigned char c = (unsigned char)s[i];
         if (c == ' ') {
@@ -369,65 +388,84 @@ static void tokenize(const char *s, size_t n, toks *ts, tally_arena *a)
             i += len;
             continue;
         }
-        if (sp != SP_NONE) {
-            if (nt - run >= 3)
-                mark_link_run(s, v, run, nt);
-            run = nt;
+        if (link_punct && sp != SP_NONE) {
+            end_run(s, v, nt);
+            link_punct = false;
         }
-        if (nt == ts->cap) {
+        if (nt == cap) {
             ts->n = nt;
             grow(ts, a);
             v = ts->v;
+            cap = ts->cap;
         }
-        tok *t = &v[nt];
-        *t = (tok){.start = i, .sp = sp, .lex = NULL};
-        sp = SP_NONE;
-        nt++;
-        bool word = false, ascii = true;
+        size_t start = i;
         if (is_alpha(c)) {
-            i = skip_letters(s, n, i + 1);
-            if (i < n && (s[i] == '\'' || (unsigned char)s[i] >= 0x80))
-                i = word_tail(s, n, i, &ascii);
-            word = true;
-        } else if (is_digit(c) || (c == '.' && i + 1 < n && is_digit((unsigned char)s[i + 1]) &&
-                                   !glued(v, nt - 1))) {
-            i = read_number(s, n, i, t);
-        } else if (c >= 0x80) {
-            int32_t cp = c;
-            size_t l = utf8_decode(s, n, i, &cp);
-            if (is_word_cp(cp)) {
-                ascii = false;
-                i = word_tail(s, n, i + l, &ascii);
-                word = true;
-            } else {
-                t->type = is_sym_cp(cp) ? TK_SYM : TK_PUNCT;
-                t->cp = (uint16_t)(cp <= 0xFFFF ? cp : 0xFFFF);
-                if (cp == 0x00BD || cp == 0x00BC || cp == 0x00BE) {
-                    t->type = TK_NUM;
-                    t->value = cp == 0x00BD ? 0.5 : cp == 0x00BC ? 0.25 : 0.75;
+            /* ASCII words with single spaces between, most of a text: a loop
+             * of their own, which calls out only for a lexicon word. */
+            for (;;) {
+                i = skip_letters(s, n, i + 1);
+                if (i < n && (s[i] == '\'' || (unsigned char)s[i] >= 0x80)) {
+                    bool ascii = true;
+                    i = word_tail(s, n, i, &ascii);
+                    v[nt++] = (tok){.start = start,
+                                    .end = i,
+                                    .type = TK_WORD,
+                                    .sp = sp,
+                                    .lex = ascii ? word_lex(s + start, i - start) : NULL};
+                    break;
                 }
-                i += l;
+                tok *t = &v[nt++];
+                *t = (tok){.start = start, .end = i, .type = TK_WORD, .sp = sp, .lex = NULL};
+                /* The lexicon is ASCII and short: other words skip the lookup. */
+                if (lex_may_hold(s + start, i - start))
+                    t->lex = lex_lookup(s + start, i - start);
+                /* on only when the next word starts a run that ends no link */
+                if (!(i + 1 < n && s[i] == ' ' && is_alpha((unsigned char)s[i + 1]) && nt < cap &&
+                      !link_punct))
+                    break;
+                sp = SP_SPACE;
+                start = ++i;
             }
         } else {
-            t->type = is_sym_cp(c) ? TK_SYM : TK_PUNCT;
-            t->cp = c;
-            i++;
+            tok *t = &v[nt];
+            *t = (tok){.start = start, .sp = sp, .lex = NULL};
+            nt++;
+            if (is_digit(c) ||
+                (c == '.' && i + 1 < n && is_digit((unsigned char)s[i + 1]) && !glued(v, nt - 1))) {
+                i = read_number(s, n, i, t);
+            } else if (c >= 0x80) {
+                int32_t cp = c;
+                size_t l = utf8_decode(s, n, i, &cp);
+                if (is_word_cp(cp)) {
+                    bool ascii = false;
+                    i = word_tail(s, n, i + l, &ascii);
+                    t->type = TK_WORD;
+                } else {
+                    t->type = is_sym_cp(cp) ? TK_SYM : TK_PUNCT;
+                    t->cp = (uint16_t)(cp <= 0xFFFF ? cp : 0xFFFF);
+                    if (cp == 0x00BD || cp == 0x00BC || cp == 0x00BE) {
+                        t->type = TK_NUM;
+                        t->value = cp == 0x00BD ? 0.5 : cp == 0x00BC ? 0.25 : 0.75;
+                    }
+                    i += l;
+                }
+            } else {
+                t->type = is_sym_cp(c) ? TK_SYM : TK_PUNCT;
+                t->cp = c;
+                link_punct = link_punct || c == ':' || c == '@' || c == '/' || c == '.';
+                i++;
+            }
+            t->end = i;
         }
-        if (word) {
-            t->type = TK_WORD;
-            /* The lexicon is ASCII and short: other words skip the lookup. */
-            size_t wl = i - t->start;
-            t->lex = ascii && lex_may_hold(s + t->start, wl) ? lex_lookup(s + t->start, wl) : NULL;
-        }
-        t->end = i;
+        sp = SP_NONE;
         /* the space after a token, without a turn of the loop */
         if (i < n && s[i] == ' ') {
             sp = SP_SPACE;
             i++;
         }
     }
-    if (nt - run >= 3)
-        mark_link_run(s, v, run, nt);
+    if (link_punct)
+        end_run(s, v, nt);
     ts->n = nt;
 }
 

@@ -741,9 +741,14 @@ static size_t mark_tokens(const char *s, tok *t, size_t n, size_t *num, size_t *
 {
     size_t m = 0, ns = 0;
     for (size_t i = 0; i < n; i++) {
+        /* past the words outside the lexicon; the sentinel after t[n - 1] ends this */
+        while (t[i].type == TK_WORD && t[i].lex == NULL)
+            i++;
+        if (i >= n)
+            break;
         tok *x = &t[i];
         if (x->type == TK_WORD) {
-            if (x->lex == NULL || x->skip)
+            if (x->skip)
                 continue;
             if (x->lex->roles & W_NUMERIC)
                 num[m++] = i;
@@ -1405,6 +1410,15 @@ static const qual_phrase quals[] = {
     {{"well", "above"}, TALLY_Q_MORE_THAN},
 };
 
+/* strcmp, with the first letters compared in place: they tell most words
+ * of the binary search below apart without a call. */
+static int word_cmp(const char *a, const char *b)
+{
+    if (a[0] != b[0])
+        return (unsigned char)a[0] < (unsigned char)b[0] ? -1 : 1;
+    return strcmp(a, b);
+}
+
 /* Qualifier at token k; returns the token after it, or k when none. */
 static size_t qualifier_at(const scanner *sc, size_t k, tally_qualifier *q, bool *explicit_exact)
 {
@@ -1435,13 +1449,13 @@ static size_t qualifier_at(const scanner *sc, size_t k, tally_qualifier *q, bool
     size_t lo = 0, hi = sizeof quals / sizeof quals[0];
     while (lo < hi) {
         size_t mid = lo + (hi - lo) / 2;
-        if (strcmp(quals[mid].words[0], first) < 0)
+        if (word_cmp(quals[mid].words[0], first) < 0)
             lo = mid + 1;
         else
             hi = mid;
     }
     for (size_t p = lo; p < sizeof quals / sizeof quals[0]; p++) {
-        if (strcmp(quals[p].words[0], first) != 0)
+        if (word_cmp(quals[p].words[0], first) != 0)
             break;
         size_t j = k;
         size_t w = 0;

@@ -363,7 +363,15 @@ static size_t ascii_words(const char *s, size_t n, size_t i, uint8_t *sp, tok **
         unsigned k = leading_letters(w);
         if (k == 0) /* no word: the caller reads what it is */
             break;
-        size_t e = k < 8 ? i + k : skip_letters(s, n, i + 8);
+        size_t e = i + k;
+        for (unsigned more = k; more == 8;) { /* a long word */
+            if (e + 8 > n) {
+                e = skip_letters(s, n, e);
+                break;
+            }
+            more = leading_letters(load64(s + e));
+            e += more;
+        }
         unsigned char after = e < n ? (unsigned char)s[e] : 0;
         if (after == '\'' || after >= 0x80)
             break;
@@ -419,7 +427,8 @@ static void tokenize(const char *s, size_t n, toks *ts, tally_arena *a)
             continue;
         }
         size_t len;
-        int space = is_alpha(c) ? 0 : space_at(s, n, i, &len);
+        /* ASCII above the space is never white space */
+        int space = c > ' ' && c < 0x80 ? 0 : space_at(s, n, i, &len);
         if (space != 0) {
             if (space == 2)
                 sp = sp >= SP_LINE ? SP_PARA : SP_LINE;
@@ -742,11 +751,12 @@ static size_t mark_tokens(const char *s, tok *t, size_t n, size_t *num, size_t *
     size_t m = 0, ns = 0;
     for (size_t i = 0; i < n; i++) {
         /* past the words outside the lexicon; the sentinel after t[n - 1] ends this */
-        while (t[i].type == TK_WORD && t[i].lex == NULL)
-            i++;
+        tok *x = &t[i];
+        while (x->type == TK_WORD && x->lex == NULL)
+            x++;
+        i = (size_t)(x - t);
         if (i >= n)
             break;
-        tok *x = &t[i];
         if (x->type == TK_WORD) {
             if (x->skip)
                 continue;

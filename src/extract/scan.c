@@ -264,17 +264,15 @@ static bool glued(const tok *t, size_t k)
     return k > 0 && t[k].sp == SP_NONE && (t[k - 1].type == TK_NUM || t[k - 1].type == TK_WORD);
 }
 
-/* The number of ASCII letters that start the 8 bytes at p, read as the
- * lanes of a 64-bit word: each lane's top bit says whether it is a letter
- * (0x61..0x7a once folded to lower case, and not above 0x7f), and the first
- * lane that is not one gives the count. No branch depends on where the word
- * ends, so the processor no longer mispredicts once a word (a fifth of the
- * tokenizer's time, byte by byte). Lane k is byte k: little-endian only. */
-static unsigned leading_letters(const char *p)
+/* The number of ASCII letters that start the 8 bytes of w, read as its
+ * lanes: each lane's top bit says whether it is a letter (0x61..0x7a once
+ * folded to lower case, and not above 0x7f), and the first lane that is not
+ * one gives the count. No branch depends on where the word ends, so the
+ * processor no longer mispredicts once a word (a fifth of the tokenizer's
+ * time, byte by byte). Lane k is byte k of the text: little-endian only. */
+static unsigned leading_letters(uint64_t w)
 {
     const uint64_t ones = 0x0101010101010101u, high = ones * 0x80;
-    uint64_t w;
-    memcpy(&w, p, sizeof w);
     uint64_t x = (w | ones * 0x20) & ~high;
     uint64_t from_a = (x + ones * (0x80 - 'a')) & high;
     uint64_t past_z = (x + ones * (0x7f - 'z')) & high;
@@ -284,6 +282,13 @@ static unsigned leading_letters(const char *p)
     /* 1 << 8k for the first other lane k; times the bytes 7..0, k comes out on top */
     uint64_t first = (other & (~other + 1)) >> 7;
     return (unsigned)((first * 0x0001020304050607u) >> 56);
+}
+
+static uint64_t load64(const char *p)
+{
+    uint64_t w;
+    memcpy(&w, p, sizeof w);
+    return w;
 }
 
 static bool little_endian(void)
@@ -299,7 +304,7 @@ static size_t skip_letters(const char *s, size_t n, size_t i)
 {
     if (little_endian()) {
         while (i + 8 <= n) {
-            unsigned k = leading_letters(s + i);
+            unsigned k = leading_letters(load64(s + i));
             i += k;
             if (k < 8)
                 return i;
@@ -340,17 +345,79 @@ static size_t word_tail(const char *s, size_t n, size_t j, bool *ascii)
 
 static void mark_link_run(const char *s, tok *t, size_t i, size_t j);
 
-/* Most of a text is lower-case ASCII words and single spaces: they take the
- * first branches, and a word's letters one test each. Tokens are written in
- * place through locals (not through `ts`), so that the compiler need not
- * reload the array after each store. */
+/* ASCII words with single spaces between, most of a text, from s[i] (a
+ * letter, with white space *sp before it): writes their tokens from *tp
+ * on, short of `stop`, and returns where it stopped, with *sp the white
+ * space read since the last token. A word's letters are read eight at a
+ * time; one of fewer than eight letters is looked up by them at once
+ * (lex_short_find), a longer one in the hash when the lexicon may hold it.
+ * It stops at a word that goes on past its ASCII letters (an apostrophe, a
+ * letter beyond ASCII), which the caller reads, and near the end of the
+ * text. Little-endian only (leading_letters). */
+static size_t ascii_words(const char *s, size_t n, size_t i, uint8_t *sp, tok **tp, const tok *stop)
+{
+    tok *t = *tp;
+    uint8_t space = *sp;
+    while (i + 16 <= n && t < stop) {
+        uint64_t w = load64(s + i);
+        unsigned k = leading_letters(w);
+        if (k == 0) /* no word: the caller reads what it is */
+            break;
+        size_t e = i + k;
+        for (unsigned more = k; more == 8;) { /* a long word */
+            if (e + 8 > n) {
+                e = skip_letters(s, n, e);
+                break;
+            }
+            more = leading_letters(load64(s + e));
+            e += more;
+        }
+        unsigned char after = e < n ? (unsigned char)s[e] : 0;
+        if (after == '\'' || after >= 0x80)
+            break;
+        const lex_entry *lex;
+        if (k < 8) {
+            /* the letters in lower case, the other lanes cleared */
+            lex = lex_short_find((w | 0x2020202020202020u) & ((UINT64_C(1) << (8 * k)) - 1));
+        } else {
+            lex = lex_may_hold(s + i, e - i) ? lex_lookup(s + i, e - i) : NULL;
+        }
+        *t++ = (tok){.start = i, .end = e, .type = TK_WORD, .sp = space, .lex = lex};
+        i = e;
+        space = SP_NONE;
+        if (after != ' ')
+            break;
+        i++;
+        space = SP_SPACE;
+    }
+    *tp = t;
+    *sp = space;
+    return i;
+}
+
+/* The run of tokens without white space between that ends with t[j - 1]
+ * may be a link (mark_link_run) when it has three tokens or more. */
+static void end_run(const char *s, tok *t, size_t j)
+{
+    size_t i = j - 1;
+    while (t[i].sp == SP_NONE) /* the first token has white space before it */
+        i--;
+    if (j - i >= 3)
+        mark_link_run(s, t, i, j);
+}
+
+/* Most of a text is ASCII words, each followed by one space: they take a
+ * path of their own, and their token is written with one store. Tokens are
+ * written in place through locals (not through `ts`), so that the compiler
+ * need not reload the array after each store. */
 static void tokenize(const char *s, size_t n, toks *ts, tally_arena *a)
 {
-    tok *v = ts->v;
-    size_t nt = ts->n;
-    size_t run = nt; /* first token of the current run without white space */
+    tok *t = ts->v + ts->n, *end = ts->v + ts->cap;
     size_t i = 0;
     uint8_t sp = SP_PARA;
+    /* The current run holds a ':', '@', '/' or '.', which every link has:
+     * only such runs are looked at when they end. */
+    bool link_punct = false;
     while (i < n) {
         unsigned char c = (unsigned char)s[i];
         if (c == ' ') {
@@ -360,7 +427,8 @@ static void tokenize(const char *s, size_t n, toks *ts, tally_arena *a)
             continue;
         }
         size_t len;
-        int space = is_alpha(c) ? 0 : space_at(s, n, i, &len);
+        /* ASCII above the space is never white space */
+        int space = c > ' ' && c < 0x80 ? 0 : space_at(s, n, i, &len);
         if (space != 0) {
             if (space == 2)
                 sp = sp >= SP_LINE ? SP_PARA : SP_LINE;
@@ -369,66 +437,76 @@ static void tokenize(const char *s, size_t n, toks *ts, tally_arena *a)
             i += len;
             continue;
         }
-        if (sp != SP_NONE) {
-            if (nt - run >= 3)
-                mark_link_run(s, v, run, nt);
-            run = nt;
+        if (link_punct && sp != SP_NONE) {
+            end_run(s, ts->v, (size_t)(t - ts->v));
+            link_punct = false;
         }
-        if (nt == ts->cap) {
-            ts->n = nt;
+        if (t == end) {
+            ts->n = (size_t)(t - ts->v);
             grow(ts, a);
-            v = ts->v;
+            t = ts->v + ts->n;
+            end = ts->v + ts->cap;
         }
-        tok *t = &v[nt];
-        *t = (tok){.start = i, .sp = sp, .lex = NULL};
-        sp = SP_NONE;
-        nt++;
-        bool word = false, ascii = true;
+        size_t start = i;
         if (is_alpha(c)) {
+            if (little_endian()) {
+                /* A run that may be a link ends after one word. */
+                tok *first = t;
+                i = ascii_words(s, n, i, &sp, &t, link_punct ? t + 1 : end);
+                if (t != first)
+                    continue;
+            }
+            /* a word with more than ASCII letters, or one near the end */
+            bool ascii = true;
             i = skip_letters(s, n, i + 1);
             if (i < n && (s[i] == '\'' || (unsigned char)s[i] >= 0x80))
                 i = word_tail(s, n, i, &ascii);
-            word = true;
-        } else if (is_digit(c) || (c == '.' && i + 1 < n && is_digit((unsigned char)s[i + 1]) &&
-                                   !glued(v, nt - 1))) {
-            i = read_number(s, n, i, t);
-        } else if (c >= 0x80) {
-            int32_t cp = c;
-            size_t l = utf8_decode(s, n, i, &cp);
-            if (is_word_cp(cp)) {
-                ascii = false;
-                i = word_tail(s, n, i + l, &ascii);
-                word = true;
-            } else {
-                t->type = is_sym_cp(cp) ? TK_SYM : TK_PUNCT;
-                t->cp = (uint16_t)(cp <= 0xFFFF ? cp : 0xFFFF);
-                if (cp == 0x00BD || cp == 0x00BC || cp == 0x00BE) {
-                    t->type = TK_NUM;
-                    t->value = cp == 0x00BD ? 0.5 : cp == 0x00BC ? 0.25 : 0.75;
-                }
-                i += l;
-            }
-        } else {
-            t->type = is_sym_cp(c) ? TK_SYM : TK_PUNCT;
-            t->cp = c;
-            i++;
-        }
-        if (word) {
-            t->type = TK_WORD;
             /* The lexicon is ASCII and short: other words skip the lookup. */
-            size_t wl = i - t->start;
-            t->lex = ascii && lex_may_hold(s + t->start, wl) ? lex_lookup(s + t->start, wl) : NULL;
+            const lex_entry *lex = ascii && lex_may_hold(s + start, i - start)
+                                       ? lex_lookup(s + start, i - start)
+                                       : NULL;
+            *t++ = (tok){.start = start, .end = i, .type = TK_WORD, .sp = sp, .lex = lex};
+        } else {
+            *t = (tok){.start = start, .sp = sp, .lex = NULL};
+            t++;
+            tok *x = t - 1;
+            if (is_digit(c) || (c == '.' && i + 1 < n && is_digit((unsigned char)s[i + 1]) &&
+                                !glued(ts->v, (size_t)(x - ts->v)))) {
+                i = read_number(s, n, i, x);
+            } else if (c >= 0x80) {
+                int32_t cp = c;
+                size_t l = utf8_decode(s, n, i, &cp);
+                if (is_word_cp(cp)) {
+                    bool ascii = false;
+                    i = word_tail(s, n, i + l, &ascii);
+                    x->type = TK_WORD;
+                } else {
+                    x->type = is_sym_cp(cp) ? TK_SYM : TK_PUNCT;
+                    x->cp = (uint16_t)(cp <= 0xFFFF ? cp : 0xFFFF);
+                    if (cp == 0x00BD || cp == 0x00BC || cp == 0x00BE) {
+                        x->type = TK_NUM;
+                        x->value = cp == 0x00BD ? 0.5 : cp == 0x00BC ? 0.25 : 0.75;
+                    }
+                    i += l;
+                }
+            } else {
+                x->type = is_sym_cp(c) ? TK_SYM : TK_PUNCT;
+                x->cp = c;
+                link_punct = link_punct || c == ':' || c == '@' || c == '/' || c == '.';
+                i++;
+            }
+            x->end = i;
         }
-        t->end = i;
+        sp = SP_NONE;
         /* the space after a token, without a turn of the loop */
         if (i < n && s[i] == ' ') {
             sp = SP_SPACE;
             i++;
         }
     }
-    if (nt - run >= 3)
-        mark_link_run(s, v, run, nt);
-    ts->n = nt;
+    if (link_punct)
+        end_run(s, ts->v, (size_t)(t - ts->v));
+    ts->n = (size_t)(t - ts->v);
 }
 
 /* ---- Marking tokens that are never amounts ---------------------------- */
@@ -650,23 +728,57 @@ static bool is_numeric(const tok *x)
            (x->type == TK_NUM || (x->type == TK_SYM && x->cp != '%') || tok_has(x, W_NUMERIC));
 }
 
-/* Marks the tokens that are never amounts (the tokenizer has marked links)
- * and lists in `num` those a figure can be built around (is_numeric), in
- * order; returns how many. Phones and the rest are marked in one pass: a
- * mark only reaches forward and neither rule reads another token's mark, so
- * t[i]'s mark is final once the pass is past it, as if each rule had had a
- * pass of its own. */
-static size_t mark_tokens(const char *s, tok *t, size_t n, size_t *num)
+/* A token other than a word that a figure may start at: a number, a sign, a
+ * minus or the backslash of "\$". */
+static bool starts_figure(const tok *x)
 {
-    size_t m = 0;
+    return x->type == TK_NUM || x->type == TK_SYM ||
+           (x->type == TK_PUNCT && (x->cp == '-' || x->cp == 0x2212 || x->cp == '\\'));
+}
+
+/* Marks the tokens that are never amounts (the tokenizer has marked links),
+ * lists in `num` those a figure can be built around (is_numeric) and in
+ * `start` those a figure may start at, in order; returns how many numeric
+ * ones and sets *nstart. Phones and the rest are marked in one pass: a mark
+ * only reaches forward and neither rule reads another token's mark, so
+ * t[i]'s mark is final once the pass is past it, as if each rule had had a
+ * pass of its own. Words are marked by then (links), and most are not in
+ * the lexicon: such a word is neither numeric nor a start, unless a '$'
+ * follows it ("US$"). */
+static size_t mark_tokens(const char *s, tok *t, size_t n, size_t *num, size_t *start,
+                          size_t *nstart)
+{
+    size_t m = 0, ns = 0;
     for (size_t i = 0; i < n; i++) {
-        if (t[i].type != TK_WORD) {
-            mark_phone_at(t, n, i);
-            mark_non_amount_at(s, t, n, i);
+        /* past the words outside the lexicon; the sentinel after t[n - 1] ends this */
+        tok *x = &t[i];
+        while (x->type == TK_WORD && x->lex == NULL)
+            x++;
+        i = (size_t)(x - t);
+        if (i >= n)
+            break;
+        if (x->type == TK_WORD) {
+            if (x->skip)
+                continue;
+            if (x->lex->roles & W_NUMERIC)
+                num[m++] = i;
+            if (x->lex->roles & W_START)
+                start[ns++] = i;
+            continue;
         }
-        if (is_numeric(&t[i]))
+        if (punct_is(x, '$') && i > 0 && t[i - 1].type == TK_WORD && !t[i - 1].skip &&
+            (ns == 0 || start[ns - 1] != i - 1))
+            start[ns++] = i - 1;
+        mark_phone_at(t, n, i);
+        mark_non_amount_at(s, t, n, i);
+        if (x->skip)
+            continue;
+        if (is_numeric(x))
             num[m++] = i;
+        if (starts_figure(x))
+            start[ns++] = i;
     }
+    *nstart = ns;
     return m;
 }
 
@@ -1308,6 +1420,15 @@ static const qual_phrase quals[] = {
     {{"well", "above"}, TALLY_Q_MORE_THAN},
 };
 
+/* strcmp, with the first letters compared in place: they tell most words
+ * of the binary search below apart without a call. */
+static int word_cmp(const char *a, const char *b)
+{
+    if (a[0] != b[0])
+        return (unsigned char)a[0] < (unsigned char)b[0] ? -1 : 1;
+    return strcmp(a, b);
+}
+
 /* Qualifier at token k; returns the token after it, or k when none. */
 static size_t qualifier_at(const scanner *sc, size_t k, tally_qualifier *q, bool *explicit_exact)
 {
@@ -1338,13 +1459,13 @@ static size_t qualifier_at(const scanner *sc, size_t k, tally_qualifier *q, bool
     size_t lo = 0, hi = sizeof quals / sizeof quals[0];
     while (lo < hi) {
         size_t mid = lo + (hi - lo) / 2;
-        if (strcmp(quals[mid].words[0], first) < 0)
+        if (word_cmp(quals[mid].words[0], first) < 0)
             lo = mid + 1;
         else
             hi = mid;
     }
     for (size_t p = lo; p < sizeof quals / sizeof quals[0]; p++) {
-        if (strcmp(quals[p].words[0], first) != 0)
+        if (word_cmp(quals[p].words[0], first) != 0)
             break;
         size_t j = k;
         size_t w = 0;
@@ -1688,43 +1809,32 @@ int tally_figures_scan(tally_span text, tally_figures *out, tally_arena *a, tall
     }
     ts.n = n_real;
     /* A figure has a number, a number word or a currency sign within a few
-     * tokens of its start: only tokens up to 8 before one of `num` are tried.
-     * Most words ("a", "in", "at") never are. */
-    size_t *num = tally_arena_alloc(a, ts.n * sizeof *num);
-    size_t m = mark_tokens(text.ptr, ts.v, ts.n, num);
+     * tokens of its start: only starts up to 8 tokens before one of `num`
+     * are tried. Most words ("a", "in", "at") are neither. */
+    size_t *num = tally_arena_alloc(a, 2 * ts.n * sizeof *num), *start = num + ts.n, nstart;
+    size_t m = mark_tokens(text.ptr, ts.v, ts.n, num, start, &nstart);
     if (m == 0)
         return 0;
     scanner sc = {text.ptr, ts.v, ts.n};
     size_t cap = 16, n = 0;
     tally_figure *v = tally_arena_alloc(a, cap * sizeof *v);
-    size_t p = 0; /* num[p] is the first numeric token at or after i */
-    for (size_t i = 0; i < ts.n;) {
-        const tok *x = &ts.v[i];
+    size_t p = 0;    /* num[p] is the first numeric token at or after i */
+    size_t done = 0; /* the first token after the last figure */
+    for (size_t q = 0; q < nstart; q++) {
+        size_t i = start[q];
+        if (i < done)
+            continue;
         while (p < m && num[p] < i)
             p++;
         if (p == m) /* nothing numeric after here */
             break;
-        if (num[p] - i > 8) {
-            i = num[p] - 8;
+        if (num[p] - i > 8)
             continue;
-        }
-        bool candidate =
-            !x->skip &&
-            (x->type == TK_NUM || x->type == TK_SYM ||
-             (x->type == TK_WORD && tok_has(x, W_START)) ||
-             (x->type == TK_WORD && i + 1 < ts.n && punct_is(&ts.v[i + 1], '$')) ||
-             (x->type == TK_PUNCT && (x->cp == '-' || x->cp == 0x2212 || x->cp == '\\')));
-        if (!candidate) {
-            i++;
-            continue;
-        }
         tally_figure f;
         bool qualified = false;
         size_t next = parse_figure(&sc, i, &f, &qualified);
-        if (next == i) {
-            i++;
+        if (next == i)
             continue;
-        }
         if (n == cap) {
             tally_figure *w = tally_arena_alloc(a, 2 * cap * sizeof *w);
             memcpy(w, v, n * sizeof *v);
@@ -1734,7 +1844,7 @@ int tally_figures_scan(tally_span text, tally_figures *out, tally_arena *a, tall
         if (!qualified && n > 0)
             share_qualifier(text.ptr, &v[n - 1], &f);
         v[n++] = f;
-        i = next;
+        done = next;
     }
     out->v = v;
     out->n = merge_bounds(text.ptr, v, n);

@@ -93,6 +93,39 @@ static inline bool lex_may_hold(const char *s, size_t n)
     return (lex_ends[n][first] >> last & 1u) != 0;
 }
 
+/* Lexicon words of one to seven ASCII letters, found without the hash and
+ * its string compare: by their key, the letters in lower case as the bytes
+ * of a number, first letter lowest ("am" is 0x6d61). The tokenizer has the
+ * key at hand once it has read the word eight bytes at a time. An
+ * open-addressing table: a word sits at its home slot (lex_short_home) or
+ * the first free one after it; an empty slot has key 0. It sits beside the
+ * words in src/extract/lexicon.gperf, and test_scan prints it anew when a
+ * word of the lexicon is added or removed. */
+enum { LEX_SHORT_MAXLEN = 7, LEX_SHORT_BITS = 10 };
+typedef struct lex_short_slot {
+    uint64_t key;
+    const lex_entry *entry;
+} lex_short_slot;
+extern const lex_short_slot lex_shorts[1u << LEX_SHORT_BITS];
+
+/* The home slot of a key: the top bits of a multiplicative hash. */
+static inline size_t lex_short_home(uint64_t key)
+{
+    return (size_t)((key * UINT64_C(0x9e3779b97f4a7c15)) >> (64 - LEX_SHORT_BITS));
+}
+
+/* The lexicon entry of the word with key `key` (not 0), or NULL. */
+static inline const lex_entry *lex_short_find(uint64_t key)
+{
+    size_t h = lex_short_home(key);
+    while (lex_shorts[h].key != key) {
+        if (lex_shorts[h].key == 0)
+            return NULL;
+        h = (h + 1) & ((1u << LEX_SHORT_BITS) - 1);
+    }
+    return lex_shorts[h].entry;
+}
+
 /* A spelled-out number parsed from tokens. */
 typedef struct spelled {
     double value;

@@ -113,6 +113,69 @@ static void test_scan_lexicon_filter(void)
     fprintf(stderr, "};\n");
 }
 
+/* The key of the n-letter word s (see lex_short_find): byte k is letter k. */
+static uint64_t short_key(const char *s, size_t n)
+{
+    uint64_t key = 0;
+    for (size_t k = 0; k < n; k++)
+        key |= (uint64_t)((unsigned char)s[k] | 0x20u) << (8 * k);
+    return key;
+}
+
+static bool all_letters(const char *s, size_t n)
+{
+    for (size_t k = 0; k < n; k++)
+        if (s[k] < 'a' || s[k] > 'z')
+            return false;
+    return true;
+}
+
+/* lex_shorts (src/extract/lexicon.gperf) must hold every lexicon word of one
+ * to seven letters and its entry, and nothing else. The table is built here
+ * as its comment says, words in the order of the hash table's slots; on a
+ * mismatch, prints the table to paste. */
+static void test_scan_lexicon_short_words(void)
+{
+    enum { SLOTS = 1u << LEX_SHORT_BITS };
+    static lex_short_slot want[SLOTS];
+    static size_t index[SLOTS];
+    memset(want, 0, sizeof want);
+    size_t words = 0;
+    const lex_entry *e;
+    for (size_t i = 0; (e = lex_slot(i)) != NULL; i++) {
+        size_t n = strlen(e->word);
+        if (n == 0 || n > LEX_SHORT_MAXLEN || !all_letters(e->word, n))
+            continue;
+        words++;
+        size_t h = lex_short_home(short_key(e->word, n));
+        while (want[h].key != 0)
+            h = (h + 1) % SLOTS;
+        want[h] = (lex_short_slot){short_key(e->word, n), e};
+        index[h] = i;
+    }
+    CHECK(words > 250 && words < SLOTS / 2);
+    bool same = true;
+    for (size_t h = 0; h < SLOTS; h++)
+        same = same && want[h].key == lex_shorts[h].key && want[h].entry == lex_shorts[h].entry;
+    for (size_t i = 0; (e = lex_slot(i)) != NULL; i++) {
+        size_t n = strlen(e->word);
+        if (n > 0 && n <= LEX_SHORT_MAXLEN && all_letters(e->word, n))
+            CHECK(lex_short_find(short_key(e->word, n)) == e);
+    }
+    CHECK(lex_short_find(short_key("MiLLion", 7)) == lex_find("million", 7));
+    CHECK(lex_short_find(short_key("the", 3)) == NULL);
+    CHECK(lex_short_find(short_key("millio", 6)) == NULL);
+    if (same)
+        return;
+    CHECK(!"lex_shorts is out of date; src/extract/lexicon.gperf wants:");
+    fprintf(stderr, "const lex_short_slot lex_shorts[1u << LEX_SHORT_BITS] = {\n");
+    for (size_t h = 0; h < SLOTS; h++)
+        if (want[h].key != 0)
+            fprintf(stderr, "    [%zu] = {0x%014llx, &wordlist[%zu]}, /* %s */\n", h,
+                    (unsigned long long)want[h].key, index[h], want[h].entry->word);
+    fprintf(stderr, "};\n");
+}
+
 static void test_scan_digit_groups(void)
 {
     expect("They sent 10,000 shells, then 1,234,567 more.",
@@ -416,6 +479,7 @@ int main(void)
     static const struct harness_test tests[] = {
         {"scan_lexicon_lookup", test_scan_lexicon_lookup},
         {"scan_lexicon_filter", test_scan_lexicon_filter},
+        {"scan_lexicon_short_words", test_scan_lexicon_short_words},
         {"scan_digit_groups", test_scan_digit_groups},
         {"scan_decimals_and_signs", test_scan_decimals_and_signs},
         {"scan_scales", test_scan_scales},

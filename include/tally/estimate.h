@@ -20,9 +20,10 @@
 /* ---- days ---------------------------------------------------------------- */
 
 /** Days since 1970-01-01 of a partial date: its first day ("2024-03" is
- *  2024-03-01), or its last day when `end` is set ("2024-03" is 2024-03-31). */
+ *  2024-03-01), or its last day when `end` is set ("2024-03" is 2024-03-31).
+ *  A date without a year gives LONG_MIN. */
 long tally_day_of(tally_date d, bool end);
-/** The date of a day number. */
+/** The date of a day number; {0, 0, 0} outside the years 1 to 9999. */
 tally_date tally_date_of(long day);
 
 /* ---- observations ---------------------------------------------------------- */
@@ -118,10 +119,15 @@ typedef struct tally_quantiles {
  *  in each, every point's value is drawn from its error (and factor) and
  *  bounds are drawn within their limits; the points are fitted by weighted
  *  isotonic regression on the log scale (pool adjacent violators, weights
- *  1/sigma^2), lower and upper bounds are then imposed forward and backward
- *  in time, and N is read at each day by linear interpolation between fitted
- *  days (flat after the last). Returns 0, or TALLY_EINPUT with `err` set
- *  when there is nothing to estimate from. */
+ *  1/sigma^2, a range or factor of log width w adding w^2/12 to sigma^2),
+ *  lower and upper bounds are then imposed forward and backward in time (a
+ *  lower bound wins over an upper one it conflicts with; with no points,
+ *  the bounds' own draws are the fitted values), and N is read at each day
+ *  by linear interpolation between fitted days (flat after the last). Days
+ *  on or before `start` get quantiles of 0. Returns 0, or TALLY_EINPUT with
+ *  `err` set when there is nothing to estimate from or a point is unusable
+ *  (a value not above 0, a point on or before `start`, a negative sigma, a
+ *  factor range not within (0, inf); a factor of 0, 0 is read as 1, 1). */
 int tally_reconcile(const tally_point *points, size_t n, long start, const long *days,
                     size_t n_days, unsigned draws, uint64_t seed, tally_quantiles *out,
                     tally_err *err) TALLY_MUST_CHECK;

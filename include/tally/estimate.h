@@ -238,7 +238,7 @@ void tally_series_free(tally_series *series);
 typedef struct tally_contradiction {
     const char *rule; /* "conversion", "below-lower-bound", "swapped-range" */
     size_t a, b;      /* observations involved (b == a when one) */
-    char why[512];
+    char why[1024];
 } tally_contradiction;
 
 /** Finds contradictions among `obs` (see the README, "tally check"): an

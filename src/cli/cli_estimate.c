@@ -424,7 +424,7 @@ static void how_text(const tally_series_point *sp, char *buf, size_t size)
         snprintf(buf, size, "the source's own conversion");
         break;
     case TALLY_DERIVED_CONVERTED:
-        snprintf(buf, size, "x %.15g-%.15g a %s (%s)", sp->factor->low, sp->factor->high,
+        snprintf(buf, size, "x %.6g-%.6g a %.15s (%.60s)", sp->factor->low, sp->factor->high,
                  sp->factor->from, sp->factor->source);
         break;
     }

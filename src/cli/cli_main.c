@@ -16,6 +16,11 @@ static const struct cli_cmd cmds[] = {
      cli_claims_help},
     {"docs", cli_docs, "print the stored documents", cli_docs_help},
     {"sources", cli_sources, "print who asserts the stored claims", cli_sources_help},
+    {"clusters", cli_clusters, "print the echo clusters of stored claims (each counted once)",
+     cli_clusters_help},
+    {"estimate", cli_estimate, "estimate a series (supplier, recipient, item) with intervals",
+     cli_estimate_help},
+    {"check", cli_check, "list stored claims that cannot all be true, and why", cli_check_help},
 };
 enum { N_CMDS = sizeof cmds / sizeof cmds[0] };
 
@@ -26,8 +31,8 @@ static void usage(FILE *out)
           "\n"
           "tally reads reports on material support between states, extracts their\n"
           "sourced figures (claims) and keeps them in a database with provenance\n"
-          "(estimates and reports are being built). The database is --db FILE,\n"
-          "else $TALLY_DB, else ./tally.db.\n"
+          "and reconciles them into estimates with intervals (reports are being\n"
+          "built). The database is --db FILE, else $TALLY_DB, else ./tally.db.\n"
           "\n"
           "Commands:\n",
           out);

@@ -93,7 +93,8 @@ static void check_conversions(const tally_model *m, const tally_obs *obs, size_t
         fmt_figure(fc, sizeof fc, count);
         bool own = strcmp(f->source, "model") != 0;
         snprintf(x.why, sizeof x.why,
-                 "%s (%s) over %s (%s) is %.3g %s a %s; %s %s %.15g-%.15g (%s)", fe, e->source,
+                 "%s (%.60s) over %s (%.60s) is %.3g %s a %s; %s %.60s %.15g-%.15g (%.160s)", fe,
+                 e->source,
                  fc, count->source, ratio, e->unit, count->unit,
                  own ? "the conversions of" : "the factors officials use are", own ? f->source : "",
                  f->low, f->high, f->note[0] ? f->note : f->url);
@@ -157,8 +158,8 @@ static void check_bounds(const tally_obs *obs, const tally_clusters *c,
             fmt_figure(fo, sizeof fo, o);
             fmt_figure(fb, sizeof fb, &obs[best]);
             snprintf(x.why, sizeof x.why,
-                     "%s (%s) counts everything to its date, yet is below %s (%s) stated for an "
-                     "earlier date",
+                     "%s (%.80s) counts everything to its date, yet is below %s (%.80s) stated "
+                     "for an earlier date",
                      fo, o->source, fb, obs[best].source);
             fn(&x, user);
         }
@@ -175,7 +176,7 @@ void tally_check(const tally_model *m, const tally_obs *obs, size_t n, const tal
     for (size_t i = 0; i < n; i++)
         if (obs[i].has_low && obs[i].has_high && obs[i].low > obs[i].high) {
             tally_contradiction x = {"swapped-range", i, i, ""};
-            snprintf(x.why, sizeof x.why, "the range %.15g-%.15g %s (%s) has its ends swapped",
+            snprintf(x.why, sizeof x.why, "the range %.15g-%.15g %s (%.80s) has its ends swapped",
                      obs[i].low, obs[i].high, obs[i].unit, obs[i].source);
             fn(&x, user);
         }

@@ -2,18 +2,21 @@
  * grouped so that they count once. The rules are in include/tally/estimate.h
  * at tally_cluster_obs; this file says how they are applied at scale.
  *
- * The observations are sorted by (supplier, recipient, unit, kind, value,
- * as_of, id, ...), a total order on their content, so the result does not
- * depend on the order of the input. A series (one supplier, recipient, unit
- * and kind) is a run of that order. Each observation is compared with the
- * next WINDOW ones of its series in two orders: by value (then as_of), and
- * by as_of (then value); agreeing pairs are joined in a union-find whose
- * roots remember the one named source of their set, so a relay never joins
- * two named sources. The pairs are joined in three passes (named with the
- * same name, then a relay with a named source, then relays with each
- * other), so that relays attach to the nearest named claim before they
- * chain among themselves. O(n log n) for the sorts, O(n * WINDOW) for the
- * rest. */
+ * The observations are sorted by (supplier, recipient, kind, unit, value,
+ * as_of, id, the rest of their content), a total order, so the result does
+ * not depend on the order of the input. A series (one supplier, recipient,
+ * kind and unit) is a run of that order. Each observation is compared with
+ * the next WINDOW ones of its series in four orders: by source then value,
+ * by source then date, by value, by date. Agreeing pairs are joined in a
+ * union-find whose roots remember the one named source of their set, so a
+ * relay never bridges two named sources. The joins go in three passes:
+ * claims of one named source (in the orders by source), then a relay with a
+ * named claim (in the orders of the whole series), then relays among
+ * themselves (orders by source), so that relays attach to the nearest named
+ * claim before they chain together. The sorts are O(n log n), the windows
+ * O(n * WINDOW): a series of 100,000 claims costs no more per claim than a
+ * small one, at the price that two echoes further apart than WINDOW in every
+ * order (a very dense series) may stay apart. */
 #include "tally/estimate.h"
 
 #include <limits.h>
@@ -25,13 +28,17 @@
 #include "tally/mem.h"
 
 /* How many neighbours in each order an observation is compared with. */
-enum { WINDOW = 48 };
+enum { WINDOW = 32 };
 
 /* An observation in the order by content. */
 typedef struct ent {
+    uint64_t series; /* supplier, recipient and kind, packed */
+    uint32_t unit;   /* the unit's rank among the units, by strcmp */
+    double v;        /* the representative value: low when has_low, else high */
+    long as_of;
+    int64_t id;
     const tally_obs *o;
     size_t idx; /* into the caller's array */
-    double v;   /* the representative value: low when has_low, else high */
 } ent;
 
 /* What the comparisons need, per position of the order by content. */
@@ -40,26 +47,31 @@ typedef struct rec {
     double pv, pvh; /* their precisions (7,000: 1,000; 6,700: 100) */
     double caliber;
     long as_of;
-    long src; /* interned named source, or -1 for a relay ("author", an outlet, none) */
+    long src;     /* interned named source, or -1 for a relay ("author", an outlet, none) */
     size_t group; /* the series: supplier, recipient, unit, kind */
     uint32_t items;
     bool range; /* both ends given */
     bool loose; /* about, more-than, at-least, up-to: rounding applies */
 } rec;
 
-/* An observation in the order by date within its series. */
+/* An observation in one of the other orders of a series. */
 typedef struct dent {
     size_t group;
+    long src; /* the named source's rank, -1 for relays; 0 for all when not by source */
     long as_of;
     double v;
     size_t p; /* position in the order by content */
 } dent;
 
-/* A named source, to intern case-insensitively. */
-typedef struct sname {
-    const char *name;
-    size_t idx;
-} sname;
+/* A table of interned strings (units exactly, sources case-insensitively),
+ * open addressing. */
+typedef struct intern {
+    const char **key;
+    uint64_t *hash;
+    uint32_t *id;
+    size_t cap, n;
+    bool fold; /* ASCII case-insensitive */
+} intern;
 
 /* A member, to list clusters earliest stated first. */
 typedef struct ment {
@@ -103,27 +115,28 @@ static bool is_relay(const tally_obs *o)
             return 1;                                                                              \
     } while (0)
 
-static int code3_cmp(const char a[4], const char b[4])
+/* A country code (up to three bytes before the NUL) as a number that sorts
+ * like the string. */
+static uint64_t code3_key(const char c[4])
 {
-    return strncmp(a, b, 4);
+    uint64_t k = 0;
+    size_t i = 0;
+    for (; i < 3 && c[i] != '\0'; i++)
+        k = k << 8 | (unsigned char)c[i];
+    return k << (8 * (3 - i));
 }
 
 static int cmp_ent(const void *pa, const void *pb)
 {
     const ent *ea = pa, *eb = pb;
-    const tally_obs *a = ea->o, *b = eb->o;
-    int c = code3_cmp(a->supplier, b->supplier);
-    if (c == 0)
-        c = code3_cmp(a->recipient, b->recipient);
-    if (c == 0)
-        c = strcmp(str_or_empty(a->unit), str_or_empty(b->unit));
-    if (c != 0)
-        return c;
-    CMP(a->kind, b->kind);
+    CMP(ea->series, eb->series);
+    CMP(ea->unit, eb->unit);
     CMP(ea->v, eb->v);
-    CMP(a->as_of, b->as_of);
-    CMP(a->id, b->id);
+    CMP(ea->as_of, eb->as_of);
+    CMP(ea->id, eb->id);
     /* ties of id: the rest of the content, then the input order */
+    const tally_obs *a = ea->o, *b = eb->o;
+    int c;
     CMP(a->stated, b->stated);
     CMP(a->has_high, b->has_high);
     CMP(a->high, b->high);
@@ -138,20 +151,115 @@ static int cmp_ent(const void *pa, const void *pb)
     return 0;
 }
 
-static int cmp_dent(const void *pa, const void *pb)
+static int cmp_dent_date(const void *pa, const void *pb)
 {
     const dent *a = pa, *b = pb;
     CMP(a->group, b->group);
+    CMP(a->src, b->src);
     CMP(a->as_of, b->as_of);
     CMP(a->v, b->v);
     CMP(a->p, b->p);
     return 0;
 }
 
-static int cmp_sname(const void *pa, const void *pb)
+static int cmp_dent_value(const void *pa, const void *pb)
 {
-    const sname *a = pa, *b = pb;
-    return ascii_casecmp(a->name, b->name);
+    const dent *a = pa, *b = pb;
+    CMP(a->group, b->group);
+    CMP(a->src, b->src);
+    CMP(a->v, b->v);
+    CMP(a->as_of, b->as_of);
+    CMP(a->p, b->p);
+    return 0;
+}
+
+static int cmp_str_ptr(const void *pa, const void *pb)
+{
+    const char *const *a = pa, *const *b = pb;
+    return strcmp(*a, *b);
+}
+
+static int cmp_str_ptr_fold(const void *pa, const void *pb)
+{
+    const char *const *a = pa, *const *b = pb;
+    return ascii_casecmp(*a, *b);
+}
+
+static uint64_t hash_str(const char *s, bool fold)
+{
+    uint64_t h = 14695981039346656037u; /* FNV-1a */
+    for (; *s != '\0'; s++) {
+        h ^= fold ? ascii_lower((unsigned char)*s) : (unsigned char)*s;
+        h *= 1099511628211u;
+    }
+    return h;
+}
+
+static void intern_init(intern *t, bool fold)
+{
+    t->cap = 64;
+    t->n = 0;
+    t->fold = fold;
+    t->key = tally_xcalloc(t->cap, sizeof *t->key);
+    t->hash = tally_xcalloc(t->cap, sizeof *t->hash);
+    t->id = tally_xcalloc(t->cap, sizeof *t->id);
+}
+
+static void intern_free(intern *t)
+{
+    free(t->key);
+    free(t->hash);
+    free(t->id);
+}
+
+static void intern_place(intern *t, const char *key, uint64_t h, uint32_t id)
+{
+    size_t i = (size_t)h & (t->cap - 1);
+    while (t->key[i] != NULL)
+        i = (i + 1) & (t->cap - 1);
+    t->key[i] = key;
+    t->hash[i] = h;
+    t->id[i] = id;
+}
+
+/* The slot of `s` with hash `h`: where it is, or the empty slot where it goes. */
+static size_t intern_slot(const intern *t, const char *s, uint64_t h)
+{
+    size_t i = (size_t)h & (t->cap - 1);
+    for (; t->key[i] != NULL; i = (i + 1) & (t->cap - 1)) {
+        if (t->hash[i] == h && (t->fold ? ascii_casecmp(t->key[i], s) : strcmp(t->key[i], s)) == 0)
+            break;
+    }
+    return i;
+}
+
+/* The id of `s`, which is in the table. */
+static uint32_t intern_find(const intern *t, const char *s)
+{
+    return t->id[intern_slot(t, s, hash_str(s, t->fold))];
+}
+
+/* The id of `s` (numbered from 0 in order of first appearance). */
+static uint32_t intern_get(intern *t, const char *s)
+{
+    uint64_t h = hash_str(s, t->fold);
+    size_t i = intern_slot(t, s, h);
+    if (t->key[i] != NULL)
+        return t->id[i];
+    if (2 * (t->n + 1) > t->cap) {
+        intern old = *t;
+        t->cap *= 2;
+        t->key = tally_xcalloc(t->cap, sizeof *t->key);
+        t->hash = tally_xcalloc(t->cap, sizeof *t->hash);
+        t->id = tally_xcalloc(t->cap, sizeof *t->id);
+        for (size_t k = 0; k < old.cap; k++)
+            if (old.key[k] != NULL)
+                intern_place(t, old.key[k], old.hash[k], old.id[k]);
+        intern_free(&old);
+    }
+    uint32_t id = (uint32_t)t->n++;
+    intern_place(t, s, h, id);
+    return id;
 }
 
 static int cmp_ment(const void *pa, const void *pb)
@@ -276,6 +384,76 @@ static double value_limit(double v, double tol)
     return fmax(2 * v, v / (1 - tol)) * (1 + 1e-9);
 }
 
+/* Joins the agreeing pairs of pass `pass` among the next WINDOW neighbours
+ * of each observation in `r` (the records in one order); `pos` maps to
+ * positions in the order by content (NULL: the same). `by_value` and
+ * `by_source` say which order it is, to stop early. */
+static void join_window(uf *u, const rec *r, const size_t *pos, size_t n, int pass, bool by_value,
+                        bool by_source, double tol, long days)
+{
+    for (size_t p = 0; p < n; p++) {
+        const rec *a = &r[p];
+        if ((pass == 0 && a->src < 0) || (pass == 2 && a->src >= 0))
+            continue;
+        double limit = by_value ? value_limit(a->v, tol) : INFINITY;
+        for (size_t q = p + 1; q < n && q <= p + WINDOW; q++) {
+            const rec *b = &r[q];
+            if (b->group != a->group || (by_source && b->src != a->src) || b->v > limit ||
+                (!by_value && !days_agree(a->as_of, b->as_of, days)))
+                break;
+            if (pass_of(a, b) == pass && agree(a, b, tol, days))
+                uf_union(u, pos != NULL ? pos[p] : p, pos != NULL ? pos[q] : q);
+        }
+    }
+}
+
+/* The positions of `r` (in the order by content) in another order: by
+ * series, then by source when `by_source`, then by value or by date. */
+static size_t *other_order(const rec *r, size_t n, bool by_value, bool by_source)
+{
+    dent *d = tally_xcalloc(n, sizeof *d);
+    for (size_t p = 0; p < n; p++)
+        d[p] = (dent){r[p].group, by_source ? r[p].src : 0, r[p].as_of, r[p].v, p};
+    qsort(d, n, sizeof *d, by_value ? cmp_dent_value : cmp_dent_date);
+    size_t *pos = tally_xcalloc(n, sizeof *pos);
+    for (size_t k = 0; k < n; k++)
+        pos[k] = d[k].p;
+    free(d);
+    return pos;
+}
+
+/* join_window over the order `pos` (NULL: the order by content). */
+static void join_order(uf *u, const rec *r, const size_t *pos, size_t n, int pass, bool by_value,
+                       bool by_source, double tol, long days)
+{
+    if (pos == NULL) {
+        join_window(u, r, NULL, n, pass, by_value, by_source, tol, days);
+        return;
+    }
+    /* a copy in that order, so that the window reads memory in sequence */
+    rec *rc = tally_xcalloc(n, sizeof *rc);
+    for (size_t k = 0; k < n; k++)
+        rc[k] = r[pos[k]];
+    join_window(u, rc, pos, n, pass, by_value, by_source, tol, days);
+    free(rc);
+}
+
+/* Ranks of the distinct strings of `t` in the order of `cmp`, indexed by
+ * their ids. */
+static uint32_t *intern_ranks(const intern *t, int (*cmp)(const void *, const void *))
+{
+    const char **names = tally_xcalloc(t->n, sizeof *names);
+    for (size_t k = 0, j = 0; k < t->cap; k++)
+        if (t->key[k] != NULL)
+            names[j++] = t->key[k];
+    qsort(names, t->n, sizeof *names, cmp);
+    uint32_t *rank = tally_xcalloc(t->n, sizeof *rank);
+    for (size_t k = 0; k < t->n; k++)
+        rank[intern_find(t, names[k])] = (uint32_t)k;
+    free(names);
+    return rank;
+}
+
 int tally_cluster_obs(const tally_obs *obs, size_t n, double rel_tol, long days,
                       tally_clusters *out)
 {
@@ -285,45 +463,51 @@ int tally_cluster_obs(const tally_obs *obs, size_t n, double rel_tol, long days,
     if (n == 0)
         return 0;
 
+    /* units, ranked by strcmp so that the order does not depend on the input's */
+    intern units;
+    intern_init(&units, false);
+    uint32_t *unit_of = tally_xcalloc(n, sizeof *unit_of);
+    for (size_t i = 0; i < n; i++)
+        unit_of[i] = intern_get(&units, str_or_empty(obs[i].unit));
+    uint32_t *rank = intern_ranks(&units, cmp_str_ptr);
+    intern_free(&units);
+
     /* the order by content */
     ent *e = tally_xcalloc(n, sizeof *e);
     for (size_t i = 0; i < n; i++) {
-        e[i].o = &obs[i];
-        e[i].idx = i;
-        e[i].v = obs[i].has_low ? obs[i].low : obs[i].high;
+        const tally_obs *o = &obs[i];
+        e[i] = (ent){code3_key(o->supplier) << 32 | code3_key(o->recipient) << 8 |
+                         (uint64_t)(unsigned)o->kind,
+                     rank[unit_of[i]],
+                     o->has_low ? o->low : o->high,
+                     o->as_of,
+                     o->id,
+                     o,
+                     i};
     }
+    free(rank);
+    free(unit_of);
     qsort(e, n, sizeof *e, cmp_ent);
 
-    /* named sources, interned case-insensitively */
+    /* named sources, interned case-insensitively and ranked likewise */
     long *src = tally_xcalloc(n, sizeof *src);
-    sname *names = tally_xcalloc(n, sizeof *names);
-    size_t n_names = 0;
-    for (size_t i = 0; i < n; i++) {
-        src[i] = -1;
-        if (!is_relay(&obs[i]))
-            names[n_names++] = (sname){obs[i].source, i};
-    }
-    qsort(names, n_names, sizeof *names, cmp_sname);
-    long next_src = -1;
-    for (size_t k = 0; k < n_names; k++) {
-        if (k == 0 || ascii_casecmp(names[k - 1].name, names[k].name) != 0)
-            next_src++;
-        src[names[k].idx] = next_src;
-    }
-    free(names);
+    intern names;
+    intern_init(&names, true);
+    for (size_t i = 0; i < n; i++)
+        src[i] = is_relay(&obs[i]) ? -1 : (long)intern_get(&names, obs[i].source);
+    uint32_t *src_rank = intern_ranks(&names, cmp_str_ptr_fold);
+    intern_free(&names);
+    for (size_t i = 0; i < n; i++)
+        if (src[i] >= 0)
+            src[i] = src_rank[src[i]];
+    free(src_rank);
 
     rec *r = tally_xcalloc(n, sizeof *r);
-    dent *d = tally_xcalloc(n, sizeof *d);
     size_t group = 0;
     for (size_t p = 0; p < n; p++) {
         const tally_obs *o = e[p].o;
-        if (p > 0) {
-            const tally_obs *q = e[p - 1].o;
-            if (code3_cmp(o->supplier, q->supplier) != 0 ||
-                code3_cmp(o->recipient, q->recipient) != 0 ||
-                strcmp(str_or_empty(o->unit), str_or_empty(q->unit)) != 0 || o->kind != q->kind)
-                group++;
-        }
+        if (p > 0 && (e[p].series != e[p - 1].series || e[p].unit != e[p - 1].unit))
+            group++;
         rec *x = &r[p];
         x->v = e[p].v;
         x->range = o->has_low && o->has_high;
@@ -337,9 +521,11 @@ int tally_cluster_obs(const tally_obs *obs, size_t n, double rel_tol, long days,
         x->items = o->items;
         x->loose = o->qualifier == TALLY_Q_ABOUT || o->qualifier == TALLY_Q_MORE_THAN ||
                    o->qualifier == TALLY_Q_AT_LEAST || o->qualifier == TALLY_Q_UP_TO;
-        d[p] = (dent){group, o->as_of, x->v, p};
     }
-    qsort(d, n, sizeof *d, cmp_dent);
+    size_t *idx_of = tally_xcalloc(n, sizeof *idx_of);
+    for (size_t p = 0; p < n; p++)
+        idx_of[p] = e[p].idx;
+    free(e);
 
     uf u = {tally_xcalloc(n, sizeof(size_t)), tally_xcalloc(n, sizeof(size_t)),
             tally_xcalloc(n, sizeof(long))};
@@ -348,40 +534,29 @@ int tally_cluster_obs(const tally_obs *obs, size_t n, double rel_tol, long days,
         u.size[p] = 1;
         u.label[p] = r[p].src;
     }
-    for (int pass = 0; pass < 3; pass++) {
-        for (size_t p = 0; p < n; p++) { /* by value */
-            const rec *a = &r[p];
-            double limit = value_limit(a->v, tol);
-            for (size_t q = p + 1; q < n && q <= p + WINDOW; q++) {
-                const rec *b = &r[q];
-                if (b->group != a->group || b->v > limit)
-                    break;
-                if (pass_of(a, b) == pass && agree(a, b, tol, win_days))
-                    uf_union(&u, p, q);
-            }
-        }
-        for (size_t k = 0; k < n; k++) { /* by date */
-            const rec *a = &r[d[k].p];
-            for (size_t m = k + 1; m < n && m <= k + WINDOW; m++) {
-                const rec *b = &r[d[m].p];
-                if (b->group != a->group || !days_agree(a->as_of, b->as_of, win_days))
-                    break;
-                if (pass_of(a, b) == pass && agree(a, b, tol, win_days))
-                    uf_union(&u, d[k].p, d[m].p);
-            }
-        }
-    }
-    free(d);
+    /* same source (named, then relays among themselves) in orders by source;
+     * a relay and a named source in orders of the whole series */
+    size_t *sv = other_order(r, n, true, true), *sd = other_order(r, n, false, true);
+    join_order(&u, r, sv, n, 0, true, true, tol, win_days);
+    join_order(&u, r, sd, n, 0, false, true, tol, win_days);
+    size_t *md = other_order(r, n, false, false);
+    join_order(&u, r, NULL, n, 1, true, false, tol, win_days);
+    join_order(&u, r, md, n, 1, false, false, tol, win_days);
+    free(md);
+    join_order(&u, r, sv, n, 2, true, true, tol, win_days);
+    join_order(&u, r, sd, n, 2, false, true, tol, win_days);
+    free(sv);
+    free(sd);
+    free(r);
 
     /* root of each observation, by its index */
     size_t *root = tally_xcalloc(n, sizeof *root);
     for (size_t p = 0; p < n; p++)
-        root[e[p].idx] = uf_find(&u, p);
+        root[idx_of[p]] = uf_find(&u, p);
+    free(idx_of);
     free(u.parent);
     free(u.size);
     free(u.label);
-    free(r);
-    free(e);
 
     /* clusters in order of their earliest member, members earliest first */
     ment *m = tally_xcalloc(n, sizeof *m);

@@ -309,8 +309,8 @@ static tally_obs *random_obs(size_t n, uint64_t seed)
 {
     static const char *const sources[] = {"Shin Won-sik", "US State Department", "HUR", "NIS",
                                           "author"};
-    static const char *const kinds[] = {"official", "government", "intelligence",
-                                        "intelligence", "author"};
+    static const char *const kinds[] = {"official", "government", "intelligence", "intelligence",
+                                        "author"};
     static const double values[] = {6700, 7000, 6000, 10000, 1e6, 1.4e6, 2e6, 500};
     tally_obs *o = calloc(n, sizeof *o);
     uint64_t s = seed;
@@ -411,9 +411,9 @@ static void test_cluster_dense_series_time(void)
     tally_obs *o = calloc(N, sizeof *o);
     uint64_t s = 42;
     for (size_t i = 0; i < N; i++) {
-        o[i] = obs((int64_t)i + 1, rng_next(&s) % 2 ? "author" : "Shin Won-sik", "official",
-                   6700 + (double)(rng_next(&s) % 3) * 100, TALLY_Q_ABOUT,
-                   (long)(rng_next(&s) % 60));
+        o[i] =
+            obs((int64_t)i + 1, rng_next(&s) % 2 ? "author" : "Shin Won-sik", "official",
+                6700 + (double)(rng_next(&s) % 3) * 100, TALLY_Q_ABOUT, (long)(rng_next(&s) % 60));
     }
     clock_t t0 = clock();
     tally_clusters c;

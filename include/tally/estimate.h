@@ -73,14 +73,33 @@ typedef struct tally_clusters {
 } tally_clusters;
 
 /** Groups `obs` into clusters (every observation in exactly one). Two
- *  claims are echoes when: same supplier, recipient and unit; their items
- *  overlap; their kinds agree (transfer and planned apart, equivalence
- *  apart); their figures agree within `rel_tol` (0.05 by default when 0)
- *  after rounding ("about 10,000" and "10,000"; "more than 1 million" and
- *  "1,000,000"); their dates (as_of) are within `days` (45 when 0) of each
- *  other; and their sources agree: the same name, or one of them "author"
- *  or an outlet (a relay). Clusters are transitive. Returns 0; out of memory
- *  aborts. Free with tally_clusters_free. */
+ *  claims are echoes when all of these hold:
+ *  - the same supplier and recipient (either may be ""), the same unit
+ *    (string compare), and the same kind (so transfer and stock never join
+ *    planned, and equivalence joins only equivalence);
+ *  - their items overlap (or neither has any); their calibers are equal
+ *    when both are stated;
+ *  - their as_of days are at most `days` apart (45 when `days` <= 0);
+ *  - their figures agree: the representative value (low when has_low, else
+ *    high) of each is within `rel_tol` (0.05 when <= 0) of the other's,
+ *    relative to the larger; or, when either is qualified about, more-than,
+ *    at-least or up-to, both round to the same multiple of the coarser
+ *    one's precision ("nearly 7,000" and "6,700" at the thousands; "more
+ *    than 1 million" and "1.4 million"; but exact "7,000" and "6,700" only
+ *    through `rel_tol`). A range agrees only with a range, end by end;
+ *  - their sources agree: the same name (ASCII case-insensitive), or either
+ *    is a relay: "author", empty or NULL (unattributed), or of source_kind
+ *    "outlet". Two different named sources never share a cluster, even
+ *    through relays: a relay joins one of them.
+ *  Clusters are transitive, and the same whatever the order of `obs` (given
+ *  distinct ids). Each observation is compared with a bounded window of its
+ *  neighbours in four sorted orders (O(n log n)), so in a very dense series
+ *  two echoes may stay apart. Clusters come in the order of their earliest
+ *  member; members are listed earliest stated first (ties by id); `lead` is
+ *  a named non-relay claim before a relay, then a curated one before an
+ *  extracted one, then the earliest stated, then the smallest id. Returns
+ *  0; out of memory aborts. Free with tally_clusters_free (which accepts
+ *  NULL and an empty result). */
 int tally_cluster_obs(const tally_obs *obs, size_t n, double rel_tol, long days,
                       tally_clusters *out);
 void tally_clusters_free(tally_clusters *c);

@@ -1,0 +1,621 @@
+/* Echo clusters (stage 4): claims that restate one original assertion are
+ * grouped so that they count once. The rules are in include/tally/estimate.h
+ * at tally_cluster_obs; this file says how they are applied at scale.
+ *
+ * The observations are sorted by (supplier, recipient, kind, unit, value,
+ * as_of, id, the rest of their content), a total order, so the result does
+ * not depend on the order of the input. A series (one supplier, recipient,
+ * kind and unit) is a run of that order. Each observation is compared with
+ * the next WINDOW ones of its series in four orders: by source then value,
+ * by source then date, by value, by date. Agreeing pairs are joined in a
+ * union-find whose roots remember the one named source of their set, so a
+ * relay never bridges two named sources. The joins go in three passes:
+ * claims of one named source (in the orders by source), then a relay with a
+ * named claim (in the orders of the whole series), then relays among
+ * themselves (orders by source), so that relays attach to the nearest named
+ * claim before they chain together. The sorts are O(n log n), the windows
+ * O(n * WINDOW): a series of 100,000 claims costs no more per claim than a
+ * small one, at the price that two echoes further apart than WINDOW in every
+ * order (a very dense series) may stay apart. */
+#include "tally/estimate.h"
+
+#include <limits.h>
+#include <math.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "tally/mem.h"
+
+/* How many neighbours in each order an observation is compared with. */
+enum { WINDOW = 32 };
+
+/* An observation in the order by content. */
+typedef struct ent {
+    uint64_t series; /* supplier, recipient and kind, packed */
+    uint32_t unit;   /* the unit's rank among the units, by strcmp */
+    double v;        /* the representative value: low when has_low, else high */
+    long as_of;
+    int64_t id;
+    const tally_obs *o;
+    size_t idx; /* into the caller's array */
+} ent;
+
+/* What the comparisons need, per position of the order by content. */
+typedef struct rec {
+    double v, vh;   /* the representative value; the high end of a range */
+    double pv, pvh; /* their precisions (7,000: 1,000; 6,700: 100) */
+    double caliber;
+    long as_of;
+    long src;     /* interned named source, or -1 for a relay ("author", an outlet, none) */
+    size_t group; /* the series: supplier, recipient, unit, kind */
+    uint32_t items;
+    bool range; /* both ends given */
+    bool loose; /* about, more-than, at-least, up-to: rounding applies */
+} rec;
+
+/* An observation in one of the other orders of a series. */
+typedef struct dent {
+    size_t group;
+    long src; /* the named source's rank, -1 for relays; 0 for all when not by source */
+    long as_of;
+    double v;
+    size_t p; /* position in the order by content */
+} dent;
+
+/* A table of interned strings (units exactly, sources case-insensitively),
+ * open addressing. */
+typedef struct intern {
+    const char **key;
+    uint64_t *hash;
+    uint32_t *id;
+    size_t cap, n;
+    bool fold; /* ASCII case-insensitive */
+} intern;
+
+/* A member, to list clusters earliest stated first. */
+typedef struct ment {
+    long stated;
+    int64_t id;
+    size_t idx;
+} ment;
+
+static const char *str_or_empty(const char *s)
+{
+    return s != NULL ? s : "";
+}
+
+static unsigned char ascii_lower(unsigned char c)
+{
+    return c >= 'A' && c <= 'Z' ? (unsigned char)(c - 'A' + 'a') : c;
+}
+
+/* ASCII case-insensitive comparison (bytes from 0x80 up compare as they are). */
+static int ascii_casecmp(const char *a, const char *b)
+{
+    const unsigned char *x = (const unsigned char *)a, *y = (const unsigned char *)b;
+    for (;; x++, y++) {
+        unsigned char cx = ascii_lower(*x), cy = ascii_lower(*y);
+        if (cx != cy || cx == '\0')
+            return (int)cx - (int)cy;
+    }
+}
+
+static bool is_relay(const tally_obs *o)
+{
+    return o->source == NULL || o->source[0] == '\0' || ascii_casecmp(o->source, "author") == 0 ||
+           (o->source_kind != NULL && ascii_casecmp(o->source_kind, "outlet") == 0);
+}
+
+#define CMP(a, b)                                                                                  \
+    do {                                                                                           \
+        if ((a) < (b))                                                                             \
+            return -1;                                                                             \
+        if ((a) > (b))                                                                             \
+            return 1;                                                                              \
+    } while (0)
+
+/* A country code (up to three bytes before the NUL) as a number that sorts
+ * like the string. */
+static uint64_t code3_key(const char c[4])
+{
+    uint64_t k = 0;
+    size_t i = 0;
+    for (; i < 3 && c[i] != '\0'; i++)
+        k = k << 8 | (unsigned char)c[i];
+    return k << (8 * (3 - i));
+}
+
+static int cmp_ent(const void *pa, const void *pb)
+{
+    const ent *ea = pa, *eb = pb;
+    CMP(ea->series, eb->series);
+    CMP(ea->unit, eb->unit);
+    CMP(ea->v, eb->v);
+    CMP(ea->as_of, eb->as_of);
+    CMP(ea->id, eb->id);
+    /* ties of id: the rest of the content, then the input order */
+    const tally_obs *a = ea->o, *b = eb->o;
+    int c;
+    CMP(a->stated, b->stated);
+    CMP(a->has_high, b->has_high);
+    CMP(a->high, b->high);
+    CMP(a->qualifier, b->qualifier);
+    CMP(a->items, b->items);
+    CMP(a->caliber_mm, b->caliber_mm);
+    CMP(a->curated, b->curated);
+    c = strcmp(str_or_empty(a->source), str_or_empty(b->source));
+    if (c != 0)
+        return c;
+    CMP(ea->idx, eb->idx);
+    return 0;
+}
+
+static int cmp_dent_date(const void *pa, const void *pb)
+{
+    const dent *a = pa, *b = pb;
+    CMP(a->group, b->group);
+    CMP(a->src, b->src);
+    CMP(a->as_of, b->as_of);
+    CMP(a->v, b->v);
+    CMP(a->p, b->p);
+    return 0;
+}
+
+static int cmp_dent_value(const void *pa, const void *pb)
+{
+    const dent *a = pa, *b = pb;
+    CMP(a->group, b->group);
+    CMP(a->src, b->src);
+    CMP(a->v, b->v);
+    CMP(a->as_of, b->as_of);
+    CMP(a->p, b->p);
+    return 0;
+}
+
+static int cmp_str_ptr(const void *pa, const void *pb)
+{
+    const char *const *a = pa, *const *b = pb;
+    return strcmp(*a, *b);
+}
+
+static int cmp_str_ptr_fold(const void *pa, const void *pb)
+{
+    const char *const *a = pa, *const *b = pb;
+    return ascii_casecmp(*a, *b);
+}
+
+static uint64_t hash_str(const char *s, bool fold)
+{
+    uint64_t h = 14695981039346656037u; /* FNV-1a */
+    for (; *s != '\0'; s++) {
+        h ^= fold ? ascii_lower((unsigned char)*s) : (unsigned char)*s;
+        h *= 1099511628211u;
+    }
+    return h;
+}
+
+static void intern_init(intern *t, bool fold)
+{
+    t->cap = 64;
+    t->n = 0;
+    t->fold = fold;
+    t->key = tally_xcalloc(t->cap, sizeof *t->key);
+    t->hash = tally_xcalloc(t->cap, sizeof *t->hash);
+    t->id = tally_xcalloc(t->cap, sizeof *t->id);
+}
+
+static void intern_free(intern *t)
+{
+    free(t->key);
+    free(t->hash);
+    free(t->id);
+}
+
+static void intern_place(intern *t, const char *key, uint64_t h, uint32_t id)
+{
+    size_t i = (size_t)h & (t->cap - 1);
+    while (t->key[i] != NULL)
+        i = (i + 1) & (t->cap - 1);
+    t->key[i] = key;
+    t->hash[i] = h;
+    t->id[i] = id;
+}
+
+/* The slot of `s` with hash `h`: where it is, or the empty slot where it goes. */
+static size_t intern_slot(const intern *t, const char *s, uint64_t h)
+{
+    size_t i = (size_t)h & (t->cap - 1);
+    for (; t->key[i] != NULL; i = (i + 1) & (t->cap - 1)) {
+        if (t->hash[i] == h && (t->fold ? ascii_casecmp(t->key[i], s) : strcmp(t->key[i], s)) == 0)
+            break;
+    }
+    return i;
+}
+
+/* The id of `s`, which is in the table. */
+static uint32_t intern_find(const intern *t, const char *s)
+{
+    return t->id[intern_slot(t, s, hash_str(s, t->fold))];
+}
+
+/* The id of `s` (numbered from 0 in order of first appearance). */
+static uint32_t intern_get(intern *t, const char *s)
+{
+    uint64_t h = hash_str(s, t->fold);
+    size_t i = intern_slot(t, s, h);
+    if (t->key[i] != NULL)
+        return t->id[i];
+    if (2 * (t->n + 1) > t->cap) {
+        intern old = *t;
+        t->cap *= 2;
+        t->key = tally_xcalloc(t->cap, sizeof *t->key);
+        t->hash = tally_xcalloc(t->cap, sizeof *t->hash);
+        t->id = tally_xcalloc(t->cap, sizeof *t->id);
+        for (size_t k = 0; k < old.cap; k++)
+            if (old.key[k] != NULL)
+                intern_place(t, old.key[k], old.hash[k], old.id[k]);
+        intern_free(&old);
+    }
+    uint32_t id = (uint32_t)t->n++;
+    intern_place(t, s, h, id);
+    return id;
+}
+
+static int cmp_ment(const void *pa, const void *pb)
+{
+    const ment *a = pa, *b = pb;
+    CMP(a->stated, b->stated);
+    CMP(a->id, b->id);
+    CMP(a->idx, b->idx);
+    return 0;
+}
+
+/* The precision of a figure: the power of ten of its last significant digit
+ * (7,000: 1,000; 6,700: 100; 1.5: 0.1), between 1e-6 and 1e15. */
+static double precision(double v)
+{
+    static const double pow10[] = {1e-6, 1e-5, 1e-4, 1e-3, 1e-2, 1e-1, 1e0, 1e1,
+                                   1e2,  1e3,  1e4,  1e5,  1e6,  1e7,  1e8, 1e9,
+                                   1e10, 1e11, 1e12, 1e13, 1e14, 1e15};
+    v = fabs(v);
+    if (!(v > 0) || !isfinite(v))
+        return 1;
+    for (size_t k = sizeof pow10 / sizeof pow10[0]; k-- > 0;) {
+        if (pow10[k] > v * (1 + 1e-9))
+            continue;
+        double q = v / pow10[k];
+        if (fabs(q - round(q)) <= 1e-9 * q)
+            return pow10[k];
+    }
+    return pow10[0];
+}
+
+/* Whether two values (with their precisions) state the same figure. */
+static bool value_agree(double a, double pa, double b, double pb, bool loose, double tol)
+{
+    double m = fmax(fabs(a), fabs(b));
+    if (fabs(a - b) <= tol * m + 1e-9 * m)
+        return true;
+    if (!loose)
+        return false;
+    double p = fmax(pa, pb);
+    return round(a / p) == round(b / p);
+}
+
+static bool days_agree(long a, long b, long days)
+{
+    if (a == LONG_MIN || b == LONG_MIN)
+        return a == b;
+    return (a > b ? (unsigned long)a - (unsigned long)b : (unsigned long)b - (unsigned long)a) <=
+           (unsigned long)days;
+}
+
+/* Whether two observations of one series are echoes of each other (the
+ * sources aside, which the union-find checks too). */
+static bool agree(const rec *a, const rec *b, double tol, long days)
+{
+    if (a->src >= 0 && b->src >= 0 && a->src != b->src)
+        return false;
+    if ((a->items & b->items) == 0 && (a->items | b->items) != 0)
+        return false;
+    if (a->caliber > 0 && b->caliber > 0 && fabs(a->caliber - b->caliber) > 1e-9)
+        return false;
+    if (a->range != b->range || !days_agree(a->as_of, b->as_of, days))
+        return false;
+    bool loose = a->loose || b->loose;
+    if (!value_agree(a->v, a->pv, b->v, b->pv, loose, tol))
+        return false;
+    return !a->range || value_agree(a->vh, a->pvh, b->vh, b->pvh, loose, tol);
+}
+
+/* Union-find over positions; a root's label is the named source of its set. */
+typedef struct uf {
+    size_t *parent;
+    size_t *size;
+    long *label;
+} uf;
+
+static size_t uf_find(uf *u, size_t x)
+{
+    size_t r = x;
+    while (u->parent[r] != r)
+        r = u->parent[r];
+    while (u->parent[x] != r) {
+        size_t next = u->parent[x];
+        u->parent[x] = r;
+        x = next;
+    }
+    return r;
+}
+
+static void uf_union(uf *u, size_t a, size_t b)
+{
+    size_t ra = uf_find(u, a), rb = uf_find(u, b);
+    if (ra == rb)
+        return;
+    long la = u->label[ra], lb = u->label[rb];
+    if (la >= 0 && lb >= 0 && la != lb)
+        return; /* two named sources never share a cluster */
+    if (u->size[ra] < u->size[rb] || (u->size[ra] == u->size[rb] && rb < ra)) {
+        size_t t = ra;
+        ra = rb;
+        rb = t;
+    }
+    u->parent[rb] = ra;
+    u->size[ra] += u->size[rb];
+    u->label[ra] = la >= 0 ? la : lb;
+}
+
+/* The pass a pair belongs to: 0 both named, 1 a relay and a named source,
+ * 2 both relays. */
+static int pass_of(const rec *a, const rec *b)
+{
+    return (a->src < 0) + (b->src < 0);
+}
+
+/* The largest value that can agree with `v` (values ascend in the order by
+ * content), or INFINITY when there is no bound. */
+static double value_limit(double v, double tol)
+{
+    if (!(v > 0) || tol >= 1)
+        return INFINITY;
+    /* rounding: b rounds to a (b < 1.5 a) or a to b (a >= b / 2) */
+    return fmax(2 * v, v / (1 - tol)) * (1 + 1e-9);
+}
+
+/* Joins the agreeing pairs of pass `pass` among the next WINDOW neighbours
+ * of each observation in `r` (the records in one order); `pos` maps to
+ * positions in the order by content (NULL: the same). `by_value` and
+ * `by_source` say which order it is, to stop early. */
+static void join_window(uf *u, const rec *r, const size_t *pos, size_t n, int pass, bool by_value,
+                        bool by_source, double tol, long days)
+{
+    for (size_t p = 0; p < n; p++) {
+        const rec *a = &r[p];
+        if ((pass == 0 && a->src < 0) || (pass == 2 && a->src >= 0))
+            continue;
+        double limit = by_value ? value_limit(a->v, tol) : INFINITY;
+        for (size_t q = p + 1; q < n && q <= p + WINDOW; q++) {
+            const rec *b = &r[q];
+            if (b->group != a->group || (by_source && b->src != a->src) || b->v > limit ||
+                (!by_value && !days_agree(a->as_of, b->as_of, days)))
+                break;
+            if (pass_of(a, b) == pass && agree(a, b, tol, days))
+                uf_union(u, pos != NULL ? pos[p] : p, pos != NULL ? pos[q] : q);
+        }
+    }
+}
+
+/* The positions of `r` (in the order by content) in another order: by
+ * series, then by source when `by_source`, then by value or by date. */
+static size_t *other_order(const rec *r, size_t n, bool by_value, bool by_source)
+{
+    dent *d = tally_xcalloc(n, sizeof *d);
+    for (size_t p = 0; p < n; p++)
+        d[p] = (dent){r[p].group, by_source ? r[p].src : 0, r[p].as_of, r[p].v, p};
+    qsort(d, n, sizeof *d, by_value ? cmp_dent_value : cmp_dent_date);
+    size_t *pos = tally_xcalloc(n, sizeof *pos);
+    for (size_t k = 0; k < n; k++)
+        pos[k] = d[k].p;
+    free(d);
+    return pos;
+}
+
+/* join_window over the order `pos` (NULL: the order by content). */
+static void join_order(uf *u, const rec *r, const size_t *pos, size_t n, int pass, bool by_value,
+                       bool by_source, double tol, long days)
+{
+    if (pos == NULL) {
+        join_window(u, r, NULL, n, pass, by_value, by_source, tol, days);
+        return;
+    }
+    /* a copy in that order, so that the window reads memory in sequence */
+    rec *rc = tally_xcalloc(n, sizeof *rc);
+    for (size_t k = 0; k < n; k++)
+        rc[k] = r[pos[k]];
+    join_window(u, rc, pos, n, pass, by_value, by_source, tol, days);
+    free(rc);
+}
+
+/* Ranks of the distinct strings of `t` in the order of `cmp`, indexed by
+ * their ids. */
+static uint32_t *intern_ranks(const intern *t, int (*cmp)(const void *, const void *))
+{
+    const char **names = tally_xcalloc(t->n, sizeof *names);
+    for (size_t k = 0, j = 0; k < t->cap; k++)
+        if (t->key[k] != NULL)
+            names[j++] = t->key[k];
+    qsort(names, t->n, sizeof *names, cmp);
+    uint32_t *rank = tally_xcalloc(t->n, sizeof *rank);
+    for (size_t k = 0; k < t->n; k++)
+        rank[intern_find(t, names[k])] = (uint32_t)k;
+    free(names);
+    return rank;
+}
+
+int tally_cluster_obs(const tally_obs *obs, size_t n, double rel_tol, long days,
+                      tally_clusters *out)
+{
+    double tol = rel_tol > 0 ? rel_tol : 0.05;
+    long win_days = days > 0 ? days : 45;
+    memset(out, 0, sizeof *out);
+    if (n == 0)
+        return 0;
+
+    /* units, ranked by strcmp so that the order does not depend on the input's */
+    intern units;
+    intern_init(&units, false);
+    uint32_t *unit_of = tally_xcalloc(n, sizeof *unit_of);
+    for (size_t i = 0; i < n; i++)
+        unit_of[i] = intern_get(&units, str_or_empty(obs[i].unit));
+    uint32_t *rank = intern_ranks(&units, cmp_str_ptr);
+    intern_free(&units);
+
+    /* the order by content */
+    ent *e = tally_xcalloc(n, sizeof *e);
+    for (size_t i = 0; i < n; i++) {
+        const tally_obs *o = &obs[i];
+        e[i] = (ent){code3_key(o->supplier) << 32 | code3_key(o->recipient) << 8 |
+                         (uint64_t)(unsigned)o->kind,
+                     rank[unit_of[i]],
+                     o->has_low ? o->low : o->high,
+                     o->as_of,
+                     o->id,
+                     o,
+                     i};
+    }
+    free(rank);
+    free(unit_of);
+    qsort(e, n, sizeof *e, cmp_ent);
+
+    /* named sources, interned case-insensitively and ranked likewise */
+    long *src = tally_xcalloc(n, sizeof *src);
+    intern names;
+    intern_init(&names, true);
+    for (size_t i = 0; i < n; i++)
+        src[i] = is_relay(&obs[i]) ? -1 : (long)intern_get(&names, obs[i].source);
+    uint32_t *src_rank = intern_ranks(&names, cmp_str_ptr_fold);
+    intern_free(&names);
+    for (size_t i = 0; i < n; i++)
+        if (src[i] >= 0)
+            src[i] = src_rank[src[i]];
+    free(src_rank);
+
+    rec *r = tally_xcalloc(n, sizeof *r);
+    size_t group = 0;
+    for (size_t p = 0; p < n; p++) {
+        const tally_obs *o = e[p].o;
+        if (p > 0 && (e[p].series != e[p - 1].series || e[p].unit != e[p - 1].unit))
+            group++;
+        rec *x = &r[p];
+        x->v = e[p].v;
+        x->range = o->has_low && o->has_high;
+        x->vh = x->range ? o->high : 0;
+        x->pv = precision(x->v);
+        x->pvh = precision(x->vh);
+        x->caliber = o->caliber_mm;
+        x->as_of = o->as_of;
+        x->src = src[e[p].idx];
+        x->group = group;
+        x->items = o->items;
+        x->loose = o->qualifier == TALLY_Q_ABOUT || o->qualifier == TALLY_Q_MORE_THAN ||
+                   o->qualifier == TALLY_Q_AT_LEAST || o->qualifier == TALLY_Q_UP_TO;
+    }
+    size_t *idx_of = tally_xcalloc(n, sizeof *idx_of);
+    for (size_t p = 0; p < n; p++)
+        idx_of[p] = e[p].idx;
+    free(e);
+
+    uf u = {tally_xcalloc(n, sizeof(size_t)), tally_xcalloc(n, sizeof(size_t)),
+            tally_xcalloc(n, sizeof(long))};
+    for (size_t p = 0; p < n; p++) {
+        u.parent[p] = p;
+        u.size[p] = 1;
+        u.label[p] = r[p].src;
+    }
+    /* same source (named, then relays among themselves) in orders by source;
+     * a relay and a named source in orders of the whole series */
+    size_t *sv = other_order(r, n, true, true), *sd = other_order(r, n, false, true);
+    join_order(&u, r, sv, n, 0, true, true, tol, win_days);
+    join_order(&u, r, sd, n, 0, false, true, tol, win_days);
+    size_t *md = other_order(r, n, false, false);
+    join_order(&u, r, NULL, n, 1, true, false, tol, win_days);
+    join_order(&u, r, md, n, 1, false, false, tol, win_days);
+    free(md);
+    join_order(&u, r, sv, n, 2, true, true, tol, win_days);
+    join_order(&u, r, sd, n, 2, false, true, tol, win_days);
+    free(sv);
+    free(sd);
+    free(r);
+
+    /* root of each observation, by its index */
+    size_t *root = tally_xcalloc(n, sizeof *root);
+    for (size_t p = 0; p < n; p++)
+        root[idx_of[p]] = uf_find(&u, p);
+    free(idx_of);
+    free(u.parent);
+    free(u.size);
+    free(u.label);
+
+    /* clusters in order of their earliest member, members earliest first */
+    ment *m = tally_xcalloc(n, sizeof *m);
+    for (size_t i = 0; i < n; i++)
+        m[i] = (ment){obs[i].stated, obs[i].id, i};
+    qsort(m, n, sizeof *m, cmp_ment);
+    size_t *cid = tally_xcalloc(n, sizeof *cid); /* by root position */
+    for (size_t p = 0; p < n; p++)
+        cid[p] = SIZE_MAX;
+    size_t n_clusters = 0;
+    for (size_t k = 0; k < n; k++) {
+        size_t *c = &cid[root[m[k].idx]];
+        if (*c == SIZE_MAX)
+            *c = n_clusters++;
+    }
+    out->v = tally_xcalloc(n_clusters, sizeof *out->v);
+    out->n = n_clusters;
+    out->index = tally_xcalloc(n, sizeof *out->index);
+    for (size_t i = 0; i < n; i++)
+        out->v[cid[root[i]]].n_members++;
+    size_t off = 0;
+    for (size_t c = 0; c < n_clusters; c++) {
+        out->v[c].members = out->index + off;
+        off += out->v[c].n_members;
+        out->v[c].n_members = 0;
+    }
+    for (size_t k = 0; k < n; k++) {
+        size_t i = m[k].idx;
+        tally_cluster *c = &out->v[cid[root[i]]];
+        c->members[c->n_members++] = i;
+    }
+    free(m);
+    free(cid);
+    free(root);
+
+    /* the lead: a named source, then curated, then the earliest stated */
+    for (size_t c = 0; c < n_clusters; c++) {
+        tally_cluster *cl = &out->v[c];
+        int best = -1;
+        for (size_t k = 0; k < cl->n_members; k++) {
+            size_t i = cl->members[k];
+            int score = 2 * (src[i] >= 0) + (obs[i].curated ? 1 : 0);
+            if (score > best) {
+                best = score;
+                cl->lead = i;
+            }
+        }
+    }
+    free(src);
+    return 0;
+}
+
+void tally_clusters_free(tally_clusters *c)
+{
+    if (c == NULL)
+        return;
+    free(c->v);
+    free(c->index);
+    c->v = NULL;
+    c->index = NULL;
+    c->n = 0;
+}

@@ -30,11 +30,11 @@ tally_date tally_date_of(long day);
 
 /** One claim as the estimator sees it. */
 typedef struct tally_obs {
-    int64_t id;          /* the claim's id in the store */
-    int64_t doc_id;      /* its document */
-    const char *doc;     /* the document's name */
-    const char *source;  /* who asserts it: the normalised name */
-    const char *source_kind;   /* "government", "intelligence", "official", ... */
+    int64_t id;              /* the claim's id in the store */
+    int64_t doc_id;          /* its document */
+    const char *doc;         /* the document's name */
+    const char *source;      /* who asserts it: the normalised name */
+    const char *source_kind; /* "government", "intelligence", "official", ... */
     char source_country[4];
     tally_kind kind;
     char supplier[4], recipient[4];
@@ -49,6 +49,8 @@ typedef struct tally_obs {
     long stated; /* day number it was asserted (the document's date) */
     bool hedged;
     bool curated;
+    bool rate;             /* a figure per day, month or year (a curated row's note says
+                              "rate per ..."), not a cumulative count */
     size_t sentence_start; /* to pair claims of one sentence; 0/0 when unknown */
     size_t sentence_end;
 } tally_obs;
@@ -84,9 +86,10 @@ typedef struct tally_clusters {
  *    high) of each is within `rel_tol` (0.05 when <= 0) of the other's,
  *    relative to the larger; or, when either is qualified about, more-than,
  *    at-least or up-to, both round to the same multiple of the coarser
- *    one's precision ("nearly 7,000" and "6,700" at the thousands; "more
- *    than 1 million" and "1.4 million"; but exact "7,000" and "6,700" only
- *    through `rel_tol`). A range agrees only with a range, end by end;
+ *    one's precision and differ by at most a quarter ("nearly 7,000" and
+ *    "6,700" at the thousands; "more than 1 million" and "1.2 million"; but
+ *    not "about 10,000" and 6,000; exact "7,000" and "6,700" only through
+ *    `rel_tol`). A range agrees only with a range, end by end;
  *  - their sources agree: the same name (ASCII case-insensitive), or either
  *    is a relay: "author", empty or NULL (unattributed), or of source_kind
  *    "outlet". Two different named sources never share a cluster, even
@@ -123,7 +126,7 @@ typedef struct tally_point {
     /* a value converted from another unit carries the factor's range, drawn
      * uniformly on the log scale: multiply by a factor in [lo, hi] */
     double factor_lo, factor_hi; /* 1, 1 when not converted */
-    size_t cluster; /* which cluster it came from (for reports) */
+    size_t cluster;              /* which cluster it came from (for reports) */
 } tally_point;
 
 typedef struct tally_quantiles {
@@ -157,7 +160,7 @@ int tally_reconcile(const tally_point *points, size_t n, long start, const long 
 typedef struct tally_factor {
     char from[16];
     char to[16];
-    uint32_t item; /* the result's item bit */
+    uint32_t item;     /* the result's item bit */
     double caliber_mm; /* 0: any */
     double low, high;
     char source[96]; /* a source's name, or "model" */
@@ -219,9 +222,10 @@ void tally_obs_set_free(tally_obs_set *o);
 
 /** How a point of a series was derived from its cluster. */
 typedef enum tally_derivation {
-    TALLY_DERIVED_DIRECT,     /* the cluster counts the series' unit */
-    TALLY_DERIVED_OWN,        /* the source's own conversion (an equivalence) */
-    TALLY_DERIVED_CONVERTED   /* another unit, times a factor of data/factors.tsv */
+    TALLY_DERIVED_DIRECT,    /* the cluster counts the series' unit */
+    TALLY_DERIVED_OWN,       /* the source's own conversion (an equivalence) */
+    TALLY_DERIVED_CONVERTED, /* another unit, times a factor of data/factors.tsv */
+    TALLY_DERIVED_LAUNCHED   /* missiles or drones launched: a lower bound on those sent */
 } tally_derivation;
 
 typedef struct tally_series_point {
@@ -243,14 +247,19 @@ typedef struct tally_series {
 } tally_series;
 
 /** Builds the points of `series` (supplier, recipient, item and unit set by
- *  the caller) from the clusters of `obs`: transfers and equivalences only
- *  (planned, production, consumption and the rest do not count deliveries);
+ *  the caller) from the clusters of `obs`: transfers and equivalences (and
+ *  money given, for money); missiles and drones launched as lower bounds;
+ *  never planned, production, stock, rates or percentages;
  *  an equivalence tied to the count it was derived from (same source,
  *  stated within 3 days) stands for that count, which then is not converted
  *  again; counts in other units are converted with the source's factor,
  *  else the model's. Free with tally_series_free. */
 void tally_series_build(const tally_model *m, const tally_obs *obs, size_t n,
                         const tally_clusters *c, tally_series *series);
+/** The unit a series of `item` is best told in: the commonest unit of the
+ *  clusters that count for it (never percent); NULL when none does. */
+const char *tally_series_default_unit(const tally_obs *obs, const tally_clusters *c,
+                                      const char *supplier, const char *recipient, uint32_t item);
 void tally_series_free(tally_series *series);
 
 /** A contradiction: claims that cannot all be true, and why. */

@@ -75,7 +75,9 @@ int tally_store_put_doc(tally_store *s, const tally_store_doc *d, int64_t *doc_i
 
 /** Adds a claim of document `doc_id`. Its source is kept under its name,
  *  white space normalised, with a closing parenthesis ("Shin Won-sik (ROK
- *  Defence Minister)") kept apart as the claim's source detail. `text` is
+ *  Defence Minister)") kept apart as the claim's source detail; a name the
+ *  actor table knows whole is kept under the actor's canonical name ("Shin
+ *  Wonsik" -> "Shin Won-sik"), and the claim keeps the name as written. `text` is
  *  the figure as written (bytes [c->start, c->end) of the body), whose
  *  sentence span is kept too; NULL for a curated row, which has no
  *  sentence. `stated` is when it was asserted (the document's date); `note`
@@ -121,6 +123,7 @@ typedef struct tally_claim_row {
     size_t sentence_len;
     const char *text; /* the figure as written; NULL for curated rows */
     size_t text_len;
+    const char *source_name;   /* the source as kept: "Shin Won-sik" for "Shin Wonsik" */
     const char *source_kind;   /* "government", "intelligence", ... */
     const char *source_detail; /* "ROK Defence Minister" of "Shin Won-sik (ROK ...)" */
     const char *stated;        /* when it was asserted */

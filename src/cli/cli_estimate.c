@@ -338,12 +338,10 @@ static void on_contradiction(const tally_contradiction *x, void *user)
 
 int cli_check(int argc, char **argv)
 {
-    static const struct option longopts[] = {{"db", required_argument, NULL, 'D'},
-                                             {"format", required_argument, NULL, 'f'},
-                                             {"factors", required_argument, NULL, 'F'},
-                                             CLI_FILTER_OPTIONS,
-                                             {"help", no_argument, NULL, 'h'},
-                                             {NULL, 0, NULL, 0}};
+    static const struct option longopts[] = {
+        {"db", required_argument, NULL, 'D'},      {"format", required_argument, NULL, 'f'},
+        {"factors", required_argument, NULL, 'F'}, CLI_FILTER_OPTIONS,
+        {"help", no_argument, NULL, 'h'},          {NULL, 0, NULL, 0}};
     tally_claim_filter f = {0};
     struct cli_states states;
     struct est_opts o = {0};
@@ -373,32 +371,6 @@ int cli_check(int argc, char **argv)
 
 /* ---- tally estimate --------------------------------------------------------------- */
 
-/* The commonest unit of the item's delivered claims of the pair. */
-static const char *default_unit(const tally_obs *obs, const tally_clusters *c, const char *sup,
-                                const char *rec, uint32_t item)
-{
-    const char *units[32];
-    size_t counts[32] = {0}, n = 0;
-    for (size_t i = 0; i < c->n; i++) {
-        const tally_obs *o = &obs[c->v[i].lead];
-        if ((o->kind != TALLY_KIND_TRANSFER && o->kind != TALLY_KIND_EQUIVALENCE) ||
-            !(o->items & item) || strcmp(o->supplier, sup) != 0 || strcmp(o->recipient, rec) != 0)
-            continue;
-        size_t k = 0;
-        while (k < n && strcmp(units[k], o->unit) != 0)
-            k++;
-        if (k == n && n < 32)
-            units[n++] = o->unit;
-        if (k < n)
-            counts[k]++;
-    }
-    size_t best = 0;
-    for (size_t k = 1; k < n; k++)
-        if (counts[k] > counts[best])
-            best = k;
-    return n > 0 ? units[best] : NULL;
-}
-
 static const char *bound_name(tally_bound b)
 {
     switch (b) {
@@ -423,6 +395,9 @@ static void how_text(const tally_series_point *sp, char *buf, size_t size)
     case TALLY_DERIVED_OWN:
         snprintf(buf, size, "the source's own conversion");
         break;
+    case TALLY_DERIVED_LAUNCHED:
+        snprintf(buf, size, "launched: at least as many sent");
+        break;
     case TALLY_DERIVED_CONVERTED:
         snprintf(buf, size, "x %.6g-%.6g a %.15s (%.60s)", sp->factor->low, sp->factor->high,
                  sp->factor->from, sp->factor->source);
@@ -441,11 +416,11 @@ static void json_num_field(tally_buf *b, const char *key, double v)
 int cli_estimate(int argc, char **argv)
 {
     static const struct option longopts[] = {
-        {"db", required_argument, NULL, 'D'},      {"format", required_argument, NULL, 'f'},
-        {"unit", required_argument, NULL, 'U'},    {"at", required_argument, NULL, 'A'},
+        {"db", required_argument, NULL, 'D'},       {"format", required_argument, NULL, 'f'},
+        {"unit", required_argument, NULL, 'U'},     {"at", required_argument, NULL, 'A'},
         {"known-by", required_argument, NULL, 'k'}, {"factors", required_argument, NULL, 'F'},
-        {"grades", required_argument, NULL, 'G'},  {"draws", required_argument, NULL, 'N'},
-        {"help", no_argument, NULL, 'h'},          {NULL, 0, NULL, 0}};
+        {"grades", required_argument, NULL, 'G'},   {"draws", required_argument, NULL, 'N'},
+        {"help", no_argument, NULL, 'h'},           {NULL, 0, NULL, 0}};
     struct est_opts o = {0};
     const char *unit = NULL, *at = NULL;
     tally_claim_filter f = {0};
@@ -504,7 +479,7 @@ int cli_estimate(int argc, char **argv)
     memcpy(series.recipient, rec, 4);
     series.item = 1u << bit;
     if (unit == NULL)
-        unit = default_unit(l.obs.v, &l.c, sup, rec, series.item);
+        unit = tally_series_default_unit(l.obs.v, &l.c, sup, rec, series.item);
     if (unit == NULL) {
         cli_errorf("no transfer of %s from %s to %s among %zu stored claims%s", argv[optind + 2],
                    sup, rec, l.obs.n, f.known_by != NULL ? " known by then" : "");
@@ -655,8 +630,8 @@ int cli_estimate(int argc, char **argv)
             how_text(sp, how, sizeof how);
             snprintf(src, sizeof src, "%.24s (%c)", lead->source, sp->grade);
             day_text(sp->p.day, d);
-            printf("%-10s %-11s %26.26s %-36.36s %-28s %zu\n", d, bound_name(sp->p.bound), fig,
-                   how, src, k->n_members);
+            printf("%-10s %-11s %26.26s %-36.36s %-28s %zu\n", d, bound_name(sp->p.bound), fig, how,
+                   src, k->n_members);
         }
     }
     free(q);

@@ -119,6 +119,8 @@ static int print_claim_row(const tally_claim_row *r, void *user)
         claim_json_fields(l, k, r->doc, r->sentence, r->sentence_len, r->text, r->text_len);
         tally_json_raw(l, ",\"id\":");
         tally_json_uint(l, (size_t)r->id);
+        tally_json_raw(l, ",\"source_name\":");
+        json_str_or_null(l, r->source_name);
         tally_json_raw(l, ",\"source_kind\":");
         json_str_or_null(l, r->source_kind);
         tally_json_raw(l, ",\"source_detail\":");

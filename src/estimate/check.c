@@ -94,8 +94,7 @@ static void check_conversions(const tally_model *m, const tally_obs *obs, size_t
         bool own = strcmp(f->source, "model") != 0;
         snprintf(x.why, sizeof x.why,
                  "%s (%.60s) over %s (%.60s) is %.3g %s a %s; %s %.60s %.15g-%.15g (%.160s)", fe,
-                 e->source,
-                 fc, count->source, ratio, e->unit, count->unit,
+                 e->source, fc, count->source, ratio, e->unit, count->unit,
                  own ? "the conversions of" : "the factors officials use are", own ? f->source : "",
                  f->low, f->high, f->note[0] ? f->note : f->url);
         fn(&x, user);
@@ -125,7 +124,7 @@ static int cmp_series(const void *a, const void *b)
  * so, and an extracted claim says so with a "since". */
 static bool cumulative(const tally_obs *o)
 {
-    return o->kind == TALLY_KIND_TRANSFER && (o->curated || o->since != LONG_MIN);
+    return o->kind == TALLY_KIND_TRANSFER && !o->rate && (o->curated || o->since != LONG_MIN);
 }
 
 /* Rule 2: a cumulative figure below an earlier lower bound of its series. */

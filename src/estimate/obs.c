@@ -77,7 +77,8 @@ static int on_row(const tally_claim_row *r, void *user)
     x->id = r->id;
     x->doc_id = r->doc_id;
     x->doc = intern(&l->names, r->doc);
-    x->source = intern(&l->names, c->source != NULL ? c->source : "author");
+    /* one spelling a source: what clustering and factors compare */
+    x->source = intern(&l->names, r->source_name != NULL ? r->source_name : "author");
     x->source_kind = intern(&l->names, r->source_kind != NULL ? r->source_kind : "other");
     memcpy(x->source_country, c->source_country, 4);
     x->kind = c->kind;
@@ -100,6 +101,7 @@ static int on_row(const tally_claim_row *r, void *user)
     x->as_of = c->as_of.year != 0 ? tally_day_of(c->as_of, true) : x->stated;
     x->hedged = c->hedged;
     x->curated = r->curated;
+    x->rate = r->note != NULL && strstr(r->note, "rate per") != NULL;
     x->sentence_start = c->sentence_start;
     x->sentence_end = c->sentence_end;
     return 0;

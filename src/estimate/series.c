@@ -1,8 +1,8 @@
 /* tally: the points of a series (stage 4): which clusters say what about
  * the cumulative quantity one state sent another, in the series' unit. */
 #include <limits.h>
-#include <stdint.h>
 #include <math.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -22,6 +22,51 @@ static double value_of(const tally_obs *o)
 static bool delivered(tally_kind k)
 {
     return k == TALLY_KIND_TRANSFER || k == TALLY_KIND_EQUIVALENCE;
+}
+
+/* What a claim says of a series of `item`: 1 a count of what was sent, 2 a
+ * lower bound only (missiles or drones launched were sent first), 0
+ * nothing. Money given, lent or forgiven (financial) is what was sent of
+ * money. A percentage is a share, not a quantity. */
+static int counts_for(const tally_obs *o, uint32_t item)
+{
+    if (o->rate || strcmp(o->unit, "percent") == 0 || !(o->has_low || o->has_high))
+        return 0;
+    if (delivered(o->kind))
+        return 1;
+    if (o->kind == TALLY_KIND_FINANCIAL &&
+        (item & ((1u << TALLY_ITEM_COUNT) - 1) &
+         (1u << tally_item_parse("money") | 1u << tally_item_parse("debt-relief"))))
+        return 1;
+    if (o->kind == TALLY_KIND_CONSUMPTION &&
+        (strcmp(o->unit, "missile") == 0 || strcmp(o->unit, "drone") == 0))
+        return 2;
+    return 0;
+}
+
+const char *tally_series_default_unit(const tally_obs *obs, const tally_clusters *c,
+                                      const char *supplier, const char *recipient, uint32_t item)
+{
+    const char *units[32];
+    size_t counts[32] = {0}, n = 0;
+    for (size_t i = 0; i < c->n; i++) {
+        const tally_obs *o = &obs[c->v[i].lead];
+        if (!counts_for(o, item) || !(o->items & item) || strcmp(o->supplier, supplier) != 0 ||
+            strcmp(o->recipient, recipient) != 0)
+            continue;
+        size_t k = 0;
+        while (k < n && strcmp(units[k], o->unit) != 0)
+            k++;
+        if (k == n && n < 32)
+            units[n++] = o->unit;
+        if (k < n)
+            counts[k]++;
+    }
+    size_t best = 0;
+    for (size_t k = 1; k < n; k++)
+        if (counts[k] > counts[best])
+            best = k;
+    return n > 0 ? units[best] : NULL;
 }
 
 static bool same_pair(const tally_obs *o, const tally_series *s)
@@ -72,6 +117,14 @@ static bool converted_by_source(const equiv *eq, size_t n, const tally_obs *obs,
     return false;
 }
 
+static int by_day(const void *a, const void *b)
+{
+    const tally_series_point *x = a, *y = b;
+    if (x->p.day != y->p.day)
+        return x->p.day < y->p.day ? -1 : 1;
+    return (x->p.cluster > y->p.cluster) - (x->p.cluster < y->p.cluster);
+}
+
 static tally_bound bound_of(tally_qualifier q)
 {
     switch (q) {
@@ -111,8 +164,8 @@ void tally_series_build(const tally_model *m, const tally_obs *obs, size_t n,
     for (size_t i = 0; i < c->n; i++) {
         size_t li = c->v[i].lead;
         const tally_obs *o = &obs[li];
-        if (!delivered(o->kind) || !same_pair(o, series) || o->as_of == LONG_MIN ||
-            !(o->has_low || o->has_high) || value_of(o) <= 0)
+        int says = counts_for(o, series->item);
+        if (says == 0 || !same_pair(o, series) || o->as_of == LONG_MIN || value_of(o) <= 0)
             continue;
         tally_series_point sp;
         memset(&sp, 0, sizeof sp);
@@ -129,8 +182,8 @@ void tally_series_build(const tally_model *m, const tally_obs *obs, size_t n,
         } else {
             if (o->kind == TALLY_KIND_EQUIVALENCE)
                 continue; /* an equivalence in another unit restates a count */
-            const tally_factor *f = tally_factor_find(m, o->unit, series->unit, series->item,
-                                                      o->caliber_mm, o->source);
+            const tally_factor *f =
+                tally_factor_find(m, o->unit, series->unit, series->item, o->caliber_mm, o->source);
             if (f == NULL)
                 continue;
             /* the source converted it itself: that equivalence is the point */
@@ -143,6 +196,12 @@ void tally_series_build(const tally_model *m, const tally_obs *obs, size_t n,
         }
         sp.p.day = o->as_of;
         sp.p.bound = bound_of(o->qualifier);
+        if (says == 2) { /* launched: at least that many were sent */
+            if (sp.p.bound == TALLY_OBS_UPPER)
+                continue;
+            sp.p.bound = TALLY_OBS_LOWER;
+            sp.how = TALLY_DERIVED_LAUNCHED;
+        }
         sp.p.value = value_of(o);
         sp.p.value_high = o->has_high ? o->high : sp.p.value;
         if (sp.p.bound == TALLY_OBS_RANGE && !(o->has_low && o->has_high))
@@ -160,7 +219,12 @@ void tally_series_build(const tally_model *m, const tally_obs *obs, size_t n,
             first = o->as_of;
     }
     free(eq);
+    /* N is 0 at the earliest "since", else a year before the first point;
+     * always before the first point */
     series->start = start != LONG_MAX ? start : first != LONG_MAX ? first - 365 : 0;
+    if (first != LONG_MAX && series->start >= first)
+        series->start = first - 1;
+    qsort(series->v, series->n, sizeof *series->v, by_day);
 }
 
 void tally_series_free(tally_series *series)

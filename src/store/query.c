@@ -138,7 +138,8 @@ int tally_store_claims(tally_store *s, const tally_claim_filter *f, tally_claim_
         "SELECT c.id, c.kind, c.supplier, c.recipient, c.items, c.caliber_mm, c.unit, c.low,"
         " c.high, c.qualifier, c.since, c.as_of, s.name, s.country, s.kind, c.hedged,"
         " c.sentence_start, c.sentence_end, c.start, c.end, c.text, c.stated, c.note,"
-        " d.id, d.name, d.url, d.title, d.outlet, d.date, d.curated, c.source_detail"
+        " d.id, d.name, d.url, d.title, d.outlet, d.date, d.curated, c.source_detail,"
+        " c.source_written"
         " FROM %s JOIN documents d ON d.id = c.doc_id JOIN sources s ON s.id = c.source_id"
         " WHERE 1",
         from_items ? "claim_items i JOIN claims c ON c.id = i.claim_id" : "claims c");
@@ -231,7 +232,9 @@ int tally_store_claims(tally_store *s, const tally_claim_filter *f, tally_claim_
         c->qualifier = q >= 0 ? (tally_qualifier)q : TALLY_Q_EXACT;
         c->since = col_date(st, 10);
         c->as_of = col_date(st, 11);
-        c->source = col_text(st, 12);
+        /* the name as written; the source's kept name beside it */
+        r.source_name = col_text(st, 12);
+        c->source = col_text(st, 31) != NULL ? col_text(st, 31) : r.source_name;
         col_alpha3(st, 13, c->source_country);
         r.source_kind = col_text(st, 14);
         c->hedged = sqlite3_column_int(st, 15) != 0;

@@ -60,7 +60,8 @@ static const char *const migrations[TALLY_STORE_SCHEMA] = {
     "  stated TEXT," /* when it was asserted: the document's date */
     "  date TEXT,"   /* as_of, else stated: what --since and --until compare */
     "  source_id INTEGER NOT NULL REFERENCES sources(id),"
-    "  source_detail TEXT," /* "ROK Defence Minister" of "Shin Won-sik (ROK ...)" */
+    "  source_detail TEXT,"  /* "ROK Defence Minister" of "Shin Won-sik (ROK ...)" */
+    "  source_written TEXT," /* the name as the claim wrote it ("Shin Wonsik") */
     "  hedged INTEGER NOT NULL CHECK (hedged IN (0, 1)),"
     "  note TEXT"
     ") STRICT;"
@@ -522,7 +523,8 @@ static void normalise(const char *name, char *out, size_t size)
 
 /* Splits a source as written into the name it is kept under and the detail
  * in a closing parenthesis: "Shin Won-sik (ROK Defence Minister)". */
-static void split_source(const char *raw, char name[SOURCE_NAME_MAX], char detail[SOURCE_NAME_MAX])
+static void split_source(const char *raw, char name[SOURCE_NAME_MAX], char detail[SOURCE_NAME_MAX],
+                         char written[SOURCE_NAME_MAX])
 {
     normalise(raw != NULL && raw[0] != '\0' ? raw : "author", name, SOURCE_NAME_MAX);
     detail[0] = '\0';
@@ -536,6 +538,18 @@ static void split_source(const char *raw, char name[SOURCE_NAME_MAX], char detai
     }
     if (name[0] == '\0')
         strcpy(name, "author");
+    memcpy(written, name, strlen(name) + 1);
+    /* a name the actor table knows, whole, is kept under its canonical
+     * name: "Shin Wonsik", "Shin Won-Sik" -> "Shin Won-sik"; "NIS" ->
+     * "National Intelligence Service" */
+    tally_arena *a = tally_arena_new();
+    tally_actor_matches m;
+    size_t len = strlen(name);
+    if (tally_actors_scan((tally_span){name, len}, &m, a, NULL) == 0 && m.n == 1 &&
+        m.v[0].start == 0 && m.v[0].end == len && m.v[0].actor->kind != TALLY_ACTOR_STATE &&
+        m.v[0].actor->kind != TALLY_ACTOR_DEMONYM && m.v[0].actor->kind != TALLY_ACTOR_PLACE)
+        snprintf(name, SOURCE_NAME_MAX, "%s", m.v[0].actor->name);
+    tally_arena_free(a);
 }
 
 static int source_id(tally_store *s, const char *name, const char *written, const char *country,
@@ -589,8 +603,8 @@ int tally_store_put_claim(tally_store *s, int64_t doc_id, const tally_claim *c, 
                           const char *stated, const char *note, tally_err *err)
 {
     int64_t src;
-    char name[SOURCE_NAME_MAX], detail[SOURCE_NAME_MAX];
-    split_source(c->source, name, detail);
+    char name[SOURCE_NAME_MAX], detail[SOURCE_NAME_MAX], written[SOURCE_NAME_MAX];
+    split_source(c->source, name, detail, written);
     if (source_id(s, name, c->source != NULL ? c->source : "author", c->source_country, &src,
                   err) != 0)
         return err->code;
@@ -598,9 +612,9 @@ int tally_store_put_claim(tally_store *s, int64_t doc_id, const tally_claim *c, 
         s, &s->st_insert_claim,
         "INSERT INTO claims (doc_id, sentence_start, sentence_end, start, end, text, kind,"
         " supplier, recipient, items, item, caliber_mm, unit, low, high, qualifier, since, as_of,"
-        " stated, date, source_id, hedged, note, source_detail)"
+        " stated, date, source_id, hedged, note, source_detail, source_written)"
         " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18,"
-        " ?19, coalesce(?18, ?19), ?20, ?21, ?22, ?23)",
+        " ?19, coalesce(?18, ?19), ?20, ?21, ?22, ?23, ?24)",
         err);
     if (st == NULL)
         return err->code;
@@ -638,6 +652,7 @@ int tally_store_put_claim(tally_store *s, int64_t doc_id, const tally_claim *c, 
     sqlite3_bind_int(st, 21, c->hedged);
     store_bind_text(st, 22, note);
     store_bind_text(st, 23, detail);
+    store_bind_text(st, 24, written);
     if (step_done(s, st, err, "storing a claim") != 0)
         return err->code;
     int64_t claim = sqlite3_last_insert_rowid(s->db);

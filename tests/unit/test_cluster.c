@@ -159,13 +159,17 @@ static void test_cluster_rounding(void)
     exact7000[1].low = 6600; /* 5.7 % apart */
     CHECK(!together(exact7000, 2, 0, 0, 0, 1));
 
-    /* "more than 1 million" and "1,400,000"; "up to 10,000" and "9,600" */
+    /* "more than 1 million" and "1,200,000", not "1,400,000" (rounding
+     * explains a quarter at most); "up to 10,000" and "9,600" */
     tally_obs m[] = {obs(1, "author", "author", 1e6, TALLY_Q_MORE_THAN, 0),
-                     obs(2, "NIS", "intelligence", 1.4e6, TALLY_Q_EXACT, 0),
-                     obs(3, "author", "author", 1.6e6, TALLY_Q_EXACT, 0)};
+                     obs(2, "NIS", "intelligence", 1.2e6, TALLY_Q_EXACT, 0),
+                     obs(3, "author", "author", 1.4e6, TALLY_Q_EXACT, 0)};
     CHECK(together(m, 2, 0, 0, 0, 1));
     CHECK(!together(m, 3, 0, 0, 0, 2));
     CHECK(!together(m, 3, 0, 0, 1, 2));
+    tally_obs ten[] = {obs(1, "author", "author", 10000, TALLY_Q_ABOUT, 0),
+                       obs(2, "NIS", "intelligence", 6000, TALLY_Q_EXACT, 0)};
+    CHECK(!together(ten, 2, 0, 0, 0, 1));
     tally_obs up[] = {obs(1, "author", "author", 0, TALLY_Q_UP_TO, 0),
                       obs(2, "NIS", "intelligence", 9600, TALLY_Q_EXACT, 0)};
     up[0].has_low = false;

@@ -4,7 +4,7 @@
 #   make peer       figures against the other projects' suites (../shared/peer)
 #   make bench      throughput and memory beside `wc -w`
 #   make fuzz       each libFuzzer target for FUZZ_SECONDS (default 60)
-#   make demo       the main job on the bundled example (figures, then claims)
+#   make demo       the main job: the bundled record and examples into build/demo.db, estimates, contradictions
 SHELL := /bin/bash
 JOBS ?= $(shell nproc)
 CMAKE ?= cmake
@@ -59,14 +59,7 @@ fuzz:
 	@bash tests/fuzz/run.sh build/fuzz $(FUZZ_SECONDS)
 
 demo: all
-	@echo "== tally figures --format table examples/briefing.txt"
-	@./tally figures --format table examples/briefing.txt
-	@echo
-	@echo "== tally extract --format table examples/briefing.txt"
-	@./tally extract --format table examples/briefing.txt
-	@echo
-	@echo "Next: ./tally extract --explain FILE | jq . ; ./tally help extract"
-
+	@bash scripts/flagship.sh ./tally build/demo.db
 
 clean:
 	rm -rf build tally

@@ -165,7 +165,10 @@ void tally_series_build(const tally_model *m, const tally_obs *obs, size_t n,
         size_t li = c->v[i].lead;
         const tally_obs *o = &obs[li];
         int says = counts_for(o, series->item);
-        if (says == 0 || !same_pair(o, series) || o->as_of == LONG_MIN || value_of(o) <= 0)
+        /* a range with swapped ends is a contradiction (tally check), not
+         * evidence */
+        if (says == 0 || !same_pair(o, series) || o->as_of == LONG_MIN || value_of(o) <= 0 ||
+            (o->has_low && o->has_high && o->low > o->high))
             continue;
         tally_series_point sp;
         memset(&sp, 0, sizeof sp);

@@ -168,8 +168,8 @@ static bool row_claim(struct parse *p, row *r)
     if (q < 0)
         BAD(C_QUALIFIER, "is not a qualifier of CLAIMS.md");
     c->qualifier = (tally_qualifier)q;
-    if (c->has_low && c->has_high && c->high < c->low)
-        BAD(C_HIGH, "is below low");
+    /* a range with its ends swapped is kept as written: it is a source's
+     * error, which tally check reports, not the file's */
     /* both were checked above */
     if (r->f[C_SINCE] != NULL && tally_date_parse(r->f[C_SINCE], strlen(r->f[C_SINCE]), &c->since))
         c->since = (tally_date){0, 0, 0};

@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# The flagship picture (make demo): a fresh database holding the bundled
+# public record and the example documents, the estimates of North Korea's
+# support for Russia and Russia's in return, and the contradictions found.
+# Usage: flagship.sh TALLY DB
+set -euo pipefail
+TALLY=$1
+DB=$2
+AT=${FLAGSHIP_AT:-2024-12-31}
+
+rm -f "$DB" "$DB-wal" "$DB-shm"
+echo "== tally import --db $DB          (the public record bundled with tally)"
+"$TALLY" import --db "$DB"
+echo "== tally ingest --db $DB examples (documents written for tally)"
+"$TALLY" ingest --db "$DB" "$(dirname "$0")/../examples"
+
+series=(
+    "PRK RUS munitions --unit container"
+    "PRK RUS artillery-shell --unit round"
+    "PRK RUS ballistic-missile --unit missile"
+    "PRK RUS troops --unit person"
+    "RUS PRK oil --unit barrel"
+    "RUS PRK food --unit container"
+    "RUS PRK money --unit USD"
+)
+for s in "${series[@]}"; do
+    echo
+    echo "== tally estimate $s --at $AT"
+    # shellcheck disable=SC2086 # the series is words on purpose
+    "$TALLY" estimate --db "$DB" $s --at "$AT"
+done
+echo
+echo "== tally check (claims that cannot all be true)"
+"$TALLY" check --db "$DB"
+echo
+echo "The database is $DB. Next:"
+echo "  ./tally estimate --db $DB PRK RUS artillery-shell         # the monthly series"
+echo "  ./tally estimate --db $DB PRK RUS artillery-shell --known-by 2024-03-01"
+echo "  ./tally clusters --db $DB --supplier PRK --item munitions  # echoes counted once"
+echo "  ./tally claims --db $DB --source Shin --format jsonl | jq ."
+echo "  ./tally ingest --db $DB YOUR-ARTICLES/                     # add your reports"

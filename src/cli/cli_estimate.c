@@ -35,6 +35,7 @@ void cli_estimate_help(FILE *out)
     fputs("Usage: tally estimate SUPPLIER RECIPIENT ITEM [--unit U] [--at DATE]\n"
           "                      [--known-by DATE] [--factors FILE] [--grades FILE]\n"
           "                      [--draws N] [--db FILE] [--format table|json|csv]\n"
+          "       tally estimate --all [--at DATE] [--known-by DATE] [...]\n"
           "\n"
           "Estimates how much SUPPLIER has sent RECIPIENT of ITEM, cumulatively, over\n"
           "time: the median and the 50 % and 90 % intervals, from all the stored\n"
@@ -50,6 +51,8 @@ void cli_estimate_help(FILE *out)
           "      --unit U       the series' unit (default: the commonest of the item's\n"
           "                     claims: round for shells, container for munitions)\n"
           "      --at DATE      one date instead of the monthly series\n"
+          "      --all          every series (pair of states, item) in its default unit,\n"
+          "                     one line each, at --at or at its last claim\n"
           "      --known-by D   only claims stated by D: what was knowable then\n"
           "      --factors FILE conversion factors instead of the bundled ones\n"
           "      --grades FILE  source grades instead of the bundled ones\n"
@@ -413,18 +416,116 @@ static void json_num_field(tally_buf *b, const char *key, double v)
     tally_json_num(b, round(v));
 }
 
+/* Clusters ordered by their lead's pair of states, to take each pair's
+ * clusters as one slice (qsort has no context argument in C17). */
+static const tally_obs *pair_obs;
+
+static int by_pair(const void *a, const void *b)
+{
+    const tally_obs *x = &pair_obs[((const tally_cluster *)a)->lead],
+                    *y = &pair_obs[((const tally_cluster *)b)->lead];
+    int c = strcmp(x->supplier, y->supplier);
+    return c != 0 ? c : strcmp(x->recipient, y->recipient);
+}
+
+/* tally estimate --all: every series (pair of states, item) with a claim
+ * that counts for it, in its default unit, at --at (else its last point). */
+static int estimate_all(const struct est_opts *o, const tally_claim_filter *f, const char *at,
+                        unsigned draws)
+{
+    tally_date at_date = {0, 0, 0};
+    if (at != NULL && tally_date_parse(at, strlen(at), &at_date) != 0)
+        return cli_usagef("estimate", "bad date '%s' (YYYY, YYYY-MM or YYYY-MM-DD)", at);
+    struct loaded l;
+    int rc = load_all(o, f, &l);
+    if (rc != CLI_OK)
+        return rc;
+    pair_obs = l.obs.v;
+    qsort(l.c.v, l.c.n, sizeof *l.c.v, by_pair);
+    if (o->format == 2)
+        printf("supplier,recipient,item,unit,clusters,date,q05,q25,median,q75,q95\n");
+    else if (o->format == 0)
+        printf("%-3s %-3s %-18s %-9s %8s %-10s %12s %12s %12s %12s %12s\n", "sup", "rec", "item",
+               "unit", "clusters", "date", "5%", "25%", "median", "75%", "95%");
+    size_t n_series = 0;
+    tally_err err = {0};
+    for (size_t i = 0, j; i < l.c.n; i = j) {
+        const tally_obs *lead = &l.obs.v[l.c.v[i].lead];
+        for (j = i + 1; j < l.c.n && by_pair(&l.c.v[i], &l.c.v[j]) == 0;)
+            j++;
+        if (lead->supplier[0] == '\0' || lead->recipient[0] == '\0')
+            continue;
+        tally_clusters pair = {l.c.v + i, j - i, NULL};
+        for (unsigned bit = 0; bit < TALLY_ITEM_COUNT; bit++) {
+            const char *unit = tally_series_default_unit(l.obs.v, &pair, lead->supplier,
+                                                         lead->recipient, 1u << bit);
+            if (unit == NULL)
+                continue;
+            tally_series series;
+            memset(&series, 0, sizeof series);
+            memcpy(series.supplier, lead->supplier, 4);
+            memcpy(series.recipient, lead->recipient, 4);
+            series.item = 1u << bit;
+            snprintf(series.unit, sizeof series.unit, "%s", unit);
+            tally_series_build(&l.m, l.obs.v, l.obs.n, &pair, &series);
+            if (series.n == 0) {
+                tally_series_free(&series);
+                continue;
+            }
+            long day = at != NULL ? tally_day_of(at_date, true) : series.v[series.n - 1].p.day;
+            tally_point *pts = tally_xmalloc(series.n * sizeof *pts);
+            for (size_t k = 0; k < series.n; k++)
+                pts[k] = series.v[k].p;
+            tally_quantiles q;
+            rc = tally_reconcile(pts, series.n, series.start, &day, 1, draws, 20241126u, &q, &err);
+            free(pts);
+            const char *item = tally_item_name(bit);
+            char d[16];
+            day_text(day, d);
+            if (rc != 0)
+                cli_warnf("%s -> %s %s: %s", series.supplier, series.recipient, item, err.msg);
+            else if (o->format == 2)
+                printf("%s,%s,%s,%s,%zu,%s,%.0f,%.0f,%.0f,%.0f,%.0f\n", series.supplier,
+                       series.recipient, item, series.unit, series.n, d, q.q05, q.q25, q.q50, q.q75,
+                       q.q95);
+            else if (o->format == 1)
+                printf("{\"supplier\":\"%s\",\"recipient\":\"%s\",\"item\":\"%s\",\"unit\":\"%s\","
+                       "\"clusters\":%zu,\"date\":\"%s\",\"q05\":%.0f,\"q25\":%.0f,"
+                       "\"median\":%.0f,\"q75\":%.0f,\"q95\":%.0f}\n",
+                       series.supplier, series.recipient, item, series.unit, series.n, d, q.q05,
+                       q.q25, q.q50, q.q75, q.q95);
+            else
+                printf("%-3s %-3s %-18s %-9s %8zu %-10s %12.0f %12.0f %12.0f %12.0f %12.0f\n",
+                       series.supplier, series.recipient, item, series.unit, series.n, d, q.q05,
+                       q.q25, q.q50, q.q75, q.q95);
+            n_series += rc == 0;
+            tally_series_free(&series);
+        }
+    }
+    if (o->format == 0)
+        printf("%zu series from %zu claims in %zu clusters\n", n_series, l.obs.n, l.c.n);
+    unload(&l);
+    return done(CLI_OK);
+}
+
 int cli_estimate(int argc, char **argv)
 {
-    static const struct option longopts[] = {
-        {"db", required_argument, NULL, 'D'},       {"format", required_argument, NULL, 'f'},
-        {"unit", required_argument, NULL, 'U'},     {"at", required_argument, NULL, 'A'},
-        {"known-by", required_argument, NULL, 'k'}, {"factors", required_argument, NULL, 'F'},
-        {"grades", required_argument, NULL, 'G'},   {"draws", required_argument, NULL, 'N'},
-        {"help", no_argument, NULL, 'h'},           {NULL, 0, NULL, 0}};
+    static const struct option longopts[] = {{"db", required_argument, NULL, 'D'},
+                                             {"format", required_argument, NULL, 'f'},
+                                             {"unit", required_argument, NULL, 'U'},
+                                             {"at", required_argument, NULL, 'A'},
+                                             {"known-by", required_argument, NULL, 'k'},
+                                             {"factors", required_argument, NULL, 'F'},
+                                             {"grades", required_argument, NULL, 'G'},
+                                             {"draws", required_argument, NULL, 'N'},
+                                             {"all", no_argument, NULL, 'L'},
+                                             {"help", no_argument, NULL, 'h'},
+                                             {NULL, 0, NULL, 0}};
     struct est_opts o = {0};
     const char *unit = NULL, *at = NULL;
     tally_claim_filter f = {0};
     unsigned draws = 2000;
+    bool all = false;
     int ch;
     opterr = 0;
     optind = 1;
@@ -435,6 +536,10 @@ int cli_estimate(int argc, char **argv)
         }
         if (ch == 'A') {
             at = optarg;
+            continue;
+        }
+        if (ch == 'L') {
+            all = true;
             continue;
         }
         if (ch == 'k') {
@@ -452,6 +557,11 @@ int cli_estimate(int argc, char **argv)
         int rc = est_option("estimate", ch, argv, &o, true, cli_estimate_help);
         if (rc != CLI_CONTINUE)
             return rc == CLI_UNHANDLED ? cli_usagef("estimate", "unknown option") : rc;
+    }
+    if (all) {
+        if (argc != optind || unit != NULL)
+            return cli_usagef("estimate", "--all takes no SUPPLIER RECIPIENT ITEM and no --unit");
+        return estimate_all(&o, &f, at, draws);
     }
     if (argc - optind != 3)
         return cli_usagef("estimate", "give SUPPLIER RECIPIENT ITEM");

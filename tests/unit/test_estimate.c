@@ -1,0 +1,283 @@
+/* Tests of the estimate stage's model data, series and contradiction rules
+ * (src/estimate/model.c, series.c, check.c), on observations written here. */
+#include "tally/estimate.h"
+
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "harness.h"
+
+static long day(const char *s)
+{
+    tally_date d;
+    if (tally_date_parse(s, strlen(s), &d) != 0)
+        return LONG_MIN;
+    return tally_day_of(d, true);
+}
+
+/* A PRK -> RUS transfer of `low` `unit`, stated and holding on `when`. */
+static tally_obs obs(int64_t id, const char *source, const char *unit, uint32_t items, double low,
+                     tally_qualifier q, const char *when)
+{
+    tally_obs o;
+    memset(&o, 0, sizeof o);
+    o.id = id;
+    o.doc_id = id;
+    o.doc = "doc";
+    o.source = source;
+    o.source_kind = "official";
+    memcpy(o.source_country, "KOR", 4);
+    o.kind = TALLY_KIND_TRANSFER;
+    memcpy(o.supplier, "PRK", 4);
+    memcpy(o.recipient, "RUS", 4);
+    o.items = items;
+    o.unit = unit;
+    o.has_low = true;
+    o.low = low;
+    o.qualifier = q;
+    o.since = LONG_MIN;
+    o.as_of = day(when);
+    o.stated = o.as_of;
+    return o;
+}
+
+static tally_model model(void)
+{
+    tally_model m;
+    tally_err err = {0};
+    CHECK_INT_EQ(tally_model_load(&m, NULL, NULL, &err), 0);
+    return m;
+}
+
+static void test_bundled_model(void)
+{
+    tally_model m = model();
+    CHECK(m.n_factors >= 4);
+    CHECK(m.n_rules >= 4);
+    const uint32_t shells = TALLY_ITEM_ARTILLERY_SHELL;
+    /* a source's own range before the model's */
+    const tally_factor *f = tally_factor_find(&m, "container", "round", shells, 152, "Shin Won-sik");
+    CHECK(f != NULL && strcmp(f->source, "Shin Won-sik") == 0 && f->low == 400 && f->high == 480);
+    f = tally_factor_find(&m, "container", "round", shells, 152, "shin won-sik");
+    CHECK(f != NULL && strcmp(f->source, "Shin Won-sik") == 0);
+    f = tally_factor_find(&m, "container", "round", shells, 0, "Someone Else");
+    CHECK(f != NULL && strcmp(f->source, "model") == 0 && f->low == 250 && f->high == 500);
+    f = tally_factor_find(&m, "container", "round", TALLY_ITEM_ROCKET, 122, NULL);
+    CHECK(f != NULL && f->low == 50 && f->high == 100);
+    CHECK(tally_factor_find(&m, "container", "round", shells, 122, NULL) == NULL);
+    CHECK(tally_factor_find(&m, "container", "barrel", TALLY_ITEM_OIL, 0, NULL) == NULL);
+    /* grades: specific lines first */
+    CHECK_INT_EQ(tally_source_grade(&m, "intelligence", "KOR"), 'B');
+    CHECK_INT_EQ(tally_source_grade(&m, "official", "PRK"), 'E');
+    CHECK_INT_EQ(tally_source_grade(&m, "outlet", "USA"), 'C');
+    CHECK_INT_EQ(tally_source_grade(&m, "unheard-of", "USA"), 'F');
+    tally_obs o = obs(1, "Shin Won-sik", "container", TALLY_ITEM_MUNITIONS, 6700, TALLY_Q_ABOUT,
+                      "2024-02-26");
+    char g = 0;
+    double about = tally_obs_sigma(&m, &o, &g);
+    CHECK_INT_EQ(g, 'B');
+    o.qualifier = TALLY_Q_EXACT;
+    double exact = tally_obs_sigma(&m, &o, NULL);
+    o.hedged = true;
+    double hedged = tally_obs_sigma(&m, &o, NULL);
+    CHECK(exact < about && exact < hedged && exact > 0.05);
+    tally_model_free(&m);
+}
+
+static void test_bad_model_files(void)
+{
+    char path[64];
+    snprintf(path, sizeof path, "/tmp/tally-test-factors-%ld.tsv", (long)getpid());
+    FILE *f = fopen(path, "w");
+    CHECK(f != NULL);
+    fputs("# a comment\ncontainer\tround\tshells\t152\t1\t2\tmodel\n", f);
+    fclose(f);
+    tally_model m;
+    tally_err err = {0};
+    CHECK_INT_EQ(tally_model_load(&m, path, NULL, &err), TALLY_EINPUT);
+    CHECK(strstr(err.msg, ":2: unknown item") != NULL);
+    f = fopen(path, "w");
+    fputs("container\tround\tartillery-shell\t152\t500\t250\tmodel\n", f);
+    fclose(f);
+    CHECK_INT_EQ(tally_model_load(&m, path, NULL, &err), TALLY_EINPUT);
+    CHECK(strstr(err.msg, ":1: low and high") != NULL);
+    CHECK_INT_EQ(tally_model_load(&m, "/nonexistent/factors.tsv", NULL, &err), TALLY_EIO);
+    remove(path);
+}
+
+/* The points of PRK -> RUS `unit` from `o`, clustered with the defaults. */
+static tally_series series_of(const tally_model *m, const tally_obs *o, size_t n,
+                              const char *unit, uint32_t item, tally_clusters *c)
+{
+    CHECK_INT_EQ(tally_cluster_obs(o, n, 0, 0, c), 0);
+    tally_series s;
+    memset(&s, 0, sizeof s);
+    memcpy(s.supplier, "PRK", 4);
+    memcpy(s.recipient, "RUS", 4);
+    s.item = item;
+    snprintf(s.unit, sizeof s.unit, "%s", unit);
+    tally_series_build(m, o, n, c, &s);
+    return s;
+}
+
+static void test_series_conversion(void)
+{
+    tally_model m = model();
+    const uint32_t shells = TALLY_ITEM_ARTILLERY_SHELL;
+    tally_obs o[] = {
+        /* the US count: no equivalence of its own, converted with the model */
+        obs(1, "US State Department", "container", TALLY_ITEM_MUNITIONS, 10000,
+            TALLY_Q_MORE_THAN, "2024-02-23"),
+        /* Shin's count and his own conversion of it, one briefing */
+        obs(2, "Shin Won-sik", "container", TALLY_ITEM_MUNITIONS, 6700, TALLY_Q_ABOUT,
+            "2024-02-26"),
+        obs(3, "Shin Won-sik", "round", shells, 3000000, TALLY_Q_MORE_THAN, "2024-02-26"),
+        /* a count of rounds */
+        obs(4, "Vadym Skibitskyi", "round", shells, 1500000, TALLY_Q_EXACT, "2024-02-29"),
+        /* a rate, and a plan: not deliveries */
+        obs(5, "NIS", "round", shells, 10000, TALLY_Q_ABOUT, "2024-03-01"),
+        obs(6, "NIS", "round", shells, 9000000, TALLY_Q_ABOUT, "2024-03-02"),
+    };
+    o[2].kind = TALLY_KIND_EQUIVALENCE;
+    o[2].doc_id = o[1].doc_id;
+    o[4].rate = true;
+    o[5].kind = TALLY_KIND_PLANNED;
+    tally_clusters c;
+    tally_series s = series_of(&m, o, 6, "round", shells, &c);
+    CHECK_INT_EQ(s.n, 3);
+    bool converted = false, own = false, direct = false;
+    for (size_t i = 0; i < s.n; i++) {
+        const tally_series_point *p = &s.v[i];
+        const tally_obs *lead = &o[c.v[p->p.cluster].lead];
+        if (p->how == TALLY_DERIVED_CONVERTED) {
+            converted = lead->id == 1 && p->p.factor_lo == 250 && p->p.factor_hi == 500 &&
+                        p->p.bound == TALLY_OBS_LOWER && p->p.value == 10000;
+        } else if (p->how == TALLY_DERIVED_OWN) {
+            own = lead->id == 3 && p->p.value == 3000000;
+        } else if (p->how == TALLY_DERIVED_DIRECT) {
+            direct = lead->id == 4 && p->p.bound == TALLY_OBS_POINT;
+        }
+    }
+    CHECK(converted); /* Shin's 6,700 is not converted again: his 3 million stands for it */
+    CHECK(own);
+    CHECK(direct);
+    for (size_t i = 1; i < s.n; i++)
+        CHECK(s.v[i - 1].p.day <= s.v[i].p.day);
+    CHECK(s.start < s.v[0].p.day);
+    CHECK_STR_EQ(tally_series_default_unit(o, &c, "PRK", "RUS", shells), "round");
+    tally_series_free(&s);
+    tally_clusters_free(&c);
+
+    /* missiles launched are lower bounds on those sent */
+    tally_obs l[] = {obs(1, "Andriy Kostin", "missile", TALLY_ITEM_BALLISTIC_MISSILE, 24,
+                         TALLY_Q_AT_LEAST, "2024-02-16")};
+    l[0].kind = TALLY_KIND_CONSUMPTION;
+    s = series_of(&m, l, 1, "missile", TALLY_ITEM_BALLISTIC_MISSILE, &c);
+    CHECK_INT_EQ(s.n, 1);
+    CHECK(s.n == 1 && s.v[0].how == TALLY_DERIVED_LAUNCHED && s.v[0].p.bound == TALLY_OBS_LOWER);
+    tally_series_free(&s);
+    tally_clusters_free(&c);
+    tally_model_free(&m);
+}
+
+struct found {
+    char rules[256];
+    char why[1024];
+};
+
+static void collect(const tally_contradiction *x, void *user)
+{
+    struct found *f = user;
+    strcat(f->rules, x->rule);
+    strcat(f->rules, ";");
+    snprintf(f->why, sizeof f->why, "%s", x->why);
+}
+
+static struct found check(const tally_model *m, const tally_obs *o, size_t n)
+{
+    struct found f = {"", ""};
+    tally_clusters c;
+    CHECK_INT_EQ(tally_cluster_obs(o, n, 0, 0, &c), 0);
+    tally_check(m, o, n, &c, collect, &f);
+    tally_clusters_free(&c);
+    return f;
+}
+
+static void test_check_rules(void)
+{
+    tally_model m = model();
+    const uint32_t shells = TALLY_ITEM_ARTILLERY_SHELL;
+    /* the mix-up: 10,000 boxes (US) with Shin's 3 million rounds, one article */
+    tally_obs mix[] = {obs(1, "US State Department", "container", TALLY_ITEM_MUNITIONS, 10000,
+                           TALLY_Q_MORE_THAN, "2024-02-23"),
+                       obs(2, "Shin Won-sik", "round", shells, 3000000, TALLY_Q_MORE_THAN,
+                           "2024-02-26")};
+    mix[1].kind = TALLY_KIND_EQUIVALENCE;
+    mix[1].doc_id = mix[0].doc_id;
+    mix[1].sentence_start = 100;
+    struct found f = check(&m, mix, 2);
+    CHECK_STR_EQ(f.rules, "conversion;");
+    CHECK(strstr(f.why, "is 300 round a container") != NULL);
+    CHECK(strstr(f.why, "Shin Won-sik 400-480") != NULL);
+    /* his own 6,700 -> 3 million (448 a box) is within his range */
+    mix[0].low = 6700;
+    mix[0].source = "Shin Won-sik";
+    f = check(&m, mix, 2);
+    CHECK_STR_EQ(f.rules, "");
+    /* in different documents the two are not paired */
+    mix[0].low = 10000;
+    mix[0].source = "US State Department";
+    mix[1].doc_id = 99;
+    f = check(&m, mix, 2);
+    CHECK_STR_EQ(f.rules, "");
+
+    /* a cumulative figure below an earlier lower bound */
+    tally_obs low[] = {obs(1, "US State Department", "container", TALLY_ITEM_MUNITIONS, 10000,
+                           TALLY_Q_MORE_THAN, "2024-02-23"),
+                       obs(2, "Shin Won-sik", "container", TALLY_ITEM_MUNITIONS, 6700,
+                           TALLY_Q_ABOUT, "2024-02-26")};
+    low[0].since = day("2023-09");
+    low[1].since = day("2023-07");
+    f = check(&m, low, 2);
+    CHECK_STR_EQ(f.rules, "below-lower-bound;");
+    /* not when the lower figure came first, nor for a per-shipment count */
+    low[1].as_of = low[1].stated = day("2024-01-01");
+    f = check(&m, low, 2);
+    CHECK_STR_EQ(f.rules, "");
+    low[1].as_of = low[1].stated = day("2024-02-26");
+    low[1].since = LONG_MIN;
+    f = check(&m, low, 2);
+    CHECK_STR_EQ(f.rules, "");
+    /* within rounding of the bound is no contradiction */
+    low[1].since = day("2023-07");
+    low[1].low = 9500;
+    f = check(&m, low, 2);
+    CHECK_STR_EQ(f.rules, "");
+
+    /* a range with swapped ends */
+    tally_obs sw[] = {obs(1, "Someone", "container", TALLY_ITEM_MUNITIONS, 9000, TALLY_Q_RANGE,
+                          "2024-05-01")};
+    sw[0].has_high = true;
+    sw[0].high = 7000;
+    f = check(&m, sw, 1);
+    CHECK_STR_EQ(f.rules, "swapped-range;");
+    sw[0].high = 11000;
+    f = check(&m, sw, 1);
+    CHECK_STR_EQ(f.rules, "");
+    tally_model_free(&m);
+}
+
+int main(void)
+{
+    static const struct harness_test tests[] = {
+        {"bundled_model", test_bundled_model},
+        {"bad_model_files", test_bad_model_files},
+        {"series_conversion", test_series_conversion},
+        {"check_rules", test_check_rules},
+        {NULL, NULL},
+    };
+    return harness_run(tests);
+}

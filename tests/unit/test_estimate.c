@@ -59,7 +59,8 @@ static void test_bundled_model(void)
     CHECK(m.n_rules >= 4);
     const uint32_t shells = TALLY_ITEM_ARTILLERY_SHELL;
     /* a source's own range before the model's */
-    const tally_factor *f = tally_factor_find(&m, "container", "round", shells, 152, "Shin Won-sik");
+    const tally_factor *f =
+        tally_factor_find(&m, "container", "round", shells, 152, "Shin Won-sik");
     CHECK(f != NULL && strcmp(f->source, "Shin Won-sik") == 0 && f->low == 400 && f->high == 480);
     f = tally_factor_find(&m, "container", "round", shells, 152, "shin won-sik");
     CHECK(f != NULL && strcmp(f->source, "Shin Won-sik") == 0);
@@ -109,8 +110,8 @@ static void test_bad_model_files(void)
 }
 
 /* The points of PRK -> RUS `unit` from `o`, clustered with the defaults. */
-static tally_series series_of(const tally_model *m, const tally_obs *o, size_t n,
-                              const char *unit, uint32_t item, tally_clusters *c)
+static tally_series series_of(const tally_model *m, const tally_obs *o, size_t n, const char *unit,
+                              uint32_t item, tally_clusters *c)
 {
     CHECK_INT_EQ(tally_cluster_obs(o, n, 0, 0, c), 0);
     tally_series s;
@@ -129,8 +130,8 @@ static void test_series_conversion(void)
     const uint32_t shells = TALLY_ITEM_ARTILLERY_SHELL;
     tally_obs o[] = {
         /* the US count: no equivalence of its own, converted with the model */
-        obs(1, "US State Department", "container", TALLY_ITEM_MUNITIONS, 10000,
-            TALLY_Q_MORE_THAN, "2024-02-23"),
+        obs(1, "US State Department", "container", TALLY_ITEM_MUNITIONS, 10000, TALLY_Q_MORE_THAN,
+            "2024-02-23"),
         /* Shin's count and his own conversion of it, one briefing */
         obs(2, "Shin Won-sik", "container", TALLY_ITEM_MUNITIONS, 6700, TALLY_Q_ABOUT,
             "2024-02-26"),
@@ -211,10 +212,10 @@ static void test_check_rules(void)
     tally_model m = model();
     const uint32_t shells = TALLY_ITEM_ARTILLERY_SHELL;
     /* the mix-up: 10,000 boxes (US) with Shin's 3 million rounds, one article */
-    tally_obs mix[] = {obs(1, "US State Department", "container", TALLY_ITEM_MUNITIONS, 10000,
-                           TALLY_Q_MORE_THAN, "2024-02-23"),
-                       obs(2, "Shin Won-sik", "round", shells, 3000000, TALLY_Q_MORE_THAN,
-                           "2024-02-26")};
+    tally_obs mix[] = {
+        obs(1, "US State Department", "container", TALLY_ITEM_MUNITIONS, 10000, TALLY_Q_MORE_THAN,
+            "2024-02-23"),
+        obs(2, "Shin Won-sik", "round", shells, 3000000, TALLY_Q_MORE_THAN, "2024-02-26")};
     mix[1].kind = TALLY_KIND_EQUIVALENCE;
     mix[1].doc_id = mix[0].doc_id;
     mix[1].sentence_start = 100;
@@ -258,8 +259,8 @@ static void test_check_rules(void)
     CHECK_STR_EQ(f.rules, "");
 
     /* a range with swapped ends */
-    tally_obs sw[] = {obs(1, "Someone", "container", TALLY_ITEM_MUNITIONS, 9000, TALLY_Q_RANGE,
-                          "2024-05-01")};
+    tally_obs sw[] = {
+        obs(1, "Someone", "container", TALLY_ITEM_MUNITIONS, 9000, TALLY_Q_RANGE, "2024-05-01")};
     sw[0].has_high = true;
     sw[0].high = 7000;
     f = check(&m, sw, 1);

@@ -1341,14 +1341,15 @@ int tally_extract_block(tally_extractor *x, const tally_block *b, tally_claims *
         size_t f0 = fi;
         while (fi < figs.n && figs.v[fi].end <= s.end)
             fi++;
-        s.figs = figs.v + f0;
+        /* (no arithmetic on a NULL array: a block may have no actors) */
+        s.figs = figs.v != NULL ? figs.v + f0 : NULL;
         s.n_figs = fi - f0;
         while (ai < am.n && am.v[ai].start < s.start)
             ai++;
         size_t a0 = ai;
         while (ai < am.n && am.v[ai].end <= s.end)
             ai++;
-        s.actors = am.v + a0;
+        s.actors = am.v != NULL ? am.v + a0 : NULL;
         s.n_actors = ai - a0;
         if (s.n_figs == 0) { /* its words are split with its speaker, if ever */
             pending[n_pending++] = s;

@@ -223,6 +223,11 @@ static void on_row(int c, void *user)
                                          p->origin, p->cur[i] != NULL ? p->cur[i] : "");
                 break;
             }
+            if (seen[p->map[i]]) {
+                p->fatal = tally_err_set(p->err, TALLY_EINPUT, "%s:1: column '%s' twice",
+                                         p->origin, p->cur[i]);
+                break;
+            }
             seen[p->map[i]] = true;
         }
         for (int k = 0; k <= C_URL && !p->fatal; k++)

@@ -216,6 +216,10 @@ expect_rc "import with bad rows exit" 1
 expect_err_has "bad kind reported with its line" "bad.csv:2: kind 'delivered'"
 expect_err_has "bad state reported with its line" "bad.csv:4: supplier 'XXX'"
 expect_out_has "good rows go in" "rows: 3 read, 2 failed"
+printf 'date_stated,source,source,supplier\n' >"$T/twice.csv"
+run "$TALLY" import --db "$T/q.db" "$T/twice.csv"
+expect_rc "a column twice exit" 1
+expect_err_has "a column twice named" "column 'source' twice"
 printf 'date,who\n2024,x\n' >"$T/cols.csv"
 run "$TALLY" import --db "$T/q.db" "$T/cols.csv"
 expect_rc "unknown columns exit" 1

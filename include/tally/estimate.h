@@ -17,15 +17,6 @@
 #include "tally/err.h"
 #include "tally/when.h"
 
-/* ---- days ---------------------------------------------------------------- */
-
-/** Days since 1970-01-01 of a partial date: its first day ("2024-03" is
- *  2024-03-01), or its last day when `end` is set ("2024-03" is 2024-03-31).
- *  A date without a year gives LONG_MIN. */
-long tally_day_of(tally_date d, bool end);
-/** The date of a day number; {0, 0, 0} outside the years 1 to 9999. */
-tally_date tally_date_of(long day);
-
 /* ---- observations ---------------------------------------------------------- */
 
 /** One claim as the estimator sees it. */

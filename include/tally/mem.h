@@ -3,6 +3,7 @@
 #define TALLY_MEM_H
 
 #include <stddef.h>
+#include <stdio.h>
 
 /** A borrowed view of bytes; never owns `ptr`. */
 typedef struct tally_span {
@@ -33,6 +34,14 @@ void tally_arena_reset(tally_arena *a);
 void tally_arena_free(tally_arena *a);
 
 #define tally_arena_new_obj(a, T) ((T *)tally_arena_alloc((a), sizeof(T)))
+
+/** Reads all of `f` into a malloc'd, NUL-terminated buffer (caller frees);
+ *  sets *len. NULL with errno set on a read error (EIO) or past `max` bytes
+ *  (EFBIG). */
+char *tally_slurp(FILE *f, size_t max, size_t *len);
+/** The same for the file at `path` (errno from fopen when it cannot be
+ *  opened). */
+char *tally_slurp_path(const char *path, size_t max, size_t *len);
 
 /** Owned, growing text with a maximum size fixed at init. Always NUL-terminated
  *  once anything was appended. */

@@ -60,4 +60,11 @@ typedef struct tally_whens {
 int tally_when_scan(tally_span text, tally_date doc_date, tally_whens *out, tally_arena *a,
                     tally_err *err) TALLY_MUST_CHECK;
 
+/** Days since 1970-01-01 of a partial date: its first day ("2024-03" is
+ *  2024-03-01), or its last day when `end` is set ("2024-03" is 2024-03-31).
+ *  A date without a year gives LONG_MIN. */
+long tally_day_of(tally_date d, bool end);
+/** The date of a day number; {0, 0, 0} outside the years 1 to 9999. */
+tally_date tally_date_of(long day);
+
 #endif

@@ -1,12 +1,13 @@
 #include "tally/mem.h"
 
-#include "tally/err.h"
-
+#include <errno.h>
 #include <stdalign.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include "tally/err.h"
 
 static void *oom(size_t n)
 {
@@ -186,4 +187,45 @@ void tally_buf_free(tally_buf *b)
         return;
     free(b->ptr);
     tally_buf_init(b, b->max);
+}
+
+char *tally_slurp(FILE *f, size_t max, size_t *len)
+{
+    size_t cap = 1 << 16, n = 0;
+    char *buf = tally_xmalloc(cap);
+    for (;;) {
+        if (n + 1 == cap) {
+            if (cap > max) {
+                free(buf);
+                errno = EFBIG;
+                return NULL;
+            }
+            cap *= 2;
+            buf = tally_xrealloc(buf, cap);
+        }
+        size_t got = fread(buf + n, 1, cap - n - 1, f);
+        n += got;
+        if (got == 0)
+            break;
+    }
+    if (ferror(f) || n > max) {
+        free(buf);
+        errno = n > max ? EFBIG : EIO;
+        return NULL;
+    }
+    buf[n] = '\0';
+    *len = n;
+    return buf;
+}
+
+char *tally_slurp_path(const char *path, size_t max, size_t *len)
+{
+    FILE *f = fopen(path, "rb");
+    if (f == NULL)
+        return NULL;
+    char *buf = tally_slurp(f, max, len);
+    int saved = errno;
+    fclose(f);
+    errno = saved;
+    return buf;
 }

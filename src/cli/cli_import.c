@@ -39,29 +39,6 @@ static void report(const char *msg, void *user)
     cli_errorf("%s", msg);
 }
 
-static char *read_file(const char *path, size_t *len)
-{
-    FILE *f = fopen(path, "rb");
-    if (f == NULL)
-        return NULL;
-    size_t cap = 1 << 16, n = 0, got;
-    char *buf = tally_xmalloc(cap);
-    while ((got = fread(buf + n, 1, cap - n, f)) > 0) {
-        n += got;
-        if (n == cap)
-            buf = tally_xrealloc(buf, cap *= 2);
-    }
-    int bad = ferror(f);
-    fclose(f);
-    if (bad) {
-        free(buf);
-        errno = EIO;
-        return NULL;
-    }
-    *len = n;
-    return buf;
-}
-
 static int import_one(tally_store *s, const char *data, size_t len, const char *origin, bool quiet)
 {
     tally_import_stats st;
@@ -120,7 +97,7 @@ int cli_import(int argc, char **argv)
     }
     for (int i = optind; i < argc; i++) {
         size_t len = 0;
-        char *data = read_file(argv[i], &len);
+        char *data = tally_slurp_path(argv[i], (size_t)1 << 30, &len);
         if (data == NULL) {
             cli_errorf("%s: %s", argv[i], strerror(errno));
             status = CLI_FAIL;

@@ -143,35 +143,6 @@ static void ingest_one(struct ingest_run *r, tally_ingest_input *in)
     show_progress(r, false);
 }
 
-/* Reads all of `f` into a malloc'd buffer; NULL with errno set on failure. */
-static char *slurp(FILE *f, size_t *len)
-{
-    size_t cap = 1 << 16, n = 0;
-    char *buf = tally_xmalloc(cap);
-    for (;;) {
-        if (n == cap) {
-            if (cap >= FILE_MAX) {
-                free(buf);
-                errno = EFBIG;
-                return NULL;
-            }
-            cap *= 2;
-            buf = tally_xrealloc(buf, cap);
-        }
-        size_t got = fread(buf + n, 1, cap - n, f);
-        n += got;
-        if (got == 0)
-            break;
-    }
-    if (ferror(f)) {
-        free(buf);
-        errno = EIO;
-        return NULL;
-    }
-    *len = n;
-    return buf;
-}
-
 /* The short name of a feed item: from its URL, else "feed-LINE". */
 static char *feed_name(const char *url, size_t line)
 {
@@ -331,7 +302,7 @@ static void ingest_path(struct ingest_run *r, const char *path, bool explicit)
         ingest_feed(r, f, label);
     } else {
         size_t len = 0;
-        char *data = slurp(f, &len);
+        char *data = tally_slurp(f, FILE_MAX, &len);
         if (data == NULL) {
             cli_errorf("%s: %s", label, strerror(errno));
             r->n_failed++;

@@ -17,31 +17,6 @@ extern const size_t tally_factors_tsv_len;
 extern const unsigned char tally_grades_tsv[];
 extern const size_t tally_grades_tsv_len;
 
-/* Reads a whole file; NULL with errno set. */
-static char *read_all(const char *path, size_t *len)
-{
-    FILE *f = fopen(path, "rb");
-    if (f == NULL)
-        return NULL;
-    size_t cap = 4096, n = 0, got;
-    char *buf = tally_xmalloc(cap);
-    while ((got = fread(buf + n, 1, cap - n - 1, f)) > 0) {
-        n += got;
-        if (n + 1 == cap)
-            buf = tally_xrealloc(buf, cap *= 2);
-    }
-    int bad = ferror(f);
-    fclose(f);
-    if (bad) {
-        free(buf);
-        errno = EIO;
-        return NULL;
-    }
-    buf[n] = '\0';
-    *len = n;
-    return buf;
-}
-
 /* Splits `line` at TABs into at most `max` fields; returns their number. */
 static size_t fields(char *line, char **f, size_t max)
 {
@@ -171,7 +146,7 @@ static int load(tally_model *m, const char *path, const unsigned char *bundled, 
 {
     char *text;
     if (path != NULL) {
-        text = read_all(path, &len);
+        text = tally_slurp_path(path, (size_t)1 << 26, &len);
         if (text == NULL)
             return tally_err_set(err, TALLY_EIO, "%s: %s", path, strerror(errno));
     } else {

@@ -61,6 +61,8 @@
  * need a number. */
 #include "tally/when.h"
 
+#include <limits.h>
+
 #include <stdint.h>
 #include <string.h>
 #include <utf8proc.h>
@@ -179,18 +181,42 @@ static long long days_from_civil(int y, int m, int d)
     return era * 146097 + doe - 719468;
 }
 
-static tally_date civil_from_days(long long z)
+/* Month 0 is the whole year and day 0 the whole month; a month above 12 or
+ * a day past the month's end is taken as the last one, so that the result
+ * is always a real day. */
+long tally_day_of(tally_date d, bool end)
 {
-    z += 719468;
-    long long era = (z >= 0 ? z : z - 146096) / 146097;
+    if (d.year == 0)
+        return LONG_MIN;
+    int m = d.month < 0 ? 0 : d.month > 12 ? 12 : d.month;
+    if (m == 0)
+        m = end ? 12 : 1;
+    int last = days_in_month(d.year, m);
+    int day = d.day;
+    if (d.month == 0 || day <= 0)
+        day = end ? last : 1;
+    if (day > last)
+        day = last;
+    return (long)days_from_civil(d.year, m, day);
+}
+
+/* (H. Hinnant's civil_from_days.) Days of years before 1 or after 9999 give
+ * {0, 0, 0}: year 0 means "no date", and the formats print four digits. */
+tally_date tally_date_of(long day)
+{
+    tally_date none = {0, 0, 0};
+    if (day < -719162L || day > 2932896L) /* 0001-01-01 and 9999-12-31 */
+        return none;
+    long long z = (long long)day + 719468;
+    long long era = z / 146097; /* z > 0 in the range checked */
     long long doe = z - era * 146097;
     long long yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
     long long doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
     long long mp = (5 * doy + 2) / 153;
-    long long d = doy - (153 * mp + 2) / 5 + 1;
-    long long m = mp < 10 ? mp + 3 : mp - 9;
-    long long y = yoe + era * 400 + (m <= 2);
-    tally_date r = {(int)y, (int)m, (int)d};
+    long long dd = doy - (153 * mp + 2) / 5 + 1;
+    long long mm = mp < 10 ? mp + 3 : mp - 9;
+    long long y = yoe + era * 400 + (mm <= 2);
+    tally_date r = {(int)y, (int)mm, (int)dd};
     return r;
 }
 
@@ -201,7 +227,7 @@ static bool full(tally_date d)
 
 static tally_date add_days(tally_date d, int n)
 {
-    return civil_from_days(days_from_civil(d.year, d.month, d.day) + n);
+    return tally_date_of((long)days_from_civil(d.year, d.month, d.day) + n);
 }
 
 /* 0 = Monday ... 6 = Sunday. */

@@ -1082,7 +1082,7 @@ static bool clause_source(const tally_extractor *x, const sentence *s, const tal
     size_t a1 = a0;
     while (a1 < s->n_actors && s->actors[a1].end <= c.end)
         a1++;
-    c.actors = s->actors + a0;
+    c.actors = s->actors != NULL ? s->actors + a0 : NULL;
     c.n_actors = a1 - a0;
     return source_of(x, &c, a, out);
 }

@@ -169,7 +169,7 @@ function scale(d0, d1, r0, r1, log) {
 function timeTicks(t0, t1, px) {
   const y0 = new Date(t0).getUTCFullYear(), y1 = new Date(t1).getUTCFullYear();
   const perYear = px / Math.max(1, (t1 - t0) / 3.156e10);
-  const step = perYear > 320 ? 1 : perYear > 120 ? 3 : perYear > 40 ? 12 : 24;
+  const step = perYear > 480 ? 1 : perYear > 200 ? 3 : perYear > 100 ? 6 : perYear > 40 ? 12 : 24;
   const ticks = [];
   for (let y = y0; y <= y1 + 1; y++)
     for (let m = 0; m < 12; m += Math.min(step, 12)) {
@@ -360,7 +360,7 @@ function drawFlows() {
   const ends = new Map();
   for (const [name, fs] of left) for (const f of fs.sort(order(R, 'recipient'))) { const n = L.get(name); ends.set(f, { a: n.at }); n.at += weight(f) * px; }
   for (const [name, fs] of right) for (const f of fs.sort(order(L, 'supplier'))) { const n = R.get(name); ends.get(f).b = n.at; n.at += weight(f) * px; }
-  const links = svg('g', { class: 'links' });
+  const links = svg('g', { class: 'links' }), labels = svg('g', { class: 'flow-labels', 'aria-hidden': 'true' });
   for (const f of rows) {
     const w = weight(f) * px, { a, b } = ends.get(f), ya = a + w / 2, yb = b + w / 2, mx = (x0 + x1) / 2;
     const label = `${f.supplier} → ${f.recipient}, ${f.item}: median ${fmt(f.median)} ${f.unit} (90 %: ${fmt(f.q05)}–${fmt(f.q95)}) at ${f.date}, ${f.clusters} clusters`;
@@ -369,12 +369,14 @@ function drawFlows() {
       stroke: itemColor(f.item), 'data-series': keyOf(f), tabindex: 0, role: 'button', 'aria-label': label,
       onclick: () => pickFlow(f), onkeydown: (e) => { if (e.key === 'Enter') pickFlow(f); },
     }, svg('title', {}, label)));
+    if (w >= 11 && x1 - x0 > 160)
+      labels.append(svg('text', { x: mx, y: (ya + yb) / 2 + 4, 'text-anchor': 'middle' }, `${f.item} ${fmt(f.median)}`));
   }
   const nodes = svg('g', { class: 'nodes' });
   for (const [m, xr, anchor, xt] of [[L, x0 - 6, 'end', x0 - 10], [R, x1, 'start', x1 + 10]])
     for (const [name, n] of m) nodes.append(svg('rect', { x: xr, y: n.y, width: 6, height: Math.max(2, n.h) }),
       svg('text', { x: xt, y: n.y + n.h / 2 + 4, 'text-anchor': anchor }, name));
-  root.append(links, nodes);
+  root.append(links, labels, nodes);
   box.replaceChildren(root);
   $('#flows-list').replaceChildren(...rows.map((f) => el('li', {},
     el('span', { class: 'swatch', 'aria-hidden': 'true' }),

@@ -305,13 +305,15 @@ function currentPick() {
   return { supplier: $('#pick-supplier').value, recipient: $('#pick-recipient').value, item, unit };
 }
 
+let seriesSeq = 0;
 async function selectSeries(want) {
   fillPickers(want);
-  const pick = currentPick();
+  const pick = currentPick(), seq = ++seriesSeq;
   history.replaceState(null, '', '#' + keyOf(pick));
   $('#series-summary').textContent = 'Loading…';
   try {
     const s = await api('series', pick);
+    if (seq !== seriesSeq) return;
     state.series = s;
     const last = s.estimates[s.estimates.length - 1];
     $('#series-summary').textContent = `${s.supplier} → ${s.recipient}, ${s.item}, in ${s.unit}: ${s.points.length} clusters since ${s.start}` +
@@ -319,6 +321,7 @@ async function selectSeries(want) {
       (s.known_by ? `; known by ${s.known_by}` : '');
     drawTimeline();
   } catch (e) {
+    if (seq !== seriesSeq) return;
     state.series = null;
     $('#series-summary').textContent = '';
     drawTimeline();
@@ -399,7 +402,7 @@ function filters() {
   const f = {};
   for (const e of $('#filters').elements) {
     if (!e.name) continue;
-    const v = e.value.trim();
+    const v = ['supplier', 'recipient'].includes(e.name) ? e.value.trim().toUpperCase() : e.value.trim();
     if (v && e.checkValidity()) f[e.name] = v;
   }
   return f;
@@ -501,7 +504,12 @@ async function start() {
   $('#pick-linear').addEventListener('change', (e) => { state.linear = e.target.checked; drawTimeline(); });
   $('#flows-item').addEventListener('change', (e) => { state.flowsItem = e.target.value; drawFlows(); });
   let timer;
-  $('#filters').addEventListener('input', () => { clearTimeout(timer); timer = setTimeout(() => loadClaims(), 250); });
+  // while typing, an item is sent once it is a known one (a partial name is a 400); on change, whatever it is
+  $('#filters').addEventListener('input', (e) => {
+    if (e.target.name === 'item' && e.target.value && ![...$('#dl-items').options].some((o) => o.value === e.target.value)) return;
+    clearTimeout(timer);
+    timer = setTimeout(() => loadClaims(), 250);
+  });
   $('#filters').addEventListener('change', () => { clearTimeout(timer); loadClaims(); });
   $('#filters').addEventListener('reset', () => setTimeout(() => loadClaims(), 0));
   $('#filters').addEventListener('submit', (e) => { e.preventDefault(); loadClaims(); });

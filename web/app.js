@@ -312,7 +312,8 @@ async function selectSeries(want) {
   history.replaceState(null, '', '#' + keyOf(pick));
   $('#series-summary').textContent = 'Loading…';
   try {
-    const s = await api('series', pick);
+    const known = $('#pick-known');
+    const s = await api('series', { ...pick, known_by: known.value && known.checkValidity() ? known.value : '' });
     if (seq !== seriesSeq) return;
     state.series = s;
     const last = s.estimates[s.estimates.length - 1];
@@ -501,15 +502,11 @@ async function start() {
   document.addEventListener('keydown', (e) => { if (e.key === 'Escape' && !$('#claim').hidden) closeClaim(); });
   for (const id of ['#pick-supplier', '#pick-recipient', '#pick-item'])
     $(id).addEventListener('change', () => selectSeries(currentPick()));
+  $('#pick-known').addEventListener('change', (e) => { if (e.target.checkValidity()) selectSeries(currentPick()); });
   $('#pick-linear').addEventListener('change', (e) => { state.linear = e.target.checked; drawTimeline(); });
   $('#flows-item').addEventListener('change', (e) => { state.flowsItem = e.target.value; drawFlows(); });
   let timer;
-  // while typing, an item is sent once it is a known one (a partial name is a 400); on change, whatever it is
-  $('#filters').addEventListener('input', (e) => {
-    if (e.target.name === 'item' && e.target.value && ![...$('#dl-items').options].some((o) => o.value === e.target.value)) return;
-    clearTimeout(timer);
-    timer = setTimeout(() => loadClaims(), 250);
-  });
+  $('#filters').addEventListener('input', () => { clearTimeout(timer); timer = setTimeout(() => loadClaims(), 250); });
   $('#filters').addEventListener('change', () => { clearTimeout(timer); loadClaims(); });
   $('#filters').addEventListener('reset', () => setTimeout(() => loadClaims(), 0));
   $('#filters').addEventListener('submit', (e) => { e.preventDefault(); loadClaims(); });
@@ -530,9 +527,7 @@ async function start() {
     state.meta = meta;
     $('#meta').textContent = `${meta.claims} claims from ${meta.documents} documents and ${meta.sources} sources; ${meta.series.length} series`;
     const states = [...new Set(meta.series.flatMap((s) => [s.supplier, s.recipient]))].sort();
-    const itemNames = [...new Set(meta.series.map((s) => s.item))].sort();
     $('#dl-states').replaceChildren(...states.map((v) => el('option', { value: v })));
-    $('#dl-items').replaceChildren(...itemNames.map((v) => el('option', { value: v })));
     const [supplier, recipient, item, unit] = decodeURIComponent(location.hash.slice(1)).split('/');
     const best = meta.series.slice().sort((a, b) => b.clusters - a.clusters)[0];
     if (best) selectSeries(supplier && recipient && item ? { supplier, recipient, item, unit } : best);

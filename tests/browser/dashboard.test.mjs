@@ -169,6 +169,25 @@ test('clicking a point opens its claim with the sentence marked in the paragraph
   clean();
 });
 
+test('a point opens from the keyboard; "known by" keeps only the claims stated by then', async (t) => {
+  const { page, clean } = await open(t);
+  const series = await shownSeries(page);
+  await page.locator('#timeline .mark').first().focus();
+  await page.keyboard.press('Enter');
+  await page.locator('#claim').waitFor();
+  assert.equal(await page.getAttribute('#claim', 'data-claim'), String(series.points[0].lead ?? series.points[0].claims[0]));
+  await page.keyboard.press('Escape');
+  const dates = series.points.map((p) => p.date).sort();
+  const by = dates[Math.floor(dates.length / 2)];
+  const q = `supplier=${series.supplier}&recipient=${series.recipient}&item=${series.item}&unit=${series.unit}`;
+  const earlier = await get(`/api/series?${q}&known_by=${by}`);
+  await page.fill('#pick-known', by);
+  await page.press('#pick-known', 'Tab');
+  await page.waitForFunction((by) => document.querySelector('#series-summary').textContent.endsWith(`known by ${by}`), by);
+  assert.equal(await page.locator('#timeline .mark').count(), earlier.points.length);
+  clean();
+});
+
 test('changing a filter changes the claims table', async (t) => {
   const { page, clean } = await open(t);
   const all = await get('/api/claims?limit=100');
@@ -187,6 +206,12 @@ test('changing a filter changes the claims table', async (t) => {
   await page.selectOption('#filters [name=kind]', kind);
   await page.waitForFunction((n) => document.querySelectorAll('#claims tbody tr').length === n, narrower.claims.length);
   for (const k of await column(page, 4)) assert.equal(k, kind);
+  // and the item (a select of the CLAIMS.md items)
+  const item = narrower.claims[0].item[0];
+  const byItem = await get(`/api/claims?supplier=${state}&kind=${kind}&item=${item}&limit=100`);
+  await page.selectOption('#filters [name=item]', item);
+  await page.waitForFunction((ids) => [...document.querySelectorAll('#claims tbody tr')].map((r) => r.dataset.id).sort().join() === ids,
+    byItem.claims.map((c) => String(c.id)).sort().join());
   await page.click('#filters button[type=reset]');
   await page.waitForFunction((n) => document.querySelectorAll('#claims tbody tr').length === n, all.claims.length);
   clean();

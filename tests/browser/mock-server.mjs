@@ -55,7 +55,11 @@ function api(p, q) {
     const key = [q.get('supplier'), q.get('recipient'), q.get('item')].join('|');
     const s = Object.entries(fx.series).find(([k, v]) => k.startsWith(key + '|') && (!q.has('unit') || v.unit === q.get('unit')));
     if (!s) throw new Bad(`no series ${key.replaceAll('|', ' ')}`);
-    return s[1];
+    if (!q.has('known_by')) return s[1];
+    // known_by, roughly: the points with a claim stated by then (the estimates stay as they are)
+    const by = q.get('known_by'), stated = new Map(fx.claims.map((c) => [c.id, c.stated || '']));
+    const points = s[1].points.filter((p) => p.claims.some((id) => stated.get(id).slice(0, by.length) <= by));
+    return { ...s[1], known_by: by, points };
   }
   if (p === '/api/claims') {
     const all = filterClaims(q);

@@ -1,0 +1,333 @@
+// Browser tests of the dashboard (issue 6): playwright-core drives Debian's
+// chromium against a running `tally serve`.
+//
+//   npm ci --prefix web                 # playwright-core, pinned in web/package-lock.json
+//   TALLY_URL=http://127.0.0.1:8377 node --test tests/browser/
+//
+// TALLY_URL is the server under test (started on a database made by
+// `tally import` and `tally ingest examples`). Without it the tests start
+// tests/browser/mock-server.mjs, which serves web/ and canned answers of the
+// CLI. CHROMIUM overrides /usr/bin/chromium. Every expected count is read
+// from the server's own API, so the tests hold for any test database that
+// has at least one series, one claim with its sentence and one contradiction.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { createRequire } from 'node:module';
+import { readFile } from 'node:fs/promises';
+
+const require = createRequire(new URL('../../web/package.json', import.meta.url));
+const { chromium } = require('playwright-core');
+
+let base, mock, browser;
+
+before(async () => {
+  if (process.env.TALLY_URL) {
+    base = process.env.TALLY_URL.replace(/\/$/, '');
+  } else {
+    mock = await (await import('./mock-server.mjs')).start(0);
+    base = mock.url;
+  }
+  browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+    args: ['--no-sandbox', '--headless'],
+  });
+});
+
+after(async () => {
+  await browser?.close();
+  await mock?.close();
+});
+
+async function get(path) {
+  const r = await fetch(base + path);
+  assert.equal(r.status, 200, `${path}: HTTP ${r.status}`);
+  return r.json();
+}
+
+// A page on the dashboard that records console errors, page errors, failed
+// requests and every request to another origin; t.after checks them.
+async function open(t, viewport = { width: 1366, height: 768 }) {
+  const context = await browser.newContext({ viewport, acceptDownloads: true });
+  const page = await context.newPage();
+  const origin = new URL(base).origin;
+  const problems = [];
+  page.on('console', (m) => { if (m.type() === 'error') problems.push(`console: ${m.text()}`); });
+  page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
+  page.on('request', (r) => {
+    const u = new URL(r.url());
+    if (!['data:', 'blob:'].includes(u.protocol) && u.origin !== origin) problems.push(`request to another origin: ${r.url()}`);
+  });
+  page.on('requestfailed', (r) => problems.push(`request failed: ${r.url()} ${r.failure()?.errorText}`));
+  page.on('response', (r) => { if (r.status() >= 400) problems.push(`HTTP ${r.status()}: ${r.url()}`); });
+  t.after(async () => {
+    await context.close();
+  });
+  await page.goto(base + '/');
+  await page.locator('#timeline .mark').first().waitFor();
+  await page.locator('#claims tbody tr').first().waitFor();
+  await page.locator('#flows path.flow').first().waitFor({ state: 'attached' });
+  await page.locator('#contradictions > li').first().waitFor();
+  return { page, problems, clean: () => assert.deepEqual(problems, [], problems.join('\n')) };
+}
+
+// The series on show, as the pickers say.
+async function shownSeries(page) {
+  const [supplier, recipient] = await Promise.all([page.inputValue('#pick-supplier'), page.inputValue('#pick-recipient')]);
+  const [item, unit] = (await page.inputValue('#pick-item')).split('|');
+  return get(`/api/series?supplier=${supplier}&recipient=${recipient}&item=${item}&unit=${unit}`);
+}
+
+const rowIds = (page) => page.locator('#claims tbody tr').evaluateAll((rs) => rs.map((r) => Number(r.dataset.id)));
+const column = (page, i) => page.locator(`#claims tbody tr td:nth-child(${i})`).allTextContents();
+
+test('the page loads with no console error and no request to another origin', async (t) => {
+  const { page, clean } = await open(t);
+  const meta = await get('/api/meta');
+  assert.match(await page.textContent('#meta'), new RegExp(`${meta.claims} claims`));
+  // hover and open a point, so their requests are checked too
+  await page.locator('#timeline .mark').first().hover();
+  await page.locator('#tip').waitFor();
+  await page.locator('#timeline .mark').first().click();
+  await page.locator('#claim').waitFor();
+  await page.keyboard.press('Escape');
+  await page.locator('#claim').waitFor({ state: 'hidden' });
+  clean();
+});
+
+test('the timeline has one mark per point of /api/series, for every series', async (t) => {
+  const { page, clean } = await open(t);
+  const meta = await get('/api/meta');
+  for (const s of meta.series) {
+    await page.selectOption('#pick-supplier', s.supplier);
+    await page.selectOption('#pick-recipient', s.recipient);
+    await page.selectOption('#pick-item', `${s.item}|${s.unit}`);
+    await page.waitForFunction((txt) => document.querySelector('#series-summary').textContent.startsWith(txt),
+      `${s.supplier} → ${s.recipient}, ${s.item}, in ${s.unit}`);
+    const series = await shownSeries(page);
+    assert.equal(series.item, s.item);
+    const marks = page.locator('#timeline .mark');
+    assert.equal(await marks.count(), series.points.length, `${s.supplier} ${s.recipient} ${s.item}`);
+    const echoes = await marks.evaluateAll((ms) => ms.map((m) => Number(m.dataset.echoes)));
+    assert.deepEqual(echoes, series.points.map((p) => p.claims.length));
+    const bounds = await marks.evaluateAll((ms) => ms.map((m) => m.dataset.bound));
+    assert.deepEqual(bounds, series.points.map((p) => p.bound));
+    // the estimate: two bands and a median line when there are estimates
+    assert.equal(await page.locator('#timeline path.median').count(), series.estimates.length ? 1 : 0);
+    assert.equal(await page.locator('#timeline path.band90, #timeline path.band50').count(), series.estimates.length ? 2 : 0);
+  }
+  clean();
+});
+
+test('hovering a point shows its source, outlet, date and sentence', async (t) => {
+  const { page, clean } = await open(t);
+  const series = await shownSeries(page);
+  const withText = [];
+  for (const p of series.points) if ((await get(`/api/claims/${p.lead}`)).sentence) withText.push(p);
+  const p = withText[0] || series.points[0];
+  const c = await get(`/api/claims/${p.lead}`);
+  await page.locator(`#timeline .mark[data-lead="${p.lead}"]`).first().hover();
+  const tip = page.locator('#tip');
+  await tip.waitFor();
+  assert.match(await tip.textContent(), new RegExp(p.source.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')));
+  if (c.sentence) {
+    await page.waitForFunction(() => document.querySelector('#tip q'));
+    const norm = (s) => s.replace(/\s+/g, ' ').trim();
+    assert.equal(norm(await tip.locator('q').textContent()), norm(c.sentence));
+    assert.match(await tip.textContent(), new RegExp(c.stated || c.date));
+  }
+  clean();
+});
+
+test('clicking a point opens its claim with the sentence marked in the paragraph', async (t) => {
+  const { page, clean } = await open(t);
+  const meta = await get('/api/meta');
+  let found = null;
+  for (const s of meta.series) {
+    const series = await get(`/api/series?supplier=${s.supplier}&recipient=${s.recipient}&item=${s.item}&unit=${s.unit}`);
+    for (const p of series.points) {
+      const c = await get(`/api/claims/${p.lead}`);
+      if (c.paragraph) { found = { s, p, c }; break; }
+    }
+    if (found) break;
+  }
+  assert.ok(found, 'the test database has a point whose lead claim has its text');
+  const { s, p, c } = found;
+  await page.selectOption('#pick-supplier', s.supplier);
+  await page.selectOption('#pick-recipient', s.recipient);
+  await page.selectOption('#pick-item', `${s.item}|${s.unit}`);
+  await page.locator(`#timeline .mark[data-lead="${p.lead}"]`).first().click();
+  const panel = page.locator('#claim');
+  await panel.waitFor();
+  assert.equal(await panel.getAttribute('data-claim'), String(c.id));
+  const bytes = Buffer.from(c.paragraph, 'utf8');
+  const sentence = bytes.subarray(...c.sentence_in_paragraph).toString('utf8');
+  assert.equal(await panel.locator('mark').textContent(), sentence);
+  assert.equal(await panel.locator('blockquote').textContent(), c.paragraph);
+  if (c.text) assert.equal(await panel.locator('mark strong').textContent(), c.text);
+  await page.click('#claim-close');
+  await panel.waitFor({ state: 'hidden' });
+  clean();
+});
+
+test('a point opens from the keyboard; "known by" keeps only the claims stated by then', async (t) => {
+  const { page, clean } = await open(t);
+  const series = await shownSeries(page);
+  await page.locator('#timeline .mark').first().focus();
+  await page.keyboard.press('Enter');
+  await page.locator('#claim').waitFor();
+  assert.equal(await page.getAttribute('#claim', 'data-claim'), String(series.points[0].lead ?? series.points[0].claims[0]));
+  await page.keyboard.press('Escape');
+  const dates = series.points.map((p) => p.date).sort();
+  const by = dates[Math.floor(dates.length / 2)];
+  const q = `supplier=${series.supplier}&recipient=${series.recipient}&item=${series.item}&unit=${series.unit}`;
+  const earlier = await get(`/api/series?${q}&known_by=${by}`);
+  await page.fill('#pick-known', by);
+  await page.press('#pick-known', 'Tab');
+  await page.waitForFunction((by) => document.querySelector('#series-summary').textContent.endsWith(`known by ${by}`), by);
+  assert.equal(await page.locator('#timeline .mark').count(), earlier.points.length);
+  clean();
+});
+
+test('changing a filter changes the claims table', async (t) => {
+  const { page, clean } = await open(t);
+  const all = await get('/api/claims?limit=100');
+  assert.equal(await page.locator('#claims tbody tr').count(), all.claims.length);
+  assert.equal(await page.isVisible('#more'), all.more);
+  const state = all.claims.find((c) => c.supplier)?.supplier;
+  const want = await get(`/api/claims?supplier=${state}&limit=100`);
+  assert.notEqual(want.claims.length, all.claims.length, 'the filter must leave some rows out');
+  await page.fill('#filters [name=supplier]', state);
+  await page.waitForFunction((n) => document.querySelectorAll('#claims tbody tr').length === n, want.claims.length);
+  assert.deepEqual((await rowIds(page)).sort(), want.claims.map((c) => c.id).sort());
+  for (const pair of await column(page, 2)) assert.ok(pair.startsWith(state + ' →'), pair);
+  // a second filter narrows it; clearing brings every row back
+  const kind = want.claims[0].kind;
+  const narrower = await get(`/api/claims?supplier=${state}&kind=${kind}&limit=100`);
+  await page.selectOption('#filters [name=kind]', kind);
+  await page.waitForFunction((n) => document.querySelectorAll('#claims tbody tr').length === n, narrower.claims.length);
+  for (const k of await column(page, 4)) assert.equal(k, kind);
+  // and the item (a select of the CLAIMS.md items)
+  const item = narrower.claims[0].item[0];
+  const byItem = await get(`/api/claims?supplier=${state}&kind=${kind}&item=${item}&limit=100`);
+  await page.selectOption('#filters [name=item]', item);
+  await page.waitForFunction((ids) => [...document.querySelectorAll('#claims tbody tr')].map((r) => r.dataset.id).sort().join() === ids,
+    byItem.claims.map((c) => String(c.id)).sort().join());
+  await page.click('#filters button[type=reset]');
+  await page.waitForFunction((n) => document.querySelectorAll('#claims tbody tr').length === n, all.claims.length);
+  clean();
+});
+
+test('clicking a column header sorts the table, again reverses it', async (t) => {
+  const { page, clean } = await open(t);
+  const dates = await column(page, 1);
+  assert.deepEqual(dates, dates.slice().sort(), 'by date at first');
+  await page.click('#claims th[data-key=date] button');
+  assert.deepEqual(await column(page, 1), dates.slice().sort().reverse());
+  assert.equal(await page.getAttribute('#claims th[data-key=date]', 'aria-sort'), 'descending');
+  await page.click('#claims th[data-key=source] button');
+  const sources = (await column(page, 6)).map((s) => s.toLowerCase());
+  assert.deepEqual(sources, sources.slice().sort());
+  assert.notDeepEqual(await column(page, 1), dates.slice().sort().reverse(), 'the order changed');
+  await page.click('#claims th[data-key=source] button');
+  const back = (await column(page, 6)).map((s) => s.toLowerCase());
+  assert.deepEqual(back, sources.slice().sort().reverse());
+  clean();
+});
+
+test('the CSV download has a header and every claim passing the filters', async (t) => {
+  const { page, clean } = await open(t);
+  const count = async (q) => {
+    let n = 0;
+    for (let offset = 0; ; offset += 1000) {
+      const r = await get(`/api/claims?${q}&offset=${offset}&limit=1000`);
+      n += r.claims.length;
+      if (!r.more) return n;
+    }
+  };
+  const csv = async () => {
+    const [download] = await Promise.all([page.waitForEvent('download'), page.click('#csv')]);
+    assert.equal(download.suggestedFilename(), 'tally-claims.csv');
+    return readFile(await download.path(), 'utf8');
+  };
+  // a record per line unless a quoted field holds a newline: count records properly
+  const records = (text) => {
+    let n = 0, quoted = false;
+    for (let i = 0; i < text.length; i++) {
+      if (text[i] === '"') quoted = !quoted;
+      else if (text[i] === '\n' && !quoted) n++;
+    }
+    return n;
+  };
+  const text = await csv();
+  assert.ok(text.startsWith('id,date,stated,supplier,recipient,kind,item,'), text.slice(0, 80));
+  assert.equal(records(text) - 1, await count(''));
+  const rus = await count('supplier=RUS');
+  await page.fill('#filters [name=supplier]', 'RUS');
+  await page.waitForFunction((n) => document.querySelectorAll('#claims tbody tr').length === Math.min(n, 100), rus);
+  const filtered = await csv();
+  assert.equal(records(filtered) - 1, rus);
+  for (const line of filtered.split('\r\n').slice(1, 4)) if (line) assert.match(line, /^\d+,[^,]*,[^,]*,RUS,/);
+  clean();
+});
+
+test('the flows view has one link per series of /api/flows', async (t) => {
+  const { page, clean } = await open(t);
+  const flows = await get('/api/flows');
+  assert.equal(await page.locator('#flows path.flow').count(), flows.length);
+  assert.equal(await page.locator('#flows-list li').count(), flows.length);
+  const keys = await page.locator('#flows path.flow').evaluateAll((ps) => ps.map((p) => p.dataset.series).sort());
+  assert.deepEqual(keys, flows.map((f) => [f.supplier, f.recipient, f.item, f.unit].join('/')).sort());
+  // one item only
+  const item = flows[0].item;
+  await page.selectOption('#flows-item', item);
+  assert.equal(await page.locator('#flows path.flow').count(), flows.filter((f) => f.item === item).length);
+  // a link picks its series in the timeline
+  const f = flows[flows.length - 1];
+  await page.selectOption('#flows-item', '');
+  await page.locator(`#flows-list button`).last().click();
+  await page.waitForFunction((txt) => document.querySelector('#series-summary').textContent.startsWith(txt),
+    `${f.supplier} → ${f.recipient}, ${f.item}, in ${f.unit}`);
+  clean();
+});
+
+test('the contradictions panel lists /api/contradictions and opens their claims', async (t) => {
+  const { page, clean } = await open(t);
+  const list = await get('/api/contradictions');
+  const items = page.locator('#contradictions > li');
+  assert.equal(await items.count(), Math.max(1, list.length));
+  for (let i = 0; i < list.length; i++) {
+    const text = await items.nth(i).textContent();
+    assert.ok(text.includes(list[i].rule) && text.includes(list[i].why), text);
+    assert.equal(await items.nth(i).locator('button').count(), list[i].claims.length);
+  }
+  if (list.length) {
+    await items.first().locator('button').first().click();
+    await page.locator('#claim').waitFor();
+    assert.equal(await page.getAttribute('#claim', 'data-claim'), String(list[0].claims[0].id));
+  }
+  clean();
+});
+
+for (const viewport of [{ width: 1366, height: 768 }, { width: 390, height: 844 }]) {
+  test(`no horizontal overflow at ${viewport.width}x${viewport.height}`, async (t) => {
+    const { page, clean } = await open(t, viewport);
+    const m = await page.evaluate(() => ({
+      scroll: document.documentElement.scrollWidth,
+      client: document.documentElement.clientWidth,
+      wide: [...document.querySelectorAll('header, main > section, section > *, .chart svg')]
+        .filter((e) => e.getBoundingClientRect().right > document.documentElement.clientWidth + 0.5)
+        .map((e) => e.id || e.className || e.tagName),
+    }));
+    assert.ok(m.scroll <= m.client, `page ${m.scroll} px wide in a ${m.client} px window`);
+    assert.deepEqual(m.wide, []);
+    // the timeline fits and its marks are on screen
+    const box = await page.locator('#timeline svg').boundingBox();
+    assert.ok(box.width <= viewport.width && box.width > 200, `timeline ${box.width} px`);
+    // the claim panel fits too
+    await page.locator('#claims tbody tr button').first().click();
+    await page.locator('#claim').waitFor();
+    const panel = await page.locator('#claim').boundingBox();
+    assert.ok(panel.x >= 0 && panel.x + panel.width <= viewport.width + 0.5, JSON.stringify(panel));
+    clean();
+  });
+}

@@ -1,0 +1,545 @@
+// tally dashboard: a timeline of one series (claims and estimate), the flows
+// between states, the claims table and the contradictions. Plain ES2020 and
+// SVG, no library; every request goes to the server that served the page
+// (the JSON API of API.md).
+
+const $ = (sel, root = document) => root.querySelector(sel);
+const NS = 'http://www.w3.org/2000/svg';
+
+// el('p', {class: 'x'}, 'text', child...): an HTML element; svg(...) the same in SVG.
+function make(ns, tag, attrs, kids) {
+  const e = ns ? document.createElementNS(ns, tag) : document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs || {})) {
+    if (v === null || v === undefined || v === false) continue;
+    if (k.startsWith('on')) e.addEventListener(k.slice(2), v);
+    else if (k in e && !ns && k !== 'list') e[k] = v;
+    else e.setAttribute(k, v === true ? '' : v);
+  }
+  for (const c of kids.flat()) if (c !== null && c !== undefined && c !== false) e.append(c);
+  return e;
+}
+const el = (tag, attrs, ...kids) => make(null, tag, attrs, kids);
+const svg = (tag, attrs, ...kids) => make(NS, tag, attrs, kids);
+
+async function api(path, params = {}) {
+  const q = new URLSearchParams();
+  for (const [k, v] of Object.entries(params)) if (v !== '' && v !== null && v !== undefined) q.set(k, v);
+  const url = '/api/' + path + (q.toString() ? '?' + q : '');
+  const r = await fetch(url, { headers: { Accept: 'application/json' } });
+  const body = await r.json().catch(() => ({}));
+  if (!r.ok) throw new Error(body.error || `${url}: HTTP ${r.status}`);
+  return body;
+}
+
+function status(msg) {
+  const s = $('#status');
+  s.textContent = msg || '';
+  s.hidden = !msg;
+}
+const fail = (e) => status(e.message || String(e));
+
+// ---- numbers and dates ----
+
+const compact = new Intl.NumberFormat('en', { notation: 'compact', maximumSignificantDigits: 3 });
+const whole = new Intl.NumberFormat('en', { maximumFractionDigits: 2 });
+const fmt = (v) => (v === null || v === undefined ? '' : Math.abs(v) >= 1e4 ? compact.format(v) : whole.format(v));
+
+// A partial ISO date (YYYY, YYYY-MM, YYYY-MM-DD) as milliseconds, its first day.
+function when(d) {
+  if (!d) return NaN;
+  const [y, m = 1, day = 1] = d.split('-').map(Number);
+  return Date.UTC(y, m - 1, day);
+}
+const claimDate = (c) => c.as_of || c.stated || c.date || '';
+
+const QUAL = { exact: '', about: 'about ', 'more-than': 'more than ', 'at-least': 'at least ', 'up-to': 'up to ', 'less-than': 'less than ' };
+function figure(c) {
+  if (c.qualifier === 'range' || (c.low !== null && c.high !== null && c.low !== c.high))
+    return `${fmt(c.low)}–${fmt(c.high)} ${c.unit}`;
+  const v = c.low ?? c.high;
+  return `${QUAL[c.qualifier] ?? c.qualifier + ' '}${fmt(v)} ${c.unit}`;
+}
+const pair = (c) => `${c.supplier || '?'} → ${c.recipient || '?'}`;
+const items = (c) => (Array.isArray(c.item) ? c.item.join(', ') : c.item || '');
+
+// ---- claims, fetched once each ----
+
+const claimCache = new Map();
+function claim(id) {
+  if (!claimCache.has(id)) claimCache.set(id, api('claims/' + id).catch((e) => { claimCache.delete(id); throw e; }));
+  return claimCache.get(id);
+}
+
+// The sentence inside its paragraph: offsets are bytes of UTF-8.
+function paragraphParts(c) {
+  if (!c.paragraph || !Array.isArray(c.sentence_in_paragraph)) return null;
+  const bytes = new TextEncoder().encode(c.paragraph);
+  const dec = new TextDecoder();
+  const [s, e] = c.sentence_in_paragraph;
+  return [dec.decode(bytes.subarray(0, s)), dec.decode(bytes.subarray(s, e)), dec.decode(bytes.subarray(e))];
+}
+
+// ---- the claim panel ----
+
+let panelReturn = null;
+async function openClaim(id, echoes = []) {
+  const panel = $('#claim');
+  panelReturn = document.activeElement;
+  let c;
+  try { c = await claim(id); } catch (e) { return fail(e); }
+  $('#claim-title').textContent = `${figure(c)} · ${pair(c)} · ${items(c)}`;
+  const facts = [
+    ['Kind', c.kind + (c.hedged ? ' (hedged)' : '')],
+    ['Source', [c.source, c.source_detail && `(${c.source_detail})`, c.source_kind && `· ${c.source_kind}`, c.source_country && `· ${c.source_country}`].filter(Boolean).join(' ')],
+    ['Stated', c.stated],
+    ['Covers', [c.since && `since ${c.since}`, c.as_of && `as of ${c.as_of}`].filter(Boolean).join(', ')],
+    ['Document', [c.title || c.doc, c.outlet, c.date].filter(Boolean).join(' · ')],
+    ['Note', c.note],
+  ];
+  $('#claim-facts').replaceChildren(...facts.filter(([, v]) => v).flatMap(([k, v]) => [el('dt', {}, k), el('dd', {}, v)]));
+  if (c.url && /^https?:/.test(c.url))
+    $('#claim-facts').append(el('dt', {}, 'URL'), el('dd', {}, el('a', { href: c.url, rel: 'noopener noreferrer', target: '_blank' }, c.url)));
+  const parts = paragraphParts(c);
+  const quote = $('#claim-text');
+  if (parts) {
+    quote.replaceChildren(parts[0], markFigure(parts[1], c.text), parts[2]);
+  } else if (c.sentence) {
+    quote.replaceChildren(markFigure(c.sentence, c.text));
+  } else {
+    quote.replaceChildren(el('em', {}, 'A curated row of the public record: no text stored; see its URL.'));
+  }
+  const others = echoes.filter((e) => e !== id);
+  $('#claim-echoes').replaceChildren(...(others.length ? [
+    el('h3', {}, `Echoes in this cluster (${others.length})`),
+    el('ul', {}, others.map((e) => el('li', {}, el('button', { type: 'button', class: 'link', onclick: () => openClaim(e, echoes) }, `claim ${e}`)))),
+  ] : []));
+  panel.dataset.claim = id;
+  panel.hidden = false;
+  $('#claim-title').focus();
+}
+// <mark> the sentence, and the figure's words in it in bold.
+function markFigure(sentence, text) {
+  const i = text ? sentence.indexOf(text) : -1;
+  if (i < 0) return el('mark', {}, sentence);
+  return el('mark', {}, sentence.slice(0, i), el('strong', {}, text), sentence.slice(i + text.length));
+}
+function closeClaim() {
+  $('#claim').hidden = true;
+  if (panelReturn && panelReturn.isConnected) panelReturn.focus();
+}
+
+// ---- the tooltip ----
+
+function showTip(evt, lines) {
+  const tip = $('#tip');
+  tip.replaceChildren(...lines.filter(Boolean).map((l, i) => el(i === lines.length - 1 && lines.length > 2 ? 'q' : 'div', {}, l)));
+  tip.hidden = false;
+  const r = evt.currentTarget.getBoundingClientRect();
+  const x = evt.clientX ?? r.left + r.width / 2, y = evt.clientY ?? r.top;
+  const w = tip.offsetWidth, h = tip.offsetHeight;
+  tip.style.left = Math.max(4, Math.min(window.innerWidth - w - 4, x + 12)) + window.scrollX + 'px';
+  tip.style.top = (y + h + 16 > window.innerHeight ? y - h - 12 : y + 14) + window.scrollY + 'px';
+}
+const hideTip = () => { $('#tip').hidden = true; };
+
+// ---- the timeline ----
+
+const state = { meta: null, series: null, linear: false, flows: [], flowsItem: '' };
+
+// A point's figure in the series' unit: [low, high]. A count in another unit
+// is converted with the factor range the estimate used ("x 250-500 a container").
+function pointRange(p, unit) {
+  let lo = p.value, hi = p.value_high ?? p.value;
+  if (p.unit && p.unit !== unit) {
+    let a = p.factor_low, b = p.factor_high;
+    const m = /^x ([\d.e+]+)-([\d.e+]+) a /.exec(p.how || '');
+    if (a === undefined && m) [a, b] = [Number(m[1]), Number(m[2])];
+    if (a !== undefined) { lo *= a; hi *= b; }
+  }
+  return [Math.min(lo, hi), Math.max(lo, hi)];
+}
+
+function scale(d0, d1, r0, r1, log) {
+  const f = log ? Math.log10 : (v) => v;
+  const a = f(d0), b = f(d1);
+  const s = (v) => r0 + ((f(v) - a) / (b - a || 1)) * (r1 - r0);
+  return s;
+}
+
+function timeTicks(t0, t1, px) {
+  const y0 = new Date(t0).getUTCFullYear(), y1 = new Date(t1).getUTCFullYear();
+  const perYear = px / Math.max(1, (t1 - t0) / 3.156e10);
+  const step = perYear > 480 ? 1 : perYear > 200 ? 3 : perYear > 100 ? 6 : perYear > 40 ? 12 : 24;
+  const ticks = [];
+  for (let y = y0; y <= y1 + 1; y++)
+    for (let m = 0; m < 12; m += Math.min(step, 12)) {
+      if (step === 24 && y % 2) continue;
+      const t = Date.UTC(y, m, 1);
+      if (t >= t0 && t <= t1) ticks.push([t, m === 0 ? String(y) : new Date(t).toLocaleString('en', { month: 'short', timeZone: 'UTC' })]);
+    }
+  return ticks;
+}
+
+function valueTicks(lo, hi, log) {
+  if (!log) {
+    const raw = hi / 5, p = 10 ** Math.floor(Math.log10(raw)), step = [1, 2, 5, 10].map((k) => k * p).find((s) => s >= raw);
+    const t = [];
+    for (let v = 0; v <= hi; v += step) t.push(v);
+    return t;
+  }
+  const t = [];
+  const decades = Math.log10(hi / lo);
+  for (let e = Math.floor(Math.log10(lo)); e <= Math.ceil(Math.log10(hi)); e++)
+    for (const k of decades < 3 ? [1, 2, 5] : [1]) { const v = k * 10 ** e; if (v >= lo && v <= hi) t.push(v); }
+  return t;
+}
+
+function drawTimeline() {
+  const box = $('#timeline');
+  const s = state.series;
+  if (!s) return box.replaceChildren();
+  const W = Math.max(280, box.clientWidth), H = Math.round(Math.min(440, Math.max(260, W * 0.45)));
+  const M = { l: 52, r: 14, t: 14, b: 30 };
+  const log = !state.linear;
+  const pts = s.points.map((p) => ({ p, t: when(p.date), r: pointRange(p, s.unit) }));
+  const est = s.estimates.map((e) => ({ ...e, t: when(e.date) }));
+  const times = [when(s.start), ...est.map((e) => e.t), ...pts.map((x) => x.t)].filter(Number.isFinite);
+  let t0 = Math.min(...times), t1 = Math.max(...times);
+  if (t1 - t0 < 8.64e7 * 60) { t0 -= 8.64e7 * 30; t1 += 8.64e7 * 30; }
+  const vals = [...est.flatMap((e) => [e.q05, e.q95]), ...pts.flatMap((x) => x.r)].filter((v) => v > 0);
+  let v1 = Math.max(1, ...vals) * (log ? 1.6 : 1.08);
+  let v0 = log ? Math.max(Math.min(...vals, v1) / 1.6, v1 / 1e7) : 0;
+  if (log && v1 / v0 < 10) v0 = v1 / 10;
+  const x = scale(t0, t1, M.l, W - M.r, false);
+  const yy = scale(v0, v1, H - M.b, M.t, log);
+  const y = (v) => Math.max(M.t - 4, Math.min(H - M.b + 4, yy(log ? Math.max(v, v0) : v)));
+
+  const root = svg('svg', { viewBox: `0 0 ${W} ${H}`, width: W, height: H, role: 'img', 'aria-label': `Timeline of ${s.supplier} to ${s.recipient}, ${s.item}, in ${s.unit}` });
+  const axes = svg('g', { class: 'axes' });
+  for (const v of valueTicks(v0, v1, log))
+    axes.append(svg('line', { x1: M.l, x2: W - M.r, y1: y(v), y2: y(v), class: 'grid' }),
+      svg('text', { x: M.l - 6, y: y(v) + 4, 'text-anchor': 'end' }, fmt(v)));
+  for (const [t, label] of timeTicks(t0, t1, W - M.l - M.r))
+    axes.append(svg('line', { x1: x(t), x2: x(t), y1: H - M.b, y2: H - M.b + 5 }),
+      svg('text', { x: x(t), y: H - M.b + 18, 'text-anchor': 'middle' }, label));
+  axes.append(svg('line', { x1: M.l, x2: W - M.r, y1: H - M.b, y2: H - M.b }),
+    svg('text', { x: M.l, y: M.t - 2, class: 'unit' }, s.unit + (log ? ' (log scale)' : '')));
+  root.append(axes);
+
+  if (est.length) {
+    const band = (lo, hi, cls) => svg('path', {
+      class: cls,
+      d: 'M' + est.map((e) => `${x(e.t).toFixed(1)},${y(e[hi]).toFixed(1)}`).join('L') +
+        'L' + est.slice().reverse().map((e) => `${x(e.t).toFixed(1)},${y(e[lo]).toFixed(1)}`).join('L') + 'Z',
+    });
+    root.append(band('q05', 'q95', 'band90'), band('q25', 'q75', 'band50'),
+      svg('path', { class: 'median', d: 'M' + est.map((e) => `${x(e.t).toFixed(1)},${y(e.median).toFixed(1)}`).join('L') }));
+  }
+
+  const marks = svg('g', { class: 'marks' });
+  for (const { p, t, r } of pts) marks.append(pointMark(p, x(t), y(r[0]), y(r[1]), s.unit));
+  root.append(marks);
+  box.replaceChildren(root);
+}
+
+function pointMark(p, cx, ylo, yhi, unit) {
+  const n = p.claims.length;
+  const ymid = (ylo + yhi) / 2;
+  const g = svg('g', {
+    class: 'mark', tabindex: 0, role: 'button', 'data-bound': p.bound, 'data-lead': p.lead ?? p.claims[0],
+    'data-cluster': p.cluster ?? '', 'data-echoes': n,
+    'aria-label': `${p.bound} ${fmt(p.value)}${p.value_high !== p.value ? '–' + fmt(p.value_high) : ''} ${p.unit}, ${p.source}, ${p.date}${n > 1 ? `, ${n} claims` : ''}`,
+  });
+  const glyph = svg('g', { class: 'glyph' });
+  if (ylo - yhi > 2) glyph.append(svg('rect', { x: cx - 2.5, y: yhi, width: 5, height: ylo - yhi, rx: 2 }));
+  if (p.bound !== 'range' || ylo - yhi <= 2) glyph.append(svg('circle', { cx, cy: ymid, r: 4.5 }));
+  if (p.bound === 'lower bound') glyph.append(svg('path', { class: 'caret', d: `M${cx - 5},${yhi - 4}L${cx},${yhi - 11}L${cx + 5},${yhi - 4}` }));
+  if (p.bound === 'upper bound') glyph.append(svg('path', { class: 'caret', d: `M${cx - 5},${ylo + 4}L${cx},${ylo + 11}L${cx + 5},${ylo + 4}` }));
+  g.append(svg('rect', { class: 'hit', x: cx - 9, y: yhi - 12, width: 18, height: ylo - yhi + 24 }), glyph);
+  if (n > 1) g.append(svg('text', { x: cx + 7, y: ymid - 6, class: 'echoes' }, `×${n}`));
+
+  const lead = p.lead ?? p.claims[0];
+  const tip = async (evt) => {
+    const head = `${p.source} (${p.grade}) · ${p.bound} ${fmt(p.value)}${p.value_high !== p.value ? '–' + fmt(p.value_high) : ''} ${p.unit}` + (p.unit !== unit ? ` · ${p.how}` : '');
+    showTip(evt, [head, p.date + (n > 1 ? ` · ${n} claims (echoes)` : '')]);
+    try {
+      const c = await claim(lead);
+      if ($('#tip').hidden) return;
+      showTip(evt, [head, [c.outlet || c.title || c.doc, c.stated || c.date].filter(Boolean).join(' · ') + (n > 1 ? ` · ${n} claims` : ''),
+        c.sentence || (c.url ? `curated: ${c.url}` : 'curated row')]);
+    } catch (e) { /* the tooltip keeps what it has */ }
+  };
+  g.addEventListener('pointerenter', tip);
+  g.addEventListener('focus', tip);
+  g.addEventListener('pointerleave', hideTip);
+  g.addEventListener('blur', hideTip);
+  const open = () => { hideTip(); openClaim(lead, p.claims); };
+  g.addEventListener('click', open);
+  g.addEventListener('keydown', (e) => { if (e.key === 'Enter' || e.key === ' ') { e.preventDefault(); open(); } });
+  return g;
+}
+
+// ---- picking a series ----
+
+const keyOf = (s) => [s.supplier, s.recipient, s.item, s.unit].join('/');
+
+function fillPickers(want) {
+  const all = state.meta.series;
+  const opt = (v, label = v) => el('option', { value: v }, label);
+  const sup = $('#pick-supplier'), rec = $('#pick-recipient'), item = $('#pick-item');
+  const uniq = (a) => [...new Set(a)].sort();
+  sup.replaceChildren(...uniq(all.map((s) => s.supplier)).map((v) => opt(v)));
+  sup.value = want.supplier;
+  if (!sup.value) sup.selectedIndex = 0;
+  rec.replaceChildren(...uniq(all.filter((s) => s.supplier === sup.value).map((s) => s.recipient)).map((v) => opt(v)));
+  rec.value = want.recipient;
+  if (!rec.value) rec.selectedIndex = 0;
+  const its = all.filter((s) => s.supplier === sup.value && s.recipient === rec.value);
+  item.replaceChildren(...its.map((s) => opt(s.item + '|' + s.unit, `${s.item} (${s.unit}, ${s.clusters} clusters)`)));
+  item.value = want.item + '|' + want.unit;
+  if (!item.value) item.selectedIndex = Math.max(0, its.findIndex((s) => s.item === want.item));
+}
+
+function currentPick() {
+  const [item, unit] = $('#pick-item').value.split('|');
+  return { supplier: $('#pick-supplier').value, recipient: $('#pick-recipient').value, item, unit };
+}
+
+let seriesSeq = 0;
+async function selectSeries(want) {
+  fillPickers(want);
+  const pick = currentPick(), seq = ++seriesSeq;
+  history.replaceState(null, '', '#' + keyOf(pick));
+  $('#series-summary').textContent = 'Loading…';
+  try {
+    const known = $('#pick-known');
+    const s = await api('series', { ...pick, known_by: known.value && known.checkValidity() ? known.value : '' });
+    if (seq !== seriesSeq) return;
+    state.series = s;
+    const last = s.estimates[s.estimates.length - 1];
+    $('#series-summary').textContent = `${s.supplier} → ${s.recipient}, ${s.item}, in ${s.unit}: ${s.points.length} clusters since ${s.start}` +
+      (last ? `; ${last.date}: median ${fmt(last.median)} (50 %: ${fmt(last.q25)}–${fmt(last.q75)}; 90 %: ${fmt(last.q05)}–${fmt(last.q95)})` : '') +
+      (s.known_by ? `; known by ${s.known_by}` : '');
+    drawTimeline();
+  } catch (e) {
+    if (seq !== seriesSeq) return;
+    state.series = null;
+    $('#series-summary').textContent = '';
+    drawTimeline();
+    fail(e);
+  }
+}
+
+// ---- flows: suppliers left, recipients right, one link per series ----
+
+const PALETTE = ['#1f77b4', '#d62728', '#2ca02c', '#9467bd', '#ff7f0e', '#8c564b', '#e377c2', '#17becf', '#7f7f7f', '#bcbd22'];
+const itemColor = (() => { const m = new Map(); return (it) => { if (!m.has(it)) m.set(it, PALETTE[m.size % PALETTE.length]); return m.get(it); }; })();
+
+function drawFlows() {
+  const box = $('#flows');
+  const rows = state.flows.filter((f) => !state.flowsItem || f.item === state.flowsItem);
+  const W = Math.max(280, box.clientWidth);
+  const weight = (f) => Math.max(0.5, Math.log10(Math.max(1, f.median)));
+  const sum = (a) => a.reduce((t, f) => t + weight(f), 0);
+  const side = (k) => {
+    const m = new Map();
+    for (const f of rows) { if (!m.has(f[k])) m.set(f[k], []); m.get(f[k]).push(f); }
+    return [...m.entries()].sort((a, b) => sum(b[1]) - sum(a[1]));
+  };
+  const left = side('supplier'), right = side('recipient');
+  const gap = 14, labelW = 44;
+  const maxN = Math.max(left.length, right.length);
+  const px = Math.min(2.2, 340 / Math.max(1, Math.max(sum(rows), 1)));
+  const H = Math.max(120, Math.ceil(Math.max(...[left, right].map((s) => s.reduce((t, [, fs]) => t + sum(fs) * px, 0))) + gap * (maxN + 1)));
+  const x0 = labelW + 8, x1 = W - labelW - 8;
+  const root = svg('svg', { viewBox: `0 0 ${W} ${H}`, width: W, height: H, role: 'img', 'aria-label': 'Flows between states: the current estimates, one link per series' });
+  const pos = (groups) => {
+    const m = new Map();
+    let yy = gap;
+    for (const [name, fs] of groups) { m.set(name, { y: yy, h: sum(fs) * px, at: yy }); yy += sum(fs) * px + gap; }
+    return m;
+  };
+  const L = pos(left), R = pos(right);
+  const order = (m, k) => (a, b) => m.get(a[k]).y - m.get(b[k]).y;
+  const ends = new Map();
+  for (const [name, fs] of left) for (const f of fs.sort(order(R, 'recipient'))) { const n = L.get(name); ends.set(f, { a: n.at }); n.at += weight(f) * px; }
+  for (const [name, fs] of right) for (const f of fs.sort(order(L, 'supplier'))) { const n = R.get(name); ends.get(f).b = n.at; n.at += weight(f) * px; }
+  const links = svg('g', { class: 'links' }), labels = svg('g', { class: 'flow-labels', 'aria-hidden': 'true' });
+  for (const f of rows) {
+    const w = weight(f) * px, { a, b } = ends.get(f), ya = a + w / 2, yb = b + w / 2, mx = (x0 + x1) / 2;
+    const label = `${f.supplier} → ${f.recipient}, ${f.item}: median ${fmt(f.median)} ${f.unit} (90 %: ${fmt(f.q05)}–${fmt(f.q95)}) at ${f.date}, ${f.clusters} clusters`;
+    links.append(svg('path', {
+      class: 'flow', d: `M${x0},${ya}C${mx},${ya} ${mx},${yb} ${x1},${yb}`, 'stroke-width': Math.max(1, w - 1).toFixed(1),
+      stroke: itemColor(f.item), 'data-series': keyOf(f), tabindex: 0, role: 'button', 'aria-label': label,
+      onclick: () => pickFlow(f), onkeydown: (e) => { if (e.key === 'Enter') pickFlow(f); },
+    }, svg('title', {}, label)));
+    if (w >= 11 && x1 - x0 > 160)
+      labels.append(svg('text', { x: mx, y: (ya + yb) / 2 + 4, 'text-anchor': 'middle' }, `${f.item} ${fmt(f.median)}`));
+  }
+  const nodes = svg('g', { class: 'nodes' });
+  for (const [m, xr, anchor, xt] of [[L, x0 - 6, 'end', x0 - 10], [R, x1, 'start', x1 + 10]])
+    for (const [name, n] of m) nodes.append(svg('rect', { x: xr, y: n.y, width: 6, height: Math.max(2, n.h) }),
+      svg('text', { x: xt, y: n.y + n.h / 2 + 4, 'text-anchor': anchor }, name));
+  root.append(links, labels, nodes);
+  box.replaceChildren(root);
+  $('#flows-list').replaceChildren(...rows.map((f) => el('li', {},
+    el('span', { class: 'swatch', 'aria-hidden': 'true' }),
+    el('button', { type: 'button', class: 'link', onclick: () => pickFlow(f) }, `${f.supplier} → ${f.recipient} ${f.item}`),
+    ` ${fmt(f.median)} ${f.unit} (90 %: ${fmt(f.q05)}–${fmt(f.q95)}), ${f.date}`)));
+  [...$('#flows-list').querySelectorAll('.swatch')].forEach((sw, i) => { sw.style.background = itemColor(rows[i].item); });
+}
+
+function pickFlow(f) {
+  selectSeries(f);
+  $('#series-view').scrollIntoView({ behavior: 'smooth', block: 'start' });
+}
+
+// ---- the claims table ----
+
+const table = { rows: [], offset: 0, more: false, sort: { key: 'date', dir: 1 }, seq: 0 };
+const PAGE = 100;
+
+function filters() {
+  const f = {};
+  for (const e of $('#filters').elements) {
+    if (!e.name) continue;
+    const v = ['supplier', 'recipient'].includes(e.name) ? e.value.trim().toUpperCase() : e.value.trim();
+    if (v && e.checkValidity()) f[e.name] = v;
+  }
+  return f;
+}
+
+async function loadClaims(append = false) {
+  const seq = ++table.seq;
+  const offset = append ? table.offset : 0;
+  try {
+    const r = await api('claims', { ...filters(), offset, limit: PAGE });
+    if (seq !== table.seq) return;
+    table.rows = append ? table.rows.concat(r.claims) : r.claims;
+    table.offset = offset + r.claims.length;
+    table.more = r.more;
+    status('');
+    renderClaims();
+  } catch (e) { if (seq === table.seq) fail(e); }
+}
+
+const sortKey = {
+  date: claimDate, pair, item: items, kind: (c) => c.kind, source: (c) => (c.source || '').toLowerCase(),
+  value: (c) => c.low ?? c.high ?? 0, doc: (c) => (c.title || c.outlet || c.doc || '').toLowerCase(),
+};
+
+function renderClaims() {
+  const { key, dir } = table.sort;
+  const k = sortKey[key];
+  const rows = table.rows.slice().sort((a, b) => { const x = k(a), y = k(b); return (x < y ? -1 : x > y ? 1 : a.id - b.id) * dir; });
+  for (const th of $('#claims thead').querySelectorAll('th'))
+    if (th.dataset.key === key) th.setAttribute('aria-sort', dir > 0 ? 'ascending' : 'descending'); else th.removeAttribute('aria-sort');
+  $('#claims tbody').replaceChildren(...rows.map((c) => el('tr', { 'data-id': c.id },
+    el('td', {}, claimDate(c)),
+    el('td', {}, pair(c)),
+    el('td', {}, items(c)),
+    el('td', {}, c.kind),
+    el('td', { class: 'num' }, figure(c)),
+    el('td', {}, c.source),
+    el('td', {}, el('button', { type: 'button', class: 'link', onclick: () => openClaim(c.id), title: c.sentence || c.url || '' }, c.title || c.outlet || c.doc)))));
+  $('#claims-count').textContent = `${rows.length} claims shown${table.more ? ' (more below)' : ''}`;
+  $('#more').hidden = !table.more;
+}
+
+const CSV_COLS = ['id', 'date', 'stated', 'supplier', 'recipient', 'kind', 'item', 'caliber_mm', 'unit', 'qualifier', 'low', 'high',
+  'since', 'as_of', 'source', 'source_kind', 'source_country', 'hedged', 'curated', 'doc', 'title', 'outlet', 'url', 'text', 'sentence', 'note'];
+const csvCell = (v) => {
+  if (v === null || v === undefined) return '';
+  const s = Array.isArray(v) ? v.join(';') : String(v);
+  return /[",\n\r]/.test(s) || /^[=+\-@]/.test(s) ? '"' + s.replace(/"/g, '""') + '"' : s;
+};
+
+// Every claim that passes the filters (not only the rows loaded), as CSV.
+async function downloadCsv() {
+  const btn = $('#csv');
+  btn.disabled = true;
+  try {
+    const all = [];
+    for (let offset = 0; ; offset += 1000) {
+      const r = await api('claims', { ...filters(), offset, limit: 1000 });
+      all.push(...r.claims);
+      if (!r.more || !r.claims.length) break;
+    }
+    const text = [CSV_COLS.join(','), ...all.map((c) => CSV_COLS.map((k) => csvCell(c[k])).join(','))].join('\r\n') + '\r\n';
+    const url = URL.createObjectURL(new Blob([text], { type: 'text/csv' }));
+    const a = el('a', { href: url, download: 'tally-claims.csv' });
+    document.body.append(a);
+    a.click();
+    a.remove();
+    setTimeout(() => URL.revokeObjectURL(url), 10000);
+  } catch (e) { fail(e); } finally { btn.disabled = false; }
+}
+
+// ---- contradictions ----
+
+async function loadContradictions() {
+  const list = await api('contradictions');
+  $('#contradictions').replaceChildren(...(list.length ? list.map((c) => el('li', { class: 'contradiction' },
+    el('strong', {}, c.rule), ' ', el('span', {}, c.why),
+    el('ul', {}, c.claims.map((k) => el('li', {},
+      el('button', { type: 'button', class: 'link', onclick: () => openClaim(k.id) }, `${k.source}: ${k.figure}`),
+      ` (${k.as_of}, ${k.doc})`))))) : [el('li', {}, 'None found.')]));
+}
+
+// ---- start ----
+
+function onWidth(box, draw) {
+  let w = box.clientWidth;
+  new ResizeObserver(() => {
+    if (box.clientWidth === w) return;
+    w = box.clientWidth;
+    requestAnimationFrame(draw);
+  }).observe(box);
+}
+
+async function start() {
+  $('#claim-close').addEventListener('click', closeClaim);
+  document.addEventListener('keydown', (e) => { if (e.key === 'Escape' && !$('#claim').hidden) closeClaim(); });
+  for (const id of ['#pick-supplier', '#pick-recipient', '#pick-item'])
+    $(id).addEventListener('change', () => selectSeries(currentPick()));
+  $('#pick-known').addEventListener('change', (e) => { if (e.target.checkValidity()) selectSeries(currentPick()); });
+  $('#pick-linear').addEventListener('change', (e) => { state.linear = e.target.checked; drawTimeline(); });
+  $('#flows-item').addEventListener('change', (e) => { state.flowsItem = e.target.value; drawFlows(); });
+  let timer;
+  $('#filters').addEventListener('input', () => { clearTimeout(timer); timer = setTimeout(() => loadClaims(), 250); });
+  $('#filters').addEventListener('change', () => { clearTimeout(timer); loadClaims(); });
+  $('#filters').addEventListener('reset', () => setTimeout(() => loadClaims(), 0));
+  $('#filters').addEventListener('submit', (e) => { e.preventDefault(); loadClaims(); });
+  $('#more').addEventListener('click', () => loadClaims(true));
+  $('#csv').addEventListener('click', downloadCsv);
+  $('#claims thead').addEventListener('click', (e) => {
+    const th = e.target.closest('th');
+    if (!th) return;
+    const key = th.dataset.key;
+    table.sort = { key, dir: table.sort.key === key ? -table.sort.dir : 1 };
+    renderClaims();
+  });
+  onWidth($('#timeline'), drawTimeline);
+  onWidth($('#flows'), drawFlows);
+
+  try {
+    const meta = await api('meta');
+    state.meta = meta;
+    $('#meta').textContent = `${meta.claims} claims from ${meta.documents} documents and ${meta.sources} sources; ${meta.series.length} series`;
+    const states = [...new Set(meta.series.flatMap((s) => [s.supplier, s.recipient]))].sort();
+    $('#dl-states').replaceChildren(...states.map((v) => el('option', { value: v })));
+    const [supplier, recipient, item, unit] = decodeURIComponent(location.hash.slice(1)).split('/');
+    const best = meta.series.slice().sort((a, b) => b.clusters - a.clusters)[0];
+    if (best) selectSeries(supplier && recipient && item ? { supplier, recipient, item, unit } : best);
+    else $('#series-summary').textContent = 'No series yet: import or ingest some claims.';
+  } catch (e) { fail(e); }
+  api('flows').then((flows) => {
+    state.flows = flows;
+    $('#flows-item').append(...[...new Set(flows.map((f) => f.item))].sort().map((v) => el('option', { value: v }, v)));
+    drawFlows();
+  }).catch(fail);
+  loadClaims();
+  loadContradictions().catch(fail);
+}
+
+start();

@@ -1,0 +1,2 @@
+/* tally dashboard: placeholder until the front end lands. */
+"use strict";

@@ -83,5 +83,7 @@ int cli_estimate(int argc, char **argv);
 void cli_estimate_help(FILE *out);
 int cli_check(int argc, char **argv);
 void cli_check_help(FILE *out);
+int cli_serve(int argc, char **argv);
+void cli_serve_help(FILE *out);
 
 #endif

@@ -224,8 +224,8 @@ static void on_row(int c, void *user)
                 break;
             }
             if (seen[p->map[i]]) {
-                p->fatal = tally_err_set(p->err, TALLY_EINPUT, "%s:1: column '%s' twice",
-                                         p->origin, p->cur[i]);
+                p->fatal = tally_err_set(p->err, TALLY_EINPUT, "%s:1: column '%s' twice", p->origin,
+                                         p->cur[i]);
                 break;
             }
             seen[p->map[i]] = true;

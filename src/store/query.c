@@ -181,9 +181,9 @@ int tally_store_claims(tally_store *s, const tally_claim_filter *f, tally_claim_
         n += snprintf(sql + n, sizeof sql - (size_t)n, " AND +c.stated < ?11");
     snprintf(sql + n, sizeof sql - (size_t)n, " ORDER BY %s, c.id LIMIT ?9 OFFSET ?13", date);
 
-    sqlite3_stmt *st = NULL;
-    if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK)
-        return store_fail(s, err, "querying claims");
+    sqlite3_stmt *st = store_query(s, sql, err);
+    if (st == NULL)
+        return err->code;
     char like[512] = "";
     if (f->source != NULL) {
         /* a part of the name: %...%, with the pattern's own characters escaped */
@@ -267,7 +267,7 @@ int tally_store_claims(tally_store *s, const tally_claim_filter *f, tally_claim_
     }
     if (stop == 0 && rc != SQLITE_DONE)
         stop = store_fail(s, err, "reading claims");
-    sqlite3_finalize(st);
+    store_query_done(s, st);
     free(sentence.ptr);
     return stop;
 }

@@ -28,6 +28,86 @@ for f in "$TALLY" "$RUNRSS"; do
         exit 1
     fi
 done
+GENDB=$(dirname "$TALLY")/tally_gendb
+BIGDB=$(dirname "$TALLY")/bench-1m.db
+# make_bigdb: the database of a million claims, made once by tally_gendb
+# (again when tally_gendb, and with it the schema, is newer).
+make_bigdb() {
+    if [ ! -s "$BIGDB" ] || [ "$GENDB" -nt "$BIGDB" ] ||
+        [ "$(sqlite3 "$BIGDB" 'SELECT count(*) FROM claims' 2>/dev/null)" != 1000000 ]; then
+        rm -f "$BIGDB" "$BIGDB-wal" "$BIGDB-shm"
+        echo "bench: writing $BIGDB (1,000,000 claims; once)" >&2
+        "$GENDB" "$BIGDB" 1000000 >/dev/null
+    fi
+}
+
+# ---- tally serve under load (wrk) ----------------------------------------------
+
+# bench_serve: tally serve on the million claims, wrk -t2 -c32 -d10s against
+# a page of claims and a series (cached after its first request: the
+# database is read-only while served), beside a static asset in the same
+# run (the server's floor). BENCH_ONLY=serve runs this section alone.
+bench_serve() {
+    if ! command -v wrk >/dev/null || ! command -v curl >/dev/null; then
+        echo "bench: wrk or curl not installed; server rows skipped" >&2
+        return 0
+    fi
+    local secs=${BENCH_WRK_SECONDS:-10} out url pid name path
+    out=$(mktemp)
+    "$TALLY" serve --db "$BIGDB" --port 0 >"$out" 2>&1 &
+    pid=$!
+    url=
+    for _ in $(seq 1 200); do
+        url=$(grep -o 'http://[^ ]*/' "$out" || true)
+        [ -n "$url" ] && break
+        sleep 0.05
+    done
+    if [ -z "$url" ]; then
+        echo "bench: tally serve did not start: $(cat "$out")" >&2
+        kill "$pid" 2>/dev/null || true
+        return 1
+    fi
+    local rows=(
+        "static /assets/style.css|assets/style.css"
+        "claims pair, 50|api/claims?supplier=PRK&recipient=RUS&limit=50"
+        "series (cached)|api/series?supplier=PRK&recipient=RUS&item=artillery-shell"
+    )
+    printf '\ntally serve on %s (1,000,000 claims), wrk -t2 -c32 -d%ss --latency, %s threads:\n' \
+        "$(basename "$BIGDB")" "$secs" "$(nproc)"
+    printf '%-26s %10s %9s %9s %8s %12s\n' "endpoint" "req/s" "p50 ms" "p99 ms" "errors" \
+        "first req s"
+    for row in "${rows[@]}"; do
+        IFS='|' read -r name path <<<"$row"
+        # the first request alone: for the series, the estimate before the cache
+        local first
+        first=$(curl -s -o /dev/null -w '%{time_total}' "$url$path")
+        wrk -t2 -c32 -d"${secs}s" --latency "$url$path" >"$out.wrk" 2>&1
+        awk -v name="$name" -v first="$first" '
+            function ms(v) {
+                if (v ~ /us$/) return substr(v, 1, length(v) - 2) / 1000
+                if (v ~ /ms$/) return substr(v, 1, length(v) - 2) + 0
+                if (v ~ /s$/) return substr(v, 1, length(v) - 1) * 1000
+                return v
+            }
+            /^ +50%/ { p50 = ms($2) }
+            /^ +99%/ { p99 = ms($2) }
+            /^Requests\/sec:/ { rps = $2 }
+            /Socket errors:/ { gsub(/,/, ""); errors += $4 + $6 + $8 + $10 }
+            /Non-2xx or 3xx responses:/ { errors += $5 }
+            END { printf "%-26s %10.0f %9.2f %9.2f %8d %12s\n", name, rps, p50, p99, errors, first }
+        ' "$out.wrk"
+    done
+    kill -TERM "$pid"
+    wait "$pid" || true
+    rm -f "$out" "$out.wrk"
+}
+
+if [ "${BENCH_ONLY:-}" = serve ]; then
+    make_bigdb
+    bench_serve
+    exit 0
+fi
+
 shopt -s nullglob
 docs=("$SHARED"/corpus/dev/*.txt)
 if [ ${#docs[@]} -eq 0 ]; then
@@ -169,19 +249,11 @@ printf 'tally ingest / tally extract throughput: %s\n' \
 # The database is made once by tally_gendb (bench/gendb.c) and kept beside
 # the binary; each filter runs RUNS times (median), beside the same filter
 # as SQL on a full scan of the claims (NOT INDEXED): what the indexes buy.
-GENDB=$(dirname "$TALLY")/tally_gendb
-BIGDB=$(dirname "$TALLY")/bench-1m.db
 if ! command -v sqlite3 >/dev/null; then
     echo "bench: sqlite3 not installed; query rows skipped" >&2
     exit 0
 fi
-# (made again when tally_gendb, and with it the schema, is newer)
-if [ ! -s "$BIGDB" ] || [ "$GENDB" -nt "$BIGDB" ] ||
-    [ "$(sqlite3 "$BIGDB" 'SELECT count(*) FROM claims' 2>/dev/null)" != 1000000 ]; then
-    rm -f "$BIGDB" "$BIGDB-wal" "$BIGDB-shm"
-    echo "bench: writing $BIGDB (1,000,000 claims; once)" >&2
-    "$GENDB" "$BIGDB" 1000000 >/dev/null
-fi
+make_bigdb
 # name | tally claims arguments | the same as SQL on a full scan
 queries=(
     "pair+item+month|--supplier PRK --recipient RUS --item artillery-shell --since 2024-06 --until 2024-06|SELECT count(*) FROM claims NOT INDEXED WHERE supplier = 'PRK' AND recipient = 'RUS' AND items & 2 AND date >= '2024-06' AND date < '2024-07'"
@@ -233,3 +305,5 @@ read_wall=${read_line#wall=}
 read_wall=${read_wall%% *}
 printf '\ntally estimate --all on %s: %s, %.2f s, peak RSS %s (tally claims --format jsonl reading the same claims: %.2f s)\n' \
     "$(basename "$BIGDB")" "$(tail -n 1 "$T/all.txt")" "$wall" "$(mb "$rss")" "$read_wall"
+
+bench_serve

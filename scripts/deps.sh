@@ -13,6 +13,8 @@ pkgs=(
     gperf                                      # the lexicon's perfect hash
     python3                                    # ../shared/tools/score-claims in the tests
     iso-codes                                  # ISO 3166-1 countries (data for src/extract/actor.c)
+    libmicrohttpd-dev                          # tally serve: the HTTP server
+    curl wrk                                   # the API's tests (curl) and make bench (wrk)
 )
 
 missing=()

@@ -16,6 +16,7 @@
 
 #include "tally/claim.h"
 #include "tally/err.h"
+#include "tally/mem.h"
 
 /** The schema version this tally writes (PRAGMA user_version). */
 enum { TALLY_STORE_SCHEMA = 1 };
@@ -110,7 +111,9 @@ typedef struct tally_claim_filter {
     const char *until;     /* claim date within or before until */
     const char *doc;       /* the document's name, key or URL */
     const char *known_by;  /* stated within or before known_by (what was knowable then) */
+    int64_t id;            /* the claim of this id only; 0 for any */
     int64_t limit;         /* at most this many claims; 0 for all */
+    int64_t offset;        /* skip this many first (paging); 0 for none */
     bool no_sentences;     /* leave tally_claim_row.sentence NULL (faster) */
 } tally_claim_filter;
 
@@ -167,6 +170,19 @@ int tally_store_docs(tally_store *s, int (*fn)(const tally_doc_row *row, void *u
 /** Every source, by the number of claims it asserts, then name. */
 int tally_store_sources(tally_store *s, int (*fn)(const tally_source_row *row, void *user),
                         void *user, tally_err *err) TALLY_MUST_CHECK;
+
+/** The paragraph of document `doc_id`'s body around bytes [start, end) (a
+ *  sentence): the text between the blank lines before and after it, at
+ *  most 64 KB on either side. Replaces `out`'s contents and sets
+ *  *para_start to the paragraph's offset in the body. TALLY_EINPUT when the
+ *  span is not in the body; TALLY_ESTORE when reading fails. */
+int tally_store_paragraph(tally_store *s, int64_t doc_id, size_t start, size_t end, tally_buf *out,
+                          size_t *para_start, tally_err *err) TALLY_MUST_CHECK;
+
+/** How many claims, documents and sources (those asserting a claim) the
+ *  database holds. */
+int tally_store_counts(tally_store *s, int64_t *claims, int64_t *documents, int64_t *sources,
+                       tally_err *err) TALLY_MUST_CHECK;
 
 /** The kind of source a name stands for: "government", "intelligence",
  *  "official", "outlet", "think-tank", "author" or "other". */

@@ -42,9 +42,6 @@ int cli_read_inputs(char **paths, int n, const tally_doc_opts *opts, const tally
 /** The database to use: `given` (--db), else $TALLY_DB, else "tally.db". */
 const char *cli_db_path(const char *given);
 
-/** A state given as alpha-3 (any case) or a name the actor table knows
- *  ("North Korea"): its code in `out`, or NULL. */
-const char *cli_state_code(const char *v, char out[4]);
 /** Opens the existing database `db` (NULL: cli_db_path); reports failure. */
 int cli_open_db(const char *db, struct tally_store **s);
 
@@ -86,5 +83,7 @@ int cli_estimate(int argc, char **argv);
 void cli_estimate_help(FILE *out);
 int cli_check(int argc, char **argv);
 void cli_check_help(FILE *out);
+int cli_serve(int argc, char **argv);
+void cli_serve_help(FILE *out);
 
 #endif

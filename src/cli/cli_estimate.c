@@ -11,6 +11,7 @@
 #include "tally/estimate.h"
 #include "tally/json.h"
 #include "tally/mem.h"
+#include "tally/present.h"
 #include "tally/store.h"
 
 void cli_clusters_help(FILE *out)
@@ -87,27 +88,6 @@ void cli_check_help(FILE *out)
 
 /* ---- shared ----------------------------------------------------------------- */
 
-static void day_text(long day, char out[16])
-{
-    if (day == LONG_MIN) {
-        strcpy(out, "-");
-        return;
-    }
-    tally_date_format(tally_date_of(day), out);
-}
-
-/* "more than 10,000 container" */
-static void figure_text(const tally_obs *o, char *buf, size_t size)
-{
-    const char *q = tally_qualifier_name(o->qualifier);
-    bool exact = strcmp(q, "exact") == 0;
-    if (o->has_low && o->has_high)
-        snprintf(buf, size, "%.15g-%.15g %s", o->low, o->high, o->unit);
-    else
-        snprintf(buf, size, "%s%s%.15g %s", exact ? "" : q, exact ? "" : " ",
-                 o->has_low ? o->low : o->high, o->unit);
-}
-
 /* Options the three commands share besides the filters. */
 struct est_opts {
     const char *db, *factors, *grades;
@@ -153,8 +133,7 @@ static int est_option(const char *cmd, int ch, char **argv, struct est_opts *o, 
 struct loaded {
     tally_store *s;
     tally_model m;
-    tally_obs_set obs;
-    tally_clusters c;
+    tally_view v;
 };
 
 static int load_all(const struct est_opts *o, const tally_claim_filter *f, struct loaded *l)
@@ -169,24 +148,19 @@ static int load_all(const struct est_opts *o, const tally_claim_filter *f, struc
         tally_model_free(&l->m);
         return CLI_FAIL;
     }
-    int rc = tally_obs_load(l->s, f, &l->obs, &err);
+    int rc = tally_view_load(&l->v, l->s, f, &err);
     if (rc != 0) {
         cli_errorf("%s", err.msg);
         tally_store_close(l->s);
         tally_model_free(&l->m);
         return rc == TALLY_EUSAGE ? CLI_USAGE : CLI_FAIL;
     }
-    if (tally_cluster_obs(l->obs.v, l->obs.n, 0, 0, &l->c) != 0) {
-        cli_errorf("clustering failed");
-        return CLI_FAIL;
-    }
     return CLI_OK;
 }
 
 static void unload(struct loaded *l)
 {
-    tally_clusters_free(&l->c);
-    tally_obs_set_free(&l->obs);
+    tally_view_free(&l->v);
     tally_store_close(l->s);
     tally_model_free(&l->m);
 }
@@ -233,48 +207,22 @@ int cli_clusters(int argc, char **argv)
     if (o.format == 0)
         printf("%-6s %-3s %-3s %-12s %-30s %-10s %-30s %s\n", "claims", "sup", "rec", "kind",
                "figure", "as_of", "source", "lead (doc)");
-    for (size_t i = 0; i < l.c.n; i++) {
-        const tally_cluster *k = &l.c.v[i];
-        const tally_obs *lead = &l.obs.v[k->lead];
-        char fig[96], day[16];
-        figure_text(lead, fig, sizeof fig);
-        day_text(lead->as_of, day);
-        if (o.format == 0) {
-            printf("%6zu %-3s %-3s %-12s %-30.30s %-10s %-30.30s %lld (%s)\n", k->n_members,
-                   lead->supplier[0] ? lead->supplier : "-",
-                   lead->recipient[0] ? lead->recipient : "-", tally_kind_name(lead->kind), fig,
-                   day, lead->source, (long long)lead->id, lead->doc);
+    for (size_t i = 0; i < l.v.c.n; i++) {
+        const tally_cluster *k = &l.v.c.v[i];
+        const tally_obs *lead = &l.v.obs.v[k->lead];
+        if (o.format != 0) {
+            tally_buf_clear(&b);
+            tally_present_cluster(&b, &l.v, i + 1);
+            tally_json_raw(&b, "\n");
+            fwrite(b.ptr, 1, b.len, stdout);
             continue;
         }
-        tally_buf_clear(&b);
-        tally_json_raw(&b, "{\"cluster\":");
-        tally_json_uint(&b, i + 1);
-        tally_json_raw(&b, ",\"lead\":");
-        tally_json_uint(&b, (size_t)lead->id);
-        tally_json_raw(&b, ",\"source\":");
-        tally_json_str(&b, lead->source, strlen(lead->source));
-        tally_json_raw(&b, ",\"figure\":");
-        tally_json_str(&b, fig, strlen(fig));
-        tally_json_raw(&b, ",\"kind\":\"");
-        tally_json_raw(&b, tally_kind_name(lead->kind));
-        tally_json_raw(&b, "\",\"as_of\":");
-        if (lead->as_of != LONG_MIN)
-            tally_json_str(&b, day, strlen(day));
-        else
-            tally_json_raw(&b, "null");
-        tally_json_raw(&b, ",\"members\":[");
-        for (size_t j = 0; j < k->n_members; j++) {
-            const tally_obs *m = &l.obs.v[k->members[j]];
-            tally_json_raw(&b, j ? ",{\"id\":" : "{\"id\":");
-            tally_json_uint(&b, (size_t)m->id);
-            tally_json_raw(&b, ",\"doc\":");
-            tally_json_str(&b, m->doc, strlen(m->doc));
-            tally_json_raw(&b, ",\"source\":");
-            tally_json_str(&b, m->source, strlen(m->source));
-            tally_json_raw(&b, "}");
-        }
-        tally_json_raw(&b, "]}\n");
-        fwrite(b.ptr, 1, b.len, stdout);
+        char fig[96], day[16];
+        tally_present_figure(lead, fig, sizeof fig);
+        tally_present_day(lead->as_of, day);
+        printf("%6zu %-3s %-3s %-12s %-30.30s %-10s %-30.30s %lld (%s)\n", k->n_members,
+               lead->supplier[0] ? lead->supplier : "-", lead->recipient[0] ? lead->recipient : "-",
+               tally_kind_name(lead->kind), fig, day, lead->source, (long long)lead->id, lead->doc);
     }
     tally_buf_free(&b);
     unload(&l);
@@ -288,27 +236,6 @@ struct check_out {
     int format;
     size_t n;
 };
-
-static void put_claim_ref(tally_buf *b, const tally_obs *o)
-{
-    char fig[96], day[16];
-    figure_text(o, fig, sizeof fig);
-    day_text(o->as_of, day);
-    tally_json_raw(b, "{\"id\":");
-    tally_json_uint(b, (size_t)o->id);
-    tally_json_raw(b, ",\"doc\":");
-    tally_json_str(b, o->doc, strlen(o->doc));
-    tally_json_raw(b, ",\"source\":");
-    tally_json_str(b, o->source, strlen(o->source));
-    tally_json_raw(b, ",\"figure\":");
-    tally_json_str(b, fig, strlen(fig));
-    tally_json_raw(b, ",\"as_of\":");
-    if (o->as_of != LONG_MIN)
-        tally_json_str(b, day, strlen(day));
-    else
-        tally_json_raw(b, "null");
-    tally_json_raw(b, "}");
-}
 
 static void on_contradiction(const tally_contradiction *x, void *user)
 {
@@ -324,17 +251,8 @@ static void on_contradiction(const tally_contradiction *x, void *user)
     }
     tally_buf l;
     tally_buf_init(&l, (size_t)1 << 20);
-    tally_json_raw(&l, "{\"rule\":\"");
-    tally_json_raw(&l, x->rule);
-    tally_json_raw(&l, "\",\"why\":");
-    tally_json_str(&l, x->why, strlen(x->why));
-    tally_json_raw(&l, ",\"claims\":[");
-    put_claim_ref(&l, a);
-    if (x->b != x->a) {
-        tally_json_raw(&l, ",");
-        put_claim_ref(&l, b);
-    }
-    tally_json_raw(&l, "]}\n");
+    tally_present_contradiction(&l, c->obs, x);
+    tally_json_raw(&l, "\n");
     fwrite(l.ptr, 1, l.len, stdout);
     tally_buf_free(&l);
 }
@@ -364,68 +282,44 @@ int cli_check(int argc, char **argv)
     int rc = load_all(&o, &f, &l);
     if (rc != CLI_OK)
         return rc;
-    struct check_out c = {l.obs.v, o.format, 0};
-    tally_check(&l.m, l.obs.v, l.obs.n, &l.c, on_contradiction, &c);
+    struct check_out c = {l.v.obs.v, o.format, 0};
+    tally_check(&l.m, l.v.obs.v, l.v.obs.n, &l.v.c, on_contradiction, &c);
     if (o.format == 0)
-        printf("%zu contradiction%s among %zu claims\n", c.n, c.n == 1 ? "" : "s", l.obs.n);
+        printf("%zu contradiction%s among %zu claims\n", c.n, c.n == 1 ? "" : "s", l.v.obs.n);
     unload(&l);
     return done(CLI_OK);
 }
 
 /* ---- tally estimate --------------------------------------------------------------- */
 
-static const char *bound_name(tally_bound b)
+/* tally estimate --all: one line a series. */
+struct flow_out {
+    int format;
+};
+
+static void print_flow(const tally_flow *fl, void *user)
 {
-    switch (b) {
-    case TALLY_OBS_LOWER:
-        return "lower bound";
-    case TALLY_OBS_UPPER:
-        return "upper bound";
-    case TALLY_OBS_RANGE:
-        return "range";
-    case TALLY_OBS_POINT:
-        break;
+    const struct flow_out *o = user;
+    const tally_series *s = fl->series;
+    char d[16];
+    tally_present_day(fl->day, d);
+    if (fl->rc != 0) {
+        cli_warnf("%s -> %s %s: %s", s->supplier, s->recipient, fl->item, fl->err->msg);
+    } else if (o->format == 2) {
+        printf("%s,%s,%s,%s,%zu,%s,%.0f,%.0f,%.0f,%.0f,%.0f\n", s->supplier, s->recipient, fl->item,
+               s->unit, s->n, d, fl->q.q05, fl->q.q25, fl->q.q50, fl->q.q75, fl->q.q95);
+    } else if (o->format == 1) {
+        tally_buf b;
+        tally_buf_init(&b, (size_t)1 << 16);
+        tally_present_flow(&b, fl, true);
+        tally_json_raw(&b, "\n");
+        fwrite(b.ptr, 1, b.len, stdout);
+        tally_buf_free(&b);
+    } else {
+        printf("%-3s %-3s %-18s %-9s %8zu %-10s %12.0f %12.0f %12.0f %12.0f %12.0f\n", s->supplier,
+               s->recipient, fl->item, s->unit, s->n, d, fl->q.q05, fl->q.q25, fl->q.q50, fl->q.q75,
+               fl->q.q95);
     }
-    return "point";
-}
-
-static void how_text(const tally_series_point *sp, char *buf, size_t size)
-{
-    switch (sp->how) {
-    case TALLY_DERIVED_DIRECT:
-        snprintf(buf, size, "counted");
-        break;
-    case TALLY_DERIVED_OWN:
-        snprintf(buf, size, "the source's own conversion");
-        break;
-    case TALLY_DERIVED_LAUNCHED:
-        snprintf(buf, size, "launched: at least as many sent");
-        break;
-    case TALLY_DERIVED_CONVERTED:
-        snprintf(buf, size, "x %.6g-%.6g a %.15s (%.60s)", sp->factor->low, sp->factor->high,
-                 sp->factor->from, sp->factor->source);
-        break;
-    }
-}
-
-static void json_num_field(tally_buf *b, const char *key, double v)
-{
-    tally_json_raw(b, ",\"");
-    tally_json_raw(b, key);
-    tally_json_raw(b, "\":");
-    tally_json_num(b, round(v));
-}
-
-/* Clusters ordered by their lead's pair of states, to take each pair's
- * clusters as one slice (qsort has no context argument in C17). */
-static const tally_obs *pair_obs;
-
-static int by_pair(const void *a, const void *b)
-{
-    const tally_obs *x = &pair_obs[((const tally_cluster *)a)->lead],
-                    *y = &pair_obs[((const tally_cluster *)b)->lead];
-    int c = strcmp(x->supplier, y->supplier);
-    return c != 0 ? c : strcmp(x->recipient, y->recipient);
 }
 
 /* tally estimate --all: every series (pair of states, item) with a claim
@@ -440,70 +334,16 @@ static int estimate_all(const struct est_opts *o, const tally_claim_filter *f, c
     int rc = load_all(o, f, &l);
     if (rc != CLI_OK)
         return rc;
-    pair_obs = l.obs.v;
-    qsort(l.c.v, l.c.n, sizeof *l.c.v, by_pair);
     if (o->format == 2)
         printf("supplier,recipient,item,unit,clusters,date,q05,q25,median,q75,q95\n");
     else if (o->format == 0)
         printf("%-3s %-3s %-18s %-9s %8s %-10s %12s %12s %12s %12s %12s\n", "sup", "rec", "item",
                "unit", "clusters", "date", "5%", "25%", "median", "75%", "95%");
-    size_t n_series = 0;
-    tally_err err = {0};
-    for (size_t i = 0, j; i < l.c.n; i = j) {
-        const tally_obs *lead = &l.obs.v[l.c.v[i].lead];
-        for (j = i + 1; j < l.c.n && by_pair(&l.c.v[i], &l.c.v[j]) == 0;)
-            j++;
-        if (lead->supplier[0] == '\0' || lead->recipient[0] == '\0')
-            continue;
-        tally_clusters pair = {l.c.v + i, j - i, NULL};
-        for (unsigned bit = 0; bit < TALLY_ITEM_COUNT; bit++) {
-            const char *unit = tally_series_default_unit(l.obs.v, &pair, lead->supplier,
-                                                         lead->recipient, 1u << bit);
-            if (unit == NULL)
-                continue;
-            tally_series series;
-            memset(&series, 0, sizeof series);
-            memcpy(series.supplier, lead->supplier, 4);
-            memcpy(series.recipient, lead->recipient, 4);
-            series.item = 1u << bit;
-            snprintf(series.unit, sizeof series.unit, "%s", unit);
-            tally_series_build(&l.m, l.obs.v, l.obs.n, &pair, &series);
-            if (series.n == 0) {
-                tally_series_free(&series);
-                continue;
-            }
-            long day = at != NULL ? tally_day_of(at_date, true) : series.v[series.n - 1].p.day;
-            tally_point *pts = tally_xmalloc(series.n * sizeof *pts);
-            for (size_t k = 0; k < series.n; k++)
-                pts[k] = series.v[k].p;
-            tally_quantiles q;
-            rc = tally_reconcile(pts, series.n, series.start, &day, 1, draws, 20241126u, &q, &err);
-            free(pts);
-            const char *item = tally_item_name(bit);
-            char d[16];
-            day_text(day, d);
-            if (rc != 0)
-                cli_warnf("%s -> %s %s: %s", series.supplier, series.recipient, item, err.msg);
-            else if (o->format == 2)
-                printf("%s,%s,%s,%s,%zu,%s,%.0f,%.0f,%.0f,%.0f,%.0f\n", series.supplier,
-                       series.recipient, item, series.unit, series.n, d, q.q05, q.q25, q.q50, q.q75,
-                       q.q95);
-            else if (o->format == 1)
-                printf("{\"supplier\":\"%s\",\"recipient\":\"%s\",\"item\":\"%s\",\"unit\":\"%s\","
-                       "\"clusters\":%zu,\"date\":\"%s\",\"q05\":%.0f,\"q25\":%.0f,"
-                       "\"median\":%.0f,\"q75\":%.0f,\"q95\":%.0f}\n",
-                       series.supplier, series.recipient, item, series.unit, series.n, d, q.q05,
-                       q.q25, q.q50, q.q75, q.q95);
-            else
-                printf("%-3s %-3s %-18s %-9s %8zu %-10s %12.0f %12.0f %12.0f %12.0f %12.0f\n",
-                       series.supplier, series.recipient, item, series.unit, series.n, d, q.q05,
-                       q.q25, q.q50, q.q75, q.q95);
-            n_series += rc == 0;
-            tally_series_free(&series);
-        }
-    }
+    struct flow_out out = {o->format};
+    size_t n_series =
+        tally_view_flows(&l.v, &l.m, at != NULL ? &at_date : NULL, draws, true, print_flow, &out);
     if (o->format == 0)
-        printf("%zu series from %zu claims in %zu clusters\n", n_series, l.obs.n, l.c.n);
+        printf("%zu series from %zu claims in %zu clusters\n", n_series, l.v.obs.n, l.v.c.n);
     unload(&l);
     return done(CLI_OK);
 }
@@ -566,8 +406,8 @@ int cli_estimate(int argc, char **argv)
     if (argc - optind != 3)
         return cli_usagef("estimate", "give SUPPLIER RECIPIENT ITEM");
     struct cli_states st;
-    const char *sup = cli_state_code(argv[optind], st.supplier);
-    const char *rec = cli_state_code(argv[optind + 1], st.recipient);
+    const char *sup = tally_present_state_code(argv[optind], st.supplier);
+    const char *rec = tally_present_state_code(argv[optind + 1], st.recipient);
     int bit = tally_item_parse(argv[optind + 2]);
     if (sup == NULL || rec == NULL)
         return cli_usagef("estimate", "unknown state '%s'",
@@ -583,171 +423,56 @@ int cli_estimate(int argc, char **argv)
     int rc = load_all(&o, &f, &l);
     if (rc != CLI_OK)
         return rc;
-    tally_series series;
-    memset(&series, 0, sizeof series);
-    memcpy(series.supplier, sup, 4);
-    memcpy(series.recipient, rec, 4);
-    series.item = 1u << bit;
-    if (unit == NULL)
-        unit = tally_series_default_unit(l.obs.v, &l.c, sup, rec, series.item);
-    if (unit == NULL) {
-        cli_errorf("no transfer of %s from %s to %s among %zu stored claims%s", argv[optind + 2],
-                   sup, rec, l.obs.n, f.known_by != NULL ? " known by then" : "");
-        unload(&l);
-        return CLI_FAIL;
-    }
-    snprintf(series.unit, sizeof series.unit, "%s", unit);
-    tally_series_build(&l.m, l.obs.v, l.obs.n, &l.c, &series);
-    if (series.n == 0) {
-        cli_errorf("no claims of %s from %s to %s in %s%s", argv[optind + 2], sup, rec, unit,
-                   f.known_by != NULL ? " known by then" : "");
-        tally_series_free(&series);
-        unload(&l);
-        return CLI_FAIL;
-    }
-    /* the days: --at, else the first of each month from the start to the
-     * last point, and the last point's day */
-    long last = LONG_MIN;
-    for (size_t i = 0; i < series.n; i++)
-        if (series.v[i].p.day > last)
-            last = series.v[i].p.day;
-    size_t n_days = 0, cap = 64;
-    long *days = tally_xmalloc(cap * sizeof *days);
-    if (at != NULL) {
-        days[n_days++] = tally_day_of(at_date, true);
-    } else {
-        tally_date d = tally_date_of(series.start);
-        d.day = 1;
-        for (long day = tally_day_of(d, false); day < last;) {
-            if (day > series.start) {
-                if (n_days == cap)
-                    days = tally_xrealloc(days, (cap *= 2) * sizeof *days);
-                days[n_days++] = day;
-            }
-            d.month = d.month == 12 ? 1 : d.month + 1;
-            d.year += d.month == 1;
-            day = tally_day_of(d, false);
-        }
-        if (n_days == cap)
-            days = tally_xrealloc(days, (cap *= 2) * sizeof *days);
-        days[n_days++] = last;
-    }
-    tally_point *pts = tally_xmalloc(series.n * sizeof *pts);
-    for (size_t i = 0; i < series.n; i++)
-        pts[i] = series.v[i].p;
-    tally_quantiles *q = tally_xmalloc(n_days * sizeof *q);
+    tally_estimate e;
     tally_err err = {0};
-    rc = tally_reconcile(pts, series.n, series.start, days, n_days, draws, 20241126u, q, &err);
+    rc = tally_view_estimate(&l.v, &l.m, sup, rec, 1u << bit, unit, at != NULL ? &at_date : NULL,
+                             f.known_by, draws, &e, &err);
+    const tally_series *series = &e.series;
     if (rc != 0) {
         cli_errorf("%s", err.msg);
     } else if (o.format == 2) {
         printf("date,q05,q25,median,q75,q95\n");
-        for (size_t i = 0; i < n_days; i++) {
+        for (size_t i = 0; i < e.n_days; i++) {
             char d[16];
-            day_text(q[i].day, d);
-            printf("%s,%.0f,%.0f,%.0f,%.0f,%.0f\n", d, q[i].q05, q[i].q25, q[i].q50, q[i].q75,
-                   q[i].q95);
+            tally_present_day(e.q[i].day, d);
+            printf("%s,%.0f,%.0f,%.0f,%.0f,%.0f\n", d, e.q[i].q05, e.q[i].q25, e.q[i].q50,
+                   e.q[i].q75, e.q[i].q95);
         }
     } else if (o.format == 1) {
         tally_buf b;
         tally_buf_init(&b, (size_t)1 << 30);
-        char d[16];
-        tally_json_raw(&b, "{\"supplier\":\"");
-        tally_json_raw(&b, sup);
-        tally_json_raw(&b, "\",\"recipient\":\"");
-        tally_json_raw(&b, rec);
-        tally_json_raw(&b, "\",\"item\":\"");
-        tally_json_raw(&b, tally_item_name((unsigned)bit));
-        tally_json_raw(&b, "\",\"unit\":");
-        tally_json_str(&b, series.unit, strlen(series.unit));
-        day_text(series.start, d);
-        tally_json_raw(&b, ",\"start\":");
-        tally_json_str(&b, d, strlen(d));
-        tally_json_raw(&b, ",\"known_by\":");
-        if (f.known_by != NULL)
-            tally_json_str(&b, f.known_by, strlen(f.known_by));
-        else
-            tally_json_raw(&b, "null");
-        tally_json_raw(&b, ",\"estimates\":[");
-        for (size_t i = 0; i < n_days; i++) {
-            day_text(q[i].day, d);
-            tally_json_raw(&b, i ? ",{\"date\":" : "{\"date\":");
-            tally_json_str(&b, d, strlen(d));
-            json_num_field(&b, "q05", q[i].q05);
-            json_num_field(&b, "q25", q[i].q25);
-            json_num_field(&b, "median", q[i].q50);
-            json_num_field(&b, "q75", q[i].q75);
-            json_num_field(&b, "q95", q[i].q95);
-            tally_json_raw(&b, "}");
-        }
-        tally_json_raw(&b, "],\"points\":[");
-        for (size_t i = 0; i < series.n; i++) {
-            const tally_series_point *sp = &series.v[i];
-            const tally_cluster *k = &l.c.v[sp->p.cluster];
-            const tally_obs *lead = &l.obs.v[k->lead];
-            char how[160];
-            how_text(sp, how, sizeof how);
-            day_text(sp->p.day, d);
-            tally_json_raw(&b, i ? ",{\"date\":" : "{\"date\":");
-            tally_json_str(&b, d, strlen(d));
-            tally_json_raw(&b, ",\"bound\":\"");
-            tally_json_raw(&b, bound_name(sp->p.bound));
-            tally_json_raw(&b, "\"");
-            json_num_field(&b, "value", sp->p.value);
-            json_num_field(&b, "value_high", sp->p.value_high);
-            tally_json_raw(&b, ",\"sigma\":");
-            tally_json_num(&b, round(sp->p.sigma * 1000) / 1000);
-            tally_json_raw(&b, ",\"how\":");
-            tally_json_str(&b, how, strlen(how));
-            tally_json_raw(&b, ",\"unit\":");
-            tally_json_str(&b, lead->unit, strlen(lead->unit));
-            tally_json_raw(&b, ",\"source\":");
-            tally_json_str(&b, lead->source, strlen(lead->source));
-            tally_json_raw(&b, ",\"grade\":\"");
-            char g[2] = {sp->grade, 0};
-            tally_json_raw(&b, g);
-            tally_json_raw(&b, "\",\"claims\":[");
-            for (size_t j = 0; j < k->n_members; j++) {
-                if (j)
-                    tally_json_raw(&b, ",");
-                tally_json_uint(&b, (size_t)l.obs.v[k->members[j]].id);
-            }
-            tally_json_raw(&b, "]}");
-        }
-        tally_json_raw(&b, "]}\n");
+        tally_present_estimate(&b, &l.v, &e, f.known_by, false);
+        tally_json_raw(&b, "\n");
         fwrite(b.ptr, 1, b.len, stdout);
         tally_buf_free(&b);
     } else {
         char d[16];
-        day_text(series.start, d);
+        tally_present_day(series->start, d);
         printf("%s -> %s, %s, in %s: %zu clusters; 0 on %s%s%s\n", sup, rec,
-               tally_item_name((unsigned)bit), series.unit, series.n, d,
+               tally_item_name((unsigned)bit), series->unit, series->n, d,
                f.known_by != NULL ? "; known by " : "", f.known_by != NULL ? f.known_by : "");
         printf("%-10s %12s %12s %12s %12s %12s\n", "date", "5%", "25%", "median", "75%", "95%");
-        for (size_t i = 0; i < n_days; i++) {
-            day_text(q[i].day, d);
-            printf("%-10s %12.0f %12.0f %12.0f %12.0f %12.0f\n", d, q[i].q05, q[i].q25, q[i].q50,
-                   q[i].q75, q[i].q95);
+        for (size_t i = 0; i < e.n_days; i++) {
+            tally_present_day(e.q[i].day, d);
+            printf("%-10s %12.0f %12.0f %12.0f %12.0f %12.0f\n", d, e.q[i].q05, e.q[i].q25,
+                   e.q[i].q50, e.q[i].q75, e.q[i].q95);
         }
         printf("\nclusters that drive it:\n%-10s %-11s %26s %-36s %-28s %s\n", "date", "bound",
                "figure", "how", "source (grade)", "claims");
-        for (size_t i = 0; i < series.n; i++) {
-            const tally_series_point *sp = &series.v[i];
-            const tally_cluster *k = &l.c.v[sp->p.cluster];
-            const tally_obs *lead = &l.obs.v[k->lead];
+        for (size_t i = 0; i < series->n; i++) {
+            const tally_series_point *sp = &series->v[i];
+            const tally_cluster *k = &l.v.c.v[sp->p.cluster];
+            const tally_obs *lead = &l.v.obs.v[k->lead];
             char fig[96], how[160], src[64];
-            figure_text(lead, fig, sizeof fig);
-            how_text(sp, how, sizeof how);
+            tally_present_figure(lead, fig, sizeof fig);
+            tally_present_how(sp, how, sizeof how);
             snprintf(src, sizeof src, "%.24s (%c)", lead->source, sp->grade);
-            day_text(sp->p.day, d);
-            printf("%-10s %-11s %26.26s %-36.36s %-28s %zu\n", d, bound_name(sp->p.bound), fig, how,
-                   src, k->n_members);
+            tally_present_day(sp->p.day, d);
+            printf("%-10s %-11s %26.26s %-36.36s %-28s %zu\n", d, tally_present_bound(sp->p.bound),
+                   fig, how, src, k->n_members);
         }
     }
-    free(q);
-    free(pts);
-    free(days);
-    tally_series_free(&series);
+    tally_estimate_free(&e);
     unload(&l);
     return done(rc == 0 ? CLI_OK : CLI_FAIL);
 }

@@ -1,5 +1,4 @@
 /* tally extract: the claims of documents, as ../shared/docs/CLAIMS.md defines them. */
-#include "claim_out.h"
 #include "cli.h"
 
 #include <getopt.h>
@@ -10,6 +9,7 @@
 #include "tally/extract.h"
 #include "tally/json.h"
 #include "tally/mem.h"
+#include "tally/present.h"
 #include "tally/when.h"
 
 void cli_extract_help(FILE *out)
@@ -56,7 +56,7 @@ static void put_reason(struct extract_ctx *c, const char *key, const tally_reaso
     else
         TALLY_JSON_LIT(&c->line, "null");
     TALLY_JSON_LIT(&c->line, ",\"rule\":");
-    json_str_or_null(&c->line, r->rule);
+    tally_present_str_or_null(&c->line, r->rule);
     TALLY_JSON_LIT(&c->line, "}");
 }
 
@@ -65,13 +65,13 @@ static void print_claim(struct extract_ctx *c, const tally_claim *k)
     tally_buf *l = &c->line;
     tally_buf_clear(l);
     if (c->table) {
-        claim_table_row(l, k, c->doc);
+        tally_present_claim_table_row(l, k, c->doc);
         fwrite(l->ptr, 1, l->len, stdout);
         return;
     }
-    claim_json_fields(l, k, c->doc, c->body_text + (k->sentence_start - c->body_offset),
-                      k->sentence_end - k->sentence_start,
-                      c->body_text + (k->start - c->body_offset), k->end - k->start);
+    tally_present_claim_fields(l, k, c->doc, c->body_text + (k->sentence_start - c->body_offset),
+                               k->sentence_end - k->sentence_start,
+                               c->body_text + (k->start - c->body_offset), k->end - k->start);
     if (c->explain) {
         TALLY_JSON_LIT(l, ",\"why\":{");
         put_reason(c, "supplier", &k->why_supplier);
@@ -158,7 +158,7 @@ int cli_extract(int argc, char **argv)
         return cli_usagef("extract", "no input: give files, or - for stdin");
     setvbuf(stdout, NULL, _IOFBF, 1 << 16);
     if (c.table)
-        claim_table_head(stdout);
+        tally_present_claim_table_head(stdout);
     c.arena = tally_arena_new();
     tally_buf_init(&c.line, (size_t)1 << 30);
     tally_doc_handler h = {.on_meta = on_meta, .on_block = on_block, .user = &c};

@@ -21,6 +21,8 @@ static const struct cli_cmd cmds[] = {
     {"estimate", cli_estimate, "estimate a series (supplier, recipient, item) with intervals",
      cli_estimate_help},
     {"check", cli_check, "list stored claims that cannot all be true, and why", cli_check_help},
+    {"serve", cli_serve, "the dashboard and JSON API on 127.0.0.1 (GET only, read-only)",
+     cli_serve_help},
 };
 enum { N_CMDS = sizeof cmds / sizeof cmds[0] };
 

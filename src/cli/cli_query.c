@@ -6,9 +6,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "claim_out.h"
 #include "tally/json.h"
 #include "tally/mem.h"
+#include "tally/present.h"
 #include "tally/store.h"
 
 enum out_format { OUT_TABLE, OUT_JSONL, OUT_CSV };
@@ -111,34 +111,13 @@ static int print_claim_row(const tally_claim_row *r, void *user)
     tally_buf *l = &o->line;
     tally_buf_clear(l);
     if (o->fmt == OUT_TABLE) {
-        claim_table_row(l, k, r->doc);
+        tally_present_claim_table_row(l, k, r->doc);
         fwrite(l->ptr, 1, l->len, stdout);
         return 0;
     }
     if (o->fmt == OUT_JSONL) {
-        claim_json_fields(l, k, r->doc, r->sentence, r->sentence_len, r->text, r->text_len);
-        tally_json_raw(l, ",\"id\":");
-        tally_json_uint(l, (size_t)r->id);
-        tally_json_raw(l, ",\"source_name\":");
-        json_str_or_null(l, r->source_name);
-        tally_json_raw(l, ",\"source_kind\":");
-        json_str_or_null(l, r->source_kind);
-        tally_json_raw(l, ",\"source_detail\":");
-        json_str_or_null(l, r->source_detail);
-        tally_json_raw(l, ",\"stated\":");
-        json_str_or_null(l, r->stated);
-        tally_json_raw(l, ",\"note\":");
-        json_str_or_null(l, r->note);
-        tally_json_raw(l, r->curated ? ",\"curated\":true" : ",\"curated\":false");
-        tally_json_raw(l, ",\"url\":");
-        json_str_or_null(l, r->url);
-        tally_json_raw(l, ",\"title\":");
-        json_str_or_null(l, r->title);
-        tally_json_raw(l, ",\"outlet\":");
-        json_str_or_null(l, r->outlet);
-        tally_json_raw(l, ",\"date\":");
-        json_str_or_null(l, r->date);
-        tally_json_raw(l, "}\n");
+        tally_present_claim_row(l, r, false);
+        tally_json_raw(l, "\n");
         fwrite(l->ptr, 1, l->len, stdout);
         return 0;
     }
@@ -263,7 +242,7 @@ int cli_claims(int argc, char **argv)
     struct claims_out o = {fmt, {0}};
     tally_buf_init(&o.line, (size_t)1 << 26);
     if (fmt == OUT_TABLE)
-        claim_table_head(stdout);
+        tally_present_claim_table_head(stdout);
     else if (fmt == OUT_CSV)
         for (size_t i = 0; i < sizeof claim_csv_head / sizeof claim_csv_head[0]; i++)
             csv_field(stdout, claim_csv_head[i],
@@ -321,7 +300,7 @@ static int print_doc(const tally_doc_row *r, void *user)
         if (i == 0 || i == 4 || i == 5 || i == 12)
             tally_json_raw(&l, fields[i][1]);
         else
-            json_str_or_null(&l, fields[i][1]);
+            tally_present_str_or_null(&l, fields[i][1]);
     }
     tally_json_raw(&l, "}\n");
     fwrite(l.ptr, 1, l.len, stdout);
@@ -347,17 +326,8 @@ static int print_source(const tally_source_row *r, void *user)
     } else {
         tally_buf l;
         tally_buf_init(&l, (size_t)1 << 16);
-        tally_json_raw(&l, "{\"name\":");
-        json_str_or_null(&l, r->name);
-        tally_json_raw(&l, ",\"country\":");
-        json_str_or_null(&l, r->country);
-        tally_json_raw(&l, ",\"kind\":");
-        json_str_or_null(&l, r->kind);
-        tally_json_raw(&l, ",\"claims\":");
-        tally_json_raw(&l, claims);
-        tally_json_raw(&l, ",\"documents\":");
-        tally_json_raw(&l, docs);
-        tally_json_raw(&l, "}\n");
+        tally_present_source(&l, r);
+        tally_json_raw(&l, "\n");
         fwrite(l.ptr, 1, l.len, stdout);
         tally_buf_free(&l);
     }

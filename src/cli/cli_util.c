@@ -7,8 +7,8 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "tally/actor.h"
 #include "tally/mem.h"
+#include "tally/present.h"
 
 static void vmsg(const char *kind, const char *fmt, va_list ap) TALLY_PRINTF(2, 0);
 
@@ -137,27 +137,6 @@ int cli_read_inputs(char **paths, int n, const tally_doc_opts *opts, const tally
 }
 
 /* A state given as alpha-3 (any case) or a name the actor table knows. */
-const char *cli_state_code(const char *v, char out[4])
-{
-    const tally_actor *a = NULL;
-    if (strlen(v) == 3) {
-        char up[4] = {(char)(v[0] & ~0x20), (char)(v[1] & ~0x20), (char)(v[2] & ~0x20), 0};
-        a = tally_country(up);
-    }
-    if (a == NULL) {
-        tally_arena *ar = tally_arena_new();
-        tally_actor_matches m;
-        if (tally_actors_scan((tally_span){v, strlen(v)}, &m, ar, NULL) == 0 && m.n == 1 &&
-            m.v[0].start == 0 && m.v[0].end == strlen(v) && m.v[0].actor->country[0] != '\0')
-            a = tally_country(m.v[0].actor->country);
-        tally_arena_free(ar);
-    }
-    if (a == NULL)
-        return NULL;
-    memcpy(out, a->country, 4);
-    return out;
-}
-
 int cli_open_db(const char *db, tally_store **s)
 {
     tally_err err = {0};
@@ -173,7 +152,8 @@ int cli_filter_option(const char *cmd, int ch, tally_claim_filter *f, struct cli
     switch (ch) {
     case 'S':
     case 'R': {
-        const char *code = cli_state_code(optarg, ch == 'S' ? st->supplier : st->recipient);
+        const char *code =
+            tally_present_state_code(optarg, ch == 'S' ? st->supplier : st->recipient);
         if (code == NULL)
             return cli_usagef(cmd, "unknown state '%s' (alpha-3 such as PRK, or a name)", optarg);
         *(ch == 'S' ? &f->supplier : &f->recipient) = code;

@@ -227,7 +227,8 @@ void tally_series_build(const tally_model *m, const tally_obs *obs, size_t n,
     series->start = start != LONG_MAX ? start : first != LONG_MAX ? first - 365 : 0;
     if (first != LONG_MAX && series->start >= first)
         series->start = first - 1;
-    qsort(series->v, series->n, sizeof *series->v, by_day);
+    if (series->n > 1) /* qsort of NULL is undefined, even for 0 */
+        qsort(series->v, series->n, sizeof *series->v, by_day);
 }
 
 void tally_series_free(tally_series *series)

@@ -162,6 +162,7 @@ int tally_store_claims(tally_store *s, const tally_claim_filter *f, tally_claim_
          lead == BY_SOURCE,
          {" AND c.source_id IN (SELECT id FROM sources WHERE name LIKE ?5 ESCAPE '\\')",
           " AND +c.source_id IN (SELECT id FROM sources WHERE name LIKE ?5 ESCAPE '\\')"}},
+        {f->id != 0 ? "" : NULL, true, {" AND c.id = ?12", ""}},
         {f->doc,
          true,
          {" AND c.doc_id IN (SELECT id FROM documents WHERE name = ?8 OR key = ?8 OR"
@@ -178,11 +179,11 @@ int tally_store_claims(tally_store *s, const tally_claim_filter *f, tally_claim_
         n += snprintf(sql + n, sizeof sql - (size_t)n, " AND %s < ?7", date);
     if (f->known_by != NULL) /* an undated claim was not knowable at any date */
         n += snprintf(sql + n, sizeof sql - (size_t)n, " AND +c.stated < ?11");
-    snprintf(sql + n, sizeof sql - (size_t)n, " ORDER BY %s, c.id LIMIT ?9", date);
+    snprintf(sql + n, sizeof sql - (size_t)n, " ORDER BY %s, c.id LIMIT ?9 OFFSET ?13", date);
 
-    sqlite3_stmt *st = NULL;
-    if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK)
-        return store_fail(s, err, "querying claims");
+    sqlite3_stmt *st = store_query(s, sql, err);
+    if (st == NULL)
+        return err->code;
     char like[512] = "";
     if (f->source != NULL) {
         /* a part of the name: %...%, with the pattern's own characters escaped */
@@ -208,6 +209,8 @@ int tally_store_claims(tally_store *s, const tally_claim_filter *f, tally_claim_
     if (f->item != NULL)
         sqlite3_bind_int64(st, 10, (sqlite3_int64)1 << tally_item_parse(f->item));
     store_bind_text(st, 11, f->known_by != NULL ? known : NULL);
+    sqlite3_bind_int64(st, 12, f->id);
+    sqlite3_bind_int64(st, 13, f->offset > 0 ? f->offset : 0);
 
     span_buf sentence = {NULL, 0};
     int rc, stop = 0;
@@ -264,7 +267,7 @@ int tally_store_claims(tally_store *s, const tally_claim_filter *f, tally_claim_
     }
     if (stop == 0 && rc != SQLITE_DONE)
         stop = store_fail(s, err, "reading claims");
-    sqlite3_finalize(st);
+    store_query_done(s, st);
     free(sentence.ptr);
     return stop;
 }
@@ -334,4 +337,81 @@ int tally_store_sources(tally_store *s, int (*fn)(const tally_source_row *row, v
         stop = store_fail(s, err, "listing sources");
     sqlite3_finalize(st);
     return stop;
+}
+
+/* A blank line ends at p (p[0] == '\n' after an earlier '\n' with only
+ * spaces, tabs or '\r' between): the paragraph's edges. */
+static bool blank_before(const char *b, size_t i)
+{
+    /* b[i] is '\n'; is there another '\n' before it on a blank line? */
+    while (i > 0 && (b[i - 1] == ' ' || b[i - 1] == '\t' || b[i - 1] == '\r'))
+        i--;
+    return i > 0 && b[i - 1] == '\n';
+}
+
+int tally_store_paragraph(tally_store *s, int64_t doc_id, size_t start, size_t end, tally_buf *out,
+                          size_t *para_start, tally_err *err)
+{
+    enum { WINDOW = 1 << 16 };
+    sqlite3_blob *blob = NULL;
+    if (sqlite3_blob_open(s->db, "main", "documents", "body", doc_id, 0, &blob) != SQLITE_OK) {
+        sqlite3_blob_close(blob);
+        return store_fail(s, err, "reading a document's body");
+    }
+    size_t len = (size_t)sqlite3_blob_bytes(blob);
+    int rc = 0;
+    if (end <= start || end > len) {
+        rc = tally_err_set(err, TALLY_EINPUT, "bytes %zu-%zu are not in the document's body", start,
+                           end);
+        goto out;
+    }
+    size_t w0 = start > WINDOW ? start - WINDOW : 0, w1 = end + WINDOW < len ? end + WINDOW : len;
+    char *w = tally_xmalloc(w1 - w0 + 1);
+    if (sqlite3_blob_read(blob, w, (int)(w1 - w0), (int)w0) != SQLITE_OK) {
+        free(w);
+        rc = store_fail(s, err, "reading a document's body");
+        goto out;
+    }
+    size_t a = start - w0, b = end - w0, n = w1 - w0;
+    while (a > 0 && !(w[a - 1] == '\n' && blank_before(w, a - 1)))
+        a--;
+    while (b < n && !(w[b] == '\n' && b > 0 && blank_before(w, b)))
+        b++;
+    /* no blank line within the window: whole characters only */
+    while (a < start - w0 && w0 + a > 0 && (w[a] & 0xC0) == 0x80)
+        a++;
+    while (b > end - w0 && w0 + b < len && (w[b] & 0xC0) == 0x80)
+        b--;
+    /* the paragraph without the line break that ends it */
+    while (b > a && (w[b - 1] == '\n' || w[b - 1] == '\r'))
+        b--;
+    tally_buf_clear(out);
+    if (tally_buf_append(out, w + a, b - a) != 0)
+        rc = tally_err_set(err, TALLY_ELIMIT, "the paragraph is too long");
+    *para_start = w0 + a;
+    free(w);
+out:
+    sqlite3_blob_close(blob);
+    return rc;
+}
+
+int tally_store_counts(tally_store *s, int64_t *claims, int64_t *documents, int64_t *sources,
+                       tally_err *err)
+{
+    sqlite3_stmt *st = NULL;
+    if (sqlite3_prepare_v2(s->db,
+                           "SELECT (SELECT count(*) FROM claims), (SELECT count(*) FROM documents),"
+                           " (SELECT count(DISTINCT source_id) FROM claims)",
+                           -1, &st, NULL) != SQLITE_OK)
+        return store_fail(s, err, "counting");
+    int rc = 0;
+    if (sqlite3_step(st) == SQLITE_ROW) {
+        *claims = sqlite3_column_int64(st, 0);
+        *documents = sqlite3_column_int64(st, 1);
+        *sources = sqlite3_column_int64(st, 2);
+    } else {
+        rc = store_fail(s, err, "counting");
+    }
+    sqlite3_finalize(st);
+    return rc;
 }

@@ -232,6 +232,10 @@ void tally_store_close(tally_store *s)
                             &s->st_set_body};
     for (size_t i = 0; i < sizeof all / sizeof all[0]; i++)
         sqlite3_finalize(*all[i]);
+    for (size_t i = 0; i < sizeof s->queries / sizeof s->queries[0]; i++) {
+        sqlite3_finalize(s->queries[i].st);
+        free(s->queries[i].sql);
+    }
     if (s->blob != NULL)
         sqlite3_blob_close(s->blob);
     sqlite3_close(s->db);
@@ -673,4 +677,46 @@ int tally_store_put_claim(tally_store *s, int64_t doc_id, const tally_claim *c, 
             return err->code;
     }
     return 0;
+}
+
+sqlite3_stmt *store_query(tally_store *s, const char *sql, tally_err *err)
+{
+    enum { N = sizeof s->queries / sizeof s->queries[0] };
+    for (size_t i = 0; i < N; i++)
+        if (s->queries[i].sql != NULL && !s->queries[i].busy &&
+            strcmp(s->queries[i].sql, sql) == 0) {
+            s->queries[i].busy = 1;
+            return s->queries[i].st;
+        }
+    sqlite3_stmt *st = NULL;
+    if (sqlite3_prepare_v3(s->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &st, NULL) != SQLITE_OK) {
+        store_fail(s, err, "querying claims");
+        return NULL;
+    }
+    /* the next slot not in use, if any, takes it */
+    for (size_t k = 0; k < N; k++) {
+        size_t i = (s->next_query + k) % N;
+        if (s->queries[i].busy)
+            continue;
+        sqlite3_finalize(s->queries[i].st);
+        free(s->queries[i].sql);
+        s->queries[i].sql = tally_xstrdup(sql);
+        s->queries[i].st = st;
+        s->queries[i].busy = 1;
+        s->next_query = (i + 1) % N;
+        return st;
+    }
+    return st;
+}
+
+void store_query_done(tally_store *s, sqlite3_stmt *st)
+{
+    for (size_t i = 0; i < sizeof s->queries / sizeof s->queries[0]; i++)
+        if (s->queries[i].st == st) {
+            sqlite3_reset(st);
+            sqlite3_clear_bindings(st);
+            s->queries[i].busy = 0;
+            return;
+        }
+    sqlite3_finalize(st);
 }

@@ -15,6 +15,15 @@ struct tally_store {
     /* prepared once, reused for every document and claim */
     sqlite3_stmt *st_status, *st_find_doc, *st_insert_doc, *st_update_doc, *st_delete_claims,
         *st_find_source, *st_insert_source, *st_insert_claim, *st_insert_item, *st_set_body;
+    /* queries prepared once per SQL text and reused (a server asks the same
+     * few queries again and again): round-robin, a statement in use is
+     * marked busy and never handed out twice */
+    struct {
+        char *sql;
+        sqlite3_stmt *st;
+        int busy;
+    } queries[8];
+    size_t next_query;
     /* the body of one document, read a sentence at a time by queries */
     sqlite3_blob *blob;
     /* sources met lately: name -> id */
@@ -33,6 +42,10 @@ int store_exec(tally_store *s, const char *sql, tally_err *err);
 /** The statement in *slot, prepared on first use, reset and unbound; NULL
  *  with `err` set when preparing fails. */
 sqlite3_stmt *store_prepare(tally_store *s, sqlite3_stmt **slot, const char *sql, tally_err *err);
+/** A statement of `sql` from the store's query cache (prepared when not
+ *  there), or NULL with `err` set; give it back with store_query_done. */
+sqlite3_stmt *store_query(tally_store *s, const char *sql, tally_err *err);
+void store_query_done(tally_store *s, sqlite3_stmt *st);
 /** Binds `v`, or NULL for a NULL or empty string; `v` must outlive the step. */
 void store_bind_text(sqlite3_stmt *st, int i, const char *v);
 

@@ -1,12 +1,12 @@
-/* tally command line: a claim as a JSON object or a table row. */
-#include "claim_out.h"
+/* tally: a claim, a stored claim and a source as JSON objects or table rows. */
+#include "tally/present.h"
 
 #include <string.h>
 
 #include "tally/json.h"
 #include "tally/when.h"
 
-void json_str_or_null(tally_buf *l, const char *s)
+void tally_present_str_or_null(tally_buf *l, const char *s)
 {
     if (s != NULL && s[0] != '\0')
         tally_json_str(l, s, strlen(s));
@@ -17,7 +17,7 @@ void json_str_or_null(tally_buf *l, const char *s)
 static void put_date(tally_buf *l, tally_date d)
 {
     char buf[16];
-    json_str_or_null(l, d.year ? tally_date_format(d, buf) : NULL);
+    tally_present_str_or_null(l, d.year ? tally_date_format(d, buf) : NULL);
 }
 
 static void put_span(tally_buf *l, const char *s, size_t n)
@@ -28,8 +28,9 @@ static void put_span(tally_buf *l, const char *s, size_t n)
         TALLY_JSON_LIT(l, "null");
 }
 
-void claim_json_fields(tally_buf *l, const tally_claim *k, const char *doc, const char *sentence,
-                       size_t sentence_len, const char *text, size_t text_len)
+void tally_present_claim_fields(tally_buf *l, const tally_claim *k, const char *doc,
+                                const char *sentence, size_t sentence_len, const char *text,
+                                size_t text_len)
 {
     TALLY_JSON_LIT(l, "{\"doc\":");
     tally_json_str(l, doc, strlen(doc));
@@ -40,9 +41,9 @@ void claim_json_fields(tally_buf *l, const tally_claim *k, const char *doc, cons
     TALLY_JSON_LIT(l, ",\"kind\":\"");
     tally_json_raw(l, tally_kind_name(k->kind));
     TALLY_JSON_LIT(l, "\",\"supplier\":");
-    json_str_or_null(l, k->supplier);
+    tally_present_str_or_null(l, k->supplier);
     TALLY_JSON_LIT(l, ",\"recipient\":");
-    json_str_or_null(l, k->recipient);
+    tally_present_str_or_null(l, k->recipient);
     TALLY_JSON_LIT(l, ",\"item\":[");
     bool first = true;
     for (unsigned i = 0; i < TALLY_ITEM_COUNT; i++) {
@@ -77,22 +78,22 @@ void claim_json_fields(tally_buf *l, const tally_claim *k, const char *doc, cons
     TALLY_JSON_LIT(l, ",\"as_of\":");
     put_date(l, k->as_of);
     TALLY_JSON_LIT(l, ",\"source\":");
-    json_str_or_null(l, k->source);
+    tally_present_str_or_null(l, k->source);
     TALLY_JSON_LIT(l, ",\"source_country\":");
-    json_str_or_null(l, k->source_country);
+    tally_present_str_or_null(l, k->source_country);
     if (k->hedged)
         TALLY_JSON_LIT(l, ",\"hedged\":true");
     else
         TALLY_JSON_LIT(l, ",\"hedged\":false");
 }
 
-void claim_table_head(FILE *out)
+void tally_present_claim_table_head(FILE *out)
 {
     fprintf(out, "%-20s %-11s %-3s %-3s %-9s %12s %12s %-9s %-10s %-10s %c %s\n", "doc", "kind",
             "sup", "rec", "unit", "low", "high", "qualifier", "since", "as_of", 'h', "source");
 }
 
-void claim_table_row(tally_buf *l, const tally_claim *k, const char *doc)
+void tally_present_claim_table_row(tally_buf *l, const tally_claim *k, const char *doc)
 {
     char row[256], lo[32] = "-", hi[32] = "-", since[16] = "-", as_of[16] = "-";
     if (k->has_low)
@@ -111,4 +112,48 @@ void claim_table_row(tally_buf *l, const tally_claim *k, const char *doc)
     tally_json_raw(l, n > 0 ? row : "");
     tally_json_raw(l, k->source != NULL ? k->source : "author");
     tally_json_raw(l, "\n");
+}
+
+void tally_present_claim_row(tally_buf *l, const tally_claim_row *r, bool open)
+{
+    tally_present_claim_fields(l, &r->claim, r->doc, r->sentence, r->sentence_len, r->text,
+                               r->text_len);
+    tally_json_raw(l, ",\"id\":");
+    tally_json_uint(l, (size_t)r->id);
+    tally_json_raw(l, ",\"source_name\":");
+    tally_present_str_or_null(l, r->source_name);
+    tally_json_raw(l, ",\"source_kind\":");
+    tally_present_str_or_null(l, r->source_kind);
+    tally_json_raw(l, ",\"source_detail\":");
+    tally_present_str_or_null(l, r->source_detail);
+    tally_json_raw(l, ",\"stated\":");
+    tally_present_str_or_null(l, r->stated);
+    tally_json_raw(l, ",\"note\":");
+    tally_present_str_or_null(l, r->note);
+    tally_json_raw(l, r->curated ? ",\"curated\":true" : ",\"curated\":false");
+    tally_json_raw(l, ",\"url\":");
+    tally_present_str_or_null(l, r->url);
+    tally_json_raw(l, ",\"title\":");
+    tally_present_str_or_null(l, r->title);
+    tally_json_raw(l, ",\"outlet\":");
+    tally_present_str_or_null(l, r->outlet);
+    tally_json_raw(l, ",\"date\":");
+    tally_present_str_or_null(l, r->date);
+    if (!open)
+        tally_json_raw(l, "}");
+}
+
+void tally_present_source(tally_buf *l, const tally_source_row *r)
+{
+    tally_json_raw(l, "{\"name\":");
+    tally_present_str_or_null(l, r->name);
+    tally_json_raw(l, ",\"country\":");
+    tally_present_str_or_null(l, r->country);
+    tally_json_raw(l, ",\"kind\":");
+    tally_present_str_or_null(l, r->kind);
+    tally_json_raw(l, ",\"claims\":");
+    tally_json_uint(l, (size_t)r->claims);
+    tally_json_raw(l, ",\"documents\":");
+    tally_json_uint(l, (size_t)r->documents);
+    tally_json_raw(l, "}");
 }

@@ -1,0 +1,135 @@
+/* tally: presenting claims and estimates (stage 5). One writer per object,
+ * shared by the command line and the server, so `tally claims --format
+ * jsonl` and GET /api/claims print the same bytes; and the computations
+ * both run (the claims and clusters a query sees, a series' estimates,
+ * every series at once).
+ *
+ * Writers append to a tally_buf and never fail: a buffer at its maximum
+ * stays as it was (tally_buf_append), which a caller checks by comparing
+ * lengths or leaves to the buffer's generous maximum. */
+#ifndef TALLY_PRESENT_H
+#define TALLY_PRESENT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
+
+#include "tally/claim.h"
+#include "tally/estimate.h"
+#include "tally/mem.h"
+#include "tally/store.h"
+
+/* ---- claims ------------------------------------------------------------------ */
+
+/** Appends `s` as a JSON string, or null when NULL or empty. */
+void tally_present_str_or_null(tally_buf *l, const char *s);
+
+/** Appends the CLAIMS.md object of `k` without its closing brace:
+ *  {"doc":...,"sentence":...,...,"hedged":B — so a caller can add fields.
+ *  `sentence` and `text` may be NULL (printed as null). */
+void tally_present_claim_fields(tally_buf *l, const tally_claim *k, const char *doc,
+                                const char *sentence, size_t sentence_len, const char *text,
+                                size_t text_len);
+
+/** Appends the whole object of a stored claim (tally claims --format jsonl,
+ *  GET /api/claims): the CLAIMS.md fields, then id, source_name,
+ *  source_kind, source_detail, stated, note, curated, url, title, outlet and
+ *  date. With `open` set the closing brace is left out, for more fields. */
+void tally_present_claim_row(tally_buf *l, const tally_claim_row *r, bool open);
+
+/** The table's column heads, and one row of `k` (with a newline). */
+void tally_present_claim_table_head(FILE *out);
+void tally_present_claim_table_row(tally_buf *l, const tally_claim *k, const char *doc);
+
+/** The object of a source (tally sources --format jsonl, GET /api/sources). */
+void tally_present_source(tally_buf *l, const tally_source_row *r);
+
+/* ---- the pieces of estimates ---------------------------------------------------- */
+
+/** A day number as YYYY-MM-DD, or "-" for LONG_MIN. */
+void tally_present_day(long day, char out[16]);
+/** A claim's figure in words: "more than 10000 container", "7000-9000 round". */
+void tally_present_figure(const tally_obs *o, char *buf, size_t size);
+/** "point", "lower bound", "upper bound" or "range". */
+const char *tally_present_bound(tally_bound b);
+/** How a point was derived: "counted", "x 400-480 a container (Shin Won-sik)", ... */
+void tally_present_how(const tally_series_point *sp, char *buf, size_t size);
+
+/* ---- what a query sees: claims, clusters and estimates ---------------------------- */
+
+/** The claims passing a filter as observations, and their echo clusters. */
+typedef struct tally_view {
+    tally_obs_set obs;
+    tally_clusters c;
+} tally_view;
+
+/** Loads the claims of `s` passing `f` (NULL: all) and clusters them.
+ *  Returns 0, or the error of tally_obs_load (TALLY_EUSAGE for a filter
+ *  value that cannot match) with `err` set. Free with tally_view_free. */
+int tally_view_load(tally_view *v, struct tally_store *s, const tally_claim_filter *f,
+                    tally_err *err) TALLY_MUST_CHECK;
+/** Frees the view; accepts one that failed to load. */
+void tally_view_free(tally_view *v);
+
+/** One series estimated: its points, the days asked and their quantiles. */
+typedef struct tally_estimate {
+    tally_series series;
+    long *days;
+    tally_quantiles *q; /* q[i] is for days[i] */
+    size_t n_days;
+} tally_estimate;
+
+/** Estimates what `supplier` (alpha-3) sent `recipient` of `item` (one item
+ *  bit) in `unit` (NULL: the series' default unit) from the clusters of `v`,
+ *  at `at` (NULL: on the first day of each month from the series' start and
+ *  on its last point's day), with `draws` Monte Carlo draws. Returns 0;
+ *  TALLY_ENOTFOUND with `err` saying so when no claim counts for the series
+ *  (`known_by`, which may be NULL, only words that message); or the error of
+ *  tally_reconcile. Free `out` with tally_estimate_free in every case. */
+int tally_view_estimate(const tally_view *v, const tally_model *m, const char *supplier,
+                        const char *recipient, uint32_t item, const char *unit,
+                        const tally_date *at, const char *known_by, unsigned draws,
+                        tally_estimate *out, tally_err *err) TALLY_MUST_CHECK;
+void tally_estimate_free(tally_estimate *e);
+
+/** One series of tally_view_flows: every pair of states and item with a
+ *  claim that counts for it, in its default unit. */
+typedef struct tally_flow {
+    const tally_series *series;
+    const char *item;     /* the item's slug */
+    long day;             /* the day estimated */
+    tally_quantiles q;    /* when rc == 0 */
+    int rc;               /* 0, or tally_reconcile's error */
+    const tally_err *err; /* its message when rc != 0 */
+} tally_flow;
+
+/** Calls `fn` for each series of `v` (by supplier, recipient, then item),
+ *  estimated at `at` (NULL: at its last point), with `draws` draws. When
+ *  `estimate` is false nothing is reconciled (rc 0, q all 0): the list of
+ *  series alone. Returns the number of series estimated. */
+size_t tally_view_flows(const tally_view *v, const tally_model *m, const tally_date *at,
+                        unsigned draws, bool estimate, void (*fn)(const tally_flow *fl, void *user),
+                        void *user);
+
+/* ---- the objects of estimates ----------------------------------------------------- */
+
+/** The object of `tally estimate ... --format json`. With `refs` set each
+ *  point also names its cluster's "lead" claim and the cluster's number
+ *  (GET /api/series). */
+void tally_present_estimate(tally_buf *b, const tally_view *v, const tally_estimate *e,
+                            const char *known_by, bool refs);
+/** The object of a cluster (tally clusters --format jsonl); `number` counts from 1. */
+void tally_present_cluster(tally_buf *b, const tally_view *v, size_t number);
+/** The object of a contradiction (tally check --format jsonl). */
+void tally_present_contradiction(tally_buf *b, const tally_obs *obs, const tally_contradiction *x);
+/** The object of a flow (tally estimate --all --format json, GET /api/flows);
+ *  with `estimate` false only supplier, recipient, item, unit and clusters. */
+void tally_present_flow(tally_buf *b, const tally_flow *fl, bool estimate);
+
+/* ---- parameters ---------------------------------------------------------------------- */
+
+/** A state given as alpha-3 (any case) or a name the actor table knows
+ *  ("North Korea"): its code in `out`, or NULL. */
+const char *tally_present_state_code(const char *v, char out[4]);
+
+#endif

@@ -1,0 +1,253 @@
+/* tally: estimates, clusters, contradictions and flows as text and JSON. */
+#include "tally/present.h"
+
+#include <limits.h>
+#include <math.h>
+#include <string.h>
+
+#include "tally/json.h"
+#include "tally/when.h"
+
+void tally_present_day(long day, char out[16])
+{
+    if (day == LONG_MIN) {
+        strcpy(out, "-");
+        return;
+    }
+    tally_date_format(tally_date_of(day), out);
+}
+
+void tally_present_figure(const tally_obs *o, char *buf, size_t size)
+{
+    const char *q = tally_qualifier_name(o->qualifier);
+    bool exact = strcmp(q, "exact") == 0;
+    if (o->has_low && o->has_high)
+        snprintf(buf, size, "%.15g-%.15g %s", o->low, o->high, o->unit);
+    else
+        snprintf(buf, size, "%s%s%.15g %s", exact ? "" : q, exact ? "" : " ",
+                 o->has_low ? o->low : o->high, o->unit);
+}
+
+const char *tally_present_bound(tally_bound b)
+{
+    switch (b) {
+    case TALLY_OBS_LOWER:
+        return "lower bound";
+    case TALLY_OBS_UPPER:
+        return "upper bound";
+    case TALLY_OBS_RANGE:
+        return "range";
+    case TALLY_OBS_POINT:
+        break;
+    }
+    return "point";
+}
+
+void tally_present_how(const tally_series_point *sp, char *buf, size_t size)
+{
+    switch (sp->how) {
+    case TALLY_DERIVED_DIRECT:
+        snprintf(buf, size, "counted");
+        break;
+    case TALLY_DERIVED_OWN:
+        snprintf(buf, size, "the source's own conversion");
+        break;
+    case TALLY_DERIVED_LAUNCHED:
+        snprintf(buf, size, "launched: at least as many sent");
+        break;
+    case TALLY_DERIVED_CONVERTED:
+        snprintf(buf, size, "x %.6g-%.6g a %.15s (%.60s)", sp->factor->low, sp->factor->high,
+                 sp->factor->from, sp->factor->source);
+        break;
+    }
+}
+
+/* ,"key":N with N rounded to a whole number */
+static void num_field(tally_buf *b, const char *key, double v)
+{
+    tally_json_raw(b, ",\"");
+    tally_json_raw(b, key);
+    tally_json_raw(b, "\":");
+    tally_json_num(b, round(v));
+}
+
+/* "as_of":"YYYY-MM-DD" or null */
+static void day_or_null(tally_buf *b, long day)
+{
+    char d[16];
+    tally_present_day(day, d);
+    if (day != LONG_MIN)
+        tally_json_str(b, d, strlen(d));
+    else
+        tally_json_raw(b, "null");
+}
+
+void tally_present_estimate(tally_buf *b, const tally_view *v, const tally_estimate *e,
+                            const char *known_by, bool refs)
+{
+    const tally_series *s = &e->series;
+    char d[16];
+    tally_json_raw(b, "{\"supplier\":\"");
+    tally_json_raw(b, s->supplier);
+    tally_json_raw(b, "\",\"recipient\":\"");
+    tally_json_raw(b, s->recipient);
+    tally_json_raw(b, "\",\"item\":\"");
+    for (unsigned bit = 0; bit < TALLY_ITEM_COUNT; bit++)
+        if (s->item == 1u << bit)
+            tally_json_raw(b, tally_item_name(bit));
+    tally_json_raw(b, "\",\"unit\":");
+    tally_json_str(b, s->unit, strlen(s->unit));
+    tally_present_day(s->start, d);
+    tally_json_raw(b, ",\"start\":");
+    tally_json_str(b, d, strlen(d));
+    tally_json_raw(b, ",\"known_by\":");
+    tally_present_str_or_null(b, known_by);
+    tally_json_raw(b, ",\"estimates\":[");
+    for (size_t i = 0; i < e->n_days; i++) {
+        const tally_quantiles *q = &e->q[i];
+        tally_present_day(q->day, d);
+        tally_json_raw(b, i ? ",{\"date\":" : "{\"date\":");
+        tally_json_str(b, d, strlen(d));
+        num_field(b, "q05", q->q05);
+        num_field(b, "q25", q->q25);
+        num_field(b, "median", q->q50);
+        num_field(b, "q75", q->q75);
+        num_field(b, "q95", q->q95);
+        tally_json_raw(b, "}");
+    }
+    tally_json_raw(b, "],\"points\":[");
+    for (size_t i = 0; i < s->n; i++) {
+        const tally_series_point *sp = &s->v[i];
+        const tally_cluster *k = &v->c.v[sp->p.cluster];
+        const tally_obs *lead = &v->obs.v[k->lead];
+        char how[160];
+        tally_present_how(sp, how, sizeof how);
+        tally_present_day(sp->p.day, d);
+        tally_json_raw(b, i ? ",{\"date\":" : "{\"date\":");
+        tally_json_str(b, d, strlen(d));
+        tally_json_raw(b, ",\"bound\":\"");
+        tally_json_raw(b, tally_present_bound(sp->p.bound));
+        tally_json_raw(b, "\"");
+        num_field(b, "value", sp->p.value);
+        num_field(b, "value_high", sp->p.value_high);
+        tally_json_raw(b, ",\"sigma\":");
+        tally_json_num(b, round(sp->p.sigma * 1000) / 1000);
+        tally_json_raw(b, ",\"how\":");
+        tally_json_str(b, how, strlen(how));
+        tally_json_raw(b, ",\"unit\":");
+        tally_json_str(b, lead->unit, strlen(lead->unit));
+        tally_json_raw(b, ",\"source\":");
+        tally_json_str(b, lead->source, strlen(lead->source));
+        tally_json_raw(b, ",\"grade\":\"");
+        char g[2] = {sp->grade, 0};
+        tally_json_raw(b, g);
+        tally_json_raw(b, "\",\"claims\":[");
+        for (size_t j = 0; j < k->n_members; j++) {
+            if (j)
+                tally_json_raw(b, ",");
+            tally_json_uint(b, (size_t)v->obs.v[k->members[j]].id);
+        }
+        tally_json_raw(b, "]");
+        if (refs) {
+            tally_json_raw(b, ",\"lead\":");
+            tally_json_uint(b, (size_t)lead->id);
+            tally_json_raw(b, ",\"cluster\":");
+            tally_json_uint(b, sp->p.cluster + 1);
+        }
+        tally_json_raw(b, "}");
+    }
+    tally_json_raw(b, "]}");
+}
+
+void tally_present_cluster(tally_buf *b, const tally_view *v, size_t number)
+{
+    const tally_cluster *k = &v->c.v[number - 1];
+    const tally_obs *lead = &v->obs.v[k->lead];
+    char fig[96];
+    tally_present_figure(lead, fig, sizeof fig);
+    tally_json_raw(b, "{\"cluster\":");
+    tally_json_uint(b, number);
+    tally_json_raw(b, ",\"lead\":");
+    tally_json_uint(b, (size_t)lead->id);
+    tally_json_raw(b, ",\"source\":");
+    tally_json_str(b, lead->source, strlen(lead->source));
+    tally_json_raw(b, ",\"figure\":");
+    tally_json_str(b, fig, strlen(fig));
+    tally_json_raw(b, ",\"kind\":\"");
+    tally_json_raw(b, tally_kind_name(lead->kind));
+    tally_json_raw(b, "\",\"as_of\":");
+    day_or_null(b, lead->as_of);
+    tally_json_raw(b, ",\"members\":[");
+    for (size_t j = 0; j < k->n_members; j++) {
+        const tally_obs *m = &v->obs.v[k->members[j]];
+        tally_json_raw(b, j ? ",{\"id\":" : "{\"id\":");
+        tally_json_uint(b, (size_t)m->id);
+        tally_json_raw(b, ",\"doc\":");
+        tally_json_str(b, m->doc, strlen(m->doc));
+        tally_json_raw(b, ",\"source\":");
+        tally_json_str(b, m->source, strlen(m->source));
+        tally_json_raw(b, "}");
+    }
+    tally_json_raw(b, "]}");
+}
+
+static void claim_ref(tally_buf *b, const tally_obs *o)
+{
+    char fig[96];
+    tally_present_figure(o, fig, sizeof fig);
+    tally_json_raw(b, "{\"id\":");
+    tally_json_uint(b, (size_t)o->id);
+    tally_json_raw(b, ",\"doc\":");
+    tally_json_str(b, o->doc, strlen(o->doc));
+    tally_json_raw(b, ",\"source\":");
+    tally_json_str(b, o->source, strlen(o->source));
+    tally_json_raw(b, ",\"figure\":");
+    tally_json_str(b, fig, strlen(fig));
+    tally_json_raw(b, ",\"as_of\":");
+    day_or_null(b, o->as_of);
+    tally_json_raw(b, "}");
+}
+
+void tally_present_contradiction(tally_buf *b, const tally_obs *obs, const tally_contradiction *x)
+{
+    tally_json_raw(b, "{\"rule\":\"");
+    tally_json_raw(b, x->rule);
+    tally_json_raw(b, "\",\"why\":");
+    tally_json_str(b, x->why, strlen(x->why));
+    tally_json_raw(b, ",\"claims\":[");
+    claim_ref(b, &obs[x->a]);
+    if (x->b != x->a) {
+        tally_json_raw(b, ",");
+        claim_ref(b, &obs[x->b]);
+    }
+    tally_json_raw(b, "]}");
+}
+
+void tally_present_flow(tally_buf *b, const tally_flow *fl, bool estimate)
+{
+    const tally_series *s = fl->series;
+    tally_json_raw(b, "{\"supplier\":\"");
+    tally_json_raw(b, s->supplier);
+    tally_json_raw(b, "\",\"recipient\":\"");
+    tally_json_raw(b, s->recipient);
+    tally_json_raw(b, "\",\"item\":\"");
+    tally_json_raw(b, fl->item);
+    tally_json_raw(b, "\",\"unit\":\"");
+    tally_json_raw(b, s->unit);
+    tally_json_raw(b, "\",\"clusters\":");
+    tally_json_uint(b, s->n);
+    if (estimate) {
+        char d[16];
+        tally_present_day(fl->day, d);
+        tally_json_raw(b, ",\"date\":\"");
+        tally_json_raw(b, d);
+        tally_json_raw(b, "\"");
+        /* %.0f, as tally estimate --all always printed them */
+        char q[160];
+        snprintf(q, sizeof q,
+                 ",\"q05\":%.0f,\"q25\":%.0f,\"median\":%.0f,\"q75\":%.0f,\"q95\":%.0f", fl->q.q05,
+                 fl->q.q25, fl->q.q50, fl->q.q75, fl->q.q95);
+        tally_json_raw(b, q);
+    }
+    tally_json_raw(b, "}");
+}

@@ -1,0 +1,974 @@
+/* tally: the dashboard and its JSON API over HTTP (libmicrohttpd). Every
+ * response is made of the writers of tally/present.h, so the API's objects
+ * are the command line's. Every value from a request is checked against
+ * what it may be (a state, an item, a date, a number in range) before use,
+ * and reaches SQL only as a bound parameter (src/store/query.c). */
+#include "tally/serve.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <limits.h>
+#include <microhttpd.h>
+#include <netinet/in.h>
+#include <pthread.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "tally/estimate.h"
+#include "tally/json.h"
+#include "tally/mem.h"
+#include "tally/present.h"
+#include "tally/store.h"
+#include "tally/when.h"
+
+/* The dashboard's files, compiled in by cmake/embed.cmake. */
+extern const unsigned char tally_web_index_html[], tally_web_app_js[], tally_web_style_css[];
+extern const size_t tally_web_index_html_len, tally_web_app_js_len, tally_web_style_css_len;
+
+enum {
+    MAX_URL = 2048,            /* path and query together: longer is 414 */
+    MAX_PARAMS = 16,           /* query parameters */
+    MAX_VALUE = 256,           /* one parameter's value */
+    MAX_LIMIT = 1000,          /* claims a page */
+    DEFAULT_LIMIT = 50,        /* ... when not asked */
+    MAX_OFFSET = 1000000,      /* paging deeper than this: use filters */
+    MAX_RESULT = 16 << 20,     /* a response's JSON; larger is refused */
+    DRAWS = 2000,              /* Monte Carlo draws, as tally estimate's default */
+    CACHE_ENTRIES = 512,       /* responses kept */
+    CONNECTIONS = 512,         /* open connections at once */
+    CONNECTION_MEMORY = 32768, /* a connection's buffers: bounds the request's head */
+    CONNECTION_TIMEOUT = 15,   /* seconds idle before a connection is closed */
+    MAX_THREADS = 64
+};
+
+/* ---- the cache ----------------------------------------------------------- */
+
+typedef struct cache_entry {
+    char *key;
+    char *body;
+    size_t len;
+    unsigned status;
+    uint64_t used; /* when it was last used: the least recent goes first */
+} cache_entry;
+
+/* A thread's own database connection. */
+typedef struct worker {
+    tally_server *srv;
+    tally_store *store;
+} worker;
+
+struct tally_server {
+    struct MHD_Daemon *d;
+    char *db;
+    tally_model model;
+    unsigned port;
+    pthread_mutex_t lock; /* the workers' list and the cache */
+    worker **workers;
+    size_t n_workers, cap_workers;
+    cache_entry cache[CACHE_ENTRIES];
+    size_t n_cache, cache_bytes, cache_max;
+    uint64_t tick;
+};
+
+/* Each thread's connection, opened when it first answers a request. */
+static _Thread_local worker *this_worker;
+
+static bool cache_get(tally_server *srv, const char *key, tally_buf *out, unsigned *status)
+{
+    bool hit = false;
+    pthread_mutex_lock(&srv->lock);
+    for (size_t i = 0; i < srv->n_cache; i++) {
+        cache_entry *e = &srv->cache[i];
+        if (strcmp(e->key, key) == 0) {
+            e->used = ++srv->tick;
+            tally_buf_clear(out);
+            hit = tally_buf_append(out, e->body, e->len) == 0;
+            *status = e->status;
+            break;
+        }
+    }
+    pthread_mutex_unlock(&srv->lock);
+    return hit;
+}
+
+static void cache_drop(tally_server *srv, size_t i)
+{
+    cache_entry *e = &srv->cache[i];
+    srv->cache_bytes -= e->len + strlen(e->key);
+    free(e->key);
+    free(e->body);
+    *e = srv->cache[--srv->n_cache];
+}
+
+static void cache_put(tally_server *srv, const char *key, const tally_buf *b, unsigned status)
+{
+    size_t size = b->len + strlen(key);
+    if (size > srv->cache_max / 4)
+        return;
+    pthread_mutex_lock(&srv->lock);
+    for (size_t i = 0; i < srv->n_cache; i++)
+        if (strcmp(srv->cache[i].key, key) == 0) { /* another thread was first */
+            pthread_mutex_unlock(&srv->lock);
+            return;
+        }
+    while (srv->n_cache > 0 &&
+           (srv->n_cache == CACHE_ENTRIES || srv->cache_bytes + size > srv->cache_max)) {
+        size_t oldest = 0;
+        for (size_t i = 1; i < srv->n_cache; i++)
+            if (srv->cache[i].used < srv->cache[oldest].used)
+                oldest = i;
+        cache_drop(srv, oldest);
+    }
+    cache_entry *e = &srv->cache[srv->n_cache++];
+    e->key = tally_xstrdup(key);
+    e->body = tally_xmalloc(b->len + 1);
+    memcpy(e->body, b->ptr != NULL ? b->ptr : "", b->len);
+    e->len = b->len;
+    e->status = status;
+    e->used = ++srv->tick;
+    srv->cache_bytes += size;
+    pthread_mutex_unlock(&srv->lock);
+}
+
+/* ---- the thread's database -------------------------------------------------- */
+
+static tally_store *thread_store(tally_server *srv, tally_err *err)
+{
+    if (this_worker != NULL && this_worker->srv == srv)
+        return this_worker->store;
+    tally_store *s;
+    if (tally_store_open(srv->db, false, &s, err) != 0)
+        return NULL;
+    worker *w = tally_xmalloc(sizeof *w);
+    *w = (worker){srv, s};
+    pthread_mutex_lock(&srv->lock);
+    if (srv->n_workers == srv->cap_workers) {
+        srv->cap_workers = srv->cap_workers ? 2 * srv->cap_workers : 8;
+        srv->workers = tally_xrealloc(srv->workers, srv->cap_workers * sizeof *srv->workers);
+    }
+    srv->workers[srv->n_workers++] = w;
+    pthread_mutex_unlock(&srv->lock);
+    this_worker = w;
+    return s;
+}
+
+/* ---- one request ---------------------------------------------------------- */
+
+typedef struct param {
+    const char *name, *value;
+    bool used;
+} param;
+
+typedef struct request {
+    tally_server *srv;
+    param p[MAX_PARAMS];
+    size_t n;
+    size_t query_bytes;
+    const char *bad; /* why the query string was refused, or NULL */
+    char bad_buf[160];
+    tally_buf out;      /* the body */
+    unsigned status;    /* its HTTP status */
+    const char *type;   /* its Content-Type */
+    bool cache_control; /* API: no-store; assets: no-cache */
+} request;
+
+/* Appends `s` for a message: printable ASCII kept, the rest '?', at most 40. */
+static void quote_value(char *out, size_t size, const char *s)
+{
+    size_t k = 0;
+    for (; *s != '\0' && k + 4 < size && k < 40; s++)
+        out[k++] = (*s >= 0x20 && *s < 0x7f && *s != '"' && *s != '\\') ? *s : '?';
+    if (*s != '\0' && k + 4 < size)
+        out[k++] = '.', out[k++] = '.', out[k++] = '.';
+    out[k] = '\0';
+}
+
+/* Sets an error response: {"error":"..."} (the message is ASCII). */
+static unsigned fail(request *r, unsigned status, const char *fmt, ...) TALLY_PRINTF(3, 4);
+
+static unsigned fail(request *r, unsigned status, const char *fmt, ...)
+{
+    char msg[512];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    tally_buf_clear(&r->out);
+    tally_json_raw(&r->out, "{\"error\":");
+    tally_json_str(&r->out, msg, strlen(msg));
+    tally_json_raw(&r->out, "}");
+    r->status = status;
+    return status;
+}
+
+static enum MHD_Result collect_param(void *cls, enum MHD_ValueKind kind, const char *key,
+                                     size_t key_size, const char *value, size_t value_size)
+{
+    (void)kind;
+    request *r = cls;
+    char q[48];
+    r->query_bytes += key_size + value_size + 2;
+    if (r->bad != NULL)
+        return MHD_YES;
+    quote_value(q, sizeof q, key);
+    if (r->n == MAX_PARAMS) {
+        r->bad = "too many parameters";
+    } else if (strlen(key) != key_size || (value != NULL && strlen(value) != value_size)) {
+        snprintf(r->bad_buf, sizeof r->bad_buf, "parameter '%s' holds a NUL byte", q);
+        r->bad = r->bad_buf;
+    } else if (value == NULL || value_size == 0) {
+        snprintf(r->bad_buf, sizeof r->bad_buf, "parameter '%s' needs a value", q);
+        r->bad = r->bad_buf;
+    } else if (value_size > MAX_VALUE) {
+        snprintf(r->bad_buf, sizeof r->bad_buf, "parameter '%s' is longer than %d bytes", q,
+                 MAX_VALUE);
+        r->bad = r->bad_buf;
+    } else {
+        for (size_t i = 0; i < r->n; i++)
+            if (strcmp(r->p[i].name, key) == 0) {
+                snprintf(r->bad_buf, sizeof r->bad_buf, "parameter '%s' given twice", q);
+                r->bad = r->bad_buf;
+                return MHD_YES;
+            }
+        r->p[r->n++] = (param){key, value, false};
+    }
+    return MHD_YES;
+}
+
+/* The value of parameter `name`, or NULL; marks it used. */
+static const char *arg(request *r, const char *name)
+{
+    for (size_t i = 0; i < r->n; i++)
+        if (strcmp(r->p[i].name, name) == 0) {
+            r->p[i].used = true;
+            return r->p[i].value;
+        }
+    return NULL;
+}
+
+/* 400 for a parameter the endpoint does not take (call after reading all). */
+static bool unknown_params(request *r)
+{
+    for (size_t i = 0; i < r->n; i++)
+        if (!r->p[i].used) {
+            char q[48];
+            quote_value(q, sizeof q, r->p[i].name);
+            fail(r, MHD_HTTP_BAD_REQUEST, "unknown parameter '%s'", q);
+            return true;
+        }
+    return false;
+}
+
+/* A date parameter: NULL when absent; sets a 400 when malformed. */
+static bool date_arg(request *r, const char *name, const char **out, tally_date *d)
+{
+    *out = arg(r, name);
+    if (*out == NULL)
+        return true;
+    tally_date tmp;
+    if (tally_date_parse(*out, strlen(*out), d != NULL ? d : &tmp) != 0) {
+        char q[48];
+        quote_value(q, sizeof q, *out);
+        fail(r, MHD_HTTP_BAD_REQUEST, "%s: '%s' is not a date (YYYY, YYYY-MM or YYYY-MM-DD)", name,
+             q);
+        return false;
+    }
+    return true;
+}
+
+static bool state_arg(request *r, const char *name, char code[4], const char **out)
+{
+    const char *v = arg(r, name);
+    *out = NULL;
+    if (v == NULL)
+        return true;
+    *out = tally_present_state_code(v, code);
+    if (*out == NULL) {
+        char q[48];
+        quote_value(q, sizeof q, v);
+        fail(r, MHD_HTTP_BAD_REQUEST, "%s: unknown state '%s' (alpha-3 such as PRK, or a name)",
+             name, q);
+        return false;
+    }
+    return true;
+}
+
+static bool number_arg(request *r, const char *name, long lo, long hi, long *out)
+{
+    const char *v = arg(r, name);
+    if (v == NULL)
+        return true;
+    long n = 0;
+    size_t i = 0;
+    for (; v[i] >= '0' && v[i] <= '9' && n <= hi; i++)
+        n = n * 10 + (v[i] - '0');
+    if (i == 0 || v[i] != '\0' || n < lo || n > hi) {
+        char q[48];
+        quote_value(q, sizeof q, v);
+        fail(r, MHD_HTTP_BAD_REQUEST, "%s: '%s' is not a number from %ld to %ld", name, q, lo, hi);
+        return false;
+    }
+    *out = n;
+    return true;
+}
+
+/* The filters of /api/claims and /api/clusters; a canonical form of them
+ * is appended to `key` (for the cache). */
+typedef struct filters {
+    tally_claim_filter f;
+    char supplier[4], recipient[4];
+} filters;
+
+static bool filter_args(request *r, filters *fl, tally_buf *key)
+{
+    tally_claim_filter *f = &fl->f;
+    memset(fl, 0, sizeof *fl);
+    if (!state_arg(r, "supplier", fl->supplier, &f->supplier) ||
+        !state_arg(r, "recipient", fl->recipient, &f->recipient))
+        return false;
+    f->item = arg(r, "item");
+    if (f->item != NULL && tally_item_parse(f->item) < 0) {
+        char q[48];
+        quote_value(q, sizeof q, f->item);
+        fail(r, MHD_HTTP_BAD_REQUEST, "item: unknown item '%s' (an item of CLAIMS.md)", q);
+        return false;
+    }
+    f->kind = arg(r, "kind");
+    if (f->kind != NULL && tally_kind_parse(f->kind) < 0) {
+        char q[48];
+        quote_value(q, sizeof q, f->kind);
+        fail(r, MHD_HTTP_BAD_REQUEST, "kind: unknown kind '%s' (a kind of CLAIMS.md)", q);
+        return false;
+    }
+    f->source = arg(r, "source");
+    f->doc = arg(r, "doc");
+    if (!date_arg(r, "since", &f->since, NULL) || !date_arg(r, "until", &f->until, NULL) ||
+        !date_arg(r, "known_by", &f->known_by, NULL))
+        return false;
+    const char *v[] = {f->supplier, f->recipient, f->item,  f->kind,    f->source,
+                       f->doc,      f->since,     f->until, f->known_by};
+    for (size_t i = 0; i < sizeof v / sizeof v[0]; i++) {
+        tally_json_raw(key, "\x1f");
+        tally_json_raw(key, v[i] != NULL ? v[i] : "");
+    }
+    return true;
+}
+
+/* ---- JSON arrays of the writers ------------------------------------------------ */
+
+/* Separates the objects of an array; false once the result is too large. */
+static bool next_object(tally_buf *b, bool *first)
+{
+    if (b->len > MAX_RESULT)
+        return false;
+    if (!*first)
+        tally_json_raw(b, ",");
+    *first = false;
+    return true;
+}
+
+static unsigned too_large(request *r)
+{
+    return fail(r, MHD_HTTP_CONTENT_TOO_LARGE,
+                "the result is larger than %d MB: narrow it with filters", MAX_RESULT >> 20);
+}
+
+typedef struct array {
+    tally_buf *b;
+    bool first, full;
+    const tally_obs *obs;
+    size_t count, limit; /* claims: how many written, and at most */
+    bool more;           /* claims: one more was there */
+} array;
+
+static int put_claim(const tally_claim_row *row, void *user)
+{
+    array *a = user;
+    if (a->count == a->limit) {
+        a->more = true;
+        return 1;
+    }
+    if (!next_object(a->b, &a->first)) {
+        a->full = true;
+        return 1;
+    }
+    tally_present_claim_row(a->b, row, false);
+    a->count++;
+    return 0;
+}
+
+static int put_source(const tally_source_row *row, void *user)
+{
+    array *a = user;
+    if (!next_object(a->b, &a->first)) {
+        a->full = true;
+        return 1;
+    }
+    tally_present_source(a->b, row);
+    return 0;
+}
+
+static void put_contradiction(const tally_contradiction *x, void *user)
+{
+    array *a = user;
+    if (a->full || !next_object(a->b, &a->first)) {
+        a->full = true;
+        return;
+    }
+    tally_present_contradiction(a->b, a->obs, x);
+}
+
+typedef struct flows_out {
+    array a;
+    bool estimate;
+} flows_out;
+
+static void put_flow(const tally_flow *fl, void *user)
+{
+    flows_out *o = user;
+    if (fl->rc != 0)
+        return; /* a series that cannot be estimated is left out, as --all warns */
+    if (o->a.full || !next_object(o->a.b, &o->a.first)) {
+        o->a.full = true;
+        return;
+    }
+    tally_present_flow(o->a.b, fl, o->estimate);
+}
+
+/* ---- endpoints ---------------------------------------------------------------- */
+
+static unsigned store_error(request *r, int rc, const tally_err *err)
+{
+    if (rc == TALLY_EUSAGE)
+        return fail(r, MHD_HTTP_BAD_REQUEST, "%s", err->msg);
+    return fail(r, MHD_HTTP_INTERNAL_SERVER_ERROR, "the database failed: %s", err->msg);
+}
+
+/* The view of `f` (NULL: every claim); sets the response on failure. */
+static bool load_view(request *r, tally_store *s, const tally_claim_filter *f, tally_view *v)
+{
+    tally_err err = {0};
+    int rc = tally_view_load(v, s, f, &err);
+    if (rc != 0) {
+        store_error(r, rc, &err);
+        return false;
+    }
+    return true;
+}
+
+/* GET /api/claims: a page of claims. */
+static unsigned api_claims(request *r, tally_store *s)
+{
+    filters fl;
+    tally_buf key;
+    tally_buf_init(&key, 4096);
+    long offset = 0, limit = DEFAULT_LIMIT;
+    bool ok = filter_args(r, &fl, &key) && number_arg(r, "offset", 0, MAX_OFFSET, &offset) &&
+              number_arg(r, "limit", 1, MAX_LIMIT, &limit) && !unknown_params(r);
+    tally_buf_free(&key);
+    if (!ok)
+        return r->status;
+    fl.f.offset = offset;
+    fl.f.limit = limit + 1; /* one more tells whether there are more */
+    tally_buf *b = &r->out;
+    tally_buf_clear(b);
+    tally_json_raw(b, "{\"offset\":");
+    tally_json_uint(b, (size_t)offset);
+    tally_json_raw(b, ",\"limit\":");
+    tally_json_uint(b, (size_t)limit);
+    tally_json_raw(b, ",\"claims\":[");
+    array a = {b, true, false, NULL, 0, (size_t)limit, false};
+    tally_err err = {0};
+    int rc = tally_store_claims(s, &fl.f, put_claim, &a, &err);
+    if (rc < 0)
+        return store_error(r, rc, &err);
+    if (a.full)
+        return too_large(r);
+    tally_json_raw(b, a.more ? "],\"more\":true}" : "],\"more\":false}");
+    return r->status = MHD_HTTP_OK;
+}
+
+/* One claim, its object left open, and where its sentence is. */
+typedef struct one_claim {
+    tally_buf *b;
+    bool found, has_sentence;
+    int64_t doc_id;
+    size_t start, end;
+} one_claim;
+
+static int put_one(const tally_claim_row *row, void *user)
+{
+    one_claim *o = user;
+    o->found = true;
+    o->doc_id = row->doc_id;
+    o->has_sentence = row->sentence != NULL;
+    o->start = row->claim.sentence_start;
+    o->end = row->claim.sentence_end;
+    tally_present_claim_row(o->b, row, true);
+    return 1;
+}
+
+/* GET /api/claims/ID: one claim with its paragraph. */
+static unsigned api_claim(request *r, tally_store *s, const char *id_text)
+{
+    if (unknown_params(r))
+        return r->status;
+    int64_t id = 0;
+    size_t i = 0;
+    for (; id_text[i] >= '0' && id_text[i] <= '9' && i < 18; i++)
+        id = id * 10 + (id_text[i] - '0');
+    if (i == 0 || id_text[i] != '\0' || id == 0) {
+        char q[48];
+        quote_value(q, sizeof q, id_text);
+        return fail(r, MHD_HTTP_BAD_REQUEST, "'%s' is not a claim id (a positive number)", q);
+    }
+    tally_claim_filter f = {0};
+    f.id = id;
+    f.limit = 1;
+    tally_buf *b = &r->out;
+    tally_buf_clear(b);
+    one_claim o = {b, false, false, 0, 0, 0};
+    tally_err err = {0};
+    int rc = tally_store_claims(s, &f, put_one, &o, &err);
+    if (rc < 0)
+        return store_error(r, rc, &err);
+    if (!o.found)
+        return fail(r, MHD_HTTP_NOT_FOUND, "no claim %lld", (long long)id);
+    tally_buf para;
+    tally_buf_init(&para, (size_t)1 << 20);
+    size_t at = 0;
+    if (o.has_sentence &&
+        tally_store_paragraph(s, o.doc_id, o.start, o.end, &para, &at, &err) == 0) {
+        tally_json_raw(b, ",\"paragraph\":");
+        tally_json_str(b, para.ptr != NULL ? para.ptr : "", para.len);
+        tally_json_raw(b, ",\"sentence_in_paragraph\":[");
+        tally_json_uint(b, o.start - at);
+        tally_json_raw(b, ",");
+        tally_json_uint(b, o.end - at);
+        tally_json_raw(b, "]}");
+    } else {
+        tally_json_raw(b, ",\"paragraph\":null,\"sentence_in_paragraph\":null}");
+    }
+    tally_buf_free(&para);
+    return r->status = MHD_HTTP_OK;
+}
+
+/* The cached endpoints: each computes into r->out and sets r->status. */
+
+/* GET /api/series: exactly tally estimate --format json, plus each point's
+ * lead claim and cluster. */
+static void api_series(request *r, tally_store *s)
+{
+    char sup[4], rec[4];
+    const char *supplier, *recipient, *known_by, *at;
+    tally_date at_date;
+    if (!state_arg(r, "supplier", sup, &supplier) || !state_arg(r, "recipient", rec, &recipient))
+        return;
+    const char *item = arg(r, "item"), *unit = arg(r, "unit");
+    if (!date_arg(r, "known_by", &known_by, NULL) || !date_arg(r, "at", &at, &at_date) ||
+        unknown_params(r))
+        return;
+    if (supplier == NULL || recipient == NULL || item == NULL) {
+        fail(r, MHD_HTTP_BAD_REQUEST, "give supplier, recipient and item");
+        return;
+    }
+    int bit = tally_item_parse(item);
+    if (bit < 0) {
+        char q[48];
+        quote_value(q, sizeof q, item);
+        fail(r, MHD_HTTP_BAD_REQUEST, "item: unknown item '%s' (an item of CLAIMS.md)", q);
+        return;
+    }
+    for (const char *p = unit; p != NULL && *p != '\0'; p++)
+        if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || *p == '-') ||
+            p - unit >= 15) {
+            fail(r, MHD_HTTP_BAD_REQUEST, "unit: not a unit of CLAIMS.md or a currency code");
+            return;
+        }
+    tally_claim_filter f = {0};
+    f.supplier = supplier;
+    f.recipient = recipient;
+    f.known_by = known_by;
+    tally_view v;
+    if (!load_view(r, s, &f, &v))
+        return;
+    tally_estimate e;
+    tally_err err = {0};
+    int rc = tally_view_estimate(&v, &r->srv->model, supplier, recipient, 1u << bit, unit,
+                                 at != NULL ? &at_date : NULL, known_by, DRAWS, &e, &err);
+    if (rc == TALLY_EINPUT) {
+        fail(r, MHD_HTTP_NOT_FOUND, "%s", err.msg);
+    } else if (rc != 0) {
+        fail(r, MHD_HTTP_INTERNAL_SERVER_ERROR, "%s", err.msg);
+    } else {
+        tally_buf_clear(&r->out);
+        tally_present_estimate(&r->out, &v, &e, known_by, true);
+        r->status = MHD_HTTP_OK;
+    }
+    tally_estimate_free(&e);
+    tally_view_free(&v);
+}
+
+/* GET /api/flows and the series of /api/meta: every series at once. */
+static void flows(request *r, tally_store *s, const tally_date *at, bool estimate)
+{
+    tally_view v;
+    if (!load_view(r, s, NULL, &v))
+        return;
+    flows_out o = {{&r->out, true, false, NULL, 0, 0, false}, estimate};
+    tally_json_raw(&r->out, "[");
+    tally_view_flows(&v, &r->srv->model, at, DRAWS, estimate, put_flow, &o);
+    tally_json_raw(&r->out, "]");
+    tally_view_free(&v);
+    if (o.a.full)
+        too_large(r);
+    else
+        r->status = MHD_HTTP_OK;
+}
+
+static void api_flows(request *r, tally_store *s)
+{
+    const char *at;
+    tally_date at_date;
+    if (!date_arg(r, "at", &at, &at_date) || unknown_params(r))
+        return;
+    tally_buf_clear(&r->out);
+    flows(r, s, at != NULL ? &at_date : NULL, true);
+}
+
+static void api_meta(request *r, tally_store *s)
+{
+    if (unknown_params(r))
+        return;
+    int64_t claims, docs, sources;
+    tally_err err = {0};
+    int rc = tally_store_counts(s, &claims, &docs, &sources, &err);
+    if (rc != 0) {
+        store_error(r, rc, &err);
+        return;
+    }
+    tally_buf *b = &r->out;
+    tally_buf_clear(b);
+    tally_json_raw(b, "{\"claims\":");
+    tally_json_uint(b, (size_t)claims);
+    tally_json_raw(b, ",\"documents\":");
+    tally_json_uint(b, (size_t)docs);
+    tally_json_raw(b, ",\"sources\":");
+    tally_json_uint(b, (size_t)sources);
+    tally_json_raw(b, ",\"series\":");
+    flows(r, s, NULL, false);
+    if (r->status == MHD_HTTP_OK)
+        tally_json_raw(b, "}");
+}
+
+static void api_clusters(request *r, tally_store *s)
+{
+    filters fl;
+    tally_buf key;
+    tally_buf_init(&key, 4096);
+    bool ok = filter_args(r, &fl, &key) && !unknown_params(r);
+    tally_buf_free(&key);
+    tally_view v;
+    if (!ok || !load_view(r, s, &fl.f, &v))
+        return;
+    tally_buf *b = &r->out;
+    tally_buf_clear(b);
+    tally_json_raw(b, "[");
+    bool first = true, full = false;
+    for (size_t i = 0; i < v.c.n && !full; i++) {
+        full = !next_object(b, &first);
+        if (!full)
+            tally_present_cluster(b, &v, i + 1);
+    }
+    tally_json_raw(b, "]");
+    tally_view_free(&v);
+    if (full)
+        too_large(r);
+    else
+        r->status = MHD_HTTP_OK;
+}
+
+static void api_contradictions(request *r, tally_store *s)
+{
+    tally_view v;
+    if (unknown_params(r) || !load_view(r, s, NULL, &v))
+        return;
+    tally_buf *b = &r->out;
+    tally_buf_clear(b);
+    array a = {b, true, false, v.obs.v, 0, 0, false};
+    tally_json_raw(b, "[");
+    tally_check(&r->srv->model, v.obs.v, v.obs.n, &v.c, put_contradiction, &a);
+    tally_json_raw(b, "]");
+    tally_view_free(&v);
+    if (a.full)
+        too_large(r);
+    else
+        r->status = MHD_HTTP_OK;
+}
+
+static void api_sources(request *r, tally_store *s)
+{
+    if (unknown_params(r))
+        return;
+    tally_buf *b = &r->out;
+    tally_buf_clear(b);
+    array a = {b, true, false, NULL, 0, 0, false};
+    tally_json_raw(b, "[");
+    tally_err err = {0};
+    int rc = tally_store_sources(s, put_source, &a, &err);
+    tally_json_raw(b, "]");
+    if (rc < 0)
+        store_error(r, rc, &err);
+    else if (a.full)
+        too_large(r);
+    else
+        r->status = MHD_HTTP_OK;
+}
+
+/* The cache key of a request: the path and its parameters sorted by name
+ * (so ?a=1&b=2 and ?b=2&a=1 share an entry). */
+static void cache_key(const request *r, const char *path, tally_buf *key)
+{
+    const param *order[MAX_PARAMS];
+    for (size_t i = 0; i < r->n; i++) {
+        size_t j = i;
+        for (; j > 0 && strcmp(order[j - 1]->name, r->p[i].name) > 0; j--)
+            order[j] = order[j - 1];
+        order[j] = &r->p[i];
+    }
+    tally_json_raw(key, path);
+    for (size_t i = 0; i < r->n; i++) {
+        tally_json_raw(key, "\x1f");
+        tally_json_raw(key, order[i]->name);
+        tally_json_raw(key, "=");
+        tally_json_raw(key, order[i]->value);
+    }
+}
+
+static const struct cached_endpoint {
+    const char *path;
+    void (*run)(request *r, tally_store *s);
+} cached[] = {{"/api/series", api_series},   {"/api/flows", api_flows},
+              {"/api/meta", api_meta},       {"/api/clusters", api_clusters},
+              {"/api/sources", api_sources}, {"/api/contradictions", api_contradictions}};
+
+/* The dashboard's files: a fixed table, never a path from the URL. */
+static const struct asset {
+    const char *path, *type;
+    const unsigned char *data;
+    const size_t *len;
+} assets[] = {
+    {"/", "text/html; charset=utf-8", tally_web_index_html, &tally_web_index_html_len},
+    {"/assets/app.js", "text/javascript; charset=utf-8", tally_web_app_js, &tally_web_app_js_len},
+    {"/assets/style.css", "text/css; charset=utf-8", tally_web_style_css, &tally_web_style_css_len},
+};
+
+/* Routes a GET; the response is in r. */
+static void route(request *r, const char *url)
+{
+    r->type = "application/json";
+    r->cache_control = true;
+    for (size_t i = 0; i < sizeof assets / sizeof assets[0]; i++)
+        if (strcmp(url, assets[i].path) == 0) {
+            if (unknown_params(r))
+                return;
+            tally_buf_clear(&r->out);
+            tally_json_raw_n(&r->out, (const char *)assets[i].data, *assets[i].len);
+            r->type = assets[i].type;
+            r->cache_control = false;
+            r->status = MHD_HTTP_OK;
+            return;
+        }
+    const struct cached_endpoint *ep = NULL;
+    for (size_t i = 0; i < sizeof cached / sizeof cached[0]; i++)
+        if (strcmp(url, cached[i].path) == 0)
+            ep = &cached[i];
+    bool claims = strcmp(url, "/api/claims") == 0,
+         claim = strncmp(url, "/api/claims/", strlen("/api/claims/")) == 0;
+    if (ep == NULL && !claims && !claim) {
+        char q[48];
+        quote_value(q, sizeof q, url);
+        fail(r, MHD_HTTP_NOT_FOUND, "no such path '%s'", q);
+        return;
+    }
+    tally_err err = {0};
+    tally_store *s = thread_store(r->srv, &err);
+    if (s == NULL) {
+        fail(r, MHD_HTTP_SERVICE_UNAVAILABLE, "the database cannot be opened: %s", err.msg);
+        return;
+    }
+    if (claims) {
+        api_claims(r, s);
+        return;
+    }
+    if (claim) {
+        api_claim(r, s, url + strlen("/api/claims/"));
+        return;
+    }
+    tally_buf key;
+    tally_buf_init(&key, MAX_URL * 2);
+    cache_key(r, url, &key);
+    unsigned status = 0;
+    if (cache_get(r->srv, key.ptr, &r->out, &status)) {
+        r->status = status;
+    } else {
+        r->status = 0;
+        ep->run(r, s);
+        /* what the database says is kept; its failures are not */
+        if (r->status == MHD_HTTP_OK || r->status == MHD_HTTP_NOT_FOUND ||
+            r->status == MHD_HTTP_BAD_REQUEST)
+            cache_put(r->srv, key.ptr, &r->out, r->status);
+    }
+    tally_buf_free(&key);
+}
+
+static enum MHD_Result respond(struct MHD_Connection *c, const request *r)
+{
+    char empty[1] = {0};
+    struct MHD_Response *res = MHD_create_response_from_buffer(
+        r->out.len, r->out.ptr != NULL ? r->out.ptr : empty, MHD_RESPMEM_MUST_COPY);
+    if (res == NULL)
+        return MHD_NO;
+    MHD_add_response_header(res, MHD_HTTP_HEADER_CONTENT_TYPE, r->type);
+    MHD_add_response_header(res, "X-Content-Type-Options", "nosniff");
+    MHD_add_response_header(res, "Content-Security-Policy",
+                            "default-src 'self'; frame-ancestors 'none'");
+    MHD_add_response_header(res, "Referrer-Policy", "no-referrer");
+    MHD_add_response_header(res, "X-Frame-Options", "DENY");
+    MHD_add_response_header(res, MHD_HTTP_HEADER_CACHE_CONTROL,
+                            r->cache_control ? "no-store" : "no-cache");
+    if (r->status == MHD_HTTP_METHOD_NOT_ALLOWED)
+        MHD_add_response_header(res, MHD_HTTP_HEADER_ALLOW, "GET, HEAD");
+    enum MHD_Result ret = MHD_queue_response(c, r->status, res);
+    MHD_destroy_response(res);
+    return ret;
+}
+
+static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const char *url,
+                                  const char *method, const char *version, const char *upload_data,
+                                  size_t *upload_data_size, void **state)
+{
+    (void)version;
+    (void)upload_data;
+    (void)state;
+    request r;
+    memset(&r, 0, sizeof r);
+    r.srv = cls;
+    r.type = "application/json";
+    r.cache_control = true;
+    tally_buf_init(&r.out, (size_t)MAX_RESULT * 2);
+    const char *length = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Content-Length");
+    const char *chunked = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Transfer-Encoding");
+    if (strcmp(method, "GET") != 0 && strcmp(method, "HEAD") != 0) {
+        char q[48];
+        quote_value(q, sizeof q, method);
+        fail(&r, MHD_HTTP_METHOD_NOT_ALLOWED, "method '%s' is not allowed: GET or HEAD", q);
+    } else if (*upload_data_size != 0 || chunked != NULL ||
+               (length != NULL && strcmp(length, "0") != 0)) {
+        fail(&r, MHD_HTTP_CONTENT_TOO_LARGE, "a GET request has no body");
+    } else {
+        MHD_get_connection_values_n(c, MHD_GET_ARGUMENT_KIND, collect_param, &r);
+        if (strlen(url) + r.query_bytes > MAX_URL)
+            fail(&r, MHD_HTTP_URI_TOO_LONG, "the URL is longer than %d bytes", MAX_URL);
+        else if (r.bad != NULL)
+            fail(&r, MHD_HTTP_BAD_REQUEST, "%s", r.bad);
+        else
+            route(&r, url);
+    }
+    enum MHD_Result ret = respond(c, &r);
+    tally_buf_free(&r.out);
+    return ret;
+}
+
+/* ---- the server --------------------------------------------------------------- */
+
+int tally_serve_start(const tally_serve_opts *o, tally_server **out, tally_err *err)
+{
+    *out = NULL;
+    const char *bind = o->bind != NULL ? o->bind : "127.0.0.1";
+    struct sockaddr_in in4;
+    struct sockaddr_in6 in6;
+    struct sockaddr *addr;
+    unsigned flags = MHD_USE_AUTO | MHD_USE_INTERNAL_POLLING_THREAD;
+    memset(&in4, 0, sizeof in4);
+    memset(&in6, 0, sizeof in6);
+    if (o->port > 65535)
+        return tally_err_set(err, TALLY_EUSAGE, "port %u is not from 0 to 65535", o->port);
+    if (inet_pton(AF_INET, bind, &in4.sin_addr) == 1) {
+        in4.sin_family = AF_INET;
+        in4.sin_port = htons((uint16_t)o->port);
+        addr = (struct sockaddr *)&in4;
+    } else if (inet_pton(AF_INET6, bind, &in6.sin6_addr) == 1) {
+        in6.sin6_family = AF_INET6;
+        in6.sin6_port = htons((uint16_t)o->port);
+        addr = (struct sockaddr *)&in6;
+        flags |= MHD_USE_IPv6;
+    } else {
+        return tally_err_set(err, TALLY_EUSAGE, "'%s' is not an IPv4 or IPv6 address", bind);
+    }
+    /* the database must be there and be tally's before anyone asks */
+    tally_store *check;
+    int rc = tally_store_open(o->db, false, &check, err);
+    if (rc != 0)
+        return rc;
+    tally_store_close(check);
+    tally_server *srv = tally_xcalloc(1, sizeof *srv);
+    srv->db = tally_xstrdup(o->db);
+    srv->cache_max = o->cache_bytes != 0 ? o->cache_bytes : ((size_t)64 << 20);
+    pthread_mutex_init(&srv->lock, NULL);
+    rc = tally_model_load(&srv->model, NULL, NULL, err);
+    if (rc != 0) {
+        tally_serve_stop(srv);
+        return rc;
+    }
+    long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+    unsigned threads = o->threads != 0 ? o->threads : cpus > 0 ? (unsigned)cpus : 2;
+    if (threads > MAX_THREADS)
+        threads = MAX_THREADS;
+    errno = 0;
+    srv->d = MHD_start_daemon(flags, (uint16_t)o->port, NULL, NULL, on_request, srv,
+                              MHD_OPTION_SOCK_ADDR, addr, MHD_OPTION_THREAD_POOL_SIZE, threads,
+                              MHD_OPTION_CONNECTION_LIMIT, (unsigned)CONNECTIONS,
+                              MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)CONNECTION_MEMORY,
+                              MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)CONNECTION_TIMEOUT,
+                              MHD_OPTION_STRICT_FOR_CLIENT, 1, MHD_OPTION_END);
+    if (srv->d == NULL) {
+        int e = errno;
+        tally_serve_stop(srv);
+        return tally_err_set(err, TALLY_EIO, "cannot listen on %s port %u%s%s", bind, o->port,
+                             e != 0 ? ": " : "", e != 0 ? strerror(e) : "");
+    }
+    const union MHD_DaemonInfo *info = MHD_get_daemon_info(srv->d, MHD_DAEMON_INFO_BIND_PORT);
+    srv->port = info != NULL ? info->port : o->port;
+    *out = srv;
+    return 0;
+}
+
+unsigned tally_serve_port(const tally_server *s)
+{
+    return s->port;
+}
+
+void tally_serve_stop(tally_server *s)
+{
+    if (s == NULL)
+        return;
+    if (s->d != NULL)
+        MHD_stop_daemon(s->d); /* joins the threads: no request runs after this */
+    for (size_t i = 0; i < s->n_workers; i++) {
+        tally_store_close(s->workers[i]->store);
+        free(s->workers[i]);
+    }
+    free(s->workers);
+    while (s->n_cache > 0)
+        cache_drop(s, 0);
+    tally_model_free(&s->model);
+    pthread_mutex_destroy(&s->lock);
+    free(s->db);
+    free(s);
+}

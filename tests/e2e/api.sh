@@ -1,0 +1,366 @@
+#!/usr/bin/env bash
+# End-to-end tests of tally serve: every endpoint of the JSON API, compared
+# with the command line's output for the same query; bad parameters (400
+# with a message), unknown paths (404), other methods (405), oversized
+# requests (414/413), HEAD, loopback by default, and SIGTERM (exit 0).
+# Usage: api.sh TALLY SOURCE_DIR   (needs curl and jq)
+set -u
+
+if [ $# -ne 2 ]; then
+    echo "usage: $0 TALLY SOURCE_DIR" >&2
+    exit 2
+fi
+TALLY=$(realpath "$1")
+SRC=$2
+unset TALLY_DB
+
+# shellcheck source=tests/e2e/lib.sh
+. "$(dirname "$0")/lib.sh"
+
+if ! command -v curl >/dev/null || [ "$HAVE_JQ" -ne 1 ]; then
+    echo "api.sh: needs curl and jq (scripts/deps.sh installs them)" >&2
+    exit 1
+fi
+
+PID=
+stop_server() {
+    if [ -n "$PID" ] && kill -0 "$PID" 2>/dev/null; then
+        kill -TERM "$PID" 2>/dev/null
+        wait "$PID" 2>/dev/null
+    fi
+    PID=
+}
+trap 'stop_server; rm -rf "$T"' EXIT
+
+DB=$T/api.db
+"$TALLY" import -q --db "$DB" >/dev/null 2>&1
+"$TALLY" ingest -q --db "$DB" "$SRC/examples" >/dev/null 2>"$T/err"
+
+# start_server ARGS...: tally serve --port 0 in the background; sets PID and
+# URL from the address it prints.
+start_server() {
+    "$TALLY" serve --db "$DB" --port 0 "$@" >"$T/serve.out" 2>"$T/serve.err" &
+    PID=$!
+    URL=
+    for _ in $(seq 1 100); do
+        URL=$(grep -o 'http://[^ ]*/' "$T/serve.out" 2>/dev/null)
+        [ -n "$URL" ] && break
+        kill -0 "$PID" 2>/dev/null || break
+        sleep 0.05
+    done
+}
+
+# get PATH [CURL ARGS...]: the body in $T/out, the status in $code, the
+# headers in $T/head.
+get() {
+    local path=$1
+    shift
+    code=$(curl -s -o "$T/out" -D "$T/head" -w '%{http_code}' "$@" "${URL%/}$path")
+}
+
+expect_code() {
+    if [ "$code" = "$2" ]; then pass; else fail "$1" "HTTP $code, want $2: $(head -c 200 "$T/out")"; fi
+}
+# expect_json NAME FILTER: the body satisfies FILTER (jq -e).
+expect_json() {
+    if jq -e "$2" "$T/out" >/dev/null 2>&1; then pass; else fail "$1" "$2 on $(head -c 300 "$T/out")"; fi
+}
+# expect_same NAME FILE_A FILE_B: the same JSON values (key order aside).
+expect_same() {
+    if diff <(jq -S . "$2") <(jq -S . "$3") >"$T/diff" 2>&1; then
+        pass
+    else
+        fail "$1" "differs from the command line: $(head -n 6 "$T/diff" | tr '\n' ' ')"
+    fi
+}
+# expect_error NAME CODE TEXT: an error response with TEXT in its message.
+expect_error() {
+    expect_code "$1" "$2"
+    if jq -e --arg t "$3" '.error | type == "string" and contains($t)' "$T/out" >/dev/null 2>&1; then
+        pass
+    else
+        fail "$1" "no error message with '$3': $(head -c 200 "$T/out")"
+    fi
+}
+# cli OUT ARGS...: the command line's output for the same query.
+cli() {
+    local out=$1
+    shift
+    "$TALLY" "$@" --db "$DB" >"$out" 2>/dev/null
+}
+
+start_server
+if [ -z "$URL" ]; then
+    fail "serve starts" "no address printed: $(cat "$T/serve.out" "$T/serve.err")"
+    finish
+    exit 1
+fi
+pass
+case "$URL" in
+http://127.0.0.1:*) pass ;;
+*) fail "binds loopback by default" "$URL" ;;
+esac
+port=${URL##*:}
+port=${port%/}
+if command -v ss >/dev/null; then
+    if ss -ltn | grep -q "127.0.0.1:$port "; then pass; else fail "listens on 127.0.0.1 only" "$(ss -ltn | grep ":$port ")"; fi
+fi
+
+# ---- assets ----------------------------------------------------------------
+
+get /
+expect_code "GET /" 200
+if cmp -s "$T/out" "$SRC/web/index.html"; then pass; else fail "GET / is web/index.html" "differs"; fi
+if grep -qi '^content-type: text/html' "$T/head"; then pass; else fail "GET / is HTML" "$(cat "$T/head")"; fi
+if grep -qi "^content-security-policy: default-src 'self'" "$T/head"; then pass; else fail "CSP header" "$(cat "$T/head")"; fi
+if grep -qi '^x-content-type-options: nosniff' "$T/head"; then pass; else fail "nosniff header" "$(cat "$T/head")"; fi
+get /assets/app.js
+expect_code "GET /assets/app.js" 200
+if cmp -s "$T/out" "$SRC/web/app.js"; then pass; else fail "app.js is web/app.js" "differs"; fi
+get /assets/style.css
+expect_code "GET /assets/style.css" 200
+if grep -qi '^content-type: text/css' "$T/head"; then pass; else fail "style.css is CSS" "$(cat "$T/head")"; fi
+# no path from the URL reaches the file system
+for p in /assets/../CMakeLists.txt /assets/%2e%2e/CMakeLists.txt /web/index.html /assets/ /index.html \
+    /etc/passwd /assets/app.js/; do
+    get "$p" --path-as-is
+    expect_code "no file at $p" 404
+done
+
+# ---- HEAD, methods, sizes --------------------------------------------------------
+
+code=$(curl -s -I -o "$T/head" -w '%{http_code}' "${URL}api/meta")
+expect_code "HEAD /api/meta" 200
+if grep -qi '^content-type: application/json' "$T/head"; then pass; else fail "HEAD has the headers" "$(cat "$T/head")"; fi
+for m in POST PUT DELETE PATCH OPTIONS; do
+    get /api/meta -X "$m"
+    expect_error "$m is 405" 405 "not allowed"
+    if grep -qi '^allow: GET, HEAD' "$T/head"; then pass; else fail "$m: Allow header" "$(cat "$T/head")"; fi
+done
+get /api/claims -X GET --data-binary 'x=1' -H 'Content-Type: text/plain'
+expect_error "a GET with a body is 413" 413 "no body"
+long=$(head -c 3000 /dev/zero | tr '\0' 'a')
+get "/api/claims?source=$long"
+expect_code "a long URL is 414" 414
+huge=$(head -c 100000 /dev/zero | tr '\0' 'a')
+get "/api/claims?source=$huge"
+if [ "$code" = 414 ] || [ "$code" = 413 ] || [ "$code" = 431 ]; then pass; else fail "a huge URL is refused" "HTTP $code"; fi
+get /api/meta -H "X-Big: $huge"
+if [ "$code" = 413 ] || [ "$code" = 431 ]; then pass; else fail "a huge header is refused" "HTTP $code"; fi
+
+# ---- /api/meta ----------------------------------------------------------------
+
+get /api/meta
+expect_code "meta" 200
+n_claims=$(sqlite3 "$DB" 'select count(*) from claims' 2>/dev/null || echo)
+expect_json "meta: counts" '(.claims | type == "number") and .documents > 0 and .sources > 0'
+[ -n "$n_claims" ] && expect_json "meta: claims counted" ".claims == $n_claims"
+cli "$T/all" estimate --all --format json
+jq -s '[.[] | {supplier, recipient, item, unit, clusters}]' "$T/all" >"$T/want"
+jq '.series' "$T/out" >"$T/got"
+expect_same "meta: the series of estimate --all" "$T/got" "$T/want"
+
+# ---- /api/claims ------------------------------------------------------------------
+
+get '/api/claims?supplier=PRK&recipient=RUS&item=artillery-shell&limit=1000'
+expect_code "claims" 200
+expect_json "claims: the page" '.offset == 0 and .limit == 1000 and .more == false and (.claims | length > 0)'
+jq '.claims' "$T/out" >"$T/got"
+cli "$T/want.jsonl" claims --supplier PRK --recipient RUS --item artillery-shell --format jsonl
+jq -s . "$T/want.jsonl" >"$T/want"
+expect_same "claims: the objects of tally claims --format jsonl" "$T/got" "$T/want"
+get '/api/claims?supplier=North%20Korea&recipient=RUS&item=artillery-shell&limit=1000'
+jq '.claims' "$T/out" >"$T/got"
+expect_same "claims: a state by name" "$T/got" "$T/want"
+# paging: two pages make the whole
+total=$(jq length "$T/want")
+get '/api/claims?supplier=PRK&recipient=RUS&item=artillery-shell&limit=3'
+expect_json "claims: more after a short page" '.more == true and (.claims | length == 3)'
+jq '.claims' "$T/out" >"$T/p1"
+get "/api/claims?supplier=PRK&recipient=RUS&item=artillery-shell&limit=1000&offset=3"
+expect_json "claims: the last page" ".more == false and .offset == 3 and (.claims | length == $total - 3)"
+jq -s '.[0] + .[1].claims' "$T/p1" "$T/out" >"$T/got"
+expect_same "claims: pages in order" "$T/got" "$T/want"
+get '/api/claims?kind=equivalence&since=2024&until=2024-06&source=shin&known_by=2024-12'
+jq '.claims' "$T/out" >"$T/got"
+cli "$T/want.jsonl" claims --kind equivalence --since 2024 --until 2024-06 --source shin --known-by 2024-12 --limit 50 --format jsonl
+jq -s . "$T/want.jsonl" >"$T/want"
+expect_same "claims: kind, dates and source" "$T/got" "$T/want"
+get '/api/claims?doc=briefing&limit=1000'
+jq '.claims' "$T/out" >"$T/got"
+cli "$T/want.jsonl" claims --doc briefing --format jsonl
+jq -s . "$T/want.jsonl" >"$T/want"
+expect_same "claims: one document" "$T/got" "$T/want"
+get '/api/claims'
+expect_json "claims: 50 by default" '.limit == 50 and (.claims | length <= 50)'
+
+# bad parameters: 400 with a message naming the problem
+get '/api/claims?supplier=XXX'
+expect_error "claims: unknown state" 400 "unknown state 'XXX'"
+get '/api/claims?item=tanks'
+expect_error "claims: unknown item" 400 "unknown item 'tanks'"
+get '/api/claims?kind=gift'
+expect_error "claims: unknown kind" 400 "unknown kind 'gift'"
+get '/api/claims?since=2024-13'
+expect_error "claims: bad date" 400 "not a date"
+get '/api/claims?limit=1001'
+expect_error "claims: limit over 1000" 400 "limit"
+get '/api/claims?limit=0'
+expect_error "claims: limit 0" 400 "limit"
+get '/api/claims?limit=1e3'
+expect_error "claims: limit not a number" 400 "limit"
+get '/api/claims?offset=-1'
+expect_error "claims: negative offset" 400 "offset"
+get '/api/claims?color=red'
+expect_error "claims: unknown parameter" 400 "unknown parameter 'color'"
+get '/api/claims?item=rocket&item=missile'
+expect_error "claims: a parameter twice" 400 "twice"
+get '/api/claims?item='
+expect_error "claims: an empty value" 400 "needs a value"
+get "/api/claims?source=x%27%3B%20DROP%20TABLE%20claims%3B--"
+expect_json "claims: SQL in a value is a value" '.claims == []'
+get "/api/claims?source=%25"
+expect_json "claims: % matches itself only" '.claims == []'
+
+# ---- /api/claims/ID -----------------------------------------------------------------
+
+id=$(jq -r 'select(.curated == false and .sentence != null) | .id' "$T/want.jsonl" | head -n 1)
+get "/api/claims/$id"
+expect_code "claim" 200
+jq 'del(.paragraph, .sentence_in_paragraph)' "$T/out" >"$T/got"
+jq --argjson id "$id" 'select(.id == $id)' "$T/want.jsonl" >"$T/want"
+expect_same "claim: the object of tally claims" "$T/got" "$T/want"
+expect_json "claim: its sentence within its paragraph" \
+    '. as $c | ($c.paragraph | type == "string") and ($c.paragraph | contains($c.sentence))
+     and $c.sentence_in_paragraph[0] < $c.sentence_in_paragraph[1]
+     and $c.sentence_in_paragraph[1] - $c.sentence_in_paragraph[0] == ($c.sentence | utf8bytelength)
+     and $c.sentence_in_paragraph[1] <= ($c.paragraph | utf8bytelength)'
+expect_json "claim: a paragraph has no blank line" '(.paragraph | test("\n[ \t]*\n")) | not'
+curated=$(jq -r 'select(.curated == true) | .id' "$T/want.jsonl" | head -n 1)
+if [ -z "$curated" ]; then
+    curated=$("$TALLY" claims --db "$DB" --format jsonl | jq -r 'select(.curated == true) | .id' | head -n 1)
+fi
+get "/api/claims/$curated"
+expect_json "claim: curated rows have no paragraph" '.paragraph == null and .sentence_in_paragraph == null and .curated == true'
+get /api/claims/999999
+expect_error "claim: unknown id" 404 "no claim 999999"
+get /api/claims/abc
+expect_error "claim: bad id" 400 "not a claim id"
+get /api/claims/1/2
+expect_code "claim: a deeper path" 400
+get "/api/claims/$id?x=1"
+expect_error "claim: no parameters" 400 "unknown parameter"
+
+# ---- /api/series --------------------------------------------------------------------
+
+get '/api/series?supplier=PRK&recipient=RUS&item=artillery-shell'
+expect_code "series" 200
+jq 'del(.points[].lead, .points[].cluster)' "$T/out" >"$T/got"
+cli "$T/want" estimate PRK RUS artillery-shell --format json
+expect_same "series: the object of tally estimate --format json" "$T/got" "$T/want"
+expect_json "series: points name their lead and cluster" \
+    'all(.points[]; . as $p | ($p.lead | type == "number") and any($p.claims[]; . == $p.lead) and $p.cluster >= 1)'
+cp "$T/out" "$T/series"
+get '/api/clusters?supplier=PRK&recipient=RUS'
+jq --slurpfile s "$T/series" '[$s[0].points[] | {cluster, lead}] - [.[] | {cluster, lead}] == []' "$T/out" >"$T/got"
+if [ "$(cat "$T/got")" = true ]; then pass; else fail "series: cluster numbers are those of /api/clusters" "$(cat "$T/got")"; fi
+get '/api/series?item=munitions&recipient=RUS&supplier=PRK&unit=container&at=2024-10-31&known_by=2024-06'
+cli "$T/want" estimate PRK RUS munitions --unit container --at 2024-10-31 --known-by 2024-06 --format json
+jq 'del(.points[].lead, .points[].cluster)' "$T/out" >"$T/got"
+expect_same "series: unit, at and known_by" "$T/got" "$T/want"
+get '/api/series?supplier=PRK&recipient=RUS&item=artillery-shell'
+jq 'del(.points[].lead, .points[].cluster)' "$T/out" >"$T/got"
+cli "$T/want" estimate PRK RUS artillery-shell --format json
+expect_same "series: the same again (cached)" "$T/got" "$T/want"
+get '/api/series?supplier=PRK&recipient=RUS'
+expect_error "series: item needed" 400 "give supplier, recipient and item"
+get '/api/series?supplier=PRK&recipient=RUS&item=fuel'
+expect_error "series: nothing to estimate" 404 "no transfer of fuel"
+get '/api/series?supplier=PRK&recipient=RUS&item=munitions&unit=zzz'
+expect_error "series: a unit without claims" 404 "no claims of munitions"
+get '/api/series?supplier=PRK&recipient=RUS&item=munitions&unit=con%20tainer'
+expect_error "series: a malformed unit" 400 "unit"
+get '/api/series?supplier=PRK&recipient=RUS&item=munitions&at=soon'
+expect_error "series: bad at" 400 "at: 'soon' is not a date"
+get '/api/series?supplier=PRK&recipient=RUS&item=munitions&draws=10'
+expect_error "series: unknown parameter" 400 "unknown parameter 'draws'"
+
+# ---- /api/flows ------------------------------------------------------------------------
+
+get /api/flows
+expect_code "flows" 200
+jq -s . "$T/all" >"$T/want"
+expect_same "flows: the lines of estimate --all --format json" "$T/out" "$T/want"
+get '/api/flows?at=2024-06'
+cli "$T/want.jsonl" estimate --all --at 2024-06 --format json
+jq -s . "$T/want.jsonl" >"$T/want"
+expect_same "flows: at a date" "$T/out" "$T/want"
+get '/api/flows?at=June'
+expect_error "flows: bad at" 400 "not a date"
+
+# ---- /api/clusters, /api/sources, /api/contradictions ----------------------------------------
+
+get '/api/clusters?supplier=PRK&recipient=RUS&item=munitions'
+expect_code "clusters" 200
+cli "$T/want.jsonl" clusters --supplier PRK --recipient RUS --item munitions --format jsonl
+jq -s . "$T/want.jsonl" >"$T/want"
+expect_same "clusters: the objects of tally clusters --format jsonl" "$T/out" "$T/want"
+get /api/clusters
+cli "$T/want.jsonl" clusters --format jsonl
+jq -s . "$T/want.jsonl" >"$T/want"
+expect_same "clusters: all" "$T/out" "$T/want"
+get '/api/clusters?limit=5'
+expect_error "clusters: no paging" 400 "unknown parameter 'limit'"
+get /api/sources
+expect_code "sources" 200
+cli "$T/want.jsonl" sources --format jsonl
+jq -s . "$T/want.jsonl" >"$T/want"
+expect_same "sources: the objects of tally sources --format jsonl" "$T/out" "$T/want"
+get /api/contradictions
+expect_code "contradictions" 200
+cli "$T/want.jsonl" check --format jsonl
+jq -s . "$T/want.jsonl" >"$T/want"
+expect_same "contradictions: the objects of tally check --format jsonl" "$T/out" "$T/want"
+get '/api/contradictions?supplier=PRK'
+expect_error "contradictions: no filters" 400 "unknown parameter"
+
+# ---- unknown paths ----------------------------------------------------------------------
+
+for p in /api /api/ /api/claim /api/series/PRK /API/meta /favicon.ico; do
+    get "$p"
+    expect_code "404 for $p" 404
+done
+get /api/nothing
+expect_error "404 says so" 404 "no such path"
+expect_json "errors are JSON" '.error | type == "string"'
+
+# ---- stopping -----------------------------------------------------------------------------
+
+kill -TERM "$PID"
+wait "$PID"
+rc=$?
+PID=
+expect_rc "SIGTERM stops it with exit 0" 0
+start_server --threads 1
+[ -n "$URL" ] && pass || fail "serve starts again" "$(cat "$T/serve.err")"
+get /api/meta
+expect_code "one thread serves" 200
+kill -INT "$PID"
+wait "$PID"
+rc=$?
+PID=
+expect_rc "SIGINT stops it with exit 0" 0
+
+# ---- the command line ------------------------------------------------------------------------
+
+run "$TALLY" serve --db "$T/none.db" --port 0
+expect_rc "a missing database" 1
+expect_err_has "a missing database: says so" "no such database"
+run "$TALLY" serve --db "$DB" --port 70000
+expect_rc "a bad port" 2
+run "$TALLY" serve --db "$DB" --bind localhost --port 0
+expect_rc "a bad address" 2
+run "$TALLY" serve --help
+expect_out_has "serve --help" "Usage: tally serve"
+
+finish

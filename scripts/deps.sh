@@ -15,7 +15,12 @@ pkgs=(
     iso-codes                                  # ISO 3166-1 countries (data for src/extract/actor.c)
     libmicrohttpd-dev                          # tally serve: the HTTP server
     curl wrk                                   # the API's tests (curl) and make bench (wrk)
+    chromium                                   # the dashboard's browser tests
 )
+# Node.js and npm run the browser tests (playwright-core, from npm): the
+# machine's own when it has them, else Debian's.
+command -v node >/dev/null || pkgs+=(nodejs)
+command -v npm >/dev/null || pkgs+=(npm)
 
 missing=()
 for p in "${pkgs[@]}"; do
@@ -23,7 +28,19 @@ for p in "${pkgs[@]}"; do
         missing+=("$p")
     fi
 done
-[ ${#missing[@]} -eq 0 ] && exit 0
+# npm packages of the browser tests, as web/package-lock.json pins them
+npm_deps() {
+    local web
+    web="$(dirname "$0")/../web"
+    if [ ! -d "$web/node_modules/playwright-core" ]; then
+        echo "deps: npm ci --prefix web" >&2
+        npm ci --prefix "$web" --no-audit --no-fund >/dev/null
+    fi
+}
+if [ ${#missing[@]} -eq 0 ]; then
+    npm_deps
+    exit 0
+fi
 
 sudo=()
 if [ "$(id -u)" -ne 0 ]; then
@@ -33,3 +50,4 @@ fi
 echo "deps: installing ${missing[*]}" >&2
 "${sudo[@]}" apt-get update -qq
 DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+npm_deps

@@ -134,6 +134,11 @@ void tally_present_estimate(tally_buf *b, const tally_view *v, const tally_estim
         tally_json_num(b, round(sp->p.sigma * 1000) / 1000);
         tally_json_raw(b, ",\"how\":");
         tally_json_str(b, how, strlen(how));
+        /* the conversion as numbers: the series' unit is value x factor */
+        tally_json_raw(b, ",\"factor_low\":");
+        tally_json_num(b, sp->p.factor_lo);
+        tally_json_raw(b, ",\"factor_high\":");
+        tally_json_num(b, sp->p.factor_hi);
         tally_json_raw(b, ",\"unit\":");
         tally_json_str(b, lead->unit, strlen(lead->unit));
         tally_json_raw(b, ",\"source\":");

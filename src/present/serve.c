@@ -213,16 +213,15 @@ static enum MHD_Result collect_param(void *cls, enum MHD_ValueKind kind, const c
     request *r = cls;
     char q[48];
     r->query_bytes += key_size + value_size + 2;
-    if (r->bad != NULL)
+    /* an empty filter is no filter: what a form sends for a field left
+     * blank ("?item=&kind=transfer"), or "?&offset=0" */
+    if (r->bad != NULL || key_size == 0 || value == NULL || value_size == 0)
         return MHD_YES;
     quote_value(q, sizeof q, key);
     if (r->n == MAX_PARAMS) {
         r->bad = "too many parameters";
     } else if (strlen(key) != key_size || (value != NULL && strlen(value) != value_size)) {
         snprintf(r->bad_buf, sizeof r->bad_buf, "parameter '%s' holds a NUL byte", q);
-        r->bad = r->bad_buf;
-    } else if (value == NULL || value_size == 0) {
-        snprintf(r->bad_buf, sizeof r->bad_buf, "parameter '%s' needs a value", q);
         r->bad = r->bad_buf;
     } else if (value_size > MAX_VALUE) {
         snprintf(r->bad_buf, sizeof r->bad_buf, "parameter '%s' is longer than %d bytes", q,
@@ -788,6 +787,12 @@ static void route(request *r, const char *url)
     for (size_t i = 0; i < sizeof cached / sizeof cached[0]; i++)
         if (strcmp(url, cached[i].path) == 0)
             ep = &cached[i];
+    /* browsers ask for an icon on every page: none, and no error logged */
+    if (strcmp(url, "/favicon.ico") == 0) {
+        tally_buf_clear(&r->out);
+        r->status = MHD_HTTP_NO_CONTENT;
+        return;
+    }
     bool claims = strcmp(url, "/api/claims") == 0,
          claim = strncmp(url, "/api/claims/", strlen("/api/claims/")) == 0;
     if (ep == NULL && !claims && !claim) {

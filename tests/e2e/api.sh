@@ -215,8 +215,11 @@ get '/api/claims?color=red'
 expect_error "claims: unknown parameter" 400 "unknown parameter 'color'"
 get '/api/claims?item=rocket&item=missile'
 expect_error "claims: a parameter twice" 400 "twice"
-get '/api/claims?item='
-expect_error "claims: an empty value" 400 "needs a value"
+get '/api/claims?item=&kind=&offset=0'
+expect_code "claims: an empty value is no filter (a blank form field)" 200
+full=$(jq '.claims | length' "$T/out")
+get '/api/claims?&offset=0'
+expect_json "claims: an empty parameter is ignored" ".claims | length == $full"
 get "/api/claims?source=x%27%3B%20DROP%20TABLE%20claims%3B--"
 expect_json "claims: SQL in a value is a value" '.claims == []'
 get "/api/claims?source=%25"
@@ -326,10 +329,12 @@ expect_error "contradictions: no filters" 400 "unknown parameter"
 
 # ---- unknown paths ----------------------------------------------------------------------
 
-for p in /api /api/ /api/claim /api/series/PRK /API/meta /favicon.ico; do
+for p in /api /api/ /api/claim /api/series/PRK /API/meta /favicon.ico/x; do
     get "$p"
     expect_code "404 for $p" 404
 done
+get /favicon.ico
+expect_code "no icon, and no error for the browser to log" 204
 get /api/nothing
 expect_error "404 says so" 404 "no such path"
 expect_json "errors are JSON" '.error | type == "string"'

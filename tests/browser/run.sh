@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# The browser tests against the real server: a test database of the bundled
+# record and the examples, `tally serve` on a free port, then
+# `node --test tests/browser/` with TALLY_URL (make check runs it).
+# Usage: run.sh TALLY SOURCE_DIR   (needs node, web/node_modules and chromium;
+# scripts/deps.sh installs them)
+set -euo pipefail
+TALLY=$(realpath "$1")
+SRC=$(realpath "$2")
+for need in node "${CHROMIUM:-/usr/bin/chromium}" "$SRC/web/node_modules/playwright-core"; do
+    if ! command -v "$need" >/dev/null && [ ! -e "$need" ]; then
+        echo "browser tests: $need is missing (bash scripts/deps.sh installs it)" >&2
+        exit 1
+    fi
+done
+T=$(mktemp -d)
+PID=
+cleanup() {
+    [ -n "$PID" ] && kill -TERM "$PID" 2>/dev/null && wait "$PID" 2>/dev/null
+    rm -rf "$T"
+}
+trap cleanup EXIT
+"$TALLY" import -q --db "$T/t.db" >/dev/null
+"$TALLY" ingest -q --db "$T/t.db" "$SRC/examples" >/dev/null
+"$TALLY" serve --db "$T/t.db" --port 0 >"$T/serve.out" 2>"$T/serve.err" &
+PID=$!
+URL=
+for _ in $(seq 1 100); do
+    URL=$(grep -o 'http://[^ ]*/' "$T/serve.out" 2>/dev/null || true)
+    [ -n "$URL" ] && break
+    sleep 0.05
+done
+if [ -z "$URL" ]; then
+    echo "browser tests: tally serve did not start: $(cat "$T/serve.err")" >&2
+    exit 1
+fi
+cd "$SRC"
+TALLY_URL=$URL node --test tests/browser/

@@ -30,6 +30,8 @@ typedef struct tally_store tally_store;
  *  opened. */
 int tally_store_open(const char *path, bool create, tally_store **out,
                      tally_err *err) TALLY_MUST_CHECK;
+/* A store is used by one thread at a time (it is opened without SQLite's
+ * per-call mutexes); threads open a store each. */
 /** Closes the database; accepts NULL. */
 void tally_store_close(tally_store *s);
 

@@ -195,7 +195,9 @@ int tally_store_open(const char *path, bool create, tally_store **out, tally_err
     }
     tally_store *s = tally_xcalloc(1, sizeof *s);
     s->path = tally_xstrdup(path);
-    int flags = SQLITE_OPEN_READWRITE | (create ? SQLITE_OPEN_CREATE : 0);
+    /* NOMUTEX: a store is used by one thread at a time (tally serve opens
+     * one a worker), so SQLite's per-call locking is not needed */
+    int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX | (create ? SQLITE_OPEN_CREATE : 0);
     if (sqlite3_open_v2(path, &s->db, flags, NULL) != SQLITE_OK) {
         int rc = tally_err_set(err, TALLY_EIO, "%s: cannot open the database: %s", path,
                                s->db != NULL ? sqlite3_errmsg(s->db) : "out of memory");

@@ -129,51 +129,6 @@ static int est_option(const char *cmd, int ch, char **argv, struct est_opts *o, 
     }
 }
 
-/* Opens the database and the model, loads and clusters the observations. */
-struct loaded {
-    tally_store *s;
-    tally_model m;
-    tally_view v;
-};
-
-static int load_all(const struct est_opts *o, const tally_claim_filter *f, struct loaded *l)
-{
-    memset(l, 0, sizeof *l);
-    tally_err err = {0};
-    if (tally_model_load(&l->m, o->factors, o->grades, &err) != 0) {
-        cli_errorf("%s", err.msg);
-        return CLI_FAIL;
-    }
-    if (cli_open_db(o->db, &l->s) != CLI_OK) {
-        tally_model_free(&l->m);
-        return CLI_FAIL;
-    }
-    int rc = tally_view_load(&l->v, l->s, f, &err);
-    if (rc != 0) {
-        cli_errorf("%s", err.msg);
-        tally_store_close(l->s);
-        tally_model_free(&l->m);
-        return rc == TALLY_EUSAGE ? CLI_USAGE : CLI_FAIL;
-    }
-    return CLI_OK;
-}
-
-static void unload(struct loaded *l)
-{
-    tally_view_free(&l->v);
-    tally_store_close(l->s);
-    tally_model_free(&l->m);
-}
-
-static int done(int status)
-{
-    if (fflush(stdout) != 0 || ferror(stdout)) {
-        cli_errorf("writing output failed");
-        return CLI_FAIL;
-    }
-    return status;
-}
-
 /* ---- tally clusters ---------------------------------------------------------- */
 
 int cli_clusters(int argc, char **argv)
@@ -198,8 +153,8 @@ int cli_clusters(int argc, char **argv)
     }
     if (optind < argc)
         return cli_usagef("clusters", "unexpected argument '%s'", argv[optind]);
-    struct loaded l;
-    int rc = load_all(&o, &f, &l);
+    struct cli_loaded l;
+    int rc = cli_load(o.db, o.factors, o.grades, &f, &l);
     if (rc != CLI_OK)
         return rc;
     tally_buf b;
@@ -225,8 +180,8 @@ int cli_clusters(int argc, char **argv)
                tally_kind_name(lead->kind), fig, day, lead->source, (long long)lead->id, lead->doc);
     }
     tally_buf_free(&b);
-    unload(&l);
-    return done(CLI_OK);
+    cli_unload(&l);
+    return cli_done(CLI_OK);
 }
 
 /* ---- tally check --------------------------------------------------------------- */
@@ -278,16 +233,16 @@ int cli_check(int argc, char **argv)
     }
     if (optind < argc)
         return cli_usagef("check", "unexpected argument '%s'", argv[optind]);
-    struct loaded l;
-    int rc = load_all(&o, &f, &l);
+    struct cli_loaded l;
+    int rc = cli_load(o.db, o.factors, o.grades, &f, &l);
     if (rc != CLI_OK)
         return rc;
     struct check_out c = {l.v.obs.v, o.format, 0};
     tally_check(&l.m, l.v.obs.v, l.v.obs.n, &l.v.c, on_contradiction, &c);
     if (o.format == 0)
         printf("%zu contradiction%s among %zu claims\n", c.n, c.n == 1 ? "" : "s", l.v.obs.n);
-    unload(&l);
-    return done(CLI_OK);
+    cli_unload(&l);
+    return cli_done(CLI_OK);
 }
 
 /* ---- tally estimate --------------------------------------------------------------- */
@@ -330,8 +285,8 @@ static int estimate_all(const struct est_opts *o, const tally_claim_filter *f, c
     tally_date at_date = {0, 0, 0};
     if (at != NULL && tally_date_parse(at, strlen(at), &at_date) != 0)
         return cli_usagef("estimate", "bad date '%s' (YYYY, YYYY-MM or YYYY-MM-DD)", at);
-    struct loaded l;
-    int rc = load_all(o, f, &l);
+    struct cli_loaded l;
+    int rc = cli_load(o->db, o->factors, o->grades, f, &l);
     if (rc != CLI_OK)
         return rc;
     if (o->format == 2)
@@ -344,8 +299,8 @@ static int estimate_all(const struct est_opts *o, const tally_claim_filter *f, c
         tally_view_flows(&l.v, &l.m, at != NULL ? &at_date : NULL, draws, true, print_flow, &out);
     if (o->format == 0)
         printf("%zu series from %zu claims in %zu clusters\n", n_series, l.v.obs.n, l.v.c.n);
-    unload(&l);
-    return done(CLI_OK);
+    cli_unload(&l);
+    return cli_done(CLI_OK);
 }
 
 int cli_estimate(int argc, char **argv)
@@ -419,8 +374,8 @@ int cli_estimate(int argc, char **argv)
         return cli_usagef("estimate", "bad date '%s' (YYYY, YYYY-MM or YYYY-MM-DD)", at);
     f.supplier = sup;
     f.recipient = rec;
-    struct loaded l;
-    int rc = load_all(&o, &f, &l);
+    struct cli_loaded l;
+    int rc = cli_load(o.db, o.factors, o.grades, &f, &l);
     if (rc != CLI_OK)
         return rc;
     tally_estimate e;
@@ -473,6 +428,6 @@ int cli_estimate(int argc, char **argv)
         }
     }
     tally_estimate_free(&e);
-    unload(&l);
-    return done(rc == 0 ? CLI_OK : CLI_FAIL);
+    cli_unload(&l);
+    return cli_done(rc == 0 ? CLI_OK : CLI_FAIL);
 }

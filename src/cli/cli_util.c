@@ -147,6 +147,45 @@ int cli_open_db(const char *db, tally_store **s)
     return CLI_OK;
 }
 
+int cli_load(const char *db, const char *factors, const char *grades, const tally_claim_filter *f,
+             struct cli_loaded *l)
+{
+    memset(l, 0, sizeof *l);
+    tally_err err = {0};
+    if (tally_model_load(&l->m, factors, grades, &err) != 0) {
+        cli_errorf("%s", err.msg);
+        return CLI_FAIL;
+    }
+    if (cli_open_db(db, &l->s) != CLI_OK) {
+        tally_model_free(&l->m);
+        return CLI_FAIL;
+    }
+    int rc = tally_view_load(&l->v, l->s, f, &err);
+    if (rc != 0) {
+        cli_errorf("%s", err.msg);
+        tally_store_close(l->s);
+        tally_model_free(&l->m);
+        return rc == TALLY_EUSAGE ? CLI_USAGE : CLI_FAIL;
+    }
+    return CLI_OK;
+}
+
+void cli_unload(struct cli_loaded *l)
+{
+    tally_view_free(&l->v);
+    tally_store_close(l->s);
+    tally_model_free(&l->m);
+}
+
+int cli_done(int status)
+{
+    if (fflush(stdout) != 0 || ferror(stdout)) {
+        cli_errorf("writing output failed");
+        return CLI_FAIL;
+    }
+    return status;
+}
+
 int cli_filter_option(const char *cmd, int ch, tally_claim_filter *f, struct cli_states *st)
 {
     switch (ch) {

@@ -111,6 +111,17 @@ size_t tally_view_flows(const tally_view *v, const tally_model *m, const tally_d
                         unsigned draws, bool estimate, void (*fn)(const tally_flow *fl, void *user),
                         void *user);
 
+/** The words of one point of a series estimated from `v`: its cluster, the
+ *  cluster's lead claim, the day, the lead's figure and how it was derived
+ *  (tally estimate's table, its JSON, the report). */
+typedef struct tally_point_words {
+    const tally_cluster *cluster;
+    const tally_obs *lead;
+    char day[16], figure[96], how[160];
+} tally_point_words;
+void tally_present_point_words(const tally_view *v, const tally_series_point *sp,
+                               tally_point_words *w);
+
 /* ---- the objects of estimates ----------------------------------------------------- */
 
 /** The object of `tally estimate ... --format json`. With `refs` set each

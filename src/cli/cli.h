@@ -10,6 +10,7 @@
 #include "tally/estimate.h"
 #include "tally/present.h"
 #include "tally/store.h"
+#include "tally/when.h"
 
 enum { CLI_OK = 0, CLI_FAIL = 1, CLI_USAGE = 2, CLI_CONTINUE = -1, CLI_UNHANDLED = -2 };
 
@@ -60,6 +61,11 @@ struct cli_loaded {
 int cli_load(const char *db, const char *factors, const char *grades, const tally_claim_filter *f,
              struct cli_loaded *l);
 void cli_unload(struct cli_loaded *l);
+/** Parses --draws N (100 to 1000000) into *draws: CLI_CONTINUE, or CLI_USAGE
+ *  with a message. */
+int cli_draws_option(const char *cmd, const char *arg, unsigned *draws);
+/** Parses --at DATE (NULL: none) into *d: CLI_CONTINUE, or CLI_USAGE. */
+int cli_at_option(const char *cmd, const char *arg, tally_date *d);
 /** Flushes stdout: `status`, or CLI_FAIL with a message when writing failed. */
 int cli_done(int status);
 

@@ -283,8 +283,8 @@ static int estimate_all(const struct est_opts *o, const tally_claim_filter *f, c
                         unsigned draws)
 {
     tally_date at_date = {0, 0, 0};
-    if (at != NULL && tally_date_parse(at, strlen(at), &at_date) != 0)
-        return cli_usagef("estimate", "bad date '%s' (YYYY, YYYY-MM or YYYY-MM-DD)", at);
+    if (cli_at_option("estimate", at, &at_date) != CLI_CONTINUE)
+        return CLI_USAGE;
     struct cli_loaded l;
     int rc = cli_load(o->db, o->factors, o->grades, f, &l);
     if (rc != CLI_OK)
@@ -342,11 +342,8 @@ int cli_estimate(int argc, char **argv)
             continue;
         }
         if (ch == 'N') {
-            char *end;
-            long v = strtol(optarg, &end, 10);
-            if (*optarg == '\0' || *end != '\0' || v < 100 || v > 1000000)
-                return cli_usagef("estimate", "--draws needs a number from 100 to 1000000");
-            draws = (unsigned)v;
+            if (cli_draws_option("estimate", optarg, &draws) != CLI_CONTINUE)
+                return CLI_USAGE;
             continue;
         }
         int rc = est_option("estimate", ch, argv, &o, true, cli_estimate_help);
@@ -370,8 +367,8 @@ int cli_estimate(int argc, char **argv)
     if (bit < 0)
         return cli_usagef("estimate", "unknown item '%s' (an item of CLAIMS.md)", argv[optind + 2]);
     tally_date at_date = {0, 0, 0};
-    if (at != NULL && tally_date_parse(at, strlen(at), &at_date) != 0)
-        return cli_usagef("estimate", "bad date '%s' (YYYY, YYYY-MM or YYYY-MM-DD)", at);
+    if (cli_at_option("estimate", at, &at_date) != CLI_CONTINUE)
+        return CLI_USAGE;
     f.supplier = sup;
     f.recipient = rec;
     struct cli_loaded l;
@@ -416,15 +413,12 @@ int cli_estimate(int argc, char **argv)
                "figure", "how", "source (grade)", "claims");
         for (size_t i = 0; i < series->n; i++) {
             const tally_series_point *sp = &series->v[i];
-            const tally_cluster *k = &l.v.c.v[sp->p.cluster];
-            const tally_obs *lead = &l.v.obs.v[k->lead];
-            char fig[96], how[160], src[64];
-            tally_present_figure(lead, fig, sizeof fig);
-            tally_present_how(sp, how, sizeof how);
-            snprintf(src, sizeof src, "%.24s (%c)", lead->source, sp->grade);
-            tally_present_day(sp->p.day, d);
-            printf("%-10s %-11s %26.26s %-36.36s %-28s %zu\n", d, tally_present_bound(sp->p.bound),
-                   fig, how, src, k->n_members);
+            tally_point_words w;
+            tally_present_point_words(&l.v, sp, &w);
+            char src[64];
+            snprintf(src, sizeof src, "%.24s (%c)", w.lead->source, sp->grade);
+            printf("%-10s %-11s %26.26s %-36.36s %-28s %zu\n", w.day,
+                   tally_present_bound(sp->p.bound), w.figure, w.how, src, w.cluster->n_members);
         }
     }
     tally_estimate_free(&e);

@@ -4,7 +4,6 @@
 
 #include <errno.h>
 #include <getopt.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include "tally/mem.h"
@@ -84,14 +83,10 @@ int cli_report(int argc, char **argv)
         case 'k':
             f.known_by = optarg;
             break;
-        case 'N': {
-            char *end;
-            long v = strtol(optarg, &end, 10);
-            if (*optarg == '\0' || *end != '\0' || v < 100 || v > 1000000)
-                return cli_usagef("report", "--draws needs a number from 100 to 1000000");
-            draws = (unsigned)v;
+        case 'N':
+            if (cli_draws_option("report", optarg, &draws) != CLI_CONTINUE)
+                return CLI_USAGE;
             break;
-        }
         case 'h':
             cli_report_help(stdout);
             return CLI_OK;
@@ -106,8 +101,8 @@ int cli_report(int argc, char **argv)
     if (output[0] == '\0')
         return cli_usagef("report", "-o needs a file name (or - for stdout)");
     tally_date at_date = {0, 0, 0};
-    if (at != NULL && tally_date_parse(at, strlen(at), &at_date) != 0)
-        return cli_usagef("report", "bad date '%s' (YYYY, YYYY-MM or YYYY-MM-DD)", at);
+    if (cli_at_option("report", at, &at_date) != CLI_CONTINUE)
+        return CLI_USAGE;
 
     struct cli_loaded l;
     int rc = cli_load(db, NULL, NULL, &f, &l);

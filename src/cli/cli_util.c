@@ -177,6 +177,23 @@ void cli_unload(struct cli_loaded *l)
     tally_model_free(&l->m);
 }
 
+int cli_draws_option(const char *cmd, const char *arg, unsigned *draws)
+{
+    char *end;
+    long v = strtol(arg, &end, 10);
+    if (*arg == '\0' || *end != '\0' || v < 100 || v > 1000000)
+        return cli_usagef(cmd, "--draws needs a number from 100 to 1000000");
+    *draws = (unsigned)v;
+    return CLI_CONTINUE;
+}
+
+int cli_at_option(const char *cmd, const char *arg, tally_date *d)
+{
+    if (arg != NULL && tally_date_parse(arg, strlen(arg), d) != 0)
+        return cli_usagef(cmd, "bad date '%s' (YYYY, YYYY-MM or YYYY-MM-DD)", arg);
+    return CLI_CONTINUE;
+}
+
 int cli_done(int status)
 {
     if (fflush(stdout) != 0 || ferror(stdout)) {

@@ -308,23 +308,20 @@ static void band(out *o, const chart *c, const tally_estimate *e, size_t hi_off,
 
 static void mark(out *o, const chart *c, const tally_view *v, const tally_series_point *sp)
 {
-    const tally_cluster *k = &v->c.v[sp->p.cluster];
-    const tally_obs *lead = &v->obs.v[k->lead];
+    tally_point_words w;
+    tally_present_point_words(v, sp, &w);
+    size_t n = w.cluster->n_members;
     double lo, hi;
     point_range(&sp->p, &lo, &hi);
     double x = xat(c, sp->p.day), ylo = yat(c, lo), yhi = yat(c, hi), ymid = (ylo + yhi) / 2;
-    char d[16], fig[96], how[160];
-    tally_present_day(sp->p.day, d);
-    tally_present_figure(lead, fig, sizeof fig);
-    tally_present_how(sp, how, sizeof how);
     putf(o, "<g class=\"mark\" data-bound=\"%s\"><title>%s: %s ", tally_present_bound(sp->p.bound),
-         d, tally_present_bound(sp->p.bound));
-    esc(o, fig);
+         w.day, tally_present_bound(sp->p.bound));
+    esc(o, w.figure);
     put(o, " (");
-    esc(o, how);
+    esc(o, w.how);
     put(o, "), ");
-    esc(o, lead->source);
-    putf(o, " (%c), %zu claim%s</title>", sp->grade, k->n_members, k->n_members == 1 ? "" : "s");
+    esc(o, w.lead->source);
+    putf(o, " (%c), %zu claim%s</title>", sp->grade, n, n == 1 ? "" : "s");
     bool bar = ylo - yhi > 2;
     if (bar)
         putf(o, "<rect x=\"%.1f\" y=\"%.1f\" width=\"5\" height=\"%.1f\" rx=\"2\"/>", x - 2.5, yhi,
@@ -402,19 +399,16 @@ static void drivers(out *o, const tally_view *v, const tally_series *s)
            "<th>source (grade)</th><th>claims</th></tr></thead><tbody>\n");
     for (size_t i = 0; i < s->n; i++) {
         const tally_series_point *sp = &s->v[i];
-        const tally_cluster *k = &v->c.v[sp->p.cluster];
-        const tally_obs *lead = &v->obs.v[k->lead];
-        char d[16], fig[96], how[160];
-        tally_present_day(sp->p.day, d);
-        tally_present_figure(lead, fig, sizeof fig);
-        tally_present_how(sp, how, sizeof how);
-        putf(o, "<tr><td>%s</td><td>%s</td><td class=\"num\">", d,
+        tally_point_words w;
+        tally_present_point_words(v, sp, &w);
+        const tally_cluster *k = w.cluster;
+        putf(o, "<tr><td>%s</td><td>%s</td><td class=\"num\">", w.day,
              tally_present_bound(sp->p.bound));
-        esc(o, fig);
+        esc(o, w.figure);
         put(o, "</td><td>");
-        esc(o, how);
+        esc(o, w.how);
         put(o, "</td><td>");
-        esc(o, lead->source);
+        esc(o, w.lead->source);
         putf(o, " (%c)</td><td>%zu:", sp->grade, k->n_members);
         for (size_t j = 0; j < k->n_members; j++) {
             const tally_obs *mb = &v->obs.v[k->members[j]];

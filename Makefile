@@ -4,7 +4,7 @@
 #   make peer       figures against the other projects' suites (../shared/peer)
 #   make bench      throughput and memory beside `wc -w`
 #   make fuzz       each libFuzzer target for FUZZ_SECONDS (default 60)
-#   make demo       the main job: the bundled record and examples into build/demo.db, estimates, contradictions
+#   make demo       the main job: the bundled record and examples into build/demo.db, estimates, contradictions, build/demo-report.html
 SHELL := /bin/bash
 JOBS ?= $(shell nproc)
 CMAKE ?= cmake

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The flagship picture (make demo): a fresh database holding the bundled
 # public record and the example documents, the estimates of North Korea's
-# support for Russia and Russia's in return, and the contradictions found.
+# support for Russia and Russia's in return, the contradictions found, and
+# the HTML report of them all (build/demo-report.html beside the database).
 # Usage: flagship.sh TALLY DB
 set -euo pipefail
 TALLY=$1
@@ -33,9 +34,15 @@ echo
 echo "== tally check (claims that cannot all be true)"
 "$TALLY" check --db "$DB"
 echo
+REPORT=$(dirname "$DB")/demo-report.html
+echo "== tally report --db $DB -o $REPORT --at $AT (one HTML page: every series, charts, sources)"
+"$TALLY" report --db "$DB" -o "$REPORT" --at "$AT" >/dev/null
+echo "The report is $REPORT (self-contained: open it in any browser, offline)."
+echo
 echo "The database is $DB. Next:"
 echo "  ./tally estimate --db $DB PRK RUS artillery-shell         # the monthly series"
 echo "  ./tally estimate --db $DB PRK RUS artillery-shell --known-by 2024-03-01"
 echo "  ./tally clusters --db $DB --supplier PRK --item munitions  # echoes counted once"
 echo "  ./tally claims --db $DB --source Shin --format jsonl | jq ."
 echo "  ./tally ingest --db $DB YOUR-ARTICLES/                     # add your reports"
+echo "  ./tally report --db $DB -o report.html --known-by 2024-03-01 # the page as known then"

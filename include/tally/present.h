@@ -111,6 +111,17 @@ size_t tally_view_flows(const tally_view *v, const tally_model *m, const tally_d
                         unsigned draws, bool estimate, void (*fn)(const tally_flow *fl, void *user),
                         void *user);
 
+/** The words of one point of a series estimated from `v`: its cluster, the
+ *  cluster's lead claim, the day, the lead's figure and how it was derived
+ *  (tally estimate's table, its JSON, the report). */
+typedef struct tally_point_words {
+    const tally_cluster *cluster;
+    const tally_obs *lead;
+    char day[16], figure[96], how[160];
+} tally_point_words;
+void tally_present_point_words(const tally_view *v, const tally_series_point *sp,
+                               tally_point_words *w);
+
 /* ---- the objects of estimates ----------------------------------------------------- */
 
 /** The object of `tally estimate ... --format json`. With `refs` set each
@@ -125,6 +136,34 @@ void tally_present_contradiction(tally_buf *b, const tally_obs *obs, const tally
 /** The object of a flow (tally estimate --all --format json, GET /api/flows);
  *  with `estimate` false only supplier, recipient, item, unit and clusters. */
 void tally_present_flow(tally_buf *b, const tally_flow *fl, bool estimate);
+
+/* ---- the HTML report ------------------------------------------------------------------ */
+
+/** Appends `n` bytes of `s` escaped for HTML text and quoted attribute
+ *  values (& < > " ' as entities). Returns 0, or TALLY_ELIMIT when `b` is
+ *  full (it then holds a prefix of the escaped text). */
+int tally_present_html(tally_buf *b, const char *s, size_t n);
+
+/** What tally_report_html reports on. */
+typedef struct tally_report_opts {
+    const tally_date *at; /* the day of the headline estimates; NULL: each series' last claim */
+    const char *known_by; /* the view's known_by filter, for the words; may be NULL */
+    const char *db;       /* the database's name, for the title; may be NULL */
+    unsigned draws;       /* Monte Carlo draws (2000 when 0) */
+} tally_report_opts;
+
+/** Appends one self-contained HTML page (tally report): every series of
+ *  `v` as tally_view_flows lists them, each with its estimate at `o->at`
+ *  (that of tally estimate --all), an inline SVG chart of its monthly
+ *  series (tally_view_estimate) and the clusters that drive it; then the
+ *  contradictions (tally_check), the sources and the documents of `s` with
+ *  their URLs. No scripts, no external requests: CSS in a <style>, charts
+ *  as SVG, links only to documents' http(s) URLs. Returns 0; TALLY_ELIMIT
+ *  when `b` reached its maximum; or the error of tally_store_docs or
+ *  tally_store_sources, with `err` set. */
+int tally_report_html(tally_buf *b, struct tally_store *s, const tally_view *v,
+                      const tally_model *m, const tally_report_opts *o,
+                      tally_err *err) TALLY_MUST_CHECK;
 
 /* ---- parameters ---------------------------------------------------------------------- */
 

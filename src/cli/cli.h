@@ -7,7 +7,10 @@
 
 #include "tally/doc.h"
 #include "tally/err.h"
+#include "tally/estimate.h"
+#include "tally/present.h"
 #include "tally/store.h"
+#include "tally/when.h"
 
 enum { CLI_OK = 0, CLI_FAIL = 1, CLI_USAGE = 2, CLI_CONTINUE = -1, CLI_UNHANDLED = -2 };
 
@@ -44,6 +47,27 @@ const char *cli_db_path(const char *given);
 
 /** Opens the existing database `db` (NULL: cli_db_path); reports failure. */
 int cli_open_db(const char *db, struct tally_store **s);
+
+/** The database, the model (factors and grades) and the view of the claims
+ *  passing `f` (NULL: all), as the estimate commands load them. */
+struct cli_loaded {
+    struct tally_store *s;
+    tally_model m;
+    tally_view v;
+};
+/** Loads `l` (db, factors, grades may be NULL: the defaults); reports
+ *  failure. Returns CLI_OK, CLI_FAIL, or CLI_USAGE for a filter value that
+ *  cannot match. Free with cli_unload after CLI_OK. */
+int cli_load(const char *db, const char *factors, const char *grades, const tally_claim_filter *f,
+             struct cli_loaded *l);
+void cli_unload(struct cli_loaded *l);
+/** Parses --draws N (100 to 1000000) into *draws: CLI_CONTINUE, or CLI_USAGE
+ *  with a message. */
+int cli_draws_option(const char *cmd, const char *arg, unsigned *draws);
+/** Parses --at DATE (NULL: none) into *d: CLI_CONTINUE, or CLI_USAGE. */
+int cli_at_option(const char *cmd, const char *arg, tally_date *d);
+/** Flushes stdout: `status`, or CLI_FAIL with a message when writing failed. */
+int cli_done(int status);
 
 /** The filters of the commands that read claims (claims, clusters, check):
  *  options for getopt_long, and their handling. */
@@ -85,5 +109,7 @@ int cli_check(int argc, char **argv);
 void cli_check_help(FILE *out);
 int cli_serve(int argc, char **argv);
 void cli_serve_help(FILE *out);
+int cli_report(int argc, char **argv);
+void cli_report_help(FILE *out);
 
 #endif

@@ -129,51 +129,6 @@ static int est_option(const char *cmd, int ch, char **argv, struct est_opts *o, 
     }
 }
 
-/* Opens the database and the model, loads and clusters the observations. */
-struct loaded {
-    tally_store *s;
-    tally_model m;
-    tally_view v;
-};
-
-static int load_all(const struct est_opts *o, const tally_claim_filter *f, struct loaded *l)
-{
-    memset(l, 0, sizeof *l);
-    tally_err err = {0};
-    if (tally_model_load(&l->m, o->factors, o->grades, &err) != 0) {
-        cli_errorf("%s", err.msg);
-        return CLI_FAIL;
-    }
-    if (cli_open_db(o->db, &l->s) != CLI_OK) {
-        tally_model_free(&l->m);
-        return CLI_FAIL;
-    }
-    int rc = tally_view_load(&l->v, l->s, f, &err);
-    if (rc != 0) {
-        cli_errorf("%s", err.msg);
-        tally_store_close(l->s);
-        tally_model_free(&l->m);
-        return rc == TALLY_EUSAGE ? CLI_USAGE : CLI_FAIL;
-    }
-    return CLI_OK;
-}
-
-static void unload(struct loaded *l)
-{
-    tally_view_free(&l->v);
-    tally_store_close(l->s);
-    tally_model_free(&l->m);
-}
-
-static int done(int status)
-{
-    if (fflush(stdout) != 0 || ferror(stdout)) {
-        cli_errorf("writing output failed");
-        return CLI_FAIL;
-    }
-    return status;
-}
-
 /* ---- tally clusters ---------------------------------------------------------- */
 
 int cli_clusters(int argc, char **argv)
@@ -198,8 +153,8 @@ int cli_clusters(int argc, char **argv)
     }
     if (optind < argc)
         return cli_usagef("clusters", "unexpected argument '%s'", argv[optind]);
-    struct loaded l;
-    int rc = load_all(&o, &f, &l);
+    struct cli_loaded l;
+    int rc = cli_load(o.db, o.factors, o.grades, &f, &l);
     if (rc != CLI_OK)
         return rc;
     tally_buf b;
@@ -225,8 +180,8 @@ int cli_clusters(int argc, char **argv)
                tally_kind_name(lead->kind), fig, day, lead->source, (long long)lead->id, lead->doc);
     }
     tally_buf_free(&b);
-    unload(&l);
-    return done(CLI_OK);
+    cli_unload(&l);
+    return cli_done(CLI_OK);
 }
 
 /* ---- tally check --------------------------------------------------------------- */
@@ -278,16 +233,16 @@ int cli_check(int argc, char **argv)
     }
     if (optind < argc)
         return cli_usagef("check", "unexpected argument '%s'", argv[optind]);
-    struct loaded l;
-    int rc = load_all(&o, &f, &l);
+    struct cli_loaded l;
+    int rc = cli_load(o.db, o.factors, o.grades, &f, &l);
     if (rc != CLI_OK)
         return rc;
     struct check_out c = {l.v.obs.v, o.format, 0};
     tally_check(&l.m, l.v.obs.v, l.v.obs.n, &l.v.c, on_contradiction, &c);
     if (o.format == 0)
         printf("%zu contradiction%s among %zu claims\n", c.n, c.n == 1 ? "" : "s", l.v.obs.n);
-    unload(&l);
-    return done(CLI_OK);
+    cli_unload(&l);
+    return cli_done(CLI_OK);
 }
 
 /* ---- tally estimate --------------------------------------------------------------- */
@@ -328,10 +283,10 @@ static int estimate_all(const struct est_opts *o, const tally_claim_filter *f, c
                         unsigned draws)
 {
     tally_date at_date = {0, 0, 0};
-    if (at != NULL && tally_date_parse(at, strlen(at), &at_date) != 0)
-        return cli_usagef("estimate", "bad date '%s' (YYYY, YYYY-MM or YYYY-MM-DD)", at);
-    struct loaded l;
-    int rc = load_all(o, f, &l);
+    if (cli_at_option("estimate", at, &at_date) != CLI_CONTINUE)
+        return CLI_USAGE;
+    struct cli_loaded l;
+    int rc = cli_load(o->db, o->factors, o->grades, f, &l);
     if (rc != CLI_OK)
         return rc;
     if (o->format == 2)
@@ -344,8 +299,8 @@ static int estimate_all(const struct est_opts *o, const tally_claim_filter *f, c
         tally_view_flows(&l.v, &l.m, at != NULL ? &at_date : NULL, draws, true, print_flow, &out);
     if (o->format == 0)
         printf("%zu series from %zu claims in %zu clusters\n", n_series, l.v.obs.n, l.v.c.n);
-    unload(&l);
-    return done(CLI_OK);
+    cli_unload(&l);
+    return cli_done(CLI_OK);
 }
 
 int cli_estimate(int argc, char **argv)
@@ -387,11 +342,8 @@ int cli_estimate(int argc, char **argv)
             continue;
         }
         if (ch == 'N') {
-            char *end;
-            long v = strtol(optarg, &end, 10);
-            if (*optarg == '\0' || *end != '\0' || v < 100 || v > 1000000)
-                return cli_usagef("estimate", "--draws needs a number from 100 to 1000000");
-            draws = (unsigned)v;
+            if (cli_draws_option("estimate", optarg, &draws) != CLI_CONTINUE)
+                return CLI_USAGE;
             continue;
         }
         int rc = est_option("estimate", ch, argv, &o, true, cli_estimate_help);
@@ -415,12 +367,12 @@ int cli_estimate(int argc, char **argv)
     if (bit < 0)
         return cli_usagef("estimate", "unknown item '%s' (an item of CLAIMS.md)", argv[optind + 2]);
     tally_date at_date = {0, 0, 0};
-    if (at != NULL && tally_date_parse(at, strlen(at), &at_date) != 0)
-        return cli_usagef("estimate", "bad date '%s' (YYYY, YYYY-MM or YYYY-MM-DD)", at);
+    if (cli_at_option("estimate", at, &at_date) != CLI_CONTINUE)
+        return CLI_USAGE;
     f.supplier = sup;
     f.recipient = rec;
-    struct loaded l;
-    int rc = load_all(&o, &f, &l);
+    struct cli_loaded l;
+    int rc = cli_load(o.db, o.factors, o.grades, &f, &l);
     if (rc != CLI_OK)
         return rc;
     tally_estimate e;
@@ -461,18 +413,15 @@ int cli_estimate(int argc, char **argv)
                "figure", "how", "source (grade)", "claims");
         for (size_t i = 0; i < series->n; i++) {
             const tally_series_point *sp = &series->v[i];
-            const tally_cluster *k = &l.v.c.v[sp->p.cluster];
-            const tally_obs *lead = &l.v.obs.v[k->lead];
-            char fig[96], how[160], src[64];
-            tally_present_figure(lead, fig, sizeof fig);
-            tally_present_how(sp, how, sizeof how);
-            snprintf(src, sizeof src, "%.24s (%c)", lead->source, sp->grade);
-            tally_present_day(sp->p.day, d);
-            printf("%-10s %-11s %26.26s %-36.36s %-28s %zu\n", d, tally_present_bound(sp->p.bound),
-                   fig, how, src, k->n_members);
+            tally_point_words w;
+            tally_present_point_words(&l.v, sp, &w);
+            char src[64];
+            snprintf(src, sizeof src, "%.24s (%c)", w.lead->source, sp->grade);
+            printf("%-10s %-11s %26.26s %-36.36s %-28s %zu\n", w.day,
+                   tally_present_bound(sp->p.bound), w.figure, w.how, src, w.cluster->n_members);
         }
     }
     tally_estimate_free(&e);
-    unload(&l);
-    return done(rc == 0 ? CLI_OK : CLI_FAIL);
+    cli_unload(&l);
+    return cli_done(rc == 0 ? CLI_OK : CLI_FAIL);
 }

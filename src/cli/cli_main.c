@@ -21,6 +21,8 @@ static const struct cli_cmd cmds[] = {
     {"estimate", cli_estimate, "estimate a series (supplier, recipient, item) with intervals",
      cli_estimate_help},
     {"check", cli_check, "list stored claims that cannot all be true, and why", cli_check_help},
+    {"report", cli_report, "write one self-contained HTML report: estimates, charts, sources",
+     cli_report_help},
     {"serve", cli_serve, "the dashboard and JSON API on 127.0.0.1 (GET only, read-only)",
      cli_serve_help},
 };
@@ -33,8 +35,9 @@ static void usage(FILE *out)
           "\n"
           "tally reads reports on material support between states, extracts their\n"
           "sourced figures (claims) and keeps them in a database with provenance\n"
-          "and reconciles them into estimates with intervals (reports are being\n"
-          "built). The database is --db FILE, else $TALLY_DB, else ./tally.db.\n"
+          "and reconciles them into estimates with intervals, printed, served or\n"
+          "written as a report. The database is --db FILE, else $TALLY_DB, else\n"
+          "./tally.db.\n"
           "\n"
           "Commands:\n",
           out);

@@ -147,6 +147,62 @@ int cli_open_db(const char *db, tally_store **s)
     return CLI_OK;
 }
 
+int cli_load(const char *db, const char *factors, const char *grades, const tally_claim_filter *f,
+             struct cli_loaded *l)
+{
+    memset(l, 0, sizeof *l);
+    tally_err err = {0};
+    if (tally_model_load(&l->m, factors, grades, &err) != 0) {
+        cli_errorf("%s", err.msg);
+        return CLI_FAIL;
+    }
+    if (cli_open_db(db, &l->s) != CLI_OK) {
+        tally_model_free(&l->m);
+        return CLI_FAIL;
+    }
+    int rc = tally_view_load(&l->v, l->s, f, &err);
+    if (rc != 0) {
+        cli_errorf("%s", err.msg);
+        tally_store_close(l->s);
+        tally_model_free(&l->m);
+        return rc == TALLY_EUSAGE ? CLI_USAGE : CLI_FAIL;
+    }
+    return CLI_OK;
+}
+
+void cli_unload(struct cli_loaded *l)
+{
+    tally_view_free(&l->v);
+    tally_store_close(l->s);
+    tally_model_free(&l->m);
+}
+
+int cli_draws_option(const char *cmd, const char *arg, unsigned *draws)
+{
+    char *end;
+    long v = strtol(arg, &end, 10);
+    if (*arg == '\0' || *end != '\0' || v < 100 || v > 1000000)
+        return cli_usagef(cmd, "--draws needs a number from 100 to 1000000");
+    *draws = (unsigned)v;
+    return CLI_CONTINUE;
+}
+
+int cli_at_option(const char *cmd, const char *arg, tally_date *d)
+{
+    if (arg != NULL && tally_date_parse(arg, strlen(arg), d) != 0)
+        return cli_usagef(cmd, "bad date '%s' (YYYY, YYYY-MM or YYYY-MM-DD)", arg);
+    return CLI_CONTINUE;
+}
+
+int cli_done(int status)
+{
+    if (fflush(stdout) != 0 || ferror(stdout)) {
+        cli_errorf("writing output failed");
+        return CLI_FAIL;
+    }
+    return status;
+}
+
 int cli_filter_option(const char *cmd, int ch, tally_claim_filter *f, struct cli_states *st)
 {
     switch (ch) {

@@ -62,6 +62,16 @@ void tally_present_how(const tally_series_point *sp, char *buf, size_t size)
     }
 }
 
+void tally_present_point_words(const tally_view *v, const tally_series_point *sp,
+                               tally_point_words *w)
+{
+    w->cluster = &v->c.v[sp->p.cluster];
+    w->lead = &v->obs.v[w->cluster->lead];
+    tally_present_day(sp->p.day, w->day);
+    tally_present_figure(w->lead, w->figure, sizeof w->figure);
+    tally_present_how(sp, w->how, sizeof w->how);
+}
+
 /* ,"key":N with N rounded to a whole number */
 static void num_field(tally_buf *b, const char *key, double v)
 {
@@ -118,13 +128,12 @@ void tally_present_estimate(tally_buf *b, const tally_view *v, const tally_estim
     tally_json_raw(b, "],\"points\":[");
     for (size_t i = 0; i < s->n; i++) {
         const tally_series_point *sp = &s->v[i];
-        const tally_cluster *k = &v->c.v[sp->p.cluster];
-        const tally_obs *lead = &v->obs.v[k->lead];
-        char how[160];
-        tally_present_how(sp, how, sizeof how);
-        tally_present_day(sp->p.day, d);
+        tally_point_words w;
+        tally_present_point_words(v, sp, &w);
+        const tally_cluster *k = w.cluster;
+        const tally_obs *lead = w.lead;
         tally_json_raw(b, i ? ",{\"date\":" : "{\"date\":");
-        tally_json_str(b, d, strlen(d));
+        tally_json_str(b, w.day, strlen(w.day));
         tally_json_raw(b, ",\"bound\":\"");
         tally_json_raw(b, tally_present_bound(sp->p.bound));
         tally_json_raw(b, "\"");
@@ -133,7 +142,7 @@ void tally_present_estimate(tally_buf *b, const tally_view *v, const tally_estim
         tally_json_raw(b, ",\"sigma\":");
         tally_json_num(b, round(sp->p.sigma * 1000) / 1000);
         tally_json_raw(b, ",\"how\":");
-        tally_json_str(b, how, strlen(how));
+        tally_json_str(b, w.how, strlen(w.how));
         /* the conversion as numbers: the series' unit is value x factor */
         tally_json_raw(b, ",\"factor_low\":");
         tally_json_num(b, sp->p.factor_lo);

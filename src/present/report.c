@@ -1,0 +1,701 @@
+/* tally: the HTML report (tally report). One self-contained page: every
+ * series of tally estimate --all with its estimate, an SVG chart of its
+ * monthly series and the clusters that drive it; the contradictions; the
+ * sources and documents. The numbers come from the computations the
+ * command line and the server share (view.c); only the HTML is here. */
+#include "tally/present.h"
+
+#include <limits.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "tally/actor.h"
+#include "tally/when.h"
+
+int tally_present_html(tally_buf *b, const char *s, size_t n)
+{
+    int rc = 0;
+    size_t run = 0; /* bytes of s[i - run, i) that need no escape */
+    for (size_t i = 0; i < n; i++) {
+        const char *ent = NULL;
+        switch (s[i]) {
+        case '&':
+            ent = "&amp;";
+            break;
+        case '<':
+            ent = "&lt;";
+            break;
+        case '>':
+            ent = "&gt;";
+            break;
+        case '"':
+            ent = "&quot;";
+            break;
+        case '\'':
+            ent = "&#39;";
+            break;
+        default:
+            run++;
+            continue;
+        }
+        if (rc == 0 && run > 0)
+            rc = tally_buf_append(b, s + i - run, run);
+        if (rc == 0)
+            rc = tally_buf_append(b, ent, strlen(ent));
+        run = 0;
+    }
+    if (rc == 0 && run > 0)
+        rc = tally_buf_append(b, s + n - run, run);
+    return rc;
+}
+
+/* ---- writing ------------------------------------------------------------------------ */
+
+/* A buffer written to, remembering whether anything did not fit. */
+typedef struct out {
+    tally_buf *b;
+    bool full;
+} out;
+
+static void put(out *o, const char *s)
+{
+    if (tally_buf_append(o->b, s, strlen(s)) != 0)
+        o->full = true;
+}
+
+static void esc(out *o, const char *s)
+{
+    if (s != NULL && tally_present_html(o->b, s, strlen(s)) != 0)
+        o->full = true;
+}
+
+static void putf(out *o, const char *fmt, ...) TALLY_PRINTF(2, 3);
+
+static void putf(out *o, const char *fmt, ...)
+{
+    char buf[512];
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(buf, sizeof buf, fmt, ap);
+    va_end(ap);
+    if (n < 0)
+        return;
+    if ((size_t)n < sizeof buf) {
+        put(o, buf);
+        return;
+    }
+    char *big = tally_xmalloc((size_t)n + 1);
+    va_start(ap, fmt);
+    vsnprintf(big, (size_t)n + 1, fmt, ap);
+    va_end(ap);
+    put(o, big);
+    free(big);
+}
+
+/* A whole number with thousands separators: 9,330,809. */
+static void fmt_num(double v, char out_[32])
+{
+    char digits[32];
+    snprintf(digits, sizeof digits, "%.0f", fabs(round(v)));
+    size_t n = strlen(digits), k = 0;
+    if (v <= -0.5)
+        out_[k++] = '-';
+    for (size_t i = 0; i < n && k < 30; i++) {
+        if (i > 0 && (n - i) % 3 == 0)
+            out_[k++] = ',';
+        out_[k++] = digits[i];
+    }
+    out_[k] = '\0';
+}
+
+/* A tick label: 500, 20k, 3M, 1.5bn. */
+static void fmt_short(double v, char out_[32])
+{
+    if (v >= 1e9)
+        snprintf(out_, 32, "%gbn", v / 1e9);
+    else if (v >= 1e6)
+        snprintf(out_, 32, "%gM", v / 1e6);
+    else if (v >= 1e3)
+        snprintf(out_, 32, "%gk", v / 1e3);
+    else
+        snprintf(out_, 32, "%g", v);
+}
+
+static const char *item_of(uint32_t item)
+{
+    for (unsigned bit = 0; bit < TALLY_ITEM_COUNT; bit++)
+        if (item == 1u << bit)
+            return tally_item_name(bit);
+    return "";
+}
+
+/* "North Korea (PRK)", or the code alone. */
+static void state(out *o, const char *code)
+{
+    const tally_actor *a = tally_country(code);
+    if (a != NULL && a->name != NULL) {
+        esc(o, a->name);
+        put(o, " (");
+        esc(o, code);
+        put(o, ")");
+    } else {
+        esc(o, code);
+    }
+}
+
+/* The anchor of a series: s-PRK-RUS-artillery-shell-round (unit bytes other
+ * than letters and digits become '_'). */
+static void anchor(out *o, const tally_series *s)
+{
+    char id[96];
+    int n = snprintf(id, sizeof id, "s-%s-%s-%s-%s", s->supplier, s->recipient, item_of(s->item),
+                     s->unit);
+    for (int i = 0; i < n && i < (int)sizeof id - 1; i++) {
+        char c = id[i];
+        bool ok =
+            (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-';
+        if (!ok)
+            id[i] = '_';
+    }
+    put(o, id);
+}
+
+/* ---- the chart ---------------------------------------------------------------------- */
+
+enum { CW = 760, CH = 300, ML = 58, MR = 18, MT = 22, MB = 30 };
+
+/* Days on x, a log scale of values on y. */
+typedef struct chart {
+    long t0, t1;
+    double v0, v1;
+} chart;
+
+static double xat(const chart *c, long day)
+{
+    return ML + (double)(day - c->t0) / (double)(c->t1 - c->t0) * (CW - ML - MR);
+}
+
+static double yat(const chart *c, double v)
+{
+    if (!(v > c->v0))
+        v = c->v0;
+    if (v > c->v1)
+        v = c->v1;
+    double f = (log10(v) - log10(c->v0)) / (log10(c->v1) - log10(c->v0));
+    return (CH - MB) - f * (CH - MB - MT);
+}
+
+/* A point's figure in the series' unit, converted with the factor range
+ * the estimate draws from: [lo, hi]. */
+static void point_range(const tally_point *p, double *lo, double *hi)
+{
+    double a = p->factor_lo > 0 ? p->factor_lo : 1, b = p->factor_hi > 0 ? p->factor_hi : 1;
+    double high = p->bound == TALLY_OBS_RANGE ? p->value_high : p->value;
+    *lo = fmin(p->value * a, high * b);
+    *hi = fmax(p->value * a, high * b);
+}
+
+static void widen(double v, double *lo, double *hi)
+{
+    if (v > 0 && v < *lo)
+        *lo = v;
+    if (v > *hi)
+        *hi = v;
+}
+
+static chart chart_frame(const tally_estimate *e, const tally_flow *fl)
+{
+    const tally_series *s = &e->series;
+    chart c = {s->start, s->start, 0, 0};
+    double lo = HUGE_VAL, hi = 0;
+    for (size_t i = 0; i < e->n_days; i++) {
+        if (e->q[i].day > c.t1)
+            c.t1 = e->q[i].day;
+        widen(e->q[i].q05, &lo, &hi);
+        widen(e->q[i].q95, &lo, &hi);
+    }
+    for (size_t i = 0; i < s->n; i++) {
+        double a, b;
+        point_range(&s->v[i].p, &a, &b);
+        widen(a, &lo, &hi);
+        widen(b, &lo, &hi);
+        if (s->v[i].p.day > c.t1)
+            c.t1 = s->v[i].p.day;
+    }
+    if (fl->rc == 0 && fl->day > c.t1)
+        c.t1 = fl->day;
+    if (c.t1 - c.t0 < 60) {
+        c.t0 -= 30;
+        c.t1 += 30;
+    }
+    if (!(hi > 0))
+        hi = 1;
+    if (!(lo < HUGE_VAL))
+        lo = hi;
+    c.v1 = hi * 1.6;
+    c.v0 = fmax(lo / 1.6, c.v1 / 1e7);
+    if (c.v1 / c.v0 < 10)
+        c.v0 = c.v1 / 10;
+    return c;
+}
+
+static void axes(out *o, const chart *c, const char *unit)
+{
+    static const char *const months[12] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
+                                           "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
+    put(o, "<g class=\"axes\">");
+    double decades = log10(c->v1 / c->v0);
+    static const double steps[3] = {1, 2, 5};
+    for (int ex = (int)floor(log10(c->v0)); ex <= (int)ceil(log10(c->v1)); ex++) {
+        for (int k = 0; k < (decades < 3 ? 3 : 1); k++) {
+            double v = steps[k] * pow(10, ex);
+            if (v < c->v0 || v > c->v1)
+                continue;
+            char label[32];
+            fmt_short(v, label);
+            double y = yat(c, v);
+            putf(o,
+                 "<line class=\"grid\" x1=\"%d\" x2=\"%d\" y1=\"%.1f\" y2=\"%.1f\"/>"
+                 "<text x=\"%d\" y=\"%.1f\" text-anchor=\"end\">%s</text>",
+                 ML, CW - MR, y, y, ML - 6, y + 4, label);
+        }
+    }
+    tally_date d0 = tally_date_of(c->t0), d1 = tally_date_of(c->t1);
+    int every = c->t1 - c->t0 < 800 ? 3 : 12; /* quarters on a short series */
+    for (int y = d0.year; y <= d1.year; y++)
+        for (int m = 1; m <= 12; m += every) {
+            long day = tally_day_of((tally_date){y, m, 1}, false);
+            if (day < c->t0 || day > c->t1)
+                continue;
+            double x = xat(c, day);
+            putf(o,
+                 "<line x1=\"%.1f\" x2=\"%.1f\" y1=\"%d\" y2=\"%d\"/>"
+                 "<text x=\"%.1f\" y=\"%d\" text-anchor=\"middle\">",
+                 x, x, CH - MB, CH - MB + 5, x, CH - MB + 18);
+            if (m == 1)
+                putf(o, "%d", y);
+            else
+                put(o, months[m - 1]);
+            put(o, "</text>");
+        }
+    putf(o, "<line x1=\"%d\" x2=\"%d\" y1=\"%d\" y2=\"%d\"/>", ML, CW - MR, CH - MB, CH - MB);
+    putf(o, "<text class=\"unit\" x=\"%d\" y=\"%d\">", ML, MT - 8);
+    esc(o, unit);
+    put(o, " (log scale)</text></g>");
+}
+
+/* The path through (day, quantile) of the estimates, forward, then (for a
+ * band) back through the lower quantile. */
+static void band(out *o, const chart *c, const tally_estimate *e, size_t hi_off, size_t lo_off,
+                 const char *cls)
+{
+    putf(o, "<path class=\"%s\" d=\"", cls);
+    for (size_t i = 0; i < e->n_days; i++) {
+        const double *q = (const double *)((const char *)&e->q[i] + hi_off);
+        putf(o, "%c%.1f,%.1f", i ? 'L' : 'M', xat(c, e->q[i].day), yat(c, *q));
+    }
+    if (lo_off != hi_off) {
+        for (size_t i = e->n_days; i-- > 0;) {
+            const double *q = (const double *)((const char *)&e->q[i] + lo_off);
+            putf(o, "L%.1f,%.1f", xat(c, e->q[i].day), yat(c, *q));
+        }
+        put(o, "Z");
+    }
+    put(o, "\"/>");
+}
+
+static void mark(out *o, const chart *c, const tally_view *v, const tally_series_point *sp)
+{
+    tally_point_words w;
+    tally_present_point_words(v, sp, &w);
+    size_t n = w.cluster->n_members;
+    double lo, hi;
+    point_range(&sp->p, &lo, &hi);
+    double x = xat(c, sp->p.day), ylo = yat(c, lo), yhi = yat(c, hi), ymid = (ylo + yhi) / 2;
+    putf(o, "<g class=\"mark\" data-bound=\"%s\"><title>%s: %s ", tally_present_bound(sp->p.bound),
+         w.day, tally_present_bound(sp->p.bound));
+    esc(o, w.figure);
+    put(o, " (");
+    esc(o, w.how);
+    put(o, "), ");
+    esc(o, w.lead->source);
+    putf(o, " (%c), %zu claim%s</title>", sp->grade, n, n == 1 ? "" : "s");
+    bool bar = ylo - yhi > 2;
+    if (bar)
+        putf(o, "<rect x=\"%.1f\" y=\"%.1f\" width=\"5\" height=\"%.1f\" rx=\"2\"/>", x - 2.5, yhi,
+             ylo - yhi);
+    if (sp->p.bound == TALLY_OBS_LOWER)
+        putf(o, "<path class=\"caret\" d=\"M%.1f,%.1fL%.1f,%.1fL%.1f,%.1fZ\"/>", x - 5, yhi + 3, x,
+             yhi - 6, x + 5, yhi + 3);
+    else if (sp->p.bound == TALLY_OBS_UPPER)
+        putf(o, "<path class=\"caret\" d=\"M%.1f,%.1fL%.1f,%.1fL%.1f,%.1fZ\"/>", x - 5, ylo - 3, x,
+             ylo + 6, x + 5, ylo - 3);
+    else if (sp->p.bound == TALLY_OBS_POINT || !bar) /* a range too narrow to see is a dot */
+        putf(o, "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"4\"/>", x, ymid);
+    put(o, "</g>");
+}
+
+static void svg_chart(out *o, const tally_view *v, const tally_estimate *e, const tally_flow *fl)
+{
+    const tally_series *s = &e->series;
+    chart c = chart_frame(e, fl);
+    putf(o,
+         "<svg class=\"chart\" xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 %d %d\" "
+         "role=\"img\"><title>",
+         CW, CH);
+    putf(o, "%s to %s, %s, in ", s->supplier, s->recipient, item_of(s->item));
+    esc(o, s->unit);
+    put(o, ": the monthly estimate (median, 50 % and 90 % intervals) and its clusters</title>");
+    axes(o, &c, s->unit);
+    if (e->n_days > 0) {
+        band(o, &c, e, offsetof(tally_quantiles, q95), offsetof(tally_quantiles, q05), "band90");
+        band(o, &c, e, offsetof(tally_quantiles, q75), offsetof(tally_quantiles, q25), "band50");
+        band(o, &c, e, offsetof(tally_quantiles, q50), offsetof(tally_quantiles, q50), "median");
+    }
+    if (fl->rc == 0 && fl->day >= c.t0 && fl->day <= c.t1) {
+        double x = xat(&c, fl->day);
+        char d[16];
+        tally_present_day(fl->day, d);
+        putf(o,
+             "<line class=\"at\" x1=\"%.1f\" x2=\"%.1f\" y1=\"%d\" y2=\"%d\"/>"
+             "<text class=\"at\" x=\"%.1f\" y=\"%d\" text-anchor=\"end\">%s</text>",
+             x, x, MT, CH - MB, x - 3, MT + 10, d);
+    }
+    put(o, "<g class=\"marks\">");
+    for (size_t i = 0; i < s->n; i++)
+        mark(o, &c, v, &s->v[i]);
+    put(o, "</g></svg>\n");
+}
+
+/* ---- the series ----------------------------------------------------------------------- */
+
+struct report {
+    out body, toc;
+    const tally_view *v;
+    const tally_model *m;
+    const tally_report_opts *o;
+    size_t n_series;
+};
+
+static void quantiles(out *o, const tally_quantiles *q, const char *unit)
+{
+    char a[32], b[32], c[32], d[32], med[32];
+    fmt_num(q->q50, med);
+    fmt_num(q->q25, a);
+    fmt_num(q->q75, b);
+    fmt_num(q->q05, c);
+    fmt_num(q->q95, d);
+    putf(o, "<strong class=\"median\">%s</strong> ", med);
+    esc(o, unit);
+    putf(o, " (50 %%: %s&ndash;%s; 90 %%: %s&ndash;%s)", a, b, c, d);
+}
+
+static void drivers(out *o, const tally_view *v, const tally_series *s)
+{
+    put(o, "<table class=\"clusters\"><caption>The clusters that drive it</caption>"
+           "<thead><tr><th>date</th><th>bound</th><th>figure</th><th>how derived</th>"
+           "<th>source (grade)</th><th>claims</th></tr></thead><tbody>\n");
+    for (size_t i = 0; i < s->n; i++) {
+        const tally_series_point *sp = &s->v[i];
+        tally_point_words w;
+        tally_present_point_words(v, sp, &w);
+        const tally_cluster *k = w.cluster;
+        putf(o, "<tr><td>%s</td><td>%s</td><td class=\"num\">", w.day,
+             tally_present_bound(sp->p.bound));
+        esc(o, w.figure);
+        put(o, "</td><td>");
+        esc(o, w.how);
+        put(o, "</td><td>");
+        esc(o, w.lead->source);
+        putf(o, " (%c)</td><td>%zu:", sp->grade, k->n_members);
+        for (size_t j = 0; j < k->n_members; j++) {
+            const tally_obs *mb = &v->obs.v[k->members[j]];
+            putf(o, "%s<span title=\"", j ? ", " : " ");
+            esc(o, mb->doc);
+            putf(o, "\">#%lld</span>", (long long)mb->id);
+        }
+        put(o, "</td></tr>\n");
+    }
+    put(o, "</tbody></table>\n");
+}
+
+static void on_flow(const tally_flow *fl, void *user)
+{
+    struct report *r = user;
+    out *o = &r->body, *t = &r->toc;
+    const tally_series *s = fl->series;
+    const char *item = fl->item;
+    put(o, "<section class=\"series\" id=\"");
+    anchor(o, s);
+    put(o, "\"><h2>");
+    state(o, s->supplier);
+    put(o, " &rarr; ");
+    state(o, s->recipient);
+    putf(o, ": %s, in ", item);
+    esc(o, s->unit);
+    put(o, "</h2>\n");
+    put(t, "<tr><td><a href=\"#");
+    anchor(t, s);
+    putf(t, "\">%s &rarr; %s</a></td><td>%s</td><td>", s->supplier, s->recipient, item);
+    esc(t, s->unit);
+    putf(t, "</td><td class=\"num\">%zu</td>", s->n);
+
+    char d[16];
+    tally_present_day(fl->day, d);
+    if (fl->rc != 0) {
+        put(o, "<p class=\"error\">No estimate: ");
+        esc(o, fl->err->msg);
+        put(o, "</p>\n");
+        put(t, "<td colspan=\"3\">no estimate</td></tr>\n");
+    } else {
+        r->n_series++;
+        char med[32];
+        fmt_num(fl->q.q50, med);
+        putf(o,
+             "<p class=\"estimate\" data-date=\"%s\" data-median=\"%.0f\" data-q05=\"%.0f\" "
+             "data-q25=\"%.0f\" data-q75=\"%.0f\" data-q95=\"%.0f\">On %s: ",
+             d, round(fl->q.q50), round(fl->q.q05), round(fl->q.q25), round(fl->q.q75),
+             round(fl->q.q95), d);
+        quantiles(o, &fl->q, s->unit);
+        putf(o, ", from %zu cluster%s.</p>\n", s->n, s->n == 1 ? "" : "s");
+        putf(t, "<td>%s</td><td class=\"num\">%s</td><td class=\"num\">", d, med);
+        char a[32], b[32];
+        fmt_num(fl->q.q05, a);
+        fmt_num(fl->q.q95, b);
+        putf(t, "%s&ndash;%s</td></tr>\n", a, b);
+    }
+
+    /* the monthly series and the clusters as tally estimate prints them:
+     * the same computation on the same view */
+    tally_estimate e;
+    tally_err err = {0};
+    int rc = tally_view_estimate(r->v, r->m, s->supplier, s->recipient, s->item, s->unit, NULL,
+                                 r->o->known_by, r->o->draws, &e, &err);
+    if (rc == 0) {
+        svg_chart(o, r->v, &e, fl);
+        put(o, "<p class=\"legend\"><span class=\"k90\"></span>90 % interval "
+               "<span class=\"k50\"></span>50 % interval <span class=\"kmed\"></span>median; "
+               "marks: &#9679; a figure, &#9650; at least, &#9660; at most, "
+               "&#9646; a range (or a converted figure's factor range)</p>\n");
+        drivers(o, r->v, &e.series);
+    } else {
+        put(o, "<p class=\"error\">No monthly series: ");
+        esc(o, err.msg);
+        put(o, "</p>\n");
+    }
+    tally_estimate_free(&e);
+    put(o, "</section>\n");
+}
+
+/* ---- contradictions, sources, documents ------------------------------------------------ */
+
+struct contra {
+    out *o;
+    const tally_obs *obs;
+    size_t n;
+};
+
+static void claim_ref(out *o, const tally_obs *c)
+{
+    char fig[96], d[16];
+    tally_present_figure(c, fig, sizeof fig);
+    tally_present_day(c->as_of, d);
+    putf(o, "<li>claim #%lld: ", (long long)c->id);
+    esc(o, c->source);
+    put(o, ", ");
+    esc(o, fig);
+    putf(o, ", as of %s (", d);
+    esc(o, c->doc);
+    put(o, ")</li>");
+}
+
+static void on_contradiction(const tally_contradiction *x, void *user)
+{
+    struct contra *c = user;
+    out *o = c->o;
+    c->n++;
+    put(o, "<tr><td class=\"rule\">");
+    esc(o, x->rule);
+    put(o, "</td><td>");
+    esc(o, x->why);
+    put(o, "</td><td><ul>");
+    claim_ref(o, &c->obs[x->a]);
+    if (x->b != x->a)
+        claim_ref(o, &c->obs[x->b]);
+    put(o, "</ul></td></tr>\n");
+}
+
+static bool is_web_url(const char *u)
+{
+    return u != NULL && (strncmp(u, "https://", 8) == 0 || strncmp(u, "http://", 7) == 0);
+}
+
+static int on_source(const tally_source_row *row, void *user)
+{
+    out *o = user;
+    put(o, "<tr><td>");
+    esc(o, row->name);
+    put(o, "</td><td>");
+    esc(o, row->kind);
+    put(o, "</td><td>");
+    esc(o, row->country != NULL ? row->country : "");
+    putf(o, "</td><td class=\"num\">%lld</td><td class=\"num\">%lld</td></tr>\n",
+         (long long)row->claims, (long long)row->documents);
+    return 0;
+}
+
+static int on_doc(const tally_doc_row *row, void *user)
+{
+    out *o = user;
+    put(o, "<tr><td>");
+    esc(o, row->date != NULL ? row->date : "");
+    put(o, "</td><td>");
+    esc(o, row->title != NULL && row->title[0] ? row->title : row->name);
+    put(o, "</td><td>");
+    esc(o, row->outlet != NULL ? row->outlet : "");
+    putf(o, "</td><td class=\"num\">%lld</td><td class=\"url\">", (long long)row->claims);
+    /* only web addresses become links: a stored URL is the document's word */
+    if (is_web_url(row->url)) {
+        put(o, "<a href=\"");
+        esc(o, row->url);
+        put(o, "\" rel=\"noopener noreferrer\">");
+        esc(o, row->url);
+        put(o, "</a>");
+    } else {
+        esc(o, row->url != NULL ? row->url : row->key);
+    }
+    put(o, "</td></tr>\n");
+    return 0;
+}
+
+/* ---- the page ------------------------------------------------------------------------ */
+
+static const char style[] =
+    "body{font:15px/1.45 system-ui,-apple-system,'Segoe UI',sans-serif;color:#1d2329;"
+    "max-width:1100px;margin:0 auto;padding:1.5rem}"
+    "h1{font-size:1.6rem;margin:.2rem 0}h2{font-size:1.2rem;margin:2rem 0 .3rem;"
+    "border-top:1px solid #d5dae0;padding-top:1rem}"
+    ".meta{color:#4b5561}table{border-collapse:collapse;margin:.6rem 0;font-size:.85rem;"
+    "width:100%}caption{text-align:left;font-weight:600;padding:.3rem 0}"
+    "th,td{border-bottom:1px solid #e3e7eb;padding:.25rem .45rem;text-align:left;"
+    "vertical-align:top}th{background:#f3f5f7}td.num{text-align:right;"
+    "font-variant-numeric:tabular-nums;white-space:nowrap}td.url{word-break:break-all}"
+    "td ul{margin:0;padding-left:1rem}.estimate{font-size:1.05rem}"
+    ".error{color:#a12}svg.chart{width:100%;height:auto;max-width:760px;display:block}"
+    ".axes line{stroke:#7b8591;stroke-width:1}.axes line.grid{stroke:#e3e7eb}"
+    ".axes text{font-size:11px;fill:#4b5561}.axes text.unit{font-weight:600}"
+    ".band90{fill:#c9dcf0}.band50{fill:#8fb6df}.median{fill:none;stroke:#1f5fa3;"
+    "stroke-width:2}line.at{stroke:#a12;stroke-dasharray:4 3}text.at{font-size:11px;"
+    "fill:#a12}.marks g{fill:#d9822b;stroke:#5a3410;stroke-width:1}"
+    ".legend{font-size:.8rem;color:#4b5561}.legend span{display:inline-block;width:1.4em;"
+    "height:.8em;margin:0 .3em 0 .8em;vertical-align:middle}.k90{background:#c9dcf0}"
+    ".k50{background:#8fb6df}.kmed{height:2px!important;background:#1f5fa3}"
+    "a{color:#1f5fa3}@media print{h2{break-before:auto}section{break-inside:avoid-page}}";
+
+/* The earliest and latest day of the claims: each one's as_of, else stated. */
+static void date_range(const tally_view *v, long *lo, long *hi)
+{
+    *lo = LONG_MAX;
+    *hi = LONG_MIN;
+    for (size_t i = 0; i < v->obs.n; i++) {
+        long d = v->obs.v[i].as_of != LONG_MIN ? v->obs.v[i].as_of : v->obs.v[i].stated;
+        if (d == LONG_MIN)
+            continue;
+        if (d < *lo)
+            *lo = d;
+        if (d > *hi)
+            *hi = d;
+    }
+    if (*lo == LONG_MAX)
+        *lo = LONG_MIN;
+}
+
+int tally_report_html(tally_buf *b, struct tally_store *s, const tally_view *v,
+                      const tally_model *m, const tally_report_opts *o, tally_err *err)
+{
+    int rc = 0;
+    out page = {b, false};
+    tally_buf toc_buf, body_buf;
+    tally_buf_init(&toc_buf, b->max);
+    tally_buf_init(&body_buf, b->max);
+    struct report r = {{&body_buf, false}, {&toc_buf, false}, v, m, o, 0};
+    tally_view_flows(v, m, o->at, o->draws, true, on_flow, &r);
+
+    long lo, hi;
+    char d0[16], d1[16], at[16] = "";
+    date_range(v, &lo, &hi);
+    tally_present_day(lo, d0);
+    tally_present_day(hi, d1);
+    if (o->at != NULL)
+        tally_present_day(tally_day_of(*o->at, true), at);
+
+    put(&page, "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
+               "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
+               "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; "
+               "style-src 'unsafe-inline'\">\n<title>tally report: transfers between states, ");
+    putf(&page, "%s to %s</title>\n<style>%s</style>\n</head>\n<body>\n", d0, d1, style);
+    put(&page, "<header><h1>Transfers between states: sourced estimates</h1>\n");
+    putf(&page,
+         "<p class=\"meta\">Claims dated <time>%s</time> to <time>%s</time>: %zu claims "
+         "in %zu echo clusters; ",
+         d0, d1, v->obs.n, v->c.n);
+    if (o->known_by != NULL) {
+        put(&page, "only claims stated by ");
+        esc(&page, o->known_by);
+        put(&page, "; ");
+    }
+    if (at[0])
+        putf(&page, "estimates on %s", at);
+    else
+        put(&page, "each series estimated at its last claim");
+    if (o->db != NULL) {
+        put(&page, ". Database: ");
+        esc(&page, o->db);
+    }
+    put(&page, ". Made by tally report: the median and the 50 % and 90 % intervals of the "
+               "cumulative quantity sent, each echo cluster counted once.</p></header>\n");
+
+    putf(&page,
+         "<nav><h2>Series (%zu)</h2>\n<table class=\"flows\"><thead><tr><th>series</th>"
+         "<th>item</th><th>unit</th><th>clusters</th><th>date</th><th>median</th>"
+         "<th>90 %% interval</th></tr></thead><tbody>\n",
+         r.n_series);
+    if (tally_buf_append(b, toc_buf.ptr != NULL ? toc_buf.ptr : "", toc_buf.len) != 0)
+        page.full = true;
+    put(&page, "</tbody></table>\n<p><a href=\"#contradictions\">Contradictions</a> &middot; "
+               "<a href=\"#sources\">Sources</a> &middot; <a href=\"#documents\">Documents</a>"
+               "</p></nav>\n<main>\n");
+    if (tally_buf_append(b, body_buf.ptr != NULL ? body_buf.ptr : "", body_buf.len) != 0)
+        page.full = true;
+
+    out con = {b, false};
+    put(&page, "<section id=\"contradictions\"><h2>Contradictions</h2>\n"
+               "<table class=\"contradictions\"><thead><tr><th>rule</th><th>why</th>"
+               "<th>claims</th></tr></thead><tbody>\n");
+    struct contra c = {&con, v->obs.v, 0};
+    tally_check(m, v->obs.v, v->obs.n, &v->c, on_contradiction, &c);
+    putf(&page, "</tbody></table>\n<p>%zu contradiction%s among %zu claims.</p></section>\n", c.n,
+         c.n == 1 ? "" : "s", v->obs.n);
+
+    put(&page, "<section id=\"sources\"><h2>Sources</h2>\n<table class=\"sources\"><thead><tr>"
+               "<th>source</th><th>kind</th><th>country</th><th>claims</th><th>documents</th>"
+               "</tr></thead><tbody>\n");
+    rc = tally_store_sources(s, on_source, &page, err);
+    if (rc != 0)
+        goto out;
+    put(&page, "</tbody></table></section>\n<section id=\"documents\"><h2>Documents</h2>\n"
+               "<table class=\"documents\"><thead><tr><th>date</th><th>title</th><th>outlet</th>"
+               "<th>claims</th><th>URL</th></tr></thead><tbody>\n");
+    rc = tally_store_docs(s, on_doc, &page, err);
+    if (rc != 0)
+        goto out;
+    put(&page, "</tbody></table></section>\n</main>\n</body>\n</html>\n");
+    if (page.full || con.full || r.body.full || r.toc.full)
+        rc = tally_err_set(err, TALLY_ELIMIT, "the report is larger than %zu bytes", b->max);
+out:
+    tally_buf_free(&toc_buf);
+    tally_buf_free(&body_buf);
+    return rc;
+}

@@ -86,6 +86,10 @@ struct cli_states {
  *  CLI_UNHANDLED for an option that is not a filter. */
 int cli_filter_option(const char *cmd, int ch, tally_claim_filter *f, struct cli_states *st);
 
+/** getopt_long's ':' (a missing value) and '?' (an unknown option) as a
+ *  usage error naming the option; CLI_UNHANDLED for any other `ch`. */
+int cli_getopt_error(const char *cmd, int ch, char **argv);
+
 /** Subcommands. */
 int cli_figures(int argc, char **argv);
 void cli_figures_help(FILE *out);

@@ -120,13 +120,30 @@ static int est_option(const char *cmd, int ch, char **argv, struct est_opts *o, 
     case 'h':
         help(stdout);
         return CLI_OK;
-    case ':':
-        return cli_usagef(cmd, "option '%s' needs a value", argv[optind - 1]);
-    case '?':
-        return cli_usagef(cmd, "unknown option '%s'", argv[optind - 1]);
     default:
-        return CLI_UNHANDLED;
+        return cli_getopt_error(cmd, ch, argv);
     }
+}
+
+/* Parses the options of a command that reads filtered claims (clusters,
+ * check); returns CLI_CONTINUE to go on, else the status to return. */
+static int parse_filtered(const char *cmd, int argc, char **argv, const struct option *longopts,
+                          void (*help)(FILE *), tally_claim_filter *f, struct cli_states *states,
+                          struct est_opts *o)
+{
+    int ch;
+    opterr = 0;
+    optind = 1;
+    while ((ch = getopt_long(argc, argv, ":f:h", longopts, NULL)) != -1) {
+        int rc = cli_filter_option(cmd, ch, f, states);
+        if (rc == CLI_UNHANDLED)
+            rc = est_option(cmd, ch, argv, o, false, help);
+        if (rc != CLI_CONTINUE)
+            return rc == CLI_UNHANDLED ? cli_usagef(cmd, "unknown option") : rc;
+    }
+    if (optind < argc)
+        return cli_usagef(cmd, "unexpected argument '%s'", argv[optind]);
+    return CLI_CONTINUE;
 }
 
 /* ---- tally clusters ---------------------------------------------------------- */
@@ -141,20 +158,11 @@ int cli_clusters(int argc, char **argv)
     tally_claim_filter f = {0};
     struct cli_states states;
     struct est_opts o = {0};
-    int ch;
-    opterr = 0;
-    optind = 1;
-    while ((ch = getopt_long(argc, argv, ":f:h", longopts, NULL)) != -1) {
-        int rc = cli_filter_option("clusters", ch, &f, &states);
-        if (rc == CLI_UNHANDLED)
-            rc = est_option("clusters", ch, argv, &o, false, cli_clusters_help);
-        if (rc != CLI_CONTINUE)
-            return rc == CLI_UNHANDLED ? cli_usagef("clusters", "unknown option") : rc;
-    }
-    if (optind < argc)
-        return cli_usagef("clusters", "unexpected argument '%s'", argv[optind]);
+    int rc = parse_filtered("clusters", argc, argv, longopts, cli_clusters_help, &f, &states, &o);
+    if (rc != CLI_CONTINUE)
+        return rc;
     struct cli_loaded l;
-    int rc = cli_load(o.db, o.factors, o.grades, &f, &l);
+    rc = cli_load(o.db, o.factors, o.grades, &f, &l);
     if (rc != CLI_OK)
         return rc;
     tally_buf b;
@@ -221,20 +229,11 @@ int cli_check(int argc, char **argv)
     tally_claim_filter f = {0};
     struct cli_states states;
     struct est_opts o = {0};
-    int ch;
-    opterr = 0;
-    optind = 1;
-    while ((ch = getopt_long(argc, argv, ":f:h", longopts, NULL)) != -1) {
-        int rc = cli_filter_option("check", ch, &f, &states);
-        if (rc == CLI_UNHANDLED)
-            rc = est_option("check", ch, argv, &o, false, cli_check_help);
-        if (rc != CLI_CONTINUE)
-            return rc == CLI_UNHANDLED ? cli_usagef("check", "unknown option") : rc;
-    }
-    if (optind < argc)
-        return cli_usagef("check", "unexpected argument '%s'", argv[optind]);
+    int rc = parse_filtered("check", argc, argv, longopts, cli_check_help, &f, &states, &o);
+    if (rc != CLI_CONTINUE)
+        return rc;
     struct cli_loaded l;
-    int rc = cli_load(o.db, o.factors, o.grades, &f, &l);
+    rc = cli_load(o.db, o.factors, o.grades, &f, &l);
     if (rc != CLI_OK)
         return rc;
     struct check_out c = {l.v.obs.v, o.format, 0};

@@ -77,10 +77,9 @@ int cli_import(int argc, char **argv)
         case 'h':
             cli_import_help(stdout);
             return CLI_OK;
-        case ':':
-            return cli_usagef("import", "option '%s' needs a value", argv[optind - 1]);
         default:
-            return cli_usagef("import", "unknown option '%s'", argv[optind - 1]);
+            /* anything else getopt_long returns is '?' (an unknown option) */
+            return cli_getopt_error("import", ch == ':' ? ':' : '?', argv);
         }
     }
     tally_store *s;

@@ -185,12 +185,8 @@ static int store_option(const char *cmd, int ch, char **argv, const char **db, e
     case 'h':
         help(stdout);
         return CLI_OK;
-    case ':':
-        return cli_usagef(cmd, "option '%s' needs a value", argv[optind - 1]);
-    case '?':
-        return cli_usagef(cmd, "unknown option '%s'", argv[optind - 1]);
     default:
-        return CLI_UNHANDLED;
+        return cli_getopt_error(cmd, ch, argv);
     }
 }
 

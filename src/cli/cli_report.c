@@ -90,10 +90,9 @@ int cli_report(int argc, char **argv)
         case 'h':
             cli_report_help(stdout);
             return CLI_OK;
-        case ':':
-            return cli_usagef("report", "option '%s' needs a value", argv[optind - 1]);
         default:
-            return cli_usagef("report", "unknown option '%s'", argv[optind - 1]);
+            /* anything else getopt_long returns is '?' (an unknown option) */
+            return cli_getopt_error("report", ch == ':' ? ':' : '?', argv);
         }
     }
     if (optind < argc)

@@ -67,10 +67,9 @@ int cli_serve(int argc, char **argv)
         case 'h':
             cli_serve_help(stdout);
             return CLI_OK;
-        case ':':
-            return cli_usagef("serve", "option '%s' needs a value", argv[optind - 1]);
         default:
-            return cli_usagef("serve", "unknown option '%s'", argv[optind - 1]);
+            /* anything else getopt_long returns is '?' (an unknown option) */
+            return cli_getopt_error("serve", ch == ':' ? ':' : '?', argv);
         }
     }
     if (rc != CLI_CONTINUE)

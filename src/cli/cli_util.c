@@ -76,13 +76,18 @@ int cli_common_option(const char *cmd, int ch, char **argv, bool *table, tally_d
     case 'h':
         help(stdout);
         return CLI_OK;
-    case ':':
-        return cli_usagef(cmd, "option '%s' needs a value", argv[optind - 1]);
-    case '?':
-        return cli_usagef(cmd, "unknown option '%s'", argv[optind - 1]);
     default:
-        return CLI_UNHANDLED;
+        return cli_getopt_error(cmd, ch, argv);
     }
+}
+
+int cli_getopt_error(const char *cmd, int ch, char **argv)
+{
+    if (ch == ':')
+        return cli_usagef(cmd, "option '%s' needs a value", argv[optind - 1]);
+    if (ch == '?')
+        return cli_usagef(cmd, "unknown option '%s'", argv[optind - 1]);
+    return CLI_UNHANDLED;
 }
 
 static int read_one(const char *path, const tally_doc_opts *opts, const tally_doc_handler *h)

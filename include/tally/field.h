@@ -15,7 +15,9 @@
 
 /** What a field holds. */
 typedef enum tally_field_type {
-    TALLY_FT_TEXT,   /* a string (a slug, a code, a name); null when empty */
+    TALLY_FT_TEXT,   /* a string (a name, a sentence); null when empty */
+    TALLY_FT_CODE,   /* a slug of the model's tables (a kind, a unit or currency code): ASCII
+                        letters and '-', written without escaping; null when empty */
     TALLY_FT_DATE,   /* a partial date; null when none */
     TALLY_FT_NUMBER, /* a number; null when absent */
     TALLY_FT_INT,    /* a whole number (an id, an offset) */
@@ -43,22 +45,22 @@ enum {
     X(DOC, "doc", TEXT, TALLY_IN_CLAIMS, "d.name", "doc", -20, 20, 20)                             \
     X(SENTENCE, "sentence", TEXT, TALLY_IN_CLAIMS, "NULL", NULL, 0, 0, 25)                         \
     X(TEXT, "text", TEXT, TALLY_IN_CLAIMS, "c.text", NULL, 0, 0, 24)                               \
-    X(KIND, "kind", TEXT, TALLY_IN_CLAIMS, "c.kind", "kind", -11, 0, 6)                            \
+    X(KIND, "kind", CODE, TALLY_IN_CLAIMS, "c.kind", "kind", -11, 0, 6)                            \
     X(SUPPLIER, "supplier", TEXT, TALLY_IN_CLAIMS, "c.supplier", "sup", -3, 0, 4)                  \
     X(RECIPIENT, "recipient", TEXT, TALLY_IN_CLAIMS, "c.recipient", "rec", -3, 0, 5)               \
     X(ITEM, "item", ITEMS, TALLY_IN_CLAIMS, "c.items", NULL, 0, 0, 7)                              \
     X(CALIBER_MM, "caliber_mm", NUMBER, TALLY_IN_CLAIMS, "c.caliber_mm", NULL, 0, 0, 8)            \
-    X(UNIT, "unit", TEXT, TALLY_IN_CLAIMS, "c.unit", "unit", -9, 0, 9)                             \
+    X(UNIT, "unit", CODE, TALLY_IN_CLAIMS, "c.unit", "unit", -9, 0, 9)                             \
     X(LOW, "low", NUMBER, TALLY_IN_CLAIMS, "c.low", "low", 12, 0, 11)                              \
     X(HIGH, "high", NUMBER, TALLY_IN_CLAIMS, "c.high", "high", 12, 0, 12)                          \
-    X(QUALIFIER, "qualifier", TEXT, TALLY_IN_CLAIMS, "c.qualifier", "qualifier", -9, 0, 10)        \
+    X(QUALIFIER, "qualifier", CODE, TALLY_IN_CLAIMS, "c.qualifier", "qualifier", -9, 0, 10)        \
     X(SINCE, "since", DATE, TALLY_IN_CLAIMS, "c.since", "since", -10, 0, 13)                       \
     X(AS_OF, "as_of", DATE, TALLY_IN_CLAIMS, "c.as_of", "as_of", -10, 0, 14)                       \
     X(SOURCE, "source", TEXT, TALLY_IN_CLAIMS, "coalesce(c.source_written, s.name)", "source", 0,  \
       0, 15)                                                                                       \
     X(SOURCE_COUNTRY, "source_country", TEXT, TALLY_IN_CLAIMS, "s.country", NULL, 0, 0, 17)        \
     X(HEDGED, "hedged", BOOL, TALLY_IN_CLAIMS, "c.hedged", "h", 1, 0, 18)                          \
-    X(PER, "per", TEXT, TALLY_IN_CLAIMS, "c.per", NULL, 0, 0, 27)                                  \
+    X(PER, "per", CODE, TALLY_IN_CLAIMS, "c.per", NULL, 0, 0, 27)                                  \
     X(ID, "id", INT, TALLY_IN_ROW, "c.id", NULL, 0, 0, 1)                                          \
     X(SOURCE_NAME, "source_name", TEXT, TALLY_IN_ROW, "s.name", NULL, 0, 0, 28)                    \
     X(SOURCE_KIND, "source_kind", TEXT, TALLY_IN_ROW, "s.kind", NULL, 0, 0, 16)                    \
@@ -91,13 +93,20 @@ enum { TALLY_F_N = 0 TALLY_FIELDS(TALLY_X) };
 typedef struct tally_field_info {
     const char *key; /* JSON key and CSV heading */
     tally_field_type type;
-    unsigned in;      /* TALLY_IN_* bits */
-    const char *sql;  /* its expression in the store's claim query ("NULL": read otherwise) */
-    const char *head; /* table heading; NULL: not in tables */
-    int width;        /* table width: < 0 pads right, > 0 pads left, 0 the last, free column */
-    int trunc;        /* table truncation; 0: none */
-    int csv;          /* rank among the CSV columns, from 1; 0: none */
+    unsigned in;       /* TALLY_IN_* bits */
+    const char *sql;   /* its expression in the store's claim query ("NULL": read otherwise) */
+    const char *head;  /* table heading; NULL: not in tables */
+    int width;         /* table width: < 0 pads right, > 0 pads left, 0 the last, free column */
+    int trunc;         /* table truncation; 0: none */
+    int csv;           /* rank among the CSV columns, from 1; 0: none */
+    char json_key[24]; /* ,"key": as a JSON writer puts it before the value, padded */
+    size_t json_key_len;
 } tally_field_info;
+
+/** The table, one row a field (tally_field_info_of(f) is &tally_fields[f]):
+ *  static, read-only, for writers that go through every field of every
+ *  claim. */
+extern const tally_field_info tally_fields[];
 
 /** The fields of records `in` in CSV order: fills `out` (TALLY_F_N
  *  entries) and returns how many. */

@@ -4,18 +4,27 @@
 
 #include <string.h>
 
-static const tally_field_info fields[] = {
+const tally_field_info tally_fields[] = {
 #define TALLY_X(e, key, type, in, sql, head, width, trunc, csv)                                    \
-    {key, TALLY_FT_##type, in, sql, head, width, trunc, csv},
+    {key,                                                                                          \
+     TALLY_FT_##type,                                                                              \
+     in,                                                                                           \
+     sql,                                                                                          \
+     head,                                                                                         \
+     width,                                                                                        \
+     trunc,                                                                                        \
+     csv,                                                                                          \
+     ",\"" key "\":",                                                                              \
+     sizeof(",\"" key "\":") - 1},
     TALLY_FIELDS(TALLY_X)
 #undef TALLY_X
 };
 
-_Static_assert(sizeof fields / sizeof fields[0] == TALLY_F_N, "one row a field");
+_Static_assert(sizeof tally_fields / sizeof tally_fields[0] == TALLY_F_N, "one row a field");
 
 const tally_field_info *tally_field_info_of(tally_field f)
 {
-    return &fields[(unsigned)f < TALLY_F_N ? f : 0];
+    return &tally_fields[(unsigned)f < TALLY_F_N ? f : 0];
 }
 
 size_t tally_field_csv_order(unsigned in, tally_field *out)
@@ -23,7 +32,7 @@ size_t tally_field_csv_order(unsigned in, tally_field *out)
     size_t n = 0;
     for (int rank = 1; rank <= TALLY_F_N; rank++)
         for (int i = 0; i < TALLY_F_N; i++)
-            if (fields[i].csv == rank && (fields[i].in & in))
+            if (tally_fields[i].csv == rank && (tally_fields[i].in & in))
                 out[n++] = (tally_field)i;
     return n;
 }
@@ -58,7 +67,9 @@ static void number(tally_value *v, bool has, double x)
 void tally_field_get(const tally_claim_row *r, tally_field f, tally_value *v)
 {
     const tally_claim *c = &r->claim;
-    memset(v, 0, sizeof *v);
+    /* only the members of the field's type are set: this runs for every
+     * field of every claim written */
+    v->null = false;
     switch (f) {
     case TALLY_F_DOC:
         text(v, r->doc);

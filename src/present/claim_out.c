@@ -77,12 +77,6 @@ void tally_present_table_cell(tally_buf *b, const char *s, size_t n, int width, 
 
 /* ---- claims ------------------------------------------------------------------- */
 
-/* Whether field `f` is written for records `in`. */
-static bool written(tally_field f, unsigned in)
-{
-    return (tally_field_info_of(f)->in & in) != 0;
-}
-
 /* A value as text for tables and CSV: `buf` (at least 32 bytes) when it
  * has to be formatted; NULL for no value. */
 static const char *value_text(const tally_field_info *fi, const tally_value *v, char *buf,
@@ -91,6 +85,7 @@ static const char *value_text(const tally_field_info *fi, const tally_value *v, 
     const char *s = NULL;
     switch (fi->type) {
     case TALLY_FT_TEXT:
+    case TALLY_FT_CODE:
     case TALLY_FT_DATE:
         s = v->null ? NULL : v->s;
         *n = v->len;
@@ -116,8 +111,18 @@ static const char *value_text(const tally_field_info *fi, const tally_value *v, 
 static void json_value(tally_buf *b, const tally_field_info *fi, const tally_value *v)
 {
     switch (fi->type) {
-    case TALLY_FT_TEXT:
+    case TALLY_FT_CODE:
     case TALLY_FT_DATE:
+        /* slugs and dates need no escapes */
+        if (v->null) {
+            TALLY_JSON_LIT(b, "null");
+        } else {
+            TALLY_JSON_LIT(b, "\"");
+            tally_json_raw_n(b, v->s, v->len);
+            TALLY_JSON_LIT(b, "\"");
+        }
+        break;
+    case TALLY_FT_TEXT:
         if (v->null)
             TALLY_JSON_LIT(b, "null");
         else
@@ -159,15 +164,23 @@ void tally_present_claim_json(tally_buf *b, unsigned in, const tally_claim_row *
 {
     bool first = true;
     for (int i = 0; i < TALLY_F_N; i++) {
-        tally_field f = (tally_field)i;
-        if (!written(f, in))
+        const tally_field_info *fi = &tally_fields[i];
+        if (!(fi->in & in))
             continue;
-        const tally_field_info *fi = tally_field_info_of(f);
         tally_value v;
-        tally_field_get(r, f, &v);
-        tally_json_raw_n(b, first ? "{\"" : ",\"", 2);
-        tally_json_raw(b, fi->key);
-        TALLY_JSON_LIT(b, "\":");
+        tally_field_get(r, (tally_field)i, &v);
+        /* the key as ,"key": (its comma a brace for the first) */
+        if (first)
+            TALLY_JSON_LIT(b, "{");
+        if (!b->full && b->cap - b->len > sizeof fi->json_key &&
+            b->max - b->len > fi->json_key_len) {
+            /* a copy of the padded key, a size known when compiling */
+            memcpy(b->ptr + b->len, fi->json_key + first, sizeof fi->json_key - 1);
+            b->len += fi->json_key_len - first;
+            b->ptr[b->len] = '\0';
+        } else {
+            tally_json_raw_n(b, fi->json_key + first, fi->json_key_len - first);
+        }
         json_value(b, fi, &v);
         first = false;
     }

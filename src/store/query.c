@@ -93,6 +93,7 @@ static void read_row(sqlite3_stmt *st, tally_claim_row *r)
         bool has = sqlite3_column_type(st, i) != SQLITE_NULL;
         switch (tally_field_info_of(f)->type) {
         case TALLY_FT_TEXT:
+        case TALLY_FT_CODE:
         case TALLY_FT_DATE:
             (void)tally_field_set_text(r, f, col_text(st, i),
                                        has ? (size_t)sqlite3_column_bytes(st, i) : 0);

@@ -5,83 +5,15 @@
 # requests (414/413), HEAD, loopback by default, and SIGTERM (exit 0).
 # Usage: api.sh TALLY SOURCE_DIR   (needs curl and jq)
 set -u
-
-if [ $# -ne 2 ]; then
-    echo "usage: $0 TALLY SOURCE_DIR" >&2
-    exit 2
-fi
-TALLY=$(realpath "$1")
-SRC=$2
-unset TALLY_DB
-
 # shellcheck source=tests/e2e/lib.sh
 . "$(dirname "$0")/lib.sh"
-
-if ! command -v curl >/dev/null || [ "$HAVE_JQ" -ne 1 ]; then
-    echo "api.sh: needs curl and jq (scripts/deps.sh installs them)" >&2
-    exit 1
-fi
-
-PID=
-stop_server() {
-    if [ -n "$PID" ] && kill -0 "$PID" 2>/dev/null; then
-        kill -TERM "$PID" 2>/dev/null
-        wait "$PID" 2>/dev/null
-    fi
-    PID=
-}
-trap 'stop_server; rm -rf "$T"' EXIT
+e2e_args 2 "TALLY SOURCE_DIR" "$@"
+e2e_needs curl jq
 
 DB=$T/api.db
 "$TALLY" import -q --db "$DB" >/dev/null 2>&1
 "$TALLY" ingest -q --db "$DB" "$SRC/examples" >/dev/null 2>"$T/err"
 
-# start_server ARGS...: tally serve --port 0 in the background; sets PID and
-# URL from the address it prints.
-start_server() {
-    "$TALLY" serve --db "$DB" --port 0 "$@" >"$T/serve.out" 2>"$T/serve.err" &
-    PID=$!
-    URL=
-    for _ in $(seq 1 100); do
-        URL=$(grep -o 'http://[^ ]*/' "$T/serve.out" 2>/dev/null)
-        [ -n "$URL" ] && break
-        kill -0 "$PID" 2>/dev/null || break
-        sleep 0.05
-    done
-}
-
-# get PATH [CURL ARGS...]: the body in $T/out, the status in $code, the
-# headers in $T/head.
-get() {
-    local path=$1
-    shift
-    code=$(curl -s -o "$T/out" -D "$T/head" -w '%{http_code}' "$@" "${URL%/}$path")
-}
-
-expect_code() {
-    if [ "$code" = "$2" ]; then pass; else fail "$1" "HTTP $code, want $2: $(head -c 200 "$T/out")"; fi
-}
-# expect_json NAME FILTER: the body satisfies FILTER (jq -e).
-expect_json() {
-    if jq -e "$2" "$T/out" >/dev/null 2>&1; then pass; else fail "$1" "$2 on $(head -c 300 "$T/out")"; fi
-}
-# expect_same NAME FILE_A FILE_B: the same JSON values (key order aside).
-expect_same() {
-    if diff <(jq -S . "$2") <(jq -S . "$3") >"$T/diff" 2>&1; then
-        pass
-    else
-        fail "$1" "differs from the command line: $(head -n 6 "$T/diff" | tr '\n' ' ')"
-    fi
-}
-# expect_error NAME CODE TEXT: an error response with TEXT in its message.
-expect_error() {
-    expect_code "$1" "$2"
-    if jq -e --arg t "$3" '.error | type == "string" and contains($t)' "$T/out" >/dev/null 2>&1; then
-        pass
-    else
-        fail "$1" "no error message with '$3': $(head -c 200 "$T/out")"
-    fi
-}
 # cli OUT ARGS...: the command line's output for the same query.
 cli() {
     local out=$1

@@ -1,3 +1,6 @@
+/* tally: allocation, arenas, buffers and reading whole files
+ * (include/tally/mem.h). Part of base: includes only the C library and base's
+ * own headers. */
 #include "tally/mem.h"
 
 #include <errno.h>

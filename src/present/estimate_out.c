@@ -1,6 +1,8 @@
 /* tally: estimates, clusters, contradictions and flows in each output
  * format (stage 5): tables, JSON and CSV. May include the public headers of
- * every stage but the pipeline. */
+ * every stage but the pipeline.
+ * Part of stage 5, present: includes the public headers of every stage up to
+ * estimate (not the pipeline), and its own. */
 #include "tally/present.h"
 
 #include <limits.h>

@@ -2,7 +2,9 @@
  * series of tally estimate --all with its estimate, an SVG chart of its
  * monthly series and the clusters that drive it; the contradictions; the
  * sources and documents. The numbers come from the computations the
- * command line and the server share (view.c); only the HTML is here. */
+ * command line and the server share (view.c); only the HTML is here.
+ * Part of stage 5, present: includes the public headers of every stage up to
+ * estimate (not the pipeline), and its own. */
 #include "tally/present.h"
 
 #include <limits.h>

@@ -2,7 +2,9 @@
  * response is made of the writers of tally/present.h, so the API's objects
  * are the command line's. Every value from a request is checked against
  * what it may be (a state, an item, a date, a number in range) before use,
- * and reaches SQL only as a bound parameter (src/store/query.c). */
+ * and reaches SQL only as a bound parameter (src/store/query.c).
+ * Part of stage 5, present: includes the public headers of every stage up to
+ * estimate (not the pipeline), and its own. */
 #include "tally/serve.h"
 
 #include <arpa/inet.h>

@@ -1,3 +1,7 @@
+/* tally: reading a document (include/tally/doc.h): its header, its format, and
+ * its body decoded into blocks, from a stream or from bytes in memory. Part of
+ * stage 1, read: includes the public headers of base and the model, and read's
+ * own. */
 #include "tally/doc.h"
 
 #include <errno.h>

@@ -677,8 +677,8 @@ static void test_doc_callback_stops_reading(void)
 static void test_doc_in_memory(void)
 {
     static const char *const docs[] = {
-        "\xEF\xBB\xBFurl: https://example.org/a\ntitle: A title\ndate: 2024-05-10\n\n"
-        "First paragraph.\n\n# Not a heading in text\n\nThird one.\n",
+        ("\xEF\xBB\xBFurl: https://example.org/a\ntitle: A title\ndate: 2024-05-10\n\n"
+         "First paragraph.\n\n# Not a heading in text\n\nThird one.\n"),
         "<p>An <b>HTML</b> page.</p><p>Its second block.</p>",
         "No header, one paragraph\nover two lines.\n"};
     for (size_t i = 0; i < sizeof docs / sizeof docs[0]; i++) {

@@ -142,7 +142,7 @@ static tally_store *thread_store(tally_server *srv, tally_err *err)
     if (this_worker != NULL && this_worker->srv == srv)
         return this_worker->store;
     tally_store *s;
-    if (tally_store_open(srv->db, false, &s, err) != 0)
+    if (tally_store_open(srv->db, TALLY_STORE_READ, &s, err) != 0)
         return NULL;
     worker *w = tally_xmalloc(sizeof *w);
     *w = (worker){srv, s};
@@ -918,7 +918,7 @@ int tally_serve_start(const tally_serve_opts *o, tally_server **out, tally_err *
     }
     /* the database must be there and be tally's before anyone asks */
     tally_store *check;
-    int rc = tally_store_open(o->db, false, &check, err);
+    int rc = tally_store_open(o->db, TALLY_STORE_READ, &check, err);
     if (rc != 0)
         return rc;
     tally_store_close(check);

@@ -64,9 +64,14 @@ get() {
 expect_code() {
     if [ "$code" = "$2" ]; then pass; else fail "$1" "HTTP $code, want $2: $(head -c 200 "$T/out")"; fi
 }
-# expect_json NAME FILTER: the body satisfies FILTER (jq -e).
+# expect_json NAME FILTER: the body satisfies FILTER (jq -e; an empty body,
+# which jq -e accepts, does not).
 expect_json() {
-    if jq -e "$2" "$T/out" >/dev/null 2>&1; then pass; else fail "$1" "$2 on $(head -c 300 "$T/out")"; fi
+    if [ -s "$T/out" ] && jq -e "$2" "$T/out" >/dev/null 2>&1; then
+        pass
+    else
+        fail "$1" "$2 on HTTP $code: $(head -c 300 "$T/out")"
+    fi
 }
 # expect_same NAME FILE_A FILE_B: the same JSON values (key order aside).
 expect_same() {
@@ -519,7 +524,7 @@ run "$TALLY" serve --help
 expect_out_has "serve --help" "Usage: tally serve"
 # serving never writes: an empty file is no database, and stays empty
 : >"$T/empty.db"
-run "$TALLY" serve --db "$T/empty.db" --port 0
+run timeout 20 "$TALLY" serve --db "$T/empty.db" --port 0
 expect_rc "an empty file" 1
 expect_err_has "an empty file: says so" "an empty file, not yet a tally database"
 if [ ! -s "$T/empty.db" ]; then pass; else fail "an empty file stays empty" "$(stat -c %s "$T/empty.db") bytes"; fi

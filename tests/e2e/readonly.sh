@@ -101,7 +101,8 @@ else
     cp "$DB" "$T/ro/tally.db"
     chmod 555 "$T/ro"
     check_readers "$T/ro/tally.db" "read-only directory" as_reader
-    as_reader "$TALLY" serve --db "$T/ro/tally.db" --port 0 >"$T/serve.out" 2>"$T/serve.err" &
+    # (not through the function: $! must be the server's own process)
+    "${READER[@]}" "$TALLY" serve --db "$T/ro/tally.db" --port 0 >"$T/serve.out" 2>"$T/serve.err" &
     PID=$!
     URL=
     for _ in $(seq 1 100); do

@@ -212,10 +212,12 @@ void http_send_error(int fd, unsigned status, const char *why)
 
 /* ---- the gate --------------------------------------------------------------- */
 
+/* no slot (list ends); the epoll data of the listening socket and of the
+ * wake-up eventfd (a slot's is its index) */
+static const unsigned NONE = UINT_MAX;
+static const uint32_t EV_LISTEN = UINT32_MAX - 1, EV_WAKE = UINT32_MAX;
+
 enum {
-    NONE = UINT_MAX,
-    EV_LISTEN = UINT32_MAX - 1,
-    EV_WAKE = UINT32_MAX,
     DRAIN_MS = 2000, /* how long an answered client may still send */
     PAUSE_MS = 100,  /* accepting again after running out of descriptors */
     EVENTS = 64

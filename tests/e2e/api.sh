@@ -25,33 +25,11 @@ if ! command -v curl >/dev/null || [ "$HAVE_JQ" -ne 1 ] || ! command -v python3 
     exit 1
 fi
 
-PID=
-stop_server() {
-    if [ -n "$PID" ] && kill -0 "$PID" 2>/dev/null; then
-        kill -TERM "$PID" 2>/dev/null
-        wait "$PID" 2>/dev/null
-    fi
-    PID=
-}
 trap 'stop_server; rm -rf "$T"' EXIT
 
 DB=$T/api.db
 "$TALLY" import -q --db "$DB" >/dev/null 2>&1
 "$TALLY" ingest -q --db "$DB" "$SRC/examples" >/dev/null 2>"$T/err"
-
-# start_server ARGS...: tally serve --port 0 in the background; sets PID and
-# URL from the address it prints.
-start_server() {
-    "$TALLY" serve --db "$DB" --port 0 "$@" >"$T/serve.out" 2>"$T/serve.err" &
-    PID=$!
-    URL=
-    for _ in $(seq 1 100); do
-        URL=$(grep -o 'http://[^ ]*/' "$T/serve.out" 2>/dev/null)
-        [ -n "$URL" ] && break
-        kill -0 "$PID" 2>/dev/null || break
-        sleep 0.05
-    done
-}
 
 # get PATH [CURL ARGS...]: the body in $T/out, the status in $code, the
 # headers in $T/head.
@@ -122,7 +100,7 @@ cli() {
     "$TALLY" "$@" --db "$DB" >"$out" 2>/dev/null
 }
 
-start_server
+start_server "$DB"
 if [ -z "$URL" ]; then
     fail "serve starts" "no address printed: $(cat "$T/serve.out" "$T/serve.err")"
     finish
@@ -463,7 +441,7 @@ expect_code "serves after the attacks" 200
 kill -TERM "$PID"
 wait "$PID"
 PID=
-start_server --threads 1
+start_server "$DB" --threads 1
 get /api/meta
 claims0=$(jq .claims "$T/out")
 get /api/flows
@@ -501,7 +479,7 @@ wait "$PID"
 rc=$?
 PID=
 expect_rc "SIGTERM stops it with exit 0" 0
-start_server --threads 1
+start_server "$DB" --threads 1
 [ -n "$URL" ] && pass || fail "serve starts again" "$(cat "$T/serve.err")"
 get /api/meta
 expect_code "one thread serves" 200

@@ -28,14 +28,6 @@ if ! command -v curl >/dev/null || [ "$HAVE_JQ" -ne 1 ]; then
 fi
 chmod 755 "$T" # the reader below may be another user
 
-PID=
-stop_server() {
-    if [ -n "$PID" ] && kill -0 "$PID" 2>/dev/null; then
-        kill -TERM "$PID" 2>/dev/null
-        wait "$PID" 2>/dev/null
-    fi
-    PID=
-}
 trap 'stop_server; chmod -R u+w "$T" 2>/dev/null; rm -rf "$T"' EXIT
 
 # as_reader CMD...: CMD as a user who may not write a directory without
@@ -101,16 +93,8 @@ else
     cp "$DB" "$T/ro/tally.db"
     chmod 555 "$T/ro"
     check_readers "$T/ro/tally.db" "read-only directory" as_reader
-    # (not through the function: $! must be the server's own process)
-    "${READER[@]}" "$TALLY" serve --db "$T/ro/tally.db" --port 0 >"$T/serve.out" 2>"$T/serve.err" &
-    PID=$!
-    URL=
-    for _ in $(seq 1 100); do
-        URL=$(grep -o 'http://[^ ]*/' "$T/serve.out" 2>/dev/null)
-        [ -n "$URL" ] && break
-        kill -0 "$PID" 2>/dev/null || break
-        sleep 0.05
-    done
+    SERVE_AS=("${READER[@]}")
+    start_server "$T/ro/tally.db"
     if [ -n "$URL" ]; then
         code=$(curl -s -o "$T/out" -w '%{http_code}' "${URL}api/claims?limit=1000")
         n=$(jq '.claims | length' "$T/out" 2>/dev/null)

@@ -19,7 +19,7 @@ void cli_serve_help(FILE *out)
           "the address it listens on. A request sees every change committed before it\n"
           "(tally ingest while serving); results of series, flows, clusters,\n"
           "contradictions, sources and meta are cached until the database changes.\n"
-          "A request head must arrive whole within 10 s and 16 KB; errors are JSON.\n"
+          "A request head must arrive whole within 10 s and 8 KB; errors are JSON.\n"
           "\n"
           "Options:\n"
           "      --db FILE     the database (default $TALLY_DB, else ./tally.db)\n"

@@ -91,6 +91,13 @@ static http_head_verdict request_line(const char *buf, size_t a, size_t b, bool 
         p++;
     if (p - t > lim->target_max)
         return refuse(status, 414, why, size, "the URL is longer than %zu bytes", lim->target_max);
+    const char *query = p > t ? memchr(buf + t, '?', p - t) : NULL;
+    unsigned params = query != NULL;
+    for (const char *q = query; q != NULL && q < buf + p; q++)
+        params += *q == '&';
+    if (params > lim->params_max)
+        return refuse(status, 400, why, size, "the URL has more than %u parameters",
+                      lim->params_max);
     if (p > t && buf[t] != '/')
         return refuse(status, 400, why, size,
                       "the request target must be a path starting with '/'");
@@ -145,6 +152,7 @@ http_head_verdict http_head_check(const char *buf, size_t n, const http_head_lim
                              "the request line is longer than %zu bytes", lim->head_max)
                     : HTTP_HEAD_PARTIAL;
     unsigned lines = 0, cookies = 0, hosts = 0;
+    size_t cookie_bytes = 0;
     for (p = b + 1; p < end;) {
         nl = memchr(buf + p, '\n', end - p);
         if (nl == NULL)
@@ -179,9 +187,13 @@ http_head_verdict http_head_check(const char *buf, size_t n, const http_head_lim
             cookies++;
             for (size_t i = c + 1; i < e; i++)
                 cookies += buf[i] == ';' || buf[i] == ',';
+            cookie_bytes += e - c - 1;
             if (cookies > lim->cookies_max)
                 return refuse(status, 431, why, why_size, "more than %zu cookies",
                               (size_t)lim->cookies_max);
+            if (cookie_bytes > lim->cookie_bytes_max)
+                return refuse(status, 431, why, why_size, "cookies longer than %zu bytes",
+                              lim->cookie_bytes_max);
         }
     }
     return over ? refuse(status, 431, why, why_size, "the request head is larger than %zu bytes",

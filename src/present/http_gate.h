@@ -22,12 +22,17 @@
 
 #include "tally/err.h"
 
-/** Limits of a request head. */
+/** Limits of a request head. libmicrohttpd keeps the head, one record per
+ *  query parameter, header line and cookie, and a copy of the Cookie
+ *  header in its per-connection memory, and answers with an HTML page of
+ *  its own when that is exhausted: within these limits it is not. */
 typedef struct http_head_limits {
-    size_t head_max;      /* bytes of the whole head, request line included */
-    size_t target_max;    /* bytes of the request target (path and query) */
-    unsigned lines_max;   /* header lines */
-    unsigned cookies_max; /* name=value pairs of the Cookie headers */
+    size_t head_max;         /* bytes of the whole head, request line included */
+    size_t target_max;       /* bytes of the request target (path and query) */
+    unsigned params_max;     /* '&'-separated pieces of the query, empty ones too */
+    unsigned lines_max;      /* header lines */
+    unsigned cookies_max;    /* name=value pairs of the Cookie headers */
+    size_t cookie_bytes_max; /* bytes of the Cookie headers' values */
 } http_head_limits;
 
 typedef enum http_head_verdict {
@@ -40,8 +45,9 @@ typedef enum http_head_verdict {
  *  NUL-terminated; `n` may be head_max + 1, which says more was sent): an
  *  HTTP/1.0 or 1.1 request line (method, a target starting with '/' made of
  *  visible ASCII, the version), header lines "name: value" with no control
- *  bytes, Host for 1.1, then the blank line. On HTTP_HEAD_REFUSED sets
- *  *status (400, 414, 431 or 505) and writes an ASCII message to `why`. */
+ *  bytes, Host for 1.1, then the blank line; each within its limit. On
+ *  HTTP_HEAD_REFUSED sets *status (400, 414, 431 or 505) and writes an
+ *  ASCII message to `why`. */
 http_head_verdict http_head_check(const char *buf, size_t n, const http_head_limits *lim,
                                   unsigned *status, char *why, size_t why_size);
 

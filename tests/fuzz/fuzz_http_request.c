@@ -117,7 +117,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *d, size_t n)
     if (srv == NULL)
         make_server();
     char *buf = fuzz_copy(d, n);
-    http_head_limits lim = {1024, 256, 16, 16};
+    http_head_limits lim = {1024, 256, 16, 16, 16, 256};
     unsigned status = 0;
     char why[160] = "";
     if (http_head_check(buf, n, &lim, &status, why, sizeof why) == HTTP_HEAD_REFUSED &&

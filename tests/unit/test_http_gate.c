@@ -10,7 +10,7 @@
 
 #include "harness.h"
 
-static const http_head_limits lim = {256, 64, 4, 3};
+static const http_head_limits lim = {256, 64, 4, 4, 3, 20};
 
 static http_head_verdict check(const char *s, unsigned *status)
 {
@@ -89,6 +89,13 @@ static void test_http_gate_refused(void)
     expect_refused(buf, 414);
     expect_refused("GET / HTTP/1.1\r\nHost: x\r\nA: 1\r\nB: 1\r\nC: 1\r\nD: 1\r\n\r\n", 431);
     expect_refused("GET / HTTP/1.1\r\nHost: x\r\nCookie: a=1; b=2; c=3; d=4\r\n\r\n", 431);
+    expect_refused("GET / HTTP/1.1\r\nHost: x\r\nCookie: a=1; b=2\r\nCookie: c=3\r\n"
+                   "cookie: d=4\r\n\r\n",
+                   431);
+    expect_refused("GET / HTTP/1.1\r\nHost: x\r\nCookie: long=12345678901234567\r\n\r\n", 431);
+    expect_refused("GET /?a=1&b=2&c=3&d=4&e=5 HTTP/1.1\r\n", 400);
+    expect_refused("GET /?&&&& HTTP/1.1\r\n", 400);
+    expect_complete("GET /?a=1&b=2&c=3&d=4 HTTP/1.1\r\nHost: x\r\n\r\n");
     snprintf(buf, sizeof buf, "GET / HTTP/1.1\r\nHost: x\r\nA: %0250d", 0);
     expect_refused(buf, 431);
     memset(buf, 'a', 300);

@@ -19,7 +19,7 @@
 #include "tally/mem.h"
 
 /** The schema version this tally writes (PRAGMA user_version). */
-enum { TALLY_STORE_SCHEMA = 1 };
+enum { TALLY_STORE_SCHEMA = 2 };
 
 typedef struct tally_store tally_store;
 
@@ -32,8 +32,10 @@ typedef enum tally_store_mode {
 } tally_store_mode;
 
 /** Opens the database at `path`. Fails with TALLY_EINPUT and a message
- *  naming `path` for a file that is not a tally database, one written by a
- *  newer tally, or a damaged one; TALLY_EIO when it cannot be opened. */
+ *  naming `path` for a file that is not a tally database (an empty file, to
+ *  a reader), one written by a newer tally, or a damaged one;
+ *  TALLY_ENOTFOUND when a reader finds no file; TALLY_EIO when it cannot
+ *  be opened. */
 int tally_store_open(const char *path, tally_store_mode mode, tally_store **out,
                      tally_err *err) TALLY_MUST_CHECK;
 /* A store is used by one thread at a time (it is opened without SQLite's
@@ -119,6 +121,7 @@ typedef struct tally_claim_filter {
     const char *recipient; /* alpha-3 */
     const char *item;      /* a CLAIMS.md item slug */
     const char *kind;      /* a CLAIMS.md kind */
+    const char *unit;      /* a CLAIMS.md unit or an ISO 4217 currency code */
     const char *source;    /* a part of the source's name, any case */
     const char *since;     /* claim date >= since */
     const char *until;     /* claim date within or before until */
@@ -171,6 +174,11 @@ int tally_store_sources(tally_store *s, int (*fn)(const tally_source_row *row, v
  *  span is not in the body; TALLY_ESTORE when reading fails. */
 int tally_store_paragraph(tally_store *s, int64_t doc_id, size_t start, size_t end, tally_buf *out,
                           size_t *para_start, tally_err *err) TALLY_MUST_CHECK;
+
+/** Every unit the stored claims use (a CLAIMS.md unit or a currency code)
+ *  with its number of claims, most used first. */
+int tally_store_units(tally_store *s, int (*fn)(const char *unit, int64_t claims, void *user),
+                      void *user, tally_err *err) TALLY_MUST_CHECK;
 
 /** How many claims, documents and sources (those asserting a claim) the
  *  database holds. */

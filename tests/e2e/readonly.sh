@@ -7,8 +7,9 @@
 # serve serves it, and no file appears beside the database. A WAL database
 # whose directory its owner may still write is refused with a message (it
 # could change under a reader that cannot see the WAL). An empty file is no
-# database to a reader, and stays empty.
-# Usage: readonly.sh TALLY SOURCE_DIR   (needs curl and jq)
+# database to a reader, and stays empty; an older schema is left for a
+# writer to upgrade.
+# Usage: readonly.sh TALLY SOURCE_DIR   (needs curl, jq and sqlite3)
 set -u
 
 if [ $# -ne 2 ]; then
@@ -22,8 +23,8 @@ unset TALLY_DB
 # shellcheck source=tests/e2e/lib.sh
 . "$(dirname "$0")/lib.sh"
 
-if ! command -v curl >/dev/null || [ "$HAVE_JQ" -ne 1 ]; then
-    echo "readonly.sh: needs curl and jq (scripts/deps.sh installs them)" >&2
+if ! command -v curl >/dev/null || [ "$HAVE_JQ" -ne 1 ] || ! command -v sqlite3 >/dev/null; then
+    echo "readonly.sh: needs curl, jq and sqlite3 (scripts/deps.sh installs them)" >&2
     exit 1
 fi
 chmod 755 "$T" # the reader below may be another user
@@ -155,6 +156,16 @@ if unshare -rm true 2>/dev/null; then
 else
     skip "a read-only mount" "unshare cannot make a user and mount namespace here"
 fi
+
+# ---- an older schema: upgraded by writers only ------------------------------------------------
+
+cp "$DB" "$T/old.db"
+sqlite3 "$T/old.db" 'PRAGMA user_version = 1' 2>/dev/null
+before=$(cksum <"$T/old.db")
+run "$TALLY" claims --db "$T/old.db"
+expect_rc "an older schema: a reader refuses" 1
+expect_err_has "an older schema: says who upgrades it" "older than this tally's"
+if [ "$(cksum <"$T/old.db")" = "$before" ]; then pass; else fail "an older schema: left as it was" "changed"; fi
 
 # ---- an empty file -------------------------------------------------------------------------------
 

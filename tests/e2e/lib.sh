@@ -107,30 +107,7 @@ expect_jq() {
     if jq -e -s "$2" "$T/out" >/dev/null 2>&1; then pass; else fail "$1" "$2 on $(head -c 300 "$T/out")"; fi
 }
 
-# ---- a tally server ------------------------------------------------------------
-
-# start_server ARGS...: tally serve on the database $DB, --port 0, in the
-# background; sets PID and URL from the address it prints (URL empty when
-# it did not start).
-start_server() {
-    "$TALLY" serve --db "$DB" --port 0 "$@" >"$T/serve.out" 2>"$T/serve.err" &
-    PID=$!
-    URL=
-    for _ in $(seq 1 100); do
-        URL=$(grep -o 'http://[^ ]*/' "$T/serve.out" 2>/dev/null)
-        [ -n "$URL" ] && break
-        kill -0 "$PID" 2>/dev/null || break
-        sleep 0.05
-    done
-}
-
-stop_server() {
-    if [ -n "$PID" ] && kill -0 "$PID" 2>/dev/null; then
-        kill -TERM "$PID" 2>/dev/null
-        wait "$PID" 2>/dev/null
-    fi
-    PID=
-}
+# ---- checks of a server's answers ------------------------------------------------
 
 # get PATH [CURL ARGS...]: the body in $T/out, the status in $code, the
 # headers in $T/head.
@@ -144,9 +121,14 @@ expect_code() {
     if [ "$code" = "$2" ]; then pass; else fail "$1" "HTTP $code, want $2: $(head -c 200 "$T/out")"; fi
 }
 
-# expect_json NAME FILTER: the body satisfies FILTER (jq -e).
+# expect_json NAME FILTER: the body satisfies FILTER (jq -e; an empty body,
+# which jq -e accepts, does not).
 expect_json() {
-    if jq -e "$2" "$T/out" >/dev/null 2>&1; then pass; else fail "$1" "$2 on $(head -c 300 "$T/out")"; fi
+    if [ -s "$T/out" ] && jq -e "$2" "$T/out" >/dev/null 2>&1; then
+        pass
+    else
+        fail "$1" "$2 on HTTP ${code:-?}: $(head -c 300 "$T/out")"
+    fi
 }
 
 # expect_same NAME FILE_A FILE_B: the same JSON values (key order aside).
@@ -173,4 +155,33 @@ finish() {
     [ "$skipped" -gt 0 ] && echo "($skipped skipped)"
     echo "$passed passed, $failed failed"
     [ "$failed" -eq 0 ]
+}
+
+# ---- tally serve in the background ------------------------------------------------
+
+# start_server DB ARGS...: tally serve on DB on any free port, in the
+# background (through the command in SERVE_AS, when set: another user);
+# sets PID and URL from the address it prints (URL empty when it did not
+# start). stop_server stops it (SIGTERM) and waits.
+SERVE_AS=()
+start_server() {
+    local db=$1
+    shift
+    "${SERVE_AS[@]}" "$TALLY" serve --db "$db" --port 0 "$@" >"$T/serve.out" 2>"$T/serve.err" &
+    PID=$!
+    URL=
+    for _ in $(seq 1 100); do
+        URL=$(grep -o 'http://[^ ]*/' "$T/serve.out" 2>/dev/null)
+        [ -n "$URL" ] && break
+        kill -0 "$PID" 2>/dev/null || break
+        sleep 0.05
+    done
+}
+
+stop_server() {
+    if [ -n "$PID" ] && kill -0 "$PID" 2>/dev/null; then
+        kill -TERM "$PID" 2>/dev/null
+        wait "$PID" 2>/dev/null
+    fi
+    PID=
 }

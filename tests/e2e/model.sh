@@ -83,6 +83,13 @@ rates=$(jq -s '[.[] | select(.per != null)] | length' "$T/out")
 cp "$DB" "$T/old.db"
 sqlite3 "$T/old.db" "UPDATE claims SET note = 'rate per ' || per WHERE per IS NOT NULL;
     ALTER TABLE claims DROP COLUMN per; PRAGMA user_version = 1;" 2>"$T/err"
+# a reader leaves it for a writer to upgrade
+run "$TALLY" claims --db "$T/old.db"
+expect_err_has "an older database: a reader says a writer upgrades it" "older than this tally's 2"
+run "$TALLY" import --db "$T/old.db"
+expect_rc "an older database: import upgrades it" 0
+expect_out_has "an older database: its records stay as they were" "0 new"
+expect_out_has "an older database: none replaced" "0 replaced"
 "$TALLY" claims --db "$T/old.db" --format jsonl >"$T/out"
 expect_eq "an older database: its rates read once from the notes" \
     "$(jq -s '[.[] | select(.per != null)] | length' "$T/out")" "$rates"
@@ -90,7 +97,7 @@ expect_eq "an older database: migrated to schema 2" "$(sqlite3 "$T/old.db" 'PRAG
 
 # ---- the API and the error policy ------------------------------------------------
 
-start_server
+start_server "$DB"
 get /api/meta
 expect_code "meta" 200
 expect_json "meta: the units of the stored claims, currencies by name" \
@@ -114,7 +121,7 @@ expect_code "a series of the record: 200" 200
 # bad data in the database is the server's error, not "not found"
 stop_server
 sqlite3 "$DB" "UPDATE claims SET low = 9e999 WHERE unit = 'round'" # an infinite figure
-start_server
+start_server "$DB"
 get "/api/series?supplier=PRK&recipient=RUS&item=artillery-shell"
 expect_code "a series on bad data: 500" 500
 expect_json "a series on bad data: a JSON message" '.error | contains("not positive")'

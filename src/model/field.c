@@ -197,18 +197,23 @@ static int set_date(tally_date *d, const char *s, size_t n)
     return 0;
 }
 
+/* `s` of `n` bytes as a NUL-terminated slug in `out` (32 bytes); false when
+ * too long to be one. */
+static bool slug(char out[32], const char *s, size_t n)
+{
+    if (n >= 32)
+        return false;
+    memcpy(out, n > 0 ? s : "", n);
+    out[n] = '\0';
+    return true;
+}
+
 int tally_field_set_text(tally_claim_row *r, tally_field f, const char *s, size_t n)
 {
     tally_claim *c = &r->claim;
-    char slug[32];
+    char name[32];
     if (s == NULL)
         n = 0;
-    /* the slugs' parsers take NUL-terminated names */
-    bool short_text = n < sizeof slug;
-    if (short_text) {
-        memcpy(slug, n > 0 ? s : "", n);
-        slug[n] = '\0';
-    }
     const char *own = n > 0 ? s : NULL;
     int k;
     switch (f) {
@@ -224,7 +229,7 @@ int tally_field_set_text(tally_claim_row *r, tally_field f, const char *s, size_
         r->text_len = n;
         return 0;
     case TALLY_F_KIND:
-        if (!short_text || (k = tally_kind_parse(slug)) < 0)
+        if (!slug(name, s, n) || (k = tally_kind_parse(name)) < 0)
             return -1;
         c->kind = (tally_kind)k;
         return 0;
@@ -235,9 +240,9 @@ int tally_field_set_text(tally_claim_row *r, tally_field f, const char *s, size_
     case TALLY_F_SOURCE_COUNTRY:
         return code(c->source_country, s, n);
     case TALLY_F_UNIT:
-        return short_text ? tally_unit_parse(slug, c) : -1;
+        return slug(name, s, n) ? tally_unit_parse(name, c) : -1;
     case TALLY_F_QUALIFIER:
-        if (!short_text || (k = tally_qualifier_parse(slug)) < 0)
+        if (!slug(name, s, n) || (k = tally_qualifier_parse(name)) < 0)
             return -1;
         c->qualifier = (tally_qualifier)k;
         return 0;
@@ -250,7 +255,7 @@ int tally_field_set_text(tally_claim_row *r, tally_field f, const char *s, size_
             c->per = TALLY_PER_NONE;
             return 0;
         }
-        if (!short_text || (k = tally_per_parse(slug)) < 0)
+        if (!slug(name, s, n) || (k = tally_per_parse(name)) < 0)
             return -1;
         c->per = (tally_per)k;
         return 0;

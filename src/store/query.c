@@ -100,21 +100,25 @@ static void read_row(sqlite3_stmt *st, tally_claim_row *r)
 {
     for (int i = 0; i < TALLY_F_N; i++) {
         tally_field f = (tally_field)i;
-        bool has = sqlite3_column_type(st, i) != SQLITE_NULL;
-        switch (tally_field_info_of(f)->type) {
+        switch (tally_fields[i].type) {
         case TALLY_FT_TEXT:
         case TALLY_FT_CODE:
-        case TALLY_FT_DATE:
-            (void)tally_field_set_text(r, f, col_text(st, i),
-                                       has ? (size_t)sqlite3_column_bytes(st, i) : 0);
+        case TALLY_FT_DATE: {
+            /* NULL for SQL NULL: no separate test of the type */
+            const char *v = col_text(st, i);
+            (void)tally_field_set_text(r, f, v,
+                                       v != NULL ? (size_t)sqlite3_column_bytes(st, i) : 0);
             break;
+        }
         case TALLY_FT_NUMBER:
-            tally_field_set_number(r, f, has, sqlite3_column_double(st, i), 0);
+            tally_field_set_number(r, f, sqlite3_column_type(st, i) != SQLITE_NULL,
+                                   sqlite3_column_double(st, i), 0);
             break;
         case TALLY_FT_INT:
         case TALLY_FT_BOOL:
         case TALLY_FT_ITEMS:
-            tally_field_set_number(r, f, has, 0, sqlite3_column_int64(st, i));
+            /* SQL NULL reads as 0, which is what an absent one means */
+            tally_field_set_number(r, f, true, 0, sqlite3_column_int64(st, i));
             break;
         }
     }

@@ -44,12 +44,16 @@ char *tally_slurp(FILE *f, size_t max, size_t *len);
 char *tally_slurp_path(const char *path, size_t max, size_t *len);
 
 /** Owned, growing text with a maximum size fixed at init. Always NUL-terminated
- *  once anything was appended. */
+ *  once anything was appended. `err` is 0, or the first refusal of a writer
+ *  appending to it (TALLY_EINPUT: a number that is NaN or infinite, which no
+ *  output format holds): like ferror() on a stream it stays set until
+ *  tally_buf_clear, and whoever sends the buffer on checks it first. */
 typedef struct tally_buf {
     char *ptr;
     size_t len;
     size_t cap;
     size_t max;
+    int err;
 } tally_buf;
 
 /** Initialises an empty buffer that refuses to grow past `max` bytes. */
@@ -62,7 +66,7 @@ int tally_buf_append(tally_buf *b, const char *s, size_t n);
 int tally_buf_reserve(tally_buf *b, size_t n);
 /** Drops the first `n` bytes, moving the rest to the front. */
 void tally_buf_consume(tally_buf *b, size_t n);
-/** Empties the buffer, keeping its memory. */
+/** Empties the buffer, keeping its memory, and forgets `err`. */
 void tally_buf_clear(tally_buf *b);
 /** Frees the memory; accepts NULL. */
 void tally_buf_free(tally_buf *b);

@@ -6,7 +6,9 @@
  *
  * Writers append to a tally_buf and never fail: a buffer at its maximum
  * stays as it was (tally_buf_append), which a caller checks by comparing
- * lengths or leaves to the buffer's generous maximum. */
+ * lengths or leaves to the buffer's generous maximum. A number that is NaN
+ * or infinite is refused: the buffer's `err` is set (TALLY_EINPUT), and the
+ * caller sends an error instead of the buffer. */
 #ifndef TALLY_PRESENT_H
 #define TALLY_PRESENT_H
 
@@ -43,6 +45,23 @@ void tally_present_claim_table_row(tally_buf *l, const tally_claim *k, const cha
 
 /** The object of a source (tally sources --format jsonl, GET /api/sources). */
 void tally_present_source(tally_buf *l, const tally_source_row *r);
+
+/* ---- CSV ---------------------------------------------------------------------- */
+
+/** Appends `n` bytes of text `s` as one CSV field (RFC 4180: quoted when it
+ *  holds a comma, a quote, CR or LF, quotes doubled; nothing for NULL or
+ *  empty). Text that a spreadsheet would evaluate as a formula, starting
+ *  with '=', '+', '-', '@', a tab or CR (OWASP's rule), is quoted with an
+ *  apostrophe first ("'=HYPERLINK(...)"), so it shows as the text it is.
+ *  Only text comes here: numbers go through tally_present_csv_num, and a
+ *  negative number stays a number. */
+void tally_present_csv_text(tally_buf *b, const char *s, size_t n);
+/** The same for a NUL-terminated `s` (NULL: an empty field). */
+void tally_present_csv_str(tally_buf *b, const char *s);
+/** Appends `v` as a CSV field, in the digits of tally_json_num. NaN and
+ *  infinities are refused: nothing is written and `b->err` is set
+ *  (TALLY_EINPUT). */
+void tally_present_csv_num(tally_buf *b, double v);
 
 /* ---- the pieces of estimates ---------------------------------------------------- */
 
@@ -159,7 +178,8 @@ typedef struct tally_report_opts {
  *  contradictions (tally_check), the sources and the documents of `s` with
  *  their URLs. No scripts, no external requests: CSS in a <style>, charts
  *  as SVG, links only to documents' http(s) URLs. Returns 0; TALLY_ELIMIT
- *  when `b` reached its maximum; or the error of tally_store_docs or
+ *  when `b` reached its maximum; TALLY_EINPUT when a number to draw or
+ *  print is NaN or infinite; or the error of tally_store_docs or
  *  tally_store_sources, with `err` set. */
 int tally_report_html(tally_buf *b, struct tally_store *s, const tally_view *v,
                       const tally_model *m, const tally_report_opts *o,

@@ -7,6 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "tally/err.h"
+
 /* The buffers here have no useful maximum: a refusal would be a bug. */
 static void put(tally_buf *out, const char *s, size_t n)
 {
@@ -141,6 +143,8 @@ void tally_json_uint(tally_buf *out, size_t v)
 void tally_json_num(tally_buf *out, double v)
 {
     if (!isfinite(v)) {
+        /* JSON has no NaN: refused, and null keeps the text JSON */
+        out->err = TALLY_EINPUT;
         put(out, "null", 4);
         return;
     }

@@ -132,6 +132,7 @@ void tally_buf_init(tally_buf *b, size_t max)
     b->len = 0;
     b->cap = 0;
     b->max = max;
+    b->err = 0;
 }
 
 int tally_buf_append(tally_buf *b, const char *s, size_t n)
@@ -177,6 +178,7 @@ void tally_buf_consume(tally_buf *b, size_t n)
 void tally_buf_clear(tally_buf *b)
 {
     b->len = 0;
+    b->err = 0;
     if (b->ptr != NULL)
         b->ptr[0] = '\0';
 }

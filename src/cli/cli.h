@@ -66,6 +66,10 @@ void cli_unload(struct cli_loaded *l);
 int cli_draws_option(const char *cmd, const char *arg, unsigned *draws);
 /** Parses --at DATE (NULL: none) into *d: CLI_CONTINUE, or CLI_USAGE. */
 int cli_at_option(const char *cmd, const char *arg, tally_date *d);
+/** Writes `b` to stdout: CLI_OK, or CLI_FAIL with a message (and nothing
+ *  written) when a writer refused what it was given (b->err: a number that
+ *  is NaN or infinite). */
+int cli_write(const tally_buf *b);
 /** Flushes stdout: `status`, or CLI_FAIL with a message when writing failed. */
 int cli_done(int status);
 

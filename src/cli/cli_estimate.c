@@ -249,25 +249,47 @@ int cli_check(int argc, char **argv)
 /* tally estimate --all: one line a series. */
 struct flow_out {
     int format;
+    int status; /* CLI_FAIL once a line was refused */
 };
+
+/* One row of estimate's CSV: the text fields, then the quantiles. */
+static void csv_quantiles(tally_buf *b, const char *const *text, size_t n_text,
+                          const tally_quantiles *q)
+{
+    for (size_t i = 0; i < n_text; i++) {
+        tally_present_csv_str(b, text[i]);
+        tally_json_raw_n(b, ",", 1);
+    }
+    const double v[5] = {q->q05, q->q25, q->q50, q->q75, q->q95};
+    for (size_t i = 0; i < 5; i++) {
+        tally_present_csv_num(b, round(v[i]));
+        tally_json_raw_n(b, i < 4 ? "," : "\n", 1);
+    }
+}
 
 static void print_flow(const tally_flow *fl, void *user)
 {
-    const struct flow_out *o = user;
+    struct flow_out *o = user;
     const tally_series *s = fl->series;
     char d[16];
     tally_present_day(fl->day, d);
     if (fl->rc != 0) {
-        cli_warnf("%s -> %s %s: %s", s->supplier, s->recipient, fl->item, fl->err->msg);
-    } else if (o->format == 2) {
-        printf("%s,%s,%s,%s,%zu,%s,%.0f,%.0f,%.0f,%.0f,%.0f\n", s->supplier, s->recipient, fl->item,
-               s->unit, s->n, d, fl->q.q05, fl->q.q25, fl->q.q50, fl->q.q75, fl->q.q95);
-    } else if (o->format == 1) {
+        cli_errorf("%s -> %s %s: %s", s->supplier, s->recipient, fl->item, fl->err->msg);
+        o->status = CLI_FAIL;
+    } else if (o->format != 0) {
         tally_buf b;
         tally_buf_init(&b, (size_t)1 << 16);
-        tally_present_flow(&b, fl, true);
-        tally_json_raw(&b, "\n");
-        fwrite(b.ptr, 1, b.len, stdout);
+        if (o->format == 2) {
+            char clusters[24];
+            snprintf(clusters, sizeof clusters, "%zu", s->n);
+            const char *text[] = {s->supplier, s->recipient, fl->item, s->unit, clusters, d};
+            csv_quantiles(&b, text, sizeof text / sizeof text[0], &fl->q);
+        } else {
+            tally_present_flow(&b, fl, true);
+            tally_json_raw(&b, "\n");
+        }
+        if (cli_write(&b) != CLI_OK)
+            o->status = CLI_FAIL;
         tally_buf_free(&b);
     } else {
         printf("%-3s %-3s %-18s %-9s %8zu %-10s %12.0f %12.0f %12.0f %12.0f %12.0f\n", s->supplier,
@@ -293,13 +315,13 @@ static int estimate_all(const struct est_opts *o, const tally_claim_filter *f, c
     else if (o->format == 0)
         printf("%-3s %-3s %-18s %-9s %8s %-10s %12s %12s %12s %12s %12s\n", "sup", "rec", "item",
                "unit", "clusters", "date", "5%", "25%", "median", "75%", "95%");
-    struct flow_out out = {o->format};
+    struct flow_out out = {o->format, CLI_OK};
     size_t n_series =
         tally_view_flows(&l.v, &l.m, at != NULL ? &at_date : NULL, draws, true, print_flow, &out);
     if (o->format == 0)
         printf("%zu series from %zu claims in %zu clusters\n", n_series, l.v.obs.n, l.v.c.n);
     cli_unload(&l);
-    return cli_done(CLI_OK);
+    return cli_done(out.status);
 }
 
 int cli_estimate(int argc, char **argv)
@@ -381,20 +403,23 @@ int cli_estimate(int argc, char **argv)
     const tally_series *series = &e.series;
     if (rc != 0) {
         cli_errorf("%s", err.msg);
-    } else if (o.format == 2) {
-        printf("date,q05,q25,median,q75,q95\n");
-        for (size_t i = 0; i < e.n_days; i++) {
-            char d[16];
-            tally_present_day(e.q[i].day, d);
-            printf("%s,%.0f,%.0f,%.0f,%.0f,%.0f\n", d, e.q[i].q05, e.q[i].q25, e.q[i].q50,
-                   e.q[i].q75, e.q[i].q95);
-        }
-    } else if (o.format == 1) {
+    } else if (o.format != 0) {
         tally_buf b;
         tally_buf_init(&b, (size_t)1 << 30);
-        tally_present_estimate(&b, &l.v, &e, f.known_by, false);
-        tally_json_raw(&b, "\n");
-        fwrite(b.ptr, 1, b.len, stdout);
+        if (o.format == 2) {
+            tally_json_raw(&b, "date,q05,q25,median,q75,q95\n");
+            for (size_t i = 0; i < e.n_days; i++) {
+                char d[16];
+                tally_present_day(e.q[i].day, d);
+                const char *text[] = {d};
+                csv_quantiles(&b, text, 1, &e.q[i]);
+            }
+        } else {
+            tally_present_estimate(&b, &l.v, &e, f.known_by, false);
+            tally_json_raw(&b, "\n");
+        }
+        if (cli_write(&b) != CLI_OK)
+            rc = TALLY_EINPUT;
         tally_buf_free(&b);
     } else {
         char d[16];

@@ -1,7 +1,6 @@
 /* tally claims, tally docs, tally sources: what the store holds. */
 #include "cli.h"
 
-#include <csv.h>
 #include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
@@ -75,18 +74,19 @@ void cli_sources_help(FILE *out)
 
 /* ---- CSV ---------------------------------------------------------------- */
 
-static void csv_field(FILE *out, const char *s, bool last)
+/* A text field and its separator (a newline after the last). */
+static void csv_field(tally_buf *l, const char *s, bool last)
 {
-    if (s != NULL)
-        csv_fwrite(out, s, strlen(s));
-    fputc(last ? '\n' : ',', out);
+    tally_present_csv_str(l, s);
+    tally_json_raw_n(l, last ? "\n" : ",", 1);
 }
 
-static void csv_num(FILE *out, bool has, double v)
+/* A number field (empty when there is none) and its comma. */
+static void csv_num(tally_buf *l, bool has, double v)
 {
     if (has)
-        fprintf(out, "%.15g", v);
-    fputc(',', out);
+        tally_present_csv_num(l, v);
+    tally_json_raw_n(l, ",", 1);
 }
 
 /* ---- claims ------------------------------------------------------------- */
@@ -112,14 +112,12 @@ static int print_claim_row(const tally_claim_row *r, void *user)
     tally_buf_clear(l);
     if (o->fmt == OUT_TABLE) {
         tally_present_claim_table_row(l, k, r->doc);
-        fwrite(l->ptr, 1, l->len, stdout);
-        return 0;
+        return cli_write(l) == CLI_OK ? 0 : TALLY_ESTOP;
     }
     if (o->fmt == OUT_JSONL) {
         tally_present_claim_row(l, r, false);
         tally_json_raw(l, "\n");
-        fwrite(l->ptr, 1, l->len, stdout);
-        return 0;
+        return cli_write(l) == CLI_OK ? 0 : TALLY_ESTOP;
     }
     char id[32], since[16] = "", as_of[16] = "", items[256] = "";
     snprintf(id, sizeof id, "%lld", (long long)r->id);
@@ -132,36 +130,35 @@ static int print_claim_row(const tally_claim_row *r, void *user)
         if (k->items & (1u << i))
             n += (size_t)snprintf(items + n, sizeof items - n, "%s%s", n ? ";" : "",
                                   tally_item_name(i));
-    csv_field(stdout, id, false);
-    csv_field(stdout, r->doc, false);
-    csv_field(stdout, tally_kind_name(k->kind), false);
-    csv_field(stdout, k->supplier, false);
-    csv_field(stdout, k->recipient, false);
-    csv_field(stdout, items, false);
-    csv_num(stdout, k->caliber_mm > 0, k->caliber_mm);
-    csv_field(stdout, tally_unit_name(k), false);
-    csv_num(stdout, k->has_low, k->low);
-    csv_num(stdout, k->has_high, k->high);
-    csv_field(stdout, tally_qualifier_name(k->qualifier), false);
-    csv_field(stdout, since[0] ? since : NULL, false);
-    csv_field(stdout, as_of[0] ? as_of : NULL, false);
-    csv_field(stdout, k->source, false);
-    csv_field(stdout, k->source_country, false);
-    csv_field(stdout, r->source_kind, false);
-    csv_field(stdout, r->source_detail, false);
-    csv_field(stdout, k->hedged ? "true" : "false", false);
-    csv_field(stdout, r->stated, false);
-    csv_field(stdout, r->note, false);
-    csv_field(stdout, r->curated ? "true" : "false", false);
-    csv_field(stdout, r->url, false);
-    csv_field(stdout, r->title, false);
-    csv_field(stdout, r->outlet, false);
-    csv_field(stdout, r->date, false);
-    char *sentence = r->sentence != NULL ? tally_xstrndup(r->sentence, r->sentence_len) : NULL;
-    csv_field(stdout, sentence, false);
-    free(sentence);
-    csv_field(stdout, r->text, true);
-    return 0;
+    csv_field(l, id, false);
+    csv_field(l, r->doc, false);
+    csv_field(l, tally_kind_name(k->kind), false);
+    csv_field(l, k->supplier, false);
+    csv_field(l, k->recipient, false);
+    csv_field(l, items, false);
+    csv_num(l, k->caliber_mm > 0, k->caliber_mm);
+    csv_field(l, tally_unit_name(k), false);
+    csv_num(l, k->has_low, k->low);
+    csv_num(l, k->has_high, k->high);
+    csv_field(l, tally_qualifier_name(k->qualifier), false);
+    csv_field(l, since[0] ? since : NULL, false);
+    csv_field(l, as_of[0] ? as_of : NULL, false);
+    csv_field(l, k->source, false);
+    csv_field(l, k->source_country, false);
+    csv_field(l, r->source_kind, false);
+    csv_field(l, r->source_detail, false);
+    csv_field(l, k->hedged ? "true" : "false", false);
+    csv_field(l, r->stated, false);
+    csv_field(l, r->note, false);
+    csv_field(l, r->curated ? "true" : "false", false);
+    csv_field(l, r->url, false);
+    csv_field(l, r->title, false);
+    csv_field(l, r->outlet, false);
+    csv_field(l, r->date, false);
+    tally_present_csv_text(l, r->sentence, r->sentence != NULL ? r->sentence_len : 0);
+    tally_json_raw_n(l, ",", 1);
+    csv_field(l, r->text, true);
+    return cli_write(l) == CLI_OK ? 0 : TALLY_ESTOP;
 }
 
 /* Options every store command takes: --db and --format. */
@@ -193,6 +190,8 @@ static int store_option(const char *cmd, int ch, char **argv, const char **db, e
 static int finish(tally_store *s, int rc, const tally_err *err)
 {
     tally_store_close(s);
+    if (rc == TALLY_ESTOP) /* a row was refused, and said so */
+        return CLI_FAIL;
     if (rc == TALLY_EUSAGE) {
         cli_errorf("%s", err->msg);
         return CLI_USAGE;
@@ -239,10 +238,12 @@ int cli_claims(int argc, char **argv)
     tally_buf_init(&o.line, (size_t)1 << 26);
     if (fmt == OUT_TABLE)
         tally_present_claim_table_head(stdout);
-    else if (fmt == OUT_CSV)
+    else if (fmt == OUT_CSV) {
         for (size_t i = 0; i < sizeof claim_csv_head / sizeof claim_csv_head[0]; i++)
-            csv_field(stdout, claim_csv_head[i],
+            csv_field(&o.line, claim_csv_head[i],
                       i + 1 == sizeof claim_csv_head / sizeof claim_csv_head[0]);
+        (void)cli_write(&o.line);
+    }
     tally_err err = {0};
     int rc = tally_store_claims(s, &f, print_claim_row, &o, &err);
     tally_buf_free(&o.line);
@@ -281,14 +282,11 @@ static int print_doc(const tally_doc_row *r, void *user)
                                {"body_bytes", bytes},
                                {"ingested_at", r->ingested_at}};
     size_t n = sizeof fields / sizeof fields[0];
-    if (fmt == OUT_CSV) {
-        for (size_t i = 0; i < n; i++)
-            csv_field(stdout, fields[i][1], i + 1 == n);
-        return 0;
-    }
     tally_buf l;
     tally_buf_init(&l, (size_t)1 << 20);
-    for (size_t i = 0; i < n; i++) {
+    for (size_t i = 0; i < n && fmt == OUT_CSV; i++)
+        csv_field(&l, fields[i][1], i + 1 == n);
+    for (size_t i = 0; i < n && fmt == OUT_JSONL; i++) {
         tally_json_raw(&l, i == 0 ? "{\"" : ",\"");
         tally_json_raw(&l, fields[i][0]);
         tally_json_raw(&l, "\":");
@@ -298,10 +296,11 @@ static int print_doc(const tally_doc_row *r, void *user)
         else
             tally_present_str_or_null(&l, fields[i][1]);
     }
-    tally_json_raw(&l, "}\n");
-    fwrite(l.ptr, 1, l.len, stdout);
+    if (fmt == OUT_JSONL)
+        tally_json_raw(&l, "}\n");
+    int rc = cli_write(&l) == CLI_OK ? 0 : TALLY_ESTOP;
     tally_buf_free(&l);
-    return 0;
+    return rc;
 }
 
 static int print_source(const tally_source_row *r, void *user)
@@ -313,21 +312,23 @@ static int print_source(const tally_source_row *r, void *user)
     if (fmt == OUT_TABLE) {
         printf("%-40.40s %-3s %-12s %7s %5s\n", r->name, r->country ? r->country : "-", r->kind,
                claims, docs);
-    } else if (fmt == OUT_CSV) {
-        csv_field(stdout, r->name, false);
-        csv_field(stdout, r->country, false);
-        csv_field(stdout, r->kind, false);
-        csv_field(stdout, claims, false);
-        csv_field(stdout, docs, true);
+        return 0;
+    }
+    tally_buf l;
+    tally_buf_init(&l, (size_t)1 << 16);
+    if (fmt == OUT_CSV) {
+        csv_field(&l, r->name, false);
+        csv_field(&l, r->country, false);
+        csv_field(&l, r->kind, false);
+        csv_field(&l, claims, false);
+        csv_field(&l, docs, true);
     } else {
-        tally_buf l;
-        tally_buf_init(&l, (size_t)1 << 16);
         tally_present_source(&l, r);
         tally_json_raw(&l, "\n");
-        fwrite(l.ptr, 1, l.len, stdout);
-        tally_buf_free(&l);
     }
-    return 0;
+    int rc = cli_write(&l) == CLI_OK ? 0 : TALLY_ESTOP;
+    tally_buf_free(&l);
+    return rc;
 }
 
 /* tally docs and tally sources: the same options, a different listing. */

@@ -199,6 +199,17 @@ int cli_at_option(const char *cmd, const char *arg, tally_date *d)
     return CLI_CONTINUE;
 }
 
+int cli_write(const tally_buf *b)
+{
+    if (b->err != 0) {
+        cli_errorf("output refused: it holds a number that is not finite (NaN or infinity)");
+        return CLI_FAIL;
+    }
+    if (b->len > 0)
+        fwrite(b->ptr, 1, b->len, stdout);
+    return CLI_OK;
+}
+
 int cli_done(int status)
 {
     if (fflush(stdout) != 0 || ferror(stdout)) {

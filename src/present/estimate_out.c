@@ -256,12 +256,11 @@ void tally_present_flow(tally_buf *b, const tally_flow *fl, bool estimate)
         tally_json_raw(b, ",\"date\":\"");
         tally_json_raw(b, d);
         tally_json_raw(b, "\"");
-        /* %.0f, as tally estimate --all always printed them */
-        char q[160];
-        snprintf(q, sizeof q,
-                 ",\"q05\":%.0f,\"q25\":%.0f,\"median\":%.0f,\"q75\":%.0f,\"q95\":%.0f", fl->q.q05,
-                 fl->q.q25, fl->q.q50, fl->q.q75, fl->q.q95);
-        tally_json_raw(b, q);
+        num_field(b, "q05", fl->q.q05);
+        num_field(b, "q25", fl->q.q25);
+        num_field(b, "median", fl->q.q50);
+        num_field(b, "q75", fl->q.q75);
+        num_field(b, "q95", fl->q.q95);
     }
     tally_json_raw(b, "}");
 }

@@ -53,11 +53,20 @@ int tally_present_html(tally_buf *b, const char *s, size_t n)
 
 /* ---- writing ------------------------------------------------------------------------ */
 
-/* A buffer written to, remembering whether anything did not fit. */
+/* A buffer written to, remembering whether anything did not fit, and
+ * whether a number to write was NaN or infinite (refused: SVG and HTML have
+ * no way to say it, and "-nan" in a path breaks the chart). */
 typedef struct out {
     tally_buf *b;
     bool full;
+    bool nonfinite;
 } out;
+
+static bool finite_quantiles(const tally_quantiles *q)
+{
+    return isfinite(q->q05) && isfinite(q->q25) && isfinite(q->q50) && isfinite(q->q75) &&
+           isfinite(q->q95);
+}
 
 static void put(out *o, const char *s)
 {
@@ -337,9 +346,28 @@ static void mark(out *o, const chart *c, const tally_view *v, const tally_series
     put(o, "</g>");
 }
 
+/* Whether every number the chart of `e` draws from is finite. */
+static bool chart_finite(const tally_estimate *e)
+{
+    for (size_t i = 0; i < e->n_days; i++)
+        if (!finite_quantiles(&e->q[i]))
+            return false;
+    for (size_t i = 0; i < e->series.n; i++) {
+        double lo, hi;
+        point_range(&e->series.v[i].p, &lo, &hi);
+        if (!isfinite(lo) || !isfinite(hi))
+            return false;
+    }
+    return true;
+}
+
 static void svg_chart(out *o, const tally_view *v, const tally_estimate *e, const tally_flow *fl)
 {
     const tally_series *s = &e->series;
+    if (!chart_finite(e)) {
+        o->nonfinite = true;
+        return;
+    }
     chart c = chart_frame(e, fl);
     putf(o,
          "<svg class=\"chart\" xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 %d %d\" "
@@ -449,6 +477,8 @@ static void on_flow(const tally_flow *fl, void *user)
         esc(o, fl->err->msg);
         put(o, "</p>\n");
         put(t, "<td colspan=\"3\">no estimate</td></tr>\n");
+    } else if (!finite_quantiles(&fl->q)) {
+        o->nonfinite = true;
     } else {
         r->n_series++;
         char med[32];
@@ -616,11 +646,11 @@ int tally_report_html(tally_buf *b, struct tally_store *s, const tally_view *v,
                       const tally_model *m, const tally_report_opts *o, tally_err *err)
 {
     int rc = 0;
-    out page = {b, false};
+    out page = {b, false, false};
     tally_buf toc_buf, body_buf;
     tally_buf_init(&toc_buf, b->max);
     tally_buf_init(&body_buf, b->max);
-    struct report r = {{&body_buf, false}, {&toc_buf, false}, v, m, o, 0};
+    struct report r = {{&body_buf, false, false}, {&toc_buf, false, false}, v, m, o, 0};
     tally_view_flows(v, m, o->at, o->draws, true, on_flow, &r);
 
     long lo, hi;
@@ -670,7 +700,7 @@ int tally_report_html(tally_buf *b, struct tally_store *s, const tally_view *v,
     if (tally_buf_append(b, body_buf.ptr != NULL ? body_buf.ptr : "", body_buf.len) != 0)
         page.full = true;
 
-    out con = {b, false};
+    out con = {b, false, false};
     put(&page, "<section id=\"contradictions\"><h2>Contradictions</h2>\n"
                "<table class=\"contradictions\"><thead><tr><th>rule</th><th>why</th>"
                "<th>claims</th></tr></thead><tbody>\n");
@@ -694,6 +724,9 @@ int tally_report_html(tally_buf *b, struct tally_store *s, const tally_view *v,
     put(&page, "</tbody></table></section>\n</main>\n</body>\n</html>\n");
     if (page.full || con.full || r.body.full || r.toc.full)
         rc = tally_err_set(err, TALLY_ELIMIT, "the report is larger than %zu bytes", b->max);
+    else if (r.body.nonfinite || r.toc.nonfinite)
+        rc = tally_err_set(err, TALLY_EINPUT,
+                           "an estimate or a claim's figure is not a finite number: no report");
 out:
     tally_buf_free(&toc_buf);
     tally_buf_free(&body_buf);

@@ -825,8 +825,9 @@ static void route(request *r, const char *url)
         r->status = 0;
         ep->run(r, s);
         /* what the database says is kept; its failures are not */
-        if (r->status == MHD_HTTP_OK || r->status == MHD_HTTP_NOT_FOUND ||
-            r->status == MHD_HTTP_BAD_REQUEST)
+        if ((r->status == MHD_HTTP_OK || r->status == MHD_HTTP_NOT_FOUND ||
+             r->status == MHD_HTTP_BAD_REQUEST) &&
+            r->out.err == 0)
             cache_put(r->srv, key.ptr, &r->out, r->status);
     }
     tally_buf_free(&key);
@@ -884,6 +885,9 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
             fail(&r, MHD_HTTP_BAD_REQUEST, "%s", r.bad);
         else
             route(&r, url);
+        /* a writer refused a number (NaN or infinite): no JSON holds it */
+        if (r.out.err != 0)
+            fail(&r, MHD_HTTP_INTERNAL_SERVER_ERROR, "a number in the result is not finite");
     }
     enum MHD_Result ret = respond(c, &r);
     tally_buf_free(&r.out);

@@ -153,15 +153,15 @@ static bool row_claim(struct parse *p, row *r)
         BAD(C_ITEM, "is not a ';'-separated list of CLAIMS.md items");
     if (r->f[C_UNIT] == NULL || tally_unit_parse(r->f[C_UNIT], c) != 0)
         BAD(C_UNIT, "is not a unit of CLAIMS.md (or a currency code)");
-    if (r->f[C_CALIBER_MM] != NULL &&
-        (!number(r->f[C_CALIBER_MM], &c->caliber_mm) || c->caliber_mm <= 0))
+    if (r->f[C_CALIBER_MM] != NULL && (!number(r->f[C_CALIBER_MM], &c->caliber_mm) ||
+                                       c->caliber_mm <= 0 || !tally_figure_value_ok(c->caliber_mm)))
         BAD(C_CALIBER_MM, "is not a positive number");
     c->has_low = r->f[C_LOW] != NULL;
     c->has_high = r->f[C_HIGH] != NULL;
-    if (c->has_low && !number(r->f[C_LOW], &c->low))
-        BAD(C_LOW, "is not a number");
-    if (c->has_high && !number(r->f[C_HIGH], &c->high))
-        BAD(C_HIGH, "is not a number");
+    if (c->has_low && !(number(r->f[C_LOW], &c->low) && tally_figure_value_ok(c->low)))
+        BAD(C_LOW, "is not a figure (0, or a number of 1e-12 to 1e18 in size)");
+    if (c->has_high && !(number(r->f[C_HIGH], &c->high) && tally_figure_value_ok(c->high)))
+        BAD(C_HIGH, "is not a figure (0, or a number of 1e-12 to 1e18 in size)");
     if (!c->has_low && !c->has_high)
         BAD(C_LOW, "and high are both empty");
     int q = r->f[C_QUALIFIER] != NULL ? tally_qualifier_parse(r->f[C_QUALIFIER]) : -1;

@@ -610,6 +610,11 @@ int tally_store_put_claim(tally_store *s, int64_t doc_id, const tally_claim *c, 
 {
     int64_t src;
     char name[SOURCE_NAME_MAX], detail[SOURCE_NAME_MAX], written[SOURCE_NAME_MAX];
+    /* NaN, infinities and the likes of 1e308 never reach the estimates */
+    if ((c->has_low && !tally_figure_value_ok(c->low)) ||
+        (c->has_high && !tally_figure_value_ok(c->high)) || !tally_figure_value_ok(c->caliber_mm))
+        return tally_err_set(err, TALLY_EINPUT, "claim figure %g to %g outside +-%g", c->low,
+                             c->high, TALLY_FIGURE_MAX);
     split_source(c->source, name, detail, written);
     if (source_id(s, name, c->source != NULL ? c->source : "author", c->source_country, &src,
                   err) != 0)

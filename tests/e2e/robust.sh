@@ -1,0 +1,145 @@
+#!/usr/bin/env bash
+# End-to-end tests of tally on hostile and careless input (issue 13): numbers
+# out of any figure's range, NaN and infinities that must never be printed,
+# and more below, each section named by what it guards. Every input is made
+# here: nothing of ../shared is needed.
+# Usage: robust.sh TALLY SOURCE_DIR   (needs jq, sqlite3 and curl)
+set -u
+
+if [ $# -ne 2 ]; then
+    echo "usage: $0 TALLY SOURCE_DIR" >&2
+    exit 2
+fi
+TALLY=$(realpath "$1")
+SRC=$2
+unset TALLY_DB
+
+# shellcheck source=tests/e2e/lib.sh
+. "$(dirname "$0")/lib.sh"
+
+for tool in jq sqlite3 curl; do
+    if ! command -v "$tool" >/dev/null; then
+        echo "robust.sh: $tool is needed (scripts/deps.sh installs it)" >&2
+        exit 1
+    fi
+done
+
+PID=
+stop_server() {
+    if [ -n "$PID" ] && kill -0 "$PID" 2>/dev/null; then
+        kill -TERM "$PID" 2>/dev/null
+        wait "$PID" 2>/dev/null
+    fi
+    PID=
+}
+trap 'stop_server; rm -rf "$T"' EXIT
+
+expect_eq() {
+    if [ "$2" = "$3" ]; then pass; else fail "$1" "got '$2', want '$3'"; fi
+}
+
+# expect_no_nan NAME: stdout holds no NaN or infinity in any spelling a
+# printf would give them.
+expect_no_nan() {
+    if grep -qiE '(^|[^a-z])-?(nan|inf)([^a-z]|$)' "$T/out"; then
+        fail "$1" "stdout holds a NaN or infinity: $(grep -oiE '.{0,30}-?(nan|inf).{0,10}' "$T/out" | head -n 2 | tr '\n' ' ')"
+    else
+        pass
+    fi
+}
+
+# doc FILE TEXT: a document with a header dated 2024-03-01.
+doc() {
+    printf 'title: %s\ndate: 2024-03-01\n\n%s\n' "$(basename "$1" .txt)" "$2" >"$1"
+}
+
+# ---- exponents out of range are no figures (case 7) -----------------------------------
+
+doc "$T/exp.txt" "North Korea has shipped 1e99999 artillery shells to Russia, officials said. It sent 1e-99999 tanks and 4.9e-324 missiles to Russia, officials said."
+run "$TALLY" extract "$T/exp.txt"
+expect_rc "huge exponents: extract exit" 0
+expect_eq "huge exponents: no claim at all" "$(wc -l <"$T/out")" 0
+run "$TALLY" figures "$T/exp.txt"
+expect_eq "1e99999 is not a figure of 99" "$(jq -c 'select(.low == 99)' "$T/out" | wc -l)" 0
+expect_eq "1e-99999 is not cut to 1e-999 worth 0" "$(jq -c 'select(.text | test("e-"))' "$T/out" | wc -l)" 0
+expect_eq "4.9e-324 is not a figure of 0" "$(jq -c 'select(.low == 0)' "$T/out" | wc -l)" 0
+
+# ---- NaN and infinities never reach a writer (case 2) ---------------------------------
+
+DB=$T/huge.db
+doc "$T/huge-a.txt" "North Korea has sent about 9e307 containers of munitions to Russia, the South Korean defence ministry said."
+doc "$T/huge-b.txt" "North Korea has shipped 1.7e308 artillery shells to Russia, the South Korean defence ministry said."
+doc "$T/fine.txt" "North Korea has sent about 6,700 containers of munitions to Russia, the South Korean defence ministry said."
+run "$TALLY" ingest --db "$DB" "$T/huge-a.txt" "$T/huge-b.txt" "$T/fine.txt"
+expect_rc "huge figures: ingest exit" 0
+expect_eq "9e307 and 1.7e308 are no claims" \
+    "$(sqlite3 "$DB" 'SELECT count(*) FROM claims WHERE abs(low) > 1e18 OR abs(high) > 1e18')" 0
+run "$TALLY" estimate --db "$DB" --all --format json
+expect_rc "huge figures: estimate --all exit" 0
+expect_no_nan "huge figures: estimate --all prints no NaN"
+if jq -s -e 'length == 1 and .[0].median > 0' "$T/out" >/dev/null 2>&1; then pass; else
+    fail "huge figures: estimate --all is JSON" "$(head -c 300 "$T/out")"; fi
+
+# A database holding such values (a hand edit, an older tally): every writer
+# refuses them with a message and exit 1, instead of printing -nan.
+sqlite3 "$DB" "UPDATE claims SET low = 1.7e308"
+sqlite3 "$DB" "INSERT INTO claims (doc_id, kind, supplier, recipient, items, item, unit, low,
+    qualifier, date, source_id, hedged)
+    SELECT doc_id, kind, supplier, recipient, items, item, unit, 9e307, qualifier, '2024-04-01',
+    source_id, hedged FROM claims LIMIT 1"
+for fmt in json csv; do
+    run "$TALLY" estimate --db "$DB" --all --format "$fmt"
+    expect_rc "1.7e308 stored: estimate --all --format $fmt exit" 1
+    expect_no_nan "1.7e308 stored: estimate --all --format $fmt prints no NaN"
+    expect_err_has "1.7e308 stored: estimate --all --format $fmt says why" "not a finite number"
+    run "$TALLY" estimate --db "$DB" PRK RUS munitions --format "$fmt"
+    expect_rc "1.7e308 stored: estimate --format $fmt exit" 1
+    expect_no_nan "1.7e308 stored: estimate --format $fmt prints no NaN"
+done
+run "$TALLY" report --db "$DB" -o -
+expect_no_nan "1.7e308 stored: report draws no NaN"
+expect_out_has "1.7e308 stored: report says why there is no estimate" "not a finite number"
+sqlite3 "$DB" "UPDATE claims SET low = 9e999" # SQLite reads it as infinity
+for fmt in jsonl csv; do
+    run "$TALLY" claims --db "$DB" --format "$fmt"
+    expect_rc "infinity stored: claims --format $fmt exit" 1
+    expect_no_nan "infinity stored: claims --format $fmt prints no infinity"
+    expect_err_has "infinity stored: claims --format $fmt says why" "not finite"
+done
+
+# the server answers the same with a JSON error
+"$TALLY" serve --db "$DB" --port 0 >"$T/serve.out" 2>"$T/serve.err" &
+PID=$!
+URL=
+for _ in $(seq 1 100); do
+    URL=$(grep -o 'http://[^ ]*/' "$T/serve.out" 2>/dev/null)
+    [ -n "$URL" ] && break
+    kill -0 "$PID" 2>/dev/null || break
+    sleep 0.05
+done
+if [ -z "$URL" ]; then
+    fail "serve starts" "$(cat "$T/serve.err")"
+else
+    code=$(curl -s -o "$T/out" -w '%{http_code}' "${URL}api/claims")
+    expect_eq "infinity stored: /api/claims status" "$code" 500
+    if jq -e '.error | contains("not finite")' "$T/out" >/dev/null 2>&1; then pass; else
+        fail "infinity stored: /api/claims error is JSON" "$(head -c 200 "$T/out")"; fi
+    code=$(curl -s -o "$T/out" -w '%{http_code}' "${URL}api/flows")
+    expect_no_nan "infinity stored: /api/flows prints no infinity"
+    if jq -e . "$T/out" >/dev/null 2>&1; then pass; else
+        fail "infinity stored: /api/flows is JSON" "$(head -c 200 "$T/out")"; fi
+fi
+stop_server
+
+# the importer takes no such figure either
+{
+    head -n 1 "$SRC/data/public-record.csv"
+    sed -n 2p "$SRC/data/public-record.csv" | awk -F, -v OFS=, '{ $10 = "1.7e308"; print }'
+    sed -n 2p "$SRC/data/public-record.csv" | awk -F, -v OFS=, '{ $10 = "1e-99999"; print }'
+} >"$T/huge.csv"
+run "$TALLY" import --db "$T/imp.db" "$T/huge.csv"
+expect_rc "huge figures: import exit" 1
+expect_err_has "import names the row and column" "huge.csv:2: low '1.7e308' is not a figure"
+expect_err_has "import refuses an underflow" "huge.csv:3: low '1e-99999' is not a figure"
+
+finish

@@ -174,6 +174,67 @@ make_text() {
         cat "$T/seed.txt"
     done >"$1"
 }
+# ---- extraction time for any input (issue 13) ------------------------------
+
+# bench_shapes: tally extract's seconds per MB on texts of one size
+# (BENCH_SHAPE_MB, default 8) and four shapes: the bodies as they are; the
+# same as one sentence (every sentence end a comma, every line break a
+# space: one line); the same with no white space after periods (one line);
+# and one sentence of a claim-bearing clause written here, repeated (the
+# worst case for reading a sentence per claim). Sentences are read in
+# pieces of at most TALLY_SENTENCE_MAX bytes, so all four stay within a
+# small factor of the first. BENCH_ONLY=shapes runs this section alone.
+bench_shapes() {
+    local mb=${BENCH_SHAPE_MB:-8} name line wall best worst
+    local want=$((mb * 1000000))
+    tr '\n' ' ' <"$T/seed.txt" | sed -E 's/([.?!]+)(["”’)]*) /,\2 /g' >"$T/shape-sentence.unit"
+    tr '\n' ' ' <"$T/seed.txt" | sed -E 's/([.?!]["”’)]*) +/\1/g' >"$T/shape-glued.unit"
+    printf '%s' "North Korea has sent about 6,700 containers of munitions to Russia, the defence minister said, " >"$T/shape-claims.unit"
+    cp "$T/seed.txt" "$T/shape-normal.unit"
+    printf '\ntally extract on %s MB texts of four shapes, median of 3 runs:\n' "$mb"
+    printf '%-44s %9s %9s %9s\n' "text" "s/MB" "MB/s" "x normal"
+    best=
+    worst=
+    for name in normal sentence glued claims; do
+        # the unit repeated up to the size, then an end
+        local unit="$T/shape-$name.unit" out="$T/shape-$name.txt"
+        cp "$unit" "$out"
+        while [ "$(wc -c <"$out")" -lt "$want" ]; do # doubling: a few cats, not thousands
+            cat "$out" "$out" >"$out.2"
+            mv "$out.2" "$out"
+        done
+        head -c "$want" "$out" >"$out.2"
+        printf '.\n' >>"$out.2"
+        mv "$out.2" "$out"
+        : >"$T/shape.walls"
+        for r in 1 2 3; do
+            line=$("$RUNRSS" -o /dev/null -- "$TALLY" extract "$out") ||
+                { echo "bench: extract of the $name text failed" >&2; exit 1; }
+            line=${line#wall=}
+            echo "${line%% *}" >>"$T/shape.walls"
+        done
+        wall=$(sort -g "$T/shape.walls" | sed -n 2p)
+        local label
+        case $name in
+        normal) label="the bodies (normal text)" ;;
+        sentence) label="one sentence: the bodies joined by commas" ;;
+        glued) label="no space after periods, one line" ;;
+        claims) label="one sentence of claims (a clause repeated)" ;;
+        esac
+        [ -z "$best" ] && best=$wall
+        printf '%-44s %9.3f %9.1f %9.2f\n' "$label" "$(awk -v w="$wall" -v m="$mb" 'BEGIN { print w / m }')" \
+            "$(awk -v w="$wall" -v m="$mb" 'BEGIN { print (w > 0 ? m / w : 0) }')" \
+            "$(awk -v w="$wall" -v b="$best" 'BEGIN { print (b > 0 ? w / b : 0) }')"
+        worst=$(awk -v w="$wall" -v x="${worst:-0}" 'BEGIN { print (w > x ? w : x) }')
+    done
+    printf 'slowest / normal: %s (the goal: within 3x)\n' \
+        "$(awk -v w="$worst" -v b="$best" 'BEGIN { printf "%.2f", (b > 0 ? w / b : 0) }')"
+}
+if [ "${BENCH_ONLY:-}" = shapes ]; then
+    bench_shapes
+    exit 0
+fi
+
 make_text "$T/big.txt" "$BIG_MB"
 make_text "$T/small.txt" "$SMALL_MB"
 big_bytes=$(wc -c <"$T/big.txt")
@@ -243,6 +304,8 @@ for name in "${ROWS[@]}"; do
 done
 printf 'tally ingest / tally extract throughput: %s\n' \
     "$(ratio "$(median "$T/extract.big" 1)" "$(median "$T/ingest.big" 1)")"
+
+bench_shapes
 
 # ---- queries on a database of a million claims ------------------------------
 

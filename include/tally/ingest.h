@@ -25,8 +25,9 @@ typedef struct tally_ingest_input {
 
 typedef struct tally_ingest_result {
     tally_doc_status status;
-    size_t claims;       /* claims stored (0 when unchanged) */
-    size_t invalid_utf8; /* invalid sequences replaced by U+FFFD */
+    size_t claims;        /* claims stored (0 when unchanged) */
+    size_t invalid_utf8;  /* invalid sequences replaced by U+FFFD */
+    size_t cut_sentences; /* sentences over TALLY_SENTENCE_MAX read in pieces */
 } tally_ingest_result;
 
 /** Reads, extracts and stores one document inside a savepoint of the open

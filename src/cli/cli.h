@@ -42,6 +42,10 @@ int cli_common_option(const char *cmd, int ch, char **argv, bool *table, tally_d
 int cli_read_inputs(char **paths, int n, const tally_doc_opts *opts, const tally_doc_handler *h,
                     void (*on_start)(const char *path, void *user));
 
+/** Warns that `n` sentences of `label` (a file) were longer than
+ *  TALLY_SENTENCE_MAX and read in pieces; nothing when `n` is 0. */
+void cli_warn_cut_sentences(const char *label, size_t n);
+
 /** The database to use: `given` (--db), else $TALLY_DB, else "tally.db". */
 const char *cli_db_path(const char *given);
 

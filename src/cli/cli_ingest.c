@@ -123,6 +123,7 @@ static void ingest_one(struct ingest_run *r, tally_ingest_input *in)
     if (res.invalid_utf8 > 0)
         cli_warnf("%s: %zu invalid UTF-8 sequence%s replaced by U+FFFD", in->origin,
                   res.invalid_utf8, res.invalid_utf8 == 1 ? "" : "s");
+    cli_warn_cut_sentences(in->origin, res.cut_sentences);
     switch (res.status) {
     case TALLY_DOC_NEW:
         r->n_new++;

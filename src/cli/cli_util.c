@@ -9,6 +9,7 @@
 
 #include "tally/mem.h"
 #include "tally/present.h"
+#include "tally/segment.h"
 
 static void vmsg(const char *kind, const char *fmt, va_list ap) TALLY_PRINTF(2, 0);
 
@@ -126,6 +127,14 @@ static int read_one(const char *path, const tally_doc_opts *opts, const tally_do
     if (stats.raw_bytes == 0)
         cli_warnf("%s: empty input", label);
     return CLI_OK;
+}
+
+void cli_warn_cut_sentences(const char *label, size_t n)
+{
+    if (n > 0)
+        cli_warnf(
+            "%s: %zu sentence%s longer than %d bytes read in pieces (cut at a comma or space)",
+            label, n, n == 1 ? "" : "s", TALLY_SENTENCE_MAX);
 }
 
 int cli_read_inputs(char **paths, int n, const tally_doc_opts *opts, const tally_doc_handler *h,

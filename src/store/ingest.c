@@ -194,6 +194,7 @@ int tally_ingest(tally_store *s, const tally_ingest_input *in, tally_ingest_resu
         }
         if (rc == 0)
             rc = tally_store_set_body(s, c.doc_id, c.body.ptr, c.body.len, err);
+        out->cut_sentences = tally_extractor_cut_sentences(c.x);
         tally_extractor_free(c.x);
         tally_arena_free(c.arena);
         tally_buf_free(&c.body);

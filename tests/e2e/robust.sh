@@ -64,6 +64,26 @@ expect_eq "1e99999 is not a figure of 99" "$(jq -c 'select(.low == 99)' "$T/out"
 expect_eq "1e-99999 is not cut to 1e-999 worth 0" "$(jq -c 'select(.text | test("e-"))' "$T/out" | wc -l)" 0
 expect_eq "4.9e-324 is not a figure of 0" "$(jq -c 'select(.low == 0)' "$T/out" | wc -l)" 0
 
+# ---- a sentence without end is read in pieces (case 3) ---------------------------------
+
+# 1,000 clauses joined by commas: one sentence of 98 KB. Each clause's claim
+# is kept, with a piece of at most 2048 bytes (TALLY_SENTENCE_MAX) as its
+# sentence, and a warning says so; the time this takes is make bench's.
+clause="North Korea has sent about 6,700 containers of munitions to Russia, the defence minister said, "
+for _ in $(seq 1 1000); do printf '%s' "$clause"; done >"$T/long.txt"
+printf 'in the end.\n' >>"$T/long.txt"
+run "$TALLY" extract "$T/long.txt"
+expect_rc "long sentence: extract exit" 0
+expect_eq "long sentence: a claim a clause" "$(wc -l <"$T/out")" 1000
+expect_eq "long sentence: no claim's sentence over 2048 bytes" \
+    "$(jq -c 'select((.sentence | utf8bytelength) > 2048)' "$T/out" | wc -l)" 0
+expect_err_has "long sentence: a warning names the file" "long.txt: 1 sentence longer than 2048 bytes"
+run "$TALLY" ingest --db "$T/long.db" "$T/long.txt"
+expect_rc "long sentence: ingest exit" 0
+expect_err_has "long sentence: ingest warns too" "long.txt: 1 sentence longer than 2048 bytes"
+expect_eq "long sentence: stored sentences are pieces" \
+    "$(sqlite3 "$T/long.db" 'SELECT max(sentence_end - sentence_start) <= 2048 FROM claims')" 1
+
 # ---- NaN and infinities never reach a writer (case 2) ---------------------------------
 
 DB=$T/huge.db

@@ -6,7 +6,16 @@
  * noun is read against the words of its sentence (claimwords.gperf). The
  * extractor keeps what the document said before: the people it named (for
  * "Shin said" and "the defence minister said"), the states it is about (for
- * claims that name neither), and the speaker and dates of the paragraph. */
+ * claims that name neither), and the speaker and dates of the paragraph.
+ *
+ * Time is linear in the input, whatever its shape (issue 13): a figure's
+ * look-back and look-ahead never leave its sentence, which is at most
+ * TALLY_SENTENCE_MAX bytes (segment.h cuts longer ones), and what is read
+ * across sentences is state kept as the text goes (the speaker, the last
+ * count an equivalence restates, at most MAX_PEOPLE people and
+ * MAX_COUNTRIES states), never a search back through the block. A new rule
+ * (or a learned decision) keeps to that window: its features come from the
+ * sentence, or from state updated once per sentence or claim. */
 #include "tally/extract.h"
 
 #include <stdlib.h>

@@ -42,6 +42,17 @@ int cli_common_option(const char *cmd, int ch, char **argv, bool *table, tally_d
 int cli_read_inputs(char **paths, int n, const tally_doc_opts *opts, const tally_doc_handler *h,
                     void (*on_start)(const char *path, void *user));
 
+/** Whether the input at `path` (not "-") is a regular file (links
+ *  followed), found with stat() and never opened: opening a FIFO blocks.
+ *  CLI_OK; else CLI_FAIL with a message naming what it is instead (a FIFO,
+ *  a device, a socket, a folder) or why it cannot be read. */
+int cli_check_regular(const char *path);
+/** The same for a file of mode `m` (from stat()). */
+int cli_check_mode(const char *path, unsigned m);
+/** What a file of mode `m` is, for messages: "a FIFO (named pipe)", "a
+ *  character device", ...; "a regular file" for one. */
+const char *cli_file_kind(unsigned m);
+
 /** Warns that `n` sentences of `label` (a file) were longer than
  *  TALLY_SENTENCE_MAX and read in pieces; nothing when `n` is 0. */
 void cli_warn_cut_sentences(const char *label, size_t n);

@@ -95,6 +95,10 @@ int cli_import(int argc, char **argv)
         status = import_one(s, data, len, "bundled public record", quiet);
     }
     for (int i = optind; i < argc; i++) {
+        if (cli_check_regular(argv[i]) != CLI_OK) {
+            status = CLI_FAIL;
+            continue;
+        }
         size_t len = 0;
         char *data = tally_slurp_path(argv[i], (size_t)1 << 30, &len);
         if (data == NULL) {

@@ -21,10 +21,13 @@ void cli_ingest_help(FILE *out)
           "\n"
           "Reads documents, extracts their claims and stores both in the database,\n"
           "with every claim's sentence and document. PATH is a file, or a folder\n"
-          "read recursively for *.txt, *.md, *.markdown, *.html and *.htm. A file\n"
-          "named *.jsonl, or - (stdin) starting with '{', is a feed: one JSON object\n"
-          "a line with \"text\" and optionally \"url\", \"title\", \"outlet\", \"date\"\n"
-          "and \"format\". Other input on stdin is one document.\n"
+          "read recursively for *.txt, *.md, *.markdown, *.html and *.htm (hidden\n"
+          "entries left out; symbolic links followed). A file named *.jsonl, or -\n"
+          "(stdin) starting with '{', is a feed: one JSON object a line with \"text\"\n"
+          "and optionally \"url\", \"title\", \"outlet\", \"date\" and \"format\".\n"
+          "Other input on stdin is one document. A FIFO, device or socket, a\n"
+          "dangling link and a link back into a folder being read are reported\n"
+          "and count as failed.\n"
           "\n"
           "A document already stored (same URL, or same file, and same content) is\n"
           "left as it is; a changed one replaces its claims and keeps its first date.\n"
@@ -233,15 +236,31 @@ static bool is_document(const char *name)
     return false;
 }
 
-static void ingest_path(struct ingest_run *r, const char *path, bool explicit);
+/* The folders being read, from the one given down to the current one: a
+ * symbolic link to one of them is a loop. */
+struct walk {
+    dev_t dev;
+    ino_t ino;
+    const struct walk *up;
+};
+
+static void ingest_path(struct ingest_run *r, const char *path, bool explicit,
+                        const struct walk *up);
 
 static int by_name(const struct dirent **a, const struct dirent **b)
 {
     return strcmp((*a)->d_name, (*b)->d_name);
 }
 
+/* Reports an input that is not read, and counts it as failed. */
+static void skipped(struct ingest_run *r, const char *path, const char *why)
+{
+    cli_errorf("%s: %s", path, why);
+    r->n_failed++;
+}
+
 /* A folder: its documents and subfolders in name order, hidden ones left out. */
-static void ingest_dir(struct ingest_run *r, const char *path)
+static void ingest_dir(struct ingest_run *r, const char *path, const struct walk *w)
 {
     struct dirent **list = NULL;
     int n = scandir(path, &list, NULL, by_name);
@@ -256,7 +275,7 @@ static void ingest_dir(struct ingest_run *r, const char *path)
             size_t len = strlen(path) + strlen(e) + 2;
             char *child = tally_xmalloc(len);
             snprintf(child, len, "%s%s%s", path, has_ext(path, "/") ? "" : "/", e);
-            ingest_path(r, child, false);
+            ingest_path(r, child, false, w);
             free(child);
         }
         free(list[i]);
@@ -264,23 +283,44 @@ static void ingest_dir(struct ingest_run *r, const char *path)
     free(list);
 }
 
-static void ingest_path(struct ingest_run *r, const char *path, bool explicit)
+/* A path given, or met in a folder (`explicit` false): a folder is walked,
+ * a document read. Symbolic links are followed; whatever cannot be read is
+ * reported and counted as failed: a dangling link, a link back into a
+ * folder being read (a loop), and a FIFO, device or socket, given or
+ * named as a document (opening a FIFO would wait for a writer, a device
+ * may never end). In a folder, entries not named as documents are not
+ * inputs at all. */
+static void ingest_path(struct ingest_run *r, const char *path, bool explicit,
+                        const struct walk *up)
 {
     struct stat st;
     if (strcmp(path, "-") != 0) {
-        /* a symbolic link to a folder is not followed inside a walk: no loops */
-        int rc = explicit ? stat(path, &st) : lstat(path, &st);
-        if (rc != 0) {
-            cli_errorf("%s: %s", path, strerror(errno));
-            r->n_failed++;
+        if (stat(path, &st) != 0) {
+            int e = errno;
+            struct stat lst;
+            if (!explicit && lstat(path, &lst) == 0 && S_ISLNK(lst.st_mode))
+                skipped(r, path,
+                        e == ELOOP ? "a loop of symbolic links" : "a dangling symbolic link");
+            else
+                skipped(r, path, strerror(e));
             return;
         }
         if (S_ISDIR(st.st_mode)) {
-            ingest_dir(r, path);
+            for (const struct walk *w = up; w != NULL; w = w->up)
+                if (w->dev == st.st_dev && w->ino == st.st_ino) {
+                    skipped(r, path, "a link back into a folder being read (a loop)");
+                    return;
+                }
+            struct walk here = {st.st_dev, st.st_ino, up};
+            ingest_dir(r, path, &here);
             return;
         }
-        if (!S_ISREG(st.st_mode) || (!explicit && !is_document(path)))
+        if (!explicit && !is_document(path))
             return;
+        if (cli_check_mode(path, st.st_mode) != CLI_OK) {
+            r->n_failed++;
+            return;
+        }
     }
     bool is_stdin = strcmp(path, "-") == 0;
     const char *label = is_stdin ? "<stdin>" : path;
@@ -361,7 +401,7 @@ int cli_ingest(int argc, char **argv)
     }
     r.progress = isatty(STDERR_FILENO);
     for (int i = optind; i < argc && !r.fatal; i++)
-        ingest_path(&r, argv[i], true);
+        ingest_path(&r, argv[i], true, NULL);
     if (r.fatal)
         tally_store_rollback(r.s);
     else

@@ -91,21 +91,60 @@ int cli_getopt_error(const char *cmd, int ch, char **argv)
     return CLI_UNHANDLED;
 }
 
+const char *cli_file_kind(unsigned m)
+{
+    mode_t mode = (mode_t)m;
+    if (S_ISREG(mode))
+        return "a regular file";
+    if (S_ISDIR(mode))
+        return "a directory";
+    if (S_ISFIFO(mode))
+        return "a FIFO (named pipe)";
+    if (S_ISCHR(mode))
+        return "a character device";
+    if (S_ISBLK(mode))
+        return "a block device";
+    if (S_ISSOCK(mode))
+        return "a socket";
+    return "not a regular file";
+}
+
+int cli_check_mode(const char *path, unsigned m)
+{
+    mode_t mode = (mode_t)m;
+    if (S_ISDIR(mode)) {
+        cli_errorf("%s: is a directory (give the files in it)", path);
+        return CLI_FAIL;
+    }
+    if (!S_ISREG(mode)) {
+        cli_errorf("%s: is %s, not a document (to read a stream, give it on stdin as -)", path,
+                   cli_file_kind(mode));
+        return CLI_FAIL;
+    }
+    return CLI_OK;
+}
+
+int cli_check_regular(const char *path)
+{
+    struct stat st;
+    if (stat(path, &st) != 0) {
+        cli_errorf("%s: %s", path, strerror(errno));
+        return CLI_FAIL;
+    }
+    return cli_check_mode(path, st.st_mode);
+}
+
 static int read_one(const char *path, const tally_doc_opts *opts, const tally_doc_handler *h)
 {
     bool is_stdin = strcmp(path, "-") == 0;
     const char *label = is_stdin ? "<stdin>" : path;
     FILE *in = stdin;
     if (!is_stdin) {
+        if (cli_check_regular(path) != CLI_OK)
+            return CLI_FAIL;
         in = fopen(path, "rb");
         if (in == NULL) {
             cli_errorf("%s: %s", path, strerror(errno));
-            return CLI_FAIL;
-        }
-        struct stat st;
-        if (fstat(fileno(in), &st) == 0 && S_ISDIR(st.st_mode)) {
-            cli_errorf("%s: is a directory (give the files in it)", path);
-            fclose(in);
             return CLI_FAIL;
         }
     }

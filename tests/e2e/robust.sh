@@ -84,6 +84,37 @@ expect_err_has "long sentence: ingest warns too" "long.txt: 1 sentence longer th
 expect_eq "long sentence: stored sentences are pieces" \
     "$(sqlite3 "$T/long.db" 'SELECT max(sentence_end - sentence_start) <= 2048 FROM claims')" 1
 
+# ---- special files and broken folder entries are failures (case 12) ---------------------
+
+mkdir -p "$T/walk/sub"
+doc "$T/walk/a.txt" "North Korea has sent about 500 shells to Russia, the defence minister said."
+mkfifo "$T/walk/pipe.txt" "$T/fifo.txt"
+ln -s nowhere.txt "$T/walk/dangling.txt"
+ln -s loop-b "$T/walk/loop-a"
+ln -s loop-a "$T/walk/loop-b"
+ln -s .. "$T/walk/sub/up"
+ln -s ../a.txt "$T/walk/sub/same.txt"
+printf 'not a document\n' >"$T/walk/notes.bin"
+# (timeout: reading a FIFO nobody writes to would wait for ever)
+run timeout 20 "$TALLY" ingest --db "$T/walk.db" "$T/walk" "$T/fifo.txt" /dev/null
+expect_rc "special files: ingest exit" 1
+expect_out_has "special files: the summary counts them" "1 new, 1 unchanged, 0 replaced, 7 failed"
+expect_err_has "a FIFO in a folder is reported" "pipe.txt: is a FIFO"
+expect_err_has "a FIFO given is reported" "fifo.txt: is a FIFO"
+expect_err_has "/dev/null is reported" "/dev/null: is a character device"
+expect_err_has "a dangling link is reported" "dangling.txt: a dangling symbolic link"
+expect_err_has "a loop of links is reported" "loop-a: a loop of symbolic links"
+expect_err_has "a link back up is reported" "sub/up: a link back into a folder being read"
+for cmd in extract figures; do
+    run timeout 20 "$TALLY" "$cmd" "$T/fifo.txt" /dev/null
+    expect_rc "special files: $cmd exit" 1
+    expect_err_has "special files: $cmd names the FIFO" "fifo.txt: is a FIFO"
+    expect_err_has "special files: $cmd names the device" "/dev/null: is a character device"
+done
+run timeout 20 "$TALLY" import --db "$T/walk.db" "$T/fifo.txt"
+expect_rc "special files: import exit" 1
+expect_err_has "special files: import names the FIFO" "fifo.txt: is a FIFO"
+
 # ---- NaN and infinities never reach a writer (case 2) ---------------------------------
 
 DB=$T/huge.db

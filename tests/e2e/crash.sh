@@ -16,6 +16,7 @@ SHARED=${TALLY_SHARED:-$SRC/../shared}
 
 # shellcheck source=tests/e2e/lib.sh
 . "$(dirname "$0")/lib.sh"
+skip_without_corpus "$SHARED/corpus/dev"
 
 # A fixed seed: the kill points are random but the same from run to run.
 RANDOM=20241126

@@ -68,6 +68,18 @@ expect_err_nonempty() {
     if [ -s "$T/err" ]; then pass; else fail "$1" "stderr empty"; fi
 }
 
+# skip_without_corpus DIR: a script that needs the documents of DIR (the
+# development corpus in ../shared, absent from a user's clone) stops here
+# with exit status 77, which CTest reports as skipped, and says why.
+skip_without_corpus() {
+    local docs
+    docs=$(find "$1" -maxdepth 1 -name '*.txt' 2>/dev/null | head -n 1)
+    if [ -z "$docs" ]; then
+        echo "skip: no documents in $1 (../shared beside the checkout, or set TALLY_SHARED)"
+        exit 77
+    fi
+}
+
 # finish: the summary line; the script's exit status.
 finish() {
     [ "$skipped" -gt 0 ] && echo "($skipped skipped)"

@@ -15,6 +15,7 @@ unset TALLY_DB
 
 # shellcheck source=tests/e2e/lib.sh
 . "$(dirname "$0")/lib.sh"
+skip_without_corpus "$DEV"
 
 for tool in jq sqlite3 python3; do
     if ! command -v "$tool" >/dev/null; then

@@ -448,10 +448,16 @@ function renderClaims() {
 
 const CSV_COLS = ['id', 'date', 'stated', 'supplier', 'recipient', 'kind', 'item', 'caliber_mm', 'unit', 'qualifier', 'low', 'high',
   'since', 'as_of', 'source', 'source_kind', 'source_country', 'hedged', 'curated', 'doc', 'title', 'outlet', 'url', 'text', 'sentence', 'note'];
+// One CSV field. A number stays a number (-3 is no formula). Text that a
+// spreadsheet would evaluate, starting with = + - @ tab or CR (OWASP's rule),
+// is quoted with an apostrophe first, as the command line's CSV does
+// (src/present/csv.c): a source or title anyone may have written.
 const csvCell = (v) => {
   if (v === null || v === undefined) return '';
+  if (typeof v === 'number' || typeof v === 'boolean') return String(v);
   const s = Array.isArray(v) ? v.join(';') : String(v);
-  return /[",\n\r]/.test(s) || /^[=+\-@]/.test(s) ? '"' + s.replace(/"/g, '""') + '"' : s;
+  if (/^[=+\-@\t\r]/.test(s)) return `"'${s.replace(/"/g, '""')}"`;
+  return /[",\n\r]/.test(s) ? '"' + s.replace(/"/g, '""') + '"' : s;
 };
 
 // Every claim that passes the filters (not only the rows loaded), as CSV.

@@ -3,7 +3,7 @@
 # out of any figure's range, NaN and infinities that must never be printed,
 # and more below, each section named by what it guards. Every input is made
 # here: nothing of ../shared is needed.
-# Usage: robust.sh TALLY SOURCE_DIR   (needs jq, sqlite3 and curl)
+# Usage: robust.sh TALLY SOURCE_DIR   (needs jq, sqlite3, curl and python3)
 set -u
 
 if [ $# -ne 2 ]; then
@@ -17,7 +17,7 @@ unset TALLY_DB
 # shellcheck source=tests/e2e/lib.sh
 . "$(dirname "$0")/lib.sh"
 
-for tool in jq sqlite3 curl; do
+for tool in jq sqlite3 curl python3; do
     if ! command -v "$tool" >/dev/null; then
         echo "robust.sh: $tool is needed (scripts/deps.sh installs it)" >&2
         exit 1
@@ -114,6 +114,47 @@ done
 run timeout 20 "$TALLY" import --db "$T/walk.db" "$T/fifo.txt"
 expect_rc "special files: import exit" 1
 expect_err_has "special files: import names the FIFO" "fifo.txt: is a FIFO"
+
+# ---- CSV cells a spreadsheet would run are neutralised (case 5) ------------------------
+
+# expect_csv_safe NAME: no cell of stdout (CSV) starts as a formula (= + @
+# tab CR), and one that starts with '-' is a number.
+expect_csv_safe() {
+    local bad
+    bad=$(python3 -c '
+import csv, re, sys
+for rec in csv.reader(open(sys.argv[1], newline="")):
+    for v in rec:
+        if re.match(r"[=+@\t\r]", v) or (v.startswith("-") and not re.fullmatch(r"-\d+(\.\d+)?", v)):
+            print(repr(v))' "$T/out" | head -n 3)
+    if [ -z "$bad" ]; then pass; else fail "$1" "cells that run as formulas: $bad"; fi
+}
+{
+    head -n 1 "$SRC/data/public-record.csv"
+    printf '%s\n' \
+        "2024-05-01,\"=HYPERLINK(\"\"https://evil.example/\"\";\"\"x\"\")\",,PRK,RUS,transfer,munitions,,container,100,,about,,,https://example.org/f1,+SUM(1+1)" \
+        "2024-05-02,\"=cmd|' /C calc'!A0\",,PRK,RUS,transfer,munitions,,container,200,,about,,,https://example.org/f2,@SUM(1+1)" \
+        "2024-05-03,\""$'\t'"tabbed\",,RUS,PRK,financial,money,,USD,-5,,exact,,,https://example.org/f3,-note" \
+        "2024-05-04,\""$'\r'"carriage\",,RUS,PRK,financial,money,,USD,-2.5,,exact,,,https://example.org/f4,"
+} >"$T/formulas.csv"
+run "$TALLY" import --db "$T/f.db" "$T/formulas.csv"
+expect_rc "formulas: import exit" 0
+doc "$T/formula-doc.txt" "North Korea has sent about 700 containers of munitions to Russia, officials said."
+sed -i 's/^title: .*/title: =HYPERLINK("https:\/\/evil.example\/")/; 1a outlet: +cmd' "$T/formula-doc.txt"
+run "$TALLY" ingest --db "$T/f.db" "$T/formula-doc.txt"
+expect_rc "formulas: ingest exit" 0
+for cmd in claims sources docs; do
+    run "$TALLY" "$cmd" --db "$T/f.db" --format csv
+    expect_rc "formulas: $cmd --format csv exit" 0
+    expect_csv_safe "formulas: $cmd --format csv"
+done
+run "$TALLY" claims --db "$T/f.db" --format csv
+expect_out_has "formulas: the source is shown as text" "\"'=cmd|' /C calc'!A0\""
+expect_out_has "formulas: a negative figure stays a number" ",USD,-5,,exact,"
+expect_out_has "formulas: a note starting with - is text" "\"'-note\""
+run "$TALLY" docs --db "$T/f.db" --format csv
+expect_out_has "formulas: a title is shown as text" "\"'=HYPERLINK("
+expect_out_has "formulas: an outlet is shown as text" "\"'+cmd\""
 
 # ---- NaN and infinities never reach a writer (case 2) ---------------------------------
 

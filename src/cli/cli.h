@@ -24,6 +24,11 @@ struct cli_cmd {
 /** Messages to stderr: "tally: error: ...", "tally: warning: ...". */
 void cli_errorf(const char *fmt, ...) TALLY_PRINTF(1, 2);
 void cli_warnf(const char *fmt, ...) TALLY_PRINTF(1, 2);
+/** printf to stdout for a line of a summary or table that holds names or
+ *  paths: the formatted text with its control characters shown
+ *  (tally/visible.h), so that none acts on the terminal and a newline in a
+ *  name cannot split the line; a final newline ends the line as usual. */
+void cli_printf(const char *fmt, ...) TALLY_PRINTF(1, 2);
 /** "tally CMD: ..." usage error with a hint to --help; returns CLI_USAGE. */
 int cli_usagef(const char *cmd, const char *fmt, ...) TALLY_PRINTF(2, 3);
 

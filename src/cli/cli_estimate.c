@@ -183,9 +183,10 @@ int cli_clusters(int argc, char **argv)
         char fig[96], day[16];
         tally_present_figure(lead, fig, sizeof fig);
         tally_present_day(lead->as_of, day);
-        printf("%6zu %-3s %-3s %-12s %-30.30s %-10s %-30.30s %lld (%s)\n", k->n_members,
-               lead->supplier[0] ? lead->supplier : "-", lead->recipient[0] ? lead->recipient : "-",
-               tally_kind_name(lead->kind), fig, day, lead->source, (long long)lead->id, lead->doc);
+        cli_printf("%6zu %-3s %-3s %-12s %-30.30s %-10s %-30.30s %lld (%s)\n", k->n_members,
+                   lead->supplier[0] ? lead->supplier : "-",
+                   lead->recipient[0] ? lead->recipient : "-", tally_kind_name(lead->kind), fig,
+                   day, lead->source, (long long)lead->id, lead->doc);
     }
     tally_buf_free(&b);
     cli_unload(&l);
@@ -206,9 +207,10 @@ static void on_contradiction(const tally_contradiction *x, void *user)
     c->n++;
     const tally_obs *a = &c->obs[x->a], *b = &c->obs[x->b];
     if (c->format == 0) {
-        printf("%s: %s\n    claim %lld (%s)", x->rule, x->why, (long long)a->id, a->doc);
+        cli_printf("%s: %s\n", x->rule, x->why);
+        cli_printf("    claim %lld (%s)", (long long)a->id, a->doc);
         if (x->b != x->a)
-            printf(" and claim %lld (%s)", (long long)b->id, b->doc);
+            cli_printf(" and claim %lld (%s)", (long long)b->id, b->doc);
         printf("\n");
         return;
     }
@@ -292,9 +294,9 @@ static void print_flow(const tally_flow *fl, void *user)
             o->status = CLI_FAIL;
         tally_buf_free(&b);
     } else {
-        printf("%-3s %-3s %-18s %-9s %8zu %-10s %12.0f %12.0f %12.0f %12.0f %12.0f\n", s->supplier,
-               s->recipient, fl->item, s->unit, s->n, d, fl->q.q05, fl->q.q25, fl->q.q50, fl->q.q75,
-               fl->q.q95);
+        cli_printf("%-3s %-3s %-18s %-9s %8zu %-10s %12.0f %12.0f %12.0f %12.0f %12.0f\n",
+                   s->supplier, s->recipient, fl->item, s->unit, s->n, d, fl->q.q05, fl->q.q25,
+                   fl->q.q50, fl->q.q75, fl->q.q95);
     }
 }
 
@@ -424,9 +426,9 @@ int cli_estimate(int argc, char **argv)
     } else {
         char d[16];
         tally_present_day(series->start, d);
-        printf("%s -> %s, %s, in %s: %zu clusters; 0 on %s%s%s\n", sup, rec,
-               tally_item_name((unsigned)bit), series->unit, series->n, d,
-               f.known_by != NULL ? "; known by " : "", f.known_by != NULL ? f.known_by : "");
+        cli_printf("%s -> %s, %s, in %s: %zu clusters; 0 on %s%s%s\n", sup, rec,
+                   tally_item_name((unsigned)bit), series->unit, series->n, d,
+                   f.known_by != NULL ? "; known by " : "", f.known_by != NULL ? f.known_by : "");
         printf("%-10s %12s %12s %12s %12s %12s\n", "date", "5%", "25%", "median", "75%", "95%");
         for (size_t i = 0; i < e.n_days; i++) {
             tally_present_day(e.q[i].day, d);
@@ -441,8 +443,9 @@ int cli_estimate(int argc, char **argv)
             tally_present_point_words(&l.v, sp, &w);
             char src[64];
             snprintf(src, sizeof src, "%.24s (%c)", w.lead->source, sp->grade);
-            printf("%-10s %-11s %26.26s %-36.36s %-28s %zu\n", w.day,
-                   tally_present_bound(sp->p.bound), w.figure, w.how, src, w.cluster->n_members);
+            cli_printf("%-10s %-11s %26.26s %-36.36s %-28s %zu\n", w.day,
+                       tally_present_bound(sp->p.bound), w.figure, w.how, src,
+                       w.cluster->n_members);
         }
     }
     tally_estimate_free(&e);

@@ -8,6 +8,7 @@
 #include "tally/figure.h"
 #include "tally/json.h"
 #include "tally/mem.h"
+#include "tally/visible.h"
 
 void cli_figures_help(FILE *out)
 {
@@ -65,12 +66,17 @@ static void print_figure(struct figures_ctx *c, const tally_block *b, const tall
                          b->offset + f->start, b->offset + f->end, tally_figure_kind_name(f->kind),
                          tally_qualifier_name(f->qualifier), lo, hi,
                          f->currency[0] ? f->currency : "-");
-        tally_json_raw(line, n > 0 ? row : "");
-        /* the figure's own text, with line breaks shown as spaces */
-        for (size_t i = 0; i < len; i++) {
-            char ch = text[i] == '\n' || text[i] == '\r' || text[i] == '\t' ? ' ' : text[i];
-            if (tally_buf_append(line, &ch, 1) != 0)
-                break;
+        if (n > 0)
+            tally_visible_append(line, row, (size_t)n < sizeof row ? (size_t)n : sizeof row - 1);
+        /* the figure's own text, with line breaks shown as spaces and any
+         * other control character visibly (tally/visible.h) */
+        for (size_t i = 0, run = 0; i <= len; i++) {
+            if (i < len && text[i] != '\n' && text[i] != '\r' && text[i] != '\t')
+                continue;
+            tally_visible_append(line, text + run, i - run);
+            if (i < len)
+                tally_json_raw_n(line, " ", 1);
+            run = i + 1;
         }
         tally_json_raw(line, "\n");
     } else {

@@ -49,9 +49,10 @@ static int import_one(tally_store *s, const char *data, size_t len, const char *
         return CLI_FAIL;
     }
     if (!quiet)
-        printf("%s: rows: %zu read, %zu failed; records: %zu new, %zu unchanged, %zu replaced; "
-               "claims: %zu stored\n",
-               origin, st.rows, st.failed, st.new_records, st.unchanged, st.replaced, st.claims);
+        cli_printf("%s: rows: %zu read, %zu failed; records: %zu new, %zu unchanged, %zu replaced; "
+                   "claims: %zu stored\n",
+                   origin, st.rows, st.failed, st.new_records, st.unchanged, st.replaced,
+                   st.claims);
     return st.failed > 0 ? CLI_FAIL : CLI_OK;
 }
 

@@ -411,9 +411,9 @@ int cli_ingest(int argc, char **argv)
     show_progress(&r, true);
     tally_store_close(r.s);
     if (!quiet)
-        printf("%s: documents: %zu new, %zu unchanged, %zu replaced, %zu failed; claims: %zu "
-               "stored\n",
-               db, r.n_new, r.n_unchanged, r.n_replaced, r.n_failed, r.n_claims);
+        cli_printf("%s: documents: %zu new, %zu unchanged, %zu replaced, %zu failed; claims: %zu "
+                   "stored\n",
+                   db, r.n_new, r.n_unchanged, r.n_replaced, r.n_failed, r.n_claims);
     if (fflush(stdout) != 0)
         r.fatal = true;
     return r.fatal || r.n_failed > 0 ? CLI_FAIL : CLI_OK;

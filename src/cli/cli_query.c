@@ -260,11 +260,11 @@ static int print_doc(const tally_doc_row *r, void *user)
     snprintf(claims, sizeof claims, "%lld", (long long)r->claims);
     snprintf(bytes, sizeof bytes, "%lld", (long long)r->body_bytes);
     if (fmt == OUT_TABLE) {
-        printf("%-30.30s %-10s %6s %c %-20.20s %s\n", r->name, r->date ? r->date : "-", claims,
-               r->curated ? 'c' : '-', r->outlet ? r->outlet : "-",
-               r->url      ? r->url
-               : r->origin ? r->origin
-                           : r->key);
+        cli_printf("%-30.30s %-10s %6s %c %-20.20s %s\n", r->name, r->date ? r->date : "-", claims,
+                   r->curated ? 'c' : '-', r->outlet ? r->outlet : "-",
+                   r->url      ? r->url
+                   : r->origin ? r->origin
+                               : r->key);
         return 0;
     }
     const char *fields[][2] = {{"id", id},
@@ -310,8 +310,8 @@ static int print_source(const tally_source_row *r, void *user)
     snprintf(claims, sizeof claims, "%lld", (long long)r->claims);
     snprintf(docs, sizeof docs, "%lld", (long long)r->documents);
     if (fmt == OUT_TABLE) {
-        printf("%-40.40s %-3s %-12s %7s %5s\n", r->name, r->country ? r->country : "-", r->kind,
-               claims, docs);
+        cli_printf("%-40.40s %-3s %-12s %7s %5s\n", r->name, r->country ? r->country : "-", r->kind,
+                   claims, docs);
         return 0;
     }
     tally_buf l;

@@ -10,14 +10,54 @@
 #include "tally/mem.h"
 #include "tally/present.h"
 #include "tally/segment.h"
+#include "tally/visible.h"
+
+static void put_visible(FILE *out, const char *fmt, va_list ap) TALLY_PRINTF(2, 0);
+
+/* Prints the formatted text to `out` with its control characters shown
+ * (tally/visible.h), but for a final newline: a file name or a value from a
+ * document can hold any. */
+static void put_visible(FILE *out, const char *fmt, va_list ap)
+{
+    char small[512];
+    va_list again;
+    va_copy(again, ap);
+    int n = vsnprintf(small, sizeof small, fmt, ap);
+    char *text = small;
+    if (n >= (int)sizeof small) {
+        text = tally_xmalloc((size_t)n + 1);
+        vsnprintf(text, (size_t)n + 1, fmt, again);
+    }
+    va_end(again);
+    size_t len = n > 0 ? (size_t)n : 0;
+    bool newline = len > 0 && text[len - 1] == '\n'; /* the line's own end stays one */
+    tally_buf b;
+    tally_buf_init(&b, (size_t)1 << 30);
+    tally_visible_append(&b, text, len - newline);
+    if (b.len > 0)
+        fwrite(b.ptr, 1, b.len, out);
+    if (newline)
+        fputc('\n', out);
+    tally_buf_free(&b);
+    if (text != small)
+        free(text);
+}
 
 static void vmsg(const char *kind, const char *fmt, va_list ap) TALLY_PRINTF(2, 0);
 
 static void vmsg(const char *kind, const char *fmt, va_list ap)
 {
     fprintf(stderr, "tally: %s: ", kind);
-    vfprintf(stderr, fmt, ap);
+    put_visible(stderr, fmt, ap);
     fputc('\n', stderr);
+}
+
+void cli_printf(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    put_visible(stdout, fmt, ap);
+    va_end(ap);
 }
 
 void cli_errorf(const char *fmt, ...)
@@ -49,7 +89,7 @@ int cli_usagef(const char *cmd, const char *fmt, ...)
     va_list ap;
     va_start(ap, fmt);
     fprintf(stderr, "tally %s: ", cmd);
-    vfprintf(stderr, fmt, ap);
+    put_visible(stderr, fmt, ap);
     fprintf(stderr, "\nTry 'tally %s --help'.\n", cmd);
     va_end(ap);
     return CLI_USAGE;

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "tally/json.h"
+#include "tally/visible.h"
 #include "tally/when.h"
 
 void tally_present_str_or_null(tally_buf *l, const char *s)
@@ -109,8 +110,11 @@ void tally_present_claim_table_row(tally_buf *l, const tally_claim *k, const cha
                  doc, tally_kind_name(k->kind), k->supplier[0] ? k->supplier : "-",
                  k->recipient[0] ? k->recipient : "-", tally_unit_name(k), lo, hi,
                  tally_qualifier_name(k->qualifier), since, as_of, k->hedged ? 'h' : '-');
-    tally_json_raw(l, n > 0 ? row : "");
-    tally_json_raw(l, k->source != NULL ? k->source : "author");
+    /* the document's name and the source come from documents: shown, not run */
+    if (n > 0)
+        tally_visible_append(l, row, (size_t)n < sizeof row ? (size_t)n : sizeof row - 1);
+    const char *source = k->source != NULL ? k->source : "author";
+    tally_visible_append(l, source, strlen(source));
     tally_json_raw(l, "\n");
 }
 

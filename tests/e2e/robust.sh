@@ -156,6 +156,55 @@ run "$TALLY" docs --db "$T/f.db" --format csv
 expect_out_has "formulas: a title is shown as text" "\"'=HYPERLINK("
 expect_out_has "formulas: an outlet is shown as text" "\"'+cmd\""
 
+# ---- control characters are shown, not run (case 9) ---------------------------------------
+
+# expect_no_controls NAME FILE: no byte of FILE is a control character other
+# than the line feeds that end lines (ESC, BEL, CR, C1 CSI...).
+expect_no_controls() {
+    if LC_ALL=C grep -q $'[\x01-\x09\x0b-\x1f\x7f]\|\xc2[\x80-\x9f]' "$2"; then
+        fail "$1" "$(LC_ALL=C grep -o $'.\{0,12\}[\x01-\x09\x0b-\x1f\x7f].\{0,4\}' "$2" | head -n 2 | od -c | head -n 3)"
+    else
+        pass
+    fi
+}
+ESC=$'\e'
+BEL=$'\a'
+mkdir -p "$T/esc"
+name="evil${ESC}]0;pwned${BEL}${ESC}[2J"$'\n'"split"
+doc "$T/esc/$name.txt" "North Korea has sent about 900 containers of munitions to Russia, officials said."
+sed -i "1a outlet: outlet${ESC}[31mred" "$T/esc/$name.txt"
+{
+    head -n 1 "$SRC/data/public-record.csv"
+    printf '%s\n' "2024-05-01,\"Kim${ESC}]0;title${BEL} (a${ESC}[2Jb)\",,PRK,RUS,transfer,munitions,,container,100,,about,,,https://example.org/esc,note"
+} >"$T/esc.csv"
+run "$TALLY" ingest --db "$T/esc.db" "$T/esc"
+expect_rc "escapes: ingest exit" 0
+expect_no_controls "escapes: the ingest summary" "$T/out"
+run "$TALLY" import --db "$T/esc.db" "$T/esc.csv"
+expect_rc "escapes: import exit" 0
+for cmd in docs sources claims clusters check; do
+    run "$TALLY" "$cmd" --db "$T/esc.db"
+    expect_rc "escapes: $cmd exit" 0
+    expect_no_controls "escapes: tally $cmd's table" "$T/out"
+done
+run "$TALLY" docs --db "$T/esc.db"
+expect_eq "escapes: a newline in a name does not split its row" "$(wc -l <"$T/out")" 3
+expect_out_has "escapes: the escape is shown" 'evil\x1b]0;pwned\x07\x1b[2J\nsplit'
+run "$TALLY" estimate --db "$T/esc.db" PRK RUS munitions
+expect_no_controls "escapes: tally estimate's table" "$T/out"
+for cmd in extract figures; do
+    run "$TALLY" "$cmd" --format table "$T/esc/$name.txt"
+    expect_no_controls "escapes: tally $cmd's table" "$T/out"
+done
+# messages: a bad input's name, a bad CSV value
+run "$TALLY" extract "$T/esc/$name.missing"
+expect_no_controls "escapes: an error naming a file" "$T/err"
+expect_err_has "escapes: the error shows the name" 'evil\x1b]0;pwned'
+printf 'date_stated,source,source_country,supplier,recipient,kind,item,caliber_mm,unit,low,high,qualifier,since,as_of,url\n2024,x,,PRK,RUS,sent%s[2J,munitions,,round,1,,exact,,,https://example.org/k\n' "$ESC" >"$T/esc-bad.csv"
+run "$TALLY" import --db "$T/esc.db" "$T/esc-bad.csv"
+expect_rc "escapes: bad row exit" 1
+expect_no_controls "escapes: an error quoting a value" "$T/err"
+
 # ---- NaN and infinities never reach a writer (case 2) ---------------------------------
 
 DB=$T/huge.db

@@ -55,11 +55,17 @@ enum { BATCH_DOCS = 200, BATCH_BYTES = 32 << 20 };
 #define BATCH_SECONDS 2.0
 #define FILE_MAX ((size_t)1 << 31)
 
+/* What was read, and what the summary says: only what was committed. The
+ * documents of a batch are counted when it commits; a batch that does not
+ * (a full disk, a failing database) counts them as failed. */
 struct ingest_run {
     tally_store *s;
     tally_doc_opts opts;
     const char *date;
-    size_t n_new, n_unchanged, n_replaced, n_failed, n_claims;
+    size_t n_new, n_unchanged, n_replaced, n_failed, n_claims; /* committed */
+    size_t b_new, b_replaced, b_claims; /* in the open batch, not committed yet */
+    const char *b_first;                /* the batch's first document, for messages */
+    char *b_first_copy;
     size_t batch_docs, batch_bytes;
     double batch_start, last_progress;
     bool progress, in_tx, fatal;
@@ -80,22 +86,42 @@ static void show_progress(struct ingest_run *r, bool last)
     if (!last && t - r->last_progress < 0.2)
         return;
     r->last_progress = t;
-    size_t docs = r->n_new + r->n_unchanged + r->n_replaced + r->n_failed;
-    fprintf(stderr, "\rtally ingest: %zu documents, %zu claims%s", docs, r->n_claims,
+    size_t docs =
+        r->n_new + r->n_unchanged + r->n_replaced + r->n_failed + r->b_new + r->b_replaced;
+    fprintf(stderr, "\rtally ingest: %zu documents, %zu claims%s", docs, r->n_claims + r->b_claims,
             last ? "\r\033[K" : "");
 }
 
-static int commit(struct ingest_run *r)
+/* Ends the open batch: what it stored counts once committed; when it cannot
+ * be (`ok` false, or the commit fails) it is rolled back, its documents are
+ * reported and counted as failed, and the run stops. */
+static int end_batch(struct ingest_run *r, bool ok)
 {
     tally_err err = {0};
-    if (r->in_tx && tally_store_commit(r->s, &err) != 0) {
+    if (r->in_tx && ok && tally_store_commit(r->s, &err) != 0) {
         cli_errorf("%s", err.msg);
-        r->fatal = true;
-        return CLI_FAIL;
+        ok = false;
     }
+    if (r->in_tx && !ok) {
+        tally_store_rollback(r->s);
+        size_t lost = r->b_new + r->b_replaced;
+        if (lost > 0)
+            cli_errorf("the batch of %zu document%s from %s on was not stored: counted as failed",
+                       lost, lost == 1 ? "" : "s", r->b_first != NULL ? r->b_first : "?");
+        r->n_failed += lost;
+        r->fatal = true;
+    } else {
+        r->n_new += r->b_new;
+        r->n_replaced += r->b_replaced;
+        r->n_claims += r->b_claims;
+    }
+    r->b_new = r->b_replaced = r->b_claims = 0;
+    free(r->b_first_copy);
+    r->b_first_copy = NULL;
+    r->b_first = NULL;
     r->in_tx = false;
     r->batch_docs = r->batch_bytes = 0;
-    return CLI_OK;
+    return ok ? CLI_OK : CLI_FAIL;
 }
 
 /* Ingests one document's bytes; counts the outcome. */
@@ -104,7 +130,8 @@ static void ingest_one(struct ingest_run *r, tally_ingest_input *in)
     tally_err err = {0};
     if (!r->in_tx) {
         if (tally_store_begin(r->s, &err) != 0) {
-            cli_errorf("%s", err.msg);
+            cli_errorf("%s: %s", in->origin, err.msg);
+            r->n_failed++;
             r->fatal = true;
             return;
         }
@@ -120,7 +147,7 @@ static void ingest_one(struct ingest_run *r, tally_ingest_input *in)
         r->n_failed++;
         /* the database itself failed: the batch cannot go on */
         if (rc == TALLY_ESTORE)
-            r->fatal = true;
+            end_batch(r, false);
         return;
     }
     if (res.invalid_utf8 > 0)
@@ -129,21 +156,23 @@ static void ingest_one(struct ingest_run *r, tally_ingest_input *in)
     cli_warn_cut_sentences(in->origin, res.cut_sentences);
     switch (res.status) {
     case TALLY_DOC_NEW:
-        r->n_new++;
+        r->b_new++;
         break;
-    case TALLY_DOC_UNCHANGED:
+    case TALLY_DOC_UNCHANGED: /* nothing to store: stays so, whatever the batch */
         r->n_unchanged++;
         break;
     case TALLY_DOC_REPLACED:
-        r->n_replaced++;
+        r->b_replaced++;
         break;
     }
-    r->n_claims += res.claims;
+    if (res.status != TALLY_DOC_UNCHANGED && r->b_first == NULL)
+        r->b_first = r->b_first_copy = tally_xstrdup(in->origin);
+    r->b_claims += res.claims;
     r->batch_docs++;
     r->batch_bytes += in->len;
     if (r->batch_docs >= BATCH_DOCS || r->batch_bytes >= BATCH_BYTES ||
         now() - r->batch_start >= BATCH_SECONDS)
-        commit(r);
+        end_batch(r, true);
     show_progress(r, false);
 }
 
@@ -402,10 +431,9 @@ int cli_ingest(int argc, char **argv)
     r.progress = isatty(STDERR_FILENO);
     for (int i = optind; i < argc && !r.fatal; i++)
         ingest_path(&r, argv[i], true, NULL);
+    end_batch(&r, !r.fatal);
     if (r.fatal)
-        tally_store_rollback(r.s);
-    else
-        commit(&r);
+        cli_errorf("stopped: the database failed, and what was not read yet was left");
     if (!r.fatal && r.n_claims > 0 && tally_store_analyze(r.s, &err) != 0)
         cli_warnf("%s", err.msg); /* queries still work, maybe slower */
     show_progress(&r, true);

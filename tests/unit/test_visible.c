@@ -19,7 +19,8 @@ static void expect(const char *in, size_t n, const char *want)
 static void test_visible_plain_text_unchanged(void)
 {
     EXPECT("North Korea sent 6,700 containers", "North Korea sent 6,700 containers");
-    EXPECT("Séoul \xe2\x80\x94 \xe5\x8c\x97\xe6\x9c\x9d\xe9\xae\xae C:\\path", "Séoul — 北朝鮮 C:\\path");
+    EXPECT("Séoul \xe2\x80\x94 \xe5\x8c\x97\xe6\x9c\x9d\xe9\xae\xae C:\\path",
+           "Séoul — 北朝鮮 C:\\path");
     EXPECT("", "");
 }
 
@@ -31,9 +32,16 @@ static void test_visible_escapes_shown(void)
     EXPECT("a\nb\rc\td\x7f", "a\\nb\\rc\\td\\x7f");
     EXPECT("nul\0byte", "nul\\x00byte");
     /* C1 controls: U+009B is CSI; as a lone byte it is not UTF-8 */
-    EXPECT("\xc2\x9b" "2J and \x9b" "2J", "\\u{009b}2J and \\x9b2J");
+    EXPECT("\xc2\x9b"
+           "2J and \x9b"
+           "2J",
+           "\\u{009b}2J and \\x9b2J");
     /* line separator, right-to-left override, isolate */
-    EXPECT("a\xe2\x80\xa8" "b\xe2\x80\xae" "c\xe2\x81\xa6" "d", "a\\u{2028}b\\u{202e}c\\u{2066}d");
+    EXPECT("a\xe2\x80\xa8"
+           "b\xe2\x80\xae"
+           "c\xe2\x81\xa6"
+           "d",
+           "a\\u{2028}b\\u{202e}c\\u{2066}d");
     /* a sequence cut at the end */
     EXPECT("end\xe2\x80", "end\\xe2\\x80");
 }

@@ -5,7 +5,7 @@
 #include <stdint.h>
 #include <string.h>
 
-#include "utf8.h"
+#include "tally/utf8.h"
 
 /* Writes the visible escape of the character or byte at s[i] into `esc`
  * (NUL-terminated) and returns how many bytes of `s` it stands for; 0 when
@@ -27,7 +27,7 @@ static size_t escape_at(const char *s, size_t n, size_t i, char esc[12])
         return 1;
     }
     int32_t cp;
-    size_t len = utf8_decode(s, n, i, &cp);
+    size_t len = tally_utf8_decode(s, n, i, &cp);
     if (cp == 0xFFFD && len == 1) { /* not UTF-8: a lone 0x9b is CSI to some terminals */
         memcpy(esc, (char[]){'\\', 'x', hex[c >> 4], hex[c & 15], '\0'}, 5);
         return 1;
@@ -57,7 +57,7 @@ static size_t plain_run(const char *s, size_t n, size_t i)
         if (escape_at(s, n, j, esc) != 0)
             break;
         int32_t cp;
-        j += c < 0x80 ? 1 : utf8_decode(s, n, j, &cp);
+        j += c < 0x80 ? 1 : tally_utf8_decode(s, n, j, &cp);
     }
     return j - i;
 }

@@ -235,6 +235,69 @@ if [ "${BENCH_ONLY:-}" = shapes ]; then
     exit 0
 fi
 
+# ---- memory against input size (issue 13) ------------------------------------
+
+# bench_memory: peak RSS of tally ingest of one document and of tally import
+# of one CSV, each at 50 MB and BENCH_MEMORY_MB (default 500), beside wc -c
+# on the same files: memory must not grow with the input. The document is
+# the bodies repeated; the CSV, the bundled record's rows repeated with a
+# URL of their own every three rows (made by python3). BENCH_ONLY=memory
+# runs this section alone.
+bench_memory() {
+    local mb line
+    local sizes=(50 "${BENCH_MEMORY_MB:-500}")
+    if ! command -v python3 >/dev/null; then
+        echo "bench: python3 not installed; memory rows skipped" >&2
+        return 0
+    fi
+    printf '\npeak RSS against input size (one document, one CSV), beside wc -c:\n'
+    printf '%-24s %8s %10s %12s %14s\n' "command" "input" "wall s" "peak RSS" "wc -c RSS"
+    for mb in "${sizes[@]}"; do
+        local doc="$T/mem-doc.txt" csv="$T/mem.csv" want=$((mb * 1000000))
+        cp "$T/seed.txt" "$doc"
+        while [ "$(wc -c <"$doc")" -lt "$want" ]; do
+            cat "$doc" "$doc" >"$doc.2"
+            mv "$doc.2" "$doc"
+        done
+        head -c "$want" "$doc" >"$doc.2" && mv "$doc.2" "$doc"
+        python3 - "$(dirname "$0")/../data/public-record.csv" "$csv" "$want" <<'PY'
+import csv, sys
+rows = list(csv.reader(open(sys.argv[1], newline="")))
+head, body = rows[0], rows[1:]
+url = head.index("url")
+out = open(sys.argv[2], "w", newline="")
+w = csv.writer(out, lineterminator="\n")
+w.writerow(head)
+i = 0
+while out.tell() < int(sys.argv[3]):
+    r = list(body[i % len(body)])
+    r[url] += "#bench-%d" % (i // 3)
+    w.writerow(r)
+    i += 1
+PY
+        local what file wc_rss
+        for what in ingest import; do
+            file=$doc
+            [ "$what" = import ] && file=$csv
+            line=$("$RUNRSS" -- wc -c "$file") || { echo "bench: wc -c failed" >&2; exit 1; }
+            wc_rss=${line#* rss_kb=}
+            wc_rss=${wc_rss%% *}
+            rm -f "$T/mem.db" "$T/mem.db-wal" "$T/mem.db-shm"
+            line=$("$RUNRSS" -- "$TALLY" "$what" -q --db "$T/mem.db" "$file") ||
+                { echo "bench: tally $what of $mb MB failed" >&2; exit 1; }
+            local wall=${line#wall=} rss=${line#* rss_kb=}
+            printf '%-24s %6s MB %10.2f %9.1f MB %11.1f MB\n' "tally $what" "$mb" "${wall%% *}" \
+                "$(awk -v k="${rss%% *}" 'BEGIN { print k / 1024 }')" \
+                "$(awk -v k="$wc_rss" 'BEGIN { print k / 1024 }')"
+        done
+        rm -f "$doc" "$csv" "$T/mem.db" "$T/mem.db-wal" "$T/mem.db-shm"
+    done
+}
+if [ "${BENCH_ONLY:-}" = memory ]; then
+    bench_memory
+    exit 0
+fi
+
 make_text "$T/big.txt" "$BIG_MB"
 make_text "$T/small.txt" "$SMALL_MB"
 big_bytes=$(wc -c <"$T/big.txt")
@@ -306,6 +369,7 @@ printf 'tally ingest / tally extract throughput: %s\n' \
     "$(ratio "$(median "$T/extract.big" 1)" "$(median "$T/ingest.big" 1)")"
 
 bench_shapes
+bench_memory
 
 # ---- queries on a database of a million claims ------------------------------
 

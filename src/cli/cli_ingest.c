@@ -53,7 +53,6 @@ void cli_ingest_help(FILE *out)
  * enough to amortise the commit, small enough to lose little to a kill. */
 enum { BATCH_DOCS = 200, BATCH_BYTES = 32 << 20 };
 #define BATCH_SECONDS 2.0
-#define FILE_MAX ((size_t)1 << 31)
 
 /* What was read, and what the summary says: only what was committed. The
  * documents of a batch are counted when it commits; a batch that does not
@@ -248,6 +247,31 @@ static void ingest_feed(struct ingest_run *r, FILE *f, const char *label)
     free(line);
 }
 
+/* A temporary file holding the rest of `in` (stdin), at its start; NULL
+ * with a message when it cannot be made. */
+static FILE *copy_to_temp(FILE *in, const char *label)
+{
+    FILE *t = tmpfile();
+    if (t == NULL) {
+        cli_errorf("%s: cannot make a temporary file: %s", label, strerror(errno));
+        return NULL;
+    }
+    char buf[1 << 16];
+    size_t n;
+    while ((n = fread(buf, 1, sizeof buf, in)) > 0)
+        if (fwrite(buf, 1, n, t) != n) {
+            cli_errorf("%s: writing a temporary file: %s", label, strerror(errno));
+            fclose(t);
+            return NULL;
+        }
+    if (ferror(in)) {
+        cli_errorf("%s: read error", label);
+        fclose(t);
+        return NULL;
+    }
+    return t;
+}
+
 static bool has_ext(const char *path, const char *ext)
 {
     size_t n = strlen(path), e = strlen(ext);
@@ -371,22 +395,26 @@ static void ingest_path(struct ingest_run *r, const char *path, bool explicit,
     if (feed) {
         ingest_feed(r, f, label);
     } else {
-        size_t len = 0;
-        char *data = tally_slurp(f, FILE_MAX, &len);
-        if (data == NULL) {
-            cli_errorf("%s: %s", label, strerror(errno));
+        /* the pipeline reads the file twice, a piece at a time: stdin is
+         * copied to a temporary file first, never held in memory */
+        FILE *doc = is_stdin ? copy_to_temp(f, label) : f;
+        long len = doc != NULL && fseek(doc, 0, SEEK_END) == 0 ? ftell(doc) : -1;
+        if (doc == NULL || len < 0 || fseek(doc, 0, SEEK_SET) != 0) {
+            if (doc != NULL)
+                cli_errorf("%s: %s", label, strerror(errno));
             r->n_failed++;
         } else {
             char *name = is_stdin ? tally_xstrdup("stdin") : tally_doc_name(path);
-            tally_ingest_input in = {.data = data,
-                                     .len = len,
+            tally_ingest_input in = {.file = doc,
+                                     .len = (size_t)len,
                                      .name = name,
                                      .origin = label,
                                      .path = is_stdin ? NULL : path};
             ingest_one(r, &in);
             free(name);
-            free(data);
         }
+        if (doc != NULL && doc != f)
+            fclose(doc);
     }
     if (!is_stdin)
         fclose(f);

@@ -242,6 +242,96 @@ for attempt in 1 2; do
 done
 expect_eq "full disk: the database is sound" "$(sqlite3 "$T/full.db" 'PRAGMA integrity_check')" ok
 
+# ---- ingest and import stream: memory does not grow with the input (case 6) --------------
+
+# A database of schema 1 (before bodies were streamed) is migrated: same
+# documents and claims, sound, its sentences still read from the body.
+sqlite3 "$T/v1.db" <"$(dirname "$0")/schema-v1.sql"
+run "$TALLY" claims --db "$T/v1.db" --format jsonl
+expect_rc "schema 1: read after migrating" 0
+expect_eq "schema 1: the claim's sentence comes from the body" "$(jq -r .sentence "$T/out")" \
+    "North Korea has sent about 6,700 containers of munitions to Russia, the South Korean defence ministry said."
+expect_eq "schema 1: now schema 2" "$(sqlite3 "$T/v1.db" 'PRAGMA user_version')" 2
+expect_eq "schema 1: sound" "$(sqlite3 "$T/v1.db" 'PRAGMA integrity_check')" ok
+expect_eq "schema 1: references hold" "$(sqlite3 "$T/v1.db" 'PRAGMA foreign_key_check' | wc -l)" 0
+expect_eq "schema 1: the body is the last column" \
+    "$(sqlite3 "$T/v1.db" "SELECT name FROM pragma_table_info('documents') ORDER BY cid DESC LIMIT 1")" body
+
+# stdin is copied to a temporary file, not held; past 1 MiB a document is
+# read a piece at a time and its body goes to the database through a
+# temporary file: the body is stored whole
+body="North Korea has sent about 1,500 containers of munitions to Russia, officials said."
+awk -v s="$body" 'BEGIN { for (i = 1; i <= 15000; i++) printf "Paragraph %d. %s\n\n", i, s }' >"$T/stdin.txt"
+run_in "$T/stdin.txt" "$TALLY" ingest --db "$T/stream.db" -
+expect_rc "stdin: ingest exit" 0
+expect_out_has "stdin: every claim stored" "claims: 15000 stored"
+expect_eq "stdin: the body is the decoded text" \
+    "$(sqlite3 "$T/stream.db" 'SELECT length(body) FROM documents')" "$(wc -c <"$T/stdin.txt")"
+run "$TALLY" claims --db "$T/stream.db" --format jsonl
+expect_eq "stdin: every claim's sentence read back from the body" \
+    "$(jq -r .sentence "$T/out" | sort -u)" "$body"
+# the same content from memory (a feed's item) is known: one identity
+jq -cRs '{text: .}' "$T/stdin.txt" >"$T/stdin-feed.jsonl"
+run "$TALLY" ingest --db "$T/stream.db" "$T/stdin-feed.jsonl"
+expect_out_has "a feed item of the same content: unchanged" "0 new, 1 unchanged, 0 replaced"
+
+# the rows of one URL make one record wherever they are in the file
+{
+    head -n 1 "$SRC/data/public-record.csv"
+    for u in a b a c b a; do
+        printf '2024-05-01,Ministry,KOR,PRK,RUS,transfer,munitions,,container,%d,,about,,,https://example.org/rec-%s,\n' \
+            $((RANDOM % 900 + 100)) "$u"
+    done
+} >"$T/spread.csv"
+run "$TALLY" import --db "$T/spread.db" "$T/spread.csv"
+expect_rc "spread rows: import exit" 0
+expect_out_has "spread rows: three records of six rows" "rows: 6 read, 0 failed; records: 3 new, 0 unchanged, 0 replaced; claims: 6 stored"
+run "$TALLY" import --db "$T/spread.db" "$T/spread.csv"
+expect_out_has "spread rows: again, unchanged" "records: 0 new, 3 unchanged, 0 replaced; claims: 0 stored"
+
+# Peak memory against input size, with tally_runrss (bench/runrss.c). Not
+# under ASan, whose quarantine keeps freed memory: the clang build of make
+# check runs it. Ingest: SQLite's page cache (64 MB) fills as the body goes
+# in, so 64 MB of text may take up to that much more than 16 MB, and no
+# more (it took 190 MB more when documents were read whole). Import: a CSV
+# whose bytes are mostly quotes (never stored) takes no more for 8 times the
+# size (it took the file's size when files were read whole).
+RUNRSS=$(dirname "$TALLY")/tally_runrss
+if ldd "$TALLY" 2>/dev/null | grep -q libasan; then
+    skip "memory against input size" "an ASan build (its quarantine keeps freed memory)"
+elif [ ! -x "$RUNRSS" ]; then
+    skip "memory against input size" "no $RUNRSS"
+else
+    # rss_kb CMD...: the command's peak RSS in KB
+    rss_kb() {
+        local line
+        line=$("$RUNRSS" -- "$@") || { echo 0; return; }
+        line=${line#* rss_kb=}
+        echo "${line%% *}"
+    }
+    plain="The envoy met the minister in the capital and they talked about trade and the weather."
+    for mb in 16 64; do
+        awk -v n=$((mb * 1000000 / 88)) -v s="$plain" 'BEGIN { for (i = 0; i < n; i++) print s }' >"$T/plain$mb.txt"
+    done
+    small=$(rss_kb "$TALLY" ingest -q --db "$T/mem16.db" "$T/plain16.txt")
+    big=$(rss_kb "$TALLY" ingest -q --db "$T/mem64.db" "$T/plain64.txt")
+    if [ "$small" -gt 0 ] && [ $((big - small)) -lt 80000 ]; then pass; else
+        fail "ingest memory: 64 MB takes at most the page cache more than 16 MB" "${small} KB, then ${big} KB"; fi
+    quote=$(head -c 100000 /dev/zero | tr '\0' 'q')
+    for mb in 4 32; do
+        {
+            printf 'date_stated,source,source_country,supplier,recipient,kind,item,caliber_mm,unit,low,high,qualifier,since,as_of,url,quote\n'
+            for i in $(seq 1 $((mb * 10))); do
+                printf '2024-05-01,Ministry,KOR,PRK,RUS,transfer,munitions,,container,%d,,about,,,https://example.org/q%d,%s\n' "$i" "$i" "$quote"
+            done
+        } >"$T/quotes$mb.csv"
+    done
+    small=$(rss_kb "$TALLY" import -q --db "$T/memq4.db" "$T/quotes4.csv")
+    big=$(rss_kb "$TALLY" import -q --db "$T/memq32.db" "$T/quotes32.csv")
+    if [ "$small" -gt 0 ] && [ $((big - small)) -lt 8000 ]; then pass; else
+        fail "import memory: 32 MB of CSV takes no more than 4 MB" "${small} KB, then ${big} KB"; fi
+fi
+
 # ---- NaN and infinities never reach a writer (case 2) ---------------------------------
 
 DB=$T/huge.db

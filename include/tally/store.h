@@ -19,21 +19,34 @@
 #include "tally/mem.h"
 
 /** The schema version this tally writes (PRAGMA user_version). */
-enum { TALLY_STORE_SCHEMA = 2 };
+enum { TALLY_STORE_SCHEMA = 3 };
 
 typedef struct tally_store tally_store;
 
-/** Opens the database at `path`, creating it when it does not exist and
- *  `create` is set, and migrating an older schema. Fails with TALLY_EINPUT
- *  and a message naming `path` for a file that is not a tally database, one
- *  written by a newer tally, or a damaged one; TALLY_EIO when it cannot be
- *  opened. */
-int tally_store_open(const char *path, bool create, tally_store **out,
+/** How a store is opened. */
+typedef enum tally_store_mode {
+    /* read-only: nothing is ever written; the database must exist */
+    TALLY_STORE_READ,
+    /* read-write: created when missing, an older schema migrated */
+    TALLY_STORE_WRITE
+} tally_store_mode;
+
+/** Opens the database at `path`. Fails with TALLY_EINPUT and a message
+ *  naming `path` for a file that is not a tally database (an empty file, to
+ *  a reader), one written by a newer tally, or a damaged one;
+ *  TALLY_ENOTFOUND when a reader finds no file; TALLY_EIO when it cannot
+ *  be opened. */
+int tally_store_open(const char *path, tally_store_mode mode, tally_store **out,
                      tally_err *err) TALLY_MUST_CHECK;
 /* A store is used by one thread at a time (it is opened without SQLite's
  * per-call mutexes); threads open a store each. */
 /** Closes the database; accepts NULL. */
 void tally_store_close(tally_store *s);
+
+/** The database's data version: it changes when another connection (or
+ *  process) commits a change, and stays the same otherwise. Values are
+ *  comparable only between calls on the same store. */
+int tally_store_data_version(tally_store *s, int64_t *out, tally_err *err) TALLY_MUST_CHECK;
 
 /** Transactions: the caller batches documents in them (BEGIN IMMEDIATE). */
 int tally_store_begin(tally_store *s, tally_err *err) TALLY_MUST_CHECK;
@@ -116,6 +129,7 @@ typedef struct tally_claim_filter {
     const char *recipient; /* alpha-3 */
     const char *item;      /* a CLAIMS.md item slug */
     const char *kind;      /* a CLAIMS.md kind */
+    const char *unit;      /* a CLAIMS.md unit or an ISO 4217 currency code */
     const char *source;    /* a part of the source's name, any case */
     const char *since;     /* claim date >= since */
     const char *until;     /* claim date within or before until */
@@ -168,6 +182,11 @@ int tally_store_sources(tally_store *s, int (*fn)(const tally_source_row *row, v
  *  span is not in the body; TALLY_ESTORE when reading fails. */
 int tally_store_paragraph(tally_store *s, int64_t doc_id, size_t start, size_t end, tally_buf *out,
                           size_t *para_start, tally_err *err) TALLY_MUST_CHECK;
+
+/** Every unit the stored claims use (a CLAIMS.md unit or a currency code)
+ *  with its number of claims, most used first. */
+int tally_store_units(tally_store *s, int (*fn)(const char *unit, int64_t claims, void *user),
+                      void *user, tally_err *err) TALLY_MUST_CHECK;
 
 /** How many claims, documents and sources (those asserting a claim) the
  *  database holds. */

@@ -20,4 +20,13 @@
  *  backslashes included, is copied as it is. */
 void tally_visible_append(tally_buf *b, const char *s, size_t n);
 
+/** The length of the leading bytes of `s` (`n` bytes) that show as they
+ *  are: `n` when nothing in it needs an escape (the common case). */
+size_t tally_visible_plain(const char *s, size_t n);
+
+/** For a table's column in a printf: `s` itself when nothing in it needs
+ *  an escape (no copy), else its visible form in `buf`, cut at a character
+ *  or escape boundary to fit `size` bytes with the NUL. NULL for NULL. */
+const char *tally_visible_str(char *buf, size_t size, const char *s);
+
 #endif

@@ -44,6 +44,13 @@ static size_t escape_at(const char *s, size_t n, size_t i, char esc[12])
 }
 
 /* The bytes of s[i, n) up to the first that needs escaping: most text has none. */
+static size_t plain_run(const char *s, size_t n, size_t i);
+
+size_t tally_visible_plain(const char *s, size_t n)
+{
+    return plain_run(s, n, 0);
+}
+
 static size_t plain_run(const char *s, size_t n, size_t i)
 {
     char esc[12];
@@ -78,4 +85,28 @@ void tally_visible_append(tally_buf *b, const char *s, size_t n)
             return;
         i += used;
     }
+}
+
+const char *tally_visible_str(char *buf, size_t size, const char *s)
+{
+    if (s == NULL || size == 0)
+        return s;
+    size_t n = strlen(s);
+    if (plain_run(s, n, 0) == n)
+        return s;
+    size_t out = 0, i = 0;
+    while (i < n) {
+        char esc[12];
+        size_t used = escape_at(s, n, i, esc);
+        size_t len = used != 0 ? strlen(esc) : plain_run(s, n, i);
+        if (used == 0 && len > size - 1 - out) /* cut at a character boundary */
+            len = tally_utf8_boundary(s + i, n - i, size - 1 - out);
+        if (len == 0 || len > size - 1 - out)
+            break;
+        memcpy(buf + out, used != 0 ? esc : s + i, len);
+        out += len;
+        i += used != 0 ? used : len;
+    }
+    buf[out] = '\0';
+    return buf;
 }

@@ -428,7 +428,8 @@ int cli_ingest(int argc, char **argv)
         {"help", no_argument, NULL, 'h'},       {NULL, 0, NULL, 0}};
     struct ingest_run r = {0};
     const char *db = NULL;
-    bool quiet = false, table = false;
+    bool quiet = false;
+    tally_output unused = TALLY_OUTPUT_JSON; /* (ingest takes no --format) */
     int ch;
     opterr = 0;
     optind = 1;
@@ -443,7 +444,7 @@ int cli_ingest(int argc, char **argv)
         } else if (ch == 'q') {
             quiet = true;
         } else {
-            int rc = cli_common_option("ingest", ch, argv, &table, &r.opts, cli_ingest_help);
+            int rc = cli_common_option("ingest", ch, argv, &unused, &r.opts, cli_ingest_help);
             if (rc != CLI_CONTINUE)
                 return rc == CLI_UNHANDLED ? cli_usagef("ingest", "unknown option") : rc;
         }
@@ -452,7 +453,7 @@ int cli_ingest(int argc, char **argv)
         return cli_usagef("ingest", "no input: give files, folders, or - for stdin");
     db = cli_db_path(db);
     tally_err err = {0};
-    if (tally_store_open(db, true, &r.s, &err) != 0) {
+    if (tally_store_open(db, TALLY_STORE_WRITE, &r.s, &err) != 0) {
         cli_errorf("%s", err.msg);
         return CLI_FAIL;
     }

@@ -53,31 +53,21 @@ int tally_present_html(tally_buf *b, const char *s, size_t n)
 
 /* ---- writing ------------------------------------------------------------------------ */
 
-/* A buffer written to, remembering whether anything did not fit, and
- * whether a number to write was NaN or infinite (refused: SVG and HTML have
- * no way to say it, and "-nan" in a path breaks the chart). */
+/* A buffer written to; one that overflows is marked full (tally_buf_full),
+ * which tally_report_html checks once at the end. */
 typedef struct out {
     tally_buf *b;
-    bool full;
-    bool nonfinite;
 } out;
-
-static bool finite_quantiles(const tally_quantiles *q)
-{
-    return isfinite(q->q05) && isfinite(q->q25) && isfinite(q->q50) && isfinite(q->q75) &&
-           isfinite(q->q95);
-}
 
 static void put(out *o, const char *s)
 {
-    if (tally_buf_append(o->b, s, strlen(s)) != 0)
-        o->full = true;
+    (void)tally_buf_append(o->b, s, strlen(s));
 }
 
 static void esc(out *o, const char *s)
 {
-    if (s != NULL && tally_present_html(o->b, s, strlen(s)) != 0)
-        o->full = true;
+    if (s != NULL)
+        (void)tally_present_html(o->b, s, strlen(s));
 }
 
 static void putf(out *o, const char *fmt, ...) TALLY_PRINTF(2, 3);
@@ -346,7 +336,15 @@ static void mark(out *o, const chart *c, const tally_view *v, const tally_series
     put(o, "</g>");
 }
 
-/* Whether every number the chart of `e` draws from is finite. */
+static bool finite_quantiles(const tally_quantiles *q)
+{
+    return isfinite(q->q05) && isfinite(q->q25) && isfinite(q->q50) && isfinite(q->q75) &&
+           isfinite(q->q95);
+}
+
+/* Whether every number the chart of `e` draws from is finite: SVG has no
+ * way to say NaN ("-nan" in a path breaks the chart), so one that is not is
+ * refused (tally_buf_err) and nothing drawn. */
 static bool chart_finite(const tally_estimate *e)
 {
     for (size_t i = 0; i < e->n_days; i++)
@@ -365,7 +363,7 @@ static void svg_chart(out *o, const tally_view *v, const tally_estimate *e, cons
 {
     const tally_series *s = &e->series;
     if (!chart_finite(e)) {
-        o->nonfinite = true;
+        o->b->err = TALLY_EINPUT;
         return;
     }
     chart c = chart_frame(e, fl);
@@ -478,7 +476,7 @@ static void on_flow(const tally_flow *fl, void *user)
         put(o, "</p>\n");
         put(t, "<td colspan=\"3\">no estimate</td></tr>\n");
     } else if (!finite_quantiles(&fl->q)) {
-        o->nonfinite = true;
+        o->b->err = TALLY_EINPUT; /* refused, as by every writer */
     } else {
         r->n_series++;
         char med[32];
@@ -646,11 +644,11 @@ int tally_report_html(tally_buf *b, struct tally_store *s, const tally_view *v,
                       const tally_model *m, const tally_report_opts *o, tally_err *err)
 {
     int rc = 0;
-    out page = {b, false, false};
+    out page = {b};
     tally_buf toc_buf, body_buf;
     tally_buf_init(&toc_buf, b->max);
     tally_buf_init(&body_buf, b->max);
-    struct report r = {{&body_buf, false, false}, {&toc_buf, false, false}, v, m, o, 0};
+    struct report r = {{&body_buf}, {&toc_buf}, v, m, o, 0};
     tally_view_flows(v, m, o->at, o->draws, true, on_flow, &r);
 
     long lo, hi;
@@ -692,15 +690,13 @@ int tally_report_html(tally_buf *b, struct tally_store *s, const tally_view *v,
          "<th>item</th><th>unit</th><th>clusters</th><th>date</th><th>median</th>"
          "<th>90 %% interval</th></tr></thead><tbody>\n",
          r.n_series);
-    if (tally_buf_append(b, toc_buf.ptr != NULL ? toc_buf.ptr : "", toc_buf.len) != 0)
-        page.full = true;
+    (void)tally_buf_append(b, toc_buf.ptr != NULL ? toc_buf.ptr : "", toc_buf.len);
     put(&page, "</tbody></table>\n<p><a href=\"#contradictions\">Contradictions</a> &middot; "
                "<a href=\"#sources\">Sources</a> &middot; <a href=\"#documents\">Documents</a>"
                "</p></nav>\n<main>\n");
-    if (tally_buf_append(b, body_buf.ptr != NULL ? body_buf.ptr : "", body_buf.len) != 0)
-        page.full = true;
+    (void)tally_buf_append(b, body_buf.ptr != NULL ? body_buf.ptr : "", body_buf.len);
 
-    out con = {b, false, false};
+    out con = {b};
     put(&page, "<section id=\"contradictions\"><h2>Contradictions</h2>\n"
                "<table class=\"contradictions\"><thead><tr><th>rule</th><th>why</th>"
                "<th>claims</th></tr></thead><tbody>\n");
@@ -722,9 +718,9 @@ int tally_report_html(tally_buf *b, struct tally_store *s, const tally_view *v,
     if (rc != 0)
         goto out;
     put(&page, "</tbody></table></section>\n</main>\n</body>\n</html>\n");
-    if (page.full || con.full || r.body.full || r.toc.full)
+    if (tally_buf_full(b) || tally_buf_full(&body_buf) || tally_buf_full(&toc_buf))
         rc = tally_err_set(err, TALLY_ELIMIT, "the report is larger than %zu bytes", b->max);
-    else if (r.body.nonfinite || r.toc.nonfinite)
+    else if (tally_buf_err(&body_buf) != 0 || tally_buf_err(&toc_buf) != 0)
         rc = tally_err_set(err, TALLY_EINPUT,
                            "an estimate or a claim's figure is not a finite number: no report");
 out:

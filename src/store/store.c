@@ -2,11 +2,13 @@
  * migrations, and writing documents and claims. Queries are in query.c. */
 #include "store_impl.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 
 #include "tally/actor.h"
 #include "tally/mem.h"
@@ -82,7 +84,15 @@ static const char *const migrations[TALLY_STORE_SCHEMA] = {
     "  claim_id INTEGER NOT NULL,"
     "  PRIMARY KEY (item, date, claim_id)"
     ") STRICT, WITHOUT ROWID;",
-    /* 1 -> 2: documents.body last, of any type. A body is written a piece at
+    /* 1 -> 2: a rate's period as a field. Claims imported before it said so
+     * only in their note ("rate per day"): read once here, never again. */
+    "ALTER TABLE claims ADD COLUMN per TEXT CHECK (per IN ('day', 'month', 'year'));"
+    "UPDATE claims SET per = CASE"
+    "  WHEN note LIKE '%rate per day%' THEN 'day'"
+    "  WHEN note LIKE '%rate per month%' THEN 'month'"
+    "  WHEN note LIKE '%rate per year%' THEN 'year' END"
+    " WHERE note LIKE '%rate per %';",
+    /* 2 -> 3: documents.body last, of any type. A body is written a piece at
      * a time (tally_store_set_body_from: a zeroblob, then incremental I/O) so
      * that a document of any size is stored in bounded memory: SQLite keeps
      * a zeroblob unmaterialised only as a row's last value, and a STRICT
@@ -193,7 +203,9 @@ static int migrate(tally_store *s, int from, tally_err *err)
     return rc;
 }
 
-static int check_and_migrate(tally_store *s, tally_err *err)
+/* Checks that the file is tally's; a writer creates the schema of an empty
+ * file and migrates an older one, a reader refuses both (it never writes). */
+static int check_and_migrate(tally_store *s, tally_store_mode mode, tally_err *err)
 {
     int app = 0, version = 0, objects = 0;
     /* the first read of a file that is not SQLite fails here (SQLITE_NOTADB) */
@@ -204,7 +216,13 @@ static int check_and_migrate(tally_store *s, tally_err *err)
     if (pragma_int(s, "PRAGMA application_id", &app, err) != 0 ||
         pragma_int(s, "PRAGMA user_version", &version, err) != 0)
         return err->code;
-    if (app == 0 && version == 0 && objects == 0)
+    bool empty = app == 0 && version == 0 && objects == 0;
+    if (empty && mode == TALLY_STORE_READ)
+        return tally_err_set(err, TALLY_EINPUT,
+                             "%s: an empty file, not yet a tally database (tally ingest or"
+                             " tally import writes one)",
+                             s->path);
+    if (empty)
         return migrate(s, 0, err);
     if (app != APPLICATION_ID)
         return tally_err_set(err, TALLY_EINPUT,
@@ -214,18 +232,95 @@ static int check_and_migrate(tally_store *s, tally_err *err)
         return tally_err_set(err, TALLY_EINPUT,
                              "%s: written by a newer tally (schema %d; this tally knows up to %d)",
                              s->path, version, TALLY_STORE_SCHEMA);
+    if (version < TALLY_STORE_SCHEMA && mode == TALLY_STORE_READ)
+        return tally_err_set(err, TALLY_EINPUT,
+                             "%s: schema %d, older than this tally's %d: tally ingest or tally"
+                             " import upgrades it",
+                             s->path, version, TALLY_STORE_SCHEMA);
     if (version < TALLY_STORE_SCHEMA)
         return migrate(s, version, err);
     return 0;
 }
 
-int tally_store_open(const char *path, bool create, tally_store **out, tally_err *err)
+/* Whether nothing can change the file at `path` while it is read, so that
+ * SQLite may read it as immutable (no locks, no WAL index): it is on a
+ * read-only mount, or in a directory nobody may write (no write permission
+ * bits; only root ignores them); and no -wal file holds commits that are
+ * not yet in the file itself (a live writer always has one). */
+static bool unchangeable(const char *path)
+{
+    size_t n = strlen(path);
+    char *side = tally_xmalloc(n + 5);
+    memcpy(side, path, n);
+    memcpy(side + n, "-wal", 5);
+    struct stat st;
+    bool wal_empty = stat(side, &st) != 0 ? errno == ENOENT : st.st_size == 0;
+    free(side);
+    struct statvfs fs;
+    if (!wal_empty)
+        return false;
+    if (statvfs(path, &fs) == 0 && (fs.f_flag & ST_RDONLY) != 0)
+        return true;
+    char *dir = tally_xstrdup(path);
+    char *slash = strrchr(dir, '/');
+    if (slash == NULL)
+        strcpy(dir, ".");
+    else
+        slash[slash == dir ? 1 : 0] = '\0';
+    bool locked = stat(dir, &st) == 0 && (st.st_mode & (S_IWUSR | S_IWGRP | S_IWOTH)) == 0;
+    free(dir);
+    return locked;
+}
+
+/* Opens s->path: read-only ("mode=ro") for TALLY_STORE_READ, else
+ * read-write, created when missing; or, with `immutable`, as an
+ * unchangeable file ("immutable=1", a URI with the path's '%', '?' and '#'
+ * escaped). */
+static int open_db(tally_store *s, tally_store_mode mode, bool immutable, tally_err *err)
+{
+    /* NOMUTEX: a store is used by one thread at a time (tally serve opens
+     * one a worker), so SQLite's per-call locking is not needed */
+    int flags = SQLITE_OPEN_NOMUTEX |
+                (mode == TALLY_STORE_READ ? SQLITE_OPEN_READONLY
+                                          : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
+    size_t n = strlen(s->path);
+    char *uri = tally_xmalloc(3 * n + 32), *u = uri;
+    if (immutable) {
+        flags |= SQLITE_OPEN_URI;
+        /* "file:///abs" or "file:rel": a path starting with "//" is not an authority */
+        u += sprintf(u, "%s", s->path[0] == '/' ? "file://" : "file:");
+        for (const char *p = s->path; *p != '\0'; p++)
+            if (*p == '%' || *p == '?' || *p == '#')
+                u += sprintf(u, "%%%02X", (unsigned)(unsigned char)*p);
+            else
+                *u++ = *p;
+        strcpy(u, "?immutable=1");
+    } else {
+        memcpy(uri, s->path, n + 1);
+    }
+    sqlite3_close(s->db);
+    s->db = NULL;
+    int rc = 0;
+    if (sqlite3_open_v2(uri, &s->db, flags, NULL) != SQLITE_OK)
+        rc = tally_err_set(err, TALLY_EIO, "%s: cannot open the database: %s", s->path,
+                           s->db != NULL ? sqlite3_errmsg(s->db) : "out of memory");
+    free(uri);
+    if (rc != 0)
+        return rc;
+    sqlite3_extended_result_codes(s->db, 0);
+    sqlite3_busy_timeout(s->db, 5000);
+    /* 64 MB of page cache: a batch's index pages stay in memory */
+    sqlite3_exec(s->db, "PRAGMA cache_size = -65536", NULL, NULL, NULL);
+    return 0;
+}
+
+int tally_store_open(const char *path, tally_store_mode mode, tally_store **out, tally_err *err)
 {
     *out = NULL;
     struct stat st;
     if (stat(path, &st) != 0) {
-        if (!create)
-            return tally_err_set(err, TALLY_EIO,
+        if (mode == TALLY_STORE_READ)
+            return tally_err_set(err, TALLY_ENOTFOUND,
                                  "%s: no such database (tally ingest or tally import makes one)",
                                  path);
     } else if (S_ISDIR(st.st_mode)) {
@@ -233,24 +328,32 @@ int tally_store_open(const char *path, bool create, tally_store **out, tally_err
     }
     tally_store *s = tally_xcalloc(1, sizeof *s);
     s->path = tally_xstrdup(path);
-    /* NOMUTEX: a store is used by one thread at a time (tally serve opens
-     * one a worker), so SQLite's per-call locking is not needed */
-    int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX | (create ? SQLITE_OPEN_CREATE : 0);
-    if (sqlite3_open_v2(path, &s->db, flags, NULL) != SQLITE_OK) {
-        int rc = tally_err_set(err, TALLY_EIO, "%s: cannot open the database: %s", path,
-                               s->db != NULL ? sqlite3_errmsg(s->db) : "out of memory");
-        tally_store_close(s);
-        return rc;
+    int rc = open_db(s, mode, false, err);
+    /* before foreign keys are on: a migration may rebuild a table (2 -> 3) */
+    if (rc == 0)
+        rc = check_and_migrate(s, mode, err);
+    /* A WAL database is read through its index, the -shm file beside it,
+     * which a reader creates when missing. Where it cannot (a read-only
+     * mount or directory) the first read fails; a file nothing can change
+     * is then read as immutable. Anywhere else the error stands: a writer
+     * could still change the file under an immutable reader. */
+    int code = s->db != NULL ? sqlite3_errcode(s->db) : SQLITE_OK;
+    if (rc != 0 && mode == TALLY_STORE_READ &&
+        (code == SQLITE_CANTOPEN || code == SQLITE_READONLY)) {
+        if (unchangeable(path)) {
+            rc = open_db(s, mode, true, err);
+            if (rc == 0)
+                rc = check_and_migrate(s, mode, err);
+        } else {
+            rc = tally_err_set(err, TALLY_EIO,
+                               "%s: cannot read the database: %s (a WAL database needs its"
+                               " -shm file, which cannot be made in this directory)",
+                               path, sqlite3_errmsg(s->db));
+        }
     }
-    sqlite3_extended_result_codes(s->db, 0);
-    sqlite3_busy_timeout(s->db, 5000);
-    /* 64 MB of page cache: a batch's index pages stay in memory */
-    sqlite3_exec(s->db, "PRAGMA cache_size = -65536", NULL, NULL, NULL);
-    /* before foreign keys are on: a migration may rebuild a table (1 -> 2) */
-    int rc = check_and_migrate(s, err);
     /* WAL: readers never block the writer, and a killed writer loses only
      * its open transaction. NORMAL sync is durable across process crashes. */
-    if (rc == 0)
+    if (rc == 0 && mode == TALLY_STORE_WRITE)
         rc = store_exec(s,
                         "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;"
                         "PRAGMA foreign_keys = ON;",
@@ -270,7 +373,8 @@ void tally_store_close(tally_store *s)
     sqlite3_stmt **all[] = {&s->st_status,        &s->st_find_doc,      &s->st_insert_doc,
                             &s->st_update_doc,    &s->st_delete_claims, &s->st_find_source,
                             &s->st_insert_source, &s->st_insert_claim,  &s->st_insert_item,
-                            &s->st_set_body,      &s->st_set_body_zero, &s->st_stage_put};
+                            &s->st_set_body,      &s->st_data_version,  &s->st_set_body_zero,
+                            &s->st_stage_put};
     for (size_t i = 0; i < sizeof all / sizeof all[0]; i++)
         sqlite3_finalize(*all[i]);
     for (size_t i = 0; i < sizeof s->queries / sizeof s->queries[0]; i++) {
@@ -282,6 +386,18 @@ void tally_store_close(tally_store *s)
     sqlite3_close(s->db);
     free(s->path);
     free(s);
+}
+
+int tally_store_data_version(tally_store *s, int64_t *out, tally_err *err)
+{
+    sqlite3_stmt *st = store_prepare(s, &s->st_data_version, "PRAGMA data_version", err);
+    if (st == NULL)
+        return err->code;
+    int rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW)
+        *out = sqlite3_column_int64(st, 0);
+    sqlite3_reset(st);
+    return rc == SQLITE_ROW ? 0 : store_fail(s, err, "reading the data version");
 }
 
 int tally_store_begin(tally_store *s, tally_err *err)
@@ -696,9 +812,9 @@ int tally_store_put_claim(tally_store *s, int64_t doc_id, const tally_claim *c, 
         s, &s->st_insert_claim,
         "INSERT INTO claims (doc_id, sentence_start, sentence_end, start, end, text, kind,"
         " supplier, recipient, items, item, caliber_mm, unit, low, high, qualifier, since, as_of,"
-        " stated, date, source_id, hedged, note, source_detail, source_written)"
+        " stated, date, source_id, hedged, note, source_detail, source_written, per)"
         " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18,"
-        " ?19, coalesce(?18, ?19), ?20, ?21, ?22, ?23, ?24)",
+        " ?19, coalesce(?18, ?19), ?20, ?21, ?22, ?23, ?24, ?25)",
         err);
     if (st == NULL)
         return err->code;
@@ -714,13 +830,8 @@ int tally_store_put_claim(tally_store *s, int64_t doc_id, const tally_claim *c, 
     store_bind_text(st, 8, c->supplier);
     store_bind_text(st, 9, c->recipient);
     sqlite3_bind_int64(st, 10, c->items);
-    char items[256] = "";
-    size_t n = 0;
-    for (unsigned i = 0; i < TALLY_ITEM_COUNT; i++)
-        if (c->items & (1u << i))
-            n += (size_t)snprintf(items + n, sizeof items - n, "%s%s", n ? ";" : "",
-                                  tally_item_name(i));
-    sqlite3_bind_text(st, 11, items, -1, SQLITE_TRANSIENT);
+    char items[TALLY_ITEMS_TEXT_MAX];
+    sqlite3_bind_text(st, 11, tally_items_format(c->items, ';', items), -1, SQLITE_TRANSIENT);
     if (c->caliber_mm > 0)
         sqlite3_bind_double(st, 12, c->caliber_mm);
     sqlite3_bind_text(st, 13, tally_unit_name(c), -1, SQLITE_TRANSIENT);
@@ -737,6 +848,7 @@ int tally_store_put_claim(tally_store *s, int64_t doc_id, const tally_claim *c, 
     store_bind_text(st, 22, note);
     store_bind_text(st, 23, detail);
     store_bind_text(st, 24, written);
+    store_bind_text(st, 25, tally_per_name(c->per));
     if (step_done(s, st, err, "storing a claim") != 0)
         return err->code;
     int64_t claim = sqlite3_last_insert_rowid(s->db);

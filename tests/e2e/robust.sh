@@ -24,14 +24,6 @@ for tool in jq sqlite3 curl python3; do
     fi
 done
 
-PID=
-stop_server() {
-    if [ -n "$PID" ] && kill -0 "$PID" 2>/dev/null; then
-        kill -TERM "$PID" 2>/dev/null
-        wait "$PID" 2>/dev/null
-    fi
-    PID=
-}
 trap 'stop_server; rm -rf "$T"' EXIT
 
 expect_eq() {
@@ -380,15 +372,7 @@ for fmt in jsonl csv; do
 done
 
 # the server answers the same with a JSON error
-"$TALLY" serve --db "$DB" --port 0 >"$T/serve.out" 2>"$T/serve.err" &
-PID=$!
-URL=
-for _ in $(seq 1 100); do
-    URL=$(grep -o 'http://[^ ]*/' "$T/serve.out" 2>/dev/null)
-    [ -n "$URL" ] && break
-    kill -0 "$PID" 2>/dev/null || break
-    sleep 0.05
-done
+start_server "$DB"
 if [ -z "$URL" ]; then
     fail "serve starts" "$(cat "$T/serve.err")"
 else

@@ -15,7 +15,10 @@
  * count an equivalence restates, at most MAX_PEOPLE people and
  * MAX_COUNTRIES states), never a search back through the block. A new rule
  * (or a learned decision) keeps to that window: its features come from the
- * sentence, or from state updated once per sentence or claim. */
+ * sentence, or from state updated once per sentence or claim.
+ *
+ * Part of stage 2, extract: includes the public headers of base, the model and
+ * read, and extract's own. */
 #include "tally/extract.h"
 
 #include <stdlib.h>

@@ -4,13 +4,14 @@
  * work: an unchanged document costs a header parse and a hash.
  *
  * Memory is a constant plus the largest paragraph (a block: at most 1 MiB),
- * whatever the document's size (issue 13). Bytes in memory (a feed's item)
- * are read where they are, the header parsed once; a file is read a piece
- * at a time, twice: once for its identity, once to decode it
- * (tally_doc_read), since an unchanged document must cost no decoding. The
- * decoded body goes to the database through a spool (memory up to
- * SPOOL_MEM, then a temporary file) and the store's incremental I/O. The
- * pipeline may include every stage up to the store's public headers. */
+ * whatever the document's size (issue 13). Bytes in memory (a feed's item,
+ * a file up to 1 MiB) are read once, the header parsed once; a larger file
+ * is read a piece at a time, twice: once for its identity, once to decode
+ * it (tally_doc_read), since an unchanged document must cost no decoding.
+ * The decoded body goes to the database through a spool (memory up to
+ * SPOOL_MEM, then a temporary file) and the store's incremental I/O.
+ * Part of the pipeline: includes the public headers of every stage up to the
+ * store, and its own. */
 /* realpath is X/Open */
 #define _XOPEN_SOURCE 700
 

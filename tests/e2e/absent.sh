@@ -4,19 +4,14 @@
 # status 77, CTest's skip) and say why, instead of failing.
 # Usage: absent.sh TALLY SOURCE_DIR TALLY_PEER UNIT_TEST
 set -u
-
-if [ $# -ne 4 ]; then
-    echo "usage: $0 TALLY SOURCE_DIR TALLY_PEER UNIT_TEST" >&2
-    exit 2
-fi
-TALLY=$(realpath "$1")
-SRC=$(realpath "$2")
-PEER=$(realpath "$3")
-UNIT=$(realpath "$4")
 E2E=$(dirname "$(realpath "$0")")
-
 # shellcheck source=tests/e2e/lib.sh
 . "$E2E/lib.sh"
+e2e_args 4 "TALLY SOURCE_DIR TALLY_PEER UNIT_TEST" "$@"
+[ $# -eq 4 ] || e2e_args 0 "TALLY SOURCE_DIR TALLY_PEER UNIT_TEST"
+SRC=$(realpath "$SRC")
+PEER=$(realpath "$3")
+UNIT=$(realpath "$4")
 
 export TALLY_SHARED=$T/no-shared-here
 

@@ -5,30 +5,10 @@
 # here: nothing of ../shared is needed.
 # Usage: robust.sh TALLY SOURCE_DIR   (needs jq, sqlite3, curl and python3)
 set -u
-
-if [ $# -ne 2 ]; then
-    echo "usage: $0 TALLY SOURCE_DIR" >&2
-    exit 2
-fi
-TALLY=$(realpath "$1")
-SRC=$2
-unset TALLY_DB
-
 # shellcheck source=tests/e2e/lib.sh
 . "$(dirname "$0")/lib.sh"
-
-for tool in jq sqlite3 curl python3; do
-    if ! command -v "$tool" >/dev/null; then
-        echo "robust.sh: $tool is needed (scripts/deps.sh installs it)" >&2
-        exit 1
-    fi
-done
-
-trap 'stop_server; rm -rf "$T"' EXIT
-
-expect_eq() {
-    if [ "$2" = "$3" ]; then pass; else fail "$1" "got '$2', want '$3'"; fi
-}
+e2e_args 2 "TALLY SOURCE_DIR" "$@"
+e2e_needs jq sqlite3 curl python3
 
 # expect_no_nan NAME: stdout holds no NaN or infinity in any spelling a
 # printf would give them.

@@ -182,6 +182,130 @@ make_text() {
         cat "$T/seed.txt"
     done >"$1"
 }
+# ---- extraction time for any input (issue 13) ------------------------------
+
+# bench_shapes: tally extract's seconds per MB on texts of one size
+# (BENCH_SHAPE_MB, default 8) and four shapes: the bodies as they are; the
+# same as one sentence (every sentence end a comma, every line break a
+# space: one line); the same with no white space after periods (one line);
+# and one sentence of a claim-bearing clause written here, repeated (the
+# worst case for reading a sentence per claim). Sentences are read in
+# pieces of at most TALLY_SENTENCE_MAX bytes, so all four stay within a
+# small factor of the first. BENCH_ONLY=shapes runs this section alone.
+bench_shapes() {
+    local mb=${BENCH_SHAPE_MB:-8} name line wall best worst
+    local want=$((mb * 1000000))
+    tr '\n' ' ' <"$T/seed.txt" | sed -E 's/([.?!]+)(["”’)]*) /,\2 /g' >"$T/shape-sentence.unit"
+    tr '\n' ' ' <"$T/seed.txt" | sed -E 's/([.?!]["”’)]*) +/\1/g' >"$T/shape-glued.unit"
+    printf '%s' "North Korea has sent about 6,700 containers of munitions to Russia, the defence minister said, " >"$T/shape-claims.unit"
+    cp "$T/seed.txt" "$T/shape-normal.unit"
+    printf '\ntally extract on %s MB texts of four shapes, median of 3 runs:\n' "$mb"
+    printf '%-44s %9s %9s %9s\n' "text" "s/MB" "MB/s" "x normal"
+    best=
+    worst=
+    for name in normal sentence glued claims; do
+        # the unit repeated up to the size, then an end
+        local unit="$T/shape-$name.unit" out="$T/shape-$name.txt"
+        cp "$unit" "$out"
+        while [ "$(wc -c <"$out")" -lt "$want" ]; do # doubling: a few cats, not thousands
+            cat "$out" "$out" >"$out.2"
+            mv "$out.2" "$out"
+        done
+        head -c "$want" "$out" >"$out.2"
+        printf '.\n' >>"$out.2"
+        mv "$out.2" "$out"
+        : >"$T/shape.walls"
+        for r in 1 2 3; do
+            line=$("$RUNRSS" -o /dev/null -- "$TALLY" extract "$out") ||
+                { echo "bench: extract of the $name text failed" >&2; exit 1; }
+            line=${line#wall=}
+            echo "${line%% *}" >>"$T/shape.walls"
+        done
+        wall=$(sort -g "$T/shape.walls" | sed -n 2p)
+        local label
+        case $name in
+        normal) label="the bodies (normal text)" ;;
+        sentence) label="one sentence: the bodies joined by commas" ;;
+        glued) label="no space after periods, one line" ;;
+        claims) label="one sentence of claims (a clause repeated)" ;;
+        esac
+        [ -z "$best" ] && best=$wall
+        printf '%-44s %9.3f %9.1f %9.2f\n' "$label" "$(awk -v w="$wall" -v m="$mb" 'BEGIN { print w / m }')" \
+            "$(awk -v w="$wall" -v m="$mb" 'BEGIN { print (w > 0 ? m / w : 0) }')" \
+            "$(awk -v w="$wall" -v b="$best" 'BEGIN { print (b > 0 ? w / b : 0) }')"
+        worst=$(awk -v w="$wall" -v x="${worst:-0}" 'BEGIN { print (w > x ? w : x) }')
+    done
+    printf 'slowest / normal: %s (the goal: within 3x)\n' \
+        "$(awk -v w="$worst" -v b="$best" 'BEGIN { printf "%.2f", (b > 0 ? w / b : 0) }')"
+}
+if [ "${BENCH_ONLY:-}" = shapes ]; then
+    bench_shapes
+    exit 0
+fi
+
+# ---- memory against input size (issue 13) ------------------------------------
+
+# bench_memory: peak RSS of tally ingest of one document and of tally import
+# of one CSV, each at 50 MB and BENCH_MEMORY_MB (default 500), beside wc -c
+# on the same files: memory must not grow with the input. The document is
+# the bodies repeated; the CSV, the bundled record's rows repeated with a
+# URL of their own every three rows (made by python3). BENCH_ONLY=memory
+# runs this section alone.
+bench_memory() {
+    local mb line
+    local sizes=(50 "${BENCH_MEMORY_MB:-500}")
+    if ! command -v python3 >/dev/null; then
+        echo "bench: python3 not installed; memory rows skipped" >&2
+        return 0
+    fi
+    printf '\npeak RSS against input size (one document, one CSV), beside wc -c:\n'
+    printf '%-24s %8s %10s %12s %14s\n' "command" "input" "wall s" "peak RSS" "wc -c RSS"
+    for mb in "${sizes[@]}"; do
+        local doc="$T/mem-doc.txt" csv="$T/mem.csv" want=$((mb * 1000000))
+        cp "$T/seed.txt" "$doc"
+        while [ "$(wc -c <"$doc")" -lt "$want" ]; do
+            cat "$doc" "$doc" >"$doc.2"
+            mv "$doc.2" "$doc"
+        done
+        head -c "$want" "$doc" >"$doc.2" && mv "$doc.2" "$doc"
+        python3 - "$(dirname "$0")/../data/public-record.csv" "$csv" "$want" <<'PY'
+import csv, sys
+rows = list(csv.reader(open(sys.argv[1], newline="")))
+head, body = rows[0], rows[1:]
+url = head.index("url")
+out = open(sys.argv[2], "w", newline="")
+w = csv.writer(out, lineterminator="\n")
+w.writerow(head)
+i = 0
+while out.tell() < int(sys.argv[3]):
+    r = list(body[i % len(body)])
+    r[url] += "#bench-%d" % (i // 3)
+    w.writerow(r)
+    i += 1
+PY
+        local what file wc_rss
+        for what in ingest import; do
+            file=$doc
+            [ "$what" = import ] && file=$csv
+            line=$("$RUNRSS" -- wc -c "$file") || { echo "bench: wc -c failed" >&2; exit 1; }
+            wc_rss=${line#* rss_kb=}
+            wc_rss=${wc_rss%% *}
+            rm -f "$T/mem.db" "$T/mem.db-wal" "$T/mem.db-shm"
+            line=$("$RUNRSS" -- "$TALLY" "$what" -q --db "$T/mem.db" "$file") ||
+                { echo "bench: tally $what of $mb MB failed" >&2; exit 1; }
+            local wall=${line#wall=} rss=${line#* rss_kb=}
+            printf '%-24s %6s MB %10.2f %9.1f MB %11.1f MB\n' "tally $what" "$mb" "${wall%% *}" \
+                "$(awk -v k="${rss%% *}" 'BEGIN { print k / 1024 }')" \
+                "$(awk -v k="$wc_rss" 'BEGIN { print k / 1024 }')"
+        done
+        rm -f "$doc" "$csv" "$T/mem.db" "$T/mem.db-wal" "$T/mem.db-shm"
+    done
+}
+if [ "${BENCH_ONLY:-}" = memory ]; then
+    bench_memory
+    exit 0
+fi
+
 make_text "$T/big.txt" "$BIG_MB"
 make_text "$T/small.txt" "$SMALL_MB"
 big_bytes=$(wc -c <"$T/big.txt")
@@ -251,6 +375,9 @@ for name in "${ROWS[@]}"; do
 done
 printf 'tally ingest / tally extract throughput: %s\n' \
     "$(ratio "$(median "$T/extract.big" 1)" "$(median "$T/ingest.big" 1)")"
+
+bench_shapes
+bench_memory
 
 # ---- queries on a database of a million claims ------------------------------
 

@@ -103,10 +103,15 @@ static inline int harness_run(const struct harness_test *tests)
     return failed > 0 ? 1 : 0;
 }
 
-/* The shared folder (../shared beside the checkout), or NULL when absent. */
+/* The shared folder: $TALLY_SHARED when set (a test run can point it
+ * elsewhere, or at nothing), else $TALLY_SHARED_DEFAULT (CTest sets it to
+ * ../shared beside the checkout); NULL when neither is set. Tests that need
+ * it SKIP when it is NULL or holds nothing. */
 static inline const char *harness_shared(void)
 {
     const char *s = getenv("TALLY_SHARED");
+    if (s == NULL || s[0] == '\0')
+        s = getenv("TALLY_SHARED_DEFAULT");
     return s != NULL && s[0] != '\0' ? s : NULL;
 }
 

@@ -448,10 +448,16 @@ function renderClaims() {
 
 // The CSV's columns are the server's claim fields, in its CSV order (/api/meta).
 const csvColumns = () => (state.meta?.fields || []).map((f) => f.key);
+// One CSV field. A number stays a number (-3 is no formula). Text that a
+// spreadsheet would evaluate, starting with = + - @ tab or CR (OWASP's rule),
+// is quoted with an apostrophe first, as the command line's CSV does
+// (tally_present_csv_cell): a source or title anyone may have written.
 const csvCell = (v) => {
   if (v === null || v === undefined) return '';
+  if (typeof v === 'number' || typeof v === 'boolean') return String(v);
   const s = Array.isArray(v) ? v.join(';') : String(v);
-  return /[",\n\r]/.test(s) || /^[=+\-@]/.test(s) ? '"' + s.replace(/"/g, '""') + '"' : s;
+  if (/^[=+\-@\t\r]/.test(s)) return `"'${s.replace(/"/g, '""')}"`;
+  return /[",\n\r]/.test(s) ? '"' + s.replace(/"/g, '""') + '"' : s;
 };
 
 // Every claim that passes the filters (not only the rows loaded), as CSV.

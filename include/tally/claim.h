@@ -18,6 +18,28 @@
 
 #include "tally/date.h"
 
+/* ---- figures ------------------------------------------------------------------ */
+
+/** The range of a figure's magnitude: from a trillionth to a million
+ *  trillion, the smallest and largest the lexicon's words name ("a
+ *  trillionth", "a million trillion"). No report on material support
+ *  states more (the world's yearly output is some 10^14 dollars), and sums,
+ *  conversions and Monte Carlo draws of such figures stay far from a
+ *  double's overflow, so no NaN or infinity can come of them. Text whose
+ *  value lies outside ("1e99999", "1e-99999", "4.9e-324", "9e307",
+ *  "2^2000") is not a figure: the scanner finds none there, and the store
+ *  and the importer refuse such a value (a claim's low and high, its caliber). */
+#define TALLY_FIGURE_MAX 1e18
+#define TALLY_FIGURE_MIN 1e-12
+
+/** True when `v` is 0 or its magnitude is within [TALLY_FIGURE_MIN,
+ *  TALLY_FIGURE_MAX]; false for NaN and the infinities. */
+static inline bool tally_figure_value_ok(double v)
+{
+    double m = v < 0 ? -v : v;
+    return v == 0 || (m >= TALLY_FIGURE_MIN && m <= TALLY_FIGURE_MAX);
+}
+
 /* ---- vocabularies ------------------------------------------------------------ */
 
 /** One row of a vocabulary: the CLAIMS.md slug, the family (bits of the

@@ -93,6 +93,15 @@ typedef struct tally_doc_mem {
 /** Reads the header of the document `data[0..len)` (borrowed until
  *  tally_doc_mem_close) into `d`. Never fails; free with tally_doc_mem_close. */
 void tally_doc_mem_open(tally_doc_mem *d, const char *data, size_t len);
+/** The same for the first bytes of a document read from a file, `whole`
+ *  when they are all of it: what tally_doc_read finds in its first read
+ *  (TALLY_DOC_HEAD bytes), so that a pipeline can decide on a large file's
+ *  header and hash its body a piece at a time, then decode it with
+ *  tally_doc_read. `body` covers only the bytes given. */
+void tally_doc_head_open(tally_doc_mem *d, const char *data, size_t len, bool whole);
+/** The bytes tally_doc_read reads first: the header, the NUL check and the
+ *  sniffing of the format look at these only. */
+enum { TALLY_DOC_HEAD = 64 * 1024 };
 /** The header's values as metadata (borrowed from `d`). */
 tally_doc_meta tally_doc_mem_meta(const tally_doc_mem *d);
 /** Decodes the body of `d` into blocks, as tally_doc_read does a stream

@@ -140,7 +140,8 @@ typedef struct tally_quantiles {
  *  on or before `start` get quantiles of 0. Returns 0, or TALLY_EINPUT with
  *  `err` set when there is nothing to estimate from or a point is unusable
  *  (a value not above 0, a point on or before `start`, a negative sigma, a
- *  factor range not within (0, inf); a factor of 0, 0 is read as 1, 1). */
+ *  factor range not within (0, inf); a factor of 0, 0 is read as 1, 1), or
+ *  when a quantile is not finite (points so large that the draws overflow). */
 int tally_reconcile(const tally_point *points, size_t n, long start, const long *days,
                     size_t n_days, unsigned draws, uint64_t seed, tally_quantiles *out,
                     tally_err *err) TALLY_MUST_CHECK;

@@ -24,6 +24,11 @@ tally_extractor *tally_extractor_new(tally_date date, const tally_doc_meta *meta
 /** Frees the extractor; accepts NULL. */
 void tally_extractor_free(tally_extractor *x);
 
+/** The sentences of the document so far that were longer than
+ *  TALLY_SENTENCE_MAX bytes and read in pieces (segment.h), for a warning;
+ *  0 for NULL. */
+size_t tally_extractor_cut_sentences(const tally_extractor *x);
+
 /** Extracts the claims of one block, in order. Claims and the strings they
  *  point to live in `a` (reset it once they are used). Returns 0, or a
  *  negative code with `err` set. */

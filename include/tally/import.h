@@ -9,6 +9,7 @@
 #define TALLY_IMPORT_H
 
 #include <stddef.h>
+#include <stdio.h>
 
 #include "tally/err.h"
 #include "tally/store.h"
@@ -23,7 +24,8 @@ typedef struct tally_import_stats {
     size_t claims; /* claims stored */
 } tally_import_stats;
 
-/** Imports the CSV text `data` in one transaction. A row that does not fit
+/** Imports the CSV text `data` in one transaction (its rows staged in the
+ *  database, as tally_import_csv_file does). A row that does not fit
  *  the columns is passed to `report` ("ORIGIN:LINE: column 'value' is not
  *  ...") and left out; the others go in. Returns 0, or a negative code with
  *  `err` set when the file as a whole cannot be read (unknown or missing
@@ -31,6 +33,14 @@ typedef struct tally_import_stats {
 int tally_import_csv(tally_store *s, const char *data, size_t len, const char *origin,
                      tally_import_stats *stats, void (*report)(const char *msg, void *user),
                      void *user, tally_err *err) TALLY_MUST_CHECK;
+
+/** The same for the CSV file `f`, read a piece at a time: its rows are
+ *  checked as they come and staged in the database (tally_store_stage_put),
+ *  then stored grouped by URL, so that memory is a constant plus the largest
+ *  record (the rows of one URL), whatever the file's size. */
+int tally_import_csv_file(tally_store *s, FILE *f, const char *origin, tally_import_stats *stats,
+                          void (*report)(const char *msg, void *user), void *user,
+                          tally_err *err) TALLY_MUST_CHECK;
 
 /** The public record bundled with tally (data/public-record.csv). */
 const char *tally_public_record(size_t *len);

@@ -5,15 +5,20 @@
 #define TALLY_INGEST_H
 
 #include <stddef.h>
+#include <stdio.h>
 
 #include "tally/doc.h"
 #include "tally/err.h"
 #include "tally/store.h"
 
-/** One document to ingest. */
+/** One document to ingest: its bytes in memory (`data`, `len`), or a file
+ *  read a piece at a time (`file`). */
 typedef struct tally_ingest_input {
     const char *data; /* the raw bytes: header (optional) and body */
     size_t len;
+    FILE *file;          /* instead of `data`: a seekable stream at its start of `len`
+                            bytes; past 1 MiB it is read twice (identity, then
+                            decoding) a piece at a time, never whole */
     const char *name;    /* the short name for claims' "doc" (not NULL) */
     const char *origin;  /* where it came from, for messages and the store */
     const char *path;    /* the file, when it is one: its real path keys it */
@@ -25,13 +30,16 @@ typedef struct tally_ingest_input {
 
 typedef struct tally_ingest_result {
     tally_doc_status status;
-    size_t claims;       /* claims stored (0 when unchanged) */
-    size_t invalid_utf8; /* invalid sequences replaced by U+FFFD */
+    size_t claims;        /* claims stored (0 when unchanged) */
+    size_t invalid_utf8;  /* invalid sequences replaced by U+FFFD */
+    size_t cut_sentences; /* sentences over TALLY_SENTENCE_MAX read in pieces */
 } tally_ingest_result;
 
 /** Reads, extracts and stores one document inside a savepoint of the open
- *  transaction: on failure nothing of it is left. Returns 0, or a negative
- *  code with `err` naming the input and the problem. */
+ *  transaction: on failure nothing of it is left. Memory is a constant plus
+ *  the largest block (tally_doc_opts.max_block), whatever the document's
+ *  size, bar `data` itself when the bytes are given in memory. Returns 0, or
+ *  a negative code with `err` naming the input and the problem. */
 int tally_ingest(tally_store *s, const tally_ingest_input *in, tally_ingest_result *out,
                  tally_err *err) TALLY_MUST_CHECK;
 

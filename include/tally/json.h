@@ -14,7 +14,8 @@ void tally_json_str(tally_buf *out, const char *s, size_t n);
 /** Appends an unsigned integer (offsets, counts). */
 void tally_json_uint(tally_buf *out, size_t v);
 /** Appends a number: integers without exponent or fraction, others with up to
- *  15 significant digits; NaN and infinities as null. */
+ *  15 significant digits. NaN and infinities are refused: `out->err` is set
+ *  to TALLY_EINPUT (and null written, so the text stays JSON). */
 void tally_json_num(tally_buf *out, double v);
 /** Appends the NUL-terminated `s` as it is (JSON punctuation, keys). */
 void tally_json_raw(tally_buf *out, const char *s);

@@ -52,13 +52,15 @@ char *tally_slurp_path(const char *path, size_t max, size_t *len);
  *  marks the buffer full; a full buffer refuses every later append until it
  *  is cleared, so it holds a prefix of what was written. This is how every
  *  writer (JSON, CSV, tables, HTML) reports overflow: the caller checks
- *  tally_buf_full once it has written. */
+ *  tally_buf_full once it has written. A value a writer refuses (NaN, an
+ *  infinity) is reported the same way: tally_buf_err. */
 typedef struct tally_buf {
     char *ptr;
     size_t len;
     size_t cap;
     size_t max;
     bool full; /* an append was refused since the last clear */
+    int err;   /* a value refused since the last clear (see tally_buf_err) */
 } tally_buf;
 
 /** Initialises an empty buffer that refuses to grow past `max` bytes. */
@@ -80,7 +82,17 @@ static inline bool tally_buf_full(const tally_buf *b)
 {
     return b->full;
 }
-/** Empties the buffer, keeping its memory; it is no longer full. */
+/** TALLY_EINPUT when a writer was given a value no output format holds (a
+ *  number that is NaN or infinite: JSON has none, a spreadsheet reads "nan"
+ *  as text, an SVG path with it is broken) and refused it since the buffer
+ *  was last cleared; else 0. Like tally_buf_full, the caller checks it once
+ *  it has written, and sends an error instead of the buffer. */
+static inline int tally_buf_err(const tally_buf *b)
+{
+    return b->err;
+}
+/** Empties the buffer, keeping its memory; it is no longer full, nor has
+ *  it refused anything. */
 void tally_buf_clear(tally_buf *b);
 /** Frees the memory; accepts NULL. */
 void tally_buf_free(tally_buf *b);

@@ -7,8 +7,10 @@
  * Each output format (tally_output) has its writer here; the command line
  * only chooses. Writers append to a tally_buf and report overflow one way:
  * a buffer at its maximum refuses the rest and is marked full, which the
- * caller checks with tally_buf_full. May include the public headers of
- * every stage but the pipeline's. */
+ * caller checks with tally_buf_full. A number that is NaN or infinite is
+ * refused the same way (tally_buf_err): no format can hold one, and the
+ * caller sends an error instead. May include the public headers of every
+ * stage but the pipeline's. */
 #ifndef TALLY_PRESENT_H
 #define TALLY_PRESENT_H
 
@@ -36,11 +38,20 @@ int tally_output_parse(const char *name);
 /** Appends `s` as a JSON string, or null when NULL or empty. */
 void tally_present_str_or_null(tally_buf *l, const char *s);
 /** Appends one CSV cell of `n` bytes, quoted when it holds a comma, a quote
- *  or a line break, then ',' or, for the `last` of its line, '\n'. */
+ *  or a line break, then ',' or, for the `last` of its line, '\n'. A cell
+ *  that a spreadsheet would evaluate as a formula, starting with '=', '+',
+ *  '-', '@', a tab or CR (OWASP's rule for CSV injection), is quoted with an
+ *  apostrophe first ("'=HYPERLINK(...)"), so that it shows as the text it
+ *  is; a cell that is a number ("-5", "-2.5e-03") is left as it is, and a
+ *  negative number stays a number. Every CSV cell of the project, the
+ *  dashboard's download aside (web/app.js), is written here. */
 void tally_present_csv_cell(tally_buf *b, const char *s, size_t n, bool last);
 /** Appends one table cell: `n` bytes of `s` (cut at `trunc` when > 0)
  *  padded to |width| bytes (on the left when width > 0), then a space, or
- *  a newline for the `last` of its line (which is not padded on the right). */
+ *  a newline for the `last` of its line (which is not padded on the right).
+ *  A control character in `s` (ESC, a line break, ...) is shown as an escape
+ *  (tally/visible.h), never passed to the terminal: widths count the
+ *  escaped text. */
 void tally_present_table_cell(tally_buf *b, const char *s, size_t n, int width, int trunc,
                               bool last);
 
@@ -219,7 +230,8 @@ typedef struct tally_report_opts {
  *  contradictions (tally_check), the sources and the documents of `s` with
  *  their URLs. No scripts, no external requests: CSS in a <style>, charts
  *  as SVG, links only to documents' http(s) URLs. Returns 0; TALLY_ELIMIT
- *  when `b` reached its maximum; or the error of tally_store_docs or
+ *  when `b` reached its maximum; TALLY_EINPUT when a number to draw or
+ *  print is NaN or infinite; or the error of tally_store_docs or
  *  tally_store_sources, with `err` set. */
 int tally_report_html(tally_buf *b, struct tally_store *s, const tally_view *v,
                       const tally_model *m, const tally_report_opts *o,

@@ -19,7 +19,7 @@
 #include "tally/mem.h"
 
 /** The schema version this tally writes (PRAGMA user_version). */
-enum { TALLY_STORE_SCHEMA = 2 };
+enum { TALLY_STORE_SCHEMA = 3 };
 
 typedef struct tally_store tally_store;
 
@@ -105,6 +105,14 @@ int tally_store_put_claim(tally_store *s, int64_t doc_id, const tally_claim *c, 
  *  collected while its claims are stored). */
 int tally_store_set_body(tally_store *s, int64_t doc_id, const char *body, size_t len,
                          tally_err *err) TALLY_MUST_CHECK;
+/** The same for a body of `len` bytes that `read` hands over a piece at a
+ *  time (`n` bytes into `buf` each call, in order; 0, or an error with
+ *  `err` set, which stops): it goes into the database through SQLite's
+ *  incremental I/O, never whole in memory, so a body of any size (up to
+ *  SQLite's length limit: TALLY_ELIMIT past it) costs a constant. */
+int tally_store_set_body_from(tally_store *s, int64_t doc_id, size_t len,
+                              int (*read)(void *user, char *buf, size_t n, tally_err *err),
+                              void *user, tally_err *err) TALLY_MUST_CHECK;
 
 /** Savepoints: one document inside a batch, undone alone when it fails. */
 int tally_store_savepoint(tally_store *s, tally_err *err) TALLY_MUST_CHECK;
@@ -188,5 +196,24 @@ int tally_store_counts(tally_store *s, int64_t *claims, int64_t *documents, int6
 /** The kind of source a name stands for: "government", "intelligence",
  *  "official", "outlet", "think-tank", "author" or "other". */
 const char *tally_source_kind(const char *name);
+
+/* ---- staging ------------------------------------------------------------ */
+
+/** Rows kept for a while in the database's temporary storage (a temporary
+ *  file once SQLite's page cache is full), not in memory: an importer
+ *  stages a file's rows, then reads them back grouped by key, so that a
+ *  file of any size costs a constant. tally_store_stage_clear starts an
+ *  empty stage. Each returns 0 or TALLY_ESTORE with `err` set. */
+int tally_store_stage_clear(tally_store *s, tally_err *err) TALLY_MUST_CHECK;
+int tally_store_stage_put(tally_store *s, const char *key, int64_t seq, const void *data,
+                          size_t len, tally_err *err) TALLY_MUST_CHECK;
+/** Called with each staged row, by key then seq; `key` and `data` are
+ *  borrowed until it returns. A non-zero return stops the walk. */
+typedef int (*tally_stage_fn)(const char *key, int64_t seq, const void *data, size_t len,
+                              void *user);
+/** Calls `fn` for each staged row in order; returns 0, what `fn` returned,
+ *  or TALLY_ESTORE with `err` set. */
+int tally_store_stage_each(tally_store *s, tally_stage_fn fn, void *user,
+                           tally_err *err) TALLY_MUST_CHECK;
 
 #endif

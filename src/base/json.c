@@ -9,6 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "tally/err.h"
+
 /* A refusal at the buffer's maximum marks it full (tally_buf_full), which
  * the caller checks: nothing here aborts or prints. */
 static void put(tally_buf *out, const char *s, size_t n)
@@ -141,6 +143,8 @@ void tally_json_uint(tally_buf *out, size_t v)
 void tally_json_num(tally_buf *out, double v)
 {
     if (!isfinite(v)) {
+        /* JSON has no NaN: refused, and null keeps the text JSON */
+        out->err = TALLY_EINPUT;
         put(out, "null", 4);
         return;
     }

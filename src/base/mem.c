@@ -137,6 +137,7 @@ void tally_buf_init(tally_buf *b, size_t max)
     b->cap = 0;
     b->max = max;
     b->full = false;
+    b->err = 0;
 }
 
 int tally_buf_append(tally_buf *b, const char *s, size_t n)
@@ -210,6 +211,7 @@ void tally_buf_clear(tally_buf *b)
 {
     b->len = 0;
     b->full = false;
+    b->err = 0;
     if (b->ptr != NULL)
         b->ptr[0] = '\0';
 }

@@ -25,6 +25,11 @@ struct cli_cmd {
 /** Messages to stderr: "tally: error: ...", "tally: warning: ...". */
 void cli_errorf(const char *fmt, ...) TALLY_PRINTF(1, 2);
 void cli_warnf(const char *fmt, ...) TALLY_PRINTF(1, 2);
+/** printf to stdout for a line of a summary or table that holds names or
+ *  paths: the formatted text with its control characters shown
+ *  (tally/visible.h), so that none acts on the terminal and a newline in a
+ *  name cannot split the line; a final newline ends the line as usual. */
+void cli_printf(const char *fmt, ...) TALLY_PRINTF(1, 2);
 /** "tally CMD: ..." usage error with a hint to --help; returns CLI_USAGE. */
 int cli_usagef(const char *cmd, const char *fmt, ...) TALLY_PRINTF(2, 3);
 
@@ -47,7 +52,9 @@ int cli_common_option(const char *cmd, int ch, char **argv, tally_output *out, t
                       void (*help)(FILE *out));
 
 /** Writes what the writers put in `b` to stdout and empties it; CLI_FAIL
- *  with a message when `b` overflowed (tally_buf_full). */
+ *  with a message, and nothing written, when `b` overflowed
+ *  (tally_buf_full) or a writer refused a number that is NaN or infinite
+ *  (tally_buf_err). */
 int cli_write(tally_buf *b);
 
 /** Reads each input (a path, or "-" for stdin) with `h`; messages name the
@@ -56,6 +63,21 @@ int cli_write(tally_buf *b);
  *  failed (the others are still read). */
 int cli_read_inputs(char **paths, int n, const tally_doc_opts *opts, const tally_doc_handler *h,
                     void (*on_start)(const char *path, void *user));
+
+/** Whether the input at `path` (not "-") is a regular file (links
+ *  followed), found with stat() and never opened: opening a FIFO blocks.
+ *  CLI_OK; else CLI_FAIL with a message naming what it is instead (a FIFO,
+ *  a device, a socket, a folder) or why it cannot be read. */
+int cli_check_regular(const char *path);
+/** The same for a file of mode `m` (from stat()). */
+int cli_check_mode(const char *path, unsigned m);
+/** What a file of mode `m` is, for messages: "a FIFO (named pipe)", "a
+ *  character device", ...; "a regular file" for one. */
+const char *cli_file_kind(unsigned m);
+
+/** Warns that `n` sentences of `label` (a file) were longer than
+ *  TALLY_SENTENCE_MAX and read in pieces; nothing when `n` is 0. */
+void cli_warn_cut_sentences(const char *label, size_t n);
 
 /** The database to use: `given` (--db), else $TALLY_DB, else "tally.db". */
 const char *cli_db_path(const char *given);

@@ -231,8 +231,9 @@ static void print_flow(const tally_flow *fl, void *user)
 {
     struct flow_out *o = user;
     const tally_series *s = fl->series;
-    if (fl->rc != 0) {
-        cli_warnf("%s -> %s %s: %s", s->supplier, s->recipient, fl->item, fl->err->msg);
+    if (fl->rc != 0) { /* a series that cannot be estimated fails the command */
+        cli_errorf("%s -> %s %s: %s", s->supplier, s->recipient, fl->item, fl->err->msg);
+        o->status = CLI_FAIL;
         return;
     }
     tally_present_flow_line(&o->b, o->format, fl);

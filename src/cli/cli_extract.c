@@ -46,6 +46,7 @@ struct extract_ctx {
     tally_arena *arena;
     tally_buf line;
     int status;
+    const char *path; /* the input, for messages */
 };
 
 /* One claim as a line; its sentence, text and reasons are bytes of the
@@ -98,11 +99,21 @@ static int on_block(const tally_block *b, void *user, tally_err *err)
     return rc;
 }
 
+/* Ends the document read last: what its extractor met, and the extractor. */
+static void end_doc(struct extract_ctx *c)
+{
+    cli_warn_cut_sentences(c->path, tally_extractor_cut_sentences(c->x));
+    tally_extractor_free(c->x);
+    c->x = NULL;
+}
+
 static void on_start(const char *path, void *user)
 {
     struct extract_ctx *c = user;
+    end_doc(c);
     free(c->doc);
     c->doc = tally_doc_name(path);
+    c->path = strcmp(path, "-") == 0 ? "<stdin>" : path;
 }
 
 int cli_extract(int argc, char **argv)
@@ -139,7 +150,7 @@ int cli_extract(int argc, char **argv)
     c.status = cli_write(&c.line);
     tally_doc_handler h = {.on_meta = on_meta, .on_block = on_block, .user = &c};
     int status = cli_read_inputs(argv + optind, argc - optind, &opts, &h, on_start) | c.status;
-    tally_extractor_free(c.x);
+    end_doc(&c);
     tally_arena_free(c.arena);
     tally_buf_free(&c.line);
     free(c.doc);

@@ -40,19 +40,23 @@ static void report(const char *msg, void *user)
     cli_errorf("%s", msg);
 }
 
-static int import_one(tally_store *s, const char *data, size_t len, const char *origin, bool quiet)
+/* Imports the bytes `data` (the bundled record), or the file `f` when not NULL. */
+static int import_one(tally_store *s, const char *data, size_t len, FILE *f, const char *origin,
+                      bool quiet)
 {
     tally_import_stats st;
     tally_err err = {0};
-    int rc = tally_import_csv(s, data, len, origin, &st, report, NULL, &err);
+    int rc = f != NULL ? tally_import_csv_file(s, f, origin, &st, report, NULL, &err)
+                       : tally_import_csv(s, data, len, origin, &st, report, NULL, &err);
     if (rc != 0) {
         cli_errorf("%s", err.msg);
         return CLI_FAIL;
     }
     if (!quiet)
-        printf("%s: rows: %zu read, %zu failed; records: %zu new, %zu unchanged, %zu replaced; "
-               "claims: %zu stored\n",
-               origin, st.rows, st.failed, st.new_records, st.unchanged, st.replaced, st.claims);
+        cli_printf("%s: rows: %zu read, %zu failed; records: %zu new, %zu unchanged, %zu replaced; "
+                   "claims: %zu stored\n",
+                   origin, st.rows, st.failed, st.new_records, st.unchanged, st.replaced,
+                   st.claims);
     return st.failed > 0 ? CLI_FAIL : CLI_OK;
 }
 
@@ -93,19 +97,23 @@ int cli_import(int argc, char **argv)
     if (optind == argc) {
         size_t len;
         const char *data = tally_public_record(&len);
-        status = import_one(s, data, len, "bundled public record", quiet);
+        status = import_one(s, data, len, NULL, "bundled public record", quiet);
     }
     for (int i = optind; i < argc; i++) {
-        size_t len = 0;
-        char *data = tally_slurp_path(argv[i], (size_t)1 << 30, &len);
-        if (data == NULL) {
+        if (cli_check_regular(argv[i]) != CLI_OK) {
+            status = CLI_FAIL;
+            continue;
+        }
+        /* read a piece at a time: a file of any size costs a constant */
+        FILE *f = fopen(argv[i], "rb");
+        if (f == NULL) {
             cli_errorf("%s: %s", argv[i], strerror(errno));
             status = CLI_FAIL;
             continue;
         }
-        if (import_one(s, data, len, argv[i], quiet) != CLI_OK)
+        if (import_one(s, NULL, 0, f, argv[i], quiet) != CLI_OK)
             status = CLI_FAIL;
-        free(data);
+        fclose(f);
     }
     if (tally_store_analyze(s, &err) != 0)
         cli_warnf("%s", err.msg); /* queries still work, maybe slower */

@@ -22,10 +22,13 @@ void cli_ingest_help(FILE *out)
           "\n"
           "Reads documents, extracts their claims and stores both in the database,\n"
           "with every claim's sentence and document. PATH is a file, or a folder\n"
-          "read recursively for *.txt, *.md, *.markdown, *.html and *.htm. A file\n"
-          "named *.jsonl, or - (stdin) starting with '{', is a feed: one JSON object\n"
-          "a line with \"text\" and optionally \"url\", \"title\", \"outlet\", \"date\"\n"
-          "and \"format\". Other input on stdin is one document.\n"
+          "read recursively for *.txt, *.md, *.markdown, *.html and *.htm (hidden\n"
+          "entries left out; symbolic links followed). A file named *.jsonl, or -\n"
+          "(stdin) starting with '{', is a feed: one JSON object a line with \"text\"\n"
+          "and optionally \"url\", \"title\", \"outlet\", \"date\" and \"format\".\n"
+          "Other input on stdin is one document. A FIFO, device or socket, a\n"
+          "dangling link and a link back into a folder being read are reported\n"
+          "and count as failed.\n"
           "\n"
           "A document already stored (same URL, or same file, and same content) is\n"
           "left as it is; a changed one replaces its claims and keeps its first date.\n"
@@ -51,13 +54,18 @@ void cli_ingest_help(FILE *out)
  * enough to amortise the commit, small enough to lose little to a kill. */
 enum { BATCH_DOCS = 200, BATCH_BYTES = 32 << 20 };
 #define BATCH_SECONDS 2.0
-#define FILE_MAX ((size_t)1 << 31)
 
+/* What was read, and what the summary says: only what was committed. The
+ * documents of a batch are counted when it commits; a batch that does not
+ * (a full disk, a failing database) counts them as failed. */
 struct ingest_run {
     tally_store *s;
     tally_doc_opts opts;
     const char *date;
-    size_t n_new, n_unchanged, n_replaced, n_failed, n_claims;
+    size_t n_new, n_unchanged, n_replaced, n_failed, n_claims; /* committed */
+    size_t b_new, b_replaced, b_claims; /* in the open batch, not committed yet */
+    const char *b_first;                /* the batch's first document, for messages */
+    char *b_first_copy;
     size_t batch_docs, batch_bytes;
     double batch_start, last_progress;
     bool progress, in_tx, fatal;
@@ -78,22 +86,42 @@ static void show_progress(struct ingest_run *r, bool last)
     if (!last && t - r->last_progress < 0.2)
         return;
     r->last_progress = t;
-    size_t docs = r->n_new + r->n_unchanged + r->n_replaced + r->n_failed;
-    fprintf(stderr, "\rtally ingest: %zu documents, %zu claims%s", docs, r->n_claims,
+    size_t docs =
+        r->n_new + r->n_unchanged + r->n_replaced + r->n_failed + r->b_new + r->b_replaced;
+    fprintf(stderr, "\rtally ingest: %zu documents, %zu claims%s", docs, r->n_claims + r->b_claims,
             last ? "\r\033[K" : "");
 }
 
-static int commit(struct ingest_run *r)
+/* Ends the open batch: what it stored counts once committed; when it cannot
+ * be (`ok` false, or the commit fails) it is rolled back, its documents are
+ * reported and counted as failed, and the run stops. */
+static int end_batch(struct ingest_run *r, bool ok)
 {
     tally_err err = {0};
-    if (r->in_tx && tally_store_commit(r->s, &err) != 0) {
+    if (r->in_tx && ok && tally_store_commit(r->s, &err) != 0) {
         cli_errorf("%s", err.msg);
-        r->fatal = true;
-        return CLI_FAIL;
+        ok = false;
     }
+    if (r->in_tx && !ok) {
+        tally_store_rollback(r->s);
+        size_t lost = r->b_new + r->b_replaced;
+        if (lost > 0)
+            cli_errorf("the batch of %zu document%s from %s on was not stored: counted as failed",
+                       lost, lost == 1 ? "" : "s", r->b_first != NULL ? r->b_first : "?");
+        r->n_failed += lost;
+        r->fatal = true;
+    } else {
+        r->n_new += r->b_new;
+        r->n_replaced += r->b_replaced;
+        r->n_claims += r->b_claims;
+    }
+    r->b_new = r->b_replaced = r->b_claims = 0;
+    free(r->b_first_copy);
+    r->b_first_copy = NULL;
+    r->b_first = NULL;
     r->in_tx = false;
     r->batch_docs = r->batch_bytes = 0;
-    return CLI_OK;
+    return ok ? CLI_OK : CLI_FAIL;
 }
 
 /* Ingests one document's bytes; counts the outcome. */
@@ -102,7 +130,8 @@ static void ingest_one(struct ingest_run *r, tally_ingest_input *in)
     tally_err err = {0};
     if (!r->in_tx) {
         if (tally_store_begin(r->s, &err) != 0) {
-            cli_errorf("%s", err.msg);
+            cli_errorf("%s: %s", in->origin, err.msg);
+            r->n_failed++;
             r->fatal = true;
             return;
         }
@@ -118,29 +147,32 @@ static void ingest_one(struct ingest_run *r, tally_ingest_input *in)
         r->n_failed++;
         /* the database itself failed: the batch cannot go on */
         if (rc == TALLY_ESTORE)
-            r->fatal = true;
+            end_batch(r, false);
         return;
     }
     if (res.invalid_utf8 > 0)
         cli_warnf("%s: %zu invalid UTF-8 sequence%s replaced by U+FFFD", in->origin,
                   res.invalid_utf8, res.invalid_utf8 == 1 ? "" : "s");
+    cli_warn_cut_sentences(in->origin, res.cut_sentences);
     switch (res.status) {
     case TALLY_DOC_NEW:
-        r->n_new++;
+        r->b_new++;
         break;
-    case TALLY_DOC_UNCHANGED:
+    case TALLY_DOC_UNCHANGED: /* nothing to store: stays so, whatever the batch */
         r->n_unchanged++;
         break;
     case TALLY_DOC_REPLACED:
-        r->n_replaced++;
+        r->b_replaced++;
         break;
     }
-    r->n_claims += res.claims;
+    if (res.status != TALLY_DOC_UNCHANGED && r->b_first == NULL)
+        r->b_first = r->b_first_copy = tally_xstrdup(in->origin);
+    r->b_claims += res.claims;
     r->batch_docs++;
     r->batch_bytes += in->len;
     if (r->batch_docs >= BATCH_DOCS || r->batch_bytes >= BATCH_BYTES ||
         now() - r->batch_start >= BATCH_SECONDS)
-        commit(r);
+        end_batch(r, true);
     show_progress(r, false);
 }
 
@@ -216,6 +248,31 @@ static void ingest_feed(struct ingest_run *r, FILE *f, const char *label)
     free(line);
 }
 
+/* A temporary file holding the rest of `in` (stdin), at its start; NULL
+ * with a message when it cannot be made. */
+static FILE *copy_to_temp(FILE *in, const char *label)
+{
+    FILE *t = tmpfile();
+    if (t == NULL) {
+        cli_errorf("%s: cannot make a temporary file: %s", label, strerror(errno));
+        return NULL;
+    }
+    char buf[1 << 16];
+    size_t n;
+    while ((n = fread(buf, 1, sizeof buf, in)) > 0)
+        if (fwrite(buf, 1, n, t) != n) {
+            cli_errorf("%s: writing a temporary file: %s", label, strerror(errno));
+            fclose(t);
+            return NULL;
+        }
+    if (ferror(in)) {
+        cli_errorf("%s: read error", label);
+        fclose(t);
+        return NULL;
+    }
+    return t;
+}
+
 static bool has_ext(const char *path, const char *ext)
 {
     size_t n = strlen(path), e = strlen(ext);
@@ -233,15 +290,31 @@ static bool is_document(const char *name)
     return false;
 }
 
-static void ingest_path(struct ingest_run *r, const char *path, bool explicit);
+/* The folders being read, from the one given down to the current one: a
+ * symbolic link to one of them is a loop. */
+struct walk {
+    dev_t dev;
+    ino_t ino;
+    const struct walk *up;
+};
+
+static void ingest_path(struct ingest_run *r, const char *path, bool explicit,
+                        const struct walk *up);
 
 static int by_name(const struct dirent **a, const struct dirent **b)
 {
     return strcmp((*a)->d_name, (*b)->d_name);
 }
 
+/* Reports an input that is not read, and counts it as failed. */
+static void skipped(struct ingest_run *r, const char *path, const char *why)
+{
+    cli_errorf("%s: %s", path, why);
+    r->n_failed++;
+}
+
 /* A folder: its documents and subfolders in name order, hidden ones left out. */
-static void ingest_dir(struct ingest_run *r, const char *path)
+static void ingest_dir(struct ingest_run *r, const char *path, const struct walk *w)
 {
     struct dirent **list = NULL;
     int n = scandir(path, &list, NULL, by_name);
@@ -256,7 +329,7 @@ static void ingest_dir(struct ingest_run *r, const char *path)
             size_t len = strlen(path) + strlen(e) + 2;
             char *child = tally_xmalloc(len);
             snprintf(child, len, "%s%s%s", path, has_ext(path, "/") ? "" : "/", e);
-            ingest_path(r, child, false);
+            ingest_path(r, child, false, w);
             free(child);
         }
         free(list[i]);
@@ -264,23 +337,44 @@ static void ingest_dir(struct ingest_run *r, const char *path)
     free(list);
 }
 
-static void ingest_path(struct ingest_run *r, const char *path, bool explicit)
+/* A path given, or met in a folder (`explicit` false): a folder is walked,
+ * a document read. Symbolic links are followed; whatever cannot be read is
+ * reported and counted as failed: a dangling link, a link back into a
+ * folder being read (a loop), and a FIFO, device or socket, given or
+ * named as a document (opening a FIFO would wait for a writer, a device
+ * may never end). In a folder, entries not named as documents are not
+ * inputs at all. */
+static void ingest_path(struct ingest_run *r, const char *path, bool explicit,
+                        const struct walk *up)
 {
     struct stat st;
     if (strcmp(path, "-") != 0) {
-        /* a symbolic link to a folder is not followed inside a walk: no loops */
-        int rc = explicit ? stat(path, &st) : lstat(path, &st);
-        if (rc != 0) {
-            cli_errorf("%s: %s", path, strerror(errno));
-            r->n_failed++;
+        if (stat(path, &st) != 0) {
+            int e = errno;
+            struct stat lst;
+            if (!explicit && lstat(path, &lst) == 0 && S_ISLNK(lst.st_mode))
+                skipped(r, path,
+                        e == ELOOP ? "a loop of symbolic links" : "a dangling symbolic link");
+            else
+                skipped(r, path, strerror(e));
             return;
         }
         if (S_ISDIR(st.st_mode)) {
-            ingest_dir(r, path);
+            for (const struct walk *w = up; w != NULL; w = w->up)
+                if (w->dev == st.st_dev && w->ino == st.st_ino) {
+                    skipped(r, path, "a link back into a folder being read (a loop)");
+                    return;
+                }
+            struct walk here = {st.st_dev, st.st_ino, up};
+            ingest_dir(r, path, &here);
             return;
         }
-        if (!S_ISREG(st.st_mode) || (!explicit && !is_document(path)))
+        if (!explicit && !is_document(path))
             return;
+        if (cli_check_mode(path, st.st_mode) != CLI_OK) {
+            r->n_failed++;
+            return;
+        }
     }
     bool is_stdin = strcmp(path, "-") == 0;
     const char *label = is_stdin ? "<stdin>" : path;
@@ -302,22 +396,26 @@ static void ingest_path(struct ingest_run *r, const char *path, bool explicit)
     if (feed) {
         ingest_feed(r, f, label);
     } else {
-        size_t len = 0;
-        char *data = tally_slurp(f, FILE_MAX, &len);
-        if (data == NULL) {
-            cli_errorf("%s: %s", label, strerror(errno));
+        /* the pipeline reads the file twice, a piece at a time: stdin is
+         * copied to a temporary file first, never held in memory */
+        FILE *doc = is_stdin ? copy_to_temp(f, label) : f;
+        long len = doc != NULL && fseek(doc, 0, SEEK_END) == 0 ? ftell(doc) : -1;
+        if (doc == NULL || len < 0 || fseek(doc, 0, SEEK_SET) != 0) {
+            if (doc != NULL)
+                cli_errorf("%s: %s", label, strerror(errno));
             r->n_failed++;
         } else {
             char *name = is_stdin ? tally_xstrdup("stdin") : tally_doc_name(path);
-            tally_ingest_input in = {.data = data,
-                                     .len = len,
+            tally_ingest_input in = {.file = doc,
+                                     .len = (size_t)len,
                                      .name = name,
                                      .origin = label,
                                      .path = is_stdin ? NULL : path};
             ingest_one(r, &in);
             free(name);
-            free(data);
         }
+        if (doc != NULL && doc != f)
+            fclose(doc);
     }
     if (!is_stdin)
         fclose(f);
@@ -362,19 +460,18 @@ int cli_ingest(int argc, char **argv)
     }
     r.progress = isatty(STDERR_FILENO);
     for (int i = optind; i < argc && !r.fatal; i++)
-        ingest_path(&r, argv[i], true);
+        ingest_path(&r, argv[i], true, NULL);
+    end_batch(&r, !r.fatal);
     if (r.fatal)
-        tally_store_rollback(r.s);
-    else
-        commit(&r);
+        cli_errorf("stopped: the database failed, and what was not read yet was left");
     if (!r.fatal && r.n_claims > 0 && tally_store_analyze(r.s, &err) != 0)
         cli_warnf("%s", err.msg); /* queries still work, maybe slower */
     show_progress(&r, true);
     tally_store_close(r.s);
     if (!quiet)
-        printf("%s: documents: %zu new, %zu unchanged, %zu replaced, %zu failed; claims: %zu "
-               "stored\n",
-               db, r.n_new, r.n_unchanged, r.n_replaced, r.n_failed, r.n_claims);
+        cli_printf("%s: documents: %zu new, %zu unchanged, %zu replaced, %zu failed; claims: %zu "
+                   "stored\n",
+                   db, r.n_new, r.n_unchanged, r.n_replaced, r.n_failed, r.n_claims);
     if (fflush(stdout) != 0)
         r.fatal = true;
     return r.fatal || r.n_failed > 0 ? CLI_FAIL : CLI_OK;

@@ -51,7 +51,7 @@ static int write_out(const char *path, const tally_buf *b)
         cli_errorf("writing '%s' failed", path);
         return CLI_FAIL;
     }
-    printf("%s\n", path);
+    cli_printf("%s\n", path);
     return cli_done(CLI_OK);
 }
 

@@ -96,8 +96,8 @@ int cli_serve(int argc, char **argv)
         return e == TALLY_EUSAGE ? CLI_USAGE : CLI_FAIL;
     }
     bool v6 = strchr(bind, ':') != NULL;
-    printf("tally serve: %s on http://%s%s%s:%u/\n", o.db, v6 ? "[" : "", bind, v6 ? "]" : "",
-           tally_serve_port(srv));
+    cli_printf("tally serve: %s on http://%s%s%s:%u/\n", o.db, v6 ? "[" : "", bind, v6 ? "]" : "",
+               tally_serve_port(srv));
     fflush(stdout);
     int sig = 0;
     while (sigwait(&stop, &sig) != 0)

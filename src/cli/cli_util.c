@@ -12,14 +12,55 @@
 
 #include "tally/mem.h"
 #include "tally/present.h"
+#include "tally/segment.h"
+#include "tally/visible.h"
+
+static void put_visible(FILE *out, const char *fmt, va_list ap) TALLY_PRINTF(2, 0);
+
+/* Prints the formatted text to `out` with its control characters shown
+ * (tally/visible.h), but for a final newline: a file name or a value from a
+ * document can hold any. */
+static void put_visible(FILE *out, const char *fmt, va_list ap)
+{
+    char small[512];
+    va_list again;
+    va_copy(again, ap);
+    int n = vsnprintf(small, sizeof small, fmt, ap);
+    char *text = small;
+    if (n >= (int)sizeof small) {
+        text = tally_xmalloc((size_t)n + 1);
+        vsnprintf(text, (size_t)n + 1, fmt, again);
+    }
+    va_end(again);
+    size_t len = n > 0 ? (size_t)n : 0;
+    bool newline = len > 0 && text[len - 1] == '\n'; /* the line's own end stays one */
+    tally_buf b;
+    tally_buf_init(&b, (size_t)1 << 30);
+    tally_visible_append(&b, text, len - newline);
+    if (b.len > 0)
+        fwrite(b.ptr, 1, b.len, out);
+    if (newline)
+        fputc('\n', out);
+    tally_buf_free(&b);
+    if (text != small)
+        free(text);
+}
 
 static void vmsg(const char *kind, const char *fmt, va_list ap) TALLY_PRINTF(2, 0);
 
 static void vmsg(const char *kind, const char *fmt, va_list ap)
 {
     fprintf(stderr, "tally: %s: ", kind);
-    vfprintf(stderr, fmt, ap);
+    put_visible(stderr, fmt, ap);
     fputc('\n', stderr);
+}
+
+void cli_printf(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    put_visible(stdout, fmt, ap);
+    va_end(ap);
 }
 
 void cli_errorf(const char *fmt, ...)
@@ -51,7 +92,7 @@ int cli_usagef(const char *cmd, const char *fmt, ...)
     va_list ap;
     va_start(ap, fmt);
     fprintf(stderr, "tally %s: ", cmd);
-    vfprintf(stderr, fmt, ap);
+    put_visible(stderr, fmt, ap);
     fprintf(stderr, "\nTry 'tally %s --help'.\n", cmd);
     va_end(ap);
     return CLI_USAGE;
@@ -101,6 +142,11 @@ int cli_write(tally_buf *b)
         tally_buf_clear(b);
         return CLI_FAIL;
     }
+    if (tally_buf_err(b) != 0) {
+        cli_errorf("output refused: it holds a number that is not finite (NaN or infinity)");
+        tally_buf_clear(b);
+        return CLI_FAIL;
+    }
     if (b->len > 0)
         fwrite(b->ptr, 1, b->len, stdout);
     tally_buf_clear(b);
@@ -116,21 +162,60 @@ int cli_getopt_error(const char *cmd, int ch, char **argv)
     return CLI_UNHANDLED;
 }
 
+const char *cli_file_kind(unsigned m)
+{
+    mode_t mode = (mode_t)m;
+    if (S_ISREG(mode))
+        return "a regular file";
+    if (S_ISDIR(mode))
+        return "a directory";
+    if (S_ISFIFO(mode))
+        return "a FIFO (named pipe)";
+    if (S_ISCHR(mode))
+        return "a character device";
+    if (S_ISBLK(mode))
+        return "a block device";
+    if (S_ISSOCK(mode))
+        return "a socket";
+    return "not a regular file";
+}
+
+int cli_check_mode(const char *path, unsigned m)
+{
+    mode_t mode = (mode_t)m;
+    if (S_ISDIR(mode)) {
+        cli_errorf("%s: is a directory (give the files in it)", path);
+        return CLI_FAIL;
+    }
+    if (!S_ISREG(mode)) {
+        cli_errorf("%s: is %s, not a document (to read a stream, give it on stdin as -)", path,
+                   cli_file_kind(mode));
+        return CLI_FAIL;
+    }
+    return CLI_OK;
+}
+
+int cli_check_regular(const char *path)
+{
+    struct stat st;
+    if (stat(path, &st) != 0) {
+        cli_errorf("%s: %s", path, strerror(errno));
+        return CLI_FAIL;
+    }
+    return cli_check_mode(path, st.st_mode);
+}
+
 static int read_one(const char *path, const tally_doc_opts *opts, const tally_doc_handler *h)
 {
     bool is_stdin = strcmp(path, "-") == 0;
     const char *label = is_stdin ? "<stdin>" : path;
     FILE *in = stdin;
     if (!is_stdin) {
+        if (cli_check_regular(path) != CLI_OK)
+            return CLI_FAIL;
         in = fopen(path, "rb");
         if (in == NULL) {
             cli_errorf("%s: %s", path, strerror(errno));
-            return CLI_FAIL;
-        }
-        struct stat st;
-        if (fstat(fileno(in), &st) == 0 && S_ISDIR(st.st_mode)) {
-            cli_errorf("%s: is a directory (give the files in it)", path);
-            fclose(in);
             return CLI_FAIL;
         }
     }
@@ -152,6 +237,14 @@ static int read_one(const char *path, const tally_doc_opts *opts, const tally_do
     if (stats.raw_bytes == 0)
         cli_warnf("%s: empty input", label);
     return CLI_OK;
+}
+
+void cli_warn_cut_sentences(const char *label, size_t n)
+{
+    if (n > 0)
+        cli_warnf(
+            "%s: %zu sentence%s longer than %d bytes read in pieces (cut at a comma or space)",
+            label, n, n == 1 ? "" : "s", TALLY_SENTENCE_MAX);
 }
 
 int cli_read_inputs(char **paths, int n, const tally_doc_opts *opts, const tally_doc_handler *h,

@@ -501,6 +501,14 @@ int tally_reconcile(const tally_point *points, size_t n, long start, const long 
                 continue;
             }
             quantiles_of(samples + j * nd, nd, o);
+            /* points within the figures' range never overflow; anything
+             * else must not reach a writer as NaN or infinity */
+            if (!(isfinite(o->q05) && isfinite(o->q25) && isfinite(o->q50) && isfinite(o->q75) &&
+                  isfinite(o->q95))) {
+                rc = tally_err_set(err, TALLY_EINPUT,
+                                   "the estimate is not a finite number (a point too large?)");
+                goto out;
+            }
         }
     }
 out:

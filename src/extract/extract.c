@@ -7,6 +7,16 @@
  * extractor keeps what the document said before: the people it named (for
  * "Shin said" and "the defence minister said"), the states it is about (for
  * claims that name neither), and the speaker and dates of the paragraph.
+ *
+ * Time is linear in the input, whatever its shape (issue 13): a figure's
+ * look-back and look-ahead never leave its sentence, which is at most
+ * TALLY_SENTENCE_MAX bytes (segment.h cuts longer ones), and what is read
+ * across sentences is state kept as the text goes (the speaker, the last
+ * count an equivalence restates, at most MAX_PEOPLE people and
+ * MAX_COUNTRIES states), never a search back through the block. A new rule
+ * (or a learned decision) keeps to that window: its features come from the
+ * sentence, or from state updated once per sentence or claim.
+ *
  * Part of stage 2, extract: includes the public headers of base, the model and
  * read, and extract's own. */
 #include "tally/extract.h"
@@ -51,7 +61,13 @@ struct tally_extractor {
     char country[MAX_COUNTRIES][4];
     unsigned count[MAX_COUNTRIES];
     size_t n_countries;
+    size_t cut_sentences; /* sentences over TALLY_SENTENCE_MAX, cut */
 };
+
+size_t tally_extractor_cut_sentences(const tally_extractor *x)
+{
+    return x != NULL ? x->cut_sentences : 0;
+}
 
 void tally_extractor_free(tally_extractor *x)
 {
@@ -1312,6 +1328,7 @@ int tally_extract_block(tally_extractor *x, const tally_block *b, tally_claims *
     rc = tally_segment(text, &ss, a, err);
     if (rc != 0)
         return rc;
+    x->cut_sentences += ss.cut;
     size_t cap = figs.n, n = 0;
     tally_claim *v = tally_arena_alloc(a, cap * sizeof *v);
     speaker sp = {{NULL, "", false, {0, 0, TALLY_WHY_NONE}}, 0, false};
@@ -1322,6 +1339,10 @@ int tally_extract_block(tally_extractor *x, const tally_block *b, tally_claims *
     size_t n_pending = 0;
     tally_date carry_since = {0, 0, 0}, carry_as_of = {0, 0, 0};
     size_t fi = 0, ai = 0;
+    /* the block's last claim that is not an equivalence (SIZE_MAX: none
+     * yet), kept as claims come rather than searched for: a block of
+     * equivalences would make that search quadratic */
+    size_t last_count = SIZE_MAX;
     for (size_t si = 0; si < ss.n; si++) {
         sentence s = {b->text, ss.v[si].start, ss.v[si].end, {NULL, 0}, NULL, 0, NULL, 0};
         while (fi < figs.n && figs.v[fi].start < s.start)
@@ -1375,18 +1396,16 @@ int tally_extract_block(tally_extractor *x, const tally_block *b, tally_claims *
             parties(x, &s, f, c,
                     said->name != NULL ? &said->why : &(tally_reason){0, 0, TALLY_WHY_NONE});
             /* an equivalence restates the count before it: same states */
-            if (c->kind == TALLY_KIND_EQUIVALENCE) {
-                for (size_t p = n; p-- > 0;) {
-                    if (v[p].kind == TALLY_KIND_EQUIVALENCE)
-                        continue;
-                    memcpy(c->supplier, v[p].supplier, 4);
-                    memcpy(c->recipient, v[p].recipient, 4);
-                    c->why_supplier = v[p].why_supplier;
-                    c->why_recipient = v[p].why_recipient;
-                    c->why_supplier.rule = TALLY_WHY_RESTATED_COUNT;
-                    c->why_recipient.rule = TALLY_WHY_RESTATED_COUNT;
-                    break;
-                }
+            if (c->kind == TALLY_KIND_EQUIVALENCE && last_count < n) {
+                const tally_claim *p = &v[last_count];
+                memcpy(c->supplier, p->supplier, 4);
+                memcpy(c->recipient, p->recipient, 4);
+                c->why_supplier = p->why_supplier;
+                c->why_recipient = p->why_recipient;
+                c->why_supplier.rule = TALLY_WHY_RESTATED_COUNT;
+                c->why_recipient.rule = TALLY_WHY_RESTATED_COUNT;
+            } else if (c->kind != TALLY_KIND_EQUIVALENCE) {
+                last_count = n;
             }
             c->hedged = hedged(&s, f);
             if (!have_dates && tally_when_scan((tally_span){b->text + s.start, s.end - s.start},

@@ -148,8 +148,11 @@ static size_t read_number(const char *s, size_t n, size_t i, tok *t)
         }
         size_t d0 = k;
         int e = 0;
-        while (k < n && tally_is_digit((unsigned char)s[k]) && e < 400) {
-            e = e * 10 + (s[k] - '0');
+        /* every digit belongs to the exponent ("1e99999" is not 1e999 and
+         * 99); past 9999 the value is out of any figure's range anyway */
+        while (k < n && tally_is_digit((unsigned char)s[k])) {
+            if (e < 10000)
+                e = e * 10 + (s[k] - '0');
             k++;
         }
         if (k > d0 && (k >= n || !tally_is_alpha((unsigned char)s[k]))) {
@@ -166,8 +169,9 @@ static size_t read_number(const char *s, size_t n, size_t i, tok *t)
     t->decimals = (uint8_t)(decimals > 255 ? 255 : decimals);
     t->digits = (uint8_t)(digits > 255 ? 255 : digits);
     t->lead0 = lead0 && digits > 1;
-    /* 1e400 or four hundred digits: no amount any report states */
-    t->skip = (uint8_t)(isfinite(t->value) ? 0 : 1);
+    /* 1e400, 1e-400, 4.9e-324 or four hundred digits: no amount any report
+     * states, and a value rounded to 0 or infinity is none of theirs */
+    t->skip = (uint8_t)(tally_figure_value_ok(t->value) && (t->value != 0 || mant == 0) ? 0 : 1);
     t->exp = has_exp;
     return j;
 }
@@ -1158,6 +1162,13 @@ static size_t plain_number(const scanner *sc, size_t k, double *v)
     return k;
 }
 
+/* `v`, what `raw` became; NaN (no figure) when a number that was not 0
+ * became 0: "2^-2000" is not a figure of 0. */
+static double no_underflow(double raw, double v)
+{
+    return v == 0 && raw != 0 ? NAN : v;
+}
+
 /* "1.1^23", "one out of three", "2000 over 3" (a ratio only when nothing
  * is counted after it: "500 over 3 days" is not one). */
 static size_t ratio_or_power(const scanner *sc, size_t k, amount *am)
@@ -1175,8 +1186,9 @@ static size_t ratio_or_power(const scanner *sc, size_t k, amount *am)
             sign = punct_is(&t[j], '+') ? 1 : -1;
             j++;
         }
-        if (j < sc->n && j > k + 2 && t[j].sp == SP_NONE && is_int(&t[j]) && t[j].value < 400) {
-            am->raw *= pow10i(sign * (int)t[j].value);
+        if (j < sc->n && j > k + 2 && t[j].sp == SP_NONE && is_int(&t[j])) {
+            am->raw = no_underflow(
+                am->raw, t[j].value < 400 ? am->raw * pow10i(sign * (int)t[j].value) : NAN);
             return j + 1;
         }
     }
@@ -1187,8 +1199,8 @@ static size_t ratio_or_power(const scanner *sc, size_t k, amount *am)
             sign = punct_is(&t[j], '-') ? -sign : sign;
             j++;
         }
-        if (j < sc->n && t[j].sp == SP_NONE && t[j].type == TK_NUM && t[j].value < 400) {
-            am->raw = pow(am->raw, sign * t[j].value);
+        if (j < sc->n && t[j].sp == SP_NONE && t[j].type == TK_NUM) {
+            am->raw = no_underflow(am->raw, pow(am->raw, sign * t[j].value));
             return j + 1;
         }
         return k;
@@ -1318,7 +1330,8 @@ static bool parse_amount(const scanner *sc, size_t k, amount *am)
         am->value = -am->value;
     }
     am->last = after - 1;
-    return isfinite(am->value) != 0;
+    /* "9e14 million", "2^2000": scaled out of any figure's range */
+    return tally_figure_value_ok(am->value) && tally_figure_value_ok(am->raw);
 }
 
 /* Qualifier phrases, sorted by their first word (for the binary search in
@@ -1639,7 +1652,7 @@ static size_t parse_figure(const scanner *sc, size_t i, tally_figure *f, bool *q
         if (parse_amount(sc, c, &b) && compatible(&a, &b) && !b.yearlike && !b.vague == !a.vague &&
             ordered(&a, &b) && !(is_dash(&t[a.last + 1]) && b.first > 0 && b.raw < 0)) {
             share_range(&a, &b);
-            if (!isfinite(a.value))
+            if (!tally_figure_value_ok(a.value))
                 return i;
             if (b.currency == NULL && a.currency != NULL)
                 b.currency = a.currency;

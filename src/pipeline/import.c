@@ -11,6 +11,7 @@
 #include <math.h>
 #include <nettle/sha2.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,6 +20,9 @@
 #include "tally/ingest.h"
 #include "tally/mem.h"
 #include "tally/when.h"
+
+/* A file is read this much at a time. */
+enum { PIECE = 64 * 1024 };
 
 /* The columns, in the order of data/public-record.csv. */
 enum {
@@ -63,8 +67,9 @@ struct parse {
     char *cur[64];
     size_t n_cur;
     size_t line;
-    row *rows;
-    size_t n_rows, cap_rows;
+    tally_store *s;   /* where the good rows are staged until all are read */
+    tally_buf packed; /* one row, packed for the stage */
+    size_t staged;
     tally_import_stats *stats;
     void (*report)(const char *msg, void *user);
     void *user;
@@ -157,15 +162,15 @@ static bool row_claim(struct parse *p, row *r)
         BAD(C_ITEM, "is not a ';'-separated list of CLAIMS.md items");
     if (r->f[C_UNIT] == NULL || tally_unit_parse(r->f[C_UNIT], c) != 0)
         BAD(C_UNIT, "is not a unit of CLAIMS.md (or a currency code)");
-    if (r->f[C_CALIBER_MM] != NULL &&
-        (!number(r->f[C_CALIBER_MM], &c->caliber_mm) || c->caliber_mm <= 0))
+    if (r->f[C_CALIBER_MM] != NULL && (!number(r->f[C_CALIBER_MM], &c->caliber_mm) ||
+                                       c->caliber_mm <= 0 || !tally_figure_value_ok(c->caliber_mm)))
         BAD(C_CALIBER_MM, "is not a positive number");
     c->has_low = r->f[C_LOW] != NULL;
     c->has_high = r->f[C_HIGH] != NULL;
-    if (c->has_low && !number(r->f[C_LOW], &c->low))
-        BAD(C_LOW, "is not a number");
-    if (c->has_high && !number(r->f[C_HIGH], &c->high))
-        BAD(C_HIGH, "is not a number");
+    if (c->has_low && !(number(r->f[C_LOW], &c->low) && tally_figure_value_ok(c->low)))
+        BAD(C_LOW, "is not a figure (0, or a number of 1e-12 to 1e18 in size)");
+    if (c->has_high && !(number(r->f[C_HIGH], &c->high) && tally_figure_value_ok(c->high)))
+        BAD(C_HIGH, "is not a figure (0, or a number of 1e-12 to 1e18 in size)");
     if (!c->has_low && !c->has_high)
         BAD(C_LOW, "and high are both empty");
     int q = r->f[C_QUALIFIER] != NULL ? tally_qualifier_parse(r->f[C_QUALIFIER]) : -1;
@@ -204,6 +209,40 @@ static void free_fields(char **f, size_t n)
         free(f[i]);
         f[i] = NULL;
     }
+}
+
+/* A row's fields as the stage keeps them: for each column a 32-bit length
+ * (UINT32_MAX for none), then its bytes. */
+static void pack_row(const row *r, tally_buf *b)
+{
+    tally_buf_clear(b);
+    for (int k = 0; k < N_COLUMNS; k++) {
+        uint32_t n = r->f[k] != NULL ? (uint32_t)strlen(r->f[k]) : UINT32_MAX;
+        if (tally_buf_append(b, (const char *)&n, sizeof n) != 0 ||
+            (n != UINT32_MAX && tally_buf_append(b, r->f[k], n) != 0))
+            abort(); /* the buffer has no useful maximum: a refusal is a bug */
+    }
+}
+
+/* The fields of a packed row into `r` (which owns them); false for bytes that
+ * are not one. */
+static bool unpack_row(const unsigned char *d, size_t len, row *r)
+{
+    size_t at = 0;
+    for (int k = 0; k < N_COLUMNS; k++) {
+        uint32_t n;
+        if (len - at < sizeof n)
+            return false;
+        memcpy(&n, d + at, sizeof n);
+        at += sizeof n;
+        if (n == UINT32_MAX)
+            continue;
+        if (len - at < n)
+            return false;
+        r->f[k] = tally_xstrndup((const char *)d + at, n);
+        at += n;
+    }
+    return at == len;
 }
 
 static void on_row(int c, void *user)
@@ -279,12 +318,14 @@ static void on_row(int c, void *user)
         free_fields(r.f, N_COLUMNS);
         return;
     }
-    if (p->n_rows == p->cap_rows) {
-        p->cap_rows = p->cap_rows ? 2 * p->cap_rows : 64;
-        p->rows = tally_xrealloc(p->rows, p->cap_rows * sizeof *p->rows);
-    }
-    p->rows[p->n_rows++] = r;
-    p->rows[p->n_rows - 1].claim.source = p->rows[p->n_rows - 1].f[C_SOURCE];
+    /* staged in the database, not kept: a file of any size costs a constant */
+    pack_row(&r, &p->packed);
+    int rc = tally_store_stage_put(p->s, r.f[C_URL], (int64_t)r.line, p->packed.ptr, p->packed.len,
+                                   p->err);
+    if (rc != 0)
+        p->fatal = rc;
+    p->staged += rc == 0;
+    free_fields(r.f, N_COLUMNS);
 }
 
 /* Stores the rows of one URL (rows[0..n)) as one curated document. */
@@ -339,55 +380,139 @@ static int store_record(tally_store *s, row *rows, size_t n, tally_import_stats 
     return rc;
 }
 
-static int by_url_then_line(const void *a, const void *b)
+/* The rows of one URL, read back from the stage, until the URL changes. */
+struct record {
+    struct parse *p;
+    tally_import_stats *stats;
+    tally_err *err;
+    row *rows;
+    size_t n, cap;
+};
+
+static int flush_record(struct record *g)
 {
-    const row *x = a, *y = b;
-    int c = strcmp(x->f[C_URL], y->f[C_URL]);
-    return c != 0 ? c : (x->line > y->line) - (x->line < y->line);
+    int rc = g->n > 0 ? store_record(g->p->s, g->rows, g->n, g->stats, g->err) : 0;
+    for (size_t i = 0; i < g->n; i++)
+        free_fields(g->rows[i].f, N_COLUMNS);
+    g->n = 0;
+    return rc;
+}
+
+static int on_staged(const char *url, int64_t line, const void *data, size_t len, void *user)
+{
+    struct record *g = user;
+    if (g->n > 0 && strcmp(g->rows[0].f[C_URL], url) != 0) {
+        int rc = flush_record(g);
+        if (rc != 0)
+            return rc;
+    }
+    if (g->n == g->cap) {
+        g->cap = g->cap ? 2 * g->cap : 16;
+        g->rows = tally_xrealloc(g->rows, g->cap * sizeof *g->rows);
+    }
+    row *r = &g->rows[g->n];
+    memset(r, 0, sizeof *r);
+    r->line = (size_t)line;
+    if (!unpack_row(data, len, r) || !row_claim(g->p, r)) { /* checked when staged */
+        free_fields(r->f, N_COLUMNS);
+        return tally_err_set(g->err, TALLY_ESTORE, "%s:%zu: a staged row came back damaged",
+                             g->p->origin, r->line);
+    }
+    g->n++;
+    return 0;
+}
+
+/* Where the CSV's bytes come from: memory, or a file read a piece at a time. */
+typedef struct csv_source {
+    const char *data;
+    size_t len;
+    FILE *f;
+} csv_source;
+
+static int import_from(tally_store *s, const csv_source *src, const char *origin,
+                       tally_import_stats *stats, void (*report)(const char *msg, void *user),
+                       void *user, tally_err *err)
+{
+    memset(stats, 0, sizeof *stats);
+    struct csv_parser cp;
+    if (csv_init(&cp, CSV_STRICT | CSV_STRICT_FINI | CSV_EMPTY_IS_NULL) != 0)
+        return tally_err_set(err, TALLY_ENOMEM, "%s: out of memory", origin);
+    struct parse p = {
+        .origin = origin, .stats = stats, .report = report, .user = user, .err = err, .s = s};
+    tally_buf_init(&p.packed, SIZE_MAX / 2);
+    /* one transaction from the first row staged to the last record stored:
+     * a statement outside one would commit (and walk the page cache) a row
+     * at a time */
+    int rc = tally_store_begin(s, err);
+    if (rc == 0)
+        rc = tally_store_stage_clear(s, err);
+    char *buf = src->f != NULL ? tally_xmalloc(PIECE) : NULL;
+    bool first = true;
+    while (rc == 0 && !p.fatal) {
+        const char *data = src->data;
+        size_t len = src->len;
+        if (src->f != NULL) {
+            len = fread(buf, 1, PIECE, src->f);
+            data = buf;
+            if (ferror(src->f)) {
+                rc = tally_err_set(err, TALLY_EIO, "%s: read error", origin);
+                break;
+            }
+        }
+        /* a UTF-8 byte order mark is no part of the first column's name */
+        if (first && len >= 3 && memcmp(data, "\xEF\xBB\xBF", 3) == 0) {
+            data += 3;
+            len -= 3;
+        }
+        first = false;
+        if (csv_parse(&cp, data, len, on_field, on_row, &p) != len)
+            rc = tally_err_set(err, TALLY_EINPUT, "%s: after line %zu: %s", origin, p.line + 1,
+                               csv_strerror(csv_error(&cp)));
+        if (src->f == NULL || len == 0)
+            break;
+    }
+    if (rc == 0 && !p.fatal && csv_fini(&cp, on_field, on_row, &p) != 0)
+        rc = tally_err_set(err, TALLY_EINPUT, "%s: after line %zu: %s", origin, p.line + 1,
+                           csv_strerror(csv_error(&cp)));
+    csv_free(&cp);
+    free(buf);
+    free_fields(p.cur, p.n_cur < 64 ? p.n_cur : 64);
+    tally_buf_free(&p.packed);
+    if (rc == 0 && p.fatal)
+        rc = p.fatal;
+    if (rc == 0 && !p.header_done)
+        rc = tally_err_set(err, TALLY_EINPUT, "%s: empty file (no header line)", origin);
+    struct record g = {.p = &p, .stats = stats, .err = err};
+    if (rc == 0)
+        rc = tally_store_stage_each(s, on_staged, &g, err);
+    if (rc == 0)
+        rc = flush_record(&g);
+    for (size_t i = 0; i < g.n; i++)
+        free_fields(g.rows[i].f, N_COLUMNS);
+    free(g.rows);
+    /* the stage emptied gives its room back (its rows are in the records) */
+    if (rc == 0)
+        rc = tally_store_stage_clear(s, err);
+    if (rc == 0)
+        rc = tally_store_commit(s, err);
+    if (rc != 0)
+        tally_store_rollback(s);
+    return rc;
 }
 
 int tally_import_csv(tally_store *s, const char *data, size_t len, const char *origin,
                      tally_import_stats *stats, void (*report)(const char *msg, void *user),
                      void *user, tally_err *err)
 {
-    memset(stats, 0, sizeof *stats);
-    struct csv_parser cp;
-    if (csv_init(&cp, CSV_STRICT | CSV_STRICT_FINI | CSV_EMPTY_IS_NULL) != 0)
-        return tally_err_set(err, TALLY_ENOMEM, "%s: out of memory", origin);
-    struct parse p = {.origin = origin, .stats = stats, .report = report, .user = user, .err = err};
-    /* a UTF-8 byte order mark is no part of the first column's name */
-    if (len >= 3 && memcmp(data, "\xEF\xBB\xBF", 3) == 0) {
-        data += 3;
-        len -= 3;
-    }
-    int rc = 0;
-    if (csv_parse(&cp, data, len, on_field, on_row, &p) != len ||
-        csv_fini(&cp, on_field, on_row, &p) != 0)
-        rc = tally_err_set(err, TALLY_EINPUT, "%s: after line %zu: %s", origin, p.line + 1,
-                           csv_strerror(csv_error(&cp)));
-    csv_free(&cp);
-    free_fields(p.cur, p.n_cur < 64 ? p.n_cur : 64);
-    if (rc == 0 && p.fatal)
-        rc = p.fatal;
-    if (rc == 0 && !p.header_done)
-        rc = tally_err_set(err, TALLY_EINPUT, "%s: empty file (no header line)", origin);
-    if (rc == 0 && p.n_rows > 0) {
-        qsort(p.rows, p.n_rows, sizeof *p.rows, by_url_then_line);
-        rc = tally_store_begin(s, err);
-        for (size_t i = 0, j; rc == 0 && i < p.n_rows; i = j) {
-            for (j = i + 1; j < p.n_rows && strcmp(p.rows[j].f[C_URL], p.rows[i].f[C_URL]) == 0;)
-                j++;
-            rc = store_record(s, p.rows + i, j - i, stats, err);
-        }
-        if (rc == 0)
-            rc = tally_store_commit(s, err);
-        if (rc != 0)
-            tally_store_rollback(s);
-    }
-    for (size_t i = 0; i < p.n_rows; i++)
-        free_fields(p.rows[i].f, N_COLUMNS);
-    free(p.rows);
-    return rc;
+    csv_source src = {data, len, NULL};
+    return import_from(s, &src, origin, stats, report, user, err);
+}
+
+int tally_import_csv_file(tally_store *s, FILE *f, const char *origin, tally_import_stats *stats,
+                          void (*report)(const char *msg, void *user), void *user, tally_err *err)
+{
+    csv_source src = {NULL, 0, f};
+    return import_from(s, &src, origin, stats, report, user, err);
 }
 
 /* The bundled record: data/public-record.csv, compiled in by CMake. */

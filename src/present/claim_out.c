@@ -7,11 +7,15 @@
  * estimate (not the pipeline), and its own. */
 #include "tally/present.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <string.h>
 
+#include "tally/ascii.h"
+#include "tally/err.h"
 #include "tally/field.h"
 #include "tally/json.h"
+#include "tally/visible.h"
 
 int tally_output_parse(const char *name)
 {
@@ -38,15 +42,47 @@ void tally_present_str_or_null(tally_buf *l, const char *s)
 
 /* ---- cells ---------------------------------------------------------------------- */
 
+/* Whether s[0, n) is a number as tally writes one: -?digits[.digits][e(+|-)digits]. */
+static bool is_number(const char *s, size_t n)
+{
+    size_t i = s[0] == '-' ? 1 : 0, d = 0;
+    for (; i < n && tally_is_digit((unsigned char)s[i]); i++)
+        d++;
+    if (i < n && s[i] == '.')
+        for (i++; i < n && tally_is_digit((unsigned char)s[i]); i++)
+            d++;
+    if (d > 0 && i < n && (s[i] == 'e' || s[i] == 'E')) {
+        size_t e = ++i < n && (s[i] == '+' || s[i] == '-') ? i + 1 : i;
+        for (i = e; i < n && tally_is_digit((unsigned char)s[i]); i++)
+            ;
+        if (i == e)
+            return false;
+    }
+    return d > 0 && i == n;
+}
+
+/* OWASP's list ("CSV Injection"): a cell starting with one of these is a
+ * formula to Excel, LibreOffice and Google Sheets. */
+static bool formula_start(char c)
+{
+    return c == '=' || c == '+' || c == '-' || c == '@' || c == '\t' || c == '\r';
+}
+
 void tally_present_csv_cell(tally_buf *b, const char *s, size_t n, bool last)
 {
-    bool quote = false;
+    /* names, titles and notes come from documents anyone may have written */
+    bool formula = n > 0 && formula_start(s[0]) && !is_number(s, n);
+    bool quote = formula;
     for (size_t i = 0; i < n && !quote; i++)
         quote = s[i] == ',' || s[i] == '"' || s[i] == '\n' || s[i] == '\r';
     if (!quote) {
         tally_json_raw_n(b, s, n);
     } else {
-        TALLY_JSON_LIT(b, "\"");
+        /* the apostrophe inside the quotes: the cell shows the text as it is */
+        if (formula)
+            TALLY_JSON_LIT(b, "\"'");
+        else
+            TALLY_JSON_LIT(b, "\"");
         for (size_t i = 0, run = 0; i <= n; i++)
             if (i == n || s[i] == '"') {
                 tally_json_raw_n(b, s + run, i - run);
@@ -64,6 +100,14 @@ void tally_present_table_cell(tally_buf *b, const char *s, size_t n, int width, 
 {
     static const char spaces[] = "                                        ";
     const size_t most = sizeof spaces - 1;
+    /* control characters shown, not run (tally/visible.h): rarely needed */
+    tally_buf shown = {NULL, 0, 0, 0, false, 0};
+    if (tally_visible_plain(s, n) < n) {
+        tally_buf_init(&shown, b->max);
+        tally_visible_append(&shown, s, n);
+        s = shown.ptr;
+        n = shown.len;
+    }
     if (trunc > 0 && n > (size_t)trunc)
         n = (size_t)trunc;
     size_t w = (size_t)(width < 0 ? -width : width);
@@ -75,14 +119,16 @@ void tally_present_table_cell(tally_buf *b, const char *s, size_t n, int width, 
     for (size_t k = width < 0 && !last ? pad : 0; k > 0; k -= k < most ? k : most)
         tally_json_raw_n(b, spaces, k < most ? k : most);
     tally_json_raw_n(b, last ? "\n" : " ", 1);
+    tally_buf_free(&shown);
 }
 
 /* ---- claims ------------------------------------------------------------------- */
 
 /* A value as text for tables and CSV: `buf` (at least 32 bytes) when it
- * has to be formatted; NULL for no value. */
-static const char *value_text(const tally_field_info *fi, const tally_value *v, char *buf,
-                              size_t *n)
+ * has to be formatted; NULL for no value. A number that is NaN or infinite
+ * is refused: `b` is marked (tally_buf_err) and the cell left empty. */
+static const char *value_text(tally_buf *b, const tally_field_info *fi, const tally_value *v,
+                              char *buf, size_t *n)
 {
     const char *s = NULL;
     switch (fi->type) {
@@ -95,6 +141,10 @@ static const char *value_text(const tally_field_info *fi, const tally_value *v, 
     case TALLY_FT_NUMBER:
         if (v->null)
             return NULL;
+        if (!isfinite(v->num)) {
+            b->err = TALLY_EINPUT;
+            return NULL;
+        }
         snprintf(buf, 32, "%.15g", v->num);
         break;
     case TALLY_FT_INT:
@@ -252,7 +302,7 @@ void tally_present_claim(tally_buf *b, tally_output o, unsigned in, const tally_
             if (fi->type == TALLY_FT_BOOL) {
                 s = v.b ? fi->head : "-";
                 n = strlen(s);
-            } else if ((s = value_text(fi, &v, buf, &n)) == NULL) {
+            } else if ((s = value_text(b, fi, &v, buf, &n)) == NULL) {
                 s = "-";
                 n = 1;
             }
@@ -268,7 +318,7 @@ void tally_present_claim(tally_buf *b, tally_output o, unsigned in, const tally_
         tally_field_get(r, f, &v);
         char items[TALLY_ITEMS_TEXT_MAX];
         const char *s = fi->type == TALLY_FT_ITEMS ? tally_items_format(v.items, ';', items)
-                                                   : value_text(fi, &v, buf, &n);
+                                                   : value_text(b, fi, &v, buf, &n);
         if (fi->type == TALLY_FT_ITEMS)
             n = strlen(items);
         tally_present_csv_cell(b, s != NULL ? s : "", s != NULL ? n : 0, i + 1 == nc);

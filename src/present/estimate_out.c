@@ -11,7 +11,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "tally/err.h"
 #include "tally/json.h"
+#include "tally/visible.h"
 
 void tally_present_day(long day, char out[16])
 {
@@ -255,17 +257,32 @@ void tally_present_flow(tally_buf *b, const tally_flow *fl, bool estimate)
         tally_json_raw(b, ",\"date\":\"");
         tally_json_raw(b, d);
         tally_json_raw(b, "\"");
-        /* %.0f, as tally estimate --all always printed them */
-        char q[160];
-        snprintf(q, sizeof q,
-                 ",\"q05\":%.0f,\"q25\":%.0f,\"median\":%.0f,\"q75\":%.0f,\"q95\":%.0f", fl->q.q05,
-                 fl->q.q25, fl->q.q50, fl->q.q75, fl->q.q95);
-        tally_json_raw(b, q);
+        num_field(b, "q05", fl->q.q05);
+        num_field(b, "q25", fl->q.q25);
+        num_field(b, "median", fl->q.q50);
+        num_field(b, "q75", fl->q.q75);
+        num_field(b, "q95", fl->q.q95);
     }
     tally_json_raw(b, "}");
 }
 
 /* ---- lines of each format --------------------------------------------------------- */
+
+/* Whether the quantiles can be written: NaN and infinities are refused
+ * (tally_buf_err), as every writer does, and their line left out. */
+static bool finite_quantiles(tally_buf *b, const tally_quantiles *q)
+{
+    if (isfinite(q->q05) && isfinite(q->q25) && isfinite(q->q50) && isfinite(q->q75) &&
+        isfinite(q->q95))
+        return true;
+    b->err = TALLY_EINPUT;
+    return false;
+}
+
+/* A string of a table row, its control characters shown (tally/visible.h):
+ * names and figures come from documents. Each of a row's strings takes a
+ * buffer of its own. */
+#define SHOWN(buf, s) tally_visible_str((buf), sizeof(buf), (s))
 
 /* CSV cells of NUL-terminated strings (NULL: empty), the last ending the line. */
 static void csv_cells(tally_buf *b, const char *const *cells, size_t n)
@@ -297,10 +314,12 @@ void tally_present_cluster_line(tally_buf *b, tally_output o, const tally_view *
     tally_present_figure(lead, fig, sizeof fig);
     tally_present_day(lead->as_of, day);
     if (o == TALLY_OUTPUT_TABLE) {
+        char v1[128], v2[128], v3[256];
         tally_buf_printf(b, "%6zu %-3s %-3s %-12s %-30.30s %-10s %-30.30s %lld (%s)\n",
                          k->n_members, lead->supplier[0] ? lead->supplier : "-",
                          lead->recipient[0] ? lead->recipient : "-", tally_kind_name(lead->kind),
-                         fig, day, lead->source, (long long)lead->id, lead->doc);
+                         SHOWN(v1, fig), day, SHOWN(v2, lead->source), (long long)lead->id,
+                         SHOWN(v3, lead->doc));
         return;
     }
     snprintf(no, sizeof no, "%zu", number);
@@ -333,10 +352,11 @@ void tally_present_contradiction_line(tally_buf *b, tally_output o, const tally_
         tally_present_contradiction(b, obs, x);
         TALLY_JSON_LIT(b, "\n");
     } else if (o == TALLY_OUTPUT_TABLE) {
-        tally_buf_printf(b, "%s: %s\n    claim %lld (%s)", x->rule, x->why, (long long)a->id,
-                         a->doc);
+        char v1[512], v2[256], v3[256];
+        tally_buf_printf(b, "%s: %s\n    claim %lld (%s)", x->rule, SHOWN(v1, x->why),
+                         (long long)a->id, SHOWN(v2, a->doc));
         if (x->b != x->a)
-            tally_buf_printf(b, " and claim %lld (%s)", (long long)c->id, c->doc);
+            tally_buf_printf(b, " and claim %lld (%s)", (long long)c->id, SHOWN(v3, c->doc));
         TALLY_JSON_LIT(b, "\n");
     } else {
         char ia[32], ic[32];
@@ -368,8 +388,9 @@ void tally_present_estimate_out(tally_buf *b, tally_output o, const tally_view *
         tally_json_raw(b, "date,q05,q25,median,q75,q95\n");
         for (size_t i = 0; i < e->n_days; i++) {
             tally_present_day(e->q[i].day, d);
-            tally_buf_printf(b, "%s,%.0f,%.0f,%.0f,%.0f,%.0f\n", d, e->q[i].q05, e->q[i].q25,
-                             e->q[i].q50, e->q[i].q75, e->q[i].q95);
+            if (finite_quantiles(b, &e->q[i]))
+                tally_buf_printf(b, "%s,%.0f,%.0f,%.0f,%.0f,%.0f\n", d, e->q[i].q05, e->q[i].q25,
+                                 e->q[i].q50, e->q[i].q75, e->q[i].q95);
         }
         return;
     }
@@ -378,15 +399,17 @@ void tally_present_estimate_out(tally_buf *b, tally_output o, const tally_view *
         if (series->item == 1u << bit)
             item = tally_item_name(bit);
     tally_present_day(series->start, d);
+    char v0[64];
     tally_buf_printf(b, "%s -> %s, %s, in %s: %zu clusters; 0 on %s%s%s\n", series->supplier,
-                     series->recipient, item, series->unit, series->n, d,
+                     series->recipient, item, SHOWN(v0, series->unit), series->n, d,
                      known_by != NULL ? "; known by " : "", known_by != NULL ? known_by : "");
     tally_buf_printf(b, "%-10s %12s %12s %12s %12s %12s\n", "date", "5%", "25%", "median", "75%",
                      "95%");
     for (size_t i = 0; i < e->n_days; i++) {
         tally_present_day(e->q[i].day, d);
-        tally_buf_printf(b, "%-10s %12.0f %12.0f %12.0f %12.0f %12.0f\n", d, e->q[i].q05,
-                         e->q[i].q25, e->q[i].q50, e->q[i].q75, e->q[i].q95);
+        if (finite_quantiles(b, &e->q[i]))
+            tally_buf_printf(b, "%-10s %12.0f %12.0f %12.0f %12.0f %12.0f\n", d, e->q[i].q05,
+                             e->q[i].q25, e->q[i].q50, e->q[i].q75, e->q[i].q95);
     }
     tally_buf_printf(b, "\nclusters that drive it:\n%-10s %-11s %26s %-36s %-28s %s\n", "date",
                      "bound", "figure", "how", "source (grade)", "claims");
@@ -394,11 +417,11 @@ void tally_present_estimate_out(tally_buf *b, tally_output o, const tally_view *
         const tally_series_point *sp = &series->v[i];
         tally_point_words w;
         tally_present_point_words(v, sp, &w);
-        char src[64];
+        char src[64], v1[256], v2[256], v3[128];
         snprintf(src, sizeof src, "%.24s (%c)", w.lead->source, sp->grade);
         tally_buf_printf(b, "%-10s %-11s %26.26s %-36.36s %-28s %zu\n", w.day,
-                         tally_present_bound(sp->p.bound), w.figure, w.how, src,
-                         w.cluster->n_members);
+                         tally_present_bound(sp->p.bound), SHOWN(v1, w.figure), SHOWN(v2, w.how),
+                         SHOWN(v3, src), w.cluster->n_members);
     }
 }
 
@@ -420,14 +443,21 @@ void tally_present_flow_line(tally_buf *b, tally_output o, const tally_flow *fl)
     if (o == TALLY_OUTPUT_JSON) {
         tally_present_flow(b, fl, true);
         TALLY_JSON_LIT(b, "\n");
+    } else if (!finite_quantiles(b, &fl->q)) {
+        return;
     } else if (o == TALLY_OUTPUT_CSV) {
-        tally_buf_printf(b, "%s,%s,%s,%s,%zu,%s,%.0f,%.0f,%.0f,%.0f,%.0f\n", s->supplier,
-                         s->recipient, fl->item, s->unit, s->n, d, fl->q.q05, fl->q.q25, fl->q.q50,
+        char n[32];
+        snprintf(n, sizeof n, "%zu", s->n);
+        const char *cells[] = {s->supplier, s->recipient, fl->item, s->unit, n, d};
+        for (size_t i = 0; i < sizeof cells / sizeof cells[0]; i++)
+            tally_present_csv_cell(b, cells[i], strlen(cells[i]), false);
+        tally_buf_printf(b, "%.0f,%.0f,%.0f,%.0f,%.0f\n", fl->q.q05, fl->q.q25, fl->q.q50,
                          fl->q.q75, fl->q.q95);
     } else {
+        char v1[64];
         tally_buf_printf(b, "%-3s %-3s %-18s %-9s %8zu %-10s %12.0f %12.0f %12.0f %12.0f %12.0f\n",
-                         s->supplier, s->recipient, fl->item, s->unit, s->n, d, fl->q.q05,
-                         fl->q.q25, fl->q.q50, fl->q.q75, fl->q.q95);
+                         s->supplier, s->recipient, fl->item, SHOWN(v1, s->unit), s->n, d,
+                         fl->q.q05, fl->q.q25, fl->q.q50, fl->q.q75, fl->q.q95);
     }
 }
 

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "tally/json.h"
+#include "tally/visible.h"
 
 void tally_present_figures_head(tally_buf *b, tally_output o)
 {
@@ -39,15 +40,22 @@ void tally_present_figure_line(tally_buf *b, tally_output o, const char *doc, co
             snprintf(lo, sizeof lo, "%.15g", f->low);
         if (f->has_high)
             snprintf(hi, sizeof hi, "%.15g", f->high);
-        int n = snprintf(row, sizeof row, "%-20.20s %9zu %9zu %-7s %-9s %14s %14s %-3s ", doc,
-                         bl->offset + f->start, bl->offset + f->end,
-                         tally_figure_kind_name(f->kind), tally_qualifier_name(f->qualifier), lo,
-                         hi, f->currency[0] ? f->currency : "-");
+        char name[64];
+        int n = snprintf(row, sizeof row, "%-20.20s %9zu %9zu %-7s %-9s %14s %14s %-3s ",
+                         tally_visible_str(name, sizeof name, doc), bl->offset + f->start,
+                         bl->offset + f->end, tally_figure_kind_name(f->kind),
+                         tally_qualifier_name(f->qualifier), lo, hi,
+                         f->currency[0] ? f->currency : "-");
         tally_json_raw(b, n > 0 ? row : "");
-        /* the figure's own text, with line breaks shown as spaces */
-        for (size_t i = 0; i < len; i++) {
-            char ch = text[i] == '\n' || text[i] == '\r' || text[i] == '\t' ? ' ' : text[i];
-            tally_json_raw_n(b, &ch, 1);
+        /* the figure's own text, with line breaks shown as spaces and any
+         * other control character visibly (tally/visible.h) */
+        for (size_t i = 0, run = 0; i <= len; i++) {
+            if (i < len && text[i] != '\n' && text[i] != '\r' && text[i] != '\t')
+                continue;
+            tally_visible_append(b, text + run, i - run);
+            if (i < len)
+                TALLY_JSON_LIT(b, " ");
+            run = i + 1;
         }
         TALLY_JSON_LIT(b, "\n");
         return;

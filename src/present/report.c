@@ -325,9 +325,36 @@ static void mark(out *o, const chart *c, const tally_view *v, const tally_series
     put(o, "</g>");
 }
 
+static bool finite_quantiles(const tally_quantiles *q)
+{
+    return isfinite(q->q05) && isfinite(q->q25) && isfinite(q->q50) && isfinite(q->q75) &&
+           isfinite(q->q95);
+}
+
+/* Whether every number the chart of `e` draws from is finite: SVG has no
+ * way to say NaN ("-nan" in a path breaks the chart), so one that is not is
+ * refused (tally_buf_err) and nothing drawn. */
+static bool chart_finite(const tally_estimate *e)
+{
+    for (size_t i = 0; i < e->n_days; i++)
+        if (!finite_quantiles(&e->q[i]))
+            return false;
+    for (size_t i = 0; i < e->series.n; i++) {
+        double lo, hi;
+        point_range(&e->series.v[i].p, &lo, &hi);
+        if (!isfinite(lo) || !isfinite(hi))
+            return false;
+    }
+    return true;
+}
+
 static void svg_chart(out *o, const tally_view *v, const tally_estimate *e, const tally_flow *fl)
 {
     const tally_series *s = &e->series;
+    if (!chart_finite(e)) {
+        o->b->err = TALLY_EINPUT;
+        return;
+    }
     chart c = chart_frame(e, fl);
     putf(o,
          "<svg class=\"chart\" xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 %d %d\" "
@@ -437,6 +464,8 @@ static void on_flow(const tally_flow *fl, void *user)
         esc(o, fl->err->msg);
         put(o, "</p>\n");
         put(t, "<td colspan=\"3\">no estimate</td></tr>\n");
+    } else if (!finite_quantiles(&fl->q)) {
+        o->b->err = TALLY_EINPUT; /* refused, as by every writer */
     } else {
         r->n_series++;
         char med[32];
@@ -680,6 +709,9 @@ int tally_report_html(tally_buf *b, struct tally_store *s, const tally_view *v,
     put(&page, "</tbody></table></section>\n</main>\n</body>\n</html>\n");
     if (tally_buf_full(b) || tally_buf_full(&body_buf) || tally_buf_full(&toc_buf))
         rc = tally_err_set(err, TALLY_ELIMIT, "the report is larger than %zu bytes", b->max);
+    else if (tally_buf_err(&body_buf) != 0 || tally_buf_err(&toc_buf) != 0)
+        rc = tally_err_set(err, TALLY_EINPUT,
+                           "an estimate or a claim's figure is not a finite number: no report");
 out:
     tally_buf_free(&toc_buf);
     tally_buf_free(&body_buf);

@@ -1072,8 +1072,9 @@ static void route(request *r, const char *url)
         r->status = 0;
         ep->run(r, s);
         /* what the database says is kept; its failures are not */
-        if (r->status == MHD_HTTP_OK || r->status == MHD_HTTP_NOT_FOUND ||
-            r->status == MHD_HTTP_BAD_REQUEST)
+        if ((r->status == MHD_HTTP_OK || r->status == MHD_HTTP_NOT_FOUND ||
+             r->status == MHD_HTTP_BAD_REQUEST) &&
+            tally_buf_err(&r->out) == 0)
             cache_put(r->srv, key.ptr, &r->out, r->status, generation);
     }
     tally_buf_free(&key);
@@ -1123,6 +1124,9 @@ static void answer(request *r, const char *method, const char *target, bool has_
         fail(r, MHD_HTTP_CONTENT_TOO_LARGE, "a GET request has no body");
     } else if (parse_target(r, target)) {
         route(r, r->path);
+        /* a writer refused a number (NaN or infinite): no JSON holds one */
+        if (tally_buf_err(&r->out) != 0)
+            fail(r, MHD_HTTP_INTERNAL_SERVER_ERROR, "a number in the result is not finite");
     }
 }
 

@@ -16,9 +16,9 @@
 #include "tally/mem.h"
 
 enum {
-    HEAD = 64 * 1024,  /* the first read: header, NUL check, sniffing, charset */
-    CHUNK = 64 * 1024, /* later reads */
-    SNIFF_LISTS = 2    /* list-item lines that make a body Markdown */
+    HEAD = TALLY_DOC_HEAD, /* the first read: header, NUL check, sniffing, charset */
+    CHUNK = 64 * 1024,     /* later reads */
+    SNIFF_LISTS = 2        /* list-item lines that make a body Markdown */
 };
 
 /* Whether `s` equals `word` (lowercase), ignoring ASCII case. */
@@ -333,6 +333,11 @@ out:
 
 void tally_doc_mem_open(tally_doc_mem *d, const char *data, size_t len)
 {
+    tally_doc_head_open(d, data, len, true);
+}
+
+void tally_doc_head_open(tally_doc_mem *d, const char *data, size_t len, bool whole)
+{
     memset(d, 0, sizeof *d);
     d->raw_len = len;
     /* as a stream is judged: by its first read */
@@ -341,7 +346,7 @@ void tally_doc_mem_open(tally_doc_mem *d, const char *data, size_t len)
     const char *p = data + (d->bom ? 3 : 0);
     size_t n = len - (d->bom ? 3 : 0);
     header hdr;
-    size_t hlen = header_parse(p, n, true, &hdr, &d->invalid_utf8);
+    size_t hlen = header_parse(p, n, whole, &hdr, &d->invalid_utf8);
     d->url = hdr.url;
     d->title = hdr.title;
     d->outlet = hdr.outlet;

@@ -897,6 +897,79 @@ static bool ends_at_break(const struct seg *g, size_t cs, size_t ce, size_t next
     return st.words <= HEADLINE_WORDS || (st.title && st.words >= 2 && st.words <= TITLE_WORDS);
 }
 
+/* The end of the white space starting at `i`, up to `lim`. */
+static size_t skip_space(const unsigned char *s, size_t lim, size_t i)
+{
+    while (i < lim) {
+        size_t len;
+        if (!segment_is_space(cp_at(s, lim, i, &len)))
+            break;
+        i += len;
+    }
+    return i;
+}
+
+/* Where to cut the sentence [a, b) (longer than TALLY_SENTENCE_MAX): the
+ * piece [a, *end) and the rest from *next. Only the second half of the
+ * longest piece is searched, so each cut costs at most TALLY_SENTENCE_MAX
+ * bytes and leaves a piece of at least half that: linear overall. */
+static void cut_at(const unsigned char *s, size_t a, size_t b, size_t *end, size_t *next)
+{
+    size_t lim = a + TALLY_SENTENCE_MAX, space = 0;
+    for (size_t i = lim; i > a + TALLY_SENTENCE_MAX / 2; i--) {
+        if (s[i] != ' ' && s[i] != '\n' && s[i] != '\t' && s[i] != '\r')
+            continue;
+        size_t e = trim_back(s, a, i);
+        if (e > a && (s[e - 1] == ',' || s[e - 1] == ';' || s[e - 1] == ':')) {
+            space = i;
+            break;
+        }
+        if (space == 0)
+            space = i;
+    }
+    if (space != 0) {
+        *end = trim_back(s, a, space);
+        *next = skip_space(s, b, space);
+        return;
+    }
+    /* no white space: a character boundary (valid UTF-8 has one in 4 bytes) */
+    size_t j = lim;
+    while (j > a + 1 && (s[j] & 0xC0) == 0x80)
+        j--;
+    *end = trim_back(s, a, j);
+    *next = skip_space(s, b, j);
+}
+
+/* Cuts every sentence longer than TALLY_SENTENCE_MAX into pieces. */
+static void cap_sentences(struct seg *g)
+{
+    tally_sentences *o = g->out;
+    size_t extra = 0;
+    for (size_t k = 0; k < o->n; k++) {
+        size_t len = o->v[k].end - o->v[k].start;
+        if (len > TALLY_SENTENCE_MAX) {
+            o->cut++;
+            extra += len / (TALLY_SENTENCE_MAX / 2);
+        }
+    }
+    if (o->cut == 0)
+        return;
+    tally_sentence *v = tally_arena_alloc(g->a, (o->n + extra) * sizeof *v);
+    size_t n = 0;
+    for (size_t k = 0; k < o->n; k++) {
+        size_t a = o->v[k].start, b = o->v[k].end;
+        while (b - a > TALLY_SENTENCE_MAX) {
+            size_t end, next;
+            cut_at(g->s, a, b, &end, &next);
+            v[n++] = (tally_sentence){a, end};
+            a = next;
+        }
+        v[n++] = (tally_sentence){a, b};
+    }
+    o->v = v;
+    o->n = n;
+}
+
 int tally_segment(tally_span text, tally_sentences *out, tally_arena *a, tally_err *err)
 {
     int rc = 0;
@@ -904,6 +977,7 @@ int tally_segment(tally_span text, tally_sentences *out, tally_arena *a, tally_e
     size_t i = 0;
     out->v = NULL;
     out->n = 0;
+    out->cut = 0;
     if (text.len > SIZE_MAX / 2 / sizeof(tally_sentence)) {
         rc = tally_err_set(err, TALLY_ELIMIT, "segment: text of %zu bytes is too long", text.len);
         goto out;
@@ -938,6 +1012,7 @@ int tally_segment(tally_span text, tally_sentences *out, tally_arena *a, tally_e
         i = next;
     }
     emit(&g);
+    cap_sentences(&g);
 out:
     return rc;
 }

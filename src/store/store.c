@@ -94,6 +94,36 @@ static const char *const migrations[TALLY_STORE_SCHEMA] = {
     "  WHEN note LIKE '%rate per month%' THEN 'month'"
     "  WHEN note LIKE '%rate per year%' THEN 'year' END"
     " WHERE note LIKE '%rate per %';",
+    /* 2 -> 3: documents.body last, of any type. A body is written a piece at
+     * a time (tally_store_set_body_from: a zeroblob, then incremental I/O) so
+     * that a document of any size is stored in bounded memory: SQLite keeps
+     * a zeroblob unmaterialised only as a row's last value, and a STRICT
+     * TEXT column refuses it (a BLOB). The table is rebuilt as SQLite's
+     * ALTER TABLE page describes (foreign keys are off while migrating: see
+     * tally_store_open); ids, and so the claims' doc_id, are kept. */
+    "CREATE TABLE documents_2 ("
+    "  id INTEGER PRIMARY KEY,"
+    "  key TEXT NOT NULL UNIQUE," /* url, file:PATH or sha256:HASH */
+    "  name TEXT NOT NULL,"       /* the file name without extension */
+    "  url TEXT, title TEXT, outlet TEXT,"
+    "  date TEXT,"          /* publication date of the first version */
+    "  revised TEXT,"       /* date of a later version, when it differs */
+    "  origin TEXT,"        /* where it was read from */
+    "  hash TEXT NOT NULL," /* hex SHA-256 of the content */
+    "  curated INTEGER NOT NULL DEFAULT 0 CHECK (curated IN (0, 1)),"
+    "  ingested_at TEXT NOT NULL,"
+    "  updated_at TEXT NOT NULL,"
+    "  body ANY NOT NULL" /* decoded body (text or its bytes): claims' offsets point here */
+    ") STRICT;"
+    "INSERT INTO documents_2 (id, key, name, url, title, outlet, date, revised, origin, hash,"
+    " curated, ingested_at, updated_at, body)"
+    " SELECT id, key, name, url, title, outlet, date, revised, origin, hash, curated,"
+    " ingested_at, updated_at, body FROM documents;"
+    "DROP TABLE documents;"
+    "ALTER TABLE documents_2 RENAME TO documents;"
+    "CREATE INDEX documents_name ON documents(name);"
+    "CREATE INDEX documents_url ON documents(url);"
+    "CREATE INDEX documents_hash ON documents(hash);",
 };
 
 int store_fail(tally_store *s, tally_err *err, const char *what)
@@ -154,6 +184,14 @@ static int migrate(tally_store *s, int from, tally_err *err)
     int rc = store_exec(s, "BEGIN IMMEDIATE", err);
     for (int v = from; rc == 0 && v < TALLY_STORE_SCHEMA; v++)
         rc = store_exec(s, migrations[v], err);
+    /* the rebuilt tables' references must hold (foreign keys are off here) */
+    if (rc == 0) {
+        int broken = 0;
+        rc = pragma_int(s, "SELECT count(*) FROM pragma_foreign_key_check", &broken, err);
+        if (rc == 0 && broken != 0)
+            rc = tally_err_set(err, TALLY_ESTORE, "%s: migrating left %d broken references",
+                               s->path, broken);
+    }
     if (rc == 0) {
         char sql[96];
         snprintf(sql, sizeof sql, "PRAGMA application_id = %d; PRAGMA user_version = %d",
@@ -293,6 +331,7 @@ int tally_store_open(const char *path, tally_store_mode mode, tally_store **out,
     tally_store *s = tally_xcalloc(1, sizeof *s);
     s->path = tally_xstrdup(path);
     int rc = open_db(s, mode, false, err);
+    /* before foreign keys are on: a migration may rebuild a table (2 -> 3) */
     if (rc == 0)
         rc = check_and_migrate(s, mode, err);
     /* A WAL database is read through its index, the -shm file beside it,
@@ -336,7 +375,8 @@ void tally_store_close(tally_store *s)
     sqlite3_stmt **all[] = {&s->st_status,        &s->st_find_doc,      &s->st_insert_doc,
                             &s->st_update_doc,    &s->st_delete_claims, &s->st_find_source,
                             &s->st_insert_source, &s->st_insert_claim,  &s->st_insert_item,
-                            &s->st_set_body,      &s->st_data_version};
+                            &s->st_set_body,      &s->st_data_version,  &s->st_set_body_zero,
+                            &s->st_stage_put};
     for (size_t i = 0; i < sizeof all / sizeof all[0]; i++)
         sqlite3_finalize(*all[i]);
     for (size_t i = 0; i < sizeof s->queries / sizeof s->queries[0]; i++) {
@@ -523,6 +563,40 @@ int tally_store_put_doc(tally_store *s, const tally_store_doc *d, int64_t *doc_i
     free(old_date);
     if (rc == 0)
         *doc_id = id != 0 ? id : sqlite3_last_insert_rowid(s->db);
+    return rc;
+}
+
+int tally_store_set_body_from(tally_store *s, int64_t doc_id, size_t len,
+                              int (*read)(void *user, char *buf, size_t n, tally_err *err),
+                              void *user, tally_err *err)
+{
+    if (len > (size_t)sqlite3_limit(s->db, SQLITE_LIMIT_LENGTH, -1))
+        return tally_err_set(err, TALLY_ELIMIT, "%s: a body of %zu bytes is over SQLite's %d",
+                             s->path, len, sqlite3_limit(s->db, SQLITE_LIMIT_LENGTH, -1));
+    sqlite3_stmt *st = store_prepare(s, &s->st_set_body_zero,
+                                     "UPDATE documents SET body = zeroblob(?2) WHERE id = ?1", err);
+    if (st == NULL)
+        return err->code;
+    sqlite3_bind_int64(st, 1, doc_id);
+    sqlite3_bind_int64(st, 2, (sqlite3_int64)len);
+    int rc = step_done(s, st, err, "storing a document's body");
+    if (rc != 0 || len == 0)
+        return rc;
+    sqlite3_blob *blob;
+    if (sqlite3_blob_open(s->db, "main", "documents", "body", doc_id, 1, &blob) != SQLITE_OK)
+        return store_fail(s, err, "writing a document's body");
+    enum { PIECE = 64 * 1024 };
+    char *buf = tally_xmalloc(PIECE);
+    for (size_t at = 0; rc == 0 && at < len;) {
+        size_t n = len - at < PIECE ? len - at : PIECE;
+        rc = read(user, buf, n, err);
+        if (rc == 0 && sqlite3_blob_write(blob, buf, (int)n, (int)at) != SQLITE_OK)
+            rc = store_fail(s, err, "writing a document's body");
+        at += n;
+    }
+    free(buf);
+    if (sqlite3_blob_close(blob) != SQLITE_OK && rc == 0)
+        rc = store_fail(s, err, "writing a document's body");
     return rc;
 }
 
@@ -727,6 +801,11 @@ int tally_store_put_claim(tally_store *s, int64_t doc_id, const tally_claim *c, 
 {
     int64_t src;
     char name[SOURCE_NAME_MAX], detail[SOURCE_NAME_MAX], written[SOURCE_NAME_MAX];
+    /* NaN, infinities and the likes of 1e308 never reach the estimates */
+    if ((c->has_low && !tally_figure_value_ok(c->low)) ||
+        (c->has_high && !tally_figure_value_ok(c->high)) || !tally_figure_value_ok(c->caliber_mm))
+        return tally_err_set(err, TALLY_EINPUT, "claim figure %g to %g outside +-%g", c->low,
+                             c->high, TALLY_FIGURE_MAX);
     split_source(c->source, name, detail, written);
     if (source_id(s, name, c->source != NULL ? c->source : "author", c->source_country, &src,
                   err) != 0)
@@ -834,4 +913,48 @@ void store_query_done(tally_store *s, sqlite3_stmt *st)
             return;
         }
     sqlite3_finalize(st);
+}
+
+/* ---- staging ---------------------------------------------------------------- */
+
+int tally_store_stage_clear(tally_store *s, tally_err *err)
+{
+    /* a temporary table: SQLite keeps it in a temporary file once its page
+     * cache is full. Keyed by (key, seq), it reads back in order with no
+     * sort (a sort would hold as much as the main page cache in memory). */
+    return store_exec(s,
+                      "CREATE TEMP TABLE IF NOT EXISTS stage ("
+                      "  key TEXT NOT NULL, seq INTEGER NOT NULL, data BLOB NOT NULL,"
+                      "  PRIMARY KEY (key, seq)) WITHOUT ROWID;"
+                      "DELETE FROM temp.stage;",
+                      err);
+}
+
+int tally_store_stage_put(tally_store *s, const char *key, int64_t seq, const void *data,
+                          size_t len, tally_err *err)
+{
+    sqlite3_stmt *st =
+        store_prepare(s, &s->st_stage_put, "INSERT INTO temp.stage VALUES (?1, ?2, ?3)", err);
+    if (st == NULL)
+        return err->code;
+    sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 2, seq);
+    sqlite3_bind_blob64(st, 3, len > 0 ? data : "", len, SQLITE_STATIC);
+    return step_done(s, st, err, "staging a row");
+}
+
+int tally_store_stage_each(tally_store *s, tally_stage_fn fn, void *user, tally_err *err)
+{
+    sqlite3_stmt *st = NULL;
+    if (sqlite3_prepare_v2(s->db, "SELECT key, seq, data FROM temp.stage ORDER BY key, seq", -1,
+                           &st, NULL) != SQLITE_OK)
+        return store_fail(s, err, "reading staged rows");
+    int rc = 0, step;
+    while (rc == 0 && (step = sqlite3_step(st)) == SQLITE_ROW)
+        rc = fn((const char *)sqlite3_column_text(st, 0), sqlite3_column_int64(st, 1),
+                sqlite3_column_blob(st, 2), (size_t)sqlite3_column_bytes(st, 2), user);
+    if (rc == 0 && step != SQLITE_DONE)
+        rc = store_fail(s, err, "reading staged rows");
+    sqlite3_finalize(st);
+    return rc;
 }

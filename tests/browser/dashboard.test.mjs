@@ -289,6 +289,43 @@ test('the CSV download has a header and every claim passing the filters', async 
   clean();
 });
 
+// RFC 4180 records of `text`: each a list of [value, quoted].
+function parseCsv(text) {
+  const records = [];
+  let rec = [], val = '', quoted = false, inq = false;
+  for (let i = 0; i < text.length; i++) {
+    const ch = text[i];
+    if (inq) {
+      if (ch === '"' && text[i + 1] === '"') { val += '"'; i++; } else if (ch === '"') inq = false; else val += ch;
+    } else if (ch === '"') { inq = quoted = true; } else if (ch === ',') { rec.push([val, quoted]); val = ''; quoted = false; } else if (ch === '\r' && text[i + 1] === '\n') {
+      rec.push([val, quoted]); records.push(rec); rec = []; val = ''; quoted = false; i++;
+    } else val += ch;
+  }
+  return records;
+}
+
+test('the CSV download neutralises cells a spreadsheet would run as formulas', async (t) => {
+  const { page, clean } = await open(t);
+  const [download] = await Promise.all([page.waitForEvent('download'), page.click('#csv')]);
+  const records = parseCsv(await readFile(await download.path(), 'utf8'));
+  const head = records[0].map(([v]) => v);
+  // no cell starts as a formula; one that starts with '-' is a number
+  for (const rec of records.slice(1))
+    rec.forEach(([v, quoted], i) => {
+      assert.doesNotMatch(v, /^[=+@\t\r]/, `${head[i]}: ${v}`);
+      if (v.startsWith('-')) assert.ok(!quoted && /^-\d+(\.\d+)?(e[+-]?\d+)?$/.test(v), `${head[i]}: ${v}`);
+    });
+  // tests/browser/run.sh imports tests/browser/formulas.csv into the test database
+  if (process.env.TALLY_URL) {
+    const row = records.find((rec) => rec[head.indexOf('url')][0] === 'https://example.org/csv-formula-test');
+    assert.ok(row, 'the formula row is in the download');
+    assert.match(row[head.indexOf('source')][0], /^'=HYPERLINK/);
+    assert.equal(row[head.indexOf('note')][0], "'@SUM(1+1)");
+    assert.equal(row[head.indexOf('low')][0], '1000');
+  }
+  clean();
+});
+
 test('the flows view has one link per series of /api/flows', async (t) => {
   const { page, clean } = await open(t);
   const flows = await get('/api/flows');

@@ -8,6 +8,7 @@ set -u
 . "$(dirname "$0")/lib.sh"
 e2e_args 3 "TALLY SOURCE_DIR [ROUNDS]" "$@"
 ROUNDS=${3:-8}
+skip_without_corpus "$SHARED/corpus/dev"
 
 # A fixed seed: the kill points are random but the same from run to run.
 RANDOM=20241126

@@ -25,6 +25,18 @@ e2e_args() {
     unset TALLY_DB
 }
 
+# skip_without_corpus DIR: a script that needs the documents of DIR (the
+# development corpus in ../shared, absent from a user's clone) stops here
+# with exit status 77, which CTest reports as skipped, and says why.
+skip_without_corpus() {
+    local docs
+    docs=$(find "$1" -maxdepth 1 -name '*.txt' 2>/dev/null | head -n 1)
+    if [ -z "$docs" ]; then
+        echo "skip: no documents in $1 (../shared beside the checkout, or set TALLY_SHARED)"
+        exit 77
+    fi
+}
+
 # e2e_needs TOOL...: exit 1 with a message when a tool is not installed.
 e2e_needs() {
     local tool

@@ -7,6 +7,7 @@ set -u
 e2e_args 2 "TALLY SOURCE_DIR" "$@"
 e2e_needs jq sqlite3 python3
 DEV=$SHARED/corpus/dev
+skip_without_corpus "$DEV"
 
 DB=$T/t.db
 # count QUERY: one number from the test database.
@@ -30,7 +31,7 @@ expect_out_has "ingest folder summary" "documents: $ndocs new, 0 unchanged, 0 re
 expect_eq "ingest stores every document" "$(count 'SELECT count(*) FROM documents')" "$ndocs"
 expect_eq "ingest stores every claim" "$(count 'SELECT count(*) FROM claims')" "$nclaims"
 expect_eq "database is marked as tally's" "$(count 'PRAGMA application_id')" 1413565529
-expect_eq "database schema version" "$(count 'PRAGMA user_version')" 2
+expect_eq "database schema version" "$(count 'PRAGMA user_version')" 3
 expect_eq "database in WAL mode" "$(count 'PRAGMA journal_mode')" wal
 expect_eq "database is sound" "$(count 'PRAGMA integrity_check')" ok
 expect_eq "foreign keys hold" "$(count 'PRAGMA foreign_key_check' | wc -l)" 0

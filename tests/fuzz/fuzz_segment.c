@@ -70,8 +70,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *d, size_t n)
     size_t prev = 0, len;
     for (size_t k = 0; k < out.n; k++) {
         size_t lo = out.v[k].start, hi = out.v[k].end;
-        if (lo < prev || lo >= hi || hi > n)
-            abort(); /* out of order, empty or out of range */
+        if (lo < prev || lo >= hi || hi > n || hi - lo > TALLY_SENTENCE_MAX)
+            abort(); /* out of order, empty, out of range or too long */
         if ((s[lo] & 0xC0) == 0x80 || (hi < n && (s[hi] & 0xC0) == 0x80))
             abort(); /* not on a character boundary */
         size_t last = hi - 1;

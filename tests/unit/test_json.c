@@ -1,11 +1,13 @@
 /* Tests of the JSON writers (src/base/json.c). */
 #include "tally/json.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "harness.h"
+#include "tally/err.h"
 
 /* Runs the writer into a buffer and compares with `want`. */
 #define EXPECT_OUT(want, ...)                                                                      \
@@ -69,6 +71,26 @@ static void test_json_numbers(void)
     EXPECT_OUT("0", tally_json_uint(f_, 0));
 }
 
+/* NaN and infinities are refused: the buffer's err says so (the caller
+ * sends an error instead), until the buffer is cleared. */
+static void test_json_nonfinite_refused(void)
+{
+    tally_buf b;
+    tally_buf_init(&b, 1024);
+    tally_json_num(&b, 12);
+    CHECK_INT_EQ(b.err, 0);
+    const double bad[] = {NAN, INFINITY, -INFINITY};
+    for (size_t i = 0; i < 3; i++) {
+        tally_buf_clear(&b);
+        CHECK_INT_EQ(b.err, 0);
+        tally_json_num(&b, bad[i]);
+        tally_json_num(&b, 1);
+        CHECK_INT_EQ(b.err, TALLY_EINPUT);
+        CHECK(strstr(b.ptr, "nan") == NULL && strstr(b.ptr, "inf") == NULL);
+    }
+    tally_buf_free(&b);
+}
+
 int main(void)
 {
     static const struct harness_test tests[] = {
@@ -76,6 +98,7 @@ int main(void)
         {"json_strings_escape_long", test_json_strings_escape_long},
         {"json_raw", test_json_raw},
         {"json_numbers", test_json_numbers},
+        {"json_nonfinite_refused", test_json_nonfinite_refused},
         {NULL, NULL},
     };
     return harness_run(tests);

@@ -458,6 +458,28 @@ static void test_scan_ratios_and_powers(void)
                                               END});
 }
 
+/* Values outside [TALLY_FIGURE_MIN, TALLY_FIGURE_MAX] are no figures: not
+ * rounded to 0 or infinity, and an exponent's digits are never cut into a
+ * second number ("1e99999" once gave a figure of 99). */
+static void test_scan_out_of_range(void)
+{
+    expect("1e99999 artillery shells and 1e-99999 tanks and 4.9e-324 missiles",
+           (struct want[]){END});
+    expect("about 9e307 containers and 1.7e308 shells and 2^2000 rounds and 9e14 million bags",
+           (struct want[]){END});
+    expect("a 1234567890123456789012 ID and 0.0000000000000001 of it and 2^-2000",
+           (struct want[]){END});
+    expect("1e18 grains and 1e-12 of a gram and 0 tanks",
+           (struct want[]){{"1e18", N, TALLY_Q_EXACT, 1e18, NONE, NULL},
+                           {"1e-12", N, TALLY_Q_EXACT, 1e-12, NONE, NULL},
+                           {"0", N, TALLY_Q_EXACT, 0, NONE, NULL},
+                           END});
+    CHECK(!tally_figure_value_ok(NAN));
+    CHECK(!tally_figure_value_ok(INFINITY));
+    CHECK(!tally_figure_value_ok(-1e19));
+    CHECK(tally_figure_value_ok(-5));
+}
+
 static void test_scan_range_ends_in_order(void)
 {
     expect("a 24-7 watch and scores of 10-5",
@@ -511,6 +533,7 @@ int main(void)
         {"scan_hard_line_breaks", test_scan_hard_line_breaks},
         {"scan_qualifier_shared_by_alternatives", test_scan_qualifier_shared_by_alternatives},
         {"scan_ratios_and_powers", test_scan_ratios_and_powers},
+        {"scan_out_of_range", test_scan_out_of_range},
         {"scan_range_ends_in_order", test_scan_range_ends_in_order},
         {"scan_word_lengths", test_scan_word_lengths},
         {NULL, NULL},

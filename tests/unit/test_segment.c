@@ -508,6 +508,60 @@ static void test_segment_linear_on_pathological_input(void)
     tally_arena_free(a);
 }
 
+/* `n` bytes of `unit` repeated, then a period. */
+static char *repeated(const char *unit, size_t n)
+{
+    size_t l = strlen(unit);
+    char *s = tally_xmalloc(n + 1);
+    for (size_t i = 0; i < n; i++)
+        s[i] = unit[i % l];
+    s[n] = '.';
+    return s;
+}
+
+/* No sentence is longer than TALLY_SENTENCE_MAX: one without an end (a
+ * list joined by commas, text whose periods have no space after them) is
+ * read in pieces, cut after a comma where there is one, else at a space,
+ * else at a character boundary; shorter ones are left whole. */
+static void test_segment_long_sentences_cut(void)
+{
+    static const struct {
+        const char *unit;
+        char last; /* what each piece but the last ends with; 0: anything */
+    } cases[] = {
+        {"North Korea sent 6,700 containers to Russia, the minister said, ", ','},
+        {"shells and rockets and shells and more of them ", 0},
+        {"no\u00a0space\u2009here\u00e9t\u00e9.x", 0}, /* multibyte, no ASCII space */
+        {"a", 'a'},
+    };
+    tally_arena *a = tally_arena_new();
+    for (size_t k = 0; k < sizeof cases / sizeof cases[0]; k++) {
+        size_t n = 100000 + k;
+        char *s = repeated(cases[k].unit, n);
+        tally_sentences o = segment(s, n + 1, a);
+        CHECK(invariants_hold(s, n + 1, &o));
+        CHECK_INT_EQ(o.cut, 1);
+        CHECK(o.n >= (n + 1) / TALLY_SENTENCE_MAX);
+        size_t longest = 0;
+        for (size_t i = 0; i < o.n; i++) {
+            size_t len = o.v[i].end - o.v[i].start;
+            longest = len > longest ? len : longest;
+            if (cases[k].last != 0 && i + 1 < o.n)
+                CHECK(s[o.v[i].end - 1] == cases[k].last);
+        }
+        CHECK(longest <= TALLY_SENTENCE_MAX && longest > TALLY_SENTENCE_MAX / 2);
+        free(s);
+        tally_arena_reset(a);
+    }
+    /* at the limit: whole */
+    char *s = repeated("word ", TALLY_SENTENCE_MAX - 1);
+    tally_sentences o = segment(s, TALLY_SENTENCE_MAX, a);
+    CHECK_INT_EQ(o.cut, 0);
+    CHECK_INT_EQ(o.n, 1);
+    free(s);
+    tally_arena_free(a);
+}
+
 static void test_segment_many_sentences_grow_the_array(void)
 {
     const char *unit = "Ships left. ";
@@ -709,6 +763,7 @@ int main(void)
         {"segment_invariants_on_mixtures", test_segment_invariants_on_mixtures},
         {"segment_linear_on_pathological_input", test_segment_linear_on_pathological_input},
         {"segment_many_sentences_grow_the_array", test_segment_many_sentences_grow_the_array},
+        {"segment_long_sentences_cut", test_segment_long_sentences_cut},
         {"segment_gold_sentences", test_segment_gold_sentences},
         {NULL, NULL}};
     return harness_run(tests);

@@ -1,0 +1,62 @@
+/* Tests of the cells every CSV and table is written with (src/present/claim_out.c). */
+#include "tally/present.h"
+
+#include <string.h>
+
+#include "harness.h"
+
+static void csv(const char *in, const char *want)
+{
+    tally_buf b;
+    tally_buf_init(&b, 1 << 16);
+    tally_present_csv_cell(&b, in, strlen(in), true);
+    CHECK_STR_EQ(b.ptr, want);
+    tally_buf_free(&b);
+}
+
+/* OWASP's rule: a cell a spreadsheet would run as a formula shows as text;
+ * a number stays a number; other text is quoted only when it must be. */
+static void test_present_csv_formulas_neutralised(void)
+{
+    csv("=HYPERLINK(\"https://evil.example/\",\"x\")",
+        "\"'=HYPERLINK(\"\"https://evil.example/\"\",\"\"x\"\")\"\n");
+    csv("=cmd|' /C calc'!A0", "\"'=cmd|' /C calc'!A0\"\n");
+    csv("+SUM(1+1)", "\"'+SUM(1+1)\"\n");
+    csv("@SUM(1+1)", "\"'@SUM(1+1)\"\n");
+    csv("-2+3", "\"'-2+3\"\n");
+    csv("\tx", "\"'\tx\"\n");
+    csv("\rx", "\"'\rx\"\n");
+    csv("-", "\"'-\"\n");
+    /* numbers */
+    csv("-5", "-5\n");
+    csv("-2.5", "-2.5\n");
+    csv("-1e-05", "-1e-05\n");
+    csv("-1e", "\"'-1e\"\n");
+    /* plain text */
+    csv("Shin Won-sik", "Shin Won-sik\n");
+    csv("a, b", "\"a, b\"\n");
+    csv("", "\n");
+}
+
+/* A control character in a table cell is shown, never run; a newline does
+ * not split the row; widths count what is shown. */
+static void test_present_table_cell_shows_controls(void)
+{
+    tally_buf b;
+    tally_buf_init(&b, 1 << 16);
+    const char *name = "evil\x1b]0;pwned\x07\nrow";
+    tally_present_table_cell(&b, name, strlen(name), -30, 0, false);
+    tally_present_table_cell(&b, "end", 3, 0, 0, true);
+    CHECK_STR_EQ(b.ptr, "evil\\x1b]0;pwned\\x07\\nrow      end\n");
+    tally_buf_free(&b);
+}
+
+int main(void)
+{
+    static const struct harness_test tests[] = {
+        {"present_csv_formulas_neutralised", test_present_csv_formulas_neutralised},
+        {"present_table_cell_shows_controls", test_present_table_cell_shows_controls},
+        {NULL, NULL},
+    };
+    return harness_run(tests);
+}

@@ -253,6 +253,40 @@ const char *tally_series_default_unit(const tally_obs *obs, const tally_clusters
                                       const char *supplier, const char *recipient, uint32_t item);
 void tally_series_free(tally_series *series);
 
+/** Reconciles the points of `series` at `days` (tally_reconcile with the
+ *  series' start and a fixed seed, so that runs repeat). */
+int tally_series_reconcile(const tally_series *series, const long *days, size_t n_days,
+                           unsigned draws, tally_quantiles *out, tally_err *err) TALLY_MUST_CHECK;
+
+/* ---- back-test: what the estimate said before a total was stated ------------- */
+
+/** One cumulative total of a record, and the estimate of its series made
+ *  from what was stated before it. */
+typedef struct tally_backtest_case {
+    size_t total;        /* the total: an index into the observations */
+    tally_series series; /* its series as known the day before (points borrowed
+                            for the callback only) */
+    long known_by;       /* the last day whose claims were used: the day before it was stated */
+    bool estimated;      /* false: nothing counted for the series by then */
+    tally_quantiles q;   /* the estimate at the total's day (q.day) */
+    double low, high;    /* what the total says: [low, high] (a bound reads as a quarter
+                            past its figure, "more than 16,500": 16,500-20,625) */
+    bool in50, in90;     /* the 50 % and 90 % intervals overlap [low, high] */
+    double log_error;    /* log(median / sqrt(low * high)) */
+} tally_backtest_case;
+
+/** Back-tests the estimator on `obs`: for every cumulative total (a claim
+ *  that counts for a series in its own unit: a transfer, an equivalence,
+ *  missiles or drones launched; never a rate, plan or percentage) stated
+ *  after `cutoff` (a day number), the estimate of its series at its day made
+ *  only from the claims stated before the day it was stated (clustered
+ *  anew), compared with it. Calls `fn` for each total in order of the day it
+ *  was stated (then id), estimated or not. Returns 0, or the first error of
+ *  the reconciliation with `err` set. */
+int tally_backtest(const tally_model *m, const tally_obs *obs, size_t n, long cutoff,
+                   unsigned draws, void (*fn)(const tally_backtest_case *c, void *user), void *user,
+                   tally_err *err) TALLY_MUST_CHECK;
+
 /** A contradiction: claims that cannot all be true, and why. */
 typedef struct tally_contradiction {
     const char *rule; /* "conversion", "below-lower-bound", "swapped-range" */

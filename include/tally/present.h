@@ -137,6 +137,12 @@ void tally_present_contradiction(tally_buf *b, const tally_obs *obs, const tally
  *  with `estimate` false only supplier, recipient, item, unit and clusters. */
 void tally_present_flow(tally_buf *b, const tally_flow *fl, bool estimate);
 
+/** tally backtest: the table's column heads, one row of a total (with a
+ *  newline), and the object of a total (--format jsonl). */
+void tally_present_backtest_head(FILE *out);
+void tally_present_backtest_row(tally_buf *b, const tally_obs *obs, const tally_backtest_case *c);
+void tally_present_backtest_case(tally_buf *b, const tally_obs *obs, const tally_backtest_case *c);
+
 /* ---- the HTML report ------------------------------------------------------------------ */
 
 /** Appends `n` bytes of `s` escaped for HTML text and quoted attribute

@@ -115,5 +115,7 @@ int cli_serve(int argc, char **argv);
 void cli_serve_help(FILE *out);
 int cli_report(int argc, char **argv);
 void cli_report_help(FILE *out);
+int cli_backtest(int argc, char **argv);
+void cli_backtest_help(FILE *out);
 
 #endif

@@ -7,6 +7,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "estimate_int.h"
 #include "tally/estimate.h"
 #include "tally/mem.h"
 
@@ -28,7 +29,7 @@ static bool delivered(tally_kind k)
  * lower bound only (missiles or drones launched were sent first), 0
  * nothing. Money given, lent or forgiven (financial) is what was sent of
  * money. A percentage is a share, not a quantity. */
-static int counts_for(const tally_obs *o, uint32_t item)
+int series_counts_for(const tally_obs *o, uint32_t item)
 {
     if (o->rate || strcmp(o->unit, "percent") == 0 || !(o->has_low || o->has_high))
         return 0;
@@ -51,8 +52,8 @@ const char *tally_series_default_unit(const tally_obs *obs, const tally_clusters
     size_t counts[32] = {0}, n = 0;
     for (size_t i = 0; i < c->n; i++) {
         const tally_obs *o = &obs[c->v[i].lead];
-        if (!counts_for(o, item) || !(o->items & item) || strcmp(o->supplier, supplier) != 0 ||
-            strcmp(o->recipient, recipient) != 0)
+        if (!series_counts_for(o, item) || !(o->items & item) ||
+            strcmp(o->supplier, supplier) != 0 || strcmp(o->recipient, recipient) != 0)
             continue;
         size_t k = 0;
         while (k < n && strcmp(units[k], o->unit) != 0)
@@ -164,7 +165,7 @@ void tally_series_build(const tally_model *m, const tally_obs *obs, size_t n,
     for (size_t i = 0; i < c->n; i++) {
         size_t li = c->v[i].lead;
         const tally_obs *o = &obs[li];
-        int says = counts_for(o, series->item);
+        int says = series_counts_for(o, series->item);
         /* a range with swapped ends is a contradiction (tally check), not
          * evidence */
         if (says == 0 || !same_pair(o, series) || o->as_of == LONG_MIN || value_of(o) <= 0 ||
@@ -229,6 +230,18 @@ void tally_series_build(const tally_model *m, const tally_obs *obs, size_t n,
         series->start = first - 1;
     if (series->n > 1) /* qsort of NULL is undefined, even for 0 */
         qsort(series->v, series->n, sizeof *series->v, by_day);
+}
+
+int tally_series_reconcile(const tally_series *series, const long *days, size_t n_days,
+                           unsigned draws, tally_quantiles *out, tally_err *err)
+{
+    tally_point *pts = tally_xmalloc((series->n + 1) * sizeof *pts);
+    for (size_t i = 0; i < series->n; i++)
+        pts[i] = series->v[i].p;
+    int rc =
+        tally_reconcile(pts, series->n, series->start, days, n_days, draws, SERIES_SEED, out, err);
+    free(pts);
+    return rc;
 }
 
 void tally_series_free(tally_series *series)

@@ -265,3 +265,84 @@ void tally_present_flow(tally_buf *b, const tally_flow *fl, bool estimate)
     }
     tally_json_raw(b, "}");
 }
+
+static const char *item_of(uint32_t item)
+{
+    for (unsigned bit = 0; bit < TALLY_ITEM_COUNT; bit++)
+        if (item == 1u << bit)
+            return tally_item_name(bit);
+    return "";
+}
+
+void tally_present_backtest_head(FILE *out)
+{
+    fprintf(out, "%-10s %-3s %-3s %-16s %-30s %-24s %10s %10s %10s %-5s %s\n", "stated", "sup",
+            "rec", "item", "total", "source", "5%", "median", "95%", "in90", "log err");
+}
+
+void tally_present_backtest_row(tally_buf *b, const tally_obs *obs, const tally_backtest_case *c)
+{
+    const tally_obs *t = &obs[c->total];
+    char day[16], fig[96], line[512];
+    tally_present_day(t->stated, day);
+    tally_present_figure(t, fig, sizeof fig);
+    const tally_series *s = &c->series;
+    int n;
+    if (c->estimated)
+        n = snprintf(line, sizeof line,
+                     "%-10s %-3s %-3s %-16s %-30.30s %-24.24s %10.0f %10.0f %10.0f %-5s %+.2f\n",
+                     day, s->supplier, s->recipient, item_of(s->item), fig, t->source, c->q.q05,
+                     c->q.q50, c->q.q95, c->in90 ? "yes" : "MISS", c->log_error);
+    else
+        n = snprintf(line, sizeof line,
+                     "%-10s %-3s %-3s %-16s %-30.30s %-24.24s %10s %10s %10s %-5s %s\n", day,
+                     t->supplier, t->recipient, item_of(s->item), fig, t->source, "-", "-", "-",
+                     "-", "nothing known before");
+    if (n > 0)
+        tally_buf_append(b, line, (size_t)n < sizeof line ? (size_t)n : sizeof line - 1);
+}
+
+void tally_present_backtest_case(tally_buf *b, const tally_obs *obs, const tally_backtest_case *c)
+{
+    const tally_obs *t = &obs[c->total];
+    char d[16];
+    tally_json_raw(b, "{\"claim\":");
+    tally_json_uint(b, (size_t)t->id);
+    tally_json_raw(b, ",\"stated\":");
+    day_or_null(b, t->stated);
+    tally_json_raw(b, ",\"known_by\":");
+    day_or_null(b, c->known_by);
+    tally_json_raw(b, ",\"supplier\":");
+    tally_json_str(b, c->series.supplier, strlen(c->series.supplier));
+    tally_json_raw(b, ",\"recipient\":");
+    tally_json_str(b, c->series.recipient, strlen(c->series.recipient));
+    tally_json_raw(b, ",\"item\":\"");
+    tally_json_raw(b, item_of(c->series.item));
+    tally_json_raw(b, "\",\"unit\":");
+    tally_json_str(b, t->unit, strlen(t->unit));
+    char fig[96];
+    tally_present_figure(t, fig, sizeof fig);
+    tally_json_raw(b, ",\"figure\":");
+    tally_json_str(b, fig, strlen(fig));
+    tally_json_raw(b, ",\"source\":");
+    tally_json_str(b, t->source, strlen(t->source));
+    num_field(b, "low", c->low);
+    num_field(b, "high", c->high);
+    tally_json_raw(b, ",\"estimated\":");
+    tally_json_raw(b, c->estimated ? "true" : "false");
+    if (c->estimated) {
+        tally_present_day(c->q.day, d);
+        tally_json_raw(b, ",\"date\":");
+        tally_json_str(b, d, strlen(d));
+        num_field(b, "q05", c->q.q05);
+        num_field(b, "q25", c->q.q25);
+        num_field(b, "median", c->q.q50);
+        num_field(b, "q75", c->q.q75);
+        num_field(b, "q95", c->q.q95);
+        tally_json_raw(b, c->in50 ? ",\"in50\":true" : ",\"in50\":false");
+        tally_json_raw(b, c->in90 ? ",\"in90\":true" : ",\"in90\":false");
+        tally_json_raw(b, ",\"log_error\":");
+        tally_json_num(b, round(c->log_error * 1000) / 1000);
+    }
+    tally_json_raw(b, "}");
+}

@@ -58,18 +58,6 @@ static size_t monthly_days(long start, long last, long **out)
     return n;
 }
 
-/* Reconciles the points of `s` at `days`. */
-static int reconcile(const tally_series *s, const long *days, size_t n_days, unsigned draws,
-                     tally_quantiles *q, tally_err *err)
-{
-    tally_point *pts = tally_xmalloc(s->n * sizeof *pts);
-    for (size_t i = 0; i < s->n; i++)
-        pts[i] = s->v[i].p;
-    int rc = tally_reconcile(pts, s->n, s->start, days, n_days, draws, 20241126u, q, err);
-    free(pts);
-    return rc;
-}
-
 int tally_view_estimate(const tally_view *v, const tally_model *m, const char *supplier,
                         const char *recipient, uint32_t item, const char *unit,
                         const tally_date *at, const char *known_by, unsigned draws,
@@ -107,7 +95,7 @@ int tally_view_estimate(const tally_view *v, const tally_model *m, const char *s
         out->n_days = monthly_days(s->start, last, &out->days);
     }
     out->q = tally_xmalloc(out->n_days * sizeof *out->q);
-    return reconcile(s, out->days, out->n_days, draws, out->q, err);
+    return tally_series_reconcile(s, out->days, out->n_days, draws, out->q, err);
 }
 
 /* A cluster with the pair of states of its lead, to sort clusters by pair
@@ -167,7 +155,7 @@ size_t tally_view_flows(const tally_view *v, const tally_model *m, const tally_d
             tally_flow fl = {&series, tally_item_name(bit), LONG_MIN, {0}, 0, &err};
             if (estimate) {
                 fl.day = at != NULL ? tally_day_of(*at, true) : series.v[series.n - 1].p.day;
-                fl.rc = reconcile(&series, &fl.day, 1, draws, &fl.q, &err);
+                fl.rc = tally_series_reconcile(&series, &fl.day, 1, draws, &fl.q, &err);
             }
             n_series += fl.rc == 0;
             fn(&fl, user);

@@ -77,12 +77,18 @@ typedef struct tally_estimate {
     long *days;
     tally_quantiles *q; /* q[i] is for days[i] */
     size_t n_days;
+    tally_fit_info info;
 } tally_estimate;
+
+/** How many months past the last evidence a monthly series goes on (the
+ *  recent rate carried on, each such month flagged extrapolated). */
+enum { TALLY_OUTLOOK_MONTHS = 6 };
 
 /** Estimates what `supplier` (alpha-3) sent `recipient` of `item` (one item
  *  bit) in `unit` (NULL: the series' default unit) from the clusters of `v`,
- *  at `at` (NULL: on the first day of each month from the series' start and
- *  on its last point's day), with `draws` Monte Carlo draws. Returns 0;
+ *  at `at` (NULL: on the first day of each month from the series' start to
+ *  TALLY_OUTLOOK_MONTHS after its last point, and on its last point's day),
+ *  with `draws` Monte Carlo draws. Returns 0;
  *  TALLY_ENOTFOUND with `err` saying so when no claim counts for the series
  *  (`known_by`, which may be NULL, only words that message); or the error of
  *  tally_reconcile. Free `out` with tally_estimate_free in every case. */
@@ -99,6 +105,7 @@ typedef struct tally_flow {
     const char *item;     /* the item's slug */
     long day;             /* the day estimated */
     tally_quantiles q;    /* when rc == 0 */
+    tally_fit_info info;  /* when rc == 0 */
     int rc;               /* 0, or tally_reconcile's error */
     const tally_err *err; /* its message when rc != 0 */
 } tally_flow;
@@ -121,6 +128,21 @@ typedef struct tally_point_words {
 } tally_point_words;
 void tally_present_point_words(const tally_view *v, const tally_series_point *sp,
                                tally_point_words *w);
+
+/** Why a series starts when it does: "the earliest \"since\" (ROK Defense
+ *  Intelligence Agency: more-than 13000 container since 2022-07-01)" or
+ *  "no claim says since when: the day before the first evidence". */
+void tally_present_start_words(const tally_view *v, const tally_series *s, char *buf, size_t size);
+/** What the estimate followed in a conflict: "followed the lower bound of US
+ *  State Department (more-than 10000 container, 2024-02-23, B) over Shin
+ *  Won-sik (about 6700 container, 2024-02-26, B): not better graded". */
+void tally_present_conflict_words(const tally_view *v, const tally_series *s,
+                                  const tally_conflict *c, char *buf, size_t size);
+/** The words of an estimate's extra findings, one line each (without the
+ *  newline), into `fn`: the last evidence and the rate carried on after it,
+ *  the widening for disagreement, each conflict. */
+void tally_present_estimate_notes(const tally_view *v, const tally_estimate *e,
+                                  void (*fn)(const char *line, void *user), void *user);
 
 /* ---- the objects of estimates ----------------------------------------------------- */
 

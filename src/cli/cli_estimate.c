@@ -73,8 +73,13 @@ void cli_check_help(FILE *out)
           "  conversion         an equivalence (\"could hold 3 million rounds\") whose ratio\n"
           "                     to the count it restates lies outside the factor range of\n"
           "                     the source that made the conversion\n"
-          "  below-lower-bound  a cumulative figure below an earlier lower bound of the\n"
-          "                     same series\n"
+          "  below-lower-bound  a figure of a series below an earlier lower bound of it\n"
+          "  above-upper-bound  a figure of a series above a later upper bound of it\n"
+          "                     (both say which one the estimate follows: the bound,\n"
+          "                     unless the figure's source is better graded)\n"
+          "  misattribution     an equivalence whose figure is another source's own\n"
+          "                     conversion of a different count (\"3 million rounds\" under\n"
+          "                     the US's 10,000 containers: South Korea's for 6,700)\n"
           "  swapped-range      a range whose ends are swapped\n"
           "Exit status 0 whether or not contradictions are found.\n"
           "\n"
@@ -209,6 +214,10 @@ static void on_contradiction(const tally_contradiction *x, void *user)
         printf("%s: %s\n    claim %lld (%s)", x->rule, x->why, (long long)a->id, a->doc);
         if (x->b != x->a)
             printf(" and claim %lld (%s)", (long long)b->id, b->doc);
+        if (x->from[0] != SIZE_MAX && x->from[1] != SIZE_MAX)
+            printf("; made from claim %lld (%s) and claim %lld (%s)",
+                   (long long)c->obs[x->from[0]].id, c->obs[x->from[0]].doc,
+                   (long long)c->obs[x->from[1]].id, c->obs[x->from[1]].doc);
         printf("\n");
         return;
     }
@@ -246,6 +255,12 @@ int cli_check(int argc, char **argv)
 
 /* ---- tally estimate --------------------------------------------------------------- */
 
+static void print_note(const char *line, void *user)
+{
+    (void)user;
+    printf("%s\n", line);
+}
+
 /* tally estimate --all: one line a series. */
 struct flow_out {
     int format;
@@ -260,8 +275,9 @@ static void print_flow(const tally_flow *fl, void *user)
     if (fl->rc != 0) {
         cli_warnf("%s -> %s %s: %s", s->supplier, s->recipient, fl->item, fl->err->msg);
     } else if (o->format == 2) {
-        printf("%s,%s,%s,%s,%zu,%s,%.0f,%.0f,%.0f,%.0f,%.0f\n", s->supplier, s->recipient, fl->item,
-               s->unit, s->n, d, fl->q.q05, fl->q.q25, fl->q.q50, fl->q.q75, fl->q.q95);
+        printf("%s,%s,%s,%s,%zu,%s,%.0f,%.0f,%.0f,%.0f,%.0f,%s\n", s->supplier, s->recipient,
+               fl->item, s->unit, s->n, d, fl->q.q05, fl->q.q25, fl->q.q50, fl->q.q75, fl->q.q95,
+               fl->q.extrapolated ? "true" : "false");
     } else if (o->format == 1) {
         tally_buf b;
         tally_buf_init(&b, (size_t)1 << 16);
@@ -270,9 +286,9 @@ static void print_flow(const tally_flow *fl, void *user)
         fwrite(b.ptr, 1, b.len, stdout);
         tally_buf_free(&b);
     } else {
-        printf("%-3s %-3s %-18s %-9s %8zu %-10s %12.0f %12.0f %12.0f %12.0f %12.0f\n", s->supplier,
-               s->recipient, fl->item, s->unit, s->n, d, fl->q.q05, fl->q.q25, fl->q.q50, fl->q.q75,
-               fl->q.q95);
+        printf("%-3s %-3s %-18s %-9s %8zu %-10s %12.0f %12.0f %12.0f %12.0f %12.0f%s\n",
+               s->supplier, s->recipient, fl->item, s->unit, s->n, d, fl->q.q05, fl->q.q25,
+               fl->q.q50, fl->q.q75, fl->q.q95, fl->q.extrapolated ? "  extrapolated" : "");
     }
 }
 
@@ -289,7 +305,7 @@ static int estimate_all(const struct est_opts *o, const tally_claim_filter *f, c
     if (rc != CLI_OK)
         return rc;
     if (o->format == 2)
-        printf("supplier,recipient,item,unit,clusters,date,q05,q25,median,q75,q95\n");
+        printf("supplier,recipient,item,unit,clusters,date,q05,q25,median,q75,q95,extrapolated\n");
     else if (o->format == 0)
         printf("%-3s %-3s %-18s %-9s %8s %-10s %12s %12s %12s %12s %12s\n", "sup", "rec", "item",
                "unit", "clusters", "date", "5%", "25%", "median", "75%", "95%");
@@ -382,12 +398,12 @@ int cli_estimate(int argc, char **argv)
     if (rc != 0) {
         cli_errorf("%s", err.msg);
     } else if (o.format == 2) {
-        printf("date,q05,q25,median,q75,q95\n");
+        printf("date,q05,q25,median,q75,q95,extrapolated\n");
         for (size_t i = 0; i < e.n_days; i++) {
             char d[16];
             tally_present_day(e.q[i].day, d);
-            printf("%s,%.0f,%.0f,%.0f,%.0f,%.0f\n", d, e.q[i].q05, e.q[i].q25, e.q[i].q50,
-                   e.q[i].q75, e.q[i].q95);
+            printf("%s,%.0f,%.0f,%.0f,%.0f,%.0f,%s\n", d, e.q[i].q05, e.q[i].q25, e.q[i].q50,
+                   e.q[i].q75, e.q[i].q95, e.q[i].extrapolated ? "true" : "false");
         }
     } else if (o.format == 1) {
         tally_buf b;
@@ -397,17 +413,20 @@ int cli_estimate(int argc, char **argv)
         fwrite(b.ptr, 1, b.len, stdout);
         tally_buf_free(&b);
     } else {
-        char d[16];
+        char d[16], why[256];
         tally_present_day(series->start, d);
-        printf("%s -> %s, %s, in %s: %zu clusters; 0 on %s%s%s\n", sup, rec,
-               tally_item_name((unsigned)bit), series->unit, series->n, d,
-               f.known_by != NULL ? "; known by " : "", f.known_by != NULL ? f.known_by : "");
+        tally_present_start_words(&l.v, series, why, sizeof why);
+        printf("%s -> %s, %s, in %s: %zu clusters%s%s\n", sup, rec, tally_item_name((unsigned)bit),
+               series->unit, series->n, f.known_by != NULL ? "; known by " : "",
+               f.known_by != NULL ? f.known_by : "");
+        printf("starts at 0 on %s: %s\n", d, why);
         printf("%-10s %12s %12s %12s %12s %12s\n", "date", "5%", "25%", "median", "75%", "95%");
         for (size_t i = 0; i < e.n_days; i++) {
             tally_present_day(e.q[i].day, d);
-            printf("%-10s %12.0f %12.0f %12.0f %12.0f %12.0f\n", d, e.q[i].q05, e.q[i].q25,
-                   e.q[i].q50, e.q[i].q75, e.q[i].q95);
+            printf("%-10s %12.0f %12.0f %12.0f %12.0f %12.0f%s\n", d, e.q[i].q05, e.q[i].q25,
+                   e.q[i].q50, e.q[i].q75, e.q[i].q95, e.q[i].extrapolated ? "  extrapolated" : "");
         }
+        tally_present_estimate_notes(&l.v, &e, print_note, NULL);
         printf("\nclusters that drive it:\n%-10s %-11s %26s %-36s %-28s %s\n", "date", "bound",
                "figure", "how", "source (grade)", "claims");
         for (size_t i = 0; i < series->n; i++) {

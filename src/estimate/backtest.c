@@ -12,11 +12,6 @@
 #include "tally/estimate.h"
 #include "tally/mem.h"
 
-/* How far past a bound its truth is read to lie: "more than 16,500" as
- * 16,500 to 20,625, the quarter that rounding explains at most (the echo
- * clusters' rule, include/tally/estimate.h). */
-#define BOUND_READ 1.25
-
 static const tally_obs *sort_obs; /* qsort has no context argument in C17 */
 
 static int by_stated(const void *a, const void *b)
@@ -56,9 +51,9 @@ static void total_range(const tally_obs *o, bool launched, double *low, double *
         *low = o->low;
         *high = o->high;
     } else if (launched || o->qualifier == TALLY_Q_MORE_THAN || o->qualifier == TALLY_Q_AT_LEAST) {
-        *high = v * BOUND_READ;
+        *high = v * TALLY_BOUND_READ;
     } else if (o->qualifier == TALLY_Q_UP_TO || o->qualifier == TALLY_Q_LESS_THAN) {
-        *low = v / BOUND_READ;
+        *low = v / TALLY_BOUND_READ;
     }
 }
 
@@ -108,7 +103,7 @@ int tally_backtest(const tally_model *m, const tally_obs *obs, size_t n, long cu
             snprintf(s->unit, sizeof s->unit, "%s", t->unit);
             tally_series_build(m, known, n_known, &c, s);
             if (s->n > 0) {
-                rc = tally_series_reconcile(s, &t->as_of, 1, draws, &bc.q, err);
+                rc = tally_series_reconcile(s, &t->as_of, 1, draws, &bc.q, NULL, err);
                 bc.estimated = rc == 0;
             } else {
                 tally_series_free(s);

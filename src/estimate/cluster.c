@@ -25,6 +25,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "estimate_int.h"
 #include "tally/mem.h"
 
 /* How many neighbours in each order an observation is compared with. */
@@ -292,6 +293,8 @@ static double precision(double v)
 }
 
 #define ROUNDING_GAP 0.25
+/* Figures within this of each other (relative to the larger) agree. */
+#define DEFAULT_TOL 0.05
 
 /* Whether two values (with their precisions) state the same figure. */
 static bool value_agree(double a, double pa, double b, double pb, bool loose, double tol)
@@ -305,6 +308,11 @@ static bool value_agree(double a, double pa, double b, double pb, bool loose, do
         return false;
     double p = fmax(pa, pb);
     return round(a / p) == round(b / p);
+}
+
+bool cluster_figures_agree(double a, double b, bool loose)
+{
+    return value_agree(a, precision(a), b, precision(b), loose, DEFAULT_TOL);
 }
 
 static bool days_agree(long a, long b, long days)
@@ -461,7 +469,7 @@ static uint32_t *intern_ranks(const intern *t, int (*cmp)(const void *, const vo
 int tally_cluster_obs(const tally_obs *obs, size_t n, double rel_tol, long days,
                       tally_clusters *out)
 {
-    double tol = rel_tol > 0 ? rel_tol : 0.05;
+    double tol = rel_tol > 0 ? rel_tol : DEFAULT_TOL;
     long win_days = days > 0 ? days : 45;
     memset(out, 0, sizeof *out);
     if (n == 0)

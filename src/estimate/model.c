@@ -215,7 +215,7 @@ char tally_source_grade(const tally_model *m, const char *kind, const char *coun
     return 'F';
 }
 
-double tally_obs_sigma(const tally_model *m, const tally_obs *o, char *grade)
+double tally_obs_sigma(const tally_model *m, const tally_obs *o, char *grade, double *bias_sigma)
 {
     /* the claim's own: how precisely its wording pins the figure */
     double own = o->qualifier == TALLY_Q_ABOUT ? 0.15 : 0.05;
@@ -226,5 +226,7 @@ double tally_obs_sigma(const tally_model *m, const tally_obs *o, char *grade)
     double h = o->hedged ? m->hedged_sigma : 0;
     if (grade != NULL)
         *grade = g;
-    return sqrt(own * own + gs * gs + h * h);
+    if (bias_sigma != NULL)
+        *bias_sigma = gs;
+    return sqrt(own * own + h * h);
 }

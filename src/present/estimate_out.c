@@ -72,6 +72,72 @@ void tally_present_point_words(const tally_view *v, const tally_series_point *sp
     tally_present_how(sp, w->how, sizeof w->how);
 }
 
+void tally_present_start_words(const tally_view *v, const tally_series *s, char *buf, size_t size)
+{
+    if (s->start_reason == TALLY_START_FIRST || s->n == 0) {
+        snprintf(buf, size, "no claim says since when: the day before the first evidence");
+        return;
+    }
+    tally_point_words w;
+    tally_present_point_words(v, &s->v[s->start_point], &w);
+    char since[16];
+    tally_present_day(s->start, since);
+    snprintf(buf, size, "the earliest \"since\" (%.60s: %.80s since %s)", w.lead->source, w.figure,
+             since);
+}
+
+/* "SOURCE (FIGURE, DAY, GRADE)" of a point. */
+static void point_ref(const tally_view *v, const tally_series_point *sp, char *buf, size_t size)
+{
+    tally_point_words w;
+    tally_present_point_words(v, sp, &w);
+    snprintf(buf, size, "%.60s (%.80s, %s, %c)", w.lead->source, w.figure, w.day, sp->grade);
+}
+
+void tally_present_conflict_words(const tally_view *v, const tally_series *s,
+                                  const tally_conflict *c, char *buf, size_t size)
+{
+    const tally_series_point *b = &s->v[c->bound], *o = &s->v[c->other];
+    char rb[200], ro[200];
+    point_ref(v, b, rb, sizeof rb);
+    point_ref(v, o, ro, sizeof ro);
+    const char *kind = b->p.bound == TALLY_OBS_LOWER ? "lower" : "upper";
+    if (c->followed_bound)
+        snprintf(buf, size, "followed the %s bound of %s over %s: not better graded", kind, rb, ro);
+    else
+        snprintf(buf, size, "followed %s over the %s bound of %s: better graded", ro, kind, rb);
+}
+
+void tally_present_estimate_notes(const tally_view *v, const tally_estimate *e,
+                                  void (*fn)(const char *line, void *user), void *user)
+{
+    char line[512], d[16];
+    tally_present_day(e->info.last, d);
+    bool any = false;
+    for (size_t i = 0; i < e->n_days; i++)
+        any = any || e->q[i].extrapolated;
+    if (any) {
+        snprintf(line, sizeof line,
+                 e->info.rate_known
+                     ? "after %s, the last evidence, the recent rate is carried on (extrapolated)"
+                     : "after %s, the last evidence, N is held (extrapolated; one day of evidence "
+                       "and no start give no rate)",
+                 d);
+        fn(line, user);
+    }
+    if (e->info.spread > 1.05) {
+        snprintf(line, sizeof line,
+                 "the sources disagree: their biases are widened %.1f times (chi^2 per degree of "
+                 "freedom %.1f)",
+                 e->info.spread, e->info.spread * e->info.spread);
+        fn(line, user);
+    }
+    for (size_t i = 0; i < e->series.n_conflicts; i++) {
+        tally_present_conflict_words(v, &e->series, &e->series.conflicts[i], line, sizeof line);
+        fn(line, user);
+    }
+}
+
 /* ,"key":N with N rounded to a whole number */
 static void num_field(tally_buf *b, const char *key, double v)
 {
@@ -107,9 +173,20 @@ void tally_present_estimate(tally_buf *b, const tally_view *v, const tally_estim
             tally_json_raw(b, tally_item_name(bit));
     tally_json_raw(b, "\",\"unit\":");
     tally_json_str(b, s->unit, strlen(s->unit));
+    char why[256];
     tally_present_day(s->start, d);
     tally_json_raw(b, ",\"start\":");
     tally_json_str(b, d, strlen(d));
+    tally_json_raw(b, s->start_reason == TALLY_START_SINCE ? ",\"start_reason\":\"since\""
+                                                           : ",\"start_reason\":\"first claim\"");
+    tally_present_start_words(v, s, why, sizeof why);
+    tally_json_raw(b, ",\"start_why\":");
+    tally_json_str(b, why, strlen(why));
+    tally_json_raw(b, ",\"last_evidence\":");
+    day_or_null(b, e->info.last);
+    tally_json_raw(b, e->info.rate_known ? ",\"rate_known\":true" : ",\"rate_known\":false");
+    tally_json_raw(b, ",\"spread\":");
+    tally_json_num(b, round(e->info.spread * 100) / 100);
     tally_json_raw(b, ",\"known_by\":");
     tally_present_str_or_null(b, known_by);
     tally_json_raw(b, ",\"estimates\":[");
@@ -123,6 +200,21 @@ void tally_present_estimate(tally_buf *b, const tally_view *v, const tally_estim
         num_field(b, "median", q->q50);
         num_field(b, "q75", q->q75);
         num_field(b, "q95", q->q95);
+        tally_json_raw(b, q->extrapolated ? ",\"extrapolated\":true}" : ",\"extrapolated\":false}");
+    }
+    tally_json_raw(b, "],\"conflicts\":[");
+    for (size_t i = 0; i < s->n_conflicts; i++) {
+        const tally_conflict *c = &s->conflicts[i];
+        char words[512];
+        tally_present_conflict_words(v, s, c, words, sizeof words);
+        tally_json_raw(b, i ? ",{\"bound\":" : "{\"bound\":");
+        tally_json_uint(b, (size_t)v->obs.v[v->c.v[s->v[c->bound].p.cluster].lead].id);
+        tally_json_raw(b, ",\"other\":");
+        tally_json_uint(b, (size_t)v->obs.v[v->c.v[s->v[c->other].p.cluster].lead].id);
+        tally_json_raw(b,
+                       c->followed_bound ? ",\"followed\":\"bound\"" : ",\"followed\":\"other\"");
+        tally_json_raw(b, ",\"why\":");
+        tally_json_str(b, words, strlen(words));
         tally_json_raw(b, "}");
     }
     tally_json_raw(b, "],\"points\":[");
@@ -141,6 +233,9 @@ void tally_present_estimate(tally_buf *b, const tally_view *v, const tally_estim
         num_field(b, "value_high", sp->p.value_high);
         tally_json_raw(b, ",\"sigma\":");
         tally_json_num(b, round(sp->p.sigma * 1000) / 1000);
+        tally_json_raw(b, ",\"bias_sigma\":");
+        tally_json_num(b, round(sp->p.bias_sigma * 1000) / 1000);
+        tally_json_raw(b, sp->p.overruled ? ",\"overruled\":true" : ",\"overruled\":false");
         tally_json_raw(b, ",\"how\":");
         tally_json_str(b, w.how, strlen(w.how));
         /* the conversion as numbers: the series' unit is value x factor */
@@ -234,7 +329,16 @@ void tally_present_contradiction(tally_buf *b, const tally_obs *obs, const tally
         tally_json_raw(b, ",");
         claim_ref(b, &obs[x->b]);
     }
-    tally_json_raw(b, "]}");
+    tally_json_raw(b, "]");
+    if (x->from[0] != SIZE_MAX && x->from[1] != SIZE_MAX) {
+        /* the count each of the claims was made from */
+        tally_json_raw(b, ",\"made_from\":[");
+        claim_ref(b, &obs[x->from[0]]);
+        tally_json_raw(b, ",");
+        claim_ref(b, &obs[x->from[1]]);
+        tally_json_raw(b, "]");
+    }
+    tally_json_raw(b, "}");
 }
 
 void tally_present_flow(tally_buf *b, const tally_flow *fl, bool estimate)
@@ -262,6 +366,8 @@ void tally_present_flow(tally_buf *b, const tally_flow *fl, bool estimate)
                  ",\"q05\":%.0f,\"q25\":%.0f,\"median\":%.0f,\"q75\":%.0f,\"q95\":%.0f", fl->q.q05,
                  fl->q.q25, fl->q.q50, fl->q.q75, fl->q.q95);
         tally_json_raw(b, q);
+        tally_json_raw(b,
+                       fl->q.extrapolated ? ",\"extrapolated\":true" : ",\"extrapolated\":false");
     }
     tally_json_raw(b, "}");
 }

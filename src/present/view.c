@@ -34,15 +34,22 @@ void tally_estimate_free(tally_estimate *e)
 }
 
 /* The days of a monthly series: the first of each month after the start,
- * up to the last point, and the last point's day. */
-static size_t monthly_days(long start, long last, long **out)
+ * up to `to`, and `last` (the last evidence) among them. */
+static size_t monthly_days(long start, long last, long to, long **out)
 {
     size_t n = 0, cap = 64;
     long *days = tally_xmalloc(cap * sizeof *days);
     tally_date d = tally_date_of(start);
     d.day = 1;
-    for (long day = tally_day_of(d, false); day < last;) {
-        if (day > start) {
+    bool put_last = false;
+    for (long day = tally_day_of(d, false); day <= to;) {
+        if (!put_last && day >= last) {
+            if (n == cap)
+                days = tally_xrealloc(days, (cap *= 2) * sizeof *days);
+            days[n++] = last;
+            put_last = true;
+        }
+        if (day > start && day != last) {
             if (n == cap)
                 days = tally_xrealloc(days, (cap *= 2) * sizeof *days);
             days[n++] = day;
@@ -51,11 +58,26 @@ static size_t monthly_days(long start, long last, long **out)
         d.year += d.month == 1;
         day = tally_day_of(d, false);
     }
-    if (n == cap)
-        days = tally_xrealloc(days, (cap *= 2) * sizeof *days);
-    days[n++] = last;
+    if (!put_last) {
+        if (n == cap)
+            days = tally_xrealloc(days, (cap *= 2) * sizeof *days);
+        days[n++] = last;
+    }
     *out = days;
     return n;
+}
+
+/* The last day of the month `months` after the one of `day`. */
+static long months_after(long day, int months)
+{
+    tally_date d = tally_date_of(day);
+    d.day = 0;
+    d.month += months;
+    while (d.month > 12) {
+        d.month -= 12;
+        d.year++;
+    }
+    return tally_day_of(d, true);
 }
 
 int tally_view_estimate(const tally_view *v, const tally_model *m, const char *supplier,
@@ -92,10 +114,11 @@ int tally_view_estimate(const tally_view *v, const tally_model *m, const char *s
         for (size_t i = 0; i < s->n; i++)
             if (s->v[i].p.day > last)
                 last = s->v[i].p.day;
-        out->n_days = monthly_days(s->start, last, &out->days);
+        out->n_days =
+            monthly_days(s->start, last, months_after(last, TALLY_OUTLOOK_MONTHS), &out->days);
     }
     out->q = tally_xmalloc(out->n_days * sizeof *out->q);
-    return tally_series_reconcile(s, out->days, out->n_days, draws, out->q, err);
+    return tally_series_reconcile(s, out->days, out->n_days, draws, out->q, &out->info, err);
 }
 
 /* A cluster with the pair of states of its lead, to sort clusters by pair
@@ -152,10 +175,10 @@ size_t tally_view_flows(const tally_view *v, const tally_model *m, const tally_d
                 continue;
             }
             tally_err err = {0};
-            tally_flow fl = {&series, tally_item_name(bit), LONG_MIN, {0}, 0, &err};
+            tally_flow fl = {&series, tally_item_name(bit), LONG_MIN, {0}, {0}, 0, &err};
             if (estimate) {
                 fl.day = at != NULL ? tally_day_of(*at, true) : series.v[series.n - 1].p.day;
-                fl.rc = tally_series_reconcile(&series, &fl.day, 1, draws, &fl.q, &err);
+                fl.rc = tally_series_reconcile(&series, &fl.day, 1, draws, &fl.q, &fl.info, &err);
             }
             n_series += fl.rc == 0;
             fn(&fl, user);

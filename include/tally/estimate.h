@@ -21,13 +21,19 @@
 
 /** One claim as the estimator sees it. */
 typedef struct tally_obs {
-    int64_t id;              /* the claim's id in the store */
-    int64_t doc_id;          /* its document */
-    const char *doc;         /* the document's name */
-    const char *source;      /* who asserts it: the normalised name */
-    const char *identity;    /* whom that name stands for ("South Korean defence ministry" for
-                                "Shin Won-sik"; see tally_identity_resolve); NULL: the source */
+    int64_t id;                /* the claim's id in the store */
+    int64_t doc_id;            /* its document */
+    const char *doc;           /* the document's name */
+    const char *source;        /* who asserts it: the normalised name */
+    const char *identity;      /* whom that name stands for ("South Korean defence ministry" for
+                                  "Shin Won-sik", data/identities.tsv); NULL: the source */
+    const char *identity_kind; /* its kind and country, which its grade goes by; NULL: the
+                                  source's */
+    char identity_country[4];
     const char *written;     /* the source as the document wrote it; NULL: the source */
+    bool descriptive;        /* the source is a description of its country's government,
+                                not a name ("Seoul", "a South Korean think tank"): it echoes
+                                a named source of that country (tally_cluster_obs) */
     const char *source_kind; /* "government", "intelligence", "official", ... */
     char source_country[4];
     tally_kind kind;
@@ -210,6 +216,16 @@ typedef struct tally_grade_rule {
     char grade;      /* 'A'..'F' */
 } tally_grade_rule;
 
+/** Whom a source's name stands for (data/identities.tsv): a minister his
+ *  ministry, while in office; one body's several names. */
+typedef struct tally_identity {
+    char name[96];
+    char identity[96];
+    char kind[16];   /* the identity's kind: its grade goes by it */
+    char country[4]; /* "" for none */
+    long from, to;   /* day numbers it holds (LONG_MIN, LONG_MAX: open) */
+} tally_identity;
+
 typedef struct tally_model {
     tally_factor *factors;
     size_t n_factors;
@@ -217,10 +233,13 @@ typedef struct tally_model {
     size_t n_rules;
     double grade_sigma[6]; /* A..F */
     double hedged_sigma;
+    tally_identity *identities;
+    size_t n_identities;
 } tally_model;
 
 /** Loads the factors and grades: from the files given, else the copies
- *  compiled into tally (data/factors.tsv, data/grades.tsv). Returns 0, or
+ *  compiled into tally (data/factors.tsv, data/grades.tsv); and the
+ *  identities compiled into tally (data/identities.tsv). Returns 0, or
  *  TALLY_EINPUT with `err` naming the file and line of a bad entry. */
 int tally_model_load(tally_model *m, const char *factors_path, const char *grades_path,
                      tally_err *err) TALLY_MUST_CHECK;
@@ -231,6 +250,10 @@ void tally_model_free(tally_model *m);
  *  one, else the "model" one; NULL when there is none. */
 const tally_factor *tally_factor_find(const tally_model *m, const char *from, const char *to,
                                       uint32_t items, double caliber_mm, const char *source);
+
+/** The identity `name` (any case) stands for on day `day` (LONG_MIN: any
+ *  day), or NULL. */
+const tally_identity *tally_identity_find(const tally_model *m, const char *name, long day);
 
 /** The grade of a source of `kind` and `country`; the error of a claim
  *  itself: its qualifier's (exact 0.05, about 0.15, a bound or range 0.05)
@@ -253,9 +276,20 @@ typedef struct tally_obs_set {
     struct tally_arena *arena;
 } tally_obs_set;
 
-/** Loads every claim that passes `f` (NULL: all) as observations. */
-int tally_obs_load(struct tally_store *s, const struct tally_claim_filter *f, tally_obs_set *out,
-                   tally_err *err) TALLY_MUST_CHECK;
+/** Loads every claim that passes `f` (NULL: all) as observations, each
+ *  source resolved to its identity: the actor table's canonical name of a
+ *  name it knows whole (data/actors.tsv), then whom that name stands for on
+ *  the day it was stated (data/identities.tsv of `m`; `m` may be NULL); a
+ *  descriptive source ("a South Korean think tank", "Seoul") is the named
+ *  source of its country that its document sets beside it ("INSS, a South
+ *  Korean think tank") when there is one. */
+int tally_obs_load(struct tally_store *s, const tally_model *m, const struct tally_claim_filter *f,
+                   tally_obs_set *out, tally_err *err) TALLY_MUST_CHECK;
+
+/** After clustering: a descriptive source that echoes a named one in its
+ *  cluster takes that one's identity ("Seoul" saying a minister's figure
+ *  is his ministry). */
+void tally_identity_link(tally_obs *obs, size_t n, const tally_clusters *c);
 void tally_obs_set_free(tally_obs_set *o);
 
 /** How a point of a series was derived from its cluster. */

@@ -50,6 +50,9 @@ void tally_present_source(tally_buf *l, const tally_source_row *r);
 void tally_present_day(long day, char out[16]);
 /** A claim's figure in words: "more than 10000 container", "7000-9000 round". */
 void tally_present_figure(const tally_obs *o, char *buf, size_t size);
+/** A claim's source as written and, when it stands for another, whom:
+ *  "Shin Won Sik = South Korean defence ministry", "INSS". */
+void tally_present_source_words(const tally_obs *o, char *buf, size_t size);
 /** "point", "lower bound", "upper bound" or "range". */
 const char *tally_present_bound(tally_bound b);
 /** How a point was derived: "counted", "x 400-480 a container (Shin Won-sik)", ... */
@@ -63,11 +66,12 @@ typedef struct tally_view {
     tally_clusters c;
 } tally_view;
 
-/** Loads the claims of `s` passing `f` (NULL: all) and clusters them.
- *  Returns 0, or the error of tally_obs_load (TALLY_EUSAGE for a filter
- *  value that cannot match) with `err` set. Free with tally_view_free. */
-int tally_view_load(tally_view *v, struct tally_store *s, const tally_claim_filter *f,
-                    tally_err *err) TALLY_MUST_CHECK;
+/** Loads the claims of `s` passing `f` (NULL: all), their sources'
+ *  identities by `m` (may be NULL), and clusters them. Returns 0, or the
+ *  error of tally_obs_load (TALLY_EUSAGE for a filter value that cannot
+ *  match) with `err` set. Free with tally_view_free. */
+int tally_view_load(tally_view *v, struct tally_store *s, const tally_model *m,
+                    const tally_claim_filter *f, tally_err *err) TALLY_MUST_CHECK;
 /** Frees the view; accepts one that failed to load. */
 void tally_view_free(tally_view *v);
 

@@ -181,6 +181,12 @@ int tally_store_sources(tally_store *s, int (*fn)(const tally_source_row *row, v
 int tally_store_paragraph(tally_store *s, int64_t doc_id, size_t start, size_t end, tally_buf *out,
                           size_t *para_start, tally_err *err) TALLY_MUST_CHECK;
 
+/** The decoded body of document `doc_id` into `out` (its contents
+ *  replaced). TALLY_EINPUT for an unknown document, TALLY_ELIMIT when `out`
+ *  cannot hold it, TALLY_ESTORE when reading fails. */
+int tally_store_body(tally_store *s, int64_t doc_id, tally_buf *out,
+                     tally_err *err) TALLY_MUST_CHECK;
+
 /** How many claims, documents and sources (those asserting a claim) the
  *  database holds. */
 int tally_store_counts(tally_store *s, int64_t *claims, int64_t *documents, int64_t *sources,

@@ -93,7 +93,7 @@ static int cmp_double(const void *a, const void *b)
 }
 
 /* Loads the record into a database in memory and its claims as observations. */
-static int load_record(const char *path, tally_store **s, tally_obs_set *obs)
+static int load_record(const char *path, const tally_model *m, tally_store **s, tally_obs_set *obs)
 {
     tally_err err = {0};
     size_t len = 0;
@@ -114,7 +114,7 @@ static int load_record(const char *path, tally_store **s, tally_obs_set *obs)
     if (tally_store_open(":memory:", true, s, &err) != 0 ||
         tally_import_csv(*s, data, len, path != NULL ? path : "bundled public record", &st, NULL,
                          NULL, &err) != 0 ||
-        tally_obs_load(*s, NULL, obs, &err) != 0) {
+        tally_obs_load(*s, m, NULL, obs, &err) != 0) {
         cli_errorf("%s", err.msg);
         goto out;
     }
@@ -197,7 +197,7 @@ int cli_backtest(int argc, char **argv)
     }
     tally_store *s = NULL;
     tally_obs_set obs = {0};
-    int status = load_record(record, &s, &obs);
+    int status = load_record(record, &m, &s, &obs);
     if (status != CLI_OK)
         goto out;
     struct tally_out o = {.obs = obs.v, .jsonl = jsonl};

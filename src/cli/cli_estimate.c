@@ -173,8 +173,8 @@ int cli_clusters(int argc, char **argv)
     tally_buf b;
     tally_buf_init(&b, (size_t)1 << 30);
     if (o.format == 0)
-        printf("%-6s %-3s %-3s %-12s %-30s %-10s %-30s %s\n", "claims", "sup", "rec", "kind",
-               "figure", "as_of", "source", "lead (doc)");
+        printf("%-6s %-3s %-3s %-12s %-30s %-10s %-48s %s\n", "claims", "sup", "rec", "kind",
+               "figure", "as_of", "source = whom it stands for", "lead (doc)");
     for (size_t i = 0; i < l.v.c.n; i++) {
         const tally_cluster *k = &l.v.c.v[i];
         const tally_obs *lead = &l.v.obs.v[k->lead];
@@ -188,9 +188,11 @@ int cli_clusters(int argc, char **argv)
         char fig[96], day[16];
         tally_present_figure(lead, fig, sizeof fig);
         tally_present_day(lead->as_of, day);
-        printf("%6zu %-3s %-3s %-12s %-30.30s %-10s %-30.30s %lld (%s)\n", k->n_members,
+        char who[200];
+        tally_present_source_words(lead, who, sizeof who);
+        printf("%6zu %-3s %-3s %-12s %-30.30s %-10s %-48.48s %lld (%s)\n", k->n_members,
                lead->supplier[0] ? lead->supplier : "-", lead->recipient[0] ? lead->recipient : "-",
-               tally_kind_name(lead->kind), fig, day, lead->source, (long long)lead->id, lead->doc);
+               tally_kind_name(lead->kind), fig, day, who, (long long)lead->id, lead->doc);
     }
     tally_buf_free(&b);
     cli_unload(&l);
@@ -427,16 +429,18 @@ int cli_estimate(int argc, char **argv)
                    e.q[i].q50, e.q[i].q75, e.q[i].q95, e.q[i].extrapolated ? "  extrapolated" : "");
         }
         tally_present_estimate_notes(&l.v, &e, print_note, NULL);
-        printf("\nclusters that drive it:\n%-10s %-11s %26s %-36s %-28s %s\n", "date", "bound",
-               "figure", "how", "source (grade)", "claims");
+        printf("\nclusters that drive it:\n%-10s %-11s %26s %-36s %-48s %s\n", "date", "bound",
+               "figure", "how", "source = whom it stands for (grade)", "claims");
         for (size_t i = 0; i < series->n; i++) {
             const tally_series_point *sp = &series->v[i];
             tally_point_words w;
             tally_present_point_words(&l.v, sp, &w);
-            char src[64];
-            snprintf(src, sizeof src, "%.24s (%c)", w.lead->source, sp->grade);
-            printf("%-10s %-11s %26.26s %-36.36s %-28s %zu\n", w.day,
-                   tally_present_bound(sp->p.bound), w.figure, w.how, src, w.cluster->n_members);
+            char who[200], src[64];
+            tally_present_source_words(w.lead, who, sizeof who);
+            snprintf(src, sizeof src, "%.44s (%c)", who, sp->grade);
+            printf("%-10s %-11s %26.26s %-36.36s %-48s %zu%s\n", w.day,
+                   tally_present_bound(sp->p.bound), w.figure, w.how, src, w.cluster->n_members,
+                   sp->p.overruled ? "  overruled" : "");
         }
     }
     tally_estimate_free(&e);

@@ -165,7 +165,7 @@ int cli_load(const char *db, const char *factors, const char *grades, const tall
         tally_model_free(&l->m);
         return CLI_FAIL;
     }
-    int rc = tally_view_load(&l->v, l->s, f, &err);
+    int rc = tally_view_load(&l->v, l->s, &l->m, f, &err);
     if (rc != 0) {
         cli_errorf("%s", err.msg);
         tally_store_close(l->s);

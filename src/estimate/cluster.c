@@ -48,8 +48,10 @@ typedef struct rec {
     double pv, pvh; /* their precisions (7,000: 1,000; 6,700: 100) */
     double caliber;
     long as_of;
-    long src;     /* interned named source, or -1 for a relay ("author", an outlet, none) */
-    size_t group; /* the series: supplier, recipient, unit, kind */
+    long src;      /* interned named source, or -1 for a relay ("author", an outlet, none) */
+    uint64_t own;  /* a named source's country, packed (0: none) */
+    uint64_t need; /* a descriptive relay's country, packed: it joins only that country's */
+    size_t group;  /* the series: supplier, recipient, unit, kind */
     uint32_t items;
     bool range; /* both ends given */
     bool loose; /* about, more-than, at-least, up-to: rounding applies */
@@ -102,10 +104,20 @@ static int ascii_casecmp(const char *a, const char *b)
     }
 }
 
+/* A relay repeats a named source: the author, an outlet, no one named, or a
+ * description of a country's government ("Seoul"), which repeats a named
+ * source of that country only. */
 static bool is_relay(const tally_obs *o)
 {
     return o->source == NULL || o->source[0] == '\0' || ascii_casecmp(o->source, "author") == 0 ||
-           (o->source_kind != NULL && ascii_casecmp(o->source_kind, "outlet") == 0);
+           (o->source_kind != NULL && ascii_casecmp(o->source_kind, "outlet") == 0) ||
+           o->descriptive;
+}
+
+/* The country a named source speaks for (its identity's, else its own). */
+static const char *named_country(const tally_obs *o)
+{
+    return o->identity_kind != NULL ? o->identity_country : o->source_country;
 }
 
 #define CMP(a, b)                                                                                  \
@@ -341,11 +353,14 @@ static bool agree(const rec *a, const rec *b, double tol, long days)
     return !a->range || value_agree(a->vh, a->pvh, b->vh, b->pvh, loose, tol);
 }
 
-/* Union-find over positions; a root's label is the named source of its set. */
+/* Union-find over positions; a root's label is the named source of its set,
+ * `own` that source's country, `need` the country its descriptive relays
+ * require (0: none). */
 typedef struct uf {
     size_t *parent;
     size_t *size;
     long *label;
+    uint64_t *own, *need;
 } uf;
 
 static size_t uf_find(uf *u, size_t x)
@@ -369,6 +384,11 @@ static void uf_union(uf *u, size_t a, size_t b)
     long la = u->label[ra], lb = u->label[rb];
     if (la >= 0 && lb >= 0 && la != lb)
         return; /* two named sources never share a cluster */
+    uint64_t na = u->own[ra], nb = u->own[rb], ca = u->need[ra], cb = u->need[rb];
+    /* a description of one country's government repeats only that country's sources */
+    if ((ca != 0 && cb != 0 && ca != cb) || (ca != 0 && lb >= 0 && nb != ca) ||
+        (cb != 0 && la >= 0 && na != cb))
+        return;
     if (u->size[ra] < u->size[rb] || (u->size[ra] == u->size[rb] && rb < ra)) {
         size_t t = ra;
         ra = rb;
@@ -377,6 +397,8 @@ static void uf_union(uf *u, size_t a, size_t b)
     u->parent[rb] = ra;
     u->size[ra] += u->size[rb];
     u->label[ra] = la >= 0 ? la : lb;
+    u->own[ra] = la >= 0 ? na : nb;
+    u->need[ra] = ca != 0 ? ca : cb;
 }
 
 /* The pass a pair belongs to: 0 both named, 1 a relay and a named source,
@@ -506,7 +528,7 @@ int tally_cluster_obs(const tally_obs *obs, size_t n, double rel_tol, long days,
     intern names;
     intern_init(&names, true);
     for (size_t i = 0; i < n; i++)
-        src[i] = is_relay(&obs[i]) ? -1 : (long)intern_get(&names, obs[i].source);
+        src[i] = is_relay(&obs[i]) ? -1 : (long)intern_get(&names, obs_identity(&obs[i]));
     uint32_t *src_rank = intern_ranks(&names, cmp_str_ptr_fold);
     intern_free(&names);
     for (size_t i = 0; i < n; i++)
@@ -529,6 +551,8 @@ int tally_cluster_obs(const tally_obs *obs, size_t n, double rel_tol, long days,
         x->caliber = o->caliber_mm;
         x->as_of = o->as_of;
         x->src = src[e[p].idx];
+        x->own = x->src >= 0 ? code3_key(named_country(o)) : 0;
+        x->need = o->descriptive ? code3_key(o->source_country) : 0;
         x->group = group;
         x->items = o->items;
         x->loose = o->qualifier == TALLY_Q_ABOUT || o->qualifier == TALLY_Q_MORE_THAN ||
@@ -540,11 +564,14 @@ int tally_cluster_obs(const tally_obs *obs, size_t n, double rel_tol, long days,
     free(e);
 
     uf u = {tally_xcalloc(n, sizeof(size_t)), tally_xcalloc(n, sizeof(size_t)),
-            tally_xcalloc(n, sizeof(long))};
+            tally_xcalloc(n, sizeof(long)), tally_xcalloc(n, sizeof(uint64_t)),
+            tally_xcalloc(n, sizeof(uint64_t))};
     for (size_t p = 0; p < n; p++) {
         u.parent[p] = p;
         u.size[p] = 1;
         u.label[p] = r[p].src;
+        u.own[p] = r[p].own;
+        u.need[p] = r[p].need;
     }
     /* same source (named, then relays among themselves) in orders by source;
      * a relay and a named source in orders of the whole series */
@@ -569,6 +596,8 @@ int tally_cluster_obs(const tally_obs *obs, size_t n, double rel_tol, long days,
     free(u.parent);
     free(u.size);
     free(u.label);
+    free(u.own);
+    free(u.need);
 
     /* clusters in order of their earliest member, members earliest first */
     ment *m = tally_xcalloc(n, sizeof *m);

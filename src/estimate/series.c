@@ -78,8 +78,8 @@ static bool same_pair(const tally_obs *o, const tally_series *s)
 }
 
 /* Equivalences of a series, ordered by source and day, to find the one a
- * count was converted into. Sources are interned (tally_obs_load), and the
- * store keeps one spelling a source, so a pointer stands for a source. */
+ * count was converted into. Identities are interned (tally_obs_load), so a
+ * pointer stands for a source. */
 typedef struct equiv {
     const char *source;
     long stated;
@@ -102,7 +102,7 @@ static bool converted_by_source(const equiv *eq, size_t n, const tally_obs *obs,
     if (o->stated == LONG_MIN)
         return false;
     size_t lo = 0, hi = n;
-    equiv key = {o->source, o->stated - BRIEFING_DAYS, 0};
+    equiv key = {obs_identity(o), o->stated - BRIEFING_DAYS, 0};
     while (lo < hi) {
         size_t mid = lo + (hi - lo) / 2;
         if (by_source_day(&eq[mid], &key) < 0)
@@ -110,7 +110,7 @@ static bool converted_by_source(const equiv *eq, size_t n, const tally_obs *obs,
         else
             hi = mid;
     }
-    for (size_t i = lo; i < n && eq[i].source == o->source; i++) {
+    for (size_t i = lo; i < n && eq[i].source == obs_identity(o); i++) {
         if (eq[i].stated > o->stated + BRIEFING_DAYS)
             break;
         const tally_obs *e = &obs[eq[i].obs];
@@ -299,7 +299,7 @@ void tally_series_build(const tally_model *m, const tally_obs *obs, size_t n,
         const tally_obs *e = &obs[c->v[i].lead];
         if (e->kind == TALLY_KIND_EQUIVALENCE && strcmp(e->unit, series->unit) == 0 &&
             same_pair(e, series) && e->stated != LONG_MIN)
-            eq[n_eq++] = (equiv){e->source, e->stated, c->v[i].lead};
+            eq[n_eq++] = (equiv){obs_identity(e), e->stated, c->v[i].lead};
     }
     qsort(eq, n_eq, sizeof *eq, by_source_day);
     source_numbers sources = {0};
@@ -355,7 +355,7 @@ void tally_series_build(const tally_model *m, const tally_obs *obs, size_t n,
         if (sp.p.bound == TALLY_OBS_RANGE && !(o->has_low && o->has_high))
             sp.p.bound = TALLY_OBS_POINT;
         sp.p.sigma = tally_obs_sigma(m, o, &sp.grade, &sp.p.bias_sigma);
-        sp.p.source = source_number(&sources, o->source);
+        sp.p.source = source_number(&sources, obs_identity(o));
         sp.p.cluster = i;
         if (series->n == cap) {
             cap = cap ? 2 * cap : 16;

@@ -28,6 +28,29 @@ void tally_present_figure(const tally_obs *o, char *buf, size_t size)
                  o->has_low ? o->low : o->high, o->unit);
 }
 
+void tally_present_source_words(const tally_obs *o, char *buf, size_t size)
+{
+    const char *written = o->written != NULL ? o->written : o->source;
+    const char *id = o->identity != NULL ? o->identity : o->source;
+    if (strcmp(written, id) == 0)
+        snprintf(buf, size, "%s", written);
+    else
+        snprintf(buf, size, "%s = %s", written, id);
+}
+
+/* ,"source":...,"source_written":...,"identity":... of a claim */
+static void source_fields(tally_buf *b, const tally_obs *o)
+{
+    const char *written = o->written != NULL ? o->written : o->source;
+    const char *id = o->identity != NULL ? o->identity : o->source;
+    tally_json_raw(b, ",\"source\":");
+    tally_json_str(b, o->source, strlen(o->source));
+    tally_json_raw(b, ",\"source_written\":");
+    tally_json_str(b, written, strlen(written));
+    tally_json_raw(b, ",\"identity\":");
+    tally_json_str(b, id, strlen(id));
+}
+
 const char *tally_present_bound(tally_bound b)
 {
     switch (b) {
@@ -91,14 +114,16 @@ static void point_ref(const tally_view *v, const tally_series_point *sp, char *b
 {
     tally_point_words w;
     tally_present_point_words(v, sp, &w);
-    snprintf(buf, size, "%.60s (%.80s, %s, %c)", w.lead->source, w.figure, w.day, sp->grade);
+    char src[200];
+    tally_present_source_words(w.lead, src, sizeof src);
+    snprintf(buf, size, "%.100s (%.60s, %s, %c)", src, w.figure, w.day, sp->grade);
 }
 
 void tally_present_conflict_words(const tally_view *v, const tally_series *s,
                                   const tally_conflict *c, char *buf, size_t size)
 {
     const tally_series_point *b = &s->v[c->bound], *o = &s->v[c->other];
-    char rb[200], ro[200];
+    char rb[256], ro[256];
     point_ref(v, b, rb, sizeof rb);
     point_ref(v, o, ro, sizeof ro);
     const char *kind = b->p.bound == TALLY_OBS_LOWER ? "lower" : "upper";
@@ -245,8 +270,7 @@ void tally_present_estimate(tally_buf *b, const tally_view *v, const tally_estim
         tally_json_num(b, sp->p.factor_hi);
         tally_json_raw(b, ",\"unit\":");
         tally_json_str(b, lead->unit, strlen(lead->unit));
-        tally_json_raw(b, ",\"source\":");
-        tally_json_str(b, lead->source, strlen(lead->source));
+        source_fields(b, lead);
         tally_json_raw(b, ",\"grade\":\"");
         char g[2] = {sp->grade, 0};
         tally_json_raw(b, g);
@@ -278,8 +302,7 @@ void tally_present_cluster(tally_buf *b, const tally_view *v, size_t number)
     tally_json_uint(b, number);
     tally_json_raw(b, ",\"lead\":");
     tally_json_uint(b, (size_t)lead->id);
-    tally_json_raw(b, ",\"source\":");
-    tally_json_str(b, lead->source, strlen(lead->source));
+    source_fields(b, lead);
     tally_json_raw(b, ",\"figure\":");
     tally_json_str(b, fig, strlen(fig));
     tally_json_raw(b, ",\"kind\":\"");
@@ -293,8 +316,7 @@ void tally_present_cluster(tally_buf *b, const tally_view *v, size_t number)
         tally_json_uint(b, (size_t)m->id);
         tally_json_raw(b, ",\"doc\":");
         tally_json_str(b, m->doc, strlen(m->doc));
-        tally_json_raw(b, ",\"source\":");
-        tally_json_str(b, m->source, strlen(m->source));
+        source_fields(b, m);
         tally_json_raw(b, "}");
     }
     tally_json_raw(b, "]}");
@@ -308,8 +330,7 @@ static void claim_ref(tally_buf *b, const tally_obs *o)
     tally_json_uint(b, (size_t)o->id);
     tally_json_raw(b, ",\"doc\":");
     tally_json_str(b, o->doc, strlen(o->doc));
-    tally_json_raw(b, ",\"source\":");
-    tally_json_str(b, o->source, strlen(o->source));
+    source_fields(b, o);
     tally_json_raw(b, ",\"figure\":");
     tally_json_str(b, fig, strlen(fig));
     tally_json_raw(b, ",\"as_of\":");

@@ -452,7 +452,7 @@ static unsigned store_error(request *r, int rc, const tally_err *err)
 static bool load_view(request *r, tally_store *s, const tally_claim_filter *f, tally_view *v)
 {
     tally_err err = {0};
-    int rc = tally_view_load(v, s, f, &err);
+    int rc = tally_view_load(v, s, &r->srv->model, f, &err);
     if (rc != 0) {
         store_error(r, rc, &err);
         return false;

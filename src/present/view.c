@@ -8,15 +8,17 @@
 
 #include "tally/actor.h"
 
-int tally_view_load(tally_view *v, struct tally_store *s, const tally_claim_filter *f,
-                    tally_err *err)
+int tally_view_load(tally_view *v, struct tally_store *s, const tally_model *m,
+                    const tally_claim_filter *f, tally_err *err)
 {
     memset(v, 0, sizeof *v);
-    int rc = tally_obs_load(s, f, &v->obs, err);
+    int rc = tally_obs_load(s, m, f, &v->obs, err);
     if (rc != 0)
         return rc;
     /* clustering only fails when memory runs out, which aborts */
-    return tally_cluster_obs(v->obs.v, v->obs.n, 0, 0, &v->c);
+    rc = tally_cluster_obs(v->obs.v, v->obs.n, 0, 0, &v->c);
+    tally_identity_link(v->obs.v, v->obs.n, &v->c);
+    return rc;
 }
 
 void tally_view_free(tally_view *v)

@@ -395,6 +395,29 @@ out:
     return rc;
 }
 
+int tally_store_body(tally_store *s, int64_t doc_id, tally_buf *out, tally_err *err)
+{
+    sqlite3_stmt *st = store_query(s, "SELECT body FROM documents WHERE id = ?1", err);
+    if (st == NULL)
+        return err->code;
+    sqlite3_bind_int64(st, 1, doc_id);
+    int rc = 0, step = sqlite3_step(st);
+    tally_buf_clear(out);
+    if (step == SQLITE_ROW) {
+        const void *body = sqlite3_column_blob(st, 0);
+        size_t n = (size_t)sqlite3_column_bytes(st, 0);
+        if (n > 0 && tally_buf_append(out, body, n) != 0)
+            rc = tally_err_set(err, TALLY_ELIMIT, "document %lld: its body is too long",
+                               (long long)doc_id);
+    } else if (step == SQLITE_DONE) {
+        rc = tally_err_set(err, TALLY_EINPUT, "no document %lld", (long long)doc_id);
+    } else {
+        rc = store_fail(s, err, "reading a document's body");
+    }
+    store_query_done(s, st);
+    return rc;
+}
+
 int tally_store_counts(tally_store *s, int64_t *claims, int64_t *documents, int64_t *sources,
                        tally_err *err)
 {

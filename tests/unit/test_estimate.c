@@ -90,6 +90,35 @@ static void test_bundled_model(void)
     tally_model_free(&m);
 }
 
+/* data/identities.tsv: whom a name stands for, on which days; grades by it. */
+static void test_identities(void)
+{
+    tally_model m = model();
+    CHECK(m.n_identities > 10);
+    const tally_identity *x = tally_identity_find(&m, "shin won-sik", day("2024-02-26"));
+    CHECK(x != NULL && strcmp(x->identity, "South Korean defence ministry") == 0 &&
+          strcmp(x->kind, "government") == 0 && strcmp(x->country, "KOR") == 0);
+    /* a minister stands for his ministry while in office only */
+    CHECK(tally_identity_find(&m, "Shin Won-sik", day("2024-10-01")) == NULL);
+    x = tally_identity_find(&m, "Kim Yong-hyun", day("2024-10-01"));
+    CHECK(x != NULL && strcmp(x->identity, "South Korean defence ministry") == 0);
+    CHECK(tally_identity_find(&m, "Kyrylo Budanov", LONG_MIN) != NULL);
+    CHECK(tally_identity_find(&m, "Someone Unknown", LONG_MIN) == NULL);
+    /* the grade is the identity's: an outlet's name standing for a ministry grades B */
+    tally_obs o =
+        obs(1, "Some Outlet", "container", TALLY_ITEM_MUNITIONS, 10, TALLY_Q_EXACT, "2024-02-26");
+    o.source_kind = "outlet";
+    char g = 0;
+    (void)tally_obs_sigma(&m, &o, &g, NULL);
+    CHECK_INT_EQ(g, 'C');
+    o.identity = "South Korean defence ministry";
+    o.identity_kind = "government";
+    memcpy(o.identity_country, "KOR", 4);
+    (void)tally_obs_sigma(&m, &o, &g, NULL);
+    CHECK_INT_EQ(g, 'B');
+    tally_model_free(&m);
+}
+
 static void test_bad_model_files(void)
 {
     char path[64];
@@ -404,6 +433,7 @@ int main(void)
     static const struct harness_test tests[] = {
         {"bundled_model", test_bundled_model},
         {"bad_model_files", test_bad_model_files},
+        {"identities", test_identities},
         {"series_conversion", test_series_conversion},
         {"series_start_and_conflicts", test_series_start_and_conflicts},
         {"check_conversion", test_check_conversion},

@@ -119,28 +119,8 @@ typedef struct tally_claim_filter {
     bool no_sentences;     /* leave tally_claim_row.sentence NULL (faster) */
 } tally_claim_filter;
 
-/** One stored claim with its provenance, borrowed for the callback only. */
-typedef struct tally_claim_row {
-    int64_t id;
-    int64_t doc_id;
-    tally_claim claim;    /* offsets are into the document's body */
-    const char *sentence; /* NULL for curated rows */
-    size_t sentence_len;
-    const char *text; /* the figure as written; NULL for curated rows */
-    size_t text_len;
-    const char *source_name;   /* the source as kept: "Shin Won-sik" for "Shin Wonsik" */
-    const char *source_kind;   /* "government", "intelligence", ... */
-    const char *source_detail; /* "ROK Defence Minister" of "Shin Won-sik (ROK ...)" */
-    const char *stated;        /* when it was asserted */
-    const char *note;
-    const char *doc;    /* the document's name */
-    const char *url;    /* may be NULL */
-    const char *title;  /* may be NULL */
-    const char *outlet; /* may be NULL */
-    const char *date;   /* the document's date; may be NULL */
-    bool curated;
-} tally_claim_row;
-
+/* A stored claim with its provenance is a tally_claim_row (tally/claim.h),
+ * borrowed for the callback only. */
 typedef int (*tally_claim_fn)(const tally_claim_row *row, void *user);
 
 /** Calls `fn` for each claim that passes `f`, by date then id. A non-zero

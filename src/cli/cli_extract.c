@@ -56,7 +56,7 @@ static void put_reason(struct extract_ctx *c, const char *key, const tally_reaso
     else
         TALLY_JSON_LIT(&c->line, "null");
     TALLY_JSON_LIT(&c->line, ",\"rule\":");
-    tally_present_str_or_null(&c->line, r->rule);
+    tally_present_str_or_null(&c->line, tally_why_text(r->rule));
     TALLY_JSON_LIT(&c->line, "}");
 }
 

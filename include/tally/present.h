@@ -72,6 +72,12 @@ typedef struct tally_view {
  *  match) with `err` set. Free with tally_view_free. */
 int tally_view_load(tally_view *v, struct tally_store *s, const tally_model *m,
                     const tally_claim_filter *f, tally_err *err) TALLY_MUST_CHECK;
+/** The view one series of `item` (one bit) needs: the claims passing `f` of
+ *  that item and of what converts into it (tally_obs_load_series), clustered;
+ *  as tally_view_load otherwise. */
+int tally_view_load_series(tally_view *v, struct tally_store *s, const tally_model *m,
+                           const tally_claim_filter *f, uint32_t item,
+                           tally_err *err) TALLY_MUST_CHECK;
 /** Frees the view; accepts one that failed to load. */
 void tally_view_free(tally_view *v);
 
@@ -103,7 +109,8 @@ int tally_view_estimate(const tally_view *v, const tally_model *m, const char *s
 void tally_estimate_free(tally_estimate *e);
 
 /** One series of tally_view_flows: every pair of states and item with a
- *  claim that counts for it, in its default unit. */
+ *  claim that counts for it, in its default unit. Its points' cluster
+ *  numbers are the flow's own (tally_view_estimate gives the view's). */
 typedef struct tally_flow {
     const tally_series *series;
     const char *item;     /* the item's slug */
@@ -181,7 +188,7 @@ typedef struct tally_report_opts {
     const tally_date *at; /* the day of the headline estimates; NULL: each series' last claim */
     const char *known_by; /* the view's known_by filter, for the words; may be NULL */
     const char *db;       /* the database's name, for the title; may be NULL */
-    unsigned draws;       /* Monte Carlo draws (2000 when 0) */
+    unsigned draws;       /* Monte Carlo draws (0: as many as needed, at most 2000) */
 } tally_report_opts;
 
 /** Appends one self-contained HTML page (tally report): every series of

@@ -43,7 +43,8 @@ void cli_backtest_help(FILE *out)
           "Options:\n"
           "      --record FILE  the record (CSV with tally import's columns)\n"
           "      --cutoff DATE  only totals stated after DATE are tested\n"
-          "      --draws N      Monte Carlo draws (default 2000)\n"
+          "      --draws N      Monte Carlo draws (default: as many as the interval needs\n"
+          "                     to be stable, 500 to 2000)\n"
           "      --factors FILE conversion factors instead of the bundled ones\n"
           "      --grades FILE  source grades instead of the bundled ones\n"
           "  -f, --format FMT   table (default) or jsonl (one object a total, then a summary)\n"
@@ -140,7 +141,7 @@ int cli_backtest(int argc, char **argv)
                                              {"help", no_argument, NULL, 'h'},
                                              {NULL, 0, NULL, 0}};
     const char *record = NULL, *cutoff = DEFAULT_CUTOFF, *factors = NULL, *grades = NULL;
-    unsigned draws = 2000;
+    unsigned draws = 0; /* adaptive */
     bool jsonl = false;
     double fail_below = -1;
     int ch;

@@ -57,7 +57,8 @@ void cli_estimate_help(FILE *out)
           "      --known-by D   only claims stated by D: what was knowable then\n"
           "      --factors FILE conversion factors instead of the bundled ones\n"
           "      --grades FILE  source grades instead of the bundled ones\n"
-          "      --draws N      Monte Carlo draws (default 2000)\n"
+          "      --draws N      Monte Carlo draws (default: as many as the interval needs\n"
+          "                     to be stable, 500 to 2000)\n"
           "  -f, --format FMT   table (default), json or csv\n"
           "      --db FILE      the database (default $TALLY_DB, else ./tally.db)\n"
           "  -h, --help         show this help\n",
@@ -336,7 +337,7 @@ int cli_estimate(int argc, char **argv)
     struct est_opts o = {0};
     const char *unit = NULL, *at = NULL;
     tally_claim_filter f = {0};
-    unsigned draws = 2000;
+    unsigned draws = 0; /* adaptive */
     bool all = false;
     int ch;
     opterr = 0;
@@ -389,7 +390,7 @@ int cli_estimate(int argc, char **argv)
     f.supplier = sup;
     f.recipient = rec;
     struct cli_loaded l;
-    int rc = cli_load(o.db, o.factors, o.grades, &f, &l);
+    int rc = cli_load_series(o.db, o.factors, o.grades, &f, 1u << bit, &l);
     if (rc != CLI_OK)
         return rc;
     tally_estimate e;

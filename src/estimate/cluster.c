@@ -49,10 +49,8 @@ typedef struct rec {
     double pv, pvh; /* their precisions (7,000: 1,000; 6,700: 100) */
     double caliber;
     long as_of;
-    long src;      /* interned named source, or -1 for a relay ("author", an outlet, none) */
-    uint64_t own;  /* a named source's country, packed (0: none) */
-    uint64_t need; /* a descriptive relay's country, packed: it joins only that country's */
-    size_t group;  /* the series: supplier, recipient, unit, kind */
+    long src;     /* interned named source, or -1 for a relay ("author", an outlet, none) */
+    size_t group; /* the series: supplier, recipient, unit, kind */
     uint32_t items;
     bool range; /* both ends given */
     bool loose; /* about, more-than, at-least, up-to: rounding applies */
@@ -453,19 +451,19 @@ static size_t *other_order(const rec *r, size_t n, bool by_value, bool by_source
 }
 
 /* join_window over the order `pos` (NULL: the order by content). */
-static void join_order(uf *u, const rec *r, const size_t *pos, size_t n, int pass, bool by_value,
-                       bool by_source, double tol, long days)
+static void join_order(uf *u, const rec *r, rec *rc, const size_t *pos, size_t n, int pass,
+                       bool by_value, bool by_source, double tol, long days)
 {
     if (pos == NULL) {
         join_window(u, r, NULL, n, pass, by_value, by_source, tol, days);
         return;
     }
-    /* a copy in that order, so that the window reads memory in sequence */
-    rec *rc = tally_xcalloc(n, sizeof *rc);
+    /* a copy in that order (into `rc`, one buffer for every order: fresh
+     * memory costs a page fault a page), so that the window reads memory in
+     * sequence */
     for (size_t k = 0; k < n; k++)
         rc[k] = r[pos[k]];
     join_window(u, rc, pos, n, pass, by_value, by_source, tol, days);
-    free(rc);
 }
 
 /* Ranks of the distinct strings of `t` in the order of `cmp`, indexed by
@@ -547,8 +545,6 @@ int tally_cluster_obs(const tally_obs *obs, size_t n, double rel_tol, long days,
         x->caliber = o->caliber_mm;
         x->as_of = o->as_of;
         x->src = src[e[p].idx];
-        x->own = x->src >= 0 ? code3_key(named_country(o)) : 0;
-        x->need = o->descriptive ? code3_key(o->source_country) : 0;
         x->group = group;
         x->items = o->items;
         x->loose = o->qualifier == TALLY_Q_ABOUT || o->qualifier == TALLY_Q_MORE_THAN ||
@@ -563,23 +559,32 @@ int tally_cluster_obs(const tally_obs *obs, size_t n, double rel_tol, long days,
             tally_xcalloc(n, sizeof(long)), tally_xcalloc(n, sizeof(uint64_t)),
             tally_xcalloc(n, sizeof(uint64_t))};
     for (size_t p = 0; p < n; p++) {
+        const tally_obs *o = &obs[idx_of[p]];
         u.parent[p] = p;
         u.size[p] = 1;
         u.label[p] = r[p].src;
-        u.own[p] = r[p].own;
-        u.need[p] = r[p].need;
+        /* the country of a named source, and the one a description requires */
+        u.own[p] = r[p].src >= 0 ? code3_key(named_country(o)) : 0;
+        u.need[p] = o->descriptive ? code3_key(o->source_country) : 0;
     }
     /* same source (named, then relays among themselves) in orders by source;
      * a relay and a named source in orders of the whole series */
     size_t *sv = other_order(r, n, true, true), *sd = other_order(r, n, false, true);
-    join_order(&u, r, sv, n, 0, true, true, tol, win_days);
-    join_order(&u, r, sd, n, 0, false, true, tol, win_days);
-    size_t *md = other_order(r, n, false, false);
-    join_order(&u, r, NULL, n, 1, true, false, tol, win_days);
-    join_order(&u, r, md, n, 1, false, false, tol, win_days);
-    free(md);
-    join_order(&u, r, sv, n, 2, true, true, tol, win_days);
-    join_order(&u, r, sd, n, 2, false, true, tol, win_days);
+    rec *rc = tally_xmalloc(n * sizeof *rc);
+    join_order(&u, r, rc, sv, n, 0, true, true, tol, win_days);
+    join_order(&u, r, rc, sd, n, 0, false, true, tol, win_days);
+    size_t n_relays = 0;
+    for (size_t p = 0; p < n; p++)
+        n_relays += r[p].src < 0;
+    if (n_relays > 0) { /* the passes with a relay: none to make without one */
+        size_t *md = other_order(r, n, false, false);
+        join_order(&u, r, rc, NULL, n, 1, true, false, tol, win_days);
+        join_order(&u, r, rc, md, n, 1, false, false, tol, win_days);
+        free(md);
+        join_order(&u, r, rc, sv, n, 2, true, true, tol, win_days);
+        join_order(&u, r, rc, sd, n, 2, false, true, tol, win_days);
+    }
+    free(rc);
     free(sv);
     free(sd);
     free(r);

@@ -144,6 +144,7 @@ struct load {
     const tally_model *m;
     size_t cap;
     interner names;
+    uint32_t skip_items; /* rows with any of these items were loaded already */
 };
 
 static long day_or_none(tally_date d, bool end)
@@ -173,6 +174,8 @@ static int on_row(const tally_claim_row *r, void *user)
 {
     struct load *l = user;
     tally_obs_set *o = l->out;
+    if (r->claim.items & l->skip_items)
+        return 0;
     if (o->n == l->cap) {
         l->cap = l->cap ? 2 * l->cap : 1024;
         o->v = tally_xrealloc(o->v, l->cap * sizeof *o->v);
@@ -208,7 +211,9 @@ static int on_row(const tally_claim_row *r, void *user)
     x->as_of = c->as_of.year != 0 ? tally_day_of(c->as_of, true) : x->stated;
     x->hedged = c->hedged;
     x->curated = r->curated;
-    x->rate = r->note != NULL && strstr(r->note, "rate per") != NULL;
+    /* a rate per day, month or year, not a cumulative count; a store that does
+     * not keep the period yet says so in a curated row's note */
+    x->rate = c->per != TALLY_PER_NONE || (r->note != NULL && strstr(r->note, "rate per") != NULL);
     x->sentence_start = c->sentence_start;
     x->sentence_end = c->sentence_end;
     identify(l, x);
@@ -320,16 +325,27 @@ static int link_appositions(struct load *l, struct tally_store *s, tally_err *er
     return rc;
 }
 
-int tally_obs_load(struct tally_store *s, const tally_model *m, const struct tally_claim_filter *f,
-                   tally_obs_set *out, tally_err *err)
+/* Loads the claims passing `f` for each item of `items` (none: all). */
+static int load(struct tally_store *s, const tally_model *m, const struct tally_claim_filter *f,
+                uint32_t items, tally_obs_set *out, tally_err *err)
 {
     memset(out, 0, sizeof *out);
     out->arena = tally_arena_new();
-    struct load l = {out, m, 0, {NULL, NULL, 0, 0, out->arena}};
+    struct load l = {out, m, 0, {NULL, NULL, 0, 0, out->arena}, 0};
     tally_claim_filter all = {0};
     tally_claim_filter q = f != NULL ? *f : all;
     q.no_sentences = true;
-    int rc = tally_store_claims(s, &q, on_row, &l, err);
+    q.lean = true;
+    int rc = 0;
+    if (items == 0)
+        rc = tally_store_claims(s, &q, on_row, &l, err);
+    for (unsigned bit = 0; bit < TALLY_ITEM_COUNT && rc == 0; bit++) {
+        if (!(items & 1u << bit))
+            continue;
+        q.item = tally_item_name(bit);
+        rc = tally_store_claims(s, &q, on_row, &l, err);
+        l.skip_items |= 1u << bit; /* a claim of two of them comes once */
+    }
     if (rc == 0)
         rc = link_appositions(&l, s, err);
     free(l.names.slot);
@@ -353,6 +369,22 @@ static void take_identity(tally_obs *x, const tally_obs *named)
     x->identity_kind = named->identity_kind != NULL ? named->identity_kind : named->source_kind;
     memcpy(x->identity_country,
            named->identity_kind != NULL ? named->identity_country : named->source_country, 4);
+}
+
+int tally_obs_load(struct tally_store *s, const tally_model *m, const struct tally_claim_filter *f,
+                   tally_obs_set *out, tally_err *err)
+{
+    return load(s, m, f, 0, out, err);
+}
+
+int tally_obs_load_series(struct tally_store *s, const tally_model *m,
+                          const struct tally_claim_filter *f, uint32_t item, tally_obs_set *out,
+                          tally_err *err)
+{
+    /* counts of munitions convert into shells and rockets (tally_series_build) */
+    uint32_t items =
+        item | (tally_item_families(item) & TALLY_ITEM_FAM_ARMS ? TALLY_ITEM_MUNITIONS : 0);
+    return load(s, m, f, items, out, err);
 }
 
 void tally_identity_link(tally_obs *obs, size_t n, const tally_clusters *c)

@@ -42,6 +42,15 @@
 enum { BRIDGE_STEPS = 16 };
 #define PATH_STEP_DAYS 30.4375
 #define YEAR_DAYS 365.25
+/* Fewer draws where the interval is stable: draws go in batches from
+ * MIN_DRAWS, and stop when the 5 %, 50 % and 95 % quantiles at the probe
+ * day (the last evidence) each move by less than DRAW_TOL of the 90 %
+ * interval's width between batches. */
+#define MIN_DRAWS 500u
+#define DRAW_BATCH 250u
+#define DRAW_TOL 0.02
+/* Asked for at most this many days, they are read in the probing draws. */
+enum { FEW_DAYS = 8 };
 /* The widest the disagreement may make the sources' biases. */
 #define MAX_SPREAD 10.0
 
@@ -104,20 +113,24 @@ static double rng_uniform(rng *r)
     return (double)(rng_next(r) >> 11) * 0x1.0p-53;
 }
 
-/* Standard normal by Box-Muller; u1 is in (0, 1] so its log is finite. */
+/* Standard normal by Marsaglia's polar method (a pair from a point drawn
+ * in the unit disc: no trigonometry). */
 static double rng_normal(rng *r)
 {
     if (r->has_spare) {
         r->has_spare = false;
         return r->spare;
     }
-    double u1 = (double)((rng_next(r) >> 11) + 1) * 0x1.0p-53;
-    double u2 = rng_uniform(r);
-    double rad = sqrt(-2.0 * log(u1));
-    double ang = 6.283185307179586476925 * u2;
-    r->spare = rad * sin(ang);
+    double u, v, s;
+    do {
+        u = 2 * rng_uniform(r) - 1;
+        v = 2 * rng_uniform(r) - 1;
+        s = u * u + v * v;
+    } while (s >= 1 || s == 0);
+    double f = sqrt(-2.0 * log(s) / s);
+    r->spare = v * f;
     r->has_spare = true;
-    return rad * cos(ang);
+    return u * f;
 }
 
 /* ---- the points, prepared once per call ----------------------------------------- */
@@ -344,7 +357,9 @@ typedef struct work {
     double *path; /* N at the end of each step after the last node */
     size_t path_len, path_cap;
     rng path_rng;
-    double path_w; /* the walk's current log-rate offset */
+    double path_w;     /* the walk's current log-rate offset */
+    size_t path_draw;  /* the draw the path is of */
+    bool path_started; /* its generator seeded and its first step drawn */
 } work;
 
 /* Samples every item of this draw; `central` takes each at its centre. */
@@ -605,6 +620,16 @@ static void make_bridge(work *w, size_t draw, size_t k)
  * its log, stepped monthly from the last node. */
 static double path_at(work *w, long t)
 {
+    if (!w->path_started) { /* the path of this draw, when a day after the last is asked */
+        rng_seed_part(&w->path_rng, w->seed, w->path_draw, w->n_nodes + 1);
+        /* the rate at the last node is not the recent average: under the walk
+         * they differ by the deviation of its end from its mean over the
+         * window, omega^2 window / 3; evidence spanning less than the window
+         * tells no more of the rate than the whole window would */
+        double window = w->rate_window > TALLY_RECENT_DAYS ? w->rate_window : TALLY_RECENT_DAYS;
+        w->path_w = w->omega * sqrt(window / 3) * rng_normal(&w->path_rng);
+        w->path_started = true;
+    }
     double tau = (double)(t - w->nday[w->n_nodes - 1]);
     size_t full = (size_t)(tau / PATH_STEP_DAYS);
     double last = w->nval[w->n_nodes - 1];
@@ -632,13 +657,8 @@ static void read_days(work *w, size_t draw, const qday *q, size_t nq, double *s,
 {
     w->bridge_seg = -1;
     w->path_len = 0;
-    rng_seed_part(&w->path_rng, w->seed, draw, w->n_nodes + 1);
-    /* the rate at the last node is not the recent average: under the walk
-     * they differ by the deviation of its end from its mean over the window,
-     * omega^2 window / 3; evidence spanning less than the window tells no
-     * more of the rate than the whole window would */
-    double window = w->rate_window > TALLY_RECENT_DAYS ? w->rate_window : TALLY_RECENT_DAYS;
-    w->path_w = w->omega * sqrt(window / 3) * rng_normal(&w->path_rng);
+    w->path_draw = draw;
+    w->path_started = false;
     size_t k = 0; /* knots on or before t */
     long last = w->nday[w->n_nodes - 1];
     for (size_t j = 0; j < nq; j++) {
@@ -725,11 +745,12 @@ static double disagreement(work *w, rng *r)
     return s2 > 1 ? (s2 < MAX_SPREAD * MAX_SPREAD ? sqrt(s2) : MAX_SPREAD) : 1;
 }
 
-/* A chi^2 variate of `dof` degrees of freedom: the sum of squares, or
- * Wilson and Hilferty's cube of a normal for many. */
+/* A chi^2 variate of `dof` degrees of freedom: the sum of squares for one
+ * or two, else Wilson and Hilferty's cube of a normal (close enough from
+ * three on, and one normal a draw). */
 static double chi2_variate(rng *r, double dof)
 {
-    if (dof > 30) {
+    if (dof > 2) {
         double c = 2 / (9 * dof), z = 1 - c + sqrt(c) * rng_normal(r);
         return dof * z * z * z;
     }
@@ -804,10 +825,14 @@ int tally_reconcile(const tally_point *points, size_t n, long start, const long 
         return tally_err_set(err, TALLY_EINPUT, "no points to estimate from");
     if (n_days > 0 && (days == NULL || out == NULL))
         return tally_err_set(err, TALLY_EINPUT, "days without room for their quantiles");
+    /* 0: adaptive, at most DEFAULT_DRAWS; else exactly that many */
+    bool adaptive = draws == 0;
     size_t nd = draws != 0 ? draws : DEFAULT_DRAWS;
     size_t chunk = SAMPLE_BUDGET / nd > 0 ? SAMPLE_BUDGET / nd : 1;
     if (chunk > n_days)
         chunk = n_days;
+    if (chunk < FEW_DAYS + 1) /* room for the probing draws' days */
+        chunk = FEW_DAYS + 1;
     if (n > SIZE_MAX / 256 || n_days > SIZE_MAX / 256)
         return tally_err_set(err, TALLY_EINPUT, "too many points or days");
 
@@ -975,10 +1000,66 @@ int tally_reconcile(const tally_point *points, size_t n, long start, const long 
     qsort(q, n_days, sizeof *q, qday_cmp);
 
     long last = w.nday[w.n_nodes - 1];
-    for (size_t c0 = 0; c0 < n_days; c0 += chunk) {
+    /* the probes, and with few days asked the days too: read while the draws
+     * are counted */
+    bool few = n_days <= FEW_DAYS;
+    qday probe[FEW_DAYS + 1];
+    size_t n_probe = 0;
+    bool is_probe[FEW_DAYS + 1];
+    {
+        qday extra[1] = {{last, SIZE_MAX}};
+        size_t a = 0, b = 0, na = few ? n_days : 0;
+        while (a < na || b < 1) { /* merge the (sorted) days asked and the probe */
+            bool take_probe = a == na || (b < 1 && extra[b].day < q[a].day);
+            probe[n_probe] = take_probe ? extra[b++] : q[a++];
+            is_probe[n_probe] = take_probe;
+            n_probe++;
+        }
+    }
+    rng_seed(&r, seed);
+    size_t used = 0;
+    double prev[1][3] = {{0}};
+    while (used < nd) {
+        size_t end = !adaptive ? nd : used < MIN_DRAWS ? MIN_DRAWS : used + DRAW_BATCH;
+        end = end < nd ? end : nd;
+        for (; used < end; used++) {
+            one_draw(&w, &r, false);
+            read_days(&w, used, probe, n_probe, samples + used, nd);
+        }
+        if (used == nd || !adaptive)
+            continue;
+        bool stable = true;
+        for (size_t j = 0, k = 0; j < n_probe; j++) {
+            if (!is_probe[j])
+                continue;
+            tally_quantiles pq;
+            quantiles_of(samples + j * nd, used, &pq);
+            const double now[3] = {pq.q05, pq.q50, pq.q95};
+            for (int t = 0; t < 3; t++)
+                stable = stable && fabs(now[t] - prev[k][t]) <= DRAW_TOL * (pq.q95 - pq.q05);
+            memcpy(prev[k++], now, sizeof now);
+        }
+        if (stable)
+            break;
+    }
+    if (few) {
+        for (size_t j = 0, i = 0; j < n_probe; j++) {
+            if (is_probe[j])
+                continue;
+            tally_quantiles *o = &out[q[i].at];
+            o->day = q[i].day;
+            o->extrapolated = o->day > last;
+            if (o->day <= start)
+                o->q05 = o->q25 = o->q50 = o->q75 = o->q95 = 0;
+            else
+                quantiles_of(samples + j * nd, used, o);
+            i++;
+        }
+    }
+    for (size_t c0 = 0; !few && c0 < n_days; c0 += chunk) {
         size_t nq = n_days - c0 < chunk ? n_days - c0 : chunk;
         rng_seed(&r, seed); /* every chunk replays the same draws */
-        for (size_t d = 0; d < nd; d++) {
+        for (size_t d = 0; d < used; d++) {
             one_draw(&w, &r, false);
             read_days(&w, d, q + c0, nq, samples + d, nd);
         }
@@ -990,14 +1071,14 @@ int tally_reconcile(const tally_point *points, size_t n, long start, const long 
                 o->q05 = o->q25 = o->q50 = o->q75 = o->q95 = 0;
                 continue;
             }
-            quantiles_of(samples + j * nd, nd, o);
+            quantiles_of(samples + j * nd, used, o);
         }
     }
     if (info != NULL) {
         info->last = last;
         info->spread = spread;
         info->rate_known = rate_known;
-        info->draws = (unsigned)nd;
+        info->draws = (unsigned)used;
     }
 out:
     free(w.path);

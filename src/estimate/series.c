@@ -33,18 +33,16 @@ static bool delivered(tally_kind k)
  * money. A percentage is a share, not a quantity. */
 int series_counts_for(const tally_obs *o, uint32_t item)
 {
-    if (o->rate || strcmp(o->unit, "percent") == 0 || !(o->has_low || o->has_high))
+    if (o->rate || !(o->has_low || o->has_high))
         return 0;
-    if (delivered(o->kind))
-        return 1;
-    if (o->kind == TALLY_KIND_FINANCIAL &&
-        (item & ((1u << TALLY_ITEM_COUNT) - 1) &
-         (1u << tally_item_parse("money") | 1u << tally_item_parse("debt-relief"))))
-        return 1;
-    if (o->kind == TALLY_KIND_CONSUMPTION &&
-        (strcmp(o->unit, "missile") == 0 || strcmp(o->unit, "drone") == 0))
-        return 2;
-    return 0;
+    int says = delivered(o->kind) || (o->kind == TALLY_KIND_FINANCIAL &&
+                                      (item & (TALLY_ITEM_MONEY | TALLY_ITEM_DEBT_RELIEF)))
+                   ? 1
+               : o->kind == TALLY_KIND_CONSUMPTION &&
+                       (strcmp(o->unit, "missile") == 0 || strcmp(o->unit, "drone") == 0)
+                   ? 2
+                   : 0;
+    return says != 0 && strcmp(o->unit, "percent") != 0 ? says : 0;
 }
 
 const char *tally_series_default_unit(const tally_obs *obs, const tally_clusters *c,

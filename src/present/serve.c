@@ -31,16 +31,16 @@ extern const unsigned char tally_web_index_html[], tally_web_app_js[], tally_web
 extern const size_t tally_web_index_html_len, tally_web_app_js_len, tally_web_style_css_len;
 
 enum {
-    MAX_URL = 2048,            /* path and query together: longer is 414 */
-    MAX_PARAMS = 16,           /* query parameters */
-    MAX_VALUE = 256,           /* one parameter's value */
-    MAX_LIMIT = 1000,          /* claims a page */
-    DEFAULT_LIMIT = 50,        /* ... when not asked */
-    MAX_OFFSET = 1000000,      /* paging deeper than this: use filters */
-    MAX_RESULT = 16 << 20,     /* a response's JSON; larger is refused */
-    DRAWS = 2000,              /* Monte Carlo draws, as tally estimate's default */
-    CACHE_ENTRIES = 512,       /* responses kept */
-    CONNECTIONS = 512,         /* open connections at once */
+    MAX_URL = 2048,        /* path and query together: longer is 414 */
+    MAX_PARAMS = 16,       /* query parameters */
+    MAX_VALUE = 256,       /* one parameter's value */
+    MAX_LIMIT = 1000,      /* claims a page */
+    DEFAULT_LIMIT = 50,    /* ... when not asked */
+    MAX_OFFSET = 1000000,  /* paging deeper than this: use filters */
+    MAX_RESULT = 16 << 20, /* a response's JSON; larger is refused */
+    DRAWS = 0,             /* Monte Carlo draws as tally estimate's default: as many as needed */
+    CACHE_ENTRIES = 512,   /* responses kept */
+    CONNECTIONS = 512,     /* open connections at once */
     CONNECTION_MEMORY = 32768, /* a connection's buffers: bounds the request's head */
     CONNECTION_TIMEOUT = 15,   /* seconds idle before a connection is closed */
     MAX_THREADS = 64
@@ -448,11 +448,14 @@ static unsigned store_error(request *r, int rc, const tally_err *err)
     return fail(r, MHD_HTTP_INTERNAL_SERVER_ERROR, "the database failed: %s", err->msg);
 }
 
-/* The view of `f` (NULL: every claim); sets the response on failure. */
-static bool load_view(request *r, tally_store *s, const tally_claim_filter *f, tally_view *v)
+/* The view of `f` (NULL: every claim); with `item` (a bit; 0: all), only
+ * what a series of it needs (tally_view_load_series). */
+static bool load_view(request *r, tally_store *s, const tally_claim_filter *f, uint32_t item,
+                      tally_view *v)
 {
     tally_err err = {0};
-    int rc = tally_view_load(v, s, &r->srv->model, f, &err);
+    int rc = item != 0 ? tally_view_load_series(v, s, &r->srv->model, f, item, &err)
+                       : tally_view_load(v, s, &r->srv->model, f, &err);
     if (rc != 0) {
         store_error(r, rc, &err);
         return false;
@@ -594,7 +597,7 @@ static void api_series(request *r, tally_store *s)
     f.recipient = recipient;
     f.known_by = known_by;
     tally_view v;
-    if (!load_view(r, s, &f, &v))
+    if (!load_view(r, s, &f, 1u << bit, &v))
         return;
     tally_estimate e;
     tally_err err = {0};
@@ -617,7 +620,7 @@ static void api_series(request *r, tally_store *s)
 static void flows(request *r, tally_store *s, const tally_date *at, bool estimate)
 {
     tally_view v;
-    if (!load_view(r, s, NULL, &v))
+    if (!load_view(r, s, NULL, 0, &v))
         return;
     flows_out o = {{&r->out, true, false, NULL, 0, 0, false}, estimate};
     tally_json_raw(&r->out, "[");
@@ -673,7 +676,7 @@ static void api_clusters(request *r, tally_store *s)
     bool ok = filter_args(r, &fl, &key) && !unknown_params(r);
     tally_buf_free(&key);
     tally_view v;
-    if (!ok || !load_view(r, s, &fl.f, &v))
+    if (!ok || !load_view(r, s, &fl.f, 0, &v))
         return;
     tally_buf *b = &r->out;
     tally_buf_clear(b);
@@ -695,7 +698,7 @@ static void api_clusters(request *r, tally_store *s)
 static void api_contradictions(request *r, tally_store *s)
 {
     tally_view v;
-    if (unknown_params(r) || !load_view(r, s, NULL, &v))
+    if (unknown_params(r) || !load_view(r, s, NULL, 0, &v))
         return;
     tally_buf *b = &r->out;
     tally_buf_clear(b);

@@ -8,17 +8,29 @@
 
 #include "tally/actor.h"
 
+/* The clusters of the view's claims, and the identities they settle. */
+static int cluster_view(tally_view *v)
+{
+    /* clustering only fails when memory runs out, which aborts */
+    int rc = tally_cluster_obs(v->obs.v, v->obs.n, 0, 0, &v->c);
+    tally_identity_link(v->obs.v, v->obs.n, &v->c);
+    return rc;
+}
+
 int tally_view_load(tally_view *v, struct tally_store *s, const tally_model *m,
                     const tally_claim_filter *f, tally_err *err)
 {
     memset(v, 0, sizeof *v);
     int rc = tally_obs_load(s, m, f, &v->obs, err);
-    if (rc != 0)
-        return rc;
-    /* clustering only fails when memory runs out, which aborts */
-    rc = tally_cluster_obs(v->obs.v, v->obs.n, 0, 0, &v->c);
-    tally_identity_link(v->obs.v, v->obs.n, &v->c);
-    return rc;
+    return rc != 0 ? rc : cluster_view(v);
+}
+
+int tally_view_load_series(tally_view *v, struct tally_store *s, const tally_model *m,
+                           const tally_claim_filter *f, uint32_t item, tally_err *err)
+{
+    memset(v, 0, sizeof *v);
+    int rc = tally_obs_load_series(s, m, f, item, &v->obs, err);
+    return rc != 0 ? rc : cluster_view(v);
 }
 
 void tally_view_free(tally_view *v)
@@ -126,17 +138,26 @@ int tally_view_estimate(const tally_view *v, const tally_model *m, const char *s
 /* A cluster with the pair of states of its lead, to sort clusters by pair
  * (ties by their order, so each pair keeps its clusters' order). */
 struct by_pair {
+    uint64_t key; /* supplier and recipient packed, in the order of their codes */
     const char *supplier, *recipient;
     size_t i;
 };
 
+/* A country code (up to three bytes) as a number that sorts like the string. */
+static uint64_t code_key(const char c[4])
+{
+    uint64_t k = 0;
+    for (int i = 0; i < 3; i++)
+        k = k << 8 | (c[i] != '\0' && (i == 0 || c[i - 1] != '\0') ? (unsigned char)c[i] : 0);
+    return k;
+}
+
 static int cmp_pair(const void *a, const void *b)
 {
     const struct by_pair *x = a, *y = b;
-    int c = strcmp(x->supplier, y->supplier);
-    if (c == 0)
-        c = strcmp(x->recipient, y->recipient);
-    return c != 0 ? c : (x->i > y->i) - (x->i < y->i);
+    if (x->key != y->key)
+        return x->key < y->key ? -1 : 1;
+    return (x->i > y->i) - (x->i < y->i);
 }
 
 size_t tally_view_flows(const tally_view *v, const tally_model *m, const tally_date *at,
@@ -147,21 +168,27 @@ size_t tally_view_flows(const tally_view *v, const tally_model *m, const tally_d
     struct by_pair *order = tally_xmalloc((n ? n : 1) * sizeof *order);
     for (size_t i = 0; i < n; i++) {
         const tally_obs *lead = &v->obs.v[v->c.v[i].lead];
-        order[i] = (struct by_pair){lead->supplier, lead->recipient, i};
+        order[i] = (struct by_pair){code_key(lead->supplier) << 24 | code_key(lead->recipient),
+                                    lead->supplier, lead->recipient, i};
     }
     qsort(order, n, sizeof *order, cmp_pair);
     tally_cluster *sorted = tally_xmalloc((n ? n : 1) * sizeof *sorted);
+    tally_cluster *item_clusters = tally_xmalloc((n ? n : 1) * sizeof *item_clusters);
     for (size_t i = 0; i < n; i++)
         sorted[i] = v->c.v[order[i].i];
     for (size_t i = 0, j; i < n; i = j) {
         const char *sup = order[i].supplier, *rec = order[i].recipient;
-        for (j = i + 1;
-             j < n && strcmp(order[j].supplier, sup) == 0 && strcmp(order[j].recipient, rec) == 0;)
+        for (j = i + 1; j < n && order[j].key == order[i].key;)
             j++;
         if (sup[0] == '\0' || rec[0] == '\0')
             continue;
-        tally_clusters pair = {sorted + i, j - i, NULL};
         for (unsigned bit = 0; bit < TALLY_ITEM_COUNT; bit++) {
+            /* the clusters that can count for the item: of it, or of munitions
+             * to convert (tally_series_build) */
+            tally_clusters pair = {item_clusters, 0, NULL};
+            for (size_t k = i; k < j; k++)
+                if (v->obs.v[sorted[k].lead].items & (1u << bit | TALLY_ITEM_MUNITIONS))
+                    item_clusters[pair.n++] = sorted[k];
             const char *unit = tally_series_default_unit(v->obs.v, &pair, sup, rec, 1u << bit);
             if (unit == NULL)
                 continue;
@@ -187,6 +214,7 @@ size_t tally_view_flows(const tally_view *v, const tally_model *m, const tally_d
             tally_series_free(&series);
         }
     }
+    free(item_clusters);
     free(sorted);
     free(order);
     return n_series;

@@ -133,15 +133,20 @@ int tally_store_claims(tally_store *s, const tally_claim_filter *f, tally_claim_
     bool from_items = lead == BY_ITEM;
     const char *date = from_items ? "i.date" : "c.date";
     char sql[2048];
+    /* lean: nothing after a document's name, whose row holds its body (reading
+     * past it walks the body's overflow pages), and the claims in table order */
     int n = snprintf(
         sql, sizeof sql,
         "SELECT c.id, c.kind, c.supplier, c.recipient, c.items, c.caliber_mm, c.unit, c.low,"
         " c.high, c.qualifier, c.since, c.as_of, s.name, s.country, s.kind, c.hedged,"
-        " c.sentence_start, c.sentence_end, c.start, c.end, c.text, c.stated, c.note,"
-        " d.id, d.name, d.url, d.title, d.outlet, d.date, d.curated, c.source_detail,"
+        " c.sentence_start, c.sentence_end, %s, c.stated, c.note,"
+        " c.doc_id, d.name, %s,"
         " c.source_written"
         " FROM %s JOIN documents d ON d.id = c.doc_id JOIN sources s ON s.id = c.source_id"
         " WHERE 1",
+        f->lean ? "NULL, NULL, NULL" : "c.start, c.end, c.text",
+        f->lean ? "NULL, NULL, NULL, NULL, c.sentence_start IS NULL, NULL"
+                : "d.url, d.title, d.outlet, d.date, d.curated, c.source_detail",
         from_items ? "claim_items i JOIN claims c ON c.id = i.claim_id" : "claims c");
     /* one clause per filter, indexed form first; the parameter numbers are fixed */
     bool pair = lead == BY_PAIR;
@@ -179,7 +184,11 @@ int tally_store_claims(tally_store *s, const tally_claim_filter *f, tally_claim_
         n += snprintf(sql + n, sizeof sql - (size_t)n, " AND %s < ?7", date);
     if (f->known_by != NULL) /* an undated claim was not knowable at any date */
         n += snprintf(sql + n, sizeof sql - (size_t)n, " AND +c.stated < ?11");
-    snprintf(sql + n, sizeof sql - (size_t)n, " ORDER BY %s, c.id LIMIT ?9 OFFSET ?13", date);
+    /* lean: in whatever order the index gives them (no sort) */
+    if (f->lean)
+        snprintf(sql + n, sizeof sql - (size_t)n, " LIMIT ?9 OFFSET ?13");
+    else
+        snprintf(sql + n, sizeof sql - (size_t)n, " ORDER BY %s, c.id LIMIT ?9 OFFSET ?13", date);
 
     sqlite3_stmt *st = store_query(s, sql, err);
     if (st == NULL)

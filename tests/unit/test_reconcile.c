@@ -660,12 +660,15 @@ static void test_reconcile_timing(void)
         days[i] = day;
     }
     tally_quantiles q[50];
+    tally_fit_info info;
     enum { REPS = 20 };
     clock_t t0 = clock();
     for (int k = 0; k < REPS; k++)
-        run(p, 50, days, 50, 2000, q);
+        run_info(p, 50, 0, days, 50, 0, q, &info);
     double ms = 1000.0 * (double)(clock() - t0) / CLOCKS_PER_SEC / REPS;
-    printf("timing: %.2f ms per call (50 points, 2000 draws, 50 days)\n", ms);
+    printf("timing: %.2f ms per call (50 points, as many draws as needed: %u, 50 days)\n", ms,
+           info.draws);
+    CHECK(info.draws >= 500 && info.draws <= 2000);
 }
 
 int main(void)

@@ -287,13 +287,14 @@ typedef struct tally_obs_set {
 int tally_obs_load(struct tally_store *s, const tally_model *m, const struct tally_claim_filter *f,
                    tally_obs_set *out, tally_err *err) TALLY_MUST_CHECK;
 
-/** Loads what a series of `item` (one bit) can use, as tally_obs_load:
- *  the claims passing `f` (its `item` is ignored) of that item, and of
- *  munitions when it is an arms item (their counts convert). Much less than
- *  every claim of a pair, and the same series. */
+/** Loads what a series of `item` (one bit) in `unit` (NULL: its default
+ *  unit, of the claims of `f`'s pair) can use, as tally_obs_load: the claims
+ *  passing `f` (its `item` is ignored) of that item, and of munitions when
+ *  it is an arms item and a factor of `m` converts counts into that unit.
+ *  Much less than every claim of a pair, and the same series. */
 int tally_obs_load_series(struct tally_store *s, const tally_model *m,
-                          const struct tally_claim_filter *f, uint32_t item, tally_obs_set *out,
-                          tally_err *err) TALLY_MUST_CHECK;
+                          const struct tally_claim_filter *f, uint32_t item, const char *unit,
+                          tally_obs_set *out, tally_err *err) TALLY_MUST_CHECK;
 
 /** After clustering: a descriptive source that echoes a named one in its
  *  cluster takes that one's identity ("Seoul" saying a minister's figure

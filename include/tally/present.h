@@ -72,11 +72,11 @@ typedef struct tally_view {
  *  match) with `err` set. Free with tally_view_free. */
 int tally_view_load(tally_view *v, struct tally_store *s, const tally_model *m,
                     const tally_claim_filter *f, tally_err *err) TALLY_MUST_CHECK;
-/** The view one series of `item` (one bit) needs: the claims passing `f` of
- *  that item and of what converts into it (tally_obs_load_series), clustered;
- *  as tally_view_load otherwise. */
+/** The view one series of `item` (one bit) in `unit` (NULL: its default)
+ *  needs: the claims passing `f` of that item and of what converts into it
+ *  (tally_obs_load_series), clustered; as tally_view_load otherwise. */
 int tally_view_load_series(tally_view *v, struct tally_store *s, const tally_model *m,
-                           const tally_claim_filter *f, uint32_t item,
+                           const tally_claim_filter *f, uint32_t item, const char *unit,
                            tally_err *err) TALLY_MUST_CHECK;
 /** Frees the view; accepts one that failed to load. */
 void tally_view_free(tally_view *v);

@@ -390,7 +390,7 @@ int cli_estimate(int argc, char **argv)
     f.supplier = sup;
     f.recipient = rec;
     struct cli_loaded l;
-    int rc = cli_load_series(o.db, o.factors, o.grades, &f, 1u << bit, &l);
+    int rc = cli_load_series(o.db, o.factors, o.grades, &f, 1u << bit, unit, &l);
     if (rc != CLI_OK)
         return rc;
     tally_estimate e;

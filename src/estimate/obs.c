@@ -326,8 +326,30 @@ static int link_appositions(struct load *l, struct tally_store *s, tally_err *er
 }
 
 /* Loads the claims passing `f` for each item of `items` (none: all). */
+/* Whether counts in other units convert into the unit of a series of
+ * `item` (`unit`, else the default unit of the claims of `obs`): a factor of
+ * `m` into that unit for that item (tally_series_build converts counts of
+ * munitions only so). */
+static bool converts_into(const tally_model *m, const tally_obs_set *obs, uint32_t item,
+                          const char *unit, const struct tally_claim_filter *f)
+{
+    tally_clusters c = {0};
+    if (unit == NULL && f != NULL && f->supplier != NULL && f->recipient != NULL) {
+        (void)tally_cluster_obs(obs->v, obs->n, 0, 0, &c); /* fails only by aborting */
+        unit = tally_series_default_unit(obs->v, &c, f->supplier, f->recipient, item);
+    }
+    bool any = false;
+    for (size_t i = 0; unit != NULL && i < m->n_factors && !any; i++)
+        any = (m->factors[i].item & item) && strcmp(m->factors[i].to, unit) == 0;
+    tally_clusters_free(&c);
+    return any;
+}
+
+/* Loads the claims passing `f` of `item` (a bit; 0: every claim); for a
+ * series of an arms item, then the claims of munitions too when a factor
+ * converts counts into the series' unit (`unit`, else its default unit). */
 static int load(struct tally_store *s, const tally_model *m, const struct tally_claim_filter *f,
-                uint32_t items, tally_obs_set *out, tally_err *err)
+                uint32_t item, const char *unit, tally_obs_set *out, tally_err *err)
 {
     memset(out, 0, sizeof *out);
     out->arena = tally_arena_new();
@@ -337,14 +359,20 @@ static int load(struct tally_store *s, const tally_model *m, const struct tally_
     q.no_sentences = true;
     q.lean = true;
     int rc = 0;
-    if (items == 0)
+    if (item == 0) {
         rc = tally_store_claims(s, &q, on_row, &l, err);
-    for (unsigned bit = 0; bit < TALLY_ITEM_COUNT && rc == 0; bit++) {
-        if (!(items & 1u << bit))
-            continue;
-        q.item = tally_item_name(bit);
+    } else {
+        for (unsigned bit = 0; bit < TALLY_ITEM_COUNT; bit++)
+            if (item == 1u << bit)
+                q.item = tally_item_name(bit);
         rc = tally_store_claims(s, &q, on_row, &l, err);
-        l.skip_items |= 1u << bit; /* a claim of two of them comes once */
+    }
+    if (rc == 0 && item != 0 && item != TALLY_ITEM_MUNITIONS &&
+        (tally_item_families(item) & TALLY_ITEM_FAM_ARMS) && m != NULL &&
+        converts_into(m, out, item, unit, f)) {
+        l.skip_items = item; /* a claim of both came already */
+        q.item = tally_item_name(TALLY_ITEM_INDEX_MUNITIONS);
+        rc = tally_store_claims(s, &q, on_row, &l, err);
     }
     if (rc == 0)
         rc = link_appositions(&l, s, err);
@@ -374,17 +402,14 @@ static void take_identity(tally_obs *x, const tally_obs *named)
 int tally_obs_load(struct tally_store *s, const tally_model *m, const struct tally_claim_filter *f,
                    tally_obs_set *out, tally_err *err)
 {
-    return load(s, m, f, 0, out, err);
+    return load(s, m, f, 0, NULL, out, err);
 }
 
 int tally_obs_load_series(struct tally_store *s, const tally_model *m,
-                          const struct tally_claim_filter *f, uint32_t item, tally_obs_set *out,
-                          tally_err *err)
+                          const struct tally_claim_filter *f, uint32_t item, const char *unit,
+                          tally_obs_set *out, tally_err *err)
 {
-    /* counts of munitions convert into shells and rockets (tally_series_build) */
-    uint32_t items =
-        item | (tally_item_families(item) & TALLY_ITEM_FAM_ARMS ? TALLY_ITEM_MUNITIONS : 0);
-    return load(s, m, f, items, out, err);
+    return load(s, m, f, item, unit, out, err);
 }
 
 void tally_identity_link(tally_obs *obs, size_t n, const tally_clusters *c)

@@ -449,12 +449,13 @@ static unsigned store_error(request *r, int rc, const tally_err *err)
 }
 
 /* The view of `f` (NULL: every claim); with `item` (a bit; 0: all), only
- * what a series of it needs (tally_view_load_series). */
+ * what a series of it in `unit` (NULL: its default) needs
+ * (tally_view_load_series). */
 static bool load_view(request *r, tally_store *s, const tally_claim_filter *f, uint32_t item,
-                      tally_view *v)
+                      const char *unit, tally_view *v)
 {
     tally_err err = {0};
-    int rc = item != 0 ? tally_view_load_series(v, s, &r->srv->model, f, item, &err)
+    int rc = item != 0 ? tally_view_load_series(v, s, &r->srv->model, f, item, unit, &err)
                        : tally_view_load(v, s, &r->srv->model, f, &err);
     if (rc != 0) {
         store_error(r, rc, &err);
@@ -597,7 +598,7 @@ static void api_series(request *r, tally_store *s)
     f.recipient = recipient;
     f.known_by = known_by;
     tally_view v;
-    if (!load_view(r, s, &f, 1u << bit, &v))
+    if (!load_view(r, s, &f, 1u << bit, unit, &v))
         return;
     tally_estimate e;
     tally_err err = {0};
@@ -620,7 +621,7 @@ static void api_series(request *r, tally_store *s)
 static void flows(request *r, tally_store *s, const tally_date *at, bool estimate)
 {
     tally_view v;
-    if (!load_view(r, s, NULL, 0, &v))
+    if (!load_view(r, s, NULL, 0, NULL, &v))
         return;
     flows_out o = {{&r->out, true, false, NULL, 0, 0, false}, estimate};
     tally_json_raw(&r->out, "[");
@@ -676,7 +677,7 @@ static void api_clusters(request *r, tally_store *s)
     bool ok = filter_args(r, &fl, &key) && !unknown_params(r);
     tally_buf_free(&key);
     tally_view v;
-    if (!ok || !load_view(r, s, &fl.f, 0, &v))
+    if (!ok || !load_view(r, s, &fl.f, 0, NULL, &v))
         return;
     tally_buf *b = &r->out;
     tally_buf_clear(b);
@@ -698,7 +699,7 @@ static void api_clusters(request *r, tally_store *s)
 static void api_contradictions(request *r, tally_store *s)
 {
     tally_view v;
-    if (unknown_params(r) || !load_view(r, s, NULL, 0, &v))
+    if (unknown_params(r) || !load_view(r, s, NULL, 0, NULL, &v))
         return;
     tally_buf *b = &r->out;
     tally_buf_clear(b);

@@ -26,10 +26,11 @@ int tally_view_load(tally_view *v, struct tally_store *s, const tally_model *m,
 }
 
 int tally_view_load_series(tally_view *v, struct tally_store *s, const tally_model *m,
-                           const tally_claim_filter *f, uint32_t item, tally_err *err)
+                           const tally_claim_filter *f, uint32_t item, const char *unit,
+                           tally_err *err)
 {
     memset(v, 0, sizeof *v);
-    int rc = tally_obs_load_series(s, m, f, item, &v->obs, err);
+    int rc = tally_obs_load_series(s, m, f, item, unit, &v->obs, err);
     return rc != 0 ? rc : cluster_view(v);
 }
 

@@ -336,6 +336,12 @@ int tally_per_parse(const char *name);
  *  "EUR"); returns 0, or -1 for an unknown unit or currency. */
 int tally_unit_parse(const char *name, tally_claim *c);
 
+/** A figure in words, as estimates and checks show it: "7000-9000 round"
+ *  with both ends, else the qualifier's slug and the figure ("more-than
+ *  10000 container", "6700 container" when exact). */
+void tally_figure_words(tally_qualifier q, bool has_low, double low, bool has_high, double high,
+                        const char *unit, char *buf, size_t size);
+
 /** Writes the slugs of the set `items` joined by `sep` into `buf` (at least
  *  TALLY_ITEMS_TEXT_MAX bytes); returns buf. */
 enum { TALLY_ITEMS_TEXT_MAX = 320 };

@@ -19,15 +19,15 @@
 #include "tally/mem.h"
 
 /** The schema version this tally writes (PRAGMA user_version). */
-enum { TALLY_STORE_SCHEMA = 1 };
+enum { TALLY_STORE_SCHEMA = 2 };
 
 typedef struct tally_store tally_store;
 
 /** Opens the database at `path`, creating it when it does not exist and
  *  `create` is set, and migrating an older schema. Fails with TALLY_EINPUT
  *  and a message naming `path` for a file that is not a tally database, one
- *  written by a newer tally, or a damaged one; TALLY_EIO when it cannot be
- *  opened. */
+ *  written by a newer tally, or a damaged one; TALLY_ENOTFOUND when it does
+ *  not exist and `create` is not set; TALLY_EIO when it cannot be opened. */
 int tally_store_open(const char *path, bool create, tally_store **out,
                      tally_err *err) TALLY_MUST_CHECK;
 /* A store is used by one thread at a time (it is opened without SQLite's
@@ -108,6 +108,7 @@ typedef struct tally_claim_filter {
     const char *recipient; /* alpha-3 */
     const char *item;      /* a CLAIMS.md item slug */
     const char *kind;      /* a CLAIMS.md kind */
+    const char *unit;      /* a CLAIMS.md unit or an ISO 4217 currency code */
     const char *source;    /* a part of the source's name, any case */
     const char *since;     /* claim date >= since */
     const char *until;     /* claim date within or before until */
@@ -165,10 +166,15 @@ int tally_store_paragraph(tally_store *s, int64_t doc_id, size_t start, size_t e
                           size_t *para_start, tally_err *err) TALLY_MUST_CHECK;
 
 /** The decoded body of document `doc_id` into `out` (its contents
- *  replaced). TALLY_EINPUT for an unknown document, TALLY_ELIMIT when `out`
+ *  replaced). TALLY_ENOTFOUND for an unknown document, TALLY_ELIMIT when `out`
  *  cannot hold it, TALLY_ESTORE when reading fails. */
 int tally_store_body(tally_store *s, int64_t doc_id, tally_buf *out,
                      tally_err *err) TALLY_MUST_CHECK;
+
+/** Every unit the stored claims use (a CLAIMS.md unit or a currency code)
+ *  with its number of claims, most used first. */
+int tally_store_units(tally_store *s, int (*fn)(const char *unit, int64_t claims, void *user),
+                      void *user, tally_err *err) TALLY_MUST_CHECK;
 
 /** How many claims, documents and sources (those asserting a claim) the
  *  database holds. */

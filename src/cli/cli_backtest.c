@@ -23,7 +23,7 @@
 void cli_backtest_help(FILE *out)
 {
     fputs("Usage: tally backtest [--record FILE.csv] [--cutoff DATE] [--draws N]\n"
-          "                      [--factors FILE] [--grades FILE] [--format table|jsonl]\n"
+          "                      [--factors FILE] [--grades FILE] [--format table|jsonl|csv]\n"
           "                      [--fail-below P]\n"
           "\n"
           "Checks the estimator against what was said later. For every cumulative\n"
@@ -47,44 +47,39 @@ void cli_backtest_help(FILE *out)
           "                     to be stable, 500 to 2000)\n"
           "      --factors FILE conversion factors instead of the bundled ones\n"
           "      --grades FILE  source grades instead of the bundled ones\n"
-          "  -f, --format FMT   table (default) or jsonl (one object a total, then a summary)\n"
+          "  -f, --format FMT   table (default), jsonl (one object a total, then a summary)\n"
+          "                     or csv\n"
           "      --fail-below P exit 1 when the 90 % interval's coverage is below P (0-1)\n"
           "  -h, --help         show this help\n",
           out);
 }
 
-struct tally_out {
+struct backtest_out {
     const tally_obs *obs;
-    bool jsonl;
-    size_t tested, estimated, in50, in90;
+    tally_output format;
+    tally_buf b, misses; /* the output, and the table's misses for its end */
+    tally_backtest_summary sum;
     double *abs_err;
     size_t n_err;
-    tally_buf misses; /* the table's list of misses, printed at the end */
 };
 
 static void on_case(const tally_backtest_case *c, void *user)
 {
-    struct tally_out *o = user;
-    o->tested++;
+    struct backtest_out *o = user;
+    o->sum.totals++;
     if (c->estimated) {
-        o->estimated++;
-        o->in50 += c->in50;
-        o->in90 += c->in90;
+        o->sum.estimated++;
+        o->sum.in50 += c->in50;
+        o->sum.in90 += c->in90;
         o->abs_err = tally_xrealloc(o->abs_err, (o->n_err + 1) * sizeof *o->abs_err);
         o->abs_err[o->n_err++] = fabs(c->log_error);
     }
-    tally_buf b;
-    tally_buf_init(&b, (size_t)1 << 20);
-    if (o->jsonl) {
-        tally_present_backtest_case(&b, o->obs, c);
-        tally_json_raw(&b, "\n");
-    } else {
-        tally_present_backtest_row(&b, o->obs, c);
-        if (c->estimated && !c->in90)
-            tally_buf_append(&o->misses, b.ptr, b.len);
-    }
-    fwrite(b.ptr, 1, b.len, stdout);
-    tally_buf_free(&b);
+    size_t before = o->b.len;
+    tally_present_backtest_line(&o->b, o->format, o->obs, c);
+    if (o->format == TALLY_OUTPUT_TABLE && c->estimated && !c->in90)
+        tally_buf_append(&o->misses, o->b.ptr + before, o->b.len - before);
+    fwrite(o->b.ptr, 1, o->b.len, stdout);
+    tally_buf_clear(&o->b);
 }
 
 static int cmp_double(const void *a, const void *b)
@@ -142,7 +137,7 @@ int cli_backtest(int argc, char **argv)
                                              {NULL, 0, NULL, 0}};
     const char *record = NULL, *cutoff = DEFAULT_CUTOFF, *factors = NULL, *grades = NULL;
     unsigned draws = 0; /* adaptive */
-    bool jsonl = false;
+    tally_output format = TALLY_OUTPUT_TABLE;
     double fail_below = -1;
     int ch;
     opterr = 0;
@@ -166,9 +161,9 @@ int cli_backtest(int argc, char **argv)
             grades = optarg;
             break;
         case 'f':
-            if (strcmp(optarg, "table") != 0 && strcmp(optarg, "jsonl") != 0)
-                return cli_usagef("backtest", "unknown format '%s' (table or jsonl)", optarg);
-            jsonl = strcmp(optarg, "jsonl") == 0;
+            if (cli_format_option("backtest", optarg, CLI_TABLE | CLI_JSON | CLI_CSV, &format) !=
+                CLI_CONTINUE)
+                return CLI_USAGE;
             break;
         case 'b': {
             char *end;
@@ -201,45 +196,31 @@ int cli_backtest(int argc, char **argv)
     int status = load_record(record, &m, &s, &obs);
     if (status != CLI_OK)
         goto out;
-    struct tally_out o = {.obs = obs.v, .jsonl = jsonl};
+    struct backtest_out o = {.obs = obs.v, .format = format};
+    o.sum.cutoff = cutoff;
+    tally_buf_init(&o.b, (size_t)1 << 24);
     tally_buf_init(&o.misses, (size_t)1 << 24);
-    if (!jsonl)
-        tally_present_backtest_head(stdout);
+    tally_present_backtest_head(&o.b, format);
     if (tally_backtest(&m, obs.v, obs.n, tally_day_of(cut, true), draws, on_case, &o, &err) != 0) {
         cli_errorf("%s", err.msg);
         status = CLI_FAIL;
     } else {
-        double c90 = o.estimated ? (double)o.in90 / (double)o.estimated : 0;
-        double c50 = o.estimated ? (double)o.in50 / (double)o.estimated : 0;
-        double med = 0;
         if (o.n_err > 0) {
             qsort(o.abs_err, o.n_err, sizeof *o.abs_err, cmp_double);
-            med = o.n_err % 2 ? o.abs_err[o.n_err / 2]
-                              : (o.abs_err[o.n_err / 2 - 1] + o.abs_err[o.n_err / 2]) / 2;
+            o.sum.median_abs_log_error =
+                o.n_err % 2 ? o.abs_err[o.n_err / 2]
+                            : (o.abs_err[o.n_err / 2 - 1] + o.abs_err[o.n_err / 2]) / 2;
         }
-        if (jsonl) {
-            printf("{\"summary\":true,\"cutoff\":\"%s\",\"totals\":%zu,\"estimated\":%zu,"
-                   "\"in50\":%zu,\"in90\":%zu,\"coverage50\":%.3f,\"coverage90\":%.3f,"
-                   "\"median_abs_log_error\":%.3f}\n",
-                   cutoff, o.tested, o.estimated, o.in50, o.in90, c50, c90, med);
-        } else {
-            printf("\n%zu totals stated after %s, %zu estimable (their series had claims "
-                   "before them):\n"
-                   "  90 %% interval holds %zu of %zu (%.2f); 50 %% interval %zu of %zu (%.2f)\n"
-                   "  median |log(median / total)|: %.3f\n",
-                   o.tested, cutoff, o.estimated, o.in90, o.estimated, c90, o.in50, o.estimated,
-                   c50, med);
-            if (o.misses.len > 0) {
-                printf("misses of the 90 %% interval:\n");
-                fwrite(o.misses.ptr, 1, o.misses.len, stdout);
-            }
-        }
+        tally_present_backtest_tail(&o.b, format, &o.sum, &o.misses);
+        fwrite(o.b.ptr, 1, o.b.len, stdout);
+        double c90 = o.sum.estimated ? (double)o.sum.in90 / (double)o.sum.estimated : 0;
         if (fail_below >= 0 && c90 < fail_below) {
             cli_errorf("the 90 %% interval's coverage %.2f is below %.2f", c90, fail_below);
             status = CLI_FAIL;
         }
     }
     free(o.abs_err);
+    tally_buf_free(&o.b);
     tally_buf_free(&o.misses);
 out:
     tally_obs_set_free(&obs);

@@ -7,10 +7,10 @@
 
 #include "tally/claim.h"
 #include "tally/extract.h"
+#include "tally/field.h"
 #include "tally/json.h"
 #include "tally/mem.h"
 #include "tally/present.h"
-#include "tally/when.h"
 
 void cli_extract_help(FILE *out)
 {
@@ -37,56 +37,32 @@ void cli_extract_help(FILE *out)
 
 struct extract_ctx {
     char *doc;
-    bool table, explain;
+    tally_output format;
+    bool explain;
     tally_date fallback;
     tally_extractor *x;
     tally_arena *arena;
     tally_buf line;
-    const char *body_text; /* the current block, for sentences and reasons */
-    size_t body_offset;
+    int status;
 };
 
-static void put_reason(struct extract_ctx *c, const char *key, const tally_reason *r)
+/* One claim as a line; its sentence, text and reasons are bytes of the
+ * block `b`. */
+static void print_claim(struct extract_ctx *c, const tally_block *b, const tally_claim *k)
 {
-    TALLY_JSON_LIT(&c->line, "\"");
-    tally_json_raw(&c->line, key);
-    TALLY_JSON_LIT(&c->line, "\":{\"words\":");
-    if (r->end > r->start)
-        tally_json_str(&c->line, c->body_text + (r->start - c->body_offset), r->end - r->start);
-    else
-        TALLY_JSON_LIT(&c->line, "null");
-    TALLY_JSON_LIT(&c->line, ",\"rule\":");
-    tally_present_str_or_null(&c->line, tally_why_text(r->rule));
-    TALLY_JSON_LIT(&c->line, "}");
-}
-
-static void print_claim(struct extract_ctx *c, const tally_claim *k)
-{
-    tally_buf *l = &c->line;
-    tally_buf_clear(l);
-    if (c->table) {
-        tally_present_claim_table_row(l, k, c->doc);
-        fwrite(l->ptr, 1, l->len, stdout);
-        return;
+    tally_claim_row r = {.claim = *k, .doc = c->doc};
+    r.sentence = b->text + (k->sentence_start - b->offset);
+    r.sentence_len = k->sentence_end - k->sentence_start;
+    r.text = b->text + (k->start - b->offset);
+    r.text_len = k->end - k->start;
+    if (c->format == TALLY_OUTPUT_JSON && c->explain) {
+        tally_present_claim_json(&c->line, TALLY_IN_CLAIM, &r, true);
+        tally_present_claim_why(&c->line, k, b->text, b->offset);
+        TALLY_JSON_LIT(&c->line, "}\n");
+    } else {
+        tally_present_claim(&c->line, c->format, TALLY_IN_CLAIM, &r);
     }
-    tally_present_claim_fields(l, k, c->doc, c->body_text + (k->sentence_start - c->body_offset),
-                               k->sentence_end - k->sentence_start,
-                               c->body_text + (k->start - c->body_offset), k->end - k->start);
-    if (c->explain) {
-        TALLY_JSON_LIT(l, ",\"why\":{");
-        put_reason(c, "supplier", &k->why_supplier);
-        TALLY_JSON_LIT(l, ",");
-        put_reason(c, "recipient", &k->why_recipient);
-        TALLY_JSON_LIT(l, ",");
-        put_reason(c, "kind", &k->why_kind);
-        TALLY_JSON_LIT(l, ",");
-        put_reason(c, "item", &k->why_item);
-        TALLY_JSON_LIT(l, ",");
-        put_reason(c, "source", &k->why_source);
-        TALLY_JSON_LIT(l, "}");
-    }
-    TALLY_JSON_LIT(l, "}\n");
-    fwrite(l->ptr, 1, l->len, stdout);
+    c->status |= cli_write(&c->line);
 }
 
 static int on_meta(const tally_doc_meta *meta, tally_format f, void *user, tally_err *err)
@@ -113,11 +89,9 @@ static int on_block(const tally_block *b, void *user, tally_err *err)
     struct extract_ctx *c = user;
     tally_claims cs;
     int rc = tally_extract_block(c->x, b, &cs, c->arena, err);
-    c->body_text = b->text;
-    c->body_offset = b->offset;
     if (rc == 0)
         for (size_t i = 0; i < cs.n; i++)
-            print_claim(c, &cs.v[i]);
+            print_claim(c, b, &cs.v[i]);
     tally_arena_reset(c->arena);
     return rc;
 }
@@ -135,7 +109,7 @@ int cli_extract(int argc, char **argv)
         {"format", required_argument, NULL, 'f'}, {"date", required_argument, NULL, 'd'},
         {"explain", no_argument, NULL, 'e'},      {"as", required_argument, NULL, 'a'},
         {"help", no_argument, NULL, 'h'},         {NULL, 0, NULL, 0}};
-    struct extract_ctx c = {0};
+    struct extract_ctx c = {.format = TALLY_OUTPUT_JSON};
     tally_doc_opts opts = {0};
     int ch;
     opterr = 0;
@@ -150,19 +124,19 @@ int cli_extract(int argc, char **argv)
             c.explain = true;
             continue;
         }
-        int rc = cli_common_option("extract", ch, argv, &c.table, &opts, cli_extract_help);
+        int rc = cli_common_option("extract", ch, argv, &c.format, &opts, cli_extract_help);
         if (rc != CLI_CONTINUE)
             return rc == CLI_UNHANDLED ? cli_usagef("extract", "unknown option") : rc;
     }
     if (optind >= argc)
         return cli_usagef("extract", "no input: give files, or - for stdin");
     setvbuf(stdout, NULL, _IOFBF, 1 << 16);
-    if (c.table)
-        tally_present_claim_table_head(stdout);
     c.arena = tally_arena_new();
     tally_buf_init(&c.line, (size_t)1 << 30);
+    tally_present_claims_head(&c.line, c.format, TALLY_IN_CLAIM);
+    c.status = cli_write(&c.line);
     tally_doc_handler h = {.on_meta = on_meta, .on_block = on_block, .user = &c};
-    int status = cli_read_inputs(argv + optind, argc - optind, &opts, &h, on_start);
+    int status = cli_read_inputs(argv + optind, argc - optind, &opts, &h, on_start) | c.status;
     tally_extractor_free(c.x);
     tally_arena_free(c.arena);
     tally_buf_free(&c.line);

@@ -330,7 +330,8 @@ int cli_ingest(int argc, char **argv)
         {"help", no_argument, NULL, 'h'},       {NULL, 0, NULL, 0}};
     struct ingest_run r = {0};
     const char *db = NULL;
-    bool quiet = false, table = false;
+    bool quiet = false;
+    tally_output unused = TALLY_OUTPUT_JSON; /* (ingest takes no --format) */
     int ch;
     opterr = 0;
     optind = 1;
@@ -345,7 +346,7 @@ int cli_ingest(int argc, char **argv)
         } else if (ch == 'q') {
             quiet = true;
         } else {
-            int rc = cli_common_option("ingest", ch, argv, &table, &r.opts, cli_ingest_help);
+            int rc = cli_common_option("ingest", ch, argv, &unused, &r.opts, cli_ingest_help);
             if (rc != CLI_CONTINUE)
                 return rc == CLI_UNHANDLED ? cli_usagef("ingest", "unknown option") : rc;
         }

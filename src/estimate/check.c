@@ -31,13 +31,7 @@ static bool delivered(tally_kind k)
 
 static void fmt_figure(char *buf, size_t size, const tally_obs *o)
 {
-    const char *q = tally_qualifier_name(o->qualifier);
-    bool exact = o->qualifier == TALLY_Q_EXACT;
-    if (o->has_low && o->has_high)
-        snprintf(buf, size, "%.15g-%.15g %s", o->low, o->high, o->unit);
-    else
-        snprintf(buf, size, "%s%s%.15g %s", exact ? "" : q, exact ? "" : " ", obs_value(o),
-                 o->unit);
+    tally_figure_words(o->qualifier, o->has_low, o->low, o->has_high, o->high, o->unit, buf, size);
 }
 
 /* ---- the claims of each document in the order written --------------------------- */

@@ -211,9 +211,7 @@ static int on_row(const tally_claim_row *r, void *user)
     x->as_of = c->as_of.year != 0 ? tally_day_of(c->as_of, true) : x->stated;
     x->hedged = c->hedged;
     x->curated = r->curated;
-    /* a rate per day, month or year, not a cumulative count; a store that does
-     * not keep the period yet says so in a curated row's note */
-    x->rate = c->per != TALLY_PER_NONE || (r->note != NULL && strstr(r->note, "rate per") != NULL);
+    x->rate = c->per != TALLY_PER_NONE; /* a rate per day, month or year, not a total */
     x->sentence_start = c->sentence_start;
     x->sentence_end = c->sentence_end;
     identify(l, x);
@@ -295,7 +293,7 @@ static int link_appositions(struct load *l, struct tally_store *s, tally_err *er
             continue;
         if (x->doc_id != loaded) {
             rc = tally_store_body(s, x->doc_id, &body, err);
-            if (rc == TALLY_EINPUT) { /* gone since the claims were read */
+            if (rc == TALLY_ENOTFOUND) { /* gone since the claims were read */
                 rc = 0;
                 tally_buf_clear(&body);
             }

@@ -285,6 +285,15 @@ static double caliber_in(const char *t, size_t start, size_t end)
     return 0;
 }
 
+/* Whether word `w` of the sentence starts one of its figures. */
+static bool starts_figure(const sentence *s, const word *w)
+{
+    for (size_t i = 0; i < s->n_figs; i++)
+        if (s->figs[i].start == w->start)
+            return true;
+    return false;
+}
+
 /* Items named after a carrier or "rounds": "containers of food, fuel and
  * other necessities", "rounds of 122mm rockets". Looks at most 8 words on. */
 static uint32_t contents(const sentence *s, size_t k)
@@ -307,7 +316,7 @@ static uint32_t contents(const sentence *s, size_t k)
             return TALLY_ITEM_MUNITIONS | TALLY_ITEM_WEAPONS;
         /* "multiple rocket launchers" are what the rounds are for */
         if (is_word(w, CWW_LAUNCHERS) && j > 0 && is_word(&s->ws.v[j - 1], CWW_ROCKET))
-            items = (items & ~TALLY_ITEM_VEHICLE) | TALLY_ITEM_ROCKET;
+            items = (items & ~TALLY_ITEM_WEAPONS) | TALLY_ITEM_ROCKET;
     }
     return items;
 }
@@ -354,9 +363,12 @@ static bool counted(const sentence *s, const tally_figure *f, tally_claim *c)
         if (w->start >= s->end)
             return false;
         /* another figure: this one counts nothing ("2 or 3 drones" is two claims) */
-        for (size_t i = 0; i < s->n_figs; i++)
-            if (s->figs[i].start == w->start)
-                return false;
+        if (starts_figure(s, w))
+            return false;
+        /* "rocket launchers", "tank shells": the compound's last noun counts */
+        while (has_role(w, CW_UNIT) && k + 1 < s->ws.n && s->ws.v[k + 1].punct == 0 &&
+               has_role(&s->ws.v[k + 1], CW_UNIT) && s->ws.v[k + 1].start < s->end)
+            w = &s->ws.v[++k];
         if (has_role(w, CW_UNIT)) {
             /* "half of the shells" counts no shells */
             if ((f->has_low && f->low < 1) || (!f->has_low && f->has_high && f->high < 1))
@@ -376,7 +388,9 @@ static bool counted(const sentence *s, const tally_figure *f, tally_claim *c)
                 (is_word(&s->ws.v[k + 1], CWW_AND) || is_word(&s->ws.v[k + 1], CWW_OR))) {
                 for (size_t j = k + 2; j < s->ws.n && j < k + 5; j++) {
                     const word *o = &s->ws.v[j];
-                    if (o->punct != 0 || has_role(o, CW_OUT | CW_IN | CW_SAY))
+                    /* "4 systems and 18 howitzers": the second has its own figure */
+                    if (o->punct != 0 || has_role(o, CW_OUT | CW_IN | CW_SAY) ||
+                        starts_figure(s, o))
                         break;
                     if (has_role(o, CW_UNIT) && (tally_unit)o->cw->unit == c->unit) {
                         c->items |= o->cw->items;

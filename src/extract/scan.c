@@ -893,7 +893,9 @@ static const char *currency_adjective(const scanner *sc, size_t k, const char *w
              {"russian", "RUB", "RUB"},    {"korean", "KRW", "KRW"},    {"chinese", "CNY", "CNY"},
              {"japanese", "JPY", "JPY"},   {"indian", "INR", "INR"},    {"iranian", "IRR", "IRR"},
              {"ukrainian", "UAH", "UAH"},  {"dutch", "NLG", "NLG"},     {"finnish", "FIM", "FIM"},
-             {"german", "DEM", "DEM"},     {"mexican", "MXN", "MXN"}};
+             {"german", "DEM", "DEM"},     {"mexican", "MXN", "MXN"},   {"czech", "CZK", "CZK"},
+             {"danish", "CZK", "DKK"},     {"swedish", "CZK", "SEK"},   {"norwegian", "CZK", "NOK"},
+             {"norwegian", "DKK", "NOK"},  {"danish", "DKK", "DKK"},    {"polish", "PLN", "PLN"}};
     (void)word_code;
     for (size_t i = 0; i < sizeof a / sizeof a[0]; i++) {
         if (!tok_is_word(sc->s, &sc->t[k], a[i].adj))

@@ -3,6 +3,7 @@
  * every slug is written once. Includes only base's and the model's headers. */
 #include "tally/claim.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -112,6 +113,17 @@ char *tally_items_format(uint32_t set, char sep, char *buf)
     }
     buf[n] = '\0';
     return buf;
+}
+
+void tally_figure_words(tally_qualifier q, bool has_low, double low, bool has_high, double high,
+                        const char *unit, char *buf, size_t size)
+{
+    if (has_low && has_high)
+        snprintf(buf, size, "%.15g-%.15g %s", low, high, unit);
+    else if (q == TALLY_Q_EXACT)
+        snprintf(buf, size, "%.15g %s", has_low ? low : high, unit);
+    else
+        snprintf(buf, size, "%s %.15g %s", tally_qualifier_name(q), has_low ? low : high, unit);
 }
 
 /* ---- parsers ---------------------------------------------------------------- */

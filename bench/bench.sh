@@ -41,6 +41,22 @@ make_bigdb() {
     fi
 }
 
+# start_serve OUT: tally serve on the big database in the background, its
+# output in OUT; sets SERVE_URL and SERVE_PID, or fails with a message.
+start_serve() {
+    "$TALLY" serve --db "$BIGDB" --port 0 >"$1" 2>&1 &
+    SERVE_PID=$!
+    SERVE_URL=
+    for _ in $(seq 1 400); do
+        SERVE_URL=$(grep -o 'http://[^ ]*/' "$1" || true)
+        [ -n "$SERVE_URL" ] && return 0
+        sleep 0.05
+    done
+    echo "bench: tally serve did not start: $(cat "$1")" >&2
+    kill "$SERVE_PID" 2>/dev/null || true
+    return 1
+}
+
 # ---- tally serve under load (wrk) ----------------------------------------------
 
 # bench_serve: tally serve on the million claims, wrk -t2 -c32 -d10s against
@@ -54,19 +70,9 @@ bench_serve() {
     fi
     local secs=${BENCH_WRK_SECONDS:-10} out url pid name path
     out=$(mktemp)
-    "$TALLY" serve --db "$BIGDB" --port 0 >"$out" 2>&1 &
-    pid=$!
-    url=
-    for _ in $(seq 1 200); do
-        url=$(grep -o 'http://[^ ]*/' "$out" || true)
-        [ -n "$url" ] && break
-        sleep 0.05
-    done
-    if [ -z "$url" ]; then
-        echo "bench: tally serve did not start: $(cat "$out")" >&2
-        kill "$pid" 2>/dev/null || true
-        return 1
-    fi
+    start_serve "$out" || return 1
+    url=$SERVE_URL
+    pid=$SERVE_PID
     local rows=(
         "static /assets/style.css|assets/style.css"
         "claims pair, 50|api/claims?supplier=PRK&recipient=RUS&limit=50"
@@ -124,25 +130,12 @@ wall_of() {
 }
 # first_request PATH: seconds of the first request to a fresh tally serve.
 first_request() {
-    local out url pid secs
+    local out secs
     out=$(mktemp)
-    "$TALLY" serve --db "$BIGDB" --port 0 >"$out" 2>&1 &
-    pid=$!
-    url=
-    for _ in $(seq 1 400); do
-        url=$(grep -o 'http://[^ ]*/' "$out" || true)
-        [ -n "$url" ] && break
-        sleep 0.05
-    done
-    if [ -z "$url" ]; then
-        echo "bench: tally serve did not start: $(cat "$out")" >&2
-        kill "$pid" 2>/dev/null || true
-        rm -f "$out"
-        exit 1
-    fi
-    secs=$(curl -s -o /dev/null -w '%{time_total}' "$url$1")
-    kill -TERM "$pid"
-    wait "$pid" 2>/dev/null || true
+    start_serve "$out" || { rm -f "$out"; exit 1; }
+    secs=$(curl -s -o /dev/null -w '%{time_total}' "$SERVE_URL$1")
+    kill -TERM "$SERVE_PID"
+    wait "$SERVE_PID" 2>/dev/null || true
     rm -f "$out"
     echo "$secs"
 }

@@ -269,25 +269,8 @@ static void check_bounds(const tally_model *m, const tally_obs *obs, size_t n,
  * document, else (a curated record keeps a briefing's figures apart) a
  * transfer of the same source, pair and a unit that converts, stated within
  * BRIEFING_DAYS. NULL when there is none. */
-typedef struct by_source {
-    const char *identity; /* interned */
-    long stated;
-    size_t i;
-} by_source;
-
-static int cmp_by_source(const void *a, const void *b)
-{
-    const by_source *x = a, *y = b;
-    int c = strcmp(x->identity, y->identity);
-    if (c != 0)
-        return c;
-    if (x->stated != y->stated)
-        return x->stated < y->stated ? -1 : 1;
-    return (x->i > y->i) - (x->i < y->i);
-}
-
 static const tally_obs *own_count(const tally_model *m, const tally_obs *obs, const doc_order *d,
-                                  const by_source *counts, size_t n_counts, size_t e_i)
+                                  const briefing *counts, size_t n_counts, size_t e_i)
 {
     const tally_obs *e = &obs[e_i];
     const tally_factor *f = NULL;
@@ -296,19 +279,12 @@ static const tally_obs *own_count(const tally_model *m, const tally_obs *obs, co
         return strcmp(obs_identity(c), obs_identity(e)) == 0 ? c : NULL;
     if (e->stated == LONG_MIN)
         return NULL;
-    /* the first count of the identity stated from BRIEFING_DAYS before */
-    by_source key = {obs_identity(e), e->stated - BRIEFING_DAYS, 0};
-    size_t lo = 0, hi = n_counts;
-    while (lo < hi) {
-        size_t mid = lo + (hi - lo) / 2;
-        if (cmp_by_source(&counts[mid], &key) < 0)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
+    /* the counts of the identity in the equivalence's briefing */
+    const char *id = obs_identity(e);
     const tally_obs *best = NULL;
-    for (size_t k = lo; k < n_counts && strcmp(counts[k].identity, key.identity) == 0 &&
-                        counts[k].stated <= e->stated + BRIEFING_DAYS;
+    for (size_t k = briefing_first(counts, n_counts, id, e->stated - BRIEFING_DAYS);
+         k < n_counts && strcmp(counts[k].identity, id) == 0 &&
+         counts[k].stated <= e->stated + BRIEFING_DAYS;
          k++) {
         const tally_obs *o = &obs[counts[k].i];
         if (!same_pair(o, e) || strcmp(o->unit, e->unit) == 0 ||
@@ -412,7 +388,7 @@ static void check_misattributions(const tally_model *m, const tally_obs *obs, si
                                   void (*fn)(const tally_contradiction *, void *), void *user)
 {
     eqv *es = tally_xmalloc((n + 1) * sizeof *es);
-    by_source *counts = tally_xmalloc((n + 1) * sizeof *counts);
+    briefing *counts = tally_xmalloc((n + 1) * sizeof *counts);
     size_t n_e = 0, n_counts = 0;
     for (size_t i = 0; i < n; i++) {
         const tally_obs *o = &obs[i];
@@ -421,10 +397,10 @@ static void check_misattributions(const tally_model *m, const tally_obs *obs, si
         if (o->kind == TALLY_KIND_EQUIVALENCE)
             es[n_e++] = (eqv){o->unit, obs_value(o), i};
         else if (o->kind == TALLY_KIND_TRANSFER && o->stated != LONG_MIN)
-            counts[n_counts++] = (by_source){obs_identity(o), o->stated, i};
+            counts[n_counts++] = (briefing){obs_identity(o), o->stated, i};
     }
     qsort(es, n_e, sizeof *es, cmp_eqv);
-    qsort(counts, n_counts, sizeof *counts, cmp_by_source);
+    briefing_sort(counts, n_counts);
     /* each equivalence's own count (NULL: none), computed once */
     const tally_obs **own = tally_xcalloc(n_e + 1, sizeof *own);
     for (size_t k = 0; k < n_e; k++)

@@ -40,6 +40,21 @@ double obs_value(const tally_obs *o);
  *  briefing. */
 enum { BRIEFING_DAYS = 3 };
 
+/** Claims by identity and day, to find another claim of one source's
+ *  briefing (an equivalence and the count it converts). */
+typedef struct briefing {
+    const char *identity;
+    long stated;
+    size_t i; /* index into the observations */
+} briefing;
+
+/** Sorts `v` by identity (ASCII order), day, index. */
+void briefing_sort(briefing *v, size_t n);
+/** The first entry of `v` (sorted) of `identity` stated on or after `from`;
+ *  the briefing of a claim stated on day D is from D - BRIEFING_DAYS up to
+ *  D + BRIEFING_DAYS. */
+size_t briefing_first(const briefing *v, size_t n, const char *identity, long from);
+
 /** The seed of every reconciliation, so that runs repeat. */
 enum { SERIES_SEED = 20241126 };
 

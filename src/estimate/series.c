@@ -75,43 +75,49 @@ static bool same_pair(const tally_obs *o, const tally_series *s)
     return strcmp(o->supplier, s->supplier) == 0 && strcmp(o->recipient, s->recipient) == 0;
 }
 
-/* Equivalences of a series, ordered by source and day, to find the one a
- * count was converted into. Identities are interned (tally_obs_load), so a
- * pointer stands for a source. */
-typedef struct equiv {
-    const char *source;
-    long stated;
-    size_t obs;
-} equiv;
-
-static int by_source_day(const void *a, const void *b)
+static int cmp_briefing(const void *a, const void *b)
 {
-    const equiv *x = a, *y = b;
-    if (x->source != y->source)
-        return (uintptr_t)x->source < (uintptr_t)y->source ? -1 : 1;
-    return (x->stated > y->stated) - (x->stated < y->stated);
+    const briefing *x = a, *y = b;
+    int c = strcmp(x->identity, y->identity);
+    if (c != 0)
+        return c;
+    if (x->stated != y->stated)
+        return x->stated < y->stated ? -1 : 1;
+    return (x->i > y->i) - (x->i < y->i);
 }
 
-/* Whether count `k` was converted into the series' unit by its own source in
- * the same briefing (an equivalence of `eq`). */
-static bool converted_by_source(const equiv *eq, size_t n, const tally_obs *obs, size_t k)
+void briefing_sort(briefing *v, size_t n)
 {
-    const tally_obs *o = &obs[k];
-    if (o->stated == LONG_MIN)
-        return false;
+    if (n > 1) /* qsort of NULL is undefined, even for 0 */
+        qsort(v, n, sizeof *v, cmp_briefing);
+}
+
+size_t briefing_first(const briefing *v, size_t n, const char *identity, long from)
+{
+    briefing key = {identity, from, 0};
     size_t lo = 0, hi = n;
-    equiv key = {obs_identity(o), o->stated - BRIEFING_DAYS, 0};
     while (lo < hi) {
         size_t mid = lo + (hi - lo) / 2;
-        if (by_source_day(&eq[mid], &key) < 0)
+        if (cmp_briefing(&v[mid], &key) < 0)
             lo = mid + 1;
         else
             hi = mid;
     }
-    for (size_t i = lo; i < n && eq[i].source == obs_identity(o); i++) {
-        if (eq[i].stated > o->stated + BRIEFING_DAYS)
-            break;
-        const tally_obs *e = &obs[eq[i].obs];
+    return lo;
+}
+
+/* Whether count `k` was converted into the series' unit by its own source in
+ * the same briefing (an equivalence of `eq`, the series' own-unit ones). */
+static bool converted_by_source(const briefing *eq, size_t n, const tally_obs *obs, size_t k)
+{
+    const tally_obs *o = &obs[k];
+    if (o->stated == LONG_MIN)
+        return false;
+    const char *id = obs_identity(o);
+    for (size_t i = briefing_first(eq, n, id, o->stated - BRIEFING_DAYS);
+         i < n && strcmp(eq[i].identity, id) == 0 && eq[i].stated <= o->stated + BRIEFING_DAYS;
+         i++) {
+        const tally_obs *e = &obs[eq[i].i];
         if (e->doc_id == o->doc_id || e->curated || o->curated)
             return true;
     }
@@ -291,15 +297,15 @@ void tally_series_build(const tally_model *m, const tally_obs *obs, size_t n,
     series->n_conflicts = 0;
     size_t cap = 0;
     /* the series' own-unit equivalences, to tie counts to */
-    equiv *eq = tally_xmalloc((c->n + 1) * sizeof *eq);
+    briefing *eq = tally_xmalloc((c->n + 1) * sizeof *eq);
     size_t n_eq = 0;
     for (size_t i = 0; i < c->n; i++) {
         const tally_obs *e = &obs[c->v[i].lead];
         if (e->kind == TALLY_KIND_EQUIVALENCE && strcmp(e->unit, series->unit) == 0 &&
             same_pair(e, series) && e->stated != LONG_MIN)
-            eq[n_eq++] = (equiv){obs_identity(e), e->stated, c->v[i].lead};
+            eq[n_eq++] = (briefing){obs_identity(e), e->stated, c->v[i].lead};
     }
-    qsort(eq, n_eq, sizeof *eq, by_source_day);
+    briefing_sort(eq, n_eq);
     source_numbers sources = {0};
     for (size_t i = 0; i < c->n; i++) {
         size_t li = c->v[i].lead;

@@ -107,7 +107,7 @@ static int load_record(const char *path, const tally_model *m, tally_store **s, 
     }
     int status = CLI_FAIL;
     tally_import_stats st;
-    if (tally_store_open(":memory:", true, s, &err) != 0 ||
+    if (tally_store_open(":memory:", TALLY_STORE_WRITE, s, &err) != 0 ||
         tally_import_csv(*s, data, len, path != NULL ? path : "bundled public record", &st, NULL,
                          NULL, &err) != 0 ||
         tally_obs_load(*s, m, NULL, obs, &err) != 0) {

@@ -355,7 +355,7 @@ int cli_ingest(int argc, char **argv)
         return cli_usagef("ingest", "no input: give files, folders, or - for stdin");
     db = cli_db_path(db);
     tally_err err = {0};
-    if (tally_store_open(db, true, &r.s, &err) != 0) {
+    if (tally_store_open(db, TALLY_STORE_WRITE, &r.s, &err) != 0) {
         cli_errorf("%s", err.msg);
         return CLI_FAIL;
     }

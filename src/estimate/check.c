@@ -7,7 +7,10 @@
  * conflicts: "below-lower-bound", "above-upper-bound"); and an equivalence
  * whose figure is another source's own conversion of a different count
  * ("misattribution": the US's 10,000 containers put beside South Korea's
- * "3 million rounds", which converts 6,700). */
+ * "3 million rounds", which converts 6,700).
+ *
+ * Part of stage 4, estimate: includes the public headers of every stage up to
+ * the store (not the pipeline), and its own. */
 #include <limits.h>
 #include <math.h>
 #include <stdio.h>

@@ -14,7 +14,10 @@
  *   document may set it beside a named source of the same country ("INSS,
  *   a South Korean think tank"): then it is that source. Otherwise it
  *   echoes a named source of its country in the clusters
- *   (tally_identity_link). */
+ *   (tally_identity_link).
+ *
+ * Part of stage 4, estimate: includes the public headers of every stage up to
+ * the store (not the pipeline), and its own. */
 #include <limits.h>
 #include <stdint.h>
 #include <stdlib.h>

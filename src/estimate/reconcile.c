@@ -22,7 +22,10 @@
  * Everything is deterministic: the generator is xoshiro256** seeded by
  * splitmix64 from `seed`. The bridges and the path after the last node have
  * generators of their own, seeded by the draw and the segment, so a day's
- * value in a draw is the same whichever other days are asked. */
+ * value in a draw is the same whichever other days are asked.
+ *
+ * Part of stage 4, estimate: includes the public headers of every stage up to
+ * the store (not the pipeline), and its own. */
 #include "tally/estimate.h"
 
 #include <math.h>

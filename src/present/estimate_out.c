@@ -1,11 +1,12 @@
 /* tally: estimates, clusters, contradictions and flows in each output
  * format (stage 5): tables, JSON and CSV. May include the public headers of
- * every stage but the pipeline. */
+ * every stage but the pipeline.
+ * Part of stage 5, present: includes the public headers of every stage up to
+ * estimate (not the pipeline), and its own. */
 #include "tally/present.h"
 
 #include <limits.h>
 #include <math.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -401,30 +402,6 @@ static const char *item_of(uint32_t item)
 
 /* ---- lines of each format --------------------------------------------------------- */
 
-static void appendf(tally_buf *b, const char *fmt, ...) TALLY_PRINTF(2, 3);
-
-/* printf into `b`. */
-static void appendf(tally_buf *b, const char *fmt, ...)
-{
-    char small[512];
-    va_list ap;
-    va_start(ap, fmt);
-    int n = vsnprintf(small, sizeof small, fmt, ap);
-    va_end(ap);
-    if (n < 0)
-        return;
-    if ((size_t)n < sizeof small) {
-        tally_json_raw_n(b, small, (size_t)n);
-        return;
-    }
-    char *big = tally_xmalloc((size_t)n + 1);
-    va_start(ap, fmt);
-    vsnprintf(big, (size_t)n + 1, fmt, ap);
-    va_end(ap);
-    tally_json_raw_n(b, big, (size_t)n);
-    free(big);
-}
-
 /* CSV cells of NUL-terminated strings (NULL: empty), the last ending the line. */
 static void csv_cells(tally_buf *b, const char *const *cells, size_t n)
 {
@@ -436,8 +413,9 @@ static void csv_cells(tally_buf *b, const char *const *cells, size_t n)
 void tally_present_backtest_head(tally_buf *b, tally_output o)
 {
     if (o == TALLY_OUTPUT_TABLE)
-        appendf(b, "%-10s %-3s %-3s %-16s %-30s %-24s %10s %10s %10s %-5s %s\n", "stated", "sup",
-                "rec", "item", "total", "source", "5%", "median", "95%", "in90", "log err");
+        tally_buf_printf(b, "%-10s %-3s %-3s %-16s %-30s %-24s %10s %10s %10s %-5s %s\n", "stated",
+                         "sup", "rec", "item", "total", "source", "5%", "median", "95%", "in90",
+                         "log err");
     else if (o == TALLY_OUTPUT_CSV)
         tally_json_raw(b, "claim,stated,supplier,recipient,item,unit,figure,source,estimated,q05,"
                           "q25,median,q75,q95,in50,in90,log_error\n");
@@ -501,13 +479,14 @@ void tally_present_backtest_line(tally_buf *b, tally_output o, const tally_obs *
         TALLY_JSON_LIT(b, "\n");
     } else if (o == TALLY_OUTPUT_TABLE) {
         if (c->estimated)
-            appendf(b, "%-10s %-3s %-3s %-16s %-30.30s %-24.24s %10.0f %10.0f %10.0f %-5s %+.2f\n",
-                    day, s->supplier, s->recipient, item_of(s->item), fig, t->source, c->q.q05,
-                    c->q.q50, c->q.q95, c->in90 ? "yes" : "MISS", c->log_error);
+            tally_buf_printf(
+                b, "%-10s %-3s %-3s %-16s %-30.30s %-24.24s %10.0f %10.0f %10.0f %-5s %+.2f\n", day,
+                s->supplier, s->recipient, item_of(s->item), fig, t->source, c->q.q05, c->q.q50,
+                c->q.q95, c->in90 ? "yes" : "MISS", c->log_error);
         else
-            appendf(b, "%-10s %-3s %-3s %-16s %-30.30s %-24.24s %10s %10s %10s %-5s %s\n", day,
-                    t->supplier, t->recipient, item_of(s->item), fig, t->source, "-", "-", "-", "-",
-                    "nothing known before");
+            tally_buf_printf(b, "%-10s %-3s %-3s %-16s %-30.30s %-24.24s %10s %10s %10s %-5s %s\n",
+                             day, t->supplier, t->recipient, item_of(s->item), fig, t->source, "-",
+                             "-", "-", "-", "nothing known before");
     } else {
         char id[32], q[5][32], err[32];
         snprintf(id, sizeof id, "%lld", (long long)t->id);
@@ -543,22 +522,24 @@ void tally_present_backtest_tail(tally_buf *b, tally_output o, const tally_backt
     double c90 = s->estimated ? (double)s->in90 / (double)s->estimated : 0;
     double c50 = s->estimated ? (double)s->in50 / (double)s->estimated : 0;
     if (o == TALLY_OUTPUT_JSON) {
-        appendf(b,
-                "{\"summary\":true,\"cutoff\":\"%s\",\"totals\":%zu,\"estimated\":%zu,\"in50\":%zu,"
-                "\"in90\":%zu,\"coverage50\":%.3f,\"coverage90\":%.3f,"
-                "\"median_abs_log_error\":%.3f}\n",
-                s->cutoff, s->totals, s->estimated, s->in50, s->in90, c50, c90,
-                s->median_abs_log_error);
+        tally_buf_printf(
+            b,
+            "{\"summary\":true,\"cutoff\":\"%s\",\"totals\":%zu,\"estimated\":%zu,\"in50\":%zu,"
+            "\"in90\":%zu,\"coverage50\":%.3f,\"coverage90\":%.3f,"
+            "\"median_abs_log_error\":%.3f}\n",
+            s->cutoff, s->totals, s->estimated, s->in50, s->in90, c50, c90,
+            s->median_abs_log_error);
     } else if (o == TALLY_OUTPUT_TABLE) {
-        appendf(b,
-                "\n%zu totals stated after %s, %zu estimable (their series had claims before "
-                "them):\n"
-                "  90 %% interval holds %zu of %zu (%.2f); 50 %% interval %zu of %zu (%.2f)\n"
-                "  median |log(median / total)|: %.3f\n",
-                s->totals, s->cutoff, s->estimated, s->in90, s->estimated, c90, s->in50,
-                s->estimated, c50, s->median_abs_log_error);
+        tally_buf_printf(
+            b,
+            "\n%zu totals stated after %s, %zu estimable (their series had claims before "
+            "them):\n"
+            "  90 %% interval holds %zu of %zu (%.2f); 50 %% interval %zu of %zu (%.2f)\n"
+            "  median |log(median / total)|: %.3f\n",
+            s->totals, s->cutoff, s->estimated, s->in90, s->estimated, c90, s->in50, s->estimated,
+            c50, s->median_abs_log_error);
         if (misses != NULL && misses->len > 0) {
-            appendf(b, "misses of the 90 %% interval:\n");
+            tally_buf_printf(b, "misses of the 90 %% interval:\n");
             tally_buf_append(b, misses->ptr, misses->len);
         }
     }
@@ -567,8 +548,8 @@ void tally_present_backtest_tail(tally_buf *b, tally_output o, const tally_backt
 void tally_present_clusters_head(tally_buf *b, tally_output o)
 {
     if (o == TALLY_OUTPUT_TABLE)
-        appendf(b, "%-6s %-3s %-3s %-12s %-30s %-10s %-48s %s\n", "claims", "sup", "rec", "kind",
-                "figure", "as_of", "source = whom it stands for", "lead (doc)");
+        tally_buf_printf(b, "%-6s %-3s %-3s %-12s %-30s %-10s %-48s %s\n", "claims", "sup", "rec",
+                         "kind", "figure", "as_of", "source = whom it stands for", "lead (doc)");
     else if (o == TALLY_OUTPUT_CSV)
         tally_json_raw(b,
                        "cluster,claims,supplier,recipient,kind,figure,as_of,source,identity,lead,"
@@ -590,10 +571,10 @@ void tally_present_cluster_line(tally_buf *b, tally_output o, const tally_view *
     if (o == TALLY_OUTPUT_TABLE) {
         char who[200];
         tally_present_source_words(lead, who, sizeof who);
-        appendf(b, "%6zu %-3s %-3s %-12s %-30.30s %-10s %-48.48s %lld (%s)\n", k->n_members,
-                lead->supplier[0] ? lead->supplier : "-",
-                lead->recipient[0] ? lead->recipient : "-", tally_kind_name(lead->kind), fig, day,
-                who, (long long)lead->id, lead->doc);
+        tally_buf_printf(b, "%6zu %-3s %-3s %-12s %-30.30s %-10s %-48.48s %lld (%s)\n",
+                         k->n_members, lead->supplier[0] ? lead->supplier : "-",
+                         lead->recipient[0] ? lead->recipient : "-", tally_kind_name(lead->kind),
+                         fig, day, who, (long long)lead->id, lead->doc);
         return;
     }
     snprintf(no, sizeof no, "%zu", number);
@@ -627,13 +608,14 @@ void tally_present_contradiction_line(tally_buf *b, tally_output o, const tally_
         tally_present_contradiction(b, obs, x);
         TALLY_JSON_LIT(b, "\n");
     } else if (o == TALLY_OUTPUT_TABLE) {
-        appendf(b, "%s: %s\n    claim %lld (%s)", x->rule, x->why, (long long)a->id, a->doc);
+        tally_buf_printf(b, "%s: %s\n    claim %lld (%s)", x->rule, x->why, (long long)a->id,
+                         a->doc);
         if (x->b != x->a)
-            appendf(b, " and claim %lld (%s)", (long long)c->id, c->doc);
+            tally_buf_printf(b, " and claim %lld (%s)", (long long)c->id, c->doc);
         if (x->from[0] != SIZE_MAX && x->from[1] != SIZE_MAX)
-            appendf(b, "; made from claim %lld (%s) and claim %lld (%s)",
-                    (long long)obs[x->from[0]].id, obs[x->from[0]].doc,
-                    (long long)obs[x->from[1]].id, obs[x->from[1]].doc);
+            tally_buf_printf(b, "; made from claim %lld (%s) and claim %lld (%s)",
+                             (long long)obs[x->from[0]].id, obs[x->from[0]].doc,
+                             (long long)obs[x->from[1]].id, obs[x->from[1]].doc);
         TALLY_JSON_LIT(b, "\n");
     } else {
         char ia[32], ic[32];
@@ -648,13 +630,13 @@ void tally_present_contradiction_line(tally_buf *b, tally_output o, const tally_
 void tally_present_contradictions_tail(tally_buf *b, tally_output o, size_t n, size_t claims)
 {
     if (o == TALLY_OUTPUT_TABLE)
-        appendf(b, "%zu contradiction%s among %zu claims\n", n, n == 1 ? "" : "s", claims);
+        tally_buf_printf(b, "%zu contradiction%s among %zu claims\n", n, n == 1 ? "" : "s", claims);
 }
 
 /* One line of an estimate's notes into the buffer `user`. */
 static void note_line(const char *line, void *user)
 {
-    appendf(user, "%s\n", line);
+    tally_buf_printf(user, "%s\n", line);
 }
 
 void tally_present_estimate_out(tally_buf *b, tally_output o, const tally_view *v,
@@ -671,8 +653,9 @@ void tally_present_estimate_out(tally_buf *b, tally_output o, const tally_view *
         tally_json_raw(b, "date,q05,q25,median,q75,q95,extrapolated\n");
         for (size_t i = 0; i < e->n_days; i++) {
             tally_present_day(e->q[i].day, d);
-            appendf(b, "%s,%.0f,%.0f,%.0f,%.0f,%.0f,%s\n", d, e->q[i].q05, e->q[i].q25, e->q[i].q50,
-                    e->q[i].q75, e->q[i].q95, e->q[i].extrapolated ? "true" : "false");
+            tally_buf_printf(b, "%s,%.0f,%.0f,%.0f,%.0f,%.0f,%s\n", d, e->q[i].q05, e->q[i].q25,
+                             e->q[i].q50, e->q[i].q75, e->q[i].q95,
+                             e->q[i].extrapolated ? "true" : "false");
         }
         return;
     }
@@ -683,20 +666,21 @@ void tally_present_estimate_out(tally_buf *b, tally_output o, const tally_view *
     char why[256];
     tally_present_day(series->start, d);
     tally_present_start_words(v, series, why, sizeof why);
-    appendf(b, "%s -> %s, %s, in %s: %zu clusters%s%s\n", series->supplier, series->recipient, item,
-            series->unit, series->n, known_by != NULL ? "; known by " : "",
-            known_by != NULL ? known_by : "");
-    appendf(b, "starts at 0 on %s: %s\n", d, why);
-    appendf(b, "%-10s %12s %12s %12s %12s %12s\n", "date", "5%", "25%", "median", "75%", "95%");
+    tally_buf_printf(b, "%s -> %s, %s, in %s: %zu clusters%s%s\n", series->supplier,
+                     series->recipient, item, series->unit, series->n,
+                     known_by != NULL ? "; known by " : "", known_by != NULL ? known_by : "");
+    tally_buf_printf(b, "starts at 0 on %s: %s\n", d, why);
+    tally_buf_printf(b, "%-10s %12s %12s %12s %12s %12s\n", "date", "5%", "25%", "median", "75%",
+                     "95%");
     for (size_t i = 0; i < e->n_days; i++) {
         tally_present_day(e->q[i].day, d);
-        appendf(b, "%-10s %12.0f %12.0f %12.0f %12.0f %12.0f%s\n", d, e->q[i].q05, e->q[i].q25,
-                e->q[i].q50, e->q[i].q75, e->q[i].q95,
-                e->q[i].extrapolated ? "  extrapolated" : "");
+        tally_buf_printf(b, "%-10s %12.0f %12.0f %12.0f %12.0f %12.0f%s\n", d, e->q[i].q05,
+                         e->q[i].q25, e->q[i].q50, e->q[i].q75, e->q[i].q95,
+                         e->q[i].extrapolated ? "  extrapolated" : "");
     }
     tally_present_estimate_notes(v, e, note_line, b);
-    appendf(b, "\nclusters that drive it:\n%-10s %-11s %26s %-36s %-48s %s\n", "date", "bound",
-            "figure", "how", "source = whom it stands for (grade)", "claims");
+    tally_buf_printf(b, "\nclusters that drive it:\n%-10s %-11s %26s %-36s %-48s %s\n", "date",
+                     "bound", "figure", "how", "source = whom it stands for (grade)", "claims");
     for (size_t i = 0; i < series->n; i++) {
         const tally_series_point *sp = &series->v[i];
         tally_point_words w;
@@ -704,9 +688,9 @@ void tally_present_estimate_out(tally_buf *b, tally_output o, const tally_view *
         char who[200], src[64];
         tally_present_source_words(w.lead, who, sizeof who);
         snprintf(src, sizeof src, "%.44s (%c)", who, sp->grade);
-        appendf(b, "%-10s %-11s %26.26s %-36.36s %-48s %zu%s\n", w.day,
-                tally_present_bound(sp->p.bound), w.figure, w.how, src, w.cluster->n_members,
-                sp->p.overruled ? "  overruled" : "");
+        tally_buf_printf(b, "%-10s %-11s %26.26s %-36.36s %-48s %zu%s\n", w.day,
+                         tally_present_bound(sp->p.bound), w.figure, w.how, src,
+                         w.cluster->n_members, sp->p.overruled ? "  overruled" : "");
     }
 }
 
@@ -716,8 +700,9 @@ void tally_present_flows_head(tally_buf *b, tally_output o)
         tally_json_raw(b, "supplier,recipient,item,unit,clusters,date,q05,q25,median,q75,q95,"
                           "extrapolated\n");
     else if (o == TALLY_OUTPUT_TABLE)
-        appendf(b, "%-3s %-3s %-18s %-9s %8s %-10s %12s %12s %12s %12s %12s\n", "sup", "rec",
-                "item", "unit", "clusters", "date", "5%", "25%", "median", "75%", "95%");
+        tally_buf_printf(b, "%-3s %-3s %-18s %-9s %8s %-10s %12s %12s %12s %12s %12s\n", "sup",
+                         "rec", "item", "unit", "clusters", "date", "5%", "25%", "median", "75%",
+                         "95%");
 }
 
 void tally_present_flow_line(tally_buf *b, tally_output o, const tally_flow *fl)
@@ -729,18 +714,20 @@ void tally_present_flow_line(tally_buf *b, tally_output o, const tally_flow *fl)
         tally_present_flow(b, fl, true);
         TALLY_JSON_LIT(b, "\n");
     } else if (o == TALLY_OUTPUT_CSV) {
-        appendf(b, "%s,%s,%s,%s,%zu,%s,%.0f,%.0f,%.0f,%.0f,%.0f,%s\n", s->supplier, s->recipient,
-                fl->item, s->unit, s->n, d, fl->q.q05, fl->q.q25, fl->q.q50, fl->q.q75, fl->q.q95,
-                fl->q.extrapolated ? "true" : "false");
+        tally_buf_printf(b, "%s,%s,%s,%s,%zu,%s,%.0f,%.0f,%.0f,%.0f,%.0f,%s\n", s->supplier,
+                         s->recipient, fl->item, s->unit, s->n, d, fl->q.q05, fl->q.q25, fl->q.q50,
+                         fl->q.q75, fl->q.q95, fl->q.extrapolated ? "true" : "false");
     } else {
-        appendf(b, "%-3s %-3s %-18s %-9s %8zu %-10s %12.0f %12.0f %12.0f %12.0f %12.0f%s\n",
-                s->supplier, s->recipient, fl->item, s->unit, s->n, d, fl->q.q05, fl->q.q25,
-                fl->q.q50, fl->q.q75, fl->q.q95, fl->q.extrapolated ? "  extrapolated" : "");
+        tally_buf_printf(
+            b, "%-3s %-3s %-18s %-9s %8zu %-10s %12.0f %12.0f %12.0f %12.0f %12.0f%s\n",
+            s->supplier, s->recipient, fl->item, s->unit, s->n, d, fl->q.q05, fl->q.q25, fl->q.q50,
+            fl->q.q75, fl->q.q95, fl->q.extrapolated ? "  extrapolated" : "");
     }
 }
 
 void tally_present_flows_tail(tally_buf *b, tally_output o, size_t series, const tally_view *v)
 {
     if (o == TALLY_OUTPUT_TABLE)
-        appendf(b, "%zu series from %zu claims in %zu clusters\n", series, v->obs.n, v->c.n);
+        tally_buf_printf(b, "%zu series from %zu claims in %zu clusters\n", series, v->obs.n,
+                         v->c.n);
 }

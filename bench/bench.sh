@@ -41,6 +41,22 @@ make_bigdb() {
     fi
 }
 
+# start_serve OUT: tally serve on the big database in the background, its
+# output in OUT; sets SERVE_URL and SERVE_PID, or fails with a message.
+start_serve() {
+    "$TALLY" serve --db "$BIGDB" --port 0 >"$1" 2>&1 &
+    SERVE_PID=$!
+    SERVE_URL=
+    for _ in $(seq 1 400); do
+        SERVE_URL=$(grep -o 'http://[^ ]*/' "$1" || true)
+        [ -n "$SERVE_URL" ] && return 0
+        sleep 0.05
+    done
+    echo "bench: tally serve did not start: $(cat "$1")" >&2
+    kill "$SERVE_PID" 2>/dev/null || true
+    return 1
+}
+
 # ---- tally serve under load (wrk) ----------------------------------------------
 
 # bench_serve: tally serve on the million claims, wrk -t2 -c32 -d10s against
@@ -55,19 +71,9 @@ bench_serve() {
     fi
     local secs=${BENCH_WRK_SECONDS:-10} out url pid name path
     out=$(mktemp)
-    "$TALLY" serve --db "$BIGDB" --port 0 >"$out" 2>&1 &
-    pid=$!
-    url=
-    for _ in $(seq 1 200); do
-        url=$(grep -o 'http://[^ ]*/' "$out" || true)
-        [ -n "$url" ] && break
-        sleep 0.05
-    done
-    if [ -z "$url" ]; then
-        echo "bench: tally serve did not start: $(cat "$out")" >&2
-        kill "$pid" 2>/dev/null || true
-        return 1
-    fi
+    start_serve "$out" || return 1
+    url=$SERVE_URL
+    pid=$SERVE_PID
     local rows=(
         "static /assets/style.css|assets/style.css"
         "claims pair, 50|api/claims?supplier=PRK&recipient=RUS&limit=50"
@@ -110,9 +116,82 @@ bench_serve() {
     rm -f "$out" "$out.wrk"
 }
 
+# ---- estimates on the million claims --------------------------------------------------
+
+# bench_estimate: the estimator's three costs on the million claims, each the
+# median of RUNS runs beside a baseline measured in the same run:
+#   tally estimate --all (every series, ~2,500, at its last claim; target 5 s)
+#     beside tally claims reading every claim;
+#   one series cold (tally estimate PRK RUS artillery-shell --at DATE, a new
+#     process: target 300 ms) beside tally claims reading that series' claims;
+#   the dashboard's first /api/series (a fresh tally serve each run: target
+#     300 ms) beside the first page of the series' claims from a fresh server.
+# BENCH_ONLY=estimate runs this section alone.
+SERIES=(PRK RUS artillery-shell --at 2024-10-31)
+SERIES_Q='supplier=PRK&recipient=RUS&item=artillery-shell'
+# wall_of CMD...: wall seconds of one run (tally_runrss).
+wall_of() {
+    local line
+    line=$("$RUNRSS" -o /dev/null -- "$@") || { echo "bench: '$*' failed" >&2; exit 1; }
+    line=${line#wall=}
+    echo "${line%% *}"
+}
+# first_request PATH: seconds of the first request to a fresh tally serve.
+first_request() {
+    local out secs
+    out=$(mktemp)
+    start_serve "$out" || { rm -f "$out"; exit 1; }
+    secs=$(curl -s -o /dev/null -w '%{time_total}' "$SERVE_URL$1")
+    kill -TERM "$SERVE_PID"
+    wait "$SERVE_PID" 2>/dev/null || true
+    rm -f "$out"
+    echo "$secs"
+}
+# median_of FILE: the median of its lines, in seconds.
+median_of() {
+    sort -g "$1" | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
+}
+bench_estimate() {
+    local E
+    E=$(mktemp -d)
+    "$TALLY" estimate --db "$BIGDB" --all >"$E/all.txt" # warm the page cache
+    for ((r = 0; r < RUNS; r++)); do
+        wall_of "$TALLY" estimate --db "$BIGDB" --all >>"$E/all"
+        wall_of "$TALLY" claims --db "$BIGDB" --format jsonl >>"$E/all.base"
+        wall_of "$TALLY" estimate --db "$BIGDB" "${SERIES[@]}" >>"$E/one"
+        wall_of "$TALLY" claims --db "$BIGDB" --supplier PRK --recipient RUS \
+            --item artillery-shell --format jsonl >>"$E/one.base"
+        if command -v curl >/dev/null; then
+            first_request "api/series?$SERIES_Q" >>"$E/api"
+            first_request "api/claims?$SERIES_Q&limit=50" >>"$E/api.base"
+        fi
+    done
+    printf '\nestimates on %s (1,000,000 claims; %s), median of %d runs:\n' "$(basename "$BIGDB")" \
+        "$(tail -n 1 "$E/all.txt")" "$RUNS"
+    printf '%-40s %10s %8s   %-46s %10s\n' "what" "s" "target" "baseline in the same run" "s"
+    printf '%-40s %10.3f %8s   %-46s %10.3f\n' "tally estimate --all" "$(median_of "$E/all")" "5" \
+        "tally claims, every claim, jsonl" "$(median_of "$E/all.base")"
+    printf '%-40s %10.3f %8s   %-46s %10.3f\n' "one series cold (estimate ${SERIES[*]:0:3})" \
+        "$(median_of "$E/one")" "0.300" "tally claims, the series' claims, jsonl" \
+        "$(median_of "$E/one.base")"
+    if [ -s "$E/api" ]; then
+        printf '%-40s %10.3f %8s   %-46s %10.3f\n' "first /api/series (fresh server)" \
+            "$(median_of "$E/api")" "0.300" "first /api/claims page of it (fresh server)" \
+            "$(median_of "$E/api.base")"
+    fi
+    rm -rf "$E"
+}
+
+if [ "${BENCH_ONLY:-}" = estimate ]; then
+    make_bigdb
+    bench_estimate
+    exit 0
+fi
+
 if [ "${BENCH_ONLY:-}" = serve ]; then
     make_bigdb
-    bench_serve
+    bench_estimate
+bench_serve
     exit 0
 fi
 
@@ -424,21 +503,6 @@ for q in "${queries[@]}"; do
         "$(ms "$TALLY" claims --db "$BIGDB" --format jsonl "$@")" "$(ms sqlite3 "$BIGDB" "$sql")"
 done
 
-# ---- estimating every series of the million claims -------------------------------
 
-# tally estimate --all loads every claim, clusters them and reconciles each
-# series (pair of states, item: ~2,500 here) at its last claim, 2,000 draws.
-# Beside it, the baseline of reading the same claims: tally claims.
-line=$("$RUNRSS" -o "$T/all.txt" -- "$TALLY" estimate --db "$BIGDB" --all) ||
-    { echo "bench: estimate --all failed" >&2; exit 1; }
-wall=${line#wall=}
-wall=${wall%% *}
-rss=${line#* rss_kb=}
-rss=${rss%% *}
-read_line=$("$RUNRSS" -o /dev/null -- "$TALLY" claims --db "$BIGDB" --format jsonl)
-read_wall=${read_line#wall=}
-read_wall=${read_wall%% *}
-printf '\ntally estimate --all on %s: %s, %.2f s, peak RSS %s (tally claims --format jsonl reading the same claims: %.2f s)\n' \
-    "$(basename "$BIGDB")" "$(tail -n 1 "$T/all.txt")" "$wall" "$(mb "$rss")" "$read_wall"
-
+bench_estimate
 bench_serve

@@ -30,6 +30,12 @@ for s in "${series[@]}"; do
     # shellcheck disable=SC2086 # the series is words on purpose
     "$TALLY" estimate --db "$DB" $s --at "$AT"
 done
+for s in "PRK RUS munitions --unit container" "PRK RUS artillery-shell --unit round"; do
+    echo
+    echo "== tally estimate $s --at 2025-06-30 --known-by $AT (after the last report: the recent rate carried on)"
+    # shellcheck disable=SC2086 # the series is words on purpose
+    "$TALLY" estimate --db "$DB" $s --at 2025-06-30 --known-by "$AT" | sed -n '1,6p'
+done
 echo
 echo "== tally check (claims that cannot all be true)"
 "$TALLY" check --db "$DB"

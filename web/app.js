@@ -226,15 +226,22 @@ function drawTimeline() {
     svg('text', { x: M.l, y: M.t - 2, class: 'unit' }, s.unit + (log ? ' (log scale)' : '')));
   root.append(axes);
 
-  if (est.length) {
+  // the span of the evidence solid; after the last evidence (extrapolated at
+  // the recent rate) the bands lighter and the median dashed
+  const draw = (part, extra) => {
+    if (!part.length) return;
     const band = (lo, hi, cls) => svg('path', {
-      class: cls,
-      d: 'M' + est.map((e) => `${x(e.t).toFixed(1)},${y(e[hi]).toFixed(1)}`).join('L') +
-        'L' + est.slice().reverse().map((e) => `${x(e.t).toFixed(1)},${y(e[lo]).toFixed(1)}`).join('L') + 'Z',
+      class: cls + extra,
+      d: 'M' + part.map((e) => `${x(e.t).toFixed(1)},${y(e[hi]).toFixed(1)}`).join('L') +
+        'L' + part.slice().reverse().map((e) => `${x(e.t).toFixed(1)},${y(e[lo]).toFixed(1)}`).join('L') + 'Z',
     });
     root.append(band('q05', 'q95', 'band90'), band('q25', 'q75', 'band50'),
-      svg('path', { class: 'median', d: 'M' + est.map((e) => `${x(e.t).toFixed(1)},${y(e.median).toFixed(1)}`).join('L') }));
-  }
+      svg('path', { class: 'median' + extra, d: 'M' + part.map((e) => `${x(e.t).toFixed(1)},${y(e.median).toFixed(1)}`).join('L') }));
+  };
+  const k = est.findIndex((e) => e.extrapolated);
+  const solid = k < 0 ? est : est.slice(0, k);
+  draw(solid, '');
+  if (k >= 0) draw(est.slice(Math.max(0, k - 1)), ' extrapolated');
 
   const marks = svg('g', { class: 'marks' });
   for (const { p, t, r } of pts) marks.append(pointMark(p, x(t), y(r[0]), y(r[1]), s.unit));
@@ -318,7 +325,9 @@ async function selectSeries(want) {
     state.series = s;
     const last = s.estimates[s.estimates.length - 1];
     $('#series-summary').textContent = `${s.supplier} → ${s.recipient}, ${s.item}, in ${s.unit}: ${s.points.length} clusters since ${s.start}` +
-      (last ? `; ${last.date}: median ${fmt(last.median)} (50 %: ${fmt(last.q25)}–${fmt(last.q75)}; 90 %: ${fmt(last.q05)}–${fmt(last.q95)})` : '') +
+      (last ? `; ${last.date}: median ${fmt(last.median)} (50 %: ${fmt(last.q25)}–${fmt(last.q75)}; 90 %: ${fmt(last.q05)}–${fmt(last.q95)})` +
+        (last.extrapolated ? `, extrapolated after the last evidence (${s.last_evidence}) at the recent rate` : '') : '') +
+      (s.start_why ? `; 0 until ${s.start}: ${s.start_why}` : '') +
       (s.known_by ? `; known by ${s.known_by}` : '');
     drawTimeline();
   } catch (e) {

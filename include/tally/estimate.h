@@ -21,10 +21,19 @@
 
 /** One claim as the estimator sees it. */
 typedef struct tally_obs {
-    int64_t id;              /* the claim's id in the store */
-    int64_t doc_id;          /* its document */
-    const char *doc;         /* the document's name */
-    const char *source;      /* who asserts it: the normalised name */
+    int64_t id;                /* the claim's id in the store */
+    int64_t doc_id;            /* its document */
+    const char *doc;           /* the document's name */
+    const char *source;        /* who asserts it: the normalised name */
+    const char *identity;      /* whom that name stands for ("South Korean defence ministry" for
+                                  "Shin Won-sik", data/identities.tsv); NULL: the source */
+    const char *identity_kind; /* its kind and country, which its grade goes by; NULL: the
+                                  source's */
+    char identity_country[4];
+    const char *written;     /* the source as the document wrote it; NULL: the source */
+    bool descriptive;        /* the source is a description of its country's government,
+                                not a name ("Seoul", "a South Korean think tank"): it echoes
+                                a named source of that country (tally_cluster_obs) */
     const char *source_kind; /* "government", "intelligence", "official", ... */
     char source_country[4];
     tally_kind kind;
@@ -113,38 +122,80 @@ typedef struct tally_point {
     tally_bound bound;
     double value;
     double value_high; /* TALLY_OBS_RANGE */
-    double sigma;      /* log-scale standard error of the value(s) */
+    double sigma;      /* log-scale error of the claim itself: its wording, a hedge */
+    /* the claim's source: claims of one source share one bias, drawn from a
+     * normal of log-scale deviation bias_sigma (its grade's), widened when
+     * the sources of the series disagree */
+    size_t source; /* the source's number within the series */
+    double bias_sigma;
     /* a value converted from another unit carries the factor's range, drawn
      * uniformly on the log scale: multiply by a factor in [lo, hi] */
     double factor_lo, factor_hi; /* 1, 1 when not converted */
     size_t cluster;              /* which cluster it came from (for reports) */
+    bool overruled;              /* a bound that a better-graded figure contradicts: not imposed */
 } tally_point;
 
 typedef struct tally_quantiles {
     long day;
     double q05, q25, q50, q75, q95; /* 90 % and 50 % intervals and the median */
+    bool extrapolated;              /* after the last evidence: the recent rate carried on */
 } tally_quantiles;
+
+/** What a reconciliation found beyond the quantiles (may be NULL). */
+typedef struct tally_fit_info {
+    long last;       /* the last day with evidence; later days are extrapolated */
+    double spread;   /* >= 1: how much the sources' biases were widened because the
+                        claims disagree (the square root of chi^2 per degree of freedom) */
+    bool rate_known; /* false: no growth rate could be read (one day of evidence and
+                        no start), so N is held at its last value after `last` */
+    unsigned draws;  /* Monte Carlo draws made */
+} tally_fit_info;
+
+/** The model's one free parameter: how fast a growth rate may change, as
+ *  the standard deviation of the change of its logarithm over a year (the
+ *  rate follows a random walk on the log scale). */
+#define TALLY_RATE_VOLATILITY 1.4
+/** How far past its figure a bound's truth is read to lie: "more than
+ *  16,500" as 16,500 to 20,625, "up to 4.8 million" as 3.84 to 4.8 million
+ *  (the quarter that rounding explains at most, as in the echo clusters). */
+#define TALLY_BOUND_READ 1.25
+/** How far back "the recent rate" looks, in days. */
+#define TALLY_RECENT_DAYS 182
 
 /** Estimates a cumulative, non-decreasing quantity N(t), with N(start) = 0,
  *  from `points`, and reports its quantiles at each of `days` (n_days, in
  *  any order; out[i] is for days[i]). The method (README, "How estimates
- *  are made"): `draws` Monte Carlo draws (2000 when 0) from a fixed `seed`;
- *  in each, every point's value is drawn from its error (and factor) and
- *  bounds are drawn within their limits; the points are fitted by weighted
- *  isotonic regression on the log scale (pool adjacent violators, weights
- *  1/sigma^2, a range or factor of log width w adding w^2/12 to sigma^2),
- *  lower and upper bounds are then imposed forward and backward in time (a
- *  lower bound wins over an upper one it conflicts with; with no points,
- *  the bounds' own draws are the fitted values), and N is read at each day
- *  by linear interpolation between fitted days (flat after the last). Days
- *  on or before `start` get quantiles of 0. Returns 0, or TALLY_EINPUT with
- *  `err` set when there is nothing to estimate from or a point is unusable
- *  (a value not above 0, a point on or before `start`, a negative sigma, a
- *  factor range not within (0, inf); a factor of 0, 0 is read as 1, 1), or
- *  when a quantile is not finite (points so large that the draws overflow). */
+ *  are made"), in each of `draws` Monte Carlo draws (when 0, as many as the
+ *  interval needs to be stable: from 500 in steps of 250 until the 5 %, 50 %
+ *  and 95 % quantiles at the last evidence move by less than 2 % of the
+ *  90 % interval, at most 2000) from a fixed `seed`:
+ *  - every source gets a bias, every point a value from its own error, a
+ *    range or a conversion factor a place within it (log-uniform);
+ *  - the points are fitted by weighted isotonic regression on the log scale
+ *    (pool adjacent violators, weights 1 / the variance of each sample);
+ *  - at every day with evidence (a node) N is the fit there (between fitted
+ *    days linear, after the last at the fit's recent rate), lifted to the
+ *    lower bounds that hold by then and capped by the upper bounds still
+ *    ahead (bounds are hard: N lands past a bound that binds by a
+ *    log-uniform part of TALLY_BOUND_READ; a lower bound wins a conflict;
+ *    overruled bounds are left out); with no points, the bounds decide;
+ *  - between nodes N follows a monotone cubic through them whose rate is
+ *    perturbed by a random walk on its log (TALLY_RATE_VOLATILITY), scaled
+ *    to meet the next node: a bridge, never a step;
+ *  - after the last node N grows at the rate of the last TALLY_RECENT_DAYS,
+ *    whose log walks on (the uncertainty widens with time), and is flagged
+ *    extrapolated.
+ *  Each day's value in a draw does not depend on which other days are
+ *  asked. Days on or before `start` get quantiles of 0. `info` (may be
+ *  NULL) receives the last evidence day and the disagreement found.
+ *  Returns 0, or TALLY_EINPUT with `err` set when there is nothing to
+ *  estimate from or a point is unusable (a value not above 0, a point on or
+ *  before `start`, a negative sigma, a factor range not within (0, inf); a
+ *  factor of 0, 0 is read as 1, 1), or when a quantile is not finite
+ *  (points so large that the draws overflow). */
 int tally_reconcile(const tally_point *points, size_t n, long start, const long *days,
                     size_t n_days, unsigned draws, uint64_t seed, tally_quantiles *out,
-                    tally_err *err) TALLY_MUST_CHECK;
+                    tally_fit_info *info, tally_err *err) TALLY_MUST_CHECK;
 
 /* ---- the model's data: conversion factors and source grades ---------------- */
 
@@ -167,6 +218,16 @@ typedef struct tally_grade_rule {
     char grade;      /* 'A'..'F' */
 } tally_grade_rule;
 
+/** Whom a source's name stands for (data/identities.tsv): a minister his
+ *  ministry, while in office; one body's several names. */
+typedef struct tally_identity {
+    char name[96];
+    char identity[96];
+    char kind[16];   /* the identity's kind: its grade goes by it */
+    char country[4]; /* "" for none */
+    long from, to;   /* day numbers it holds (LONG_MIN, LONG_MAX: open) */
+} tally_identity;
+
 typedef struct tally_model {
     tally_factor *factors;
     size_t n_factors;
@@ -174,10 +235,13 @@ typedef struct tally_model {
     size_t n_rules;
     double grade_sigma[6]; /* A..F */
     double hedged_sigma;
+    tally_identity *identities;
+    size_t n_identities;
 } tally_model;
 
 /** Loads the factors and grades: from the files given, else the copies
- *  compiled into tally (data/factors.tsv, data/grades.tsv). Returns 0, or
+ *  compiled into tally (data/factors.tsv, data/grades.tsv); and the
+ *  identities compiled into tally (data/identities.tsv). Returns 0, or
  *  TALLY_EINPUT with `err` naming the file and line of a bad entry. */
 int tally_model_load(tally_model *m, const char *factors_path, const char *grades_path,
                      tally_err *err) TALLY_MUST_CHECK;
@@ -189,11 +253,18 @@ void tally_model_free(tally_model *m);
 const tally_factor *tally_factor_find(const tally_model *m, const char *from, const char *to,
                                       uint32_t items, double caliber_mm, const char *source);
 
-/** The grade of a source of `kind` and `country`, and the error of a claim:
- *  its qualifier's own (exact 0.05, about 0.15, a bound or range 0.05),
- *  its source's grade and, when hedged, the hedge's, added in quadrature. */
+/** The identity `name` (any case) stands for on day `day` (LONG_MIN: any
+ *  day), or NULL. */
+const tally_identity *tally_identity_find(const tally_model *m, const char *name, long day);
+
+/** The grade of a source of `kind` and `country`; the error of a claim
+ *  itself: its qualifier's (exact 0.05, about 0.15, a bound or range 0.05)
+ *  and, when hedged, the hedge's, added in quadrature; and in *grade and
+ *  *bias_sigma (either may be NULL) its source's grade and the deviation of
+ *  that source's bias (the grade's sigma), which the claims of one source
+ *  share. */
 char tally_source_grade(const tally_model *m, const char *kind, const char *country);
-double tally_obs_sigma(const tally_model *m, const tally_obs *o, char *grade);
+double tally_obs_sigma(const tally_model *m, const tally_obs *o, char *grade, double *bias_sigma);
 
 /* ---- from the store to observations, series and checks ---------------------- */
 
@@ -207,9 +278,29 @@ typedef struct tally_obs_set {
     struct tally_arena *arena;
 } tally_obs_set;
 
-/** Loads every claim that passes `f` (NULL: all) as observations. */
-int tally_obs_load(struct tally_store *s, const struct tally_claim_filter *f, tally_obs_set *out,
-                   tally_err *err) TALLY_MUST_CHECK;
+/** Loads every claim that passes `f` (NULL: all) as observations, each
+ *  source resolved to its identity: the actor table's canonical name of a
+ *  name it knows whole (data/actors.tsv), then whom that name stands for on
+ *  the day it was stated (data/identities.tsv of `m`; `m` may be NULL); a
+ *  descriptive source ("a South Korean think tank", "Seoul") is the named
+ *  source of its country that its document sets beside it ("INSS, a South
+ *  Korean think tank") when there is one. */
+int tally_obs_load(struct tally_store *s, const tally_model *m, const struct tally_claim_filter *f,
+                   tally_obs_set *out, tally_err *err) TALLY_MUST_CHECK;
+
+/** Loads what a series of `item` (one bit) in `unit` (NULL: its default
+ *  unit, of the claims of `f`'s pair) can use, as tally_obs_load: the claims
+ *  passing `f` (its `item` is ignored) of that item, and of munitions when
+ *  it is an arms item and a factor of `m` converts counts into that unit.
+ *  Much less than every claim of a pair, and the same series. */
+int tally_obs_load_series(struct tally_store *s, const tally_model *m,
+                          const struct tally_claim_filter *f, uint32_t item, const char *unit,
+                          tally_obs_set *out, tally_err *err) TALLY_MUST_CHECK;
+
+/** After clustering: a descriptive source that echoes a named one in its
+ *  cluster takes that one's identity ("Seoul" saying a minister's figure
+ *  is his ministry). */
+void tally_identity_link(tally_obs *obs, size_t n, const tally_clusters *c);
 void tally_obs_set_free(tally_obs_set *o);
 
 /** How a point of a series was derived from its cluster. */
@@ -227,15 +318,34 @@ typedef struct tally_series_point {
     char grade;                 /* the source's grade */
 } tally_series_point;
 
+/** Why a series starts when it does (N = 0 until then). */
+typedef enum tally_start_reason {
+    TALLY_START_SINCE, /* the earliest "since" among its points' claims */
+    TALLY_START_FIRST  /* no claim says since when: the day before its first point, so
+                          nothing is drawn before the first evidence */
+} tally_start_reason;
+
+/** A bound of a series and a figure of it that cannot both be true ("more
+ *  than 10,000" by February, "about 6,700" after), and which the estimate
+ *  follows: the bound, unless the figure's source is better graded. */
+typedef struct tally_conflict {
+    size_t bound;        /* the bound: an index into the series' points */
+    size_t other;        /* the contradicting figure (a point, range or bound) */
+    bool followed_bound; /* false: the bound is overruled (tally_point.overruled) */
+} tally_conflict;
+
 /** A series: what one state sent another, of an item, in a unit. */
 typedef struct tally_series {
     char supplier[4], recipient[4];
     uint32_t item; /* one item bit */
     char unit[16];
-    long start; /* N(start) = 0: the earliest "since" of its clusters, else a year
-                   before its first point */
-    tally_series_point *v;
+    long start; /* N(start) = 0 */
+    tally_start_reason start_reason;
+    size_t start_point;    /* the point whose "since" (or day) set the start */
+    tally_series_point *v; /* by day */
     size_t n;
+    tally_conflict *conflicts; /* by the bound's day */
+    size_t n_conflicts;
 } tally_series;
 
 /** Builds the points of `series` (supplier, recipient, item and unit set by
@@ -244,8 +354,16 @@ typedef struct tally_series {
  *  never planned, production, stock, rates or percentages;
  *  an equivalence tied to the count it was derived from (same source,
  *  stated within 3 days) stands for that count, which then is not converted
- *  again; counts in other units are converted with the source's factor,
- *  else the model's. Free with tally_series_free. */
+ *  again; counts in other units (of the series' item or of munitions) are
+ *  converted with the source's factor, else the model's. Each point's
+ *  source is its lead claim's, numbered in order of first appearance. The
+ *  start is the earliest "since" of the points' claims, else the day before
+ *  the first point. Bounds contradicted by a figure of the series (a later
+ *  figure below "more than X" or an earlier one above "up to X", by more
+ *  than a tenth, both in the series' unit uncoverted) are listed in
+ *  `conflicts`, one a bound (its best-graded contradiction, then the
+ *  smallest), and overruled when that figure's source is better graded.
+ *  Free with tally_series_free. */
 void tally_series_build(const tally_model *m, const tally_obs *obs, size_t n,
                         const tally_clusters *c, tally_series *series);
 /** The unit a series of `item` is best told in: the commonest unit of the
@@ -254,18 +372,66 @@ const char *tally_series_default_unit(const tally_obs *obs, const tally_clusters
                                       const char *supplier, const char *recipient, uint32_t item);
 void tally_series_free(tally_series *series);
 
+/** Reconciles the points of `series` at `days` (tally_reconcile with the
+ *  series' start and a fixed seed, so that runs repeat); `info` may be NULL. */
+int tally_series_reconcile(const tally_series *series, const long *days, size_t n_days,
+                           unsigned draws, tally_quantiles *out, tally_fit_info *info,
+                           tally_err *err) TALLY_MUST_CHECK;
+
+/* ---- back-test: what the estimate said before a total was stated ------------- */
+
+/** One cumulative total of a record, and the estimate of its series made
+ *  from what was stated before it. */
+typedef struct tally_backtest_case {
+    size_t total;        /* the total: an index into the observations */
+    tally_series series; /* its series as known the day before (points borrowed
+                            for the callback only) */
+    long known_by;       /* the last day whose claims were used: the day before it was stated */
+    bool estimated;      /* false: nothing counted for the series by then */
+    tally_quantiles q;   /* the estimate at the total's day (q.day) */
+    double low, high;    /* what the total says: [low, high] (a bound reads as a quarter
+                            past its figure, "more than 16,500": 16,500-20,625) */
+    bool in50, in90;     /* the 50 % and 90 % intervals overlap [low, high] */
+    double log_error;    /* log(median / sqrt(low * high)) */
+} tally_backtest_case;
+
+/** Back-tests the estimator on `obs`: for every cumulative total (a claim
+ *  that counts for a series in its own unit: a transfer, an equivalence,
+ *  missiles or drones launched; never a rate, plan or percentage) stated
+ *  after `cutoff` (a day number), the estimate of its series at its day made
+ *  only from the claims stated before the day it was stated (clustered
+ *  anew), compared with it. Calls `fn` for each total in order of the day it
+ *  was stated (then id), estimated or not. Returns 0, or the first error of
+ *  the reconciliation with `err` set. */
+int tally_backtest(const tally_model *m, const tally_obs *obs, size_t n, long cutoff,
+                   unsigned draws, void (*fn)(const tally_backtest_case *c, void *user), void *user,
+                   tally_err *err) TALLY_MUST_CHECK;
+
 /** A contradiction: claims that cannot all be true, and why. */
 typedef struct tally_contradiction {
-    const char *rule; /* "conversion", "below-lower-bound", "swapped-range" */
+    const char *rule; /* "swapped-range", "conversion", "below-lower-bound",
+                         "above-upper-bound", "misattribution" */
     size_t a, b;      /* observations involved (b == a when one) */
     char why[1024];
+    size_t from[2]; /* misattribution: the counts a and b were made from; else SIZE_MAX */
 } tally_contradiction;
 
-/** Finds contradictions among `obs` (see the README, "tally check"): an
- *  equivalence whose ratio to the count it restates lies outside the factor
- *  range of the source that made the conversion; a cumulative figure below
- *  an earlier lower bound of the same series; a range whose ends are
- *  swapped. Calls `fn` for each, in a stable order. */
+/** Finds contradictions among `obs` (see the README, "tally check"), in
+ *  this order:
+ *  - swapped-range: a range whose ends are swapped;
+ *  - conversion: an equivalence whose ratio to the count it restates (in its
+ *    sentence, else the nearest before it in its document) lies outside the
+ *    factor range of the source that made the conversion;
+ *  - below-lower-bound, above-upper-bound: a bound of a series and a figure
+ *    that contradicts it, as tally_series_build finds them in every series
+ *    (pair, item, unit) with a claim in its own unit, each pair of claims
+ *    once, saying which the estimate follows;
+ *  - misattribution: an equivalence, stated over a count, whose figure
+ *    agrees with another document's equivalence that its source made from
+ *    a count of its own, when the two counts disagree and come from
+ *    different sources (the US's 10,000 containers beside South Korea's
+ *    "3 million rounds", its conversion of 6,700).
+ *  Calls `fn` for each, in a stable order. */
 void tally_check(const tally_model *m, const tally_obs *obs, size_t n, const tally_clusters *c,
                  void (*fn)(const tally_contradiction *x, void *user), void *user);
 

@@ -91,6 +91,9 @@ void tally_present_source_line(tally_buf *b, tally_output o, const tally_source_
 void tally_present_day(long day, char out[16]);
 /** A claim's figure in words: "more than 10000 container", "7000-9000 round". */
 void tally_present_figure(const tally_obs *o, char *buf, size_t size);
+/** A claim's source as written and, when it stands for another, whom:
+ *  "Shin Won Sik = South Korean defence ministry", "INSS". */
+void tally_present_source_words(const tally_obs *o, char *buf, size_t size);
 /** "point", "lower bound", "upper bound" or "range". */
 const char *tally_present_bound(tally_bound b);
 /** How a point was derived: "counted", "x 400-480 a container (Shin Won-sik)", ... */
@@ -104,11 +107,18 @@ typedef struct tally_view {
     tally_clusters c;
 } tally_view;
 
-/** Loads the claims of `s` passing `f` (NULL: all) and clusters them.
- *  Returns 0, or the error of tally_obs_load (TALLY_EUSAGE for a filter
- *  value that cannot match) with `err` set. Free with tally_view_free. */
-int tally_view_load(tally_view *v, struct tally_store *s, const tally_claim_filter *f,
-                    tally_err *err) TALLY_MUST_CHECK;
+/** Loads the claims of `s` passing `f` (NULL: all), their sources'
+ *  identities by `m` (may be NULL), and clusters them. Returns 0, or the
+ *  error of tally_obs_load (TALLY_EUSAGE for a filter value that cannot
+ *  match) with `err` set. Free with tally_view_free. */
+int tally_view_load(tally_view *v, struct tally_store *s, const tally_model *m,
+                    const tally_claim_filter *f, tally_err *err) TALLY_MUST_CHECK;
+/** The view one series of `item` (one bit) in `unit` (NULL: its default)
+ *  needs: the claims passing `f` of that item and of what converts into it
+ *  (tally_obs_load_series), clustered; as tally_view_load otherwise. */
+int tally_view_load_series(tally_view *v, struct tally_store *s, const tally_model *m,
+                           const tally_claim_filter *f, uint32_t item, const char *unit,
+                           tally_err *err) TALLY_MUST_CHECK;
 /** Frees the view; accepts one that failed to load. */
 void tally_view_free(tally_view *v);
 
@@ -118,12 +128,18 @@ typedef struct tally_estimate {
     long *days;
     tally_quantiles *q; /* q[i] is for days[i] */
     size_t n_days;
+    tally_fit_info info;
 } tally_estimate;
+
+/** How many months past the last evidence a monthly series goes on (the
+ *  recent rate carried on, each such month flagged extrapolated). */
+enum { TALLY_OUTLOOK_MONTHS = 6 };
 
 /** Estimates what `supplier` (alpha-3) sent `recipient` of `item` (one item
  *  bit) in `unit` (NULL: the series' default unit) from the clusters of `v`,
- *  at `at` (NULL: on the first day of each month from the series' start and
- *  on its last point's day), with `draws` Monte Carlo draws. Returns 0;
+ *  at `at` (NULL: on the first day of each month from the series' start to
+ *  TALLY_OUTLOOK_MONTHS after its last point, and on its last point's day),
+ *  with `draws` Monte Carlo draws. Returns 0;
  *  TALLY_ENOTFOUND with `err` saying so when no claim counts for the series
  *  (`known_by`, which may be NULL, only words that message); or the error of
  *  tally_reconcile. Free `out` with tally_estimate_free in every case. */
@@ -134,12 +150,14 @@ int tally_view_estimate(const tally_view *v, const tally_model *m, const char *s
 void tally_estimate_free(tally_estimate *e);
 
 /** One series of tally_view_flows: every pair of states and item with a
- *  claim that counts for it, in its default unit. */
+ *  claim that counts for it, in its default unit. Its points' cluster
+ *  numbers are the flow's own (tally_view_estimate gives the view's). */
 typedef struct tally_flow {
     const tally_series *series;
     const char *item;     /* the item's slug */
     long day;             /* the day estimated */
     tally_quantiles q;    /* when rc == 0 */
+    tally_fit_info info;  /* when rc == 0 */
     int rc;               /* 0, or tally_reconcile's error */
     const tally_err *err; /* its message when rc != 0 */
 } tally_flow;
@@ -163,6 +181,21 @@ typedef struct tally_point_words {
 void tally_present_point_words(const tally_view *v, const tally_series_point *sp,
                                tally_point_words *w);
 
+/** Why a series starts when it does: "the earliest \"since\" (ROK Defense
+ *  Intelligence Agency: more-than 13000 container since 2022-07-01)" or
+ *  "no claim says since when: the day before the first evidence". */
+void tally_present_start_words(const tally_view *v, const tally_series *s, char *buf, size_t size);
+/** What the estimate followed in a conflict: "followed the lower bound of US
+ *  State Department (more-than 10000 container, 2024-02-23, B) over Shin
+ *  Won-sik (about 6700 container, 2024-02-26, B): not better graded". */
+void tally_present_conflict_words(const tally_view *v, const tally_series *s,
+                                  const tally_conflict *c, char *buf, size_t size);
+/** The words of an estimate's extra findings, one line each (without the
+ *  newline), into `fn`: the last evidence and the rate carried on after it,
+ *  the widening for disagreement, each conflict. */
+void tally_present_estimate_notes(const tally_view *v, const tally_estimate *e,
+                                  void (*fn)(const char *line, void *user), void *user);
+
 /* ---- the objects of estimates ----------------------------------------------------- */
 
 /** The object of `tally estimate ... --format json`. With `refs` set each
@@ -177,6 +210,22 @@ void tally_present_contradiction(tally_buf *b, const tally_obs *obs, const tally
 /** The object of a flow (tally estimate --all --format json, GET /api/flows);
  *  with `estimate` false only supplier, recipient, item, unit and clusters. */
 void tally_present_flow(tally_buf *b, const tally_flow *fl, bool estimate);
+
+/** tally backtest: what it found over all the totals. */
+typedef struct tally_backtest_summary {
+    const char *cutoff; /* as given */
+    size_t totals, estimated, in50, in90;
+    double median_abs_log_error;
+} tally_backtest_summary;
+/** tally backtest: the line before the list, one total as a line (the
+ *  object of a total in JSON), and the summary after them (in a table with
+ *  `misses`, the lines of the totals the 90 % interval missed, which may be
+ *  NULL). */
+void tally_present_backtest_head(tally_buf *b, tally_output o);
+void tally_present_backtest_line(tally_buf *b, tally_output o, const tally_obs *obs,
+                                 const tally_backtest_case *c);
+void tally_present_backtest_tail(tally_buf *b, tally_output o, const tally_backtest_summary *s,
+                                 const tally_buf *misses);
 
 /* ---- the lines of the estimate commands, in each format ---------------------------------- */
 
@@ -220,7 +269,7 @@ typedef struct tally_report_opts {
     const tally_date *at; /* the day of the headline estimates; NULL: each series' last claim */
     const char *known_by; /* the view's known_by filter, for the words; may be NULL */
     const char *db;       /* the database's name, for the title; may be NULL */
-    unsigned draws;       /* Monte Carlo draws (2000 when 0) */
+    unsigned draws;       /* Monte Carlo draws (0: as many as needed, at most 2000) */
 } tally_report_opts;
 
 /** Appends one self-contained HTML page (tally report): every series of

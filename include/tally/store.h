@@ -139,6 +139,9 @@ typedef struct tally_claim_filter {
     int64_t limit;         /* at most this many claims; 0 for all */
     int64_t offset;        /* skip this many first (paging); 0 for none */
     bool no_sentences;     /* leave tally_claim_row.sentence NULL (faster) */
+    bool lean;             /* only what the estimator reads, in no particular order (much
+                              faster): no sentence, text, url, title, outlet or date;
+                              curated is a claim without a sentence */
 } tally_claim_filter;
 
 /* A stored claim with its provenance is a tally_claim_row (tally/claim.h),
@@ -182,6 +185,12 @@ int tally_store_sources(tally_store *s, int (*fn)(const tally_source_row *row, v
  *  span is not in the body; TALLY_ESTORE when reading fails. */
 int tally_store_paragraph(tally_store *s, int64_t doc_id, size_t start, size_t end, tally_buf *out,
                           size_t *para_start, tally_err *err) TALLY_MUST_CHECK;
+
+/** The decoded body of document `doc_id` into `out` (its contents
+ *  replaced). TALLY_ENOTFOUND for an unknown document, TALLY_ELIMIT when `out`
+ *  cannot hold it, TALLY_ESTORE when reading fails. */
+int tally_store_body(tally_store *s, int64_t doc_id, tally_buf *out,
+                     tally_err *err) TALLY_MUST_CHECK;
 
 /** Every unit the stored claims use (a CLAIMS.md unit or a currency code)
  *  with its number of claims, most used first. */

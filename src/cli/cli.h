@@ -97,6 +97,11 @@ struct cli_loaded {
  *  cannot match. Free with cli_unload after CLI_OK. */
 int cli_load(const char *db, const char *factors, const char *grades, const tally_claim_filter *f,
              struct cli_loaded *l);
+/** cli_load with only what a series of `item` (one bit; 0: everything) in
+ *  `unit` (NULL: its default) needs (tally_view_load_series). */
+int cli_load_series(const char *db, const char *factors, const char *grades,
+                    const tally_claim_filter *f, uint32_t item, const char *unit,
+                    struct cli_loaded *l);
 void cli_unload(struct cli_loaded *l);
 /** Parses --draws N (100 to 1000000) into *draws: CLI_CONTINUE, or CLI_USAGE
  *  with a message. */
@@ -153,5 +158,7 @@ int cli_serve(int argc, char **argv);
 void cli_serve_help(FILE *out);
 int cli_report(int argc, char **argv);
 void cli_report_help(FILE *out);
+int cli_backtest(int argc, char **argv);
+void cli_backtest_help(FILE *out);
 
 #endif

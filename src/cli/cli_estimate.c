@@ -59,7 +59,8 @@ void cli_estimate_help(FILE *out)
           "      --known-by D   only claims stated by D: what was knowable then\n"
           "      --factors FILE conversion factors instead of the bundled ones\n"
           "      --grades FILE  source grades instead of the bundled ones\n"
-          "      --draws N      Monte Carlo draws (default 2000)\n"
+          "      --draws N      Monte Carlo draws (default: as many as the interval needs\n"
+          "                     to be stable, 500 to 2000)\n"
           "  -f, --format FMT   table (default), json or csv\n"
           "      --db FILE      the database (default $TALLY_DB, else ./tally.db)\n"
           "  -h, --help         show this help\n",
@@ -75,8 +76,13 @@ void cli_check_help(FILE *out)
           "  conversion         an equivalence (\"could hold 3 million rounds\") whose ratio\n"
           "                     to the count it restates lies outside the factor range of\n"
           "                     the source that made the conversion\n"
-          "  below-lower-bound  a cumulative figure below an earlier lower bound of the\n"
-          "                     same series\n"
+          "  below-lower-bound  a figure of a series below an earlier lower bound of it\n"
+          "  above-upper-bound  a figure of a series above a later upper bound of it\n"
+          "                     (both say which one the estimate follows: the bound,\n"
+          "                     unless the figure's source is better graded)\n"
+          "  misattribution     an equivalence whose figure is another source's own\n"
+          "                     conversion of a different count (\"3 million rounds\" under\n"
+          "                     the US's 10,000 containers: South Korea's for 6,700)\n"
           "  swapped-range      a range whose ends are swapped\n"
           "Exit status 0 whether or not contradictions are found.\n"
           "\n"
@@ -281,7 +287,7 @@ int cli_estimate(int argc, char **argv)
     struct est_opts o = {0};
     const char *unit = NULL, *at = NULL;
     tally_claim_filter f = {0};
-    unsigned draws = 2000;
+    unsigned draws = 0; /* adaptive */
     bool all = false;
     int ch;
     opterr = 0;
@@ -334,7 +340,7 @@ int cli_estimate(int argc, char **argv)
     f.supplier = sup;
     f.recipient = rec;
     struct cli_loaded l;
-    int rc = cli_load(o.db, o.factors, o.grades, &f, &l);
+    int rc = cli_load_series(o.db, o.factors, o.grades, &f, 1u << bit, unit, &l);
     if (rc != CLI_OK)
         return rc;
     tally_estimate e;

@@ -22,6 +22,8 @@ static const struct cli_cmd cmds[] = {
     {"estimate", cli_estimate, "estimate a series (supplier, recipient, item) with intervals",
      cli_estimate_help},
     {"check", cli_check, "list stored claims that cannot all be true, and why", cli_check_help},
+    {"backtest", cli_backtest, "check estimates against totals stated later (known the day before)",
+     cli_backtest_help},
     {"report", cli_report, "write one self-contained HTML report: estimates, charts, sources",
      cli_report_help},
     {"serve", cli_serve, "the dashboard and JSON API on 127.0.0.1 (GET only, read-only)",

@@ -28,7 +28,8 @@ void cli_report_help(FILE *out)
           "  -o, --output FILE  where to write it (default tally-report.html; - for stdout)\n"
           "      --at DATE      estimate every series on DATE (default: at its last claim)\n"
           "      --known-by D   only claims stated by D: what was knowable then\n"
-          "      --draws N      Monte Carlo draws (default 2000)\n"
+          "      --draws N      Monte Carlo draws (default: as many as the interval needs\n"
+          "                     to be stable, 500 to 2000)\n"
           "      --db FILE      the database (default $TALLY_DB, else ./tally.db)\n"
           "  -h, --help         show this help\n",
           out);
@@ -66,7 +67,7 @@ int cli_report(int argc, char **argv)
                                              {NULL, 0, NULL, 0}};
     const char *db = NULL, *output = "tally-report.html", *at = NULL;
     tally_claim_filter f = {0};
-    unsigned draws = 2000;
+    unsigned draws = 0; /* adaptive */
     int ch;
     opterr = 0;
     optind = 1;

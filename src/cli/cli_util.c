@@ -274,6 +274,13 @@ int cli_open_db(const char *db, tally_store **s)
 int cli_load(const char *db, const char *factors, const char *grades, const tally_claim_filter *f,
              struct cli_loaded *l)
 {
+    return cli_load_series(db, factors, grades, f, 0, NULL, l);
+}
+
+int cli_load_series(const char *db, const char *factors, const char *grades,
+                    const tally_claim_filter *f, uint32_t item, const char *unit,
+                    struct cli_loaded *l)
+{
     memset(l, 0, sizeof *l);
     tally_err err = {0};
     if (tally_model_load(&l->m, factors, grades, &err) != 0) {
@@ -284,7 +291,8 @@ int cli_load(const char *db, const char *factors, const char *grades, const tall
         tally_model_free(&l->m);
         return CLI_FAIL;
     }
-    int rc = tally_view_load(&l->v, l->s, f, &err);
+    int rc = item != 0 ? tally_view_load_series(&l->v, l->s, &l->m, f, item, unit, &err)
+                       : tally_view_load(&l->v, l->s, &l->m, f, &err);
     if (rc != 0) {
         cli_errorf("%s", err.msg);
         tally_store_close(l->s);

@@ -27,6 +27,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "estimate_int.h"
 #include "tally/ascii.h"
 #include "tally/mem.h"
 
@@ -99,10 +100,20 @@ static int ascii_casecmp(const char *a, const char *b)
     }
 }
 
+/* A relay repeats a named source: the author, an outlet, no one named, or a
+ * description of a country's government ("Seoul"), which repeats a named
+ * source of that country only. */
 static bool is_relay(const tally_obs *o)
 {
     return o->source == NULL || o->source[0] == '\0' || ascii_casecmp(o->source, "author") == 0 ||
-           (o->source_kind != NULL && ascii_casecmp(o->source_kind, "outlet") == 0);
+           (o->source_kind != NULL && ascii_casecmp(o->source_kind, "outlet") == 0) ||
+           o->descriptive;
+}
+
+/* The country a named source speaks for (its identity's, else its own). */
+static const char *named_country(const tally_obs *o)
+{
+    return o->identity_kind != NULL ? o->identity_country : o->source_country;
 }
 
 #define CMP(a, b)                                                                                  \
@@ -290,6 +301,8 @@ static double precision(double v)
 }
 
 #define ROUNDING_GAP 0.25
+/* Figures within this of each other (relative to the larger) agree. */
+#define DEFAULT_TOL 0.05
 
 /* Whether two values (with their precisions) state the same figure. */
 static bool value_agree(double a, double pa, double b, double pb, bool loose, double tol)
@@ -303,6 +316,11 @@ static bool value_agree(double a, double pa, double b, double pb, bool loose, do
         return false;
     double p = fmax(pa, pb);
     return round(a / p) == round(b / p);
+}
+
+bool cluster_figures_agree(double a, double b, bool loose)
+{
+    return value_agree(a, precision(a), b, precision(b), loose, DEFAULT_TOL);
 }
 
 static bool days_agree(long a, long b, long days)
@@ -331,11 +349,14 @@ static bool agree(const rec *a, const rec *b, double tol, long days)
     return !a->range || value_agree(a->vh, a->pvh, b->vh, b->pvh, loose, tol);
 }
 
-/* Union-find over positions; a root's label is the named source of its set. */
+/* Union-find over positions; a root's label is the named source of its set,
+ * `own` that source's country, `need` the country its descriptive relays
+ * require (0: none). */
 typedef struct uf {
     size_t *parent;
     size_t *size;
     long *label;
+    uint64_t *own, *need;
 } uf;
 
 static size_t uf_find(uf *u, size_t x)
@@ -359,6 +380,11 @@ static void uf_union(uf *u, size_t a, size_t b)
     long la = u->label[ra], lb = u->label[rb];
     if (la >= 0 && lb >= 0 && la != lb)
         return; /* two named sources never share a cluster */
+    uint64_t na = u->own[ra], nb = u->own[rb], ca = u->need[ra], cb = u->need[rb];
+    /* a description of one country's government repeats only that country's sources */
+    if ((ca != 0 && cb != 0 && ca != cb) || (ca != 0 && lb >= 0 && nb != ca) ||
+        (cb != 0 && la >= 0 && na != cb))
+        return;
     if (u->size[ra] < u->size[rb] || (u->size[ra] == u->size[rb] && rb < ra)) {
         size_t t = ra;
         ra = rb;
@@ -367,6 +393,8 @@ static void uf_union(uf *u, size_t a, size_t b)
     u->parent[rb] = ra;
     u->size[ra] += u->size[rb];
     u->label[ra] = la >= 0 ? la : lb;
+    u->own[ra] = la >= 0 ? na : nb;
+    u->need[ra] = ca != 0 ? ca : cb;
 }
 
 /* The pass a pair belongs to: 0 both named, 1 a relay and a named source,
@@ -425,19 +453,19 @@ static size_t *other_order(const rec *r, size_t n, bool by_value, bool by_source
 }
 
 /* join_window over the order `pos` (NULL: the order by content). */
-static void join_order(uf *u, const rec *r, const size_t *pos, size_t n, int pass, bool by_value,
-                       bool by_source, double tol, long days)
+static void join_order(uf *u, const rec *r, rec *rc, const size_t *pos, size_t n, int pass,
+                       bool by_value, bool by_source, double tol, long days)
 {
     if (pos == NULL) {
         join_window(u, r, NULL, n, pass, by_value, by_source, tol, days);
         return;
     }
-    /* a copy in that order, so that the window reads memory in sequence */
-    rec *rc = tally_xcalloc(n, sizeof *rc);
+    /* a copy in that order (into `rc`, one buffer for every order: fresh
+     * memory costs a page fault a page), so that the window reads memory in
+     * sequence */
     for (size_t k = 0; k < n; k++)
         rc[k] = r[pos[k]];
     join_window(u, rc, pos, n, pass, by_value, by_source, tol, days);
-    free(rc);
 }
 
 /* Ranks of the distinct strings of `t` in the order of `cmp`, indexed by
@@ -459,7 +487,7 @@ static uint32_t *intern_ranks(const intern *t, int (*cmp)(const void *, const vo
 int tally_cluster_obs(const tally_obs *obs, size_t n, double rel_tol, long days,
                       tally_clusters *out)
 {
-    double tol = rel_tol > 0 ? rel_tol : 0.05;
+    double tol = rel_tol > 0 ? rel_tol : DEFAULT_TOL;
     long win_days = days > 0 ? days : 45;
     memset(out, 0, sizeof *out);
     if (n == 0)
@@ -496,7 +524,7 @@ int tally_cluster_obs(const tally_obs *obs, size_t n, double rel_tol, long days,
     intern names;
     intern_init(&names, true);
     for (size_t i = 0; i < n; i++)
-        src[i] = is_relay(&obs[i]) ? -1 : (long)intern_get(&names, obs[i].source);
+        src[i] = is_relay(&obs[i]) ? -1 : (long)intern_get(&names, obs_identity(&obs[i]));
     uint32_t *src_rank = intern_ranks(&names, cmp_str_ptr_fold);
     intern_free(&names);
     for (size_t i = 0; i < n; i++)
@@ -530,23 +558,35 @@ int tally_cluster_obs(const tally_obs *obs, size_t n, double rel_tol, long days,
     free(e);
 
     uf u = {tally_xcalloc(n, sizeof(size_t)), tally_xcalloc(n, sizeof(size_t)),
-            tally_xcalloc(n, sizeof(long))};
+            tally_xcalloc(n, sizeof(long)), tally_xcalloc(n, sizeof(uint64_t)),
+            tally_xcalloc(n, sizeof(uint64_t))};
     for (size_t p = 0; p < n; p++) {
+        const tally_obs *o = &obs[idx_of[p]];
         u.parent[p] = p;
         u.size[p] = 1;
         u.label[p] = r[p].src;
+        /* the country of a named source, and the one a description requires */
+        u.own[p] = r[p].src >= 0 ? code3_key(named_country(o)) : 0;
+        u.need[p] = o->descriptive ? code3_key(o->source_country) : 0;
     }
     /* same source (named, then relays among themselves) in orders by source;
      * a relay and a named source in orders of the whole series */
     size_t *sv = other_order(r, n, true, true), *sd = other_order(r, n, false, true);
-    join_order(&u, r, sv, n, 0, true, true, tol, win_days);
-    join_order(&u, r, sd, n, 0, false, true, tol, win_days);
-    size_t *md = other_order(r, n, false, false);
-    join_order(&u, r, NULL, n, 1, true, false, tol, win_days);
-    join_order(&u, r, md, n, 1, false, false, tol, win_days);
-    free(md);
-    join_order(&u, r, sv, n, 2, true, true, tol, win_days);
-    join_order(&u, r, sd, n, 2, false, true, tol, win_days);
+    rec *rc = tally_xmalloc(n * sizeof *rc);
+    join_order(&u, r, rc, sv, n, 0, true, true, tol, win_days);
+    join_order(&u, r, rc, sd, n, 0, false, true, tol, win_days);
+    size_t n_relays = 0;
+    for (size_t p = 0; p < n; p++)
+        n_relays += r[p].src < 0;
+    if (n_relays > 0) { /* the passes with a relay: none to make without one */
+        size_t *md = other_order(r, n, false, false);
+        join_order(&u, r, rc, NULL, n, 1, true, false, tol, win_days);
+        join_order(&u, r, rc, md, n, 1, false, false, tol, win_days);
+        free(md);
+        join_order(&u, r, rc, sv, n, 2, true, true, tol, win_days);
+        join_order(&u, r, rc, sd, n, 2, false, true, tol, win_days);
+    }
+    free(rc);
     free(sv);
     free(sd);
     free(r);
@@ -559,6 +599,8 @@ int tally_cluster_obs(const tally_obs *obs, size_t n, double rel_tol, long days,
     free(u.parent);
     free(u.size);
     free(u.label);
+    free(u.own);
+    free(u.need);
 
     /* clusters in order of their earliest member, members earliest first */
     ment *m = tally_xcalloc(n, sizeof *m);

@@ -4,6 +4,7 @@
  * Part of stage 4, estimate: includes the public headers of every stage up to
  * the store (not the pipeline), and its own. */
 #include <errno.h>
+#include <limits.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -18,6 +19,8 @@ extern const unsigned char tally_factors_tsv[];
 extern const size_t tally_factors_tsv_len;
 extern const unsigned char tally_grades_tsv[];
 extern const size_t tally_grades_tsv_len;
+extern const unsigned char tally_identities_tsv[];
+extern const size_t tally_identities_tsv_len;
 
 /* Splits `line` at TABs into at most `max` fields; returns their number. */
 static size_t fields(char *line, char **f, size_t max)
@@ -142,6 +145,62 @@ static int grade_line(tally_model *m, char **f, size_t n, const char **why)
     return -1;
 }
 
+/* A day of an identity's line: YYYY-MM-DD, or - for open (`open`). */
+static bool identity_day(const char *s, long open, long *day)
+{
+    if (strcmp(s, "-") == 0) {
+        *day = open;
+        return true;
+    }
+    tally_date d;
+    if (tally_date_parse(s, strlen(s), &d) != 0 || d.day == 0)
+        return false;
+    *day = tally_day_of(d, false);
+    return true;
+}
+
+static int identity_line(tally_model *m, char **f, size_t n, const char **why)
+{
+    if (n < 6) {
+        *why = "an identity needs name, identity, kind, country, from, to (note)";
+        return -1;
+    }
+    tally_identity x;
+    memset(&x, 0, sizeof x);
+    copy(x.name, sizeof x.name, f[0]);
+    copy(x.identity, sizeof x.identity, f[1]);
+    copy(x.kind, sizeof x.kind, f[2]);
+    if (strcmp(f[3], "-") != 0 && strlen(f[3]) != 3) {
+        *why = "country is alpha-3 or -";
+        return -1;
+    }
+    copy(x.country, sizeof x.country, strcmp(f[3], "-") == 0 ? "" : f[3]);
+    if (!identity_day(f[4], LONG_MIN, &x.from) || !identity_day(f[5], LONG_MAX, &x.to) ||
+        x.to < x.from) {
+        *why = "from and to are YYYY-MM-DD or -, from before to";
+        return -1;
+    }
+    if (x.name[0] == '\0' || x.identity[0] == '\0') {
+        *why = "name and identity may not be empty";
+        return -1;
+    }
+    m->identities = tally_xrealloc(m->identities, (m->n_identities + 1) * sizeof *m->identities);
+    m->identities[m->n_identities++] = x;
+    return 0;
+}
+
+const tally_identity *tally_identity_find(const tally_model *m, const char *name, long day)
+{
+    if (name == NULL)
+        return NULL;
+    for (size_t i = 0; i < m->n_identities; i++) {
+        const tally_identity *x = &m->identities[i];
+        if (strcasecmp(x->name, name) == 0 && (day == LONG_MIN || (day >= x->from && day <= x->to)))
+            return x;
+    }
+    return NULL;
+}
+
 /* Loads one table from `path`, else from the bundled bytes. */
 static int load(tally_model *m, const char *path, const unsigned char *bundled, size_t len,
                 const char *name, line_fn fn, tally_err *err)
@@ -170,6 +229,9 @@ int tally_model_load(tally_model *m, const char *factors_path, const char *grade
     if (rc == 0)
         rc = load(m, grades_path, tally_grades_tsv, tally_grades_tsv_len, "data/grades.tsv",
                   grade_line, err);
+    if (rc == 0)
+        rc = load(m, NULL, tally_identities_tsv, tally_identities_tsv_len, "data/identities.tsv",
+                  identity_line, err);
     for (size_t i = 0; rc == 0 && i < m->n_rules; i++)
         if (isnan(m->grade_sigma[m->rules[i].grade - 'A']))
             rc = tally_err_set(err, TALLY_EINPUT, "%s: grade %c is used but has no sigma",
@@ -184,6 +246,7 @@ void tally_model_free(tally_model *m)
 {
     free(m->factors);
     free(m->rules);
+    free(m->identities);
     memset(m, 0, sizeof *m);
 }
 
@@ -217,16 +280,20 @@ char tally_source_grade(const tally_model *m, const char *kind, const char *coun
     return 'F';
 }
 
-double tally_obs_sigma(const tally_model *m, const tally_obs *o, char *grade)
+double tally_obs_sigma(const tally_model *m, const tally_obs *o, char *grade, double *bias_sigma)
 {
     /* the claim's own: how precisely its wording pins the figure */
     double own = o->qualifier == TALLY_Q_ABOUT ? 0.15 : 0.05;
-    char g = tally_source_grade(m, o->source_kind, o->source_country);
+    /* the grade of whom the source stands for */
+    char g = o->identity_kind != NULL ? tally_source_grade(m, o->identity_kind, o->identity_country)
+                                      : tally_source_grade(m, o->source_kind, o->source_country);
     double gs = m->grade_sigma[g - 'A'];
     if (isnan(gs))
         gs = 0.3;
     double h = o->hedged ? m->hedged_sigma : 0;
     if (grade != NULL)
         *grade = g;
-    return sqrt(own * own + gs * gs + h * h);
+    if (bias_sigma != NULL)
+        *bias_sigma = gs;
+    return sqrt(own * own + h * h);
 }

@@ -1,19 +1,47 @@
-/* tally: claims from the store as the estimator's observations (stage 4).
+/* tally: claims from the store as the estimator's observations (stage 4),
+ * each source resolved to whom it stands for.
+ *
  * Names repeat a lot (a few thousand sources for a million claims), so each
- * distinct string is kept once.
+ * distinct string is kept once, and what a name says of its identity is
+ * worked out once a name:
+ * - a name the actor table knows whole is its canonical name (the store
+ *   keeps names so already; a database made before an alias was added gets
+ *   it here);
+ * - data/identities.tsv says whom a name stands for, on which days ("Shin
+ *   Won-sik": the South Korean defence ministry while he was its minister);
+ * - a name that only describes ("Seoul", "a South Korean think tank": no
+ *   capital letter outside a state, demonym or place) is descriptive. Its
+ *   document may set it beside a named source of the same country ("INSS,
+ *   a South Korean think tank"): then it is that source. Otherwise it
+ *   echoes a named source of its country in the clusters
+ *   (tally_identity_link).
+ *
  * Part of stage 4, estimate: includes the public headers of every stage up to
  * the store (not the pipeline), and its own. */
 #include <limits.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
+#include "tally/actor.h"
 #include "tally/estimate.h"
 #include "tally/mem.h"
 #include "tally/store.h"
 
-/* An open-addressing set of strings living in the arena. */
+/* What a distinct name says of its identity. */
+typedef struct name_info {
+    const char *canonical; /* interned: the actor table's name, else the name itself */
+    bool descriptive;
+    char country[4]; /* a descriptive name's country ("" when it names none) */
+    bool has_identities;
+} name_info;
+
+/* An open-addressing set of strings living in the arena, each with its
+ * name_info (made on first need). */
 typedef struct interner {
     const char **slot;
+    name_info **info;
     size_t cap, n;
     tally_arena *arena;
 } interner;
@@ -26,38 +54,100 @@ static uint64_t hash(const char *s)
     return h;
 }
 
+static size_t slot_of(const interner *t, const char *s)
+{
+    size_t j = hash(s) & (t->cap - 1);
+    while (t->slot[j] != NULL && strcmp(t->slot[j], s) != 0)
+        j = (j + 1) & (t->cap - 1);
+    return j;
+}
+
 static const char *intern(interner *t, const char *s)
 {
     if (s == NULL)
         return NULL;
     if (2 * (t->n + 1) > t->cap) {
         size_t cap = t->cap ? 2 * t->cap : 1024;
-        const char **slot = tally_xcalloc(cap, sizeof *slot);
+        interner grown = {tally_xcalloc(cap, sizeof *t->slot), tally_xcalloc(cap, sizeof *t->info),
+                          cap, t->n, t->arena};
         for (size_t i = 0; i < t->cap; i++)
             if (t->slot[i] != NULL) {
-                size_t j = hash(t->slot[i]) & (cap - 1);
-                while (slot[j] != NULL)
-                    j = (j + 1) & (cap - 1);
-                slot[j] = t->slot[i];
+                size_t j = slot_of(&grown, t->slot[i]);
+                grown.slot[j] = t->slot[i];
+                grown.info[j] = t->info[i];
             }
         free(t->slot);
-        t->slot = slot;
-        t->cap = cap;
+        free(t->info);
+        *t = grown;
     }
-    size_t j = hash(s) & (t->cap - 1);
-    while (t->slot[j] != NULL) {
-        if (strcmp(t->slot[j], s) == 0)
-            return t->slot[j];
-        j = (j + 1) & (t->cap - 1);
+    size_t j = slot_of(t, s);
+    if (t->slot[j] == NULL) {
+        t->n++;
+        t->slot[j] = tally_arena_strndup(t->arena, s, strlen(s));
     }
-    t->n++;
-    return t->slot[j] = tally_arena_strndup(t->arena, s, strlen(s));
+    return t->slot[j];
+}
+
+static bool ascii_upper(unsigned char c)
+{
+    return c >= 'A' && c <= 'Z';
+}
+
+/* What `name` (interned) says of its identity, worked out once. */
+static const name_info *info_of(interner *t, const tally_model *m, const char *name)
+{
+    size_t j = slot_of(t, name);
+    if (t->info[j] != NULL)
+        return t->info[j];
+    name_info *x = tally_arena_new_obj(t->arena, name_info);
+    memset(x, 0, sizeof *x);
+    x->canonical = name;
+    tally_arena *a = tally_arena_new();
+    tally_actor_matches ms;
+    size_t len = strlen(name);
+    if (tally_actors_scan((tally_span){name, len}, &ms, a, NULL) == 0) {
+        if (ms.n == 1 && ms.v[0].start == 0 && ms.v[0].end == len &&
+            ms.v[0].actor->kind != TALLY_ACTOR_STATE &&
+            ms.v[0].actor->kind != TALLY_ACTOR_DEMONYM && ms.v[0].actor->kind != TALLY_ACTOR_PLACE)
+            x->canonical = NULL; /* interned below: intern may move the table */
+        /* descriptive: every capital inside a state, demonym or place */
+        bool plain = strcmp(name, "author") != 0;
+        for (size_t k = 0; k < ms.n && plain; k++) {
+            tally_actor_kind kind = ms.v[k].actor->kind;
+            if (kind != TALLY_ACTOR_STATE && kind != TALLY_ACTOR_DEMONYM &&
+                kind != TALLY_ACTOR_PLACE)
+                plain = false;
+            else if (x->country[0] == '\0')
+                memcpy(x->country, ms.v[k].actor->country, 4);
+        }
+        for (size_t i = 0, k = 0; i < len && plain; i++) {
+            while (k < ms.n && ms.v[k].end <= i)
+                k++;
+            bool inside = k < ms.n && ms.v[k].start <= i;
+            if (ascii_upper((unsigned char)name[i]) && !inside)
+                plain = false;
+        }
+        x->descriptive = plain;
+        if (x->canonical == NULL) {
+            const char *canon = ms.v[0].actor->name;
+            tally_arena_free(a);
+            a = NULL;
+            x->canonical = intern(t, canon);
+            j = slot_of(t, name);
+        }
+    }
+    tally_arena_free(a);
+    x->has_identities = m != NULL && tally_identity_find(m, x->canonical, LONG_MIN) != NULL;
+    t->info[j] = x;
+    return x;
 }
 
 struct load {
     tally_obs_set *out;
+    const tally_model *m;
     size_t cap;
     interner names;
+    uint32_t skip_items; /* rows with any of these items were loaded already */
 };
 
 static long day_or_none(tally_date d, bool end)
@@ -65,10 +155,30 @@ static long day_or_none(tally_date d, bool end)
     return d.year != 0 ? tally_day_of(d, end) : LONG_MIN;
 }
 
+/* The identity of `x` from its name, on the day it was stated. */
+static void identify(struct load *l, tally_obs *x)
+{
+    const name_info *ni = info_of(&l->names, l->m, x->source);
+    x->identity = ni->canonical;
+    x->descriptive = ni->descriptive && (ni->country[0] != '\0' || x->source_country[0] != '\0');
+    if (x->descriptive && ni->country[0] != '\0')
+        memcpy(x->source_country, ni->country, 4);
+    if (!ni->has_identities)
+        return;
+    const tally_identity *id = tally_identity_find(l->m, ni->canonical, x->stated);
+    if (id == NULL)
+        return;
+    x->identity = intern(&l->names, id->identity);
+    x->identity_kind = intern(&l->names, id->kind);
+    memcpy(x->identity_country, id->country, 4);
+}
+
 static int on_row(const tally_claim_row *r, void *user)
 {
     struct load *l = user;
     tally_obs_set *o = l->out;
+    if (r->claim.items & l->skip_items)
+        return 0;
     if (o->n == l->cap) {
         l->cap = l->cap ? 2 * l->cap : 1024;
         o->v = tally_xrealloc(o->v, l->cap * sizeof *o->v);
@@ -81,6 +191,7 @@ static int on_row(const tally_claim_row *r, void *user)
     x->doc = intern(&l->names, r->doc);
     /* one spelling a source: what clustering and factors compare */
     x->source = intern(&l->names, r->source_name != NULL ? r->source_name : "author");
+    x->written = c->source != NULL ? intern(&l->names, c->source) : x->source;
     x->source_kind = intern(&l->names, r->source_kind != NULL ? r->source_kind : "other");
     memcpy(x->source_country, c->source_country, 4);
     x->kind = c->kind;
@@ -103,26 +214,233 @@ static int on_row(const tally_claim_row *r, void *user)
     x->as_of = c->as_of.year != 0 ? tally_day_of(c->as_of, true) : x->stated;
     x->hedged = c->hedged;
     x->curated = r->curated;
-    x->rate = c->per != TALLY_PER_NONE;
+    x->rate = c->per != TALLY_PER_NONE; /* a rate per day, month or year, not a total */
     x->sentence_start = c->sentence_start;
     x->sentence_end = c->sentence_end;
+    identify(l, x);
     return 0;
 }
 
-int tally_obs_load(struct tally_store *s, const struct tally_claim_filter *f, tally_obs_set *out,
-                   tally_err *err)
+/* ASCII case-insensitive search of `needle` in text[0, n). */
+static const char *find_ci(const char *text, size_t n, const char *needle)
+{
+    size_t k = strlen(needle);
+    for (size_t i = 0; k > 0 && i + k <= n; i++)
+        if (strncasecmp(text + i, needle, k) == 0)
+            return text + i;
+    return NULL;
+}
+
+/* Whether text[a, b) is only the glue of an apposition: commas, brackets,
+ * spaces and an article ("INSS, a South Korean think tank", "the think
+ * tank INSS"). */
+static bool glue(const char *text, size_t a, size_t b)
+{
+    if (b < a || b - a > 8)
+        return false;
+    for (size_t i = a; i < b; i++) {
+        char ch = text[i];
+        if (ch == ',' || ch == ' ' || ch == '(' || ch == ')')
+            continue;
+        if (i + 1 < b && (ch == 'a' || ch == 'A') && text[i + 1] == ' ')
+            continue;
+        if (i + 2 < b && strncasecmp(text + i, "an ", 3) == 0) {
+            i += 1;
+            continue;
+        }
+        if (i + 3 < b && strncasecmp(text + i, "the ", 4) == 0) {
+            i += 2;
+            continue;
+        }
+        return false;
+    }
+    return true;
+}
+
+/* The named actor a document sets beside description `desc` of `country`
+ * ("INSS, a South Korean think tank"), or NULL. */
+static const tally_actor *apposition(const char *body, size_t n, const char *desc,
+                                     const char *country, tally_arena *a)
+{
+    tally_actor_matches ms;
+    if (tally_actors_scan((tally_span){body, n}, &ms, a, NULL) != 0)
+        return NULL;
+    size_t dl = strlen(desc);
+    for (const char *p = find_ci(body, n, desc); p != NULL;
+         p = find_ci(p + 1, n - (size_t)(p + 1 - body), desc)) {
+        size_t ds = (size_t)(p - body), de = ds + dl;
+        for (size_t k = 0; k < ms.n; k++) {
+            const tally_actor *act = ms.v[k].actor;
+            if (act->kind == TALLY_ACTOR_STATE || act->kind == TALLY_ACTOR_DEMONYM ||
+                act->kind == TALLY_ACTOR_PLACE || strcmp(act->country, country) != 0)
+                continue;
+            if ((ms.v[k].end <= ds && glue(body, ms.v[k].end, ds)) ||
+                (ms.v[k].start >= de && glue(body, de, ms.v[k].start)))
+                return act;
+        }
+    }
+    return NULL;
+}
+
+/* Descriptive sources their documents name beside a named source. */
+static int link_appositions(struct load *l, struct tally_store *s, tally_err *err)
+{
+    tally_obs_set *o = l->out;
+    int rc = 0;
+    tally_buf body;
+    tally_buf_init(&body, (size_t)1 << 28);
+    int64_t loaded = -1;
+    for (size_t i = 0; i < o->n && rc == 0; i++) {
+        tally_obs *x = &o->v[i];
+        if (!x->descriptive || x->curated)
+            continue;
+        if (x->doc_id != loaded) {
+            rc = tally_store_body(s, x->doc_id, &body, err);
+            if (rc == TALLY_ENOTFOUND) { /* gone since the claims were read */
+                rc = 0;
+                tally_buf_clear(&body);
+            }
+            loaded = x->doc_id;
+        }
+        tally_arena *a = tally_arena_new();
+        const tally_actor *act =
+            apposition(body.ptr != NULL ? body.ptr : "", body.len, x->source, x->source_country, a);
+        if (act != NULL) {
+            /* no longer a description: a named source, whose echoes it joins */
+            x->descriptive = false;
+            x->identity = intern(&l->names, act->name);
+            const tally_identity *id =
+                l->m != NULL ? tally_identity_find(l->m, act->name, x->stated) : NULL;
+            if (id != NULL) {
+                x->identity = intern(&l->names, id->identity);
+                x->identity_kind = intern(&l->names, id->kind);
+                memcpy(x->identity_country, id->country, 4);
+            } else {
+                x->identity_kind = intern(&l->names, tally_actor_kind_name(act->kind));
+                memcpy(x->identity_country, act->country, 4);
+            }
+        }
+        tally_arena_free(a);
+    }
+    tally_buf_free(&body);
+    return rc;
+}
+
+/* Loads the claims passing `f` for each item of `items` (none: all). */
+/* Whether counts in other units convert into the unit of a series of
+ * `item` (`unit`, else the default unit of the claims of `obs`): a factor of
+ * `m` into that unit for that item (tally_series_build converts counts of
+ * munitions only so). */
+static bool converts_into(const tally_model *m, const tally_obs_set *obs, uint32_t item,
+                          const char *unit, const struct tally_claim_filter *f)
+{
+    tally_clusters c = {0};
+    if (unit == NULL && f != NULL && f->supplier != NULL && f->recipient != NULL) {
+        (void)tally_cluster_obs(obs->v, obs->n, 0, 0, &c); /* fails only by aborting */
+        unit = tally_series_default_unit(obs->v, &c, f->supplier, f->recipient, item);
+    }
+    bool any = false;
+    for (size_t i = 0; unit != NULL && i < m->n_factors && !any; i++)
+        any = (m->factors[i].item & item) && strcmp(m->factors[i].to, unit) == 0;
+    tally_clusters_free(&c);
+    return any;
+}
+
+/* Loads the claims passing `f` of `item` (a bit; 0: every claim); for a
+ * series of an arms item, then the claims of munitions too when a factor
+ * converts counts into the series' unit (`unit`, else its default unit). */
+static int load(struct tally_store *s, const tally_model *m, const struct tally_claim_filter *f,
+                uint32_t item, const char *unit, tally_obs_set *out, tally_err *err)
 {
     memset(out, 0, sizeof *out);
     out->arena = tally_arena_new();
-    struct load l = {out, 0, {NULL, 0, 0, out->arena}};
+    struct load l = {out, m, 0, {NULL, NULL, 0, 0, out->arena}, 0};
     tally_claim_filter all = {0};
     tally_claim_filter q = f != NULL ? *f : all;
     q.no_sentences = true;
-    int rc = tally_store_claims(s, &q, on_row, &l, err);
+    q.lean = true;
+    int rc = 0;
+    if (item == 0) {
+        rc = tally_store_claims(s, &q, on_row, &l, err);
+    } else {
+        for (unsigned bit = 0; bit < TALLY_ITEM_COUNT; bit++)
+            if (item == 1u << bit)
+                q.item = tally_item_name(bit);
+        rc = tally_store_claims(s, &q, on_row, &l, err);
+    }
+    if (rc == 0 && item != 0 && item != TALLY_ITEM_MUNITIONS &&
+        (tally_item_families(item) & TALLY_ITEM_FAM_ARMS) && m != NULL &&
+        converts_into(m, out, item, unit, f)) {
+        l.skip_items = item; /* a claim of both came already */
+        q.item = tally_item_name(TALLY_ITEM_INDEX_MUNITIONS);
+        rc = tally_store_claims(s, &q, on_row, &l, err);
+    }
+    if (rc == 0)
+        rc = link_appositions(&l, s, err);
     free(l.names.slot);
+    free(l.names.info);
     if (rc != 0)
         tally_obs_set_free(out);
     return rc;
+}
+
+/* A descriptive source of a document that echoes a named one: the whole
+ * document's use of that description stands for it. */
+typedef struct link {
+    int64_t doc;
+    const char *source;
+    const tally_obs *named;
+} link;
+
+static void take_identity(tally_obs *x, const tally_obs *named)
+{
+    x->identity = named->identity != NULL ? named->identity : named->source;
+    x->identity_kind = named->identity_kind != NULL ? named->identity_kind : named->source_kind;
+    memcpy(x->identity_country,
+           named->identity_kind != NULL ? named->identity_country : named->source_country, 4);
+}
+
+int tally_obs_load(struct tally_store *s, const tally_model *m, const struct tally_claim_filter *f,
+                   tally_obs_set *out, tally_err *err)
+{
+    return load(s, m, f, 0, NULL, out, err);
+}
+
+int tally_obs_load_series(struct tally_store *s, const tally_model *m,
+                          const struct tally_claim_filter *f, uint32_t item, const char *unit,
+                          tally_obs_set *out, tally_err *err)
+{
+    return load(s, m, f, item, unit, out, err);
+}
+
+void tally_identity_link(tally_obs *obs, size_t n, const tally_clusters *c)
+{
+    link *links = NULL;
+    size_t n_links = 0;
+    for (size_t i = 0; i < c->n; i++) {
+        const tally_cluster *k = &c->v[i];
+        const tally_obs *lead = &obs[k->lead];
+        if (lead->descriptive)
+            continue;
+        for (size_t j = 0; j < k->n_members; j++) {
+            const tally_obs *x = &obs[k->members[j]];
+            if (!x->descriptive)
+                continue;
+            links = tally_xrealloc(links, (n_links + 1) * sizeof *links);
+            links[n_links++] = (link){x->doc_id, x->source, lead};
+        }
+    }
+    for (size_t i = 0; i < n && n_links > 0; i++) {
+        tally_obs *x = &obs[i];
+        if (!x->descriptive)
+            continue;
+        for (size_t k = 0; k < n_links; k++)
+            if (links[k].doc == x->doc_id && links[k].source == x->source) {
+                take_identity(x, links[k].named);
+                break;
+            }
+    }
+    free(links);
 }
 
 void tally_obs_set_free(tally_obs_set *o)

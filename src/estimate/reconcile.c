@@ -1,17 +1,36 @@
 /* tally: reconciling the clusters of a series into a cumulative quantity
- * N(t) with quantiles (the model sketch of DOMAIN.md part (e)).
+ * N(t) with quantiles: a growth model fitted by Monte Carlo over the
+ * censored points (the model sketch of DOMAIN.md part (e)).
  *
- * Each Monte Carlo draw samples every point on the log scale, fits the
- * point (and range) samples by weighted isotonic regression (pool adjacent
- * violators), imposes the bound samples, and reads N at the asked days. The
- * quantiles over the draws are the estimate. Everything is deterministic:
- * the generator is xoshiro256** seeded by splitmix64 from `seed`.
+ * The model. N(t) is 0 at the series' start and grows at a rate whose
+ * logarithm changes slowly (a random walk of TALLY_RATE_VOLATILITY a year).
+ * A claim sees N at its day through its source's bias (one per source,
+ * normal with the grade's deviation, widened by the disagreement of the
+ * series) and its own error (its wording); a range or a conversion factor
+ * leaves the value anywhere within it (log-uniform). "More than" figures are
+ * hard lower bounds from their day on, "up to" figures hard upper bounds up
+ * to their day.
+ *
+ * One draw. Sample the sources' biases and every claim; fit the points by
+ * weighted isotonic regression on the log scale; at each day with evidence
+ * (a node) take the fit, lift it to the lower bounds that hold by then and
+ * cap it by the upper bounds still ahead; between nodes follow a monotone
+ * cubic whose rate a random walk perturbs (a bridge from node to node);
+ * after the last node carry the recent rate on along a random walk. The
+ * quantiles over the draws are the estimate.
+ *
+ * Everything is deterministic: the generator is xoshiro256** seeded by
+ * splitmix64 from `seed`. The bridges and the path after the last node have
+ * generators of their own, seeded by the draw and the segment, so a day's
+ * value in a draw is the same whichever other days are asked.
+ *
  * Part of stage 4, estimate: includes the public headers of every stage up to
  * the store (not the pipeline), and its own. */
 #include "tally/estimate.h"
 
 #include <math.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "tally/mem.h"
 
@@ -22,6 +41,21 @@
 /* At most this many samples (doubles) are held at once; more days are
  * done in chunks, each replaying the same draws. */
 #define SAMPLE_BUDGET ((size_t)1 << 19)
+/* Steps of a bridge between two nodes, and of the path after the last. */
+enum { BRIDGE_STEPS = 16 };
+#define PATH_STEP_DAYS 30.4375
+#define YEAR_DAYS 365.25
+/* Fewer draws where the interval is stable: draws go in batches from
+ * MIN_DRAWS, and stop when the 5 %, 50 % and 95 % quantiles at the probe
+ * day (the last evidence) each move by less than DRAW_TOL of the 90 %
+ * interval's width between batches. */
+#define MIN_DRAWS 500u
+#define DRAW_BATCH 250u
+#define DRAW_TOL 0.02
+/* Asked for at most this many days, they are read in the probing draws. */
+enum { FEW_DAYS = 8 };
+/* The widest the disagreement may make the sources' biases. */
+#define MAX_SPREAD 10.0
 
 /* ---- random numbers ---------------------------------------------------------- */
 
@@ -45,6 +79,15 @@ static void rng_seed(rng *r, uint64_t seed)
         r->s[i] = splitmix64(&seed);
     r->has_spare = false;
     r->spare = 0;
+}
+
+/* The generator of part `part` of draw `draw`: independent of the main one. */
+static void rng_seed_part(rng *r, uint64_t seed, size_t draw, size_t part)
+{
+    uint64_t x = seed ^ 0x5851f42d4c957f2du;
+    uint64_t a = splitmix64(&x) ^ (uint64_t)draw;
+    uint64_t b = splitmix64(&a) ^ ((uint64_t)part * 0x2545f4914f6cdd1du);
+    rng_seed(r, splitmix64(&b));
 }
 
 static uint64_t rotl(uint64_t x, int k)
@@ -73,20 +116,24 @@ static double rng_uniform(rng *r)
     return (double)(rng_next(r) >> 11) * 0x1.0p-53;
 }
 
-/* Standard normal by Box-Muller; u1 is in (0, 1] so its log is finite. */
+/* Standard normal by Marsaglia's polar method (a pair from a point drawn
+ * in the unit disc: no trigonometry). */
 static double rng_normal(rng *r)
 {
     if (r->has_spare) {
         r->has_spare = false;
         return r->spare;
     }
-    double u1 = (double)((rng_next(r) >> 11) + 1) * 0x1.0p-53;
-    double u2 = rng_uniform(r);
-    double rad = sqrt(-2.0 * log(u1));
-    double ang = 6.283185307179586476925 * u2;
-    r->spare = rad * sin(ang);
+    double u, v, s;
+    do {
+        u = 2 * rng_uniform(r) - 1;
+        v = 2 * rng_uniform(r) - 1;
+        s = u * u + v * v;
+    } while (s >= 1 || s == 0);
+    double f = sqrt(-2.0 * log(s) / s);
+    r->spare = v * f;
     r->has_spare = true;
-    return rad * cos(ang);
+    return u * f;
 }
 
 /* ---- the points, prepared once per call ----------------------------------------- */
@@ -96,12 +143,14 @@ enum { ROLE_FIT = 1, ROLE_LOWER = 2, ROLE_UPPER = 4 };
 typedef struct item {
     long day;
     size_t order;  /* index in the caller's array: ties sort by it */
-    int role;      /* ROLE_*: bounds are also fitted when there are no points */
+    size_t source; /* the caller's source number, then the dense one */
+    int role;      /* ROLE_*; 0 for an overruled bound */
     double mu;     /* log of the value (the low end of a range) */
     double width;  /* log of value_high / value (ranges), else 0 */
     double fmu;    /* log of factor_lo */
     double fwidth; /* log of factor_hi / factor_lo */
-    double sigma;
+    double sigma;  /* the claim's own error */
+    double bias;   /* its source's bias deviation, before widening */
     double weight; /* 1 / the variance of the log sample */
 } item;
 
@@ -126,6 +175,12 @@ static int qday_cmp(const void *a, const void *b)
     return x->at < y->at ? -1 : x->at > y->at;
 }
 
+static int size_cmp(const void *a, const void *b)
+{
+    size_t x = *(const size_t *)a, y = *(const size_t *)b;
+    return (x > y) - (x < y);
+}
+
 static bool positive(double x)
 {
     return isfinite(x) && x > 0;
@@ -145,8 +200,9 @@ static int prepare(const tally_point *p, size_t i, long start, item *it, tally_e
     if (p->bound == TALLY_OBS_RANGE && !(isfinite(p->value_high) && p->value_high >= p->value))
         return tally_err_set(err, TALLY_EINPUT, "point %zu: range %g to %g", i, p->value,
                              p->value_high);
-    if (!(isfinite(p->sigma) && p->sigma >= 0))
-        return tally_err_set(err, TALLY_EINPUT, "point %zu: sigma %g", i, p->sigma);
+    if (!(isfinite(p->sigma) && p->sigma >= 0) || !(isfinite(p->bias_sigma) && p->bias_sigma >= 0))
+        return tally_err_set(err, TALLY_EINPUT, "point %zu: sigma %g, bias sigma %g", i, p->sigma,
+                             p->bias_sigma);
     if (!positive(lo) || !positive(hi) || hi < lo)
         return tally_err_set(err, TALLY_EINPUT, "point %zu: factor %g to %g", i, lo, hi);
     if (p->day <= start)
@@ -154,7 +210,10 @@ static int prepare(const tally_point *p, size_t i, long start, item *it, tally_e
                              p->day, start);
     it->day = p->day;
     it->order = i;
-    it->role = p->bound == TALLY_OBS_LOWER   ? ROLE_LOWER
+    it->source = p->source;
+    bool bound = p->bound == TALLY_OBS_LOWER || p->bound == TALLY_OBS_UPPER;
+    it->role = p->overruled && bound         ? 0
+               : p->bound == TALLY_OBS_LOWER ? ROLE_LOWER
                : p->bound == TALLY_OBS_UPPER ? ROLE_UPPER
                                              : ROLE_FIT;
     it->mu = log(p->value);
@@ -162,10 +221,18 @@ static int prepare(const tally_point *p, size_t i, long start, item *it, tally_e
     it->fmu = log(lo);
     it->fwidth = log(hi) - it->fmu;
     it->sigma = p->sigma;
-    /* a log-uniform spread of width w has variance w^2 / 12 */
-    double var = p->sigma * p->sigma + (it->width * it->width + it->fwidth * it->fwidth) / 12;
-    it->weight = 1 / (var > MIN_VAR ? var : MIN_VAR);
+    it->bias = p->bias_sigma;
     return 0;
+}
+
+/* The variance of an item's log sample with its source's bias widened by `spread`: a
+ * log-uniform spread of width w has variance w^2 / 12. */
+static double item_var(const item *it, double spread)
+{
+    double b = it->bias * spread;
+    double v =
+        it->sigma * it->sigma + b * b + (it->width * it->width + it->fwidth * it->fwidth) / 12;
+    return v > MIN_VAR ? v : MIN_VAR;
 }
 
 /* ---- quantiles ------------------------------------------------------------------ */
@@ -240,40 +307,88 @@ static void quantiles_of(double *a, size_t n, tally_quantiles *q)
     q->q95 = quantile(a, n, 0.95, k75, n, &k);
 }
 
-/* ---- one draw ------------------------------------------------------------------- */
+/* ---- the work of one call --------------------------------------------------------- */
 
 typedef struct work {
     const item *it;
     size_t n;
     long start;
+    uint64_t seed;
+    double omega; /* the rate's log-volatility per day^(1/2) */
     /* fitted groups: the days of the fit items, in order */
     size_t n_groups;
     long *gday;
-    size_t *gfirst;  /* items of group g: gfirst[g] .. gfirst[g + 1] of fit[] */
-    size_t *fit;     /* indexes of the fit items, by day */
-    double *gw;      /* total weight of each group */
-    double *gval;    /* per draw: the fitted N of each group */
+    size_t *gfirst; /* items of group g: gfirst[g] .. gfirst[g + 1] of fit[] */
+    size_t *fit;    /* indexes of the fit items, by day */
+    double *gw;     /* total weight of each group */
+    double *gval;   /* per draw: the fitted N of each group */
+    size_t n_blocks;
     double *pv, *pw; /* PAVA blocks: weighted sum and weight */
     size_t *pn;      /* and how many groups each holds */
     /* bounds, by day */
     size_t n_lower, n_upper;
     size_t *lower, *upper;
     double *lmax; /* per draw: the largest lower bound up to this one */
+    size_t *larg; /* ... and which it is */
     double *umin; /* per draw: the smallest upper bound from this one on */
-    double *x;    /* per draw: each item's sample, log scale */
+    size_t *uarg;
+    /* nodes: the days with evidence */
+    size_t n_nodes;
+    long *nday;
+    long *ngroup;        /* the node's fit group, or -1 */
+    long *nprev, *nnext; /* the fit groups around a node without one (-1: none) */
+    long *nanchor;       /* the next node that anchors a node without a group (-1: none) */
+    size_t *nlower;      /* lower bounds on or before the node */
+    size_t *nupper;      /* the first upper bound on or after the node */
+    double *nval;        /* per draw: N at each node */
+    double *slope;       /* per draw: the cubic's slope at the start and at each node */
+    bool jump;           /* the start is the day before the first node: no ramp to draw */
+    /* per draw */
+    double *x;    /* each item's sample, log scale */
+    double *bias; /* each source's bias */
+    double *lift; /* each bound's value when it binds */
+    size_t n_sources;
+    double spread;      /* this draw's widening of the sources' biases */
+    double chi2, dof;   /* the disagreement measured on the central fit */
+    item *items;        /* the same as `it`, writable: the weights change with the widening */
+    double rate;        /* the recent rate at the last node */
+    double rate_window; /* the days it is the average of */
+    bool rate_known;
+    /* the bridge of one segment, and the path after the last node */
+    long bridge_seg;
+    double bridge[BRIDGE_STEPS + 1];
+    double *path; /* N at the end of each step after the last node */
+    size_t path_len, path_cap;
+    rng path_rng;
+    double path_w;     /* the walk's current log-rate offset */
+    size_t path_draw;  /* the draw the path is of */
+    bool path_started; /* its generator seeded and its first step drawn */
 } work;
 
-static void draw_samples(const work *w, rng *r)
+/* Samples every item of this draw; `central` takes each at its centre. */
+static void draw_samples(work *w, rng *r, bool central)
 {
+    for (size_t k = 0; k < w->n_sources; k++)
+        w->bias[k] = central ? 0 : rng_normal(r);
     for (size_t i = 0; i < w->n; i++) {
         const item *p = &w->it[i];
         double x = p->mu + p->fmu;
-        if (p->sigma > 0)
-            x += p->sigma * rng_normal(r);
-        if (p->width > 0)
-            x += p->width * rng_uniform(r);
         if (p->fwidth > 0)
-            x += p->fwidth * rng_uniform(r);
+            x += p->fwidth * (central ? 0.5 : rng_uniform(r));
+        if (p->role & ROLE_FIT) {
+            if (p->width > 0)
+                x += p->width * (central ? 0.5 : rng_uniform(r));
+            if (!central) {
+                if (p->sigma > 0)
+                    x += p->sigma * rng_normal(r);
+                x += p->bias * w->spread * w->bias[p->source];
+            }
+        } else if (p->role != 0) {
+            /* a bound is hard: its value is the figure (times its factor);
+             * when it binds, N lands past it within the bound's reading */
+            double ex = central ? 0 : rng_uniform(r) * log(TALLY_BOUND_READ);
+            w->lift[i] = exp(p->role & ROLE_LOWER ? x + ex : x - ex);
+        }
         w->x[i] = x;
     }
 }
@@ -282,7 +397,7 @@ static void draw_samples(const work *w, rng *r)
  * keep their weighted sums, not means, and are compared by cross
  * multiplication (weights are positive), so that there is one division per
  * block instead of one per merge in the dependency chain. */
-static void fit_groups(const work *w)
+static void fit_groups(work *w)
 {
     size_t top = 0;
     for (size_t g = 0; g < w->n_groups; g++) {
@@ -301,6 +416,7 @@ static void fit_groups(const work *w)
         w->pn[top] = cnt;
         top++;
     }
+    w->n_blocks = top;
     size_t g = 0;
     for (size_t b = 0; b < top; b++) {
         double v = exp(w->pv[b] / w->pw[b]);
@@ -309,61 +425,367 @@ static void fit_groups(const work *w)
     }
 }
 
-static void bound_envelopes(const work *w)
+static void bound_envelopes(work *w)
 {
     double m = 0;
+    size_t a = 0;
     for (size_t k = 0; k < w->n_lower; k++) {
         double v = exp(w->x[w->lower[k]]);
-        m = v > m ? v : m;
+        if (v > m) {
+            m = v;
+            a = w->lower[k];
+        }
         w->lmax[k] = m;
+        w->larg[k] = a;
     }
     m = HUGE_VAL;
     for (size_t k = w->n_upper; k-- > 0;) {
         double v = exp(w->x[w->upper[k]]);
-        m = v < m ? v : m;
+        if (v < m) {
+            m = v;
+            a = w->upper[k];
+        }
         w->umin[k] = m;
+        w->uarg[k] = a;
     }
 }
 
-/* N at the (ascending) days q[0, nq) for this draw, into s[j * stride]. */
-static void read_days(const work *w, const qday *q, size_t nq, double *s, size_t stride)
+/* The fit's N at day t by linear interpolation of the groups (from 0 at
+ * the start), for t within them. */
+static double fit_linear(const work *w, long t)
 {
-    size_t g = 0, lo = 0, up = 0; /* groups and lower bounds on or before t; uppers before t */
+    size_t lo = 0, hi = w->n_groups;
+    while (lo < hi) { /* the first group after t */
+        size_t mid = (lo + hi) / 2;
+        if (w->gday[mid] <= t)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    if (lo == w->n_groups)
+        return w->gval[w->n_groups - 1];
+    long t0 = lo > 0 ? w->gday[lo - 1] : w->start;
+    double v0 = lo > 0 ? w->gval[lo - 1] : 0;
+    return v0 + (w->gval[lo] - v0) * (double)(t - t0) / (double)(w->gday[lo] - t0);
+}
+
+/* A node's value clamped by the bounds that hold there: lifted past the
+ * lower bound that binds, capped below the upper one (a lower bound wins);
+ * NaN (nothing to go by) takes the bound's value. */
+static double clamp_node(const work *w, size_t j, double v, bool central)
+{
+    bool has_l = w->nlower[j] > 0, has_u = w->nupper[j] < w->n_upper;
+    double lo = has_l ? w->lmax[w->nlower[j] - 1] : 0;
+    double up = has_u ? w->umin[w->nupper[j]] : HUGE_VAL;
+    double lo_lift = has_l ? (central ? lo : w->lift[w->larg[w->nlower[j] - 1]]) : 0;
+    double up_lift = has_u ? (central ? up : w->lift[w->uarg[w->nupper[j]]]) : HUGE_VAL;
+    if (isnan(v))
+        v = has_l ? lo_lift : up_lift;
+    if (v > up)
+        v = up_lift;
+    if (v < lo)
+        v = lo_lift;
+    return v;
+}
+
+/* N at every node for this draw, never decreasing. A node with a fit group
+ * takes the fit; a node with bounds only lies on the line from the node
+ * before (or 0 at a known start) to the next anchor (the next fitted node,
+ * or the next node a new lower bound lifts), else on the fit's recent rate;
+ * every node is then clamped by its bounds. `central` leaves out the random
+ * lifts. */
+static void node_values(work *w, bool central)
+{
+    double rate = 0; /* the fit's recent rate, for nodes after its last group */
+    if (w->n_groups > 0) {
+        long last = w->gday[w->n_groups - 1];
+        long origin = w->jump ? w->gday[0] : w->start;
+        long span = last - origin < TALLY_RECENT_DAYS ? last - origin : TALLY_RECENT_DAYS;
+        if (span >= 1)
+            rate = (w->gval[w->n_groups - 1] - fit_linear(w, last - span)) / (double)span;
+    }
+    double prev = 0;
+    for (size_t j = 0; j < w->n_nodes; j++) {
+        long t = w->nday[j];
+        double v = NAN;
+        if (w->ngroup[j] >= 0) {
+            v = w->gval[w->ngroup[j]];
+        } else {
+            bool has_left = j > 0 || !w->jump;
+            long t0 = j > 0 ? w->nday[j - 1] : w->start;
+            long k = w->nanchor[j];
+            if (has_left && k >= 0) {
+                double a = w->ngroup[k] >= 0 ? w->gval[w->ngroup[k]] : NAN;
+                a = clamp_node(w, (size_t)k, a, central);
+                v = prev + (a - prev) * (double)(t - t0) / (double)(w->nday[k] - t0);
+            } else if (has_left && w->nprev[j] >= 0) {
+                v = prev + rate * (double)(t - t0);
+            }
+        }
+        v = clamp_node(w, j, v, central);
+        if (v < prev)
+            v = prev;
+        w->nval[j] = prev = v;
+    }
+}
+
+/* The knots of the cubic: the start (N = 0) and the nodes. */
+static long knot_day(const work *w, size_t k)
+{
+    return k == 0 ? w->start : w->nday[k - 1];
+}
+
+static double knot_val(const work *w, size_t k)
+{
+    return k == 0 ? 0 : w->nval[k - 1];
+}
+
+/* Slopes of a monotone cubic through the knots (Fritsch and Butland's
+ * harmonic mean, which keeps each piece monotone); a one-day ramp from the
+ * start (no start known) takes no part in the slopes of the rest. */
+static void cubic_slopes(work *w)
+{
+    size_t m = w->n_nodes + 1;
+    for (size_t k = 0; k < m; k++) {
+        bool left = k > 0 && !(k == 1 && w->jump), right = k + 1 < m && !(k == 0 && w->jump);
+        double dl = 0, dr = 0, hl = 0, hr = 0;
+        if (left) {
+            hl = (double)(knot_day(w, k) - knot_day(w, k - 1));
+            dl = (knot_val(w, k) - knot_val(w, k - 1)) / hl;
+        }
+        if (right) {
+            hr = (double)(knot_day(w, k + 1) - knot_day(w, k));
+            dr = (knot_val(w, k + 1) - knot_val(w, k)) / hr;
+        }
+        double s;
+        if (left && right)
+            s = dl > 0 && dr > 0 ? 3 * (hl + hr) / ((2 * hr + hl) / dl + (hr + 2 * hl) / dr) : 0;
+        else
+            s = left ? dl : right ? dr : 0;
+        w->slope[k] = s;
+    }
+}
+
+/* The cubic at day t within knots k and k + 1. */
+static double cubic_at(const work *w, size_t k, double t)
+{
+    double t0 = (double)knot_day(w, k), h = (double)knot_day(w, k + 1) - t0;
+    double y0 = knot_val(w, k), y1 = knot_val(w, k + 1);
+    if (k == 0 && w->jump)
+        return y0 + (y1 - y0) * (t - t0) / h;
+    double u = (t - t0) / h, u2 = u * u, u3 = u2 * u;
+    double v = (2 * u3 - 3 * u2 + 1) * y0 + (u3 - 2 * u2 + u) * h * w->slope[k] +
+               (-2 * u3 + 3 * u2) * y1 + (u3 - u2) * h * w->slope[k + 1];
+    return v < y0 ? y0 : v > y1 ? y1 : v;
+}
+
+/* The cubic at any day within the knots. */
+static double cubic_any(const work *w, long t)
+{
+    size_t lo = 1, hi = w->n_nodes + 1; /* the first knot after t */
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        if (knot_day(w, mid) <= t)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    if (lo > w->n_nodes)
+        return knot_val(w, w->n_nodes);
+    return cubic_at(w, lo - 1, (double)t);
+}
+
+/* The bridge of segment k (knots k to k + 1) in this draw: the fraction of
+ * the segment's growth reached at each of its steps. The cubic's increments,
+ * each multiplied by the exp of a random walk of the rate's log. */
+static void make_bridge(work *w, size_t draw, size_t k)
+{
+    double t0 = (double)knot_day(w, k), t1 = (double)knot_day(w, k + 1);
+    double h = (t1 - t0) / BRIDGE_STEPS;
+    rng r;
+    rng_seed_part(&r, w->seed, draw, k);
+    double step = w->omega * sqrt(h), walk = 0, sum = 0, prev = cubic_at(w, k, t0);
+    double inc[BRIDGE_STEPS];
+    for (size_t s = 0; s < BRIDGE_STEPS; s++) {
+        double next = cubic_at(w, k, t0 + h * (double)(s + 1));
+        walk += step * rng_normal(&r);
+        inc[s] = (next - prev) * exp(walk);
+        sum += inc[s];
+        prev = next;
+    }
+    w->bridge[0] = 0;
+    for (size_t s = 0; s < BRIDGE_STEPS; s++)
+        w->bridge[s + 1] = sum > 0 ? w->bridge[s] + inc[s] / sum : (double)(s + 1) / BRIDGE_STEPS;
+    w->bridge_seg = (long)k;
+}
+
+/* N at day t after the last node: the recent rate along a random walk of
+ * its log, stepped monthly from the last node. */
+static double path_at(work *w, long t)
+{
+    if (!w->path_started) { /* the path of this draw, when a day after the last is asked */
+        rng_seed_part(&w->path_rng, w->seed, w->path_draw, w->n_nodes + 1);
+        /* the rate at the last node is not the recent average: under the walk
+         * they differ by the deviation of its end from its mean over the
+         * window, omega^2 window / 3; evidence spanning less than the window
+         * tells no more of the rate than the whole window would */
+        double window = w->rate_window > TALLY_RECENT_DAYS ? w->rate_window : TALLY_RECENT_DAYS;
+        w->path_w = w->omega * sqrt(window / 3) * rng_normal(&w->path_rng);
+        w->path_started = true;
+    }
+    double tau = (double)(t - w->nday[w->n_nodes - 1]);
+    size_t full = (size_t)(tau / PATH_STEP_DAYS);
+    double last = w->nval[w->n_nodes - 1];
+    if (!(w->rate > 0))
+        return last;
+    double step = w->omega * sqrt(PATH_STEP_DAYS);
+    while (w->path_len <= full) {
+        if (w->path_len == w->path_cap) {
+            w->path_cap = w->path_cap ? 2 * w->path_cap : 64;
+            w->path = tally_xrealloc(w->path, w->path_cap * sizeof *w->path);
+        }
+        double from = w->path_len > 0 ? w->path[w->path_len - 1] : last;
+        w->path[w->path_len++] = from + w->rate * exp(w->path_w) * PATH_STEP_DAYS;
+        w->path_w += step * rng_normal(&w->path_rng);
+    }
+    double base = full > 0 ? w->path[full - 1] : last;
+    double frac = tau - (double)full * PATH_STEP_DAYS;
+    /* the rate within step `full`: the walk's value then (path_w moved on) */
+    double rate = (w->path[full] - base) / PATH_STEP_DAYS;
+    return base + rate * frac;
+}
+
+/* N at the (ascending) days q[0, nq) for draw `draw`, into s[j * stride]. */
+static void read_days(work *w, size_t draw, const qday *q, size_t nq, double *s, size_t stride)
+{
+    w->bridge_seg = -1;
+    w->path_len = 0;
+    w->path_draw = draw;
+    w->path_started = false;
+    size_t k = 0; /* knots on or before t */
+    long last = w->nday[w->n_nodes - 1];
     for (size_t j = 0; j < nq; j++) {
         long t = q[j].day;
         double n = 0;
-        if (t > w->start) {
-            while (g < w->n_groups && w->gday[g] <= t)
-                g++;
-            while (lo < w->n_lower && w->it[w->lower[lo]].day <= t)
-                lo++;
-            while (up < w->n_upper && w->it[w->upper[up]].day < t)
-                up++;
-            /* the fit: from 0 at the start through the fitted days, flat after */
-            if (g == 0) {
-                n = w->gval[0] * (double)(t - w->start) / (double)(w->gday[0] - w->start);
-            } else if (g == w->n_groups) {
-                n = w->gval[g - 1];
+        if (t > last) {
+            n = path_at(w, t);
+        } else if (t > w->start) {
+            while (k <= w->n_nodes && knot_day(w, k) <= t)
+                k++;
+            size_t seg = k - 1; /* knots seg and seg + 1 hold t */
+            if (knot_day(w, seg) == t) {
+                n = knot_val(w, seg);
             } else {
-                double a = w->gval[g - 1], b = w->gval[g];
-                n = a +
-                    (b - a) * (double)(t - w->gday[g - 1]) / (double)(w->gday[g] - w->gday[g - 1]);
+                if (w->bridge_seg != (long)seg)
+                    make_bridge(w, draw, seg);
+                double t0 = (double)knot_day(w, seg), t1 = (double)knot_day(w, seg + 1);
+                double u = ((double)t - t0) / (t1 - t0) * BRIDGE_STEPS;
+                size_t b = (size_t)u;
+                if (b >= BRIDGE_STEPS)
+                    b = BRIDGE_STEPS - 1;
+                double f = w->bridge[b] + (u - (double)b) * (w->bridge[b + 1] - w->bridge[b]);
+                double y0 = knot_val(w, seg), y1 = knot_val(w, seg + 1);
+                n = y0 + (y1 - y0) * f;
             }
-            /* Bounds are imposed as a step at their day: an upper bound caps N
-             * on and before its day, a lower bound lifts it on and after, and
-             * nothing else moves. Both envelopes never decrease, so neither
-             * does N. Where the two conflict (a lower bound drawn above an
-             * upper bound that still applies), the lower bound wins: "at
-             * least" figures mostly report deliveries someone has seen or
-             * counted, "up to" ones mostly capacities, plans and ceilings,
-             * and a draw should not fall below what was observed; applying
-             * the lower bound last also keeps N non-decreasing. */
-            if (up < w->n_upper && w->umin[up] < n)
-                n = w->umin[up];
-            if (lo > 0 && w->lmax[lo - 1] > n)
-                n = w->lmax[lo - 1];
         }
         s[j * stride] = n;
+    }
+}
+
+static void set_weights(work *w, item *it, double spread);
+static double draw_spread(const work *w, rng *r);
+
+/* One draw's nodes and the rate after the last. */
+static void one_draw(work *w, rng *r, bool central)
+{
+    if (!central && w->chi2 > 0) {
+        w->spread = draw_spread(w, r);
+        set_weights(w, w->items, w->spread);
+    }
+    draw_samples(w, r, central);
+    if (w->n_groups > 0)
+        fit_groups(w);
+    bound_envelopes(w);
+    node_values(w, central);
+    cubic_slopes(w);
+    w->rate = 0;
+    size_t m = w->n_nodes;
+    long last = w->nday[m - 1], origin = w->jump ? w->nday[0] : w->start;
+    long span = last - origin < TALLY_RECENT_DAYS ? last - origin : TALLY_RECENT_DAYS;
+    w->rate_known = span >= 1;
+    w->rate_window = (double)span;
+    if (w->rate_known)
+        w->rate = (w->nval[m - 1] - cubic_any(w, last - span)) / (double)span;
+}
+
+/* How much the sources disagree: chi^2 and its degrees of freedom of the
+ * points around the central fit (the bounds imposed); returns the point
+ * estimate of the widening, sqrt(chi^2 / dof), at least 1. */
+static double disagreement(work *w, rng *r)
+{
+    w->spread = 1;
+    one_draw(w, r, true);
+    double chi2 = 0;
+    size_t n_fit = 0;
+    for (size_t j = 0; j < w->n_nodes; j++) {
+        if (w->ngroup[j] < 0)
+            continue;
+        size_t g = (size_t)w->ngroup[j];
+        double y = log(w->nval[j]);
+        for (size_t f = w->gfirst[g]; f < w->gfirst[g + 1]; f++) {
+            const item *it = &w->it[w->fit[f]];
+            double d = w->x[w->fit[f]] - y;
+            chi2 += d * d * it->weight;
+            n_fit++;
+        }
+    }
+    double dof = (double)n_fit - (double)w->n_blocks;
+    if (chi2 > 0 && dof < 1)
+        dof = 1;
+    w->chi2 = chi2;
+    w->dof = dof;
+    double s2 = dof > 0 ? chi2 / dof : 1;
+    return s2 > 1 ? (s2 < MAX_SPREAD * MAX_SPREAD ? sqrt(s2) : MAX_SPREAD) : 1;
+}
+
+/* A chi^2 variate of `dof` degrees of freedom: the sum of squares for one
+ * or two, else Wilson and Hilferty's cube of a normal (close enough from
+ * three on, and one normal a draw). */
+static double chi2_variate(rng *r, double dof)
+{
+    if (dof > 2) {
+        double c = 2 / (9 * dof), z = 1 - c + sqrt(c) * rng_normal(r);
+        return dof * z * z * z;
+    }
+    double x = 0;
+    for (int i = 0; i < (int)dof; i++) {
+        double z = rng_normal(r);
+        x += z * z;
+    }
+    return x;
+}
+
+/* This draw's widening of the biases: chi^2 over a chi^2 variate of its
+ * degrees of freedom (the scale's posterior), at least 1; so with few
+ * claims the widening itself is uncertain, as it should be. */
+static double draw_spread(const work *w, rng *r)
+{
+    if (!(w->chi2 > 0) || !(w->dof > 0))
+        return 1;
+    double x = chi2_variate(r, w->dof);
+    double s2 = x > 0 ? w->chi2 / x : MAX_SPREAD * MAX_SPREAD;
+    return s2 > 1 ? (s2 < MAX_SPREAD * MAX_SPREAD ? sqrt(s2) : MAX_SPREAD) : 1;
+}
+
+/* The fit's weights with the sources' biases widened by `spread`. */
+static void set_weights(work *w, item *it, double spread)
+{
+    for (size_t i = 0; i < w->n; i++)
+        it[i].weight = 1 / item_var(&it[i], spread);
+    for (size_t g = 0; g < w->n_groups; g++) {
+        w->gw[g] = 0;
+        for (size_t f = w->gfirst[g]; f < w->gfirst[g + 1]; f++)
+            w->gw[g] += it[w->fit[f]].weight;
     }
 }
 
@@ -380,32 +802,40 @@ static void *carve(unsigned char **p, size_t count, size_t size)
 }
 
 /* Notes on the method, beyond the header:
- * - A group's weight is 1 / the variance of its log sample: sigma^2 plus
- *   w^2 / 12 for each log-uniform spread of width w (a range, a conversion
- *   factor), so wide ranges and loose conversions pull the fit less.
- * - Bound samples come from the same draw as the fit: value * exp(sigma z),
- *   times the conversion factor when there is one.
- * - With no points or ranges at all, the bound samples themselves are the
- *   fitted values, and are then imposed as bounds as well: with lower
- *   bounds only, N is at least the largest bound on or before the day.
+ * - A group's weight is 1 / the variance of its log sample: the claim's own
+ *   sigma^2, its source's bias deviation^2 (widened by the disagreement),
+ *   plus w^2 / 12 for each log-uniform spread of width w (a range, a
+ *   conversion factor), so wide ranges and loose conversions pull the fit
+ *   less.
+ * - The disagreement is measured once, on the central fit: the weighted sum
+ *   of squared log residuals of the points (the bounds imposed) per degree
+ *   of freedom (points less fitted blocks, at least 1 when anything is
+ *   off). Above 1 it widens every source's bias deviation by its square root
+ *   (the Birge ratio of metrology), so a series whose graded sources
+ *   disagree gets a wider band, well-graded sources' biases the least.
  * - Every point must fall after `start` (N(start) = 0 leaves nothing to
  *   estimate at or before it) and carry a positive value; a factor of 0, 0
  *   is read as 1, 1. Days on or before `start` get all quantiles 0.
  * - Quantiles interpolate between order statistics of the draws. */
 int tally_reconcile(const tally_point *points, size_t n, long start, const long *days,
                     size_t n_days, unsigned draws, uint64_t seed, tally_quantiles *out,
-                    tally_err *err)
+                    tally_fit_info *info, tally_err *err)
 {
     int rc = 0;
     void *mem = NULL;
+    work w = {0};
     if (n == 0 || points == NULL)
         return tally_err_set(err, TALLY_EINPUT, "no points to estimate from");
     if (n_days > 0 && (days == NULL || out == NULL))
         return tally_err_set(err, TALLY_EINPUT, "days without room for their quantiles");
+    /* 0: adaptive, at most DEFAULT_DRAWS; else exactly that many */
+    bool adaptive = draws == 0;
     size_t nd = draws != 0 ? draws : DEFAULT_DRAWS;
     size_t chunk = SAMPLE_BUDGET / nd > 0 ? SAMPLE_BUDGET / nd : 1;
     if (chunk > n_days)
         chunk = n_days;
+    if (chunk < FEW_DAYS + 1) /* room for the probing draws' days */
+        chunk = FEW_DAYS + 1;
     if (n > SIZE_MAX / 256 || n_days > SIZE_MAX / 256)
         return tally_err_set(err, TALLY_EINPUT, "too many points or days");
 
@@ -424,15 +854,33 @@ int tally_reconcile(const tally_point *points, size_t n, long start, const long 
     ROOM(n, size_t);          /* lower */
     ROOM(n, size_t);          /* upper */
     ROOM(n, double);          /* lmax */
+    ROOM(n, size_t);          /* larg */
     ROOM(n, double);          /* umin */
+    ROOM(n, size_t);          /* uarg */
+    ROOM(n, long);            /* nday */
+    ROOM(n, long);            /* ngroup */
+    ROOM(n, long);            /* nprev */
+    ROOM(n, long);            /* nnext */
+    ROOM(n, long);            /* nanchor */
+    ROOM(n, size_t);          /* nlower */
+    ROOM(n, size_t);          /* nupper */
+    ROOM(n, double);          /* nval */
+    ROOM(n + 1, double);      /* slope */
     ROOM(n, double);          /* x */
+    ROOM(n, double);          /* bias */
+    ROOM(n, double);          /* lift */
+    ROOM(n, size_t);          /* sources */
     ROOM(chunk * nd, double); /* samples */
 #undef ROOM
     mem = tally_xmalloc(bytes);
     unsigned char *p = mem;
     item *it = carve(&p, n, sizeof(item));
     qday *q = carve(&p, n_days, sizeof(qday));
-    work w = {.it = it, .n = n, .start = start};
+    w.it = it;
+    w.n = n;
+    w.start = start;
+    w.seed = seed;
+    w.omega = TALLY_RATE_VOLATILITY / sqrt(YEAR_DAYS);
     w.gday = carve(&p, n + 1, sizeof(long));
     w.gfirst = carve(&p, n + 1, sizeof(size_t));
     w.fit = carve(&p, n, sizeof(size_t));
@@ -444,22 +892,64 @@ int tally_reconcile(const tally_point *points, size_t n, long start, const long 
     w.lower = carve(&p, n, sizeof(size_t));
     w.upper = carve(&p, n, sizeof(size_t));
     w.lmax = carve(&p, n, sizeof(double));
+    w.larg = carve(&p, n, sizeof(size_t));
     w.umin = carve(&p, n, sizeof(double));
+    w.uarg = carve(&p, n, sizeof(size_t));
+    w.nday = carve(&p, n, sizeof(long));
+    w.ngroup = carve(&p, n, sizeof(long));
+    w.nprev = carve(&p, n, sizeof(long));
+    w.nnext = carve(&p, n, sizeof(long));
+    w.nanchor = carve(&p, n, sizeof(long));
+    w.nlower = carve(&p, n, sizeof(size_t));
+    w.nupper = carve(&p, n, sizeof(size_t));
+    w.nval = carve(&p, n, sizeof(double));
+    w.slope = carve(&p, n + 1, sizeof(double));
     w.x = carve(&p, n, sizeof(double));
+    w.bias = carve(&p, n, sizeof(double));
+    w.lift = carve(&p, n, sizeof(double));
+    size_t *sources = carve(&p, n, sizeof(size_t));
     double *samples = carve(&p, chunk * nd, sizeof(double));
 
-    bool any_fit = false;
+    size_t n_used = 0;
     for (size_t i = 0; i < n; i++) {
         rc = prepare(&points[i], i, start, &it[i], err);
         if (rc != 0)
             goto out;
-        any_fit = any_fit || it[i].role == ROLE_FIT;
+        n_used += it[i].role != 0;
+    }
+    if (n_used == 0) {
+        rc = tally_err_set(err, TALLY_EINPUT, "every bound is overruled: nothing to estimate from");
+        goto out;
+    }
+    /* sources: dense numbers */
+    for (size_t i = 0; i < n; i++)
+        sources[i] = it[i].source;
+    qsort(sources, n, sizeof *sources, size_cmp);
+    for (size_t i = 0; i < n; i++)
+        if (w.n_sources == 0 || sources[w.n_sources - 1] != sources[i])
+            sources[w.n_sources++] = sources[i];
+    for (size_t i = 0; i < n; i++) {
+        size_t lo = 0, hi = w.n_sources;
+        while (hi - lo > 1) {
+            size_t mid = (lo + hi) / 2;
+            if (sources[mid] <= it[i].source)
+                lo = mid;
+            else
+                hi = mid;
+        }
+        it[i].source = lo;
     }
     qsort(it, n, sizeof *it, item_cmp);
     size_t n_fit = 0;
     for (size_t i = 0; i < n; i++) {
-        if (!any_fit)
-            it[i].role |= ROLE_FIT;
+        if (it[i].role == 0)
+            continue;
+        if (w.n_nodes == 0 || w.nday[w.n_nodes - 1] != it[i].day) {
+            w.nday[w.n_nodes] = it[i].day;
+            w.ngroup[w.n_nodes] = -1;
+            w.nlower[w.n_nodes] = 0;
+            w.n_nodes++;
+        }
         if (it[i].role & ROLE_LOWER)
             w.lower[w.n_lower++] = i;
         if (it[i].role & ROLE_UPPER)
@@ -470,12 +960,41 @@ int tally_reconcile(const tally_point *points, size_t n, long start, const long 
             w.gday[w.n_groups] = it[i].day;
             w.gfirst[w.n_groups] = n_fit;
             w.gw[w.n_groups] = 0;
+            w.ngroup[w.n_nodes - 1] = (long)w.n_groups;
             w.n_groups++;
         }
-        w.gw[w.n_groups - 1] += it[i].weight;
         w.fit[n_fit++] = i;
     }
     w.gfirst[w.n_groups] = n_fit;
+    w.jump = w.nday[0] - start <= 1;
+    /* each node's fit groups around it and the bounds that hold there */
+    for (size_t j = 0, g = 0, lo = 0, up = 0; j < w.n_nodes; j++) {
+        while (g < w.n_groups && w.gday[g] < w.nday[j])
+            g++;
+        w.nprev[j] = g > 0 ? (long)(g - 1) : -1;
+        w.nnext[j] = g < w.n_groups ? (long)g : -1;
+        while (lo < w.n_lower && it[w.lower[lo]].day <= w.nday[j])
+            lo++;
+        while (up < w.n_upper && it[w.upper[up]].day < w.nday[j])
+            up++;
+        w.nlower[j] = lo;
+        w.nupper[j] = up;
+    }
+    /* the anchors, from the last node back */
+    for (size_t j = w.n_nodes, next = SIZE_MAX; j-- > 0;) {
+        w.nanchor[j] = next == SIZE_MAX ? -1 : (long)next;
+        /* node j anchors the nodes before it when it has a group or a lower bound
+         * that is new there */
+        if (w.ngroup[j] >= 0 || w.nlower[j] > (j > 0 ? w.nlower[j - 1] : 0))
+            next = j;
+    }
+
+    rng r;
+    rng_seed(&r, seed);
+    w.items = it;
+    set_weights(&w, it, 1);
+    double spread = disagreement(&w, &r);
+    bool rate_known = w.rate_known;
 
     for (size_t i = 0; i < n_days; i++) {
         q[i].day = days[i];
@@ -483,35 +1002,100 @@ int tally_reconcile(const tally_point *points, size_t n, long start, const long 
     }
     qsort(q, n_days, sizeof *q, qday_cmp);
 
-    for (size_t c0 = 0; c0 < n_days; c0 += chunk) {
+    long last = w.nday[w.n_nodes - 1];
+    /* the probes, and with few days asked the days too: read while the draws
+     * are counted */
+    bool few = n_days <= FEW_DAYS;
+    qday probe[FEW_DAYS + 1];
+    size_t n_probe = 0;
+    bool is_probe[FEW_DAYS + 1];
+    {
+        qday extra[1] = {{last, SIZE_MAX}};
+        size_t a = 0, b = 0, na = few ? n_days : 0;
+        while (a < na || b < 1) { /* merge the (sorted) days asked and the probe */
+            bool take_probe = a == na || (b < 1 && extra[b].day < q[a].day);
+            probe[n_probe] = take_probe ? extra[b++] : q[a++];
+            is_probe[n_probe] = take_probe;
+            n_probe++;
+        }
+    }
+    rng_seed(&r, seed);
+    size_t used = 0;
+    double prev[1][3] = {{0}};
+    while (used < nd) {
+        size_t end = !adaptive ? nd : used < MIN_DRAWS ? MIN_DRAWS : used + DRAW_BATCH;
+        end = end < nd ? end : nd;
+        for (; used < end; used++) {
+            one_draw(&w, &r, false);
+            read_days(&w, used, probe, n_probe, samples + used, nd);
+        }
+        if (used == nd || !adaptive)
+            continue;
+        bool stable = true;
+        for (size_t j = 0, k = 0; j < n_probe; j++) {
+            if (!is_probe[j])
+                continue;
+            tally_quantiles pq;
+            quantiles_of(samples + j * nd, used, &pq);
+            const double now[3] = {pq.q05, pq.q50, pq.q95};
+            for (int t = 0; t < 3; t++)
+                stable = stable && fabs(now[t] - prev[k][t]) <= DRAW_TOL * (pq.q95 - pq.q05);
+            memcpy(prev[k++], now, sizeof now);
+        }
+        if (stable)
+            break;
+    }
+    if (few) {
+        for (size_t j = 0, i = 0; j < n_probe; j++) {
+            if (is_probe[j])
+                continue;
+            tally_quantiles *o = &out[q[i].at];
+            o->day = q[i].day;
+            o->extrapolated = o->day > last;
+            if (o->day <= start)
+                o->q05 = o->q25 = o->q50 = o->q75 = o->q95 = 0;
+            else
+                quantiles_of(samples + j * nd, used, o);
+            i++;
+        }
+    }
+    for (size_t c0 = 0; !few && c0 < n_days; c0 += chunk) {
         size_t nq = n_days - c0 < chunk ? n_days - c0 : chunk;
-        rng r;
         rng_seed(&r, seed); /* every chunk replays the same draws */
-        for (size_t d = 0; d < nd; d++) {
-            draw_samples(&w, &r);
-            fit_groups(&w);
-            bound_envelopes(&w);
-            read_days(&w, q + c0, nq, samples + d, nd);
+        for (size_t d = 0; d < used; d++) {
+            one_draw(&w, &r, false);
+            read_days(&w, d, q + c0, nq, samples + d, nd);
         }
         for (size_t j = 0; j < nq; j++) {
             tally_quantiles *o = &out[q[c0 + j].at];
             o->day = q[c0 + j].day;
+            o->extrapolated = o->day > last;
             if (o->day <= start) {
                 o->q05 = o->q25 = o->q50 = o->q75 = o->q95 = 0;
                 continue;
             }
-            quantiles_of(samples + j * nd, nd, o);
-            /* points within the figures' range never overflow; anything
-             * else must not reach a writer as NaN or infinity */
-            if (!(isfinite(o->q05) && isfinite(o->q25) && isfinite(o->q50) && isfinite(o->q75) &&
-                  isfinite(o->q95))) {
-                rc = tally_err_set(err, TALLY_EINPUT,
-                                   "the estimate is not a finite number (a point too large?)");
-                goto out;
-            }
+            quantiles_of(samples + j * nd, used, o);
         }
     }
+    /* points within the figures' range never overflow; anything else must
+     * not reach a writer as NaN or infinity */
+    for (size_t i = 0; i < n_days; i++) {
+        const tally_quantiles *o = &out[i];
+        if (!(isfinite(o->q05) && isfinite(o->q25) && isfinite(o->q50) && isfinite(o->q75) &&
+              isfinite(o->q95))) {
+            rc = tally_err_set(err, TALLY_EINPUT,
+                               "the estimate is not a finite number (a point too large?)");
+            goto out;
+        }
+    }
+    if (info != NULL) {
+        info->last = last;
+        info->spread = spread;
+        info->rate_known = rate_known;
+        info->draws = (unsigned)used;
+    }
 out:
+    free(w.path);
     free(mem);
     return rc;
 }

@@ -29,6 +29,29 @@ void tally_present_figure(const tally_obs *o, char *buf, size_t size)
     tally_figure_words(o->qualifier, o->has_low, o->low, o->has_high, o->high, o->unit, buf, size);
 }
 
+void tally_present_source_words(const tally_obs *o, char *buf, size_t size)
+{
+    const char *written = o->written != NULL ? o->written : o->source;
+    const char *id = o->identity != NULL ? o->identity : o->source;
+    if (strcmp(written, id) == 0)
+        snprintf(buf, size, "%s", written);
+    else
+        snprintf(buf, size, "%s = %s", written, id);
+}
+
+/* ,"source":...,"source_written":...,"identity":... of a claim */
+static void source_fields(tally_buf *b, const tally_obs *o)
+{
+    const char *written = o->written != NULL ? o->written : o->source;
+    const char *id = o->identity != NULL ? o->identity : o->source;
+    tally_json_raw(b, ",\"source\":");
+    tally_json_str(b, o->source, strlen(o->source));
+    tally_json_raw(b, ",\"source_written\":");
+    tally_json_str(b, written, strlen(written));
+    tally_json_raw(b, ",\"identity\":");
+    tally_json_str(b, id, strlen(id));
+}
+
 const char *tally_present_bound(tally_bound b)
 {
     switch (b) {
@@ -73,6 +96,74 @@ void tally_present_point_words(const tally_view *v, const tally_series_point *sp
     tally_present_how(sp, w->how, sizeof w->how);
 }
 
+void tally_present_start_words(const tally_view *v, const tally_series *s, char *buf, size_t size)
+{
+    if (s->start_reason == TALLY_START_FIRST || s->n == 0) {
+        snprintf(buf, size, "no claim says since when: the day before the first evidence");
+        return;
+    }
+    tally_point_words w;
+    tally_present_point_words(v, &s->v[s->start_point], &w);
+    char since[16];
+    tally_present_day(s->start, since);
+    snprintf(buf, size, "the earliest \"since\" (%.60s: %.80s since %s)", w.lead->source, w.figure,
+             since);
+}
+
+/* "SOURCE (FIGURE, DAY, GRADE)" of a point. */
+static void point_ref(const tally_view *v, const tally_series_point *sp, char *buf, size_t size)
+{
+    tally_point_words w;
+    tally_present_point_words(v, sp, &w);
+    char src[200];
+    tally_present_source_words(w.lead, src, sizeof src);
+    snprintf(buf, size, "%.100s (%.60s, %s, %c)", src, w.figure, w.day, sp->grade);
+}
+
+void tally_present_conflict_words(const tally_view *v, const tally_series *s,
+                                  const tally_conflict *c, char *buf, size_t size)
+{
+    const tally_series_point *b = &s->v[c->bound], *o = &s->v[c->other];
+    char rb[256], ro[256];
+    point_ref(v, b, rb, sizeof rb);
+    point_ref(v, o, ro, sizeof ro);
+    const char *kind = b->p.bound == TALLY_OBS_LOWER ? "lower" : "upper";
+    if (c->followed_bound)
+        snprintf(buf, size, "followed the %s bound of %s over %s: not better graded", kind, rb, ro);
+    else
+        snprintf(buf, size, "followed %s over the %s bound of %s: better graded", ro, kind, rb);
+}
+
+void tally_present_estimate_notes(const tally_view *v, const tally_estimate *e,
+                                  void (*fn)(const char *line, void *user), void *user)
+{
+    char line[512], d[16];
+    tally_present_day(e->info.last, d);
+    bool any = false;
+    for (size_t i = 0; i < e->n_days; i++)
+        any = any || e->q[i].extrapolated;
+    if (any) {
+        snprintf(line, sizeof line,
+                 e->info.rate_known
+                     ? "after %s, the last evidence, the recent rate is carried on (extrapolated)"
+                     : "after %s, the last evidence, N is held (extrapolated; one day of evidence "
+                       "and no start give no rate)",
+                 d);
+        fn(line, user);
+    }
+    if (e->info.spread > 1.05) {
+        snprintf(line, sizeof line,
+                 "the sources disagree: their biases are widened %.1f times (chi^2 per degree of "
+                 "freedom %.1f)",
+                 e->info.spread, e->info.spread * e->info.spread);
+        fn(line, user);
+    }
+    for (size_t i = 0; i < e->series.n_conflicts; i++) {
+        tally_present_conflict_words(v, &e->series, &e->series.conflicts[i], line, sizeof line);
+        fn(line, user);
+    }
+}
+
 /* ,"key":N with N rounded to a whole number */
 static void num_field(tally_buf *b, const char *key, double v)
 {
@@ -108,9 +199,20 @@ void tally_present_estimate(tally_buf *b, const tally_view *v, const tally_estim
             tally_json_raw(b, tally_item_name(bit));
     tally_json_raw(b, "\",\"unit\":");
     tally_json_str(b, s->unit, strlen(s->unit));
+    char why[256];
     tally_present_day(s->start, d);
     tally_json_raw(b, ",\"start\":");
     tally_json_str(b, d, strlen(d));
+    tally_json_raw(b, s->start_reason == TALLY_START_SINCE ? ",\"start_reason\":\"since\""
+                                                           : ",\"start_reason\":\"first claim\"");
+    tally_present_start_words(v, s, why, sizeof why);
+    tally_json_raw(b, ",\"start_why\":");
+    tally_json_str(b, why, strlen(why));
+    tally_json_raw(b, ",\"last_evidence\":");
+    day_or_null(b, e->info.last);
+    tally_json_raw(b, e->info.rate_known ? ",\"rate_known\":true" : ",\"rate_known\":false");
+    tally_json_raw(b, ",\"spread\":");
+    tally_json_num(b, round(e->info.spread * 100) / 100);
     tally_json_raw(b, ",\"known_by\":");
     tally_present_str_or_null(b, known_by);
     tally_json_raw(b, ",\"estimates\":[");
@@ -124,6 +226,21 @@ void tally_present_estimate(tally_buf *b, const tally_view *v, const tally_estim
         num_field(b, "median", q->q50);
         num_field(b, "q75", q->q75);
         num_field(b, "q95", q->q95);
+        tally_json_raw(b, q->extrapolated ? ",\"extrapolated\":true}" : ",\"extrapolated\":false}");
+    }
+    tally_json_raw(b, "],\"conflicts\":[");
+    for (size_t i = 0; i < s->n_conflicts; i++) {
+        const tally_conflict *c = &s->conflicts[i];
+        char words[512];
+        tally_present_conflict_words(v, s, c, words, sizeof words);
+        tally_json_raw(b, i ? ",{\"bound\":" : "{\"bound\":");
+        tally_json_uint(b, (size_t)v->obs.v[v->c.v[s->v[c->bound].p.cluster].lead].id);
+        tally_json_raw(b, ",\"other\":");
+        tally_json_uint(b, (size_t)v->obs.v[v->c.v[s->v[c->other].p.cluster].lead].id);
+        tally_json_raw(b,
+                       c->followed_bound ? ",\"followed\":\"bound\"" : ",\"followed\":\"other\"");
+        tally_json_raw(b, ",\"why\":");
+        tally_json_str(b, words, strlen(words));
         tally_json_raw(b, "}");
     }
     tally_json_raw(b, "],\"points\":[");
@@ -142,6 +259,9 @@ void tally_present_estimate(tally_buf *b, const tally_view *v, const tally_estim
         num_field(b, "value_high", sp->p.value_high);
         tally_json_raw(b, ",\"sigma\":");
         tally_json_num(b, round(sp->p.sigma * 1000) / 1000);
+        tally_json_raw(b, ",\"bias_sigma\":");
+        tally_json_num(b, round(sp->p.bias_sigma * 1000) / 1000);
+        tally_json_raw(b, sp->p.overruled ? ",\"overruled\":true" : ",\"overruled\":false");
         tally_json_raw(b, ",\"how\":");
         tally_json_str(b, w.how, strlen(w.how));
         /* the conversion as numbers: the series' unit is value x factor */
@@ -151,8 +271,7 @@ void tally_present_estimate(tally_buf *b, const tally_view *v, const tally_estim
         tally_json_num(b, sp->p.factor_hi);
         tally_json_raw(b, ",\"unit\":");
         tally_json_str(b, lead->unit, strlen(lead->unit));
-        tally_json_raw(b, ",\"source\":");
-        tally_json_str(b, lead->source, strlen(lead->source));
+        source_fields(b, lead);
         tally_json_raw(b, ",\"grade\":\"");
         char g[2] = {sp->grade, 0};
         tally_json_raw(b, g);
@@ -184,8 +303,7 @@ void tally_present_cluster(tally_buf *b, const tally_view *v, size_t number)
     tally_json_uint(b, number);
     tally_json_raw(b, ",\"lead\":");
     tally_json_uint(b, (size_t)lead->id);
-    tally_json_raw(b, ",\"source\":");
-    tally_json_str(b, lead->source, strlen(lead->source));
+    source_fields(b, lead);
     tally_json_raw(b, ",\"figure\":");
     tally_json_str(b, fig, strlen(fig));
     tally_json_raw(b, ",\"kind\":\"");
@@ -199,8 +317,7 @@ void tally_present_cluster(tally_buf *b, const tally_view *v, size_t number)
         tally_json_uint(b, (size_t)m->id);
         tally_json_raw(b, ",\"doc\":");
         tally_json_str(b, m->doc, strlen(m->doc));
-        tally_json_raw(b, ",\"source\":");
-        tally_json_str(b, m->source, strlen(m->source));
+        source_fields(b, m);
         tally_json_raw(b, "}");
     }
     tally_json_raw(b, "]}");
@@ -214,8 +331,7 @@ static void claim_ref(tally_buf *b, const tally_obs *o)
     tally_json_uint(b, (size_t)o->id);
     tally_json_raw(b, ",\"doc\":");
     tally_json_str(b, o->doc, strlen(o->doc));
-    tally_json_raw(b, ",\"source\":");
-    tally_json_str(b, o->source, strlen(o->source));
+    source_fields(b, o);
     tally_json_raw(b, ",\"figure\":");
     tally_json_str(b, fig, strlen(fig));
     tally_json_raw(b, ",\"as_of\":");
@@ -235,7 +351,16 @@ void tally_present_contradiction(tally_buf *b, const tally_obs *obs, const tally
         tally_json_raw(b, ",");
         claim_ref(b, &obs[x->b]);
     }
-    tally_json_raw(b, "]}");
+    tally_json_raw(b, "]");
+    if (x->from[0] != SIZE_MAX && x->from[1] != SIZE_MAX) {
+        /* the count each of the claims was made from */
+        tally_json_raw(b, ",\"made_from\":[");
+        claim_ref(b, &obs[x->from[0]]);
+        tally_json_raw(b, ",");
+        claim_ref(b, &obs[x->from[1]]);
+        tally_json_raw(b, "]");
+    }
+    tally_json_raw(b, "}");
 }
 
 void tally_present_flow(tally_buf *b, const tally_flow *fl, bool estimate)
@@ -262,8 +387,18 @@ void tally_present_flow(tally_buf *b, const tally_flow *fl, bool estimate)
         num_field(b, "median", fl->q.q50);
         num_field(b, "q75", fl->q.q75);
         num_field(b, "q95", fl->q.q95);
+        tally_json_raw(b,
+                       fl->q.extrapolated ? ",\"extrapolated\":true" : ",\"extrapolated\":false");
     }
     tally_json_raw(b, "}");
+}
+
+static const char *item_of(uint32_t item)
+{
+    for (unsigned bit = 0; bit < TALLY_ITEM_COUNT; bit++)
+        if (item == 1u << bit)
+            return tally_item_name(bit);
+    return "";
 }
 
 /* ---- lines of each format --------------------------------------------------------- */
@@ -292,13 +427,150 @@ static void csv_cells(tally_buf *b, const char *const *cells, size_t n)
                                cells[i] != NULL ? strlen(cells[i]) : 0, i + 1 == n);
 }
 
+void tally_present_backtest_head(tally_buf *b, tally_output o)
+{
+    if (o == TALLY_OUTPUT_TABLE)
+        tally_buf_printf(b, "%-10s %-3s %-3s %-16s %-30s %-24s %10s %10s %10s %-5s %s\n", "stated",
+                         "sup", "rec", "item", "total", "source", "5%", "median", "95%", "in90",
+                         "log err");
+    else if (o == TALLY_OUTPUT_CSV)
+        tally_json_raw(b, "claim,stated,supplier,recipient,item,unit,figure,source,estimated,q05,"
+                          "q25,median,q75,q95,in50,in90,log_error\n");
+}
+
+static void backtest_object(tally_buf *b, const tally_obs *obs, const tally_backtest_case *c)
+{
+    const tally_obs *t = &obs[c->total];
+    char d[16];
+    tally_json_raw(b, "{\"claim\":");
+    tally_json_uint(b, (size_t)t->id);
+    tally_json_raw(b, ",\"stated\":");
+    day_or_null(b, t->stated);
+    tally_json_raw(b, ",\"known_by\":");
+    day_or_null(b, c->known_by);
+    tally_json_raw(b, ",\"supplier\":");
+    tally_json_str(b, c->series.supplier, strlen(c->series.supplier));
+    tally_json_raw(b, ",\"recipient\":");
+    tally_json_str(b, c->series.recipient, strlen(c->series.recipient));
+    tally_json_raw(b, ",\"item\":\"");
+    tally_json_raw(b, item_of(c->series.item));
+    tally_json_raw(b, "\",\"unit\":");
+    tally_json_str(b, t->unit, strlen(t->unit));
+    char fig[96];
+    tally_present_figure(t, fig, sizeof fig);
+    tally_json_raw(b, ",\"figure\":");
+    tally_json_str(b, fig, strlen(fig));
+    tally_json_raw(b, ",\"source\":");
+    tally_json_str(b, t->source, strlen(t->source));
+    num_field(b, "low", c->low);
+    num_field(b, "high", c->high);
+    tally_json_raw(b, ",\"estimated\":");
+    tally_json_raw(b, c->estimated ? "true" : "false");
+    if (c->estimated) {
+        tally_present_day(c->q.day, d);
+        tally_json_raw(b, ",\"date\":");
+        tally_json_str(b, d, strlen(d));
+        num_field(b, "q05", c->q.q05);
+        num_field(b, "q25", c->q.q25);
+        num_field(b, "median", c->q.q50);
+        num_field(b, "q75", c->q.q75);
+        num_field(b, "q95", c->q.q95);
+        tally_json_raw(b, c->in50 ? ",\"in50\":true" : ",\"in50\":false");
+        tally_json_raw(b, c->in90 ? ",\"in90\":true" : ",\"in90\":false");
+        tally_json_raw(b, ",\"log_error\":");
+        tally_json_num(b, round(c->log_error * 1000) / 1000);
+    }
+    tally_json_raw(b, "}");
+}
+
+void tally_present_backtest_line(tally_buf *b, tally_output o, const tally_obs *obs,
+                                 const tally_backtest_case *c)
+{
+    const tally_obs *t = &obs[c->total];
+    const tally_series *s = &c->series;
+    char day[16], fig[96];
+    tally_present_day(t->stated, day);
+    tally_present_figure(t, fig, sizeof fig);
+    if (o == TALLY_OUTPUT_JSON) {
+        backtest_object(b, obs, c);
+        TALLY_JSON_LIT(b, "\n");
+    } else if (o == TALLY_OUTPUT_TABLE) {
+        if (c->estimated)
+            tally_buf_printf(
+                b, "%-10s %-3s %-3s %-16s %-30.30s %-24.24s %10.0f %10.0f %10.0f %-5s %+.2f\n", day,
+                s->supplier, s->recipient, item_of(s->item), fig, t->source, c->q.q05, c->q.q50,
+                c->q.q95, c->in90 ? "yes" : "MISS", c->log_error);
+        else
+            tally_buf_printf(b, "%-10s %-3s %-3s %-16s %-30.30s %-24.24s %10s %10s %10s %-5s %s\n",
+                             day, t->supplier, t->recipient, item_of(s->item), fig, t->source, "-",
+                             "-", "-", "-", "nothing known before");
+    } else {
+        char id[32], q[5][32], err[32];
+        snprintf(id, sizeof id, "%lld", (long long)t->id);
+        const double qs[5] = {c->q.q05, c->q.q25, c->q.q50, c->q.q75, c->q.q95};
+        for (int k = 0; k < 5; k++)
+            snprintf(q[k], sizeof q[k], "%.0f", qs[k]);
+        snprintf(err, sizeof err, "%.3f", c->log_error);
+        bool e = c->estimated;
+        const char *cells[] = {id,
+                               day,
+                               s->supplier,
+                               s->recipient,
+                               item_of(s->item),
+                               t->unit,
+                               fig,
+                               t->source,
+                               e ? "true" : "false",
+                               e ? q[0] : NULL,
+                               e ? q[1] : NULL,
+                               e ? q[2] : NULL,
+                               e ? q[3] : NULL,
+                               e ? q[4] : NULL,
+                               e ? (c->in50 ? "true" : "false") : NULL,
+                               e ? (c->in90 ? "true" : "false") : NULL,
+                               e ? err : NULL};
+        csv_cells(b, cells, sizeof cells / sizeof cells[0]);
+    }
+}
+
+void tally_present_backtest_tail(tally_buf *b, tally_output o, const tally_backtest_summary *s,
+                                 const tally_buf *misses)
+{
+    double c90 = s->estimated ? (double)s->in90 / (double)s->estimated : 0;
+    double c50 = s->estimated ? (double)s->in50 / (double)s->estimated : 0;
+    if (o == TALLY_OUTPUT_JSON) {
+        tally_buf_printf(
+            b,
+            "{\"summary\":true,\"cutoff\":\"%s\",\"totals\":%zu,\"estimated\":%zu,\"in50\":%zu,"
+            "\"in90\":%zu,\"coverage50\":%.3f,\"coverage90\":%.3f,"
+            "\"median_abs_log_error\":%.3f}\n",
+            s->cutoff, s->totals, s->estimated, s->in50, s->in90, c50, c90,
+            s->median_abs_log_error);
+    } else if (o == TALLY_OUTPUT_TABLE) {
+        tally_buf_printf(
+            b,
+            "\n%zu totals stated after %s, %zu estimable (their series had claims before "
+            "them):\n"
+            "  90 %% interval holds %zu of %zu (%.2f); 50 %% interval %zu of %zu (%.2f)\n"
+            "  median |log(median / total)|: %.3f\n",
+            s->totals, s->cutoff, s->estimated, s->in90, s->estimated, c90, s->in50, s->estimated,
+            c50, s->median_abs_log_error);
+        if (misses != NULL && misses->len > 0) {
+            tally_buf_printf(b, "misses of the 90 %% interval:\n");
+            tally_buf_append(b, misses->ptr, misses->len);
+        }
+    }
+}
+
 void tally_present_clusters_head(tally_buf *b, tally_output o)
 {
     if (o == TALLY_OUTPUT_TABLE)
-        tally_buf_printf(b, "%-6s %-3s %-3s %-12s %-30s %-10s %-30s %s\n", "claims", "sup", "rec",
-                         "kind", "figure", "as_of", "source", "lead (doc)");
+        tally_buf_printf(b, "%-6s %-3s %-3s %-12s %-30s %-10s %-48s %s\n", "claims", "sup", "rec",
+                         "kind", "figure", "as_of", "source = whom it stands for", "lead (doc)");
     else if (o == TALLY_OUTPUT_CSV)
-        tally_json_raw(b, "cluster,claims,supplier,recipient,kind,figure,as_of,source,lead,doc\n");
+        tally_json_raw(b,
+                       "cluster,claims,supplier,recipient,kind,figure,as_of,source,identity,lead,"
+                       "doc\n");
 }
 
 void tally_present_cluster_line(tally_buf *b, tally_output o, const tally_view *v, size_t number)
@@ -314,11 +586,12 @@ void tally_present_cluster_line(tally_buf *b, tally_output o, const tally_view *
     tally_present_figure(lead, fig, sizeof fig);
     tally_present_day(lead->as_of, day);
     if (o == TALLY_OUTPUT_TABLE) {
-        char v1[128], v2[128], v3[256];
-        tally_buf_printf(b, "%6zu %-3s %-3s %-12s %-30.30s %-10s %-30.30s %lld (%s)\n",
+        char who[200], v1[128], v2[256], v3[256];
+        tally_present_source_words(lead, who, sizeof who);
+        tally_buf_printf(b, "%6zu %-3s %-3s %-12s %-30.30s %-10s %-48.48s %lld (%s)\n",
                          k->n_members, lead->supplier[0] ? lead->supplier : "-",
                          lead->recipient[0] ? lead->recipient : "-", tally_kind_name(lead->kind),
-                         SHOWN(v1, fig), day, SHOWN(v2, lead->source), (long long)lead->id,
+                         SHOWN(v1, fig), day, SHOWN(v2, who), (long long)lead->id,
                          SHOWN(v3, lead->doc));
         return;
     }
@@ -333,6 +606,7 @@ void tally_present_cluster_line(tally_buf *b, tally_output o, const tally_view *
                            fig,
                            lead->as_of != LONG_MIN ? day : NULL,
                            lead->source,
+                           lead->identity != NULL ? lead->identity : lead->source,
                            id,
                            lead->doc};
     csv_cells(b, cells, sizeof cells / sizeof cells[0]);
@@ -357,6 +631,12 @@ void tally_present_contradiction_line(tally_buf *b, tally_output o, const tally_
                          (long long)a->id, SHOWN(v2, a->doc));
         if (x->b != x->a)
             tally_buf_printf(b, " and claim %lld (%s)", (long long)c->id, SHOWN(v3, c->doc));
+        if (x->from[0] != SIZE_MAX && x->from[1] != SIZE_MAX) {
+            char v4[256], v5[256];
+            tally_buf_printf(b, "; made from claim %lld (%s) and claim %lld (%s)",
+                             (long long)obs[x->from[0]].id, SHOWN(v4, obs[x->from[0]].doc),
+                             (long long)obs[x->from[1]].id, SHOWN(v5, obs[x->from[1]].doc));
+        }
         TALLY_JSON_LIT(b, "\n");
     } else {
         char ia[32], ic[32];
@@ -374,6 +654,12 @@ void tally_present_contradictions_tail(tally_buf *b, tally_output o, size_t n, s
         tally_buf_printf(b, "%zu contradiction%s among %zu claims\n", n, n == 1 ? "" : "s", claims);
 }
 
+/* One line of an estimate's notes into the buffer `user`. */
+static void note_line(const char *line, void *user)
+{
+    tally_buf_printf(user, "%s\n", line);
+}
+
 void tally_present_estimate_out(tally_buf *b, tally_output o, const tally_view *v,
                                 const tally_estimate *e, const char *known_by)
 {
@@ -385,12 +671,13 @@ void tally_present_estimate_out(tally_buf *b, tally_output o, const tally_view *
         return;
     }
     if (o == TALLY_OUTPUT_CSV) {
-        tally_json_raw(b, "date,q05,q25,median,q75,q95\n");
+        tally_json_raw(b, "date,q05,q25,median,q75,q95,extrapolated\n");
         for (size_t i = 0; i < e->n_days; i++) {
             tally_present_day(e->q[i].day, d);
             if (finite_quantiles(b, &e->q[i]))
-                tally_buf_printf(b, "%s,%.0f,%.0f,%.0f,%.0f,%.0f\n", d, e->q[i].q05, e->q[i].q25,
-                                 e->q[i].q50, e->q[i].q75, e->q[i].q95);
+                tally_buf_printf(b, "%s,%.0f,%.0f,%.0f,%.0f,%.0f,%s\n", d, e->q[i].q05, e->q[i].q25,
+                                 e->q[i].q50, e->q[i].q75, e->q[i].q95,
+                                 e->q[i].extrapolated ? "true" : "false");
         }
         return;
     }
@@ -398,37 +685,45 @@ void tally_present_estimate_out(tally_buf *b, tally_output o, const tally_view *
     for (unsigned bit = 0; bit < TALLY_ITEM_COUNT; bit++)
         if (series->item == 1u << bit)
             item = tally_item_name(bit);
+    char why[256];
     tally_present_day(series->start, d);
     char v0[64];
-    tally_buf_printf(b, "%s -> %s, %s, in %s: %zu clusters; 0 on %s%s%s\n", series->supplier,
-                     series->recipient, item, SHOWN(v0, series->unit), series->n, d,
+    tally_present_start_words(v, series, why, sizeof why);
+    tally_buf_printf(b, "%s -> %s, %s, in %s: %zu clusters%s%s\n", series->supplier,
+                     series->recipient, item, SHOWN(v0, series->unit), series->n,
                      known_by != NULL ? "; known by " : "", known_by != NULL ? known_by : "");
+    tally_buf_printf(b, "starts at 0 on %s: %s\n", d, why);
     tally_buf_printf(b, "%-10s %12s %12s %12s %12s %12s\n", "date", "5%", "25%", "median", "75%",
                      "95%");
     for (size_t i = 0; i < e->n_days; i++) {
         tally_present_day(e->q[i].day, d);
         if (finite_quantiles(b, &e->q[i]))
-            tally_buf_printf(b, "%-10s %12.0f %12.0f %12.0f %12.0f %12.0f\n", d, e->q[i].q05,
-                             e->q[i].q25, e->q[i].q50, e->q[i].q75, e->q[i].q95);
+            tally_buf_printf(b, "%-10s %12.0f %12.0f %12.0f %12.0f %12.0f%s\n", d, e->q[i].q05,
+                             e->q[i].q25, e->q[i].q50, e->q[i].q75, e->q[i].q95,
+                             e->q[i].extrapolated ? "  extrapolated" : "");
     }
-    tally_buf_printf(b, "\nclusters that drive it:\n%-10s %-11s %26s %-36s %-28s %s\n", "date",
-                     "bound", "figure", "how", "source (grade)", "claims");
+    tally_present_estimate_notes(v, e, note_line, b);
+    tally_buf_printf(b, "\nclusters that drive it:\n%-10s %-11s %26s %-36s %-48s %s\n", "date",
+                     "bound", "figure", "how", "source = whom it stands for (grade)", "claims");
     for (size_t i = 0; i < series->n; i++) {
         const tally_series_point *sp = &series->v[i];
         tally_point_words w;
         tally_present_point_words(v, sp, &w);
-        char src[64], v1[256], v2[256], v3[128];
-        snprintf(src, sizeof src, "%.24s (%c)", w.lead->source, sp->grade);
-        tally_buf_printf(b, "%-10s %-11s %26.26s %-36.36s %-28s %zu\n", w.day,
+        char who[200], src[64], v1[256], v2[256], v3[128];
+        tally_present_source_words(w.lead, who, sizeof who);
+        snprintf(src, sizeof src, "%.44s (%c)", who, sp->grade);
+        tally_buf_printf(b, "%-10s %-11s %26.26s %-36.36s %-48s %zu%s\n", w.day,
                          tally_present_bound(sp->p.bound), SHOWN(v1, w.figure), SHOWN(v2, w.how),
-                         SHOWN(v3, src), w.cluster->n_members);
+                         SHOWN(v3, src), w.cluster->n_members,
+                         sp->p.overruled ? "  overruled" : "");
     }
 }
 
 void tally_present_flows_head(tally_buf *b, tally_output o)
 {
     if (o == TALLY_OUTPUT_CSV)
-        tally_json_raw(b, "supplier,recipient,item,unit,clusters,date,q05,q25,median,q75,q95\n");
+        tally_json_raw(b, "supplier,recipient,item,unit,clusters,date,q05,q25,median,q75,q95,"
+                          "extrapolated\n");
     else if (o == TALLY_OUTPUT_TABLE)
         tally_buf_printf(b, "%-3s %-3s %-18s %-9s %8s %-10s %12s %12s %12s %12s %12s\n", "sup",
                          "rec", "item", "unit", "clusters", "date", "5%", "25%", "median", "75%",
@@ -451,13 +746,14 @@ void tally_present_flow_line(tally_buf *b, tally_output o, const tally_flow *fl)
         const char *cells[] = {s->supplier, s->recipient, fl->item, s->unit, n, d};
         for (size_t i = 0; i < sizeof cells / sizeof cells[0]; i++)
             tally_present_csv_cell(b, cells[i], strlen(cells[i]), false);
-        tally_buf_printf(b, "%.0f,%.0f,%.0f,%.0f,%.0f\n", fl->q.q05, fl->q.q25, fl->q.q50,
-                         fl->q.q75, fl->q.q95);
+        tally_buf_printf(b, "%.0f,%.0f,%.0f,%.0f,%.0f,%s\n", fl->q.q05, fl->q.q25, fl->q.q50,
+                         fl->q.q75, fl->q.q95, fl->q.extrapolated ? "true" : "false");
     } else {
         char v1[64];
-        tally_buf_printf(b, "%-3s %-3s %-18s %-9s %8zu %-10s %12.0f %12.0f %12.0f %12.0f %12.0f\n",
-                         s->supplier, s->recipient, fl->item, SHOWN(v1, s->unit), s->n, d,
-                         fl->q.q05, fl->q.q25, fl->q.q50, fl->q.q75, fl->q.q95);
+        tally_buf_printf(
+            b, "%-3s %-3s %-18s %-9s %8zu %-10s %12.0f %12.0f %12.0f %12.0f %12.0f%s\n",
+            s->supplier, s->recipient, fl->item, SHOWN(v1, s->unit), s->n, d, fl->q.q05, fl->q.q25,
+            fl->q.q50, fl->q.q75, fl->q.q95, fl->q.extrapolated ? "  extrapolated" : "");
     }
 }
 

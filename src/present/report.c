@@ -274,24 +274,37 @@ static void axes(out *o, const chart *c, const char *unit)
     put(o, " (log scale)</text></g>");
 }
 
-/* The path through (day, quantile) of the estimates, forward, then (for a
- * band) back through the lower quantile. */
-static void band(out *o, const chart *c, const tally_estimate *e, size_t hi_off, size_t lo_off,
-                 const char *cls)
+/* The path through (day, quantile) of the estimates e->q[from, to),
+ * forward, then (for a band) back through the lower quantile. */
+static void band(out *o, const chart *c, const tally_estimate *e, size_t from, size_t to,
+                 size_t hi_off, size_t lo_off, const char *cls)
 {
     putf(o, "<path class=\"%s\" d=\"", cls);
-    for (size_t i = 0; i < e->n_days; i++) {
+    for (size_t i = from; i < to; i++) {
         const double *q = (const double *)((const char *)&e->q[i] + hi_off);
-        putf(o, "%c%.1f,%.1f", i ? 'L' : 'M', xat(c, e->q[i].day), yat(c, *q));
+        putf(o, "%c%.1f,%.1f", i > from ? 'L' : 'M', xat(c, e->q[i].day), yat(c, *q));
     }
     if (lo_off != hi_off) {
-        for (size_t i = e->n_days; i-- > 0;) {
+        for (size_t i = to; i-- > from;) {
             const double *q = (const double *)((const char *)&e->q[i] + lo_off);
             putf(o, "L%.1f,%.1f", xat(c, e->q[i].day), yat(c, *q));
         }
         put(o, "Z");
     }
     put(o, "\"/>");
+}
+
+/* The bands and the median over e->q[from, to), classed `extra` too. */
+static void bands(out *o, const chart *c, const tally_estimate *e, size_t from, size_t to,
+                  const char *extra)
+{
+    char cls[64];
+    snprintf(cls, sizeof cls, "band90%s", extra);
+    band(o, c, e, from, to, offsetof(tally_quantiles, q95), offsetof(tally_quantiles, q05), cls);
+    snprintf(cls, sizeof cls, "band50%s", extra);
+    band(o, c, e, from, to, offsetof(tally_quantiles, q75), offsetof(tally_quantiles, q25), cls);
+    snprintf(cls, sizeof cls, "median%s", extra);
+    band(o, c, e, from, to, offsetof(tally_quantiles, q50), offsetof(tally_quantiles, q50), cls);
 }
 
 static void mark(out *o, const chart *c, const tally_view *v, const tally_series_point *sp)
@@ -364,11 +377,14 @@ static void svg_chart(out *o, const tally_view *v, const tally_estimate *e, cons
     esc(o, s->unit);
     put(o, ": the monthly estimate (median, 50 % and 90 % intervals) and its clusters</title>");
     axes(o, &c, s->unit);
-    if (e->n_days > 0) {
-        band(o, &c, e, offsetof(tally_quantiles, q95), offsetof(tally_quantiles, q05), "band90");
-        band(o, &c, e, offsetof(tally_quantiles, q75), offsetof(tally_quantiles, q25), "band50");
-        band(o, &c, e, offsetof(tally_quantiles, q50), offsetof(tally_quantiles, q50), "median");
-    }
+    /* the evidence's span solid; after the last evidence, extrapolated: dashed */
+    size_t k = 0;
+    while (k < e->n_days && !e->q[k].extrapolated)
+        k++;
+    if (k > 0)
+        bands(o, &c, e, 0, k, "");
+    if (k < e->n_days)
+        bands(o, &c, e, k > 0 ? k - 1 : 0, e->n_days, " extrapolated");
     if (fl->rc == 0 && fl->day >= c.t0 && fl->day <= c.t1) {
         double x = xat(&c, fl->day);
         char d[16];
@@ -436,6 +452,14 @@ static void drivers(out *o, const tally_view *v, const tally_series *s)
     put(o, "</tbody></table>\n");
 }
 
+static void note(const char *line, void *user)
+{
+    out *o = user;
+    put(o, "<li>");
+    esc(o, line);
+    put(o, "</li>");
+}
+
 static void on_flow(const tally_flow *fl, void *user)
 {
     struct report *r = user;
@@ -472,11 +496,15 @@ static void on_flow(const tally_flow *fl, void *user)
         fmt_num(fl->q.q50, med);
         putf(o,
              "<p class=\"estimate\" data-date=\"%s\" data-median=\"%.0f\" data-q05=\"%.0f\" "
-             "data-q25=\"%.0f\" data-q75=\"%.0f\" data-q95=\"%.0f\">On %s: ",
+             "data-q25=\"%.0f\" data-q75=\"%.0f\" data-q95=\"%.0f\" data-extrapolated=\"%s\">"
+             "On %s: ",
              d, round(fl->q.q50), round(fl->q.q05), round(fl->q.q25), round(fl->q.q75),
-             round(fl->q.q95), d);
+             round(fl->q.q95), fl->q.extrapolated ? "true" : "false", d);
         quantiles(o, &fl->q, s->unit);
-        putf(o, ", from %zu cluster%s.</p>\n", s->n, s->n == 1 ? "" : "s");
+        putf(o, ", from %zu cluster%s%s.</p>\n", s->n, s->n == 1 ? "" : "s",
+             fl->q.extrapolated ? " (extrapolated: after the last evidence, the recent rate "
+                                  "carried on)"
+                                : "");
         putf(t, "<td>%s</td><td class=\"num\">%s</td><td class=\"num\">", d, med);
         char a[32], b[32];
         fmt_num(fl->q.q05, a);
@@ -493,9 +521,18 @@ static void on_flow(const tally_flow *fl, void *user)
     if (rc == 0) {
         svg_chart(o, r->v, &e, fl);
         put(o, "<p class=\"legend\"><span class=\"k90\"></span>90 % interval "
-               "<span class=\"k50\"></span>50 % interval <span class=\"kmed\"></span>median; "
+               "<span class=\"k50\"></span>50 % interval <span class=\"kmed\"></span>median "
+               "(dashed after the last evidence: extrapolated at the recent rate); "
                "marks: &#9679; a figure, &#9650; at least, &#9660; at most, "
                "&#9646; a range (or a converted figure's factor range)</p>\n");
+        char why[256], start[16];
+        tally_present_start_words(r->v, &e.series, why, sizeof why);
+        tally_present_day(e.series.start, start);
+        putf(o, "<ul class=\"notes\"><li>0 until %s: ", start);
+        esc(o, why);
+        put(o, "</li>");
+        tally_present_estimate_notes(r->v, &e, note, o);
+        put(o, "</ul>\n");
         drivers(o, r->v, &e.series);
     } else {
         put(o, "<p class=\"error\">No monthly series: ");
@@ -604,7 +641,9 @@ static const char style[] =
     ".axes line{stroke:#7b8591;stroke-width:1}.axes line.grid{stroke:#e3e7eb}"
     ".axes text{font-size:11px;fill:#4b5561}.axes text.unit{font-weight:600}"
     ".band90{fill:#c9dcf0}.band50{fill:#8fb6df}.median{fill:none;stroke:#1f5fa3;"
-    "stroke-width:2}line.at{stroke:#a12;stroke-dasharray:4 3}text.at{font-size:11px;"
+    "stroke-width:2}.median.extrapolated{stroke-dasharray:6 4}"
+    ".band90.extrapolated,.band50.extrapolated{fill-opacity:.55}line.at{stroke:#a12;stroke-"
+    "dasharray:4 3}text.at{font-size:11px;"
     "fill:#a12}.marks g{fill:#d9822b;stroke:#5a3410;stroke-width:1}"
     ".legend{font-size:.8rem;color:#4b5561}.legend span{display:inline-block;width:1.4em;"
     "height:.8em;margin:0 .3em 0 .8em;vertical-align:middle}.k90{background:#c9dcf0}"

@@ -51,7 +51,7 @@ enum {
     DEFAULT_LIMIT = 50,       /* ... when not asked */
     MAX_OFFSET = 1000000,     /* paging deeper than this: use filters */
     MAX_RESULT = 16 << 20,    /* a response's JSON; larger is refused */
-    DRAWS = 2000,             /* Monte Carlo draws, as tally estimate's default */
+    DRAWS = 0,                /* Monte Carlo draws as tally estimate's default: as many as needed */
     CACHE_ENTRIES = 512,      /* responses kept */
     CONNECTIONS = 512,        /* requests being answered at once (complete heads) */
     HEAD_SLOTS = 256,         /* connections still sending their head, apart */
@@ -605,11 +605,15 @@ static unsigned store_error(request *r, int rc, const tally_err *err)
                 rc == TALLY_ESTORE ? "the database failed: " : "", err->msg);
 }
 
-/* The view of `f` (NULL: every claim); sets the response on failure. */
-static bool load_view(request *r, tally_store *s, const tally_claim_filter *f, tally_view *v)
+/* The view of `f` (NULL: every claim); with `item` (a bit; 0: all), only
+ * what a series of it in `unit` (NULL: its default) needs
+ * (tally_view_load_series). */
+static bool load_view(request *r, tally_store *s, const tally_claim_filter *f, uint32_t item,
+                      const char *unit, tally_view *v)
 {
     tally_err err = {0};
-    int rc = tally_view_load(v, s, f, &err);
+    int rc = item != 0 ? tally_view_load_series(v, s, &r->srv->model, f, item, unit, &err)
+                       : tally_view_load(v, s, &r->srv->model, f, &err);
     if (rc != 0) {
         store_error(r, rc, &err);
         return false;
@@ -751,7 +755,7 @@ static void api_series(request *r, tally_store *s)
     f.recipient = recipient;
     f.known_by = known_by;
     tally_view v;
-    if (!load_view(r, s, &f, &v))
+    if (!load_view(r, s, &f, 1u << bit, unit, &v))
         return;
     tally_estimate e;
     tally_err err = {0};
@@ -772,7 +776,7 @@ static void api_series(request *r, tally_store *s)
 static void flows(request *r, tally_store *s, const tally_date *at, bool estimate)
 {
     tally_view v;
-    if (!load_view(r, s, NULL, &v))
+    if (!load_view(r, s, NULL, 0, NULL, &v))
         return;
     flows_out o = {{&r->out, true, false, NULL, 0, 0, false}, estimate};
     tally_json_raw(&r->out, "[");
@@ -918,7 +922,7 @@ static void api_clusters(request *r, tally_store *s)
     bool ok = filter_args(r, &fl, &key) && !unknown_params(r);
     tally_buf_free(&key);
     tally_view v;
-    if (!ok || !load_view(r, s, &fl.f, &v))
+    if (!ok || !load_view(r, s, &fl.f, 0, NULL, &v))
         return;
     tally_buf *b = &r->out;
     tally_buf_clear(b);
@@ -940,7 +944,7 @@ static void api_clusters(request *r, tally_store *s)
 static void api_contradictions(request *r, tally_store *s)
 {
     tally_view v;
-    if (unknown_params(r) || !load_view(r, s, NULL, &v))
+    if (unknown_params(r) || !load_view(r, s, NULL, 0, NULL, &v))
         return;
     tally_buf *b = &r->out;
     tally_buf_clear(b);

@@ -10,15 +10,30 @@
 
 #include "tally/actor.h"
 
-int tally_view_load(tally_view *v, struct tally_store *s, const tally_claim_filter *f,
-                    tally_err *err)
+/* The clusters of the view's claims, and the identities they settle. */
+static int cluster_view(tally_view *v)
+{
+    /* clustering only fails when memory runs out, which aborts */
+    int rc = tally_cluster_obs(v->obs.v, v->obs.n, 0, 0, &v->c);
+    tally_identity_link(v->obs.v, v->obs.n, &v->c);
+    return rc;
+}
+
+int tally_view_load(tally_view *v, struct tally_store *s, const tally_model *m,
+                    const tally_claim_filter *f, tally_err *err)
 {
     memset(v, 0, sizeof *v);
-    int rc = tally_obs_load(s, f, &v->obs, err);
-    if (rc != 0)
-        return rc;
-    /* clustering only fails when memory runs out, which aborts */
-    return tally_cluster_obs(v->obs.v, v->obs.n, 0, 0, &v->c);
+    int rc = tally_obs_load(s, m, f, &v->obs, err);
+    return rc != 0 ? rc : cluster_view(v);
+}
+
+int tally_view_load_series(tally_view *v, struct tally_store *s, const tally_model *m,
+                           const tally_claim_filter *f, uint32_t item, const char *unit,
+                           tally_err *err)
+{
+    memset(v, 0, sizeof *v);
+    int rc = tally_obs_load_series(s, m, f, item, unit, &v->obs, err);
+    return rc != 0 ? rc : cluster_view(v);
 }
 
 void tally_view_free(tally_view *v)
@@ -36,15 +51,22 @@ void tally_estimate_free(tally_estimate *e)
 }
 
 /* The days of a monthly series: the first of each month after the start,
- * up to the last point, and the last point's day. */
-static size_t monthly_days(long start, long last, long **out)
+ * up to `to`, and `last` (the last evidence) among them. */
+static size_t monthly_days(long start, long last, long to, long **out)
 {
     size_t n = 0, cap = 64;
     long *days = tally_xmalloc(cap * sizeof *days);
     tally_date d = tally_date_of(start);
     d.day = 1;
-    for (long day = tally_day_of(d, false); day < last;) {
-        if (day > start) {
+    bool put_last = false;
+    for (long day = tally_day_of(d, false); day <= to;) {
+        if (!put_last && day >= last) {
+            if (n == cap)
+                days = tally_xrealloc(days, (cap *= 2) * sizeof *days);
+            days[n++] = last;
+            put_last = true;
+        }
+        if (day > start && day != last) {
             if (n == cap)
                 days = tally_xrealloc(days, (cap *= 2) * sizeof *days);
             days[n++] = day;
@@ -53,23 +75,26 @@ static size_t monthly_days(long start, long last, long **out)
         d.year += d.month == 1;
         day = tally_day_of(d, false);
     }
-    if (n == cap)
-        days = tally_xrealloc(days, (cap *= 2) * sizeof *days);
-    days[n++] = last;
+    if (!put_last) {
+        if (n == cap)
+            days = tally_xrealloc(days, (cap *= 2) * sizeof *days);
+        days[n++] = last;
+    }
     *out = days;
     return n;
 }
 
-/* Reconciles the points of `s` at `days`. */
-static int reconcile(const tally_series *s, const long *days, size_t n_days, unsigned draws,
-                     tally_quantiles *q, tally_err *err)
+/* The last day of the month `months` after the one of `day`. */
+static long months_after(long day, int months)
 {
-    tally_point *pts = tally_xmalloc(s->n * sizeof *pts);
-    for (size_t i = 0; i < s->n; i++)
-        pts[i] = s->v[i].p;
-    int rc = tally_reconcile(pts, s->n, s->start, days, n_days, draws, 20241126u, q, err);
-    free(pts);
-    return rc;
+    tally_date d = tally_date_of(day);
+    d.day = 0;
+    d.month += months;
+    while (d.month > 12) {
+        d.month -= 12;
+        d.year++;
+    }
+    return tally_day_of(d, true);
 }
 
 int tally_view_estimate(const tally_view *v, const tally_model *m, const char *supplier,
@@ -107,26 +132,36 @@ int tally_view_estimate(const tally_view *v, const tally_model *m, const char *s
         for (size_t i = 0; i < s->n; i++)
             if (s->v[i].p.day > last)
                 last = s->v[i].p.day;
-        out->n_days = monthly_days(s->start, last, &out->days);
+        out->n_days =
+            monthly_days(s->start, last, months_after(last, TALLY_OUTLOOK_MONTHS), &out->days);
     }
     out->q = tally_xmalloc(out->n_days * sizeof *out->q);
-    return reconcile(s, out->days, out->n_days, draws, out->q, err);
+    return tally_series_reconcile(s, out->days, out->n_days, draws, out->q, &out->info, err);
 }
 
 /* A cluster with the pair of states of its lead, to sort clusters by pair
  * (ties by their order, so each pair keeps its clusters' order). */
 struct by_pair {
+    uint64_t key; /* supplier and recipient packed, in the order of their codes */
     const char *supplier, *recipient;
     size_t i;
 };
 
+/* A country code (up to three bytes) as a number that sorts like the string. */
+static uint64_t code_key(const char c[4])
+{
+    uint64_t k = 0;
+    for (int i = 0; i < 3; i++)
+        k = k << 8 | (c[i] != '\0' && (i == 0 || c[i - 1] != '\0') ? (unsigned char)c[i] : 0);
+    return k;
+}
+
 static int cmp_pair(const void *a, const void *b)
 {
     const struct by_pair *x = a, *y = b;
-    int c = strcmp(x->supplier, y->supplier);
-    if (c == 0)
-        c = strcmp(x->recipient, y->recipient);
-    return c != 0 ? c : (x->i > y->i) - (x->i < y->i);
+    if (x->key != y->key)
+        return x->key < y->key ? -1 : 1;
+    return (x->i > y->i) - (x->i < y->i);
 }
 
 size_t tally_view_flows(const tally_view *v, const tally_model *m, const tally_date *at,
@@ -137,21 +172,27 @@ size_t tally_view_flows(const tally_view *v, const tally_model *m, const tally_d
     struct by_pair *order = tally_xmalloc((n ? n : 1) * sizeof *order);
     for (size_t i = 0; i < n; i++) {
         const tally_obs *lead = &v->obs.v[v->c.v[i].lead];
-        order[i] = (struct by_pair){lead->supplier, lead->recipient, i};
+        order[i] = (struct by_pair){code_key(lead->supplier) << 24 | code_key(lead->recipient),
+                                    lead->supplier, lead->recipient, i};
     }
     qsort(order, n, sizeof *order, cmp_pair);
     tally_cluster *sorted = tally_xmalloc((n ? n : 1) * sizeof *sorted);
+    tally_cluster *item_clusters = tally_xmalloc((n ? n : 1) * sizeof *item_clusters);
     for (size_t i = 0; i < n; i++)
         sorted[i] = v->c.v[order[i].i];
     for (size_t i = 0, j; i < n; i = j) {
         const char *sup = order[i].supplier, *rec = order[i].recipient;
-        for (j = i + 1;
-             j < n && strcmp(order[j].supplier, sup) == 0 && strcmp(order[j].recipient, rec) == 0;)
+        for (j = i + 1; j < n && order[j].key == order[i].key;)
             j++;
         if (sup[0] == '\0' || rec[0] == '\0')
             continue;
-        tally_clusters pair = {sorted + i, j - i, NULL};
         for (unsigned bit = 0; bit < TALLY_ITEM_COUNT; bit++) {
+            /* the clusters that can count for the item: of it, or of munitions
+             * to convert (tally_series_build) */
+            tally_clusters pair = {item_clusters, 0, NULL};
+            for (size_t k = i; k < j; k++)
+                if (v->obs.v[sorted[k].lead].items & (1u << bit | TALLY_ITEM_MUNITIONS))
+                    item_clusters[pair.n++] = sorted[k];
             const char *unit = tally_series_default_unit(v->obs.v, &pair, sup, rec, 1u << bit);
             if (unit == NULL)
                 continue;
@@ -167,16 +208,17 @@ size_t tally_view_flows(const tally_view *v, const tally_model *m, const tally_d
                 continue;
             }
             tally_err err = {0};
-            tally_flow fl = {&series, tally_item_name(bit), LONG_MIN, {0}, 0, &err};
+            tally_flow fl = {&series, tally_item_name(bit), LONG_MIN, {0}, {0}, 0, &err};
             if (estimate) {
                 fl.day = at != NULL ? tally_day_of(*at, true) : series.v[series.n - 1].p.day;
-                fl.rc = reconcile(&series, &fl.day, 1, draws, &fl.q, &err);
+                fl.rc = tally_series_reconcile(&series, &fl.day, 1, draws, &fl.q, &fl.info, &err);
             }
             n_series += fl.rc == 0;
             fn(&fl, user);
             tally_series_free(&series);
         }
     }
+    free(item_clusters);
     free(sorted);
     free(order);
     return n_series;

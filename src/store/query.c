@@ -93,6 +93,43 @@ static const char *body_span(tally_store *s, int64_t doc, int64_t start, int64_t
 static const char columns[] = TALLY_FIELDS(COLUMN) "0";
 #undef COLUMN
 
+/* The lean query's columns (tally_claim_filter.lean): what the estimator
+ * reads. Nothing after a document's name, whose row holds its body (reading
+ * past it walks the body's overflow pages): curated is a claim without a
+ * sentence, the document's id the claim's. */
+static void lean_columns(char *buf, size_t size)
+{
+    size_t k = 0;
+    for (int i = 0; i < TALLY_F_N; i++) {
+        tally_field f = (tally_field)i;
+        const char *sql = tally_field_info_of(f)->sql;
+        switch (f) {
+        case TALLY_F_TEXT:
+        case TALLY_F_SENTENCE:
+        case TALLY_F_SOURCE_DETAIL:
+        case TALLY_F_URL:
+        case TALLY_F_TITLE:
+        case TALLY_F_OUTLET:
+        case TALLY_F_DATE:
+        case TALLY_F_START:
+        case TALLY_F_END:
+            sql = "NULL";
+            break;
+        case TALLY_F_CURATED:
+            sql = "c.sentence_start IS NULL";
+            break;
+        case TALLY_F_DOC_ID:
+            sql = "c.doc_id";
+            break;
+        default:
+            break;
+        }
+        int w = snprintf(buf + k, size - k, "%s, ", sql);
+        k += w > 0 ? (size_t)w : 0;
+    }
+    snprintf(buf + k, size - k, "0");
+}
+
 /* Fills `r` from the columns of a claim query's row; strings are SQLite's,
  * valid until the next step. A value this tally cannot read (a kind or
  * unit of a newer one) keeps the default. */
@@ -170,12 +207,15 @@ int tally_store_claims(tally_store *s, const tally_claim_filter *f, tally_claim_
                                                          : BY_OTHER;
     bool from_items = lead == BY_ITEM;
     const char *date = from_items ? "i.date" : "c.date";
-    char sql[4096];
+    char sql[4096], lean[1024];
+    if (f->lean)
+        lean_columns(lean, sizeof lean);
     int n = snprintf(
         sql, sizeof sql,
         "SELECT %s FROM %s JOIN documents d ON d.id = c.doc_id JOIN sources s ON s.id = c.source_id"
         " WHERE 1",
-        columns, from_items ? "claim_items i JOIN claims c ON c.id = i.claim_id" : "claims c");
+        f->lean ? lean : columns,
+        from_items ? "claim_items i JOIN claims c ON c.id = i.claim_id" : "claims c");
     /* one clause per filter, indexed form first; the parameter numbers are fixed */
     bool pair = lead == BY_PAIR;
     const struct {
@@ -213,7 +253,11 @@ int tally_store_claims(tally_store *s, const tally_claim_filter *f, tally_claim_
         n += snprintf(sql + n, sizeof sql - (size_t)n, " AND %s < ?7", date);
     if (f->known_by != NULL) /* an undated claim was not knowable at any date */
         n += snprintf(sql + n, sizeof sql - (size_t)n, " AND +c.stated < ?11");
-    snprintf(sql + n, sizeof sql - (size_t)n, " ORDER BY %s, c.id LIMIT ?9 OFFSET ?13", date);
+    /* lean: in whatever order the index gives them (no sort) */
+    if (f->lean)
+        snprintf(sql + n, sizeof sql - (size_t)n, " LIMIT ?9 OFFSET ?13");
+    else
+        snprintf(sql + n, sizeof sql - (size_t)n, " ORDER BY %s, c.id LIMIT ?9 OFFSET ?13", date);
 
     sqlite3_stmt *st = store_query(s, sql, err);
     if (st == NULL)
@@ -390,6 +434,29 @@ int tally_store_paragraph(tally_store *s, int64_t doc_id, size_t start, size_t e
     free(w);
 out:
     sqlite3_blob_close(blob);
+    return rc;
+}
+
+int tally_store_body(tally_store *s, int64_t doc_id, tally_buf *out, tally_err *err)
+{
+    sqlite3_stmt *st = store_query(s, "SELECT body FROM documents WHERE id = ?1", err);
+    if (st == NULL)
+        return err->code;
+    sqlite3_bind_int64(st, 1, doc_id);
+    int rc = 0, step = sqlite3_step(st);
+    tally_buf_clear(out);
+    if (step == SQLITE_ROW) {
+        const void *body = sqlite3_column_blob(st, 0);
+        size_t n = (size_t)sqlite3_column_bytes(st, 0);
+        if (n > 0 && tally_buf_append(out, body, n) != 0)
+            rc = tally_err_set(err, TALLY_ELIMIT, "document %lld: its body is too long",
+                               (long long)doc_id);
+    } else if (step == SQLITE_DONE) {
+        rc = tally_err_set(err, TALLY_ENOTFOUND, "no document %lld", (long long)doc_id);
+    } else {
+        rc = store_fail(s, err, "reading a document's body");
+    }
+    store_query_done(s, st);
     return rc;
 }
 

@@ -111,9 +111,15 @@ test('the timeline has one mark per point of /api/series, for every series', asy
     assert.deepEqual(echoes, series.points.map((p) => p.claims.length));
     const bounds = await marks.evaluateAll((ms) => ms.map((m) => m.dataset.bound));
     assert.deepEqual(bounds, series.points.map((p) => p.bound));
-    // the estimate: two bands and a median line when there are estimates
-    assert.equal(await page.locator('#timeline path.median').count(), series.estimates.length ? 1 : 0);
-    assert.equal(await page.locator('#timeline path.band90, #timeline path.band50').count(), series.estimates.length ? 2 : 0);
+    // the estimate: two bands and a median line over the evidence's span, and
+    // again, the median dashed, over the extrapolated dates after it
+    const extra = series.estimates.filter((e) => e.extrapolated).length;
+    const parts = (series.estimates.length > extra ? 1 : 0) + (extra ? 1 : 0);
+    assert.equal(await page.locator('#timeline path.median').count(), parts);
+    assert.equal(await page.locator('#timeline path.median.extrapolated').count(), extra ? 1 : 0);
+    assert.equal(await page.locator('#timeline path.band90, #timeline path.band50').count(), 2 * parts);
+    if (extra)
+      assert.equal(await page.locator('#timeline path.median.extrapolated').evaluate((p) => getComputedStyle(p).strokeDasharray !== 'none'), true);
   }
   clean();
 });

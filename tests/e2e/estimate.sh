@@ -81,7 +81,8 @@ run "$TALLY" estimate --db "$DB" 'North Korea' Russia munitions --unit container
 expect_out_has "estimate csv head" "date,q05,q25,median,q75,q95"
 run "$TALLY" estimate --db "$DB" PRK RUS munitions --unit container --at 2024-10-31
 expect_out_has "estimate table names the drivers" "clusters that drive it"
-expect_out_has "estimate table names a source and grade" "Shin Won-sik (B)"
+expect_out_has "estimate table names a source, whom it stands for and grade" \
+    "Shin Won-sik = South Korean defence ministry (B)"
 
 # factors and grades are data: an edited copy changes the estimate
 sed 's/^container\tround\tartillery-shell\t152\t250\t500\tmodel/container\tround\tartillery-shell\t152\t900\t1000\tmodel/' \
@@ -92,9 +93,10 @@ printf 'container\tround\tartillery-shell\t152\tmany\t500\tmodel\n' >"$T/bad-fac
 run "$TALLY" estimate --db "$DB" PRK RUS artillery-shell --factors "$T/bad-factors.tsv"
 expect_rc "estimate: a bad factors file" 1
 expect_err_has "estimate: the bad line named" "bad-factors.tsv:1:"
-sed 's/^source\tofficial\t\*\tB/source\tofficial\t*\tE/' "$SRC/data/grades.tsv" >"$T/grades.tsv"
+sed 's/^source\tgovernment\t\*\tB/source\tgovernment\t*\tE/' "$SRC/data/grades.tsv" >"$T/grades.tsv"
 run "$TALLY" estimate --db "$DB" PRK RUS munitions --unit container --grades "$T/grades.tsv"
-expect_out_has "estimate: an edited grade is used" "Shin Won-sik (E)"
+expect_out_has "estimate: an edited grade is used" "US State Department (E)"
+expect_out_has "estimate: ... by whom a source stands for" "Shin Won-sik = South Korean defence ministry (E)"
 
 run "$TALLY" estimate --db "$DB" PRK RUS shells
 expect_rc "estimate: an unknown item" 2
@@ -105,7 +107,98 @@ expect_rc "estimate: nothing to estimate" 1
 expect_err_has "estimate: says why" "no transfer of drone from USA to CHN"
 run "$TALLY" estimate --db "$DB" PRK RUS
 expect_rc "estimate: too few arguments" 2
-for cmd in clusters estimate check; do
+# ---- growth, honest starts, extrapolation ----------------------------------------
+
+run "$TALLY" estimate --db "$DB" PRK RUS munitions --unit container --at 2024-10-31 --format json
+before=$(jq -r '.estimates[0].median' "$T/out")
+expect_jq "estimate: the last evidence is not extrapolated" '.[0].estimates[0].extrapolated == false'
+expect_jq "estimate: the start and why" \
+    '.[0].start == "2022-07-01" and .[0].start_reason == "since" and (.[0].start_why | contains("since"))'
+run "$TALLY" estimate --db "$DB" PRK RUS munitions --unit container --at 2025-07-31 \
+    --known-by 2024-12-31 --format json
+expect_jq "estimate: after the last evidence, extrapolated" \
+    '.[0].estimates[0].extrapolated == true and .[0].last_evidence == "2024-10-31" and .[0].rate_known'
+later=$(jq -r '.estimates[0].median' "$T/out")
+if [ "${later:-0}" -gt "$((before + before / 5))" ]; then pass; else
+    fail "estimate: growing at the recent rate after the last evidence" "$later vs $before"
+fi
+run "$TALLY" estimate --db "$DB" PRK RUS munitions --unit container
+expect_out_has "estimate table: the start and why" "starts at 0 on 2022-07-01: the earliest"
+expect_out_has "estimate table: extrapolated rows marked" "extrapolated"
+expect_out_has "estimate table: the conflict followed" \
+    "followed the lower bound of US State Department (more-than 10000 container"
+run "$TALLY" estimate --db "$DB" PRK RUS munitions --unit container --format csv
+expect_out_has "estimate csv: the extrapolated column" "date,q05,q25,median,q75,q95,extrapolated"
+if grep -q ',true$' "$T/out" && grep -q ',false$' "$T/out"; then pass; else
+    fail "estimate csv: both kinds of row" "$(tail -n 2 "$T/out")"
+fi
+run "$TALLY" estimate --db "$DB" --all --format csv
+expect_out_has "estimate --all csv: the extrapolated column" "median,q75,q95,extrapolated"
+
+# ---- one identity per source ---------------------------------------------------------
+
+printf 'url: https://example.org/e2e/seoul\ntitle: t\noutlet: Test\ndate: 2024-02-27\n\n%s\n' \
+    "Seoul said on Tuesday that North Korea had shipped about 6,700 containers of munitions to Russia since July." \
+    >"$T/seoul.txt"
+printf 'url: https://example.org/e2e/inss\ntitle: t\noutlet: Test\ndate: 2024-03-02\n\n%s\n\n%s\n' \
+    "The Institute for National Security Strategy (INSS), a South Korean think tank, reported in its review." \
+    "Russia paid North Korea between \$1bn and \$2bn last year, the South Korean think tank said." \
+    >"$T/inss.txt"
+"$TALLY" ingest -q --db "$DB" "$T/seoul.txt" "$T/inss.txt" >/dev/null 2>"$T/err"
+run "$TALLY" clusters --db "$DB" --format jsonl
+expect_jq "identity: \"Seoul\" saying the minister's figure is his ministry, one cluster" \
+    'any(.[]; .identity == "South Korean defence ministry" and (.figure | contains("6700"))
+              and any(.members[]; .source_written == "Seoul" and .identity == "South Korean defence ministry")
+              and any(.members[]; .source_written == "Shin Won-sik"))'
+expect_jq "identity: a document's apposition links a description to its name" \
+    'any(.[]; any(.members[]; .doc == "inss" and .source_written == "South Korean think tank"
+                               and .identity == "Institute for National Security Strategy"))'
+expect_jq "identity: an alias of the actor table (INSS) is one identity" \
+    'all(.[]; all(.members[]; .source_written != "INSS" or .identity == "Institute for National Security Strategy"))'
+
+# ---- misattribution ----------------------------------------------------------------------
+
+run "$TALLY" check --db "$DB" --format jsonl
+expect_jq "check: the example's mix-up is a misattribution too" \
+    'any(.[]; .rule == "misattribution" and .claims[0].doc == "conflation"
+              and (.why | contains("conversion of about 6,700 containers by Shin Won-sik, stated over 10,000 containers of the US State Department"))
+              and (.made_from | length) == 2)'
+if [ -d "$SRC/../shared/corpus/dev" ]; then
+    "$TALLY" ingest -q --db "$DB" "$SRC/../shared/corpus/dev" >/dev/null 2>&1
+    run "$TALLY" check --db "$DB" --format jsonl
+    expect_jq "check: the seed's pairing named, both its figures" \
+        '[.[] | select(.rule == "misattribution" and .claims[0].doc == "seed-russias-most-important-ally"
+                       and (.why | contains("conversion of about 6,700 containers by Shin Won-sik, stated over 10,000 containers of the US State Department")))]
+         | length == 2'
+    expect_jq "check: no misattribution of a source's own conversion" \
+        'all(.[]; .rule != "misattribution" or .claims[0].doc == "seed-russias-most-important-ally" or .claims[0].doc == "conflation")'
+else
+    skip "check: the seed's pairing" "../shared/corpus/dev is absent"
+fi
+
+# ---- backtest -----------------------------------------------------------------------------
+
+run "$TALLY" backtest
+expect_rc "backtest exit" 0
+expect_out_has "backtest: the coverage" "90 % interval holds"
+run "$TALLY" backtest --format jsonl --fail-below 0.8
+expect_rc "backtest: above its floor" 0
+expect_jq "backtest: the summary line" 'any(.[]; .summary and .coverage90 >= 0.8 and .estimated >= 8)'
+expect_jq "backtest: each total estimated from what came before" \
+    'all(.[]; .summary or .estimated == false or (.known_by < .stated))'
+run "$TALLY" backtest --fail-below 1.01
+expect_rc "backtest: a floor out of range" 2
+run "$TALLY" backtest --fail-below 0.999 --cutoff 2024-03-31
+expect_rc "backtest: below its floor" 1
+expect_err_has "backtest: says so" "is below"
+head -n 1 "$SRC/data/public-record.csv" >"$T/rec.csv"
+run "$TALLY" backtest --record "$T/rec.csv"
+expect_rc "backtest: an empty record" 0
+expect_out_has "backtest: nothing to test" "0 totals stated after"
+run "$TALLY" backtest --record "$T/none.csv"
+expect_rc "backtest: a missing record" 1
+
+for cmd in clusters estimate check backtest; do
     run "$TALLY" "$cmd" --help
     expect_out_has "$cmd --help" "Usage: tally $cmd"
 done

@@ -356,6 +356,54 @@ static void labels(const tally_obs *o, size_t n, int64_t *min_id, int64_t *lead_
     tally_clusters_free(&c);
 }
 
+/* One identity, several names: a minister and his ministry echo each other;
+ * two identities never do. */
+static void test_cluster_identities(void)
+{
+    tally_obs o[3] = {
+        obs(1, "Shin Won-sik", "official", 6700, TALLY_Q_ABOUT, 19780),
+        obs(2, "South Korean defence ministry", "government", 6700, TALLY_Q_ABOUT, 19782),
+        obs(3, "US State Department", "government", 6700, TALLY_Q_ABOUT, 19782)};
+    CHECK(!together(o, 3, 0, 0, 0, 1)); /* two names, no identity said */
+    o[0].identity = o[1].identity = "South Korean defence ministry";
+    CHECK(together(o, 3, 0, 0, 0, 1));
+    CHECK(!together(o, 3, 0, 0, 0, 2));
+}
+
+/* A description of a country's government ("Seoul") echoes a named source of
+ * that country, never another's; linked, it takes the named one's identity. */
+static void test_cluster_descriptive(void)
+{
+    tally_obs o[3] = {obs(1, "Shin Won-sik", "official", 6700, TALLY_Q_ABOUT, 19780),
+                      obs(2, "Seoul", "government", 6700, TALLY_Q_ABOUT, 19782),
+                      obs(3, "US State Department", "government", 6700, TALLY_Q_ABOUT, 19782)};
+    memcpy(o[0].source_country, "KOR", 4);
+    memcpy(o[1].source_country, "KOR", 4);
+    memcpy(o[2].source_country, "USA", 4);
+    o[0].identity = "South Korean defence ministry";
+    o[0].identity_kind = "government";
+    memcpy(o[0].identity_country, "KOR", 4);
+    CHECK(!together(o, 3, 0, 0, 0, 1)); /* a name of its own while not known to describe */
+    o[1].descriptive = true;
+    CHECK(together(o, 3, 0, 0, 0, 1));
+    CHECK(!together(o, 3, 0, 0, 1, 2));
+    /* not another country's: a description of Seoul never echoes Washington */
+    tally_obs us[2] = {o[2], o[1]};
+    CHECK(!together(us, 2, 0, 0, 0, 1));
+    /* linked: the whole document's use of the description */
+    tally_obs doc[3] = {o[0], o[1], o[1]};
+    doc[2].id = 4;
+    doc[2].low = 100;
+    doc[2].doc_id = doc[1].doc_id;
+    tally_clusters c;
+    CHECK_INT_EQ(tally_cluster_obs(doc, 3, 0, 0, &c), 0);
+    tally_identity_link(doc, 3, &c);
+    CHECK_STR_EQ(doc[1].identity, "South Korean defence ministry");
+    CHECK_STR_EQ(doc[2].identity, "South Korean defence ministry"); /* its other figure too */
+    CHECK_STR_EQ(doc[2].identity_kind, "government");
+    tally_clusters_free(&c);
+}
+
 static void test_cluster_order_independent(void)
 {
     enum { N = 3000 };
@@ -442,6 +490,8 @@ int main(void)
         {"cluster_kinds", test_cluster_kinds},
         {"cluster_series", test_cluster_series},
         {"cluster_lead", test_cluster_lead},
+        {"cluster_identities", test_cluster_identities},
+        {"cluster_descriptive", test_cluster_descriptive},
         {"cluster_order_independent", test_cluster_order_independent},
         {"cluster_dense_series_time", test_cluster_dense_series_time},
         {NULL, NULL}};

@@ -78,13 +78,44 @@ static void test_bundled_model(void)
     tally_obs o = obs(1, "Shin Won-sik", "container", TALLY_ITEM_MUNITIONS, 6700, TALLY_Q_ABOUT,
                       "2024-02-26");
     char g = 0;
-    double about = tally_obs_sigma(&m, &o, &g);
+    double bias = 0;
+    double about = tally_obs_sigma(&m, &o, &g, &bias);
     CHECK_INT_EQ(g, 'B');
+    CHECK(bias == 0.10); /* grade B's, shared by the source's claims */
     o.qualifier = TALLY_Q_EXACT;
-    double exact = tally_obs_sigma(&m, &o, NULL);
+    double exact = tally_obs_sigma(&m, &o, NULL, NULL);
     o.hedged = true;
-    double hedged = tally_obs_sigma(&m, &o, NULL);
-    CHECK(exact < about && exact < hedged && exact > 0.05);
+    double hedged = tally_obs_sigma(&m, &o, NULL, NULL);
+    CHECK(exact < about && exact < hedged && exact == 0.05);
+    tally_model_free(&m);
+}
+
+/* data/identities.tsv: whom a name stands for, on which days; grades by it. */
+static void test_identities(void)
+{
+    tally_model m = model();
+    CHECK(m.n_identities > 10);
+    const tally_identity *x = tally_identity_find(&m, "shin won-sik", day("2024-02-26"));
+    CHECK(x != NULL && strcmp(x->identity, "South Korean defence ministry") == 0 &&
+          strcmp(x->kind, "government") == 0 && strcmp(x->country, "KOR") == 0);
+    /* a minister stands for his ministry while in office only */
+    CHECK(tally_identity_find(&m, "Shin Won-sik", day("2024-10-01")) == NULL);
+    x = tally_identity_find(&m, "Kim Yong-hyun", day("2024-10-01"));
+    CHECK(x != NULL && strcmp(x->identity, "South Korean defence ministry") == 0);
+    CHECK(tally_identity_find(&m, "Kyrylo Budanov", LONG_MIN) != NULL);
+    CHECK(tally_identity_find(&m, "Someone Unknown", LONG_MIN) == NULL);
+    /* the grade is the identity's: an outlet's name standing for a ministry grades B */
+    tally_obs o =
+        obs(1, "Some Outlet", "container", TALLY_ITEM_MUNITIONS, 10, TALLY_Q_EXACT, "2024-02-26");
+    o.source_kind = "outlet";
+    char g = 0;
+    (void)tally_obs_sigma(&m, &o, &g, NULL);
+    CHECK_INT_EQ(g, 'C');
+    o.identity = "South Korean defence ministry";
+    o.identity_kind = "government";
+    memcpy(o.identity_country, "KOR", 4);
+    (void)tally_obs_sigma(&m, &o, &g, NULL);
+    CHECK_INT_EQ(g, 'B');
     tally_model_free(&m);
 }
 
@@ -207,7 +238,7 @@ static struct found check(const tally_model *m, const tally_obs *o, size_t n)
     return f;
 }
 
-static void test_check_rules(void)
+static void test_check_conversion(void)
 {
     tally_model m = model();
     const uint32_t shells = TALLY_ITEM_ARTILLERY_SHELL;
@@ -234,40 +265,166 @@ static void test_check_rules(void)
     mix[1].doc_id = 99;
     f = check(&m, mix, 2);
     CHECK_STR_EQ(f.rules, "");
+    tally_model_free(&m);
+}
 
-    /* a cumulative figure below an earlier lower bound */
+static void test_check_lower_bound(void)
+{
+    tally_model m = model();
+    /* a figure below an earlier lower bound of its series */
     tally_obs low[] = {obs(1, "US State Department", "container", TALLY_ITEM_MUNITIONS, 10000,
                            TALLY_Q_MORE_THAN, "2024-02-23"),
                        obs(2, "Shin Won-sik", "container", TALLY_ITEM_MUNITIONS, 6700,
                            TALLY_Q_ABOUT, "2024-02-26")};
+    low[0].source_kind = "government";
     low[0].since = day("2023-09");
     low[1].since = day("2023-07");
-    f = check(&m, low, 2);
+    struct found f = check(&m, low, 2);
     CHECK_STR_EQ(f.rules, "below-lower-bound;");
-    /* not when the lower figure came first, nor for a per-shipment count */
+    CHECK(strstr(f.why, "about 6700 container (Shin Won-sik") != NULL);
+    CHECK(strstr(f.why, "the estimate follows the bound: not better graded") != NULL);
+    /* a better-graded figure wins, and says so */
+    low[1].source_country[0] = '\0';
+    tally_model g = m;
+    tally_grade_rule rules[] = {{"official", "*", 'A'}, {"*", "*", 'B'}};
+    g.rules = rules;
+    g.n_rules = 2;
+    f = check(&g, low, 2);
+    CHECK_STR_EQ(f.rules, "below-lower-bound;");
+    CHECK(strstr(f.why, "the estimate follows the figure: better graded") != NULL);
+    memcpy(low[1].source_country, "KOR", 4);
+    /* not when the lower figure came first */
     low[1].as_of = low[1].stated = day("2024-01-01");
     f = check(&m, low, 2);
     CHECK_STR_EQ(f.rules, "");
+    /* nor within rounding of the bound */
     low[1].as_of = low[1].stated = day("2024-02-26");
-    low[1].since = LONG_MIN;
-    f = check(&m, low, 2);
-    CHECK_STR_EQ(f.rules, "");
-    /* within rounding of the bound is no contradiction */
-    low[1].since = day("2023-07");
     low[1].low = 9500;
     f = check(&m, low, 2);
     CHECK_STR_EQ(f.rules, "");
+    tally_model_free(&m);
+}
 
-    /* a range with swapped ends */
+static void test_check_upper_bound(void)
+{
+    tally_model m = model();
+    const uint32_t shells = TALLY_ITEM_ARTILLERY_SHELL;
+    /* "up to 4.8 million" by June, yet 6 million counted in May */
+    tally_obs up[] = {
+        obs(1, "Shin Won-sik", "round", shells, 4800000, TALLY_Q_UP_TO, "2024-06-14"),
+        obs(2, "Someone Else", "round", shells, 6000000, TALLY_Q_EXACT, "2024-05-01")};
+    up[0].has_low = false;
+    up[0].has_high = true;
+    up[0].high = 4800000;
+    struct found f = check(&m, up, 2);
+    CHECK_STR_EQ(f.rules, "above-upper-bound;");
+    CHECK(strstr(f.why, "6000000 round (Someone Else") != NULL);
+    /* 4.5 million is within it */
+    up[1].low = 4500000;
+    f = check(&m, up, 2);
+    CHECK_STR_EQ(f.rules, "");
+    /* and a later figure is no contradiction of a ceiling */
+    up[1].low = 6000000;
+    up[1].as_of = up[1].stated = day("2024-08-01");
+    f = check(&m, up, 2);
+    CHECK_STR_EQ(f.rules, "");
+    tally_model_free(&m);
+}
+
+static void test_check_misattribution(void)
+{
+    tally_model m = model();
+    const uint32_t shells = TALLY_ITEM_ARTILLERY_SHELL;
+    /* South Korea's briefing, a curated record: 6,700 boxes, "more than 3
+     * million rounds"; then an article pairing the US's 10,000 boxes with the
+     * same 3 million, under the US's name */
+    tally_obs o[] = {
+        obs(1, "Shin Won-sik", "container", TALLY_ITEM_MUNITIONS, 6700, TALLY_Q_ABOUT,
+            "2024-02-26"),
+        obs(2, "Shin Won-sik", "round", shells, 3000000, TALLY_Q_MORE_THAN, "2024-02-26"),
+        obs(3, "US State Department", "container", TALLY_ITEM_MUNITIONS, 10000, TALLY_Q_ABOUT,
+            "2024-03-05"),
+        obs(4, "US State Department", "round", shells, 3000000, TALLY_Q_MORE_THAN, "2024-03-05"),
+    };
+    o[0].curated = o[1].curated = true;
+    o[1].kind = o[3].kind = TALLY_KIND_EQUIVALENCE;
+    o[1].caliber_mm = o[3].caliber_mm = 152;
+    o[3].doc_id = o[2].doc_id;
+    o[3].sentence_start = o[2].sentence_start = 40;
+    o[2].source_kind = o[3].source_kind = "government";
+    struct found f = check(&m, o, 4);
+    CHECK_STR_EQ(f.rules, "misattribution;");
+    CHECK(strstr(f.why, "conversion of about 6,700 containers by Shin Won-sik, stated over 10,000 "
+                        "containers of the US State Department") != NULL);
+    /* a report relaying Shin's own pairing (his count, his conversion) is no mix-up */
+    o[2].source = o[3].source = "Shin Won-sik";
+    o[2].low = 6700;
+    f = check(&m, o, 4);
+    CHECK_STR_EQ(f.rules, "");
+    /* nor is another source's count that agrees with his */
+    o[2].source = o[3].source = "US State Department";
+    o[2].low = 7000;
+    f = check(&m, o, 4);
+    CHECK_STR_EQ(f.rules, "");
+    /* nor a figure that is not his */
+    o[2].low = 10000;
+    o[3].low = 4000000;
+    f = check(&m, o, 4);
+    CHECK_STR_EQ(f.rules, "");
+    tally_model_free(&m);
+}
+
+static void test_check_swapped_range(void)
+{
+    tally_model m = model();
     tally_obs sw[] = {
         obs(1, "Someone", "container", TALLY_ITEM_MUNITIONS, 9000, TALLY_Q_RANGE, "2024-05-01")};
     sw[0].has_high = true;
     sw[0].high = 7000;
-    f = check(&m, sw, 1);
+    struct found f = check(&m, sw, 1);
     CHECK_STR_EQ(f.rules, "swapped-range;");
     sw[0].high = 11000;
     f = check(&m, sw, 1);
     CHECK_STR_EQ(f.rules, "");
+    tally_model_free(&m);
+}
+
+/* The series' start and its conflicts: which bound holds. */
+static void test_series_start_and_conflicts(void)
+{
+    tally_model m = model();
+    tally_obs o[] = {obs(1, "US State Department", "container", TALLY_ITEM_MUNITIONS, 10000,
+                         TALLY_Q_MORE_THAN, "2024-02-23"),
+                     obs(2, "Shin Won-sik", "container", TALLY_ITEM_MUNITIONS, 6700, TALLY_Q_ABOUT,
+                         "2024-02-26")};
+    o[0].source_kind = "government";
+    tally_clusters c;
+    tally_series s = series_of(&m, o, 2, "container", TALLY_ITEM_MUNITIONS, &c);
+    /* no "since": the day before the first evidence, nothing drawn before it */
+    CHECK_INT_EQ(s.start_reason, TALLY_START_FIRST);
+    CHECK_INT_EQ(s.start, day("2024-02-22"));
+    CHECK_INT_EQ(s.n_conflicts, 1);
+    CHECK(s.n_conflicts == 1 && s.conflicts[0].followed_bound && !s.v[0].p.overruled);
+    tally_series_free(&s);
+    tally_clusters_free(&c);
+    /* with a since, from there; the earliest wins */
+    o[0].since = day("2023-09-01");
+    o[1].since = day("2023-07-01");
+    s = series_of(&m, o, 2, "container", TALLY_ITEM_MUNITIONS, &c);
+    CHECK_INT_EQ(s.start_reason, TALLY_START_SINCE);
+    CHECK_INT_EQ(s.start, day("2023-07-01"));
+    CHECK_INT_EQ(s.v[s.start_point].p.value, 6700);
+    tally_series_free(&s);
+    tally_clusters_free(&c);
+    /* a better-graded figure overrules the bound */
+    tally_model g = m;
+    tally_grade_rule rules[] = {{"official", "*", 'A'}, {"*", "*", 'C'}};
+    g.rules = rules;
+    g.n_rules = 2;
+    s = series_of(&g, o, 2, "container", TALLY_ITEM_MUNITIONS, &c);
+    CHECK(s.n_conflicts == 1 && !s.conflicts[0].followed_bound && s.v[0].p.overruled);
+    tally_series_free(&s);
+    tally_clusters_free(&c);
     tally_model_free(&m);
 }
 
@@ -276,8 +433,14 @@ int main(void)
     static const struct harness_test tests[] = {
         {"bundled_model", test_bundled_model},
         {"bad_model_files", test_bad_model_files},
+        {"identities", test_identities},
         {"series_conversion", test_series_conversion},
-        {"check_rules", test_check_rules},
+        {"series_start_and_conflicts", test_series_start_and_conflicts},
+        {"check_conversion", test_check_conversion},
+        {"check_lower_bound", test_check_lower_bound},
+        {"check_upper_bound", test_check_upper_bound},
+        {"check_misattribution", test_check_misattribution},
+        {"check_swapped_range", test_check_swapped_range},
         {NULL, NULL},
     };
     return harness_run(tests);

@@ -75,6 +75,8 @@ typedef struct tally_reason {
     const char *rule; /* a short name of the rule, static */
 } tally_reason;
 
+struct tally_learn_why;
+
 typedef struct tally_claim {
     size_t sentence_start; /* the sentence, bytes of the decoded body */
     size_t sentence_end;
@@ -98,6 +100,8 @@ typedef struct tally_claim {
     char source_country[4];
     bool hedged;
     tally_reason why_supplier, why_recipient, why_kind, why_item, why_source;
+    /* what the learned models did (tally/learn.h), with --explain; else NULL */
+    const struct tally_learn_why *learned;
 } tally_claim;
 
 /** Returns the CLAIMS.md names: "transfer", "container", "artillery-shell". */

@@ -7,6 +7,7 @@
 #include "tally/claim.h"
 #include "tally/doc.h"
 #include "tally/err.h"
+#include "tally/learn.h"
 #include "tally/mem.h"
 #include "tally/when.h"
 
@@ -17,9 +18,21 @@ typedef struct tally_claims {
     size_t n;
 } tally_claims;
 
+/** How claims are decided (tally/learn.h). */
+typedef struct tally_extract_opts {
+    const tally_learn_model *model; /* the models that decide; NULL: the bundled one */
+    bool rules_only;                /* no models: the rules' claims as they are */
+    bool explain;                   /* fill each claim's `learned` */
+} tally_extract_opts;
+
 /** Starts a document whose date is `date` (year 0 when unknown); `meta` (may
- *  be NULL) gives the outlet and title, which help name sources. Returns a
- *  new extractor (out of memory aborts); free it with tally_extractor_free. */
+ *  be NULL) gives the outlet and title, which help name sources. `opts` (may
+ *  be NULL: the bundled model) must outlive the extractor's use of it, as
+ *  must its model. Returns a new extractor (out of memory aborts); free it
+ *  with tally_extractor_free. */
+tally_extractor *tally_extractor_open(tally_date date, const tally_doc_meta *meta,
+                                      const tally_extract_opts *opts);
+/** tally_extractor_open with the bundled model. */
 tally_extractor *tally_extractor_new(tally_date date, const tally_doc_meta *meta);
 /** Frees the extractor; accepts NULL. */
 void tally_extractor_free(tally_extractor *x);

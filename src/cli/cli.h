@@ -115,5 +115,9 @@ int cli_serve(int argc, char **argv);
 void cli_serve_help(FILE *out);
 int cli_report(int argc, char **argv);
 void cli_report_help(FILE *out);
+int cli_train(int argc, char **argv);
+void cli_train_help(FILE *out);
+int cli_score(int argc, char **argv);
+void cli_score_help(FILE *out);
 
 #endif

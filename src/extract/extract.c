@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "extract.h"
+#include "learn.h"
 #include "tally/actor.h"
 #include "tally/figure.h"
 #include "tally/segment.h"
@@ -48,10 +49,15 @@ struct tally_extractor {
     char country[MAX_COUNTRIES][4];
     unsigned count[MAX_COUNTRIES];
     size_t n_countries;
+    /* the learned layer (learn.h): NULL when the rules decide alone */
+    learn_state *learn;
+    tally_learn_model bundled;
 };
 
 void tally_extractor_free(tally_extractor *x)
 {
+    if (x != NULL)
+        learn_free(x->learn);
     free(x);
 }
 
@@ -1319,13 +1325,21 @@ int tally_extract_block(tally_extractor *x, const tally_block *b, tally_claims *
     if (rc != 0)
         return rc;
     remember(x, b->text, b->len, &am);
-    if (figs.n == 0) /* most paragraphs: nothing more to read */
+    /* learned layer: shares in words are figures too */
+    if (x->learn != NULL)
+        learn_fractions(b->text, b->len, &figs, a);
+    learn_block_in lin = {b->text, b->len, b->offset, NULL, 0, am.v, am.n, figs.v, figs.n, NULL};
+    if (figs.n == 0) { /* most paragraphs: nothing more to read */
+        if (x->learn != NULL)
+            learn_block(x->learn, &lin, NULL, 0, a);
         return 0;
+    }
     rc = tally_segment(text, &ss, a, err);
     if (rc != 0)
         return rc;
     size_t cap = figs.n, n = 0;
     tally_claim *v = tally_arena_alloc(a, cap * sizeof *v);
+    learn_proposer *proposer = tally_arena_alloc(a, cap * sizeof *proposer);
     speaker sp = {{NULL, "", false, {0, 0, NULL}}, 0, false};
     /* Sentences whose speaker is not read yet: it is when a claim comes
      * that may take it, and most sentences have none after them in their
@@ -1369,7 +1383,12 @@ int tally_extract_block(tally_extractor *x, const tally_block *b, tally_claims *
             c->sentence_start = b->offset + s.start;
             c->sentence_end = b->offset + s.end;
             c->start = f->start;
-            if (!counted(&s, f, c) || outcome(&s, f))
+            /* learned layer: a figure the rules pass over may be a candidate */
+            proposer[n] = LEARN_BY_NOUN;
+            if (outcome(&s, f) ||
+                !(counted(&s, f, c) ||
+                  (x->learn != NULL && learn_propose(x->learn, b->text, s.start, s.end, s.figs,
+                                                     s.n_figs, f, c, &proposer[n]))))
                 continue;
             /* the speakers of the sentences up to this one, in order */
             for (size_t p = 0; p < n_pending; p++)
@@ -1462,6 +1481,13 @@ int tally_extract_block(tally_extractor *x, const tally_block *b, tally_claims *
     for (size_t p = 0; p < n_pending; p++)
         if (may_name_headline_source(x, &pending[p]))
             read_speaker(x, &pending[p], a, &sp);
+    /* learned layer: the models decide on the rules' claims */
+    if (x->learn != NULL) {
+        lin.ss = ss.v;
+        lin.n_ss = ss.n;
+        lin.proposer = proposer;
+        n = learn_block(x->learn, &lin, v, n, a);
+    }
     /* offsets of the text and the reasons into the decoded body */
     for (size_t i = 0; i < n; i++) {
         tally_claim *c = &v[i];
@@ -1527,6 +1553,43 @@ const char *tally_item_name(unsigned bit_index)
 
 tally_extractor *tally_extractor_new(tally_date date, const tally_doc_meta *meta)
 {
+    return tally_extractor_open(date, meta, NULL);
+}
+
+/* The extractor of the rules, with the learned layer of `model` and `sink`
+ * when either is given. */
+static tally_extractor *extractor_new(tally_date date, const tally_doc_meta *meta,
+                                      const tally_learn_model *model, learn_sink *sink,
+                                      bool explain);
+
+tally_extractor *tally_extractor_open(tally_date date, const tally_doc_meta *meta,
+                                      const tally_extract_opts *opts)
+{
+    tally_extract_opts none = {NULL, false, false};
+    if (opts == NULL)
+        opts = &none;
+    if (opts->rules_only)
+        return extractor_new(date, meta, NULL, NULL, false);
+    if (opts->model != NULL)
+        return extractor_new(date, meta, opts->model, NULL, opts->explain);
+    tally_extractor *x = extractor_new(date, meta, NULL, NULL, false);
+    /* the bundled model, viewed in place; a build without one decides by
+     * the rules */
+    if (learn_model_bundled_view(&x->bundled) && x->bundled.head[LEARN_FIG].present)
+        x->learn = learn_new(meta, x->headline_source, &x->bundled, NULL, opts->explain);
+    return x;
+}
+
+tally_extractor *extract_new_collecting(tally_date date, const tally_doc_meta *meta,
+                                        learn_sink *sink)
+{
+    return extractor_new(date, meta, NULL, sink, false);
+}
+
+static tally_extractor *extractor_new(tally_date date, const tally_doc_meta *meta,
+                                      const tally_learn_model *model, learn_sink *sink,
+                                      bool explain)
+{
     tally_extractor *x = tally_xcalloc(1, sizeof *x);
     x->date = date;
     tally_arena *a = tally_arena_new();
@@ -1535,6 +1598,8 @@ tally_extractor *tally_extractor_new(tally_date date, const tally_doc_meta *meta
         x->russia = am.v[0].actor;
         x->russian = am.v[1].actor;
     }
+    if (model != NULL || sink != NULL)
+        x->learn = learn_new(meta, x->headline_source, model, sink, explain);
     if (meta == NULL) {
         tally_arena_free(a);
         return x;

@@ -1,0 +1,1867 @@
+/* The learned layer's candidates and features (see learn.h).
+ *
+ * Candidates. The rules propose a claim for each figure followed by a
+ * counted noun of the lexicon. learn_propose adds one for a figure they pass
+ * over: before a noun of casualties ("4,000 casualties", "2,700 others
+ * injured": people), before a noun the lexicon does not know ("four HIMARS",
+ * "447 goats": unit item), with its noun left out ("the 148 already
+ * supplied": the unit of a counted noun elsewhere in the sentence, else of the
+ * document's last candidate), and a percentage in any context.
+ * learn_fractions turns "half of", "about a third of" into percent figures.
+ * The models decide which candidates are claims.
+ *
+ * Features. Each is a template and a value hashed to 32 bits (murmur3's
+ * finaliser): the words around the figure (by position near it, as a bag
+ * further off, and their first six letters as a stem), the roles the
+ * lexicon gives those words (a plan, a transfer, a casualty, attribution),
+ * the unit, the figure's shape, what the rules decided and why, where the
+ * sentence stands in the document; for a speaker, its kind (person, agency,
+ * outlet, state), where it was named (this sentence, the paragraph, an
+ * earlier paragraph, the title), the words beside its mention ("according
+ * to X", "X said", "told X", "X, citing") and how often the document names
+ * it; for a state, the words beside its mention ("to X", "from X", "X
+ * sent"), its distance from the figure and its rank in the document.
+ *
+ * Windows are bounded (15 words left, 10 right; 4 words beside a mention),
+ * so the work per candidate does not grow with the sentence. */
+#include "learn.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "extract.h"
+
+enum {
+    MAX_SPEAKERS = 48, /* names remembered per document */
+    MAX_STATES = 24,
+    MAX_RULE_SOURCES = 16,
+    MAX_TOKENS = 4096, /* words of a sentence read (the rest is beyond every window) */
+    LEFT_NEAR = 6,
+    LEFT_FAR = 15,
+    RIGHT_NEAR = 6,
+    RIGHT_FAR = 10,
+    STEM = 6
+};
+
+/* ---- words ------------------------------------------------------------------ */
+
+enum { TK_UPPER = 1, TK_DIGIT = 2, TK_PUNCT = 4, TK_FIG = 8 };
+
+typedef struct ltok {
+    size_t start, end; /* bytes of the block */
+    uint32_t h;        /* FNV-1a of the lower-cased word, or of the punctuation */
+    uint32_t roles;    /* the lexicon's roles (CW_*) */
+    unsigned char id;  /* the lexicon's CWW_* */
+    unsigned char flags;
+} ltok;
+
+typedef struct ltoks {
+    ltok *v;
+    size_t n;
+} ltoks;
+
+static bool is_alnum(unsigned char c)
+{
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+}
+
+/* bytes of the multi-byte character at t[i] that separate words: spaces,
+ * quotes and dashes of U+2000..U+203F, and the Latin-1 block (no-break
+ * space, guillemets) */
+static bool utf8_sep(const char *t, size_t i, size_t to)
+{
+    unsigned char c = (unsigned char)t[i];
+    return c == 0xC2 || (c == 0xE2 && i + 2 < to && (unsigned char)t[i + 1] == 0x80);
+}
+
+static size_t utf8_len(unsigned char c)
+{
+    return c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : c >= 0xC0 ? 2 : 1;
+}
+
+static uint32_t fnv(const char *s, size_t n)
+{
+    uint32_t h = 2166136261u;
+    for (size_t i = 0; i < n; i++) {
+        unsigned char b = (unsigned char)s[i];
+        if (b >= 'A' && b <= 'Z')
+            b |= 0x20;
+        h = (h ^ b) * 16777619u;
+    }
+    return h;
+}
+
+/* The end of the word at t[i] (letters, digits, inner '-' and '\'', letters
+ * of other scripts); sets *ascii when it is ASCII only. */
+static size_t word_end(const char *t, size_t i, size_t to, bool *ascii)
+{
+    size_t j = i;
+    *ascii = true;
+    while (j < to) {
+        unsigned char c = (unsigned char)t[j];
+        if (is_alnum(c)) {
+            j++;
+        } else if ((c == '-' || c == '\'') && j + 1 < to && is_alnum((unsigned char)t[j + 1]) &&
+                   j > i) {
+            j++;
+        } else if (c >= 0x80 && !utf8_sep(t, j, to)) {
+            *ascii = false;
+            j += utf8_len(c);
+        } else {
+            break;
+        }
+    }
+    return j < to ? j : to;
+}
+
+static void set_roles(const char *t, ltok *k, bool ascii)
+{
+    k->roles = 0;
+    k->id = CWW_NONE;
+    if (!ascii)
+        return;
+    const claim_word *cw = cw_find(t + k->start, k->end - k->start);
+    if (cw != NULL) {
+        k->roles = cw->roles;
+        k->id = (unsigned char)cw->id;
+    }
+}
+
+/* The punctuation a byte sequence stands for, 0 for none; *len its bytes. */
+static char punct_at(const char *t, size_t i, size_t to, size_t *len)
+{
+    unsigned char c = (unsigned char)t[i];
+    *len = 1;
+    if (c == ',' || c == ';' || c == ':' || c == '(' || c == ')' || c == '"' || c == '-' ||
+        c == '.' || c == '\'')
+        return (char)c;
+    if (c == 0xE2 && i + 2 < to && (unsigned char)t[i + 1] == 0x80) {
+        unsigned char d = (unsigned char)t[i + 2];
+        *len = 3;
+        if (d == 0x9C || d == 0x9D)
+            return '"';
+        if (d == 0x93 || d == 0x94)
+            return '-';
+        if (d == 0x98 || d == 0x99)
+            return '\'';
+        return 0;
+    }
+    if (c >= 0x80)
+        *len = utf8_len(c);
+    return 0;
+}
+
+/* The words and punctuation of t[from, to). */
+static void tokenize(const char *t, size_t from, size_t to, ltoks *out, tally_arena *a)
+{
+    size_t cap = (to - from) / 2 + 2;
+    if (cap > MAX_TOKENS)
+        cap = MAX_TOKENS;
+    ltok *v = tally_arena_alloc(a, cap * sizeof *v);
+    size_t n = 0;
+    for (size_t i = from; i < to && n < cap;) {
+        unsigned char c = (unsigned char)t[i];
+        if (is_alnum(c) || (c >= 0x80 && !utf8_sep(t, i, to))) {
+            bool ascii;
+            size_t j = word_end(t, i, to, &ascii);
+            if (j == i) {
+                i++;
+                continue;
+            }
+            ltok *k = &v[n++];
+            k->start = i;
+            k->end = j;
+            k->h = fnv(t + i, j - i);
+            k->flags = (unsigned char)((c >= 'A' && c <= 'Z' ? TK_UPPER : 0) |
+                                       (c >= '0' && c <= '9' ? TK_DIGIT : 0));
+            set_roles(t, k, ascii && j - i <= 24);
+            i = j;
+            continue;
+        }
+        size_t len;
+        char p = punct_at(t, i, to, &len);
+        if (p != 0) {
+            ltok *k = &v[n++];
+            *k = (ltok){i, i + len, fnv(&p, 1), 0, CWW_NONE, TK_PUNCT};
+        }
+        i += len;
+    }
+    out->v = v;
+    out->n = n;
+}
+
+/* The index of the first token starting at or after byte `at`. */
+static size_t tok_at(const ltoks *ts, size_t at)
+{
+    size_t lo = 0, hi = ts->n;
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        if (ts->v[mid].start < at)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo;
+}
+
+/* The word or punctuation beside a mention, read from the raw text: up to
+ * two on each side. */
+typedef struct beside {
+    uint32_t h[4];     /* before 2, before 1, after 1, after 2; 0 for none */
+    uint32_t roles[4]; /* their roles */
+    unsigned char id[4];
+} beside;
+
+/* the token ending at or before `at` (backwards), or starting at or after it */
+static bool near_token(const char *t, size_t n, size_t at, bool back, ltok *k, size_t *next)
+{
+    size_t i = at;
+    if (back) {
+        while (i > 0 && (t[i - 1] == ' ' || t[i - 1] == '\n' || t[i - 1] == '\t'))
+            i--;
+        if (i == 0)
+            return false;
+        size_t e = i, b = i;
+        while (b > 0 && (is_alnum((unsigned char)t[b - 1]) || t[b - 1] == '-'))
+            b--;
+        if (b == e) { /* punctuation, or a character of another script */
+            b = e - 1;
+            while (b > 0 && ((unsigned char)t[b] & 0xC0) == 0x80)
+                b--;
+            size_t len;
+            char p = punct_at(t, b, n, &len);
+            *k = (ltok){b, e, p ? fnv(&p, 1) : 0x9e37u, 0, CWW_NONE, TK_PUNCT};
+            *next = b;
+            return true;
+        }
+        *k = (ltok){b, e, fnv(t + b, e - b), 0, CWW_NONE, 0};
+        set_roles(t, k, e - b <= 24);
+        *next = b;
+        return true;
+    }
+    while (i < n && (t[i] == ' ' || t[i] == '\n' || t[i] == '\t'))
+        i++;
+    if (i >= n)
+        return false;
+    if (is_alnum((unsigned char)t[i])) {
+        bool ascii;
+        size_t e = word_end(t, i, n, &ascii);
+        *k = (ltok){i, e, fnv(t + i, e - i), 0, CWW_NONE, 0};
+        set_roles(t, k, ascii && e - i <= 24);
+        *next = e;
+        return true;
+    }
+    size_t len;
+    char p = punct_at(t, i, n, &len);
+    *k = (ltok){i, i + len, p ? fnv(&p, 1) : 0x9e37u, 0, CWW_NONE, TK_PUNCT};
+    *next = i + len;
+    return true;
+}
+
+static beside beside_of(const char *t, size_t n, size_t start, size_t end)
+{
+    beside b;
+    memset(&b, 0, sizeof b);
+    ltok k;
+    size_t at = start;
+    for (int i = 1; i >= 0 && near_token(t, n, at, true, &k, &at); i--) {
+        b.h[i] = k.h;
+        b.roles[i] = k.roles;
+        b.id[i] = k.id;
+    }
+    at = end;
+    for (int i = 2; i <= 3 && near_token(t, n, at, false, &k, &at); i++) {
+        b.h[i] = k.h;
+        b.roles[i] = k.roles;
+        b.id[i] = k.id;
+    }
+    return b;
+}
+
+/* "X said", "according to X": the mention attributes */
+static bool says_beside(const beside *b)
+{
+    return (b->roles[2] & CW_SAY) || (b->roles[1] & CW_SAY) || b->id[0] == CWW_ACCORDING;
+}
+
+/* ---- the document's memory -------------------------------------------------- */
+
+struct spk_mem {
+    const tally_actor *actor;
+    char name[LEARN_MAX_NAME]; /* the longest form the document wrote */
+    char country[4];
+    int akind;
+    unsigned count, say_count;
+    size_t first_block, last_block, prev_block; /* block 0 is the title */
+    bool first_speaker;                         /* the document's first to attribute */
+};
+
+struct state_mem {
+    char code[4];
+    unsigned count;
+    size_t first_block;
+};
+
+struct rule_mem {
+    char name[LEARN_MAX_NAME];
+    char country[4];
+    unsigned count;
+    size_t last_block;
+};
+
+struct learn_state {
+    const tally_learn_model *model;
+    learn_sink *sink;
+    bool explain;
+    const char *headline_source; /* the extractor's buffer */
+    char outlet[LEARN_MAX_NAME];
+    size_t block; /* blocks read; the title is block 0 */
+    struct spk_mem spk[MAX_SPEAKERS];
+    size_t n_spk;
+    bool have_speaker;
+    struct state_mem st[MAX_STATES];
+    size_t n_st;
+    struct rule_mem rs[MAX_RULE_SOURCES];
+    size_t n_rs;
+    bool have_unit;
+    tally_unit last_unit;
+    uint32_t last_items;
+    char last_currency[4];
+};
+
+static bool is_state_kind(tally_actor_kind k)
+{
+    return k == TALLY_ACTOR_STATE || k == TALLY_ACTOR_DEMONYM || k == TALLY_ACTOR_PLACE;
+}
+
+static void copy_name(char *dst, const char *s, size_t n)
+{
+    if (n >= 4 && (memcmp(s, "the ", 4) == 0 || memcmp(s, "The ", 4) == 0)) {
+        s += 4;
+        n -= 4;
+    }
+    if (n >= LEARN_MAX_NAME)
+        n = LEARN_MAX_NAME - 1;
+    memcpy(dst, s, n);
+    dst[n] = '\0';
+}
+
+static struct spk_mem *speaker_of(learn_state *l, const tally_actor *a)
+{
+    for (size_t i = 0; i < l->n_spk; i++)
+        if (l->spk[i].actor == a)
+            return &l->spk[i];
+    return NULL;
+}
+
+/* Notes mention `m` of text `t`: a name the document wrote, or a state. */
+static void note_mention(learn_state *l, const char *t, size_t n, const tally_actor_match *m,
+                         const beside *b)
+{
+    const tally_actor *a = m->actor;
+    bool says = says_beside(b);
+    if (is_state_kind(a->kind) && a->country[0] != '\0') {
+        struct state_mem *s = NULL;
+        for (size_t i = 0; i < l->n_st && s == NULL; i++)
+            if (memcmp(l->st[i].code, a->country, 4) == 0)
+                s = &l->st[i];
+        if (s == NULL && l->n_st < MAX_STATES) {
+            s = &l->st[l->n_st++];
+            memcpy(s->code, a->country, 4);
+            s->count = 0;
+            s->first_block = l->block;
+        }
+        if (s != NULL)
+            s->count++;
+        if (!says) /* "Seoul said": a state that speaks is a speaker too */
+            return;
+    }
+    struct spk_mem *p = speaker_of(l, a);
+    if (p == NULL) {
+        if (l->n_spk >= MAX_SPEAKERS)
+            return;
+        p = &l->spk[l->n_spk++];
+        memset(p, 0, sizeof *p);
+        p->actor = a;
+        memcpy(p->country, a->country, 4);
+        p->akind = (int)a->kind;
+        p->first_block = p->last_block = p->prev_block = l->block;
+    }
+    size_t len = m->end - m->start;
+    if (len > strlen(p->name) + (p->name[0] ? 4 : 0) || p->name[0] == '\0')
+        copy_name(p->name, t + m->start, len < n ? len : n);
+    if (p->last_block != l->block) {
+        p->prev_block = p->last_block;
+        p->last_block = l->block;
+    }
+    p->count++;
+    if (says) {
+        p->say_count++;
+        if (!l->have_speaker)
+            p->first_speaker = true;
+        l->have_speaker = true;
+    }
+}
+
+learn_state *learn_new(const tally_doc_meta *meta, const char *headline_source,
+                       const tally_learn_model *model, learn_sink *sink, bool explain)
+{
+    learn_state *l = tally_xcalloc(1, sizeof *l);
+    l->model = model;
+    l->sink = sink;
+    l->explain = explain;
+    l->headline_source = headline_source;
+    if (meta != NULL && meta->outlet != NULL)
+        copy_name(l->outlet, meta->outlet, strlen(meta->outlet));
+    if (meta != NULL && meta->title != NULL) {
+        tally_arena *a = tally_arena_new();
+        tally_actor_matches am;
+        size_t n = strlen(meta->title);
+        if (tally_actors_scan((tally_span){meta->title, n}, &am, a, NULL) == 0)
+            for (size_t i = 0; i < am.n; i++) {
+                beside b = beside_of(meta->title, n, am.v[i].start, am.v[i].end);
+                note_mention(l, meta->title, n, &am.v[i], &b);
+            }
+        tally_arena_free(a);
+    }
+    return l;
+}
+
+void learn_free(learn_state *l)
+{
+    free(l);
+}
+
+/* ---- fractions ------------------------------------------------------------------- */
+
+/* A word of `t` at i matches lower-case `w` (any case of its first letter). */
+static bool word_is(const char *t, size_t n, size_t i, const char *w)
+{
+    size_t k = strlen(w);
+    if (i + k > n || (i > 0 && is_alnum((unsigned char)t[i - 1])) ||
+        (i + k < n && is_alnum((unsigned char)t[i + k])))
+        return false;
+    if (((unsigned char)t[i] | 0x20) != (unsigned char)w[0])
+        return false;
+    return memcmp(t + i + 1, w + 1, k - 1) == 0;
+}
+
+/* The word before byte i (lower-case letters copied into buf), its start. */
+static size_t word_before(const char *t, size_t i, char *buf, size_t cap)
+{
+    size_t e = i;
+    while (e > 0 && (t[e - 1] == ' ' || t[e - 1] == '-'))
+        e--;
+    size_t b = e;
+    while (b > 0 && is_alnum((unsigned char)t[b - 1]))
+        b--;
+    size_t k = e - b < cap - 1 ? e - b : cap - 1;
+    for (size_t j = 0; j < k; j++)
+        buf[j] = (char)((unsigned char)t[b + j] | 0x20);
+    buf[k] = '\0';
+    return b;
+}
+
+static int cmp_fig(const void *a, const void *b)
+{
+    const tally_figure *x = a, *y = b;
+    return (x->start > y->start) - (x->start < y->start);
+}
+
+void learn_fractions(const char *t, size_t n, tally_figures *figs, tally_arena *a)
+{
+    static const struct {
+        const char *word;
+        double value;
+    } shares[] = {{"half", 50}, {"third", 33.3}, {"thirds", 66.7}, {"quarter", 25},
+                  {"quarters", 75}};
+    tally_figure found[16];
+    size_t nf = 0;
+    for (size_t i = 0; i + 4 < n && nf < 16; i++) {
+        unsigned char c = (unsigned char)t[i] | 0x20;
+        if (c != 'h' && c != 't' && c != 'q')
+            continue;
+        size_t which = sizeof shares / sizeof shares[0];
+        for (size_t s = 0; s < sizeof shares / sizeof shares[0]; s++)
+            if (word_is(t, n, i, shares[s].word)) {
+                which = s;
+                break;
+            }
+        if (which == sizeof shares / sizeof shares[0])
+            continue;
+        size_t end = i + strlen(shares[which].word);
+        /* a share of something: "half of", never "the first half of 2024" */
+        size_t k = end;
+        while (k < n && t[k] == ' ')
+            k++;
+        if (!word_is(t, n, k, "of"))
+            continue;
+        char w[16];
+        size_t start = word_before(t, i, w, sizeof w);
+        double v = shares[which].value;
+        if (strcmp(w, "a") == 0 || strcmp(w, "one") == 0) {
+            if (which == 0)
+                continue; /* "a half" is rare; "one half" too */
+        } else if (strcmp(w, "two") == 0 && which == 2) {
+        } else if (strcmp(w, "three") == 0 && which == 4) {
+        } else if (which == 0) {
+            start = i; /* "half of", "nearly half of" */
+        } else {
+            continue;
+        }
+        if (strcmp(w, "first") == 0 || strcmp(w, "second") == 0 || strcmp(w, "last") == 0 ||
+            strcmp(w, "the") == 0 || strcmp(w, "this") == 0 || strcmp(w, "next") == 0)
+            continue;
+        /* a qualifier before it */
+        tally_qualifier q = TALLY_Q_EXACT;
+        char w2[16], w3[16];
+        size_t b2 = word_before(t, start, w2, sizeof w2);
+        if (strcmp(w2, "about") == 0 || strcmp(w2, "around") == 0 || strcmp(w2, "nearly") == 0 ||
+            strcmp(w2, "almost") == 0 || strcmp(w2, "roughly") == 0 ||
+            strcmp(w2, "approximately") == 0 || strcmp(w2, "some") == 0) {
+            q = TALLY_Q_ABOUT;
+            start = b2;
+        } else if (strcmp(w2, "than") == 0) {
+            size_t b3 = word_before(t, b2, w3, sizeof w3);
+            if (strcmp(w3, "more") == 0) {
+                q = TALLY_Q_MORE_THAN;
+                start = b3;
+            } else if (strcmp(w3, "less") == 0 || strcmp(w3, "fewer") == 0) {
+                q = TALLY_Q_LESS_THAN;
+                start = b3;
+            }
+        } else if (strcmp(w2, "over") == 0) {
+            q = TALLY_Q_MORE_THAN;
+            start = b2;
+        }
+        tally_figure f = {start, end, TALLY_FIG_PERCENT, q, true, false, v, 0, false, ""};
+        if (q == TALLY_Q_LESS_THAN) {
+            f.has_low = false;
+            f.has_high = true;
+            f.high = v;
+            f.low = 0;
+        }
+        found[nf++] = f;
+        i = end;
+    }
+    if (nf == 0)
+        return;
+    /* merge, leaving out any that overlaps a figure already found */
+    tally_figure *v = tally_arena_alloc(a, (figs->n + nf) * sizeof *v);
+    size_t k = 0;
+    for (size_t i = 0; i < figs->n; i++)
+        v[k++] = figs->v[i];
+    for (size_t j = 0; j < nf; j++) {
+        bool clash = false;
+        for (size_t i = 0; i < figs->n && !clash; i++)
+            clash = figs->v[i].start < found[j].end && found[j].start < figs->v[i].end;
+        if (!clash)
+            v[k++] = found[j];
+    }
+    qsort(v, k, sizeof *v, cmp_fig);
+    figs->v = v;
+    figs->n = k;
+}
+
+/* ---- proposals -------------------------------------------------------------------- */
+
+const char *learn_proposer_name(learn_proposer p)
+{
+    static const char *const names[LEARN_N_PROPOSERS] = {
+        "a counted noun of the lexicon",   "a noun of casualties",
+        "a noun the lexicon does not know", "a counted noun elsewhere in the sentence",
+        "the unit of the last candidate",   "a percentage",
+        "a share in words"};
+    return (unsigned)p < LEARN_N_PROPOSERS ? names[p] : "?";
+}
+
+const char *learn_origin_name(learn_origin o)
+{
+    static const char *const names[LEARN_N_ORIGINS] = {
+        "nothing attributed (author)", "the rules' pick",        "named in the sentence",
+        "named in the paragraph",      "named earlier or in the title", "no state"};
+    return (unsigned)o < LEARN_N_ORIGINS ? names[o] : "?";
+}
+
+static bool is_figure_token(const ltok *k, const tally_figure *figs, size_t n_figs)
+{
+    for (size_t i = 0; i < n_figs; i++)
+        if (k->start >= figs[i].start && k->start < figs[i].end)
+            return true;
+    return false;
+}
+
+/* words between a figure and its noun that count nothing: "2,700 others
+ * injured", "500 more", "hundreds of AT4 systems" */
+static bool skip_word(const char *t, const ltok *k)
+{
+    static const char *const words[] = {"others", "other",  "more", "additional", "new",
+                                        "extra",  "already", "of",  "the"};
+    size_t n = k->end - k->start;
+    for (size_t i = 0; i < sizeof words / sizeof words[0]; i++)
+        if (strlen(words[i]) == n && fnv(words[i], n) == k->h && ((unsigned char)t[k->start] | 0x20) == (unsigned char)words[i][0])
+            return true;
+    return false;
+}
+
+bool learn_propose(const learn_state *l, const char *t, size_t s_start, size_t s_end,
+                   const tally_figure *figs, size_t n_figs, const tally_figure *f, tally_claim *c,
+                   learn_proposer *by)
+{
+    if (f->kind == TALLY_FIG_MONEY)
+        return false; /* the rules saw a unit price */
+    if (f->kind == TALLY_FIG_PERCENT) {
+        c->unit = TALLY_UNIT_PERCENT;
+        c->end = f->end;
+        c->items = 0;
+        *by = LEARN_BY_PERCENT;
+        /* "80-90% of the machine tools": what it is a share of */
+        ltok w[12];
+        size_t at = f->end, n = 0;
+        for (ltok k; n < 12 && near_token(t, s_end, at, false, &k, &at) && k.start < s_end;)
+            w[n++] = k;
+        if (n > 0 && w[0].id == CWW_OF)
+            for (size_t i = 1; i < n && !(w[i].flags & TK_PUNCT); i++)
+                if (w[i].roles & (CW_ITEM | CW_UNIT)) {
+                    const claim_word *cw = cw_find(t + w[i].start, w[i].end - w[i].start);
+                    c->items |= cw != NULL ? cw->items : 0;
+                }
+        return true;
+    }
+    double v = f->has_low ? f->low : f->high;
+    if (v < 1)
+        return false;
+    /* the words after the figure: "others injured", "HIMARS", nothing */
+    size_t at = f->end;
+    ltok k;
+    for (int i = 0; i < 5 && near_token(t, s_end, at, false, &k, &at) && k.start < s_end; i++) {
+        if (is_figure_token(&k, figs, n_figs) || (k.flags & TK_PUNCT))
+            break;
+        if (skip_word(t, &k))
+            continue;
+        if (k.roles & CW_CASUALTY) {
+            c->unit = TALLY_UNIT_PERSON;
+            c->items = TALLY_ITEM_TROOPS;
+            c->end = k.end;
+            *by = LEARN_BY_CASUALTY_NOUN;
+            return true;
+        }
+        if (k.roles != 0 || k.id != CWW_NONE)
+            break; /* a word the lexicon knows and the rules read */
+        unsigned char c0 = (unsigned char)t[k.start];
+        bool plural = t[k.end - 1] == 's' && k.end - k.start > 3;
+        bool name = c0 >= 'A' && c0 <= 'Z';
+        if (plural || name) {
+            c->unit = TALLY_UNIT_ITEM;
+            c->items = TALLY_ITEM_WEAPONS;
+            c->end = k.end;
+            *by = LEARN_BY_OTHER_NOUN;
+            return true;
+        }
+    }
+    /* no noun: the nearest counted noun of the sentence */
+    const claim_word *best = NULL;
+    size_t best_d = SIZE_MAX;
+    at = s_start;
+    for (int i = 0; i < 120 && near_token(t, s_end, at, false, &k, &at) && k.start < s_end; i++) {
+        if (!(k.roles & CW_UNIT))
+            continue;
+        size_t d = k.start > f->start ? k.start - f->start : f->start - k.start;
+        if (d < best_d) {
+            best_d = d;
+            best = cw_find(t + k.start, k.end - k.start);
+        }
+    }
+    c->end = f->end;
+    if (best != NULL) {
+        c->unit = (tally_unit)best->unit;
+        c->items = best->items;
+        *by = LEARN_BY_EARLIER_NOUN;
+        return true;
+    }
+    if (l->have_unit && l->last_unit != TALLY_UNIT_MONEY && l->last_unit != TALLY_UNIT_PERCENT) {
+        c->unit = l->last_unit;
+        c->items = l->last_items;
+        *by = LEARN_BY_CARRIED_UNIT;
+        return true;
+    }
+    return false;
+}
+
+/* ---- feature vectors --------------------------------------------------------------- */
+
+/* Feature templates. The names are for --explain; the numbers go into the
+ * hashes, so a model is tied to this list (make model after changing it). */
+enum tpl {
+    T_BIAS = 1,
+    T_UNIT,
+    T_CURRENCY,
+    T_PROPOSER,
+    T_FIGKIND,
+    T_QUALIFIER,
+    T_VAGUE,
+    T_MAGNITUDE,
+    T_RULE_KIND,
+    T_RULE_KIND_WHY,
+    T_L1,
+    T_L2,
+    T_L3,
+    T_R1,
+    T_R2,
+    T_NOUN,
+    T_LEFT,
+    T_LEFT_FAR,
+    T_RIGHT,
+    T_LEFT_STEM,
+    T_RIGHT_STEM,
+    T_LEFT_ROLE,
+    T_LEFT_FAR_ROLE,
+    T_RIGHT_ROLE,
+    T_SENT_ROLE,
+    T_UNIT_LEFT_ROLE,
+    T_UNIT_L1,
+    T_N_FIGS,
+    T_FIG_INDEX,
+    T_FIG_BEFORE,
+    T_IN_PAREN,
+    T_IN_QUOTE,
+    T_CAP_BEFORE,
+    T_CAP_AFTER,
+    T_SENT_INDEX,
+    T_BLOCK_INDEX,
+    T_STATES_SENT,
+    T_STATES_DOC,
+    T_RULE_SUP_WHY,
+    T_RULE_REC_WHY,
+    T_HEDGED,
+    T_GAP,
+    T_UNIT_STEM_L,
+    /* speakers */
+    S_ORIGIN = 100,
+    S_KIND,
+    S_RULE_WHY,
+    S_DIST,
+    S_KIND_DIST,
+    S_POS,
+    S_TOKENS,
+    S_B2,
+    S_B1,
+    S_A1,
+    S_A2,
+    S_B_ROLE,
+    S_A_ROLE,
+    S_COUNT,
+    S_SAYS,
+    S_FIRST,
+    S_HEADLINE,
+    S_TITLE,
+    S_OUTLET,
+    S_AUTHOR_SAYS,
+    S_AUTHOR_BLOCK,
+    S_AUTHOR_DOC,
+    S_KIND_ROLE,
+    S_PARTY,
+    S_FIRST_WORD,
+    S_LAST_WORD,
+    S_WORDS,
+    S_EARLIER_RULE,
+    S_KIND_UNIT,
+    S_RULE_KIND,
+    /* states */
+    P_NONE = 200,
+    P_NONE_UNIT,
+    P_NONE_SENT,
+    P_CODE,
+    P_CODE_UNIT,
+    P_CODE_FAMILY,
+    P_IN_SENT,
+    P_POS,
+    P_TOKENS,
+    P_B1,
+    P_B1_ROLE,
+    P_A_ROLE,
+    P_MENTION_KIND,
+    P_IN_CLAIM,
+    P_MENTIONS,
+    P_RANK,
+    P_TITLE,
+    P_PARAGRAPH,
+    P_RULE_SUP,
+    P_RULE_REC,
+    P_SPEAKER,
+    P_B2,
+    P_A1,
+    P_POS_UNIT,
+    P_B1_POS
+};
+
+static const char *tpl_name(unsigned t)
+{
+    switch ((enum tpl)t) {
+    case T_BIAS: return "bias";
+    case T_UNIT: return "unit";
+    case T_CURRENCY: return "currency";
+    case T_PROPOSER: return "proposed by";
+    case T_FIGKIND: return "figure";
+    case T_QUALIFIER: return "qualifier";
+    case T_VAGUE: return "vague";
+    case T_MAGNITUDE: return "digits";
+    case T_RULE_KIND: return "rules' kind";
+    case T_RULE_KIND_WHY: return "rules' kind rule";
+    case T_L1: return "word before";
+    case T_L2: return "2nd word before";
+    case T_L3: return "3rd word before";
+    case T_R1: return "word after";
+    case T_R2: return "2nd word after";
+    case T_NOUN: return "counted noun";
+    case T_LEFT: return "near before";
+    case T_LEFT_FAR: return "far before";
+    case T_RIGHT: return "near after";
+    case T_LEFT_STEM: return "stem before";
+    case T_RIGHT_STEM: return "stem after";
+    case T_LEFT_ROLE: return "role before";
+    case T_LEFT_FAR_ROLE: return "role far before";
+    case T_RIGHT_ROLE: return "role after";
+    case T_SENT_ROLE: return "role in sentence";
+    case T_UNIT_LEFT_ROLE: return "unit & role before";
+    case T_UNIT_L1: return "unit & word before";
+    case T_N_FIGS: return "figures in sentence";
+    case T_FIG_INDEX: return "figure index";
+    case T_FIG_BEFORE: return "figure just before";
+    case T_IN_PAREN: return "in brackets";
+    case T_IN_QUOTE: return "in quotes";
+    case T_CAP_BEFORE: return "capital before";
+    case T_CAP_AFTER: return "capital after";
+    case T_SENT_INDEX: return "sentence of paragraph";
+    case T_BLOCK_INDEX: return "paragraph";
+    case T_STATES_SENT: return "states in sentence";
+    case T_STATES_DOC: return "states in document";
+    case T_RULE_SUP_WHY: return "rules' supplier rule";
+    case T_RULE_REC_WHY: return "rules' recipient rule";
+    case T_HEDGED: return "hedged";
+    case T_GAP: return "words to the noun";
+    case T_UNIT_STEM_L: return "unit & stem before";
+    case S_ORIGIN: return "found";
+    case S_KIND: return "kind";
+    case S_RULE_WHY: return "the rules' pick by";
+    case S_DIST: return "sentences away";
+    case S_KIND_DIST: return "kind & sentences away";
+    case S_POS: return "side of the figure";
+    case S_TOKENS: return "words away";
+    case S_B2: return "2nd word before";
+    case S_B1: return "word before";
+    case S_A1: return "word after";
+    case S_A2: return "2nd word after";
+    case S_B_ROLE: return "role before";
+    case S_A_ROLE: return "role after";
+    case S_COUNT: return "times named";
+    case S_SAYS: return "times attributing";
+    case S_FIRST: return "first to attribute";
+    case S_HEADLINE: return "headline's source";
+    case S_TITLE: return "in the title";
+    case S_OUTLET: return "the document's outlet";
+    case S_AUTHOR_SAYS: return "author & attribution in sentence";
+    case S_AUTHOR_BLOCK: return "author & speaker in paragraph";
+    case S_AUTHOR_DOC: return "author & speaker in document";
+    case S_KIND_ROLE: return "kind & role in sentence";
+    case S_PARTY: return "country is a party";
+    case S_FIRST_WORD: return "first word";
+    case S_LAST_WORD: return "last word";
+    case S_WORDS: return "words";
+    case S_EARLIER_RULE: return "rules' pick before";
+    case S_KIND_UNIT: return "kind & unit";
+    case S_RULE_KIND: return "kind & rules' pick";
+    case P_NONE: return "none";
+    case P_NONE_UNIT: return "none & unit";
+    case P_NONE_SENT: return "none & states in sentence";
+    case P_CODE: return "state";
+    case P_CODE_UNIT: return "state & unit";
+    case P_CODE_FAMILY: return "state & items";
+    case P_IN_SENT: return "in sentence";
+    case P_POS: return "side of the figure";
+    case P_TOKENS: return "words away";
+    case P_B1: return "word before";
+    case P_B1_ROLE: return "role before";
+    case P_A_ROLE: return "role after";
+    case P_MENTION_KIND: return "named as";
+    case P_IN_CLAIM: return "inside the claim";
+    case P_MENTIONS: return "times in sentence";
+    case P_RANK: return "rank in document";
+    case P_TITLE: return "in the title";
+    case P_PARAGRAPH: return "in the paragraph";
+    case P_RULE_SUP: return "rules' supplier";
+    case P_RULE_REC: return "rules' recipient";
+    case P_SPEAKER: return "the source's country";
+    case P_B2: return "2nd word before";
+    case P_A1: return "word after";
+    case P_POS_UNIT: return "side & unit";
+    case P_B1_POS: return "word before & side";
+    }
+    return "?";
+}
+
+static uint32_t fmix(uint32_t h)
+{
+    h ^= h >> 16;
+    h *= 0x85ebca6bu;
+    h ^= h >> 13;
+    h *= 0xc2b2ae35u;
+    h ^= h >> 16;
+    return h;
+}
+
+static uint32_t fid(unsigned tpl, uint32_t v)
+{
+    uint32_t h = fmix((uint32_t)tpl * 0x9E3779B1u ^ fmix(v + 0x165667B1u));
+    return h != 0 ? h : 1;
+}
+
+static uint32_t fid2(unsigned tpl, uint32_t v, uint32_t w)
+{
+    return fid(tpl, fmix(v) * 31u ^ w);
+}
+
+typedef struct fb {
+    learn_fv *fv;
+    tally_arena *a;
+    bool named;
+    const char *t; /* the block's text, for the names of words */
+} fb;
+
+static void push(fb *b, uint32_t h, const char *name)
+{
+    learn_fv *fv = b->fv;
+    if (fv->n == fv->cap) {
+        uint32_t cap = fv->cap ? fv->cap * 2 : 64;
+        uint32_t *nh = tally_arena_alloc(b->a, cap * sizeof *nh);
+        if (fv->n)
+            memcpy(nh, fv->h, fv->n * sizeof *nh);
+        fv->h = nh;
+        if (b->named) {
+            const char **nn = tally_arena_alloc(b->a, cap * sizeof *nn);
+            if (fv->n)
+                memcpy(nn, fv->name, fv->n * sizeof *nn);
+            fv->name = nn;
+        }
+        fv->cap = cap;
+    }
+    fv->h[fv->n] = h;
+    if (b->named)
+        fv->name[fv->n] = name;
+    fv->n++;
+}
+
+static const char *name2(fb *b, unsigned tpl, const char *v, size_t vn, const char *w, size_t wn)
+{
+    const char *t = tpl_name(tpl);
+    size_t n = strlen(t) + vn + wn + 4;
+    char *s = tally_arena_alloc(b->a, n);
+    if (w != NULL)
+        snprintf(s, n, "%s=%.*s&%.*s", t, (int)vn, v, (int)wn, w);
+    else
+        snprintf(s, n, "%s=%.*s", t, (int)vn, v);
+    return s;
+}
+
+/* a feature of a named value (`vname` static, or NULL for the number v) */
+static void f_val(fb *b, unsigned tpl, uint32_t v, const char *vname)
+{
+    const char *name = NULL;
+    if (b->named) {
+        char num[16];
+        if (vname == NULL) {
+            snprintf(num, sizeof num, "%u", v);
+            vname = num;
+        }
+        name = name2(b, tpl, vname, strlen(vname), NULL, 0);
+    }
+    push(b, fid(tpl, v), name);
+}
+
+static void f_val2(fb *b, unsigned tpl, uint32_t v, const char *vn, uint32_t w, const char *wn)
+{
+    const char *name = NULL;
+    if (b->named) {
+        char n1[16], n2[16];
+        if (vn == NULL) {
+            snprintf(n1, sizeof n1, "%u", v);
+            vn = n1;
+        }
+        if (wn == NULL) {
+            snprintf(n2, sizeof n2, "%u", w);
+            wn = n2;
+        }
+        name = name2(b, tpl, vn, strlen(vn), wn, strlen(wn));
+    }
+    push(b, fid2(tpl, v, w), name);
+}
+
+/* the value of a token: its word, "#" for a figure, "#n" for another number */
+static uint32_t tok_value(const ltok *k)
+{
+    if (k->flags & TK_FIG)
+        return 0x23u;
+    if (k->flags & TK_DIGIT)
+        return 0x2323u;
+    return k->h;
+}
+
+static void tok_text(const fb *b, const ltok *k, const char **s, size_t *n)
+{
+    if (k->flags & TK_FIG) {
+        *s = "#";
+        *n = 1;
+    } else if (k->flags & TK_DIGIT) {
+        *s = "#n";
+        *n = 2;
+    } else {
+        *s = b->t + k->start;
+        *n = k->end - k->start;
+    }
+}
+
+static void f_tok(fb *b, unsigned tpl, const ltok *k)
+{
+    const char *name = NULL;
+    if (b->named) {
+        const char *s;
+        size_t n;
+        tok_text(b, k, &s, &n);
+        name = name2(b, tpl, s, n, NULL, 0);
+    }
+    push(b, fid(tpl, tok_value(k)), name);
+}
+
+/* a token with a named value before it */
+static void f_val_tok(fb *b, unsigned tpl, uint32_t v, const char *vn, const ltok *k)
+{
+    const char *name = NULL;
+    if (b->named) {
+        const char *s;
+        size_t n;
+        tok_text(b, k, &s, &n);
+        name = name2(b, tpl, vn, strlen(vn), s, n);
+    }
+    push(b, fid2(tpl, v, tok_value(k)), name);
+}
+
+/* the first STEM letters of a word longer than STEM */
+static void f_stem(fb *b, unsigned tpl, const ltok *k)
+{
+    if ((k->flags & (TK_FIG | TK_DIGIT | TK_PUNCT)) || k->end - k->start <= STEM)
+        return;
+    uint32_t h = fnv(b->t + k->start, STEM);
+    push(b, fid(tpl, h), b->named ? name2(b, tpl, b->t + k->start, STEM, NULL, 0) : NULL);
+}
+
+static const char *role_name(unsigned bit)
+{
+    static const char *const names[] = {
+        "unit",    "carrier", "rounds",   "item",  "ballistic", "cruise", "out",    "in",
+        "plan",    "consume", "equiv",    "produce", "stock",   "casualty", "finance", "debt",
+        "hedge",   "say",     "negation", "return", "outcome", "price",  "locate", "fill",
+        "break",   "office",  "pronoun",  "body"};
+    return bit < sizeof names / sizeof names[0] ? names[bit] : "?";
+}
+
+/* one feature per role bit of `roles` */
+static void f_roles(fb *b, unsigned tpl, uint32_t roles)
+{
+    for (unsigned bit = 0; roles != 0; bit++, roles >>= 1)
+        if (roles & 1u)
+            f_val(b, tpl, bit, role_name(bit));
+}
+
+static void f_roles_with(fb *b, unsigned tpl, uint32_t v, const char *vn, uint32_t roles)
+{
+    for (unsigned bit = 0; roles != 0; bit++, roles >>= 1)
+        if (roles & 1u)
+            f_val2(b, tpl, v, vn, bit, role_name(bit));
+}
+
+/* the roles that say something about a claim (not the stop words') */
+static uint32_t cue_roles(uint32_t r)
+{
+    return r & (CW_OUT | CW_IN | CW_PLAN | CW_CONSUME | CW_EQUIV | CW_PRODUCE | CW_STOCK |
+                CW_CASUALTY | CW_FINANCE | CW_DEBT | CW_HEDGE | CW_SAY | CW_NEG | CW_RETURN |
+                CW_OUTCOME | CW_PRICE | CW_OFFICE | CW_BODY | CW_PRONOUN);
+}
+
+/* a string's hash, for names of rules (static strings) */
+static uint32_t str_hash(const char *s)
+{
+    return s != NULL ? fnv(s, strlen(s)) : 0;
+}
+
+static unsigned bucket(size_t v, const size_t *edges, unsigned n)
+{
+    unsigned i = 0;
+    while (i < n && v >= edges[i])
+        i++;
+    return i;
+}
+
+static unsigned magnitude(double v)
+{
+    unsigned m = 0;
+    while (v >= 10 && m < 15) {
+        v /= 10;
+        m++;
+    }
+    return m;
+}
+
+static uint32_t code_value(const char *code)
+{
+    return (uint32_t)(unsigned char)code[0] << 16 | (uint32_t)(unsigned char)code[1] << 8 |
+           (uint32_t)(unsigned char)code[2];
+}
+
+/* ---- a block's candidates -------------------------------------------------------- */
+
+/* What learn_block knows of the block while it describes candidates. */
+typedef struct blk {
+    learn_state *l;
+    const learn_block_in *in;
+    tally_arena *a;
+    ltoks *toks;  /* of each sentence, split when first needed */
+    size_t *msent; /* the sentence of each actor mention */
+    beside *mb;    /* the words beside each mention */
+} blk;
+
+static size_t sentence_of(const blk *k, size_t at)
+{
+    size_t lo = 0, hi = k->in->n_ss;
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        if (k->in->ss[mid].end <= at)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo < k->in->n_ss ? lo : k->in->n_ss - 1;
+}
+
+static const ltoks *sentence_tokens(blk *k, size_t si)
+{
+    ltoks *ts = &k->toks[si];
+    if (ts->v == NULL) {
+        tokenize(k->in->text, k->in->ss[si].start, k->in->ss[si].end, ts, k->a);
+        for (size_t i = 0; i < ts->n; i++)
+            if (is_figure_token(&ts->v[i], k->in->figs, k->in->n_figs))
+                ts->v[i].flags |= TK_FIG;
+    }
+    return ts;
+}
+
+static unsigned family_of(uint32_t items)
+{
+    unsigned f = 0;
+    if (items & (TALLY_ITEM_MUNITIONS | TALLY_ITEM_ARTILLERY_SHELL | TALLY_ITEM_ROCKET |
+                 TALLY_ITEM_BALLISTIC_MISSILE | TALLY_ITEM_CRUISE_MISSILE | TALLY_ITEM_DRONE |
+                 TALLY_ITEM_WEAPONS | TALLY_ITEM_AIR_DEFENCE | TALLY_ITEM_VEHICLE))
+        f |= 1;
+    if (items & (TALLY_ITEM_TROOPS | TALLY_ITEM_WORKERS))
+        f |= 2;
+    if (items & (TALLY_ITEM_FOOD | TALLY_ITEM_FUEL | TALLY_ITEM_OIL | TALLY_ITEM_GOODS |
+                 TALLY_ITEM_TECHNOLOGY))
+        f |= 4;
+    if (items & (TALLY_ITEM_MONEY | TALLY_ITEM_DEBT_RELIEF | TALLY_ITEM_PRODUCTION_CAPACITY))
+        f |= 8;
+    return f;
+}
+
+static const char *unit_name(const tally_claim *c)
+{
+    return c->unit == TALLY_UNIT_MONEY ? "money" : tally_unit_name(c);
+}
+
+/* The features of the candidate itself (the FIG head). */
+static void fig_features(blk *k, fb *b, const tally_claim *c, const tally_figure *f,
+                         learn_proposer by, size_t si, const ltoks *ts)
+{
+    const learn_state *l = k->l;
+    uint32_t unit = (uint32_t)c->unit;
+    const char *un = unit_name(c);
+    f_val(b, T_BIAS, 0, "1");
+    f_val(b, T_UNIT, unit, un);
+    if (c->unit == TALLY_UNIT_MONEY)
+        f_val(b, T_CURRENCY, code_value(c->currency), c->currency);
+    f_val(b, T_PROPOSER, by, learn_proposer_name(by));
+    f_val(b, T_FIGKIND, f->kind, tally_figure_kind_name(f->kind));
+    f_val(b, T_QUALIFIER, f->qualifier, tally_qualifier_name(f->qualifier));
+    if (f->vague)
+        f_val(b, T_VAGUE, 1, "yes");
+    f_val(b, T_MAGNITUDE, magnitude(f->has_low ? f->low : f->high), NULL);
+    f_val(b, T_RULE_KIND, c->kind, tally_kind_name(c->kind));
+    f_val(b, T_RULE_KIND_WHY, str_hash(c->why_kind.rule), c->why_kind.rule);
+    f_val(b, T_RULE_SUP_WHY, str_hash(c->why_supplier.rule), c->why_supplier.rule);
+    f_val(b, T_RULE_REC_WHY, str_hash(c->why_recipient.rule), c->why_recipient.rule);
+    if (c->hedged)
+        f_val(b, T_HEDGED, 1, "yes");
+    size_t fi = tok_at(ts, f->start), fe = tok_at(ts, f->end), ce = tok_at(ts, c->end);
+    static const size_t gap_edges[] = {1, 2, 4};
+    f_val(b, T_GAP, bucket(ce > fe ? ce - fe : 0, gap_edges, 3), NULL);
+    /* left of the figure */
+    uint32_t near_roles = 0, far_roles = 0;
+    for (size_t d = 1; d <= LEFT_FAR && d <= fi; d++) {
+        const ltok *w = &ts->v[fi - d];
+        if (d == 1) {
+            f_tok(b, T_L1, w);
+            f_val_tok(b, T_UNIT_L1, unit, un, w);
+            if ((w->flags & TK_UPPER) && fi >= 2)
+                f_val(b, T_CAP_BEFORE, 1, "yes");
+            if (w->flags & TK_FIG)
+                f_val(b, T_FIG_BEFORE, 1, "adjacent");
+        } else if (d == 2) {
+            f_tok(b, T_L2, w);
+        } else if (d == 3) {
+            f_tok(b, T_L3, w);
+        }
+        if (d <= LEFT_NEAR) {
+            f_tok(b, T_LEFT, w);
+            f_stem(b, T_LEFT_STEM, w);
+            near_roles |= cue_roles(w->roles);
+            if (d <= 3 && (w->flags & TK_FIG) && d > 1)
+                f_val(b, T_FIG_BEFORE, d, NULL);
+        } else {
+            f_tok(b, T_LEFT_FAR, w);
+            far_roles |= cue_roles(w->roles);
+        }
+        if (d <= 3 && (w->flags & TK_PUNCT) && b->t[w->start] == '(')
+            f_val(b, T_IN_PAREN, 1, "yes");
+    }
+    f_roles(b, T_LEFT_ROLE, near_roles);
+    f_roles(b, T_LEFT_FAR_ROLE, far_roles);
+    f_roles_with(b, T_UNIT_LEFT_ROLE, unit, un, near_roles);
+    for (size_t d = 1; d <= LEFT_NEAR && d <= fi; d++) {
+        const ltok *w = &ts->v[fi - d];
+        if (!(w->flags & (TK_PUNCT | TK_FIG | TK_DIGIT)) && w->end - w->start > STEM)
+            push(b, fid2(T_UNIT_STEM_L, unit, fnv(b->t + w->start, STEM)),
+                 b->named ? name2(b, T_UNIT_STEM_L, un, strlen(un), b->t + w->start, STEM)
+                          : NULL);
+    }
+    /* the noun and right of it */
+    if (fe < ts->n && fe < ce)
+        f_tok(b, T_NOUN, &ts->v[ce - 1]);
+    if (fe < ts->n && !(fe < ce) && !(ts->v[fe].flags & TK_PUNCT))
+        f_tok(b, T_NOUN, &ts->v[fe]);
+    uint32_t right_roles = 0;
+    for (size_t d = 0; d < RIGHT_FAR && ce + d < ts->n; d++) {
+        const ltok *w = &ts->v[ce + d];
+        if (d == 0)
+            f_tok(b, T_R1, w);
+        else if (d == 1)
+            f_tok(b, T_R2, w);
+        if (d < RIGHT_NEAR) {
+            f_tok(b, T_RIGHT, w);
+            f_stem(b, T_RIGHT_STEM, w);
+        }
+        right_roles |= cue_roles(w->roles);
+        if (d == 0 && (w->flags & TK_UPPER))
+            f_val(b, T_CAP_AFTER, 1, "yes");
+    }
+    f_roles(b, T_RIGHT_ROLE, right_roles);
+    /* the sentence */
+    uint32_t all = 0;
+    size_t quotes = 0, figs_in = 0, index = 0;
+    const ltok *prev_fig = NULL;
+    for (size_t i = 0; i < ts->n; i++) {
+        const ltok *w = &ts->v[i];
+        all |= cue_roles(w->roles);
+        if ((w->flags & TK_PUNCT) && b->t[w->start] == '"' && i < fi)
+            quotes++;
+        if ((w->flags & TK_FIG) && (prev_fig == NULL || w != prev_fig + 1)) {
+            if (i < fi)
+                index++;
+            figs_in++;
+        }
+        if (w->flags & TK_FIG)
+            prev_fig = w;
+    }
+    f_roles(b, T_SENT_ROLE, all);
+    if (quotes % 2 == 1)
+        f_val(b, T_IN_QUOTE, 1, "yes");
+    static const size_t fig_edges[] = {2, 3, 5};
+    f_val(b, T_N_FIGS, bucket(figs_in, fig_edges, 3), NULL);
+    f_val(b, T_FIG_INDEX, index > 2 ? 2 : (uint32_t)index, NULL);
+    f_val(b, T_SENT_INDEX, si > 2 ? 2 : (uint32_t)si, NULL);
+    static const size_t block_edges[] = {2, 3, 5, 9};
+    f_val(b, T_BLOCK_INDEX, bucket(l->block, block_edges, 4), NULL);
+    /* how many states the sentence and the document name */
+    char seen[8][4];
+    size_t ns = 0;
+    const learn_block_in *in = k->in;
+    for (size_t i = 0; i < in->n_am; i++) {
+        const tally_actor_match *m = &in->am[i];
+        if (k->msent[i] != si || !is_state_kind(m->actor->kind) || m->actor->country[0] == '\0')
+            continue;
+        bool dup = false;
+        for (size_t j = 0; j < ns && !dup; j++)
+            dup = memcmp(seen[j], m->actor->country, 4) == 0;
+        if (!dup && ns < 8)
+            memcpy(seen[ns++], m->actor->country, 4);
+    }
+    f_val(b, T_STATES_SENT, ns > 3 ? 3 : (uint32_t)ns, NULL);
+    f_val(b, T_STATES_DOC, l->n_st > 4 ? 4 : (uint32_t)l->n_st, NULL);
+}
+
+/* ---- speakers ----------------------------------------------------------------------- */
+
+enum { AK_WORDS = 100, AK_AUTHOR = 101 };
+
+static const char *akind_name(int k)
+{
+    if (k == AK_WORDS)
+        return "words";
+    if (k == AK_AUTHOR)
+        return "author";
+    return tally_actor_kind_name((tally_actor_kind)k);
+}
+
+/* What is known of a speaker option while its features are written. */
+typedef struct spk_ev {
+    const char *name;
+    char country[4];
+    int akind;
+    learn_origin origin;
+    int dist;     /* sentences before the candidate's (negative: after); INT_MIN none */
+    size_t block; /* blocks back (0: this one); SIZE_MAX none */
+    bool before, after;
+    size_t tokens; /* words from the figure in the same sentence */
+    const beside *bs;
+    const struct spk_mem *mem;
+    bool rule;
+    const char *rule_why;
+    bool headline;
+    unsigned earlier_rule;
+} spk_ev;
+
+static bool same_name(const char *a, const char *b)
+{
+    size_t n = strlen(a);
+    if (n != strlen(b))
+        return false;
+    for (size_t i = 0; i < n; i++)
+        if (((unsigned char)a[i] | 0x20) != ((unsigned char)b[i] | 0x20))
+            return false;
+    return true;
+}
+
+/* nearness of a sentence `d` before the candidate's (after when negative):
+ * the same, one before, one after, two before, ... */
+static unsigned rank_dist(int d)
+{
+    return d >= 0 ? (unsigned)d * 2 : (unsigned)(-d) * 2 + 1;
+}
+
+static spk_ev *find_ev(spk_ev *v, size_t n, const char *name)
+{
+    for (size_t i = 0; i < n; i++)
+        if (same_name(v[i].name, name))
+            return &v[i];
+    return NULL;
+}
+
+static void speaker_features(blk *k, fb *b, const spk_ev *e, const tally_claim *c,
+                             const ltoks *ts, bool sent_says, bool block_speaker)
+{
+    const learn_state *l = k->l;
+    const char *kn = akind_name(e->akind);
+    f_val(b, S_ORIGIN, e->origin, learn_origin_name(e->origin));
+    f_val(b, S_KIND, (uint32_t)e->akind, kn);
+    f_val2(b, S_KIND_UNIT, (uint32_t)e->akind, kn, c->unit, unit_name(c));
+    if (e->akind == AK_AUTHOR) {
+        f_val(b, S_AUTHOR_SAYS, sent_says, sent_says ? "yes" : "no");
+        f_val(b, S_AUTHOR_BLOCK, block_speaker, block_speaker ? "yes" : "no");
+        f_val(b, S_AUTHOR_DOC, l->have_speaker, l->have_speaker ? "yes" : "no");
+        return;
+    }
+    if (e->rule) {
+        f_val(b, S_RULE_WHY, str_hash(e->rule_why), e->rule_why);
+        f_val2(b, S_RULE_KIND, (uint32_t)e->akind, kn, 1, "picked");
+    }
+    static const size_t tok_edges[] = {3, 6, 12, 24};
+    if (e->dist != INT32_MIN) {
+        int d = e->dist > 3 ? 3 : e->dist < -2 ? -2 : e->dist;
+        f_val(b, S_DIST, (uint32_t)(d + 10), NULL);
+        f_val2(b, S_KIND_DIST, (uint32_t)e->akind, kn, (uint32_t)(d + 10), NULL);
+        if (e->dist == 0) {
+            f_val(b, S_POS, e->before ? 1u : 2u, e->before ? "before" : "after");
+            f_val(b, S_TOKENS, bucket(e->tokens, tok_edges, 4), NULL);
+        }
+    } else if (e->block != SIZE_MAX) {
+        uint32_t d = e->block > 3 ? 3 : (uint32_t)e->block;
+        f_val(b, S_DIST, 20 + d, NULL);
+        f_val2(b, S_KIND_DIST, (uint32_t)e->akind, kn, 20 + d, NULL);
+    }
+    if (e->bs != NULL) {
+        static const unsigned tpl[4] = {S_B2, S_B1, S_A1, S_A2};
+        for (int i = 0; i < 4; i++)
+            if (e->bs->h[i] != 0)
+                f_val(b, tpl[i], e->bs->h[i], NULL);
+        f_roles(b, S_B_ROLE, cue_roles(e->bs->roles[1]));
+        f_roles(b, S_A_ROLE, cue_roles(e->bs->roles[2]));
+    }
+    if (e->mem != NULL) {
+        static const size_t count_edges[] = {2, 3, 5};
+        f_val(b, S_COUNT, bucket(e->mem->count, count_edges, 3), NULL);
+        f_val(b, S_SAYS, bucket(e->mem->say_count, count_edges, 3), NULL);
+        if (e->mem->first_speaker)
+            f_val(b, S_FIRST, 1, "yes");
+        if (e->mem->first_block == 0)
+            f_val(b, S_TITLE, 1, "yes");
+    }
+    if (e->headline)
+        f_val(b, S_HEADLINE, 1, "yes");
+    if (l->outlet[0] != '\0' && same_name(e->name, l->outlet))
+        f_val(b, S_OUTLET, 1, "yes");
+    if (e->country[0] != '\0' &&
+        (memcmp(e->country, c->supplier, 4) == 0 || memcmp(e->country, c->recipient, 4) == 0))
+        f_val(b, S_PARTY, 1, "yes");
+    if (e->earlier_rule)
+        f_val(b, S_EARLIER_RULE, e->earlier_rule > 2 ? 2 : e->earlier_rule, NULL);
+    /* the roles of the sentence, by the speaker's kind: "lawmakers", "briefed" */
+    uint32_t all = 0;
+    for (size_t i = 0; i < ts->n; i++)
+        all |= ts->v[i].roles & (CW_SAY | CW_BODY | CW_OFFICE | CW_PRONOUN | CW_HEDGE);
+    f_roles_with(b, S_KIND_ROLE, (uint32_t)e->akind, kn, all);
+    /* the name's own words (for names the rules read off the text) */
+    if (e->akind == AK_WORDS) {
+        const char *s = e->name;
+        size_t n = strlen(s), w = 1, fe = 0;
+        while (fe < n && s[fe] != ' ')
+            fe++;
+        size_t lb = n;
+        while (lb > 0 && s[lb - 1] != ' ')
+            lb--;
+        for (size_t i = 0; i < n; i++)
+            w += s[i] == ' ';
+        push(b, fid(S_FIRST_WORD, fnv(s, fe)), b->named ? name2(b, S_FIRST_WORD, s, fe, NULL, 0)
+                                                        : NULL);
+        push(b, fid(S_LAST_WORD, fnv(s + lb, n - lb)),
+             b->named ? name2(b, S_LAST_WORD, s + lb, n - lb, NULL, 0) : NULL);
+        f_val(b, S_WORDS, w > 4 ? 4 : (uint32_t)w, NULL);
+    }
+}
+
+/* The name to output for mention `m`: the longest form the document wrote
+ * of its actor (a person's full name), in the arena. */
+static const char *mention_name(blk *k, const tally_actor_match *m)
+{
+    const struct spk_mem *p = speaker_of(k->l, m->actor);
+    if (p != NULL && p->name[0] != '\0')
+        return tally_arena_strndup(k->a, p->name, strlen(p->name));
+    char buf[LEARN_MAX_NAME];
+    copy_name(buf, k->in->text + m->start, m->end - m->start);
+    return tally_arena_strndup(k->a, buf, strlen(buf));
+}
+
+static void speaker_options(blk *k, learn_cand *cand, const tally_claim *c, size_t si,
+                            const ltoks *ts, const tally_figure *f)
+{
+    const learn_state *l = k->l;
+    const learn_block_in *in = k->in;
+    size_t cap = 4 + in->n_am + l->n_spk + l->n_rs, n = 0;
+    spk_ev *ev = tally_arena_alloc(k->a, cap * sizeof *ev);
+    ev[n++] = (spk_ev){"author", "", AK_AUTHOR, LEARN_FROM_AUTHOR, INT32_MIN, SIZE_MAX, false,
+                       false, 0, NULL, NULL, false, NULL, false, 0};
+    bool sent_says = false, block_speaker = false;
+    for (size_t i = 0; i < ts->n; i++)
+        sent_says = sent_says || (ts->v[i].roles & CW_SAY);
+    /* the rules' pick, where the rules read it */
+    if (c->source != NULL && strcmp(c->source, "author") != 0) {
+        spk_ev e = {tally_arena_strndup(k->a, c->source, strlen(c->source)),
+                    "",
+                    AK_WORDS,
+                    LEARN_FROM_RULES,
+                    INT32_MIN,
+                    SIZE_MAX,
+                    false,
+                    false,
+                    0,
+                    NULL,
+                    NULL,
+                    true,
+                    c->why_source.rule,
+                    false,
+                    0};
+        memcpy(e.country, c->source_country, 4);
+        const tally_reason *r = &c->why_source;
+        if (r->end > r->start && r->end <= in->len) {
+            e.dist = (int)si - (int)sentence_of(k, r->start);
+            e.block = 0;
+            if (e.dist == 0) {
+                e.before = r->end <= f->start;
+                e.after = !e.before;
+                size_t ti = tok_at(ts, r->start), fi = tok_at(ts, f->start);
+                e.tokens = ti > fi ? ti - fi : fi - ti;
+            }
+        }
+        ev[n++] = e;
+    }
+    /* the names of this block, by their nearest mention: this sentence, the
+     * one before, the one after, two before... */
+    for (size_t i = 0; i < in->n_am; i++) {
+        const tally_actor_match *m = &in->am[i];
+        bool party = is_state_kind(m->actor->kind);
+        if (party && !says_beside(&k->mb[i]))
+            continue;
+        if (!party)
+            block_speaker = true;
+        const char *name = mention_name(k, m);
+        int dist = (int)si - (int)k->msent[i];
+        spk_ev *e = find_ev(ev, n, name);
+        if (e != NULL && e->dist != INT32_MIN && e->bs != NULL && rank_dist(e->dist) <= rank_dist(dist))
+            continue;
+        if (e == NULL) {
+            e = &ev[n++];
+            *e = (spk_ev){name, "", (int)m->actor->kind, LEARN_FROM_PARAGRAPH, 0, 0, false, false,
+                          0, NULL, NULL, false, NULL, false, 0};
+            memcpy(e->country, m->actor->country, 4);
+        } else if (e->akind == AK_WORDS) {
+            e->akind = (int)m->actor->kind; /* the rules' pick is this actor */
+        }
+        e->dist = dist;
+        e->block = 0;
+        e->bs = &k->mb[i];
+        e->mem = speaker_of(k->l, m->actor);
+        if (e->origin != LEARN_FROM_RULES)
+            e->origin = dist == 0 ? LEARN_FROM_SENTENCE : LEARN_FROM_PARAGRAPH;
+        e->before = e->after = false;
+        if (dist == 0) {
+            e->before = m->end <= f->start;
+            e->after = !e->before;
+            size_t ti = tok_at(ts, m->start), fi = tok_at(ts, f->start);
+            e->tokens = ti > fi ? ti - fi : fi - ti;
+        }
+    }
+    /* names of earlier paragraphs and the title */
+    for (size_t i = 0; i < l->n_spk; i++) {
+        const struct spk_mem *p = &l->spk[i];
+        if (p->first_block == l->block && p->last_block == l->block)
+            continue; /* only in this block: seen above */
+        spk_ev *e = find_ev(ev, n, p->name);
+        size_t back = p->last_block == l->block ? l->block - p->prev_block : l->block - p->last_block;
+        if (e == NULL) {
+            e = &ev[n++];
+            *e = (spk_ev){tally_arena_strndup(k->a, p->name, strlen(p->name)),
+                          "",
+                          p->akind,
+                          LEARN_FROM_DOCUMENT,
+                          INT32_MIN,
+                          back,
+                          false,
+                          false,
+                          0,
+                          NULL,
+                          p,
+                          false,
+                          NULL,
+                          false,
+                          0};
+            memcpy(e->country, p->country, 4);
+        }
+        e->mem = p;
+    }
+    /* the rules' picks for earlier claims, and the headline's source */
+    for (size_t i = 0; i < l->n_rs; i++) {
+        spk_ev *e = find_ev(ev, n, l->rs[i].name);
+        if (e == NULL) {
+            e = &ev[n++];
+            *e = (spk_ev){tally_arena_strndup(k->a, l->rs[i].name, strlen(l->rs[i].name)),
+                          "",
+                          AK_WORDS,
+                          LEARN_FROM_DOCUMENT,
+                          INT32_MIN,
+                          l->block - l->rs[i].last_block,
+                          false,
+                          false,
+                          0,
+                          NULL,
+                          NULL,
+                          false,
+                          NULL,
+                          false,
+                          0};
+            memcpy(e->country, l->rs[i].country, 4);
+        }
+        e->earlier_rule = l->rs[i].count;
+    }
+    if (l->headline_source != NULL && l->headline_source[0] != '\0') {
+        spk_ev *e = find_ev(ev, n, l->headline_source);
+        if (e == NULL) {
+            e = &ev[n++];
+            *e = (spk_ev){tally_arena_strndup(k->a, l->headline_source, strlen(l->headline_source)),
+                          "",
+                          TALLY_ACTOR_OUTLET,
+                          LEARN_FROM_DOCUMENT,
+                          INT32_MIN,
+                          SIZE_MAX,
+                          false,
+                          false,
+                          0,
+                          NULL,
+                          NULL,
+                          false,
+                          NULL,
+                          false,
+                          0};
+        }
+        e->headline = true;
+    }
+    cand->speakers = tally_arena_alloc(k->a, n * sizeof *cand->speakers);
+    cand->n_speakers = n;
+    for (size_t i = 0; i < n; i++) {
+        learn_option *o = &cand->speakers[i];
+        memset(o, 0, sizeof *o);
+        o->name = ev[i].name;
+        memcpy(o->country, ev[i].country, 4);
+        o->origin = ev[i].origin;
+        fb b = {&o->fv, k->a, k->l->explain, in->text};
+        speaker_features(k, &b, &ev[i], c, ts, sent_says, block_speaker);
+    }
+}
+
+/* ---- states -------------------------------------------------------------------------- */
+
+typedef struct st_ev {
+    char code[4];
+    learn_origin origin;
+    const tally_actor_match *m; /* the nearest mention in the sentence, or NULL */
+    const beside *bs;
+    size_t mentions; /* in the sentence */
+    bool paragraph;
+} st_ev;
+
+static void state_features(blk *k, fb *b, const st_ev *e, const tally_claim *c,
+                           const ltoks *ts, const tally_figure *f, size_t states_in_sentence)
+{
+    const learn_state *l = k->l;
+    const char *un = unit_name(c);
+    if (e->code[0] == '\0') {
+        f_val(b, P_NONE, 1, "yes");
+        f_val(b, P_NONE_UNIT, c->unit, un);
+        f_val(b, P_NONE_SENT, states_in_sentence > 3 ? 3 : (uint32_t)states_in_sentence, NULL);
+        return;
+    }
+    uint32_t code = code_value(e->code);
+    f_val(b, P_CODE, code, e->code);
+    f_val2(b, P_CODE_UNIT, code, e->code, c->unit, un);
+    f_val2(b, P_CODE_FAMILY, code, e->code, family_of(c->items), NULL);
+    if (memcmp(c->supplier, e->code, 4) == 0)
+        f_val(b, P_RULE_SUP, str_hash(c->why_supplier.rule), c->why_supplier.rule);
+    if (memcmp(c->recipient, e->code, 4) == 0)
+        f_val(b, P_RULE_REC, str_hash(c->why_recipient.rule), c->why_recipient.rule);
+    if (memcmp(c->source_country, e->code, 4) == 0)
+        f_val(b, P_SPEAKER, 1, "yes");
+    if (e->paragraph)
+        f_val(b, P_PARAGRAPH, 1, "yes");
+    /* rank in the document */
+    unsigned rank = 0, count = 0;
+    size_t first = SIZE_MAX;
+    for (size_t i = 0; i < l->n_st; i++)
+        if (memcmp(l->st[i].code, e->code, 4) == 0) {
+            count = l->st[i].count;
+            first = l->st[i].first_block;
+        }
+    for (size_t i = 0; i < l->n_st; i++)
+        rank += l->st[i].count > count;
+    f_val(b, P_RANK, rank > 3 ? 3 : rank, NULL);
+    if (first == 0)
+        f_val(b, P_TITLE, 1, "yes");
+    if (e->m == NULL)
+        return;
+    const tally_actor_match *m = e->m;
+    f_val(b, P_IN_SENT, 1, "yes");
+    f_val(b, P_MENTIONS, e->mentions > 2 ? 2 : (uint32_t)e->mentions, NULL);
+    f_val(b, P_MENTION_KIND, m->actor->kind, tally_actor_kind_name(m->actor->kind));
+    bool before = m->end <= f->start;
+    const char *side = before ? "before" : "after";
+    f_val(b, P_POS, before ? 1u : 2u, side);
+    f_val2(b, P_POS_UNIT, before ? 1u : 2u, side, c->unit, un);
+    if (m->start >= f->start && m->end <= c->end)
+        f_val(b, P_IN_CLAIM, 1, "yes");
+    size_t ti = tok_at(ts, m->start), fi = tok_at(ts, f->start);
+    static const size_t tok_edges[] = {2, 4, 8, 16};
+    f_val(b, P_TOKENS, bucket(ti > fi ? ti - fi : fi - ti, tok_edges, 4), NULL);
+    const beside *bs = e->bs;
+    if (bs->h[1] != 0) {
+        f_val(b, P_B1, bs->h[1], NULL);
+        f_val2(b, P_B1_POS, bs->h[1], NULL, before ? 1u : 2u, side);
+    }
+    if (bs->h[0] != 0)
+        f_val(b, P_B2, bs->h[0], NULL);
+    if (bs->h[2] != 0)
+        f_val(b, P_A1, bs->h[2], NULL);
+    f_roles(b, P_B1_ROLE, cue_roles(bs->roles[1]));
+    f_roles(b, P_A_ROLE, cue_roles(bs->roles[2] | bs->roles[3]));
+}
+
+static st_ev *find_st(st_ev *v, size_t n, const char *code)
+{
+    for (size_t i = 0; i < n; i++)
+        if (memcmp(v[i].code, code, 4) == 0)
+            return &v[i];
+    return NULL;
+}
+
+static void state_options(blk *k, learn_cand *cand, const tally_claim *c, size_t si,
+                          const ltoks *ts, const tally_figure *f)
+{
+    const learn_state *l = k->l;
+    const learn_block_in *in = k->in;
+    size_t cap = 4 + in->n_am + l->n_st, n = 0, in_sentence = 0;
+    st_ev *ev = tally_arena_alloc(k->a, cap * sizeof *ev);
+    ev[n++] = (st_ev){"", LEARN_FROM_NONE, NULL, NULL, 0, false};
+    for (size_t i = 0; i < in->n_am; i++) {
+        const tally_actor_match *m = &in->am[i];
+        if (!is_state_kind(m->actor->kind) || m->actor->country[0] == '\0')
+            continue;
+        st_ev *e = find_st(ev, n, m->actor->country);
+        if (e == NULL) {
+            e = &ev[n++];
+            *e = (st_ev){"", LEARN_FROM_PARAGRAPH, NULL, NULL, 0, false};
+            memcpy(e->code, m->actor->country, 4);
+        }
+        e->paragraph = true;
+        if (k->msent[i] != si)
+            continue;
+        if (e->m == NULL)
+            in_sentence++;
+        e->origin = LEARN_FROM_SENTENCE;
+        e->mentions++;
+        size_t d = m->start > f->start ? m->start - f->start : f->start - m->start;
+        size_t dm = e->m == NULL ? SIZE_MAX
+                                 : e->m->start > f->start ? e->m->start - f->start
+                                                          : f->start - e->m->start;
+        if (d < dm) {
+            e->m = m;
+            e->bs = &k->mb[i];
+        }
+    }
+    for (size_t i = 0; i < l->n_st; i++)
+        if (find_st(ev, n, l->st[i].code) == NULL) {
+            ev[n] = (st_ev){"", LEARN_FROM_DOCUMENT, NULL, NULL, 0, false};
+            memcpy(ev[n++].code, l->st[i].code, 4);
+        }
+    const char *picks[2] = {c->supplier, c->recipient};
+    for (int i = 0; i < 2; i++)
+        if (picks[i][0] != '\0' && find_st(ev, n, picks[i]) == NULL && n < cap) {
+            ev[n] = (st_ev){"", LEARN_FROM_RULES, NULL, NULL, 0, false};
+            memcpy(ev[n++].code, picks[i], 4);
+        }
+    cand->states = tally_arena_alloc(k->a, n * sizeof *cand->states);
+    cand->n_states = n;
+    for (size_t i = 0; i < n; i++) {
+        learn_option *o = &cand->states[i];
+        memset(o, 0, sizeof *o);
+        memcpy(o->country, ev[i].code, 4);
+        o->origin = ev[i].origin;
+        fb b = {&o->fv, k->a, k->l->explain, in->text};
+        state_features(k, &b, &ev[i], c, ts, f, in_sentence);
+    }
+}
+
+/* ---- the block ---------------------------------------------------------------------- */
+
+static const tally_figure *figure_of(const learn_block_in *in, size_t start)
+{
+    for (size_t i = 0; i < in->n_figs; i++)
+        if (in->figs[i].start == start)
+            return &in->figs[i];
+    return NULL;
+}
+
+static void note_rule_source(learn_state *l, const tally_claim *c)
+{
+    if (c->source == NULL || strcmp(c->source, "author") == 0)
+        return;
+    struct rule_mem *r = NULL;
+    for (size_t i = 0; i < l->n_rs && r == NULL; i++)
+        if (same_name(l->rs[i].name, c->source))
+            r = &l->rs[i];
+    if (r == NULL) {
+        if (l->n_rs >= MAX_RULE_SOURCES)
+            return;
+        r = &l->rs[l->n_rs++];
+        memset(r, 0, sizeof *r);
+        copy_name(r->name, c->source, strlen(c->source));
+        memcpy(r->country, c->source_country, 4);
+    }
+    r->count++;
+    r->last_block = l->block;
+}
+
+static char *arena_dup(tally_arena *a, const char *s)
+{
+    return s != NULL ? tally_arena_strndup(a, s, strlen(s)) : NULL;
+}
+
+size_t learn_block(learn_state *l, const learn_block_in *in, tally_claim *v, size_t n,
+                   tally_arena *a)
+{
+    l->block++;
+    tally_arena *ca = l->sink != NULL ? l->sink->arena : a;
+    blk k = {l, in, ca, NULL, NULL, NULL};
+    k.mb = tally_arena_alloc(a, (in->n_am + 1) * sizeof *k.mb);
+    k.msent = tally_arena_alloc(a, (in->n_am + 1) * sizeof *k.msent);
+    for (size_t i = 0; i < in->n_am; i++) {
+        k.mb[i] = beside_of(in->text, in->len, in->am[i].start, in->am[i].end);
+        note_mention(l, in->text, in->len, &in->am[i], &k.mb[i]);
+    }
+    if (l->sink != NULL &&
+        tally_buf_append(&l->sink->body, in->text, in->len) != 0) /* the body, for training */
+        abort();
+    if (n == 0 || in->n_ss == 0)
+        return n;
+    for (size_t i = 0; i < in->n_am; i++)
+        k.msent[i] = sentence_of(&k, in->am[i].start);
+    k.toks = tally_arena_alloc(a, in->n_ss * sizeof *k.toks);
+    memset(k.toks, 0, in->n_ss * sizeof *k.toks);
+    size_t kept = 0;
+    for (size_t i = 0; i < n; i++) {
+        tally_claim *c = &v[i];
+        const tally_figure *f = figure_of(in, c->start);
+        size_t si = sentence_of(&k, c->sentence_start - in->offset);
+        const ltoks *ts = sentence_tokens(&k, si);
+        learn_cand *cand = tally_arena_alloc(ca, sizeof *cand);
+        memset(cand, 0, sizeof *cand);
+        cand->claim = *c;
+        cand->proposer = in->proposer[i];
+        if (f != NULL) {
+            fb b = {&cand->fig, ca, l->explain, in->text};
+            fig_features(&k, &b, c, f, cand->proposer, si, ts);
+            speaker_options(&k, cand, c, si, ts, f);
+            state_options(&k, cand, c, si, ts, f);
+        }
+        note_rule_source(l, c);
+        l->have_unit = true;
+        l->last_unit = c->unit;
+        l->last_items = c->items;
+        if (l->sink != NULL) { /* a copy with offsets into the body */
+            learn_sink *s = l->sink;
+            if (s->n == s->cap) {
+                s->cap = s->cap ? s->cap * 2 : 64;
+                s->v = tally_xrealloc(s->v, s->cap * sizeof *s->v);
+            }
+            learn_cand *sc = &s->v[s->n++];
+            *sc = *cand;
+            sc->claim.start += in->offset;
+            sc->claim.end += in->offset;
+            sc->claim.source = arena_dup(ca, sc->claim.source);
+        }
+        if (l->model == NULL) {
+            v[kept++] = *c;
+            continue;
+        }
+        tally_learn_why *why = l->explain ? tally_arena_alloc(a, sizeof *why) : NULL;
+        tally_claim out;
+        if (learn_apply(l->model, cand, &out, why, a)) {
+            out.learned = why;
+            v[kept++] = out;
+        }
+    }
+    return kept;
+}

@@ -16,6 +16,11 @@ typedef struct tally_extractor tally_extractor;
 typedef struct tally_claims {
     tally_claim *v; /* lives in the arena given to tally_extract_block */
     size_t n;
+    /* the decoded body from body_offset on, holding the claims' sentences
+     * and figures (claim offsets are body offsets): the block's text, or
+     * with the learned layer the paragraphs it waited for */
+    const char *body;
+    size_t body_offset;
 } tally_claims;
 
 /** How claims are decided (tally/learn.h). */
@@ -37,10 +42,16 @@ tally_extractor *tally_extractor_new(tally_date date, const tally_doc_meta *meta
 /** Frees the extractor; accepts NULL. */
 void tally_extractor_free(tally_extractor *x);
 
-/** Extracts the claims of one block, in order. Claims and the strings they
- *  point to live in `a` (reset it once they are used). Returns 0, or a
- *  negative code with `err` set. */
+/** Extracts the claims of one block, in order. The learned layer may hold a
+ *  block's claims back until later blocks (a name written after a figure
+ *  may be its source): they then come out of a later call, or of
+ *  tally_extract_finish. Claims, the strings they point to and out->body
+ *  stay valid until the next call on `x` and until `a` is reset. Returns 0,
+ *  or a negative code with `err` set. */
 int tally_extract_block(tally_extractor *x, const tally_block *b, tally_claims *out, tally_arena *a,
                         tally_err *err) TALLY_MUST_CHECK;
+/** At the document's end: the claims still held back, as
+ *  tally_extract_block. */
+void tally_extract_finish(tally_extractor *x, tally_claims *out, tally_arena *a);
 
 #endif

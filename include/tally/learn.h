@@ -78,6 +78,9 @@ typedef struct tally_train_opts {
      * candidate matches, or a matched one whose source or states none of
      * the options gives ("what" says which; `gold` is the gold claim) */
     void (*on_gap)(void *user, const char *doc, const char *what, const tally_score_claim *gold);
+    /* when not NULL, called for each claim a cross-validation fold predicts
+     * on its held-out documents; `body` is the document's decoded body */
+    void (*on_heldout)(void *user, const char *doc, const tally_claim *c, const char *body);
     void *user;
 } tally_train_opts;
 

@@ -15,7 +15,7 @@
 void cli_extract_help(FILE *out)
 {
     fputs("Usage: tally extract [--format jsonl|table] [--date YYYY-MM-DD] [--explain]\n"
-          "                     [--as txt|md|html] FILE...|-\n"
+          "                     [--model MODEL | --no-model] [--as txt|md|html] FILE...|-\n"
           "\n"
           "Prints every claim in the documents: a figure about material support\n"
           "between states, with what was counted, from which state to which, who\n"
@@ -29,7 +29,12 @@ void cli_extract_help(FILE *out)
           "      --date DATE   the document date when its header has none\n"
           "                    (YYYY, YYYY-MM or YYYY-MM-DD)\n"
           "      --explain     add \"why\": the words that decided supplier, recipient,\n"
-          "                    kind, item and source, and the rule used\n"
+          "                    kind, item and source, and the rule used; with the\n"
+          "                    model, \"model\": the rule that proposed the candidate\n"
+          "                    and, for each decision (scope, kind, source, supplier,\n"
+          "                    recipient), its probability and the features that\n"
+          "                    weighed most\n"
+          CLI_MODEL_HELP
           "      --as FMT      read the body as txt, md or html\n"
           "  -h, --help        show this help\n",
           out);
@@ -38,6 +43,7 @@ void cli_extract_help(FILE *out)
 struct extract_ctx {
     char *doc;
     bool table, explain;
+    tally_extract_opts opts;
     tally_date fallback;
     tally_extractor *x;
     tally_arena *arena;
@@ -58,6 +64,46 @@ static void put_reason(struct extract_ctx *c, const char *key, const tally_reaso
     TALLY_JSON_LIT(&c->line, ",\"rule\":");
     tally_present_str_or_null(&c->line, r->rule);
     TALLY_JSON_LIT(&c->line, "}");
+}
+
+static void put_decision(tally_buf *l, const char *key, const tally_learn_decision *d)
+{
+    TALLY_JSON_LIT(l, ",\"");
+    tally_json_raw(l, key);
+    TALLY_JSON_LIT(l, "\":");
+    if (!d->decided) {
+        TALLY_JSON_LIT(l, "null");
+        return;
+    }
+    TALLY_JSON_LIT(l, "{\"p\":");
+    tally_json_num(l, (double)(long)(d->p * 1000 + 0.5) / 1000);
+    TALLY_JSON_LIT(l, ",\"features\":[");
+    for (size_t i = 0; i < d->n; i++) {
+        TALLY_JSON_LIT(l, "[");
+        tally_json_str(l, d->top[i].name, strlen(d->top[i].name));
+        TALLY_JSON_LIT(l, ",");
+        tally_json_num(l, (double)(long)(d->top[i].weight * 1000 + (d->top[i].weight < 0 ? -0.5 : 0.5)) / 1000);
+        TALLY_JSON_LIT(l, "]");
+        if (i + 1 < d->n)
+            TALLY_JSON_LIT(l, ",");
+    }
+    TALLY_JSON_LIT(l, "]}");
+}
+
+/* What the models did: the rule that proposed the candidate, each decision's
+ * probability and its weightiest features. */
+static void put_learned(tally_buf *l, const tally_learn_why *w)
+{
+    TALLY_JSON_LIT(l, ",\"model\":{\"proposed_by\":");
+    tally_present_str_or_null(l, w->proposed_by);
+    TALLY_JSON_LIT(l, ",\"source_from\":");
+    tally_present_str_or_null(l, w->source_from);
+    put_decision(l, "scope", &w->scope);
+    put_decision(l, "kind", &w->kind);
+    put_decision(l, "source", &w->source);
+    put_decision(l, "supplier", &w->supplier);
+    put_decision(l, "recipient", &w->recipient);
+    TALLY_JSON_LIT(l, "}");
 }
 
 static void print_claim(struct extract_ctx *c, const tally_claim *k)
@@ -83,11 +129,15 @@ static void print_claim(struct extract_ctx *c, const tally_claim *k)
         put_reason(c, "item", &k->why_item);
         TALLY_JSON_LIT(l, ",");
         put_reason(c, "source", &k->why_source);
+        if (k->learned != NULL)
+            put_learned(l, k->learned);
         TALLY_JSON_LIT(l, "}");
     }
     TALLY_JSON_LIT(l, "}\n");
     fwrite(l->ptr, 1, l->len, stdout);
 }
+
+static void finish(struct extract_ctx *c);
 
 static int on_meta(const tally_doc_meta *meta, tally_format f, void *user, tally_err *err)
 {
@@ -103,9 +153,18 @@ static int on_meta(const tally_doc_meta *meta, tally_format f, void *user, tally
             cli_warnf("%s: header date '%s' is not YYYY, YYYY-MM or YYYY-MM-DD; %s", c->doc,
                       meta->date, d.year ? "using --date" : "relative dates are left out");
     }
-    tally_extractor_free(c->x);
-    c->x = tally_extractor_new(d, meta);
+    finish(c);
+    c->x = tally_extractor_open(d, meta, &c->opts);
     return 0;
+}
+
+static void print_claims(struct extract_ctx *c, const tally_claims *cs)
+{
+    c->body_text = cs->body;
+    c->body_offset = cs->body_offset;
+    for (size_t i = 0; i < cs->n; i++)
+        print_claim(c, &cs->v[i]);
+    tally_arena_reset(c->arena);
 }
 
 static int on_block(const tally_block *b, void *user, tally_err *err)
@@ -113,18 +172,28 @@ static int on_block(const tally_block *b, void *user, tally_err *err)
     struct extract_ctx *c = user;
     tally_claims cs;
     int rc = tally_extract_block(c->x, b, &cs, c->arena, err);
-    c->body_text = b->text;
-    c->body_offset = b->offset;
     if (rc == 0)
-        for (size_t i = 0; i < cs.n; i++)
-            print_claim(c, &cs.v[i]);
+        print_claims(c, &cs);
     tally_arena_reset(c->arena);
     return rc;
+}
+
+/* The claims the extractor still holds at the end of a document. */
+static void finish(struct extract_ctx *c)
+{
+    if (c->x == NULL)
+        return;
+    tally_claims cs;
+    tally_extract_finish(c->x, &cs, c->arena);
+    print_claims(c, &cs);
+    tally_extractor_free(c->x);
+    c->x = NULL;
 }
 
 static void on_start(const char *path, void *user)
 {
     struct extract_ctx *c = user;
+    finish(c);
     free(c->doc);
     c->doc = tally_doc_name(path);
 }
@@ -134,8 +203,10 @@ int cli_extract(int argc, char **argv)
     static const struct option longopts[] = {
         {"format", required_argument, NULL, 'f'}, {"date", required_argument, NULL, 'd'},
         {"explain", no_argument, NULL, 'e'},      {"as", required_argument, NULL, 'a'},
-        {"help", no_argument, NULL, 'h'},         {NULL, 0, NULL, 0}};
+        CLI_MODEL_OPTIONS,                        {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0}};
     struct extract_ctx c = {0};
+    tally_learn_model *model = NULL;
     tally_doc_opts opts = {0};
     int ch;
     opterr = 0;
@@ -150,12 +221,19 @@ int cli_extract(int argc, char **argv)
             c.explain = true;
             continue;
         }
-        int rc = cli_common_option("extract", ch, argv, &c.table, &opts, cli_extract_help);
-        if (rc != CLI_CONTINUE)
+        int rc = cli_model_option("extract", ch, &c.opts, &model);
+        if (rc == CLI_UNHANDLED)
+            rc = cli_common_option("extract", ch, argv, &c.table, &opts, cli_extract_help);
+        if (rc != CLI_CONTINUE) {
+            tally_learn_model_free(model);
             return rc == CLI_UNHANDLED ? cli_usagef("extract", "unknown option") : rc;
+        }
     }
-    if (optind >= argc)
+    c.opts.explain = c.explain;
+    if (optind >= argc) {
+        tally_learn_model_free(model);
         return cli_usagef("extract", "no input: give files, or - for stdin");
+    }
     setvbuf(stdout, NULL, _IOFBF, 1 << 16);
     if (c.table)
         tally_present_claim_table_head(stdout);
@@ -163,7 +241,8 @@ int cli_extract(int argc, char **argv)
     tally_buf_init(&c.line, (size_t)1 << 30);
     tally_doc_handler h = {.on_meta = on_meta, .on_block = on_block, .user = &c};
     int status = cli_read_inputs(argv + optind, argc - optind, &opts, &h, on_start);
-    tally_extractor_free(c.x);
+    finish(&c);
+    tally_learn_model_free(model);
     tally_arena_free(c.arena);
     tally_buf_free(&c.line);
     free(c.doc);

@@ -10,8 +10,10 @@
 #include <string.h>
 #include <time.h>
 
+#include "tally/json.h"
 #include "tally/learn.h"
 #include "tally/mem.h"
+#include "tally/present.h"
 #include "tally/score.h"
 
 void cli_train_help(FILE *out)
@@ -42,6 +44,8 @@ void cli_train_help(FILE *out)
           "      --threshold P   the probability a candidate needs to be a claim\n"
           "                      (default 0.5)\n"
           "      --min-f1 X      exit 1 when the cross-validated mean F1 is below X\n"
+          "      --predictions FILE  write the claims each fold predicts on its held-out\n"
+          "                      documents (JSON Lines; score them with tally score)\n"
           "      --gaps          list what no decision can get right: gold claims no\n"
           "                      candidate matches, and sources and states that none of\n"
           "                      a candidate's options gives (what the rules miss)\n"
@@ -81,6 +85,20 @@ static void on_gap(void *user, const char *doc, const char *what, const tally_sc
            g->unit ? g->unit : "", g->kind ? g->kind : "", g->items ? g->items : "",
            g->source ? g->source : "null", g->supplier ? g->supplier : "null",
            g->recipient ? g->recipient : "null", g->sentence ? g->sentence : "");
+}
+
+/* --predictions: the held-out claims as JSON Lines */
+static void on_heldout(void *user, const char *doc, const tally_claim *c, const char *body)
+{
+    FILE *f = user;
+    tally_buf l;
+    tally_buf_init(&l, (size_t)1 << 24);
+    tally_present_claim_fields(&l, c, doc, body + c->sentence_start,
+                               c->sentence_end - c->sentence_start, body + c->start,
+                               c->end - c->start);
+    TALLY_JSON_LIT(&l, "}\n");
+    fwrite(l.ptr, 1, l.len, f);
+    tally_buf_free(&l);
 }
 
 static void print_attrs(FILE *out, const tally_score *s)
@@ -134,7 +152,7 @@ static char *command_line(int argc, char **argv)
 
 int cli_train(int argc, char **argv)
 {
-    enum { OPT_SEED = 256, OPT_C, OPT_THRESHOLD, OPT_MIN_F1, OPT_GAPS };
+    enum { OPT_SEED = 256, OPT_C, OPT_THRESHOLD, OPT_MIN_F1, OPT_GAPS, OPT_PREDICTIONS };
     static const struct option longopts[] = {{"output", required_argument, NULL, 'o'},
                                              {"folds", required_argument, NULL, 'k'},
                                              {"seed", required_argument, NULL, OPT_SEED},
@@ -142,10 +160,12 @@ int cli_train(int argc, char **argv)
                                              {"threshold", required_argument, NULL, OPT_THRESHOLD},
                                              {"min-f1", required_argument, NULL, OPT_MIN_F1},
                                              {"gaps", no_argument, NULL, OPT_GAPS},
+                                             {"predictions", required_argument, NULL,
+                                              OPT_PREDICTIONS},
                                              {"help", no_argument, NULL, 'h'},
                                              {NULL, 0, NULL, 0}};
-    tally_train_opts o = {0, 1, 0, 0, NULL, on_warning, NULL, NULL};
-    const char *output = NULL;
+    tally_train_opts o = {.seed = 1, .on_warning = on_warning};
+    const char *output = NULL, *predictions = NULL;
     double min_f1 = -1, v;
     int ch;
     opterr = 0;
@@ -180,6 +200,9 @@ int cli_train(int argc, char **argv)
         case OPT_GAPS:
             o.on_gap = on_gap;
             break;
+        case OPT_PREDICTIONS:
+            predictions = optarg;
+            break;
         case 'h':
             cli_train_help(stdout);
             return CLI_OK;
@@ -190,6 +213,16 @@ int cli_train(int argc, char **argv)
     if (optind >= argc)
         return cli_usagef("train", "no corpus: give folders of NAME.txt + NAME.gold.jsonl");
     FILE *out = output != NULL && strcmp(output, "-") == 0 ? stderr : stdout;
+    FILE *pf = NULL;
+    if (predictions != NULL) {
+        pf = fopen(predictions, "w");
+        if (pf == NULL) {
+            cli_errorf("%s: %s", predictions, strerror(errno));
+            return CLI_FAIL;
+        }
+        o.on_heldout = on_heldout;
+        o.user = pf;
+    }
     char *note = command_line(argc, argv);
     o.note = note;
     tally_buf model;
@@ -243,6 +276,10 @@ int cli_train(int argc, char **argv)
         status = CLI_FAIL;
     }
 out:
+    if (pf != NULL && fclose(pf) != 0) {
+        cli_errorf("%s: %s", predictions, strerror(errno));
+        status = CLI_FAIL;
+    }
     tally_train_report_free(&rep);
     tally_buf_free(&model);
     free(note);

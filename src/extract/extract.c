@@ -1327,11 +1327,13 @@ int tally_extract_block(tally_extractor *x, const tally_block *b, tally_claims *
     remember(x, b->text, b->len, &am);
     /* learned layer: shares in words are figures too */
     if (x->learn != NULL)
-        learn_fractions(b->text, b->len, &figs, a);
+        learn_fractions(b->text, b->len, &figs);
     learn_block_in lin = {b->text, b->len, b->offset, NULL, 0, am.v, am.n, figs.v, figs.n, NULL};
+    out->body = b->text;
+    out->body_offset = b->offset;
     if (figs.n == 0) { /* most paragraphs: nothing more to read */
         if (x->learn != NULL)
-            learn_block(x->learn, &lin, NULL, 0, a);
+            learn_block(x->learn, &lin, NULL, 0, a, out);
         return 0;
     }
     rc = tally_segment(text, &ss, a, err);
@@ -1339,7 +1341,7 @@ int tally_extract_block(tally_extractor *x, const tally_block *b, tally_claims *
         return rc;
     size_t cap = figs.n, n = 0;
     tally_claim *v = tally_arena_alloc(a, cap * sizeof *v);
-    learn_proposer *proposer = tally_arena_alloc(a, cap * sizeof *proposer);
+    learn_prop *prop = tally_arena_alloc(a, cap * sizeof *prop);
     speaker sp = {{NULL, "", false, {0, 0, NULL}}, 0, false};
     /* Sentences whose speaker is not read yet: it is when a claim comes
      * that may take it, and most sentences have none after them in their
@@ -1384,11 +1386,11 @@ int tally_extract_block(tally_extractor *x, const tally_block *b, tally_claims *
             c->sentence_end = b->offset + s.end;
             c->start = f->start;
             /* learned layer: a figure the rules pass over may be a candidate */
-            proposer[n] = LEARN_BY_NOUN;
+            prop[n] = (learn_prop){LEARN_BY_NOUN, 0};
             if (outcome(&s, f) ||
                 !(counted(&s, f, c) ||
                   (x->learn != NULL && learn_propose(x->learn, b->text, s.start, s.end, s.figs,
-                                                     s.n_figs, f, c, &proposer[n]))))
+                                                     s.n_figs, f, c, &prop[n]))))
                 continue;
             /* the speakers of the sentences up to this one, in order */
             for (size_t p = 0; p < n_pending; p++)
@@ -1481,13 +1483,6 @@ int tally_extract_block(tally_extractor *x, const tally_block *b, tally_claims *
     for (size_t p = 0; p < n_pending; p++)
         if (may_name_headline_source(x, &pending[p]))
             read_speaker(x, &pending[p], a, &sp);
-    /* learned layer: the models decide on the rules' claims */
-    if (x->learn != NULL) {
-        lin.ss = ss.v;
-        lin.n_ss = ss.n;
-        lin.proposer = proposer;
-        n = learn_block(x->learn, &lin, v, n, a);
-    }
     /* offsets of the text and the reasons into the decoded body */
     for (size_t i = 0; i < n; i++) {
         tally_claim *c = &v[i];
@@ -1503,7 +1498,24 @@ int tally_extract_block(tally_extractor *x, const tally_block *b, tally_claims *
     }
     out->v = v;
     out->n = n;
+    /* learned layer: the models decide on the rules' claims */
+    if (x->learn != NULL) {
+        lin.ss = ss.v;
+        lin.n_ss = ss.n;
+        lin.prop = prop;
+        learn_block(x->learn, &lin, v, n, a, out);
+    }
     return 0;
+}
+
+void tally_extract_finish(tally_extractor *x, tally_claims *out, tally_arena *a)
+{
+    out->v = NULL;
+    out->n = 0;
+    out->body = NULL;
+    out->body_offset = 0;
+    if (x->learn != NULL)
+        learn_finish(x->learn, out, a);
 }
 
 /* ---- names ------------------------------------------------------------------ */
@@ -1581,9 +1593,9 @@ tally_extractor *tally_extractor_open(tally_date date, const tally_doc_meta *met
 }
 
 tally_extractor *extract_new_collecting(tally_date date, const tally_doc_meta *meta,
-                                        learn_sink *sink)
+                                        learn_sink *sink, bool named)
 {
-    return extractor_new(date, meta, NULL, sink, false);
+    return extractor_new(date, meta, NULL, sink, named);
 }
 
 static tally_extractor *extractor_new(tally_date date, const tally_doc_meta *meta,

@@ -26,6 +26,7 @@
  * so the work per candidate does not grow with the sentence. */
 #include "learn.h"
 
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -211,6 +212,12 @@ typedef struct beside {
     uint32_t h[4];     /* before 2, before 1, after 1, after 2; 0 for none */
     uint32_t roles[4]; /* their roles */
     unsigned char id[4];
+    unsigned char flags[4];
+    size_t start[4], end[4];
+    /* a state's body after a state's name: "Danish government", "South
+     * Korean military intelligence": the end of the phrase, else 0 */
+    size_t body_end;
+    bool body_says; /* the word after that phrase attributes */
 } beside;
 
 /* the token ending at or before `at` (backwards), or starting at or after it */
@@ -269,12 +276,27 @@ static beside beside_of(const char *t, size_t n, size_t start, size_t end)
         b.h[i] = k.h;
         b.roles[i] = k.roles;
         b.id[i] = k.id;
+        b.flags[i] = k.flags;
+        b.start[i] = k.start;
+        b.end[i] = k.end;
     }
     at = end;
     for (int i = 2; i <= 3 && near_token(t, n, at, false, &k, &at); i++) {
         b.h[i] = k.h;
         b.roles[i] = k.roles;
         b.id[i] = k.id;
+        b.flags[i] = k.flags;
+        b.start[i] = k.start;
+        b.end[i] = k.end;
+    }
+    if (b.roles[2] & CW_BODY) {
+        b.body_end = b.end[2];
+        uint32_t next = b.roles[3];
+        if (b.roles[3] & CW_BODY) { /* "military intelligence" */
+            b.body_end = b.end[3];
+            next = near_token(t, n, b.end[3], false, &k, &at) ? k.roles : 0;
+        }
+        b.body_says = (next & CW_SAY) != 0;
     }
     return b;
 }
@@ -283,6 +305,18 @@ static beside beside_of(const char *t, size_t n, size_t start, size_t end)
 static bool says_beside(const beside *b)
 {
     return (b->roles[2] & CW_SAY) || (b->roles[1] & CW_SAY) || b->id[0] == CWW_ACCORDING;
+}
+
+/* Token `k` of `t` is the lower-case word `w` (in any case). */
+static bool tok_is(const char *t, const ltok *k, const char *w)
+{
+    size_t n = strlen(w);
+    if (k->end - k->start != n)
+        return false;
+    for (size_t i = 0; i < n; i++)
+        if (((unsigned char)t[k->start + i] | 0x20) != (unsigned char)w[i])
+            return false;
+    return true;
 }
 
 /* ---- the document's memory -------------------------------------------------- */
@@ -310,13 +344,46 @@ struct rule_mem {
     size_t last_block;
 };
 
+/* A person's name the actor table does not know, written as one ("EU
+ * spokesman Peter Stano said", "Vadym Skibitskyi, deputy chief of"): two to
+ * four capitalised words beside a word of attribution or of an office. */
+typedef struct pname {
+    size_t start, end;
+    bool says;
+} pname;
+
+/* A block of the window: what learn_block was given, copied (offsets of its
+ * mentions, sentences and figures relative to the block; of its claims, to
+ * the body). */
+struct wblock {
+    learn_block_in in; /* in.text is set when deciding: wtext moves as it grows */
+    size_t text_at;    /* of its text in wtext */
+    size_t index;      /* its number in the document */
+    beside *mb;
+    pname *names; /* names of people the actor table does not know */
+    size_t n_names;
+    tally_claim *claims;
+    learn_prop *props;
+    size_t n;
+};
+
 struct learn_state {
     const tally_learn_model *model;
     learn_sink *sink;
     bool explain;
     const char *headline_source; /* the extractor's buffer */
     char outlet[LEARN_MAX_NAME];
-    size_t block; /* blocks read; the title is block 0 */
+    size_t block;  /* blocks read; the title is block 0 */
+    size_t groups; /* figures with candidates so far */
+    /* the window: blocks since the first whose claims are not decided yet,
+     * kept until a size limit or the document's end, so that a decision
+     * sees the names written after its figure too */
+    struct wblock *wb;
+    size_t n_wb, cap_wb, w_claims;
+    tally_arena *warena;
+    tally_buf wtext; /* the window's body */
+    size_t wstart;   /* the body offset of wtext */
+    bool flushed;    /* the last call's claims point into the window */
     struct spk_mem spk[MAX_SPEAKERS];
     size_t n_spk;
     bool have_speaker;
@@ -355,6 +422,62 @@ static struct spk_mem *speaker_of(learn_state *l, const tally_actor *a)
     return NULL;
 }
 
+static bool same_name(const char *a, const char *b)
+{
+    size_t n = strlen(a);
+    if (n != strlen(b))
+        return false;
+    for (size_t i = 0; i < n; i++)
+        if (((unsigned char)a[i] | 0x20) != ((unsigned char)b[i] | 0x20))
+            return false;
+    return true;
+}
+
+/* The remembered body phrase ("Danish government") named `name`. */
+static struct spk_mem *phrase_of(learn_state *l, const char *name)
+{
+    for (size_t i = 0; i < l->n_spk; i++)
+        if (l->spk[i].actor == NULL && same_name(l->spk[i].name, name))
+            return &l->spk[i];
+    return NULL;
+}
+
+/* Notes a speaker: an actor, or a body phrase (actor NULL) named `name`. */
+static void note_speaker(learn_state *l, const tally_actor *a, const char *name, size_t len,
+                         const char *country, int akind, bool says)
+{
+    char buf[LEARN_MAX_NAME];
+    copy_name(buf, name, len);
+    struct spk_mem *p = a != NULL ? speaker_of(l, a) : phrase_of(l, buf);
+    if (p == NULL) {
+        if (l->n_spk >= MAX_SPEAKERS)
+            return;
+        p = &l->spk[l->n_spk++];
+        memset(p, 0, sizeof *p);
+        p->actor = a;
+        memcpy(p->country, country, 4);
+        p->akind = akind;
+        p->first_block = p->last_block = p->prev_block = l->block;
+    }
+    if (strlen(buf) > strlen(p->name) + (p->name[0] ? 4 : 0) || p->name[0] == '\0')
+        memcpy(p->name, buf, strlen(buf) + 1);
+    if (p->last_block != l->block) {
+        p->prev_block = p->last_block;
+        p->last_block = l->block;
+    }
+    p->count++;
+    if (says) {
+        p->say_count++;
+        if (!l->have_speaker)
+            p->first_speaker = true;
+        l->have_speaker = true;
+    }
+}
+
+/* Speakers that are no actor of the table: the words the rules read as an
+ * attribution, "author", and a state's body ("Danish government"). */
+enum { AK_WORDS = 100, AK_AUTHOR = 101, AK_BODY = 102, AK_NAME = 103, NO_DIST = INT32_MIN };
+
 /* Notes mention `m` of text `t`: a name the document wrote, or a state. */
 static void note_mention(learn_state *l, const char *t, size_t n, const tally_actor_match *m,
                          const beside *b)
@@ -374,40 +497,101 @@ static void note_mention(learn_state *l, const char *t, size_t n, const tally_ac
         }
         if (s != NULL)
             s->count++;
+        if (b->body_end > m->end)
+            note_speaker(l, NULL, t + m->start, b->body_end - m->start, a->country, AK_BODY,
+                         b->body_says);
         if (!says) /* "Seoul said": a state that speaks is a speaker too */
             return;
     }
-    struct spk_mem *p = speaker_of(l, a);
-    if (p == NULL) {
-        if (l->n_spk >= MAX_SPEAKERS)
-            return;
-        p = &l->spk[l->n_spk++];
-        memset(p, 0, sizeof *p);
-        p->actor = a;
-        memcpy(p->country, a->country, 4);
-        p->akind = (int)a->kind;
-        p->first_block = p->last_block = p->prev_block = l->block;
+    note_speaker(l, a, t + m->start, m->end - m->start < n ? m->end - m->start : n, a->country,
+                 (int)a->kind, says);
+}
+
+
+static bool is_lower(unsigned char c)
+{
+    return c >= 'a' && c <= 'z';
+}
+
+/* The end of a capitalised word at t[i] ("Stano", "Won-sik", "O'Brien"),
+ * or i when there is none. */
+static size_t cap_word(const char *t, size_t n, size_t i)
+{
+    if (i + 1 >= n || !(t[i] >= 'A' && t[i] <= 'Z') || !is_lower((unsigned char)t[i + 1]))
+        return i;
+    size_t j = i + 1;
+    while (j < n && (is_alnum((unsigned char)t[j]) ||
+                     ((t[j] == '-' || t[j] == '\'') && j + 1 < n && is_alnum((unsigned char)t[j + 1]))))
+        j++;
+    return j;
+}
+
+static uint32_t word_roles(const char *t, size_t b, size_t e)
+{
+    const claim_word *cw = e > b && e - b <= 24 ? cw_find(t + b, e - b) : NULL;
+    return cw != NULL ? cw->roles : 0;
+}
+
+static size_t names_in(const char *t, size_t n, const tally_actor_match *am, size_t n_am,
+                       pname *out, size_t cap)
+{
+    size_t k = 0, ai = 0;
+    for (size_t i = 0; i + 3 < n && k < cap; i++) {
+        if (!(t[i] >= 'A' && t[i] <= 'Z') || (i > 0 && t[i - 1] != ' '))
+            continue;
+        size_t words = 0, start = i, end = i, at = i;
+        for (size_t e; words < 4 && (e = cap_word(t, n, at)) > at;) {
+            /* a word of the lexicon ("The", "In", "Minister") starts no name */
+            if (words == 0 && word_roles(t, at, e) != 0) {
+                start = e + 1;
+                if (e >= n || t[e] != ' ')
+                    break;
+                at = e + 1;
+                continue;
+            }
+            words++;
+            end = e;
+            if (e >= n || t[e] != ' ')
+                break;
+            at = e + 1;
+        }
+        if (words < 2) {
+            i = end > i ? end : i;
+            continue;
+        }
+        while (ai < n_am && am[ai].end <= start)
+            ai++;
+        bool actor = ai < n_am && am[ai].start < end;
+        /* beside it: an office before, an attribution or ", office" after */
+        size_t b = start;
+        while (b > 0 && t[b - 1] == ' ')
+            b--;
+        size_t pb = b;
+        while (pb > 0 && is_alnum((unsigned char)t[pb - 1]))
+            pb--;
+        size_t a = end;
+        bool comma = a < n && t[a] == ',';
+        a += comma;
+        while (a < n && t[a] == ' ')
+            a++;
+        size_t ae = a;
+        while (ae < n && is_alnum((unsigned char)t[ae]))
+            ae++;
+        uint32_t before = word_roles(t, pb, b), after = word_roles(t, a, ae);
+        bool says = !comma && (after & CW_SAY);
+        if (!actor && (says || (before & CW_OFFICE) || (comma && (after & CW_OFFICE))))
+            out[k++] = (pname){start, end, says};
+        i = end;
     }
-    size_t len = m->end - m->start;
-    if (len > strlen(p->name) + (p->name[0] ? 4 : 0) || p->name[0] == '\0')
-        copy_name(p->name, t + m->start, len < n ? len : n);
-    if (p->last_block != l->block) {
-        p->prev_block = p->last_block;
-        p->last_block = l->block;
-    }
-    p->count++;
-    if (says) {
-        p->say_count++;
-        if (!l->have_speaker)
-            p->first_speaker = true;
-        l->have_speaker = true;
-    }
+    return k;
 }
 
 learn_state *learn_new(const tally_doc_meta *meta, const char *headline_source,
                        const tally_learn_model *model, learn_sink *sink, bool explain)
 {
     learn_state *l = tally_xcalloc(1, sizeof *l);
+    l->warena = tally_arena_new();
+    tally_buf_init(&l->wtext, (size_t)1 << 31);
     l->model = model;
     l->sink = sink;
     l->explain = explain;
@@ -430,6 +614,11 @@ learn_state *learn_new(const tally_doc_meta *meta, const char *headline_source,
 
 void learn_free(learn_state *l)
 {
+    if (l == NULL)
+        return;
+    tally_arena_free(l->warena);
+    tally_buf_free(&l->wtext);
+    free(l->wb);
     free(l);
 }
 
@@ -447,121 +636,23 @@ static bool word_is(const char *t, size_t n, size_t i, const char *w)
     return memcmp(t + i + 1, w + 1, k - 1) == 0;
 }
 
-/* The word before byte i (lower-case letters copied into buf), its start. */
-static size_t word_before(const char *t, size_t i, char *buf, size_t cap)
+void learn_fractions(const char *t, size_t n, tally_figures *figs)
 {
-    size_t e = i;
-    while (e > 0 && (t[e - 1] == ' ' || t[e - 1] == '-'))
-        e--;
-    size_t b = e;
-    while (b > 0 && is_alnum((unsigned char)t[b - 1]))
-        b--;
-    size_t k = e - b < cap - 1 ? e - b : cap - 1;
-    for (size_t j = 0; j < k; j++)
-        buf[j] = (char)((unsigned char)t[b + j] | 0x20);
-    buf[k] = '\0';
-    return b;
-}
-
-static int cmp_fig(const void *a, const void *b)
-{
-    const tally_figure *x = a, *y = b;
-    return (x->start > y->start) - (x->start < y->start);
-}
-
-void learn_fractions(const char *t, size_t n, tally_figures *figs, tally_arena *a)
-{
-    static const struct {
-        const char *word;
-        double value;
-    } shares[] = {{"half", 50}, {"third", 33.3}, {"thirds", 66.7}, {"quarter", 25},
-                  {"quarters", 75}};
-    tally_figure found[16];
-    size_t nf = 0;
-    for (size_t i = 0; i + 4 < n && nf < 16; i++) {
-        unsigned char c = (unsigned char)t[i] | 0x20;
-        if (c != 'h' && c != 't' && c != 'q')
+    for (size_t i = 0; i < figs->n; i++) {
+        tally_figure *f = &figs->v[i];
+        double v = f->has_low ? f->low : f->high;
+        if (f->kind != TALLY_FIG_NUMBER || !(v > 0 && v < 1))
             continue;
-        size_t which = sizeof shares / sizeof shares[0];
-        for (size_t s = 0; s < sizeof shares / sizeof shares[0]; s++)
-            if (word_is(t, n, i, shares[s].word)) {
-                which = s;
-                break;
-            }
-        if (which == sizeof shares / sizeof shares[0])
-            continue;
-        size_t end = i + strlen(shares[which].word);
-        /* a share of something: "half of", never "the first half of 2024" */
-        size_t k = end;
+        size_t k = f->end;
         while (k < n && t[k] == ' ')
             k++;
         if (!word_is(t, n, k, "of"))
             continue;
-        char w[16];
-        size_t start = word_before(t, i, w, sizeof w);
-        double v = shares[which].value;
-        if (strcmp(w, "a") == 0 || strcmp(w, "one") == 0) {
-            if (which == 0)
-                continue; /* "a half" is rare; "one half" too */
-        } else if (strcmp(w, "two") == 0 && which == 2) {
-        } else if (strcmp(w, "three") == 0 && which == 4) {
-        } else if (which == 0) {
-            start = i; /* "half of", "nearly half of" */
-        } else {
-            continue;
-        }
-        if (strcmp(w, "first") == 0 || strcmp(w, "second") == 0 || strcmp(w, "last") == 0 ||
-            strcmp(w, "the") == 0 || strcmp(w, "this") == 0 || strcmp(w, "next") == 0)
-            continue;
-        /* a qualifier before it */
-        tally_qualifier q = TALLY_Q_EXACT;
-        char w2[16], w3[16];
-        size_t b2 = word_before(t, start, w2, sizeof w2);
-        if (strcmp(w2, "about") == 0 || strcmp(w2, "around") == 0 || strcmp(w2, "nearly") == 0 ||
-            strcmp(w2, "almost") == 0 || strcmp(w2, "roughly") == 0 ||
-            strcmp(w2, "approximately") == 0 || strcmp(w2, "some") == 0) {
-            q = TALLY_Q_ABOUT;
-            start = b2;
-        } else if (strcmp(w2, "than") == 0) {
-            size_t b3 = word_before(t, b2, w3, sizeof w3);
-            if (strcmp(w3, "more") == 0) {
-                q = TALLY_Q_MORE_THAN;
-                start = b3;
-            } else if (strcmp(w3, "less") == 0 || strcmp(w3, "fewer") == 0) {
-                q = TALLY_Q_LESS_THAN;
-                start = b3;
-            }
-        } else if (strcmp(w2, "over") == 0) {
-            q = TALLY_Q_MORE_THAN;
-            start = b2;
-        }
-        tally_figure f = {start, end, TALLY_FIG_PERCENT, q, true, false, v, 0, false, ""};
-        if (q == TALLY_Q_LESS_THAN) {
-            f.has_low = false;
-            f.has_high = true;
-            f.high = v;
-            f.low = 0;
-        }
-        found[nf++] = f;
-        i = end;
+        /* "half of", "about a third of": a share, in percent */
+        f->kind = TALLY_FIG_PERCENT;
+        f->low *= 100;
+        f->high *= 100;
     }
-    if (nf == 0)
-        return;
-    /* merge, leaving out any that overlaps a figure already found */
-    tally_figure *v = tally_arena_alloc(a, (figs->n + nf) * sizeof *v);
-    size_t k = 0;
-    for (size_t i = 0; i < figs->n; i++)
-        v[k++] = figs->v[i];
-    for (size_t j = 0; j < nf; j++) {
-        bool clash = false;
-        for (size_t i = 0; i < figs->n && !clash; i++)
-            clash = figs->v[i].start < found[j].end && found[j].start < figs->v[i].end;
-        if (!clash)
-            v[k++] = found[j];
-    }
-    qsort(v, k, sizeof *v, cmp_fig);
-    figs->v = v;
-    figs->n = k;
 }
 
 /* ---- proposals -------------------------------------------------------------------- */
@@ -605,17 +696,56 @@ static bool skip_word(const char *t, const ltok *k)
     return false;
 }
 
+/* the items a unit counts when nothing says more */
+static uint32_t unit_items(tally_unit u)
+{
+    switch (u) {
+    case TALLY_UNIT_PERSON:
+        return TALLY_ITEM_TROOPS;
+    case TALLY_UNIT_VEHICLE:
+        return TALLY_ITEM_VEHICLE;
+    case TALLY_UNIT_MONEY:
+        return TALLY_ITEM_MONEY;
+    case TALLY_UNIT_ROUND:
+        return TALLY_ITEM_ARTILLERY_SHELL;
+    case TALLY_UNIT_MISSILE:
+        return TALLY_ITEM_BALLISTIC_MISSILE;
+    case TALLY_UNIT_DRONE:
+        return TALLY_ITEM_DRONE;
+    case TALLY_UNIT_ROCKET:
+        return TALLY_ITEM_ROCKET;
+    case TALLY_UNIT_BARREL:
+    case TALLY_UNIT_TRIP:
+        return TALLY_ITEM_OIL;
+    case TALLY_UNIT_CONTAINER:
+    case TALLY_UNIT_RAILCAR:
+    case TALLY_UNIT_SHIP:
+    case TALLY_UNIT_TONNE:
+        return TALLY_ITEM_MUNITIONS;
+    case TALLY_UNIT_PERCENT:
+    case TALLY_UNIT_ITEM:
+        break;
+    }
+    return TALLY_ITEM_WEAPONS;
+}
+
+static uint32_t unit_bit(tally_unit u)
+{
+    return 1u << (unsigned)u;
+}
+
 bool learn_propose(const learn_state *l, const char *t, size_t s_start, size_t s_end,
                    const tally_figure *figs, size_t n_figs, const tally_figure *f, tally_claim *c,
-                   learn_proposer *by)
+                   learn_prop *p)
 {
+    p->alts = 0;
     if (f->kind == TALLY_FIG_MONEY)
         return false; /* the rules saw a unit price */
     if (f->kind == TALLY_FIG_PERCENT) {
         c->unit = TALLY_UNIT_PERCENT;
         c->end = f->end;
         c->items = 0;
-        *by = LEARN_BY_PERCENT;
+        p->by = LEARN_BY_PERCENT;
         /* "80-90% of the machine tools": what it is a share of */
         ltok w[12];
         size_t at = f->end, n = 0;
@@ -627,14 +757,41 @@ bool learn_propose(const learn_state *l, const char *t, size_t s_start, size_t s
                     const claim_word *cw = cw_find(t + w[i].start, w[i].end - w[i].start);
                     c->items |= cw != NULL ? cw->items : 0;
                 }
+        if (c->items == 0)
+            c->items = TALLY_ITEM_GOODS;
         return true;
     }
     double v = f->has_low ? f->low : f->high;
     if (v < 1)
         return false;
-    /* the words after the figure: "others injured", "HIMARS", nothing */
-    size_t at = f->end;
+    /* what the sentence and the document count elsewhere */
+    const claim_word *near = NULL;
+    size_t near_d = SIZE_MAX;
+    bool casualty = false;
     ltok k;
+    size_t at = s_start;
+    for (int i = 0; i < 120 && near_token(t, s_end, at, false, &k, &at) && k.start < s_end; i++) {
+        casualty = casualty || (k.roles & CW_CASUALTY);
+        if (!(k.roles & CW_UNIT))
+            continue;
+        size_t d = k.start > f->start ? k.start - f->start : f->start - k.start;
+        if (d < near_d) {
+            near_d = d;
+            near = cw_find(t + k.start, k.end - k.start);
+        }
+    }
+    uint32_t others = 0;
+    if (near != NULL)
+        others |= unit_bit((tally_unit)near->unit);
+    if (l->have_unit)
+        others |= unit_bit(l->last_unit);
+    if (casualty)
+        others |= unit_bit(TALLY_UNIT_PERSON);
+    if (v >= 100000 && l->last_currency[0] != '\0')
+        others |= unit_bit(TALLY_UNIT_MONEY);
+    /* the words after the figure: "others injured", "HIMARS", nothing */
+    at = f->end;
+    c->end = f->end;
     for (int i = 0; i < 5 && near_token(t, s_end, at, false, &k, &at) && k.start < s_end; i++) {
         if (is_figure_token(&k, figs, n_figs) || (k.flags & TK_PUNCT))
             break;
@@ -644,7 +801,7 @@ bool learn_propose(const learn_state *l, const char *t, size_t s_start, size_t s
             c->unit = TALLY_UNIT_PERSON;
             c->items = TALLY_ITEM_TROOPS;
             c->end = k.end;
-            *by = LEARN_BY_CASUALTY_NOUN;
+            p->by = LEARN_BY_CASUALTY_NOUN;
             return true;
         }
         if (k.roles != 0 || k.id != CWW_NONE)
@@ -656,37 +813,38 @@ bool learn_propose(const learn_state *l, const char *t, size_t s_start, size_t s
             c->unit = TALLY_UNIT_ITEM;
             c->items = TALLY_ITEM_WEAPONS;
             c->end = k.end;
-            *by = LEARN_BY_OTHER_NOUN;
+            p->by = LEARN_BY_OTHER_NOUN;
+            p->alts = (others | unit_bit(TALLY_UNIT_PERSON) | unit_bit(TALLY_UNIT_VEHICLE)) &
+                      ~(unit_bit(TALLY_UNIT_ITEM) | unit_bit(TALLY_UNIT_MONEY) |
+                        unit_bit(TALLY_UNIT_PERCENT));
             return true;
         }
     }
-    /* no noun: the nearest counted noun of the sentence */
-    const claim_word *best = NULL;
-    size_t best_d = SIZE_MAX;
-    at = s_start;
-    for (int i = 0; i < 120 && near_token(t, s_end, at, false, &k, &at) && k.start < s_end; i++) {
-        if (!(k.roles & CW_UNIT))
-            continue;
-        size_t d = k.start > f->start ? k.start - f->start : f->start - k.start;
-        if (d < best_d) {
-            best_d = d;
-            best = cw_find(t + k.start, k.end - k.start);
-        }
-    }
-    c->end = f->end;
-    if (best != NULL) {
-        c->unit = (tally_unit)best->unit;
-        c->items = best->items;
-        *by = LEARN_BY_EARLIER_NOUN;
-        return true;
-    }
-    if (l->have_unit && l->last_unit != TALLY_UNIT_MONEY && l->last_unit != TALLY_UNIT_PERCENT) {
+    /* no noun: the nearest counted noun of the sentence, else the
+     * document's last; the others are alternatives */
+    others &= ~unit_bit(TALLY_UNIT_PERCENT);
+    if (near != NULL) {
+        c->unit = (tally_unit)near->unit;
+        c->items = near->items;
+        p->by = LEARN_BY_EARLIER_NOUN;
+    } else if (l->have_unit) {
         c->unit = l->last_unit;
         c->items = l->last_items;
-        *by = LEARN_BY_CARRIED_UNIT;
-        return true;
+        p->by = LEARN_BY_CARRIED_UNIT;
+    } else if (others != 0) {
+        unsigned u = 0;
+        while (!(others & unit_bit((tally_unit)u)))
+            u++;
+        c->unit = (tally_unit)u;
+        c->items = unit_items(c->unit);
+        p->by = LEARN_BY_CARRIED_UNIT;
+    } else {
+        return false;
     }
-    return false;
+    if (c->unit == TALLY_UNIT_MONEY)
+        memcpy(c->currency, l->last_currency, 4);
+    p->alts = others & ~unit_bit(c->unit);
+    return true;
 }
 
 /* ---- feature vectors --------------------------------------------------------------- */
@@ -737,6 +895,18 @@ enum tpl {
     T_HEDGED,
     T_GAP,
     T_UNIT_STEM_L,
+    T_CLAIM_STATE,
+    T_SENT_WORD,
+    T_PREV_ROLE,
+    T_VERB_FORM,
+    T_VERB_FORM_UNIT,
+    T_MONEY_FOR,
+    T_PAIR,
+    T_UNIT_NOUN,
+    T_UNIT_SUFFIX,
+    T_UNIT_NOUN_CAP,
+    T_DOC_PAIR,
+    T_DOC_PAIR_UNIT,
     /* speakers */
     S_ORIGIN = 100,
     S_KIND,
@@ -768,6 +938,17 @@ enum tpl {
     S_EARLIER_RULE,
     S_KIND_UNIT,
     S_RULE_KIND,
+    S_CANONICAL,
+    S_CITED,
+    S_PICK_ROLE,
+    S_PICK_BODY,
+    S_PICK_LOWER,
+    S_PICK_JUNK,
+    S_SAYS_HERE,
+    S_MOST_PICKED,
+    S_MOST_SAYS,
+    S_MOST_NAMED,
+    S_NEAREST_SAYS,
     /* states */
     P_NONE = 200,
     P_NONE_UNIT,
@@ -842,6 +1023,18 @@ static const char *tpl_name(unsigned t)
     case T_HEDGED: return "hedged";
     case T_GAP: return "words to the noun";
     case T_UNIT_STEM_L: return "unit & stem before";
+    case T_CLAIM_STATE: return "whose & unit";
+    case T_SENT_WORD: return "in sentence";
+    case T_PREV_ROLE: return "role in sentence before";
+    case T_VERB_FORM: return "verb form & before it";
+    case T_VERB_FORM_UNIT: return "verb form & unit";
+    case T_MONEY_FOR: return "money's items";
+    case T_PAIR: return "rules' supplier->recipient";
+    case T_UNIT_NOUN: return "unit & noun";
+    case T_UNIT_SUFFIX: return "unit & noun's ending";
+    case T_UNIT_NOUN_CAP: return "unit & a capitalised noun";
+    case T_DOC_PAIR: return "document's two states";
+    case T_DOC_PAIR_UNIT: return "document's two states & unit";
     case S_ORIGIN: return "found";
     case S_KIND: return "kind";
     case S_RULE_WHY: return "the rules' pick by";
@@ -872,6 +1065,17 @@ static const char *tpl_name(unsigned t)
     case S_EARLIER_RULE: return "rules' pick before";
     case S_KIND_UNIT: return "kind & unit";
     case S_RULE_KIND: return "kind & rules' pick";
+    case S_CANONICAL: return "full name of an acronym";
+    case S_CITED: return "cited";
+    case S_PICK_ROLE: return "a person for the rules' role";
+    case S_PICK_BODY: return "kind for the rules' body";
+    case S_PICK_LOWER: return "the rules' pick in lower case";
+    case S_PICK_JUNK: return "the rules' pick names nobody";
+    case S_SAYS_HERE: return "kind & attributes";
+    case S_MOST_PICKED: return "the rules' most picked";
+    case S_MOST_SAYS: return "attributes most";
+    case S_MOST_NAMED: return "named most";
+    case S_NEAREST_SAYS: return "nearest to attribute";
     case P_NONE: return "none";
     case P_NONE_UNIT: return "none & unit";
     case P_NONE_SENT: return "none & states in sentence";
@@ -1046,6 +1250,30 @@ static void f_val_tok(fb *b, unsigned tpl, uint32_t v, const char *vn, const lto
     push(b, fid2(tpl, v, tok_value(k)), name);
 }
 
+/* Word i beside a mention is one the lexicon knows, or punctuation: the
+ * others (names, rare words) say little across documents. */
+static bool beside_known(const beside *bs, int i)
+{
+    return bs->h[i] != 0 && (bs->roles[i] != 0 || bs->id[i] != CWW_NONE || (bs->flags[i] & TK_PUNCT));
+}
+
+static const char *beside_text(const fb *b, const beside *bs, int i)
+{
+    if (!b->named)
+        return NULL;
+    size_t n = bs->end[i] - bs->start[i];
+    char *s = tally_arena_alloc(b->a, n + 1);
+    memcpy(s, b->t + bs->start[i], n);
+    s[n] = '\0';
+    return s;
+}
+
+static void f_beside(fb *b, unsigned tpl, const beside *bs, int i)
+{
+    if (beside_known(bs, i))
+        f_val(b, tpl, bs->h[i], beside_text(b, bs, i));
+}
+
 /* the first STEM letters of a word longer than STEM */
 static void f_stem(fb *b, unsigned tpl, const ltok *k)
 {
@@ -1123,11 +1351,12 @@ static uint32_t code_value(const char *code)
 /* What learn_block knows of the block while it describes candidates. */
 typedef struct blk {
     learn_state *l;
-    const learn_block_in *in;
+    const learn_block_in *in; /* offsets relative to the block */
     tally_arena *a;
-    ltoks *toks;  /* of each sentence, split when first needed */
+    ltoks *toks;   /* of each sentence, split when first needed */
     size_t *msent; /* the sentence of each actor mention */
     beside *mb;    /* the words beside each mention */
+    size_t index;  /* the block's number in the document */
 } blk;
 
 static size_t sentence_of(const blk *k, size_t at)
@@ -1143,14 +1372,33 @@ static size_t sentence_of(const blk *k, size_t at)
     return lo < k->in->n_ss ? lo : k->in->n_ss - 1;
 }
 
+/* The figure holding token `k`, or SIZE_MAX. */
+static size_t figure_index(const ltok *k, const tally_figure *figs, size_t n_figs)
+{
+    for (size_t i = 0; i < n_figs; i++)
+        if (k->start >= figs[i].start && k->start < figs[i].end)
+            return i;
+    return SIZE_MAX;
+}
+
+/* The tokens of sentence si; a figure is one token ("#"), its first. */
 static const ltoks *sentence_tokens(blk *k, size_t si)
 {
     ltoks *ts = &k->toks[si];
     if (ts->v == NULL) {
         tokenize(k->in->text, k->in->ss[si].start, k->in->ss[si].end, ts, k->a);
-        for (size_t i = 0; i < ts->n; i++)
-            if (is_figure_token(&ts->v[i], k->in->figs, k->in->n_figs))
-                ts->v[i].flags |= TK_FIG;
+        size_t u = 0, last = SIZE_MAX;
+        for (size_t i = 0; i < ts->n; i++) {
+            size_t fig = figure_index(&ts->v[i], k->in->figs, k->in->n_figs);
+            if (fig != SIZE_MAX && fig == last)
+                continue;
+            last = fig;
+            ts->v[u] = ts->v[i];
+            if (fig != SIZE_MAX)
+                ts->v[u].flags |= TK_FIG;
+            u++;
+        }
+        ts->n = u;
     }
     return ts;
 }
@@ -1178,6 +1426,45 @@ static const char *unit_name(const tally_claim *c)
 }
 
 /* The features of the candidate itself (the FIG head). */
+/* A verb's form: 0 base, 1 past ("sent", "delivered"), 2 "-ing", 3 "-s". */
+static unsigned verb_form(const char *t, const ltok *w)
+{
+    static const char *const past[] = {"sent", "gave", "sold", "got", "bought", "paid", "lent",
+                                       "made", "took", "brought", "built", "forgave", "spent"};
+    size_t n = w->end - w->start;
+    const char *s = t + w->start;
+    for (size_t i = 0; i < sizeof past / sizeof past[0]; i++)
+        if (tok_is(t, w, past[i]))
+            return 1;
+    if (n > 3 && s[n - 2] == 'e' && s[n - 1] == 'd')
+        return 1;
+    if (n > 4 && s[n - 3] == 'i' && s[n - 2] == 'n' && s[n - 1] == 'g')
+        return 2;
+    if (n > 3 && s[n - 1] == 's')
+        return 3;
+    return 0;
+}
+
+/* What a word before a verb says of it: 1 a modal ("will", "could"), 2
+ * perfect ("has"), 3 a form of "be", 4 "to"; 0 else. */
+static unsigned aux_of(const char *t, const ltok *w)
+{
+    static const char *const modal[] = {"will", "would", "could", "may", "might", "shall",
+                                        "should", "can"};
+    static const char *const perfect[] = {"has", "have", "had"};
+    static const char *const be[] = {"is", "are", "was", "were", "been", "be", "being"};
+    for (size_t i = 0; i < sizeof modal / sizeof modal[0]; i++)
+        if (tok_is(t, w, modal[i]))
+            return 1;
+    for (size_t i = 0; i < sizeof perfect / sizeof perfect[0]; i++)
+        if (tok_is(t, w, perfect[i]))
+            return 2;
+    for (size_t i = 0; i < sizeof be / sizeof be[0]; i++)
+        if (tok_is(t, w, be[i]))
+            return 3;
+    return w->id == CWW_TO ? 4 : 0;
+}
+
 static void fig_features(blk *k, fb *b, const tally_claim *c, const tally_figure *f,
                          learn_proposer by, size_t si, const ltoks *ts)
 {
@@ -1242,11 +1529,23 @@ static void fig_features(blk *k, fb *b, const tally_claim *c, const tally_figure
                  b->named ? name2(b, T_UNIT_STEM_L, un, strlen(un), b->t + w->start, STEM)
                           : NULL);
     }
-    /* the noun and right of it */
-    if (fe < ts->n && fe < ce)
-        f_tok(b, T_NOUN, &ts->v[ce - 1]);
-    if (fe < ts->n && !(fe < ce) && !(ts->v[fe].flags & TK_PUNCT))
-        f_tok(b, T_NOUN, &ts->v[fe]);
+    /* the noun and right of it; which unit the noun takes ("officers" count
+     * people, "howitzers" items), by the word and by its ending */
+    const ltok *noun = fe < ts->n && fe < ce                                  ? &ts->v[ce - 1]
+                       : fe < ts->n && !(ts->v[fe].flags & (TK_PUNCT | TK_FIG)) ? &ts->v[fe]
+                                                                              : NULL;
+    if (noun != NULL) {
+        f_tok(b, T_NOUN, noun);
+        f_val_tok(b, T_UNIT_NOUN, unit, un, noun);
+        size_t nl = noun->end - noun->start;
+        if (nl > 4 && !(noun->flags & (TK_DIGIT | TK_FIG))) {
+            const char *e = b->t + noun->end - 3;
+            push(b, fid2(T_UNIT_SUFFIX, unit, fnv(e, 3)),
+                 b->named ? name2(b, T_UNIT_SUFFIX, un, strlen(un), e, 3) : NULL);
+        }
+        if (noun->flags & TK_UPPER)
+            f_val(b, T_UNIT_NOUN_CAP, unit, un);
+    }
     uint32_t right_roles = 0;
     for (size_t d = 0; d < RIGHT_FAR && ce + d < ts->n; d++) {
         const ltok *w = &ts->v[ce + d];
@@ -1305,11 +1604,93 @@ static void fig_features(blk *k, fb *b, const tally_claim *c, const tally_figure
     }
     f_val(b, T_STATES_SENT, ns > 3 ? 3 : (uint32_t)ns, NULL);
     f_val(b, T_STATES_DOC, l->n_st > 4 ? 4 : (uint32_t)l->n_st, NULL);
+    /* between which states: the rules' pair, and the document's two most
+     * named (North Korea and Russia, or Russia and Ukraine at war) */
+    char pair[8];
+    memcpy(pair, c->supplier[0] ? c->supplier : "---", 3);
+    memcpy(pair + 3, "->", 2);
+    memcpy(pair + 5, c->recipient[0] ? c->recipient : "---", 3);
+    f_val(b, T_PAIR, fnv(pair, 8), b->named ? tally_arena_strndup(b->a, pair, 8) : NULL);
+    const char *top[2] = {NULL, NULL};
+    unsigned cnt[2] = {0, 0};
+    for (size_t i = 0; i < l->n_st; i++) {
+        if (l->st[i].count > cnt[0]) {
+            top[1] = top[0];
+            cnt[1] = cnt[0];
+            top[0] = l->st[i].code;
+            cnt[0] = l->st[i].count;
+        } else if (l->st[i].count > cnt[1]) {
+            top[1] = l->st[i].code;
+            cnt[1] = l->st[i].count;
+        }
+    }
+    if (top[0] != NULL) {
+        const char *a = top[0], *z = top[1] != NULL ? top[1] : "---";
+        if (strcmp(a, z) > 0) {
+            const char *tmp = a;
+            a = z;
+            z = tmp;
+        }
+        char dp[7];
+        memcpy(dp, a, 3);
+        memcpy(dp + 3, z, 3);
+        dp[6] = '\0';
+        f_val(b, T_DOC_PAIR, fnv(dp, 6), b->named ? tally_arena_strndup(b->a, dp, 6) : NULL);
+        f_val2(b, T_DOC_PAIR_UNIT, fnv(dp, 6), NULL, unit, un);
+    }
+    /* whose: "North Korean troops", "Russian soldiers" */
+    for (size_t i = 0; i < in->n_am; i++) {
+        const tally_actor_match *m = &in->am[i];
+        if (k->msent[i] == si && is_state_kind(m->actor->kind) && m->actor->country[0] != '\0' &&
+            m->start >= f->start && m->end <= c->end)
+            f_val2(b, T_CLAIM_STATE, code_value(m->actor->country), m->actor->country, unit, un);
+    }
+    /* the whole sentence's words, and the cues of the one before */
+    for (size_t i = 0; i < ts->n && getenv("SENTW"); i++)
+        if (!(ts->v[i].flags & (TK_PUNCT | TK_FIG | TK_DIGIT)))
+            f_tok(b, T_SENT_WORD, &ts->v[i]);
+    if (si > 0) {
+        const ltoks *ps = sentence_tokens(k, si - 1);
+        uint32_t prev = 0;
+        for (size_t i = 0; i < ps->n; i++)
+            prev |= cue_roles(ps->v[i].roles);
+        f_roles(b, T_PREV_ROLE, prev);
+    }
+    /* the verb that moves it: its form and what stands before it ("will
+     * send", "has sent", "plans to deliver", "were killed") */
+    for (size_t d = 1; d <= 10 && d <= fi; d++) {
+        const ltok *w = &ts->v[fi - d];
+        if (!(w->roles & (CW_OUT | CW_IN | CW_PLAN | CW_CONSUME | CW_PRODUCE | CW_FINANCE |
+                          CW_CASUALTY | CW_EQUIV | CW_STOCK)))
+            continue;
+        unsigned form = verb_form(b->t, w), aux = 0;
+        for (size_t e = 1; e <= 3 && e + d <= fi && aux == 0; e++)
+            aux = aux_of(b->t, &ts->v[fi - d - e]);
+        static const char *const forms[] = {"base", "past", "-ing", "-s"};
+        static const char *const auxes[] = {"none", "modal", "perfect", "be", "to"};
+        f_val2(b, T_VERB_FORM, form, forms[form], aux, auxes[aux]);
+        f_val2(b, T_VERB_FORM_UNIT, form * 8 + aux, NULL, unit, un);
+        break;
+    }
+    /* money for arms, or money itself */
+    if (c->unit == TALLY_UNIT_MONEY) {
+        uint32_t items = 0, roles = 0;
+        for (size_t i = 0; i < ts->n; i++) {
+            roles |= ts->v[i].roles;
+            if (ts->v[i].roles & (CW_ITEM | CW_UNIT)) {
+                const claim_word *cw = cw_find(b->t + ts->v[i].start, ts->v[i].end - ts->v[i].start);
+                items |= cw != NULL ? cw->items : 0;
+            }
+        }
+        f_val(b, T_MONEY_FOR, family_of(items), NULL);
+        if (roles & CW_FINANCE)
+            f_val(b, T_MONEY_FOR, 100, "finance words");
+    }
 }
 
 /* ---- speakers ----------------------------------------------------------------------- */
 
-enum { AK_WORDS = 100, AK_AUTHOR = 101 };
+static const long NO_BLOCK = LONG_MAX;
 
 static const char *akind_name(int k)
 {
@@ -1317,6 +1698,10 @@ static const char *akind_name(int k)
         return "words";
     if (k == AK_AUTHOR)
         return "author";
+    if (k == AK_BODY)
+        return "a state's body";
+    if (k == AK_NAME)
+        return "a person's name";
     return tally_actor_kind_name((tally_actor_kind)k);
 }
 
@@ -1324,34 +1709,47 @@ static const char *akind_name(int k)
 typedef struct spk_ev {
     const char *name;
     char country[4];
-    int akind;
+    int akind; /* tally_actor_kind, AK_WORDS or AK_AUTHOR */
     learn_origin origin;
-    int dist;     /* sentences before the candidate's (negative: after); INT_MIN none */
-    size_t block; /* blocks back (0: this one); SIZE_MAX none */
-    bool before, after;
+    int dist;      /* sentences before the candidate's in its paragraph (negative: after) */
+    long block;    /* paragraphs before the candidate's (0: its own; negative: after) */
+    unsigned rank; /* how near the mention is: lower is nearer */
+    bool before;   /* in the candidate's sentence, before the figure */
     size_t tokens; /* words from the figure in the same sentence */
     const beside *bs;
     const struct spk_mem *mem;
-    bool rule;
-    const char *rule_why;
+    const char *rule_why; /* the rules picked it for this claim, by this rule */
     bool headline;
-    unsigned earlier_rule;
+    unsigned earlier_rule; /* the rules picked it for claims of the document */
+    const tally_actor *actor;
+    bool canonical; /* the actor's full name, where the document wrote an acronym */
+    bool says;      /* its nearest mention attributes */
+    /* the best of the options by one measure (see compare()) */
+    bool most_picked, most_says, most_named, nearest_says;
+    bool cited; /* the words after "citing", "quoting" in the sentence */
 } spk_ev;
 
-static bool same_name(const char *a, const char *b)
+/* What the rules' pick for a claim says of its speaker: "the spy chief"
+ * names a role (a person holds it), "South Korean intelligence" a body (an
+ * agency is it). */
+typedef struct pick_info {
+    bool office, body, lower, junk;
+    const char *country;
+} pick_info;
+
+static spk_ev new_ev(const char *name, const char *country, int akind, learn_origin origin)
 {
-    size_t n = strlen(a);
-    if (n != strlen(b))
-        return false;
-    for (size_t i = 0; i < n; i++)
-        if (((unsigned char)a[i] | 0x20) != ((unsigned char)b[i] | 0x20))
-            return false;
-    return true;
+    spk_ev e = {.name = name, .akind = akind, .origin = origin, .dist = NO_DIST,
+                .block = NO_BLOCK, .rank = UINT32_MAX};
+    size_t n = strlen(country);
+    memcpy(e.country, country, n < 3 ? n : 3); /* an alpha-3 code or "" */
+    return e;
 }
+
 
 /* nearness of a sentence `d` before the candidate's (after when negative):
  * the same, one before, one after, two before, ... */
-static unsigned rank_dist(int d)
+static unsigned rank_dist(long d)
 {
     return d >= 0 ? (unsigned)d * 2 : (unsigned)(-d) * 2 + 1;
 }
@@ -1364,8 +1762,18 @@ static spk_ev *find_ev(spk_ev *v, size_t n, const char *name)
     return NULL;
 }
 
+/* The country of an option against the pick's: 0 the same, 1 one unknown,
+ * 2 another */
+static unsigned country_rel(const char *a, const char *b)
+{
+    if (a[0] == '\0' || b == NULL || b[0] == '\0')
+        return 1;
+    return memcmp(a, b, 4) == 0 ? 0 : 2;
+}
+
 static void speaker_features(blk *k, fb *b, const spk_ev *e, const tally_claim *c,
-                             const ltoks *ts, bool sent_says, bool block_speaker)
+                             const ltoks *ts, bool sent_says, bool block_speaker,
+                             const pick_info *pk)
 {
     const learn_state *l = k->l;
     const char *kn = akind_name(e->akind);
@@ -1378,12 +1786,12 @@ static void speaker_features(blk *k, fb *b, const spk_ev *e, const tally_claim *
         f_val(b, S_AUTHOR_DOC, l->have_speaker, l->have_speaker ? "yes" : "no");
         return;
     }
-    if (e->rule) {
+    if (e->rule_why != NULL) {
         f_val(b, S_RULE_WHY, str_hash(e->rule_why), e->rule_why);
         f_val2(b, S_RULE_KIND, (uint32_t)e->akind, kn, 1, "picked");
     }
     static const size_t tok_edges[] = {3, 6, 12, 24};
-    if (e->dist != INT32_MIN) {
+    if (e->dist != NO_DIST) {
         int d = e->dist > 3 ? 3 : e->dist < -2 ? -2 : e->dist;
         f_val(b, S_DIST, (uint32_t)(d + 10), NULL);
         f_val2(b, S_KIND_DIST, (uint32_t)e->akind, kn, (uint32_t)(d + 10), NULL);
@@ -1391,16 +1799,15 @@ static void speaker_features(blk *k, fb *b, const spk_ev *e, const tally_claim *
             f_val(b, S_POS, e->before ? 1u : 2u, e->before ? "before" : "after");
             f_val(b, S_TOKENS, bucket(e->tokens, tok_edges, 4), NULL);
         }
-    } else if (e->block != SIZE_MAX) {
-        uint32_t d = e->block > 3 ? 3 : (uint32_t)e->block;
-        f_val(b, S_DIST, 20 + d, NULL);
-        f_val2(b, S_KIND_DIST, (uint32_t)e->akind, kn, 20 + d, NULL);
+    } else if (e->block != NO_BLOCK) {
+        long d = e->block > 3 ? 3 : e->block < -2 ? -2 : e->block;
+        f_val(b, S_DIST, (uint32_t)(30 + d), NULL);
+        f_val2(b, S_KIND_DIST, (uint32_t)e->akind, kn, (uint32_t)(30 + d), NULL);
     }
     if (e->bs != NULL) {
         static const unsigned tpl[4] = {S_B2, S_B1, S_A1, S_A2};
         for (int i = 0; i < 4; i++)
-            if (e->bs->h[i] != 0)
-                f_val(b, tpl[i], e->bs->h[i], NULL);
+            f_beside(b, tpl[i], e->bs, i);
         f_roles(b, S_B_ROLE, cue_roles(e->bs->roles[1]));
         f_roles(b, S_A_ROLE, cue_roles(e->bs->roles[2]));
     }
@@ -1415,6 +1822,33 @@ static void speaker_features(blk *k, fb *b, const spk_ev *e, const tally_claim *
     }
     if (e->headline)
         f_val(b, S_HEADLINE, 1, "yes");
+    if (e->cited)
+        f_val(b, S_CITED, 1, "yes");
+    static const char *const rel[] = {"same country", "country unknown", "other country"};
+    unsigned r = country_rel(e->country, pk->country);
+    if (pk->office && e->akind == TALLY_ACTOR_OFFICIAL)
+        f_val(b, S_PICK_ROLE, r, rel[r]);
+    if (pk->body && (e->akind == TALLY_ACTOR_INTELLIGENCE || e->akind == TALLY_ACTOR_GOVERNMENT ||
+                     e->akind == AK_BODY))
+        f_val2(b, S_PICK_BODY, (uint32_t)e->akind, kn, r, rel[r]);
+    if (e->rule_why != NULL) {
+        if (pk->lower)
+            f_val(b, S_PICK_LOWER, 1, "yes");
+        if (pk->junk)
+            f_val(b, S_PICK_JUNK, 1, "yes");
+    }
+    if (e->canonical)
+        f_val(b, S_CANONICAL, 1, "yes");
+    if (e->says)
+        f_val2(b, S_SAYS_HERE, (uint32_t)e->akind, kn, e->dist == 0 ? 0u : e->dist == NO_DIST ? 2u : 1u, NULL);
+    if (e->most_picked)
+        f_val(b, S_MOST_PICKED, 1, "yes");
+    if (e->most_says)
+        f_val(b, S_MOST_SAYS, 1, "yes");
+    if (e->most_named)
+        f_val(b, S_MOST_NAMED, 1, "yes");
+    if (e->nearest_says)
+        f_val2(b, S_NEAREST_SAYS, (uint32_t)e->akind, kn, e->before, e->before ? "before" : "elsewhere");
     if (l->outlet[0] != '\0' && same_name(e->name, l->outlet))
         f_val(b, S_OUTLET, 1, "yes");
     if (e->country[0] != '\0' &&
@@ -1438,179 +1872,302 @@ static void speaker_features(blk *k, fb *b, const spk_ev *e, const tally_claim *
             lb--;
         for (size_t i = 0; i < n; i++)
             w += s[i] == ' ';
-        push(b, fid(S_FIRST_WORD, fnv(s, fe)), b->named ? name2(b, S_FIRST_WORD, s, fe, NULL, 0)
-                                                        : NULL);
+        push(b, fid(S_FIRST_WORD, fnv(s, fe)),
+             b->named ? name2(b, S_FIRST_WORD, s, fe, NULL, 0) : NULL);
         push(b, fid(S_LAST_WORD, fnv(s + lb, n - lb)),
              b->named ? name2(b, S_LAST_WORD, s + lb, n - lb, NULL, 0) : NULL);
         f_val(b, S_WORDS, w > 4 ? 4 : (uint32_t)w, NULL);
     }
 }
 
-/* The name to output for mention `m`: the longest form the document wrote
- * of its actor (a person's full name), in the arena. */
-static const char *mention_name(blk *k, const tally_actor_match *m)
+/* The name to output for mention `m` of `text`: the longest form the
+ * document wrote of its actor (a person's full name), in the arena. */
+static const char *mention_name(blk *k, const char *text, const tally_actor_match *m)
 {
     const struct spk_mem *p = speaker_of(k->l, m->actor);
     if (p != NULL && p->name[0] != '\0')
         return tally_arena_strndup(k->a, p->name, strlen(p->name));
     char buf[LEARN_MAX_NAME];
-    copy_name(buf, k->in->text + m->start, m->end - m->start);
+    copy_name(buf, text + m->start, m->end - m->start);
     return tally_arena_strndup(k->a, buf, strlen(buf));
+}
+
+/* A name of capitals and digits only, of two to six: "NIS", "DoD" is not. */
+static bool acronym(const char *s)
+{
+    size_t n = strlen(s);
+    if (n < 2 || n > 6)
+        return false;
+    for (size_t i = 0; i < n; i++)
+        if (!((s[i] >= 'A' && s[i] <= 'Z') || (s[i] >= '0' && s[i] <= '9')))
+            return false;
+    return true;
+}
+
+/* Marks the options that are best by a measure: picked most often by the
+ * rules in the document, attributing most often, named most often, and
+ * the nearest that attributes. */
+static void compare(spk_ev *ev, size_t n)
+{
+    unsigned picked = 0, says = 0, named = 0, near = UINT32_MAX;
+    for (size_t i = 0; i < n; i++) {
+        const spk_ev *e = &ev[i];
+        if (e->akind == AK_AUTHOR)
+            continue;
+        picked = e->earlier_rule > picked ? e->earlier_rule : picked;
+        if (e->mem != NULL) {
+            says = e->mem->say_count > says ? e->mem->say_count : says;
+            named = e->mem->count > named ? e->mem->count : named;
+        }
+        if (e->says && e->rank < near)
+            near = e->rank;
+    }
+    for (size_t i = 0; i < n; i++) {
+        spk_ev *e = &ev[i];
+        if (e->akind == AK_AUTHOR)
+            continue;
+        e->most_picked = picked > 0 && e->earlier_rule == picked;
+        e->most_says = says > 0 && e->mem != NULL && e->mem->say_count == says;
+        e->most_named = named > 0 && e->mem != NULL && e->mem->count == named;
+        e->nearest_says = e->says && e->rank == near;
+    }
+}
+
+/* The words of the rules' pick for `c`. */
+static pick_info pick_of(const tally_claim *c)
+{
+    pick_info p = {false, false, false, false, c->source_country};
+    const char *s = c->source;
+    if (s == NULL || strcmp(s, "author") == 0)
+        return p;
+    size_t n = strlen(s), words = 0, upper = 0;
+    for (size_t i = 0; i < n;) {
+        if (!is_alnum((unsigned char)s[i])) {
+            i++;
+            continue;
+        }
+        size_t j = i;
+        while (j < n && (is_alnum((unsigned char)s[j]) || s[j] == '-' || s[j] == '\''))
+            j++;
+        words++;
+        upper += s[i] >= 'A' && s[i] <= 'Z';
+        const claim_word *cw = j - i <= 24 ? cw_find(s + i, j - i) : NULL;
+        if (cw != NULL) {
+            p.office = p.office || (cw->roles & CW_OFFICE);
+            p.body = p.body || (cw->roles & CW_BODY);
+            /* "which", "plans", "and you can": the rules read a clause */
+            p.junk = p.junk || (cw->roles & (CW_PLAN | CW_OUT | CW_IN | CW_BREAK | CW_PRONOUN)) ||
+                     cw->id == CWW_THAT;
+        }
+        i = j;
+    }
+    p.lower = upper == 0;
+    p.junk = p.junk || words == 0 || (words == 1 && p.lower);
+    return p;
+}
+
+static spk_ev *add_ev(spk_ev *v, size_t *n, spk_ev e)
+{
+    spk_ev *p = find_ev(v, *n, e.name);
+    if (p == NULL) {
+        p = &v[(*n)++];
+        *p = e;
+    }
+    return p;
 }
 
 static void speaker_options(blk *k, learn_cand *cand, const tally_claim *c, size_t si,
                             const ltoks *ts, const tally_figure *f)
 {
     const learn_state *l = k->l;
-    const learn_block_in *in = k->in;
-    size_t cap = 4 + in->n_am + l->n_spk + l->n_rs, n = 0;
-    spk_ev *ev = tally_arena_alloc(k->a, cap * sizeof *ev);
-    ev[n++] = (spk_ev){"author", "", AK_AUTHOR, LEARN_FROM_AUTHOR, INT32_MIN, SIZE_MAX, false,
-                       false, 0, NULL, NULL, false, NULL, false, 0};
+    size_t cap = 4 + l->n_spk + l->n_rs, n = 0;
+    for (size_t j = 0; j < l->n_wb; j++)
+        cap += 2 * l->wb[j].in.n_am + l->wb[j].n_names;
+    spk_ev *ev = tally_arena_alloc(k->a, 2 * cap * sizeof *ev);
+    ev[n++] = new_ev("author", "", AK_AUTHOR, LEARN_FROM_AUTHOR);
     bool sent_says = false, block_speaker = false;
     for (size_t i = 0; i < ts->n; i++)
         sent_says = sent_says || (ts->v[i].roles & CW_SAY);
     /* the rules' pick, where the rules read it */
     if (c->source != NULL && strcmp(c->source, "author") != 0) {
-        spk_ev e = {tally_arena_strndup(k->a, c->source, strlen(c->source)),
-                    "",
-                    AK_WORDS,
-                    LEARN_FROM_RULES,
-                    INT32_MIN,
-                    SIZE_MAX,
-                    false,
-                    false,
-                    0,
-                    NULL,
-                    NULL,
-                    true,
-                    c->why_source.rule,
-                    false,
-                    0};
-        memcpy(e.country, c->source_country, 4);
+        spk_ev e = new_ev(tally_arena_strndup(k->a, c->source, strlen(c->source)),
+                          c->source_country, AK_WORDS, LEARN_FROM_RULES);
+        e.rule_why = c->why_source.rule;
         const tally_reason *r = &c->why_source;
-        if (r->end > r->start && r->end <= in->len) {
+        if (r->end > r->start && r->end <= k->in->len) {
             e.dist = (int)si - (int)sentence_of(k, r->start);
             e.block = 0;
+            e.rank = rank_dist(e.dist);
             if (e.dist == 0) {
                 e.before = r->end <= f->start;
-                e.after = !e.before;
                 size_t ti = tok_at(ts, r->start), fi = tok_at(ts, f->start);
                 e.tokens = ti > fi ? ti - fi : fi - ti;
             }
         }
         ev[n++] = e;
     }
-    /* the names of this block, by their nearest mention: this sentence, the
-     * one before, the one after, two before... */
-    for (size_t i = 0; i < in->n_am; i++) {
-        const tally_actor_match *m = &in->am[i];
-        bool party = is_state_kind(m->actor->kind);
-        if (party && !says_beside(&k->mb[i]))
-            continue;
-        if (!party)
-            block_speaker = true;
-        const char *name = mention_name(k, m);
-        int dist = (int)si - (int)k->msent[i];
-        spk_ev *e = find_ev(ev, n, name);
-        if (e != NULL && e->dist != INT32_MIN && e->bs != NULL && rank_dist(e->dist) <= rank_dist(dist))
-            continue;
-        if (e == NULL) {
-            e = &ev[n++];
-            *e = (spk_ev){name, "", (int)m->actor->kind, LEARN_FROM_PARAGRAPH, 0, 0, false, false,
-                          0, NULL, NULL, false, NULL, false, 0};
-            memcpy(e->country, m->actor->country, 4);
-        } else if (e->akind == AK_WORDS) {
-            e->akind = (int)m->actor->kind; /* the rules' pick is this actor */
-        }
-        e->dist = dist;
-        e->block = 0;
-        e->bs = &k->mb[i];
-        e->mem = speaker_of(k->l, m->actor);
-        if (e->origin != LEARN_FROM_RULES)
-            e->origin = dist == 0 ? LEARN_FROM_SENTENCE : LEARN_FROM_PARAGRAPH;
-        e->before = e->after = false;
-        if (dist == 0) {
-            e->before = m->end <= f->start;
-            e->after = !e->before;
-            size_t ti = tok_at(ts, m->start), fi = tok_at(ts, f->start);
-            e->tokens = ti > fi ? ti - fi : fi - ti;
+    /* the names of the window, by their nearest mention: this sentence, the
+     * one before, the one after, two before...; then the paragraphs before
+     * and after */
+    for (size_t j = 0; j < l->n_wb; j++) {
+        const struct wblock *w = &l->wb[j];
+        bool here = w->index == k->index;
+        for (size_t i = 0; i < w->in.n_am; i++) {
+            const tally_actor_match *m = &w->in.am[i];
+            const beside *mb = &w->mb[i];
+            bool party = is_state_kind(m->actor->kind);
+            long bdist = (long)k->index - (long)w->index;
+            int dist = here ? (int)si - (int)k->msent[i] : NO_DIST;
+            unsigned rank = here ? rank_dist(dist) : 1000 + rank_dist(bdist);
+            for (int phrase = party && mb->body_end > m->end; phrase >= 0; phrase--) {
+                bool says = phrase ? mb->body_says : says_beside(mb);
+                if (party && !phrase && !says)
+                    continue;
+                if (!party && here)
+                    block_speaker = true;
+                spk_ev *e;
+                if (phrase) {
+                    char buf[LEARN_MAX_NAME];
+                    copy_name(buf, w->in.text + m->start, mb->body_end - m->start);
+                    e = add_ev(ev, &n,
+                               new_ev(tally_arena_strndup(k->a, buf, strlen(buf)),
+                                      m->actor->country, AK_BODY, LEARN_FROM_PARAGRAPH));
+                } else {
+                    e = add_ev(ev, &n,
+                               new_ev(mention_name(k, w->in.text, m), m->actor->country,
+                                      (int)m->actor->kind, LEARN_FROM_PARAGRAPH));
+                    e->actor = m->actor;
+                    if (e->akind == AK_WORDS)
+                        e->akind = (int)m->actor->kind; /* the rules' pick is this actor */
+                }
+                if (e->bs != NULL && e->rank <= rank)
+                    continue;
+                e->rank = rank;
+                e->dist = dist;
+                e->block = bdist;
+                e->bs = mb;
+                e->says = says;
+                e->mem = phrase ? phrase_of(k->l, e->name) : speaker_of(k->l, m->actor);
+                if (e->origin != LEARN_FROM_RULES)
+                    e->origin = !here        ? LEARN_FROM_DOCUMENT
+                                : dist == 0 ? LEARN_FROM_SENTENCE
+                                            : LEARN_FROM_PARAGRAPH;
+                e->before = false;
+                if (dist == 0) {
+                    e->before = m->end <= f->start;
+                    size_t ti = tok_at(ts, m->start), fi = tok_at(ts, f->start);
+                    e->tokens = ti > fi ? ti - fi : fi - ti;
+                }
+            }
         }
     }
-    /* names of earlier paragraphs and the title */
+    /* names of earlier windows and the title */
     for (size_t i = 0; i < l->n_spk; i++) {
         const struct spk_mem *p = &l->spk[i];
-        if (p->first_block == l->block && p->last_block == l->block)
-            continue; /* only in this block: seen above */
         spk_ev *e = find_ev(ev, n, p->name);
-        size_t back = p->last_block == l->block ? l->block - p->prev_block : l->block - p->last_block;
         if (e == NULL) {
-            e = &ev[n++];
-            *e = (spk_ev){tally_arena_strndup(k->a, p->name, strlen(p->name)),
-                          "",
-                          p->akind,
-                          LEARN_FROM_DOCUMENT,
-                          INT32_MIN,
-                          back,
-                          false,
-                          false,
-                          0,
-                          NULL,
-                          p,
-                          false,
-                          NULL,
-                          false,
-                          0};
-            memcpy(e->country, p->country, 4);
+            e = add_ev(ev, &n,
+                       new_ev(tally_arena_strndup(k->a, p->name, strlen(p->name)), p->country,
+                              p->akind, LEARN_FROM_DOCUMENT));
+            e->block = (long)k->index - (long)p->last_block;
         }
         e->mem = p;
     }
-    /* the rules' picks for earlier claims, and the headline's source */
+    /* the rules' picks for the document's claims, and the headline's source */
     for (size_t i = 0; i < l->n_rs; i++) {
         spk_ev *e = find_ev(ev, n, l->rs[i].name);
         if (e == NULL) {
-            e = &ev[n++];
-            *e = (spk_ev){tally_arena_strndup(k->a, l->rs[i].name, strlen(l->rs[i].name)),
-                          "",
-                          AK_WORDS,
-                          LEARN_FROM_DOCUMENT,
-                          INT32_MIN,
-                          l->block - l->rs[i].last_block,
-                          false,
-                          false,
-                          0,
-                          NULL,
-                          NULL,
-                          false,
-                          NULL,
-                          false,
-                          0};
-            memcpy(e->country, l->rs[i].country, 4);
+            e = add_ev(ev, &n,
+                       new_ev(tally_arena_strndup(k->a, l->rs[i].name, strlen(l->rs[i].name)),
+                              l->rs[i].country, AK_WORDS, LEARN_FROM_DOCUMENT));
+            e->block = (long)k->index - (long)l->rs[i].last_block;
         }
         e->earlier_rule = l->rs[i].count;
     }
     if (l->headline_source != NULL && l->headline_source[0] != '\0') {
         spk_ev *e = find_ev(ev, n, l->headline_source);
-        if (e == NULL) {
-            e = &ev[n++];
-            *e = (spk_ev){tally_arena_strndup(k->a, l->headline_source, strlen(l->headline_source)),
-                          "",
-                          TALLY_ACTOR_OUTLET,
-                          LEARN_FROM_DOCUMENT,
-                          INT32_MIN,
-                          SIZE_MAX,
-                          false,
-                          false,
-                          0,
-                          NULL,
-                          NULL,
-                          false,
-                          NULL,
-                          false,
-                          0};
-        }
+        if (e == NULL)
+            e = add_ev(ev, &n,
+                       new_ev(tally_arena_strndup(k->a, l->headline_source,
+                                                  strlen(l->headline_source)),
+                              "", TALLY_ACTOR_OUTLET, LEARN_FROM_DOCUMENT));
         e->headline = true;
     }
+    /* people the actor table does not know */
+    for (size_t j = 0; j < l->n_wb; j++) {
+        const struct wblock *w = &l->wb[j];
+        bool here = w->index == k->index;
+        for (size_t i = 0; i < w->n_names && n < cap; i++) {
+            const pname *pn = &w->names[i];
+            long bdist = (long)k->index - (long)w->index;
+            int dist = here ? (int)si - (int)sentence_of(k, pn->start) : NO_DIST;
+            unsigned rank = here ? rank_dist(dist) : 1000 + rank_dist(bdist);
+            char buf[LEARN_MAX_NAME];
+            copy_name(buf, w->in.text + pn->start, pn->end - pn->start);
+            spk_ev *e = add_ev(ev, &n,
+                               new_ev(tally_arena_strndup(k->a, buf, strlen(buf)), "", AK_NAME,
+                                      here && dist == 0 ? LEARN_FROM_SENTENCE
+                                      : here            ? LEARN_FROM_PARAGRAPH
+                                                        : LEARN_FROM_DOCUMENT));
+            if (e->akind == AK_WORDS)
+                e->akind = AK_NAME;
+            e->mem = phrase_of(k->l, buf);
+            e->says = e->says || pn->says;
+            if (e->rank <= rank)
+                continue;
+            e->rank = rank;
+            e->dist = dist;
+            e->block = bdist;
+            if (dist == 0) {
+                e->before = pn->end <= f->start;
+                size_t ti = tok_at(ts, pn->start), fi = tok_at(ts, f->start);
+                e->tokens = ti > fi ? ti - fi : fi - ti;
+            }
+        }
+    }
+    /* "BBC reports citing Western officials": the one cited */
+    for (size_t i = 0; i + 1 < ts->n; i++) {
+        const ltok *w = &ts->v[i];
+        const char *t = k->in->text;
+        if (!tok_is(t, w, "citing") && !tok_is(t, w, "quoting") && w->id != CWW_CITED &&
+            w->id != CWW_QUOTED)
+            continue;
+        size_t a = i + 1, e = a;
+        while (a < ts->n && (ts->v[a].id == CWW_THE || ts->v[a].id == CWW_A || ts->v[a].id == CWW_BY))
+            a++;
+        e = a;
+        while (e < ts->n && e < a + 6 && !(ts->v[e].flags & (TK_PUNCT | TK_FIG)) &&
+               !(ts->v[e].roles & (CW_SAY | CW_OUT | CW_IN | CW_BREAK | CW_HEDGE)) &&
+               ts->v[e].id != CWW_THAT && ts->v[e].id != CWW_AS)
+            e++;
+        if (e == a || n >= cap)
+            continue;
+        const char *text = k->in->text;
+        spk_ev *c2 = add_ev(ev, &n,
+                            new_ev(tally_arena_strndup(k->a, text + ts->v[a].start,
+                                                       ts->v[e - 1].end - ts->v[a].start),
+                                   "", AK_WORDS, LEARN_FROM_SENTENCE));
+        c2->cited = true;
+        if (c2->dist == NO_DIST) {
+            c2->dist = 0;
+            c2->block = 0;
+            c2->rank = 0;
+            c2->before = ts->v[a].start < f->start;
+        }
+    }
+    /* an actor written as an acronym ("NIS", "JCS") also by its full name */
+    for (size_t i = 0, m = n; i < m; i++) {
+        const tally_actor *a = ev[i].actor != NULL ? ev[i].actor : ev[i].mem ? ev[i].mem->actor : NULL;
+        if (a == NULL || !acronym(ev[i].name) || same_name(a->name, ev[i].name) ||
+            find_ev(ev, n, a->name) != NULL)
+            continue;
+        spk_ev *e = &ev[n++];
+        *e = ev[i];
+        e->name = a->name;
+        e->canonical = true;
+    }
+    compare(ev, n);
+    pick_info pk = pick_of(c);
     cand->speakers = tally_arena_alloc(k->a, n * sizeof *cand->speakers);
     cand->n_speakers = n;
     for (size_t i = 0; i < n; i++) {
@@ -1619,8 +2176,8 @@ static void speaker_options(blk *k, learn_cand *cand, const tally_claim *c, size
         o->name = ev[i].name;
         memcpy(o->country, ev[i].country, 4);
         o->origin = ev[i].origin;
-        fb b = {&o->fv, k->a, k->l->explain, in->text};
-        speaker_features(k, &b, &ev[i], c, ts, sent_says, block_speaker);
+        fb b = {&o->fv, k->a, k->l->explain, k->in->text};
+        speaker_features(k, &b, &ev[i], c, ts, sent_says, block_speaker, &pk);
     }
 }
 
@@ -1687,14 +2244,12 @@ static void state_features(blk *k, fb *b, const st_ev *e, const tally_claim *c,
     static const size_t tok_edges[] = {2, 4, 8, 16};
     f_val(b, P_TOKENS, bucket(ti > fi ? ti - fi : fi - ti, tok_edges, 4), NULL);
     const beside *bs = e->bs;
-    if (bs->h[1] != 0) {
-        f_val(b, P_B1, bs->h[1], NULL);
-        f_val2(b, P_B1_POS, bs->h[1], NULL, before ? 1u : 2u, side);
+    if (beside_known(bs, 1)) {
+        f_beside(b, P_B1, bs, 1);
+        f_val2(b, P_B1_POS, bs->h[1], beside_text(b, bs, 1), before ? 1u : 2u, side);
     }
-    if (bs->h[0] != 0)
-        f_val(b, P_B2, bs->h[0], NULL);
-    if (bs->h[2] != 0)
-        f_val(b, P_A1, bs->h[2], NULL);
+    f_beside(b, P_B2, bs, 0);
+    f_beside(b, P_A1, bs, 2);
     f_roles(b, P_B1_ROLE, cue_roles(bs->roles[1]));
     f_roles(b, P_A_ROLE, cue_roles(bs->roles[2] | bs->roles[3]));
 }
@@ -1764,7 +2319,10 @@ static void state_options(blk *k, learn_cand *cand, const tally_claim *c, size_t
     }
 }
 
-/* ---- the block ---------------------------------------------------------------------- */
+/* ---- the window ---------------------------------------------------------------------- */
+
+enum { WINDOW_TEXT = 64 * 1024, WINDOW_CLAIMS = 256 };
+
 
 static const tally_figure *figure_of(const learn_block_in *in, size_t start)
 {
@@ -1794,74 +2352,232 @@ static void note_rule_source(learn_state *l, const tally_claim *c)
     r->last_block = l->block;
 }
 
+/* The currency of the money nearest the claim in its sentence, else the
+ * document's last. Offsets of `c` relative to the block. */
+static const char *sentence_currency(const learn_block_in *in, const tally_claim *c,
+                                     const learn_state *l)
+{
+    const char *best = l->last_currency;
+    size_t bd = SIZE_MAX, s0 = c->sentence_start, s1 = c->sentence_end;
+    for (size_t i = 0; i < in->n_figs; i++) {
+        const tally_figure *f = &in->figs[i];
+        if (f->kind != TALLY_FIG_MONEY || f->start < s0 || f->end > s1)
+            continue;
+        size_t d = f->start > c->start ? f->start - c->start : c->start - f->start;
+        if (d < bd) {
+            bd = d;
+            best = f->currency;
+        }
+    }
+    return best;
+}
+
+static void *copy_of(tally_arena *a, const void *p, size_t n)
+{
+    void *q = tally_arena_alloc(a, n ? n : 1);
+    if (n)
+        memcpy(q, p, n);
+    return q;
+}
+
 static char *arena_dup(tally_arena *a, const char *s)
 {
     return s != NULL ? tally_arena_strndup(a, s, strlen(s)) : NULL;
 }
 
-size_t learn_block(learn_state *l, const learn_block_in *in, tally_claim *v, size_t n,
-                   tally_arena *a)
+/* Claim `c` with its offsets relative to the block at `off`. */
+static tally_claim relative(const tally_claim *c, size_t off)
 {
-    l->block++;
-    tally_arena *ca = l->sink != NULL ? l->sink->arena : a;
-    blk k = {l, in, ca, NULL, NULL, NULL};
-    k.mb = tally_arena_alloc(a, (in->n_am + 1) * sizeof *k.mb);
-    k.msent = tally_arena_alloc(a, (in->n_am + 1) * sizeof *k.msent);
-    for (size_t i = 0; i < in->n_am; i++) {
-        k.mb[i] = beside_of(in->text, in->len, in->am[i].start, in->am[i].end);
-        note_mention(l, in->text, in->len, &in->am[i], &k.mb[i]);
-    }
-    if (l->sink != NULL &&
-        tally_buf_append(&l->sink->body, in->text, in->len) != 0) /* the body, for training */
-        abort();
-    if (n == 0 || in->n_ss == 0)
-        return n;
+    tally_claim r = *c;
+    r.sentence_start -= off;
+    r.sentence_end -= off;
+    r.start -= off;
+    r.end -= off;
+    tally_reason *why[] = {&r.why_supplier, &r.why_recipient, &r.why_kind, &r.why_item,
+                           &r.why_source};
+    for (size_t w = 0; w < sizeof why / sizeof why[0]; w++)
+        if (why[w]->end > why[w]->start) {
+            why[w]->start -= off;
+            why[w]->end -= off;
+        }
+    return r;
+}
+
+/* The candidates of window block `w`, appended to cands[*nc]. */
+static void block_candidates(learn_state *l, struct wblock *w, tally_arena *ca, learn_cand *cands,
+                             size_t *nc)
+{
+    const learn_block_in *in = &w->in;
+    blk k = {l, in, ca, NULL, NULL, w->mb, w->index};
+    k.msent = tally_arena_alloc(ca, (in->n_am + 1) * sizeof *k.msent);
     for (size_t i = 0; i < in->n_am; i++)
         k.msent[i] = sentence_of(&k, in->am[i].start);
-    k.toks = tally_arena_alloc(a, in->n_ss * sizeof *k.toks);
+    k.toks = tally_arena_alloc(ca, in->n_ss * sizeof *k.toks);
     memset(k.toks, 0, in->n_ss * sizeof *k.toks);
-    size_t kept = 0;
-    for (size_t i = 0; i < n; i++) {
-        tally_claim *c = &v[i];
-        const tally_figure *f = figure_of(in, c->start);
-        size_t si = sentence_of(&k, c->sentence_start - in->offset);
+    for (size_t i = 0; i < w->n; i++) {
+        tally_claim c = relative(&w->claims[i], in->offset);
+        const tally_figure *f = figure_of(in, c.start);
+        size_t si = sentence_of(&k, c.sentence_start);
         const ltoks *ts = sentence_tokens(&k, si);
-        learn_cand *cand = tally_arena_alloc(ca, sizeof *cand);
+        learn_cand *cand = &cands[(*nc)++];
         memset(cand, 0, sizeof *cand);
-        cand->claim = *c;
-        cand->proposer = in->proposer[i];
+        cand->claim = w->claims[i];
+        cand->proposer = w->props[i].by;
+        cand->group = l->groups++;
         if (f != NULL) {
             fb b = {&cand->fig, ca, l->explain, in->text};
-            fig_features(&k, &b, c, f, cand->proposer, si, ts);
-            speaker_options(&k, cand, c, si, ts, f);
-            state_options(&k, cand, c, si, ts, f);
+            fig_features(&k, &b, &c, f, cand->proposer, si, ts);
+            speaker_options(&k, cand, &c, si, ts, f);
+            state_options(&k, cand, &c, si, ts, f);
         }
-        note_rule_source(l, c);
-        l->have_unit = true;
-        l->last_unit = c->unit;
-        l->last_items = c->items;
-        if (l->sink != NULL) { /* a copy with offsets into the body */
-            learn_sink *s = l->sink;
+        /* the other units the figure may count share the options */
+        for (unsigned u = 0; u <= TALLY_UNIT_ITEM; u++) {
+            if (!(w->props[i].alts & unit_bit((tally_unit)u)))
+                continue;
+            learn_cand *alt = &cands[(*nc)++];
+            *alt = *cand;
+            alt->claim.unit = (tally_unit)u;
+            alt->claim.items = unit_items((tally_unit)u);
+            if (u == TALLY_UNIT_MONEY)
+                memcpy(alt->claim.currency, sentence_currency(in, &c, l), 4);
+            memset(&alt->fig, 0, sizeof alt->fig);
+            if (f != NULL) {
+                tally_claim ac = c;
+                ac.unit = alt->claim.unit;
+                ac.items = alt->claim.items;
+                memcpy(ac.currency, alt->claim.currency, 4);
+                fb b = {&alt->fig, ca, l->explain, in->text};
+                fig_features(&k, &b, &ac, f, cand->proposer, si, ts);
+            }
+        }
+    }
+}
+
+/* Decides the window's claims into `out`; they and the window stay until
+ * the next call. */
+static void decide_window(learn_state *l, tally_claims *out, tally_arena *a)
+{
+    out->v = NULL;
+    out->n = 0;
+    out->body = l->wtext.ptr;
+    out->body_offset = l->wstart;
+    l->flushed = true;
+    if (l->n_wb == 0)
+        return;
+    tally_arena *ca = l->sink != NULL ? l->sink->arena : l->warena;
+    size_t total = 0;
+    for (size_t j = 0; j < l->n_wb; j++) {
+        struct wblock *w = &l->wb[j];
+        w->in.text = l->wtext.ptr + w->text_at;
+        for (size_t i = 0; i < w->n; i++)
+            for (uint32_t b = w->props[i].alts | 1u << 31; b != 0; b &= b - 1)
+                total++; /* the candidate and one a unit of its alternatives */
+    }
+    learn_cand *cands = tally_arena_alloc(ca, (total + 1) * sizeof *cands);
+    size_t nc = 0;
+    for (size_t j = 0; j < l->n_wb; j++)
+        if (l->wb[j].n > 0)
+            block_candidates(l, &l->wb[j], ca, cands, &nc);
+    if (l->sink != NULL) {
+        learn_sink *s = l->sink;
+        for (size_t i = 0; i < nc; i++) {
             if (s->n == s->cap) {
                 s->cap = s->cap ? s->cap * 2 : 64;
                 s->v = tally_xrealloc(s->v, s->cap * sizeof *s->v);
             }
-            learn_cand *sc = &s->v[s->n++];
-            *sc = *cand;
-            sc->claim.start += in->offset;
-            sc->claim.end += in->offset;
-            sc->claim.source = arena_dup(ca, sc->claim.source);
-        }
-        if (l->model == NULL) {
-            v[kept++] = *c;
-            continue;
-        }
-        tally_learn_why *why = l->explain ? tally_arena_alloc(a, sizeof *why) : NULL;
-        tally_claim out;
-        if (learn_apply(l->model, cand, &out, why, a)) {
-            out.learned = why;
-            v[kept++] = out;
+            s->v[s->n] = cands[i];
+            s->v[s->n].claim.source = arena_dup(ca, cands[i].claim.source);
+            s->n++;
         }
     }
-    return kept;
+    if (l->model == NULL)
+        return;
+    out->v = tally_arena_alloc(a, (total + 1) * sizeof *out->v);
+    out->n = learn_decide(l->model, cands, nc, out->v, l->explain, a);
+}
+
+static void window_clear(learn_state *l)
+{
+    tally_arena_reset(l->warena);
+    tally_buf_clear(&l->wtext);
+    l->n_wb = 0;
+    l->w_claims = 0;
+    l->flushed = false;
+}
+
+void learn_block(learn_state *l, const learn_block_in *in, tally_claim *v, size_t n,
+                 tally_arena *a, tally_claims *out)
+{
+    out->v = NULL;
+    out->n = 0;
+    out->body = in->text;
+    out->body_offset = in->offset;
+    if (l->flushed)
+        window_clear(l);
+    l->block++;
+    if (l->sink != NULL && tally_buf_append(&l->sink->body, in->text, in->len) != 0)
+        abort(); /* the body, for training: its limit is the text's */
+    bool keep = l->n_wb > 0 || n > 0;
+    tally_arena *wa = keep ? l->warena : a;
+    beside *mb = tally_arena_alloc(wa, (in->n_am + 1) * sizeof *mb);
+    for (size_t i = 0; i < in->n_am; i++) {
+        mb[i] = beside_of(in->text, in->len, in->am[i].start, in->am[i].end);
+        note_mention(l, in->text, in->len, &in->am[i], &mb[i]);
+    }
+    enum { MAX_NAMES = 32 };
+    pname *names = tally_arena_alloc(wa, MAX_NAMES * sizeof *names);
+    size_t n_names = names_in(in->text, in->len, in->am, in->n_am, names, MAX_NAMES);
+    for (size_t i = 0; i < n_names; i++)
+        note_speaker(l, NULL, in->text + names[i].start, names[i].end - names[i].start, "",
+                     AK_NAME, names[i].says);
+    for (size_t i = 0; i < n; i++) {
+        const tally_claim *c = &v[i];
+        note_rule_source(l, c);
+        if (c->unit == TALLY_UNIT_MONEY) {
+            memcpy(l->last_currency, c->currency, 4);
+        } else if (c->unit != TALLY_UNIT_PERCENT) {
+            l->have_unit = true;
+            l->last_unit = c->unit;
+            l->last_items = c->items;
+        }
+    }
+    if (!keep)
+        return;
+    /* into the window */
+    if (l->n_wb == 0)
+        l->wstart = in->offset;
+    if (tally_buf_append(&l->wtext, in->text, in->len) != 0)
+        abort(); /* a window holds a few blocks of at most max_block bytes */
+    if (l->n_wb == l->cap_wb) {
+        l->cap_wb = l->cap_wb ? l->cap_wb * 2 : 16;
+        l->wb = tally_xrealloc(l->wb, l->cap_wb * sizeof *l->wb);
+    }
+    struct wblock *w = &l->wb[l->n_wb++];
+    memset(w, 0, sizeof *w);
+    w->in = *in;
+    w->in.text = NULL;
+    w->text_at = in->offset - l->wstart;
+    w->index = l->block;
+    w->mb = mb;
+    w->names = names;
+    w->n_names = n_names;
+    w->in.am = copy_of(wa, in->am, in->n_am * sizeof *in->am);
+    w->in.ss = copy_of(wa, in->ss, in->n_ss * sizeof *in->ss);
+    w->in.figs = copy_of(wa, in->figs, in->n_figs * sizeof *in->figs);
+    w->in.prop = NULL;
+    w->claims = copy_of(wa, v, n * sizeof *v);
+    for (size_t i = 0; i < n; i++) /* strings the block's arena holds */
+        w->claims[i].source = arena_dup(wa, v[i].source);
+    w->props = copy_of(wa, in->prop, n * sizeof *in->prop);
+    w->n = n;
+    l->w_claims += n;
+    if (l->wtext.len >= WINDOW_TEXT || l->w_claims >= WINDOW_CLAIMS)
+        decide_window(l, out, a);
+}
+
+void learn_finish(learn_state *l, tally_claims *out, tally_arena *a)
+{
+    if (l->flushed)
+        window_clear(l);
+    decide_window(l, out, a);
 }

@@ -350,21 +350,20 @@ static size_t best_option(const tally_learn_model *m, learn_head hd, const learn
     return best;
 }
 
-bool learn_apply(const tally_learn_model *m, const learn_cand *k, tally_claim *out,
-                 tally_learn_why *why, tally_arena *a)
+double learn_apply(const tally_learn_model *m, const learn_cand *k, tally_claim *out,
+                   tally_learn_why *why)
 {
-    (void)a;
     *out = k->claim;
     if (why != NULL) {
         memset(why, 0, sizeof *why);
         why->proposed_by = learn_proposer_name(k->proposer);
     }
-    bool keep = true;
+    double keep = 1;
     if (m->head[LEARN_FIG].present) {
         double z[LEARN_FIG_OUTS];
         scores(m, LEARN_FIG, &k->fig, z);
         double p = sigmoid(z[LEARN_FIG_SCOPE]);
-        keep = p >= m->threshold;
+        keep = p;
         unsigned best = 0;
         for (unsigned i = 1; i < LEARN_N_KINDS; i++)
             if (z[1 + i] > z[1 + best])
@@ -406,4 +405,28 @@ bool learn_apply(const tally_learn_model *m, const learn_cand *k, tally_claim *o
         }
     }
     return keep;
+}
+
+size_t learn_decide(const tally_learn_model *m, const learn_cand *v, size_t n, tally_claim *out,
+                    bool explain, tally_arena *a)
+{
+    size_t kept = 0;
+    for (size_t i = 0; i < n;) {
+        size_t j = i, best = SIZE_MAX;
+        double bp = 0;
+        tally_claim c;
+        for (; j < n && v[j].group == v[i].group; j++) {
+            tally_learn_why *why = explain ? tally_arena_alloc(a, sizeof *why) : NULL;
+            double p = learn_apply(m, &v[j], &c, why);
+            if (p >= m->threshold && (best == SIZE_MAX || p > bp)) {
+                best = j;
+                bp = p;
+                c.learned = why;
+                out[kept] = c;
+            }
+        }
+        kept += best != SIZE_MAX;
+        i = j;
+    }
+    return kept;
 }

@@ -70,6 +70,14 @@ typedef enum learn_proposer {
 
 const char *learn_proposer_name(learn_proposer p);
 
+/* What proposed a candidate, and the other units its figure may count (a
+ * noun the lexicon does not know may count people, vehicles or items): each
+ * is a candidate of its own, and the models keep at most one per figure. */
+typedef struct learn_prop {
+    learn_proposer by;
+    uint32_t alts; /* bits 1 << tally_unit */
+} learn_prop;
+
 /* Where an option of a ranking decision comes from. */
 typedef enum learn_origin {
     LEARN_FROM_AUTHOR,    /* nothing attributed: "author" */
@@ -96,6 +104,7 @@ typedef struct learn_option {
 typedef struct learn_cand {
     tally_claim claim;
     learn_proposer proposer;
+    size_t group; /* candidates of one figure share it, and follow each other */
     learn_fv fig;
     learn_option *speakers;
     size_t n_speakers;
@@ -115,7 +124,7 @@ typedef struct learn_sink {
 /** An extractor (extract.c) that collects every candidate of the document
  *  into `sink` and decides nothing (the rules' claims come out). */
 tally_extractor *extract_new_collecting(tally_date date, const tally_doc_meta *meta,
-                                        learn_sink *sink);
+                                        learn_sink *sink, bool named);
 
 /* The layer's state for one document (owned by the extractor). */
 typedef struct learn_state learn_state;
@@ -128,16 +137,16 @@ learn_state *learn_new(const tally_doc_meta *meta, const char *headline_source,
                        const tally_learn_model *model, learn_sink *sink, bool explain);
 void learn_free(learn_state *l);
 
-/** Adds shares written as words ("half of", "about a third of") to the
- *  block's figures as percent figures, in text order. */
-void learn_fractions(const char *t, size_t n, tally_figures *figs, tally_arena *a);
+/** Makes the block's shares ("half of", "about a third of": figures below
+ *  one followed by "of") percent figures. */
+void learn_fractions(const char *t, size_t n, tally_figures *figs);
 
 /** A candidate for figure `f` of the sentence text[s_start, s_end) whose
- *  counted noun the rules did not find: sets c->unit, items and end and
- *  returns true, or returns false when nothing could be counted. */
+ *  counted noun the rules did not find: sets c->unit, items and end and *p,
+ *  and returns true, or returns false when nothing could be counted. */
 bool learn_propose(const learn_state *l, const char *t, size_t s_start, size_t s_end,
                    const tally_figure *figs, size_t n_figs, const tally_figure *f, tally_claim *c,
-                   learn_proposer *by);
+                   learn_prop *p);
 
 /* What learn_block reads of a block besides its claims. */
 typedef struct learn_block_in {
@@ -149,24 +158,36 @@ typedef struct learn_block_in {
     size_t n_am;
     const tally_figure *figs;
     size_t n_figs;
-    const learn_proposer *proposer; /* of each claim */
+    const learn_prop *prop; /* of each claim */
 } learn_block_in;
 
-/** Describes each of the block's `n` claims (offsets of start and end still
- *  relative to the block) and, with a model, decides: a claim out of scope
- *  is dropped, kind, source, supplier and recipient are the models'. Collects
- *  the candidates into the sink when there is one. Notes the block's names
- *  for the next blocks. Returns the number of claims kept at the front of
- *  `v`. Everything new lives in `a` (the sink's arena when collecting). */
-size_t learn_block(learn_state *l, const learn_block_in *in, tally_claim *v, size_t n,
-                   tally_arena *a);
+/** Takes the block's `n` claims (offsets into the body) as the rules made
+ *  them, with the block's names, sentences and figures. Decisions wait for a
+ *  window of blocks (up to a size limit, or the document's end: see
+ *  learn_finish), so that they see the names written after a figure too;
+ *  when the window is decided, its claims go into `out` (in `a`; they and
+ *  out->body stay valid until the next call), else out->n is 0. A claim out
+ *  of scope is dropped; kind, source, supplier and recipient are the
+ *  models'. Collects the candidates into the sink when there is one. */
+void learn_block(learn_state *l, const learn_block_in *in, tally_claim *v, size_t n,
+                 tally_arena *a, tally_claims *out);
+/** Decides what the window holds at the document's end, as learn_block. */
+void learn_finish(learn_state *l, tally_claims *out, tally_arena *a);
 
 /** Applies `m` to candidate `k`: fills `out` (a copy of the rules' claim
- *  with the models' kind, source, supplier and recipient) and returns
- *  whether it is in scope. With `why` (may be NULL) the top features of each
- *  decision are written there, in `a`. */
-bool learn_apply(const tally_learn_model *m, const learn_cand *k, tally_claim *out,
-                 tally_learn_why *why, tally_arena *a);
+ *  with the models' kind, source, supplier and recipient) and returns the
+ *  probability that it is an in-scope claim (1 for a model without that
+ *  decision). With `why` (may be NULL) the top features of each decision
+ *  are written there. */
+double learn_apply(const tally_learn_model *m, const learn_cand *k, tally_claim *out,
+                   tally_learn_why *why);
+
+/** Decides the candidates v[0, n) (whole groups): for each figure, the
+ *  candidate of highest probability, if it reaches the model's threshold,
+ *  goes into out[] (with its explanation in `a` when `explain`). Returns how
+ *  many did. */
+size_t learn_decide(const tally_learn_model *m, const learn_cand *v, size_t n, tally_claim *out,
+                    bool explain, tally_arena *a);
 
 /* ---- models (learn.c) ------------------------------------------------------- */
 

@@ -28,7 +28,7 @@
 #include "tally/score.h"
 
 enum {
-    MIN_DOCS = 2,              /* a feature must occur in this many training documents */
+    MIN_DOCS = 5,              /* a feature must occur in this many training documents */
     MAX_LINE = 1 << 20,        /* a gold line longer than this is broken */
     MAX_TEXT = 64 * 1024 * 1024 /* the largest document read */
 };
@@ -83,7 +83,7 @@ static int on_meta(const tally_doc_meta *meta, tally_format f, void *user, tally
     if (meta->date != NULL && tally_date_parse(meta->date, strlen(meta->date), &date) == 0)
         r->d->date = tally_xstrdup(meta->date);
     tally_extractor_free(r->x);
-    r->x = extract_new_collecting(date, meta, &r->d->sink);
+    r->x = extract_new_collecting(date, meta, &r->d->sink, getenv("TALLY_LEARN_DEBUG") != NULL);
     return 0;
 }
 
@@ -110,6 +110,10 @@ static int read_text(tdoc *d, tally_err *err)
     tally_doc_stats st;
     int rc = tally_doc_read(f, d->path, &opts, &h, &st, err);
     fclose(f);
+    if (rc == 0 && r.x != NULL) {
+        tally_claims cs;
+        tally_extract_finish(r.x, &cs, r.a);
+    }
     tally_extractor_free(r.x);
     tally_arena_free(r.a);
     return rc;
@@ -290,6 +294,16 @@ static void report_gaps(const tally_train_opts *o, const tdoc *d)
     free(matched);
 }
 
+/* A speaker's name that the scorer accepts for gold name `g` and that is
+ * at least half as long. */
+static bool close_name(const char *p, const char *g)
+{
+    if (p == NULL || g == NULL || !tally_score_source_eq(p, g))
+        return false;
+    size_t a = strlen(p), b = strlen(g);
+    return 2 * a >= b && 2 * b >= a;
+}
+
 /* ---- problems for LIBLINEAR ------------------------------------------------------- */
 
 /* The features of one head kept for training: sorted hashes, indexed 1.. */
@@ -373,23 +387,34 @@ typedef struct prob {
     size_t cap;
 } prob;
 
-static void prob_add(prob *pr, const fmap *m, const learn_fv *fv, double y)
+/* Adds the instance `a` minus `b` (b may be NULL) with label y. */
+static void prob_add_diff(prob *pr, const fmap *m, const learn_fv *a, const learn_fv *b, double y)
 {
-    struct feature_node *x = tally_xmalloc((fv->n + 1) * sizeof *x);
-    size_t n = 0;
-    for (uint32_t i = 0; i < fv->n; i++) {
-        int j = fmap_index(m, fv->h[i]);
+    size_t cap = a->n + (b != NULL ? b->n : 0) + 1, n = 0;
+    struct feature_node *x = tally_xmalloc(cap * sizeof *x);
+    for (uint32_t i = 0; i < a->n; i++) {
+        int j = fmap_index(m, a->h[i]);
         if (j > 0)
             x[n++] = (struct feature_node){j, 1.0};
+    }
+    for (uint32_t i = 0; b != NULL && i < b->n; i++) {
+        int j = fmap_index(m, b->h[i]);
+        if (j > 0)
+            x[n++] = (struct feature_node){j, -1.0};
     }
     qsort(x, n, sizeof *x, cmp_node);
     size_t u = 0; /* a feature twice counts twice, as in a prediction */
     for (size_t i = 0; i < n; i++) {
         if (u > 0 && x[u - 1].index == x[i].index)
-            x[u - 1].value += 1.0;
+            x[u - 1].value += x[i].value;
         else
             x[u++] = x[i];
     }
+    size_t z = 0; /* what both have cancels */
+    for (size_t i = 0; i < u; i++)
+        if (x[i].value != 0)
+            x[z++] = x[i];
+    u = z;
     x[u] = (struct feature_node){-1, 0};
     if ((size_t)pr->p.l == pr->cap) {
         pr->cap = pr->cap ? pr->cap * 2 : 256;
@@ -399,6 +424,28 @@ static void prob_add(prob *pr, const fmap *m, const learn_fv *fv, double y)
     pr->p.y[pr->p.l] = y;
     pr->p.x[pr->p.l] = x;
     pr->p.l++;
+}
+
+static void prob_add(prob *pr, const fmap *m, const learn_fv *fv, double y)
+{
+    prob_add_diff(pr, m, fv, NULL, y);
+}
+
+/* A ranking as a classification: for each right option p and wrong option
+ * q of one decision, p - q is labelled +1 (or q - p, -1, every other pair),
+ * so that the weights score the right option above the wrong ones. */
+static void prob_add_ranking(prob *pr, const fmap *m, const learn_option *o, size_t n,
+                             const bool *right)
+{
+    size_t pairs = 0;
+    for (size_t i = 0; i < n; i++)
+        for (size_t j = 0; right[i] && j < n; j++)
+            if (!right[j]) {
+                if (pairs++ % 2 == 0)
+                    prob_add_diff(pr, m, &o[i].fv, &o[j].fv, 1);
+                else
+                    prob_add_diff(pr, m, &o[j].fv, &o[i].fv, -1);
+            }
 }
 
 static void prob_free(prob *pr)
@@ -514,23 +561,24 @@ static void train_model(const trainer *t, int held_out, double c, double thresho
                 continue;
             const tally_score_claim *gc = &d->gold[g];
             prob_add(&kind, &maps[LEARN_FIG], &cd->fig, tally_kind_parse(gc->kind));
+            bool *right = tally_xcalloc(cd->n_speakers + cd->n_states + 1, sizeof *right);
+            /* the names the scorer accepts that are most of the gold name:
+             * "US" is inside "US officials" and "Russian", and says little */
             bool any = false;
+            for (size_t o = 0; o < cd->n_speakers; o++)
+                any |= right[o] = close_name(cd->speakers[o].name, gc->source);
             for (size_t o = 0; o < cd->n_speakers && !any; o++)
-                any = tally_score_source_eq(cd->speakers[o].name, gc->source);
-            for (size_t o = 0; o < cd->n_speakers && any; o++)
-                prob_add(&speaker, &maps[LEARN_SPEAKER], &cd->speakers[o].fv,
-                         tally_score_source_eq(cd->speakers[o].name, gc->source) ? 1 : -1);
+                right[o] = tally_score_source_eq(cd->speakers[o].name, gc->source);
+            prob_add_ranking(&speaker, &maps[LEARN_SPEAKER], cd->speakers, cd->n_speakers, right);
             const char *want[2] = {gc->supplier ? gc->supplier : "",
                                    gc->recipient ? gc->recipient : ""};
             prob *pr[2] = {&sup, &rec};
             for (int r = 0; r < 2; r++) {
-                any = false;
-                for (size_t o = 0; o < cd->n_states && !any; o++)
-                    any = strcmp(cd->states[o].country, want[r]) == 0;
-                for (size_t o = 0; o < cd->n_states && any; o++)
-                    prob_add(pr[r], &maps[LEARN_STATE], &cd->states[o].fv,
-                             strcmp(cd->states[o].country, want[r]) == 0 ? 1 : -1);
+                for (size_t o = 0; o < cd->n_states; o++)
+                    right[o] = strcmp(cd->states[o].country, want[r]) == 0;
+                prob_add_ranking(pr[r], &maps[LEARN_STATE], cd->states, cd->n_states, right);
             }
+            free(right);
         }
     }
     for (int h = 0; h < LEARN_N_HEADS; h++) {
@@ -559,17 +607,54 @@ static void train_model(const trainer *t, int held_out, double c, double thresho
     }
 }
 
-/* Scores model `m` on document `d`. */
-static void score_doc(const tally_learn_model *m, const tdoc *d, tally_score *acc)
+/* Scores model `m` on document `d`; reports the claims to `o` when held out. */
+static void score_doc(const tally_learn_model *m, const tdoc *d, tally_score *acc,
+                      const tally_train_opts *o)
 {
     tally_score_claim *p = tally_xcalloc(d->sink.n + 1, sizeof *p);
-    size_t n = 0;
-    for (size_t k = 0; k < d->sink.n; k++) {
-        tally_claim out;
-        if (learn_apply(m, &d->sink.v[k], &out, NULL, NULL))
-            score_claim(d, &out, &p[n++]);
+    tally_claim *out = tally_xcalloc(d->sink.n + 1, sizeof *out);
+    size_t n = learn_decide(m, d->sink.v, d->sink.n, out, false, NULL);
+    for (size_t k = 0; k < n; k++) {
+        score_claim(d, &out[k], &p[k]);
+        if (o != NULL && o->on_heldout != NULL)
+            o->on_heldout(o->user, d->name, &out[k], d->sink.body.ptr);
     }
-    tally_score_doc(d->gold, d->n_gold, p, n, d->date, acc, NULL);
+    if (o != NULL && getenv("TALLY_SCOPE_DEBUG") != NULL) /* DEBUG: remove */
+        for (size_t q = 0; q < d->sink.n; q++) {
+            tally_claim tmp;
+            double pr = learn_apply(m, &d->sink.v[q], &tmp, NULL);
+            fprintf(stderr, "SCOPE\t%s\t%zu\t%s\t%s\t%.3f\t%d\t%.*s\n", d->name, d->sink.v[q].group,
+                    learn_proposer_name(d->sink.v[q].proposer), tally_unit_name(&tmp), pr,
+                    d->match[q] >= 0, (int)(tmp.end - tmp.start), d->sink.body.ptr + tmp.start);
+        }
+    long *mp = tally_xcalloc(n + 1, sizeof *mp);
+    tally_score_doc(d->gold, d->n_gold, p, n, d->date, acc, mp);
+    if (o != NULL && getenv("TALLY_LEARN_DEBUG") != NULL) { /* DEBUG: remove */
+        for (size_t i = 0; i < n; i++) {
+            if (mp[i] < 0 || tally_score_source_eq(p[i].source, d->gold[mp[i]].source))
+                continue;
+            const learn_cand *k = NULL;
+            for (size_t q = 0; q < d->sink.n; q++)
+                if (d->sink.v[q].claim.start == out[i].start && d->sink.v[q].claim.unit == out[i].unit)
+                    k = &d->sink.v[q];
+            fprintf(stderr, "SRC %s | gold %s | pred %s | %.80s\n", d->name, d->gold[mp[i]].source, p[i].source, p[i].sentence);
+            for (size_t o2 = 0; k && o2 < k->n_speakers; o2++) {
+                double z = learn_f32(m->head[LEARN_SPEAKER].bias);
+                for (uint32_t f = 0; f < k->speakers[o2].fv.n; f++) {
+                    const unsigned char *row = learn_row(m, LEARN_SPEAKER, k->speakers[o2].fv.h[f]);
+                    if (row) z += learn_f32(row);
+                }
+                fprintf(stderr, "   %c %6.2f %-40s %s\n", tally_score_source_eq(k->speakers[o2].name, d->gold[mp[i]].source) ? '*' : ' ', z, k->speakers[o2].name, learn_origin_name(k->speakers[o2].origin));
+                if (getenv("TALLY_LEARN_DEBUG")[0] == '2')
+                    for (uint32_t f = 0; f < k->speakers[o2].fv.n; f++) {
+                        const unsigned char *row = learn_row(m, LEARN_SPEAKER, k->speakers[o2].fv.h[f]);
+                        if (row && fabs(learn_f32(row)) > 0.25) fprintf(stderr, "         %6.2f %s\n", learn_f32(row), k->speakers[o2].fv.name ? k->speakers[o2].fv.name[f] : "?");
+                    }
+            }
+        }
+    }
+    free(mp);
+    free(out);
     for (size_t i = 0; i < n; i++)
         tally_score_claim_clear(&p[i]);
     free(p);
@@ -669,7 +754,7 @@ int tally_train(const char *const *dirs, size_t n_dirs, const tally_train_opts *
             }
             for (size_t i = 0; i < t.n_docs; i++)
                 if (t.docs[i].fold == f)
-                    score_doc(m, &t.docs[i], &rep->fold[f]);
+                    score_doc(m, &t.docs[i], &rep->fold[f], opts);
             tally_score_add(&rep->cv, &rep->fold[f]);
             tally_learn_model_free(m);
         }
@@ -683,7 +768,7 @@ int tally_train(const char *const *dirs, size_t n_dirs, const tally_train_opts *
         goto out;
     }
     for (size_t i = 0; i < t.n_docs; i++)
-        score_doc(m, &t.docs[i], &rep->fit);
+        score_doc(m, &t.docs[i], &rep->fit, NULL);
     tally_learn_model_free(m);
 out:
     rep->skipped = t.skipped;

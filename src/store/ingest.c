@@ -40,8 +40,25 @@ static int on_meta(const tally_doc_meta *meta, tally_format f, void *user, tally
     (void)meta; /* the header was read before, and merged with the input's */
     (void)f;
     (void)err;
-    c->x = tally_extractor_new(c->date, c->meta);
+    c->x = tally_extractor_open(c->date, c->meta, c->in->extract);
     return 0;
+}
+
+/* Stores the claims `cs` (whose texts are in cs->body). */
+static int store_claims(struct ingest_ctx *c, const tally_claims *cs, tally_err *err)
+{
+    int rc = 0;
+    for (size_t i = 0; rc == 0 && i < cs->n; i++) {
+        const tally_claim *k = &cs->v[i];
+        /* a claim's figure lies in the text given with it */
+        if (k->start < cs->body_offset || k->end < k->start || cs->body == NULL)
+            continue;
+        rc = tally_store_put_claim(c->s, c->doc_id, k, cs->body + (k->start - cs->body_offset),
+                                   c->stated, NULL, err);
+        c->claims += rc == 0;
+    }
+    tally_arena_reset(c->arena);
+    return rc;
 }
 
 static int on_block(const tally_block *b, void *user, tally_err *err)
@@ -52,15 +69,8 @@ static int on_block(const tally_block *b, void *user, tally_err *err)
                              BODY_MAX);
     tally_claims cs;
     int rc = tally_extract_block(c->x, b, &cs, c->arena, err);
-    for (size_t i = 0; rc == 0 && i < cs.n; i++) {
-        const tally_claim *k = &cs.v[i];
-        /* a claim's figure lies in its block */
-        if (k->start < b->offset || k->end > b->offset + b->len || k->end < k->start)
-            continue;
-        rc = tally_store_put_claim(c->s, c->doc_id, k, b->text + (k->start - b->offset), c->stated,
-                                   NULL, err);
-        c->claims += rc == 0;
-    }
+    if (rc == 0)
+        rc = store_claims(c, &cs, err);
     tally_arena_reset(c->arena);
     return rc;
 }
@@ -187,6 +197,11 @@ int tally_ingest(tally_store *s, const tally_ingest_input *in, tally_ingest_resu
             tally_err e = {0};
             rc = tally_doc_read(f, in->path != NULL ? in->path : in->name, &opts, &hd, &stats, &e);
             fclose(f);
+            if (rc == 0 && c.x != NULL) { /* the claims held back to the end */
+                tally_claims cs;
+                tally_extract_finish(c.x, &cs, c.arena);
+                rc = store_claims(&c, &cs, &e);
+            }
             out->invalid_utf8 = stats.invalid_utf8;
             if (rc != 0)
                 tally_err_set(err, rc, "%s: %s", in->origin,

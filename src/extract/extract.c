@@ -217,6 +217,17 @@ static void split_words(const char *t, size_t start, size_t end, words *out, tal
     out->n = n;
 }
 
+/* The words `ws` for the learned layer (learn.h), in `a`. */
+static learn_words words_for_learn(const words *ws, tally_arena *a)
+{
+    learn_word *v = tally_arena_alloc(a, (ws->n + 1) * sizeof *v);
+    for (size_t i = 0; i < ws->n; i++) {
+        const word *w = &ws->v[i];
+        v[i] = (learn_word){w->start, w->end, w->roles, w->id, w->punct, w->upper};
+    }
+    return (learn_words){v, ws->n};
+}
+
 /* Word `w` is the word `id` names, in any case ("The" is CWW_THE). */
 static bool is_word(const word *w, enum cw_id id)
 {
@@ -1328,7 +1339,8 @@ int tally_extract_block(tally_extractor *x, const tally_block *b, tally_claims *
     /* learned layer: shares in words are figures too */
     if (x->learn != NULL)
         learn_fractions(b->text, b->len, &figs);
-    learn_block_in lin = {b->text, b->len, b->offset, NULL, 0, am.v, am.n, figs.v, figs.n, NULL};
+    learn_block_in lin = {b->text, b->len, b->offset, NULL, 0,   am.v,
+                          am.n,    figs.v, figs.n, NULL, NULL};
     out->body = b->text;
     out->body_offset = b->offset;
     if (figs.n == 0) { /* most paragraphs: nothing more to read */
@@ -1342,6 +1354,11 @@ int tally_extract_block(tally_extractor *x, const tally_block *b, tally_claims *
     size_t cap = figs.n, n = 0;
     tally_claim *v = tally_arena_alloc(a, cap * sizeof *v);
     learn_prop *prop = tally_arena_alloc(a, cap * sizeof *prop);
+    learn_words *sw = NULL;
+    if (x->learn != NULL) {
+        sw = tally_arena_alloc(a, (ss.n + 1) * sizeof *sw);
+        memset(sw, 0, (ss.n + 1) * sizeof *sw);
+    }
     speaker sp = {{NULL, "", false, {0, 0, NULL}}, 0, false};
     /* Sentences whose speaker is not read yet: it is when a claim comes
      * that may take it, and most sentences have none after them in their
@@ -1372,6 +1389,8 @@ int tally_extract_block(tally_extractor *x, const tally_block *b, tally_claims *
             continue;
         }
         split_words(b->text, s.start, s.end, &s.ws, a);
+        if (sw != NULL)
+            sw[si] = words_for_learn(&s.ws, a);
         pending[n_pending++] = s;
         bool own = false; /* this sentence names a speaker */
         /* the sentence's dates, read with its first claim: most figures
@@ -1387,11 +1406,15 @@ int tally_extract_block(tally_extractor *x, const tally_block *b, tally_claims *
             c->start = f->start;
             /* learned layer: a figure the rules pass over may be a candidate */
             prop[n] = (learn_prop){LEARN_BY_NOUN, 0};
-            if (outcome(&s, f) ||
-                !(counted(&s, f, c) ||
-                  (x->learn != NULL && learn_propose(x->learn, b->text, s.start, s.end, s.figs,
-                                                     s.n_figs, f, c, &prop[n]))))
+            if (outcome(&s, f))
                 continue;
+            if (counted(&s, f, c)) {
+                if (x->learn != NULL)
+                    learn_noun_alternatives(b->text, &sw[si], c, &prop[n]);
+            } else if (x->learn == NULL || !learn_propose(x->learn, b->text, &sw[si], s.figs,
+                                                           s.n_figs, f, c, &prop[n])) {
+                continue;
+            }
             /* the speakers of the sentences up to this one, in order */
             for (size_t p = 0; p < n_pending; p++)
                 own = read_speaker(x, &pending[p], a, &sp);
@@ -1503,6 +1526,7 @@ int tally_extract_block(tally_extractor *x, const tally_block *b, tally_claims *
         lin.ss = ss.v;
         lin.n_ss = ss.n;
         lin.prop = prop;
+        lin.sw = sw;
         learn_block(x->learn, &lin, v, n, a, out);
     }
     return 0;

@@ -38,10 +38,10 @@ enum {
     MAX_STATES = 24,
     MAX_RULE_SOURCES = 16,
     MAX_TOKENS = 4096, /* words of a sentence read (the rest is beyond every window) */
-    LEFT_NEAR = 6,
-    LEFT_FAR = 15,
-    RIGHT_NEAR = 6,
-    RIGHT_FAR = 10,
+    LEFT_NEAR = 5,
+    LEFT_FAR = 10,
+    RIGHT_NEAR = 4,
+    RIGHT_FAR = 6,
     STEM = 6
 };
 
@@ -190,6 +190,26 @@ static void tokenize(const char *t, size_t from, size_t to, ltoks *out, tally_ar
     }
     out->v = v;
     out->n = n;
+}
+
+/* The rules' words `w` of text `t` as tokens. */
+static void tokens_of(const char *t, const learn_words *w, ltoks *out, tally_arena *a)
+{
+    ltok *v = tally_arena_alloc(a, (w->n + 1) * sizeof *v);
+    for (size_t i = 0; i < w->n; i++) {
+        const learn_word *x = &w->v[i];
+        unsigned char c = (unsigned char)t[x->start];
+        v[i] = (ltok){x->start,
+                      x->end,
+                      x->punct ? fnv(&x->punct, 1) : fnv(t + x->start, x->end - x->start),
+                      x->roles,
+                      x->id,
+                      (unsigned char)((x->upper ? TK_UPPER : 0) |
+                                      (c >= '0' && c <= '9' ? TK_DIGIT : 0) |
+                                      (x->punct ? TK_PUNCT : 0))};
+    }
+    out->v = v;
+    out->n = w->n;
 }
 
 /* The index of the first token starting at or after byte `at`. */
@@ -526,62 +546,31 @@ static size_t cap_word(const char *t, size_t n, size_t i)
     return j;
 }
 
-static uint32_t word_roles(const char *t, size_t b, size_t e)
-{
-    const claim_word *cw = e > b && e - b <= 24 ? cw_find(t + b, e - b) : NULL;
-    return cw != NULL ? cw->roles : 0;
-}
 
-static size_t names_in(const char *t, size_t n, const tally_actor_match *am, size_t n_am,
-                       pname *out, size_t cap)
+/* Names of people in the words `w` of a sentence (the rules' words: only
+ * sentences with figures are read). */
+static size_t names_in(const char *t, const learn_words *w, const tally_actor_match *am,
+                       size_t n_am, pname *out, size_t cap)
 {
-    size_t k = 0, ai = 0;
-    for (size_t i = 0; i + 3 < n && k < cap; i++) {
-        if (!(t[i] >= 'A' && t[i] <= 'Z') || (i > 0 && t[i - 1] != ' '))
+    size_t k = 0;
+    for (size_t i = 0; i < w->n && k < cap; i++) {
+        size_t j = i;
+        while (j < w->n && j < i + 4 && w->v[j].upper && !w->v[j].punct && w->v[j].roles == 0 &&
+               w->v[j].id == CWW_NONE && cap_word(t, w->v[j].end, w->v[j].start) > w->v[j].start)
+            j++;
+        if (j - i < 2)
             continue;
-        size_t words = 0, start = i, end = i, at = i;
-        for (size_t e; words < 4 && (e = cap_word(t, n, at)) > at;) {
-            /* a word of the lexicon ("The", "In", "Minister") starts no name */
-            if (words == 0 && word_roles(t, at, e) != 0) {
-                start = e + 1;
-                if (e >= n || t[e] != ' ')
-                    break;
-                at = e + 1;
-                continue;
-            }
-            words++;
-            end = e;
-            if (e >= n || t[e] != ' ')
-                break;
-            at = e + 1;
-        }
-        if (words < 2) {
-            i = end > i ? end : i;
-            continue;
-        }
-        while (ai < n_am && am[ai].end <= start)
-            ai++;
-        bool actor = ai < n_am && am[ai].start < end;
-        /* beside it: an office before, an attribution or ", office" after */
-        size_t b = start;
-        while (b > 0 && t[b - 1] == ' ')
-            b--;
-        size_t pb = b;
-        while (pb > 0 && is_alnum((unsigned char)t[pb - 1]))
-            pb--;
-        size_t a = end;
-        bool comma = a < n && t[a] == ',';
-        a += comma;
-        while (a < n && t[a] == ' ')
-            a++;
-        size_t ae = a;
-        while (ae < n && is_alnum((unsigned char)t[ae]))
-            ae++;
-        uint32_t before = word_roles(t, pb, b), after = word_roles(t, a, ae);
+        size_t start = w->v[i].start, end = w->v[j - 1].end;
+        bool actor = false;
+        for (size_t q = 0; q < n_am && !actor; q++)
+            actor = am[q].start < end && start < am[q].end;
+        uint32_t before = i > 0 ? w->v[i - 1].roles : 0;
+        bool comma = j < w->n && w->v[j].punct == ',';
+        uint32_t after = j + comma < w->n ? w->v[j + comma].roles : 0;
         bool says = !comma && (after & CW_SAY);
         if (!actor && (says || (before & CW_OFFICE) || (comma && (after & CW_OFFICE))))
             out[k++] = (pname){start, end, says};
-        i = end;
+        i = j - 1;
     }
     return k;
 }
@@ -675,24 +664,23 @@ const char *learn_origin_name(learn_origin o)
     return (unsigned)o < LEARN_N_ORIGINS ? names[o] : "?";
 }
 
-static bool is_figure_token(const ltok *k, const tally_figure *figs, size_t n_figs)
-{
-    for (size_t i = 0; i < n_figs; i++)
-        if (k->start >= figs[i].start && k->start < figs[i].end)
-            return true;
-    return false;
-}
 
 /* words between a figure and its noun that count nothing: "2,700 others
  * injured", "500 more", "hundreds of AT4 systems" */
-static bool skip_word(const char *t, const ltok *k)
+static bool skip_word(const char *t, const learn_word *k)
 {
     static const char *const words[] = {"others", "other",  "more", "additional", "new",
                                         "extra",  "already", "of",  "the"};
     size_t n = k->end - k->start;
-    for (size_t i = 0; i < sizeof words / sizeof words[0]; i++)
-        if (strlen(words[i]) == n && fnv(words[i], n) == k->h && ((unsigned char)t[k->start] | 0x20) == (unsigned char)words[i][0])
+    for (size_t i = 0; i < sizeof words / sizeof words[0]; i++) {
+        if (strlen(words[i]) != n)
+            continue;
+        size_t j = 0;
+        while (j < n && ((unsigned char)t[k->start + j] | 0x20) == (unsigned char)words[i][j])
+            j++;
+        if (j == n)
             return true;
+    }
     return false;
 }
 
@@ -734,27 +722,47 @@ static uint32_t unit_bit(tally_unit u)
     return 1u << (unsigned)u;
 }
 
-bool learn_propose(const learn_state *l, const char *t, size_t s_start, size_t s_end,
+/* A plural the lexicon does not know: "howitzers", "HIMARS" is not. */
+static bool plural_at(const char *t, const learn_word *k)
+{
+    return k->end - k->start > 3 && t[k->end - 1] == 's';
+}
+
+void learn_noun_alternatives(const char *t, const learn_words *w, const tally_claim *c,
+                             learn_prop *p)
+{
+    /* "rocket systems", "missile elements": the lexicon's noun modifies
+     * another, which may count items */
+    size_t i = 0;
+    while (i < w->n && w->v[i].start < c->end)
+        i++;
+    if (c->unit == TALLY_UNIT_ITEM || c->unit == TALLY_UNIT_MONEY || c->unit == TALLY_UNIT_PERCENT ||
+        i >= w->n || w->v[i].punct || w->v[i].roles != 0 || w->v[i].id != CWW_NONE)
+        return;
+    if (plural_at(t, &w->v[i]))
+        p->alts |= unit_bit(TALLY_UNIT_ITEM);
+}
+
+bool learn_propose(const learn_state *l, const char *t, const learn_words *w,
                    const tally_figure *figs, size_t n_figs, const tally_figure *f, tally_claim *c,
                    learn_prop *p)
 {
     p->alts = 0;
     if (f->kind == TALLY_FIG_MONEY)
         return false; /* the rules saw a unit price */
+    size_t at = 0; /* the first word after the figure */
+    while (at < w->n && w->v[at].start < f->end)
+        at++;
     if (f->kind == TALLY_FIG_PERCENT) {
         c->unit = TALLY_UNIT_PERCENT;
         c->end = f->end;
         c->items = 0;
         p->by = LEARN_BY_PERCENT;
         /* "80-90% of the machine tools": what it is a share of */
-        ltok w[12];
-        size_t at = f->end, n = 0;
-        for (ltok k; n < 12 && near_token(t, s_end, at, false, &k, &at) && k.start < s_end;)
-            w[n++] = k;
-        if (n > 0 && w[0].id == CWW_OF)
-            for (size_t i = 1; i < n && !(w[i].flags & TK_PUNCT); i++)
-                if (w[i].roles & (CW_ITEM | CW_UNIT)) {
-                    const claim_word *cw = cw_find(t + w[i].start, w[i].end - w[i].start);
+        if (at < w->n && w->v[at].id == CWW_OF)
+            for (size_t i = at + 1; i < w->n && i < at + 12 && !w->v[i].punct; i++)
+                if (w->v[i].roles & (CW_ITEM | CW_UNIT)) {
+                    const claim_word *cw = cw_find(t + w->v[i].start, w->v[i].end - w->v[i].start);
                     c->items |= cw != NULL ? cw->items : 0;
                 }
         if (c->items == 0)
@@ -765,24 +773,24 @@ bool learn_propose(const learn_state *l, const char *t, size_t s_start, size_t s
     if (v < 1)
         return false;
     /* what the sentence and the document count elsewhere */
-    const claim_word *near = NULL;
+    const learn_word *near = NULL;
     size_t near_d = SIZE_MAX;
     bool casualty = false;
-    ltok k;
-    size_t at = s_start;
-    for (int i = 0; i < 120 && near_token(t, s_end, at, false, &k, &at) && k.start < s_end; i++) {
-        casualty = casualty || (k.roles & CW_CASUALTY);
-        if (!(k.roles & CW_UNIT))
+    for (size_t i = 0; i < w->n; i++) {
+        const learn_word *k = &w->v[i];
+        casualty = casualty || (k->roles & CW_CASUALTY);
+        if (!(k->roles & CW_UNIT))
             continue;
-        size_t d = k.start > f->start ? k.start - f->start : f->start - k.start;
+        size_t d = k->start > f->start ? k->start - f->start : f->start - k->start;
         if (d < near_d) {
             near_d = d;
-            near = cw_find(t + k.start, k.end - k.start);
+            near = k;
         }
     }
+    const claim_word *nw = near != NULL ? cw_find(t + near->start, near->end - near->start) : NULL;
     uint32_t others = 0;
-    if (near != NULL)
-        others |= unit_bit((tally_unit)near->unit);
+    if (nw != NULL)
+        others |= unit_bit((tally_unit)nw->unit);
     if (l->have_unit)
         others |= unit_bit(l->last_unit);
     if (casualty)
@@ -790,29 +798,29 @@ bool learn_propose(const learn_state *l, const char *t, size_t s_start, size_t s
     if (v >= 100000 && l->last_currency[0] != '\0')
         others |= unit_bit(TALLY_UNIT_MONEY);
     /* the words after the figure: "others injured", "HIMARS", nothing */
-    at = f->end;
     c->end = f->end;
-    for (int i = 0; i < 5 && near_token(t, s_end, at, false, &k, &at) && k.start < s_end; i++) {
-        if (is_figure_token(&k, figs, n_figs) || (k.flags & TK_PUNCT))
+    for (size_t i = at; i < w->n && i < at + 5; i++) {
+        const learn_word *k = &w->v[i];
+        bool in_fig = false;
+        for (size_t q = 0; q < n_figs && !in_fig; q++)
+            in_fig = k->start >= figs[q].start && k->start < figs[q].end;
+        if (in_fig || k->punct)
             break;
-        if (skip_word(t, &k))
+        if (skip_word(t, k))
             continue;
-        if (k.roles & CW_CASUALTY) {
+        if (k->roles & CW_CASUALTY) {
             c->unit = TALLY_UNIT_PERSON;
             c->items = TALLY_ITEM_TROOPS;
-            c->end = k.end;
+            c->end = k->end;
             p->by = LEARN_BY_CASUALTY_NOUN;
             return true;
         }
-        if (k.roles != 0 || k.id != CWW_NONE)
+        if (k->roles != 0 || k->id != CWW_NONE)
             break; /* a word the lexicon knows and the rules read */
-        unsigned char c0 = (unsigned char)t[k.start];
-        bool plural = t[k.end - 1] == 's' && k.end - k.start > 3;
-        bool name = c0 >= 'A' && c0 <= 'Z';
-        if (plural || name) {
+        if (plural_at(t, k) || k->upper) {
             c->unit = TALLY_UNIT_ITEM;
             c->items = TALLY_ITEM_WEAPONS;
-            c->end = k.end;
+            c->end = k->end;
             p->by = LEARN_BY_OTHER_NOUN;
             p->alts = (others | unit_bit(TALLY_UNIT_PERSON) | unit_bit(TALLY_UNIT_VEHICLE)) &
                       ~(unit_bit(TALLY_UNIT_ITEM) | unit_bit(TALLY_UNIT_MONEY) |
@@ -823,9 +831,9 @@ bool learn_propose(const learn_state *l, const char *t, size_t s_start, size_t s
     /* no noun: the nearest counted noun of the sentence, else the
      * document's last; the others are alternatives */
     others &= ~unit_bit(TALLY_UNIT_PERCENT);
-    if (near != NULL) {
-        c->unit = (tally_unit)near->unit;
-        c->items = near->items;
+    if (nw != NULL) {
+        c->unit = (tally_unit)nw->unit;
+        c->items = nw->items;
         p->by = LEARN_BY_EARLIER_NOUN;
     } else if (l->have_unit) {
         c->unit = l->last_unit;
@@ -1126,15 +1134,29 @@ static uint32_t fid2(unsigned tpl, uint32_t v, uint32_t w)
     return fid(tpl, fmix(v) * 31u ^ w);
 }
 
+/* Where features go: stored in a vector (collecting for training, or
+ * explaining), or straight into the scores of a model's head (deciding:
+ * nothing is stored). Either way in the same order, so that the sums are
+ * the same as learn_apply's on a stored vector. */
 typedef struct fb {
-    learn_fv *fv;
+    learn_fv *fv; /* NULL when scoring */
     tally_arena *a;
     bool named;
     const char *t; /* the block's text, for the names of words */
+    const tally_learn_model *m;
+    learn_head head;
+    double *z; /* the head's outputs, from its biases */
 } fb;
 
 static void push(fb *b, uint32_t h, const char *name)
 {
+    if (b->fv == NULL) {
+        const unsigned char *row = learn_row(b->m, b->head, h);
+        if (row != NULL)
+            for (unsigned o = 0; o < b->m->head[b->head].outs; o++)
+                b->z[o] += learn_f32(row + 4 * o);
+        return;
+    }
     learn_fv *fv = b->fv;
     if (fv->n == fv->cap) {
         uint32_t cap = fv->cap ? fv->cap * 2 : 64;
@@ -1386,7 +1408,10 @@ static const ltoks *sentence_tokens(blk *k, size_t si)
 {
     ltoks *ts = &k->toks[si];
     if (ts->v == NULL) {
-        tokenize(k->in->text, k->in->ss[si].start, k->in->ss[si].end, ts, k->a);
+        if (k->in->sw != NULL && k->in->sw[si].n > 0)
+            tokens_of(k->in->text, &k->in->sw[si], ts, k->a);
+        else
+            tokenize(k->in->text, k->in->ss[si].start, k->in->ss[si].end, ts, k->a);
         size_t u = 0, last = SIZE_MAX;
         for (size_t i = 0; i < ts->n; i++) {
             size_t fig = figure_index(&ts->v[i], k->in->figs, k->in->n_figs);
@@ -1465,16 +1490,32 @@ static unsigned aux_of(const char *t, const ltok *w)
     return w->id == CWW_TO ? 4 : 0;
 }
 
-static void fig_features(blk *k, fb *b, const tally_claim *c, const tally_figure *f,
-                         learn_proposer by, size_t si, const ltoks *ts)
+/* What fig_base finds that fig_unit weighs by unit. */
+typedef struct fig_ctx {
+    uint32_t near_roles; /* the cue roles of the words just before the figure */
+    const ltok *l1;      /* the word before, or NULL */
+    const ltok *noun;    /* the counted noun, or NULL */
+    uint32_t stems[LEFT_NEAR];
+    size_t n_stems;
+    const char *stem_at[LEFT_NEAR];
+    uint32_t verb; /* form * 8 + aux of the verb that moves it, or UINT32_MAX */
+    uint32_t doc_pair;
+    const char *doc_pair_name;
+    char whose[4][4]; /* states inside the claim: "North Korean troops" */
+    size_t n_whose;
+    uint32_t money_roles;
+    const ltoks *ts;
+} fig_ctx;
+
+/* The features of a figure's candidate that do not depend on the unit it
+ * counts (shared by its alternatives; they come first). */
+static void fig_base(blk *k, fb *b, const tally_claim *c, const tally_figure *f, learn_proposer by,
+                     size_t si, const ltoks *ts, fig_ctx *x)
 {
     const learn_state *l = k->l;
-    uint32_t unit = (uint32_t)c->unit;
-    const char *un = unit_name(c);
+    memset(x, 0, sizeof *x);
+    x->verb = UINT32_MAX;
     f_val(b, T_BIAS, 0, "1");
-    f_val(b, T_UNIT, unit, un);
-    if (c->unit == TALLY_UNIT_MONEY)
-        f_val(b, T_CURRENCY, code_value(c->currency), c->currency);
     f_val(b, T_PROPOSER, by, learn_proposer_name(by));
     f_val(b, T_FIGKIND, f->kind, tally_figure_kind_name(f->kind));
     f_val(b, T_QUALIFIER, f->qualifier, tally_qualifier_name(f->qualifier));
@@ -1491,25 +1532,27 @@ static void fig_features(blk *k, fb *b, const tally_claim *c, const tally_figure
     static const size_t gap_edges[] = {1, 2, 4};
     f_val(b, T_GAP, bucket(ce > fe ? ce - fe : 0, gap_edges, 3), NULL);
     /* left of the figure */
-    uint32_t near_roles = 0, far_roles = 0;
+    uint32_t far_roles = 0;
     for (size_t d = 1; d <= LEFT_FAR && d <= fi; d++) {
         const ltok *w = &ts->v[fi - d];
         if (d == 1) {
             f_tok(b, T_L1, w);
-            f_val_tok(b, T_UNIT_L1, unit, un, w);
+            x->l1 = w;
             if ((w->flags & TK_UPPER) && fi >= 2)
                 f_val(b, T_CAP_BEFORE, 1, "yes");
             if (w->flags & TK_FIG)
                 f_val(b, T_FIG_BEFORE, 1, "adjacent");
         } else if (d == 2) {
             f_tok(b, T_L2, w);
-        } else if (d == 3) {
-            f_tok(b, T_L3, w);
         }
         if (d <= LEFT_NEAR) {
             f_tok(b, T_LEFT, w);
             f_stem(b, T_LEFT_STEM, w);
-            near_roles |= cue_roles(w->roles);
+            x->near_roles |= cue_roles(w->roles);
+            if (!(w->flags & (TK_PUNCT | TK_FIG | TK_DIGIT)) && w->end - w->start > STEM) {
+                x->stem_at[x->n_stems] = b->t + w->start;
+                x->stems[x->n_stems++] = fnv(b->t + w->start, STEM);
+            }
             if (d <= 3 && (w->flags & TK_FIG) && d > 1)
                 f_val(b, T_FIG_BEFORE, d, NULL);
         } else {
@@ -1519,33 +1562,14 @@ static void fig_features(blk *k, fb *b, const tally_claim *c, const tally_figure
         if (d <= 3 && (w->flags & TK_PUNCT) && b->t[w->start] == '(')
             f_val(b, T_IN_PAREN, 1, "yes");
     }
-    f_roles(b, T_LEFT_ROLE, near_roles);
+    f_roles(b, T_LEFT_ROLE, x->near_roles);
     f_roles(b, T_LEFT_FAR_ROLE, far_roles);
-    f_roles_with(b, T_UNIT_LEFT_ROLE, unit, un, near_roles);
-    for (size_t d = 1; d <= LEFT_NEAR && d <= fi; d++) {
-        const ltok *w = &ts->v[fi - d];
-        if (!(w->flags & (TK_PUNCT | TK_FIG | TK_DIGIT)) && w->end - w->start > STEM)
-            push(b, fid2(T_UNIT_STEM_L, unit, fnv(b->t + w->start, STEM)),
-                 b->named ? name2(b, T_UNIT_STEM_L, un, strlen(un), b->t + w->start, STEM)
-                          : NULL);
-    }
-    /* the noun and right of it; which unit the noun takes ("officers" count
-     * people, "howitzers" items), by the word and by its ending */
-    const ltok *noun = fe < ts->n && fe < ce                                  ? &ts->v[ce - 1]
-                       : fe < ts->n && !(ts->v[fe].flags & (TK_PUNCT | TK_FIG)) ? &ts->v[fe]
-                                                                              : NULL;
-    if (noun != NULL) {
-        f_tok(b, T_NOUN, noun);
-        f_val_tok(b, T_UNIT_NOUN, unit, un, noun);
-        size_t nl = noun->end - noun->start;
-        if (nl > 4 && !(noun->flags & (TK_DIGIT | TK_FIG))) {
-            const char *e = b->t + noun->end - 3;
-            push(b, fid2(T_UNIT_SUFFIX, unit, fnv(e, 3)),
-                 b->named ? name2(b, T_UNIT_SUFFIX, un, strlen(un), e, 3) : NULL);
-        }
-        if (noun->flags & TK_UPPER)
-            f_val(b, T_UNIT_NOUN_CAP, unit, un);
-    }
+    /* the noun and right of it */
+    x->noun = fe < ts->n && fe < ce                                   ? &ts->v[ce - 1]
+              : fe < ts->n && !(ts->v[fe].flags & (TK_PUNCT | TK_FIG)) ? &ts->v[fe]
+                                                                      : NULL;
+    if (x->noun != NULL)
+        f_tok(b, T_NOUN, x->noun);
     uint32_t right_roles = 0;
     for (size_t d = 0; d < RIGHT_FAR && ce + d < ts->n; d++) {
         const ltok *w = &ts->v[ce + d];
@@ -1565,20 +1589,18 @@ static void fig_features(blk *k, fb *b, const tally_claim *c, const tally_figure
     /* the sentence */
     uint32_t all = 0;
     size_t quotes = 0, figs_in = 0, index = 0;
-    const ltok *prev_fig = NULL;
     for (size_t i = 0; i < ts->n; i++) {
         const ltok *w = &ts->v[i];
         all |= cue_roles(w->roles);
         if ((w->flags & TK_PUNCT) && b->t[w->start] == '"' && i < fi)
             quotes++;
-        if ((w->flags & TK_FIG) && (prev_fig == NULL || w != prev_fig + 1)) {
-            if (i < fi)
-                index++;
+        if (w->flags & TK_FIG) {
+            index += i < fi;
             figs_in++;
         }
-        if (w->flags & TK_FIG)
-            prev_fig = w;
+        x->money_roles |= w->roles;
     }
+    x->ts = ts;
     f_roles(b, T_SENT_ROLE, all);
     if (quotes % 2 == 1)
         f_val(b, T_IN_QUOTE, 1, "yes");
@@ -1587,8 +1609,9 @@ static void fig_features(blk *k, fb *b, const tally_claim *c, const tally_figure
     f_val(b, T_FIG_INDEX, index > 2 ? 2 : (uint32_t)index, NULL);
     f_val(b, T_SENT_INDEX, si > 2 ? 2 : (uint32_t)si, NULL);
     static const size_t block_edges[] = {2, 3, 5, 9};
-    f_val(b, T_BLOCK_INDEX, bucket(l->block, block_edges, 4), NULL);
-    /* how many states the sentence and the document name */
+    f_val(b, T_BLOCK_INDEX, bucket(k->index, block_edges, 4), NULL);
+    /* how many states the sentence and the document name; whose the
+     * counted things are ("North Korean troops") */
     char seen[8][4];
     size_t ns = 0;
     const learn_block_in *in = k->in;
@@ -1596,6 +1619,8 @@ static void fig_features(blk *k, fb *b, const tally_claim *c, const tally_figure
         const tally_actor_match *m = &in->am[i];
         if (k->msent[i] != si || !is_state_kind(m->actor->kind) || m->actor->country[0] == '\0')
             continue;
+        if (m->start >= f->start && m->end <= c->end && x->n_whose < 4)
+            memcpy(x->whose[x->n_whose++], m->actor->country, 4);
         bool dup = false;
         for (size_t j = 0; j < ns && !dup; j++)
             dup = memcmp(seen[j], m->actor->country, 4) == 0;
@@ -1635,21 +1660,12 @@ static void fig_features(blk *k, fb *b, const tally_claim *c, const tally_figure
         memcpy(dp, a, 3);
         memcpy(dp + 3, z, 3);
         dp[6] = '\0';
-        f_val(b, T_DOC_PAIR, fnv(dp, 6), b->named ? tally_arena_strndup(b->a, dp, 6) : NULL);
-        f_val2(b, T_DOC_PAIR_UNIT, fnv(dp, 6), NULL, unit, un);
+        x->doc_pair = fnv(dp, 6);
+        x->doc_pair_name = b->named ? tally_arena_strndup(b->a, dp, 6) : NULL;
+        f_val(b, T_DOC_PAIR, x->doc_pair, x->doc_pair_name);
     }
-    /* whose: "North Korean troops", "Russian soldiers" */
-    for (size_t i = 0; i < in->n_am; i++) {
-        const tally_actor_match *m = &in->am[i];
-        if (k->msent[i] == si && is_state_kind(m->actor->kind) && m->actor->country[0] != '\0' &&
-            m->start >= f->start && m->end <= c->end)
-            f_val2(b, T_CLAIM_STATE, code_value(m->actor->country), m->actor->country, unit, un);
-    }
-    /* the whole sentence's words, and the cues of the one before */
-    for (size_t i = 0; i < ts->n && getenv("SENTW"); i++)
-        if (!(ts->v[i].flags & (TK_PUNCT | TK_FIG | TK_DIGIT)))
-            f_tok(b, T_SENT_WORD, &ts->v[i]);
-    if (si > 0) {
+    /* the cues of the sentence before, when the rules read it */
+    if (si > 0 && k->in->sw != NULL && k->in->sw[si - 1].n > 0) {
         const ltoks *ps = sentence_tokens(k, si - 1);
         uint32_t prev = 0;
         for (size_t i = 0; i < ps->n; i++)
@@ -1669,21 +1685,57 @@ static void fig_features(blk *k, fb *b, const tally_claim *c, const tally_figure
         static const char *const forms[] = {"base", "past", "-ing", "-s"};
         static const char *const auxes[] = {"none", "modal", "perfect", "be", "to"};
         f_val2(b, T_VERB_FORM, form, forms[form], aux, auxes[aux]);
-        f_val2(b, T_VERB_FORM_UNIT, form * 8 + aux, NULL, unit, un);
+        x->verb = form * 8 + aux;
         break;
     }
+}
+
+/* The features of a figure's candidate that weigh its unit. */
+static void fig_unit(fb *b, const tally_claim *c, const fig_ctx *x)
+{
+    uint32_t unit = (uint32_t)c->unit;
+    const char *un = unit_name(c);
+    f_val(b, T_UNIT, unit, un);
+    if (c->unit == TALLY_UNIT_MONEY)
+        f_val(b, T_CURRENCY, code_value(c->currency), c->currency);
+    if (x->l1 != NULL)
+        f_val_tok(b, T_UNIT_L1, unit, un, x->l1);
+    f_roles_with(b, T_UNIT_LEFT_ROLE, unit, un, x->near_roles);
+    for (size_t i = 0; i < x->n_stems; i++)
+        push(b, fid2(T_UNIT_STEM_L, unit, x->stems[i]),
+             b->named ? name2(b, T_UNIT_STEM_L, un, strlen(un), x->stem_at[i], STEM) : NULL);
+    /* which unit the noun takes ("officers" count people, "howitzers"
+     * items), by the word and by its ending */
+    const ltok *noun = x->noun;
+    if (noun != NULL) {
+        f_val_tok(b, T_UNIT_NOUN, unit, un, noun);
+        size_t nl = noun->end - noun->start;
+        if (nl > 4 && !(noun->flags & (TK_DIGIT | TK_FIG))) {
+            const char *e = b->t + noun->end - 3;
+            push(b, fid2(T_UNIT_SUFFIX, unit, fnv(e, 3)),
+                 b->named ? name2(b, T_UNIT_SUFFIX, un, strlen(un), e, 3) : NULL);
+        }
+        if (noun->flags & TK_UPPER)
+            f_val(b, T_UNIT_NOUN_CAP, unit, un);
+    }
+    if (x->doc_pair != 0)
+        f_val2(b, T_DOC_PAIR_UNIT, x->doc_pair, x->doc_pair_name, unit, un);
+    for (size_t i = 0; i < x->n_whose; i++)
+        f_val2(b, T_CLAIM_STATE, code_value(x->whose[i]), x->whose[i], unit, un);
+    if (x->verb != UINT32_MAX)
+        f_val2(b, T_VERB_FORM_UNIT, x->verb, NULL, unit, un);
     /* money for arms, or money itself */
     if (c->unit == TALLY_UNIT_MONEY) {
-        uint32_t items = 0, roles = 0;
-        for (size_t i = 0; i < ts->n; i++) {
-            roles |= ts->v[i].roles;
-            if (ts->v[i].roles & (CW_ITEM | CW_UNIT)) {
-                const claim_word *cw = cw_find(b->t + ts->v[i].start, ts->v[i].end - ts->v[i].start);
+        uint32_t items = 0;
+        for (size_t i = 0; i < x->ts->n; i++) {
+            const ltok *w = &x->ts->v[i];
+            if (w->roles & (CW_ITEM | CW_UNIT)) {
+                const claim_word *cw = cw_find(b->t + w->start, w->end - w->start);
                 items |= cw != NULL ? cw->items : 0;
             }
         }
         f_val(b, T_MONEY_FOR, family_of(items), NULL);
-        if (roles & CW_FINANCE)
+        if (x->money_roles & CW_FINANCE)
             f_val(b, T_MONEY_FOR, 100, "finance words");
     }
 }
@@ -1727,6 +1779,9 @@ typedef struct spk_ev {
     /* the best of the options by one measure (see compare()) */
     bool most_picked, most_says, most_named, nearest_says;
     bool cited; /* the words after "citing", "quoting" in the sentence */
+    bool bs_set;  /* placed by a mention of the window */
+    unsigned prior; /* the cut's order (see speaker_evs) */
+    size_t order;
 } spk_ev;
 
 /* What the rules' pick for a claim says of its speaker: "the spy chief"
@@ -1735,6 +1790,7 @@ typedef struct spk_ev {
 typedef struct pick_info {
     bool office, body, lower, junk;
     const char *country;
+    uint32_t sent_roles; /* the attribution roles of the claim's sentence */
 } pick_info;
 
 static spk_ev new_ev(const char *name, const char *country, int akind, learn_origin origin)
@@ -1772,15 +1828,14 @@ static unsigned country_rel(const char *a, const char *b)
 }
 
 static void speaker_features(blk *k, fb *b, const spk_ev *e, const tally_claim *c,
-                             const ltoks *ts, bool sent_says, bool block_speaker,
-                             const pick_info *pk)
+                             bool sent_says, bool block_speaker, const pick_info *pk)
 {
     const learn_state *l = k->l;
     const char *kn = akind_name(e->akind);
     f_val(b, S_ORIGIN, e->origin, learn_origin_name(e->origin));
     f_val(b, S_KIND, (uint32_t)e->akind, kn);
-    f_val2(b, S_KIND_UNIT, (uint32_t)e->akind, kn, c->unit, unit_name(c));
     if (e->akind == AK_AUTHOR) {
+        f_val2(b, S_KIND_UNIT, (uint32_t)e->akind, kn, c->unit, unit_name(c));
         f_val(b, S_AUTHOR_SAYS, sent_says, sent_says ? "yes" : "no");
         f_val(b, S_AUTHOR_BLOCK, block_speaker, block_speaker ? "yes" : "no");
         f_val(b, S_AUTHOR_DOC, l->have_speaker, l->have_speaker ? "yes" : "no");
@@ -1805,9 +1860,8 @@ static void speaker_features(blk *k, fb *b, const spk_ev *e, const tally_claim *
         f_val2(b, S_KIND_DIST, (uint32_t)e->akind, kn, (uint32_t)(30 + d), NULL);
     }
     if (e->bs != NULL) {
-        static const unsigned tpl[4] = {S_B2, S_B1, S_A1, S_A2};
-        for (int i = 0; i < 4; i++)
-            f_beside(b, tpl[i], e->bs, i);
+        f_beside(b, S_B1, e->bs, 1);
+        f_beside(b, S_A1, e->bs, 2);
         f_roles(b, S_B_ROLE, cue_roles(e->bs->roles[1]));
         f_roles(b, S_A_ROLE, cue_roles(e->bs->roles[2]));
     }
@@ -1856,11 +1910,9 @@ static void speaker_features(blk *k, fb *b, const spk_ev *e, const tally_claim *
         f_val(b, S_PARTY, 1, "yes");
     if (e->earlier_rule)
         f_val(b, S_EARLIER_RULE, e->earlier_rule > 2 ? 2 : e->earlier_rule, NULL);
-    /* the roles of the sentence, by the speaker's kind: "lawmakers", "briefed" */
-    uint32_t all = 0;
-    for (size_t i = 0; i < ts->n; i++)
-        all |= ts->v[i].roles & (CW_SAY | CW_BODY | CW_OFFICE | CW_PRONOUN | CW_HEDGE);
-    f_roles_with(b, S_KIND_ROLE, (uint32_t)e->akind, kn, all);
+    /* the sentence attributes, by the speaker's kind */
+    f_val2(b, S_KIND_ROLE, (uint32_t)e->akind, kn, (pk->sent_roles & CW_SAY) != 0,
+           pk->sent_roles & CW_SAY ? "attributes" : "no attribution");
     /* the name's own words (for names the rules read off the text) */
     if (e->akind == AK_WORDS) {
         const char *s = e->name;
@@ -1880,29 +1932,6 @@ static void speaker_features(blk *k, fb *b, const spk_ev *e, const tally_claim *
     }
 }
 
-/* The name to output for mention `m` of `text`: the longest form the
- * document wrote of its actor (a person's full name), in the arena. */
-static const char *mention_name(blk *k, const char *text, const tally_actor_match *m)
-{
-    const struct spk_mem *p = speaker_of(k->l, m->actor);
-    if (p != NULL && p->name[0] != '\0')
-        return tally_arena_strndup(k->a, p->name, strlen(p->name));
-    char buf[LEARN_MAX_NAME];
-    copy_name(buf, text + m->start, m->end - m->start);
-    return tally_arena_strndup(k->a, buf, strlen(buf));
-}
-
-/* A name of capitals and digits only, of two to six: "NIS", "DoD" is not. */
-static bool acronym(const char *s)
-{
-    size_t n = strlen(s);
-    if (n < 2 || n > 6)
-        return false;
-    for (size_t i = 0; i < n; i++)
-        if (!((s[i] >= 'A' && s[i] <= 'Z') || (s[i] >= '0' && s[i] <= '9')))
-            return false;
-    return true;
-}
 
 /* Marks the options that are best by a measure: picked most often by the
  * rules in the document, attributing most often, named most often, and
@@ -1934,9 +1963,11 @@ static void compare(spk_ev *ev, size_t n)
 }
 
 /* The words of the rules' pick for `c`. */
-static pick_info pick_of(const tally_claim *c)
+static pick_info pick_of(const tally_claim *c, const ltoks *ts)
 {
-    pick_info p = {false, false, false, false, c->source_country};
+    pick_info p = {false, false, false, false, c->source_country, 0};
+    for (size_t i = 0; i < ts->n; i++)
+        p.sent_roles |= ts->v[i].roles & (CW_SAY | CW_BODY | CW_OFFICE | CW_PRONOUN | CW_HEDGE);
     const char *s = c->source;
     if (s == NULL || strcmp(s, "author") == 0)
         return p;
@@ -1966,219 +1997,388 @@ static pick_info pick_of(const tally_claim *c)
     return p;
 }
 
-static spk_ev *add_ev(spk_ev *v, size_t *n, spk_ev e)
+
+/* ---- the window's speakers ----------------------------------------------------------- */
+
+/* A mention of a speaker in the window. */
+typedef struct wment {
+    size_t block; /* the block's index in the window */
+    size_t sent;  /* its sentence in that block; SIZE_MAX when the block has none */
+    size_t start, end;
+    const beside *bs; /* NULL for a name found by names_in */
+    bool says;
+} wment;
+
+/* A speaker of the window, and every mention of it: made once a window, so
+ * that each candidate looks up speakers, not mentions. */
+typedef struct went {
+    uint32_t key; /* the name's hash, case aside */
+    const char *name;
+    char country[4];
+    int akind;
+    const tally_actor *actor;
+    const struct spk_mem *mem;
+    bool canonical;
+    wment *m; /* in window order */
+    size_t n, cap;
+} went;
+
+typedef struct wspk {
+    went *v;
+    size_t n, cap;
+    /* the speakers each block of the window names, and the window's most
+     * attributing: the only ones a candidate looks at */
+    size_t **by_block, *n_by_block;
+    size_t top[8], n_top;
+} wspk;
+
+static uint32_t name_key(const char *s)
 {
-    spk_ev *p = find_ev(v, *n, e.name);
-    if (p == NULL) {
-        p = &v[(*n)++];
-        *p = e;
-    }
-    return p;
+    return fnv(s, strlen(s));
 }
 
-static void speaker_options(blk *k, learn_cand *cand, const tally_claim *c, size_t si,
-                            const ltoks *ts, const tally_figure *f)
+/* The index of the speaker named `name` (hash `key`), or SIZE_MAX. */
+static size_t went_index(const wspk *ws, uint32_t key, const char *name)
 {
-    const learn_state *l = k->l;
-    size_t cap = 4 + l->n_spk + l->n_rs, n = 0;
-    for (size_t j = 0; j < l->n_wb; j++)
-        cap += 2 * l->wb[j].in.n_am + l->wb[j].n_names;
-    spk_ev *ev = tally_arena_alloc(k->a, 2 * cap * sizeof *ev);
-    ev[n++] = new_ev("author", "", AK_AUTHOR, LEARN_FROM_AUTHOR);
-    bool sent_says = false, block_speaker = false;
-    for (size_t i = 0; i < ts->n; i++)
-        sent_says = sent_says || (ts->v[i].roles & CW_SAY);
-    /* the rules' pick, where the rules read it */
-    if (c->source != NULL && strcmp(c->source, "author") != 0) {
-        spk_ev e = new_ev(tally_arena_strndup(k->a, c->source, strlen(c->source)),
-                          c->source_country, AK_WORDS, LEARN_FROM_RULES);
-        e.rule_why = c->why_source.rule;
-        const tally_reason *r = &c->why_source;
-        if (r->end > r->start && r->end <= k->in->len) {
-            e.dist = (int)si - (int)sentence_of(k, r->start);
-            e.block = 0;
-            e.rank = rank_dist(e.dist);
-            if (e.dist == 0) {
-                e.before = r->end <= f->start;
-                size_t ti = tok_at(ts, r->start), fi = tok_at(ts, f->start);
-                e.tokens = ti > fi ? ti - fi : fi - ti;
-            }
-        }
-        ev[n++] = e;
+    for (size_t i = 0; i < ws->n; i++)
+        if (ws->v[i].key == key && same_name(ws->v[i].name, name))
+            return i;
+    return SIZE_MAX;
+}
+
+static went *add_went(wspk *ws, tally_arena *a, const char *name, const char *country, int akind,
+                      const tally_actor *actor, const struct spk_mem *mem)
+{
+    uint32_t key = name_key(name);
+    size_t at = went_index(ws, key, name);
+    if (at != SIZE_MAX)
+        return &ws->v[at];
+    went *e;
+    if (ws->n == ws->cap) {
+        size_t cap = ws->cap ? ws->cap * 2 : 32;
+        went *v = tally_arena_alloc(a, cap * sizeof *v);
+        if (ws->n)
+            memcpy(v, ws->v, ws->n * sizeof *v);
+        ws->v = v;
+        ws->cap = cap;
     }
-    /* the names of the window, by their nearest mention: this sentence, the
-     * one before, the one after, two before...; then the paragraphs before
-     * and after */
+    e = &ws->v[ws->n++];
+    memset(e, 0, sizeof *e);
+    e->key = key;
+    e->name = tally_arena_strndup(a, name, strlen(name));
+    size_t cn = strlen(country);
+    memcpy(e->country, country, cn < 3 ? cn : 3);
+    e->akind = akind;
+    e->actor = actor;
+    e->mem = mem;
+    return e;
+}
+
+static void add_wment(went *e, tally_arena *a, wment m)
+{
+    if (e->n == e->cap) {
+        size_t cap = e->cap ? e->cap * 2 : 4;
+        wment *v = tally_arena_alloc(a, cap * sizeof *v);
+        if (e->n)
+            memcpy(v, e->m, e->n * sizeof *v);
+        e->m = v;
+        e->cap = cap;
+    }
+    e->m[e->n++] = m;
+}
+
+static size_t sentence_in(const learn_block_in *in, size_t at)
+{
+    if (in->n_ss == 0)
+        return SIZE_MAX;
+    size_t lo = 0, hi = in->n_ss;
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        if (in->ss[mid].end <= at)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo < in->n_ss ? lo : in->n_ss - 1;
+}
+
+/* A name the document wrote as an acronym: capitals and digits, two to six. */
+static bool acronym(const char *s)
+{
+    size_t n = strlen(s);
+    if (n < 2 || n > 6)
+        return false;
+    for (size_t i = 0; i < n; i++)
+        if (!((s[i] >= 'A' && s[i] <= 'Z') || (s[i] >= '0' && s[i] <= '9')))
+            return false;
+    return true;
+}
+
+static void window_speakers(learn_state *l, wspk *ws, tally_arena *a)
+{
+    memset(ws, 0, sizeof *ws);
+    char buf[LEARN_MAX_NAME];
     for (size_t j = 0; j < l->n_wb; j++) {
         const struct wblock *w = &l->wb[j];
-        bool here = w->index == k->index;
         for (size_t i = 0; i < w->in.n_am; i++) {
             const tally_actor_match *m = &w->in.am[i];
             const beside *mb = &w->mb[i];
-            bool party = is_state_kind(m->actor->kind);
-            long bdist = (long)k->index - (long)w->index;
-            int dist = here ? (int)si - (int)k->msent[i] : NO_DIST;
-            unsigned rank = here ? rank_dist(dist) : 1000 + rank_dist(bdist);
-            for (int phrase = party && mb->body_end > m->end; phrase >= 0; phrase--) {
-                bool says = phrase ? mb->body_says : says_beside(mb);
-                if (party && !phrase && !says)
-                    continue;
-                if (!party && here)
-                    block_speaker = true;
-                spk_ev *e;
-                if (phrase) {
-                    char buf[LEARN_MAX_NAME];
+            size_t sent = sentence_in(&w->in, m->start);
+            if (is_state_kind(m->actor->kind)) {
+                if (mb->body_end > m->end) { /* "Danish government" */
                     copy_name(buf, w->in.text + m->start, mb->body_end - m->start);
-                    e = add_ev(ev, &n,
-                               new_ev(tally_arena_strndup(k->a, buf, strlen(buf)),
-                                      m->actor->country, AK_BODY, LEARN_FROM_PARAGRAPH));
-                } else {
-                    e = add_ev(ev, &n,
-                               new_ev(mention_name(k, w->in.text, m), m->actor->country,
-                                      (int)m->actor->kind, LEARN_FROM_PARAGRAPH));
-                    e->actor = m->actor;
-                    if (e->akind == AK_WORDS)
-                        e->akind = (int)m->actor->kind; /* the rules' pick is this actor */
+                    went *e = add_went(ws, a, buf, m->actor->country, AK_BODY, NULL, phrase_of(l, buf));
+                    add_wment(e, a, (wment){j, sent, m->start, mb->body_end, mb, mb->body_says});
                 }
-                if (e->bs != NULL && e->rank <= rank)
+                if (!says_beside(mb))
                     continue;
-                e->rank = rank;
-                e->dist = dist;
-                e->block = bdist;
-                e->bs = mb;
-                e->says = says;
-                e->mem = phrase ? phrase_of(k->l, e->name) : speaker_of(k->l, m->actor);
-                if (e->origin != LEARN_FROM_RULES)
-                    e->origin = !here        ? LEARN_FROM_DOCUMENT
-                                : dist == 0 ? LEARN_FROM_SENTENCE
-                                            : LEARN_FROM_PARAGRAPH;
-                e->before = false;
-                if (dist == 0) {
-                    e->before = m->end <= f->start;
-                    size_t ti = tok_at(ts, m->start), fi = tok_at(ts, f->start);
-                    e->tokens = ti > fi ? ti - fi : fi - ti;
-                }
             }
+            const struct spk_mem *p = speaker_of(l, m->actor);
+            if (p != NULL && p->name[0] != '\0')
+                memcpy(buf, p->name, strlen(p->name) + 1);
+            else
+                copy_name(buf, w->in.text + m->start, m->end - m->start);
+            went *e = add_went(ws, a, buf, m->actor->country, (int)m->actor->kind, m->actor, p);
+            add_wment(e, a, (wment){j, sent, m->start, m->end, mb, says_beside(mb)});
         }
-    }
-    /* names of earlier windows and the title */
-    for (size_t i = 0; i < l->n_spk; i++) {
-        const struct spk_mem *p = &l->spk[i];
-        spk_ev *e = find_ev(ev, n, p->name);
-        if (e == NULL) {
-            e = add_ev(ev, &n,
-                       new_ev(tally_arena_strndup(k->a, p->name, strlen(p->name)), p->country,
-                              p->akind, LEARN_FROM_DOCUMENT));
-            e->block = (long)k->index - (long)p->last_block;
-        }
-        e->mem = p;
-    }
-    /* the rules' picks for the document's claims, and the headline's source */
-    for (size_t i = 0; i < l->n_rs; i++) {
-        spk_ev *e = find_ev(ev, n, l->rs[i].name);
-        if (e == NULL) {
-            e = add_ev(ev, &n,
-                       new_ev(tally_arena_strndup(k->a, l->rs[i].name, strlen(l->rs[i].name)),
-                              l->rs[i].country, AK_WORDS, LEARN_FROM_DOCUMENT));
-            e->block = (long)k->index - (long)l->rs[i].last_block;
-        }
-        e->earlier_rule = l->rs[i].count;
-    }
-    if (l->headline_source != NULL && l->headline_source[0] != '\0') {
-        spk_ev *e = find_ev(ev, n, l->headline_source);
-        if (e == NULL)
-            e = add_ev(ev, &n,
-                       new_ev(tally_arena_strndup(k->a, l->headline_source,
-                                                  strlen(l->headline_source)),
-                              "", TALLY_ACTOR_OUTLET, LEARN_FROM_DOCUMENT));
-        e->headline = true;
-    }
-    /* people the actor table does not know */
-    for (size_t j = 0; j < l->n_wb; j++) {
-        const struct wblock *w = &l->wb[j];
-        bool here = w->index == k->index;
-        for (size_t i = 0; i < w->n_names && n < cap; i++) {
+        for (size_t i = 0; i < w->n_names; i++) {
             const pname *pn = &w->names[i];
-            long bdist = (long)k->index - (long)w->index;
-            int dist = here ? (int)si - (int)sentence_of(k, pn->start) : NO_DIST;
-            unsigned rank = here ? rank_dist(dist) : 1000 + rank_dist(bdist);
-            char buf[LEARN_MAX_NAME];
             copy_name(buf, w->in.text + pn->start, pn->end - pn->start);
-            spk_ev *e = add_ev(ev, &n,
-                               new_ev(tally_arena_strndup(k->a, buf, strlen(buf)), "", AK_NAME,
-                                      here && dist == 0 ? LEARN_FROM_SENTENCE
-                                      : here            ? LEARN_FROM_PARAGRAPH
-                                                        : LEARN_FROM_DOCUMENT));
-            if (e->akind == AK_WORDS)
-                e->akind = AK_NAME;
-            e->mem = phrase_of(k->l, buf);
-            e->says = e->says || pn->says;
-            if (e->rank <= rank)
-                continue;
-            e->rank = rank;
-            e->dist = dist;
-            e->block = bdist;
-            if (dist == 0) {
-                e->before = pn->end <= f->start;
-                size_t ti = tok_at(ts, pn->start), fi = tok_at(ts, f->start);
-                e->tokens = ti > fi ? ti - fi : fi - ti;
-            }
-        }
-    }
-    /* "BBC reports citing Western officials": the one cited */
-    for (size_t i = 0; i + 1 < ts->n; i++) {
-        const ltok *w = &ts->v[i];
-        const char *t = k->in->text;
-        if (!tok_is(t, w, "citing") && !tok_is(t, w, "quoting") && w->id != CWW_CITED &&
-            w->id != CWW_QUOTED)
-            continue;
-        size_t a = i + 1, e = a;
-        while (a < ts->n && (ts->v[a].id == CWW_THE || ts->v[a].id == CWW_A || ts->v[a].id == CWW_BY))
-            a++;
-        e = a;
-        while (e < ts->n && e < a + 6 && !(ts->v[e].flags & (TK_PUNCT | TK_FIG)) &&
-               !(ts->v[e].roles & (CW_SAY | CW_OUT | CW_IN | CW_BREAK | CW_HEDGE)) &&
-               ts->v[e].id != CWW_THAT && ts->v[e].id != CWW_AS)
-            e++;
-        if (e == a || n >= cap)
-            continue;
-        const char *text = k->in->text;
-        spk_ev *c2 = add_ev(ev, &n,
-                            new_ev(tally_arena_strndup(k->a, text + ts->v[a].start,
-                                                       ts->v[e - 1].end - ts->v[a].start),
-                                   "", AK_WORDS, LEARN_FROM_SENTENCE));
-        c2->cited = true;
-        if (c2->dist == NO_DIST) {
-            c2->dist = 0;
-            c2->block = 0;
-            c2->rank = 0;
-            c2->before = ts->v[a].start < f->start;
+            went *e = add_went(ws, a, buf, "", AK_NAME, NULL, phrase_of(l, buf));
+            add_wment(e, a,
+                      (wment){j, sentence_in(&w->in, pn->start), pn->start, pn->end, NULL, pn->says});
         }
     }
     /* an actor written as an acronym ("NIS", "JCS") also by its full name */
-    for (size_t i = 0, m = n; i < m; i++) {
-        const tally_actor *a = ev[i].actor != NULL ? ev[i].actor : ev[i].mem ? ev[i].mem->actor : NULL;
-        if (a == NULL || !acronym(ev[i].name) || same_name(a->name, ev[i].name) ||
-            find_ev(ev, n, a->name) != NULL)
+    for (size_t i = 0, n = ws->n; i < n; i++) {
+        const tally_actor *act = ws->v[i].actor;
+        if (act == NULL || !acronym(ws->v[i].name) || same_name(act->name, ws->v[i].name) ||
+            went_index(ws, name_key(act->name), act->name) != SIZE_MAX)
             continue;
-        spk_ev *e = &ev[n++];
-        *e = ev[i];
-        e->name = a->name;
+        went copy = ws->v[i];
+        went *e = add_went(ws, a, act->name, copy.country, copy.akind, act, copy.mem);
         e->canonical = true;
+        e->m = copy.m;
+        e->n = e->cap = copy.n;
+    }
+    /* speakers of earlier windows and the title */
+    for (size_t i = 0; i < l->n_spk; i++) {
+        const struct spk_mem *p = &l->spk[i];
+        went *e = add_went(ws, a, p->name, p->country, p->akind, p->actor, p);
+        e->mem = p;
+    }
+    /* by block */
+    ws->by_block = tally_arena_alloc(a, (l->n_wb + 1) * sizeof *ws->by_block);
+    ws->n_by_block = tally_arena_alloc(a, (l->n_wb + 1) * sizeof *ws->n_by_block);
+    memset(ws->n_by_block, 0, (l->n_wb + 1) * sizeof *ws->n_by_block);
+    for (size_t j = 0; j < l->n_wb; j++)
+        ws->by_block[j] = tally_arena_alloc(a, (ws->n + 1) * sizeof **ws->by_block);
+    for (size_t i = 0; i < ws->n; i++)
+        for (size_t q = 0; q < ws->v[i].n; q++) {
+            size_t j = ws->v[i].m[q].block, *n = &ws->n_by_block[j];
+            if (*n == 0 || ws->by_block[j][*n - 1] != i)
+                ws->by_block[j][(*n)++] = i;
+        }
+    /* the most attributing, then most named, of the document */
+    ws->n_top = 0;
+    for (size_t r = 0; r < sizeof ws->top / sizeof ws->top[0]; r++) {
+        size_t best = SIZE_MAX;
+        unsigned bv = 0;
+        for (size_t i = 0; i < ws->n; i++) {
+            const struct spk_mem *p = ws->v[i].mem;
+            unsigned v = p != NULL ? p->say_count * 64 + p->count : 0;
+            bool taken = false;
+            for (size_t q = 0; q < ws->n_top && !taken; q++)
+                taken = ws->top[q] == i;
+            if (!taken && v > bv) {
+                best = i;
+                bv = v;
+            }
+        }
+        if (best == SIZE_MAX)
+            break;
+        ws->top[ws->n_top++] = best;
+    }
+}
+
+/* ---- a candidate's speakers ------------------------------------------------------------- */
+
+enum { MAX_SPEAKER_OPTIONS = 6 };
+
+/* The nearest mention of `e` to sentence `si` of window block `wj` (block
+ * number `index`), as an option's place. */
+static void nearest(const blk *k, const went *e, size_t wj, size_t si, const ltoks *ts,
+                    const tally_figure *f, spk_ev *ev)
+{
+    for (size_t i = 0; i < e->n; i++) {
+        const wment *m = &e->m[i];
+        long bdist = (long)k->index - (long)k->l->wb[m->block].index;
+        bool here = m->block == wj && m->sent != SIZE_MAX;
+        int dist = here ? (int)si - (int)m->sent : NO_DIST;
+        unsigned rank = here ? rank_dist(dist) : 1000 + rank_dist(bdist);
+        if (ev->bs_set && ev->rank <= rank)
+            continue;
+        ev->bs_set = true;
+        ev->rank = rank;
+        ev->dist = dist;
+        ev->block = bdist;
+        ev->bs = m->bs;
+        ev->says = m->says;
+        ev->before = false;
+        if (dist == 0) {
+            ev->before = m->end <= f->start;
+            size_t ti = tok_at(ts, m->start), fi = tok_at(ts, f->start);
+            ev->tokens = ti > fi ? ti - fi : fi - ti;
+        }
+    }
+    if (!ev->bs_set && e->mem != NULL)
+        ev->block = (long)k->index - (long)e->mem->last_block;
+}
+
+static int cmp_prior(const void *a, const void *b)
+{
+    const spk_ev *x = a, *y = b;
+    if (x->prior != y->prior)
+        return x->prior < y->prior ? -1 : 1;
+    return (x->order > y->order) - (x->order < y->order);
+}
+
+/* The speaker options of claim `c` (offsets relative to its block): author,
+ * the rules' pick, the parties cited in the sentence, the headline's source,
+ * and the nearest speakers of the window and the document. At most
+ * MAX_SPEAKER_OPTIONS of the latter, by a cheap order (in the sentence
+ * first, attributing first). Returns them in `a`. */
+static spk_ev *speaker_evs(blk *k, const tally_claim *c, size_t wj, size_t si, const ltoks *ts,
+                           const tally_figure *f, const wspk *ws, size_t *n_out)
+{
+    const learn_state *l = k->l;
+    /* author, the cut, the rules' pick, three cited, three of the rules'
+     * picks, the headline's source */
+    size_t cap = 10 + MAX_SPEAKER_OPTIONS, n = 0;
+    spk_ev *ev = tally_arena_alloc(k->a, cap * sizeof *ev);
+    ev[n++] = new_ev("author", "", AK_AUTHOR, LEARN_FROM_AUTHOR);
+    /* the speakers of this block and the two on each side, and the
+     * document's most attributing, placed; then the best few */
+    size_t *pick = tally_arena_alloc(k->a, (ws->n + 1) * sizeof *pick), np = 0;
+    bool *seen = tally_arena_alloc(k->a, ws->n + 1);
+    memset(seen, 0, ws->n + 1);
+    for (size_t j = wj > 2 ? wj - 2 : 0; j < k->l->n_wb && j <= wj + 2; j++)
+        for (size_t q = 0; q < ws->n_by_block[j]; q++)
+            if (!seen[ws->by_block[j][q]]) {
+                seen[ws->by_block[j][q]] = true;
+                pick[np++] = ws->by_block[j][q];
+            }
+    for (size_t q = 0; q < ws->n_top; q++)
+        if (!seen[ws->top[q]]) {
+            seen[ws->top[q]] = true;
+            pick[np++] = ws->top[q];
+        }
+    size_t na = 0;
+    spk_ev *all = tally_arena_alloc(k->a, (np + 1) * sizeof *all);
+    for (size_t q = 0; q < np; q++) {
+        size_t i = pick[q];
+        const went *e = &ws->v[i];
+        spk_ev *x = &all[na++];
+        *x = new_ev(e->name, e->country, e->akind, LEARN_FROM_DOCUMENT);
+        x->mem = e->mem;
+        x->canonical = e->canonical;
+        x->order = i;
+        nearest(k, e, wj, si, ts, f, x);
+        if (x->bs_set && x->block == 0)
+            x->origin = x->dist == 0 ? LEARN_FROM_SENTENCE : LEARN_FROM_PARAGRAPH;
+        unsigned said = e->mem != NULL ? e->mem->say_count * 8 + e->mem->count : 0;
+        x->prior = x->bs_set ? x->rank * 2 + !x->says : 100000 - (said < 9999 ? said : 9999);
+    }
+    qsort(all, na, sizeof *all, cmp_prior);
+    for (size_t i = 0; i < na && i < MAX_SPEAKER_OPTIONS; i++)
+        ev[n++] = all[i];
+    /* the rules' pick, where the rules read it */
+    if (c->source != NULL && strcmp(c->source, "author") != 0) {
+        spk_ev *e = find_ev(ev, n, c->source);
+        if (e == NULL) {
+            size_t wi = went_index(ws, name_key(c->source), c->source);
+            const went *w = wi != SIZE_MAX ? &ws->v[wi] : NULL;
+            spk_ev x = new_ev(tally_arena_strndup(k->a, c->source, strlen(c->source)),
+                              c->source_country, AK_WORDS, LEARN_FROM_RULES);
+            if (w != NULL) { /* a speaker of the window the cut left out */
+                x.akind = w->akind;
+                x.mem = w->mem;
+                nearest(k, w, wj, si, ts, f, &x);
+            }
+            const tally_reason *r = &c->why_source;
+            if (!x.bs_set && r->end > r->start && r->end <= k->in->len) {
+                x.dist = (int)si - (int)sentence_of(k, r->start);
+                x.block = 0;
+                x.rank = rank_dist(x.dist);
+                if (x.dist == 0) {
+                    x.before = r->end <= f->start;
+                    size_t ti = tok_at(ts, r->start), fi = tok_at(ts, f->start);
+                    x.tokens = ti > fi ? ti - fi : fi - ti;
+                }
+            }
+            ev[n++] = x;
+            e = &ev[n - 1];
+        }
+        e->origin = LEARN_FROM_RULES;
+        e->rule_why = c->why_source.rule;
+    }
+    /* "BBC reports citing Western officials": the one cited */
+    const char *t = k->in->text;
+    for (size_t i = 0, cited = 0; i + 1 < ts->n && cited < 3; i++) {
+        const ltok *w = &ts->v[i];
+        if (!tok_is(t, w, "citing") && !tok_is(t, w, "quoting") && w->id != CWW_CITED &&
+            w->id != CWW_QUOTED)
+            continue;
+        size_t b = i + 1, e = b;
+        while (b < ts->n && (ts->v[b].id == CWW_THE || ts->v[b].id == CWW_A || ts->v[b].id == CWW_BY))
+            b++;
+        e = b;
+        while (e < ts->n && e < b + 6 && !(ts->v[e].flags & (TK_PUNCT | TK_FIG)) &&
+               !(ts->v[e].roles & (CW_SAY | CW_OUT | CW_IN | CW_BREAK | CW_HEDGE)) &&
+               ts->v[e].id != CWW_THAT && ts->v[e].id != CWW_AS)
+            e++;
+        if (e == b)
+            continue;
+        char *name = tally_arena_strndup(k->a, t + ts->v[b].start, ts->v[e - 1].end - ts->v[b].start);
+        cited++;
+        spk_ev *x = find_ev(ev, n, name);
+        if (x == NULL) {
+            ev[n] = new_ev(name, "", AK_WORDS, LEARN_FROM_SENTENCE);
+            x = &ev[n++];
+            x->dist = 0;
+            x->block = 0;
+            x->rank = 0;
+            x->before = ts->v[b].start < f->start;
+        }
+        x->cited = true;
+    }
+    /* the rules' most frequent picks for the document's claims, and the
+     * headline's source */
+    for (size_t i = 0; i < l->n_rs; i++) {
+        unsigned more = 0; /* picks more often picked */
+        for (size_t q = 0; q < l->n_rs; q++)
+            more += l->rs[q].count > l->rs[i].count || (l->rs[q].count == l->rs[i].count && q < i);
+        if (more >= 3)
+            continue;
+        spk_ev *x = find_ev(ev, n, l->rs[i].name);
+        if (x == NULL) {
+            ev[n] = new_ev(l->rs[i].name, l->rs[i].country, AK_WORDS, LEARN_FROM_DOCUMENT);
+            x = &ev[n++];
+            x->block = (long)k->index - (long)l->rs[i].last_block;
+        }
+        x->earlier_rule = l->rs[i].count;
+    }
+    if (l->headline_source != NULL && l->headline_source[0] != '\0') {
+        spk_ev *x = find_ev(ev, n, l->headline_source);
+        if (x == NULL) {
+            ev[n] = new_ev(l->headline_source, "", TALLY_ACTOR_OUTLET, LEARN_FROM_DOCUMENT);
+            x = &ev[n++];
+        }
+        x->headline = true;
     }
     compare(ev, n);
-    pick_info pk = pick_of(c);
-    cand->speakers = tally_arena_alloc(k->a, n * sizeof *cand->speakers);
-    cand->n_speakers = n;
-    for (size_t i = 0; i < n; i++) {
-        learn_option *o = &cand->speakers[i];
-        memset(o, 0, sizeof *o);
-        o->name = ev[i].name;
-        memcpy(o->country, ev[i].country, 4);
-        o->origin = ev[i].origin;
-        fb b = {&o->fv, k->a, k->l->explain, k->in->text};
-        speaker_features(k, &b, &ev[i], c, ts, sent_says, block_speaker, &pk);
-    }
+    *n_out = n;
+    return ev;
 }
 
 /* ---- states -------------------------------------------------------------------------- */
@@ -2262,13 +2462,19 @@ static st_ev *find_st(st_ev *v, size_t n, const char *code)
     return NULL;
 }
 
-static void state_options(blk *k, learn_cand *cand, const tally_claim *c, size_t si,
-                          const ltoks *ts, const tally_figure *f)
+enum { MAX_DOC_STATES = 4 };
+
+/* The state options of claim `c`: none, the states of its paragraph (those
+ * of its sentence placed), the document's most named and the rules'
+ * picks. Returns them in `a`; *in_sentence counts the sentence's states. */
+static st_ev *state_evs(blk *k, const tally_claim *c, size_t si, const tally_figure *f,
+                        size_t *n_out, size_t *in_sentence)
 {
     const learn_state *l = k->l;
     const learn_block_in *in = k->in;
-    size_t cap = 4 + in->n_am + l->n_st, n = 0, in_sentence = 0;
+    size_t cap = 4 + in->n_am + MAX_DOC_STATES, n = 0;
     st_ev *ev = tally_arena_alloc(k->a, cap * sizeof *ev);
+    *in_sentence = 0;
     ev[n++] = (st_ev){"", LEARN_FROM_NONE, NULL, NULL, 0, false};
     for (size_t i = 0; i < in->n_am; i++) {
         const tally_actor_match *m = &in->am[i];
@@ -2284,7 +2490,7 @@ static void state_options(blk *k, learn_cand *cand, const tally_claim *c, size_t
         if (k->msent[i] != si)
             continue;
         if (e->m == NULL)
-            in_sentence++;
+            (*in_sentence)++;
         e->origin = LEARN_FROM_SENTENCE;
         e->mentions++;
         size_t d = m->start > f->start ? m->start - f->start : f->start - m->start;
@@ -2296,32 +2502,60 @@ static void state_options(blk *k, learn_cand *cand, const tally_claim *c, size_t
             e->bs = &k->mb[i];
         }
     }
-    for (size_t i = 0; i < l->n_st; i++)
-        if (find_st(ev, n, l->st[i].code) == NULL) {
+    /* the document's most named states (the first named first on a tie) */
+    bool taken[MAX_STATES] = {false};
+    for (size_t r = 0; r < MAX_DOC_STATES; r++) {
+        size_t best = SIZE_MAX;
+        for (size_t i = 0; i < l->n_st; i++)
+            if (!taken[i] && (best == SIZE_MAX || l->st[i].count > l->st[best].count))
+                best = i;
+        if (best == SIZE_MAX)
+            break;
+        taken[best] = true;
+        if (find_st(ev, n, l->st[best].code) == NULL) {
             ev[n] = (st_ev){"", LEARN_FROM_DOCUMENT, NULL, NULL, 0, false};
-            memcpy(ev[n++].code, l->st[i].code, 4);
+            memcpy(ev[n++].code, l->st[best].code, 4);
         }
+    }
     const char *picks[2] = {c->supplier, c->recipient};
     for (int i = 0; i < 2; i++)
         if (picks[i][0] != '\0' && find_st(ev, n, picks[i]) == NULL && n < cap) {
             ev[n] = (st_ev){"", LEARN_FROM_RULES, NULL, NULL, 0, false};
             memcpy(ev[n++].code, picks[i], 4);
         }
-    cand->states = tally_arena_alloc(k->a, n * sizeof *cand->states);
-    cand->n_states = n;
-    for (size_t i = 0; i < n; i++) {
-        learn_option *o = &cand->states[i];
-        memset(o, 0, sizeof *o);
-        memcpy(o->country, ev[i].code, 4);
-        o->origin = ev[i].origin;
-        fb b = {&o->fv, k->a, k->l->explain, in->text};
-        state_features(k, &b, &ev[i], c, ts, f, in_sentence);
+    *n_out = n;
+    return ev;
+}
+
+/* Whether the sentence attributes ("said", "according to"). */
+static bool sentence_says(const ltoks *ts)
+{
+    for (size_t i = 0; i < ts->n; i++)
+        if (ts->v[i].roles & CW_SAY)
+            return true;
+    return false;
+}
+
+/* Whether window block wj names a speaker that is no state. */
+static bool speaker_in_block(const wspk *ws, size_t wj)
+{
+    for (size_t i = 0; i < ws->n; i++) {
+        const went *e = &ws->v[i];
+        if (e->akind == TALLY_ACTOR_STATE || e->akind == TALLY_ACTOR_DEMONYM ||
+            e->akind == TALLY_ACTOR_PLACE || e->canonical)
+            continue;
+        for (size_t j = 0; j < e->n; j++)
+            if (e->m[j].block == wj)
+                return true;
     }
+    return false;
 }
 
 /* ---- the window ---------------------------------------------------------------------- */
 
-enum { WINDOW_TEXT = 64 * 1024, WINDOW_CLAIMS = 256 };
+/* A window holds a news article whole; a longer document is decided in
+ * windows of this size. */
+enum { WINDOW_TEXT = 16 * 1024, WINDOW_CLAIMS = 64 };
 
 
 static const tally_figure *figure_of(const learn_block_in *in, size_t start)
@@ -2403,32 +2637,100 @@ static tally_claim relative(const tally_claim *c, size_t off)
     return r;
 }
 
-/* The candidates of window block `w`, appended to cands[*nc]. */
-static void block_candidates(learn_state *l, struct wblock *w, tally_arena *ca, learn_cand *cands,
-                             size_t *nc)
+/* An fb that stores into `fv`. */
+static fb store_into(learn_fv *fv, tally_arena *a, bool named, const char *t)
 {
+    return (fb){fv, a, named, t, NULL, LEARN_FIG, NULL};
+}
+
+/* An fb that adds to the scores z of head `hd` of `m`, from its biases. */
+static fb score_into(const tally_learn_model *m, learn_head hd, double *z, const char *t)
+{
+    const struct learn_head_view *v = &m->head[hd];
+    for (unsigned o = 0; o < v->outs; o++)
+        z[o] = learn_f32(v->bias + 4 * o);
+    return (fb){NULL, NULL, false, t, m, hd, z};
+}
+
+/* What one figure's candidates share while they are described. */
+typedef struct group {
+    tally_claim c; /* the rules' claim, offsets relative to the block */
+    const tally_figure *f;
+    size_t si;
+    const ltoks *ts;
+} group;
+
+/* The claim of alternative unit `u` of group `g` (u == TALLY_UNIT_ITEM + 1
+ * for the rules' own). */
+static tally_claim alternative(const blk *k, const group *g, const tally_claim *c, unsigned u)
+{
+    tally_claim a = *c;
+    if (u > TALLY_UNIT_ITEM)
+        return a;
+    a.unit = (tally_unit)u;
+    a.items = unit_items(a.unit);
+    if (a.unit == TALLY_UNIT_MONEY)
+        memcpy(a.currency, sentence_currency(k->in, &g->c, k->l), 4);
+    return a;
+}
+
+/* The candidates of window block `w`, with their features stored, appended
+ * to cands[*nc]. */
+static void block_candidates(learn_state *l, size_t wj, tally_arena *ca, const wspk *ws,
+                             learn_cand *cands, size_t *nc)
+{
+    struct wblock *w = &l->wb[wj];
     const learn_block_in *in = &w->in;
     blk k = {l, in, ca, NULL, NULL, w->mb, w->index};
     k.msent = tally_arena_alloc(ca, (in->n_am + 1) * sizeof *k.msent);
     for (size_t i = 0; i < in->n_am; i++)
         k.msent[i] = sentence_of(&k, in->am[i].start);
-    k.toks = tally_arena_alloc(ca, in->n_ss * sizeof *k.toks);
-    memset(k.toks, 0, in->n_ss * sizeof *k.toks);
+    k.toks = tally_arena_alloc(ca, (in->n_ss + 1) * sizeof *k.toks);
+    memset(k.toks, 0, (in->n_ss + 1) * sizeof *k.toks);
     for (size_t i = 0; i < w->n; i++) {
-        tally_claim c = relative(&w->claims[i], in->offset);
-        const tally_figure *f = figure_of(in, c.start);
-        size_t si = sentence_of(&k, c.sentence_start);
-        const ltoks *ts = sentence_tokens(&k, si);
+        group g;
+        g.c = relative(&w->claims[i], in->offset);
+        g.f = figure_of(in, g.c.start);
+        g.si = sentence_of(&k, g.c.sentence_start);
+        g.ts = sentence_tokens(&k, g.si);
         learn_cand *cand = &cands[(*nc)++];
         memset(cand, 0, sizeof *cand);
         cand->claim = w->claims[i];
         cand->proposer = w->props[i].by;
         cand->group = l->groups++;
-        if (f != NULL) {
-            fb b = {&cand->fig, ca, l->explain, in->text};
-            fig_features(&k, &b, &c, f, cand->proposer, si, ts);
-            speaker_options(&k, cand, &c, si, ts, f);
-            state_options(&k, cand, &c, si, ts, f);
+        if (g.f == NULL)
+            continue;
+        fb b = store_into(&cand->fig, ca, l->explain, in->text);
+        fig_ctx x;
+        fig_base(&k, &b, &g.c, g.f, cand->proposer, g.si, g.ts, &x);
+        learn_fv base = cand->fig; /* the alternatives share these */
+        fig_unit(&b, &g.c, &x);
+        size_t ns;
+        spk_ev *sev = speaker_evs(&k, &g.c, wj, g.si, g.ts, g.f, ws, &ns);
+        cand->speakers = tally_arena_alloc(ca, (ns + 1) * sizeof *cand->speakers);
+        cand->n_speakers = ns;
+        pick_info pk = pick_of(&g.c, g.ts);
+        bool sent_says = sentence_says(g.ts), block_speaker = speaker_in_block(ws, wj);
+        for (size_t o = 0; o < ns; o++) {
+            learn_option *op = &cand->speakers[o];
+            memset(op, 0, sizeof *op);
+            op->name = arena_dup(ca, sev[o].name);
+            memcpy(op->country, sev[o].country, 4);
+            op->origin = sev[o].origin;
+            fb ob = store_into(&op->fv, ca, l->explain, in->text);
+            speaker_features(&k, &ob, &sev[o], &g.c, sent_says, block_speaker, &pk);
+        }
+        size_t nst, in_sent;
+        st_ev *tev = state_evs(&k, &g.c, g.si, g.f, &nst, &in_sent);
+        cand->states = tally_arena_alloc(ca, (nst + 1) * sizeof *cand->states);
+        cand->n_states = nst;
+        for (size_t o = 0; o < nst; o++) {
+            learn_option *op = &cand->states[o];
+            memset(op, 0, sizeof *op);
+            memcpy(op->country, tev[o].code, 4);
+            op->origin = tev[o].origin;
+            fb ob = store_into(&op->fv, ca, l->explain, in->text);
+            state_features(&k, &ob, &tev[o], &g.c, g.ts, g.f, in_sent);
         }
         /* the other units the figure may count share the options */
         for (unsigned u = 0; u <= TALLY_UNIT_ITEM; u++) {
@@ -2436,19 +2738,106 @@ static void block_candidates(learn_state *l, struct wblock *w, tally_arena *ca, 
                 continue;
             learn_cand *alt = &cands[(*nc)++];
             *alt = *cand;
-            alt->claim.unit = (tally_unit)u;
-            alt->claim.items = unit_items((tally_unit)u);
-            if (u == TALLY_UNIT_MONEY)
-                memcpy(alt->claim.currency, sentence_currency(in, &c, l), 4);
+            tally_claim ac = alternative(&k, &g, &g.c, u);
+            alt->claim = alternative(&k, &g, &w->claims[i], u);
             memset(&alt->fig, 0, sizeof alt->fig);
-            if (f != NULL) {
-                tally_claim ac = c;
-                ac.unit = alt->claim.unit;
-                ac.items = alt->claim.items;
-                memcpy(ac.currency, alt->claim.currency, 4);
-                fb b = {&alt->fig, ca, l->explain, in->text};
-                fig_features(&k, &b, &ac, f, cand->proposer, si, ts);
+            fb ab = store_into(&alt->fig, ca, l->explain, in->text);
+            for (uint32_t q = 0; q < base.n; q++)
+                push(&ab, base.h[q], base.name != NULL ? base.name[q] : NULL);
+            fig_unit(&ab, &ac, &x);
+        }
+    }
+}
+
+/* Decides the claims of window block `w` without storing features: each
+ * candidate's weights are summed as its features are found, and a
+ * figure's speakers and states are described only when it is kept. The
+ * decisions are learn_decide's on stored features. Appends to out. */
+static void block_decide(learn_state *l, size_t wj, const wspk *ws, tally_arena *a,
+                         tally_claims *out)
+{
+    const tally_learn_model *m = l->model;
+    struct wblock *w = &l->wb[wj];
+    const learn_block_in *in = &w->in;
+    blk k = {l, in, a, NULL, NULL, w->mb, w->index};
+    k.msent = tally_arena_alloc(a, (in->n_am + 1) * sizeof *k.msent);
+    for (size_t i = 0; i < in->n_am; i++)
+        k.msent[i] = sentence_of(&k, in->am[i].start);
+    k.toks = tally_arena_alloc(a, (in->n_ss + 1) * sizeof *k.toks);
+    memset(k.toks, 0, (in->n_ss + 1) * sizeof *k.toks);
+    for (size_t i = 0; i < w->n; i++) {
+        group g;
+        g.c = relative(&w->claims[i], in->offset);
+        g.f = figure_of(in, g.c.start);
+        if (g.f == NULL || !m->head[LEARN_FIG].present) {
+            out->v[out->n++] = w->claims[i];
+            continue;
+        }
+        g.si = sentence_of(&k, g.c.sentence_start);
+        g.ts = sentence_tokens(&k, g.si);
+        /* scope: the most likely unit, if likely enough */
+        double best = -1, z0[LEARN_FIG_OUTS], z[LEARN_FIG_OUTS], bz[LEARN_FIG_OUTS];
+        unsigned bu = TALLY_UNIT_ITEM + 1;
+        fig_ctx x;
+        fb b0 = score_into(m, LEARN_FIG, z0, in->text);
+        fig_base(&k, &b0, &g.c, g.f, w->props[i].by, g.si, g.ts, &x);
+        for (unsigned u = TALLY_UNIT_ITEM + 1;;) {
+            tally_claim ac = alternative(&k, &g, &g.c, u);
+            memcpy(z, z0, sizeof z);
+            fb b = {NULL, NULL, false, in->text, m, LEARN_FIG, z};
+            fig_unit(&b, &ac, &x);
+            double p = learn_scope_p(z);
+            if (p >= m->threshold && (best < 0 || p > best)) {
+                best = p;
+                bu = u;
+                memcpy(bz, z, sizeof z);
             }
+            /* the rules' unit first, then the alternatives in order */
+            u = u > TALLY_UNIT_ITEM ? 0 : u + 1;
+            while (u <= TALLY_UNIT_ITEM && !(w->props[i].alts & unit_bit((tally_unit)u)))
+                u++;
+            if (u > TALLY_UNIT_ITEM)
+                break;
+        }
+        if (best < 0)
+            continue;
+        tally_claim *c = &out->v[out->n++];
+        *c = alternative(&k, &g, &w->claims[i], bu);
+        c->kind = learn_kind_of(bz);
+        if (m->head[LEARN_SPEAKER].present) {
+            size_t ns;
+            spk_ev *sev = speaker_evs(&k, &g.c, wj, g.si, g.ts, g.f, ws, &ns);
+            pick_info pk = pick_of(&g.c, g.ts);
+            bool sent_says = sentence_says(g.ts), block_speaker = speaker_in_block(ws, wj);
+            double *zs = tally_arena_alloc(a, (ns + 1) * sizeof *zs);
+            for (size_t o = 0; o < ns; o++) {
+                fb ob = score_into(m, LEARN_SPEAKER, &zs[o], in->text);
+                speaker_features(&k, &ob, &sev[o], &g.c, sent_says, block_speaker, &pk);
+            }
+            size_t o = learn_pick_speaker(zs, ns);
+            c->source = arena_dup(a, sev[o].name);
+            memcpy(c->source_country, sev[o].country, 4);
+        }
+        if (m->head[LEARN_STATE].present) {
+            size_t nst, in_sent;
+            st_ev *tev = state_evs(&k, &g.c, g.si, g.f, &nst, &in_sent);
+            double *zs = tally_arena_alloc(a, (nst + 1) * 2 * sizeof *zs);
+            char(*codes)[4] = tally_arena_alloc(a, (nst + 1) * sizeof *codes);
+            for (size_t o = 0; o < nst; o++) {
+                double zz[LEARN_STATE_OUTS];
+                fb ob = score_into(m, LEARN_STATE, zz, in->text);
+                state_features(&k, &ob, &tev[o], &g.c, g.ts, g.f, in_sent);
+                zs[o] = zz[LEARN_STATE_SUPPLIER];
+                zs[nst + o] = zz[LEARN_STATE_RECIPIENT];
+                memcpy(codes[o], tev[o].code, 4);
+            }
+            size_t sup, rec;
+            learn_pick_states(zs, zs + nst, (const char(*)[4])codes, nst, &sup, &rec);
+            memcpy(c->supplier, codes[sup], 4);
+            if (rec != SIZE_MAX)
+                memcpy(c->recipient, codes[rec], 4);
+            else
+                c->recipient[0] = '\0';
         }
     }
 }
@@ -2464,7 +2853,6 @@ static void decide_window(learn_state *l, tally_claims *out, tally_arena *a)
     l->flushed = true;
     if (l->n_wb == 0)
         return;
-    tally_arena *ca = l->sink != NULL ? l->sink->arena : l->warena;
     size_t total = 0;
     for (size_t j = 0; j < l->n_wb; j++) {
         struct wblock *w = &l->wb[j];
@@ -2473,11 +2861,22 @@ static void decide_window(learn_state *l, tally_claims *out, tally_arena *a)
             for (uint32_t b = w->props[i].alts | 1u << 31; b != 0; b &= b - 1)
                 total++; /* the candidate and one a unit of its alternatives */
     }
+    bool store = l->sink != NULL || l->explain || l->model == NULL;
+    tally_arena *ca = l->sink != NULL ? l->sink->arena : l->warena;
+    wspk ws;
+    window_speakers(l, &ws, store ? ca : l->warena);
+    if (!store) {
+        out->v = tally_arena_alloc(a, (total + 1) * sizeof *out->v);
+        for (size_t j = 0; j < l->n_wb; j++)
+            if (l->wb[j].n > 0)
+                block_decide(l, j, &ws, l->warena, out);
+        return;
+    }
     learn_cand *cands = tally_arena_alloc(ca, (total + 1) * sizeof *cands);
     size_t nc = 0;
     for (size_t j = 0; j < l->n_wb; j++)
         if (l->wb[j].n > 0)
-            block_candidates(l, &l->wb[j], ca, cands, &nc);
+            block_candidates(l, j, ca, &ws, cands, &nc);
     if (l->sink != NULL) {
         learn_sink *s = l->sink;
         for (size_t i = 0; i < nc; i++) {
@@ -2498,7 +2897,7 @@ static void decide_window(learn_state *l, tally_claims *out, tally_arena *a)
 
 static void window_clear(learn_state *l)
 {
-    tally_arena_reset(l->warena);
+    tally_arena_rewind(l->warena);
     tally_buf_clear(&l->wtext);
     l->n_wb = 0;
     l->w_claims = 0;
@@ -2526,7 +2925,10 @@ void learn_block(learn_state *l, const learn_block_in *in, tally_claim *v, size_
     }
     enum { MAX_NAMES = 32 };
     pname *names = tally_arena_alloc(wa, MAX_NAMES * sizeof *names);
-    size_t n_names = names_in(in->text, in->len, in->am, in->n_am, names, MAX_NAMES);
+    size_t n_names = 0;
+    for (size_t i = 0; in->sw != NULL && i < in->n_ss; i++)
+        n_names += names_in(in->text, &in->sw[i], in->am, in->n_am, names + n_names,
+                            MAX_NAMES - n_names);
     for (size_t i = 0; i < n_names; i++)
         note_speaker(l, NULL, in->text + names[i].start, names[i].end - names[i].start, "",
                      AK_NAME, names[i].says);
@@ -2569,6 +2971,13 @@ void learn_block(learn_state *l, const learn_block_in *in, tally_claim *v, size_
     for (size_t i = 0; i < n; i++) /* strings the block's arena holds */
         w->claims[i].source = arena_dup(wa, v[i].source);
     w->props = copy_of(wa, in->prop, n * sizeof *in->prop);
+    if (in->sw != NULL) {
+        learn_words *sw = tally_arena_alloc(wa, (in->n_ss + 1) * sizeof *sw);
+        for (size_t i = 0; i < in->n_ss; i++)
+            sw[i] = (learn_words){copy_of(wa, in->sw[i].v, in->sw[i].n * sizeof *in->sw[i].v),
+                                  in->sw[i].n};
+        w->in.sw = sw;
+    }
     w->n = n;
     l->w_claims += n;
     if (l->wtext.len >= WINDOW_TEXT || l->w_claims >= WINDOW_CLAIMS)

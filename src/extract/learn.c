@@ -47,10 +47,26 @@ static uint32_t rd32(const unsigned char *p)
     return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
 }
 
+static bool little_endian(void);
+
+/* Whether this machine stores numbers little-endian, as model files do
+ * (a constant the compiler folds). */
+static bool little_endian(void)
+{
+    const uint32_t one = 1;
+    unsigned char b;
+    memcpy(&b, &one, 1);
+    return b == 1;
+}
+
 float learn_f32(const unsigned char *p)
 {
-    uint32_t u = rd32(p);
     float f;
+    if (little_endian()) { /* one load */
+        memcpy(&f, p, sizeof f);
+        return f;
+    }
+    uint32_t u = rd32(p);
     memcpy(&f, &u, sizeof f);
     return f;
 }
@@ -216,7 +232,11 @@ const unsigned char *learn_row(const tally_learn_model *m, learn_head hd, uint32
         return NULL;
     for (uint32_t i = h & v->mask;; i = (i + 1) & v->mask) {
         const unsigned char *s = v->slots + (size_t)i * v->slot_size;
-        uint32_t k = rd32(s);
+        uint32_t k;
+        if (little_endian())
+            memcpy(&k, s, sizeof k);
+        else
+            k = rd32(s);
         if (k == h)
             return s + 4;
         if (k == 0)
@@ -322,32 +342,50 @@ static void explain(const tally_learn_model *m, learn_head hd, const learn_fv *f
     }
 }
 
-/* The option with the best score for output `o`, skipping a state equal
- * to `not` (a non-empty code); SIZE_MAX when there is none. Sets *p to its
- * softmax share. */
-static size_t best_option(const tally_learn_model *m, learn_head hd, const learn_option *opts,
-                          size_t n, unsigned o, const char *not, double *p)
+double learn_scope_p(const double *z)
 {
-    size_t best = SIZE_MAX;
-    double bz = 0, sum = 0;
-    double *z = tally_xmalloc((n + 1) * sizeof *z);
-    double row[LEARN_FIG_OUTS];
-    for (size_t i = 0; i < n; i++) {
-        scores(m, hd, &opts[i].fv, row);
-        z[i] = row[o];
-        if (not != NULL && not[0] != '\0' && strcmp(opts[i].country, not) == 0)
-            continue;
-        if (best == SIZE_MAX || z[i] > bz) {
+    return sigmoid(z[LEARN_FIG_SCOPE]);
+}
+
+tally_kind learn_kind_of(const double *z)
+{
+    unsigned best = 0;
+    for (unsigned i = 1; i < LEARN_N_KINDS; i++)
+        if (z[1 + i] > z[1 + best])
             best = i;
-            bz = z[i];
-        }
-    }
-    for (size_t i = 0; i < n && best != SIZE_MAX; i++)
-        if (!(not != NULL && not[0] != '\0' && strcmp(opts[i].country, not) == 0))
-            sum += exp(z[i] - bz);
-    *p = best != SIZE_MAX ? 1.0 / sum : 0;
-    free(z);
+    return (tally_kind)best;
+}
+
+size_t learn_pick_speaker(const double *z, size_t n)
+{
+    size_t best = 0;
+    for (size_t i = 1; i < n; i++)
+        if (z[i] > z[best])
+            best = i;
     return best;
+}
+
+void learn_pick_states(const double *zs, const double *zr, const char (*codes)[4], size_t n,
+                       size_t *sup, size_t *rec)
+{
+    *sup = learn_pick_speaker(zs, n);
+    *rec = SIZE_MAX;
+    for (size_t i = 0; i < n; i++) {
+        /* another state than the supplier, or none for both */
+        if (codes[*sup][0] != '\0' && strcmp(codes[i], codes[*sup]) == 0)
+            continue;
+        if (*rec == SIZE_MAX || zr[i] > zr[*rec])
+            *rec = i;
+    }
+}
+
+/* The softmax share of z[i] among z[0, n) (all when skip is SIZE_MAX). */
+static double share(const double *z, size_t n, size_t i)
+{
+    double sum = 0;
+    for (size_t k = 0; k < n; k++)
+        sum += exp(z[k] - z[i]);
+    return 1.0 / sum;
 }
 
 double learn_apply(const tally_learn_model *m, const learn_cand *k, tally_claim *out,
@@ -362,48 +400,54 @@ double learn_apply(const tally_learn_model *m, const learn_cand *k, tally_claim 
     if (m->head[LEARN_FIG].present) {
         double z[LEARN_FIG_OUTS];
         scores(m, LEARN_FIG, &k->fig, z);
-        double p = sigmoid(z[LEARN_FIG_SCOPE]);
-        keep = p;
-        unsigned best = 0;
-        for (unsigned i = 1; i < LEARN_N_KINDS; i++)
-            if (z[1 + i] > z[1 + best])
-                best = i;
-        out->kind = (tally_kind)best;
+        keep = learn_scope_p(z);
+        out->kind = learn_kind_of(z);
         if (why != NULL) {
-            explain(m, LEARN_FIG, &k->fig, LEARN_FIG_SCOPE, p, &why->scope);
-            explain(m, LEARN_FIG, &k->fig, 1 + best, sigmoid(z[1 + best]), &why->kind);
+            explain(m, LEARN_FIG, &k->fig, LEARN_FIG_SCOPE, keep, &why->scope);
+            explain(m, LEARN_FIG, &k->fig, 1 + out->kind, sigmoid(z[1 + out->kind]), &why->kind);
         }
     }
+    size_t n = k->n_speakers > k->n_states ? k->n_speakers : k->n_states;
+    double *zs = tally_xmalloc((2 * n + 1) * sizeof *zs), row[LEARN_FIG_OUTS];
     if (m->head[LEARN_SPEAKER].present && k->n_speakers > 0) {
-        double p;
-        size_t i = best_option(m, LEARN_SPEAKER, k->speakers, k->n_speakers, 0, NULL, &p);
+        for (size_t i = 0; i < k->n_speakers; i++) {
+            scores(m, LEARN_SPEAKER, &k->speakers[i].fv, row);
+            zs[i] = row[0];
+        }
+        size_t i = learn_pick_speaker(zs, k->n_speakers);
         const learn_option *o = &k->speakers[i];
         out->source = o->name;
         memcpy(out->source_country, o->country, 4);
         if (why != NULL) {
-            explain(m, LEARN_SPEAKER, &o->fv, 0, p, &why->source);
+            explain(m, LEARN_SPEAKER, &o->fv, 0, share(zs, k->n_speakers, i), &why->source);
             why->source_from = learn_origin_name(o->origin);
         }
     }
     if (m->head[LEARN_STATE].present && k->n_states > 0) {
-        double ps, pr;
-        size_t s = best_option(m, LEARN_STATE, k->states, k->n_states, LEARN_STATE_SUPPLIER, NULL,
-                               &ps);
-        const char *sup = k->states[s].country;
-        size_t r = best_option(m, LEARN_STATE, k->states, k->n_states, LEARN_STATE_RECIPIENT, sup,
-                               &pr);
-        memcpy(out->supplier, sup, 4);
+        char(*codes)[4] = tally_xmalloc((k->n_states + 1) * sizeof *codes);
+        for (size_t i = 0; i < k->n_states; i++) {
+            scores(m, LEARN_STATE, &k->states[i].fv, row);
+            zs[i] = row[LEARN_STATE_SUPPLIER];
+            zs[n + i] = row[LEARN_STATE_RECIPIENT];
+            memcpy(codes[i], k->states[i].country, 4);
+        }
+        size_t s, r;
+        learn_pick_states(zs, zs + n, (const char(*)[4])codes, k->n_states, &s, &r);
+        memcpy(out->supplier, codes[s], 4);
         if (r != SIZE_MAX)
-            memcpy(out->recipient, k->states[r].country, 4);
+            memcpy(out->recipient, codes[r], 4);
         else
             out->recipient[0] = '\0';
         if (why != NULL) {
-            explain(m, LEARN_STATE, &k->states[s].fv, LEARN_STATE_SUPPLIER, ps, &why->supplier);
+            explain(m, LEARN_STATE, &k->states[s].fv, LEARN_STATE_SUPPLIER,
+                    share(zs, k->n_states, s), &why->supplier);
             if (r != SIZE_MAX)
-                explain(m, LEARN_STATE, &k->states[r].fv, LEARN_STATE_RECIPIENT, pr,
-                        &why->recipient);
+                explain(m, LEARN_STATE, &k->states[r].fv, LEARN_STATE_RECIPIENT,
+                        share(zs + n, k->n_states, r), &why->recipient);
         }
+        free(codes);
     }
+    free(zs);
     return keep;
 }
 

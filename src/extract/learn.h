@@ -23,6 +23,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "extract.h"
 #include "tally/actor.h"
 #include "tally/claim.h"
 #include "tally/doc.h"
@@ -141,12 +142,32 @@ void learn_free(learn_state *l);
  *  one followed by "of") percent figures. */
 void learn_fractions(const char *t, size_t n, tally_figures *figs);
 
-/** A candidate for figure `f` of the sentence text[s_start, s_end) whose
+/* A word of a sentence as the rules read it (extract.c's split_words):
+ * the layer reads the same words, found once. */
+typedef struct learn_word {
+    size_t start, end; /* bytes of the block */
+    uint32_t roles;    /* the lexicon's (CW_*) */
+    unsigned char id;  /* CWW_* */
+    char punct;        /* the punctuation, or 0 for a word */
+    bool upper;
+} learn_word;
+
+typedef struct learn_words {
+    const learn_word *v;
+    size_t n;
+} learn_words;
+
+/** A candidate for figure `f` of a sentence whose words are `w`, whose
  *  counted noun the rules did not find: sets c->unit, items and end and *p,
  *  and returns true, or returns false when nothing could be counted. */
-bool learn_propose(const learn_state *l, const char *t, size_t s_start, size_t s_end,
+bool learn_propose(const learn_state *l, const char *t, const learn_words *w,
                    const tally_figure *figs, size_t n_figs, const tally_figure *f, tally_claim *c,
                    learn_prop *p);
+
+/** For a claim the rules counted by a noun of the lexicon: the other units
+ *  its figure may count ("rocket systems" count items), into p->alts. */
+void learn_noun_alternatives(const char *t, const learn_words *w, const tally_claim *c,
+                             learn_prop *p);
 
 /* What learn_block reads of a block besides its claims. */
 typedef struct learn_block_in {
@@ -159,6 +180,7 @@ typedef struct learn_block_in {
     const tally_figure *figs;
     size_t n_figs;
     const learn_prop *prop; /* of each claim */
+    const learn_words *sw;  /* the words of each sentence the rules read (n 0 for the others) */
 } learn_block_in;
 
 /** Takes the block's `n` claims (offsets into the body) as the rules made
@@ -181,6 +203,18 @@ void learn_finish(learn_state *l, tally_claims *out, tally_arena *a);
  *  are written there. */
 double learn_apply(const tally_learn_model *m, const learn_cand *k, tally_claim *out,
                    tally_learn_why *why);
+
+/** The decisions on a candidate's scores (shared by learn_apply and the
+ *  extractor's scoring without stored features): the probability of scope
+ *  from the FIG head's outputs z, its kind, the speaker of the best score,
+ *  and the supplier (best supplier score) and recipient (best recipient
+ *  score among the other states, or none: SIZE_MAX when no option is left)
+ *  among options of state codes[i]. */
+double learn_scope_p(const double *z);
+tally_kind learn_kind_of(const double *z);
+size_t learn_pick_speaker(const double *z, size_t n);
+void learn_pick_states(const double *zs, const double *zr, const char (*codes)[4], size_t n,
+                       size_t *sup, size_t *rec);
 
 /** Decides the candidates v[0, n) (whole groups): for each figure, the
  *  candidate of highest probability, if it reaches the model's threshold,

@@ -32,7 +32,7 @@ enum {
     MAX_LINE = 1 << 20,        /* a gold line longer than this is broken */
     MAX_TEXT = 64 * 1024 * 1024 /* the largest document read */
 };
-static const double DEFAULT_C = 1.0, DEFAULT_THRESHOLD = 0.5;
+static const double C_SCOPE = 0.1, C_KIND = 1.0, C_RANK = 0.1, DEFAULT_THRESHOLD = 0.5;
 
 /* One document: its candidates (in the sink) and gold claims. */
 typedef struct tdoc {
@@ -587,15 +587,19 @@ static void train_model(const trainer *t, int held_out, double c, double thresho
         heads[h].key = maps[h].h;
         heads[h].w = tally_xcalloc(maps[h].n * heads[h].outs + 1, sizeof *heads[h].w);
     }
-    fit(&scope, maps[LEARN_FIG].n, c, 1, heads[LEARN_FIG].w, LEARN_FIG_OUTS, LEARN_FIG_SCOPE,
+    /* the regularisation of each decision, chosen by cross-validation on
+     * ../shared/corpus (stronger for scope and the rankings, whose features
+     * are many and sparse); opts->c, when given, sets all */
+    double cs = c > 0 ? c : C_SCOPE, ck = c > 0 ? c : C_KIND, cr = c > 0 ? c : C_RANK;
+    fit(&scope, maps[LEARN_FIG].n, cs, 1, heads[LEARN_FIG].w, LEARN_FIG_OUTS, LEARN_FIG_SCOPE,
         heads[LEARN_FIG].bias);
-    fit(&kind, maps[LEARN_FIG].n, c, LEARN_N_KINDS, heads[LEARN_FIG].w, LEARN_FIG_OUTS, 1,
+    fit(&kind, maps[LEARN_FIG].n, ck, LEARN_N_KINDS, heads[LEARN_FIG].w, LEARN_FIG_OUTS, 1,
         heads[LEARN_FIG].bias);
-    fit(&speaker, maps[LEARN_SPEAKER].n, c, 1, heads[LEARN_SPEAKER].w, 1, 0,
+    fit(&speaker, maps[LEARN_SPEAKER].n, cr, 1, heads[LEARN_SPEAKER].w, 1, 0,
         heads[LEARN_SPEAKER].bias);
-    fit(&sup, maps[LEARN_STATE].n, c, 1, heads[LEARN_STATE].w, LEARN_STATE_OUTS,
+    fit(&sup, maps[LEARN_STATE].n, cr, 1, heads[LEARN_STATE].w, LEARN_STATE_OUTS,
         LEARN_STATE_SUPPLIER, heads[LEARN_STATE].bias);
-    fit(&rec, maps[LEARN_STATE].n, c, 1, heads[LEARN_STATE].w, LEARN_STATE_OUTS,
+    fit(&rec, maps[LEARN_STATE].n, cr, 1, heads[LEARN_STATE].w, LEARN_STATE_OUTS,
         LEARN_STATE_RECIPIENT, heads[LEARN_STATE].bias);
     learn_model_write(heads, threshold, note, out);
     prob *all[] = {&scope, &kind, &speaker, &sup, &rec};
@@ -685,7 +689,7 @@ int tally_train(const char *const *dirs, size_t n_dirs, const tally_train_opts *
     memset(rep, 0, sizeof *rep);
     size_t cap = 0;
     int rc = 0;
-    double c = opts->c > 0 ? opts->c : DEFAULT_C;
+    double c = opts->c; /* 0: each decision's own */
     double threshold = opts->threshold > 0 ? opts->threshold : DEFAULT_THRESHOLD;
     for (size_t i = 0; i < n_dirs && rc == 0; i++)
         rc = list_dir(&t, dirs[i], &cap, err);

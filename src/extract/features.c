@@ -1779,6 +1779,7 @@ typedef struct spk_ev {
     /* the best of the options by one measure (see compare()) */
     bool most_picked, most_says, most_named, nearest_says;
     bool cited; /* the words after "citing", "quoting" in the sentence */
+    bool fits;  /* the rules' pick or what it names */
     bool bs_set;  /* placed by a mention of the window */
     unsigned prior; /* the cut's order (see speaker_evs) */
     size_t order;
@@ -2376,6 +2377,22 @@ static spk_ev *speaker_evs(blk *k, const tally_claim *c, size_t wj, size_t si, c
         }
         x->headline = true;
     }
+    /* what the rules' pick names: itself, its full name, the person of its
+     * role, the agency of its body, the one it cites */
+    pick_info pk = pick_of(c, ts);
+    for (size_t i = 0; i < n; i++) {
+        spk_ev *x = &ev[i];
+        unsigned r = country_rel(x->country, pk.country);
+        x->fits = x->origin == LEARN_FROM_RULES || x->cited ||
+                  (pk.office && x->akind == TALLY_ACTOR_OFFICIAL && r < 2) ||
+                  (pk.body && r == 0 &&
+                   (x->akind == TALLY_ACTOR_INTELLIGENCE || x->akind == TALLY_ACTOR_GOVERNMENT ||
+                    x->akind == AK_BODY));
+    }
+    for (size_t i = 0; i < n; i++) /* the full name of a pick written as an acronym */
+        if (ev[i].canonical && ev[i].mem != NULL && c->source != NULL &&
+            same_name(ev[i].mem->name, c->source))
+            ev[i].fits = true;
     compare(ev, n);
     *n_out = n;
     return ev;
@@ -2717,6 +2734,7 @@ static void block_candidates(learn_state *l, size_t wj, tally_arena *ca, const w
             op->name = arena_dup(ca, sev[o].name);
             memcpy(op->country, sev[o].country, 4);
             op->origin = sev[o].origin;
+            op->fits = sev[o].fits;
             fb ob = store_into(&op->fv, ca, l->explain, in->text);
             speaker_features(&k, &ob, &sev[o], &g.c, sent_says, block_speaker, &pk);
         }
@@ -2814,7 +2832,10 @@ static void block_decide(learn_state *l, size_t wj, const wspk *ws, tally_arena 
                 fb ob = score_into(m, LEARN_SPEAKER, &zs[o], in->text);
                 speaker_features(&k, &ob, &sev[o], &g.c, sent_says, block_speaker, &pk);
             }
-            size_t o = learn_pick_speaker(zs, ns);
+            learn_option *fit = tally_arena_alloc(a, (ns + 1) * sizeof *fit);
+            for (size_t q = 0; q < ns; q++)
+                fit[q].fits = sev[q].fits;
+            size_t o = learn_pick_speaker_of(zs, fit, ns, learn_explicit_source(&w->claims[i]));
             c->source = arena_dup(a, sev[o].name);
             memcpy(c->source_country, sev[o].country, 4);
         }
@@ -2832,7 +2853,9 @@ static void block_decide(learn_state *l, size_t wj, const wspk *ws, tally_arena 
                 memcpy(codes[o], tev[o].code, 4);
             }
             size_t sup, rec;
-            learn_pick_states(zs, zs + nst, (const char(*)[4])codes, nst, &sup, &rec);
+            learn_pick_states(
+                zs, zs + nst, (const char(*)[4])codes, nst,
+                learn_fixed_supplier(&w->claims[i], (const char(*)[4])codes, nst), &sup, &rec);
             memcpy(c->supplier, codes[sup], 4);
             if (rec != SIZE_MAX)
                 memcpy(c->recipient, codes[rec], 4);

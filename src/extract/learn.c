@@ -342,6 +342,24 @@ static void explain(const tally_learn_model *m, learn_head hd, const learn_fv *f
     }
 }
 
+bool learn_explicit_source(const tally_claim *c)
+{
+    const tally_reason *r = &c->why_source;
+    return r->end > r->start && r->start >= c->sentence_start && r->end <= c->sentence_end;
+}
+
+size_t learn_pick_speaker_of(const double *z, const learn_option *o, size_t n, bool explicit)
+{
+    bool any = false;
+    for (size_t i = 0; i < n && explicit; i++)
+        any = any || o[i].fits;
+    size_t best = SIZE_MAX;
+    for (size_t i = 0; i < n; i++)
+        if ((!any || o[i].fits) && (best == SIZE_MAX || z[i] > z[best]))
+            best = i;
+    return best;
+}
+
 double learn_scope_p(const double *z)
 {
     return sigmoid(z[LEARN_FIG_SCOPE]);
@@ -365,10 +383,27 @@ size_t learn_pick_speaker(const double *z, size_t n)
     return best;
 }
 
-void learn_pick_states(const double *zs, const double *zr, const char (*codes)[4], size_t n,
-                       size_t *sup, size_t *rec)
+bool learn_explicit_supplier(const tally_claim *c)
 {
-    *sup = learn_pick_speaker(zs, n);
+    const tally_reason *r = &c->why_supplier;
+    return c->supplier[0] != '\0' && r->end > r->start && r->start >= c->sentence_start &&
+           r->end <= c->sentence_end;
+}
+
+size_t learn_fixed_supplier(const tally_claim *c, const char (*codes)[4], size_t n)
+{
+    if (!learn_explicit_supplier(c))
+        return SIZE_MAX;
+    for (size_t i = 0; i < n; i++)
+        if (memcmp(codes[i], c->supplier, 4) == 0)
+            return i;
+    return SIZE_MAX;
+}
+
+void learn_pick_states(const double *zs, const double *zr, const char (*codes)[4], size_t n,
+                       size_t fixed, size_t *sup, size_t *rec)
+{
+    *sup = fixed != SIZE_MAX ? fixed : learn_pick_speaker(zs, n);
     *rec = SIZE_MAX;
     for (size_t i = 0; i < n; i++) {
         /* another state than the supplier, or none for both */
@@ -414,7 +449,8 @@ double learn_apply(const tally_learn_model *m, const learn_cand *k, tally_claim 
             scores(m, LEARN_SPEAKER, &k->speakers[i].fv, row);
             zs[i] = row[0];
         }
-        size_t i = learn_pick_speaker(zs, k->n_speakers);
+        size_t i = learn_pick_speaker_of(zs, k->speakers, k->n_speakers,
+                                         learn_explicit_source(&k->claim));
         const learn_option *o = &k->speakers[i];
         out->source = o->name;
         memcpy(out->source_country, o->country, 4);
@@ -432,7 +468,9 @@ double learn_apply(const tally_learn_model *m, const learn_cand *k, tally_claim 
             memcpy(codes[i], k->states[i].country, 4);
         }
         size_t s, r;
-        learn_pick_states(zs, zs + n, (const char(*)[4])codes, k->n_states, &s, &r);
+        learn_pick_states(zs, zs + n, (const char(*)[4])codes, k->n_states,
+                          learn_fixed_supplier(&k->claim, (const char(*)[4])codes, k->n_states),
+                          &s, &r);
         memcpy(out->supplier, codes[s], 4);
         if (r != SIZE_MAX)
             memcpy(out->recipient, codes[r], 4);

@@ -97,6 +97,7 @@ typedef struct learn_option {
     const char *name; /* a speaker's name as output; NULL for a state */
     char country[4];  /* a speaker's country, or the state; "" for none */
     learn_origin origin;
+    bool fits; /* a speaker: the rules' pick, or what it names ("the spy chief": Budanov) */
     learn_fv fv;
 } learn_option;
 
@@ -211,10 +212,22 @@ double learn_apply(const tally_learn_model *m, const learn_cand *k, tally_claim 
  *  score among the other states, or none: SIZE_MAX when no option is left)
  *  among options of state codes[i]. */
 double learn_scope_p(const double *z);
+/** Whether the rules read the claim's source off its own sentence ("X
+ *  said", "according to X"): the source is then that pick or what it names,
+ *  among the options that fit it. */
+bool learn_explicit_source(const tally_claim *c);
+/** The speaker of the best score among options that may be chosen (all, or
+ *  those that fit the rules' explicit pick, when any does). */
+size_t learn_pick_speaker_of(const double *z, const learn_option *o, size_t n, bool explicit);
 tally_kind learn_kind_of(const double *z);
 size_t learn_pick_speaker(const double *z, size_t n);
 void learn_pick_states(const double *zs, const double *zr, const char (*codes)[4], size_t n,
-                       size_t *sup, size_t *rec);
+                       size_t fixed, size_t *sup, size_t *rec);
+/** Whether the rules read the supplier off the claim's own sentence ("X
+ *  sent", "from X"): the supplier then stays theirs, and `fixed` is its
+ *  option (learn_fixed_supplier; SIZE_MAX when none is). */
+bool learn_explicit_supplier(const tally_claim *c);
+size_t learn_fixed_supplier(const tally_claim *c, const char (*codes)[4], size_t n);
 
 /** Decides the candidates v[0, n) (whole groups): for each figure, the
  *  candidate of highest probability, if it reaches the model's threshold,

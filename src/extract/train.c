@@ -83,7 +83,7 @@ static int on_meta(const tally_doc_meta *meta, tally_format f, void *user, tally
     if (meta->date != NULL && tally_date_parse(meta->date, strlen(meta->date), &date) == 0)
         r->d->date = tally_xstrdup(meta->date);
     tally_extractor_free(r->x);
-    r->x = extract_new_collecting(date, meta, &r->d->sink, getenv("TALLY_LEARN_DEBUG") != NULL);
+    r->x = extract_new_collecting(date, meta, &r->d->sink, false);
     return 0;
 }
 
@@ -569,11 +569,33 @@ static void train_model(const trainer *t, int held_out, double c, double thresho
                 any |= right[o] = close_name(cd->speakers[o].name, gc->source);
             for (size_t o = 0; o < cd->n_speakers && !any; o++)
                 right[o] = tally_score_source_eq(cd->speakers[o].name, gc->source);
-            prob_add_ranking(&speaker, &maps[LEARN_SPEAKER], cd->speakers, cd->n_speakers, right);
+            /* with an explicit pick, the ranking among what fits it */
+            bool fitting = false;
+            for (size_t o = 0; o < cd->n_speakers && learn_explicit_source(&cd->claim); o++)
+                fitting = fitting || cd->speakers[o].fits;
+            if (fitting) {
+                learn_option *fit = tally_xcalloc(cd->n_speakers + 1, sizeof *fit);
+                bool *rf = tally_xcalloc(cd->n_speakers + 1, sizeof *rf);
+                size_t nf = 0;
+                for (size_t o = 0; o < cd->n_speakers; o++)
+                    if (cd->speakers[o].fits) {
+                        rf[nf] = right[o];
+                        fit[nf++] = cd->speakers[o];
+                    }
+                prob_add_ranking(&speaker, &maps[LEARN_SPEAKER], fit, nf, rf);
+                free(fit);
+                free(rf);
+            } else {
+                prob_add_ranking(&speaker, &maps[LEARN_SPEAKER], cd->speakers, cd->n_speakers,
+                                 right);
+            }
             const char *want[2] = {gc->supplier ? gc->supplier : "",
                                    gc->recipient ? gc->recipient : ""};
             prob *pr[2] = {&sup, &rec};
             for (int r = 0; r < 2; r++) {
+                /* an explicit supplier stays the rules' */
+                if (r == 0 && learn_explicit_supplier(&cd->claim))
+                    continue;
                 for (size_t o = 0; o < cd->n_states; o++)
                     right[o] = strcmp(cd->states[o].country, want[r]) == 0;
                 prob_add_ranking(pr[r], &maps[LEARN_STATE], cd->states, cd->n_states, right);
@@ -623,41 +645,7 @@ static void score_doc(const tally_learn_model *m, const tdoc *d, tally_score *ac
         if (o != NULL && o->on_heldout != NULL)
             o->on_heldout(o->user, d->name, &out[k], d->sink.body.ptr);
     }
-    if (o != NULL && getenv("TALLY_SCOPE_DEBUG") != NULL) /* DEBUG: remove */
-        for (size_t q = 0; q < d->sink.n; q++) {
-            tally_claim tmp;
-            double pr = learn_apply(m, &d->sink.v[q], &tmp, NULL);
-            fprintf(stderr, "SCOPE\t%s\t%zu\t%s\t%s\t%.3f\t%d\t%.*s\n", d->name, d->sink.v[q].group,
-                    learn_proposer_name(d->sink.v[q].proposer), tally_unit_name(&tmp), pr,
-                    d->match[q] >= 0, (int)(tmp.end - tmp.start), d->sink.body.ptr + tmp.start);
-        }
-    long *mp = tally_xcalloc(n + 1, sizeof *mp);
-    tally_score_doc(d->gold, d->n_gold, p, n, d->date, acc, mp);
-    if (o != NULL && getenv("TALLY_LEARN_DEBUG") != NULL) { /* DEBUG: remove */
-        for (size_t i = 0; i < n; i++) {
-            if (mp[i] < 0 || tally_score_source_eq(p[i].source, d->gold[mp[i]].source))
-                continue;
-            const learn_cand *k = NULL;
-            for (size_t q = 0; q < d->sink.n; q++)
-                if (d->sink.v[q].claim.start == out[i].start && d->sink.v[q].claim.unit == out[i].unit)
-                    k = &d->sink.v[q];
-            fprintf(stderr, "SRC %s | gold %s | pred %s | %.80s\n", d->name, d->gold[mp[i]].source, p[i].source, p[i].sentence);
-            for (size_t o2 = 0; k && o2 < k->n_speakers; o2++) {
-                double z = learn_f32(m->head[LEARN_SPEAKER].bias);
-                for (uint32_t f = 0; f < k->speakers[o2].fv.n; f++) {
-                    const unsigned char *row = learn_row(m, LEARN_SPEAKER, k->speakers[o2].fv.h[f]);
-                    if (row) z += learn_f32(row);
-                }
-                fprintf(stderr, "   %c %6.2f %-40s %s\n", tally_score_source_eq(k->speakers[o2].name, d->gold[mp[i]].source) ? '*' : ' ', z, k->speakers[o2].name, learn_origin_name(k->speakers[o2].origin));
-                if (getenv("TALLY_LEARN_DEBUG")[0] == '2')
-                    for (uint32_t f = 0; f < k->speakers[o2].fv.n; f++) {
-                        const unsigned char *row = learn_row(m, LEARN_SPEAKER, k->speakers[o2].fv.h[f]);
-                        if (row && fabs(learn_f32(row)) > 0.25) fprintf(stderr, "         %6.2f %s\n", learn_f32(row), k->speakers[o2].fv.name ? k->speakers[o2].fv.name[f] : "?");
-                    }
-            }
-        }
-    }
-    free(mp);
+    tally_score_doc(d->gold, d->n_gold, p, n, d->date, acc, NULL);
     free(out);
     for (size_t i = 0; i < n; i++)
         tally_score_claim_clear(&p[i]);

@@ -637,6 +637,22 @@ void learn_fractions(const char *t, size_t n, tally_figures *figs)
             k++;
         if (!word_is(t, n, k, "of"))
             continue;
+        /* not a part of a period: "the first half of 2024", "half of 2023" */
+        size_t o = k + 2;
+        while (o < n && t[o] == ' ')
+            o++;
+        size_t b = f->start;
+        while (b > 0 && t[b - 1] == ' ')
+            b--;
+        bool ordinal = false;
+        static const char *const before[] = {"first", "second", "last", "latter", "former",
+                                             "next"};
+        for (size_t w = 0; w < sizeof before / sizeof before[0] && !ordinal; w++) {
+            size_t len = strlen(before[w]);
+            ordinal = b >= len && word_is(t, n, b - len, before[w]);
+        }
+        if (ordinal || (o < n && t[o] >= '0' && t[o] <= '9'))
+            continue;
         /* "half of", "about a third of": a share, in percent */
         f->kind = TALLY_FIG_PERCENT;
         f->low *= 100;

@@ -28,7 +28,7 @@
 #include "tally/score.h"
 
 enum {
-    MIN_DOCS = 5,              /* a feature must occur in this many training documents */
+    MIN_DOCS = 2,              /* a feature must occur in this many training documents */
     MAX_LINE = 1 << 20,        /* a gold line longer than this is broken */
     MAX_TEXT = 64 * 1024 * 1024 /* the largest document read */
 };

@@ -90,10 +90,13 @@ int cli_filter_option(const char *cmd, int ch, tally_claim_filter *f, struct cli
 /** The options choosing the extractor's learned model (tally extract and
  *  ingest): --model FILE, --no-model; and their help lines. */
 #define CLI_MODEL_OPTIONS                                                                          \
-    {"model", required_argument, NULL, 'M'}, { "no-model", no_argument, NULL, 'N' }
+    {"model", required_argument, NULL, 'M'},                                                       \
+    {                                                                                              \
+        "no-model", no_argument, NULL, 'N'                                                         \
+    }
 #define CLI_MODEL_HELP                                                                             \
-    "      --model MODEL the decisions of MODEL (tally train -o) instead of the\n"                  \
-    "                    bundled model\n"                                                         \
+    "      --model MODEL the decisions of MODEL (tally train -o) instead of the\n"                 \
+    "                    bundled model\n"                                                          \
     "      --no-model    the rules' claims as they are, no learned decisions\n"
 /** Handles --model ('M', loading the file into *model, which the caller
  *  frees with tally_learn_model_free) and --no-model ('N') into `o`:

@@ -33,8 +33,7 @@ void cli_extract_help(FILE *out)
           "                    model, \"model\": the rule that proposed the candidate\n"
           "                    and, for each decision (scope, kind, source, supplier,\n"
           "                    recipient), its probability and the features that\n"
-          "                    weighed most\n"
-          CLI_MODEL_HELP
+          "                    weighed most\n" CLI_MODEL_HELP
           "      --as FMT      read the body as txt, md or html\n"
           "  -h, --help        show this help\n",
           out);
@@ -82,7 +81,9 @@ static void put_decision(tally_buf *l, const char *key, const tally_learn_decisi
         TALLY_JSON_LIT(l, "[");
         tally_json_str(l, d->top[i].name, strlen(d->top[i].name));
         TALLY_JSON_LIT(l, ",");
-        tally_json_num(l, (double)(long)(d->top[i].weight * 1000 + (d->top[i].weight < 0 ? -0.5 : 0.5)) / 1000);
+        tally_json_num(
+            l,
+            (double)(long)(d->top[i].weight * 1000 + (d->top[i].weight < 0 ? -0.5 : 0.5)) / 1000);
         TALLY_JSON_LIT(l, "]");
         if (i + 1 < d->n)
             TALLY_JSON_LIT(l, ",");
@@ -200,11 +201,13 @@ static void on_start(const char *path, void *user)
 
 int cli_extract(int argc, char **argv)
 {
-    static const struct option longopts[] = {
-        {"format", required_argument, NULL, 'f'}, {"date", required_argument, NULL, 'd'},
-        {"explain", no_argument, NULL, 'e'},      {"as", required_argument, NULL, 'a'},
-        CLI_MODEL_OPTIONS,                        {"help", no_argument, NULL, 'h'},
-        {NULL, 0, NULL, 0}};
+    static const struct option longopts[] = {{"format", required_argument, NULL, 'f'},
+                                             {"date", required_argument, NULL, 'd'},
+                                             {"explain", no_argument, NULL, 'e'},
+                                             {"as", required_argument, NULL, 'a'},
+                                             CLI_MODEL_OPTIONS,
+                                             {"help", no_argument, NULL, 'h'},
+                                             {NULL, 0, NULL, 0}};
     struct extract_ctx c = {0};
     tally_learn_model *model = NULL;
     tally_doc_opts opts = {0};

@@ -38,8 +38,7 @@ void cli_ingest_help(FILE *out)
           "                    created when missing\n"
           "      --as FMT      read bodies as txt, md or html (default: by extension,\n"
           "                    else sniffed)\n"
-          "      --date DATE   the date of documents that give none\n"
-          CLI_MODEL_HELP
+          "      --date DATE   the date of documents that give none\n" CLI_MODEL_HELP
           "  -q, --quiet       no summary\n"
           "  -h, --help        show this help\n"
           "\n"
@@ -328,11 +327,13 @@ static void ingest_path(struct ingest_run *r, const char *path, bool explicit)
 
 int cli_ingest(int argc, char **argv)
 {
-    static const struct option longopts[] = {
-        {"db", required_argument, NULL, 'D'},   {"as", required_argument, NULL, 'a'},
-        {"date", required_argument, NULL, 'd'}, {"quiet", no_argument, NULL, 'q'},
-        CLI_MODEL_OPTIONS,                      {"help", no_argument, NULL, 'h'},
-        {NULL, 0, NULL, 0}};
+    static const struct option longopts[] = {{"db", required_argument, NULL, 'D'},
+                                             {"as", required_argument, NULL, 'a'},
+                                             {"date", required_argument, NULL, 'd'},
+                                             {"quiet", no_argument, NULL, 'q'},
+                                             CLI_MODEL_OPTIONS,
+                                             {"help", no_argument, NULL, 'h'},
+                                             {NULL, 0, NULL, 0}};
     struct ingest_run r = {0};
     tally_learn_model *model = NULL;
     const char *db = NULL;

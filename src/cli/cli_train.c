@@ -153,17 +153,17 @@ static char *command_line(int argc, char **argv)
 int cli_train(int argc, char **argv)
 {
     enum { OPT_SEED = 256, OPT_C, OPT_THRESHOLD, OPT_MIN_F1, OPT_GAPS, OPT_PREDICTIONS };
-    static const struct option longopts[] = {{"output", required_argument, NULL, 'o'},
-                                             {"folds", required_argument, NULL, 'k'},
-                                             {"seed", required_argument, NULL, OPT_SEED},
-                                             {"c", required_argument, NULL, OPT_C},
-                                             {"threshold", required_argument, NULL, OPT_THRESHOLD},
-                                             {"min-f1", required_argument, NULL, OPT_MIN_F1},
-                                             {"gaps", no_argument, NULL, OPT_GAPS},
-                                             {"predictions", required_argument, NULL,
-                                              OPT_PREDICTIONS},
-                                             {"help", no_argument, NULL, 'h'},
-                                             {NULL, 0, NULL, 0}};
+    static const struct option longopts[] = {
+        {"output", required_argument, NULL, 'o'},
+        {"folds", required_argument, NULL, 'k'},
+        {"seed", required_argument, NULL, OPT_SEED},
+        {"c", required_argument, NULL, OPT_C},
+        {"threshold", required_argument, NULL, OPT_THRESHOLD},
+        {"min-f1", required_argument, NULL, OPT_MIN_F1},
+        {"gaps", no_argument, NULL, OPT_GAPS},
+        {"predictions", required_argument, NULL, OPT_PREDICTIONS},
+        {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0}};
     tally_train_opts o = {.seed = 1, .on_warning = on_warning};
     const char *output = NULL, *predictions = NULL;
     double min_f1 = -1, v;

@@ -1340,7 +1340,7 @@ int tally_extract_block(tally_extractor *x, const tally_block *b, tally_claims *
     if (x->learn != NULL)
         learn_fractions(b->text, b->len, &figs);
     learn_block_in lin = {b->text, b->len, b->offset, NULL, 0,   am.v,
-                          am.n,    figs.v, figs.n, NULL, NULL};
+                          am.n,    figs.v, figs.n,    NULL, NULL};
     out->body = b->text;
     out->body_offset = b->offset;
     if (figs.n == 0) { /* most paragraphs: nothing more to read */
@@ -1412,7 +1412,7 @@ int tally_extract_block(tally_extractor *x, const tally_block *b, tally_claims *
                 if (x->learn != NULL)
                     learn_noun_alternatives(b->text, &sw[si], c, &prop[n]);
             } else if (x->learn == NULL || !learn_propose(x->learn, b->text, &sw[si], s.figs,
-                                                           s.n_figs, f, c, &prop[n])) {
+                                                          s.n_figs, f, c, &prop[n])) {
                 continue;
             }
             /* the speakers of the sentences up to this one, in order */

@@ -475,7 +475,8 @@ static void note_speaker(learn_state *l, const tally_actor *a, const char *name,
         p = &l->spk[l->n_spk++];
         memset(p, 0, sizeof *p);
         p->actor = a;
-        memcpy(p->country, country, 4);
+        size_t cn = strlen(country);
+        memcpy(p->country, country, cn < 3 ? cn : 3); /* an alpha-3 code or "" */
         p->akind = akind;
         p->first_block = p->last_block = p->prev_block = l->block;
     }
@@ -527,7 +528,6 @@ static void note_mention(learn_state *l, const char *t, size_t n, const tally_ac
                  (int)a->kind, says);
 }
 
-
 static bool is_lower(unsigned char c)
 {
     return c >= 'a' && c <= 'z';
@@ -540,12 +540,11 @@ static size_t cap_word(const char *t, size_t n, size_t i)
     if (i + 1 >= n || !(t[i] >= 'A' && t[i] <= 'Z') || !is_lower((unsigned char)t[i + 1]))
         return i;
     size_t j = i + 1;
-    while (j < n && (is_alnum((unsigned char)t[j]) ||
-                     ((t[j] == '-' || t[j] == '\'') && j + 1 < n && is_alnum((unsigned char)t[j + 1]))))
+    while (j < n && (is_alnum((unsigned char)t[j]) || ((t[j] == '-' || t[j] == '\'') && j + 1 < n &&
+                                                       is_alnum((unsigned char)t[j + 1]))))
         j++;
     return j;
 }
-
 
 /* Names of people in the words `w` of a sentence (the rules' words: only
  * sentences with figures are read). */
@@ -645,8 +644,7 @@ void learn_fractions(const char *t, size_t n, tally_figures *figs)
         while (b > 0 && t[b - 1] == ' ')
             b--;
         bool ordinal = false;
-        static const char *const before[] = {"first", "second", "last", "latter", "former",
-                                             "next"};
+        static const char *const before[] = {"first", "second", "last", "latter", "former", "next"};
         for (size_t w = 0; w < sizeof before / sizeof before[0] && !ordinal; w++) {
             size_t len = strlen(before[w]);
             ordinal = b >= len && word_is(t, n, b - len, before[w]);
@@ -664,29 +662,31 @@ void learn_fractions(const char *t, size_t n, tally_figures *figs)
 
 const char *learn_proposer_name(learn_proposer p)
 {
-    static const char *const names[LEARN_N_PROPOSERS] = {
-        "a counted noun of the lexicon",   "a noun of casualties",
-        "a noun the lexicon does not know", "a counted noun elsewhere in the sentence",
-        "the unit of the last candidate",   "a percentage",
-        "a share in words"};
+    static const char *const names[LEARN_N_PROPOSERS] = {"a counted noun of the lexicon",
+                                                         "a noun of casualties",
+                                                         "a noun the lexicon does not know",
+                                                         "a counted noun elsewhere in the sentence",
+                                                         "the unit of the last candidate",
+                                                         "a percentage",
+                                                         "a share in words"};
     return (unsigned)p < LEARN_N_PROPOSERS ? names[p] : "?";
 }
 
 const char *learn_origin_name(learn_origin o)
 {
     static const char *const names[LEARN_N_ORIGINS] = {
-        "nothing attributed (author)", "the rules' pick",        "named in the sentence",
-        "named in the paragraph",      "named earlier or in the title", "no state"};
+        "nothing attributed (author)",   "the rules' pick",
+        "named in the sentence",         "named in the paragraph",
+        "named earlier or in the title", "no state"};
     return (unsigned)o < LEARN_N_ORIGINS ? names[o] : "?";
 }
-
 
 /* words between a figure and its noun that count nothing: "2,700 others
  * injured", "500 more", "hundreds of AT4 systems" */
 static bool skip_word(const char *t, const learn_word *k)
 {
-    static const char *const words[] = {"others", "other",  "more", "additional", "new",
-                                        "extra",  "already", "of",  "the"};
+    static const char *const words[] = {"others", "other",   "more", "additional", "new",
+                                        "extra",  "already", "of",   "the"};
     size_t n = k->end - k->start;
     for (size_t i = 0; i < sizeof words / sizeof words[0]; i++) {
         if (strlen(words[i]) != n)
@@ -752,8 +752,9 @@ void learn_noun_alternatives(const char *t, const learn_words *w, const tally_cl
     size_t i = 0;
     while (i < w->n && w->v[i].start < c->end)
         i++;
-    if (c->unit == TALLY_UNIT_ITEM || c->unit == TALLY_UNIT_MONEY || c->unit == TALLY_UNIT_PERCENT ||
-        i >= w->n || w->v[i].punct || w->v[i].roles != 0 || w->v[i].id != CWW_NONE)
+    if (c->unit == TALLY_UNIT_ITEM || c->unit == TALLY_UNIT_MONEY ||
+        c->unit == TALLY_UNIT_PERCENT || i >= w->n || w->v[i].punct || w->v[i].roles != 0 ||
+        w->v[i].id != CWW_NONE)
         return;
     if (plural_at(t, &w->v[i]))
         p->alts |= unit_bit(TALLY_UNIT_ITEM);
@@ -766,7 +767,7 @@ bool learn_propose(const learn_state *l, const char *t, const learn_words *w,
     p->alts = 0;
     if (f->kind == TALLY_FIG_MONEY)
         return false; /* the rules saw a unit price */
-    size_t at = 0; /* the first word after the figure */
+    size_t at = 0;    /* the first word after the figure */
     while (at < w->n && w->v[at].start < f->end)
         at++;
     if (f->kind == TALLY_FIG_PERCENT) {
@@ -1004,127 +1005,248 @@ enum tpl {
 static const char *tpl_name(unsigned t)
 {
     switch ((enum tpl)t) {
-    case T_BIAS: return "bias";
-    case T_UNIT: return "unit";
-    case T_CURRENCY: return "currency";
-    case T_PROPOSER: return "proposed by";
-    case T_FIGKIND: return "figure";
-    case T_QUALIFIER: return "qualifier";
-    case T_VAGUE: return "vague";
-    case T_MAGNITUDE: return "digits";
-    case T_RULE_KIND: return "rules' kind";
-    case T_RULE_KIND_WHY: return "rules' kind rule";
-    case T_L1: return "word before";
-    case T_L2: return "2nd word before";
-    case T_L3: return "3rd word before";
-    case T_R1: return "word after";
-    case T_R2: return "2nd word after";
-    case T_NOUN: return "counted noun";
-    case T_LEFT: return "near before";
-    case T_LEFT_FAR: return "far before";
-    case T_RIGHT: return "near after";
-    case T_LEFT_STEM: return "stem before";
-    case T_RIGHT_STEM: return "stem after";
-    case T_LEFT_ROLE: return "role before";
-    case T_LEFT_FAR_ROLE: return "role far before";
-    case T_RIGHT_ROLE: return "role after";
-    case T_SENT_ROLE: return "role in sentence";
-    case T_UNIT_LEFT_ROLE: return "unit & role before";
-    case T_UNIT_L1: return "unit & word before";
-    case T_N_FIGS: return "figures in sentence";
-    case T_FIG_INDEX: return "figure index";
-    case T_FIG_BEFORE: return "figure just before";
-    case T_IN_PAREN: return "in brackets";
-    case T_IN_QUOTE: return "in quotes";
-    case T_CAP_BEFORE: return "capital before";
-    case T_CAP_AFTER: return "capital after";
-    case T_SENT_INDEX: return "sentence of paragraph";
-    case T_BLOCK_INDEX: return "paragraph";
-    case T_STATES_SENT: return "states in sentence";
-    case T_STATES_DOC: return "states in document";
-    case T_RULE_SUP_WHY: return "rules' supplier rule";
-    case T_RULE_REC_WHY: return "rules' recipient rule";
-    case T_HEDGED: return "hedged";
-    case T_GAP: return "words to the noun";
-    case T_UNIT_STEM_L: return "unit & stem before";
-    case T_CLAIM_STATE: return "whose & unit";
-    case T_SENT_WORD: return "in sentence";
-    case T_PREV_ROLE: return "role in sentence before";
-    case T_VERB_FORM: return "verb form & before it";
-    case T_VERB_FORM_UNIT: return "verb form & unit";
-    case T_MONEY_FOR: return "money's items";
-    case T_PAIR: return "rules' supplier->recipient";
-    case T_UNIT_NOUN: return "unit & noun";
-    case T_UNIT_SUFFIX: return "unit & noun's ending";
-    case T_UNIT_NOUN_CAP: return "unit & a capitalised noun";
-    case T_DOC_PAIR: return "document's two states";
-    case T_DOC_PAIR_UNIT: return "document's two states & unit";
-    case S_ORIGIN: return "found";
-    case S_KIND: return "kind";
-    case S_RULE_WHY: return "the rules' pick by";
-    case S_DIST: return "sentences away";
-    case S_KIND_DIST: return "kind & sentences away";
-    case S_POS: return "side of the figure";
-    case S_TOKENS: return "words away";
-    case S_B2: return "2nd word before";
-    case S_B1: return "word before";
-    case S_A1: return "word after";
-    case S_A2: return "2nd word after";
-    case S_B_ROLE: return "role before";
-    case S_A_ROLE: return "role after";
-    case S_COUNT: return "times named";
-    case S_SAYS: return "times attributing";
-    case S_FIRST: return "first to attribute";
-    case S_HEADLINE: return "headline's source";
-    case S_TITLE: return "in the title";
-    case S_OUTLET: return "the document's outlet";
-    case S_AUTHOR_SAYS: return "author & attribution in sentence";
-    case S_AUTHOR_BLOCK: return "author & speaker in paragraph";
-    case S_AUTHOR_DOC: return "author & speaker in document";
-    case S_KIND_ROLE: return "kind & role in sentence";
-    case S_PARTY: return "country is a party";
-    case S_FIRST_WORD: return "first word";
-    case S_LAST_WORD: return "last word";
-    case S_WORDS: return "words";
-    case S_EARLIER_RULE: return "rules' pick before";
-    case S_KIND_UNIT: return "kind & unit";
-    case S_RULE_KIND: return "kind & rules' pick";
-    case S_CANONICAL: return "full name of an acronym";
-    case S_CITED: return "cited";
-    case S_PICK_ROLE: return "a person for the rules' role";
-    case S_PICK_BODY: return "kind for the rules' body";
-    case S_PICK_LOWER: return "the rules' pick in lower case";
-    case S_PICK_JUNK: return "the rules' pick names nobody";
-    case S_SAYS_HERE: return "kind & attributes";
-    case S_MOST_PICKED: return "the rules' most picked";
-    case S_MOST_SAYS: return "attributes most";
-    case S_MOST_NAMED: return "named most";
-    case S_NEAREST_SAYS: return "nearest to attribute";
-    case P_NONE: return "none";
-    case P_NONE_UNIT: return "none & unit";
-    case P_NONE_SENT: return "none & states in sentence";
-    case P_CODE: return "state";
-    case P_CODE_UNIT: return "state & unit";
-    case P_CODE_FAMILY: return "state & items";
-    case P_IN_SENT: return "in sentence";
-    case P_POS: return "side of the figure";
-    case P_TOKENS: return "words away";
-    case P_B1: return "word before";
-    case P_B1_ROLE: return "role before";
-    case P_A_ROLE: return "role after";
-    case P_MENTION_KIND: return "named as";
-    case P_IN_CLAIM: return "inside the claim";
-    case P_MENTIONS: return "times in sentence";
-    case P_RANK: return "rank in document";
-    case P_TITLE: return "in the title";
-    case P_PARAGRAPH: return "in the paragraph";
-    case P_RULE_SUP: return "rules' supplier";
-    case P_RULE_REC: return "rules' recipient";
-    case P_SPEAKER: return "the source's country";
-    case P_B2: return "2nd word before";
-    case P_A1: return "word after";
-    case P_POS_UNIT: return "side & unit";
-    case P_B1_POS: return "word before & side";
+    case T_BIAS:
+        return "bias";
+    case T_UNIT:
+        return "unit";
+    case T_CURRENCY:
+        return "currency";
+    case T_PROPOSER:
+        return "proposed by";
+    case T_FIGKIND:
+        return "figure";
+    case T_QUALIFIER:
+        return "qualifier";
+    case T_VAGUE:
+        return "vague";
+    case T_MAGNITUDE:
+        return "digits";
+    case T_RULE_KIND:
+        return "rules' kind";
+    case T_RULE_KIND_WHY:
+        return "rules' kind rule";
+    case T_L1:
+        return "word before";
+    case T_L2:
+        return "2nd word before";
+    case T_L3:
+        return "3rd word before";
+    case T_R1:
+        return "word after";
+    case T_R2:
+        return "2nd word after";
+    case T_NOUN:
+        return "counted noun";
+    case T_LEFT:
+        return "near before";
+    case T_LEFT_FAR:
+        return "far before";
+    case T_RIGHT:
+        return "near after";
+    case T_LEFT_STEM:
+        return "stem before";
+    case T_RIGHT_STEM:
+        return "stem after";
+    case T_LEFT_ROLE:
+        return "role before";
+    case T_LEFT_FAR_ROLE:
+        return "role far before";
+    case T_RIGHT_ROLE:
+        return "role after";
+    case T_SENT_ROLE:
+        return "role in sentence";
+    case T_UNIT_LEFT_ROLE:
+        return "unit & role before";
+    case T_UNIT_L1:
+        return "unit & word before";
+    case T_N_FIGS:
+        return "figures in sentence";
+    case T_FIG_INDEX:
+        return "figure index";
+    case T_FIG_BEFORE:
+        return "figure just before";
+    case T_IN_PAREN:
+        return "in brackets";
+    case T_IN_QUOTE:
+        return "in quotes";
+    case T_CAP_BEFORE:
+        return "capital before";
+    case T_CAP_AFTER:
+        return "capital after";
+    case T_SENT_INDEX:
+        return "sentence of paragraph";
+    case T_BLOCK_INDEX:
+        return "paragraph";
+    case T_STATES_SENT:
+        return "states in sentence";
+    case T_STATES_DOC:
+        return "states in document";
+    case T_RULE_SUP_WHY:
+        return "rules' supplier rule";
+    case T_RULE_REC_WHY:
+        return "rules' recipient rule";
+    case T_HEDGED:
+        return "hedged";
+    case T_GAP:
+        return "words to the noun";
+    case T_UNIT_STEM_L:
+        return "unit & stem before";
+    case T_CLAIM_STATE:
+        return "whose & unit";
+    case T_SENT_WORD:
+        return "in sentence";
+    case T_PREV_ROLE:
+        return "role in sentence before";
+    case T_VERB_FORM:
+        return "verb form & before it";
+    case T_VERB_FORM_UNIT:
+        return "verb form & unit";
+    case T_MONEY_FOR:
+        return "money's items";
+    case T_PAIR:
+        return "rules' supplier->recipient";
+    case T_UNIT_NOUN:
+        return "unit & noun";
+    case T_UNIT_SUFFIX:
+        return "unit & noun's ending";
+    case T_UNIT_NOUN_CAP:
+        return "unit & a capitalised noun";
+    case T_DOC_PAIR:
+        return "document's two states";
+    case T_DOC_PAIR_UNIT:
+        return "document's two states & unit";
+    case S_ORIGIN:
+        return "found";
+    case S_KIND:
+        return "kind";
+    case S_RULE_WHY:
+        return "the rules' pick by";
+    case S_DIST:
+        return "sentences away";
+    case S_KIND_DIST:
+        return "kind & sentences away";
+    case S_POS:
+        return "side of the figure";
+    case S_TOKENS:
+        return "words away";
+    case S_B2:
+        return "2nd word before";
+    case S_B1:
+        return "word before";
+    case S_A1:
+        return "word after";
+    case S_A2:
+        return "2nd word after";
+    case S_B_ROLE:
+        return "role before";
+    case S_A_ROLE:
+        return "role after";
+    case S_COUNT:
+        return "times named";
+    case S_SAYS:
+        return "times attributing";
+    case S_FIRST:
+        return "first to attribute";
+    case S_HEADLINE:
+        return "headline's source";
+    case S_TITLE:
+        return "in the title";
+    case S_OUTLET:
+        return "the document's outlet";
+    case S_AUTHOR_SAYS:
+        return "author & attribution in sentence";
+    case S_AUTHOR_BLOCK:
+        return "author & speaker in paragraph";
+    case S_AUTHOR_DOC:
+        return "author & speaker in document";
+    case S_KIND_ROLE:
+        return "kind & role in sentence";
+    case S_PARTY:
+        return "country is a party";
+    case S_FIRST_WORD:
+        return "first word";
+    case S_LAST_WORD:
+        return "last word";
+    case S_WORDS:
+        return "words";
+    case S_EARLIER_RULE:
+        return "rules' pick before";
+    case S_KIND_UNIT:
+        return "kind & unit";
+    case S_RULE_KIND:
+        return "kind & rules' pick";
+    case S_CANONICAL:
+        return "full name of an acronym";
+    case S_CITED:
+        return "cited";
+    case S_PICK_ROLE:
+        return "a person for the rules' role";
+    case S_PICK_BODY:
+        return "kind for the rules' body";
+    case S_PICK_LOWER:
+        return "the rules' pick in lower case";
+    case S_PICK_JUNK:
+        return "the rules' pick names nobody";
+    case S_SAYS_HERE:
+        return "kind & attributes";
+    case S_MOST_PICKED:
+        return "the rules' most picked";
+    case S_MOST_SAYS:
+        return "attributes most";
+    case S_MOST_NAMED:
+        return "named most";
+    case S_NEAREST_SAYS:
+        return "nearest to attribute";
+    case P_NONE:
+        return "none";
+    case P_NONE_UNIT:
+        return "none & unit";
+    case P_NONE_SENT:
+        return "none & states in sentence";
+    case P_CODE:
+        return "state";
+    case P_CODE_UNIT:
+        return "state & unit";
+    case P_CODE_FAMILY:
+        return "state & items";
+    case P_IN_SENT:
+        return "in sentence";
+    case P_POS:
+        return "side of the figure";
+    case P_TOKENS:
+        return "words away";
+    case P_B1:
+        return "word before";
+    case P_B1_ROLE:
+        return "role before";
+    case P_A_ROLE:
+        return "role after";
+    case P_MENTION_KIND:
+        return "named as";
+    case P_IN_CLAIM:
+        return "inside the claim";
+    case P_MENTIONS:
+        return "times in sentence";
+    case P_RANK:
+        return "rank in document";
+    case P_TITLE:
+        return "in the title";
+    case P_PARAGRAPH:
+        return "in the paragraph";
+    case P_RULE_SUP:
+        return "rules' supplier";
+    case P_RULE_REC:
+        return "rules' recipient";
+    case P_SPEAKER:
+        return "the source's country";
+    case P_B2:
+        return "2nd word before";
+    case P_A1:
+        return "word after";
+    case P_POS_UNIT:
+        return "side & unit";
+    case P_B1_POS:
+        return "word before & side";
     }
     return "?";
 }
@@ -1292,7 +1414,8 @@ static void f_val_tok(fb *b, unsigned tpl, uint32_t v, const char *vn, const lto
  * others (names, rare words) say little across documents. */
 static bool beside_known(const beside *bs, int i)
 {
-    return bs->h[i] != 0 && (bs->roles[i] != 0 || bs->id[i] != CWW_NONE || (bs->flags[i] & TK_PUNCT));
+    return bs->h[i] != 0 &&
+           (bs->roles[i] != 0 || bs->id[i] != CWW_NONE || (bs->flags[i] & TK_PUNCT));
 }
 
 static const char *beside_text(const fb *b, const beside *bs, int i)
@@ -1324,10 +1447,10 @@ static void f_stem(fb *b, unsigned tpl, const ltok *k)
 static const char *role_name(unsigned bit)
 {
     static const char *const names[] = {
-        "unit",    "carrier", "rounds",   "item",  "ballistic", "cruise", "out",    "in",
-        "plan",    "consume", "equiv",    "produce", "stock",   "casualty", "finance", "debt",
-        "hedge",   "say",     "negation", "return", "outcome", "price",  "locate", "fill",
-        "break",   "office",  "pronoun",  "body"};
+        "unit",    "carrier", "rounds",  "item",  "ballistic", "cruise",  "out",
+        "in",      "plan",    "consume", "equiv", "produce",   "stock",   "casualty",
+        "finance", "debt",    "hedge",   "say",   "negation",  "return",  "outcome",
+        "price",   "locate",  "fill",    "break", "office",    "pronoun", "body"};
     return bit < sizeof names / sizeof names[0] ? names[bit] : "?";
 }
 
@@ -1470,8 +1593,9 @@ static const char *unit_name(const tally_claim *c)
 /* A verb's form: 0 base, 1 past ("sent", "delivered"), 2 "-ing", 3 "-s". */
 static unsigned verb_form(const char *t, const ltok *w)
 {
-    static const char *const past[] = {"sent", "gave", "sold", "got", "bought", "paid", "lent",
-                                       "made", "took", "brought", "built", "forgave", "spent"};
+    static const char *const past[] = {"sent",  "gave",    "sold", "got",  "bought",
+                                       "paid",  "lent",    "made", "took", "brought",
+                                       "built", "forgave", "spent"};
     size_t n = w->end - w->start;
     const char *s = t + w->start;
     for (size_t i = 0; i < sizeof past / sizeof past[0]; i++)
@@ -1490,8 +1614,8 @@ static unsigned verb_form(const char *t, const ltok *w)
  * perfect ("has"), 3 a form of "be", 4 "to"; 0 else. */
 static unsigned aux_of(const char *t, const ltok *w)
 {
-    static const char *const modal[] = {"will", "would", "could", "may", "might", "shall",
-                                        "should", "can"};
+    static const char *const modal[] = {"will",  "would", "could",  "may",
+                                        "might", "shall", "should", "can"};
     static const char *const perfect[] = {"has", "have", "had"};
     static const char *const be[] = {"is", "are", "was", "were", "been", "be", "being"};
     for (size_t i = 0; i < sizeof modal / sizeof modal[0]; i++)
@@ -1581,9 +1705,9 @@ static void fig_base(blk *k, fb *b, const tally_claim *c, const tally_figure *f,
     f_roles(b, T_LEFT_ROLE, x->near_roles);
     f_roles(b, T_LEFT_FAR_ROLE, far_roles);
     /* the noun and right of it */
-    x->noun = fe < ts->n && fe < ce                                   ? &ts->v[ce - 1]
+    x->noun = fe < ts->n && fe < ce                                    ? &ts->v[ce - 1]
               : fe < ts->n && !(ts->v[fe].flags & (TK_PUNCT | TK_FIG)) ? &ts->v[fe]
-                                                                      : NULL;
+                                                                       : NULL;
     if (x->noun != NULL)
         f_tok(b, T_NOUN, x->noun);
     uint32_t right_roles = 0;
@@ -1785,6 +1909,7 @@ typedef struct spk_ev {
     bool before;   /* in the candidate's sentence, before the figure */
     size_t tokens; /* words from the figure in the same sentence */
     const beside *bs;
+    const char *bs_text; /* the text of the block of bs */
     const struct spk_mem *mem;
     const char *rule_why; /* the rules picked it for this claim, by this rule */
     bool headline;
@@ -1794,9 +1919,9 @@ typedef struct spk_ev {
     bool says;      /* its nearest mention attributes */
     /* the best of the options by one measure (see compare()) */
     bool most_picked, most_says, most_named, nearest_says;
-    bool cited; /* the words after "citing", "quoting" in the sentence */
-    bool fits;  /* the rules' pick or what it names */
-    bool bs_set;  /* placed by a mention of the window */
+    bool cited;     /* the words after "citing", "quoting" in the sentence */
+    bool fits;      /* the rules' pick or what it names */
+    bool bs_set;    /* placed by a mention of the window */
     unsigned prior; /* the cut's order (see speaker_evs) */
     size_t order;
 } spk_ev;
@@ -1812,13 +1937,16 @@ typedef struct pick_info {
 
 static spk_ev new_ev(const char *name, const char *country, int akind, learn_origin origin)
 {
-    spk_ev e = {.name = name, .akind = akind, .origin = origin, .dist = NO_DIST,
-                .block = NO_BLOCK, .rank = UINT32_MAX};
+    spk_ev e = {.name = name,
+                .akind = akind,
+                .origin = origin,
+                .dist = NO_DIST,
+                .block = NO_BLOCK,
+                .rank = UINT32_MAX};
     size_t n = strlen(country);
     memcpy(e.country, country, n < 3 ? n : 3); /* an alpha-3 code or "" */
     return e;
 }
-
 
 /* nearness of a sentence `d` before the candidate's (after when negative):
  * the same, one before, one after, two before, ... */
@@ -1844,8 +1972,8 @@ static unsigned country_rel(const char *a, const char *b)
     return memcmp(a, b, 4) == 0 ? 0 : 2;
 }
 
-static void speaker_features(blk *k, fb *b, const spk_ev *e, const tally_claim *c,
-                             bool sent_says, bool block_speaker, const pick_info *pk)
+static void speaker_features(blk *k, fb *b, const spk_ev *e, const tally_claim *c, bool sent_says,
+                             bool block_speaker, const pick_info *pk)
 {
     const learn_state *l = k->l;
     const char *kn = akind_name(e->akind);
@@ -1911,7 +2039,11 @@ static void speaker_features(blk *k, fb *b, const spk_ev *e, const tally_claim *
     if (e->canonical)
         f_val(b, S_CANONICAL, 1, "yes");
     if (e->says)
-        f_val2(b, S_SAYS_HERE, (uint32_t)e->akind, kn, e->dist == 0 ? 0u : e->dist == NO_DIST ? 2u : 1u, NULL);
+        f_val2(b, S_SAYS_HERE, (uint32_t)e->akind, kn,
+               e->dist == 0         ? 0u
+               : e->dist == NO_DIST ? 2u
+                                    : 1u,
+               NULL);
     if (e->most_picked)
         f_val(b, S_MOST_PICKED, 1, "yes");
     if (e->most_says)
@@ -1919,7 +2051,8 @@ static void speaker_features(blk *k, fb *b, const spk_ev *e, const tally_claim *
     if (e->most_named)
         f_val(b, S_MOST_NAMED, 1, "yes");
     if (e->nearest_says)
-        f_val2(b, S_NEAREST_SAYS, (uint32_t)e->akind, kn, e->before, e->before ? "before" : "elsewhere");
+        f_val2(b, S_NEAREST_SAYS, (uint32_t)e->akind, kn, e->before,
+               e->before ? "before" : "elsewhere");
     if (l->outlet[0] != '\0' && same_name(e->name, l->outlet))
         f_val(b, S_OUTLET, 1, "yes");
     if (e->country[0] != '\0' &&
@@ -1948,7 +2081,6 @@ static void speaker_features(blk *k, fb *b, const spk_ev *e, const tally_claim *
         f_val(b, S_WORDS, w > 4 ? 4 : (uint32_t)w, NULL);
     }
 }
-
 
 /* Marks the options that are best by a measure: picked most often by the
  * rules in the document, attributing most often, named most often, and
@@ -2014,13 +2146,13 @@ static pick_info pick_of(const tally_claim *c, const ltoks *ts)
     return p;
 }
 
-
 /* ---- the window's speakers ----------------------------------------------------------- */
 
 /* A mention of a speaker in the window. */
 typedef struct wment {
-    size_t block; /* the block's index in the window */
-    size_t sent;  /* its sentence in that block; SIZE_MAX when the block has none */
+    const char *text; /* its block's text */
+    size_t block;     /* the block's index in the window */
+    size_t sent;      /* its sentence in that block; SIZE_MAX when the block has none */
     size_t start, end;
     const beside *bs; /* NULL for a name found by names_in */
     bool says;
@@ -2144,8 +2276,11 @@ static void window_speakers(learn_state *l, wspk *ws, tally_arena *a)
             if (is_state_kind(m->actor->kind)) {
                 if (mb->body_end > m->end) { /* "Danish government" */
                     copy_name(buf, w->in.text + m->start, mb->body_end - m->start);
-                    went *e = add_went(ws, a, buf, m->actor->country, AK_BODY, NULL, phrase_of(l, buf));
-                    add_wment(e, a, (wment){j, sent, m->start, mb->body_end, mb, mb->body_says});
+                    went *e =
+                        add_went(ws, a, buf, m->actor->country, AK_BODY, NULL, phrase_of(l, buf));
+                    add_wment(
+                        e, a,
+                        (wment){w->in.text, j, sent, m->start, mb->body_end, mb, mb->body_says});
                 }
                 if (!says_beside(mb))
                     continue;
@@ -2156,14 +2291,15 @@ static void window_speakers(learn_state *l, wspk *ws, tally_arena *a)
             else
                 copy_name(buf, w->in.text + m->start, m->end - m->start);
             went *e = add_went(ws, a, buf, m->actor->country, (int)m->actor->kind, m->actor, p);
-            add_wment(e, a, (wment){j, sent, m->start, m->end, mb, says_beside(mb)});
+            add_wment(e, a, (wment){w->in.text, j, sent, m->start, m->end, mb, says_beside(mb)});
         }
         for (size_t i = 0; i < w->n_names; i++) {
             const pname *pn = &w->names[i];
             copy_name(buf, w->in.text + pn->start, pn->end - pn->start);
             went *e = add_went(ws, a, buf, "", AK_NAME, NULL, phrase_of(l, buf));
             add_wment(e, a,
-                      (wment){j, sentence_in(&w->in, pn->start), pn->start, pn->end, NULL, pn->says});
+                      (wment){w->in.text, j, sentence_in(&w->in, pn->start), pn->start, pn->end,
+                              NULL, pn->says});
         }
     }
     /* an actor written as an acronym ("NIS", "JCS") also by its full name */
@@ -2240,6 +2376,7 @@ static void nearest(const blk *k, const went *e, size_t wj, size_t si, const lto
         ev->dist = dist;
         ev->block = bdist;
         ev->bs = m->bs;
+        ev->bs_text = m->text;
         ev->says = m->says;
         ev->before = false;
         if (dist == 0) {
@@ -2347,7 +2484,8 @@ static spk_ev *speaker_evs(blk *k, const tally_claim *c, size_t wj, size_t si, c
             w->id != CWW_QUOTED)
             continue;
         size_t b = i + 1, e = b;
-        while (b < ts->n && (ts->v[b].id == CWW_THE || ts->v[b].id == CWW_A || ts->v[b].id == CWW_BY))
+        while (b < ts->n &&
+               (ts->v[b].id == CWW_THE || ts->v[b].id == CWW_A || ts->v[b].id == CWW_BY))
             b++;
         e = b;
         while (e < ts->n && e < b + 6 && !(ts->v[e].flags & (TK_PUNCT | TK_FIG)) &&
@@ -2356,7 +2494,8 @@ static spk_ev *speaker_evs(blk *k, const tally_claim *c, size_t wj, size_t si, c
             e++;
         if (e == b)
             continue;
-        char *name = tally_arena_strndup(k->a, t + ts->v[b].start, ts->v[e - 1].end - ts->v[b].start);
+        char *name =
+            tally_arena_strndup(k->a, t + ts->v[b].start, ts->v[e - 1].end - ts->v[b].start);
         cited++;
         spk_ev *x = find_ev(ev, n, name);
         if (x == NULL) {
@@ -2425,8 +2564,8 @@ typedef struct st_ev {
     bool paragraph;
 } st_ev;
 
-static void state_features(blk *k, fb *b, const st_ev *e, const tally_claim *c,
-                           const ltoks *ts, const tally_figure *f, size_t states_in_sentence)
+static void state_features(blk *k, fb *b, const st_ev *e, const tally_claim *c, const ltoks *ts,
+                           const tally_figure *f, size_t states_in_sentence)
 {
     const learn_state *l = k->l;
     const char *un = unit_name(c);
@@ -2527,9 +2666,9 @@ static st_ev *state_evs(blk *k, const tally_claim *c, size_t si, const tally_fig
         e->origin = LEARN_FROM_SENTENCE;
         e->mentions++;
         size_t d = m->start > f->start ? m->start - f->start : f->start - m->start;
-        size_t dm = e->m == NULL ? SIZE_MAX
-                                 : e->m->start > f->start ? e->m->start - f->start
-                                                          : f->start - e->m->start;
+        size_t dm = e->m == NULL             ? SIZE_MAX
+                    : e->m->start > f->start ? e->m->start - f->start
+                                             : f->start - e->m->start;
         if (d < dm) {
             e->m = m;
             e->bs = &k->mb[i];
@@ -2589,7 +2728,6 @@ static bool speaker_in_block(const wspk *ws, size_t wj)
 /* A window holds a news article whole; a longer document is decided in
  * windows of this size. */
 enum { WINDOW_TEXT = 16 * 1024, WINDOW_CLAIMS = 64 };
-
 
 static const tally_figure *figure_of(const learn_block_in *in, size_t start)
 {
@@ -2751,7 +2889,8 @@ static void block_candidates(learn_state *l, size_t wj, tally_arena *ca, const w
             memcpy(op->country, sev[o].country, 4);
             op->origin = sev[o].origin;
             op->fits = sev[o].fits;
-            fb ob = store_into(&op->fv, ca, l->explain, in->text);
+            fb ob = store_into(&op->fv, ca, l->explain,
+                               sev[o].bs_text != NULL ? sev[o].bs_text : in->text);
             speaker_features(&k, &ob, &sev[o], &g.c, sent_says, block_speaker, &pk);
         }
         size_t nst, in_sent;
@@ -2869,9 +3008,9 @@ static void block_decide(learn_state *l, size_t wj, const wspk *ws, tally_arena 
                 memcpy(codes[o], tev[o].code, 4);
             }
             size_t sup, rec;
-            learn_pick_states(
-                zs, zs + nst, (const char(*)[4])codes, nst,
-                learn_fixed_supplier(&w->claims[i], (const char(*)[4])codes, nst), &sup, &rec);
+            learn_pick_states(zs, zs + nst, (const char(*)[4])codes, nst,
+                              learn_fixed_supplier(&w->claims[i], (const char(*)[4])codes, nst),
+                              &sup, &rec);
             memcpy(c->supplier, codes[sup], 4);
             if (rec != SIZE_MAX)
                 memcpy(c->recipient, codes[rec], 4);
@@ -2943,8 +3082,8 @@ static void window_clear(learn_state *l)
     l->flushed = false;
 }
 
-void learn_block(learn_state *l, const learn_block_in *in, tally_claim *v, size_t n,
-                 tally_arena *a, tally_claims *out)
+void learn_block(learn_state *l, const learn_block_in *in, tally_claim *v, size_t n, tally_arena *a,
+                 tally_claims *out)
 {
     out->v = NULL;
     out->n = 0;
@@ -2966,11 +3105,11 @@ void learn_block(learn_state *l, const learn_block_in *in, tally_claim *v, size_
     pname *names = tally_arena_alloc(wa, MAX_NAMES * sizeof *names);
     size_t n_names = 0;
     for (size_t i = 0; in->sw != NULL && i < in->n_ss; i++)
-        n_names += names_in(in->text, &in->sw[i], in->am, in->n_am, names + n_names,
-                            MAX_NAMES - n_names);
+        n_names +=
+            names_in(in->text, &in->sw[i], in->am, in->n_am, names + n_names, MAX_NAMES - n_names);
     for (size_t i = 0; i < n_names; i++)
-        note_speaker(l, NULL, in->text + names[i].start, names[i].end - names[i].start, "",
-                     AK_NAME, names[i].says);
+        note_speaker(l, NULL, in->text + names[i].start, names[i].end - names[i].start, "", AK_NAME,
+                     names[i].says);
     for (size_t i = 0; i < n; i++) {
         const tally_claim *c = &v[i];
         note_rule_source(l, c);

@@ -449,8 +449,8 @@ double learn_apply(const tally_learn_model *m, const learn_cand *k, tally_claim 
             scores(m, LEARN_SPEAKER, &k->speakers[i].fv, row);
             zs[i] = row[0];
         }
-        size_t i = learn_pick_speaker_of(zs, k->speakers, k->n_speakers,
-                                         learn_explicit_source(&k->claim));
+        size_t i =
+            learn_pick_speaker_of(zs, k->speakers, k->n_speakers, learn_explicit_source(&k->claim));
         const learn_option *o = &k->speakers[i];
         out->source = o->name;
         memcpy(out->source_country, o->country, 4);
@@ -469,8 +469,8 @@ double learn_apply(const tally_learn_model *m, const learn_cand *k, tally_claim 
         }
         size_t s, r;
         learn_pick_states(zs, zs + n, (const char(*)[4])codes, k->n_states,
-                          learn_fixed_supplier(&k->claim, (const char(*)[4])codes, k->n_states),
-                          &s, &r);
+                          learn_fixed_supplier(&k->claim, (const char(*)[4])codes, k->n_states), &s,
+                          &r);
         memcpy(out->supplier, codes[s], 4);
         if (r != SIZE_MAX)
             memcpy(out->recipient, codes[r], 4);

@@ -192,8 +192,8 @@ typedef struct learn_block_in {
  *  out->body stay valid until the next call), else out->n is 0. A claim out
  *  of scope is dropped; kind, source, supplier and recipient are the
  *  models'. Collects the candidates into the sink when there is one. */
-void learn_block(learn_state *l, const learn_block_in *in, tally_claim *v, size_t n,
-                 tally_arena *a, tally_claims *out);
+void learn_block(learn_state *l, const learn_block_in *in, tally_claim *v, size_t n, tally_arena *a,
+                 tally_claims *out);
 /** Decides what the window holds at the document's end, as learn_block. */
 void learn_finish(learn_state *l, tally_claims *out, tally_arena *a);
 

@@ -1084,8 +1084,8 @@ static size_t scale_after(const scanner *sc, size_t k, amount *am, bool currency
     const tok *t = sc->t;
     for (;;) {
         /* "27-hundred", "20-thousand", "$200-million": a hyphen joins a scale */
-        if (k + 1 < sc->n && punct_is(&t[k], '-') && t[k].sp == SP_NONE &&
-            t[k + 1].sp == SP_NONE && t[k + 1].type == TK_WORD &&
+        if (k + 1 < sc->n && punct_is(&t[k], '-') && t[k].sp == SP_NONE && t[k + 1].sp == SP_NONE &&
+            t[k + 1].type == TK_WORD &&
             (tok_has(&t[k + 1], W_SCALE) || tok_has(&t[k + 1], W_HUNDRED)))
             k++;
         if (!(k < sc->n && !t[k].skip && t[k].sp <= SP_LINE && t[k].type == TK_WORD))

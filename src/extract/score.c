@@ -27,9 +27,9 @@ void tally_score_claim_clear(tally_score_claim *c)
 {
     if (c == NULL)
         return;
-    char **s[] = {&c->sentence, &c->unit,      &c->kind,  &c->supplier, &c->recipient,
-                  &c->qualifier, &c->since,    &c->as_of, &c->source,   &c->source_country,
-                  &c->items};
+    char **s[] = {&c->sentence,  &c->unit,           &c->kind,  &c->supplier,
+                  &c->recipient, &c->qualifier,      &c->since, &c->as_of,
+                  &c->source,    &c->source_country, &c->items};
     for (size_t i = 0; i < sizeof s / sizeof s[0]; i++) {
         free(*s[i]);
         *s[i] = NULL;
@@ -285,8 +285,8 @@ bool tally_score_attr_ok(tally_score_attr a, const tally_score_claim *p, const t
 const char *tally_score_attr_name(tally_score_attr a)
 {
     static const char *const names[TALLY_SCORE_N_ATTRS] = {
-        "kind",  "supplier", "recipient", "item",           "caliber_mm", "qualifier",
-        "high",  "since",    "as_of",     "source",         "source_country", "hedged"};
+        "kind", "supplier", "recipient", "item",   "caliber_mm",     "qualifier",
+        "high", "since",    "as_of",     "source", "source_country", "hedged"};
     return (unsigned)a < TALLY_SCORE_N_ATTRS ? names[a] : "?";
 }
 
@@ -362,8 +362,8 @@ void tally_score_doc(const tally_score_claim *gold, size_t n_gold, const tally_s
         acc->matched++;
         bool all = true;
         for (int a = 0; a < TALLY_SCORE_N_ATTRS; a++) {
-            bool ok = tally_score_attr_ok((tally_score_attr)a, &pred[q->pi], &gold[q->gi],
-                                          doc_date);
+            bool ok =
+                tally_score_attr_ok((tally_score_attr)a, &pred[q->pi], &gold[q->gi], doc_date);
             acc->attr[a] += ok;
             all = all && ok;
         }

@@ -28,8 +28,8 @@
 #include "tally/score.h"
 
 enum {
-    MIN_DOCS = 2,              /* a feature must occur in this many training documents */
-    MAX_LINE = 1 << 20,        /* a gold line longer than this is broken */
+    MIN_DOCS = 2,               /* a feature must occur in this many training documents */
+    MAX_LINE = 1 << 20,         /* a gold line longer than this is broken */
     MAX_TEXT = 64 * 1024 * 1024 /* the largest document read */
 };
 static const double C_SCOPE = 0.1, C_KIND = 1.0, C_RANK = 0.1, DEFAULT_THRESHOLD = 0.5;

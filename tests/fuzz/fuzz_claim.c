@@ -30,8 +30,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             abort();
         /* a claim agrees with itself on everything */
         for (int a = 0; a < TALLY_SCORE_N_ATTRS; a++)
-            if (!tally_score_attr_ok((tally_score_attr)a, &c, &c, NULL) &&
-                a != TALLY_SCORE_HIGH && a != TALLY_SCORE_CALIBER)
+            if (!tally_score_attr_ok((tally_score_attr)a, &c, &c, NULL) && a != TALLY_SCORE_HIGH &&
+                a != TALLY_SCORE_CALIBER)
                 abort();
         tally_score_claim_clear(&c);
         free(doc);

@@ -113,38 +113,38 @@ static void test_score_bad_gold_lines_say_why(void)
 {
     static const struct {
         const char *line, *why;
-    } bad[] = {{"{\"sentence\": \"x\", ", "not JSON"},
-               {"[1, 2]", "not a JSON object"},
-               {"{\"sentence\":\"x\",\"unit\":\"tanks\",\"kind\":\"transfer\",\"low\":1}",
-                "unknown unit 'tanks'"},
-               {"{\"sentence\":\"x\",\"unit\":\"round\",\"kind\":\"sent\",\"low\":1}",
-                "unknown kind 'sent'"},
-               {"{\"sentence\":\"x\",\"unit\":\"round\",\"kind\":\"transfer\"}",
-                "neither low nor high"},
-               {"{\"sentence\":\"x\",\"unit\":\"round\",\"kind\":\"transfer\",\"low\":\"5\"}",
-                "\"low\" is not a number"},
-               {"{\"sentence\":\"x\",\"unit\":\"round\",\"kind\":\"transfer\",\"low\":5,"
-                "\"item\":[\"tank\"]}",
-                "unknown item 'tank'"},
-               {"{\"sentence\":\"x\",\"unit\":\"round\",\"kind\":\"transfer\",\"low\":5,"
-                "\"since\":\"May 2024\"}",
-                "not YYYY"}};
+    } bad[] = {
+        {"{\"sentence\": \"x\", ", "not JSON"},
+        {"[1, 2]", "not a JSON object"},
+        {"{\"sentence\":\"x\",\"unit\":\"tanks\",\"kind\":\"transfer\",\"low\":1}",
+         "unknown unit 'tanks'"},
+        {"{\"sentence\":\"x\",\"unit\":\"round\",\"kind\":\"sent\",\"low\":1}",
+         "unknown kind 'sent'"},
+        {"{\"sentence\":\"x\",\"unit\":\"round\",\"kind\":\"transfer\"}", "neither low nor high"},
+        {"{\"sentence\":\"x\",\"unit\":\"round\",\"kind\":\"transfer\",\"low\":\"5\"}",
+         "\"low\" is not a number"},
+        {"{\"sentence\":\"x\",\"unit\":\"round\",\"kind\":\"transfer\",\"low\":5,"
+         "\"item\":[\"tank\"]}",
+         "unknown item 'tank'"},
+        {"{\"sentence\":\"x\",\"unit\":\"round\",\"kind\":\"transfer\",\"low\":5,"
+         "\"since\":\"May 2024\"}",
+         "not YYYY"}};
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         tally_score_claim c;
         char *doc = NULL;
         tally_err err = {0, ""};
-        CHECK_INT_EQ(tally_score_claim_parse(bad[i].line, strlen(bad[i].line), true, &c, &doc,
-                                             &err),
-                     TALLY_EINPUT);
+        CHECK_INT_EQ(
+            tally_score_claim_parse(bad[i].line, strlen(bad[i].line), true, &c, &doc, &err),
+            TALLY_EINPUT);
         if (strstr(err.msg, bad[i].why) == NULL)
             fprintf(stderr, "  '%s' lacks '%s'\n", err.msg, bad[i].why);
         CHECK(strstr(err.msg, bad[i].why) != NULL);
         CHECK(doc == NULL);
     }
     /* a currency is any ISO 4217 code */
-    tally_score_claim c =
-        claim("{\"doc\":\"d\",\"sentence\":\"x\",\"unit\":\"DKK\",\"kind\":\"financial\",\"low\":5}",
-              true);
+    tally_score_claim c = claim(
+        "{\"doc\":\"d\",\"sentence\":\"x\",\"unit\":\"DKK\",\"kind\":\"financial\",\"low\":5}",
+        true);
     CHECK_STR_EQ(c.unit, "DKK");
     tally_score_claim_clear(&c);
 }

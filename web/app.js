@@ -446,8 +446,8 @@ function renderClaims() {
   $('#more').hidden = !table.more;
 }
 
-const CSV_COLS = ['id', 'date', 'stated', 'supplier', 'recipient', 'kind', 'item', 'caliber_mm', 'unit', 'qualifier', 'low', 'high',
-  'since', 'as_of', 'source', 'source_kind', 'source_country', 'hedged', 'curated', 'doc', 'title', 'outlet', 'url', 'text', 'sentence', 'note'];
+// The CSV's columns are the server's claim fields, in its CSV order (/api/meta).
+const csvColumns = () => (state.meta?.fields || []).map((f) => f.key);
 const csvCell = (v) => {
   if (v === null || v === undefined) return '';
   const s = Array.isArray(v) ? v.join(';') : String(v);
@@ -465,7 +465,8 @@ async function downloadCsv() {
       all.push(...r.claims);
       if (!r.more || !r.claims.length) break;
     }
-    const text = [CSV_COLS.join(','), ...all.map((c) => CSV_COLS.map((k) => csvCell(c[k])).join(','))].join('\r\n') + '\r\n';
+    const cols = csvColumns();
+    const text = [cols.join(','), ...all.map((c) => cols.map((k) => csvCell(c[k])).join(','))].join('\r\n') + '\r\n';
     const url = URL.createObjectURL(new Blob([text], { type: 'text/csv' }));
     const a = el('a', { href: url, download: 'tally-claims.csv' });
     document.body.append(a);
@@ -487,6 +488,19 @@ async function loadContradictions() {
 }
 
 // ---- start ----
+
+// The claims filters' lists: the model's items and kinds, and the units the
+// stored claims use (currencies by their ISO 4217 code), from /api/meta.
+function fillFilters(meta) {
+  // (by selector: the form's elements.item is a method, not the field)
+  const field = (name) => $(`#filters [name=${name}]`);
+  const fill = (name, terms) => field(name).append(...terms.map((t) =>
+    el('option', { value: t.slug, title: t.name }, t.slug)));
+  fill('item', meta.items || []);
+  fill('kind', meta.kinds || []);
+  field('unit').append(...(meta.units || []).map((u) =>
+    el('option', { value: u.slug, title: u.name || '' }, u.money && u.name ? `${u.slug} (${u.name})` : u.slug)));
+}
 
 function onWidth(box, draw) {
   let w = box.clientWidth;
@@ -526,6 +540,7 @@ async function start() {
     const meta = await api('meta');
     state.meta = meta;
     $('#meta').textContent = `${meta.claims} claims from ${meta.documents} documents and ${meta.sources} sources; ${meta.series.length} series`;
+    fillFilters(meta);
     const states = [...new Set(meta.series.flatMap((s) => [s.supplier, s.recipient]))].sort();
     $('#dl-states').replaceChildren(...states.map((v) => el('option', { value: v })));
     const [supplier, recipient, item, unit] = decodeURIComponent(location.hash.slice(1)).split('/');

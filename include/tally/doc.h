@@ -76,6 +76,35 @@ int tally_doc_read(FILE *in, const char *name, const tally_doc_opts *opts,
                    const tally_doc_handler *h, tally_doc_stats *stats,
                    tally_err *err) TALLY_MUST_CHECK;
 
+/** A document already in memory, its header read once: the pipeline reads
+ *  a document's bytes once, decides on the header's metadata, then decodes
+ *  the body from the same bytes (tally_doc_mem_read). */
+typedef struct tally_doc_mem {
+    char *url, *title, *outlet, *date; /* the header's values (valid UTF-8, owned); NULL
+                                          when absent */
+    const char *body; /* the bytes after any byte-order mark and the header (borrowed) */
+    size_t body_len;
+    size_t raw_len;      /* all the bytes */
+    size_t invalid_utf8; /* invalid sequences replaced in the header */
+    bool bom;            /* the bytes began with a UTF-8 byte-order mark */
+    bool binary;         /* NUL bytes where the text begins: not a text document */
+} tally_doc_mem;
+
+/** Reads the header of the document `data[0..len)` (borrowed until
+ *  tally_doc_mem_close) into `d`. Never fails; free with tally_doc_mem_close. */
+void tally_doc_mem_open(tally_doc_mem *d, const char *data, size_t len);
+/** The header's values as metadata (borrowed from `d`). */
+tally_doc_meta tally_doc_mem_meta(const tally_doc_mem *d);
+/** Decodes the body of `d` into blocks, as tally_doc_read does a stream
+ *  (on_meta gets the header read by tally_doc_mem_open). Returns 0,
+ *  TALLY_EINPUT for a binary document, or what a callback returned; `err`
+ *  is set on failure. */
+int tally_doc_mem_read(const tally_doc_mem *d, const char *name, const tally_doc_opts *opts,
+                       const tally_doc_handler *h, tally_doc_stats *stats,
+                       tally_err *err) TALLY_MUST_CHECK;
+/** Frees the header's values; accepts a zeroed `d`. */
+void tally_doc_mem_close(tally_doc_mem *d);
+
 /** Returns the document name for output: the base name without its last
  *  extension ("dir/a.b.txt" -> "a.b"); "-" stays "-". Caller frees. */
 char *tally_doc_name(const char *path);

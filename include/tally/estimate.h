@@ -40,8 +40,8 @@ typedef struct tally_obs {
     long stated; /* day number it was asserted (the document's date) */
     bool hedged;
     bool curated;
-    bool rate;             /* a figure per day, month or year (a curated row's note says
-                              "rate per ..."), not a cumulative count */
+    bool rate;             /* a figure per day, month or year (the claim's per), not a
+                              cumulative count */
     size_t sentence_start; /* to pair claims of one sentence; 0/0 when unknown */
     size_t sentence_end;
 } tally_obs;

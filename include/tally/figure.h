@@ -1,11 +1,13 @@
-/* tally: figures in English text (stage 2's first half): numbers, money and
- * percentages with their qualifier and range. */
+/* tally: figures in English text (stage 2, extract, its first half):
+ * numbers, money and percentages with their qualifier (the model's) and
+ * range. */
 #ifndef TALLY_FIGURE_H
 #define TALLY_FIGURE_H
 
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "tally/claim.h"
 #include "tally/err.h"
 #include "tally/mem.h"
 
@@ -14,17 +16,6 @@ typedef enum tally_figure_kind {
     TALLY_FIG_MONEY,
     TALLY_FIG_PERCENT
 } tally_figure_kind;
-
-/** The qualifier values of CLAIMS.md. */
-typedef enum tally_qualifier {
-    TALLY_Q_EXACT,
-    TALLY_Q_ABOUT,
-    TALLY_Q_MORE_THAN,
-    TALLY_Q_AT_LEAST,
-    TALLY_Q_UP_TO,
-    TALLY_Q_LESS_THAN,
-    TALLY_Q_RANGE
-} tally_qualifier;
 
 /** One figure. Offsets are bytes into the scanned text, end exclusive, and
  *  cover the qualifier, the currency and the percent sign when present.
@@ -55,8 +46,6 @@ typedef struct tally_figures {
 int tally_figures_scan(tally_span text, tally_figures *out, tally_arena *a,
                        tally_err *err) TALLY_MUST_CHECK;
 
-/** Returns the CLAIMS.md name of `q` ("exact", "more-than", ...). */
-const char *tally_qualifier_name(tally_qualifier q);
 /** Returns "number", "money" or "percent". */
 const char *tally_figure_kind_name(tally_figure_kind k);
 

@@ -1,8 +1,10 @@
-/* tally: curated claims from CSV (stage 3), and the public record bundled
- * with tally. The columns are those of data/public-record.csv (see the
- * README): date_stated, source, source_country, supplier, recipient, kind,
- * item, caliber_mm, unit, low, high, qualifier, since, as_of, url, and
- * optionally note; a quote column is accepted and never stored. */
+/* tally: curated claims from CSV (the pipeline: CSV rows -> the model ->
+ * the store), and the public record bundled with tally. The columns are
+ * those of data/public-record.csv (see the README): date_stated, source,
+ * source_country, supplier, recipient, kind, item, caliber_mm, unit, low,
+ * high, qualifier, since, as_of, url, and optionally note and per (day,
+ * month or year for a rate; empty for a total); a quote column is accepted
+ * and never stored. */
 #ifndef TALLY_IMPORT_H
 #define TALLY_IMPORT_H
 

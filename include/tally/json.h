@@ -1,5 +1,6 @@
 /* tally: writing JSON (for JSON Lines output) into a growing buffer; the
- * caller writes a whole line at once. */
+ * caller writes a whole line at once. A buffer at its maximum refuses the
+ * rest and is marked full (tally_buf_full in tally/mem.h). */
 #ifndef TALLY_JSON_H
 #define TALLY_JSON_H
 
@@ -27,7 +28,7 @@ void tally_json_raw_n(tally_buf *out, const char *s, size_t n);
  *  few moves, not a call. */
 static inline void tally_json_lit(tally_buf *out, const char *s, size_t n)
 {
-    if (n < out->cap - out->len && n <= out->max - out->len) {
+    if (!out->full && n < out->cap - out->len && n <= out->max - out->len) {
         memcpy(out->ptr + out->len, s, n);
         out->len += n;
         out->ptr[out->len] = '\0';

@@ -2,6 +2,7 @@
 #ifndef TALLY_MEM_H
 #define TALLY_MEM_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdio.h>
 
@@ -48,25 +49,35 @@ char *tally_slurp(FILE *f, size_t max, size_t *len);
 char *tally_slurp_path(const char *path, size_t max, size_t *len);
 
 /** Owned, growing text with a maximum size fixed at init. Always NUL-terminated
- *  once anything was appended. */
+ *  once anything was appended. An append past the maximum is refused and
+ *  marks the buffer full; a full buffer refuses every later append until it
+ *  is cleared, so it holds a prefix of what was written. This is how every
+ *  writer (JSON, CSV, tables, HTML) reports overflow: the caller checks
+ *  tally_buf_full once it has written. */
 typedef struct tally_buf {
     char *ptr;
     size_t len;
     size_t cap;
     size_t max;
+    bool full; /* an append was refused since the last clear */
 } tally_buf;
 
 /** Initialises an empty buffer that refuses to grow past `max` bytes. */
 void tally_buf_init(tally_buf *b, size_t max);
 /** Appends `n` bytes; returns 0, or TALLY_ELIMIT when `max` would be exceeded
- *  (the buffer is then unchanged). */
+ *  or the buffer is full (the buffer is then unchanged, and full). */
 int tally_buf_append(tally_buf *b, const char *s, size_t n);
 /** Makes room for `n` more bytes at once (a size known in advance saves the
  *  copies of growing); returns 0, or TALLY_ELIMIT past `max`. */
 int tally_buf_reserve(tally_buf *b, size_t n);
 /** Drops the first `n` bytes, moving the rest to the front. */
 void tally_buf_consume(tally_buf *b, size_t n);
-/** Empties the buffer, keeping its memory. */
+/** Whether an append was refused since the buffer was last cleared. */
+static inline bool tally_buf_full(const tally_buf *b)
+{
+    return b->full;
+}
+/** Empties the buffer, keeping its memory; it is no longer full. */
 void tally_buf_clear(tally_buf *b);
 /** Frees the memory; accepts NULL. */
 void tally_buf_free(tally_buf *b);

@@ -4,9 +4,11 @@
  * both run (the claims and clusters a query sees, a series' estimates,
  * every series at once).
  *
- * Writers append to a tally_buf and never fail: a buffer at its maximum
- * stays as it was (tally_buf_append), which a caller checks by comparing
- * lengths or leaves to the buffer's generous maximum. */
+ * Each output format (tally_output) has its writer here; the command line
+ * only chooses. Writers append to a tally_buf and report overflow one way:
+ * a buffer at its maximum refuses the rest and is marked full, which the
+ * caller checks with tally_buf_full. May include the public headers of
+ * every stage but the pipeline's. */
 #ifndef TALLY_PRESENT_H
 #define TALLY_PRESENT_H
 
@@ -15,34 +17,62 @@
 #include <stdio.h>
 
 #include "tally/claim.h"
+#include "tally/doc.h"
 #include "tally/estimate.h"
+#include "tally/field.h"
+#include "tally/figure.h"
 #include "tally/mem.h"
 #include "tally/store.h"
 
-/* ---- claims ------------------------------------------------------------------ */
+/* ---- formats ------------------------------------------------------------------ */
+
+/** The output formats of lists: a table for people, JSON (JSON Lines for a
+ *  list; one object for an estimate) and CSV. */
+typedef enum tally_output { TALLY_OUTPUT_TABLE, TALLY_OUTPUT_JSON, TALLY_OUTPUT_CSV } tally_output;
+
+/** Parses "table", "jsonl" or "json", "csv"; returns -1 for another name. */
+int tally_output_parse(const char *name);
 
 /** Appends `s` as a JSON string, or null when NULL or empty. */
 void tally_present_str_or_null(tally_buf *l, const char *s);
+/** Appends one CSV cell of `n` bytes, quoted when it holds a comma, a quote
+ *  or a line break, then ',' or, for the `last` of its line, '\n'. */
+void tally_present_csv_cell(tally_buf *b, const char *s, size_t n, bool last);
+/** Appends one table cell: `n` bytes of `s` (cut at `trunc` when > 0)
+ *  padded to |width| bytes (on the left when width > 0), then a space, or
+ *  a newline for the `last` of its line (which is not padded on the right). */
+void tally_present_table_cell(tally_buf *b, const char *s, size_t n, int width, int trunc,
+                              bool last);
 
-/** Appends the CLAIMS.md object of `k` without its closing brace:
- *  {"doc":...,"sentence":...,...,"hedged":B — so a caller can add fields.
- *  `sentence` and `text` may be NULL (printed as null). */
-void tally_present_claim_fields(tally_buf *l, const tally_claim *k, const char *doc,
-                                const char *sentence, size_t sentence_len, const char *text,
-                                size_t text_len);
+/* ---- claims ------------------------------------------------------------------ */
 
-/** Appends the whole object of a stored claim (tally claims --format jsonl,
- *  GET /api/claims): the CLAIMS.md fields, then id, source_name,
- *  source_kind, source_detail, stated, note, curated, url, title, outlet and
- *  date. With `open` set the closing brace is left out, for more fields. */
-void tally_present_claim_row(tally_buf *l, const tally_claim_row *r, bool open);
+/** The fields of a claim are the model's (tally/field.h); `in` chooses the
+ *  record: TALLY_IN_CLAIM (CLAIMS.md's fields: tally extract) or
+ *  TALLY_IN_ROW (a stored claim: tally claims, GET /api/claims). */
 
-/** The table's column heads, and one row of `k` (with a newline). */
-void tally_present_claim_table_head(FILE *out);
-void tally_present_claim_table_row(tally_buf *l, const tally_claim *k, const char *doc);
+/** The line before a list of claims in format `o`: the table's column
+ *  heads or the CSV headings (nothing for JSON). */
+void tally_present_claims_head(tally_buf *b, tally_output o, unsigned in);
+/** One claim as a line of format `o` (a JSON object and a newline in JSON). */
+void tally_present_claim(tally_buf *b, tally_output o, unsigned in, const tally_claim_row *r);
+/** One claim as a JSON object with no newline; with `open` set the closing
+ *  brace is left out, for more fields. */
+void tally_present_claim_json(tally_buf *b, unsigned in, const tally_claim_row *r, bool open);
+/** The claim's reasons (tally extract --explain) as ,"why":{...}: for each
+ *  field the words that decided it and the rule's words. `text` is the
+ *  block the claim came from, starting at byte `offset` of the body. */
+void tally_present_claim_why(tally_buf *b, const tally_claim *c, const char *text, size_t offset);
 
+/* ---- documents and sources ------------------------------------------------------ */
+
+/** tally docs: the line before the list, and one document, in format `o`. */
+void tally_present_docs_head(tally_buf *b, tally_output o);
+void tally_present_doc(tally_buf *b, tally_output o, const tally_doc_row *r);
 /** The object of a source (tally sources --format jsonl, GET /api/sources). */
 void tally_present_source(tally_buf *l, const tally_source_row *r);
+/** tally sources: the line before the list, and one source as a line. */
+void tally_present_sources_head(tally_buf *b, tally_output o);
+void tally_present_source_line(tally_buf *b, tally_output o, const tally_source_row *r);
 
 /* ---- the pieces of estimates ---------------------------------------------------- */
 
@@ -136,6 +166,36 @@ void tally_present_contradiction(tally_buf *b, const tally_obs *obs, const tally
 /** The object of a flow (tally estimate --all --format json, GET /api/flows);
  *  with `estimate` false only supplier, recipient, item, unit and clusters. */
 void tally_present_flow(tally_buf *b, const tally_flow *fl, bool estimate);
+
+/* ---- the lines of the estimate commands, in each format ---------------------------------- */
+
+/** tally clusters: the line before the list, and one cluster (numbered
+ *  from 1) as a line. */
+void tally_present_clusters_head(tally_buf *b, tally_output o);
+void tally_present_cluster_line(tally_buf *b, tally_output o, const tally_view *v, size_t number);
+/** tally check: the line before the list, one contradiction as a line, and
+ *  the summary after them (`n` found among `claims`). */
+void tally_present_contradictions_head(tally_buf *b, tally_output o);
+void tally_present_contradiction_line(tally_buf *b, tally_output o, const tally_obs *obs,
+                                      const tally_contradiction *x);
+void tally_present_contradictions_tail(tally_buf *b, tally_output o, size_t n, size_t claims);
+/** tally estimate: one series estimated (a table with its clusters, the
+ *  JSON object, or CSV of its dates and quantiles). */
+void tally_present_estimate_out(tally_buf *b, tally_output o, const tally_view *v,
+                                const tally_estimate *e, const char *known_by);
+/** tally estimate --all: the line before the list, one flow as a line, and
+ *  the summary after them. */
+void tally_present_flows_head(tally_buf *b, tally_output o);
+void tally_present_flow_line(tally_buf *b, tally_output o, const tally_flow *fl);
+void tally_present_flows_tail(tally_buf *b, tally_output o, size_t series, const tally_view *v);
+
+/* ---- figures as the scanner finds them (tally figures) ----------------------------------- */
+
+/** The line before a list of figures, and one figure of block `bl` of
+ *  document `doc` as a line. */
+void tally_present_figures_head(tally_buf *b, tally_output o);
+void tally_present_figure_line(tally_buf *b, tally_output o, const char *doc, const tally_block *bl,
+                               const tally_figure *f);
 
 /* ---- the HTML report ------------------------------------------------------------------ */
 

@@ -19,15 +19,15 @@
 #include "tally/mem.h"
 
 /** The schema version this tally writes (PRAGMA user_version). */
-enum { TALLY_STORE_SCHEMA = 1 };
+enum { TALLY_STORE_SCHEMA = 2 };
 
 typedef struct tally_store tally_store;
 
 /** Opens the database at `path`, creating it when it does not exist and
  *  `create` is set, and migrating an older schema. Fails with TALLY_EINPUT
  *  and a message naming `path` for a file that is not a tally database, one
- *  written by a newer tally, or a damaged one; TALLY_EIO when it cannot be
- *  opened. */
+ *  written by a newer tally, or a damaged one; TALLY_ENOTFOUND when it does
+ *  not exist and `create` is not set; TALLY_EIO when it cannot be opened. */
 int tally_store_open(const char *path, bool create, tally_store **out,
                      tally_err *err) TALLY_MUST_CHECK;
 /* A store is used by one thread at a time (it is opened without SQLite's
@@ -108,6 +108,7 @@ typedef struct tally_claim_filter {
     const char *recipient; /* alpha-3 */
     const char *item;      /* a CLAIMS.md item slug */
     const char *kind;      /* a CLAIMS.md kind */
+    const char *unit;      /* a CLAIMS.md unit or an ISO 4217 currency code */
     const char *source;    /* a part of the source's name, any case */
     const char *since;     /* claim date >= since */
     const char *until;     /* claim date within or before until */
@@ -119,28 +120,8 @@ typedef struct tally_claim_filter {
     bool no_sentences;     /* leave tally_claim_row.sentence NULL (faster) */
 } tally_claim_filter;
 
-/** One stored claim with its provenance, borrowed for the callback only. */
-typedef struct tally_claim_row {
-    int64_t id;
-    int64_t doc_id;
-    tally_claim claim;    /* offsets are into the document's body */
-    const char *sentence; /* NULL for curated rows */
-    size_t sentence_len;
-    const char *text; /* the figure as written; NULL for curated rows */
-    size_t text_len;
-    const char *source_name;   /* the source as kept: "Shin Won-sik" for "Shin Wonsik" */
-    const char *source_kind;   /* "government", "intelligence", ... */
-    const char *source_detail; /* "ROK Defence Minister" of "Shin Won-sik (ROK ...)" */
-    const char *stated;        /* when it was asserted */
-    const char *note;
-    const char *doc;    /* the document's name */
-    const char *url;    /* may be NULL */
-    const char *title;  /* may be NULL */
-    const char *outlet; /* may be NULL */
-    const char *date;   /* the document's date; may be NULL */
-    bool curated;
-} tally_claim_row;
-
+/* A stored claim with its provenance is a tally_claim_row (tally/claim.h),
+ * borrowed for the callback only. */
 typedef int (*tally_claim_fn)(const tally_claim_row *row, void *user);
 
 /** Calls `fn` for each claim that passes `f`, by date then id. A non-zero
@@ -180,6 +161,11 @@ int tally_store_sources(tally_store *s, int (*fn)(const tally_source_row *row, v
  *  span is not in the body; TALLY_ESTORE when reading fails. */
 int tally_store_paragraph(tally_store *s, int64_t doc_id, size_t start, size_t end, tally_buf *out,
                           size_t *para_start, tally_err *err) TALLY_MUST_CHECK;
+
+/** Every unit the stored claims use (a CLAIMS.md unit or a currency code)
+ *  with its number of claims, most used first. */
+int tally_store_units(tally_store *s, int (*fn)(const char *unit, int64_t claims, void *user),
+                      void *user, tally_err *err) TALLY_MUST_CHECK;
 
 /** How many claims, documents and sources (those asserting a claim) the
  *  database holds. */

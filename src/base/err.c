@@ -34,6 +34,8 @@ const char *tally_err_name(int code)
         return "stopped";
     case TALLY_ESTORE:
         return "database error";
+    case TALLY_ENOTFOUND:
+        return "not found";
     default:
         return "unknown error";
     }

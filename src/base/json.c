@@ -7,21 +7,19 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* The buffers here have no useful maximum: a refusal would be a bug. */
+/* A refusal at the buffer's maximum marks it full (tally_buf_full), which
+ * the caller checks: nothing here aborts or prints. */
 static void put(tally_buf *out, const char *s, size_t n)
 {
     /* A line is written in some sixty small pieces: copy them in place while
      * they fit (with the NUL tally_buf keeps) and under the maximum. */
-    if (n < out->cap - out->len && n <= out->max - out->len) {
+    if (!out->full && n < out->cap - out->len && n <= out->max - out->len) {
         memcpy(out->ptr + out->len, s, n);
         out->len += n;
         out->ptr[out->len] = '\0';
         return;
     }
-    if (tally_buf_append(out, s, n) != 0) {
-        fprintf(stderr, "tally: error: JSON output over %zu bytes\n", out->max);
-        abort();
-    }
+    (void)tally_buf_append(out, s, n);
 }
 
 void tally_json_raw(tally_buf *out, const char *s)
@@ -97,7 +95,7 @@ void tally_json_str(tally_buf *out, const char *s, size_t n)
 {
     size_t i = clean_end(s, n);
     /* most strings need no escape: quotes and bytes at once, in place */
-    if (i == n && n + 2 < out->cap - out->len && n + 2 <= out->max - out->len) {
+    if (i == n && !out->full && n + 2 < out->cap - out->len && n + 2 <= out->max - out->len) {
         char *d = out->ptr + out->len;
         d[0] = '"';
         memcpy(d + 1, s, n);

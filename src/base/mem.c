@@ -149,12 +149,15 @@ void tally_buf_init(tally_buf *b, size_t max)
     b->len = 0;
     b->cap = 0;
     b->max = max;
+    b->full = false;
 }
 
 int tally_buf_append(tally_buf *b, const char *s, size_t n)
 {
-    if (n > b->max || b->len > b->max - n)
+    if (b->full || n > b->max || b->len > b->max - n) {
+        b->full = true;
         return TALLY_ELIMIT;
+    }
     if (b->len + n + 1 > b->cap) {
         size_t cap = b->cap ? b->cap : 256;
         while (cap < b->len + n + 1)
@@ -194,6 +197,7 @@ void tally_buf_consume(tally_buf *b, size_t n)
 void tally_buf_clear(tally_buf *b)
 {
     b->len = 0;
+    b->full = false;
     if (b->ptr != NULL)
         b->ptr[0] = '\0';
 }

@@ -1,4 +1,4 @@
-#include "utf8.h"
+#include "tally/utf8.h"
 
 #include <string.h>
 #include <utf8proc.h>
@@ -39,7 +39,7 @@ static enum seq seq_check(const unsigned char *p, size_t n, size_t *len)
     return SEQ_VALID;
 }
 
-void utf8_init(utf8_dec *d, utf8_out out, void *user, size_t *invalid)
+void tally_utf8_init(tally_utf8_dec *d, tally_utf8_out out, void *user, size_t *invalid)
 {
     memset(d, 0, sizeof *d);
     d->nul_invalid = false;
@@ -48,16 +48,16 @@ void utf8_init(utf8_dec *d, utf8_out out, void *user, size_t *invalid)
     d->user = user;
 }
 
-static int replace(utf8_dec *d)
+static int replace(tally_utf8_dec *d)
 {
     if (d->invalid != NULL)
         (*d->invalid)++;
-    return d->out(d->user, UTF8_REPLACEMENT, UTF8_REPLACEMENT_LEN);
+    return d->out(d->user, TALLY_UTF8_REPLACEMENT, TALLY_UTF8_REPLACEMENT_LEN);
 }
 
 /* Completes a sequence held back from the last chunk with bytes of `s`;
  * returns how many bytes of `s` it used, or a negative code. */
-static long complete_pending(utf8_dec *d, const unsigned char *s, size_t n)
+static long complete_pending(tally_utf8_dec *d, const unsigned char *s, size_t n)
 {
     size_t used = 0, len;
     int rc = 0;
@@ -95,7 +95,7 @@ static bool plain8(const unsigned char *p)
     return (((x - ones) | x) & tops) == 0;
 }
 
-int utf8_feed(utf8_dec *d, const char *text, size_t n)
+int tally_utf8_feed(tally_utf8_dec *d, const char *text, size_t n)
 {
     const unsigned char *s = (const unsigned char *)text;
     size_t i = 0, start, len;
@@ -150,7 +150,7 @@ out:
     return rc;
 }
 
-int utf8_finish(utf8_dec *d)
+int tally_utf8_finish(tally_utf8_dec *d)
 {
     int rc = 0;
     if (d->npend > 0) {
@@ -160,7 +160,7 @@ int utf8_finish(utf8_dec *d)
     return rc;
 }
 
-size_t utf8_encode(uint32_t cp, char buf[4])
+size_t tally_utf8_encode(uint32_t cp, char buf[4])
 {
     if (cp == 0 || (cp >= 0xD800 && cp <= 0xDFFF) || cp > 0x10FFFF)
         cp = 0xFFFD;
@@ -186,7 +186,7 @@ size_t utf8_encode(uint32_t cp, char buf[4])
     return 4;
 }
 
-size_t utf8_boundary(const char *s, size_t len, size_t n)
+size_t tally_utf8_boundary(const char *s, size_t len, size_t n)
 {
     if (n >= len)
         return len;
@@ -197,7 +197,7 @@ size_t utf8_boundary(const char *s, size_t len, size_t n)
     return k;
 }
 
-size_t utf8_decode(const char *s, size_t n, size_t i, int32_t *cp)
+size_t tally_utf8_decode(const char *s, size_t n, size_t i, int32_t *cp)
 {
     utf8proc_ssize_t len =
         utf8proc_iterate((const utf8proc_uint8_t *)s + i, (utf8proc_ssize_t)(n - i), cp);

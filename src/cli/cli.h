@@ -28,13 +28,27 @@ void cli_warnf(const char *fmt, ...) TALLY_PRINTF(1, 2);
 /** "tally CMD: ..." usage error with a hint to --help; returns CLI_USAGE. */
 int cli_usagef(const char *cmd, const char *fmt, ...) TALLY_PRINTF(2, 3);
 
+/** The output formats a command takes (bits of tally_output). */
+enum {
+    CLI_TABLE = 1u << TALLY_OUTPUT_TABLE,
+    CLI_JSON = 1u << TALLY_OUTPUT_JSON,
+    CLI_CSV = 1u << TALLY_OUTPUT_CSV
+};
+/** Parses -f/--format `arg` into *out when it names one of the `allowed`
+ *  formats: CLI_CONTINUE, or CLI_USAGE with a message listing them. */
+int cli_format_option(const char *cmd, const char *arg, unsigned allowed, tally_output *out);
+
 /** Handles an option every document command takes: -f/--format jsonl|table
- *  ('f', sets *table), --as txt|md|html ('a'), -h/--help ('h'), and
- *  getopt_long's ':' and '?'. Returns CLI_CONTINUE when parsing goes on,
- *  CLI_OK or CLI_USAGE when the command must return that, or CLI_UNHANDLED
- *  for an option of the command's own. */
-int cli_common_option(const char *cmd, int ch, char **argv, bool *table, tally_doc_opts *opts,
+ *  ('f'), --as txt|md|html ('a'), -h/--help ('h'), and getopt_long's ':' and
+ *  '?'. Returns CLI_CONTINUE when parsing goes on, CLI_OK or CLI_USAGE when
+ *  the command must return that, or CLI_UNHANDLED for an option of the
+ *  command's own. */
+int cli_common_option(const char *cmd, int ch, char **argv, tally_output *out, tally_doc_opts *opts,
                       void (*help)(FILE *out));
+
+/** Writes what the writers put in `b` to stdout and empties it; CLI_FAIL
+ *  with a message when `b` overflowed (tally_buf_full). */
+int cli_write(tally_buf *b);
 
 /** Reads each input (a path, or "-" for stdin) with `h`; messages name the
  *  input. `h->user` is passed through; `on_start` (may be NULL) is called with
@@ -78,7 +92,8 @@ int cli_done(int status);
     {"item", required_argument, NULL, 'I'},     {"kind", required_argument, NULL, 'K'},          \
     {"source", required_argument, NULL, 'O'},   {"since", required_argument, NULL, 's'},         \
     {"until", required_argument, NULL, 'u'},    {"doc", required_argument, NULL, 'c'},           \
-    {"known-by", required_argument, NULL, 'k'}, {"limit", required_argument, NULL, 'n'}
+    {"known-by", required_argument, NULL, 'k'}, {"limit", required_argument, NULL, 'n'},        \
+    {"unit", required_argument, NULL, 'T'}
 /* clang-format on */
 struct cli_states {
     char supplier[4], recipient[4]; /* storage for the codes of --supplier, --recipient */

@@ -91,7 +91,7 @@ void cli_check_help(FILE *out)
 /* Options the three commands share besides the filters. */
 struct est_opts {
     const char *db, *factors, *grades;
-    int format; /* 0 table, 1 jsonl/json, 2 csv */
+    tally_output format;
 };
 
 static int est_option(const char *cmd, int ch, char **argv, struct est_opts *o, bool csv,
@@ -108,15 +108,8 @@ static int est_option(const char *cmd, int ch, char **argv, struct est_opts *o, 
         o->grades = optarg;
         return CLI_CONTINUE;
     case 'f':
-        if (strcmp(optarg, "table") == 0)
-            o->format = 0;
-        else if (strcmp(optarg, "jsonl") == 0 || strcmp(optarg, "json") == 0)
-            o->format = 1;
-        else if (csv && strcmp(optarg, "csv") == 0)
-            o->format = 2;
-        else
-            return cli_usagef(cmd, "unknown format '%s'", optarg);
-        return CLI_CONTINUE;
+        return cli_format_option(cmd, optarg, CLI_TABLE | CLI_JSON | (csv ? CLI_CSV : 0),
+                                 &o->format);
     case 'h':
         help(stdout);
         return CLI_OK;
@@ -167,57 +160,33 @@ int cli_clusters(int argc, char **argv)
         return rc;
     tally_buf b;
     tally_buf_init(&b, (size_t)1 << 30);
-    if (o.format == 0)
-        printf("%-6s %-3s %-3s %-12s %-30s %-10s %-30s %s\n", "claims", "sup", "rec", "kind",
-               "figure", "as_of", "source", "lead (doc)");
+    tally_present_clusters_head(&b, o.format);
+    int status = cli_write(&b);
     for (size_t i = 0; i < l.v.c.n; i++) {
-        const tally_cluster *k = &l.v.c.v[i];
-        const tally_obs *lead = &l.v.obs.v[k->lead];
-        if (o.format != 0) {
-            tally_buf_clear(&b);
-            tally_present_cluster(&b, &l.v, i + 1);
-            tally_json_raw(&b, "\n");
-            fwrite(b.ptr, 1, b.len, stdout);
-            continue;
-        }
-        char fig[96], day[16];
-        tally_present_figure(lead, fig, sizeof fig);
-        tally_present_day(lead->as_of, day);
-        printf("%6zu %-3s %-3s %-12s %-30.30s %-10s %-30.30s %lld (%s)\n", k->n_members,
-               lead->supplier[0] ? lead->supplier : "-", lead->recipient[0] ? lead->recipient : "-",
-               tally_kind_name(lead->kind), fig, day, lead->source, (long long)lead->id, lead->doc);
+        tally_present_cluster_line(&b, o.format, &l.v, i + 1);
+        status |= cli_write(&b);
     }
     tally_buf_free(&b);
     cli_unload(&l);
-    return cli_done(CLI_OK);
+    return cli_done(status);
 }
 
 /* ---- tally check --------------------------------------------------------------- */
 
 struct check_out {
     const tally_obs *obs;
-    int format;
+    tally_output format;
     size_t n;
+    tally_buf b;
+    int status;
 };
 
 static void on_contradiction(const tally_contradiction *x, void *user)
 {
     struct check_out *c = user;
     c->n++;
-    const tally_obs *a = &c->obs[x->a], *b = &c->obs[x->b];
-    if (c->format == 0) {
-        printf("%s: %s\n    claim %lld (%s)", x->rule, x->why, (long long)a->id, a->doc);
-        if (x->b != x->a)
-            printf(" and claim %lld (%s)", (long long)b->id, b->doc);
-        printf("\n");
-        return;
-    }
-    tally_buf l;
-    tally_buf_init(&l, (size_t)1 << 20);
-    tally_present_contradiction(&l, c->obs, x);
-    tally_json_raw(&l, "\n");
-    fwrite(l.ptr, 1, l.len, stdout);
-    tally_buf_free(&l);
+    tally_present_contradiction_line(&c->b, c->format, c->obs, x);
+    c->status |= cli_write(&c->b);
 }
 
 int cli_check(int argc, char **argv)
@@ -236,44 +205,37 @@ int cli_check(int argc, char **argv)
     rc = cli_load(o.db, o.factors, o.grades, &f, &l);
     if (rc != CLI_OK)
         return rc;
-    struct check_out c = {l.v.obs.v, o.format, 0};
+    struct check_out c = {l.v.obs.v, o.format, 0, {0}, 0};
+    tally_buf_init(&c.b, (size_t)1 << 26);
+    tally_present_contradictions_head(&c.b, o.format);
+    c.status = cli_write(&c.b);
     tally_check(&l.m, l.v.obs.v, l.v.obs.n, &l.v.c, on_contradiction, &c);
-    if (o.format == 0)
-        printf("%zu contradiction%s among %zu claims\n", c.n, c.n == 1 ? "" : "s", l.v.obs.n);
+    tally_present_contradictions_tail(&c.b, o.format, c.n, l.v.obs.n);
+    c.status |= cli_write(&c.b);
+    tally_buf_free(&c.b);
     cli_unload(&l);
-    return cli_done(CLI_OK);
+    return cli_done(c.status);
 }
 
 /* ---- tally estimate --------------------------------------------------------------- */
 
 /* tally estimate --all: one line a series. */
 struct flow_out {
-    int format;
+    tally_output format;
+    tally_buf b;
+    int status;
 };
 
 static void print_flow(const tally_flow *fl, void *user)
 {
-    const struct flow_out *o = user;
+    struct flow_out *o = user;
     const tally_series *s = fl->series;
-    char d[16];
-    tally_present_day(fl->day, d);
     if (fl->rc != 0) {
         cli_warnf("%s -> %s %s: %s", s->supplier, s->recipient, fl->item, fl->err->msg);
-    } else if (o->format == 2) {
-        printf("%s,%s,%s,%s,%zu,%s,%.0f,%.0f,%.0f,%.0f,%.0f\n", s->supplier, s->recipient, fl->item,
-               s->unit, s->n, d, fl->q.q05, fl->q.q25, fl->q.q50, fl->q.q75, fl->q.q95);
-    } else if (o->format == 1) {
-        tally_buf b;
-        tally_buf_init(&b, (size_t)1 << 16);
-        tally_present_flow(&b, fl, true);
-        tally_json_raw(&b, "\n");
-        fwrite(b.ptr, 1, b.len, stdout);
-        tally_buf_free(&b);
-    } else {
-        printf("%-3s %-3s %-18s %-9s %8zu %-10s %12.0f %12.0f %12.0f %12.0f %12.0f\n", s->supplier,
-               s->recipient, fl->item, s->unit, s->n, d, fl->q.q05, fl->q.q25, fl->q.q50, fl->q.q75,
-               fl->q.q95);
+        return;
     }
+    tally_present_flow_line(&o->b, o->format, fl);
+    o->status |= cli_write(&o->b);
 }
 
 /* tally estimate --all: every series (pair of states, item) with a claim
@@ -288,18 +250,17 @@ static int estimate_all(const struct est_opts *o, const tally_claim_filter *f, c
     int rc = cli_load(o->db, o->factors, o->grades, f, &l);
     if (rc != CLI_OK)
         return rc;
-    if (o->format == 2)
-        printf("supplier,recipient,item,unit,clusters,date,q05,q25,median,q75,q95\n");
-    else if (o->format == 0)
-        printf("%-3s %-3s %-18s %-9s %8s %-10s %12s %12s %12s %12s %12s\n", "sup", "rec", "item",
-               "unit", "clusters", "date", "5%", "25%", "median", "75%", "95%");
-    struct flow_out out = {o->format};
+    struct flow_out out = {o->format, {0}, 0};
+    tally_buf_init(&out.b, (size_t)1 << 26);
+    tally_present_flows_head(&out.b, o->format);
+    out.status = cli_write(&out.b);
     size_t n_series =
         tally_view_flows(&l.v, &l.m, at != NULL ? &at_date : NULL, draws, true, print_flow, &out);
-    if (o->format == 0)
-        printf("%zu series from %zu claims in %zu clusters\n", n_series, l.v.obs.n, l.v.c.n);
+    tally_present_flows_tail(&out.b, o->format, n_series, &l.v);
+    out.status |= cli_write(&out.b);
+    tally_buf_free(&out.b);
     cli_unload(&l);
-    return cli_done(CLI_OK);
+    return cli_done(out.status);
 }
 
 int cli_estimate(int argc, char **argv)
@@ -378,49 +339,18 @@ int cli_estimate(int argc, char **argv)
     tally_err err = {0};
     rc = tally_view_estimate(&l.v, &l.m, sup, rec, 1u << bit, unit, at != NULL ? &at_date : NULL,
                              f.known_by, draws, &e, &err);
-    const tally_series *series = &e.series;
+    int status = CLI_OK;
     if (rc != 0) {
         cli_errorf("%s", err.msg);
-    } else if (o.format == 2) {
-        printf("date,q05,q25,median,q75,q95\n");
-        for (size_t i = 0; i < e.n_days; i++) {
-            char d[16];
-            tally_present_day(e.q[i].day, d);
-            printf("%s,%.0f,%.0f,%.0f,%.0f,%.0f\n", d, e.q[i].q05, e.q[i].q25, e.q[i].q50,
-                   e.q[i].q75, e.q[i].q95);
-        }
-    } else if (o.format == 1) {
+        status = CLI_FAIL;
+    } else {
         tally_buf b;
         tally_buf_init(&b, (size_t)1 << 30);
-        tally_present_estimate(&b, &l.v, &e, f.known_by, false);
-        tally_json_raw(&b, "\n");
-        fwrite(b.ptr, 1, b.len, stdout);
+        tally_present_estimate_out(&b, o.format, &l.v, &e, f.known_by);
+        status = cli_write(&b);
         tally_buf_free(&b);
-    } else {
-        char d[16];
-        tally_present_day(series->start, d);
-        printf("%s -> %s, %s, in %s: %zu clusters; 0 on %s%s%s\n", sup, rec,
-               tally_item_name((unsigned)bit), series->unit, series->n, d,
-               f.known_by != NULL ? "; known by " : "", f.known_by != NULL ? f.known_by : "");
-        printf("%-10s %12s %12s %12s %12s %12s\n", "date", "5%", "25%", "median", "75%", "95%");
-        for (size_t i = 0; i < e.n_days; i++) {
-            tally_present_day(e.q[i].day, d);
-            printf("%-10s %12.0f %12.0f %12.0f %12.0f %12.0f\n", d, e.q[i].q05, e.q[i].q25,
-                   e.q[i].q50, e.q[i].q75, e.q[i].q95);
-        }
-        printf("\nclusters that drive it:\n%-10s %-11s %26s %-36s %-28s %s\n", "date", "bound",
-               "figure", "how", "source (grade)", "claims");
-        for (size_t i = 0; i < series->n; i++) {
-            const tally_series_point *sp = &series->v[i];
-            tally_point_words w;
-            tally_present_point_words(&l.v, sp, &w);
-            char src[64];
-            snprintf(src, sizeof src, "%.24s (%c)", w.lead->source, sp->grade);
-            printf("%-10s %-11s %26.26s %-36.36s %-28s %zu\n", w.day,
-                   tally_present_bound(sp->p.bound), w.figure, w.how, src, w.cluster->n_members);
-        }
     }
     tally_estimate_free(&e);
     cli_unload(&l);
-    return cli_done(rc == 0 ? CLI_OK : CLI_FAIL);
+    return cli_done(status);
 }

@@ -7,10 +7,10 @@
 
 #include "tally/claim.h"
 #include "tally/extract.h"
+#include "tally/field.h"
 #include "tally/json.h"
 #include "tally/mem.h"
 #include "tally/present.h"
-#include "tally/when.h"
 
 void cli_extract_help(FILE *out)
 {
@@ -30,7 +30,7 @@ void cli_extract_help(FILE *out)
           "                    (YYYY, YYYY-MM or YYYY-MM-DD)\n"
           "      --explain     add \"why\": the words that decided supplier, recipient,\n"
           "                    kind, item and source, and the rule used; with the\n"
-          "                    model, \"model\": the rule that proposed the candidate\n"
+          "                    model, \"model\" beside it: the rule that proposed the candidate\n"
           "                    and, for each decision (scope, kind, source, supplier,\n"
           "                    recipient), its probability and the features that\n"
           "                    weighed most\n" CLI_MODEL_HELP
@@ -41,29 +41,15 @@ void cli_extract_help(FILE *out)
 
 struct extract_ctx {
     char *doc;
-    bool table, explain;
+    tally_output format;
+    bool explain;
     tally_extract_opts opts;
     tally_date fallback;
     tally_extractor *x;
     tally_arena *arena;
     tally_buf line;
-    const char *body_text; /* the current block, for sentences and reasons */
-    size_t body_offset;
+    int status;
 };
-
-static void put_reason(struct extract_ctx *c, const char *key, const tally_reason *r)
-{
-    TALLY_JSON_LIT(&c->line, "\"");
-    tally_json_raw(&c->line, key);
-    TALLY_JSON_LIT(&c->line, "\":{\"words\":");
-    if (r->end > r->start)
-        tally_json_str(&c->line, c->body_text + (r->start - c->body_offset), r->end - r->start);
-    else
-        TALLY_JSON_LIT(&c->line, "null");
-    TALLY_JSON_LIT(&c->line, ",\"rule\":");
-    tally_present_str_or_null(&c->line, r->rule);
-    TALLY_JSON_LIT(&c->line, "}");
-}
 
 static void put_decision(tally_buf *l, const char *key, const tally_learn_decision *d)
 {
@@ -107,35 +93,26 @@ static void put_learned(tally_buf *l, const tally_learn_why *w)
     TALLY_JSON_LIT(l, "}");
 }
 
-static void print_claim(struct extract_ctx *c, const tally_claim *k)
+/* One claim as a line; its sentence, text and reasons are bytes of `body`,
+ * which starts at body offset `offset`. */
+static void print_claim(struct extract_ctx *c, const char *body, size_t offset,
+                        const tally_claim *k)
 {
-    tally_buf *l = &c->line;
-    tally_buf_clear(l);
-    if (c->table) {
-        tally_present_claim_table_row(l, k, c->doc);
-        fwrite(l->ptr, 1, l->len, stdout);
-        return;
-    }
-    tally_present_claim_fields(l, k, c->doc, c->body_text + (k->sentence_start - c->body_offset),
-                               k->sentence_end - k->sentence_start,
-                               c->body_text + (k->start - c->body_offset), k->end - k->start);
-    if (c->explain) {
-        TALLY_JSON_LIT(l, ",\"why\":{");
-        put_reason(c, "supplier", &k->why_supplier);
-        TALLY_JSON_LIT(l, ",");
-        put_reason(c, "recipient", &k->why_recipient);
-        TALLY_JSON_LIT(l, ",");
-        put_reason(c, "kind", &k->why_kind);
-        TALLY_JSON_LIT(l, ",");
-        put_reason(c, "item", &k->why_item);
-        TALLY_JSON_LIT(l, ",");
-        put_reason(c, "source", &k->why_source);
+    tally_claim_row r = {.claim = *k, .doc = c->doc};
+    r.sentence = body + (k->sentence_start - offset);
+    r.sentence_len = k->sentence_end - k->sentence_start;
+    r.text = body + (k->start - offset);
+    r.text_len = k->end - k->start;
+    if (c->format == TALLY_OUTPUT_JSON && c->explain) {
+        tally_present_claim_json(&c->line, TALLY_IN_CLAIM, &r, true);
+        tally_present_claim_why(&c->line, k, body, offset);
         if (k->learned != NULL)
-            put_learned(l, k->learned);
-        TALLY_JSON_LIT(l, "}");
+            put_learned(&c->line, k->learned);
+        TALLY_JSON_LIT(&c->line, "}\n");
+    } else {
+        tally_present_claim(&c->line, c->format, TALLY_IN_CLAIM, &r);
     }
-    TALLY_JSON_LIT(l, "}\n");
-    fwrite(l->ptr, 1, l->len, stdout);
+    c->status |= cli_write(&c->line);
 }
 
 static void finish(struct extract_ctx *c);
@@ -161,10 +138,8 @@ static int on_meta(const tally_doc_meta *meta, tally_format f, void *user, tally
 
 static void print_claims(struct extract_ctx *c, const tally_claims *cs)
 {
-    c->body_text = cs->body;
-    c->body_offset = cs->body_offset;
     for (size_t i = 0; i < cs->n; i++)
-        print_claim(c, &cs->v[i]);
+        print_claim(c, cs->body, cs->body_offset, &cs->v[i]);
     tally_arena_reset(c->arena);
 }
 
@@ -208,7 +183,7 @@ int cli_extract(int argc, char **argv)
                                              CLI_MODEL_OPTIONS,
                                              {"help", no_argument, NULL, 'h'},
                                              {NULL, 0, NULL, 0}};
-    struct extract_ctx c = {0};
+    struct extract_ctx c = {.format = TALLY_OUTPUT_JSON};
     tally_learn_model *model = NULL;
     tally_doc_opts opts = {0};
     int ch;
@@ -226,7 +201,7 @@ int cli_extract(int argc, char **argv)
         }
         int rc = cli_model_option("extract", ch, &c.opts, &model);
         if (rc == CLI_UNHANDLED)
-            rc = cli_common_option("extract", ch, argv, &c.table, &opts, cli_extract_help);
+            rc = cli_common_option("extract", ch, argv, &c.format, &opts, cli_extract_help);
         if (rc != CLI_CONTINUE) {
             tally_learn_model_free(model);
             return rc == CLI_UNHANDLED ? cli_usagef("extract", "unknown option") : rc;
@@ -238,13 +213,14 @@ int cli_extract(int argc, char **argv)
         return cli_usagef("extract", "no input: give files, or - for stdin");
     }
     setvbuf(stdout, NULL, _IOFBF, 1 << 16);
-    if (c.table)
-        tally_present_claim_table_head(stdout);
     c.arena = tally_arena_new();
     tally_buf_init(&c.line, (size_t)1 << 30);
+    tally_present_claims_head(&c.line, c.format, TALLY_IN_CLAIM);
+    c.status = cli_write(&c.line);
     tally_doc_handler h = {.on_meta = on_meta, .on_block = on_block, .user = &c};
     int status = cli_read_inputs(argv + optind, argc - optind, &opts, &h, on_start);
     finish(&c);
+    status |= c.status;
     tally_learn_model_free(model);
     tally_arena_free(c.arena);
     tally_buf_free(&c.line);

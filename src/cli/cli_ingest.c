@@ -337,7 +337,8 @@ int cli_ingest(int argc, char **argv)
     struct ingest_run r = {0};
     tally_learn_model *model = NULL;
     const char *db = NULL;
-    bool quiet = false, table = false;
+    bool quiet = false;
+    tally_output unused = TALLY_OUTPUT_JSON; /* (ingest takes no --format) */
     int ch;
     opterr = 0;
     optind = 1;
@@ -354,7 +355,7 @@ int cli_ingest(int argc, char **argv)
         } else {
             int rc = cli_model_option("ingest", ch, &r.extract, &model);
             if (rc == CLI_UNHANDLED)
-                rc = cli_common_option("ingest", ch, argv, &table, &r.opts, cli_ingest_help);
+                rc = cli_common_option("ingest", ch, argv, &unused, &r.opts, cli_ingest_help);
             if (rc != CLI_CONTINUE) {
                 tally_learn_model_free(model);
                 return rc == CLI_UNHANDLED ? cli_usagef("ingest", "unknown option") : rc;

@@ -1,7 +1,6 @@
 /* tally claims, tally docs, tally sources: what the store holds. */
 #include "cli.h"
 
-#include <csv.h>
 #include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,13 +10,11 @@
 #include "tally/present.h"
 #include "tally/store.h"
 
-enum out_format { OUT_TABLE, OUT_JSONL, OUT_CSV };
-
 void cli_claims_help(FILE *out)
 {
     fputs("Usage: tally claims [--db FILE] [--supplier S] [--recipient R] [--item I]\n"
           "                    [--kind K] [--source TEXT] [--since D] [--until D]\n"
-          "                    [--doc NAME] [--known-by D] [--limit N]\n"
+          "                    [--unit U] [--doc NAME] [--known-by D] [--limit N]\n"
           "                    [--format table|jsonl|csv]\n"
           "\n"
           "Prints the stored claims that pass every filter given, by date. A claim's\n"
@@ -29,6 +26,8 @@ void cli_claims_help(FILE *out)
           "      --item I      an item slug of CLAIMS.md (artillery-shell, troops, oil, ...)\n"
           "      --kind K      transfer, planned, equivalence, production, consumption,\n"
           "                    stock, casualty or financial\n"
+          "      --unit U      a unit of CLAIMS.md (round, vehicle, item, ...) or a\n"
+          "                    currency's ISO 4217 code (USD, EUR, GBP, ...)\n"
           "      --source TEXT a part of the source's name, any case (Shin, NIS)\n"
           "      --since D     dated D or later (YYYY, YYYY-MM or YYYY-MM-DD)\n"
           "      --until D     dated within D or earlier\n"
@@ -36,9 +35,10 @@ void cli_claims_help(FILE *out)
           "      --known-by D  stated within D or earlier: what was knowable then\n"
           "      --limit N     at most N claims\n"
           "Output:\n"
-          "  -f, --format FMT  table (default), jsonl (CLAIMS.md fields plus id,\n"
-          "                    source_kind, stated, note, curated and the document's\n"
-          "                    url, title, outlet and date) or csv (the same columns)\n"
+          "  -f, --format FMT  table (default), jsonl (CLAIMS.md fields plus per, id,\n"
+          "                    source_name, source_kind, source_detail, stated, note,\n"
+          "                    curated and the document's url, title, outlet and date)\n"
+          "                    or csv (the same columns, in the same order)\n"
           "      --db FILE     the database (default $TALLY_DB, else ./tally.db)\n"
           "  -h, --help        show this help\n",
           out);
@@ -73,99 +73,24 @@ void cli_sources_help(FILE *out)
           out);
 }
 
-/* ---- CSV ---------------------------------------------------------------- */
-
-static void csv_field(FILE *out, const char *s, bool last)
-{
-    if (s != NULL)
-        csv_fwrite(out, s, strlen(s));
-    fputc(last ? '\n' : ',', out);
-}
-
-static void csv_num(FILE *out, bool has, double v)
-{
-    if (has)
-        fprintf(out, "%.15g", v);
-    fputc(',', out);
-}
-
 /* ---- claims ------------------------------------------------------------- */
 
 struct claims_out {
-    enum out_format fmt;
+    tally_output fmt;
     tally_buf line;
+    int status;
 };
-
-static const char *const claim_csv_head[] = {
-    "id",          "doc",           "kind",   "supplier", "recipient",
-    "item",        "caliber_mm",    "unit",   "low",      "high",
-    "qualifier",   "since",         "as_of",  "source",   "source_country",
-    "source_kind", "source_detail", "hedged", "stated",   "note",
-    "curated",     "url",           "title",  "outlet",   "date",
-    "sentence",    "text"};
 
 static int print_claim_row(const tally_claim_row *r, void *user)
 {
     struct claims_out *o = user;
-    const tally_claim *k = &r->claim;
-    tally_buf *l = &o->line;
-    tally_buf_clear(l);
-    if (o->fmt == OUT_TABLE) {
-        tally_present_claim_table_row(l, k, r->doc);
-        fwrite(l->ptr, 1, l->len, stdout);
-        return 0;
-    }
-    if (o->fmt == OUT_JSONL) {
-        tally_present_claim_row(l, r, false);
-        tally_json_raw(l, "\n");
-        fwrite(l->ptr, 1, l->len, stdout);
-        return 0;
-    }
-    char id[32], since[16] = "", as_of[16] = "", items[256] = "";
-    snprintf(id, sizeof id, "%lld", (long long)r->id);
-    if (k->since.year)
-        tally_date_format(k->since, since);
-    if (k->as_of.year)
-        tally_date_format(k->as_of, as_of);
-    size_t n = 0;
-    for (unsigned i = 0; i < TALLY_ITEM_COUNT; i++)
-        if (k->items & (1u << i))
-            n += (size_t)snprintf(items + n, sizeof items - n, "%s%s", n ? ";" : "",
-                                  tally_item_name(i));
-    csv_field(stdout, id, false);
-    csv_field(stdout, r->doc, false);
-    csv_field(stdout, tally_kind_name(k->kind), false);
-    csv_field(stdout, k->supplier, false);
-    csv_field(stdout, k->recipient, false);
-    csv_field(stdout, items, false);
-    csv_num(stdout, k->caliber_mm > 0, k->caliber_mm);
-    csv_field(stdout, tally_unit_name(k), false);
-    csv_num(stdout, k->has_low, k->low);
-    csv_num(stdout, k->has_high, k->high);
-    csv_field(stdout, tally_qualifier_name(k->qualifier), false);
-    csv_field(stdout, since[0] ? since : NULL, false);
-    csv_field(stdout, as_of[0] ? as_of : NULL, false);
-    csv_field(stdout, k->source, false);
-    csv_field(stdout, k->source_country, false);
-    csv_field(stdout, r->source_kind, false);
-    csv_field(stdout, r->source_detail, false);
-    csv_field(stdout, k->hedged ? "true" : "false", false);
-    csv_field(stdout, r->stated, false);
-    csv_field(stdout, r->note, false);
-    csv_field(stdout, r->curated ? "true" : "false", false);
-    csv_field(stdout, r->url, false);
-    csv_field(stdout, r->title, false);
-    csv_field(stdout, r->outlet, false);
-    csv_field(stdout, r->date, false);
-    char *sentence = r->sentence != NULL ? tally_xstrndup(r->sentence, r->sentence_len) : NULL;
-    csv_field(stdout, sentence, false);
-    free(sentence);
-    csv_field(stdout, r->text, true);
+    tally_present_claim(&o->line, o->fmt, TALLY_IN_ROW, r);
+    o->status |= cli_write(&o->line);
     return 0;
 }
 
 /* Options every store command takes: --db and --format. */
-static int store_option(const char *cmd, int ch, char **argv, const char **db, enum out_format *fmt,
+static int store_option(const char *cmd, int ch, char **argv, const char **db, tally_output *fmt,
                         void (*help)(FILE *))
 {
     switch (ch) {
@@ -173,15 +98,7 @@ static int store_option(const char *cmd, int ch, char **argv, const char **db, e
         *db = optarg;
         return CLI_CONTINUE;
     case 'f':
-        if (strcmp(optarg, "table") == 0)
-            *fmt = OUT_TABLE;
-        else if (strcmp(optarg, "jsonl") == 0)
-            *fmt = OUT_JSONL;
-        else if (strcmp(optarg, "csv") == 0)
-            *fmt = OUT_CSV;
-        else
-            return cli_usagef(cmd, "unknown format '%s' (table, jsonl or csv)", optarg);
-        return CLI_CONTINUE;
+        return cli_format_option(cmd, optarg, CLI_TABLE | CLI_JSON | CLI_CSV, fmt);
     case 'h':
         help(stdout);
         return CLI_OK;
@@ -217,7 +134,7 @@ int cli_claims(int argc, char **argv)
                                              {NULL, 0, NULL, 0}};
     tally_claim_filter f = {0};
     const char *db = NULL;
-    enum out_format fmt = OUT_TABLE;
+    tally_output fmt = TALLY_OUTPUT_TABLE;
     struct cli_states states;
     int ch;
     opterr = 0;
@@ -235,98 +152,39 @@ int cli_claims(int argc, char **argv)
     if (cli_open_db(db, &s) != CLI_OK)
         return CLI_FAIL;
     setvbuf(stdout, NULL, _IOFBF, 1 << 16);
-    struct claims_out o = {fmt, {0}};
+    struct claims_out o = {fmt, {0}, 0};
     tally_buf_init(&o.line, (size_t)1 << 26);
-    if (fmt == OUT_TABLE)
-        tally_present_claim_table_head(stdout);
-    else if (fmt == OUT_CSV)
-        for (size_t i = 0; i < sizeof claim_csv_head / sizeof claim_csv_head[0]; i++)
-            csv_field(stdout, claim_csv_head[i],
-                      i + 1 == sizeof claim_csv_head / sizeof claim_csv_head[0]);
+    tally_present_claims_head(&o.line, fmt, TALLY_IN_ROW);
+    o.status = cli_write(&o.line);
     tally_err err = {0};
     int rc = tally_store_claims(s, &f, print_claim_row, &o, &err);
     tally_buf_free(&o.line);
-    return finish(s, rc, &err);
+    rc = finish(s, rc, &err);
+    return rc != CLI_OK ? rc : o.status;
 }
 
 /* ---- docs and sources --------------------------------------------------- */
 
+/* The listings' output: a format and a line. */
+struct list_out {
+    tally_output fmt;
+    tally_buf line;
+    int status;
+};
+
 static int print_doc(const tally_doc_row *r, void *user)
 {
-    enum out_format fmt = *(const enum out_format *)user;
-    char id[32], claims[32], bytes[32];
-    snprintf(id, sizeof id, "%lld", (long long)r->id);
-    snprintf(claims, sizeof claims, "%lld", (long long)r->claims);
-    snprintf(bytes, sizeof bytes, "%lld", (long long)r->body_bytes);
-    if (fmt == OUT_TABLE) {
-        printf("%-30.30s %-10s %6s %c %-20.20s %s\n", r->name, r->date ? r->date : "-", claims,
-               r->curated ? 'c' : '-', r->outlet ? r->outlet : "-",
-               r->url      ? r->url
-               : r->origin ? r->origin
-                           : r->key);
-        return 0;
-    }
-    const char *fields[][2] = {{"id", id},
-                               {"name", r->name},
-                               {"date", r->date},
-                               {"revised", r->revised},
-                               {"claims", claims},
-                               {"curated", r->curated ? "true" : "false"},
-                               {"title", r->title},
-                               {"outlet", r->outlet},
-                               {"url", r->url},
-                               {"key", r->key},
-                               {"origin", r->origin},
-                               {"hash", r->hash},
-                               {"body_bytes", bytes},
-                               {"ingested_at", r->ingested_at}};
-    size_t n = sizeof fields / sizeof fields[0];
-    if (fmt == OUT_CSV) {
-        for (size_t i = 0; i < n; i++)
-            csv_field(stdout, fields[i][1], i + 1 == n);
-        return 0;
-    }
-    tally_buf l;
-    tally_buf_init(&l, (size_t)1 << 20);
-    for (size_t i = 0; i < n; i++) {
-        tally_json_raw(&l, i == 0 ? "{\"" : ",\"");
-        tally_json_raw(&l, fields[i][0]);
-        tally_json_raw(&l, "\":");
-        /* numbers and booleans bare, the rest as strings */
-        if (i == 0 || i == 4 || i == 5 || i == 12)
-            tally_json_raw(&l, fields[i][1]);
-        else
-            tally_present_str_or_null(&l, fields[i][1]);
-    }
-    tally_json_raw(&l, "}\n");
-    fwrite(l.ptr, 1, l.len, stdout);
-    tally_buf_free(&l);
+    struct list_out *o = user;
+    tally_present_doc(&o->line, o->fmt, r);
+    o->status |= cli_write(&o->line);
     return 0;
 }
 
 static int print_source(const tally_source_row *r, void *user)
 {
-    enum out_format fmt = *(const enum out_format *)user;
-    char claims[32], docs[32];
-    snprintf(claims, sizeof claims, "%lld", (long long)r->claims);
-    snprintf(docs, sizeof docs, "%lld", (long long)r->documents);
-    if (fmt == OUT_TABLE) {
-        printf("%-40.40s %-3s %-12s %7s %5s\n", r->name, r->country ? r->country : "-", r->kind,
-               claims, docs);
-    } else if (fmt == OUT_CSV) {
-        csv_field(stdout, r->name, false);
-        csv_field(stdout, r->country, false);
-        csv_field(stdout, r->kind, false);
-        csv_field(stdout, claims, false);
-        csv_field(stdout, docs, true);
-    } else {
-        tally_buf l;
-        tally_buf_init(&l, (size_t)1 << 16);
-        tally_present_source(&l, r);
-        tally_json_raw(&l, "\n");
-        fwrite(l.ptr, 1, l.len, stdout);
-        tally_buf_free(&l);
-    }
+    struct list_out *o = user;
+    tally_present_source_line(&o->line, o->fmt, r);
+    o->status |= cli_write(&o->line);
     return 0;
 }
 
@@ -338,7 +196,7 @@ static int list_cmd(const char *cmd, int argc, char **argv, void (*help)(FILE *)
                                              {"help", no_argument, NULL, 'h'},
                                              {NULL, 0, NULL, 0}};
     const char *db = NULL;
-    enum out_format fmt = OUT_TABLE;
+    tally_output fmt = TALLY_OUTPUT_TABLE;
     int ch;
     opterr = 0;
     optind = 1;
@@ -352,19 +210,19 @@ static int list_cmd(const char *cmd, int argc, char **argv, void (*help)(FILE *)
     tally_store *s;
     if (cli_open_db(db, &s) != CLI_OK)
         return CLI_FAIL;
-    if (fmt == OUT_TABLE && docs)
-        printf("%-30s %-10s %6s %c %-20s %s\n", "name", "date", "claims", 'c', "outlet", "url");
-    else if (fmt == OUT_TABLE)
-        printf("%-40s %-3s %-12s %7s %5s\n", "source", "cty", "kind", "claims", "docs");
-    else if (fmt == OUT_CSV)
-        fputs(docs ? "id,name,date,revised,claims,curated,title,outlet,url,key,origin,hash,"
-                     "body_bytes,ingested_at\n"
-                   : "name,country,kind,claims,documents\n",
-              stdout);
+    struct list_out o = {fmt, {0}, 0};
+    tally_buf_init(&o.line, (size_t)1 << 26);
+    if (docs)
+        tally_present_docs_head(&o.line, fmt);
+    else
+        tally_present_sources_head(&o.line, fmt);
+    o.status = cli_write(&o.line);
     tally_err err = {0};
-    int rc = docs ? tally_store_docs(s, print_doc, &fmt, &err)
-                  : tally_store_sources(s, print_source, &fmt, &err);
-    return finish(s, rc, &err);
+    int rc = docs ? tally_store_docs(s, print_doc, &o, &err)
+                  : tally_store_sources(s, print_source, &o, &err);
+    tally_buf_free(&o.line);
+    rc = finish(s, rc, &err);
+    return rc != CLI_OK ? rc : o.status;
 }
 
 int cli_docs(int argc, char **argv)

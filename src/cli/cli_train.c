@@ -93,10 +93,12 @@ static void on_heldout(void *user, const char *doc, const tally_claim *c, const 
     FILE *f = user;
     tally_buf l;
     tally_buf_init(&l, (size_t)1 << 24);
-    tally_present_claim_fields(&l, c, doc, body + c->sentence_start,
-                               c->sentence_end - c->sentence_start, body + c->start,
-                               c->end - c->start);
-    TALLY_JSON_LIT(&l, "}\n");
+    tally_claim_row r = {.claim = *c, .doc = doc};
+    r.sentence = body + c->sentence_start;
+    r.sentence_len = c->sentence_end - c->sentence_start;
+    r.text = body + c->start;
+    r.text_len = c->end - c->start;
+    tally_present_claim(&l, TALLY_OUTPUT_JSON, TALLY_IN_CLAIM, &r);
     fwrite(l.ptr, 1, l.len, f);
     tally_buf_free(&l);
 }

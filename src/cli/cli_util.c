@@ -54,18 +54,28 @@ int cli_usagef(const char *cmd, const char *fmt, ...)
     return CLI_USAGE;
 }
 
-int cli_common_option(const char *cmd, int ch, char **argv, bool *table, tally_doc_opts *opts,
+int cli_format_option(const char *cmd, const char *arg, unsigned allowed, tally_output *out)
+{
+    static const char *const names[] = {"table", "jsonl", "csv"};
+    int o = tally_output_parse(arg);
+    if (o >= 0 && (allowed & (1u << o))) {
+        *out = (tally_output)o;
+        return CLI_CONTINUE;
+    }
+    char list[64] = "";
+    for (unsigned i = 0, n = 0; i < sizeof names / sizeof names[0]; i++)
+        if (allowed & (1u << i))
+            snprintf(list + strlen(list), sizeof list - strlen(list), "%s%s", n++ ? ", " : "",
+                     names[i]);
+    return cli_usagef(cmd, "unknown format '%s' (%s)", arg, list);
+}
+
+int cli_common_option(const char *cmd, int ch, char **argv, tally_output *out, tally_doc_opts *opts,
                       void (*help)(FILE *out))
 {
     switch (ch) {
     case 'f':
-        if (strcmp(optarg, "table") == 0)
-            *table = true;
-        else if (strcmp(optarg, "jsonl") == 0)
-            *table = false;
-        else
-            return cli_usagef(cmd, "unknown format '%s' (jsonl or table)", optarg);
-        return CLI_CONTINUE;
+        return cli_format_option(cmd, optarg, CLI_TABLE | CLI_JSON, out);
     case 'a': {
         int f = tally_format_parse(optarg);
         if (f < 0 || f == TALLY_FORMAT_AUTO)
@@ -100,6 +110,19 @@ int cli_model_option(const char *cmd, int ch, tally_extract_opts *o, tally_learn
     o->model = *model;
     o->rules_only = false;
     return CLI_CONTINUE;
+}
+
+int cli_write(tally_buf *b)
+{
+    if (tally_buf_full(b)) {
+        cli_errorf("an output line is longer than %zu bytes", b->max);
+        tally_buf_clear(b);
+        return CLI_FAIL;
+    }
+    if (b->len > 0)
+        fwrite(b->ptr, 1, b->len, stdout);
+    tally_buf_clear(b);
+    return CLI_OK;
 }
 
 int cli_getopt_error(const char *cmd, int ch, char **argv)
@@ -246,6 +269,9 @@ int cli_filter_option(const char *cmd, int ch, tally_claim_filter *f, struct cli
         return CLI_CONTINUE;
     case 'K':
         f->kind = optarg;
+        return CLI_CONTINUE;
+    case 'T':
+        f->unit = optarg;
         return CLI_CONTINUE;
     case 'O':
         f->source = optarg;

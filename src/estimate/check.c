@@ -45,12 +45,7 @@ static int cmp_doc(const void *a, const void *b)
 
 static void fmt_figure(char *buf, size_t size, const tally_obs *o)
 {
-    const char *q = tally_qualifier_name(o->qualifier);
-    if (o->has_low && o->has_high)
-        snprintf(buf, size, "%.15g-%.15g %s", o->low, o->high, o->unit);
-    else
-        snprintf(buf, size, "%s%s%.15g %s", strcmp(q, "exact") == 0 ? "" : q,
-                 strcmp(q, "exact") == 0 ? "" : " ", value_of(o), o->unit);
+    tally_figure_words(o->qualifier, o->has_low, o->low, o->has_high, o->high, o->unit, buf, size);
 }
 
 /* Rule 1: an equivalence and the count it restates imply a ratio; it must

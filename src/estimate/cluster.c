@@ -25,6 +25,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "tally/ascii.h"
 #include "tally/mem.h"
 
 /* How many neighbours in each order an observation is compared with. */
@@ -85,17 +86,12 @@ static const char *str_or_empty(const char *s)
     return s != NULL ? s : "";
 }
 
-static unsigned char ascii_lower(unsigned char c)
-{
-    return c >= 'A' && c <= 'Z' ? (unsigned char)(c - 'A' + 'a') : c;
-}
-
 /* ASCII case-insensitive comparison (bytes from 0x80 up compare as they are). */
 static int ascii_casecmp(const char *a, const char *b)
 {
     const unsigned char *x = (const unsigned char *)a, *y = (const unsigned char *)b;
     for (;; x++, y++) {
-        unsigned char cx = ascii_lower(*x), cy = ascii_lower(*y);
+        unsigned char cx = tally_to_lower(*x), cy = tally_to_lower(*y);
         if (cx != cy || cx == '\0')
             return (int)cx - (int)cy;
     }
@@ -189,7 +185,7 @@ static uint64_t hash_str(const char *s, bool fold)
 {
     uint64_t h = 14695981039346656037u; /* FNV-1a */
     for (; *s != '\0'; s++) {
-        h ^= fold ? ascii_lower((unsigned char)*s) : (unsigned char)*s;
+        h ^= fold ? tally_to_lower((unsigned char)*s) : (unsigned char)*s;
         h *= 1099511628211u;
     }
     return h;

@@ -101,7 +101,7 @@ static int on_row(const tally_claim_row *r, void *user)
     x->as_of = c->as_of.year != 0 ? tally_day_of(c->as_of, true) : x->stated;
     x->hedged = c->hedged;
     x->curated = r->curated;
-    x->rate = r->note != NULL && strstr(r->note, "rate per") != NULL;
+    x->rate = c->per != TALLY_PER_NONE;
     x->sentence_start = c->sentence_start;
     x->sentence_end = c->sentence_end;
     return 0;

@@ -20,7 +20,8 @@
 #include <utf8proc.h>
 
 #include "actor.h"
-#include "utf8.h"
+#include "tally/ascii.h"
+#include "tally/utf8.h"
 
 /* Alias flags (tools/gen_actors.c writes the same values). */
 enum {
@@ -49,21 +50,6 @@ struct key_slot {
 
 /* FNV-1a, one byte at a time; must stay the same as tools/gen_actors.c's. */
 static const uint32_t fnv_basis = 2166136261u, fnv_prime = 16777619u;
-
-static bool is_ascii_letter(unsigned char c)
-{
-    return (unsigned char)((c | 0x20) - 'a') < 26;
-}
-
-static bool is_digit(unsigned char c)
-{
-    return c >= '0' && c <= '9';
-}
-
-static bool is_ascii_alnum(unsigned char c)
-{
-    return is_ascii_letter(c) || is_digit(c);
-}
 
 /* What an ASCII byte is to the scan, one table load instead of compares: it
  * starts no mention (NO_START: all but capitals and digits, most bytes of a
@@ -138,7 +124,7 @@ static size_t skip_kind(const char *s, size_t i, size_t n, unsigned char kinds)
 static bool word_cp(int32_t cp)
 {
     if (cp < 0x80)
-        return is_ascii_alnum((unsigned char)cp);
+        return tally_is_alnum((unsigned char)cp);
     switch (utf8proc_category(cp)) {
     case UTF8PROC_CATEGORY_LU:
     case UTF8PROC_CATEGORY_LL:
@@ -164,9 +150,9 @@ static bool word_at(const char *s, size_t n, size_t i)
         return false;
     unsigned char c = (unsigned char)s[i];
     if (c < 0x80)
-        return is_ascii_alnum(c);
+        return tally_is_alnum(c);
     int32_t cp;
-    utf8_decode(s, n, i, &cp);
+    tally_utf8_decode(s, n, i, &cp);
     return word_cp(cp);
 }
 
@@ -177,7 +163,7 @@ static bool word_before(const char *s, size_t n, size_t i)
         return false;
     unsigned char c = (unsigned char)s[i - 1];
     if (c < 0x80)
-        return is_ascii_alnum(c);
+        return tally_is_alnum(c);
     size_t j = i - 1;
     while (j > 0 && i - j < 4 && ((unsigned char)s[j] & 0xC0) == 0x80)
         j--;
@@ -331,7 +317,7 @@ static bool match_at(const char *s, size_t n, size_t p, size_t last_end, tally_a
      * letter for a plural */
     size_t k = 0;
     uint32_t h = fnv_basis, h_less = h;
-    while (p + k < n && is_ascii_letter((unsigned char)s[p + k])) {
+    while (p + k < n && tally_is_alpha((unsigned char)s[p + k])) {
         h_less = h;
         h = (h ^ (unsigned char)s[p + k]) * fnv_prime;
         k++;
@@ -377,14 +363,14 @@ int tally_actors_scan(tally_span text, tally_actor_matches *out, tally_arena *a,
         size_t len = 1;
         bool w;
         if (c < 0x80) {
-            w = is_ascii_alnum(c);
+            w = tally_is_alnum(c);
         } else {
             int32_t cp;
-            len = utf8_decode(s, n, i, &cp);
+            len = tally_utf8_decode(s, n, i, &cp);
             w = word_cp(cp);
         }
         tally_actor_match m;
-        if (w && !prev_word && ((c >= 'A' && c <= 'Z') || is_digit(c) || c >= 0xC0) &&
+        if (w && !prev_word && ((c >= 'A' && c <= 'Z') || tally_is_digit(c) || c >= 0xC0) &&
             match_at(s, n, i, last_end, &m)) {
             if (out->n == cap) {
                 size_t ncap = cap ? 2 * cap : 16;

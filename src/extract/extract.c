@@ -15,6 +15,7 @@
 #include "extract.h"
 #include "learn.h"
 #include "tally/actor.h"
+#include "tally/ascii.h"
 #include "tally/figure.h"
 #include "tally/segment.h"
 
@@ -77,16 +78,6 @@ typedef struct words {
     word *v;
     size_t n;
 } words;
-
-static bool is_alpha(unsigned char c)
-{
-    return (unsigned char)((c | 0x20) - 'a') < 26;
-}
-
-static bool is_digit(unsigned char c)
-{
-    return c >= '0' && c <= '9';
-}
 
 /* What a byte is to split_words: a letter or digit (W), clause punctuation
  * (P: , ; : ( ) "), a byte of a multi-byte character (H) or else (0). One
@@ -295,19 +286,29 @@ typedef struct sentence {
 static double caliber_in(const char *t, size_t start, size_t end)
 {
     for (size_t i = start; i < end; i++) {
-        if (!is_digit((unsigned char)t[i]) || (i > start && is_digit((unsigned char)t[i - 1])))
+        if (!tally_is_digit((unsigned char)t[i]) ||
+            (i > start && tally_is_digit((unsigned char)t[i - 1])))
             continue;
         double v = 0;
         size_t j = i;
-        while (j < end && is_digit((unsigned char)t[j]) && j - i < 4)
+        while (j < end && tally_is_digit((unsigned char)t[j]) && j - i < 4)
             v = v * 10 + (t[j++] - '0');
         if (j < end && (t[j] == ' ' || t[j] == '-'))
             j++;
         if (j + 1 < end && (t[j] == 'm' || t[j] == 'M') && (t[j + 1] == 'm' || t[j + 1] == 'M') &&
-            (j + 2 >= end || !is_alpha((unsigned char)t[j + 2])) && v >= 20 && v <= 400)
+            (j + 2 >= end || !tally_is_alpha((unsigned char)t[j + 2])) && v >= 20 && v <= 400)
             return v;
     }
     return 0;
+}
+
+/* Whether word `w` of the sentence starts one of its figures. */
+static bool starts_figure(const sentence *s, const word *w)
+{
+    for (size_t i = 0; i < s->n_figs; i++)
+        if (s->figs[i].start == w->start)
+            return true;
+    return false;
 }
 
 /* Items named after a carrier or "rounds": "containers of food, fuel and
@@ -332,7 +333,7 @@ static uint32_t contents(const sentence *s, size_t k)
             return TALLY_ITEM_MUNITIONS | TALLY_ITEM_WEAPONS;
         /* "multiple rocket launchers" are what the rounds are for */
         if (is_word(w, CWW_LAUNCHERS) && j > 0 && is_word(&s->ws.v[j - 1], CWW_ROCKET))
-            items = (items & ~TALLY_ITEM_VEHICLE) | TALLY_ITEM_ROCKET;
+            items = (items & ~TALLY_ITEM_WEAPONS) | TALLY_ITEM_ROCKET;
     }
     return items;
 }
@@ -379,9 +380,12 @@ static bool counted(const sentence *s, const tally_figure *f, tally_claim *c)
         if (w->start >= s->end)
             return false;
         /* another figure: this one counts nothing ("2 or 3 drones" is two claims) */
-        for (size_t i = 0; i < s->n_figs; i++)
-            if (s->figs[i].start == w->start)
-                return false;
+        if (starts_figure(s, w))
+            return false;
+        /* "rocket launchers", "tank shells": the compound's last noun counts */
+        while (has_role(w, CW_UNIT) && k + 1 < s->ws.n && s->ws.v[k + 1].punct == 0 &&
+               has_role(&s->ws.v[k + 1], CW_UNIT) && s->ws.v[k + 1].start < s->end)
+            w = &s->ws.v[++k];
         if (has_role(w, CW_UNIT)) {
             /* "half of the shells" counts no shells */
             if ((f->has_low && f->low < 1) || (!f->has_low && f->has_high && f->high < 1))
@@ -401,7 +405,9 @@ static bool counted(const sentence *s, const tally_figure *f, tally_claim *c)
                 (is_word(&s->ws.v[k + 1], CWW_AND) || is_word(&s->ws.v[k + 1], CWW_OR))) {
                 for (size_t j = k + 2; j < s->ws.n && j < k + 5; j++) {
                     const word *o = &s->ws.v[j];
-                    if (o->punct != 0 || has_role(o, CW_OUT | CW_IN | CW_SAY))
+                    /* "4 systems and 18 howitzers": the second has its own figure */
+                    if (o->punct != 0 || has_role(o, CW_OUT | CW_IN | CW_SAY) ||
+                        starts_figure(s, o))
                         break;
                     if (has_role(o, CW_UNIT) && (tally_unit)o->cw->unit == c->unit) {
                         c->items |= o->cw->items;
@@ -468,7 +474,7 @@ static tally_kind kind_of(const sentence *s, const tally_figure *f, tally_claim 
             is_word(&s->ws.v[after + 1], CWW_OF)) {
             c->why_kind.start = s->ws.v[after].start;
             c->why_kind.end = s->ws.v[after + 1].end;
-            c->why_kind.rule = "value of goods moved";
+            c->why_kind.rule = TALLY_WHY_VALUE_OF_GOODS;
             uint32_t goods = 0;
             for (size_t j = after + 2; j < s->ws.n && j < after + 6; j++)
                 if (has_role(&s->ws.v[j], CW_ITEM | CW_UNIT))
@@ -476,7 +482,7 @@ static tally_kind kind_of(const sentence *s, const tally_figure *f, tally_claim 
             c->items = goods != 0 ? goods : TALLY_ITEM_GOODS;
             return TALLY_KIND_TRANSFER;
         }
-        c->why_kind.rule = "money";
+        c->why_kind.rule = TALLY_WHY_MONEY;
         for (size_t j = 0; j < s->ws.n; j++)
             if (has_role(&s->ws.v[j], CW_DEBT)) {
                 c->items = TALLY_ITEM_DEBT_RELIEF;
@@ -486,7 +492,7 @@ static tally_kind kind_of(const sentence *s, const tally_figure *f, tally_claim 
         return TALLY_KIND_FINANCIAL;
     }
     if (c->unit == TALLY_UNIT_PERCENT) {
-        c->why_kind.rule = "percent";
+        c->why_kind.rule = TALLY_WHY_PERCENT;
         return TALLY_KIND_PRODUCTION;
     }
     /* "the 24 missiles fired": a participle right after the noun */
@@ -494,7 +500,7 @@ static tally_kind kind_of(const sentence *s, const tally_figure *f, tally_claim 
     if (e < s->ws.n && has_role(&s->ws.v[e], CW_CONSUME)) {
         c->why_kind.start = s->ws.v[e].start;
         c->why_kind.end = s->ws.v[e].end;
-        c->why_kind.rule = "participle after the item";
+        c->why_kind.rule = TALLY_WHY_PARTICIPLE;
         return TALLY_KIND_CONSUMPTION;
     }
     while (k-- > 0) {
@@ -526,10 +532,10 @@ static tally_kind kind_of(const sentence *s, const tally_figure *f, tally_claim 
         }
         c->why_kind.start = w->start;
         c->why_kind.end = w->end;
-        c->why_kind.rule = "nearest verb before the figure";
+        c->why_kind.rule = TALLY_WHY_NEAREST_VERB;
         return kind;
     }
-    c->why_kind.rule = "default";
+    c->why_kind.rule = TALLY_WHY_DEFAULT;
     return TALLY_KIND_TRANSFER;
 }
 
@@ -556,7 +562,7 @@ static bool located(const word *before)
     return before != NULL && has_role(before, CW_LOCATE);
 }
 
-static void set_party(char *dst, tally_reason *why, const tally_actor_match *m, const char *rule)
+static void set_party(char *dst, tally_reason *why, const tally_actor_match *m, tally_why rule)
 {
     memcpy(dst, m->actor->country, 4);
     why->start = m->start;
@@ -609,13 +615,12 @@ static void top_two(const tally_extractor *x, const char **a, const char **b)
 }
 
 /* Goods that flow to the war's buyers rather than from them: with only the
- * two states known, arms go to the state at war, food and oil come back. */
+ * two states known, arms go to the state at war, food, oil and money come
+ * back. */
 static bool returns_to_supplier(uint32_t items)
 {
-    return (items & (TALLY_ITEM_FOOD | TALLY_ITEM_FUEL | TALLY_ITEM_OIL | TALLY_ITEM_GOODS |
-                     TALLY_ITEM_TECHNOLOGY | TALLY_ITEM_MONEY | TALLY_ITEM_DEBT_RELIEF)) != 0 &&
-           (items & (TALLY_ITEM_MUNITIONS | TALLY_ITEM_WEAPONS | TALLY_ITEM_ARTILLERY_SHELL |
-                     TALLY_ITEM_BALLISTIC_MISSILE | TALLY_ITEM_DRONE)) == 0;
+    unsigned f = tally_item_families(items);
+    return (f & (TALLY_ITEM_FAM_GOODS | TALLY_ITEM_FAM_MONEY)) != 0 && !(f & TALLY_ITEM_FAM_ARMS);
 }
 
 /* What a state's place in the sentence says of its part in a claim. */
@@ -625,7 +630,7 @@ typedef struct party_clue {
     const tally_actor_match *m;
     clue role;
     size_t distance; /* bytes from the figure; 0 for the item's own demonym */
-    const char *rule;
+    tally_why rule;
 } party_clue;
 
 /* The clue of mention `m` for figure `f`: "to X", "from X", "by X", "supplying
@@ -633,12 +638,11 @@ typedef struct party_clue {
 static party_clue clue_of(const sentence *s, const tally_figure *f, const tally_claim *c,
                           const tally_actor_match *m)
 {
-    party_clue pc = {m, CLUE_NONE, 0, NULL};
+    party_clue pc = {m, CLUE_NONE, 0, TALLY_WHY_NONE};
     pc.distance = m->start > f->start ? m->start - f->start : f->start - m->start;
     const word *before = word_before(s, m->start);
     size_t k = word_at(&s->ws, m->end); /* the word after the mention */
-    bool carrier = c->unit == TALLY_UNIT_CONTAINER || c->unit == TALLY_UNIT_RAILCAR ||
-                   c->unit == TALLY_UNIT_SHIP || c->unit == TALLY_UNIT_TRIP;
+    bool carrier = (tally_unit_term(c->unit)->family & TALLY_UNIT_FAM_CARRIER) != 0;
     if (m->start > f->start && m->start <= c->end &&
         (carrier || m->actor->kind != TALLY_ACTOR_DEMONYM)) {
         /* "five Russian railcars", "U.S.-sanctioned ships": whose carrier,
@@ -647,19 +651,19 @@ static party_clue clue_of(const sentence *s, const tally_figure *f, const tally_
     } else if (m->actor->kind == TALLY_ACTOR_DEMONYM && m->start > f->start && m->start <= c->end) {
         pc.role = CLUE_SUPPLIER;
         pc.distance = 0;
-        pc.rule = "demonym of the item";
+        pc.rule = TALLY_WHY_DEMONYM;
     } else if (before != NULL && is_word(before, CWW_TO)) {
         pc.role = CLUE_RECIPIENT;
-        pc.rule = "to X";
+        pc.rule = TALLY_WHY_TO_X;
     } else if (before != NULL && is_word(before, CWW_FROM)) {
         pc.role = CLUE_SUPPLIER;
-        pc.rule = "from X";
+        pc.rule = TALLY_WHY_FROM_X;
     } else if (before != NULL && is_word(before, CWW_BY) && m->start > f->start) {
         pc.role = CLUE_SUPPLIER;
-        pc.rule = "by X";
+        pc.rule = TALLY_WHY_BY_X;
     } else if (before != NULL && has_role(before, CW_OUT)) {
         pc.role = CLUE_RECIPIENT;
-        pc.rule = "supplying X";
+        pc.rule = TALLY_WHY_SUPPLYING_X;
     } else if (!located(before)) {
         /* "X sent", "X has reportedly shipped", "X received", "X fired" */
         for (size_t j = k; j < s->ws.n && j < k + 4; j++) {
@@ -669,12 +673,12 @@ static party_clue clue_of(const sentence *s, const tally_figure *f, const tally_
                 break;
             if (has_role(w, CW_IN | CW_CONSUME)) {
                 pc.role = CLUE_RECIPIENT;
-                pc.rule = "subject of a verb of receiving or using";
+                pc.rule = TALLY_WHY_RECEIVER;
                 break;
             }
             if (has_role(w, CW_OUT | CW_PRODUCE | CW_EQUIV)) {
                 pc.role = CLUE_SUPPLIER;
-                pc.rule = "subject of a verb of sending";
+                pc.rule = TALLY_WHY_SENDER;
                 break;
             }
         }
@@ -692,10 +696,10 @@ static void parties(tally_extractor *x, const sentence *s, const tally_figure *f
     /* "Russia's shell production": the state at war making its own goes to
      * no one unless the sentence names a recipient */
     if (c->kind == TALLY_KIND_PRODUCTION && strcmp(c->supplier, war_state) == 0 &&
-        (c->why_recipient.rule == NULL ||
-         strncmp(c->why_recipient.rule, "the document", 12) == 0)) {
+        (c->why_recipient.rule == TALLY_WHY_NONE ||
+         (tally_why_term(c->why_recipient.rule)->family & TALLY_WHY_FAM_DOCUMENT))) {
         c->recipient[0] = '\0';
-        c->why_recipient.rule = "a state's own production";
+        c->why_recipient.rule = TALLY_WHY_OWN_PRODUCTION;
     }
 }
 
@@ -707,8 +711,8 @@ static void parties_of(tally_extractor *x, const sentence *s, const tally_figure
         if (is_word(&s->ws.v[j], CWW_IN) && has_role(&s->ws.v[j + 1], CW_RETURN))
             flip = true;
     /* the nearest clue decides each role; the item's demonym goes first */
-    party_clue best_sup = {NULL, CLUE_NONE, SIZE_MAX, NULL};
-    party_clue best_rec = {NULL, CLUE_NONE, SIZE_MAX, NULL};
+    party_clue best_sup = {NULL, CLUE_NONE, SIZE_MAX, TALLY_WHY_NONE};
+    party_clue best_rec = {NULL, CLUE_NONE, SIZE_MAX, TALLY_WHY_NONE};
     /* the figure's own clause when ';' joins several */
     size_t clause_lo = s->start, clause_hi = s->end;
     for (size_t j = 0; j < s->ws.n; j++)
@@ -745,7 +749,7 @@ static void parties_of(tally_extractor *x, const sentence *s, const tally_figure
                 a1 = b1;
             if (a1 != NULL) {
                 memcpy(c->supplier, a1, 4);
-                c->why_supplier.rule = "the document's producer";
+                c->why_supplier.rule = TALLY_WHY_DOC_PRODUCER;
             }
         }
         c->recipient[0] = '\0';
@@ -758,7 +762,7 @@ static void parties_of(tally_extractor *x, const sentence *s, const tally_figure
         const char *other = strcmp(a, c->supplier) != 0 ? a : b;
         if (other != NULL) {
             memcpy(c->recipient, other, 4);
-            c->why_recipient.rule = "the document's other state";
+            c->why_recipient.rule = TALLY_WHY_DOC_OTHER_STATE;
         }
         return;
     }
@@ -766,7 +770,7 @@ static void parties_of(tally_extractor *x, const sentence *s, const tally_figure
         const char *other = strcmp(a, c->recipient) != 0 ? a : b;
         if (other != NULL) {
             memcpy(c->supplier, other, 4);
-            c->why_supplier.rule = "the document's other state";
+            c->why_supplier.rule = TALLY_WHY_DOC_OTHER_STATE;
         }
         return;
     }
@@ -784,8 +788,8 @@ static void parties_of(tally_extractor *x, const sentence *s, const tally_figure
         }
         memcpy(c->supplier, sup, 4);
         memcpy(c->recipient, rec, 4);
-        c->why_supplier.rule = "the document's states";
-        c->why_recipient.rule = "the document's states";
+        c->why_supplier.rule = TALLY_WHY_DOC_STATES;
+        c->why_recipient.rule = TALLY_WHY_DOC_STATES;
     }
 }
 
@@ -867,7 +871,7 @@ static bool source_in(const tally_extractor *x, const sentence *s, size_t from, 
             memcpy(out->country, p->actor->country, 4);
             out->why.start = s->ws.v[j].start;
             out->why.end = s->ws.v[j].end;
-            out->why.rule = "a person the document named";
+            out->why.rule = TALLY_WHY_NAMED_PERSON;
             return true;
         }
     }
@@ -892,7 +896,7 @@ static bool source_in(const tally_extractor *x, const sentence *s, size_t from, 
         memcpy(out->country, best->actor->country, 4);
         out->why.start = best->start;
         out->why.end = best->end;
-        out->why.rule = "an actor in the attribution";
+        out->why.rule = TALLY_WHY_ATTRIBUTION_ACTOR;
         return true;
     }
     if (near_only && !s->ws.v[k].upper && to - k > 4)
@@ -909,7 +913,7 @@ static bool source_in(const tally_extractor *x, const sentence *s, size_t from, 
             memcpy(out->country, x->outlet_country, 4);
     out->why.start = s->ws.v[k].start;
     out->why.end = hi;
-    out->why.rule = "the words of the attribution";
+    out->why.rule = TALLY_WHY_ATTRIBUTION_WORDS;
     return true;
 }
 
@@ -1022,7 +1026,7 @@ static bool headline_source(const tally_extractor *x, const sentence *s, tally_a
                 return false;
             /* "- WSJ": the name the outlet goes by in full */
             out->name = s->actors[m].actor->name;
-            out->why.rule = "the headline's source";
+            out->why.rule = TALLY_WHY_HEADLINE_SOURCE;
             return true;
         }
     return false;
@@ -1056,8 +1060,8 @@ static bool source_of(const tally_extractor *x, const sentence *s, tally_arena *
         have_acc = source_in(x, s, j + 2, e, false, a, &acc);
     }
     /* an official's statement relayed by an outlet is the official's */
-    if (have_acc && !(acc.outlet && have_say && say.why.rule != NULL &&
-                      strcmp(say.why.rule, "the words of the attribution") != 0)) {
+    if (have_acc && !(acc.outlet && have_say && say.why.rule != TALLY_WHY_NONE &&
+                      say.why.rule != TALLY_WHY_ATTRIBUTION_WORDS)) {
         *out = acc;
         return true;
     }
@@ -1186,7 +1190,7 @@ static void lowercase_russia(const tally_extractor *x, const char *t, size_t n,
     size_t k = 0, i = 0;
     for (size_t at = 0; at + 6 <= n; at++) {
         if (t[at] != 'r' || memcmp(t + at, "russia", 6) != 0 ||
-            (at > 0 && is_alpha((unsigned char)t[at - 1])))
+            (at > 0 && tally_is_alpha((unsigned char)t[at - 1])))
             continue;
         size_t e = at + 6;
         const tally_actor *who = x->russia;
@@ -1196,7 +1200,7 @@ static void lowercase_russia(const tally_extractor *x, const char *t, size_t n,
             if (e < n && t[e] == 's')
                 e++;
         }
-        if (e < n && is_alpha((unsigned char)t[e]))
+        if (e < n && tally_is_alpha((unsigned char)t[e]))
             continue;
         while (i < am->n && am->v[i].start < at)
             v[k++] = am->v[i++];
@@ -1210,24 +1214,6 @@ static void lowercase_russia(const tally_extractor *x, const char *t, size_t n,
     am->n = k;
 }
 
-/* Families of items, for "the same findings": arms, people, goods, money. */
-static unsigned family(uint32_t items)
-{
-    unsigned f = 0;
-    if (items & (TALLY_ITEM_MUNITIONS | TALLY_ITEM_ARTILLERY_SHELL | TALLY_ITEM_ROCKET |
-                 TALLY_ITEM_BALLISTIC_MISSILE | TALLY_ITEM_CRUISE_MISSILE | TALLY_ITEM_DRONE |
-                 TALLY_ITEM_WEAPONS | TALLY_ITEM_AIR_DEFENCE | TALLY_ITEM_VEHICLE))
-        f |= 1;
-    if (items & (TALLY_ITEM_TROOPS | TALLY_ITEM_WORKERS))
-        f |= 2;
-    if (items & (TALLY_ITEM_FOOD | TALLY_ITEM_FUEL | TALLY_ITEM_OIL | TALLY_ITEM_GOODS |
-                 TALLY_ITEM_TECHNOLOGY))
-        f |= 4;
-    if (items & (TALLY_ITEM_MONEY | TALLY_ITEM_DEBT_RELIEF | TALLY_ITEM_PRODUCTION_CAPACITY))
-        f |= 8;
-    return f;
-}
-
 /* The word before byte `at` in `t` (for remember(), which has no sentence). */
 static bool located_at(const char *t, size_t at)
 {
@@ -1235,7 +1221,7 @@ static bool located_at(const char *t, size_t at)
     while (e > 0 && (t[e - 1] == ' ' || t[e - 1] == '\n'))
         e--;
     size_t b = e;
-    while (b > 0 && is_alpha((unsigned char)t[b - 1]))
+    while (b > 0 && tally_is_alpha((unsigned char)t[b - 1]))
         b--;
     if (e == b)
         return false;
@@ -1251,7 +1237,7 @@ static bool speaks(const char *t, size_t n, size_t at)
     while (b < n && (t[b] == ' ' || t[b] == '\n'))
         b++;
     size_t e = b;
-    while (e < n && is_alpha((unsigned char)t[e]))
+    while (e < n && tally_is_alpha((unsigned char)t[e]))
         e++;
     const claim_word *w = e > b ? cw_find(t + b, e - b) : NULL;
     return w != NULL && (w->roles & CW_SAY) != 0 && !(w->roles & CW_HEDGE);
@@ -1292,7 +1278,7 @@ static void remember(tally_extractor *x, const char *t, size_t n, const tally_ac
  * last one named before it in the paragraph. */
 typedef struct speaker {
     source carry;
-    unsigned family; /* the families of items it carries to (see family()) */
+    unsigned family; /* the families of items it carries to (tally_item_families) */
     bool fresh;      /* named in a sentence none of whose claims is seen yet */
 } speaker;
 
@@ -1311,7 +1297,7 @@ static bool read_speaker(tally_extractor *x, sentence *s, tally_arena *a, speake
     sp->family = ~0u;
     sp->fresh = true;
     /* a headline's "- Bloomberg" speaks for the whole report */
-    if (x->headline_source[0] == '\0' && strcmp(src.why.rule, "the headline's source") == 0 &&
+    if (x->headline_source[0] == '\0' && src.why.rule == TALLY_WHY_HEADLINE_SOURCE &&
         strlen(src.name) < MAX_NAME) {
         strcpy(x->headline_source, src.name);
         memcpy(x->headline_country, src.country, 4);
@@ -1359,7 +1345,7 @@ int tally_extract_block(tally_extractor *x, const tally_block *b, tally_claims *
         sw = tally_arena_alloc(a, (ss.n + 1) * sizeof *sw);
         memset(sw, 0, (ss.n + 1) * sizeof *sw);
     }
-    speaker sp = {{NULL, "", false, {0, 0, NULL}}, 0, false};
+    speaker sp = {{NULL, "", false, {0, 0, TALLY_WHY_NONE}}, 0, false};
     /* Sentences whose speaker is not read yet: it is when a claim comes
      * that may take it, and most sentences have none after them in their
      * paragraph. */
@@ -1428,7 +1414,8 @@ int tally_extract_block(tally_extractor *x, const tally_block *b, tally_claims *
             source clause;
             bool own_clause = clause_source(x, &s, f, a, &clause);
             const source *said = own_clause ? &clause : &sp.carry;
-            parties(x, &s, f, c, said->name != NULL ? &said->why : &(tally_reason){0, 0, NULL});
+            parties(x, &s, f, c,
+                    said->name != NULL ? &said->why : &(tally_reason){0, 0, TALLY_WHY_NONE});
             /* an equivalence restates the count before it: same states */
             if (c->kind == TALLY_KIND_EQUIVALENCE) {
                 for (size_t p = n; p-- > 0;) {
@@ -1438,8 +1425,8 @@ int tally_extract_block(tally_extractor *x, const tally_block *b, tally_claims *
                     memcpy(c->recipient, v[p].recipient, 4);
                     c->why_supplier = v[p].why_supplier;
                     c->why_recipient = v[p].why_recipient;
-                    c->why_supplier.rule = "the count this restates";
-                    c->why_recipient.rule = "the count this restates";
+                    c->why_supplier.rule = TALLY_WHY_RESTATED_COUNT;
+                    c->why_recipient.rule = TALLY_WHY_RESTATED_COUNT;
                     break;
                 }
             }
@@ -1474,7 +1461,7 @@ int tally_extract_block(tally_extractor *x, const tally_block *b, tally_claims *
             }
             /* a speaker carries to the next sentences about the same things
              * ("the same findings"), not to whatever follows */
-            unsigned fam = family(c->items) | (1u << (8 + c->unit));
+            unsigned fam = tally_item_families(c->items) | (1u << (8 + c->unit));
             bool same = own || (sp.family & fam) != 0;
             if (own) {
                 sp.family = sp.fresh ? fam : sp.family | fam;
@@ -1493,10 +1480,10 @@ int tally_extract_block(tally_extractor *x, const tally_block *b, tally_claims *
             } else if (x->headline_source[0] != '\0') {
                 c->source = tally_arena_strndup(a, x->headline_source, strlen(x->headline_source));
                 memcpy(c->source_country, x->headline_country, 4);
-                c->why_source.rule = "the headline's source";
+                c->why_source.rule = TALLY_WHY_HEADLINE_SOURCE;
             } else {
                 c->source = "author";
-                c->why_source.rule = "nothing attributed";
+                c->why_source.rule = TALLY_WHY_UNATTRIBUTED;
             }
             n++;
         }
@@ -1540,49 +1527,6 @@ void tally_extract_finish(tally_extractor *x, tally_claims *out, tally_arena *a)
     out->body_offset = 0;
     if (x->learn != NULL)
         learn_finish(x->learn, out, a);
-}
-
-/* ---- names ------------------------------------------------------------------ */
-
-const char *tally_kind_name(tally_kind k)
-{
-    static const char *const names[] = {"transfer",    "planned", "equivalence", "production",
-                                        "consumption", "stock",   "casualty",    "financial"};
-    return (unsigned)k < sizeof names / sizeof names[0] ? names[k] : "transfer";
-}
-
-const char *tally_unit_name(const tally_claim *c)
-{
-    static const char *const names[] = {"container", "round",  "missile", "rocket", "drone",
-                                        "vehicle",   "person", "USD",     "tonne",  "barrel",
-                                        "percent",   "trip",   "railcar", "ship",   "item"};
-    if (c->unit == TALLY_UNIT_MONEY)
-        return c->currency[0] ? c->currency : "USD";
-    return (unsigned)c->unit < sizeof names / sizeof names[0] ? names[c->unit] : "item";
-}
-
-const char *tally_item_name(unsigned bit_index)
-{
-    static const char *const names[TALLY_ITEM_COUNT] = {"munitions",
-                                                        "artillery-shell",
-                                                        "rocket",
-                                                        "ballistic-missile",
-                                                        "cruise-missile",
-                                                        "drone",
-                                                        "weapons",
-                                                        "air-defence",
-                                                        "vehicle",
-                                                        "troops",
-                                                        "workers",
-                                                        "food",
-                                                        "fuel",
-                                                        "oil",
-                                                        "goods",
-                                                        "technology",
-                                                        "debt-relief",
-                                                        "money",
-                                                        "production-capacity"};
-    return bit_index < TALLY_ITEM_COUNT ? names[bit_index] : "goods";
 }
 
 /* ---- the extractor ---------------------------------------------------------- */

@@ -1483,6 +1483,13 @@ static uint32_t str_hash(const char *s)
     return s != NULL ? fnv(s, strlen(s)) : 0;
 }
 
+/* A rule by its name (NULL: none), so that features outlast its number. */
+static const char *why_name(tally_why w)
+{
+    const tally_term *t = tally_why_term(w);
+    return w != TALLY_WHY_NONE && t != NULL ? t->slug : NULL;
+}
+
 static unsigned bucket(size_t v, const size_t *edges, unsigned n)
 {
     unsigned i = 0;
@@ -1663,9 +1670,9 @@ static void fig_base(blk *k, fb *b, const tally_claim *c, const tally_figure *f,
         f_val(b, T_VAGUE, 1, "yes");
     f_val(b, T_MAGNITUDE, magnitude(f->has_low ? f->low : f->high), NULL);
     f_val(b, T_RULE_KIND, c->kind, tally_kind_name(c->kind));
-    f_val(b, T_RULE_KIND_WHY, str_hash(c->why_kind.rule), c->why_kind.rule);
-    f_val(b, T_RULE_SUP_WHY, str_hash(c->why_supplier.rule), c->why_supplier.rule);
-    f_val(b, T_RULE_REC_WHY, str_hash(c->why_recipient.rule), c->why_recipient.rule);
+    f_val(b, T_RULE_KIND_WHY, str_hash(why_name(c->why_kind.rule)), why_name(c->why_kind.rule));
+    f_val(b, T_RULE_SUP_WHY, str_hash(why_name(c->why_supplier.rule)), why_name(c->why_supplier.rule));
+    f_val(b, T_RULE_REC_WHY, str_hash(why_name(c->why_recipient.rule)), why_name(c->why_recipient.rule));
     if (c->hedged)
         f_val(b, T_HEDGED, 1, "yes");
     size_t fi = tok_at(ts, f->start), fe = tok_at(ts, f->end), ce = tok_at(ts, c->end);
@@ -2474,7 +2481,7 @@ static spk_ev *speaker_evs(blk *k, const tally_claim *c, size_t wj, size_t si, c
             e = &ev[n - 1];
         }
         e->origin = LEARN_FROM_RULES;
-        e->rule_why = c->why_source.rule;
+        e->rule_why = why_name(c->why_source.rule);
     }
     /* "BBC reports citing Western officials": the one cited */
     const char *t = k->in->text;
@@ -2580,9 +2587,9 @@ static void state_features(blk *k, fb *b, const st_ev *e, const tally_claim *c, 
     f_val2(b, P_CODE_UNIT, code, e->code, c->unit, un);
     f_val2(b, P_CODE_FAMILY, code, e->code, family_of(c->items), NULL);
     if (memcmp(c->supplier, e->code, 4) == 0)
-        f_val(b, P_RULE_SUP, str_hash(c->why_supplier.rule), c->why_supplier.rule);
+        f_val(b, P_RULE_SUP, str_hash(why_name(c->why_supplier.rule)), why_name(c->why_supplier.rule));
     if (memcmp(c->recipient, e->code, 4) == 0)
-        f_val(b, P_RULE_REC, str_hash(c->why_recipient.rule), c->why_recipient.rule);
+        f_val(b, P_RULE_REC, str_hash(why_name(c->why_recipient.rule)), why_name(c->why_recipient.rule));
     if (memcmp(c->source_country, e->code, 4) == 0)
         f_val(b, P_SPEAKER, 1, "yes");
     if (e->paragraph)

@@ -13,32 +13,8 @@
 #include <utf8proc.h>
 
 #include "scan.h"
-#include "utf8.h"
-
-static bool is_digit(unsigned char c)
-{
-    return c >= '0' && c <= '9';
-}
-
-/* ASCII letters. A table: the tokenizer's inner loop tests every letter of
- * a text, and a load is cheaper there than the arithmetic. */
-#define LETTER(c) [c] = 1, [(c) + ('a' - 'A')] = 1
-static const unsigned char letters[256] = {
-    LETTER('A'), LETTER('B'), LETTER('C'), LETTER('D'), LETTER('E'), LETTER('F'), LETTER('G'),
-    LETTER('H'), LETTER('I'), LETTER('J'), LETTER('K'), LETTER('L'), LETTER('M'), LETTER('N'),
-    LETTER('O'), LETTER('P'), LETTER('Q'), LETTER('R'), LETTER('S'), LETTER('T'), LETTER('U'),
-    LETTER('V'), LETTER('W'), LETTER('X'), LETTER('Y'), LETTER('Z')};
-#undef LETTER
-
-static bool is_alpha(unsigned char c)
-{
-    return letters[c] != 0;
-}
-
-static bool is_upper(unsigned char c)
-{
-    return c >= 'A' && c <= 'Z';
-}
+#include "tally/ascii.h"
+#include "tally/utf8.h"
 
 /* White space of one code point at s[i]: 0 none, 1 space, 2 newline; sets len. */
 static int space_at(const char *s, size_t n, size_t i, size_t *len)
@@ -86,20 +62,20 @@ static size_t group_sep(const char *s, size_t n, size_t i, char kind)
     if (kind != 0 && kind != k)
         return 0;
     size_t j = i + len;
-    if (j + 3 > n || !is_digit((unsigned char)s[j]) || !is_digit((unsigned char)s[j + 1]) ||
-        !is_digit((unsigned char)s[j + 2]))
+    if (j + 3 > n || !tally_is_digit((unsigned char)s[j]) ||
+        !tally_is_digit((unsigned char)s[j + 1]) || !tally_is_digit((unsigned char)s[j + 2]))
         return 0;
-    if (j + 3 < n && is_digit((unsigned char)s[j + 3]))
+    if (j + 3 < n && tally_is_digit((unsigned char)s[j + 3]))
         return 0;
     /* An ASCII space is a weak separator: "500 122mm rockets" and "300 152 mm
      * shells" are a count and a caliber, not 500,122 and 300,152. */
     if (k == ' ' && s[i] == ' ' && j + 3 < n) {
         unsigned char after = (unsigned char)s[j + 3];
-        if (is_alpha(after) || after == '-')
+        if (tally_is_alpha(after) || after == '-')
             return 0;
         if (after == ' ' && j + 6 <= n && (s[j + 4] == 'm' || s[j + 4] == 'M') &&
             (s[j + 5] == 'm' || s[j + 5] == 'M') &&
-            (j + 6 == n || !is_alpha((unsigned char)s[j + 6])))
+            (j + 6 == n || !tally_is_alpha((unsigned char)s[j + 6])))
             return 0;
     }
     return len;
@@ -129,7 +105,7 @@ static size_t read_number(const char *s, size_t n, size_t i, tok *t)
     size_t j = i;
     char kind = 0;
     bool lead0 = s[i] == '0';
-    while (j < n && is_digit((unsigned char)s[j])) {
+    while (j < n && tally_is_digit((unsigned char)s[j])) {
         mant = mant * 10 + (s[j] - '0');
         digits++;
         j++;
@@ -151,9 +127,9 @@ static size_t read_number(const char *s, size_t n, size_t i, tok *t)
             digits += 3;
         }
     }
-    if (kind != '.' && j + 1 < n && s[j] == '.' && is_digit((unsigned char)s[j + 1])) {
+    if (kind != '.' && j + 1 < n && s[j] == '.' && tally_is_digit((unsigned char)s[j + 1])) {
         j++;
-        while (j < n && is_digit((unsigned char)s[j])) {
+        while (j < n && tally_is_digit((unsigned char)s[j])) {
             mant = mant * 10 + (s[j] - '0');
             decimals++;
             j++;
@@ -170,11 +146,11 @@ static size_t read_number(const char *s, size_t n, size_t i, tok *t)
         }
         size_t d0 = k;
         int e = 0;
-        while (k < n && is_digit((unsigned char)s[k]) && e < 400) {
+        while (k < n && tally_is_digit((unsigned char)s[k]) && e < 400) {
             e = e * 10 + (s[k] - '0');
             k++;
         }
-        if (k > d0 && (k >= n || !is_alpha((unsigned char)s[k]))) {
+        if (k > d0 && (k >= n || !tally_is_alpha((unsigned char)s[k]))) {
             exp = sign * e;
             has_exp = true;
             j = k;
@@ -310,7 +286,7 @@ static size_t skip_letters(const char *s, size_t n, size_t i)
                 return i;
         }
     }
-    while (i < n && is_alpha((unsigned char)s[i]))
+    while (i < n && tally_is_alpha((unsigned char)s[i]))
         i++;
     return i;
 }
@@ -321,14 +297,14 @@ static size_t word_tail(const char *s, size_t n, size_t j, bool *ascii)
 {
     while (j < n) {
         unsigned char d = (unsigned char)s[j];
-        if (is_alpha(d)) {
+        if (tally_is_alpha(d)) {
             j++;
-        } else if (d == '\'' && j + 1 < n && is_alpha((unsigned char)s[j + 1])) {
+        } else if (d == '\'' && j + 1 < n && tally_is_alpha((unsigned char)s[j + 1])) {
             j++;
         } else if (d >= 0x80) {
             int32_t cq;
-            size_t lq = utf8_decode(s, n, j, &cq);
-            if (cq == 0x2019 && j + lq < n && is_alpha((unsigned char)s[j + lq])) {
+            size_t lq = tally_utf8_decode(s, n, j, &cq);
+            if (cq == 0x2019 && j + lq < n && tally_is_alpha((unsigned char)s[j + lq])) {
                 j += lq;
             } else if (is_word_cp(cq)) {
                 j += lq;
@@ -448,7 +424,7 @@ static void tokenize(const char *s, size_t n, toks *ts, tally_arena *a)
             end = ts->v + ts->cap;
         }
         size_t start = i;
-        if (is_alpha(c)) {
+        if (tally_is_alpha(c)) {
             if (little_endian()) {
                 /* A run that may be a link ends after one word. */
                 tok *first = t;
@@ -470,12 +446,13 @@ static void tokenize(const char *s, size_t n, toks *ts, tally_arena *a)
             *t = (tok){.start = start, .sp = sp, .lex = NULL};
             t++;
             tok *x = t - 1;
-            if (is_digit(c) || (c == '.' && i + 1 < n && is_digit((unsigned char)s[i + 1]) &&
-                                !glued(ts->v, (size_t)(x - ts->v)))) {
+            if (tally_is_digit(c) ||
+                (c == '.' && i + 1 < n && tally_is_digit((unsigned char)s[i + 1]) &&
+                 !glued(ts->v, (size_t)(x - ts->v)))) {
                 i = read_number(s, n, i, x);
             } else if (c >= 0x80) {
                 int32_t cp = c;
-                size_t l = utf8_decode(s, n, i, &cp);
+                size_t l = tally_utf8_decode(s, n, i, &cp);
                 if (is_word_cp(cp)) {
                     bool ascii = false;
                     i = word_tail(s, n, i + l, &ascii);
@@ -534,7 +511,7 @@ static bool has_substr(const char *s, size_t start, size_t end, const char *need
         size_t k = 0;
         while (k < m) {
             unsigned char c = (unsigned char)s[i + k];
-            if (is_upper(c))
+            if (tally_is_upper(c))
                 c = (unsigned char)(c + ('a' - 'A'));
             if (c != (unsigned char)needle[k])
                 break;
@@ -618,7 +595,7 @@ static void mark_phone_at(tok *t, size_t n, size_t i)
 
 static bool is_month(const char *s, const tok *t)
 {
-    return tok_has(t, W_MONTH) && is_upper((unsigned char)s[t->start]);
+    return tok_has(t, W_MONTH) && tally_is_upper((unsigned char)s[t->start]);
 }
 
 /* Dates, times, numbered labels, ordinals, designators and calibers at t[i]. */
@@ -702,7 +679,7 @@ static void mark_non_amount_at(const char *s, tok *t, size_t n, size_t i)
         x->skip = 1;
         return;
     }
-    if (prev != NULL && tok_has(prev, W_LABEL) && is_upper((unsigned char)s[prev->start]) &&
+    if (prev != NULL && tok_has(prev, W_LABEL) && tally_is_upper((unsigned char)s[prev->start]) &&
         (x->sp == SP_SPACE || x->sp == SP_LINE)) {
         x->skip = 1;
         return;
@@ -896,8 +873,8 @@ static size_t currency_prefix(const scanner *sc, size_t k, const char **code)
         }
     }
     /* "USD 1.7 billion", "RUB10bn": an upper-case ISO code */
-    if (tok_has(&t[j], W_CUR_CODE) && is_upper((unsigned char)sc->s[t[j].start]) &&
-        is_upper((unsigned char)sc->s[t[j].end - 1]) && j + 1 < n && t[j + 1].sp <= SP_LINE &&
+    if (tok_has(&t[j], W_CUR_CODE) && tally_is_upper((unsigned char)sc->s[t[j].start]) &&
+        tally_is_upper((unsigned char)sc->s[t[j].end - 1]) && j + 1 < n && t[j + 1].sp <= SP_LINE &&
         t[j + 1].type == TK_NUM) {
         *code = t[j].lex->code;
         return j + 1;
@@ -919,7 +896,9 @@ static const char *currency_adjective(const scanner *sc, size_t k, const char *w
              {"russian", "RUB", "RUB"},    {"korean", "KRW", "KRW"},    {"chinese", "CNY", "CNY"},
              {"japanese", "JPY", "JPY"},   {"indian", "INR", "INR"},    {"iranian", "IRR", "IRR"},
              {"ukrainian", "UAH", "UAH"},  {"dutch", "NLG", "NLG"},     {"finnish", "FIM", "FIM"},
-             {"german", "DEM", "DEM"},     {"mexican", "MXN", "MXN"}};
+             {"german", "DEM", "DEM"},     {"mexican", "MXN", "MXN"},   {"czech", "CZK", "CZK"},
+             {"danish", "CZK", "DKK"},     {"swedish", "CZK", "SEK"},   {"norwegian", "CZK", "NOK"},
+             {"norwegian", "DKK", "NOK"},  {"danish", "DKK", "DKK"},    {"polish", "PLN", "PLN"}};
     (void)word_code;
     for (size_t i = 0; i < sizeof a / sizeof a[0]; i++) {
         if (!tok_is_word(sc->s, &sc->t[k], a[i].adj))
@@ -1061,7 +1040,7 @@ static bool scale_letter(const scanner *sc, size_t k, bool currency)
 {
     const tok *w = &sc->t[k];
     const tok *num = &sc->t[k - 1];
-    bool upper = is_upper((unsigned char)sc->s[w->start]);
+    bool upper = tally_is_upper((unsigned char)sc->s[w->start]);
     bool g = tok_is_word(sc->s, w, "g");
     if (currency)
         return !g;
@@ -1659,7 +1638,7 @@ static size_t parse_figure(const scanner *sc, size_t i, tally_figure *f, bool *q
         return i;
     if (a.yearlike && !(have_q && tok_in_line(sc, a.last + 1) && t[a.last + 1].type == TK_WORD &&
                         !tok_has(&t[a.last + 1], W_MONTH) &&
-                        !is_upper((unsigned char)sc->s[t[a.last + 1].start])))
+                        !tally_is_upper((unsigned char)sc->s[t[a.last + 1].start])))
         return i;
     /* A range: "20 to 50 million", "between 20,000 to 50,000", "$20-$50 million" */
     size_t c = range_connector(sc, a.last + 1, between);
@@ -1859,13 +1838,6 @@ int tally_figures_scan(tally_span text, tally_figures *out, tally_arena *a, tall
     out->v = v;
     out->n = merge_bounds(text.ptr, v, n);
     return 0;
-}
-
-const char *tally_qualifier_name(tally_qualifier q)
-{
-    static const char *const names[] = {"exact", "about",     "more-than", "at-least",
-                                        "up-to", "less-than", "range"};
-    return (unsigned)q < sizeof names / sizeof names[0] ? names[q] : "exact";
 }
 
 const char *tally_figure_kind_name(tally_figure_kind k)

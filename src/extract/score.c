@@ -19,7 +19,7 @@
 
 #include "learn.h"
 #include "tally/mem.h"
-#include "utf8.h"
+#include "tally/utf8.h"
 
 enum { TOL_PERMILLE = 5 }; /* values agree within 0.5 % */
 
@@ -54,7 +54,7 @@ static char *norm_text(const char *s)
     bool space = false;
     for (size_t i = 0; i < n;) {
         int32_t cp;
-        size_t len = utf8_decode(s, n, i, &cp);
+        size_t len = tally_utf8_decode(s, n, i, &cp);
         i += len;
         if (cp == '\\' && i < n && s[i] == '$') {
             cp = '$';
@@ -72,7 +72,7 @@ static char *norm_text(const char *s)
             *o++ = ' ';
         space = false;
         char buf[4];
-        size_t k = utf8_encode((uint32_t)utf8proc_tolower(cp), buf);
+        size_t k = tally_utf8_encode((uint32_t)utf8proc_tolower(cp), buf);
         memcpy(o, buf, k);
         o += k;
     }

@@ -67,183 +67,23 @@
 #include <string.h>
 #include <utf8proc.h>
 
-#include "utf8.h"
+#include "tally/ascii.h"
+#include "tally/utf8.h"
 
-/* ---- partial dates ----------------------------------------------------------- */
-
-static bool is_digit(unsigned char c)
-{
-    return c >= '0' && c <= '9';
-}
-
-static bool is_leap(int y)
-{
-    return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-}
-
-static int days_in_month(int y, int m)
-{
-    static const unsigned char days[12] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-    return m == 2 && is_leap(y) ? 29 : days[m - 1];
-}
-
-/* Year 1..9999, month 0..12, day 0 or a day of that month (which is then set). */
-static bool date_valid(tally_date d)
-{
-    if (d.year < 1 || d.year > 9999 || d.month < 0 || d.month > 12 || d.day < 0)
-        return false;
-    if (d.day == 0)
-        return true;
-    return d.month != 0 && d.day <= days_in_month(d.year, d.month);
-}
-
-static int digits_value(const char *s, size_t n)
-{
-    int v = 0;
-    for (size_t i = 0; i < n; i++)
-        v = v * 10 + (s[i] - '0');
-    return v;
-}
-
-int tally_date_parse(const char *s, size_t n, tally_date *out)
-{
-    tally_date d = {0, 0, 0};
-    int rc = TALLY_EINPUT;
-    *out = d;
-    if (s == NULL || (n != 4 && n != 7 && n != 10))
-        goto out;
-    for (size_t i = 0; i < n; i++) {
-        bool dash = i == 4 || i == 7;
-        if (dash ? s[i] != '-' : !is_digit((unsigned char)s[i]))
-            goto out;
-    }
-    d.year = digits_value(s, 4);
-    if (n >= 7)
-        d.month = digits_value(s + 5, 2);
-    if (n == 10)
-        d.day = digits_value(s + 8, 2);
-    if (!date_valid(d) || (n >= 7 && d.month == 0) || (n == 10 && d.day == 0))
-        goto out;
-    *out = d;
-    rc = 0;
-out:
-    return rc;
-}
-
-static char *put_digits(char *p, int v, int width)
-{
-    for (int i = width - 1; i >= 0; i--) {
-        p[i] = (char)('0' + v % 10);
-        v /= 10;
-    }
-    return p + width;
-}
-
-char *tally_date_format(tally_date d, char *buf)
-{
-    char *p = buf;
-    if (d.year != 0 && date_valid(d)) {
-        p = put_digits(p, d.year, 4);
-        if (d.month != 0) {
-            *p++ = '-';
-            p = put_digits(p, d.month, 2);
-            if (d.day != 0) {
-                *p++ = '-';
-                p = put_digits(p, d.day, 2);
-            }
-        }
-    }
-    *p = '\0';
-    return buf;
-}
-
-int tally_date_cmp(tally_date a, tally_date b)
-{
-    int am = a.month ? a.month : 1, bm = b.month ? b.month : 1;
-    int ad = a.day ? a.day : 1, bd = b.day ? b.day : 1;
-    if (a.year != b.year)
-        return a.year < b.year ? -1 : 1;
-    if (am != bm)
-        return am < bm ? -1 : 1;
-    if (ad != bd)
-        return ad < bd ? -1 : 1;
-    return 0;
-}
-
-/* Days since 1970-01-01 of a full date (H. Hinnant's days_from_civil). */
-static long long days_from_civil(int y, int m, int d)
-{
-    long long yy = (long long)y - (m <= 2);
-    long long era = (yy >= 0 ? yy : yy - 399) / 400;
-    long long yoe = yy - era * 400;
-    long long doy = (153LL * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1;
-    long long doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    return era * 146097 + doe - 719468;
-}
-
-/* Month 0 is the whole year and day 0 the whole month; a month above 12 or
- * a day past the month's end is taken as the last one, so that the result
- * is always a real day. */
-long tally_day_of(tally_date d, bool end)
-{
-    if (d.year == 0)
-        return LONG_MIN;
-    int m = d.month < 0 ? 0 : d.month > 12 ? 12 : d.month;
-    if (m == 0)
-        m = end ? 12 : 1;
-    int last = days_in_month(d.year, m);
-    int day = d.day;
-    if (d.month == 0 || day <= 0)
-        day = end ? last : 1;
-    if (day > last)
-        day = last;
-    return (long)days_from_civil(d.year, m, day);
-}
-
-/* (H. Hinnant's civil_from_days.) Days of years before 1 or after 9999 give
- * {0, 0, 0}: year 0 means "no date", and the formats print four digits. */
-tally_date tally_date_of(long day)
-{
-    tally_date none = {0, 0, 0};
-    if (day < -719162L || day > 2932896L) /* 0001-01-01 and 9999-12-31 */
-        return none;
-    long long z = (long long)day + 719468;
-    long long era = z / 146097; /* z > 0 in the range checked */
-    long long doe = z - era * 146097;
-    long long yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-    long long doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    long long mp = (5 * doy + 2) / 153;
-    long long dd = doy - (153 * mp + 2) / 5 + 1;
-    long long mm = mp < 10 ? mp + 3 : mp - 9;
-    long long y = yoe + era * 400 + (mm <= 2);
-    tally_date r = {(int)y, (int)mm, (int)dd};
-    return r;
-}
+/* ---- resolving dates --------------------------------------------------------- */
 
 static bool full(tally_date d)
 {
     return d.year != 0 && d.month != 0 && d.day != 0;
 }
 
-static tally_date add_days(tally_date d, int n)
-{
-    return tally_date_of((long)days_from_civil(d.year, d.month, d.day) + n);
-}
-
-/* 0 = Monday ... 6 = Sunday. */
-static int weekday(tally_date d)
-{
-    long long z = days_from_civil(d.year, d.month, d.day);
-    return (int)(((z % 7) + 7 + 3) % 7); /* 1970-01-01 was a Thursday */
-}
-
 /* The latest weekday `wd` not after `d` (before it when `strict`). */
 static tally_date weekday_before(tally_date d, int wd, bool strict)
 {
-    int back = (weekday(d) - wd + 7) % 7;
+    int back = (tally_date_weekday(d) - wd + 7) % 7;
     if (strict && back == 0)
         back = 7;
-    return add_days(d, -back);
+    return tally_date_add_days(d, -back);
 }
 
 /* Year and month `n` months before (y, m). */
@@ -258,8 +98,8 @@ static tally_date months_before(int y, int m, int n)
 static tally_date years_before(tally_date d, int n)
 {
     d.year -= n;
-    if (d.day != 0 && d.year >= 1 && d.day > days_in_month(d.year, d.month))
-        d.day = days_in_month(d.year, d.month);
+    if (d.day != 0 && d.year >= 1 && d.day > tally_date_days_in_month(d.year, d.month))
+        d.day = tally_date_days_in_month(d.year, d.month);
     return d;
 }
 
@@ -282,7 +122,7 @@ static bool latest_year(int m, int d, tally_date doc, int *year)
     if (doc.year == 0)
         return false;
     for (int y = doc.year; y >= doc.year - 8 && y >= 1; y--) {
-        if (d != 0 && d > days_in_month(y, m))
+        if (d != 0 && d > tally_date_days_in_month(y, m))
             continue; /* 29 February */
         if (not_after(y, m, d, doc)) {
             *year = y;
@@ -445,22 +285,6 @@ static bool is_word_cp(int32_t cp)
            (c >= UTF8PROC_CATEGORY_MN && c <= UTF8PROC_CATEGORY_ME);
 }
 
-static bool is_alpha(unsigned char c)
-{
-    return (unsigned char)((c | 0x20) - 'a') < 26;
-}
-
-static bool is_lower(unsigned char c)
-{
-    return (unsigned char)(c - 'a') < 26;
-}
-
-/* ASCII white space: what lex passes over before it decodes a character. */
-static bool is_ascii_space(unsigned char c)
-{
-    return c == ' ' || (unsigned char)(c - '\t') <= '\r' - '\t';
-}
-
 /* Any token, from byte i of the text; `space`: white space came before it. */
 static void lex_any(stream *st, tok *t, size_t i, bool space)
 {
@@ -476,7 +300,7 @@ static void lex_any(stream *st, tok *t, size_t i, bool space)
             continue;
         }
         if (c >= 0x80) {
-            len = utf8_decode(s, n, i, &cp);
+            len = tally_utf8_decode(s, n, i, &cp);
             if (is_space_cp(cp)) {
                 i += len;
                 space = true;
@@ -495,10 +319,10 @@ static void lex_any(stream *st, tok *t, size_t i, bool space)
         return;
     }
     unsigned char c = (unsigned char)s[i];
-    if (is_digit(c)) {
+    if (tally_is_digit(c)) {
         size_t j = i;
         int32_t v = 0;
-        while (j < n && is_digit((unsigned char)s[j])) {
+        while (j < n && tally_is_digit((unsigned char)s[j])) {
             if (j - i < 9)
                 v = v * 10 + (s[j] - '0');
             j++;
@@ -507,12 +331,12 @@ static void lex_any(stream *st, tok *t, size_t i, bool space)
         t->value = v;
         t->digits = (unsigned char)(j - i > 255 ? 255 : j - i);
         t->end = j;
-    } else if (is_alpha(c) || (c >= 0x80 && is_word_cp(cp))) {
+    } else if (tally_is_alpha(c) || (c >= 0x80 && is_word_cp(cp))) {
         size_t j = i;
         bool ascii = true, lower = true, cap = c >= 'A' && c <= 'Z';
         while (j < n) {
             unsigned char d = (unsigned char)s[j];
-            if (is_alpha(d)) {
+            if (tally_is_alpha(d)) {
                 if (d >= 'A' && d <= 'Z') {
                     lower = false;
                     if (j > i)
@@ -521,7 +345,7 @@ static void lex_any(stream *st, tok *t, size_t i, bool space)
                 j++;
             } else if (d >= 0x80) {
                 int32_t w;
-                size_t l = utf8_decode(s, n, j, &w);
+                size_t l = tally_utf8_decode(s, n, j, &w);
                 if (!is_word_cp(w))
                     break;
                 ascii = false;
@@ -560,7 +384,7 @@ static size_t lower_end(const stream *st, size_t j)
 {
     if (j >= st->lower_stop)
         return st->n;
-    while (is_lower((unsigned char)st->s[j]))
+    while (tally_is_lower((unsigned char)st->s[j]))
         j++;
     return j;
 }
@@ -570,7 +394,7 @@ static size_t space_end(const stream *st, size_t i)
 {
     if (i >= st->space_stop)
         return st->n;
-    while (is_ascii_space((unsigned char)st->s[i]))
+    while (tally_is_space((unsigned char)st->s[i]))
         i++;
     return i;
 }
@@ -607,9 +431,9 @@ static void lex(stream *st, tok *t)
     space = space || i > from;
     unsigned char c = i < n ? (unsigned char)s[i] : 0;
     size_t j = i + 1;
-    if (is_alpha(c)) {
+    if (tally_is_alpha(c)) {
         j = lower_end(st, j);
-        if (j < n && ((unsigned char)s[j] >= 0x80 || is_alpha((unsigned char)s[j]))) {
+        if (j < n && ((unsigned char)s[j] >= 0x80 || tally_is_alpha((unsigned char)s[j]))) {
             lex_any(st, t, i, space); /* "McCain", "café" */
             return;
         }
@@ -624,9 +448,9 @@ static void lex(stream *st, tok *t)
     memset(t, 0, sizeof *t);
     t->start = i;
     t->space = space;
-    if (is_digit(c)) {
+    if (tally_is_digit(c)) {
         int32_t v = c - '0';
-        while (j < n && is_digit((unsigned char)s[j])) {
+        while (j < n && tally_is_digit((unsigned char)s[j])) {
             if (j - i < 9)
                 v = v * 10 + (s[j] - '0');
             j++;
@@ -860,7 +684,7 @@ static size_t iso_date(const parser *p, size_t k, mention *mt)
           !at(p, k + 6)->space)))
         return 0;
     tally_date d = {t[0]->value, t[2]->value, t[4]->value};
-    if (d.month == 0 || d.day == 0 || !date_valid(d))
+    if (d.month == 0 || d.day == 0 || !tally_date_valid(d))
         return 0;
     mt->y = d.year;
     mt->m = d.month;
@@ -1000,7 +824,7 @@ static size_t past_window(const parser *p, size_t k, found *f)
     else if (unit == U_MONTH && D.month != 0)
         set_since(f, months_before(D.year, D.month, n));
     else if ((unit == U_WEEK || unit == U_DAY) && full(D))
-        set_since(f, add_days(D, unit == U_WEEK ? -7 * n : -n));
+        set_since(f, tally_date_add_days(D, unit == U_WEEK ? -7 * n : -n));
     else
         f->drop = true;
     return j + 1 - k;
@@ -1020,7 +844,7 @@ static size_t ago(const parser *p, size_t k, found *f)
     else if (unit == U_MONTH && D.month != 0)
         set_as_of(f, months_before(D.year, D.month, n));
     else if ((unit == U_WEEK || unit == U_DAY) && full(D))
-        set_as_of(f, add_days(D, unit == U_WEEK ? -7 * n : -n));
+        set_as_of(f, tally_date_add_days(D, unit == U_WEEK ? -7 * n : -n));
     else
         f->drop = true;
     return 3;
@@ -1039,7 +863,7 @@ static size_t last_x(const parser *p, size_t k, found *f)
         else if (unit == U_MONTH && D.month != 0)
             set_as_of(f, months_before(D.year, D.month, 1));
         else if (unit == U_WEEK && full(D))
-            set_as_of(f, add_days(D, -7));
+            set_as_of(f, tally_date_add_days(D, -7));
         else
             f->drop = true;
         return 2;
@@ -1107,7 +931,7 @@ static size_t parse_relative(const parser *p, size_t k, bool the, found *f)
     case W_YESTERDAY:
         f->rel = true;
         if (full(D))
-            set_as_of(f, add_days(D, -1));
+            set_as_of(f, tally_date_add_days(D, -1));
         else
             f->drop = true;
         return 1;
@@ -1268,7 +1092,7 @@ static bool combine(mention *a, mention *b, tally_date doc, bool *rel)
             a->y--;
     }
     tally_date da = mkdate(a->y, a->m, a->d), db = mkdate(b->y, b->m, b->d);
-    return date_valid(da) && date_valid(db) && tally_date_cmp(da, db) < 0;
+    return tally_date_valid(da) && tally_date_valid(db) && tally_date_cmp(da, db) < 0;
 }
 
 /* Applies a modifier to a year or a month (not a day). */
@@ -1331,7 +1155,7 @@ static bool mention_found(const mention *a, tally_date doc, found *f)
         f->rel = true;
     }
     tally_date d = mkdate(y, a->m, a->d);
-    if (!date_valid(d))
+    if (!tally_date_valid(d))
         return false;
     if (a->decade)
         set_span(f, d, mkdate(y + 9, 0, 0));
@@ -1642,11 +1466,11 @@ static void push(whens_buf *w, tally_arena *a, const tally_when *x)
 /* Whether what was found is a date this API can return. */
 static bool found_ok(const found *f)
 {
-    if (!date_valid(f->date))
+    if (!tally_date_valid(f->date))
         return false;
     if (f->role != TALLY_WHEN_SPAN)
         return true;
-    return date_valid(f->end) && tally_date_cmp(f->date, f->end) <= 0;
+    return tally_date_valid(f->end) && tally_date_cmp(f->date, f->end) <= 0;
 }
 
 /* The document date, cut to its valid part. */
@@ -1659,7 +1483,7 @@ static tally_date checked(tally_date d)
     if (d.month < 1 || d.month > 12)
         return r;
     r.month = d.month;
-    if (d.day >= 1 && d.day <= days_in_month(d.year, d.month))
+    if (d.day >= 1 && d.day <= tally_date_days_in_month(d.year, d.month))
         r.day = d.day;
     return r;
 }
@@ -1686,13 +1510,13 @@ static inline bool skim_tok(const stream *st, size_t i, skimmed *t)
     t->start = i;
     t->end = i + 1;
     t->kind = T_PUNCT;
-    if (is_alpha(c)) {
+    if (tally_is_alpha(c)) {
         t->end = lower_end(st, i + 1);
         t->kind = T_WORD;
         return t->end >= n ||
-               ((unsigned char)s[t->end] < 0x80 && !is_alpha((unsigned char)s[t->end]));
+               ((unsigned char)s[t->end] < 0x80 && !tally_is_alpha((unsigned char)s[t->end]));
     }
-    return c < 0x80 && !is_digit(c);
+    return c < 0x80 && !tally_is_digit(c);
 }
 
 /* The slot of the word table where the ASCII word s[0, n) would be, were it
@@ -1781,10 +1605,10 @@ int tally_when_scan(tally_span text, tally_date doc_date, tally_whens *out, tall
     st.pos = 0;
     st.count = 0;
     st.space_stop = st.n;
-    while (st.space_stop > 0 && is_ascii_space((unsigned char)st.s[st.space_stop - 1]))
+    while (st.space_stop > 0 && tally_is_space((unsigned char)st.s[st.space_stop - 1]))
         st.space_stop--;
     st.lower_stop = st.n;
-    while (st.lower_stop > 0 && is_lower((unsigned char)st.s[st.lower_stop - 1]))
+    while (st.lower_stop > 0 && tally_is_lower((unsigned char)st.s[st.lower_stop - 1]))
         st.lower_stop--;
     parser p = {&st, 0, checked(doc_date), false};
     size_t last_end = SIZE_MAX; /* the token after the last expression */

@@ -1,10 +1,30 @@
-/* tally: a claim, a stored claim and a source as JSON objects or table rows. */
+/* tally: claims, documents and sources in each output format (stage 5).
+ * Claims are written field by field from the model's field table
+ * (tally/field.h): the JSON keys, the CSV headings and the table's columns
+ * all come from it. Cells of CSV and tables are written here and nowhere
+ * else. May include the public headers of every stage but the pipeline. */
 #include "tally/present.h"
 
+#include <stdio.h>
 #include <string.h>
 
+#include "tally/field.h"
 #include "tally/json.h"
-#include "tally/when.h"
+
+int tally_output_parse(const char *name)
+{
+    static const struct {
+        const char *name;
+        tally_output o;
+    } names[] = {{"table", TALLY_OUTPUT_TABLE},
+                 {"jsonl", TALLY_OUTPUT_JSON},
+                 {"json", TALLY_OUTPUT_JSON},
+                 {"csv", TALLY_OUTPUT_CSV}};
+    for (size_t i = 0; name != NULL && i < sizeof names / sizeof names[0]; i++)
+        if (strcmp(name, names[i].name) == 0)
+            return (int)names[i].o;
+    return -1;
+}
 
 void tally_present_str_or_null(tally_buf *l, const char *s)
 {
@@ -14,133 +34,345 @@ void tally_present_str_or_null(tally_buf *l, const char *s)
         TALLY_JSON_LIT(l, "null");
 }
 
-static void put_date(tally_buf *l, tally_date d)
+/* ---- cells ---------------------------------------------------------------------- */
+
+void tally_present_csv_cell(tally_buf *b, const char *s, size_t n, bool last)
 {
-    char buf[16];
-    tally_present_str_or_null(l, d.year ? tally_date_format(d, buf) : NULL);
+    bool quote = false;
+    for (size_t i = 0; i < n && !quote; i++)
+        quote = s[i] == ',' || s[i] == '"' || s[i] == '\n' || s[i] == '\r';
+    if (!quote) {
+        tally_json_raw_n(b, s, n);
+    } else {
+        TALLY_JSON_LIT(b, "\"");
+        for (size_t i = 0, run = 0; i <= n; i++)
+            if (i == n || s[i] == '"') {
+                tally_json_raw_n(b, s + run, i - run);
+                if (i < n)
+                    TALLY_JSON_LIT(b, "\"\"");
+                run = i + 1;
+            }
+        TALLY_JSON_LIT(b, "\"");
+    }
+    tally_json_raw_n(b, last ? "\n" : ",", 1);
 }
 
-static void put_span(tally_buf *l, const char *s, size_t n)
+void tally_present_table_cell(tally_buf *b, const char *s, size_t n, int width, int trunc,
+                              bool last)
 {
-    if (s != NULL)
-        tally_json_str(l, s, n);
-    else
-        TALLY_JSON_LIT(l, "null");
+    static const char spaces[] = "                                        ";
+    const size_t most = sizeof spaces - 1;
+    if (trunc > 0 && n > (size_t)trunc)
+        n = (size_t)trunc;
+    size_t w = (size_t)(width < 0 ? -width : width);
+    size_t pad = n < w ? w - n : 0;
+    for (size_t k = width > 0 ? pad : 0; k > 0; k -= k < most ? k : most)
+        tally_json_raw_n(b, spaces, k < most ? k : most);
+    tally_json_raw_n(b, s, n);
+    /* the last column is not padded on the right */
+    for (size_t k = width < 0 && !last ? pad : 0; k > 0; k -= k < most ? k : most)
+        tally_json_raw_n(b, spaces, k < most ? k : most);
+    tally_json_raw_n(b, last ? "\n" : " ", 1);
 }
 
-void tally_present_claim_fields(tally_buf *l, const tally_claim *k, const char *doc,
-                                const char *sentence, size_t sentence_len, const char *text,
-                                size_t text_len)
+/* ---- claims ------------------------------------------------------------------- */
+
+/* A value as text for tables and CSV: `buf` (at least 32 bytes) when it
+ * has to be formatted; NULL for no value. */
+static const char *value_text(const tally_field_info *fi, const tally_value *v, char *buf,
+                              size_t *n)
 {
-    TALLY_JSON_LIT(l, "{\"doc\":");
-    tally_json_str(l, doc, strlen(doc));
-    TALLY_JSON_LIT(l, ",\"sentence\":");
-    put_span(l, sentence, sentence_len);
-    TALLY_JSON_LIT(l, ",\"text\":");
-    put_span(l, text, text_len);
-    TALLY_JSON_LIT(l, ",\"kind\":\"");
-    tally_json_raw(l, tally_kind_name(k->kind));
-    TALLY_JSON_LIT(l, "\",\"supplier\":");
-    tally_present_str_or_null(l, k->supplier);
-    TALLY_JSON_LIT(l, ",\"recipient\":");
-    tally_present_str_or_null(l, k->recipient);
-    TALLY_JSON_LIT(l, ",\"item\":[");
+    const char *s = NULL;
+    switch (fi->type) {
+    case TALLY_FT_TEXT:
+    case TALLY_FT_CODE:
+    case TALLY_FT_DATE:
+        s = v->null ? NULL : v->s;
+        *n = v->len;
+        return s;
+    case TALLY_FT_NUMBER:
+        if (v->null)
+            return NULL;
+        snprintf(buf, 32, "%.15g", v->num);
+        break;
+    case TALLY_FT_INT:
+        snprintf(buf, 32, "%lld", (long long)v->i);
+        break;
+    case TALLY_FT_BOOL:
+        strcpy(buf, v->b ? "true" : "false");
+        break;
+    case TALLY_FT_ITEMS:
+        return NULL; /* (written by the caller) */
+    }
+    *n = strlen(buf);
+    return buf;
+}
+
+static void json_value(tally_buf *b, const tally_field_info *fi, const tally_value *v)
+{
+    switch (fi->type) {
+    case TALLY_FT_CODE:
+    case TALLY_FT_DATE:
+        /* slugs and dates need no escapes */
+        if (v->null) {
+            TALLY_JSON_LIT(b, "null");
+        } else {
+            TALLY_JSON_LIT(b, "\"");
+            tally_json_raw_n(b, v->s, v->len);
+            TALLY_JSON_LIT(b, "\"");
+        }
+        break;
+    case TALLY_FT_TEXT:
+        if (v->null)
+            TALLY_JSON_LIT(b, "null");
+        else
+            tally_json_str(b, v->s, v->len);
+        break;
+    case TALLY_FT_NUMBER:
+        if (v->null)
+            TALLY_JSON_LIT(b, "null");
+        else
+            tally_json_num(b, v->num);
+        break;
+    case TALLY_FT_INT:
+        tally_json_uint(b, (size_t)v->i);
+        break;
+    case TALLY_FT_BOOL:
+        if (v->b)
+            TALLY_JSON_LIT(b, "true");
+        else
+            TALLY_JSON_LIT(b, "false");
+        break;
+    case TALLY_FT_ITEMS: {
+        TALLY_JSON_LIT(b, "[");
+        bool first = true;
+        for (unsigned i = 0; i < TALLY_ITEM_COUNT; i++) {
+            if (!(v->items & (1u << i)))
+                continue;
+            if (!first)
+                TALLY_JSON_LIT(b, ",");
+            tally_json_str(b, tally_item_name(i), strlen(tally_item_name(i)));
+            first = false;
+        }
+        TALLY_JSON_LIT(b, "]");
+        break;
+    }
+    }
+}
+
+void tally_present_claim_json(tally_buf *b, unsigned in, const tally_claim_row *r, bool open)
+{
     bool first = true;
-    for (unsigned i = 0; i < TALLY_ITEM_COUNT; i++) {
-        if (!(k->items & (1u << i)))
+    for (int i = 0; i < TALLY_F_N; i++) {
+        const tally_field_info *fi = &tally_fields[i];
+        if (!(fi->in & in))
             continue;
-        if (!first)
-            TALLY_JSON_LIT(l, ",");
-        tally_json_str(l, tally_item_name(i), strlen(tally_item_name(i)));
+        tally_value v;
+        tally_field_get(r, (tally_field)i, &v);
+        /* the key as ,"key": (its comma a brace for the first) */
+        if (first)
+            TALLY_JSON_LIT(b, "{");
+        if (!b->full && b->cap - b->len > sizeof fi->json_key &&
+            b->max - b->len > fi->json_key_len) {
+            /* a copy of the padded key, a size known when compiling */
+            memcpy(b->ptr + b->len, fi->json_key + first, sizeof fi->json_key - 1);
+            b->len += fi->json_key_len - first;
+            b->ptr[b->len] = '\0';
+        } else {
+            tally_json_raw_n(b, fi->json_key + first, fi->json_key_len - first);
+        }
+        json_value(b, fi, &v);
         first = false;
     }
-    TALLY_JSON_LIT(l, "],\"caliber_mm\":");
-    if (k->caliber_mm > 0)
-        tally_json_num(l, k->caliber_mm);
-    else
-        TALLY_JSON_LIT(l, "null");
-    TALLY_JSON_LIT(l, ",\"unit\":");
-    tally_json_str(l, tally_unit_name(k), strlen(tally_unit_name(k)));
-    TALLY_JSON_LIT(l, ",\"low\":");
-    if (k->has_low)
-        tally_json_num(l, k->low);
-    else
-        TALLY_JSON_LIT(l, "null");
-    TALLY_JSON_LIT(l, ",\"high\":");
-    if (k->has_high)
-        tally_json_num(l, k->high);
-    else
-        TALLY_JSON_LIT(l, "null");
-    TALLY_JSON_LIT(l, ",\"qualifier\":\"");
-    tally_json_raw(l, tally_qualifier_name(k->qualifier));
-    TALLY_JSON_LIT(l, "\",\"since\":");
-    put_date(l, k->since);
-    TALLY_JSON_LIT(l, ",\"as_of\":");
-    put_date(l, k->as_of);
-    TALLY_JSON_LIT(l, ",\"source\":");
-    tally_present_str_or_null(l, k->source);
-    TALLY_JSON_LIT(l, ",\"source_country\":");
-    tally_present_str_or_null(l, k->source_country);
-    if (k->hedged)
-        TALLY_JSON_LIT(l, ",\"hedged\":true");
-    else
-        TALLY_JSON_LIT(l, ",\"hedged\":false");
-}
-
-void tally_present_claim_table_head(FILE *out)
-{
-    fprintf(out, "%-20s %-11s %-3s %-3s %-9s %12s %12s %-9s %-10s %-10s %c %s\n", "doc", "kind",
-            "sup", "rec", "unit", "low", "high", "qualifier", "since", "as_of", 'h', "source");
-}
-
-void tally_present_claim_table_row(tally_buf *l, const tally_claim *k, const char *doc)
-{
-    char row[256], lo[32] = "-", hi[32] = "-", since[16] = "-", as_of[16] = "-";
-    if (k->has_low)
-        snprintf(lo, sizeof lo, "%.15g", k->low);
-    if (k->has_high)
-        snprintf(hi, sizeof hi, "%.15g", k->high);
-    if (k->since.year)
-        tally_date_format(k->since, since);
-    if (k->as_of.year)
-        tally_date_format(k->as_of, as_of);
-    int n =
-        snprintf(row, sizeof row, "%-20.20s %-11s %-3s %-3s %-9s %12s %12s %-9s %-10s %-10s %c ",
-                 doc, tally_kind_name(k->kind), k->supplier[0] ? k->supplier : "-",
-                 k->recipient[0] ? k->recipient : "-", tally_unit_name(k), lo, hi,
-                 tally_qualifier_name(k->qualifier), since, as_of, k->hedged ? 'h' : '-');
-    tally_json_raw(l, n > 0 ? row : "");
-    tally_json_raw(l, k->source != NULL ? k->source : "author");
-    tally_json_raw(l, "\n");
-}
-
-void tally_present_claim_row(tally_buf *l, const tally_claim_row *r, bool open)
-{
-    tally_present_claim_fields(l, &r->claim, r->doc, r->sentence, r->sentence_len, r->text,
-                               r->text_len);
-    tally_json_raw(l, ",\"id\":");
-    tally_json_uint(l, (size_t)r->id);
-    tally_json_raw(l, ",\"source_name\":");
-    tally_present_str_or_null(l, r->source_name);
-    tally_json_raw(l, ",\"source_kind\":");
-    tally_present_str_or_null(l, r->source_kind);
-    tally_json_raw(l, ",\"source_detail\":");
-    tally_present_str_or_null(l, r->source_detail);
-    tally_json_raw(l, ",\"stated\":");
-    tally_present_str_or_null(l, r->stated);
-    tally_json_raw(l, ",\"note\":");
-    tally_present_str_or_null(l, r->note);
-    tally_json_raw(l, r->curated ? ",\"curated\":true" : ",\"curated\":false");
-    tally_json_raw(l, ",\"url\":");
-    tally_present_str_or_null(l, r->url);
-    tally_json_raw(l, ",\"title\":");
-    tally_present_str_or_null(l, r->title);
-    tally_json_raw(l, ",\"outlet\":");
-    tally_present_str_or_null(l, r->outlet);
-    tally_json_raw(l, ",\"date\":");
-    tally_present_str_or_null(l, r->date);
     if (!open)
-        tally_json_raw(l, "}");
+        TALLY_JSON_LIT(b, "}");
+}
+
+/* The table's columns: the fields with a heading, the free one last. */
+static void table_columns(unsigned in, tally_field *cols, size_t *n)
+{
+    size_t k = 0;
+    int last = -1;
+    for (int i = 0; i < TALLY_F_N; i++) {
+        const tally_field_info *fi = tally_field_info_of((tally_field)i);
+        if (fi->head == NULL || !(fi->in & in))
+            continue;
+        if (fi->width == 0)
+            last = i;
+        else
+            cols[k++] = (tally_field)i;
+    }
+    if (last >= 0)
+        cols[k++] = (tally_field)last;
+    *n = k;
+}
+
+void tally_present_claims_head(tally_buf *b, tally_output o, unsigned in)
+{
+    if (o == TALLY_OUTPUT_JSON)
+        return;
+    if (o == TALLY_OUTPUT_TABLE) {
+        tally_field cols[TALLY_F_N];
+        size_t n;
+        table_columns(in, cols, &n);
+        for (size_t i = 0; i < n; i++) {
+            const tally_field_info *fi = tally_field_info_of(cols[i]);
+            tally_present_table_cell(b, fi->head, strlen(fi->head), fi->width, 0, i + 1 == n);
+        }
+        return;
+    }
+    tally_field cols[TALLY_F_N];
+    size_t n = tally_field_csv_order(in, cols);
+    for (size_t i = 0; i < n; i++) {
+        const char *key = tally_field_info_of(cols[i])->key;
+        tally_present_csv_cell(b, key, strlen(key), i + 1 == n);
+    }
+}
+
+void tally_present_claim(tally_buf *b, tally_output o, unsigned in, const tally_claim_row *r)
+{
+    char buf[32];
+    size_t n = 0;
+    tally_value v;
+    if (o == TALLY_OUTPUT_JSON) {
+        tally_present_claim_json(b, in, r, false);
+        TALLY_JSON_LIT(b, "\n");
+        return;
+    }
+    if (o == TALLY_OUTPUT_TABLE) {
+        tally_field cols[TALLY_F_N];
+        size_t nc;
+        table_columns(in, cols, &nc);
+        for (size_t i = 0; i < nc; i++) {
+            const tally_field_info *fi = tally_field_info_of(cols[i]);
+            tally_field_get(r, cols[i], &v);
+            const char *s;
+            if (fi->type == TALLY_FT_BOOL) {
+                s = v.b ? fi->head : "-";
+                n = strlen(s);
+            } else if ((s = value_text(fi, &v, buf, &n)) == NULL) {
+                s = "-";
+                n = 1;
+            }
+            tally_present_table_cell(b, s, n, fi->width, fi->trunc, i + 1 == nc);
+        }
+        return;
+    }
+    tally_field cols[TALLY_F_N];
+    size_t nc = tally_field_csv_order(in, cols);
+    for (size_t i = 0; i < nc; i++) {
+        tally_field f = cols[i];
+        const tally_field_info *fi = tally_field_info_of(f);
+        tally_field_get(r, f, &v);
+        char items[TALLY_ITEMS_TEXT_MAX];
+        const char *s = fi->type == TALLY_FT_ITEMS ? tally_items_format(v.items, ';', items)
+                                                   : value_text(fi, &v, buf, &n);
+        if (fi->type == TALLY_FT_ITEMS)
+            n = strlen(items);
+        tally_present_csv_cell(b, s != NULL ? s : "", s != NULL ? n : 0, i + 1 == nc);
+    }
+}
+
+void tally_present_claim_why(tally_buf *b, const tally_claim *c, const char *text, size_t offset)
+{
+    const struct {
+        const char *key;
+        const tally_reason *r;
+    } why[] = {{"supplier", &c->why_supplier},
+               {"recipient", &c->why_recipient},
+               {"kind", &c->why_kind},
+               {"item", &c->why_item},
+               {"source", &c->why_source}};
+    TALLY_JSON_LIT(b, ",\"why\":{");
+    for (size_t i = 0; i < sizeof why / sizeof why[0]; i++) {
+        const tally_reason *r = why[i].r;
+        tally_json_raw(b, i == 0 ? "\"" : ",\"");
+        tally_json_raw(b, why[i].key);
+        TALLY_JSON_LIT(b, "\":{\"words\":");
+        if (r->end > r->start)
+            tally_json_str(b, text + (r->start - offset), r->end - r->start);
+        else
+            TALLY_JSON_LIT(b, "null");
+        TALLY_JSON_LIT(b, ",\"rule\":");
+        tally_present_str_or_null(b, tally_why_text(r->rule));
+        TALLY_JSON_LIT(b, "}");
+    }
+    TALLY_JSON_LIT(b, "}");
+}
+
+/* ---- documents and sources -------------------------------------------------------- */
+
+/* A text cell of a table: "-" for none. */
+static void table_text(tally_buf *b, const char *s, int width, int trunc, bool last)
+{
+    s = s != NULL && s[0] != '\0' ? s : "-";
+    tally_present_table_cell(b, s, strlen(s), width, trunc, last);
+}
+
+void tally_present_docs_head(tally_buf *b, tally_output o)
+{
+    if (o == TALLY_OUTPUT_TABLE) {
+        table_text(b, "name", -30, 0, false);
+        table_text(b, "date", -10, 0, false);
+        table_text(b, "claims", 6, 0, false);
+        table_text(b, "c", 1, 0, false);
+        table_text(b, "outlet", -20, 0, false);
+        table_text(b, "url", 0, 0, true);
+    } else if (o == TALLY_OUTPUT_CSV)
+        tally_json_raw(b, "id,name,date,revised,claims,curated,title,outlet,url,key,origin,hash,"
+                          "body_bytes,ingested_at\n");
+}
+
+void tally_present_doc(tally_buf *b, tally_output o, const tally_doc_row *r)
+{
+    char id[32], claims[32], bytes[32];
+    snprintf(id, sizeof id, "%lld", (long long)r->id);
+    snprintf(claims, sizeof claims, "%lld", (long long)r->claims);
+    snprintf(bytes, sizeof bytes, "%lld", (long long)r->body_bytes);
+    if (o == TALLY_OUTPUT_TABLE) {
+        table_text(b, r->name, -30, 30, false);
+        table_text(b, r->date, -10, 0, false);
+        table_text(b, claims, 6, 0, false);
+        table_text(b, r->curated ? "c" : "-", 1, 0, false);
+        table_text(b, r->outlet, -20, 20, false);
+        table_text(b, r->url ? r->url : r->origin ? r->origin : r->key, 0, 0, true);
+        return;
+    }
+    /* numbers and booleans bare in JSON, the rest as strings */
+    const struct {
+        const char *key, *value;
+        bool bare;
+    } fields[] = {{"id", id, true},
+                  {"name", r->name, false},
+                  {"date", r->date, false},
+                  {"revised", r->revised, false},
+                  {"claims", claims, true},
+                  {"curated", r->curated ? "true" : "false", true},
+                  {"title", r->title, false},
+                  {"outlet", r->outlet, false},
+                  {"url", r->url, false},
+                  {"key", r->key, false},
+                  {"origin", r->origin, false},
+                  {"hash", r->hash, false},
+                  {"body_bytes", bytes, true},
+                  {"ingested_at", r->ingested_at, false}};
+    size_t n = sizeof fields / sizeof fields[0];
+    for (size_t i = 0; i < n; i++) {
+        const char *v = fields[i].value;
+        if (o == TALLY_OUTPUT_CSV) {
+            tally_present_csv_cell(b, v != NULL ? v : "", v != NULL ? strlen(v) : 0, i + 1 == n);
+            continue;
+        }
+        tally_json_raw(b, i == 0 ? "{\"" : ",\"");
+        tally_json_raw(b, fields[i].key);
+        TALLY_JSON_LIT(b, "\":");
+        if (fields[i].bare)
+            tally_json_raw(b, v);
+        else
+            tally_present_str_or_null(b, v);
+    }
+    if (o == TALLY_OUTPUT_JSON)
+        TALLY_JSON_LIT(b, "}\n");
 }
 
 void tally_present_source(tally_buf *l, const tally_source_row *r)
@@ -156,4 +388,38 @@ void tally_present_source(tally_buf *l, const tally_source_row *r)
     tally_json_raw(l, ",\"documents\":");
     tally_json_uint(l, (size_t)r->documents);
     tally_json_raw(l, "}");
+}
+
+void tally_present_sources_head(tally_buf *b, tally_output o)
+{
+    if (o == TALLY_OUTPUT_TABLE) {
+        table_text(b, "source", -40, 0, false);
+        table_text(b, "cty", -3, 0, false);
+        table_text(b, "kind", -12, 0, false);
+        table_text(b, "claims", 7, 0, false);
+        table_text(b, "docs", 5, 0, true);
+    } else if (o == TALLY_OUTPUT_CSV)
+        tally_json_raw(b, "name,country,kind,claims,documents\n");
+}
+
+void tally_present_source_line(tally_buf *b, tally_output o, const tally_source_row *r)
+{
+    char claims[32], docs[32];
+    snprintf(claims, sizeof claims, "%lld", (long long)r->claims);
+    snprintf(docs, sizeof docs, "%lld", (long long)r->documents);
+    if (o == TALLY_OUTPUT_JSON) {
+        tally_present_source(b, r);
+        TALLY_JSON_LIT(b, "\n");
+    } else if (o == TALLY_OUTPUT_TABLE) {
+        table_text(b, r->name, -40, 40, false);
+        table_text(b, r->country, -3, 0, false);
+        table_text(b, r->kind, -12, 0, false);
+        table_text(b, claims, 7, 0, false);
+        table_text(b, docs, 5, 0, true);
+    } else {
+        const char *cells[] = {r->name, r->country, r->kind, claims, docs};
+        for (size_t i = 0; i < 5; i++)
+            tally_present_csv_cell(b, cells[i] != NULL ? cells[i] : "",
+                                   cells[i] != NULL ? strlen(cells[i]) : 0, i == 4);
+    }
 }

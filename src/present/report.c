@@ -53,22 +53,21 @@ int tally_present_html(tally_buf *b, const char *s, size_t n)
 
 /* ---- writing ------------------------------------------------------------------------ */
 
-/* A buffer written to, remembering whether anything did not fit. */
+/* A buffer written to; one that overflows is marked full (tally_buf_full),
+ * which tally_report_html checks once at the end. */
 typedef struct out {
     tally_buf *b;
-    bool full;
 } out;
 
 static void put(out *o, const char *s)
 {
-    if (tally_buf_append(o->b, s, strlen(s)) != 0)
-        o->full = true;
+    (void)tally_buf_append(o->b, s, strlen(s));
 }
 
 static void esc(out *o, const char *s)
 {
-    if (s != NULL && tally_present_html(o->b, s, strlen(s)) != 0)
-        o->full = true;
+    if (s != NULL)
+        (void)tally_present_html(o->b, s, strlen(s));
 }
 
 static void putf(out *o, const char *fmt, ...) TALLY_PRINTF(2, 3);
@@ -616,11 +615,11 @@ int tally_report_html(tally_buf *b, struct tally_store *s, const tally_view *v,
                       const tally_model *m, const tally_report_opts *o, tally_err *err)
 {
     int rc = 0;
-    out page = {b, false};
+    out page = {b};
     tally_buf toc_buf, body_buf;
     tally_buf_init(&toc_buf, b->max);
     tally_buf_init(&body_buf, b->max);
-    struct report r = {{&body_buf, false}, {&toc_buf, false}, v, m, o, 0};
+    struct report r = {{&body_buf}, {&toc_buf}, v, m, o, 0};
     tally_view_flows(v, m, o->at, o->draws, true, on_flow, &r);
 
     long lo, hi;
@@ -662,15 +661,13 @@ int tally_report_html(tally_buf *b, struct tally_store *s, const tally_view *v,
          "<th>item</th><th>unit</th><th>clusters</th><th>date</th><th>median</th>"
          "<th>90 %% interval</th></tr></thead><tbody>\n",
          r.n_series);
-    if (tally_buf_append(b, toc_buf.ptr != NULL ? toc_buf.ptr : "", toc_buf.len) != 0)
-        page.full = true;
+    (void)tally_buf_append(b, toc_buf.ptr != NULL ? toc_buf.ptr : "", toc_buf.len);
     put(&page, "</tbody></table>\n<p><a href=\"#contradictions\">Contradictions</a> &middot; "
                "<a href=\"#sources\">Sources</a> &middot; <a href=\"#documents\">Documents</a>"
                "</p></nav>\n<main>\n");
-    if (tally_buf_append(b, body_buf.ptr != NULL ? body_buf.ptr : "", body_buf.len) != 0)
-        page.full = true;
+    (void)tally_buf_append(b, body_buf.ptr != NULL ? body_buf.ptr : "", body_buf.len);
 
-    out con = {b, false};
+    out con = {b};
     put(&page, "<section id=\"contradictions\"><h2>Contradictions</h2>\n"
                "<table class=\"contradictions\"><thead><tr><th>rule</th><th>why</th>"
                "<th>claims</th></tr></thead><tbody>\n");
@@ -692,7 +689,7 @@ int tally_report_html(tally_buf *b, struct tally_store *s, const tally_view *v,
     if (rc != 0)
         goto out;
     put(&page, "</tbody></table></section>\n</main>\n</body>\n</html>\n");
-    if (page.full || con.full || r.body.full || r.toc.full)
+    if (tally_buf_full(b) || tally_buf_full(&body_buf) || tally_buf_full(&toc_buf))
         rc = tally_err_set(err, TALLY_ELIMIT, "the report is larger than %zu bytes", b->max);
 out:
     tally_buf_free(&toc_buf);

@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 #include "tally/estimate.h"
+#include "tally/field.h"
 #include "tally/json.h"
 #include "tally/mem.h"
 #include "tally/present.h"
@@ -344,13 +345,22 @@ static bool filter_args(request *r, filters *fl, tally_buf *key)
         fail(r, MHD_HTTP_BAD_REQUEST, "kind: unknown kind '%s' (a kind of CLAIMS.md)", q);
         return false;
     }
+    f->unit = arg(r, "unit");
+    tally_claim probe;
+    if (f->unit != NULL && tally_unit_parse(f->unit, &probe) != 0) {
+        char q[48];
+        quote_value(q, sizeof q, f->unit);
+        fail(r, MHD_HTTP_BAD_REQUEST,
+             "unit: unknown unit '%s' (a unit of CLAIMS.md or an ISO 4217 currency)", q);
+        return false;
+    }
     f->source = arg(r, "source");
     f->doc = arg(r, "doc");
     if (!date_arg(r, "since", &f->since, NULL) || !date_arg(r, "until", &f->until, NULL) ||
         !date_arg(r, "known_by", &f->known_by, NULL))
         return false;
-    const char *v[] = {f->supplier, f->recipient, f->item,  f->kind,    f->source,
-                       f->doc,      f->since,     f->until, f->known_by};
+    const char *v[] = {f->supplier, f->recipient, f->item,  f->kind,  f->unit,
+                       f->source,   f->doc,       f->since, f->until, f->known_by};
     for (size_t i = 0; i < sizeof v / sizeof v[0]; i++) {
         tally_json_raw(key, "\x1f");
         tally_json_raw(key, v[i] != NULL ? v[i] : "");
@@ -396,7 +406,7 @@ static int put_claim(const tally_claim_row *row, void *user)
         a->full = true;
         return 1;
     }
-    tally_present_claim_row(a->b, row, false);
+    tally_present_claim_json(a->b, TALLY_IN_ROW, row, false);
     a->count++;
     return 0;
 }
@@ -441,11 +451,18 @@ static void put_flow(const tally_flow *fl, void *user)
 
 /* ---- endpoints ---------------------------------------------------------------- */
 
+/* The one error policy: a parameter that cannot match is the request's
+ * fault (400), "no such thing" is TALLY_ENOTFOUND (404), and everything
+ * else (the database, bad data in it) is the server's (500); each with the
+ * message as JSON. */
 static unsigned store_error(request *r, int rc, const tally_err *err)
 {
     if (rc == TALLY_EUSAGE)
         return fail(r, MHD_HTTP_BAD_REQUEST, "%s", err->msg);
-    return fail(r, MHD_HTTP_INTERNAL_SERVER_ERROR, "the database failed: %s", err->msg);
+    if (rc == TALLY_ENOTFOUND)
+        return fail(r, MHD_HTTP_NOT_FOUND, "%s", err->msg);
+    return fail(r, MHD_HTTP_INTERNAL_SERVER_ERROR, "%s%s",
+                rc == TALLY_ESTORE ? "the database failed: " : "", err->msg);
 }
 
 /* The view of `f` (NULL: every claim); sets the response on failure. */
@@ -508,7 +525,7 @@ static int put_one(const tally_claim_row *row, void *user)
     o->has_sentence = row->sentence != NULL;
     o->start = row->claim.sentence_start;
     o->end = row->claim.sentence_end;
-    tally_present_claim_row(o->b, row, true);
+    tally_present_claim_json(o->b, TALLY_IN_ROW, row, true);
     return 1;
 }
 
@@ -600,10 +617,8 @@ static void api_series(request *r, tally_store *s)
     tally_err err = {0};
     int rc = tally_view_estimate(&v, &r->srv->model, supplier, recipient, 1u << bit, unit,
                                  at != NULL ? &at_date : NULL, known_by, DRAWS, &e, &err);
-    if (rc == TALLY_EINPUT) {
-        fail(r, MHD_HTTP_NOT_FOUND, "%s", err.msg);
-    } else if (rc != 0) {
-        fail(r, MHD_HTTP_INTERNAL_SERVER_ERROR, "%s", err.msg);
+    if (rc != 0) {
+        store_error(r, rc, &err);
     } else {
         tally_buf_clear(&r->out);
         tally_present_estimate(&r->out, &v, &e, known_by, true);
@@ -640,6 +655,70 @@ static void api_flows(request *r, tally_store *s)
     flows(r, s, at != NULL ? &at_date : NULL, true);
 }
 
+/* One vocabulary of the model as a JSON array of {"slug","name"} (and the
+ * family for items), for the dashboard's lists. */
+static void put_terms(tally_buf *b, const char *key, const tally_term *(*term)(int), int from,
+                      int n)
+{
+    tally_json_raw(b, ",\"");
+    tally_json_raw(b, key);
+    tally_json_raw(b, "\":[");
+    for (int i = from; i < n; i++) {
+        const tally_term *t = term(i);
+        tally_json_raw(b, i > from ? ",{\"slug\":" : "{\"slug\":");
+        tally_present_str_or_null(b, t->slug);
+        tally_json_raw(b, ",\"name\":");
+        tally_present_str_or_null(b, t->display);
+        tally_json_raw(b, "}");
+    }
+    tally_json_raw(b, "]");
+}
+
+static const tally_term *kind_term(int i)
+{
+    return tally_kind_term((tally_kind)i);
+}
+
+static const tally_term *item_term(int i)
+{
+    return tally_item_term((unsigned)i);
+}
+
+static const tally_term *qualifier_term(int i)
+{
+    return tally_qualifier_term((tally_qualifier)i);
+}
+
+/* The units of the stored claims, with their names and counts. */
+static int put_unit(const char *unit, int64_t claims, void *user)
+{
+    array *a = user;
+    if (unit == NULL)
+        return 0;
+    if (!next_object(a->b, &a->first)) {
+        a->full = true;
+        return 1;
+    }
+    tally_claim c = {0};
+    const char *name = NULL;
+    if (tally_unit_parse(unit, &c) == 0)
+        name = c.unit == TALLY_UNIT_MONEY ? tally_currency_name(c.currency)
+                                          : tally_unit_term(c.unit)->display;
+    tally_json_raw(a->b, "{\"slug\":");
+    tally_json_str(a->b, unit, strlen(unit));
+    tally_json_raw(a->b, ",\"name\":");
+    tally_present_str_or_null(a->b, name);
+    tally_json_raw(a->b, ",\"money\":");
+    tally_json_raw(a->b, c.unit == TALLY_UNIT_MONEY ? "true" : "false");
+    tally_json_raw(a->b, ",\"claims\":");
+    tally_json_uint(a->b, (size_t)claims);
+    tally_json_raw(a->b, "}");
+    return 0;
+}
+
+/* GET /api/meta: the counts, the series, and what the dashboard's lists
+ * and columns are made from: the model's fields, items, kinds and
+ * qualifiers, and the units of the stored claims. */
 static void api_meta(request *r, tally_store *s)
 {
     if (unknown_params(r))
@@ -661,8 +740,34 @@ static void api_meta(request *r, tally_store *s)
     tally_json_uint(b, (size_t)sources);
     tally_json_raw(b, ",\"series\":");
     flows(r, s, NULL, false);
-    if (r->status == MHD_HTTP_OK)
-        tally_json_raw(b, "}");
+    if (r->status != MHD_HTTP_OK)
+        return;
+    tally_json_raw(b, ",\"fields\":[");
+    tally_field cols[TALLY_F_N];
+    size_t n_cols = tally_field_csv_order(TALLY_IN_ROW, cols);
+    for (size_t i = 0; i < n_cols; i++) {
+        const tally_field_info *fi = tally_field_info_of(cols[i]);
+        tally_json_raw(b, i ? ",{\"key\":" : "{\"key\":");
+        tally_json_str(b, fi->key, strlen(fi->key));
+        tally_json_raw(b, (fi->in & TALLY_IN_CLAIM) ? ",\"claims_md\":true}"
+                                                    : ",\"claims_md\":false}");
+    }
+    tally_json_raw(b, "]");
+    put_terms(b, "items", item_term, 0, TALLY_ITEM_COUNT);
+    put_terms(b, "kinds", kind_term, 0, TALLY_KIND_N);
+    put_terms(b, "qualifiers", qualifier_term, 0, TALLY_Q_N);
+    tally_json_raw(b, ",\"units\":[");
+    array a = {b, true, false, NULL, 0, 0, false};
+    rc = tally_store_units(s, put_unit, &a, &err);
+    if (rc < 0) {
+        store_error(r, rc, &err);
+        return;
+    }
+    if (a.full) {
+        too_large(r);
+        return;
+    }
+    tally_json_raw(b, "]}");
 }
 
 static void api_clusters(request *r, tally_store *s)

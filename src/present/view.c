@@ -88,13 +88,14 @@ int tally_view_estimate(const tally_view *v, const tally_model *m, const char *s
         unit = tally_series_default_unit(v->obs.v, &v->c, supplier, recipient, item);
     if (unit == NULL)
         return tally_err_set(
-            err, TALLY_EINPUT, "no transfer of %s from %s to %s among %zu stored claims%s",
+            err, TALLY_ENOTFOUND, "no transfer of %s from %s to %s among %zu stored claims%s",
             item_name, supplier, recipient, v->obs.n, known_by != NULL ? " known by then" : "");
     snprintf(s->unit, sizeof s->unit, "%s", unit);
     tally_series_build(m, v->obs.v, v->obs.n, &v->c, s);
     if (s->n == 0)
-        return tally_err_set(err, TALLY_EINPUT, "no claims of %s from %s to %s in %s%s", item_name,
-                             supplier, recipient, unit, known_by != NULL ? " known by then" : "");
+        return tally_err_set(err, TALLY_ENOTFOUND, "no claims of %s from %s to %s in %s%s",
+                             item_name, supplier, recipient, unit,
+                             known_by != NULL ? " known by then" : "");
     if (at != NULL) {
         out->days = tally_xmalloc(sizeof *out->days);
         out->days[0] = tally_day_of(*at, true);

@@ -11,8 +11,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "tally/ascii.h"
 #include "tally/mem.h"
-#include "utf8.h"
+#include "tally/utf8.h"
 
 enum {
     STAGE = 64 * 1024,     /* raw bytes converted by iconv at a time */
@@ -131,7 +132,7 @@ struct html_dec {
     tally_err *err;
     int rc; /* what a sink call returned: parsing stops */
     htmlParserCtxtPtr ctx;
-    utf8_dec utf8;
+    tally_utf8_dec utf8;
     /* Legacy charsets. */
     iconv_t cd; /* (iconv_t)-1 for UTF-8 input */
     char *stage;
@@ -397,14 +398,14 @@ static int convert(struct html_dec *d, bool last)
         size_t outleft = sizeof obuf;
         size_t r = iconv(d->cd, &in, &inleft, &out, &outleft);
         int e = errno;
-        rc = utf8_feed(&d->utf8, obuf, (size_t)(out - obuf));
+        rc = tally_utf8_feed(&d->utf8, obuf, (size_t)(out - obuf));
         if (r != (size_t)-1 || rc != 0 || e == E2BIG)
             continue;
         if (e == EINVAL && !last)
             break;
         /* An invalid (or, at the end, incomplete) sequence: skip a byte. */
         d->out->stats->invalid_utf8++;
-        rc = utf8_feed(&d->utf8, UTF8_REPLACEMENT, UTF8_REPLACEMENT_LEN);
+        rc = tally_utf8_feed(&d->utf8, TALLY_UTF8_REPLACEMENT, TALLY_UTF8_REPLACEMENT_LEN);
         in++;
         inleft--;
     }
@@ -413,7 +414,7 @@ static int convert(struct html_dec *d, bool last)
         char *out = obuf;
         size_t outleft = sizeof obuf;
         iconv(d->cd, NULL, NULL, &out, &outleft);
-        rc = utf8_feed(&d->utf8, obuf, (size_t)(out - obuf));
+        rc = tally_utf8_feed(&d->utf8, obuf, (size_t)(out - obuf));
     }
     memmove(d->stage, in, inleft);
     d->carry = inleft;
@@ -426,7 +427,7 @@ static int html_feed(decoder *base, const char *raw, size_t n, tally_err *err)
     int rc = 0;
     d->err = err;
     if (d->cd == (iconv_t)-1) {
-        rc = utf8_feed(&d->utf8, raw, n);
+        rc = tally_utf8_feed(&d->utf8, raw, n);
     } else {
         while (n > 0 && rc == 0) {
             size_t take = STAGE + CARRY - d->carry;
@@ -450,7 +451,7 @@ static int html_finish(decoder *base, tally_err *err)
     if (d->cd != (iconv_t)-1)
         rc = convert(d, true);
     if (rc == 0)
-        rc = utf8_finish(&d->utf8);
+        rc = tally_utf8_finish(&d->utf8);
     if (rc == 0)
         rc = push_flush(d, true);
     if (rc == 0)
@@ -476,18 +477,13 @@ static void html_free(decoder *base)
     free(d);
 }
 
-static char lower(char c)
-{
-    return c >= 'A' && c <= 'Z' ? (char)(c - 'A' + 'a') : c;
-}
-
 static bool starts_ci(const char *s, size_t n, const char *prefix)
 {
     size_t k = strlen(prefix);
     if (n < k)
         return false;
     for (size_t i = 0; i < k; i++)
-        if (lower(s[i]) != prefix[i])
+        if ((char)tally_to_lower((unsigned char)s[i]) != prefix[i])
             return false;
     return true;
 }
@@ -503,7 +499,7 @@ static bool take_label(const char *s, size_t n, char label[LABEL])
     if (k == 0 || k >= LABEL)
         return false;
     for (size_t i = 0; i < k; i++)
-        label[i] = lower(s[i]);
+        label[i] = (char)tally_to_lower((unsigned char)s[i]);
     label[k] = '\0';
     return true;
 }
@@ -651,7 +647,7 @@ decoder *decode_html_new(const decode_args *a)
     if (d->cd != (iconv_t)-1)
         d->stage = tally_xmalloc(STAGE + CARRY);
     tally_buf_init(&d->push, PUSH);
-    utf8_init(&d->utf8, push_text, d, &a->out->stats->invalid_utf8);
+    tally_utf8_init(&d->utf8, push_text, d, &a->out->stats->invalid_utf8);
     d->utf8.nul_invalid = true;
     return &d->base;
 }

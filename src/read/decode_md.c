@@ -10,14 +10,15 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "tally/ascii.h"
 #include "tally/mem.h"
-#include "utf8.h"
+#include "tally/utf8.h"
 
 enum { DEFAULT_MD_CHUNK = 1024 * 1024, HARD_FACTOR = 4, MAX_ENTITY = 40 };
 
 struct md_dec {
     decoder base;
-    utf8_dec utf8;
+    tally_utf8_dec utf8;
     sink *out;
     tally_err *err;
     tally_buf raw; /* validated Markdown not parsed yet */
@@ -72,14 +73,9 @@ static int block_break(struct md_dec *d)
     return keep_rc(d, rc);
 }
 
-static bool is_digit(char c)
-{
-    return c >= '0' && c <= '9';
-}
-
 static int hex_value(char c)
 {
-    if (is_digit(c))
+    if (tally_is_digit(c))
         return c - '0';
     if (c >= 'a' && c <= 'f')
         return c - 'a' + 10;
@@ -101,20 +97,20 @@ static size_t entity_decode(const char *s, size_t n, char buf[4])
         if (i >= n - 1)
             return 0;
         for (; i < n - 1; i++) {
-            int v = hex ? hex_value(s[i]) : is_digit(s[i]) ? s[i] - '0' : -1;
+            int v = hex ? hex_value(s[i]) : tally_is_digit(s[i]) ? s[i] - '0' : -1;
             if (v < 0)
                 return 0;
             cp = cp * (hex ? 16 : 10) + (uint32_t)v;
             if (cp > 0x10FFFF)
                 cp = 0x110000; /* stays out of range: U+FFFD */
         }
-        return utf8_encode(cp, buf);
+        return tally_utf8_encode(cp, buf);
     }
     char name[MAX_ENTITY];
     memcpy(name, s + 1, n - 2);
     name[n - 2] = '\0';
     const htmlEntityDesc *e = htmlEntityLookup((const xmlChar *)name);
-    return e != NULL ? utf8_encode(e->value, buf) : 0;
+    return e != NULL ? tally_utf8_encode(e->value, buf) : 0;
 }
 
 static bool is_html_space(char c)
@@ -221,7 +217,7 @@ static int on_text(MD_TEXTTYPE type, const MD_CHAR *s, MD_SIZE size, void *user)
         goto out;
     switch (type) {
     case MD_TEXT_NULLCHAR:
-        rc = show(d, UTF8_REPLACEMENT, UTF8_REPLACEMENT_LEN);
+        rc = show(d, TALLY_UTF8_REPLACEMENT, TALLY_UTF8_REPLACEMENT_LEN);
         break;
     case MD_TEXT_BR:
     case MD_TEXT_SOFTBR:
@@ -351,7 +347,7 @@ static int md_out(void *user, const char *s, size_t n)
     int rc = 0;
     while (n > 0 && rc == 0) {
         size_t room = d->hard - d->raw.len;
-        size_t take = n <= room ? n : utf8_boundary(s, n, room);
+        size_t take = n <= room ? n : tally_utf8_boundary(s, n, room);
         if (take == 0) {
             rc = force_parse(d);
         } else if (tally_buf_append(&d->raw, s, take) != 0) {
@@ -369,14 +365,14 @@ static int md_feed(decoder *base, const char *raw, size_t n, tally_err *err)
 {
     struct md_dec *d = (struct md_dec *)base;
     d->err = err;
-    return utf8_feed(&d->utf8, raw, n);
+    return tally_utf8_feed(&d->utf8, raw, n);
 }
 
 static int md_finish(decoder *base, tally_err *err)
 {
     struct md_dec *d = (struct md_dec *)base;
     d->err = err;
-    int rc = utf8_finish(&d->utf8);
+    int rc = tally_utf8_finish(&d->utf8);
     if (rc == 0)
         rc = parse_piece(d, d->raw.len);
     return rc != 0 ? rc : sink_end(d->out);
@@ -402,7 +398,7 @@ decoder *decode_md_new(const decode_args *a)
     d->soft = a->md_chunk > 0 ? a->md_chunk : DEFAULT_MD_CHUNK;
     d->hard = d->soft * HARD_FACTOR;
     tally_buf_init(&d->raw, d->hard);
-    utf8_init(&d->utf8, md_out, d, &a->out->stats->invalid_utf8);
+    tally_utf8_init(&d->utf8, md_out, d, &a->out->stats->invalid_utf8);
     d->utf8.nul_invalid = true;
     return &d->base;
 }

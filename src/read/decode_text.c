@@ -7,11 +7,11 @@
 #include <string.h>
 
 #include "tally/mem.h"
-#include "utf8.h"
+#include "tally/utf8.h"
 
 struct text_dec {
     decoder base;
-    utf8_dec utf8;
+    tally_utf8_dec utf8;
     sink *out;
     size_t line_start; /* body offset of the current line */
     bool line_blank;   /* the current line is blank so far */
@@ -66,14 +66,14 @@ static int text_feed(decoder *base, const char *raw, size_t n, tally_err *err)
 {
     struct text_dec *d = (struct text_dec *)base;
     (void)err;
-    return utf8_feed(&d->utf8, raw, n);
+    return tally_utf8_feed(&d->utf8, raw, n);
 }
 
 static int text_finish(decoder *base, tally_err *err)
 {
     struct text_dec *d = (struct text_dec *)base;
     (void)err;
-    int rc = utf8_finish(&d->utf8);
+    int rc = tally_utf8_finish(&d->utf8);
     return rc != 0 ? rc : sink_end(d->out);
 }
 
@@ -90,7 +90,7 @@ decoder *decode_text_new(const decode_args *a)
     d->base.free = text_free;
     d->out = a->out;
     d->line_blank = true;
-    utf8_init(&d->utf8, text_out, d, &a->out->stats->invalid_utf8);
+    tally_utf8_init(&d->utf8, text_out, d, &a->out->stats->invalid_utf8);
     d->utf8.nul_invalid = true;
     return &d->base;
 }

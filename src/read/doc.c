@@ -8,6 +8,7 @@
 #include "decode.h"
 #include "header.h"
 #include "sink.h"
+#include "tally/ascii.h"
 #include "tally/mem.h"
 
 enum {
@@ -16,18 +17,13 @@ enum {
     SNIFF_LISTS = 2    /* list-item lines that make a body Markdown */
 };
 
-static char lower(char c)
-{
-    return c >= 'A' && c <= 'Z' ? (char)(c - 'A' + 'a') : c;
-}
-
 /* Whether `s` equals `word` (lowercase), ignoring ASCII case. */
 static bool eq_ci(const char *s, size_t n, const char *word)
 {
     if (strlen(word) != n)
         return false;
     for (size_t i = 0; i < n; i++)
-        if (lower(s[i]) != word[i])
+        if ((char)tally_to_lower((unsigned char)s[i]) != word[i])
             return false;
     return true;
 }
@@ -103,11 +99,6 @@ static tally_format format_of_name(const char *name)
     return f < 0 ? TALLY_FORMAT_AUTO : (tally_format)f;
 }
 
-static bool is_space(char c)
-{
-    return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\f';
-}
-
 /* Whether the body starts like an HTML page or fragment. */
 static bool looks_html(const char *s, size_t n)
 {
@@ -123,10 +114,9 @@ static bool looks_html(const char *s, size_t n)
     if (n < 2 || s[0] != '<')
         return false;
     size_t k = 1;
-    while (k < n && ((s[k] >= 'a' && s[k] <= 'z') || (s[k] >= 'A' && s[k] <= 'Z') ||
-                     (s[k] >= '0' && s[k] <= '9')))
+    while (k < n && tally_is_alnum((unsigned char)s[k]))
         k++;
-    if (k < n && !is_space(s[k]) && s[k] != '>' && s[k] != '/')
+    if (k < n && !tally_is_space(s[k]) && s[k] != '>' && s[k] != '/')
         return false;
     for (size_t i = 0; i < sizeof tags / sizeof tags[0]; i++)
         if (eq_ci(s + 1, k - 1, tags[i]))
@@ -192,7 +182,7 @@ static bool looks_markdown(const char *s, size_t n)
 tally_format doc_sniff(const char *s, size_t n)
 {
     size_t i = 0;
-    while (i < n && is_space(s[i]))
+    while (i < n && tally_is_space(s[i]))
         i++;
     if (looks_html(s + i, n - i))
         return TALLY_FORMAT_HTML;
@@ -226,6 +216,49 @@ static int feed(decoder *dec, const char *s, size_t n, size_t chunk, tally_err *
     return rc;
 }
 
+/* The format of a body: the one asked for, else by `name`'s extension, else
+ * by its first bytes. */
+static tally_format choose_format(const tally_doc_opts *opts, const char *name, const char *p,
+                                  size_t len)
+{
+    tally_format fmt = opts->format;
+    if (fmt == TALLY_FORMAT_AUTO)
+        fmt = format_of_name(name);
+    if (fmt == TALLY_FORMAT_AUTO)
+        fmt = doc_sniff(p, len);
+    return fmt;
+}
+
+static const char *const binary_msg = "binary file (NUL bytes), not a text document";
+
+/* Decodes a body: its first `len` bytes at `p` (read already), then the
+ * rest of `in` (NULL, or `eof` set: none) through `buf` of `chunk` bytes. */
+static int decode_body(FILE *in, bool eof, char *buf, size_t chunk, const char *p, size_t len,
+                       bool bom, tally_format fmt, sink *out, const doc_tune *t,
+                       tally_doc_stats *stats, tally_err *err)
+{
+    size_t n;
+    int rc;
+    decode_args args = {out, p, len < HEAD ? len : HEAD, bom, t != NULL ? t->md_chunk : 0};
+    decoder *dec = fmt == TALLY_FORMAT_HTML ? decode_html_new(&args)
+                   : fmt == TALLY_FORMAT_MD ? decode_md_new(&args)
+                                            : decode_text_new(&args);
+    if ((rc = feed(dec, p, len, chunk, err)) != 0)
+        goto out;
+    while (!eof && in != NULL) {
+        if ((rc = read_some(in, buf, chunk, &n, err)) != 0)
+            goto out;
+        eof = n < chunk;
+        stats->raw_bytes += n;
+        if ((rc = feed(dec, buf, n, chunk, err)) != 0)
+            goto out;
+    }
+    rc = dec->finish(dec, err);
+out:
+    dec->free(dec);
+    return rc;
+}
+
 int doc_read_tuned(FILE *in, const char *name, const tally_doc_opts *opts,
                    const tally_doc_handler *h, tally_doc_stats *stats, tally_err *err,
                    const doc_tune *t)
@@ -236,7 +269,6 @@ int doc_read_tuned(FILE *in, const char *name, const tally_doc_opts *opts,
     tally_err own_err = {0, {0}};
     size_t chunk = t != NULL && t->chunk > 0 ? t->chunk : CHUNK;
     char *buf = tally_xmalloc(chunk > HEAD ? chunk : HEAD);
-    decoder *dec = NULL;
     header hdr = {NULL, NULL, NULL, NULL};
     sink out;
     size_t n;
@@ -255,7 +287,7 @@ int doc_read_tuned(FILE *in, const char *name, const tally_doc_opts *opts,
     stats->raw_bytes = n;
     if (memchr(buf, '\0', n) != NULL) {
         stats->binary = true;
-        rc = tally_err_set(err, TALLY_EINPUT, "binary file (NUL bytes), not a text document");
+        rc = tally_err_set(err, TALLY_EINPUT, "%s", binary_msg);
         goto out;
     }
     bool bom = n >= 3 && memcmp(buf, "\xEF\xBB\xBF", 3) == 0;
@@ -265,39 +297,88 @@ int doc_read_tuned(FILE *in, const char *name, const tally_doc_opts *opts,
     p += hlen;
     len -= hlen;
 
-    tally_format fmt = opts->format;
-    if (fmt == TALLY_FORMAT_AUTO)
-        fmt = format_of_name(name);
-    if (fmt == TALLY_FORMAT_AUTO)
-        fmt = doc_sniff(p, len);
+    tally_format fmt = choose_format(opts, name, p, len);
     if (h->on_meta != NULL) {
         tally_doc_meta meta = {hdr.url, hdr.title, hdr.outlet, hdr.date};
         if ((rc = h->on_meta(&meta, fmt, h->user, err)) != 0)
             goto out;
     }
-
-    decode_args args = {&out, p, len, bom, t != NULL ? t->md_chunk : 0};
-    dec = fmt == TALLY_FORMAT_HTML ? decode_html_new(&args)
-          : fmt == TALLY_FORMAT_MD ? decode_md_new(&args)
-                                   : decode_text_new(&args);
-    if ((rc = feed(dec, p, len, chunk, err)) != 0)
-        goto out;
-    while (!eof) {
-        if ((rc = read_some(in, buf, chunk, &n, err)) != 0)
-            goto out;
-        eof = n < chunk;
-        stats->raw_bytes += n;
-        if ((rc = feed(dec, buf, n, chunk, err)) != 0)
-            goto out;
-    }
-    rc = dec->finish(dec, err);
+    rc = decode_body(in, eof, buf, chunk, p, len, bom, fmt, &out, t, stats, err);
 out:
-    if (dec != NULL)
-        dec->free(dec);
     sink_free(&out);
     header_free(&hdr);
     free(buf);
     return rc;
+}
+
+/* ---- documents in memory ---------------------------------------------------- */
+
+void tally_doc_mem_open(tally_doc_mem *d, const char *data, size_t len)
+{
+    memset(d, 0, sizeof *d);
+    d->raw_len = len;
+    /* as a stream is judged: by its first read */
+    d->binary = memchr(data, '\0', len < HEAD ? len : HEAD) != NULL;
+    d->bom = len >= 3 && memcmp(data, "\xEF\xBB\xBF", 3) == 0;
+    const char *p = data + (d->bom ? 3 : 0);
+    size_t n = len - (d->bom ? 3 : 0);
+    header hdr;
+    size_t hlen = header_parse(p, n, true, &hdr, &d->invalid_utf8);
+    d->url = hdr.url;
+    d->title = hdr.title;
+    d->outlet = hdr.outlet;
+    d->date = hdr.date;
+    d->body = p + hlen;
+    d->body_len = n - hlen;
+}
+
+tally_doc_meta tally_doc_mem_meta(const tally_doc_mem *d)
+{
+    tally_doc_meta m = {d->url, d->title, d->outlet, d->date};
+    return m;
+}
+
+int tally_doc_mem_read(const tally_doc_mem *d, const char *name, const tally_doc_opts *opts,
+                       const tally_doc_handler *h, tally_doc_stats *stats, tally_err *err)
+{
+    static const tally_doc_opts no_opts = {TALLY_FORMAT_AUTO, 0};
+    static const tally_doc_handler no_handler = {NULL, NULL, NULL};
+    tally_doc_stats own_stats;
+    tally_err own_err = {0, {0}};
+    sink out;
+    int rc = 0;
+
+    opts = opts != NULL ? opts : &no_opts;
+    h = h != NULL ? h : &no_handler;
+    stats = stats != NULL ? stats : &own_stats;
+    err = err != NULL ? err : &own_err;
+    memset(stats, 0, sizeof *stats);
+    sink_init(&out, opts->max_block, h, stats, err);
+    stats->raw_bytes = d->raw_len;
+    stats->invalid_utf8 = d->invalid_utf8;
+    if (d->binary) {
+        stats->binary = true;
+        rc = tally_err_set(err, TALLY_EINPUT, "%s", binary_msg);
+        goto out;
+    }
+    tally_format fmt = choose_format(opts, name, d->body, d->body_len);
+    if (h->on_meta != NULL) {
+        tally_doc_meta meta = tally_doc_mem_meta(d);
+        if ((rc = h->on_meta(&meta, fmt, h->user, err)) != 0)
+            goto out;
+    }
+    rc = decode_body(NULL, true, NULL, CHUNK, d->body, d->body_len, d->bom, fmt, &out, NULL, stats,
+                     err);
+out:
+    sink_free(&out);
+    return rc;
+}
+
+void tally_doc_mem_close(tally_doc_mem *d)
+{
+    header hdr = {d->url, d->title, d->outlet, d->date};
+    header_free(&hdr);
+    d->url = d->title = d->outlet = d->date = NULL;
 }
 
 int tally_doc_read(FILE *in, const char *name, const tally_doc_opts *opts,

@@ -4,9 +4,10 @@
 #include <string.h>
 
 #include "tally/mem.h"
-#include "utf8.h"
+#include "tally/utf8.h"
 
-static bool is_space(char c)
+/* The white space of a line: spaces, tabs and the CR of a CRLF. */
+static bool is_line_space(char c)
 {
     return c == ' ' || c == '\t' || c == '\r';
 }
@@ -14,7 +15,7 @@ static bool is_space(char c)
 bool header_is_blank(const char *s, size_t n)
 {
     for (size_t i = 0; i < n; i++)
-        if (!is_space(s[i]))
+        if (!is_line_space(s[i]))
             return false;
     return true;
 }
@@ -27,19 +28,19 @@ static int append(void *user, const char *s, size_t n)
 /* Returns a valid UTF-8 copy of `s[0..n)` trimmed, or NULL when empty. */
 static char *value_dup(const char *s, size_t n, size_t *invalid)
 {
-    while (n > 0 && is_space(s[0]))
+    while (n > 0 && is_line_space(s[0]))
         s++, n--;
-    while (n > 0 && is_space(s[n - 1]))
+    while (n > 0 && is_line_space(s[n - 1]))
         n--;
     if (n == 0)
         return NULL;
     tally_buf b;
     tally_buf_init(&b, 4 * n);
-    utf8_dec d;
-    utf8_init(&d, append, &b, invalid);
+    tally_utf8_dec d;
+    tally_utf8_init(&d, append, &b, invalid);
     d.nul_invalid = true;
     /* Each input byte yields at most three output bytes: never over the limit. */
-    if (utf8_feed(&d, s, n) != 0 || utf8_finish(&d) != 0) {
+    if (tally_utf8_feed(&d, s, n) != 0 || tally_utf8_finish(&d) != 0) {
         tally_buf_free(&b);
         return NULL;
     }

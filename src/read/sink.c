@@ -2,7 +2,7 @@
 
 #include <string.h>
 
-#include "utf8.h"
+#include "tally/utf8.h"
 
 enum { DEFAULT_MAX_BLOCK = 1024 * 1024, MIN_MAX_BLOCK = 4 };
 
@@ -64,7 +64,7 @@ static int cut(sink *s, char next)
         }
     }
     if (at == 0)
-        at = ((unsigned char)next & 0xC0) == 0x80 ? utf8_boundary(p, len, len - 1) : len;
+        at = ((unsigned char)next & 0xC0) == 0x80 ? tally_utf8_boundary(p, len, len - 1) : len;
     if (!s->cut)
         s->stats->split_blocks++;
     s->cut = true;

@@ -7,29 +7,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "tally/field.h"
 #include "tally/mem.h"
-#include "tally/when.h"
 
 static const char *col_text(sqlite3_stmt *st, int i)
 {
     return (const char *)sqlite3_column_text(st, i);
-}
-
-static tally_date col_date(sqlite3_stmt *st, int i)
-{
-    tally_date d = {0, 0, 0};
-    const char *s = col_text(st, i);
-    if (s == NULL || tally_date_parse(s, strlen(s), &d) != 0)
-        d = (tally_date){0, 0, 0};
-    return d;
-}
-
-static void col_alpha3(sqlite3_stmt *st, int i, char out[4])
-{
-    const char *s = col_text(st, i);
-    out[0] = '\0';
-    if (s != NULL && strlen(s) < 4)
-        strcpy(out, s);
 }
 
 /* The exclusive upper bound of a partial date: "2024" -> "2025",
@@ -94,6 +77,42 @@ static const char *body_span(tally_store *s, int64_t doc, int64_t start, int64_t
     return buf->ptr;
 }
 
+/* The claim query's columns: one a field of the model (tally/field.h), in
+ * its order, so column i is field i. */
+#define COLUMN(e, key, type, in, sql, head, width, trunc, csv) sql ", "
+static const char columns[] = TALLY_FIELDS(COLUMN) "0";
+#undef COLUMN
+
+/* Fills `r` from the columns of a claim query's row; strings are SQLite's,
+ * valid until the next step. A value this tally cannot read (a kind or
+ * unit of a newer one) keeps the default. */
+static void read_row(sqlite3_stmt *st, tally_claim_row *r)
+{
+    for (int i = 0; i < TALLY_F_N; i++) {
+        tally_field f = (tally_field)i;
+        bool has = sqlite3_column_type(st, i) != SQLITE_NULL;
+        switch (tally_field_info_of(f)->type) {
+        case TALLY_FT_TEXT:
+        case TALLY_FT_CODE:
+        case TALLY_FT_DATE:
+            (void)tally_field_set_text(r, f, col_text(st, i),
+                                       has ? (size_t)sqlite3_column_bytes(st, i) : 0);
+            break;
+        case TALLY_FT_NUMBER:
+            tally_field_set_number(r, f, has, sqlite3_column_double(st, i), 0);
+            break;
+        case TALLY_FT_INT:
+        case TALLY_FT_BOOL:
+        case TALLY_FT_ITEMS:
+            tally_field_set_number(r, f, has, 0, sqlite3_column_int64(st, i));
+            break;
+        }
+    }
+    /* the name as written, else the source's kept name */
+    if (r->claim.source == NULL)
+        r->claim.source = r->source_name;
+}
+
 int tally_store_claims(tally_store *s, const tally_claim_filter *f, tally_claim_fn fn, void *user,
                        tally_err *err)
 {
@@ -103,6 +122,11 @@ int tally_store_claims(tally_store *s, const tally_claim_filter *f, tally_claim_
         return tally_err_set(err, TALLY_EUSAGE, "unknown kind '%s'", f->kind);
     if (f->item != NULL && tally_item_parse(f->item) < 0)
         return tally_err_set(err, TALLY_EUSAGE, "unknown item '%s'", f->item);
+    tally_claim probe;
+    if (f->unit != NULL && tally_unit_parse(f->unit, &probe) != 0)
+        return tally_err_set(err, TALLY_EUSAGE,
+                             "unknown unit '%s' (a unit of CLAIMS.md or an ISO 4217 currency)",
+                             f->unit);
     if (f->since != NULL && check_date("--since", f->since, &d, err) != 0)
         return err->code;
     if (f->until != NULL) {
@@ -132,17 +156,12 @@ int tally_store_claims(tally_store *s, const tally_claim_filter *f, tally_claim_
                                                          : BY_OTHER;
     bool from_items = lead == BY_ITEM;
     const char *date = from_items ? "i.date" : "c.date";
-    char sql[2048];
+    char sql[4096];
     int n = snprintf(
         sql, sizeof sql,
-        "SELECT c.id, c.kind, c.supplier, c.recipient, c.items, c.caliber_mm, c.unit, c.low,"
-        " c.high, c.qualifier, c.since, c.as_of, s.name, s.country, s.kind, c.hedged,"
-        " c.sentence_start, c.sentence_end, c.start, c.end, c.text, c.stated, c.note,"
-        " d.id, d.name, d.url, d.title, d.outlet, d.date, d.curated, c.source_detail,"
-        " c.source_written"
-        " FROM %s JOIN documents d ON d.id = c.doc_id JOIN sources s ON s.id = c.source_id"
+        "SELECT %s FROM %s JOIN documents d ON d.id = c.doc_id JOIN sources s ON s.id = c.source_id"
         " WHERE 1",
-        from_items ? "claim_items i JOIN claims c ON c.id = i.claim_id" : "claims c");
+        columns, from_items ? "claim_items i JOIN claims c ON c.id = i.claim_id" : "claims c");
     /* one clause per filter, indexed form first; the parameter numbers are fixed */
     bool pair = lead == BY_PAIR;
     const struct {
@@ -158,6 +177,7 @@ int tally_store_claims(tally_store *s, const tally_claim_filter *f, tally_claim_
          {" AND c.recipient = ?2", " AND +c.recipient = ?2"}},
         {f->item, from_items, {" AND i.item = ?3", " AND c.items & ?10"}},
         {f->kind, lead == BY_OTHER, {" AND c.kind = ?4", " AND +c.kind = ?4"}},
+        {f->unit, false, {"", " AND +c.unit = ?14"}},
         {f->source,
          lead == BY_SOURCE,
          {" AND c.source_id IN (SELECT id FROM sources WHERE name LIKE ?5 ESCAPE '\\')",
@@ -211,58 +231,21 @@ int tally_store_claims(tally_store *s, const tally_claim_filter *f, tally_claim_
     store_bind_text(st, 11, f->known_by != NULL ? known : NULL);
     sqlite3_bind_int64(st, 12, f->id);
     sqlite3_bind_int64(st, 13, f->offset > 0 ? f->offset : 0);
+    store_bind_text(st, 14, f->unit);
 
     span_buf sentence = {NULL, 0};
     int rc, stop = 0;
     while (stop == 0 && (rc = sqlite3_step(st)) == SQLITE_ROW) {
         tally_claim_row r;
         memset(&r, 0, sizeof r);
+        r.claim.unit = TALLY_UNIT_ITEM; /* for a unit this tally does not know */
+        read_row(st, &r);
         tally_claim *c = &r.claim;
-        r.id = sqlite3_column_int64(st, 0);
-        int k = tally_kind_parse(col_text(st, 1) != NULL ? col_text(st, 1) : "");
-        c->kind = k >= 0 ? (tally_kind)k : TALLY_KIND_TRANSFER;
-        col_alpha3(st, 2, c->supplier);
-        col_alpha3(st, 3, c->recipient);
-        c->items = (uint32_t)sqlite3_column_int64(st, 4);
-        c->caliber_mm = sqlite3_column_double(st, 5);
-        if (tally_unit_parse(col_text(st, 6) != NULL ? col_text(st, 6) : "", c) != 0)
-            c->unit = TALLY_UNIT_ITEM;
-        c->has_low = sqlite3_column_type(st, 7) != SQLITE_NULL;
-        c->low = sqlite3_column_double(st, 7);
-        c->has_high = sqlite3_column_type(st, 8) != SQLITE_NULL;
-        c->high = sqlite3_column_double(st, 8);
-        int q = tally_qualifier_parse(col_text(st, 9) != NULL ? col_text(st, 9) : "");
-        c->qualifier = q >= 0 ? (tally_qualifier)q : TALLY_Q_EXACT;
-        c->since = col_date(st, 10);
-        c->as_of = col_date(st, 11);
-        /* the name as written; the source's kept name beside it */
-        r.source_name = col_text(st, 12);
-        c->source = col_text(st, 31) != NULL ? col_text(st, 31) : r.source_name;
-        col_alpha3(st, 13, c->source_country);
-        r.source_kind = col_text(st, 14);
-        c->hedged = sqlite3_column_int(st, 15) != 0;
-        int64_t doc = sqlite3_column_int64(st, 23);
-        r.doc_id = doc;
-        if (sqlite3_column_type(st, 16) != SQLITE_NULL) {
-            int64_t s0 = sqlite3_column_int64(st, 16), s1 = sqlite3_column_int64(st, 17);
-            c->sentence_start = (size_t)s0;
-            c->sentence_end = (size_t)s1;
-            c->start = (size_t)sqlite3_column_int64(st, 18);
-            c->end = (size_t)sqlite3_column_int64(st, 19);
-            r.sentence = f->no_sentences ? NULL : body_span(s, doc, s0, s1, &sentence);
-            r.sentence_len = r.sentence != NULL ? (size_t)(s1 - s0) : 0;
+        if (c->sentence_end > c->sentence_start && !f->no_sentences) {
+            r.sentence = body_span(s, r.doc_id, (int64_t)c->sentence_start,
+                                   (int64_t)c->sentence_end, &sentence);
+            r.sentence_len = r.sentence != NULL ? c->sentence_end - c->sentence_start : 0;
         }
-        r.text = col_text(st, 20);
-        r.text_len = r.text != NULL ? (size_t)sqlite3_column_bytes(st, 20) : 0;
-        r.stated = col_text(st, 21);
-        r.note = col_text(st, 22);
-        r.doc = col_text(st, 24);
-        r.url = col_text(st, 25);
-        r.title = col_text(st, 26);
-        r.outlet = col_text(st, 27);
-        r.date = col_text(st, 28);
-        r.curated = sqlite3_column_int(st, 29) != 0;
-        r.source_detail = col_text(st, 30);
         stop = fn(&r, user);
     }
     if (stop == 0 && rc != SQLITE_DONE)
@@ -393,6 +376,24 @@ int tally_store_paragraph(tally_store *s, int64_t doc_id, size_t start, size_t e
 out:
     sqlite3_blob_close(blob);
     return rc;
+}
+
+int tally_store_units(tally_store *s, int (*fn)(const char *unit, int64_t claims, void *user),
+                      void *user, tally_err *err)
+{
+    sqlite3_stmt *st = NULL;
+    if (sqlite3_prepare_v2(s->db,
+                           "SELECT unit, count(*) FROM claims GROUP BY unit"
+                           " ORDER BY count(*) DESC, unit",
+                           -1, &st, NULL) != SQLITE_OK)
+        return store_fail(s, err, "listing units");
+    int rc, stop = 0;
+    while (stop == 0 && (rc = sqlite3_step(st)) == SQLITE_ROW)
+        stop = fn(col_text(st, 0), sqlite3_column_int64(st, 1), user);
+    if (stop == 0 && rc != SQLITE_DONE)
+        stop = store_fail(s, err, "listing units");
+    sqlite3_finalize(st);
+    return stop;
 }
 
 int tally_store_counts(tally_store *s, int64_t *claims, int64_t *documents, int64_t *sources,

@@ -82,6 +82,14 @@ static const char *const migrations[TALLY_STORE_SCHEMA] = {
     "  claim_id INTEGER NOT NULL,"
     "  PRIMARY KEY (item, date, claim_id)"
     ") STRICT, WITHOUT ROWID;",
+    /* 1 -> 2: a rate's period as a field. Claims imported before it said so
+     * only in their note ("rate per day"): read once here, never again. */
+    "ALTER TABLE claims ADD COLUMN per TEXT CHECK (per IN ('day', 'month', 'year'));"
+    "UPDATE claims SET per = CASE"
+    "  WHEN note LIKE '%rate per day%' THEN 'day'"
+    "  WHEN note LIKE '%rate per month%' THEN 'month'"
+    "  WHEN note LIKE '%rate per year%' THEN 'year' END"
+    " WHERE note LIKE '%rate per %';",
 };
 
 int store_fail(tally_store *s, tally_err *err, const char *what)
@@ -187,7 +195,7 @@ int tally_store_open(const char *path, bool create, tally_store **out, tally_err
     struct stat st;
     if (stat(path, &st) != 0) {
         if (!create)
-            return tally_err_set(err, TALLY_EIO,
+            return tally_err_set(err, TALLY_ENOTFOUND,
                                  "%s: no such database (tally ingest or tally import makes one)",
                                  path);
     } else if (S_ISDIR(st.st_mode)) {
@@ -618,9 +626,9 @@ int tally_store_put_claim(tally_store *s, int64_t doc_id, const tally_claim *c, 
         s, &s->st_insert_claim,
         "INSERT INTO claims (doc_id, sentence_start, sentence_end, start, end, text, kind,"
         " supplier, recipient, items, item, caliber_mm, unit, low, high, qualifier, since, as_of,"
-        " stated, date, source_id, hedged, note, source_detail, source_written)"
+        " stated, date, source_id, hedged, note, source_detail, source_written, per)"
         " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18,"
-        " ?19, coalesce(?18, ?19), ?20, ?21, ?22, ?23, ?24)",
+        " ?19, coalesce(?18, ?19), ?20, ?21, ?22, ?23, ?24, ?25)",
         err);
     if (st == NULL)
         return err->code;
@@ -636,13 +644,8 @@ int tally_store_put_claim(tally_store *s, int64_t doc_id, const tally_claim *c, 
     store_bind_text(st, 8, c->supplier);
     store_bind_text(st, 9, c->recipient);
     sqlite3_bind_int64(st, 10, c->items);
-    char items[256] = "";
-    size_t n = 0;
-    for (unsigned i = 0; i < TALLY_ITEM_COUNT; i++)
-        if (c->items & (1u << i))
-            n += (size_t)snprintf(items + n, sizeof items - n, "%s%s", n ? ";" : "",
-                                  tally_item_name(i));
-    sqlite3_bind_text(st, 11, items, -1, SQLITE_TRANSIENT);
+    char items[TALLY_ITEMS_TEXT_MAX];
+    sqlite3_bind_text(st, 11, tally_items_format(c->items, ';', items), -1, SQLITE_TRANSIENT);
     if (c->caliber_mm > 0)
         sqlite3_bind_double(st, 12, c->caliber_mm);
     sqlite3_bind_text(st, 13, tally_unit_name(c), -1, SQLITE_TRANSIENT);
@@ -659,6 +662,7 @@ int tally_store_put_claim(tally_store *s, int64_t doc_id, const tally_claim *c, 
     store_bind_text(st, 22, note);
     store_bind_text(st, 23, detail);
     store_bind_text(st, 24, written);
+    store_bind_text(st, 25, tally_per_name(c->per));
     if (step_done(s, st, err, "storing a claim") != 0)
         return err->code;
     int64_t claim = sqlite3_last_insert_rowid(s->db);

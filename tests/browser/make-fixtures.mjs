@@ -3,7 +3,7 @@
 //   node tests/browser/make-fixtures.mjs [TALLY_BINARY] [DB]
 // The database is made fresh: `tally import` then `tally ingest examples`.
 // Needs the sqlite3 shell for the counts and for the document paragraphs.
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { writeFileSync, rmSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
@@ -62,9 +62,22 @@ for (const c of claims) {
   c.sentence_in_paragraph = [r.s - start, r.e - start];
 }
 
-const [counts] = sql(`select (select count(*) from claims) claims,
-  (select count(*) from documents) documents, (select count(*) from sources) sources`);
-const meta = { ...counts, series: flows.map(({ supplier, recipient, item, unit, clusters }) => ({ supplier, recipient, item, unit, clusters })) };
+// /api/meta as the server answers it (counts, series, and the model's
+// fields and vocabularies), from `tally serve` on the same database.
+async function serverMeta() {
+  const srv = spawn(tally, ['serve', '--db', db, '--port', '0'], { stdio: ['ignore', 'pipe', 'inherit'] });
+  try {
+    const url = await new Promise((resolve, reject) => {
+      let out = '';
+      srv.stdout.on('data', (d) => { out += d; const m = /http:\/\/\S+\//.exec(out); if (m) resolve(m[0]); });
+      srv.on('exit', () => reject(new Error('tally serve did not start')));
+    });
+    return await (await fetch(url + 'api/meta')).json();
+  } finally {
+    srv.kill('SIGTERM');
+  }
+}
+const meta = await serverMeta();
 
 writeFileSync(path.join(here, 'fixtures.json'),
   JSON.stringify({ meta, series, flows, claims, clusters, sources, contradictions }) + '\n');

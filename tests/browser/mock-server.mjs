@@ -21,7 +21,8 @@ const assets = {
 
 const states = new Set(fx.claims.flatMap((c) => [c.supplier, c.recipient]).filter(Boolean));
 const items = new Set(fx.claims.flatMap((c) => c.item));
-const kinds = new Set(['transfer', 'planned', 'equivalence', 'production', 'consumption', 'stock', 'casualty', 'financial']);
+const kinds = new Set(fx.meta.kinds.map((k) => k.slug));
+const units = new Set(fx.meta.units.map((u) => u.slug));
 const isDate = (d) => /^\d{4}(-\d{2}(-\d{2})?)?$/.test(d);
 const claimDate = (c) => c.as_of || c.stated || '';
 class Bad extends Error {}
@@ -30,6 +31,7 @@ function filterClaims(q) {
   for (const k of ['supplier', 'recipient']) if (q.has(k) && !states.has(q.get(k))) throw new Bad(`unknown state: ${q.get(k)}`);
   if (q.has('item') && !items.has(q.get('item'))) throw new Bad(`unknown item: ${q.get('item')}`);
   if (q.has('kind') && !kinds.has(q.get('kind'))) throw new Bad(`unknown kind: ${q.get('kind')}`);
+  if (q.has('unit') && !units.has(q.get('unit'))) throw new Bad(`unknown unit: ${q.get('unit')}`);
   for (const k of ['since', 'until', 'known_by']) if (q.has(k) && !isDate(q.get(k))) throw new Bad(`bad date: ${q.get(k)}`);
   const src = (q.get('source') || '').toLowerCase();
   return fx.claims.filter((c) =>
@@ -37,6 +39,7 @@ function filterClaims(q) {
     (!q.has('recipient') || c.recipient === q.get('recipient')) &&
     (!q.has('item') || c.item.includes(q.get('item'))) &&
     (!q.has('kind') || c.kind === q.get('kind')) &&
+    (!q.has('unit') || c.unit === q.get('unit')) &&
     (!src || (c.source || '').toLowerCase().includes(src)) &&
     (!q.has('since') || claimDate(c) >= q.get('since')) &&
     (!q.has('until') || claimDate(c).slice(0, q.get('until').length) <= q.get('until')) &&

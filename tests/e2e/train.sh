@@ -79,8 +79,8 @@ expect_out_has "extract --no-model: the rules' claim" '"text":"500 drones"'
 run "$TALLY" extract --explain "$C/a.txt"
 expect_rc "extract --explain" 0
 if [ "$HAVE_JQ" -eq 1 ]; then
-    if jq -e '.why.model.proposed_by and (.why.model.scope.features | length > 0)
-              and (.why.model.source.features | type == "array")' "$T/out" >/dev/null; then
+    if jq -e '.model.proposed_by and (.model.scope.features | length > 0)
+              and (.model.source.features | type == "array")' "$T/out" >/dev/null; then
         pass
     else
         fail "extract --explain: the model's features" "$(head -c 300 "$T/out")"

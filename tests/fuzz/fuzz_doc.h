@@ -10,7 +10,7 @@
 #include <string.h>
 
 #include "tally/doc.h"
-#include "utf8.h"
+#include "tally/utf8.h"
 
 struct fuzz_doc {
     size_t next; /* where the next block must start */
@@ -37,9 +37,9 @@ static int fuzz_doc_meta(const tally_doc_meta *m, tally_format f, void *user, ta
         if (values[i] == NULL)
             continue;
         size_t invalid = 0;
-        utf8_dec d;
-        utf8_init(&d, fuzz_doc_discard, NULL, &invalid);
-        if (utf8_feed(&d, values[i], strlen(values[i])) != 0 || utf8_finish(&d) != 0 ||
+        tally_utf8_dec d;
+        tally_utf8_init(&d, fuzz_doc_discard, NULL, &invalid);
+        if (tally_utf8_feed(&d, values[i], strlen(values[i])) != 0 || tally_utf8_finish(&d) != 0 ||
             invalid != 0 || values[i][0] == '\0')
             abort();
     }
@@ -53,10 +53,10 @@ static int fuzz_doc_block(const tally_block *b, void *user, tally_err *err)
     if (b->offset != c->next || b->len == 0 || b->len > FUZZ_DOC_MAX_BLOCK)
         abort();
     size_t invalid = 0;
-    utf8_dec d;
-    utf8_init(&d, fuzz_doc_discard, NULL, &invalid);
+    tally_utf8_dec d;
+    tally_utf8_init(&d, fuzz_doc_discard, NULL, &invalid);
     d.nul_invalid = true;
-    if (utf8_feed(&d, b->text, b->len) != 0 || utf8_finish(&d) != 0 || invalid != 0)
+    if (tally_utf8_feed(&d, b->text, b->len) != 0 || tally_utf8_finish(&d) != 0 || invalid != 0)
         abort();
     c->next += b->len;
     c->blocks++;

@@ -15,7 +15,7 @@
 
 #include "fuzz_util.h"
 #include "segment.h"
-#include "utf8.h"
+#include "tally/utf8.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *d, size_t n);
 
@@ -23,7 +23,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *d, size_t n);
 static int32_t cp_at(const uint8_t *s, size_t n, size_t i, size_t *len)
 {
     int32_t c;
-    *len = utf8_decode((const char *)s, n, i, &c);
+    *len = tally_utf8_decode((const char *)s, n, i, &c);
     return c;
 }
 

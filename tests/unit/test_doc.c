@@ -6,9 +6,9 @@
 #include "harness.h"
 #include "tally/err.h"
 #include "tally/mem.h"
-#include "utf8.h"
+#include "tally/utf8.h"
 
-#define R UTF8_REPLACEMENT
+#define R TALLY_UTF8_REPLACEMENT
 enum { MAX_BLOCKS = 256 };
 
 /* What the callbacks saw. */
@@ -53,10 +53,10 @@ static int count_only(void *user, const char *s, size_t n)
 static bool is_valid_utf8(const char *s, size_t n)
 {
     size_t invalid = 0;
-    utf8_dec d;
-    utf8_init(&d, count_only, NULL, &invalid);
+    tally_utf8_dec d;
+    tally_utf8_init(&d, count_only, NULL, &invalid);
     d.nul_invalid = true;
-    if (utf8_feed(&d, s, n) != 0 || utf8_finish(&d) != 0)
+    if (tally_utf8_feed(&d, s, n) != 0 || tally_utf8_finish(&d) != 0)
         return false;
     return invalid == 0;
 }

@@ -323,6 +323,55 @@ static void test_extract_claim_word_find(void)
     CHECK(cw_find("Said", 4) != NULL && cw_find("sai", 3) == NULL && cw_find("saids", 5) == NULL);
 }
 
+/* The vocabulary of western aid (CLAIMS.md): tanks, armoured vehicles,
+ * aircraft and helicopters are vehicles; launchers and guns are weapons and
+ * air defence systems air-defence, both counted as items. */
+static void test_extract_vehicles_weapons_and_air_defence(void)
+{
+    tally_arena *a = tally_arena_new();
+    tally_claims cs =
+        run("Germany will send Ukraine 25 Leopard tanks, 40 armoured vehicles and six "
+            "fighter jets, the ministry said. Berlin also pledged four IRIS-T air "
+            "defence systems and 18 wheeled howitzers to Kyiv. Britain will give "
+            "Ukraine 33 multiple rocket launchers and 12 helicopters.",
+            "2024-05-10", NULL, a);
+    static const struct {
+        const char *unit;
+        uint32_t items;
+        double low;
+    } want[] = {{"vehicle", TALLY_ITEM_VEHICLE, 25}, {"vehicle", TALLY_ITEM_VEHICLE, 40},
+                {"vehicle", TALLY_ITEM_VEHICLE, 6},  {"item", TALLY_ITEM_AIR_DEFENCE, 4},
+                {"item", TALLY_ITEM_WEAPONS, 18},    {"item", TALLY_ITEM_WEAPONS, 33},
+                {"vehicle", TALLY_ITEM_VEHICLE, 12}};
+    CHECK_INT_EQ(cs.n, sizeof want / sizeof want[0]);
+    for (size_t i = 0; i < cs.n && i < sizeof want / sizeof want[0]; i++) {
+        CHECK_STR_EQ(tally_unit_name(&cs.v[i]), want[i].unit);
+        CHECK_INT_EQ(cs.v[i].items, want[i].items);
+        CHECK_DBL_EQ(cs.v[i].low, want[i].low);
+        CHECK_STR_EQ(cs.v[i].recipient, "UKR");
+    }
+    tally_arena_free(a);
+}
+
+/* Money in any ISO 4217 currency keeps it: euros, pounds, kroner, crowns. */
+static void test_extract_currencies(void)
+{
+    tally_arena *a = tally_arena_new();
+    tally_claims cs = run("Germany approved a package worth \u20ac700 million for Ukraine. Britain "
+                          "pledged \u00a3225 million to Ukraine. Denmark pledged DKK 2.1 billion "
+                          "to Ukraine, and Prague sent Kyiv weapons worth 40 billion crowns.",
+                          "2024-05-10", NULL, a);
+    static const char *const want[] = {"EUR", "GBP", "DKK", "CZK"};
+    CHECK_INT_EQ(cs.n, 4);
+    for (size_t i = 0; i < cs.n && i < 4; i++) {
+        CHECK_INT_EQ(cs.v[i].unit, TALLY_UNIT_MONEY);
+        CHECK_STR_EQ(tally_unit_name(&cs.v[i]), want[i]);
+        CHECK(tally_currency_name(tally_unit_name(&cs.v[i])) != NULL);
+        CHECK_STR_EQ(cs.v[i].recipient, "UKR");
+    }
+    tally_arena_free(a);
+}
+
 int main(void)
 {
     static const struct harness_test tests[] = {
@@ -346,6 +395,8 @@ int main(void)
         {"extract_prices_outcomes_and_shares_are_not_claims",
          test_extract_prices_outcomes_and_shares_are_not_claims},
         {"extract_claim_word_find", test_extract_claim_word_find},
+        {"extract_vehicles_weapons_and_air_defence", test_extract_vehicles_weapons_and_air_defence},
+        {"extract_currencies", test_extract_currencies},
         {NULL, NULL},
     };
     return harness_run(tests);

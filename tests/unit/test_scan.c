@@ -347,6 +347,21 @@ static void test_scan_money(void)
            (struct want[]){{"500", N, TALLY_Q_EXACT, 500, NONE, NULL}, END});
 }
 
+/* Crowns, kroner and kronor: the currency by the word, else by its adjective. */
+static void test_scan_money_crowns(void)
+{
+    expect("40 billion crowns, 2.1 billion Danish crowns, 3 billion Norwegian kroner, "
+           "500 million kronor, 64 million kroner, CZK 1.5 billion, PLN 20 million",
+           (struct want[]){{"40 billion crowns", M, TALLY_Q_EXACT, 4e10, NONE, "CZK"},
+                           {"2.1 billion Danish crowns", M, TALLY_Q_EXACT, 2.1e9, NONE, "DKK"},
+                           {"3 billion Norwegian kroner", M, TALLY_Q_EXACT, 3e9, NONE, "NOK"},
+                           {"500 million kronor", M, TALLY_Q_EXACT, 5e8, NONE, "SEK"},
+                           {"64 million kroner", M, TALLY_Q_EXACT, 6.4e7, NONE, "DKK"},
+                           {"CZK 1.5 billion", M, TALLY_Q_EXACT, 1.5e9, NONE, "CZK"},
+                           {"PLN 20 million", M, TALLY_Q_EXACT, 2e7, NONE, "PLN"},
+                           END});
+}
+
 static void test_scan_percent(void)
 {
     expect("30%, 30 percent, 30 per cent, 2.5 percentage points",
@@ -488,6 +503,7 @@ int main(void)
         {"scan_ranges", test_scan_ranges},
         {"scan_qualifiers", test_scan_qualifiers},
         {"scan_money", test_scan_money},
+        {"scan_money_crowns", test_scan_money_crowns},
         {"scan_percent", test_scan_percent},
         {"scan_not_amounts", test_scan_not_amounts},
         {"scan_offsets_index_the_text", test_scan_offsets_index_the_text},

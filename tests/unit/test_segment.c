@@ -12,7 +12,7 @@
 #include "segment.h"
 #include "tally/err.h"
 #include "tally/mem.h"
-#include "utf8.h"
+#include "tally/utf8.h"
 
 /* Segments s[0, n) into `out` (array in `a`); reports a failure if it fails. */
 static tally_sentences segment(const char *s, size_t n, tally_arena *a)
@@ -32,7 +32,7 @@ static tally_sentences segment(const char *s, size_t n, tally_arena *a)
 static int32_t cp(const char *s, size_t n, size_t i, size_t *len)
 {
     int32_t c;
-    *len = utf8_decode(s, n, i, &c);
+    *len = tally_utf8_decode(s, n, i, &c);
     return c;
 }
 

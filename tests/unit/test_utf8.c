@@ -1,5 +1,5 @@
 /* Tests of the streaming UTF-8 validator (src/base/utf8.c). */
-#include "utf8.h"
+#include "tally/utf8.h"
 
 #include <string.h>
 
@@ -7,7 +7,7 @@
 #include "tally/err.h"
 #include "tally/mem.h"
 
-#define R UTF8_REPLACEMENT
+#define R TALLY_UTF8_REPLACEMENT
 
 static int collect(void *user, const char *s, size_t n)
 {
@@ -20,15 +20,15 @@ static char *run(const char *in, size_t n, size_t step, size_t *invalid)
 {
     tally_buf b;
     tally_buf_init(&b, 1 << 20);
-    utf8_dec d;
+    tally_utf8_dec d;
     *invalid = 0;
-    utf8_init(&d, collect, &b, invalid);
+    tally_utf8_init(&d, collect, &b, invalid);
     d.nul_invalid = true;
     if (step == 0)
         step = n > 0 ? n : 1;
     for (size_t i = 0; i < n; i += step)
-        CHECK_INT_EQ(utf8_feed(&d, in + i, n - i < step ? n - i : step), 0);
-    CHECK_INT_EQ(utf8_finish(&d), 0);
+        CHECK_INT_EQ(tally_utf8_feed(&d, in + i, n - i < step ? n - i : step), 0);
+    CHECK_INT_EQ(tally_utf8_finish(&d), 0);
     CHECK_INT_EQ(tally_buf_append(&b, "", 0), 0);
     return b.ptr;
 }
@@ -120,11 +120,11 @@ static void test_utf8_split_across_chunks(void)
         tally_buf b;
         tally_buf_init(&b, 256);
         size_t invalid = 0;
-        utf8_dec d;
-        utf8_init(&d, collect, &b, &invalid);
-        CHECK_INT_EQ(utf8_feed(&d, in, cut), 0);
-        CHECK_INT_EQ(utf8_feed(&d, in + cut, n - cut), 0);
-        CHECK_INT_EQ(utf8_finish(&d), 0);
+        tally_utf8_dec d;
+        tally_utf8_init(&d, collect, &b, &invalid);
+        CHECK_INT_EQ(tally_utf8_feed(&d, in, cut), 0);
+        CHECK_INT_EQ(tally_utf8_feed(&d, in + cut, n - cut), 0);
+        CHECK_INT_EQ(tally_utf8_finish(&d), 0);
         CHECK_INT_EQ(tally_buf_append(&b, "", 0), 0);
         CHECK_STR_EQ(b.ptr, want);
         CHECK_INT_EQ(invalid, 2);
@@ -139,9 +139,9 @@ static void test_utf8_nul_replaced_when_asked(void)
     tally_buf b;
     tally_buf_init(&b, 16);
     size_t invalid = 0;
-    utf8_dec d;
-    utf8_init(&d, collect, &b, &invalid);
-    CHECK_INT_EQ(utf8_feed(&d, "a\0b", 3), 0);
+    tally_utf8_dec d;
+    tally_utf8_init(&d, collect, &b, &invalid);
+    CHECK_INT_EQ(tally_utf8_feed(&d, "a\0b", 3), 0);
     CHECK_INT_EQ(b.len, 3);
     CHECK_INT_EQ(invalid, 0);
     tally_buf_free(&b);
@@ -181,43 +181,43 @@ static int refuse(void *user, const char *s, size_t n)
 
 static void test_utf8_output_error_stops(void)
 {
-    utf8_dec d;
-    utf8_init(&d, refuse, NULL, NULL);
-    CHECK_INT_EQ(utf8_feed(&d, "abc", 3), TALLY_ESTOP);
-    CHECK_INT_EQ(utf8_feed(&d, "\xE2\x82", 2), 0);
-    CHECK_INT_EQ(utf8_feed(&d, "\xAC", 1), TALLY_ESTOP);
-    CHECK_INT_EQ(utf8_feed(&d, "\xE2", 1), 0);
-    CHECK_INT_EQ(utf8_finish(&d), TALLY_ESTOP);
+    tally_utf8_dec d;
+    tally_utf8_init(&d, refuse, NULL, NULL);
+    CHECK_INT_EQ(tally_utf8_feed(&d, "abc", 3), TALLY_ESTOP);
+    CHECK_INT_EQ(tally_utf8_feed(&d, "\xE2\x82", 2), 0);
+    CHECK_INT_EQ(tally_utf8_feed(&d, "\xAC", 1), TALLY_ESTOP);
+    CHECK_INT_EQ(tally_utf8_feed(&d, "\xE2", 1), 0);
+    CHECK_INT_EQ(tally_utf8_finish(&d), TALLY_ESTOP);
 }
 
 static void test_utf8_encode(void)
 {
     char buf[4];
-    CHECK_INT_EQ(utf8_encode(0x41, buf), 1);
+    CHECK_INT_EQ(tally_utf8_encode(0x41, buf), 1);
     CHECK(buf[0] == 'A');
-    CHECK_INT_EQ(utf8_encode(0xE9, buf), 2);
+    CHECK_INT_EQ(tally_utf8_encode(0xE9, buf), 2);
     CHECK(memcmp(buf, "\xC3\xA9", 2) == 0);
-    CHECK_INT_EQ(utf8_encode(0x20AC, buf), 3);
+    CHECK_INT_EQ(tally_utf8_encode(0x20AC, buf), 3);
     CHECK(memcmp(buf, "\xE2\x82\xAC", 3) == 0);
-    CHECK_INT_EQ(utf8_encode(0x1F4C8, buf), 4);
+    CHECK_INT_EQ(tally_utf8_encode(0x1F4C8, buf), 4);
     CHECK(memcmp(buf, "\xF0\x9F\x93\x88", 4) == 0);
-    CHECK_INT_EQ(utf8_encode(0xD800, buf), 3);
+    CHECK_INT_EQ(tally_utf8_encode(0xD800, buf), 3);
     CHECK(memcmp(buf, R, 3) == 0);
-    CHECK_INT_EQ(utf8_encode(0x110000, buf), 3);
-    CHECK_INT_EQ(utf8_encode(0, buf), 3);
+    CHECK_INT_EQ(tally_utf8_encode(0x110000, buf), 3);
+    CHECK_INT_EQ(tally_utf8_encode(0, buf), 3);
 }
 
 static void test_utf8_boundary(void)
 {
     const char *s = "a\xE2\x82\xAC"
                     "b";
-    CHECK_INT_EQ(utf8_boundary(s, 5, 5), 5);
-    CHECK_INT_EQ(utf8_boundary(s, 5, 9), 5);
-    CHECK_INT_EQ(utf8_boundary(s, 5, 4), 4);
-    CHECK_INT_EQ(utf8_boundary(s, 5, 3), 1);
-    CHECK_INT_EQ(utf8_boundary(s, 5, 2), 1);
-    CHECK_INT_EQ(utf8_boundary(s, 5, 1), 1);
-    CHECK_INT_EQ(utf8_boundary(s, 5, 0), 0);
+    CHECK_INT_EQ(tally_utf8_boundary(s, 5, 5), 5);
+    CHECK_INT_EQ(tally_utf8_boundary(s, 5, 9), 5);
+    CHECK_INT_EQ(tally_utf8_boundary(s, 5, 4), 4);
+    CHECK_INT_EQ(tally_utf8_boundary(s, 5, 3), 1);
+    CHECK_INT_EQ(tally_utf8_boundary(s, 5, 2), 1);
+    CHECK_INT_EQ(tally_utf8_boundary(s, 5, 1), 1);
+    CHECK_INT_EQ(tally_utf8_boundary(s, 5, 0), 0);
 }
 
 int main(void)
@@ -233,8 +233,8 @@ int main(void)
         {"utf8_nul_replaced_when_asked", test_utf8_nul_replaced_when_asked},
         {"utf8_odd_byte_in_ascii_runs", test_utf8_odd_byte_in_ascii_runs},
         {"utf8_output_error_stops", test_utf8_output_error_stops},
-        {"utf8_encode", test_utf8_encode},
-        {"utf8_boundary", test_utf8_boundary},
+        {"tally_utf8_encode", test_utf8_encode},
+        {"tally_utf8_boundary", test_utf8_boundary},
         {NULL, NULL}};
     return harness_run(tests);
 }

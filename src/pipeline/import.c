@@ -37,13 +37,15 @@ enum {
     C_URL,
     C_NOTE,  /* optional */
     C_QUOTE, /* optional, never stored: wording is not ours to keep */
+    C_PER,   /* optional: the period of a rate (day, month, year), empty for a total */
     N_COLUMNS
 };
-static const char *const column_names[N_COLUMNS] = {
-    "date_stated", "source",    "source_country", "supplier", "recipient",
-    "kind",        "item",      "caliber_mm",     "unit",     "low",
-    "high",        "qualifier", "since",          "as_of",    "url",
-    "note",        "quote"};
+static const char *const column_names[N_COLUMNS] = {"date_stated", "source",     "source_country",
+                                                    "supplier",    "recipient",  "kind",
+                                                    "item",        "caliber_mm", "unit",
+                                                    "low",         "high",       "qualifier",
+                                                    "since",       "as_of",      "url",
+                                                    "note",        "quote",      "per"};
 
 typedef struct row {
     char *f[N_COLUMNS]; /* NULL when empty or absent */
@@ -168,6 +170,10 @@ static bool row_claim(struct parse *p, row *r)
     if (q < 0)
         BAD(C_QUALIFIER, "is not a qualifier of CLAIMS.md");
     c->qualifier = (tally_qualifier)q;
+    int per = r->f[C_PER] != NULL ? tally_per_parse(r->f[C_PER]) : TALLY_PER_NONE;
+    if (per < 0)
+        BAD(C_PER, "is not a period of a rate (day, month or year)");
+    c->per = (tally_per)per;
     /* a range with its ends swapped is kept as written: it is a source's
      * error, which tally check reports, not the file's */
     /* both were checked above */
@@ -245,7 +251,11 @@ static void on_row(int c, void *user)
         return;
     }
     p->stats->rows++;
-    if (n != p->n_file_columns) {
+    /* optional columns (note, quote, per) may be left off the end of a row */
+    bool short_ok = n < p->n_file_columns;
+    for (size_t i = n; i < p->n_file_columns && short_ok; i++)
+        short_ok = p->map[i] > C_URL;
+    if (n != p->n_file_columns && !short_ok) {
         reportf(p, "%s:%zu: %zu fields, the header has %zu", p->origin, p->line, n,
                 p->n_file_columns);
         p->stats->failed++;

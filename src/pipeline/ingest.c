@@ -1,6 +1,9 @@
-/* tally: ingesting one document: read (stage 1), extract (stage 2), store
- * (stage 3). The document's identity is decided before any work: an
- * unchanged document costs a header parse and a hash. */
+/* tally: the pipeline's ingest: one document read (stage 1), its claims
+ * extracted (stage 2) and stored (stage 3). The bytes are in memory and read
+ * once: the header is parsed once (tally_doc_mem_open), decides the
+ * document's identity before any work (an unchanged document costs a header
+ * parse and a hash), and the body is decoded from the same bytes. The
+ * pipeline may include every stage up to the store's public headers. */
 /* realpath is X/Open */
 #define _XOPEN_SOURCE 700
 
@@ -12,10 +15,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "header.h"
+#include "tally/ascii.h"
+#include "tally/doc.h"
 #include "tally/extract.h"
 #include "tally/mem.h"
-#include "tally/when.h"
 
 /* Bodies up to 2 GiB: SQLite's limit for one value is 1e9 bytes by default,
  * which is what fails first. */
@@ -24,7 +27,6 @@
 struct ingest_ctx {
     tally_store *s;
     const tally_ingest_input *in;
-    const tally_doc_meta *meta; /* the merged metadata */
     tally_date date;
     const char *stated; /* the date as text, or NULL */
     int64_t doc_id;
@@ -33,16 +35,6 @@ struct ingest_ctx {
     tally_arena *arena;
     size_t claims;
 };
-
-static int on_meta(const tally_doc_meta *meta, tally_format f, void *user, tally_err *err)
-{
-    struct ingest_ctx *c = user;
-    (void)meta; /* the header was read before, and merged with the input's */
-    (void)f;
-    (void)err;
-    c->x = tally_extractor_open(c->date, c->meta, c->in->extract);
-    return 0;
-}
 
 /* Stores the claims `cs` (whose texts are in cs->body). */
 static int store_claims(struct ingest_ctx *c, const tally_claims *cs, tally_err *err)
@@ -71,7 +63,6 @@ static int on_block(const tally_block *b, void *user, tally_err *err)
     int rc = tally_extract_block(c->x, b, &cs, c->arena, err);
     if (rc == 0)
         rc = store_claims(c, &cs, err);
-    tally_arena_reset(c->arena);
     return rc;
 }
 
@@ -115,16 +106,15 @@ int tally_ingest(tally_store *s, const tally_ingest_input *in, tally_ingest_resu
                  tally_err *err)
 {
     memset(out, 0, sizeof *out);
-    header h = {0};
-    size_t invalid = 0;
-    size_t head = header_parse(in->data, in->len, true, &h, &invalid);
-    tally_doc_meta meta = {pick(in->meta.url, h.url), pick(in->meta.title, h.title),
-                           pick(in->meta.outlet, h.outlet), pick(in->meta.date, h.date)};
+    tally_doc_mem doc;
+    tally_doc_mem_open(&doc, in->data, in->len);
+    tally_doc_meta meta = {pick(in->meta.url, doc.url), pick(in->meta.title, doc.title),
+                           pick(in->meta.outlet, doc.outlet), pick(in->meta.date, doc.date)};
     bool blank = true;
-    for (size_t i = head; i < in->len && blank; i++)
-        blank = in->data[i] == ' ' || (in->data[i] >= '\t' && in->data[i] <= '\r');
+    for (size_t i = 0; i < doc.body_len && blank; i++)
+        blank = tally_is_space((unsigned char)doc.body[i]);
     if (blank) {
-        header_free(&h);
+        tally_doc_mem_close(&doc);
         return tally_err_set(err, TALLY_EINPUT, "%s: empty document (no body)", in->origin);
     }
 
@@ -138,7 +128,7 @@ int tally_ingest(tally_store *s, const tally_ingest_input *in, tally_ingest_resu
     hash_field(&sha, meta.title);
     hash_field(&sha, meta.outlet);
     hash_field(&sha, meta.date);
-    sha256_update(&sha, in->len - head, (const uint8_t *)in->data + head);
+    sha256_update(&sha, doc.body_len, (const uint8_t *)doc.body);
     sha256_digest(&sha, sizeof digest, digest);
     for (size_t i = 0; i < sizeof digest; i++)
         snprintf(hex + 2 * i, 3, "%02x", digest[i]);
@@ -157,7 +147,7 @@ int tally_ingest(tally_store *s, const tally_ingest_input *in, tally_ingest_resu
         sprintf(key, "sha256:%s", hex);
     }
 
-    struct ingest_ctx c = {.s = s, .in = in, .meta = &meta};
+    struct ingest_ctx c = {.s = s, .in = in};
     char date_text[16];
     if (meta.date != NULL && tally_date_parse(meta.date, strlen(meta.date), &c.date) == 0)
         c.stated = tally_date_format(c.date, date_text);
@@ -186,27 +176,22 @@ int tally_ingest(tally_store *s, const tally_ingest_input *in, tally_ingest_resu
          * bad byte takes three: growing past this is still possible) */
         (void)tally_buf_reserve(&c.body, in->len < BODY_MAX ? in->len : BODY_MAX);
         c.arena = tally_arena_new();
-        /* read only, though fmemopen's prototype takes a mutable buffer */
-        FILE *f = fmemopen((void *)(uintptr_t)in->data, in->len, "r");
-        if (f == NULL) {
-            rc = tally_err_set(err, TALLY_EIO, "%s: cannot read from memory", in->origin);
-        } else {
-            tally_doc_opts opts = {.format = in->format};
-            tally_doc_handler hd = {.on_meta = on_meta, .on_block = on_block, .user = &c};
-            tally_doc_stats stats;
-            tally_err e = {0};
-            rc = tally_doc_read(f, in->path != NULL ? in->path : in->name, &opts, &hd, &stats, &e);
-            fclose(f);
-            if (rc == 0 && c.x != NULL) { /* the claims held back to the end */
-                tally_claims cs;
-                tally_extract_finish(c.x, &cs, c.arena);
-                rc = store_claims(&c, &cs, &e);
-            }
-            out->invalid_utf8 = stats.invalid_utf8;
-            if (rc != 0)
-                tally_err_set(err, rc, "%s: %s", in->origin,
-                              e.msg[0] != '\0' ? e.msg : tally_err_name(rc));
+        c.x = tally_extractor_open(c.date, &meta, in->extract);
+        tally_doc_opts opts = {.format = in->format};
+        tally_doc_handler hd = {.on_block = on_block, .user = &c};
+        tally_doc_stats stats;
+        tally_err e = {0};
+        rc = tally_doc_mem_read(&doc, in->path != NULL ? in->path : in->name, &opts, &hd, &stats,
+                                &e);
+        if (rc == 0) { /* the claims held back to the end */
+            tally_claims cs;
+            tally_extract_finish(c.x, &cs, c.arena);
+            rc = store_claims(&c, &cs, &e);
         }
+        out->invalid_utf8 = stats.invalid_utf8;
+        if (rc != 0)
+            tally_err_set(err, rc, "%s: %s", in->origin,
+                          e.msg[0] != '\0' ? e.msg : tally_err_name(rc));
         if (rc == 0)
             rc = tally_store_set_body(s, c.doc_id, c.body.ptr, c.body.len, err);
         tally_extractor_free(c.x);
@@ -221,6 +206,6 @@ int tally_ingest(tally_store *s, const tally_ingest_input *in, tally_ingest_resu
         out->claims = c.claims;
 done:
     free(key);
-    header_free(&h);
+    tally_doc_mem_close(&doc);
     return rc;
 }

@@ -932,6 +932,8 @@ enum tpl {
     T_UNIT_NOUN_CAP,
     T_DOC_PAIR,
     T_DOC_PAIR_UNIT,
+    T_VERB_WORD,
+    T_RIGHT_VERB,
     /* speakers */
     S_ORIGIN = 100,
     S_KIND,
@@ -1101,6 +1103,10 @@ static const char *tpl_name(unsigned t)
         return "verb form & before it";
     case T_VERB_FORM_UNIT:
         return "verb form & unit";
+    case T_VERB_WORD:
+        return "verb before it & its auxiliary";
+    case T_RIGHT_VERB:
+        return "verb after it & its auxiliary";
     case T_MONEY_FOR:
         return "money's items";
     case T_PAIR:
@@ -1444,6 +1450,16 @@ static void f_stem(fb *b, unsigned tpl, const ltok *k)
     push(b, fid(tpl, h), b->named ? name2(b, tpl, b->t + k->start, STEM, NULL, 0) : NULL);
 }
 
+/* a verb (its first STEM letters) with what stands before it */
+static void f_verb(fb *b, unsigned tpl, const ltok *k, uint32_t aux, const char *an)
+{
+    size_t n = k->end - k->start;
+    if (n > STEM)
+        n = STEM;
+    push(b, fid2(tpl, fnv(b->t + k->start, n), aux),
+         b->named ? name2(b, tpl, b->t + k->start, n, an, strlen(an)) : NULL);
+}
+
 static const char *role_name(unsigned bit)
 {
     static const char *const names[] = {
@@ -1671,8 +1687,10 @@ static void fig_base(blk *k, fb *b, const tally_claim *c, const tally_figure *f,
     f_val(b, T_MAGNITUDE, magnitude(f->has_low ? f->low : f->high), NULL);
     f_val(b, T_RULE_KIND, c->kind, tally_kind_name(c->kind));
     f_val(b, T_RULE_KIND_WHY, str_hash(why_name(c->why_kind.rule)), why_name(c->why_kind.rule));
-    f_val(b, T_RULE_SUP_WHY, str_hash(why_name(c->why_supplier.rule)), why_name(c->why_supplier.rule));
-    f_val(b, T_RULE_REC_WHY, str_hash(why_name(c->why_recipient.rule)), why_name(c->why_recipient.rule));
+    f_val(b, T_RULE_SUP_WHY, str_hash(why_name(c->why_supplier.rule)),
+          why_name(c->why_supplier.rule));
+    f_val(b, T_RULE_REC_WHY, str_hash(why_name(c->why_recipient.rule)),
+          why_name(c->why_recipient.rule));
     if (c->hedged)
         f_val(b, T_HEDGED, 1, "yes");
     size_t fi = tok_at(ts, f->start), fe = tok_at(ts, f->end), ce = tok_at(ts, c->end);
@@ -1833,6 +1851,22 @@ static void fig_base(blk *k, fb *b, const tally_claim *c, const tally_figure *f,
         static const char *const auxes[] = {"none", "modal", "perfect", "be", "to"};
         f_val2(b, T_VERB_FORM, form, forms[form], aux, auxes[aux]);
         x->verb = form * 8 + aux;
+        f_verb(b, T_VERB_WORD, w, aux, auxes[aux]);
+        break;
+    }
+    /* "more are planned to be sent", "troops were dispatched" */
+    for (size_t d = 0; d < 6 && ce + d < ts->n; d++) {
+        const ltok *w = &ts->v[ce + d];
+        if (w->flags & TK_PUNCT)
+            break;
+        if (!(w->roles & (CW_OUT | CW_IN | CW_PLAN | CW_CONSUME | CW_PRODUCE | CW_FINANCE |
+                          CW_CASUALTY | CW_EQUIV | CW_STOCK)))
+            continue;
+        unsigned aux = 0;
+        for (size_t e = 1; e <= 3 && e <= d && aux == 0; e++)
+            aux = aux_of(b->t, &ts->v[ce + d - e]);
+        static const char *const auxes[] = {"none", "modal", "perfect", "be", "to"};
+        f_verb(b, T_RIGHT_VERB, w, aux, auxes[aux]);
         break;
     }
 }
@@ -2587,9 +2621,11 @@ static void state_features(blk *k, fb *b, const st_ev *e, const tally_claim *c, 
     f_val2(b, P_CODE_UNIT, code, e->code, c->unit, un);
     f_val2(b, P_CODE_FAMILY, code, e->code, family_of(c->items), NULL);
     if (memcmp(c->supplier, e->code, 4) == 0)
-        f_val(b, P_RULE_SUP, str_hash(why_name(c->why_supplier.rule)), why_name(c->why_supplier.rule));
+        f_val(b, P_RULE_SUP, str_hash(why_name(c->why_supplier.rule)),
+              why_name(c->why_supplier.rule));
     if (memcmp(c->recipient, e->code, 4) == 0)
-        f_val(b, P_RULE_REC, str_hash(why_name(c->why_recipient.rule)), why_name(c->why_recipient.rule));
+        f_val(b, P_RULE_REC, str_hash(why_name(c->why_recipient.rule)),
+              why_name(c->why_recipient.rule));
     if (memcmp(c->source_country, e->code, 4) == 0)
         f_val(b, P_SPEAKER, 1, "yes");
     if (e->paragraph)

@@ -46,7 +46,8 @@ make_bigdb() {
 # bench_serve: tally serve on the million claims, wrk -t2 -c32 -d10s against
 # a page of claims and a series (cached after its first request: the
 # database is read-only while served), beside a static asset in the same
-# run (the server's floor). BENCH_ONLY=serve runs this section alone.
+# run (the server's floor); then slow connections (bench/slowloris.py).
+# BENCH_ONLY=serve runs this section alone.
 bench_serve() {
     if ! command -v wrk >/dev/null || ! command -v curl >/dev/null; then
         echo "bench: wrk or curl not installed; server rows skipped" >&2
@@ -97,6 +98,13 @@ bench_serve() {
             END { printf "%-26s %10.0f %9.2f %9.2f %8d %12s\n", name, rps, p50, p99, errors, first }
         ' "$out.wrk"
     done
+    # slow connections (bench/slowloris.py): 600 trickling their head, and how
+    # many normal requests of the page of claims get through meanwhile
+    if command -v python3 >/dev/null; then
+        printf '\nwhile 600 connections trickle their request head (bench/slowloris.py):\n'
+        python3 "$(dirname "$0")/slowloris.py" "${url}api/claims?supplier=PRK&recipient=RUS&limit=50" \
+            --slow 600 --duration "${BENCH_SLOW_SECONDS:-20}" --normal 1000 | sed 's/^/  /'
+    fi
     kill -TERM "$pid"
     wait "$pid" || true
     rm -f "$out" "$out.wrk"

@@ -61,7 +61,8 @@ int main(int argc, char **argv)
     }
     tally_store *s;
     tally_err err = {0};
-    if (tally_store_open(argv[1], true, &s, &err) != 0 || tally_store_begin(s, &err) != 0) {
+    if (tally_store_open(argv[1], TALLY_STORE_WRITE, &s, &err) != 0 ||
+        tally_store_begin(s, &err) != 0) {
         fprintf(stderr, "tally_gendb: %s\n", err.msg);
         return 1;
     }

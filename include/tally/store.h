@@ -23,17 +23,30 @@ enum { TALLY_STORE_SCHEMA = 2 };
 
 typedef struct tally_store tally_store;
 
-/** Opens the database at `path`, creating it when it does not exist and
- *  `create` is set, and migrating an older schema. Fails with TALLY_EINPUT
- *  and a message naming `path` for a file that is not a tally database, one
- *  written by a newer tally, or a damaged one; TALLY_ENOTFOUND when it does
- *  not exist and `create` is not set; TALLY_EIO when it cannot be opened. */
-int tally_store_open(const char *path, bool create, tally_store **out,
+/** How a store is opened. */
+typedef enum tally_store_mode {
+    /* read-only: nothing is ever written; the database must exist */
+    TALLY_STORE_READ,
+    /* read-write: created when missing, an older schema migrated */
+    TALLY_STORE_WRITE
+} tally_store_mode;
+
+/** Opens the database at `path`. Fails with TALLY_EINPUT and a message
+ *  naming `path` for a file that is not a tally database (an empty file, to
+ *  a reader), one written by a newer tally, or a damaged one;
+ *  TALLY_ENOTFOUND when a reader finds no file; TALLY_EIO when it cannot
+ *  be opened. */
+int tally_store_open(const char *path, tally_store_mode mode, tally_store **out,
                      tally_err *err) TALLY_MUST_CHECK;
 /* A store is used by one thread at a time (it is opened without SQLite's
  * per-call mutexes); threads open a store each. */
 /** Closes the database; accepts NULL. */
 void tally_store_close(tally_store *s);
+
+/** The database's data version: it changes when another connection (or
+ *  process) commits a change, and stays the same otherwise. Values are
+ *  comparable only between calls on the same store. */
+int tally_store_data_version(tally_store *s, int64_t *out, tally_err *err) TALLY_MUST_CHECK;
 
 /** Transactions: the caller batches documents in them (BEGIN IMMEDIATE). */
 int tally_store_begin(tally_store *s, tally_err *err) TALLY_MUST_CHECK;

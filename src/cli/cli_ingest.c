@@ -368,7 +368,7 @@ int cli_ingest(int argc, char **argv)
     }
     db = cli_db_path(db);
     tally_err err = {0};
-    if (tally_store_open(db, true, &r.s, &err) != 0) {
+    if (tally_store_open(db, TALLY_STORE_WRITE, &r.s, &err) != 0) {
         cli_errorf("%s", err.msg);
         tally_learn_model_free(model);
         return CLI_FAIL;

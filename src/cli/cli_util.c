@@ -189,7 +189,7 @@ int cli_read_inputs(char **paths, int n, const tally_doc_opts *opts, const tally
 int cli_open_db(const char *db, tally_store **s)
 {
     tally_err err = {0};
-    if (tally_store_open(cli_db_path(db), false, s, &err) != 0) {
+    if (tally_store_open(cli_db_path(db), TALLY_STORE_READ, s, &err) != 0) {
         cli_errorf("%s", err.msg);
         return CLI_FAIL;
     }

@@ -48,9 +48,19 @@ typedef struct span_buf {
     size_t cap;
 } span_buf;
 
+static void release_blob(tally_store *s)
+{
+    if (s->blob != NULL)
+        sqlite3_blob_close(s->blob);
+    s->blob = NULL;
+}
+
 /* Reads bytes [start, end) of document `doc`'s body into `buf`, through one
  * blob handle moved from row to row (no copy of the whole body). NULL when
- * the span is not in the body. */
+ * the span is not in the body. The handle holds a read transaction: it is
+ * closed when the query ends (release_blob), never kept between queries,
+ * or a long-lived reader (tally serve) would see no later commit and keep
+ * writers from checkpointing the WAL. */
 static const char *body_span(tally_store *s, int64_t doc, int64_t start, int64_t end, span_buf *buf)
 {
     if (start < 0 || end <= start || end - start > (1 << 24))
@@ -59,9 +69,7 @@ static const char *body_span(tally_store *s, int64_t doc, int64_t start, int64_t
                  ? sqlite3_blob_reopen(s->blob, doc)
                  : sqlite3_blob_open(s->db, "main", "documents", "body", doc, 0, &s->blob);
     if (rc != SQLITE_OK) {
-        if (s->blob != NULL)
-            sqlite3_blob_close(s->blob);
-        s->blob = NULL;
+        release_blob(s);
         return NULL;
     }
     if (end > sqlite3_blob_bytes(s->blob))
@@ -251,6 +259,7 @@ int tally_store_claims(tally_store *s, const tally_claim_filter *f, tally_claim_
     if (stop == 0 && rc != SQLITE_DONE)
         stop = store_fail(s, err, "reading claims");
     store_query_done(s, st);
+    release_blob(s);
     free(sentence.ptr);
     return stop;
 }

@@ -2,11 +2,13 @@
  * migrations, and writing documents and claims. Queries are in query.c. */
 #include "store_impl.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 
 #include "tally/actor.h"
 #include "tally/mem.h"
@@ -163,7 +165,9 @@ static int migrate(tally_store *s, int from, tally_err *err)
     return rc;
 }
 
-static int check_and_migrate(tally_store *s, tally_err *err)
+/* Checks that the file is tally's; a writer creates the schema of an empty
+ * file and migrates an older one, a reader refuses both (it never writes). */
+static int check_and_migrate(tally_store *s, tally_store_mode mode, tally_err *err)
 {
     int app = 0, version = 0, objects = 0;
     /* the first read of a file that is not SQLite fails here (SQLITE_NOTADB) */
@@ -174,7 +178,13 @@ static int check_and_migrate(tally_store *s, tally_err *err)
     if (pragma_int(s, "PRAGMA application_id", &app, err) != 0 ||
         pragma_int(s, "PRAGMA user_version", &version, err) != 0)
         return err->code;
-    if (app == 0 && version == 0 && objects == 0)
+    bool empty = app == 0 && version == 0 && objects == 0;
+    if (empty && mode == TALLY_STORE_READ)
+        return tally_err_set(err, TALLY_EINPUT,
+                             "%s: an empty file, not yet a tally database (tally ingest or"
+                             " tally import writes one)",
+                             s->path);
+    if (empty)
         return migrate(s, 0, err);
     if (app != APPLICATION_ID)
         return tally_err_set(err, TALLY_EINPUT,
@@ -184,17 +194,94 @@ static int check_and_migrate(tally_store *s, tally_err *err)
         return tally_err_set(err, TALLY_EINPUT,
                              "%s: written by a newer tally (schema %d; this tally knows up to %d)",
                              s->path, version, TALLY_STORE_SCHEMA);
+    if (version < TALLY_STORE_SCHEMA && mode == TALLY_STORE_READ)
+        return tally_err_set(err, TALLY_EINPUT,
+                             "%s: schema %d, older than this tally's %d: tally ingest or tally"
+                             " import upgrades it",
+                             s->path, version, TALLY_STORE_SCHEMA);
     if (version < TALLY_STORE_SCHEMA)
         return migrate(s, version, err);
     return 0;
 }
 
-int tally_store_open(const char *path, bool create, tally_store **out, tally_err *err)
+/* Whether nothing can change the file at `path` while it is read, so that
+ * SQLite may read it as immutable (no locks, no WAL index): it is on a
+ * read-only mount, or in a directory nobody may write (no write permission
+ * bits; only root ignores them); and no -wal file holds commits that are
+ * not yet in the file itself (a live writer always has one). */
+static bool unchangeable(const char *path)
+{
+    size_t n = strlen(path);
+    char *side = tally_xmalloc(n + 5);
+    memcpy(side, path, n);
+    memcpy(side + n, "-wal", 5);
+    struct stat st;
+    bool wal_empty = stat(side, &st) != 0 ? errno == ENOENT : st.st_size == 0;
+    free(side);
+    struct statvfs fs;
+    if (!wal_empty)
+        return false;
+    if (statvfs(path, &fs) == 0 && (fs.f_flag & ST_RDONLY) != 0)
+        return true;
+    char *dir = tally_xstrdup(path);
+    char *slash = strrchr(dir, '/');
+    if (slash == NULL)
+        strcpy(dir, ".");
+    else
+        slash[slash == dir ? 1 : 0] = '\0';
+    bool locked = stat(dir, &st) == 0 && (st.st_mode & (S_IWUSR | S_IWGRP | S_IWOTH)) == 0;
+    free(dir);
+    return locked;
+}
+
+/* Opens s->path: read-only ("mode=ro") for TALLY_STORE_READ, else
+ * read-write, created when missing; or, with `immutable`, as an
+ * unchangeable file ("immutable=1", a URI with the path's '%', '?' and '#'
+ * escaped). */
+static int open_db(tally_store *s, tally_store_mode mode, bool immutable, tally_err *err)
+{
+    /* NOMUTEX: a store is used by one thread at a time (tally serve opens
+     * one a worker), so SQLite's per-call locking is not needed */
+    int flags = SQLITE_OPEN_NOMUTEX |
+                (mode == TALLY_STORE_READ ? SQLITE_OPEN_READONLY
+                                          : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
+    size_t n = strlen(s->path);
+    char *uri = tally_xmalloc(3 * n + 32), *u = uri;
+    if (immutable) {
+        flags |= SQLITE_OPEN_URI;
+        /* "file:///abs" or "file:rel": a path starting with "//" is not an authority */
+        u += sprintf(u, "%s", s->path[0] == '/' ? "file://" : "file:");
+        for (const char *p = s->path; *p != '\0'; p++)
+            if (*p == '%' || *p == '?' || *p == '#')
+                u += sprintf(u, "%%%02X", (unsigned)(unsigned char)*p);
+            else
+                *u++ = *p;
+        strcpy(u, "?immutable=1");
+    } else {
+        memcpy(uri, s->path, n + 1);
+    }
+    sqlite3_close(s->db);
+    s->db = NULL;
+    int rc = 0;
+    if (sqlite3_open_v2(uri, &s->db, flags, NULL) != SQLITE_OK)
+        rc = tally_err_set(err, TALLY_EIO, "%s: cannot open the database: %s", s->path,
+                           s->db != NULL ? sqlite3_errmsg(s->db) : "out of memory");
+    free(uri);
+    if (rc != 0)
+        return rc;
+    sqlite3_extended_result_codes(s->db, 0);
+    sqlite3_busy_timeout(s->db, 5000);
+    /* 64 MB of page cache: a batch's index pages stay in memory */
+    sqlite3_exec(s->db, "PRAGMA cache_size = -65536", NULL, NULL, NULL);
+    return 0;
+}
+
+int tally_store_open(const char *path, tally_store_mode mode, tally_store **out, tally_err *err)
 {
     *out = NULL;
     struct stat st;
     if (stat(path, &st) != 0) {
-        if (!create)
+        if (mode == TALLY_STORE_READ)
             return tally_err_set(err, TALLY_ENOTFOUND,
                                  "%s: no such database (tally ingest or tally import makes one)",
                                  path);
@@ -203,23 +290,31 @@ int tally_store_open(const char *path, bool create, tally_store **out, tally_err
     }
     tally_store *s = tally_xcalloc(1, sizeof *s);
     s->path = tally_xstrdup(path);
-    /* NOMUTEX: a store is used by one thread at a time (tally serve opens
-     * one a worker), so SQLite's per-call locking is not needed */
-    int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX | (create ? SQLITE_OPEN_CREATE : 0);
-    if (sqlite3_open_v2(path, &s->db, flags, NULL) != SQLITE_OK) {
-        int rc = tally_err_set(err, TALLY_EIO, "%s: cannot open the database: %s", path,
-                               s->db != NULL ? sqlite3_errmsg(s->db) : "out of memory");
-        tally_store_close(s);
-        return rc;
+    int rc = open_db(s, mode, false, err);
+    if (rc == 0)
+        rc = check_and_migrate(s, mode, err);
+    /* A WAL database is read through its index, the -shm file beside it,
+     * which a reader creates when missing. Where it cannot (a read-only
+     * mount or directory) the first read fails; a file nothing can change
+     * is then read as immutable. Anywhere else the error stands: a writer
+     * could still change the file under an immutable reader. */
+    int code = s->db != NULL ? sqlite3_errcode(s->db) : SQLITE_OK;
+    if (rc != 0 && mode == TALLY_STORE_READ &&
+        (code == SQLITE_CANTOPEN || code == SQLITE_READONLY)) {
+        if (unchangeable(path)) {
+            rc = open_db(s, mode, true, err);
+            if (rc == 0)
+                rc = check_and_migrate(s, mode, err);
+        } else {
+            rc = tally_err_set(err, TALLY_EIO,
+                               "%s: cannot read the database: %s (a WAL database needs its"
+                               " -shm file, which cannot be made in this directory)",
+                               path, sqlite3_errmsg(s->db));
+        }
     }
-    sqlite3_extended_result_codes(s->db, 0);
-    sqlite3_busy_timeout(s->db, 5000);
-    /* 64 MB of page cache: a batch's index pages stay in memory */
-    sqlite3_exec(s->db, "PRAGMA cache_size = -65536", NULL, NULL, NULL);
-    int rc = check_and_migrate(s, err);
     /* WAL: readers never block the writer, and a killed writer loses only
      * its open transaction. NORMAL sync is durable across process crashes. */
-    if (rc == 0)
+    if (rc == 0 && mode == TALLY_STORE_WRITE)
         rc = store_exec(s,
                         "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;"
                         "PRAGMA foreign_keys = ON;",
@@ -239,7 +334,7 @@ void tally_store_close(tally_store *s)
     sqlite3_stmt **all[] = {&s->st_status,        &s->st_find_doc,      &s->st_insert_doc,
                             &s->st_update_doc,    &s->st_delete_claims, &s->st_find_source,
                             &s->st_insert_source, &s->st_insert_claim,  &s->st_insert_item,
-                            &s->st_set_body};
+                            &s->st_set_body,      &s->st_data_version};
     for (size_t i = 0; i < sizeof all / sizeof all[0]; i++)
         sqlite3_finalize(*all[i]);
     for (size_t i = 0; i < sizeof s->queries / sizeof s->queries[0]; i++) {
@@ -251,6 +346,18 @@ void tally_store_close(tally_store *s)
     sqlite3_close(s->db);
     free(s->path);
     free(s);
+}
+
+int tally_store_data_version(tally_store *s, int64_t *out, tally_err *err)
+{
+    sqlite3_stmt *st = store_prepare(s, &s->st_data_version, "PRAGMA data_version", err);
+    if (st == NULL)
+        return err->code;
+    int rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW)
+        *out = sqlite3_column_int64(st, 0);
+    sqlite3_reset(st);
+    return rc == SQLITE_ROW ? 0 : store_fail(s, err, "reading the data version");
 }
 
 int tally_store_begin(tally_store *s, tally_err *err)

@@ -2,8 +2,10 @@
 # End-to-end tests of tally serve: every endpoint of the JSON API, compared
 # with the command line's output for the same query; bad parameters (400
 # with a message), unknown paths (404), other methods (405), oversized
-# requests (414/413), HEAD, loopback by default, and SIGTERM (exit 0).
-# Usage: api.sh TALLY SOURCE_DIR   (needs curl and jq)
+# requests (413/414/431, as JSON), malformed requests, HEAD, loopback by
+# default, SIGTERM (exit 0); a database changing while it is served; slow
+# connections (bench/slowloris.py); an empty file is not served.
+# Usage: api.sh TALLY SOURCE_DIR   (needs curl, jq, python3 and sqlite3)
 set -u
 
 if [ $# -ne 2 ]; then
@@ -17,38 +19,17 @@ unset TALLY_DB
 # shellcheck source=tests/e2e/lib.sh
 . "$(dirname "$0")/lib.sh"
 
-if ! command -v curl >/dev/null || [ "$HAVE_JQ" -ne 1 ]; then
-    echo "api.sh: needs curl and jq (scripts/deps.sh installs them)" >&2
+if ! command -v curl >/dev/null || [ "$HAVE_JQ" -ne 1 ] || ! command -v python3 >/dev/null ||
+    ! command -v sqlite3 >/dev/null; then
+    echo "api.sh: needs curl, jq, python3 and sqlite3 (scripts/deps.sh installs them)" >&2
     exit 1
 fi
 
-PID=
-stop_server() {
-    if [ -n "$PID" ] && kill -0 "$PID" 2>/dev/null; then
-        kill -TERM "$PID" 2>/dev/null
-        wait "$PID" 2>/dev/null
-    fi
-    PID=
-}
 trap 'stop_server; rm -rf "$T"' EXIT
 
 DB=$T/api.db
 "$TALLY" import -q --db "$DB" >/dev/null 2>&1
 "$TALLY" ingest -q --db "$DB" "$SRC/examples" >/dev/null 2>"$T/err"
-
-# start_server ARGS...: tally serve --port 0 in the background; sets PID and
-# URL from the address it prints.
-start_server() {
-    "$TALLY" serve --db "$DB" --port 0 "$@" >"$T/serve.out" 2>"$T/serve.err" &
-    PID=$!
-    URL=
-    for _ in $(seq 1 100); do
-        URL=$(grep -o 'http://[^ ]*/' "$T/serve.out" 2>/dev/null)
-        [ -n "$URL" ] && break
-        kill -0 "$PID" 2>/dev/null || break
-        sleep 0.05
-    done
-}
 
 # get PATH [CURL ARGS...]: the body in $T/out, the status in $code, the
 # headers in $T/head.
@@ -61,9 +42,14 @@ get() {
 expect_code() {
     if [ "$code" = "$2" ]; then pass; else fail "$1" "HTTP $code, want $2: $(head -c 200 "$T/out")"; fi
 }
-# expect_json NAME FILTER: the body satisfies FILTER (jq -e).
+# expect_json NAME FILTER: the body satisfies FILTER (jq -e; an empty body,
+# which jq -e accepts, does not).
 expect_json() {
-    if jq -e "$2" "$T/out" >/dev/null 2>&1; then pass; else fail "$1" "$2 on $(head -c 300 "$T/out")"; fi
+    if [ -s "$T/out" ] && jq -e "$2" "$T/out" >/dev/null 2>&1; then
+        pass
+    else
+        fail "$1" "$2 on HTTP $code: $(head -c 300 "$T/out")"
+    fi
 }
 # expect_same NAME FILE_A FILE_B: the same JSON values (key order aside).
 expect_same() {
@@ -82,6 +68,31 @@ expect_error() {
         fail "$1" "no error message with '$3': $(head -c 200 "$T/out")"
     fi
 }
+# raw BYTES: sends BYTES (with Python's backslash escapes) on a connection
+# of its own; the response's body in $T/out, its status in $code (000 when
+# none came).
+raw() {
+    python3 - "${URL}" "$1" >"$T/raw" 2>/dev/null <<'PY'
+import socket, sys, urllib.parse
+u = urllib.parse.urlsplit(sys.argv[1])
+s = socket.create_connection((u.hostname, u.port), timeout=10)
+s.sendall(sys.argv[2].encode("latin-1").decode("unicode_escape").encode("latin-1"))
+data = b""
+try:
+    while True:
+        chunk = s.recv(65536)
+        if not chunk:
+            break
+        data += chunk
+except OSError:
+    pass
+sys.stdout.buffer.write(data)
+PY
+    code=$(head -n 1 "$T/raw" | sed -n 's|^HTTP/1\.[01] \([0-9][0-9][0-9]\) .*|\1|p')
+    [ -n "$code" ] || code=000
+    sed '1,/^\r*$/d' "$T/raw" >"$T/out"
+}
+
 # cli OUT ARGS...: the command line's output for the same query.
 cli() {
     local out=$1
@@ -89,7 +100,7 @@ cli() {
     "$TALLY" "$@" --db "$DB" >"$out" 2>/dev/null
 }
 
-start_server
+start_server "$DB"
 if [ -z "$URL" ]; then
     fail "serve starts" "no address printed: $(cat "$T/serve.out" "$T/serve.err")"
     finish
@@ -141,12 +152,59 @@ get /api/claims -X GET --data-binary 'x=1' -H 'Content-Type: text/plain'
 expect_error "a GET with a body is 413" 413 "no body"
 long=$(head -c 3000 /dev/zero | tr '\0' 'a')
 get "/api/claims?source=$long"
-expect_code "a long URL is 414" 414
+expect_error "a long URL is 414" 414 "longer than 2048"
 huge=$(head -c 100000 /dev/zero | tr '\0' 'a')
 get "/api/claims?source=$huge"
-if [ "$code" = 414 ] || [ "$code" = 413 ] || [ "$code" = 431 ]; then pass; else fail "a huge URL is refused" "HTTP $code"; fi
+expect_error "a huge URL is 414, in JSON" 414 "longer than"
 get /api/meta -H "X-Big: $huge"
-if [ "$code" = 413 ] || [ "$code" = 431 ]; then pass; else fail "a huge header is refused" "HTTP $code"; fi
+expect_error "a huge header is 431, in JSON" 431 "larger than"
+lines=()
+for i in $(seq 1 70); do lines+=(-H "X-Line-$i: $i"); done
+get /api/meta "${lines[@]}"
+expect_error "too many header lines: 431, in JSON" 431 "header lines"
+get /api/meta -H "Cookie: $(printf 'c%d=1; ' $(seq 1 200))"
+expect_error "too many cookies: 431, in JSON" 431 "cookies"
+get /api/meta -H "Cookie: $(printf 'c%d=1; ' $(seq 1 20))"
+expect_code "a few cookies are fine" 200
+get /api/meta -H "Cookie: c=$(head -c 5000 /dev/zero | tr '\0' 'a')"
+expect_error "a long cookie: 431, in JSON" 431 "cookies longer than"
+# every limit of the gate reached at once (64 query pieces, 40 header lines
+# with curl's 3, 32 cookies in 4,000 bytes, ~8 KB): it all fits in what
+# libmicrohttpd has for a connection, so the server itself answers
+lines=()
+for i in $(seq 1 36); do lines+=(-H "X-Line-$i: $(head -c 80 /dev/zero | tr '\0' 'v')"); done
+cookie=$(for i in $(seq 1 32); do printf 'c%02d=%s; ' "$i" "$(head -c 115 /dev/zero | tr '\0' 'k')"; done)
+get "/api/claims?$(head -c 63 /dev/zero | tr '\0' '&')limit=2" "${lines[@]}" -H "Cookie: ${cookie%; }"
+expect_json "every limit at once: answered" '.limit == 2 and (.claims | length == 2)'
+
+# ---- malformed requests: a JSON error, never a served file ------------------------------
+
+raw 'GET /api/meta HTTP/2.0\r\nHost: x\r\n\r\n'
+expect_error "HTTP/2.0 is 505" 505 "HTTP/1.0 and HTTP/1.1"
+raw 'GET /api/meta HTTP/1.1\r\n\r\n'
+expect_error "HTTP/1.1 without Host is 400" 400 "Host"
+raw 'GET /api/meta\r\n\r\n'
+expect_error "no version is 400" 400 "no HTTP version"
+raw 'GET /api/\x01meta HTTP/1.1\r\nHost: x\r\n\r\n'
+expect_error "a control byte in the URL is 400" 400 "percent-encode"
+raw 'GET /api/meta HTTP/1.1\r\nHost: x\r\nBad Header: 1\r\n\r\n'
+expect_error "a malformed header line is 400" 400 "malformed header"
+raw 'GET /api/meta HTTP/1.1\r\nHost: x\r\nX-A: a\x00b\r\n\r\n'
+expect_error "a NUL in a header is 400" 400 "control byte"
+raw 'GET http://x/api/meta HTTP/1.1\r\nHost: x\r\n\r\n'
+expect_error "an absolute URL is 400" 400 "starting with '/'"
+raw '\r\nGET /api/meta HTTP/1.0\r\n\r\n'
+expect_code "an empty line before the request line, HTTP/1.0 without Host" 200
+get /assets/app.js%00.png
+expect_error "%00 in a path is 400, not app.js" 400 "NUL"
+get "/api/claims/1%00abc"
+expect_error "%00 after a claim id is 400, not claim 1" 400 "NUL"
+get "/api/claims?source=a%00b"
+expect_error "%00 in a value is 400" 400 "NUL byte"
+get "/api/claims?source=%zz"
+expect_error "a malformed escape is 400" 400 "malformed percent-escape"
+get "/api/claims?source=100%"
+expect_error "a lone % is 400" 400 "malformed percent-escape"
 
 # ---- /api/meta ----------------------------------------------------------------
 
@@ -215,6 +273,28 @@ get '/api/claims?color=red'
 expect_error "claims: unknown parameter" 400 "unknown parameter 'color'"
 get '/api/claims?item=rocket&item=missile'
 expect_error "claims: a parameter twice" 400 "twice"
+get '/api/claims?item=&item='
+expect_error "claims: a blank parameter twice" 400 "twice"
+get '/api/claims?item=rocket&item='
+expect_error "claims: a parameter and a blank one" 400 "twice"
+get '/api/claims?item'
+expect_error "claims: a parameter without a value" 400 "has no value"
+get '/api/claims?item&kind=transfer'
+expect_error "claims: a parameter without a value, then others" 400 "has no value"
+get '/api/claims?=rocket'
+expect_error "claims: a value without a name" 400 "without a name"
+get '/api/claims?color='
+expect_error "claims: an unknown parameter, blank" 400 "unknown parameter 'color'"
+get '/api/flows?color='
+expect_error "flows: an unknown parameter, blank" 400 "unknown parameter 'color'"
+get /api/flows
+expect_code "flows: its 400 is not the answer without it (cached)" 200
+get "/api/claims?$(head -c 17 /dev/zero | tr '\0' '&')limit=2"
+expect_json "claims: empty pieces before a parameter" '.limit == 2 and (.claims | length == 2)'
+get "/api/claims?$(head -c 700 /dev/zero | tr '\0' '&')limit=2"
+expect_error "claims: 700 empty pieces" 400 "more than 64 parameters"
+get "/api/claims?$(printf 'p%d=1&' $(seq 1 17))"
+expect_error "claims: 17 parameters" 400 "too many parameters"
 get '/api/claims?item=&kind=&offset=0'
 expect_code "claims: an empty value is no filter (a blank form field)" 200
 full=$(jq '.claims | length' "$T/out")
@@ -339,6 +419,69 @@ get /api/nothing
 expect_error "404 says so" 404 "no such path"
 expect_json "errors are JSON" '.error | type == "string"'
 
+# ---- slow connections -----------------------------------------------------------------------
+# 600 connections trickling their head (more than the server's 512 and the
+# gate's 256 slots): every normal request still gets through; the oldest
+# slow ones are dropped with a JSON 503. Then 100 (fewer than the slots),
+# a header line a second: each is answered 408 when its head is not
+# complete 10 s after it started, however many bytes it sent.
+
+if python3 "$SRC/bench/slowloris.py" "${URL}api/meta" --slow 600 --duration 5 --normal 30 \
+    --timeout 3 --check >"$T/slow" 2>&1; then
+    pass
+else
+    fail "600 slow connections lock no one out" "$(tr '\n' ' ' <"$T/slow")"
+fi
+if python3 "$SRC/bench/slowloris.py" "${URL}api/meta" --slow 100 --interval 1 --duration 13 \
+    --normal 30 --timeout 3 --check >"$T/slow" 2>&1 && grep -q ' 100 408 (JSON)' "$T/slow"; then
+    pass
+else
+    fail "a head trickling past 10 s is answered 408" "$(tr '\n' ' ' <"$T/slow")"
+fi
+get /api/meta
+expect_code "serves after the attacks" 200
+
+# ---- the database changes while it is served ---------------------------------------------
+# Every commit is seen by the next request: no read transaction is kept
+# between requests (reading a claim's sentence once pinned the worker to
+# the database as it was), cached results (meta, flows) are dropped when the
+# database's data version changes, and the server never keeps a checkpoint
+# from emptying the WAL. One thread: the same worker answers each request.
+
+kill -TERM "$PID"
+wait "$PID"
+PID=
+start_server "$DB" --threads 1
+get /api/meta
+claims0=$(jq .claims "$T/out")
+get /api/flows
+get "/api/claims/$id"
+expect_code "changes: a claim and its sentence" 200
+cat >"$T/fresh.txt" <<'EOF'
+url: https://example.org/tally-test/fresh-while-served
+title: Fresh
+date: 2024-05-02
+
+North Korea sent 4200 containers of munitions to Russia, Shin Won-sik said.
+EOF
+"$TALLY" ingest -q --db "$DB" "$T/fresh.txt" >/dev/null 2>&1
+get '/api/claims?doc=fresh'
+expect_json "changes: a document ingested while served is served" \
+    '.claims | length == 1 and .[0].low == 4200 and .[0].doc == "fresh"'
+fresh=$(jq '.claims[0].id' "$T/out")
+get "/api/claims/$fresh"
+expect_json "changes: the new claim by id" '.low == 4200 and (.paragraph | contains("4200"))'
+get /api/meta
+expect_json "changes: meta counts it (cached before)" ".claims == $claims0 + 1"
+get /api/flows
+cli "$T/all" estimate --all --format json
+jq -s . "$T/all" >"$T/want"
+expect_same "changes: flows are those of the database now (cached before)" "$T/out" "$T/want"
+ck=$(sqlite3 "$DB" 'PRAGMA wal_checkpoint(TRUNCATE)' 2>&1)
+if [ "$ck" = "0|0|0" ]; then pass; else fail "changes: the server does not block a checkpoint" "$ck"; fi
+wal=$(stat -c %s "$DB-wal" 2>/dev/null || echo 0)
+if [ "$wal" -eq 0 ]; then pass; else fail "changes: the WAL is emptied" "$wal bytes"; fi
+
 # ---- stopping -----------------------------------------------------------------------------
 
 kill -TERM "$PID"
@@ -346,7 +489,7 @@ wait "$PID"
 rc=$?
 PID=
 expect_rc "SIGTERM stops it with exit 0" 0
-start_server --threads 1
+start_server "$DB" --threads 1
 [ -n "$URL" ] && pass || fail "serve starts again" "$(cat "$T/serve.err")"
 get /api/meta
 expect_code "one thread serves" 200
@@ -367,5 +510,11 @@ run "$TALLY" serve --db "$DB" --bind localhost --port 0
 expect_rc "a bad address" 2
 run "$TALLY" serve --help
 expect_out_has "serve --help" "Usage: tally serve"
+# serving never writes: an empty file is no database, and stays empty
+: >"$T/empty.db"
+run timeout 20 "$TALLY" serve --db "$T/empty.db" --port 0
+expect_rc "an empty file" 1
+expect_err_has "an empty file: says so" "an empty file, not yet a tally database"
+if [ ! -s "$T/empty.db" ]; then pass; else fail "an empty file stays empty" "$(stat -c %s "$T/empty.db") bytes"; fi
 
 finish

@@ -74,3 +74,33 @@ finish() {
     echo "$passed passed, $failed failed"
     [ "$failed" -eq 0 ]
 }
+
+# ---- tally serve in the background ------------------------------------------------
+
+# start_server DB ARGS...: tally serve on DB on any free port, in the
+# background (through the command in SERVE_AS, when set: another user);
+# sets PID and URL from the address it prints (URL empty when it did not
+# start). stop_server stops it (SIGTERM) and waits.
+SERVE_AS=()
+PID=
+start_server() {
+    local db=$1
+    shift
+    "${SERVE_AS[@]}" "$TALLY" serve --db "$db" --port 0 "$@" >"$T/serve.out" 2>"$T/serve.err" &
+    PID=$!
+    URL=
+    for _ in $(seq 1 100); do
+        URL=$(grep -o 'http://[^ ]*/' "$T/serve.out" 2>/dev/null)
+        [ -n "$URL" ] && break
+        kill -0 "$PID" 2>/dev/null || break
+        sleep 0.05
+    done
+}
+
+stop_server() {
+    if [ -n "$PID" ] && kill -0 "$PID" 2>/dev/null; then
+        kill -TERM "$PID" 2>/dev/null
+        wait "$PID" 2>/dev/null
+    fi
+    PID=
+}

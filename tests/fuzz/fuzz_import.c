@@ -19,7 +19,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *d, size_t n)
 {
     tally_store *s;
     tally_err err = {0};
-    if (tally_store_open(":memory:", true, &s, &err) != 0)
+    if (tally_store_open(":memory:", TALLY_STORE_WRITE, &s, &err) != 0)
         abort(); /* an in-memory database always opens */
     tally_import_stats st;
     if (tally_import_csv(s, (const char *)d, n, "fuzz", &st, ignore, NULL, &err) == 0 &&

@@ -24,7 +24,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *d, size_t n)
 {
     tally_store *s;
     tally_err err = {0};
-    if (tally_store_open(":memory:", true, &s, &err) != 0 || tally_store_begin(s, &err) != 0)
+    if (tally_store_open(":memory:", TALLY_STORE_WRITE, &s, &err) != 0 ||
+        tally_store_begin(s, &err) != 0)
         abort();
     tally_ingest_input in = {.data = (const char *)d, .len = n, .name = "fuzz", .origin = "fuzz"};
     tally_ingest_result res;

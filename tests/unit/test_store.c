@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "harness.h"
+#include "store_impl.h"
 #include "tally/import.h"
 #include "tally/ingest.h"
 
@@ -24,7 +25,7 @@ static tally_store *fresh(void)
     remove(side);
     tally_store *s = NULL;
     tally_err err = {0};
-    CHECK_INT_EQ(tally_store_open(db_path, true, &s, &err), 0);
+    CHECK_INT_EQ(tally_store_open(db_path, TALLY_STORE_WRITE, &s, &err), 0);
     return s;
 }
 
@@ -212,6 +213,98 @@ static void test_bundled_record(void)
     remove(db_path);
 }
 
+/* Ingests `text` as document `name` in its own transaction. */
+static void ingest_text(tally_store *s, const char *name, const char *text)
+{
+    tally_ingest_input in = {.data = text, .len = strlen(text), .name = name, .origin = name};
+    tally_ingest_result res;
+    tally_err err = {0};
+    CHECK_INT_EQ(tally_store_begin(s, &err), 0);
+    CHECK_INT_EQ(tally_ingest(s, &in, &res, &err), 0);
+    CHECK_INT_EQ(tally_store_commit(s, &err), 0);
+}
+
+static int count_rows(const tally_claim_row *r, void *user)
+{
+    (void)r;
+    (*(int *)user)++;
+    return 0;
+}
+
+/* A reader (tally serve's connection) holds no read transaction between
+ * queries: it sees the writer's later commits, and the writer can
+ * checkpoint and truncate the WAL while the reader stays open. Reading a
+ * claim's sentence once kept a blob handle, and with it a snapshot, open. */
+static void test_reader_holds_no_snapshot(void)
+{
+    tally_store *w = fresh();
+    ingest_text(w, "a",
+                "url: https://example.org/a\ndate: 2024-03-01\n\n"
+                "North Korea sent 500 containers to Russia, Shin Won-sik said.\n");
+    tally_store *r = NULL;
+    tally_err err = {0};
+    CHECK_INT_EQ(tally_store_open(db_path, TALLY_STORE_READ, &r, &err), 0);
+    if (r == NULL) {
+        tally_store_close(w);
+        return;
+    }
+    int64_t v0 = 0, v1 = 0;
+    CHECK_INT_EQ(tally_store_data_version(r, &v0, &err), 0);
+    char out[1024];
+    tally_claim_filter all = {0};
+    claims_of(r, &all, out);
+    CHECK_STR_EQ(out, "a:PRK>RUS:500:Shin Won-sik:s;");
+    CHECK(sqlite3_txn_state(r->db, NULL) == SQLITE_TXN_NONE);
+
+    ingest_text(w, "b",
+                "url: https://example.org/b\ndate: 2024-04-01\n\n"
+                "North Korea sent 700 containers to Russia, Shin Won-sik said.\n");
+    CHECK_INT_EQ(tally_store_data_version(r, &v1, &err), 0);
+    CHECK(v1 != v0);
+    tally_claim_filter b = {.doc = "b"};
+    int n = 0;
+    CHECK_INT_EQ(tally_store_claims(r, &b, count_rows, &n, &err), 0);
+    CHECK_INT_EQ(n, 1);
+    /* no change, no new version */
+    CHECK_INT_EQ(tally_store_data_version(r, &v0, &err), 0);
+    CHECK_INT_EQ(tally_store_data_version(r, &v1, &err), 0);
+    CHECK(v1 == v0);
+
+    int log = -1, done = -1;
+    sqlite3_busy_timeout(w->db, 0);
+    CHECK_INT_EQ(sqlite3_wal_checkpoint_v2(w->db, NULL, SQLITE_CHECKPOINT_TRUNCATE, &log, &done),
+                 SQLITE_OK);
+    CHECK_INT_EQ(log, 0);
+    tally_store_close(r);
+    tally_store_close(w);
+    remove(db_path);
+}
+
+/* Reading never writes: an empty file stays empty, and is not a database. */
+static void test_read_never_writes(void)
+{
+    tally_store *s = fresh();
+    tally_store_close(s);
+    FILE *f = fopen(db_path, "w");
+    CHECK(f != NULL);
+    if (f != NULL)
+        fclose(f);
+    tally_err err = {0};
+    CHECK_INT_EQ(tally_store_open(db_path, TALLY_STORE_READ, &s, &err), TALLY_EINPUT);
+    CHECK(s == NULL);
+    CHECK(strstr(err.msg, "empty") != NULL);
+    FILE *g = fopen(db_path, "rb");
+    CHECK(g != NULL && fgetc(g) == EOF);
+    if (g != NULL)
+        fclose(g);
+    /* a writer makes it a database */
+    CHECK_INT_EQ(tally_store_open(db_path, TALLY_STORE_WRITE, &s, &err), 0);
+    tally_store_close(s);
+    CHECK_INT_EQ(tally_store_open(db_path, TALLY_STORE_READ, &s, &err), 0);
+    tally_store_close(s);
+    remove(db_path);
+}
+
 int main(void)
 {
     static const struct harness_test tests[] = {
@@ -221,6 +314,8 @@ int main(void)
         {"url_names", test_url_names},
         {"claim_names_round_trip", test_claim_names_round_trip},
         {"bundled_record", test_bundled_record},
+        {"reader_holds_no_snapshot", test_reader_holds_no_snapshot},
+        {"read_never_writes", test_read_never_writes},
         {NULL, NULL},
     };
     return harness_run(tests);

@@ -345,6 +345,11 @@ static void explain(const tally_learn_model *m, learn_head hd, const learn_fv *f
 bool learn_explicit_source(const tally_claim *c)
 {
     const tally_reason *r = &c->why_source;
+    /* a pick that does not start as a name does ("spokesman", "satellite
+     * images showing") binds nothing: the model chooses */
+    const char *s = c->source;
+    if (s == NULL || !(s[0] >= 'A' && s[0] <= 'Z'))
+        return false;
     return r->end > r->start && r->start >= c->sentence_start && r->end <= c->sentence_end;
 }
 

@@ -1295,10 +1295,7 @@ typedef struct fb {
 static void push(fb *b, uint32_t h, const char *name)
 {
     if (b->fv == NULL) {
-        const unsigned char *row = learn_row(b->m, b->head, h);
-        if (row != NULL)
-            for (unsigned o = 0; o < b->m->head[b->head].outs; o++)
-                b->z[o] += learn_f32(row + 4 * o);
+        learn_add_row(b->m, b->head, h, b->z);
         return;
     }
     learn_fv *fv = b->fv;

@@ -59,7 +59,7 @@ static bool little_endian(void)
     return b == 1;
 }
 
-float learn_f32(const unsigned char *p)
+static inline float f32_at(const unsigned char *p)
 {
     float f;
     if (little_endian()) { /* one load */
@@ -69,6 +69,11 @@ float learn_f32(const unsigned char *p)
     uint32_t u = rd32(p);
     memcpy(&f, &u, sizeof f);
     return f;
+}
+
+float learn_f32(const unsigned char *p)
+{
+    return f32_at(p);
 }
 
 static void wr32(tally_buf *b, uint32_t v)
@@ -244,6 +249,16 @@ const unsigned char *learn_row(const tally_learn_model *m, learn_head hd, uint32
     }
 }
 
+void learn_add_row(const tally_learn_model *m, learn_head hd, uint32_t h, double *z)
+{
+    const unsigned char *row = learn_row(m, hd, h);
+    if (row == NULL)
+        return;
+    unsigned outs = m->head[hd].outs;
+    for (unsigned o = 0; o < outs; o++)
+        z[o] += f32_at(row + 4 * o);
+}
+
 /* ---- writing ------------------------------------------------------------------ */
 
 void learn_model_write(const learn_head_w *heads, double threshold, const char *note,
@@ -303,12 +318,8 @@ static void scores(const tally_learn_model *m, learn_head hd, const learn_fv *fv
     const struct learn_head_view *v = &m->head[hd];
     for (unsigned o = 0; o < v->outs; o++)
         z[o] = learn_f32(v->bias + 4 * o);
-    for (uint32_t i = 0; i < fv->n; i++) {
-        const unsigned char *row = learn_row(m, hd, fv->h[i]);
-        if (row != NULL)
-            for (unsigned o = 0; o < v->outs; o++)
-                z[o] += learn_f32(row + 4 * o);
-    }
+    for (uint32_t i = 0; i < fv->n; i++)
+        learn_add_row(m, hd, fv->h[i], z);
 }
 
 static double sigmoid(double z)

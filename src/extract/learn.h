@@ -261,6 +261,8 @@ bool learn_model_bundled_view(tally_learn_model *out);
 
 /** The weights of feature `h` in head `hd`, or NULL when the model has none. */
 const unsigned char *learn_row(const tally_learn_model *m, learn_head hd, uint32_t h);
+/** z[o] += the weight of feature `h` for each output o of head `hd`. */
+void learn_add_row(const tally_learn_model *m, learn_head hd, uint32_t h, double *z);
 /** The float at p (little-endian IEEE 754 single). */
 float learn_f32(const unsigned char *p);
 

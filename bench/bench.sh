@@ -156,7 +156,7 @@ row_ingest() {
 ROWS=(figures rules extract ingest)
 LABEL_wc="wc -w"
 LABEL_figures="tally figures"
-LABEL_rules="extract --no-model"
+LABEL_rules="extract (rules)"
 LABEL_extract="tally extract"
 LABEL_ingest="tally ingest"
 

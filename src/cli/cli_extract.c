@@ -29,11 +29,11 @@ void cli_extract_help(FILE *out)
           "      --date DATE   the document date when its header has none\n"
           "                    (YYYY, YYYY-MM or YYYY-MM-DD)\n"
           "      --explain     add \"why\": the words that decided supplier, recipient,\n"
-          "                    kind, item and source, and the rule used; with the\n"
-          "                    model, \"model\" beside it: the rule that proposed the candidate\n"
-          "                    and, for each decision (scope, kind, source, supplier,\n"
-          "                    recipient), its probability and the features that\n"
-          "                    weighed most\n" CLI_MODEL_HELP
+          "                    kind, item and source, and the rule used; with a\n"
+          "                    model, \"model\" beside it: the rule that proposed the\n"
+          "                    candidate and, for each decision (scope, kind, source,\n"
+          "                    supplier, recipient), its probability and the features\n"
+          "                    that weighed most\n" CLI_MODEL_HELP
           "      --as FMT      read the body as txt, md or html\n"
           "  -h, --help        show this help\n",
           out);

@@ -2885,6 +2885,20 @@ static tally_claim alternative(const blk *k, const group *g, const tally_claim *
     return a;
 }
 
+/* Window block `w` ready for features: its mentions' sentences known, its
+ * sentences' words read when first needed (in arena `a`). */
+static blk blk_open(learn_state *l, struct wblock *w, tally_arena *a)
+{
+    const learn_block_in *in = &w->in;
+    blk k = {l, in, a, NULL, NULL, w->mb, w->index};
+    k.msent = tally_arena_alloc(a, (in->n_am + 1) * sizeof *k.msent);
+    for (size_t i = 0; i < in->n_am; i++)
+        k.msent[i] = sentence_of(&k, in->am[i].start);
+    k.toks = tally_arena_alloc(a, (in->n_ss + 1) * sizeof *k.toks);
+    memset(k.toks, 0, (in->n_ss + 1) * sizeof *k.toks);
+    return k;
+}
+
 /* The candidates of window block `w`, with their features stored, appended
  * to cands[*nc]. */
 static void block_candidates(learn_state *l, size_t wj, tally_arena *ca, const wspk *ws,
@@ -2892,12 +2906,7 @@ static void block_candidates(learn_state *l, size_t wj, tally_arena *ca, const w
 {
     struct wblock *w = &l->wb[wj];
     const learn_block_in *in = &w->in;
-    blk k = {l, in, ca, NULL, NULL, w->mb, w->index};
-    k.msent = tally_arena_alloc(ca, (in->n_am + 1) * sizeof *k.msent);
-    for (size_t i = 0; i < in->n_am; i++)
-        k.msent[i] = sentence_of(&k, in->am[i].start);
-    k.toks = tally_arena_alloc(ca, (in->n_ss + 1) * sizeof *k.toks);
-    memset(k.toks, 0, (in->n_ss + 1) * sizeof *k.toks);
+    blk k = blk_open(l, w, ca);
     for (size_t i = 0; i < w->n; i++) {
         group g;
         g.c = relative(&w->claims[i], in->offset);
@@ -2972,12 +2981,7 @@ static void block_decide(learn_state *l, size_t wj, const wspk *ws, tally_arena 
     const tally_learn_model *m = l->model;
     struct wblock *w = &l->wb[wj];
     const learn_block_in *in = &w->in;
-    blk k = {l, in, a, NULL, NULL, w->mb, w->index};
-    k.msent = tally_arena_alloc(a, (in->n_am + 1) * sizeof *k.msent);
-    for (size_t i = 0; i < in->n_am; i++)
-        k.msent[i] = sentence_of(&k, in->am[i].start);
-    k.toks = tally_arena_alloc(a, (in->n_ss + 1) * sizeof *k.toks);
-    memset(k.toks, 0, (in->n_ss + 1) * sizeof *k.toks);
+    blk k = blk_open(l, w, a);
     for (size_t i = 0; i < w->n; i++) {
         group g;
         g.c = relative(&w->claims[i], in->offset);

@@ -2,9 +2,12 @@
 #ifndef TALLY_MEM_H
 #define TALLY_MEM_H
 
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdio.h>
+
+#include "tally/err.h"
 
 /** A borrowed view of bytes; never owns `ptr`. */
 typedef struct tally_span {
@@ -67,6 +70,10 @@ void tally_buf_init(tally_buf *b, size_t max);
 /** Appends `n` bytes; returns 0, or TALLY_ELIMIT when `max` would be exceeded
  *  or the buffer is full (the buffer is then unchanged, and full). */
 int tally_buf_append(tally_buf *b, const char *s, size_t n);
+/** Appends printf-style output (any length); as tally_buf_append, a refusal
+ *  leaves the buffer full. */
+void tally_buf_printf(tally_buf *b, const char *fmt, ...) TALLY_PRINTF(2, 3);
+void tally_buf_vprintf(tally_buf *b, const char *fmt, va_list ap) TALLY_PRINTF(2, 0);
 /** Makes room for `n` more bytes at once (a size known in advance saves the
  *  copies of growing); returns 0, or TALLY_ELIMIT past `max`. */
 int tally_buf_reserve(tally_buf *b, size_t n);

@@ -1,4 +1,5 @@
-/* tally: the byte classes of include/tally/ascii.h. */
+/* tally: the byte classes of include/tally/ascii.h.
+ * Part of base: includes only the C library and base's own headers. */
 #include "tally/ascii.h"
 
 #define D TALLY_ASCII_DIGIT

@@ -1,3 +1,5 @@
+/* tally: error values and their messages (include/tally/err.h). Part of base:
+ * includes only the C library and base's own headers. */
 #include "tally/err.h"
 
 #include <stdarg.h>

@@ -1,3 +1,5 @@
+/* tally: JSON writing into a growing buffer (include/tally/json.h). Part of
+ * base: includes only the C library and base's own headers. */
 #include "tally/json.h"
 
 #include <math.h>

@@ -1,7 +1,11 @@
+/* tally: allocation, arenas, buffers and reading whole files
+ * (include/tally/mem.h). Part of base: includes only the C library and base's
+ * own headers. */
 #include "tally/mem.h"
 
 #include <errno.h>
 #include <stdalign.h>
+#include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -170,6 +174,31 @@ int tally_buf_append(tally_buf *b, const char *s, size_t n)
     b->len += n;
     b->ptr[b->len] = '\0';
     return 0;
+}
+
+void tally_buf_vprintf(tally_buf *b, const char *fmt, va_list ap)
+{
+    char small[512];
+    va_list again;
+    va_copy(again, ap);
+    int n = vsnprintf(small, sizeof small, fmt, ap);
+    if (n >= 0 && (size_t)n < sizeof small) {
+        (void)tally_buf_append(b, small, (size_t)n);
+    } else if (n >= 0) {
+        char *big = tally_xmalloc((size_t)n + 1);
+        vsnprintf(big, (size_t)n + 1, fmt, again);
+        (void)tally_buf_append(b, big, (size_t)n);
+        free(big);
+    }
+    va_end(again);
+}
+
+void tally_buf_printf(tally_buf *b, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    tally_buf_vprintf(b, fmt, ap);
+    va_end(ap);
 }
 
 int tally_buf_reserve(tally_buf *b, size_t n)

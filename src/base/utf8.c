@@ -1,3 +1,6 @@
+/* tally: streaming UTF-8 validation, encoding and decoding
+ * (include/tally/utf8.h). Part of base: includes only the C library and base's
+ * own headers. */
 #include "tally/utf8.h"
 
 #include <string.h>

@@ -1,4 +1,5 @@
-/* tally command line: shared helpers for the subcommands. */
+/* tally command line: shared helpers for the subcommands.
+ * Part of the command line: includes every public header and src/cli/cli.h. */
 #ifndef TALLY_CLI_H
 #define TALLY_CLI_H
 

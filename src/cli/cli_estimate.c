@@ -1,5 +1,6 @@
 /* tally clusters, tally estimate, tally check: the estimate stage's
- * commands (stage 4, printed as stage 5 does). */
+ * commands (stage 4, printed as stage 5 does).
+ * Part of the command line: includes every public header and src/cli/cli.h. */
 #include "cli.h"
 
 #include <getopt.h>
@@ -16,7 +17,8 @@
 
 void cli_clusters_help(FILE *out)
 {
-    fputs("Usage: tally clusters [--db FILE] [filters of tally claims] [--format table|jsonl]\n"
+    fputs("Usage: tally clusters [--db FILE] [filters of tally claims]\n"
+          "                      [--format table|jsonl|csv]\n"
           "\n"
           "Prints the echo clusters of the stored claims that pass the filters: the\n"
           "claims restating one original assertion (same source, or an outlet or the\n"
@@ -25,7 +27,7 @@ void cli_clusters_help(FILE *out)
           "stands for it and its members.\n"
           "\n"
           "Options:\n"
-          "  -f, --format FMT  table (default) or jsonl\n"
+          "  -f, --format FMT  table (default), jsonl or csv\n"
           "      --db FILE     the database (default $TALLY_DB, else ./tally.db)\n"
           "  -h, --help        show this help\n",
           out);
@@ -67,7 +69,7 @@ void cli_estimate_help(FILE *out)
 void cli_check_help(FILE *out)
 {
     fputs("Usage: tally check [--db FILE] [filters of tally claims] [--factors FILE]\n"
-          "                   [--format table|jsonl]\n"
+          "                   [--format table|jsonl|csv]\n"
           "\n"
           "Lists claims that cannot all be true, with the claims involved and why:\n"
           "  conversion         an equivalence (\"could hold 3 million rounds\") whose ratio\n"
@@ -79,7 +81,7 @@ void cli_check_help(FILE *out)
           "Exit status 0 whether or not contradictions are found.\n"
           "\n"
           "Options:\n"
-          "  -f, --format FMT   table (default) or jsonl\n"
+          "  -f, --format FMT   table (default), jsonl or csv\n"
           "      --factors FILE conversion factors instead of the bundled ones\n"
           "      --db FILE      the database (default $TALLY_DB, else ./tally.db)\n"
           "  -h, --help         show this help\n",
@@ -94,7 +96,7 @@ struct est_opts {
     tally_output format;
 };
 
-static int est_option(const char *cmd, int ch, char **argv, struct est_opts *o, bool csv,
+static int est_option(const char *cmd, int ch, char **argv, struct est_opts *o,
                       void (*help)(FILE *))
 {
     switch (ch) {
@@ -108,8 +110,7 @@ static int est_option(const char *cmd, int ch, char **argv, struct est_opts *o, 
         o->grades = optarg;
         return CLI_CONTINUE;
     case 'f':
-        return cli_format_option(cmd, optarg, CLI_TABLE | CLI_JSON | (csv ? CLI_CSV : 0),
-                                 &o->format);
+        return cli_format_option(cmd, optarg, CLI_TABLE | CLI_JSON | CLI_CSV, &o->format);
     case 'h':
         help(stdout);
         return CLI_OK;
@@ -130,7 +131,7 @@ static int parse_filtered(const char *cmd, int argc, char **argv, const struct o
     while ((ch = getopt_long(argc, argv, ":f:h", longopts, NULL)) != -1) {
         int rc = cli_filter_option(cmd, ch, f, states);
         if (rc == CLI_UNHANDLED)
-            rc = est_option(cmd, ch, argv, o, false, help);
+            rc = est_option(cmd, ch, argv, o, help);
         if (rc != CLI_CONTINUE)
             return rc == CLI_UNHANDLED ? cli_usagef(cmd, "unknown option") : rc;
     }
@@ -306,7 +307,7 @@ int cli_estimate(int argc, char **argv)
                 return CLI_USAGE;
             continue;
         }
-        int rc = est_option("estimate", ch, argv, &o, true, cli_estimate_help);
+        int rc = est_option("estimate", ch, argv, &o, cli_estimate_help);
         if (rc != CLI_CONTINUE)
             return rc == CLI_UNHANDLED ? cli_usagef("estimate", "unknown option") : rc;
     }

@@ -1,4 +1,5 @@
-/* tally extract: the claims of documents, as ../shared/docs/CLAIMS.md defines them. */
+/* tally extract: the claims of documents, as ../shared/docs/CLAIMS.md defines them.
+ * Part of the command line: includes every public header and src/cli/cli.h. */
 #include "cli.h"
 
 #include <getopt.h>

@@ -1,4 +1,5 @@
-/* tally figures: every number, money amount and percentage in documents. */
+/* tally figures: every number, money amount and percentage in documents.
+ * Part of the command line: includes every public header and src/cli/cli.h. */
 #include "cli.h"
 
 #include <getopt.h>

@@ -1,4 +1,5 @@
-/* tally import: curated claims from CSV files, or the bundled public record. */
+/* tally import: curated claims from CSV files, or the bundled public record.
+ * Part of the command line: includes every public header and src/cli/cli.h. */
 #include "cli.h"
 
 #include <errno.h>

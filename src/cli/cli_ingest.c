@@ -1,4 +1,5 @@
-/* tally ingest: documents into the claim store, each once, never half. */
+/* tally ingest: documents into the claim store, each once, never half.
+ * Part of the command line: includes every public header and src/cli/cli.h. */
 #include "cli.h"
 
 #include <dirent.h>

@@ -1,4 +1,5 @@
-/* tally: the command-line entry point; it only dispatches. */
+/* tally: the command-line entry point; it only dispatches.
+ * Part of the command line: includes every public header and src/cli/cli.h. */
 #include "cli.h"
 
 #include <string.h>

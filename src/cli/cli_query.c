@@ -1,4 +1,5 @@
-/* tally claims, tally docs, tally sources: what the store holds. */
+/* tally claims, tally docs, tally sources: what the store holds.
+ * Part of the command line: includes every public header and src/cli/cli.h. */
 #include "cli.h"
 
 #include <getopt.h>

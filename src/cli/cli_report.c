@@ -1,5 +1,6 @@
 /* tally report: one self-contained HTML page of every estimate, its chart,
- * the clusters behind it, the contradictions and the sources. */
+ * the clusters behind it, the contradictions and the sources.
+ * Part of the command line: includes every public header and src/cli/cli.h. */
 #include "cli.h"
 
 #include <errno.h>

@@ -1,5 +1,6 @@
 /* tally serve: the dashboard and the JSON API on one database, until
- * SIGINT or SIGTERM. */
+ * SIGINT or SIGTERM.
+ * Part of the command line: includes every public header and src/cli/cli.h. */
 #include "cli.h"
 
 #include <getopt.h>

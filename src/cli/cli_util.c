@@ -1,3 +1,6 @@
+/* tally command line: the helpers the subcommands share (cli.h): messages,
+ * options, inputs, the database and output. Part of the command line: includes
+ * every public header and src/cli/cli.h. */
 #include "cli.h"
 
 #include <errno.h>

@@ -1,4 +1,6 @@
-/* tally: contradictions (stage 4): claims that cannot all be true. */
+/* tally: contradictions (stage 4): claims that cannot all be true.
+ * Part of stage 4, estimate: includes the public headers of every stage up to
+ * the store (not the pipeline), and its own. */
 #include <limits.h>
 #include <math.h>
 #include <stdio.h>

@@ -16,7 +16,9 @@
  * claim before they chain together. The sorts are O(n log n), the windows
  * O(n * WINDOW): a series of 100,000 claims costs no more per claim than a
  * small one, at the price that two echoes further apart than WINDOW in every
- * order (a very dense series) may stay apart. */
+ * order (a very dense series) may stay apart.
+ * Part of stage 4, estimate: includes the public headers of every stage up to
+ * the store (not the pipeline), and its own. */
 #include "tally/estimate.h"
 
 #include <limits.h>

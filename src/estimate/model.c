@@ -1,6 +1,8 @@
 /* tally: the estimator's data (stage 4): conversion factors with their
  * sources (data/factors.tsv) and source grades (data/grades.tsv), both
- * compiled in and replaceable by an edited copy. */
+ * compiled in and replaceable by an edited copy.
+ * Part of stage 4, estimate: includes the public headers of every stage up to
+ * the store (not the pipeline), and its own. */
 #include <errno.h>
 #include <math.h>
 #include <stdio.h>

@@ -1,6 +1,8 @@
 /* tally: claims from the store as the estimator's observations (stage 4).
  * Names repeat a lot (a few thousand sources for a million claims), so each
- * distinct string is kept once. */
+ * distinct string is kept once.
+ * Part of stage 4, estimate: includes the public headers of every stage up to
+ * the store (not the pipeline), and its own. */
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>

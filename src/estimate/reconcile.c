@@ -5,7 +5,9 @@
  * point (and range) samples by weighted isotonic regression (pool adjacent
  * violators), imposes the bound samples, and reads N at the asked days. The
  * quantiles over the draws are the estimate. Everything is deterministic:
- * the generator is xoshiro256** seeded by splitmix64 from `seed`. */
+ * the generator is xoshiro256** seeded by splitmix64 from `seed`.
+ * Part of stage 4, estimate: includes the public headers of every stage up to
+ * the store (not the pipeline), and its own. */
 #include "tally/estimate.h"
 
 #include <math.h>

@@ -1,5 +1,7 @@
 /* tally: the points of a series (stage 4): which clusters say what about
- * the cumulative quantity one state sent another, in the series' unit. */
+ * the cumulative quantity one state sent another, in the series' unit.
+ * Part of stage 4, estimate: includes the public headers of every stage up to
+ * the store (not the pipeline), and its own. */
 #include <limits.h>
 #include <math.h>
 #include <stdint.h>

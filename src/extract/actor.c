@@ -10,7 +10,9 @@
  * keeps the longest: one hash probe per capitalised word, no allocation but
  * the result array. The aliases of a key are in byte order, so those that
  * share a beginning ("South Korea's defence ministry", "South Korea's
- * defense ministry") are compared once as far as they agree. */
+ * defense ministry") are compared once as far as they agree.
+ * Part of stage 2, extract: includes the public headers of base, the model and
+ * read, and extract's own. */
 #include "tally/actor.h"
 
 #include <stdbool.h>

@@ -1,5 +1,7 @@
 /* Private to the actor matcher (actor.c) and its tests: the ISO 3166-1 table
- * compiled in at build time (tools/gen_actors.c, iso-codes, data/actors.tsv). */
+ * compiled in at build time (tools/gen_actors.c, iso-codes, data/actors.tsv).
+ * Part of stage 2, extract: includes the public headers of base, the model and
+ * read, and extract's own. */
 #ifndef TALLY_ACTOR_PRIV_H
 #define TALLY_ACTOR_PRIV_H
 

@@ -6,7 +6,9 @@
  * noun is read against the words of its sentence (claimwords.gperf). The
  * extractor keeps what the document said before: the people it named (for
  * "Shin said" and "the defence minister said"), the states it is about (for
- * claims that name neither), and the speaker and dates of the paragraph. */
+ * claims that name neither), and the speaker and dates of the paragraph.
+ * Part of stage 2, extract: includes the public headers of base, the model and
+ * read, and extract's own. */
 #include "tally/extract.h"
 
 #include <stdlib.h>

@@ -1,4 +1,6 @@
-/* Private to the claim extractor (extract.c): its word lexicon. */
+/* Private to the claim extractor (extract.c): its word lexicon.
+ * Part of stage 2, extract: includes the public headers of base, the model and
+ * read, and extract's own. */
 #ifndef TALLY_EXTRACT_PRIV_H
 #define TALLY_EXTRACT_PRIV_H
 

@@ -1,4 +1,6 @@
-/* The scanner's lexicon and the parser of spelled-out numbers. */
+/* The scanner's lexicon and the parser of spelled-out numbers.
+ * Part of stage 2, extract: includes the public headers of base, the model and
+ * read, and extract's own. */
 #include "scan.h"
 
 #include <math.h>

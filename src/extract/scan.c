@@ -4,7 +4,9 @@
  * optional qualifier, an amount (currency, quantity, scale, percent) and an
  * optional range tail. Before parsing, a pass marks the tokens that are not
  * amounts whatever surrounds them (URLs, phone numbers, dates, times,
- * designators, calibers, labels). */
+ * designators, calibers, labels).
+ * Part of stage 2, extract: includes the public headers of base, the model and
+ * read, and extract's own. */
 #include "tally/figure.h"
 
 #include <math.h>

@@ -1,4 +1,6 @@
-/* Private to the figure scanner (scan.c, numword.c): tokens and the lexicon. */
+/* Private to the figure scanner (scan.c, numword.c): tokens and the lexicon.
+ * Part of stage 2, extract: includes the public headers of base, the model and
+ * read, and extract's own. */
 #ifndef TALLY_SCAN_H
 #define TALLY_SCAN_H
 

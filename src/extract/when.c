@@ -58,7 +58,9 @@
  * year followed by a plural-looking noun ("in 2000 containers") is an amount.
  * Month names need a capital ("May" but not "may"); a month alone, with no
  * day or year, needs a role word or modifier; "Jan", "Mar" without a period
- * need a number. */
+ * need a number.
+ * Part of stage 2, extract: includes the public headers of base, the model and
+ * read, and extract's own. */
 #include "tally/when.h"
 
 #include <limits.h>

@@ -1,6 +1,7 @@
 /* tally: the claim model's vocabularies (include/tally/claim.h): each table
  * is made from its X-macro rows, and each name's parser reads the table, so
- * every slug is written once. Includes only base's and the model's headers. */
+ * every slug is written once. Includes only base's and the model's headers.
+ * Part of the model: includes base's public headers and its own. */
 #include "tally/claim.h"
 
 #include <stdio.h>

@@ -1,5 +1,6 @@
 /* tally: partial dates (the model): parsing, formatting, comparing and
- * day arithmetic. Dates are proleptic Gregorian, years 1 to 9999. */
+ * day arithmetic. Dates are proleptic Gregorian, years 1 to 9999.
+ * Part of the model: includes base's public headers and its own. */
 #include "tally/date.h"
 
 #include <limits.h>

@@ -1,5 +1,6 @@
 /* tally: the fields of a claim (include/tally/field.h): their table, and
- * reading and setting each in a record. */
+ * reading and setting each in a record.
+ * Part of the model: includes base's public headers and its own. */
 #include "tally/field.h"
 
 #include <string.h>

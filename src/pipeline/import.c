@@ -1,7 +1,9 @@
-/* tally: importing curated claims (stage 3): one CSV row per original
+/* tally: importing curated claims (the pipeline): one CSV row per original
  * assertion, in the columns of the project's public record. The rows of one
  * URL make one curated document, so importing a file again changes nothing
- * and a corrected row replaces that URL's claims. */
+ * and a corrected row replaces that URL's claims.
+ * Part of the pipeline: includes the public headers of every stage up to the
+ * store, and its own. */
 #include "tally/import.h"
 
 #include <csv.h>

@@ -2,8 +2,9 @@
  * extracted (stage 2) and stored (stage 3). The bytes are in memory and read
  * once: the header is parsed once (tally_doc_mem_open), decides the
  * document's identity before any work (an unchanged document costs a header
- * parse and a hash), and the body is decoded from the same bytes. The
- * pipeline may include every stage up to the store's public headers. */
+ * parse and a hash), and the body is decoded from the same bytes.
+ * Part of the pipeline: includes the public headers of every stage up to the
+ * store, and its own. */
 /* realpath is X/Open */
 #define _XOPEN_SOURCE 700
 

@@ -2,7 +2,9 @@
  * Claims are written field by field from the model's field table
  * (tally/field.h): the JSON keys, the CSV headings and the table's columns
  * all come from it. Cells of CSV and tables are written here and nowhere
- * else. May include the public headers of every stage but the pipeline. */
+ * else. May include the public headers of every stage but the pipeline.
+ * Part of stage 5, present: includes the public headers of every stage up to
+ * estimate (not the pipeline), and its own. */
 #include "tally/present.h"
 
 #include <stdio.h>

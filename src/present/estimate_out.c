@@ -1,11 +1,12 @@
 /* tally: estimates, clusters, contradictions and flows in each output
  * format (stage 5): tables, JSON and CSV. May include the public headers of
- * every stage but the pipeline. */
+ * every stage but the pipeline.
+ * Part of stage 5, present: includes the public headers of every stage up to
+ * estimate (not the pipeline), and its own. */
 #include "tally/present.h"
 
 #include <limits.h>
 #include <math.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -266,30 +267,6 @@ void tally_present_flow(tally_buf *b, const tally_flow *fl, bool estimate)
 
 /* ---- lines of each format --------------------------------------------------------- */
 
-static void appendf(tally_buf *b, const char *fmt, ...) TALLY_PRINTF(2, 3);
-
-/* printf into `b`. */
-static void appendf(tally_buf *b, const char *fmt, ...)
-{
-    char small[512];
-    va_list ap;
-    va_start(ap, fmt);
-    int n = vsnprintf(small, sizeof small, fmt, ap);
-    va_end(ap);
-    if (n < 0)
-        return;
-    if ((size_t)n < sizeof small) {
-        tally_json_raw_n(b, small, (size_t)n);
-        return;
-    }
-    char *big = tally_xmalloc((size_t)n + 1);
-    va_start(ap, fmt);
-    vsnprintf(big, (size_t)n + 1, fmt, ap);
-    va_end(ap);
-    tally_json_raw_n(b, big, (size_t)n);
-    free(big);
-}
-
 /* CSV cells of NUL-terminated strings (NULL: empty), the last ending the line. */
 static void csv_cells(tally_buf *b, const char *const *cells, size_t n)
 {
@@ -301,8 +278,8 @@ static void csv_cells(tally_buf *b, const char *const *cells, size_t n)
 void tally_present_clusters_head(tally_buf *b, tally_output o)
 {
     if (o == TALLY_OUTPUT_TABLE)
-        appendf(b, "%-6s %-3s %-3s %-12s %-30s %-10s %-30s %s\n", "claims", "sup", "rec", "kind",
-                "figure", "as_of", "source", "lead (doc)");
+        tally_buf_printf(b, "%-6s %-3s %-3s %-12s %-30s %-10s %-30s %s\n", "claims", "sup", "rec",
+                         "kind", "figure", "as_of", "source", "lead (doc)");
     else if (o == TALLY_OUTPUT_CSV)
         tally_json_raw(b, "cluster,claims,supplier,recipient,kind,figure,as_of,source,lead,doc\n");
 }
@@ -320,10 +297,10 @@ void tally_present_cluster_line(tally_buf *b, tally_output o, const tally_view *
     tally_present_figure(lead, fig, sizeof fig);
     tally_present_day(lead->as_of, day);
     if (o == TALLY_OUTPUT_TABLE) {
-        appendf(b, "%6zu %-3s %-3s %-12s %-30.30s %-10s %-30.30s %lld (%s)\n", k->n_members,
-                lead->supplier[0] ? lead->supplier : "-",
-                lead->recipient[0] ? lead->recipient : "-", tally_kind_name(lead->kind), fig, day,
-                lead->source, (long long)lead->id, lead->doc);
+        tally_buf_printf(b, "%6zu %-3s %-3s %-12s %-30.30s %-10s %-30.30s %lld (%s)\n",
+                         k->n_members, lead->supplier[0] ? lead->supplier : "-",
+                         lead->recipient[0] ? lead->recipient : "-", tally_kind_name(lead->kind),
+                         fig, day, lead->source, (long long)lead->id, lead->doc);
         return;
     }
     snprintf(no, sizeof no, "%zu", number);
@@ -356,9 +333,10 @@ void tally_present_contradiction_line(tally_buf *b, tally_output o, const tally_
         tally_present_contradiction(b, obs, x);
         TALLY_JSON_LIT(b, "\n");
     } else if (o == TALLY_OUTPUT_TABLE) {
-        appendf(b, "%s: %s\n    claim %lld (%s)", x->rule, x->why, (long long)a->id, a->doc);
+        tally_buf_printf(b, "%s: %s\n    claim %lld (%s)", x->rule, x->why, (long long)a->id,
+                         a->doc);
         if (x->b != x->a)
-            appendf(b, " and claim %lld (%s)", (long long)c->id, c->doc);
+            tally_buf_printf(b, " and claim %lld (%s)", (long long)c->id, c->doc);
         TALLY_JSON_LIT(b, "\n");
     } else {
         char ia[32], ic[32];
@@ -373,7 +351,7 @@ void tally_present_contradiction_line(tally_buf *b, tally_output o, const tally_
 void tally_present_contradictions_tail(tally_buf *b, tally_output o, size_t n, size_t claims)
 {
     if (o == TALLY_OUTPUT_TABLE)
-        appendf(b, "%zu contradiction%s among %zu claims\n", n, n == 1 ? "" : "s", claims);
+        tally_buf_printf(b, "%zu contradiction%s among %zu claims\n", n, n == 1 ? "" : "s", claims);
 }
 
 void tally_present_estimate_out(tally_buf *b, tally_output o, const tally_view *v,
@@ -390,8 +368,8 @@ void tally_present_estimate_out(tally_buf *b, tally_output o, const tally_view *
         tally_json_raw(b, "date,q05,q25,median,q75,q95\n");
         for (size_t i = 0; i < e->n_days; i++) {
             tally_present_day(e->q[i].day, d);
-            appendf(b, "%s,%.0f,%.0f,%.0f,%.0f,%.0f\n", d, e->q[i].q05, e->q[i].q25, e->q[i].q50,
-                    e->q[i].q75, e->q[i].q95);
+            tally_buf_printf(b, "%s,%.0f,%.0f,%.0f,%.0f,%.0f\n", d, e->q[i].q05, e->q[i].q25,
+                             e->q[i].q50, e->q[i].q75, e->q[i].q95);
         }
         return;
     }
@@ -400,25 +378,27 @@ void tally_present_estimate_out(tally_buf *b, tally_output o, const tally_view *
         if (series->item == 1u << bit)
             item = tally_item_name(bit);
     tally_present_day(series->start, d);
-    appendf(b, "%s -> %s, %s, in %s: %zu clusters; 0 on %s%s%s\n", series->supplier,
-            series->recipient, item, series->unit, series->n, d,
-            known_by != NULL ? "; known by " : "", known_by != NULL ? known_by : "");
-    appendf(b, "%-10s %12s %12s %12s %12s %12s\n", "date", "5%", "25%", "median", "75%", "95%");
+    tally_buf_printf(b, "%s -> %s, %s, in %s: %zu clusters; 0 on %s%s%s\n", series->supplier,
+                     series->recipient, item, series->unit, series->n, d,
+                     known_by != NULL ? "; known by " : "", known_by != NULL ? known_by : "");
+    tally_buf_printf(b, "%-10s %12s %12s %12s %12s %12s\n", "date", "5%", "25%", "median", "75%",
+                     "95%");
     for (size_t i = 0; i < e->n_days; i++) {
         tally_present_day(e->q[i].day, d);
-        appendf(b, "%-10s %12.0f %12.0f %12.0f %12.0f %12.0f\n", d, e->q[i].q05, e->q[i].q25,
-                e->q[i].q50, e->q[i].q75, e->q[i].q95);
+        tally_buf_printf(b, "%-10s %12.0f %12.0f %12.0f %12.0f %12.0f\n", d, e->q[i].q05,
+                         e->q[i].q25, e->q[i].q50, e->q[i].q75, e->q[i].q95);
     }
-    appendf(b, "\nclusters that drive it:\n%-10s %-11s %26s %-36s %-28s %s\n", "date", "bound",
-            "figure", "how", "source (grade)", "claims");
+    tally_buf_printf(b, "\nclusters that drive it:\n%-10s %-11s %26s %-36s %-28s %s\n", "date",
+                     "bound", "figure", "how", "source (grade)", "claims");
     for (size_t i = 0; i < series->n; i++) {
         const tally_series_point *sp = &series->v[i];
         tally_point_words w;
         tally_present_point_words(v, sp, &w);
         char src[64];
         snprintf(src, sizeof src, "%.24s (%c)", w.lead->source, sp->grade);
-        appendf(b, "%-10s %-11s %26.26s %-36.36s %-28s %zu\n", w.day,
-                tally_present_bound(sp->p.bound), w.figure, w.how, src, w.cluster->n_members);
+        tally_buf_printf(b, "%-10s %-11s %26.26s %-36.36s %-28s %zu\n", w.day,
+                         tally_present_bound(sp->p.bound), w.figure, w.how, src,
+                         w.cluster->n_members);
     }
 }
 
@@ -427,8 +407,9 @@ void tally_present_flows_head(tally_buf *b, tally_output o)
     if (o == TALLY_OUTPUT_CSV)
         tally_json_raw(b, "supplier,recipient,item,unit,clusters,date,q05,q25,median,q75,q95\n");
     else if (o == TALLY_OUTPUT_TABLE)
-        appendf(b, "%-3s %-3s %-18s %-9s %8s %-10s %12s %12s %12s %12s %12s\n", "sup", "rec",
-                "item", "unit", "clusters", "date", "5%", "25%", "median", "75%", "95%");
+        tally_buf_printf(b, "%-3s %-3s %-18s %-9s %8s %-10s %12s %12s %12s %12s %12s\n", "sup",
+                         "rec", "item", "unit", "clusters", "date", "5%", "25%", "median", "75%",
+                         "95%");
 }
 
 void tally_present_flow_line(tally_buf *b, tally_output o, const tally_flow *fl)
@@ -440,17 +421,19 @@ void tally_present_flow_line(tally_buf *b, tally_output o, const tally_flow *fl)
         tally_present_flow(b, fl, true);
         TALLY_JSON_LIT(b, "\n");
     } else if (o == TALLY_OUTPUT_CSV) {
-        appendf(b, "%s,%s,%s,%s,%zu,%s,%.0f,%.0f,%.0f,%.0f,%.0f\n", s->supplier, s->recipient,
-                fl->item, s->unit, s->n, d, fl->q.q05, fl->q.q25, fl->q.q50, fl->q.q75, fl->q.q95);
+        tally_buf_printf(b, "%s,%s,%s,%s,%zu,%s,%.0f,%.0f,%.0f,%.0f,%.0f\n", s->supplier,
+                         s->recipient, fl->item, s->unit, s->n, d, fl->q.q05, fl->q.q25, fl->q.q50,
+                         fl->q.q75, fl->q.q95);
     } else {
-        appendf(b, "%-3s %-3s %-18s %-9s %8zu %-10s %12.0f %12.0f %12.0f %12.0f %12.0f\n",
-                s->supplier, s->recipient, fl->item, s->unit, s->n, d, fl->q.q05, fl->q.q25,
-                fl->q.q50, fl->q.q75, fl->q.q95);
+        tally_buf_printf(b, "%-3s %-3s %-18s %-9s %8zu %-10s %12.0f %12.0f %12.0f %12.0f %12.0f\n",
+                         s->supplier, s->recipient, fl->item, s->unit, s->n, d, fl->q.q05,
+                         fl->q.q25, fl->q.q50, fl->q.q75, fl->q.q95);
     }
 }
 
 void tally_present_flows_tail(tally_buf *b, tally_output o, size_t series, const tally_view *v)
 {
     if (o == TALLY_OUTPUT_TABLE)
-        appendf(b, "%zu series from %zu claims in %zu clusters\n", series, v->obs.n, v->c.n);
+        tally_buf_printf(b, "%zu series from %zu claims in %zu clusters\n", series, v->obs.n,
+                         v->c.n);
 }

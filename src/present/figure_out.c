@@ -1,6 +1,8 @@
 /* tally: figures as the scanner finds them (tally figures) in each output
  * format (stage 5). May include the public headers of every stage but the
- * pipeline. */
+ * pipeline.
+ * Part of stage 5, present: includes the public headers of every stage up to
+ * estimate (not the pipeline), and its own. */
 #include "tally/present.h"
 
 #include <stdio.h>

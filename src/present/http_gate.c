@@ -11,7 +11,9 @@
  * and the oldest head is the first one dropped when a slot is needed. The
  * bytes of a head are looked at with MSG_PEEK, never read: the server reads
  * them once the connection is handed on. Edge-triggered epoll reports each
- * arrival once, though the bytes stay queued. */
+ * arrival once, though the bytes stay queued.
+ * Part of stage 5, present: includes the public headers of every stage up to
+ * estimate (not the pipeline), and its own. */
 #include "http_gate.h"
 
 #include <errno.h>

@@ -12,7 +12,9 @@
  *     answered with a JSON error here, never with libmicrohttpd's HTML page,
  *     and what is handed on fits in libmicrohttpd's per-connection memory.
  * Every connection carries one request: the server answers with
- * "Connection: close", so each request head passes the gate. */
+ * "Connection: close", so each request head passes the gate.
+ * Part of stage 5, present: includes the public headers of every stage up to
+ * estimate (not the pipeline), and its own. */
 #ifndef TALLY_HTTP_GATE_H
 #define TALLY_HTTP_GATE_H
 

@@ -2,7 +2,9 @@
  * series of tally estimate --all with its estimate, an SVG chart of its
  * monthly series and the clusters that drive it; the contradictions; the
  * sources and documents. The numbers come from the computations the
- * command line and the server share (view.c); only the HTML is here. */
+ * command line and the server share (view.c); only the HTML is here.
+ * Part of stage 5, present: includes the public headers of every stage up to
+ * estimate (not the pipeline), and its own. */
 #include "tally/present.h"
 
 #include <limits.h>
@@ -74,23 +76,10 @@ static void putf(out *o, const char *fmt, ...) TALLY_PRINTF(2, 3);
 
 static void putf(out *o, const char *fmt, ...)
 {
-    char buf[512];
     va_list ap;
     va_start(ap, fmt);
-    int n = vsnprintf(buf, sizeof buf, fmt, ap);
+    tally_buf_vprintf(o->b, fmt, ap);
     va_end(ap);
-    if (n < 0)
-        return;
-    if ((size_t)n < sizeof buf) {
-        put(o, buf);
-        return;
-    }
-    char *big = tally_xmalloc((size_t)n + 1);
-    va_start(ap, fmt);
-    vsnprintf(big, (size_t)n + 1, fmt, ap);
-    va_end(ap);
-    put(o, big);
-    free(big);
 }
 
 /* A whole number with thousands separators: 9,330,809. */

@@ -8,7 +8,9 @@
  * libmicrohttpd only once its request head is complete and sound. A
  * request is answered by answer() from its method and target alone (the
  * target as sent, decoded here, not by libmicrohttpd), which
- * tally_serve_answer offers without a socket. */
+ * tally_serve_answer offers without a socket.
+ * Part of stage 5, present: includes the public headers of every stage up to
+ * estimate (not the pipeline), and its own. */
 #include "tally/serve.h"
 
 #include <arpa/inet.h>

@@ -1,5 +1,7 @@
 /* tally: what a query sees (the claims passing a filter, their clusters)
- * and the estimates made from it, for the command line and the server. */
+ * and the estimates made from it, for the command line and the server.
+ * Part of stage 5, present: includes the public headers of every stage up to
+ * estimate (not the pipeline), and its own. */
 #include "tally/present.h"
 
 #include <limits.h>

@@ -1,6 +1,8 @@
 /* tally: the private interface between the reader (doc.c) and the decoders
  * of each body format. The reader pushes the raw body bytes in chunks; a
- * decoder turns them into UTF-8 text and blocks written into a sink. */
+ * decoder turns them into UTF-8 text and blocks written into a sink.
+ * Part of stage 1, read: includes the public headers of base and the model,
+ * and read's own. */
 #ifndef TALLY_DECODE_H
 #define TALLY_DECODE_H
 

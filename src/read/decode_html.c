@@ -2,7 +2,9 @@
  * from a BOM, else a <meta> in the first bytes, else UTF-8; legacy charsets go
  * through iconv, so libxml2 always reads valid UTF-8 (its own charset switch
  * is off). Scripts, styles, navigation and the like are dropped; block
- * elements end a block with "\n\n"; white space collapses to one space. */
+ * elements end a block with "\n\n"; white space collapses to one space.
+ * Part of stage 1, read: includes the public headers of base and the model,
+ * and read's own. */
 #include "decode.h"
 
 #include <errno.h>

@@ -2,7 +2,9 @@
  * item's own text, table cell and code block is one block ending in "\n\n";
  * line breaks become "\n". md4c needs its input in memory, so the raw text is
  * parsed in pieces cut at blank lines outside fenced code once a piece passes
- * md_chunk bytes (at a line end, or anywhere, past four times that). */
+ * md_chunk bytes (at a line end, or anywhere, past four times that).
+ * Part of stage 1, read: includes the public headers of base and the model,
+ * and read's own. */
 #include "decode.h"
 
 #include <libxml/HTMLparser.h>

@@ -1,6 +1,8 @@
 /* Plain text: the body bytes as they are (invalid UTF-8 replaced). A block is
  * a paragraph and the blank lines after it; a blank line holds only spaces,
- * tabs and CRs. Blank lines before the first paragraph join it. */
+ * tabs and CRs. Blank lines before the first paragraph join it.
+ * Part of stage 1, read: includes the public headers of base and the model,
+ * and read's own. */
 #include "decode.h"
 
 #include <stdlib.h>

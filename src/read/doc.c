@@ -1,3 +1,7 @@
+/* tally: reading a document (include/tally/doc.h): its header, its format, and
+ * its body decoded into blocks, from a stream or from bytes in memory. Part of
+ * stage 1, read: includes the public headers of base and the model, and read's
+ * own. */
 #include "tally/doc.h"
 
 #include <errno.h>
@@ -229,31 +233,64 @@ static tally_format choose_format(const tally_doc_opts *opts, const char *name, 
     return fmt;
 }
 
-static const char *const binary_msg = "binary file (NUL bytes), not a text document";
+/* What one read works with: the options, handler, statistics and error
+ * given, or defaults for those that are NULL, and the sink of blocks. It
+ * stays where it is made (the pointers may point into it). */
+typedef struct reading {
+    const tally_doc_opts *opts;
+    const tally_doc_handler *h;
+    tally_doc_stats *stats, own_stats;
+    tally_err *err, own_err;
+    sink out;
+} reading;
+
+static void reading_init(reading *r, const tally_doc_opts *opts, const tally_doc_handler *h,
+                         tally_doc_stats *stats, tally_err *err)
+{
+    static const tally_doc_opts no_opts = {TALLY_FORMAT_AUTO, 0};
+    static const tally_doc_handler no_handler = {NULL, NULL, NULL};
+    memset(&r->own_err, 0, sizeof r->own_err);
+    r->opts = opts != NULL ? opts : &no_opts;
+    r->h = h != NULL ? h : &no_handler;
+    r->stats = stats != NULL ? stats : &r->own_stats;
+    r->err = err != NULL ? err : &r->own_err;
+    memset(r->stats, 0, sizeof *r->stats);
+    sink_init(&r->out, r->opts->max_block, r->h, r->stats, r->err);
+}
+
+static int binary(reading *r)
+{
+    r->stats->binary = true;
+    return tally_err_set(r->err, TALLY_EINPUT, "binary file (NUL bytes), not a text document");
+}
 
 /* Decodes a body: its first `len` bytes at `p` (read already), then the
- * rest of `in` (NULL, or `eof` set: none) through `buf` of `chunk` bytes. */
-static int decode_body(FILE *in, bool eof, char *buf, size_t chunk, const char *p, size_t len,
-                       bool bom, tally_format fmt, sink *out, const doc_tune *t,
-                       tally_doc_stats *stats, tally_err *err)
+ * rest of `in` (NULL, or `eof` set: none) through `buf` of `chunk` bytes;
+ * the handler hears of `meta` first. */
+static int read_body(reading *r, const char *name, const tally_doc_meta *meta, FILE *in, bool eof,
+                     char *buf, size_t chunk, const char *p, size_t len, bool bom,
+                     const doc_tune *t)
 {
     size_t n;
     int rc;
-    decode_args args = {out, p, len < HEAD ? len : HEAD, bom, t != NULL ? t->md_chunk : 0};
+    tally_format fmt = choose_format(r->opts, name, p, len);
+    if (r->h->on_meta != NULL && (rc = r->h->on_meta(meta, fmt, r->h->user, r->err)) != 0)
+        return rc;
+    decode_args args = {&r->out, p, len < HEAD ? len : HEAD, bom, t != NULL ? t->md_chunk : 0};
     decoder *dec = fmt == TALLY_FORMAT_HTML ? decode_html_new(&args)
                    : fmt == TALLY_FORMAT_MD ? decode_md_new(&args)
                                             : decode_text_new(&args);
-    if ((rc = feed(dec, p, len, chunk, err)) != 0)
+    if ((rc = feed(dec, p, len, chunk, r->err)) != 0)
         goto out;
     while (!eof && in != NULL) {
-        if ((rc = read_some(in, buf, chunk, &n, err)) != 0)
+        if ((rc = read_some(in, buf, chunk, &n, r->err)) != 0)
             goto out;
         eof = n < chunk;
-        stats->raw_bytes += n;
-        if ((rc = feed(dec, buf, n, chunk, err)) != 0)
+        r->stats->raw_bytes += n;
+        if ((rc = feed(dec, buf, n, chunk, r->err)) != 0)
             goto out;
     }
-    rc = dec->finish(dec, err);
+    rc = dec->finish(dec, r->err);
 out:
     dec->free(dec);
     return rc;
@@ -263,49 +300,30 @@ int doc_read_tuned(FILE *in, const char *name, const tally_doc_opts *opts,
                    const tally_doc_handler *h, tally_doc_stats *stats, tally_err *err,
                    const doc_tune *t)
 {
-    static const tally_doc_opts no_opts = {TALLY_FORMAT_AUTO, 0};
-    static const tally_doc_handler no_handler = {NULL, NULL, NULL};
-    tally_doc_stats own_stats;
-    tally_err own_err = {0, {0}};
+    reading r;
+    reading_init(&r, opts, h, stats, err);
     size_t chunk = t != NULL && t->chunk > 0 ? t->chunk : CHUNK;
     char *buf = tally_xmalloc(chunk > HEAD ? chunk : HEAD);
     header hdr = {NULL, NULL, NULL, NULL};
-    sink out;
     size_t n;
     int rc;
 
-    opts = opts != NULL ? opts : &no_opts;
-    h = h != NULL ? h : &no_handler;
-    stats = stats != NULL ? stats : &own_stats;
-    err = err != NULL ? err : &own_err;
-    memset(stats, 0, sizeof *stats);
-    sink_init(&out, opts->max_block, h, stats, err);
-
-    if ((rc = read_some(in, buf, HEAD, &n, err)) != 0)
+    if ((rc = read_some(in, buf, HEAD, &n, r.err)) != 0)
         goto out;
     bool eof = n < HEAD;
-    stats->raw_bytes = n;
+    r.stats->raw_bytes = n;
     if (memchr(buf, '\0', n) != NULL) {
-        stats->binary = true;
-        rc = tally_err_set(err, TALLY_EINPUT, "%s", binary_msg);
+        rc = binary(&r);
         goto out;
     }
     bool bom = n >= 3 && memcmp(buf, "\xEF\xBB\xBF", 3) == 0;
     const char *p = buf + (bom ? 3 : 0);
     size_t len = n - (bom ? 3 : 0);
-    size_t hlen = header_parse(p, len, eof, &hdr, &stats->invalid_utf8);
-    p += hlen;
-    len -= hlen;
-
-    tally_format fmt = choose_format(opts, name, p, len);
-    if (h->on_meta != NULL) {
-        tally_doc_meta meta = {hdr.url, hdr.title, hdr.outlet, hdr.date};
-        if ((rc = h->on_meta(&meta, fmt, h->user, err)) != 0)
-            goto out;
-    }
-    rc = decode_body(in, eof, buf, chunk, p, len, bom, fmt, &out, t, stats, err);
+    size_t hlen = header_parse(p, len, eof, &hdr, &r.stats->invalid_utf8);
+    tally_doc_meta meta = {hdr.url, hdr.title, hdr.outlet, hdr.date};
+    rc = read_body(&r, name, &meta, in, eof, buf, chunk, p + hlen, len - hlen, bom, t);
 out:
-    sink_free(&out);
+    sink_free(&r.out);
     header_free(&hdr);
     free(buf);
     return rc;
@@ -341,36 +359,15 @@ tally_doc_meta tally_doc_mem_meta(const tally_doc_mem *d)
 int tally_doc_mem_read(const tally_doc_mem *d, const char *name, const tally_doc_opts *opts,
                        const tally_doc_handler *h, tally_doc_stats *stats, tally_err *err)
 {
-    static const tally_doc_opts no_opts = {TALLY_FORMAT_AUTO, 0};
-    static const tally_doc_handler no_handler = {NULL, NULL, NULL};
-    tally_doc_stats own_stats;
-    tally_err own_err = {0, {0}};
-    sink out;
-    int rc = 0;
-
-    opts = opts != NULL ? opts : &no_opts;
-    h = h != NULL ? h : &no_handler;
-    stats = stats != NULL ? stats : &own_stats;
-    err = err != NULL ? err : &own_err;
-    memset(stats, 0, sizeof *stats);
-    sink_init(&out, opts->max_block, h, stats, err);
-    stats->raw_bytes = d->raw_len;
-    stats->invalid_utf8 = d->invalid_utf8;
-    if (d->binary) {
-        stats->binary = true;
-        rc = tally_err_set(err, TALLY_EINPUT, "%s", binary_msg);
-        goto out;
-    }
-    tally_format fmt = choose_format(opts, name, d->body, d->body_len);
-    if (h->on_meta != NULL) {
-        tally_doc_meta meta = tally_doc_mem_meta(d);
-        if ((rc = h->on_meta(&meta, fmt, h->user, err)) != 0)
-            goto out;
-    }
-    rc = decode_body(NULL, true, NULL, CHUNK, d->body, d->body_len, d->bom, fmt, &out, NULL, stats,
-                     err);
-out:
-    sink_free(&out);
+    reading r;
+    reading_init(&r, opts, h, stats, err);
+    r.stats->raw_bytes = d->raw_len;
+    r.stats->invalid_utf8 = d->invalid_utf8;
+    tally_doc_meta meta = tally_doc_mem_meta(d);
+    int rc = d->binary ? binary(&r)
+                       : read_body(&r, name, &meta, NULL, true, NULL, CHUNK, d->body, d->body_len,
+                                   d->bom, NULL);
+    sink_free(&r.out);
     return rc;
 }
 

@@ -1,3 +1,5 @@
+/* tally: a document's optional header (header.h). Part of stage 1, read:
+ * includes the public headers of base and the model, and read's own. */
 #include "header.h"
 
 #include <stdlib.h>

@@ -1,6 +1,8 @@
 /* tally: the optional header at the start of a document: lines "url:",
  * "title:", "outlet:" and "date:" (each at most once, any order) ended by a
- * blank line. Only these keys start a header; the body follows it. */
+ * blank line. Only these keys start a header; the body follows it.
+ * Part of stage 1, read: includes the public headers of base and the model,
+ * and read's own. */
 #ifndef TALLY_HEADER_H
 #define TALLY_HEADER_H
 

@@ -40,7 +40,9 @@
  * Decimals, "27.12.2022", "U.S.-sanctioned" and URLs never split because a
  * period that is not followed by white space is not a sentence end (bar the
  * glued case above). Every look-around is bounded or covers bytes that are
- * then consumed, so the pass stays linear. */
+ * then consumed, so the pass stays linear.
+ * Part of stage 1, read: includes the public headers of base and the model,
+ * and read's own. */
 #include "tally/segment.h"
 
 #include "segment.h"

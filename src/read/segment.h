@@ -1,5 +1,7 @@
 /* Private to the segmenter and its tests: what the segmenter calls white
- * space, so that the tests check its sentences against the same rule. */
+ * space, so that the tests check its sentences against the same rule.
+ * Part of stage 1, read: includes the public headers of base and the model,
+ * and read's own. */
 #ifndef TALLY_SEGMENT_PRIV_H
 #define TALLY_SEGMENT_PRIV_H
 

@@ -1,3 +1,5 @@
+/* tally: the block sink (sink.h). Part of stage 1, read: includes the public
+ * headers of base and the model, and read's own. */
 #include "sink.h"
 
 #include <string.h>

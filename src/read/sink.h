@@ -1,7 +1,9 @@
 /* tally: the block sink. Decoders write the decoded body into it as UTF-8
  * text and say where blocks end; it hands the blocks to the caller's on_block,
  * keeps the running byte offset and cuts blocks longer than max_block, so it
- * never holds more than max_block bytes. */
+ * never holds more than max_block bytes.
+ * Part of stage 1, read: includes the public headers of base and the model,
+ * and read's own. */
 #ifndef TALLY_SINK_H
 #define TALLY_SINK_H
 

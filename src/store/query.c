@@ -1,5 +1,7 @@
 /* tally: reading the store (stage 3): claims by filters, documents, sources.
- * Every value from the user is a bound parameter, never SQL text. */
+ * Every value from the user is a bound parameter, never SQL text.
+ * Part of stage 3, the store: includes the public headers of base, the model,
+ * read and extract, and the store's own. */
 #include "store_impl.h"
 
 #include <stddef.h>

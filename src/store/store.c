@@ -1,5 +1,7 @@
 /* tally: the claim store (stage 3) in SQLite: opening, the schema and its
- * migrations, and writing documents and claims. Queries are in query.c. */
+ * migrations, and writing documents and claims. Queries are in query.c.
+ * Part of stage 3, the store: includes the public headers of base, the model,
+ * read and extract, and the store's own. */
 #include "store_impl.h"
 
 #include <errno.h>

@@ -1,4 +1,6 @@
-/* tally: what the store's files share (not part of the public API). */
+/* tally: what the store's files share (not part of the public API).
+ * Part of stage 3, the store: includes the public headers of base, the model,
+ * read and extract, and the store's own. */
 #ifndef TALLY_STORE_IMPL_H
 #define TALLY_STORE_IMPL_H
 

@@ -217,6 +217,25 @@ test('changing a filter changes the claims table', async (t) => {
   clean();
 });
 
+test('the unit filter lists the stored units, currencies by code, and narrows the table', async (t) => {
+  const { page, clean } = await open(t);
+  const meta = await get('/api/meta');
+  const options = await page.locator('#filters [name=unit] option').evaluateAll((os) => os.map((o) => o.value));
+  assert.deepEqual(options, ['', ...meta.units.map((u) => u.slug)]);
+  for (const cur of ['EUR', 'GBP']) {
+    assert.ok(options.includes(cur), `${cur}: a unit of the test database (tests/data/aid-briefing.txt)`);
+    const want = await get(`/api/claims?unit=${cur}&limit=100`);
+    assert.ok(want.claims.length > 0 && want.claims.every((c) => c.unit === cur));
+    await page.selectOption('#filters [name=unit]', cur);
+    await page.waitForFunction((ids) => [...document.querySelectorAll('#claims tbody tr')].map((r) => r.dataset.id).sort().join() === ids,
+      want.claims.map((c) => String(c.id)).sort().join());
+    for (const f of await column(page, 5)) assert.ok(f.endsWith(` ${cur}`), f);
+  }
+  await page.click('#filters button[type=reset]');
+  await page.waitForFunction(() => document.querySelectorAll('#claims tbody tr').length > 2);
+  clean();
+});
+
 test('clicking a column header sorts the table, again reverses it', async (t) => {
   const { page, clean } = await open(t);
   const dates = await column(page, 1);

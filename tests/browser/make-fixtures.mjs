@@ -1,7 +1,8 @@
 // Builds tests/browser/fixtures.json, the canned answers of mock-server.mjs,
 // from the real CLI, so the mock follows /work/baseline/API.md with real data.
 //   node tests/browser/make-fixtures.mjs [TALLY_BINARY] [DB]
-// The database is made fresh: `tally import` then `tally ingest examples`.
+// The database is made fresh: `tally import`, `tally ingest examples` and the
+// test briefing tests/data/aid-briefing.txt (euros and pounds).
 // Needs the sqlite3 shell for the counts and for the document paragraphs.
 import { execFileSync, spawn } from 'node:child_process';
 import { writeFileSync, rmSync } from 'node:fs';
@@ -20,6 +21,7 @@ const sql = (q) => JSON.parse(execFileSync('sqlite3', ['-json', db, q], { encodi
 rmSync(db, { force: true });
 execFileSync(tally, ['import', '--db', db]);
 execFileSync(tally, ['ingest', '--db', db, examples], { stdio: 'ignore' });
+execFileSync(tally, ['ingest', '--db', db, path.join(here, '..', 'data', 'aid-briefing.txt')], { stdio: 'ignore' });
 
 const claims = jsonl(run('claims', '--format', 'jsonl'));
 const clusters = jsonl(run('clusters', '--format', 'jsonl'));

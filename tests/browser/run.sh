@@ -22,6 +22,8 @@ cleanup() {
 trap cleanup EXIT
 "$TALLY" import -q --db "$T/t.db" >/dev/null
 "$TALLY" ingest -q --db "$T/t.db" "$SRC/examples" >/dev/null
+# western aid in euros and pounds, for the unit filter (a briefing written for the tests)
+"$TALLY" ingest -q --db "$T/t.db" "$SRC/tests/data/aid-briefing.txt" >/dev/null
 "$TALLY" serve --db "$T/t.db" --port 0 >"$T/serve.out" 2>"$T/serve.err" &
 PID=$!
 URL=

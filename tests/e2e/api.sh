@@ -7,67 +7,15 @@
 # connections (bench/slowloris.py); an empty file is not served.
 # Usage: api.sh TALLY SOURCE_DIR   (needs curl, jq, python3 and sqlite3)
 set -u
-
-if [ $# -ne 2 ]; then
-    echo "usage: $0 TALLY SOURCE_DIR" >&2
-    exit 2
-fi
-TALLY=$(realpath "$1")
-SRC=$2
-unset TALLY_DB
-
 # shellcheck source=tests/e2e/lib.sh
 . "$(dirname "$0")/lib.sh"
-
-if ! command -v curl >/dev/null || [ "$HAVE_JQ" -ne 1 ] || ! command -v python3 >/dev/null ||
-    ! command -v sqlite3 >/dev/null; then
-    echo "api.sh: needs curl, jq, python3 and sqlite3 (scripts/deps.sh installs them)" >&2
-    exit 1
-fi
-
-trap 'stop_server; rm -rf "$T"' EXIT
+e2e_args 2 "TALLY SOURCE_DIR" "$@"
+e2e_needs curl jq python3 sqlite3
 
 DB=$T/api.db
 "$TALLY" import -q --db "$DB" >/dev/null 2>&1
 "$TALLY" ingest -q --db "$DB" "$SRC/examples" >/dev/null 2>"$T/err"
 
-# get PATH [CURL ARGS...]: the body in $T/out, the status in $code, the
-# headers in $T/head.
-get() {
-    local path=$1
-    shift
-    code=$(curl -s -o "$T/out" -D "$T/head" -w '%{http_code}' "$@" "${URL%/}$path")
-}
-
-expect_code() {
-    if [ "$code" = "$2" ]; then pass; else fail "$1" "HTTP $code, want $2: $(head -c 200 "$T/out")"; fi
-}
-# expect_json NAME FILTER: the body satisfies FILTER (jq -e; an empty body,
-# which jq -e accepts, does not).
-expect_json() {
-    if [ -s "$T/out" ] && jq -e "$2" "$T/out" >/dev/null 2>&1; then
-        pass
-    else
-        fail "$1" "$2 on HTTP $code: $(head -c 300 "$T/out")"
-    fi
-}
-# expect_same NAME FILE_A FILE_B: the same JSON values (key order aside).
-expect_same() {
-    if diff <(jq -S . "$2") <(jq -S . "$3") >"$T/diff" 2>&1; then
-        pass
-    else
-        fail "$1" "differs from the command line: $(head -n 6 "$T/diff" | tr '\n' ' ')"
-    fi
-}
-# expect_error NAME CODE TEXT: an error response with TEXT in its message.
-expect_error() {
-    expect_code "$1" "$2"
-    if jq -e --arg t "$3" '.error | type == "string" and contains($t)' "$T/out" >/dev/null 2>&1; then
-        pass
-    else
-        fail "$1" "no error message with '$3': $(head -c 200 "$T/out")"
-    fi
-}
 # raw BYTES: sends BYTES (with Python's backslash escapes) on a connection
 # of its own; the response's body in $T/out, its status in $code (000 when
 # none came).

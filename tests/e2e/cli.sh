@@ -4,16 +4,9 @@
 # Each check prints "FAIL name" with details when it fails; the last line is
 # "N passed, N failed". Checks that need jq are skipped when jq is absent.
 set -u
-
-if [ $# -ne 2 ]; then
-    echo "usage: $0 TALLY SOURCE_DIR" >&2
-    exit 2
-fi
-TALLY=$1
-SRC=$2
-SHARED=${TALLY_SHARED:-$SRC/../shared}
 # shellcheck source=tests/e2e/lib.sh
 . "$(dirname "$0")/lib.sh"
+e2e_args 2 "TALLY SOURCE_DIR" "$@"
 
 # expect_jsonl NAME [FILE]: every line is one JSON object with the fields of
 # `tally figures --help`.

@@ -4,18 +4,10 @@
 # ingesting again completes the set.
 # Usage: crash.sh TALLY SOURCE_DIR [ROUNDS]   (needs sqlite3)
 set -u
-
-if [ $# -lt 2 ]; then
-    echo "usage: $0 TALLY SOURCE_DIR [ROUNDS]" >&2
-    exit 2
-fi
-TALLY=$(realpath "$1")
-SRC=$2
-ROUNDS=${3:-8}
-SHARED=${TALLY_SHARED:-$SRC/../shared}
-
 # shellcheck source=tests/e2e/lib.sh
 . "$(dirname "$0")/lib.sh"
+e2e_args 3 "TALLY SOURCE_DIR [ROUNDS]" "$@"
+ROUNDS=${3:-8}
 
 # A fixed seed: the kill points are random but the same from run to run.
 RANDOM=20241126
@@ -41,9 +33,6 @@ t0=$(date +%s%N)
 "$TALLY" ingest -q --db "$T/ref.db" "$T/docs" 2>"$T/err"
 run_ms=$((($(date +%s%N) - t0) / 1000000))
 [ "$run_ms" -lt 50 ] && run_ms=50
-expect_eq() {
-    if [ "$2" = "$3" ]; then pass; else fail "$1" "got '$2', want '$3'"; fi
-}
 expect_eq "reference ingest stores every document" \
     "$(sqlite3 "$T/ref.db" 'SELECT count(*) FROM documents')" "$total"
 

@@ -2,26 +2,9 @@
 # End-to-end tests of the estimate stage: tally clusters, estimate, check.
 # Usage: estimate.sh TALLY SOURCE_DIR   (needs jq)
 set -u
-
-if [ $# -ne 2 ]; then
-    echo "usage: $0 TALLY SOURCE_DIR" >&2
-    exit 2
-fi
-TALLY=$(realpath "$1")
-SRC=$2
-unset TALLY_DB
-
 # shellcheck source=tests/e2e/lib.sh
 . "$(dirname "$0")/lib.sh"
-
-expect_eq() {
-    if [ "$2" = "$3" ]; then pass; else fail "$1" "got '$2', want '$3'"; fi
-}
-# expect_jq NAME FILTER: the JSON on stdout satisfies FILTER (jq -e -s).
-expect_jq() {
-    if jq -e -s "$2" "$T/out" >/dev/null 2>&1; then pass; else fail "$1" "$2 on $(head -c 300 "$T/out")"; fi
-}
-
+e2e_args 2 "TALLY SOURCE_DIR" "$@"
 DB=$T/e.db
 "$TALLY" import -q --db "$DB" >/dev/null 2>&1
 "$TALLY" ingest -q --db "$DB" "$SRC/examples" >/dev/null 2>"$T/err"

@@ -1,10 +1,40 @@
-# Shared by the end-to-end test scripts: a temporary folder, counters and
-# checks. Source it after setting nothing; it defines T (removed on exit).
-# Each check prints "FAIL name" with details when it fails; finish prints
-# "N passed, N failed" and returns non-zero when any failed.
+# Shared by the end-to-end test scripts: their arguments, a temporary
+# folder, counters, checks, and a tally server to query. Source it first;
+# it defines T (removed on exit, with any server started). Each check prints
+# "FAIL name" with details when it fails; finish prints "N passed, N failed"
+# and returns non-zero when any failed.
 
 T=$(mktemp -d)
-trap 'rm -rf "$T"' EXIT
+PID=
+trap 'stop_server; rm -rf "$T"' EXIT
+
+# e2e_args MAX USAGE ARGS...: the arguments of a script that takes TALLY and
+# SOURCE_DIR, then up to MAX in all (USAGE names them for the message;
+# exit 2 otherwise). Sets TALLY (absolute), SRC, SHARED (TALLY_SHARED, else
+# SOURCE_DIR/../shared) and unsets TALLY_DB, which would redirect commands.
+e2e_args() {
+    local max=$1 usage=$2
+    shift 2
+    if [ $# -lt 2 ] || [ $# -gt "$max" ]; then
+        echo "usage: $0 $usage" >&2
+        exit 2
+    fi
+    TALLY=$(realpath "$1")
+    SRC=$2
+    SHARED=${TALLY_SHARED:-$SRC/../shared}
+    unset TALLY_DB
+}
+
+# e2e_needs TOOL...: exit 1 with a message when a tool is not installed.
+e2e_needs() {
+    local tool
+    for tool in "$@"; do
+        if ! command -v "$tool" >/dev/null; then
+            echo "$(basename "$0"): $tool is needed (scripts/deps.sh installs it)" >&2
+            exit 1
+        fi
+    done
+}
 
 passed=0
 failed=0
@@ -68,6 +98,58 @@ expect_err_nonempty() {
     if [ -s "$T/err" ]; then pass; else fail "$1" "stderr empty"; fi
 }
 
+expect_eq() {
+    if [ "$2" = "$3" ]; then pass; else fail "$1" "got '$2', want '$3'"; fi
+}
+
+# expect_jq NAME FILTER: the JSON on stdout satisfies FILTER (jq -e -s).
+expect_jq() {
+    if jq -e -s "$2" "$T/out" >/dev/null 2>&1; then pass; else fail "$1" "$2 on $(head -c 300 "$T/out")"; fi
+}
+
+# ---- checks of a server's answers ------------------------------------------------
+
+# get PATH [CURL ARGS...]: the body in $T/out, the status in $code, the
+# headers in $T/head.
+get() {
+    local path=$1
+    shift
+    code=$(curl -s -o "$T/out" -D "$T/head" -w '%{http_code}' "$@" "${URL%/}$path")
+}
+
+expect_code() {
+    if [ "$code" = "$2" ]; then pass; else fail "$1" "HTTP $code, want $2: $(head -c 200 "$T/out")"; fi
+}
+
+# expect_json NAME FILTER: the body satisfies FILTER (jq -e; an empty body,
+# which jq -e accepts, does not).
+expect_json() {
+    if [ -s "$T/out" ] && jq -e "$2" "$T/out" >/dev/null 2>&1; then
+        pass
+    else
+        fail "$1" "$2 on HTTP ${code:-?}: $(head -c 300 "$T/out")"
+    fi
+}
+
+# expect_same NAME FILE_A FILE_B: the same JSON values (key order aside).
+expect_same() {
+    if diff <(jq -S . "$2") <(jq -S . "$3") >"$T/diff" 2>&1; then
+        pass
+    else
+        fail "$1" "differs from the command line: $(head -n 6 "$T/diff" | tr '\n' ' ')"
+    fi
+}
+
+# expect_error NAME CODE TEXT: an error response with TEXT in its message.
+expect_error() {
+    expect_code "$1" "$2"
+    if jq -e --arg t "$3" '.error | type == "string" and contains($t)' "$T/out" >/dev/null 2>&1; then
+        pass
+    else
+        fail "$1" "no error message with '$3': $(head -c 200 "$T/out")"
+    fi
+}
+
 # finish: the summary line; the script's exit status.
 finish() {
     [ "$skipped" -gt 0 ] && echo "($skipped skipped)"
@@ -82,7 +164,6 @@ finish() {
 # sets PID and URL from the address it prints (URL empty when it did not
 # start). stop_server stops it (SIGTERM) and waits.
 SERVE_AS=()
-PID=
 start_server() {
     local db=$1
     shift

@@ -11,22 +11,10 @@
 # writer to upgrade.
 # Usage: readonly.sh TALLY SOURCE_DIR   (needs curl, jq and sqlite3)
 set -u
-
-if [ $# -ne 2 ]; then
-    echo "usage: $0 TALLY SOURCE_DIR" >&2
-    exit 2
-fi
-TALLY=$(realpath "$1")
-SRC=$2
-unset TALLY_DB
-
 # shellcheck source=tests/e2e/lib.sh
 . "$(dirname "$0")/lib.sh"
-
-if ! command -v curl >/dev/null || [ "$HAVE_JQ" -ne 1 ] || ! command -v sqlite3 >/dev/null; then
-    echo "readonly.sh: needs curl, jq and sqlite3 (scripts/deps.sh installs them)" >&2
-    exit 1
-fi
+e2e_args 2 "TALLY SOURCE_DIR" "$@"
+e2e_needs curl jq sqlite3
 chmod 755 "$T" # the reader below may be another user
 
 trap 'stop_server; chmod -R u+w "$T" 2>/dev/null; rm -rf "$T"' EXIT

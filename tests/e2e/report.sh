@@ -2,21 +2,9 @@
 # End-to-end tests of tally report: one self-contained HTML page.
 # Usage: report.sh TALLY SOURCE_DIR   (needs jq)
 set -u
-
-if [ $# -ne 2 ]; then
-    echo "usage: $0 TALLY SOURCE_DIR" >&2
-    exit 2
-fi
-TALLY=$(realpath "$1")
-SRC=$2
-unset TALLY_DB
-
 # shellcheck source=tests/e2e/lib.sh
 . "$(dirname "$0")/lib.sh"
-
-expect_eq() {
-    if [ "$2" = "$3" ]; then pass; else fail "$1" "got '$2', want '$3'"; fi
-}
+e2e_args 2 "TALLY SOURCE_DIR" "$@"
 # count FILE PATTERN: how many times the extended regex PATTERN occurs.
 count() {
     grep -oE -- "$2" "$1" | wc -l | tr -d ' '

@@ -2,35 +2,16 @@
 # End-to-end tests of the store: tally ingest, import, claims, docs, sources.
 # Usage: store.sh TALLY SOURCE_DIR   (needs jq, sqlite3 and python3)
 set -u
-
-if [ $# -ne 2 ]; then
-    echo "usage: $0 TALLY SOURCE_DIR" >&2
-    exit 2
-fi
-TALLY=$(realpath "$1")
-SRC=$2
-SHARED=${TALLY_SHARED:-$SRC/../shared}
-DEV=$SHARED/corpus/dev
-unset TALLY_DB
-
 # shellcheck source=tests/e2e/lib.sh
 . "$(dirname "$0")/lib.sh"
-
-for tool in jq sqlite3 python3; do
-    if ! command -v "$tool" >/dev/null; then
-        echo "store.sh: $tool is needed (scripts/deps.sh installs it)" >&2
-        exit 1
-    fi
-done
+e2e_args 2 "TALLY SOURCE_DIR" "$@"
+e2e_needs jq sqlite3 python3
+DEV=$SHARED/corpus/dev
 
 DB=$T/t.db
 # count QUERY: one number from the test database.
 count() {
     sqlite3 "$DB" "$1"
-}
-
-expect_eq() {
-    if [ "$2" = "$3" ]; then pass; else fail "$1" "got '$2', want '$3'"; fi
 }
 
 # ---- ingest --------------------------------------------------------------

@@ -671,10 +671,61 @@ static void test_doc_callback_stops_reading(void)
     }
 }
 
+/* A document in memory reads as the same document through a stream: its
+ * header once (a byte-order mark before it no matter), its body's blocks,
+ * and a binary one refused. */
+static void test_doc_in_memory(void)
+{
+    static const char *const docs[] = {
+        ("\xEF\xBB\xBFurl: https://example.org/a\ntitle: A title\ndate: 2024-05-10\n\n"
+         "First paragraph.\n\n# Not a heading in text\n\nThird one.\n"),
+        "<p>An <b>HTML</b> page.</p><p>Its second block.</p>",
+        "No header, one paragraph\nover two lines.\n"};
+    for (size_t i = 0; i < sizeof docs / sizeof docs[0]; i++) {
+        struct cap stream, mem;
+        struct how how = {NULL, TALLY_FORMAT_AUTO, 0, 0, 0};
+        tally_doc_stats st_stream, st_mem;
+        tally_err err;
+        CHECK_INT_EQ(read_with(docs[i], strlen(docs[i]), &how, &stream, &st_stream, &err), 0);
+        tally_doc_mem d;
+        tally_doc_mem_open(&d, docs[i], strlen(docs[i]));
+        cap_init(&mem);
+        tally_doc_handler h = {on_meta, on_block, &mem};
+        CHECK_INT_EQ(tally_doc_mem_read(&d, NULL, NULL, &h, &st_mem, &err), 0);
+        CHECK_INT_EQ(mem.meta_calls, 1);
+        CHECK_INT_EQ(mem.format, stream.format);
+        CHECK_STR_EQ(mem.body.ptr, stream.body.ptr);
+        CHECK_INT_EQ(mem.nblocks, stream.nblocks);
+        CHECK_INT_EQ(st_mem.raw_bytes, strlen(docs[i]));
+        CHECK((mem.url == NULL) == (stream.url == NULL));
+        if (i == 0) {
+            CHECK(d.bom);
+            CHECK_STR_EQ(d.url, "https://example.org/a");
+            CHECK_STR_EQ(d.title, "A title");
+            CHECK_STR_EQ(mem.date, "2024-05-10");
+            CHECK(strncmp(d.body, "First paragraph.", 16) == 0);
+        }
+        tally_doc_mem_close(&d);
+        CHECK(d.url == NULL && d.title == NULL);
+        cap_free(&stream);
+        cap_free(&mem);
+    }
+    static const char bin[] = "text\0more";
+    tally_doc_mem d;
+    tally_doc_mem_open(&d, bin, sizeof bin - 1);
+    tally_doc_stats st;
+    tally_err err = {0};
+    CHECK_INT_EQ(tally_doc_mem_read(&d, NULL, NULL, NULL, &st, &err), TALLY_EINPUT);
+    CHECK(st.binary);
+    CHECK(strstr(err.msg, "binary") != NULL);
+    tally_doc_mem_close(&d);
+}
+
 int main(void)
 {
     static const struct harness_test tests[] = {
         {"doc_name", test_doc_name},
+        {"doc_in_memory", test_doc_in_memory},
         {"doc_format_parse_and_name", test_doc_format_parse_and_name},
         {"doc_txt_paragraph_blocks", test_doc_txt_paragraph_blocks},
         {"doc_txt_crlf_and_indent", test_doc_txt_crlf_and_indent},

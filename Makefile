@@ -5,13 +5,14 @@
 #   make bench      throughput and memory beside `wc -w`
 #   make fuzz       each libFuzzer target for FUZZ_SECONDS (default 60)
 #   make demo       the main job: the bundled record and examples into build/demo.db, estimates, contradictions, build/demo-report.html
+#   make model      retrain the extractor's bundled model (data/extract-model.bin) on ../shared/corpus
 SHELL := /bin/bash
 JOBS ?= $(shell nproc)
 CMAKE ?= cmake
 SHARED ?= $(abspath ../shared)
 FUZZ_SECONDS ?= 60
 
-.PHONY: all release debug asan clang check test format format-check peer bench fuzz demo clean
+.PHONY: all release debug asan clang check test format format-check peer bench fuzz demo model clean
 
 all: release
 	@ln -sf build/release/tally tally
@@ -60,6 +61,15 @@ fuzz:
 
 demo: all
 	@bash scripts/flagship.sh ./tally build/demo.db
+
+# The learned layer's bundled model: trained on every document of the shared
+# corpora (after a 5-fold cross-validation by document, whose scores it
+# prints), recorded in the model with this command, compiled into tally.
+# Deterministic: the same corpora and code give the same bytes.
+MODEL_CMD = build/release/tally train --folds 5 -o data/extract-model.bin ../shared/corpus/dev ../shared/corpus/train
+model: release
+	@$(MODEL_CMD)
+	@$(MAKE) --no-print-directory all
 
 clean:
 	rm -rf build tally

@@ -223,14 +223,19 @@ row_figures() {
 row_extract() {
     ARGV=("$TALLY" extract "$1")
 }
+# the rules alone, without the learned layer (tally extract --no-model)
+row_rules() {
+    ARGV=("$TALLY" extract --no-model "$1")
+}
 # ingest: into a new database each run (an unchanged document is skipped)
 row_ingest() {
     ARGV=(bash -c 'rm -f "$0" "$0-wal" "$0-shm"; exec "$1" ingest -q --db "$0" "$2"'
         "$T/ingest.db" "$TALLY" "$1")
 }
-ROWS=(figures extract ingest)
+ROWS=(figures rules extract ingest)
 LABEL_wc="wc -w"
 LABEL_figures="tally figures"
+LABEL_rules="extract (rules)"
 LABEL_extract="tally extract"
 LABEL_ingest="tally ingest"
 

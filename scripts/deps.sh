@@ -11,6 +11,7 @@ pkgs=(
     sqlite3                                    # the store's tests check files with it
     libjansson-dev jq                          # JSON feeds and the test tools
     gperf                                      # the lexicon's perfect hash
+    liblinear-dev                              # the extractor's learned decisions (tally train)
     python3                                    # ../shared/tools/score-claims in the tests
     iso-codes                                  # ISO 3166-1 countries (data for src/extract/actor.c)
     libmicrohttpd-dev                          # tally serve: the HTTP server

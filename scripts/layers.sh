@@ -45,7 +45,8 @@ declare -A owner=(
     [ascii]=base [err]=base [json]=base [mem]=base [utf8]=base [visible]=base
     [claim]=model [date]=model [field]=model
     [doc]=read [segment]=read
-    [actor]=extract [extract]=extract [figure]=extract [when]=extract
+    [actor]=extract [extract]=extract [figure]=extract [when]=extract [learn]=extract
+    [score]=extract
     [store]=store
     [import]=pipeline [ingest]=pipeline
     [estimate]=estimate

@@ -288,6 +288,8 @@ typedef struct tally_reason {
     tally_why rule;
 } tally_reason;
 
+struct tally_learn_why;
+
 typedef struct tally_claim {
     size_t sentence_start; /* the sentence, bytes of the decoded body */
     size_t sentence_end;
@@ -312,6 +314,8 @@ typedef struct tally_claim {
     char source_country[4];
     bool hedged;
     tally_reason why_supplier, why_recipient, why_kind, why_item, why_source;
+    /* what the learned models did (tally/learn.h), with --explain; else NULL */
+    const struct tally_learn_why *learned;
 } tally_claim;
 
 /** A claim with its provenance: a stored claim (tally_store_claims), or an

@@ -7,6 +7,7 @@
 #include "tally/claim.h"
 #include "tally/doc.h"
 #include "tally/err.h"
+#include "tally/learn.h"
 #include "tally/mem.h"
 #include "tally/when.h"
 
@@ -15,11 +16,28 @@ typedef struct tally_extractor tally_extractor;
 typedef struct tally_claims {
     tally_claim *v; /* lives in the arena given to tally_extract_block */
     size_t n;
+    /* the decoded body from body_offset on, holding the claims' sentences
+     * and figures (claim offsets are body offsets): the block's text, or
+     * with the learned layer the paragraphs it waited for */
+    const char *body;
+    size_t body_offset;
 } tally_claims;
 
+/** How claims are decided (tally/learn.h). */
+typedef struct tally_extract_opts {
+    const tally_learn_model *model; /* the models that decide; NULL: the bundled one */
+    bool rules_only;                /* no models: the rules' claims as they are */
+    bool explain;                   /* fill each claim's `learned` */
+} tally_extract_opts;
+
 /** Starts a document whose date is `date` (year 0 when unknown); `meta` (may
- *  be NULL) gives the outlet and title, which help name sources. Returns a
- *  new extractor (out of memory aborts); free it with tally_extractor_free. */
+ *  be NULL) gives the outlet and title, which help name sources. `opts` (may
+ *  be NULL: the bundled model) must outlive the extractor's use of it, as
+ *  must its model. Returns a new extractor (out of memory aborts); free it
+ *  with tally_extractor_free. */
+tally_extractor *tally_extractor_open(tally_date date, const tally_doc_meta *meta,
+                                      const tally_extract_opts *opts);
+/** tally_extractor_open with the bundled model. */
 tally_extractor *tally_extractor_new(tally_date date, const tally_doc_meta *meta);
 /** Frees the extractor; accepts NULL. */
 void tally_extractor_free(tally_extractor *x);
@@ -29,10 +47,16 @@ void tally_extractor_free(tally_extractor *x);
  *  0 for NULL. */
 size_t tally_extractor_cut_sentences(const tally_extractor *x);
 
-/** Extracts the claims of one block, in order. Claims and the strings they
- *  point to live in `a` (reset it once they are used). Returns 0, or a
- *  negative code with `err` set. */
+/** Extracts the claims of one block, in order. The learned layer may hold a
+ *  block's claims back until later blocks (a name written after a figure
+ *  may be its source): they then come out of a later call, or of
+ *  tally_extract_finish. Claims, the strings they point to and out->body
+ *  stay valid until the next call on `x` and until `a` is reset. Returns 0,
+ *  or a negative code with `err` set. */
 int tally_extract_block(tally_extractor *x, const tally_block *b, tally_claims *out, tally_arena *a,
                         tally_err *err) TALLY_MUST_CHECK;
+/** At the document's end: the claims still held back, as
+ *  tally_extract_block. */
+void tally_extract_finish(tally_extractor *x, tally_claims *out, tally_arena *a);
 
 #endif

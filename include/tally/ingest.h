@@ -9,6 +9,7 @@
 
 #include "tally/doc.h"
 #include "tally/err.h"
+#include "tally/extract.h"
 #include "tally/store.h"
 
 /** One document to ingest: its bytes in memory (`data`, `len`), or a file
@@ -25,7 +26,8 @@ typedef struct tally_ingest_input {
     tally_doc_meta meta; /* given outside the text (a feed's fields); each
                             field overrides the header's */
     tally_format format;
-    const char *date; /* the date when neither meta nor header has one */
+    const char *date;                  /* the date when neither meta nor header has one */
+    const tally_extract_opts *extract; /* the extractor's model; NULL: the bundled one */
 } tally_ingest_input;
 
 typedef struct tally_ingest_result {

@@ -34,6 +34,10 @@ void *tally_arena_alloc(tally_arena *a, size_t n);
 char *tally_arena_strndup(tally_arena *a, const char *s, size_t n);
 /** Frees everything allocated since creation but keeps the first block for reuse. */
 void tally_arena_reset(tally_arena *a);
+/** Empties the arena for work of a similar size again: its memory stays
+ *  allocated, as one block as large as all it had, so that the next round
+ *  allocates nothing. */
+void tally_arena_rewind(tally_arena *a);
 /** Frees the arena; accepts NULL. */
 void tally_arena_free(tally_arena *a);
 

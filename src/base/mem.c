@@ -117,6 +117,23 @@ void tally_arena_reset(tally_arena *a)
     a->head = b;
 }
 
+void tally_arena_rewind(tally_arena *a)
+{
+    struct block *b = a->head;
+    if (b->next == NULL) {
+        b->used = 0;
+        return;
+    }
+    size_t total = 0;
+    while (b != NULL) {
+        struct block *next = b->next;
+        total += b->size;
+        free(b);
+        b = next;
+    }
+    a->head = block_new(total, NULL);
+}
+
 void tally_arena_free(tally_arena *a)
 {
     if (a == NULL)

@@ -9,6 +9,7 @@
 #include "tally/doc.h"
 #include "tally/err.h"
 #include "tally/estimate.h"
+#include "tally/extract.h"
 #include "tally/present.h"
 #include "tally/store.h"
 #include "tally/when.h"
@@ -129,6 +130,23 @@ struct cli_states {
  *  CLI_UNHANDLED for an option that is not a filter. */
 int cli_filter_option(const char *cmd, int ch, tally_claim_filter *f, struct cli_states *st);
 
+/** The options choosing the extractor's learned model (tally extract and
+ *  ingest): --model FILE, --no-model; and their help lines. */
+#define CLI_MODEL_OPTIONS                                                                          \
+    {"model", required_argument, NULL, 'M'},                                                       \
+    {                                                                                              \
+        "no-model", no_argument, NULL, 'N'                                                         \
+    }
+#define CLI_MODEL_HELP                                                                             \
+    "      --model MODEL the decisions of MODEL (tally train -o) instead of the\n"                 \
+    "                    bundled model\n"                                                          \
+    "      --no-model    the rules' claims as they are, no learned decisions\n"
+/** Handles --model ('M', loading the file into *model, which the caller
+ *  frees with tally_learn_model_free) and --no-model ('N') into `o`:
+ *  CLI_CONTINUE, CLI_FAIL (a model that cannot be read), or CLI_UNHANDLED
+ *  for another option. */
+int cli_model_option(const char *cmd, int ch, tally_extract_opts *o, tally_learn_model **model);
+
 /** getopt_long's ':' (a missing value) and '?' (an unknown option) as a
  *  usage error naming the option; CLI_UNHANDLED for any other `ch`. */
 int cli_getopt_error(const char *cmd, int ch, char **argv);
@@ -160,5 +178,9 @@ int cli_report(int argc, char **argv);
 void cli_report_help(FILE *out);
 int cli_backtest(int argc, char **argv);
 void cli_backtest_help(FILE *out);
+int cli_train(int argc, char **argv);
+void cli_train_help(FILE *out);
+int cli_score(int argc, char **argv);
+void cli_score_help(FILE *out);
 
 #endif

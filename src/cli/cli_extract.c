@@ -16,7 +16,7 @@
 void cli_extract_help(FILE *out)
 {
     fputs("Usage: tally extract [--format jsonl|table] [--date YYYY-MM-DD] [--explain]\n"
-          "                     [--as txt|md|html] FILE...|-\n"
+          "                     [--model MODEL | --no-model] [--as txt|md|html] FILE...|-\n"
           "\n"
           "Prints every claim in the documents: a figure about material support\n"
           "between states, with what was counted, from which state to which, who\n"
@@ -31,7 +31,11 @@ void cli_extract_help(FILE *out)
           "      --date DATE   the document date when its header has none\n"
           "                    (YYYY, YYYY-MM or YYYY-MM-DD)\n"
           "      --explain     add \"why\": the words that decided supplier, recipient,\n"
-          "                    kind, item and source, and the rule used\n"
+          "                    kind, item and source, and the rule used; with a\n"
+          "                    model, \"model\" beside it: the rule that proposed the\n"
+          "                    candidate and, for each decision (scope, kind, source,\n"
+          "                    supplier, recipient), its probability and the features\n"
+          "                    that weighed most\n" CLI_MODEL_HELP
           "      --as FMT      read the body as txt, md or html\n"
           "  -h, --help        show this help\n",
           out);
@@ -41,6 +45,7 @@ struct extract_ctx {
     char *doc;
     tally_output format;
     bool explain;
+    tally_extract_opts opts;
     tally_date fallback;
     tally_extractor *x;
     tally_arena *arena;
@@ -49,24 +54,71 @@ struct extract_ctx {
     const char *path; /* the input, for messages */
 };
 
-/* One claim as a line; its sentence, text and reasons are bytes of the
- * block `b`. */
-static void print_claim(struct extract_ctx *c, const tally_block *b, const tally_claim *k)
+static void put_decision(tally_buf *l, const char *key, const tally_learn_decision *d)
+{
+    TALLY_JSON_LIT(l, ",\"");
+    tally_json_raw(l, key);
+    TALLY_JSON_LIT(l, "\":");
+    if (!d->decided) {
+        TALLY_JSON_LIT(l, "null");
+        return;
+    }
+    TALLY_JSON_LIT(l, "{\"p\":");
+    tally_json_num(l, (double)(long)(d->p * 1000 + 0.5) / 1000);
+    TALLY_JSON_LIT(l, ",\"features\":[");
+    for (size_t i = 0; i < d->n; i++) {
+        TALLY_JSON_LIT(l, "[");
+        tally_json_str(l, d->top[i].name, strlen(d->top[i].name));
+        TALLY_JSON_LIT(l, ",");
+        tally_json_num(
+            l,
+            (double)(long)(d->top[i].weight * 1000 + (d->top[i].weight < 0 ? -0.5 : 0.5)) / 1000);
+        TALLY_JSON_LIT(l, "]");
+        if (i + 1 < d->n)
+            TALLY_JSON_LIT(l, ",");
+    }
+    TALLY_JSON_LIT(l, "]}");
+}
+
+/* What the models did: the rule that proposed the candidate, each decision's
+ * probability and its weightiest features. */
+static void put_learned(tally_buf *l, const tally_learn_why *w)
+{
+    TALLY_JSON_LIT(l, ",\"model\":{\"proposed_by\":");
+    tally_present_str_or_null(l, w->proposed_by);
+    TALLY_JSON_LIT(l, ",\"source_from\":");
+    tally_present_str_or_null(l, w->source_from);
+    put_decision(l, "scope", &w->scope);
+    put_decision(l, "kind", &w->kind);
+    put_decision(l, "source", &w->source);
+    put_decision(l, "supplier", &w->supplier);
+    put_decision(l, "recipient", &w->recipient);
+    TALLY_JSON_LIT(l, "}");
+}
+
+/* One claim as a line; its sentence, text and reasons are bytes of `body`,
+ * which starts at body offset `offset`. */
+static void print_claim(struct extract_ctx *c, const char *body, size_t offset,
+                        const tally_claim *k)
 {
     tally_claim_row r = {.claim = *k, .doc = c->doc};
-    r.sentence = b->text + (k->sentence_start - b->offset);
+    r.sentence = body + (k->sentence_start - offset);
     r.sentence_len = k->sentence_end - k->sentence_start;
-    r.text = b->text + (k->start - b->offset);
+    r.text = body + (k->start - offset);
     r.text_len = k->end - k->start;
     if (c->format == TALLY_OUTPUT_JSON && c->explain) {
         tally_present_claim_json(&c->line, TALLY_IN_CLAIM, &r, true);
-        tally_present_claim_why(&c->line, k, b->text, b->offset);
+        tally_present_claim_why(&c->line, k, body, offset);
+        if (k->learned != NULL)
+            put_learned(&c->line, k->learned);
         TALLY_JSON_LIT(&c->line, "}\n");
     } else {
         tally_present_claim(&c->line, c->format, TALLY_IN_CLAIM, &r);
     }
     c->status |= cli_write(&c->line);
 }
+
+static void end_doc(struct extract_ctx *c);
 
 static int on_meta(const tally_doc_meta *meta, tally_format f, void *user, tally_err *err)
 {
@@ -82,9 +134,16 @@ static int on_meta(const tally_doc_meta *meta, tally_format f, void *user, tally
             cli_warnf("%s: header date '%s' is not YYYY, YYYY-MM or YYYY-MM-DD; %s", c->doc,
                       meta->date, d.year ? "using --date" : "relative dates are left out");
     }
-    tally_extractor_free(c->x);
-    c->x = tally_extractor_new(d, meta);
+    end_doc(c);
+    c->x = tally_extractor_open(d, meta, &c->opts);
     return 0;
+}
+
+static void print_claims(struct extract_ctx *c, const tally_claims *cs)
+{
+    for (size_t i = 0; i < cs->n; i++)
+        print_claim(c, cs->body, cs->body_offset, &cs->v[i]);
+    tally_arena_reset(c->arena);
 }
 
 static int on_block(const tally_block *b, void *user, tally_err *err)
@@ -93,15 +152,20 @@ static int on_block(const tally_block *b, void *user, tally_err *err)
     tally_claims cs;
     int rc = tally_extract_block(c->x, b, &cs, c->arena, err);
     if (rc == 0)
-        for (size_t i = 0; i < cs.n; i++)
-            print_claim(c, b, &cs.v[i]);
+        print_claims(c, &cs);
     tally_arena_reset(c->arena);
     return rc;
 }
 
-/* Ends the document read last: what its extractor met, and the extractor. */
+/* Ends the document read last: the claims its extractor still holds, what
+ * it met, and the extractor. */
 static void end_doc(struct extract_ctx *c)
 {
+    if (c->x == NULL)
+        return;
+    tally_claims cs;
+    tally_extract_finish(c->x, &cs, c->arena);
+    print_claims(c, &cs);
     cli_warn_cut_sentences(c->path, tally_extractor_cut_sentences(c->x));
     tally_extractor_free(c->x);
     c->x = NULL;
@@ -118,11 +182,15 @@ static void on_start(const char *path, void *user)
 
 int cli_extract(int argc, char **argv)
 {
-    static const struct option longopts[] = {
-        {"format", required_argument, NULL, 'f'}, {"date", required_argument, NULL, 'd'},
-        {"explain", no_argument, NULL, 'e'},      {"as", required_argument, NULL, 'a'},
-        {"help", no_argument, NULL, 'h'},         {NULL, 0, NULL, 0}};
+    static const struct option longopts[] = {{"format", required_argument, NULL, 'f'},
+                                             {"date", required_argument, NULL, 'd'},
+                                             {"explain", no_argument, NULL, 'e'},
+                                             {"as", required_argument, NULL, 'a'},
+                                             CLI_MODEL_OPTIONS,
+                                             {"help", no_argument, NULL, 'h'},
+                                             {NULL, 0, NULL, 0}};
     struct extract_ctx c = {.format = TALLY_OUTPUT_JSON};
+    tally_learn_model *model = NULL;
     tally_doc_opts opts = {0};
     int ch;
     opterr = 0;
@@ -137,20 +205,29 @@ int cli_extract(int argc, char **argv)
             c.explain = true;
             continue;
         }
-        int rc = cli_common_option("extract", ch, argv, &c.format, &opts, cli_extract_help);
-        if (rc != CLI_CONTINUE)
+        int rc = cli_model_option("extract", ch, &c.opts, &model);
+        if (rc == CLI_UNHANDLED)
+            rc = cli_common_option("extract", ch, argv, &c.format, &opts, cli_extract_help);
+        if (rc != CLI_CONTINUE) {
+            tally_learn_model_free(model);
             return rc == CLI_UNHANDLED ? cli_usagef("extract", "unknown option") : rc;
+        }
     }
-    if (optind >= argc)
+    c.opts.explain = c.explain;
+    if (optind >= argc) {
+        tally_learn_model_free(model);
         return cli_usagef("extract", "no input: give files, or - for stdin");
+    }
     setvbuf(stdout, NULL, _IOFBF, 1 << 16);
     c.arena = tally_arena_new();
     tally_buf_init(&c.line, (size_t)1 << 30);
     tally_present_claims_head(&c.line, c.format, TALLY_IN_CLAIM);
     c.status = cli_write(&c.line);
     tally_doc_handler h = {.on_meta = on_meta, .on_block = on_block, .user = &c};
-    int status = cli_read_inputs(argv + optind, argc - optind, &opts, &h, on_start) | c.status;
+    int status = cli_read_inputs(argv + optind, argc - optind, &opts, &h, on_start);
     end_doc(&c);
+    status |= c.status;
+    tally_learn_model_free(model);
     tally_arena_free(c.arena);
     tally_buf_free(&c.line);
     free(c.doc);

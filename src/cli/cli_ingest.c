@@ -18,7 +18,8 @@
 
 void cli_ingest_help(FILE *out)
 {
-    fputs("Usage: tally ingest [--db FILE] [--as txt|md|html] [--date YYYY-MM-DD] PATH...|-\n"
+    fputs("Usage: tally ingest [--db FILE] [--as txt|md|html] [--date YYYY-MM-DD]\n"
+          "                    [--model MODEL | --no-model] PATH...|-\n"
           "\n"
           "Reads documents, extracts their claims and stores both in the database,\n"
           "with every claim's sentence and document. PATH is a file, or a folder\n"
@@ -41,7 +42,7 @@ void cli_ingest_help(FILE *out)
           "                    created when missing\n"
           "      --as FMT      read bodies as txt, md or html (default: by extension,\n"
           "                    else sniffed)\n"
-          "      --date DATE   the date of documents that give none\n"
+          "      --date DATE   the date of documents that give none\n" CLI_MODEL_HELP
           "  -q, --quiet       no summary\n"
           "  -h, --help        show this help\n"
           "\n"
@@ -61,6 +62,7 @@ enum { BATCH_DOCS = 200, BATCH_BYTES = 32 << 20 };
 struct ingest_run {
     tally_store *s;
     tally_doc_opts opts;
+    tally_extract_opts extract;
     const char *date;
     size_t n_new, n_unchanged, n_replaced, n_failed, n_claims; /* committed */
     size_t b_new, b_replaced, b_claims; /* in the open batch, not committed yet */
@@ -127,6 +129,7 @@ static int end_batch(struct ingest_run *r, bool ok)
 /* Ingests one document's bytes; counts the outcome. */
 static void ingest_one(struct ingest_run *r, tally_ingest_input *in)
 {
+    in->extract = &r->extract;
     tally_err err = {0};
     if (!r->in_tx) {
         if (tally_store_begin(r->s, &err) != 0) {
@@ -423,11 +426,15 @@ static void ingest_path(struct ingest_run *r, const char *path, bool explicit,
 
 int cli_ingest(int argc, char **argv)
 {
-    static const struct option longopts[] = {
-        {"db", required_argument, NULL, 'D'},   {"as", required_argument, NULL, 'a'},
-        {"date", required_argument, NULL, 'd'}, {"quiet", no_argument, NULL, 'q'},
-        {"help", no_argument, NULL, 'h'},       {NULL, 0, NULL, 0}};
+    static const struct option longopts[] = {{"db", required_argument, NULL, 'D'},
+                                             {"as", required_argument, NULL, 'a'},
+                                             {"date", required_argument, NULL, 'd'},
+                                             {"quiet", no_argument, NULL, 'q'},
+                                             CLI_MODEL_OPTIONS,
+                                             {"help", no_argument, NULL, 'h'},
+                                             {NULL, 0, NULL, 0}};
     struct ingest_run r = {0};
+    tally_learn_model *model = NULL;
     const char *db = NULL;
     bool quiet = false;
     tally_output unused = TALLY_OUTPUT_JSON; /* (ingest takes no --format) */
@@ -445,17 +452,24 @@ int cli_ingest(int argc, char **argv)
         } else if (ch == 'q') {
             quiet = true;
         } else {
-            int rc = cli_common_option("ingest", ch, argv, &unused, &r.opts, cli_ingest_help);
-            if (rc != CLI_CONTINUE)
+            int rc = cli_model_option("ingest", ch, &r.extract, &model);
+            if (rc == CLI_UNHANDLED)
+                rc = cli_common_option("ingest", ch, argv, &unused, &r.opts, cli_ingest_help);
+            if (rc != CLI_CONTINUE) {
+                tally_learn_model_free(model);
                 return rc == CLI_UNHANDLED ? cli_usagef("ingest", "unknown option") : rc;
+            }
         }
     }
-    if (optind >= argc)
+    if (optind >= argc) {
+        tally_learn_model_free(model);
         return cli_usagef("ingest", "no input: give files, folders, or - for stdin");
+    }
     db = cli_db_path(db);
     tally_err err = {0};
     if (tally_store_open(db, TALLY_STORE_WRITE, &r.s, &err) != 0) {
         cli_errorf("%s", err.msg);
+        tally_learn_model_free(model);
         return CLI_FAIL;
     }
     r.progress = isatty(STDERR_FILENO);
@@ -468,6 +482,7 @@ int cli_ingest(int argc, char **argv)
         cli_warnf("%s", err.msg); /* queries still work, maybe slower */
     show_progress(&r, true);
     tally_store_close(r.s);
+    tally_learn_model_free(model);
     if (!quiet)
         cli_printf("%s: documents: %zu new, %zu unchanged, %zu replaced, %zu failed; claims: %zu "
                    "stored\n",

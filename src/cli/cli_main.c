@@ -28,6 +28,10 @@ static const struct cli_cmd cmds[] = {
      cli_report_help},
     {"serve", cli_serve, "the dashboard and JSON API on 127.0.0.1 (GET only, read-only)",
      cli_serve_help},
+    {"train", cli_train, "train the extractor's decisions on annotated documents; cross-validate",
+     cli_train_help},
+    {"score", cli_score, "score extracted claims against gold claims (as score-claims does)",
+     cli_score_help},
 };
 enum { N_CMDS = sizeof cmds / sizeof cmds[0] };
 

@@ -135,6 +135,27 @@ int cli_common_option(const char *cmd, int ch, char **argv, tally_output *out, t
     }
 }
 
+int cli_model_option(const char *cmd, int ch, tally_extract_opts *o, tally_learn_model **model)
+{
+    (void)cmd;
+    if (ch == 'N') {
+        o->rules_only = true;
+        return CLI_CONTINUE;
+    }
+    if (ch != 'M')
+        return CLI_UNHANDLED;
+    tally_learn_model_free(*model);
+    *model = NULL;
+    tally_err err = {0, ""};
+    if (tally_learn_model_load(optarg, model, &err) != 0) {
+        cli_errorf("%s", err.msg);
+        return CLI_FAIL;
+    }
+    o->model = *model;
+    o->rules_only = false;
+    return CLI_CONTINUE;
+}
+
 int cli_write(tally_buf *b)
 {
     if (tally_buf_full(b)) {

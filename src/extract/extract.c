@@ -25,6 +25,7 @@
 #include <string.h>
 
 #include "extract.h"
+#include "learn.h"
 #include "tally/actor.h"
 #include "tally/ascii.h"
 #include "tally/figure.h"
@@ -62,6 +63,9 @@ struct tally_extractor {
     unsigned count[MAX_COUNTRIES];
     size_t n_countries;
     size_t cut_sentences; /* sentences over TALLY_SENTENCE_MAX, cut */
+    /* the learned layer (learn.h): NULL when the rules decide alone */
+    learn_state *learn;
+    tally_learn_model bundled;
 };
 
 size_t tally_extractor_cut_sentences(const tally_extractor *x)
@@ -71,6 +75,8 @@ size_t tally_extractor_cut_sentences(const tally_extractor *x)
 
 void tally_extractor_free(tally_extractor *x)
 {
+    if (x != NULL)
+        learn_free(x->learn);
     free(x);
 }
 
@@ -218,6 +224,17 @@ static void split_words(const char *t, size_t start, size_t end, words *out, tal
     }
     out->v = v;
     out->n = n;
+}
+
+/* The words `ws` for the learned layer (learn.h), in `a`. */
+static learn_words words_for_learn(const words *ws, tally_arena *a)
+{
+    learn_word *v = tally_arena_alloc(a, (ws->n + 1) * sizeof *v);
+    for (size_t i = 0; i < ws->n; i++) {
+        const word *w = &ws->v[i];
+        v[i] = (learn_word){w->start, w->end, w->roles, w->id, w->punct, w->upper};
+    }
+    return (learn_words){v, ws->n};
 }
 
 /* Word `w` is the word `id` names, in any case ("The" is CWW_THE). */
@@ -1323,14 +1340,30 @@ int tally_extract_block(tally_extractor *x, const tally_block *b, tally_claims *
     if (rc != 0)
         return rc;
     remember(x, b->text, b->len, &am);
-    if (figs.n == 0) /* most paragraphs: nothing more to read */
+    /* learned layer: shares in words are figures too */
+    if (x->learn != NULL)
+        learn_fractions(b->text, b->len, &figs);
+    learn_block_in lin = {b->text, b->len, b->offset, NULL, 0,   am.v,
+                          am.n,    figs.v, figs.n,    NULL, NULL};
+    out->body = b->text;
+    out->body_offset = b->offset;
+    if (figs.n == 0) { /* most paragraphs: nothing more to read */
+        if (x->learn != NULL)
+            learn_block(x->learn, &lin, NULL, 0, a, out);
         return 0;
+    }
     rc = tally_segment(text, &ss, a, err);
     if (rc != 0)
         return rc;
     x->cut_sentences += ss.cut;
     size_t cap = figs.n, n = 0;
     tally_claim *v = tally_arena_alloc(a, cap * sizeof *v);
+    learn_prop *prop = tally_arena_alloc(a, cap * sizeof *prop);
+    learn_words *sw = NULL;
+    if (x->learn != NULL) {
+        sw = tally_arena_alloc(a, (ss.n + 1) * sizeof *sw);
+        memset(sw, 0, (ss.n + 1) * sizeof *sw);
+    }
     speaker sp = {{NULL, "", false, {0, 0, TALLY_WHY_NONE}}, 0, false};
     /* Sentences whose speaker is not read yet: it is when a claim comes
      * that may take it, and most sentences have none after them in their
@@ -1365,6 +1398,8 @@ int tally_extract_block(tally_extractor *x, const tally_block *b, tally_claims *
             continue;
         }
         split_words(b->text, s.start, s.end, &s.ws, a);
+        if (sw != NULL)
+            sw[si] = words_for_learn(&s.ws, a);
         pending[n_pending++] = s;
         bool own = false; /* this sentence names a speaker */
         /* the sentence's dates, read with its first claim: most figures
@@ -1378,8 +1413,17 @@ int tally_extract_block(tally_extractor *x, const tally_block *b, tally_claims *
             c->sentence_start = b->offset + s.start;
             c->sentence_end = b->offset + s.end;
             c->start = f->start;
-            if (!counted(&s, f, c) || outcome(&s, f))
+            /* learned layer: a figure the rules pass over may be a candidate */
+            prop[n] = (learn_prop){LEARN_BY_NOUN, 0};
+            if (outcome(&s, f))
                 continue;
+            if (counted(&s, f, c)) {
+                if (x->learn != NULL)
+                    learn_noun_alternatives(b->text, &sw[si], c, &prop[n]);
+            } else if (x->learn == NULL || !learn_propose(x->learn, b->text, &sw[si], s.figs,
+                                                          s.n_figs, f, c, &prop[n])) {
+                continue;
+            }
             /* the speakers of the sentences up to this one, in order */
             for (size_t p = 0; p < n_pending; p++)
                 own = read_speaker(x, &pending[p], a, &sp);
@@ -1485,12 +1529,67 @@ int tally_extract_block(tally_extractor *x, const tally_block *b, tally_claims *
     }
     out->v = v;
     out->n = n;
+    /* learned layer: the models decide on the rules' claims */
+    if (x->learn != NULL) {
+        lin.ss = ss.v;
+        lin.n_ss = ss.n;
+        lin.prop = prop;
+        lin.sw = sw;
+        learn_block(x->learn, &lin, v, n, a, out);
+    }
     return 0;
+}
+
+void tally_extract_finish(tally_extractor *x, tally_claims *out, tally_arena *a)
+{
+    out->v = NULL;
+    out->n = 0;
+    out->body = NULL;
+    out->body_offset = 0;
+    if (x->learn != NULL)
+        learn_finish(x->learn, out, a);
 }
 
 /* ---- the extractor ---------------------------------------------------------- */
 
 tally_extractor *tally_extractor_new(tally_date date, const tally_doc_meta *meta)
+{
+    return tally_extractor_open(date, meta, NULL);
+}
+
+/* The extractor of the rules, with the learned layer of `model` and `sink`
+ * when either is given. */
+static tally_extractor *extractor_new(tally_date date, const tally_doc_meta *meta,
+                                      const tally_learn_model *model, learn_sink *sink,
+                                      bool explain);
+
+tally_extractor *tally_extractor_open(tally_date date, const tally_doc_meta *meta,
+                                      const tally_extract_opts *opts)
+{
+    tally_extract_opts none = {NULL, false, false};
+    if (opts == NULL)
+        opts = &none;
+    if (opts->rules_only)
+        return extractor_new(date, meta, NULL, NULL, false);
+    if (opts->model != NULL)
+        return extractor_new(date, meta, opts->model, NULL, opts->explain);
+    tally_extractor *x = extractor_new(date, meta, NULL, NULL, false);
+    /* the bundled model, viewed in place; a build without one decides by
+     * the rules */
+    if (learn_model_bundled_view(&x->bundled) && x->bundled.head[LEARN_FIG].present)
+        x->learn = learn_new(meta, x->headline_source, &x->bundled, NULL, opts->explain);
+    return x;
+}
+
+tally_extractor *extract_new_collecting(tally_date date, const tally_doc_meta *meta,
+                                        learn_sink *sink, bool named)
+{
+    return extractor_new(date, meta, NULL, sink, named);
+}
+
+static tally_extractor *extractor_new(tally_date date, const tally_doc_meta *meta,
+                                      const tally_learn_model *model, learn_sink *sink,
+                                      bool explain)
 {
     tally_extractor *x = tally_xcalloc(1, sizeof *x);
     x->date = date;
@@ -1500,6 +1599,8 @@ tally_extractor *tally_extractor_new(tally_date date, const tally_doc_meta *meta
         x->russia = am.v[0].actor;
         x->russian = am.v[1].actor;
     }
+    if (model != NULL || sink != NULL)
+        x->learn = learn_new(meta, x->headline_source, model, sink, explain);
     if (meta == NULL) {
         tally_arena_free(a);
         return x;

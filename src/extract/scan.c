@@ -863,7 +863,10 @@ static size_t currency_prefix(const scanner *sc, size_t k, const char **code)
             }
         }
         const char *pc = dollar_prefix(sc, j);
-        if (pc != NULL && punct_is(&t[d], '$') && t[d].sp <= SP_LINE) {
+        /* "A$5" and "us $5", never the article of "a $1 billion deal" */
+        bool letter = t[j].end - t[j].start == 1;
+        if (pc != NULL && punct_is(&t[d], '$') &&
+            (letter ? t[d].sp == SP_NONE : t[d].sp <= SP_LINE)) {
             *code = pc;
             return d + 1;
         }
@@ -1064,7 +1067,14 @@ static bool scale_letter(const scanner *sc, size_t k, bool currency)
 static size_t scale_after(const scanner *sc, size_t k, amount *am, bool currency)
 {
     const tok *t = sc->t;
-    while (k < sc->n && !t[k].skip && t[k].sp <= SP_LINE && t[k].type == TK_WORD) {
+    for (;;) {
+        /* "27-hundred", "20-thousand", "$200-million": a hyphen joins a scale */
+        if (k + 1 < sc->n && punct_is(&t[k], '-') && t[k].sp == SP_NONE && t[k + 1].sp == SP_NONE &&
+            t[k + 1].type == TK_WORD &&
+            (tok_has(&t[k + 1], W_SCALE) || tok_has(&t[k + 1], W_HUNDRED)))
+            k++;
+        if (!(k < sc->n && !t[k].skip && t[k].sp <= SP_LINE && t[k].type == TK_WORD))
+            break;
         const tok *w = &t[k];
         double v = 0;
         if (tok_has(w, W_SCALE) || tok_has(w, W_HUNDRED))

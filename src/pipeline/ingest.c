@@ -107,23 +107,32 @@ struct ingest_ctx {
     size_t claims;
 };
 
+/* Stores the claims `cs` (whose texts are in cs->body). */
+static int store_claims(struct ingest_ctx *c, const tally_claims *cs, tally_err *err)
+{
+    int rc = 0;
+    for (size_t i = 0; rc == 0 && i < cs->n; i++) {
+        const tally_claim *k = &cs->v[i];
+        /* a claim's figure lies in the text given with it */
+        if (k->start < cs->body_offset || k->end < k->start || cs->body == NULL)
+            continue;
+        rc = tally_store_put_claim(c->s, c->doc_id, k, cs->body + (k->start - cs->body_offset),
+                                   c->stated, NULL, err);
+        c->claims += rc == 0;
+    }
+    tally_arena_reset(c->arena);
+    return rc;
+}
+
 static int on_block(const tally_block *b, void *user, tally_err *err)
 {
     struct ingest_ctx *c = user;
     int rc = spool_put(&c->body, b->text, b->len, err);
-    tally_claims cs = {NULL, 0};
+    tally_claims cs = {0};
     if (rc == 0)
         rc = tally_extract_block(c->x, b, &cs, c->arena, err);
-    for (size_t i = 0; rc == 0 && i < cs.n; i++) {
-        const tally_claim *k = &cs.v[i];
-        /* a claim's figure lies in its block */
-        if (k->start < b->offset || k->end > b->offset + b->len || k->end < k->start)
-            continue;
-        rc = tally_store_put_claim(c->s, c->doc_id, k, b->text + (k->start - b->offset), c->stated,
-                                   NULL, err);
-        c->claims += rc == 0;
-    }
-    tally_arena_reset(c->arena);
+    if (rc == 0)
+        rc = store_claims(c, &cs, err);
     return rc;
 }
 
@@ -278,7 +287,7 @@ int tally_ingest(tally_store *s, const tally_ingest_input *in, tally_ingest_resu
         tally_buf_init(&c.body.mem, SPOOL_MEM);
         c.body.origin = in->origin;
         c.arena = tally_arena_new();
-        c.x = tally_extractor_new(c.date, &meta);
+        c.x = tally_extractor_open(c.date, &meta, in->extract);
         tally_doc_opts opts = {.format = in->format};
         tally_doc_handler hd = {.on_block = on_block, .user = &c};
         tally_doc_stats stats;
@@ -290,6 +299,11 @@ int tally_ingest(tally_store *s, const tally_ingest_input *in, tally_ingest_resu
             rc = tally_err_set(&e, TALLY_EIO, "cannot read it again: %s", strerror(errno));
         else
             rc = tally_doc_read(in->file, name, &opts, &hd, &stats, &e);
+        if (rc == 0) { /* the claims held back to the end */
+            tally_claims cs;
+            tally_extract_finish(c.x, &cs, c.arena);
+            rc = store_claims(&c, &cs, &e);
+        }
         out->invalid_utf8 = stats.invalid_utf8;
         if (rc != 0)
             tally_err_set(err, rc, "%s: %s", in->origin,

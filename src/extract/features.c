@@ -1,0 +1,3214 @@
+/* The learned layer's candidates and features (see learn.h).
+ *
+ * Candidates. The rules propose a claim for each figure followed by a
+ * counted noun of the lexicon. learn_propose adds one for a figure they pass
+ * over: before a noun of casualties ("4,000 casualties", "2,700 others
+ * injured": people), before a noun the lexicon does not know ("four HIMARS",
+ * "447 goats": unit item), with its noun left out ("the 148 already
+ * supplied": the unit of a counted noun elsewhere in the sentence, else of the
+ * document's last candidate), and a percentage in any context.
+ * learn_fractions turns "half of", "about a third of" into percent figures.
+ * The models decide which candidates are claims.
+ *
+ * Features. Each is a template and a value hashed to 32 bits (murmur3's
+ * finaliser): the words around the figure (by position near it, as a bag
+ * further off, and their first six letters as a stem), the roles the
+ * lexicon gives those words (a plan, a transfer, a casualty, attribution),
+ * the unit, the figure's shape, what the rules decided and why, where the
+ * sentence stands in the document; for a speaker, its kind (person, agency,
+ * outlet, state), where it was named (this sentence, the paragraph, an
+ * earlier paragraph, the title), the words beside its mention ("according
+ * to X", "X said", "told X", "X, citing") and how often the document names
+ * it; for a state, the words beside its mention ("to X", "from X", "X
+ * sent"), its distance from the figure and its rank in the document.
+ *
+ * Windows are bounded (15 words left, 10 right; 4 words beside a mention),
+ * so the work per candidate does not grow with the sentence. */
+#include "learn.h"
+
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "extract.h"
+
+enum {
+    MAX_SPEAKERS = 48, /* names remembered per document */
+    MAX_STATES = 24,
+    MAX_RULE_SOURCES = 16,
+    MAX_TOKENS = 4096, /* words of a sentence read (the rest is beyond every window) */
+    LEFT_NEAR = 5,
+    LEFT_FAR = 10,
+    RIGHT_NEAR = 4,
+    RIGHT_FAR = 6,
+    STEM = 6
+};
+
+/* ---- words ------------------------------------------------------------------ */
+
+enum { TK_UPPER = 1, TK_DIGIT = 2, TK_PUNCT = 4, TK_FIG = 8 };
+
+typedef struct ltok {
+    size_t start, end; /* bytes of the block */
+    uint32_t h;        /* FNV-1a of the lower-cased word, or of the punctuation */
+    uint32_t roles;    /* the lexicon's roles (CW_*) */
+    unsigned char id;  /* the lexicon's CWW_* */
+    unsigned char flags;
+} ltok;
+
+typedef struct ltoks {
+    ltok *v;
+    size_t n;
+} ltoks;
+
+static bool is_alnum(unsigned char c)
+{
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+}
+
+/* bytes of the multi-byte character at t[i] that separate words: spaces,
+ * quotes and dashes of U+2000..U+203F, and the Latin-1 block (no-break
+ * space, guillemets) */
+static bool utf8_sep(const char *t, size_t i, size_t to)
+{
+    unsigned char c = (unsigned char)t[i];
+    return c == 0xC2 || (c == 0xE2 && i + 2 < to && (unsigned char)t[i + 1] == 0x80);
+}
+
+static size_t utf8_len(unsigned char c)
+{
+    return c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : c >= 0xC0 ? 2 : 1;
+}
+
+static uint32_t fnv(const char *s, size_t n)
+{
+    uint32_t h = 2166136261u;
+    for (size_t i = 0; i < n; i++) {
+        unsigned char b = (unsigned char)s[i];
+        if (b >= 'A' && b <= 'Z')
+            b |= 0x20;
+        h = (h ^ b) * 16777619u;
+    }
+    return h;
+}
+
+/* The end of the word at t[i] (letters, digits, inner '-' and '\'', letters
+ * of other scripts); sets *ascii when it is ASCII only. */
+static size_t word_end(const char *t, size_t i, size_t to, bool *ascii)
+{
+    size_t j = i;
+    *ascii = true;
+    while (j < to) {
+        unsigned char c = (unsigned char)t[j];
+        if (is_alnum(c)) {
+            j++;
+        } else if ((c == '-' || c == '\'') && j + 1 < to && is_alnum((unsigned char)t[j + 1]) &&
+                   j > i) {
+            j++;
+        } else if (c >= 0x80 && !utf8_sep(t, j, to)) {
+            *ascii = false;
+            j += utf8_len(c);
+        } else {
+            break;
+        }
+    }
+    return j < to ? j : to;
+}
+
+static void set_roles(const char *t, ltok *k, bool ascii)
+{
+    k->roles = 0;
+    k->id = CWW_NONE;
+    if (!ascii)
+        return;
+    const claim_word *cw = cw_find(t + k->start, k->end - k->start);
+    if (cw != NULL) {
+        k->roles = cw->roles;
+        k->id = (unsigned char)cw->id;
+    }
+}
+
+/* The punctuation a byte sequence stands for, 0 for none; *len its bytes. */
+static char punct_at(const char *t, size_t i, size_t to, size_t *len)
+{
+    unsigned char c = (unsigned char)t[i];
+    *len = 1;
+    if (c == ',' || c == ';' || c == ':' || c == '(' || c == ')' || c == '"' || c == '-' ||
+        c == '.' || c == '\'')
+        return (char)c;
+    if (c == 0xE2 && i + 2 < to && (unsigned char)t[i + 1] == 0x80) {
+        unsigned char d = (unsigned char)t[i + 2];
+        *len = 3;
+        if (d == 0x9C || d == 0x9D)
+            return '"';
+        if (d == 0x93 || d == 0x94)
+            return '-';
+        if (d == 0x98 || d == 0x99)
+            return '\'';
+        return 0;
+    }
+    if (c >= 0x80)
+        *len = utf8_len(c);
+    return 0;
+}
+
+/* The words and punctuation of t[from, to). */
+static void tokenize(const char *t, size_t from, size_t to, ltoks *out, tally_arena *a)
+{
+    size_t cap = (to - from) / 2 + 2;
+    if (cap > MAX_TOKENS)
+        cap = MAX_TOKENS;
+    ltok *v = tally_arena_alloc(a, cap * sizeof *v);
+    size_t n = 0;
+    for (size_t i = from; i < to && n < cap;) {
+        unsigned char c = (unsigned char)t[i];
+        if (is_alnum(c) || (c >= 0x80 && !utf8_sep(t, i, to))) {
+            bool ascii;
+            size_t j = word_end(t, i, to, &ascii);
+            if (j == i) {
+                i++;
+                continue;
+            }
+            ltok *k = &v[n++];
+            k->start = i;
+            k->end = j;
+            k->h = fnv(t + i, j - i);
+            k->flags = (unsigned char)((c >= 'A' && c <= 'Z' ? TK_UPPER : 0) |
+                                       (c >= '0' && c <= '9' ? TK_DIGIT : 0));
+            set_roles(t, k, ascii && j - i <= 24);
+            i = j;
+            continue;
+        }
+        size_t len;
+        char p = punct_at(t, i, to, &len);
+        if (p != 0) {
+            ltok *k = &v[n++];
+            *k = (ltok){i, i + len, fnv(&p, 1), 0, CWW_NONE, TK_PUNCT};
+        }
+        i += len;
+    }
+    out->v = v;
+    out->n = n;
+}
+
+/* The rules' words `w` of text `t` as tokens. */
+static void tokens_of(const char *t, const learn_words *w, ltoks *out, tally_arena *a)
+{
+    ltok *v = tally_arena_alloc(a, (w->n + 1) * sizeof *v);
+    for (size_t i = 0; i < w->n; i++) {
+        const learn_word *x = &w->v[i];
+        unsigned char c = (unsigned char)t[x->start];
+        v[i] = (ltok){x->start,
+                      x->end,
+                      x->punct ? fnv(&x->punct, 1) : fnv(t + x->start, x->end - x->start),
+                      x->roles,
+                      x->id,
+                      (unsigned char)((x->upper ? TK_UPPER : 0) |
+                                      (c >= '0' && c <= '9' ? TK_DIGIT : 0) |
+                                      (x->punct ? TK_PUNCT : 0))};
+    }
+    out->v = v;
+    out->n = w->n;
+}
+
+/* The index of the first token starting at or after byte `at`. */
+static size_t tok_at(const ltoks *ts, size_t at)
+{
+    size_t lo = 0, hi = ts->n;
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        if (ts->v[mid].start < at)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo;
+}
+
+/* The word or punctuation beside a mention, read from the raw text: up to
+ * two on each side. */
+typedef struct beside {
+    uint32_t h[4];     /* before 2, before 1, after 1, after 2; 0 for none */
+    uint32_t roles[4]; /* their roles */
+    unsigned char id[4];
+    unsigned char flags[4];
+    size_t start[4], end[4];
+    /* a state's body after a state's name: "Danish government", "South
+     * Korean military intelligence": the end of the phrase, else 0 */
+    size_t body_end;
+    bool body_says; /* the word after that phrase attributes */
+} beside;
+
+/* the token ending at or before `at` (backwards), or starting at or after it */
+static bool near_token(const char *t, size_t n, size_t at, bool back, ltok *k, size_t *next)
+{
+    size_t i = at;
+    if (back) {
+        while (i > 0 && (t[i - 1] == ' ' || t[i - 1] == '\n' || t[i - 1] == '\t'))
+            i--;
+        if (i == 0)
+            return false;
+        size_t e = i, b = i;
+        while (b > 0 && (is_alnum((unsigned char)t[b - 1]) || t[b - 1] == '-'))
+            b--;
+        if (b == e) { /* punctuation, or a character of another script */
+            b = e - 1;
+            while (b > 0 && ((unsigned char)t[b] & 0xC0) == 0x80)
+                b--;
+            size_t len;
+            char p = punct_at(t, b, n, &len);
+            *k = (ltok){b, e, p ? fnv(&p, 1) : 0x9e37u, 0, CWW_NONE, TK_PUNCT};
+            *next = b;
+            return true;
+        }
+        *k = (ltok){b, e, fnv(t + b, e - b), 0, CWW_NONE, 0};
+        set_roles(t, k, e - b <= 24);
+        *next = b;
+        return true;
+    }
+    while (i < n && (t[i] == ' ' || t[i] == '\n' || t[i] == '\t'))
+        i++;
+    if (i >= n)
+        return false;
+    if (is_alnum((unsigned char)t[i])) {
+        bool ascii;
+        size_t e = word_end(t, i, n, &ascii);
+        *k = (ltok){i, e, fnv(t + i, e - i), 0, CWW_NONE, 0};
+        set_roles(t, k, ascii && e - i <= 24);
+        *next = e;
+        return true;
+    }
+    size_t len;
+    char p = punct_at(t, i, n, &len);
+    *k = (ltok){i, i + len, p ? fnv(&p, 1) : 0x9e37u, 0, CWW_NONE, TK_PUNCT};
+    *next = i + len;
+    return true;
+}
+
+static beside beside_of(const char *t, size_t n, size_t start, size_t end)
+{
+    beside b;
+    memset(&b, 0, sizeof b);
+    ltok k;
+    size_t at = start;
+    for (int i = 1; i >= 0 && near_token(t, n, at, true, &k, &at); i--) {
+        b.h[i] = k.h;
+        b.roles[i] = k.roles;
+        b.id[i] = k.id;
+        b.flags[i] = k.flags;
+        b.start[i] = k.start;
+        b.end[i] = k.end;
+    }
+    at = end;
+    for (int i = 2; i <= 3 && near_token(t, n, at, false, &k, &at); i++) {
+        b.h[i] = k.h;
+        b.roles[i] = k.roles;
+        b.id[i] = k.id;
+        b.flags[i] = k.flags;
+        b.start[i] = k.start;
+        b.end[i] = k.end;
+    }
+    if (b.roles[2] & CW_BODY) {
+        b.body_end = b.end[2];
+        uint32_t next = b.roles[3];
+        if (b.roles[3] & CW_BODY) { /* "military intelligence" */
+            b.body_end = b.end[3];
+            next = near_token(t, n, b.end[3], false, &k, &at) ? k.roles : 0;
+        }
+        b.body_says = (next & CW_SAY) != 0;
+    }
+    return b;
+}
+
+/* "X said", "according to X": the mention attributes */
+static bool says_beside(const beside *b)
+{
+    return (b->roles[2] & CW_SAY) || (b->roles[1] & CW_SAY) || b->id[0] == CWW_ACCORDING;
+}
+
+/* Token `k` of `t` is the lower-case word `w` (in any case). */
+static bool tok_is(const char *t, const ltok *k, const char *w)
+{
+    size_t n = strlen(w);
+    if (k->end - k->start != n)
+        return false;
+    for (size_t i = 0; i < n; i++)
+        if (((unsigned char)t[k->start + i] | 0x20) != (unsigned char)w[i])
+            return false;
+    return true;
+}
+
+/* ---- the document's memory -------------------------------------------------- */
+
+struct spk_mem {
+    const tally_actor *actor;
+    char name[LEARN_MAX_NAME]; /* the longest form the document wrote */
+    char country[4];
+    int akind;
+    unsigned count, say_count;
+    size_t first_block, last_block, prev_block; /* block 0 is the title */
+    bool first_speaker;                         /* the document's first to attribute */
+};
+
+struct state_mem {
+    char code[4];
+    unsigned count;
+    size_t first_block;
+};
+
+struct rule_mem {
+    char name[LEARN_MAX_NAME];
+    char country[4];
+    unsigned count;
+    size_t last_block;
+};
+
+/* A person's name the actor table does not know, written as one ("EU
+ * spokesman Peter Stano said", "Vadym Skibitskyi, deputy chief of"): two to
+ * four capitalised words beside a word of attribution or of an office. */
+typedef struct pname {
+    size_t start, end;
+    bool says;
+} pname;
+
+/* A block of the window: what learn_block was given, copied (offsets of its
+ * mentions, sentences and figures relative to the block; of its claims, to
+ * the body). */
+struct wblock {
+    learn_block_in in; /* in.text is set when deciding: wtext moves as it grows */
+    size_t text_at;    /* of its text in wtext */
+    size_t index;      /* its number in the document */
+    beside *mb;
+    pname *names; /* names of people the actor table does not know */
+    size_t n_names;
+    tally_claim *claims;
+    learn_prop *props;
+    size_t n;
+};
+
+struct learn_state {
+    const tally_learn_model *model;
+    learn_sink *sink;
+    bool explain;
+    const char *headline_source; /* the extractor's buffer */
+    char outlet[LEARN_MAX_NAME];
+    size_t block;  /* blocks read; the title is block 0 */
+    size_t groups; /* figures with candidates so far */
+    /* the window: blocks since the first whose claims are not decided yet,
+     * kept until a size limit or the document's end, so that a decision
+     * sees the names written after its figure too */
+    struct wblock *wb;
+    size_t n_wb, cap_wb, w_claims;
+    tally_arena *warena;
+    tally_buf wtext; /* the window's body */
+    size_t wstart;   /* the body offset of wtext */
+    bool flushed;    /* the last call's claims point into the window */
+    struct spk_mem spk[MAX_SPEAKERS];
+    size_t n_spk;
+    bool have_speaker;
+    struct state_mem st[MAX_STATES];
+    size_t n_st;
+    struct rule_mem rs[MAX_RULE_SOURCES];
+    size_t n_rs;
+    bool have_unit;
+    tally_unit last_unit;
+    uint32_t last_items;
+    char last_currency[4];
+};
+
+static bool is_state_kind(tally_actor_kind k)
+{
+    return k == TALLY_ACTOR_STATE || k == TALLY_ACTOR_DEMONYM || k == TALLY_ACTOR_PLACE;
+}
+
+static void copy_name(char *dst, const char *s, size_t n)
+{
+    if (n >= 4 && (memcmp(s, "the ", 4) == 0 || memcmp(s, "The ", 4) == 0)) {
+        s += 4;
+        n -= 4;
+    }
+    if (n >= LEARN_MAX_NAME)
+        n = LEARN_MAX_NAME - 1;
+    memcpy(dst, s, n);
+    dst[n] = '\0';
+}
+
+static struct spk_mem *speaker_of(learn_state *l, const tally_actor *a)
+{
+    for (size_t i = 0; i < l->n_spk; i++)
+        if (l->spk[i].actor == a)
+            return &l->spk[i];
+    return NULL;
+}
+
+static bool same_name(const char *a, const char *b)
+{
+    size_t n = strlen(a);
+    if (n != strlen(b))
+        return false;
+    for (size_t i = 0; i < n; i++)
+        if (((unsigned char)a[i] | 0x20) != ((unsigned char)b[i] | 0x20))
+            return false;
+    return true;
+}
+
+/* The remembered body phrase ("Danish government") named `name`. */
+static struct spk_mem *phrase_of(learn_state *l, const char *name)
+{
+    for (size_t i = 0; i < l->n_spk; i++)
+        if (l->spk[i].actor == NULL && same_name(l->spk[i].name, name))
+            return &l->spk[i];
+    return NULL;
+}
+
+/* Notes a speaker: an actor, or a body phrase (actor NULL) named `name`. */
+static void note_speaker(learn_state *l, const tally_actor *a, const char *name, size_t len,
+                         const char *country, int akind, bool says)
+{
+    char buf[LEARN_MAX_NAME];
+    copy_name(buf, name, len);
+    struct spk_mem *p = a != NULL ? speaker_of(l, a) : phrase_of(l, buf);
+    if (p == NULL) {
+        if (l->n_spk >= MAX_SPEAKERS)
+            return;
+        p = &l->spk[l->n_spk++];
+        memset(p, 0, sizeof *p);
+        p->actor = a;
+        size_t cn = strlen(country);
+        memcpy(p->country, country, cn < 3 ? cn : 3); /* an alpha-3 code or "" */
+        p->akind = akind;
+        p->first_block = p->last_block = p->prev_block = l->block;
+    }
+    if (strlen(buf) > strlen(p->name) + (p->name[0] ? 4 : 0) || p->name[0] == '\0')
+        memcpy(p->name, buf, strlen(buf) + 1);
+    if (p->last_block != l->block) {
+        p->prev_block = p->last_block;
+        p->last_block = l->block;
+    }
+    p->count++;
+    if (says) {
+        p->say_count++;
+        if (!l->have_speaker)
+            p->first_speaker = true;
+        l->have_speaker = true;
+    }
+}
+
+/* Speakers that are no actor of the table: the words the rules read as an
+ * attribution, "author", and a state's body ("Danish government"). */
+enum { AK_WORDS = 100, AK_AUTHOR = 101, AK_BODY = 102, AK_NAME = 103, NO_DIST = INT32_MIN };
+
+/* Notes mention `m` of text `t`: a name the document wrote, or a state. */
+static void note_mention(learn_state *l, const char *t, size_t n, const tally_actor_match *m,
+                         const beside *b)
+{
+    const tally_actor *a = m->actor;
+    bool says = says_beside(b);
+    if (is_state_kind(a->kind) && a->country[0] != '\0') {
+        struct state_mem *s = NULL;
+        for (size_t i = 0; i < l->n_st && s == NULL; i++)
+            if (memcmp(l->st[i].code, a->country, 4) == 0)
+                s = &l->st[i];
+        if (s == NULL && l->n_st < MAX_STATES) {
+            s = &l->st[l->n_st++];
+            memcpy(s->code, a->country, 4);
+            s->count = 0;
+            s->first_block = l->block;
+        }
+        if (s != NULL)
+            s->count++;
+        if (b->body_end > m->end)
+            note_speaker(l, NULL, t + m->start, b->body_end - m->start, a->country, AK_BODY,
+                         b->body_says);
+        if (!says) /* "Seoul said": a state that speaks is a speaker too */
+            return;
+    }
+    note_speaker(l, a, t + m->start, m->end - m->start < n ? m->end - m->start : n, a->country,
+                 (int)a->kind, says);
+}
+
+static bool is_lower(unsigned char c)
+{
+    return c >= 'a' && c <= 'z';
+}
+
+/* The end of a capitalised word at t[i] ("Stano", "Won-sik", "O'Brien"),
+ * or i when there is none. */
+static size_t cap_word(const char *t, size_t n, size_t i)
+{
+    if (i + 1 >= n || !(t[i] >= 'A' && t[i] <= 'Z') || !is_lower((unsigned char)t[i + 1]))
+        return i;
+    size_t j = i + 1;
+    while (j < n && (is_alnum((unsigned char)t[j]) || ((t[j] == '-' || t[j] == '\'') && j + 1 < n &&
+                                                       is_alnum((unsigned char)t[j + 1]))))
+        j++;
+    return j;
+}
+
+/* Names of people in the words `w` of a sentence (the rules' words: only
+ * sentences with figures are read). */
+static size_t names_in(const char *t, const learn_words *w, const tally_actor_match *am,
+                       size_t n_am, pname *out, size_t cap)
+{
+    size_t k = 0;
+    for (size_t i = 0; i < w->n && k < cap; i++) {
+        size_t j = i;
+        while (j < w->n && j < i + 4 && w->v[j].upper && !w->v[j].punct && w->v[j].roles == 0 &&
+               w->v[j].id == CWW_NONE && cap_word(t, w->v[j].end, w->v[j].start) > w->v[j].start)
+            j++;
+        if (j - i < 2)
+            continue;
+        size_t start = w->v[i].start, end = w->v[j - 1].end;
+        bool actor = false;
+        for (size_t q = 0; q < n_am && !actor; q++)
+            actor = am[q].start < end && start < am[q].end;
+        uint32_t before = i > 0 ? w->v[i - 1].roles : 0;
+        bool comma = j < w->n && w->v[j].punct == ',';
+        uint32_t after = j + comma < w->n ? w->v[j + comma].roles : 0;
+        bool says = !comma && (after & CW_SAY);
+        if (!actor && (says || (before & CW_OFFICE) || (comma && (after & CW_OFFICE))))
+            out[k++] = (pname){start, end, says};
+        i = j - 1;
+    }
+    return k;
+}
+
+learn_state *learn_new(const tally_doc_meta *meta, const char *headline_source,
+                       const tally_learn_model *model, learn_sink *sink, bool explain)
+{
+    learn_state *l = tally_xcalloc(1, sizeof *l);
+    l->warena = tally_arena_new();
+    tally_buf_init(&l->wtext, (size_t)1 << 31);
+    l->model = model;
+    l->sink = sink;
+    l->explain = explain;
+    l->headline_source = headline_source;
+    if (meta != NULL && meta->outlet != NULL)
+        copy_name(l->outlet, meta->outlet, strlen(meta->outlet));
+    if (meta != NULL && meta->title != NULL) {
+        tally_arena *a = tally_arena_new();
+        tally_actor_matches am;
+        size_t n = strlen(meta->title);
+        if (tally_actors_scan((tally_span){meta->title, n}, &am, a, NULL) == 0)
+            for (size_t i = 0; i < am.n; i++) {
+                beside b = beside_of(meta->title, n, am.v[i].start, am.v[i].end);
+                note_mention(l, meta->title, n, &am.v[i], &b);
+            }
+        tally_arena_free(a);
+    }
+    return l;
+}
+
+void learn_free(learn_state *l)
+{
+    if (l == NULL)
+        return;
+    tally_arena_free(l->warena);
+    tally_buf_free(&l->wtext);
+    free(l->wb);
+    free(l);
+}
+
+/* ---- fractions ------------------------------------------------------------------- */
+
+/* A word of `t` at i matches lower-case `w` (any case of its first letter). */
+static bool word_is(const char *t, size_t n, size_t i, const char *w)
+{
+    size_t k = strlen(w);
+    if (i + k > n || (i > 0 && is_alnum((unsigned char)t[i - 1])) ||
+        (i + k < n && is_alnum((unsigned char)t[i + k])))
+        return false;
+    if (((unsigned char)t[i] | 0x20) != (unsigned char)w[0])
+        return false;
+    return memcmp(t + i + 1, w + 1, k - 1) == 0;
+}
+
+void learn_fractions(const char *t, size_t n, tally_figures *figs)
+{
+    for (size_t i = 0; i < figs->n; i++) {
+        tally_figure *f = &figs->v[i];
+        double v = f->has_low ? f->low : f->high;
+        if (f->kind != TALLY_FIG_NUMBER || !(v > 0 && v < 1))
+            continue;
+        size_t k = f->end;
+        while (k < n && t[k] == ' ')
+            k++;
+        if (!word_is(t, n, k, "of"))
+            continue;
+        /* not a part of a period: "the first half of 2024", "half of 2023" */
+        size_t o = k + 2;
+        while (o < n && t[o] == ' ')
+            o++;
+        size_t b = f->start;
+        while (b > 0 && t[b - 1] == ' ')
+            b--;
+        bool ordinal = false;
+        static const char *const before[] = {"first", "second", "last", "latter", "former", "next"};
+        for (size_t w = 0; w < sizeof before / sizeof before[0] && !ordinal; w++) {
+            size_t len = strlen(before[w]);
+            ordinal = b >= len && word_is(t, n, b - len, before[w]);
+        }
+        if (ordinal || (o < n && t[o] >= '0' && t[o] <= '9'))
+            continue;
+        /* "half of", "about a third of": a share, in percent */
+        f->kind = TALLY_FIG_PERCENT;
+        f->low *= 100;
+        f->high *= 100;
+    }
+}
+
+/* ---- proposals -------------------------------------------------------------------- */
+
+const char *learn_proposer_name(learn_proposer p)
+{
+    static const char *const names[LEARN_N_PROPOSERS] = {"a counted noun of the lexicon",
+                                                         "a noun of casualties",
+                                                         "a noun the lexicon does not know",
+                                                         "a counted noun elsewhere in the sentence",
+                                                         "the unit of the last candidate",
+                                                         "a percentage",
+                                                         "a share in words"};
+    return (unsigned)p < LEARN_N_PROPOSERS ? names[p] : "?";
+}
+
+const char *learn_origin_name(learn_origin o)
+{
+    static const char *const names[LEARN_N_ORIGINS] = {
+        "nothing attributed (author)",   "the rules' pick",
+        "named in the sentence",         "named in the paragraph",
+        "named earlier or in the title", "no state"};
+    return (unsigned)o < LEARN_N_ORIGINS ? names[o] : "?";
+}
+
+/* words between a figure and its noun that count nothing: "2,700 others
+ * injured", "500 more", "hundreds of AT4 systems" */
+static bool skip_word(const char *t, const learn_word *k)
+{
+    static const char *const words[] = {"others", "other",   "more", "additional", "new",
+                                        "extra",  "already", "of",   "the"};
+    size_t n = k->end - k->start;
+    for (size_t i = 0; i < sizeof words / sizeof words[0]; i++) {
+        if (strlen(words[i]) != n)
+            continue;
+        size_t j = 0;
+        while (j < n && ((unsigned char)t[k->start + j] | 0x20) == (unsigned char)words[i][j])
+            j++;
+        if (j == n)
+            return true;
+    }
+    return false;
+}
+
+/* the items a unit counts when nothing says more */
+static uint32_t unit_items(tally_unit u)
+{
+    switch (u) {
+    case TALLY_UNIT_PERSON:
+        return TALLY_ITEM_TROOPS;
+    case TALLY_UNIT_VEHICLE:
+        return TALLY_ITEM_VEHICLE;
+    case TALLY_UNIT_MONEY:
+        return TALLY_ITEM_MONEY;
+    case TALLY_UNIT_ROUND:
+        return TALLY_ITEM_ARTILLERY_SHELL;
+    case TALLY_UNIT_MISSILE:
+        return TALLY_ITEM_BALLISTIC_MISSILE;
+    case TALLY_UNIT_DRONE:
+        return TALLY_ITEM_DRONE;
+    case TALLY_UNIT_ROCKET:
+        return TALLY_ITEM_ROCKET;
+    case TALLY_UNIT_BARREL:
+    case TALLY_UNIT_TRIP:
+        return TALLY_ITEM_OIL;
+    case TALLY_UNIT_CONTAINER:
+    case TALLY_UNIT_RAILCAR:
+    case TALLY_UNIT_SHIP:
+    case TALLY_UNIT_TONNE:
+        return TALLY_ITEM_MUNITIONS;
+    case TALLY_UNIT_PERCENT:
+    case TALLY_UNIT_ITEM:
+        break;
+    }
+    return TALLY_ITEM_WEAPONS;
+}
+
+static uint32_t unit_bit(tally_unit u)
+{
+    return 1u << (unsigned)u;
+}
+
+/* A plural the lexicon does not know: "howitzers", "HIMARS" is not. */
+static bool plural_at(const char *t, const learn_word *k)
+{
+    return k->end - k->start > 3 && t[k->end - 1] == 's';
+}
+
+void learn_noun_alternatives(const char *t, const learn_words *w, const tally_claim *c,
+                             learn_prop *p)
+{
+    /* "rocket systems", "missile elements": the lexicon's noun modifies
+     * another, which may count items */
+    size_t i = 0;
+    while (i < w->n && w->v[i].start < c->end)
+        i++;
+    if (c->unit == TALLY_UNIT_ITEM || c->unit == TALLY_UNIT_MONEY ||
+        c->unit == TALLY_UNIT_PERCENT || i >= w->n || w->v[i].punct || w->v[i].roles != 0 ||
+        w->v[i].id != CWW_NONE)
+        return;
+    if (plural_at(t, &w->v[i]))
+        p->alts |= unit_bit(TALLY_UNIT_ITEM);
+}
+
+bool learn_propose(const learn_state *l, const char *t, const learn_words *w,
+                   const tally_figure *figs, size_t n_figs, const tally_figure *f, tally_claim *c,
+                   learn_prop *p)
+{
+    p->alts = 0;
+    if (f->kind == TALLY_FIG_MONEY)
+        return false; /* the rules saw a unit price */
+    size_t at = 0;    /* the first word after the figure */
+    while (at < w->n && w->v[at].start < f->end)
+        at++;
+    if (f->kind == TALLY_FIG_PERCENT) {
+        c->unit = TALLY_UNIT_PERCENT;
+        c->end = f->end;
+        c->items = 0;
+        p->by = LEARN_BY_PERCENT;
+        /* "80-90% of the machine tools": what it is a share of */
+        if (at < w->n && w->v[at].id == CWW_OF)
+            for (size_t i = at + 1; i < w->n && i < at + 12 && !w->v[i].punct; i++)
+                if (w->v[i].roles & (CW_ITEM | CW_UNIT)) {
+                    const claim_word *cw = cw_find(t + w->v[i].start, w->v[i].end - w->v[i].start);
+                    c->items |= cw != NULL ? cw->items : 0;
+                }
+        if (c->items == 0)
+            c->items = TALLY_ITEM_GOODS;
+        return true;
+    }
+    double v = f->has_low ? f->low : f->high;
+    if (v < 1)
+        return false;
+    /* what the sentence and the document count elsewhere */
+    const learn_word *near = NULL;
+    size_t near_d = SIZE_MAX;
+    bool casualty = false;
+    for (size_t i = 0; i < w->n; i++) {
+        const learn_word *k = &w->v[i];
+        casualty = casualty || (k->roles & CW_CASUALTY);
+        if (!(k->roles & CW_UNIT))
+            continue;
+        size_t d = k->start > f->start ? k->start - f->start : f->start - k->start;
+        if (d < near_d) {
+            near_d = d;
+            near = k;
+        }
+    }
+    const claim_word *nw = near != NULL ? cw_find(t + near->start, near->end - near->start) : NULL;
+    uint32_t others = 0;
+    if (nw != NULL)
+        others |= unit_bit((tally_unit)nw->unit);
+    if (l->have_unit)
+        others |= unit_bit(l->last_unit);
+    if (casualty)
+        others |= unit_bit(TALLY_UNIT_PERSON);
+    if (v >= 100000 && l->last_currency[0] != '\0')
+        others |= unit_bit(TALLY_UNIT_MONEY);
+    /* the words after the figure: "others injured", "HIMARS", nothing */
+    c->end = f->end;
+    for (size_t i = at; i < w->n && i < at + 5; i++) {
+        const learn_word *k = &w->v[i];
+        bool in_fig = false;
+        for (size_t q = 0; q < n_figs && !in_fig; q++)
+            in_fig = k->start >= figs[q].start && k->start < figs[q].end;
+        if (in_fig || k->punct)
+            break;
+        if (skip_word(t, k))
+            continue;
+        if (k->roles & CW_CASUALTY) {
+            c->unit = TALLY_UNIT_PERSON;
+            c->items = TALLY_ITEM_TROOPS;
+            c->end = k->end;
+            p->by = LEARN_BY_CASUALTY_NOUN;
+            return true;
+        }
+        if (k->roles != 0 || k->id != CWW_NONE)
+            break; /* a word the lexicon knows and the rules read */
+        if (plural_at(t, k) || k->upper) {
+            c->unit = TALLY_UNIT_ITEM;
+            c->items = TALLY_ITEM_WEAPONS;
+            c->end = k->end;
+            p->by = LEARN_BY_OTHER_NOUN;
+            p->alts = (others | unit_bit(TALLY_UNIT_PERSON) | unit_bit(TALLY_UNIT_VEHICLE)) &
+                      ~(unit_bit(TALLY_UNIT_ITEM) | unit_bit(TALLY_UNIT_MONEY) |
+                        unit_bit(TALLY_UNIT_PERCENT));
+            return true;
+        }
+    }
+    /* no noun: the nearest counted noun of the sentence, else the
+     * document's last; the others are alternatives */
+    others &= ~unit_bit(TALLY_UNIT_PERCENT);
+    if (nw != NULL) {
+        c->unit = (tally_unit)nw->unit;
+        c->items = nw->items;
+        p->by = LEARN_BY_EARLIER_NOUN;
+    } else if (l->have_unit) {
+        c->unit = l->last_unit;
+        c->items = l->last_items;
+        p->by = LEARN_BY_CARRIED_UNIT;
+    } else if (others != 0) {
+        unsigned u = 0;
+        while (!(others & unit_bit((tally_unit)u)))
+            u++;
+        c->unit = (tally_unit)u;
+        c->items = unit_items(c->unit);
+        p->by = LEARN_BY_CARRIED_UNIT;
+    } else {
+        return false;
+    }
+    if (c->unit == TALLY_UNIT_MONEY)
+        memcpy(c->currency, l->last_currency, 4);
+    p->alts = others & ~unit_bit(c->unit);
+    return true;
+}
+
+/* ---- feature vectors --------------------------------------------------------------- */
+
+/* Feature templates. The names are for --explain; the numbers go into the
+ * hashes, so a model is tied to this list (make model after changing it). */
+enum tpl {
+    T_BIAS = 1,
+    T_UNIT,
+    T_CURRENCY,
+    T_PROPOSER,
+    T_FIGKIND,
+    T_QUALIFIER,
+    T_VAGUE,
+    T_MAGNITUDE,
+    T_RULE_KIND,
+    T_RULE_KIND_WHY,
+    T_L1,
+    T_L2,
+    T_L3,
+    T_R1,
+    T_R2,
+    T_NOUN,
+    T_LEFT,
+    T_LEFT_FAR,
+    T_RIGHT,
+    T_LEFT_STEM,
+    T_RIGHT_STEM,
+    T_LEFT_ROLE,
+    T_LEFT_FAR_ROLE,
+    T_RIGHT_ROLE,
+    T_SENT_ROLE,
+    T_UNIT_LEFT_ROLE,
+    T_UNIT_L1,
+    T_N_FIGS,
+    T_FIG_INDEX,
+    T_FIG_BEFORE,
+    T_IN_PAREN,
+    T_IN_QUOTE,
+    T_CAP_BEFORE,
+    T_CAP_AFTER,
+    T_SENT_INDEX,
+    T_BLOCK_INDEX,
+    T_STATES_SENT,
+    T_STATES_DOC,
+    T_RULE_SUP_WHY,
+    T_RULE_REC_WHY,
+    T_HEDGED,
+    T_GAP,
+    T_UNIT_STEM_L,
+    T_CLAIM_STATE,
+    T_SENT_WORD,
+    T_PREV_ROLE,
+    T_VERB_FORM,
+    T_VERB_FORM_UNIT,
+    T_MONEY_FOR,
+    T_PAIR,
+    T_UNIT_NOUN,
+    T_UNIT_SUFFIX,
+    T_UNIT_NOUN_CAP,
+    T_DOC_PAIR,
+    T_DOC_PAIR_UNIT,
+    T_VERB_WORD,
+    T_RIGHT_VERB,
+    /* speakers */
+    S_ORIGIN = 100,
+    S_KIND,
+    S_RULE_WHY,
+    S_DIST,
+    S_KIND_DIST,
+    S_POS,
+    S_TOKENS,
+    S_B2,
+    S_B1,
+    S_A1,
+    S_A2,
+    S_B_ROLE,
+    S_A_ROLE,
+    S_COUNT,
+    S_SAYS,
+    S_FIRST,
+    S_HEADLINE,
+    S_TITLE,
+    S_OUTLET,
+    S_AUTHOR_SAYS,
+    S_AUTHOR_BLOCK,
+    S_AUTHOR_DOC,
+    S_KIND_ROLE,
+    S_PARTY,
+    S_FIRST_WORD,
+    S_LAST_WORD,
+    S_WORDS,
+    S_EARLIER_RULE,
+    S_KIND_UNIT,
+    S_RULE_KIND,
+    S_CANONICAL,
+    S_CITED,
+    S_PICK_ROLE,
+    S_PICK_BODY,
+    S_PICK_LOWER,
+    S_PICK_JUNK,
+    S_SAYS_HERE,
+    S_MOST_PICKED,
+    S_MOST_SAYS,
+    S_MOST_NAMED,
+    S_NEAREST_SAYS,
+    /* states */
+    P_NONE = 200,
+    P_NONE_UNIT,
+    P_NONE_SENT,
+    P_CODE,
+    P_CODE_UNIT,
+    P_CODE_FAMILY,
+    P_IN_SENT,
+    P_POS,
+    P_TOKENS,
+    P_B1,
+    P_B1_ROLE,
+    P_A_ROLE,
+    P_MENTION_KIND,
+    P_IN_CLAIM,
+    P_MENTIONS,
+    P_RANK,
+    P_TITLE,
+    P_PARAGRAPH,
+    P_RULE_SUP,
+    P_RULE_REC,
+    P_SPEAKER,
+    P_B2,
+    P_A1,
+    P_POS_UNIT,
+    P_B1_POS
+};
+
+static const char *tpl_name(unsigned t)
+{
+    switch ((enum tpl)t) {
+    case T_BIAS:
+        return "bias";
+    case T_UNIT:
+        return "unit";
+    case T_CURRENCY:
+        return "currency";
+    case T_PROPOSER:
+        return "proposed by";
+    case T_FIGKIND:
+        return "figure";
+    case T_QUALIFIER:
+        return "qualifier";
+    case T_VAGUE:
+        return "vague";
+    case T_MAGNITUDE:
+        return "digits";
+    case T_RULE_KIND:
+        return "rules' kind";
+    case T_RULE_KIND_WHY:
+        return "rules' kind rule";
+    case T_L1:
+        return "word before";
+    case T_L2:
+        return "2nd word before";
+    case T_L3:
+        return "3rd word before";
+    case T_R1:
+        return "word after";
+    case T_R2:
+        return "2nd word after";
+    case T_NOUN:
+        return "counted noun";
+    case T_LEFT:
+        return "near before";
+    case T_LEFT_FAR:
+        return "far before";
+    case T_RIGHT:
+        return "near after";
+    case T_LEFT_STEM:
+        return "stem before";
+    case T_RIGHT_STEM:
+        return "stem after";
+    case T_LEFT_ROLE:
+        return "role before";
+    case T_LEFT_FAR_ROLE:
+        return "role far before";
+    case T_RIGHT_ROLE:
+        return "role after";
+    case T_SENT_ROLE:
+        return "role in sentence";
+    case T_UNIT_LEFT_ROLE:
+        return "unit & role before";
+    case T_UNIT_L1:
+        return "unit & word before";
+    case T_N_FIGS:
+        return "figures in sentence";
+    case T_FIG_INDEX:
+        return "figure index";
+    case T_FIG_BEFORE:
+        return "figure just before";
+    case T_IN_PAREN:
+        return "in brackets";
+    case T_IN_QUOTE:
+        return "in quotes";
+    case T_CAP_BEFORE:
+        return "capital before";
+    case T_CAP_AFTER:
+        return "capital after";
+    case T_SENT_INDEX:
+        return "sentence of paragraph";
+    case T_BLOCK_INDEX:
+        return "paragraph";
+    case T_STATES_SENT:
+        return "states in sentence";
+    case T_STATES_DOC:
+        return "states in document";
+    case T_RULE_SUP_WHY:
+        return "rules' supplier rule";
+    case T_RULE_REC_WHY:
+        return "rules' recipient rule";
+    case T_HEDGED:
+        return "hedged";
+    case T_GAP:
+        return "words to the noun";
+    case T_UNIT_STEM_L:
+        return "unit & stem before";
+    case T_CLAIM_STATE:
+        return "whose & unit";
+    case T_SENT_WORD:
+        return "in sentence";
+    case T_PREV_ROLE:
+        return "role in sentence before";
+    case T_VERB_FORM:
+        return "verb form & before it";
+    case T_VERB_FORM_UNIT:
+        return "verb form & unit";
+    case T_VERB_WORD:
+        return "verb before it & its auxiliary";
+    case T_RIGHT_VERB:
+        return "verb after it & its auxiliary";
+    case T_MONEY_FOR:
+        return "money's items";
+    case T_PAIR:
+        return "rules' supplier->recipient";
+    case T_UNIT_NOUN:
+        return "unit & noun";
+    case T_UNIT_SUFFIX:
+        return "unit & noun's ending";
+    case T_UNIT_NOUN_CAP:
+        return "unit & a capitalised noun";
+    case T_DOC_PAIR:
+        return "document's two states";
+    case T_DOC_PAIR_UNIT:
+        return "document's two states & unit";
+    case S_ORIGIN:
+        return "found";
+    case S_KIND:
+        return "kind";
+    case S_RULE_WHY:
+        return "the rules' pick by";
+    case S_DIST:
+        return "sentences away";
+    case S_KIND_DIST:
+        return "kind & sentences away";
+    case S_POS:
+        return "side of the figure";
+    case S_TOKENS:
+        return "words away";
+    case S_B2:
+        return "2nd word before";
+    case S_B1:
+        return "word before";
+    case S_A1:
+        return "word after";
+    case S_A2:
+        return "2nd word after";
+    case S_B_ROLE:
+        return "role before";
+    case S_A_ROLE:
+        return "role after";
+    case S_COUNT:
+        return "times named";
+    case S_SAYS:
+        return "times attributing";
+    case S_FIRST:
+        return "first to attribute";
+    case S_HEADLINE:
+        return "headline's source";
+    case S_TITLE:
+        return "in the title";
+    case S_OUTLET:
+        return "the document's outlet";
+    case S_AUTHOR_SAYS:
+        return "author & attribution in sentence";
+    case S_AUTHOR_BLOCK:
+        return "author & speaker in paragraph";
+    case S_AUTHOR_DOC:
+        return "author & speaker in document";
+    case S_KIND_ROLE:
+        return "kind & role in sentence";
+    case S_PARTY:
+        return "country is a party";
+    case S_FIRST_WORD:
+        return "first word";
+    case S_LAST_WORD:
+        return "last word";
+    case S_WORDS:
+        return "words";
+    case S_EARLIER_RULE:
+        return "rules' pick before";
+    case S_KIND_UNIT:
+        return "kind & unit";
+    case S_RULE_KIND:
+        return "kind & rules' pick";
+    case S_CANONICAL:
+        return "full name of an acronym";
+    case S_CITED:
+        return "cited";
+    case S_PICK_ROLE:
+        return "a person for the rules' role";
+    case S_PICK_BODY:
+        return "kind for the rules' body";
+    case S_PICK_LOWER:
+        return "the rules' pick in lower case";
+    case S_PICK_JUNK:
+        return "the rules' pick names nobody";
+    case S_SAYS_HERE:
+        return "kind & attributes";
+    case S_MOST_PICKED:
+        return "the rules' most picked";
+    case S_MOST_SAYS:
+        return "attributes most";
+    case S_MOST_NAMED:
+        return "named most";
+    case S_NEAREST_SAYS:
+        return "nearest to attribute";
+    case P_NONE:
+        return "none";
+    case P_NONE_UNIT:
+        return "none & unit";
+    case P_NONE_SENT:
+        return "none & states in sentence";
+    case P_CODE:
+        return "state";
+    case P_CODE_UNIT:
+        return "state & unit";
+    case P_CODE_FAMILY:
+        return "state & items";
+    case P_IN_SENT:
+        return "in sentence";
+    case P_POS:
+        return "side of the figure";
+    case P_TOKENS:
+        return "words away";
+    case P_B1:
+        return "word before";
+    case P_B1_ROLE:
+        return "role before";
+    case P_A_ROLE:
+        return "role after";
+    case P_MENTION_KIND:
+        return "named as";
+    case P_IN_CLAIM:
+        return "inside the claim";
+    case P_MENTIONS:
+        return "times in sentence";
+    case P_RANK:
+        return "rank in document";
+    case P_TITLE:
+        return "in the title";
+    case P_PARAGRAPH:
+        return "in the paragraph";
+    case P_RULE_SUP:
+        return "rules' supplier";
+    case P_RULE_REC:
+        return "rules' recipient";
+    case P_SPEAKER:
+        return "the source's country";
+    case P_B2:
+        return "2nd word before";
+    case P_A1:
+        return "word after";
+    case P_POS_UNIT:
+        return "side & unit";
+    case P_B1_POS:
+        return "word before & side";
+    }
+    return "?";
+}
+
+static uint32_t fmix(uint32_t h)
+{
+    h ^= h >> 16;
+    h *= 0x85ebca6bu;
+    h ^= h >> 13;
+    h *= 0xc2b2ae35u;
+    h ^= h >> 16;
+    return h;
+}
+
+static uint32_t fid(unsigned tpl, uint32_t v)
+{
+    uint32_t h = fmix((uint32_t)tpl * 0x9E3779B1u ^ fmix(v + 0x165667B1u));
+    return h != 0 ? h : 1;
+}
+
+static uint32_t fid2(unsigned tpl, uint32_t v, uint32_t w)
+{
+    return fid(tpl, fmix(v) * 31u ^ w);
+}
+
+/* Where features go: stored in a vector (collecting for training, or
+ * explaining), or straight into the scores of a model's head (deciding:
+ * nothing is stored). Either way in the same order, so that the sums are
+ * the same as learn_apply's on a stored vector. */
+typedef struct fb {
+    learn_fv *fv; /* NULL when scoring */
+    tally_arena *a;
+    bool named;
+    const char *t; /* the block's text, for the names of words */
+    const tally_learn_model *m;
+    learn_head head;
+    double *z; /* the head's outputs, from its biases */
+} fb;
+
+static void push(fb *b, uint32_t h, const char *name)
+{
+    if (b->fv == NULL) {
+        learn_add_row(b->m, b->head, h, b->z);
+        return;
+    }
+    learn_fv *fv = b->fv;
+    if (fv->n == fv->cap) {
+        uint32_t cap = fv->cap ? fv->cap * 2 : 64;
+        uint32_t *nh = tally_arena_alloc(b->a, cap * sizeof *nh);
+        if (fv->n)
+            memcpy(nh, fv->h, fv->n * sizeof *nh);
+        fv->h = nh;
+        if (b->named) {
+            const char **nn = tally_arena_alloc(b->a, cap * sizeof *nn);
+            if (fv->n)
+                memcpy(nn, fv->name, fv->n * sizeof *nn);
+            fv->name = nn;
+        }
+        fv->cap = cap;
+    }
+    fv->h[fv->n] = h;
+    if (b->named)
+        fv->name[fv->n] = name;
+    fv->n++;
+}
+
+static const char *name2(fb *b, unsigned tpl, const char *v, size_t vn, const char *w, size_t wn)
+{
+    const char *t = tpl_name(tpl);
+    size_t n = strlen(t) + vn + wn + 4;
+    char *s = tally_arena_alloc(b->a, n);
+    if (w != NULL)
+        snprintf(s, n, "%s=%.*s&%.*s", t, (int)vn, v, (int)wn, w);
+    else
+        snprintf(s, n, "%s=%.*s", t, (int)vn, v);
+    return s;
+}
+
+/* a feature of a named value (`vname` static, or NULL for the number v) */
+static void f_val(fb *b, unsigned tpl, uint32_t v, const char *vname)
+{
+    const char *name = NULL;
+    if (b->named) {
+        char num[16];
+        if (vname == NULL) {
+            snprintf(num, sizeof num, "%u", v);
+            vname = num;
+        }
+        name = name2(b, tpl, vname, strlen(vname), NULL, 0);
+    }
+    push(b, fid(tpl, v), name);
+}
+
+static void f_val2(fb *b, unsigned tpl, uint32_t v, const char *vn, uint32_t w, const char *wn)
+{
+    const char *name = NULL;
+    if (b->named) {
+        char n1[16], n2[16];
+        if (vn == NULL) {
+            snprintf(n1, sizeof n1, "%u", v);
+            vn = n1;
+        }
+        if (wn == NULL) {
+            snprintf(n2, sizeof n2, "%u", w);
+            wn = n2;
+        }
+        name = name2(b, tpl, vn, strlen(vn), wn, strlen(wn));
+    }
+    push(b, fid2(tpl, v, w), name);
+}
+
+/* the value of a token: its word, "#" for a figure, "#n" for another number */
+static uint32_t tok_value(const ltok *k)
+{
+    if (k->flags & TK_FIG)
+        return 0x23u;
+    if (k->flags & TK_DIGIT)
+        return 0x2323u;
+    return k->h;
+}
+
+static void tok_text(const fb *b, const ltok *k, const char **s, size_t *n)
+{
+    if (k->flags & TK_FIG) {
+        *s = "#";
+        *n = 1;
+    } else if (k->flags & TK_DIGIT) {
+        *s = "#n";
+        *n = 2;
+    } else {
+        *s = b->t + k->start;
+        *n = k->end - k->start;
+    }
+}
+
+static void f_tok(fb *b, unsigned tpl, const ltok *k)
+{
+    const char *name = NULL;
+    if (b->named) {
+        const char *s;
+        size_t n;
+        tok_text(b, k, &s, &n);
+        name = name2(b, tpl, s, n, NULL, 0);
+    }
+    push(b, fid(tpl, tok_value(k)), name);
+}
+
+/* a token with a named value before it */
+static void f_val_tok(fb *b, unsigned tpl, uint32_t v, const char *vn, const ltok *k)
+{
+    const char *name = NULL;
+    if (b->named) {
+        const char *s;
+        size_t n;
+        tok_text(b, k, &s, &n);
+        name = name2(b, tpl, vn, strlen(vn), s, n);
+    }
+    push(b, fid2(tpl, v, tok_value(k)), name);
+}
+
+/* Word i beside a mention is one the lexicon knows, or punctuation: the
+ * others (names, rare words) say little across documents. */
+static bool beside_known(const beside *bs, int i)
+{
+    return bs->h[i] != 0 &&
+           (bs->roles[i] != 0 || bs->id[i] != CWW_NONE || (bs->flags[i] & TK_PUNCT));
+}
+
+static const char *beside_text(const fb *b, const beside *bs, int i)
+{
+    if (!b->named)
+        return NULL;
+    size_t n = bs->end[i] - bs->start[i];
+    char *s = tally_arena_alloc(b->a, n + 1);
+    memcpy(s, b->t + bs->start[i], n);
+    s[n] = '\0';
+    return s;
+}
+
+static void f_beside(fb *b, unsigned tpl, const beside *bs, int i)
+{
+    if (beside_known(bs, i))
+        f_val(b, tpl, bs->h[i], beside_text(b, bs, i));
+}
+
+/* the first STEM letters of a word longer than STEM */
+static void f_stem(fb *b, unsigned tpl, const ltok *k)
+{
+    if ((k->flags & (TK_FIG | TK_DIGIT | TK_PUNCT)) || k->end - k->start <= STEM)
+        return;
+    uint32_t h = fnv(b->t + k->start, STEM);
+    push(b, fid(tpl, h), b->named ? name2(b, tpl, b->t + k->start, STEM, NULL, 0) : NULL);
+}
+
+/* a verb (its first STEM letters) with what stands before it */
+static void f_verb(fb *b, unsigned tpl, const ltok *k, uint32_t aux, const char *an)
+{
+    size_t n = k->end - k->start;
+    if (n > STEM)
+        n = STEM;
+    push(b, fid2(tpl, fnv(b->t + k->start, n), aux),
+         b->named ? name2(b, tpl, b->t + k->start, n, an, strlen(an)) : NULL);
+}
+
+static const char *role_name(unsigned bit)
+{
+    static const char *const names[] = {
+        "unit",    "carrier", "rounds",  "item",  "ballistic", "cruise",  "out",
+        "in",      "plan",    "consume", "equiv", "produce",   "stock",   "casualty",
+        "finance", "debt",    "hedge",   "say",   "negation",  "return",  "outcome",
+        "price",   "locate",  "fill",    "break", "office",    "pronoun", "body"};
+    return bit < sizeof names / sizeof names[0] ? names[bit] : "?";
+}
+
+/* one feature per role bit of `roles` */
+static void f_roles(fb *b, unsigned tpl, uint32_t roles)
+{
+    for (unsigned bit = 0; roles != 0; bit++, roles >>= 1)
+        if (roles & 1u)
+            f_val(b, tpl, bit, role_name(bit));
+}
+
+static void f_roles_with(fb *b, unsigned tpl, uint32_t v, const char *vn, uint32_t roles)
+{
+    for (unsigned bit = 0; roles != 0; bit++, roles >>= 1)
+        if (roles & 1u)
+            f_val2(b, tpl, v, vn, bit, role_name(bit));
+}
+
+/* the roles that say something about a claim (not the stop words') */
+static uint32_t cue_roles(uint32_t r)
+{
+    return r & (CW_OUT | CW_IN | CW_PLAN | CW_CONSUME | CW_EQUIV | CW_PRODUCE | CW_STOCK |
+                CW_CASUALTY | CW_FINANCE | CW_DEBT | CW_HEDGE | CW_SAY | CW_NEG | CW_RETURN |
+                CW_OUTCOME | CW_PRICE | CW_OFFICE | CW_BODY | CW_PRONOUN);
+}
+
+/* a string's hash, for names of rules (static strings) */
+static uint32_t str_hash(const char *s)
+{
+    return s != NULL ? fnv(s, strlen(s)) : 0;
+}
+
+/* A rule by its name (NULL: none), so that features outlast its number. */
+static const char *why_name(tally_why w)
+{
+    const tally_term *t = tally_why_term(w);
+    return w != TALLY_WHY_NONE && t != NULL ? t->slug : NULL;
+}
+
+static unsigned bucket(size_t v, const size_t *edges, unsigned n)
+{
+    unsigned i = 0;
+    while (i < n && v >= edges[i])
+        i++;
+    return i;
+}
+
+static unsigned magnitude(double v)
+{
+    unsigned m = 0;
+    while (v >= 10 && m < 15) {
+        v /= 10;
+        m++;
+    }
+    return m;
+}
+
+static uint32_t code_value(const char *code)
+{
+    return (uint32_t)(unsigned char)code[0] << 16 | (uint32_t)(unsigned char)code[1] << 8 |
+           (uint32_t)(unsigned char)code[2];
+}
+
+/* ---- a block's candidates -------------------------------------------------------- */
+
+/* What learn_block knows of the block while it describes candidates. */
+typedef struct blk {
+    learn_state *l;
+    const learn_block_in *in; /* offsets relative to the block */
+    tally_arena *a;
+    ltoks *toks;   /* of each sentence, split when first needed */
+    size_t *msent; /* the sentence of each actor mention */
+    beside *mb;    /* the words beside each mention */
+    size_t index;  /* the block's number in the document */
+} blk;
+
+static size_t sentence_of(const blk *k, size_t at)
+{
+    size_t lo = 0, hi = k->in->n_ss;
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        if (k->in->ss[mid].end <= at)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo < k->in->n_ss ? lo : k->in->n_ss - 1;
+}
+
+/* The figure holding token `k`, or SIZE_MAX. */
+static size_t figure_index(const ltok *k, const tally_figure *figs, size_t n_figs)
+{
+    for (size_t i = 0; i < n_figs; i++)
+        if (k->start >= figs[i].start && k->start < figs[i].end)
+            return i;
+    return SIZE_MAX;
+}
+
+/* The tokens of sentence si; a figure is one token ("#"), its first. */
+static const ltoks *sentence_tokens(blk *k, size_t si)
+{
+    ltoks *ts = &k->toks[si];
+    if (ts->v == NULL) {
+        if (k->in->sw != NULL && k->in->sw[si].n > 0)
+            tokens_of(k->in->text, &k->in->sw[si], ts, k->a);
+        else
+            tokenize(k->in->text, k->in->ss[si].start, k->in->ss[si].end, ts, k->a);
+        size_t u = 0, last = SIZE_MAX;
+        for (size_t i = 0; i < ts->n; i++) {
+            size_t fig = figure_index(&ts->v[i], k->in->figs, k->in->n_figs);
+            if (fig != SIZE_MAX && fig == last)
+                continue;
+            last = fig;
+            ts->v[u] = ts->v[i];
+            if (fig != SIZE_MAX)
+                ts->v[u].flags |= TK_FIG;
+            u++;
+        }
+        ts->n = u;
+    }
+    return ts;
+}
+
+static unsigned family_of(uint32_t items)
+{
+    unsigned f = 0;
+    if (items & (TALLY_ITEM_MUNITIONS | TALLY_ITEM_ARTILLERY_SHELL | TALLY_ITEM_ROCKET |
+                 TALLY_ITEM_BALLISTIC_MISSILE | TALLY_ITEM_CRUISE_MISSILE | TALLY_ITEM_DRONE |
+                 TALLY_ITEM_WEAPONS | TALLY_ITEM_AIR_DEFENCE | TALLY_ITEM_VEHICLE))
+        f |= 1;
+    if (items & (TALLY_ITEM_TROOPS | TALLY_ITEM_WORKERS))
+        f |= 2;
+    if (items & (TALLY_ITEM_FOOD | TALLY_ITEM_FUEL | TALLY_ITEM_OIL | TALLY_ITEM_GOODS |
+                 TALLY_ITEM_TECHNOLOGY))
+        f |= 4;
+    if (items & (TALLY_ITEM_MONEY | TALLY_ITEM_DEBT_RELIEF | TALLY_ITEM_PRODUCTION_CAPACITY))
+        f |= 8;
+    return f;
+}
+
+static const char *unit_name(const tally_claim *c)
+{
+    return c->unit == TALLY_UNIT_MONEY ? "money" : tally_unit_name(c);
+}
+
+/* The features of the candidate itself (the FIG head). */
+/* A verb's form: 0 base, 1 past ("sent", "delivered"), 2 "-ing", 3 "-s". */
+static unsigned verb_form(const char *t, const ltok *w)
+{
+    static const char *const past[] = {"sent",  "gave",    "sold", "got",  "bought",
+                                       "paid",  "lent",    "made", "took", "brought",
+                                       "built", "forgave", "spent"};
+    size_t n = w->end - w->start;
+    const char *s = t + w->start;
+    for (size_t i = 0; i < sizeof past / sizeof past[0]; i++)
+        if (tok_is(t, w, past[i]))
+            return 1;
+    if (n > 3 && s[n - 2] == 'e' && s[n - 1] == 'd')
+        return 1;
+    if (n > 4 && s[n - 3] == 'i' && s[n - 2] == 'n' && s[n - 1] == 'g')
+        return 2;
+    if (n > 3 && s[n - 1] == 's')
+        return 3;
+    return 0;
+}
+
+/* What a word before a verb says of it: 1 a modal ("will", "could"), 2
+ * perfect ("has"), 3 a form of "be", 4 "to"; 0 else. */
+static unsigned aux_of(const char *t, const ltok *w)
+{
+    static const char *const modal[] = {"will",  "would", "could",  "may",
+                                        "might", "shall", "should", "can"};
+    static const char *const perfect[] = {"has", "have", "had"};
+    static const char *const be[] = {"is", "are", "was", "were", "been", "be", "being"};
+    for (size_t i = 0; i < sizeof modal / sizeof modal[0]; i++)
+        if (tok_is(t, w, modal[i]))
+            return 1;
+    for (size_t i = 0; i < sizeof perfect / sizeof perfect[0]; i++)
+        if (tok_is(t, w, perfect[i]))
+            return 2;
+    for (size_t i = 0; i < sizeof be / sizeof be[0]; i++)
+        if (tok_is(t, w, be[i]))
+            return 3;
+    return w->id == CWW_TO ? 4 : 0;
+}
+
+/* What fig_base finds that fig_unit weighs by unit. */
+typedef struct fig_ctx {
+    uint32_t near_roles; /* the cue roles of the words just before the figure */
+    const ltok *l1;      /* the word before, or NULL */
+    const ltok *noun;    /* the counted noun, or NULL */
+    uint32_t stems[LEFT_NEAR];
+    size_t n_stems;
+    const char *stem_at[LEFT_NEAR];
+    uint32_t verb; /* form * 8 + aux of the verb that moves it, or UINT32_MAX */
+    uint32_t doc_pair;
+    const char *doc_pair_name;
+    char whose[4][4]; /* states inside the claim: "North Korean troops" */
+    size_t n_whose;
+    uint32_t money_roles;
+    const ltoks *ts;
+} fig_ctx;
+
+/* The features of a figure's candidate that do not depend on the unit it
+ * counts (shared by its alternatives; they come first). */
+static void fig_base(blk *k, fb *b, const tally_claim *c, const tally_figure *f, learn_proposer by,
+                     size_t si, const ltoks *ts, fig_ctx *x)
+{
+    const learn_state *l = k->l;
+    memset(x, 0, sizeof *x);
+    x->verb = UINT32_MAX;
+    f_val(b, T_BIAS, 0, "1");
+    f_val(b, T_PROPOSER, by, learn_proposer_name(by));
+    f_val(b, T_FIGKIND, f->kind, tally_figure_kind_name(f->kind));
+    f_val(b, T_QUALIFIER, f->qualifier, tally_qualifier_name(f->qualifier));
+    if (f->vague)
+        f_val(b, T_VAGUE, 1, "yes");
+    f_val(b, T_MAGNITUDE, magnitude(f->has_low ? f->low : f->high), NULL);
+    f_val(b, T_RULE_KIND, c->kind, tally_kind_name(c->kind));
+    f_val(b, T_RULE_KIND_WHY, str_hash(why_name(c->why_kind.rule)), why_name(c->why_kind.rule));
+    f_val(b, T_RULE_SUP_WHY, str_hash(why_name(c->why_supplier.rule)),
+          why_name(c->why_supplier.rule));
+    f_val(b, T_RULE_REC_WHY, str_hash(why_name(c->why_recipient.rule)),
+          why_name(c->why_recipient.rule));
+    if (c->hedged)
+        f_val(b, T_HEDGED, 1, "yes");
+    size_t fi = tok_at(ts, f->start), fe = tok_at(ts, f->end), ce = tok_at(ts, c->end);
+    static const size_t gap_edges[] = {1, 2, 4};
+    f_val(b, T_GAP, bucket(ce > fe ? ce - fe : 0, gap_edges, 3), NULL);
+    /* left of the figure */
+    uint32_t far_roles = 0;
+    for (size_t d = 1; d <= LEFT_FAR && d <= fi; d++) {
+        const ltok *w = &ts->v[fi - d];
+        if (d == 1) {
+            f_tok(b, T_L1, w);
+            x->l1 = w;
+            if ((w->flags & TK_UPPER) && fi >= 2)
+                f_val(b, T_CAP_BEFORE, 1, "yes");
+            if (w->flags & TK_FIG)
+                f_val(b, T_FIG_BEFORE, 1, "adjacent");
+        } else if (d == 2) {
+            f_tok(b, T_L2, w);
+        }
+        if (d <= LEFT_NEAR) {
+            f_tok(b, T_LEFT, w);
+            f_stem(b, T_LEFT_STEM, w);
+            x->near_roles |= cue_roles(w->roles);
+            if (!(w->flags & (TK_PUNCT | TK_FIG | TK_DIGIT)) && w->end - w->start > STEM) {
+                x->stem_at[x->n_stems] = b->t + w->start;
+                x->stems[x->n_stems++] = fnv(b->t + w->start, STEM);
+            }
+            if (d <= 3 && (w->flags & TK_FIG) && d > 1)
+                f_val(b, T_FIG_BEFORE, d, NULL);
+        } else {
+            f_tok(b, T_LEFT_FAR, w);
+            far_roles |= cue_roles(w->roles);
+        }
+        if (d <= 3 && (w->flags & TK_PUNCT) && b->t[w->start] == '(')
+            f_val(b, T_IN_PAREN, 1, "yes");
+    }
+    f_roles(b, T_LEFT_ROLE, x->near_roles);
+    f_roles(b, T_LEFT_FAR_ROLE, far_roles);
+    /* the noun and right of it */
+    x->noun = fe < ts->n && fe < ce                                    ? &ts->v[ce - 1]
+              : fe < ts->n && !(ts->v[fe].flags & (TK_PUNCT | TK_FIG)) ? &ts->v[fe]
+                                                                       : NULL;
+    if (x->noun != NULL)
+        f_tok(b, T_NOUN, x->noun);
+    uint32_t right_roles = 0;
+    for (size_t d = 0; d < RIGHT_FAR && ce + d < ts->n; d++) {
+        const ltok *w = &ts->v[ce + d];
+        if (d == 0)
+            f_tok(b, T_R1, w);
+        else if (d == 1)
+            f_tok(b, T_R2, w);
+        if (d < RIGHT_NEAR) {
+            f_tok(b, T_RIGHT, w);
+            f_stem(b, T_RIGHT_STEM, w);
+        }
+        right_roles |= cue_roles(w->roles);
+        if (d == 0 && (w->flags & TK_UPPER))
+            f_val(b, T_CAP_AFTER, 1, "yes");
+    }
+    f_roles(b, T_RIGHT_ROLE, right_roles);
+    /* the sentence */
+    uint32_t all = 0;
+    size_t quotes = 0, figs_in = 0, index = 0;
+    for (size_t i = 0; i < ts->n; i++) {
+        const ltok *w = &ts->v[i];
+        all |= cue_roles(w->roles);
+        if ((w->flags & TK_PUNCT) && b->t[w->start] == '"' && i < fi)
+            quotes++;
+        if (w->flags & TK_FIG) {
+            index += i < fi;
+            figs_in++;
+        }
+        x->money_roles |= w->roles;
+    }
+    x->ts = ts;
+    f_roles(b, T_SENT_ROLE, all);
+    if (quotes % 2 == 1)
+        f_val(b, T_IN_QUOTE, 1, "yes");
+    static const size_t fig_edges[] = {2, 3, 5};
+    f_val(b, T_N_FIGS, bucket(figs_in, fig_edges, 3), NULL);
+    f_val(b, T_FIG_INDEX, index > 2 ? 2 : (uint32_t)index, NULL);
+    f_val(b, T_SENT_INDEX, si > 2 ? 2 : (uint32_t)si, NULL);
+    static const size_t block_edges[] = {2, 3, 5, 9};
+    f_val(b, T_BLOCK_INDEX, bucket(k->index, block_edges, 4), NULL);
+    /* how many states the sentence and the document name; whose the
+     * counted things are ("North Korean troops") */
+    char seen[8][4];
+    size_t ns = 0;
+    const learn_block_in *in = k->in;
+    for (size_t i = 0; i < in->n_am; i++) {
+        const tally_actor_match *m = &in->am[i];
+        if (k->msent[i] != si || !is_state_kind(m->actor->kind) || m->actor->country[0] == '\0')
+            continue;
+        if (m->start >= f->start && m->end <= c->end && x->n_whose < 4)
+            memcpy(x->whose[x->n_whose++], m->actor->country, 4);
+        bool dup = false;
+        for (size_t j = 0; j < ns && !dup; j++)
+            dup = memcmp(seen[j], m->actor->country, 4) == 0;
+        if (!dup && ns < 8)
+            memcpy(seen[ns++], m->actor->country, 4);
+    }
+    f_val(b, T_STATES_SENT, ns > 3 ? 3 : (uint32_t)ns, NULL);
+    f_val(b, T_STATES_DOC, l->n_st > 4 ? 4 : (uint32_t)l->n_st, NULL);
+    /* between which states: the rules' pair, and the document's two most
+     * named (North Korea and Russia, or Russia and Ukraine at war) */
+    char pair[8];
+    memcpy(pair, c->supplier[0] ? c->supplier : "---", 3);
+    memcpy(pair + 3, "->", 2);
+    memcpy(pair + 5, c->recipient[0] ? c->recipient : "---", 3);
+    f_val(b, T_PAIR, fnv(pair, 8), b->named ? tally_arena_strndup(b->a, pair, 8) : NULL);
+    const char *top[2] = {NULL, NULL};
+    unsigned cnt[2] = {0, 0};
+    for (size_t i = 0; i < l->n_st; i++) {
+        if (l->st[i].count > cnt[0]) {
+            top[1] = top[0];
+            cnt[1] = cnt[0];
+            top[0] = l->st[i].code;
+            cnt[0] = l->st[i].count;
+        } else if (l->st[i].count > cnt[1]) {
+            top[1] = l->st[i].code;
+            cnt[1] = l->st[i].count;
+        }
+    }
+    if (top[0] != NULL) {
+        const char *a = top[0], *z = top[1] != NULL ? top[1] : "---";
+        if (strcmp(a, z) > 0) {
+            const char *tmp = a;
+            a = z;
+            z = tmp;
+        }
+        char dp[7];
+        memcpy(dp, a, 3);
+        memcpy(dp + 3, z, 3);
+        dp[6] = '\0';
+        x->doc_pair = fnv(dp, 6);
+        x->doc_pair_name = b->named ? tally_arena_strndup(b->a, dp, 6) : NULL;
+        f_val(b, T_DOC_PAIR, x->doc_pair, x->doc_pair_name);
+    }
+    /* the cues of the sentence before, when the rules read it */
+    if (si > 0 && k->in->sw != NULL && k->in->sw[si - 1].n > 0) {
+        const ltoks *ps = sentence_tokens(k, si - 1);
+        uint32_t prev = 0;
+        for (size_t i = 0; i < ps->n; i++)
+            prev |= cue_roles(ps->v[i].roles);
+        f_roles(b, T_PREV_ROLE, prev);
+    }
+    /* the verb that moves it: its form and what stands before it ("will
+     * send", "has sent", "plans to deliver", "were killed") */
+    for (size_t d = 1; d <= 10 && d <= fi; d++) {
+        const ltok *w = &ts->v[fi - d];
+        if (!(w->roles & (CW_OUT | CW_IN | CW_PLAN | CW_CONSUME | CW_PRODUCE | CW_FINANCE |
+                          CW_CASUALTY | CW_EQUIV | CW_STOCK)))
+            continue;
+        unsigned form = verb_form(b->t, w), aux = 0;
+        for (size_t e = 1; e <= 3 && e + d <= fi && aux == 0; e++)
+            aux = aux_of(b->t, &ts->v[fi - d - e]);
+        static const char *const forms[] = {"base", "past", "-ing", "-s"};
+        static const char *const auxes[] = {"none", "modal", "perfect", "be", "to"};
+        f_val2(b, T_VERB_FORM, form, forms[form], aux, auxes[aux]);
+        x->verb = form * 8 + aux;
+        f_verb(b, T_VERB_WORD, w, aux, auxes[aux]);
+        break;
+    }
+    /* "more are planned to be sent", "troops were dispatched" */
+    for (size_t d = 0; d < 6 && ce + d < ts->n; d++) {
+        const ltok *w = &ts->v[ce + d];
+        if (w->flags & TK_PUNCT)
+            break;
+        if (!(w->roles & (CW_OUT | CW_IN | CW_PLAN | CW_CONSUME | CW_PRODUCE | CW_FINANCE |
+                          CW_CASUALTY | CW_EQUIV | CW_STOCK)))
+            continue;
+        unsigned aux = 0;
+        for (size_t e = 1; e <= 3 && e <= d && aux == 0; e++)
+            aux = aux_of(b->t, &ts->v[ce + d - e]);
+        static const char *const auxes[] = {"none", "modal", "perfect", "be", "to"};
+        f_verb(b, T_RIGHT_VERB, w, aux, auxes[aux]);
+        break;
+    }
+}
+
+/* The features of a figure's candidate that weigh its unit. */
+static void fig_unit(fb *b, const tally_claim *c, const fig_ctx *x)
+{
+    uint32_t unit = (uint32_t)c->unit;
+    const char *un = unit_name(c);
+    f_val(b, T_UNIT, unit, un);
+    if (c->unit == TALLY_UNIT_MONEY)
+        f_val(b, T_CURRENCY, code_value(c->currency), c->currency);
+    if (x->l1 != NULL)
+        f_val_tok(b, T_UNIT_L1, unit, un, x->l1);
+    f_roles_with(b, T_UNIT_LEFT_ROLE, unit, un, x->near_roles);
+    for (size_t i = 0; i < x->n_stems; i++)
+        push(b, fid2(T_UNIT_STEM_L, unit, x->stems[i]),
+             b->named ? name2(b, T_UNIT_STEM_L, un, strlen(un), x->stem_at[i], STEM) : NULL);
+    /* which unit the noun takes ("officers" count people, "howitzers"
+     * items), by the word and by its ending */
+    const ltok *noun = x->noun;
+    if (noun != NULL) {
+        f_val_tok(b, T_UNIT_NOUN, unit, un, noun);
+        size_t nl = noun->end - noun->start;
+        if (nl > 4 && !(noun->flags & (TK_DIGIT | TK_FIG))) {
+            const char *e = b->t + noun->end - 3;
+            push(b, fid2(T_UNIT_SUFFIX, unit, fnv(e, 3)),
+                 b->named ? name2(b, T_UNIT_SUFFIX, un, strlen(un), e, 3) : NULL);
+        }
+        if (noun->flags & TK_UPPER)
+            f_val(b, T_UNIT_NOUN_CAP, unit, un);
+    }
+    if (x->doc_pair != 0)
+        f_val2(b, T_DOC_PAIR_UNIT, x->doc_pair, x->doc_pair_name, unit, un);
+    for (size_t i = 0; i < x->n_whose; i++)
+        f_val2(b, T_CLAIM_STATE, code_value(x->whose[i]), x->whose[i], unit, un);
+    if (x->verb != UINT32_MAX)
+        f_val2(b, T_VERB_FORM_UNIT, x->verb, NULL, unit, un);
+    /* money for arms, or money itself */
+    if (c->unit == TALLY_UNIT_MONEY) {
+        uint32_t items = 0;
+        for (size_t i = 0; i < x->ts->n; i++) {
+            const ltok *w = &x->ts->v[i];
+            if (w->roles & (CW_ITEM | CW_UNIT)) {
+                const claim_word *cw = cw_find(b->t + w->start, w->end - w->start);
+                items |= cw != NULL ? cw->items : 0;
+            }
+        }
+        f_val(b, T_MONEY_FOR, family_of(items), NULL);
+        if (x->money_roles & CW_FINANCE)
+            f_val(b, T_MONEY_FOR, 100, "finance words");
+    }
+}
+
+/* ---- speakers ----------------------------------------------------------------------- */
+
+static const long NO_BLOCK = LONG_MAX;
+
+static const char *akind_name(int k)
+{
+    if (k == AK_WORDS)
+        return "words";
+    if (k == AK_AUTHOR)
+        return "author";
+    if (k == AK_BODY)
+        return "a state's body";
+    if (k == AK_NAME)
+        return "a person's name";
+    return tally_actor_kind_name((tally_actor_kind)k);
+}
+
+/* What is known of a speaker option while its features are written. */
+typedef struct spk_ev {
+    const char *name;
+    char country[4];
+    int akind; /* tally_actor_kind, AK_WORDS or AK_AUTHOR */
+    learn_origin origin;
+    int dist;      /* sentences before the candidate's in its paragraph (negative: after) */
+    long block;    /* paragraphs before the candidate's (0: its own; negative: after) */
+    unsigned rank; /* how near the mention is: lower is nearer */
+    bool before;   /* in the candidate's sentence, before the figure */
+    size_t tokens; /* words from the figure in the same sentence */
+    const beside *bs;
+    const char *bs_text; /* the text of the block of bs */
+    const struct spk_mem *mem;
+    const char *rule_why; /* the rules picked it for this claim, by this rule */
+    bool headline;
+    unsigned earlier_rule; /* the rules picked it for claims of the document */
+    const tally_actor *actor;
+    bool canonical; /* the actor's full name, where the document wrote an acronym */
+    bool says;      /* its nearest mention attributes */
+    /* the best of the options by one measure (see compare()) */
+    bool most_picked, most_says, most_named, nearest_says;
+    bool cited;     /* the words after "citing", "quoting" in the sentence */
+    bool fits;      /* the rules' pick or what it names */
+    bool bs_set;    /* placed by a mention of the window */
+    unsigned prior; /* the cut's order (see speaker_evs) */
+    size_t order;
+} spk_ev;
+
+/* What the rules' pick for a claim says of its speaker: "the spy chief"
+ * names a role (a person holds it), "South Korean intelligence" a body (an
+ * agency is it). */
+typedef struct pick_info {
+    bool office, body, lower, junk;
+    const char *country;
+    uint32_t sent_roles; /* the attribution roles of the claim's sentence */
+} pick_info;
+
+static spk_ev new_ev(const char *name, const char *country, int akind, learn_origin origin)
+{
+    spk_ev e = {.name = name,
+                .akind = akind,
+                .origin = origin,
+                .dist = NO_DIST,
+                .block = NO_BLOCK,
+                .rank = UINT32_MAX};
+    size_t n = strlen(country);
+    memcpy(e.country, country, n < 3 ? n : 3); /* an alpha-3 code or "" */
+    return e;
+}
+
+/* nearness of a sentence `d` before the candidate's (after when negative):
+ * the same, one before, one after, two before, ... */
+static unsigned rank_dist(long d)
+{
+    return d >= 0 ? (unsigned)d * 2 : (unsigned)(-d) * 2 + 1;
+}
+
+static spk_ev *find_ev(spk_ev *v, size_t n, const char *name)
+{
+    for (size_t i = 0; i < n; i++)
+        if (same_name(v[i].name, name))
+            return &v[i];
+    return NULL;
+}
+
+/* The country of an option against the pick's: 0 the same, 1 one unknown,
+ * 2 another */
+static unsigned country_rel(const char *a, const char *b)
+{
+    if (a[0] == '\0' || b == NULL || b[0] == '\0')
+        return 1;
+    return memcmp(a, b, 4) == 0 ? 0 : 2;
+}
+
+static void speaker_features(blk *k, fb *b, const spk_ev *e, const tally_claim *c, bool sent_says,
+                             bool block_speaker, const pick_info *pk)
+{
+    const learn_state *l = k->l;
+    const char *kn = akind_name(e->akind);
+    f_val(b, S_ORIGIN, e->origin, learn_origin_name(e->origin));
+    f_val(b, S_KIND, (uint32_t)e->akind, kn);
+    if (e->akind == AK_AUTHOR) {
+        f_val2(b, S_KIND_UNIT, (uint32_t)e->akind, kn, c->unit, unit_name(c));
+        f_val(b, S_AUTHOR_SAYS, sent_says, sent_says ? "yes" : "no");
+        f_val(b, S_AUTHOR_BLOCK, block_speaker, block_speaker ? "yes" : "no");
+        f_val(b, S_AUTHOR_DOC, l->have_speaker, l->have_speaker ? "yes" : "no");
+        return;
+    }
+    if (e->rule_why != NULL) {
+        f_val(b, S_RULE_WHY, str_hash(e->rule_why), e->rule_why);
+        f_val2(b, S_RULE_KIND, (uint32_t)e->akind, kn, 1, "picked");
+    }
+    static const size_t tok_edges[] = {3, 6, 12, 24};
+    if (e->dist != NO_DIST) {
+        int d = e->dist > 3 ? 3 : e->dist < -2 ? -2 : e->dist;
+        f_val(b, S_DIST, (uint32_t)(d + 10), NULL);
+        f_val2(b, S_KIND_DIST, (uint32_t)e->akind, kn, (uint32_t)(d + 10), NULL);
+        if (e->dist == 0) {
+            f_val(b, S_POS, e->before ? 1u : 2u, e->before ? "before" : "after");
+            f_val(b, S_TOKENS, bucket(e->tokens, tok_edges, 4), NULL);
+        }
+    } else if (e->block != NO_BLOCK) {
+        long d = e->block > 3 ? 3 : e->block < -2 ? -2 : e->block;
+        f_val(b, S_DIST, (uint32_t)(30 + d), NULL);
+        f_val2(b, S_KIND_DIST, (uint32_t)e->akind, kn, (uint32_t)(30 + d), NULL);
+    }
+    if (e->bs != NULL) {
+        f_beside(b, S_B1, e->bs, 1);
+        f_beside(b, S_A1, e->bs, 2);
+        f_roles(b, S_B_ROLE, cue_roles(e->bs->roles[1]));
+        f_roles(b, S_A_ROLE, cue_roles(e->bs->roles[2]));
+    }
+    if (e->mem != NULL) {
+        static const size_t count_edges[] = {2, 3, 5};
+        f_val(b, S_COUNT, bucket(e->mem->count, count_edges, 3), NULL);
+        f_val(b, S_SAYS, bucket(e->mem->say_count, count_edges, 3), NULL);
+        if (e->mem->first_speaker)
+            f_val(b, S_FIRST, 1, "yes");
+        if (e->mem->first_block == 0)
+            f_val(b, S_TITLE, 1, "yes");
+    }
+    if (e->headline)
+        f_val(b, S_HEADLINE, 1, "yes");
+    if (e->cited)
+        f_val(b, S_CITED, 1, "yes");
+    static const char *const rel[] = {"same country", "country unknown", "other country"};
+    unsigned r = country_rel(e->country, pk->country);
+    if (pk->office && e->akind == TALLY_ACTOR_OFFICIAL)
+        f_val(b, S_PICK_ROLE, r, rel[r]);
+    if (pk->body && (e->akind == TALLY_ACTOR_INTELLIGENCE || e->akind == TALLY_ACTOR_GOVERNMENT ||
+                     e->akind == AK_BODY))
+        f_val2(b, S_PICK_BODY, (uint32_t)e->akind, kn, r, rel[r]);
+    if (e->rule_why != NULL) {
+        if (pk->lower)
+            f_val(b, S_PICK_LOWER, 1, "yes");
+        if (pk->junk)
+            f_val(b, S_PICK_JUNK, 1, "yes");
+    }
+    if (e->canonical)
+        f_val(b, S_CANONICAL, 1, "yes");
+    if (e->says)
+        f_val2(b, S_SAYS_HERE, (uint32_t)e->akind, kn,
+               e->dist == 0         ? 0u
+               : e->dist == NO_DIST ? 2u
+                                    : 1u,
+               NULL);
+    if (e->most_picked)
+        f_val(b, S_MOST_PICKED, 1, "yes");
+    if (e->most_says)
+        f_val(b, S_MOST_SAYS, 1, "yes");
+    if (e->most_named)
+        f_val(b, S_MOST_NAMED, 1, "yes");
+    if (e->nearest_says)
+        f_val2(b, S_NEAREST_SAYS, (uint32_t)e->akind, kn, e->before,
+               e->before ? "before" : "elsewhere");
+    if (l->outlet[0] != '\0' && same_name(e->name, l->outlet))
+        f_val(b, S_OUTLET, 1, "yes");
+    if (e->country[0] != '\0' &&
+        (memcmp(e->country, c->supplier, 4) == 0 || memcmp(e->country, c->recipient, 4) == 0))
+        f_val(b, S_PARTY, 1, "yes");
+    if (e->earlier_rule)
+        f_val(b, S_EARLIER_RULE, e->earlier_rule > 2 ? 2 : e->earlier_rule, NULL);
+    /* the sentence attributes, by the speaker's kind */
+    f_val2(b, S_KIND_ROLE, (uint32_t)e->akind, kn, (pk->sent_roles & CW_SAY) != 0,
+           pk->sent_roles & CW_SAY ? "attributes" : "no attribution");
+    /* the name's own words (for names the rules read off the text) */
+    if (e->akind == AK_WORDS) {
+        const char *s = e->name;
+        size_t n = strlen(s), w = 1, fe = 0;
+        while (fe < n && s[fe] != ' ')
+            fe++;
+        size_t lb = n;
+        while (lb > 0 && s[lb - 1] != ' ')
+            lb--;
+        for (size_t i = 0; i < n; i++)
+            w += s[i] == ' ';
+        push(b, fid(S_FIRST_WORD, fnv(s, fe)),
+             b->named ? name2(b, S_FIRST_WORD, s, fe, NULL, 0) : NULL);
+        push(b, fid(S_LAST_WORD, fnv(s + lb, n - lb)),
+             b->named ? name2(b, S_LAST_WORD, s + lb, n - lb, NULL, 0) : NULL);
+        f_val(b, S_WORDS, w > 4 ? 4 : (uint32_t)w, NULL);
+    }
+}
+
+/* Marks the options that are best by a measure: picked most often by the
+ * rules in the document, attributing most often, named most often, and
+ * the nearest that attributes. */
+static void compare(spk_ev *ev, size_t n)
+{
+    unsigned picked = 0, says = 0, named = 0, near = UINT32_MAX;
+    for (size_t i = 0; i < n; i++) {
+        const spk_ev *e = &ev[i];
+        if (e->akind == AK_AUTHOR)
+            continue;
+        picked = e->earlier_rule > picked ? e->earlier_rule : picked;
+        if (e->mem != NULL) {
+            says = e->mem->say_count > says ? e->mem->say_count : says;
+            named = e->mem->count > named ? e->mem->count : named;
+        }
+        if (e->says && e->rank < near)
+            near = e->rank;
+    }
+    for (size_t i = 0; i < n; i++) {
+        spk_ev *e = &ev[i];
+        if (e->akind == AK_AUTHOR)
+            continue;
+        e->most_picked = picked > 0 && e->earlier_rule == picked;
+        e->most_says = says > 0 && e->mem != NULL && e->mem->say_count == says;
+        e->most_named = named > 0 && e->mem != NULL && e->mem->count == named;
+        e->nearest_says = e->says && e->rank == near;
+    }
+}
+
+/* The words of the rules' pick for `c`. */
+static pick_info pick_of(const tally_claim *c, const ltoks *ts)
+{
+    pick_info p = {false, false, false, false, c->source_country, 0};
+    for (size_t i = 0; i < ts->n; i++)
+        p.sent_roles |= ts->v[i].roles & (CW_SAY | CW_BODY | CW_OFFICE | CW_PRONOUN | CW_HEDGE);
+    const char *s = c->source;
+    if (s == NULL || strcmp(s, "author") == 0)
+        return p;
+    size_t n = strlen(s), words = 0, upper = 0;
+    for (size_t i = 0; i < n;) {
+        if (!is_alnum((unsigned char)s[i])) {
+            i++;
+            continue;
+        }
+        size_t j = i;
+        while (j < n && (is_alnum((unsigned char)s[j]) || s[j] == '-' || s[j] == '\''))
+            j++;
+        words++;
+        upper += s[i] >= 'A' && s[i] <= 'Z';
+        const claim_word *cw = j - i <= 24 ? cw_find(s + i, j - i) : NULL;
+        if (cw != NULL) {
+            p.office = p.office || (cw->roles & CW_OFFICE);
+            p.body = p.body || (cw->roles & CW_BODY);
+            /* "which", "plans", "and you can": the rules read a clause */
+            p.junk = p.junk || (cw->roles & (CW_PLAN | CW_OUT | CW_IN | CW_BREAK | CW_PRONOUN)) ||
+                     cw->id == CWW_THAT;
+        }
+        i = j;
+    }
+    p.lower = upper == 0;
+    p.junk = p.junk || words == 0 || (words == 1 && p.lower);
+    return p;
+}
+
+/* ---- the window's speakers ----------------------------------------------------------- */
+
+/* A mention of a speaker in the window. */
+typedef struct wment {
+    const char *text; /* its block's text */
+    size_t block;     /* the block's index in the window */
+    size_t sent;      /* its sentence in that block; SIZE_MAX when the block has none */
+    size_t start, end;
+    const beside *bs; /* NULL for a name found by names_in */
+    bool says;
+} wment;
+
+/* A speaker of the window, and every mention of it: made once a window, so
+ * that each candidate looks up speakers, not mentions. */
+typedef struct went {
+    uint32_t key; /* the name's hash, case aside */
+    const char *name;
+    char country[4];
+    int akind;
+    const tally_actor *actor;
+    const struct spk_mem *mem;
+    bool canonical;
+    wment *m; /* in window order */
+    size_t n, cap;
+} went;
+
+typedef struct wspk {
+    went *v;
+    size_t n, cap;
+    /* the speakers each block of the window names, and the window's most
+     * attributing: the only ones a candidate looks at */
+    size_t **by_block, *n_by_block;
+    size_t top[8], n_top;
+} wspk;
+
+static uint32_t name_key(const char *s)
+{
+    return fnv(s, strlen(s));
+}
+
+/* The index of the speaker named `name` (hash `key`), or SIZE_MAX. */
+static size_t went_index(const wspk *ws, uint32_t key, const char *name)
+{
+    for (size_t i = 0; i < ws->n; i++)
+        if (ws->v[i].key == key && same_name(ws->v[i].name, name))
+            return i;
+    return SIZE_MAX;
+}
+
+static went *add_went(wspk *ws, tally_arena *a, const char *name, const char *country, int akind,
+                      const tally_actor *actor, const struct spk_mem *mem)
+{
+    uint32_t key = name_key(name);
+    size_t at = went_index(ws, key, name);
+    if (at != SIZE_MAX)
+        return &ws->v[at];
+    went *e;
+    if (ws->n == ws->cap) {
+        size_t cap = ws->cap ? ws->cap * 2 : 32;
+        went *v = tally_arena_alloc(a, cap * sizeof *v);
+        if (ws->n)
+            memcpy(v, ws->v, ws->n * sizeof *v);
+        ws->v = v;
+        ws->cap = cap;
+    }
+    e = &ws->v[ws->n++];
+    memset(e, 0, sizeof *e);
+    e->key = key;
+    e->name = tally_arena_strndup(a, name, strlen(name));
+    size_t cn = strlen(country);
+    memcpy(e->country, country, cn < 3 ? cn : 3);
+    e->akind = akind;
+    e->actor = actor;
+    e->mem = mem;
+    return e;
+}
+
+static void add_wment(went *e, tally_arena *a, wment m)
+{
+    if (e->n == e->cap) {
+        size_t cap = e->cap ? e->cap * 2 : 4;
+        wment *v = tally_arena_alloc(a, cap * sizeof *v);
+        if (e->n)
+            memcpy(v, e->m, e->n * sizeof *v);
+        e->m = v;
+        e->cap = cap;
+    }
+    e->m[e->n++] = m;
+}
+
+static size_t sentence_in(const learn_block_in *in, size_t at)
+{
+    if (in->n_ss == 0)
+        return SIZE_MAX;
+    size_t lo = 0, hi = in->n_ss;
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        if (in->ss[mid].end <= at)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo < in->n_ss ? lo : in->n_ss - 1;
+}
+
+/* A name the document wrote as an acronym: capitals and digits, two to six. */
+static bool acronym(const char *s)
+{
+    size_t n = strlen(s);
+    if (n < 2 || n > 6)
+        return false;
+    for (size_t i = 0; i < n; i++)
+        if (!((s[i] >= 'A' && s[i] <= 'Z') || (s[i] >= '0' && s[i] <= '9')))
+            return false;
+    return true;
+}
+
+static void window_speakers(learn_state *l, wspk *ws, tally_arena *a)
+{
+    memset(ws, 0, sizeof *ws);
+    char buf[LEARN_MAX_NAME];
+    for (size_t j = 0; j < l->n_wb; j++) {
+        const struct wblock *w = &l->wb[j];
+        for (size_t i = 0; i < w->in.n_am; i++) {
+            const tally_actor_match *m = &w->in.am[i];
+            const beside *mb = &w->mb[i];
+            size_t sent = sentence_in(&w->in, m->start);
+            if (is_state_kind(m->actor->kind)) {
+                if (mb->body_end > m->end) { /* "Danish government" */
+                    copy_name(buf, w->in.text + m->start, mb->body_end - m->start);
+                    went *e =
+                        add_went(ws, a, buf, m->actor->country, AK_BODY, NULL, phrase_of(l, buf));
+                    add_wment(
+                        e, a,
+                        (wment){w->in.text, j, sent, m->start, mb->body_end, mb, mb->body_says});
+                }
+                if (!says_beside(mb))
+                    continue;
+            }
+            const struct spk_mem *p = speaker_of(l, m->actor);
+            if (p != NULL && p->name[0] != '\0')
+                memcpy(buf, p->name, strlen(p->name) + 1);
+            else
+                copy_name(buf, w->in.text + m->start, m->end - m->start);
+            went *e = add_went(ws, a, buf, m->actor->country, (int)m->actor->kind, m->actor, p);
+            add_wment(e, a, (wment){w->in.text, j, sent, m->start, m->end, mb, says_beside(mb)});
+        }
+        for (size_t i = 0; i < w->n_names; i++) {
+            const pname *pn = &w->names[i];
+            copy_name(buf, w->in.text + pn->start, pn->end - pn->start);
+            went *e = add_went(ws, a, buf, "", AK_NAME, NULL, phrase_of(l, buf));
+            add_wment(e, a,
+                      (wment){w->in.text, j, sentence_in(&w->in, pn->start), pn->start, pn->end,
+                              NULL, pn->says});
+        }
+    }
+    /* an actor written as an acronym ("NIS", "JCS") also by its full name */
+    for (size_t i = 0, n = ws->n; i < n; i++) {
+        const tally_actor *act = ws->v[i].actor;
+        if (act == NULL || !acronym(ws->v[i].name) || same_name(act->name, ws->v[i].name) ||
+            went_index(ws, name_key(act->name), act->name) != SIZE_MAX)
+            continue;
+        went copy = ws->v[i];
+        went *e = add_went(ws, a, act->name, copy.country, copy.akind, act, copy.mem);
+        e->canonical = true;
+        e->m = copy.m;
+        e->n = e->cap = copy.n;
+    }
+    /* speakers of earlier windows and the title */
+    for (size_t i = 0; i < l->n_spk; i++) {
+        const struct spk_mem *p = &l->spk[i];
+        went *e = add_went(ws, a, p->name, p->country, p->akind, p->actor, p);
+        e->mem = p;
+    }
+    /* by block */
+    ws->by_block = tally_arena_alloc(a, (l->n_wb + 1) * sizeof *ws->by_block);
+    ws->n_by_block = tally_arena_alloc(a, (l->n_wb + 1) * sizeof *ws->n_by_block);
+    memset(ws->n_by_block, 0, (l->n_wb + 1) * sizeof *ws->n_by_block);
+    for (size_t j = 0; j < l->n_wb; j++)
+        ws->by_block[j] = tally_arena_alloc(a, (ws->n + 1) * sizeof **ws->by_block);
+    for (size_t i = 0; i < ws->n; i++)
+        for (size_t q = 0; q < ws->v[i].n; q++) {
+            size_t j = ws->v[i].m[q].block, *n = &ws->n_by_block[j];
+            if (*n == 0 || ws->by_block[j][*n - 1] != i)
+                ws->by_block[j][(*n)++] = i;
+        }
+    /* the most attributing, then most named, of the document */
+    ws->n_top = 0;
+    for (size_t r = 0; r < sizeof ws->top / sizeof ws->top[0]; r++) {
+        size_t best = SIZE_MAX;
+        unsigned bv = 0;
+        for (size_t i = 0; i < ws->n; i++) {
+            const struct spk_mem *p = ws->v[i].mem;
+            unsigned v = p != NULL ? p->say_count * 64 + p->count : 0;
+            bool taken = false;
+            for (size_t q = 0; q < ws->n_top && !taken; q++)
+                taken = ws->top[q] == i;
+            if (!taken && v > bv) {
+                best = i;
+                bv = v;
+            }
+        }
+        if (best == SIZE_MAX)
+            break;
+        ws->top[ws->n_top++] = best;
+    }
+}
+
+/* ---- a candidate's speakers ------------------------------------------------------------- */
+
+enum { MAX_SPEAKER_OPTIONS = 6 };
+
+/* The nearest mention of `e` to sentence `si` of window block `wj` (block
+ * number `index`), as an option's place. */
+static void nearest(const blk *k, const went *e, size_t wj, size_t si, const ltoks *ts,
+                    const tally_figure *f, spk_ev *ev)
+{
+    for (size_t i = 0; i < e->n; i++) {
+        const wment *m = &e->m[i];
+        long bdist = (long)k->index - (long)k->l->wb[m->block].index;
+        bool here = m->block == wj && m->sent != SIZE_MAX;
+        int dist = here ? (int)si - (int)m->sent : NO_DIST;
+        unsigned rank = here ? rank_dist(dist) : 1000 + rank_dist(bdist);
+        if (ev->bs_set && ev->rank <= rank)
+            continue;
+        ev->bs_set = true;
+        ev->rank = rank;
+        ev->dist = dist;
+        ev->block = bdist;
+        ev->bs = m->bs;
+        ev->bs_text = m->text;
+        ev->says = m->says;
+        ev->before = false;
+        if (dist == 0) {
+            ev->before = m->end <= f->start;
+            size_t ti = tok_at(ts, m->start), fi = tok_at(ts, f->start);
+            ev->tokens = ti > fi ? ti - fi : fi - ti;
+        }
+    }
+    if (!ev->bs_set && e->mem != NULL)
+        ev->block = (long)k->index - (long)e->mem->last_block;
+}
+
+static int cmp_prior(const void *a, const void *b)
+{
+    const spk_ev *x = a, *y = b;
+    if (x->prior != y->prior)
+        return x->prior < y->prior ? -1 : 1;
+    return (x->order > y->order) - (x->order < y->order);
+}
+
+/* The speaker options of claim `c` (offsets relative to its block): author,
+ * the rules' pick, the parties cited in the sentence, the headline's source,
+ * and the nearest speakers of the window and the document. At most
+ * MAX_SPEAKER_OPTIONS of the latter, by a cheap order (in the sentence
+ * first, attributing first). Returns them in `a`. */
+static spk_ev *speaker_evs(blk *k, const tally_claim *c, size_t wj, size_t si, const ltoks *ts,
+                           const tally_figure *f, const wspk *ws, size_t *n_out)
+{
+    const learn_state *l = k->l;
+    /* author, the cut, the rules' pick, three cited, three of the rules'
+     * picks, the headline's source */
+    size_t cap = 10 + MAX_SPEAKER_OPTIONS, n = 0;
+    spk_ev *ev = tally_arena_alloc(k->a, cap * sizeof *ev);
+    ev[n++] = new_ev("author", "", AK_AUTHOR, LEARN_FROM_AUTHOR);
+    /* the speakers of this block and the two on each side, and the
+     * document's most attributing, placed; then the best few */
+    size_t *pick = tally_arena_alloc(k->a, (ws->n + 1) * sizeof *pick), np = 0;
+    bool *seen = tally_arena_alloc(k->a, ws->n + 1);
+    memset(seen, 0, ws->n + 1);
+    for (size_t j = wj > 2 ? wj - 2 : 0; j < k->l->n_wb && j <= wj + 2; j++)
+        for (size_t q = 0; q < ws->n_by_block[j]; q++)
+            if (!seen[ws->by_block[j][q]]) {
+                seen[ws->by_block[j][q]] = true;
+                pick[np++] = ws->by_block[j][q];
+            }
+    for (size_t q = 0; q < ws->n_top; q++)
+        if (!seen[ws->top[q]]) {
+            seen[ws->top[q]] = true;
+            pick[np++] = ws->top[q];
+        }
+    size_t na = 0;
+    spk_ev *all = tally_arena_alloc(k->a, (np + 1) * sizeof *all);
+    for (size_t q = 0; q < np; q++) {
+        size_t i = pick[q];
+        const went *e = &ws->v[i];
+        spk_ev *x = &all[na++];
+        *x = new_ev(e->name, e->country, e->akind, LEARN_FROM_DOCUMENT);
+        x->mem = e->mem;
+        x->canonical = e->canonical;
+        x->order = i;
+        nearest(k, e, wj, si, ts, f, x);
+        if (x->bs_set && x->block == 0)
+            x->origin = x->dist == 0 ? LEARN_FROM_SENTENCE : LEARN_FROM_PARAGRAPH;
+        unsigned said = e->mem != NULL ? e->mem->say_count * 8 + e->mem->count : 0;
+        x->prior = x->bs_set ? x->rank * 2 + !x->says : 100000 - (said < 9999 ? said : 9999);
+    }
+    qsort(all, na, sizeof *all, cmp_prior);
+    for (size_t i = 0; i < na && i < MAX_SPEAKER_OPTIONS; i++)
+        ev[n++] = all[i];
+    /* the rules' pick, where the rules read it */
+    if (c->source != NULL && strcmp(c->source, "author") != 0) {
+        spk_ev *e = find_ev(ev, n, c->source);
+        if (e == NULL) {
+            size_t wi = went_index(ws, name_key(c->source), c->source);
+            const went *w = wi != SIZE_MAX ? &ws->v[wi] : NULL;
+            spk_ev x = new_ev(tally_arena_strndup(k->a, c->source, strlen(c->source)),
+                              c->source_country, AK_WORDS, LEARN_FROM_RULES);
+            if (w != NULL) { /* a speaker of the window the cut left out */
+                x.akind = w->akind;
+                x.mem = w->mem;
+                nearest(k, w, wj, si, ts, f, &x);
+            }
+            const tally_reason *r = &c->why_source;
+            if (!x.bs_set && r->end > r->start && r->end <= k->in->len) {
+                x.dist = (int)si - (int)sentence_of(k, r->start);
+                x.block = 0;
+                x.rank = rank_dist(x.dist);
+                if (x.dist == 0) {
+                    x.before = r->end <= f->start;
+                    size_t ti = tok_at(ts, r->start), fi = tok_at(ts, f->start);
+                    x.tokens = ti > fi ? ti - fi : fi - ti;
+                }
+            }
+            ev[n++] = x;
+            e = &ev[n - 1];
+        }
+        e->origin = LEARN_FROM_RULES;
+        e->rule_why = why_name(c->why_source.rule);
+    }
+    /* "BBC reports citing Western officials": the one cited */
+    const char *t = k->in->text;
+    for (size_t i = 0, cited = 0; i + 1 < ts->n && cited < 3; i++) {
+        const ltok *w = &ts->v[i];
+        if (!tok_is(t, w, "citing") && !tok_is(t, w, "quoting") && w->id != CWW_CITED &&
+            w->id != CWW_QUOTED)
+            continue;
+        size_t b = i + 1, e = b;
+        while (b < ts->n &&
+               (ts->v[b].id == CWW_THE || ts->v[b].id == CWW_A || ts->v[b].id == CWW_BY))
+            b++;
+        e = b;
+        while (e < ts->n && e < b + 6 && !(ts->v[e].flags & (TK_PUNCT | TK_FIG)) &&
+               !(ts->v[e].roles & (CW_SAY | CW_OUT | CW_IN | CW_BREAK | CW_HEDGE)) &&
+               ts->v[e].id != CWW_THAT && ts->v[e].id != CWW_AS)
+            e++;
+        if (e == b)
+            continue;
+        char *name =
+            tally_arena_strndup(k->a, t + ts->v[b].start, ts->v[e - 1].end - ts->v[b].start);
+        cited++;
+        spk_ev *x = find_ev(ev, n, name);
+        if (x == NULL) {
+            ev[n] = new_ev(name, "", AK_WORDS, LEARN_FROM_SENTENCE);
+            x = &ev[n++];
+            x->dist = 0;
+            x->block = 0;
+            x->rank = 0;
+            x->before = ts->v[b].start < f->start;
+        }
+        x->cited = true;
+    }
+    /* the rules' most frequent picks for the document's claims, and the
+     * headline's source */
+    for (size_t i = 0; i < l->n_rs; i++) {
+        unsigned more = 0; /* picks more often picked */
+        for (size_t q = 0; q < l->n_rs; q++)
+            more += l->rs[q].count > l->rs[i].count || (l->rs[q].count == l->rs[i].count && q < i);
+        if (more >= 3)
+            continue;
+        spk_ev *x = find_ev(ev, n, l->rs[i].name);
+        if (x == NULL) {
+            ev[n] = new_ev(l->rs[i].name, l->rs[i].country, AK_WORDS, LEARN_FROM_DOCUMENT);
+            x = &ev[n++];
+            x->block = (long)k->index - (long)l->rs[i].last_block;
+        }
+        x->earlier_rule = l->rs[i].count;
+    }
+    if (l->headline_source != NULL && l->headline_source[0] != '\0') {
+        spk_ev *x = find_ev(ev, n, l->headline_source);
+        if (x == NULL) {
+            ev[n] = new_ev(l->headline_source, "", TALLY_ACTOR_OUTLET, LEARN_FROM_DOCUMENT);
+            x = &ev[n++];
+        }
+        x->headline = true;
+    }
+    /* what the rules' pick names: itself, its full name, the person of its
+     * role, the agency of its body, the one it cites */
+    pick_info pk = pick_of(c, ts);
+    for (size_t i = 0; i < n; i++) {
+        spk_ev *x = &ev[i];
+        unsigned r = country_rel(x->country, pk.country);
+        x->fits = x->origin == LEARN_FROM_RULES || x->cited ||
+                  (pk.office && x->akind == TALLY_ACTOR_OFFICIAL && r < 2) ||
+                  (pk.body && r == 0 &&
+                   (x->akind == TALLY_ACTOR_INTELLIGENCE || x->akind == TALLY_ACTOR_GOVERNMENT ||
+                    x->akind == AK_BODY));
+    }
+    for (size_t i = 0; i < n; i++) /* the full name of a pick written as an acronym */
+        if (ev[i].canonical && ev[i].mem != NULL && c->source != NULL &&
+            same_name(ev[i].mem->name, c->source))
+            ev[i].fits = true;
+    compare(ev, n);
+    *n_out = n;
+    return ev;
+}
+
+/* ---- states -------------------------------------------------------------------------- */
+
+typedef struct st_ev {
+    char code[4];
+    learn_origin origin;
+    const tally_actor_match *m; /* the nearest mention in the sentence, or NULL */
+    const beside *bs;
+    size_t mentions; /* in the sentence */
+    bool paragraph;
+} st_ev;
+
+static void state_features(blk *k, fb *b, const st_ev *e, const tally_claim *c, const ltoks *ts,
+                           const tally_figure *f, size_t states_in_sentence)
+{
+    const learn_state *l = k->l;
+    const char *un = unit_name(c);
+    if (e->code[0] == '\0') {
+        f_val(b, P_NONE, 1, "yes");
+        f_val(b, P_NONE_UNIT, c->unit, un);
+        f_val(b, P_NONE_SENT, states_in_sentence > 3 ? 3 : (uint32_t)states_in_sentence, NULL);
+        return;
+    }
+    uint32_t code = code_value(e->code);
+    f_val(b, P_CODE, code, e->code);
+    f_val2(b, P_CODE_UNIT, code, e->code, c->unit, un);
+    f_val2(b, P_CODE_FAMILY, code, e->code, family_of(c->items), NULL);
+    if (memcmp(c->supplier, e->code, 4) == 0)
+        f_val(b, P_RULE_SUP, str_hash(why_name(c->why_supplier.rule)),
+              why_name(c->why_supplier.rule));
+    if (memcmp(c->recipient, e->code, 4) == 0)
+        f_val(b, P_RULE_REC, str_hash(why_name(c->why_recipient.rule)),
+              why_name(c->why_recipient.rule));
+    if (memcmp(c->source_country, e->code, 4) == 0)
+        f_val(b, P_SPEAKER, 1, "yes");
+    if (e->paragraph)
+        f_val(b, P_PARAGRAPH, 1, "yes");
+    /* rank in the document */
+    unsigned rank = 0, count = 0;
+    size_t first = SIZE_MAX;
+    for (size_t i = 0; i < l->n_st; i++)
+        if (memcmp(l->st[i].code, e->code, 4) == 0) {
+            count = l->st[i].count;
+            first = l->st[i].first_block;
+        }
+    for (size_t i = 0; i < l->n_st; i++)
+        rank += l->st[i].count > count;
+    f_val(b, P_RANK, rank > 3 ? 3 : rank, NULL);
+    if (first == 0)
+        f_val(b, P_TITLE, 1, "yes");
+    if (e->m == NULL)
+        return;
+    const tally_actor_match *m = e->m;
+    f_val(b, P_IN_SENT, 1, "yes");
+    f_val(b, P_MENTIONS, e->mentions > 2 ? 2 : (uint32_t)e->mentions, NULL);
+    f_val(b, P_MENTION_KIND, m->actor->kind, tally_actor_kind_name(m->actor->kind));
+    bool before = m->end <= f->start;
+    const char *side = before ? "before" : "after";
+    f_val(b, P_POS, before ? 1u : 2u, side);
+    f_val2(b, P_POS_UNIT, before ? 1u : 2u, side, c->unit, un);
+    if (m->start >= f->start && m->end <= c->end)
+        f_val(b, P_IN_CLAIM, 1, "yes");
+    size_t ti = tok_at(ts, m->start), fi = tok_at(ts, f->start);
+    static const size_t tok_edges[] = {2, 4, 8, 16};
+    f_val(b, P_TOKENS, bucket(ti > fi ? ti - fi : fi - ti, tok_edges, 4), NULL);
+    const beside *bs = e->bs;
+    if (beside_known(bs, 1)) {
+        f_beside(b, P_B1, bs, 1);
+        f_val2(b, P_B1_POS, bs->h[1], beside_text(b, bs, 1), before ? 1u : 2u, side);
+    }
+    f_beside(b, P_B2, bs, 0);
+    f_beside(b, P_A1, bs, 2);
+    f_roles(b, P_B1_ROLE, cue_roles(bs->roles[1]));
+    f_roles(b, P_A_ROLE, cue_roles(bs->roles[2] | bs->roles[3]));
+}
+
+static st_ev *find_st(st_ev *v, size_t n, const char *code)
+{
+    for (size_t i = 0; i < n; i++)
+        if (memcmp(v[i].code, code, 4) == 0)
+            return &v[i];
+    return NULL;
+}
+
+enum { MAX_DOC_STATES = 4 };
+
+/* The state options of claim `c`: none, the states of its paragraph (those
+ * of its sentence placed), the document's most named and the rules'
+ * picks. Returns them in `a`; *in_sentence counts the sentence's states. */
+static st_ev *state_evs(blk *k, const tally_claim *c, size_t si, const tally_figure *f,
+                        size_t *n_out, size_t *in_sentence)
+{
+    const learn_state *l = k->l;
+    const learn_block_in *in = k->in;
+    size_t cap = 4 + in->n_am + MAX_DOC_STATES, n = 0;
+    st_ev *ev = tally_arena_alloc(k->a, cap * sizeof *ev);
+    *in_sentence = 0;
+    ev[n++] = (st_ev){"", LEARN_FROM_NONE, NULL, NULL, 0, false};
+    for (size_t i = 0; i < in->n_am; i++) {
+        const tally_actor_match *m = &in->am[i];
+        if (!is_state_kind(m->actor->kind) || m->actor->country[0] == '\0')
+            continue;
+        st_ev *e = find_st(ev, n, m->actor->country);
+        if (e == NULL) {
+            e = &ev[n++];
+            *e = (st_ev){"", LEARN_FROM_PARAGRAPH, NULL, NULL, 0, false};
+            memcpy(e->code, m->actor->country, 4);
+        }
+        e->paragraph = true;
+        if (k->msent[i] != si)
+            continue;
+        if (e->m == NULL)
+            (*in_sentence)++;
+        e->origin = LEARN_FROM_SENTENCE;
+        e->mentions++;
+        size_t d = m->start > f->start ? m->start - f->start : f->start - m->start;
+        size_t dm = e->m == NULL             ? SIZE_MAX
+                    : e->m->start > f->start ? e->m->start - f->start
+                                             : f->start - e->m->start;
+        if (d < dm) {
+            e->m = m;
+            e->bs = &k->mb[i];
+        }
+    }
+    /* the document's most named states (the first named first on a tie) */
+    bool taken[MAX_STATES] = {false};
+    for (size_t r = 0; r < MAX_DOC_STATES; r++) {
+        size_t best = SIZE_MAX;
+        for (size_t i = 0; i < l->n_st; i++)
+            if (!taken[i] && (best == SIZE_MAX || l->st[i].count > l->st[best].count))
+                best = i;
+        if (best == SIZE_MAX)
+            break;
+        taken[best] = true;
+        if (find_st(ev, n, l->st[best].code) == NULL) {
+            ev[n] = (st_ev){"", LEARN_FROM_DOCUMENT, NULL, NULL, 0, false};
+            memcpy(ev[n++].code, l->st[best].code, 4);
+        }
+    }
+    const char *picks[2] = {c->supplier, c->recipient};
+    for (int i = 0; i < 2; i++)
+        if (picks[i][0] != '\0' && find_st(ev, n, picks[i]) == NULL && n < cap) {
+            ev[n] = (st_ev){"", LEARN_FROM_RULES, NULL, NULL, 0, false};
+            memcpy(ev[n++].code, picks[i], 4);
+        }
+    *n_out = n;
+    return ev;
+}
+
+/* Whether the sentence attributes ("said", "according to"). */
+static bool sentence_says(const ltoks *ts)
+{
+    for (size_t i = 0; i < ts->n; i++)
+        if (ts->v[i].roles & CW_SAY)
+            return true;
+    return false;
+}
+
+/* Whether window block wj names a speaker that is no state. */
+static bool speaker_in_block(const wspk *ws, size_t wj)
+{
+    for (size_t i = 0; i < ws->n; i++) {
+        const went *e = &ws->v[i];
+        if (e->akind == TALLY_ACTOR_STATE || e->akind == TALLY_ACTOR_DEMONYM ||
+            e->akind == TALLY_ACTOR_PLACE || e->canonical)
+            continue;
+        for (size_t j = 0; j < e->n; j++)
+            if (e->m[j].block == wj)
+                return true;
+    }
+    return false;
+}
+
+/* ---- the window ---------------------------------------------------------------------- */
+
+/* A window holds a news article whole; a longer document is decided in
+ * windows of this size. */
+enum { WINDOW_TEXT = 16 * 1024, WINDOW_CLAIMS = 64 };
+
+static const tally_figure *figure_of(const learn_block_in *in, size_t start)
+{
+    for (size_t i = 0; i < in->n_figs; i++)
+        if (in->figs[i].start == start)
+            return &in->figs[i];
+    return NULL;
+}
+
+static void note_rule_source(learn_state *l, const tally_claim *c)
+{
+    if (c->source == NULL || strcmp(c->source, "author") == 0)
+        return;
+    struct rule_mem *r = NULL;
+    for (size_t i = 0; i < l->n_rs && r == NULL; i++)
+        if (same_name(l->rs[i].name, c->source))
+            r = &l->rs[i];
+    if (r == NULL) {
+        if (l->n_rs >= MAX_RULE_SOURCES)
+            return;
+        r = &l->rs[l->n_rs++];
+        memset(r, 0, sizeof *r);
+        copy_name(r->name, c->source, strlen(c->source));
+        memcpy(r->country, c->source_country, 4);
+    }
+    r->count++;
+    r->last_block = l->block;
+}
+
+/* The currency of the money nearest the claim in its sentence, else the
+ * document's last. Offsets of `c` relative to the block. */
+static const char *sentence_currency(const learn_block_in *in, const tally_claim *c,
+                                     const learn_state *l)
+{
+    const char *best = l->last_currency;
+    size_t bd = SIZE_MAX, s0 = c->sentence_start, s1 = c->sentence_end;
+    for (size_t i = 0; i < in->n_figs; i++) {
+        const tally_figure *f = &in->figs[i];
+        if (f->kind != TALLY_FIG_MONEY || f->start < s0 || f->end > s1)
+            continue;
+        size_t d = f->start > c->start ? f->start - c->start : c->start - f->start;
+        if (d < bd) {
+            bd = d;
+            best = f->currency;
+        }
+    }
+    return best;
+}
+
+static void *copy_of(tally_arena *a, const void *p, size_t n)
+{
+    void *q = tally_arena_alloc(a, n ? n : 1);
+    if (n)
+        memcpy(q, p, n);
+    return q;
+}
+
+static char *arena_dup(tally_arena *a, const char *s)
+{
+    return s != NULL ? tally_arena_strndup(a, s, strlen(s)) : NULL;
+}
+
+/* Claim `c` with its offsets relative to the block at `off`. */
+static tally_claim relative(const tally_claim *c, size_t off)
+{
+    tally_claim r = *c;
+    r.sentence_start -= off;
+    r.sentence_end -= off;
+    r.start -= off;
+    r.end -= off;
+    tally_reason *why[] = {&r.why_supplier, &r.why_recipient, &r.why_kind, &r.why_item,
+                           &r.why_source};
+    for (size_t w = 0; w < sizeof why / sizeof why[0]; w++)
+        if (why[w]->end > why[w]->start) {
+            why[w]->start -= off;
+            why[w]->end -= off;
+        }
+    return r;
+}
+
+/* An fb that stores into `fv`. */
+static fb store_into(learn_fv *fv, tally_arena *a, bool named, const char *t)
+{
+    return (fb){fv, a, named, t, NULL, LEARN_FIG, NULL};
+}
+
+/* An fb that adds to the scores z of head `hd` of `m`, from its biases. */
+static fb score_into(const tally_learn_model *m, learn_head hd, double *z, const char *t)
+{
+    const struct learn_head_view *v = &m->head[hd];
+    for (unsigned o = 0; o < v->outs; o++)
+        z[o] = learn_f32(v->bias + 4 * o);
+    return (fb){NULL, NULL, false, t, m, hd, z};
+}
+
+/* What one figure's candidates share while they are described. */
+typedef struct group {
+    tally_claim c; /* the rules' claim, offsets relative to the block */
+    const tally_figure *f;
+    size_t si;
+    const ltoks *ts;
+} group;
+
+/* The claim of alternative unit `u` of group `g` (u == TALLY_UNIT_ITEM + 1
+ * for the rules' own). */
+static tally_claim alternative(const blk *k, const group *g, const tally_claim *c, unsigned u)
+{
+    tally_claim a = *c;
+    if (u > TALLY_UNIT_ITEM)
+        return a;
+    a.unit = (tally_unit)u;
+    a.items = unit_items(a.unit);
+    if (a.unit == TALLY_UNIT_MONEY)
+        memcpy(a.currency, sentence_currency(k->in, &g->c, k->l), 4);
+    return a;
+}
+
+/* Window block `w` ready for features: its mentions' sentences known, its
+ * sentences' words read when first needed (in arena `a`). */
+static blk blk_open(learn_state *l, struct wblock *w, tally_arena *a)
+{
+    const learn_block_in *in = &w->in;
+    blk k = {l, in, a, NULL, NULL, w->mb, w->index};
+    k.msent = tally_arena_alloc(a, (in->n_am + 1) * sizeof *k.msent);
+    for (size_t i = 0; i < in->n_am; i++)
+        k.msent[i] = sentence_of(&k, in->am[i].start);
+    k.toks = tally_arena_alloc(a, (in->n_ss + 1) * sizeof *k.toks);
+    memset(k.toks, 0, (in->n_ss + 1) * sizeof *k.toks);
+    return k;
+}
+
+/* The candidates of window block `w`, with their features stored, appended
+ * to cands[*nc]. */
+static void block_candidates(learn_state *l, size_t wj, tally_arena *ca, const wspk *ws,
+                             learn_cand *cands, size_t *nc)
+{
+    struct wblock *w = &l->wb[wj];
+    const learn_block_in *in = &w->in;
+    blk k = blk_open(l, w, ca);
+    for (size_t i = 0; i < w->n; i++) {
+        group g;
+        g.c = relative(&w->claims[i], in->offset);
+        g.f = figure_of(in, g.c.start);
+        g.si = sentence_of(&k, g.c.sentence_start);
+        g.ts = sentence_tokens(&k, g.si);
+        learn_cand *cand = &cands[(*nc)++];
+        memset(cand, 0, sizeof *cand);
+        cand->claim = w->claims[i];
+        cand->proposer = w->props[i].by;
+        cand->group = l->groups++;
+        if (g.f == NULL)
+            continue;
+        fb b = store_into(&cand->fig, ca, l->explain, in->text);
+        fig_ctx x;
+        fig_base(&k, &b, &g.c, g.f, cand->proposer, g.si, g.ts, &x);
+        learn_fv base = cand->fig; /* the alternatives share these */
+        fig_unit(&b, &g.c, &x);
+        size_t ns;
+        spk_ev *sev = speaker_evs(&k, &g.c, wj, g.si, g.ts, g.f, ws, &ns);
+        cand->speakers = tally_arena_alloc(ca, (ns + 1) * sizeof *cand->speakers);
+        cand->n_speakers = ns;
+        pick_info pk = pick_of(&g.c, g.ts);
+        bool sent_says = sentence_says(g.ts), block_speaker = speaker_in_block(ws, wj);
+        for (size_t o = 0; o < ns; o++) {
+            learn_option *op = &cand->speakers[o];
+            memset(op, 0, sizeof *op);
+            op->name = arena_dup(ca, sev[o].name);
+            memcpy(op->country, sev[o].country, 4);
+            op->origin = sev[o].origin;
+            op->fits = sev[o].fits;
+            fb ob = store_into(&op->fv, ca, l->explain,
+                               sev[o].bs_text != NULL ? sev[o].bs_text : in->text);
+            speaker_features(&k, &ob, &sev[o], &g.c, sent_says, block_speaker, &pk);
+        }
+        size_t nst, in_sent;
+        st_ev *tev = state_evs(&k, &g.c, g.si, g.f, &nst, &in_sent);
+        cand->states = tally_arena_alloc(ca, (nst + 1) * sizeof *cand->states);
+        cand->n_states = nst;
+        for (size_t o = 0; o < nst; o++) {
+            learn_option *op = &cand->states[o];
+            memset(op, 0, sizeof *op);
+            memcpy(op->country, tev[o].code, 4);
+            op->origin = tev[o].origin;
+            fb ob = store_into(&op->fv, ca, l->explain, in->text);
+            state_features(&k, &ob, &tev[o], &g.c, g.ts, g.f, in_sent);
+        }
+        /* the other units the figure may count share the options */
+        for (unsigned u = 0; u <= TALLY_UNIT_ITEM; u++) {
+            if (!(w->props[i].alts & unit_bit((tally_unit)u)))
+                continue;
+            learn_cand *alt = &cands[(*nc)++];
+            *alt = *cand;
+            tally_claim ac = alternative(&k, &g, &g.c, u);
+            alt->claim = alternative(&k, &g, &w->claims[i], u);
+            memset(&alt->fig, 0, sizeof alt->fig);
+            fb ab = store_into(&alt->fig, ca, l->explain, in->text);
+            for (uint32_t q = 0; q < base.n; q++)
+                push(&ab, base.h[q], base.name != NULL ? base.name[q] : NULL);
+            fig_unit(&ab, &ac, &x);
+        }
+    }
+}
+
+/* Decides the claims of window block `w` without storing features: each
+ * candidate's weights are summed as its features are found, and a
+ * figure's speakers and states are described only when it is kept. The
+ * decisions are learn_decide's on stored features. Appends to out. */
+static void block_decide(learn_state *l, size_t wj, const wspk *ws, tally_arena *a,
+                         tally_claims *out)
+{
+    const tally_learn_model *m = l->model;
+    struct wblock *w = &l->wb[wj];
+    const learn_block_in *in = &w->in;
+    blk k = blk_open(l, w, a);
+    for (size_t i = 0; i < w->n; i++) {
+        group g;
+        g.c = relative(&w->claims[i], in->offset);
+        g.f = figure_of(in, g.c.start);
+        if (g.f == NULL || !m->head[LEARN_FIG].present) {
+            out->v[out->n++] = w->claims[i];
+            continue;
+        }
+        g.si = sentence_of(&k, g.c.sentence_start);
+        g.ts = sentence_tokens(&k, g.si);
+        /* scope: the most likely unit, if likely enough */
+        double best = -1, z0[LEARN_FIG_OUTS], z[LEARN_FIG_OUTS], bz[LEARN_FIG_OUTS];
+        unsigned bu = TALLY_UNIT_ITEM + 1;
+        fig_ctx x;
+        fb b0 = score_into(m, LEARN_FIG, z0, in->text);
+        fig_base(&k, &b0, &g.c, g.f, w->props[i].by, g.si, g.ts, &x);
+        for (unsigned u = TALLY_UNIT_ITEM + 1;;) {
+            tally_claim ac = alternative(&k, &g, &g.c, u);
+            memcpy(z, z0, sizeof z);
+            fb b = {NULL, NULL, false, in->text, m, LEARN_FIG, z};
+            fig_unit(&b, &ac, &x);
+            double p = learn_scope_p(z);
+            if (p >= m->threshold && (best < 0 || p > best)) {
+                best = p;
+                bu = u;
+                memcpy(bz, z, sizeof z);
+            }
+            /* the rules' unit first, then the alternatives in order */
+            u = u > TALLY_UNIT_ITEM ? 0 : u + 1;
+            while (u <= TALLY_UNIT_ITEM && !(w->props[i].alts & unit_bit((tally_unit)u)))
+                u++;
+            if (u > TALLY_UNIT_ITEM)
+                break;
+        }
+        if (best < 0)
+            continue;
+        tally_claim *c = &out->v[out->n++];
+        *c = alternative(&k, &g, &w->claims[i], bu);
+        c->kind = learn_kind_of(bz);
+        if (m->head[LEARN_SPEAKER].present) {
+            size_t ns;
+            spk_ev *sev = speaker_evs(&k, &g.c, wj, g.si, g.ts, g.f, ws, &ns);
+            pick_info pk = pick_of(&g.c, g.ts);
+            bool sent_says = sentence_says(g.ts), block_speaker = speaker_in_block(ws, wj);
+            double *zs = tally_arena_alloc(a, (ns + 1) * sizeof *zs);
+            for (size_t o = 0; o < ns; o++) {
+                fb ob = score_into(m, LEARN_SPEAKER, &zs[o], in->text);
+                speaker_features(&k, &ob, &sev[o], &g.c, sent_says, block_speaker, &pk);
+            }
+            learn_option *fit = tally_arena_alloc(a, (ns + 1) * sizeof *fit);
+            for (size_t q = 0; q < ns; q++)
+                fit[q].fits = sev[q].fits;
+            size_t o = learn_pick_speaker_of(zs, fit, ns, learn_explicit_source(&w->claims[i]));
+            c->source = arena_dup(a, sev[o].name);
+            memcpy(c->source_country, sev[o].country, 4);
+        }
+        if (m->head[LEARN_STATE].present) {
+            size_t nst, in_sent;
+            st_ev *tev = state_evs(&k, &g.c, g.si, g.f, &nst, &in_sent);
+            double *zs = tally_arena_alloc(a, (nst + 1) * 2 * sizeof *zs);
+            char(*codes)[4] = tally_arena_alloc(a, (nst + 1) * sizeof *codes);
+            for (size_t o = 0; o < nst; o++) {
+                double zz[LEARN_STATE_OUTS];
+                fb ob = score_into(m, LEARN_STATE, zz, in->text);
+                state_features(&k, &ob, &tev[o], &g.c, g.ts, g.f, in_sent);
+                zs[o] = zz[LEARN_STATE_SUPPLIER];
+                zs[nst + o] = zz[LEARN_STATE_RECIPIENT];
+                memcpy(codes[o], tev[o].code, 4);
+            }
+            size_t sup, rec;
+            learn_pick_states(zs, zs + nst, (const char(*)[4])codes, nst,
+                              learn_fixed_supplier(&w->claims[i], (const char(*)[4])codes, nst),
+                              &sup, &rec);
+            memcpy(c->supplier, codes[sup], 4);
+            if (rec != SIZE_MAX)
+                memcpy(c->recipient, codes[rec], 4);
+            else
+                c->recipient[0] = '\0';
+        }
+    }
+}
+
+/* Decides the window's claims into `out`; they and the window stay until
+ * the next call. */
+static void decide_window(learn_state *l, tally_claims *out, tally_arena *a)
+{
+    out->v = NULL;
+    out->n = 0;
+    out->body = l->wtext.ptr;
+    out->body_offset = l->wstart;
+    l->flushed = true;
+    if (l->n_wb == 0)
+        return;
+    size_t total = 0;
+    for (size_t j = 0; j < l->n_wb; j++) {
+        struct wblock *w = &l->wb[j];
+        w->in.text = l->wtext.ptr + w->text_at;
+        for (size_t i = 0; i < w->n; i++)
+            for (uint32_t b = w->props[i].alts | 1u << 31; b != 0; b &= b - 1)
+                total++; /* the candidate and one a unit of its alternatives */
+    }
+    bool store = l->sink != NULL || l->explain || l->model == NULL;
+    tally_arena *ca = l->sink != NULL ? l->sink->arena : l->warena;
+    wspk ws;
+    window_speakers(l, &ws, store ? ca : l->warena);
+    if (!store) {
+        out->v = tally_arena_alloc(a, (total + 1) * sizeof *out->v);
+        for (size_t j = 0; j < l->n_wb; j++)
+            if (l->wb[j].n > 0)
+                block_decide(l, j, &ws, l->warena, out);
+        return;
+    }
+    learn_cand *cands = tally_arena_alloc(ca, (total + 1) * sizeof *cands);
+    size_t nc = 0;
+    for (size_t j = 0; j < l->n_wb; j++)
+        if (l->wb[j].n > 0)
+            block_candidates(l, j, ca, &ws, cands, &nc);
+    if (l->sink != NULL) {
+        learn_sink *s = l->sink;
+        for (size_t i = 0; i < nc; i++) {
+            if (s->n == s->cap) {
+                s->cap = s->cap ? s->cap * 2 : 64;
+                s->v = tally_xrealloc(s->v, s->cap * sizeof *s->v);
+            }
+            s->v[s->n] = cands[i];
+            s->v[s->n].claim.source = arena_dup(ca, cands[i].claim.source);
+            s->n++;
+        }
+    }
+    if (l->model == NULL)
+        return;
+    out->v = tally_arena_alloc(a, (total + 1) * sizeof *out->v);
+    out->n = learn_decide(l->model, cands, nc, out->v, l->explain, a);
+}
+
+static void window_clear(learn_state *l)
+{
+    tally_arena_rewind(l->warena);
+    tally_buf_clear(&l->wtext);
+    l->n_wb = 0;
+    l->w_claims = 0;
+    l->flushed = false;
+}
+
+void learn_block(learn_state *l, const learn_block_in *in, tally_claim *v, size_t n, tally_arena *a,
+                 tally_claims *out)
+{
+    out->v = NULL;
+    out->n = 0;
+    out->body = in->text;
+    out->body_offset = in->offset;
+    if (l->flushed)
+        window_clear(l);
+    l->block++;
+    if (l->sink != NULL && tally_buf_append(&l->sink->body, in->text, in->len) != 0)
+        abort(); /* the body, for training: its limit is the text's */
+    bool keep = l->n_wb > 0 || n > 0;
+    tally_arena *wa = keep ? l->warena : a;
+    beside *mb = tally_arena_alloc(wa, (in->n_am + 1) * sizeof *mb);
+    for (size_t i = 0; i < in->n_am; i++) {
+        mb[i] = beside_of(in->text, in->len, in->am[i].start, in->am[i].end);
+        note_mention(l, in->text, in->len, &in->am[i], &mb[i]);
+    }
+    enum { MAX_NAMES = 32 };
+    pname *names = tally_arena_alloc(wa, MAX_NAMES * sizeof *names);
+    size_t n_names = 0;
+    for (size_t i = 0; in->sw != NULL && i < in->n_ss; i++)
+        n_names +=
+            names_in(in->text, &in->sw[i], in->am, in->n_am, names + n_names, MAX_NAMES - n_names);
+    for (size_t i = 0; i < n_names; i++)
+        note_speaker(l, NULL, in->text + names[i].start, names[i].end - names[i].start, "", AK_NAME,
+                     names[i].says);
+    for (size_t i = 0; i < n; i++) {
+        const tally_claim *c = &v[i];
+        note_rule_source(l, c);
+        if (c->unit == TALLY_UNIT_MONEY) {
+            memcpy(l->last_currency, c->currency, 4);
+        } else if (c->unit != TALLY_UNIT_PERCENT) {
+            l->have_unit = true;
+            l->last_unit = c->unit;
+            l->last_items = c->items;
+        }
+    }
+    if (!keep)
+        return;
+    /* into the window */
+    if (l->n_wb == 0)
+        l->wstart = in->offset;
+    if (tally_buf_append(&l->wtext, in->text, in->len) != 0)
+        abort(); /* a window holds a few blocks of at most max_block bytes */
+    if (l->n_wb == l->cap_wb) {
+        l->cap_wb = l->cap_wb ? l->cap_wb * 2 : 16;
+        l->wb = tally_xrealloc(l->wb, l->cap_wb * sizeof *l->wb);
+    }
+    struct wblock *w = &l->wb[l->n_wb++];
+    memset(w, 0, sizeof *w);
+    w->in = *in;
+    w->in.text = NULL;
+    w->text_at = in->offset - l->wstart;
+    w->index = l->block;
+    w->mb = mb;
+    w->names = names;
+    w->n_names = n_names;
+    w->in.am = copy_of(wa, in->am, in->n_am * sizeof *in->am);
+    w->in.ss = copy_of(wa, in->ss, in->n_ss * sizeof *in->ss);
+    w->in.figs = copy_of(wa, in->figs, in->n_figs * sizeof *in->figs);
+    w->in.prop = NULL;
+    w->claims = copy_of(wa, v, n * sizeof *v);
+    for (size_t i = 0; i < n; i++) /* strings the block's arena holds */
+        w->claims[i].source = arena_dup(wa, v[i].source);
+    w->props = copy_of(wa, in->prop, n * sizeof *in->prop);
+    if (in->sw != NULL) {
+        learn_words *sw = tally_arena_alloc(wa, (in->n_ss + 1) * sizeof *sw);
+        for (size_t i = 0; i < in->n_ss; i++)
+            sw[i] = (learn_words){copy_of(wa, in->sw[i].v, in->sw[i].n * sizeof *in->sw[i].v),
+                                  in->sw[i].n};
+        w->in.sw = sw;
+    }
+    w->n = n;
+    l->w_claims += n;
+    if (l->wtext.len >= WINDOW_TEXT || l->w_claims >= WINDOW_CLAIMS)
+        decide_window(l, out, a);
+}
+
+void learn_finish(learn_state *l, tally_claims *out, tally_arena *a)
+{
+    if (l->flushed)
+        window_clear(l);
+    decide_window(l, out, a);
+}

@@ -1,0 +1,288 @@
+/* Private to the extractor's learned decision layer (learn.c, features.c,
+ * train.c) and the hooks in extract.c.
+ *
+ * The rules of extract.c stay the candidate generator: they find figures,
+ * counted nouns, actors, dates and cue words, and fill a claim for each
+ * figure they can. The layer adds candidates the rules pass over (a figure
+ * whose noun the lexicon does not know, whose noun is left out, a share
+ * written as a word: "half of the shells"), describes each candidate by
+ * sparse binary features (hashed to 32 bits) and lets linear models decide:
+ *
+ *   head      options                         outputs
+ *   FIG       the candidate itself            scope (in or out), one score per kind
+ *   SPEAKER   who may assert it, and author   one score: the best option is the source
+ *   STATE     each state in view, and none    a supplier score and a recipient score
+ *
+ * The features of a candidate depend on the text and the rules only, never
+ * on an earlier decision of the models, so that the candidates `tally train`
+ * collects are exactly those `tally extract` decides on. */
+#ifndef TALLY_LEARN_PRIV_H
+#define TALLY_LEARN_PRIV_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "extract.h"
+#include "tally/actor.h"
+#include "tally/claim.h"
+#include "tally/doc.h"
+#include "tally/extract.h"
+#include "tally/figure.h"
+#include "tally/learn.h"
+#include "tally/mem.h"
+#include "tally/segment.h"
+#include "tally/when.h"
+
+typedef enum learn_head { LEARN_FIG, LEARN_SPEAKER, LEARN_STATE, LEARN_N_HEADS } learn_head;
+
+enum {
+    LEARN_N_KINDS = TALLY_KIND_FINANCIAL + 1,
+    LEARN_FIG_SCOPE = 0, /* output 0 of FIG; outputs 1.. are the kinds */
+    LEARN_FIG_OUTS = 1 + LEARN_N_KINDS,
+    LEARN_STATE_SUPPLIER = 0,
+    LEARN_STATE_RECIPIENT = 1,
+    LEARN_STATE_OUTS = 2,
+    LEARN_MAX_NAME = 120
+};
+
+/** The number of outputs (weights a row) of head `h`. */
+unsigned learn_head_outputs(learn_head h);
+
+/* A sparse binary feature vector: the hashes of the features that fire,
+ * and their names when explaining. Lives in an arena. */
+typedef struct learn_fv {
+    uint32_t *h;
+    const char **name; /* NULL unless explaining */
+    uint32_t n, cap;
+} learn_fv;
+
+/* What proposed a candidate. */
+typedef enum learn_proposer {
+    LEARN_BY_NOUN,          /* the rules: a counted noun of the lexicon */
+    LEARN_BY_CASUALTY_NOUN, /* "4,000 casualties", "2,700 others injured" */
+    LEARN_BY_OTHER_NOUN,    /* a noun the lexicon does not know: "four HIMARS" */
+    LEARN_BY_EARLIER_NOUN,  /* no noun; a counted noun elsewhere in the sentence */
+    LEARN_BY_CARRIED_UNIT,  /* no noun; the unit of the document's last candidate */
+    LEARN_BY_PERCENT,       /* a percentage the rules left out */
+    LEARN_BY_FRACTION,      /* "half of", "a third of" */
+    LEARN_N_PROPOSERS
+} learn_proposer;
+
+const char *learn_proposer_name(learn_proposer p);
+
+/* What proposed a candidate, and the other units its figure may count (a
+ * noun the lexicon does not know may count people, vehicles or items): each
+ * is a candidate of its own, and the models keep at most one per figure. */
+typedef struct learn_prop {
+    learn_proposer by;
+    uint32_t alts; /* bits 1 << tally_unit */
+} learn_prop;
+
+/* Where an option of a ranking decision comes from. */
+typedef enum learn_origin {
+    LEARN_FROM_AUTHOR,    /* nothing attributed: "author" */
+    LEARN_FROM_RULES,     /* what the rules picked */
+    LEARN_FROM_SENTENCE,  /* named in the candidate's sentence */
+    LEARN_FROM_PARAGRAPH, /* named elsewhere in its paragraph */
+    LEARN_FROM_DOCUMENT,  /* named in an earlier paragraph or the title */
+    LEARN_FROM_NONE,      /* no state */
+    LEARN_N_ORIGINS
+} learn_origin;
+
+const char *learn_origin_name(learn_origin o);
+
+/* One option of a ranking decision: a speaker, or a state (or none). */
+typedef struct learn_option {
+    const char *name; /* a speaker's name as output; NULL for a state */
+    char country[4];  /* a speaker's country, or the state; "" for none */
+    learn_origin origin;
+    bool fits; /* a speaker: the rules' pick, or what it names ("the spy chief": Budanov) */
+    learn_fv fv;
+} learn_option;
+
+/* One candidate claim: the rules' claim, what proposed it and the features
+ * of each decision. Offsets of `claim` are bytes of the decoded body. */
+typedef struct learn_cand {
+    tally_claim claim;
+    learn_proposer proposer;
+    size_t group; /* candidates of one figure share it, and follow each other */
+    learn_fv fig;
+    learn_option *speakers;
+    size_t n_speakers;
+    learn_option *states;
+    size_t n_states;
+} learn_cand;
+
+/* Candidates collected for training (train.c): they and their strings live
+ * in `arena`; `body` is the decoded body the offsets point into. */
+typedef struct learn_sink {
+    tally_arena *arena;
+    learn_cand *v;
+    size_t n, cap;
+    tally_buf body;
+} learn_sink;
+
+/** An extractor (extract.c) that collects every candidate of the document
+ *  into `sink` and decides nothing (the rules' claims come out). */
+tally_extractor *extract_new_collecting(tally_date date, const tally_doc_meta *meta,
+                                        learn_sink *sink, bool named);
+
+/* The layer's state for one document (owned by the extractor). */
+typedef struct learn_state learn_state;
+
+/** A new state for a document with header `meta` (may be NULL) and date
+ *  `date`. `headline_source` is the extractor's buffer of the headline's
+ *  source, read when needed. `model` (may be NULL) decides; `sink` (may be
+ *  NULL) collects. Free with learn_free. */
+learn_state *learn_new(const tally_doc_meta *meta, const char *headline_source,
+                       const tally_learn_model *model, learn_sink *sink, bool explain);
+void learn_free(learn_state *l);
+
+/** Makes the block's shares ("half of", "about a third of": figures below
+ *  one followed by "of") percent figures. */
+void learn_fractions(const char *t, size_t n, tally_figures *figs);
+
+/* A word of a sentence as the rules read it (extract.c's split_words):
+ * the layer reads the same words, found once. */
+typedef struct learn_word {
+    size_t start, end; /* bytes of the block */
+    uint32_t roles;    /* the lexicon's (CW_*) */
+    unsigned char id;  /* CWW_* */
+    char punct;        /* the punctuation, or 0 for a word */
+    bool upper;
+} learn_word;
+
+typedef struct learn_words {
+    const learn_word *v;
+    size_t n;
+} learn_words;
+
+/** A candidate for figure `f` of a sentence whose words are `w`, whose
+ *  counted noun the rules did not find: sets c->unit, items and end and *p,
+ *  and returns true, or returns false when nothing could be counted. */
+bool learn_propose(const learn_state *l, const char *t, const learn_words *w,
+                   const tally_figure *figs, size_t n_figs, const tally_figure *f, tally_claim *c,
+                   learn_prop *p);
+
+/** For a claim the rules counted by a noun of the lexicon: the other units
+ *  its figure may count ("rocket systems" count items), into p->alts. */
+void learn_noun_alternatives(const char *t, const learn_words *w, const tally_claim *c,
+                             learn_prop *p);
+
+/* What learn_block reads of a block besides its claims. */
+typedef struct learn_block_in {
+    const char *text;
+    size_t len, offset;
+    const tally_sentence *ss; /* NULL for a block with no figure */
+    size_t n_ss;
+    const tally_actor_match *am;
+    size_t n_am;
+    const tally_figure *figs;
+    size_t n_figs;
+    const learn_prop *prop; /* of each claim */
+    const learn_words *sw;  /* the words of each sentence the rules read (n 0 for the others) */
+} learn_block_in;
+
+/** Takes the block's `n` claims (offsets into the body) as the rules made
+ *  them, with the block's names, sentences and figures. Decisions wait for a
+ *  window of blocks (up to a size limit, or the document's end: see
+ *  learn_finish), so that they see the names written after a figure too;
+ *  when the window is decided, its claims go into `out` (in `a`; they and
+ *  out->body stay valid until the next call), else out->n is 0. A claim out
+ *  of scope is dropped; kind, source, supplier and recipient are the
+ *  models'. Collects the candidates into the sink when there is one. */
+void learn_block(learn_state *l, const learn_block_in *in, tally_claim *v, size_t n, tally_arena *a,
+                 tally_claims *out);
+/** Decides what the window holds at the document's end, as learn_block. */
+void learn_finish(learn_state *l, tally_claims *out, tally_arena *a);
+
+/** Applies `m` to candidate `k`: fills `out` (a copy of the rules' claim
+ *  with the models' kind, source, supplier and recipient) and returns the
+ *  probability that it is an in-scope claim (1 for a model without that
+ *  decision). With `why` (may be NULL) the top features of each decision
+ *  are written there. */
+double learn_apply(const tally_learn_model *m, const learn_cand *k, tally_claim *out,
+                   tally_learn_why *why);
+
+/** The decisions on a candidate's scores (shared by learn_apply and the
+ *  extractor's scoring without stored features): the probability of scope
+ *  from the FIG head's outputs z, its kind, the speaker of the best score,
+ *  and the supplier (best supplier score) and recipient (best recipient
+ *  score among the other states, or none: SIZE_MAX when no option is left)
+ *  among options of state codes[i]. */
+double learn_scope_p(const double *z);
+/** Whether the rules read the claim's source off its own sentence ("X
+ *  said", "according to X"): the source is then that pick or what it names,
+ *  among the options that fit it. */
+bool learn_explicit_source(const tally_claim *c);
+/** The speaker of the best score among options that may be chosen (all, or
+ *  those that fit the rules' explicit pick, when any does). */
+size_t learn_pick_speaker_of(const double *z, const learn_option *o, size_t n, bool explicit);
+tally_kind learn_kind_of(const double *z);
+size_t learn_pick_speaker(const double *z, size_t n);
+void learn_pick_states(const double *zs, const double *zr, const char (*codes)[4], size_t n,
+                       size_t fixed, size_t *sup, size_t *rec);
+/** Whether the rules read the supplier off the claim's own sentence ("X
+ *  sent", "from X"): the supplier then stays theirs, and `fixed` is its
+ *  option (learn_fixed_supplier; SIZE_MAX when none is). */
+bool learn_explicit_supplier(const tally_claim *c);
+size_t learn_fixed_supplier(const tally_claim *c, const char (*codes)[4], size_t n);
+
+/** Decides the candidates v[0, n) (whole groups): for each figure, the
+ *  candidate of highest probability, if it reaches the model's threshold,
+ *  goes into out[] (with its explanation in `a` when `explain`). Returns how
+ *  many did. */
+size_t learn_decide(const tally_learn_model *m, const learn_cand *v, size_t n, tally_claim *out,
+                    bool explain, tally_arena *a);
+
+/* ---- models (learn.c) ------------------------------------------------------- */
+
+/* A model: a view of its bytes (see learn_model_write for the layout). */
+struct tally_learn_model {
+    unsigned char *owned; /* the bytes when copied, else NULL (the bundled model) */
+    const unsigned char *bytes;
+    size_t len;
+    float threshold;  /* the scope probability a candidate needs */
+    const char *note; /* NUL-terminated, inside bytes */
+    struct learn_head_view {
+        bool present;
+        unsigned outs;
+        uint32_t mask; /* slots - 1 */
+        const unsigned char *bias;
+        const unsigned char *slots;
+        size_t slot_size;
+    } head[LEARN_N_HEADS];
+};
+
+/** Views the bundled model in `out` (no allocation); false when the build's
+ *  model is damaged. */
+bool learn_model_bundled_view(tally_learn_model *out);
+
+/** The weights of feature `h` in head `hd`, or NULL when the model has none. */
+const unsigned char *learn_row(const tally_learn_model *m, learn_head hd, uint32_t h);
+/** z[o] += the weight of feature `h` for each output o of head `hd`. */
+void learn_add_row(const tally_learn_model *m, learn_head hd, uint32_t h, double *z);
+/** The float at p (little-endian IEEE 754 single). */
+float learn_f32(const unsigned char *p);
+
+/* A head being written: rows of `outs` weights keyed by feature hash. */
+typedef struct learn_head_w {
+    unsigned outs;
+    float bias[LEARN_FIG_OUTS];
+    uint32_t *key; /* sorted, unique, non-zero */
+    float *w;      /* n * outs */
+    size_t n;
+} learn_head_w;
+
+/** Serialises heads (LEARN_N_HEADS of them), the scope threshold and a note
+ *  (the command that trained it) into `out`. */
+void learn_model_write(const learn_head_w *heads, double threshold, const char *note,
+                       tally_buf *out);
+
+/* ---- shared with score.c ---------------------------------------------------- */
+
+/** The item slugs sorted and joined by '\n' (sorts `names`; caller frees). */
+char *score_items_join(const char **names, size_t n);
+
+#endif

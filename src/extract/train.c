@@ -1,0 +1,771 @@
+/* Training the learned layer (tally_train, `tally train`): documents are read
+ * and run through the extractor once, collecting every candidate with its
+ * features (learn.h); the gold claims label them (a candidate is in scope
+ * when the scorer would match it to a gold claim; the gold claim gives the
+ * kind, the source and the states); LIBLINEAR fits an L2-regularised
+ * logistic regression per decision. Cross-validation by document trains on
+ * k-1 folds and scores the held-out fold with the scorer of score.c, on the
+ * candidates already collected (features never depend on a model).
+ *
+ * Deterministic: documents are sorted by name, the folds shuffled with a
+ * fixed seed, features numbered in hash order, and the solver (trust-region
+ * Newton on the primal) has no randomness. */
+#include "tally/learn.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <linear.h>
+
+#include "learn.h"
+#include "tally/doc.h"
+#include "tally/extract.h"
+#include "tally/score.h"
+
+enum {
+    MIN_DOCS = 2,               /* a feature must occur in this many training documents */
+    MAX_LINE = 1 << 20,         /* a gold line longer than this is broken */
+    MAX_TEXT = 64 * 1024 * 1024 /* the largest document read */
+};
+static const double C_SCOPE = 0.1, C_KIND = 1.0, C_RANK = 0.1, DEFAULT_THRESHOLD = 0.5;
+
+/* One document: its candidates (in the sink) and gold claims. */
+typedef struct tdoc {
+    char *name;
+    char *path; /* of the text */
+    char *date; /* the header's date, NULL when unknown */
+    learn_sink sink;
+    tally_score_claim *gold;
+    size_t n_gold;
+    long *match; /* the gold claim each candidate matches, or -1 */
+    unsigned fold;
+} tdoc;
+
+typedef struct trainer {
+    const tally_train_opts *o;
+    tdoc *docs;
+    size_t n_docs;
+    size_t skipped;
+} trainer;
+
+static void warnf(trainer *t, const char *fmt, ...) TALLY_PRINTF(2, 3);
+static void warnf(trainer *t, const char *fmt, ...)
+{
+    char msg[1024];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    t->skipped++;
+    if (t->o->on_warning != NULL)
+        t->o->on_warning(t->o->user, msg);
+}
+
+/* ---- reading the corpus ---------------------------------------------------------- */
+
+typedef struct reader {
+    tdoc *d;
+    tally_extractor *x;
+    tally_arena *a;
+} reader;
+
+static int on_meta(const tally_doc_meta *meta, tally_format f, void *user, tally_err *err)
+{
+    reader *r = user;
+    (void)f;
+    (void)err;
+    tally_date date = {0, 0, 0};
+    if (meta->date != NULL && tally_date_parse(meta->date, strlen(meta->date), &date) == 0)
+        r->d->date = tally_xstrdup(meta->date);
+    tally_extractor_free(r->x);
+    r->x = extract_new_collecting(date, meta, &r->d->sink, false);
+    return 0;
+}
+
+static int on_block(const tally_block *b, void *user, tally_err *err)
+{
+    reader *r = user;
+    tally_claims cs;
+    int rc = tally_extract_block(r->x, b, &cs, r->a, err);
+    tally_arena_reset(r->a);
+    return rc;
+}
+
+/* Runs the extractor over the document, collecting its candidates. */
+static int read_text(tdoc *d, tally_err *err)
+{
+    FILE *f = fopen(d->path, "rb");
+    if (f == NULL)
+        return tally_err_set(err, TALLY_EIO, "%s: %s", d->path, strerror(errno));
+    d->sink.arena = tally_arena_new();
+    tally_buf_init(&d->sink.body, MAX_TEXT);
+    reader r = {d, NULL, tally_arena_new()};
+    tally_doc_handler h = {on_meta, on_block, &r};
+    tally_doc_opts opts = {TALLY_FORMAT_TXT, 0};
+    tally_doc_stats st;
+    int rc = tally_doc_read(f, d->path, &opts, &h, &st, err);
+    fclose(f);
+    if (rc == 0 && r.x != NULL) {
+        tally_claims cs;
+        tally_extract_finish(r.x, &cs, r.a);
+    }
+    tally_extractor_free(r.x);
+    tally_arena_free(r.a);
+    return rc;
+}
+
+/* Reads NAME.gold.jsonl; a broken line is reported and left out. */
+static void read_gold(trainer *t, tdoc *d, const char *path)
+{
+    size_t n;
+    char *text = tally_slurp_path(path, MAX_TEXT, &n);
+    if (text == NULL) {
+        warnf(t, "%s: %s", path, strerror(errno));
+        return;
+    }
+    size_t cap = 16;
+    d->gold = tally_xmalloc(cap * sizeof *d->gold);
+    size_t line = 0;
+    for (size_t i = 0; i < n;) {
+        size_t e = i;
+        while (e < n && text[e] != '\n')
+            e++;
+        line++;
+        size_t b = i, z = e;
+        while (b < z && (text[b] == ' ' || text[b] == '\t' || text[b] == '\r'))
+            b++;
+        while (z > b && (text[z - 1] == ' ' || text[z - 1] == '\t' || text[z - 1] == '\r'))
+            z--;
+        i = e + 1;
+        if (b == z)
+            continue;
+        tally_err err = {0, ""};
+        char *doc = NULL;
+        if (d->n_gold == cap)
+            d->gold = tally_xrealloc(d->gold, (cap *= 2) * sizeof *d->gold);
+        if (z - b > MAX_LINE ||
+            tally_score_claim_parse(text + b, z - b, true, &d->gold[d->n_gold], &doc, &err) != 0) {
+            warnf(t, "%s:%zu: %s", path, line, z - b > MAX_LINE ? "line too long" : err.msg);
+            continue;
+        }
+        free(doc);
+        d->n_gold++;
+    }
+    free(text);
+}
+
+static bool ends_with(const char *s, const char *suffix)
+{
+    size_t n = strlen(s), k = strlen(suffix);
+    return n >= k && strcmp(s + n - k, suffix) == 0;
+}
+
+static int cmp_doc(const void *a, const void *b)
+{
+    const tdoc *x = a, *y = b;
+    int c = strcmp(x->name, y->name);
+    return c != 0 ? c : strcmp(x->path, y->path);
+}
+
+static char *join(const char *dir, const char *name, const char *ext)
+{
+    size_t n = strlen(dir) + strlen(name) + strlen(ext) + 2;
+    char *p = tally_xmalloc(n);
+    snprintf(p, n, "%s/%s%s", dir, name, ext);
+    return p;
+}
+
+/* Lists the pairs of `dir`; a gold file without its text, or a text
+ * without gold, is reported. */
+static int list_dir(trainer *t, const char *dir, size_t *cap, tally_err *err)
+{
+    DIR *d = opendir(dir);
+    if (d == NULL)
+        return tally_err_set(err, TALLY_EIO, "%s: %s", dir, strerror(errno));
+    struct dirent *e;
+    while ((e = readdir(d)) != NULL) {
+        const char *n = e->d_name;
+        if (ends_with(n, ".gold.jsonl")) {
+            char *stem = tally_xstrndup(n, strlen(n) - strlen(".gold.jsonl"));
+            char *txt = join(dir, stem, ".txt");
+            FILE *f = fopen(txt, "rb");
+            if (f == NULL)
+                warnf(t, "%s/%s:1: no text %s beside it; left out", dir, n, txt);
+            else
+                fclose(f);
+            free(stem);
+            free(txt);
+            continue;
+        }
+        if (!ends_with(n, ".txt"))
+            continue;
+        char *stem = tally_xstrndup(n, strlen(n) - 4);
+        char *gold = join(dir, stem, ".gold.jsonl");
+        FILE *f = fopen(gold, "rb");
+        if (f == NULL) {
+            warnf(t, "%s/%s:1: no gold file %s beside it; left out", dir, n, gold);
+            free(stem);
+            free(gold);
+            continue;
+        }
+        fclose(f);
+        free(gold);
+        if (t->n_docs == *cap)
+            t->docs = tally_xrealloc(t->docs, (*cap = *cap ? *cap * 2 : 64) * sizeof *t->docs);
+        tdoc *doc = &t->docs[t->n_docs++];
+        memset(doc, 0, sizeof *doc);
+        doc->name = stem;
+        doc->path = join(dir, stem, ".txt");
+    }
+    closedir(d);
+    return 0;
+}
+
+static void doc_free(tdoc *d)
+{
+    free(d->name);
+    free(d->path);
+    free(d->date);
+    tally_arena_free(d->sink.arena);
+    free(d->sink.v);
+    tally_buf_free(&d->sink.body);
+    for (size_t i = 0; i < d->n_gold; i++)
+        tally_score_claim_clear(&d->gold[i]);
+    free(d->gold);
+    free(d->match);
+}
+
+/* The scorer's view of claim `c` of document `d`. */
+static void score_claim(const tdoc *d, const tally_claim *c, tally_score_claim *out)
+{
+    tally_score_claim_of(c, d->sink.body.ptr + c->sentence_start,
+                         c->sentence_end - c->sentence_start, out);
+}
+
+/* Which gold claim each candidate matches, as the scorer pairs them. */
+static void align(tdoc *d)
+{
+    size_t n = d->sink.n;
+    tally_score_claim *p = tally_xcalloc(n + 1, sizeof *p);
+    for (size_t i = 0; i < n; i++)
+        score_claim(d, &d->sink.v[i].claim, &p[i]);
+    d->match = tally_xcalloc(n + 1, sizeof *d->match);
+    tally_score s;
+    memset(&s, 0, sizeof s);
+    tally_score_doc(d->gold, d->n_gold, p, n, d->date, &s, d->match);
+    for (size_t i = 0; i < n; i++)
+        tally_score_claim_clear(&p[i]);
+    free(p);
+}
+
+/* Reports what the candidates of `d` cannot get right, whatever the models. */
+static void report_gaps(const tally_train_opts *o, const tdoc *d)
+{
+    bool *matched = tally_xcalloc(d->n_gold + 1, sizeof *matched);
+    for (size_t k = 0; k < d->sink.n; k++) {
+        long g = d->match[k];
+        if (g < 0)
+            continue;
+        matched[g] = true;
+        const learn_cand *c = &d->sink.v[k];
+        const tally_score_claim *gc = &d->gold[g];
+        bool src = false, sup = false, rec = false;
+        for (size_t i = 0; i < c->n_speakers; i++)
+            src = src || tally_score_source_eq(c->speakers[i].name, gc->source);
+        for (size_t i = 0; i < c->n_states; i++) {
+            sup = sup || strcmp(c->states[i].country, gc->supplier ? gc->supplier : "") == 0;
+            rec = rec || strcmp(c->states[i].country, gc->recipient ? gc->recipient : "") == 0;
+        }
+        if (!src)
+            o->on_gap(o->user, d->name, "source not among the options", gc);
+        if (!sup)
+            o->on_gap(o->user, d->name, "supplier not among the options", gc);
+        if (!rec)
+            o->on_gap(o->user, d->name, "recipient not among the options", gc);
+    }
+    for (size_t g = 0; g < d->n_gold; g++)
+        if (!matched[g])
+            o->on_gap(o->user, d->name, "no candidate", &d->gold[g]);
+    free(matched);
+}
+
+/* A speaker's name that the scorer accepts for gold name `g` and that is
+ * at least half as long. */
+static bool close_name(const char *p, const char *g)
+{
+    if (p == NULL || g == NULL || !tally_score_source_eq(p, g))
+        return false;
+    size_t a = strlen(p), b = strlen(g);
+    return 2 * a >= b && 2 * b >= a;
+}
+
+/* ---- problems for LIBLINEAR ------------------------------------------------------- */
+
+/* The features of one head kept for training: sorted hashes, indexed 1.. */
+typedef struct fmap {
+    uint32_t *h;
+    size_t n;
+} fmap;
+
+/* A growing list of (hash, document) pairs. */
+typedef struct hd {
+    uint32_t h, doc;
+} hd;
+
+static int cmp_hd(const void *a, const void *b)
+{
+    const hd *x = a, *y = b;
+    if (x->h != y->h)
+        return x->h < y->h ? -1 : 1;
+    return (x->doc > y->doc) - (x->doc < y->doc);
+}
+
+typedef struct hds {
+    hd *v;
+    size_t n, cap;
+} hds;
+
+static void hds_add(hds *s, const learn_fv *fv, uint32_t doc)
+{
+    for (uint32_t i = 0; i < fv->n; i++) {
+        if (s->n == s->cap)
+            s->v = tally_xrealloc(s->v, (s->cap = s->cap ? s->cap * 2 : 4096) * sizeof *s->v);
+        s->v[s->n++] = (hd){fv->h[i], doc};
+    }
+}
+
+/* The hashes found in at least MIN_DOCS documents. */
+static fmap fmap_of(hds *s)
+{
+    qsort(s->v, s->n, sizeof *s->v, cmp_hd);
+    fmap m = {tally_xmalloc((s->n + 1) * sizeof *m.h), 0};
+    for (size_t i = 0; i < s->n;) {
+        size_t j = i, docs = 0;
+        uint32_t last = UINT32_MAX;
+        for (; j < s->n && s->v[j].h == s->v[i].h; j++)
+            if (s->v[j].doc != last) {
+                docs++;
+                last = s->v[j].doc;
+            }
+        if (docs >= MIN_DOCS)
+            m.h[m.n++] = s->v[i].h;
+        i = j;
+    }
+    free(s->v);
+    s->v = NULL;
+    s->n = s->cap = 0;
+    return m;
+}
+
+static int fmap_index(const fmap *m, uint32_t h)
+{
+    size_t lo = 0, hi = m->n;
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        if (m->h[mid] < h)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo < m->n && m->h[lo] == h ? (int)lo + 1 : 0;
+}
+
+static int cmp_node(const void *a, const void *b)
+{
+    const struct feature_node *x = a, *y = b;
+    return (x->index > y->index) - (x->index < y->index);
+}
+
+/* A LIBLINEAR problem being built. */
+typedef struct prob {
+    struct problem p;
+    size_t cap;
+} prob;
+
+/* Adds the instance `a` minus `b` (b may be NULL) with label y. */
+static void prob_add_diff(prob *pr, const fmap *m, const learn_fv *a, const learn_fv *b, double y)
+{
+    size_t cap = a->n + (b != NULL ? b->n : 0) + 1, n = 0;
+    struct feature_node *x = tally_xmalloc(cap * sizeof *x);
+    for (uint32_t i = 0; i < a->n; i++) {
+        int j = fmap_index(m, a->h[i]);
+        if (j > 0)
+            x[n++] = (struct feature_node){j, 1.0};
+    }
+    for (uint32_t i = 0; b != NULL && i < b->n; i++) {
+        int j = fmap_index(m, b->h[i]);
+        if (j > 0)
+            x[n++] = (struct feature_node){j, -1.0};
+    }
+    qsort(x, n, sizeof *x, cmp_node);
+    size_t u = 0; /* a feature twice counts twice, as in a prediction */
+    for (size_t i = 0; i < n; i++) {
+        if (u > 0 && x[u - 1].index == x[i].index)
+            x[u - 1].value += x[i].value;
+        else
+            x[u++] = x[i];
+    }
+    size_t z = 0; /* what both have cancels */
+    for (size_t i = 0; i < u; i++)
+        if (x[i].value != 0)
+            x[z++] = x[i];
+    u = z;
+    x[u] = (struct feature_node){-1, 0};
+    if ((size_t)pr->p.l == pr->cap) {
+        pr->cap = pr->cap ? pr->cap * 2 : 256;
+        pr->p.y = tally_xrealloc(pr->p.y, pr->cap * sizeof *pr->p.y);
+        pr->p.x = tally_xrealloc(pr->p.x, pr->cap * sizeof *pr->p.x);
+    }
+    pr->p.y[pr->p.l] = y;
+    pr->p.x[pr->p.l] = x;
+    pr->p.l++;
+}
+
+static void prob_add(prob *pr, const fmap *m, const learn_fv *fv, double y)
+{
+    prob_add_diff(pr, m, fv, NULL, y);
+}
+
+/* A ranking as a classification: for each right option p and wrong option
+ * q of one decision, p - q is labelled +1 (or q - p, -1, every other pair),
+ * so that the weights score the right option above the wrong ones. */
+static void prob_add_ranking(prob *pr, const fmap *m, const learn_option *o, size_t n,
+                             const bool *right)
+{
+    size_t pairs = 0;
+    for (size_t i = 0; i < n; i++)
+        for (size_t j = 0; right[i] && j < n; j++)
+            if (!right[j]) {
+                if (pairs++ % 2 == 0)
+                    prob_add_diff(pr, m, &o[i].fv, &o[j].fv, 1);
+                else
+                    prob_add_diff(pr, m, &o[j].fv, &o[i].fv, -1);
+            }
+}
+
+static void prob_free(prob *pr)
+{
+    for (int i = 0; i < pr->p.l; i++)
+        free(pr->p.x[i]);
+    free(pr->p.x);
+    free(pr->p.y);
+}
+
+static void quiet(const char *s)
+{
+    (void)s;
+}
+
+/* Fits `pr` and writes the weight of each feature for each of `n_out`
+ * classes (labels 0..n_out-1; for a binary problem, n_out 1 and label +1)
+ * into w[j * stride + off + class]; a class absent from the problem gets
+ * bias -1e30. */
+static void fit(prob *pr, size_t n_features, double c, unsigned n_out, float *w, unsigned stride,
+                unsigned off, float *bias)
+{
+    for (unsigned k = 0; k < n_out; k++)
+        bias[off + k] = n_out > 1 ? -1e30f : 0;
+    if (pr->p.l == 0)
+        return;
+    pr->p.n = (int)n_features;
+    pr->p.bias = -1;
+    struct parameter param = {L2R_LR, 0.01, c, 0, NULL, NULL, 0.1, NULL};
+    set_print_string_function(quiet);
+    if (check_parameter(&pr->p, &param) != NULL)
+        return;
+    struct model *m = train(&pr->p, &param);
+    int nc = get_nr_class(m);
+    int labels[LEARN_FIG_OUTS + 2];
+    get_labels(m, labels);
+    for (int k = 0; k < nc; k++) {
+        int lab = labels[k];
+        if (n_out > 1 && lab >= 0 && (unsigned)lab < n_out)
+            bias[off + (unsigned)lab] = 0;
+    }
+    for (size_t j = 0; j < n_features; j++) {
+        if (n_out == 1) { /* binary: the weight of label +1 */
+            double v = nc == 2 ? get_decfun_coef(m, (int)j + 1, 0) : 0;
+            if (nc == 2 && labels[0] != 1)
+                v = -v;
+            w[j * stride + off] = (float)v;
+            continue;
+        }
+        for (int k = 0; k < nc; k++) {
+            int lab = labels[k];
+            if (lab < 0 || (unsigned)lab >= n_out)
+                continue;
+            double v;
+            if (nc == 2)
+                v = k == 0 ? get_decfun_coef(m, (int)j + 1, 0) : -get_decfun_coef(m, (int)j + 1, 0);
+            else
+                v = get_decfun_coef(m, (int)j + 1, k);
+            w[j * stride + off + (unsigned)lab] = (float)v;
+        }
+    }
+    if (n_out > 1 && nc == 1)
+        bias[off + (unsigned)labels[0]] = 1;
+    free_and_destroy_model(&m);
+}
+
+/* ---- training one model ---------------------------------------------------------- */
+
+static bool in_train(const tdoc *d, int held_out)
+{
+    return held_out < 0 || d->fold != (unsigned)held_out;
+}
+
+/* Trains on the documents not in fold `held_out` (-1: all) and writes the
+ * model into `out`. */
+static void train_model(const trainer *t, int held_out, double c, double threshold,
+                        const char *note, tally_buf *out)
+{
+    learn_head_w heads[LEARN_N_HEADS];
+    memset(heads, 0, sizeof heads);
+    /* the features each head keeps */
+    hds acc[LEARN_N_HEADS];
+    memset(acc, 0, sizeof acc);
+    for (size_t i = 0; i < t->n_docs; i++) {
+        const tdoc *d = &t->docs[i];
+        if (!in_train(d, held_out))
+            continue;
+        for (size_t k = 0; k < d->sink.n; k++) {
+            const learn_cand *cd = &d->sink.v[k];
+            hds_add(&acc[LEARN_FIG], &cd->fig, (uint32_t)i);
+            if (d->match[k] < 0)
+                continue;
+            for (size_t o = 0; o < cd->n_speakers; o++)
+                hds_add(&acc[LEARN_SPEAKER], &cd->speakers[o].fv, (uint32_t)i);
+            for (size_t o = 0; o < cd->n_states; o++)
+                hds_add(&acc[LEARN_STATE], &cd->states[o].fv, (uint32_t)i);
+        }
+    }
+    fmap maps[LEARN_N_HEADS];
+    for (int h = 0; h < LEARN_N_HEADS; h++)
+        maps[h] = fmap_of(&acc[h]);
+    /* the problems */
+    prob scope = {0}, kind = {0}, speaker = {0}, sup = {0}, rec = {0};
+    for (size_t i = 0; i < t->n_docs; i++) {
+        const tdoc *d = &t->docs[i];
+        if (!in_train(d, held_out))
+            continue;
+        for (size_t k = 0; k < d->sink.n; k++) {
+            const learn_cand *cd = &d->sink.v[k];
+            long g = d->match[k];
+            prob_add(&scope, &maps[LEARN_FIG], &cd->fig, g >= 0 ? 1 : -1);
+            if (g < 0)
+                continue;
+            const tally_score_claim *gc = &d->gold[g];
+            prob_add(&kind, &maps[LEARN_FIG], &cd->fig, tally_kind_parse(gc->kind));
+            bool *right = tally_xcalloc(cd->n_speakers + cd->n_states + 1, sizeof *right);
+            /* the names the scorer accepts that are most of the gold name:
+             * "US" is inside "US officials" and "Russian", and says little */
+            bool any = false;
+            for (size_t o = 0; o < cd->n_speakers; o++)
+                any |= right[o] = close_name(cd->speakers[o].name, gc->source);
+            for (size_t o = 0; o < cd->n_speakers && !any; o++)
+                right[o] = tally_score_source_eq(cd->speakers[o].name, gc->source);
+            /* with an explicit pick, the ranking among what fits it */
+            bool fitting = false;
+            for (size_t o = 0; o < cd->n_speakers && learn_explicit_source(&cd->claim); o++)
+                fitting = fitting || cd->speakers[o].fits;
+            if (fitting) {
+                learn_option *fit = tally_xcalloc(cd->n_speakers + 1, sizeof *fit);
+                bool *rf = tally_xcalloc(cd->n_speakers + 1, sizeof *rf);
+                size_t nf = 0;
+                for (size_t o = 0; o < cd->n_speakers; o++)
+                    if (cd->speakers[o].fits) {
+                        rf[nf] = right[o];
+                        fit[nf++] = cd->speakers[o];
+                    }
+                prob_add_ranking(&speaker, &maps[LEARN_SPEAKER], fit, nf, rf);
+                free(fit);
+                free(rf);
+            } else {
+                prob_add_ranking(&speaker, &maps[LEARN_SPEAKER], cd->speakers, cd->n_speakers,
+                                 right);
+            }
+            const char *want[2] = {gc->supplier ? gc->supplier : "",
+                                   gc->recipient ? gc->recipient : ""};
+            prob *pr[2] = {&sup, &rec};
+            for (int r = 0; r < 2; r++) {
+                /* an explicit supplier stays the rules' */
+                if (r == 0 && learn_explicit_supplier(&cd->claim))
+                    continue;
+                for (size_t o = 0; o < cd->n_states; o++)
+                    right[o] = strcmp(cd->states[o].country, want[r]) == 0;
+                prob_add_ranking(pr[r], &maps[LEARN_STATE], cd->states, cd->n_states, right);
+            }
+            free(right);
+        }
+    }
+    for (int h = 0; h < LEARN_N_HEADS; h++) {
+        heads[h].outs = learn_head_outputs((learn_head)h);
+        heads[h].n = maps[h].n;
+        heads[h].key = maps[h].h;
+        heads[h].w = tally_xcalloc(maps[h].n * heads[h].outs + 1, sizeof *heads[h].w);
+    }
+    /* the regularisation of each decision, chosen by cross-validation on
+     * ../shared/corpus (stronger for scope and the rankings, whose features
+     * are many and sparse); opts->c, when given, sets all */
+    double cs = c > 0 ? c : C_SCOPE, ck = c > 0 ? c : C_KIND, cr = c > 0 ? c : C_RANK;
+    fit(&scope, maps[LEARN_FIG].n, cs, 1, heads[LEARN_FIG].w, LEARN_FIG_OUTS, LEARN_FIG_SCOPE,
+        heads[LEARN_FIG].bias);
+    fit(&kind, maps[LEARN_FIG].n, ck, LEARN_N_KINDS, heads[LEARN_FIG].w, LEARN_FIG_OUTS, 1,
+        heads[LEARN_FIG].bias);
+    fit(&speaker, maps[LEARN_SPEAKER].n, cr, 1, heads[LEARN_SPEAKER].w, 1, 0,
+        heads[LEARN_SPEAKER].bias);
+    fit(&sup, maps[LEARN_STATE].n, cr, 1, heads[LEARN_STATE].w, LEARN_STATE_OUTS,
+        LEARN_STATE_SUPPLIER, heads[LEARN_STATE].bias);
+    fit(&rec, maps[LEARN_STATE].n, cr, 1, heads[LEARN_STATE].w, LEARN_STATE_OUTS,
+        LEARN_STATE_RECIPIENT, heads[LEARN_STATE].bias);
+    learn_model_write(heads, threshold, note, out);
+    prob *all[] = {&scope, &kind, &speaker, &sup, &rec};
+    for (size_t i = 0; i < sizeof all / sizeof all[0]; i++)
+        prob_free(all[i]);
+    for (int h = 0; h < LEARN_N_HEADS; h++) {
+        free(maps[h].h);
+        free(heads[h].w);
+    }
+}
+
+/* Scores model `m` on document `d`; reports the claims to `o` when held out. */
+static void score_doc(const tally_learn_model *m, const tdoc *d, tally_score *acc,
+                      const tally_train_opts *o)
+{
+    tally_score_claim *p = tally_xcalloc(d->sink.n + 1, sizeof *p);
+    tally_claim *out = tally_xcalloc(d->sink.n + 1, sizeof *out);
+    size_t n = learn_decide(m, d->sink.v, d->sink.n, out, false, NULL);
+    for (size_t k = 0; k < n; k++) {
+        score_claim(d, &out[k], &p[k]);
+        if (o != NULL && o->on_heldout != NULL)
+            o->on_heldout(o->user, d->name, &out[k], d->sink.body.ptr);
+    }
+    tally_score_doc(d->gold, d->n_gold, p, n, d->date, acc, NULL);
+    free(out);
+    for (size_t i = 0; i < n; i++)
+        tally_score_claim_clear(&p[i]);
+    free(p);
+}
+
+/* ---- the whole -------------------------------------------------------------------- */
+
+static uint64_t splitmix(uint64_t *s)
+{
+    uint64_t z = (*s += 0x9E3779B97F4A7C15ull);
+    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+    return z ^ (z >> 31);
+}
+
+void tally_train_report_free(tally_train_report *r)
+{
+    if (r == NULL)
+        return;
+    free(r->fold);
+    r->fold = NULL;
+}
+
+int tally_train(const char *const *dirs, size_t n_dirs, const tally_train_opts *opts,
+                tally_buf *model, tally_train_report *rep, tally_err *err)
+{
+    trainer t = {opts, NULL, 0, 0};
+    memset(rep, 0, sizeof *rep);
+    size_t cap = 0;
+    int rc = 0;
+    double c = opts->c; /* 0: each decision's own */
+    double threshold = opts->threshold > 0 ? opts->threshold : DEFAULT_THRESHOLD;
+    for (size_t i = 0; i < n_dirs && rc == 0; i++)
+        rc = list_dir(&t, dirs[i], &cap, err);
+    if (rc != 0)
+        goto out;
+    qsort(t.docs, t.n_docs, sizeof *t.docs, cmp_doc);
+    /* read every document; one that cannot be read is left out */
+    size_t kept = 0;
+    for (size_t i = 0; i < t.n_docs; i++) {
+        tdoc *d = &t.docs[i];
+        tally_err e = {0, ""};
+        char *gpath = tally_xmalloc(strlen(d->path) + 16);
+        snprintf(gpath, strlen(d->path) + 16, "%.*s.gold.jsonl", (int)(strlen(d->path) - 4),
+                 d->path);
+        read_gold(&t, d, gpath);
+        free(gpath);
+        if (read_text(d, &e) != 0) {
+            warnf(&t, "%s:1: %s; left out", d->path, e.msg);
+            doc_free(d);
+            continue;
+        }
+        align(d);
+        if (opts->on_gap != NULL)
+            report_gaps(opts, d);
+        t.docs[kept++] = *d;
+    }
+    t.n_docs = kept;
+    if (t.n_docs == 0) {
+        rc = tally_err_set(err, TALLY_EINPUT, "no documents with gold claims to train on");
+        goto out;
+    }
+    rep->docs = t.n_docs;
+    for (size_t i = 0; i < t.n_docs; i++) {
+        rep->gold += t.docs[i].n_gold;
+        rep->candidates += t.docs[i].sink.n;
+    }
+    /* the folds: a fixed shuffle of the sorted documents */
+    unsigned k = opts->folds > 1 ? opts->folds : 0;
+    if (k > t.n_docs)
+        k = (unsigned)t.n_docs;
+    if (k > 1) {
+        size_t *order = tally_xmalloc(t.n_docs * sizeof *order);
+        for (size_t i = 0; i < t.n_docs; i++)
+            order[i] = i;
+        uint64_t s = opts->seed;
+        for (size_t i = t.n_docs - 1; i > 0; i--) {
+            size_t j = (size_t)(splitmix(&s) % (i + 1));
+            size_t tmp = order[i];
+            order[i] = order[j];
+            order[j] = tmp;
+        }
+        for (size_t i = 0; i < t.n_docs; i++)
+            t.docs[order[i]].fold = (unsigned)(i % k);
+        free(order);
+        rep->folds = k;
+        rep->fold = tally_xcalloc(k, sizeof *rep->fold);
+        tally_buf bytes;
+        tally_buf_init(&bytes, (size_t)1 << 30);
+        for (unsigned f = 0; f < k; f++) {
+            train_model(&t, (int)f, c, threshold, "", &bytes);
+            tally_learn_model *m;
+            if (tally_learn_model_parse(bytes.ptr, bytes.len, &m, err) != 0) {
+                rc = err != NULL ? err->code : TALLY_EINPUT;
+                tally_buf_free(&bytes);
+                goto out;
+            }
+            for (size_t i = 0; i < t.n_docs; i++)
+                if (t.docs[i].fold == f)
+                    score_doc(m, &t.docs[i], &rep->fold[f], opts);
+            tally_score_add(&rep->cv, &rep->fold[f]);
+            tally_learn_model_free(m);
+        }
+        tally_buf_free(&bytes);
+    }
+    /* the model of all the documents */
+    train_model(&t, -1, c, threshold, opts->note, model);
+    tally_learn_model *m;
+    if (tally_learn_model_parse(model->ptr, model->len, &m, err) != 0) {
+        rc = err != NULL ? err->code : TALLY_EINPUT;
+        goto out;
+    }
+    for (size_t i = 0; i < t.n_docs; i++)
+        score_doc(m, &t.docs[i], &rep->fit, NULL);
+    tally_learn_model_free(m);
+out:
+    rep->skipped = t.skipped;
+    for (size_t i = 0; i < t.n_docs; i++)
+        doc_free(&t.docs[i]);
+    free(t.docs);
+    return rc;
+}

@@ -1,0 +1,207 @@
+/* Tests of the learned layer's models (src/extract/learn.c) and of its
+ * decisions on the extractor's candidates (src/extract/features.c);
+ * tests/e2e/train.sh trains and cross-validates on the shared corpora. */
+#include "tally/learn.h"
+
+#include <stdlib.h>
+
+#include "harness.h"
+#include "learn.h"
+#include "tally/extract.h"
+
+/* A model of three heads with a few rows, written and read back. */
+static tally_learn_model *small_model(tally_buf *bytes)
+{
+    uint32_t keys[LEARN_N_HEADS][3] = {{11, 22, 33}, {44, 0, 0}, {55, 66, 0}};
+    size_t counts[LEARN_N_HEADS] = {3, 1, 2};
+    learn_head_w heads[LEARN_N_HEADS];
+    memset(heads, 0, sizeof heads);
+    float w[LEARN_N_HEADS][3 * LEARN_FIG_OUTS];
+    for (int h = 0; h < LEARN_N_HEADS; h++) {
+        heads[h].outs = learn_head_outputs((learn_head)h);
+        heads[h].key = keys[h];
+        heads[h].n = counts[h];
+        heads[h].w = w[h];
+        for (size_t i = 0; i < counts[h] * heads[h].outs; i++)
+            w[h][i] = (float)(h * 100 + (int)i) / 4;
+        heads[h].bias[0] = -0.5f;
+    }
+    tally_buf_init(bytes, 1 << 20);
+    learn_model_write(heads, 0.4, "tally train test", bytes);
+    tally_learn_model *m = NULL;
+    tally_err err = {0, ""};
+    CHECK_INT_EQ(tally_learn_model_parse(bytes->ptr, bytes->len, &m, &err), 0);
+    return m;
+}
+
+static void test_learn_model_round_trip(void)
+{
+    tally_buf bytes;
+    tally_learn_model *m = small_model(&bytes);
+    if (m == NULL) {
+        tally_buf_free(&bytes);
+        return;
+    }
+    CHECK_STR_EQ(tally_learn_model_note(m), "tally train test");
+    CHECK_DBL_EQ(m->threshold, 0.4f);
+    const unsigned char *row = learn_row(m, LEARN_FIG, 22);
+    CHECK(row != NULL);
+    if (row != NULL) /* the second row: weights 9 to 17 of head 0 */
+        CHECK_DBL_EQ(learn_f32(row + 4 * 2), 11.0 / 4);
+    CHECK(learn_row(m, LEARN_FIG, 23) == NULL);
+    row = learn_row(m, LEARN_STATE, 66);
+    CHECK(row != NULL);
+    if (row != NULL)
+        CHECK_DBL_EQ(learn_f32(row + 4), (200.0 + 3) / 4);
+    CHECK_DBL_EQ(learn_f32(m->head[LEARN_SPEAKER].bias), -0.5);
+    tally_learn_model_free(m);
+    tally_buf_free(&bytes);
+}
+
+static void test_learn_damaged_models_are_refused(void)
+{
+    tally_buf bytes;
+    tally_learn_model *m = small_model(&bytes);
+    tally_learn_model_free(m);
+    tally_err err = {0, ""};
+    /* cut anywhere, a wrong magic, a wrong version, a byte too many */
+    for (size_t cut = 0; cut < bytes.len; cut += 7) {
+        CHECK_INT_EQ(tally_learn_model_parse(bytes.ptr, cut, &m, &err), TALLY_EINPUT);
+        CHECK(m == NULL);
+    }
+    char *copy = tally_xmalloc(bytes.len + 1);
+    memcpy(copy, bytes.ptr, bytes.len);
+    copy[0] = 'X';
+    CHECK_INT_EQ(tally_learn_model_parse(copy, bytes.len, &m, &err), TALLY_EINPUT);
+    CHECK(strstr(err.msg, "not a tally model") != NULL);
+    memcpy(copy, bytes.ptr, bytes.len);
+    copy[4] = 9;
+    CHECK_INT_EQ(tally_learn_model_parse(copy, bytes.len, &m, &err), TALLY_EINPUT);
+    CHECK(strstr(err.msg, "version") != NULL);
+    memcpy(copy, bytes.ptr, bytes.len);
+    copy[bytes.len] = 0;
+    CHECK_INT_EQ(tally_learn_model_parse(copy, bytes.len + 1, &m, &err), TALLY_EINPUT);
+    free(copy);
+    CHECK_INT_EQ(tally_learn_model_load("/nonexistent/model.bin", &m, &err), TALLY_EIO);
+    CHECK(strstr(err.msg, "/nonexistent/model.bin") != NULL);
+    tally_buf_free(&bytes);
+}
+
+static void test_learn_bundled_model_is_whole(void)
+{
+    tally_learn_model *m = NULL;
+    tally_err err = {0, ""};
+    CHECK_INT_EQ(tally_learn_model_bundled(&m, &err), 0);
+    if (m == NULL)
+        return;
+    for (int h = 0; h < LEARN_N_HEADS; h++)
+        CHECK(m->head[h].present);
+    /* the command that trained it */
+    CHECK(strncmp(tally_learn_model_note(m), "tally train", 11) == 0);
+    tally_learn_model_free(m);
+}
+
+static void test_learn_decisions_on_scores(void)
+{
+    double z[] = {0.5, 2.0, 2.0, -1.0};
+    CHECK_INT_EQ(learn_pick_speaker(z, 4), 1); /* the first of equals */
+    learn_option o[4];
+    memset(o, 0, sizeof o);
+    o[3].fits = true;
+    /* an explicit pick bounds the choice to what fits it */
+    CHECK_INT_EQ(learn_pick_speaker_of(z, o, 4, true), 3);
+    CHECK_INT_EQ(learn_pick_speaker_of(z, o, 4, false), 1);
+    o[3].fits = false;
+    CHECK_INT_EQ(learn_pick_speaker_of(z, o, 4, true), 1);
+    /* the recipient is another state than the supplier, or none */
+    const char codes[3][4] = {"", "PRK", "RUS"};
+    double zs[] = {0, 3, 1}, zr[] = {0, 5, 2};
+    size_t s, r;
+    learn_pick_states(zs, zr, codes, 3, SIZE_MAX, &s, &r);
+    CHECK_INT_EQ(s, 1);
+    CHECK_INT_EQ(r, 2);
+    learn_pick_states(zs, zr, codes, 3, 2, &s, &r); /* the rules' explicit supplier */
+    CHECK_INT_EQ(s, 2);
+    CHECK_INT_EQ(r, 1);
+    double z9[LEARN_FIG_OUTS] = {0};
+    z9[1 + TALLY_KIND_CASUALTY] = 1;
+    CHECK_INT_EQ(learn_kind_of(z9), TALLY_KIND_CASUALTY);
+    CHECK_DBL_EQ(learn_scope_p(z9), 0.5);
+}
+
+/* The claims of `text` as one document, with the bundled model. */
+static tally_claims extract(const char *text, tally_extractor **x, tally_arena *a, bool explain)
+{
+    tally_date d = {2024, 5, 10};
+    tally_extract_opts o = {NULL, false, explain};
+    *x = tally_extractor_open(d, NULL, &o);
+    tally_block b = {text, strlen(text), 0};
+    tally_claims cs = {NULL, 0, NULL, 0};
+    tally_err err = {0, ""};
+    CHECK_INT_EQ(tally_extract_block(*x, &b, &cs, a, &err), 0);
+    /* the decisions wait for the document's end */
+    CHECK_INT_EQ(cs.n, 0);
+    tally_extract_finish(*x, &cs, a);
+    return cs;
+}
+
+static void test_learn_shares_in_words_are_percentages(void)
+{
+    tally_arena *a = tally_arena_new();
+    const char *t = "Half of Russia's shells and about a third of the corps, in the first half of "
+                    "2024, 0.5 tonnes.";
+    tally_figures figs;
+    tally_err err = {0, ""};
+    CHECK_INT_EQ(tally_figures_scan((tally_span){t, strlen(t)}, &figs, a, &err), 0);
+    learn_fractions(t, strlen(t), &figs);
+    size_t pct = 0;
+    for (size_t i = 0; i < figs.n; i++) {
+        if (figs.v[i].kind != TALLY_FIG_PERCENT)
+            continue;
+        pct++;
+        if (pct == 1)
+            CHECK_DBL_EQ(figs.v[i].low, 50);
+        if (pct == 2) {
+            CHECK(figs.v[i].low > 33.3 && figs.v[i].low < 33.4);
+            CHECK_INT_EQ(figs.v[i].qualifier, TALLY_Q_ABOUT);
+        }
+    }
+    /* "half of 2024" and "0.5 tonnes" stay as they were */
+    CHECK_INT_EQ(pct, 2);
+    tally_arena_free(a);
+}
+
+static void test_learn_claims_and_their_text_stay_with_the_output(void)
+{
+    tally_arena *a = tally_arena_new();
+    tally_extractor *x;
+    const char *text = "North Korea has sent around 6,700 containers to Russia, South Korea's "
+                       "defence minister Shin Won-sik said.";
+    tally_claims cs = extract(text, &x, a, false);
+    CHECK_INT_EQ(cs.n, 1);
+    CHECK(cs.body != NULL);
+    if (cs.n == 1 && cs.body != NULL) {
+        const tally_claim *c = &cs.v[0];
+        CHECK_INT_EQ(c->unit, TALLY_UNIT_CONTAINER);
+        CHECK_STR_EQ(c->supplier, "PRK");
+        CHECK_STR_EQ(c->recipient, "RUS");
+        CHECK(strncmp(cs.body + (c->start - cs.body_offset), "around 6,700 containers", 23) == 0);
+        CHECK(c->learned == NULL); /* no explanations unless asked */
+    }
+    tally_extractor_free(x);
+    tally_arena_free(a);
+}
+
+int main(void)
+{
+    static const struct harness_test tests[] = {
+        {"learn_model_round_trip", test_learn_model_round_trip},
+        {"learn_damaged_models_are_refused", test_learn_damaged_models_are_refused},
+        {"learn_bundled_model_is_whole", test_learn_bundled_model_is_whole},
+        {"learn_decisions_on_scores", test_learn_decisions_on_scores},
+        {"learn_shares_in_words_are_percentages", test_learn_shares_in_words_are_percentages},
+        {"learn_claims_and_their_text_stay_with_the_output",
+         test_learn_claims_and_their_text_stay_with_the_output},
+        {NULL, NULL}};
+    return harness_run(tests);
+}

@@ -253,6 +253,9 @@ static bool says(const struct words *ws, size_t j)
 {
     if (j + 1 < ws->n && is_word(&ws->v[j + 1], CWW_OFF))
         return false;
+    /* "Member states have delivered", "reports had shown": a noun */
+    if (j + 1 < ws->n && is_word(&ws->v[j + 1], CWW_HAVE))
+        return false;
     /* "deliveries reported to the UN" describes; "X told" and "X said" attribute */
     if (j + 1 < ws->n && is_word(&ws->v[j + 1], CWW_TO) && !is_word(&ws->v[j], CWW_TOLD) &&
         !is_word(&ws->v[j], CWW_ACCORDING))
@@ -935,12 +938,22 @@ static bool source_in(const tally_extractor *x, const sentence *s, size_t from, 
     return true;
 }
 
+/* Word `w` of `s` is inside a name the actor table knows: "States" of
+ * "the United States said" is no verb. */
+static bool in_name(const sentence *s, const word *w)
+{
+    for (size_t i = 0; i < s->n_actors; i++)
+        if (s->actors[i].start <= w->start && w->end <= s->actors[i].end)
+            return true;
+    return false;
+}
+
 /* "X said", "X told", "X claims": the words before the verb. */
 static bool say_subject(const tally_extractor *x, const sentence *s, tally_arena *a, source *out)
 {
     for (size_t j = 0; j < s->ws.n; j++) {
         const word *w = &s->ws.v[j];
-        if (!is_say(&s->ws, j) || is_word(w, CWW_ACCORDING))
+        if (!is_say(&s->ws, j) || is_word(w, CWW_ACCORDING) || in_name(s, w))
             continue;
         /* "quoted the NIS as saying": the one quoted */
         if ((is_word(w, CWW_QUOTED) || is_word(w, CWW_CITED)) && j + 2 < s->ws.n) {

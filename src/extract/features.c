@@ -347,6 +347,7 @@ struct spk_mem {
     char country[4];
     int akind;
     unsigned count, say_count;
+    unsigned release_count; /* mentions beside a release ("said in a statement") */
     size_t first_block, last_block, prev_block; /* block 0 is the title */
     bool first_speaker;                         /* the document's first to attribute */
 };
@@ -411,6 +412,9 @@ struct learn_state {
     size_t n_st;
     struct rule_mem rs[MAX_RULE_SOURCES];
     size_t n_rs;
+    /* attributions of the document so far: in all, by its most and second
+     * most attributing speakers (set with the window's speakers) */
+    unsigned says_total, says_top, says_second;
     bool have_unit;
     tally_unit last_unit;
     uint32_t last_items;
@@ -462,16 +466,17 @@ static struct spk_mem *phrase_of(learn_state *l, const char *name)
     return NULL;
 }
 
-/* Notes a speaker: an actor, or a body phrase (actor NULL) named `name`. */
-static void note_speaker(learn_state *l, const tally_actor *a, const char *name, size_t len,
-                         const char *country, int akind, bool says)
+/* Notes a speaker: an actor, or a body phrase (actor NULL) named `name`.
+ * Returns its memory, or NULL when the document has too many. */
+static struct spk_mem *note_speaker(learn_state *l, const tally_actor *a, const char *name,
+                                    size_t len, const char *country, int akind, bool says)
 {
     char buf[LEARN_MAX_NAME];
     copy_name(buf, name, len);
     struct spk_mem *p = a != NULL ? speaker_of(l, a) : phrase_of(l, buf);
     if (p == NULL) {
         if (l->n_spk >= MAX_SPEAKERS)
-            return;
+            return NULL;
         p = &l->spk[l->n_spk++];
         memset(p, 0, sizeof *p);
         p->actor = a;
@@ -493,6 +498,30 @@ static void note_speaker(learn_state *l, const tally_actor *a, const char *name,
             p->first_speaker = true;
         l->have_speaker = true;
     }
+    return p;
+}
+
+/* Whether a word of release ("statement", "report", "Source:") stands
+ * within a few words of t[start, end), in its sentence: "said in a
+ * statement", "a report by X", "Source: X". */
+static bool release_near(const char *t, size_t n, size_t start, size_t end)
+{
+    ltok k;
+    size_t at = start;
+    for (int i = 0; i < 5 && near_token(t, n, at, true, &k, &at); i++) {
+        if (k.roles & CW_RELEASE)
+            return true;
+        if ((k.flags & TK_PUNCT) && t[k.start] == '.')
+            break;
+    }
+    at = end;
+    for (int i = 0; i < 6 && near_token(t, n, at, false, &k, &at); i++) {
+        if (k.roles & CW_RELEASE)
+            return true;
+        if ((k.flags & TK_PUNCT) && t[k.start] == '.')
+            break;
+    }
+    return false;
 }
 
 /* Speakers that are no actor of the table: the words the rules read as an
@@ -518,14 +547,20 @@ static void note_mention(learn_state *l, const char *t, size_t n, const tally_ac
         }
         if (s != NULL)
             s->count++;
-        if (b->body_end > m->end)
-            note_speaker(l, NULL, t + m->start, b->body_end - m->start, a->country, AK_BODY,
-                         b->body_says);
+        if (b->body_end > m->end) {
+            struct spk_mem *p = note_speaker(l, NULL, t + m->start, b->body_end - m->start,
+                                             a->country, AK_BODY, b->body_says);
+            if (p != NULL && release_near(t, n, m->start, b->body_end))
+                p->release_count++;
+        }
         if (!says) /* "Seoul said": a state that speaks is a speaker too */
             return;
     }
-    note_speaker(l, a, t + m->start, m->end - m->start < n ? m->end - m->start : n, a->country,
-                 (int)a->kind, says);
+    struct spk_mem *p =
+        note_speaker(l, a, t + m->start, m->end - m->start < n ? m->end - m->start : n, a->country,
+                     (int)a->kind, says);
+    if (p != NULL && release_near(t, n, m->start, m->end))
+        p->release_count++;
 }
 
 static bool is_lower(unsigned char c)
@@ -876,6 +911,24 @@ bool learn_propose(const learn_state *l, const char *t, const learn_words *w,
 
 /* Feature templates. The names are for --explain; the numbers go into the
  * hashes, so a model is tied to this list (make model after changing it). */
+/* the templates of the source's document-level features (see
+ * source_doc_features), numbered apart from the others */
+enum src_tpl {
+    SRC_TPL_FIRST = 400,
+    SD_SHARE = SRC_TPL_FIRST,
+    SD_RANK,
+    SD_LEAD,
+    SD_AUTHOR_DOM,
+    SD_AUTHOR_TOTAL,
+    SD_FITS,
+    SD_LAST_SAYS,
+    SD_NEXT_SAYS,
+    SD_RELEASE,
+    SD_AUTHOR_LAST,
+    SD_AUTHOR_NEXT,
+    SD_AUTHOR_LEAD,
+};
+
 enum tpl {
     T_BIAS = 1,
     T_UNIT,
@@ -1004,8 +1057,12 @@ enum tpl {
     P_B1_POS
 };
 
+static const char *src_tpl_name(unsigned t);
+
 static const char *tpl_name(unsigned t)
 {
+    if (t >= SRC_TPL_FIRST)
+        return src_tpl_name(t);
     switch ((enum tpl)t) {
     case T_BIAS:
         return "bias";
@@ -1460,10 +1517,10 @@ static void f_verb(fb *b, unsigned tpl, const ltok *k, uint32_t aux, const char 
 static const char *role_name(unsigned bit)
 {
     static const char *const names[] = {
-        "unit",    "carrier", "rounds",  "item",  "ballistic", "cruise",  "out",
-        "in",      "plan",    "consume", "equiv", "produce",   "stock",   "casualty",
-        "finance", "debt",    "hedge",   "say",   "negation",  "return",  "outcome",
-        "price",   "locate",  "fill",    "break", "office",    "pronoun", "body"};
+        "unit",  "carrier", "rounds",   "item",    "ballistic", "cruise",   "out",     "in",
+        "plan",  "consume", "equiv",    "produce", "stock",     "casualty", "finance", "debt",
+        "hedge", "say",     "negation", "return",  "outcome",   "price",    "locate",  "fill",
+        "break", "office",  "pronoun",  "body",    "release"};
     return bit < sizeof names / sizeof names[0] ? names[bit] : "?";
 }
 
@@ -1957,9 +2014,12 @@ typedef struct spk_ev {
     bool says;      /* its nearest mention attributes */
     /* the best of the options by one measure (see compare()) */
     bool most_picked, most_says, most_named, nearest_says;
-    bool cited;     /* the words after "citing", "quoting" in the sentence */
-    bool fits;      /* the rules' pick or what it names */
-    bool bs_set;    /* placed by a mention of the window */
+    bool cited;  /* the words after "citing", "quoting" in the sentence */
+    bool fits;   /* the rules' pick or what it names */
+    bool bs_set; /* placed by a mention of the window */
+    /* the last to attribute before the claim's sentence, the first after it
+     * (0: not; else 1 in its paragraph, 2 the paragraph next to it, 3 further) */
+    unsigned last_says, next_says;
     unsigned prior; /* the cut's order (see speaker_evs) */
     size_t order;
 } spk_ev;
@@ -2010,6 +2070,91 @@ static unsigned country_rel(const char *a, const char *b)
     return memcmp(a, b, 4) == 0 ? 0 : 2;
 }
 
+static const char *src_tpl_name(unsigned t)
+{
+    switch ((enum src_tpl)t) {
+    case SD_SHARE:
+        return "share of the document's attributions & sentence";
+    case SD_RANK:
+        return "rank by attributions & sentence";
+    case SD_LEAD:
+        return "attributes first & sentence";
+    case SD_AUTHOR_DOM:
+        return "author & the top speaker's share & sentence";
+    case SD_AUTHOR_TOTAL:
+        return "author & attributions in document";
+    case SD_FITS:
+        return "what the rules' pick names & sentence";
+    case SD_LAST_SAYS:
+        return "last to attribute before & where & sentence";
+    case SD_NEXT_SAYS:
+        return "first to attribute after & where & sentence";
+    case SD_RELEASE:
+        return "named beside a release & rank & sentence";
+    case SD_AUTHOR_LAST:
+        return "author & the last attribution before & sentence";
+    case SD_AUTHOR_NEXT:
+        return "author & the first attribution after & sentence";
+    case SD_AUTHOR_LEAD:
+        return "author & paragraph & sentence";
+    }
+    return "?";
+}
+
+/* How the claim's sentence attributes: 0 to a name the rules read, 1 with
+ * words of attribution but no such name ("it said", "the statement said"),
+ * 2 not at all. */
+static unsigned attribution_of(const tally_claim *c, bool sent_says)
+{
+    return learn_explicit_source(c) ? 0u : sent_says ? 1u : 2u;
+}
+
+static const char *const attribution_name[] = {"named", "unnamed", "none"};
+
+/* a share in fifths: 0 none, 1 up to 20 %, ... 5 over 80 % */
+static unsigned fifths(unsigned part, unsigned whole)
+{
+    if (part == 0 || whole == 0)
+        return 0;
+    unsigned f = (5 * part + whole - 1) / whole;
+    return f > 5 ? 5 : f;
+}
+
+/* What the document says of an option as its main source: its share of the
+ * document's attributions, its rank by them, whether it attributed first,
+ * each with how the claim's own sentence attributes; for the author, how
+ * much the most attributing speaker dominates. */
+static void source_doc_features(const blk *k, fb *b, const spk_ev *e, const tally_claim *c,
+                                bool sent_says)
+{
+    const learn_state *l = k->l;
+    unsigned at = attribution_of(c, sent_says);
+    const char *an = attribution_name[at];
+    if (e->akind == AK_AUTHOR) {
+        f_val2(b, SD_AUTHOR_DOM, fifths(l->says_top, l->says_total), NULL, at, an);
+        static const size_t total_edges[] = {1, 3, 6, 10};
+        f_val2(b, SD_AUTHOR_TOTAL, bucket(l->says_total, total_edges, 4), NULL, at, an);
+        f_val2(b, SD_AUTHOR_LAST, e->last_says, NULL, at, an);
+        f_val2(b, SD_AUTHOR_NEXT, e->next_says, NULL, at, an);
+        f_val2(b, SD_AUTHOR_LEAD, k->index > 3 ? 3u : (unsigned)k->index, NULL, at, an);
+        return;
+    }
+    unsigned says = e->mem != NULL ? e->mem->say_count : 0;
+    f_val2(b, SD_SHARE, fifths(says, l->says_total), NULL, at, an);
+    unsigned rank = says == 0 ? 3u : says == l->says_top ? 1u : says == l->says_second ? 2u : 3u;
+    f_val2(b, SD_RANK, rank, NULL, at, an);
+    if (e->mem != NULL && e->mem->first_speaker)
+        f_val2(b, SD_LEAD, 1, NULL, at, an);
+    if (e->mem != NULL && e->mem->release_count > 0)
+        f_val2(b, SD_RELEASE, rank, NULL, at, an);
+    if (e->fits)
+        f_val2(b, SD_FITS, 1, NULL, at, an);
+    if (e->last_says)
+        f_val2(b, SD_LAST_SAYS, e->last_says, NULL, at, an);
+    if (e->next_says)
+        f_val2(b, SD_NEXT_SAYS, e->next_says, NULL, at, an);
+}
+
 static void speaker_features(blk *k, fb *b, const spk_ev *e, const tally_claim *c, bool sent_says,
                              bool block_speaker, const pick_info *pk)
 {
@@ -2017,6 +2162,7 @@ static void speaker_features(blk *k, fb *b, const spk_ev *e, const tally_claim *
     const char *kn = akind_name(e->akind);
     f_val(b, S_ORIGIN, e->origin, learn_origin_name(e->origin));
     f_val(b, S_KIND, (uint32_t)e->akind, kn);
+    source_doc_features(k, b, e, c, sent_says);
     if (e->akind == AK_AUTHOR) {
         f_val2(b, S_KIND_UNIT, (uint32_t)e->akind, kn, c->unit, unit_name(c));
         f_val(b, S_AUTHOR_SAYS, sent_says, sent_says ? "yes" : "no");
@@ -2301,9 +2447,25 @@ static bool acronym(const char *s)
     return true;
 }
 
+static void doc_says(learn_state *l)
+{
+    l->says_total = l->says_top = l->says_second = 0;
+    for (size_t i = 0; i < l->n_spk; i++) {
+        unsigned v = l->spk[i].say_count;
+        l->says_total += v;
+        if (v > l->says_top) {
+            l->says_second = l->says_top;
+            l->says_top = v;
+        } else if (v > l->says_second) {
+            l->says_second = v;
+        }
+    }
+}
+
 static void window_speakers(learn_state *l, wspk *ws, tally_arena *a)
 {
     memset(ws, 0, sizeof *ws);
+    doc_says(l);
     char buf[LEARN_MAX_NAME];
     for (size_t j = 0; j < l->n_wb; j++) {
         const struct wblock *w = &l->wb[j];
@@ -2433,6 +2595,57 @@ static int cmp_prior(const void *a, const void *b)
     if (x->prior != y->prior)
         return x->prior < y->prior ? -1 : 1;
     return (x->order > y->order) - (x->order < y->order);
+}
+
+/* Marks the options that attributed last before the claim's sentence (of
+ * window block wj, sentence si) and first after it, among every speaker of
+ * the window: "The NIS told lawmakers ... It said ..." */
+static void relay_marks(const blk *k, const wspk *ws, size_t wj, size_t si, spk_ev *ev, size_t n)
+{
+    const tally_sentence *sn = &k->in->ss[si];
+    size_t last = SIZE_MAX, next = SIZE_MAX;
+    size_t lb = 0, ls = 0, nb = 0, ns = 0; /* their block and start */
+    for (size_t i = 0; i < ws->n; i++) {
+        const went *e = &ws->v[i];
+        if (e->canonical)
+            continue;
+        for (size_t q = 0; q < e->n; q++) {
+            const wment *m = &e->m[q];
+            if (!m->says)
+                continue;
+            bool before = m->block < wj || (m->block == wj && m->start < sn->start);
+            bool after = m->block > wj || (m->block == wj && m->start >= sn->end);
+            if (before &&
+                (last == SIZE_MAX || m->block > lb || (m->block == lb && m->start > ls))) {
+                last = i;
+                lb = m->block;
+                ls = m->start;
+            }
+            if (after && (next == SIZE_MAX || m->block < nb || (m->block == nb && m->start < ns))) {
+                next = i;
+                nb = m->block;
+                ns = m->start;
+            }
+        }
+    }
+    for (size_t o = 0; o < n; o++) {
+        if (ev[o].akind == AK_AUTHOR) { /* the author: whoever attributes */
+            ev[o].last_says = last == SIZE_MAX ? 0u : lb == wj ? 1u : lb + 1 == wj ? 2u : 3u;
+            ev[o].next_says = next == SIZE_MAX ? 0u : nb == wj ? 1u : nb == wj + 1 ? 2u : 3u;
+            continue;
+        }
+        size_t i = went_index(ws, name_key(ev[o].name), ev[o].name);
+        if (i == SIZE_MAX)
+            continue;
+        const went *e = &ws->v[i];
+        /* an acronym's full name speaks when the acronym does */
+        bool is_last = i == last || (e->canonical && last != SIZE_MAX && ws->v[last].m == e->m);
+        bool is_next = i == next || (e->canonical && next != SIZE_MAX && ws->v[next].m == e->m);
+        if (is_last)
+            ev[o].last_says = lb == wj ? 1u : lb + 1 == wj ? 2u : 3u;
+        if (is_next)
+            ev[o].next_says = nb == wj ? 1u : nb == wj + 1 ? 2u : 3u;
+    }
 }
 
 /* The speaker options of claim `c` (offsets relative to its block): author,
@@ -2576,17 +2789,22 @@ static spk_ev *speaker_evs(blk *k, const tally_claim *c, size_t wj, size_t si, c
     for (size_t i = 0; i < n; i++) {
         spk_ev *x = &ev[i];
         unsigned r = country_rel(x->country, pk.country);
-        x->fits = x->origin == LEARN_FROM_RULES || x->cited ||
-                  (pk.office && x->akind == TALLY_ACTOR_OFFICIAL && r < 2) ||
-                  (pk.body && r == 0 &&
-                   (x->akind == TALLY_ACTOR_INTELLIGENCE || x->akind == TALLY_ACTOR_GOVERNMENT ||
-                    x->akind == AK_BODY));
+        bool body = x->akind == TALLY_ACTOR_INTELLIGENCE || x->akind == TALLY_ACTOR_GOVERNMENT ||
+                    x->akind == AK_BODY;
+        bool person = x->akind == TALLY_ACTOR_OFFICIAL || x->akind == AK_NAME;
+        /* the pick itself, the one it cites, the person of its role, the
+         * agency of its body, and who speaks for its state ("London said":
+         * the British government; lawmakers relaying their spy agency) */
+        x->fits = x->origin == LEARN_FROM_RULES || x->cited || (pk.office && person && r < 2) ||
+                  (pk.body && body && r < 2) || (r == 0 && (body || person));
     }
     for (size_t i = 0; i < n; i++) /* the full name of a pick written as an acronym */
         if (ev[i].canonical && ev[i].mem != NULL && c->source != NULL &&
             same_name(ev[i].mem->name, c->source))
             ev[i].fits = true;
     compare(ev, n);
+    if (si < k->in->n_ss)
+        relay_marks(k, ws, wj, si, ev, n);
     *n_out = n;
     return ev;
 }

@@ -62,6 +62,7 @@ enum cw_id {
     CWW_ESTIMATED,
     CWW_FROM,
     CWW_HAVE,
+    CWW_HE,
     CWW_IN,
     CWW_LAST,
     CWW_LAUNCHERS,

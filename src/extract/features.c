@@ -238,6 +238,7 @@ typedef struct beside {
      * Korean military intelligence": the end of the phrase, else 0 */
     size_t body_end;
     bool body_says; /* the word after that phrase attributes */
+    bool by_says;   /* "stated by X" */
 } beside;
 
 /* the token ending at or before `at` (backwards), or starting at or after it */
@@ -286,6 +287,23 @@ static bool near_token(const char *t, size_t n, size_t at, bool back, ltok *k, s
     return true;
 }
 
+/* "stated by German Defense Minister Boris Pistorius", "reported by the
+ * NIS": a word of attribution and "by" before the name and its titles */
+static bool said_by(const char *t, size_t n, size_t start)
+{
+    ltok k;
+    size_t at = start;
+    for (int i = 0; i < 6 && near_token(t, n, at, true, &k, &at); i++) {
+        if (k.id == CWW_BY)
+            return near_token(t, n, at, true, &k, &at) && (k.roles & CW_SAY) != 0;
+        bool title = (k.roles & (CW_OFFICE | CW_BODY)) || k.id == CWW_THE ||
+                     (!(k.flags & TK_PUNCT) && t[k.start] >= 'A' && t[k.start] <= 'Z');
+        if (!title)
+            return false;
+    }
+    return false;
+}
+
 static beside beside_of(const char *t, size_t n, size_t start, size_t end)
 {
     beside b;
@@ -318,13 +336,17 @@ static beside beside_of(const char *t, size_t n, size_t start, size_t end)
         }
         b.body_says = (next & CW_SAY) != 0;
     }
+    bool title = b.h[1] != 0 && (b.id[1] == CWW_BY || (b.roles[1] & (CW_OFFICE | CW_BODY)) ||
+                                 (t[b.start[1]] >= 'A' && t[b.start[1]] <= 'Z'));
+    b.by_says = title && said_by(t, n, start);
     return b;
 }
 
-/* "X said", "according to X": the mention attributes */
+/* "X said", "X has confirmed", "according to X": the mention attributes */
 static bool says_beside(const beside *b)
 {
-    return (b->roles[2] & CW_SAY) || (b->roles[1] & CW_SAY) || b->id[0] == CWW_ACCORDING;
+    return (b->roles[2] & CW_SAY) || (b->roles[1] & CW_SAY) || b->id[0] == CWW_ACCORDING ||
+           ((b->roles[2] & CW_FILL) && (b->roles[3] & CW_SAY)) || b->by_says;
 }
 
 /* Token `k` of `t` is the lower-case word `w` (in any case). */
@@ -412,14 +434,22 @@ struct learn_state {
     size_t n_st;
     struct rule_mem rs[MAX_RULE_SOURCES];
     size_t n_rs;
-    /* attributions of the document so far: in all, by its most and second
-     * most attributing speakers (set with the window's speakers) */
-    unsigned says_total, says_top, says_second;
+    /* the speakers' say in the document so far (voice_of): in all, the
+     * most and the second most of one speaker (set with the window's
+     * speakers) */
+    unsigned voice_total, voice_top, voice_second;
     bool have_unit;
     tally_unit last_unit;
     uint32_t last_items;
     char last_currency[4];
 };
+
+/* How often a speaker has its say in the document: attributing, or beside
+ * a release ("a report by", "said in a statement", "Source:") */
+static unsigned voice_of(const struct spk_mem *p)
+{
+    return p->say_count + p->release_count;
+}
 
 static bool is_state_kind(tally_actor_kind k)
 {
@@ -927,6 +957,14 @@ enum src_tpl {
     SD_AUTHOR_LAST,
     SD_AUTHOR_NEXT,
     SD_AUTHOR_LEAD,
+    SD_COREF,
+    SD_COREF_NEXT,
+    SD_AUTHOR_PRONOUN,
+    SD_AUTHOR_ROLES,
+    SD_AUTHOR_FIRST,
+    SD_AUTHOR_WHY,
+    SD_STATE_VOICE,
+    SD_VOICE_OF_STATE,
 };
 
 enum tpl {
@@ -2020,6 +2058,15 @@ typedef struct spk_ev {
     /* the last to attribute before the claim's sentence, the first after it
      * (0: not; else 1 in its paragraph, 2 the paragraph next to it, 3 further) */
     unsigned last_says, next_says;
+    /* the sentence attributes to a pronoun or a role (1 a person's, 2 a
+     * body's), and the option is the one named last before (first after)
+     * of that class, how far as last_says */
+    unsigned pronoun, coref, coref_next;
+    /* a state that speaks, and a body or person of it speaks in the
+     * document too ("Germany has confirmed" and Pistorius); or that body
+     * or person, beside such a state (1, 2 when the state is the pick) */
+    bool state_has_voice;
+    unsigned voice_of_state;
     unsigned prior; /* the cut's order (see speaker_evs) */
     size_t order;
 } spk_ev;
@@ -2097,6 +2144,22 @@ static const char *src_tpl_name(unsigned t)
         return "author & the first attribution after & sentence";
     case SD_AUTHOR_LEAD:
         return "author & paragraph & sentence";
+    case SD_COREF:
+        return "named last before of the pronoun's class & where & class";
+    case SD_COREF_NEXT:
+        return "named first after of the pronoun's class & where & class";
+    case SD_AUTHOR_PRONOUN:
+        return "author & the sentence's pronoun";
+    case SD_AUTHOR_ROLES:
+        return "author & sentence & role in it";
+    case SD_AUTHOR_FIRST:
+        return "author & the sentence's first word";
+    case SD_AUTHOR_WHY:
+        return "author & the rules' source by";
+    case SD_STATE_VOICE:
+        return "a state whose body or person speaks & sentence";
+    case SD_VOICE_OF_STATE:
+        return "speaks for a state among the options & sentence";
     }
     return "?";
 }
@@ -2124,24 +2187,37 @@ static unsigned fifths(unsigned part, unsigned whole)
  * document's attributions, its rank by them, whether it attributed first,
  * each with how the claim's own sentence attributes; for the author, how
  * much the most attributing speaker dominates. */
-static void source_doc_features(const blk *k, fb *b, const spk_ev *e, const tally_claim *c,
+static void source_doc_features(blk *k, fb *b, const spk_ev *e, const tally_claim *c,
                                 bool sent_says)
 {
     const learn_state *l = k->l;
     unsigned at = attribution_of(c, sent_says);
     const char *an = attribution_name[at];
     if (e->akind == AK_AUTHOR) {
-        f_val2(b, SD_AUTHOR_DOM, fifths(l->says_top, l->says_total), NULL, at, an);
+        f_val2(b, SD_AUTHOR_DOM, fifths(l->voice_top, l->voice_total), NULL, at, an);
         static const size_t total_edges[] = {1, 3, 6, 10};
-        f_val2(b, SD_AUTHOR_TOTAL, bucket(l->says_total, total_edges, 4), NULL, at, an);
+        f_val2(b, SD_AUTHOR_TOTAL, bucket(l->voice_total, total_edges, 4), NULL, at, an);
         f_val2(b, SD_AUTHOR_LAST, e->last_says, NULL, at, an);
         f_val2(b, SD_AUTHOR_NEXT, e->next_says, NULL, at, an);
         f_val2(b, SD_AUTHOR_LEAD, k->index > 3 ? 3u : (unsigned)k->index, NULL, at, an);
+        f_val(b, SD_AUTHOR_PRONOUN, e->pronoun, NULL);
+        size_t si = sentence_of(k, c->sentence_start);
+        const ltoks *ts = si < k->in->n_ss ? sentence_tokens(k, si) : NULL;
+        if (ts != NULL && ts->n > 0) {
+            uint32_t roles = 0;
+            for (size_t i = 0; i < ts->n; i++)
+                roles |= cue_roles(ts->v[i].roles);
+            f_roles_with(b, SD_AUTHOR_ROLES, at, an, roles);
+            f_tok(b, SD_AUTHOR_FIRST, &ts->v[0]);
+        }
+        const char *why = why_name(c->why_source.rule);
+        if (why != NULL)
+            f_val(b, SD_AUTHOR_WHY, str_hash(why), why);
         return;
     }
-    unsigned says = e->mem != NULL ? e->mem->say_count : 0;
-    f_val2(b, SD_SHARE, fifths(says, l->says_total), NULL, at, an);
-    unsigned rank = says == 0 ? 3u : says == l->says_top ? 1u : says == l->says_second ? 2u : 3u;
+    unsigned says = e->mem != NULL ? voice_of(e->mem) : 0;
+    f_val2(b, SD_SHARE, fifths(says, l->voice_total), NULL, at, an);
+    unsigned rank = says == 0 ? 3u : says == l->voice_top ? 1u : says == l->voice_second ? 2u : 3u;
     f_val2(b, SD_RANK, rank, NULL, at, an);
     if (e->mem != NULL && e->mem->first_speaker)
         f_val2(b, SD_LEAD, 1, NULL, at, an);
@@ -2153,6 +2229,14 @@ static void source_doc_features(const blk *k, fb *b, const spk_ev *e, const tall
         f_val2(b, SD_LAST_SAYS, e->last_says, NULL, at, an);
     if (e->next_says)
         f_val2(b, SD_NEXT_SAYS, e->next_says, NULL, at, an);
+    if (e->state_has_voice)
+        f_val2(b, SD_STATE_VOICE, 1, NULL, at, an);
+    if (e->voice_of_state)
+        f_val2(b, SD_VOICE_OF_STATE, e->voice_of_state, NULL, at, an);
+    if (e->coref)
+        f_val2(b, SD_COREF, e->coref, NULL, e->pronoun, NULL);
+    if (e->coref_next)
+        f_val2(b, SD_COREF_NEXT, e->coref_next, NULL, e->pronoun, NULL);
 }
 
 static void speaker_features(blk *k, fb *b, const spk_ev *e, const tally_claim *c, bool sent_says,
@@ -2278,7 +2362,7 @@ static void compare(spk_ev *ev, size_t n)
             continue;
         picked = e->earlier_rule > picked ? e->earlier_rule : picked;
         if (e->mem != NULL) {
-            says = e->mem->say_count > says ? e->mem->say_count : says;
+            says = voice_of(e->mem) > says ? voice_of(e->mem) : says;
             named = e->mem->count > named ? e->mem->count : named;
         }
         if (e->says && e->rank < near)
@@ -2289,7 +2373,7 @@ static void compare(spk_ev *ev, size_t n)
         if (e->akind == AK_AUTHOR)
             continue;
         e->most_picked = picked > 0 && e->earlier_rule == picked;
-        e->most_says = says > 0 && e->mem != NULL && e->mem->say_count == says;
+        e->most_says = says > 0 && e->mem != NULL && voice_of(e->mem) == says;
         e->most_named = named > 0 && e->mem != NULL && e->mem->count == named;
         e->nearest_says = e->says && e->rank == near;
     }
@@ -2447,17 +2531,17 @@ static bool acronym(const char *s)
     return true;
 }
 
-static void doc_says(learn_state *l)
+static void doc_voices(learn_state *l)
 {
-    l->says_total = l->says_top = l->says_second = 0;
+    l->voice_total = l->voice_top = l->voice_second = 0;
     for (size_t i = 0; i < l->n_spk; i++) {
-        unsigned v = l->spk[i].say_count;
-        l->says_total += v;
-        if (v > l->says_top) {
-            l->says_second = l->says_top;
-            l->says_top = v;
-        } else if (v > l->says_second) {
-            l->says_second = v;
+        unsigned v = voice_of(&l->spk[i]);
+        l->voice_total += v;
+        if (v > l->voice_top) {
+            l->voice_second = l->voice_top;
+            l->voice_top = v;
+        } else if (v > l->voice_second) {
+            l->voice_second = v;
         }
     }
 }
@@ -2465,7 +2549,7 @@ static void doc_says(learn_state *l)
 static void window_speakers(learn_state *l, wspk *ws, tally_arena *a)
 {
     memset(ws, 0, sizeof *ws);
-    doc_says(l);
+    doc_voices(l);
     char buf[LEARN_MAX_NAME];
     for (size_t j = 0; j < l->n_wb; j++) {
         const struct wblock *w = &l->wb[j];
@@ -2539,7 +2623,7 @@ static void window_speakers(learn_state *l, wspk *ws, tally_arena *a)
         unsigned bv = 0;
         for (size_t i = 0; i < ws->n; i++) {
             const struct spk_mem *p = ws->v[i].mem;
-            unsigned v = p != NULL ? p->say_count * 64 + p->count : 0;
+            unsigned v = p != NULL ? voice_of(p) * 64 + p->count : 0;
             bool taken = false;
             for (size_t q = 0; q < ws->n_top && !taken; q++)
                 taken = ws->top[q] == i;
@@ -2597,54 +2681,150 @@ static int cmp_prior(const void *a, const void *b)
     return (x->order > y->order) - (x->order < y->order);
 }
 
+/* Marks a state among the options whose body or person speaks in the
+ * document, and those that speak for it: the most specific name of who
+ * says so ("Germany has confirmed" is Pistorius's). */
+static void state_voices(spk_ev *ev, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        spk_ev *x = &ev[i];
+        if (!is_state_kind((tally_actor_kind)x->akind) || x->akind >= AK_WORDS ||
+            x->country[0] == '\0')
+            continue;
+        for (size_t j = 0; j < n; j++) {
+            spk_ev *y = &ev[j];
+            if (j == i || y->akind == AK_AUTHOR || y->akind == AK_WORDS ||
+                is_state_kind((tally_actor_kind)y->akind) ||
+                memcmp(y->country, x->country, 4) != 0 || y->mem == NULL || voice_of(y->mem) == 0)
+                continue;
+            x->state_has_voice = true;
+            unsigned v = x->origin == LEARN_FROM_RULES ? 2u : 1u;
+            y->voice_of_state = y->voice_of_state > v ? y->voice_of_state : v;
+        }
+    }
+}
+
+/* Who a pronoun or a role stands for: 1 a person ("he said", "the lawmaker
+ * added"), 2 a body or a document ("it said", "the report said", "according
+ * to the statement"), 0 when the sentence attributes to neither. */
+static unsigned pronoun_class(const ltoks *ts)
+{
+    for (size_t i = 0; i < ts->n; i++) {
+        const ltok *w = &ts->v[i];
+        if (!(w->roles & CW_SAY))
+            continue;
+        size_t j = i;
+        if (w->id == CWW_ACCORDING) { /* "according to the statement" */
+            j = i + 2;
+            while (j < ts->n && j < i + 4 && (ts->v[j].id == CWW_THE || ts->v[j].id == CWW_A))
+                j++;
+            if (j >= ts->n)
+                continue;
+        } else {
+            while (j > 0 && i - j < 3 && (ts->v[j - 1].roles & CW_FILL) &&
+                   !(ts->v[j - 1].roles & CW_RELEASE))
+                j--;
+            if (j == 0)
+                continue;
+            j--;
+        }
+        const ltok *p = &ts->v[j];
+        if (p->id == CWW_HE || (p->roles & CW_OFFICE))
+            return 1;
+        if (p->roles & (CW_PRONOUN | CW_BODY | CW_RELEASE))
+            return 2;
+    }
+    return 0;
+}
+
+/* 1 a person, 2 a body, an outlet or a state that speaks, 0 neither */
+static unsigned speaker_class(int akind)
+{
+    if (akind == TALLY_ACTOR_OFFICIAL || akind == AK_NAME)
+        return 1;
+    if (akind == AK_AUTHOR || akind == AK_WORDS)
+        return 0;
+    return 2;
+}
+
+/* The nearest mention before a sentence, or after it, of those looked at. */
+typedef struct near_mark {
+    size_t who; /* the speaker, SIZE_MAX for none */
+    size_t block, start;
+} near_mark;
+
+static void mark_nearer(near_mark *mk, size_t who, const wment *m, bool after)
+{
+    bool nearer = mk->who == SIZE_MAX ||
+                  (after ? m->block < mk->block || (m->block == mk->block && m->start < mk->start)
+                         : m->block > mk->block || (m->block == mk->block && m->start > mk->start));
+    if (nearer)
+        *mk = (near_mark){who, m->block, m->start};
+}
+
+/* how far a mark is from window block wj: 1 the same, 2 the next one, 3
+ * further */
+static unsigned mark_dist(const near_mark *mk, size_t wj)
+{
+    if (mk->who == SIZE_MAX)
+        return 0;
+    size_t d = mk->block > wj ? mk->block - wj : wj - mk->block;
+    return d == 0 ? 1u : d == 1 ? 2u : 3u;
+}
+
+/* Whether option `o` is speaker `who` of the window (or its full name). */
+static bool is_mark(const wspk *ws, size_t i, const near_mark *mk)
+{
+    if (i == SIZE_MAX || mk->who == SIZE_MAX)
+        return false;
+    return i == mk->who || (ws->v[i].canonical && ws->v[mk->who].m == ws->v[i].m);
+}
+
 /* Marks the options that attributed last before the claim's sentence (of
  * window block wj, sentence si) and first after it, among every speaker of
- * the window: "The NIS told lawmakers ... It said ..." */
-static void relay_marks(const blk *k, const wspk *ws, size_t wj, size_t si, spk_ev *ev, size_t n)
+ * the window ("The NIS told lawmakers ... It said ..."), and, when the
+ * sentence attributes to a pronoun or a role, the person or body named
+ * last before it and first after it. */
+static void relay_marks(const blk *k, const wspk *ws, size_t wj, size_t si, const ltoks *ts,
+                        spk_ev *ev, size_t n)
 {
     const tally_sentence *sn = &k->in->ss[si];
-    size_t last = SIZE_MAX, next = SIZE_MAX;
-    size_t lb = 0, ls = 0, nb = 0, ns = 0; /* their block and start */
+    unsigned cls = pronoun_class(ts);
+    near_mark says[2] = {{SIZE_MAX, 0, 0}, {SIZE_MAX, 0, 0}};
+    near_mark named[2] = {{SIZE_MAX, 0, 0}, {SIZE_MAX, 0, 0}};
     for (size_t i = 0; i < ws->n; i++) {
         const went *e = &ws->v[i];
         if (e->canonical)
             continue;
+        bool kind = cls != 0 && speaker_class(e->akind) == cls;
         for (size_t q = 0; q < e->n; q++) {
             const wment *m = &e->m[q];
-            if (!m->says)
-                continue;
             bool before = m->block < wj || (m->block == wj && m->start < sn->start);
             bool after = m->block > wj || (m->block == wj && m->start >= sn->end);
-            if (before &&
-                (last == SIZE_MAX || m->block > lb || (m->block == lb && m->start > ls))) {
-                last = i;
-                lb = m->block;
-                ls = m->start;
-            }
-            if (after && (next == SIZE_MAX || m->block < nb || (m->block == nb && m->start < ns))) {
-                next = i;
-                nb = m->block;
-                ns = m->start;
-            }
+            if (!before && !after)
+                continue;
+            if (m->says)
+                mark_nearer(&says[after], i, m, after);
+            if (kind)
+                mark_nearer(&named[after], i, m, after);
         }
     }
     for (size_t o = 0; o < n; o++) {
+        ev[o].pronoun = cls;
         if (ev[o].akind == AK_AUTHOR) { /* the author: whoever attributes */
-            ev[o].last_says = last == SIZE_MAX ? 0u : lb == wj ? 1u : lb + 1 == wj ? 2u : 3u;
-            ev[o].next_says = next == SIZE_MAX ? 0u : nb == wj ? 1u : nb == wj + 1 ? 2u : 3u;
+            ev[o].last_says = mark_dist(&says[0], wj);
+            ev[o].next_says = mark_dist(&says[1], wj);
             continue;
         }
         size_t i = went_index(ws, name_key(ev[o].name), ev[o].name);
-        if (i == SIZE_MAX)
-            continue;
-        const went *e = &ws->v[i];
-        /* an acronym's full name speaks when the acronym does */
-        bool is_last = i == last || (e->canonical && last != SIZE_MAX && ws->v[last].m == e->m);
-        bool is_next = i == next || (e->canonical && next != SIZE_MAX && ws->v[next].m == e->m);
-        if (is_last)
-            ev[o].last_says = lb == wj ? 1u : lb + 1 == wj ? 2u : 3u;
-        if (is_next)
-            ev[o].next_says = nb == wj ? 1u : nb == wj + 1 ? 2u : 3u;
+        if (is_mark(ws, i, &says[0]))
+            ev[o].last_says = mark_dist(&says[0], wj);
+        if (is_mark(ws, i, &says[1]))
+            ev[o].next_says = mark_dist(&says[1], wj);
+        if (is_mark(ws, i, &named[0]))
+            ev[o].coref = mark_dist(&named[0], wj);
+        if (is_mark(ws, i, &named[1]))
+            ev[o].coref_next = mark_dist(&named[1], wj);
     }
 }
 
@@ -2691,7 +2871,7 @@ static spk_ev *speaker_evs(blk *k, const tally_claim *c, size_t wj, size_t si, c
         nearest(k, e, wj, si, ts, f, x);
         if (x->bs_set && x->block == 0)
             x->origin = x->dist == 0 ? LEARN_FROM_SENTENCE : LEARN_FROM_PARAGRAPH;
-        unsigned said = e->mem != NULL ? e->mem->say_count * 8 + e->mem->count : 0;
+        unsigned said = e->mem != NULL ? voice_of(e->mem) * 8 + e->mem->count : 0;
         x->prior = x->bs_set ? x->rank * 2 + !x->says : 100000 - (said < 9999 ? said : 9999);
     }
     qsort(all, na, sizeof *all, cmp_prior);
@@ -2803,8 +2983,9 @@ static spk_ev *speaker_evs(blk *k, const tally_claim *c, size_t wj, size_t si, c
             same_name(ev[i].mem->name, c->source))
             ev[i].fits = true;
     compare(ev, n);
+    state_voices(ev, n);
     if (si < k->in->n_ss)
-        relay_marks(k, ws, wj, si, ev, n);
+        relay_marks(k, ws, wj, si, ts, ev, n);
     *n_out = n;
     return ev;
 }

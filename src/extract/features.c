@@ -622,7 +622,8 @@ static size_t names_in(const char *t, const learn_words *w, const tally_actor_ma
         while (j < w->n && j < i + 4 && w->v[j].upper && !w->v[j].punct && w->v[j].roles == 0 &&
                w->v[j].id == CWW_NONE && cap_word(t, w->v[j].end, w->v[j].start) > w->v[j].start)
             j++;
-        if (j - i < 2)
+        /* two words at least, or one after a title: "Mr Healey" */
+        if (j - i < 2 && !(j - i == 1 && i > 0 && (w->v[i - 1].roles & CW_TITLE)))
             continue;
         size_t start = w->v[i].start, end = w->v[j - 1].end;
         bool actor = false;
@@ -1558,7 +1559,7 @@ static const char *role_name(unsigned bit)
         "unit",  "carrier", "rounds",   "item",    "ballistic", "cruise",   "out",     "in",
         "plan",  "consume", "equiv",    "produce", "stock",     "casualty", "finance", "debt",
         "hedge", "say",     "negation", "return",  "outcome",   "price",    "locate",  "fill",
-        "break", "office",  "pronoun",  "body",    "release"};
+        "break", "office",  "pronoun",  "body",    "release",   "title"};
     return bit < sizeof names / sizeof names[0] ? names[bit] : "?";
 }
 
@@ -2638,6 +2639,112 @@ static void window_speakers(learn_state *l, wspk *ws, tally_arena *a)
     }
 }
 
+/* ---- the names of speakers ----------------------------------------------------------- */
+
+/* The words of name `s`: up to 12, as [start, end) byte pairs. */
+static size_t name_words(const char *s, size_t *b, size_t *e, size_t cap)
+{
+    size_t n = 0, len = strlen(s);
+    for (size_t i = 0; i < len && n < cap;) {
+        while (i < len && s[i] == ' ')
+            i++;
+        if (i >= len)
+            break;
+        size_t j = i;
+        while (j < len && s[j] != ' ')
+            j++;
+        b[n] = i;
+        e[n++] = j;
+        i = j;
+    }
+    return n;
+}
+
+static uint32_t word_roles(const char *s, size_t n)
+{
+    /* "Minister's", "Mr.": the word without its ending */
+    while (n > 0 && (s[n - 1] == '.' || s[n - 1] == ','))
+        n--;
+    const claim_word *cw = n > 0 && n <= 24 ? cw_find(s, n) : NULL;
+    return cw != NULL ? cw->roles : 0;
+}
+
+/* Words a[0, an) and b[0, bn) are the same but for ASCII case. */
+static bool same_word(const char *a, size_t an, const char *b, size_t bn)
+{
+    if (an != bn)
+        return false;
+    for (size_t i = 0; i < an; i++)
+        if (((unsigned char)a[i] | 0x20) != ((unsigned char)b[i] | 0x20))
+            return false;
+    return true;
+}
+
+/* A person the window or the document named in full (two words or more)
+ * whose first or last word is `w` ("Healey", "Shoigu", "Lee"); NULL for
+ * none. */
+static const char *full_name(const learn_state *l, const wspk *ws, const char *w, size_t wn)
+{
+    const char *best = NULL;
+    for (size_t i = 0; i < ws->n + l->n_spk; i++) {
+        const char *name = i < ws->n ? ws->v[i].name : l->spk[i - ws->n].name;
+        int akind = i < ws->n ? ws->v[i].akind : l->spk[i - ws->n].akind;
+        if (akind != TALLY_ACTOR_OFFICIAL && akind != AK_NAME)
+            continue;
+        size_t b[12], e[12], n = name_words(name, b, e, 12);
+        if (n < 2)
+            continue;
+        bool first = same_word(name + b[0], e[0] - b[0], w, wn);
+        bool last = same_word(name + b[n - 1], e[n - 1] - b[n - 1], w, wn);
+        if ((first || last) && (best == NULL || strlen(name) > strlen(best)))
+            best = name;
+    }
+    return best;
+}
+
+/* The most specific name the document gives for a speaker named `s`
+ * (CLAIMS.md): without the titles before a person's name ("Defence
+ * Secretary John Healey", "Mr. Shoigu"), and a surname in full when the
+ * document wrote it so. Returns `s` or a name in `a` or of the document. */
+static const char *canonical_name(const learn_state *l, const wspk *ws, const char *s,
+                                  const char *country, tally_arena *a)
+{
+    size_t b[12], e[12], n = name_words(s, b, e, 12);
+    if (n == 0)
+        return s;
+    /* "South Korea's defence minister": the one person of that state the
+     * document names */
+    if (word_roles(s + b[n - 1], e[n - 1] - b[n - 1]) & CW_OFFICE && country[0] != '\0') {
+        const char *one = NULL;
+        size_t found = 0;
+        for (size_t i = 0; i < ws->n; i++)
+            if (ws->v[i].akind == TALLY_ACTOR_OFFICIAL && !ws->v[i].canonical &&
+                memcmp(ws->v[i].country, country, 4) == 0 &&
+                (one == NULL || !same_name(one, ws->v[i].name))) {
+                one = ws->v[i].name;
+                found++;
+            }
+        if (found == 1)
+            return one;
+    }
+    /* the capitalised words after the last title or office */
+    size_t from = 0;
+    for (size_t i = 0; i + 1 < n; i++)
+        if (word_roles(s + b[i], e[i] - b[i]) & (CW_OFFICE | CW_TITLE))
+            from = i + 1;
+    for (size_t i = from; from > 0 && i < n; i++)
+        if (!(s[b[i]] >= 'A' && s[b[i]] <= 'Z'))
+            from = 0;
+    if (n - from == 1) {
+        const char *full = full_name(l, ws, s + b[from], e[from] - b[from]);
+        if (full != NULL)
+            return full;
+    }
+    if (from == 0)
+        return s;
+    return tally_arena_strndup(a, s + b[from], e[n - 1] - b[from]);
+}
+
 /* ---- a candidate's speakers ------------------------------------------------------------- */
 
 enum { MAX_SPEAKER_OPTIONS = 6 };
@@ -2911,8 +3018,7 @@ static spk_ev *speaker_evs(blk *k, const tally_claim *c, size_t wj, size_t si, c
     const char *t = k->in->text;
     for (size_t i = 0, cited = 0; i + 1 < ts->n && cited < 3; i++) {
         const ltok *w = &ts->v[i];
-        if (!tok_is(t, w, "citing") && !tok_is(t, w, "quoting") && w->id != CWW_CITED &&
-            w->id != CWW_QUOTED)
+        if (w->id != CWW_CITING && w->id != CWW_CITED && w->id != CWW_QUOTED)
             continue;
         size_t b = i + 1, e = b;
         while (b < ts->n &&
@@ -2963,6 +3069,9 @@ static spk_ev *speaker_evs(blk *k, const tally_claim *c, size_t wj, size_t si, c
         }
         x->headline = true;
     }
+    for (size_t i = 0; i < n; i++)
+        if (ev[i].akind != AK_AUTHOR)
+            ev[i].name = canonical_name(l, ws, ev[i].name, ev[i].country, k->a);
     /* what the rules' pick names: itself, its full name, the person of its
      * role, the agency of its body, the one it cites */
     pick_info pk = pick_of(c, ts);

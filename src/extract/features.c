@@ -393,6 +393,7 @@ struct rule_mem {
 typedef struct pname {
     size_t start, end;
     bool says;
+    char country[4]; /* of a state named in its titles ("Czech Foreign Minister"), or "" */
 } pname;
 
 /* A block of the window: what learn_block was given, copied (offsets of its
@@ -633,8 +634,19 @@ static size_t names_in(const char *t, const learn_words *w, const tally_actor_ma
         bool comma = j < w->n && w->v[j].punct == ',';
         uint32_t after = j + comma < w->n ? w->v[j + comma].roles : 0;
         bool says = !comma && (after & CW_SAY);
-        if (!actor && (says || (before & CW_OFFICE) || (comma && (after & CW_OFFICE))))
-            out[k++] = (pname){start, end, says};
+        if (!actor && (says || (before & CW_OFFICE) || (comma && (after & CW_OFFICE)))) {
+            out[k] = (pname){start, end, says, ""};
+            /* the titles before the name, and a state among them */
+            size_t b = i;
+            while (b > 0 && i - b < 5 && !w->v[b - 1].punct &&
+                   (w->v[b - 1].upper || (w->v[b - 1].roles & (CW_OFFICE | CW_TITLE | CW_BODY))))
+                b--;
+            for (size_t q = 0; q < n_am && b < i; q++)
+                if (am[q].start >= w->v[b].start && am[q].end <= start &&
+                    is_state_kind(am[q].actor->kind))
+                    memcpy(out[k].country, am[q].actor->country, 4);
+            k++;
+        }
         i = j - 1;
     }
     return k;
@@ -2581,7 +2593,7 @@ static void window_speakers(learn_state *l, wspk *ws, tally_arena *a)
         for (size_t i = 0; i < w->n_names; i++) {
             const pname *pn = &w->names[i];
             copy_name(buf, w->in.text + pn->start, pn->end - pn->start);
-            went *e = add_went(ws, a, buf, "", AK_NAME, NULL, phrase_of(l, buf));
+            went *e = add_went(ws, a, buf, pn->country, AK_NAME, NULL, phrase_of(l, buf));
             add_wment(e, a,
                       (wment){w->in.text, j, sentence_in(&w->in, pn->start), pn->start, pn->end,
                               NULL, pn->says});
@@ -2681,13 +2693,15 @@ static bool same_word(const char *a, size_t an, const char *b, size_t bn)
 }
 
 /* A person the window or the document named in full (two words or more)
- * whose first or last word is `w` ("Healey", "Shoigu", "Lee"); NULL for
- * none. */
-static const char *full_name(const learn_state *l, const wspk *ws, const char *w, size_t wn)
+ * whose first or last word is `w` ("Healey", "Shoigu", "Lee"), with its
+ * country in `country` when it has one; NULL for none. */
+static const char *full_name(const learn_state *l, const wspk *ws, const char *w, size_t wn,
+                             char *country)
 {
-    const char *best = NULL;
+    const char *best = NULL, *bc = "";
     for (size_t i = 0; i < ws->n + l->n_spk; i++) {
         const char *name = i < ws->n ? ws->v[i].name : l->spk[i - ws->n].name;
+        const char *cn = i < ws->n ? ws->v[i].country : l->spk[i - ws->n].country;
         int akind = i < ws->n ? ws->v[i].akind : l->spk[i - ws->n].akind;
         if (akind != TALLY_ACTOR_OFFICIAL && akind != AK_NAME)
             continue;
@@ -2696,9 +2710,13 @@ static const char *full_name(const learn_state *l, const wspk *ws, const char *w
             continue;
         bool first = same_word(name + b[0], e[0] - b[0], w, wn);
         bool last = same_word(name + b[n - 1], e[n - 1] - b[n - 1], w, wn);
-        if ((first || last) && (best == NULL || strlen(name) > strlen(best)))
+        if ((first || last) && (best == NULL || strlen(name) > strlen(best))) {
             best = name;
+            bc = cn;
+        }
     }
+    if (best != NULL && bc[0] != '\0')
+        memcpy(country, bc, 4);
     return best;
 }
 
@@ -2707,7 +2725,7 @@ static const char *full_name(const learn_state *l, const wspk *ws, const char *w
  * Secretary John Healey", "Mr. Shoigu"), and a surname in full when the
  * document wrote it so. Returns `s` or a name in `a` or of the document. */
 static const char *canonical_name(const learn_state *l, const wspk *ws, const char *s,
-                                  const char *country, tally_arena *a)
+                                  char *country, tally_arena *a)
 {
     size_t b[12], e[12], n = name_words(s, b, e, 12);
     if (n == 0)
@@ -2736,7 +2754,7 @@ static const char *canonical_name(const learn_state *l, const wspk *ws, const ch
         if (!(s[b[i]] >= 'A' && s[b[i]] <= 'Z'))
             from = 0;
     if (n - from == 1) {
-        const char *full = full_name(l, ws, s + b[from], e[from] - b[from]);
+        const char *full = full_name(l, ws, s + b[from], e[from] - b[from], country);
         if (full != NULL)
             return full;
     }
@@ -3660,8 +3678,8 @@ void learn_block(learn_state *l, const learn_block_in *in, tally_claim *v, size_
         n_names +=
             names_in(in->text, &in->sw[i], in->am, in->n_am, names + n_names, MAX_NAMES - n_names);
     for (size_t i = 0; i < n_names; i++)
-        note_speaker(l, NULL, in->text + names[i].start, names[i].end - names[i].start, "", AK_NAME,
-                     names[i].says);
+        note_speaker(l, NULL, in->text + names[i].start, names[i].end - names[i].start,
+                     names[i].country, AK_NAME, names[i].says);
     for (size_t i = 0; i < n; i++) {
         const tally_claim *c = &v[i];
         note_rule_source(l, c);

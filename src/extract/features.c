@@ -345,8 +345,10 @@ static beside beside_of(const char *t, size_t n, size_t start, size_t end)
 /* "X said", "X has confirmed", "according to X": the mention attributes */
 static bool says_beside(const beside *b)
 {
-    return (b->roles[2] & CW_SAY) || (b->roles[1] & CW_SAY) || b->id[0] == CWW_ACCORDING ||
-           ((b->roles[2] & CW_FILL) && (b->roles[3] & CW_SAY)) || b->by_says;
+    /* "told lawmakers": the one told listens */
+    return (b->roles[2] & CW_SAY) || ((b->roles[1] & CW_SAY) && b->id[1] != CWW_TOLD) ||
+           b->id[0] == CWW_ACCORDING || ((b->roles[2] & CW_FILL) && (b->roles[3] & CW_SAY)) ||
+           b->by_says;
 }
 
 /* Token `k` of `t` is the lower-case word `w` (in any case). */

@@ -372,6 +372,42 @@ static void test_extract_currencies(void)
     tally_arena_free(a);
 }
 
+static void test_extract_the_party_an_outlet_cites(void)
+{
+    tally_arena *a = tally_arena_new();
+    tally_claims cs = run("The Financial Times, citing Ukrainian intelligence, reported that North "
+                          "Korea sent some 50 howitzers to Russia.",
+                          "2024-11-20", NULL, a);
+    CHECK_INT_EQ(cs.n, 1);
+    if (cs.n == 1)
+        CHECK_STR_EQ(cs.v[0].source, "Ukrainian intelligence");
+    cs = run("According to BBC reports citing Western officials, about 1,000 North Korean "
+             "soldiers have been killed.",
+             "2024-12-20", NULL, a);
+    CHECK_INT_EQ(cs.n, 1);
+    if (cs.n == 1)
+        CHECK_STR_EQ(cs.v[0].source, "Western officials");
+    tally_arena_free(a);
+}
+
+static void test_extract_a_name_is_no_attribution(void)
+{
+    tally_arena *a = tally_arena_new();
+    /* "States" of "the United States has", "states" of "Member states have" */
+    tally_claims cs = run("In total, the United States has now committed about $9.8 billion in "
+                          "security assistance to Ukraine.",
+                          "2022-08-08", NULL, a);
+    CHECK_INT_EQ(cs.n, 1);
+    if (cs.n == 1)
+        CHECK_STR_EQ(cs.v[0].source, "author");
+    cs = run("Member states have delivered around 223,800 artillery shells to Ukraine.",
+             "2023-11-10", NULL, a);
+    CHECK_INT_EQ(cs.n, 1);
+    if (cs.n == 1)
+        CHECK_STR_EQ(cs.v[0].source, "author");
+    tally_arena_free(a);
+}
+
 int main(void)
 {
     static const struct harness_test tests[] = {
@@ -397,6 +433,8 @@ int main(void)
         {"extract_claim_word_find", test_extract_claim_word_find},
         {"extract_vehicles_weapons_and_air_defence", test_extract_vehicles_weapons_and_air_defence},
         {"extract_currencies", test_extract_currencies},
+        {"extract_the_party_an_outlet_cites", test_extract_the_party_an_outlet_cites},
+        {"extract_a_name_is_no_attribution", test_extract_a_name_is_no_attribution},
         {NULL, NULL},
     };
     return harness_run(tests);

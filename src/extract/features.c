@@ -1918,6 +1918,18 @@ static void fig_unit(fb *b, const tally_claim *c, const fig_ctx *x)
     }
 }
 
+/* ---- kind --------------------------------------------------------------------------- */
+
+/* The features of the KIND head for candidate `c` (its unit one of the
+ * figure's alternatives). */
+static void fig_kind(blk *k, fb *b, const tally_claim *c, const tally_figure *f, learn_proposer by,
+                     size_t si, const ltoks *ts)
+{
+    fig_ctx x;
+    fig_base(k, b, c, f, by, si, ts, &x);
+    fig_unit(b, c, &x);
+}
+
 /* ---- speakers ----------------------------------------------------------------------- */
 
 static const long NO_BLOCK = LONG_MAX;
@@ -2925,6 +2937,8 @@ static void block_candidates(learn_state *l, size_t wj, tally_arena *ca, const w
         fig_base(&k, &b, &g.c, g.f, cand->proposer, g.si, g.ts, &x);
         learn_fv base = cand->fig; /* the alternatives share these */
         fig_unit(&b, &g.c, &x);
+        fb kb = store_into(&cand->kind, ca, l->explain, in->text);
+        fig_kind(&k, &kb, &g.c, g.f, cand->proposer, g.si, g.ts);
         size_t ns;
         spk_ev *sev = speaker_evs(&k, &g.c, wj, g.si, g.ts, g.f, ws, &ns);
         cand->speakers = tally_arena_alloc(ca, (ns + 1) * sizeof *cand->speakers);
@@ -2967,6 +2981,9 @@ static void block_candidates(learn_state *l, size_t wj, tally_arena *ca, const w
             for (uint32_t q = 0; q < base.n; q++)
                 push(&ab, base.h[q], base.name != NULL ? base.name[q] : NULL);
             fig_unit(&ab, &ac, &x);
+            memset(&alt->kind, 0, sizeof alt->kind);
+            fb akb = store_into(&alt->kind, ca, l->explain, in->text);
+            fig_kind(&k, &akb, &ac, g.f, cand->proposer, g.si, g.ts);
         }
     }
 }
@@ -2993,7 +3010,7 @@ static void block_decide(learn_state *l, size_t wj, const wspk *ws, tally_arena 
         g.si = sentence_of(&k, g.c.sentence_start);
         g.ts = sentence_tokens(&k, g.si);
         /* scope: the most likely unit, if likely enough */
-        double best = -1, z0[LEARN_FIG_OUTS], z[LEARN_FIG_OUTS], bz[LEARN_FIG_OUTS];
+        double best = -1, z0[LEARN_FIG_OUTS], z[LEARN_FIG_OUTS];
         unsigned bu = TALLY_UNIT_ITEM + 1;
         fig_ctx x;
         fb b0 = score_into(m, LEARN_FIG, z0, in->text);
@@ -3007,7 +3024,6 @@ static void block_decide(learn_state *l, size_t wj, const wspk *ws, tally_arena 
             if (p >= m->threshold && (best < 0 || p > best)) {
                 best = p;
                 bu = u;
-                memcpy(bz, z, sizeof z);
             }
             /* the rules' unit first, then the alternatives in order */
             u = u > TALLY_UNIT_ITEM ? 0 : u + 1;
@@ -3020,7 +3036,13 @@ static void block_decide(learn_state *l, size_t wj, const wspk *ws, tally_arena 
             continue;
         tally_claim *c = &out->v[out->n++];
         *c = alternative(&k, &g, &w->claims[i], bu);
-        c->kind = learn_kind_of(bz);
+        if (m->head[LEARN_KIND].present) {
+            double zk[LEARN_KIND_OUTS];
+            tally_claim ac = alternative(&k, &g, &g.c, bu);
+            fb kb = score_into(m, LEARN_KIND, zk, in->text);
+            fig_kind(&k, &kb, &ac, g.f, w->props[i].by, g.si, g.ts);
+            c->kind = learn_kind_of(zk);
+        }
         if (m->head[LEARN_SPEAKER].present) {
             size_t ns;
             spk_ev *sev = speaker_evs(&k, &g.c, wj, g.si, g.ts, g.f, ws, &ns);

@@ -11,11 +11,13 @@
  * The models decide which candidates are claims.
  *
  * Features. Each is a template and a value hashed to 32 bits (murmur3's
- * finaliser): the words around the figure (by position near it, as a bag
- * further off, and their first six letters as a stem), the roles the
+ * finaliser): the words around the figure (the two next to it on each
+ * side, and the first six letters of those within five as a stem; a bag of
+ * the words themselves fits the documents it was learnt on), the roles the
  * lexicon gives those words (a plan, a transfer, a casualty, attribution),
  * the unit, the figure's shape, what the rules decided and why, where the
- * sentence stands in the document; for a speaker, its kind (person, agency,
+ * sentence stands in the document; for its kind, the figure's clause (see
+ * "the clause"); for a speaker, its kind (person, agency,
  * outlet, state), where it was named (this sentence, the paragraph, an
  * earlier paragraph, the title), the words beside its mention ("according
  * to X", "X said", "told X", "X, citing") and how often the document names
@@ -894,9 +896,6 @@ enum tpl {
     T_R1,
     T_R2,
     T_NOUN,
-    T_LEFT,
-    T_LEFT_FAR,
-    T_RIGHT,
     T_LEFT_STEM,
     T_RIGHT_STEM,
     T_LEFT_ROLE,
@@ -1067,12 +1066,6 @@ static const char *tpl_name(unsigned t)
         return "2nd word after";
     case T_NOUN:
         return "counted noun";
-    case T_LEFT:
-        return "near before";
-    case T_LEFT_FAR:
-        return "far before";
-    case T_RIGHT:
-        return "near after";
     case T_LEFT_STEM:
         return "stem before";
     case T_RIGHT_STEM:
@@ -1788,7 +1781,6 @@ static void fig_base(blk *k, fb *b, const tally_claim *c, const tally_figure *f,
             f_tok(b, T_L2, w);
         }
         if (d <= LEFT_NEAR) {
-            f_tok(b, T_LEFT, w);
             f_stem(b, T_LEFT_STEM, w);
             x->near_roles |= cue_roles(w->roles);
             if (!(w->flags & (TK_PUNCT | TK_FIG | TK_DIGIT)) && w->end - w->start > STEM) {
@@ -1798,7 +1790,6 @@ static void fig_base(blk *k, fb *b, const tally_claim *c, const tally_figure *f,
             if (d <= 3 && (w->flags & TK_FIG) && d > 1)
                 f_val(b, T_FIG_BEFORE, d, NULL);
         } else {
-            f_tok(b, T_LEFT_FAR, w);
             far_roles |= cue_roles(w->roles);
         }
         if (d <= 3 && (w->flags & TK_PUNCT) && b->t[w->start] == '(')
@@ -1819,10 +1810,8 @@ static void fig_base(blk *k, fb *b, const tally_claim *c, const tally_figure *f,
             f_tok(b, T_R1, w);
         else if (d == 1)
             f_tok(b, T_R2, w);
-        if (d < RIGHT_NEAR) {
-            f_tok(b, T_RIGHT, w);
+        if (d < RIGHT_NEAR)
             f_stem(b, T_RIGHT_STEM, w);
-        }
         right_roles |= cue_roles(w->roles);
         if (d == 0 && (w->flags & TK_UPPER))
             f_val(b, T_CAP_AFTER, 1, "yes");

@@ -32,7 +32,7 @@ enum {
     MAX_LINE = 1 << 20,         /* a gold line longer than this is broken */
     MAX_TEXT = 64 * 1024 * 1024 /* the largest document read */
 };
-static const double C_SCOPE = 0.1, C_KIND = 1.0, C_RANK = 0.1, DEFAULT_THRESHOLD = 0.5;
+static const double C_SCOPE = 0.1, C_KIND = 1.0, C_RANK = 0.1, DEFAULT_THRESHOLD = 0.4;
 
 /* One document: its candidates (in the sink) and gold claims. */
 typedef struct tdoc {

@@ -1028,7 +1028,8 @@ enum tpl {
     K_MAIN_UNIT,
     K_LEFT_GAP,
     K_CONVERSION,
-    K_MAIN_CLASS
+    K_MAIN_CLASS,
+    K_CONVERSION_UNIT
 };
 
 static const char *tpl_name(unsigned t)
@@ -1326,6 +1327,8 @@ static const char *tpl_name(unsigned t)
         return "in brackets after a figure";
     case K_MAIN_CLASS:
         return "predicate";
+    case K_CONVERSION_UNIT:
+        return "in brackets after a figure & unit";
     }
     return "?";
 }
@@ -2074,7 +2077,7 @@ static const char *kind_class_name(unsigned c)
         "request", "buy",      "contract", "package",  "aid",    "consume", "battle",
         "produce", "casualty", "finance",  "value",    "equiv",  "stock",   "include",
         "will",    "may",      "would",    "be",       "have",   "to",      "neg",
-        "future",  "done",     "more",     "skip",     "say",    "if"};
+        "future",  "done",     "more",     "skip",     "say",    "if",      "arms"};
     return c < sizeof names / sizeof names[0] ? names[c] : "?";
 }
 
@@ -2100,7 +2103,8 @@ static int class_at(const clause_words *w, size_t i)
 static bool is_pred(const kind_word *k)
 {
     return k != NULL && k->cls >= KC_MOVE && k->cls <= KC_INCLUDE &&
-           !(k->cls == KC_INTEND && k->form == KF_WORD);
+           (k->form != KF_WORD ||
+            (k->cls == KC_VALUE || k->cls == KC_EQUIV || k->cls == KC_CASUALTY));
 }
 
 typedef struct clause_pred {
@@ -2231,13 +2235,19 @@ static bool finite(clause_mod m)
 static clause_pred clause_right(const char *t, const ltoks *ts, const clause_words *w, size_t ce)
 {
     clause_pred p = {NULL, 0, CM_NONE, NULL, false};
-    for (size_t i = ce; i < ts->n && i < ce + CL_RIGHT; i++) {
+    for (size_t i = ce; i < ce + CL_RIGHT && i < w->hi; i++) {
         const kind_word *k = cw_at(w, i);
         if (clause_stop(t, &ts->v[i], k != NULL ? k->cls : KC_NONE) ||
             ((ts->v[i].flags & TK_PUNCT) && t[ts->v[i].start] == '.'))
             break;
+        if (ts->v[i].flags & TK_FIG) /* what follows is another figure's */
+            break;
         if (!is_pred(k))
             continue;
+        /* a compound's head is its last noun: "aid bill", "drone deal" */
+        while (k->form == KF_NOUN && i + 1 < w->hi && cw_at(w, i + 1) != NULL &&
+               (cw_at(w, i + 1)->form & KF_NOUN))
+            k = cw_at(w, ++i);
         clause_pred q = {k, i, CM_NONE, NULL, false};
         clause_chain(t, ts, w, i, ce, &q);
         if (p.kw == NULL)
@@ -2353,15 +2363,19 @@ static void fig_clause(blk *k, fb *b, const tally_claim *c, const ltoks *ts, siz
         f_val2(b, K_LEFT_GAP, (uint32_t)l.kw->cls, kind_class_name((unsigned)l.kw->cls), gap,
                gaps[gap]);
     }
-    /* a conversion: "500 million pounds ($620 million)" */
-    if (fi >= 2) {
-        size_t o = fi - 1;
+    /* a conversion: "500 million pounds ($620 million)", "(EUR 8.6
+     * billion)" */
+    for (size_t o = fi; o > 0 && o + 2 >= fi;) {
+        o--;
         if ((ts->v[o].flags & TK_PUNCT) && t[ts->v[o].start] == '(') {
             bool after_fig = false;
             for (size_t d = 1; d <= 4 && d <= o; d++)
                 after_fig = after_fig || (ts->v[o - d].flags & TK_FIG);
-            if (after_fig)
+            if (after_fig) {
                 f_val(b, K_CONVERSION, 1, "yes");
+                f_val2(b, K_CONVERSION_UNIT, 1, "yes", fam, uf);
+            }
+            break;
         }
     }
     clause_pred whole = clause_whole(t, ts, &w, &l);

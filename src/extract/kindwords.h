@@ -44,6 +44,7 @@ typedef enum kind_class {
     KC_SKIP,     /* stands inside a verb's group: "also", "reportedly" */
     KC_SAY,      /* attribution: "said", "according" */
     KC_IF,       /* "if", "unless" */
+    KC_ARMS,     /* what arms are: "military", "weapons", "equipment" */
     KC_N_CLASSES
 } kind_class;
 

@@ -416,6 +416,11 @@ static bool counted(const sentence *s, const tally_figure *f, tally_claim *c)
             c->end = w->end;
             if (c->unit == TALLY_UNIT_MISSILE && k > 0 && has_role(&s->ws.v[k - 1], CW_CRUISE))
                 c->items = TALLY_ITEM_CRUISE_MISSILE;
+            /* "unmanned aerial vehicles" count drones */
+            if (c->unit == TALLY_UNIT_VEHICLE && (modifiers & TALLY_ITEM_DRONE)) {
+                c->unit = TALLY_UNIT_DRONE;
+                c->items = TALLY_ITEM_DRONE;
+            }
             uint32_t inside = (w->cw->roles & (CW_CARRIER | CW_ROUNDS)) ? contents(s, k + 1) : 0;
             if (inside != 0)
                 c->items = inside;

@@ -359,6 +359,25 @@ static uint32_t contents(const sentence *s, size_t k)
     return items;
 }
 
+/* Cue word k modifies the counted noun after it rather than ending the
+ * figure's noun phrase: "shipping containers", "launch rocket systems";
+ * "and" between two modifiers of one noun: "artillery and rocket shells",
+ * "offensive and defensive missiles". */
+static bool modifies_noun(const sentence *s, size_t k)
+{
+    const word *w = &s->ws.v[k];
+    if (k + 1 >= s->ws.n || has_role(w, CW_SAY | CW_NEG))
+        return false;
+    const word *nx = &s->ws.v[k + 1];
+    if (nx->punct != 0 || nx->start >= s->end)
+        return false;
+    if (is_word(w, CWW_AND) || is_word(w, CWW_OR))
+        return has_role(nx, CW_ITEM | CW_UNIT) ||
+               (nx->cw == NULL && k + 2 < s->ws.n && s->ws.v[k + 2].punct == 0 &&
+                s->ws.v[k + 2].start < s->end && has_role(&s->ws.v[k + 2], CW_UNIT));
+    return !has_role(w, CW_BREAK) && has_role(nx, CW_ITEM | CW_UNIT);
+}
+
 /* The counted noun after figure `f`: sets unit, items, caliber and the end
  * of the claim's text. Returns false when nothing in scope is counted. */
 static bool counted(const sentence *s, const tally_figure *f, tally_claim *c)
@@ -447,8 +466,9 @@ static bool counted(const sentence *s, const tally_figure *f, tally_claim *c)
         }
         if (has_role(w, CW_ITEM))
             modifiers |= w->cw->items;
-        if (has_role(w,
-                     CW_OUT | CW_IN | CW_SAY | CW_PLAN | CW_CONSUME | CW_EQUIV | CW_NEG | CW_BREAK))
+        if (has_role(w, CW_OUT | CW_IN | CW_SAY | CW_PLAN | CW_CONSUME | CW_EQUIV | CW_NEG |
+                            CW_BREAK) &&
+            !modifies_noun(s, k))
             return false;
     }
     /* "the number of artillery shells ... could be as high as 3 million" */

@@ -359,6 +359,18 @@ static uint32_t contents(const sentence *s, size_t k)
     return items;
 }
 
+/* Word w is a model's designator: letters and digits ("F-16", "Su-25"). */
+static bool designator(const sentence *s, const word *w)
+{
+    bool letter = false, digit = false;
+    for (size_t i = w->start; i < w->end; i++) {
+        unsigned char ch = (unsigned char)s->t[i];
+        digit = digit || tally_is_digit(ch);
+        letter = letter || tally_is_upper(ch);
+    }
+    return letter && digit;
+}
+
 /* Cue word k modifies the counted noun after it rather than ending the
  * figure's noun phrase: "shipping containers", "launch rocket systems";
  * "and" between two modifiers of one noun: "artillery and rocket shells",
@@ -371,10 +383,16 @@ static bool modifies_noun(const sentence *s, size_t k)
     const word *nx = &s->ws.v[k + 1];
     if (nx->punct != 0 || nx->start >= s->end)
         return false;
-    if (is_word(w, CWW_AND) || is_word(w, CWW_OR))
+    if (is_word(w, CWW_AND) || is_word(w, CWW_OR)) {
+        /* after a modifier, not after a noun: "Four HIMARS and ammunition" */
+        const word *pv = k > 0 ? &s->ws.v[k - 1] : NULL;
+        if (pv == NULL || !(has_role(pv, CW_ITEM) ||
+                            (pv->cw == NULL && !tally_is_upper((unsigned char)s->t[pv->start]))))
+            return false;
         return has_role(nx, CW_ITEM | CW_UNIT) ||
                (nx->cw == NULL && k + 2 < s->ws.n && s->ws.v[k + 2].punct == 0 &&
                 s->ws.v[k + 2].start < s->end && has_role(&s->ws.v[k + 2], CW_UNIT));
+    }
     return !has_role(w, CW_BREAK) && has_role(nx, CW_ITEM | CW_UNIT);
 }
 
@@ -435,6 +453,11 @@ static bool counted(const sentence *s, const tally_figure *f, tally_claim *c)
             c->end = w->end;
             if (c->unit == TALLY_UNIT_MISSILE && k > 0 && has_role(&s->ws.v[k - 1], CW_CRUISE))
                 c->items = TALLY_ITEM_CRUISE_MISSILE;
+            /* "F-16 fighters", "Su-25 fighters": a model's people are aircraft */
+            if (c->unit == TALLY_UNIT_PERSON && k > 0 && designator(s, &s->ws.v[k - 1])) {
+                c->unit = TALLY_UNIT_VEHICLE;
+                c->items = TALLY_ITEM_VEHICLE;
+            }
             /* "unmanned aerial vehicles" count drones */
             if (c->unit == TALLY_UNIT_VEHICLE && (modifiers & TALLY_ITEM_DRONE)) {
                 c->unit = TALLY_UNIT_DRONE;

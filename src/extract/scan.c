@@ -700,6 +700,12 @@ static void mark_non_amount_at(const char *s, tok *t, size_t n, size_t i)
         x->skip = 1;
         return;
     }
+    /* "military unit 55443": a unit's number */
+    if (prev != NULL && tok_is_word(s, prev, "unit") && is_int(x) && x->digits >= 4 &&
+        !x->grouped && x->sp == SP_SPACE) {
+        x->skip = 1;
+        return;
+    }
     if (prev != NULL && tok_has(prev, W_LABEL) && tally_is_upper((unsigned char)s[prev->start]) &&
         (x->sp == SP_SPACE || x->sp == SP_LINE)) {
         x->skip = 1;

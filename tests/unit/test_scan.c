@@ -390,6 +390,7 @@ static void test_scan_not_amounts(void)
            (struct want[]){{"30", N, TALLY_Q_EXACT, 30, NONE, NULL},
                            {"five", N, TALLY_Q_EXACT, 5, NONE, NULL},
                            END});
+    expect("shells from military unit 55443", (struct want[]){END});
     /* ... but not after a word of the lexicon, nor without a count before */
     expect("Leopard 2 tanks and 30 tanks 2 days later",
            (struct want[]){{"2", N, TALLY_Q_EXACT, 2, NONE, NULL},

@@ -441,9 +441,25 @@ static bool counted(const sentence *s, const tally_figure *f, tally_claim *c)
         if (starts_figure(s, w))
             return false;
         /* "rocket launchers", "tank shells": the compound's last noun counts */
-        while (has_role(w, CW_UNIT) && k + 1 < s->ws.n && s->ws.v[k + 1].punct == 0 &&
-               has_role(&s->ws.v[k + 1], CW_UNIT) && s->ws.v[k + 1].start < s->end)
-            w = &s->ws.v[++k];
+        for (;;) {
+            if (has_role(w, CW_UNIT) && k + 1 < s->ws.n && s->ws.v[k + 1].punct == 0 &&
+                has_role(&s->ws.v[k + 1], CW_UNIT) && s->ws.v[k + 1].start < s->end) {
+                w = &s->ws.v[++k];
+                continue;
+            }
+            /* "drone detection systems": a word the lexicon does not know
+             * between two counted nouns */
+            if (has_role(w, CW_UNIT) && k + 2 < s->ws.n && s->ws.v[k + 1].punct == 0 &&
+                s->ws.v[k + 1].cw == NULL &&
+                !tally_is_upper((unsigned char)s->t[s->ws.v[k + 1].start]) &&
+                s->ws.v[k + 2].punct == 0 && has_role(&s->ws.v[k + 2], CW_UNIT) &&
+                s->ws.v[k + 2].start < s->end) {
+                k += 2;
+                w = &s->ws.v[k];
+                continue;
+            }
+            break;
+        }
         if (has_role(w, CW_UNIT)) {
             /* "half of the shells" counts no shells */
             if ((f->has_low && f->low < 1) || (!f->has_low && f->has_high && f->high < 1))

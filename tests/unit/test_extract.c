@@ -368,13 +368,14 @@ static void test_extract_counted_noun_phrases(void)
             "Korea shipped 10,000 shipping containers to Russia. Iran delivered 160 "
             "unmanned aerial vehicles to Russia. Pyongyang sent 500 officers to Russia. "
             "Britain will send Ukraine 1,600 offensive and defensive missiles. The "
-            "Netherlands will send Ukraine six F-16 fighters.",
+            "Netherlands will send Ukraine six F-16 fighters. Germany will give Ukraine "
+            "24 drone detection systems.",
             "2024-05-10", NULL, a);
     static const struct {
         const char *unit;
         double low;
-    } want[] = {{"vehicle", 30}, {"container", 10000}, {"drone", 160},
-                {"person", 500}, {"missile", 1600},    {"vehicle", 6}};
+    } want[] = {{"vehicle", 30},   {"container", 10000}, {"drone", 160}, {"person", 500},
+                {"missile", 1600}, {"vehicle", 6},       {"item", 24}};
     CHECK_INT_EQ(cs.n, sizeof want / sizeof want[0]);
     for (size_t i = 0; i < cs.n && i < sizeof want / sizeof want[0]; i++) {
         CHECK_STR_EQ(tally_unit_name(&cs.v[i]), want[i].unit);

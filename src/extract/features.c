@@ -1257,7 +1257,7 @@ static const char *tpl_name(unsigned t)
     return "?";
 }
 
-static uint32_t fmix(uint32_t h)
+static inline uint32_t fmix(uint32_t h)
 {
     h ^= h >> 16;
     h *= 0x85ebca6bu;
@@ -1267,37 +1267,30 @@ static uint32_t fmix(uint32_t h)
     return h;
 }
 
-static uint32_t fid(unsigned tpl, uint32_t v)
+static inline uint32_t fid(unsigned tpl, uint32_t v)
 {
     uint32_t h = fmix((uint32_t)tpl * 0x9E3779B1u ^ fmix(v + 0x165667B1u));
     return h != 0 ? h : 1;
 }
 
-static uint32_t fid2(unsigned tpl, uint32_t v, uint32_t w)
+static inline uint32_t fid2(unsigned tpl, uint32_t v, uint32_t w)
 {
     return fid(tpl, fmix(v) * 31u ^ w);
 }
 
-/* Where features go: stored in a vector (collecting for training, or
- * explaining), or straight into the scores of a model's head (deciding:
- * nothing is stored). Either way in the same order, so that the sums are
- * the same as learn_apply's on a stored vector. */
+/* Where features go: a vector of their hashes (and their names when
+ * explaining). Deciding, the extractor sums a vector's rows with
+ * learn_scores as learn_apply does on a stored one: in the same order. */
 typedef struct fb {
-    learn_fv *fv; /* NULL when scoring */
+    learn_fv *fv;
     tally_arena *a;
     bool named;
     const char *t; /* the block's text, for the names of words */
-    const tally_learn_model *m;
-    learn_head head;
-    double *z; /* the head's outputs, from its biases */
 } fb;
 
-static void push(fb *b, uint32_t h, const char *name)
+/* push() when the vector is full or names are kept */
+static void push_slow(fb *b, uint32_t h, const char *name)
 {
-    if (b->fv == NULL) {
-        learn_add_row(b->m, b->head, h, b->z);
-        return;
-    }
     learn_fv *fv = b->fv;
     if (fv->n == fv->cap) {
         uint32_t cap = fv->cap ? fv->cap * 2 : 64;
@@ -1319,6 +1312,15 @@ static void push(fb *b, uint32_t h, const char *name)
     fv->n++;
 }
 
+static inline void push(fb *b, uint32_t h, const char *name)
+{
+    learn_fv *fv = b->fv;
+    if (fv->n == fv->cap || b->named)
+        push_slow(b, h, name);
+    else
+        fv->h[fv->n++] = h;
+}
+
 static const char *name2(fb *b, unsigned tpl, const char *v, size_t vn, const char *w, size_t wn)
 {
     const char *t = tpl_name(tpl);
@@ -1332,40 +1334,50 @@ static const char *name2(fb *b, unsigned tpl, const char *v, size_t vn, const ch
 }
 
 /* a feature of a named value (`vname` static, or NULL for the number v) */
-static void f_val(fb *b, unsigned tpl, uint32_t v, const char *vname)
+static void f_val_named(fb *b, unsigned tpl, uint32_t v, const char *vname)
 {
-    const char *name = NULL;
-    if (b->named) {
-        char num[16];
-        if (vname == NULL) {
-            snprintf(num, sizeof num, "%u", v);
-            vname = num;
-        }
-        name = name2(b, tpl, vname, strlen(vname), NULL, 0);
+    char num[16];
+    if (vname == NULL) {
+        snprintf(num, sizeof num, "%u", v);
+        vname = num;
     }
-    push(b, fid(tpl, v), name);
+    push(b, fid(tpl, v), name2(b, tpl, vname, strlen(vname), NULL, 0));
 }
 
-static void f_val2(fb *b, unsigned tpl, uint32_t v, const char *vn, uint32_t w, const char *wn)
+static inline void f_val(fb *b, unsigned tpl, uint32_t v, const char *vname)
 {
-    const char *name = NULL;
-    if (b->named) {
-        char n1[16], n2[16];
-        if (vn == NULL) {
-            snprintf(n1, sizeof n1, "%u", v);
-            vn = n1;
-        }
-        if (wn == NULL) {
-            snprintf(n2, sizeof n2, "%u", w);
-            wn = n2;
-        }
-        name = name2(b, tpl, vn, strlen(vn), wn, strlen(wn));
+    if (b->named)
+        f_val_named(b, tpl, v, vname);
+    else
+        push(b, fid(tpl, v), NULL);
+}
+
+static void f_val2_named(fb *b, unsigned tpl, uint32_t v, const char *vn, uint32_t w,
+                         const char *wn)
+{
+    char n1[16], n2[16];
+    if (vn == NULL) {
+        snprintf(n1, sizeof n1, "%u", v);
+        vn = n1;
     }
-    push(b, fid2(tpl, v, w), name);
+    if (wn == NULL) {
+        snprintf(n2, sizeof n2, "%u", w);
+        wn = n2;
+    }
+    push(b, fid2(tpl, v, w), name2(b, tpl, vn, strlen(vn), wn, strlen(wn)));
+}
+
+static inline void f_val2(fb *b, unsigned tpl, uint32_t v, const char *vn, uint32_t w,
+                          const char *wn)
+{
+    if (b->named)
+        f_val2_named(b, tpl, v, vn, w, wn);
+    else
+        push(b, fid2(tpl, v, w), NULL);
 }
 
 /* the value of a token: its word, "#" for a figure, "#n" for another number */
-static uint32_t tok_value(const ltok *k)
+static inline uint32_t tok_value(const ltok *k)
 {
     if (k->flags & TK_FIG)
         return 0x23u;
@@ -1388,29 +1400,24 @@ static void tok_text(const fb *b, const ltok *k, const char **s, size_t *n)
     }
 }
 
-static void f_tok(fb *b, unsigned tpl, const ltok *k)
+/* the name of a token's feature, with a named value before it (vn) or not */
+static const char *tok_name(fb *b, unsigned tpl, const char *vn, const ltok *k)
 {
-    const char *name = NULL;
-    if (b->named) {
-        const char *s;
-        size_t n;
-        tok_text(b, k, &s, &n);
-        name = name2(b, tpl, s, n, NULL, 0);
-    }
-    push(b, fid(tpl, tok_value(k)), name);
+    const char *s;
+    size_t n;
+    tok_text(b, k, &s, &n);
+    return vn != NULL ? name2(b, tpl, vn, strlen(vn), s, n) : name2(b, tpl, s, n, NULL, 0);
+}
+
+static inline void f_tok(fb *b, unsigned tpl, const ltok *k)
+{
+    push(b, fid(tpl, tok_value(k)), b->named ? tok_name(b, tpl, NULL, k) : NULL);
 }
 
 /* a token with a named value before it */
-static void f_val_tok(fb *b, unsigned tpl, uint32_t v, const char *vn, const ltok *k)
+static inline void f_val_tok(fb *b, unsigned tpl, uint32_t v, const char *vn, const ltok *k)
 {
-    const char *name = NULL;
-    if (b->named) {
-        const char *s;
-        size_t n;
-        tok_text(b, k, &s, &n);
-        name = name2(b, tpl, vn, strlen(vn), s, n);
-    }
-    push(b, fid2(tpl, v, tok_value(k)), name);
+    push(b, fid2(tpl, v, tok_value(k)), b->named ? tok_name(b, tpl, vn, k) : NULL);
 }
 
 /* Word i beside a mention is one the lexicon knows, or punctuation: the
@@ -2851,16 +2858,14 @@ static tally_claim relative(const tally_claim *c, size_t off)
 /* An fb that stores into `fv`. */
 static fb store_into(learn_fv *fv, tally_arena *a, bool named, const char *t)
 {
-    return (fb){fv, a, named, t, NULL, LEARN_FIG, NULL};
+    return (fb){fv, a, named, t};
 }
 
-/* An fb that adds to the scores z of head `hd` of `m`, from its biases. */
-static fb score_into(const tally_learn_model *m, learn_head hd, double *z, const char *t)
+/* `fv` emptied, for the next decision's features */
+static learn_fv *fv_empty(learn_fv *fv)
 {
-    const struct learn_head_view *v = &m->head[hd];
-    for (unsigned o = 0; o < v->outs; o++)
-        z[o] = learn_f32(v->bias + 4 * o);
-    return (fb){NULL, NULL, false, t, m, hd, z};
+    fv->n = 0;
+    return fv;
 }
 
 /* What one figure's candidates share while they are described. */
@@ -2982,6 +2987,7 @@ static void block_decide(learn_state *l, size_t wj, const wspk *ws, tally_arena 
     struct wblock *w = &l->wb[wj];
     const learn_block_in *in = &w->in;
     blk k = blk_open(l, w, a);
+    learn_fv fv = {NULL, NULL, 0, 0}; /* each decision's features in turn */
     for (size_t i = 0; i < w->n; i++) {
         group g;
         g.c = relative(&w->claims[i], in->offset);
@@ -2996,13 +3002,16 @@ static void block_decide(learn_state *l, size_t wj, const wspk *ws, tally_arena 
         double best = -1, z0[LEARN_FIG_OUTS], z[LEARN_FIG_OUTS], bz[LEARN_FIG_OUTS];
         unsigned bu = TALLY_UNIT_ITEM + 1;
         fig_ctx x;
-        fb b0 = score_into(m, LEARN_FIG, z0, in->text);
-        fig_base(&k, &b0, &g.c, g.f, w->props[i].by, g.si, g.ts, &x);
+        fb b = store_into(fv_empty(&fv), a, false, in->text);
+        fig_base(&k, &b, &g.c, g.f, w->props[i].by, g.si, g.ts, &x);
+        uint32_t n_base = fv.n; /* the alternatives share these */
+        learn_scores(m, LEARN_FIG, &fv, z0);
         for (unsigned u = TALLY_UNIT_ITEM + 1;;) {
             tally_claim ac = alternative(&k, &g, &g.c, u);
-            memcpy(z, z0, sizeof z);
-            fb b = {NULL, NULL, false, in->text, m, LEARN_FIG, z};
+            fv.n = n_base;
             fig_unit(&b, &ac, &x);
+            memcpy(z, z0, sizeof z);
+            learn_add_rows(m, LEARN_FIG, fv.h + n_base, fv.n - n_base, z);
             double p = learn_scope_p(z);
             if (p >= m->threshold && (best < 0 || p > best)) {
                 best = p;
@@ -3026,15 +3035,32 @@ static void block_decide(learn_state *l, size_t wj, const wspk *ws, tally_arena 
             spk_ev *sev = speaker_evs(&k, &g.c, wj, g.si, g.ts, g.f, ws, &ns);
             pick_info pk = pick_of(&g.c, g.ts);
             bool sent_says = sentence_says(g.ts), block_speaker = speaker_in_block(ws, wj);
-            double *zs = tally_arena_alloc(a, (ns + 1) * sizeof *zs);
-            for (size_t o = 0; o < ns; o++) {
-                fb ob = score_into(m, LEARN_SPEAKER, &zs[o], in->text);
-                speaker_features(&k, &ob, &sev[o], &g.c, sent_says, block_speaker, &pk);
-            }
             learn_option *fit = tally_arena_alloc(a, (ns + 1) * sizeof *fit);
             for (size_t q = 0; q < ns; q++)
                 fit[q].fits = sev[q].fits;
-            size_t o = learn_pick_speaker_of(zs, fit, ns, learn_explicit_source(&w->claims[i]));
+            bool explicit = learn_explicit_source(&w->claims[i]);
+            /* only the options learn_pick_speaker_of may choose are scored;
+             * when one is left, it is the choice */
+            double *zs = tally_arena_alloc(a, (ns + 1) * sizeof *zs);
+            size_t n_open = 0, last = 0;
+            for (size_t o = 0; o < ns; o++) {
+                zs[o] = 0;
+                if (learn_may_pick(fit, ns, explicit, o)) {
+                    n_open++;
+                    last = o;
+                }
+            }
+            size_t o = last;
+            if (n_open > 1) {
+                for (size_t q = 0; q < ns; q++) {
+                    if (!learn_may_pick(fit, ns, explicit, q))
+                        continue;
+                    fb ob = store_into(fv_empty(&fv), a, false, in->text);
+                    speaker_features(&k, &ob, &sev[q], &g.c, sent_says, block_speaker, &pk);
+                    learn_scores(m, LEARN_SPEAKER, &fv, &zs[q]);
+                }
+                o = learn_pick_speaker_of(zs, fit, ns, explicit);
+            }
             c->source = arena_dup(a, sev[o].name);
             memcpy(c->source_country, sev[o].country, 4);
         }
@@ -3045,8 +3071,9 @@ static void block_decide(learn_state *l, size_t wj, const wspk *ws, tally_arena 
             char(*codes)[4] = tally_arena_alloc(a, (nst + 1) * sizeof *codes);
             for (size_t o = 0; o < nst; o++) {
                 double zz[LEARN_STATE_OUTS];
-                fb ob = score_into(m, LEARN_STATE, zz, in->text);
+                fb ob = store_into(fv_empty(&fv), a, false, in->text);
                 state_features(&k, &ob, &tev[o], &g.c, g.ts, g.f, in_sent);
+                learn_scores(m, LEARN_STATE, &fv, zz);
                 zs[o] = zz[LEARN_STATE_SUPPLIER];
                 zs[nst + o] = zz[LEARN_STATE_RECIPIENT];
                 memcpy(codes[o], tev[o].code, 4);

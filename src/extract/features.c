@@ -442,15 +442,14 @@ static struct spk_mem *speaker_of(learn_state *l, const tally_actor *a)
     return NULL;
 }
 
+/* the same length, and the same bytes but for the case bit */
 static bool same_name(const char *a, const char *b)
 {
-    size_t n = strlen(a);
-    if (n != strlen(b))
-        return false;
-    for (size_t i = 0; i < n; i++)
+    size_t i = 0;
+    for (; a[i] != '\0' && b[i] != '\0'; i++)
         if (((unsigned char)a[i] | 0x20) != ((unsigned char)b[i] | 0x20))
             return false;
-    return true;
+    return a[i] == b[i];
 }
 
 /* The remembered body phrase ("Danish government") named `name`. */
@@ -2224,6 +2223,9 @@ typedef struct wspk {
      * attributing: the only ones a candidate looks at */
     size_t **by_block, *n_by_block;
     size_t top[8], n_top;
+    /* the document's rules' picks (l->rs) fewer than three others are
+     * picked more often than (or as often as, and earlier) */
+    size_t rs_top[MAX_RULE_SOURCES], n_rs_top;
 } wspk;
 
 static uint32_t name_key(const char *s)
@@ -2397,6 +2399,14 @@ static void window_speakers(learn_state *l, wspk *ws, tally_arena *a)
             break;
         ws->top[ws->n_top++] = best;
     }
+    ws->n_rs_top = 0;
+    for (size_t i = 0; i < l->n_rs; i++) {
+        unsigned more = 0; /* picks more often picked */
+        for (size_t q = 0; q < l->n_rs; q++)
+            more += l->rs[q].count > l->rs[i].count || (l->rs[q].count == l->rs[i].count && q < i);
+        if (more < 3)
+            ws->rs_top[ws->n_rs_top++] = i;
+    }
 }
 
 /* ---- a candidate's speakers ------------------------------------------------------------- */
@@ -2488,9 +2498,18 @@ static spk_ev *speaker_evs(blk *k, const tally_claim *c, size_t wj, size_t si, c
         unsigned said = e->mem != NULL ? e->mem->say_count * 8 + e->mem->count : 0;
         x->prior = x->bs_set ? x->rank * 2 + !x->says : 100000 - (said < 9999 ? said : 9999);
     }
-    qsort(all, na, sizeof *all, cmp_prior);
-    for (size_t i = 0; i < na && i < MAX_SPEAKER_OPTIONS; i++)
+    /* the first MAX_SPEAKER_OPTIONS in cmp_prior's order (a total order:
+     * `order` differs) */
+    for (size_t i = 0; i < na && i < MAX_SPEAKER_OPTIONS; i++) {
+        size_t min = i;
+        for (size_t j = i + 1; j < na; j++)
+            if (cmp_prior(&all[j], &all[min]) < 0)
+                min = j;
+        spk_ev tmp = all[i];
+        all[i] = all[min];
+        all[min] = tmp;
         ev[n++] = all[i];
+    }
     /* the rules' pick, where the rules read it */
     if (c->source != NULL && strcmp(c->source, "author") != 0) {
         spk_ev *e = find_ev(ev, n, c->source);
@@ -2555,12 +2574,8 @@ static spk_ev *speaker_evs(blk *k, const tally_claim *c, size_t wj, size_t si, c
     }
     /* the rules' most frequent picks for the document's claims, and the
      * headline's source */
-    for (size_t i = 0; i < l->n_rs; i++) {
-        unsigned more = 0; /* picks more often picked */
-        for (size_t q = 0; q < l->n_rs; q++)
-            more += l->rs[q].count > l->rs[i].count || (l->rs[q].count == l->rs[i].count && q < i);
-        if (more >= 3)
-            continue;
+    for (size_t r = 0; r < ws->n_rs_top; r++) {
+        size_t i = ws->rs_top[r];
         spk_ev *x = find_ev(ev, n, l->rs[i].name);
         if (x == NULL) {
             ev[n] = new_ev(l->rs[i].name, l->rs[i].country, AK_WORDS, LEARN_FROM_DOCUMENT);

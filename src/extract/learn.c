@@ -254,22 +254,73 @@ void learn_model_write(const learn_head_w *heads, double threshold, const char *
 
 /* ---- decisions ------------------------------------------------------------------ */
 
+/* learn_add_rows for a head of `outs` outputs (a constant where inlined):
+ * the sums are kept in a local array, which the compiler may keep in
+ * registers (z may alias the model's bytes), and added in the same order */
+static inline void add_rows(const tally_learn_model *m, learn_head hd, unsigned outs,
+                            const uint32_t *h, size_t n, double *z)
+{
+    double acc[LEARN_FIG_OUTS];
+    for (unsigned o = 0; o < outs; o++)
+        acc[o] = z[o];
+    for (size_t i = 0; i < n; i++) {
+        const unsigned char *row = learn_row(m, hd, h[i]);
+        if (row == NULL)
+            continue;
+        for (unsigned o = 0; o < outs; o++)
+            acc[o] += learn_f32(row + 4 * o);
+    }
+    for (unsigned o = 0; o < outs; o++)
+        z[o] = acc[o];
+}
+
+/* add_rows of the FIG head when it has nine outputs (scope and eight
+ * kinds), written out so that the nine sums stay in registers */
+static void add_rows_nine(const tally_learn_model *m, const uint32_t *h, size_t n, double *z)
+{
+    double z0 = z[0], z1 = z[1], z2 = z[2], z3 = z[3], z4 = z[4], z5 = z[5], z6 = z[6],
+           z7 = z[7], z8 = z[8];
+    for (size_t i = 0; i < n; i++) {
+        const unsigned char *row = learn_row(m, LEARN_FIG, h[i]);
+        if (row == NULL)
+            continue;
+        z0 += learn_f32(row);
+        z1 += learn_f32(row + 4);
+        z2 += learn_f32(row + 8);
+        z3 += learn_f32(row + 12);
+        z4 += learn_f32(row + 16);
+        z5 += learn_f32(row + 20);
+        z6 += learn_f32(row + 24);
+        z7 += learn_f32(row + 28);
+        z8 += learn_f32(row + 32);
+    }
+    z[0] = z0;
+    z[1] = z1;
+    z[2] = z2;
+    z[3] = z3;
+    z[4] = z4;
+    z[5] = z5;
+    z[6] = z6;
+    z[7] = z7;
+    z[8] = z8;
+}
+
 void learn_add_rows(const tally_learn_model *m, learn_head hd, const uint32_t *h, size_t n,
                     double *z)
 {
     /* one loop a head, so that each adds a known number of weights */
     switch (hd) {
     case LEARN_FIG:
-        for (size_t i = 0; i < n; i++)
-            learn_add_row(m, LEARN_FIG, h[i], z);
+        if (LEARN_FIG_OUTS == 9)
+            add_rows_nine(m, h, n, z);
+        else
+            add_rows(m, LEARN_FIG, LEARN_FIG_OUTS, h, n, z);
         break;
     case LEARN_SPEAKER:
-        for (size_t i = 0; i < n; i++)
-            learn_add_row(m, LEARN_SPEAKER, h[i], z);
+        add_rows(m, LEARN_SPEAKER, 1, h, n, z);
         break;
     case LEARN_STATE:
-        for (size_t i = 0; i < n; i++)
-            learn_add_row(m, LEARN_STATE, h[i], z);
+        add_rows(m, LEARN_STATE, LEARN_STATE_OUTS, h, n, z);
         break;
     case LEARN_N_HEADS:
         break;

@@ -278,8 +278,8 @@ static inline void add_rows(const tally_learn_model *m, learn_head hd, unsigned 
  * kinds), written out so that the nine sums stay in registers */
 static void add_rows_nine(const tally_learn_model *m, const uint32_t *h, size_t n, double *z)
 {
-    double z0 = z[0], z1 = z[1], z2 = z[2], z3 = z[3], z4 = z[4], z5 = z[5], z6 = z[6],
-           z7 = z[7], z8 = z[8];
+    double z0 = z[0], z1 = z[1], z2 = z[2], z3 = z[3], z4 = z[4], z5 = z[5], z6 = z[6], z7 = z[7],
+           z8 = z[8];
     for (size_t i = 0; i < n; i++) {
         const unsigned char *row = learn_row(m, LEARN_FIG, h[i]);
         if (row == NULL)

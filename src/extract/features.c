@@ -32,6 +32,7 @@
 #include <string.h>
 
 #include "extract.h"
+#include "tally/ascii.h"
 
 enum {
     MAX_SPEAKERS = 48, /* names remembered per document */
@@ -62,9 +63,9 @@ typedef struct ltoks {
     size_t n;
 } ltoks;
 
-static bool is_alnum(unsigned char c)
+static inline bool is_alnum(unsigned char c)
 {
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+    return tally_is_alnum(c);
 }
 
 /* bytes of the multi-byte character at t[i] that separate words: spaces,
@@ -81,15 +82,11 @@ static size_t utf8_len(unsigned char c)
     return c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : c >= 0xC0 ? 2 : 1;
 }
 
-static uint32_t fnv(const char *s, size_t n)
+static inline uint32_t fnv(const char *s, size_t n)
 {
     uint32_t h = 2166136261u;
-    for (size_t i = 0; i < n; i++) {
-        unsigned char b = (unsigned char)s[i];
-        if (b >= 'A' && b <= 'Z')
-            b |= 0x20;
-        h = (h ^ b) * 16777619u;
-    }
+    for (size_t i = 0; i < n; i++)
+        h = (h ^ tally_to_lower((unsigned char)s[i])) * 16777619u;
     return h;
 }
 
@@ -330,13 +327,11 @@ static bool says_beside(const beside *b)
 /* Token `k` of `t` is the lower-case word `w` (in any case). */
 static bool tok_is(const char *t, const ltok *k, const char *w)
 {
-    size_t n = strlen(w);
-    if (k->end - k->start != n)
-        return false;
-    for (size_t i = 0; i < n; i++)
+    size_t n = k->end - k->start, i = 0;
+    for (; i < n; i++) /* (a byte | 0x20 is never the end of w) */
         if (((unsigned char)t[k->start + i] | 0x20) != (unsigned char)w[i])
             return false;
-    return true;
+    return w[n] == '\0';
 }
 
 /* ---- the document's memory -------------------------------------------------- */
@@ -415,6 +410,9 @@ struct learn_state {
     tally_unit last_unit;
     uint32_t last_items;
     char last_currency[4];
+    /* str_hash(why_name(w)) of each rule w, once known */
+    uint32_t why_h[TALLY_WHY_N];
+    bool why_known[TALLY_WHY_N];
 };
 
 static bool is_state_kind(tally_actor_kind k)
@@ -527,9 +525,9 @@ static void note_mention(learn_state *l, const char *t, size_t n, const tally_ac
                  (int)a->kind, says);
 }
 
-static bool is_lower(unsigned char c)
+static inline bool is_lower(unsigned char c)
 {
-    return c >= 'a' && c <= 'z';
+    return tally_is_lower(c);
 }
 
 /* The end of a capitalised word at t[i] ("Stano", "Won-sik", "O'Brien"),
@@ -1509,6 +1507,18 @@ static const char *why_name(tally_why w)
     return w != TALLY_WHY_NONE && t != NULL ? t->slug : NULL;
 }
 
+/* str_hash(why_name(w)), remembered by the document's state */
+static uint32_t why_hash(learn_state *l, tally_why w)
+{
+    if ((unsigned)w >= TALLY_WHY_N)
+        return str_hash(why_name(w));
+    if (!l->why_known[w]) {
+        l->why_h[w] = str_hash(why_name(w));
+        l->why_known[w] = true;
+    }
+    return l->why_h[w];
+}
+
 static unsigned bucket(size_t v, const size_t *edges, unsigned n)
 {
     unsigned i = 0;
@@ -1540,10 +1550,11 @@ typedef struct blk {
     learn_state *l;
     const learn_block_in *in; /* offsets relative to the block */
     tally_arena *a;
-    ltoks *toks;   /* of each sentence, split when first needed */
-    size_t *msent; /* the sentence of each actor mention */
-    beside *mb;    /* the words beside each mention */
-    size_t index;  /* the block's number in the document */
+    ltoks *toks;       /* of each sentence, split when first needed */
+    size_t *msent;     /* the sentence of each actor mention */
+    beside *mb;        /* the words beside each mention */
+    size_t index;      /* the block's number in the document */
+    bool figs_ordered; /* figures_ordered() of the block's figures */
 } blk;
 
 static size_t sentence_of(const blk *k, size_t at)
@@ -1568,6 +1579,29 @@ static size_t figure_index(const ltok *k, const tally_figure *figs, size_t n_fig
     return SIZE_MAX;
 }
 
+/* Whether each figure ends before the next starts (as the scanner makes
+ * them), so that tokens in order meet them in order. */
+static bool figures_ordered(const tally_figure *figs, size_t n_figs)
+{
+    for (size_t i = 0; i < n_figs; i++)
+        if (figs[i].start > figs[i].end || (i > 0 && figs[i - 1].end > figs[i].start))
+            return false;
+    return true;
+}
+
+/* figure_index of tokens in order: with ordered figures, the search goes
+ * on from *from, the first figure that does not end at or before the last
+ * token's start */
+static size_t figure_from(const ltok *k, const tally_figure *figs, size_t n_figs, bool ordered,
+                          size_t *from)
+{
+    if (!ordered)
+        return figure_index(k, figs, n_figs);
+    while (*from < n_figs && figs[*from].end <= k->start)
+        (*from)++;
+    return *from < n_figs && k->start >= figs[*from].start ? *from : SIZE_MAX;
+}
+
 /* The tokens of sentence si; a figure is one token ("#"), its first. */
 static const ltoks *sentence_tokens(blk *k, size_t si)
 {
@@ -1577,9 +1611,9 @@ static const ltoks *sentence_tokens(blk *k, size_t si)
             tokens_of(k->in->text, &k->in->sw[si], ts, k->a);
         else
             tokenize(k->in->text, k->in->ss[si].start, k->in->ss[si].end, ts, k->a);
-        size_t u = 0, last = SIZE_MAX;
+        size_t u = 0, last = SIZE_MAX, from = 0;
         for (size_t i = 0; i < ts->n; i++) {
-            size_t fig = figure_index(&ts->v[i], k->in->figs, k->in->n_figs);
+            size_t fig = figure_from(&ts->v[i], k->in->figs, k->in->n_figs, k->figs_ordered, &from);
             if (fig != SIZE_MAX && fig == last)
                 continue;
             last = fig;
@@ -1689,10 +1723,9 @@ static void fig_base(blk *k, fb *b, const tally_claim *c, const tally_figure *f,
         f_val(b, T_VAGUE, 1, "yes");
     f_val(b, T_MAGNITUDE, magnitude(f->has_low ? f->low : f->high), NULL);
     f_val(b, T_RULE_KIND, c->kind, tally_kind_name(c->kind));
-    f_val(b, T_RULE_KIND_WHY, str_hash(why_name(c->why_kind.rule)), why_name(c->why_kind.rule));
-    f_val(b, T_RULE_SUP_WHY, str_hash(why_name(c->why_supplier.rule)),
-          why_name(c->why_supplier.rule));
-    f_val(b, T_RULE_REC_WHY, str_hash(why_name(c->why_recipient.rule)),
+    f_val(b, T_RULE_KIND_WHY, why_hash(k->l, c->why_kind.rule), why_name(c->why_kind.rule));
+    f_val(b, T_RULE_SUP_WHY, why_hash(k->l, c->why_supplier.rule), why_name(c->why_supplier.rule));
+    f_val(b, T_RULE_REC_WHY, why_hash(k->l, c->why_recipient.rule),
           why_name(c->why_recipient.rule));
     if (c->hedged)
         f_val(b, T_HEDGED, 1, "yes");
@@ -2458,7 +2491,7 @@ static int cmp_prior(const void *a, const void *b)
  * MAX_SPEAKER_OPTIONS of the latter, by a cheap order (in the sentence
  * first, attributing first). Returns them in `a`. */
 static spk_ev *speaker_evs(blk *k, const tally_claim *c, size_t wj, size_t si, const ltoks *ts,
-                           const tally_figure *f, const wspk *ws, size_t *n_out)
+                           const tally_figure *f, const wspk *ws, size_t *n_out, pick_info *pk_out)
 {
     const learn_state *l = k->l;
     /* author, the cut, the rules' pick, three cited, three of the rules'
@@ -2595,6 +2628,7 @@ static spk_ev *speaker_evs(blk *k, const tally_claim *c, size_t wj, size_t si, c
     /* what the rules' pick names: itself, its full name, the person of its
      * role, the agency of its body, the one it cites */
     pick_info pk = pick_of(c, ts);
+    *pk_out = pk;
     for (size_t i = 0; i < n; i++) {
         spk_ev *x = &ev[i];
         unsigned r = country_rel(x->country, pk.country);
@@ -2640,10 +2674,9 @@ static void state_features(blk *k, fb *b, const st_ev *e, const tally_claim *c, 
     f_val2(b, P_CODE_UNIT, code, e->code, c->unit, un);
     f_val2(b, P_CODE_FAMILY, code, e->code, family_of(c->items), NULL);
     if (memcmp(c->supplier, e->code, 4) == 0)
-        f_val(b, P_RULE_SUP, str_hash(why_name(c->why_supplier.rule)),
-              why_name(c->why_supplier.rule));
+        f_val(b, P_RULE_SUP, why_hash(k->l, c->why_supplier.rule), why_name(c->why_supplier.rule));
     if (memcmp(c->recipient, e->code, 4) == 0)
-        f_val(b, P_RULE_REC, str_hash(why_name(c->why_recipient.rule)),
+        f_val(b, P_RULE_REC, why_hash(k->l, c->why_recipient.rule),
               why_name(c->why_recipient.rule));
     if (memcmp(c->source_country, e->code, 4) == 0)
         f_val(b, P_SPEAKER, 1, "yes");
@@ -2910,7 +2943,7 @@ static tally_claim alternative(const blk *k, const group *g, const tally_claim *
 static blk blk_open(learn_state *l, struct wblock *w, tally_arena *a)
 {
     const learn_block_in *in = &w->in;
-    blk k = {l, in, a, NULL, NULL, w->mb, w->index};
+    blk k = {l, in, a, NULL, NULL, w->mb, w->index, figures_ordered(in->figs, in->n_figs)};
     k.msent = tally_arena_alloc(a, (in->n_am + 1) * sizeof *k.msent);
     for (size_t i = 0; i < in->n_am; i++)
         k.msent[i] = sentence_of(&k, in->am[i].start);
@@ -2946,10 +2979,10 @@ static void block_candidates(learn_state *l, size_t wj, tally_arena *ca, const w
         learn_fv base = cand->fig; /* the alternatives share these */
         fig_unit(&b, &g.c, &x);
         size_t ns;
-        spk_ev *sev = speaker_evs(&k, &g.c, wj, g.si, g.ts, g.f, ws, &ns);
+        pick_info pk;
+        spk_ev *sev = speaker_evs(&k, &g.c, wj, g.si, g.ts, g.f, ws, &ns, &pk);
         cand->speakers = tally_arena_alloc(ca, (ns + 1) * sizeof *cand->speakers);
         cand->n_speakers = ns;
-        pick_info pk = pick_of(&g.c, g.ts);
         bool sent_says = sentence_says(g.ts), block_speaker = speaker_in_block(ws, wj);
         for (size_t o = 0; o < ns; o++) {
             learn_option *op = &cand->speakers[o];
@@ -3047,8 +3080,8 @@ static void block_decide(learn_state *l, size_t wj, const wspk *ws, tally_arena 
         c->kind = learn_kind_of(bz);
         if (m->head[LEARN_SPEAKER].present) {
             size_t ns;
-            spk_ev *sev = speaker_evs(&k, &g.c, wj, g.si, g.ts, g.f, ws, &ns);
-            pick_info pk = pick_of(&g.c, g.ts);
+            pick_info pk;
+            spk_ev *sev = speaker_evs(&k, &g.c, wj, g.si, g.ts, g.f, ws, &ns, &pk);
             bool sent_says = sentence_says(g.ts), block_speaker = speaker_in_block(ws, wj);
             learn_option *fit = tally_arena_alloc(a, (ns + 1) * sizeof *fit);
             for (size_t q = 0; q < ns; q++)
@@ -3056,11 +3089,12 @@ static void block_decide(learn_state *l, size_t wj, const wspk *ws, tally_arena 
             bool explicit = learn_explicit_source(&w->claims[i]);
             /* only the options learn_pick_speaker_of may choose are scored;
              * when one is left, it is the choice */
+            bool only = learn_fits_only(fit, ns, explicit);
             double *zs = tally_arena_alloc(a, (ns + 1) * sizeof *zs);
             size_t n_open = 0, last = 0;
             for (size_t o = 0; o < ns; o++) {
                 zs[o] = 0;
-                if (learn_may_pick(fit, ns, explicit, o)) {
+                if (!only || fit[o].fits) {
                     n_open++;
                     last = o;
                 }
@@ -3068,7 +3102,7 @@ static void block_decide(learn_state *l, size_t wj, const wspk *ws, tally_arena 
             size_t o = last;
             if (n_open > 1) {
                 for (size_t q = 0; q < ns; q++) {
-                    if (!learn_may_pick(fit, ns, explicit, q))
+                    if (only && !fit[q].fits)
                         continue;
                     fb ob = store_into(fv_empty(&fv), a, false, in->text);
                     speaker_features(&k, &ob, &sev[q], &g.c, sent_says, block_speaker, &pk);

@@ -377,8 +377,7 @@ bool learn_explicit_source(const tally_claim *c)
     return r->end > r->start && r->start >= c->sentence_start && r->end <= c->sentence_end;
 }
 
-/* whether learn_pick_speaker_of chooses among the options that fit only */
-static bool fits_only(const learn_option *o, size_t n, bool explicit)
+bool learn_fits_only(const learn_option *o, size_t n, bool explicit)
 {
     bool any = false;
     for (size_t i = 0; i < n && explicit; i++)
@@ -386,14 +385,9 @@ static bool fits_only(const learn_option *o, size_t n, bool explicit)
     return any;
 }
 
-bool learn_may_pick(const learn_option *o, size_t n, bool explicit, size_t i)
-{
-    return !fits_only(o, n, explicit) || o[i].fits;
-}
-
 size_t learn_pick_speaker_of(const double *z, const learn_option *o, size_t n, bool explicit)
 {
-    bool any = fits_only(o, n, explicit);
+    bool any = learn_fits_only(o, n, explicit);
     size_t best = SIZE_MAX;
     for (size_t i = 0; i < n; i++)
         if ((!any || o[i].fits) && (best == SIZE_MAX || z[i] > z[best]))

@@ -220,9 +220,9 @@ bool learn_explicit_source(const tally_claim *c);
 /** The speaker of the best score among options that may be chosen (all, or
  *  those that fit the rules' explicit pick, when any does). */
 size_t learn_pick_speaker_of(const double *z, const learn_option *o, size_t n, bool explicit);
-/** Whether learn_pick_speaker_of may choose option i of o[0, n) (the others'
- *  scores are not read). */
-bool learn_may_pick(const learn_option *o, size_t n, bool explicit, size_t i);
+/** Whether learn_pick_speaker_of chooses among the options that fit only
+ *  (the others' scores are not read). */
+bool learn_fits_only(const learn_option *o, size_t n, bool explicit);
 tally_kind learn_kind_of(const double *z);
 size_t learn_pick_speaker(const double *z, size_t n);
 void learn_pick_states(const double *zs, const double *zr, const char (*codes)[4], size_t n,

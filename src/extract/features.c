@@ -2448,8 +2448,24 @@ enum { MAX_SPEAKER_OPTIONS = 6 };
 
 /* The nearest mention of `e` to sentence `si` of window block `wj` (block
  * number `index`), as an option's place. */
-static void nearest(const blk *k, const went *e, size_t wj, size_t si, const ltoks *ts,
-                    const tally_figure *f, spk_ev *ev)
+/* An option's place (the fields of spk_ev that nearest() sets), so that
+ * the speakers the cut leaves out need no spk_ev. */
+typedef struct place {
+    bool set;
+    unsigned rank;
+    int dist;
+    long block;
+    const beside *bs;
+    const char *text;
+    bool says, before;
+    size_t tokens;
+} place;
+
+/* the place of an option made by new_ev */
+static const place NO_PLACE = {false, UINT32_MAX, NO_DIST, NO_BLOCK, NULL, NULL, false, false, 0};
+
+static void nearest_place(const blk *k, const went *e, size_t wj, size_t si, const ltoks *ts,
+                          const tally_figure *f, place *p)
 {
     for (size_t i = 0; i < e->n; i++) {
         const wment *m = &e->m[i];
@@ -2457,32 +2473,60 @@ static void nearest(const blk *k, const went *e, size_t wj, size_t si, const lto
         bool here = m->block == wj && m->sent != SIZE_MAX;
         int dist = here ? (int)si - (int)m->sent : NO_DIST;
         unsigned rank = here ? rank_dist(dist) : 1000 + rank_dist(bdist);
-        if (ev->bs_set && ev->rank <= rank)
+        if (p->set && p->rank <= rank)
             continue;
-        ev->bs_set = true;
-        ev->rank = rank;
-        ev->dist = dist;
-        ev->block = bdist;
-        ev->bs = m->bs;
-        ev->bs_text = m->text;
-        ev->says = m->says;
-        ev->before = false;
+        p->set = true;
+        p->rank = rank;
+        p->dist = dist;
+        p->block = bdist;
+        p->bs = m->bs;
+        p->text = m->text;
+        p->says = m->says;
+        p->before = false;
         if (dist == 0) {
-            ev->before = m->end <= f->start;
+            p->before = m->end <= f->start;
             size_t ti = tok_at(ts, m->start), fi = tok_at(ts, f->start);
-            ev->tokens = ti > fi ? ti - fi : fi - ti;
+            p->tokens = ti > fi ? ti - fi : fi - ti;
         }
     }
-    if (!ev->bs_set && e->mem != NULL)
-        ev->block = (long)k->index - (long)e->mem->last_block;
+    if (!p->set && e->mem != NULL)
+        p->block = (long)k->index - (long)e->mem->last_block;
 }
 
-static int cmp_prior(const void *a, const void *b)
+static void set_place(spk_ev *ev, const place *p)
 {
-    const spk_ev *x = a, *y = b;
+    ev->bs_set = p->set;
+    ev->rank = p->rank;
+    ev->dist = p->dist;
+    ev->block = p->block;
+    ev->bs = p->bs;
+    ev->bs_text = p->text;
+    ev->says = p->says;
+    ev->before = p->before;
+    ev->tokens = p->tokens;
+}
+
+static void nearest(const blk *k, const went *e, size_t wj, size_t si, const ltoks *ts,
+                    const tally_figure *f, spk_ev *ev)
+{
+    place p = {ev->bs_set,  ev->rank, ev->dist,   ev->block, ev->bs,
+               ev->bs_text, ev->says, ev->before, ev->tokens};
+    nearest_place(k, e, wj, si, ts, f, &p);
+    set_place(ev, &p);
+}
+
+/* A speaker of the window placed for the cut: its order is cmp_prior's. */
+typedef struct placed {
+    place p;
+    unsigned prior; /* the cut's order (see speaker_evs) */
+    size_t order;   /* its index in the window's speakers */
+} placed;
+
+static bool before_in_cut(const placed *x, const placed *y)
+{
     if (x->prior != y->prior)
-        return x->prior < y->prior ? -1 : 1;
-    return (x->order > y->order) - (x->order < y->order);
+        return x->prior < y->prior;
+    return x->order < y->order;
 }
 
 /* The speaker options of claim `c` (offsets relative to its block): author,
@@ -2515,33 +2559,37 @@ static spk_ev *speaker_evs(blk *k, const tally_claim *c, size_t wj, size_t si, c
             seen[ws->top[q]] = true;
             pick[np++] = ws->top[q];
         }
-    size_t na = 0;
-    spk_ev *all = tally_arena_alloc(k->a, (np + 1) * sizeof *all);
+    placed *all = tally_arena_alloc(k->a, (np + 1) * sizeof *all);
     for (size_t q = 0; q < np; q++) {
         size_t i = pick[q];
         const went *e = &ws->v[i];
-        spk_ev *x = &all[na++];
+        placed *x = &all[q];
+        x->p = NO_PLACE;
+        x->order = i;
+        nearest_place(k, e, wj, si, ts, f, &x->p);
+        unsigned said = e->mem != NULL ? e->mem->say_count * 8 + e->mem->count : 0;
+        x->prior = x->p.set ? x->p.rank * 2 + !x->p.says : 100000 - (said < 9999 ? said : 9999);
+    }
+    /* the first MAX_SPEAKER_OPTIONS in the cut's order (a total order:
+     * `order` differs), as options */
+    for (size_t i = 0; i < np && i < MAX_SPEAKER_OPTIONS; i++) {
+        size_t min = i;
+        for (size_t j = i + 1; j < np; j++)
+            if (before_in_cut(&all[j], &all[min]))
+                min = j;
+        placed tmp = all[i];
+        all[i] = all[min];
+        all[min] = tmp;
+        const went *e = &ws->v[all[i].order];
+        spk_ev *x = &ev[n++];
         *x = new_ev(e->name, e->country, e->akind, LEARN_FROM_DOCUMENT);
         x->mem = e->mem;
         x->canonical = e->canonical;
-        x->order = i;
-        nearest(k, e, wj, si, ts, f, x);
+        x->order = all[i].order;
+        x->prior = all[i].prior;
+        set_place(x, &all[i].p);
         if (x->bs_set && x->block == 0)
             x->origin = x->dist == 0 ? LEARN_FROM_SENTENCE : LEARN_FROM_PARAGRAPH;
-        unsigned said = e->mem != NULL ? e->mem->say_count * 8 + e->mem->count : 0;
-        x->prior = x->bs_set ? x->rank * 2 + !x->says : 100000 - (said < 9999 ? said : 9999);
-    }
-    /* the first MAX_SPEAKER_OPTIONS in cmp_prior's order (a total order:
-     * `order` differs) */
-    for (size_t i = 0; i < na && i < MAX_SPEAKER_OPTIONS; i++) {
-        size_t min = i;
-        for (size_t j = i + 1; j < na; j++)
-            if (cmp_prior(&all[j], &all[min]) < 0)
-                min = j;
-        spk_ev tmp = all[i];
-        all[i] = all[min];
-        all[min] = tmp;
-        ev[n++] = all[i];
     }
     /* the rules' pick, where the rules read it */
     if (c->source != NULL && strcmp(c->source, "author") != 0) {

@@ -37,6 +37,7 @@
 enum {
     MAX_SPEAKERS = 48, /* names remembered per document */
     MAX_STATES = 24,
+    MAX_DOC_STATES = 4, /* the document's most named states a claim may take */
     MAX_RULE_SOURCES = 16,
     MAX_TOKENS = 4096, /* words of a sentence read (the rest is beyond every window) */
     LEFT_NEAR = 5,
@@ -382,6 +383,18 @@ struct wblock {
     size_t n;
 };
 
+/* What a window's decisions read of the document's states, found once a
+ * window (window_facts): the document's memory does not change while a
+ * window is decided. */
+struct wfacts {
+    bool have_pair;
+    char pair[7];                      /* the two most named states, in code order (fig_base) */
+    uint32_t pair_hash;                /* fnv(pair, 6) */
+    size_t top[MAX_DOC_STATES], n_top; /* the most named, first named first on a tie */
+    unsigned rank[MAX_STATES];         /* of each state: how many are named more often */
+    unsigned rank_none;                /* of a state the document does not name */
+};
+
 struct learn_state {
     const tally_learn_model *model;
     learn_sink *sink;
@@ -410,6 +423,7 @@ struct learn_state {
     tally_unit last_unit;
     uint32_t last_items;
     char last_currency[4];
+    struct wfacts wf; /* of the window being decided */
     /* str_hash(why_name(w)) of each rule w, once known */
     uint32_t why_h[TALLY_WHY_N];
     bool why_known[TALLY_WHY_N];
@@ -1550,11 +1564,12 @@ typedef struct blk {
     learn_state *l;
     const learn_block_in *in; /* offsets relative to the block */
     tally_arena *a;
-    ltoks *toks;       /* of each sentence, split when first needed */
-    size_t *msent;     /* the sentence of each actor mention */
-    beside *mb;        /* the words beside each mention */
-    size_t index;      /* the block's number in the document */
-    bool figs_ordered; /* figures_ordered() of the block's figures */
+    ltoks *toks;              /* of each sentence, split when first needed */
+    size_t *msent;            /* the sentence of each actor mention */
+    beside *mb;               /* the words beside each mention */
+    size_t index;             /* the block's number in the document */
+    bool figs_ordered;        /* figures_ordered() of the block's figures */
+    signed char speaker_here; /* speaker_in_block() of the block; -1 until read */
 } blk;
 
 static size_t sentence_of(const blk *k, size_t at)
@@ -1837,32 +1852,9 @@ static void fig_base(blk *k, fb *b, const tally_claim *c, const tally_figure *f,
     memcpy(pair + 3, "->", 2);
     memcpy(pair + 5, c->recipient[0] ? c->recipient : "---", 3);
     f_val(b, T_PAIR, fnv(pair, 8), b->named ? tally_arena_strndup(b->a, pair, 8) : NULL);
-    const char *top[2] = {NULL, NULL};
-    unsigned cnt[2] = {0, 0};
-    for (size_t i = 0; i < l->n_st; i++) {
-        if (l->st[i].count > cnt[0]) {
-            top[1] = top[0];
-            cnt[1] = cnt[0];
-            top[0] = l->st[i].code;
-            cnt[0] = l->st[i].count;
-        } else if (l->st[i].count > cnt[1]) {
-            top[1] = l->st[i].code;
-            cnt[1] = l->st[i].count;
-        }
-    }
-    if (top[0] != NULL) {
-        const char *a = top[0], *z = top[1] != NULL ? top[1] : "---";
-        if (strcmp(a, z) > 0) {
-            const char *tmp = a;
-            a = z;
-            z = tmp;
-        }
-        char dp[7];
-        memcpy(dp, a, 3);
-        memcpy(dp + 3, z, 3);
-        dp[6] = '\0';
-        x->doc_pair = fnv(dp, 6);
-        x->doc_pair_name = b->named ? tally_arena_strndup(b->a, dp, 6) : NULL;
+    if (l->wf.have_pair) { /* (window_facts) */
+        x->doc_pair = l->wf.pair_hash;
+        x->doc_pair_name = b->named ? tally_arena_strndup(b->a, l->wf.pair, 6) : NULL;
         f_val(b, T_DOC_PAIR, x->doc_pair, x->doc_pair_name);
     }
     /* the cues of the sentence before, when the rules read it */
@@ -2730,16 +2722,14 @@ static void state_features(blk *k, fb *b, const st_ev *e, const tally_claim *c, 
         f_val(b, P_SPEAKER, 1, "yes");
     if (e->paragraph)
         f_val(b, P_PARAGRAPH, 1, "yes");
-    /* rank in the document */
-    unsigned rank = 0, count = 0;
+    /* rank in the document (window_facts) */
+    unsigned rank = l->wf.rank_none;
     size_t first = SIZE_MAX;
     for (size_t i = 0; i < l->n_st; i++)
         if (memcmp(l->st[i].code, e->code, 4) == 0) {
-            count = l->st[i].count;
+            rank = l->wf.rank[i];
             first = l->st[i].first_block;
         }
-    for (size_t i = 0; i < l->n_st; i++)
-        rank += l->st[i].count > count;
     f_val(b, P_RANK, rank > 3 ? 3 : rank, NULL);
     if (first == 0)
         f_val(b, P_TITLE, 1, "yes");
@@ -2776,8 +2766,6 @@ static st_ev *find_st(st_ev *v, size_t n, const char *code)
             return &v[i];
     return NULL;
 }
-
-enum { MAX_DOC_STATES = 4 };
 
 /* The state options of claim `c`: none, the states of its paragraph (those
  * of its sentence placed), the document's most named and the rules'
@@ -2817,16 +2805,9 @@ static st_ev *state_evs(blk *k, const tally_claim *c, size_t si, const tally_fig
             e->bs = &k->mb[i];
         }
     }
-    /* the document's most named states (the first named first on a tie) */
-    bool taken[MAX_STATES] = {false};
-    for (size_t r = 0; r < MAX_DOC_STATES; r++) {
-        size_t best = SIZE_MAX;
-        for (size_t i = 0; i < l->n_st; i++)
-            if (!taken[i] && (best == SIZE_MAX || l->st[i].count > l->st[best].count))
-                best = i;
-        if (best == SIZE_MAX)
-            break;
-        taken[best] = true;
+    /* the document's most named states (window_facts) */
+    for (size_t r = 0; r < l->wf.n_top; r++) {
+        size_t best = l->wf.top[r];
         if (find_st(ev, n, l->st[best].code) == NULL) {
             ev[n] = (st_ev){"", LEARN_FROM_DOCUMENT, NULL, NULL, 0, false};
             memcpy(ev[n++].code, l->st[best].code, 4);
@@ -2864,6 +2845,14 @@ static bool speaker_in_block(const wspk *ws, size_t wj)
                 return true;
     }
     return false;
+}
+
+/* speaker_in_block() of window block wj, open as k: read once */
+static bool block_speaker_of(blk *k, const wspk *ws, size_t wj)
+{
+    if (k->speaker_here < 0)
+        k->speaker_here = speaker_in_block(ws, wj);
+    return k->speaker_here;
 }
 
 /* ---- the window ---------------------------------------------------------------------- */
@@ -2991,7 +2980,7 @@ static tally_claim alternative(const blk *k, const group *g, const tally_claim *
 static blk blk_open(learn_state *l, struct wblock *w, tally_arena *a)
 {
     const learn_block_in *in = &w->in;
-    blk k = {l, in, a, NULL, NULL, w->mb, w->index, figures_ordered(in->figs, in->n_figs)};
+    blk k = {l, in, a, NULL, NULL, w->mb, w->index, figures_ordered(in->figs, in->n_figs), -1};
     k.msent = tally_arena_alloc(a, (in->n_am + 1) * sizeof *k.msent);
     for (size_t i = 0; i < in->n_am; i++)
         k.msent[i] = sentence_of(&k, in->am[i].start);
@@ -3031,7 +3020,7 @@ static void block_candidates(learn_state *l, size_t wj, tally_arena *ca, const w
         spk_ev *sev = speaker_evs(&k, &g.c, wj, g.si, g.ts, g.f, ws, &ns, &pk);
         cand->speakers = tally_arena_alloc(ca, (ns + 1) * sizeof *cand->speakers);
         cand->n_speakers = ns;
-        bool sent_says = sentence_says(g.ts), block_speaker = speaker_in_block(ws, wj);
+        bool sent_says = sentence_says(g.ts), block_speaker = block_speaker_of(&k, ws, wj);
         for (size_t o = 0; o < ns; o++) {
             learn_option *op = &cand->speakers[o];
             memset(op, 0, sizeof *op);
@@ -3130,7 +3119,7 @@ static void block_decide(learn_state *l, size_t wj, const wspk *ws, tally_arena 
             size_t ns;
             pick_info pk;
             spk_ev *sev = speaker_evs(&k, &g.c, wj, g.si, g.ts, g.f, ws, &ns, &pk);
-            bool sent_says = sentence_says(g.ts), block_speaker = speaker_in_block(ws, wj);
+            bool sent_says = sentence_says(g.ts), block_speaker = block_speaker_of(&k, ws, wj);
             learn_option *fit = tally_arena_alloc(a, (ns + 1) * sizeof *fit);
             for (size_t q = 0; q < ns; q++)
                 fit[q].fits = sev[q].fits;
@@ -3188,6 +3177,60 @@ static void block_decide(learn_state *l, size_t wj, const wspk *ws, tally_arena 
     }
 }
 
+/* Fills l->wf from the document's states. */
+static void window_facts(learn_state *l)
+{
+    struct wfacts *wf = &l->wf;
+    /* the two most named, for fig_base */
+    const char *top[2] = {NULL, NULL};
+    unsigned cnt[2] = {0, 0};
+    for (size_t i = 0; i < l->n_st; i++) {
+        if (l->st[i].count > cnt[0]) {
+            top[1] = top[0];
+            cnt[1] = cnt[0];
+            top[0] = l->st[i].code;
+            cnt[0] = l->st[i].count;
+        } else if (l->st[i].count > cnt[1]) {
+            top[1] = l->st[i].code;
+            cnt[1] = l->st[i].count;
+        }
+    }
+    wf->have_pair = top[0] != NULL;
+    if (wf->have_pair) {
+        const char *a = top[0], *z = top[1] != NULL ? top[1] : "---";
+        if (strcmp(a, z) > 0) {
+            const char *tmp = a;
+            a = z;
+            z = tmp;
+        }
+        memcpy(wf->pair, a, 3);
+        memcpy(wf->pair + 3, z, 3);
+        wf->pair[6] = '\0';
+        wf->pair_hash = fnv(wf->pair, 6);
+    }
+    /* the most named (the first named first on a tie), for state_evs */
+    bool taken[MAX_STATES] = {false};
+    wf->n_top = 0;
+    for (size_t r = 0; r < MAX_DOC_STATES; r++) {
+        size_t best = SIZE_MAX;
+        for (size_t i = 0; i < l->n_st; i++)
+            if (!taken[i] && (best == SIZE_MAX || l->st[i].count > l->st[best].count))
+                best = i;
+        if (best == SIZE_MAX)
+            break;
+        taken[best] = true;
+        wf->top[wf->n_top++] = best;
+    }
+    /* ranks, for state_features */
+    wf->rank_none = 0;
+    for (size_t i = 0; i < l->n_st; i++) {
+        wf->rank[i] = 0;
+        for (size_t j = 0; j < l->n_st; j++)
+            wf->rank[i] += l->st[j].count > l->st[i].count;
+        wf->rank_none += l->st[i].count > 0;
+    }
+}
+
 /* Decides the window's claims into `out`; they and the window stay until
  * the next call. */
 static void decide_window(learn_state *l, tally_claims *out, tally_arena *a)
@@ -3209,6 +3252,7 @@ static void decide_window(learn_state *l, tally_claims *out, tally_arena *a)
     }
     bool store = l->sink != NULL || l->explain || l->model == NULL;
     tally_arena *ca = l->sink != NULL ? l->sink->arena : l->warena;
+    window_facts(l);
     wspk ws;
     window_speakers(l, &ws, store ? ca : l->warena);
     if (!store) {

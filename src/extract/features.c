@@ -85,9 +85,17 @@ static size_t utf8_len(unsigned char c)
 
 static inline uint32_t fnv(const char *s, size_t n)
 {
+    enum { PRIME = 16777619u };
+    const unsigned char *p = (const unsigned char *)s, *e = p + n;
     uint32_t h = 2166136261u;
-    for (size_t i = 0; i < n; i++)
-        h = (h ^ tally_to_lower((unsigned char)s[i])) * 16777619u;
+    for (; e - p >= 4; p += 4) { /* (four bytes a turn: fewer loop tests) */
+        h = (h ^ tally_ascii_lower[p[0]]) * PRIME;
+        h = (h ^ tally_ascii_lower[p[1]]) * PRIME;
+        h = (h ^ tally_ascii_lower[p[2]]) * PRIME;
+        h = (h ^ tally_ascii_lower[p[3]]) * PRIME;
+    }
+    for (; p < e; p++)
+        h = (h ^ tally_ascii_lower[*p]) * PRIME;
     return h;
 }
 

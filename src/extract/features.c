@@ -1494,18 +1494,30 @@ static const char *role_name(unsigned bit)
 }
 
 /* one feature per role bit of `roles` */
+/* The number of the lowest bit set in x (not 0): a de Bruijn sequence's
+ * table, so that role loops visit the bits set only. */
+static unsigned low_bit(uint32_t x)
+{
+    static const unsigned char at[32] = {0,  1,  28, 2,  29, 14, 24, 3,  30, 22, 20,
+                                         15, 25, 17, 4,  8,  31, 27, 13, 23, 21, 19,
+                                         16, 7,  26, 12, 18, 6,  11, 5,  10, 9};
+    return at[((x & (0u - x)) * 0x077CB531u) >> 27];
+}
+
 static void f_roles(fb *b, unsigned tpl, uint32_t roles)
 {
-    for (unsigned bit = 0; roles != 0; bit++, roles >>= 1)
-        if (roles & 1u)
-            f_val(b, tpl, bit, role_name(bit));
+    for (; roles != 0; roles &= roles - 1) { /* lowest bit first */
+        unsigned bit = low_bit(roles);
+        f_val(b, tpl, bit, role_name(bit));
+    }
 }
 
 static void f_roles_with(fb *b, unsigned tpl, uint32_t v, const char *vn, uint32_t roles)
 {
-    for (unsigned bit = 0; roles != 0; bit++, roles >>= 1)
-        if (roles & 1u)
-            f_val2(b, tpl, v, vn, bit, role_name(bit));
+    for (; roles != 0; roles &= roles - 1) {
+        unsigned bit = low_bit(roles);
+        f_val2(b, tpl, v, vn, bit, role_name(bit));
+    }
 }
 
 /* the roles that say something about a claim (not the stop words') */

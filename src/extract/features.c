@@ -2264,6 +2264,10 @@ typedef struct went {
 typedef struct wspk {
     went *v;
     size_t n, cap;
+    /* an index of v by key: open addressing, at most half full, each slot
+     * an index of v plus one (0: empty) */
+    uint32_t *slot;
+    size_t n_slot;
     /* the speakers each block of the window names, and the window's most
      * attributing: the only ones a candidate looks at */
     size_t **by_block, *n_by_block;
@@ -2278,13 +2282,36 @@ static uint32_t name_key(const char *s)
     return fnv(s, strlen(s));
 }
 
-/* The index of the speaker named `name` (hash `key`), or SIZE_MAX. */
+/* The index of the speaker named `name` (hash `key`), or SIZE_MAX: the
+ * only one of the same key and name (add_went adds no other). */
 static size_t went_index(const wspk *ws, uint32_t key, const char *name)
 {
-    for (size_t i = 0; i < ws->n; i++)
-        if (ws->v[i].key == key && same_name(ws->v[i].name, name))
-            return i;
-    return SIZE_MAX;
+    if (ws->n_slot == 0)
+        return SIZE_MAX;
+    for (size_t i = key & (ws->n_slot - 1);; i = (i + 1) & (ws->n_slot - 1)) {
+        uint32_t at = ws->slot[i];
+        if (at == 0)
+            return SIZE_MAX;
+        if (ws->v[at - 1].key == key && same_name(ws->v[at - 1].name, name))
+            return at - 1;
+    }
+}
+
+/* Enters v[i] in the index, making the index larger first when needed. */
+static void index_went(wspk *ws, tally_arena *a, size_t i)
+{
+    if (2 * (ws->n + 1) > ws->n_slot) {
+        size_t n_slot = ws->n_slot ? 2 * ws->n_slot : 64;
+        ws->slot = tally_arena_alloc(a, n_slot * sizeof *ws->slot);
+        memset(ws->slot, 0, n_slot * sizeof *ws->slot);
+        ws->n_slot = n_slot;
+        for (size_t j = 0; j < i; j++)
+            index_went(ws, a, j);
+    }
+    size_t at = ws->v[i].key & (ws->n_slot - 1);
+    while (ws->slot[at] != 0)
+        at = (at + 1) & (ws->n_slot - 1);
+    ws->slot[at] = (uint32_t)(i + 1);
 }
 
 static went *add_went(wspk *ws, tally_arena *a, const char *name, const char *country, int akind,
@@ -2312,6 +2339,7 @@ static went *add_went(wspk *ws, tally_arena *a, const char *name, const char *co
     e->akind = akind;
     e->actor = actor;
     e->mem = mem;
+    index_went(ws, a, ws->n - 1);
     return e;
 }
 

@@ -244,6 +244,8 @@ typedef struct beside {
      * Korean military intelligence": the end of the phrase, else 0 */
     size_t body_end;
     bool body_says; /* the word after that phrase attributes */
+    bool full;      /* index 3 is read: only a state's features and a body need it
+                     * (beside_full) */
 } beside;
 
 /* the token ending at or before `at` (backwards), or starting at or after it */
@@ -292,6 +294,27 @@ static bool near_token(const char *t, size_t n, size_t at, bool back, ltok *k, s
     return true;
 }
 
+/* Reads index 3 of `b` (the second word after the mention, after index 2's
+ * end) in t[0, n), once. */
+static void beside_full(const char *t, size_t n, beside *b)
+{
+    if (b->full)
+        return;
+    b->full = true;
+    ltok k;
+    size_t at;
+    if (b->end[2] > b->start[2] && near_token(t, n, b->end[2], false, &k, &at)) {
+        b->h[3] = k.h;
+        b->roles[3] = k.roles;
+        b->id[3] = k.id;
+        b->flags[3] = k.flags;
+        b->start[3] = k.start;
+        b->end[3] = k.end;
+    }
+}
+
+/* The words beside the mention t[start, end) of t[0, n); index 3 waits for
+ * beside_full. */
 static beside beside_of(const char *t, size_t n, size_t start, size_t end)
 {
     beside b;
@@ -306,16 +329,16 @@ static beside beside_of(const char *t, size_t n, size_t start, size_t end)
         b.start[i] = k.start;
         b.end[i] = k.end;
     }
-    at = end;
-    for (int i = 2; i <= 3 && near_token(t, n, at, false, &k, &at); i++) {
-        b.h[i] = k.h;
-        b.roles[i] = k.roles;
-        b.id[i] = k.id;
-        b.flags[i] = k.flags;
-        b.start[i] = k.start;
-        b.end[i] = k.end;
+    if (near_token(t, n, end, false, &k, &at)) {
+        b.h[2] = k.h;
+        b.roles[2] = k.roles;
+        b.id[2] = k.id;
+        b.flags[2] = k.flags;
+        b.start[2] = k.start;
+        b.end[2] = k.end;
     }
     if (b.roles[2] & CW_BODY) {
+        beside_full(t, n, &b);
         b.body_end = b.end[2];
         uint32_t next = b.roles[3];
         if (b.roles[3] & CW_BODY) { /* "military intelligence" */
@@ -2850,6 +2873,7 @@ static st_ev *state_evs(blk *k, const tally_claim *c, size_t si, const tally_fig
                                              : f->start - e->m->start;
         if (d < dm) {
             e->m = m;
+            beside_full(in->text, in->len, &k->mb[i]);
             e->bs = &k->mb[i];
         }
     }

@@ -62,6 +62,7 @@ typedef struct ltok {
 typedef struct ltoks {
     ltok *v;
     size_t n;
+    uint32_t roles; /* of all its tokens (sentence_tokens) */
 } ltoks;
 
 static inline bool is_alnum(unsigned char c)
@@ -1678,6 +1679,7 @@ static const ltoks *sentence_tokens(blk *k, size_t si)
             ts->v[u] = ts->v[i];
             if (fig != SIZE_MAX)
                 ts->v[u].flags |= TK_FIG;
+            ts->roles |= ts->v[u].roles;
             u++;
         }
         ts->n = u;
@@ -1850,15 +1852,15 @@ static void fig_base(blk *k, fb *b, const tally_claim *c, const tally_figure *f,
     size_t quotes = 0, figs_in = 0, index = 0;
     for (size_t i = 0; i < ts->n; i++) {
         const ltok *w = &ts->v[i];
-        all |= cue_roles(w->roles);
         if ((w->flags & TK_PUNCT) && b->t[w->start] == '"' && i < fi)
             quotes++;
         if (w->flags & TK_FIG) {
             index += i < fi;
             figs_in++;
         }
-        x->money_roles |= w->roles;
     }
+    all = cue_roles(ts->roles);
+    x->money_roles = ts->roles;
     x->ts = ts;
     f_roles(b, T_SENT_ROLE, all);
     if (quotes % 2 == 1)
@@ -1903,10 +1905,7 @@ static void fig_base(blk *k, fb *b, const tally_claim *c, const tally_figure *f,
     /* the cues of the sentence before, when the rules read it */
     if (si > 0 && k->in->sw != NULL && k->in->sw[si - 1].n > 0) {
         const ltoks *ps = sentence_tokens(k, si - 1);
-        uint32_t prev = 0;
-        for (size_t i = 0; i < ps->n; i++)
-            prev |= cue_roles(ps->v[i].roles);
-        f_roles(b, T_PREV_ROLE, prev);
+        f_roles(b, T_PREV_ROLE, cue_roles(ps->roles));
     }
     /* the verb that moves it: its form and what stands before it ("will
      * send", "has sent", "plans to deliver", "were killed") */
@@ -2226,9 +2225,12 @@ static void compare(spk_ev *ev, size_t n)
 /* The words of the rules' pick for `c`. */
 static pick_info pick_of(const tally_claim *c, const ltoks *ts)
 {
-    pick_info p = {false, false, false, false, c->source_country, 0};
-    for (size_t i = 0; i < ts->n; i++)
-        p.sent_roles |= ts->v[i].roles & (CW_SAY | CW_BODY | CW_OFFICE | CW_PRONOUN | CW_HEDGE);
+    pick_info p = {false,
+                   false,
+                   false,
+                   false,
+                   c->source_country,
+                   ts->roles & (CW_SAY | CW_BODY | CW_OFFICE | CW_PRONOUN | CW_HEDGE)};
     const char *s = c->source;
     if (s == NULL || strcmp(s, "author") == 0)
         return p;
@@ -2578,19 +2580,13 @@ static void nearest(const blk *k, const went *e, size_t wj, size_t si, const lto
     set_place(ev, &p);
 }
 
-/* A speaker of the window placed for the cut: its order is cmp_prior's. */
+/* A speaker of the window placed for the cut. */
 typedef struct placed {
     place p;
     unsigned prior; /* the cut's order (see speaker_evs) */
     size_t order;   /* its index in the window's speakers */
+    uint64_t key;   /* prior, then order: the cut keeps the lowest */
 } placed;
-
-static bool before_in_cut(const placed *x, const placed *y)
-{
-    if (x->prior != y->prior)
-        return x->prior < y->prior;
-    return x->order < y->order;
-}
 
 /* The speaker options of claim `c` (offsets relative to its block): author,
  * the rules' pick, the parties cited in the sentence, the headline's source,
@@ -2632,13 +2628,14 @@ static spk_ev *speaker_evs(blk *k, const tally_claim *c, size_t wj, size_t si, c
         nearest_place(k, e, wj, si, ts, f, &x->p);
         unsigned said = e->mem != NULL ? e->mem->say_count * 8 + e->mem->count : 0;
         x->prior = x->p.set ? x->p.rank * 2 + !x->p.says : 100000 - (said < 9999 ? said : 9999);
+        x->key = (uint64_t)x->prior << 32 | (uint64_t)i; /* (a window has fewer speakers) */
     }
     /* the first MAX_SPEAKER_OPTIONS in the cut's order (a total order:
      * `order` differs), as options */
     for (size_t i = 0; i < np && i < MAX_SPEAKER_OPTIONS; i++) {
         size_t min = i;
         for (size_t j = i + 1; j < np; j++)
-            if (before_in_cut(&all[j], &all[min]))
+            if (all[j].key < all[min].key)
                 min = j;
         placed tmp = all[i];
         all[i] = all[min];
@@ -2898,10 +2895,7 @@ static st_ev *state_evs(blk *k, const tally_claim *c, size_t si, const tally_fig
 /* Whether the sentence attributes ("said", "according to"). */
 static bool sentence_says(const ltoks *ts)
 {
-    for (size_t i = 0; i < ts->n; i++)
-        if (ts->v[i].roles & CW_SAY)
-            return true;
-    return false;
+    return (ts->roles & CW_SAY) != 0;
 }
 
 /* Whether window block wj names a speaker that is no state. */

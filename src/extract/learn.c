@@ -3,7 +3,7 @@
  *
  * A model file is little-endian:
  *
- *   "TLYM"  u32 version (1)  f32 scope threshold
+ *   "TLYM"  u32 version (2)  f32 scope threshold
  *   u32 note length (with its NUL)  note  zero bytes to a multiple of 4
  *   u32 number of heads, then for each head:
  *     u32 head (learn_head)  u32 outputs  u32 slots (a power of two, or 0)
@@ -21,7 +21,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-enum { MODEL_VERSION = 1, HEADER_BYTES = 16 };
+/* version 2: kinds are a head of their own (KIND), FIG holds scope alone */
+enum { MODEL_VERSION = 2, HEADER_BYTES = 16 };
 
 /* The bundled model's bytes (data/extract-model.bin, embedded by CMake). */
 extern const unsigned char tally_extract_model_bin[];
@@ -36,6 +37,8 @@ unsigned learn_head_outputs(learn_head h)
         return 1;
     case LEARN_STATE:
         return LEARN_STATE_OUTS;
+    case LEARN_KIND:
+        return LEARN_KIND_OUTS;
     case LEARN_N_HEADS:
         break;
     }
@@ -260,7 +263,7 @@ void learn_model_write(const learn_head_w *heads, double threshold, const char *
 static inline void add_rows(const tally_learn_model *m, learn_head hd, unsigned outs,
                             const uint32_t *h, size_t n, double *z)
 {
-    double acc[LEARN_FIG_OUTS];
+    double acc[LEARN_MAX_OUTS];
     for (unsigned o = 0; o < outs; o++)
         acc[o] = z[o];
     for (size_t i = 0; i < n; i++) {
@@ -274,14 +277,13 @@ static inline void add_rows(const tally_learn_model *m, learn_head hd, unsigned 
         z[o] = acc[o];
 }
 
-/* add_rows of the FIG head when it has nine outputs (scope and eight
- * kinds), written out so that the nine sums stay in registers */
-static void add_rows_nine(const tally_learn_model *m, const uint32_t *h, size_t n, double *z)
+/* add_rows of the KIND head when it has eight outputs (the kinds), written
+ * out so that the eight sums stay in registers */
+static void add_rows_eight(const tally_learn_model *m, const uint32_t *h, size_t n, double *z)
 {
-    double z0 = z[0], z1 = z[1], z2 = z[2], z3 = z[3], z4 = z[4], z5 = z[5], z6 = z[6], z7 = z[7],
-           z8 = z[8];
+    double z0 = z[0], z1 = z[1], z2 = z[2], z3 = z[3], z4 = z[4], z5 = z[5], z6 = z[6], z7 = z[7];
     for (size_t i = 0; i < n; i++) {
-        const unsigned char *row = learn_row(m, LEARN_FIG, h[i]);
+        const unsigned char *row = learn_row(m, LEARN_KIND, h[i]);
         if (row == NULL)
             continue;
         z0 += learn_f32(row);
@@ -292,7 +294,6 @@ static void add_rows_nine(const tally_learn_model *m, const uint32_t *h, size_t 
         z5 += learn_f32(row + 20);
         z6 += learn_f32(row + 24);
         z7 += learn_f32(row + 28);
-        z8 += learn_f32(row + 32);
     }
     z[0] = z0;
     z[1] = z1;
@@ -302,7 +303,6 @@ static void add_rows_nine(const tally_learn_model *m, const uint32_t *h, size_t 
     z[5] = z5;
     z[6] = z6;
     z[7] = z7;
-    z[8] = z8;
 }
 
 void learn_add_rows(const tally_learn_model *m, learn_head hd, const uint32_t *h, size_t n,
@@ -311,10 +311,13 @@ void learn_add_rows(const tally_learn_model *m, learn_head hd, const uint32_t *h
     /* one loop a head, so that each adds a known number of weights */
     switch (hd) {
     case LEARN_FIG:
-        if (LEARN_FIG_OUTS == 9)
-            add_rows_nine(m, h, n, z);
+        add_rows(m, LEARN_FIG, LEARN_FIG_OUTS, h, n, z);
+        break;
+    case LEARN_KIND:
+        if (LEARN_KIND_OUTS == 8)
+            add_rows_eight(m, h, n, z);
         else
-            add_rows(m, LEARN_FIG, LEARN_FIG_OUTS, h, n, z);
+            add_rows(m, LEARN_KIND, LEARN_KIND_OUTS, h, n, z);
         break;
     case LEARN_SPEAKER:
         add_rows(m, LEARN_SPEAKER, 1, h, n, z);
@@ -404,7 +407,7 @@ tally_kind learn_kind_of(const double *z)
 {
     unsigned best = 0;
     for (unsigned i = 1; i < LEARN_N_KINDS; i++)
-        if (z[1 + i] > z[1 + best])
+        if (z[i] > z[best])
             best = i;
     return (tally_kind)best;
 }
@@ -471,14 +474,19 @@ double learn_apply(const tally_learn_model *m, const learn_cand *k, tally_claim 
         double z[LEARN_FIG_OUTS];
         learn_scores(m, LEARN_FIG, &k->fig, z);
         keep = learn_scope_p(z);
-        out->kind = learn_kind_of(z);
-        if (why != NULL) {
+        if (why != NULL)
             explain(m, LEARN_FIG, &k->fig, LEARN_FIG_SCOPE, keep, &why->scope);
-            explain(m, LEARN_FIG, &k->fig, 1 + out->kind, sigmoid(z[1 + out->kind]), &why->kind);
-        }
+    }
+    if (m->head[LEARN_KIND].present) {
+        double z[LEARN_KIND_OUTS];
+        learn_scores(m, LEARN_KIND, &k->kind, z);
+        out->kind = learn_kind_of(z);
+        if (why != NULL)
+            explain(m, LEARN_KIND, &k->kind, out->kind, share(z, LEARN_KIND_OUTS, out->kind),
+                    &why->kind);
     }
     size_t n = k->n_speakers > k->n_states ? k->n_speakers : k->n_states;
-    double *zs = tally_xmalloc((2 * n + 1) * sizeof *zs), row[LEARN_FIG_OUTS];
+    double *zs = tally_xmalloc((2 * n + 1) * sizeof *zs), row[LEARN_MAX_OUTS];
     if (m->head[LEARN_SPEAKER].present && k->n_speakers > 0) {
         for (size_t i = 0; i < k->n_speakers; i++) {
             learn_scores(m, LEARN_SPEAKER, &k->speakers[i].fv, row);

@@ -32,7 +32,7 @@ enum {
     MAX_LINE = 1 << 20,         /* a gold line longer than this is broken */
     MAX_TEXT = 64 * 1024 * 1024 /* the largest document read */
 };
-static const double C_SCOPE = 0.1, C_KIND = 1.0, C_RANK = 0.1, DEFAULT_THRESHOLD = 0.5;
+static const double C_SCOPE = 0.1, C_KIND = 1.0, C_RANK = 0.1, DEFAULT_THRESHOLD = 0.4;
 
 /* One document: its candidates (in the sink) and gold claims. */
 typedef struct tdoc {
@@ -480,7 +480,7 @@ static void fit(prob *pr, size_t n_features, double c, unsigned n_out, float *w,
         return;
     struct model *m = train(&pr->p, &param);
     int nc = get_nr_class(m);
-    int labels[LEARN_FIG_OUTS + 2];
+    int labels[LEARN_MAX_OUTS + 2];
     get_labels(m, labels);
     for (int k = 0; k < nc; k++) {
         int lab = labels[k];
@@ -538,6 +538,7 @@ static void train_model(const trainer *t, int held_out, double c, double thresho
             hds_add(&acc[LEARN_FIG], &cd->fig, (uint32_t)i);
             if (d->match[k] < 0)
                 continue;
+            hds_add(&acc[LEARN_KIND], &cd->kind, (uint32_t)i);
             for (size_t o = 0; o < cd->n_speakers; o++)
                 hds_add(&acc[LEARN_SPEAKER], &cd->speakers[o].fv, (uint32_t)i);
             for (size_t o = 0; o < cd->n_states; o++)
@@ -560,7 +561,7 @@ static void train_model(const trainer *t, int held_out, double c, double thresho
             if (g < 0)
                 continue;
             const tally_score_claim *gc = &d->gold[g];
-            prob_add(&kind, &maps[LEARN_FIG], &cd->fig, tally_kind_parse(gc->kind));
+            prob_add(&kind, &maps[LEARN_KIND], &cd->kind, tally_kind_parse(gc->kind));
             bool *right = tally_xcalloc(cd->n_speakers + cd->n_states + 1, sizeof *right);
             /* the names the scorer accepts that are most of the gold name:
              * "US" is inside "US officials" and "Russian", and says little */
@@ -615,8 +616,8 @@ static void train_model(const trainer *t, int held_out, double c, double thresho
     double cs = c > 0 ? c : C_SCOPE, ck = c > 0 ? c : C_KIND, cr = c > 0 ? c : C_RANK;
     fit(&scope, maps[LEARN_FIG].n, cs, 1, heads[LEARN_FIG].w, LEARN_FIG_OUTS, LEARN_FIG_SCOPE,
         heads[LEARN_FIG].bias);
-    fit(&kind, maps[LEARN_FIG].n, ck, LEARN_N_KINDS, heads[LEARN_FIG].w, LEARN_FIG_OUTS, 1,
-        heads[LEARN_FIG].bias);
+    fit(&kind, maps[LEARN_KIND].n, ck, LEARN_N_KINDS, heads[LEARN_KIND].w, LEARN_KIND_OUTS, 0,
+        heads[LEARN_KIND].bias);
     fit(&speaker, maps[LEARN_SPEAKER].n, cr, 1, heads[LEARN_SPEAKER].w, 1, 0,
         heads[LEARN_SPEAKER].bias);
     fit(&sup, maps[LEARN_STATE].n, cr, 1, heads[LEARN_STATE].w, LEARN_STATE_OUTS,

@@ -248,8 +248,9 @@ typedef struct beside {
      * Korean military intelligence": the end of the phrase, else 0 */
     size_t body_end;
     bool body_says; /* the word after that phrase attributes */
-    bool full;      /* index 3 is read: only a state's features and a body need it
-                     * (beside_full) */
+    bool by_says;   /* "stated by X" */
+    bool full;      /* index 3 is read: only a state's features, a body and a
+                     * filler before an attribution need it (beside_full) */
 } beside;
 
 /* the token ending at or before `at` (backwards), or starting at or after it */
@@ -298,6 +299,23 @@ static bool near_token(const char *t, size_t n, size_t at, bool back, ltok *k, s
     return true;
 }
 
+/* "stated by German Defense Minister Boris Pistorius", "reported by the
+ * NIS": a word of attribution and "by" before the name and its titles */
+static bool said_by(const char *t, size_t n, size_t start)
+{
+    ltok k;
+    size_t at = start;
+    for (int i = 0; i < 6 && near_token(t, n, at, true, &k, &at); i++) {
+        if (k.id == CWW_BY)
+            return near_token(t, n, at, true, &k, &at) && (k.roles & CW_SAY) != 0;
+        bool title = (k.roles & (CW_OFFICE | CW_BODY)) || k.id == CWW_THE ||
+                     (!(k.flags & TK_PUNCT) && t[k.start] >= 'A' && t[k.start] <= 'Z');
+        if (!title)
+            return false;
+    }
+    return false;
+}
+
 /* Reads index 3 of `b` (the second word after the mention, after index 2's
  * end) in t[0, n), once. */
 static void beside_full(const char *t, size_t n, beside *b)
@@ -341,8 +359,9 @@ static beside beside_of(const char *t, size_t n, size_t start, size_t end)
         b.start[2] = k.start;
         b.end[2] = k.end;
     }
-    if (b.roles[2] & CW_BODY) {
+    if (b.roles[2] & (CW_BODY | CW_FILL)) /* (says_beside reads index 3 after a filler) */
         beside_full(t, n, &b);
+    if (b.roles[2] & CW_BODY) {
         b.body_end = b.end[2];
         uint32_t next = b.roles[3];
         if (b.roles[3] & CW_BODY) { /* "military intelligence" */
@@ -351,13 +370,17 @@ static beside beside_of(const char *t, size_t n, size_t start, size_t end)
         }
         b.body_says = (next & CW_SAY) != 0;
     }
+    bool title = b.h[1] != 0 && (b.id[1] == CWW_BY || (b.roles[1] & (CW_OFFICE | CW_BODY)) ||
+                                 (t[b.start[1]] >= 'A' && t[b.start[1]] <= 'Z'));
+    b.by_says = title && said_by(t, n, start);
     return b;
 }
 
-/* "X said", "according to X": the mention attributes */
+/* "X said", "X has confirmed", "according to X": the mention attributes */
 static bool says_beside(const beside *b)
 {
-    return (b->roles[2] & CW_SAY) || (b->roles[1] & CW_SAY) || b->id[0] == CWW_ACCORDING;
+    return (b->roles[2] & CW_SAY) || (b->roles[1] & CW_SAY) || b->id[0] == CWW_ACCORDING ||
+           ((b->roles[2] & CW_FILL) && (b->roles[3] & CW_SAY)) || b->by_says;
 }
 
 /* Token `k` of `t` is the lower-case word `w` (in any case). */
@@ -378,6 +401,7 @@ struct spk_mem {
     char country[4];
     int akind;
     unsigned count, say_count;
+    unsigned release_count; /* mentions beside a release ("said in a statement") */
     size_t first_block, last_block, prev_block; /* block 0 is the title */
     bool first_speaker;                         /* the document's first to attribute */
 };
@@ -401,6 +425,7 @@ struct rule_mem {
 typedef struct pname {
     size_t start, end;
     bool says;
+    char country[4]; /* of a state named in its titles ("Czech Foreign Minister"), or "" */
 } pname;
 
 /* A block of the window: what learn_block was given, copied (offsets of its
@@ -454,6 +479,10 @@ struct learn_state {
     size_t n_st;
     struct rule_mem rs[MAX_RULE_SOURCES];
     size_t n_rs;
+    /* the speakers' say in the document so far (voice_of): in all, the
+     * most and the second most of one speaker (set with the window's
+     * speakers) */
+    unsigned voice_total, voice_top, voice_second;
     bool have_unit;
     tally_unit last_unit;
     uint32_t last_items;
@@ -463,6 +492,13 @@ struct learn_state {
     uint32_t why_h[TALLY_WHY_N];
     bool why_known[TALLY_WHY_N];
 };
+
+/* How often a speaker has its say in the document: attributing, or beside
+ * a release ("a report by", "said in a statement", "Source:") */
+static unsigned voice_of(const struct spk_mem *p)
+{
+    return p->say_count + p->release_count;
+}
 
 static bool is_state_kind(tally_actor_kind k)
 {
@@ -508,16 +544,17 @@ static struct spk_mem *phrase_of(learn_state *l, const char *name)
     return NULL;
 }
 
-/* Notes a speaker: an actor, or a body phrase (actor NULL) named `name`. */
-static void note_speaker(learn_state *l, const tally_actor *a, const char *name, size_t len,
-                         const char *country, int akind, bool says)
+/* Notes a speaker: an actor, or a body phrase (actor NULL) named `name`.
+ * Returns its memory, or NULL when the document has too many. */
+static struct spk_mem *note_speaker(learn_state *l, const tally_actor *a, const char *name,
+                                    size_t len, const char *country, int akind, bool says)
 {
     char buf[LEARN_MAX_NAME];
     copy_name(buf, name, len);
     struct spk_mem *p = a != NULL ? speaker_of(l, a) : phrase_of(l, buf);
     if (p == NULL) {
         if (l->n_spk >= MAX_SPEAKERS)
-            return;
+            return NULL;
         p = &l->spk[l->n_spk++];
         memset(p, 0, sizeof *p);
         p->actor = a;
@@ -539,6 +576,30 @@ static void note_speaker(learn_state *l, const tally_actor *a, const char *name,
             p->first_speaker = true;
         l->have_speaker = true;
     }
+    return p;
+}
+
+/* Whether a word of release ("statement", "report", "Source:") stands
+ * within a few words of t[start, end), in its sentence: "said in a
+ * statement", "a report by X", "Source: X". */
+static bool release_near(const char *t, size_t n, size_t start, size_t end)
+{
+    ltok k;
+    size_t at = start;
+    for (int i = 0; i < 5 && near_token(t, n, at, true, &k, &at); i++) {
+        if (k.roles & CW_RELEASE)
+            return true;
+        if ((k.flags & TK_PUNCT) && t[k.start] == '.')
+            break;
+    }
+    at = end;
+    for (int i = 0; i < 6 && near_token(t, n, at, false, &k, &at); i++) {
+        if (k.roles & CW_RELEASE)
+            return true;
+        if ((k.flags & TK_PUNCT) && t[k.start] == '.')
+            break;
+    }
+    return false;
 }
 
 /* Speakers that are no actor of the table: the words the rules read as an
@@ -564,14 +625,20 @@ static void note_mention(learn_state *l, const char *t, size_t n, const tally_ac
         }
         if (s != NULL)
             s->count++;
-        if (b->body_end > m->end)
-            note_speaker(l, NULL, t + m->start, b->body_end - m->start, a->country, AK_BODY,
-                         b->body_says);
+        if (b->body_end > m->end) {
+            struct spk_mem *p = note_speaker(l, NULL, t + m->start, b->body_end - m->start,
+                                             a->country, AK_BODY, b->body_says);
+            if (p != NULL && release_near(t, n, m->start, b->body_end))
+                p->release_count++;
+        }
         if (!says) /* "Seoul said": a state that speaks is a speaker too */
             return;
     }
-    note_speaker(l, a, t + m->start, m->end - m->start < n ? m->end - m->start : n, a->country,
-                 (int)a->kind, says);
+    struct spk_mem *p =
+        note_speaker(l, a, t + m->start, m->end - m->start < n ? m->end - m->start : n, a->country,
+                     (int)a->kind, says);
+    if (p != NULL && release_near(t, n, m->start, m->end))
+        p->release_count++;
 }
 
 static inline bool is_lower(unsigned char c)
@@ -603,7 +670,8 @@ static size_t names_in(const char *t, const learn_words *w, const tally_actor_ma
         while (j < w->n && j < i + 4 && w->v[j].upper && !w->v[j].punct && w->v[j].roles == 0 &&
                w->v[j].id == CWW_NONE && cap_word(t, w->v[j].end, w->v[j].start) > w->v[j].start)
             j++;
-        if (j - i < 2)
+        /* two words at least, or one after a title: "Mr Healey" */
+        if (j - i < 2 && !(j - i == 1 && i > 0 && (w->v[i - 1].roles & CW_TITLE)))
             continue;
         size_t start = w->v[i].start, end = w->v[j - 1].end;
         bool actor = false;
@@ -613,8 +681,19 @@ static size_t names_in(const char *t, const learn_words *w, const tally_actor_ma
         bool comma = j < w->n && w->v[j].punct == ',';
         uint32_t after = j + comma < w->n ? w->v[j + comma].roles : 0;
         bool says = !comma && (after & CW_SAY);
-        if (!actor && (says || (before & CW_OFFICE) || (comma && (after & CW_OFFICE))))
-            out[k++] = (pname){start, end, says};
+        if (!actor && (says || (before & CW_OFFICE) || (comma && (after & CW_OFFICE)))) {
+            out[k] = (pname){start, end, says, ""};
+            /* the titles before the name, and a state among them */
+            size_t b = i;
+            while (b > 0 && i - b < 5 && !w->v[b - 1].punct &&
+                   (w->v[b - 1].upper || (w->v[b - 1].roles & (CW_OFFICE | CW_TITLE | CW_BODY))))
+                b--;
+            for (size_t q = 0; q < n_am && b < i; q++)
+                if (am[q].start >= w->v[b].start && am[q].end <= start &&
+                    is_state_kind(am[q].actor->kind))
+                    memcpy(out[k].country, am[q].actor->country, 4);
+            k++;
+        }
         i = j - 1;
     }
     return k;
@@ -922,6 +1001,32 @@ bool learn_propose(const learn_state *l, const char *t, const learn_words *w,
 
 /* Feature templates. The names are for --explain; the numbers go into the
  * hashes, so a model is tied to this list (make model after changing it). */
+/* the templates of the source's document-level features (see
+ * source_doc_features), numbered apart from the others */
+enum src_tpl {
+    SRC_TPL_FIRST = 400,
+    SD_SHARE = SRC_TPL_FIRST,
+    SD_RANK,
+    SD_LEAD,
+    SD_AUTHOR_DOM,
+    SD_AUTHOR_TOTAL,
+    SD_FITS,
+    SD_LAST_SAYS,
+    SD_NEXT_SAYS,
+    SD_RELEASE,
+    SD_AUTHOR_LAST,
+    SD_AUTHOR_NEXT,
+    SD_AUTHOR_LEAD,
+    SD_COREF,
+    SD_COREF_NEXT,
+    SD_AUTHOR_PRONOUN,
+    SD_AUTHOR_ROLES,
+    SD_AUTHOR_FIRST,
+    SD_AUTHOR_WHY,
+    SD_STATE_VOICE,
+    SD_VOICE_OF_STATE,
+};
+
 enum tpl {
     T_BIAS = 1,
     T_UNIT,
@@ -1075,8 +1180,12 @@ enum tpl {
     K_CONVERSION_UNIT
 };
 
+static const char *src_tpl_name(unsigned t);
+
 static const char *tpl_name(unsigned t)
 {
+    if (t >= SRC_TPL_FIRST)
+        return src_tpl_name(t);
     switch ((enum tpl)t) {
     case T_BIAS:
         return "bias";
@@ -1586,10 +1695,10 @@ static void f_verb(fb *b, unsigned tpl, const ltok *k, uint32_t aux, const char 
 static const char *role_name(unsigned bit)
 {
     static const char *const names[] = {
-        "unit",    "carrier", "rounds",  "item",  "ballistic", "cruise",  "out",
-        "in",      "plan",    "consume", "equiv", "produce",   "stock",   "casualty",
-        "finance", "debt",    "hedge",   "say",   "negation",  "return",  "outcome",
-        "price",   "locate",  "fill",    "break", "office",    "pronoun", "body"};
+        "unit",  "carrier", "rounds",   "item",    "ballistic", "cruise",   "out",     "in",
+        "plan",  "consume", "equiv",    "produce", "stock",     "casualty", "finance", "debt",
+        "hedge", "say",     "negation", "return",  "outcome",   "price",    "locate",  "fill",
+        "break", "office",  "pronoun",  "body",    "release",   "title"};
     return bit < sizeof names / sizeof names[0] ? names[bit] : "?";
 }
 
@@ -2545,9 +2654,21 @@ typedef struct spk_ev {
     bool says;      /* its nearest mention attributes */
     /* the best of the options by one measure (see compare()) */
     bool most_picked, most_says, most_named, nearest_says;
-    bool cited;     /* the words after "citing", "quoting" in the sentence */
-    bool fits;      /* the rules' pick or what it names */
-    bool bs_set;    /* placed by a mention of the window */
+    bool cited;  /* the words after "citing", "quoting" in the sentence */
+    bool fits;   /* the rules' pick or what it names */
+    bool bs_set; /* placed by a mention of the window */
+    /* the last to attribute before the claim's sentence, the first after it
+     * (0: not; else 1 in its paragraph, 2 the paragraph next to it, 3 further) */
+    unsigned last_says, next_says;
+    /* the sentence attributes to a pronoun or a role (1 a person's, 2 a
+     * body's), and the option is the one named last before (first after)
+     * of that class, how far as last_says */
+    unsigned pronoun, coref, coref_next;
+    /* a state that speaks, and a body or person of it speaks in the
+     * document too ("Germany has confirmed" and Pistorius); or that body
+     * or person, beside such a state (1, 2 when the state is the pick) */
+    bool state_has_voice;
+    unsigned voice_of_state;
     unsigned prior; /* the cut's order (see speaker_evs) */
     size_t order;
 } spk_ev;
@@ -2598,6 +2719,128 @@ static unsigned country_rel(const char *a, const char *b)
     return memcmp(a, b, 4) == 0 ? 0 : 2;
 }
 
+static const char *src_tpl_name(unsigned t)
+{
+    switch ((enum src_tpl)t) {
+    case SD_SHARE:
+        return "share of the document's attributions & sentence";
+    case SD_RANK:
+        return "rank by attributions & sentence";
+    case SD_LEAD:
+        return "attributes first & sentence";
+    case SD_AUTHOR_DOM:
+        return "author & the top speaker's share & sentence";
+    case SD_AUTHOR_TOTAL:
+        return "author & attributions in document";
+    case SD_FITS:
+        return "what the rules' pick names & sentence";
+    case SD_LAST_SAYS:
+        return "last to attribute before & where & sentence";
+    case SD_NEXT_SAYS:
+        return "first to attribute after & where & sentence";
+    case SD_RELEASE:
+        return "named beside a release & rank & sentence";
+    case SD_AUTHOR_LAST:
+        return "author & the last attribution before & sentence";
+    case SD_AUTHOR_NEXT:
+        return "author & the first attribution after & sentence";
+    case SD_AUTHOR_LEAD:
+        return "author & paragraph & sentence";
+    case SD_COREF:
+        return "named last before of the pronoun's class & where & class";
+    case SD_COREF_NEXT:
+        return "named first after of the pronoun's class & where & class";
+    case SD_AUTHOR_PRONOUN:
+        return "author & the sentence's pronoun";
+    case SD_AUTHOR_ROLES:
+        return "author & sentence & role in it";
+    case SD_AUTHOR_FIRST:
+        return "author & the sentence's first word";
+    case SD_AUTHOR_WHY:
+        return "author & the rules' source by";
+    case SD_STATE_VOICE:
+        return "a state whose body or person speaks & sentence";
+    case SD_VOICE_OF_STATE:
+        return "speaks for a state among the options & sentence";
+    }
+    return "?";
+}
+
+/* How the claim's sentence attributes: 0 to a name the rules read, 1 with
+ * words of attribution but no such name ("it said", "the statement said"),
+ * 2 not at all. */
+static unsigned attribution_of(const tally_claim *c, bool sent_says)
+{
+    return learn_explicit_source(c) ? 0u : sent_says ? 1u : 2u;
+}
+
+static const char *const attribution_name[] = {"named", "unnamed", "none"};
+
+/* a share in fifths: 0 none, 1 up to 20 %, ... 5 over 80 % */
+static unsigned fifths(unsigned part, unsigned whole)
+{
+    if (part == 0 || whole == 0)
+        return 0;
+    unsigned f = (5 * part + whole - 1) / whole;
+    return f > 5 ? 5 : f;
+}
+
+/* What the document says of an option as its main source: its share of the
+ * document's attributions, its rank by them, whether it attributed first,
+ * each with how the claim's own sentence attributes; for the author, how
+ * much the most attributing speaker dominates. */
+static void source_doc_features(blk *k, fb *b, const spk_ev *e, const tally_claim *c,
+                                bool sent_says)
+{
+    const learn_state *l = k->l;
+    unsigned at = attribution_of(c, sent_says);
+    const char *an = attribution_name[at];
+    if (e->akind == AK_AUTHOR) {
+        f_val2(b, SD_AUTHOR_DOM, fifths(l->voice_top, l->voice_total), NULL, at, an);
+        static const size_t total_edges[] = {1, 3, 6, 10};
+        f_val2(b, SD_AUTHOR_TOTAL, bucket(l->voice_total, total_edges, 4), NULL, at, an);
+        f_val2(b, SD_AUTHOR_LAST, e->last_says, NULL, at, an);
+        f_val2(b, SD_AUTHOR_NEXT, e->next_says, NULL, at, an);
+        f_val2(b, SD_AUTHOR_LEAD, k->index > 3 ? 3u : (unsigned)k->index, NULL, at, an);
+        f_val(b, SD_AUTHOR_PRONOUN, e->pronoun, NULL);
+        size_t si = sentence_of(k, c->sentence_start);
+        const ltoks *ts = si < k->in->n_ss ? sentence_tokens(k, si) : NULL;
+        if (ts != NULL && ts->n > 0) {
+            uint32_t roles = 0;
+            for (size_t i = 0; i < ts->n; i++)
+                roles |= cue_roles(ts->v[i].roles);
+            f_roles_with(b, SD_AUTHOR_ROLES, at, an, roles);
+            f_tok(b, SD_AUTHOR_FIRST, &ts->v[0]);
+        }
+        const char *why = why_name(c->why_source.rule);
+        if (why != NULL)
+            f_val(b, SD_AUTHOR_WHY, str_hash(why), why);
+        return;
+    }
+    unsigned says = e->mem != NULL ? voice_of(e->mem) : 0;
+    f_val2(b, SD_SHARE, fifths(says, l->voice_total), NULL, at, an);
+    unsigned rank = says == 0 ? 3u : says == l->voice_top ? 1u : says == l->voice_second ? 2u : 3u;
+    f_val2(b, SD_RANK, rank, NULL, at, an);
+    if (e->mem != NULL && e->mem->first_speaker)
+        f_val2(b, SD_LEAD, 1, NULL, at, an);
+    if (e->mem != NULL && e->mem->release_count > 0)
+        f_val2(b, SD_RELEASE, rank, NULL, at, an);
+    if (e->fits)
+        f_val2(b, SD_FITS, 1, NULL, at, an);
+    if (e->last_says)
+        f_val2(b, SD_LAST_SAYS, e->last_says, NULL, at, an);
+    if (e->next_says)
+        f_val2(b, SD_NEXT_SAYS, e->next_says, NULL, at, an);
+    if (e->state_has_voice)
+        f_val2(b, SD_STATE_VOICE, 1, NULL, at, an);
+    if (e->voice_of_state)
+        f_val2(b, SD_VOICE_OF_STATE, e->voice_of_state, NULL, at, an);
+    if (e->coref)
+        f_val2(b, SD_COREF, e->coref, NULL, e->pronoun, NULL);
+    if (e->coref_next)
+        f_val2(b, SD_COREF_NEXT, e->coref_next, NULL, e->pronoun, NULL);
+}
+
 static void speaker_features(blk *k, fb *b, const spk_ev *e, const tally_claim *c, bool sent_says,
                              bool block_speaker, const pick_info *pk)
 {
@@ -2605,6 +2848,7 @@ static void speaker_features(blk *k, fb *b, const spk_ev *e, const tally_claim *
     const char *kn = akind_name(e->akind);
     f_val(b, S_ORIGIN, e->origin, learn_origin_name(e->origin));
     f_val(b, S_KIND, (uint32_t)e->akind, kn);
+    source_doc_features(k, b, e, c, sent_says);
     if (e->akind == AK_AUTHOR) {
         f_val2(b, S_KIND_UNIT, (uint32_t)e->akind, kn, c->unit, unit_name(c));
         f_val(b, S_AUTHOR_SAYS, sent_says, sent_says ? "yes" : "no");
@@ -2720,7 +2964,7 @@ static void compare(spk_ev *ev, size_t n)
             continue;
         picked = e->earlier_rule > picked ? e->earlier_rule : picked;
         if (e->mem != NULL) {
-            says = e->mem->say_count > says ? e->mem->say_count : says;
+            says = voice_of(e->mem) > says ? voice_of(e->mem) : says;
             named = e->mem->count > named ? e->mem->count : named;
         }
         if (e->says && e->rank < near)
@@ -2731,7 +2975,7 @@ static void compare(spk_ev *ev, size_t n)
         if (e->akind == AK_AUTHOR)
             continue;
         e->most_picked = picked > 0 && e->earlier_rule == picked;
-        e->most_says = says > 0 && e->mem != NULL && e->mem->say_count == says;
+        e->most_says = says > 0 && e->mem != NULL && voice_of(e->mem) == says;
         e->most_named = named > 0 && e->mem != NULL && e->mem->count == named;
         e->nearest_says = e->says && e->rank == near;
     }
@@ -2923,9 +3167,25 @@ static bool acronym(const char *s)
     return true;
 }
 
+static void doc_voices(learn_state *l)
+{
+    l->voice_total = l->voice_top = l->voice_second = 0;
+    for (size_t i = 0; i < l->n_spk; i++) {
+        unsigned v = voice_of(&l->spk[i]);
+        l->voice_total += v;
+        if (v > l->voice_top) {
+            l->voice_second = l->voice_top;
+            l->voice_top = v;
+        } else if (v > l->voice_second) {
+            l->voice_second = v;
+        }
+    }
+}
+
 static void window_speakers(learn_state *l, wspk *ws, tally_arena *a)
 {
     memset(ws, 0, sizeof *ws);
+    doc_voices(l);
     char buf[LEARN_MAX_NAME];
     for (size_t j = 0; j < l->n_wb; j++) {
         const struct wblock *w = &l->wb[j];
@@ -2956,7 +3216,7 @@ static void window_speakers(learn_state *l, wspk *ws, tally_arena *a)
         for (size_t i = 0; i < w->n_names; i++) {
             const pname *pn = &w->names[i];
             copy_name(buf, w->in.text + pn->start, pn->end - pn->start);
-            went *e = add_went(ws, a, buf, "", AK_NAME, NULL, phrase_of(l, buf));
+            went *e = add_went(ws, a, buf, pn->country, AK_NAME, NULL, phrase_of(l, buf));
             add_wment(e, a,
                       (wment){w->in.text, j, sentence_in(&w->in, pn->start), pn->start, pn->end,
                               NULL, pn->says});
@@ -2999,7 +3259,7 @@ static void window_speakers(learn_state *l, wspk *ws, tally_arena *a)
         unsigned bv = 0;
         for (size_t i = 0; i < ws->n; i++) {
             const struct spk_mem *p = ws->v[i].mem;
-            unsigned v = p != NULL ? p->say_count * 64 + p->count : 0;
+            unsigned v = p != NULL ? voice_of(p) * 64 + p->count : 0;
             bool taken = false;
             for (size_t q = 0; q < ws->n_top && !taken; q++)
                 taken = ws->top[q] == i;
@@ -3020,6 +3280,118 @@ static void window_speakers(learn_state *l, wspk *ws, tally_arena *a)
         if (more < 3)
             ws->rs_top[ws->n_rs_top++] = i;
     }
+}
+
+/* ---- the names of speakers ----------------------------------------------------------- */
+
+/* The words of name `s`: up to 12, as [start, end) byte pairs. */
+static size_t name_words(const char *s, size_t *b, size_t *e, size_t cap)
+{
+    size_t n = 0, len = strlen(s);
+    for (size_t i = 0; i < len && n < cap;) {
+        while (i < len && s[i] == ' ')
+            i++;
+        if (i >= len)
+            break;
+        size_t j = i;
+        while (j < len && s[j] != ' ')
+            j++;
+        b[n] = i;
+        e[n++] = j;
+        i = j;
+    }
+    return n;
+}
+
+static uint32_t word_roles(const char *s, size_t n)
+{
+    /* "Minister's", "Mr.": the word without its ending */
+    while (n > 0 && (s[n - 1] == '.' || s[n - 1] == ','))
+        n--;
+    const claim_word *cw = n > 0 && n <= 24 ? cw_find(s, n) : NULL;
+    return cw != NULL ? cw->roles : 0;
+}
+
+/* Words a[0, an) and b[0, bn) are the same but for ASCII case. */
+static bool same_word(const char *a, size_t an, const char *b, size_t bn)
+{
+    if (an != bn)
+        return false;
+    for (size_t i = 0; i < an; i++)
+        if (((unsigned char)a[i] | 0x20) != ((unsigned char)b[i] | 0x20))
+            return false;
+    return true;
+}
+
+/* A person the window or the document named in full (two words or more)
+ * whose first or last word is `w` ("Healey", "Shoigu", "Lee"), with its
+ * country in `country` when it has one; NULL for none. */
+static const char *full_name(const learn_state *l, const wspk *ws, const char *w, size_t wn,
+                             char *country)
+{
+    const char *best = NULL, *bc = "";
+    for (size_t i = 0; i < ws->n + l->n_spk; i++) {
+        const char *name = i < ws->n ? ws->v[i].name : l->spk[i - ws->n].name;
+        const char *cn = i < ws->n ? ws->v[i].country : l->spk[i - ws->n].country;
+        int akind = i < ws->n ? ws->v[i].akind : l->spk[i - ws->n].akind;
+        if (akind != TALLY_ACTOR_OFFICIAL && akind != AK_NAME)
+            continue;
+        size_t b[12], e[12], n = name_words(name, b, e, 12);
+        if (n < 2)
+            continue;
+        bool first = same_word(name + b[0], e[0] - b[0], w, wn);
+        bool last = same_word(name + b[n - 1], e[n - 1] - b[n - 1], w, wn);
+        if ((first || last) && (best == NULL || strlen(name) > strlen(best))) {
+            best = name;
+            bc = cn;
+        }
+    }
+    if (best != NULL && bc[0] != '\0')
+        memcpy(country, bc, 4);
+    return best;
+}
+
+/* The most specific name the document gives for a speaker named `s`
+ * (CLAIMS.md): without the titles before a person's name ("Defence
+ * Secretary John Healey", "Mr. Shoigu"), and a surname in full when the
+ * document wrote it so. Returns `s` or a name in `a` or of the document. */
+static const char *canonical_name(const learn_state *l, const wspk *ws, const char *s,
+                                  char *country, tally_arena *a)
+{
+    size_t b[12], e[12], n = name_words(s, b, e, 12);
+    if (n == 0)
+        return s;
+    /* "South Korea's defence minister": the one person of that state the
+     * document names */
+    if (word_roles(s + b[n - 1], e[n - 1] - b[n - 1]) & CW_OFFICE && country[0] != '\0') {
+        const char *one = NULL;
+        size_t found = 0;
+        for (size_t i = 0; i < ws->n; i++)
+            if (ws->v[i].akind == TALLY_ACTOR_OFFICIAL && !ws->v[i].canonical &&
+                memcmp(ws->v[i].country, country, 4) == 0 &&
+                (one == NULL || !same_name(one, ws->v[i].name))) {
+                one = ws->v[i].name;
+                found++;
+            }
+        if (found == 1)
+            return one;
+    }
+    /* the capitalised words after the last title or office */
+    size_t from = 0;
+    for (size_t i = 0; i + 1 < n; i++)
+        if (word_roles(s + b[i], e[i] - b[i]) & (CW_OFFICE | CW_TITLE))
+            from = i + 1;
+    for (size_t i = from; from > 0 && i < n; i++)
+        if (!(s[b[i]] >= 'A' && s[b[i]] <= 'Z'))
+            from = 0;
+    if (n - from == 1) {
+        const char *full = full_name(l, ws, s + b[from], e[from] - b[from], country);
+        if (full != NULL)
+            return full;
+    }
+    if (from == 0)
+        return s;
+    return tally_arena_strndup(a, s + b[from], e[n - 1] - b[from]);
 }
 
 /* ---- a candidate's speakers ------------------------------------------------------------- */
@@ -3103,6 +3475,153 @@ typedef struct placed {
     uint64_t key;   /* prior, then order: the cut keeps the lowest */
 } placed;
 
+/* Marks a state among the options whose body or person speaks in the
+ * document, and those that speak for it: the most specific name of who
+ * says so ("Germany has confirmed" is Pistorius's). */
+static void state_voices(spk_ev *ev, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        spk_ev *x = &ev[i];
+        if (!is_state_kind((tally_actor_kind)x->akind) || x->akind >= AK_WORDS ||
+            x->country[0] == '\0')
+            continue;
+        for (size_t j = 0; j < n; j++) {
+            spk_ev *y = &ev[j];
+            if (j == i || y->akind == AK_AUTHOR || y->akind == AK_WORDS ||
+                is_state_kind((tally_actor_kind)y->akind) ||
+                memcmp(y->country, x->country, 4) != 0 || y->mem == NULL || voice_of(y->mem) == 0)
+                continue;
+            x->state_has_voice = true;
+            unsigned v = x->origin == LEARN_FROM_RULES ? 2u : 1u;
+            y->voice_of_state = y->voice_of_state > v ? y->voice_of_state : v;
+        }
+    }
+}
+
+/* Who a pronoun or a role stands for: 1 a person ("he said", "the lawmaker
+ * added"), 2 a body or a document ("it said", "the report said", "according
+ * to the statement"), 0 when the sentence attributes to neither. */
+static unsigned pronoun_class(const ltoks *ts)
+{
+    for (size_t i = 0; i < ts->n; i++) {
+        const ltok *w = &ts->v[i];
+        if (!(w->roles & CW_SAY))
+            continue;
+        size_t j = i;
+        if (w->id == CWW_ACCORDING) { /* "according to the statement" */
+            j = i + 2;
+            while (j < ts->n && j < i + 4 && (ts->v[j].id == CWW_THE || ts->v[j].id == CWW_A))
+                j++;
+            if (j >= ts->n)
+                continue;
+        } else {
+            while (j > 0 && i - j < 3 && (ts->v[j - 1].roles & CW_FILL) &&
+                   !(ts->v[j - 1].roles & CW_RELEASE))
+                j--;
+            if (j == 0)
+                continue;
+            j--;
+        }
+        const ltok *p = &ts->v[j];
+        if (p->id == CWW_HE || (p->roles & CW_OFFICE))
+            return 1;
+        if (p->roles & (CW_PRONOUN | CW_BODY | CW_RELEASE))
+            return 2;
+    }
+    return 0;
+}
+
+/* 1 a person, 2 a body, an outlet or a state that speaks, 0 neither */
+static unsigned speaker_class(int akind)
+{
+    if (akind == TALLY_ACTOR_OFFICIAL || akind == AK_NAME)
+        return 1;
+    if (akind == AK_AUTHOR || akind == AK_WORDS)
+        return 0;
+    return 2;
+}
+
+/* The nearest mention before a sentence, or after it, of those looked at. */
+typedef struct near_mark {
+    size_t who; /* the speaker, SIZE_MAX for none */
+    size_t block, start;
+} near_mark;
+
+static void mark_nearer(near_mark *mk, size_t who, const wment *m, bool after)
+{
+    bool nearer = mk->who == SIZE_MAX ||
+                  (after ? m->block < mk->block || (m->block == mk->block && m->start < mk->start)
+                         : m->block > mk->block || (m->block == mk->block && m->start > mk->start));
+    if (nearer)
+        *mk = (near_mark){who, m->block, m->start};
+}
+
+/* how far a mark is from window block wj: 1 the same, 2 the next one, 3
+ * further */
+static unsigned mark_dist(const near_mark *mk, size_t wj)
+{
+    if (mk->who == SIZE_MAX)
+        return 0;
+    size_t d = mk->block > wj ? mk->block - wj : wj - mk->block;
+    return d == 0 ? 1u : d == 1 ? 2u : 3u;
+}
+
+/* Whether option `o` is speaker `who` of the window (or its full name). */
+static bool is_mark(const wspk *ws, size_t i, const near_mark *mk)
+{
+    if (i == SIZE_MAX || mk->who == SIZE_MAX)
+        return false;
+    return i == mk->who || (ws->v[i].canonical && ws->v[mk->who].m == ws->v[i].m);
+}
+
+/* Marks the options that attributed last before the claim's sentence (of
+ * window block wj, sentence si) and first after it, among every speaker of
+ * the window ("The NIS told lawmakers ... It said ..."), and, when the
+ * sentence attributes to a pronoun or a role, the person or body named
+ * last before it and first after it. */
+static void relay_marks(const blk *k, const wspk *ws, size_t wj, size_t si, const ltoks *ts,
+                        spk_ev *ev, size_t n)
+{
+    const tally_sentence *sn = &k->in->ss[si];
+    unsigned cls = pronoun_class(ts);
+    near_mark says[2] = {{SIZE_MAX, 0, 0}, {SIZE_MAX, 0, 0}};
+    near_mark named[2] = {{SIZE_MAX, 0, 0}, {SIZE_MAX, 0, 0}};
+    for (size_t i = 0; i < ws->n; i++) {
+        const went *e = &ws->v[i];
+        if (e->canonical)
+            continue;
+        bool kind = cls != 0 && speaker_class(e->akind) == cls;
+        for (size_t q = 0; q < e->n; q++) {
+            const wment *m = &e->m[q];
+            bool before = m->block < wj || (m->block == wj && m->start < sn->start);
+            bool after = m->block > wj || (m->block == wj && m->start >= sn->end);
+            if (!before && !after)
+                continue;
+            if (m->says)
+                mark_nearer(&says[after], i, m, after);
+            if (kind)
+                mark_nearer(&named[after], i, m, after);
+        }
+    }
+    for (size_t o = 0; o < n; o++) {
+        ev[o].pronoun = cls;
+        if (ev[o].akind == AK_AUTHOR) { /* the author: whoever attributes */
+            ev[o].last_says = mark_dist(&says[0], wj);
+            ev[o].next_says = mark_dist(&says[1], wj);
+            continue;
+        }
+        size_t i = went_index(ws, name_key(ev[o].name), ev[o].name);
+        if (is_mark(ws, i, &says[0]))
+            ev[o].last_says = mark_dist(&says[0], wj);
+        if (is_mark(ws, i, &says[1]))
+            ev[o].next_says = mark_dist(&says[1], wj);
+        if (is_mark(ws, i, &named[0]))
+            ev[o].coref = mark_dist(&named[0], wj);
+        if (is_mark(ws, i, &named[1]))
+            ev[o].coref_next = mark_dist(&named[1], wj);
+    }
+}
+
 /* The speaker options of claim `c` (offsets relative to its block): author,
  * the rules' pick, the parties cited in the sentence, the headline's source,
  * and the nearest speakers of the window and the document. At most
@@ -3141,7 +3660,7 @@ static spk_ev *speaker_evs(blk *k, const tally_claim *c, size_t wj, size_t si, c
         x->p = NO_PLACE;
         x->order = i;
         nearest_place(k, e, wj, si, ts, f, &x->p);
-        unsigned said = e->mem != NULL ? e->mem->say_count * 8 + e->mem->count : 0;
+        unsigned said = e->mem != NULL ? voice_of(e->mem) * 8 + e->mem->count : 0;
         x->prior = x->p.set ? x->p.rank * 2 + !x->p.says : 100000 - (said < 9999 ? said : 9999);
         x->key = (uint64_t)x->prior << 32 | (uint64_t)i; /* (a window has fewer speakers) */
     }
@@ -3200,8 +3719,7 @@ static spk_ev *speaker_evs(blk *k, const tally_claim *c, size_t wj, size_t si, c
     const char *t = k->in->text;
     for (size_t i = 0, cited = 0; i + 1 < ts->n && cited < 3; i++) {
         const ltok *w = &ts->v[i];
-        if (!tok_is(t, w, "citing") && !tok_is(t, w, "quoting") && w->id != CWW_CITED &&
-            w->id != CWW_QUOTED)
+        if (w->id != CWW_CITING && w->id != CWW_CITED && w->id != CWW_QUOTED)
             continue;
         size_t b = i + 1, e = b;
         while (b < ts->n &&
@@ -3248,6 +3766,9 @@ static spk_ev *speaker_evs(blk *k, const tally_claim *c, size_t wj, size_t si, c
         }
         x->headline = true;
     }
+    for (size_t i = 0; i < n; i++)
+        if (ev[i].akind != AK_AUTHOR)
+            ev[i].name = canonical_name(l, ws, ev[i].name, ev[i].country, k->a);
     /* what the rules' pick names: itself, its full name, the person of its
      * role, the agency of its body, the one it cites */
     pick_info pk = pick_of(c, ts);
@@ -3255,17 +3776,23 @@ static spk_ev *speaker_evs(blk *k, const tally_claim *c, size_t wj, size_t si, c
     for (size_t i = 0; i < n; i++) {
         spk_ev *x = &ev[i];
         unsigned r = country_rel(x->country, pk.country);
-        x->fits = x->origin == LEARN_FROM_RULES || x->cited ||
-                  (pk.office && x->akind == TALLY_ACTOR_OFFICIAL && r < 2) ||
-                  (pk.body && r == 0 &&
-                   (x->akind == TALLY_ACTOR_INTELLIGENCE || x->akind == TALLY_ACTOR_GOVERNMENT ||
-                    x->akind == AK_BODY));
+        bool body = x->akind == TALLY_ACTOR_INTELLIGENCE || x->akind == TALLY_ACTOR_GOVERNMENT ||
+                    x->akind == AK_BODY;
+        bool person = x->akind == TALLY_ACTOR_OFFICIAL || x->akind == AK_NAME;
+        /* the pick itself, the one it cites, the person of its role, the
+         * agency of its body, and who speaks for its state ("London said":
+         * the British government; lawmakers relaying their spy agency) */
+        x->fits = x->origin == LEARN_FROM_RULES || x->cited || (pk.office && person && r < 2) ||
+                  (pk.body && body && r < 2) || (r == 0 && (body || person));
     }
     for (size_t i = 0; i < n; i++) /* the full name of a pick written as an acronym */
         if (ev[i].canonical && ev[i].mem != NULL && c->source != NULL &&
             same_name(ev[i].mem->name, c->source))
             ev[i].fits = true;
     compare(ev, n);
+    state_voices(ev, n);
+    if (si < k->in->n_ss)
+        relay_marks(k, ws, wj, si, ts, ev, n);
     *n_out = n;
     return ev;
 }
@@ -3912,8 +4439,8 @@ void learn_block(learn_state *l, const learn_block_in *in, tally_claim *v, size_
         n_names +=
             names_in(in->text, &in->sw[i], in->am, in->n_am, names + n_names, MAX_NAMES - n_names);
     for (size_t i = 0; i < n_names; i++)
-        note_speaker(l, NULL, in->text + names[i].start, names[i].end - names[i].start, "", AK_NAME,
-                     names[i].says);
+        note_speaker(l, NULL, in->text + names[i].start, names[i].end - names[i].start,
+                     names[i].country, AK_NAME, names[i].says);
     for (size_t i = 0; i < n; i++) {
         const tally_claim *c = &v[i];
         note_rule_source(l, c);

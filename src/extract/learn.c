@@ -369,13 +369,35 @@ static void explain(const tally_learn_model *m, learn_head hd, const learn_fv *f
     }
 }
 
+/* Whether the words the rules read as a speaker may name one: not a clause
+ * ("So we can", "which plans"), and not one word that only starts the
+ * sentence ("If", "First", "Analysts"). */
+static bool words_name(const tally_claim *c)
+{
+    const char *s = c->source;
+    size_t n = strlen(s), words = 0;
+    for (size_t i = 0; i < n;) {
+        size_t j = i;
+        while (j < n && s[j] != ' ')
+            j++;
+        const claim_word *cw = j - i <= 24 ? cw_find(s + i, j - i) : NULL;
+        if (cw != NULL &&
+            ((cw->roles & (CW_PLAN | CW_OUT | CW_IN | CW_PRONOUN)) || cw->id == CWW_THAT))
+            return false;
+        words++;
+        i = j < n ? j + 1 : j;
+    }
+    const tally_reason *r = &c->why_source;
+    return words > 1 || r->rule != TALLY_WHY_ATTRIBUTION_WORDS || r->start > c->sentence_start + 3;
+}
+
 bool learn_explicit_source(const tally_claim *c)
 {
     const tally_reason *r = &c->why_source;
     /* a pick that does not start as a name does ("spokesman", "satellite
      * images showing") binds nothing: the model chooses */
     const char *s = c->source;
-    if (s == NULL || !(s[0] >= 'A' && s[0] <= 'Z'))
+    if (s == NULL || !(s[0] >= 'A' && s[0] <= 'Z') || !words_name(c))
         return false;
     return r->end > r->start && r->start >= c->sentence_start && r->end <= c->sentence_end;
 }

@@ -3045,9 +3045,19 @@ typedef struct went {
     size_t n, cap;
 } went;
 
+/* A person's name in full (two words or more) of the window or the
+ * document, as full_name reads it: found once a window (window_full_names). */
+typedef struct fullname {
+    const char *name, *country;
+    size_t len;            /* strlen(name) */
+    size_t fb, fe, lb, le; /* its first and its last word (name_words') */
+} fullname;
+
 typedef struct wspk {
     went *v;
     size_t n, cap;
+    fullname *full; /* the window's speakers', then the document's, in order */
+    size_t n_full;
     /* an index of v by key: open addressing, at most half full, each slot
      * an index of v plus one (0: empty) */
     uint32_t *slot;
@@ -3323,13 +3333,12 @@ static bool same_word(const char *a, size_t an, const char *b, size_t bn)
     return true;
 }
 
-/* A person the window or the document named in full (two words or more)
- * whose first or last word is `w` ("Healey", "Shoigu", "Lee"), with its
- * country in `country` when it has one; NULL for none. */
-static const char *full_name(const learn_state *l, const wspk *ws, const char *w, size_t wn,
-                             char *country)
+/* Fills ws->full: the people of the window (ws->v), then of the document
+ * (l->spk), named in two words or more. */
+static void window_full_names(const learn_state *l, wspk *ws, tally_arena *a)
 {
-    const char *best = NULL, *bc = "";
+    ws->full = tally_arena_alloc(a, (ws->n + l->n_spk + 1) * sizeof *ws->full);
+    ws->n_full = 0;
     for (size_t i = 0; i < ws->n + l->n_spk; i++) {
         const char *name = i < ws->n ? ws->v[i].name : l->spk[i - ws->n].name;
         const char *cn = i < ws->n ? ws->v[i].country : l->spk[i - ws->n].country;
@@ -3339,24 +3348,33 @@ static const char *full_name(const learn_state *l, const wspk *ws, const char *w
         size_t b[12], e[12], n = name_words(name, b, e, 12);
         if (n < 2)
             continue;
-        bool first = same_word(name + b[0], e[0] - b[0], w, wn);
-        bool last = same_word(name + b[n - 1], e[n - 1] - b[n - 1], w, wn);
-        if ((first || last) && (best == NULL || strlen(name) > strlen(best))) {
-            best = name;
-            bc = cn;
-        }
+        ws->full[ws->n_full++] = (fullname){name, cn, strlen(name), b[0], e[0], b[n - 1], e[n - 1]};
     }
-    if (best != NULL && bc[0] != '\0')
-        memcpy(country, bc, 4);
-    return best;
+}
+
+/* A person the window or the document named in full (two words or more)
+ * whose first or last word is `w` ("Healey", "Shoigu", "Lee"), with its
+ * country in `country` when it has one; NULL for none. */
+static const char *full_name(const wspk *ws, const char *w, size_t wn, char *country)
+{
+    const fullname *best = NULL;
+    for (size_t i = 0; i < ws->n_full; i++) {
+        const fullname *f = &ws->full[i];
+        bool first = same_word(f->name + f->fb, f->fe - f->fb, w, wn);
+        bool last = same_word(f->name + f->lb, f->le - f->lb, w, wn);
+        if ((first || last) && (best == NULL || f->len > best->len))
+            best = f;
+    }
+    if (best != NULL && best->country[0] != '\0')
+        memcpy(country, best->country, 4);
+    return best != NULL ? best->name : NULL;
 }
 
 /* The most specific name the document gives for a speaker named `s`
  * (CLAIMS.md): without the titles before a person's name ("Defence
  * Secretary John Healey", "Mr. Shoigu"), and a surname in full when the
  * document wrote it so. Returns `s` or a name in `a` or of the document. */
-static const char *canonical_name(const learn_state *l, const wspk *ws, const char *s,
-                                  char *country, tally_arena *a)
+static const char *canonical_name(const wspk *ws, const char *s, char *country, tally_arena *a)
 {
     size_t b[12], e[12], n = name_words(s, b, e, 12);
     if (n == 0)
@@ -3385,7 +3403,7 @@ static const char *canonical_name(const learn_state *l, const wspk *ws, const ch
         if (!(s[b[i]] >= 'A' && s[b[i]] <= 'Z'))
             from = 0;
     if (n - from == 1) {
-        const char *full = full_name(l, ws, s + b[from], e[from] - b[from], country);
+        const char *full = full_name(ws, s + b[from], e[from] - b[from], country);
         if (full != NULL)
             return full;
     }
@@ -3768,7 +3786,7 @@ static spk_ev *speaker_evs(blk *k, const tally_claim *c, size_t wj, size_t si, c
     }
     for (size_t i = 0; i < n; i++)
         if (ev[i].akind != AK_AUTHOR)
-            ev[i].name = canonical_name(l, ws, ev[i].name, ev[i].country, k->a);
+            ev[i].name = canonical_name(ws, ev[i].name, ev[i].country, k->a);
     /* what the rules' pick names: itself, its full name, the person of its
      * role, the agency of its body, the one it cites */
     pick_info pk = pick_of(c, ts);
@@ -4374,6 +4392,7 @@ static void decide_window(learn_state *l, tally_claims *out, tally_arena *a)
     window_facts(l);
     wspk ws;
     window_speakers(l, &ws, store ? ca : l->warena);
+    window_full_names(l, &ws, store ? ca : l->warena);
     if (!store) {
         out->v = tally_arena_alloc(a, (total + 1) * sizeof *out->v);
         for (size_t j = 0; j < l->n_wb; j++)

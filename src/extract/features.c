@@ -2679,7 +2679,8 @@ typedef struct spk_ev {
 typedef struct pick_info {
     bool office, body, lower, junk;
     const char *country;
-    uint32_t sent_roles; /* the attribution roles of the claim's sentence */
+    uint32_t sent_roles;  /* the attribution roles of the claim's sentence */
+    bool explicit_source; /* learn_explicit_source of the claim (read once) */
 } pick_info;
 
 static spk_ev new_ev(const char *name, const char *country, int akind, learn_origin origin)
@@ -2768,10 +2769,10 @@ static const char *src_tpl_name(unsigned t)
 
 /* How the claim's sentence attributes: 0 to a name the rules read, 1 with
  * words of attribution but no such name ("it said", "the statement said"),
- * 2 not at all. */
-static unsigned attribution_of(const tally_claim *c, bool sent_says)
+ * 2 not at all. `explicit_source` is learn_explicit_source of the claim. */
+static unsigned attribution_of(bool explicit_source, bool sent_says)
 {
-    return learn_explicit_source(c) ? 0u : sent_says ? 1u : 2u;
+    return explicit_source ? 0u : sent_says ? 1u : 2u;
 }
 
 static const char *const attribution_name[] = {"named", "unnamed", "none"};
@@ -2790,10 +2791,10 @@ static unsigned fifths(unsigned part, unsigned whole)
  * each with how the claim's own sentence attributes; for the author, how
  * much the most attributing speaker dominates. */
 static void source_doc_features(blk *k, fb *b, const spk_ev *e, const tally_claim *c,
-                                bool sent_says)
+                                bool sent_says, const pick_info *pk)
 {
     const learn_state *l = k->l;
-    unsigned at = attribution_of(c, sent_says);
+    unsigned at = attribution_of(pk->explicit_source, sent_says);
     const char *an = attribution_name[at];
     if (e->akind == AK_AUTHOR) {
         f_val2(b, SD_AUTHOR_DOM, fifths(l->voice_top, l->voice_total), NULL, at, an);
@@ -2848,7 +2849,7 @@ static void speaker_features(blk *k, fb *b, const spk_ev *e, const tally_claim *
     const char *kn = akind_name(e->akind);
     f_val(b, S_ORIGIN, e->origin, learn_origin_name(e->origin));
     f_val(b, S_KIND, (uint32_t)e->akind, kn);
-    source_doc_features(k, b, e, c, sent_says);
+    source_doc_features(k, b, e, c, sent_says, pk);
     if (e->akind == AK_AUTHOR) {
         f_val2(b, S_KIND_UNIT, (uint32_t)e->akind, kn, c->unit, unit_name(c));
         f_val(b, S_AUTHOR_SAYS, sent_says, sent_says ? "yes" : "no");
@@ -2989,7 +2990,8 @@ static pick_info pick_of(const tally_claim *c, const ltoks *ts)
                    false,
                    false,
                    c->source_country,
-                   ts->roles & (CW_SAY | CW_BODY | CW_OFFICE | CW_PRONOUN | CW_HEDGE)};
+                   ts->roles & (CW_SAY | CW_BODY | CW_OFFICE | CW_PRONOUN | CW_HEDGE),
+                   learn_explicit_source(c)};
     const char *s = c->source;
     if (s == NULL || strcmp(s, "author") == 0)
         return p;

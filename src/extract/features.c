@@ -3043,7 +3043,8 @@ typedef struct went {
     const tally_actor *actor;
     const struct spk_mem *mem;
     bool canonical;
-    wment *m; /* in window order */
+    size_t canon; /* the speaker of its full name (canonical, sharing m), or SIZE_MAX */
+    wment *m;     /* in window order */
     size_t n, cap;
 } went;
 
@@ -3135,6 +3136,7 @@ static went *add_went(wspk *ws, tally_arena *a, const char *name, const char *co
     e->akind = akind;
     e->actor = actor;
     e->mem = mem;
+    e->canon = SIZE_MAX;
     index_went(ws, a, ws->n - 1);
     return e;
 }
@@ -3245,6 +3247,7 @@ static void window_speakers(learn_state *l, wspk *ws, tally_arena *a)
         e->canonical = true;
         e->m = copy.m;
         e->n = e->cap = copy.n;
+        ws->v[i].canon = (size_t)(e - ws->v);
     }
     /* speakers of earlier windows and the title */
     for (size_t i = 0; i < l->n_spk; i++) {
@@ -3587,11 +3590,34 @@ static unsigned mark_dist(const near_mark *mk, size_t wj)
 }
 
 /* Whether option `o` is speaker `who` of the window (or its full name). */
-static bool is_mark(const wspk *ws, size_t i, const near_mark *mk)
+/* A name and, once needed, its key (name_key). */
+typedef struct lazy_key {
+    const char *name;
+    uint32_t key;
+    bool known;
+} lazy_key;
+
+/* Whether speaker j of the window is the one named `lk` (went_index's). */
+static bool went_is(const wspk *ws, size_t j, lazy_key *lk)
 {
-    if (i == SIZE_MAX || mk->who == SIZE_MAX)
+    if (j == SIZE_MAX || !same_name(ws->v[j].name, lk->name))
         return false;
-    return i == mk->who || (ws->v[i].canonical && ws->v[mk->who].m == ws->v[i].m);
+    if (!lk->known) {
+        lk->key = name_key(lk->name);
+        lk->known = true;
+    }
+    return ws->v[j].key == lk->key;
+}
+
+/* Whether the speaker of the window named `lk` is mark `mk` or its full
+ * name (the canonical speaker sharing its mentions). went_index finds one
+ * speaker of a key and name at most, so this is asking it of `lk`'s name
+ * without looking the name up. */
+static bool is_mark(const wspk *ws, lazy_key *lk, const near_mark *mk)
+{
+    if (mk->who == SIZE_MAX)
+        return false;
+    return went_is(ws, mk->who, lk) || went_is(ws, ws->v[mk->who].canon, lk);
 }
 
 /* Marks the options that attributed last before the claim's sentence (of
@@ -3630,14 +3656,14 @@ static void relay_marks(const blk *k, const wspk *ws, size_t wj, size_t si, cons
             ev[o].next_says = mark_dist(&says[1], wj);
             continue;
         }
-        size_t i = went_index(ws, name_key(ev[o].name), ev[o].name);
-        if (is_mark(ws, i, &says[0]))
+        lazy_key lk = {ev[o].name, 0, false};
+        if (is_mark(ws, &lk, &says[0]))
             ev[o].last_says = mark_dist(&says[0], wj);
-        if (is_mark(ws, i, &says[1]))
+        if (is_mark(ws, &lk, &says[1]))
             ev[o].next_says = mark_dist(&says[1], wj);
-        if (is_mark(ws, i, &named[0]))
+        if (is_mark(ws, &lk, &named[0]))
             ev[o].coref = mark_dist(&named[0], wj);
-        if (is_mark(ws, i, &named[1]))
+        if (is_mark(ws, &lk, &named[1]))
             ev[o].coref_next = mark_dist(&named[1], wj);
     }
 }

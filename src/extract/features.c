@@ -582,24 +582,48 @@ static struct spk_mem *note_speaker(learn_state *l, const tally_actor *a, const 
 /* Whether a word of release ("statement", "report", "Source:") stands
  * within a few words of t[start, end), in its sentence: "said in a
  * statement", "a report by X", "Source: X". */
-static bool release_near(const char *t, size_t n, size_t start, size_t end)
+/* release_near's test of one word: 1 a word of a release, -1 a full stop
+ * (the search ends there), 0 neither. */
+static int release_step(const char *t, uint32_t roles, unsigned char flags, size_t start)
+{
+    if (roles & CW_RELEASE)
+        return 1;
+    return (flags & TK_PUNCT) && t[start] == '.' ? -1 : 0;
+}
+
+/* Whether a word of a release is near the mention t[start, end) of t[0, n)
+ * that `b` describes (beside_of): within five words before it or six after
+ * `end`, short of a full stop. The words `b` holds are not read again: the
+ * two before, and the first after when `end` is the mention's own. */
+static bool release_near(const char *t, size_t n, const beside *b, size_t start, size_t end,
+                         bool own_end)
 {
     ltok k;
-    size_t at = start;
-    for (int i = 0; i < 5 && near_token(t, n, at, true, &k, &at); i++) {
-        if (k.roles & CW_RELEASE)
-            return true;
-        if ((k.flags & TK_PUNCT) && t[k.start] == '.')
-            break;
+    size_t at = start, got = 0;
+    int r = 0;
+    for (int j = 1; j >= 0 && r == 0 && b->end[j] > b->start[j]; j--, got++) {
+        r = release_step(t, b->roles[j], b->flags[j], b->start[j]);
+        at = b->start[j];
     }
+    if (r > 0)
+        return true;
+    for (size_t i = got; r == 0 && got == 2 && i < 5 && near_token(t, n, at, true, &k, &at); i++)
+        r = release_step(t, k.roles, k.flags, k.start);
+    if (r > 0)
+        return true;
+    r = 0;
     at = end;
-    for (int i = 0; i < 6 && near_token(t, n, at, false, &k, &at); i++) {
-        if (k.roles & CW_RELEASE)
-            return true;
-        if ((k.flags & TK_PUNCT) && t[k.start] == '.')
-            break;
+    got = 0;
+    if (own_end) {
+        if (b->end[2] <= b->start[2])
+            return false; /* no word after */
+        r = release_step(t, b->roles[2], b->flags[2], b->start[2]);
+        at = b->end[2];
+        got = 1;
     }
-    return false;
+    for (size_t i = got; r == 0 && i < 6 && near_token(t, n, at, false, &k, &at); i++)
+        r = release_step(t, k.roles, k.flags, k.start);
+    return r > 0;
 }
 
 /* Speakers that are no actor of the table: the words the rules read as an
@@ -628,7 +652,7 @@ static void note_mention(learn_state *l, const char *t, size_t n, const tally_ac
         if (b->body_end > m->end) {
             struct spk_mem *p = note_speaker(l, NULL, t + m->start, b->body_end - m->start,
                                              a->country, AK_BODY, b->body_says);
-            if (p != NULL && release_near(t, n, m->start, b->body_end))
+            if (p != NULL && release_near(t, n, b, m->start, b->body_end, false))
                 p->release_count++;
         }
         if (!says) /* "Seoul said": a state that speaks is a speaker too */
@@ -637,7 +661,7 @@ static void note_mention(learn_state *l, const char *t, size_t n, const tally_ac
     struct spk_mem *p =
         note_speaker(l, a, t + m->start, m->end - m->start < n ? m->end - m->start : n, a->country,
                      (int)a->kind, says);
-    if (p != NULL && release_near(t, n, m->start, m->end))
+    if (p != NULL && release_near(t, n, b, m->start, m->end, true))
         p->release_count++;
 }
 

@@ -3072,6 +3072,12 @@ typedef struct went {
     size_t n, cap;
 } went;
 
+/* The nearest mention before a sentence, or after it, of those looked at. */
+typedef struct near_mark {
+    size_t who; /* the speaker, SIZE_MAX for none */
+    size_t block, start;
+} near_mark;
+
 /* A person's name in full (two words or more) of the window or the
  * document, as full_name reads it: found once a window (window_full_names). */
 typedef struct fullname {
@@ -3085,6 +3091,12 @@ typedef struct wspk {
     size_t n, cap;
     fullname *full; /* the window's speakers', then the document's, in order */
     size_t n_full;
+    /* the mentions of the window's speakers (not of the full names of
+     * acronyms) in text order, and at one place the speaker first added:
+     * those that attribute, and those of a person and of a body or state
+     * (speaker_class 1 and 2), for relay_marks (window_marks) */
+    near_mark *says_at, *named_at[2];
+    size_t n_says_at, n_named_at[2];
     /* an index of v by key: open addressing, at most half full, each slot
      * an index of v plus one (0: empty) */
     uint32_t *slot;
@@ -3588,21 +3600,6 @@ static unsigned speaker_class(int akind)
     return 2;
 }
 
-/* The nearest mention before a sentence, or after it, of those looked at. */
-typedef struct near_mark {
-    size_t who; /* the speaker, SIZE_MAX for none */
-    size_t block, start;
-} near_mark;
-
-static void mark_nearer(near_mark *mk, size_t who, const wment *m, bool after)
-{
-    bool nearer = mk->who == SIZE_MAX ||
-                  (after ? m->block < mk->block || (m->block == mk->block && m->start < mk->start)
-                         : m->block > mk->block || (m->block == mk->block && m->start > mk->start));
-    if (nearer)
-        *mk = (near_mark){who, m->block, m->start};
-}
-
 /* how far a mark is from window block wj: 1 the same, 2 the next one, 3
  * further */
 static unsigned mark_dist(const near_mark *mk, size_t wj)
@@ -3644,6 +3641,89 @@ static bool is_mark(const wspk *ws, lazy_key *lk, const near_mark *mk)
     return went_is(ws, mk->who, lk) || went_is(ws, ws->v[mk->who].canon, lk);
 }
 
+/* The index of the first of `v[0, n)` (in text order) at or after
+ * (block, start). */
+static size_t mark_at(const near_mark *v, size_t n, size_t block, size_t start)
+{
+    size_t lo = 0, hi = n;
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        if (v[mid].block < block || (v[mid].block == block && v[mid].start < start))
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo;
+}
+
+/* The nearest of v[0, n) before (block, start), the first at its place: what
+ * mark_nearer keeps walking them in the window's order. */
+static near_mark mark_before(const near_mark *v, size_t n, size_t block, size_t start)
+{
+    size_t i = mark_at(v, n, block, start);
+    if (i == 0)
+        return (near_mark){SIZE_MAX, 0, 0};
+    i--;
+    while (i > 0 && v[i - 1].block == v[i].block && v[i - 1].start == v[i].start)
+        i--;
+    return v[i];
+}
+
+/* The nearest of v[0, n) at or after (block, start), the first at its place. */
+static near_mark mark_after(const near_mark *v, size_t n, size_t block, size_t start)
+{
+    size_t i = mark_at(v, n, block, start);
+    return i < n ? v[i] : (near_mark){SIZE_MAX, 0, 0};
+}
+
+/* Fills ws->says_at and ws->named_at from the window's speakers (ws->v, by
+ * block in ws->by_block) in text order: a block's mentions by place, then
+ * by speaker, as relay_marks' walk over speakers (in order) keeps the first
+ * it meets at a place. */
+static void window_marks(const learn_state *l, wspk *ws, tally_arena *a)
+{
+    size_t total = 0;
+    for (size_t i = 0; i < ws->n; i++)
+        total += ws->v[i].canonical ? 0 : ws->v[i].n;
+    ws->says_at = tally_arena_alloc(a, (total + 1) * sizeof *ws->says_at);
+    ws->named_at[0] = tally_arena_alloc(a, (total + 1) * sizeof *ws->named_at[0]);
+    ws->named_at[1] = tally_arena_alloc(a, (total + 1) * sizeof *ws->named_at[1]);
+    ws->n_says_at = ws->n_named_at[0] = ws->n_named_at[1] = 0;
+    size_t *next = tally_arena_alloc(a, (ws->n + 1) * sizeof *next); /* each speaker's */
+    memset(next, 0, (ws->n + 1) * sizeof *next);
+    near_mark *here = tally_arena_alloc(a, (total + 1) * sizeof *here);
+    bool *says = tally_arena_alloc(a, total + 1);
+    for (size_t j = 0; j < l->n_wb; j++) {
+        size_t nh = 0;
+        for (size_t q = 0; q < ws->n_by_block[j]; q++) {
+            size_t i = ws->by_block[j][q];
+            const went *e = &ws->v[i];
+            if (e->canonical)
+                continue;
+            for (; next[i] < e->n && e->m[next[i]].block == j; next[i]++) {
+                /* by place, then by speaker (insertion: a block has few) */
+                near_mark x = {i, j, e->m[next[i]].start};
+                size_t at = nh++;
+                while (at > 0 && (here[at - 1].start > x.start ||
+                                  (here[at - 1].start == x.start && here[at - 1].who > x.who))) {
+                    here[at] = here[at - 1];
+                    says[at] = says[at - 1];
+                    at--;
+                }
+                here[at] = x;
+                says[at] = e->m[next[i]].says;
+            }
+        }
+        for (size_t h = 0; h < nh; h++) {
+            if (says[h])
+                ws->says_at[ws->n_says_at++] = here[h];
+            unsigned cls = speaker_class(ws->v[here[h].who].akind);
+            if (cls != 0)
+                ws->named_at[cls - 1][ws->n_named_at[cls - 1]++] = here[h];
+        }
+    }
+}
+
 /* Marks the options that attributed last before the claim's sentence (of
  * window block wj, sentence si) and first after it, among every speaker of
  * the window ("The NIS told lawmakers ... It said ..."), and, when the
@@ -3654,24 +3734,12 @@ static void relay_marks(const blk *k, const wspk *ws, size_t wj, size_t si, cons
 {
     const tally_sentence *sn = &k->in->ss[si];
     unsigned cls = pronoun_class(ts);
-    near_mark says[2] = {{SIZE_MAX, 0, 0}, {SIZE_MAX, 0, 0}};
+    near_mark says[2] = {mark_before(ws->says_at, ws->n_says_at, wj, sn->start),
+                         mark_after(ws->says_at, ws->n_says_at, wj, sn->end)};
     near_mark named[2] = {{SIZE_MAX, 0, 0}, {SIZE_MAX, 0, 0}};
-    for (size_t i = 0; i < ws->n; i++) {
-        const went *e = &ws->v[i];
-        if (e->canonical)
-            continue;
-        bool kind = cls != 0 && speaker_class(e->akind) == cls;
-        for (size_t q = 0; q < e->n; q++) {
-            const wment *m = &e->m[q];
-            bool before = m->block < wj || (m->block == wj && m->start < sn->start);
-            bool after = m->block > wj || (m->block == wj && m->start >= sn->end);
-            if (!before && !after)
-                continue;
-            if (m->says)
-                mark_nearer(&says[after], i, m, after);
-            if (kind)
-                mark_nearer(&named[after], i, m, after);
-        }
+    if (cls != 0) {
+        named[0] = mark_before(ws->named_at[cls - 1], ws->n_named_at[cls - 1], wj, sn->start);
+        named[1] = mark_after(ws->named_at[cls - 1], ws->n_named_at[cls - 1], wj, sn->end);
     }
     for (size_t o = 0; o < n; o++) {
         ev[o].pronoun = cls;
@@ -4445,6 +4513,7 @@ static void decide_window(learn_state *l, tally_claims *out, tally_arena *a)
     wspk ws;
     window_speakers(l, &ws, store ? ca : l->warena);
     window_full_names(l, &ws, store ? ca : l->warena);
+    window_marks(l, &ws, store ? ca : l->warena);
     if (!store) {
         out->v = tally_arena_alloc(a, (total + 1) * sizeof *out->v);
         for (size_t j = 0; j < l->n_wb; j++)

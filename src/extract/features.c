@@ -455,6 +455,15 @@ struct wfacts {
     unsigned rank_none;                /* of a state the document does not name */
 };
 
+/* A name canonical_name gave in the window being decided (canon_of). */
+enum { CANON_SLOTS = 256 };
+struct canon_slot {
+    unsigned gen; /* the window's (learn_state.canon_gen), else empty */
+    uint32_t h;   /* fnv of `in` */
+    const char *in, *out;
+    char cin[4], cout[4]; /* the country before and after */
+};
+
 struct learn_state {
     const tally_learn_model *model;
     learn_sink *sink;
@@ -488,6 +497,11 @@ struct learn_state {
     uint32_t last_items;
     char last_currency[4];
     struct wfacts wf; /* of the window being decided */
+    /* canonical_name's answers in the window being decided (they read the
+     * window's speakers and the document's, which do not change meanwhile) */
+    struct canon_slot canon[CANON_SLOTS];
+    unsigned canon_gen;
+    size_t canon_n;
     /* str_hash(why_name(w)) of each rule w, once known */
     uint32_t why_h[TALLY_WHY_N];
     bool why_known[TALLY_WHY_N];
@@ -3453,6 +3467,33 @@ static const char *canonical_name(const wspk *ws, const char *s, char *country, 
     return tally_arena_strndup(a, s + b[from], e[n - 1] - b[from]);
 }
 
+/* canonical_name(ws, s, country, a), remembered for the window: the same
+ * name and country give the same answer while a window is decided. */
+static const char *canon_of(learn_state *l, const wspk *ws, const char *s, char *country,
+                            tally_arena *a)
+{
+    uint32_t h = fnv(s, strlen(s)) ^ code_value(country);
+    size_t at = h & (CANON_SLOTS - 1);
+    for (; l->canon[at].gen == l->canon_gen; at = (at + 1) & (CANON_SLOTS - 1)) {
+        const struct canon_slot *x = &l->canon[at];
+        if (x->h == h && memcmp(x->cin, country, 4) == 0 && strcmp(x->in, s) == 0) {
+            memcpy(country, x->cout, 4);
+            return x->out;
+        }
+    }
+    char cin[4];
+    memcpy(cin, country, 4);
+    const char *out = canonical_name(ws, s, country, a);
+    if (2 * (l->canon_n + 1) <= CANON_SLOTS) { /* (a full table remembers no more) */
+        struct canon_slot *x = &l->canon[at];
+        *x = (struct canon_slot){l->canon_gen, h, s, out, {0}, {0}};
+        memcpy(x->cin, cin, 4);
+        memcpy(x->cout, country, 4);
+        l->canon_n++;
+    }
+    return out;
+}
+
 /* ---- a candidate's speakers ------------------------------------------------------------- */
 
 enum { MAX_SPEAKER_OPTIONS = 6 };
@@ -3906,7 +3947,7 @@ static spk_ev *speaker_evs(blk *k, const tally_claim *c, size_t wj, size_t si, c
     }
     for (size_t i = 0; i < n; i++)
         if (ev[i].akind != AK_AUTHOR)
-            ev[i].name = canonical_name(ws, ev[i].name, ev[i].country, k->a);
+            ev[i].name = canon_of(k->l, ws, ev[i].name, ev[i].country, k->a);
     /* what the rules' pick names: itself, its full name, the person of its
      * role, the agency of its body, the one it cites */
     pick_info pk = pick_of(c, ts);
@@ -4510,6 +4551,11 @@ static void decide_window(learn_state *l, tally_claims *out, tally_arena *a)
     bool store = l->sink != NULL || l->explain || l->model == NULL;
     tally_arena *ca = l->sink != NULL ? l->sink->arena : l->warena;
     window_facts(l);
+    if (++l->canon_gen == 0) { /* canon_of forgets the last window's names */
+        memset(l->canon, 0, sizeof l->canon);
+        l->canon_gen = 1;
+    }
+    l->canon_n = 0;
     wspk ws;
     window_speakers(l, &ws, store ? ca : l->warena);
     window_full_names(l, &ws, store ? ca : l->warena);

@@ -459,7 +459,7 @@ struct wfacts {
 enum { CANON_SLOTS = 256 };
 struct canon_slot {
     unsigned gen; /* the window's (learn_state.canon_gen), else empty */
-    uint32_t h;   /* fnv of `in` */
+    uint32_t h;   /* of `in`'s address and `cin` */
     const char *in, *out;
     char cin[4], cout[4]; /* the country before and after */
 };
@@ -3468,15 +3468,19 @@ static const char *canonical_name(const wspk *ws, const char *s, char *country, 
 }
 
 /* canonical_name(ws, s, country, a), remembered for the window: the same
- * name and country give the same answer while a window is decided. */
+ * name and country give the same answer while a window is decided. Names
+ * are known by their address: an option's name is the window's, the
+ * document's or a copy in the window's arena, none of which changes or
+ * goes while the window is decided (a copy of the same words elsewhere is
+ * merely asked again). */
 static const char *canon_of(learn_state *l, const wspk *ws, const char *s, char *country,
                             tally_arena *a)
 {
-    uint32_t h = fnv(s, strlen(s)) ^ code_value(country);
+    uint32_t h = fmix((uint32_t)((uintptr_t)s >> 3) ^ code_value(country));
     size_t at = h & (CANON_SLOTS - 1);
     for (; l->canon[at].gen == l->canon_gen; at = (at + 1) & (CANON_SLOTS - 1)) {
         const struct canon_slot *x = &l->canon[at];
-        if (x->h == h && memcmp(x->cin, country, 4) == 0 && strcmp(x->in, s) == 0) {
+        if (x->in == s && memcmp(x->cin, country, 4) == 0) {
             memcpy(country, x->cout, 4);
             return x->out;
         }
@@ -3675,7 +3679,7 @@ static bool went_is(const wspk *ws, size_t j, lazy_key *lk)
  * name (the canonical speaker sharing its mentions). went_index finds one
  * speaker of a key and name at most, so this is asking it of `lk`'s name
  * without looking the name up. */
-static bool is_mark(const wspk *ws, lazy_key *lk, const near_mark *mk)
+static inline bool is_mark(const wspk *ws, lazy_key *lk, const near_mark *mk)
 {
     if (mk->who == SIZE_MAX)
         return false;

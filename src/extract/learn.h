@@ -322,34 +322,6 @@ static inline const unsigned char *learn_row(const tally_learn_model *m, learn_h
     }
 }
 
-/** z[o] += the weight of feature `h` for each output o of head `hd` (a
- *  head's outputs are learn_head_outputs(hd): the model was checked so). */
-static inline void learn_add_row(const tally_learn_model *m, learn_head hd, uint32_t h, double *z)
-{
-    const unsigned char *row = learn_row(m, hd, h);
-    if (row == NULL)
-        return;
-    switch (hd) {
-    case LEARN_FIG:
-        for (unsigned o = 0; o < LEARN_FIG_OUTS; o++)
-            z[o] += learn_f32(row + 4 * o);
-        break;
-    case LEARN_KIND:
-        for (unsigned o = 0; o < LEARN_KIND_OUTS; o++)
-            z[o] += learn_f32(row + 4 * o);
-        break;
-    case LEARN_SPEAKER:
-        z[0] += learn_f32(row);
-        break;
-    case LEARN_STATE:
-        for (unsigned o = 0; o < LEARN_STATE_OUTS; o++)
-            z[o] += learn_f32(row + 4 * o);
-        break;
-    case LEARN_N_HEADS:
-        break;
-    }
-}
-
 /** z[o] += the rows of features h[0, n) of head `hd`, in that order. */
 void learn_add_rows(const tally_learn_model *m, learn_head hd, const uint32_t *h, size_t n,
                     double *z);

@@ -379,8 +379,10 @@ static beside beside_of(const char *t, size_t n, size_t start, size_t end)
 /* "X said", "X has confirmed", "according to X": the mention attributes */
 static bool says_beside(const beside *b)
 {
-    return (b->roles[2] & CW_SAY) || (b->roles[1] & CW_SAY) || b->id[0] == CWW_ACCORDING ||
-           ((b->roles[2] & CW_FILL) && (b->roles[3] & CW_SAY)) || b->by_says;
+    /* "told lawmakers": the one told listens */
+    return (b->roles[2] & CW_SAY) || ((b->roles[1] & CW_SAY) && b->id[1] != CWW_TOLD) ||
+           b->id[0] == CWW_ACCORDING || ((b->roles[2] & CW_FILL) && (b->roles[3] & CW_SAY)) ||
+           b->by_says;
 }
 
 /* Token `k` of `t` is the lower-case word `w` (in any case). */
@@ -455,15 +457,6 @@ struct wfacts {
     unsigned rank_none;                /* of a state the document does not name */
 };
 
-/* A name canonical_name gave in the window being decided (canon_of). */
-enum { CANON_SLOTS = 256 };
-struct canon_slot {
-    unsigned gen; /* the window's (learn_state.canon_gen), else empty */
-    uint32_t h;   /* of `in`'s address and `cin` */
-    const char *in, *out;
-    char cin[4], cout[4]; /* the country before and after */
-};
-
 struct learn_state {
     const tally_learn_model *model;
     learn_sink *sink;
@@ -497,11 +490,6 @@ struct learn_state {
     uint32_t last_items;
     char last_currency[4];
     struct wfacts wf; /* of the window being decided */
-    /* canonical_name's answers in the window being decided (they read the
-     * window's speakers and the document's, which do not change meanwhile) */
-    struct canon_slot canon[CANON_SLOTS];
-    unsigned canon_gen;
-    size_t canon_n;
     /* str_hash(why_name(w)) of each rule w, once known */
     uint32_t why_h[TALLY_WHY_N];
     bool why_known[TALLY_WHY_N];
@@ -2698,6 +2686,7 @@ typedef struct spk_ev {
     bool cited;  /* the words after "citing", "quoting" in the sentence */
     bool fits;   /* the rules' pick or what it names */
     bool bs_set; /* placed by a mention of the window */
+    size_t went; /* its speaker of the window, SIZE_MAX when none is known yet */
     /* the last to attribute before the claim's sentence, the first after it
      * (0: not; else 1 in its paragraph, 2 the paragraph next to it, 3 further) */
     unsigned last_says, next_says;
@@ -2731,7 +2720,8 @@ static spk_ev new_ev(const char *name, const char *country, int akind, learn_ori
                 .origin = origin,
                 .dist = NO_DIST,
                 .block = NO_BLOCK,
-                .rank = UINT32_MAX};
+                .rank = UINT32_MAX,
+                .went = SIZE_MAX};
     size_t n = strlen(country);
     memcpy(e.country, country, n < 3 ? n : 3); /* an alpha-3 code or "" */
     return e;
@@ -3084,9 +3074,10 @@ typedef struct went {
     const tally_actor *actor;
     const struct spk_mem *mem;
     bool canonical;
-    size_t canon; /* the speaker of its full name (canonical, sharing m), or SIZE_MAX */
-    wment *m;     /* in window order */
+    wment *m; /* in window order */
     size_t n, cap;
+    const char *canon; /* its most specific name (canonical_name) */
+    char canon_country[4];
 } went;
 
 /* The nearest mention before a sentence, or after it, of those looked at. */
@@ -3095,25 +3086,9 @@ typedef struct near_mark {
     size_t block, start;
 } near_mark;
 
-/* A person's name in full (two words or more) of the window or the
- * document, as full_name reads it: found once a window (window_full_names). */
-typedef struct fullname {
-    const char *name, *country;
-    size_t len;            /* strlen(name) */
-    size_t fb, fe, lb, le; /* its first and its last word (name_words') */
-} fullname;
-
 typedef struct wspk {
     went *v;
     size_t n, cap;
-    fullname *full; /* the window's speakers', then the document's, in order */
-    size_t n_full;
-    /* the mentions of the window's speakers (not of the full names of
-     * acronyms) in text order, and at one place the speaker first added:
-     * those that attribute, and those of a person and of a body or state
-     * (speaker_class 1 and 2), for relay_marks (window_marks) */
-    near_mark *says_at, *named_at[2];
-    size_t n_says_at, n_named_at[2];
     /* an index of v by key: open addressing, at most half full, each slot
      * an index of v plus one (0: empty) */
     uint32_t *slot;
@@ -3125,7 +3100,22 @@ typedef struct wspk {
     /* the document's rules' picks (l->rs) fewer than three others are
      * picked more often than (or as often as, and earlier) */
     size_t rs_top[MAX_RULE_SOURCES], n_rs_top;
+    /* the people of the window and the document named in full (two words
+     * or more), for their surnames: name, first and last word, country */
+    struct person_name {
+        const char *name, *country;
+        size_t first_end, last_at;
+    } * people;
+    size_t n_people;
+    /* the mentions that attribute, of people and of bodies (outlets,
+     * states that speak), in window order */
+    struct wpos {
+        size_t block, start, who;
+    } * at[3];
+    size_t n_at[3];
 } wspk;
+
+enum { AT_SAYS, AT_PERSON, AT_BODY };
 
 static uint32_t name_key(const char *s)
 {
@@ -3189,7 +3179,6 @@ static went *add_went(wspk *ws, tally_arena *a, const char *name, const char *co
     e->akind = akind;
     e->actor = actor;
     e->mem = mem;
-    e->canon = SIZE_MAX;
     index_went(ws, a, ws->n - 1);
     return e;
 }
@@ -3300,7 +3289,6 @@ static void window_speakers(learn_state *l, wspk *ws, tally_arena *a)
         e->canonical = true;
         e->m = copy.m;
         e->n = e->cap = copy.n;
-        ws->v[i].canon = (size_t)(e - ws->v);
     }
     /* speakers of earlier windows and the title */
     for (size_t i = 0; i < l->n_spk; i++) {
@@ -3391,12 +3379,33 @@ static bool same_word(const char *a, size_t an, const char *b, size_t bn)
     return true;
 }
 
-/* Fills ws->full: the people of the window (ws->v), then of the document
- * (l->spk), named in two words or more. */
-static void window_full_names(const learn_state *l, wspk *ws, tally_arena *a)
+/* A person the window or the document named in full whose first or last
+ * word is `w` ("Healey", "Shoigu", "Lee"), with its country in `country`
+ * when it has one; NULL for none. */
+static const char *full_name(const wspk *ws, const char *w, size_t wn, char *country)
 {
-    ws->full = tally_arena_alloc(a, (ws->n + l->n_spk + 1) * sizeof *ws->full);
-    ws->n_full = 0;
+    const struct person_name *best = NULL;
+    for (size_t i = 0; i < ws->n_people; i++) {
+        const struct person_name *p = &ws->people[i];
+        size_t len = strlen(p->name);
+        if ((same_word(p->name, p->first_end, w, wn) ||
+             same_word(p->name + p->last_at, len - p->last_at, w, wn)) &&
+            (best == NULL || len > strlen(best->name)))
+            best = p;
+    }
+    if (best == NULL)
+        return NULL;
+    if (best->country[0] != '\0')
+        memcpy(country, best->country, 4);
+    return best->name;
+}
+
+/* The people of window speakers `ws` and document memory `l` named in full,
+ * into ws->people (in `a`). */
+static void people_of(const learn_state *l, wspk *ws, tally_arena *a)
+{
+    ws->people = tally_arena_alloc(a, (ws->n + l->n_spk + 1) * sizeof *ws->people);
+    ws->n_people = 0;
     for (size_t i = 0; i < ws->n + l->n_spk; i++) {
         const char *name = i < ws->n ? ws->v[i].name : l->spk[i - ws->n].name;
         const char *cn = i < ws->n ? ws->v[i].country : l->spk[i - ws->n].country;
@@ -3404,28 +3413,9 @@ static void window_full_names(const learn_state *l, wspk *ws, tally_arena *a)
         if (akind != TALLY_ACTOR_OFFICIAL && akind != AK_NAME)
             continue;
         size_t b[12], e[12], n = name_words(name, b, e, 12);
-        if (n < 2)
-            continue;
-        ws->full[ws->n_full++] = (fullname){name, cn, strlen(name), b[0], e[0], b[n - 1], e[n - 1]};
+        if (n >= 2 && b[0] == 0)
+            ws->people[ws->n_people++] = (struct person_name){name, cn, e[0], b[n - 1]};
     }
-}
-
-/* A person the window or the document named in full (two words or more)
- * whose first or last word is `w` ("Healey", "Shoigu", "Lee"), with its
- * country in `country` when it has one; NULL for none. */
-static const char *full_name(const wspk *ws, const char *w, size_t wn, char *country)
-{
-    const fullname *best = NULL;
-    for (size_t i = 0; i < ws->n_full; i++) {
-        const fullname *f = &ws->full[i];
-        bool first = same_word(f->name + f->fb, f->fe - f->fb, w, wn);
-        bool last = same_word(f->name + f->lb, f->le - f->lb, w, wn);
-        if ((first || last) && (best == NULL || f->len > best->len))
-            best = f;
-    }
-    if (best != NULL && best->country[0] != '\0')
-        memcpy(country, best->country, 4);
-    return best != NULL ? best->name : NULL;
 }
 
 /* The most specific name the document gives for a speaker named `s`
@@ -3468,37 +3458,6 @@ static const char *canonical_name(const wspk *ws, const char *s, char *country, 
     if (from == 0)
         return s;
     return tally_arena_strndup(a, s + b[from], e[n - 1] - b[from]);
-}
-
-/* canonical_name(ws, s, country, a), remembered for the window: the same
- * name and country give the same answer while a window is decided. Names
- * are known by their address: an option's name is the window's, the
- * document's or a copy in the window's arena, none of which changes or
- * goes while the window is decided (a copy of the same words elsewhere is
- * merely asked again). */
-static const char *canon_of(learn_state *l, const wspk *ws, const char *s, char *country,
-                            tally_arena *a)
-{
-    uint32_t h = fmix((uint32_t)((uintptr_t)s >> 3) ^ code_value(country));
-    size_t at = h & (CANON_SLOTS - 1);
-    for (; l->canon[at].gen == l->canon_gen; at = (at + 1) & (CANON_SLOTS - 1)) {
-        const struct canon_slot *x = &l->canon[at];
-        if (x->in == s && memcmp(x->cin, country, 4) == 0) {
-            memcpy(country, x->cout, 4);
-            return x->out;
-        }
-    }
-    char cin[4];
-    memcpy(cin, country, 4);
-    const char *out = canonical_name(ws, s, country, a);
-    if (2 * (l->canon_n + 1) <= CANON_SLOTS) { /* (a full table remembers no more) */
-        struct canon_slot *x = &l->canon[at];
-        *x = (struct canon_slot){l->canon_gen, h, s, out, {0}, {0}};
-        memcpy(x->cin, cin, 4);
-        memcpy(x->cout, country, 4);
-        l->canon_n++;
-    }
-    return out;
 }
 
 /* ---- a candidate's speakers ------------------------------------------------------------- */
@@ -3659,44 +3618,62 @@ static unsigned mark_dist(const near_mark *mk, size_t wj)
 }
 
 /* Whether option `o` is speaker `who` of the window (or its full name). */
-/* A name and, once needed, its key (name_key). */
-typedef struct lazy_key {
-    const char *name;
-    uint32_t key;
-    bool known;
-} lazy_key;
-
-/* Whether speaker j of the window is the one named `lk` (went_index's). */
-static bool went_is(const wspk *ws, size_t j, lazy_key *lk)
+static bool is_mark(const wspk *ws, size_t i, const near_mark *mk)
 {
-    if (j == SIZE_MAX || !same_name(ws->v[j].name, lk->name))
+    if (i == SIZE_MAX || mk->who == SIZE_MAX)
         return false;
-    if (!lk->known) {
-        lk->key = name_key(lk->name);
-        lk->known = true;
+    return i == mk->who || (ws->v[i].canonical && ws->v[mk->who].m == ws->v[i].m);
+}
+
+static int cmp_wpos(const void *a, const void *b)
+{
+    const struct wpos *x = a, *y = b;
+    if (x->block != y->block)
+        return x->block < y->block ? -1 : 1;
+    if (x->start != y->start)
+        return x->start < y->start ? -1 : 1;
+    return (x->who > y->who) - (x->who < y->who);
+}
+
+/* The window's mentions that attribute, of people and of bodies, sorted
+ * (once a window). */
+static void positions_of(wspk *ws, tally_arena *a)
+{
+    size_t total = 0;
+    for (size_t i = 0; i < ws->n; i++)
+        total += ws->v[i].n;
+    for (int l = 0; l < 3; l++) {
+        ws->at[l] = tally_arena_alloc(a, (total + 1) * sizeof *ws->at[l]);
+        ws->n_at[l] = 0;
     }
-    return ws->v[j].key == lk->key;
+    for (size_t i = 0; i < ws->n; i++) {
+        const went *e = &ws->v[i];
+        if (e->canonical)
+            continue;
+        unsigned cls = speaker_class(e->akind);
+        for (size_t q = 0; q < e->n; q++) {
+            struct wpos p = {e->m[q].block, e->m[q].start, i};
+            if (e->m[q].says)
+                ws->at[AT_SAYS][ws->n_at[AT_SAYS]++] = p;
+            if (cls == 1)
+                ws->at[AT_PERSON][ws->n_at[AT_PERSON]++] = p;
+            else if (cls == 2)
+                ws->at[AT_BODY][ws->n_at[AT_BODY]++] = p;
+        }
+    }
+    for (int l = 0; l < 3; l++)
+        qsort(ws->at[l], ws->n_at[l], sizeof *ws->at[l], cmp_wpos);
 }
 
-/* Whether the speaker of the window named `lk` is mark `mk` or its full
- * name (the canonical speaker sharing its mentions). went_index finds one
- * speaker of a key and name at most, so this is asking it of `lk`'s name
- * without looking the name up. */
-static inline bool is_mark(const wspk *ws, lazy_key *lk, const near_mark *mk)
+/* The index of the first position of list `l` at or after byte `at` of
+ * window block `wj`. */
+static size_t position_at(const wspk *ws, int l, size_t wj, size_t at)
 {
-    if (mk->who == SIZE_MAX)
-        return false;
-    return went_is(ws, mk->who, lk) || went_is(ws, ws->v[mk->who].canon, lk);
-}
-
-/* The index of the first of `v[0, n)` (in text order) at or after
- * (block, start). */
-static size_t mark_at(const near_mark *v, size_t n, size_t block, size_t start)
-{
-    size_t lo = 0, hi = n;
+    size_t lo = 0, hi = ws->n_at[l];
     while (lo < hi) {
         size_t mid = (lo + hi) / 2;
-        if (v[mid].block < block || (v[mid].block == block && v[mid].start < start))
+        const struct wpos *p = &ws->at[l][mid];
+        if (p->block < wj || (p->block == wj && p->start < at))
             lo = mid + 1;
         else
             hi = mid;
@@ -3704,71 +3681,31 @@ static size_t mark_at(const near_mark *v, size_t n, size_t block, size_t start)
     return lo;
 }
 
-/* The nearest of v[0, n) before (block, start), the first at its place: what
- * mark_nearer keeps walking them in the window's order. */
-static near_mark mark_before(const near_mark *v, size_t n, size_t block, size_t start)
+/* The mentions of list `l` last before sentence `sn` of block wj and first
+ * after it, into mk[0] and mk[1]. */
+static void nearest_at(const wspk *ws, int l, size_t wj, const tally_sentence *sn, near_mark *mk)
 {
-    size_t i = mark_at(v, n, block, start);
-    if (i == 0)
-        return (near_mark){SIZE_MAX, 0, 0};
-    i--;
-    while (i > 0 && v[i - 1].block == v[i].block && v[i - 1].start == v[i].start)
-        i--;
-    return v[i];
+    size_t b = position_at(ws, l, wj, sn->start), e = position_at(ws, l, wj, sn->end);
+    const struct wpos *v = ws->at[l];
+    /* of two speakers at one place, the first of the window */
+    while (b > 1 && v[b - 2].block == v[b - 1].block && v[b - 2].start == v[b - 1].start)
+        b--;
+    mk[0] = b > 0 ? (near_mark){v[b - 1].who, v[b - 1].block, v[b - 1].start}
+                  : (near_mark){SIZE_MAX, 0, 0};
+    mk[1] = e < ws->n_at[l] ? (near_mark){v[e].who, v[e].block, v[e].start}
+                            : (near_mark){SIZE_MAX, 0, 0};
 }
 
-/* The nearest of v[0, n) at or after (block, start), the first at its place. */
-static near_mark mark_after(const near_mark *v, size_t n, size_t block, size_t start)
+/* The people of the window named in full, and each speaker's most specific
+ * name, once a window (after window_speakers). */
+static void window_names(const learn_state *l, wspk *ws, tally_arena *a)
 {
-    size_t i = mark_at(v, n, block, start);
-    return i < n ? v[i] : (near_mark){SIZE_MAX, 0, 0};
-}
-
-/* Fills ws->says_at and ws->named_at from the window's speakers (ws->v, by
- * block in ws->by_block) in text order: a block's mentions by place, then
- * by speaker, as relay_marks' walk over speakers (in order) keeps the first
- * it meets at a place. */
-static void window_marks(const learn_state *l, wspk *ws, tally_arena *a)
-{
-    size_t total = 0;
-    for (size_t i = 0; i < ws->n; i++)
-        total += ws->v[i].canonical ? 0 : ws->v[i].n;
-    ws->says_at = tally_arena_alloc(a, (total + 1) * sizeof *ws->says_at);
-    ws->named_at[0] = tally_arena_alloc(a, (total + 1) * sizeof *ws->named_at[0]);
-    ws->named_at[1] = tally_arena_alloc(a, (total + 1) * sizeof *ws->named_at[1]);
-    ws->n_says_at = ws->n_named_at[0] = ws->n_named_at[1] = 0;
-    size_t *next = tally_arena_alloc(a, (ws->n + 1) * sizeof *next); /* each speaker's */
-    memset(next, 0, (ws->n + 1) * sizeof *next);
-    near_mark *here = tally_arena_alloc(a, (total + 1) * sizeof *here);
-    bool *says = tally_arena_alloc(a, total + 1);
-    for (size_t j = 0; j < l->n_wb; j++) {
-        size_t nh = 0;
-        for (size_t q = 0; q < ws->n_by_block[j]; q++) {
-            size_t i = ws->by_block[j][q];
-            const went *e = &ws->v[i];
-            if (e->canonical)
-                continue;
-            for (; next[i] < e->n && e->m[next[i]].block == j; next[i]++) {
-                /* by place, then by speaker (insertion: a block has few) */
-                near_mark x = {i, j, e->m[next[i]].start};
-                size_t at = nh++;
-                while (at > 0 && (here[at - 1].start > x.start ||
-                                  (here[at - 1].start == x.start && here[at - 1].who > x.who))) {
-                    here[at] = here[at - 1];
-                    says[at] = says[at - 1];
-                    at--;
-                }
-                here[at] = x;
-                says[at] = e->m[next[i]].says;
-            }
-        }
-        for (size_t h = 0; h < nh; h++) {
-            if (says[h])
-                ws->says_at[ws->n_says_at++] = here[h];
-            unsigned cls = speaker_class(ws->v[here[h].who].akind);
-            if (cls != 0)
-                ws->named_at[cls - 1][ws->n_named_at[cls - 1]++] = here[h];
-        }
+    people_of(l, ws, a);
+    positions_of(ws, a);
+    for (size_t i = 0; i < ws->n; i++) {
+        went *e = &ws->v[i];
+        memcpy(e->canon_country, e->country, 4);
+        e->canon = canonical_name(ws, e->name, e->canon_country, a);
     }
 }
 
@@ -3782,13 +3719,12 @@ static void relay_marks(const blk *k, const wspk *ws, size_t wj, size_t si, cons
 {
     const tally_sentence *sn = &k->in->ss[si];
     unsigned cls = pronoun_class(ts);
-    near_mark says[2] = {mark_before(ws->says_at, ws->n_says_at, wj, sn->start),
-                         mark_after(ws->says_at, ws->n_says_at, wj, sn->end)};
-    near_mark named[2] = {{SIZE_MAX, 0, 0}, {SIZE_MAX, 0, 0}};
-    if (cls != 0) {
-        named[0] = mark_before(ws->named_at[cls - 1], ws->n_named_at[cls - 1], wj, sn->start);
-        named[1] = mark_after(ws->named_at[cls - 1], ws->n_named_at[cls - 1], wj, sn->end);
-    }
+    near_mark says[2], named[2];
+    nearest_at(ws, AT_SAYS, wj, sn, says);
+    if (cls != 0)
+        nearest_at(ws, cls == 1 ? AT_PERSON : AT_BODY, wj, sn, named);
+    else
+        named[0] = named[1] = (near_mark){SIZE_MAX, 0, 0};
     for (size_t o = 0; o < n; o++) {
         ev[o].pronoun = cls;
         if (ev[o].akind == AK_AUTHOR) { /* the author: whoever attributes */
@@ -3796,14 +3732,14 @@ static void relay_marks(const blk *k, const wspk *ws, size_t wj, size_t si, cons
             ev[o].next_says = mark_dist(&says[1], wj);
             continue;
         }
-        lazy_key lk = {ev[o].name, 0, false};
-        if (is_mark(ws, &lk, &says[0]))
+        size_t i = ev[o].went;
+        if (is_mark(ws, i, &says[0]))
             ev[o].last_says = mark_dist(&says[0], wj);
-        if (is_mark(ws, &lk, &says[1]))
+        if (is_mark(ws, i, &says[1]))
             ev[o].next_says = mark_dist(&says[1], wj);
-        if (is_mark(ws, &lk, &named[0]))
+        if (is_mark(ws, i, &named[0]))
             ev[o].coref = mark_dist(&named[0], wj);
-        if (is_mark(ws, &lk, &named[1]))
+        if (is_mark(ws, i, &named[1]))
             ev[o].coref_next = mark_dist(&named[1], wj);
     }
 }
@@ -3866,6 +3802,7 @@ static spk_ev *speaker_evs(blk *k, const tally_claim *c, size_t wj, size_t si, c
         x->mem = e->mem;
         x->canonical = e->canonical;
         x->order = all[i].order;
+        x->went = all[i].order;
         x->prior = all[i].prior;
         set_place(x, &all[i].p);
         if (x->bs_set && x->block == 0)
@@ -3952,9 +3889,20 @@ static spk_ev *speaker_evs(blk *k, const tally_claim *c, size_t wj, size_t si, c
         }
         x->headline = true;
     }
-    for (size_t i = 0; i < n; i++)
-        if (ev[i].akind != AK_AUTHOR)
-            ev[i].name = canon_of(k->l, ws, ev[i].name, ev[i].country, k->a);
+    for (size_t i = 0; i < n; i++) {
+        spk_ev *x = &ev[i];
+        if (x->akind == AK_AUTHOR)
+            continue;
+        if (x->went == SIZE_MAX)
+            x->went = went_index(ws, name_key(x->name), x->name);
+        if (x->went != SIZE_MAX && ws->v[x->went].name == x->name) {
+            memcpy(x->country, ws->v[x->went].canon_country, 4);
+            x->name = ws->v[x->went].canon;
+        } else {
+            x->name = canonical_name(ws, x->name, x->country, k->a);
+            x->went = went_index(ws, name_key(x->name), x->name);
+        }
+    }
     /* what the rules' pick names: itself, its full name, the person of its
      * role, the agency of its body, the one it cites */
     pick_info pk = pick_of(c, ts);
@@ -4558,15 +4506,9 @@ static void decide_window(learn_state *l, tally_claims *out, tally_arena *a)
     bool store = l->sink != NULL || l->explain || l->model == NULL;
     tally_arena *ca = l->sink != NULL ? l->sink->arena : l->warena;
     window_facts(l);
-    if (++l->canon_gen == 0) { /* canon_of forgets the last window's names */
-        memset(l->canon, 0, sizeof l->canon);
-        l->canon_gen = 1;
-    }
-    l->canon_n = 0;
     wspk ws;
     window_speakers(l, &ws, store ? ca : l->warena);
-    window_full_names(l, &ws, store ? ca : l->warena);
-    window_marks(l, &ws, store ? ca : l->warena);
+    window_names(l, &ws, store ? ca : l->warena);
     if (!store) {
         out->v = tally_arena_alloc(a, (total + 1) * sizeof *out->v);
         for (size_t j = 0; j < l->n_wb; j++)

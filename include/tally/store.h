@@ -19,7 +19,7 @@
 #include "tally/mem.h"
 
 /** The schema version this tally writes (PRAGMA user_version). */
-enum { TALLY_STORE_SCHEMA = 3 };
+enum { TALLY_STORE_SCHEMA = 4 };
 
 typedef struct tally_store tally_store;
 

@@ -124,6 +124,17 @@ static const char *const migrations[TALLY_STORE_SCHEMA] = {
     "CREATE INDEX documents_name ON documents(name);"
     "CREATE INDEX documents_url ON documents(url);"
     "CREATE INDEX documents_hash ON documents(hash);",
+    /* 3 -> 4: what the estimator reads, indexed. Each claim_items row holds
+     * its claim's pair of states too, indexed by item and pair, so that a
+     * series (one pair, one item) reads its own rows only, in date order,
+     * and not every claim of its item. Documents' names by id in an index
+     * of their own, read without the rows that hold the bodies. */
+    "ALTER TABLE claim_items ADD COLUMN supplier TEXT;"
+    "ALTER TABLE claim_items ADD COLUMN recipient TEXT;"
+    "UPDATE claim_items SET supplier = c.supplier, recipient = c.recipient"
+    " FROM claims c WHERE c.id = claim_items.claim_id;"
+    "CREATE INDEX claim_items_pair ON claim_items(item, supplier, recipient, date);"
+    "CREATE INDEX documents_id_name ON documents(id, name);",
 };
 
 int store_fail(tally_store *s, tally_err *err, const char *what)
@@ -379,7 +390,7 @@ void tally_store_close(tally_store *s)
                             &s->st_update_doc,    &s->st_delete_claims, &s->st_find_source,
                             &s->st_insert_source, &s->st_insert_claim,  &s->st_insert_item,
                             &s->st_set_body,      &s->st_data_version,  &s->st_set_body_zero,
-                            &s->st_stage_put};
+                            &s->st_stage_put,     &s->st_doc_name,      &s->st_source_names};
     for (size_t i = 0; i < sizeof all / sizeof all[0]; i++)
         sqlite3_finalize(*all[i]);
     for (size_t i = 0; i < sizeof s->queries / sizeof s->queries[0]; i++) {
@@ -864,12 +875,16 @@ int tally_store_put_claim(tally_store *s, int64_t doc_id, const tally_claim *c, 
         if (!(c->items & (1u << i)))
             continue;
         st = store_prepare(s, &s->st_insert_item,
-                           "INSERT INTO claim_items (item, date, claim_id) VALUES (?, ?, ?)", err);
+                           "INSERT INTO claim_items (item, date, claim_id, supplier, recipient)"
+                           " VALUES (?, ?, ?, ?, ?)",
+                           err);
         if (st == NULL)
             return err->code;
         sqlite3_bind_text(st, 1, tally_item_name(i), -1, SQLITE_STATIC);
         sqlite3_bind_text(st, 2, date != NULL ? date : "", -1, SQLITE_STATIC);
         sqlite3_bind_int64(st, 3, claim);
+        store_bind_text(st, 4, c->supplier);
+        store_bind_text(st, 5, c->recipient);
         if (step_done(s, st, err, "storing a claim's items") != 0)
             return err->code;
     }

@@ -31,7 +31,7 @@ expect_out_has "ingest folder summary" "documents: $ndocs new, 0 unchanged, 0 re
 expect_eq "ingest stores every document" "$(count 'SELECT count(*) FROM documents')" "$ndocs"
 expect_eq "ingest stores every claim" "$(count 'SELECT count(*) FROM claims')" "$nclaims"
 expect_eq "database is marked as tally's" "$(count 'PRAGMA application_id')" 1413565529
-expect_eq "database schema version" "$(count 'PRAGMA user_version')" 3
+expect_eq "database schema version" "$(count 'PRAGMA user_version')" 4
 expect_eq "database in WAL mode" "$(count 'PRAGMA journal_mode')" wal
 expect_eq "database is sound" "$(count 'PRAGMA integrity_check')" ok
 expect_eq "foreign keys hold" "$(count 'PRAGMA foreign_key_check' | wc -l)" 0
@@ -58,6 +58,42 @@ expect_eq "spans point into the body" "$bad" 0
 run "$TALLY" ingest --db "$DB" "$T/corpus"
 expect_rc "ingest again exit" 0
 expect_out_has "ingest again changes nothing" "documents: 0 new, $ndocs unchanged, 0 replaced, 0 failed; claims: 0 stored"
+
+# ---- schema 3 (before the estimator's indexes): refused by readers, upgraded by writers ----
+
+cp "$DB" "$T/v3.db"
+to_schema3 "$T/v3.db"
+"$TALLY" estimate --db "$DB" --all --format json >"$T/all4.jsonl" 2>"$T/err"
+"$TALLY" claims --db "$DB" --supplier PRK --recipient RUS --item munitions --format jsonl \
+    >"$T/pair4.jsonl" 2>"$T/err"
+run "$TALLY" estimate --db "$T/v3.db" --all
+expect_rc "schema 3: a reader refuses it" 1
+expect_err_has "schema 3: the reader says who upgrades it" \
+    "schema 3, older than this tally's 4: tally ingest or tally import upgrades it"
+run "$TALLY" ingest --db "$T/v3.db" "$T/corpus"
+expect_rc "schema 3: ingest upgrades it" 0
+expect_out_has "schema 3: upgraded, nothing else changed" "documents: 0 new, $ndocs unchanged"
+expect_eq "schema 3: now schema 4" "$(sqlite3 "$T/v3.db" 'PRAGMA user_version')" 4
+expect_eq "schema 3: every item row has its claim's pair" "$(sqlite3 "$T/v3.db" "SELECT count(*)
+    FROM claim_items i JOIN claims c ON c.id = i.claim_id
+    WHERE i.supplier IS NOT c.supplier OR i.recipient IS NOT c.recipient")" 0
+expect_eq "schema 3: the indexes made" "$(sqlite3 "$T/v3.db" "SELECT count(*) FROM sqlite_schema
+    WHERE name IN ('claim_items_pair', 'documents_id_name')")" 2
+expect_eq "schema 3: sound" "$(sqlite3 "$T/v3.db" 'PRAGMA integrity_check')" ok
+"$TALLY" estimate --db "$T/v3.db" --all --format json >"$T/all3.jsonl" 2>"$T/err"
+"$TALLY" claims --db "$T/v3.db" --supplier PRK --recipient RUS --item munitions --format jsonl \
+    >"$T/pair3.jsonl" 2>"$T/err"
+if [ -s "$T/all4.jsonl" ] && cmp -s "$T/all3.jsonl" "$T/all4.jsonl"; then pass; else
+    fail "schema 3: the same estimates once upgraded" "$(diff "$T/all3.jsonl" "$T/all4.jsonl" | head -4)"
+fi
+if [ -s "$T/pair4.jsonl" ] && cmp -s "$T/pair3.jsonl" "$T/pair4.jsonl"; then pass; else
+    fail "schema 3: the same claims of a pair and item" "$(diff "$T/pair3.jsonl" "$T/pair4.jsonl" | head -4)"
+fi
+printf 'North Korea has sent 9,000 containers of munitions to Russia, Seoul said.\n' >"$T/later.txt"
+run "$TALLY" ingest --db "$T/v3.db" --date 2024-12-01 "$T/later.txt"
+expect_eq "schema 3: a claim stored after the upgrade has its pair with its items" \
+    "$(sqlite3 "$T/v3.db" "SELECT count(*) FROM claim_items
+       WHERE item = 'munitions' AND supplier = 'PRK' AND recipient = 'RUS' AND date = '2024-12-01'")" 1
 expect_eq "ingest again keeps the claims" "$(count 'SELECT count(*) FROM claims')" "$nclaims"
 
 cp "$DEV/seed-russias-most-important-ally.txt" "$T/copy.txt"

@@ -282,8 +282,9 @@ static const tally_actor *apposition(const char *body, size_t n, const char *des
     return NULL;
 }
 
-/* Descriptive sources their documents name beside a named source. */
-static int link_appositions(struct load *l, struct tally_store *s, tally_err *err)
+/* Descriptive sources their documents name beside a named source; sets
+ * *changed when any is. */
+static int link_appositions(struct load *l, struct tally_store *s, bool *changed, tally_err *err)
 {
     tally_obs_set *o = l->out;
     int rc = 0;
@@ -308,6 +309,7 @@ static int link_appositions(struct load *l, struct tally_store *s, tally_err *er
         if (act != NULL) {
             /* no longer a description: a named source, whose echoes it joins */
             x->descriptive = false;
+            *changed = true;
             x->identity = intern(&l->names, act->name);
             const tally_identity *id =
                 l->m != NULL ? tally_identity_find(l->m, act->name, x->stated) : NULL;
@@ -326,34 +328,37 @@ static int link_appositions(struct load *l, struct tally_store *s, tally_err *er
     return rc;
 }
 
-/* Loads the claims passing `f` for each item of `items` (none: all). */
 /* Whether counts in other units convert into the unit of a series of
- * `item` (`unit`, else the default unit of the claims of `obs`): a factor of
- * `m` into that unit for that item (tally_series_build converts counts of
- * munitions only so). */
+ * `item` (`unit`, else the default unit of the claims of `obs`, for which
+ * they are clustered into *c): a factor of `m` into that unit for that item
+ * (tally_series_build converts counts of munitions only so). */
 static bool converts_into(const tally_model *m, const tally_obs_set *obs, uint32_t item,
-                          const char *unit, const struct tally_claim_filter *f)
+                          const char *unit, const struct tally_claim_filter *f, tally_clusters *c)
 {
-    tally_clusters c = {0};
     if (unit == NULL && f != NULL && f->supplier != NULL && f->recipient != NULL) {
-        (void)tally_cluster_obs(obs->v, obs->n, 0, 0, &c); /* fails only by aborting */
-        unit = tally_series_default_unit(obs->v, &c, f->supplier, f->recipient, item);
+        (void)tally_cluster_obs(obs->v, obs->n, 0, 0, c); /* fails only by aborting */
+        unit = tally_series_default_unit(obs->v, c, f->supplier, f->recipient, item);
     }
     bool any = false;
     for (size_t i = 0; unit != NULL && i < m->n_factors && !any; i++)
         any = (m->factors[i].item & item) && strcmp(m->factors[i].to, unit) == 0;
-    tally_clusters_free(&c);
     return any;
 }
 
 /* Loads the claims passing `f` of `item` (a bit; 0: every claim); for a
  * series of an arms item, then the claims of munitions too when a factor
- * converts counts into the series' unit (`unit`, else its default unit). */
+ * converts counts into the series' unit (`unit`, else its default unit).
+ * When `c` is not NULL and the clusters of what was loaded were made on the
+ * way (to find the default unit), they are handed over in *c (else it is
+ * left empty). */
 static int load(struct tally_store *s, const tally_model *m, const struct tally_claim_filter *f,
-                uint32_t item, const char *unit, tally_obs_set *out, tally_err *err)
+                uint32_t item, const char *unit, tally_obs_set *out, tally_clusters *c,
+                tally_err *err)
 {
     memset(out, 0, sizeof *out);
     out->arena = tally_arena_new();
+    tally_clusters made = {0};
+    bool made_ok = false, changed = false;
     struct load l = {out, m, 0, {NULL, NULL, 0, 0, out->arena}, 0};
     tally_claim_filter all = {0};
     tally_claim_filter q = f != NULL ? *f : all;
@@ -369,16 +374,24 @@ static int load(struct tally_store *s, const tally_model *m, const struct tally_
         rc = tally_store_claims(s, &q, on_row, &l, err);
     }
     if (rc == 0 && item != 0 && item != TALLY_ITEM_MUNITIONS &&
-        (tally_item_families(item) & TALLY_ITEM_FAM_ARMS) && m != NULL &&
-        converts_into(m, out, item, unit, f)) {
-        l.skip_items = item; /* a claim of both came already */
-        q.item = tally_item_name(TALLY_ITEM_INDEX_MUNITIONS);
-        rc = tally_store_claims(s, &q, on_row, &l, err);
+        (tally_item_families(item) & TALLY_ITEM_FAM_ARMS) && m != NULL) {
+        made_ok = true;
+        if (converts_into(m, out, item, unit, f, &made)) {
+            made_ok = false;     /* the clusters of fewer claims */
+            l.skip_items = item; /* a claim of both came already */
+            q.item = tally_item_name(TALLY_ITEM_INDEX_MUNITIONS);
+            rc = tally_store_claims(s, &q, on_row, &l, err);
+        }
     }
     if (rc == 0)
-        rc = link_appositions(&l, s, err);
+        rc = link_appositions(&l, s, &changed, err);
     free(l.names.slot);
     free(l.names.info);
+    /* the clusters made hold for what was loaded unless an identity moved since */
+    if (rc == 0 && c != NULL && made_ok && !changed && made.v != NULL)
+        *c = made;
+    else
+        tally_clusters_free(&made);
     if (rc != 0)
         tally_obs_set_free(out);
     return rc;
@@ -403,14 +416,16 @@ static void take_identity(tally_obs *x, const tally_obs *named)
 int tally_obs_load(struct tally_store *s, const tally_model *m, const struct tally_claim_filter *f,
                    tally_obs_set *out, tally_err *err)
 {
-    return load(s, m, f, 0, NULL, out, err);
+    return load(s, m, f, 0, NULL, out, NULL, err);
 }
 
 int tally_obs_load_series(struct tally_store *s, const tally_model *m,
                           const struct tally_claim_filter *f, uint32_t item, const char *unit,
-                          tally_obs_set *out, tally_err *err)
+                          tally_obs_set *out, tally_clusters *c, tally_err *err)
 {
-    return load(s, m, f, item, unit, out, err);
+    if (c != NULL)
+        memset(c, 0, sizeof *c);
+    return load(s, m, f, item, unit, out, c, err);
 }
 
 void tally_identity_link(tally_obs *obs, size_t n, const tally_clusters *c)

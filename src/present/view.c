@@ -10,11 +10,12 @@
 
 #include "tally/actor.h"
 
-/* The clusters of the view's claims, and the identities they settle. */
+/* The clusters of the view's claims (unless the loader made them), and the
+ * identities they settle. */
 static int cluster_view(tally_view *v)
 {
     /* clustering only fails when memory runs out, which aborts */
-    int rc = tally_cluster_obs(v->obs.v, v->obs.n, 0, 0, &v->c);
+    int rc = v->c.v != NULL ? 0 : tally_cluster_obs(v->obs.v, v->obs.n, 0, 0, &v->c);
     tally_identity_link(v->obs.v, v->obs.n, &v->c);
     return rc;
 }
@@ -32,7 +33,7 @@ int tally_view_load_series(tally_view *v, struct tally_store *s, const tally_mod
                            tally_err *err)
 {
     memset(v, 0, sizeof *v);
-    int rc = tally_obs_load_series(s, m, f, item, unit, &v->obs, err);
+    int rc = tally_obs_load_series(s, m, f, item, unit, &v->obs, &v->c, err);
     return rc != 0 ? rc : cluster_view(v);
 }
 

@@ -88,12 +88,15 @@ static const char *body_span(tally_store *s, int64_t doc, int64_t start, int64_t
 }
 
 /* What the lean query (tally_claim_filter.lean) reads of field `f`: its SQL
- * on the claims row alone, or NULL for a field the estimator does not read
- * or one that lean_names fills (a document's name; a source's name, kind
- * and country). A claim without a sentence is curated. */
-static const char *lean_sql(tally_field f)
+ * on the claims row alone, or on claim_items' copy of it for a `series` (a
+ * pair and an item), or NULL for a field the estimator does not read or one
+ * that lean_names fills (a document's name; a source's name, kind and
+ * country). A claim without a sentence is curated. */
+static const char *lean_sql(tally_field f, bool series)
 {
     switch (f) {
+    case TALLY_F_ID:
+        return series ? "c.claim_id" : "c.id";
     case TALLY_F_TEXT:
     case TALLY_F_SENTENCE:
     case TALLY_F_SOURCE_DETAIL:
@@ -128,13 +131,13 @@ typedef struct read_plan {
     size_t n;
 } read_plan;
 
-static void plan_columns(bool lean, read_plan *p, char *buf, size_t size)
+static void plan_columns(bool lean, bool series, read_plan *p, char *buf, size_t size)
 {
     size_t k = 0;
     p->n = 0;
     for (int i = 0; i < TALLY_F_N; i++) {
         tally_field f = (tally_field)i;
-        const char *sql = lean ? lean_sql(f) : tally_field_info_of(f)->sql;
+        const char *sql = lean ? lean_sql(f, series) : tally_field_info_of(f)->sql;
         if (sql == NULL)
             continue;
         p->v[p->n++] = f;
@@ -332,7 +335,8 @@ int tally_store_claims(tally_store *s, const tally_claim_filter *f, tally_claim_
      * kind, dates). The other filters' columns get a unary '+', which keeps
      * the planner off their indexes: "RUS" as recipient matches most of a
      * database, and no statistics say so for every value. With an item
-     * leading, claims come out of claim_items' key in date order. */
+     * leading, claims come out of claim_items in date order (by the index
+     * of its dates, or by its key within a pair of states). */
     enum { BY_DOC, BY_SOURCE, BY_ITEM, BY_PAIR, BY_SUPPLIER, BY_RECIPIENT, BY_OTHER } lead;
     lead = f->doc != NULL                                ? BY_DOC
            : f->source != NULL                           ? BY_SOURCE
@@ -342,20 +346,24 @@ int tally_store_claims(tally_store *s, const tally_claim_filter *f, tally_claim_
            : f->recipient != NULL                        ? BY_RECIPIENT
                                                          : BY_OTHER;
     bool from_items = lead == BY_ITEM;
-    const char *date = from_items ? "i.date" : "c.date";
+    bool item_pair = from_items && f->supplier != NULL && f->recipient != NULL;
+    /* a series, lean: claim_items alone holds what is read, one run of it */
+    bool series = item_pair && f->lean;
+    const char *date = from_items ? (series ? "c.date" : "i.date") : "c.date";
     char sql[4096], cols[1024];
     read_plan plan;
-    plan_columns(f->lean, &plan, cols, sizeof cols);
+    plan_columns(f->lean, series, &plan, cols, sizeof cols);
     /* lean: the claims row alone (lean_refs reads the rest) */
     int n = snprintf(sql, sizeof sql, "SELECT %s FROM %s%s WHERE 1", cols,
-                     from_items ? "claim_items i JOIN claims c ON c.id = i.claim_id" : "claims c",
+                     series       ? "claim_items c"
+                     : from_items ? "claim_items i JOIN claims c ON c.id = i.claim_id"
+                                  : "claims c",
                      f->lean ? ""
                              : " JOIN documents d ON d.id = c.doc_id"
                                " JOIN sources s ON s.id = c.source_id");
     /* one clause per filter, indexed form first; the parameter numbers are
-     * fixed. An item and a pair of states go by claim_items' index of both. */
-    bool pair = lead == BY_PAIR,
-         item_pair = from_items && f->supplier != NULL && f->recipient != NULL;
+     * fixed. An item and a pair of states go by claim_items' key. */
+    bool pair = lead == BY_PAIR;
     const struct {
         const char *value;
         bool indexed;
@@ -363,18 +371,26 @@ int tally_store_claims(tally_store *s, const tally_claim_filter *f, tally_claim_
     } clauses[] = {
         {f->supplier,
          pair || lead == BY_SUPPLIER || item_pair,
-         {item_pair ? " AND i.supplier = ?1" : " AND c.supplier = ?1", " AND +c.supplier = ?1"}},
+         {series      ? " AND c.supplier = ?1"
+          : item_pair ? " AND i.supplier = ?1"
+                      : " AND c.supplier = ?1",
+          " AND +c.supplier = ?1"}},
         {f->recipient,
          pair || lead == BY_RECIPIENT || item_pair,
-         {item_pair ? " AND i.recipient = ?2" : " AND c.recipient = ?2", " AND +c.recipient = ?2"}},
-        {f->item, from_items, {" AND i.item = ?3", " AND c.items & ?10"}},
+         {series      ? " AND c.recipient = ?2"
+          : item_pair ? " AND i.recipient = ?2"
+                      : " AND c.recipient = ?2",
+          " AND +c.recipient = ?2"}},
+        {f->item,
+         from_items,
+         {series ? " AND c.item = ?3" : " AND i.item = ?3", " AND c.items & ?10"}},
         {f->kind, lead == BY_OTHER, {" AND c.kind = ?4", " AND +c.kind = ?4"}},
         {f->unit, false, {"", " AND +c.unit = ?14"}},
         {f->source,
          lead == BY_SOURCE,
          {" AND c.source_id IN (SELECT id FROM sources WHERE name LIKE ?5 ESCAPE '\\')",
           " AND +c.source_id IN (SELECT id FROM sources WHERE name LIKE ?5 ESCAPE '\\')"}},
-        {f->id != 0 ? "" : NULL, true, {" AND c.id = ?12", ""}},
+        {f->id != 0 ? "" : NULL, true, {series ? " AND c.claim_id = ?12" : " AND c.id = ?12", ""}},
         {f->doc,
          true,
          {" AND c.doc_id IN (SELECT id FROM documents WHERE name = ?8 OR key = ?8 OR"
@@ -395,7 +411,8 @@ int tally_store_claims(tally_store *s, const tally_claim_filter *f, tally_claim_
     if (f->lean)
         snprintf(sql + n, sizeof sql - (size_t)n, " LIMIT ?9 OFFSET ?13");
     else
-        snprintf(sql + n, sizeof sql - (size_t)n, " ORDER BY %s, c.id LIMIT ?9 OFFSET ?13", date);
+        snprintf(sql + n, sizeof sql - (size_t)n, " ORDER BY %s, %s LIMIT ?9 OFFSET ?13", date,
+                 from_items ? "i.claim_id" : "c.id"); /* the index's order: no sort */
 
     sqlite3_stmt *st = store_query(s, sql, err);
     if (st == NULL)

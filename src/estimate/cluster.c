@@ -182,6 +182,13 @@ static int cmp_dent_value(const void *pa, const void *pb)
     return 0;
 }
 
+#define ENT_LESS(a, b) (cmp_ent((a), (b)) < 0)
+#define DENT_DATE_LESS(a, b) (cmp_dent_date((a), (b)) < 0)
+#define DENT_VALUE_LESS(a, b) (cmp_dent_value((a), (b)) < 0)
+ESTIMATE_SORT(sort_ent, ent, ENT_LESS)
+ESTIMATE_SORT(sort_dent_date, dent, DENT_DATE_LESS)
+ESTIMATE_SORT(sort_dent_value, dent, DENT_VALUE_LESS)
+
 static int cmp_str_ptr(const void *pa, const void *pb)
 {
     const char *const *a = pa, *const *b = pb;
@@ -271,6 +278,59 @@ static uint32_t intern_get(intern *t, const char *s)
     return id;
 }
 
+/* The ids of strings by their address, in front of an intern table: the
+ * observations' strings are mostly interned already (one address a
+ * string), so each address is hashed as a string once. */
+typedef struct by_addr {
+    const char **key;
+    uint32_t *id;
+    size_t cap, n;
+} by_addr;
+
+static size_t addr_slot(const by_addr *m, const char *s)
+{
+    size_t i = (size_t)(((uintptr_t)s >> 3) * 0x9E3779B97F4A7C15u >> 32) & (m->cap - 1);
+    while (m->key[i] != NULL && m->key[i] != s)
+        i = (i + 1) & (m->cap - 1);
+    return i;
+}
+
+/* intern_get(t, s), remembered by the address of s. */
+static uint32_t addr_get(by_addr *m, intern *t, const char *s)
+{
+    if (m->cap > 0) {
+        size_t i = addr_slot(m, s);
+        if (m->key[i] == s)
+            return m->id[i];
+    }
+    uint32_t id = intern_get(t, s);
+    if (2 * (m->n + 1) > m->cap) {
+        by_addr old = *m;
+        m->cap = m->cap ? 2 * m->cap : 64;
+        m->key = tally_xcalloc(m->cap, sizeof *m->key);
+        m->id = tally_xcalloc(m->cap, sizeof *m->id);
+        for (size_t k = 0; k < old.cap; k++)
+            if (old.key[k] != NULL) {
+                size_t j = addr_slot(m, old.key[k]);
+                m->key[j] = old.key[k];
+                m->id[j] = old.id[k];
+            }
+        free(old.key);
+        free(old.id);
+    }
+    size_t i = addr_slot(m, s);
+    m->key[i] = s;
+    m->id[i] = id;
+    m->n++;
+    return id;
+}
+
+static void addr_free(by_addr *m)
+{
+    free(m->key);
+    free(m->id);
+}
+
 static int cmp_ment(const void *pa, const void *pb)
 {
     const ment *a = pa, *b = pb;
@@ -279,6 +339,9 @@ static int cmp_ment(const void *pa, const void *pb)
     CMP(a->idx, b->idx);
     return 0;
 }
+
+#define MENT_LESS(a, b) (cmp_ment((a), (b)) < 0)
+ESTIMATE_SORT(sort_ment, ment, MENT_LESS)
 
 /* The precision of a figure: the power of ten of its last significant digit
  * (7,000: 1,000; 6,700: 100; 1.5: 0.1), between 1e-6 and 1e15. */
@@ -438,17 +501,20 @@ static void join_window(uf *u, const rec *r, const size_t *pos, size_t n, int pa
 }
 
 /* The positions of `r` (in the order by content) in another order: by
- * series, then by source when `by_source`, then by value or by date. */
-static size_t *other_order(const rec *r, size_t n, bool by_value, bool by_source)
+ * series, then by source when `by_source`, then by value or by date.
+ * `scratch` holds 2 n dents. */
+static size_t *other_order(const rec *r, size_t n, bool by_value, bool by_source, void *scratch)
 {
-    dent *d = tally_xcalloc(n, sizeof *d);
+    dent *d = scratch;
     for (size_t p = 0; p < n; p++)
         d[p] = (dent){r[p].group, by_source ? r[p].src : 0, r[p].as_of, r[p].v, p};
-    qsort(d, n, sizeof *d, by_value ? cmp_dent_value : cmp_dent_date);
-    size_t *pos = tally_xcalloc(n, sizeof *pos);
+    if (by_value)
+        sort_dent_value(d, n, d + n);
+    else
+        sort_dent_date(d, n, d + n);
+    size_t *pos = tally_xmalloc(n * sizeof *pos);
     for (size_t k = 0; k < n; k++)
         pos[k] = d[k].p;
-    free(d);
     return pos;
 }
 
@@ -493,40 +559,48 @@ int tally_cluster_obs(const tally_obs *obs, size_t n, double rel_tol, long days,
     if (n == 0)
         return 0;
 
-    /* units, ranked by strcmp so that the order does not depend on the input's */
+    /* one scratch area for every sort and copy in turn (fresh memory costs
+     * a page fault a page): two of the largest of what goes there */
+    size_t most = sizeof(ent) > sizeof(dent) ? sizeof(ent) : sizeof(dent);
+    most = most > sizeof(ment) ? most : sizeof(ment);
+    most = most > sizeof(rec) / 2 + 1 ? most : sizeof(rec) / 2 + 1;
+    void *scratch = tally_xmalloc(2 * n * most);
+
+    /* the order by content; units ranked by strcmp so that the order does
+     * not depend on the input's */
     intern units;
     intern_init(&units, false);
-    uint32_t *unit_of = tally_xcalloc(n, sizeof *unit_of);
-    for (size_t i = 0; i < n; i++)
-        unit_of[i] = intern_get(&units, str_or_empty(obs[i].unit));
-    uint32_t *rank = intern_ranks(&units, cmp_str_ptr);
-    intern_free(&units);
-
-    /* the order by content */
-    ent *e = tally_xcalloc(n, sizeof *e);
+    by_addr unit_addr = {0};
+    ent *e = scratch;
     for (size_t i = 0; i < n; i++) {
         const tally_obs *o = &obs[i];
         e[i] = (ent){code3_key(o->supplier) << 32 | code3_key(o->recipient) << 8 |
                          (uint64_t)(unsigned)o->kind,
-                     rank[unit_of[i]],
+                     addr_get(&unit_addr, &units, str_or_empty(o->unit)),
                      o->has_low ? o->low : o->high,
                      o->as_of,
                      o->id,
                      o,
                      i};
     }
+    uint32_t *rank = intern_ranks(&units, cmp_str_ptr);
+    intern_free(&units);
+    addr_free(&unit_addr);
+    for (size_t i = 0; i < n; i++)
+        e[i].unit = rank[e[i].unit];
     free(rank);
-    free(unit_of);
-    qsort(e, n, sizeof *e, cmp_ent);
+    sort_ent(e, n, e + n);
 
     /* named sources, interned case-insensitively and ranked likewise */
     long *src = tally_xcalloc(n, sizeof *src);
     intern names;
     intern_init(&names, true);
+    by_addr name_addr = {0};
     for (size_t i = 0; i < n; i++)
-        src[i] = is_relay(&obs[i]) ? -1 : (long)intern_get(&names, obs_identity(&obs[i]));
+        src[i] = is_relay(&obs[i]) ? -1 : (long)addr_get(&name_addr, &names, obs_identity(&obs[i]));
     uint32_t *src_rank = intern_ranks(&names, cmp_str_ptr_fold);
     intern_free(&names);
+    addr_free(&name_addr);
     for (size_t i = 0; i < n; i++)
         if (src[i] >= 0)
             src[i] = src_rank[src[i]];
@@ -552,10 +626,9 @@ int tally_cluster_obs(const tally_obs *obs, size_t n, double rel_tol, long days,
         x->loose = o->qualifier == TALLY_Q_ABOUT || o->qualifier == TALLY_Q_MORE_THAN ||
                    o->qualifier == TALLY_Q_AT_LEAST || o->qualifier == TALLY_Q_UP_TO;
     }
-    size_t *idx_of = tally_xcalloc(n, sizeof *idx_of);
+    size_t *idx_of = tally_xmalloc(n * sizeof *idx_of);
     for (size_t p = 0; p < n; p++)
         idx_of[p] = e[p].idx;
-    free(e);
 
     uf u = {tally_xcalloc(n, sizeof(size_t)), tally_xcalloc(n, sizeof(size_t)),
             tally_xcalloc(n, sizeof(long)), tally_xcalloc(n, sizeof(uint64_t)),
@@ -571,22 +644,22 @@ int tally_cluster_obs(const tally_obs *obs, size_t n, double rel_tol, long days,
     }
     /* same source (named, then relays among themselves) in orders by source;
      * a relay and a named source in orders of the whole series */
-    size_t *sv = other_order(r, n, true, true), *sd = other_order(r, n, false, true);
-    rec *rc = tally_xmalloc(n * sizeof *rc);
+    size_t *sv = other_order(r, n, true, true, scratch);
+    size_t *sd = other_order(r, n, false, true, scratch);
+    rec *rc = scratch; /* refilled by each join_order */
     join_order(&u, r, rc, sv, n, 0, true, true, tol, win_days);
     join_order(&u, r, rc, sd, n, 0, false, true, tol, win_days);
     size_t n_relays = 0;
     for (size_t p = 0; p < n; p++)
         n_relays += r[p].src < 0;
     if (n_relays > 0) { /* the passes with a relay: none to make without one */
-        size_t *md = other_order(r, n, false, false);
+        size_t *md = other_order(r, n, false, false, scratch);
         join_order(&u, r, rc, NULL, n, 1, true, false, tol, win_days);
         join_order(&u, r, rc, md, n, 1, false, false, tol, win_days);
         free(md);
         join_order(&u, r, rc, sv, n, 2, true, true, tol, win_days);
         join_order(&u, r, rc, sd, n, 2, false, true, tol, win_days);
     }
-    free(rc);
     free(sv);
     free(sd);
     free(r);
@@ -603,11 +676,11 @@ int tally_cluster_obs(const tally_obs *obs, size_t n, double rel_tol, long days,
     free(u.need);
 
     /* clusters in order of their earliest member, members earliest first */
-    ment *m = tally_xcalloc(n, sizeof *m);
+    ment *m = scratch;
     for (size_t i = 0; i < n; i++)
         m[i] = (ment){obs[i].stated, obs[i].id, i};
-    qsort(m, n, sizeof *m, cmp_ment);
-    size_t *cid = tally_xcalloc(n, sizeof *cid); /* by root position */
+    sort_ment(m, n, m + n);
+    size_t *cid = tally_xmalloc(n * sizeof *cid); /* by root position */
     for (size_t p = 0; p < n; p++)
         cid[p] = SIZE_MAX;
     size_t n_clusters = 0;
@@ -632,7 +705,7 @@ int tally_cluster_obs(const tally_obs *obs, size_t n, double rel_tol, long days,
         tally_cluster *c = &out->v[cid[root[i]]];
         c->members[c->n_members++] = i;
     }
-    free(m);
+    free(scratch);
     free(cid);
     free(root);
 

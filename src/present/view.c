@@ -157,6 +157,18 @@ static uint64_t code_key(const char c[4])
     return k;
 }
 
+/* The index of the lowest bit set in x (not 0). */
+static unsigned low_bit(uint32_t x)
+{
+    unsigned b = 0;
+    while (!(x & 1u << b))
+        b++;
+    return b;
+}
+
+/* The bits of an item set that name items of this tally. */
+#define KNOWN_ITEMS(items) ((items) & ((1u << TALLY_ITEM_COUNT) - 1))
+
 static int cmp_pair(const void *a, const void *b)
 {
     const struct by_pair *x = a, *y = b;
@@ -181,19 +193,45 @@ size_t tally_view_flows(const tally_view *v, const tally_model *m, const tally_d
     tally_cluster *item_clusters = tally_xmalloc((n ? n : 1) * sizeof *item_clusters);
     for (size_t i = 0; i < n; i++)
         sorted[i] = v->c.v[order[i].i];
+    /* a pair's clusters by the items of their lead: those of item `bit` are
+     * pos[first[bit], first[bit + 1]), positions in `sorted`, in order */
+    size_t first[TALLY_ITEM_COUNT + 1], fill[TALLY_ITEM_COUNT], cap = 0;
+    size_t *pos = NULL;
     for (size_t i = 0, j; i < n; i = j) {
         const char *sup = order[i].supplier, *rec = order[i].recipient;
         for (j = i + 1; j < n && order[j].key == order[i].key;)
             j++;
         if (sup[0] == '\0' || rec[0] == '\0')
             continue;
+        memset(first, 0, sizeof first);
+        for (size_t k = i; k < j; k++)
+            for (uint32_t items = KNOWN_ITEMS(v->obs.v[sorted[k].lead].items); items != 0;
+                 items &= items - 1)
+                first[low_bit(items) + 1]++;
+        for (unsigned bit = 0; bit < TALLY_ITEM_COUNT; bit++)
+            first[bit + 1] += first[bit];
+        if (first[TALLY_ITEM_COUNT] > cap) {
+            cap = first[TALLY_ITEM_COUNT];
+            pos = tally_xrealloc(pos, cap * sizeof *pos);
+        }
+        memcpy(fill, first, sizeof fill);
+        for (size_t k = i; k < j; k++)
+            for (uint32_t items = KNOWN_ITEMS(v->obs.v[sorted[k].lead].items); items != 0;
+                 items &= items - 1)
+                pos[fill[low_bit(items)]++] = k;
+        const size_t *mun = pos + first[TALLY_ITEM_INDEX_MUNITIONS];
+        size_t n_mun = first[TALLY_ITEM_INDEX_MUNITIONS + 1] - first[TALLY_ITEM_INDEX_MUNITIONS];
         for (unsigned bit = 0; bit < TALLY_ITEM_COUNT; bit++) {
             /* the clusters that can count for the item: of it, or of munitions
-             * to convert (tally_series_build) */
+             * to convert (tally_series_build), in their order */
             tally_clusters pair = {item_clusters, 0, NULL};
-            for (size_t k = i; k < j; k++)
-                if (v->obs.v[sorted[k].lead].items & (1u << bit | TALLY_ITEM_MUNITIONS))
+            const size_t *own = pos + first[bit];
+            size_t n_own = bit == TALLY_ITEM_INDEX_MUNITIONS ? 0 : first[bit + 1] - first[bit];
+            for (size_t a = 0, b = 0; a < n_own || b < n_mun;) {
+                size_t k = b == n_mun || (a < n_own && own[a] < mun[b]) ? own[a++] : mun[b++];
+                if (pair.n == 0 || item_clusters[pair.n - 1].lead != sorted[k].lead)
                     item_clusters[pair.n++] = sorted[k];
+            }
             const char *unit = tally_series_default_unit(v->obs.v, &pair, sup, rec, 1u << bit);
             if (unit == NULL)
                 continue;
@@ -219,6 +257,7 @@ size_t tally_view_flows(const tally_view *v, const tally_model *m, const tally_d
             tally_series_free(&series);
         }
     }
+    free(pos);
     free(item_clusters);
     free(sorted);
     free(order);

@@ -44,7 +44,8 @@ int series_counts_for(const tally_obs *o, uint32_t item)
                        (strcmp(o->unit, "missile") == 0 || strcmp(o->unit, "drone") == 0)
                    ? 2
                    : 0;
-    return says != 0 && strcmp(o->unit, "percent") != 0 ? says : 0;
+    /* (the first letter first: this runs for every cluster of every series) */
+    return says != 0 && !(o->unit[0] == 'p' && strcmp(o->unit, "percent") == 0) ? says : 0;
 }
 
 const char *tally_series_default_unit(const tally_obs *obs, const tally_clusters *c,
@@ -54,7 +55,7 @@ const char *tally_series_default_unit(const tally_obs *obs, const tally_clusters
     size_t counts[32] = {0}, n = 0;
     for (size_t i = 0; i < c->n; i++) {
         const tally_obs *o = &obs[c->v[i].lead];
-        if (!series_counts_for(o, item) || !(o->items & item) ||
+        if (!(o->items & item) || !series_counts_for(o, item) ||
             strcmp(o->supplier, supplier) != 0 || strcmp(o->recipient, recipient) != 0)
             continue;
         size_t k = 0;
@@ -308,10 +309,29 @@ void tally_series_build(const tally_model *m, const tally_obs *obs, size_t n,
             eq[n_eq++] = (briefing){obs_identity(e), e->stated, c->v[i].lead};
     }
     briefing_sort(eq, n_eq);
+    /* the units a factor converts from into the series' (tally_factor_find
+     * finds none for another) */
+    const char *from[16];
+    size_t n_from = 0;
+    bool any_from = false;
+    for (size_t k = 0; k < m->n_factors; k++) {
+        const tally_factor *f = &m->factors[k];
+        if (!(f->item & series->item) || strcmp(f->to, series->unit) != 0)
+            continue;
+        size_t j = 0;
+        while (j < n_from && strcmp(from[j], f->from) != 0)
+            j++;
+        if (j == n_from && n_from < sizeof from / sizeof from[0])
+            from[n_from++] = f->from;
+        else if (j == n_from)
+            any_from = true; /* too many to list: ask tally_factor_find */
+    }
     source_numbers sources = {0};
     for (size_t i = 0; i < c->n; i++) {
         size_t li = c->v[i].lead;
         const tally_obs *o = &obs[li];
+        if (!(o->items & (series->item | TALLY_ITEM_MUNITIONS)))
+            continue; /* counts for nothing here, in its unit or another */
         int says = series_counts_for(o, series->item);
         /* a range with swapped ends is a contradiction (tally check), not
          * evidence */
@@ -335,6 +355,11 @@ void tally_series_build(const tally_model *m, const tally_obs *obs, size_t n,
              * things (containers of food) is no count of shells */
             if (o->kind == TALLY_KIND_EQUIVALENCE ||
                 !(o->items & (series->item | TALLY_ITEM_MUNITIONS)))
+                continue;
+            size_t j = 0;
+            while (!any_from && j < n_from && strcmp(from[j], o->unit) != 0)
+                j++;
+            if (!any_from && j == n_from)
                 continue;
             const tally_factor *f =
                 tally_factor_find(m, o->unit, series->unit, series->item, o->caliber_mm, o->source);

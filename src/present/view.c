@@ -5,8 +5,10 @@
 #include "tally/present.h"
 
 #include <limits.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "tally/actor.h"
 
@@ -177,6 +179,103 @@ static int cmp_pair(const void *a, const void *b)
     return (x->i > y->i) - (x->i < y->i);
 }
 
+/* Series of tally_view_flows estimated on several threads at once (each
+ * series' draws are its own: the same numbers whichever thread, in
+ * whichever order), then handed over in order. */
+enum { FLOW_BATCH = 1024, FLOW_THREADS = 16 };
+
+typedef struct flow_job {
+    tally_series series;
+    unsigned bit;
+    long day;
+    tally_quantiles q;
+    tally_fit_info info;
+    int rc;
+    tally_err err;
+} flow_job;
+
+typedef struct flow_work {
+    flow_job *jobs;
+    size_t *order; /* the jobs by their points, most first: long ones start first */
+    size_t n, next;
+    unsigned draws;
+    pthread_mutex_t lock;
+} flow_work;
+
+static void *flow_worker(void *arg)
+{
+    flow_work *w = arg;
+    for (;;) {
+        pthread_mutex_lock(&w->lock);
+        size_t k = w->next < w->n ? w->next++ : SIZE_MAX;
+        pthread_mutex_unlock(&w->lock);
+        if (k == SIZE_MAX)
+            return NULL;
+        flow_job *j = &w->jobs[w->order[k]];
+        j->rc = tally_series_reconcile(&j->series, &j->day, 1, w->draws, &j->q, &j->info, &j->err);
+    }
+}
+
+/* Whether job a goes before job b: more points, else first. */
+static bool goes_first(const flow_job *jobs, size_t a, size_t b)
+{
+    if (jobs[a].series.n != jobs[b].series.n)
+        return jobs[a].series.n > jobs[b].series.n;
+    return a < b;
+}
+
+/* Estimates jobs[0, n) on as many threads as there are processors (the
+ * calling one too; fewer when threads cannot be made). */
+static void flow_run(flow_job *jobs, size_t n, unsigned draws)
+{
+    flow_work w = {
+        jobs, tally_xmalloc((n ? n : 1) * sizeof(size_t)), n, 0, draws, PTHREAD_MUTEX_INITIALIZER};
+    for (size_t k = 0; k < n; k++)
+        w.order[k] = k;
+    /* insertion into place by points: batches are small */
+    for (size_t k = 1; k < n; k++) {
+        size_t x = w.order[k], i = k;
+        for (; i > 0 && goes_first(jobs, x, w.order[i - 1]); i--)
+            w.order[i] = w.order[i - 1];
+        w.order[i] = x;
+    }
+    long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+    size_t want = cpus > 1 ? (size_t)cpus : 1, started = 0;
+    want = want < FLOW_THREADS ? want : FLOW_THREADS;
+    want = want < n ? want : (n ? n : 1);
+    pthread_t t[FLOW_THREADS];
+    for (size_t k = 1; k < want; k++)
+        if (pthread_create(&t[started], NULL, flow_worker, &w) == 0)
+            started++;
+    flow_worker(&w);
+    for (size_t k = 0; k < started; k++)
+        pthread_join(t[k], NULL);
+    pthread_mutex_destroy(&w.lock);
+    free(w.order);
+}
+
+/* Hands the jobs over in order and frees their series; returns how many
+ * were estimated. */
+static size_t flow_emit(flow_job *jobs, size_t n, bool estimate,
+                        void (*fn)(const tally_flow *fl, void *user), void *user)
+{
+    size_t done = 0;
+    for (size_t k = 0; k < n; k++) {
+        flow_job *j = &jobs[k];
+        tally_flow fl = {&j->series, tally_item_name(j->bit), LONG_MIN, {0}, {0}, 0, &j->err};
+        if (estimate) {
+            fl.day = j->day;
+            fl.q = j->q;
+            fl.info = j->info;
+            fl.rc = j->rc;
+        }
+        done += fl.rc == 0;
+        fn(&fl, user);
+        tally_series_free(&j->series);
+    }
+    return done;
+}
+
 size_t tally_view_flows(const tally_view *v, const tally_model *m, const tally_date *at,
                         unsigned draws, bool estimate, void (*fn)(const tally_flow *fl, void *user),
                         void *user)
@@ -197,6 +296,8 @@ size_t tally_view_flows(const tally_view *v, const tally_model *m, const tally_d
      * pos[first[bit], first[bit + 1]), positions in `sorted`, in order */
     size_t first[TALLY_ITEM_COUNT + 1], fill[TALLY_ITEM_COUNT], cap = 0;
     size_t *pos = NULL;
+    flow_job *jobs = tally_xcalloc(FLOW_BATCH, sizeof *jobs);
+    size_t n_jobs = 0;
     for (size_t i = 0, j; i < n; i = j) {
         const char *sup = order[i].supplier, *rec = order[i].recipient;
         for (j = i + 1; j < n && order[j].key == order[i].key;)
@@ -235,28 +336,32 @@ size_t tally_view_flows(const tally_view *v, const tally_model *m, const tally_d
             const char *unit = tally_series_default_unit(v->obs.v, &pair, sup, rec, 1u << bit);
             if (unit == NULL)
                 continue;
-            tally_series series;
-            memset(&series, 0, sizeof series);
-            memcpy(series.supplier, sup, 4);
-            memcpy(series.recipient, rec, 4);
-            series.item = 1u << bit;
-            snprintf(series.unit, sizeof series.unit, "%s", unit);
-            tally_series_build(m, v->obs.v, v->obs.n, &pair, &series);
-            if (series.n == 0) {
-                tally_series_free(&series);
+            flow_job *job = &jobs[n_jobs];
+            memset(job, 0, sizeof *job);
+            tally_series *series = &job->series;
+            memcpy(series->supplier, sup, 4);
+            memcpy(series->recipient, rec, 4);
+            series->item = 1u << bit;
+            snprintf(series->unit, sizeof series->unit, "%s", unit);
+            tally_series_build(m, v->obs.v, v->obs.n, &pair, series);
+            if (series->n == 0) {
+                tally_series_free(series);
                 continue;
             }
-            tally_err err = {0};
-            tally_flow fl = {&series, tally_item_name(bit), LONG_MIN, {0}, {0}, 0, &err};
-            if (estimate) {
-                fl.day = at != NULL ? tally_day_of(*at, true) : series.v[series.n - 1].p.day;
-                fl.rc = tally_series_reconcile(&series, &fl.day, 1, draws, &fl.q, &fl.info, &err);
+            job->bit = bit;
+            job->day = at != NULL ? tally_day_of(*at, true) : series->v[series->n - 1].p.day;
+            if (++n_jobs == FLOW_BATCH) {
+                if (estimate)
+                    flow_run(jobs, n_jobs, draws);
+                n_series += flow_emit(jobs, n_jobs, estimate, fn, user);
+                n_jobs = 0;
             }
-            n_series += fl.rc == 0;
-            fn(&fl, user);
-            tally_series_free(&series);
         }
     }
+    if (estimate)
+        flow_run(jobs, n_jobs, draws);
+    n_series += flow_emit(jobs, n_jobs, estimate, fn, user);
+    free(jobs);
     free(pos);
     free(item_clusters);
     free(sorted);

@@ -140,8 +140,10 @@ typedef struct tally_claim_filter {
     int64_t offset;        /* skip this many first (paging); 0 for none */
     bool no_sentences;     /* leave tally_claim_row.sentence NULL (faster) */
     bool lean;             /* only what the estimator reads, in no particular order (much
-                              faster): no sentence, text, url, title, outlet or date;
-                              curated is a claim without a sentence */
+                              faster): no sentence, text, note, source detail, url, title,
+                              outlet or date; curated is a claim without a sentence; the
+                              document's name and the source's name and kind stay at one
+                              address each until the call returns */
 } tally_claim_filter;
 
 /* A stored claim with its provenance is a tally_claim_row (tally/claim.h),

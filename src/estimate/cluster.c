@@ -278,57 +278,17 @@ static uint32_t intern_get(intern *t, const char *s)
     return id;
 }
 
-/* The ids of strings by their address, in front of an intern table: the
- * observations' strings are mostly interned already (one address a
- * string), so each address is hashed as a string once. */
-typedef struct by_addr {
-    const char **key;
-    uint32_t *id;
-    size_t cap, n;
-} by_addr;
-
-static size_t addr_slot(const by_addr *m, const char *s)
+/* intern_get(t, s), remembered by the address of s in `m` (the
+ * observations' strings are mostly interned already: each address is
+ * hashed as a string once). */
+static uint32_t addr_get(addr_map *m, intern *t, const char *s)
 {
-    size_t i = (size_t)(((uintptr_t)s >> 3) * 0x9E3779B97F4A7C15u >> 32) & (m->cap - 1);
-    while (m->key[i] != NULL && m->key[i] != s)
-        i = (i + 1) & (m->cap - 1);
-    return i;
-}
-
-/* intern_get(t, s), remembered by the address of s. */
-static uint32_t addr_get(by_addr *m, intern *t, const char *s)
-{
-    if (m->cap > 0) {
-        size_t i = addr_slot(m, s);
-        if (m->key[i] == s)
-            return m->id[i];
-    }
+    void *got = addr_map_get(m, s);
+    if (got != NULL)
+        return (uint32_t)((uintptr_t)got - 1);
     uint32_t id = intern_get(t, s);
-    if (2 * (m->n + 1) > m->cap) {
-        by_addr old = *m;
-        m->cap = m->cap ? 2 * m->cap : 64;
-        m->key = tally_xcalloc(m->cap, sizeof *m->key);
-        m->id = tally_xcalloc(m->cap, sizeof *m->id);
-        for (size_t k = 0; k < old.cap; k++)
-            if (old.key[k] != NULL) {
-                size_t j = addr_slot(m, old.key[k]);
-                m->key[j] = old.key[k];
-                m->id[j] = old.id[k];
-            }
-        free(old.key);
-        free(old.id);
-    }
-    size_t i = addr_slot(m, s);
-    m->key[i] = s;
-    m->id[i] = id;
-    m->n++;
+    addr_map_put(m, s, (void *)((uintptr_t)id + 1));
     return id;
-}
-
-static void addr_free(by_addr *m)
-{
-    free(m->key);
-    free(m->id);
 }
 
 static int cmp_ment(const void *pa, const void *pb)
@@ -570,7 +530,7 @@ int tally_cluster_obs(const tally_obs *obs, size_t n, double rel_tol, long days,
      * not depend on the input's */
     intern units;
     intern_init(&units, false);
-    by_addr unit_addr = {0};
+    addr_map unit_addr = {0};
     ent *e = scratch;
     for (size_t i = 0; i < n; i++) {
         const tally_obs *o = &obs[i];
@@ -585,7 +545,7 @@ int tally_cluster_obs(const tally_obs *obs, size_t n, double rel_tol, long days,
     }
     uint32_t *rank = intern_ranks(&units, cmp_str_ptr);
     intern_free(&units);
-    addr_free(&unit_addr);
+    addr_map_free(&unit_addr);
     for (size_t i = 0; i < n; i++)
         e[i].unit = rank[e[i].unit];
     free(rank);
@@ -595,12 +555,12 @@ int tally_cluster_obs(const tally_obs *obs, size_t n, double rel_tol, long days,
     long *src = tally_xcalloc(n, sizeof *src);
     intern names;
     intern_init(&names, true);
-    by_addr name_addr = {0};
+    addr_map name_addr = {0};
     for (size_t i = 0; i < n; i++)
         src[i] = is_relay(&obs[i]) ? -1 : (long)addr_get(&name_addr, &names, obs_identity(&obs[i]));
     uint32_t *src_rank = intern_ranks(&names, cmp_str_ptr_fold);
     intern_free(&names);
-    addr_free(&name_addr);
+    addr_map_free(&name_addr);
     for (size_t i = 0; i < n; i++)
         if (src[i] >= 0)
             src[i] = src_rank[src[i]];

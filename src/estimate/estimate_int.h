@@ -97,6 +97,19 @@ size_t briefing_first(const briefing *v, size_t n, const char *identity, long fr
             memcpy(v, from, n * sizeof *v);                                                        \
     }
 
+/** A map from addresses (not NULL) to values (not NULL), open addressing;
+ *  zeroed is empty. Free with addr_map_free. */
+typedef struct addr_map {
+    const void **key;
+    void **val;
+    size_t cap, n;
+} addr_map;
+/** The value of `key`, or NULL. */
+void *addr_map_get(const addr_map *m, const void *key);
+/** Sets the value of `key` (a NULL key is not kept). */
+void addr_map_put(addr_map *m, const void *key, void *val);
+void addr_map_free(addr_map *m);
+
 /** The seed of every reconciliation, so that runs repeat. */
 enum { SERIES_SEED = 20241126 };
 

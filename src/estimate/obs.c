@@ -24,6 +24,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "estimate_int.h"
 #include "tally/actor.h"
 #include "tally/estimate.h"
 #include "tally/mem.h"
@@ -148,7 +149,25 @@ struct load {
     size_t cap;
     interner names;
     uint32_t skip_items; /* rows with any of these items were loaded already */
+    /* the interned copy of a row's string by its address: a lean row's
+     * document and source names keep theirs for the whole query
+     * (tally_claim_filter.lean), so each is hashed once; emptied between
+     * queries */
+    addr_map row_strings;
+    addr_map infos; /* an interned source name's name_info */
 };
+
+/* intern(l->names, s) for a string whose address stands for it during the
+ * query. */
+static const char *intern_row(struct load *l, const char *s)
+{
+    const char *got = addr_map_get(&l->row_strings, s);
+    if (got == NULL) {
+        got = intern(&l->names, s);
+        addr_map_put(&l->row_strings, s, (void *)(uintptr_t)got);
+    }
+    return got;
+}
 
 static long day_or_none(tally_date d, bool end)
 {
@@ -158,7 +177,11 @@ static long day_or_none(tally_date d, bool end)
 /* The identity of `x` from its name, on the day it was stated. */
 static void identify(struct load *l, tally_obs *x)
 {
-    const name_info *ni = info_of(&l->names, l->m, x->source);
+    const name_info *ni = addr_map_get(&l->infos, x->source);
+    if (ni == NULL) {
+        ni = info_of(&l->names, l->m, x->source);
+        addr_map_put(&l->infos, x->source, (void *)(uintptr_t)ni);
+    }
     x->identity = ni->canonical;
     x->descriptive = ni->descriptive && (ni->country[0] != '\0' || x->source_country[0] != '\0');
     if (x->descriptive && ni->country[0] != '\0')
@@ -188,18 +211,24 @@ static int on_row(const tally_claim_row *r, void *user)
     memset(x, 0, sizeof *x);
     x->id = r->id;
     x->doc_id = r->doc_id;
-    x->doc = intern(&l->names, r->doc);
+    x->doc = intern_row(l, r->doc);
     /* one spelling a source: what clustering and factors compare */
-    x->source = intern(&l->names, r->source_name != NULL ? r->source_name : "author");
-    x->written = c->source != NULL ? intern(&l->names, c->source) : x->source;
-    x->source_kind = intern(&l->names, r->source_kind != NULL ? r->source_kind : "other");
+    x->source =
+        r->source_name != NULL ? intern_row(l, r->source_name) : intern(&l->names, "author");
+    x->written = c->source == NULL             ? x->source
+                 : c->source == r->source_name ? x->source
+                                               : intern(&l->names, c->source);
+    x->source_kind =
+        r->source_kind != NULL ? intern_row(l, r->source_kind) : intern(&l->names, "other");
     memcpy(x->source_country, c->source_country, 4);
     x->kind = c->kind;
     memcpy(x->supplier, c->supplier, 4);
     memcpy(x->recipient, c->recipient, 4);
     x->items = c->items;
     x->caliber_mm = c->caliber_mm;
-    x->unit = intern(&l->names, tally_unit_name(c));
+    /* a unit's name is the table's (a currency is the row's own) */
+    x->unit = c->unit != TALLY_UNIT_MONEY ? intern_row(l, tally_unit_name(c))
+                                          : intern(&l->names, tally_unit_name(c));
     x->has_low = c->has_low;
     x->has_high = c->has_high;
     x->low = c->low;
@@ -359,7 +388,7 @@ static int load(struct tally_store *s, const tally_model *m, const struct tally_
     out->arena = tally_arena_new();
     tally_clusters made = {0};
     bool made_ok = false, changed = false;
-    struct load l = {out, m, 0, {NULL, NULL, 0, 0, out->arena}, 0};
+    struct load l = {out, m, 0, {NULL, NULL, 0, 0, out->arena}, 0, {0}, {0}};
     tally_claim_filter all = {0};
     tally_claim_filter q = f != NULL ? *f : all;
     q.no_sentences = true;
@@ -380,6 +409,7 @@ static int load(struct tally_store *s, const tally_model *m, const struct tally_
             made_ok = false;     /* the clusters of fewer claims */
             l.skip_items = item; /* a claim of both came already */
             q.item = tally_item_name(TALLY_ITEM_INDEX_MUNITIONS);
+            addr_map_free(&l.row_strings); /* the last query's addresses */
             rc = tally_store_claims(s, &q, on_row, &l, err);
         }
     }
@@ -387,6 +417,8 @@ static int load(struct tally_store *s, const tally_model *m, const struct tally_
         rc = link_appositions(&l, s, &changed, err);
     free(l.names.slot);
     free(l.names.info);
+    addr_map_free(&l.row_strings);
+    addr_map_free(&l.infos);
     /* the clusters made hold for what was loaded unless an identity moved since */
     if (rc == 0 && c != NULL && made_ok && !changed && made.v != NULL)
         *c = made;

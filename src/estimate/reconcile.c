@@ -350,9 +350,12 @@ typedef struct work {
     double *slope;       /* per draw: the cubic's slope at the start and at each node */
     bool jump;           /* the start is the day before the first node: no ramp to draw */
     /* per draw */
-    double *x;    /* each item's sample, log scale */
-    double *bias; /* each source's bias */
-    double *lift; /* the log of each bound's value when it binds (exp'd where used) */
+    double *x;        /* each item's sample, log scale */
+    double *bias;     /* each source's bias */
+    double *lift;     /* the log of each bound's value when it binds (exp'd where used) */
+    double *lift_exp; /* ... its exp, when lift_draw says it is this draw's */
+    size_t *lift_draw;
+    size_t draw_no; /* counts the draws, from 1 */
     size_t n_sources;
     double spread;      /* this draw's widening of the sources' biases */
     double chi2, dof;   /* the disagreement measured on the central fit */
@@ -487,21 +490,31 @@ static double fit_linear(const work *w, long t)
 /* A node's value clamped by the bounds that hold there: lifted past the
  * lower bound that binds, capped below the upper one (a lower bound wins);
  * NaN (nothing to go by) takes the bound's value. */
-static double lift_lower(const work *w, size_t j, bool central, double lo)
+/* Bound i's lift in this draw: exp of its log, worked out once a draw. */
+static double lift_of(work *w, size_t i)
+{
+    if (w->lift_draw[i] != w->draw_no) {
+        w->lift_exp[i] = exp(w->lift[i]);
+        w->lift_draw[i] = w->draw_no;
+    }
+    return w->lift_exp[i];
+}
+
+static double lift_lower(work *w, size_t j, bool central, double lo)
 {
     if (w->nlower[j] == 0)
         return 0;
-    return central ? lo : exp(w->lift[w->larg[w->nlower[j] - 1]]);
+    return central ? lo : lift_of(w, w->larg[w->nlower[j] - 1]);
 }
 
-static double lift_upper(const work *w, size_t j, bool central, double up)
+static double lift_upper(work *w, size_t j, bool central, double up)
 {
     if (w->nupper[j] >= w->n_upper)
         return HUGE_VAL;
-    return central ? up : exp(w->lift[w->uarg[w->nupper[j]]]);
+    return central ? up : lift_of(w, w->uarg[w->nupper[j]]);
 }
 
-static double clamp_node(const work *w, size_t j, double v, bool central)
+static double clamp_node(work *w, size_t j, double v, bool central)
 {
     bool has_l = w->nlower[j] > 0, has_u = w->nupper[j] < w->n_upper;
     double lo = has_l ? w->lmax[w->nlower[j] - 1] : 0;
@@ -731,6 +744,7 @@ static double draw_spread(const work *w, rng *r);
 /* One draw's nodes and the rate after the last. */
 static void one_draw(work *w, rng *r, bool central)
 {
+    w->draw_no++;
     if (!central && w->chi2 > 0) {
         w->spread = draw_spread(w, r);
         set_weights(w, w->items, w->spread);
@@ -921,6 +935,8 @@ int tally_reconcile(const tally_point *points, size_t n, long start, const long 
     ROOM(n, double);          /* x */
     ROOM(n, double);          /* bias */
     ROOM(n, double);          /* lift */
+    ROOM(n, double);          /* lift_exp */
+    ROOM(n, size_t);          /* lift_draw */
     ROOM(n, size_t);          /* sources */
     ROOM(n_days + 1, qday);   /* probe */
     ROOM(n_days + 1, bool);   /* is_probe */
@@ -961,6 +977,9 @@ int tally_reconcile(const tally_point *points, size_t n, long start, const long 
     w.x = carve(&p, n, sizeof(double));
     w.bias = carve(&p, n, sizeof(double));
     w.lift = carve(&p, n, sizeof(double));
+    w.lift_exp = carve(&p, n, sizeof(double));
+    w.lift_draw = carve(&p, n, sizeof(size_t));
+    memset(w.lift_draw, 0, n * sizeof(size_t));
     size_t *sources = carve(&p, n, sizeof(size_t));
     qday *probe = carve(&p, n_days + 1, sizeof(qday));
     bool *is_probe = carve(&p, n_days + 1, sizeof(bool));

@@ -19,10 +19,12 @@
  * Part of stage 4, estimate: includes the public headers of every stage up to
  * the store (not the pipeline), and its own. */
 #include <limits.h>
+#include <pthread.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <unistd.h>
 
 #include "estimate_int.h"
 #include "tally/actor.h"
@@ -374,6 +376,136 @@ static bool converts_into(const tally_model *m, const tally_obs_set *obs, uint32
     return any;
 }
 
+/* ---- every claim, read on several threads ------------------------------------------ */
+
+/* Reading every claim is split into ranges of ids when there are more than
+ * SPLIT_MIN, one a processor (at most SPLIT_MAX), each read on a handle of
+ * its own into observations of its own, then joined in id order: what one
+ * scan gives, strings interned anew into the first part's table. */
+enum { SPLIT_MIN = 100000, SPLIT_MAX = 8 };
+
+typedef struct part {
+    struct tally_store *s; /* its own handle */
+    tally_claim_filter q;
+    tally_obs_set set;
+    struct load l;
+    tally_err err;
+    int rc;
+} part;
+
+static void *read_part(void *arg)
+{
+    part *p = arg;
+    p->rc = tally_store_claims(p->s, &p->q, on_row, &p->l, &p->err);
+    return NULL;
+}
+
+static void free_part(part *p)
+{
+    free(p->l.names.slot);
+    free(p->l.names.info);
+    addr_map_free(&p->l.row_strings);
+    addr_map_free(&p->l.infos);
+    tally_obs_set_free(&p->set);
+    tally_store_close(p->s);
+}
+
+/* The string of `to` for `s` of another table (NULL for NULL). */
+static const char *reintern(struct load *to, addr_map *seen, const char *s)
+{
+    if (s == NULL)
+        return NULL;
+    const char *got = addr_map_get(seen, s);
+    if (got == NULL) {
+        got = intern(&to->names, s);
+        addr_map_put(seen, s, (void *)(uintptr_t)got);
+    }
+    return got;
+}
+
+/* Appends part p's observations to l's, their strings l's own. */
+static void join_part(struct load *l, part *p)
+{
+    tally_obs_set *o = l->out;
+    size_t n = p->set.n;
+    if (o->n + n > l->cap) {
+        l->cap = o->n + n;
+        o->v = tally_xrealloc(o->v, l->cap * sizeof *o->v);
+    }
+    addr_map seen = {0};
+    for (size_t i = 0; i < n; i++) {
+        tally_obs *x = &o->v[o->n++];
+        *x = p->set.v[i];
+        x->doc = reintern(l, &seen, x->doc);
+        x->source = reintern(l, &seen, x->source);
+        x->identity = reintern(l, &seen, x->identity);
+        x->identity_kind = reintern(l, &seen, x->identity_kind);
+        x->written = reintern(l, &seen, x->written);
+        x->source_kind = reintern(l, &seen, x->source_kind);
+        x->unit = reintern(l, &seen, x->unit);
+    }
+    addr_map_free(&seen);
+}
+
+/* Reads every claim passing `q` (which must lead by nothing but its ids'
+ * order: no item, state, document or source) into l on several threads.
+ * Returns 0, an error, or 1 when it read nothing and one scan should: too
+ * few claims, one processor, a handle or thread not made, or a commit by
+ * another connection while it read (the parts could have seen different
+ * versions). */
+static int read_split(struct tally_store *s, const tally_claim_filter *q, struct load *l,
+                      tally_err *err)
+{
+    long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+    size_t n_parts = cpus < 2 ? 1 : cpus > SPLIT_MAX ? SPLIT_MAX : (size_t)cpus;
+    int64_t lo = 0, hi = 0, before = 0, after = 0;
+    if (n_parts < 2 || q->id != 0 || q->id_from != 0 || q->id_below != 0)
+        return 1;
+    int rc = tally_store_claim_ids(s, &lo, &hi, err);
+    if (rc == 0 && hi - lo < SPLIT_MIN)
+        return 1;
+    if (rc == 0)
+        rc = tally_store_data_version(s, &before, err);
+    if (rc != 0)
+        return rc;
+    part parts[SPLIT_MAX];
+    pthread_t threads[SPLIT_MAX];
+    size_t made = 0, started = 0;
+    int64_t span = (hi - lo) / (int64_t)n_parts + 1;
+    for (; made < n_parts - 1; made++) {
+        part *p = &parts[made];
+        memset(p, 0, sizeof *p);
+        if (tally_store_reopen(s, &p->s, &p->err) != 0)
+            break;
+        p->set.arena = tally_arena_new();
+        p->l = (struct load){&p->set, l->m, 0, {NULL, NULL, 0, 0, p->set.arena}, 0, {0}, {0}};
+        p->q = *q;
+        p->q.id_from = lo + span * (int64_t)(made + 1);
+        p->q.id_below = made + 2 < n_parts ? lo + span * (int64_t)(made + 2) : 0;
+    }
+    for (; started < made; started++)
+        if (pthread_create(&threads[started], NULL, read_part, &parts[started]) != 0)
+            break;
+    /* the first range here, into l itself */
+    tally_claim_filter first = *q;
+    first.id_below = lo + span;
+    rc = made == n_parts - 1 && started == made ? tally_store_claims(s, &first, on_row, l, err) : 1;
+    for (size_t k = 0; k < started; k++)
+        pthread_join(threads[k], NULL);
+    for (size_t k = 0; k < started && rc == 0; k++)
+        if (parts[k].rc != 0)
+            rc = tally_err_set(err, parts[k].rc, "%s", parts[k].err.msg);
+    if (rc == 0)
+        rc = tally_store_data_version(s, &after, err);
+    if (rc == 0 && after != before)
+        rc = 1;
+    for (size_t k = 0; k < started && rc == 0; k++)
+        join_part(l, &parts[k]);
+    for (size_t k = 0; k < made; k++)
+        free_part(&parts[k]);
+    return rc;
+}
+
 /* Loads the claims passing `f` of `item` (a bit; 0: every claim); for a
  * series of an arms item, then the claims of munitions too when a factor
  * converts counts into the series' unit (`unit`, else its default unit).
@@ -394,9 +526,16 @@ static int load(struct tally_store *s, const tally_model *m, const struct tally_
     q.no_sentences = true;
     q.lean = true;
     int rc = 0;
-    if (item == 0) {
+    bool leads = q.doc != NULL || q.source != NULL || q.item != NULL || q.supplier != NULL ||
+                 q.recipient != NULL || q.kind != NULL;
+    if (item == 0 && !leads && (rc = read_split(s, &q, &l, err)) == 1) {
+        /* one scan instead: from an empty start */
+        out->n = 0;
+        addr_map_free(&l.row_strings);
         rc = tally_store_claims(s, &q, on_row, &l, err);
-    } else {
+    } else if (item == 0 && leads) {
+        rc = tally_store_claims(s, &q, on_row, &l, err);
+    } else if (item != 0) {
         for (unsigned bit = 0; bit < TALLY_ITEM_COUNT; bit++)
             if (item == 1u << bit)
                 q.item = tally_item_name(bit);
@@ -431,11 +570,11 @@ static int load(struct tally_store *s, const tally_model *m, const struct tally_
 
 /* A descriptive source of a document that echoes a named one: the whole
  * document's use of that description stands for it. */
-typedef struct link {
+typedef struct desc_link {
     int64_t doc;
     const char *source;
     const tally_obs *named;
-} link;
+} desc_link;
 
 static void take_identity(tally_obs *x, const tally_obs *named)
 {
@@ -462,7 +601,7 @@ int tally_obs_load_series(struct tally_store *s, const tally_model *m,
 
 void tally_identity_link(tally_obs *obs, size_t n, const tally_clusters *c)
 {
-    link *links = NULL;
+    desc_link *links = NULL;
     size_t n_links = 0;
     for (size_t i = 0; i < c->n; i++) {
         const tally_cluster *k = &c->v[i];
@@ -474,7 +613,7 @@ void tally_identity_link(tally_obs *obs, size_t n, const tally_clusters *c)
             if (!x->descriptive)
                 continue;
             links = tally_xrealloc(links, (n_links + 1) * sizeof *links);
-            links[n_links++] = (link){x->doc_id, x->source, lead};
+            links[n_links++] = (desc_link){x->doc_id, x->source, lead};
         }
     }
     for (size_t i = 0; i < n && n_links > 0; i++) {

@@ -391,6 +391,12 @@ int tally_store_claims(tally_store *s, const tally_claim_filter *f, tally_claim_
          {" AND c.source_id IN (SELECT id FROM sources WHERE name LIKE ?5 ESCAPE '\\')",
           " AND +c.source_id IN (SELECT id FROM sources WHERE name LIKE ?5 ESCAPE '\\')"}},
         {f->id != 0 ? "" : NULL, true, {series ? " AND c.claim_id = ?12" : " AND c.id = ?12", ""}},
+        {f->id_from != 0 ? "" : NULL,
+         true,
+         {series ? " AND c.claim_id >= ?15" : " AND c.id >= ?15", ""}},
+        {f->id_below != 0 ? "" : NULL,
+         true,
+         {series ? " AND c.claim_id < ?16" : " AND c.id < ?16", ""}},
         {f->doc,
          true,
          {" AND c.doc_id IN (SELECT id FROM documents WHERE name = ?8 OR key = ?8 OR"
@@ -445,6 +451,8 @@ int tally_store_claims(tally_store *s, const tally_claim_filter *f, tally_claim_
     sqlite3_bind_int64(st, 12, f->id);
     sqlite3_bind_int64(st, 13, f->offset > 0 ? f->offset : 0);
     store_bind_text(st, 14, f->unit);
+    sqlite3_bind_int64(st, 15, f->id_from);
+    sqlite3_bind_int64(st, 16, f->id_below);
 
     lean_refs refs;
     names_init(&refs.docs, 1);
@@ -503,6 +511,22 @@ int tally_store_claims(tally_store *s, const tally_claim_filter *f, tally_claim_
     names_free(&refs.docs);
     names_free(&refs.sources);
     return stop;
+}
+
+int tally_store_claim_ids(tally_store *s, int64_t *lo, int64_t *hi, tally_err *err)
+{
+    sqlite3_stmt *st = store_query(s, "SELECT min(id), max(id) FROM claims", err);
+    if (st == NULL)
+        return err->code;
+    int rc = 0;
+    if (sqlite3_step(st) == SQLITE_ROW) {
+        *lo = sqlite3_column_int64(st, 0); /* NULL reads as 0 */
+        *hi = sqlite3_column_int64(st, 1);
+    } else {
+        rc = store_fail(s, err, "reading claim ids");
+    }
+    store_query_done(s, st);
+    return rc;
 }
 
 int tally_store_docs(tally_store *s, int (*fn)(const tally_doc_row *row, void *user), void *user,

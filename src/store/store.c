@@ -422,6 +422,11 @@ int tally_store_open(const char *path, tally_store_mode mode, tally_store **out,
     return 0;
 }
 
+int tally_store_reopen(const tally_store *s, tally_store **out, tally_err *err)
+{
+    return tally_store_open(s->path, TALLY_STORE_READ, out, err);
+}
+
 void tally_store_close(tally_store *s)
 {
     if (s == NULL)

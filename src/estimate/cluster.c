@@ -23,9 +23,11 @@
 
 #include <limits.h>
 #include <math.h>
+#include <pthread.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "estimate_int.h"
 #include "tally/ascii.h"
@@ -510,14 +512,17 @@ static uint32_t *intern_ranks(const intern *t, int (*cmp)(const void *, const vo
     return rank;
 }
 
-int tally_cluster_obs(const tally_obs *obs, size_t n, double rel_tol, long days,
-                      tally_clusters *out)
+/* Clusters the observations obs[at[0]], ..., obs[at[n - 1]] (at ascending;
+ * NULL: obs[0, n)) into *out, whose members are indexes into obs: what
+ * tally_cluster_obs does for all of them, for a set that holds every claim
+ * of its pairs of states (clusters never join two pairs). */
+static void cluster_some(const tally_obs *all, const size_t *at, size_t n, double tol,
+                         long win_days, tally_clusters *out)
 {
-    double tol = rel_tol > 0 ? rel_tol : DEFAULT_TOL;
-    long win_days = days > 0 ? days : 45;
     memset(out, 0, sizeof *out);
     if (n == 0)
-        return 0;
+        return;
+#define OBS(i) (&all[at != NULL ? at[i] : (i)])
 
     /* one scratch area for every sort and copy in turn (fresh memory costs
      * a page fault a page): two of the largest of what goes there */
@@ -533,7 +538,7 @@ int tally_cluster_obs(const tally_obs *obs, size_t n, double rel_tol, long days,
     addr_map unit_addr = {0};
     ent *e = scratch;
     for (size_t i = 0; i < n; i++) {
-        const tally_obs *o = &obs[i];
+        const tally_obs *o = OBS(i);
         e[i] = (ent){code3_key(o->supplier) << 32 | code3_key(o->recipient) << 8 |
                          (uint64_t)(unsigned)o->kind,
                      addr_get(&unit_addr, &units, str_or_empty(o->unit)),
@@ -557,7 +562,7 @@ int tally_cluster_obs(const tally_obs *obs, size_t n, double rel_tol, long days,
     intern_init(&names, true);
     addr_map name_addr = {0};
     for (size_t i = 0; i < n; i++)
-        src[i] = is_relay(&obs[i]) ? -1 : (long)addr_get(&name_addr, &names, obs_identity(&obs[i]));
+        src[i] = is_relay(OBS(i)) ? -1 : (long)addr_get(&name_addr, &names, obs_identity(OBS(i)));
     uint32_t *src_rank = intern_ranks(&names, cmp_str_ptr_fold);
     intern_free(&names);
     addr_map_free(&name_addr);
@@ -594,7 +599,7 @@ int tally_cluster_obs(const tally_obs *obs, size_t n, double rel_tol, long days,
             tally_xcalloc(n, sizeof(long)), tally_xcalloc(n, sizeof(uint64_t)),
             tally_xcalloc(n, sizeof(uint64_t))};
     for (size_t p = 0; p < n; p++) {
-        const tally_obs *o = &obs[idx_of[p]];
+        const tally_obs *o = OBS(idx_of[p]);
         u.parent[p] = p;
         u.size[p] = 1;
         u.label[p] = r[p].src;
@@ -638,7 +643,7 @@ int tally_cluster_obs(const tally_obs *obs, size_t n, double rel_tol, long days,
     /* clusters in order of their earliest member, members earliest first */
     ment *m = scratch;
     for (size_t i = 0; i < n; i++)
-        m[i] = (ment){obs[i].stated, obs[i].id, i};
+        m[i] = (ment){OBS(i)->stated, OBS(i)->id, i};
     sort_ment(m, n, m + n);
     size_t *cid = tally_xmalloc(n * sizeof *cid); /* by root position */
     for (size_t p = 0; p < n; p++)
@@ -675,7 +680,7 @@ int tally_cluster_obs(const tally_obs *obs, size_t n, double rel_tol, long days,
         int best = -1;
         for (size_t k = 0; k < cl->n_members; k++) {
             size_t i = cl->members[k];
-            int score = 2 * (src[i] >= 0) + (obs[i].curated ? 1 : 0);
+            int score = 2 * (src[i] >= 0) + (OBS(i)->curated ? 1 : 0);
             if (score > best) {
                 best = score;
                 cl->lead = i;
@@ -683,6 +688,188 @@ int tally_cluster_obs(const tally_obs *obs, size_t n, double rel_tol, long days,
         }
     }
     free(src);
+    /* members and leads as indexes into `all` */
+    for (size_t k = 0; at != NULL && k < n; k++)
+        out->index[k] = at[out->index[k]];
+    for (size_t c = 0; at != NULL && c < n_clusters; c++)
+        out->v[c].lead = at[out->v[c].lead];
+#undef OBS
+}
+
+/* A large set is clustered in parts on several threads: its pairs of states
+ * spread over as many parts as there are processors (at most CLUSTER_PARTS),
+ * each part clustered alone (no cluster joins two pairs, and within a pair
+ * nothing depends on the rest: the orders, ranks and joins of a pair's
+ * claims are the same in any set holding them all), then the parts'
+ * clusters merged in the order of their earliest members, as one
+ * clustering orders them. */
+enum { CLUSTER_SPLIT_MIN = 100000, CLUSTER_PARTS = 8 };
+
+typedef struct cluster_part {
+    const tally_obs *all;
+    size_t *at, n;
+    double tol;
+    long days;
+    tally_clusters out;
+    size_t next; /* the merge's next cluster */
+} cluster_part;
+
+static void *cluster_part_run(void *arg)
+{
+    cluster_part *p = arg;
+    cluster_some(p->all, p->at, p->n, p->tol, p->days, &p->out);
+    return NULL;
+}
+
+/* Whether cluster a goes before cluster b (of different parts): by their
+ * earliest members, stated, then id, then index. */
+static bool earlier(const tally_obs *all, const tally_cluster *a, const tally_cluster *b)
+{
+    const tally_obs *x = &all[a->members[0]], *y = &all[b->members[0]];
+    if (x->stated != y->stated)
+        return x->stated < y->stated;
+    if (x->id != y->id)
+        return x->id < y->id;
+    return a->members[0] < b->members[0];
+}
+
+/* A pair of states and how many observations it has, to spread pairs over
+ * parts. */
+typedef struct pair_count {
+    uint64_t key;
+    size_t n, part;
+} pair_count;
+
+static uint64_t pair_key(const tally_obs *o)
+{
+    return code3_key(o->supplier) << 24 | code3_key(o->recipient);
+}
+
+static int cmp_pair_count(const void *a, const void *b)
+{
+    const pair_count *x = a, *y = b;
+    if (x->n != y->n)
+        return x->n > y->n ? -1 : 1;
+    return (x->key > y->key) - (x->key < y->key);
+}
+
+static int cmp_pair_key(const void *a, const void *b)
+{
+    const pair_count *x = a, *y = b;
+    return (x->key > y->key) - (x->key < y->key);
+}
+
+/* The parts of obs[0, n), by pair of states; how many (1: do it whole). */
+static size_t split_by_pair(const tally_obs *obs, size_t n, size_t want, cluster_part *parts)
+{
+    /* the pairs and their counts: keys sorted, then counted */
+    pair_count *pc = tally_xmalloc(n * sizeof *pc);
+    for (size_t i = 0; i < n; i++)
+        pc[i] = (pair_count){pair_key(&obs[i]), 1, 0};
+    qsort(pc, n, sizeof *pc, cmp_pair_key);
+    size_t n_pairs = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (n_pairs > 0 && pc[n_pairs - 1].key == pc[i].key)
+            pc[n_pairs - 1].n++;
+        else
+            pc[n_pairs++] = pc[i];
+    }
+    if (n_pairs < 2) {
+        free(pc);
+        return 1;
+    }
+    /* the largest pairs first, each to the part with the fewest so far */
+    qsort(pc, n_pairs, sizeof *pc, cmp_pair_count);
+    size_t load[CLUSTER_PARTS] = {0};
+    for (size_t k = 0; k < n_pairs; k++) {
+        size_t best = 0;
+        for (size_t p = 1; p < want; p++)
+            if (load[p] < load[best])
+                best = p;
+        pc[k].part = best;
+        load[best] += pc[k].n;
+    }
+    qsort(pc, n_pairs, sizeof *pc, cmp_pair_key);
+    for (size_t p = 0; p < want; p++) {
+        parts[p].at = tally_xmalloc((load[p] ? load[p] : 1) * sizeof *parts[p].at);
+        parts[p].n = 0;
+    }
+    for (size_t i = 0; i < n; i++) {
+        uint64_t key = pair_key(&obs[i]);
+        size_t lo = 0, hi = n_pairs; /* the pair: binary search of the keys */
+        while (hi - lo > 1) {
+            size_t mid = (lo + hi) / 2;
+            if (pc[mid].key <= key)
+                lo = mid;
+            else
+                hi = mid;
+        }
+        cluster_part *part = &parts[pc[lo].part];
+        part->at[part->n++] = i;
+    }
+    free(pc);
+    return want;
+}
+
+int tally_cluster_obs(const tally_obs *obs, size_t n, double rel_tol, long days,
+                      tally_clusters *out)
+{
+    double tol = rel_tol > 0 ? rel_tol : DEFAULT_TOL;
+    long win_days = days > 0 ? days : 45;
+    long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+    size_t want = cpus < 2 ? 1 : cpus > CLUSTER_PARTS ? CLUSTER_PARTS : (size_t)cpus;
+    cluster_part parts[CLUSTER_PARTS];
+    memset(parts, 0, sizeof parts);
+    size_t n_parts = n >= CLUSTER_SPLIT_MIN && want > 1 ? split_by_pair(obs, n, want, parts) : 1;
+    if (n_parts == 1) {
+        cluster_some(obs, NULL, n, tol, win_days, out);
+        return 0;
+    }
+    pthread_t threads[CLUSTER_PARTS];
+    size_t started = 0;
+    for (size_t p = 0; p < n_parts; p++) {
+        parts[p].all = obs;
+        parts[p].tol = tol;
+        parts[p].days = win_days;
+    }
+    for (size_t p = 1; p < n_parts; p++)
+        if (pthread_create(&threads[started], NULL, cluster_part_run, &parts[p]) == 0)
+            started++;
+        else
+            break;
+    cluster_part_run(&parts[0]);
+    for (size_t p = 1 + started; p < n_parts; p++) /* those no thread took */
+        cluster_part_run(&parts[p]);
+    for (size_t k = 0; k < started; k++)
+        pthread_join(threads[k], NULL);
+    /* the parts' clusters merged by their earliest members */
+    size_t n_clusters = 0;
+    for (size_t p = 0; p < n_parts; p++)
+        n_clusters += parts[p].out.n;
+    memset(out, 0, sizeof *out);
+    out->v = tally_xcalloc(n_clusters ? n_clusters : 1, sizeof *out->v);
+    out->index = tally_xmalloc((n ? n : 1) * sizeof *out->index);
+    out->n = n_clusters;
+    size_t off = 0;
+    for (size_t c = 0; c < n_clusters; c++) {
+        size_t from = SIZE_MAX;
+        for (size_t p = 0; p < n_parts; p++)
+            if (parts[p].next < parts[p].out.n &&
+                (from == SIZE_MAX || earlier(obs, &parts[p].out.v[parts[p].next],
+                                             &parts[from].out.v[parts[from].next])))
+                from = p;
+        const tally_cluster *k = &parts[from].out.v[parts[from].next++];
+        tally_cluster *to = &out->v[c];
+        to->members = out->index + off;
+        to->n_members = k->n_members;
+        to->lead = k->lead;
+        memcpy(to->members, k->members, k->n_members * sizeof *k->members);
+        off += k->n_members;
+    }
+    for (size_t p = 0; p < n_parts; p++) {
+        tally_clusters_free(&parts[p].out);
+        free(parts[p].at);
+    }
     return 0;
 }
 

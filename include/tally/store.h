@@ -146,6 +146,7 @@ typedef struct tally_claim_filter {
                               outlet or date; curated is a claim without a sentence; the
                               document's name and the source's name and kind stay at one
                               address each until the call returns */
+    bool no_doc_names;     /* lean: no document's name (NULL), for what never shows one */
 } tally_claim_filter;
 
 /* A stored claim with its provenance is a tally_claim_row (tally/claim.h),

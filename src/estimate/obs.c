@@ -213,7 +213,7 @@ static int on_row(const tally_claim_row *r, void *user)
     memset(x, 0, sizeof *x);
     x->id = r->id;
     x->doc_id = r->doc_id;
-    x->doc = intern_row(l, r->doc);
+    x->doc = r->doc != NULL ? intern_row(l, r->doc) : "";
     /* one spelling a source: what clustering and factors compare */
     x->source =
         r->source_name != NULL ? intern_row(l, r->source_name) : intern(&l->names, "author");
@@ -525,6 +525,8 @@ static int load(struct tally_store *s, const tally_model *m, const struct tally_
     tally_claim_filter q = f != NULL ? *f : all;
     q.no_sentences = true;
     q.lean = true;
+    /* a series' estimate shows no document's name: none read */
+    q.no_doc_names = q.no_doc_names || item != 0;
     int rc = 0;
     bool leads = q.doc != NULL || q.source != NULL || q.item != NULL || q.supplier != NULL ||
                  q.recipient != NULL || q.kind != NULL;

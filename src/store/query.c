@@ -285,11 +285,13 @@ typedef struct lean_refs {
 
 /* Fills the row's document and source from their ids; 1 when either is
  * missing (as a join would, the row is left out), or an error. */
-static int lean_fill(tally_store *s, lean_refs *l, int64_t source_id, tally_claim_row *r,
-                     tally_err *err)
+static int lean_fill(tally_store *s, lean_refs *l, bool doc_names, int64_t source_id,
+                     tally_claim_row *r, tally_err *err)
 {
     int rc = 0;
-    const char **doc = names_of(s, &l->docs, l->doc_st, r->doc_id, &rc, err);
+    static const char *const none[1] = {NULL};
+    const char *const *doc =
+        doc_names ? names_of(s, &l->docs, l->doc_st, r->doc_id, &rc, err) : none;
     const char **src = rc == 0 ? names_of(s, &l->sources, l->source_st, source_id, &rc, err) : NULL;
     if (rc != 0)
         return rc;
@@ -484,7 +486,8 @@ int tally_store_claims(tally_store *s, const tally_claim_filter *f, tally_claim_
         r.claim.unit = TALLY_UNIT_ITEM; /* for a unit this tally does not know */
         read_row(st, &plan, &r);
         if (f->lean) {
-            int got = lean_fill(s, &refs, sqlite3_column_int64(st, (int)plan.n), &r, err);
+            int got = lean_fill(s, &refs, !f->no_doc_names, sqlite3_column_int64(st, (int)plan.n),
+                                &r, err);
             if (got < 0) {
                 stop = got;
                 break;

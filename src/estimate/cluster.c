@@ -814,13 +814,20 @@ static size_t split_by_pair(const tally_obs *obs, size_t n, size_t want, cluster
 int tally_cluster_obs(const tally_obs *obs, size_t n, double rel_tol, long days,
                       tally_clusters *out)
 {
+    long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+    size_t want = n < CLUSTER_SPLIT_MIN || cpus < 2 ? 1 : (size_t)cpus;
+    return cluster_obs_parts(obs, n, rel_tol, days, want, out);
+}
+
+int cluster_obs_parts(const tally_obs *obs, size_t n, double rel_tol, long days, size_t want,
+                      tally_clusters *out)
+{
     double tol = rel_tol > 0 ? rel_tol : DEFAULT_TOL;
     long win_days = days > 0 ? days : 45;
-    long cpus = sysconf(_SC_NPROCESSORS_ONLN);
-    size_t want = cpus < 2 ? 1 : cpus > CLUSTER_PARTS ? CLUSTER_PARTS : (size_t)cpus;
+    want = want > CLUSTER_PARTS ? CLUSTER_PARTS : want;
     cluster_part parts[CLUSTER_PARTS];
     memset(parts, 0, sizeof parts);
-    size_t n_parts = n >= CLUSTER_SPLIT_MIN && want > 1 ? split_by_pair(obs, n, want, parts) : 1;
+    size_t n_parts = want > 1 ? split_by_pair(obs, n, want, parts) : 1;
     if (n_parts == 1) {
         cluster_some(obs, NULL, n, tol, win_days, out);
         return 0;

@@ -110,6 +110,18 @@ void *addr_map_get(const addr_map *m, const void *key);
 void addr_map_put(addr_map *m, const void *key, void *val);
 void addr_map_free(addr_map *m);
 
+/** tally_cluster_obs in `parts` parts by pair of states (at most 8; 1: in
+ *  one), whatever the number of observations: tally_cluster_obs splits
+ *  only a large set, by the processors. The same clusters either way. */
+int cluster_obs_parts(const tally_obs *obs, size_t n, double rel_tol, long days, size_t parts,
+                      tally_clusters *out);
+
+/** tally_obs_load reading every claim in `parts` ranges of ids at once (at
+ *  most 8; 1: one scan), whatever their number: tally_obs_load splits only
+ *  a large database, by the processors. The same observations either way. */
+int obs_load_parts(struct tally_store *s, const tally_model *m, const struct tally_claim_filter *f,
+                   size_t parts, tally_obs_set *out, tally_err *err);
+
 /** The seed of every reconciliation, so that runs repeat. */
 enum { SERIES_SEED = 20241126 };
 

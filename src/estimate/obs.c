@@ -453,16 +453,15 @@ static void join_part(struct load *l, part *p)
  * few claims, one processor, a handle or thread not made, or a commit by
  * another connection while it read (the parts could have seen different
  * versions). */
-static int read_split(struct tally_store *s, const tally_claim_filter *q, struct load *l,
-                      tally_err *err)
+static int read_split(struct tally_store *s, const tally_claim_filter *q, size_t n_parts,
+                      int64_t least, struct load *l, tally_err *err)
 {
-    long cpus = sysconf(_SC_NPROCESSORS_ONLN);
-    size_t n_parts = cpus < 2 ? 1 : cpus > SPLIT_MAX ? SPLIT_MAX : (size_t)cpus;
     int64_t lo = 0, hi = 0, before = 0, after = 0;
+    n_parts = n_parts > SPLIT_MAX ? SPLIT_MAX : n_parts;
     if (n_parts < 2 || q->id != 0 || q->id_from != 0 || q->id_below != 0)
         return 1;
     int rc = tally_store_claim_ids(s, &lo, &hi, err);
-    if (rc == 0 && hi - lo < SPLIT_MIN)
+    if (rc == 0 && hi - lo < least)
         return 1;
     if (rc == 0)
         rc = tally_store_data_version(s, &before, err);
@@ -513,8 +512,8 @@ static int read_split(struct tally_store *s, const tally_claim_filter *q, struct
  * way (to find the default unit), they are handed over in *c (else it is
  * left empty). */
 static int load(struct tally_store *s, const tally_model *m, const struct tally_claim_filter *f,
-                uint32_t item, const char *unit, tally_obs_set *out, tally_clusters *c,
-                tally_err *err)
+                uint32_t item, const char *unit, size_t parts, tally_obs_set *out,
+                tally_clusters *c, tally_err *err)
 {
     memset(out, 0, sizeof *out);
     out->arena = tally_arena_new();
@@ -530,7 +529,10 @@ static int load(struct tally_store *s, const tally_model *m, const struct tally_
     int rc = 0;
     bool leads = q.doc != NULL || q.source != NULL || q.item != NULL || q.supplier != NULL ||
                  q.recipient != NULL || q.kind != NULL;
-    if (item == 0 && !leads && (rc = read_split(s, &q, &l, err)) == 1) {
+    long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+    size_t n_parts = parts != 0 ? parts : cpus > 1 ? (size_t)cpus : 1;
+    if (item == 0 && !leads &&
+        (rc = read_split(s, &q, n_parts, parts != 0 ? 0 : SPLIT_MIN, &l, err)) == 1) {
         /* one scan instead: from an empty start */
         out->n = 0;
         addr_map_free(&l.row_strings);
@@ -589,7 +591,13 @@ static void take_identity(tally_obs *x, const tally_obs *named)
 int tally_obs_load(struct tally_store *s, const tally_model *m, const struct tally_claim_filter *f,
                    tally_obs_set *out, tally_err *err)
 {
-    return load(s, m, f, 0, NULL, out, NULL, err);
+    return load(s, m, f, 0, NULL, 0, out, NULL, err);
+}
+
+int obs_load_parts(struct tally_store *s, const tally_model *m, const struct tally_claim_filter *f,
+                   size_t parts, tally_obs_set *out, tally_err *err)
+{
+    return load(s, m, f, 0, NULL, parts > 0 ? parts : 1, out, NULL, err);
 }
 
 int tally_obs_load_series(struct tally_store *s, const tally_model *m,
@@ -598,7 +606,7 @@ int tally_obs_load_series(struct tally_store *s, const tally_model *m,
 {
     if (c != NULL)
         memset(c, 0, sizeof *c);
-    return load(s, m, f, item, unit, out, c, err);
+    return load(s, m, f, item, unit, 0, out, c, err);
 }
 
 void tally_identity_link(tally_obs *obs, size_t n, const tally_clusters *c)

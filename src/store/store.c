@@ -128,10 +128,11 @@ static const char *const migrations[TALLY_STORE_SCHEMA] = {
      * claim_items row, one an item of a claim, holds a copy of the claim's
      * fields the estimator reads, keyed by item, pair of states ('' for none)
      * and date: a series is one run of the table, read without a claims row
-     * each. Triggers keep the copy: rows are made, remade and deleted with
-     * their claims row, whatever writes it (the items are the slugs of
-     * claims.item). An index keeps an item's claims in date order; another
-     * gives documents' names by id without the rows that hold the bodies. */
+     * each. tally_store_put_claim copies a new row's; triggers remake and
+     * delete them with their claims row, whatever writes it (the items are
+     * the slugs of claims.item). An index keeps an item's claims in date
+     * order; another gives documents' names by id without the rows that hold
+     * the bodies. */
     "CREATE TABLE claim_items_4 ("
     "  item TEXT NOT NULL, supplier TEXT NOT NULL, recipient TEXT NOT NULL,"
     "  date TEXT NOT NULL," /* the claim's date, '' for none */
@@ -150,14 +151,6 @@ static const char *const migrations[TALLY_STORE_SCHEMA] = {
     "DROP TABLE claim_items;"
     "ALTER TABLE claim_items_4 RENAME TO claim_items;"
     "CREATE INDEX claim_items_date ON claim_items(item, date, claim_id);"
-    "CREATE TRIGGER claim_items_insert AFTER INSERT ON claims BEGIN"
-    " INSERT INTO claim_items SELECT j.value, coalesce(new.supplier, ''),"
-    " coalesce(new.recipient, ''), coalesce(new.date, ''), new.id, new.doc_id, new.kind,"
-    " new.items, new.caliber_mm, new.unit, new.low, new.high, new.qualifier, new.since,"
-    " new.as_of, new.stated, new.source_id, new.source_written, new.hedged, new.per,"
-    " new.sentence_start, new.sentence_end"
-    " FROM json_each('[\"' || replace(new.item, ';', '\",\"') || '\"]') j WHERE j.value <> '';"
-    " END;"
     "CREATE TRIGGER claim_items_delete AFTER DELETE ON claims BEGIN"
     " DELETE FROM claim_items WHERE item IN"
     " (SELECT value FROM json_each('[\"' || replace(old.item, ';', '\",\"') || '\"]'))"
@@ -433,9 +426,9 @@ void tally_store_close(tally_store *s)
         return;
     sqlite3_stmt **all[] = {&s->st_status,        &s->st_find_doc,      &s->st_insert_doc,
                             &s->st_update_doc,    &s->st_delete_claims, &s->st_find_source,
-                            &s->st_insert_source, &s->st_insert_claim,  &s->st_set_body,
-                            &s->st_data_version,  &s->st_set_body_zero, &s->st_stage_put,
-                            &s->st_doc_name,      &s->st_source_names};
+                            &s->st_insert_source, &s->st_insert_claim,  &s->st_insert_item,
+                            &s->st_set_body,      &s->st_data_version,  &s->st_set_body_zero,
+                            &s->st_stage_put,     &s->st_doc_name,      &s->st_source_names};
     for (size_t i = 0; i < sizeof all / sizeof all[0]; i++)
         sqlite3_finalize(*all[i]);
     for (size_t i = 0; i < sizeof s->queries / sizeof s->queries[0]; i++) {
@@ -875,7 +868,26 @@ int tally_store_put_claim(tally_store *s, int64_t doc_id, const tally_claim *c, 
     store_bind_text(st, 25, tally_per_name(c->per));
     if (step_done(s, st, err, "storing a claim") != 0)
         return err->code;
-    /* its claim_items rows: made by a trigger (schema 4) */
+    /* its claim_items rows: the claims row's own values, copied (triggers
+     * keep them when the row changes or goes: schema 4) */
+    int64_t claim = sqlite3_last_insert_rowid(s->db);
+    for (unsigned i = 0; i < TALLY_ITEM_COUNT; i++) {
+        if (!(c->items & (1u << i)))
+            continue;
+        st = store_prepare(s, &s->st_insert_item,
+                           "INSERT INTO claim_items SELECT ?1, coalesce(supplier, ''),"
+                           " coalesce(recipient, ''), coalesce(date, ''), id, doc_id, kind, items,"
+                           " caliber_mm, unit, low, high, qualifier, since, as_of, stated,"
+                           " source_id, source_written, hedged, per, sentence_start, sentence_end"
+                           " FROM claims WHERE id = ?2",
+                           err);
+        if (st == NULL)
+            return err->code;
+        sqlite3_bind_text(st, 1, tally_item_name(i), -1, SQLITE_STATIC);
+        sqlite3_bind_int64(st, 2, claim);
+        if (step_done(s, st, err, "storing a claim's items") != 0)
+            return err->code;
+    }
     return 0;
 }
 

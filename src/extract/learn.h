@@ -9,7 +9,8 @@
  * sparse binary features (hashed to 32 bits) and lets linear models decide:
  *
  *   head      options                         outputs
- *   FIG       the candidate itself            scope (in or out), one score per kind
+ *   FIG       the candidate itself            scope (in or out)
+ *   KIND      the candidate itself            one score per kind
  *   SPEAKER   who may assert it, and author   one score: the best option is the source
  *   STATE     each state in view, and none    a supplier score and a recipient score
  *
@@ -34,12 +35,20 @@
 #include "tally/segment.h"
 #include "tally/when.h"
 
-typedef enum learn_head { LEARN_FIG, LEARN_SPEAKER, LEARN_STATE, LEARN_N_HEADS } learn_head;
+typedef enum learn_head {
+    LEARN_FIG,
+    LEARN_SPEAKER,
+    LEARN_STATE,
+    LEARN_KIND,
+    LEARN_N_HEADS
+} learn_head;
 
 enum {
     LEARN_N_KINDS = TALLY_KIND_FINANCIAL + 1,
-    LEARN_FIG_SCOPE = 0, /* output 0 of FIG; outputs 1.. are the kinds */
-    LEARN_FIG_OUTS = 1 + LEARN_N_KINDS,
+    LEARN_FIG_SCOPE = 0, /* the one output of FIG */
+    LEARN_FIG_OUTS = 1,
+    LEARN_KIND_OUTS = LEARN_N_KINDS, /* output k of KIND is kind k */
+    LEARN_MAX_OUTS = LEARN_KIND_OUTS,
     LEARN_STATE_SUPPLIER = 0,
     LEARN_STATE_RECIPIENT = 1,
     LEARN_STATE_OUTS = 2,
@@ -108,6 +117,7 @@ typedef struct learn_cand {
     learn_proposer proposer;
     size_t group; /* candidates of one figure share it, and follow each other */
     learn_fv fig;
+    learn_fv kind; /* the KIND head's features */
     learn_option *speakers;
     size_t n_speakers;
     learn_option *states;
@@ -207,7 +217,7 @@ double learn_apply(const tally_learn_model *m, const learn_cand *k, tally_claim 
 
 /** The decisions on a candidate's scores (shared by learn_apply and the
  *  extractor's scoring without stored features): the probability of scope
- *  from the FIG head's outputs z, its kind, the speaker of the best score,
+ *  from the FIG head's outputs z, its kind from the KIND head's, the speaker of the best score,
  *  and the supplier (best supplier score) and recipient (best recipient
  *  score among the other states, or none: SIZE_MAX when no option is left)
  *  among options of state codes[i]. */
@@ -269,7 +279,7 @@ float learn_f32(const unsigned char *p);
 /* A head being written: rows of `outs` weights keyed by feature hash. */
 typedef struct learn_head_w {
     unsigned outs;
-    float bias[LEARN_FIG_OUTS];
+    float bias[LEARN_MAX_OUTS];
     uint32_t *key; /* sorted, unique, non-zero */
     float *w;      /* n * outs */
     size_t n;

@@ -32,7 +32,7 @@ enum {
     MAX_LINE = 1 << 20,         /* a gold line longer than this is broken */
     MAX_TEXT = 64 * 1024 * 1024 /* the largest document read */
 };
-static const double C_SCOPE = 0.1, C_KIND = 1.0, C_RANK = 0.1, DEFAULT_THRESHOLD = 0.5;
+static const double C_SCOPE = 0.1, C_KIND = 1.0, C_RANK = 0.1, DEFAULT_THRESHOLD = 0.4;
 
 /* One document: its candidates (in the sink) and gold claims. */
 typedef struct tdoc {
@@ -480,7 +480,7 @@ static void fit(prob *pr, size_t n_features, double c, unsigned n_out, float *w,
         return;
     struct model *m = train(&pr->p, &param);
     int nc = get_nr_class(m);
-    int labels[LEARN_FIG_OUTS + 2];
+    int labels[LEARN_MAX_OUTS + 2];
     get_labels(m, labels);
     for (int k = 0; k < nc; k++) {
         int lab = labels[k];
@@ -512,6 +512,36 @@ static void fit(prob *pr, size_t n_features, double c, unsigned n_out, float *w,
     free_and_destroy_model(&m);
 }
 
+/* The ranking pairs of the source of candidate `cd` against gold `gc`: the
+ * right options (the names the scorer accepts that are most of the gold
+ * name: "US" is inside "US officials" and "Russian", and says little)
+ * against the wrong ones, among what an explicit pick fits when it fits
+ * any. */
+static void speaker_pairs(prob *pr, const fmap *m, const learn_cand *cd,
+                          const tally_score_claim *gc)
+{
+    size_t n = cd->n_speakers;
+    bool *right = tally_xcalloc(n + 1, sizeof *right);
+    learn_option *opt = tally_xcalloc(n + 1, sizeof *opt);
+    bool any = false;
+    for (size_t o = 0; o < n; o++)
+        any |= right[o] = close_name(cd->speakers[o].name, gc->source);
+    for (size_t o = 0; o < n && !any; o++)
+        right[o] = tally_score_source_eq(cd->speakers[o].name, gc->source);
+    bool fitting = false;
+    for (size_t o = 0; o < n && learn_explicit_source(&cd->claim); o++)
+        fitting = fitting || cd->speakers[o].fits;
+    size_t no = 0;
+    for (size_t o = 0; o < n; o++)
+        if (!fitting || cd->speakers[o].fits) {
+            right[no] = right[o];
+            opt[no++] = cd->speakers[o];
+        }
+    prob_add_ranking(pr, m, opt, no, right);
+    free(right);
+    free(opt);
+}
+
 /* ---- training one model ---------------------------------------------------------- */
 
 static bool in_train(const tdoc *d, int held_out)
@@ -538,6 +568,7 @@ static void train_model(const trainer *t, int held_out, double c, double thresho
             hds_add(&acc[LEARN_FIG], &cd->fig, (uint32_t)i);
             if (d->match[k] < 0)
                 continue;
+            hds_add(&acc[LEARN_KIND], &cd->kind, (uint32_t)i);
             for (size_t o = 0; o < cd->n_speakers; o++)
                 hds_add(&acc[LEARN_SPEAKER], &cd->speakers[o].fv, (uint32_t)i);
             for (size_t o = 0; o < cd->n_states; o++)
@@ -560,35 +591,9 @@ static void train_model(const trainer *t, int held_out, double c, double thresho
             if (g < 0)
                 continue;
             const tally_score_claim *gc = &d->gold[g];
-            prob_add(&kind, &maps[LEARN_FIG], &cd->fig, tally_kind_parse(gc->kind));
+            prob_add(&kind, &maps[LEARN_KIND], &cd->kind, tally_kind_parse(gc->kind));
+            speaker_pairs(&speaker, &maps[LEARN_SPEAKER], cd, gc);
             bool *right = tally_xcalloc(cd->n_speakers + cd->n_states + 1, sizeof *right);
-            /* the names the scorer accepts that are most of the gold name:
-             * "US" is inside "US officials" and "Russian", and says little */
-            bool any = false;
-            for (size_t o = 0; o < cd->n_speakers; o++)
-                any |= right[o] = close_name(cd->speakers[o].name, gc->source);
-            for (size_t o = 0; o < cd->n_speakers && !any; o++)
-                right[o] = tally_score_source_eq(cd->speakers[o].name, gc->source);
-            /* with an explicit pick, the ranking among what fits it */
-            bool fitting = false;
-            for (size_t o = 0; o < cd->n_speakers && learn_explicit_source(&cd->claim); o++)
-                fitting = fitting || cd->speakers[o].fits;
-            if (fitting) {
-                learn_option *fit = tally_xcalloc(cd->n_speakers + 1, sizeof *fit);
-                bool *rf = tally_xcalloc(cd->n_speakers + 1, sizeof *rf);
-                size_t nf = 0;
-                for (size_t o = 0; o < cd->n_speakers; o++)
-                    if (cd->speakers[o].fits) {
-                        rf[nf] = right[o];
-                        fit[nf++] = cd->speakers[o];
-                    }
-                prob_add_ranking(&speaker, &maps[LEARN_SPEAKER], fit, nf, rf);
-                free(fit);
-                free(rf);
-            } else {
-                prob_add_ranking(&speaker, &maps[LEARN_SPEAKER], cd->speakers, cd->n_speakers,
-                                 right);
-            }
             const char *want[2] = {gc->supplier ? gc->supplier : "",
                                    gc->recipient ? gc->recipient : ""};
             prob *pr[2] = {&sup, &rec};
@@ -615,8 +620,8 @@ static void train_model(const trainer *t, int held_out, double c, double thresho
     double cs = c > 0 ? c : C_SCOPE, ck = c > 0 ? c : C_KIND, cr = c > 0 ? c : C_RANK;
     fit(&scope, maps[LEARN_FIG].n, cs, 1, heads[LEARN_FIG].w, LEARN_FIG_OUTS, LEARN_FIG_SCOPE,
         heads[LEARN_FIG].bias);
-    fit(&kind, maps[LEARN_FIG].n, ck, LEARN_N_KINDS, heads[LEARN_FIG].w, LEARN_FIG_OUTS, 1,
-        heads[LEARN_FIG].bias);
+    fit(&kind, maps[LEARN_KIND].n, ck, LEARN_N_KINDS, heads[LEARN_KIND].w, LEARN_KIND_OUTS, 0,
+        heads[LEARN_KIND].bias);
     fit(&speaker, maps[LEARN_SPEAKER].n, cr, 1, heads[LEARN_SPEAKER].w, 1, 0,
         heads[LEARN_SPEAKER].bias);
     fit(&sup, maps[LEARN_STATE].n, cr, 1, heads[LEARN_STATE].w, LEARN_STATE_OUTS,

@@ -47,6 +47,17 @@ void addr_map_put(addr_map *m, const void *key, void *val)
     m->val[i] = val;
 }
 
+size_t addr_map_number(addr_map *m, const void *key)
+{
+    /* a value is the number plus one, so that none is NULL */
+    uintptr_t v = (uintptr_t)addr_map_get(m, key);
+    if (v == 0) {
+        v = (uintptr_t)m->n + 1;
+        addr_map_put(m, key, (void *)v);
+    }
+    return (size_t)v - 1;
+}
+
 void addr_map_free(addr_map *m)
 {
     free(m->key);

@@ -108,6 +108,9 @@ typedef struct addr_map {
 void *addr_map_get(const addr_map *m, const void *key);
 /** Sets the value of `key` (a NULL key is not kept). */
 void addr_map_put(addr_map *m, const void *key, void *val);
+/** The number of `key` (not NULL) in a map that holds only numbers: 0 for
+ *  the first key given, 1 for the next new one, and so on. */
+size_t addr_map_number(addr_map *m, const void *key);
 void addr_map_free(addr_map *m);
 
 /** tally_cluster_obs in `parts` parts by pair of states (at most 8; 1: in

@@ -153,44 +153,6 @@ static tally_bound bound_of(tally_qualifier q)
     return TALLY_OBS_POINT;
 }
 
-/* Numbers for the sources of a series, in order of first appearance: an
- * open-addressing table keyed by the interned name. */
-typedef struct source_numbers {
-    const char **key;
-    size_t *num;
-    size_t cap, n;
-} source_numbers;
-
-static size_t source_number(source_numbers *t, const char *name)
-{
-    if (2 * (t->n + 1) > t->cap) {
-        source_numbers old = *t;
-        t->cap = t->cap ? 2 * t->cap : 64;
-        t->key = tally_xcalloc(t->cap, sizeof *t->key);
-        t->num = tally_xcalloc(t->cap, sizeof *t->num);
-        t->n = 0;
-        for (size_t i = 0; i < old.cap; i++)
-            if (old.key[i] != NULL) {
-                size_t j = ((uintptr_t)old.key[i] >> 4) & (t->cap - 1);
-                while (t->key[j] != NULL)
-                    j = (j + 1) & (t->cap - 1);
-                t->key[j] = old.key[i];
-                t->num[j] = old.num[i];
-                t->n++;
-            }
-        free(old.key);
-        free(old.num);
-    }
-    size_t j = ((uintptr_t)name >> 4) & (t->cap - 1);
-    while (t->key[j] != NULL && t->key[j] != name)
-        j = (j + 1) & (t->cap - 1);
-    if (t->key[j] == NULL) {
-        t->key[j] = name;
-        t->num[j] = t->n++;
-    }
-    return t->num[j];
-}
-
 /* The value of point `p` a conflict compares: what it says at least (for a
  * figure after a lower bound) or at most (before an upper bound). */
 static double says_at_least(const tally_point *p)
@@ -326,7 +288,7 @@ void tally_series_build(const tally_model *m, const tally_obs *obs, size_t n,
         else if (j == n_from)
             any_from = true; /* too many to list: ask tally_factor_find */
     }
-    source_numbers sources = {0};
+    addr_map sources = {0}; /* each source's number, in order of first appearance */
     for (size_t i = 0; i < c->n; i++) {
         size_t li = c->v[i].lead;
         const tally_obs *o = &obs[li];
@@ -386,7 +348,7 @@ void tally_series_build(const tally_model *m, const tally_obs *obs, size_t n,
         if (sp.p.bound == TALLY_OBS_RANGE && !(o->has_low && o->has_high))
             sp.p.bound = TALLY_OBS_POINT;
         sp.p.sigma = tally_obs_sigma(m, o, &sp.grade, &sp.p.bias_sigma);
-        sp.p.source = source_number(&sources, obs_identity(o));
+        sp.p.source = addr_map_number(&sources, obs_identity(o));
         sp.p.cluster = i;
         if (series->n == cap) {
             cap = cap ? 2 * cap : 16;
@@ -395,8 +357,7 @@ void tally_series_build(const tally_model *m, const tally_obs *obs, size_t n,
         series->v[series->n++] = sp;
     }
     free(eq);
-    free(sources.key);
-    free(sources.num);
+    addr_map_free(&sources);
     if (series->n > 1) /* qsort of NULL is undefined, even for 0 */
         qsort(series->v, series->n, sizeof *series->v, by_day);
     /* N is 0 at the earliest "since" (one before its figure's day), else the

@@ -229,6 +229,10 @@ row_figures() {
 row_extract() {
     ARGV=("$TALLY" extract "$1")
 }
+# the same on one thread: the model's decisions wait for the reading
+row_extract1() {
+    ARGV=("$TALLY" extract --jobs 1 "$1")
+}
 # the rules alone, without the learned layer (tally extract --no-model)
 row_rules() {
     ARGV=("$TALLY" extract --no-model "$1")
@@ -238,10 +242,11 @@ row_ingest() {
     ARGV=(bash -c 'rm -f "$0" "$0-wal" "$0-shm"; exec "$1" ingest -q --db "$0" "$2"'
         "$T/ingest.db" "$TALLY" "$1")
 }
-ROWS=(figures rules extract ingest)
+ROWS=(figures rules extract1 extract ingest)
 LABEL_wc="wc -w"
 LABEL_figures="tally figures"
 LABEL_rules="extract --no-model"
+LABEL_extract1="extract --jobs 1"
 LABEL_extract="extract (model)"
 LABEL_ingest="tally ingest"
 

@@ -24,6 +24,7 @@
 #include "tally/field.h"
 #include "tally/figure.h"
 #include "tally/mem.h"
+#include "tally/rank.h"
 #include "tally/store.h"
 
 /* ---- formats ------------------------------------------------------------------ */
@@ -291,5 +292,11 @@ int tally_report_html(tally_buf *b, struct tally_store *s, const tally_view *v,
 /** A state given as alpha-3 (any case) or a name the actor table knows
  *  ("North Korea"): its code in `out`, or NULL. */
 const char *tally_present_state_code(const char *v, char out[4]);
+
+/** tally rank: the ranking `r` as a table (partners by rank with their
+ *  intervals, the odds of each rank and each one's parts; then the partners
+ *  not ranked and why), JSON Lines (one object a partner, with its parts)
+ *  or CSV (one row a partner). */
+void tally_present_ranking(tally_buf *b, tally_output o, const tally_ranking *r);
 
 #endif

@@ -107,7 +107,9 @@ typedef struct tally_rank_part {
     const tally_price *price;  /* value: the first of them (borrowed from the prices) */
     tally_quantiles value;     /* its contribution in the measure compared */
     size_t clusters;           /* the series' points */
-    size_t claim;              /* share: the claim used (an index into the observations) */
+    long at;      /* the day it is read at: the day asked, or its last evidence when that is
+                     earlier (not extrapolated) */
+    size_t claim; /* share: the claim used (an index into the observations) */
 } tally_rank_part;
 
 /** One partner: its total and the odds of each rank. */
@@ -147,14 +149,18 @@ typedef struct tally_ranking {
  *  that many draws; series are paired draw by draw through a fixed shuffle
  *  a series, so that different series' errors stay independent) and every
  *  price a log-uniform place in its range, the same for every partner in
- *  that draw; a partner's total is the sum of its counted parts, and the
+ *  that draw; a series is read at `day`, or at its last evidence when that
+ *  is earlier unless `extrapolate` (a batch of tanks seen once is not a
+ *  rate to carry on for years); a partner's total is the sum of its
+ *  counted parts, and the
  *  ranks are read among the ranked partners draw by draw. Partners whose
  *  parts all lack something are listed unranked with why. Returns 0, or
  *  TALLY_ENOTFOUND when the state has no partner. Free with
  *  tally_ranking_free. */
 int tally_rank(const tally_model *m, const tally_prices *p, const tally_obs *obs, size_t n,
                const tally_clusters *c, const char *state, bool to, tally_rank_by by, long day,
-               unsigned draws, tally_ranking *out, tally_err *err) TALLY_MUST_CHECK;
+               unsigned draws, bool extrapolate, tally_ranking *out,
+               tally_err *err) TALLY_MUST_CHECK;
 void tally_ranking_free(tally_ranking *r);
 
 /** Words for why a part or partner does not count ("no price for drone in

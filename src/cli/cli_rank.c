@@ -16,8 +16,8 @@
 void cli_rank_help(FILE *out)
 {
     fputs("Usage: tally rank STATE --to|--from [--by value|count|share|people] [--at DATE]\n"
-          "                  [--known-by DATE] [--prices FILE] [--cpi FILE] [--draws N]\n"
-          "                  [--factors FILE] [--grades FILE] [--db FILE]\n"
+          "                  [--extrapolate] [--known-by DATE] [--prices FILE] [--cpi FILE]\n"
+          "                  [--draws N] [--factors FILE] [--grades FILE] [--db FILE]\n"
           "                  [--format table|jsonl|csv]\n"
           "\n"
           "Compares the partners of STATE: every state that sent it something (--to)\n"
@@ -44,6 +44,9 @@ void cli_rank_help(FILE *out)
           "                      share: the latest percent of STATE's use (\"half of the\n"
           "                      shells Russia fires\") stated by --at\n"
           "      --at DATE       the day compared (default: the last claim's)\n"
+          "      --extrapolate   read every series at --at even after its last evidence\n"
+          "                      (default: at its last evidence when that is earlier, so\n"
+          "                      a batch seen once is not carried on as a rate for years)\n"
           "      --known-by D    only claims stated by D: the ranking as it could be made\n"
           "      --prices FILE   unit prices instead of the bundled data/prices.tsv\n"
           "      --cpi FILE      the price index instead of the bundled data/cpi.tsv\n"
@@ -70,6 +73,7 @@ int cli_rank(int argc, char **argv)
                                              {"grades", required_argument, NULL, 'G'},
                                              {"db", required_argument, NULL, 'D'},
                                              {"format", required_argument, NULL, 'f'},
+                                             {"extrapolate", no_argument, NULL, 'X'},
                                              {"help", no_argument, NULL, 'h'},
                                              {NULL, 0, NULL, 0}};
     const char *db = NULL, *factors = NULL, *grades = NULL, *prices = NULL, *cpi = NULL;
@@ -79,6 +83,7 @@ int cli_rank(int argc, char **argv)
     unsigned draws = 0;
     int direction = 0; /* 1 to, 2 from */
     int by = TALLY_RANK_VALUE;
+    bool extrapolate = false;
     int ch;
     opterr = 0;
     optind = 1;
@@ -98,6 +103,9 @@ int cli_rank(int argc, char **argv)
             break;
         case 'A':
             at = optarg;
+            break;
+        case 'X':
+            extrapolate = true;
             break;
         case 'k':
             f.known_by = optarg;
@@ -170,7 +178,7 @@ int cli_rank(int argc, char **argv)
     int status = CLI_OK;
     tally_ranking r;
     if (tally_rank(&l.m, &p, l.v.obs.v, l.v.obs.n, &l.v.c, code, direction == 1, (tally_rank_by)by,
-                   day, draws, &r, &err) != 0) {
+                   day, draws, extrapolate, &r, &err) != 0) {
         cli_errorf("%s%s", err.msg, f.known_by != NULL ? " known by then" : "");
         status = CLI_FAIL;
     } else {

@@ -16,6 +16,7 @@
  * the store (not the pipeline), and its own. */
 #include "tally/rank.h"
 
+#include <limits.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -178,6 +179,7 @@ typedef struct rank_work {
     tally_rank_by by;
     long day;
     unsigned draws;
+    bool extrapolate;
     double *buf;  /* one series' draws */
     double *vals; /* one part's values, for its quantiles */
 } rank_work;
@@ -200,6 +202,7 @@ static tally_rank_part *new_part(tally_rank_partner *pa, uint32_t item, const ch
     part->item = item;
     snprintf(part->unit, sizeof part->unit, "%s", unit);
     part->claim = SIZE_MAX;
+    part->at = LONG_MIN;
     return part;
 }
 
@@ -229,7 +232,7 @@ static void add_part(rank_work *w, tally_rank_part *part, const double *v, uint6
         total[d] += x;
         w->vals[d] = x;
     }
-    quantiles(w->vals, nd, &part->value, w->day);
+    quantiles(w->vals, nd, &part->value, part->at);
     free(perm);
 }
 
@@ -263,11 +266,16 @@ static void series_parts(rank_work *w, tally_rank_partner *pa, const tally_clust
         tally_rank_part *part = new_part(pa, item, unit);
         part->clusters = series.n;
         part->lack = measure(w->p, w->by, item, unit, part);
+        long last = LONG_MIN;
+        for (size_t i = 0; i < series.n; i++)
+            last = series.v[i].p.day > last ? series.v[i].p.day : last;
+        part->at = w->extrapolate || w->day <= last ? w->day : last;
         if (part->lack == TALLY_LACK_NONE && w->day <= series.start)
             part->lack = TALLY_LACK_NOT_YET;
         if (part->lack == TALLY_LACK_NONE) {
             tally_err err = {0};
-            if (tally_series_draws(&series, w->day, w->draws, w->buf, &part->quantity, &err) != 0) {
+            if (tally_series_draws(&series, part->at, w->draws, w->buf, &part->quantity, &err) !=
+                0) {
                 part->lack = TALLY_LACK_ESTIMATE;
                 snprintf(part->why, sizeof part->why, "%s", err.msg);
             } else {
@@ -289,7 +297,10 @@ static void share_part(rank_work *w, tally_rank_partner *pa, const tally_cluster
     size_t best = SIZE_MAX;
     for (size_t k = 0; k < n_pair; k++) {
         const tally_obs *o = &w->obs[pair[k].lead];
-        if (strcmp(o->unit, "percent") != 0 || o->stated > w->day || o->rate)
+        /* a share of what the state uses ("half of the shells Russia fires"),
+         * not of its imports: shares of different wholes do not compare */
+        if (o->kind != TALLY_KIND_CONSUMPTION || strcmp(o->unit, "percent") != 0 ||
+            o->stated > w->day || o->rate)
             continue;
         if (best == SIZE_MAX || o->stated > w->obs[best].stated ||
             (o->stated == w->obs[best].stated && o->id > w->obs[best].id))
@@ -306,6 +317,7 @@ static void share_part(rank_work *w, tally_rank_partner *pa, const tally_cluster
         }
     part->claim = best;
     part->clusters = 1;
+    part->at = o->as_of;
     double lo = o->has_low ? o->low : o->high, hi = o->has_high ? o->high : o->low;
     double sigma = tally_obs_sigma(w->m, o, NULL, NULL);
     uint64_t s = hash_num(hash_str(fnv_basis, pa->state), (uint64_t)o->id);
@@ -341,12 +353,13 @@ static int partner_cmp(const void *a, const void *b)
 
 int tally_rank(const tally_model *m, const tally_prices *p, const tally_obs *obs, size_t n,
                const tally_clusters *c, const char *state, bool to, tally_rank_by by, long day,
-               unsigned draws, tally_ranking *out, tally_err *err)
+               unsigned draws, bool extrapolate, tally_ranking *out, tally_err *err)
 {
     int rc = 0;
     memset(out, 0, sizeof *out);
-    rank_work w = {m,    p,   obs, n, c, state, to, by, day, draws ? draws : TALLY_RANK_DRAWS,
-                   NULL, NULL};
+    rank_work w = {m,           p,    obs, n,   c,
+                   state,       to,   by,  day, draws ? draws : TALLY_RANK_DRAWS,
+                   extrapolate, NULL, NULL};
     snprintf(out->state, sizeof out->state, "%s", state);
     out->to = to;
     out->by = by;

@@ -74,6 +74,9 @@ static void part_json(tally_buf *b, const tally_rank_part *part)
         tally_json_raw(b, "}");
         return;
     }
+    char at[16];
+    tally_present_day(part->at, at);
+    tally_buf_printf(b, ",\"at\":\"%s\"", at);
     quantiles_json(b, "quantity", &part->quantity);
     tally_json_raw(b, ",\"price_low\":");
     tally_json_num(b, part->price_lo);
@@ -163,6 +166,11 @@ static void parts_table(tally_buf *b, const tally_ranking *r, const tally_rank_p
         if (r->by == TALLY_RANK_VALUE)
             tally_buf_printf(b, " x %.4g-%.4g = %s [%s-%s]", part->price_lo, part->price_hi, v[1],
                              v[0], v[2]);
+        if (part->at != r->day) {
+            char at[16];
+            tally_present_day(part->at, at);
+            tally_buf_printf(b, "  at %s, its last evidence", at);
+        }
         tally_buf_printf(b, "\n");
     }
 }
@@ -212,8 +220,8 @@ void tally_present_ranking(tally_buf *b, tally_output o, const tally_ranking *r)
                              pa->total.q95};
         for (int i = 0; i < 5; i++)
             amount(v[i], r->by, q[i], sizeof q[i]);
-        tally_buf_printf(b, "%-4zu %-22.22s %10s %10s %10s %10s %10s ", rank, shown, q[0], q[1], q[2],
-                         q[3], q[4]);
+        tally_buf_printf(b, "%-4zu %-22.22s %10s %10s %10s %10s %10s ", rank, shown, q[0], q[1],
+                         q[2], q[3], q[4]);
         for (size_t i = 0; i < r->n_ranked; i++)
             tally_buf_printf(b, " %.2f", pa->p_rank[i]);
         tally_buf_printf(b, "\n");

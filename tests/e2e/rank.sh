@@ -16,6 +16,9 @@ run "$TALLY" rank RUS --to --at 2024-12-31 --db "$DB" --format jsonl
 expect_rc "rank exit" 0
 jq -s . "$T/out" >"$T/all.json"
 expect_jq "rank: North Korea first" '.[0].partner == "PRK" and .[0].ranked and .[0].rank == 1'
+for partner in PRK IRN CHN BLR; do
+    expect_jq "rank: $partner is ranked" "any(.[]; .partner == \"$partner\" and .ranked)"
+done
 expect_jq "rank: every ranked partner's odds sum to 1" \
     'all(.[] | select(.ranked); ((.p_rank | add) - 1 | fabs) < 0.001)'
 expect_jq "rank: each rank's odds sum to 1 over the partners" \
@@ -36,8 +39,11 @@ for partner in PRK IRN CHN BLR; do
 done
 
 # the quantity of a part is the estimate of its series with as many draws
+# (read at its last evidence, before the day asked)
 med=$(jq -r '.[] | select(.partner == "PRK") | .parts[] | select(.item == "artillery-shell") | .quantity.median' "$T/all.json")
-run "$TALLY" estimate PRK RUS artillery-shell --at 2024-12-31 --draws 1000 --db "$DB" --format json
+at=$(jq -r '.[] | select(.partner == "PRK") | .parts[] | select(.item == "artillery-shell") | .at' "$T/all.json")
+expect_eq "rank: shells read at their last evidence" "$at" "2024-10-31"
+run "$TALLY" estimate PRK RUS artillery-shell --at "$at" --draws 1000 --db "$DB" --format json
 expect_rc "estimate exit" 0
 est=$(jq -r '.estimates[0].median' "$T/out")
 expect_eq "rank: a part's quantity is the estimate's" "$(printf '%.0f' "$med")" "$(printf '%.0f' "$est")"
@@ -52,6 +58,14 @@ expect_out_has "rank csv: header" "partner,name,rank,q05,q25,median,q75,q95,p_ra
 run "$TALLY" rank RUS --to --by people --at 2024-12-31 --db "$DB" --format jsonl
 expect_rc "rank people exit" 0
 expect_out_has "rank people: North Korea's troops" '"item":"troops"'
+run "$TALLY" rank RUS --to --by share --at 2024-12-31 --db "$DB" --format jsonl
+expect_rc "rank share exit" 0
+expect_jq "rank share: North Korea's share of the shells Russia fires; China's are of imports" \
+    'any(.[]; .partner == "PRK" and .ranked) and any(.[]; .partner == "CHN" and (.ranked | not))'
+run "$TALLY" rank RUS --to --at 2024-12-31 --extrapolate --db "$DB" --format jsonl
+expect_rc "rank --extrapolate exit" 0
+expect_jq "rank --extrapolate: every part read at the day asked" \
+    'all(.[].parts[] | select(.counted); .at == "2024-12-31")'
 
 # usage and bad input
 run "$TALLY" rank RUS --db "$DB"

@@ -191,9 +191,9 @@ static void test_rank_sums_and_reasons(void)
     tally_ranking r;
     tally_err err = {0};
     long at = day("2024-06-30");
-    CHECK_INT_EQ(
-        tally_rank(&f.m, &f.p, f.o, f.n, &f.c, "RUS", true, TALLY_RANK_VALUE, at, 500, &r, &err),
-        0);
+    CHECK_INT_EQ(tally_rank(&f.m, &f.p, f.o, f.n, &f.c, "RUS", true, TALLY_RANK_VALUE, at, 500,
+                            false, &r, &err),
+                 0);
     CHECK_INT_EQ(r.n, 5);
     CHECK_INT_EQ(r.n_ranked, 3);
     CHECK_STR_EQ(r.v[0].state, "PRK");
@@ -227,21 +227,23 @@ static void test_rank_sums_and_reasons(void)
     snprintf(s.unit, sizeof s.unit, "drone");
     tally_series_build(&f.m, f.o, f.n, &f.c, &s);
     tally_quantiles q;
-    CHECK_INT_EQ(tally_series_reconcile(&s, &at, 1, 500, &q, NULL, &err), 0);
+    /* read at its last evidence (2024-06-01), before the day asked */
+    CHECK_INT_EQ(irn->parts[0].at, day("2024-06-01"));
+    CHECK_INT_EQ(tally_series_reconcile(&s, &irn->parts[0].at, 1, 500, &q, NULL, &err), 0);
     CHECK_DBL_EQ(q.q50, irn->parts[0].quantity.q50);
     CHECK_DBL_EQ(q.q05, irn->parts[0].quantity.q05);
     tally_series_free(&s);
     tally_ranking_free(&r);
     /* --by people: nobody sent people */
-    CHECK_INT_EQ(
-        tally_rank(&f.m, &f.p, f.o, f.n, &f.c, "RUS", true, TALLY_RANK_PEOPLE, at, 200, &r, &err),
-        0);
+    CHECK_INT_EQ(tally_rank(&f.m, &f.p, f.o, f.n, &f.c, "RUS", true, TALLY_RANK_PEOPLE, at, 200,
+                            false, &r, &err),
+                 0);
     CHECK_INT_EQ(r.n_ranked, 0);
     tally_ranking_free(&r);
     /* nobody received from RUS */
-    CHECK_INT_EQ(
-        tally_rank(&f.m, &f.p, f.o, f.n, &f.c, "RUS", false, TALLY_RANK_VALUE, at, 200, &r, &err),
-        TALLY_ENOTFOUND);
+    CHECK_INT_EQ(tally_rank(&f.m, &f.p, f.o, f.n, &f.c, "RUS", false, TALLY_RANK_VALUE, at, 200,
+                            false, &r, &err),
+                 TALLY_ENOTFOUND);
     fixture_free(&f);
 }
 
@@ -254,9 +256,9 @@ static void test_rank_stable_under_prices(void)
     tally_ranking base;
     tally_err err = {0};
     long at = day("2024-06-30");
-    CHECK_INT_EQ(
-        tally_rank(&f.m, &f.p, f.o, f.n, &f.c, "RUS", true, TALLY_RANK_VALUE, at, 300, &base, &err),
-        0);
+    CHECK_INT_EQ(tally_rank(&f.m, &f.p, f.o, f.n, &f.c, "RUS", true, TALLY_RANK_VALUE, at, 300,
+                            false, &base, &err),
+                 0);
     for (size_t i = 0; i < f.p.n; i++) {
         for (int sign = -1; sign <= 1; sign += 2) {
             tally_price keep = f.p.v[i];
@@ -265,7 +267,7 @@ static void test_rank_stable_under_prices(void)
             f.p.v[i].high_base *= k;
             tally_ranking r;
             CHECK_INT_EQ(tally_rank(&f.m, &f.p, f.o, f.n, &f.c, "RUS", true, TALLY_RANK_VALUE, at,
-                                    300, &r, &err),
+                                    300, false, &r, &err),
                          0);
             CHECK_INT_EQ(r.n_ranked, base.n_ranked);
             for (size_t j = 0; j < r.n_ranked; j++) {

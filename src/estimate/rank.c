@@ -335,11 +335,6 @@ static void share_part(rank_work *w, tally_rank_partner *pa, const tally_cluster
     add_part(w, part, w->buf, s, s, total);
 }
 
-static int code_cmp(const void *a, const void *b)
-{
-    return strcmp((const char *)a, (const char *)b);
-}
-
 /* Ranked partners first by median (higher first), then by code. */
 static int partner_cmp(const void *a, const void *b)
 {
@@ -367,47 +362,65 @@ int tally_rank(const tally_model *m, const tally_prices *p, const tally_obs *obs
     out->base_year = p->base_year;
     out->draws = w.draws;
 
-    /* the partners: every other state of a claim with the state */
-    char(*codes)[4] = tally_xmalloc((n ? n : 1) * sizeof *codes);
-    size_t n_codes = 0;
+    /* the partners: every other state of a claim with the state, each
+     * claim's partner found once (a few hundred states at most) */
+    char(*codes)[4] = NULL;
+    size_t n_partners = 0, cap = 0;
+    int32_t *pidx = tally_xmalloc((n ? n : 1) * sizeof *pidx);
     for (size_t i = 0; i < n; i++) {
         const char *other = partner_of(&w, &obs[i]);
-        if (other != NULL)
-            memcpy(codes[n_codes++], other, 4);
+        pidx[i] = -1;
+        if (other == NULL)
+            continue;
+        size_t k = 0;
+        while (k < n_partners && memcmp(codes[k], other, 4) != 0)
+            k++;
+        if (k == n_partners) {
+            if (n_partners == cap)
+                codes = tally_xrealloc(codes, (cap = cap ? 2 * cap : 16) * sizeof *codes);
+            memset(codes[k], 0, 4);
+            memcpy(codes[k], other, strlen(other) < 4 ? strlen(other) : 3);
+            n_partners++;
+        }
+        pidx[i] = (int32_t)k;
     }
-    qsort(codes, n_codes, sizeof *codes, code_cmp);
-    size_t n_partners = 0;
-    for (size_t i = 0; i < n_codes; i++)
-        if (n_partners == 0 || strcmp(codes[n_partners - 1], codes[i]) != 0)
-            memcpy(codes[n_partners++], codes[i], 4);
     if (n_partners == 0) {
         rc = tally_err_set(err, TALLY_ENOTFOUND, "no claim of a state %s %s",
                            to ? "sending to" : "receiving from", state);
+        free(pidx);
         free(codes);
         return rc;
     }
     out->v = tally_xmalloc(n_partners * sizeof *out->v);
     memset(out->v, 0, n_partners * sizeof *out->v);
     out->n = n_partners;
+    for (size_t i = 0; i < n; i++)
+        if (pidx[i] >= 0)
+            out->v[pidx[i]].claims++;
+    /* the clusters grouped by their lead's partner (in their order) */
+    size_t *first = tally_xmalloc((n_partners + 1) * sizeof *first);
+    memset(first, 0, (n_partners + 1) * sizeof *first);
+    for (size_t i = 0; i < c->n; i++)
+        if (pidx[c->v[i].lead] >= 0)
+            first[pidx[c->v[i].lead] + 1]++;
+    for (size_t k = 0; k < n_partners; k++)
+        first[k + 1] += first[k];
+    tally_cluster *pairs = tally_xmalloc((c->n ? c->n : 1) * sizeof *pairs);
+    size_t *fill = tally_xmalloc((n_partners ? n_partners : 1) * sizeof *fill);
+    memcpy(fill, first, n_partners * sizeof *fill);
+    for (size_t i = 0; i < c->n; i++)
+        if (pidx[c->v[i].lead] >= 0)
+            pairs[fill[pidx[c->v[i].lead]]++] = c->v[i];
     double *totals = tally_xmalloc(n_partners * w.draws * sizeof *totals);
     memset(totals, 0, n_partners * w.draws * sizeof *totals);
     w.buf = tally_xmalloc(w.draws * sizeof *w.buf);
     w.vals = tally_xmalloc(w.draws * sizeof *w.vals);
-    tally_cluster *pair = tally_xmalloc((c->n ? c->n : 1) * sizeof *pair);
     tally_cluster *scratch = tally_xmalloc((c->n ? c->n : 1) * sizeof *scratch);
     for (size_t k = 0; k < n_partners; k++) {
         tally_rank_partner *pa = &out->v[k];
         memcpy(pa->state, codes[k], 4);
-        for (size_t i = 0; i < n; i++) {
-            const char *other = partner_of(&w, &obs[i]);
-            pa->claims += other != NULL && strcmp(other, pa->state) == 0;
-        }
-        size_t n_pair = 0;
-        for (size_t i = 0; i < c->n; i++) {
-            const char *other = partner_of(&w, &obs[c->v[i].lead]);
-            if (other != NULL && strcmp(other, pa->state) == 0)
-                pair[n_pair++] = c->v[i];
-        }
+        const tally_cluster *pair = pairs + first[k];
+        size_t n_pair = first[k + 1] - first[k];
         double *total = totals + k * w.draws;
         if (by == TALLY_RANK_SHARE)
             share_part(&w, pa, pair, n_pair, total);
@@ -449,7 +462,10 @@ int tally_rank(const tally_model *m, const tally_prices *p, const tally_obs *obs
     }
     qsort(out->v, n_partners, sizeof *out->v, partner_cmp);
     free(scratch);
-    free(pair);
+    free(pairs);
+    free(fill);
+    free(first);
+    free(pidx);
     free(w.vals);
     free(w.buf);
     free(totals);

@@ -33,7 +33,6 @@ typedef struct tally_price {
     char source[96];
     char url[256];
     char note[256];
-    size_t line; /* its line in the file */
 } tally_price;
 
 /** One year of the consumer price index (a line of data/cpi.tsv). */

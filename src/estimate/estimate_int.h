@@ -4,6 +4,7 @@
 #define TALLY_ESTIMATE_INT_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "tally/estimate.h"
@@ -54,6 +55,16 @@ void briefing_sort(briefing *v, size_t n);
  *  the briefing of a claim stated on day D is from D - BRIEFING_DAYS up to
  *  D + BRIEFING_DAYS. */
 size_t briefing_first(const briefing *v, size_t n, const char *identity, long from);
+
+/** One line of a data table (a TSV file of data/) split at TABs into f[0, n): 0, or
+ *  non-zero with *why saying what is wrong with it. */
+typedef int (*estimate_line_fn)(void *user, char **f, size_t n, const char **why);
+/** Reads a table from `path`, else from the bundled bytes (`name` in
+ *  messages), calling `fn` for each line that is not blank or a comment
+ *  (#); a line of fn's refusal fails with "FILE:LINE: why" (TALLY_EINPUT),
+ *  a file that cannot be read with TALLY_EIO. */
+int estimate_tsv_load(void *user, const char *path, const unsigned char *bundled, size_t len,
+                      const char *name, estimate_line_fn fn, tally_err *err);
 
 /** The seed of every reconciliation, so that runs repeat. */
 enum { SERIES_SEED = 20241126 };

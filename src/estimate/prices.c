@@ -14,6 +14,8 @@
 #include "tally/claim.h"
 #include "tally/mem.h"
 
+#include "estimate_int.h"
+
 /* The bundled copies, compiled in by CMake (cmake/embed.cmake). */
 extern const unsigned char tally_prices_tsv[];
 extern const size_t tally_prices_tsv_len;
@@ -23,23 +25,6 @@ extern const size_t tally_cpi_tsv_len;
 /* The currency prices are summed in; a line in another needs an exchange
  * rate, which tally does not keep yet. */
 static const char base_currency[] = "USD";
-
-enum { MAX_FIELDS = 12 };
-
-/* Splits `line` at TABs into at most `max` fields; returns their number. */
-static size_t split(char *line, char **f, size_t max)
-{
-    size_t n = 0;
-    for (char *p = line; n < max;) {
-        f[n++] = p;
-        char *tab = strchr(p, '\t');
-        if (tab == NULL)
-            break;
-        *tab = '\0';
-        p = tab + 1;
-    }
-    return n;
-}
 
 /* A decimal number of the data files: digits with at most one point, read
  * digit by digit (no strtod, which follows the locale). */
@@ -77,22 +62,27 @@ static const tally_cpi *cpi_of(const tally_prices *p, int year)
     return NULL;
 }
 
-typedef const char *(*line_fn)(tally_prices *p, char **f, size_t n, size_t line);
-
-static const char *cpi_line(tally_prices *p, char **f, size_t n, size_t line)
+/* A line's refusal: *why set, -1 (estimate_line_fn). */
+static int refuse(const char **why, const char *reason)
 {
-    (void)line;
+    *why = reason;
+    return -1;
+}
+
+static int cpi_line(void *user, char **f, size_t n, const char **why)
+{
+    tally_prices *p = user;
     if (n < 4)
-        return "a CPI line needs year, index, source, url (note)";
+        return refuse(why, "a CPI line needs year, index, source, url (note)");
     double y, v;
     if (!decimal(f[0], &y) || y < 1900 || y > 2200 || y != floor(y))
-        return "the year is not a year";
+        return refuse(why, "the year is not a year");
     if (!decimal(f[1], &v) || v <= 0)
-        return "the index is not a positive number";
+        return refuse(why, "the index is not a positive number");
     if (!is_url(f[3]))
-        return "the url is missing or not http(s)";
+        return refuse(why, "the url is missing or not http(s)");
     if (cpi_of(p, (int)y) != NULL)
-        return "a year given twice";
+        return refuse(why, "a year given twice");
     p->cpi = tally_xrealloc(p->cpi, (p->n_cpi + 1) * sizeof *p->cpi);
     tally_cpi *c = &p->cpi[p->n_cpi++];
     c->year = (int)y;
@@ -100,105 +90,67 @@ static const char *cpi_line(tally_prices *p, char **f, size_t n, size_t line)
     snprintf(c->url, sizeof c->url, "%s", f[3]);
     if (c->year > p->base_year)
         p->base_year = c->year;
-    return NULL;
+    return 0;
 }
 
-static const char *price_line(tally_prices *p, char **f, size_t n, size_t line)
+static int price_line(void *user, char **f, size_t n, const char **why)
 {
+    tally_prices *p = user;
     if (n < 9)
-        return "a price needs item, unit, caliber, low, high, currency, year, source, url "
-               "(note)";
+        return refuse(why, "a price needs item, unit, caliber, low, high, currency, year, "
+                           "source, url (note)");
     tally_price x;
     memset(&x, 0, sizeof x);
-    x.line = line;
     int bit = tally_item_parse(f[0]);
     if (bit < 0)
-        return "unknown item";
+        return refuse(why, "unknown item");
     x.item = 1u << bit;
     tally_claim c;
     memset(&c, 0, sizeof c);
     if (tally_unit_parse(f[1], &c) != 0 || c.unit == TALLY_UNIT_MONEY ||
         c.unit == TALLY_UNIT_PERCENT)
-        return "unknown unit (a CLAIMS.md unit, not a currency or percent)";
+        return refuse(why, "unknown unit (a CLAIMS.md unit, not a currency or percent)");
     snprintf(x.unit, sizeof x.unit, "%s", f[1]);
     if (strcmp(f[2], "-") != 0 && (!decimal(f[2], &x.caliber_mm) || x.caliber_mm <= 0))
-        return "caliber is not a positive number or -";
+        return refuse(why, "caliber is not a positive number or -");
     if (!decimal(f[3], &x.low) || !decimal(f[4], &x.high) || x.low <= 0 || x.high < x.low)
-        return "low and high must be numbers with 0 < low <= high";
+        return refuse(why, "low and high must be numbers with 0 < low <= high");
     if (strcmp(f[5], base_currency) != 0)
-        return "the currency must be USD (there is no exchange-rate table)";
+        return refuse(why, "the currency must be USD (there is no exchange-rate table)");
     snprintf(x.currency, sizeof x.currency, "%s", f[5]);
     double y;
     if (!decimal(f[6], &y) || y != floor(y))
-        return "the year is not a year";
+        return refuse(why, "the year is not a year");
     x.year = (int)y;
     if (f[7][0] == '\0')
-        return "the source is empty";
+        return refuse(why, "the source is empty");
     snprintf(x.source, sizeof x.source, "%s", f[7]);
     if (!is_url(f[8]))
-        return "the url is missing or not http(s)";
+        return refuse(why, "the url is missing or not http(s)");
     snprintf(x.url, sizeof x.url, "%s", f[8]);
     snprintf(x.note, sizeof x.note, "%s", n > 9 ? f[9] : "");
     const tally_cpi *at = cpi_of(p, x.year), *base = cpi_of(p, p->base_year);
     if (at == NULL || base == NULL)
-        return "no consumer price index for its year (data/cpi.tsv)";
+        return refuse(why, "no consumer price index for its year (data/cpi.tsv)");
     x.low_base = x.low * base->index / at->index;
     x.high_base = x.high * base->index / at->index;
     p->v = tally_xrealloc(p->v, (p->n + 1) * sizeof *p->v);
     p->v[p->n++] = x;
-    return NULL;
-}
-
-/* Reads `path` (else the bundled bytes), calling `fn` for each line that is
- * not blank or a comment. */
-static int load(tally_prices *p, const char *path, const unsigned char *bundled, size_t len,
-                const char *name, line_fn fn, tally_err *err)
-{
-    int rc = 0;
-    char *text;
-    if (path != NULL) {
-        text = tally_slurp_path(path, (size_t)1 << 26, &len);
-        if (text == NULL)
-            return tally_err_set(err, TALLY_EIO, "%s: %s", path, strerror(errno));
-    } else {
-        text = tally_xstrndup((const char *)bundled, len);
-    }
-    const char *origin = path != NULL ? path : name;
-    size_t no = 0;
-    for (char *save = NULL, *line = text; line != NULL; line = save) {
-        char *nl = strchr(line, '\n');
-        save = nl != NULL ? nl + 1 : NULL;
-        if (nl != NULL)
-            *nl = '\0';
-        no++;
-        size_t n = strlen(line);
-        if (n > 0 && line[n - 1] == '\r')
-            line[--n] = '\0';
-        if (n == 0 || line[0] == '#')
-            continue;
-        char *f[MAX_FIELDS];
-        const char *why = fn(p, f, split(line, f, MAX_FIELDS), no);
-        if (why != NULL) {
-            rc = tally_err_set(err, TALLY_EINPUT, "%s:%zu: %s", origin, no, why);
-            goto out;
-        }
-    }
-out:
-    free(text);
-    return rc;
+    return 0;
 }
 
 int tally_prices_load(tally_prices *p, const char *prices_path, const char *cpi_path,
                       tally_err *err)
 {
     memset(p, 0, sizeof *p);
-    int rc = load(p, cpi_path, tally_cpi_tsv, tally_cpi_tsv_len, "data/cpi.tsv", cpi_line, err);
+    int rc = estimate_tsv_load(p, cpi_path, tally_cpi_tsv, tally_cpi_tsv_len, "data/cpi.tsv",
+                               cpi_line, err);
     if (rc == 0 && p->n_cpi == 0)
         rc = tally_err_set(err, TALLY_EINPUT, "%s: no year of the consumer price index",
                            cpi_path != NULL ? cpi_path : "data/cpi.tsv");
     if (rc == 0)
-        rc = load(p, prices_path, tally_prices_tsv, tally_prices_tsv_len, "data/prices.tsv",
-                  price_line, err);
+        rc = estimate_tsv_load(p, prices_path, tally_prices_tsv, tally_prices_tsv_len,
+                               "data/prices.tsv", price_line, err);
     if (rc != 0)
         tally_prices_free(p);
     return rc;

@@ -707,7 +707,8 @@ static const char *main_recipient(const tally_view *v, char code[4])
             partners += !again;
         }
         if (partners > best_partners || (partners == best_partners && claims > best_claims) ||
-            (partners == best_partners && claims == best_claims && strcmp(pairs[i].rec, code) < 0)) {
+            (partners == best_partners && claims == best_claims &&
+             strcmp(pairs[i].rec, code) < 0)) {
             best_partners = partners;
             best_claims = claims;
             memcpy(code, pairs[i].rec, 4);
@@ -735,6 +736,20 @@ static void dollars(double v, char *buf, size_t size)
         snprintf(buf, size, "%.0f M", v / 1e6);
 }
 
+/* A partner's median and 90 % interval in words. */
+typedef struct interval_words {
+    char q50[32], q05[32], q95[32];
+} interval_words;
+
+static interval_words interval_of(const tally_quantiles *q)
+{
+    interval_words w;
+    dollars(q->q50, w.q50, sizeof w.q50);
+    dollars(q->q05, w.q05, sizeof w.q05);
+    dollars(q->q95, w.q95, sizeof w.q95);
+    return w;
+}
+
 /* The first section: who gives the main recipient the most, in words, with
  * the caveats (coverage, what is not priced, what is read at its last
  * evidence). */
@@ -759,10 +774,7 @@ static void partners_section(out *page, const tally_view *v, const tally_model *
         put(page, "no partner has a priced delivery.");
     for (size_t k = 0; k < r.n_ranked; k++) {
         const tally_rank_partner *pa = &r.v[k];
-        char q50[32], q05[32], q95[32];
-        dollars(pa->total.q50, q50, sizeof q50);
-        dollars(pa->total.q05, q05, sizeof q05);
-        dollars(pa->total.q95, q95, sizeof q95);
+        interval_words w = interval_of(&pa->total);
         put(page, k == 0 ? "<strong>" : (k + 1 == r.n_ranked ? "; and " : "; "));
         esc(page, country_name(pa->state));
         if (k == 0) {
@@ -777,20 +789,17 @@ static void partners_section(out *page, const tally_view *v, const tally_model *
         putf(page,
              " with probability <span class=\"p\" data-partner=\"%s\">%.2f</span> (median "
              "$%s, 90 %% interval $%s to $%s)",
-             pa->state, pa->p_rank[k], q50, q05, q95);
+             pa->state, pa->p_rank[k], w.q50, w.q05, w.q95);
     }
     put(page, ".</p>\n<table class=\"partners\"><thead><tr><th>rank</th><th>partner</th>"
               "<th>median</th><th>90 % interval</th><th>P(rank 1, 2, ...)</th></tr></thead>"
               "<tbody>\n");
     for (size_t k = 0; k < r.n_ranked; k++) {
         const tally_rank_partner *pa = &r.v[k];
-        char q50[32], q05[32], q95[32];
-        dollars(pa->total.q50, q50, sizeof q50);
-        dollars(pa->total.q05, q05, sizeof q05);
-        dollars(pa->total.q95, q95, sizeof q95);
+        interval_words w = interval_of(&pa->total);
         putf(page, "<tr><td>%zu</td><td>", k + 1);
         esc(page, country_name(pa->state));
-        putf(page, "</td><td>$%s</td><td>$%s to $%s</td><td>", q50, q05, q95);
+        putf(page, "</td><td>$%s</td><td>$%s to $%s</td><td>", w.q50, w.q05, w.q95);
         for (size_t j = 0; j < r.n_ranked; j++)
             putf(page, "%s%.2f", j ? " " : "", pa->p_rank[j]);
         put(page, "</td></tr>\n");

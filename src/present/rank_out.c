@@ -133,7 +133,7 @@ static void partner_csv(tally_buf *b, const tally_ranking *r, const tally_rank_p
     tally_present_csv_cell(b, pa->state, strlen(pa->state), false);
     tally_present_csv_cell(b, name, strlen(name), false);
     if (pa->ranked) {
-        tally_buf_printf(b, "%zu,%.6g,%.6g,%.6g,%.6g,%.6g,", rank, pa->total.q05, pa->total.q25,
+        tally_buf_printf(b, "%zu,%.2f,%.2f,%.2f,%.2f,%.2f,", rank, pa->total.q05, pa->total.q25,
                          pa->total.q50, pa->total.q75, pa->total.q95);
         for (size_t k = 0; k < r->n_ranked; k++)
             tally_buf_printf(b, "%s%.4f", k ? ";" : "", pa->p_rank[k]);

@@ -28,6 +28,8 @@ typedef struct tally_extract_opts {
     const tally_learn_model *model; /* the models that decide; NULL: the bundled one */
     bool rules_only;                /* no models: the rules' claims as they are */
     bool explain;                   /* fill each claim's `learned` */
+    unsigned threads;               /* that a document's learned decisions may use: 0 one a
+                                     * core, 1 none but the caller's; the claims are the same */
 } tally_extract_opts;
 
 /** Starts a document whose date is `date` (year 0 when unknown); `meta` (may
@@ -56,7 +58,9 @@ size_t tally_extractor_cut_sentences(const tally_extractor *x);
 int tally_extract_block(tally_extractor *x, const tally_block *b, tally_claims *out, tally_arena *a,
                         tally_err *err) TALLY_MUST_CHECK;
 /** At the document's end: the claims still held back, as
- *  tally_extract_block. */
-void tally_extract_finish(tally_extractor *x, tally_claims *out, tally_arena *a);
+ *  tally_extract_block. Returns true when more remain (windows decided on
+ *  another thread, see tally_extract_opts.threads): read `out`, then call
+ *  it again until it returns false. */
+bool tally_extract_finish(tally_extractor *x, tally_claims *out, tally_arena *a) TALLY_MUST_CHECK;
 
 #endif

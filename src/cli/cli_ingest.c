@@ -19,7 +19,7 @@
 void cli_ingest_help(FILE *out)
 {
     fputs("Usage: tally ingest [--db FILE] [--as txt|md|html] [--date YYYY-MM-DD]\n"
-          "                    [--model MODEL | --no-model] PATH...|-\n"
+          "                    [--model MODEL | --no-model] [--jobs N] PATH...|-\n"
           "\n"
           "Reads documents, extracts their claims and stores both in the database,\n"
           "with every claim's sentence and document. PATH is a file, or a folder\n"

@@ -1,5 +1,6 @@
 // tally dashboard: a timeline of one series (claims and estimate), the flows
-// between states, the claims table and the contradictions. Plain ES2020 and
+// between states, a state's partners ranked (tally rank), the claims table
+// and the contradictions. Plain ES2020 and
 // SVG, no library; every request goes to the server that served the page
 // (the JSON API of API.md).
 
@@ -403,6 +404,75 @@ function pickFlow(f) {
   $('#series-view').scrollIntoView({ behavior: 'smooth', block: 'start' });
 }
 
+// ---- partners: a state's partners ranked, with intervals and rank odds ----
+
+const partners = { rows: [], open: new Set(), seq: 0 };
+const ORD = ['1st', '2nd', '3rd'];
+const ordinal = (k) => ORD[k] || `${k + 1}th`;
+
+async function loadPartners() {
+  const seq = ++partners.seq;
+  const known = $('#partners-known');
+  if (!known.checkValidity()) return;
+  const params = { state: $('#partners-state').value, direction: $('#partners-direction').value, by: $('#partners-by').value, known_by: known.value };
+  if (!params.state) return;
+  try {
+    const rows = await api('rank', params);
+    if (seq !== partners.seq) return;
+    partners.rows = rows;
+    drawPartners();
+  } catch (e) {
+    if (seq !== partners.seq) return;
+    partners.rows = [];
+    drawPartners();
+    $('#partners-summary').textContent = e.message;
+  }
+}
+
+function partText(p) {
+  if (!p.counted) return `${p.item} in ${p.unit}: not counted, ${p.lacks}`;
+  const price = p.price_low !== undefined && p.unit !== 'USD' && p.unit !== 'percent' && (p.price_low !== 1 || p.price_high !== 1)
+    ? ` × ${fmt(p.price_low)}–${fmt(p.price_high)} = ${fmt(p.value.median)} (90 %: ${fmt(p.value.q05)}–${fmt(p.value.q95)})` : '';
+  return `${p.item}: ${fmt(p.quantity.median)} ${p.unit} (90 %: ${fmt(p.quantity.q05)}–${fmt(p.quantity.q95)}) at ${p.at}${price}`;
+}
+
+function drawPartners() {
+  const box = $('#partners');
+  const ranked = partners.rows.filter((r) => r.ranked), unranked = partners.rows.filter((r) => !r.ranked);
+  const first = partners.rows[0];
+  $('#partners-summary').textContent = !first ? 'No partner.' :
+    `${first.state}: ${ranked.length} partner${ranked.length === 1 ? '' : 's'} ranked by ${first.by}` +
+    `${first.by === 'value' ? ` in ${first.price_year} US dollars` : ''} on ${first.date}; ${unranked.length} not ranked.`;
+  const W = Math.max(280, box.clientWidth), labelW = Math.min(130, W * 0.3), oddsW = Math.min(150, W * 0.3);
+  const x0 = labelW + 6, x1 = W - oddsW - 6, rowH = 30;
+  const hi = Math.max(1e-9, ...ranked.map((r) => r.total.q95));
+  const x = (v) => x0 + (x1 - x0) * Math.max(0, v) / hi;
+  const list = el('ol', { class: 'partners-list' });
+  for (const r of ranked) {
+    const k = r.rank - 1;
+    const label = `${r.name}: rank ${r.rank} with probability ${r.p_rank[k].toFixed(2)}; median ${fmt(r.total.median)}, 90 %: ${fmt(r.total.q05)}–${fmt(r.total.q95)}`;
+    const bar = svg('svg', { viewBox: `0 0 ${W} ${rowH}`, width: W, height: rowH, role: 'img', 'aria-label': label },
+      svg('text', { x: labelW, y: rowH / 2 + 4, 'text-anchor': 'end' }, `${r.rank}. ${r.name}`),
+      svg('rect', { class: 'band90', x: x(r.total.q05), y: 6, width: Math.max(1, x(r.total.q95) - x(r.total.q05)), height: rowH - 12 }),
+      svg('rect', { class: 'band50', x: x(r.total.q25), y: 9, width: Math.max(1, x(r.total.q75) - x(r.total.q25)), height: rowH - 18 }),
+      svg('line', { class: 'median', x1: x(r.total.median), x2: x(r.total.median), y1: 4, y2: rowH - 4 }),
+      svg('text', { class: 'odds', x: x1 + 6, y: rowH / 2 + 4 }, r.p_rank.slice(0, 3).map((p, i) => `${ordinal(i)} ${p.toFixed(2)}`).join(' ')));
+    const open = partners.open.has(r.partner);
+    const parts = el('ul', { class: 'parts', hidden: !open }, ...r.parts.map((p) => el('li', { class: p.counted ? 'part' : 'part lacks' }, partText(p))));
+    const toggle = () => {
+      if (partners.open.has(r.partner)) partners.open.delete(r.partner); else partners.open.add(r.partner);
+      parts.hidden = !partners.open.has(r.partner);
+      row.setAttribute('aria-expanded', String(!parts.hidden));
+    };
+    const row = el('li', { class: 'partner', 'data-partner': r.partner, tabindex: 0, role: 'button', 'aria-expanded': String(open), title: label,
+      onclick: toggle, onkeydown: (e) => { if (e.key === 'Enter' || e.key === ' ') { e.preventDefault(); toggle(); } } }, bar);
+    list.append(el('div', { class: 'partner-row' }, row, parts));
+  }
+  box.replaceChildren(list);
+  $('#partners-unranked').replaceChildren(...unranked.map((r) => el('li', { class: 'unranked', 'data-partner': r.partner },
+    `${r.name}: not ranked, ${r.lacks}`)));
+}
+
 // ---- the claims table ----
 
 const table = { rows: [], offset: 0, more: false, sort: { key: 'date', dir: 1 }, seq: 0 };
@@ -550,6 +620,9 @@ async function start() {
   });
   onWidth($('#timeline'), drawTimeline);
   onWidth($('#flows'), drawFlows);
+  onWidth($('#partners'), drawPartners);
+  for (const id of ['#partners-state', '#partners-direction', '#partners-by', '#partners-known'])
+    $(id).addEventListener('change', () => loadPartners());
 
   try {
     const meta = await api('meta');
@@ -559,6 +632,12 @@ async function start() {
     const states = [...new Set(meta.series.flatMap((s) => [s.supplier, s.recipient]))].sort();
     $('#dl-states').replaceChildren(...states.map((v) => el('option', { value: v })));
     const [supplier, recipient, item, unit] = decodeURIComponent(location.hash.slice(1)).split('/');
+    // the partners of the state that receives from the most others
+    const senders = new Map();
+    for (const s of meta.series) { if (!senders.has(s.recipient)) senders.set(s.recipient, new Set()); senders.get(s.recipient).add(s.supplier); }
+    const recipients = [...senders.keys()].sort((a, b) => senders.get(b).size - senders.get(a).size || a.localeCompare(b));
+    $('#partners-state').replaceChildren(...states.map((v) => el('option', { value: v, selected: v === recipients[0] }, v)));
+    loadPartners();
     const best = meta.series.slice().sort((a, b) => b.clusters - a.clusters)[0];
     if (best) selectSeries(supplier && recipient && item ? { supplier, recipient, item, unit } : best);
     else $('#series-summary').textContent = 'No series yet: import or ingest some claims.';

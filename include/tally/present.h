@@ -24,6 +24,7 @@
 #include "tally/field.h"
 #include "tally/figure.h"
 #include "tally/mem.h"
+#include "tally/rank.h"
 #include "tally/store.h"
 
 /* ---- formats ------------------------------------------------------------------ */
@@ -270,9 +271,15 @@ typedef struct tally_report_opts {
     const char *known_by; /* the view's known_by filter, for the words; may be NULL */
     const char *db;       /* the database's name, for the title; may be NULL */
     unsigned draws;       /* Monte Carlo draws (0: as many as needed, at most 2000) */
+    const tally_prices *prices; /* for the first section, who gives the most (tally_rank);
+                                   NULL: no such section */
 } tally_report_opts;
 
-/** Appends one self-contained HTML page (tally report): every series of
+/** Appends one self-contained HTML page (tally report): first, when
+ *  `o->prices` is given, who gives the state that receives from the most
+ *  partners the most, in words (tally_rank by value at `o->at`, else at the
+ *  last claim: each partner's rank with its probability and interval, the
+ *  partners not ranked and the parts not priced); then every series of
  *  `v` as tally_view_flows lists them, each with its estimate at `o->at`
  *  (that of tally estimate --all), an inline SVG chart of its monthly
  *  series (tally_view_estimate) and the clusters that drive it; then the
@@ -291,5 +298,11 @@ int tally_report_html(tally_buf *b, struct tally_store *s, const tally_view *v,
 /** A state given as alpha-3 (any case) or a name the actor table knows
  *  ("North Korea"): its code in `out`, or NULL. */
 const char *tally_present_state_code(const char *v, char out[4]);
+
+/** tally rank: the ranking `r` as a table (partners by rank with their
+ *  intervals, the odds of each rank and each one's parts; then the partners
+ *  not ranked and why), JSON Lines (one object a partner, with its parts)
+ *  or CSV (one row a partner). */
+void tally_present_ranking(tally_buf *b, tally_output o, const tally_ranking *r);
 
 #endif

@@ -180,6 +180,8 @@ void cli_serve_help(FILE *out);
 int cli_report(int argc, char **argv);
 void cli_report_help(FILE *out);
 int cli_backtest(int argc, char **argv);
+int cli_rank(int argc, char **argv);
+void cli_rank_help(FILE *out);
 void cli_backtest_help(FILE *out);
 int cli_train(int argc, char **argv);
 void cli_train_help(FILE *out);

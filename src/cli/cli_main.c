@@ -21,6 +21,8 @@ static const struct cli_cmd cmds[] = {
      cli_clusters_help},
     {"estimate", cli_estimate, "estimate a series (supplier, recipient, item) with intervals",
      cli_estimate_help},
+    {"rank", cli_rank, "compare a state's partners in one measure, with the odds of each rank",
+     cli_rank_help},
     {"check", cli_check, "list stored claims that cannot all be true, and why", cli_check_help},
     {"backtest", cli_backtest, "check estimates against totals stated later (known the day before)",
      cli_backtest_help},

@@ -111,8 +111,16 @@ int cli_report(int argc, char **argv)
         return rc;
     tally_buf b;
     tally_buf_init(&b, (size_t)1 << 30);
-    tally_report_opts o = {at != NULL ? &at_date : NULL, f.known_by, cli_db_path(db), draws};
     tally_err err = {0};
+    tally_prices prices;
+    if (tally_prices_load(&prices, NULL, NULL, &err) != 0) {
+        cli_errorf("%s", err.msg);
+        tally_buf_free(&b);
+        cli_unload(&l);
+        return CLI_FAIL;
+    }
+    tally_report_opts o = {at != NULL ? &at_date : NULL, f.known_by, cli_db_path(db), draws,
+                           &prices};
     if (tally_report_html(&b, l.s, &l.v, &l.m, &o, &err) != 0) {
         cli_errorf("%s", err.msg);
         rc = CLI_FAIL;
@@ -120,6 +128,7 @@ int cli_report(int argc, char **argv)
         rc = write_out(output, &b);
     }
     tally_buf_free(&b);
+    tally_prices_free(&prices);
     cli_unload(&l);
     return rc;
 }

@@ -94,6 +94,7 @@ struct tally_server {
     atomic_uint connections; /* handed to libmicrohttpd and not closed yet */
     char *db;
     tally_model model;
+    tally_prices prices; /* data/prices.tsv and data/cpi.tsv, for /api/rank */
     unsigned port;
     pthread_mutex_t lock; /* the workers' list and the cache */
     worker **workers;
@@ -801,6 +802,76 @@ static void api_flows(request *r, tally_store *s)
     flows(r, s, at != NULL ? &at_date : NULL, true);
 }
 
+/* GET /api/rank: tally rank STATE --to|--from --by ... --format jsonl, as a
+ * JSON array of its lines. */
+static void api_rank(request *r, tally_store *s)
+{
+    char code[4];
+    const char *state, *known_by, *at;
+    tally_date at_date;
+    if (!state_arg(r, "state", code, &state))
+        return;
+    const char *direction = arg(r, "direction"), *by_name = arg(r, "by");
+    if (!date_arg(r, "known_by", &known_by, NULL) || !date_arg(r, "at", &at, &at_date) ||
+        unknown_params(r))
+        return;
+    if (state == NULL) {
+        fail(r, MHD_HTTP_BAD_REQUEST, "give state");
+        return;
+    }
+    bool to = direction == NULL || strcmp(direction, "to") == 0;
+    if (!to && strcmp(direction, "from") != 0) {
+        fail(r, MHD_HTTP_BAD_REQUEST, "direction: to or from");
+        return;
+    }
+    int by = by_name != NULL ? tally_rank_by_parse(by_name) : TALLY_RANK_VALUE;
+    if (by < 0) {
+        fail(r, MHD_HTTP_BAD_REQUEST, "by: value, count, share or people");
+        return;
+    }
+    tally_claim_filter f = {0};
+    if (to)
+        f.recipient = state;
+    else
+        f.supplier = state;
+    f.known_by = known_by;
+    tally_view v;
+    if (!load_view(r, s, &f, 0, NULL, &v))
+        return;
+    long day = LONG_MIN;
+    if (at != NULL)
+        day = tally_day_of(at_date, true);
+    else
+        for (size_t i = 0; i < v.obs.n; i++)
+            day = v.obs.v[i].as_of > day ? v.obs.v[i].as_of : day;
+    tally_ranking rk;
+    tally_err err = {0};
+    int rc = tally_rank(&r->srv->model, &r->srv->prices, v.obs.v, v.obs.n, &v.c, state, to,
+                        (tally_rank_by)by, day, 0, false, &rk, &err);
+    if (rc != 0) {
+        store_error(r, rc, &err);
+    } else {
+        tally_buf *b = &r->out;
+        tally_buf_clear(b);
+        tally_json_raw(b, "[");
+        size_t mark = b->len;
+        tally_present_ranking(b, TALLY_OUTPUT_JSON, &rk);
+        /* the JSON Lines as one array: a comma for each line's newline */
+        for (size_t i = mark; i + 1 < b->len; i++)
+            if (b->ptr[i] == '\n')
+                b->ptr[i] = ',';
+        if (b->len > mark && b->ptr[b->len - 1] == '\n')
+            b->len--;
+        tally_json_raw(b, "]");
+        if (tally_buf_full(b))
+            too_large(r);
+        else
+            r->status = MHD_HTTP_OK;
+        tally_ranking_free(&rk);
+    }
+    tally_view_free(&v);
+}
+
 /* One vocabulary of the model as a JSON array of {"slug","name"} (and the
  * family for items), for the dashboard's lists. */
 static void put_terms(tally_buf *b, const char *key, const tally_term *(*term)(int), int from,
@@ -1005,7 +1076,8 @@ static const struct cached_endpoint {
     void (*run)(request *r, tally_store *s);
 } cached[] = {{"/api/series", api_series},   {"/api/flows", api_flows},
               {"/api/meta", api_meta},       {"/api/clusters", api_clusters},
-              {"/api/sources", api_sources}, {"/api/contradictions", api_contradictions}};
+              {"/api/sources", api_sources}, {"/api/contradictions", api_contradictions},
+              {"/api/rank", api_rank}};
 
 /* The dashboard's files: a fixed table, never a path from the URL. */
 static const struct asset {
@@ -1236,6 +1308,8 @@ int tally_serve_open(const tally_serve_opts *o, tally_server **out, tally_err *e
     atomic_init(&srv->connections, 0u);
     pthread_mutex_init(&srv->lock, NULL);
     rc = tally_model_load(&srv->model, NULL, NULL, err);
+    if (rc == 0)
+        rc = tally_prices_load(&srv->prices, NULL, NULL, err);
     if (rc != 0) {
         tally_serve_stop(srv);
         return rc;
@@ -1369,6 +1443,7 @@ void tally_serve_stop(tally_server *s)
     while (s->n_cache > 0)
         cache_drop(s, 0);
     tally_model_free(&s->model);
+    tally_prices_free(&s->prices);
     pthread_mutex_destroy(&s->lock);
     free(s->db);
     free(s);

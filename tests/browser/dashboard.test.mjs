@@ -352,6 +352,55 @@ test('the flows view has one link per series of /api/flows', async (t) => {
   clean();
 });
 
+test('the partners view ranks /api/rank with its intervals and odds, opens parts, follows known by', async (t) => {
+  const { page, clean } = await open(t);
+  const state = await page.inputValue('#partners-state');
+  const rank = await get(`/api/rank?state=${state}&direction=to&by=value`);
+  const ranked = rank.filter((r) => r.ranked), unranked = rank.filter((r) => !r.ranked);
+  if (!process.env.TALLY_URL && rank.length === 0) {
+    t.skip('the mock server has no /api/rank fixture');
+    return;
+  }
+  assert.ok(ranked.length > 0, `no partner of ${state} ranked`);
+  await page.locator('#partners .partner').first().waitFor();
+  const shown = await page.locator('#partners .partner').evaluateAll((rs) => rs.map((r) => [r.dataset.partner, r.title]));
+  assert.deepEqual(shown.map(([p]) => p), ranked.map((r) => r.partner));
+  ranked.forEach((r, k) => {
+    assert.ok(shown[k][1].includes(`probability ${r.p_rank[k].toFixed(2)}`), shown[k][1]);
+    assert.ok(Math.abs(r.p_rank.reduce((a, b) => a + b, 0) - 1) < 1e-3, `${r.partner}: odds sum to 1`);
+  });
+  // one 90 % and one 50 % band and a median a partner
+  assert.equal(await page.locator('#partners .partner rect.band90').count(), ranked.length);
+  assert.equal(await page.locator('#partners .partner line.median').count(), ranked.length);
+  // the partners not ranked, each with why
+  const why = await page.locator('#partners-unranked li').allTextContents();
+  assert.deepEqual(why.map((w) => w.split(':')[0]), unranked.map((r) => r.name));
+  unranked.forEach((r, i) => assert.ok(why[i].includes(r.lacks), why[i]));
+  // a click opens a partner's parts, one line a part; again closes them
+  const first = page.locator('#partners .partner').first();
+  await first.click();
+  const parts = page.locator('#partners .partner-row').first().locator('.parts li');
+  await parts.first().waitFor();
+  assert.equal(await parts.count(), ranked[0].parts.length);
+  assert.equal(await first.getAttribute('aria-expanded'), 'true');
+  await first.click();
+  assert.equal(await first.getAttribute('aria-expanded'), 'false');
+  // known by: the ranking as it could have been made then
+  const known = '2023-12-31';
+  const then = (await get(`/api/rank?state=${state}&direction=to&by=value&known_by=${known}`)).filter((r) => r.ranked);
+  await page.fill('#partners-known', known);
+  await page.locator('#partners-known').dispatchEvent('change');
+  await page.waitForFunction((want) => [...document.querySelectorAll('#partners .partner')].map((r) => r.dataset.partner).join() === want,
+    then.map((r) => r.partner).join());
+  // by people: the troops
+  await page.fill('#partners-known', '');
+  await page.selectOption('#partners-by', 'people');
+  const people = (await get(`/api/rank?state=${state}&direction=to&by=people`)).filter((r) => r.ranked);
+  await page.waitForFunction((want) => [...document.querySelectorAll('#partners .partner')].map((r) => r.dataset.partner).join() === want,
+    people.map((r) => r.partner).join());
+  clean();
+});
+
 test('the contradictions panel lists /api/contradictions and opens their claims', async (t) => {
   const { page, clean } = await open(t);
   const list = await get('/api/contradictions');

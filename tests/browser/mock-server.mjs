@@ -82,6 +82,7 @@ function api(p, q) {
   if (p === '/api/sources') return fx.sources;
   if (p === '/api/flows') return fx.flows;
   if (p === '/api/contradictions') return fx.contradictions;
+  if (p === '/api/rank') return fx.rank || []; // (no fixture yet: no partner)
   return null;
 }
 

@@ -20,8 +20,10 @@
 
 #include "tally/claim.h"
 #include "tally/doc.h"
+#include "tally/event.h"
 #include "tally/estimate.h"
 #include "tally/field.h"
+#include "tally/learn.h"
 #include "tally/figure.h"
 #include "tally/mem.h"
 #include "tally/store.h"
@@ -73,6 +75,20 @@ void tally_present_claim_json(tally_buf *b, unsigned in, const tally_claim_row *
  *  field the words that decided it and the rule's words. `text` is the
  *  block the claim came from, starting at byte `offset` of the body. */
 void tally_present_claim_why(tally_buf *b, const tally_claim *c, const char *text, size_t offset);
+
+/* ---- events (tally/event.h) ------------------------------------------------------- */
+
+/** One learned decision as ,"KEY":{"p":...,"features":[[name, weight], ...]}
+ *  (null when the model had no say): tally extract and tally events
+ *  --explain. */
+void tally_present_learn_decision(tally_buf *l, const char *key, const tally_learn_decision *d);
+/** The line before a list of events in format `o` (table or JSON). */
+void tally_present_events_head(tally_buf *b, tally_output o);
+/** One event as a line of format `o`: EVENTS.md's fields in JSON (with
+ *  "id" and "url" for a stored one: `stored`), and with `explain` (JSON
+ *  only) "why": each decision's probability and weightiest features. */
+void tally_present_event(tally_buf *b, tally_output o, const tally_event_row *r, bool stored,
+                         bool explain);
 
 /* ---- documents and sources ------------------------------------------------------ */
 

@@ -9,6 +9,8 @@ static const struct cli_cmd cmds[] = {
      cli_figures_help},
     {"extract", cli_extract, "print every claim (sourced figure of support between states)",
      cli_extract_help},
+    {"events", cli_events, "print every event (PLOVER: summits, treaties, votes, aid) of documents",
+     cli_events_help},
     {"ingest", cli_ingest, "extract documents' claims into the database, with provenance",
      cli_ingest_help},
     {"import", cli_import, "load curated claims from a CSV file (or the bundled public record)",

@@ -36,7 +36,13 @@ unsigned learn_head_outputs(learn_head h)
         return 1;
     case LEARN_STATE:
         return LEARN_STATE_OUTS;
-    case LEARN_N_HEADS:
+    case LEARN_EV_SENT:
+        return LEARN_EV_SENT_OUTS;
+    case LEARN_EV_PARTY:
+        return LEARN_EV_PARTY_OUTS;
+    case LEARN_EV_ATTR:
+        return LEARN_EV_ATTR_OUTS;
+    case LEARN_ALL_HEADS:
         break;
     }
     return 0;
@@ -130,7 +136,7 @@ static bool view(const unsigned char *p, size_t n, bool full, tally_learn_model 
         }
         uint32_t id = rd32(p + at), outs = rd32(p + at + 4), slots = rd32(p + at + 8);
         at += 12;
-        if (id >= LEARN_N_HEADS || outs != learn_head_outputs((learn_head)id) ||
+        if (id >= LEARN_ALL_HEADS || outs != learn_head_outputs((learn_head)id) ||
             m->head[id].present || (slots & (slots - 1)) != 0) {
             tally_err_set(err, TALLY_EINPUT, "damaged model (head %u)", i);
             return false;
@@ -165,6 +171,11 @@ static bool view(const unsigned char *p, size_t n, bool full, tally_learn_model 
         return false;
     }
     return true;
+}
+
+bool learn_model_view(const unsigned char *bytes, size_t n, tally_learn_model *out)
+{
+    return view(bytes, n, false, out, NULL);
 }
 
 bool learn_model_bundled_view(tally_learn_model *out)
@@ -264,6 +275,12 @@ void learn_add_row(const tally_learn_model *m, learn_head hd, uint32_t h, double
 void learn_model_write(const learn_head_w *heads, double threshold, const char *note,
                        tally_buf *out)
 {
+    learn_model_write_heads(heads, 0, LEARN_N_HEADS, threshold, note, out);
+}
+
+void learn_model_write_heads(const learn_head_w *heads, unsigned first, unsigned n,
+                             double threshold, const char *note, tally_buf *out)
+{
     tally_buf_clear(out);
     if (tally_buf_append(out, "TLYM", 4) != 0)
         abort();
@@ -274,9 +291,9 @@ void learn_model_write(const learn_head_w *heads, double threshold, const char *
     if (tally_buf_append(out, note != NULL ? note : "", nl - 1) != 0 ||
         tally_buf_append(out, "\0\0\0\0", 1 + (4 - nl % 4) % 4) != 0)
         abort();
-    wr32(out, LEARN_N_HEADS);
-    for (unsigned hd = 0; hd < LEARN_N_HEADS; hd++) {
-        const learn_head_w *h = &heads[hd];
+    wr32(out, n);
+    for (unsigned hd = first; hd < first + n; hd++) {
+        const learn_head_w *h = &heads[hd - first];
         uint32_t slots = h->n ? 2 : 0;
         while (slots && slots < 2 * h->n)
             slots *= 2;
@@ -313,7 +330,7 @@ void learn_model_write(const learn_head_w *heads, double threshold, const char *
 /* ---- decisions ------------------------------------------------------------------ */
 
 /* z[o] = bias[o] + the sum of the rows of the features of `fv` */
-static void scores(const tally_learn_model *m, learn_head hd, const learn_fv *fv, double *z)
+void learn_scores(const tally_learn_model *m, learn_head hd, const learn_fv *fv, double *z)
 {
     const struct learn_head_view *v = &m->head[hd];
     for (unsigned o = 0; o < v->outs; o++)
@@ -328,8 +345,8 @@ static double sigmoid(double z)
 }
 
 /* The features of `fv` that weigh most for output `o` of head `hd`. */
-static void explain(const tally_learn_model *m, learn_head hd, const learn_fv *fv, unsigned o,
-                    double p, tally_learn_decision *d)
+void learn_explain(const tally_learn_model *m, learn_head hd, const learn_fv *fv, unsigned o,
+                   double p, tally_learn_decision *d)
 {
     d->decided = true;
     d->p = p;
@@ -450,19 +467,19 @@ double learn_apply(const tally_learn_model *m, const learn_cand *k, tally_claim 
     double keep = 1;
     if (m->head[LEARN_FIG].present) {
         double z[LEARN_FIG_OUTS];
-        scores(m, LEARN_FIG, &k->fig, z);
+        learn_scores(m, LEARN_FIG, &k->fig, z);
         keep = learn_scope_p(z);
         out->kind = learn_kind_of(z);
         if (why != NULL) {
-            explain(m, LEARN_FIG, &k->fig, LEARN_FIG_SCOPE, keep, &why->scope);
-            explain(m, LEARN_FIG, &k->fig, 1 + out->kind, sigmoid(z[1 + out->kind]), &why->kind);
+            learn_explain(m, LEARN_FIG, &k->fig, LEARN_FIG_SCOPE, keep, &why->scope);
+            learn_explain(m, LEARN_FIG, &k->fig, 1 + out->kind, sigmoid(z[1 + out->kind]), &why->kind);
         }
     }
     size_t n = k->n_speakers > k->n_states ? k->n_speakers : k->n_states;
     double *zs = tally_xmalloc((2 * n + 1) * sizeof *zs), row[LEARN_FIG_OUTS];
     if (m->head[LEARN_SPEAKER].present && k->n_speakers > 0) {
         for (size_t i = 0; i < k->n_speakers; i++) {
-            scores(m, LEARN_SPEAKER, &k->speakers[i].fv, row);
+            learn_scores(m, LEARN_SPEAKER, &k->speakers[i].fv, row);
             zs[i] = row[0];
         }
         size_t i =
@@ -471,14 +488,14 @@ double learn_apply(const tally_learn_model *m, const learn_cand *k, tally_claim 
         out->source = o->name;
         memcpy(out->source_country, o->country, 4);
         if (why != NULL) {
-            explain(m, LEARN_SPEAKER, &o->fv, 0, share(zs, k->n_speakers, i), &why->source);
+            learn_explain(m, LEARN_SPEAKER, &o->fv, 0, share(zs, k->n_speakers, i), &why->source);
             why->source_from = learn_origin_name(o->origin);
         }
     }
     if (m->head[LEARN_STATE].present && k->n_states > 0) {
         char(*codes)[4] = tally_xmalloc((k->n_states + 1) * sizeof *codes);
         for (size_t i = 0; i < k->n_states; i++) {
-            scores(m, LEARN_STATE, &k->states[i].fv, row);
+            learn_scores(m, LEARN_STATE, &k->states[i].fv, row);
             zs[i] = row[LEARN_STATE_SUPPLIER];
             zs[n + i] = row[LEARN_STATE_RECIPIENT];
             memcpy(codes[i], k->states[i].country, 4);
@@ -493,10 +510,10 @@ double learn_apply(const tally_learn_model *m, const learn_cand *k, tally_claim 
         else
             out->recipient[0] = '\0';
         if (why != NULL) {
-            explain(m, LEARN_STATE, &k->states[s].fv, LEARN_STATE_SUPPLIER,
+            learn_explain(m, LEARN_STATE, &k->states[s].fv, LEARN_STATE_SUPPLIER,
                     share(zs, k->n_states, s), &why->supplier);
             if (r != SIZE_MAX)
-                explain(m, LEARN_STATE, &k->states[r].fv, LEARN_STATE_RECIPIENT,
+                learn_explain(m, LEARN_STATE, &k->states[r].fv, LEARN_STATE_RECIPIENT,
                         share(zs + n, k->n_states, r), &why->recipient);
         }
         free(codes);

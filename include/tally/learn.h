@@ -89,6 +89,8 @@ typedef struct tally_train_opts {
     /* when not NULL, called for each claim a cross-validation fold predicts
      * on its held-out documents; `body` is the document's decoded body */
     void (*on_heldout)(void *user, const char *doc, const tally_claim *c, const char *body);
+    /* the same for each event a fold predicts (tally_events_train) */
+    void (*on_heldout_event)(void *user, const char *doc, const tally_event *e, const char *body);
     void *user;
 } tally_train_opts;
 
@@ -151,6 +153,9 @@ typedef struct tally_event_train_report {
     tally_event_score *fold; /* each fold's held-out score (malloc; NULL without folds) */
     tally_event_score cv;    /* the folds' held-out scores added up */
     tally_event_score fit;   /* the final model on its own training documents */
+    /* gold events no decision can get right: no sentence overlaps theirs; or
+     * their actor, their recipient is no option of any sentence that does */
+    size_t gap_sentence, gap_actor, gap_recipient;
     /* each document's held-out counts in the cross-validation, by name */
     struct tally_event_doc_score {
         char *name;

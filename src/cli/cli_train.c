@@ -110,6 +110,22 @@ static void on_heldout(void *user, const char *doc, const tally_claim *c, const 
     tally_buf_free(&l);
 }
 
+/* --predictions with --events: the held-out events as JSON Lines */
+static void on_heldout_event(void *user, const char *doc, const tally_event *e, const char *body)
+{
+    FILE *f = user;
+    tally_buf l;
+    tally_buf_init(&l, (size_t)1 << 24);
+    tally_event_row r = {.event = *e, .doc = doc};
+    r.sentence = body + e->sentence_start;
+    r.sentence_len = e->sentence_end - e->sentence_start;
+    r.text = body + e->start;
+    r.text_len = e->end - e->start;
+    tally_present_event(&l, TALLY_OUTPUT_JSON, &r, false, false);
+    fwrite(l.ptr, 1, l.len, f);
+    tally_buf_free(&l);
+}
+
 static void print_attrs(FILE *out, const tally_score *s)
 {
     fputs("attribute accuracy over matched claims:\n", out);
@@ -206,6 +222,10 @@ static int train_events(char **dirs, int n, const tally_train_opts *o, const cha
     double secs = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
     fprintf(out, "%zu documents, %zu gold events, %zu sentences\n", rep.docs, rep.gold,
             rep.candidates);
+    fprintf(out,
+            "gold events no decision can get right: %zu in no sentence read, %zu whose actor "
+            "and %zu whose recipient no option gives\n",
+            rep.gap_sentence, rep.gap_actor, rep.gap_recipient);
     if (rep.folds > 1) {
         double sum = 0;
         for (unsigned f = 0; f < rep.folds; f++) {
@@ -322,14 +342,25 @@ int cli_train(int argc, char **argv)
     }
     if (optind >= argc)
         return cli_usagef("train", "no corpus: give folders of NAME.txt + NAME.gold.jsonl");
-    if (events && (predictions != NULL || o.on_gap != NULL))
-        return cli_usagef("train", "--predictions and --gaps are the claims' (not with --events)");
+    if (events && o.on_gap != NULL)
+        return cli_usagef("train", "--gaps is the claims' (not with --events)");
     FILE *out = output != NULL && strcmp(output, "-") == 0 ? stderr : stdout;
     if (events) {
+        FILE *epf = NULL;
+        if (predictions != NULL && (epf = fopen(predictions, "w")) == NULL) {
+            cli_errorf("%s: %s", predictions, strerror(errno));
+            return CLI_FAIL;
+        }
+        o.on_heldout_event = epf != NULL ? on_heldout_event : NULL;
+        o.user = epf;
         char *enote = command_line(argc, argv);
         o.note = enote;
         int st = train_events(argv + optind, argc - optind, &o, output, min_f1, docs, out);
         free(enote);
+        if (epf != NULL && fclose(epf) != 0) {
+            cli_errorf("%s: %s", predictions, strerror(errno));
+            st = CLI_FAIL;
+        }
         return st;
     }
     FILE *pf = NULL;

@@ -29,10 +29,10 @@ typedef struct tally_claims {
 
 /** How claims are decided (tally/learn.h). */
 typedef struct tally_extract_opts {
-    const tally_learn_model *model; /* the models that decide; NULL: the bundled one */
-    bool rules_only;                /* no models: the rules' claims as they are */
-    bool explain;                   /* fill each claim's `learned` (and each event's `why`) */
-    bool events;                    /* code events too (../shared/docs/EVENTS.md) */
+    const tally_learn_model *model;       /* the models that decide; NULL: the bundled one */
+    bool rules_only;                      /* no models: the rules' claims as they are */
+    bool explain;                         /* fill each claim's `learned` (and each event's `why`) */
+    bool events;                          /* code events too (../shared/docs/EVENTS.md) */
     const tally_learn_model *event_model; /* the event coder's; NULL: the bundled one */
 } tally_extract_opts;
 

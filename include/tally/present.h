@@ -20,11 +20,11 @@
 
 #include "tally/claim.h"
 #include "tally/doc.h"
-#include "tally/event.h"
 #include "tally/estimate.h"
+#include "tally/event.h"
 #include "tally/field.h"
-#include "tally/learn.h"
 #include "tally/figure.h"
+#include "tally/learn.h"
 #include "tally/mem.h"
 #include "tally/store.h"
 

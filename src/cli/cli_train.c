@@ -272,8 +272,16 @@ out:
 
 int cli_train(int argc, char **argv)
 {
-    enum { OPT_SEED = 256, OPT_C, OPT_THRESHOLD, OPT_MIN_F1, OPT_GAPS, OPT_PREDICTIONS, OPT_EVENTS,
-           OPT_DOCS };
+    enum {
+        OPT_SEED = 256,
+        OPT_C,
+        OPT_THRESHOLD,
+        OPT_MIN_F1,
+        OPT_GAPS,
+        OPT_PREDICTIONS,
+        OPT_EVENTS,
+        OPT_DOCS
+    };
     static const struct option longopts[] = {
         {"output", required_argument, NULL, 'o'},
         {"folds", required_argument, NULL, 'k'},

@@ -155,12 +155,12 @@ static void score_doc(const edoc *d, const tally_event *p, size_t n, tally_event
             acc->type_matched[ge->type]++;
             char date[16];
             tally_date_format(pe->date, date);
-            bool dok = ge->date == NULL ? date[0] == '\0'
-                                        : strncmp(date, ge->date, strlen(ge->date)) == 0 &&
-                                              date[0] != '\0';
-            bool ok[TALLY_EVATTR_N] = {pe->mode == ge->mode, pe->context == ge->context, dok,
-                                       pe->aux == ge->aux,   source_ok(ge->source, pe->source),
-                                       pe->hedged == ge->hedged};
+            bool dok = ge->date == NULL
+                           ? date[0] == '\0'
+                           : strncmp(date, ge->date, strlen(ge->date)) == 0 && date[0] != '\0';
+            bool ok[TALLY_EVATTR_N] = {
+                pe->mode == ge->mode, pe->context == ge->context,        dok,
+                pe->aux == ge->aux,   source_ok(ge->source, pe->source), pe->hedged == ge->hedged};
             for (int a = 0; a < TALLY_EVATTR_N; a++)
                 acc->attr[a] += ok[a];
             break;
@@ -223,8 +223,8 @@ static bool gold_parse(const char *line, size_t n, gold_ev *g, tally_err *err)
     }
     const json_t *type = json_object_get(o, "type"), *mode = json_object_get(o, "mode"),
                  *aux = json_object_get(o, "aux"), *ctx = json_object_get(o, "context");
-    if (!json_is_string(type) || tally_event_type_parse(json_string_value(type),
-                                                        json_string_length(type), &g->type) != 0) {
+    if (!json_is_string(type) ||
+        tally_event_type_parse(json_string_value(type), json_string_length(type), &g->type) != 0) {
         tally_err_set(err, TALLY_EINPUT, "no PLOVER type in field \"type\"");
         goto out;
     }
@@ -767,9 +767,8 @@ int tally_events_train(const char *const *dirs, size_t n_dirs, const tally_train
                 memset(&one, 0, sizeof one);
                 size_t matched = 0;
                 decide_doc(m, &t.docs[i], &one, &matched, opts);
-                rep->doc[i] =
-                    (struct tally_event_doc_score){tally_xstrdup(t.docs[i].name), one.gold,
-                                                   one.predicted, matched};
+                rep->doc[i] = (struct tally_event_doc_score){tally_xstrdup(t.docs[i].name),
+                                                             one.gold, one.predicted, matched};
                 tally_event_score_add(&rep->fold[f], &one);
             }
             tally_event_score_add(&rep->cv, &rep->fold[f]);

@@ -69,10 +69,10 @@ void events_free(events_state *e)
  * data/actors.tsv, and the code EVENTS.md gives them. */
 static const struct {
     const char *name, *code;
-} bodies[] = {{"United Nations", "UN"},      {"UN Security Council", "UNSC"},
-              {"UN General Assembly", "UNGA"}, {"European Union", "EU"},
-              {"European Commission", "EU"},   {"NATO", "NATO"},
-              {"IAEA", "IAEA"}};
+} bodies[] = {
+    {"United Nations", "UN"}, {"UN Security Council", "UNSC"}, {"UN General Assembly", "UNGA"},
+    {"European Union", "EU"}, {"European Commission", "EU"},   {"NATO", "NATO"},
+    {"IAEA", "IAEA"}};
 
 static bool has_bytes(const char *t, size_t start, size_t end, const char *w)
 {
@@ -205,15 +205,45 @@ enum tpl {
     F_AFTER_ROLE
 };
 
-static const char *const tpl_names[] = {
-    "",           "bias",         "word",         "words",        "trigger",
-    "trigger word", "cue",        "claim kind",   "claim parties", "claim unit",
-    "parties",    "body",         "length",       "trigger before", "claims before",
-    "time",       "attributed",   "first of paragraph", "origin", "document rank",
-    "kind",       "word before",  "two words before", "word after", "starts the sentence",
-    "possessive", "rules' supplier", "rules' recipient", "code", "mentions",
-    "before the trigger", "distance to the trigger", "type", "type's trigger", "located",
-    "none",       "only party", "role before", "role after"};
+static const char *const tpl_names[] = {"",
+                                        "bias",
+                                        "word",
+                                        "words",
+                                        "trigger",
+                                        "trigger word",
+                                        "cue",
+                                        "claim kind",
+                                        "claim parties",
+                                        "claim unit",
+                                        "parties",
+                                        "body",
+                                        "length",
+                                        "trigger before",
+                                        "claims before",
+                                        "time",
+                                        "attributed",
+                                        "first of paragraph",
+                                        "origin",
+                                        "document rank",
+                                        "kind",
+                                        "word before",
+                                        "two words before",
+                                        "word after",
+                                        "starts the sentence",
+                                        "possessive",
+                                        "rules' supplier",
+                                        "rules' recipient",
+                                        "code",
+                                        "mentions",
+                                        "before the trigger",
+                                        "distance to the trigger",
+                                        "type",
+                                        "type's trigger",
+                                        "located",
+                                        "none",
+                                        "only party",
+                                        "role before",
+                                        "role after"};
 
 static uint32_t fid(unsigned tpl, uint32_t v)
 {
@@ -297,9 +327,9 @@ static const struct {
     uint32_t bit;
     const char *name;
 } word_roles[] = {{CW_UNIT, "unit"},     {CW_ITEM, "item"},     {CW_OUT, "out"},
-             {CW_IN, "in"},         {CW_PLAN, "plan"},     {CW_CONSUME, "consume"},
-             {CW_SAY, "say"},       {CW_LOCATE, "locate"}, {CW_RETURN, "return"},
-             {CW_OFFICE, "office"}, {CW_BODY, "body"}};
+                  {CW_IN, "in"},         {CW_PLAN, "plan"},     {CW_CONSUME, "consume"},
+                  {CW_SAY, "say"},       {CW_LOCATE, "locate"}, {CW_RETURN, "return"},
+                  {CW_OFFICE, "office"}, {CW_BODY, "body"}};
 
 static void f_roles(fb *b, unsigned tpl, uint32_t r)
 {
@@ -423,8 +453,8 @@ static tally_date date_near(const tally_whens *wh, size_t at, tally_date doc)
 
 /* The options for the parties of sentence `in`: each party it names, the
  * document's most named states, none. */
-static void options_of(events_state *e, const ev_sentence_in *in, ev_cand *c, fb *b,
-                       tally_arena *a, const char (*codes)[TALLY_PARTY_MAX])
+static void options_of(events_state *e, const ev_sentence_in *in, ev_cand *c, fb *b, tally_arena *a,
+                       const char (*codes)[TALLY_PARTY_MAX])
 {
     const learn_words *ws = &in->w;
     size_t n = 0;
@@ -531,8 +561,8 @@ static void options_of(events_state *e, const ev_sentence_in *in, ev_cand *c, fb
     }
 }
 
-void events_option_fv(const ev_option *o, unsigned t, size_t trigger, learn_fv *fv,
-                      tally_arena *a, bool named)
+void events_option_fv(const ev_option *o, unsigned t, size_t trigger, learn_fv *fv, tally_arena *a,
+                      bool named)
 {
     fb b;
     fv_init(&b, fv, 2 * o->fv.n + 8, a, named);
@@ -575,9 +605,8 @@ void events_attr_fv(const ev_cand *c, unsigned t, learn_fv *fv, tally_arena *a, 
 }
 
 /* The sentence's own features (EV_SENT). */
-static void sentence_fv(const events_state *e, const ev_sentence_in *in, const ev_cand *c,
-                        fb *b, const uint32_t *trig_of, size_t n_parties, bool body,
-                        const tally_whens *wh)
+static void sentence_fv(const events_state *e, const ev_sentence_in *in, const ev_cand *c, fb *b,
+                        const uint32_t *trig_of, size_t n_parties, bool body, const tally_whens *wh)
 {
     const learn_words *ws = &in->w;
     const char *t = in->t;
@@ -686,8 +715,8 @@ void events_sentence(events_state *e, const ev_sentence_in *in, tally_arena *a, 
     memset(c, 0, sizeof *c);
     c->sentence_start = in->offset + in->start;
     c->sentence_end = in->offset + in->end;
-    c->source = e->sink != NULL ? tally_arena_strndup(ca, in->source, strlen(in->source))
-                                : in->source;
+    c->source =
+        e->sink != NULL ? tally_arena_strndup(ca, in->source, strlen(in->source)) : in->source;
     memcpy(c->source_country, in->source_country, 4);
     /* the parties it names */
     char(*codes)[TALLY_PARTY_MAX] = tally_arena_alloc(a, (in->n_am + 1) * sizeof *codes);
@@ -873,9 +902,9 @@ static size_t rules_decide(const ev_cand *c, tally_event *out)
         }
     if (a == NULL || b == NULL)
         return n;
-    static const unsigned verbal[] = {TALLY_EVENT_CONSULT, TALLY_EVENT_SUPPORT,
+    static const unsigned verbal[] = {TALLY_EVENT_CONSULT,  TALLY_EVENT_SUPPORT,
                                       TALLY_EVENT_SANCTION, TALLY_EVENT_ACCUSE,
-                                      TALLY_EVENT_REJECT, TALLY_EVENT_COOPERATE};
+                                      TALLY_EVENT_REJECT,   TALLY_EVENT_COOPERATE};
     for (size_t i = 0; i < sizeof verbal / sizeof verbal[0]; i++)
         if (c->slot[verbal[i]].word != SIZE_MAX) {
             event_of(c, verbal[i], a->code, b->code, 1, &out[n++]);
@@ -948,8 +977,8 @@ size_t events_decide(const tally_learn_model *m, double threshold, const ev_cand
             if (i == ai || c->opt[i].origin != EV_FROM_SENTENCE)
                 continue;
             for (size_t j = 0; j < c->n_opt; j++) {
-                if (j == i || (c->opt[j].code[0] != '\0' &&
-                               strcmp(c->opt[j].code, c->opt[i].code) == 0))
+                if (j == i ||
+                    (c->opt[j].code[0] != '\0' && strcmp(c->opt[j].code, c->opt[i].code) == 0))
                     continue;
                 if (za[i] + zr[j] > second) {
                     second = za[i] + zr[j];

@@ -33,10 +33,10 @@
 #include <stdint.h>
 
 #include "learn.h"
-#include "tally/extract.h"
 #include "tally/actor.h"
 #include "tally/claim.h"
 #include "tally/event.h"
+#include "tally/extract.h"
 #include "tally/mem.h"
 #include "tally/when.h"
 
@@ -96,10 +96,10 @@ enum { EV_FROM_SENTENCE, EV_FROM_DOCUMENT, EV_FROM_NONE };
 
 /* What an event of one type in the sentence would say besides its parties. */
 typedef struct ev_slot {
-    size_t start, end;  /* the trigger (body offsets) */
-    size_t word;        /* its first word's index (SIZE_MAX: no trigger of the type) */
-    bool hedged;        /* a hedge governs the trigger */
-    tally_date date;    /* the time expression nearest the trigger (year 0: none) */
+    size_t start, end;     /* the trigger (body offsets) */
+    size_t word;           /* its first word's index (SIZE_MAX: no trigger of the type) */
+    bool hedged;           /* a hedge governs the trigger */
+    tally_date date;       /* the time expression nearest the trigger (year 0: none) */
     tally_event_mode mode; /* the lexicon's, for the rules */
     uint32_t context;      /* the lexicon's, for the rules */
 } ev_slot;
@@ -143,11 +143,11 @@ void events_free(events_state *e);
 
 /* One sentence of a block, as the extractor read it. */
 typedef struct ev_sentence_in {
-    const char *t;           /* the block's text */
-    size_t offset;           /* the block's body offset */
-    size_t start, end;       /* the sentence, bytes of the block */
-    learn_words w;           /* its words, with the claim lexicon's roles */
-    const bool *hedged_at;   /* per word: a figure there would be hedged (extract.c) */
+    const char *t;               /* the block's text */
+    size_t offset;               /* the block's body offset */
+    size_t start, end;           /* the sentence, bytes of the block */
+    learn_words w;               /* its words, with the claim lexicon's roles */
+    const bool *hedged_at;       /* per word: a figure there would be hedged (extract.c) */
     const tally_actor_match *am; /* the actors inside it */
     size_t n_am;
     const tally_claim *claims; /* the rules' claims of the sentence (body offsets) */
@@ -195,8 +195,8 @@ uint32_t events_hash(const char *s, size_t n);
 /** The features of option `o` for an event of type `t` whose trigger is
  *  word `trigger` (SIZE_MAX: none) into `fv` (in `a`; with names when
  *  `named`). */
-void events_option_fv(const ev_option *o, unsigned t, size_t trigger, learn_fv *fv,
-                      tally_arena *a, bool named);
+void events_option_fv(const ev_option *o, unsigned t, size_t trigger, learn_fv *fv, tally_arena *a,
+                      bool named);
 /** The features of the sentence for the attributes of an event of type `t`. */
 void events_attr_fv(const ev_cand *c, unsigned t, learn_fv *fv, tally_arena *a, bool named);
 

@@ -1722,9 +1722,19 @@ static int block_events(tally_extractor *x, const tally_block *b, const tally_se
         size_t c0 = ci;
         while (ci < n && v[ci].sentence_start == b->offset + s.start)
             ci++;
-        ev_sentence_in in = {b->text,  b->offset, s.start, s.end, words_for_learn(&s.ws, a),
-                             hedged_at, s.actors, s.n_actors, v != NULL ? v + c0 : NULL,
-                             ci - c0,   name,      country, si == 0};
+        ev_sentence_in in = {b->text,
+                             b->offset,
+                             s.start,
+                             s.end,
+                             words_for_learn(&s.ws, a),
+                             hedged_at,
+                             s.actors,
+                             s.n_actors,
+                             v != NULL ? v + c0 : NULL,
+                             ci - c0,
+                             name,
+                             country,
+                             si == 0};
         events_sentence(x->events, &in, a, &out->events);
     }
     return 0;

@@ -472,7 +472,8 @@ double learn_apply(const tally_learn_model *m, const learn_cand *k, tally_claim 
         out->kind = learn_kind_of(z);
         if (why != NULL) {
             learn_explain(m, LEARN_FIG, &k->fig, LEARN_FIG_SCOPE, keep, &why->scope);
-            learn_explain(m, LEARN_FIG, &k->fig, 1 + out->kind, sigmoid(z[1 + out->kind]), &why->kind);
+            learn_explain(m, LEARN_FIG, &k->fig, 1 + out->kind, sigmoid(z[1 + out->kind]),
+                          &why->kind);
         }
     }
     size_t n = k->n_speakers > k->n_states ? k->n_speakers : k->n_states;
@@ -511,10 +512,10 @@ double learn_apply(const tally_learn_model *m, const learn_cand *k, tally_claim 
             out->recipient[0] = '\0';
         if (why != NULL) {
             learn_explain(m, LEARN_STATE, &k->states[s].fv, LEARN_STATE_SUPPLIER,
-                    share(zs, k->n_states, s), &why->supplier);
+                          share(zs, k->n_states, s), &why->supplier);
             if (r != SIZE_MAX)
                 learn_explain(m, LEARN_STATE, &k->states[r].fv, LEARN_STATE_RECIPIENT,
-                        share(zs + n, k->n_states, r), &why->recipient);
+                              share(zs + n, k->n_states, r), &why->recipient);
         }
         free(codes);
     }

@@ -24,9 +24,9 @@
 
 #include "learn.h"
 #include "tally/doc.h"
-#include "train.h"
 #include "tally/extract.h"
 #include "tally/score.h"
+#include "train.h"
 
 enum {
     MIN_DOCS = 2,               /* a feature must occur in this many training documents */
@@ -307,7 +307,6 @@ static bool close_name(const char *p, const char *g)
 
 /* ---- problems for LIBLINEAR ------------------------------------------------------- */
 
-
 static int cmp_hd(const void *a, const void *b)
 {
     const hd *x = a, *y = b;
@@ -365,7 +364,6 @@ static int cmp_node(const void *a, const void *b)
     const struct feature_node *x = a, *y = b;
     return (x->index > y->index) - (x->index < y->index);
 }
-
 
 /* Adds the instance `a` minus `b` (b may be NULL) with label y. */
 static void prob_add_diff(prob *pr, const fmap *m, const learn_fv *a, const learn_fv *b, double y)
@@ -451,7 +449,7 @@ static void quiet(const char *s)
 }
 
 void train_fit(prob *pr, size_t n_features, double c, unsigned n_out, float *w, unsigned stride,
-                unsigned off, float *bias)
+               unsigned off, float *bias)
 {
     for (unsigned k = 0; k < n_out; k++)
         bias[off + k] = n_out > 1 ? -1e30f : 0;
@@ -599,15 +597,15 @@ static void train_model(const trainer *t, int held_out, double c, double thresho
      * are many and sparse); opts->c, when given, sets all */
     double cs = c > 0 ? c : C_SCOPE, ck = c > 0 ? c : C_KIND, cr = c > 0 ? c : C_RANK;
     train_fit(&scope, maps[LEARN_FIG].n, cs, 1, heads[LEARN_FIG].w, LEARN_FIG_OUTS, LEARN_FIG_SCOPE,
-        heads[LEARN_FIG].bias);
+              heads[LEARN_FIG].bias);
     train_fit(&kind, maps[LEARN_FIG].n, ck, LEARN_N_KINDS, heads[LEARN_FIG].w, LEARN_FIG_OUTS, 1,
-        heads[LEARN_FIG].bias);
+              heads[LEARN_FIG].bias);
     train_fit(&speaker, maps[LEARN_SPEAKER].n, cr, 1, heads[LEARN_SPEAKER].w, 1, 0,
-        heads[LEARN_SPEAKER].bias);
+              heads[LEARN_SPEAKER].bias);
     train_fit(&sup, maps[LEARN_STATE].n, cr, 1, heads[LEARN_STATE].w, LEARN_STATE_OUTS,
-        LEARN_STATE_SUPPLIER, heads[LEARN_STATE].bias);
+              LEARN_STATE_SUPPLIER, heads[LEARN_STATE].bias);
     train_fit(&rec, maps[LEARN_STATE].n, cr, 1, heads[LEARN_STATE].w, LEARN_STATE_OUTS,
-        LEARN_STATE_RECIPIENT, heads[LEARN_STATE].bias);
+              LEARN_STATE_RECIPIENT, heads[LEARN_STATE].bias);
     learn_model_write(heads, threshold, note, out);
     prob *all[] = {&scope, &kind, &speaker, &sup, &rec};
     for (size_t i = 0; i < sizeof all / sizeof all[0]; i++)

@@ -43,8 +43,8 @@ void tally_present_events_head(tally_buf *b, tally_output o)
 {
     if (o != TALLY_OUTPUT_TABLE)
         return;
-    static const char *const heads[] = {"doc", "type", "mode", "actor", "recipient",
-                                        "date", "aux", "source", "text"};
+    static const char *const heads[] = {"doc",  "type", "mode",   "actor", "recipient",
+                                        "date", "aux",  "source", "text"};
     static const int widths[] = {-24, -10, -12, -6, -9, -10, -12, -24, 0};
     for (size_t i = 0; i < sizeof heads / sizeof heads[0]; i++)
         tally_present_table_cell(b, heads[i], strlen(heads[i]), widths[i], 0,

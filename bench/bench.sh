@@ -227,16 +227,21 @@ row_extract() {
 row_rules() {
     ARGV=("$TALLY" extract --no-model "$1")
 }
+# the events with the claims, in the extractor's one pass (tally events)
+row_events() {
+    ARGV=("$TALLY" events "$1")
+}
 # ingest: into a new database each run (an unchanged document is skipped)
 row_ingest() {
     ARGV=(bash -c 'rm -f "$0" "$0-wal" "$0-shm"; exec "$1" ingest -q --db "$0" "$2"'
         "$T/ingest.db" "$TALLY" "$1")
 }
-ROWS=(figures rules extract ingest)
+ROWS=(figures rules extract events ingest)
 LABEL_wc="wc -w"
 LABEL_figures="tally figures"
 LABEL_rules="extract (rules)"
 LABEL_extract="tally extract"
+LABEL_events="tally events"
 LABEL_ingest="tally ingest"
 
 # ---- the texts ----------------------------------------------------------

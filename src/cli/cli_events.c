@@ -1,5 +1,5 @@
 /* tally events: the events of documents (../shared/docs/EVENTS.md), coded in
- * the claim extractor's own pass; or, with --db, the events a database holds.
+ * the claim extractor's own pass.
  * Part of the command line: includes every public header and src/cli/cli.h. */
 #include "cli.h"
 
@@ -17,9 +17,6 @@ void cli_events_help(FILE *out)
 {
     fputs("Usage: tally events [--format jsonl|table] [--date YYYY-MM-DD] [--explain]\n"
           "                    [--model MODEL | --no-model] [--as txt|md|html] FILE...|-\n"
-          "       tally events --db [DB] [--format jsonl|table] [--actor X] [--recipient X]\n"
-          "                    [--type TYPE] [--mode MODE] [--since D] [--until D]\n"
-          "                    [--known-by D] [--doc NAME]\n"
           "\n"
           "Prints every event in the documents: what two states (or a state and an\n"
           "international body) do to or for each other, coded in PLOVER's types as\n"
@@ -29,9 +26,6 @@ void cli_events_help(FILE *out)
           "aux (historical, future, hypothetical, negation), source and hedged. The\n"
           "documents are read as tally extract reads them, in the same pass: the same\n"
           "sentences, actors, dates, attribution and hedges.\n"
-          "\n"
-          "With --db it prints the events `tally ingest` and `tally import` stored,\n"
-          "with their id, url and the date they were reported, filtered.\n"
           "\n"
           "Options:\n"
           "  -f, --format FMT  jsonl (default) or table\n"
@@ -43,13 +37,6 @@ void cli_events_help(FILE *out)
           "                    instead of the bundled event model\n"
           "      --no-model    the rules' events: claims and triggers, no model\n"
           "      --as FMT      read the body as txt, md or html\n"
-          "      --db [DB]     query the database (default $TALLY_DB, else tally.db)\n"
-          "      --actor X, --recipient X   a party code (PRK, RUS, UNGA, ...)\n"
-          "      --type TYPE   a PLOVER type (AID, CONSULT, SUPPORT, ...)\n"
-          "      --mode MODE   a mode (visit, vote, treaty, military, ...)\n"
-          "      --since D, --until D   the event's date (else the report's) in range\n"
-          "      --known-by D  reported on or before D (what was knowable then)\n"
-          "      --doc NAME    the events of one document (name, key or URL)\n"
           "  -h, --help        show this help\n",
           out);
 }

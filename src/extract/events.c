@@ -717,7 +717,7 @@ void events_sentence(events_state *e, const ev_sentence_in *in, tally_arena *a, 
     c->sentence_end = in->offset + in->end;
     c->source =
         e->sink != NULL ? tally_arena_strndup(ca, in->source, strlen(in->source)) : in->source;
-    memcpy(c->source_country, in->source_country, 4);
+    snprintf(c->source_country, sizeof c->source_country, "%s", in->source_country);
     /* the parties it names */
     char(*codes)[TALLY_PARTY_MAX] = tally_arena_alloc(a, (in->n_am + 1) * sizeof *codes);
     size_t n_parties = 0;

@@ -55,7 +55,7 @@ typedef struct tally_doc_handler {
 
 typedef struct tally_doc_opts {
     tally_format format; /* TALLY_FORMAT_AUTO to decide from `name` and the bytes */
-    size_t max_block;    /* 0 for the default (1 MiB) */
+    size_t max_block;    /* 0 for the default (16 KiB) */
 } tally_doc_opts;
 
 /** What reading found besides the blocks. */
@@ -66,6 +66,10 @@ typedef struct tally_doc_stats {
     size_t split_blocks; /* paragraphs cut because they exceeded max_block */
     bool binary;         /* the input looked binary (NUL bytes) */
 } tally_doc_stats;
+
+/** The most bytes a block holds with `opts` (NULL: the defaults): its
+ *  max_block, or 16 KiB when that is 0. */
+size_t tally_doc_max_block(const tally_doc_opts *opts);
 
 /** Reads one document from `in`, streaming: memory stays bounded by
  *  `max_block` (plus the HTML/Markdown parser's state), whatever the size.

@@ -249,8 +249,10 @@ static int read_one(const char *path, const tally_doc_opts *opts, const tally_do
         cli_warnf("%s: %zu invalid UTF-8 sequence%s replaced by U+FFFD", label, stats.invalid_utf8,
                   stats.invalid_utf8 == 1 ? "" : "s");
     if (stats.split_blocks > 0)
-        cli_warnf("%s: %zu paragraph%s longer than the block limit cut at a space", label,
-                  stats.split_blocks, stats.split_blocks == 1 ? " was" : "s were");
+        cli_warnf("%s: %zu paragraph%s longer than %zu KB, read in pieces (cut after a sentence, "
+                  "a comma or a space)",
+                  label, stats.split_blocks, stats.split_blocks == 1 ? " was" : "s were",
+                  tally_doc_max_block(opts) / 1024);
     if (rc != 0) {
         cli_errorf("%s: %s", label, err.msg[0] ? err.msg : tally_err_name(rc));
         return CLI_FAIL;

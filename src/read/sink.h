@@ -23,7 +23,7 @@ typedef struct sink {
     tally_err *err;
 } sink;
 
-/** Prepares `s`; `max_block` 0 means the default (1 MiB). `h`, `stats` and
+/** Prepares `s`; `max_block` 0 means the default (16 KiB). `h`, `stats` and
  *  `err` are borrowed. */
 void sink_init(sink *s, size_t max_block, const tally_doc_handler *h, tally_doc_stats *stats,
                tally_err *err);

@@ -49,10 +49,13 @@ expect_rc "long sentence: extract exit" 0
 expect_eq "long sentence: a claim a clause" "$(wc -l <"$T/out")" 1000
 expect_eq "long sentence: no claim's sentence over 2048 bytes" \
     "$(jq -c 'select((.sentence | utf8bytelength) > 2048)' "$T/out" | wc -l)" 0
-expect_err_has "long sentence: a warning names the file" "long.txt: 1 sentence longer than 2048 bytes"
+# (the paragraph is also cut into blocks of 16 KB, at a comma: each block's
+# part of the sentence is counted)
+expect_err_has "long sentence: a warning names the file" "long.txt: 6 sentences longer than 2048 bytes"
+expect_err_has "long sentence: and the paragraph's cut" "long.txt: 1 paragraph was longer than 16 KB"
 run "$TALLY" ingest --db "$T/long.db" "$T/long.txt"
 expect_rc "long sentence: ingest exit" 0
-expect_err_has "long sentence: ingest warns too" "long.txt: 1 sentence longer than 2048 bytes"
+expect_err_has "long sentence: ingest warns too" "long.txt: 6 sentences longer than 2048 bytes"
 expect_eq "long sentence: stored sentences are pieces" \
     "$(sqlite3 "$T/long.db" 'SELECT max(sentence_end - sentence_start) <= 2048 FROM claims')" 1
 
@@ -285,6 +288,13 @@ else
         line=${line#* rss_kb=}
         echo "${line%% *}"
     }
+    # rss_kb_quiet CMD...: the same, the command's output dropped
+    rss_kb_quiet() {
+        local line
+        line=$("$RUNRSS" -o /dev/null -- "$@" 2>/dev/null) || { echo 0; return; }
+        line=${line#* rss_kb=}
+        echo "${line%% *}"
+    }
     plain="The envoy met the minister in the capital and they talked about trade and the weather."
     for mb in 16 64; do
         awk -v n=$((mb * 1000000 / 88)) -v s="$plain" 'BEGIN { for (i = 0; i < n; i++) print s }' >"$T/plain$mb.txt"
@@ -293,6 +303,18 @@ else
     big=$(rss_kb "$TALLY" ingest -q --db "$T/mem64.db" "$T/plain64.txt")
     if [ "$small" -gt 0 ] && [ $((big - small)) -lt 80000 ]; then pass; else
         fail "ingest memory: 64 MB takes at most the page cache more than 16 MB" "${small} KB, then ${big} KB"; fi
+    # Extraction of a text without line breaks, every clause a claim: its
+    # paragraph is cut into blocks, each decided on its own, so 8 MB takes
+    # no more than 1 MB (with a 1 MiB block limit it took 97 MB, then 378).
+    clause="North Korea has sent about 6,700 containers of munitions to Russia, the minister said, "
+    for mb in 1 8; do
+        awk -v n=$((mb * 1000000 / 90)) -v s="$clause" 'BEGIN { for (i = 0; i < n; i++) printf "%s", s; print "." }' >"$T/line$mb.txt"
+    done
+    small=$(rss_kb_quiet "$TALLY" extract "$T/line1.txt")
+    big=$(rss_kb_quiet "$TALLY" extract "$T/line8.txt")
+    if [ "$small" -gt 0 ] && [ $((big - small)) -lt 4000 ]; then pass; else
+        fail "extract memory: a one-line text of 8 MB takes no more than 1 MB" "${small} KB, then ${big} KB"; fi
+    rm -f "$T/line1.txt" "$T/line8.txt"
     quote=$(head -c 100000 /dev/zero | tr '\0' 'q')
     for mb in 4 32; do
         {

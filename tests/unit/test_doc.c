@@ -300,6 +300,28 @@ static void test_doc_long_paragraph_cut_at_space(void)
     cap_free(&c);
 }
 
+/* A long paragraph is cut after a sentence end in a block's second half,
+ * else after a comma there, before any later space. */
+static void test_doc_long_paragraph_cut_after_sentence(void)
+{
+    static const char doc[] = "One two three. Four five, six seven eight nine ten eleven\n";
+    struct how how = {NULL, TALLY_FORMAT_TXT, 16, 5, 0};
+    struct cap c;
+    tally_doc_stats st;
+    tally_err err;
+    CHECK_INT_EQ(read_with(doc, sizeof doc - 1, &how, &c, &st, &err), 0);
+    CHECK_STR_EQ(c.body.ptr, doc);
+    CHECK_INT_EQ(c.nblocks, 4);
+    CHECK_BLOCK(c, 0, "One two three. ");  /* the sentence end, not after "F" */
+    CHECK_BLOCK(c, 1, "Four five, ");      /* a comma in the second half, not "six " */
+    CHECK_BLOCK(c, 2, "six seven eight "); /* neither: the last space */
+    CHECK_BLOCK(c, 3, "nine ten eleven\n");
+    CHECK_INT_EQ(st.split_blocks, 1);
+    CHECK_INT_EQ(tally_doc_max_block(&(tally_doc_opts){.max_block = 16}), 16);
+    CHECK_INT_EQ(tally_doc_max_block(NULL), 16 * 1024);
+    cap_free(&c);
+}
+
 static void test_doc_long_word_cut_at_char_boundary(void)
 {
     /* No space: cuts fall between characters (two and three bytes long). */
@@ -735,6 +757,7 @@ int main(void)
         {"doc_empty_input", test_doc_empty_input},
         {"doc_invalid_utf8_across_chunks", test_doc_invalid_utf8_across_chunks},
         {"doc_long_paragraph_cut_at_space", test_doc_long_paragraph_cut_at_space},
+        {"doc_long_paragraph_cut_after_sentence", test_doc_long_paragraph_cut_after_sentence},
         {"doc_long_word_cut_at_char_boundary", test_doc_long_word_cut_at_char_boundary},
         {"doc_md_escapes_and_emphasis", test_doc_md_escapes_and_emphasis},
         {"doc_md_headings_lists_quotes", test_doc_md_headings_lists_quotes},

@@ -82,11 +82,15 @@ void tally_present_claim_why(tally_buf *b, const tally_claim *c, const char *tex
  *  (null when the model had no say): tally extract and tally events
  *  --explain. */
 void tally_present_learn_decision(tally_buf *l, const char *key, const tally_learn_decision *d);
-/** The line before a list of events in format `o` (table or JSON). */
+/** The line before a list of events in format `o`: the table's column
+ *  heads or the CSV headings (nothing for JSON). */
 void tally_present_events_head(tally_buf *b, tally_output o);
 /** One event as a line of format `o`: EVENTS.md's fields in JSON (with
- *  "id" and "url" for a stored one: `stored`), and with `explain` (JSON
- *  only) "why": each decision's probability and weightiest features. */
+ *  "id", "url", "stated", "note" and "curated" for a stored one: `stored`),
+ *  and with `explain` (JSON only) "why": each decision's probability and
+ *  weightiest features; a table row; or CSV (id, doc, date, type, mode,
+ *  context as "a;b", actor, recipient, about, aux, source, hedged, stated,
+ *  url, curated, text, sentence). */
 void tally_present_event(tally_buf *b, tally_output o, const tally_event_row *r, bool stored,
                          bool explain);
 
@@ -307,5 +311,9 @@ int tally_report_html(tally_buf *b, struct tally_store *s, const tally_view *v,
 /** A state given as alpha-3 (any case) or a name the actor table knows
  *  ("North Korea"): its code in `out`, or NULL. */
 const char *tally_present_state_code(const char *v, char out[4]);
+/** A party of an event (tally/event.h): a state as tally_present_state_code
+ *  reads it, or a body's code in any case ("unga" -> "UNGA"): its code in
+ *  `out`, or NULL. */
+const char *tally_present_party_code(const char *v, char out[TALLY_PARTY_MAX]);
 
 #endif

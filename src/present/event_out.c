@@ -39,8 +39,19 @@ void tally_present_learn_decision(tally_buf *l, const char *key, const tally_lea
     TALLY_JSON_LIT(l, "]}");
 }
 
+/* The CSV columns of an event, in order. */
+static const char *const csv_heads[] = {
+    "id",  "doc",    "date",   "type",   "mode", "context", "actor", "recipient", "about",
+    "aux", "source", "hedged", "stated", "url",  "curated", "text",  "sentence"};
+
 void tally_present_events_head(tally_buf *b, tally_output o)
 {
+    if (o == TALLY_OUTPUT_CSV) {
+        size_t n = sizeof csv_heads / sizeof csv_heads[0];
+        for (size_t i = 0; i < n; i++)
+            tally_present_csv_cell(b, csv_heads[i], strlen(csv_heads[i]), i + 1 == n);
+        return;
+    }
     if (o != TALLY_OUTPUT_TABLE)
         return;
     static const char *const heads[] = {"doc",  "type", "mode",   "actor", "recipient",
@@ -64,12 +75,61 @@ static void party(tally_buf *b, const char *key, const char *code)
     tally_present_str_or_null(b, code);
 }
 
+/* The contexts of `e` as "military;economic" into `out`. */
+static void contexts(const tally_event *e, char *out, size_t size)
+{
+    size_t n = 0;
+    out[0] = '\0';
+    for (unsigned k = 0; k < TALLY_EVCTX_N; k++)
+        if (e->context & (1u << k)) {
+            int w = snprintf(out + n, size - n, "%s%s", n > 0 ? ";" : "",
+                             tally_event_context_term(k)->slug);
+            n += w > 0 && (size_t)w < size - n ? (size_t)w : 0;
+        }
+}
+
+static void csv_str(tally_buf *b, const char *s, bool last)
+{
+    tally_present_csv_cell(b, s != NULL ? s : "", s != NULL ? strlen(s) : 0, last);
+}
+
+static void event_csv(tally_buf *b, const tally_event_row *r, const char *date)
+{
+    const tally_event *e = &r->event;
+    char id[24], ctx[256];
+    snprintf(id, sizeof id, "%lld", (long long)r->id);
+    contexts(e, ctx, sizeof ctx);
+    csv_str(b, r->id != 0 ? id : NULL, false);
+    csv_str(b, r->doc, false);
+    csv_str(b, date, false);
+    csv_str(b, tally_event_type_name(e->type), false);
+    csv_str(b, tally_event_mode_name(e->mode), false);
+    csv_str(b, ctx, false);
+    csv_str(b, e->actor, false);
+    csv_str(b, e->recipient, false);
+    csv_str(b, e->about, false);
+    csv_str(b, tally_event_aux_name(e->aux), false);
+    csv_str(b, e->source, false);
+    csv_str(b, e->hedged ? "true" : "false", false);
+    csv_str(b, r->stated, false);
+    csv_str(b, r->url, false);
+    csv_str(b, r->curated ? "true" : "false", false);
+    tally_present_csv_cell(b, r->text != NULL ? r->text : "", r->text != NULL ? r->text_len : 0,
+                           false);
+    tally_present_csv_cell(b, r->sentence != NULL ? r->sentence : "",
+                           r->sentence != NULL ? r->sentence_len : 0, true);
+}
+
 void tally_present_event(tally_buf *b, tally_output o, const tally_event_row *r, bool stored,
                          bool explain)
 {
     const tally_event *e = &r->event;
     char date[16];
     tally_date_format(e->date, date);
+    if (o == TALLY_OUTPUT_CSV) {
+        event_csv(b, r, date);
+        return;
+    }
     if (o == TALLY_OUTPUT_TABLE) {
         const char *cells[] = {or_dash(r->doc),
                                tally_event_type_name(e->type),
@@ -164,4 +224,19 @@ void tally_present_event(tally_buf *b, tally_output o, const tally_event_row *r,
         }
     }
     TALLY_JSON_LIT(b, "}\n");
+}
+
+const char *tally_present_party_code(const char *v, char out[TALLY_PARTY_MAX])
+{
+    char state[4];
+    if (tally_present_state_code(v, state) != NULL) {
+        memcpy(out, state, sizeof state);
+        return out;
+    }
+    size_t n = strlen(v);
+    if (n >= TALLY_PARTY_MAX)
+        return NULL;
+    for (size_t i = 0; i <= n; i++)
+        out[i] = v[i] >= 'a' && v[i] <= 'z' ? (char)(v[i] - 'a' + 'A') : v[i];
+    return tally_party_valid(out) ? out : NULL;
 }

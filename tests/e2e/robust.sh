@@ -230,7 +230,7 @@ run "$TALLY" claims --db "$T/v1.db" --format jsonl --doc v1doc
 expect_rc "schema 1: read after migrating" 0
 expect_eq "schema 1: the claim's sentence comes from the body" "$(jq -r .sentence "$T/out")" \
     "North Korea has sent about 6,700 containers of munitions to Russia, the South Korean defence ministry said."
-expect_eq "schema 1: now schema 3" "$(sqlite3 "$T/v1.db" 'PRAGMA user_version')" 3
+expect_eq "schema 1: now schema 4" "$(sqlite3 "$T/v1.db" 'PRAGMA user_version')" 4
 expect_eq "schema 1: sound" "$(sqlite3 "$T/v1.db" 'PRAGMA integrity_check')" ok
 expect_eq "schema 1: references hold" "$(sqlite3 "$T/v1.db" 'PRAGMA foreign_key_check' | wc -l)" 0
 expect_eq "schema 1: the body is the last column" \

@@ -31,7 +31,7 @@ expect_out_has "ingest folder summary" "documents: $ndocs new, 0 unchanged, 0 re
 expect_eq "ingest stores every document" "$(count 'SELECT count(*) FROM documents')" "$ndocs"
 expect_eq "ingest stores every claim" "$(count 'SELECT count(*) FROM claims')" "$nclaims"
 expect_eq "database is marked as tally's" "$(count 'PRAGMA application_id')" 1413565529
-expect_eq "database schema version" "$(count 'PRAGMA user_version')" 3
+expect_eq "database schema version" "$(count 'PRAGMA user_version')" 4
 expect_eq "database in WAL mode" "$(count 'PRAGMA journal_mode')" wal
 expect_eq "database is sound" "$(count 'PRAGMA integrity_check')" ok
 expect_eq "foreign keys hold" "$(count 'PRAGMA foreign_key_check' | wc -l)" 0

@@ -1,0 +1,153 @@
+#!/usr/bin/env bash
+# Events in the store: tally ingest stores them with their provenance in its
+# one pass, idempotently; tally events --db queries them; a database of the
+# schema before events is upgraded by ingest, which codes the events of the
+# documents it held. Needs no ../shared: the documents are the tests' own.
+# Usage: event_store.sh TALLY SOURCE_DIR   (needs jq and sqlite3)
+set -u
+# shellcheck source=tests/e2e/lib.sh
+. "$(dirname "$0")/lib.sh"
+e2e_args 2 "TALLY SOURCE_DIR" "$@"
+e2e_needs jq sqlite3
+
+DB=$T/t.db
+DOCS=$T/docs
+mkdir -p "$DOCS"
+cp "$SRC/tests/data/relations-briefing.txt" "$SRC/tests/data/aid-briefing.txt" "$DOCS/"
+count() {
+    sqlite3 "$1" "$2"
+}
+
+# ---- ingest: one pass, claims and events -----------------------------------------
+
+"$TALLY" events "$DOCS"/*.txt >"$T/events.jsonl" 2>/dev/null
+nevents=$(wc -l <"$T/events.jsonl")
+"$TALLY" extract "$DOCS"/*.txt >"$T/claims.jsonl" 2>/dev/null
+nclaims=$(wc -l <"$T/claims.jsonl")
+if [ "$nevents" -ge 5 ]; then pass; else fail "the test documents have events" "$nevents"; fi
+
+run "$TALLY" ingest --db "$DB" "$DOCS"
+expect_rc "ingest" 0
+expect_out_has "ingest: the summary counts claims and events" \
+    "documents: 2 new, 0 unchanged, 0 replaced, 0 failed; claims: $nclaims stored; events: $nevents stored"
+expect_eq "ingest: every event stored" "$(count "$DB" 'SELECT count(*) FROM events')" "$nevents"
+expect_eq "schema 4" "$(count "$DB" 'PRAGMA user_version')" 4
+expect_eq "references hold" "$(count "$DB" 'PRAGMA foreign_key_check' | wc -l)" 0
+
+# provenance: each stored trigger is the bytes of the stored body it points at
+bad=$(sqlite3 "$DB" "SELECT count(*) FROM events e JOIN documents d ON d.id = e.doc_id
+  WHERE substr(CAST(d.body AS BLOB), e.start + 1, e.end - e.start) != CAST(e.text AS BLOB)
+     OR e.sentence_start > e.start OR e.sentence_end < e.end")
+expect_eq "event spans point into the body" "$bad" 0
+
+# read back as extracted: the same fields, sentence and trigger
+fields='[.doc, .sentence, .text, .type, .mode, .context, .actor, .recipient, .about, .date,
+         .aux, .source, .hedged]'
+"$TALLY" events --db "$DB" >"$T/stored.jsonl" 2>"$T/err"
+jq -c "$fields" "$T/events.jsonl" | sort >"$T/a"
+jq -c "$fields" "$T/stored.jsonl" | sort >"$T/b"
+if cmp -s "$T/a" "$T/b"; then pass; else fail "events read back as extracted" "$(diff "$T/a" "$T/b" | head -4)"; fi
+run jq -e -s 'all(.[]; (.id | type == "number") and (.url | startswith("https://example.org/test/"))
+                      and .stated != null and .curated == false)' "$T/stored.jsonl"
+expect_rc "stored events carry id, url, stated, curated" 0
+
+# ---- idempotent ----------------------------------------------------------------------
+
+run "$TALLY" ingest --db "$DB" "$DOCS"
+expect_out_has "ingest again: nothing stored" \
+    "documents: 0 new, 2 unchanged, 0 replaced, 0 failed; claims: 0 stored; events: 0 stored"
+expect_eq "ingest again: the events as they were" "$(count "$DB" 'SELECT count(*) FROM events')" "$nevents"
+# a changed document replaces its events, never adds to them
+printf '\nNorth Korea sent Russia 20 more howitzers.\n' >>"$DOCS/relations-briefing.txt"
+run "$TALLY" ingest --db "$DB" "$DOCS"
+expect_out_has "a changed document: replaced" "0 new, 1 unchanged, 1 replaced"
+"$TALLY" events "$DOCS"/*.txt >"$T/events2.jsonl" 2>/dev/null
+expect_eq "a changed document: its events replaced" \
+    "$(count "$DB" 'SELECT count(*) FROM events')" "$(wc -l <"$T/events2.jsonl")"
+expect_eq "a changed document: no event of the old version left" \
+    "$(count "$DB" 'SELECT count(*) FROM (SELECT doc_id, start, type, actor, recipient FROM events GROUP BY 1, 2, 3, 4, 5 HAVING count(*) > 1)')" 0
+run "$TALLY" ingest --no-events --db "$T/noev.db" "$DOCS"
+expect_out_has "ingest --no-events: claims only" "events: 0 stored"
+
+# ---- queries ------------------------------------------------------------------------
+
+# q NAME JQ-FILTER ARGS...: tally events --db with ARGS gives exactly the
+# stored events that FILTER selects
+q() {
+    local name=$1 filter=$2
+    shift 2
+    run "$TALLY" events --db "$DB" "$@"
+    if [ "$rc" -ne 0 ]; then
+        fail "$name" "exit status $rc"
+        return
+    fi
+    local want got
+    want=$(jq -c "select($filter) | .id" "$T/all.jsonl" | sort -n | tr '\n' ' ')
+    got=$(jq -c '.id' "$T/out" | sort -n | tr '\n' ' ')
+    if [ -n "$want" ] && [ "$want" = "$got" ]; then pass; else fail "$name" "got [$got], want [$want]"; fi
+}
+"$TALLY" events --db "$DB" >"$T/all.jsonl"
+q "--actor" '.actor == "PRK"' --actor PRK
+q "--actor by name" '.actor == "PRK"' --actor "North Korea"
+q "--recipient" '.recipient == "RUS"' --recipient RUS
+q "--actor --recipient" '.actor == "PRK" and .recipient == "RUS"' --actor PRK --recipient RUS
+q "--both-ways" '(.actor == "PRK" and .recipient == "RUS") or (.actor == "RUS" and .recipient == "PRK")' \
+    --actor PRK --recipient RUS --both-ways
+q "--type" '.type == "SUPPORT"' --type SUPPORT
+q "--mode" '.mode == "treaty"' --mode treaty
+q "--since" '((.date // .stated) >= "2024")' --since 2024
+q "--until" '((.date // .stated) < "2023")' --until 2022
+q "--known-by" '.stated < "2024-06"' --known-by 2024-05
+q "--doc" '.doc == "relations-briefing"' --doc relations-briefing
+run "$TALLY" events --db "$DB" --limit 2
+expect_eq "--limit" "$(wc -l <"$T/out")" 2
+# dates in order, undated last
+run jq -r '.date // .stated' "$T/all.jsonl"
+if sort -c "$T/out" 2>/dev/null; then pass; else fail "events by date" "$(tr '\n' ' ' <"$T/out")"; fi
+
+run "$TALLY" events --db "$DB" --format table --type SUPPORT
+expect_rc "--format table" 0
+expect_out_has "table: heads" "recipient"
+expect_out_has "table: a row" "SUPPORT"
+run "$TALLY" events --db "$DB" --format csv --type SUPPORT
+expect_rc "--format csv" 0
+expect_eq "csv: the heads" "$(head -n 1 "$T/out")" \
+    "id,doc,date,type,mode,context,actor,recipient,about,aux,source,hedged,stated,url,curated,text,sentence"
+expect_eq "csv: one line an event" "$(($(wc -l <"$T/out") - 1))" \
+    "$(jq -s '[.[] | select(.type == "SUPPORT")] | length' "$T/all.jsonl")"
+
+# usage errors: exit 2 with a message
+for args in "--type NOPE" "--mode nope" "--actor Atlantis" "--since 2024-13" "--limit 0"; do
+    # shellcheck disable=SC2086
+    run "$TALLY" events --db "$DB" $args
+    expect_rc "usage: $args" 2
+    expect_err_nonempty "usage: $args says why"
+done
+run "$TALLY" events --db "$DB" "$DOCS/aid-briefing.txt"
+expect_rc "usage: --db and files" 2
+run "$TALLY" events --db "$T/none.db"
+expect_rc "no such database" 1
+expect_err_has "no such database: says so" "no such database"
+
+# ---- an older database: schema 3, before events ------------------------------------
+
+cp "$DB" "$T/old.db"
+sqlite3 "$T/old.db" "DROP TABLE events; PRAGMA user_version = 3;"
+run "$TALLY" events --db "$T/old.db"
+expect_err_has "schema 3: a reader leaves it for a writer" "older than this tally's 4"
+olddate=$(count "$T/old.db" "SELECT date FROM documents WHERE name = 'relations-briefing'")
+nold=$(count "$T/old.db" 'SELECT count(*) FROM claims')
+run "$TALLY" ingest --db "$T/old.db" "$DOCS"
+expect_rc "schema 3: ingest upgrades it" 0
+expect_eq "schema 3: now schema 4" "$(count "$T/old.db" 'PRAGMA user_version')" 4
+expect_out_has "schema 3: its documents are read again for their events" "0 new, 0 unchanged, 2 replaced"
+expect_eq "schema 3: their events stored" "$(count "$T/old.db" 'SELECT count(*) FROM events')" \
+    "$(count "$DB" 'SELECT count(*) FROM events')"
+expect_eq "schema 3: their claims as they were" "$(count "$T/old.db" 'SELECT count(*) FROM claims')" "$nold"
+expect_eq "schema 3: the first date kept" \
+    "$(count "$T/old.db" "SELECT date FROM documents WHERE name = 'relations-briefing'")" "$olddate"
+expect_eq "schema 3: sound" "$(count "$T/old.db" 'PRAGMA integrity_check')" ok
+run "$TALLY" ingest --db "$T/old.db" "$DOCS"
+expect_out_has "schema 3: then unchanged" "0 new, 2 unchanged, 0 replaced"
+
+finish

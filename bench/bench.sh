@@ -236,13 +236,19 @@ row_ingest() {
     ARGV=(bash -c 'rm -f "$0" "$0-wal" "$0-shm"; exec "$1" ingest -q --db "$0" "$2"'
         "$T/ingest.db" "$TALLY" "$1")
 }
-ROWS=(figures rules extract events ingest)
+# ingest of claims only, without the events (tally ingest --no-events)
+row_ingest_claims() {
+    ARGV=(bash -c 'rm -f "$0" "$0-wal" "$0-shm"; exec "$1" ingest -q --no-events --db "$0" "$2"'
+        "$T/ingest.db" "$TALLY" "$1")
+}
+ROWS=(figures rules extract events ingest ingest_claims)
 LABEL_wc="wc -w"
 LABEL_figures="tally figures"
 LABEL_rules="extract (rules)"
 LABEL_extract="tally extract"
 LABEL_events="tally events"
 LABEL_ingest="tally ingest"
+LABEL_ingest_claims="ingest no events"
 
 # ---- the texts ----------------------------------------------------------
 

@@ -139,6 +139,10 @@ enum { TALLY_PARTY_MAX = 8 };
 
 /** Whether `s` (NUL-terminated) is a party code as above (not ""). */
 bool tally_party_valid(const char *s);
+/** Whether `s` is one of the parties that are not a state of today: the
+ *  Soviet Union and the bodies above (a state is checked against the actor
+ *  table's countries, tally/actor.h). */
+bool tally_party_other(const char *s);
 
 /** One event. Offsets are bytes of the document's decoded body. */
 typedef struct tally_event {

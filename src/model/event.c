@@ -30,6 +30,15 @@ bool tally_party_valid(const char *s)
     return true;
 }
 
+bool tally_party_other(const char *s)
+{
+    static const char *const others[] = {"SUN", "UN", "UNSC", "UNGA", "EU", "NATO", "IAEA"};
+    for (size_t i = 0; i < N_OF(others); i++)
+        if (strcmp(s, others[i]) == 0)
+            return true;
+    return false;
+}
+
 const tally_term *tally_event_type_term(tally_event_type t)
 {
     return (unsigned)t < N_OF(types) ? &types[t] : NULL;

@@ -129,6 +129,52 @@ run "$TALLY" events --db "$T/none.db"
 expect_rc "no such database" 1
 expect_err_has "no such database: says so" "no such database"
 
+# ---- the relations record: bundled, and a file with bad rows -----------------------------
+
+nrel=$(($(grep -c . "$SRC/data/relations.csv") - 1))
+run "$TALLY" import --db "$T/rel.db"
+expect_rc "import: the bundled relations" 0
+expect_out_has "import: every relation stored" "bundled relations: rows: $nrel read, 0 failed"
+expect_eq "import: as events, curated" \
+    "$(count "$T/rel.db" 'SELECT count(*) FROM events e JOIN documents d ON d.id = e.doc_id WHERE d.curated = 1 AND e.text IS NULL')" "$nrel"
+run "$TALLY" import --db "$T/rel.db"
+expect_out_has "import again: the relations unchanged" "bundled relations: rows: $nrel read, 0 failed; records: 0 new"
+expect_eq "import again: no event added" "$(count "$T/rel.db" 'SELECT count(*) FROM events')" "$nrel"
+run "$TALLY" events --db "$T/rel.db" --actor PRK --recipient RUS --mode vote
+expect_rc "relations: North Korea's votes" 0
+if [ "$(wc -l <"$T/out")" -ge 5 ]; then pass; else fail "relations: a vote per resolution" "$(wc -l <"$T/out")"; fi
+expect_jq "relations: each with its URL and resolution" \
+    'all(.[]; (.url | startswith("http")) and (.about | startswith("A/RES/ES-11/")) and .curated and .sentence == null)'
+run "$TALLY" events --db "$T/rel.db" --both-ways --actor PRK --recipient RUS --type SUPPORT --mode treaty
+expect_jq "relations: the 2024 treaty" 'any(.[]; .date == "2024-06-19")'
+# every row has a URL, and no row is copied text: an about of a few words
+run jq -e -s 'all(.[]; (.about // "" | length) <= 120)' <("$TALLY" events --db "$T/rel.db")
+expect_rc "relations: facts in a few words, not copied text" 0
+
+cat >"$T/bad.csv" <<'CSV'
+date,actor,recipient,type,mode,context,about,aux,source,url,note
+2024-06-19,PRK,RUS,SUPPORT,treaty,diplomatic,a treaty,,AFP,https://example.org/a,
+2024-13-01,PRK,RUS,SUPPORT,treaty,,a treaty,,AFP,https://example.org/a,
+2024-06-19,XX,RUS,SUPPORT,treaty,,a treaty,,AFP,https://example.org/a,
+2024-06-19,PRK,RUS,VOTE,,,a treaty,,AFP,https://example.org/a,
+2024-06-19,PRK,RUS,AID,vote,,a vote,,AFP,https://example.org/a,
+2024-06-19,PRK,RUS,SUPPORT,vote,weather,a vote,,AFP,https://example.org/a,
+2024-06-19,PRK,RUS,SUPPORT,vote,,a vote,someday,AFP,https://example.org/a,
+2024-06-19,PRK,RUS,SUPPORT,vote,,a vote,,AFP,,
+2024-06-20,RUS,PRK,CONSULT,visit,,a visit,,AFP,https://example.org/b,
+CSV
+run "$TALLY" import --db "$T/bad.db" "$T/bad.csv"
+expect_rc "bad rows: exit 1" 1
+expect_err_has "bad rows: a date" "$T/bad.csv:3: date '2024-13-01' is not YYYY, YYYY-MM or YYYY-MM-DD"
+expect_err_has "bad rows: a party" "$T/bad.csv:4: actor 'XX' is not a party code"
+expect_err_has "bad rows: a type" "$T/bad.csv:5: type 'VOTE' is not a PLOVER type"
+expect_err_has "bad rows: a mode of another type" "$T/bad.csv:6: mode 'vote' is not a mode of EVENTS.md for this type"
+expect_err_has "bad rows: a context" "$T/bad.csv:7: context 'weather' is not a ';'-separated list"
+expect_err_has "bad rows: an aux" "$T/bad.csv:8: aux 'someday' is not an auxiliary mode"
+expect_err_has "bad rows: no URL" "$T/bad.csv:9: url '' is empty"
+expect_out_has "bad rows: the rest go in" "rows: 9 read, 7 failed; records: 2 new, 0 unchanged, 0 replaced; claims: 0 stored; events: 2 stored"
+expect_eq "bad rows: the good events stored" "$(count "$T/bad.db" 'SELECT count(*) FROM events')" 2
+
 # ---- an older database: schema 3, before events ------------------------------------
 
 cp "$DB" "$T/old.db"

@@ -49,7 +49,7 @@ declare -A owner=(
     [score]=extract
     [store]=store
     [import]=pipeline [ingest]=pipeline
-    [estimate]=estimate
+    [estimate]=estimate [event_check]=estimate
     [present]=present [serve]=present
 )
 # Files generated into build/gen/STAGE/ that the stage includes by name.

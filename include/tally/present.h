@@ -22,6 +22,7 @@
 #include "tally/doc.h"
 #include "tally/estimate.h"
 #include "tally/event.h"
+#include "tally/event_check.h"
 #include "tally/field.h"
 #include "tally/figure.h"
 #include "tally/learn.h"
@@ -93,6 +94,19 @@ void tally_present_events_head(tally_buf *b, tally_output o);
  *  url, curated, text, sentence). */
 void tally_present_event(tally_buf *b, tally_output o, const tally_event_row *r, bool stored,
                          bool explain);
+
+/** What tally check's event rules read (tally/event_check.h) of the stored
+ *  events passing `f`: into *out (the caller frees it with free(); its
+ *  strings live in `a`). Returns 0, or tally_store_events' error. */
+int tally_present_event_facts(struct tally_store *s, const tally_event_filter *f, tally_arena *a,
+                              tally_event_fact **out, size_t *n, tally_err *err) TALLY_MUST_CHECK;
+/** tally check: one contradiction of events as a line of format `o`, in the
+ *  columns of the claims' (tally_present_contradiction_line): JSON names
+ *  "events" ([{id, doc}, ...]) where a claim's has "claims"; CSV writes
+ *  the ids as "event:ID". */
+void tally_present_event_contradiction_line(tally_buf *b, tally_output o,
+                                            const tally_event_fact *ev,
+                                            const tally_event_contradiction *x);
 
 /* ---- documents and sources ------------------------------------------------------ */
 

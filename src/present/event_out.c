@@ -1,14 +1,17 @@
 /* tally: events written out (tally events, tally events --db, GET
- * /api/events): EVENTS.md's JSON record, or a table for people.
+ * /api/events): EVENTS.md's JSON record, a table for people, or CSV; and
+ * the contradictions among stored events that tally check lists.
  * Part of stage 5, present: includes the public headers of every stage but the
  * pipeline's, and its own. */
 #include "tally/present.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "tally/json.h"
 #include "tally/learn.h"
+#include "tally/visible.h"
 
 static double round3(double v)
 {
@@ -239,4 +242,102 @@ const char *tally_present_party_code(const char *v, char out[TALLY_PARTY_MAX])
     for (size_t i = 0; i <= n; i++)
         out[i] = v[i] >= 'a' && v[i] <= 'z' ? (char)(v[i] - 'a' + 'A') : v[i];
     return tally_party_valid(out) ? out : NULL;
+}
+
+/* ---- what tally check reads of events ---------------------------------------------- */
+
+struct facts {
+    tally_arena *a;
+    tally_event_fact *v;
+    size_t n, cap;
+};
+
+static const char *arena_str(tally_arena *a, const char *s)
+{
+    return s != NULL ? tally_arena_strndup(a, s, strlen(s)) : NULL;
+}
+
+static int add_fact(const tally_event_row *r, void *user)
+{
+    struct facts *f = user;
+    if (f->n == f->cap) {
+        f->cap = f->cap ? 2 * f->cap : 64;
+        f->v = tally_xrealloc(f->v, f->cap * sizeof *f->v);
+    }
+    tally_event_fact *x = &f->v[f->n++];
+    memset(x, 0, sizeof *x);
+    const tally_event *e = &r->event;
+    x->id = r->id;
+    x->doc = arena_str(f->a, r->doc);
+    x->type = e->type;
+    x->mode = e->mode;
+    x->aux = e->aux;
+    memcpy(x->actor, e->actor, sizeof x->actor);
+    memcpy(x->recipient, e->recipient, sizeof x->recipient);
+    x->about = arena_str(f->a, e->about);
+    x->date = e->date;
+    if (r->stated == NULL || tally_date_parse(r->stated, strlen(r->stated), &x->stated) != 0)
+        x->stated = (tally_date){0, 0, 0};
+    return 0;
+}
+
+int tally_present_event_facts(struct tally_store *s, const tally_event_filter *f, tally_arena *a,
+                              tally_event_fact **out, size_t *n, tally_err *err)
+{
+    tally_event_filter lean = *f;
+    lean.no_sentences = true;
+    struct facts fs = {a, NULL, 0, 0};
+    int rc = tally_store_events(s, &lean, add_fact, &fs, err);
+    if (rc != 0) {
+        free(fs.v);
+        fs.v = NULL;
+        fs.n = 0;
+    }
+    *out = fs.v;
+    *n = fs.n;
+    return rc;
+}
+
+void tally_present_event_contradiction_line(tally_buf *b, tally_output o,
+                                            const tally_event_fact *ev,
+                                            const tally_event_contradiction *x)
+{
+    const tally_event_fact *p = &ev[x->a], *q = &ev[x->b];
+    if (o == TALLY_OUTPUT_JSON) {
+        TALLY_JSON_LIT(b, "{\"rule\":");
+        tally_json_str(b, x->rule, strlen(x->rule));
+        TALLY_JSON_LIT(b, ",\"why\":");
+        tally_json_str(b, x->why, strlen(x->why));
+        TALLY_JSON_LIT(b, ",\"events\":[");
+        for (int k = 0; k < 2; k++) {
+            const tally_event_fact *e = k == 0 ? p : q;
+            TALLY_JSON_LIT(b, "{\"id\":");
+            tally_json_uint(b, (size_t)e->id);
+            TALLY_JSON_LIT(b, ",\"doc\":");
+            tally_present_str_or_null(b, e->doc);
+            if (k == 0)
+                TALLY_JSON_LIT(b, "},");
+            else
+                TALLY_JSON_LIT(b, "}");
+        }
+        TALLY_JSON_LIT(b, "]}\n");
+    } else if (o == TALLY_OUTPUT_TABLE) {
+        char v1[600], v2[256], v3[256];
+        tally_buf_printf(b, "%s: %s\n    event %lld (%s) and event %lld (%s)\n", x->rule,
+                         tally_visible_str(v1, sizeof v1, x->why), (long long)p->id,
+                         tally_visible_str(v2, sizeof v2, p->doc != NULL ? p->doc : "-"),
+                         (long long)q->id,
+                         tally_visible_str(v3, sizeof v3, q->doc != NULL ? q->doc : "-"));
+    } else {
+        /* the claims' columns: an event's id is written "event:ID" */
+        char ia[40], ib[40];
+        snprintf(ia, sizeof ia, "event:%lld", (long long)p->id);
+        snprintf(ib, sizeof ib, "event:%lld", (long long)q->id);
+        csv_str(b, x->rule, false);
+        csv_str(b, x->why, false);
+        csv_str(b, ia, false);
+        csv_str(b, p->doc, false);
+        csv_str(b, ib, false);
+        csv_str(b, q->doc, true);
+    }
 }

@@ -175,6 +175,35 @@ expect_err_has "bad rows: no URL" "$T/bad.csv:9: url '' is empty"
 expect_out_has "bad rows: the rest go in" "rows: 9 read, 7 failed; records: 2 new, 0 unchanged, 0 replaced; claims: 0 stored; events: 2 stored"
 expect_eq "bad rows: the good events stored" "$(count "$T/bad.db" 'SELECT count(*) FROM events')" 2
 
+# ---- tally check: events that contradict each other -----------------------------------
+
+run "$TALLY" check --db "$T/rel.db" --format jsonl
+expect_rc "check: the bundled record" 0
+if grep -q '"events":' "$T/out"; then
+    fail "check: the bundled relations agree with each other" "$(grep '"events":' "$T/out" | head -c 300)"
+else
+    pass
+fi
+cat >"$T/contra.csv" <<'CSV'
+date,actor,recipient,type,mode,context,about,aux,source,url,note
+2022-03-02,PRK,RUS,REJECT,vote,diplomatic,a/res/ES-11/1,,Test wire,https://example.org/test/contra,
+2024-03,PRK,RUS,CONSULT,visit,,a visit to Moscow in March,negation,Test wire,https://example.org/test/cancel,
+2024-03-20,PRK,RUS,CONSULT,visit,,a visit to Moscow,,Test wire,https://example.org/test/visit,
+2024-05-20,PRK,RUS,CONSULT,visit,,a visit to Moscow,,Test wire,https://example.org/test/later,
+CSV
+"$TALLY" import -q --db "$T/rel.db" "$T/contra.csv"
+run "$TALLY" check --db "$T/rel.db" --format jsonl
+expect_jq "check: a state voting both ways on one resolution" \
+    '[.[] | select(.rule == "vote-both-ways")] | length == 1 and (.[0].events | map(.doc) | sort == ["contra", "un-russia-vote-full-voting-breakdown-north-korea-syria-back-putin-ukraine-invasion-1494907"])'
+expect_jq "check: a visit after its cancellation, not the one after the period" \
+    '[.[] | select(.rule == "visit-after-cancellation")] | length == 1 and (.[0].events | map(.doc) == ["visit", "cancel"])'
+run "$TALLY" check --db "$T/rel.db" --supplier IRN --recipient RUS --format jsonl
+expect_jq "check: another pair's events left out" 'all(.[]; has("events") | not)'
+run "$TALLY" check --db "$T/rel.db"
+expect_out_has "check: the table names the events" "and event "
+run "$TALLY" check --db "$T/rel.db" --format csv
+expect_out_has "check: csv names the events" ",event:"
+
 # ---- an older database: schema 3, before events ------------------------------------
 
 cp "$DB" "$T/old.db"

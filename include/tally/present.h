@@ -326,8 +326,8 @@ int tally_report_html(tally_buf *b, struct tally_store *s, const tally_view *v,
  *  ("North Korea"): its code in `out`, or NULL. */
 const char *tally_present_state_code(const char *v, char out[4]);
 /** A party of an event (tally/event.h): a state as tally_present_state_code
- *  reads it, or a body's code in any case ("unga" -> "UNGA"): its code in
- *  `out`, or NULL. */
+ *  reads it, or the code of the Soviet Union or a body in any case ("unga"
+ *  -> "UNGA"; tally_party_other): its code in `out`, or NULL. */
 const char *tally_present_party_code(const char *v, char out[TALLY_PARTY_MAX]);
 
 #endif

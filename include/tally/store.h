@@ -179,6 +179,7 @@ typedef struct tally_event_filter {
     const char *until;     /* event date within or before until */
     const char *known_by;  /* stated within or before known_by */
     const char *doc;       /* the document's name, key or URL */
+    int64_t id;            /* the event of this id only; 0 for any */
     int64_t limit;         /* at most this many; 0 for all */
     int64_t offset;        /* skip this many first (paging) */
     bool no_sentences;     /* leave tally_event_row.sentence NULL (faster) */

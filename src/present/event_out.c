@@ -241,7 +241,7 @@ const char *tally_present_party_code(const char *v, char out[TALLY_PARTY_MAX])
         return NULL;
     for (size_t i = 0; i <= n; i++)
         out[i] = v[i] >= 'a' && v[i] <= 'z' ? (char)(v[i] - 'a' + 'A') : v[i];
-    return tally_party_valid(out) ? out : NULL;
+    return tally_party_other(out) ? out : NULL;
 }
 
 /* ---- what tally check reads of events ---------------------------------------------- */

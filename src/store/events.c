@@ -187,6 +187,7 @@ int tally_store_events(tally_store *s, const tally_event_filter *f, tally_event_
         {f->known_by != NULL, " AND e.stated < ?7"},
         {f->doc != NULL,
          " AND e.doc_id IN (SELECT id FROM documents WHERE name = ?8 OR key = ?8 OR url = ?8)"},
+        {f->id != 0, " AND e.id = ?11"},
     };
     for (size_t i = 0; i < sizeof clauses / sizeof clauses[0]; i++)
         if (clauses[i].on)
@@ -206,6 +207,7 @@ int tally_store_events(tally_store *s, const tally_event_filter *f, tally_event_
     store_bind_text(st, 8, f->doc);
     sqlite3_bind_int64(st, 9, f->limit > 0 ? f->limit : -1);
     sqlite3_bind_int64(st, 10, f->offset > 0 ? f->offset : 0);
+    sqlite3_bind_int64(st, 11, f->id);
     store_span_buf sentence = {NULL, 0};
     int rc, stop = 0;
     while (stop == 0 && (rc = sqlite3_step(st)) == SQLITE_ROW) {

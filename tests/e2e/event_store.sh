@@ -204,6 +204,44 @@ expect_out_has "check: the table names the events" "and event "
 run "$TALLY" check --db "$T/rel.db" --format csv
 expect_out_has "check: csv names the events" ",event:"
 
+# ---- GET /api/events: the same events as tally events --db ----------------------------
+
+if command -v curl >/dev/null; then
+    "$TALLY" ingest -q --db "$T/rel.db" "$DOCS"
+    start_server "$T/rel.db"
+    if [ -z "$URL" ]; then
+        fail "api: the server starts" "$(cat "$T/serve.err")"
+    else
+        get "/api/events?actor=PRK&recipient=RUS&both_ways=1&type=SUPPORT&limit=1000"
+        expect_code "api: events of a pair" 200
+        jq -c '.events[]' "$T/out" >"$T/api.jsonl"
+        "$TALLY" events --db "$T/rel.db" --actor PRK --recipient RUS --both-ways --type SUPPORT >"$T/cli.jsonl"
+        if cmp -s "$T/api.jsonl" <(jq -c . "$T/cli.jsonl"); then pass; else
+            fail "api: the command line's events" "$(diff "$T/api.jsonl" <(jq -c . "$T/cli.jsonl") | head -3)"
+        fi
+        get "/api/events?mode=vote&since=2022-10&until=2022-10&limit=2"
+        expect_json "api: a page, and more" '(.events | length == 2) and .more == true and all(.events[]; .mode == "vote" and (.date | startswith("2022-10")))'
+        id=$(jq -r --arg d relations-briefing 'select(.doc == $d) | .id' "$T/cli.jsonl" | head -n 1)
+        if [ -z "$id" ]; then
+            id=$("$TALLY" events --db "$T/rel.db" --doc relations-briefing --limit 1 | jq .id)
+        fi
+        get "/api/events/$id"
+        expect_json "api: one event with its paragraph" \
+            '.id != null and (.paragraph | type == "string") and (.paragraph[.sentence_in_paragraph[0]:.sentence_in_paragraph[1]] == .sentence)'
+        get "/api/events/999999"
+        expect_error "api: no such event" 404 "no event"
+        get "/api/events?type=NOPE"
+        expect_error "api: an unknown type" 400 "unknown event type"
+        get "/api/events?actor=Atlantis"
+        expect_error "api: an unknown party" 400 "unknown party"
+        get "/api/events?colour=red"
+        expect_error "api: an unknown parameter" 400 "unknown parameter"
+        stop_server
+    fi
+else
+    skip "api" "curl is not installed"
+fi
+
 # ---- an older database: schema 3, before events ------------------------------------
 
 cp "$DB" "$T/old.db"

@@ -319,6 +319,13 @@ typedef struct tally_report_opts {
 int tally_report_html(tally_buf *b, struct tally_store *s, const tally_view *v,
                       const tally_model *m, const tally_report_opts *o,
                       tally_err *err) TALLY_MUST_CHECK;
+/** The report's "relations" section (src/present/report_relations.c): for
+ *  each pair of states of the claims of `v`, the stored events between
+ *  them either way, by date (those stated by `known_by` when not NULL).
+ *  Returns 0 or tally_store_events' error with `err` set; `b` is marked
+ *  full when it reached its maximum. */
+int tally_report_relations(tally_buf *b, struct tally_store *s, const tally_view *v,
+                           const char *known_by, tally_err *err) TALLY_MUST_CHECK;
 
 /* ---- parameters ---------------------------------------------------------------------- */
 

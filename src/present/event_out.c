@@ -139,7 +139,8 @@ void tally_present_event(tally_buf *b, tally_output o, const tally_event_row *r,
                                or_dash(tally_event_mode_name(e->mode)),
                                or_dash(e->actor),
                                or_dash(e->recipient),
-                               or_dash(date),
+                               /* an undated event happened when it was reported */
+                               date[0] != '\0' ? date : or_dash(r->stated),
                                or_dash(tally_event_aux_name(e->aux)),
                                or_dash(e->source)};
         static const int widths[] = {-24, -10, -12, -6, -9, -10, -12, -24};

@@ -97,18 +97,7 @@ async function openClaim(id, echoes = []) {
     ['Document', [c.title || c.doc, c.outlet, c.date].filter(Boolean).join(' · ')],
     ['Note', c.note],
   ];
-  $('#claim-facts').replaceChildren(...facts.filter(([, v]) => v).flatMap(([k, v]) => [el('dt', {}, k), el('dd', {}, v)]));
-  if (c.url && /^https?:/.test(c.url))
-    $('#claim-facts').append(el('dt', {}, 'URL'), el('dd', {}, el('a', { href: c.url, rel: 'noopener noreferrer', target: '_blank' }, c.url)));
-  const parts = paragraphParts(c);
-  const quote = $('#claim-text');
-  if (parts) {
-    quote.replaceChildren(parts[0], markFigure(parts[1], c.text), parts[2]);
-  } else if (c.sentence) {
-    quote.replaceChildren(markFigure(c.sentence, c.text));
-  } else {
-    quote.replaceChildren(el('em', {}, 'A curated row of the public record: no text stored; see its URL.'));
-  }
+  showFacts(facts, c, 'A curated row of the public record: no text stored; see its URL.');
   const others = echoes.filter((e) => e !== id);
   $('#claim-echoes').replaceChildren(...(others.length ? [
     el('h3', {}, `Echoes in this cluster (${others.length})`),
@@ -119,6 +108,20 @@ async function openClaim(id, echoes = []) {
   panel.hidden = false;
   $('#claim-title').focus();
 }
+// The panel's facts, the URL of `r` (a claim or an event) as a link, and its
+// paragraph with the sentence marked and its words (r.text) in bold; for a
+// curated row, which has no text, `curated` says so.
+function showFacts(facts, r, curated) {
+  $('#claim-facts').replaceChildren(...facts.filter(([, v]) => v).flatMap(([k, v]) => [el('dt', {}, k), el('dd', {}, v)]));
+  if (r.url && /^https?:/.test(r.url))
+    $('#claim-facts').append(el('dt', {}, 'URL'), el('dd', {}, el('a', { href: r.url, rel: 'noopener noreferrer', target: '_blank' }, r.url)));
+  const parts = paragraphParts(r);
+  const quote = $('#claim-text');
+  if (parts) quote.replaceChildren(parts[0], markFigure(parts[1], r.text), parts[2]);
+  else if (r.sentence) quote.replaceChildren(markFigure(r.sentence, r.text));
+  else quote.replaceChildren(el('em', {}, curated));
+}
+
 // <mark> the sentence, and the figure's words in it in bold.
 function markFigure(sentence, text) {
   const i = text ? sentence.indexOf(text) : -1;
@@ -320,14 +323,7 @@ async function openEvent(id) {
     ['Document', e.doc],
     ['Note', e.note],
   ];
-  $('#claim-facts').replaceChildren(...facts.filter(([, v]) => v).flatMap(([k, v]) => [el('dt', {}, k), el('dd', {}, v)]));
-  if (e.url && /^https?:/.test(e.url))
-    $('#claim-facts').append(el('dt', {}, 'URL'), el('dd', {}, el('a', { href: e.url, rel: 'noopener noreferrer', target: '_blank' }, e.url)));
-  const parts = paragraphParts(e);
-  const quote = $('#claim-text');
-  if (parts) quote.replaceChildren(parts[0], markFigure(parts[1], e.text), parts[2]);
-  else if (e.sentence) quote.replaceChildren(markFigure(e.sentence, e.text));
-  else quote.replaceChildren(el('em', {}, 'A curated row of the relations record: no text stored; see its URL.'));
+  showFacts(facts, e, 'A curated row of the relations record: no text stored; see its URL.');
   $('#claim-echoes').replaceChildren();
   delete panel.dataset.claim;
   panel.dataset.event = id;

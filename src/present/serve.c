@@ -653,7 +653,7 @@ static unsigned api_claims(request *r, tally_store *s)
     return r->status = MHD_HTTP_OK;
 }
 
-/* One claim, its object left open, and where its sentence is. */
+/* One claim (or event), its object left open, and where its sentence is. */
 typedef struct one_claim {
     tally_buf *b;
     bool found, has_sentence;
@@ -673,20 +673,56 @@ static int put_one(const tally_claim_row *row, void *user)
     return 1;
 }
 
+/* The id of a path's last segment (/api/claims/ID, /api/events/ID): false
+ * with a 400 when it is not a positive number. */
+static bool path_id(request *r, const char *id_text, const char *what, int64_t *id)
+{
+    if (unknown_params(r))
+        return false;
+    *id = 0;
+    size_t i = 0;
+    for (; id_text[i] >= '0' && id_text[i] <= '9' && i < 18; i++)
+        *id = *id * 10 + (id_text[i] - '0');
+    if (i == 0 || id_text[i] != '\0' || *id == 0) {
+        char q[48];
+        quote_value(q, sizeof q, id_text);
+        fail(r, MHD_HTTP_BAD_REQUEST, "'%s' is not %s id (a positive number)", q, what);
+        return false;
+    }
+    return true;
+}
+
+/* Closes the object of one claim or event (o->b, left open) with the
+ * paragraph of its sentence and where the sentence lies in it. */
+static unsigned with_paragraph(request *r, tally_store *s, const one_claim *o)
+{
+    tally_buf *b = o->b;
+    tally_buf para;
+    tally_buf_init(&para, (size_t)1 << 20);
+    size_t at = 0;
+    tally_err err = {0};
+    if (o->has_sentence &&
+        tally_store_paragraph(s, o->doc_id, o->start, o->end, &para, &at, &err) == 0) {
+        tally_json_raw(b, ",\"paragraph\":");
+        tally_json_str(b, para.ptr != NULL ? para.ptr : "", para.len);
+        tally_json_raw(b, ",\"sentence_in_paragraph\":[");
+        tally_json_uint(b, o->start - at);
+        tally_json_raw(b, ",");
+        tally_json_uint(b, o->end - at);
+        tally_json_raw(b, "]}");
+    } else {
+        tally_json_raw(b, ",\"paragraph\":null,\"sentence_in_paragraph\":null}");
+    }
+    tally_buf_free(&para);
+    return r->status = MHD_HTTP_OK;
+}
+
 /* GET /api/claims/ID: one claim with its paragraph. */
 static unsigned api_claim(request *r, tally_store *s, const char *id_text)
 {
-    if (unknown_params(r))
+    int64_t id;
+    if (!path_id(r, id_text, "a claim", &id))
         return r->status;
-    int64_t id = 0;
-    size_t i = 0;
-    for (; id_text[i] >= '0' && id_text[i] <= '9' && i < 18; i++)
-        id = id * 10 + (id_text[i] - '0');
-    if (i == 0 || id_text[i] != '\0' || id == 0) {
-        char q[48];
-        quote_value(q, sizeof q, id_text);
-        return fail(r, MHD_HTTP_BAD_REQUEST, "'%s' is not a claim id (a positive number)", q);
-    }
     tally_claim_filter f = {0};
     f.id = id;
     f.limit = 1;
@@ -699,23 +735,7 @@ static unsigned api_claim(request *r, tally_store *s, const char *id_text)
         return store_error(r, rc, &err);
     if (!o.found)
         return fail(r, MHD_HTTP_NOT_FOUND, "no claim %lld", (long long)id);
-    tally_buf para;
-    tally_buf_init(&para, (size_t)1 << 20);
-    size_t at = 0;
-    if (o.has_sentence &&
-        tally_store_paragraph(s, o.doc_id, o.start, o.end, &para, &at, &err) == 0) {
-        tally_json_raw(b, ",\"paragraph\":");
-        tally_json_str(b, para.ptr != NULL ? para.ptr : "", para.len);
-        tally_json_raw(b, ",\"sentence_in_paragraph\":[");
-        tally_json_uint(b, o.start - at);
-        tally_json_raw(b, ",");
-        tally_json_uint(b, o.end - at);
-        tally_json_raw(b, "]}");
-    } else {
-        tally_json_raw(b, ",\"paragraph\":null,\"sentence_in_paragraph\":null}");
-    }
-    tally_buf_free(&para);
-    return r->status = MHD_HTTP_OK;
+    return with_paragraph(r, s, &o);
 }
 
 /* ---- events (tally events --db) ---------------------------------------------- */
@@ -755,70 +775,37 @@ static int put_event(const tally_event_row *row, void *user)
     return 0;
 }
 
-/* One event and where its sentence is. */
-typedef struct one_event {
-    tally_buf *b;
-    bool found;
-    int64_t doc_id;
-    size_t start, end;
-    bool has_sentence;
-} one_event;
-
+/* One event, its object left open, and where its sentence is. */
 static int put_one_event(const tally_event_row *row, void *user)
 {
-    one_event *o = user;
+    one_claim *o = user;
     o->found = true;
     o->doc_id = row->doc_id;
     o->has_sentence = row->sentence != NULL;
     o->start = row->event.sentence_start;
     o->end = row->event.sentence_end;
     tally_present_event(o->b, TALLY_OUTPUT_JSON, row, true, false);
+    o->b->len -= 2; /* the writer's "}\n": the object stays open */
     return 1;
 }
 
 /* GET /api/events/ID: one event with its paragraph (the dashboard's click). */
 static unsigned api_event(request *r, tally_store *s, const char *id_text)
 {
-    if (unknown_params(r))
+    int64_t id;
+    if (!path_id(r, id_text, "an event", &id))
         return r->status;
-    int64_t id = 0;
-    size_t i = 0;
-    for (; id_text[i] >= '0' && id_text[i] <= '9' && i < 18; i++)
-        id = id * 10 + (id_text[i] - '0');
-    if (i == 0 || id_text[i] != '\0' || id == 0) {
-        char q[48];
-        quote_value(q, sizeof q, id_text);
-        return fail(r, MHD_HTTP_BAD_REQUEST, "'%s' is not an event id (a positive number)", q);
-    }
     tally_event_filter f = {.id = id, .limit = 1};
     tally_buf *b = &r->out;
     tally_buf_clear(b);
-    one_event o = {b, false, 0, 0, 0, false};
+    one_claim o = {b, false, false, 0, 0, 0};
     tally_err err = {0};
     int rc = tally_store_events(s, &f, put_one_event, &o, &err);
     if (rc < 0)
         return store_error(r, rc, &err);
     if (!o.found)
         return fail(r, MHD_HTTP_NOT_FOUND, "no event %lld", (long long)id);
-    /* the writer's object is open again for the paragraph: its "}\n" goes */
-    b->len -= 2;
-    tally_buf para;
-    tally_buf_init(&para, (size_t)1 << 20);
-    size_t at = 0;
-    if (o.has_sentence &&
-        tally_store_paragraph(s, o.doc_id, o.start, o.end, &para, &at, &err) == 0) {
-        tally_json_raw(b, ",\"paragraph\":");
-        tally_json_str(b, para.ptr != NULL ? para.ptr : "", para.len);
-        tally_json_raw(b, ",\"sentence_in_paragraph\":[");
-        tally_json_uint(b, o.start - at);
-        tally_json_raw(b, ",");
-        tally_json_uint(b, o.end - at);
-        tally_json_raw(b, "]}");
-    } else {
-        tally_json_raw(b, ",\"paragraph\":null,\"sentence_in_paragraph\":null}");
-    }
-    tally_buf_free(&para);
-    return r->status = MHD_HTTP_OK;
+    return with_paragraph(r, s, &o);
 }
 
 /* GET /api/events: a page of stored events, by date, with the filters of

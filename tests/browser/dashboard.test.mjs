@@ -381,28 +381,31 @@ async function showSeries(page, s) {
     `${s.supplier} → ${s.recipient}, ${s.item}, in ${s.unit}`);
 }
 
-// The first series whose pair has events, and the pair's events (both ways).
-async function seriesWithEvents() {
-  const meta = await get('/api/meta');
-  for (const s of meta.series) {
-    const r = await get(`/api/events?actor=${s.supplier}&recipient=${s.recipient}&both_ways=1&limit=1000`);
-    if (r.events.length) return { s, events: r.events };
-  }
-  assert.fail('no series whose pair has events (the bundled relations give PRK ⇄ RUS some)');
-}
-
 // A partial date as its first day, YYYY-MM-DD: string order is date order.
 const firstDay = (d) => (d + '-01-01').slice(0, 10);
 const eventDay = (e) => firstDay(e.date || e.stated || '');
 
+// The first series whose pair has events dated within the series' span (its
+// start, estimates and points: the timeline's), the pair's events (both
+// ways) and the ids of those within the span.
+async function seriesWithEvents() {
+  const meta = await get('/api/meta');
+  for (const s of meta.series) {
+    const r = await get(`/api/events?actor=${s.supplier}&recipient=${s.recipient}&both_ways=1&limit=1000`);
+    if (!r.events.length) continue;
+    const series = await get(`/api/series?supplier=${s.supplier}&recipient=${s.recipient}&item=${s.item}&unit=${s.unit}`);
+    const days = [series.start, ...series.estimates.map((e) => e.date), ...series.points.map((p) => p.date)].filter(Boolean).map(firstDay);
+    const lo = days.reduce((a, b) => (a < b ? a : b)), hi = days.reduce((a, b) => (a > b ? a : b));
+    const inSpan = r.events.filter((e) => eventDay(e) >= lo && eventDay(e) <= hi).map((e) => e.id).sort((a, b) => a - b);
+    if (inSpan.length) return { s, events: r.events, inSpan };
+  }
+  assert.fail('no series with events of its pair in its span (the bundled relations give PRK ⇄ RUS some)');
+}
+
 test('the timeline marks the events of the pair that fall within its span', async (t) => {
   const { page, clean } = await open(t);
-  const { s, events } = await seriesWithEvents();
+  const { s, events, inSpan: want } = await seriesWithEvents();
   await showSeries(page, s);
-  const series = await shownSeries(page);
-  const days = [series.start, ...series.estimates.map((e) => e.date), ...series.points.map((p) => p.date)].filter(Boolean).map(firstDay);
-  const lo = days.reduce((a, b) => (a < b ? a : b)), hi = days.reduce((a, b) => (a > b ? a : b));
-  const want = events.filter((e) => eventDay(e) >= lo && eventDay(e) <= hi).map((e) => e.id).sort((a, b) => a - b);
   await page.waitForFunction((n) => document.querySelectorAll('#timeline .event-mark').length === n, want.length);
   const got = await page.locator('#timeline .event-mark').evaluateAll((ms) => ms.map((m) => Number(m.dataset.id)));
   assert.deepEqual(got.sort((a, b) => a - b), want);

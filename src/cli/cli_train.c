@@ -43,7 +43,7 @@ void cli_train_help(FILE *out)
           "      --c C           inverse regularisation of every regression (default:\n"
           "                      each its own, 0.1 for scope and the rankings, 1 for kind)\n"
           "      --threshold P   the probability a candidate needs to be a claim\n"
-          "                      (default 0.5)\n"
+          "                      (default 0.4, chosen by cross-validation)\n"
           "      --min-f1 X      exit 1 when the cross-validated mean F1 is below X\n"
           "      --predictions FILE  write the claims each fold predicts on its held-out\n"
           "                      documents (JSON Lines; score them with tally score)\n"

@@ -259,6 +259,9 @@ static bool says(const struct words *ws, size_t j)
 {
     if (j + 1 < ws->n && is_word(&ws->v[j + 1], CWW_OFF))
         return false;
+    /* "Member states have delivered", "reports had shown": a noun */
+    if (j + 1 < ws->n && is_word(&ws->v[j + 1], CWW_HAVE))
+        return false;
     /* "deliveries reported to the UN" describes; "X told" and "X said" attribute */
     if (j + 1 < ws->n && is_word(&ws->v[j + 1], CWW_TO) && !is_word(&ws->v[j], CWW_TOLD) &&
         !is_word(&ws->v[j], CWW_ACCORDING))
@@ -941,12 +944,22 @@ static bool source_in(const tally_extractor *x, const sentence *s, size_t from, 
     return true;
 }
 
+/* Word `w` of `s` is inside a name the actor table knows: "States" of
+ * "the United States said" is no verb. */
+static bool in_name(const sentence *s, const word *w)
+{
+    for (size_t i = 0; i < s->n_actors; i++)
+        if (s->actors[i].start <= w->start && w->end <= s->actors[i].end)
+            return true;
+    return false;
+}
+
 /* "X said", "X told", "X claims": the words before the verb. */
 static bool say_subject(const tally_extractor *x, const sentence *s, tally_arena *a, source *out)
 {
     for (size_t j = 0; j < s->ws.n; j++) {
         const word *w = &s->ws.v[j];
-        if (!is_say(&s->ws, j) || is_word(w, CWW_ACCORDING))
+        if (!is_say(&s->ws, j) || is_word(w, CWW_ACCORDING) || in_name(s, w))
             continue;
         /* "quoted the NIS as saying": the one quoted */
         if ((is_word(w, CWW_QUOTED) || is_word(w, CWW_CITED)) && j + 2 < s->ws.n) {
@@ -968,6 +981,14 @@ static bool say_subject(const tally_extractor *x, const sentence *s, tally_arena
         size_t e = j;
         while (e > 0 && filler(&s->ws, e - 1))
             e--;
+        /* "The FT, citing Ukrainian intelligence, reported": the one cited */
+        if (e > 1 && s->ws.v[e - 1].punct == ',')
+            for (size_t q = e - 1; q-- > 0 && e - q < 12 && s->ws.v[q].punct == 0;)
+                if (is_word(&s->ws.v[q], CWW_CITING)) {
+                    if (source_in(x, s, q + 1, e - 1, false, a, out))
+                        return true;
+                    break;
+                }
         size_t b = e;
         while (b > 0 && s->ws.v[b - 1].punct == 0 && e - b < 16 &&
                !has_role(&s->ws.v[b - 1], CW_SAY | CW_OUT | CW_IN | CW_HEDGE) &&
@@ -1078,10 +1099,14 @@ static bool source_of(const tally_extractor *x, const sentence *s, tally_arena *
     for (size_t j = 0; j + 2 < s->ws.n && !have_acc; j++) {
         if (!is_word(&s->ws.v[j], CWW_ACCORDING) || !is_word(&s->ws.v[j + 1], CWW_TO))
             continue;
-        size_t e = j + 2;
+        size_t e = j + 2, from = j + 2;
         while (e < s->ws.n && s->ws.v[e].punct == 0 && e < j + 12)
             e++;
-        have_acc = source_in(x, s, j + 2, e, false, a, &acc);
+        /* "according to BBC reports citing Western officials" */
+        for (size_t q = j + 2; q + 1 < e; q++)
+            if (is_word(&s->ws.v[q], CWW_CITING))
+                from = q + 1;
+        have_acc = source_in(x, s, from, e, false, a, &acc);
     }
     /* an official's statement relayed by an outlet is the official's */
     if (have_acc && !(acc.outlet && have_say && say.why.rule != TALLY_WHY_NONE &&

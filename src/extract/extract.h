@@ -38,7 +38,9 @@ enum {
     CW_BREAK = 1u << 24,    /* ends the search for a counted noun: "to", "and", "per" */
     CW_OFFICE = 1u << 25,   /* names an office: "minister", "spokesman" */
     CW_PRONOUN = 1u << 26,  /* stands for a speaker named before: "he", "the report" */
-    CW_BODY = 1u << 27      /* a body of a state: "ministry", "officials" */
+    CW_BODY = 1u << 27,     /* a body of a state: "ministry", "officials" */
+    CW_RELEASE = 1u << 28,  /* what a speaker issues: "statement", "report", "Source:" */
+    CW_TITLE = 1u << 29     /* a title before a name: "Mr", "Dr", "General" */
 };
 
 /* Words the extractor looks for one by one (claim_word.id); 0 for the others. */
@@ -56,10 +58,13 @@ enum cw_id {
     CWW_CAPACITY,
     CWW_CARRYING,
     CWW_CITED,
+    CWW_CITING,
     CWW_CONTAINING,
     CWW_EQUIPMENT,
     CWW_ESTIMATED,
     CWW_FROM,
+    CWW_HAVE,
+    CWW_HE,
     CWW_IN,
     CWW_LAST,
     CWW_LAUNCHERS,

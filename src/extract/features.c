@@ -11,11 +11,13 @@
  * The models decide which candidates are claims.
  *
  * Features. Each is a template and a value hashed to 32 bits (murmur3's
- * finaliser): the words around the figure (by position near it, as a bag
- * further off, and their first six letters as a stem), the roles the
+ * finaliser): the words around the figure (the two next to it on each
+ * side, and the first six letters of those within five as a stem; a bag of
+ * the words themselves fits the documents it was learnt on), the roles the
  * lexicon gives those words (a plan, a transfer, a casualty, attribution),
  * the unit, the figure's shape, what the rules decided and why, where the
- * sentence stands in the document; for a speaker, its kind (person, agency,
+ * sentence stands in the document; for its kind, the figure's clause (see
+ * "the clause"); for a speaker, its kind (person, agency,
  * outlet, state), where it was named (this sentence, the paragraph, an
  * earlier paragraph, the title), the words beside its mention ("according
  * to X", "X said", "told X", "X, citing") and how often the document names
@@ -32,6 +34,7 @@
 #include <string.h>
 
 #include "extract.h"
+#include "kindwords.h"
 
 enum {
     MAX_SPEAKERS = 48, /* names remembered per document */
@@ -238,6 +241,7 @@ typedef struct beside {
      * Korean military intelligence": the end of the phrase, else 0 */
     size_t body_end;
     bool body_says; /* the word after that phrase attributes */
+    bool by_says;   /* "stated by X" */
 } beside;
 
 /* the token ending at or before `at` (backwards), or starting at or after it */
@@ -286,6 +290,23 @@ static bool near_token(const char *t, size_t n, size_t at, bool back, ltok *k, s
     return true;
 }
 
+/* "stated by German Defense Minister Boris Pistorius", "reported by the
+ * NIS": a word of attribution and "by" before the name and its titles */
+static bool said_by(const char *t, size_t n, size_t start)
+{
+    ltok k;
+    size_t at = start;
+    for (int i = 0; i < 6 && near_token(t, n, at, true, &k, &at); i++) {
+        if (k.id == CWW_BY)
+            return near_token(t, n, at, true, &k, &at) && (k.roles & CW_SAY) != 0;
+        bool title = (k.roles & (CW_OFFICE | CW_BODY)) || k.id == CWW_THE ||
+                     (!(k.flags & TK_PUNCT) && t[k.start] >= 'A' && t[k.start] <= 'Z');
+        if (!title)
+            return false;
+    }
+    return false;
+}
+
 static beside beside_of(const char *t, size_t n, size_t start, size_t end)
 {
     beside b;
@@ -318,13 +339,17 @@ static beside beside_of(const char *t, size_t n, size_t start, size_t end)
         }
         b.body_says = (next & CW_SAY) != 0;
     }
+    bool title = b.h[1] != 0 && (b.id[1] == CWW_BY || (b.roles[1] & (CW_OFFICE | CW_BODY)) ||
+                                 (t[b.start[1]] >= 'A' && t[b.start[1]] <= 'Z'));
+    b.by_says = title && said_by(t, n, start);
     return b;
 }
 
-/* "X said", "according to X": the mention attributes */
+/* "X said", "X has confirmed", "according to X": the mention attributes */
 static bool says_beside(const beside *b)
 {
-    return (b->roles[2] & CW_SAY) || (b->roles[1] & CW_SAY) || b->id[0] == CWW_ACCORDING;
+    return (b->roles[2] & CW_SAY) || (b->roles[1] & CW_SAY) || b->id[0] == CWW_ACCORDING ||
+           ((b->roles[2] & CW_FILL) && (b->roles[3] & CW_SAY)) || b->by_says;
 }
 
 /* Token `k` of `t` is the lower-case word `w` (in any case). */
@@ -347,6 +372,7 @@ struct spk_mem {
     char country[4];
     int akind;
     unsigned count, say_count;
+    unsigned release_count; /* mentions beside a release ("said in a statement") */
     size_t first_block, last_block, prev_block; /* block 0 is the title */
     bool first_speaker;                         /* the document's first to attribute */
 };
@@ -370,6 +396,7 @@ struct rule_mem {
 typedef struct pname {
     size_t start, end;
     bool says;
+    char country[4]; /* of a state named in its titles ("Czech Foreign Minister"), or "" */
 } pname;
 
 /* A block of the window: what learn_block was given, copied (offsets of its
@@ -411,11 +438,22 @@ struct learn_state {
     size_t n_st;
     struct rule_mem rs[MAX_RULE_SOURCES];
     size_t n_rs;
+    /* the speakers' say in the document so far (voice_of): in all, the
+     * most and the second most of one speaker (set with the window's
+     * speakers) */
+    unsigned voice_total, voice_top, voice_second;
     bool have_unit;
     tally_unit last_unit;
     uint32_t last_items;
     char last_currency[4];
 };
+
+/* How often a speaker has its say in the document: attributing, or beside
+ * a release ("a report by", "said in a statement", "Source:") */
+static unsigned voice_of(const struct spk_mem *p)
+{
+    return p->say_count + p->release_count;
+}
 
 static bool is_state_kind(tally_actor_kind k)
 {
@@ -462,16 +500,17 @@ static struct spk_mem *phrase_of(learn_state *l, const char *name)
     return NULL;
 }
 
-/* Notes a speaker: an actor, or a body phrase (actor NULL) named `name`. */
-static void note_speaker(learn_state *l, const tally_actor *a, const char *name, size_t len,
-                         const char *country, int akind, bool says)
+/* Notes a speaker: an actor, or a body phrase (actor NULL) named `name`.
+ * Returns its memory, or NULL when the document has too many. */
+static struct spk_mem *note_speaker(learn_state *l, const tally_actor *a, const char *name,
+                                    size_t len, const char *country, int akind, bool says)
 {
     char buf[LEARN_MAX_NAME];
     copy_name(buf, name, len);
     struct spk_mem *p = a != NULL ? speaker_of(l, a) : phrase_of(l, buf);
     if (p == NULL) {
         if (l->n_spk >= MAX_SPEAKERS)
-            return;
+            return NULL;
         p = &l->spk[l->n_spk++];
         memset(p, 0, sizeof *p);
         p->actor = a;
@@ -493,6 +532,30 @@ static void note_speaker(learn_state *l, const tally_actor *a, const char *name,
             p->first_speaker = true;
         l->have_speaker = true;
     }
+    return p;
+}
+
+/* Whether a word of release ("statement", "report", "Source:") stands
+ * within a few words of t[start, end), in its sentence: "said in a
+ * statement", "a report by X", "Source: X". */
+static bool release_near(const char *t, size_t n, size_t start, size_t end)
+{
+    ltok k;
+    size_t at = start;
+    for (int i = 0; i < 5 && near_token(t, n, at, true, &k, &at); i++) {
+        if (k.roles & CW_RELEASE)
+            return true;
+        if ((k.flags & TK_PUNCT) && t[k.start] == '.')
+            break;
+    }
+    at = end;
+    for (int i = 0; i < 6 && near_token(t, n, at, false, &k, &at); i++) {
+        if (k.roles & CW_RELEASE)
+            return true;
+        if ((k.flags & TK_PUNCT) && t[k.start] == '.')
+            break;
+    }
+    return false;
 }
 
 /* Speakers that are no actor of the table: the words the rules read as an
@@ -518,14 +581,20 @@ static void note_mention(learn_state *l, const char *t, size_t n, const tally_ac
         }
         if (s != NULL)
             s->count++;
-        if (b->body_end > m->end)
-            note_speaker(l, NULL, t + m->start, b->body_end - m->start, a->country, AK_BODY,
-                         b->body_says);
+        if (b->body_end > m->end) {
+            struct spk_mem *p = note_speaker(l, NULL, t + m->start, b->body_end - m->start,
+                                             a->country, AK_BODY, b->body_says);
+            if (p != NULL && release_near(t, n, m->start, b->body_end))
+                p->release_count++;
+        }
         if (!says) /* "Seoul said": a state that speaks is a speaker too */
             return;
     }
-    note_speaker(l, a, t + m->start, m->end - m->start < n ? m->end - m->start : n, a->country,
-                 (int)a->kind, says);
+    struct spk_mem *p =
+        note_speaker(l, a, t + m->start, m->end - m->start < n ? m->end - m->start : n, a->country,
+                     (int)a->kind, says);
+    if (p != NULL && release_near(t, n, m->start, m->end))
+        p->release_count++;
 }
 
 static bool is_lower(unsigned char c)
@@ -557,7 +626,8 @@ static size_t names_in(const char *t, const learn_words *w, const tally_actor_ma
         while (j < w->n && j < i + 4 && w->v[j].upper && !w->v[j].punct && w->v[j].roles == 0 &&
                w->v[j].id == CWW_NONE && cap_word(t, w->v[j].end, w->v[j].start) > w->v[j].start)
             j++;
-        if (j - i < 2)
+        /* two words at least, or one after a title: "Mr Healey" */
+        if (j - i < 2 && !(j - i == 1 && i > 0 && (w->v[i - 1].roles & CW_TITLE)))
             continue;
         size_t start = w->v[i].start, end = w->v[j - 1].end;
         bool actor = false;
@@ -567,8 +637,19 @@ static size_t names_in(const char *t, const learn_words *w, const tally_actor_ma
         bool comma = j < w->n && w->v[j].punct == ',';
         uint32_t after = j + comma < w->n ? w->v[j + comma].roles : 0;
         bool says = !comma && (after & CW_SAY);
-        if (!actor && (says || (before & CW_OFFICE) || (comma && (after & CW_OFFICE))))
-            out[k++] = (pname){start, end, says};
+        if (!actor && (says || (before & CW_OFFICE) || (comma && (after & CW_OFFICE)))) {
+            out[k] = (pname){start, end, says, ""};
+            /* the titles before the name, and a state among them */
+            size_t b = i;
+            while (b > 0 && i - b < 5 && !w->v[b - 1].punct &&
+                   (w->v[b - 1].upper || (w->v[b - 1].roles & (CW_OFFICE | CW_TITLE | CW_BODY))))
+                b--;
+            for (size_t q = 0; q < n_am && b < i; q++)
+                if (am[q].start >= w->v[b].start && am[q].end <= start &&
+                    is_state_kind(am[q].actor->kind))
+                    memcpy(out[k].country, am[q].actor->country, 4);
+            k++;
+        }
         i = j - 1;
     }
     return k;
@@ -876,6 +957,32 @@ bool learn_propose(const learn_state *l, const char *t, const learn_words *w,
 
 /* Feature templates. The names are for --explain; the numbers go into the
  * hashes, so a model is tied to this list (make model after changing it). */
+/* the templates of the source's document-level features (see
+ * source_doc_features), numbered apart from the others */
+enum src_tpl {
+    SRC_TPL_FIRST = 400,
+    SD_SHARE = SRC_TPL_FIRST,
+    SD_RANK,
+    SD_LEAD,
+    SD_AUTHOR_DOM,
+    SD_AUTHOR_TOTAL,
+    SD_FITS,
+    SD_LAST_SAYS,
+    SD_NEXT_SAYS,
+    SD_RELEASE,
+    SD_AUTHOR_LAST,
+    SD_AUTHOR_NEXT,
+    SD_AUTHOR_LEAD,
+    SD_COREF,
+    SD_COREF_NEXT,
+    SD_AUTHOR_PRONOUN,
+    SD_AUTHOR_ROLES,
+    SD_AUTHOR_FIRST,
+    SD_AUTHOR_WHY,
+    SD_STATE_VOICE,
+    SD_VOICE_OF_STATE,
+};
+
 enum tpl {
     T_BIAS = 1,
     T_UNIT,
@@ -893,9 +1000,6 @@ enum tpl {
     T_R1,
     T_R2,
     T_NOUN,
-    T_LEFT,
-    T_LEFT_FAR,
-    T_RIGHT,
     T_LEFT_STEM,
     T_RIGHT_STEM,
     T_LEFT_ROLE,
@@ -1001,11 +1105,43 @@ enum tpl {
     P_B2,
     P_A1,
     P_POS_UNIT,
-    P_B1_POS
+    P_B1_POS,
+    /* kinds: the clause */
+    K_LEFT = 300,
+    K_LEFT_LEMMA,
+    K_LEFT_UNIT,
+    K_LEFT_NEG,
+    K_LEFT_GOV,
+    K_LEFT_GOV_CLASS,
+    K_RIGHT,
+    K_RIGHT_LEMMA,
+    K_RIGHT_UNIT,
+    K_RIGHT_NEG,
+    K_RIGHT_GOV,
+    K_RIGHT_GOV_CLASS,
+    K_BOTH,
+    K_WHOLE,
+    K_NEAR,
+    K_NEAR_UNIT,
+    K_SENT,
+    K_LEFT_MOOD,
+    K_RIGHT_MOOD,
+    K_LEFT_MOD,
+    K_RIGHT_MOD,
+    K_MAIN,
+    K_MAIN_UNIT,
+    K_LEFT_GAP,
+    K_CONVERSION,
+    K_MAIN_CLASS,
+    K_CONVERSION_UNIT
 };
+
+static const char *src_tpl_name(unsigned t);
 
 static const char *tpl_name(unsigned t)
 {
+    if (t >= SRC_TPL_FIRST)
+        return src_tpl_name(t);
     switch ((enum tpl)t) {
     case T_BIAS:
         return "bias";
@@ -1039,12 +1175,6 @@ static const char *tpl_name(unsigned t)
         return "2nd word after";
     case T_NOUN:
         return "counted noun";
-    case T_LEFT:
-        return "near before";
-    case T_LEFT_FAR:
-        return "far before";
-    case T_RIGHT:
-        return "near after";
     case T_LEFT_STEM:
         return "stem before";
     case T_RIGHT_STEM:
@@ -1253,6 +1383,60 @@ static const char *tpl_name(unsigned t)
         return "side & unit";
     case P_B1_POS:
         return "word before & side";
+    case K_LEFT:
+        return "predicate before & its mood";
+    case K_LEFT_LEMMA:
+        return "predicate before (lemma) & its mood";
+    case K_LEFT_UNIT:
+        return "predicate before & mood & unit";
+    case K_LEFT_NEG:
+        return "predicate before negated";
+    case K_LEFT_GOV:
+        return "predicate before governed by";
+    case K_LEFT_GOV_CLASS:
+        return "predicate before governed by class";
+    case K_RIGHT:
+        return "predicate after & its mood";
+    case K_RIGHT_LEMMA:
+        return "predicate after (lemma) & its mood";
+    case K_RIGHT_UNIT:
+        return "predicate after & mood & unit";
+    case K_RIGHT_NEG:
+        return "predicate after negated";
+    case K_RIGHT_GOV:
+        return "predicate after governed by";
+    case K_RIGHT_GOV_CLASS:
+        return "predicate after governed by class";
+    case K_BOTH:
+        return "predicates before & after";
+    case K_WHOLE:
+        return "part of & done or not";
+    case K_NEAR:
+        return "class near";
+    case K_NEAR_UNIT:
+        return "class near & unit";
+    case K_SENT:
+        return "class in sentence";
+    case K_LEFT_MOOD:
+        return "predicate before & done or not";
+    case K_RIGHT_MOOD:
+        return "predicate after & done or not";
+    case K_LEFT_MOD:
+        return "mood before";
+    case K_RIGHT_MOD:
+        return "mood after";
+    case K_MAIN:
+        return "predicate & done or not";
+    case K_MAIN_UNIT:
+        return "predicate & done or not & unit";
+    case K_LEFT_GAP:
+        return "predicate before & what stands between";
+    case K_CONVERSION:
+        return "in brackets after a figure";
+    case K_MAIN_CLASS:
+        return "predicate";
+    case K_CONVERSION_UNIT:
+        return "in brackets after a figure & unit";
     }
     return "?";
 }
@@ -1460,10 +1644,10 @@ static void f_verb(fb *b, unsigned tpl, const ltok *k, uint32_t aux, const char 
 static const char *role_name(unsigned bit)
 {
     static const char *const names[] = {
-        "unit",    "carrier", "rounds",  "item",  "ballistic", "cruise",  "out",
-        "in",      "plan",    "consume", "equiv", "produce",   "stock",   "casualty",
-        "finance", "debt",    "hedge",   "say",   "negation",  "return",  "outcome",
-        "price",   "locate",  "fill",    "break", "office",    "pronoun", "body"};
+        "unit",  "carrier", "rounds",   "item",    "ballistic", "cruise",   "out",     "in",
+        "plan",  "consume", "equiv",    "produce", "stock",     "casualty", "finance", "debt",
+        "hedge", "say",     "negation", "return",  "outcome",   "price",    "locate",  "fill",
+        "break", "office",  "pronoun",  "body",    "release",   "title"};
     return bit < sizeof names / sizeof names[0] ? names[bit] : "?";
 }
 
@@ -1708,7 +1892,6 @@ static void fig_base(blk *k, fb *b, const tally_claim *c, const tally_figure *f,
             f_tok(b, T_L2, w);
         }
         if (d <= LEFT_NEAR) {
-            f_tok(b, T_LEFT, w);
             f_stem(b, T_LEFT_STEM, w);
             x->near_roles |= cue_roles(w->roles);
             if (!(w->flags & (TK_PUNCT | TK_FIG | TK_DIGIT)) && w->end - w->start > STEM) {
@@ -1718,7 +1901,6 @@ static void fig_base(blk *k, fb *b, const tally_claim *c, const tally_figure *f,
             if (d <= 3 && (w->flags & TK_FIG) && d > 1)
                 f_val(b, T_FIG_BEFORE, d, NULL);
         } else {
-            f_tok(b, T_LEFT_FAR, w);
             far_roles |= cue_roles(w->roles);
         }
         if (d <= 3 && (w->flags & TK_PUNCT) && b->t[w->start] == '(')
@@ -1739,10 +1921,8 @@ static void fig_base(blk *k, fb *b, const tally_claim *c, const tally_figure *f,
             f_tok(b, T_R1, w);
         else if (d == 1)
             f_tok(b, T_R2, w);
-        if (d < RIGHT_NEAR) {
-            f_tok(b, T_RIGHT, w);
+        if (d < RIGHT_NEAR)
             f_stem(b, T_RIGHT_STEM, w);
-        }
         right_roles |= cue_roles(w->roles);
         if (d == 0 && (w->flags & TK_UPPER))
             f_val(b, T_CAP_AFTER, 1, "yes");
@@ -1918,6 +2098,449 @@ static void fig_unit(fb *b, const tally_claim *c, const fig_ctx *x)
     }
 }
 
+/* ---- the clause (kind) ------------------------------------------------------------ */
+
+/* What a figure's kind depends on is mostly in its clause: the word that
+ * governs it ("sent", "pledged", "package", "killed"), what stands before
+ * that word ("will", "plans to", "has been", "is expected to") and the
+ * words that make it done or not yet ("already", "next year"). The clause
+ * is read by the words of kindwords.gperf, by lemma and class, so that what
+ * is learnt of "has sent" holds for "have delivered". */
+
+enum {
+    CL_LEFT = 12, /* words before the figure searched for its predicate */
+    CL_SPAN = 48, /* words before it read at most (past a list of figures) */
+    CL_RIGHT = 8, /* words after the counted noun */
+    CL_CHAIN = 5, /* words of a verb's group before the verb */
+    CL_NEAR = 4   /* words each side that are the figure's company */
+};
+
+/* What stands before a predicate: its mood, tense and voice. */
+typedef enum clause_mod {
+    CM_NONE,
+    CM_NOUN,         /* "delivery of", "package" */
+    CM_BASE,         /* "they send" */
+    CM_S3,           /* "sends" */
+    CM_PAST,         /* "sent" */
+    CM_PP,           /* "given", the participle alone: "aid sent" */
+    CM_ING,          /* "sending", alone: "including", "bringing" */
+    CM_PERFECT,      /* "has sent", "have been sent" */
+    CM_PASSIVE,      /* "are sent" */
+    CM_PASSIVE_PAST, /* "were sent" */
+    CM_PROGRESSIVE,  /* "is sending" */
+    CM_WILL,         /* "will send" */
+    CM_MAY,          /* "could send" */
+    CM_WOULD,        /* "would send" */
+    CM_GOVERNED,     /* "plans to send": a word of the lexicon before "to" */
+    CM_INF,          /* "to send" after another word: "Iran to send" */
+    CM_HABIT,        /* "used to send" */
+    CM_N_MODS
+} clause_mod;
+
+static const char *clause_mod_name(unsigned m)
+{
+    static const char *const names[] = {
+        "none", "noun",    "base",     "-s",           "past",        "participle",
+        "-ing", "perfect", "passive",  "passive past", "progressive", "will",
+        "may",  "would",   "governed", "to",           "used to"};
+    return m < sizeof names / sizeof names[0] ? names[m] : "?";
+}
+
+/* Whether what a mood says is done (1), holds now (2) or is not yet (3). */
+static unsigned clause_mood(clause_mod m)
+{
+    switch (m) {
+    case CM_PAST:
+    case CM_PP:
+    case CM_PERFECT:
+    case CM_PASSIVE_PAST:
+    case CM_HABIT:
+        return 1;
+    case CM_BASE:
+    case CM_S3:
+    case CM_ING:
+    case CM_PASSIVE:
+    case CM_PROGRESSIVE:
+        return 2;
+    case CM_WILL:
+    case CM_MAY:
+    case CM_WOULD:
+    case CM_GOVERNED:
+    case CM_INF:
+        return 3;
+    case CM_NONE:
+    case CM_NOUN:
+    case CM_N_MODS:
+        break;
+    }
+    return 0;
+}
+
+static const char *const mood_names[] = {"other", "done", "now", "not yet"};
+
+static const char *kind_class_name(unsigned c)
+{
+    static const char *const names[] = {
+        "none",    "move",     "receive",  "shipment", "intend", "commit",  "announce",
+        "request", "buy",      "contract", "package",  "aid",    "consume", "battle",
+        "produce", "casualty", "finance",  "value",    "equiv",  "stock",   "include",
+        "will",    "may",      "would",    "be",       "have",   "to",      "neg",
+        "future",  "done",     "more",     "skip",     "say",    "if",      "arms"};
+    return c < sizeof names / sizeof names[0] ? names[c] : "?";
+}
+
+/* The kind words of tokens [lo, hi) of a sentence (NULL for the others). */
+typedef struct clause_words {
+    const kind_word **kw; /* kw[i - lo] */
+    size_t lo, hi;
+} clause_words;
+
+static const kind_word *cw_at(const clause_words *w, size_t i)
+{
+    return i >= w->lo && i < w->hi ? w->kw[i - w->lo] : NULL;
+}
+
+static int class_at(const clause_words *w, size_t i)
+{
+    const kind_word *k = cw_at(w, i);
+    return k != NULL ? k->cls : KC_NONE;
+}
+
+/* A word that may govern a figure: content, not a verb's helper, nor a
+ * word that only governs an infinitive ("ready", "about" to). */
+static bool is_pred(const kind_word *k)
+{
+    return k != NULL && k->cls >= KC_MOVE && k->cls <= KC_INCLUDE &&
+           (k->form != KF_WORD ||
+            (k->cls == KC_VALUE || k->cls == KC_EQUIV || k->cls == KC_CASUALTY));
+}
+
+typedef struct clause_pred {
+    const kind_word *kw; /* the predicate, or NULL */
+    size_t at;           /* its token */
+    clause_mod mod;
+    const kind_word *gov; /* for CM_GOVERNED: "plans" (to send) */
+    bool neg;
+} clause_pred;
+
+/* The mood, tense and voice of the predicate at token p, from the helpers
+ * before it (not before token lo). */
+static void clause_chain(const char *t, const ltoks *ts, const clause_words *w, size_t p, size_t lo,
+                         clause_pred *out)
+{
+    const kind_word *k = out->kw;
+    bool be = false, be_past = false, have = false, to = false;
+    int modal = KC_NONE;
+    size_t q = p, stop = p > CL_CHAIN ? p - CL_CHAIN : 0;
+    if (stop < lo)
+        stop = lo;
+    while (q > stop) {
+        const kind_word *a = cw_at(w, q - 1);
+        if (a == NULL || (ts->v[q - 1].flags & TK_PUNCT))
+            break;
+        if (a->cls == KC_SKIP || a->cls == KC_DONE) {
+        } else if (a->cls == KC_NEG) {
+            out->neg = true;
+        } else if (a->cls == KC_BE) {
+            be = true;
+            be_past =
+                be_past || tok_is(t, &ts->v[q - 1], "was") || tok_is(t, &ts->v[q - 1], "were");
+        } else if (a->cls == KC_HAVE) {
+            have = true;
+        } else if (a->cls == KC_WILL || a->cls == KC_MAY || a->cls == KC_WOULD) {
+            modal = a->cls;
+            break;
+        } else if (a->cls == KC_TO) {
+            to = true;
+            q--;
+            break;
+        } else {
+            break;
+        }
+        q--;
+    }
+    if (to) {
+        /* what governs the infinitive: the word before "to" */
+        while (q > lo && class_at(w, q - 1) == KC_SKIP)
+            q--;
+        const kind_word *g = q > lo && !(ts->v[q - 1].flags & TK_PUNCT) ? cw_at(w, q - 1) : NULL;
+        if (g != NULL && g->cls == KC_CONSUME && tok_is(t, &ts->v[q - 1], "used")) {
+            out->mod = CM_HABIT;
+        } else if (g != NULL && (is_pred(g) || g->cls == KC_INTEND)) {
+            out->mod = CM_GOVERNED;
+            out->gov = g;
+        } else {
+            out->mod = CM_INF;
+        }
+        return;
+    }
+    if (modal != KC_NONE)
+        out->mod = modal == KC_WILL ? CM_WILL : modal == KC_MAY ? CM_MAY : CM_WOULD;
+    else if (have && (k->form & KF_PP))
+        out->mod = CM_PERFECT;
+    else if (be && (k->form & KF_PP))
+        out->mod = be_past ? CM_PASSIVE_PAST : CM_PASSIVE;
+    else if (be && (k->form & KF_ING))
+        out->mod = CM_PROGRESSIVE;
+    else if (k->form & KF_PAST)
+        out->mod = CM_PAST;
+    else if (k->form & KF_PP)
+        out->mod = CM_PP;
+    else if (k->form & KF_ING)
+        out->mod = CM_ING;
+    else if (k->form & KF_S3)
+        out->mod = CM_S3;
+    else if (k->form & KF_BASE)
+        out->mod = CM_BASE;
+    else
+        out->mod = CM_NOUN;
+}
+
+/* Ends a clause: the search for a predicate stops there. */
+static bool clause_stop(const char *t, const ltok *k, int cls)
+{
+    if (k->flags & TK_PUNCT) {
+        char c = t[k->start];
+        return c == ';' || c == ':' || c == '(' || c == ')';
+    }
+    return cls == KC_SAY || cls == KC_IF;
+}
+
+/* The predicate nearest before the figure (token fi) in its clause. */
+static clause_pred clause_left(const char *t, const ltoks *ts, const clause_words *w, size_t fi)
+{
+    clause_pred p = {NULL, 0, CM_NONE, NULL, false};
+    /* a list of figures shares the predicate of its first: the search
+     * goes on CL_LEFT words past each figure it meets */
+    size_t budget = CL_LEFT;
+    for (size_t i = fi; i > w->lo && budget > 0; budget--) {
+        i--;
+        const kind_word *k = cw_at(w, i);
+        if (clause_stop(t, &ts->v[i], k != NULL ? k->cls : KC_NONE))
+            break;
+        if (ts->v[i].flags & TK_FIG)
+            budget = CL_LEFT + 1;
+        if (is_pred(k)) {
+            p.kw = k;
+            p.at = i;
+            clause_chain(t, ts, w, i, w->lo, &p);
+            break;
+        }
+    }
+    return p;
+}
+
+/* Whether a predicate's mood comes from helpers before it ("were
+ * killed", "could join"): then it is the verb of a clause. */
+static bool finite(clause_mod m)
+{
+    return m >= CM_PERFECT && m <= CM_INF;
+}
+
+/* The predicate after the counted noun (token ce on): the first that is
+ * the verb of a clause ("stationed in Russia were killed": "killed"),
+ * else the first ("weapons package"). */
+static clause_pred clause_right(const char *t, const ltoks *ts, const clause_words *w, size_t ce)
+{
+    clause_pred p = {NULL, 0, CM_NONE, NULL, false};
+    for (size_t i = ce; i < ce + CL_RIGHT && i < w->hi; i++) {
+        const kind_word *k = cw_at(w, i);
+        if (clause_stop(t, &ts->v[i], k != NULL ? k->cls : KC_NONE) ||
+            ((ts->v[i].flags & TK_PUNCT) && t[ts->v[i].start] == '.'))
+            break;
+        if (ts->v[i].flags & TK_FIG) /* what follows is another figure's */
+            break;
+        if (!is_pred(k))
+            continue;
+        /* a compound's head is its last noun: "aid bill", "drone deal" */
+        while (k->form == KF_NOUN && i + 1 < w->hi && cw_at(w, i + 1) != NULL &&
+               (cw_at(w, i + 1)->form & KF_NOUN))
+            k = cw_at(w, ++i);
+        clause_pred q = {k, i, CM_NONE, NULL, false};
+        clause_chain(t, ts, w, i, ce, &q);
+        if (p.kw == NULL)
+            p = q;
+        if (finite(q.mod)) {
+            p = q;
+            break;
+        }
+    }
+    return p;
+}
+
+/* What a part belongs to: for "including" the figure, or a value "of"
+ * it, the predicate before ("the package includes", "this batch
+ * included", "has supplied ..., including"). */
+static clause_pred clause_whole(const char *t, const ltoks *ts, const clause_words *w,
+                                const clause_pred *p)
+{
+    clause_pred q = {NULL, 0, CM_NONE, NULL, false};
+    if (p->kw == NULL || (p->kw->cls != KC_INCLUDE && p->kw->cls != KC_VALUE))
+        return q;
+    return clause_left(t, ts, w, p->at);
+}
+
+/* The features of a predicate before (side 0) or after (side 1) the figure. */
+static void f_pred(fb *b, int side, const clause_pred *p, unsigned unit_family, const char *uf)
+{
+    static const unsigned tpl[2][6] = {
+        {K_LEFT, K_LEFT_LEMMA, K_LEFT_UNIT, K_LEFT_NEG, K_LEFT_GOV, K_LEFT_GOV_CLASS},
+        {K_RIGHT, K_RIGHT_LEMMA, K_RIGHT_UNIT, K_RIGHT_NEG, K_RIGHT_GOV, K_RIGHT_GOV_CLASS}};
+    const unsigned *tp = tpl[side];
+    if (p->kw == NULL) {
+        f_val(b, tp[0], 0, "none");
+        return;
+    }
+    const char *cn = kind_class_name((unsigned)p->kw->cls), *mn = clause_mod_name(p->mod);
+    unsigned mood = clause_mood(p->mod);
+    f_val2(b, tp[0], (uint32_t)p->kw->cls, cn, p->mod, mn);
+    f_val2(b, side ? K_RIGHT_MOOD : K_LEFT_MOOD, (uint32_t)p->kw->cls, cn, mood, mood_names[mood]);
+    f_val(b, side ? K_RIGHT_MOD : K_LEFT_MOD, p->mod, mn);
+    f_val2(b, tp[1], str_hash(p->kw->lemma), p->kw->lemma, p->mod, mn);
+    f_val2(b, tp[2], (uint32_t)p->kw->cls * 64u + p->mod,
+           b->named ? name2(b, tp[0], cn, strlen(cn), mn, strlen(mn)) : NULL, unit_family, uf);
+    if (p->neg)
+        f_val(b, tp[3], (uint32_t)p->kw->cls, cn);
+    if (p->gov != NULL) {
+        f_val2(b, tp[4], str_hash(p->gov->lemma), p->gov->lemma, (uint32_t)p->kw->cls, cn);
+        f_val(b, tp[5], (uint32_t)p->gov->cls, kind_class_name((unsigned)p->gov->cls));
+    }
+}
+
+/* The unit's family for the kind: money, people, a share, or things. */
+static unsigned kind_unit_family(const tally_claim *c, const char **name)
+{
+    static const char *const names[] = {"things", "money", "people", "share"};
+    unsigned f = c->unit == TALLY_UNIT_MONEY     ? 1
+                 : c->unit == TALLY_UNIT_PERSON  ? 2
+                 : c->unit == TALLY_UNIT_PERCENT ? 3
+                                                 : 0;
+    *name = names[f];
+    return f;
+}
+
+/* The clause features of candidate `c` (figure token fi, claim end ce). */
+static void fig_clause(blk *k, fb *b, const tally_claim *c, const ltoks *ts, size_t fi, size_t ce)
+{
+    const char *t = b->t;
+    clause_words w;
+    w.lo = fi > CL_SPAN ? fi - CL_SPAN : 0;
+    w.hi = ce + CL_RIGHT + 1 < ts->n ? ce + CL_RIGHT + 1 : ts->n;
+    w.kw = tally_arena_alloc(k->a, (w.hi - w.lo + 1) * sizeof *w.kw);
+    for (size_t i = w.lo; i < w.hi; i++) {
+        const ltok *x = &ts->v[i];
+        w.kw[i - w.lo] = (x->flags & (TK_PUNCT | TK_FIG | TK_DIGIT)) || x->end - x->start > 24
+                             ? NULL
+                             : kw_find(t + x->start, x->end - x->start);
+    }
+    const char *uf;
+    unsigned fam = kind_unit_family(c, &uf);
+    clause_pred l = clause_left(t, ts, &w, fi), r = clause_right(t, ts, &w, ce);
+    f_pred(b, 0, &l, fam, uf);
+    f_pred(b, 1, &r, fam, uf);
+    if (l.kw != NULL && r.kw != NULL)
+        f_val2(b, K_BOTH, (uint32_t)l.kw->cls, kind_class_name((unsigned)l.kw->cls),
+               (uint32_t)r.kw->cls, kind_class_name((unsigned)r.kw->cls));
+    /* the predicate of the figure: the one after it when it is a verb's
+     * group right after the counted noun ("10,000 troops could join"), or
+     * there is none before */
+    const clause_pred *mp = &l;
+    if (r.kw != NULL && (l.kw == NULL || (r.at < ce + 3 && clause_mood(r.mod) != 0)))
+        mp = &r;
+    if (mp->kw != NULL) {
+        unsigned mood = clause_mood(mp->mod);
+        const char *cn = kind_class_name((unsigned)mp->kw->cls);
+        f_val(b, K_MAIN_CLASS, (uint32_t)mp->kw->cls, cn);
+        f_val2(b, K_MAIN, (uint32_t)mp->kw->cls, cn, mood, mood_names[mood]);
+        f_val2(b, K_MAIN_UNIT, (uint32_t)mp->kw->cls * 8u + mood,
+               b->named
+                   ? name2(b, K_MAIN, cn, strlen(cn), mood_names[mood], strlen(mood_names[mood]))
+                   : NULL,
+               fam, uf);
+    }
+    /* how far the predicate before stands: a comma or "and" between */
+    if (l.kw != NULL) {
+        unsigned gap = fi - l.at <= 3 ? 0 : 1;
+        for (size_t i = l.at + 1; i < fi; i++) {
+            if ((ts->v[i].flags & TK_PUNCT) && t[ts->v[i].start] == ',')
+                gap = gap < 2 ? 2 : gap;
+            else if (ts->v[i].id == CWW_AND)
+                gap = 3;
+        }
+        static const char *const gaps[] = {"near", "far", "comma", "and"};
+        f_val2(b, K_LEFT_GAP, (uint32_t)l.kw->cls, kind_class_name((unsigned)l.kw->cls), gap,
+               gaps[gap]);
+    }
+    /* a conversion: "500 million pounds ($620 million)", "(EUR 8.6
+     * billion)" */
+    for (size_t o = fi; o > 0 && o + 2 >= fi;) {
+        o--;
+        if ((ts->v[o].flags & TK_PUNCT) && t[ts->v[o].start] == '(') {
+            bool after_fig = false;
+            for (size_t d = 1; d <= 4 && d <= o; d++)
+                after_fig = after_fig || (ts->v[o - d].flags & TK_FIG);
+            if (after_fig) {
+                f_val(b, K_CONVERSION, 1, "yes");
+                f_val2(b, K_CONVERSION_UNIT, 1, "yes", fam, uf);
+            }
+            break;
+        }
+    }
+    clause_pred whole = clause_whole(t, ts, &w, &l);
+    if (whole.kw != NULL) {
+        unsigned mood = clause_mood(whole.mod);
+        f_val2(b, K_WHOLE, (uint32_t)whole.kw->cls, kind_class_name((unsigned)whole.kw->cls), mood,
+               mood_names[mood]);
+    }
+    /* the figure's company, and the sentence's */
+    uint64_t near = 0, sent = 0;
+    for (size_t i = w.lo; i < w.hi; i++) {
+        int cl = class_at(&w, i);
+        if (cl == KC_NONE)
+            continue;
+        if (i + CL_NEAR >= fi && i < ce + CL_NEAR)
+            near |= (uint64_t)1 << cl;
+    }
+    for (size_t i = 0; i < ts->n; i++) {
+        const ltok *x = &ts->v[i];
+        if ((x->flags & (TK_PUNCT | TK_FIG | TK_DIGIT)) || x->end - x->start > 24)
+            continue;
+        const kind_word *kw =
+            i >= w.lo && i < w.hi ? w.kw[i - w.lo] : kw_find(t + x->start, x->end - x->start);
+        if (kw != NULL)
+            sent |= (uint64_t)1 << kw->cls;
+    }
+    for (unsigned cl = 1; cl < KC_N_CLASSES; cl++) {
+        if (near & ((uint64_t)1 << cl)) {
+            f_val(b, K_NEAR, cl, kind_class_name(cl));
+            f_val2(b, K_NEAR_UNIT, cl, kind_class_name(cl), fam, uf);
+        }
+        if (sent & ((uint64_t)1 << cl))
+            f_val(b, K_SENT, cl, kind_class_name(cl));
+    }
+}
+
+/* ---- kind --------------------------------------------------------------------------- */
+
+/* The features of the KIND head for candidate `c` (its unit one of the
+ * figure's alternatives): what the rules decided, the figure's shape, and
+ * its clause. The words around the figure are left out: learnt by surface
+ * form they fit the documents they come from (fit 0.998, held out 0.72),
+ * where the clause's classes and moods hold across them. */
+static void fig_kind(blk *k, fb *b, const tally_claim *c, const tally_figure *f, learn_proposer by,
+                     const ltoks *ts)
+{
+    f_val(b, T_BIAS, 0, "1");
+    f_val(b, T_PROPOSER, by, learn_proposer_name(by));
+    f_val(b, T_QUALIFIER, f->qualifier, tally_qualifier_name(f->qualifier));
+    f_val(b, T_RULE_KIND, c->kind, tally_kind_name(c->kind));
+    f_val(b, T_RULE_KIND_WHY, str_hash(why_name(c->why_kind.rule)), why_name(c->why_kind.rule));
+    if (c->hedged)
+        f_val(b, T_HEDGED, 1, "yes");
+    f_val(b, T_UNIT, (uint32_t)c->unit, unit_name(c));
+    fig_clause(k, b, c, ts, tok_at(ts, f->start), tok_at(ts, c->end));
+}
+
 /* ---- speakers ----------------------------------------------------------------------- */
 
 static const long NO_BLOCK = LONG_MAX;
@@ -1957,9 +2580,21 @@ typedef struct spk_ev {
     bool says;      /* its nearest mention attributes */
     /* the best of the options by one measure (see compare()) */
     bool most_picked, most_says, most_named, nearest_says;
-    bool cited;     /* the words after "citing", "quoting" in the sentence */
-    bool fits;      /* the rules' pick or what it names */
-    bool bs_set;    /* placed by a mention of the window */
+    bool cited;  /* the words after "citing", "quoting" in the sentence */
+    bool fits;   /* the rules' pick or what it names */
+    bool bs_set; /* placed by a mention of the window */
+    /* the last to attribute before the claim's sentence, the first after it
+     * (0: not; else 1 in its paragraph, 2 the paragraph next to it, 3 further) */
+    unsigned last_says, next_says;
+    /* the sentence attributes to a pronoun or a role (1 a person's, 2 a
+     * body's), and the option is the one named last before (first after)
+     * of that class, how far as last_says */
+    unsigned pronoun, coref, coref_next;
+    /* a state that speaks, and a body or person of it speaks in the
+     * document too ("Germany has confirmed" and Pistorius); or that body
+     * or person, beside such a state (1, 2 when the state is the pick) */
+    bool state_has_voice;
+    unsigned voice_of_state;
     unsigned prior; /* the cut's order (see speaker_evs) */
     size_t order;
 } spk_ev;
@@ -2010,6 +2645,128 @@ static unsigned country_rel(const char *a, const char *b)
     return memcmp(a, b, 4) == 0 ? 0 : 2;
 }
 
+static const char *src_tpl_name(unsigned t)
+{
+    switch ((enum src_tpl)t) {
+    case SD_SHARE:
+        return "share of the document's attributions & sentence";
+    case SD_RANK:
+        return "rank by attributions & sentence";
+    case SD_LEAD:
+        return "attributes first & sentence";
+    case SD_AUTHOR_DOM:
+        return "author & the top speaker's share & sentence";
+    case SD_AUTHOR_TOTAL:
+        return "author & attributions in document";
+    case SD_FITS:
+        return "what the rules' pick names & sentence";
+    case SD_LAST_SAYS:
+        return "last to attribute before & where & sentence";
+    case SD_NEXT_SAYS:
+        return "first to attribute after & where & sentence";
+    case SD_RELEASE:
+        return "named beside a release & rank & sentence";
+    case SD_AUTHOR_LAST:
+        return "author & the last attribution before & sentence";
+    case SD_AUTHOR_NEXT:
+        return "author & the first attribution after & sentence";
+    case SD_AUTHOR_LEAD:
+        return "author & paragraph & sentence";
+    case SD_COREF:
+        return "named last before of the pronoun's class & where & class";
+    case SD_COREF_NEXT:
+        return "named first after of the pronoun's class & where & class";
+    case SD_AUTHOR_PRONOUN:
+        return "author & the sentence's pronoun";
+    case SD_AUTHOR_ROLES:
+        return "author & sentence & role in it";
+    case SD_AUTHOR_FIRST:
+        return "author & the sentence's first word";
+    case SD_AUTHOR_WHY:
+        return "author & the rules' source by";
+    case SD_STATE_VOICE:
+        return "a state whose body or person speaks & sentence";
+    case SD_VOICE_OF_STATE:
+        return "speaks for a state among the options & sentence";
+    }
+    return "?";
+}
+
+/* How the claim's sentence attributes: 0 to a name the rules read, 1 with
+ * words of attribution but no such name ("it said", "the statement said"),
+ * 2 not at all. */
+static unsigned attribution_of(const tally_claim *c, bool sent_says)
+{
+    return learn_explicit_source(c) ? 0u : sent_says ? 1u : 2u;
+}
+
+static const char *const attribution_name[] = {"named", "unnamed", "none"};
+
+/* a share in fifths: 0 none, 1 up to 20 %, ... 5 over 80 % */
+static unsigned fifths(unsigned part, unsigned whole)
+{
+    if (part == 0 || whole == 0)
+        return 0;
+    unsigned f = (5 * part + whole - 1) / whole;
+    return f > 5 ? 5 : f;
+}
+
+/* What the document says of an option as its main source: its share of the
+ * document's attributions, its rank by them, whether it attributed first,
+ * each with how the claim's own sentence attributes; for the author, how
+ * much the most attributing speaker dominates. */
+static void source_doc_features(blk *k, fb *b, const spk_ev *e, const tally_claim *c,
+                                bool sent_says)
+{
+    const learn_state *l = k->l;
+    unsigned at = attribution_of(c, sent_says);
+    const char *an = attribution_name[at];
+    if (e->akind == AK_AUTHOR) {
+        f_val2(b, SD_AUTHOR_DOM, fifths(l->voice_top, l->voice_total), NULL, at, an);
+        static const size_t total_edges[] = {1, 3, 6, 10};
+        f_val2(b, SD_AUTHOR_TOTAL, bucket(l->voice_total, total_edges, 4), NULL, at, an);
+        f_val2(b, SD_AUTHOR_LAST, e->last_says, NULL, at, an);
+        f_val2(b, SD_AUTHOR_NEXT, e->next_says, NULL, at, an);
+        f_val2(b, SD_AUTHOR_LEAD, k->index > 3 ? 3u : (unsigned)k->index, NULL, at, an);
+        f_val(b, SD_AUTHOR_PRONOUN, e->pronoun, NULL);
+        size_t si = sentence_of(k, c->sentence_start);
+        const ltoks *ts = si < k->in->n_ss ? sentence_tokens(k, si) : NULL;
+        if (ts != NULL && ts->n > 0) {
+            uint32_t roles = 0;
+            for (size_t i = 0; i < ts->n; i++)
+                roles |= cue_roles(ts->v[i].roles);
+            f_roles_with(b, SD_AUTHOR_ROLES, at, an, roles);
+            f_tok(b, SD_AUTHOR_FIRST, &ts->v[0]);
+        }
+        const char *why = why_name(c->why_source.rule);
+        if (why != NULL)
+            f_val(b, SD_AUTHOR_WHY, str_hash(why), why);
+        return;
+    }
+    unsigned says = e->mem != NULL ? voice_of(e->mem) : 0;
+    f_val2(b, SD_SHARE, fifths(says, l->voice_total), NULL, at, an);
+    unsigned rank = says == 0 ? 3u : says == l->voice_top ? 1u : says == l->voice_second ? 2u : 3u;
+    f_val2(b, SD_RANK, rank, NULL, at, an);
+    if (e->mem != NULL && e->mem->first_speaker)
+        f_val2(b, SD_LEAD, 1, NULL, at, an);
+    if (e->mem != NULL && e->mem->release_count > 0)
+        f_val2(b, SD_RELEASE, rank, NULL, at, an);
+    if (e->fits)
+        f_val2(b, SD_FITS, 1, NULL, at, an);
+    if (e->last_says)
+        f_val2(b, SD_LAST_SAYS, e->last_says, NULL, at, an);
+    if (e->next_says)
+        f_val2(b, SD_NEXT_SAYS, e->next_says, NULL, at, an);
+    if (e->state_has_voice)
+        f_val2(b, SD_STATE_VOICE, 1, NULL, at, an);
+    if (e->voice_of_state)
+        f_val2(b, SD_VOICE_OF_STATE, e->voice_of_state, NULL, at, an);
+    if (e->coref)
+        f_val2(b, SD_COREF, e->coref, NULL, e->pronoun, NULL);
+    if (e->coref_next)
+        f_val2(b, SD_COREF_NEXT, e->coref_next, NULL, e->pronoun, NULL);
+}
+
 static void speaker_features(blk *k, fb *b, const spk_ev *e, const tally_claim *c, bool sent_says,
                              bool block_speaker, const pick_info *pk)
 {
@@ -2017,6 +2774,7 @@ static void speaker_features(blk *k, fb *b, const spk_ev *e, const tally_claim *
     const char *kn = akind_name(e->akind);
     f_val(b, S_ORIGIN, e->origin, learn_origin_name(e->origin));
     f_val(b, S_KIND, (uint32_t)e->akind, kn);
+    source_doc_features(k, b, e, c, sent_says);
     if (e->akind == AK_AUTHOR) {
         f_val2(b, S_KIND_UNIT, (uint32_t)e->akind, kn, c->unit, unit_name(c));
         f_val(b, S_AUTHOR_SAYS, sent_says, sent_says ? "yes" : "no");
@@ -2132,7 +2890,7 @@ static void compare(spk_ev *ev, size_t n)
             continue;
         picked = e->earlier_rule > picked ? e->earlier_rule : picked;
         if (e->mem != NULL) {
-            says = e->mem->say_count > says ? e->mem->say_count : says;
+            says = voice_of(e->mem) > says ? voice_of(e->mem) : says;
             named = e->mem->count > named ? e->mem->count : named;
         }
         if (e->says && e->rank < near)
@@ -2143,7 +2901,7 @@ static void compare(spk_ev *ev, size_t n)
         if (e->akind == AK_AUTHOR)
             continue;
         e->most_picked = picked > 0 && e->earlier_rule == picked;
-        e->most_says = says > 0 && e->mem != NULL && e->mem->say_count == says;
+        e->most_says = says > 0 && e->mem != NULL && voice_of(e->mem) == says;
         e->most_named = named > 0 && e->mem != NULL && e->mem->count == named;
         e->nearest_says = e->says && e->rank == near;
     }
@@ -2301,9 +3059,25 @@ static bool acronym(const char *s)
     return true;
 }
 
+static void doc_voices(learn_state *l)
+{
+    l->voice_total = l->voice_top = l->voice_second = 0;
+    for (size_t i = 0; i < l->n_spk; i++) {
+        unsigned v = voice_of(&l->spk[i]);
+        l->voice_total += v;
+        if (v > l->voice_top) {
+            l->voice_second = l->voice_top;
+            l->voice_top = v;
+        } else if (v > l->voice_second) {
+            l->voice_second = v;
+        }
+    }
+}
+
 static void window_speakers(learn_state *l, wspk *ws, tally_arena *a)
 {
     memset(ws, 0, sizeof *ws);
+    doc_voices(l);
     char buf[LEARN_MAX_NAME];
     for (size_t j = 0; j < l->n_wb; j++) {
         const struct wblock *w = &l->wb[j];
@@ -2334,7 +3108,7 @@ static void window_speakers(learn_state *l, wspk *ws, tally_arena *a)
         for (size_t i = 0; i < w->n_names; i++) {
             const pname *pn = &w->names[i];
             copy_name(buf, w->in.text + pn->start, pn->end - pn->start);
-            went *e = add_went(ws, a, buf, "", AK_NAME, NULL, phrase_of(l, buf));
+            went *e = add_went(ws, a, buf, pn->country, AK_NAME, NULL, phrase_of(l, buf));
             add_wment(e, a,
                       (wment){w->in.text, j, sentence_in(&w->in, pn->start), pn->start, pn->end,
                               NULL, pn->says});
@@ -2377,7 +3151,7 @@ static void window_speakers(learn_state *l, wspk *ws, tally_arena *a)
         unsigned bv = 0;
         for (size_t i = 0; i < ws->n; i++) {
             const struct spk_mem *p = ws->v[i].mem;
-            unsigned v = p != NULL ? p->say_count * 64 + p->count : 0;
+            unsigned v = p != NULL ? voice_of(p) * 64 + p->count : 0;
             bool taken = false;
             for (size_t q = 0; q < ws->n_top && !taken; q++)
                 taken = ws->top[q] == i;
@@ -2390,6 +3164,118 @@ static void window_speakers(learn_state *l, wspk *ws, tally_arena *a)
             break;
         ws->top[ws->n_top++] = best;
     }
+}
+
+/* ---- the names of speakers ----------------------------------------------------------- */
+
+/* The words of name `s`: up to 12, as [start, end) byte pairs. */
+static size_t name_words(const char *s, size_t *b, size_t *e, size_t cap)
+{
+    size_t n = 0, len = strlen(s);
+    for (size_t i = 0; i < len && n < cap;) {
+        while (i < len && s[i] == ' ')
+            i++;
+        if (i >= len)
+            break;
+        size_t j = i;
+        while (j < len && s[j] != ' ')
+            j++;
+        b[n] = i;
+        e[n++] = j;
+        i = j;
+    }
+    return n;
+}
+
+static uint32_t word_roles(const char *s, size_t n)
+{
+    /* "Minister's", "Mr.": the word without its ending */
+    while (n > 0 && (s[n - 1] == '.' || s[n - 1] == ','))
+        n--;
+    const claim_word *cw = n > 0 && n <= 24 ? cw_find(s, n) : NULL;
+    return cw != NULL ? cw->roles : 0;
+}
+
+/* Words a[0, an) and b[0, bn) are the same but for ASCII case. */
+static bool same_word(const char *a, size_t an, const char *b, size_t bn)
+{
+    if (an != bn)
+        return false;
+    for (size_t i = 0; i < an; i++)
+        if (((unsigned char)a[i] | 0x20) != ((unsigned char)b[i] | 0x20))
+            return false;
+    return true;
+}
+
+/* A person the window or the document named in full (two words or more)
+ * whose first or last word is `w` ("Healey", "Shoigu", "Lee"), with its
+ * country in `country` when it has one; NULL for none. */
+static const char *full_name(const learn_state *l, const wspk *ws, const char *w, size_t wn,
+                             char *country)
+{
+    const char *best = NULL, *bc = "";
+    for (size_t i = 0; i < ws->n + l->n_spk; i++) {
+        const char *name = i < ws->n ? ws->v[i].name : l->spk[i - ws->n].name;
+        const char *cn = i < ws->n ? ws->v[i].country : l->spk[i - ws->n].country;
+        int akind = i < ws->n ? ws->v[i].akind : l->spk[i - ws->n].akind;
+        if (akind != TALLY_ACTOR_OFFICIAL && akind != AK_NAME)
+            continue;
+        size_t b[12], e[12], n = name_words(name, b, e, 12);
+        if (n < 2)
+            continue;
+        bool first = same_word(name + b[0], e[0] - b[0], w, wn);
+        bool last = same_word(name + b[n - 1], e[n - 1] - b[n - 1], w, wn);
+        if ((first || last) && (best == NULL || strlen(name) > strlen(best))) {
+            best = name;
+            bc = cn;
+        }
+    }
+    if (best != NULL && bc[0] != '\0')
+        memcpy(country, bc, 4);
+    return best;
+}
+
+/* The most specific name the document gives for a speaker named `s`
+ * (CLAIMS.md): without the titles before a person's name ("Defence
+ * Secretary John Healey", "Mr. Shoigu"), and a surname in full when the
+ * document wrote it so. Returns `s` or a name in `a` or of the document. */
+static const char *canonical_name(const learn_state *l, const wspk *ws, const char *s,
+                                  char *country, tally_arena *a)
+{
+    size_t b[12], e[12], n = name_words(s, b, e, 12);
+    if (n == 0)
+        return s;
+    /* "South Korea's defence minister": the one person of that state the
+     * document names */
+    if (word_roles(s + b[n - 1], e[n - 1] - b[n - 1]) & CW_OFFICE && country[0] != '\0') {
+        const char *one = NULL;
+        size_t found = 0;
+        for (size_t i = 0; i < ws->n; i++)
+            if (ws->v[i].akind == TALLY_ACTOR_OFFICIAL && !ws->v[i].canonical &&
+                memcmp(ws->v[i].country, country, 4) == 0 &&
+                (one == NULL || !same_name(one, ws->v[i].name))) {
+                one = ws->v[i].name;
+                found++;
+            }
+        if (found == 1)
+            return one;
+    }
+    /* the capitalised words after the last title or office */
+    size_t from = 0;
+    for (size_t i = 0; i + 1 < n; i++)
+        if (word_roles(s + b[i], e[i] - b[i]) & (CW_OFFICE | CW_TITLE))
+            from = i + 1;
+    for (size_t i = from; from > 0 && i < n; i++)
+        if (!(s[b[i]] >= 'A' && s[b[i]] <= 'Z'))
+            from = 0;
+    if (n - from == 1) {
+        const char *full = full_name(l, ws, s + b[from], e[from] - b[from], country);
+        if (full != NULL)
+            return full;
+    }
+    if (from == 0)
+        return s;
+    return tally_arena_strndup(a, s + b[from], e[n - 1] - b[from]);
 }
 
 /* ---- a candidate's speakers ------------------------------------------------------------- */
@@ -2435,6 +3321,153 @@ static int cmp_prior(const void *a, const void *b)
     return (x->order > y->order) - (x->order < y->order);
 }
 
+/* Marks a state among the options whose body or person speaks in the
+ * document, and those that speak for it: the most specific name of who
+ * says so ("Germany has confirmed" is Pistorius's). */
+static void state_voices(spk_ev *ev, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        spk_ev *x = &ev[i];
+        if (!is_state_kind((tally_actor_kind)x->akind) || x->akind >= AK_WORDS ||
+            x->country[0] == '\0')
+            continue;
+        for (size_t j = 0; j < n; j++) {
+            spk_ev *y = &ev[j];
+            if (j == i || y->akind == AK_AUTHOR || y->akind == AK_WORDS ||
+                is_state_kind((tally_actor_kind)y->akind) ||
+                memcmp(y->country, x->country, 4) != 0 || y->mem == NULL || voice_of(y->mem) == 0)
+                continue;
+            x->state_has_voice = true;
+            unsigned v = x->origin == LEARN_FROM_RULES ? 2u : 1u;
+            y->voice_of_state = y->voice_of_state > v ? y->voice_of_state : v;
+        }
+    }
+}
+
+/* Who a pronoun or a role stands for: 1 a person ("he said", "the lawmaker
+ * added"), 2 a body or a document ("it said", "the report said", "according
+ * to the statement"), 0 when the sentence attributes to neither. */
+static unsigned pronoun_class(const ltoks *ts)
+{
+    for (size_t i = 0; i < ts->n; i++) {
+        const ltok *w = &ts->v[i];
+        if (!(w->roles & CW_SAY))
+            continue;
+        size_t j = i;
+        if (w->id == CWW_ACCORDING) { /* "according to the statement" */
+            j = i + 2;
+            while (j < ts->n && j < i + 4 && (ts->v[j].id == CWW_THE || ts->v[j].id == CWW_A))
+                j++;
+            if (j >= ts->n)
+                continue;
+        } else {
+            while (j > 0 && i - j < 3 && (ts->v[j - 1].roles & CW_FILL) &&
+                   !(ts->v[j - 1].roles & CW_RELEASE))
+                j--;
+            if (j == 0)
+                continue;
+            j--;
+        }
+        const ltok *p = &ts->v[j];
+        if (p->id == CWW_HE || (p->roles & CW_OFFICE))
+            return 1;
+        if (p->roles & (CW_PRONOUN | CW_BODY | CW_RELEASE))
+            return 2;
+    }
+    return 0;
+}
+
+/* 1 a person, 2 a body, an outlet or a state that speaks, 0 neither */
+static unsigned speaker_class(int akind)
+{
+    if (akind == TALLY_ACTOR_OFFICIAL || akind == AK_NAME)
+        return 1;
+    if (akind == AK_AUTHOR || akind == AK_WORDS)
+        return 0;
+    return 2;
+}
+
+/* The nearest mention before a sentence, or after it, of those looked at. */
+typedef struct near_mark {
+    size_t who; /* the speaker, SIZE_MAX for none */
+    size_t block, start;
+} near_mark;
+
+static void mark_nearer(near_mark *mk, size_t who, const wment *m, bool after)
+{
+    bool nearer = mk->who == SIZE_MAX ||
+                  (after ? m->block < mk->block || (m->block == mk->block && m->start < mk->start)
+                         : m->block > mk->block || (m->block == mk->block && m->start > mk->start));
+    if (nearer)
+        *mk = (near_mark){who, m->block, m->start};
+}
+
+/* how far a mark is from window block wj: 1 the same, 2 the next one, 3
+ * further */
+static unsigned mark_dist(const near_mark *mk, size_t wj)
+{
+    if (mk->who == SIZE_MAX)
+        return 0;
+    size_t d = mk->block > wj ? mk->block - wj : wj - mk->block;
+    return d == 0 ? 1u : d == 1 ? 2u : 3u;
+}
+
+/* Whether option `o` is speaker `who` of the window (or its full name). */
+static bool is_mark(const wspk *ws, size_t i, const near_mark *mk)
+{
+    if (i == SIZE_MAX || mk->who == SIZE_MAX)
+        return false;
+    return i == mk->who || (ws->v[i].canonical && ws->v[mk->who].m == ws->v[i].m);
+}
+
+/* Marks the options that attributed last before the claim's sentence (of
+ * window block wj, sentence si) and first after it, among every speaker of
+ * the window ("The NIS told lawmakers ... It said ..."), and, when the
+ * sentence attributes to a pronoun or a role, the person or body named
+ * last before it and first after it. */
+static void relay_marks(const blk *k, const wspk *ws, size_t wj, size_t si, const ltoks *ts,
+                        spk_ev *ev, size_t n)
+{
+    const tally_sentence *sn = &k->in->ss[si];
+    unsigned cls = pronoun_class(ts);
+    near_mark says[2] = {{SIZE_MAX, 0, 0}, {SIZE_MAX, 0, 0}};
+    near_mark named[2] = {{SIZE_MAX, 0, 0}, {SIZE_MAX, 0, 0}};
+    for (size_t i = 0; i < ws->n; i++) {
+        const went *e = &ws->v[i];
+        if (e->canonical)
+            continue;
+        bool kind = cls != 0 && speaker_class(e->akind) == cls;
+        for (size_t q = 0; q < e->n; q++) {
+            const wment *m = &e->m[q];
+            bool before = m->block < wj || (m->block == wj && m->start < sn->start);
+            bool after = m->block > wj || (m->block == wj && m->start >= sn->end);
+            if (!before && !after)
+                continue;
+            if (m->says)
+                mark_nearer(&says[after], i, m, after);
+            if (kind)
+                mark_nearer(&named[after], i, m, after);
+        }
+    }
+    for (size_t o = 0; o < n; o++) {
+        ev[o].pronoun = cls;
+        if (ev[o].akind == AK_AUTHOR) { /* the author: whoever attributes */
+            ev[o].last_says = mark_dist(&says[0], wj);
+            ev[o].next_says = mark_dist(&says[1], wj);
+            continue;
+        }
+        size_t i = went_index(ws, name_key(ev[o].name), ev[o].name);
+        if (is_mark(ws, i, &says[0]))
+            ev[o].last_says = mark_dist(&says[0], wj);
+        if (is_mark(ws, i, &says[1]))
+            ev[o].next_says = mark_dist(&says[1], wj);
+        if (is_mark(ws, i, &named[0]))
+            ev[o].coref = mark_dist(&named[0], wj);
+        if (is_mark(ws, i, &named[1]))
+            ev[o].coref_next = mark_dist(&named[1], wj);
+    }
+}
+
 /* The speaker options of claim `c` (offsets relative to its block): author,
  * the rules' pick, the parties cited in the sentence, the headline's source,
  * and the nearest speakers of the window and the document. At most
@@ -2478,7 +3511,7 @@ static spk_ev *speaker_evs(blk *k, const tally_claim *c, size_t wj, size_t si, c
         nearest(k, e, wj, si, ts, f, x);
         if (x->bs_set && x->block == 0)
             x->origin = x->dist == 0 ? LEARN_FROM_SENTENCE : LEARN_FROM_PARAGRAPH;
-        unsigned said = e->mem != NULL ? e->mem->say_count * 8 + e->mem->count : 0;
+        unsigned said = e->mem != NULL ? voice_of(e->mem) * 8 + e->mem->count : 0;
         x->prior = x->bs_set ? x->rank * 2 + !x->says : 100000 - (said < 9999 ? said : 9999);
     }
     qsort(all, na, sizeof *all, cmp_prior);
@@ -2518,8 +3551,7 @@ static spk_ev *speaker_evs(blk *k, const tally_claim *c, size_t wj, size_t si, c
     const char *t = k->in->text;
     for (size_t i = 0, cited = 0; i + 1 < ts->n && cited < 3; i++) {
         const ltok *w = &ts->v[i];
-        if (!tok_is(t, w, "citing") && !tok_is(t, w, "quoting") && w->id != CWW_CITED &&
-            w->id != CWW_QUOTED)
+        if (w->id != CWW_CITING && w->id != CWW_CITED && w->id != CWW_QUOTED)
             continue;
         size_t b = i + 1, e = b;
         while (b < ts->n &&
@@ -2570,23 +3602,32 @@ static spk_ev *speaker_evs(blk *k, const tally_claim *c, size_t wj, size_t si, c
         }
         x->headline = true;
     }
+    for (size_t i = 0; i < n; i++)
+        if (ev[i].akind != AK_AUTHOR)
+            ev[i].name = canonical_name(l, ws, ev[i].name, ev[i].country, k->a);
     /* what the rules' pick names: itself, its full name, the person of its
      * role, the agency of its body, the one it cites */
     pick_info pk = pick_of(c, ts);
     for (size_t i = 0; i < n; i++) {
         spk_ev *x = &ev[i];
         unsigned r = country_rel(x->country, pk.country);
-        x->fits = x->origin == LEARN_FROM_RULES || x->cited ||
-                  (pk.office && x->akind == TALLY_ACTOR_OFFICIAL && r < 2) ||
-                  (pk.body && r == 0 &&
-                   (x->akind == TALLY_ACTOR_INTELLIGENCE || x->akind == TALLY_ACTOR_GOVERNMENT ||
-                    x->akind == AK_BODY));
+        bool body = x->akind == TALLY_ACTOR_INTELLIGENCE || x->akind == TALLY_ACTOR_GOVERNMENT ||
+                    x->akind == AK_BODY;
+        bool person = x->akind == TALLY_ACTOR_OFFICIAL || x->akind == AK_NAME;
+        /* the pick itself, the one it cites, the person of its role, the
+         * agency of its body, and who speaks for its state ("London said":
+         * the British government; lawmakers relaying their spy agency) */
+        x->fits = x->origin == LEARN_FROM_RULES || x->cited || (pk.office && person && r < 2) ||
+                  (pk.body && body && r < 2) || (r == 0 && (body || person));
     }
     for (size_t i = 0; i < n; i++) /* the full name of a pick written as an acronym */
         if (ev[i].canonical && ev[i].mem != NULL && c->source != NULL &&
             same_name(ev[i].mem->name, c->source))
             ev[i].fits = true;
     compare(ev, n);
+    state_voices(ev, n);
+    if (si < k->in->n_ss)
+        relay_marks(k, ws, wj, si, ts, ev, n);
     *n_out = n;
     return ev;
 }
@@ -2925,6 +3966,8 @@ static void block_candidates(learn_state *l, size_t wj, tally_arena *ca, const w
         fig_base(&k, &b, &g.c, g.f, cand->proposer, g.si, g.ts, &x);
         learn_fv base = cand->fig; /* the alternatives share these */
         fig_unit(&b, &g.c, &x);
+        fb kb = store_into(&cand->kind, ca, l->explain, in->text);
+        fig_kind(&k, &kb, &g.c, g.f, cand->proposer, g.ts);
         size_t ns;
         spk_ev *sev = speaker_evs(&k, &g.c, wj, g.si, g.ts, g.f, ws, &ns);
         cand->speakers = tally_arena_alloc(ca, (ns + 1) * sizeof *cand->speakers);
@@ -2967,6 +4010,9 @@ static void block_candidates(learn_state *l, size_t wj, tally_arena *ca, const w
             for (uint32_t q = 0; q < base.n; q++)
                 push(&ab, base.h[q], base.name != NULL ? base.name[q] : NULL);
             fig_unit(&ab, &ac, &x);
+            memset(&alt->kind, 0, sizeof alt->kind);
+            fb akb = store_into(&alt->kind, ca, l->explain, in->text);
+            fig_kind(&k, &akb, &ac, g.f, cand->proposer, g.ts);
         }
     }
 }
@@ -2993,7 +4039,7 @@ static void block_decide(learn_state *l, size_t wj, const wspk *ws, tally_arena 
         g.si = sentence_of(&k, g.c.sentence_start);
         g.ts = sentence_tokens(&k, g.si);
         /* scope: the most likely unit, if likely enough */
-        double best = -1, z0[LEARN_FIG_OUTS], z[LEARN_FIG_OUTS], bz[LEARN_FIG_OUTS];
+        double best = -1, z0[LEARN_FIG_OUTS], z[LEARN_FIG_OUTS];
         unsigned bu = TALLY_UNIT_ITEM + 1;
         fig_ctx x;
         fb b0 = score_into(m, LEARN_FIG, z0, in->text);
@@ -3007,7 +4053,6 @@ static void block_decide(learn_state *l, size_t wj, const wspk *ws, tally_arena 
             if (p >= m->threshold && (best < 0 || p > best)) {
                 best = p;
                 bu = u;
-                memcpy(bz, z, sizeof z);
             }
             /* the rules' unit first, then the alternatives in order */
             u = u > TALLY_UNIT_ITEM ? 0 : u + 1;
@@ -3020,7 +4065,13 @@ static void block_decide(learn_state *l, size_t wj, const wspk *ws, tally_arena 
             continue;
         tally_claim *c = &out->v[out->n++];
         *c = alternative(&k, &g, &w->claims[i], bu);
-        c->kind = learn_kind_of(bz);
+        if (m->head[LEARN_KIND].present) {
+            double zk[LEARN_KIND_OUTS];
+            tally_claim ac = alternative(&k, &g, &g.c, bu);
+            fb kb = score_into(m, LEARN_KIND, zk, in->text);
+            fig_kind(&k, &kb, &ac, g.f, w->props[i].by, g.ts);
+            c->kind = learn_kind_of(zk);
+        }
         if (m->head[LEARN_SPEAKER].present) {
             size_t ns;
             spk_ev *sev = speaker_evs(&k, &g.c, wj, g.si, g.ts, g.f, ws, &ns);
@@ -3152,8 +4203,8 @@ void learn_block(learn_state *l, const learn_block_in *in, tally_claim *v, size_
         n_names +=
             names_in(in->text, &in->sw[i], in->am, in->n_am, names + n_names, MAX_NAMES - n_names);
     for (size_t i = 0; i < n_names; i++)
-        note_speaker(l, NULL, in->text + names[i].start, names[i].end - names[i].start, "", AK_NAME,
-                     names[i].says);
+        note_speaker(l, NULL, in->text + names[i].start, names[i].end - names[i].start,
+                     names[i].country, AK_NAME, names[i].says);
     for (size_t i = 0; i < n; i++) {
         const tally_claim *c = &v[i];
         note_rule_source(l, c);

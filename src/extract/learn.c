@@ -3,7 +3,7 @@
  *
  * A model file is little-endian:
  *
- *   "TLYM"  u32 version (1)  f32 scope threshold
+ *   "TLYM"  u32 version (2)  f32 scope threshold
  *   u32 note length (with its NUL)  note  zero bytes to a multiple of 4
  *   u32 number of heads, then for each head:
  *     u32 head (learn_head)  u32 outputs  u32 slots (a power of two, or 0)
@@ -21,7 +21,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-enum { MODEL_VERSION = 1, HEADER_BYTES = 16 };
+/* version 2: kinds are a head of their own (KIND), FIG holds scope alone */
+enum { MODEL_VERSION = 2, HEADER_BYTES = 16 };
 
 /* The bundled model's bytes (data/extract-model.bin, embedded by CMake). */
 extern const unsigned char tally_extract_model_bin[];
@@ -36,6 +37,8 @@ unsigned learn_head_outputs(learn_head h)
         return 1;
     case LEARN_STATE:
         return LEARN_STATE_OUTS;
+    case LEARN_KIND:
+        return LEARN_KIND_OUTS;
     case LEARN_EV_SENT:
         return LEARN_EV_SENT_OUTS;
     case LEARN_EV_PARTY:
@@ -370,13 +373,35 @@ void learn_explain(const tally_learn_model *m, learn_head hd, const learn_fv *fv
     }
 }
 
+/* Whether the words the rules read as a speaker may name one: not a clause
+ * ("So we can", "which plans"), and not one word that only starts the
+ * sentence ("If", "First", "Analysts"). */
+static bool words_name(const tally_claim *c)
+{
+    const char *s = c->source;
+    size_t n = strlen(s), words = 0;
+    for (size_t i = 0; i < n;) {
+        size_t j = i;
+        while (j < n && s[j] != ' ')
+            j++;
+        const claim_word *cw = j - i <= 24 ? cw_find(s + i, j - i) : NULL;
+        if (cw != NULL &&
+            ((cw->roles & (CW_PLAN | CW_OUT | CW_IN | CW_PRONOUN)) || cw->id == CWW_THAT))
+            return false;
+        words++;
+        i = j < n ? j + 1 : j;
+    }
+    const tally_reason *r = &c->why_source;
+    return words > 1 || r->rule != TALLY_WHY_ATTRIBUTION_WORDS || r->start > c->sentence_start + 3;
+}
+
 bool learn_explicit_source(const tally_claim *c)
 {
     const tally_reason *r = &c->why_source;
     /* a pick that does not start as a name does ("spokesman", "satellite
      * images showing") binds nothing: the model chooses */
     const char *s = c->source;
-    if (s == NULL || !(s[0] >= 'A' && s[0] <= 'Z'))
+    if (s == NULL || !(s[0] >= 'A' && s[0] <= 'Z') || !words_name(c))
         return false;
     return r->end > r->start && r->start >= c->sentence_start && r->end <= c->sentence_end;
 }
@@ -402,7 +427,7 @@ tally_kind learn_kind_of(const double *z)
 {
     unsigned best = 0;
     for (unsigned i = 1; i < LEARN_N_KINDS; i++)
-        if (z[1 + i] > z[1 + best])
+        if (z[i] > z[best])
             best = i;
     return (tally_kind)best;
 }
@@ -469,15 +494,19 @@ double learn_apply(const tally_learn_model *m, const learn_cand *k, tally_claim 
         double z[LEARN_FIG_OUTS];
         learn_scores(m, LEARN_FIG, &k->fig, z);
         keep = learn_scope_p(z);
-        out->kind = learn_kind_of(z);
-        if (why != NULL) {
+        if (why != NULL)
             learn_explain(m, LEARN_FIG, &k->fig, LEARN_FIG_SCOPE, keep, &why->scope);
-            learn_explain(m, LEARN_FIG, &k->fig, 1 + out->kind, sigmoid(z[1 + out->kind]),
-                          &why->kind);
-        }
+    }
+    if (m->head[LEARN_KIND].present) {
+        double z[LEARN_KIND_OUTS];
+        learn_scores(m, LEARN_KIND, &k->kind, z);
+        out->kind = learn_kind_of(z);
+        if (why != NULL)
+            learn_explain(m, LEARN_KIND, &k->kind, out->kind, share(z, LEARN_KIND_OUTS, out->kind),
+                    &why->kind);
     }
     size_t n = k->n_speakers > k->n_states ? k->n_speakers : k->n_states;
-    double *zs = tally_xmalloc((2 * n + 1) * sizeof *zs), row[LEARN_FIG_OUTS];
+    double *zs = tally_xmalloc((2 * n + 1) * sizeof *zs), row[LEARN_MAX_OUTS];
     if (m->head[LEARN_SPEAKER].present && k->n_speakers > 0) {
         for (size_t i = 0; i < k->n_speakers; i++) {
             learn_scores(m, LEARN_SPEAKER, &k->speakers[i].fv, row);

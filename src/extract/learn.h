@@ -9,7 +9,8 @@
  * sparse binary features (hashed to 32 bits) and lets linear models decide:
  *
  *   head      options                         outputs
- *   FIG       the candidate itself            scope (in or out), one score per kind
+ *   FIG       the candidate itself            scope (in or out)
+ *   KIND      the candidate itself            one score per kind
  *   SPEAKER   who may assert it, and author   one score: the best option is the source
  *   STATE     each state in view, and none    a supplier score and a recipient score
  *
@@ -39,6 +40,7 @@ typedef enum learn_head {
     LEARN_FIG,
     LEARN_SPEAKER,
     LEARN_STATE,
+    LEARN_KIND,
     LEARN_N_HEADS, /* the claims' heads; the event coder's (events.h) follow, in a model of
                       their own */
     LEARN_EV_SENT = LEARN_N_HEADS,
@@ -49,8 +51,9 @@ typedef enum learn_head {
 
 enum {
     LEARN_N_KINDS = TALLY_KIND_FINANCIAL + 1,
-    LEARN_FIG_SCOPE = 0, /* output 0 of FIG; outputs 1.. are the kinds */
-    LEARN_FIG_OUTS = 1 + LEARN_N_KINDS,
+    LEARN_FIG_SCOPE = 0, /* the one output of FIG */
+    LEARN_FIG_OUTS = 1,
+    LEARN_KIND_OUTS = LEARN_N_KINDS, /* output k of KIND is kind k */
     LEARN_STATE_SUPPLIER = 0,
     LEARN_STATE_RECIPIENT = 1,
     LEARN_STATE_OUTS = 2,
@@ -64,7 +67,9 @@ enum {
     LEARN_EV_ATTR_AUX = TALLY_EVMODE_N,
     LEARN_EV_ATTR_CONTEXT = TALLY_EVMODE_N + TALLY_EVAUX_N,
     LEARN_EV_ATTR_OUTS = TALLY_EVMODE_N + TALLY_EVAUX_N + TALLY_EVCTX_N,
-    LEARN_MAX_OUTS = LEARN_EV_ATTR_OUTS
+    /* the most outputs of any head */
+    LEARN_MAX_OUTS =
+        LEARN_EV_ATTR_OUTS > LEARN_KIND_OUTS ? LEARN_EV_ATTR_OUTS : LEARN_KIND_OUTS
 };
 
 /** The number of outputs (weights a row) of head `h`. */
@@ -129,6 +134,7 @@ typedef struct learn_cand {
     learn_proposer proposer;
     size_t group; /* candidates of one figure share it, and follow each other */
     learn_fv fig;
+    learn_fv kind; /* the KIND head's features */
     learn_option *speakers;
     size_t n_speakers;
     learn_option *states;
@@ -228,7 +234,7 @@ double learn_apply(const tally_learn_model *m, const learn_cand *k, tally_claim 
 
 /** The decisions on a candidate's scores (shared by learn_apply and the
  *  extractor's scoring without stored features): the probability of scope
- *  from the FIG head's outputs z, its kind, the speaker of the best score,
+ *  from the FIG head's outputs z, its kind from the KIND head's, the speaker of the best score,
  *  and the supplier (best supplier score) and recipient (best recipient
  *  score among the other states, or none: SIZE_MAX when no option is left)
  *  among options of state codes[i]. */

@@ -33,7 +33,7 @@ enum {
     MAX_LINE = 1 << 20,         /* a gold line longer than this is broken */
     MAX_TEXT = 64 * 1024 * 1024 /* the largest document read */
 };
-static const double C_SCOPE = 0.1, C_KIND = 1.0, C_RANK = 0.1, DEFAULT_THRESHOLD = 0.5;
+static const double C_SCOPE = 0.1, C_KIND = 1.0, C_RANK = 0.1, DEFAULT_THRESHOLD = 0.4;
 
 /* One document: its candidates (in the sink) and gold claims. */
 typedef struct tdoc {
@@ -495,6 +495,36 @@ void train_fit(prob *pr, size_t n_features, double c, unsigned n_out, float *w, 
     free_and_destroy_model(&m);
 }
 
+/* The ranking pairs of the source of candidate `cd` against gold `gc`: the
+ * right options (the names the scorer accepts that are most of the gold
+ * name: "US" is inside "US officials" and "Russian", and says little)
+ * against the wrong ones, among what an explicit pick fits when it fits
+ * any. */
+static void speaker_pairs(prob *pr, const fmap *m, const learn_cand *cd,
+                          const tally_score_claim *gc)
+{
+    size_t n = cd->n_speakers;
+    bool *right = tally_xcalloc(n + 1, sizeof *right);
+    learn_option *opt = tally_xcalloc(n + 1, sizeof *opt);
+    bool any = false;
+    for (size_t o = 0; o < n; o++)
+        any |= right[o] = close_name(cd->speakers[o].name, gc->source);
+    for (size_t o = 0; o < n && !any; o++)
+        right[o] = tally_score_source_eq(cd->speakers[o].name, gc->source);
+    bool fitting = false;
+    for (size_t o = 0; o < n && learn_explicit_source(&cd->claim); o++)
+        fitting = fitting || cd->speakers[o].fits;
+    size_t no = 0;
+    for (size_t o = 0; o < n; o++)
+        if (!fitting || cd->speakers[o].fits) {
+            right[no] = right[o];
+            opt[no++] = cd->speakers[o];
+        }
+    prob_add_ranking(pr, m, opt, no, right);
+    free(right);
+    free(opt);
+}
+
 /* ---- training one model ---------------------------------------------------------- */
 
 static bool in_train(const tdoc *d, int held_out)
@@ -521,6 +551,7 @@ static void train_model(const trainer *t, int held_out, double c, double thresho
             train_hds_add(&acc[LEARN_FIG], &cd->fig, (uint32_t)i);
             if (d->match[k] < 0)
                 continue;
+            train_hds_add(&acc[LEARN_KIND], &cd->kind, (uint32_t)i);
             for (size_t o = 0; o < cd->n_speakers; o++)
                 train_hds_add(&acc[LEARN_SPEAKER], &cd->speakers[o].fv, (uint32_t)i);
             for (size_t o = 0; o < cd->n_states; o++)
@@ -543,35 +574,9 @@ static void train_model(const trainer *t, int held_out, double c, double thresho
             if (g < 0)
                 continue;
             const tally_score_claim *gc = &d->gold[g];
-            train_prob_add(&kind, &maps[LEARN_FIG], &cd->fig, tally_kind_parse(gc->kind));
+            train_prob_add(&kind, &maps[LEARN_KIND], &cd->kind, tally_kind_parse(gc->kind));
+            speaker_pairs(&speaker, &maps[LEARN_SPEAKER], cd, gc);
             bool *right = tally_xcalloc(cd->n_speakers + cd->n_states + 1, sizeof *right);
-            /* the names the scorer accepts that are most of the gold name:
-             * "US" is inside "US officials" and "Russian", and says little */
-            bool any = false;
-            for (size_t o = 0; o < cd->n_speakers; o++)
-                any |= right[o] = close_name(cd->speakers[o].name, gc->source);
-            for (size_t o = 0; o < cd->n_speakers && !any; o++)
-                right[o] = tally_score_source_eq(cd->speakers[o].name, gc->source);
-            /* with an explicit pick, the ranking among what fits it */
-            bool fitting = false;
-            for (size_t o = 0; o < cd->n_speakers && learn_explicit_source(&cd->claim); o++)
-                fitting = fitting || cd->speakers[o].fits;
-            if (fitting) {
-                learn_option *fit = tally_xcalloc(cd->n_speakers + 1, sizeof *fit);
-                bool *rf = tally_xcalloc(cd->n_speakers + 1, sizeof *rf);
-                size_t nf = 0;
-                for (size_t o = 0; o < cd->n_speakers; o++)
-                    if (cd->speakers[o].fits) {
-                        rf[nf] = right[o];
-                        fit[nf++] = cd->speakers[o];
-                    }
-                prob_add_ranking(&speaker, &maps[LEARN_SPEAKER], fit, nf, rf);
-                free(fit);
-                free(rf);
-            } else {
-                prob_add_ranking(&speaker, &maps[LEARN_SPEAKER], cd->speakers, cd->n_speakers,
-                                 right);
-            }
             const char *want[2] = {gc->supplier ? gc->supplier : "",
                                    gc->recipient ? gc->recipient : ""};
             prob *pr[2] = {&sup, &rec};
@@ -597,15 +602,15 @@ static void train_model(const trainer *t, int held_out, double c, double thresho
      * are many and sparse); opts->c, when given, sets all */
     double cs = c > 0 ? c : C_SCOPE, ck = c > 0 ? c : C_KIND, cr = c > 0 ? c : C_RANK;
     train_fit(&scope, maps[LEARN_FIG].n, cs, 1, heads[LEARN_FIG].w, LEARN_FIG_OUTS, LEARN_FIG_SCOPE,
-              heads[LEARN_FIG].bias);
-    train_fit(&kind, maps[LEARN_FIG].n, ck, LEARN_N_KINDS, heads[LEARN_FIG].w, LEARN_FIG_OUTS, 1,
-              heads[LEARN_FIG].bias);
+        heads[LEARN_FIG].bias);
+    train_fit(&kind, maps[LEARN_KIND].n, ck, LEARN_N_KINDS, heads[LEARN_KIND].w, LEARN_KIND_OUTS, 0,
+        heads[LEARN_KIND].bias);
     train_fit(&speaker, maps[LEARN_SPEAKER].n, cr, 1, heads[LEARN_SPEAKER].w, 1, 0,
-              heads[LEARN_SPEAKER].bias);
+        heads[LEARN_SPEAKER].bias);
     train_fit(&sup, maps[LEARN_STATE].n, cr, 1, heads[LEARN_STATE].w, LEARN_STATE_OUTS,
-              LEARN_STATE_SUPPLIER, heads[LEARN_STATE].bias);
+        LEARN_STATE_SUPPLIER, heads[LEARN_STATE].bias);
     train_fit(&rec, maps[LEARN_STATE].n, cr, 1, heads[LEARN_STATE].w, LEARN_STATE_OUTS,
-              LEARN_STATE_RECIPIENT, heads[LEARN_STATE].bias);
+        LEARN_STATE_RECIPIENT, heads[LEARN_STATE].bias);
     learn_model_write(heads, threshold, note, out);
     prob *all[] = {&scope, &kind, &speaker, &sup, &rec};
     for (size_t i = 0; i < sizeof all / sizeof all[0]; i++)

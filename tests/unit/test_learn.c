@@ -9,14 +9,14 @@
 #include "learn.h"
 #include "tally/extract.h"
 
-/* A model of three heads with a few rows, written and read back. */
+/* A model of four heads with a few rows, written and read back. */
 static tally_learn_model *small_model(tally_buf *bytes)
 {
-    uint32_t keys[LEARN_N_HEADS][3] = {{11, 22, 33}, {44, 0, 0}, {55, 66, 0}};
-    size_t counts[LEARN_N_HEADS] = {3, 1, 2};
+    uint32_t keys[LEARN_N_HEADS][3] = {{11, 22, 33}, {44, 0, 0}, {55, 66, 0}, {77, 88, 0}};
+    size_t counts[LEARN_N_HEADS] = {3, 1, 2, 2};
     learn_head_w heads[LEARN_N_HEADS];
     memset(heads, 0, sizeof heads);
-    float w[LEARN_N_HEADS][3 * LEARN_FIG_OUTS];
+    float w[LEARN_N_HEADS][3 * LEARN_MAX_OUTS];
     for (int h = 0; h < LEARN_N_HEADS; h++) {
         heads[h].outs = learn_head_outputs((learn_head)h);
         heads[h].key = keys[h];
@@ -46,9 +46,13 @@ static void test_learn_model_round_trip(void)
     CHECK_DBL_EQ(m->threshold, 0.4f);
     const unsigned char *row = learn_row(m, LEARN_FIG, 22);
     CHECK(row != NULL);
-    if (row != NULL) /* the second row: weights 9 to 17 of head 0 */
-        CHECK_DBL_EQ(learn_f32(row + 4 * 2), 11.0 / 4);
+    if (row != NULL) /* the second row: weight 1 of head 0 */
+        CHECK_DBL_EQ(learn_f32(row), 1.0 / 4);
     CHECK(learn_row(m, LEARN_FIG, 23) == NULL);
+    row = learn_row(m, LEARN_KIND, 88);
+    CHECK(row != NULL);
+    if (row != NULL) /* the second row: weights 8 to 15 of head 3 */
+        CHECK_DBL_EQ(learn_f32(row + 4 * 2), (300.0 + 10) / 4);
     row = learn_row(m, LEARN_STATE, 66);
     CHECK(row != NULL);
     if (row != NULL)
@@ -123,10 +127,11 @@ static void test_learn_decisions_on_scores(void)
     learn_pick_states(zs, zr, codes, 3, 2, &s, &r); /* the rules' explicit supplier */
     CHECK_INT_EQ(s, 2);
     CHECK_INT_EQ(r, 1);
-    double z9[LEARN_FIG_OUTS] = {0};
-    z9[1 + TALLY_KIND_CASUALTY] = 1;
+    double z9[LEARN_KIND_OUTS] = {0};
+    z9[TALLY_KIND_CASUALTY] = 1;
     CHECK_INT_EQ(learn_kind_of(z9), TALLY_KIND_CASUALTY);
-    CHECK_DBL_EQ(learn_scope_p(z9), 0.5);
+    double z1[LEARN_FIG_OUTS] = {0};
+    CHECK_DBL_EQ(learn_scope_p(z1), 0.5);
 }
 
 /* The claims of `text` as one document, with the bundled model. */

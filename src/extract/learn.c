@@ -503,7 +503,7 @@ double learn_apply(const tally_learn_model *m, const learn_cand *k, tally_claim 
         out->kind = learn_kind_of(z);
         if (why != NULL)
             learn_explain(m, LEARN_KIND, &k->kind, out->kind, share(z, LEARN_KIND_OUTS, out->kind),
-                    &why->kind);
+                          &why->kind);
     }
     size_t n = k->n_speakers > k->n_states ? k->n_speakers : k->n_states;
     double *zs = tally_xmalloc((2 * n + 1) * sizeof *zs), row[LEARN_MAX_OUTS];

@@ -68,8 +68,7 @@ enum {
     LEARN_EV_ATTR_CONTEXT = TALLY_EVMODE_N + TALLY_EVAUX_N,
     LEARN_EV_ATTR_OUTS = TALLY_EVMODE_N + TALLY_EVAUX_N + TALLY_EVCTX_N,
     /* the most outputs of any head */
-    LEARN_MAX_OUTS =
-        LEARN_EV_ATTR_OUTS > LEARN_KIND_OUTS ? LEARN_EV_ATTR_OUTS : LEARN_KIND_OUTS
+    LEARN_MAX_OUTS = LEARN_EV_ATTR_OUTS > LEARN_KIND_OUTS ? LEARN_EV_ATTR_OUTS : LEARN_KIND_OUTS
 };
 
 /** The number of outputs (weights a row) of head `h`. */

@@ -602,15 +602,15 @@ static void train_model(const trainer *t, int held_out, double c, double thresho
      * are many and sparse); opts->c, when given, sets all */
     double cs = c > 0 ? c : C_SCOPE, ck = c > 0 ? c : C_KIND, cr = c > 0 ? c : C_RANK;
     train_fit(&scope, maps[LEARN_FIG].n, cs, 1, heads[LEARN_FIG].w, LEARN_FIG_OUTS, LEARN_FIG_SCOPE,
-        heads[LEARN_FIG].bias);
+              heads[LEARN_FIG].bias);
     train_fit(&kind, maps[LEARN_KIND].n, ck, LEARN_N_KINDS, heads[LEARN_KIND].w, LEARN_KIND_OUTS, 0,
-        heads[LEARN_KIND].bias);
+              heads[LEARN_KIND].bias);
     train_fit(&speaker, maps[LEARN_SPEAKER].n, cr, 1, heads[LEARN_SPEAKER].w, 1, 0,
-        heads[LEARN_SPEAKER].bias);
+              heads[LEARN_SPEAKER].bias);
     train_fit(&sup, maps[LEARN_STATE].n, cr, 1, heads[LEARN_STATE].w, LEARN_STATE_OUTS,
-        LEARN_STATE_SUPPLIER, heads[LEARN_STATE].bias);
+              LEARN_STATE_SUPPLIER, heads[LEARN_STATE].bias);
     train_fit(&rec, maps[LEARN_STATE].n, cr, 1, heads[LEARN_STATE].w, LEARN_STATE_OUTS,
-        LEARN_STATE_RECIPIENT, heads[LEARN_STATE].bias);
+              LEARN_STATE_RECIPIENT, heads[LEARN_STATE].bias);
     learn_model_write(heads, threshold, note, out);
     prob *all[] = {&scope, &kind, &speaker, &sup, &rec};
     for (size_t i = 0; i < sizeof all / sizeof all[0]; i++)

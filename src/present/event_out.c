@@ -134,15 +134,12 @@ void tally_present_event(tally_buf *b, tally_output o, const tally_event_row *r,
         return;
     }
     if (o == TALLY_OUTPUT_TABLE) {
-        const char *cells[] = {or_dash(r->doc),
-                               tally_event_type_name(e->type),
-                               or_dash(tally_event_mode_name(e->mode)),
-                               or_dash(e->actor),
+        const char *cells[] = {or_dash(r->doc), tally_event_type_name(e->type),
+                               or_dash(tally_event_mode_name(e->mode)), or_dash(e->actor),
                                or_dash(e->recipient),
                                /* an undated event happened when it was reported */
                                date[0] != '\0' ? date : or_dash(r->stated),
-                               or_dash(tally_event_aux_name(e->aux)),
-                               or_dash(e->source)};
+                               or_dash(tally_event_aux_name(e->aux)), or_dash(e->source)};
         static const int widths[] = {-24, -10, -12, -6, -9, -10, -12, -24};
         static const int truncs[] = {24, 10, 12, 6, 9, 10, 12, 24};
         for (size_t i = 0; i < sizeof cells / sizeof cells[0]; i++)

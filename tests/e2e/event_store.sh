@@ -174,6 +174,15 @@ expect_err_has "bad rows: an aux" "$T/bad.csv:8: aux 'someday' is not an auxilia
 expect_err_has "bad rows: no URL" "$T/bad.csv:9: url '' is empty"
 expect_out_has "bad rows: the rest go in" "rows: 9 read, 7 failed; records: 2 new, 0 unchanged, 0 replaced; claims: 0 stored; events: 2 stored"
 expect_eq "bad rows: the good events stored" "$(count "$T/bad.db" 'SELECT count(*) FROM events')" 2
+# the header chooses the kind of record: the one that knows most of its columns
+printf 'date,who\n2024,x\n' >"$T/cols.csv"
+run "$TALLY" import --db "$T/bad.db" "$T/cols.csv"
+expect_rc "a header of the relations with an unknown column" 1
+expect_err_has "the unknown column named" "$T/cols.csv:1: unknown column 'who'"
+printf 'date,actor,recipient,type,url\n2024,PRK,RUS,SUPPORT,https://example.org/c\n' >"$T/cols.csv"
+run "$TALLY" import --db "$T/bad.db" "$T/cols.csv"
+expect_rc "a relations header without a required column" 1
+expect_err_has "the missing column named" "$T/cols.csv:1: no column 'mode'"
 
 # ---- tally check: events that contradict each other -----------------------------------
 

@@ -2181,11 +2181,11 @@ static const char *const mood_names[] = {"other", "done", "now", "not yet"};
 static const char *kind_class_name(unsigned c)
 {
     static const char *const names[] = {
-        "none",    "move",     "receive",  "shipment", "intend", "commit",  "announce",
-        "request", "buy",      "contract", "package",  "aid",    "consume", "battle",
-        "produce", "casualty", "finance",  "value",    "equiv",  "stock",   "include",
-        "will",    "may",      "would",    "be",       "have",   "to",      "neg",
-        "future",  "done",     "more",     "skip",     "say",    "if",      "arms"};
+        "none",    "move",     "receive", "shipment", "intend",  "commit", "announce", "request",
+        "buy",     "contract", "package", "aid",      "consume", "battle", "produce",  "casualty",
+        "finance", "value",    "equiv",   "stock",    "include", "will",   "may",      "would",
+        "be",      "have",     "to",      "neg",      "future",  "done",   "more",     "skip",
+        "say",     "if",       "arms",    "rel"};
     return c < sizeof names / sizeof names[0] ? names[c] : "?";
 }
 
@@ -2221,6 +2221,7 @@ typedef struct clause_pred {
     clause_mod mod;
     const kind_word *gov; /* for CM_GOVERNED: "plans" (to send) */
     bool neg;
+    bool rel; /* after the figure, in a relative clause: "drones that Moscow used" */
 } clause_pred;
 
 /* The mood, tense and voice of the predicate at token p, from the helpers
@@ -2309,7 +2310,7 @@ static bool clause_stop(const char *t, const ltok *k, int cls)
 /* The predicate nearest before the figure (token fi) in its clause. */
 static clause_pred clause_left(const char *t, const ltoks *ts, const clause_words *w, size_t fi)
 {
-    clause_pred p = {NULL, 0, CM_NONE, NULL, false};
+    clause_pred p = {NULL, 0, CM_NONE, NULL, false, false};
     /* a list of figures shares the predicate of its first: the search
      * goes on CL_LEFT words past each figure it meets */
     size_t budget = CL_LEFT;
@@ -2342,9 +2343,11 @@ static bool finite(clause_mod m)
  * else the first ("weapons package"). */
 static clause_pred clause_right(const char *t, const ltoks *ts, const clause_words *w, size_t ce)
 {
-    clause_pred p = {NULL, 0, CM_NONE, NULL, false};
+    clause_pred p = {NULL, 0, CM_NONE, NULL, false, false};
+    bool rel = false;
     for (size_t i = ce; i < ce + CL_RIGHT && i < w->hi; i++) {
         const kind_word *k = cw_at(w, i);
+        rel = rel || (k != NULL && k->cls == KC_REL);
         if (clause_stop(t, &ts->v[i], k != NULL ? k->cls : KC_NONE) ||
             ((ts->v[i].flags & TK_PUNCT) && t[ts->v[i].start] == '.'))
             break;
@@ -2356,7 +2359,7 @@ static clause_pred clause_right(const char *t, const ltoks *ts, const clause_wor
         while (k->form == KF_NOUN && i + 1 < w->hi && cw_at(w, i + 1) != NULL &&
                (cw_at(w, i + 1)->form & KF_NOUN))
             k = cw_at(w, ++i);
-        clause_pred q = {k, i, CM_NONE, NULL, false};
+        clause_pred q = {k, i, CM_NONE, NULL, false, rel};
         clause_chain(t, ts, w, i, ce, &q);
         if (p.kw == NULL)
             p = q;
@@ -2374,7 +2377,7 @@ static clause_pred clause_right(const char *t, const ltoks *ts, const clause_wor
 static clause_pred clause_whole(const char *t, const ltoks *ts, const clause_words *w,
                                 const clause_pred *p)
 {
-    clause_pred q = {NULL, 0, CM_NONE, NULL, false};
+    clause_pred q = {NULL, 0, CM_NONE, NULL, false, false};
     if (p->kw == NULL || (p->kw->cls != KC_INCLUDE && p->kw->cls != KC_VALUE))
         return q;
     return clause_left(t, ts, w, p->at);
@@ -2445,7 +2448,7 @@ static void fig_clause(blk *k, fb *b, const tally_claim *c, const ltoks *ts, siz
      * group right after the counted noun ("10,000 troops could join"), or
      * there is none before */
     const clause_pred *mp = &l;
-    if (r.kw != NULL && (l.kw == NULL || (r.at < ce + 3 && clause_mood(r.mod) != 0)))
+    if (r.kw != NULL && (l.kw == NULL || (r.at < ce + 3 && finite(r.mod) && !r.rel)))
         mp = &r;
     if (mp->kw != NULL) {
         unsigned mood = clause_mood(mp->mod);

@@ -45,6 +45,7 @@ typedef enum kind_class {
     KC_SAY,      /* attribution: "said", "according" */
     KC_IF,       /* "if", "unless" */
     KC_ARMS,     /* what arms are: "military", "weapons", "equipment" */
+    KC_REL,      /* opens a relative clause: "that", "which", "who" */
     KC_N_CLASSES
 } kind_class;
 

@@ -4,8 +4,10 @@
 #include "tally/learn.h"
 
 #include <stdlib.h>
+#include <string.h>
 
 #include "harness.h"
+#include "kindwords.h"
 #include "learn.h"
 #include "tally/extract.h"
 
@@ -197,6 +199,73 @@ static void test_learn_claims_and_their_text_stay_with_the_output(void)
     tally_arena_free(a);
 }
 
+/* kw_find (src/extract/kindwords.gperf) finds every kind word in any case,
+ * as gperf's kw_lookup does, with its lemma and a class of the table. */
+static void test_learn_kind_words_find(void)
+{
+    size_t words = 0;
+    const kind_word *e;
+    for (size_t i = 0; (e = kw_slot(i)) != NULL; i++) {
+        size_t n = strlen(e->word);
+        if (n == 0)
+            continue;
+        words++;
+        char up[32];
+        CHECK(n < sizeof up);
+        if (n >= sizeof up)
+            continue;
+        for (size_t k = 0; k < n; k++) {
+            CHECK((e->word[k] >= 'a' && e->word[k] <= 'z') || e->word[k] == '-');
+            up[k] = e->word[k] >= 'a' && e->word[k] <= 'z' ? (char)(e->word[k] - 'a' + 'A')
+                                                           : e->word[k];
+        }
+        CHECK(kw_find(e->word, n) == e && kw_lookup(e->word, n) == e);
+        CHECK(kw_find(up, n) == e);
+        CHECK(e->cls > KC_NONE && e->cls < KC_N_CLASSES);
+        CHECK(e->form != 0);
+        CHECK(e->lemma != NULL && e->lemma[0] != '\0');
+    }
+    CHECK(words > 500);
+    const kind_word *sent = kw_find("Sent", 4);
+    CHECK(sent != NULL);
+    if (sent != NULL) {
+        CHECK_STR_EQ(sent->lemma, "send");
+        CHECK_INT_EQ(sent->cls, KC_MOVE);
+        CHECK((sent->form & KF_PAST) && (sent->form & KF_PP));
+    }
+    const kind_word *pledged = kw_find("pledged", 7);
+    CHECK(pledged != NULL && strcmp(pledged->lemma, "pledge") == 0);
+    CHECK(kw_find("sendx", 5) == NULL);
+}
+
+/* The kind follows the figure's clause: the same figure, verb and states
+ * are planned when the verb's group says not yet ("will send", "plans to
+ * send"), transferred when it says done ("has sent"), casualties when they
+ * "were killed". */
+static void test_learn_kind_reads_the_clause(void)
+{
+    static const struct {
+        const char *text;
+        tally_kind kind;
+    } cases[] = {
+        {"North Korea will send 10,000 troops to Russia, officials said.", TALLY_KIND_PLANNED},
+        {"North Korea has sent 10,000 troops to Russia, officials said.", TALLY_KIND_TRANSFER},
+        {"North Korea plans to send 10,000 troops to Russia, officials said.", TALLY_KIND_PLANNED},
+        {"At least 100 North Korean soldiers were killed in Kursk, officials said.",
+         TALLY_KIND_CASUALTY},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        tally_arena *a = tally_arena_new();
+        tally_extractor *x;
+        tally_claims cs = extract(cases[i].text, &x, a, false);
+        CHECK_INT_EQ(cs.n, 1);
+        if (cs.n == 1)
+            CHECK_STR_EQ(tally_kind_name(cs.v[0].kind), tally_kind_name(cases[i].kind));
+        tally_extractor_free(x);
+        tally_arena_free(a);
+    }
+}
+
 int main(void)
 {
     static const struct harness_test tests[] = {
@@ -207,6 +276,8 @@ int main(void)
         {"learn_shares_in_words_are_percentages", test_learn_shares_in_words_are_percentages},
         {"learn_claims_and_their_text_stay_with_the_output",
          test_learn_claims_and_their_text_stay_with_the_output},
+        {"learn_kind_words_find", test_learn_kind_words_find},
+        {"learn_kind_reads_the_clause", test_learn_kind_reads_the_clause},
         {NULL, NULL}};
     return harness_run(tests);
 }

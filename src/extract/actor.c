@@ -122,11 +122,15 @@ static size_t skip_kind(const char *s, size_t i, size_t n, unsigned char kinds)
     return (size_t)(p - (const unsigned char *)s);
 }
 
-/* Letters, marks and digits make words; everything else separates them. */
+/* Letters, marks and digits make words; everything else separates them.
+ * U+02BC, a modifier letter, stands for the apostrophe in many texts
+ * ("South Koreaʼs"): it ends a word as "'" does. */
 static bool word_cp(int32_t cp)
 {
     if (cp < 0x80)
         return tally_is_alnum((unsigned char)cp);
+    if (cp == 0x02BC)
+        return false;
     switch (utf8proc_category(cp)) {
     case UTF8PROC_CATEGORY_LU:
     case UTF8PROC_CATEGORY_LL:
@@ -203,7 +207,7 @@ static bool e280_at(const char *s, size_t n, size_t i, unsigned char lo, unsigne
  * Returns the first byte of the alias that does not match, a->len when all
  * do. What byte j' of an alias matches depends only on its bytes [0, j'],
  * so an alias that shares them fails at the same byte. A space matches a
- * run of white space, "'" also U+2019/U+2018, "-" also U+2010/U+2011, and a
+ * run of white space, "'" also U+2019/U+2018/U+02BC, "-" also U+2010/U+2011, and a
  * lowercase letter that starts a word of the alias also its capital
  * ("defence ministry", "Won-sik"); all else is exact. */
 static size_t alias_reach(const char *s, size_t n, const struct alias_entry *a, size_t j,
@@ -225,6 +229,9 @@ static size_t alias_reach(const char *s, size_t n, const struct alias_entry *a, 
             } while (i < n && (k = space_len(s, n, i)) > 0);
         } else if (c == '\'' && e280_at(s, n, i, 0x99, 0x98)) {
             i += 3;
+        } else if (c == '\'' && i + 1 < n && (unsigned char)s[i] == 0xCA &&
+                   (unsigned char)s[i + 1] == 0xBC) { /* U+02BC */
+            i += 2;
         } else if (c == '-' && e280_at(s, n, i, 0x90, 0x91)) {
             i += 3;
         } else if (c >= 'a' && c <= 'z' && j > 0 &&

@@ -348,8 +348,10 @@ static beside beside_of(const char *t, size_t n, size_t start, size_t end)
 /* "X said", "X has confirmed", "according to X": the mention attributes */
 static bool says_beside(const beside *b)
 {
-    return (b->roles[2] & CW_SAY) || (b->roles[1] & CW_SAY) || b->id[0] == CWW_ACCORDING ||
-           ((b->roles[2] & CW_FILL) && (b->roles[3] & CW_SAY)) || b->by_says;
+    /* "told lawmakers": the one told listens */
+    return (b->roles[2] & CW_SAY) || ((b->roles[1] & CW_SAY) && b->id[1] != CWW_TOLD) ||
+           b->id[0] == CWW_ACCORDING || ((b->roles[2] & CW_FILL) && (b->roles[3] & CW_SAY)) ||
+           b->by_says;
 }
 
 /* Token `k` of `t` is the lower-case word `w` (in any case). */
@@ -2586,6 +2588,7 @@ typedef struct spk_ev {
     bool cited;  /* the words after "citing", "quoting" in the sentence */
     bool fits;   /* the rules' pick or what it names */
     bool bs_set; /* placed by a mention of the window */
+    size_t went; /* its speaker of the window, SIZE_MAX when none is known yet */
     /* the last to attribute before the claim's sentence, the first after it
      * (0: not; else 1 in its paragraph, 2 the paragraph next to it, 3 further) */
     unsigned last_says, next_says;
@@ -2618,7 +2621,8 @@ static spk_ev new_ev(const char *name, const char *country, int akind, learn_ori
                 .origin = origin,
                 .dist = NO_DIST,
                 .block = NO_BLOCK,
-                .rank = UINT32_MAX};
+                .rank = UINT32_MAX,
+                .went = SIZE_MAX};
     size_t n = strlen(country);
     memcpy(e.country, country, n < 3 ? n : 3); /* an alpha-3 code or "" */
     return e;
@@ -2969,6 +2973,8 @@ typedef struct went {
     bool canonical;
     wment *m; /* in window order */
     size_t n, cap;
+    const char *canon; /* its most specific name (canonical_name) */
+    char canon_country[4];
 } went;
 
 typedef struct wspk {
@@ -2978,7 +2984,22 @@ typedef struct wspk {
      * attributing: the only ones a candidate looks at */
     size_t **by_block, *n_by_block;
     size_t top[8], n_top;
+    /* the people of the window and the document named in full (two words
+     * or more), for their surnames: name, first and last word, country */
+    struct person_name {
+        const char *name, *country;
+        size_t first_end, last_at;
+    } * people;
+    size_t n_people;
+    /* the mentions that attribute, of people and of bodies (outlets,
+     * states that speak), in window order */
+    struct wpos {
+        size_t block, start, who;
+    } * at[3];
+    size_t n_at[3];
 } wspk;
+
+enum { AT_SAYS, AT_PERSON, AT_BODY };
 
 static uint32_t name_key(const char *s)
 {
@@ -3210,13 +3231,33 @@ static bool same_word(const char *a, size_t an, const char *b, size_t bn)
     return true;
 }
 
-/* A person the window or the document named in full (two words or more)
- * whose first or last word is `w` ("Healey", "Shoigu", "Lee"), with its
- * country in `country` when it has one; NULL for none. */
-static const char *full_name(const learn_state *l, const wspk *ws, const char *w, size_t wn,
-                             char *country)
+/* A person the window or the document named in full whose first or last
+ * word is `w` ("Healey", "Shoigu", "Lee"), with its country in `country`
+ * when it has one; NULL for none. */
+static const char *full_name(const wspk *ws, const char *w, size_t wn, char *country)
 {
-    const char *best = NULL, *bc = "";
+    const struct person_name *best = NULL;
+    for (size_t i = 0; i < ws->n_people; i++) {
+        const struct person_name *p = &ws->people[i];
+        size_t len = strlen(p->name);
+        if ((same_word(p->name, p->first_end, w, wn) ||
+             same_word(p->name + p->last_at, len - p->last_at, w, wn)) &&
+            (best == NULL || len > strlen(best->name)))
+            best = p;
+    }
+    if (best == NULL)
+        return NULL;
+    if (best->country[0] != '\0')
+        memcpy(country, best->country, 4);
+    return best->name;
+}
+
+/* The people of window speakers `ws` and document memory `l` named in full,
+ * into ws->people (in `a`). */
+static void people_of(const learn_state *l, wspk *ws, tally_arena *a)
+{
+    ws->people = tally_arena_alloc(a, (ws->n + l->n_spk + 1) * sizeof *ws->people);
+    ws->n_people = 0;
     for (size_t i = 0; i < ws->n + l->n_spk; i++) {
         const char *name = i < ws->n ? ws->v[i].name : l->spk[i - ws->n].name;
         const char *cn = i < ws->n ? ws->v[i].country : l->spk[i - ws->n].country;
@@ -3224,26 +3265,16 @@ static const char *full_name(const learn_state *l, const wspk *ws, const char *w
         if (akind != TALLY_ACTOR_OFFICIAL && akind != AK_NAME)
             continue;
         size_t b[12], e[12], n = name_words(name, b, e, 12);
-        if (n < 2)
-            continue;
-        bool first = same_word(name + b[0], e[0] - b[0], w, wn);
-        bool last = same_word(name + b[n - 1], e[n - 1] - b[n - 1], w, wn);
-        if ((first || last) && (best == NULL || strlen(name) > strlen(best))) {
-            best = name;
-            bc = cn;
-        }
+        if (n >= 2 && b[0] == 0)
+            ws->people[ws->n_people++] = (struct person_name){name, cn, e[0], b[n - 1]};
     }
-    if (best != NULL && bc[0] != '\0')
-        memcpy(country, bc, 4);
-    return best;
 }
 
 /* The most specific name the document gives for a speaker named `s`
  * (CLAIMS.md): without the titles before a person's name ("Defence
  * Secretary John Healey", "Mr. Shoigu"), and a surname in full when the
  * document wrote it so. Returns `s` or a name in `a` or of the document. */
-static const char *canonical_name(const learn_state *l, const wspk *ws, const char *s,
-                                  char *country, tally_arena *a)
+static const char *canonical_name(const wspk *ws, const char *s, char *country, tally_arena *a)
 {
     size_t b[12], e[12], n = name_words(s, b, e, 12);
     if (n == 0)
@@ -3272,7 +3303,7 @@ static const char *canonical_name(const learn_state *l, const wspk *ws, const ch
         if (!(s[b[i]] >= 'A' && s[b[i]] <= 'Z'))
             from = 0;
     if (n - from == 1) {
-        const char *full = full_name(l, ws, s + b[from], e[from] - b[from], country);
+        const char *full = full_name(ws, s + b[from], e[from] - b[from], country);
         if (full != NULL)
             return full;
     }
@@ -3396,15 +3427,6 @@ typedef struct near_mark {
     size_t block, start;
 } near_mark;
 
-static void mark_nearer(near_mark *mk, size_t who, const wment *m, bool after)
-{
-    bool nearer = mk->who == SIZE_MAX ||
-                  (after ? m->block < mk->block || (m->block == mk->block && m->start < mk->start)
-                         : m->block > mk->block || (m->block == mk->block && m->start > mk->start));
-    if (nearer)
-        *mk = (near_mark){who, m->block, m->start};
-}
-
 /* how far a mark is from window block wj: 1 the same, 2 the next one, 3
  * further */
 static unsigned mark_dist(const near_mark *mk, size_t wj)
@@ -3423,6 +3445,90 @@ static bool is_mark(const wspk *ws, size_t i, const near_mark *mk)
     return i == mk->who || (ws->v[i].canonical && ws->v[mk->who].m == ws->v[i].m);
 }
 
+static int cmp_wpos(const void *a, const void *b)
+{
+    const struct wpos *x = a, *y = b;
+    if (x->block != y->block)
+        return x->block < y->block ? -1 : 1;
+    if (x->start != y->start)
+        return x->start < y->start ? -1 : 1;
+    return (x->who > y->who) - (x->who < y->who);
+}
+
+/* The window's mentions that attribute, of people and of bodies, sorted
+ * (once a window). */
+static void positions_of(wspk *ws, tally_arena *a)
+{
+    size_t total = 0;
+    for (size_t i = 0; i < ws->n; i++)
+        total += ws->v[i].n;
+    for (int l = 0; l < 3; l++) {
+        ws->at[l] = tally_arena_alloc(a, (total + 1) * sizeof *ws->at[l]);
+        ws->n_at[l] = 0;
+    }
+    for (size_t i = 0; i < ws->n; i++) {
+        const went *e = &ws->v[i];
+        if (e->canonical)
+            continue;
+        unsigned cls = speaker_class(e->akind);
+        for (size_t q = 0; q < e->n; q++) {
+            struct wpos p = {e->m[q].block, e->m[q].start, i};
+            if (e->m[q].says)
+                ws->at[AT_SAYS][ws->n_at[AT_SAYS]++] = p;
+            if (cls == 1)
+                ws->at[AT_PERSON][ws->n_at[AT_PERSON]++] = p;
+            else if (cls == 2)
+                ws->at[AT_BODY][ws->n_at[AT_BODY]++] = p;
+        }
+    }
+    for (int l = 0; l < 3; l++)
+        qsort(ws->at[l], ws->n_at[l], sizeof *ws->at[l], cmp_wpos);
+}
+
+/* The index of the first position of list `l` at or after byte `at` of
+ * window block `wj`. */
+static size_t position_at(const wspk *ws, int l, size_t wj, size_t at)
+{
+    size_t lo = 0, hi = ws->n_at[l];
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        const struct wpos *p = &ws->at[l][mid];
+        if (p->block < wj || (p->block == wj && p->start < at))
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo;
+}
+
+/* The mentions of list `l` last before sentence `sn` of block wj and first
+ * after it, into mk[0] and mk[1]. */
+static void nearest_at(const wspk *ws, int l, size_t wj, const tally_sentence *sn, near_mark *mk)
+{
+    size_t b = position_at(ws, l, wj, sn->start), e = position_at(ws, l, wj, sn->end);
+    const struct wpos *v = ws->at[l];
+    /* of two speakers at one place, the first of the window */
+    while (b > 1 && v[b - 2].block == v[b - 1].block && v[b - 2].start == v[b - 1].start)
+        b--;
+    mk[0] = b > 0 ? (near_mark){v[b - 1].who, v[b - 1].block, v[b - 1].start}
+                  : (near_mark){SIZE_MAX, 0, 0};
+    mk[1] = e < ws->n_at[l] ? (near_mark){v[e].who, v[e].block, v[e].start}
+                            : (near_mark){SIZE_MAX, 0, 0};
+}
+
+/* The people of the window named in full, and each speaker's most specific
+ * name, once a window (after window_speakers). */
+static void window_names(const learn_state *l, wspk *ws, tally_arena *a)
+{
+    people_of(l, ws, a);
+    positions_of(ws, a);
+    for (size_t i = 0; i < ws->n; i++) {
+        went *e = &ws->v[i];
+        memcpy(e->canon_country, e->country, 4);
+        e->canon = canonical_name(ws, e->name, e->canon_country, a);
+    }
+}
+
 /* Marks the options that attributed last before the claim's sentence (of
  * window block wj, sentence si) and first after it, among every speaker of
  * the window ("The NIS told lawmakers ... It said ..."), and, when the
@@ -3433,25 +3539,12 @@ static void relay_marks(const blk *k, const wspk *ws, size_t wj, size_t si, cons
 {
     const tally_sentence *sn = &k->in->ss[si];
     unsigned cls = pronoun_class(ts);
-    near_mark says[2] = {{SIZE_MAX, 0, 0}, {SIZE_MAX, 0, 0}};
-    near_mark named[2] = {{SIZE_MAX, 0, 0}, {SIZE_MAX, 0, 0}};
-    for (size_t i = 0; i < ws->n; i++) {
-        const went *e = &ws->v[i];
-        if (e->canonical)
-            continue;
-        bool kind = cls != 0 && speaker_class(e->akind) == cls;
-        for (size_t q = 0; q < e->n; q++) {
-            const wment *m = &e->m[q];
-            bool before = m->block < wj || (m->block == wj && m->start < sn->start);
-            bool after = m->block > wj || (m->block == wj && m->start >= sn->end);
-            if (!before && !after)
-                continue;
-            if (m->says)
-                mark_nearer(&says[after], i, m, after);
-            if (kind)
-                mark_nearer(&named[after], i, m, after);
-        }
-    }
+    near_mark says[2], named[2];
+    nearest_at(ws, AT_SAYS, wj, sn, says);
+    if (cls != 0)
+        nearest_at(ws, cls == 1 ? AT_PERSON : AT_BODY, wj, sn, named);
+    else
+        named[0] = named[1] = (near_mark){SIZE_MAX, 0, 0};
     for (size_t o = 0; o < n; o++) {
         ev[o].pronoun = cls;
         if (ev[o].akind == AK_AUTHOR) { /* the author: whoever attributes */
@@ -3459,7 +3552,7 @@ static void relay_marks(const blk *k, const wspk *ws, size_t wj, size_t si, cons
             ev[o].next_says = mark_dist(&says[1], wj);
             continue;
         }
-        size_t i = went_index(ws, name_key(ev[o].name), ev[o].name);
+        size_t i = ev[o].went;
         if (is_mark(ws, i, &says[0]))
             ev[o].last_says = mark_dist(&says[0], wj);
         if (is_mark(ws, i, &says[1]))
@@ -3511,6 +3604,7 @@ static spk_ev *speaker_evs(blk *k, const tally_claim *c, size_t wj, size_t si, c
         x->mem = e->mem;
         x->canonical = e->canonical;
         x->order = i;
+        x->went = i;
         nearest(k, e, wj, si, ts, f, x);
         if (x->bs_set && x->block == 0)
             x->origin = x->dist == 0 ? LEARN_FROM_SENTENCE : LEARN_FROM_PARAGRAPH;
@@ -3605,9 +3699,20 @@ static spk_ev *speaker_evs(blk *k, const tally_claim *c, size_t wj, size_t si, c
         }
         x->headline = true;
     }
-    for (size_t i = 0; i < n; i++)
-        if (ev[i].akind != AK_AUTHOR)
-            ev[i].name = canonical_name(l, ws, ev[i].name, ev[i].country, k->a);
+    for (size_t i = 0; i < n; i++) {
+        spk_ev *x = &ev[i];
+        if (x->akind == AK_AUTHOR)
+            continue;
+        if (x->went == SIZE_MAX)
+            x->went = went_index(ws, name_key(x->name), x->name);
+        if (x->went != SIZE_MAX && ws->v[x->went].name == x->name) {
+            memcpy(x->country, ws->v[x->went].canon_country, 4);
+            x->name = ws->v[x->went].canon;
+        } else {
+            x->name = canonical_name(ws, x->name, x->country, k->a);
+            x->went = went_index(ws, name_key(x->name), x->name);
+        }
+    }
     /* what the rules' pick names: itself, its full name, the person of its
      * role, the agency of its body, the one it cites */
     pick_info pk = pick_of(c, ts);
@@ -4141,6 +4246,7 @@ static void decide_window(learn_state *l, tally_claims *out, tally_arena *a)
     tally_arena *ca = l->sink != NULL ? l->sink->arena : l->warena;
     wspk ws;
     window_speakers(l, &ws, store ? ca : l->warena);
+    window_names(l, &ws, store ? ca : l->warena);
     if (!store) {
         out->v = tally_arena_alloc(a, (total + 1) * sizeof *out->v);
         for (size_t j = 0; j < l->n_wb; j++)

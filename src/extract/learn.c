@@ -401,9 +401,10 @@ bool learn_explicit_source(const tally_claim *c)
     /* a pick that does not start as a name does ("spokesman", "satellite
      * images showing") binds nothing: the model chooses */
     const char *s = c->source;
-    if (s == NULL || !(s[0] >= 'A' && s[0] <= 'Z') || !words_name(c))
+    if (s == NULL || !(s[0] >= 'A' && s[0] <= 'Z') || r->end <= r->start ||
+        r->start < c->sentence_start || r->end > c->sentence_end)
         return false;
-    return r->end > r->start && r->start >= c->sentence_start && r->end <= c->sentence_end;
+    return words_name(c);
 }
 
 size_t learn_pick_speaker_of(const double *z, const learn_option *o, size_t n, bool explicit)

@@ -124,6 +124,8 @@ static void test_actor_possessive(void)
            (struct want[]){{"Russia", "Russia", "RUS"}, {"Iran", "Iran", "IRN"}, END});
     expect("The North Koreans' shells.",
            (struct want[]){{"North Koreans", "North Korean", "PRK"}, END});
+    /* U+02BC, the apostrophe of many texts */
+    expect("Iran\u02bcs drones", (struct want[]){{"Iran", "Iran", "IRN"}, END});
 }
 
 static void test_actor_plural_demonym(void)

@@ -24,6 +24,17 @@ static tally_claims run(const char *text, const char *date, const char *title, t
     return cs;
 }
 
+/* `text` (dated `date`) gives one claim, whose source is `source`. */
+static void expect_source(const char *text, const char *date, const char *source)
+{
+    tally_arena *a = tally_arena_new();
+    tally_claims cs = run(text, date, NULL, a);
+    CHECK_INT_EQ(cs.n, 1);
+    if (cs.n == 1)
+        CHECK_STR_EQ(cs.v[0].source, source);
+    tally_arena_free(a);
+}
+
 static void test_extract_transfer_with_parties_and_source(void)
 {
     tally_arena *a = tally_arena_new();
@@ -157,18 +168,11 @@ static void test_extract_role_resolves_to_the_person(void)
 
 static void test_extract_official_before_the_outlet_relaying_him(void)
 {
-    tally_arena *a = tally_arena_new();
-    tally_claims cs = run("John Kirby said Iran had delivered more than 300 drones to Russia, "
-                          "according to Reuters.",
-                          "2023-01-10", NULL, a);
-    CHECK_INT_EQ(cs.n, 1);
-    if (cs.n == 1)
-        CHECK_STR_EQ(cs.v[0].source, "John Kirby");
-    cs = run("The shipment included 200 missiles, according to Reuters.", "2023-01-10", NULL, a);
-    CHECK_INT_EQ(cs.n, 1);
-    if (cs.n == 1)
-        CHECK_STR_EQ(cs.v[0].source, "Reuters");
-    tally_arena_free(a);
+    expect_source("John Kirby said Iran had delivered more than 300 drones to Russia, according "
+                  "to Reuters.",
+                  "2023-01-10", "John Kirby");
+    expect_source("The shipment included 200 missiles, according to Reuters.", "2023-01-10",
+                  "Reuters");
 }
 
 static void test_extract_planned_and_received(void)
@@ -372,6 +376,26 @@ static void test_extract_currencies(void)
     tally_arena_free(a);
 }
 
+static void test_extract_the_party_an_outlet_cites(void)
+{
+    expect_source("The Financial Times, citing Ukrainian intelligence, reported that North Korea "
+                  "sent some 50 howitzers to Russia.",
+                  "2024-11-20", "Ukrainian intelligence");
+    expect_source("According to BBC reports citing Western officials, about 1,000 North Korean "
+                  "soldiers have been killed.",
+                  "2024-12-20", "Western officials");
+}
+
+static void test_extract_a_name_is_no_attribution(void)
+{
+    /* "States" of "the United States has", "states" of "Member states have" */
+    expect_source("In total, the United States has now committed about $9.8 billion in security "
+                  "assistance to Ukraine.",
+                  "2022-08-08", "author");
+    expect_source("Member states have delivered around 223,800 artillery shells to Ukraine.",
+                  "2023-11-10", "author");
+}
+
 int main(void)
 {
     static const struct harness_test tests[] = {
@@ -397,6 +421,8 @@ int main(void)
         {"extract_claim_word_find", test_extract_claim_word_find},
         {"extract_vehicles_weapons_and_air_defence", test_extract_vehicles_weapons_and_air_defence},
         {"extract_currencies", test_extract_currencies},
+        {"extract_the_party_an_outlet_cites", test_extract_the_party_an_outlet_cites},
+        {"extract_a_name_is_no_attribution", test_extract_a_name_is_no_attribution},
         {NULL, NULL},
     };
     return harness_run(tests);

@@ -549,7 +549,7 @@ static void train_events_model(const etrainer *t, int held_out, double c, double
                 r->n = cd->n_opt;
                 r->doc = (uint32_t)i;
                 for (size_t o = 0; o < cd->n_opt; o++) {
-                    events_option_fv(&cd->opt[o], ty, cd->slot[ty].word, &r->fv[o], a, false);
+                    events_option_fv(&cd->opt[o], ty, &cd->slot[ty], &r->fv[o], a, false);
                     train_hds_add(&acc[1], &r->fv[o], (uint32_t)i);
                     for (size_t g = 0; g < d->n_gold; g++) {
                         const gold_ev *ge = &d->gold[g];
@@ -607,6 +607,8 @@ static void train_events_model(const etrainer *t, int held_out, double c, double
                 train_prob_add(&p, &maps[0], &d->sink.v[k].fv, any ? 1 : -1);
             }
         }
+        if (pos > 0) /* rarer types weigh their examples more */
+            p.pos_weight = sqrt(((double)p.p.l - (double)pos) / (double)pos);
         train_fit(&p, maps[0].n, cs, 1, heads[0].w, LEARN_EV_SENT_OUTS, ty, heads[0].bias);
         if (pos == 0) /* a type never seen is never decided */
             heads[0].bias[ty] = -30;
@@ -666,7 +668,7 @@ static void train_events_model(const etrainer *t, int held_out, double c, double
 static void decide_doc(const tally_learn_model *m, const edoc *d, tally_event_score *acc,
                        size_t *matched, const tally_train_opts *o)
 {
-    size_t cap = d->sink.n * 2 * TALLY_EVENT_TYPE_N + 1, n = 0;
+    size_t cap = d->sink.n * EV_MAX_EVENTS + 1, n = 0;
     tally_event *v = tally_xmalloc(cap * sizeof *v);
     for (size_t k = 0; k < d->sink.n; k++)
         n += events_decide(m, m->threshold, &d->sink.v[k], v + n, false, NULL);

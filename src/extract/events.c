@@ -40,6 +40,9 @@ struct events_state {
     /* how often each state was named so far: the document's prior */
     char code[MAX_DOC_STATES][TALLY_PARTY_MAX];
     unsigned count[MAX_DOC_STATES];
+    /* how often the rules' claims so far made it supplier and recipient:
+     * the document's direction (shells to Russia, oil back) */
+    unsigned as_sup[MAX_DOC_STATES], as_rec[MAX_DOC_STATES];
     size_t n_codes;
     uint32_t prev_types; /* trigger types of the sentence before, in its paragraph */
     bool prev_claims;
@@ -111,17 +114,50 @@ static bool is_state_kind(tally_actor_kind k)
     return k == TALLY_ACTOR_STATE || k == TALLY_ACTOR_DEMONYM || k == TALLY_ACTOR_PLACE;
 }
 
-static void note_code(events_state *e, const char *code)
+/* The index of `code` among the document's states (added uncounted when
+ * new), or SIZE_MAX when the table is full. */
+static size_t code_index(events_state *e, const char *code)
 {
     for (size_t i = 0; i < e->n_codes; i++)
-        if (strcmp(e->code[i], code) == 0) {
-            e->count[i]++;
-            return;
-        }
-    if (e->n_codes < MAX_DOC_STATES) {
-        strcpy(e->code[e->n_codes], code);
-        e->count[e->n_codes++] = 1;
+        if (strcmp(e->code[i], code) == 0)
+            return i;
+    if (e->n_codes == MAX_DOC_STATES)
+        return SIZE_MAX;
+    strcpy(e->code[e->n_codes], code);
+    e->count[e->n_codes] = e->as_sup[e->n_codes] = e->as_rec[e->n_codes] = 0;
+    return e->n_codes++;
+}
+
+static void note_code(events_state *e, const char *code)
+{
+    size_t i = code_index(e, code);
+    if (i != SIZE_MAX)
+        e->count[i]++;
+}
+
+/* Counts the parties of the rules' claims `k` in their roles. */
+static void note_roles(events_state *e, const tally_claim *k)
+{
+    size_t i;
+    if (k->supplier[0] != '\0' && (i = code_index(e, k->supplier)) != SIZE_MAX)
+        e->as_sup[i]++;
+    if (k->recipient[0] != '\0' && (i = code_index(e, k->recipient)) != SIZE_MAX)
+        e->as_rec[i]++;
+}
+
+/* Whether `code` is (one of) the states the rules' claims of the document
+ * so far made most often supplier (`sup`) or recipient; false when none. */
+static bool doc_role_top(const events_state *e, const char *code, bool sup)
+{
+    const unsigned *n = sup ? e->as_sup : e->as_rec;
+    unsigned best = 0, mine = 0;
+    for (size_t i = 0; i < e->n_codes; i++) {
+        if (n[i] > best)
+            best = n[i];
+        if (strcmp(e->code[i], code) == 0)
+            mine = n[i];
     }
+    return best > 0 && mine == best;
 }
 
 /* The rank (1 = most named) of `code` among the document's states, or 0
@@ -131,7 +167,7 @@ static unsigned doc_rank(const events_state *e, const char *code)
     size_t i = 0;
     while (i < e->n_codes && strcmp(e->code[i], code) != 0)
         i++;
-    if (i == e->n_codes)
+    if (i == e->n_codes || e->count[i] == 0)
         return 0;
     unsigned above = 0;
     for (size_t j = 0; j < e->n_codes; j++)
@@ -202,7 +238,12 @@ enum tpl {
     F_NONE,
     F_ONLY,
     F_BEFORE_ROLE,
-    F_AFTER_ROLE
+    F_AFTER_ROLE,
+    F_VERB_AFTER,
+    F_VERB_BEFORE,
+    F_TRIGGER_POS,
+    F_TRIGGER_CUE,
+    F_DOC_ROLE
 };
 
 static const char *const tpl_names[] = {"",
@@ -243,7 +284,12 @@ static const char *const tpl_names[] = {"",
                                         "none",
                                         "only party",
                                         "role before",
-                                        "role after"};
+                                        "role after",
+                                        "verb after",
+                                        "verb before",
+                                        "trigger and place",
+                                        "trigger with",
+                                        "document's most frequent"};
 
 static uint32_t fid(unsigned tpl, uint32_t v)
 {
@@ -451,6 +497,45 @@ static tally_date date_near(const tally_whens *wh, size_t at, tally_date doc)
     return d;
 }
 
+/* The verbs of giving or receiving nearest a party's mention on either
+ * side, with the word that joins the party to a verb before it: "Russia
+ * supplies oil to North Korea" (Russia before an out-verb, North Korea after
+ * one, joined by "to"), "received from Russia", "supplied by Iran". */
+static void verb_features(fb *b, const learn_words *ws, const char *t, const ev_option *o)
+{
+    static const uint32_t DIR = CW_OUT | CW_IN;
+    for (size_t i = o->last + 1; i < ws->n; i++) {
+        const learn_word *w = &ws->v[i];
+        if (w->punct != 0 && w->punct != ',')
+            break;
+        if (w->roles & DIR) {
+            f_cstr(b, F_VERB_AFTER, (w->roles & CW_OUT) ? "out" : "in");
+            if (w->roles & CW_PLAN)
+                f_cstr(b, F_VERB_AFTER, "plan");
+            break;
+        }
+    }
+    for (size_t i = o->first; i-- > 0;) {
+        const learn_word *w = &ws->v[i];
+        if (w->punct != 0 && w->punct != ',')
+            break;
+        if (w->roles & DIR) {
+            const char *dir = (w->roles & CW_OUT) ? "out" : "in";
+            f_cstr(b, F_VERB_BEFORE, dir);
+            if (o->first > 0 && o->first - 1 > i) {
+                const learn_word *p = &ws->v[o->first - 1];
+                const char *s;
+                size_t n;
+                word_text(t, p, &s, &n);
+                char k[MAX_WORD + 8];
+                snprintf(k, sizeof k, "%s %.*s", dir, (int)n, s);
+                f_cstr(b, F_VERB_BEFORE, k);
+            }
+            break;
+        }
+    }
+}
+
 /* The options for the parties of sentence `in`: each party it names, the
  * document's most named states, none. */
 static void options_of(events_state *e, const ev_sentence_in *in, ev_cand *c, fb *b, tally_arena *a,
@@ -506,7 +591,7 @@ static void options_of(events_state *e, const ev_sentence_in *in, ev_cand *c, fb
     for (size_t k = 0; k < n; k++) {
         ev_option *o = &c->opt[k];
         fb f;
-        fv_init(&f, &o->fv, 64, a, b->named);
+        fv_init(&f, &o->fv, 96, a, b->named);
         o->doc_rank = o->code[0] ? doc_rank(e, o->code) : 0;
         static const char *const origins[] = {"sentence", "document", "none"};
         f_cstr(&f, F_ORIGIN, origins[o->origin]);
@@ -516,6 +601,10 @@ static void options_of(events_state *e, const ev_sentence_in *in, ev_cand *c, fb
         }
         f_num(&f, F_RANK, o->doc_rank);
         f_cstr(&f, F_CODE, o->code);
+        if (doc_role_top(e, o->code, true))
+            f_cstr(&f, F_DOC_ROLE, "supplier");
+        if (doc_role_top(e, o->code, false))
+            f_cstr(&f, F_DOC_ROLE, "recipient");
         if (strcmp(o->code, c->claim_sup) == 0)
             f_cstr(&f, F_CLAIM_SUP, "yes");
         if (strcmp(o->code, c->claim_rec) == 0)
@@ -558,14 +647,16 @@ static void options_of(events_state *e, const ev_sentence_in *in, ev_cand *c, fb
         if (m->end + 4 <= in->end && memcmp(p, "\xE2\x80\x99s", 4) == 0)
             f_cstr(&f, F_POSSESSIVE, "yes");
         f_num(&f, F_MENTIONS, o->last > o->first ? 2 : 1);
+        verb_features(&f, ws, in->t, o);
     }
 }
 
-void events_option_fv(const ev_option *o, unsigned t, size_t trigger, learn_fv *fv, tally_arena *a,
-                      bool named)
+void events_option_fv(const ev_option *o, unsigned t, const ev_slot *sl, learn_fv *fv,
+                      tally_arena *a, bool named)
 {
+    size_t trigger = sl->word;
     fb b;
-    fv_init(&b, fv, 2 * o->fv.n + 8, a, named);
+    fv_init(&b, fv, 2 * o->fv.n + 10, a, named);
     for (uint32_t i = 0; i < o->fv.n; i++) {
         const char *n = o->fv.name != NULL ? o->fv.name[i] : NULL;
         push(&b, o->fv.h[i], n);
@@ -586,6 +677,9 @@ void events_option_fv(const ev_option *o, unsigned t, size_t trigger, learn_fv *
     uint32_t h2 = fid(F_DIST, events_hash(db, 1) ^ events_hash(pos, strlen(pos)));
     const char *n2 = fname(&c, F_DIST, db, 1);
     push_conj(&b, h2, n2, t);
+    /* the trigger's word and where the party stands: "received" before it */
+    uint32_t h3 = fid(F_TRIGGER_POS, sl->word_hash * 31u ^ events_hash(pos, strlen(pos)));
+    push_conj(&b, h3, fname(&c, F_TRIGGER_POS, pos, strlen(pos)), t);
 }
 
 void events_attr_fv(const ev_cand *c, unsigned t, learn_fv *fv, tally_arena *a, bool named)
@@ -667,6 +761,20 @@ static void sentence_fv(const events_state *e, const ev_sentence_in *in, const e
     for (unsigned k = 0; k < EVC_N; k++)
         if (c->cues & (1u << k))
             f_cstr(b, F_CUE, cue_names[k]);
+    /* each trigger type with the cues and with how many parties are named:
+     * "will send" is a promise, an accusation needs someone accused */
+    for (unsigned ty = 0; ty < TALLY_EVENT_TYPE_N; ty++) {
+        if (!(c->trig_types & (1u << ty)))
+            continue;
+        char v[48];
+        for (unsigned k = 0; k < EVC_N; k++)
+            if (c->cues & (1u << k)) {
+                snprintf(v, sizeof v, "%s %s", type_slug(ty), cue_names[k]);
+                f_cstr(b, F_TRIGGER_CUE, v);
+            }
+        snprintf(v, sizeof v, "%s %u", type_slug(ty), n_parties > 2 ? 2u : (unsigned)n_parties);
+        f_cstr(b, F_TRIGGER_CUE, v);
+    }
     for (size_t i = 0; i < in->n_claims; i++) {
         const tally_claim *k = &in->claims[i];
         f_cstr(b, F_CLAIM_KIND, tally_kind_name(k->kind));
@@ -739,6 +847,7 @@ void events_sentence(events_state *e, const ev_sentence_in *in, tally_arena *a, 
     /* the rules' claims */
     for (size_t i = 0; i < in->n_claims; i++) {
         const tally_claim *k = &in->claims[i];
+        note_roles(e, k);
         c->claim_any = true;
         c->claim_planned = c->claim_planned || k->kind == TALLY_KIND_PLANNED;
         if (c->claim_sup[0] == '\0' && k->supplier[0] != '\0') {
@@ -764,6 +873,7 @@ void events_sentence(events_state *e, const ev_sentence_in *in, tally_arena *a, 
             if ((w->types & (1u << ty)) && c->slot[ty].word == SIZE_MAX) {
                 ev_slot *sl = &c->slot[ty];
                 sl->word = i;
+                sl->word_hash = events_hash(t + ws->v[i].start, ws->v[i].end - ws->v[i].start);
                 sl->mode = (tally_event_mode)w->mode;
                 sl->context = w->context;
             }
@@ -803,7 +913,8 @@ void events_sentence(events_state *e, const ev_sentence_in *in, tally_arena *a, 
     }
     /* features */
     fb b;
-    uint32_t cap = (uint32_t)(2 * ws->n + 4 * in->n_claims + 64 + wh.n + 2 * 3 * n_trig);
+    uint32_t cap = (uint32_t)(2 * ws->n + 4 * in->n_claims + 64 + wh.n + 2 * 3 * n_trig +
+                              (EVC_N + 1) * TALLY_EVENT_TYPE_N);
     fv_init(&b, &c->fv, cap, ca, named);
     sentence_fv(e, in, c, &b, trig_of, n_parties, body, &wh);
     options_of(e, in, c, &b, ca, (const char(*)[TALLY_PARTY_MAX])codes);
@@ -817,7 +928,7 @@ void events_sentence(events_state *e, const ev_sentence_in *in, tally_arena *a, 
         s->v[s->n++] = *c;
     }
     /* decisions */
-    tally_event tmp[2 * TALLY_EVENT_TYPE_N];
+    tally_event tmp[EV_MAX_EVENTS];
     size_t k = events_decide(e->model, e->threshold, c, tmp, e->explain, a);
     if (k == 0)
         return;
@@ -935,6 +1046,23 @@ static double share(const double *z, size_t n, size_t i)
  * on ../shared/corpus: 0.5 gains recall for as much precision as it costs
  * up to there). */
 static const double SECOND_MARGIN = 0.5;
+/* Adds the event v[0] with option a as actor and r as recipient after the
+ * n_type events of its type at v, with v[0]'s attributes, unless one has
+ * that pair, the parties are one, or EV_PER_TYPE events are made. */
+static void pair_add(const ev_cand *c, tally_event *v, size_t *n_type, size_t a, size_t r)
+{
+    const char *ac = c->opt[a].code, *rc = c->opt[r].code;
+    if (*n_type >= EV_PER_TYPE || (ac[0] != '\0' && strcmp(ac, rc) == 0))
+        return;
+    for (size_t k = 0; k < *n_type; k++)
+        if (strcmp(v[k].actor, ac) == 0 && strcmp(v[k].recipient, rc) == 0)
+            return;
+    tally_event *e = &v[(*n_type)++];
+    *e = v[0];
+    snprintf(e->actor, sizeof e->actor, "%s", ac);
+    snprintf(e->recipient, sizeof e->recipient, "%s", rc);
+    e->why = NULL;
+}
 
 size_t events_decide(const tally_learn_model *m, double threshold, const ev_cand *c,
                      tally_event *out, bool explain, tally_arena *a)
@@ -954,7 +1082,7 @@ size_t events_decide(const tally_learn_model *m, double threshold, const ev_cand
         double za[EV_MAX_OPTIONS], zr[EV_MAX_OPTIONS], row[LEARN_EV_PARTY_OUTS];
         learn_fv ofv[EV_MAX_OPTIONS];
         for (size_t i = 0; i < c->n_opt; i++) {
-            events_option_fv(&c->opt[i], t, c->slot[t].word, &ofv[i], fa, explain);
+            events_option_fv(&c->opt[i], t, &c->slot[t], &ofv[i], fa, explain);
             learn_scores(m, LEARN_EV_PARTY, &ofv[i], row);
             za[i] = row[LEARN_EV_PARTY_ACTOR];
             zr[i] = row[LEARN_EV_PARTY_RECIPIENT];
@@ -969,30 +1097,6 @@ size_t events_decide(const tally_learn_model *m, double threshold, const ev_cand
         const char *rec = ri != SIZE_MAX ? c->opt[ri].code : "";
         tally_event *ev = &out[n++];
         event_of(c, t, c->opt[ai].code, rec, p, ev);
-        /* a second pair nearly as likely: the other way of a barter, or
-         * another actor named in the sentence beside the first */
-        size_t a2 = SIZE_MAX, r2 = SIZE_MAX;
-        double first = za[ai] + (ri != SIZE_MAX ? zr[ri] : 0), second = -1e300;
-        for (size_t i = 0; i < c->n_opt && ri != SIZE_MAX; i++) {
-            if (i == ai || c->opt[i].origin != EV_FROM_SENTENCE)
-                continue;
-            for (size_t j = 0; j < c->n_opt; j++) {
-                if (j == i ||
-                    (c->opt[j].code[0] != '\0' && strcmp(c->opt[j].code, c->opt[i].code) == 0))
-                    continue;
-                if (za[i] + zr[j] > second) {
-                    second = za[i] + zr[j];
-                    a2 = i;
-                    r2 = j;
-                }
-            }
-        }
-        if (a2 != SIZE_MAX && second >= first - SECOND_MARGIN) {
-            tally_event *e2 = &out[n++];
-            *e2 = *ev;
-            snprintf(e2->actor, sizeof e2->actor, "%s", c->opt[a2].code);
-            snprintf(e2->recipient, sizeof e2->recipient, "%s", c->opt[r2].code);
-        }
         /* the attributes */
         learn_fv afv;
         events_attr_fv(c, t, &afv, fa, explain);
@@ -1011,6 +1115,28 @@ size_t events_decide(const tally_learn_model *m, double threshold, const ev_cand
         for (unsigned k = 0; k < TALLY_EVCTX_N; k++)
             if (z[LEARN_EV_ATTR_CONTEXT + k] > 0)
                 ev->context |= 1u << k;
+        /* a second pair nearly as likely: the other way of a barter, or
+         * another actor named in the sentence beside the first */
+        size_t a2 = SIZE_MAX, r2 = SIZE_MAX;
+        double first = za[ai] + (ri != SIZE_MAX ? zr[ri] : 0), second = -1e300;
+        for (size_t i = 0; i < c->n_opt && ri != SIZE_MAX; i++) {
+            if (i == ai || c->opt[i].origin != EV_FROM_SENTENCE)
+                continue;
+            for (size_t j = 0; j < c->n_opt; j++) {
+                if (j == i ||
+                    (c->opt[j].code[0] != '\0' && strcmp(c->opt[j].code, c->opt[i].code) == 0))
+                    continue;
+                if (za[i] + zr[j] > second) {
+                    second = za[i] + zr[j];
+                    a2 = i;
+                    r2 = j;
+                }
+            }
+        }
+        size_t n_type = 1;
+        if (a2 != SIZE_MAX && second >= first - SECOND_MARGIN)
+            pair_add(c, out + n - 1, &n_type, a2, r2);
+        n += n_type - 1;
         if (explain) {
             tally_event_why *why = tally_arena_alloc(a, sizeof *why);
             memset(why, 0, sizeof *why);

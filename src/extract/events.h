@@ -81,7 +81,11 @@ const event_word *ew_lookup(const char *str, size_t len);
 
 /* ---- a document's events ------------------------------------------------------------- */
 
-enum { EV_MAX_OPTIONS = 12 }; /* parties a sentence offers, none included */
+enum {
+    EV_MAX_OPTIONS = 12, /* parties a sentence offers, none included */
+    EV_PER_TYPE = 2,     /* events of one type a sentence may give */
+    EV_MAX_EVENTS = EV_PER_TYPE * TALLY_EVENT_TYPE_N
+};
 
 /* One option for a party: a code (or none) and where it is named. */
 typedef struct ev_option {
@@ -98,6 +102,7 @@ enum { EV_FROM_SENTENCE, EV_FROM_DOCUMENT, EV_FROM_NONE };
 typedef struct ev_slot {
     size_t start, end;     /* the trigger (body offsets) */
     size_t word;           /* its first word's index (SIZE_MAX: no trigger of the type) */
+    uint32_t word_hash;    /* that word's events_hash */
     bool hedged;           /* a hedge governs the trigger */
     tally_date date;       /* the time expression nearest the trigger (year 0: none) */
     tally_event_mode mode; /* the lexicon's, for the rules */
@@ -170,7 +175,7 @@ bool events_model_bundled_view(tally_learn_model *out);
 void events_sentence(events_state *e, const ev_sentence_in *in, tally_arena *a, tally_events *out);
 
 /** Decides the events of candidate `c` with model `m` (NULL: the rules):
- *  appends them to out[] (room for TALLY_EVENT_TYPE_N * 2 more) and returns
+ *  appends them to out[] (room for EV_MAX_EVENTS more) and returns
  *  how many. With `explain`, each event's `why` is filled in `a`. */
 size_t events_decide(const tally_learn_model *m, double threshold, const ev_cand *c,
                      tally_event *out, bool explain, tally_arena *a);
@@ -192,11 +197,11 @@ uint32_t events_conj(uint32_t h, unsigned t);
 /** The hash of a name's bytes (features' values). */
 uint32_t events_hash(const char *s, size_t n);
 
-/** The features of option `o` for an event of type `t` whose trigger is
- *  word `trigger` (SIZE_MAX: none) into `fv` (in `a`; with names when
+/** The features of option `o` for an event of type `t` whose slot is `sl`
+ *  (its trigger word, SIZE_MAX: none) into `fv` (in `a`; with names when
  *  `named`). */
-void events_option_fv(const ev_option *o, unsigned t, size_t trigger, learn_fv *fv, tally_arena *a,
-                      bool named);
+void events_option_fv(const ev_option *o, unsigned t, const ev_slot *sl, learn_fv *fv,
+                      tally_arena *a, bool named);
 /** The features of the sentence for the attributes of an event of type `t`. */
 void events_attr_fv(const ev_cand *c, unsigned t, learn_fv *fv, tally_arena *a, bool named);
 

@@ -457,7 +457,14 @@ void train_fit(prob *pr, size_t n_features, double c, unsigned n_out, float *w, 
         return;
     pr->p.n = (int)n_features;
     pr->p.bias = -1;
+    int pos_label = 1;
+    double pos_weight = pr->pos_weight;
     struct parameter param = {L2R_LR, 0.01, c, 0, NULL, NULL, 0.1, NULL};
+    if (pos_weight > 0) {
+        param.nr_weight = 1;
+        param.weight_label = &pos_label;
+        param.weight = &pos_weight;
+    }
     set_print_string_function(quiet);
     if (check_parameter(&pr->p, &param) != NULL)
         return;

@@ -32,6 +32,7 @@ typedef struct hds {
 typedef struct prob {
     struct problem p;
     size_t cap;
+    double pos_weight; /* the weight of label +1's errors in a binary problem; 0 for 1 */
 } prob;
 
 /** Adds each feature of `fv`, seen in document `doc`, to `s`. */

@@ -4,8 +4,14 @@
 #
 # Builds a >= 50 MB text by repeating the bodies (header stripped) of
 # SHARED_DIR/corpus/dev/*.txt, runs each command RUNS times, interleaved, and
-# prints the median wall time, MB/s (1 MB = 10^6 bytes) and peak RSS. The same
-# commands also run on a 5 MB text so that a flat memory profile shows.
+# prints the median wall time, MB/s (1 MB = 10^6 bytes), the median CPU time
+# (user + system: steadier than wall time on a busy machine) and peak RSS.
+# The same commands also run on a 5 MB text so that a flat memory profile
+# shows. tally extract runs with its learned model (the bundled one) and
+# with --no-model (the rules alone); each row's throughput is printed as a
+# ratio to wc -w's in the same run, by wall and by CPU time (issues 10 and
+# 11: extract with the model >= 0.2). BENCH_ONLY=extract prints this table
+# alone.
 #
 # Adding a command: write `row_NAME() { ARGV=(...command reading "$1"...); }`
 # and add NAME to ROWS. Each row is measured and printed beside wc -w.
@@ -244,8 +250,8 @@ row_ingest_claims() {
 ROWS=(figures rules extract events ingest ingest_claims)
 LABEL_wc="wc -w"
 LABEL_figures="tally figures"
-LABEL_rules="extract (rules)"
-LABEL_extract="tally extract"
+LABEL_rules="extract --no-model"
+LABEL_extract="extract (model)"
 LABEL_events="tally events"
 LABEL_ingest="tally ingest"
 LABEL_ingest_claims="ingest no events"
@@ -418,9 +424,11 @@ measure() {
     fi
     line=${line#wall=}
     local wall=${line%% *}
+    local cpu=${line#* cpu=}
+    cpu=${cpu%% *}
     line=${line#* rss_kb=}
     local rss=${line%% *}
-    echo "$wall $rss" >>"$T/$1.$3"
+    echo "$wall $rss $cpu" >>"$T/$1.$3"
 }
 
 # median FILE COLUMN: the median of a column of numbers.
@@ -452,24 +460,31 @@ mb() {
 
 printf 'bench: %.1f MB text (bodies of %d documents repeated), median of %d runs, LC_ALL=%s\n' \
     "$(awk -v b="$big_bytes" 'BEGIN { print b / 1e6 }')" "${#docs[@]}" "$RUNS" "$LC_ALL"
-printf '%-16s %9s %9s %13s %13s\n' "command" "MB/s" "wall s" "RSS (big)" "RSS (5 MB)"
-wc_wall=$(median "$T/wc.big" 1)
+printf '%-18s %9s %9s %9s %13s %13s\n' "command" "MB/s" "wall s" "CPU s" "RSS (big)" \
+    "RSS (5 MB)"
 for name in "${all_rows[@]}"; do
     label_var="LABEL_$name"
     wall=$(median "$T/$name.big" 1)
-    printf '%-16s %9s %9.3f %13s %13s\n' "${!label_var:-$name}" "$(mbps "$big_bytes" "$wall")" \
-        "$wall" "$(mb "$(median "$T/$name.big" 2)")" "$(mb "$(median "$T/$name.small" 2)")"
+    printf '%-18s %9s %9.3f %9.3f %13s %13s\n' "${!label_var:-$name}" "$(mbps "$big_bytes" "$wall")" \
+        "$wall" "$(median "$T/$name.big" 3)" "$(mb "$(median "$T/$name.big" 2)")" \
+        "$(mb "$(median "$T/$name.small" 2)")"
 done
 ratio() {
     awk -v a="$1" -v b="$2" 'BEGIN { printf "%.3f", (b > 0 ? a / b : 0) }'
 }
+printf 'throughput as a ratio to wc -w (wall; CPU):\n'
 for name in "${ROWS[@]}"; do
     label_var="LABEL_$name"
-    wall=$(median "$T/$name.big" 1)
-    printf '%s / wc -w throughput: %s\n' "${!label_var:-$name}" "$(ratio "$wc_wall" "$wall")"
+    printf '  %-18s %s; %s%s\n' "${!label_var:-$name}" \
+        "$(ratio "$(median "$T/wc.big" 1)" "$(median "$T/$name.big" 1)")" \
+        "$(ratio "$(median "$T/wc.big" 3)" "$(median "$T/$name.big" 3)")" \
+        "$([ "$name" = extract ] && echo '   (issues 10, 11: >= 0.2)')"
 done
 printf 'tally ingest / tally extract throughput: %s\n' \
     "$(ratio "$(median "$T/extract.big" 1)" "$(median "$T/ingest.big" 1)")"
+if [ "${BENCH_ONLY:-}" = extract ]; then
+    exit 0
+fi
 
 bench_shapes
 bench_memory

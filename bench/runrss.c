@@ -2,7 +2,8 @@
  * Usage: tally_runrss [-i IN] [-o OUT] -- CMD [ARG...]
  * The command's stdin comes from IN and its stdout goes to OUT (both
  * /dev/null by default); its stderr is inherited. Afterwards one line goes to
- * stdout: "wall=SECONDS rss_kb=KB status=N". The exit status is the
+ * stdout: "wall=SECONDS rss_kb=KB status=N cpu=SECONDS" (cpu: user + system
+ * time, steadier than wall time on a busy machine). The exit status is the
  * command's (128 + signal when it was killed), 127 when it could not run. */
 #include <errno.h>
 #include <fcntl.h>
@@ -91,6 +92,8 @@ int main(int argc, char **argv)
     struct rusage ru;
     getrusage(RUSAGE_CHILDREN, &ru);
     int status = WIFEXITED(wstatus) ? WEXITSTATUS(wstatus) : 128 + WTERMSIG(wstatus);
-    printf("wall=%.6f rss_kb=%ld status=%d\n", wall, (long)ru.ru_maxrss, status);
+    double cpu = (double)ru.ru_utime.tv_sec + (double)ru.ru_utime.tv_usec / 1e6 +
+                 (double)ru.ru_stime.tv_sec + (double)ru.ru_stime.tv_usec / 1e6;
+    printf("wall=%.6f rss_kb=%ld status=%d cpu=%.6f\n", wall, (long)ru.ru_maxrss, status, cpu);
     return status;
 }

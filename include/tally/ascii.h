@@ -52,10 +52,14 @@ static inline bool tally_is_space(unsigned char c)
     return (tally_ascii_class[c] & TALLY_ASCII_SPACE) != 0;
 }
 
+/** Each byte value, and an ASCII capital as its small letter (static,
+ *  read-only). */
+extern const unsigned char tally_ascii_lower[256];
+
 /** `c` in lower case when it is an ASCII capital, else `c`. */
 static inline unsigned char tally_to_lower(unsigned char c)
 {
-    return tally_is_upper(c) ? (unsigned char)(c + ('a' - 'A')) : c;
+    return tally_ascii_lower[c];
 }
 
 #endif

@@ -35,10 +35,12 @@
 
 #include "extract.h"
 #include "kindwords.h"
+#include "tally/ascii.h"
 
 enum {
     MAX_SPEAKERS = 48, /* names remembered per document */
     MAX_STATES = 24,
+    MAX_DOC_STATES = 4, /* the document's most named states a claim may take */
     MAX_RULE_SOURCES = 16,
     MAX_TOKENS = 4096, /* words of a sentence read (the rest is beyond every window) */
     LEFT_NEAR = 5,
@@ -63,11 +65,12 @@ typedef struct ltok {
 typedef struct ltoks {
     ltok *v;
     size_t n;
+    uint32_t roles; /* of all its tokens (sentence_tokens) */
 } ltoks;
 
-static bool is_alnum(unsigned char c)
+static inline bool is_alnum(unsigned char c)
 {
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+    return tally_is_alnum(c);
 }
 
 /* bytes of the multi-byte character at t[i] that separate words: spaces,
@@ -84,15 +87,19 @@ static size_t utf8_len(unsigned char c)
     return c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : c >= 0xC0 ? 2 : 1;
 }
 
-static uint32_t fnv(const char *s, size_t n)
+static inline uint32_t fnv(const char *s, size_t n)
 {
+    enum { PRIME = 16777619u };
+    const unsigned char *p = (const unsigned char *)s, *e = p + n;
     uint32_t h = 2166136261u;
-    for (size_t i = 0; i < n; i++) {
-        unsigned char b = (unsigned char)s[i];
-        if (b >= 'A' && b <= 'Z')
-            b |= 0x20;
-        h = (h ^ b) * 16777619u;
+    for (; e - p >= 4; p += 4) { /* (four bytes a turn: fewer loop tests) */
+        h = (h ^ tally_ascii_lower[p[0]]) * PRIME;
+        h = (h ^ tally_ascii_lower[p[1]]) * PRIME;
+        h = (h ^ tally_ascii_lower[p[2]]) * PRIME;
+        h = (h ^ tally_ascii_lower[p[3]]) * PRIME;
     }
+    for (; p < e; p++)
+        h = (h ^ tally_ascii_lower[*p]) * PRIME;
     return h;
 }
 
@@ -242,6 +249,8 @@ typedef struct beside {
     size_t body_end;
     bool body_says; /* the word after that phrase attributes */
     bool by_says;   /* "stated by X" */
+    bool full;      /* index 3 is read: only a state's features, a body and a
+                     * filler before an attribution need it (beside_full) */
 } beside;
 
 /* the token ending at or before `at` (backwards), or starting at or after it */
@@ -307,6 +316,27 @@ static bool said_by(const char *t, size_t n, size_t start)
     return false;
 }
 
+/* Reads index 3 of `b` (the second word after the mention, after index 2's
+ * end) in t[0, n), once. */
+static void beside_full(const char *t, size_t n, beside *b)
+{
+    if (b->full)
+        return;
+    b->full = true;
+    ltok k;
+    size_t at;
+    if (b->end[2] > b->start[2] && near_token(t, n, b->end[2], false, &k, &at)) {
+        b->h[3] = k.h;
+        b->roles[3] = k.roles;
+        b->id[3] = k.id;
+        b->flags[3] = k.flags;
+        b->start[3] = k.start;
+        b->end[3] = k.end;
+    }
+}
+
+/* The words beside the mention t[start, end) of t[0, n); index 3 waits for
+ * beside_full. */
 static beside beside_of(const char *t, size_t n, size_t start, size_t end)
 {
     beside b;
@@ -321,15 +351,16 @@ static beside beside_of(const char *t, size_t n, size_t start, size_t end)
         b.start[i] = k.start;
         b.end[i] = k.end;
     }
-    at = end;
-    for (int i = 2; i <= 3 && near_token(t, n, at, false, &k, &at); i++) {
-        b.h[i] = k.h;
-        b.roles[i] = k.roles;
-        b.id[i] = k.id;
-        b.flags[i] = k.flags;
-        b.start[i] = k.start;
-        b.end[i] = k.end;
+    if (near_token(t, n, end, false, &k, &at)) {
+        b.h[2] = k.h;
+        b.roles[2] = k.roles;
+        b.id[2] = k.id;
+        b.flags[2] = k.flags;
+        b.start[2] = k.start;
+        b.end[2] = k.end;
     }
+    if (b.roles[2] & (CW_BODY | CW_FILL)) /* (says_beside reads index 3 after a filler) */
+        beside_full(t, n, &b);
     if (b.roles[2] & CW_BODY) {
         b.body_end = b.end[2];
         uint32_t next = b.roles[3];
@@ -357,13 +388,11 @@ static bool says_beside(const beside *b)
 /* Token `k` of `t` is the lower-case word `w` (in any case). */
 static bool tok_is(const char *t, const ltok *k, const char *w)
 {
-    size_t n = strlen(w);
-    if (k->end - k->start != n)
-        return false;
-    for (size_t i = 0; i < n; i++)
+    size_t n = k->end - k->start, i = 0;
+    for (; i < n; i++) /* (a byte | 0x20 is never the end of w) */
         if (((unsigned char)t[k->start + i] | 0x20) != (unsigned char)w[i])
             return false;
-    return true;
+    return w[n] == '\0';
 }
 
 /* ---- the document's memory -------------------------------------------------- */
@@ -416,6 +445,18 @@ struct wblock {
     size_t n;
 };
 
+/* What a window's decisions read of the document's states, found once a
+ * window (window_facts): the document's memory does not change while a
+ * window is decided. */
+struct wfacts {
+    bool have_pair;
+    char pair[7];                      /* the two most named states, in code order (fig_base) */
+    uint32_t pair_hash;                /* fnv(pair, 6) */
+    size_t top[MAX_DOC_STATES], n_top; /* the most named, first named first on a tie */
+    unsigned rank[MAX_STATES];         /* of each state: how many are named more often */
+    unsigned rank_none;                /* of a state the document does not name */
+};
+
 struct learn_state {
     const tally_learn_model *model;
     learn_sink *sink;
@@ -448,6 +489,10 @@ struct learn_state {
     tally_unit last_unit;
     uint32_t last_items;
     char last_currency[4];
+    struct wfacts wf; /* of the window being decided */
+    /* str_hash(why_name(w)) of each rule w, once known */
+    uint32_t why_h[TALLY_WHY_N];
+    bool why_known[TALLY_WHY_N];
 };
 
 /* How often a speaker has its say in the document: attributing, or beside
@@ -482,15 +527,14 @@ static struct spk_mem *speaker_of(learn_state *l, const tally_actor *a)
     return NULL;
 }
 
+/* the same length, and the same bytes but for the case bit */
 static bool same_name(const char *a, const char *b)
 {
-    size_t n = strlen(a);
-    if (n != strlen(b))
-        return false;
-    for (size_t i = 0; i < n; i++)
+    size_t i = 0;
+    for (; a[i] != '\0' && b[i] != '\0'; i++)
         if (((unsigned char)a[i] | 0x20) != ((unsigned char)b[i] | 0x20))
             return false;
-    return true;
+    return a[i] == b[i];
 }
 
 /* The remembered body phrase ("Danish government") named `name`. */
@@ -540,24 +584,48 @@ static struct spk_mem *note_speaker(learn_state *l, const tally_actor *a, const 
 /* Whether a word of release ("statement", "report", "Source:") stands
  * within a few words of t[start, end), in its sentence: "said in a
  * statement", "a report by X", "Source: X". */
-static bool release_near(const char *t, size_t n, size_t start, size_t end)
+/* release_near's test of one word: 1 a word of a release, -1 a full stop
+ * (the search ends there), 0 neither. */
+static int release_step(const char *t, uint32_t roles, unsigned char flags, size_t start)
+{
+    if (roles & CW_RELEASE)
+        return 1;
+    return (flags & TK_PUNCT) && t[start] == '.' ? -1 : 0;
+}
+
+/* Whether a word of a release is near the mention t[start, end) of t[0, n)
+ * that `b` describes (beside_of): within five words before it or six after
+ * `end`, short of a full stop. The words `b` holds are not read again: the
+ * two before, and the first after when `end` is the mention's own. */
+static bool release_near(const char *t, size_t n, const beside *b, size_t start, size_t end,
+                         bool own_end)
 {
     ltok k;
-    size_t at = start;
-    for (int i = 0; i < 5 && near_token(t, n, at, true, &k, &at); i++) {
-        if (k.roles & CW_RELEASE)
-            return true;
-        if ((k.flags & TK_PUNCT) && t[k.start] == '.')
-            break;
+    size_t at = start, got = 0;
+    int r = 0;
+    for (int j = 1; j >= 0 && r == 0 && b->end[j] > b->start[j]; j--, got++) {
+        r = release_step(t, b->roles[j], b->flags[j], b->start[j]);
+        at = b->start[j];
     }
+    if (r > 0)
+        return true;
+    for (size_t i = got; r == 0 && got == 2 && i < 5 && near_token(t, n, at, true, &k, &at); i++)
+        r = release_step(t, k.roles, k.flags, k.start);
+    if (r > 0)
+        return true;
+    r = 0;
     at = end;
-    for (int i = 0; i < 6 && near_token(t, n, at, false, &k, &at); i++) {
-        if (k.roles & CW_RELEASE)
-            return true;
-        if ((k.flags & TK_PUNCT) && t[k.start] == '.')
-            break;
+    got = 0;
+    if (own_end) {
+        if (b->end[2] <= b->start[2])
+            return false; /* no word after */
+        r = release_step(t, b->roles[2], b->flags[2], b->start[2]);
+        at = b->end[2];
+        got = 1;
     }
-    return false;
+    for (size_t i = got; r == 0 && i < 6 && near_token(t, n, at, false, &k, &at); i++)
+        r = release_step(t, k.roles, k.flags, k.start);
+    return r > 0;
 }
 
 /* Speakers that are no actor of the table: the words the rules read as an
@@ -586,7 +654,7 @@ static void note_mention(learn_state *l, const char *t, size_t n, const tally_ac
         if (b->body_end > m->end) {
             struct spk_mem *p = note_speaker(l, NULL, t + m->start, b->body_end - m->start,
                                              a->country, AK_BODY, b->body_says);
-            if (p != NULL && release_near(t, n, m->start, b->body_end))
+            if (p != NULL && release_near(t, n, b, m->start, b->body_end, false))
                 p->release_count++;
         }
         if (!says) /* "Seoul said": a state that speaks is a speaker too */
@@ -595,13 +663,13 @@ static void note_mention(learn_state *l, const char *t, size_t n, const tally_ac
     struct spk_mem *p =
         note_speaker(l, a, t + m->start, m->end - m->start < n ? m->end - m->start : n, a->country,
                      (int)a->kind, says);
-    if (p != NULL && release_near(t, n, m->start, m->end))
+    if (p != NULL && release_near(t, n, b, m->start, m->end, true))
         p->release_count++;
 }
 
-static bool is_lower(unsigned char c)
+static inline bool is_lower(unsigned char c)
 {
-    return c >= 'a' && c <= 'z';
+    return tally_is_lower(c);
 }
 
 /* The end of a capitalised word at t[i] ("Stano", "Won-sik", "O'Brien"),
@@ -1443,7 +1511,7 @@ static const char *tpl_name(unsigned t)
     return "?";
 }
 
-static uint32_t fmix(uint32_t h)
+static inline uint32_t fmix(uint32_t h)
 {
     h ^= h >> 16;
     h *= 0x85ebca6bu;
@@ -1453,37 +1521,30 @@ static uint32_t fmix(uint32_t h)
     return h;
 }
 
-static uint32_t fid(unsigned tpl, uint32_t v)
+static inline uint32_t fid(unsigned tpl, uint32_t v)
 {
     uint32_t h = fmix((uint32_t)tpl * 0x9E3779B1u ^ fmix(v + 0x165667B1u));
     return h != 0 ? h : 1;
 }
 
-static uint32_t fid2(unsigned tpl, uint32_t v, uint32_t w)
+static inline uint32_t fid2(unsigned tpl, uint32_t v, uint32_t w)
 {
     return fid(tpl, fmix(v) * 31u ^ w);
 }
 
-/* Where features go: stored in a vector (collecting for training, or
- * explaining), or straight into the scores of a model's head (deciding:
- * nothing is stored). Either way in the same order, so that the sums are
- * the same as learn_apply's on a stored vector. */
+/* Where features go: a vector of their hashes (and their names when
+ * explaining). Deciding, the extractor sums a vector's rows with
+ * learn_scores as learn_apply does on a stored one: in the same order. */
 typedef struct fb {
-    learn_fv *fv; /* NULL when scoring */
+    learn_fv *fv;
     tally_arena *a;
     bool named;
     const char *t; /* the block's text, for the names of words */
-    const tally_learn_model *m;
-    learn_head head;
-    double *z; /* the head's outputs, from its biases */
 } fb;
 
-static void push(fb *b, uint32_t h, const char *name)
+/* push() when the vector is full or names are kept */
+static void push_slow(fb *b, uint32_t h, const char *name)
 {
-    if (b->fv == NULL) {
-        learn_add_row(b->m, b->head, h, b->z);
-        return;
-    }
     learn_fv *fv = b->fv;
     if (fv->n == fv->cap) {
         uint32_t cap = fv->cap ? fv->cap * 2 : 64;
@@ -1505,6 +1566,15 @@ static void push(fb *b, uint32_t h, const char *name)
     fv->n++;
 }
 
+static inline void push(fb *b, uint32_t h, const char *name)
+{
+    learn_fv *fv = b->fv;
+    if (fv->n == fv->cap || b->named)
+        push_slow(b, h, name);
+    else
+        fv->h[fv->n++] = h;
+}
+
 static const char *name2(fb *b, unsigned tpl, const char *v, size_t vn, const char *w, size_t wn)
 {
     const char *t = tpl_name(tpl);
@@ -1518,40 +1588,50 @@ static const char *name2(fb *b, unsigned tpl, const char *v, size_t vn, const ch
 }
 
 /* a feature of a named value (`vname` static, or NULL for the number v) */
-static void f_val(fb *b, unsigned tpl, uint32_t v, const char *vname)
+static void f_val_named(fb *b, unsigned tpl, uint32_t v, const char *vname)
 {
-    const char *name = NULL;
-    if (b->named) {
-        char num[16];
-        if (vname == NULL) {
-            snprintf(num, sizeof num, "%u", v);
-            vname = num;
-        }
-        name = name2(b, tpl, vname, strlen(vname), NULL, 0);
+    char num[16];
+    if (vname == NULL) {
+        snprintf(num, sizeof num, "%u", v);
+        vname = num;
     }
-    push(b, fid(tpl, v), name);
+    push(b, fid(tpl, v), name2(b, tpl, vname, strlen(vname), NULL, 0));
 }
 
-static void f_val2(fb *b, unsigned tpl, uint32_t v, const char *vn, uint32_t w, const char *wn)
+static inline void f_val(fb *b, unsigned tpl, uint32_t v, const char *vname)
 {
-    const char *name = NULL;
-    if (b->named) {
-        char n1[16], n2[16];
-        if (vn == NULL) {
-            snprintf(n1, sizeof n1, "%u", v);
-            vn = n1;
-        }
-        if (wn == NULL) {
-            snprintf(n2, sizeof n2, "%u", w);
-            wn = n2;
-        }
-        name = name2(b, tpl, vn, strlen(vn), wn, strlen(wn));
+    if (b->named)
+        f_val_named(b, tpl, v, vname);
+    else
+        push(b, fid(tpl, v), NULL);
+}
+
+static void f_val2_named(fb *b, unsigned tpl, uint32_t v, const char *vn, uint32_t w,
+                         const char *wn)
+{
+    char n1[16], n2[16];
+    if (vn == NULL) {
+        snprintf(n1, sizeof n1, "%u", v);
+        vn = n1;
     }
-    push(b, fid2(tpl, v, w), name);
+    if (wn == NULL) {
+        snprintf(n2, sizeof n2, "%u", w);
+        wn = n2;
+    }
+    push(b, fid2(tpl, v, w), name2(b, tpl, vn, strlen(vn), wn, strlen(wn)));
+}
+
+static inline void f_val2(fb *b, unsigned tpl, uint32_t v, const char *vn, uint32_t w,
+                          const char *wn)
+{
+    if (b->named)
+        f_val2_named(b, tpl, v, vn, w, wn);
+    else
+        push(b, fid2(tpl, v, w), NULL);
 }
 
 /* the value of a token: its word, "#" for a figure, "#n" for another number */
-static uint32_t tok_value(const ltok *k)
+static inline uint32_t tok_value(const ltok *k)
 {
     if (k->flags & TK_FIG)
         return 0x23u;
@@ -1574,29 +1654,24 @@ static void tok_text(const fb *b, const ltok *k, const char **s, size_t *n)
     }
 }
 
-static void f_tok(fb *b, unsigned tpl, const ltok *k)
+/* the name of a token's feature, with a named value before it (vn) or not */
+static const char *tok_name(fb *b, unsigned tpl, const char *vn, const ltok *k)
 {
-    const char *name = NULL;
-    if (b->named) {
-        const char *s;
-        size_t n;
-        tok_text(b, k, &s, &n);
-        name = name2(b, tpl, s, n, NULL, 0);
-    }
-    push(b, fid(tpl, tok_value(k)), name);
+    const char *s;
+    size_t n;
+    tok_text(b, k, &s, &n);
+    return vn != NULL ? name2(b, tpl, vn, strlen(vn), s, n) : name2(b, tpl, s, n, NULL, 0);
+}
+
+static inline void f_tok(fb *b, unsigned tpl, const ltok *k)
+{
+    push(b, fid(tpl, tok_value(k)), b->named ? tok_name(b, tpl, NULL, k) : NULL);
 }
 
 /* a token with a named value before it */
-static void f_val_tok(fb *b, unsigned tpl, uint32_t v, const char *vn, const ltok *k)
+static inline void f_val_tok(fb *b, unsigned tpl, uint32_t v, const char *vn, const ltok *k)
 {
-    const char *name = NULL;
-    if (b->named) {
-        const char *s;
-        size_t n;
-        tok_text(b, k, &s, &n);
-        name = name2(b, tpl, vn, strlen(vn), s, n);
-    }
-    push(b, fid2(tpl, v, tok_value(k)), name);
+    push(b, fid2(tpl, v, tok_value(k)), b->named ? tok_name(b, tpl, vn, k) : NULL);
 }
 
 /* Word i beside a mention is one the lexicon knows, or punctuation: the
@@ -1654,18 +1729,30 @@ static const char *role_name(unsigned bit)
 }
 
 /* one feature per role bit of `roles` */
+/* The number of the lowest bit set in x (not 0): a de Bruijn sequence's
+ * table, so that role loops visit the bits set only. */
+static unsigned low_bit(uint32_t x)
+{
+    static const unsigned char at[32] = {0,  1,  28, 2,  29, 14, 24, 3,  30, 22, 20,
+                                         15, 25, 17, 4,  8,  31, 27, 13, 23, 21, 19,
+                                         16, 7,  26, 12, 18, 6,  11, 5,  10, 9};
+    return at[((x & (0u - x)) * 0x077CB531u) >> 27];
+}
+
 static void f_roles(fb *b, unsigned tpl, uint32_t roles)
 {
-    for (unsigned bit = 0; roles != 0; bit++, roles >>= 1)
-        if (roles & 1u)
-            f_val(b, tpl, bit, role_name(bit));
+    for (; roles != 0; roles &= roles - 1) { /* lowest bit first */
+        unsigned bit = low_bit(roles);
+        f_val(b, tpl, bit, role_name(bit));
+    }
 }
 
 static void f_roles_with(fb *b, unsigned tpl, uint32_t v, const char *vn, uint32_t roles)
 {
-    for (unsigned bit = 0; roles != 0; bit++, roles >>= 1)
-        if (roles & 1u)
-            f_val2(b, tpl, v, vn, bit, role_name(bit));
+    for (; roles != 0; roles &= roles - 1) {
+        unsigned bit = low_bit(roles);
+        f_val2(b, tpl, v, vn, bit, role_name(bit));
+    }
 }
 
 /* the roles that say something about a claim (not the stop words') */
@@ -1687,6 +1774,18 @@ static const char *why_name(tally_why w)
 {
     const tally_term *t = tally_why_term(w);
     return w != TALLY_WHY_NONE && t != NULL ? t->slug : NULL;
+}
+
+/* str_hash(why_name(w)), remembered by the document's state */
+static uint32_t why_hash(learn_state *l, tally_why w)
+{
+    if ((unsigned)w >= TALLY_WHY_N)
+        return str_hash(why_name(w));
+    if (!l->why_known[w]) {
+        l->why_h[w] = str_hash(why_name(w));
+        l->why_known[w] = true;
+    }
+    return l->why_h[w];
 }
 
 static unsigned bucket(size_t v, const size_t *edges, unsigned n)
@@ -1720,10 +1819,12 @@ typedef struct blk {
     learn_state *l;
     const learn_block_in *in; /* offsets relative to the block */
     tally_arena *a;
-    ltoks *toks;   /* of each sentence, split when first needed */
-    size_t *msent; /* the sentence of each actor mention */
-    beside *mb;    /* the words beside each mention */
-    size_t index;  /* the block's number in the document */
+    ltoks *toks;              /* of each sentence, split when first needed */
+    size_t *msent;            /* the sentence of each actor mention */
+    beside *mb;               /* the words beside each mention */
+    size_t index;             /* the block's number in the document */
+    bool figs_ordered;        /* figures_ordered() of the block's figures */
+    signed char speaker_here; /* speaker_in_block() of the block; -1 until read */
 } blk;
 
 static size_t sentence_of(const blk *k, size_t at)
@@ -1748,6 +1849,29 @@ static size_t figure_index(const ltok *k, const tally_figure *figs, size_t n_fig
     return SIZE_MAX;
 }
 
+/* Whether each figure ends before the next starts (as the scanner makes
+ * them), so that tokens in order meet them in order. */
+static bool figures_ordered(const tally_figure *figs, size_t n_figs)
+{
+    for (size_t i = 0; i < n_figs; i++)
+        if (figs[i].start > figs[i].end || (i > 0 && figs[i - 1].end > figs[i].start))
+            return false;
+    return true;
+}
+
+/* figure_index of tokens in order: with ordered figures, the search goes
+ * on from *from, the first figure that does not end at or before the last
+ * token's start */
+static size_t figure_from(const ltok *k, const tally_figure *figs, size_t n_figs, bool ordered,
+                          size_t *from)
+{
+    if (!ordered)
+        return figure_index(k, figs, n_figs);
+    while (*from < n_figs && figs[*from].end <= k->start)
+        (*from)++;
+    return *from < n_figs && k->start >= figs[*from].start ? *from : SIZE_MAX;
+}
+
 /* The tokens of sentence si; a figure is one token ("#"), its first. */
 static const ltoks *sentence_tokens(blk *k, size_t si)
 {
@@ -1757,15 +1881,16 @@ static const ltoks *sentence_tokens(blk *k, size_t si)
             tokens_of(k->in->text, &k->in->sw[si], ts, k->a);
         else
             tokenize(k->in->text, k->in->ss[si].start, k->in->ss[si].end, ts, k->a);
-        size_t u = 0, last = SIZE_MAX;
+        size_t u = 0, last = SIZE_MAX, from = 0;
         for (size_t i = 0; i < ts->n; i++) {
-            size_t fig = figure_index(&ts->v[i], k->in->figs, k->in->n_figs);
+            size_t fig = figure_from(&ts->v[i], k->in->figs, k->in->n_figs, k->figs_ordered, &from);
             if (fig != SIZE_MAX && fig == last)
                 continue;
             last = fig;
             ts->v[u] = ts->v[i];
             if (fig != SIZE_MAX)
                 ts->v[u].flags |= TK_FIG;
+            ts->roles |= ts->v[u].roles;
             u++;
         }
         ts->n = u;
@@ -1869,10 +1994,9 @@ static void fig_base(blk *k, fb *b, const tally_claim *c, const tally_figure *f,
         f_val(b, T_VAGUE, 1, "yes");
     f_val(b, T_MAGNITUDE, magnitude(f->has_low ? f->low : f->high), NULL);
     f_val(b, T_RULE_KIND, c->kind, tally_kind_name(c->kind));
-    f_val(b, T_RULE_KIND_WHY, str_hash(why_name(c->why_kind.rule)), why_name(c->why_kind.rule));
-    f_val(b, T_RULE_SUP_WHY, str_hash(why_name(c->why_supplier.rule)),
-          why_name(c->why_supplier.rule));
-    f_val(b, T_RULE_REC_WHY, str_hash(why_name(c->why_recipient.rule)),
+    f_val(b, T_RULE_KIND_WHY, why_hash(k->l, c->why_kind.rule), why_name(c->why_kind.rule));
+    f_val(b, T_RULE_SUP_WHY, why_hash(k->l, c->why_supplier.rule), why_name(c->why_supplier.rule));
+    f_val(b, T_RULE_REC_WHY, why_hash(k->l, c->why_recipient.rule),
           why_name(c->why_recipient.rule));
     if (c->hedged)
         f_val(b, T_HEDGED, 1, "yes");
@@ -1935,15 +2059,15 @@ static void fig_base(blk *k, fb *b, const tally_claim *c, const tally_figure *f,
     size_t quotes = 0, figs_in = 0, index = 0;
     for (size_t i = 0; i < ts->n; i++) {
         const ltok *w = &ts->v[i];
-        all |= cue_roles(w->roles);
         if ((w->flags & TK_PUNCT) && b->t[w->start] == '"' && i < fi)
             quotes++;
         if (w->flags & TK_FIG) {
             index += i < fi;
             figs_in++;
         }
-        x->money_roles |= w->roles;
     }
+    all = cue_roles(ts->roles);
+    x->money_roles = ts->roles;
     x->ts = ts;
     f_roles(b, T_SENT_ROLE, all);
     if (quotes % 2 == 1)
@@ -1980,41 +2104,15 @@ static void fig_base(blk *k, fb *b, const tally_claim *c, const tally_figure *f,
     memcpy(pair + 3, "->", 2);
     memcpy(pair + 5, c->recipient[0] ? c->recipient : "---", 3);
     f_val(b, T_PAIR, fnv(pair, 8), b->named ? tally_arena_strndup(b->a, pair, 8) : NULL);
-    const char *top[2] = {NULL, NULL};
-    unsigned cnt[2] = {0, 0};
-    for (size_t i = 0; i < l->n_st; i++) {
-        if (l->st[i].count > cnt[0]) {
-            top[1] = top[0];
-            cnt[1] = cnt[0];
-            top[0] = l->st[i].code;
-            cnt[0] = l->st[i].count;
-        } else if (l->st[i].count > cnt[1]) {
-            top[1] = l->st[i].code;
-            cnt[1] = l->st[i].count;
-        }
-    }
-    if (top[0] != NULL) {
-        const char *a = top[0], *z = top[1] != NULL ? top[1] : "---";
-        if (strcmp(a, z) > 0) {
-            const char *tmp = a;
-            a = z;
-            z = tmp;
-        }
-        char dp[7];
-        memcpy(dp, a, 3);
-        memcpy(dp + 3, z, 3);
-        dp[6] = '\0';
-        x->doc_pair = fnv(dp, 6);
-        x->doc_pair_name = b->named ? tally_arena_strndup(b->a, dp, 6) : NULL;
+    if (l->wf.have_pair) { /* (window_facts) */
+        x->doc_pair = l->wf.pair_hash;
+        x->doc_pair_name = b->named ? tally_arena_strndup(b->a, l->wf.pair, 6) : NULL;
         f_val(b, T_DOC_PAIR, x->doc_pair, x->doc_pair_name);
     }
     /* the cues of the sentence before, when the rules read it */
     if (si > 0 && k->in->sw != NULL && k->in->sw[si - 1].n > 0) {
         const ltoks *ps = sentence_tokens(k, si - 1);
-        uint32_t prev = 0;
-        for (size_t i = 0; i < ps->n; i++)
-            prev |= cue_roles(ps->v[i].roles);
-        f_roles(b, T_PREV_ROLE, prev);
+        f_roles(b, T_PREV_ROLE, cue_roles(ps->roles));
     }
     /* the verb that moves it: its form and what stands before it ("will
      * send", "has sent", "plans to deliver", "were killed") */
@@ -2611,7 +2709,8 @@ typedef struct spk_ev {
 typedef struct pick_info {
     bool office, body, lower, junk;
     const char *country;
-    uint32_t sent_roles; /* the attribution roles of the claim's sentence */
+    uint32_t sent_roles;  /* the attribution roles of the claim's sentence */
+    bool explicit_source; /* learn_explicit_source of the claim (read once) */
 } pick_info;
 
 static spk_ev new_ev(const char *name, const char *country, int akind, learn_origin origin)
@@ -2701,10 +2800,10 @@ static const char *src_tpl_name(unsigned t)
 
 /* How the claim's sentence attributes: 0 to a name the rules read, 1 with
  * words of attribution but no such name ("it said", "the statement said"),
- * 2 not at all. */
-static unsigned attribution_of(const tally_claim *c, bool sent_says)
+ * 2 not at all. `explicit_source` is learn_explicit_source of the claim. */
+static unsigned attribution_of(bool explicit_source, bool sent_says)
 {
-    return learn_explicit_source(c) ? 0u : sent_says ? 1u : 2u;
+    return explicit_source ? 0u : sent_says ? 1u : 2u;
 }
 
 static const char *const attribution_name[] = {"named", "unnamed", "none"};
@@ -2723,10 +2822,10 @@ static unsigned fifths(unsigned part, unsigned whole)
  * each with how the claim's own sentence attributes; for the author, how
  * much the most attributing speaker dominates. */
 static void source_doc_features(blk *k, fb *b, const spk_ev *e, const tally_claim *c,
-                                bool sent_says)
+                                bool sent_says, const pick_info *pk)
 {
     const learn_state *l = k->l;
-    unsigned at = attribution_of(c, sent_says);
+    unsigned at = attribution_of(pk->explicit_source, sent_says);
     const char *an = attribution_name[at];
     if (e->akind == AK_AUTHOR) {
         f_val2(b, SD_AUTHOR_DOM, fifths(l->voice_top, l->voice_total), NULL, at, an);
@@ -2781,7 +2880,7 @@ static void speaker_features(blk *k, fb *b, const spk_ev *e, const tally_claim *
     const char *kn = akind_name(e->akind);
     f_val(b, S_ORIGIN, e->origin, learn_origin_name(e->origin));
     f_val(b, S_KIND, (uint32_t)e->akind, kn);
-    source_doc_features(k, b, e, c, sent_says);
+    source_doc_features(k, b, e, c, sent_says, pk);
     if (e->akind == AK_AUTHOR) {
         f_val2(b, S_KIND_UNIT, (uint32_t)e->akind, kn, c->unit, unit_name(c));
         f_val(b, S_AUTHOR_SAYS, sent_says, sent_says ? "yes" : "no");
@@ -2917,9 +3016,13 @@ static void compare(spk_ev *ev, size_t n)
 /* The words of the rules' pick for `c`. */
 static pick_info pick_of(const tally_claim *c, const ltoks *ts)
 {
-    pick_info p = {false, false, false, false, c->source_country, 0};
-    for (size_t i = 0; i < ts->n; i++)
-        p.sent_roles |= ts->v[i].roles & (CW_SAY | CW_BODY | CW_OFFICE | CW_PRONOUN | CW_HEDGE);
+    pick_info p = {false,
+                   false,
+                   false,
+                   false,
+                   c->source_country,
+                   ts->roles & (CW_SAY | CW_BODY | CW_OFFICE | CW_PRONOUN | CW_HEDGE),
+                   learn_explicit_source(c)};
     const char *s = c->source;
     if (s == NULL || strcmp(s, "author") == 0)
         return p;
@@ -2977,13 +3080,26 @@ typedef struct went {
     char canon_country[4];
 } went;
 
+/* The nearest mention before a sentence, or after it, of those looked at. */
+typedef struct near_mark {
+    size_t who; /* the speaker, SIZE_MAX for none */
+    size_t block, start;
+} near_mark;
+
 typedef struct wspk {
     went *v;
     size_t n, cap;
+    /* an index of v by key: open addressing, at most half full, each slot
+     * an index of v plus one (0: empty) */
+    uint32_t *slot;
+    size_t n_slot;
     /* the speakers each block of the window names, and the window's most
      * attributing: the only ones a candidate looks at */
     size_t **by_block, *n_by_block;
     size_t top[8], n_top;
+    /* the document's rules' picks (l->rs) fewer than three others are
+     * picked more often than (or as often as, and earlier) */
+    size_t rs_top[MAX_RULE_SOURCES], n_rs_top;
     /* the people of the window and the document named in full (two words
      * or more), for their surnames: name, first and last word, country */
     struct person_name {
@@ -3006,13 +3122,36 @@ static uint32_t name_key(const char *s)
     return fnv(s, strlen(s));
 }
 
-/* The index of the speaker named `name` (hash `key`), or SIZE_MAX. */
+/* The index of the speaker named `name` (hash `key`), or SIZE_MAX: the
+ * only one of the same key and name (add_went adds no other). */
 static size_t went_index(const wspk *ws, uint32_t key, const char *name)
 {
-    for (size_t i = 0; i < ws->n; i++)
-        if (ws->v[i].key == key && same_name(ws->v[i].name, name))
-            return i;
-    return SIZE_MAX;
+    if (ws->n_slot == 0)
+        return SIZE_MAX;
+    for (size_t i = key & (ws->n_slot - 1);; i = (i + 1) & (ws->n_slot - 1)) {
+        uint32_t at = ws->slot[i];
+        if (at == 0)
+            return SIZE_MAX;
+        if (ws->v[at - 1].key == key && same_name(ws->v[at - 1].name, name))
+            return at - 1;
+    }
+}
+
+/* Enters v[i] in the index, making the index larger first when needed. */
+static void index_went(wspk *ws, tally_arena *a, size_t i)
+{
+    if (2 * (ws->n + 1) > ws->n_slot) {
+        size_t n_slot = ws->n_slot ? 2 * ws->n_slot : 64;
+        ws->slot = tally_arena_alloc(a, n_slot * sizeof *ws->slot);
+        memset(ws->slot, 0, n_slot * sizeof *ws->slot);
+        ws->n_slot = n_slot;
+        for (size_t j = 0; j < i; j++)
+            index_went(ws, a, j);
+    }
+    size_t at = ws->v[i].key & (ws->n_slot - 1);
+    while (ws->slot[at] != 0)
+        at = (at + 1) & (ws->n_slot - 1);
+    ws->slot[at] = (uint32_t)(i + 1);
 }
 
 static went *add_went(wspk *ws, tally_arena *a, const char *name, const char *country, int akind,
@@ -3040,6 +3179,7 @@ static went *add_went(wspk *ws, tally_arena *a, const char *name, const char *co
     e->akind = akind;
     e->actor = actor;
     e->mem = mem;
+    index_went(ws, a, ws->n - 1);
     return e;
 }
 
@@ -3188,6 +3328,14 @@ static void window_speakers(learn_state *l, wspk *ws, tally_arena *a)
             break;
         ws->top[ws->n_top++] = best;
     }
+    ws->n_rs_top = 0;
+    for (size_t i = 0; i < l->n_rs; i++) {
+        unsigned more = 0; /* picks more often picked */
+        for (size_t q = 0; q < l->n_rs; q++)
+            more += l->rs[q].count > l->rs[i].count || (l->rs[q].count == l->rs[i].count && q < i);
+        if (more < 3)
+            ws->rs_top[ws->n_rs_top++] = i;
+    }
 }
 
 /* ---- the names of speakers ----------------------------------------------------------- */
@@ -3318,8 +3466,24 @@ enum { MAX_SPEAKER_OPTIONS = 6 };
 
 /* The nearest mention of `e` to sentence `si` of window block `wj` (block
  * number `index`), as an option's place. */
-static void nearest(const blk *k, const went *e, size_t wj, size_t si, const ltoks *ts,
-                    const tally_figure *f, spk_ev *ev)
+/* An option's place (the fields of spk_ev that nearest() sets), so that
+ * the speakers the cut leaves out need no spk_ev. */
+typedef struct place {
+    bool set;
+    unsigned rank;
+    int dist;
+    long block;
+    const beside *bs;
+    const char *text;
+    bool says, before;
+    size_t tokens;
+} place;
+
+/* the place of an option made by new_ev */
+static const place NO_PLACE = {false, UINT32_MAX, NO_DIST, NO_BLOCK, NULL, NULL, false, false, 0};
+
+static void nearest_place(const blk *k, const went *e, size_t wj, size_t si, const ltoks *ts,
+                          const tally_figure *f, place *p)
 {
     for (size_t i = 0; i < e->n; i++) {
         const wment *m = &e->m[i];
@@ -3327,33 +3491,55 @@ static void nearest(const blk *k, const went *e, size_t wj, size_t si, const lto
         bool here = m->block == wj && m->sent != SIZE_MAX;
         int dist = here ? (int)si - (int)m->sent : NO_DIST;
         unsigned rank = here ? rank_dist(dist) : 1000 + rank_dist(bdist);
-        if (ev->bs_set && ev->rank <= rank)
+        if (p->set && p->rank <= rank)
             continue;
-        ev->bs_set = true;
-        ev->rank = rank;
-        ev->dist = dist;
-        ev->block = bdist;
-        ev->bs = m->bs;
-        ev->bs_text = m->text;
-        ev->says = m->says;
-        ev->before = false;
+        p->set = true;
+        p->rank = rank;
+        p->dist = dist;
+        p->block = bdist;
+        p->bs = m->bs;
+        p->text = m->text;
+        p->says = m->says;
+        p->before = false;
         if (dist == 0) {
-            ev->before = m->end <= f->start;
+            p->before = m->end <= f->start;
             size_t ti = tok_at(ts, m->start), fi = tok_at(ts, f->start);
-            ev->tokens = ti > fi ? ti - fi : fi - ti;
+            p->tokens = ti > fi ? ti - fi : fi - ti;
         }
     }
-    if (!ev->bs_set && e->mem != NULL)
-        ev->block = (long)k->index - (long)e->mem->last_block;
+    if (!p->set && e->mem != NULL)
+        p->block = (long)k->index - (long)e->mem->last_block;
 }
 
-static int cmp_prior(const void *a, const void *b)
+static void set_place(spk_ev *ev, const place *p)
 {
-    const spk_ev *x = a, *y = b;
-    if (x->prior != y->prior)
-        return x->prior < y->prior ? -1 : 1;
-    return (x->order > y->order) - (x->order < y->order);
+    ev->bs_set = p->set;
+    ev->rank = p->rank;
+    ev->dist = p->dist;
+    ev->block = p->block;
+    ev->bs = p->bs;
+    ev->bs_text = p->text;
+    ev->says = p->says;
+    ev->before = p->before;
+    ev->tokens = p->tokens;
 }
+
+static void nearest(const blk *k, const went *e, size_t wj, size_t si, const ltoks *ts,
+                    const tally_figure *f, spk_ev *ev)
+{
+    place p = {ev->bs_set,  ev->rank, ev->dist,   ev->block, ev->bs,
+               ev->bs_text, ev->says, ev->before, ev->tokens};
+    nearest_place(k, e, wj, si, ts, f, &p);
+    set_place(ev, &p);
+}
+
+/* A speaker of the window placed for the cut. */
+typedef struct placed {
+    place p;
+    unsigned prior; /* the cut's order (see speaker_evs) */
+    size_t order;   /* its index in the window's speakers */
+    uint64_t key;   /* prior, then order: the cut keeps the lowest */
+} placed;
 
 /* Marks a state among the options whose body or person speaks in the
  * document, and those that speak for it: the most specific name of who
@@ -3420,12 +3606,6 @@ static unsigned speaker_class(int akind)
         return 0;
     return 2;
 }
-
-/* The nearest mention before a sentence, or after it, of those looked at. */
-typedef struct near_mark {
-    size_t who; /* the speaker, SIZE_MAX for none */
-    size_t block, start;
-} near_mark;
 
 /* how far a mark is from window block wj: 1 the same, 2 the next one, 3
  * further */
@@ -3570,7 +3750,7 @@ static void relay_marks(const blk *k, const wspk *ws, size_t wj, size_t si, cons
  * MAX_SPEAKER_OPTIONS of the latter, by a cheap order (in the sentence
  * first, attributing first). Returns them in `a`. */
 static spk_ev *speaker_evs(blk *k, const tally_claim *c, size_t wj, size_t si, const ltoks *ts,
-                           const tally_figure *f, const wspk *ws, size_t *n_out)
+                           const tally_figure *f, const wspk *ws, size_t *n_out, pick_info *pk_out)
 {
     const learn_state *l = k->l;
     /* author, the cut, the rules' pick, three cited, three of the rules'
@@ -3594,26 +3774,40 @@ static spk_ev *speaker_evs(blk *k, const tally_claim *c, size_t wj, size_t si, c
             seen[ws->top[q]] = true;
             pick[np++] = ws->top[q];
         }
-    size_t na = 0;
-    spk_ev *all = tally_arena_alloc(k->a, (np + 1) * sizeof *all);
+    placed *all = tally_arena_alloc(k->a, (np + 1) * sizeof *all);
     for (size_t q = 0; q < np; q++) {
         size_t i = pick[q];
         const went *e = &ws->v[i];
-        spk_ev *x = &all[na++];
+        placed *x = &all[q];
+        x->p = NO_PLACE;
+        x->order = i;
+        nearest_place(k, e, wj, si, ts, f, &x->p);
+        unsigned said = e->mem != NULL ? voice_of(e->mem) * 8 + e->mem->count : 0;
+        x->prior = x->p.set ? x->p.rank * 2 + !x->p.says : 100000 - (said < 9999 ? said : 9999);
+        x->key = (uint64_t)x->prior << 32 | (uint64_t)i; /* (a window has fewer speakers) */
+    }
+    /* the first MAX_SPEAKER_OPTIONS in the cut's order (a total order:
+     * `order` differs), as options */
+    for (size_t i = 0; i < np && i < MAX_SPEAKER_OPTIONS; i++) {
+        size_t min = i;
+        for (size_t j = i + 1; j < np; j++)
+            if (all[j].key < all[min].key)
+                min = j;
+        placed tmp = all[i];
+        all[i] = all[min];
+        all[min] = tmp;
+        const went *e = &ws->v[all[i].order];
+        spk_ev *x = &ev[n++];
         *x = new_ev(e->name, e->country, e->akind, LEARN_FROM_DOCUMENT);
         x->mem = e->mem;
         x->canonical = e->canonical;
-        x->order = i;
-        x->went = i;
-        nearest(k, e, wj, si, ts, f, x);
+        x->order = all[i].order;
+        x->went = all[i].order;
+        x->prior = all[i].prior;
+        set_place(x, &all[i].p);
         if (x->bs_set && x->block == 0)
             x->origin = x->dist == 0 ? LEARN_FROM_SENTENCE : LEARN_FROM_PARAGRAPH;
-        unsigned said = e->mem != NULL ? voice_of(e->mem) * 8 + e->mem->count : 0;
-        x->prior = x->bs_set ? x->rank * 2 + !x->says : 100000 - (said < 9999 ? said : 9999);
     }
-    qsort(all, na, sizeof *all, cmp_prior);
-    for (size_t i = 0; i < na && i < MAX_SPEAKER_OPTIONS; i++)
-        ev[n++] = all[i];
     /* the rules' pick, where the rules read it */
     if (c->source != NULL && strcmp(c->source, "author") != 0) {
         spk_ev *e = find_ev(ev, n, c->source);
@@ -3677,12 +3871,8 @@ static spk_ev *speaker_evs(blk *k, const tally_claim *c, size_t wj, size_t si, c
     }
     /* the rules' most frequent picks for the document's claims, and the
      * headline's source */
-    for (size_t i = 0; i < l->n_rs; i++) {
-        unsigned more = 0; /* picks more often picked */
-        for (size_t q = 0; q < l->n_rs; q++)
-            more += l->rs[q].count > l->rs[i].count || (l->rs[q].count == l->rs[i].count && q < i);
-        if (more >= 3)
-            continue;
+    for (size_t r = 0; r < ws->n_rs_top; r++) {
+        size_t i = ws->rs_top[r];
         spk_ev *x = find_ev(ev, n, l->rs[i].name);
         if (x == NULL) {
             ev[n] = new_ev(l->rs[i].name, l->rs[i].country, AK_WORDS, LEARN_FROM_DOCUMENT);
@@ -3716,6 +3906,7 @@ static spk_ev *speaker_evs(blk *k, const tally_claim *c, size_t wj, size_t si, c
     /* what the rules' pick names: itself, its full name, the person of its
      * role, the agency of its body, the one it cites */
     pick_info pk = pick_of(c, ts);
+    *pk_out = pk;
     for (size_t i = 0; i < n; i++) {
         spk_ev *x = &ev[i];
         unsigned r = country_rel(x->country, pk.country);
@@ -3767,25 +3958,22 @@ static void state_features(blk *k, fb *b, const st_ev *e, const tally_claim *c, 
     f_val2(b, P_CODE_UNIT, code, e->code, c->unit, un);
     f_val2(b, P_CODE_FAMILY, code, e->code, family_of(c->items), NULL);
     if (memcmp(c->supplier, e->code, 4) == 0)
-        f_val(b, P_RULE_SUP, str_hash(why_name(c->why_supplier.rule)),
-              why_name(c->why_supplier.rule));
+        f_val(b, P_RULE_SUP, why_hash(k->l, c->why_supplier.rule), why_name(c->why_supplier.rule));
     if (memcmp(c->recipient, e->code, 4) == 0)
-        f_val(b, P_RULE_REC, str_hash(why_name(c->why_recipient.rule)),
+        f_val(b, P_RULE_REC, why_hash(k->l, c->why_recipient.rule),
               why_name(c->why_recipient.rule));
     if (memcmp(c->source_country, e->code, 4) == 0)
         f_val(b, P_SPEAKER, 1, "yes");
     if (e->paragraph)
         f_val(b, P_PARAGRAPH, 1, "yes");
-    /* rank in the document */
-    unsigned rank = 0, count = 0;
+    /* rank in the document (window_facts) */
+    unsigned rank = l->wf.rank_none;
     size_t first = SIZE_MAX;
     for (size_t i = 0; i < l->n_st; i++)
         if (memcmp(l->st[i].code, e->code, 4) == 0) {
-            count = l->st[i].count;
+            rank = l->wf.rank[i];
             first = l->st[i].first_block;
         }
-    for (size_t i = 0; i < l->n_st; i++)
-        rank += l->st[i].count > count;
     f_val(b, P_RANK, rank > 3 ? 3 : rank, NULL);
     if (first == 0)
         f_val(b, P_TITLE, 1, "yes");
@@ -3823,8 +4011,6 @@ static st_ev *find_st(st_ev *v, size_t n, const char *code)
     return NULL;
 }
 
-enum { MAX_DOC_STATES = 4 };
-
 /* The state options of claim `c`: none, the states of its paragraph (those
  * of its sentence placed), the document's most named and the rules'
  * picks. Returns them in `a`; *in_sentence counts the sentence's states. */
@@ -3860,19 +4046,13 @@ static st_ev *state_evs(blk *k, const tally_claim *c, size_t si, const tally_fig
                                              : f->start - e->m->start;
         if (d < dm) {
             e->m = m;
+            beside_full(in->text, in->len, &k->mb[i]);
             e->bs = &k->mb[i];
         }
     }
-    /* the document's most named states (the first named first on a tie) */
-    bool taken[MAX_STATES] = {false};
-    for (size_t r = 0; r < MAX_DOC_STATES; r++) {
-        size_t best = SIZE_MAX;
-        for (size_t i = 0; i < l->n_st; i++)
-            if (!taken[i] && (best == SIZE_MAX || l->st[i].count > l->st[best].count))
-                best = i;
-        if (best == SIZE_MAX)
-            break;
-        taken[best] = true;
+    /* the document's most named states (window_facts) */
+    for (size_t r = 0; r < l->wf.n_top; r++) {
+        size_t best = l->wf.top[r];
         if (find_st(ev, n, l->st[best].code) == NULL) {
             ev[n] = (st_ev){"", LEARN_FROM_DOCUMENT, NULL, NULL, 0, false};
             memcpy(ev[n++].code, l->st[best].code, 4);
@@ -3891,10 +4071,7 @@ static st_ev *state_evs(blk *k, const tally_claim *c, size_t si, const tally_fig
 /* Whether the sentence attributes ("said", "according to"). */
 static bool sentence_says(const ltoks *ts)
 {
-    for (size_t i = 0; i < ts->n; i++)
-        if (ts->v[i].roles & CW_SAY)
-            return true;
-    return false;
+    return (ts->roles & CW_SAY) != 0;
 }
 
 /* Whether window block wj names a speaker that is no state. */
@@ -3910,6 +4087,14 @@ static bool speaker_in_block(const wspk *ws, size_t wj)
                 return true;
     }
     return false;
+}
+
+/* speaker_in_block() of window block wj, open as k: read once */
+static bool block_speaker_of(blk *k, const wspk *ws, size_t wj)
+{
+    if (k->speaker_here < 0)
+        k->speaker_here = speaker_in_block(ws, wj);
+    return k->speaker_here;
 }
 
 /* ---- the window ---------------------------------------------------------------------- */
@@ -4000,16 +4185,14 @@ static tally_claim relative(const tally_claim *c, size_t off)
 /* An fb that stores into `fv`. */
 static fb store_into(learn_fv *fv, tally_arena *a, bool named, const char *t)
 {
-    return (fb){fv, a, named, t, NULL, LEARN_FIG, NULL};
+    return (fb){fv, a, named, t};
 }
 
-/* An fb that adds to the scores z of head `hd` of `m`, from its biases. */
-static fb score_into(const tally_learn_model *m, learn_head hd, double *z, const char *t)
+/* `fv` emptied, for the next decision's features */
+static learn_fv *fv_empty(learn_fv *fv)
 {
-    const struct learn_head_view *v = &m->head[hd];
-    for (unsigned o = 0; o < v->outs; o++)
-        z[o] = learn_f32(v->bias + 4 * o);
-    return (fb){NULL, NULL, false, t, m, hd, z};
+    fv->n = 0;
+    return fv;
 }
 
 /* What one figure's candidates share while they are described. */
@@ -4039,7 +4222,7 @@ static tally_claim alternative(const blk *k, const group *g, const tally_claim *
 static blk blk_open(learn_state *l, struct wblock *w, tally_arena *a)
 {
     const learn_block_in *in = &w->in;
-    blk k = {l, in, a, NULL, NULL, w->mb, w->index};
+    blk k = {l, in, a, NULL, NULL, w->mb, w->index, figures_ordered(in->figs, in->n_figs), -1};
     k.msent = tally_arena_alloc(a, (in->n_am + 1) * sizeof *k.msent);
     for (size_t i = 0; i < in->n_am; i++)
         k.msent[i] = sentence_of(&k, in->am[i].start);
@@ -4077,11 +4260,11 @@ static void block_candidates(learn_state *l, size_t wj, tally_arena *ca, const w
         fb kb = store_into(&cand->kind, ca, l->explain, in->text);
         fig_kind(&k, &kb, &g.c, g.f, cand->proposer, g.ts);
         size_t ns;
-        spk_ev *sev = speaker_evs(&k, &g.c, wj, g.si, g.ts, g.f, ws, &ns);
+        pick_info pk;
+        spk_ev *sev = speaker_evs(&k, &g.c, wj, g.si, g.ts, g.f, ws, &ns, &pk);
         cand->speakers = tally_arena_alloc(ca, (ns + 1) * sizeof *cand->speakers);
         cand->n_speakers = ns;
-        pick_info pk = pick_of(&g.c, g.ts);
-        bool sent_says = sentence_says(g.ts), block_speaker = speaker_in_block(ws, wj);
+        bool sent_says = sentence_says(g.ts), block_speaker = block_speaker_of(&k, ws, wj);
         for (size_t o = 0; o < ns; o++) {
             learn_option *op = &cand->speakers[o];
             memset(op, 0, sizeof *op);
@@ -4136,6 +4319,7 @@ static void block_decide(learn_state *l, size_t wj, const wspk *ws, tally_arena 
     struct wblock *w = &l->wb[wj];
     const learn_block_in *in = &w->in;
     blk k = blk_open(l, w, a);
+    learn_fv fv = {NULL, NULL, 0, 0}; /* each decision's features in turn */
     for (size_t i = 0; i < w->n; i++) {
         group g;
         g.c = relative(&w->claims[i], in->offset);
@@ -4150,13 +4334,16 @@ static void block_decide(learn_state *l, size_t wj, const wspk *ws, tally_arena 
         double best = -1, z0[LEARN_FIG_OUTS], z[LEARN_FIG_OUTS];
         unsigned bu = TALLY_UNIT_ITEM + 1;
         fig_ctx x;
-        fb b0 = score_into(m, LEARN_FIG, z0, in->text);
-        fig_base(&k, &b0, &g.c, g.f, w->props[i].by, g.si, g.ts, &x);
+        fb b = store_into(fv_empty(&fv), a, false, in->text);
+        fig_base(&k, &b, &g.c, g.f, w->props[i].by, g.si, g.ts, &x);
+        uint32_t n_base = fv.n; /* the alternatives share these */
+        learn_scores(m, LEARN_FIG, &fv, z0);
         for (unsigned u = TALLY_UNIT_ITEM + 1;;) {
             tally_claim ac = alternative(&k, &g, &g.c, u);
-            memcpy(z, z0, sizeof z);
-            fb b = {NULL, NULL, false, in->text, m, LEARN_FIG, z};
+            fv.n = n_base;
             fig_unit(&b, &ac, &x);
+            memcpy(z, z0, sizeof z);
+            learn_add_rows(m, LEARN_FIG, fv.h + n_base, fv.n - n_base, z);
             double p = learn_scope_p(z);
             if (p >= m->threshold && (best < 0 || p > best)) {
                 best = p;
@@ -4176,24 +4363,43 @@ static void block_decide(learn_state *l, size_t wj, const wspk *ws, tally_arena 
         if (m->head[LEARN_KIND].present) {
             double zk[LEARN_KIND_OUTS];
             tally_claim ac = alternative(&k, &g, &g.c, bu);
-            fb kb = score_into(m, LEARN_KIND, zk, in->text);
+            fb kb = store_into(fv_empty(&fv), a, false, in->text);
             fig_kind(&k, &kb, &ac, g.f, w->props[i].by, g.ts);
+            learn_scores(m, LEARN_KIND, &fv, zk);
             c->kind = learn_kind_of(zk);
         }
         if (m->head[LEARN_SPEAKER].present) {
             size_t ns;
-            spk_ev *sev = speaker_evs(&k, &g.c, wj, g.si, g.ts, g.f, ws, &ns);
-            pick_info pk = pick_of(&g.c, g.ts);
-            bool sent_says = sentence_says(g.ts), block_speaker = speaker_in_block(ws, wj);
-            double *zs = tally_arena_alloc(a, (ns + 1) * sizeof *zs);
-            for (size_t o = 0; o < ns; o++) {
-                fb ob = score_into(m, LEARN_SPEAKER, &zs[o], in->text);
-                speaker_features(&k, &ob, &sev[o], &g.c, sent_says, block_speaker, &pk);
-            }
+            pick_info pk;
+            spk_ev *sev = speaker_evs(&k, &g.c, wj, g.si, g.ts, g.f, ws, &ns, &pk);
+            bool sent_says = sentence_says(g.ts), block_speaker = block_speaker_of(&k, ws, wj);
             learn_option *fit = tally_arena_alloc(a, (ns + 1) * sizeof *fit);
             for (size_t q = 0; q < ns; q++)
                 fit[q].fits = sev[q].fits;
-            size_t o = learn_pick_speaker_of(zs, fit, ns, learn_explicit_source(&w->claims[i]));
+            bool explicit = learn_explicit_source(&w->claims[i]);
+            /* only the options learn_pick_speaker_of may choose are scored;
+             * when one is left, it is the choice */
+            bool only = learn_fits_only(fit, ns, explicit);
+            double *zs = tally_arena_alloc(a, (ns + 1) * sizeof *zs);
+            size_t n_open = 0, last = 0;
+            for (size_t o = 0; o < ns; o++) {
+                zs[o] = 0;
+                if (!only || fit[o].fits) {
+                    n_open++;
+                    last = o;
+                }
+            }
+            size_t o = last;
+            if (n_open > 1) {
+                for (size_t q = 0; q < ns; q++) {
+                    if (only && !fit[q].fits)
+                        continue;
+                    fb ob = store_into(fv_empty(&fv), a, false, in->text);
+                    speaker_features(&k, &ob, &sev[q], &g.c, sent_says, block_speaker, &pk);
+                    learn_scores(m, LEARN_SPEAKER, &fv, &zs[q]);
+                }
+                o = learn_pick_speaker_of(zs, fit, ns, explicit);
+            }
             c->source = arena_dup(a, sev[o].name);
             memcpy(c->source_country, sev[o].country, 4);
         }
@@ -4204,8 +4410,9 @@ static void block_decide(learn_state *l, size_t wj, const wspk *ws, tally_arena 
             char(*codes)[4] = tally_arena_alloc(a, (nst + 1) * sizeof *codes);
             for (size_t o = 0; o < nst; o++) {
                 double zz[LEARN_STATE_OUTS];
-                fb ob = score_into(m, LEARN_STATE, zz, in->text);
+                fb ob = store_into(fv_empty(&fv), a, false, in->text);
                 state_features(&k, &ob, &tev[o], &g.c, g.ts, g.f, in_sent);
+                learn_scores(m, LEARN_STATE, &fv, zz);
                 zs[o] = zz[LEARN_STATE_SUPPLIER];
                 zs[nst + o] = zz[LEARN_STATE_RECIPIENT];
                 memcpy(codes[o], tev[o].code, 4);
@@ -4220,6 +4427,60 @@ static void block_decide(learn_state *l, size_t wj, const wspk *ws, tally_arena 
             else
                 c->recipient[0] = '\0';
         }
+    }
+}
+
+/* Fills l->wf from the document's states. */
+static void window_facts(learn_state *l)
+{
+    struct wfacts *wf = &l->wf;
+    /* the two most named, for fig_base */
+    const char *top[2] = {NULL, NULL};
+    unsigned cnt[2] = {0, 0};
+    for (size_t i = 0; i < l->n_st; i++) {
+        if (l->st[i].count > cnt[0]) {
+            top[1] = top[0];
+            cnt[1] = cnt[0];
+            top[0] = l->st[i].code;
+            cnt[0] = l->st[i].count;
+        } else if (l->st[i].count > cnt[1]) {
+            top[1] = l->st[i].code;
+            cnt[1] = l->st[i].count;
+        }
+    }
+    wf->have_pair = top[0] != NULL;
+    if (wf->have_pair) {
+        const char *a = top[0], *z = top[1] != NULL ? top[1] : "---";
+        if (strcmp(a, z) > 0) {
+            const char *tmp = a;
+            a = z;
+            z = tmp;
+        }
+        memcpy(wf->pair, a, 3);
+        memcpy(wf->pair + 3, z, 3);
+        wf->pair[6] = '\0';
+        wf->pair_hash = fnv(wf->pair, 6);
+    }
+    /* the most named (the first named first on a tie), for state_evs */
+    bool taken[MAX_STATES] = {false};
+    wf->n_top = 0;
+    for (size_t r = 0; r < MAX_DOC_STATES; r++) {
+        size_t best = SIZE_MAX;
+        for (size_t i = 0; i < l->n_st; i++)
+            if (!taken[i] && (best == SIZE_MAX || l->st[i].count > l->st[best].count))
+                best = i;
+        if (best == SIZE_MAX)
+            break;
+        taken[best] = true;
+        wf->top[wf->n_top++] = best;
+    }
+    /* ranks, for state_features */
+    wf->rank_none = 0;
+    for (size_t i = 0; i < l->n_st; i++) {
+        wf->rank[i] = 0;
+        for (size_t j = 0; j < l->n_st; j++)
+            wf->rank[i] += l->st[j].count > l->st[i].count;
+        wf->rank_none += l->st[i].count > 0;
     }
 }
 
@@ -4244,6 +4505,7 @@ static void decide_window(learn_state *l, tally_claims *out, tally_arena *a)
     }
     bool store = l->sink != NULL || l->explain || l->model == NULL;
     tally_arena *ca = l->sink != NULL ? l->sink->arena : l->warena;
+    window_facts(l);
     wspk ws;
     window_speakers(l, &ws, store ? ca : l->warena);
     window_names(l, &ws, store ? ca : l->warena);

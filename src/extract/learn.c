@@ -56,35 +56,6 @@ static uint32_t rd32(const unsigned char *p)
     return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
 }
 
-static bool little_endian(void);
-
-/* Whether this machine stores numbers little-endian, as model files do
- * (a constant the compiler folds). */
-static bool little_endian(void)
-{
-    const uint32_t one = 1;
-    unsigned char b;
-    memcpy(&b, &one, 1);
-    return b == 1;
-}
-
-static inline float f32_at(const unsigned char *p)
-{
-    float f;
-    if (little_endian()) { /* one load */
-        memcpy(&f, p, sizeof f);
-        return f;
-    }
-    uint32_t u = rd32(p);
-    memcpy(&f, &u, sizeof f);
-    return f;
-}
-
-float learn_f32(const unsigned char *p)
-{
-    return f32_at(p);
-}
-
 static void wr32(tally_buf *b, uint32_t v)
 {
     unsigned char p[4] = {(unsigned char)v, (unsigned char)(v >> 8), (unsigned char)(v >> 16),
@@ -244,35 +215,6 @@ const char *tally_learn_model_note(const tally_learn_model *m)
     return m != NULL && m->note != NULL ? m->note : "";
 }
 
-const unsigned char *learn_row(const tally_learn_model *m, learn_head hd, uint32_t h)
-{
-    const struct learn_head_view *v = &m->head[hd];
-    if (v->slots == NULL)
-        return NULL;
-    for (uint32_t i = h & v->mask;; i = (i + 1) & v->mask) {
-        const unsigned char *s = v->slots + (size_t)i * v->slot_size;
-        uint32_t k;
-        if (little_endian())
-            memcpy(&k, s, sizeof k);
-        else
-            k = rd32(s);
-        if (k == h)
-            return s + 4;
-        if (k == 0)
-            return NULL;
-    }
-}
-
-void learn_add_row(const tally_learn_model *m, learn_head hd, uint32_t h, double *z)
-{
-    const unsigned char *row = learn_row(m, hd, h);
-    if (row == NULL)
-        return;
-    unsigned outs = m->head[hd].outs;
-    for (unsigned o = 0; o < outs; o++)
-        z[o] += f32_at(row + 4 * o);
-}
-
 /* ---- writing ------------------------------------------------------------------ */
 
 void learn_model_write(const learn_head_w *heads, double threshold, const char *note,
@@ -332,14 +274,94 @@ void learn_model_write_heads(const learn_head_w *heads, unsigned first, unsigned
 
 /* ---- decisions ------------------------------------------------------------------ */
 
-/* z[o] = bias[o] + the sum of the rows of the features of `fv` */
+/* learn_add_rows for a head of `outs` outputs (a constant where inlined):
+ * the sums are kept in a local array, which the compiler may keep in
+ * registers (z may alias the model's bytes), and added in the same order */
+static inline void add_rows(const tally_learn_model *m, learn_head hd, unsigned outs,
+                            const uint32_t *h, size_t n, double *z)
+{
+    double acc[LEARN_MAX_OUTS];
+    for (unsigned o = 0; o < outs; o++)
+        acc[o] = z[o];
+    for (size_t i = 0; i < n; i++) {
+        const unsigned char *row = learn_row(m, hd, h[i]);
+        if (row == NULL)
+            continue;
+        for (unsigned o = 0; o < outs; o++)
+            acc[o] += learn_f32(row + 4 * o);
+    }
+    for (unsigned o = 0; o < outs; o++)
+        z[o] = acc[o];
+}
+
+/* add_rows of the KIND head when it has eight outputs (the kinds), written
+ * out so that the eight sums stay in registers */
+static void add_rows_eight(const tally_learn_model *m, const uint32_t *h, size_t n, double *z)
+{
+    double z0 = z[0], z1 = z[1], z2 = z[2], z3 = z[3], z4 = z[4], z5 = z[5], z6 = z[6], z7 = z[7];
+    for (size_t i = 0; i < n; i++) {
+        const unsigned char *row = learn_row(m, LEARN_KIND, h[i]);
+        if (row == NULL)
+            continue;
+        z0 += learn_f32(row);
+        z1 += learn_f32(row + 4);
+        z2 += learn_f32(row + 8);
+        z3 += learn_f32(row + 12);
+        z4 += learn_f32(row + 16);
+        z5 += learn_f32(row + 20);
+        z6 += learn_f32(row + 24);
+        z7 += learn_f32(row + 28);
+    }
+    z[0] = z0;
+    z[1] = z1;
+    z[2] = z2;
+    z[3] = z3;
+    z[4] = z4;
+    z[5] = z5;
+    z[6] = z6;
+    z[7] = z7;
+}
+
+void learn_add_rows(const tally_learn_model *m, learn_head hd, const uint32_t *h, size_t n,
+                    double *z)
+{
+    /* one loop a head, so that each adds a known number of weights */
+    switch (hd) {
+    case LEARN_FIG:
+        add_rows(m, LEARN_FIG, LEARN_FIG_OUTS, h, n, z);
+        break;
+    case LEARN_KIND:
+        if (LEARN_KIND_OUTS == 8)
+            add_rows_eight(m, h, n, z);
+        else
+            add_rows(m, LEARN_KIND, LEARN_KIND_OUTS, h, n, z);
+        break;
+    case LEARN_SPEAKER:
+        add_rows(m, LEARN_SPEAKER, 1, h, n, z);
+        break;
+    case LEARN_STATE:
+        add_rows(m, LEARN_STATE, LEARN_STATE_OUTS, h, n, z);
+        break;
+    case LEARN_EV_SENT:
+        add_rows(m, LEARN_EV_SENT, LEARN_EV_SENT_OUTS, h, n, z);
+        break;
+    case LEARN_EV_PARTY:
+        add_rows(m, LEARN_EV_PARTY, LEARN_EV_PARTY_OUTS, h, n, z);
+        break;
+    case LEARN_EV_ATTR:
+        add_rows(m, LEARN_EV_ATTR, LEARN_EV_ATTR_OUTS, h, n, z);
+        break;
+    case LEARN_ALL_HEADS:
+        break;
+    }
+}
+
 void learn_scores(const tally_learn_model *m, learn_head hd, const learn_fv *fv, double *z)
 {
     const struct learn_head_view *v = &m->head[hd];
     for (unsigned o = 0; o < v->outs; o++)
         z[o] = learn_f32(v->bias + 4 * o);
-    for (uint32_t i = 0; i < fv->n; i++)
-        learn_add_row(m, hd, fv->h[i], z);
+    learn_add_rows(m, hd, fv->h, fv->n, z);
 }
 
 static double sigmoid(double z)
@@ -407,11 +429,17 @@ bool learn_explicit_source(const tally_claim *c)
     return words_name(c);
 }
 
-size_t learn_pick_speaker_of(const double *z, const learn_option *o, size_t n, bool explicit)
+bool learn_fits_only(const learn_option *o, size_t n, bool explicit)
 {
     bool any = false;
     for (size_t i = 0; i < n && explicit; i++)
         any = any || o[i].fits;
+    return any;
+}
+
+size_t learn_pick_speaker_of(const double *z, const learn_option *o, size_t n, bool explicit)
+{
+    bool any = learn_fits_only(o, n, explicit);
     size_t best = SIZE_MAX;
     for (size_t i = 0; i < n; i++)
         if ((!any || o[i].fits) && (best == SIZE_MAX || z[i] > z[best]))

@@ -23,6 +23,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "extract.h"
 #include "tally/actor.h"
@@ -245,6 +246,9 @@ bool learn_explicit_source(const tally_claim *c);
 /** The speaker of the best score among options that may be chosen (all, or
  *  those that fit the rules' explicit pick, when any does). */
 size_t learn_pick_speaker_of(const double *z, const learn_option *o, size_t n, bool explicit);
+/** Whether learn_pick_speaker_of chooses among the options that fit only
+ *  (the others' scores are not read). */
+bool learn_fits_only(const learn_option *o, size_t n, bool explicit);
 tally_kind learn_kind_of(const double *z);
 size_t learn_pick_speaker(const double *z, size_t n);
 void learn_pick_states(const double *zs, const double *zr, const char (*codes)[4], size_t n,
@@ -288,12 +292,61 @@ bool learn_model_view(const unsigned char *bytes, size_t n, tally_learn_model *o
  *  model is damaged. */
 bool learn_model_bundled_view(tally_learn_model *out);
 
-/** The weights of feature `h` in head `hd`, or NULL when the model has none. */
-const unsigned char *learn_row(const tally_learn_model *m, learn_head hd, uint32_t h);
-/** z[o] += the weight of feature `h` for each output o of head `hd`. */
-void learn_add_row(const tally_learn_model *m, learn_head hd, uint32_t h, double *z);
+/* The lookups below run for every feature of every candidate: they are
+ * inline so that the extractor's scoring loop has no call per feature. */
+
+/** Whether this machine stores numbers little-endian, as model files do (a
+ *  constant the compiler folds). */
+static inline bool learn_little_endian(void)
+{
+    const uint32_t one = 1;
+    unsigned char b;
+    memcpy(&b, &one, 1);
+    return b == 1;
+}
+
+/** The unsigned 32-bit number at p (little-endian). */
+static inline uint32_t learn_u32(const unsigned char *p)
+{
+    if (learn_little_endian()) { /* one load */
+        uint32_t u;
+        memcpy(&u, p, sizeof u);
+        return u;
+    }
+    return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
+}
+
 /** The float at p (little-endian IEEE 754 single). */
-float learn_f32(const unsigned char *p);
+static inline float learn_f32(const unsigned char *p)
+{
+    uint32_t u = learn_u32(p);
+    float f;
+    memcpy(&f, &u, sizeof f);
+    return f;
+}
+
+/** The weights of feature `h` in head `hd`, or NULL when the model has none. */
+static inline const unsigned char *learn_row(const tally_learn_model *m, learn_head hd, uint32_t h)
+{
+    const struct learn_head_view *v = &m->head[hd];
+    if (v->slots == NULL)
+        return NULL;
+    for (uint32_t i = h & v->mask;; i = (i + 1) & v->mask) {
+        const unsigned char *s = v->slots + (size_t)i * v->slot_size;
+        uint32_t k = learn_u32(s);
+        if (k == h)
+            return s + 4;
+        if (k == 0)
+            return NULL;
+    }
+}
+
+/** z[o] += the rows of features h[0, n) of head `hd`, in that order. */
+void learn_add_rows(const tally_learn_model *m, learn_head hd, const uint32_t *h, size_t n,
+                    double *z);
+/** z[o] = head `hd`'s bias[o] + the rows of the features of `fv`, in their
+ *  order (every decision sums so, stored features or not). */
+void learn_scores(const tally_learn_model *m, learn_head hd, const learn_fv *fv, double *z);
 
 /* A head being written: rows of `outs` weights keyed by feature hash. */
 typedef struct learn_head_w {

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "harness.h"
+#include "tally/ascii.h"
 #include "tally/err.h"
 #include "tally/mem.h"
 
@@ -220,6 +221,16 @@ static void test_utf8_boundary(void)
     CHECK_INT_EQ(tally_utf8_boundary(s, 5, 0), 0);
 }
 
+/* tally_to_lower's table: capitals to small letters, every other byte as it is */
+static void test_ascii_lower(void)
+{
+    for (unsigned c = 0; c < 256; c++) {
+        unsigned want = c >= 'A' && c <= 'Z' ? c + ('a' - 'A') : c;
+        CHECK(tally_to_lower((unsigned char)c) == want);
+        CHECK(tally_is_upper((unsigned char)c) == (want != c));
+    }
+}
+
 int main(void)
 {
     static const struct harness_test tests[] = {
@@ -235,6 +246,7 @@ int main(void)
         {"utf8_output_error_stops", test_utf8_output_error_stops},
         {"tally_utf8_encode", test_utf8_encode},
         {"tally_utf8_boundary", test_utf8_boundary},
+        {"ascii_lower", test_ascii_lower},
         {NULL, NULL}};
     return harness_run(tests);
 }

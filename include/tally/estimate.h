@@ -292,10 +292,13 @@ int tally_obs_load(struct tally_store *s, const tally_model *m, const struct tal
  *  unit, of the claims of `f`'s pair) can use, as tally_obs_load: the claims
  *  passing `f` (its `item` is ignored) of that item, and of munitions when
  *  it is an arms item and a factor of `m` converts counts into that unit.
- *  Much less than every claim of a pair, and the same series. */
+ *  Much less than every claim of a pair, and the same series. With `c` not
+ *  NULL: when finding the default unit clustered exactly what was loaded,
+ *  those clusters (tally_cluster_obs with default settings, the caller
+ *  frees them), else an empty set (c->v NULL) to make. */
 int tally_obs_load_series(struct tally_store *s, const tally_model *m,
                           const struct tally_claim_filter *f, uint32_t item, const char *unit,
-                          tally_obs_set *out, tally_err *err) TALLY_MUST_CHECK;
+                          tally_obs_set *out, tally_clusters *c, tally_err *err) TALLY_MUST_CHECK;
 
 /** After clustering: a descriptive source that echoes a named one in its
  *  cluster takes that one's identity ("Seoul" saying a minister's figure

@@ -32,6 +32,8 @@ typedef struct tally_extract_opts {
     const tally_learn_model *model;       /* the models that decide; NULL: the bundled one */
     bool rules_only;                      /* no models: the rules' claims as they are */
     bool explain;                         /* fill each claim's `learned` (and each event's `why`) */
+    unsigned threads;                     /* that a document's learned decisions may use: 0 one a
+                                           * core, 1 none but the caller's; the claims are the same */
     bool events;                          /* code events too (../shared/docs/EVENTS.md) */
     const tally_learn_model *event_model; /* the event coder's; NULL: the bundled one */
 } tally_extract_opts;
@@ -62,7 +64,9 @@ size_t tally_extractor_cut_sentences(const tally_extractor *x);
 int tally_extract_block(tally_extractor *x, const tally_block *b, tally_claims *out, tally_arena *a,
                         tally_err *err) TALLY_MUST_CHECK;
 /** At the document's end: the claims still held back, as
- *  tally_extract_block. */
-void tally_extract_finish(tally_extractor *x, tally_claims *out, tally_arena *a);
+ *  tally_extract_block. Returns true when more remain (windows decided on
+ *  another thread, see tally_extract_opts.threads): read `out`, then call
+ *  it again until it returns false. */
+bool tally_extract_finish(tally_extractor *x, tally_claims *out, tally_arena *a) TALLY_MUST_CHECK;
 
 #endif

@@ -20,7 +20,7 @@
 #include "tally/mem.h"
 
 /** The schema version this tally writes (PRAGMA user_version). */
-enum { TALLY_STORE_SCHEMA = 4 };
+enum { TALLY_STORE_SCHEMA = 5 };
 
 typedef struct tally_store tally_store;
 
@@ -137,17 +137,30 @@ typedef struct tally_claim_filter {
     const char *doc;       /* the document's name, key or URL */
     const char *known_by;  /* stated within or before known_by (what was knowable then) */
     int64_t id;            /* the claim of this id only; 0 for any */
+    int64_t id_from;       /* ids from this one on; 0 for any */
+    int64_t id_below;      /* ids below this one; 0 for any */
     int64_t limit;         /* at most this many claims; 0 for all */
     int64_t offset;        /* skip this many first (paging); 0 for none */
     bool no_sentences;     /* leave tally_claim_row.sentence NULL (faster) */
     bool lean;             /* only what the estimator reads, in no particular order (much
-                              faster): no sentence, text, url, title, outlet or date;
-                              curated is a claim without a sentence */
+                              faster): no sentence, text, note, source detail, url, title,
+                              outlet or date; curated is a claim without a sentence; the
+                              document's name and the source's name and kind stay at one
+                              address each until the call returns */
+    bool no_doc_names;     /* lean: no document's name (NULL), for what never shows one */
 } tally_claim_filter;
 
 /* A stored claim with its provenance is a tally_claim_row (tally/claim.h),
  * borrowed for the callback only. */
 typedef int (*tally_claim_fn)(const tally_claim_row *row, void *user);
+
+/** The smallest and the largest claim id (both 0 when there is none). */
+int tally_store_claim_ids(tally_store *s, int64_t *lo, int64_t *hi,
+                          tally_err *err) TALLY_MUST_CHECK;
+
+/** Another handle on the database of `s`, read-only: for another thread
+ *  to read it at the same time. As tally_store_open. */
+int tally_store_reopen(const tally_store *s, tally_store **out, tally_err *err) TALLY_MUST_CHECK;
 
 /** Calls `fn` for each claim that passes `f`, by date then id. A non-zero
  *  return from `fn` stops and is returned. TALLY_EUSAGE for a filter value

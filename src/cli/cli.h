@@ -131,20 +131,23 @@ struct cli_states {
 int cli_filter_option(const char *cmd, int ch, tally_claim_filter *f, struct cli_states *st);
 
 /** The options choosing the extractor's learned model (tally extract and
- *  ingest): --model FILE, --no-model; and their help lines. */
+ *  ingest): --model FILE, --no-model, and the threads it may use, --jobs N;
+ *  and their help lines. */
 #define CLI_MODEL_OPTIONS                                                                          \
-    {"model", required_argument, NULL, 'M'},                                                       \
+    {"model", required_argument, NULL, 'M'}, {"no-model", no_argument, NULL, 'N'},                 \
     {                                                                                              \
-        "no-model", no_argument, NULL, 'N'                                                         \
+        "jobs", required_argument, NULL, 'J'                                                       \
     }
 #define CLI_MODEL_HELP                                                                             \
     "      --model MODEL the decisions of MODEL (tally train -o) instead of the\n"                 \
     "                    bundled model\n"                                                          \
-    "      --no-model    the rules' claims as they are, no learned decisions\n"
+    "      --no-model    the rules' claims as they are, no learned decisions\n"                    \
+    "      --jobs N      threads a document's learned decisions may use (default:\n"               \
+    "                    the number of cores; the output is the same for any N)\n"
 /** Handles --model ('M', loading the file into *model, which the caller
- *  frees with tally_learn_model_free) and --no-model ('N') into `o`:
- *  CLI_CONTINUE, CLI_FAIL (a model that cannot be read), or CLI_UNHANDLED
- *  for another option. */
+ *  frees with tally_learn_model_free), --no-model ('N') and --jobs ('J')
+ *  into `o`: CLI_CONTINUE, CLI_FAIL (a model that cannot be read),
+ *  CLI_USAGE (a bad --jobs), or CLI_UNHANDLED for another option. */
 int cli_model_option(const char *cmd, int ch, tally_extract_opts *o, tally_learn_model **model);
 
 /** getopt_long's ':' (a missing value) and '?' (an unknown option) as a

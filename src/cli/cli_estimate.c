@@ -303,8 +303,11 @@ static int estimate_all(const struct est_opts *o, const tally_claim_filter *f, c
     tally_date at_date = {0, 0, 0};
     if (cli_at_option("estimate", at, &at_date) != CLI_CONTINUE)
         return CLI_USAGE;
+    /* the lines show no document's name: none read */
+    tally_claim_filter q = *f;
+    q.no_doc_names = true;
     struct cli_loaded l;
-    int rc = cli_load(o->db, o->factors, o->grades, f, &l);
+    int rc = cli_load(o->db, o->factors, o->grades, &q, &l);
     if (rc != CLI_OK)
         return rc;
     struct flow_out out = {o->format, {0}, 0};

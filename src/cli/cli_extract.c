@@ -16,7 +16,8 @@
 void cli_extract_help(FILE *out)
 {
     fputs("Usage: tally extract [--format jsonl|table] [--date YYYY-MM-DD] [--explain]\n"
-          "                     [--model MODEL | --no-model] [--as txt|md|html] FILE...|-\n"
+          "                     [--model MODEL | --no-model] [--jobs N] [--as txt|md|html]\n"
+          "                     FILE...|-\n"
           "\n"
           "Prints every claim in the documents: a figure about material support\n"
           "between states, with what was counted, from which state to which, who\n"
@@ -138,8 +139,11 @@ static void end_doc(struct extract_ctx *c)
     if (c->x == NULL)
         return;
     tally_claims cs;
-    tally_extract_finish(c->x, &cs, c->arena);
-    print_claims(c, &cs);
+    bool more;
+    do {
+        more = tally_extract_finish(c->x, &cs, c->arena);
+        print_claims(c, &cs);
+    } while (more);
     cli_warn_cut_sentences(c->path, tally_extractor_cut_sentences(c->x));
     tally_extractor_free(c->x);
     c->x = NULL;

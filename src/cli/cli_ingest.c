@@ -19,7 +19,8 @@
 void cli_ingest_help(FILE *out)
 {
     fputs("Usage: tally ingest [--db FILE] [--as txt|md|html] [--date YYYY-MM-DD]\n"
-          "                    [--model MODEL | --no-model] [--no-events] PATH...|-\n"
+          "                    [--model MODEL | --no-model] [--jobs N] [--no-events]\n"
+          "                    PATH...|-\n"
           "\n"
           "Reads documents, extracts their claims and events (tally events) in one\n"
           "pass and stores them in the database, each with its sentence and\n"

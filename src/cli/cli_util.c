@@ -137,7 +137,14 @@ int cli_common_option(const char *cmd, int ch, char **argv, tally_output *out, t
 
 int cli_model_option(const char *cmd, int ch, tally_extract_opts *o, tally_learn_model **model)
 {
-    (void)cmd;
+    if (ch == 'J') {
+        char *end;
+        long v = strtol(optarg, &end, 10);
+        if (*optarg == '\0' || *end != '\0' || v < 1 || v > 1024)
+            return cli_usagef(cmd, "--jobs needs a number from 1 to 1024, not '%s'", optarg);
+        o->threads = (unsigned)v;
+        return CLI_CONTINUE;
+    }
     if (ch == 'N') {
         o->rules_only = true;
         return CLI_CONTINUE;

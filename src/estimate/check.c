@@ -175,9 +175,10 @@ static int cmp_combo(const void *a, const void *b)
     return c;
 }
 
-/* A contradiction found, to report each pair of claims once. */
+/* A contradiction found, to report each pair of claims once, in the order
+ * of their ids (not of the observations, which is the store's). */
 typedef struct found {
-    size_t a, b;
+    int64_t a, b; /* claim ids */
     tally_contradiction x;
 } found;
 
@@ -235,8 +236,8 @@ static void check_bounds(const tally_model *m, const tally_obs *obs, size_t n,
             if (n_found == found_cap)
                 fs = tally_xrealloc(fs, (found_cap *= 2) * sizeof *fs);
             found *f = &fs[n_found++];
-            f->a = oi;
-            f->b = bi;
+            f->a = o->id;
+            f->b = b->id;
             f->x = (tally_contradiction){lower ? "below-lower-bound" : "above-upper-bound",
                                          oi,
                                          bi,

@@ -23,9 +23,11 @@
 
 #include <limits.h>
 #include <math.h>
+#include <pthread.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "estimate_int.h"
 #include "tally/ascii.h"
@@ -182,6 +184,13 @@ static int cmp_dent_value(const void *pa, const void *pb)
     return 0;
 }
 
+#define ENT_LESS(a, b) (cmp_ent((a), (b)) < 0)
+#define DENT_DATE_LESS(a, b) (cmp_dent_date((a), (b)) < 0)
+#define DENT_VALUE_LESS(a, b) (cmp_dent_value((a), (b)) < 0)
+ESTIMATE_SORT(sort_ent, ent, ENT_LESS)
+ESTIMATE_SORT(sort_dent_date, dent, DENT_DATE_LESS)
+ESTIMATE_SORT(sort_dent_value, dent, DENT_VALUE_LESS)
+
 static int cmp_str_ptr(const void *pa, const void *pb)
 {
     const char *const *a = pa, *const *b = pb;
@@ -271,6 +280,19 @@ static uint32_t intern_get(intern *t, const char *s)
     return id;
 }
 
+/* intern_get(t, s), remembered by the address of s in `m` (the
+ * observations' strings are mostly interned already: each address is
+ * hashed as a string once). */
+static uint32_t addr_get(addr_map *m, intern *t, const char *s)
+{
+    void *got = addr_map_get(m, s);
+    if (got != NULL)
+        return (uint32_t)((uintptr_t)got - 1);
+    uint32_t id = intern_get(t, s);
+    addr_map_put(m, s, (void *)((uintptr_t)id + 1));
+    return id;
+}
+
 static int cmp_ment(const void *pa, const void *pb)
 {
     const ment *a = pa, *b = pb;
@@ -279,6 +301,9 @@ static int cmp_ment(const void *pa, const void *pb)
     CMP(a->idx, b->idx);
     return 0;
 }
+
+#define MENT_LESS(a, b) (cmp_ment((a), (b)) < 0)
+ESTIMATE_SORT(sort_ment, ment, MENT_LESS)
 
 /* The precision of a figure: the power of ten of its last significant digit
  * (7,000: 1,000; 6,700: 100; 1.5: 0.1), between 1e-6 and 1e15. */
@@ -438,17 +463,20 @@ static void join_window(uf *u, const rec *r, const size_t *pos, size_t n, int pa
 }
 
 /* The positions of `r` (in the order by content) in another order: by
- * series, then by source when `by_source`, then by value or by date. */
-static size_t *other_order(const rec *r, size_t n, bool by_value, bool by_source)
+ * series, then by source when `by_source`, then by value or by date.
+ * `scratch` holds 2 n dents. */
+static size_t *other_order(const rec *r, size_t n, bool by_value, bool by_source, void *scratch)
 {
-    dent *d = tally_xcalloc(n, sizeof *d);
+    dent *d = scratch;
     for (size_t p = 0; p < n; p++)
         d[p] = (dent){r[p].group, by_source ? r[p].src : 0, r[p].as_of, r[p].v, p};
-    qsort(d, n, sizeof *d, by_value ? cmp_dent_value : cmp_dent_date);
-    size_t *pos = tally_xcalloc(n, sizeof *pos);
+    if (by_value)
+        sort_dent_value(d, n, d + n);
+    else
+        sort_dent_date(d, n, d + n);
+    size_t *pos = tally_xmalloc(n * sizeof *pos);
     for (size_t k = 0; k < n; k++)
         pos[k] = d[k].p;
-    free(d);
     return pos;
 }
 
@@ -484,49 +512,60 @@ static uint32_t *intern_ranks(const intern *t, int (*cmp)(const void *, const vo
     return rank;
 }
 
-int tally_cluster_obs(const tally_obs *obs, size_t n, double rel_tol, long days,
-                      tally_clusters *out)
+/* Clusters the observations obs[at[0]], ..., obs[at[n - 1]] (at ascending;
+ * NULL: obs[0, n)) into *out, whose members are indexes into obs: what
+ * tally_cluster_obs does for all of them, for a set that holds every claim
+ * of its pairs of states (clusters never join two pairs). */
+static void cluster_some(const tally_obs *all, const size_t *at, size_t n, double tol,
+                         long win_days, tally_clusters *out)
 {
-    double tol = rel_tol > 0 ? rel_tol : DEFAULT_TOL;
-    long win_days = days > 0 ? days : 45;
     memset(out, 0, sizeof *out);
     if (n == 0)
-        return 0;
+        return;
+#define OBS(i) (&all[at != NULL ? at[i] : (i)])
 
-    /* units, ranked by strcmp so that the order does not depend on the input's */
+    /* one scratch area for every sort and copy in turn (fresh memory costs
+     * a page fault a page): two of the largest of what goes there */
+    size_t most = sizeof(ent) > sizeof(dent) ? sizeof(ent) : sizeof(dent);
+    most = most > sizeof(ment) ? most : sizeof(ment);
+    most = most > sizeof(rec) / 2 + 1 ? most : sizeof(rec) / 2 + 1;
+    void *scratch = tally_xmalloc(2 * n * most);
+
+    /* the order by content; units ranked by strcmp so that the order does
+     * not depend on the input's */
     intern units;
     intern_init(&units, false);
-    uint32_t *unit_of = tally_xcalloc(n, sizeof *unit_of);
-    for (size_t i = 0; i < n; i++)
-        unit_of[i] = intern_get(&units, str_or_empty(obs[i].unit));
-    uint32_t *rank = intern_ranks(&units, cmp_str_ptr);
-    intern_free(&units);
-
-    /* the order by content */
-    ent *e = tally_xcalloc(n, sizeof *e);
+    addr_map unit_addr = {0};
+    ent *e = scratch;
     for (size_t i = 0; i < n; i++) {
-        const tally_obs *o = &obs[i];
+        const tally_obs *o = OBS(i);
         e[i] = (ent){code3_key(o->supplier) << 32 | code3_key(o->recipient) << 8 |
                          (uint64_t)(unsigned)o->kind,
-                     rank[unit_of[i]],
+                     addr_get(&unit_addr, &units, str_or_empty(o->unit)),
                      o->has_low ? o->low : o->high,
                      o->as_of,
                      o->id,
                      o,
                      i};
     }
+    uint32_t *rank = intern_ranks(&units, cmp_str_ptr);
+    intern_free(&units);
+    addr_map_free(&unit_addr);
+    for (size_t i = 0; i < n; i++)
+        e[i].unit = rank[e[i].unit];
     free(rank);
-    free(unit_of);
-    qsort(e, n, sizeof *e, cmp_ent);
+    sort_ent(e, n, e + n);
 
     /* named sources, interned case-insensitively and ranked likewise */
     long *src = tally_xcalloc(n, sizeof *src);
     intern names;
     intern_init(&names, true);
+    addr_map name_addr = {0};
     for (size_t i = 0; i < n; i++)
-        src[i] = is_relay(&obs[i]) ? -1 : (long)intern_get(&names, obs_identity(&obs[i]));
+        src[i] = is_relay(OBS(i)) ? -1 : (long)addr_get(&name_addr, &names, obs_identity(OBS(i)));
     uint32_t *src_rank = intern_ranks(&names, cmp_str_ptr_fold);
     intern_free(&names);
+    addr_map_free(&name_addr);
     for (size_t i = 0; i < n; i++)
         if (src[i] >= 0)
             src[i] = src_rank[src[i]];
@@ -552,16 +591,15 @@ int tally_cluster_obs(const tally_obs *obs, size_t n, double rel_tol, long days,
         x->loose = o->qualifier == TALLY_Q_ABOUT || o->qualifier == TALLY_Q_MORE_THAN ||
                    o->qualifier == TALLY_Q_AT_LEAST || o->qualifier == TALLY_Q_UP_TO;
     }
-    size_t *idx_of = tally_xcalloc(n, sizeof *idx_of);
+    size_t *idx_of = tally_xmalloc(n * sizeof *idx_of);
     for (size_t p = 0; p < n; p++)
         idx_of[p] = e[p].idx;
-    free(e);
 
     uf u = {tally_xcalloc(n, sizeof(size_t)), tally_xcalloc(n, sizeof(size_t)),
             tally_xcalloc(n, sizeof(long)), tally_xcalloc(n, sizeof(uint64_t)),
             tally_xcalloc(n, sizeof(uint64_t))};
     for (size_t p = 0; p < n; p++) {
-        const tally_obs *o = &obs[idx_of[p]];
+        const tally_obs *o = OBS(idx_of[p]);
         u.parent[p] = p;
         u.size[p] = 1;
         u.label[p] = r[p].src;
@@ -571,22 +609,22 @@ int tally_cluster_obs(const tally_obs *obs, size_t n, double rel_tol, long days,
     }
     /* same source (named, then relays among themselves) in orders by source;
      * a relay and a named source in orders of the whole series */
-    size_t *sv = other_order(r, n, true, true), *sd = other_order(r, n, false, true);
-    rec *rc = tally_xmalloc(n * sizeof *rc);
+    size_t *sv = other_order(r, n, true, true, scratch);
+    size_t *sd = other_order(r, n, false, true, scratch);
+    rec *rc = scratch; /* refilled by each join_order */
     join_order(&u, r, rc, sv, n, 0, true, true, tol, win_days);
     join_order(&u, r, rc, sd, n, 0, false, true, tol, win_days);
     size_t n_relays = 0;
     for (size_t p = 0; p < n; p++)
         n_relays += r[p].src < 0;
     if (n_relays > 0) { /* the passes with a relay: none to make without one */
-        size_t *md = other_order(r, n, false, false);
+        size_t *md = other_order(r, n, false, false, scratch);
         join_order(&u, r, rc, NULL, n, 1, true, false, tol, win_days);
         join_order(&u, r, rc, md, n, 1, false, false, tol, win_days);
         free(md);
         join_order(&u, r, rc, sv, n, 2, true, true, tol, win_days);
         join_order(&u, r, rc, sd, n, 2, false, true, tol, win_days);
     }
-    free(rc);
     free(sv);
     free(sd);
     free(r);
@@ -603,11 +641,11 @@ int tally_cluster_obs(const tally_obs *obs, size_t n, double rel_tol, long days,
     free(u.need);
 
     /* clusters in order of their earliest member, members earliest first */
-    ment *m = tally_xcalloc(n, sizeof *m);
+    ment *m = scratch;
     for (size_t i = 0; i < n; i++)
-        m[i] = (ment){obs[i].stated, obs[i].id, i};
-    qsort(m, n, sizeof *m, cmp_ment);
-    size_t *cid = tally_xcalloc(n, sizeof *cid); /* by root position */
+        m[i] = (ment){OBS(i)->stated, OBS(i)->id, i};
+    sort_ment(m, n, m + n);
+    size_t *cid = tally_xmalloc(n * sizeof *cid); /* by root position */
     for (size_t p = 0; p < n; p++)
         cid[p] = SIZE_MAX;
     size_t n_clusters = 0;
@@ -632,7 +670,7 @@ int tally_cluster_obs(const tally_obs *obs, size_t n, double rel_tol, long days,
         tally_cluster *c = &out->v[cid[root[i]]];
         c->members[c->n_members++] = i;
     }
-    free(m);
+    free(scratch);
     free(cid);
     free(root);
 
@@ -642,7 +680,7 @@ int tally_cluster_obs(const tally_obs *obs, size_t n, double rel_tol, long days,
         int best = -1;
         for (size_t k = 0; k < cl->n_members; k++) {
             size_t i = cl->members[k];
-            int score = 2 * (src[i] >= 0) + (obs[i].curated ? 1 : 0);
+            int score = 2 * (src[i] >= 0) + (OBS(i)->curated ? 1 : 0);
             if (score > best) {
                 best = score;
                 cl->lead = i;
@@ -650,6 +688,195 @@ int tally_cluster_obs(const tally_obs *obs, size_t n, double rel_tol, long days,
         }
     }
     free(src);
+    /* members and leads as indexes into `all` */
+    for (size_t k = 0; at != NULL && k < n; k++)
+        out->index[k] = at[out->index[k]];
+    for (size_t c = 0; at != NULL && c < n_clusters; c++)
+        out->v[c].lead = at[out->v[c].lead];
+#undef OBS
+}
+
+/* A large set is clustered in parts on several threads: its pairs of states
+ * spread over as many parts as there are processors (at most CLUSTER_PARTS),
+ * each part clustered alone (no cluster joins two pairs, and within a pair
+ * nothing depends on the rest: the orders, ranks and joins of a pair's
+ * claims are the same in any set holding them all), then the parts'
+ * clusters merged in the order of their earliest members, as one
+ * clustering orders them. */
+enum { CLUSTER_SPLIT_MIN = 100000, CLUSTER_PARTS = 8 };
+
+typedef struct cluster_part {
+    const tally_obs *all;
+    size_t *at, n;
+    double tol;
+    long days;
+    tally_clusters out;
+    size_t next; /* the merge's next cluster */
+} cluster_part;
+
+static void *cluster_part_run(void *arg)
+{
+    cluster_part *p = arg;
+    cluster_some(p->all, p->at, p->n, p->tol, p->days, &p->out);
+    return NULL;
+}
+
+/* Whether cluster a goes before cluster b (of different parts): by their
+ * earliest members, stated, then id, then index. */
+static bool earlier(const tally_obs *all, const tally_cluster *a, const tally_cluster *b)
+{
+    const tally_obs *x = &all[a->members[0]], *y = &all[b->members[0]];
+    if (x->stated != y->stated)
+        return x->stated < y->stated;
+    if (x->id != y->id)
+        return x->id < y->id;
+    return a->members[0] < b->members[0];
+}
+
+/* A pair of states and how many observations it has, to spread pairs over
+ * parts. */
+typedef struct pair_count {
+    uint64_t key;
+    size_t n, part;
+} pair_count;
+
+static uint64_t pair_key(const tally_obs *o)
+{
+    return code3_key(o->supplier) << 24 | code3_key(o->recipient);
+}
+
+static int cmp_pair_count(const void *a, const void *b)
+{
+    const pair_count *x = a, *y = b;
+    if (x->n != y->n)
+        return x->n > y->n ? -1 : 1;
+    return (x->key > y->key) - (x->key < y->key);
+}
+
+static int cmp_pair_key(const void *a, const void *b)
+{
+    const pair_count *x = a, *y = b;
+    return (x->key > y->key) - (x->key < y->key);
+}
+
+/* The parts of obs[0, n), by pair of states; how many (1: do it whole). */
+static size_t split_by_pair(const tally_obs *obs, size_t n, size_t want, cluster_part *parts)
+{
+    /* the pairs and their counts: keys sorted, then counted */
+    pair_count *pc = tally_xmalloc(n * sizeof *pc);
+    for (size_t i = 0; i < n; i++)
+        pc[i] = (pair_count){pair_key(&obs[i]), 1, 0};
+    qsort(pc, n, sizeof *pc, cmp_pair_key);
+    size_t n_pairs = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (n_pairs > 0 && pc[n_pairs - 1].key == pc[i].key)
+            pc[n_pairs - 1].n++;
+        else
+            pc[n_pairs++] = pc[i];
+    }
+    if (n_pairs < 2) {
+        free(pc);
+        return 1;
+    }
+    /* the largest pairs first, each to the part with the fewest so far */
+    qsort(pc, n_pairs, sizeof *pc, cmp_pair_count);
+    size_t load[CLUSTER_PARTS] = {0};
+    for (size_t k = 0; k < n_pairs; k++) {
+        size_t best = 0;
+        for (size_t p = 1; p < want; p++)
+            if (load[p] < load[best])
+                best = p;
+        pc[k].part = best;
+        load[best] += pc[k].n;
+    }
+    qsort(pc, n_pairs, sizeof *pc, cmp_pair_key);
+    for (size_t p = 0; p < want; p++) {
+        parts[p].at = tally_xmalloc((load[p] ? load[p] : 1) * sizeof *parts[p].at);
+        parts[p].n = 0;
+    }
+    for (size_t i = 0; i < n; i++) {
+        uint64_t key = pair_key(&obs[i]);
+        size_t lo = 0, hi = n_pairs; /* the pair: binary search of the keys */
+        while (hi - lo > 1) {
+            size_t mid = (lo + hi) / 2;
+            if (pc[mid].key <= key)
+                lo = mid;
+            else
+                hi = mid;
+        }
+        cluster_part *part = &parts[pc[lo].part];
+        part->at[part->n++] = i;
+    }
+    free(pc);
+    return want;
+}
+
+int tally_cluster_obs(const tally_obs *obs, size_t n, double rel_tol, long days,
+                      tally_clusters *out)
+{
+    long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+    size_t want = n < CLUSTER_SPLIT_MIN || cpus < 2 ? 1 : (size_t)cpus;
+    return cluster_obs_parts(obs, n, rel_tol, days, want, out);
+}
+
+int cluster_obs_parts(const tally_obs *obs, size_t n, double rel_tol, long days, size_t want,
+                      tally_clusters *out)
+{
+    double tol = rel_tol > 0 ? rel_tol : DEFAULT_TOL;
+    long win_days = days > 0 ? days : 45;
+    want = want > CLUSTER_PARTS ? CLUSTER_PARTS : want;
+    cluster_part parts[CLUSTER_PARTS];
+    memset(parts, 0, sizeof parts);
+    size_t n_parts = want > 1 ? split_by_pair(obs, n, want, parts) : 1;
+    if (n_parts == 1) {
+        cluster_some(obs, NULL, n, tol, win_days, out);
+        return 0;
+    }
+    pthread_t threads[CLUSTER_PARTS];
+    size_t started = 0;
+    for (size_t p = 0; p < n_parts; p++) {
+        parts[p].all = obs;
+        parts[p].tol = tol;
+        parts[p].days = win_days;
+    }
+    for (size_t p = 1; p < n_parts; p++)
+        if (pthread_create(&threads[started], NULL, cluster_part_run, &parts[p]) == 0)
+            started++;
+        else
+            break;
+    cluster_part_run(&parts[0]);
+    for (size_t p = 1 + started; p < n_parts; p++) /* those no thread took */
+        cluster_part_run(&parts[p]);
+    for (size_t k = 0; k < started; k++)
+        pthread_join(threads[k], NULL);
+    /* the parts' clusters merged by their earliest members */
+    size_t n_clusters = 0;
+    for (size_t p = 0; p < n_parts; p++)
+        n_clusters += parts[p].out.n;
+    memset(out, 0, sizeof *out);
+    out->v = tally_xcalloc(n_clusters ? n_clusters : 1, sizeof *out->v);
+    out->index = tally_xmalloc((n ? n : 1) * sizeof *out->index);
+    out->n = n_clusters;
+    size_t off = 0;
+    for (size_t c = 0; c < n_clusters; c++) {
+        size_t from = SIZE_MAX;
+        for (size_t p = 0; p < n_parts; p++)
+            if (parts[p].next < parts[p].out.n &&
+                (from == SIZE_MAX || earlier(obs, &parts[p].out.v[parts[p].next],
+                                             &parts[from].out.v[parts[from].next])))
+                from = p;
+        const tally_cluster *k = &parts[from].out.v[parts[from].next++];
+        tally_cluster *to = &out->v[c];
+        to->members = out->index + off;
+        to->n_members = k->n_members;
+        to->lead = k->lead;
+        memcpy(to->members, k->members, k->n_members * sizeof *k->members);
+        off += k->n_members;
+    }
+    for (size_t p = 0; p < n_parts; p++) {
+        tally_clusters_free(&parts[p].out);
+        free(parts[p].at);
+    }
     return 0;
 }
 

@@ -19,11 +19,14 @@
  * Part of stage 4, estimate: includes the public headers of every stage up to
  * the store (not the pipeline), and its own. */
 #include <limits.h>
+#include <pthread.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <unistd.h>
 
+#include "estimate_int.h"
 #include "tally/actor.h"
 #include "tally/estimate.h"
 #include "tally/mem.h"
@@ -148,7 +151,25 @@ struct load {
     size_t cap;
     interner names;
     uint32_t skip_items; /* rows with any of these items were loaded already */
+    /* the interned copy of a row's string by its address: a lean row's
+     * document and source names keep theirs for the whole query
+     * (tally_claim_filter.lean), so each is hashed once; emptied between
+     * queries */
+    addr_map row_strings;
+    addr_map infos; /* an interned source name's name_info */
 };
+
+/* intern(l->names, s) for a string whose address stands for it during the
+ * query. */
+static const char *intern_row(struct load *l, const char *s)
+{
+    const char *got = addr_map_get(&l->row_strings, s);
+    if (got == NULL) {
+        got = intern(&l->names, s);
+        addr_map_put(&l->row_strings, s, (void *)(uintptr_t)got);
+    }
+    return got;
+}
 
 static long day_or_none(tally_date d, bool end)
 {
@@ -158,7 +179,11 @@ static long day_or_none(tally_date d, bool end)
 /* The identity of `x` from its name, on the day it was stated. */
 static void identify(struct load *l, tally_obs *x)
 {
-    const name_info *ni = info_of(&l->names, l->m, x->source);
+    const name_info *ni = addr_map_get(&l->infos, x->source);
+    if (ni == NULL) {
+        ni = info_of(&l->names, l->m, x->source);
+        addr_map_put(&l->infos, x->source, (void *)(uintptr_t)ni);
+    }
     x->identity = ni->canonical;
     x->descriptive = ni->descriptive && (ni->country[0] != '\0' || x->source_country[0] != '\0');
     if (x->descriptive && ni->country[0] != '\0')
@@ -188,18 +213,24 @@ static int on_row(const tally_claim_row *r, void *user)
     memset(x, 0, sizeof *x);
     x->id = r->id;
     x->doc_id = r->doc_id;
-    x->doc = intern(&l->names, r->doc);
+    x->doc = r->doc != NULL ? intern_row(l, r->doc) : "";
     /* one spelling a source: what clustering and factors compare */
-    x->source = intern(&l->names, r->source_name != NULL ? r->source_name : "author");
-    x->written = c->source != NULL ? intern(&l->names, c->source) : x->source;
-    x->source_kind = intern(&l->names, r->source_kind != NULL ? r->source_kind : "other");
+    x->source =
+        r->source_name != NULL ? intern_row(l, r->source_name) : intern(&l->names, "author");
+    x->written = c->source == NULL             ? x->source
+                 : c->source == r->source_name ? x->source
+                                               : intern(&l->names, c->source);
+    x->source_kind =
+        r->source_kind != NULL ? intern_row(l, r->source_kind) : intern(&l->names, "other");
     memcpy(x->source_country, c->source_country, 4);
     x->kind = c->kind;
     memcpy(x->supplier, c->supplier, 4);
     memcpy(x->recipient, c->recipient, 4);
     x->items = c->items;
     x->caliber_mm = c->caliber_mm;
-    x->unit = intern(&l->names, tally_unit_name(c));
+    /* a unit's name is the table's (a currency is the row's own) */
+    x->unit = c->unit != TALLY_UNIT_MONEY ? intern_row(l, tally_unit_name(c))
+                                          : intern(&l->names, tally_unit_name(c));
     x->has_low = c->has_low;
     x->has_high = c->has_high;
     x->low = c->low;
@@ -282,8 +313,9 @@ static const tally_actor *apposition(const char *body, size_t n, const char *des
     return NULL;
 }
 
-/* Descriptive sources their documents name beside a named source. */
-static int link_appositions(struct load *l, struct tally_store *s, tally_err *err)
+/* Descriptive sources their documents name beside a named source; sets
+ * *changed when any is. */
+static int link_appositions(struct load *l, struct tally_store *s, bool *changed, tally_err *err)
 {
     tally_obs_set *o = l->out;
     int rc = 0;
@@ -308,6 +340,7 @@ static int link_appositions(struct load *l, struct tally_store *s, tally_err *er
         if (act != NULL) {
             /* no longer a description: a named source, whose echoes it joins */
             x->descriptive = false;
+            *changed = true;
             x->identity = intern(&l->names, act->name);
             const tally_identity *id =
                 l->m != NULL ? tally_identity_find(l->m, act->name, x->stated) : NULL;
@@ -326,59 +359,214 @@ static int link_appositions(struct load *l, struct tally_store *s, tally_err *er
     return rc;
 }
 
-/* Loads the claims passing `f` for each item of `items` (none: all). */
 /* Whether counts in other units convert into the unit of a series of
- * `item` (`unit`, else the default unit of the claims of `obs`): a factor of
- * `m` into that unit for that item (tally_series_build converts counts of
- * munitions only so). */
+ * `item` (`unit`, else the default unit of the claims of `obs`, for which
+ * they are clustered into *c): a factor of `m` into that unit for that item
+ * (tally_series_build converts counts of munitions only so). */
 static bool converts_into(const tally_model *m, const tally_obs_set *obs, uint32_t item,
-                          const char *unit, const struct tally_claim_filter *f)
+                          const char *unit, const struct tally_claim_filter *f, tally_clusters *c)
 {
-    tally_clusters c = {0};
     if (unit == NULL && f != NULL && f->supplier != NULL && f->recipient != NULL) {
-        (void)tally_cluster_obs(obs->v, obs->n, 0, 0, &c); /* fails only by aborting */
-        unit = tally_series_default_unit(obs->v, &c, f->supplier, f->recipient, item);
+        (void)tally_cluster_obs(obs->v, obs->n, 0, 0, c); /* fails only by aborting */
+        unit = tally_series_default_unit(obs->v, c, f->supplier, f->recipient, item);
     }
     bool any = false;
     for (size_t i = 0; unit != NULL && i < m->n_factors && !any; i++)
         any = (m->factors[i].item & item) && strcmp(m->factors[i].to, unit) == 0;
-    tally_clusters_free(&c);
     return any;
+}
+
+/* ---- every claim, read on several threads ------------------------------------------ */
+
+/* Reading every claim is split into ranges of ids when there are more than
+ * SPLIT_MIN, one a processor (at most SPLIT_MAX), each read on a handle of
+ * its own into observations of its own, then joined in id order: what one
+ * scan gives, strings interned anew into the first part's table. */
+enum { SPLIT_MIN = 100000, SPLIT_MAX = 8 };
+
+typedef struct part {
+    struct tally_store *s; /* its own handle */
+    tally_claim_filter q;
+    tally_obs_set set;
+    struct load l;
+    tally_err err;
+    int rc;
+} part;
+
+static void *read_part(void *arg)
+{
+    part *p = arg;
+    p->rc = tally_store_claims(p->s, &p->q, on_row, &p->l, &p->err);
+    return NULL;
+}
+
+static void free_part(part *p)
+{
+    free(p->l.names.slot);
+    free(p->l.names.info);
+    addr_map_free(&p->l.row_strings);
+    addr_map_free(&p->l.infos);
+    tally_obs_set_free(&p->set);
+    tally_store_close(p->s);
+}
+
+/* The string of `to` for `s` of another table (NULL for NULL). */
+static const char *reintern(struct load *to, addr_map *seen, const char *s)
+{
+    if (s == NULL)
+        return NULL;
+    const char *got = addr_map_get(seen, s);
+    if (got == NULL) {
+        got = intern(&to->names, s);
+        addr_map_put(seen, s, (void *)(uintptr_t)got);
+    }
+    return got;
+}
+
+/* Appends part p's observations to l's, their strings l's own. */
+static void join_part(struct load *l, part *p)
+{
+    tally_obs_set *o = l->out;
+    size_t n = p->set.n;
+    if (o->n + n > l->cap) {
+        l->cap = o->n + n;
+        o->v = tally_xrealloc(o->v, l->cap * sizeof *o->v);
+    }
+    addr_map seen = {0};
+    for (size_t i = 0; i < n; i++) {
+        tally_obs *x = &o->v[o->n++];
+        *x = p->set.v[i];
+        x->doc = reintern(l, &seen, x->doc);
+        x->source = reintern(l, &seen, x->source);
+        x->identity = reintern(l, &seen, x->identity);
+        x->identity_kind = reintern(l, &seen, x->identity_kind);
+        x->written = reintern(l, &seen, x->written);
+        x->source_kind = reintern(l, &seen, x->source_kind);
+        x->unit = reintern(l, &seen, x->unit);
+    }
+    addr_map_free(&seen);
+}
+
+/* Reads every claim passing `q` (which must lead by nothing but its ids'
+ * order: no item, state, document or source) into l on several threads.
+ * Returns 0, an error, or 1 when it read nothing and one scan should: too
+ * few claims, one processor, a handle or thread not made, or a commit by
+ * another connection while it read (the parts could have seen different
+ * versions). */
+static int read_split(struct tally_store *s, const tally_claim_filter *q, size_t n_parts,
+                      int64_t least, struct load *l, tally_err *err)
+{
+    int64_t lo = 0, hi = 0, before = 0, after = 0;
+    n_parts = n_parts > SPLIT_MAX ? SPLIT_MAX : n_parts;
+    if (n_parts < 2 || q->id != 0 || q->id_from != 0 || q->id_below != 0)
+        return 1;
+    int rc = tally_store_claim_ids(s, &lo, &hi, err);
+    if (rc == 0 && hi - lo < least)
+        return 1;
+    if (rc == 0)
+        rc = tally_store_data_version(s, &before, err);
+    if (rc != 0)
+        return rc;
+    part parts[SPLIT_MAX];
+    pthread_t threads[SPLIT_MAX];
+    size_t made = 0, started = 0;
+    int64_t span = (hi - lo) / (int64_t)n_parts + 1;
+    for (; made < n_parts - 1; made++) {
+        part *p = &parts[made];
+        memset(p, 0, sizeof *p);
+        if (tally_store_reopen(s, &p->s, &p->err) != 0)
+            break;
+        p->set.arena = tally_arena_new();
+        p->l = (struct load){&p->set, l->m, 0, {NULL, NULL, 0, 0, p->set.arena}, 0, {0}, {0}};
+        p->q = *q;
+        p->q.id_from = lo + span * (int64_t)(made + 1);
+        p->q.id_below = made + 2 < n_parts ? lo + span * (int64_t)(made + 2) : 0;
+    }
+    for (; started < made; started++)
+        if (pthread_create(&threads[started], NULL, read_part, &parts[started]) != 0)
+            break;
+    /* the first range here, into l itself */
+    tally_claim_filter first = *q;
+    first.id_below = lo + span;
+    rc = made == n_parts - 1 && started == made ? tally_store_claims(s, &first, on_row, l, err) : 1;
+    for (size_t k = 0; k < started; k++)
+        pthread_join(threads[k], NULL);
+    for (size_t k = 0; k < started && rc == 0; k++)
+        if (parts[k].rc != 0)
+            rc = tally_err_set(err, parts[k].rc, "%s", parts[k].err.msg);
+    if (rc == 0)
+        rc = tally_store_data_version(s, &after, err);
+    if (rc == 0 && after != before)
+        rc = 1;
+    for (size_t k = 0; k < started && rc == 0; k++)
+        join_part(l, &parts[k]);
+    for (size_t k = 0; k < made; k++)
+        free_part(&parts[k]);
+    return rc;
 }
 
 /* Loads the claims passing `f` of `item` (a bit; 0: every claim); for a
  * series of an arms item, then the claims of munitions too when a factor
- * converts counts into the series' unit (`unit`, else its default unit). */
+ * converts counts into the series' unit (`unit`, else its default unit).
+ * When `c` is not NULL and the clusters of what was loaded were made on the
+ * way (to find the default unit), they are handed over in *c (else it is
+ * left empty). */
 static int load(struct tally_store *s, const tally_model *m, const struct tally_claim_filter *f,
-                uint32_t item, const char *unit, tally_obs_set *out, tally_err *err)
+                uint32_t item, const char *unit, size_t parts, tally_obs_set *out,
+                tally_clusters *c, tally_err *err)
 {
     memset(out, 0, sizeof *out);
     out->arena = tally_arena_new();
-    struct load l = {out, m, 0, {NULL, NULL, 0, 0, out->arena}, 0};
+    tally_clusters made = {0};
+    bool made_ok = false, changed = false;
+    struct load l = {out, m, 0, {NULL, NULL, 0, 0, out->arena}, 0, {0}, {0}};
     tally_claim_filter all = {0};
     tally_claim_filter q = f != NULL ? *f : all;
     q.no_sentences = true;
     q.lean = true;
+    /* a series' estimate shows no document's name: none read */
+    q.no_doc_names = q.no_doc_names || item != 0;
     int rc = 0;
-    if (item == 0) {
+    bool leads = q.doc != NULL || q.source != NULL || q.item != NULL || q.supplier != NULL ||
+                 q.recipient != NULL || q.kind != NULL;
+    long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+    size_t n_parts = parts != 0 ? parts : cpus > 1 ? (size_t)cpus : 1;
+    if (item == 0 && !leads &&
+        (rc = read_split(s, &q, n_parts, parts != 0 ? 0 : SPLIT_MIN, &l, err)) == 1) {
+        /* one scan instead: from an empty start */
+        out->n = 0;
+        addr_map_free(&l.row_strings);
         rc = tally_store_claims(s, &q, on_row, &l, err);
-    } else {
+    } else if (item == 0 && leads) {
+        rc = tally_store_claims(s, &q, on_row, &l, err);
+    } else if (item != 0) {
         for (unsigned bit = 0; bit < TALLY_ITEM_COUNT; bit++)
             if (item == 1u << bit)
                 q.item = tally_item_name(bit);
         rc = tally_store_claims(s, &q, on_row, &l, err);
     }
     if (rc == 0 && item != 0 && item != TALLY_ITEM_MUNITIONS &&
-        (tally_item_families(item) & TALLY_ITEM_FAM_ARMS) && m != NULL &&
-        converts_into(m, out, item, unit, f)) {
-        l.skip_items = item; /* a claim of both came already */
-        q.item = tally_item_name(TALLY_ITEM_INDEX_MUNITIONS);
-        rc = tally_store_claims(s, &q, on_row, &l, err);
+        (tally_item_families(item) & TALLY_ITEM_FAM_ARMS) && m != NULL) {
+        made_ok = true;
+        if (converts_into(m, out, item, unit, f, &made)) {
+            made_ok = false;     /* the clusters of fewer claims */
+            l.skip_items = item; /* a claim of both came already */
+            q.item = tally_item_name(TALLY_ITEM_INDEX_MUNITIONS);
+            addr_map_free(&l.row_strings); /* the last query's addresses */
+            rc = tally_store_claims(s, &q, on_row, &l, err);
+        }
     }
     if (rc == 0)
-        rc = link_appositions(&l, s, err);
+        rc = link_appositions(&l, s, &changed, err);
     free(l.names.slot);
     free(l.names.info);
+    addr_map_free(&l.row_strings);
+    addr_map_free(&l.infos);
+    /* the clusters made hold for what was loaded unless an identity moved since */
+    if (rc == 0 && c != NULL && made_ok && !changed && made.v != NULL)
+        *c = made;
+    else
+        tally_clusters_free(&made);
     if (rc != 0)
         tally_obs_set_free(out);
     return rc;
@@ -386,11 +574,11 @@ static int load(struct tally_store *s, const tally_model *m, const struct tally_
 
 /* A descriptive source of a document that echoes a named one: the whole
  * document's use of that description stands for it. */
-typedef struct link {
+typedef struct desc_link {
     int64_t doc;
     const char *source;
     const tally_obs *named;
-} link;
+} desc_link;
 
 static void take_identity(tally_obs *x, const tally_obs *named)
 {
@@ -403,19 +591,27 @@ static void take_identity(tally_obs *x, const tally_obs *named)
 int tally_obs_load(struct tally_store *s, const tally_model *m, const struct tally_claim_filter *f,
                    tally_obs_set *out, tally_err *err)
 {
-    return load(s, m, f, 0, NULL, out, err);
+    return load(s, m, f, 0, NULL, 0, out, NULL, err);
+}
+
+int obs_load_parts(struct tally_store *s, const tally_model *m, const struct tally_claim_filter *f,
+                   size_t parts, tally_obs_set *out, tally_err *err)
+{
+    return load(s, m, f, 0, NULL, parts > 0 ? parts : 1, out, NULL, err);
 }
 
 int tally_obs_load_series(struct tally_store *s, const tally_model *m,
                           const struct tally_claim_filter *f, uint32_t item, const char *unit,
-                          tally_obs_set *out, tally_err *err)
+                          tally_obs_set *out, tally_clusters *c, tally_err *err)
 {
-    return load(s, m, f, item, unit, out, err);
+    if (c != NULL)
+        memset(c, 0, sizeof *c);
+    return load(s, m, f, item, unit, 0, out, c, err);
 }
 
 void tally_identity_link(tally_obs *obs, size_t n, const tally_clusters *c)
 {
-    link *links = NULL;
+    desc_link *links = NULL;
     size_t n_links = 0;
     for (size_t i = 0; i < c->n; i++) {
         const tally_cluster *k = &c->v[i];
@@ -427,7 +623,7 @@ void tally_identity_link(tally_obs *obs, size_t n, const tally_clusters *c)
             if (!x->descriptive)
                 continue;
             links = tally_xrealloc(links, (n_links + 1) * sizeof *links);
-            links[n_links++] = (link){x->doc_id, x->source, lead};
+            links[n_links++] = (desc_link){x->doc_id, x->source, lead};
         }
     }
     for (size_t i = 0; i < n && n_links > 0; i++) {

@@ -152,6 +152,10 @@ typedef struct item {
     double sigma;  /* the claim's own error */
     double bias;   /* its source's bias deviation, before widening */
     double weight; /* 1 / the variance of the log sample */
+    /* the same every draw, worked out once: */
+    double var0; /* sigma^2 */
+    double varw; /* (width^2 + fwidth^2) / 12: the log-uniform spreads' variance */
+    double ex0;  /* exp(mu + fmu): the value of an unconverted bound */
 } item;
 
 typedef struct qday {
@@ -222,6 +226,9 @@ static int prepare(const tally_point *p, size_t i, long start, item *it, tally_e
     it->fwidth = log(hi) - it->fmu;
     it->sigma = p->sigma;
     it->bias = p->bias_sigma;
+    it->var0 = it->sigma * it->sigma;
+    it->varw = (it->width * it->width + it->fwidth * it->fwidth) / 12;
+    it->ex0 = exp(it->mu + it->fmu);
     return 0;
 }
 
@@ -230,8 +237,7 @@ static int prepare(const tally_point *p, size_t i, long start, item *it, tally_e
 static double item_var(const item *it, double spread)
 {
     double b = it->bias * spread;
-    double v =
-        it->sigma * it->sigma + b * b + (it->width * it->width + it->fwidth * it->fwidth) / 12;
+    double v = it->var0 + b * b + it->varw;
     return v > MIN_VAR ? v : MIN_VAR;
 }
 
@@ -344,16 +350,21 @@ typedef struct work {
     double *slope;       /* per draw: the cubic's slope at the start and at each node */
     bool jump;           /* the start is the day before the first node: no ramp to draw */
     /* per draw */
-    double *x;    /* each item's sample, log scale */
-    double *bias; /* each source's bias */
-    double *lift; /* each bound's value when it binds */
+    double *x;        /* each item's sample, log scale */
+    double *bias;     /* each source's bias */
+    double *lift;     /* the log of each bound's value when it binds (exp'd where used) */
+    double *lift_exp; /* ... its exp, when lift_draw says it is this draw's */
+    size_t *lift_draw;
+    size_t draw_no; /* counts the draws, from 1 */
     size_t n_sources;
     double spread;      /* this draw's widening of the sources' biases */
     double chi2, dof;   /* the disagreement measured on the central fit */
     item *items;        /* the same as `it`, writable: the weights change with the widening */
+    double weights_for; /* the widening the weights are for (NAN: none yet) */
     double rate;        /* the recent rate at the last node */
     double rate_window; /* the days it is the average of */
     bool rate_known;
+    bool shaped; /* the cubic's slopes and `rate` are this draw's (worked out when read) */
     /* the bridge of one segment, and the path after the last node */
     long bridge_seg;
     double bridge[BRIDGE_STEPS + 1];
@@ -387,7 +398,7 @@ static void draw_samples(work *w, rng *r, bool central)
             /* a bound is hard: its value is the figure (times its factor);
              * when it binds, N lands past it within the bound's reading */
             double ex = central ? 0 : rng_uniform(r) * log(TALLY_BOUND_READ);
-            w->lift[i] = exp(p->role & ROLE_LOWER ? x + ex : x - ex);
+            w->lift[i] = p->role & ROLE_LOWER ? x + ex : x - ex;
         }
         w->x[i] = x;
     }
@@ -425,12 +436,19 @@ static void fit_groups(work *w)
     }
 }
 
+/* A bound's value in this draw: exp of its sample (the same every draw
+ * unless it is converted). */
+static double bound_value(const work *w, size_t i)
+{
+    return w->it[i].fwidth > 0 ? exp(w->x[i]) : w->it[i].ex0;
+}
+
 static void bound_envelopes(work *w)
 {
     double m = 0;
     size_t a = 0;
     for (size_t k = 0; k < w->n_lower; k++) {
-        double v = exp(w->x[w->lower[k]]);
+        double v = bound_value(w, w->lower[k]);
         if (v > m) {
             m = v;
             a = w->lower[k];
@@ -440,7 +458,7 @@ static void bound_envelopes(work *w)
     }
     m = HUGE_VAL;
     for (size_t k = w->n_upper; k-- > 0;) {
-        double v = exp(w->x[w->upper[k]]);
+        double v = bound_value(w, w->upper[k]);
         if (v < m) {
             m = v;
             a = w->upper[k];
@@ -472,19 +490,42 @@ static double fit_linear(const work *w, long t)
 /* A node's value clamped by the bounds that hold there: lifted past the
  * lower bound that binds, capped below the upper one (a lower bound wins);
  * NaN (nothing to go by) takes the bound's value. */
-static double clamp_node(const work *w, size_t j, double v, bool central)
+/* Bound i's lift in this draw: exp of its log, worked out once a draw. */
+static double lift_of(work *w, size_t i)
+{
+    if (w->lift_draw[i] != w->draw_no) {
+        w->lift_exp[i] = exp(w->lift[i]);
+        w->lift_draw[i] = w->draw_no;
+    }
+    return w->lift_exp[i];
+}
+
+static double lift_lower(work *w, size_t j, bool central, double lo)
+{
+    if (w->nlower[j] == 0)
+        return 0;
+    return central ? lo : lift_of(w, w->larg[w->nlower[j] - 1]);
+}
+
+static double lift_upper(work *w, size_t j, bool central, double up)
+{
+    if (w->nupper[j] >= w->n_upper)
+        return HUGE_VAL;
+    return central ? up : lift_of(w, w->uarg[w->nupper[j]]);
+}
+
+static double clamp_node(work *w, size_t j, double v, bool central)
 {
     bool has_l = w->nlower[j] > 0, has_u = w->nupper[j] < w->n_upper;
     double lo = has_l ? w->lmax[w->nlower[j] - 1] : 0;
     double up = has_u ? w->umin[w->nupper[j]] : HUGE_VAL;
-    double lo_lift = has_l ? (central ? lo : w->lift[w->larg[w->nlower[j] - 1]]) : 0;
-    double up_lift = has_u ? (central ? up : w->lift[w->uarg[w->nupper[j]]]) : HUGE_VAL;
+    /* a lift is worked out only where it is taken (an exp each) */
     if (isnan(v))
-        v = has_l ? lo_lift : up_lift;
+        v = has_l ? lift_lower(w, j, central, lo) : lift_upper(w, j, central, up);
     if (v > up)
-        v = up_lift;
+        v = lift_upper(w, j, central, up);
     if (v < lo)
-        v = lo_lift;
+        v = lift_lower(w, j, central, lo);
     return v;
 }
 
@@ -655,6 +696,8 @@ static double path_at(work *w, long t)
     return base + rate * frac;
 }
 
+static void shape_draw(work *w);
+
 /* N at the (ascending) days q[0, nq) for draw `draw`, into s[j * stride]. */
 static void read_days(work *w, size_t draw, const qday *q, size_t nq, double *s, size_t stride)
 {
@@ -668,6 +711,7 @@ static void read_days(work *w, size_t draw, const qday *q, size_t nq, double *s,
         long t = q[j].day;
         double n = 0;
         if (t > last) {
+            shape_draw(w);
             n = path_at(w, t);
         } else if (t > w->start) {
             while (k <= w->n_nodes && knot_day(w, k) <= t)
@@ -676,8 +720,10 @@ static void read_days(work *w, size_t draw, const qday *q, size_t nq, double *s,
             if (knot_day(w, seg) == t) {
                 n = knot_val(w, seg);
             } else {
-                if (w->bridge_seg != (long)seg)
+                if (w->bridge_seg != (long)seg) {
+                    shape_draw(w);
                     make_bridge(w, draw, seg);
+                }
                 double t0 = (double)knot_day(w, seg), t1 = (double)knot_day(w, seg + 1);
                 double u = ((double)t - t0) / (t1 - t0) * BRIDGE_STEPS;
                 size_t b = (size_t)u;
@@ -698,6 +744,7 @@ static double draw_spread(const work *w, rng *r);
 /* One draw's nodes and the rate after the last. */
 static void one_draw(work *w, rng *r, bool central)
 {
+    w->draw_no++;
     if (!central && w->chi2 > 0) {
         w->spread = draw_spread(w, r);
         set_weights(w, w->items, w->spread);
@@ -707,15 +754,26 @@ static void one_draw(work *w, rng *r, bool central)
         fit_groups(w);
     bound_envelopes(w);
     node_values(w, central);
-    cubic_slopes(w);
-    w->rate = 0;
     size_t m = w->n_nodes;
     long last = w->nday[m - 1], origin = w->jump ? w->nday[0] : w->start;
     long span = last - origin < TALLY_RECENT_DAYS ? last - origin : TALLY_RECENT_DAYS;
     w->rate_known = span >= 1;
     w->rate_window = (double)span;
+    w->shaped = false; /* shape_draw when a day between nodes or after the last is read */
+}
+
+/* The cubic's slopes of this draw, and the recent rate at the last node. */
+static void shape_draw(work *w)
+{
+    if (w->shaped)
+        return;
+    cubic_slopes(w);
+    w->rate = 0;
+    size_t m = w->n_nodes;
+    long span = (long)w->rate_window;
     if (w->rate_known)
-        w->rate = (w->nval[m - 1] - cubic_any(w, last - span)) / (double)span;
+        w->rate = (w->nval[m - 1] - cubic_any(w, w->nday[m - 1] - span)) / (double)span;
+    w->shaped = true;
 }
 
 /* How much the sources disagree: chi^2 and its degrees of freedom of the
@@ -780,8 +838,12 @@ static double draw_spread(const work *w, rng *r)
 /* The fit's weights with the sources' biases widened by `spread`. */
 static void set_weights(work *w, item *it, double spread)
 {
-    for (size_t i = 0; i < w->n; i++)
-        it[i].weight = 1 / item_var(&it[i], spread);
+    if (spread == w->weights_for)
+        return;
+    w->weights_for = spread;
+    /* only the fit items have weights */
+    for (size_t f = 0; f < w->gfirst[w->n_groups]; f++)
+        it[w->fit[f]].weight = 1 / item_var(&it[w->fit[f]], spread);
     for (size_t g = 0; g < w->n_groups; g++) {
         w->gw[g] = 0;
         for (size_t f = w->gfirst[g]; f < w->gfirst[g + 1]; f++)
@@ -831,13 +893,17 @@ int tally_reconcile(const tally_point *points, size_t n, long start, const long 
     /* 0: adaptive, at most DEFAULT_DRAWS; else exactly that many */
     bool adaptive = draws == 0;
     size_t nd = draws != 0 ? draws : DEFAULT_DRAWS;
-    size_t chunk = SAMPLE_BUDGET / nd > 0 ? SAMPLE_BUDGET / nd : 1;
-    if (chunk > n_days)
-        chunk = n_days;
-    if (chunk < FEW_DAYS + 1) /* room for the probing draws' days */
-        chunk = FEW_DAYS + 1;
     if (n > SIZE_MAX / 256 || n_days > SIZE_MAX / 256)
         return tally_err_set(err, TALLY_EINPUT, "too many points or days");
+    /* the days asked are read in the probing draws when their samples fit
+     * the budget beside the probe's (or they are few); else in chunks of
+     * days, each replaying the draws */
+    size_t chunk = SAMPLE_BUDGET / nd > 0 ? SAMPLE_BUDGET / nd : 1;
+    bool few = n_days <= FEW_DAYS || n_days + 1 <= chunk;
+    if (few || chunk > n_days)
+        chunk = n_days + 1;
+    if (chunk < FEW_DAYS + 1) /* room for the probing draws' days */
+        chunk = FEW_DAYS + 1;
 
     size_t bytes = 0, align = _Alignof(max_align_t);
 #define ROOM(count, type) (bytes += ((count) * sizeof(type) + align - 1) / align * align)
@@ -869,7 +935,11 @@ int tally_reconcile(const tally_point *points, size_t n, long start, const long 
     ROOM(n, double);          /* x */
     ROOM(n, double);          /* bias */
     ROOM(n, double);          /* lift */
+    ROOM(n, double);          /* lift_exp */
+    ROOM(n, size_t);          /* lift_draw */
     ROOM(n, size_t);          /* sources */
+    ROOM(n_days + 1, qday);   /* probe */
+    ROOM(n_days + 1, bool);   /* is_probe */
     ROOM(chunk * nd, double); /* samples */
 #undef ROOM
     mem = tally_xmalloc(bytes);
@@ -907,7 +977,12 @@ int tally_reconcile(const tally_point *points, size_t n, long start, const long 
     w.x = carve(&p, n, sizeof(double));
     w.bias = carve(&p, n, sizeof(double));
     w.lift = carve(&p, n, sizeof(double));
+    w.lift_exp = carve(&p, n, sizeof(double));
+    w.lift_draw = carve(&p, n, sizeof(size_t));
+    memset(w.lift_draw, 0, n * sizeof(size_t));
     size_t *sources = carve(&p, n, sizeof(size_t));
+    qday *probe = carve(&p, n_days + 1, sizeof(qday));
+    bool *is_probe = carve(&p, n_days + 1, sizeof(bool));
     double *samples = carve(&p, chunk * nd, sizeof(double));
 
     size_t n_used = 0;
@@ -992,6 +1067,7 @@ int tally_reconcile(const tally_point *points, size_t n, long start, const long 
     rng r;
     rng_seed(&r, seed);
     w.items = it;
+    w.weights_for = NAN;
     set_weights(&w, it, 1);
     double spread = disagreement(&w, &r);
     bool rate_known = w.rate_known;
@@ -1004,11 +1080,9 @@ int tally_reconcile(const tally_point *points, size_t n, long start, const long 
 
     long last = w.nday[w.n_nodes - 1];
     /* the probes, and with few days asked the days too: read while the draws
-     * are counted */
-    bool few = n_days <= FEW_DAYS;
-    qday probe[FEW_DAYS + 1];
+     * are counted (the same values a replay reads: each draw's generators
+     * are its own, whichever days are asked) */
     size_t n_probe = 0;
-    bool is_probe[FEW_DAYS + 1];
     {
         qday extra[1] = {{last, SIZE_MAX}};
         size_t a = 0, b = 0, na = few ? n_days : 0;

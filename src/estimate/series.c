@@ -44,7 +44,8 @@ int series_counts_for(const tally_obs *o, uint32_t item)
                        (strcmp(o->unit, "missile") == 0 || strcmp(o->unit, "drone") == 0)
                    ? 2
                    : 0;
-    return says != 0 && strcmp(o->unit, "percent") != 0 ? says : 0;
+    /* (the first letter first: this runs for every cluster of every series) */
+    return says != 0 && !(o->unit[0] == 'p' && strcmp(o->unit, "percent") == 0) ? says : 0;
 }
 
 const char *tally_series_default_unit(const tally_obs *obs, const tally_clusters *c,
@@ -54,7 +55,7 @@ const char *tally_series_default_unit(const tally_obs *obs, const tally_clusters
     size_t counts[32] = {0}, n = 0;
     for (size_t i = 0; i < c->n; i++) {
         const tally_obs *o = &obs[c->v[i].lead];
-        if (!series_counts_for(o, item) || !(o->items & item) ||
+        if (!(o->items & item) || !series_counts_for(o, item) ||
             strcmp(o->supplier, supplier) != 0 || strcmp(o->recipient, recipient) != 0)
             continue;
         size_t k = 0;
@@ -150,44 +151,6 @@ static tally_bound bound_of(tally_qualifier q)
         break;
     }
     return TALLY_OBS_POINT;
-}
-
-/* Numbers for the sources of a series, in order of first appearance: an
- * open-addressing table keyed by the interned name. */
-typedef struct source_numbers {
-    const char **key;
-    size_t *num;
-    size_t cap, n;
-} source_numbers;
-
-static size_t source_number(source_numbers *t, const char *name)
-{
-    if (2 * (t->n + 1) > t->cap) {
-        source_numbers old = *t;
-        t->cap = t->cap ? 2 * t->cap : 64;
-        t->key = tally_xcalloc(t->cap, sizeof *t->key);
-        t->num = tally_xcalloc(t->cap, sizeof *t->num);
-        t->n = 0;
-        for (size_t i = 0; i < old.cap; i++)
-            if (old.key[i] != NULL) {
-                size_t j = ((uintptr_t)old.key[i] >> 4) & (t->cap - 1);
-                while (t->key[j] != NULL)
-                    j = (j + 1) & (t->cap - 1);
-                t->key[j] = old.key[i];
-                t->num[j] = old.num[i];
-                t->n++;
-            }
-        free(old.key);
-        free(old.num);
-    }
-    size_t j = ((uintptr_t)name >> 4) & (t->cap - 1);
-    while (t->key[j] != NULL && t->key[j] != name)
-        j = (j + 1) & (t->cap - 1);
-    if (t->key[j] == NULL) {
-        t->key[j] = name;
-        t->num[j] = t->n++;
-    }
-    return t->num[j];
 }
 
 /* The value of point `p` a conflict compares: what it says at least (for a
@@ -308,10 +271,29 @@ void tally_series_build(const tally_model *m, const tally_obs *obs, size_t n,
             eq[n_eq++] = (briefing){obs_identity(e), e->stated, c->v[i].lead};
     }
     briefing_sort(eq, n_eq);
-    source_numbers sources = {0};
+    /* the units a factor converts from into the series' (tally_factor_find
+     * finds none for another) */
+    const char *from[16];
+    size_t n_from = 0;
+    bool any_from = false;
+    for (size_t k = 0; k < m->n_factors; k++) {
+        const tally_factor *f = &m->factors[k];
+        if (!(f->item & series->item) || strcmp(f->to, series->unit) != 0)
+            continue;
+        size_t j = 0;
+        while (j < n_from && strcmp(from[j], f->from) != 0)
+            j++;
+        if (j == n_from && n_from < sizeof from / sizeof from[0])
+            from[n_from++] = f->from;
+        else if (j == n_from)
+            any_from = true; /* too many to list: ask tally_factor_find */
+    }
+    addr_map sources = {0}; /* each source's number, in order of first appearance */
     for (size_t i = 0; i < c->n; i++) {
         size_t li = c->v[i].lead;
         const tally_obs *o = &obs[li];
+        if (!(o->items & (series->item | TALLY_ITEM_MUNITIONS)))
+            continue; /* counts for nothing here, in its unit or another */
         int says = series_counts_for(o, series->item);
         /* a range with swapped ends is a contradiction (tally check), not
          * evidence */
@@ -335,6 +317,11 @@ void tally_series_build(const tally_model *m, const tally_obs *obs, size_t n,
              * things (containers of food) is no count of shells */
             if (o->kind == TALLY_KIND_EQUIVALENCE ||
                 !(o->items & (series->item | TALLY_ITEM_MUNITIONS)))
+                continue;
+            size_t j = 0;
+            while (!any_from && j < n_from && strcmp(from[j], o->unit) != 0)
+                j++;
+            if (!any_from && j == n_from)
                 continue;
             const tally_factor *f =
                 tally_factor_find(m, o->unit, series->unit, series->item, o->caliber_mm, o->source);
@@ -361,7 +348,7 @@ void tally_series_build(const tally_model *m, const tally_obs *obs, size_t n,
         if (sp.p.bound == TALLY_OBS_RANGE && !(o->has_low && o->has_high))
             sp.p.bound = TALLY_OBS_POINT;
         sp.p.sigma = tally_obs_sigma(m, o, &sp.grade, &sp.p.bias_sigma);
-        sp.p.source = source_number(&sources, obs_identity(o));
+        sp.p.source = addr_map_number(&sources, obs_identity(o));
         sp.p.cluster = i;
         if (series->n == cap) {
             cap = cap ? 2 * cap : 16;
@@ -370,8 +357,7 @@ void tally_series_build(const tally_model *m, const tally_obs *obs, size_t n,
         series->v[series->n++] = sp;
     }
     free(eq);
-    free(sources.key);
-    free(sources.num);
+    addr_map_free(&sources);
     if (series->n > 1) /* qsort of NULL is undefined, even for 0 */
         qsort(series->v, series->n, sizeof *series->v, by_day);
     /* N is 0 at the earliest "since" (one before its figure's day), else the

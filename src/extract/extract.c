@@ -23,6 +23,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "events.h"
 #include "extract.h"
@@ -1576,15 +1577,14 @@ int tally_extract_block(tally_extractor *x, const tally_block *b, tally_claims *
     return x->events != NULL ? block_events(x, b, &ss, &am, v, n, a, out, err) : 0;
 }
 
-void tally_extract_finish(tally_extractor *x, tally_claims *out, tally_arena *a)
+bool tally_extract_finish(tally_extractor *x, tally_claims *out, tally_arena *a)
 {
     out->v = NULL;
     out->n = 0;
     out->body = NULL;
     out->body_offset = 0;
     out->events = (tally_events){NULL, 0, NULL, 0};
-    if (x->learn != NULL)
-        learn_finish(x->learn, out, a);
+    return x->learn != NULL && learn_finish(x->learn, out, a);
 }
 
 /* ---- the extractor ---------------------------------------------------------- */
@@ -1598,25 +1598,31 @@ tally_extractor *tally_extractor_new(tally_date date, const tally_doc_meta *meta
  * when either is given. */
 static tally_extractor *extractor_new(tally_date date, const tally_doc_meta *meta,
                                       const tally_learn_model *model, learn_sink *sink,
-                                      bool explain);
+                                      bool explain, unsigned threads);
 
 tally_extractor *tally_extractor_open(tally_date date, const tally_doc_meta *meta,
                                       const tally_extract_opts *opts)
 {
-    tally_extract_opts none = {NULL, false, false, false, NULL};
+    tally_extract_opts none = {NULL, false, false, 0, false, NULL};
     if (opts == NULL)
         opts = &none;
+    unsigned threads = opts->threads;
+    if (threads == 0) {
+        long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+        threads = cpus > 1 ? (unsigned)(cpus < 64 ? cpus : 64) : 1;
+    }
     tally_extractor *x;
     if (opts->rules_only) {
-        x = extractor_new(date, meta, NULL, NULL, false);
+        x = extractor_new(date, meta, NULL, NULL, false, 1);
     } else if (opts->model != NULL) {
-        x = extractor_new(date, meta, opts->model, NULL, opts->explain);
+        x = extractor_new(date, meta, opts->model, NULL, opts->explain, threads);
     } else {
-        x = extractor_new(date, meta, NULL, NULL, false);
+        x = extractor_new(date, meta, NULL, NULL, false, 1);
         /* the bundled model, viewed in place; a build without one decides by
          * the rules */
         if (learn_model_bundled_view(&x->bundled) && x->bundled.head[LEARN_FIG].present)
-            x->learn = learn_new(meta, x->headline_source, &x->bundled, NULL, opts->explain);
+            x->learn =
+                learn_new(meta, x->headline_source, &x->bundled, NULL, opts->explain, threads);
     }
     if (opts->events) {
         const tally_learn_model *em = opts->event_model;
@@ -1630,9 +1636,9 @@ tally_extractor *tally_extractor_open(tally_date date, const tally_doc_meta *met
 tally_extractor *extract_new_event_collecting(tally_date date, const tally_doc_meta *meta,
                                               ev_sink *sink)
 {
-    tally_extractor *x = extractor_new(date, meta, NULL, NULL, false);
+    tally_extractor *x = extractor_new(date, meta, NULL, NULL, false, 1);
     if (learn_model_bundled_view(&x->bundled) && x->bundled.head[LEARN_FIG].present)
-        x->learn = learn_new(meta, x->headline_source, &x->bundled, NULL, false);
+        x->learn = learn_new(meta, x->headline_source, &x->bundled, NULL, false, 1);
     x->events = events_new(date, NULL, sink, false);
     return x;
 }
@@ -1640,12 +1646,12 @@ tally_extractor *extract_new_event_collecting(tally_date date, const tally_doc_m
 tally_extractor *extract_new_collecting(tally_date date, const tally_doc_meta *meta,
                                         learn_sink *sink, bool named)
 {
-    return extractor_new(date, meta, NULL, sink, named);
+    return extractor_new(date, meta, NULL, sink, named, 1);
 }
 
 static tally_extractor *extractor_new(tally_date date, const tally_doc_meta *meta,
                                       const tally_learn_model *model, learn_sink *sink,
-                                      bool explain)
+                                      bool explain, unsigned threads)
 {
     tally_extractor *x = tally_xcalloc(1, sizeof *x);
     x->date = date;
@@ -1656,7 +1662,7 @@ static tally_extractor *extractor_new(tally_date date, const tally_doc_meta *met
         x->russian = am.v[1].actor;
     }
     if (model != NULL || sink != NULL)
-        x->learn = learn_new(meta, x->headline_source, model, sink, explain);
+        x->learn = learn_new(meta, x->headline_source, model, sink, explain, threads);
     if (meta == NULL) {
         tally_arena_free(a);
         return x;

@@ -29,6 +29,7 @@
 #include "learn.h"
 
 #include <limits.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -490,9 +491,12 @@ struct learn_state {
     uint32_t last_items;
     char last_currency[4];
     struct wfacts wf; /* of the window being decided */
-    /* str_hash(why_name(w)) of each rule w, once known */
+    /* str_hash(why_name(w)) of each rule w */
     uint32_t why_h[TALLY_WHY_N];
-    bool why_known[TALLY_WHY_N];
+    /* with threads > 1 and a model that only decides, full windows are
+     * decided on a second thread (see "the second thread") */
+    unsigned threads;
+    struct lpipe *pipe;
 };
 
 /* How often a speaker has its say in the document: attributing, or beside
@@ -725,11 +729,17 @@ static size_t names_in(const char *t, const learn_words *w, const tally_actor_ma
     return k;
 }
 
+static void why_table(learn_state *l);
+static void pipe_free(struct lpipe *p);
+
 learn_state *learn_new(const tally_doc_meta *meta, const char *headline_source,
-                       const tally_learn_model *model, learn_sink *sink, bool explain)
+                       const tally_learn_model *model, learn_sink *sink, bool explain,
+                       unsigned threads)
 {
     learn_state *l = tally_xcalloc(1, sizeof *l);
     l->warena = tally_arena_new();
+    l->threads = threads > 1 ? 2 : 1;
+    why_table(l);
     tally_buf_init(&l->wtext, (size_t)1 << 31);
     l->model = model;
     l->sink = sink;
@@ -755,6 +765,7 @@ void learn_free(learn_state *l)
 {
     if (l == NULL)
         return;
+    pipe_free(l->pipe);
     tally_arena_free(l->warena);
     tally_buf_free(&l->wtext);
     free(l->wb);
@@ -1776,15 +1787,18 @@ static const char *why_name(tally_why w)
     return w != TALLY_WHY_NONE && t != NULL ? t->slug : NULL;
 }
 
-/* str_hash(why_name(w)), remembered by the document's state */
-static uint32_t why_hash(learn_state *l, tally_why w)
+/* Fills l->why_h (once a document). */
+static void why_table(learn_state *l)
+{
+    for (unsigned w = 0; w < TALLY_WHY_N; w++)
+        l->why_h[w] = str_hash(why_name((tally_why)w));
+}
+
+/* str_hash(why_name(w)), from the document's table (why_table) */
+static uint32_t why_hash(const learn_state *l, tally_why w)
 {
     if ((unsigned)w >= TALLY_WHY_N)
         return str_hash(why_name(w));
-    if (!l->why_known[w]) {
-        l->why_h[w] = str_hash(why_name(w));
-        l->why_known[w] = true;
-    }
     return l->why_h[w];
 }
 
@@ -1816,7 +1830,7 @@ static uint32_t code_value(const char *code)
 
 /* What learn_block knows of the block while it describes candidates. */
 typedef struct blk {
-    learn_state *l;
+    const learn_state *l;     /* decisions only read it */
     const learn_block_in *in; /* offsets relative to the block */
     tally_arena *a;
     ltoks *toks;              /* of each sentence, split when first needed */
@@ -4219,7 +4233,7 @@ static tally_claim alternative(const blk *k, const group *g, const tally_claim *
 
 /* Window block `w` ready for features: its mentions' sentences known, its
  * sentences' words read when first needed (in arena `a`). */
-static blk blk_open(learn_state *l, struct wblock *w, tally_arena *a)
+static blk blk_open(const learn_state *l, const struct wblock *w, tally_arena *a)
 {
     const learn_block_in *in = &w->in;
     blk k = {l, in, a, NULL, NULL, w->mb, w->index, figures_ordered(in->figs, in->n_figs), -1};
@@ -4312,11 +4326,11 @@ static void block_candidates(learn_state *l, size_t wj, tally_arena *ca, const w
  * candidate's weights are summed as its features are found, and a
  * figure's speakers and states are described only when it is kept. The
  * decisions are learn_decide's on stored features. Appends to out. */
-static void block_decide(learn_state *l, size_t wj, const wspk *ws, tally_arena *a,
+static void block_decide(const learn_state *l, size_t wj, const wspk *ws, tally_arena *a,
                          tally_claims *out)
 {
     const tally_learn_model *m = l->model;
-    struct wblock *w = &l->wb[wj];
+    const struct wblock *w = &l->wb[wj];
     const learn_block_in *in = &w->in;
     blk k = blk_open(l, w, a);
     learn_fv fv = {NULL, NULL, 0, 0}; /* each decision's features in turn */
@@ -4539,6 +4553,226 @@ static void decide_window(learn_state *l, tally_claims *out, tally_arena *a)
     out->n = learn_decide(l->model, cands, nc, out->v, l->explain, a);
 }
 
+/* ---- the second thread -------------------------------------------------------- */
+
+/* A full window's decisions read the window and the document's memory as
+ * they are when it is full, and write only into the window's arena and its
+ * claims. With a model that only decides (no sink, no --explain) and two
+ * threads, the window is handed over whole with a copy of the document's
+ * memory (a snapshot) and decided on a second thread, while this one reads
+ * on; its claims come out, in order, from a later call. The snapshot is
+ * what decide_window would read here, so the claims are the same whatever
+ * the threads; only when they come out differs (learn_finish then returns
+ * the rest over several calls). */
+enum {
+    PIPE_DEPTH = 4,             /* windows handed over and not yet given out */
+    PIPE_SLOTS = PIPE_DEPTH + 1 /* and the one the last call gave out */
+};
+
+enum job_state { JOB_FREE, JOB_QUEUED, JOB_DONE, JOB_OUT };
+
+struct wjob {
+    learn_state *snap; /* the state and window when handed over; when free, spare buffers */
+    char headline[LEARN_MAX_NAME];
+    tally_claims out;
+    enum job_state state;
+};
+
+struct lpipe {
+    pthread_t thread;
+    bool started, quit;
+    pthread_mutex_t mu;
+    pthread_cond_t cv; /* broadcast on every change of state */
+    struct wjob job[PIPE_SLOTS];
+    size_t head, n; /* the oldest job handed over and not given out, and their count */
+    size_t next;    /* the second thread's next job */
+    size_t out;     /* the job given out by the last call, SIZE_MAX for none */
+};
+
+static void pipe_lock(struct lpipe *p)
+{
+    if (pthread_mutex_lock(&p->mu) != 0)
+        abort(); /* a mutex made here, never locked twice */
+}
+
+static void pipe_unlock(struct lpipe *p)
+{
+    if (pthread_mutex_unlock(&p->mu) != 0)
+        abort();
+}
+
+static void pipe_wait(struct lpipe *p)
+{
+    if (pthread_cond_wait(&p->cv, &p->mu) != 0)
+        abort();
+}
+
+static void pipe_signal(struct lpipe *p)
+{
+    if (pthread_cond_broadcast(&p->cv) != 0)
+        abort();
+}
+
+static void *pipe_thread(void *arg)
+{
+    struct lpipe *p = arg;
+    pipe_lock(p);
+    for (;;) {
+        struct wjob *j = &p->job[p->next];
+        if (j->state != JOB_QUEUED) {
+            if (p->quit)
+                break;
+            pipe_wait(p);
+            continue;
+        }
+        p->next = (p->next + 1) % PIPE_SLOTS;
+        pipe_unlock(p);
+        decide_window(j->snap, &j->out, j->snap->warena);
+        pipe_lock(p);
+        j->state = JOB_DONE;
+        pipe_signal(p);
+    }
+    pipe_unlock(p);
+    return NULL;
+}
+
+/* A window's buffers (the fields window_clear empties). */
+typedef struct wbufs {
+    struct wblock *wb;
+    size_t cap_wb;
+    tally_arena *warena;
+    tally_buf wtext;
+} wbufs;
+
+static wbufs take_bufs(learn_state *l)
+{
+    return (wbufs){l->wb, l->cap_wb, l->warena, l->wtext};
+}
+
+static void put_bufs(learn_state *l, wbufs b)
+{
+    l->wb = b.wb;
+    l->cap_wb = b.cap_wb;
+    l->warena = b.warena != NULL ? b.warena : tally_arena_new();
+    l->wtext = b.wtext;
+    if (b.warena == NULL)
+        tally_buf_init(&l->wtext, (size_t)1 << 31);
+    l->n_wb = 0;
+    l->w_claims = 0;
+    l->flushed = false;
+}
+
+/* Whether full windows go to the second thread. */
+static bool piped(const learn_state *l)
+{
+    return l->threads > 1 && l->sink == NULL && !l->explain && l->model != NULL;
+}
+
+/* The job the last call gave out, free again (its claims are read). */
+static void pipe_recycle(learn_state *l)
+{
+    struct lpipe *p = l->pipe;
+    if (p == NULL || p->out == SIZE_MAX)
+        return;
+    struct wjob *j = &p->job[p->out];
+    tally_arena_rewind(j->snap->warena);
+    tally_buf_clear(&j->snap->wtext);
+    pipe_lock(p);
+    j->state = JOB_FREE;
+    pipe_unlock(p);
+    p->out = SIZE_MAX;
+}
+
+/* Hands the full window over to the second thread (started on first use);
+ * false when no thread can be started: decide it here. */
+static bool pipe_submit(learn_state *l)
+{
+    struct lpipe *p = l->pipe;
+    if (p == NULL) {
+        p = tally_xcalloc(1, sizeof *p);
+        p->out = SIZE_MAX;
+        if (pthread_mutex_init(&p->mu, NULL) != 0 || pthread_cond_init(&p->cv, NULL) != 0)
+            abort(); /* (no resources on Linux) */
+        if (pthread_create(&p->thread, NULL, pipe_thread, p) != 0) {
+            pthread_cond_destroy(&p->cv);
+            pthread_mutex_destroy(&p->mu);
+            free(p);
+            l->threads = 1;
+            return false;
+        }
+        p->started = true;
+        l->pipe = p;
+    }
+    struct wjob *j = &p->job[(p->head + p->n) % PIPE_SLOTS];
+    if (j->snap == NULL)
+        j->snap = tally_xcalloc(1, sizeof *j->snap);
+    wbufs spare = take_bufs(j->snap);
+    *j->snap = *l; /* the window goes with the snapshot */
+    j->snap->pipe = NULL;
+    if (l->headline_source != NULL) {
+        size_t hn = strlen(l->headline_source); /* (shorter: the extractor's is as long) */
+        hn = hn < sizeof j->headline ? hn : sizeof j->headline - 1;
+        memcpy(j->headline, l->headline_source, hn);
+        j->headline[hn] = '\0';
+        j->snap->headline_source = j->headline;
+    }
+    put_bufs(l, spare);
+    pipe_lock(p);
+    j->state = JOB_QUEUED;
+    p->n++;
+    pipe_signal(p);
+    pipe_unlock(p);
+    return true;
+}
+
+/* Gives out the oldest window handed over into `out`: when it is decided,
+ * or (wait) once it is. False when none is given out. */
+static bool pipe_deliver(learn_state *l, tally_claims *out, bool wait)
+{
+    struct lpipe *p = l->pipe;
+    if (p == NULL || p->n == 0)
+        return false;
+    struct wjob *j = &p->job[p->head];
+    pipe_lock(p);
+    while (wait && j->state != JOB_DONE)
+        pipe_wait(p);
+    bool done = j->state == JOB_DONE;
+    if (done)
+        j->state = JOB_OUT;
+    pipe_unlock(p);
+    if (!done)
+        return false;
+    *out = j->out;
+    p->out = p->head;
+    p->head = (p->head + 1) % PIPE_SLOTS;
+    p->n--;
+    return true;
+}
+
+static void pipe_free(struct lpipe *p)
+{
+    if (p == NULL)
+        return;
+    pipe_lock(p);
+    p->quit = true;
+    pipe_signal(p);
+    pipe_unlock(p);
+    if (p->started && pthread_join(p->thread, NULL) != 0)
+        abort(); /* a thread made here and joined once */
+    for (size_t i = 0; i < PIPE_SLOTS; i++) {
+        learn_state *s = p->job[i].snap;
+        if (s == NULL)
+            continue;
+        tally_arena_free(s->warena);
+        tally_buf_free(&s->wtext);
+        free(s->wb);
+        free(s);
+    }
+    pthread_cond_destroy(&p->cv);
+    pthread_mutex_destroy(&p->mu);
+    free(p);
+}
+
 static void window_clear(learn_state *l)
 {
     tally_arena_rewind(l->warena);
@@ -4548,13 +4782,10 @@ static void window_clear(learn_state *l)
     l->flushed = false;
 }
 
-void learn_block(learn_state *l, const learn_block_in *in, tally_claim *v, size_t n, tally_arena *a,
-                 tally_claims *out)
+/* learn_block, but for giving out what the second thread decided. */
+static void take_block(learn_state *l, const learn_block_in *in, tally_claim *v, size_t n,
+                       tally_arena *a, tally_claims *out)
 {
-    out->v = NULL;
-    out->n = 0;
-    out->body = in->text;
-    out->body_offset = in->offset;
     if (l->flushed)
         window_clear(l);
     l->block++;
@@ -4625,12 +4856,39 @@ void learn_block(learn_state *l, const learn_block_in *in, tally_claim *v, size_
     w->n = n;
     l->w_claims += n;
     if (l->wtext.len >= WINDOW_TEXT || l->w_claims >= WINDOW_CLAIMS)
-        decide_window(l, out, a);
+        if (!piped(l) || !pipe_submit(l))
+            decide_window(l, out, a);
 }
 
-void learn_finish(learn_state *l, tally_claims *out, tally_arena *a)
+void learn_block(learn_state *l, const learn_block_in *in, tally_claim *v, size_t n, tally_arena *a,
+                 tally_claims *out)
 {
+    out->v = NULL;
+    out->n = 0;
+    out->body = in->text;
+    out->body_offset = in->offset;
+    pipe_recycle(l);
+    take_block(l, in, v, n, a, out);
+    /* the oldest window handed over, when decided; at once when as many
+     * wait as may */
+    if (l->pipe != NULL)
+        pipe_deliver(l, out, l->pipe->n >= PIPE_DEPTH);
+}
+
+bool learn_finish(learn_state *l, tally_claims *out, tally_arena *a)
+{
+    pipe_recycle(l);
     if (l->flushed)
         window_clear(l);
-    decide_window(l, out, a);
+    if (l->pipe == NULL || (l->pipe->n == 0 && l->n_wb == 0)) {
+        decide_window(l, out, a);
+        return false;
+    }
+    /* windows wait on the second thread: the last one too, then each in turn */
+    if (l->n_wb > 0 && !pipe_submit(l)) {
+        decide_window(l, out, a);
+        return false;
+    }
+    pipe_deliver(l, out, true);
+    return l->pipe->n > 0;
 }

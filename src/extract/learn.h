@@ -163,7 +163,8 @@ typedef struct learn_state learn_state;
  *  source, read when needed. `model` (may be NULL) decides; `sink` (may be
  *  NULL) collects. Free with learn_free. */
 learn_state *learn_new(const tally_doc_meta *meta, const char *headline_source,
-                       const tally_learn_model *model, learn_sink *sink, bool explain);
+                       const tally_learn_model *model, learn_sink *sink, bool explain,
+                       unsigned threads);
 void learn_free(learn_state *l);
 
 /** Makes the block's shares ("half of", "about a third of": figures below
@@ -221,8 +222,10 @@ typedef struct learn_block_in {
  *  models'. Collects the candidates into the sink when there is one. */
 void learn_block(learn_state *l, const learn_block_in *in, tally_claim *v, size_t n, tally_arena *a,
                  tally_claims *out);
-/** Decides what the window holds at the document's end, as learn_block. */
-void learn_finish(learn_state *l, tally_claims *out, tally_arena *a);
+/** Decides what the window holds at the document's end, as learn_block.
+ *  Returns true when windows decided on the second thread remain: call it
+ *  again (after reading `out`) until it returns false. */
+bool learn_finish(learn_state *l, tally_claims *out, tally_arena *a);
 
 /** Applies `m` to candidate `k`: fills `out` (a copy of the rules' claim
  *  with the models' kind, source, supplier and recipient) and returns the

@@ -112,8 +112,9 @@ static int read_text(tdoc *d, tally_err *err)
     int rc = tally_doc_read(f, d->path, &opts, &h, &st, err);
     fclose(f);
     if (rc == 0 && r.x != NULL) {
-        tally_claims cs;
-        tally_extract_finish(r.x, &cs, r.a);
+        tally_claims cs; /* (the candidates are in the sink) */
+        while (tally_extract_finish(r.x, &cs, r.a))
+            tally_arena_reset(r.a);
     }
     tally_extractor_free(r.x);
     tally_arena_free(r.a);

@@ -324,12 +324,13 @@ int tally_ingest(tally_store *s, const tally_ingest_input *in, tally_ingest_resu
             rc = tally_err_set(&e, TALLY_EIO, "cannot read it again: %s", strerror(errno));
         else
             rc = tally_doc_read(in->file, name, &opts, &hd, &stats, &e);
-        if (rc == 0) { /* the claims held back to the end */
+        for (bool more = rc == 0; more;) { /* the claims held back to the end */
             tally_claims cs;
-            tally_extract_finish(c.x, &cs, c.arena);
+            more = tally_extract_finish(c.x, &cs, c.arena);
             rc = store_events(&c, &cs.events, &e);
             if (rc == 0)
                 rc = store_claims(&c, &cs, &e);
+            more = more && rc == 0;
         }
         out->invalid_utf8 = stats.invalid_utf8;
         if (rc != 0)

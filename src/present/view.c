@@ -5,16 +5,19 @@
 #include "tally/present.h"
 
 #include <limits.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "tally/actor.h"
 
-/* The clusters of the view's claims, and the identities they settle. */
+/* The clusters of the view's claims (unless the loader made them), and the
+ * identities they settle. */
 static int cluster_view(tally_view *v)
 {
     /* clustering only fails when memory runs out, which aborts */
-    int rc = tally_cluster_obs(v->obs.v, v->obs.n, 0, 0, &v->c);
+    int rc = v->c.v != NULL ? 0 : tally_cluster_obs(v->obs.v, v->obs.n, 0, 0, &v->c);
     tally_identity_link(v->obs.v, v->obs.n, &v->c);
     return rc;
 }
@@ -32,7 +35,7 @@ int tally_view_load_series(tally_view *v, struct tally_store *s, const tally_mod
                            tally_err *err)
 {
     memset(v, 0, sizeof *v);
-    int rc = tally_obs_load_series(s, m, f, item, unit, &v->obs, err);
+    int rc = tally_obs_load_series(s, m, f, item, unit, &v->obs, &v->c, err);
     return rc != 0 ? rc : cluster_view(v);
 }
 
@@ -156,12 +159,121 @@ static uint64_t code_key(const char c[4])
     return k;
 }
 
+/* The index of the lowest bit set in x (not 0). */
+static unsigned low_bit(uint32_t x)
+{
+    unsigned b = 0;
+    while (!(x & 1u << b))
+        b++;
+    return b;
+}
+
+/* The bits of an item set that name items of this tally. */
+#define KNOWN_ITEMS(items) ((items) & ((1u << TALLY_ITEM_COUNT) - 1))
+
 static int cmp_pair(const void *a, const void *b)
 {
     const struct by_pair *x = a, *y = b;
     if (x->key != y->key)
         return x->key < y->key ? -1 : 1;
     return (x->i > y->i) - (x->i < y->i);
+}
+
+/* Series of tally_view_flows estimated on several threads at once (each
+ * series' draws are its own: the same numbers whichever thread, in
+ * whichever order), then handed over in order. */
+enum { FLOW_BATCH = 1024, FLOW_THREADS = 16 };
+
+typedef struct flow_job {
+    tally_series series;
+    unsigned bit;
+    long day;
+    tally_quantiles q;
+    tally_fit_info info;
+    int rc;
+    tally_err err;
+} flow_job;
+
+typedef struct flow_work {
+    flow_job *jobs;
+    size_t *order; /* the jobs by their points, most first: long ones start first */
+    size_t n, next;
+    unsigned draws;
+    pthread_mutex_t lock;
+} flow_work;
+
+static void *flow_worker(void *arg)
+{
+    flow_work *w = arg;
+    for (;;) {
+        pthread_mutex_lock(&w->lock);
+        size_t k = w->next < w->n ? w->next++ : SIZE_MAX;
+        pthread_mutex_unlock(&w->lock);
+        if (k == SIZE_MAX)
+            return NULL;
+        flow_job *j = &w->jobs[w->order[k]];
+        j->rc = tally_series_reconcile(&j->series, &j->day, 1, w->draws, &j->q, &j->info, &j->err);
+    }
+}
+
+/* Whether job a goes before job b: more points, else first. */
+static bool goes_first(const flow_job *jobs, size_t a, size_t b)
+{
+    if (jobs[a].series.n != jobs[b].series.n)
+        return jobs[a].series.n > jobs[b].series.n;
+    return a < b;
+}
+
+/* Estimates jobs[0, n) on as many threads as there are processors (the
+ * calling one too; fewer when threads cannot be made). */
+static void flow_run(flow_job *jobs, size_t n, unsigned draws)
+{
+    flow_work w = {
+        jobs, tally_xmalloc((n ? n : 1) * sizeof(size_t)), n, 0, draws, PTHREAD_MUTEX_INITIALIZER};
+    for (size_t k = 0; k < n; k++)
+        w.order[k] = k;
+    /* insertion into place by points: batches are small */
+    for (size_t k = 1; k < n; k++) {
+        size_t x = w.order[k], i = k;
+        for (; i > 0 && goes_first(jobs, x, w.order[i - 1]); i--)
+            w.order[i] = w.order[i - 1];
+        w.order[i] = x;
+    }
+    long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+    size_t want = cpus > 1 ? (size_t)cpus : 1, started = 0;
+    want = want < FLOW_THREADS ? want : FLOW_THREADS;
+    want = want < n ? want : (n ? n : 1);
+    pthread_t t[FLOW_THREADS];
+    for (size_t k = 1; k < want; k++)
+        if (pthread_create(&t[started], NULL, flow_worker, &w) == 0)
+            started++;
+    flow_worker(&w);
+    for (size_t k = 0; k < started; k++)
+        pthread_join(t[k], NULL);
+    pthread_mutex_destroy(&w.lock);
+    free(w.order);
+}
+
+/* Hands the jobs over in order and frees their series; returns how many
+ * were estimated. */
+static size_t flow_emit(flow_job *jobs, size_t n, bool estimate,
+                        void (*fn)(const tally_flow *fl, void *user), void *user)
+{
+    size_t done = 0;
+    for (size_t k = 0; k < n; k++) {
+        flow_job *j = &jobs[k];
+        tally_flow fl = {&j->series, tally_item_name(j->bit), LONG_MIN, {0}, {0}, 0, &j->err};
+        if (estimate) {
+            fl.day = j->day;
+            fl.q = j->q;
+            fl.info = j->info;
+            fl.rc = j->rc;
+        }
+        done += fl.rc == 0;
+        fn(&fl, user);
+        tally_series_free(&j->series);
+    }
+    return done;
 }
 
 size_t tally_view_flows(const tally_view *v, const tally_model *m, const tally_date *at,
@@ -180,44 +292,77 @@ size_t tally_view_flows(const tally_view *v, const tally_model *m, const tally_d
     tally_cluster *item_clusters = tally_xmalloc((n ? n : 1) * sizeof *item_clusters);
     for (size_t i = 0; i < n; i++)
         sorted[i] = v->c.v[order[i].i];
+    /* a pair's clusters by the items of their lead: those of item `bit` are
+     * pos[first[bit], first[bit + 1]), positions in `sorted`, in order */
+    size_t first[TALLY_ITEM_COUNT + 1], fill[TALLY_ITEM_COUNT], cap = 0;
+    size_t *pos = NULL;
+    flow_job *jobs = tally_xcalloc(FLOW_BATCH, sizeof *jobs);
+    size_t n_jobs = 0;
     for (size_t i = 0, j; i < n; i = j) {
         const char *sup = order[i].supplier, *rec = order[i].recipient;
         for (j = i + 1; j < n && order[j].key == order[i].key;)
             j++;
         if (sup[0] == '\0' || rec[0] == '\0')
             continue;
+        memset(first, 0, sizeof first);
+        for (size_t k = i; k < j; k++)
+            for (uint32_t items = KNOWN_ITEMS(v->obs.v[sorted[k].lead].items); items != 0;
+                 items &= items - 1)
+                first[low_bit(items) + 1]++;
+        for (unsigned bit = 0; bit < TALLY_ITEM_COUNT; bit++)
+            first[bit + 1] += first[bit];
+        if (first[TALLY_ITEM_COUNT] > cap) {
+            cap = first[TALLY_ITEM_COUNT];
+            pos = tally_xrealloc(pos, cap * sizeof *pos);
+        }
+        memcpy(fill, first, sizeof fill);
+        for (size_t k = i; k < j; k++)
+            for (uint32_t items = KNOWN_ITEMS(v->obs.v[sorted[k].lead].items); items != 0;
+                 items &= items - 1)
+                pos[fill[low_bit(items)]++] = k;
+        const size_t *mun = pos + first[TALLY_ITEM_INDEX_MUNITIONS];
+        size_t n_mun = first[TALLY_ITEM_INDEX_MUNITIONS + 1] - first[TALLY_ITEM_INDEX_MUNITIONS];
         for (unsigned bit = 0; bit < TALLY_ITEM_COUNT; bit++) {
             /* the clusters that can count for the item: of it, or of munitions
-             * to convert (tally_series_build) */
+             * to convert (tally_series_build), in their order */
             tally_clusters pair = {item_clusters, 0, NULL};
-            for (size_t k = i; k < j; k++)
-                if (v->obs.v[sorted[k].lead].items & (1u << bit | TALLY_ITEM_MUNITIONS))
+            const size_t *own = pos + first[bit];
+            size_t n_own = bit == TALLY_ITEM_INDEX_MUNITIONS ? 0 : first[bit + 1] - first[bit];
+            for (size_t a = 0, b = 0; a < n_own || b < n_mun;) {
+                size_t k = b == n_mun || (a < n_own && own[a] < mun[b]) ? own[a++] : mun[b++];
+                if (pair.n == 0 || item_clusters[pair.n - 1].lead != sorted[k].lead)
                     item_clusters[pair.n++] = sorted[k];
+            }
             const char *unit = tally_series_default_unit(v->obs.v, &pair, sup, rec, 1u << bit);
             if (unit == NULL)
                 continue;
-            tally_series series;
-            memset(&series, 0, sizeof series);
-            memcpy(series.supplier, sup, 4);
-            memcpy(series.recipient, rec, 4);
-            series.item = 1u << bit;
-            snprintf(series.unit, sizeof series.unit, "%s", unit);
-            tally_series_build(m, v->obs.v, v->obs.n, &pair, &series);
-            if (series.n == 0) {
-                tally_series_free(&series);
+            flow_job *job = &jobs[n_jobs];
+            memset(job, 0, sizeof *job);
+            tally_series *series = &job->series;
+            memcpy(series->supplier, sup, 4);
+            memcpy(series->recipient, rec, 4);
+            series->item = 1u << bit;
+            snprintf(series->unit, sizeof series->unit, "%s", unit);
+            tally_series_build(m, v->obs.v, v->obs.n, &pair, series);
+            if (series->n == 0) {
+                tally_series_free(series);
                 continue;
             }
-            tally_err err = {0};
-            tally_flow fl = {&series, tally_item_name(bit), LONG_MIN, {0}, {0}, 0, &err};
-            if (estimate) {
-                fl.day = at != NULL ? tally_day_of(*at, true) : series.v[series.n - 1].p.day;
-                fl.rc = tally_series_reconcile(&series, &fl.day, 1, draws, &fl.q, &fl.info, &err);
+            job->bit = bit;
+            job->day = at != NULL ? tally_day_of(*at, true) : series->v[series->n - 1].p.day;
+            if (++n_jobs == FLOW_BATCH) {
+                if (estimate)
+                    flow_run(jobs, n_jobs, draws);
+                n_series += flow_emit(jobs, n_jobs, estimate, fn, user);
+                n_jobs = 0;
             }
-            n_series += fl.rc == 0;
-            fn(&fl, user);
-            tally_series_free(&series);
         }
     }
+    if (estimate)
+        flow_run(jobs, n_jobs, draws);
+    n_series += flow_emit(jobs, n_jobs, estimate, fn, user);
+    free(jobs);
+    free(pos);
     free(item_clusters);
     free(sorted);
     free(order);

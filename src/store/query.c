@@ -73,81 +73,222 @@ const char *store_body_span(tally_store *s, int64_t doc, int64_t start, int64_t 
     return buf->ptr;
 }
 
-/* The claim query's columns: one a field of the model (tally/field.h), in
- * its order, so column i is field i. */
-#define COLUMN(e, key, type, in, sql, head, width, trunc, csv) sql ", "
-static const char columns[] = TALLY_FIELDS(COLUMN) "0";
-#undef COLUMN
+/* What the lean query (tally_claim_filter.lean) reads of field `f`: its SQL
+ * on the claims row alone, or on claim_items' copy of it for a `series` (a
+ * pair and an item), or NULL for a field the estimator does not read or one
+ * that lean_names fills (a document's name; a source's name, kind and
+ * country). A claim without a sentence is curated. */
+static const char *lean_sql(tally_field f, bool series)
+{
+    switch (f) {
+    case TALLY_F_ID:
+        return series ? "c.claim_id" : "c.id";
+    case TALLY_F_TEXT:
+    case TALLY_F_SENTENCE:
+    case TALLY_F_SOURCE_DETAIL:
+    case TALLY_F_NOTE:
+    case TALLY_F_URL:
+    case TALLY_F_TITLE:
+    case TALLY_F_OUTLET:
+    case TALLY_F_DATE:
+    case TALLY_F_START:
+    case TALLY_F_END:
+    case TALLY_F_DOC:
+    case TALLY_F_SOURCE_NAME:
+    case TALLY_F_SOURCE_KIND:
+    case TALLY_F_SOURCE_COUNTRY:
+        return NULL;
+    case TALLY_F_SOURCE:
+        return "c.source_written";
+    case TALLY_F_CURATED:
+        return "c.sentence_start IS NULL";
+    case TALLY_F_DOC_ID:
+        return "c.doc_id";
+    default:
+        return tally_field_info_of(f)->sql;
+    }
+}
 
-/* The lean query's columns (tally_claim_filter.lean): what the estimator
- * reads. Nothing after a document's name, whose row holds its body (reading
- * past it walks the body's overflow pages): curated is a claim without a
- * sentence, the document's id the claim's. */
-static void lean_columns(char *buf, size_t size)
+/* The fields a query reads, column k being field v[k]: every field, or the
+ * lean ones followed by the claim's source id. Writes the column list into
+ * buf. */
+typedef struct read_plan {
+    tally_field v[TALLY_F_N];
+    size_t n;
+} read_plan;
+
+static void plan_columns(bool lean, bool series, read_plan *p, char *buf, size_t size)
 {
     size_t k = 0;
+    p->n = 0;
     for (int i = 0; i < TALLY_F_N; i++) {
         tally_field f = (tally_field)i;
-        const char *sql = tally_field_info_of(f)->sql;
-        switch (f) {
-        case TALLY_F_TEXT:
-        case TALLY_F_SENTENCE:
-        case TALLY_F_SOURCE_DETAIL:
-        case TALLY_F_URL:
-        case TALLY_F_TITLE:
-        case TALLY_F_OUTLET:
-        case TALLY_F_DATE:
-        case TALLY_F_START:
-        case TALLY_F_END:
-            sql = "NULL";
-            break;
-        case TALLY_F_CURATED:
-            sql = "c.sentence_start IS NULL";
-            break;
-        case TALLY_F_DOC_ID:
-            sql = "c.doc_id";
-            break;
-        default:
-            break;
-        }
+        const char *sql = lean ? lean_sql(f, series) : tally_field_info_of(f)->sql;
+        if (sql == NULL)
+            continue;
+        p->v[p->n++] = f;
         int w = snprintf(buf + k, size - k, "%s, ", sql);
         k += w > 0 ? (size_t)w : 0;
     }
-    snprintf(buf + k, size - k, "0");
+    snprintf(buf + k, size - k, "%s", lean ? "c.source_id" : "0");
 }
 
 /* Fills `r` from the columns of a claim query's row; strings are SQLite's,
  * valid until the next step. A value this tally cannot read (a kind or
  * unit of a newer one) keeps the default. */
-static void read_row(sqlite3_stmt *st, tally_claim_row *r)
+static void read_row(sqlite3_stmt *st, const read_plan *p, tally_claim_row *r)
 {
-    for (int i = 0; i < TALLY_F_N; i++) {
-        tally_field f = (tally_field)i;
-        switch (tally_fields[i].type) {
+    for (size_t i = 0; i < p->n; i++) {
+        tally_field f = p->v[i];
+        int col = (int)i;
+        switch (tally_fields[f].type) {
         case TALLY_FT_TEXT:
         case TALLY_FT_CODE:
         case TALLY_FT_DATE: {
             /* NULL for SQL NULL: no separate test of the type */
-            const char *v = col_text(st, i);
+            const char *v = col_text(st, col);
             (void)tally_field_set_text(r, f, v,
-                                       v != NULL ? (size_t)sqlite3_column_bytes(st, i) : 0);
+                                       v != NULL ? (size_t)sqlite3_column_bytes(st, col) : 0);
             break;
         }
         case TALLY_FT_NUMBER:
-            tally_field_set_number(r, f, sqlite3_column_type(st, i) != SQLITE_NULL,
-                                   sqlite3_column_double(st, i), 0);
+            tally_field_set_number(r, f, sqlite3_column_type(st, col) != SQLITE_NULL,
+                                   sqlite3_column_double(st, col), 0);
             break;
         case TALLY_FT_INT:
         case TALLY_FT_BOOL:
         case TALLY_FT_ITEMS:
             /* SQL NULL reads as 0, which is what an absent one means */
-            tally_field_set_number(r, f, true, 0, sqlite3_column_int64(st, i));
+            tally_field_set_number(r, f, true, 0, sqlite3_column_int64(st, col));
             break;
         }
     }
-    /* the name as written, else the source's kept name */
-    if (r->claim.source == NULL)
-        r->claim.source = r->source_name;
+}
+
+/* Names by id, read once a query: documents' (one string each) or sources'
+ * (name, kind and country). Open addressing on the id (ids are positive). */
+typedef struct lean_names {
+    int64_t *id;
+    const char **str; /* `per` a slot, in the arena; NULL for SQL NULL */
+    size_t cap, n, per;
+    tally_arena *arena;
+} lean_names;
+
+static void names_init(lean_names *t, size_t per)
+{
+    memset(t, 0, sizeof *t);
+    t->per = per;
+}
+
+static void names_free(lean_names *t)
+{
+    free(t->id);
+    free(t->str);
+    tally_arena_free(t->arena);
+}
+
+static size_t names_slot(const lean_names *t, int64_t id)
+{
+    size_t j = (size_t)((uint64_t)id * 0x9E3779B97F4A7C15u >> 20) & (t->cap - 1);
+    while (t->id[j] != 0 && t->id[j] != id)
+        j = (j + 1) & (t->cap - 1);
+    return j;
+}
+
+static void names_grow(lean_names *t)
+{
+    lean_names old = *t;
+    t->cap = t->cap ? 2 * t->cap : 256;
+    t->id = tally_xcalloc(t->cap, sizeof *t->id);
+    t->str = tally_xcalloc(t->cap * t->per, sizeof *t->str);
+    for (size_t i = 0; i < old.cap; i++)
+        if (old.id[i] != 0) {
+            size_t j = names_slot(t, old.id[i]);
+            t->id[j] = old.id[i];
+            memcpy(&t->str[j * t->per], &old.str[i * t->per], t->per * sizeof *t->str);
+        }
+    free(old.id);
+    free(old.str);
+}
+
+/* The strings of `id` (t->per of them), NULL when no row has that id (*rc
+ * set when reading fails). When not yet known, `st` reads them: its first
+ * column the id, the strings after, its rows from id ?1 on in order, at most
+ * ?2 = NAMES_AHEAD of them, up to the first one known. The rows after `id`
+ * come along at little cost (a page of an index holds many), and the claims
+ * of a query mostly come from documents near each other: each saves a
+ * lookup. */
+enum { NAMES_AHEAD = 64 };
+static const char **names_of(tally_store *s, lean_names *t, sqlite3_stmt *st, int64_t id, int *rc,
+                             tally_err *err)
+{
+    if (id <= 0)
+        return NULL;
+    if (t->cap > 0) {
+        size_t j = names_slot(t, id);
+        if (t->id[j] == id)
+            return &t->str[j * t->per];
+    }
+    if (t->arena == NULL)
+        t->arena = tally_arena_new();
+    sqlite3_bind_int64(st, 1, id);
+    sqlite3_bind_int(st, 2, NAMES_AHEAD);
+    int step;
+    while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+        int64_t got = sqlite3_column_int64(st, 0);
+        if (got <= 0)
+            continue;
+        if (2 * (t->n + 1) > t->cap)
+            names_grow(t);
+        size_t j = names_slot(t, got);
+        if (t->id[j] == got) { /* read already, and likely those after it */
+            step = SQLITE_DONE;
+            break;
+        }
+        t->id[j] = got;
+        t->n++;
+        const char **out = &t->str[j * t->per];
+        for (size_t k = 0; k < t->per; k++) {
+            const char *v = col_text(st, (int)k + 1);
+            out[k] = v != NULL ? tally_arena_strndup(t->arena, v,
+                                                     (size_t)sqlite3_column_bytes(st, (int)k + 1))
+                               : NULL;
+        }
+    }
+    if (step != SQLITE_DONE)
+        *rc = store_fail(s, err, "reading claims");
+    sqlite3_reset(st);
+    size_t j = names_slot(t, id);
+    return t->id[j] == id ? &t->str[j * t->per] : NULL;
+}
+
+/* What the lean query reads besides the claims row: the document's name and
+ * the source's, read once a query each. */
+typedef struct lean_refs {
+    lean_names docs, sources;
+    sqlite3_stmt *doc_st, *source_st;
+} lean_refs;
+
+/* Fills the row's document and source from their ids; 1 when either is
+ * missing (as a join would, the row is left out), or an error. */
+static int lean_fill(tally_store *s, lean_refs *l, bool doc_names, int64_t source_id,
+                     tally_claim_row *r, tally_err *err)
+{
+    int rc = 0;
+    static const char *const none[1] = {NULL};
+    const char *const *doc =
+        doc_names ? names_of(s, &l->docs, l->doc_st, r->doc_id, &rc, err) : none;
+    const char **src = rc == 0 ? names_of(s, &l->sources, l->source_st, source_id, &rc, err) : NULL;
+    if (rc != 0)
+        return rc;
+    if (doc == NULL || src == NULL)
+        return 1;
+    r->doc = doc[0];
+    r->source_name = src[0];
+    r->source_kind = src[1];
+    (void)tally_field_set_text(r, TALLY_F_SOURCE_COUNTRY, src[2],
+                               src[2] != NULL ? strlen(src[2]) : 0);
+    return 0;
 }
 
 int tally_store_claims(tally_store *s, const tally_claim_filter *f, tally_claim_fn fn, void *user,
@@ -182,7 +323,8 @@ int tally_store_claims(tally_store *s, const tally_claim_filter *f, tally_claim_
      * kind, dates). The other filters' columns get a unary '+', which keeps
      * the planner off their indexes: "RUS" as recipient matches most of a
      * database, and no statistics say so for every value. With an item
-     * leading, claims come out of claim_items' key in date order. */
+     * leading, claims come out of claim_items in date order (by the index
+     * of its dates, or by its key within a pair of states). */
     enum { BY_DOC, BY_SOURCE, BY_ITEM, BY_PAIR, BY_SUPPLIER, BY_RECIPIENT, BY_OTHER } lead;
     lead = f->doc != NULL                                ? BY_DOC
            : f->source != NULL                           ? BY_SOURCE
@@ -192,17 +334,23 @@ int tally_store_claims(tally_store *s, const tally_claim_filter *f, tally_claim_
            : f->recipient != NULL                        ? BY_RECIPIENT
                                                          : BY_OTHER;
     bool from_items = lead == BY_ITEM;
-    const char *date = from_items ? "i.date" : "c.date";
-    char sql[4096], lean[1024];
-    if (f->lean)
-        lean_columns(lean, sizeof lean);
-    int n = snprintf(
-        sql, sizeof sql,
-        "SELECT %s FROM %s JOIN documents d ON d.id = c.doc_id JOIN sources s ON s.id = c.source_id"
-        " WHERE 1",
-        f->lean ? lean : columns,
-        from_items ? "claim_items i JOIN claims c ON c.id = i.claim_id" : "claims c");
-    /* one clause per filter, indexed form first; the parameter numbers are fixed */
+    bool item_pair = from_items && f->supplier != NULL && f->recipient != NULL;
+    /* a series, lean: claim_items alone holds what is read, one run of it */
+    bool series = item_pair && f->lean;
+    const char *date = from_items ? (series ? "c.date" : "i.date") : "c.date";
+    char sql[4096], cols[1024];
+    read_plan plan;
+    plan_columns(f->lean, series, &plan, cols, sizeof cols);
+    /* lean: the claims row alone (lean_refs reads the rest) */
+    int n = snprintf(sql, sizeof sql, "SELECT %s FROM %s%s WHERE 1", cols,
+                     series       ? "claim_items c"
+                     : from_items ? "claim_items i JOIN claims c ON c.id = i.claim_id"
+                                  : "claims c",
+                     f->lean ? ""
+                             : " JOIN documents d ON d.id = c.doc_id"
+                               " JOIN sources s ON s.id = c.source_id");
+    /* one clause per filter, indexed form first; the parameter numbers are
+     * fixed. An item and a pair of states go by claim_items' key. */
     bool pair = lead == BY_PAIR;
     const struct {
         const char *value;
@@ -210,19 +358,33 @@ int tally_store_claims(tally_store *s, const tally_claim_filter *f, tally_claim_
         const char *clause[2];
     } clauses[] = {
         {f->supplier,
-         pair || lead == BY_SUPPLIER,
-         {" AND c.supplier = ?1", " AND +c.supplier = ?1"}},
+         pair || lead == BY_SUPPLIER || item_pair,
+         {series      ? " AND c.supplier = ?1"
+          : item_pair ? " AND i.supplier = ?1"
+                      : " AND c.supplier = ?1",
+          " AND +c.supplier = ?1"}},
         {f->recipient,
-         pair || lead == BY_RECIPIENT,
-         {" AND c.recipient = ?2", " AND +c.recipient = ?2"}},
-        {f->item, from_items, {" AND i.item = ?3", " AND c.items & ?10"}},
+         pair || lead == BY_RECIPIENT || item_pair,
+         {series      ? " AND c.recipient = ?2"
+          : item_pair ? " AND i.recipient = ?2"
+                      : " AND c.recipient = ?2",
+          " AND +c.recipient = ?2"}},
+        {f->item,
+         from_items,
+         {series ? " AND c.item = ?3" : " AND i.item = ?3", " AND c.items & ?10"}},
         {f->kind, lead == BY_OTHER, {" AND c.kind = ?4", " AND +c.kind = ?4"}},
         {f->unit, false, {"", " AND +c.unit = ?14"}},
         {f->source,
          lead == BY_SOURCE,
          {" AND c.source_id IN (SELECT id FROM sources WHERE name LIKE ?5 ESCAPE '\\')",
           " AND +c.source_id IN (SELECT id FROM sources WHERE name LIKE ?5 ESCAPE '\\')"}},
-        {f->id != 0 ? "" : NULL, true, {" AND c.id = ?12", ""}},
+        {f->id != 0 ? "" : NULL, true, {series ? " AND c.claim_id = ?12" : " AND c.id = ?12", ""}},
+        {f->id_from != 0 ? "" : NULL,
+         true,
+         {series ? " AND c.claim_id >= ?15" : " AND c.id >= ?15", ""}},
+        {f->id_below != 0 ? "" : NULL,
+         true,
+         {series ? " AND c.claim_id < ?16" : " AND c.id < ?16", ""}},
         {f->doc,
          true,
          {" AND c.doc_id IN (SELECT id FROM documents WHERE name = ?8 OR key = ?8 OR"
@@ -243,7 +405,8 @@ int tally_store_claims(tally_store *s, const tally_claim_filter *f, tally_claim_
     if (f->lean)
         snprintf(sql + n, sizeof sql - (size_t)n, " LIMIT ?9 OFFSET ?13");
     else
-        snprintf(sql + n, sizeof sql - (size_t)n, " ORDER BY %s, c.id LIMIT ?9 OFFSET ?13", date);
+        snprintf(sql + n, sizeof sql - (size_t)n, " ORDER BY %s, %s LIMIT ?9 OFFSET ?13", date,
+                 from_items ? "i.claim_id" : "c.id"); /* the index's order: no sort */
 
     sqlite3_stmt *st = store_query(s, sql, err);
     if (st == NULL)
@@ -276,14 +439,51 @@ int tally_store_claims(tally_store *s, const tally_claim_filter *f, tally_claim_
     sqlite3_bind_int64(st, 12, f->id);
     sqlite3_bind_int64(st, 13, f->offset > 0 ? f->offset : 0);
     store_bind_text(st, 14, f->unit);
+    sqlite3_bind_int64(st, 15, f->id_from);
+    sqlite3_bind_int64(st, 16, f->id_below);
 
+    lean_refs refs;
+    names_init(&refs.docs, 1);
+    names_init(&refs.sources, 3);
+    refs.doc_st = refs.source_st = NULL;
+    if (f->lean) {
+        refs.doc_st = store_prepare(
+            s, &s->st_doc_name,
+            "SELECT id, name FROM documents INDEXED BY documents_id_name WHERE id >= ?1"
+            " ORDER BY id LIMIT ?2",
+            err);
+        refs.source_st =
+            refs.doc_st != NULL
+                ? store_prepare(s, &s->st_source_names,
+                                "SELECT id, name, kind, country FROM sources WHERE id >= ?1"
+                                " ORDER BY id LIMIT ?2",
+                                err)
+                : NULL;
+        if (refs.source_st == NULL) {
+            store_query_done(s, st);
+            return err->code;
+        }
+    }
     store_span_buf sentence = {NULL, 0};
     int rc, stop = 0;
     while (stop == 0 && (rc = sqlite3_step(st)) == SQLITE_ROW) {
         tally_claim_row r;
         memset(&r, 0, sizeof r);
         r.claim.unit = TALLY_UNIT_ITEM; /* for a unit this tally does not know */
-        read_row(st, &r);
+        read_row(st, &plan, &r);
+        if (f->lean) {
+            int got = lean_fill(s, &refs, !f->no_doc_names, sqlite3_column_int64(st, (int)plan.n),
+                                &r, err);
+            if (got < 0) {
+                stop = got;
+                break;
+            }
+            if (got > 0)
+                continue;
+        }
+        /* the name as written, else the source's kept name */
+        if (r.claim.source == NULL)
+            r.claim.source = r.source_name;
         tally_claim *c = &r.claim;
         if (c->sentence_end > c->sentence_start && !f->no_sentences) {
             r.sentence = store_body_span(s, r.doc_id, (int64_t)c->sentence_start,
@@ -297,7 +497,25 @@ int tally_store_claims(tally_store *s, const tally_claim_filter *f, tally_claim_
     store_query_done(s, st);
     store_release_blob(s);
     free(sentence.ptr);
+    names_free(&refs.docs);
+    names_free(&refs.sources);
     return stop;
+}
+
+int tally_store_claim_ids(tally_store *s, int64_t *lo, int64_t *hi, tally_err *err)
+{
+    sqlite3_stmt *st = store_query(s, "SELECT min(id), max(id) FROM claims", err);
+    if (st == NULL)
+        return err->code;
+    int rc = 0;
+    if (sqlite3_step(st) == SQLITE_ROW) {
+        *lo = sqlite3_column_int64(st, 0); /* NULL reads as 0 */
+        *hi = sqlite3_column_int64(st, 1);
+    } else {
+        rc = store_fail(s, err, "reading claim ids");
+    }
+    store_query_done(s, st);
+    return rc;
 }
 
 int tally_store_docs(tally_store *s, int (*fn)(const tally_doc_row *row, void *user), void *user,

@@ -124,7 +124,54 @@ static const char *const migrations[TALLY_STORE_SCHEMA] = {
     "CREATE INDEX documents_name ON documents(name);"
     "CREATE INDEX documents_url ON documents(url);"
     "CREATE INDEX documents_hash ON documents(hash);",
-    /* 3 -> 4: events (../shared/docs/EVENTS.md; src/store/events.c), with
+    /* 3 -> 4: what the estimator reads, in the order it reads it. Each
+     * claim_items row, one an item of a claim, holds a copy of the claim's
+     * fields the estimator reads, keyed by item, pair of states ('' for none)
+     * and date: a series is one run of the table, read without a claims row
+     * each. tally_store_put_claim copies a new row's; triggers remake and
+     * delete them with their claims row, whatever writes it (the items are
+     * the slugs of claims.item). An index keeps an item's claims in date
+     * order; another gives documents' names by id without the rows that hold
+     * the bodies. */
+    "CREATE TABLE claim_items_4 ("
+    "  item TEXT NOT NULL, supplier TEXT NOT NULL, recipient TEXT NOT NULL,"
+    "  date TEXT NOT NULL," /* the claim's date, '' for none */
+    "  claim_id INTEGER NOT NULL,"
+    "  doc_id INTEGER NOT NULL, kind TEXT NOT NULL, items INTEGER NOT NULL, caliber_mm REAL,"
+    "  unit TEXT NOT NULL, low REAL, high REAL, qualifier TEXT NOT NULL, since TEXT, as_of TEXT,"
+    "  stated TEXT, source_id INTEGER NOT NULL, source_written TEXT, hedged INTEGER NOT NULL,"
+    "  per TEXT, sentence_start INTEGER, sentence_end INTEGER,"
+    "  PRIMARY KEY (item, supplier, recipient, date, claim_id)"
+    ") STRICT, WITHOUT ROWID;"
+    /* made from the claims rows alone (as the update trigger below makes
+     * them), whatever the older table held */
+    "INSERT INTO claim_items_4 SELECT j.value, coalesce(c.supplier, ''),"
+    " coalesce(c.recipient, ''), coalesce(c.date, ''), c.id, c.doc_id, c.kind, c.items,"
+    " c.caliber_mm, c.unit, c.low, c.high, c.qualifier, c.since, c.as_of, c.stated, c.source_id,"
+    " c.source_written, c.hedged, c.per, c.sentence_start, c.sentence_end"
+    " FROM claims c, json_each('[\"' || replace(c.item, ';', '\",\"') || '\"]') j"
+    " WHERE j.value <> '';"
+    "DROP TABLE claim_items;"
+    "ALTER TABLE claim_items_4 RENAME TO claim_items;"
+    "CREATE INDEX claim_items_date ON claim_items(item, date, claim_id);"
+    "CREATE TRIGGER claim_items_delete AFTER DELETE ON claims BEGIN"
+    " DELETE FROM claim_items WHERE item IN"
+    " (SELECT value FROM json_each('[\"' || replace(old.item, ';', '\",\"') || '\"]'))"
+    " AND date = coalesce(old.date, '') AND claim_id = old.id;"
+    " END;"
+    "CREATE TRIGGER claim_items_update AFTER UPDATE ON claims BEGIN"
+    " DELETE FROM claim_items WHERE item IN"
+    " (SELECT value FROM json_each('[\"' || replace(old.item, ';', '\",\"') || '\"]'))"
+    " AND date = coalesce(old.date, '') AND claim_id = old.id;"
+    " INSERT INTO claim_items SELECT j.value, coalesce(new.supplier, ''),"
+    " coalesce(new.recipient, ''), coalesce(new.date, ''), new.id, new.doc_id, new.kind,"
+    " new.items, new.caliber_mm, new.unit, new.low, new.high, new.qualifier, new.since,"
+    " new.as_of, new.stated, new.source_id, new.source_written, new.hedged, new.per,"
+    " new.sentence_start, new.sentence_end"
+    " FROM json_each('[\"' || replace(new.item, ';', '\",\"') || '\"]') j WHERE j.value <> '';"
+    " END;"
+    "CREATE INDEX documents_id_name ON documents(id, name);",
+    /* 4 -> 5: events (../shared/docs/EVENTS.md; src/store/events.c), with
      * the same provenance as claims: the document, the sentence's and the
      * trigger's bytes. An article stored before had no events coded: its
      * content hash is marked stale ("~" is never hex), so that the next
@@ -403,6 +450,11 @@ int tally_store_open(const char *path, tally_store_mode mode, tally_store **out,
     return 0;
 }
 
+int tally_store_reopen(const tally_store *s, tally_store **out, tally_err *err)
+{
+    return tally_store_open(s->path, TALLY_STORE_READ, out, err);
+}
+
 void tally_store_close(tally_store *s)
 {
     if (s == NULL)
@@ -411,7 +463,7 @@ void tally_store_close(tally_store *s)
                             &s->st_update_doc,    &s->st_delete_claims, &s->st_find_source,
                             &s->st_insert_source, &s->st_insert_claim,  &s->st_insert_item,
                             &s->st_set_body,      &s->st_data_version,  &s->st_set_body_zero,
-                            &s->st_stage_put};
+                            &s->st_stage_put,     &s->st_doc_name,      &s->st_source_names};
     for (size_t i = 0; i < sizeof all / sizeof all[0]; i++)
         sqlite3_finalize(*all[i]);
     for (size_t i = 0; i < sizeof s->queries / sizeof s->queries[0]; i++) {
@@ -491,42 +543,6 @@ static int step_done(tally_store *s, sqlite3_stmt *st, tally_err *err, const cha
     return rc == SQLITE_DONE ? 0 : store_fail(s, err, what);
 }
 
-/* Deletes the claim_items rows of document `doc`'s claims, by their key. */
-static int delete_items(tally_store *s, int64_t doc, tally_err *err)
-{
-    sqlite3_stmt *list = NULL, *del = NULL;
-    int rc = 0;
-    if (sqlite3_prepare_v2(s->db,
-                           "SELECT id, items, coalesce(date, '') FROM claims WHERE doc_id = ?", -1,
-                           &list, NULL) != SQLITE_OK ||
-        sqlite3_prepare_v2(s->db,
-                           "DELETE FROM claim_items WHERE item = ? AND date = ? AND claim_id = ?",
-                           -1, &del, NULL) != SQLITE_OK)
-        rc = store_fail(s, err, "deleting an earlier version's items");
-    if (rc == 0)
-        sqlite3_bind_int64(list, 1, doc);
-    while (rc == 0 && (rc = sqlite3_step(list)) == SQLITE_ROW) {
-        rc = 0;
-        int64_t items = sqlite3_column_int64(list, 1);
-        for (unsigned i = 0; rc == 0 && i < TALLY_ITEM_COUNT; i++) {
-            if (!(items & ((int64_t)1 << i)))
-                continue;
-            sqlite3_bind_text(del, 1, tally_item_name(i), -1, SQLITE_STATIC);
-            sqlite3_bind_text(del, 2, (const char *)sqlite3_column_text(list, 2), -1,
-                              SQLITE_TRANSIENT);
-            sqlite3_bind_int64(del, 3, sqlite3_column_int64(list, 0));
-            rc = step_done(s, del, err, "deleting an earlier version's items");
-        }
-    }
-    if (rc == SQLITE_DONE)
-        rc = 0;
-    else if (rc > 0)
-        rc = store_fail(s, err, "deleting an earlier version's items");
-    sqlite3_finalize(list);
-    sqlite3_finalize(del);
-    return rc;
-}
-
 int tally_store_put_doc(tally_store *s, const tally_store_doc *d, int64_t *doc_id, tally_err *err)
 {
     sqlite3_stmt *st =
@@ -543,9 +559,8 @@ int tally_store_put_doc(tally_store *s, const tally_store_doc *d, int64_t *doc_i
     if (rc != SQLITE_ROW && rc != SQLITE_DONE)
         return store_fail(s, err, "looking up a document");
     if (id != 0) {
-        rc = delete_items(s, id, err);
-        if (rc == 0)
-            rc = store_delete_events(s, id, err);
+        /* their claim_items rows go with them (a trigger) */
+        rc = store_delete_events(s, id, err);
         st = rc == 0 ? store_prepare(s, &s->st_delete_claims, "DELETE FROM claims WHERE doc_id = ?",
                                      err)
                      : NULL;
@@ -890,20 +905,23 @@ int tally_store_put_claim(tally_store *s, int64_t doc_id, const tally_claim *c, 
     store_bind_text(st, 25, tally_per_name(c->per));
     if (step_done(s, st, err, "storing a claim") != 0)
         return err->code;
+    /* its claim_items rows: the claims row's own values, copied (triggers
+     * keep them when the row changes or goes: schema 4) */
     int64_t claim = sqlite3_last_insert_rowid(s->db);
-    /* the claim's date, as the claims row computed it: as_of, else stated */
-    char as_of[16];
-    const char *date = c->as_of.year ? tally_date_format(c->as_of, as_of) : stated;
     for (unsigned i = 0; i < TALLY_ITEM_COUNT; i++) {
         if (!(c->items & (1u << i)))
             continue;
         st = store_prepare(s, &s->st_insert_item,
-                           "INSERT INTO claim_items (item, date, claim_id) VALUES (?, ?, ?)", err);
+                           "INSERT INTO claim_items SELECT ?1, coalesce(supplier, ''),"
+                           " coalesce(recipient, ''), coalesce(date, ''), id, doc_id, kind, items,"
+                           " caliber_mm, unit, low, high, qualifier, since, as_of, stated,"
+                           " source_id, source_written, hedged, per, sentence_start, sentence_end"
+                           " FROM claims WHERE id = ?2",
+                           err);
         if (st == NULL)
             return err->code;
         sqlite3_bind_text(st, 1, tally_item_name(i), -1, SQLITE_STATIC);
-        sqlite3_bind_text(st, 2, date != NULL ? date : "", -1, SQLITE_STATIC);
-        sqlite3_bind_int64(st, 3, claim);
+        sqlite3_bind_int64(st, 2, claim);
         if (step_done(s, st, err, "storing a claim's items") != 0)
             return err->code;
     }

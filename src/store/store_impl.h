@@ -17,7 +17,7 @@ struct tally_store {
     /* prepared once, reused for every document and claim */
     sqlite3_stmt *st_status, *st_find_doc, *st_insert_doc, *st_update_doc, *st_delete_claims,
         *st_find_source, *st_insert_source, *st_insert_claim, *st_insert_item, *st_set_body,
-        *st_data_version, *st_set_body_zero, *st_stage_put;
+        *st_data_version, *st_set_body_zero, *st_stage_put, *st_doc_name, *st_source_names;
     /* queries prepared once per SQL text and reused (a server asks the same
      * few queries again and again): round-robin, a statement in use is
      * marked busy and never handed out twice */

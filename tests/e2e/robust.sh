@@ -230,11 +230,46 @@ run "$TALLY" claims --db "$T/v1.db" --format jsonl --doc v1doc
 expect_rc "schema 1: read after migrating" 0
 expect_eq "schema 1: the claim's sentence comes from the body" "$(jq -r .sentence "$T/out")" \
     "North Korea has sent about 6,700 containers of munitions to Russia, the South Korean defence ministry said."
-expect_eq "schema 1: now schema 4" "$(sqlite3 "$T/v1.db" 'PRAGMA user_version')" 4
+expect_eq "schema 1: now schema 5" "$(sqlite3 "$T/v1.db" 'PRAGMA user_version')" 5
 expect_eq "schema 1: sound" "$(sqlite3 "$T/v1.db" 'PRAGMA integrity_check')" ok
 expect_eq "schema 1: references hold" "$(sqlite3 "$T/v1.db" 'PRAGMA foreign_key_check' | wc -l)" 0
 expect_eq "schema 1: the body is the last column" \
     "$(sqlite3 "$T/v1.db" "SELECT name FROM pragma_table_info('documents') ORDER BY cid DESC LIMIT 1")" body
+expect_eq "schema 1: its claim has its item row" \
+    "$(sqlite3 "$T/v1.db" "SELECT item, supplier, recipient, date, claim_id, low FROM claim_items
+        WHERE claim_id = 1")" \
+    "munitions|PRK|RUS|2024-03-01|1|6700.0"
+
+# A database of schema 3 (before claim_items held a copy of each claim's
+# fields, as tally 858b85d wrote it) is upgraded by a writer: each item of
+# each claim gets its row, with its claim's fields, and the series read it.
+sqlite3 "$T/v3.db" <"$(dirname "$0")/schema-v3.sql"
+# the rows are made from the claims themselves, even one the older table lost
+sqlite3 "$T/v3.db" "DELETE FROM claim_items WHERE item = 'ballistic-missile'"
+run "$TALLY" estimate --db "$T/v3.db" PRK RUS munitions --unit container
+expect_rc "schema 3: a reader refuses it" 1
+expect_err_has "schema 3: the reader says who upgrades it" "schema 3, older than this tally's 5"
+run "$TALLY" ingest --db "$T/v3.db" "$T/stdin-small.txt"
+expect_rc "schema 3: ingest upgrades it" 0
+expect_eq "schema 3: now schema 5" "$(sqlite3 "$T/v3.db" 'PRAGMA user_version')" 5
+expect_eq "schema 3: sound" "$(sqlite3 "$T/v3.db" 'PRAGMA integrity_check')" ok
+expect_eq "schema 3: every item of the claims before it has its row, keyed by pair and date" \
+    "$(sqlite3 "$T/v3.db" "SELECT group_concat(item || ' ' || supplier || ' ' || recipient || ' '
+        || date || ' ' || claim_id, ', ') FROM (SELECT * FROM claim_items WHERE claim_id <= 4
+        ORDER BY claim_id, item)")" \
+    "munitions PRK RUS 2024-03-01 1, oil RUS PRK 2024-03-01 2, artillery-shell PRK RUS 2024-09-30 3, ballistic-missile PRK RUS 2024-06-10 4, munitions PRK RUS 2024-06-10 4"
+expect_eq "schema 3: each row holds its claim's fields" "$(sqlite3 "$T/v3.db" "SELECT count(*)
+    FROM claim_items i JOIN claims c ON c.id = i.claim_id
+    WHERE i.doc_id = c.doc_id AND i.kind = c.kind AND i.items = c.items AND i.unit = c.unit
+      AND i.low IS c.low AND i.high IS c.high AND i.qualifier = c.qualifier
+      AND i.since IS c.since AND i.as_of IS c.as_of AND i.stated IS c.stated
+      AND i.source_id = c.source_id AND i.source_written IS c.source_written
+      AND i.hedged = c.hedged AND i.per IS c.per AND i.sentence_start IS c.sentence_start
+      AND i.sentence_end IS c.sentence_end AND i.claim_id <= 4")" 5
+run "$TALLY" estimate --db "$T/v3.db" PRK RUS munitions --unit container --format json
+expect_rc "schema 3: a series of the upgraded database" 0
+expect_eq "schema 3: the series has its claims, the two before and the new one" \
+    "$(jq -r '[.points[].claims[]] | sort | map(tostring) | join(" ")' "$T/out")" "1 4 5"
 
 # stdin is copied to a temporary file, not held; past 1 MiB a document is
 # read a piece at a time and its body goes to the database through a

@@ -31,7 +31,7 @@ expect_out_has "ingest folder summary" "documents: $ndocs new, 0 unchanged, 0 re
 expect_eq "ingest stores every document" "$(count 'SELECT count(*) FROM documents')" "$ndocs"
 expect_eq "ingest stores every claim" "$(count 'SELECT count(*) FROM claims')" "$nclaims"
 expect_eq "database is marked as tally's" "$(count 'PRAGMA application_id')" 1413565529
-expect_eq "database schema version" "$(count 'PRAGMA user_version')" 4
+expect_eq "database schema version" "$(count 'PRAGMA user_version')" 5
 expect_eq "database in WAL mode" "$(count 'PRAGMA journal_mode')" wal
 expect_eq "database is sound" "$(count 'PRAGMA integrity_check')" ok
 expect_eq "foreign keys hold" "$(count 'PRAGMA foreign_key_check' | wc -l)" 0
@@ -58,6 +58,58 @@ expect_eq "spans point into the body" "$bad" 0
 run "$TALLY" ingest --db "$DB" "$T/corpus"
 expect_rc "ingest again exit" 0
 expect_out_has "ingest again changes nothing" "documents: 0 new, $ndocs unchanged, 0 replaced, 0 failed; claims: 0 stored"
+
+# ---- schema 3 (before the estimator's indexes): refused by readers, upgraded by writers ----
+
+cp "$DB" "$T/v3.db"
+to_schema3 "$T/v3.db"
+"$TALLY" estimate --db "$DB" --all --format json >"$T/all4.jsonl" 2>"$T/err"
+"$TALLY" claims --db "$DB" --supplier PRK --recipient RUS --item munitions --format jsonl \
+    >"$T/pair4.jsonl" 2>"$T/err"
+run "$TALLY" estimate --db "$T/v3.db" --all
+expect_rc "schema 3: a reader refuses it" 1
+expect_err_has "schema 3: the reader says who upgrades it" \
+    "schema 3, older than this tally's 5: tally ingest or tally import upgrades it"
+run "$TALLY" ingest --db "$T/v3.db" "$T/corpus"
+expect_rc "schema 3: ingest upgrades it" 0
+# (4 -> 5 marks the articles stored before as changed, so that they are read
+# again for their events; their claims come out the same)
+expect_out_has "schema 3: upgraded, its articles read again for their events" \
+    "documents: 0 new, 0 unchanged, $ndocs replaced"
+expect_eq "schema 3: now schema 5" "$(sqlite3 "$T/v3.db" 'PRAGMA user_version')" 5
+# every item row holds its claim's fields as the claims row does
+same_fields="i.supplier = coalesce(c.supplier, '') AND i.recipient = coalesce(c.recipient, '')
+    AND i.date = coalesce(c.date, '') AND i.doc_id = c.doc_id AND i.kind = c.kind
+    AND i.items = c.items AND i.caliber_mm IS c.caliber_mm AND i.unit = c.unit AND i.low IS c.low
+    AND i.high IS c.high AND i.qualifier = c.qualifier AND i.since IS c.since
+    AND i.as_of IS c.as_of AND i.stated IS c.stated AND i.source_id = c.source_id
+    AND i.source_written IS c.source_written AND i.hedged = c.hedged AND i.per IS c.per
+    AND i.sentence_start IS c.sentence_start AND i.sentence_end IS c.sentence_end"
+expect_eq "schema 3: every item row has its claim's fields" "$(sqlite3 "$T/v3.db" "SELECT count(*)
+    FROM claim_items i JOIN claims c ON c.id = i.claim_id WHERE NOT ($same_fields)")" 0
+expect_eq "schema 3: as many item rows as before" "$(sqlite3 "$T/v3.db" 'SELECT count(*) FROM claim_items')" \
+    "$(sqlite3 "$DB" 'SELECT count(*) FROM claim_items')"
+expect_eq "schema 3: the indexes made" "$(sqlite3 "$T/v3.db" "SELECT count(*) FROM sqlite_schema
+    WHERE name IN ('claim_items_date', 'documents_id_name')")" 2
+expect_eq "schema 3: sound" "$(sqlite3 "$T/v3.db" 'PRAGMA integrity_check')" ok
+"$TALLY" estimate --db "$T/v3.db" --all --format json >"$T/all3.jsonl" 2>"$T/err"
+"$TALLY" claims --db "$T/v3.db" --supplier PRK --recipient RUS --item munitions --format jsonl \
+    >"$T/pair3.jsonl" 2>"$T/err"
+if [ -s "$T/all4.jsonl" ] && cmp -s "$T/all3.jsonl" "$T/all4.jsonl"; then pass; else
+    fail "schema 3: the same estimates once upgraded" "$(diff "$T/all3.jsonl" "$T/all4.jsonl" | head -4)"
+fi
+if [ -s "$T/pair4.jsonl" ] && cmp -s "$T/pair3.jsonl" "$T/pair4.jsonl"; then pass; else
+    fail "schema 3: the same claims of a pair and item" "$(diff "$T/pair3.jsonl" "$T/pair4.jsonl" | head -4)"
+fi
+printf 'North Korea has sent 9,000 containers of munitions to Russia, Seoul said.\n' >"$T/later.txt"
+run "$TALLY" ingest --db "$T/v3.db" --date 2024-12-01 "$T/later.txt"
+expect_eq "schema 3: a claim stored after the upgrade has its item row" \
+    "$(sqlite3 "$T/v3.db" "SELECT count(*) FROM claim_items
+       WHERE item = 'munitions' AND supplier = 'PRK' AND recipient = 'RUS' AND date = '2024-12-01'")" 1
+expect_eq "schema 3: and every one its claim's fields" "$(sqlite3 "$T/v3.db" "SELECT count(*)
+    FROM claim_items i JOIN claims c ON c.id = i.claim_id WHERE NOT ($same_fields)")" 0
+expect_eq "ingest: every item row holds its claim's fields" "$(sqlite3 "$DB" "SELECT count(*)
+    FROM claim_items i JOIN claims c ON c.id = i.claim_id WHERE NOT ($same_fields)")" 0
 expect_eq "ingest again keeps the claims" "$(count 'SELECT count(*) FROM claims')" "$nclaims"
 
 cp "$DEV/seed-russias-most-important-ally.txt" "$T/copy.txt"
@@ -75,6 +127,19 @@ expect_eq "replaced document keeps its first date" "$(count "SELECT date || ' ' 
 expect_eq "one document per URL" "$(count "SELECT count(*) FROM documents WHERE url = 'https://example.org/v'")" 1
 expect_eq "no item rows left of replaced claims" "$(count 'SELECT count(*) FROM claim_items i LEFT JOIN claims c ON c.id = i.claim_id WHERE c.id IS NULL')" 0
 expect_eq "every item of a claim has its row" "$(count "SELECT count(*) FROM claims c JOIN claim_items i ON i.claim_id = c.id AND i.date = coalesce(c.date, '')")" "$(count 'SELECT count(*) FROM claim_items')"
+expect_eq "replaced: every item row holds its claim's fields" "$(sqlite3 "$DB" "SELECT count(*)
+    FROM claim_items i JOIN claims c ON c.id = i.claim_id WHERE NOT ($same_fields)")" 0
+# the copy follows the claims row whatever writes it: an edit by hand too
+cp "$DB" "$T/hand.db"
+sqlite3 "$T/hand.db" "UPDATE claims SET low = 7100, recipient = 'UKR', item = 'munitions;troops'
+    WHERE doc_id = (SELECT id FROM documents WHERE url = 'https://example.org/v')"
+expect_eq "an edit by hand: the item rows follow" "$(sqlite3 "$T/hand.db" "SELECT group_concat(item)
+    FROM claim_items WHERE low = 7100 AND recipient = 'UKR'")" "munitions,troops"
+expect_eq "an edit by hand: every item row holds its claim's fields" "$(sqlite3 "$T/hand.db" "SELECT count(*)
+    FROM claim_items i JOIN claims c ON c.id = i.claim_id WHERE NOT ($same_fields)")" 0
+sqlite3 "$T/hand.db" "DELETE FROM claims WHERE low = 7100"
+expect_eq "a delete by hand: its item rows go" "$(sqlite3 "$T/hand.db" "SELECT count(*) FROM claim_items
+    WHERE claim_id NOT IN (SELECT id FROM claims)")" 0
 
 # ---- feeds and stdin -----------------------------------------------------
 

@@ -86,6 +86,27 @@ if [ "$HAVE_JQ" -eq 1 ]; then
         fail "extract --explain: the model's features" "$(head -c 300 "$T/out")"
     fi
 fi
+# windows of claims (64 at most each) decided on one thread and on two: the
+# same output
+{
+    printf 'title: A test briefing\ndate: 2024-06-01\n\n'
+    for i in $(seq 1 120); do
+        printf 'Country A sent %d00 drones to Country B in month %d, its ministry said.\n\n' "$i" "$i"
+        printf 'North Korea has shipped %d,000 shells to Russia, South Korea'"'"'s spy agency said.\n\n' "$i"
+    done
+} >"$C/many.txt"
+for j in 1 2; do
+    run "$TALLY" extract --jobs "$j" "$C/many.txt"
+    expect_rc "extract --jobs $j" 0
+    cp "$T/out" "$T/jobs$j.jsonl"
+done
+if [ "$(wc -l <"$T/jobs1.jsonl")" -ge 200 ] && cmp -s "$T/jobs1.jsonl" "$T/jobs2.jsonl"; then
+    pass
+else
+    fail "extract --jobs 1 and 2: the same claims" "$(diff "$T/jobs1.jsonl" "$T/jobs2.jsonl" | head -n 4)"
+fi
+run "$TALLY" extract --jobs 0 "$C/a.txt"
+expect_rc "extract --jobs 0: a usage error" 2
 run "$TALLY" score "$C" "$T/none.jsonl"
 expect_rc "score: a missing predictions file" 1
 for cmd in train score; do
@@ -121,6 +142,15 @@ else
     fail "the bundled model is up to date (run make model)" \
         "$(diff "$T/bundled.jsonl" "$T/retrained.jsonl" | head -n 4)"
 fi
+# the same claims whatever the threads (the default is one a core)
+for j in 1 2; do
+    "$TALLY" extract --jobs "$j" "$DEV"/*.txt "$TRAIN"/*.txt >"$T/jobs$j.jsonl" 2>>"$T/err"
+    if cmp -s "$T/bundled.jsonl" "$T/jobs$j.jsonl"; then
+        pass
+    else
+        fail "extract --jobs $j: the same claims" "$(diff "$T/bundled.jsonl" "$T/jobs$j.jsonl" | head -n 4)"
+    fi
+done
 # tally score and score-claims agree
 if command -v python3 >/dev/null && [ -x "$SHARED/tools/score-claims" ]; then
     mkdir -p "$T/all"

@@ -7,6 +7,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "estimate_int.h"
 #include "harness.h"
 
 /* A claim of North Korean munitions to Russia, in containers, a transfer. */
@@ -455,6 +456,42 @@ static void test_cluster_order_independent(void)
     free(lead1);
 }
 
+/* Clustered in parts by pair of states (on threads), then merged: the very
+ * clusters of one clustering, in its order, with its leads. */
+static void test_cluster_parts_merge(void)
+{
+    enum { N = 4000 };
+    static const char *const pairs[][2] = {{"PRK", "RUS"}, {"RUS", "PRK"}, {"IRN", "RUS"},
+                                           {"CHN", "RUS"}, {"BLR", "RUS"}, {"", "RUS"},
+                                           {"PRK", ""}};
+    tally_obs *o = random_obs(N, 0x2545f4914f6cdd1du);
+    uint64_t s = 777;
+    for (size_t i = 0; i < N; i++) {
+        size_t p = rng_next(&s) % 7;
+        memcpy(o[i].supplier, pairs[p][0], strlen(pairs[p][0]) + 1);
+        memcpy(o[i].recipient, pairs[p][1], strlen(pairs[p][1]) + 1);
+    }
+    tally_clusters whole, parts;
+    CHECK_INT_EQ(cluster_obs_parts(o, N, 0, 0, 1, &whole), 0);
+    check_partition(o, N, &whole);
+    CHECK(whole.n > 50 && whole.n < N); /* echoes found, and many clusters */
+    for (size_t k = 2; k <= 5; k++) {
+        CHECK_INT_EQ(cluster_obs_parts(o, N, 0, 0, k, &parts), 0);
+        CHECK_INT_EQ(parts.n, whole.n);
+        size_t diff = 0;
+        for (size_t c = 0; c < whole.n && c < parts.n; c++) {
+            diff +=
+                whole.v[c].lead != parts.v[c].lead || whole.v[c].n_members != parts.v[c].n_members;
+            for (size_t j = 0; j < whole.v[c].n_members && j < parts.v[c].n_members; j++)
+                diff += whole.v[c].members[j] != parts.v[c].members[j];
+        }
+        CHECK_INT_EQ(diff, 0);
+        tally_clusters_free(&parts);
+    }
+    tally_clusters_free(&whole);
+    free(o);
+}
+
 /* One dense series (every claim within the date window of many others):
  * prints the time, asserts only the partition. */
 static void test_cluster_dense_series_time(void)
@@ -493,6 +530,7 @@ int main(void)
         {"cluster_identities", test_cluster_identities},
         {"cluster_descriptive", test_cluster_descriptive},
         {"cluster_order_independent", test_cluster_order_independent},
+        {"cluster_parts_merge", test_cluster_parts_merge},
         {"cluster_dense_series_time", test_cluster_dense_series_time},
         {NULL, NULL}};
     return harness_run(tests);

@@ -8,7 +8,9 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "estimate_int.h"
 #include "harness.h"
+#include "tally/store.h"
 
 static long day(const char *s)
 {
@@ -428,6 +430,92 @@ static void test_series_start_and_conflicts(void)
     tally_model_free(&m);
 }
 
+/* Two observations say the same (their strings by content). */
+static bool same_obs(const tally_obs *a, const tally_obs *b)
+{
+    const char *sa[] = {a->doc,     a->source,      a->identity, a->identity_kind,
+                        a->written, a->source_kind, a->unit};
+    const char *sb[] = {b->doc,     b->source,      b->identity, b->identity_kind,
+                        b->written, b->source_kind, b->unit};
+    for (size_t k = 0; k < sizeof sa / sizeof sa[0]; k++)
+        if ((sa[k] == NULL) != (sb[k] == NULL) || (sa[k] != NULL && strcmp(sa[k], sb[k]) != 0))
+            return false;
+    return a->id == b->id && a->doc_id == b->doc_id && a->kind == b->kind &&
+           strcmp(a->supplier, b->supplier) == 0 && strcmp(a->recipient, b->recipient) == 0 &&
+           a->items == b->items && a->low == b->low && a->high == b->high &&
+           a->has_low == b->has_low && a->has_high == b->has_high && a->qualifier == b->qualifier &&
+           a->since == b->since && a->as_of == b->as_of && a->stated == b->stated &&
+           a->curated == b->curated && a->rate == b->rate && a->hedged == b->hedged &&
+           a->caliber_mm == b->caliber_mm && strcmp(a->source_country, b->source_country) == 0 &&
+           strcmp(a->identity_country, b->identity_country) == 0;
+}
+
+/* Every claim read in ranges of ids on threads, joined: the observations of
+ * one scan, in its order, each string one table's (one address a string). */
+static void test_load_parts(void)
+{
+    char path[64];
+    snprintf(path, sizeof path, "/tmp/tally-test-load-%ld.db", (long)getpid());
+    remove(path);
+    tally_store *s = NULL;
+    tally_err err = {0};
+    CHECK_INT_EQ(tally_store_open(path, TALLY_STORE_WRITE, &s, &err), 0);
+    CHECK_INT_EQ(tally_store_begin(s, &err), 0);
+    static const char *const sources[] = {"Shin Won-sik", "HUR", "US State Department", "author",
+                                          "Seoul"};
+    static const char *const states[] = {"PRK", "RUS", "IRN", "CHN"};
+    enum { DOCS = 60, PER_DOC = 7 };
+    for (int d = 0; d < DOCS; d++) {
+        char key[32], date[16];
+        snprintf(key, sizeof key, "doc-%02d", d);
+        snprintf(date, sizeof date, "2024-%02d-%02d", d % 12 + 1, d % 28 + 1);
+        tally_store_doc doc = {.key = key, .name = key, .hash = key, .date = date};
+        int64_t id;
+        CHECK_INT_EQ(tally_store_put_doc(s, &doc, &id, &err), 0);
+        for (int k = 0; k < PER_DOC; k++) {
+            tally_claim c = {.kind = k % 3 == 0 ? TALLY_KIND_EQUIVALENCE : TALLY_KIND_TRANSFER,
+                             .items = 1u << (unsigned)(k % 4),
+                             .unit = k % 2 ? TALLY_UNIT_ROUND : TALLY_UNIT_CONTAINER,
+                             .has_low = true,
+                             .low = 1000.0 * (d + k + 1),
+                             .qualifier = (tally_qualifier)(k % 3),
+                             .source = sources[(d + k) % 5]};
+            strcpy(c.supplier, states[(d + k) % 4]);
+            strcpy(c.recipient, states[(d + 2 * k + 1) % 4]);
+            CHECK_INT_EQ(tally_store_put_claim(s, id, &c, NULL, date, NULL, &err), 0);
+        }
+    }
+    CHECK_INT_EQ(tally_store_commit(s, &err), 0);
+    tally_model m;
+    CHECK_INT_EQ(tally_model_load(&m, NULL, NULL, &err), 0);
+    tally_obs_set one, parts;
+    CHECK_INT_EQ(obs_load_parts(s, &m, NULL, 1, &one, &err), 0);
+    CHECK_INT_EQ(one.n, DOCS * PER_DOC);
+    for (size_t k = 2; k <= 4; k++) {
+        CHECK_INT_EQ(obs_load_parts(s, &m, NULL, k, &parts, &err), 0);
+        CHECK_INT_EQ(parts.n, one.n);
+        size_t diff = 0, shared = 0;
+        for (size_t i = 0; i < one.n && i < parts.n; i++) {
+            diff += !same_obs(&one.v[i], &parts.v[i]);
+            /* one table's strings: equal names, one address */
+            shared += parts.v[i].source == parts.v[0].source ||
+                      strcmp(parts.v[i].source, parts.v[0].source) != 0;
+        }
+        CHECK_INT_EQ(diff, 0);
+        CHECK_INT_EQ(shared, parts.n);
+        tally_obs_set_free(&parts);
+    }
+    tally_obs_set_free(&one);
+    tally_model_free(&m);
+    tally_store_close(s);
+    remove(path);
+    char side[80];
+    snprintf(side, sizeof side, "%s-wal", path);
+    remove(side);
+    snprintf(side, sizeof side, "%s-shm", path);
+    remove(side);
+}
+
 int main(void)
 {
     static const struct harness_test tests[] = {
@@ -441,6 +529,7 @@ int main(void)
         {"check_upper_bound", test_check_upper_bound},
         {"check_misattribution", test_check_misattribution},
         {"check_swapped_range", test_check_swapped_range},
+        {"load_parts", test_load_parts},
         {NULL, NULL},
     };
     return harness_run(tests);

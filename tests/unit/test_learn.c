@@ -146,9 +146,9 @@ static tally_claims extract(const char *text, tally_extractor **x, tally_arena *
     tally_claims cs = {.v = NULL};
     tally_err err = {0, ""};
     CHECK_INT_EQ(tally_extract_block(*x, &b, &cs, a, &err), 0);
-    /* the decisions wait for the document's end */
+    /* the decisions wait for the document's end (one window: one call) */
     CHECK_INT_EQ(cs.n, 0);
-    tally_extract_finish(*x, &cs, a);
+    CHECK(!tally_extract_finish(*x, &cs, a));
     return cs;
 }
 
@@ -213,7 +213,7 @@ static learn_sink *collect(const char *text, const char *title)
     tally_claims cs;
     tally_err err = {0, ""};
     CHECK_INT_EQ(tally_extract_block(x, &b, &cs, a, &err), 0);
-    tally_extract_finish(x, &cs, a);
+    CHECK(!tally_extract_finish(x, &cs, a));
     tally_extractor_free(x);
     tally_arena_free(a);
     return s;

@@ -98,8 +98,11 @@ expect_eq "schema 3: sound" "$(sqlite3 "$T/v3.db" 'PRAGMA integrity_check')" ok
 if [ -s "$T/all4.jsonl" ] && cmp -s "$T/all3.jsonl" "$T/all4.jsonl"; then pass; else
     fail "schema 3: the same estimates once upgraded" "$(diff "$T/all3.jsonl" "$T/all4.jsonl" | head -4)"
 fi
-if [ -s "$T/pair4.jsonl" ] && cmp -s "$T/pair3.jsonl" "$T/pair4.jsonl"; then pass; else
-    fail "schema 3: the same claims of a pair and item" "$(diff "$T/pair3.jsonl" "$T/pair4.jsonl" | head -4)"
+# (their ids are new: the upgrade's articles were read again, see above)
+jq -c 'del(.id)' "$T/pair3.jsonl" >"$T/pair3.noid"
+jq -c 'del(.id)' "$T/pair4.jsonl" >"$T/pair4.noid"
+if [ -s "$T/pair4.noid" ] && cmp -s "$T/pair3.noid" "$T/pair4.noid"; then pass; else
+    fail "schema 3: the same claims of a pair and item" "$(diff "$T/pair3.noid" "$T/pair4.noid" | head -4)"
 fi
 printf 'North Korea has sent 9,000 containers of munitions to Russia, Seoul said.\n' >"$T/later.txt"
 run "$TALLY" ingest --db "$T/v3.db" --date 2024-12-01 "$T/later.txt"

@@ -267,18 +267,29 @@ row_extract1() {
 row_rules() {
     ARGV=("$TALLY" extract --no-model "$1")
 }
+# the events with the claims, in the extractor's one pass (tally events)
+row_events() {
+    ARGV=("$TALLY" events "$1")
+}
 # ingest: into a new database each run (an unchanged document is skipped)
 row_ingest() {
     ARGV=(bash -c 'rm -f "$0" "$0-wal" "$0-shm"; exec "$1" ingest -q --db "$0" "$2"'
         "$T/ingest.db" "$TALLY" "$1")
 }
-ROWS=(figures rules extract1 extract ingest)
+# ingest of claims only, without the events (tally ingest --no-events)
+row_ingest_claims() {
+    ARGV=(bash -c 'rm -f "$0" "$0-wal" "$0-shm"; exec "$1" ingest -q --no-events --db "$0" "$2"'
+        "$T/ingest.db" "$TALLY" "$1")
+}
+ROWS=(figures rules extract1 extract events ingest ingest_claims)
 LABEL_wc="wc -w"
 LABEL_figures="tally figures"
 LABEL_rules="extract --no-model"
 LABEL_extract1="extract --jobs 1"
 LABEL_extract="extract (model)"
+LABEL_events="tally events"
 LABEL_ingest="tally ingest"
+LABEL_ingest_claims="ingest no events"
 
 # ---- the texts ----------------------------------------------------------
 

@@ -1,6 +1,7 @@
-// tally dashboard: a timeline of one series (claims and estimate), the flows
-// between states, a state's partners ranked (tally rank), the claims table
-// and the contradictions. Plain ES2020 and
+// tally dashboard: a timeline of one series (claims and estimate, and the
+// events between its two states as marks), the flows between states, a
+// state's partners ranked (tally rank), the claims table, the relations of
+// the pair and the contradictions. Plain ES2020 and
 // SVG, no library; every request goes to the server that served the page
 // (the JSON API of API.md).
 
@@ -97,27 +98,31 @@ async function openClaim(id, echoes = []) {
     ['Document', [c.title || c.doc, c.outlet, c.date].filter(Boolean).join(' · ')],
     ['Note', c.note],
   ];
-  $('#claim-facts').replaceChildren(...facts.filter(([, v]) => v).flatMap(([k, v]) => [el('dt', {}, k), el('dd', {}, v)]));
-  if (c.url && /^https?:/.test(c.url))
-    $('#claim-facts').append(el('dt', {}, 'URL'), el('dd', {}, el('a', { href: c.url, rel: 'noopener noreferrer', target: '_blank' }, c.url)));
-  const parts = paragraphParts(c);
-  const quote = $('#claim-text');
-  if (parts) {
-    quote.replaceChildren(parts[0], markFigure(parts[1], c.text), parts[2]);
-  } else if (c.sentence) {
-    quote.replaceChildren(markFigure(c.sentence, c.text));
-  } else {
-    quote.replaceChildren(el('em', {}, 'A curated row of the public record: no text stored; see its URL.'));
-  }
+  showFacts(facts, c, 'A curated row of the public record: no text stored; see its URL.');
   const others = echoes.filter((e) => e !== id);
   $('#claim-echoes').replaceChildren(...(others.length ? [
     el('h3', {}, `Echoes in this cluster (${others.length})`),
     el('ul', {}, others.map((e) => el('li', {}, el('button', { type: 'button', class: 'link', onclick: () => openClaim(e, echoes) }, `claim ${e}`)))),
   ] : []));
+  delete panel.dataset.event;
   panel.dataset.claim = id;
   panel.hidden = false;
   $('#claim-title').focus();
 }
+// The panel's facts, the URL of `r` (a claim or an event) as a link, and its
+// paragraph with the sentence marked and its words (r.text) in bold; for a
+// curated row, which has no text, `curated` says so.
+function showFacts(facts, r, curated) {
+  $('#claim-facts').replaceChildren(...facts.filter(([, v]) => v).flatMap(([k, v]) => [el('dt', {}, k), el('dd', {}, v)]));
+  if (r.url && /^https?:/.test(r.url))
+    $('#claim-facts').append(el('dt', {}, 'URL'), el('dd', {}, el('a', { href: r.url, rel: 'noopener noreferrer', target: '_blank' }, r.url)));
+  const parts = paragraphParts(r);
+  const quote = $('#claim-text');
+  if (parts) quote.replaceChildren(parts[0], markFigure(parts[1], r.text), parts[2]);
+  else if (r.sentence) quote.replaceChildren(markFigure(r.sentence, r.text));
+  else quote.replaceChildren(el('em', {}, curated));
+}
+
 // <mark> the sentence, and the figure's words in it in bold.
 function markFigure(sentence, text) {
   const i = text ? sentence.indexOf(text) : -1;
@@ -145,7 +150,7 @@ const hideTip = () => { $('#tip').hidden = true; };
 
 // ---- the timeline ----
 
-const state = { meta: null, series: null, linear: false, flows: [], flowsItem: '' };
+const state = { meta: null, series: null, linear: false, flows: [], flowsItem: '', pairEvents: [] };
 
 // A point's figure in the series' unit: [low, high]. A count in another unit
 // is converted with the factor range the estimate used ("x 250-500 a container").
@@ -199,8 +204,8 @@ function drawTimeline() {
   const box = $('#timeline');
   const s = state.series;
   if (!s) return box.replaceChildren();
-  const W = Math.max(280, box.clientWidth), H = Math.round(Math.min(440, Math.max(260, W * 0.45)));
-  const M = { l: 52, r: 14, t: 14, b: 30 };
+  const W = Math.max(280, box.clientWidth), H = Math.round(Math.min(440, Math.max(260, W * 0.45))) + LANE;
+  const M = { l: 52, r: 14, t: 14, b: 30 + LANE };
   const log = !state.linear;
   const pts = s.points.map((p) => ({ p, t: when(p.date), r: pointRange(p, s.unit) }));
   const est = s.estimates.map((e) => ({ ...e, t: when(e.date) }));
@@ -247,7 +252,123 @@ function drawTimeline() {
   const marks = svg('g', { class: 'marks' });
   for (const { p, t, r } of pts) marks.append(pointMark(p, x(t), y(r[0]), y(r[1]), s.unit));
   root.append(marks);
+
+  // the events of the pair dated within the span, in a lane under the axis
+  const lane = svg('g', { class: 'events-lane' });
+  const ly = H - LANE / 2 + 2;
+  lane.append(svg('text', { x: 4, y: ly + 4, class: 'lane-label' }, 'events'));
+  const seen = new Map();
+  for (const e of state.pairEvents) {
+    const t = when(eventDate(e));
+    if (!(t >= t0 && t <= t1)) continue;
+    const cx = x(t), k = Math.round(cx / 6);
+    const n = seen.get(k) || 0; // events on one spot stack up a little
+    seen.set(k, n + 1);
+    lane.append(eventMark(e, cx, ly - Math.min(n, 3) * 5));
+  }
+  root.append(lane);
   box.replaceChildren(root);
+}
+
+// ---- events (/api/events): their icons, marks and panel ----
+
+const LANE = 28; // the timeline's lane of events, in px
+const eventDate = (e) => e.date || e.stated || '';
+// One icon a PLOVER type (EVENTS.md); the family sets the colour.
+const EVENT_TYPES = {
+  AGREE: ['✎', 'coop'], CONSULT: ['◆', 'coop'], SUPPORT: ['★', 'coop'], CONCEDE: ['↧', 'coop'],
+  COOPERATE: ['⇄', 'coop'], AID: ['▶', 'aid'], RETREAT: ['↩', 'coop'], REQUEST: ['?', 'conflict'],
+  ACCUSE: ['!', 'conflict'], REJECT: ['✕', 'conflict'], THREATEN: ['⚠', 'conflict'], PROTEST: ['✊', 'conflict'],
+  SANCTION: ['⊘', 'conflict'], MOBILIZE: ['⇑', 'conflict'], COERCE: ['⊗', 'conflict'], ASSAULT: ['✸', 'conflict'],
+};
+const EVENT_MODES = ['visit', 'phone', 'multilateral', 'third-party', 'vote', 'recognition', 'treaty', 'military',
+  'economic', 'humanitarian', 'debt-relief', 'gift', 'personnel', 'diplomatic', 'disapprove', 'allege', 'assist',
+  'change', 'restrict'];
+const eventWhat = (e) => `${e.type}${e.mode ? ' (' + e.mode + ')' : ''}${e.aux ? ' · ' + e.aux : ''}`;
+const eventPair = (e) => `${e.actor || '?'} → ${e.recipient || '?'}`;
+
+function eventMark(e, cx, cy) {
+  const [icon, family] = EVENT_TYPES[e.type] || ['•', 'coop'];
+  const g = svg('g', {
+    class: `event-mark ${family}`, tabindex: 0, role: 'button', 'data-id': e.id, 'data-type': e.type,
+    'data-date': eventDate(e), 'aria-label': `${eventWhat(e)}, ${eventPair(e)}, ${eventDate(e)}`,
+  });
+  g.append(svg('circle', { cx, cy, r: 8 }), svg('text', { x: cx, y: cy + 4, 'text-anchor': 'middle' }, icon));
+  const tip = (evt) => showTip(evt, [`${eventWhat(e)} · ${eventPair(e)}`,
+    [eventDate(e), e.source, e.curated ? 'curated' : e.doc].filter(Boolean).join(' · '),
+    e.sentence || e.about || e.url || '']);
+  g.addEventListener('pointerenter', tip);
+  g.addEventListener('focus', tip);
+  g.addEventListener('pointerleave', hideTip);
+  g.addEventListener('blur', hideTip);
+  const open = () => { hideTip(); openEvent(e.id); };
+  g.addEventListener('click', open);
+  g.addEventListener('keydown', (k) => { if (k.key === 'Enter' || k.key === ' ') { k.preventDefault(); open(); } });
+  return g;
+}
+
+// The panel of one event: its facts, and its paragraph with the sentence
+// marked and the trigger in bold (a curated row has only its URL).
+async function openEvent(id) {
+  const panel = $('#claim');
+  panelReturn = document.activeElement;
+  let e;
+  try { e = await api('events/' + id); } catch (err) { return fail(err); }
+  $('#claim-title').textContent = `${eventWhat(e)} · ${eventPair(e)}`;
+  const facts = [
+    ['Date', eventDate(e)],
+    ['About', e.about],
+    ['Context', (e.context || []).join(', ')],
+    ['Source', e.source + (e.hedged ? ' (hedged)' : '')],
+    ['Stated', e.stated],
+    ['Document', e.doc],
+    ['Note', e.note],
+  ];
+  showFacts(facts, e, 'A curated row of the relations record: no text stored; see its URL.');
+  $('#claim-echoes').replaceChildren();
+  delete panel.dataset.claim;
+  panel.dataset.event = id;
+  panel.hidden = false;
+  $('#claim-title').focus();
+}
+
+// The events of the shown pair, both ways: all of them for the timeline,
+// and those passing the panel's filters for its table.
+let eventsSeq = 0;
+async function loadPairEvents() {
+  const s = state.series, seq = ++eventsSeq;
+  if (!s) { state.pairEvents = []; return renderEvents([]); }
+  const pairArgs = { actor: s.supplier, recipient: s.recipient, both_ways: 1, limit: 1000 };
+  const filters = eventFilters();
+  try {
+    const [all, shown] = await Promise.all([api('events', pairArgs), api('events', { ...pairArgs, ...filters })]);
+    if (seq !== eventsSeq) return;
+    state.pairEvents = all.events;
+    drawTimeline();
+    renderEvents(shown.events, shown.more);
+    // what the table shows, for anyone waiting on it (the browser tests)
+    $('#events').dataset.filters = new URLSearchParams(filters).toString();
+  } catch (err) { if (seq === eventsSeq) fail(err); }
+}
+
+function eventFilters() {
+  const f = {};
+  for (const e of $('#event-filters').elements)
+    if (e.name && e.value.trim() && e.checkValidity()) f[e.name] = e.value.trim();
+  return f;
+}
+
+function renderEvents(events, more = false) {
+  const s = state.series;
+  $('#events-pair').textContent = s ? `${s.supplier} ⇄ ${s.recipient}` : '';
+  $('#events tbody').replaceChildren(...events.map((e) => el('tr', { 'data-id': e.id, 'data-type': e.type },
+    el('td', {}, eventDate(e)),
+    el('td', {}, el('span', { class: 'event-icon ' + (EVENT_TYPES[e.type] || ['', 'coop'])[1], 'aria-hidden': 'true' }, (EVENT_TYPES[e.type] || ['•'])[0]), ' ', eventWhat(e)),
+    el('td', {}, eventPair(e)),
+    el('td', {}, e.text ? e.text : e.about || ''),
+    el('td', {}, e.source || ''),
+    el('td', {}, el('button', { type: 'button', class: 'link', onclick: () => openEvent(e.id), title: e.sentence || e.url || '' }, e.curated ? 'curated record' : e.doc)))));
+  $('#events-count').textContent = `${events.length} events of the pair${more ? ' (the first 1000)' : ''}`;
 }
 
 function pointMark(p, cx, ylo, yhi, unit) {
@@ -331,11 +452,13 @@ async function selectSeries(want) {
       (s.start_why ? `; 0 until ${s.start}: ${s.start_why}` : '') +
       (s.known_by ? `; known by ${s.known_by}` : '');
     drawTimeline();
+    loadPairEvents();
   } catch (e) {
     if (seq !== seriesSeq) return;
     state.series = null;
     $('#series-summary').textContent = '';
     drawTimeline();
+    loadPairEvents();
     fail(e);
   }
 }
@@ -565,6 +688,7 @@ async function downloadCsv() {
 
 async function loadContradictions() {
   const list = await api('contradictions');
+  // (the claims' contradictions; tally check lists the events' too)
   $('#contradictions').replaceChildren(...(list.length ? list.map((c) => el('li', { class: 'contradiction' },
     el('strong', {}, c.rule), ' ', el('span', {}, c.why),
     el('ul', {}, c.claims.map((k) => el('li', {},
@@ -618,6 +742,14 @@ async function start() {
     table.sort = { key, dir: table.sort.key === key ? -table.sort.dir : 1 };
     renderClaims();
   });
+  const types = $('#event-filters [name=type]'), modes = $('#event-filters [name=mode]');
+  types.append(...Object.keys(EVENT_TYPES).map((t) => el('option', { value: t }, `${EVENT_TYPES[t][0]} ${t}`)));
+  modes.append(...EVENT_MODES.map((m) => el('option', { value: m }, m)));
+  let etimer;
+  $('#event-filters').addEventListener('input', () => { clearTimeout(etimer); etimer = setTimeout(loadPairEvents, 250); });
+  $('#event-filters').addEventListener('change', () => { clearTimeout(etimer); loadPairEvents(); });
+  $('#event-filters').addEventListener('reset', () => setTimeout(loadPairEvents, 0));
+  $('#event-filters').addEventListener('submit', (e) => { e.preventDefault(); loadPairEvents(); });
   onWidth($('#timeline'), drawTimeline);
   onWidth($('#flows'), drawFlows);
   onWidth($('#partners'), drawPartners);

@@ -159,6 +159,8 @@ int cli_figures(int argc, char **argv);
 void cli_figures_help(FILE *out);
 int cli_extract(int argc, char **argv);
 void cli_extract_help(FILE *out);
+int cli_events(int argc, char **argv);
+void cli_events_help(FILE *out);
 int cli_ingest(int argc, char **argv);
 void cli_ingest_help(FILE *out);
 int cli_import(int argc, char **argv);

@@ -897,11 +897,15 @@ int tally_report_html(tally_buf *b, struct tally_store *s, const tally_view *v,
          "<th>90 %% interval</th></tr></thead><tbody>\n",
          r.n_series);
     (void)tally_buf_append(b, toc_buf.ptr != NULL ? toc_buf.ptr : "", toc_buf.len);
-    put(&page, "</tbody></table>\n<p><a href=\"#contradictions\">Contradictions</a> &middot; "
+    put(&page, "</tbody></table>\n<p><a href=\"#relations\">Relations</a> &middot; "
+               "<a href=\"#contradictions\">Contradictions</a> &middot; "
                "<a href=\"#sources\">Sources</a> &middot; <a href=\"#documents\">Documents</a>"
                "</p></nav>\n<main>\n");
     (void)tally_buf_append(b, body_buf.ptr != NULL ? body_buf.ptr : "", body_buf.len);
 
+    rc = tally_report_relations(b, s, v, o->known_by, err);
+    if (rc != 0)
+        goto out;
     out con = {b};
     put(&page, "<section id=\"contradictions\"><h2>Contradictions</h2>\n"
                "<table class=\"contradictions\"><thead><tr><th>rule</th><th>why</th>"

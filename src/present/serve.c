@@ -654,7 +654,7 @@ static unsigned api_claims(request *r, tally_store *s)
     return r->status = MHD_HTTP_OK;
 }
 
-/* One claim, its object left open, and where its sentence is. */
+/* One claim (or event), its object left open, and where its sentence is. */
 typedef struct one_claim {
     tally_buf *b;
     bool found, has_sentence;
@@ -674,20 +674,56 @@ static int put_one(const tally_claim_row *row, void *user)
     return 1;
 }
 
+/* The id of a path's last segment (/api/claims/ID, /api/events/ID): false
+ * with a 400 when it is not a positive number. */
+static bool path_id(request *r, const char *id_text, const char *what, int64_t *id)
+{
+    if (unknown_params(r))
+        return false;
+    *id = 0;
+    size_t i = 0;
+    for (; id_text[i] >= '0' && id_text[i] <= '9' && i < 18; i++)
+        *id = *id * 10 + (id_text[i] - '0');
+    if (i == 0 || id_text[i] != '\0' || *id == 0) {
+        char q[48];
+        quote_value(q, sizeof q, id_text);
+        fail(r, MHD_HTTP_BAD_REQUEST, "'%s' is not %s id (a positive number)", q, what);
+        return false;
+    }
+    return true;
+}
+
+/* Closes the object of one claim or event (o->b, left open) with the
+ * paragraph of its sentence and where the sentence lies in it. */
+static unsigned with_paragraph(request *r, tally_store *s, const one_claim *o)
+{
+    tally_buf *b = o->b;
+    tally_buf para;
+    tally_buf_init(&para, (size_t)1 << 20);
+    size_t at = 0;
+    tally_err err = {0};
+    if (o->has_sentence &&
+        tally_store_paragraph(s, o->doc_id, o->start, o->end, &para, &at, &err) == 0) {
+        tally_json_raw(b, ",\"paragraph\":");
+        tally_json_str(b, para.ptr != NULL ? para.ptr : "", para.len);
+        tally_json_raw(b, ",\"sentence_in_paragraph\":[");
+        tally_json_uint(b, o->start - at);
+        tally_json_raw(b, ",");
+        tally_json_uint(b, o->end - at);
+        tally_json_raw(b, "]}");
+    } else {
+        tally_json_raw(b, ",\"paragraph\":null,\"sentence_in_paragraph\":null}");
+    }
+    tally_buf_free(&para);
+    return r->status = MHD_HTTP_OK;
+}
+
 /* GET /api/claims/ID: one claim with its paragraph. */
 static unsigned api_claim(request *r, tally_store *s, const char *id_text)
 {
-    if (unknown_params(r))
+    int64_t id;
+    if (!path_id(r, id_text, "a claim", &id))
         return r->status;
-    int64_t id = 0;
-    size_t i = 0;
-    for (; id_text[i] >= '0' && id_text[i] <= '9' && i < 18; i++)
-        id = id * 10 + (id_text[i] - '0');
-    if (i == 0 || id_text[i] != '\0' || id == 0) {
-        char q[48];
-        quote_value(q, sizeof q, id_text);
-        return fail(r, MHD_HTTP_BAD_REQUEST, "'%s' is not a claim id (a positive number)", q);
-    }
     tally_claim_filter f = {0};
     f.id = id;
     f.limit = 1;
@@ -700,22 +736,119 @@ static unsigned api_claim(request *r, tally_store *s, const char *id_text)
         return store_error(r, rc, &err);
     if (!o.found)
         return fail(r, MHD_HTTP_NOT_FOUND, "no claim %lld", (long long)id);
-    tally_buf para;
-    tally_buf_init(&para, (size_t)1 << 20);
-    size_t at = 0;
-    if (o.has_sentence &&
-        tally_store_paragraph(s, o.doc_id, o.start, o.end, &para, &at, &err) == 0) {
-        tally_json_raw(b, ",\"paragraph\":");
-        tally_json_str(b, para.ptr != NULL ? para.ptr : "", para.len);
-        tally_json_raw(b, ",\"sentence_in_paragraph\":[");
-        tally_json_uint(b, o.start - at);
-        tally_json_raw(b, ",");
-        tally_json_uint(b, o.end - at);
-        tally_json_raw(b, "]}");
-    } else {
-        tally_json_raw(b, ",\"paragraph\":null,\"sentence_in_paragraph\":null}");
+    return with_paragraph(r, s, &o);
+}
+
+/* ---- events (tally events --db) ---------------------------------------------- */
+
+static bool party_arg(request *r, const char *name, char code[TALLY_PARTY_MAX], const char **out)
+{
+    const char *v = arg(r, name);
+    *out = NULL;
+    if (v == NULL)
+        return true;
+    *out = tally_present_party_code(v, code);
+    if (*out == NULL) {
+        char q[48];
+        quote_value(q, sizeof q, v);
+        fail(r, MHD_HTTP_BAD_REQUEST,
+             "%s: unknown party '%s' (alpha-3 such as PRK, a state's name, or UN, UNSC, UNGA, EU,"
+             " NATO, IAEA)",
+             name, q);
+        return false;
     }
-    tally_buf_free(&para);
+    return true;
+}
+
+static int put_event(const tally_event_row *row, void *user)
+{
+    array *a = user;
+    if (a->count == a->limit) {
+        a->more = true;
+        return 1;
+    }
+    if (!next_object(a->b, &a->first)) {
+        a->full = true;
+        return 1;
+    }
+    tally_present_event(a->b, TALLY_OUTPUT_JSON, row, true, false);
+    a->count++;
+    return 0;
+}
+
+/* One event, its object left open, and where its sentence is. */
+static int put_one_event(const tally_event_row *row, void *user)
+{
+    one_claim *o = user;
+    o->found = true;
+    o->doc_id = row->doc_id;
+    o->has_sentence = row->sentence != NULL;
+    o->start = row->event.sentence_start;
+    o->end = row->event.sentence_end;
+    tally_present_event(o->b, TALLY_OUTPUT_JSON, row, true, false);
+    o->b->len -= 2; /* the writer's "}\n": the object stays open */
+    return 1;
+}
+
+/* GET /api/events/ID: one event with its paragraph (the dashboard's click). */
+static unsigned api_event(request *r, tally_store *s, const char *id_text)
+{
+    int64_t id;
+    if (!path_id(r, id_text, "an event", &id))
+        return r->status;
+    tally_event_filter f = {.id = id, .limit = 1};
+    tally_buf *b = &r->out;
+    tally_buf_clear(b);
+    one_claim o = {b, false, false, 0, 0, 0};
+    tally_err err = {0};
+    int rc = tally_store_events(s, &f, put_one_event, &o, &err);
+    if (rc < 0)
+        return store_error(r, rc, &err);
+    if (!o.found)
+        return fail(r, MHD_HTTP_NOT_FOUND, "no event %lld", (long long)id);
+    return with_paragraph(r, s, &o);
+}
+
+/* GET /api/events: a page of stored events, by date, with the filters of
+ * tally events --db (actor, recipient, both_ways, type, mode, since, until,
+ * known_by, doc), offset and limit. */
+static unsigned api_events(request *r, tally_store *s)
+{
+    tally_event_filter f = {0};
+    char actor[TALLY_PARTY_MAX], recipient[TALLY_PARTY_MAX];
+    long offset = 0, limit = DEFAULT_LIMIT;
+    bool ok = party_arg(r, "actor", actor, &f.actor) &&
+              party_arg(r, "recipient", recipient, &f.recipient) &&
+              date_arg(r, "since", &f.since, NULL) && date_arg(r, "until", &f.until, NULL) &&
+              date_arg(r, "known_by", &f.known_by, NULL);
+    if (ok) {
+        const char *both = arg(r, "both_ways");
+        f.both_ways = both != NULL && strcmp(both, "0") != 0 && strcmp(both, "false") != 0;
+        f.type = arg(r, "type");
+        f.mode = arg(r, "mode");
+        f.doc = arg(r, "doc");
+        ok = number_arg(r, "offset", 0, MAX_OFFSET, &offset) &&
+             number_arg(r, "limit", 1, MAX_LIMIT, &limit) && !unknown_params(r);
+    }
+    if (!ok)
+        return r->status;
+    f.offset = offset;
+    f.limit = limit + 1; /* one more tells whether there are more */
+    tally_buf *b = &r->out;
+    tally_buf_clear(b);
+    tally_json_raw(b, "{\"offset\":");
+    tally_json_uint(b, (size_t)offset);
+    tally_json_raw(b, ",\"limit\":");
+    tally_json_uint(b, (size_t)limit);
+    tally_json_raw(b, ",\"events\":[");
+    array a = {b, true, false, NULL, 0, (size_t)limit, false};
+    tally_err err = {0};
+    int rc = tally_store_events(s, &f, put_event, &a, &err);
+    if (rc < 0)
+        return store_error(r, rc, &err);
+    if (a.full)
+        return too_large(r);
+    tally_json_raw(b, a.more ? "],\"more\":true}" : "],\"more\":false}");
     return r->status = MHD_HTTP_OK;
 }
 
@@ -1117,8 +1250,10 @@ static void route(request *r, const char *url)
         return;
     }
     bool claims = strcmp(url, "/api/claims") == 0,
-         claim = strncmp(url, "/api/claims/", strlen("/api/claims/")) == 0;
-    if (ep == NULL && !claims && !claim) {
+         claim = strncmp(url, "/api/claims/", strlen("/api/claims/")) == 0,
+         events = strcmp(url, "/api/events") == 0,
+         event = strncmp(url, "/api/events/", strlen("/api/events/")) == 0;
+    if (ep == NULL && !claims && !claim && !events && !event) {
         char q[48];
         quote_value(q, sizeof q, url);
         fail(r, MHD_HTTP_NOT_FOUND, "no such path '%s'", q);
@@ -1137,6 +1272,14 @@ static void route(request *r, const char *url)
     }
     if (claim) {
         api_claim(r, s, url + strlen("/api/claims/"));
+        return;
+    }
+    if (events) {
+        api_events(r, s);
+        return;
+    }
+    if (event) {
+        api_event(r, s, url + strlen("/api/events/"));
         return;
     }
     tally_buf key;

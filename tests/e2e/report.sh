@@ -140,6 +140,22 @@ while read -r name; do
 done < <("$TALLY" sources --db "$DB" --format jsonl | jq -r '.name' | grep -v "[<>&'\"]")
 expect_eq "every source appears" "$missing" 0
 
+# ---- relations: the events of each pair, either way ------------------------------
+
+if grep -qF '<section id="relations">' "$H"; then pass; else fail "a relations section" "missing"; fi
+if grep -qF 'href="#relations"' "$H"; then pass; else fail "relations in the contents" "missing"; fi
+n_events=$("$TALLY" events --db "$DB" --actor PRK --recipient RUS --both-ways | wc -l)
+rows=$(sed -n '/id="relations-PRK-RUS"/,/<\/table>/p' "$H" | grep -c '<tr data-type=')
+expect_eq "relations: one row per event of North Korea and Russia" "$rows" "$n_events"
+if [ "$n_events" -ge 10 ]; then pass; else fail "relations: the bundled record's events" "$n_events"; fi
+if sed -n '/id="relations-PRK-RUS"/,/<\/table>/p' "$H" | grep -qF 'SUPPORT (treaty)'; then pass; else
+    fail "relations: the treaty" "no SUPPORT (treaty) row"
+fi
+known=$("$TALLY" events --db "$DB" --actor PRK --recipient RUS --both-ways --known-by 2023-12-31 | wc -l)
+"$TALLY" report --db "$DB" -o "$T/known-rel.html" --known-by 2023-12-31 >/dev/null 2>&1
+expect_eq "relations: --known-by keeps the events stated by then" \
+    "$(sed -n '/id="relations-PRK-RUS"/,/<\/table>/p' "$T/known-rel.html" | grep -c '<tr data-type=')" "$known"
+
 # ---- options -------------------------------------------------------------------
 
 run "$TALLY" report --db "$DB" -o - --at "$AT"

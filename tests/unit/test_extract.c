@@ -14,10 +14,10 @@ static tally_claims run(const char *text, const char *date, const char *title, t
         CHECK_INT_EQ(tally_date_parse(date, strlen(date), &d), 0);
     tally_doc_meta meta = {NULL, title, NULL, date};
     /* the rules alone: the learned layer has tests of its own */
-    tally_extract_opts rules = {NULL, true, false, 0};
+    tally_extract_opts rules = {.rules_only = true};
     tally_extractor *x = tally_extractor_open(d, &meta, &rules);
     tally_block b = {text, strlen(text), 0};
-    tally_claims cs = {NULL, 0, NULL, 0};
+    tally_claims cs = {.v = NULL};
     tally_err err = {0};
     CHECK_INT_EQ(tally_extract_block(x, &b, &cs, a, &err), 0);
     tally_extractor_free(x);

@@ -11,6 +11,8 @@ static const struct cli_cmd cmds[] = {
      cli_extract_help},
     {"ingest", cli_ingest, "extract documents' claims into the database, with provenance",
      cli_ingest_help},
+    {"fetch", cli_fetch, "download web pages (http, https) and ingest them with their metadata",
+     cli_fetch_help},
     {"import", cli_import, "load curated claims from a CSV file (or the bundled public record)",
      cli_import_help},
     {"claims", cli_claims, "print stored claims by supplier, recipient, item, kind, source, date",

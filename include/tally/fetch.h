@@ -25,8 +25,8 @@ enum { TALLY_FETCH_MAX_BYTES = 10 * 1000 * 1000 };
 
 /** A downloaded page: the raw bytes as they arrived. */
 typedef struct tally_page {
-    char *url;    /* the URL it came from after redirects (owned) */
-    char *data;   /* the body (owned; NUL-terminated, `len` bytes before it) */
+    char *url;  /* the URL it came from after redirects (owned) */
+    char *data; /* the body (owned; NUL-terminated, `len` bytes before it) */
     size_t len;
     tally_format format; /* from the content type: HTML, Markdown or plain text */
 } tally_page;

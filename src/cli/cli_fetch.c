@@ -65,8 +65,8 @@ static int read_urls(const char *path, char ***urls, size_t *n)
     ssize_t got;
     while ((got = getline(&line, &cap, f)) != -1) {
         size_t len = (size_t)got, lead = 0;
-        while (len > 0 && (line[len - 1] == '\n' || line[len - 1] == '\r' ||
-                           line[len - 1] == ' ' || line[len - 1] == '\t'))
+        while (len > 0 && (line[len - 1] == '\n' || line[len - 1] == '\r' || line[len - 1] == ' ' ||
+                           line[len - 1] == '\t'))
             len--;
         while (lead < len && (line[lead] == ' ' || line[lead] == '\t'))
             lead++;
@@ -178,14 +178,11 @@ out:
 
 int cli_fetch(int argc, char **argv)
 {
-    static const struct option longopts[] = {{"db", required_argument, NULL, 'D'},
-                                             {"urls", required_argument, NULL, 'u'},
-                                             {"save", required_argument, NULL, 's'},
-                                             {"timeout", required_argument, NULL, 't'},
-                                             {"max-size", required_argument, NULL, 'm'},
-                                             {"quiet", no_argument, NULL, 'q'},
-                                             {"help", no_argument, NULL, 'h'},
-                                             {NULL, 0, NULL, 0}};
+    static const struct option longopts[] = {
+        {"db", required_argument, NULL, 'D'},       {"urls", required_argument, NULL, 'u'},
+        {"save", required_argument, NULL, 's'},     {"timeout", required_argument, NULL, 't'},
+        {"max-size", required_argument, NULL, 'm'}, {"quiet", no_argument, NULL, 'q'},
+        {"help", no_argument, NULL, 'h'},           {NULL, 0, NULL, 0}};
     struct fetch_run fr = {.max_bytes = TALLY_FETCH_MAX_BYTES};
     tally_fetch_opts fo = {0};
     const char *db = NULL;

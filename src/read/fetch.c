@@ -167,8 +167,8 @@ int tally_fetch(tally_fetcher *f, const char *url, tally_page *page, tally_err *
     } else if (rc == CURLE_HTTP_RETURNED_ERROR) {
         ret = tally_err_set(err, TALLY_EIO, "HTTP status %ld", status);
     } else if (rc == CURLE_TOO_MANY_REDIRECTS) {
-        ret = tally_err_set(err, TALLY_EIO, "more than %ld redirects (a loop?)",
-                            f->o.max_redirects);
+        ret =
+            tally_err_set(err, TALLY_EIO, "more than %ld redirects (a loop?)", f->o.max_redirects);
     } else if (rc != CURLE_OK) {
         ret = tally_err_set(err, TALLY_EIO, "%s",
                             curl_err[0] != '\0' ? curl_err : curl_easy_strerror(rc));

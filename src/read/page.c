@@ -212,10 +212,9 @@ void tally_page_meta_read(const char *html, size_t len, tally_page_meta *out)
     memset(out, 0, sizeof *out);
     if (len == 0 || len > INT_MAX)
         return;
-    htmlDocPtr doc =
-        htmlReadMemory(html, (int)len, NULL, NULL,
-                       HTML_PARSE_RECOVER | HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING |
-                           HTML_PARSE_NONET | HTML_PARSE_NOBLANKS);
+    htmlDocPtr doc = htmlReadMemory(html, (int)len, NULL, NULL,
+                                    HTML_PARSE_RECOVER | HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING |
+                                        HTML_PARSE_NONET | HTML_PARSE_NOBLANKS);
     if (doc == NULL)
         return;
     struct found f = {0};

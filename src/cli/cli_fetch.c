@@ -165,6 +165,9 @@ static void fetch_one(struct fetch_run *fr, const char *url)
         goto out;
     }
     tally_page_free(&page);
+    if (invalid > 0)
+        cli_warnf("%s: %zu invalid UTF-8 sequence%s replaced by U+FFFD", shown, invalid,
+                  invalid == 1 ? "" : "s");
     fr->fetched++;
     const char *name = unique_name(&fr->names, shown);
     if (fr->save_dir != NULL && save(fr->save_dir, name, &doc) != CLI_OK)

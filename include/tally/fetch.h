@@ -19,6 +19,13 @@ typedef struct tally_fetch_opts {
     long timeout_ms;         /* the whole transfer (default 30 s) */
     long connect_timeout_ms; /* the connection (default 10 s, never more than timeout_ms) */
     long max_redirects;      /* redirects followed (default 5) */
+    int retries;             /* tries again after a 429 or a 5xx status; -1 for none
+                                (0: the default, 2) */
+    long retry_wait_ms;      /* the first wait (default 1 s), doubled each time, with
+                                up to a quarter more at random; a longer Retry-After
+                                is honoured up to max_wait_ms */
+    long max_wait_ms;        /* the longest wait (default 60 s): a Retry-After asking
+                                for more ends the tries */
 } tally_fetch_opts;
 
 enum { TALLY_FETCH_MAX_BYTES = 10 * 1000 * 1000 };
@@ -46,7 +53,9 @@ void tally_fetcher_close(tally_fetcher *f);
  *  URL that is not http or https, TALLY_ELIMIT for a body over the size
  *  limit, TALLY_EINPUT for a content type that is not HTML, text or
  *  Markdown, TALLY_EIO for the network (a timeout, a redirect loop, an HTTP
- *  status of 400 or more). */
+ *  status of 400 or more). A 429 (Too Many Requests) or a 5xx status is
+ *  tried again (opts.retries), after the wait its Retry-After asks for, else
+ *  after a doubling wait with jitter. */
 int tally_fetch(tally_fetcher *f, const char *url, tally_page *page,
                 tally_err *err) TALLY_MUST_CHECK;
 void tally_page_free(tally_page *page);

@@ -17,7 +17,7 @@
 void cli_fetch_help(FILE *out)
 {
     fputs("Usage: tally fetch [--db FILE] [--save DIR] [--timeout SECONDS] [--max-size BYTES]\n"
-          "                   URL... | --urls FILE\n"
+          "                   [--retries N] URL... | --urls FILE\n"
           "\n"
           "Downloads each page (http and https only) and ingests it as tally ingest\n"
           "does a document: its url, title, outlet and date come from the page's\n"
@@ -38,6 +38,9 @@ void cli_fetch_help(FILE *out)
           "                       and text), so that a person can check it\n"
           "      --timeout S      seconds for one page, connection included (default 30)\n"
           "      --max-size BYTES the largest body taken (default 10000000)\n"
+          "      --retries N      tries again N times after a 429 or 5xx status (default\n"
+          "                       2), waiting what Retry-After asks (up to 60 s), else\n"
+          "                       1 s, 2 s, ... with jitter; 0: never\n"
           "  -q, --quiet          no summary\n"
           "  -h, --help           show this help\n"
           "\n"
@@ -181,11 +184,15 @@ out:
 
 int cli_fetch(int argc, char **argv)
 {
-    static const struct option longopts[] = {
-        {"db", required_argument, NULL, 'D'},       {"urls", required_argument, NULL, 'u'},
-        {"save", required_argument, NULL, 's'},     {"timeout", required_argument, NULL, 't'},
-        {"max-size", required_argument, NULL, 'm'}, {"quiet", no_argument, NULL, 'q'},
-        {"help", no_argument, NULL, 'h'},           {NULL, 0, NULL, 0}};
+    static const struct option longopts[] = {{"db", required_argument, NULL, 'D'},
+                                             {"urls", required_argument, NULL, 'u'},
+                                             {"save", required_argument, NULL, 's'},
+                                             {"timeout", required_argument, NULL, 't'},
+                                             {"max-size", required_argument, NULL, 'm'},
+                                             {"retries", required_argument, NULL, 'r'},
+                                             {"quiet", no_argument, NULL, 'q'},
+                                             {"help", no_argument, NULL, 'h'},
+                                             {NULL, 0, NULL, 0}};
     struct fetch_run fr = {.max_bytes = TALLY_FETCH_MAX_BYTES};
     tally_fetch_opts fo = {0};
     const char *db = NULL;
@@ -217,6 +224,12 @@ int cli_fetch(int argc, char **argv)
                 m > 1000ULL * 1000 * 1000)
                 rc = cli_usagef("fetch", "bad --max-size '%s' (1 to 1000000000 bytes)", optarg);
             fo.max_bytes = fr.max_bytes = (size_t)m;
+        } else if (ch == 'r') {
+            errno = 0;
+            long n = strtol(optarg, &end, 10);
+            if (errno != 0 || end == optarg || *end != '\0' || n < 0 || n > 10)
+                rc = cli_usagef("fetch", "bad --retries '%s' (0 to 10)", optarg);
+            fo.retries = n == 0 ? -1 : (int)n;
         } else if (ch == 'q') {
             quiet = true;
         } else if (ch == 'h') {

@@ -8,8 +8,11 @@
 
 #include <curl/curl.h>
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "tally/ascii.h"
 #include "tally/mem.h"
@@ -17,6 +20,7 @@
 struct tally_fetcher {
     CURL *curl;
     tally_fetch_opts o;
+    uint64_t jitter; /* the state of the waits' jitter (xorshift64) */
 };
 
 /* What one transfer found while it ran: the write callback's state. */
@@ -55,6 +59,16 @@ int tally_fetcher_open(tally_fetcher **out, const tally_fetch_opts *opts, const 
         f->o.connect_timeout_ms = f->o.timeout_ms;
     if (f->o.max_redirects <= 0)
         f->o.max_redirects = 5;
+    if (f->o.retries == 0)
+        f->o.retries = 2;
+    if (f->o.retries < 0)
+        f->o.retries = 0;
+    if (f->o.retry_wait_ms <= 0)
+        f->o.retry_wait_ms = 1000;
+    if (f->o.max_wait_ms <= 0)
+        f->o.max_wait_ms = 60000;
+    /* two runs started together wait differently */
+    f->jitter = ((uint64_t)time(NULL) << 20) ^ (uint64_t)getpid() ^ 0x9E3779B97F4A7C15u;
     CURL *c = f->curl;
     /* only http and https, also where a redirect leads */
     curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
@@ -139,7 +153,10 @@ static size_t on_data(char *ptr, size_t size, size_t nmemb, void *user)
     return n;
 }
 
-int tally_fetch(tally_fetcher *f, const char *url, tally_page *page, tally_err *err)
+/* One try: 0, or a code with `err` set; *status gets the HTTP status and
+ * *retry_after the seconds a Retry-After asked for (-1: none). */
+static int fetch_once(tally_fetcher *f, const char *url, tally_page *page, long *status_out,
+                      long *retry_after, tally_err *err)
 {
     memset(page, 0, sizeof *page);
     struct transfer t = {.curl = f->curl, .max = f->o.max_bytes};
@@ -156,6 +173,11 @@ int tally_fetch(tally_fetcher *f, const char *url, tally_page *page, tally_err *
     int ret = 0;
     long status = 0;
     curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);
+    *status_out = status;
+    curl_off_t after = -1;
+    if (curl_easy_getinfo(c, CURLINFO_RETRY_AFTER, &after) != CURLE_OK || after <= 0)
+        after = -1;
+    *retry_after = after > 86400 ? 86400 : (long)after;
     if (t.refused != 0) {
         ret = tally_err_set(err, t.refused, "%s", t.why);
     } else if (rc == CURLE_FILESIZE_EXCEEDED) {
@@ -191,6 +213,54 @@ int tally_fetch(tally_fetcher *f, const char *url, tally_page *page, tally_err *
     return ret;
 }
 
+static bool worth_retrying(long status)
+{
+    return status == 429 || (status >= 500 && status <= 599);
+}
+
+static void sleep_ms(long ms)
+{
+    struct timespec ts = {ms / 1000, (ms % 1000) * 1000000L};
+    while (nanosleep(&ts, &ts) != 0)
+        ;
+}
+
+int tally_fetch(tally_fetcher *f, const char *url, tally_page *page, tally_err *err)
+{
+    long wait = f->o.retry_wait_ms;
+    for (int tried = 0;; tried++) {
+        long status = 0, after = -1;
+        int rc = fetch_once(f, url, page, &status, &after, err);
+        if (rc == 0 || !worth_retrying(status))
+            return rc;
+        if (tried >= f->o.retries) {
+            if (tried > 0) {
+                char first[sizeof err->msg];
+                snprintf(first, sizeof first, "%s", err->msg);
+                tally_err_set(err, rc, "%s (tried %d times)", first, tried + 1);
+            }
+            return rc;
+        }
+        /* Retry-After when the server gave one, else the doubling wait
+         * with up to a quarter more, so that clients spread out */
+        f->jitter ^= f->jitter << 13;
+        f->jitter ^= f->jitter >> 7;
+        f->jitter ^= f->jitter << 17;
+        long ms = wait + (long)(f->jitter % (uint64_t)(wait / 4 + 1));
+        if (after < 0 && ms > f->o.max_wait_ms)
+            ms = f->o.max_wait_ms;
+        if (after >= 0)
+            ms = after * 1000;
+        if (ms > f->o.max_wait_ms)
+            return tally_err_set(err, rc,
+                                 "HTTP status %ld, and Retry-After asks to wait %ld s, "
+                                 "more than %ld s",
+                                 status, after, f->o.max_wait_ms / 1000);
+        sleep_ms(ms);
+        wait *= 2;
+    }
+}
+
 void tally_page_free(tally_page *page)
 {
     free(page->url);
@@ -216,13 +286,15 @@ char *tally_url_public(const char *url)
     }
     curl_url_cleanup(u);
     if (out == NULL) { /* not a URL libcurl reads: nothing after a '?', '#' or '@' kept */
+        /* a scheme only before the first '/', '?', '#' or '@' */
         const char *p = strstr(url, "://");
-        const char *rest = p != NULL ? p + 3 : url;
+        size_t scheme =
+            p != NULL && (size_t)(p - url) < strcspn(url, "/?#@") ? (size_t)(p + 3 - url) : 0;
+        const char *rest = url + scheme;
         const char *at = strchr(rest, '@');
         size_t stop = strcspn(rest, "/?#");
         if (at != NULL && (size_t)(at - rest) < stop)
             rest = at + 1;
-        size_t scheme = p != NULL ? (size_t)(p + 3 - url) : 0;
         size_t keep = strcspn(rest, "?#");
         out = tally_xmalloc(scheme + keep + 1);
         memcpy(out, url, scheme);

@@ -32,6 +32,10 @@ TEXT = b"A plain text report: 500 tonnes of fuel went to Russia.\n"
 MD = b"# A Markdown report\n\nAbout *300* trucks were sent.\n"
 
 
+# how many times each path was asked for (paths that fail, then succeed)
+COUNTS = {}
+
+
 class Handler(http.server.BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
 
@@ -101,6 +105,28 @@ class Handler(http.server.BaseHTTPRequestHandler):
         elif path == "/slow":
             time.sleep(8)
             self.send(200, "text/plain", TEXT)
+        elif path.startswith("/flaky"):
+            # 500 the first time, then the page
+            COUNTS[path] = COUNTS.get(path, 0) + 1
+            if COUNTS[path] == 1:
+                self.send(500, "text/plain", b"try again\n")
+            else:
+                self.send(200, "text/plain", TEXT)
+        elif path.startswith("/busy"):
+            # 429 with Retry-After: 1 the first time, then the page
+            COUNTS[path] = COUNTS.get(path, 0) + 1
+            if COUNTS[path] == 1:
+                self.send_response(429)
+                self.send_header("Retry-After", "1")
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+            else:
+                self.send(200, "text/plain", TEXT + path.encode() + b" " + str(COUNTS[path]).encode() + b"\n")
+        elif path == "/closed":
+            self.send_response(429)
+            self.send_header("Retry-After", "3600")
+            self.send_header("Content-Length", "0")
+            self.end_headers()
         elif path == "/error":
             self.send(500, "text/plain", b"server error\n")
         else:

@@ -7,7 +7,8 @@
 # User-Agent; and each failure named with its URL and reason while the other
 # pages are ingested: a 50 MB body (with and without a Content-Length), a
 # wrong content type, a redirect loop, a redirect to file://, a slow server
-# (--timeout), an HTTP 500, a scheme other than http. No address outside
+# (--timeout), an HTTP 500, a scheme other than http; and tried again: a 500
+# then the page, a 429 with Retry-After then the page, a Retry-After too long. No address outside
 # 127.0.0.0/8 is ever asked for.
 # Usage: fetch.sh TALLY SOURCE_DIR   (needs python3 and sqlite3)
 set -u
@@ -95,7 +96,7 @@ expect_eq redirect_url "$(sqlite3 "$T/redir.db" 'SELECT url FROM documents')" "$
 printf '# pages\n\n%s\n  %s  \n%s\n' "$W/error" "$W/og.html" "$W/image.png" >"$T/urls"
 run "$TALLY" fetch --db "$T/mixed.db" --urls "$T/urls"
 expect_rc mixed_rc 1
-expect_err_has error_500 "$W/error: HTTP status 500"
+expect_err_has error_500 "$W/error: HTTP status 500 (tried 3 times)"
 expect_err_has wrong_type "$W/image.png: content type image/png refused"
 expect_out_has mixed_summary "pages: 1 fetched"
 expect_out_has mixed_failed "2 failed"
@@ -126,11 +127,29 @@ expect_rc scheme_rc 1
 expect_err_has scheme_file "file:///etc/passwd: not an http or https URL"
 expect_err_has scheme_ftp "ftp://127.0.0.1:$PORT/x: not an http or https URL"
 
+# ---- tried again: a 500 then the page, a 429 with Retry-After then the page ------
+run "$TALLY" fetch --db "$T/retry.db" --retries 0 "$W/flaky-a"
+expect_rc retry_none_rc 1
+expect_err_has retry_none "$W/flaky-a: HTTP status 500"
+run "$TALLY" fetch --db "$T/retry.db" "$W/flaky-b"
+expect_rc retry_500_rc 0
+expect_out_has retry_500 "pages: 1 fetched"
+mkdir "$T/busy"
+run "$TALLY" fetch --db "$T/retry.db" --save "$T/busy" "$W/busy"
+expect_rc retry_429_rc 0
+if grep -q "/busy 2" "$T/busy/busy.txt"; then pass; else fail retry_429 "not the second answer: $(cat "$T/busy/busy.txt")"; fi
+# a Retry-After longer than tally waits: no second try
+run "$TALLY" fetch --db "$T/retry.db" "$W/closed"
+expect_rc retry_closed_rc 1
+expect_err_has retry_closed "$W/closed: HTTP status 429, and Retry-After asks to wait 3600 s"
+
 # ---- usage -------------------------------------------------------------------------
 run "$TALLY" fetch --db "$T/u.db"
 expect_rc no_url 2
 run "$TALLY" fetch --db "$T/u.db" --timeout 0 "$W/og.html"
 expect_rc bad_timeout 2
+run "$TALLY" fetch --db "$T/u.db" --retries x "$W/og.html"
+expect_rc bad_retries 2
 run "$TALLY" fetch --db "$T/u.db" --save "$T/none" "$W/og.html"
 expect_rc bad_save 1
 expect_err_has bad_save_msg "not a folder"

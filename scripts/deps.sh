@@ -15,6 +15,7 @@ pkgs=(
     python3                                    # ../shared/tools/score-claims in the tests
     iso-codes                                  # ISO 3166-1 countries (data for src/extract/actor.c)
     libmicrohttpd-dev                          # tally serve: the HTTP server
+    libcurl4-openssl-dev                       # tally fetch: the HTTP client
     curl wrk                                   # the API's tests (curl) and make bench (wrk)
     chromium                                   # the dashboard's browser tests
 )

@@ -44,7 +44,7 @@ declare -A allowed=(
 declare -A owner=(
     [ascii]=base [err]=base [json]=base [mem]=base [utf8]=base [visible]=base
     [claim]=model [date]=model [field]=model [event]=model
-    [doc]=read [segment]=read
+    [doc]=read [segment]=read [fetch]=read
     [actor]=extract [extract]=extract [figure]=extract [when]=extract [learn]=extract
     [score]=extract
     [store]=store

@@ -10,6 +10,7 @@
 #include "tally/err.h"
 #include "tally/estimate.h"
 #include "tally/extract.h"
+#include "tally/ingest.h"
 #include "tally/present.h"
 #include "tally/store.h"
 #include "tally/when.h"
@@ -154,6 +155,36 @@ int cli_model_option(const char *cmd, int ch, tally_extract_opts *o, tally_learn
  *  usage error naming the option; CLI_UNHANDLED for any other `ch`. */
 int cli_getopt_error(const char *cmd, int ch, char **argv);
 
+/** tally ingest's run, shared with tally fetch: documents go into the
+ *  database in batches, and the summary counts what was committed. */
+/* What was read, and what the summary says: only what was committed. The
+ * documents of a batch are counted when it commits; a batch that does not
+ * (a full disk, a failing database) counts them as failed. */
+struct cli_ingest_run {
+    tally_store *s;
+    const char *db; /* its path, for the summary */
+    tally_doc_opts opts;
+    tally_extract_opts extract;
+    const char *date;
+    size_t n_new, n_unchanged, n_replaced, n_failed, n_claims, n_events; /* committed */
+    size_t b_new, b_replaced, b_claims, b_events; /* in the open batch, not committed yet */
+    bool no_events;                               /* claims only (--no-events) */
+    const char *b_first;                          /* the batch's first document, for messages */
+    char *b_first_copy;
+    size_t batch_docs, batch_bytes;
+    double batch_start, last_progress;
+    bool progress, in_tx, fatal;
+};
+
+/** Opens the database `db` (NULL: cli_db_path) for `r` (zeroed, bar its
+ *  options: opts, extract, date): CLI_OK, or CLI_FAIL with a message. */
+int cli_ingest_start(struct cli_ingest_run *r, const char *db);
+/** Ingests one document; reports a failure and counts the outcome. */
+void cli_ingest_doc(struct cli_ingest_run *r, tally_ingest_input *in);
+/** Commits the last batch, closes the database and prints the summary
+ *  unless `quiet`: CLI_OK, or CLI_FAIL when any document failed. */
+int cli_ingest_finish(struct cli_ingest_run *r, bool quiet);
+
 /** Subcommands. */
 int cli_figures(int argc, char **argv);
 void cli_figures_help(FILE *out);
@@ -185,6 +216,8 @@ int cli_backtest(int argc, char **argv);
 int cli_rank(int argc, char **argv);
 void cli_rank_help(FILE *out);
 void cli_backtest_help(FILE *out);
+int cli_fetch(int argc, char **argv);
+void cli_fetch_help(FILE *out);
 int cli_train(int argc, char **argv);
 void cli_train_help(FILE *out);
 int cli_score(int argc, char **argv);

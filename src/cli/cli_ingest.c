@@ -60,24 +60,6 @@ void cli_ingest_help(FILE *out)
 enum { BATCH_DOCS = 200, BATCH_BYTES = 32 << 20 };
 #define BATCH_SECONDS 2.0
 
-/* What was read, and what the summary says: only what was committed. The
- * documents of a batch are counted when it commits; a batch that does not
- * (a full disk, a failing database) counts them as failed. */
-struct ingest_run {
-    tally_store *s;
-    tally_doc_opts opts;
-    tally_extract_opts extract;
-    const char *date;
-    size_t n_new, n_unchanged, n_replaced, n_failed, n_claims, n_events; /* committed */
-    size_t b_new, b_replaced, b_claims, b_events; /* in the open batch, not committed yet */
-    bool no_events;
-    const char *b_first; /* the batch's first document, for messages */
-    char *b_first_copy;
-    size_t batch_docs, batch_bytes;
-    double batch_start, last_progress;
-    bool progress, in_tx, fatal;
-};
-
 static double now(void)
 {
     struct timespec ts;
@@ -85,7 +67,7 @@ static double now(void)
     return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
-static void show_progress(struct ingest_run *r, bool last)
+static void show_progress(struct cli_ingest_run *r, bool last)
 {
     if (!r->progress)
         return;
@@ -102,7 +84,7 @@ static void show_progress(struct ingest_run *r, bool last)
 /* Ends the open batch: what it stored counts once committed; when it cannot
  * be (`ok` false, or the commit fails) it is rolled back, its documents are
  * reported and counted as failed, and the run stops. */
-static int end_batch(struct ingest_run *r, bool ok)
+static int end_batch(struct cli_ingest_run *r, bool ok)
 {
     tally_err err = {0};
     if (r->in_tx && ok && tally_store_commit(r->s, &err) != 0) {
@@ -132,8 +114,7 @@ static int end_batch(struct ingest_run *r, bool ok)
     return ok ? CLI_OK : CLI_FAIL;
 }
 
-/* Ingests one document's bytes; counts the outcome. */
-static void ingest_one(struct ingest_run *r, tally_ingest_input *in)
+void cli_ingest_doc(struct cli_ingest_run *r, tally_ingest_input *in)
 {
     in->extract = &r->extract;
     in->no_events = r->no_events;
@@ -204,7 +185,7 @@ static const char *json_field(json_t *o, const char *key)
 }
 
 /* A feed: one JSON object a line. */
-static void ingest_feed(struct ingest_run *r, FILE *f, const char *label)
+static void ingest_feed(struct cli_ingest_run *r, FILE *f, const char *label)
 {
     char *line = NULL;
     size_t cap = 0, no = 0;
@@ -247,7 +228,7 @@ static void ingest_feed(struct ingest_run *r, FILE *f, const char *label)
         };
         tally_format saved = r->opts.format;
         r->opts.format = (tally_format)fmt;
-        ingest_one(r, &in);
+        cli_ingest_doc(r, &in);
         r->opts.format = saved;
         free(name);
         json_decref(o);
@@ -309,7 +290,7 @@ struct walk {
     const struct walk *up;
 };
 
-static void ingest_path(struct ingest_run *r, const char *path, bool explicit,
+static void ingest_path(struct cli_ingest_run *r, const char *path, bool explicit,
                         const struct walk *up);
 
 static int by_name(const struct dirent **a, const struct dirent **b)
@@ -318,14 +299,14 @@ static int by_name(const struct dirent **a, const struct dirent **b)
 }
 
 /* Reports an input that is not read, and counts it as failed. */
-static void skipped(struct ingest_run *r, const char *path, const char *why)
+static void skipped(struct cli_ingest_run *r, const char *path, const char *why)
 {
     cli_errorf("%s: %s", path, why);
     r->n_failed++;
 }
 
 /* A folder: its documents and subfolders in name order, hidden ones left out. */
-static void ingest_dir(struct ingest_run *r, const char *path, const struct walk *w)
+static void ingest_dir(struct cli_ingest_run *r, const char *path, const struct walk *w)
 {
     struct dirent **list = NULL;
     int n = scandir(path, &list, NULL, by_name);
@@ -355,7 +336,7 @@ static void ingest_dir(struct ingest_run *r, const char *path, const struct walk
  * named as a document (opening a FIFO would wait for a writer, a device
  * may never end). In a folder, entries not named as documents are not
  * inputs at all. */
-static void ingest_path(struct ingest_run *r, const char *path, bool explicit,
+static void ingest_path(struct cli_ingest_run *r, const char *path, bool explicit,
                         const struct walk *up)
 {
     struct stat st;
@@ -422,7 +403,7 @@ static void ingest_path(struct ingest_run *r, const char *path, bool explicit,
                                      .name = name,
                                      .origin = label,
                                      .path = is_stdin ? NULL : path};
-            ingest_one(r, &in);
+            cli_ingest_doc(r, &in);
             free(name);
         }
         if (doc != NULL && doc != f)
@@ -439,7 +420,7 @@ int cli_ingest(int argc, char **argv)
         {"date", required_argument, NULL, 'd'}, {"quiet", no_argument, NULL, 'q'},
         {"no-events", no_argument, NULL, 'E'},  CLI_MODEL_OPTIONS,
         {"help", no_argument, NULL, 'h'},       {NULL, 0, NULL, 0}};
-    struct ingest_run r = {0};
+    struct cli_ingest_run r = {0};
     tally_learn_model *model = NULL;
     const char *db = NULL;
     bool quiet = false;
@@ -473,29 +454,44 @@ int cli_ingest(int argc, char **argv)
         tally_learn_model_free(model);
         return cli_usagef("ingest", "no input: give files, folders, or - for stdin");
     }
-    db = cli_db_path(db);
+    int rc = cli_ingest_start(&r, db);
+    for (int i = optind; rc == CLI_OK && i < argc && !r.fatal; i++)
+        ingest_path(&r, argv[i], true, NULL);
+    if (rc == CLI_OK)
+        rc = cli_ingest_finish(&r, quiet);
+    tally_learn_model_free(model);
+    return rc;
+}
+
+int cli_ingest_start(struct cli_ingest_run *r, const char *db)
+{
+    r->db = cli_db_path(db);
     tally_err err = {0};
-    if (tally_store_open(db, TALLY_STORE_WRITE, &r.s, &err) != 0) {
+    if (tally_store_open(r->db, TALLY_STORE_WRITE, &r->s, &err) != 0) {
         cli_errorf("%s", err.msg);
-        tally_learn_model_free(model);
         return CLI_FAIL;
     }
-    r.progress = isatty(STDERR_FILENO);
-    for (int i = optind; i < argc && !r.fatal; i++)
-        ingest_path(&r, argv[i], true, NULL);
-    end_batch(&r, !r.fatal);
-    if (r.fatal)
+    r->progress = isatty(STDERR_FILENO);
+    return CLI_OK;
+}
+
+int cli_ingest_finish(struct cli_ingest_run *r, bool quiet)
+{
+    tally_err err = {0};
+    end_batch(r, !r->fatal);
+    if (r->fatal)
         cli_errorf("stopped: the database failed, and what was not read yet was left");
-    if (!r.fatal && r.n_claims > 0 && tally_store_analyze(r.s, &err) != 0)
+    if (!r->fatal && r->n_claims > 0 && tally_store_analyze(r->s, &err) != 0)
         cli_warnf("%s", err.msg); /* queries still work, maybe slower */
-    show_progress(&r, true);
-    tally_store_close(r.s);
-    tally_learn_model_free(model);
+    show_progress(r, true);
+    tally_store_close(r->s);
+    r->s = NULL;
     if (!quiet)
         cli_printf("%s: documents: %zu new, %zu unchanged, %zu replaced, %zu failed; claims: %zu "
                    "stored; events: %zu stored\n",
-                   db, r.n_new, r.n_unchanged, r.n_replaced, r.n_failed, r.n_claims, r.n_events);
+                   r->db, r->n_new, r->n_unchanged, r->n_replaced, r->n_failed, r->n_claims,
+                   r->n_events);
     if (fflush(stdout) != 0)
-        r.fatal = true;
-    return r.fatal || r.n_failed > 0 ? CLI_FAIL : CLI_OK;
+        r->fatal = true;
+    return r->fatal || r->n_failed > 0 ? CLI_FAIL : CLI_OK;
 }

@@ -1,0 +1,94 @@
+/* tally: documents from the web (part of stage 1, read). A page is
+ * downloaded with libcurl under fixed limits (only http and https, redirects
+ * limited and re-checked, TLS verified, timeouts, a size limit checked while
+ * the bytes arrive, a content type of text), and its metadata (title, outlet,
+ * date) is taken from the page itself; the pipeline then ingests it like any
+ * document. */
+#ifndef TALLY_FETCH_H
+#define TALLY_FETCH_H
+
+#include <stddef.h>
+
+#include "tally/doc.h"
+#include "tally/err.h"
+#include "tally/mem.h"
+
+/** The limits of a download; a zero field takes its default. */
+typedef struct tally_fetch_opts {
+    size_t max_bytes;        /* the most bytes a body may have (default 10 MB) */
+    long timeout_ms;         /* the whole transfer (default 30 s) */
+    long connect_timeout_ms; /* the connection (default 10 s, never more than timeout_ms) */
+    long max_redirects;      /* redirects followed (default 5) */
+    int retries;             /* tries again after a 429 or a 5xx status; -1 for none
+                                (0: the default, 2) */
+    long retry_wait_ms;      /* the first wait (default 1 s), doubled each time, with
+                                up to a quarter more at random; a longer Retry-After
+                                is honoured up to max_wait_ms */
+    long max_wait_ms;        /* the longest wait (default 60 s): a Retry-After asking
+                                for more ends the tries */
+} tally_fetch_opts;
+
+enum { TALLY_FETCH_MAX_BYTES = 10 * 1000 * 1000 };
+
+/** A downloaded page: the raw bytes as they arrived. */
+typedef struct tally_page {
+    char *url;  /* the URL it came from after redirects (owned) */
+    char *data; /* the body (owned; NUL-terminated, `len` bytes before it) */
+    size_t len;
+    tally_format format; /* from the content type: HTML, Markdown or plain text */
+} tally_page;
+
+typedef struct tally_fetcher tally_fetcher;
+
+/** A downloader with `opts` (NULL: the defaults) whose User-Agent is
+ *  `user_agent`. Free with tally_fetcher_close. Returns 0, or TALLY_ENOMEM
+ *  with `err` set when libcurl cannot start. */
+int tally_fetcher_open(tally_fetcher **out, const tally_fetch_opts *opts, const char *user_agent,
+                       tally_err *err) TALLY_MUST_CHECK;
+/** Frees `f`; accepts NULL. */
+void tally_fetcher_close(tally_fetcher *f);
+
+/** Downloads `url` into `page` (free with tally_page_free). Returns 0, or a
+ *  negative code with `err` saying why, without the URL: TALLY_EUSAGE for a
+ *  URL that is not http or https, TALLY_ELIMIT for a body over the size
+ *  limit, TALLY_EINPUT for a content type that is not HTML, text or
+ *  Markdown, TALLY_EIO for the network (a timeout, a redirect loop, an HTTP
+ *  status of 400 or more). A 429 (Too Many Requests) or a 5xx status is
+ *  tried again (opts.retries), after the wait its Retry-After asks for, else
+ *  after a doubling wait with jitter. */
+int tally_fetch(tally_fetcher *f, const char *url, tally_page *page,
+                tally_err *err) TALLY_MUST_CHECK;
+void tally_page_free(tally_page *page);
+
+/** Metadata a page states about itself; each field is NULL when absent
+ *  (owned, valid UTF-8; free with tally_page_meta_free). */
+typedef struct tally_page_meta {
+    char *title;  /* og:title, else JSON-LD headline, else <title> */
+    char *outlet; /* og:site_name, else JSON-LD publisher's name */
+    char *date;   /* YYYY-MM-DD of article:published_time, else JSON-LD
+                     datePublished, else the first <time datetime> */
+} tally_page_meta;
+
+/** Reads the metadata of the HTML `html[0..len)` (not NUL-terminated) with
+ *  libxml2's HTML parser. Never fails: what cannot be read is absent. */
+void tally_page_meta_read(const char *html, size_t len, tally_page_meta *out);
+void tally_page_meta_free(tally_page_meta *m);
+
+/** The document tally ingests for `page`, as a NAME.txt holds it: a
+ *  header (url: the public URL, title, outlet (else the host), date: from
+ *  the page's metadata) and, after a blank line, the body decoded into
+ *  text. Appended to `out` (the caller's, with its limit); `*invalid_utf8`
+ *  gets the invalid sequences replaced. Returns 0, TALLY_EINPUT for a body
+ *  that is binary, or TALLY_ELIMIT when `out` is full; `err` set. */
+int tally_page_document(const tally_page *page, tally_buf *out, size_t *invalid_utf8,
+                        tally_err *err) TALLY_MUST_CHECK;
+
+/** The URL as it may be stored and shown: without user name, password,
+ *  query and fragment ("https://u:p@x.org/a?token=1#b" -> "https://x.org/a").
+ *  Caller frees. */
+char *tally_url_public(const char *url);
+/** The host of `url` ("https://www.x.org:8080/a" -> "www.x.org"), or NULL.
+ *  Caller frees. */
+char *tally_url_host(const char *url);
+
+#endif

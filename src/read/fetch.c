@@ -1,0 +1,318 @@
+/* tally: downloading a page with libcurl (tally/fetch.h). Every limit is set
+ * on the handle before the transfer and checked by libcurl, bar two that
+ * need the bytes: the size, counted as they arrive (a body without a
+ * Content-Length, or one that lies, is cut at the limit), and the content
+ * type, read once the headers are in. Part of stage 1, read: includes the
+ * public headers of base and the model, and read's own. */
+#include "tally/fetch.h"
+
+#include <curl/curl.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "tally/ascii.h"
+#include "tally/mem.h"
+
+struct tally_fetcher {
+    CURL *curl;
+    tally_fetch_opts o;
+    uint64_t jitter; /* the state of the waits' jitter (xorshift64) */
+};
+
+/* What one transfer found while it ran: the write callback's state. */
+struct transfer {
+    CURL *curl;
+    size_t max;
+    tally_buf body;
+    bool checked;        /* the content type was looked at */
+    tally_format format; /* what it said */
+    int refused;         /* why the write callback stopped the transfer: 0, or a code */
+    char why[160];
+};
+
+int tally_fetcher_open(tally_fetcher **out, const tally_fetch_opts *opts, const char *user_agent,
+                       tally_err *err)
+{
+    *out = NULL;
+    if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK)
+        return tally_err_set(err, TALLY_ENOMEM, "libcurl cannot start");
+    tally_fetcher *f = tally_xcalloc(1, sizeof *f);
+    f->curl = curl_easy_init();
+    if (f->curl == NULL) {
+        free(f);
+        curl_global_cleanup();
+        return tally_err_set(err, TALLY_ENOMEM, "libcurl cannot start");
+    }
+    if (opts != NULL)
+        f->o = *opts;
+    if (f->o.max_bytes == 0)
+        f->o.max_bytes = TALLY_FETCH_MAX_BYTES;
+    if (f->o.timeout_ms <= 0)
+        f->o.timeout_ms = 30000;
+    if (f->o.connect_timeout_ms <= 0)
+        f->o.connect_timeout_ms = 10000;
+    if (f->o.connect_timeout_ms > f->o.timeout_ms)
+        f->o.connect_timeout_ms = f->o.timeout_ms;
+    if (f->o.max_redirects <= 0)
+        f->o.max_redirects = 5;
+    if (f->o.retries == 0)
+        f->o.retries = 2;
+    if (f->o.retries < 0)
+        f->o.retries = 0;
+    if (f->o.retry_wait_ms <= 0)
+        f->o.retry_wait_ms = 1000;
+    if (f->o.max_wait_ms <= 0)
+        f->o.max_wait_ms = 60000;
+    /* two runs started together wait differently */
+    f->jitter = ((uint64_t)time(NULL) << 20) ^ (uint64_t)getpid() ^ 0x9E3779B97F4A7C15u;
+    CURL *c = f->curl;
+    /* only http and https, also where a redirect leads */
+    curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
+    curl_easy_setopt(c, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
+    curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, 1L);
+    curl_easy_setopt(c, CURLOPT_MAXREDIRS, f->o.max_redirects);
+    curl_easy_setopt(c, CURLOPT_SSL_VERIFYPEER, 1L);
+    curl_easy_setopt(c, CURLOPT_SSL_VERIFYHOST, 2L);
+    curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, f->o.timeout_ms);
+    curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS, f->o.connect_timeout_ms);
+    curl_easy_setopt(c, CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)f->o.max_bytes);
+    curl_easy_setopt(c, CURLOPT_FAILONERROR, 1L);
+    curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
+    curl_easy_setopt(c, CURLOPT_ACCEPT_ENCODING, ""); /* what libcurl can decode */
+    curl_easy_setopt(c, CURLOPT_USERAGENT, user_agent);
+    *out = f;
+    return 0;
+}
+
+void tally_fetcher_close(tally_fetcher *f)
+{
+    if (f == NULL)
+        return;
+    curl_easy_cleanup(f->curl);
+    curl_global_cleanup();
+    free(f);
+}
+
+/* Whether the media type `t[0..n)` (lowercase) is `want`. */
+static bool type_is(const char *t, size_t n, const char *want)
+{
+    return strlen(want) == n && memcmp(t, want, n) == 0;
+}
+
+/* The format of a Content-Type, or -1 for one tally does not read. */
+static int format_of(const char *ct)
+{
+    if (ct == NULL) /* no type said: the bytes decide (sniffed as any document) */
+        return TALLY_FORMAT_AUTO;
+    char t[64];
+    size_t n = 0;
+    while (ct[n] != '\0' && ct[n] != ';' && ct[n] != ' ' && n < sizeof t - 1) {
+        t[n] = (char)tally_to_lower((unsigned char)ct[n]);
+        n++;
+    }
+    if (type_is(t, n, "text/html") || type_is(t, n, "application/xhtml+xml"))
+        return TALLY_FORMAT_HTML;
+    if (type_is(t, n, "text/markdown") || type_is(t, n, "text/x-markdown"))
+        return TALLY_FORMAT_MD;
+    if (type_is(t, n, "text/plain"))
+        return TALLY_FORMAT_TXT;
+    return -1;
+}
+
+static size_t on_data(char *ptr, size_t size, size_t nmemb, void *user)
+{
+    struct transfer *t = user;
+    size_t n = size * nmemb;
+    if (!t->checked) {
+        t->checked = true;
+        char *ct = NULL;
+        curl_easy_getinfo(t->curl, CURLINFO_CONTENT_TYPE, &ct);
+        int fmt = format_of(ct);
+        if (fmt < 0) {
+            t->refused = TALLY_EINPUT;
+            snprintf(t->why, sizeof t->why,
+                     "content type %.80s refused (tally reads HTML, text and Markdown)", ct);
+            return 0; /* libcurl stops with CURLE_WRITE_ERROR */
+        }
+        t->format = (tally_format)fmt;
+    }
+    if (n > t->max - t->body.len) {
+        t->refused = TALLY_ELIMIT;
+        snprintf(t->why, sizeof t->why, "the body is larger than the limit of %zu bytes", t->max);
+        return 0;
+    }
+    if (tally_buf_append(&t->body, ptr, n) != 0) {
+        t->refused = TALLY_ELIMIT;
+        snprintf(t->why, sizeof t->why, "the body is larger than the limit of %zu bytes", t->max);
+        return 0;
+    }
+    return n;
+}
+
+/* One try: 0, or a code with `err` set; *status gets the HTTP status and
+ * *retry_after the seconds a Retry-After asked for (-1: none). */
+static int fetch_once(tally_fetcher *f, const char *url, tally_page *page, long *status_out,
+                      long *retry_after, tally_err *err)
+{
+    memset(page, 0, sizeof *page);
+    struct transfer t = {.curl = f->curl, .max = f->o.max_bytes};
+    /* one byte more than the limit: the NUL after the body */
+    tally_buf_init(&t.body, f->o.max_bytes + 1);
+    CURL *c = f->curl;
+    char curl_err[CURL_ERROR_SIZE] = "";
+    curl_easy_setopt(c, CURLOPT_URL, url);
+    curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_data);
+    curl_easy_setopt(c, CURLOPT_WRITEDATA, &t);
+    curl_easy_setopt(c, CURLOPT_ERRORBUFFER, curl_err);
+    CURLcode rc = curl_easy_perform(c);
+    curl_easy_setopt(c, CURLOPT_ERRORBUFFER, NULL);
+    int ret = 0;
+    long status = 0;
+    curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);
+    *status_out = status;
+    curl_off_t after = -1;
+    if (curl_easy_getinfo(c, CURLINFO_RETRY_AFTER, &after) != CURLE_OK || after <= 0)
+        after = -1;
+    *retry_after = after > 86400 ? 86400 : (long)after;
+    if (t.refused != 0) {
+        ret = tally_err_set(err, t.refused, "%s", t.why);
+    } else if (rc == CURLE_FILESIZE_EXCEEDED) {
+        ret = tally_err_set(err, TALLY_ELIMIT, "the body is larger than the limit of %zu bytes",
+                            f->o.max_bytes);
+    } else if (rc == CURLE_UNSUPPORTED_PROTOCOL || rc == CURLE_URL_MALFORMAT) {
+        ret = tally_err_set(err, TALLY_EUSAGE, "not an http or https URL (%s)",
+                            curl_err[0] != '\0' ? curl_err : curl_easy_strerror(rc));
+    } else if (rc == CURLE_HTTP_RETURNED_ERROR) {
+        ret = tally_err_set(err, TALLY_EIO, "HTTP status %ld", status);
+    } else if (rc == CURLE_TOO_MANY_REDIRECTS) {
+        ret =
+            tally_err_set(err, TALLY_EIO, "more than %ld redirects (a loop?)", f->o.max_redirects);
+    } else if (rc != CURLE_OK) {
+        ret = tally_err_set(err, TALLY_EIO, "%s",
+                            curl_err[0] != '\0' ? curl_err : curl_easy_strerror(rc));
+    } else if (status != 200 && status != 203) {
+        /* a 2xx without the page (204 No Content), or a 3xx not followed */
+        ret = tally_err_set(err, TALLY_EIO, "HTTP status %ld", status);
+    } else if (!t.checked) {
+        ret = tally_err_set(err, TALLY_EINPUT, "an empty body");
+    }
+    if (ret == 0 && tally_buf_append(&t.body, "", 1) == 0) {
+        char *eff = NULL;
+        curl_easy_getinfo(c, CURLINFO_EFFECTIVE_URL, &eff);
+        page->url = tally_xstrdup(eff != NULL ? eff : url);
+        page->len = t.body.len - 1;
+        page->data = t.body.ptr;
+        page->format = t.format;
+        return 0;
+    }
+    tally_buf_free(&t.body);
+    return ret;
+}
+
+static bool worth_retrying(long status)
+{
+    return status == 429 || (status >= 500 && status <= 599);
+}
+
+static void sleep_ms(long ms)
+{
+    struct timespec ts = {ms / 1000, (ms % 1000) * 1000000L};
+    while (nanosleep(&ts, &ts) != 0)
+        ;
+}
+
+int tally_fetch(tally_fetcher *f, const char *url, tally_page *page, tally_err *err)
+{
+    long wait = f->o.retry_wait_ms;
+    for (int tried = 0;; tried++) {
+        long status = 0, after = -1;
+        int rc = fetch_once(f, url, page, &status, &after, err);
+        if (rc == 0 || !worth_retrying(status))
+            return rc;
+        if (tried >= f->o.retries) {
+            if (tried > 0) {
+                char first[sizeof err->msg];
+                snprintf(first, sizeof first, "%s", err->msg);
+                tally_err_set(err, rc, "%s (tried %d times)", first, tried + 1);
+            }
+            return rc;
+        }
+        /* Retry-After when the server gave one, else the doubling wait
+         * with up to a quarter more, so that clients spread out */
+        f->jitter ^= f->jitter << 13;
+        f->jitter ^= f->jitter >> 7;
+        f->jitter ^= f->jitter << 17;
+        long ms = wait + (long)(f->jitter % (uint64_t)(wait / 4 + 1));
+        if (after < 0 && ms > f->o.max_wait_ms)
+            ms = f->o.max_wait_ms;
+        if (after >= 0)
+            ms = after * 1000;
+        if (ms > f->o.max_wait_ms)
+            return tally_err_set(err, rc,
+                                 "HTTP status %ld, and Retry-After asks to wait %ld s, "
+                                 "more than %ld s",
+                                 status, after, f->o.max_wait_ms / 1000);
+        sleep_ms(ms);
+        wait *= 2;
+    }
+}
+
+void tally_page_free(tally_page *page)
+{
+    free(page->url);
+    free(page->data);
+    memset(page, 0, sizeof *page);
+}
+
+char *tally_url_public(const char *url)
+{
+    CURLU *u = curl_url();
+    char *out = NULL;
+    if (u != NULL && curl_url_set(u, CURLUPART_URL, url, 0) == CURLUE_OK) {
+        curl_url_set(u, CURLUPART_USER, NULL, 0);
+        curl_url_set(u, CURLUPART_PASSWORD, NULL, 0);
+        curl_url_set(u, CURLUPART_OPTIONS, NULL, 0);
+        curl_url_set(u, CURLUPART_QUERY, NULL, 0);
+        curl_url_set(u, CURLUPART_FRAGMENT, NULL, 0);
+        char *s = NULL;
+        if (curl_url_get(u, CURLUPART_URL, &s, 0) == CURLUE_OK) {
+            out = tally_xstrdup(s);
+            curl_free(s);
+        }
+    }
+    curl_url_cleanup(u);
+    if (out == NULL) { /* not a URL libcurl reads: nothing after a '?', '#' or '@' kept */
+        /* a scheme only before the first '/', '?', '#' or '@' */
+        const char *p = strstr(url, "://");
+        size_t scheme =
+            p != NULL && (size_t)(p - url) < strcspn(url, "/?#@") ? (size_t)(p + 3 - url) : 0;
+        const char *rest = url + scheme;
+        const char *at = strchr(rest, '@');
+        size_t stop = strcspn(rest, "/?#");
+        if (at != NULL && (size_t)(at - rest) < stop)
+            rest = at + 1;
+        size_t keep = strcspn(rest, "?#");
+        out = tally_xmalloc(scheme + keep + 1);
+        memcpy(out, url, scheme);
+        memcpy(out + scheme, rest, keep);
+        out[scheme + keep] = '\0';
+    }
+    return out;
+}
+
+char *tally_url_host(const char *url)
+{
+    CURLU *u = curl_url();
+    char *out = NULL, *s = NULL;
+    if (u != NULL && curl_url_set(u, CURLUPART_URL, url, 0) == CURLUE_OK &&
+        curl_url_get(u, CURLUPART_HOST, &s, 0) == CURLUE_OK) {
+        out = tally_xstrdup(s);
+        curl_free(s);
+    }
+    curl_url_cleanup(u);
+    return out;
+}

@@ -5,7 +5,7 @@
 #   make bench      throughput and memory beside `wc -w`
 #   make fuzz       each libFuzzer target for FUZZ_SECONDS (default 60)
 #   make demo       the main job: the bundled record and examples into build/demo.db, estimates, contradictions, build/demo-report.html
-#   make model      retrain the extractor's bundled model (data/extract-model.bin) on ../shared/corpus
+#   make model      retrain the extractor's bundled models (data/extract-model.bin, data/events-model.bin) on ../shared/corpus
 SHELL := /bin/bash
 JOBS ?= $(shell nproc)
 CMAKE ?= cmake
@@ -67,8 +67,10 @@ demo: all
 # prints), recorded in the model with this command, compiled into tally.
 # Deterministic: the same corpora and code give the same bytes.
 MODEL_CMD = build/release/tally train --folds 5 -o data/extract-model.bin ../shared/corpus/dev ../shared/corpus/train
+EVENTS_MODEL_CMD = build/release/tally train --events --folds 5 -o data/events-model.bin ../shared/corpus/dev ../shared/corpus/train
 model: release
 	@$(MODEL_CMD)
+	@$(EVENTS_MODEL_CMD)
 	@$(MAKE) --no-print-directory all
 
 clean:

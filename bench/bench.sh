@@ -131,10 +131,13 @@ bench_serve() {
 #   one series cold (tally estimate PRK RUS artillery-shell --at DATE, a new
 #     process: target 300 ms) beside tally claims reading that series' claims;
 #   the dashboard's first /api/series (a fresh tally serve each run: target
-#     300 ms) beside the first page of the series' claims from a fresh server.
-# BENCH_ONLY=estimate runs this section alone.
+#     300 ms) beside the first page of the series' claims from a fresh server;
+#   tally rank RUS --to (every partner of Russia, each of its series drawn
+#     and priced: target 2 s) beside tally claims reading Russia's claims.
+# BENCH_ONLY=estimate runs this section alone (BENCH_ONLY=rank: tally rank alone).
 SERIES=(PRK RUS artillery-shell --at 2024-10-31)
 SERIES_Q='supplier=PRK&recipient=RUS&item=artillery-shell'
+RANK=(RUS --to --at 2024-10-31)
 # wall_of CMD...: wall seconds of one run (tally_runrss).
 wall_of() {
     local line
@@ -167,6 +170,8 @@ bench_estimate() {
         wall_of "$TALLY" estimate --db "$BIGDB" "${SERIES[@]}" >>"$E/one"
         wall_of "$TALLY" claims --db "$BIGDB" --supplier PRK --recipient RUS \
             --item artillery-shell --format jsonl >>"$E/one.base"
+        wall_of "$TALLY" rank --db "$BIGDB" "${RANK[@]}" >>"$E/rank"
+        wall_of "$TALLY" claims --db "$BIGDB" --recipient RUS --format jsonl >>"$E/rank.base"
         if command -v curl >/dev/null; then
             first_request "api/series?$SERIES_Q" >>"$E/api"
             first_request "api/claims?$SERIES_Q&limit=50" >>"$E/api.base"
@@ -180,6 +185,8 @@ bench_estimate() {
     printf '%-40s %10.3f %8s   %-46s %10.3f\n' "one series cold (estimate ${SERIES[*]:0:3})" \
         "$(median_of "$E/one")" "0.300" "tally claims, the series' claims, jsonl" \
         "$(median_of "$E/one.base")"
+    printf '%-40s %10.3f %8s   %-46s %10.3f\n' "tally rank ${RANK[*]:0:2}" "$(median_of "$E/rank")" \
+        "2" "tally claims --recipient RUS, jsonl" "$(median_of "$E/rank.base")"
     if [ -s "$E/api" ]; then
         printf '%-40s %10.3f %8s   %-46s %10.3f\n' "first /api/series (fresh server)" \
             "$(median_of "$E/api")" "0.300" "first /api/claims page of it (fresh server)" \
@@ -187,6 +194,29 @@ bench_estimate() {
     fi
     rm -rf "$E"
 }
+
+# tally rank alone: the loop of bench_estimate with only its rank rows
+bench_rank() {
+    local E
+    E=$(mktemp -d)
+    "$TALLY" rank --db "$BIGDB" "${RANK[@]}" >"$E/rank.txt" # warm the page cache
+    for ((r = 0; r < RUNS; r++)); do
+        wall_of "$TALLY" rank --db "$BIGDB" "${RANK[@]}" >>"$E/rank"
+        wall_of "$TALLY" claims --db "$BIGDB" --recipient RUS --format jsonl >>"$E/rank.base"
+    done
+    printf '\ntally rank on %s (1,000,000 claims), median of %d runs:\n' "$(basename "$BIGDB")" "$RUNS"
+    printf '%-40s %10s %8s   %-46s %10s\n' "what" "s" "target" "baseline in the same run" "s"
+    printf '%-40s %10.3f %8s   %-46s %10.3f\n' "tally rank ${RANK[*]:0:2}" "$(median_of "$E/rank")" \
+        "2" "tally claims --recipient RUS, jsonl" "$(median_of "$E/rank.base")"
+    head -n 8 "$E/rank.txt" | sed 's/^/  /'
+    rm -rf "$E"
+}
+
+if [ "${BENCH_ONLY:-}" = rank ]; then
+    make_bigdb
+    bench_rank
+    exit 0
+fi
 
 if [ "${BENCH_ONLY:-}" = estimate ]; then
     make_bigdb
@@ -229,21 +259,37 @@ row_figures() {
 row_extract() {
     ARGV=("$TALLY" extract "$1")
 }
+# the same on one thread: the model's decisions wait for the reading
+row_extract1() {
+    ARGV=("$TALLY" extract --jobs 1 "$1")
+}
 # the rules alone, without the learned layer (tally extract --no-model)
 row_rules() {
     ARGV=("$TALLY" extract --no-model "$1")
+}
+# the events with the claims, in the extractor's one pass (tally events)
+row_events() {
+    ARGV=("$TALLY" events "$1")
 }
 # ingest: into a new database each run (an unchanged document is skipped)
 row_ingest() {
     ARGV=(bash -c 'rm -f "$0" "$0-wal" "$0-shm"; exec "$1" ingest -q --db "$0" "$2"'
         "$T/ingest.db" "$TALLY" "$1")
 }
-ROWS=(figures rules extract ingest)
+# ingest of claims only, without the events (tally ingest --no-events)
+row_ingest_claims() {
+    ARGV=(bash -c 'rm -f "$0" "$0-wal" "$0-shm"; exec "$1" ingest -q --no-events --db "$0" "$2"'
+        "$T/ingest.db" "$TALLY" "$1")
+}
+ROWS=(figures rules extract1 extract events ingest ingest_claims)
 LABEL_wc="wc -w"
 LABEL_figures="tally figures"
 LABEL_rules="extract --no-model"
+LABEL_extract1="extract --jobs 1"
 LABEL_extract="extract (model)"
+LABEL_events="tally events"
 LABEL_ingest="tally ingest"
+LABEL_ingest_claims="ingest no events"
 
 # ---- the texts ----------------------------------------------------------
 

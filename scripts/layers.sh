@@ -43,13 +43,13 @@ declare -A allowed=(
 # Who owns each public header. A new header is added here, or the check fails.
 declare -A owner=(
     [ascii]=base [err]=base [json]=base [mem]=base [utf8]=base [visible]=base
-    [claim]=model [date]=model [field]=model
+    [claim]=model [date]=model [field]=model [event]=model
     [doc]=read [segment]=read [fetch]=read
     [actor]=extract [extract]=extract [figure]=extract [when]=extract [learn]=extract
     [score]=extract
     [store]=store
     [import]=pipeline [ingest]=pipeline
-    [estimate]=estimate
+    [estimate]=estimate [rank]=estimate [event_check]=estimate
     [present]=present [serve]=present
 )
 # Files generated into build/gen/STAGE/ that the stage includes by name.

@@ -1,5 +1,7 @@
-// tally dashboard: a timeline of one series (claims and estimate), the flows
-// between states, the claims table and the contradictions. Plain ES2020 and
+// tally dashboard: a timeline of one series (claims and estimate, and the
+// events between its two states as marks), the flows between states, a
+// state's partners ranked (tally rank), the claims table, the relations of
+// the pair and the contradictions. Plain ES2020 and
 // SVG, no library; every request goes to the server that served the page
 // (the JSON API of API.md).
 
@@ -96,27 +98,31 @@ async function openClaim(id, echoes = []) {
     ['Document', [c.title || c.doc, c.outlet, c.date].filter(Boolean).join(' · ')],
     ['Note', c.note],
   ];
-  $('#claim-facts').replaceChildren(...facts.filter(([, v]) => v).flatMap(([k, v]) => [el('dt', {}, k), el('dd', {}, v)]));
-  if (c.url && /^https?:/.test(c.url))
-    $('#claim-facts').append(el('dt', {}, 'URL'), el('dd', {}, el('a', { href: c.url, rel: 'noopener noreferrer', target: '_blank' }, c.url)));
-  const parts = paragraphParts(c);
-  const quote = $('#claim-text');
-  if (parts) {
-    quote.replaceChildren(parts[0], markFigure(parts[1], c.text), parts[2]);
-  } else if (c.sentence) {
-    quote.replaceChildren(markFigure(c.sentence, c.text));
-  } else {
-    quote.replaceChildren(el('em', {}, 'A curated row of the public record: no text stored; see its URL.'));
-  }
+  showFacts(facts, c, 'A curated row of the public record: no text stored; see its URL.');
   const others = echoes.filter((e) => e !== id);
   $('#claim-echoes').replaceChildren(...(others.length ? [
     el('h3', {}, `Echoes in this cluster (${others.length})`),
     el('ul', {}, others.map((e) => el('li', {}, el('button', { type: 'button', class: 'link', onclick: () => openClaim(e, echoes) }, `claim ${e}`)))),
   ] : []));
+  delete panel.dataset.event;
   panel.dataset.claim = id;
   panel.hidden = false;
   $('#claim-title').focus();
 }
+// The panel's facts, the URL of `r` (a claim or an event) as a link, and its
+// paragraph with the sentence marked and its words (r.text) in bold; for a
+// curated row, which has no text, `curated` says so.
+function showFacts(facts, r, curated) {
+  $('#claim-facts').replaceChildren(...facts.filter(([, v]) => v).flatMap(([k, v]) => [el('dt', {}, k), el('dd', {}, v)]));
+  if (r.url && /^https?:/.test(r.url))
+    $('#claim-facts').append(el('dt', {}, 'URL'), el('dd', {}, el('a', { href: r.url, rel: 'noopener noreferrer', target: '_blank' }, r.url)));
+  const parts = paragraphParts(r);
+  const quote = $('#claim-text');
+  if (parts) quote.replaceChildren(parts[0], markFigure(parts[1], r.text), parts[2]);
+  else if (r.sentence) quote.replaceChildren(markFigure(r.sentence, r.text));
+  else quote.replaceChildren(el('em', {}, curated));
+}
+
 // <mark> the sentence, and the figure's words in it in bold.
 function markFigure(sentence, text) {
   const i = text ? sentence.indexOf(text) : -1;
@@ -144,7 +150,7 @@ const hideTip = () => { $('#tip').hidden = true; };
 
 // ---- the timeline ----
 
-const state = { meta: null, series: null, linear: false, flows: [], flowsItem: '' };
+const state = { meta: null, series: null, linear: false, flows: [], flowsItem: '', pairEvents: [] };
 
 // A point's figure in the series' unit: [low, high]. A count in another unit
 // is converted with the factor range the estimate used ("x 250-500 a container").
@@ -198,8 +204,8 @@ function drawTimeline() {
   const box = $('#timeline');
   const s = state.series;
   if (!s) return box.replaceChildren();
-  const W = Math.max(280, box.clientWidth), H = Math.round(Math.min(440, Math.max(260, W * 0.45)));
-  const M = { l: 52, r: 14, t: 14, b: 30 };
+  const W = Math.max(280, box.clientWidth), H = Math.round(Math.min(440, Math.max(260, W * 0.45))) + LANE;
+  const M = { l: 52, r: 14, t: 14, b: 30 + LANE };
   const log = !state.linear;
   const pts = s.points.map((p) => ({ p, t: when(p.date), r: pointRange(p, s.unit) }));
   const est = s.estimates.map((e) => ({ ...e, t: when(e.date) }));
@@ -246,7 +252,123 @@ function drawTimeline() {
   const marks = svg('g', { class: 'marks' });
   for (const { p, t, r } of pts) marks.append(pointMark(p, x(t), y(r[0]), y(r[1]), s.unit));
   root.append(marks);
+
+  // the events of the pair dated within the span, in a lane under the axis
+  const lane = svg('g', { class: 'events-lane' });
+  const ly = H - LANE / 2 + 2;
+  lane.append(svg('text', { x: 4, y: ly + 4, class: 'lane-label' }, 'events'));
+  const seen = new Map();
+  for (const e of state.pairEvents) {
+    const t = when(eventDate(e));
+    if (!(t >= t0 && t <= t1)) continue;
+    const cx = x(t), k = Math.round(cx / 6);
+    const n = seen.get(k) || 0; // events on one spot stack up a little
+    seen.set(k, n + 1);
+    lane.append(eventMark(e, cx, ly - Math.min(n, 3) * 5));
+  }
+  root.append(lane);
   box.replaceChildren(root);
+}
+
+// ---- events (/api/events): their icons, marks and panel ----
+
+const LANE = 28; // the timeline's lane of events, in px
+const eventDate = (e) => e.date || e.stated || '';
+// One icon a PLOVER type (EVENTS.md); the family sets the colour.
+const EVENT_TYPES = {
+  AGREE: ['✎', 'coop'], CONSULT: ['◆', 'coop'], SUPPORT: ['★', 'coop'], CONCEDE: ['↧', 'coop'],
+  COOPERATE: ['⇄', 'coop'], AID: ['▶', 'aid'], RETREAT: ['↩', 'coop'], REQUEST: ['?', 'conflict'],
+  ACCUSE: ['!', 'conflict'], REJECT: ['✕', 'conflict'], THREATEN: ['⚠', 'conflict'], PROTEST: ['✊', 'conflict'],
+  SANCTION: ['⊘', 'conflict'], MOBILIZE: ['⇑', 'conflict'], COERCE: ['⊗', 'conflict'], ASSAULT: ['✸', 'conflict'],
+};
+const EVENT_MODES = ['visit', 'phone', 'multilateral', 'third-party', 'vote', 'recognition', 'treaty', 'military',
+  'economic', 'humanitarian', 'debt-relief', 'gift', 'personnel', 'diplomatic', 'disapprove', 'allege', 'assist',
+  'change', 'restrict'];
+const eventWhat = (e) => `${e.type}${e.mode ? ' (' + e.mode + ')' : ''}${e.aux ? ' · ' + e.aux : ''}`;
+const eventPair = (e) => `${e.actor || '?'} → ${e.recipient || '?'}`;
+
+function eventMark(e, cx, cy) {
+  const [icon, family] = EVENT_TYPES[e.type] || ['•', 'coop'];
+  const g = svg('g', {
+    class: `event-mark ${family}`, tabindex: 0, role: 'button', 'data-id': e.id, 'data-type': e.type,
+    'data-date': eventDate(e), 'aria-label': `${eventWhat(e)}, ${eventPair(e)}, ${eventDate(e)}`,
+  });
+  g.append(svg('circle', { cx, cy, r: 8 }), svg('text', { x: cx, y: cy + 4, 'text-anchor': 'middle' }, icon));
+  const tip = (evt) => showTip(evt, [`${eventWhat(e)} · ${eventPair(e)}`,
+    [eventDate(e), e.source, e.curated ? 'curated' : e.doc].filter(Boolean).join(' · '),
+    e.sentence || e.about || e.url || '']);
+  g.addEventListener('pointerenter', tip);
+  g.addEventListener('focus', tip);
+  g.addEventListener('pointerleave', hideTip);
+  g.addEventListener('blur', hideTip);
+  const open = () => { hideTip(); openEvent(e.id); };
+  g.addEventListener('click', open);
+  g.addEventListener('keydown', (k) => { if (k.key === 'Enter' || k.key === ' ') { k.preventDefault(); open(); } });
+  return g;
+}
+
+// The panel of one event: its facts, and its paragraph with the sentence
+// marked and the trigger in bold (a curated row has only its URL).
+async function openEvent(id) {
+  const panel = $('#claim');
+  panelReturn = document.activeElement;
+  let e;
+  try { e = await api('events/' + id); } catch (err) { return fail(err); }
+  $('#claim-title').textContent = `${eventWhat(e)} · ${eventPair(e)}`;
+  const facts = [
+    ['Date', eventDate(e)],
+    ['About', e.about],
+    ['Context', (e.context || []).join(', ')],
+    ['Source', e.source + (e.hedged ? ' (hedged)' : '')],
+    ['Stated', e.stated],
+    ['Document', e.doc],
+    ['Note', e.note],
+  ];
+  showFacts(facts, e, 'A curated row of the relations record: no text stored; see its URL.');
+  $('#claim-echoes').replaceChildren();
+  delete panel.dataset.claim;
+  panel.dataset.event = id;
+  panel.hidden = false;
+  $('#claim-title').focus();
+}
+
+// The events of the shown pair, both ways: all of them for the timeline,
+// and those passing the panel's filters for its table.
+let eventsSeq = 0;
+async function loadPairEvents() {
+  const s = state.series, seq = ++eventsSeq;
+  if (!s) { state.pairEvents = []; return renderEvents([]); }
+  const pairArgs = { actor: s.supplier, recipient: s.recipient, both_ways: 1, limit: 1000 };
+  const filters = eventFilters();
+  try {
+    const [all, shown] = await Promise.all([api('events', pairArgs), api('events', { ...pairArgs, ...filters })]);
+    if (seq !== eventsSeq) return;
+    state.pairEvents = all.events;
+    drawTimeline();
+    renderEvents(shown.events, shown.more);
+    // what the table shows, for anyone waiting on it (the browser tests)
+    $('#events').dataset.filters = new URLSearchParams(filters).toString();
+  } catch (err) { if (seq === eventsSeq) fail(err); }
+}
+
+function eventFilters() {
+  const f = {};
+  for (const e of $('#event-filters').elements)
+    if (e.name && e.value.trim() && e.checkValidity()) f[e.name] = e.value.trim();
+  return f;
+}
+
+function renderEvents(events, more = false) {
+  const s = state.series;
+  $('#events-pair').textContent = s ? `${s.supplier} ⇄ ${s.recipient}` : '';
+  $('#events tbody').replaceChildren(...events.map((e) => el('tr', { 'data-id': e.id, 'data-type': e.type },
+    el('td', {}, eventDate(e)),
+    el('td', {}, el('span', { class: 'event-icon ' + (EVENT_TYPES[e.type] || ['', 'coop'])[1], 'aria-hidden': 'true' }, (EVENT_TYPES[e.type] || ['•'])[0]), ' ', eventWhat(e)),
+    el('td', {}, eventPair(e)),
+    el('td', {}, e.text ? e.text : e.about || ''),
+    el('td', {}, e.source || ''),
+    el('td', {}, el('button', { type: 'button', class: 'link', onclick: () => openEvent(e.id), title: e.sentence || e.url || '' }, e.curated ? 'curated record' : e.doc)))));
+  $('#events-count').textContent = `${events.length} events of the pair${more ? ' (the first 1000)' : ''}`;
 }
 
 function pointMark(p, cx, ylo, yhi, unit) {
@@ -330,11 +452,13 @@ async function selectSeries(want) {
       (s.start_why ? `; 0 until ${s.start}: ${s.start_why}` : '') +
       (s.known_by ? `; known by ${s.known_by}` : '');
     drawTimeline();
+    loadPairEvents();
   } catch (e) {
     if (seq !== seriesSeq) return;
     state.series = null;
     $('#series-summary').textContent = '';
     drawTimeline();
+    loadPairEvents();
     fail(e);
   }
 }
@@ -401,6 +525,75 @@ function drawFlows() {
 function pickFlow(f) {
   selectSeries(f);
   $('#series-view').scrollIntoView({ behavior: 'smooth', block: 'start' });
+}
+
+// ---- partners: a state's partners ranked, with intervals and rank odds ----
+
+const partners = { rows: [], open: new Set(), seq: 0 };
+const ORD = ['1st', '2nd', '3rd'];
+const ordinal = (k) => ORD[k] || `${k + 1}th`;
+
+async function loadPartners() {
+  const seq = ++partners.seq;
+  const known = $('#partners-known');
+  if (!known.checkValidity()) return;
+  const params = { state: $('#partners-state').value, direction: $('#partners-direction').value, by: $('#partners-by').value, known_by: known.value };
+  if (!params.state) return;
+  try {
+    const rows = await api('rank', params);
+    if (seq !== partners.seq) return;
+    partners.rows = rows;
+    drawPartners();
+  } catch (e) {
+    if (seq !== partners.seq) return;
+    partners.rows = [];
+    drawPartners();
+    $('#partners-summary').textContent = e.message;
+  }
+}
+
+function partText(p) {
+  if (!p.counted) return `${p.item} in ${p.unit}: not counted, ${p.lacks}`;
+  const price = p.price_low !== undefined && p.unit !== 'USD' && p.unit !== 'percent' && (p.price_low !== 1 || p.price_high !== 1)
+    ? ` × ${fmt(p.price_low)}–${fmt(p.price_high)} = ${fmt(p.value.median)} (90 %: ${fmt(p.value.q05)}–${fmt(p.value.q95)})` : '';
+  return `${p.item}: ${fmt(p.quantity.median)} ${p.unit} (90 %: ${fmt(p.quantity.q05)}–${fmt(p.quantity.q95)}) at ${p.at}${price}`;
+}
+
+function drawPartners() {
+  const box = $('#partners');
+  const ranked = partners.rows.filter((r) => r.ranked), unranked = partners.rows.filter((r) => !r.ranked);
+  const first = partners.rows[0];
+  $('#partners-summary').textContent = !first ? 'No partner.' :
+    `${first.state}: ${ranked.length} partner${ranked.length === 1 ? '' : 's'} ranked by ${first.by}` +
+    `${first.by === 'value' ? ` in ${first.price_year} US dollars` : ''} on ${first.date}; ${unranked.length} not ranked.`;
+  const W = Math.max(280, box.clientWidth), labelW = Math.min(130, W * 0.3), oddsW = Math.min(150, W * 0.3);
+  const x0 = labelW + 6, x1 = W - oddsW - 6, rowH = 30;
+  const hi = Math.max(1e-9, ...ranked.map((r) => r.total.q95));
+  const x = (v) => x0 + (x1 - x0) * Math.max(0, v) / hi;
+  const list = el('ol', { class: 'partners-list' });
+  for (const r of ranked) {
+    const k = r.rank - 1;
+    const label = `${r.name}: rank ${r.rank} with probability ${r.p_rank[k].toFixed(2)}; median ${fmt(r.total.median)}, 90 %: ${fmt(r.total.q05)}–${fmt(r.total.q95)}`;
+    const bar = svg('svg', { viewBox: `0 0 ${W} ${rowH}`, width: W, height: rowH, role: 'img', 'aria-label': label },
+      svg('text', { x: labelW, y: rowH / 2 + 4, 'text-anchor': 'end' }, `${r.rank}. ${r.name}`),
+      svg('rect', { class: 'band90', x: x(r.total.q05), y: 6, width: Math.max(1, x(r.total.q95) - x(r.total.q05)), height: rowH - 12 }),
+      svg('rect', { class: 'band50', x: x(r.total.q25), y: 9, width: Math.max(1, x(r.total.q75) - x(r.total.q25)), height: rowH - 18 }),
+      svg('line', { class: 'median', x1: x(r.total.median), x2: x(r.total.median), y1: 4, y2: rowH - 4 }),
+      svg('text', { class: 'odds', x: x1 + 6, y: rowH / 2 + 4 }, r.p_rank.slice(0, 3).map((p, i) => `${ordinal(i)} ${p.toFixed(2)}`).join(' ')));
+    const open = partners.open.has(r.partner);
+    const parts = el('ul', { class: 'parts', hidden: !open }, ...r.parts.map((p) => el('li', { class: p.counted ? 'part' : 'part lacks' }, partText(p))));
+    const toggle = () => {
+      if (partners.open.has(r.partner)) partners.open.delete(r.partner); else partners.open.add(r.partner);
+      parts.hidden = !partners.open.has(r.partner);
+      row.setAttribute('aria-expanded', String(!parts.hidden));
+    };
+    const row = el('li', { class: 'partner', 'data-partner': r.partner, tabindex: 0, role: 'button', 'aria-expanded': String(open), title: label,
+      onclick: toggle, onkeydown: (e) => { if (e.key === 'Enter' || e.key === ' ') { e.preventDefault(); toggle(); } } }, bar);
+    list.append(el('div', { class: 'partner-row' }, row, parts));
+  }
+  box.replaceChildren(list);
+  $('#partners-unranked').replaceChildren(...unranked.map((r) => el('li', { class: 'unranked', 'data-partner': r.partner },
+    `${r.name}: not ranked, ${r.lacks}`)));
 }
 
 // ---- the claims table ----
@@ -495,6 +688,7 @@ async function downloadCsv() {
 
 async function loadContradictions() {
   const list = await api('contradictions');
+  // (the claims' contradictions; tally check lists the events' too)
   $('#contradictions').replaceChildren(...(list.length ? list.map((c) => el('li', { class: 'contradiction' },
     el('strong', {}, c.rule), ' ', el('span', {}, c.why),
     el('ul', {}, c.claims.map((k) => el('li', {},
@@ -548,8 +742,19 @@ async function start() {
     table.sort = { key, dir: table.sort.key === key ? -table.sort.dir : 1 };
     renderClaims();
   });
+  const types = $('#event-filters [name=type]'), modes = $('#event-filters [name=mode]');
+  types.append(...Object.keys(EVENT_TYPES).map((t) => el('option', { value: t }, `${EVENT_TYPES[t][0]} ${t}`)));
+  modes.append(...EVENT_MODES.map((m) => el('option', { value: m }, m)));
+  let etimer;
+  $('#event-filters').addEventListener('input', () => { clearTimeout(etimer); etimer = setTimeout(loadPairEvents, 250); });
+  $('#event-filters').addEventListener('change', () => { clearTimeout(etimer); loadPairEvents(); });
+  $('#event-filters').addEventListener('reset', () => setTimeout(loadPairEvents, 0));
+  $('#event-filters').addEventListener('submit', (e) => { e.preventDefault(); loadPairEvents(); });
   onWidth($('#timeline'), drawTimeline);
   onWidth($('#flows'), drawFlows);
+  onWidth($('#partners'), drawPartners);
+  for (const id of ['#partners-state', '#partners-direction', '#partners-by', '#partners-known'])
+    $(id).addEventListener('change', () => loadPartners());
 
   try {
     const meta = await api('meta');
@@ -559,6 +764,12 @@ async function start() {
     const states = [...new Set(meta.series.flatMap((s) => [s.supplier, s.recipient]))].sort();
     $('#dl-states').replaceChildren(...states.map((v) => el('option', { value: v })));
     const [supplier, recipient, item, unit] = decodeURIComponent(location.hash.slice(1)).split('/');
+    // the partners of the state that receives from the most others
+    const senders = new Map();
+    for (const s of meta.series) { if (!senders.has(s.recipient)) senders.set(s.recipient, new Set()); senders.get(s.recipient).add(s.supplier); }
+    const recipients = [...senders.keys()].sort((a, b) => senders.get(b).size - senders.get(a).size || a.localeCompare(b));
+    $('#partners-state').replaceChildren(...states.map((v) => el('option', { value: v, selected: v === recipients[0] }, v)));
+    loadPartners();
     const best = meta.series.slice().sort((a, b) => b.clusters - a.clusters)[0];
     if (best) selectSeries(supplier && recipient && item ? { supplier, recipient, item, unit } : best);
     else $('#series-summary').textContent = 'No series yet: import or ingest some claims.';

@@ -197,6 +197,16 @@ int tally_reconcile(const tally_point *points, size_t n, long start, const long 
                     size_t n_days, unsigned draws, uint64_t seed, tally_quantiles *out,
                     tally_fit_info *info, tally_err *err) TALLY_MUST_CHECK;
 
+/** The same draws as tally_reconcile with exactly `draws` (> 0) draws from
+ *  `seed`, at one day: out[d] (room for `draws`) is draw d's value of N at
+ *  `day`, in the order drawn (0 on or before `start`); `q` (may be NULL)
+ *  receives their quantiles, which equal tally_reconcile's for that day.
+ *  What joins several series draw by draw (tally_rank) reads these.
+ *  Returns 0, or tally_reconcile's errors. */
+int tally_reconcile_draws(const tally_point *points, size_t n, long start, long day, unsigned draws,
+                          uint64_t seed, double *out, tally_quantiles *q,
+                          tally_err *err) TALLY_MUST_CHECK;
+
 /* ---- the model's data: conversion factors and source grades ---------------- */
 
 /** One conversion factor (data/factors.tsv): one `from` holds low..high `to`. */
@@ -380,6 +390,11 @@ void tally_series_free(tally_series *series);
 int tally_series_reconcile(const tally_series *series, const long *days, size_t n_days,
                            unsigned draws, tally_quantiles *out, tally_fit_info *info,
                            tally_err *err) TALLY_MUST_CHECK;
+
+/** The draws of tally_series_reconcile (same seed) at one day:
+ *  tally_reconcile_draws for the series' points and start. */
+int tally_series_draws(const tally_series *series, long day, unsigned draws, double *out,
+                       tally_quantiles *q, tally_err *err) TALLY_MUST_CHECK;
 
 /* ---- back-test: what the estimate said before a total was stated ------------- */
 

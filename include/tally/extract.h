@@ -7,6 +7,7 @@
 #include "tally/claim.h"
 #include "tally/doc.h"
 #include "tally/err.h"
+#include "tally/event.h"
 #include "tally/learn.h"
 #include "tally/mem.h"
 #include "tally/when.h"
@@ -21,15 +22,20 @@ typedef struct tally_claims {
      * with the learned layer the paragraphs it waited for */
     const char *body;
     size_t body_offset;
+    /* with tally_extract_opts.events: the events of the block just read
+     * (tally/event.h; they never wait), with their own body; else none */
+    tally_events events;
 } tally_claims;
 
 /** How claims are decided (tally/learn.h). */
 typedef struct tally_extract_opts {
-    const tally_learn_model *model; /* the models that decide; NULL: the bundled one */
-    bool rules_only;                /* no models: the rules' claims as they are */
-    bool explain;                   /* fill each claim's `learned` */
-    unsigned threads;               /* that a document's learned decisions may use: 0 one a
-                                     * core, 1 none but the caller's; the claims are the same */
+    const tally_learn_model *model;       /* the models that decide; NULL: the bundled one */
+    bool rules_only;                      /* no models: the rules' claims as they are */
+    bool explain;                         /* fill each claim's `learned` (and each event's `why`) */
+    unsigned threads;                     /* that a document's learned decisions may use: 0 one a
+                                           * core, 1 none but the caller's; the claims are the same */
+    bool events;                          /* code events too (../shared/docs/EVENTS.md) */
+    const tally_learn_model *event_model; /* the event coder's; NULL: the bundled one */
 } tally_extract_opts;
 
 /** Starts a document whose date is `date` (year 0 when unknown); `meta` (may

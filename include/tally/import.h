@@ -1,10 +1,13 @@
-/* tally: curated claims from CSV (the pipeline: CSV rows -> the model ->
- * the store), and the public record bundled with tally. The columns are
- * those of data/public-record.csv (see the README): date_stated, source,
- * source_country, supplier, recipient, kind, item, caliber_mm, unit, low,
- * high, qualifier, since, as_of, url, and optionally note and per (day,
- * month or year for a rate; empty for a total); a quote column is accepted
- * and never stored. */
+/* tally: curated claims and events from CSV (the pipeline: CSV rows -> the
+ * model -> the store), and the records bundled with tally. The header says
+ * which a file holds. Claims have the columns of data/public-record.csv (see
+ * the README): date_stated, source, source_country, supplier, recipient,
+ * kind, item, caliber_mm, unit, low, high, qualifier, since, as_of, url,
+ * and optionally note and per (day, month or year for a rate; empty for a
+ * total); a quote column is accepted and never stored. Events (relations)
+ * have the columns of data/relations.csv: date, actor, recipient, type,
+ * mode, context (';'-separated), about, aux, source, url and optionally
+ * note, with EVENTS.md's slugs. */
 #ifndef TALLY_IMPORT_H
 #define TALLY_IMPORT_H
 
@@ -22,6 +25,7 @@ typedef struct tally_import_stats {
     size_t unchanged;
     size_t replaced;
     size_t claims; /* claims stored */
+    size_t events; /* events stored */
 } tally_import_stats;
 
 /** Imports the CSV text `data` in one transaction (its rows staged in the
@@ -44,5 +48,7 @@ int tally_import_csv_file(tally_store *s, FILE *f, const char *origin, tally_imp
 
 /** The public record bundled with tally (data/public-record.csv). */
 const char *tally_public_record(size_t *len);
+/** The relations record bundled with tally (data/relations.csv). */
+const char *tally_relations_record(size_t *len);
 
 #endif

@@ -28,11 +28,13 @@ typedef struct tally_ingest_input {
     tally_format format;
     const char *date;                  /* the date when neither meta nor header has one */
     const tally_extract_opts *extract; /* the extractor's model; NULL: the bundled one */
+    bool no_events;                    /* store claims only (events are coded by default) */
 } tally_ingest_input;
 
 typedef struct tally_ingest_result {
     tally_doc_status status;
     size_t claims;        /* claims stored (0 when unchanged) */
+    size_t events;        /* events stored (0 when unchanged) */
     size_t invalid_utf8;  /* invalid sequences replaced by U+FFFD */
     size_t cut_sentences; /* sentences over TALLY_SENTENCE_MAX read in pieces */
 } tally_ingest_result;

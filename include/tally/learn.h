@@ -13,6 +13,7 @@
 #include <stddef.h>
 
 #include "tally/err.h"
+#include "tally/event.h"
 #include "tally/mem.h"
 #include "tally/score.h"
 
@@ -64,6 +65,13 @@ typedef struct tally_learn_why {
     tally_learn_decision scope, kind, source, supplier, recipient;
 } tally_learn_why;
 
+/** What the event coder's models did with an event (tally events
+ *  --explain): the type's probability and the weightiest features of the
+ *  type, actor, recipient and aux decisions. */
+typedef struct tally_event_why {
+    tally_learn_decision type, actor, recipient, aux;
+} tally_event_why;
+
 /* ---- training ------------------------------------------------------------------ */
 
 typedef struct tally_train_opts {
@@ -81,6 +89,8 @@ typedef struct tally_train_opts {
     /* when not NULL, called for each claim a cross-validation fold predicts
      * on its held-out documents; `body` is the document's decoded body */
     void (*on_heldout)(void *user, const char *doc, const tally_claim *c, const char *body);
+    /* the same for each event a fold predicts (tally_events_train) */
+    void (*on_heldout_event)(void *user, const char *doc, const tally_event *e, const char *body);
     void *user;
 } tally_train_opts;
 
@@ -104,5 +114,69 @@ typedef struct tally_train_report {
 int tally_train(const char *const *dirs, size_t n_dirs, const tally_train_opts *opts,
                 tally_buf *model, tally_train_report *report, tally_err *err) TALLY_MUST_CHECK;
 void tally_train_report_free(tally_train_report *r);
+
+/* ---- the event coder's training (`tally train --events`) ---------------------- */
+
+/** The attributes score-events compares over matched events, in its order. */
+typedef enum tally_event_attr {
+    TALLY_EVATTR_MODE,
+    TALLY_EVATTR_CONTEXT,
+    TALLY_EVATTR_DATE,
+    TALLY_EVATTR_AUX,
+    TALLY_EVATTR_SOURCE,
+    TALLY_EVATTR_HEDGED,
+    TALLY_EVATTR_N
+} tally_event_attr;
+
+/** Counts of ../shared/tools/score-events over the documents scored so far:
+ *  an event matches a gold event of its document when the sentences
+ *  overlap and type, actor and recipient agree. Start from all zeros. */
+typedef struct tally_event_score {
+    size_t docs, gold, predicted, matched;
+    size_t attr[TALLY_EVATTR_N];
+    size_t type_gold[TALLY_EVENT_TYPE_N], type_predicted[TALLY_EVENT_TYPE_N],
+        type_matched[TALLY_EVENT_TYPE_N];
+} tally_event_score;
+
+/** The attribute's name in the report: "mode", "context", ... */
+const char *tally_event_attr_name(tally_event_attr a);
+void tally_event_score_add(tally_event_score *a, const tally_event_score *b);
+/** F1 of matched events; sets precision and recall (either may be NULL). */
+double tally_event_score_f1(const tally_event_score *s, double *precision, double *recall);
+/** The share of matched events with attribute `a` right (0 when none). */
+double tally_event_score_attr(const tally_event_score *s, tally_event_attr a);
+
+typedef struct tally_event_train_report {
+    size_t docs, gold, candidates;
+    size_t skipped; /* gold lines and documents left out for bad input */
+    unsigned folds;
+    tally_event_score *fold; /* each fold's held-out score (malloc; NULL without folds) */
+    tally_event_score cv;    /* the folds' held-out scores added up */
+    tally_event_score fit;   /* the final model on its own training documents */
+    /* gold events no decision can get right: no sentence overlaps theirs; or
+     * their actor, their recipient is no option of any sentence that does */
+    size_t gap_sentence, gap_actor, gap_recipient;
+    /* each document's held-out counts in the cross-validation, by name */
+    struct tally_event_doc_score {
+        char *name;
+        size_t gold, predicted, matched;
+    } * doc;
+    size_t n_doc;
+} tally_event_train_report;
+
+/** Trains the event coder's model on the documents of the folders `dirs`
+ *  (NAME.txt with NAME.events.jsonl beside it, EVENTS.md's format),
+ *  cross-validating by document first when opts->folds > 1 (the folds of
+ *  tally_train), and writes the model's bytes into `model` (read with
+ *  tally_learn_model_parse; `tally events --model`). opts->c and
+ *  opts->threshold (the probability an event's type needs) apply; on_gap,
+ *  on_heldout do not. Bad input is reported through opts->on_warning
+ *  ("FILE:LINE: reason") and left out. Deterministic. Returns 0, or a
+ *  negative code with `err` set. Free the report with
+ *  tally_event_train_report_free. */
+int tally_events_train(const char *const *dirs, size_t n_dirs, const tally_train_opts *opts,
+                       tally_buf *model, tally_event_train_report *report,
+                       tally_err *err) TALLY_MUST_CHECK;
+void tally_event_train_report_free(tally_event_train_report *r);
 
 #endif

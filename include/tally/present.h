@@ -21,9 +21,13 @@
 #include "tally/claim.h"
 #include "tally/doc.h"
 #include "tally/estimate.h"
+#include "tally/event.h"
+#include "tally/event_check.h"
 #include "tally/field.h"
 #include "tally/figure.h"
+#include "tally/learn.h"
 #include "tally/mem.h"
+#include "tally/rank.h"
 #include "tally/store.h"
 
 /* ---- formats ------------------------------------------------------------------ */
@@ -73,6 +77,37 @@ void tally_present_claim_json(tally_buf *b, unsigned in, const tally_claim_row *
  *  field the words that decided it and the rule's words. `text` is the
  *  block the claim came from, starting at byte `offset` of the body. */
 void tally_present_claim_why(tally_buf *b, const tally_claim *c, const char *text, size_t offset);
+
+/* ---- events (tally/event.h) ------------------------------------------------------- */
+
+/** One learned decision as ,"KEY":{"p":...,"features":[[name, weight], ...]}
+ *  (null when the model had no say): tally extract and tally events
+ *  --explain. */
+void tally_present_learn_decision(tally_buf *l, const char *key, const tally_learn_decision *d);
+/** The line before a list of events in format `o`: the table's column
+ *  heads or the CSV headings (nothing for JSON). */
+void tally_present_events_head(tally_buf *b, tally_output o);
+/** One event as a line of format `o`: EVENTS.md's fields in JSON (with
+ *  "id", "url", "stated", "note" and "curated" for a stored one: `stored`),
+ *  and with `explain` (JSON only) "why": each decision's probability and
+ *  weightiest features; a table row; or CSV (id, doc, date, type, mode,
+ *  context as "a;b", actor, recipient, about, aux, source, hedged, stated,
+ *  url, curated, text, sentence). */
+void tally_present_event(tally_buf *b, tally_output o, const tally_event_row *r, bool stored,
+                         bool explain);
+
+/** What tally check's event rules read (tally/event_check.h) of the stored
+ *  events passing `f`: into *out (the caller frees it with free(); its
+ *  strings live in `a`). Returns 0, or tally_store_events' error. */
+int tally_present_event_facts(struct tally_store *s, const tally_event_filter *f, tally_arena *a,
+                              tally_event_fact **out, size_t *n, tally_err *err) TALLY_MUST_CHECK;
+/** tally check: one contradiction of events as a line of format `o`, in the
+ *  columns of the claims' (tally_present_contradiction_line): JSON names
+ *  "events" ([{id, doc}, ...]) where a claim's has "claims"; CSV writes
+ *  the ids as "event:ID". */
+void tally_present_event_contradiction_line(tally_buf *b, tally_output o,
+                                            const tally_event_fact *ev,
+                                            const tally_event_contradiction *x);
 
 /* ---- documents and sources ------------------------------------------------------ */
 
@@ -270,9 +305,15 @@ typedef struct tally_report_opts {
     const char *known_by; /* the view's known_by filter, for the words; may be NULL */
     const char *db;       /* the database's name, for the title; may be NULL */
     unsigned draws;       /* Monte Carlo draws (0: as many as needed, at most 2000) */
+    const tally_prices *prices; /* for the first section, who gives the most (tally_rank);
+                                   NULL: no such section */
 } tally_report_opts;
 
-/** Appends one self-contained HTML page (tally report): every series of
+/** Appends one self-contained HTML page (tally report): first, when
+ *  `o->prices` is given, who gives the state that receives from the most
+ *  partners the most, in words (tally_rank by value at `o->at`, else at the
+ *  last claim: each partner's rank with its probability and interval, the
+ *  partners not ranked and the parts not priced); then every series of
  *  `v` as tally_view_flows lists them, each with its estimate at `o->at`
  *  (that of tally estimate --all), an inline SVG chart of its monthly
  *  series (tally_view_estimate) and the clusters that drive it; then the
@@ -285,11 +326,28 @@ typedef struct tally_report_opts {
 int tally_report_html(tally_buf *b, struct tally_store *s, const tally_view *v,
                       const tally_model *m, const tally_report_opts *o,
                       tally_err *err) TALLY_MUST_CHECK;
+/** The report's "relations" section (src/present/report_relations.c): for
+ *  each pair of states of the claims of `v`, the stored events between
+ *  them either way, by date (those stated by `known_by` when not NULL).
+ *  Returns 0 or tally_store_events' error with `err` set; `b` is marked
+ *  full when it reached its maximum. */
+int tally_report_relations(tally_buf *b, struct tally_store *s, const tally_view *v,
+                           const char *known_by, tally_err *err) TALLY_MUST_CHECK;
 
 /* ---- parameters ---------------------------------------------------------------------- */
 
 /** A state given as alpha-3 (any case) or a name the actor table knows
  *  ("North Korea"): its code in `out`, or NULL. */
 const char *tally_present_state_code(const char *v, char out[4]);
+/** A party of an event (tally/event.h): a state as tally_present_state_code
+ *  reads it, or the code of the Soviet Union or a body in any case ("unga"
+ *  -> "UNGA"; tally_party_other): its code in `out`, or NULL. */
+const char *tally_present_party_code(const char *v, char out[TALLY_PARTY_MAX]);
+
+/** tally rank: the ranking `r` as a table (partners by rank with their
+ *  intervals, the odds of each rank and each one's parts; then the partners
+ *  not ranked and why), JSON Lines (one object a partner, with its parts)
+ *  or CSV (one row a partner). */
+void tally_present_ranking(tally_buf *b, tally_output o, const tally_ranking *r);
 
 #endif

@@ -16,10 +16,11 @@
 
 #include "tally/claim.h"
 #include "tally/err.h"
+#include "tally/event.h"
 #include "tally/mem.h"
 
 /** The schema version this tally writes (PRAGMA user_version). */
-enum { TALLY_STORE_SCHEMA = 4 };
+enum { TALLY_STORE_SCHEMA = 5 };
 
 typedef struct tally_store tally_store;
 
@@ -166,6 +167,49 @@ int tally_store_reopen(const tally_store *s, tally_store **out, tally_err *err) 
  *  that cannot match (an unknown item or kind, a malformed date). */
 int tally_store_claims(tally_store *s, const tally_claim_filter *f, tally_claim_fn fn, void *user,
                        tally_err *err) TALLY_MUST_CHECK;
+
+/* ---- events (tally/event.h) ----------------------------------------------- */
+
+/** Adds an event of document `doc_id` (call inside a transaction, after
+ *  tally_store_put_doc, which deletes an earlier version's events with its
+ *  claims). `text` is the trigger as written (bytes [e->start, e->end) of
+ *  the body), whose sentence span is kept too; NULL for a curated row,
+ *  which has no sentence. `stated` is when it was reported (the document's
+ *  date); `note` (may be NULL) is free text. TALLY_EINPUT for an event
+ *  whose parties are not party codes (tally_party_valid). */
+int tally_store_put_event(tally_store *s, int64_t doc_id, const tally_event *e, const char *text,
+                          const char *stated, const char *note, tally_err *err) TALLY_MUST_CHECK;
+
+/** Filters of tally_store_events; NULL (or 0) fields do not filter. An
+ *  event's date is its own, else the date it was stated. */
+typedef struct tally_event_filter {
+    const char *actor;     /* a party code (PRK, UNGA) */
+    const char *recipient; /* a party code */
+    bool both_ways;        /* actor and recipient match either way round */
+    const char *type;      /* a PLOVER type of EVENTS.md (AGREE, SUPPORT, ...) */
+    const char *mode;      /* a mode of EVENTS.md (visit, vote, treaty, ...) */
+    const char *since;     /* event date >= since */
+    const char *until;     /* event date within or before until */
+    const char *known_by;  /* stated within or before known_by */
+    const char *doc;       /* the document's name, key or URL */
+    int64_t id;            /* the event of this id only; 0 for any */
+    int64_t limit;         /* at most this many; 0 for all */
+    int64_t offset;        /* skip this many first (paging) */
+    bool no_sentences;     /* leave tally_event_row.sentence NULL (faster) */
+} tally_event_filter;
+
+/* A stored event with its provenance is a tally_event_row (tally/event.h),
+ * borrowed for the callback only. */
+typedef int (*tally_event_fn)(const tally_event_row *row, void *user);
+
+/** Calls `fn` for each event that passes `f`, by date then id. A non-zero
+ *  return from `fn` stops and is returned. TALLY_EUSAGE for a filter value
+ *  that cannot match (an unknown type or mode, a malformed date or party). */
+int tally_store_events(tally_store *s, const tally_event_filter *f, tally_event_fn fn, void *user,
+                       tally_err *err) TALLY_MUST_CHECK;
+
+/** How many events the database holds. */
+int tally_store_event_count(tally_store *s, int64_t *events, tally_err *err) TALLY_MUST_CHECK;
 
 typedef struct tally_doc_row {
     int64_t id;

@@ -166,9 +166,10 @@ struct cli_ingest_run {
     tally_doc_opts opts;
     tally_extract_opts extract;
     const char *date;
-    size_t n_new, n_unchanged, n_replaced, n_failed, n_claims; /* committed */
-    size_t b_new, b_replaced, b_claims; /* in the open batch, not committed yet */
-    const char *b_first;                /* the batch's first document, for messages */
+    size_t n_new, n_unchanged, n_replaced, n_failed, n_claims, n_events; /* committed */
+    size_t b_new, b_replaced, b_claims, b_events; /* in the open batch, not committed yet */
+    bool no_events;
+    const char *b_first; /* the batch's first document, for messages */
     char *b_first_copy;
     size_t batch_docs, batch_bytes;
     double batch_start, last_progress;
@@ -189,6 +190,8 @@ int cli_figures(int argc, char **argv);
 void cli_figures_help(FILE *out);
 int cli_extract(int argc, char **argv);
 void cli_extract_help(FILE *out);
+int cli_events(int argc, char **argv);
+void cli_events_help(FILE *out);
 int cli_ingest(int argc, char **argv);
 void cli_ingest_help(FILE *out);
 int cli_import(int argc, char **argv);
@@ -210,6 +213,8 @@ void cli_serve_help(FILE *out);
 int cli_report(int argc, char **argv);
 void cli_report_help(FILE *out);
 int cli_backtest(int argc, char **argv);
+int cli_rank(int argc, char **argv);
+void cli_rank_help(FILE *out);
 void cli_backtest_help(FILE *out);
 int cli_fetch(int argc, char **argv);
 void cli_fetch_help(FILE *out);

@@ -84,6 +84,14 @@ void cli_check_help(FILE *out)
           "                     conversion of a different count (\"3 million rounds\" under\n"
           "                     the US's 10,000 containers: South Korea's for 6,700)\n"
           "  swapped-range      a range whose ends are swapped\n"
+          "And stored events (tally events --db) that cannot both be true:\n"
+          "  vote-both-ways     a state reported voting for a resolution and against\n"
+          "                     it (the same about, else the same day)\n"
+          "  visit-after-cancellation  a visit dated after its cancellation was\n"
+          "                     reported, within the period cancelled (else 31 days)\n"
+          "Events are checked over --since, --until, --known-by, --doc and the pair of\n"
+          "--supplier and --recipient either way round; not with --item, --kind,\n"
+          "--unit or --source, which only claims have.\n"
           "Exit status 0 whether or not contradictions are found.\n"
           "\n"
           "Options:\n"
@@ -196,6 +204,45 @@ static void on_contradiction(const tally_contradiction *x, void *user)
     c->status |= cli_write(&c->b);
 }
 
+struct event_check_out {
+    struct check_out *c;
+    const tally_event_fact *ev;
+};
+
+static void on_event_contradiction(const tally_event_contradiction *x, void *user)
+{
+    struct event_check_out *e = user;
+    e->c->n++;
+    tally_present_event_contradiction_line(&e->c->b, e->c->format, e->ev, x);
+    e->c->status |= cli_write(&e->c->b);
+}
+
+/* The contradictions among the stored events the claims' filter `cf` covers. */
+static int check_events(struct check_out *c, tally_store *s, const tally_claim_filter *cf)
+{
+    tally_event_filter f = {.actor = cf->supplier,
+                            .recipient = cf->recipient,
+                            .both_ways = true,
+                            .since = cf->since,
+                            .until = cf->until,
+                            .known_by = cf->known_by,
+                            .doc = cf->doc};
+    tally_arena *a = tally_arena_new();
+    tally_event_fact *ev = NULL;
+    size_t n = 0;
+    tally_err err = {0};
+    int status = CLI_OK;
+    if (tally_present_event_facts(s, &f, a, &ev, &n, &err) != 0) {
+        cli_errorf("%s", err.msg);
+        status = CLI_FAIL;
+    }
+    struct event_check_out e = {c, ev};
+    tally_check_events(ev, n, on_event_contradiction, &e);
+    free(ev);
+    tally_arena_free(a);
+    return status;
+}
+
 int cli_check(int argc, char **argv)
 {
     static const struct option longopts[] = {
@@ -217,6 +264,8 @@ int cli_check(int argc, char **argv)
     tally_present_contradictions_head(&c.b, o.format);
     c.status = cli_write(&c.b);
     tally_check(&l.m, l.v.obs.v, l.v.obs.n, &l.v.c, on_contradiction, &c);
+    if (f.item == NULL && f.kind == NULL && f.unit == NULL && f.source == NULL)
+        c.status |= check_events(&c, l.s, &f);
     tally_present_contradictions_tail(&c.b, o.format, c.n, l.v.obs.n);
     c.status |= cli_write(&c.b);
     tally_buf_free(&c.b);

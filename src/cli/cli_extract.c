@@ -55,32 +55,6 @@ struct extract_ctx {
     const char *path; /* the input, for messages */
 };
 
-static void put_decision(tally_buf *l, const char *key, const tally_learn_decision *d)
-{
-    TALLY_JSON_LIT(l, ",\"");
-    tally_json_raw(l, key);
-    TALLY_JSON_LIT(l, "\":");
-    if (!d->decided) {
-        TALLY_JSON_LIT(l, "null");
-        return;
-    }
-    TALLY_JSON_LIT(l, "{\"p\":");
-    tally_json_num(l, (double)(long)(d->p * 1000 + 0.5) / 1000);
-    TALLY_JSON_LIT(l, ",\"features\":[");
-    for (size_t i = 0; i < d->n; i++) {
-        TALLY_JSON_LIT(l, "[");
-        tally_json_str(l, d->top[i].name, strlen(d->top[i].name));
-        TALLY_JSON_LIT(l, ",");
-        tally_json_num(
-            l,
-            (double)(long)(d->top[i].weight * 1000 + (d->top[i].weight < 0 ? -0.5 : 0.5)) / 1000);
-        TALLY_JSON_LIT(l, "]");
-        if (i + 1 < d->n)
-            TALLY_JSON_LIT(l, ",");
-    }
-    TALLY_JSON_LIT(l, "]}");
-}
-
 /* What the models did: the rule that proposed the candidate, each decision's
  * probability and its weightiest features. */
 static void put_learned(tally_buf *l, const tally_learn_why *w)
@@ -89,11 +63,11 @@ static void put_learned(tally_buf *l, const tally_learn_why *w)
     tally_present_str_or_null(l, w->proposed_by);
     TALLY_JSON_LIT(l, ",\"source_from\":");
     tally_present_str_or_null(l, w->source_from);
-    put_decision(l, "scope", &w->scope);
-    put_decision(l, "kind", &w->kind);
-    put_decision(l, "source", &w->source);
-    put_decision(l, "supplier", &w->supplier);
-    put_decision(l, "recipient", &w->recipient);
+    tally_present_learn_decision(l, "scope", &w->scope);
+    tally_present_learn_decision(l, "kind", &w->kind);
+    tally_present_learn_decision(l, "source", &w->source);
+    tally_present_learn_decision(l, "supplier", &w->supplier);
+    tally_present_learn_decision(l, "recipient", &w->recipient);
     TALLY_JSON_LIT(l, "}");
 }
 

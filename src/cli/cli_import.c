@@ -1,4 +1,5 @@
-/* tally import: curated claims from CSV files, or the bundled public record.
+/* tally import: curated claims and events from CSV files, or the bundled
+ * public record and relations.
  * Part of the command line: includes every public header and src/cli/cli.h. */
 #include "cli.h"
 
@@ -18,10 +19,14 @@ void cli_import_help(FILE *out)
           "Loads curated claims, one CSV row per original assertion, with the columns\n"
           "date_stated, source, source_country, supplier, recipient, kind, item,\n"
           "caliber_mm, unit, low, high, qualifier, since, as_of, url and optionally\n"
-          "note (a quote column is accepted and not stored). The rows of one URL are\n"
-          "one curated document: importing again changes nothing, and changed rows\n"
-          "replace that URL's claims. Without FILE, imports the public record bundled\n"
-          "with tally (data/public-record.csv of the source tree).\n"
+          "note and per (a quote column is accepted and not stored); or curated\n"
+          "events (relations: votes, recognitions, treaties, visits, debt relief),\n"
+          "with the columns date, actor, recipient, type, mode, context, about, aux,\n"
+          "source, url and optionally note, in the slugs of tally events. The header\n"
+          "says which. The rows of one URL are one curated document: importing again\n"
+          "changes nothing, and changed rows replace that URL's claims or events.\n"
+          "Without FILE, imports the public record and the relations bundled with\n"
+          "tally (data/public-record.csv and data/relations.csv of the source tree).\n"
           "\n"
           "A row that does not fit is reported with its line and left out; the\n"
           "others go in (exit status 1).\n"
@@ -54,9 +59,9 @@ static int import_one(tally_store *s, const char *data, size_t len, FILE *f, con
     }
     if (!quiet)
         cli_printf("%s: rows: %zu read, %zu failed; records: %zu new, %zu unchanged, %zu replaced; "
-                   "claims: %zu stored\n",
-                   origin, st.rows, st.failed, st.new_records, st.unchanged, st.replaced,
-                   st.claims);
+                   "claims: %zu stored; events: %zu stored\n",
+                   origin, st.rows, st.failed, st.new_records, st.unchanged, st.replaced, st.claims,
+                   st.events);
     return st.failed > 0 ? CLI_FAIL : CLI_OK;
 }
 
@@ -98,6 +103,8 @@ int cli_import(int argc, char **argv)
         size_t len;
         const char *data = tally_public_record(&len);
         status = import_one(s, data, len, NULL, "bundled public record", quiet);
+        data = tally_relations_record(&len);
+        status |= import_one(s, data, len, NULL, "bundled relations", quiet);
     }
     for (int i = optind; i < argc; i++) {
         if (cli_check_regular(argv[i]) != CLI_OK) {

@@ -19,12 +19,14 @@
 void cli_ingest_help(FILE *out)
 {
     fputs("Usage: tally ingest [--db FILE] [--as txt|md|html] [--date YYYY-MM-DD]\n"
-          "                    [--model MODEL | --no-model] [--jobs N] PATH...|-\n"
+          "                    [--model MODEL | --no-model] [--jobs N] [--no-events]\n"
+          "                    PATH...|-\n"
           "\n"
-          "Reads documents, extracts their claims and stores both in the database,\n"
-          "with every claim's sentence and document. PATH is a file, or a folder\n"
-          "read recursively for *.txt, *.md, *.markdown, *.html and *.htm (hidden\n"
-          "entries left out; symbolic links followed). A file named *.jsonl, or -\n"
+          "Reads documents, extracts their claims and events (tally events) in one\n"
+          "pass and stores them in the database, each with its sentence and\n"
+          "document. PATH is a file, or a folder read recursively for *.txt, *.md,\n"
+          "*.markdown, *.html and *.htm (hidden entries left out; symbolic links\n"
+          "followed). A file named *.jsonl, or -\n"
           "(stdin) starting with '{', is a feed: one JSON object a line with \"text\"\n"
           "and optionally \"url\", \"title\", \"outlet\", \"date\" and \"format\".\n"
           "Other input on stdin is one document. A FIFO, device or socket, a\n"
@@ -32,7 +34,8 @@ void cli_ingest_help(FILE *out)
           "and count as failed.\n"
           "\n"
           "A document already stored (same URL, or same file, and same content) is\n"
-          "left as it is; a changed one replaces its claims and keeps its first date.\n"
+          "left as it is; a changed one replaces its claims and events and keeps its\n"
+          "first date.\n"
           "Documents are committed in batches: a killed ingest leaves whole documents\n"
           "only, and running it again completes the set. A document that cannot be\n"
           "read is reported and the rest go in.\n"
@@ -43,11 +46,12 @@ void cli_ingest_help(FILE *out)
           "      --as FMT      read bodies as txt, md or html (default: by extension,\n"
           "                    else sniffed)\n"
           "      --date DATE   the date of documents that give none\n" CLI_MODEL_HELP
+          "      --no-events   store claims only (faster; events are not coded)\n"
           "  -q, --quiet       no summary\n"
           "  -h, --help        show this help\n"
           "\n"
-          "Prints a summary: documents new, unchanged, replaced and failed, and claims\n"
-          "stored. Exit status 1 when any document failed.\n",
+          "Prints a summary: documents new, unchanged, replaced and failed, claims and\n"
+          "events stored. Exit status 1 when any document failed.\n",
           out);
 }
 
@@ -99,8 +103,9 @@ static int end_batch(struct cli_ingest_run *r, bool ok)
         r->n_new += r->b_new;
         r->n_replaced += r->b_replaced;
         r->n_claims += r->b_claims;
+        r->n_events += r->b_events;
     }
-    r->b_new = r->b_replaced = r->b_claims = 0;
+    r->b_new = r->b_replaced = r->b_claims = r->b_events = 0;
     free(r->b_first_copy);
     r->b_first_copy = NULL;
     r->b_first = NULL;
@@ -112,6 +117,7 @@ static int end_batch(struct cli_ingest_run *r, bool ok)
 void cli_ingest_doc(struct cli_ingest_run *r, tally_ingest_input *in)
 {
     in->extract = &r->extract;
+    in->no_events = r->no_events;
     tally_err err = {0};
     if (!r->in_tx) {
         if (tally_store_begin(r->s, &err) != 0) {
@@ -153,6 +159,7 @@ void cli_ingest_doc(struct cli_ingest_run *r, tally_ingest_input *in)
     if (res.status != TALLY_DOC_UNCHANGED && r->b_first == NULL)
         r->b_first = r->b_first_copy = tally_xstrdup(in->origin);
     r->b_claims += res.claims;
+    r->b_events += res.events;
     r->batch_docs++;
     r->batch_bytes += in->len;
     if (r->batch_docs >= BATCH_DOCS || r->batch_bytes >= BATCH_BYTES ||
@@ -408,13 +415,11 @@ static void ingest_path(struct cli_ingest_run *r, const char *path, bool explici
 
 int cli_ingest(int argc, char **argv)
 {
-    static const struct option longopts[] = {{"db", required_argument, NULL, 'D'},
-                                             {"as", required_argument, NULL, 'a'},
-                                             {"date", required_argument, NULL, 'd'},
-                                             {"quiet", no_argument, NULL, 'q'},
-                                             CLI_MODEL_OPTIONS,
-                                             {"help", no_argument, NULL, 'h'},
-                                             {NULL, 0, NULL, 0}};
+    static const struct option longopts[] = {
+        {"db", required_argument, NULL, 'D'},   {"as", required_argument, NULL, 'a'},
+        {"date", required_argument, NULL, 'd'}, {"quiet", no_argument, NULL, 'q'},
+        {"no-events", no_argument, NULL, 'E'},  CLI_MODEL_OPTIONS,
+        {"help", no_argument, NULL, 'h'},       {NULL, 0, NULL, 0}};
     struct cli_ingest_run r = {0};
     tally_learn_model *model = NULL;
     const char *db = NULL;
@@ -433,6 +438,8 @@ int cli_ingest(int argc, char **argv)
             r.date = optarg;
         } else if (ch == 'q') {
             quiet = true;
+        } else if (ch == 'E') {
+            r.no_events = true;
         } else {
             int rc = cli_model_option("ingest", ch, &r.extract, &model);
             if (rc == CLI_UNHANDLED)
@@ -481,8 +488,9 @@ int cli_ingest_finish(struct cli_ingest_run *r, bool quiet)
     r->s = NULL;
     if (!quiet)
         cli_printf("%s: documents: %zu new, %zu unchanged, %zu replaced, %zu failed; claims: %zu "
-                   "stored\n",
-                   r->db, r->n_new, r->n_unchanged, r->n_replaced, r->n_failed, r->n_claims);
+                   "stored; events: %zu stored\n",
+                   r->db, r->n_new, r->n_unchanged, r->n_replaced, r->n_failed, r->n_claims,
+                   r->n_events);
     if (fflush(stdout) != 0)
         r->fatal = true;
     return r->fatal || r->n_failed > 0 ? CLI_FAIL : CLI_OK;

@@ -19,15 +19,18 @@ void cli_report_help(FILE *out)
           "elsewhere: styles inline, charts as inline SVG) with every series of\n"
           "'tally estimate --all': its estimate (median, 50 % and 90 % intervals), a\n"
           "chart of its monthly series with a mark per cluster, and the clusters that\n"
-          "drive it; then the contradictions of 'tally check', the sources and the\n"
-          "documents with their URLs. It opens in any browser, offline.\n"
+          "drive it; then the relations of each pair of states (the stored events\n"
+          "between them either way, 'tally events --db'), the contradictions of 'tally\n"
+          "check', the sources and the documents with their URLs. It opens in any\n"
+          "browser, offline.\n"
           "\n"
           "  tally report --db build/demo.db -o report.html --at 2024-12-31\n"
           "\n"
           "Options:\n"
           "  -o, --output FILE  where to write it (default tally-report.html; - for stdout)\n"
           "      --at DATE      estimate every series on DATE (default: at its last claim)\n"
-          "      --known-by D   only claims stated by D: what was knowable then\n"
+          "      --known-by D   only claims (and events) stated by D: what was knowable\n"
+          "                     then\n"
           "      --draws N      Monte Carlo draws (default: as many as the interval needs\n"
           "                     to be stable, 500 to 2000)\n"
           "      --db FILE      the database (default $TALLY_DB, else ./tally.db)\n"
@@ -111,8 +114,16 @@ int cli_report(int argc, char **argv)
         return rc;
     tally_buf b;
     tally_buf_init(&b, (size_t)1 << 30);
-    tally_report_opts o = {at != NULL ? &at_date : NULL, f.known_by, cli_db_path(db), draws};
     tally_err err = {0};
+    tally_prices prices;
+    if (tally_prices_load(&prices, NULL, NULL, &err) != 0) {
+        cli_errorf("%s", err.msg);
+        tally_buf_free(&b);
+        cli_unload(&l);
+        return CLI_FAIL;
+    }
+    tally_report_opts o = {at != NULL ? &at_date : NULL, f.known_by, cli_db_path(db), draws,
+                           &prices};
     if (tally_report_html(&b, l.s, &l.v, &l.m, &o, &err) != 0) {
         cli_errorf("%s", err.msg);
         rc = CLI_FAIL;
@@ -120,6 +131,7 @@ int cli_report(int argc, char **argv)
         rc = write_out(output, &b);
     }
     tally_buf_free(&b);
+    tally_prices_free(&prices);
     cli_unload(&l);
     return rc;
 }

@@ -47,6 +47,12 @@ void cli_train_help(FILE *out)
           "      --min-f1 X      exit 1 when the cross-validated mean F1 is below X\n"
           "      --predictions FILE  write the claims each fold predicts on its held-out\n"
           "                      documents (JSON Lines; score them with tally score)\n"
+          "      --events        train the event coder instead: NAME.events.jsonl beside\n"
+          "                      each text (EVENTS.md), scored as score-events scores;\n"
+          "                      --threshold is then the probability an event's type\n"
+          "                      needs; the model is tally events --model's\n"
+          "      --docs          with --events and --folds: each document's held-out\n"
+          "                      gold, predicted and matched events\n"
           "      --gaps          list what no decision can get right: gold claims no\n"
           "                      candidate matches, and sources and states that none of\n"
           "                      a candidate's options gives (what the rules miss)\n"
@@ -104,6 +110,22 @@ static void on_heldout(void *user, const char *doc, const tally_claim *c, const 
     tally_buf_free(&l);
 }
 
+/* --predictions with --events: the held-out events as JSON Lines */
+static void on_heldout_event(void *user, const char *doc, const tally_event *e, const char *body)
+{
+    FILE *f = user;
+    tally_buf l;
+    tally_buf_init(&l, (size_t)1 << 24);
+    tally_event_row r = {.event = *e, .doc = doc};
+    r.sentence = body + e->sentence_start;
+    r.sentence_len = e->sentence_end - e->sentence_start;
+    r.text = body + e->start;
+    r.text_len = e->end - e->start;
+    tally_present_event(&l, TALLY_OUTPUT_JSON, &r, false, false);
+    fwrite(l.ptr, 1, l.len, f);
+    tally_buf_free(&l);
+}
+
 static void print_attrs(FILE *out, const tally_score *s)
 {
     fputs("attribute accuracy over matched claims:\n", out);
@@ -153,9 +175,113 @@ static char *command_line(int argc, char **argv)
     return b.ptr;
 }
 
+/* Writes the model to `output` (NULL: nowhere; "-": stdout). */
+static int write_model(const char *output, const tally_buf *model)
+{
+    if (output == NULL)
+        return CLI_OK;
+    FILE *f = strcmp(output, "-") == 0 ? stdout : fopen(output, "wb");
+    if (f == NULL || fwrite(model->ptr, 1, model->len, f) != model->len ||
+        (f != stdout && fclose(f) != 0) || (f == stdout && fflush(f) != 0)) {
+        cli_errorf("%s: %s", output, strerror(errno));
+        return CLI_FAIL;
+    }
+    return CLI_OK;
+}
+
+static void print_event_line(FILE *out, const char *label, const tally_event_score *s)
+{
+    double p, r, f1 = tally_event_score_f1(s, &p, &r);
+    fprintf(out,
+            "%s: events F1 %.3f (P %.3f R %.3f) mode %.3f aux %.3f date %.3f source %.3f; "
+            "%zu docs, %zu gold, %zu predicted\n",
+            label, f1, p, r, tally_event_score_attr(s, TALLY_EVATTR_MODE),
+            tally_event_score_attr(s, TALLY_EVATTR_AUX),
+            tally_event_score_attr(s, TALLY_EVATTR_DATE),
+            tally_event_score_attr(s, TALLY_EVATTR_SOURCE), s->docs, s->gold, s->predicted);
+}
+
+/* tally train --events: the event coder's model, as score-events scores it. */
+static int train_events(char **dirs, int n, const tally_train_opts *o, const char *output,
+                        double min_f1, bool docs, FILE *out)
+{
+    tally_buf model;
+    tally_buf_init(&model, (size_t)1 << 30);
+    tally_event_train_report rep;
+    tally_err err = {0, ""};
+    struct timespec t0, t1;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    int rc = tally_events_train((const char *const *)dirs, (size_t)n, o, &model, &rep, &err);
+    clock_gettime(CLOCK_MONOTONIC, &t1);
+    int status = CLI_OK;
+    if (rc != 0) {
+        cli_errorf("%s", err.msg);
+        status = CLI_FAIL;
+        goto out;
+    }
+    double secs = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
+    fprintf(out, "%zu documents, %zu gold events, %zu sentences\n", rep.docs, rep.gold,
+            rep.candidates);
+    fprintf(out,
+            "gold events no decision can get right: %zu in no sentence read, %zu whose actor "
+            "and %zu whose recipient no option gives\n",
+            rep.gap_sentence, rep.gap_actor, rep.gap_recipient);
+    if (rep.folds > 1) {
+        double sum = 0;
+        for (unsigned f = 0; f < rep.folds; f++) {
+            char label[32];
+            snprintf(label, sizeof label, "fold %u/%u", f + 1, rep.folds);
+            print_event_line(out, label, &rep.fold[f]);
+            sum += tally_event_score_f1(&rep.fold[f], NULL, NULL);
+        }
+        for (size_t i = 0; docs && i < rep.n_doc; i++)
+            cli_printf("  %s: gold %zu predicted %zu matched %zu\n", rep.doc[i].name,
+                       rep.doc[i].gold, rep.doc[i].predicted, rep.doc[i].matched);
+        fputs("per type (matched / gold / predicted), cross-validated:\n", out);
+        for (unsigned t = 0; t < TALLY_EVENT_TYPE_N; t++)
+            if (rep.cv.type_gold[t] + rep.cv.type_predicted[t] > 0)
+                fprintf(out, "  %-10s %3zu / %3zu / %3zu\n",
+                        tally_event_type_name((tally_event_type)t), rep.cv.type_matched[t],
+                        rep.cv.type_gold[t], rep.cv.type_predicted[t]);
+        fputs("attribute accuracy over matched events, cross-validated:\n", out);
+        for (int a = 0; a < TALLY_EVATTR_N; a++)
+            fprintf(out, "  %-8s %.3f\n", tally_event_attr_name((tally_event_attr)a),
+                    tally_event_score_attr(&rep.cv, (tally_event_attr)a));
+        print_event_line(out, "cross-validated, folds pooled", &rep.cv);
+        double mean = sum / rep.folds;
+        fprintf(out, "cross-validated events F1 %.3f (mean of %u folds by document, seed %u)\n",
+                mean, rep.folds, o->seed);
+        if (min_f1 >= 0 && mean < min_f1) {
+            cli_errorf("cross-validated events F1 %.3f is below %.3f", mean, min_f1);
+            status = CLI_FAIL;
+        }
+    }
+    print_event_line(out, "fit (the final model on its own training documents)", &rep.fit);
+    fprintf(out, "trained in %.1f s; model %zu bytes\n", secs, model.len);
+    if (write_model(output, &model) != CLI_OK)
+        status = CLI_FAIL;
+    if (rep.skipped > 0 && status == CLI_OK) {
+        cli_warnf("%zu bad input%s left out (see above)", rep.skipped, rep.skipped == 1 ? "" : "s");
+        status = CLI_FAIL;
+    }
+out:
+    tally_event_train_report_free(&rep);
+    tally_buf_free(&model);
+    return status;
+}
+
 int cli_train(int argc, char **argv)
 {
-    enum { OPT_SEED = 256, OPT_C, OPT_THRESHOLD, OPT_MIN_F1, OPT_GAPS, OPT_PREDICTIONS };
+    enum {
+        OPT_SEED = 256,
+        OPT_C,
+        OPT_THRESHOLD,
+        OPT_MIN_F1,
+        OPT_GAPS,
+        OPT_PREDICTIONS,
+        OPT_EVENTS,
+        OPT_DOCS
+    };
     static const struct option longopts[] = {
         {"output", required_argument, NULL, 'o'},
         {"folds", required_argument, NULL, 'k'},
@@ -165,11 +291,14 @@ int cli_train(int argc, char **argv)
         {"min-f1", required_argument, NULL, OPT_MIN_F1},
         {"gaps", no_argument, NULL, OPT_GAPS},
         {"predictions", required_argument, NULL, OPT_PREDICTIONS},
+        {"events", no_argument, NULL, OPT_EVENTS},
+        {"docs", no_argument, NULL, OPT_DOCS},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0}};
     tally_train_opts o = {.seed = 1, .on_warning = on_warning};
     const char *output = NULL, *predictions = NULL;
     double min_f1 = -1, v;
+    bool events = false, docs = false;
     int ch;
     opterr = 0;
     optind = 1;
@@ -206,6 +335,12 @@ int cli_train(int argc, char **argv)
         case OPT_PREDICTIONS:
             predictions = optarg;
             break;
+        case OPT_EVENTS:
+            events = true;
+            break;
+        case OPT_DOCS:
+            docs = true;
+            break;
         case 'h':
             cli_train_help(stdout);
             return CLI_OK;
@@ -215,7 +350,27 @@ int cli_train(int argc, char **argv)
     }
     if (optind >= argc)
         return cli_usagef("train", "no corpus: give folders of NAME.txt + NAME.gold.jsonl");
+    if (events && o.on_gap != NULL)
+        return cli_usagef("train", "--gaps is the claims' (not with --events)");
     FILE *out = output != NULL && strcmp(output, "-") == 0 ? stderr : stdout;
+    if (events) {
+        FILE *epf = NULL;
+        if (predictions != NULL && (epf = fopen(predictions, "w")) == NULL) {
+            cli_errorf("%s: %s", predictions, strerror(errno));
+            return CLI_FAIL;
+        }
+        o.on_heldout_event = epf != NULL ? on_heldout_event : NULL;
+        o.user = epf;
+        char *enote = command_line(argc, argv);
+        o.note = enote;
+        int st = train_events(argv + optind, argc - optind, &o, output, min_f1, docs, out);
+        free(enote);
+        if (epf != NULL && fclose(epf) != 0) {
+            cli_errorf("%s: %s", predictions, strerror(errno));
+            st = CLI_FAIL;
+        }
+        return st;
+    }
     FILE *pf = NULL;
     if (predictions != NULL) {
         pf = fopen(predictions, "w");
@@ -266,14 +421,8 @@ int cli_train(int argc, char **argv)
     }
     print_line(out, "fit (the final model on its own training documents)", &rep.fit);
     fprintf(out, "trained in %.1f s; model %zu bytes\n", secs, model.len);
-    if (output != NULL) {
-        FILE *f = strcmp(output, "-") == 0 ? stdout : fopen(output, "wb");
-        if (f == NULL || fwrite(model.ptr, 1, model.len, f) != model.len ||
-            (f != stdout && fclose(f) != 0) || (f == stdout && fflush(f) != 0)) {
-            cli_errorf("%s: %s", output, strerror(errno));
-            status = CLI_FAIL;
-        }
-    }
+    if (write_model(output, &model) != CLI_OK)
+        status = CLI_FAIL;
     if (rep.skipped > 0 && status == CLI_OK) {
         cli_warnf("%zu bad input%s left out (see above)", rep.skipped, rep.skipped == 1 ? "" : "s");
         status = CLI_FAIL;

@@ -57,6 +57,16 @@ void briefing_sort(briefing *v, size_t n);
  *  D + BRIEFING_DAYS. */
 size_t briefing_first(const briefing *v, size_t n, const char *identity, long from);
 
+/** One line of a data table (a TSV file of data/) split at TABs into f[0, n): 0, or
+ *  non-zero with *why saying what is wrong with it. */
+typedef int (*estimate_line_fn)(void *user, char **f, size_t n, const char **why);
+/** Reads a table from `path`, else from the bundled bytes (`name` in
+ *  messages), calling `fn` for each line that is not blank or a comment
+ *  (#); a line of fn's refusal fails with "FILE:LINE: why" (TALLY_EINPUT),
+ *  a file that cannot be read with TALLY_EIO. */
+int estimate_tsv_load(void *user, const char *path, const unsigned char *bundled, size_t len,
+                      const char *name, estimate_line_fn fn, tally_err *err);
+
 /** Defines `static void NAME(TYPE *v, size_t n, TYPE *tmp)`, which sorts
  *  v[0, n) by LESS (a function or macro of two `const TYPE *`: a strict
  *  order), stable, with `tmp` room for n: insertion sort of short runs, then

@@ -14,6 +14,8 @@
 #include "tally/estimate.h"
 #include "tally/mem.h"
 
+#include "estimate_int.h"
+
 /* The bundled copies, compiled in by CMake (cmake/embed.cmake). */
 extern const unsigned char tally_factors_tsv[];
 extern const size_t tally_factors_tsv_len;
@@ -49,10 +51,9 @@ static void copy(char *dst, size_t size, const char *src)
     snprintf(dst, size, "%s", src);
 }
 
-typedef int (*line_fn)(tally_model *m, char **f, size_t n, const char **why);
-
 /* Calls `fn` for each line that is not blank or a comment. */
-static int each_line(tally_model *m, char *text, const char *origin, line_fn fn, tally_err *err)
+static int each_line(void *user, char *text, const char *origin, estimate_line_fn fn,
+                     tally_err *err)
 {
     size_t no = 0;
     for (char *save = NULL, *line = text; line != NULL; line = save) {
@@ -69,14 +70,15 @@ static int each_line(tally_model *m, char *text, const char *origin, line_fn fn,
         char *f[12];
         size_t n = fields(line, f, 12);
         const char *why = NULL;
-        if (fn(m, f, n, &why) != 0)
+        if (fn(user, f, n, &why) != 0)
             return tally_err_set(err, TALLY_EINPUT, "%s:%zu: %s", origin, no, why);
     }
     return 0;
 }
 
-static int factor_line(tally_model *m, char **f, size_t n, const char **why)
+static int factor_line(void *user, char **f, size_t n, const char **why)
 {
+    tally_model *m = user;
     if (n < 7) {
         *why = "a factor needs from, to, item, caliber, low, high, source (url, note)";
         return -1;
@@ -107,8 +109,9 @@ static int factor_line(tally_model *m, char **f, size_t n, const char **why)
     return 0;
 }
 
-static int grade_line(tally_model *m, char **f, size_t n, const char **why)
+static int grade_line(void *user, char **f, size_t n, const char **why)
 {
+    tally_model *m = user;
     double v;
     if (strcmp(f[0], "grade") == 0 && n >= 3) {
         if (strlen(f[1]) != 1 || f[1][0] < 'A' || f[1][0] > 'F' || !number(f[2], &v) || v < 0) {
@@ -159,8 +162,9 @@ static bool identity_day(const char *s, long open, long *day)
     return true;
 }
 
-static int identity_line(tally_model *m, char **f, size_t n, const char **why)
+static int identity_line(void *user, char **f, size_t n, const char **why)
 {
+    tally_model *m = user;
     if (n < 6) {
         *why = "an identity needs name, identity, kind, country, from, to (note)";
         return -1;
@@ -201,9 +205,8 @@ const tally_identity *tally_identity_find(const tally_model *m, const char *name
     return NULL;
 }
 
-/* Loads one table from `path`, else from the bundled bytes. */
-static int load(tally_model *m, const char *path, const unsigned char *bundled, size_t len,
-                const char *name, line_fn fn, tally_err *err)
+int estimate_tsv_load(void *user, const char *path, const unsigned char *bundled, size_t len,
+                      const char *name, estimate_line_fn fn, tally_err *err)
 {
     char *text;
     if (path != NULL) {
@@ -213,7 +216,7 @@ static int load(tally_model *m, const char *path, const unsigned char *bundled, 
     } else {
         text = tally_xstrndup((const char *)bundled, len);
     }
-    int rc = each_line(m, text, path != NULL ? path : name, fn, err);
+    int rc = each_line(user, text, path != NULL ? path : name, fn, err);
     free(text);
     return rc;
 }
@@ -224,14 +227,14 @@ int tally_model_load(tally_model *m, const char *factors_path, const char *grade
     memset(m, 0, sizeof *m);
     for (int g = 0; g < 6; g++)
         m->grade_sigma[g] = NAN;
-    int rc = load(m, factors_path, tally_factors_tsv, tally_factors_tsv_len, "data/factors.tsv",
-                  factor_line, err);
+    int rc = estimate_tsv_load(m, factors_path, tally_factors_tsv, tally_factors_tsv_len,
+                               "data/factors.tsv", factor_line, err);
     if (rc == 0)
-        rc = load(m, grades_path, tally_grades_tsv, tally_grades_tsv_len, "data/grades.tsv",
-                  grade_line, err);
+        rc = estimate_tsv_load(m, grades_path, tally_grades_tsv, tally_grades_tsv_len,
+                               "data/grades.tsv", grade_line, err);
     if (rc == 0)
-        rc = load(m, NULL, tally_identities_tsv, tally_identities_tsv_len, "data/identities.tsv",
-                  identity_line, err);
+        rc = estimate_tsv_load(m, NULL, tally_identities_tsv, tally_identities_tsv_len,
+                               "data/identities.tsv", identity_line, err);
     for (size_t i = 0; rc == 0 && i < m->n_rules; i++)
         if (isnan(m->grade_sigma[m->rules[i].grade - 'A']))
             rc = tally_err_set(err, TALLY_EINPUT, "%s: grade %c is used but has no sigma",

@@ -879,9 +879,11 @@ static void *carve(unsigned char **p, size_t count, size_t size)
  *   estimate at or before it) and carry a positive value; a factor of 0, 0
  *   is read as 1, 1. Days on or before `start` get all quantiles 0.
  * - Quantiles interpolate between order statistics of the draws. */
-int tally_reconcile(const tally_point *points, size_t n, long start, const long *days,
-                    size_t n_days, unsigned draws, uint64_t seed, tally_quantiles *out,
-                    tally_fit_info *info, tally_err *err)
+/* `draws_out` (may be NULL): with one day asked and a fixed number of
+ * draws, each draw's value at that day, in the order drawn. */
+static int reconcile(const tally_point *points, size_t n, long start, const long *days,
+                     size_t n_days, unsigned draws, uint64_t seed, tally_quantiles *out,
+                     tally_fit_info *info, double *draws_out, tally_err *err)
 {
     int rc = 0;
     void *mem = NULL;
@@ -1126,6 +1128,9 @@ int tally_reconcile(const tally_point *points, size_t n, long start, const long 
             tally_quantiles *o = &out[q[i].at];
             o->day = q[i].day;
             o->extrapolated = o->day > last;
+            if (draws_out != NULL) /* before quantiles_of reorders them */
+                for (size_t d = 0; d < used; d++)
+                    draws_out[d] = o->day <= start ? 0 : samples[j * nd + d];
             if (o->day <= start)
                 o->q05 = o->q25 = o->q50 = o->q75 = o->q95 = 0;
             else
@@ -1172,4 +1177,19 @@ out:
     free(w.path);
     free(mem);
     return rc;
+}
+
+int tally_reconcile(const tally_point *points, size_t n, long start, const long *days,
+                    size_t n_days, unsigned draws, uint64_t seed, tally_quantiles *out,
+                    tally_fit_info *info, tally_err *err)
+{
+    return reconcile(points, n, start, days, n_days, draws, seed, out, info, NULL, err);
+}
+
+int tally_reconcile_draws(const tally_point *points, size_t n, long start, long day, unsigned draws,
+                          uint64_t seed, double *out, tally_quantiles *q, tally_err *err)
+{
+    if (draws == 0)
+        return tally_err_set(err, TALLY_EINPUT, "the draws of a day need a number of draws");
+    return reconcile(points, n, start, &day, 1, draws, seed, q, NULL, out, err);
 }

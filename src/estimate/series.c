@@ -391,6 +391,18 @@ int tally_series_reconcile(const tally_series *series, const long *days, size_t 
     return rc;
 }
 
+int tally_series_draws(const tally_series *series, long day, unsigned draws, double *out,
+                       tally_quantiles *q, tally_err *err)
+{
+    tally_point *pts = tally_xmalloc((series->n + 1) * sizeof *pts);
+    for (size_t i = 0; i < series->n; i++)
+        pts[i] = series->v[i].p;
+    int rc =
+        tally_reconcile_draws(pts, series->n, series->start, day, draws, SERIES_SEED, out, q, err);
+    free(pts);
+    return rc;
+}
+
 void tally_series_free(tally_series *series)
 {
     free(series->v);

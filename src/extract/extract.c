@@ -25,6 +25,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "events.h"
 #include "extract.h"
 #include "learn.h"
 #include "tally/actor.h"
@@ -67,6 +68,9 @@ struct tally_extractor {
     /* the learned layer (learn.h): NULL when the rules decide alone */
     learn_state *learn;
     tally_learn_model bundled;
+    /* the event coder (events.h): NULL when events are not asked for */
+    events_state *events;
+    tally_learn_model bundled_events;
 };
 
 size_t tally_extractor_cut_sentences(const tally_extractor *x)
@@ -76,8 +80,10 @@ size_t tally_extractor_cut_sentences(const tally_extractor *x)
 
 void tally_extractor_free(tally_extractor *x)
 {
-    if (x != NULL)
+    if (x != NULL) {
         learn_free(x->learn);
+        events_free(x->events);
+    }
     free(x);
 }
 
@@ -360,6 +366,43 @@ static uint32_t contents(const sentence *s, size_t k)
     return items;
 }
 
+/* Word w is a model's designator: letters and digits ("F-16", "Su-25"). */
+static bool designator(const sentence *s, const word *w)
+{
+    bool letter = false, digit = false;
+    for (size_t i = w->start; i < w->end; i++) {
+        unsigned char ch = (unsigned char)s->t[i];
+        digit = digit || tally_is_digit(ch);
+        letter = letter || tally_is_upper(ch);
+    }
+    return letter && digit;
+}
+
+/* Cue word k modifies the counted noun after it rather than ending the
+ * figure's noun phrase: "shipping containers", "launch rocket systems";
+ * "and" between two modifiers of one noun: "artillery and rocket shells",
+ * "offensive and defensive missiles". */
+static bool modifies_noun(const sentence *s, size_t k)
+{
+    const word *w = &s->ws.v[k];
+    if (k + 1 >= s->ws.n || has_role(w, CW_SAY | CW_NEG))
+        return false;
+    const word *nx = &s->ws.v[k + 1];
+    if (nx->punct != 0 || nx->start >= s->end)
+        return false;
+    if (is_word(w, CWW_AND) || is_word(w, CWW_OR)) {
+        /* after a modifier, not after a noun: "Four HIMARS and ammunition" */
+        const word *pv = k > 0 ? &s->ws.v[k - 1] : NULL;
+        if (pv == NULL || !(has_role(pv, CW_ITEM) ||
+                            (pv->cw == NULL && !tally_is_upper((unsigned char)s->t[pv->start]))))
+            return false;
+        return has_role(nx, CW_ITEM | CW_UNIT) ||
+               (nx->cw == NULL && k + 2 < s->ws.n && s->ws.v[k + 2].punct == 0 &&
+                s->ws.v[k + 2].start < s->end && has_role(&s->ws.v[k + 2], CW_UNIT));
+    }
+    return !has_role(w, CW_BREAK) && has_role(nx, CW_ITEM | CW_UNIT);
+}
+
 /* The counted noun after figure `f`: sets unit, items, caliber and the end
  * of the claim's text. Returns false when nothing in scope is counted. */
 static bool counted(const sentence *s, const tally_figure *f, tally_claim *c)
@@ -405,9 +448,25 @@ static bool counted(const sentence *s, const tally_figure *f, tally_claim *c)
         if (starts_figure(s, w))
             return false;
         /* "rocket launchers", "tank shells": the compound's last noun counts */
-        while (has_role(w, CW_UNIT) && k + 1 < s->ws.n && s->ws.v[k + 1].punct == 0 &&
-               has_role(&s->ws.v[k + 1], CW_UNIT) && s->ws.v[k + 1].start < s->end)
-            w = &s->ws.v[++k];
+        for (;;) {
+            if (has_role(w, CW_UNIT) && k + 1 < s->ws.n && s->ws.v[k + 1].punct == 0 &&
+                has_role(&s->ws.v[k + 1], CW_UNIT) && s->ws.v[k + 1].start < s->end) {
+                w = &s->ws.v[++k];
+                continue;
+            }
+            /* "drone detection systems": a word the lexicon does not know
+             * between two counted nouns */
+            if (has_role(w, CW_UNIT) && k + 2 < s->ws.n && s->ws.v[k + 1].punct == 0 &&
+                s->ws.v[k + 1].cw == NULL &&
+                !tally_is_upper((unsigned char)s->t[s->ws.v[k + 1].start]) &&
+                s->ws.v[k + 2].punct == 0 && has_role(&s->ws.v[k + 2], CW_UNIT) &&
+                s->ws.v[k + 2].start < s->end) {
+                k += 2;
+                w = &s->ws.v[k];
+                continue;
+            }
+            break;
+        }
         if (has_role(w, CW_UNIT)) {
             /* "half of the shells" counts no shells */
             if ((f->has_low && f->low < 1) || (!f->has_low && f->has_high && f->high < 1))
@@ -417,6 +476,16 @@ static bool counted(const sentence *s, const tally_figure *f, tally_claim *c)
             c->end = w->end;
             if (c->unit == TALLY_UNIT_MISSILE && k > 0 && has_role(&s->ws.v[k - 1], CW_CRUISE))
                 c->items = TALLY_ITEM_CRUISE_MISSILE;
+            /* "F-16 fighters", "Su-25 fighters": a model's people are aircraft */
+            if (c->unit == TALLY_UNIT_PERSON && k > 0 && designator(s, &s->ws.v[k - 1])) {
+                c->unit = TALLY_UNIT_VEHICLE;
+                c->items = TALLY_ITEM_VEHICLE;
+            }
+            /* "unmanned aerial vehicles" count drones */
+            if (c->unit == TALLY_UNIT_VEHICLE && (modifiers & TALLY_ITEM_DRONE)) {
+                c->unit = TALLY_UNIT_DRONE;
+                c->items = TALLY_ITEM_DRONE;
+            }
             uint32_t inside = (w->cw->roles & (CW_CARRIER | CW_ROUNDS)) ? contents(s, k + 1) : 0;
             if (inside != 0)
                 c->items = inside;
@@ -443,8 +512,9 @@ static bool counted(const sentence *s, const tally_figure *f, tally_claim *c)
         }
         if (has_role(w, CW_ITEM))
             modifiers |= w->cw->items;
-        if (has_role(w,
-                     CW_OUT | CW_IN | CW_SAY | CW_PLAN | CW_CONSUME | CW_EQUIV | CW_NEG | CW_BREAK))
+        if (has_role(w, CW_OUT | CW_IN | CW_SAY | CW_PLAN | CW_CONSUME | CW_EQUIV | CW_NEG |
+                            CW_BREAK) &&
+            !modifies_noun(s, k))
             return false;
     }
     /* "the number of artillery shells ... could be as high as 3 million" */
@@ -1349,6 +1419,10 @@ static bool read_speaker(tally_extractor *x, sentence *s, tally_arena *a, speake
     return true;
 }
 
+static int block_events(tally_extractor *x, const tally_block *b, const tally_sentences *ss,
+                        const tally_actor_matches *am, const tally_claim *v, size_t n,
+                        tally_arena *a, tally_claims *out, tally_err *err);
+
 int tally_extract_block(tally_extractor *x, const tally_block *b, tally_claims *out, tally_arena *a,
                         tally_err *err)
 {
@@ -1373,10 +1447,11 @@ int tally_extract_block(tally_extractor *x, const tally_block *b, tally_claims *
                           am.n,    figs.v, figs.n,    NULL, NULL};
     out->body = b->text;
     out->body_offset = b->offset;
+    out->events = (tally_events){NULL, 0, b->text, b->offset};
     if (figs.n == 0) { /* most paragraphs: nothing more to read */
         if (x->learn != NULL)
             learn_block(x->learn, &lin, NULL, 0, a, out);
-        return 0;
+        return x->events != NULL ? block_events(x, b, NULL, &am, NULL, 0, a, out, err) : 0;
     }
     rc = tally_segment(text, &ss, a, err);
     if (rc != 0)
@@ -1563,7 +1638,7 @@ int tally_extract_block(tally_extractor *x, const tally_block *b, tally_claims *
         lin.sw = sw;
         learn_block(x->learn, &lin, v, n, a, out);
     }
-    return 0;
+    return x->events != NULL ? block_events(x, b, &ss, &am, v, n, a, out, err) : 0;
 }
 
 bool tally_extract_finish(tally_extractor *x, tally_claims *out, tally_arena *a)
@@ -1572,6 +1647,7 @@ bool tally_extract_finish(tally_extractor *x, tally_claims *out, tally_arena *a)
     out->n = 0;
     out->body = NULL;
     out->body_offset = 0;
+    out->events = (tally_events){NULL, 0, NULL, 0};
     return x->learn != NULL && learn_finish(x->learn, out, a);
 }
 
@@ -1591,7 +1667,7 @@ static tally_extractor *extractor_new(tally_date date, const tally_doc_meta *met
 tally_extractor *tally_extractor_open(tally_date date, const tally_doc_meta *meta,
                                       const tally_extract_opts *opts)
 {
-    tally_extract_opts none = {NULL, false, false, 0};
+    tally_extract_opts none = {NULL, false, false, 0, false, NULL};
     if (opts == NULL)
         opts = &none;
     unsigned threads = opts->threads;
@@ -1599,15 +1675,35 @@ tally_extractor *tally_extractor_open(tally_date date, const tally_doc_meta *met
         long cpus = sysconf(_SC_NPROCESSORS_ONLN);
         threads = cpus > 1 ? (unsigned)(cpus < 64 ? cpus : 64) : 1;
     }
-    if (opts->rules_only)
-        return extractor_new(date, meta, NULL, NULL, false, 1);
-    if (opts->model != NULL)
-        return extractor_new(date, meta, opts->model, NULL, opts->explain, threads);
+    tally_extractor *x;
+    if (opts->rules_only) {
+        x = extractor_new(date, meta, NULL, NULL, false, 1);
+    } else if (opts->model != NULL) {
+        x = extractor_new(date, meta, opts->model, NULL, opts->explain, threads);
+    } else {
+        x = extractor_new(date, meta, NULL, NULL, false, 1);
+        /* the bundled model, viewed in place; a build without one decides by
+         * the rules */
+        if (learn_model_bundled_view(&x->bundled) && x->bundled.head[LEARN_FIG].present)
+            x->learn =
+                learn_new(meta, x->headline_source, &x->bundled, NULL, opts->explain, threads);
+    }
+    if (opts->events) {
+        const tally_learn_model *em = opts->event_model;
+        if (em == NULL && !opts->rules_only && events_model_bundled_view(&x->bundled_events))
+            em = &x->bundled_events;
+        x->events = events_new(date, opts->rules_only ? NULL : em, NULL, opts->explain);
+    }
+    return x;
+}
+
+tally_extractor *extract_new_event_collecting(tally_date date, const tally_doc_meta *meta,
+                                              ev_sink *sink)
+{
     tally_extractor *x = extractor_new(date, meta, NULL, NULL, false, 1);
-    /* the bundled model, viewed in place; a build without one decides by
-     * the rules */
     if (learn_model_bundled_view(&x->bundled) && x->bundled.head[LEARN_FIG].present)
-        x->learn = learn_new(meta, x->headline_source, &x->bundled, NULL, opts->explain, threads);
+        x->learn = learn_new(meta, x->headline_source, &x->bundled, NULL, false, 1);
+    x->events = events_new(date, NULL, sink, false);
     return x;
 }
 
@@ -1653,4 +1749,88 @@ static tally_extractor *extractor_new(tally_date date, const tally_doc_meta *met
     }
     tally_arena_free(a);
     return x;
+}
+
+/* ---- events (events.h) -------------------------------------------------------- */
+
+/* For each word of `ws`: whether a figure there would be hedged, as hedged()
+ * says (in one pass: the last attribution before it starts its statement,
+ * and a hedge after that governs it). */
+static void hedges_of(const words *ws, bool *at)
+{
+    bool hedge = false;
+    for (size_t k = 0; k < ws->n; k++) {
+        at[k] = hedge;
+        const word *w = &ws->v[k];
+        if (is_say(ws, k) && !has_role(w, CW_HEDGE) && !is_word(w, CWW_ACCORDING))
+            hedge = false;
+        if (has_role(w, CW_HEDGE) &&
+            !(has_role(w, CW_SAY) && !is_word(w, CWW_ESTIMATED) && !is_word(w, CWW_BELIEVED)))
+            hedge = true;
+    }
+}
+
+/* The events of block `b` (whose sentences are `ss`, NULL when not yet
+ * split, and whose rules' claims are v[0, n), body offsets): each sentence
+ * with its words, actors, claims, source and hedges goes to the coder. */
+static int block_events(tally_extractor *x, const tally_block *b, const tally_sentences *ss,
+                        const tally_actor_matches *am, const tally_claim *v, size_t n,
+                        tally_arena *a, tally_claims *out, tally_err *err)
+{
+    tally_sentences own;
+    if (ss == NULL) {
+        int rc = tally_segment((tally_span){b->text, b->len}, &own, a, err);
+        if (rc != 0)
+            return rc;
+        x->cut_sentences += own.cut;
+        ss = &own;
+    }
+    events_block(x->events, b->text, b->len);
+    out->events = (tally_events){NULL, 0, b->text, b->offset};
+    source carry = {NULL, "", false, {0, 0, TALLY_WHY_NONE}};
+    size_t ai = 0, ci = 0;
+    for (size_t si = 0; si < ss->n; si++) {
+        sentence s = {b->text, ss->v[si].start, ss->v[si].end, {NULL, 0}, NULL, 0, NULL, 0};
+        while (ai < am->n && am->v[ai].start < s.start)
+            ai++;
+        size_t a0 = ai;
+        while (ai < am->n && am->v[ai].end <= s.end)
+            ai++;
+        s.actors = am->v != NULL ? am->v + a0 : NULL;
+        s.n_actors = ai - a0;
+        split_words(b->text, s.start, s.end, &s.ws, a);
+        source src;
+        if (source_of(x, &s, a, &src))
+            carry = src;
+        const char *name = "author", *country = "";
+        if (carry.name != NULL) {
+            name = carry.name;
+            country = carry.country;
+        } else if (x->headline_source[0] != '\0') {
+            name = x->headline_source;
+            country = x->headline_country;
+        }
+        bool *hedged_at = tally_arena_alloc(a, (s.ws.n + 1) * sizeof *hedged_at);
+        hedges_of(&s.ws, hedged_at);
+        while (ci < n && v[ci].sentence_start < b->offset + s.start)
+            ci++;
+        size_t c0 = ci;
+        while (ci < n && v[ci].sentence_start == b->offset + s.start)
+            ci++;
+        ev_sentence_in in = {b->text,
+                             b->offset,
+                             s.start,
+                             s.end,
+                             words_for_learn(&s.ws, a),
+                             hedged_at,
+                             s.actors,
+                             s.n_actors,
+                             v != NULL ? v + c0 : NULL,
+                             ci - c0,
+                             name,
+                             country,
+                             si == 0};
+        events_sentence(x->events, &in, a, &out->events);
+    }
+    return 0;
 }

@@ -3092,6 +3092,7 @@ typedef struct went {
     size_t n, cap;
     const char *canon; /* its most specific name (canonical_name) */
     char canon_country[4];
+    size_t canon_went; /* the speaker of that name (went_index), SIZE_MAX for none */
 } went;
 
 /* The nearest mention before a sentence, or after it, of those looked at. */
@@ -3721,6 +3722,8 @@ static void window_names(const learn_state *l, wspk *ws, tally_arena *a)
         memcpy(e->canon_country, e->country, 4);
         e->canon = canonical_name(ws, e->name, e->canon_country, a);
     }
+    for (size_t i = 0; i < ws->n; i++)
+        ws->v[i].canon_went = went_index(ws, name_key(ws->v[i].canon), ws->v[i].canon);
 }
 
 /* Marks the options that attributed last before the claim's sentence (of
@@ -3912,6 +3915,14 @@ static spk_ev *speaker_evs(blk *k, const tally_claim *c, size_t wj, size_t si, c
         if (x->went != SIZE_MAX && ws->v[x->went].name == x->name) {
             memcpy(x->country, ws->v[x->went].canon_country, 4);
             x->name = ws->v[x->went].canon;
+        } else if (x->went != SIZE_MAX && strcmp(ws->v[x->went].name, x->name) == 0 &&
+                   memcmp(ws->v[x->went].country, x->country, 4) == 0) {
+            /* the words and country of a speaker of the window: canonical_name
+             * reads nothing else, so its answer is that speaker's */
+            const went *w = &ws->v[x->went];
+            memcpy(x->country, w->canon_country, 4);
+            x->name = w->canon;
+            x->went = w->canon_went;
         } else {
             x->name = canonical_name(ws, x->name, x->country, k->a);
             x->went = went_index(ws, name_key(x->name), x->name);

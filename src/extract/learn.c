@@ -39,7 +39,13 @@ unsigned learn_head_outputs(learn_head h)
         return LEARN_STATE_OUTS;
     case LEARN_KIND:
         return LEARN_KIND_OUTS;
-    case LEARN_N_HEADS:
+    case LEARN_EV_SENT:
+        return LEARN_EV_SENT_OUTS;
+    case LEARN_EV_PARTY:
+        return LEARN_EV_PARTY_OUTS;
+    case LEARN_EV_ATTR:
+        return LEARN_EV_ATTR_OUTS;
+    case LEARN_ALL_HEADS:
         break;
     }
     return 0;
@@ -104,7 +110,7 @@ static bool view(const unsigned char *p, size_t n, bool full, tally_learn_model 
         }
         uint32_t id = rd32(p + at), outs = rd32(p + at + 4), slots = rd32(p + at + 8);
         at += 12;
-        if (id >= LEARN_N_HEADS || outs != learn_head_outputs((learn_head)id) ||
+        if (id >= LEARN_ALL_HEADS || outs != learn_head_outputs((learn_head)id) ||
             m->head[id].present || (slots & (slots - 1)) != 0) {
             tally_err_set(err, TALLY_EINPUT, "damaged model (head %u)", i);
             return false;
@@ -139,6 +145,11 @@ static bool view(const unsigned char *p, size_t n, bool full, tally_learn_model 
         return false;
     }
     return true;
+}
+
+bool learn_model_view(const unsigned char *bytes, size_t n, tally_learn_model *out)
+{
+    return view(bytes, n, false, out, NULL);
 }
 
 bool learn_model_bundled_view(tally_learn_model *out)
@@ -209,6 +220,12 @@ const char *tally_learn_model_note(const tally_learn_model *m)
 void learn_model_write(const learn_head_w *heads, double threshold, const char *note,
                        tally_buf *out)
 {
+    learn_model_write_heads(heads, 0, LEARN_N_HEADS, threshold, note, out);
+}
+
+void learn_model_write_heads(const learn_head_w *heads, unsigned first, unsigned n,
+                             double threshold, const char *note, tally_buf *out)
+{
     tally_buf_clear(out);
     if (tally_buf_append(out, "TLYM", 4) != 0)
         abort();
@@ -219,9 +236,9 @@ void learn_model_write(const learn_head_w *heads, double threshold, const char *
     if (tally_buf_append(out, note != NULL ? note : "", nl - 1) != 0 ||
         tally_buf_append(out, "\0\0\0\0", 1 + (4 - nl % 4) % 4) != 0)
         abort();
-    wr32(out, LEARN_N_HEADS);
-    for (unsigned hd = 0; hd < LEARN_N_HEADS; hd++) {
-        const learn_head_w *h = &heads[hd];
+    wr32(out, n);
+    for (unsigned hd = first; hd < first + n; hd++) {
+        const learn_head_w *h = &heads[hd - first];
         uint32_t slots = h->n ? 2 : 0;
         while (slots && slots < 2 * h->n)
             slots *= 2;
@@ -325,7 +342,16 @@ void learn_add_rows(const tally_learn_model *m, learn_head hd, const uint32_t *h
     case LEARN_STATE:
         add_rows(m, LEARN_STATE, LEARN_STATE_OUTS, h, n, z);
         break;
-    case LEARN_N_HEADS:
+    case LEARN_EV_SENT:
+        add_rows(m, LEARN_EV_SENT, LEARN_EV_SENT_OUTS, h, n, z);
+        break;
+    case LEARN_EV_PARTY:
+        add_rows(m, LEARN_EV_PARTY, LEARN_EV_PARTY_OUTS, h, n, z);
+        break;
+    case LEARN_EV_ATTR:
+        add_rows(m, LEARN_EV_ATTR, LEARN_EV_ATTR_OUTS, h, n, z);
+        break;
+    case LEARN_ALL_HEADS:
         break;
     }
 }
@@ -344,8 +370,8 @@ static double sigmoid(double z)
 }
 
 /* The features of `fv` that weigh most for output `o` of head `hd`. */
-static void explain(const tally_learn_model *m, learn_head hd, const learn_fv *fv, unsigned o,
-                    double p, tally_learn_decision *d)
+void learn_explain(const tally_learn_model *m, learn_head hd, const learn_fv *fv, unsigned o,
+                   double p, tally_learn_decision *d)
 {
     d->decided = true;
     d->p = p;
@@ -498,15 +524,15 @@ double learn_apply(const tally_learn_model *m, const learn_cand *k, tally_claim 
         learn_scores(m, LEARN_FIG, &k->fig, z);
         keep = learn_scope_p(z);
         if (why != NULL)
-            explain(m, LEARN_FIG, &k->fig, LEARN_FIG_SCOPE, keep, &why->scope);
+            learn_explain(m, LEARN_FIG, &k->fig, LEARN_FIG_SCOPE, keep, &why->scope);
     }
     if (m->head[LEARN_KIND].present) {
         double z[LEARN_KIND_OUTS];
         learn_scores(m, LEARN_KIND, &k->kind, z);
         out->kind = learn_kind_of(z);
         if (why != NULL)
-            explain(m, LEARN_KIND, &k->kind, out->kind, share(z, LEARN_KIND_OUTS, out->kind),
-                    &why->kind);
+            learn_explain(m, LEARN_KIND, &k->kind, out->kind, share(z, LEARN_KIND_OUTS, out->kind),
+                          &why->kind);
     }
     size_t n = k->n_speakers > k->n_states ? k->n_speakers : k->n_states;
     double *zs = tally_xmalloc((2 * n + 1) * sizeof *zs), row[LEARN_MAX_OUTS];
@@ -521,7 +547,7 @@ double learn_apply(const tally_learn_model *m, const learn_cand *k, tally_claim 
         out->source = o->name;
         memcpy(out->source_country, o->country, 4);
         if (why != NULL) {
-            explain(m, LEARN_SPEAKER, &o->fv, 0, share(zs, k->n_speakers, i), &why->source);
+            learn_explain(m, LEARN_SPEAKER, &o->fv, 0, share(zs, k->n_speakers, i), &why->source);
             why->source_from = learn_origin_name(o->origin);
         }
     }
@@ -543,11 +569,11 @@ double learn_apply(const tally_learn_model *m, const learn_cand *k, tally_claim 
         else
             out->recipient[0] = '\0';
         if (why != NULL) {
-            explain(m, LEARN_STATE, &k->states[s].fv, LEARN_STATE_SUPPLIER,
-                    share(zs, k->n_states, s), &why->supplier);
+            learn_explain(m, LEARN_STATE, &k->states[s].fv, LEARN_STATE_SUPPLIER,
+                          share(zs, k->n_states, s), &why->supplier);
             if (r != SIZE_MAX)
-                explain(m, LEARN_STATE, &k->states[r].fv, LEARN_STATE_RECIPIENT,
-                        share(zs + n, k->n_states, r), &why->recipient);
+                learn_explain(m, LEARN_STATE, &k->states[r].fv, LEARN_STATE_RECIPIENT,
+                              share(zs + n, k->n_states, r), &why->recipient);
         }
         free(codes);
     }

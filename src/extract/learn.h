@@ -29,6 +29,7 @@
 #include "tally/actor.h"
 #include "tally/claim.h"
 #include "tally/doc.h"
+#include "tally/event.h"
 #include "tally/extract.h"
 #include "tally/figure.h"
 #include "tally/learn.h"
@@ -41,7 +42,12 @@ typedef enum learn_head {
     LEARN_SPEAKER,
     LEARN_STATE,
     LEARN_KIND,
-    LEARN_N_HEADS
+    LEARN_N_HEADS, /* the claims' heads; the event coder's (events.h) follow, in a model of
+                      their own */
+    LEARN_EV_SENT = LEARN_N_HEADS,
+    LEARN_EV_PARTY,
+    LEARN_EV_ATTR,
+    LEARN_ALL_HEADS
 } learn_head;
 
 enum {
@@ -49,11 +55,21 @@ enum {
     LEARN_FIG_SCOPE = 0, /* the one output of FIG */
     LEARN_FIG_OUTS = 1,
     LEARN_KIND_OUTS = LEARN_N_KINDS, /* output k of KIND is kind k */
-    LEARN_MAX_OUTS = LEARN_KIND_OUTS,
     LEARN_STATE_SUPPLIER = 0,
     LEARN_STATE_RECIPIENT = 1,
     LEARN_STATE_OUTS = 2,
-    LEARN_MAX_NAME = 120
+    LEARN_MAX_NAME = 120,
+    /* the event coder's heads (events.h) */
+    LEARN_EV_SENT_OUTS = TALLY_EVENT_TYPE_N,
+    LEARN_EV_PARTY_ACTOR = 0,
+    LEARN_EV_PARTY_RECIPIENT = 1,
+    LEARN_EV_PARTY_OUTS = 2,
+    LEARN_EV_ATTR_MODE = 0, /* modes, then auxes, then contexts */
+    LEARN_EV_ATTR_AUX = TALLY_EVMODE_N,
+    LEARN_EV_ATTR_CONTEXT = TALLY_EVMODE_N + TALLY_EVAUX_N,
+    LEARN_EV_ATTR_OUTS = TALLY_EVMODE_N + TALLY_EVAUX_N + TALLY_EVCTX_N,
+    /* the most outputs of any head */
+    LEARN_MAX_OUTS = LEARN_EV_ATTR_OUTS > LEARN_KIND_OUTS ? LEARN_EV_ATTR_OUTS : LEARN_KIND_OUTS
 };
 
 /** The number of outputs (weights a row) of head `h`. */
@@ -269,9 +285,12 @@ struct tally_learn_model {
         const unsigned char *bias;
         const unsigned char *slots;
         size_t slot_size;
-    } head[LEARN_N_HEADS];
+    } head[LEARN_ALL_HEADS];
 };
 
+/** Views the `n` model bytes at `bytes` in `out` (no allocation, no copy:
+ *  the bytes must outlive it); false when they are no model. */
+bool learn_model_view(const unsigned char *bytes, size_t n, tally_learn_model *out);
 /** Views the bundled model in `out` (no allocation); false when the build's
  *  model is damaged. */
 bool learn_model_bundled_view(tally_learn_model *out);
@@ -345,10 +364,27 @@ typedef struct learn_head_w {
  *  (the command that trained it) into `out`. */
 void learn_model_write(const learn_head_w *heads, double threshold, const char *note,
                        tally_buf *out);
+/** The same for the `n` heads numbered from `first` (heads[0] is head
+ *  `first`): the event coder's model. */
+void learn_model_write_heads(const learn_head_w *heads, unsigned first, unsigned n,
+                             double threshold, const char *note, tally_buf *out);
+/** z[o] = the bias of output o of head `hd` plus the weights of the
+ *  features of `fv`. */
+void learn_scores(const tally_learn_model *m, learn_head hd, const learn_fv *fv, double *z);
+/** The features of `fv` that weigh most for output `o` of head `hd`, with
+ *  probability `p`, into `d`. */
+void learn_explain(const tally_learn_model *m, learn_head hd, const learn_fv *fv, unsigned o,
+                   double p, tally_learn_decision *d);
 
 /* ---- shared with score.c ---------------------------------------------------- */
 
 /** The item slugs sorted and joined by '\n' (sorts `names`; caller frees). */
 char *score_items_join(const char **names, size_t n);
+/** Whether two sentences overlap as the scorers (score-claims, score-events)
+ *  say: one normalised text holds the other, or their words share 60 %. */
+bool score_sentences_overlap(const char *a, const char *b);
+/** A text normalised as the scorers do (quotes, "\\$", white space, case);
+ *  caller frees. */
+char *score_norm(const char *s);
 
 #endif

@@ -649,6 +649,21 @@ static void mark_non_amount_at(const char *s, tok *t, size_t n, size_t i)
             return;
         }
     }
+    /* "30 Leopard 1 tanks", "five Bergepanzer 2 vehicles": after a count,
+     * a name the lexicon does not know and a small number: the number is
+     * the name's model */
+    if (prev != NULL && is_int(x) && x->digits <= 2 && x->sp == SP_SPACE && prev->type == TK_WORD &&
+        prev->lex == NULL && prev->sp == SP_SPACE && tally_is_upper((unsigned char)s[prev->start]))
+        for (size_t d = 2; d <= 4 && d <= i; d++) {
+            const tok *c = &t[i - d];
+            if (c->type == TK_NUM ||
+                (c->type == TK_WORD && c->lex != NULL && (c->lex->roles & W_NUMERIC))) {
+                x->skip = 1;
+                return;
+            }
+            if (c->type == TK_PUNCT)
+                break;
+        }
     /* KN23, T72, v1.2; KN-23, Su-27, Shahed-136, F-16 */
     if (prev != NULL && x->sp == SP_NONE && (prev->type == TK_WORD || punct_is(prev, '#')) &&
         !tok_has(prev, W_CUR_CODE)) {
@@ -682,6 +697,12 @@ static void mark_non_amount_at(const char *s, tok *t, size_t n, size_t i)
     /* "No. 1", "Resolution 2231", "#3" */
     if (prev != NULL && prev->type == TK_PUNCT && prev->cp == '.' && i >= 2 &&
         tok_has(&t[i - 2], W_LABEL)) {
+        x->skip = 1;
+        return;
+    }
+    /* "military unit 55443": a unit's number */
+    if (prev != NULL && tok_is_word(s, prev, "unit") && is_int(x) && x->digits >= 4 &&
+        !x->grouped && x->sp == SP_SPACE) {
         x->skip = 1;
         return;
     }

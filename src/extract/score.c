@@ -162,6 +162,22 @@ static bool overlap(const normed *a, const normed *b)
     return (double)both / (double)(a->n + b->n - both) >= 0.6;
 }
 
+char *score_norm(const char *s)
+{
+    return norm_text(s);
+}
+
+bool score_sentences_overlap(const char *a, const char *b)
+{
+    normed x, y;
+    norm_sentence(a, &x);
+    norm_sentence(b, &y);
+    bool o = overlap(&x, &y);
+    normed_free(&x);
+    normed_free(&y);
+    return o;
+}
+
 /* ---- fields -------------------------------------------------------------------- */
 
 static bool num_eq(bool has_a, double a, bool has_b, double b)

@@ -26,6 +26,7 @@
 #include "tally/doc.h"
 #include "tally/extract.h"
 #include "tally/score.h"
+#include "train.h"
 
 enum {
     MIN_DOCS = 2,               /* a feature must occur in this many training documents */
@@ -307,17 +308,6 @@ static bool close_name(const char *p, const char *g)
 
 /* ---- problems for LIBLINEAR ------------------------------------------------------- */
 
-/* The features of one head kept for training: sorted hashes, indexed 1.. */
-typedef struct fmap {
-    uint32_t *h;
-    size_t n;
-} fmap;
-
-/* A growing list of (hash, document) pairs. */
-typedef struct hd {
-    uint32_t h, doc;
-} hd;
-
 static int cmp_hd(const void *a, const void *b)
 {
     const hd *x = a, *y = b;
@@ -326,12 +316,7 @@ static int cmp_hd(const void *a, const void *b)
     return (x->doc > y->doc) - (x->doc < y->doc);
 }
 
-typedef struct hds {
-    hd *v;
-    size_t n, cap;
-} hds;
-
-static void hds_add(hds *s, const learn_fv *fv, uint32_t doc)
+void train_hds_add(hds *s, const learn_fv *fv, uint32_t doc)
 {
     for (uint32_t i = 0; i < fv->n; i++) {
         if (s->n == s->cap)
@@ -340,8 +325,7 @@ static void hds_add(hds *s, const learn_fv *fv, uint32_t doc)
     }
 }
 
-/* The hashes found in at least MIN_DOCS documents. */
-static fmap fmap_of(hds *s)
+fmap train_fmap_of(hds *s)
 {
     qsort(s->v, s->n, sizeof *s->v, cmp_hd);
     fmap m = {tally_xmalloc((s->n + 1) * sizeof *m.h), 0};
@@ -382,12 +366,6 @@ static int cmp_node(const void *a, const void *b)
     return (x->index > y->index) - (x->index < y->index);
 }
 
-/* A LIBLINEAR problem being built. */
-typedef struct prob {
-    struct problem p;
-    size_t cap;
-} prob;
-
 /* Adds the instance `a` minus `b` (b may be NULL) with label y. */
 static void prob_add_diff(prob *pr, const fmap *m, const learn_fv *a, const learn_fv *b, double y)
 {
@@ -427,29 +405,38 @@ static void prob_add_diff(prob *pr, const fmap *m, const learn_fv *a, const lear
     pr->p.l++;
 }
 
-static void prob_add(prob *pr, const fmap *m, const learn_fv *fv, double y)
+void train_prob_add(prob *pr, const fmap *m, const learn_fv *fv, double y)
 {
     prob_add_diff(pr, m, fv, NULL, y);
 }
 
-/* A ranking as a classification: for each right option p and wrong option
- * q of one decision, p - q is labelled +1 (or q - p, -1, every other pair),
- * so that the weights score the right option above the wrong ones. */
-static void prob_add_ranking(prob *pr, const fmap *m, const learn_option *o, size_t n,
-                             const bool *right)
+/* The features of each option of learn_option array `o`. */
+static const learn_fv *option_fv(const void *o, size_t i)
+{
+    return &((const learn_option *)o)[i].fv;
+}
+
+void train_prob_add_ranking_of(prob *pr, const fmap *m, const void *o, size_t n,
+                               const learn_fv *(*fv)(const void *o, size_t i), const bool *right)
 {
     size_t pairs = 0;
     for (size_t i = 0; i < n; i++)
         for (size_t j = 0; right[i] && j < n; j++)
             if (!right[j]) {
                 if (pairs++ % 2 == 0)
-                    prob_add_diff(pr, m, &o[i].fv, &o[j].fv, 1);
+                    prob_add_diff(pr, m, fv(o, i), fv(o, j), 1);
                 else
-                    prob_add_diff(pr, m, &o[j].fv, &o[i].fv, -1);
+                    prob_add_diff(pr, m, fv(o, j), fv(o, i), -1);
             }
 }
 
-static void prob_free(prob *pr)
+static void prob_add_ranking(prob *pr, const fmap *m, const learn_option *o, size_t n,
+                             const bool *right)
+{
+    train_prob_add_ranking_of(pr, m, o, n, option_fv, right);
+}
+
+void train_prob_free(prob *pr)
 {
     for (int i = 0; i < pr->p.l; i++)
         free(pr->p.x[i]);
@@ -462,12 +449,8 @@ static void quiet(const char *s)
     (void)s;
 }
 
-/* Fits `pr` and writes the weight of each feature for each of `n_out`
- * classes (labels 0..n_out-1; for a binary problem, n_out 1 and label +1)
- * into w[j * stride + off + class]; a class absent from the problem gets
- * bias -1e30. */
-static void fit(prob *pr, size_t n_features, double c, unsigned n_out, float *w, unsigned stride,
-                unsigned off, float *bias)
+void train_fit(prob *pr, size_t n_features, double c, unsigned n_out, float *w, unsigned stride,
+               unsigned off, float *bias)
 {
     for (unsigned k = 0; k < n_out; k++)
         bias[off + k] = n_out > 1 ? -1e30f : 0;
@@ -475,7 +458,14 @@ static void fit(prob *pr, size_t n_features, double c, unsigned n_out, float *w,
         return;
     pr->p.n = (int)n_features;
     pr->p.bias = -1;
+    int pos_label = 1;
+    double pos_weight = pr->pos_weight;
     struct parameter param = {L2R_LR, 0.01, c, 0, NULL, NULL, 0.1, NULL};
+    if (pos_weight > 0) {
+        param.nr_weight = 1;
+        param.weight_label = &pos_label;
+        param.weight = &pos_weight;
+    }
     set_print_string_function(quiet);
     if (check_parameter(&pr->p, &param) != NULL)
         return;
@@ -566,19 +556,19 @@ static void train_model(const trainer *t, int held_out, double c, double thresho
             continue;
         for (size_t k = 0; k < d->sink.n; k++) {
             const learn_cand *cd = &d->sink.v[k];
-            hds_add(&acc[LEARN_FIG], &cd->fig, (uint32_t)i);
+            train_hds_add(&acc[LEARN_FIG], &cd->fig, (uint32_t)i);
             if (d->match[k] < 0)
                 continue;
-            hds_add(&acc[LEARN_KIND], &cd->kind, (uint32_t)i);
+            train_hds_add(&acc[LEARN_KIND], &cd->kind, (uint32_t)i);
             for (size_t o = 0; o < cd->n_speakers; o++)
-                hds_add(&acc[LEARN_SPEAKER], &cd->speakers[o].fv, (uint32_t)i);
+                train_hds_add(&acc[LEARN_SPEAKER], &cd->speakers[o].fv, (uint32_t)i);
             for (size_t o = 0; o < cd->n_states; o++)
-                hds_add(&acc[LEARN_STATE], &cd->states[o].fv, (uint32_t)i);
+                train_hds_add(&acc[LEARN_STATE], &cd->states[o].fv, (uint32_t)i);
         }
     }
     fmap maps[LEARN_N_HEADS];
     for (int h = 0; h < LEARN_N_HEADS; h++)
-        maps[h] = fmap_of(&acc[h]);
+        maps[h] = train_fmap_of(&acc[h]);
     /* the problems */
     prob scope = {0}, kind = {0}, speaker = {0}, sup = {0}, rec = {0};
     for (size_t i = 0; i < t->n_docs; i++) {
@@ -588,11 +578,11 @@ static void train_model(const trainer *t, int held_out, double c, double thresho
         for (size_t k = 0; k < d->sink.n; k++) {
             const learn_cand *cd = &d->sink.v[k];
             long g = d->match[k];
-            prob_add(&scope, &maps[LEARN_FIG], &cd->fig, g >= 0 ? 1 : -1);
+            train_prob_add(&scope, &maps[LEARN_FIG], &cd->fig, g >= 0 ? 1 : -1);
             if (g < 0)
                 continue;
             const tally_score_claim *gc = &d->gold[g];
-            prob_add(&kind, &maps[LEARN_KIND], &cd->kind, tally_kind_parse(gc->kind));
+            train_prob_add(&kind, &maps[LEARN_KIND], &cd->kind, tally_kind_parse(gc->kind));
             speaker_pairs(&speaker, &maps[LEARN_SPEAKER], cd, gc);
             bool *right = tally_xcalloc(cd->n_speakers + cd->n_states + 1, sizeof *right);
             const char *want[2] = {gc->supplier ? gc->supplier : "",
@@ -619,20 +609,20 @@ static void train_model(const trainer *t, int held_out, double c, double thresho
      * ../shared/corpus (stronger for scope and the rankings, whose features
      * are many and sparse); opts->c, when given, sets all */
     double cs = c > 0 ? c : C_SCOPE, ck = c > 0 ? c : C_KIND, cr = c > 0 ? c : C_RANK;
-    fit(&scope, maps[LEARN_FIG].n, cs, 1, heads[LEARN_FIG].w, LEARN_FIG_OUTS, LEARN_FIG_SCOPE,
-        heads[LEARN_FIG].bias);
-    fit(&kind, maps[LEARN_KIND].n, ck, LEARN_N_KINDS, heads[LEARN_KIND].w, LEARN_KIND_OUTS, 0,
-        heads[LEARN_KIND].bias);
-    fit(&speaker, maps[LEARN_SPEAKER].n, cr, 1, heads[LEARN_SPEAKER].w, 1, 0,
-        heads[LEARN_SPEAKER].bias);
-    fit(&sup, maps[LEARN_STATE].n, cr, 1, heads[LEARN_STATE].w, LEARN_STATE_OUTS,
-        LEARN_STATE_SUPPLIER, heads[LEARN_STATE].bias);
-    fit(&rec, maps[LEARN_STATE].n, cr, 1, heads[LEARN_STATE].w, LEARN_STATE_OUTS,
-        LEARN_STATE_RECIPIENT, heads[LEARN_STATE].bias);
+    train_fit(&scope, maps[LEARN_FIG].n, cs, 1, heads[LEARN_FIG].w, LEARN_FIG_OUTS, LEARN_FIG_SCOPE,
+              heads[LEARN_FIG].bias);
+    train_fit(&kind, maps[LEARN_KIND].n, ck, LEARN_N_KINDS, heads[LEARN_KIND].w, LEARN_KIND_OUTS, 0,
+              heads[LEARN_KIND].bias);
+    train_fit(&speaker, maps[LEARN_SPEAKER].n, cr, 1, heads[LEARN_SPEAKER].w, 1, 0,
+              heads[LEARN_SPEAKER].bias);
+    train_fit(&sup, maps[LEARN_STATE].n, cr, 1, heads[LEARN_STATE].w, LEARN_STATE_OUTS,
+              LEARN_STATE_SUPPLIER, heads[LEARN_STATE].bias);
+    train_fit(&rec, maps[LEARN_STATE].n, cr, 1, heads[LEARN_STATE].w, LEARN_STATE_OUTS,
+              LEARN_STATE_RECIPIENT, heads[LEARN_STATE].bias);
     learn_model_write(heads, threshold, note, out);
     prob *all[] = {&scope, &kind, &speaker, &sup, &rec};
     for (size_t i = 0; i < sizeof all / sizeof all[0]; i++)
-        prob_free(all[i]);
+        train_prob_free(all[i]);
     for (int h = 0; h < LEARN_N_HEADS; h++) {
         free(maps[h].h);
         free(heads[h].w);
@@ -666,6 +656,23 @@ static uint64_t splitmix(uint64_t *s)
     z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
     z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
     return z ^ (z >> 31);
+}
+
+void train_folds(size_t n, unsigned k, unsigned seed, unsigned *fold)
+{
+    size_t *order = tally_xmalloc((n + 1) * sizeof *order);
+    for (size_t i = 0; i < n; i++)
+        order[i] = i;
+    uint64_t s = seed;
+    for (size_t i = n - 1; i > 0 && n > 0; i--) {
+        size_t j = (size_t)(splitmix(&s) % (i + 1));
+        size_t tmp = order[i];
+        order[i] = order[j];
+        order[j] = tmp;
+    }
+    for (size_t i = 0; i < n; i++)
+        fold[order[i]] = (unsigned)(i % k);
+    free(order);
 }
 
 void tally_train_report_free(tally_train_report *r)
@@ -725,19 +732,11 @@ int tally_train(const char *const *dirs, size_t n_dirs, const tally_train_opts *
     if (k > t.n_docs)
         k = (unsigned)t.n_docs;
     if (k > 1) {
-        size_t *order = tally_xmalloc(t.n_docs * sizeof *order);
+        unsigned *fold = tally_xmalloc(t.n_docs * sizeof *fold);
+        train_folds(t.n_docs, k, opts->seed, fold);
         for (size_t i = 0; i < t.n_docs; i++)
-            order[i] = i;
-        uint64_t s = opts->seed;
-        for (size_t i = t.n_docs - 1; i > 0; i--) {
-            size_t j = (size_t)(splitmix(&s) % (i + 1));
-            size_t tmp = order[i];
-            order[i] = order[j];
-            order[j] = tmp;
-        }
-        for (size_t i = 0; i < t.n_docs; i++)
-            t.docs[order[i]].fold = (unsigned)(i % k);
-        free(order);
+            t.docs[i].fold = fold[i];
+        free(fold);
         rep->folds = k;
         rep->fold = tally_xcalloc(k, sizeof *rep->fold);
         tally_buf bytes;

@@ -1,7 +1,9 @@
-/* tally: importing curated claims (the pipeline): one CSV row per original
- * assertion, in the columns of the project's public record. The rows of one
- * URL make one curated document, so importing a file again changes nothing
- * and a corrected row replaces that URL's claims.
+/* tally: importing curated records (the pipeline): one CSV row per original
+ * assertion, in the columns of the project's public record (claims) or of
+ * its relations record (events, ../shared/docs/EVENTS.md); the header says
+ * which. The rows of one URL make one curated document, so importing a file
+ * again changes nothing and a corrected row replaces that URL's claims or
+ * events.
  * Part of the pipeline: includes the public headers of every stage up to the
  * store, and its own. */
 #include "tally/import.h"
@@ -24,7 +26,10 @@
 /* A file is read this much at a time. */
 enum { PIECE = 64 * 1024 };
 
-/* The columns, in the order of data/public-record.csv. */
+/* The most columns a kind of record has. */
+enum { MAX_COLUMNS = 20 };
+
+/* The columns of claims, in the order of data/public-record.csv. */
 enum {
     C_DATE_STATED,
     C_SOURCE,
@@ -46,22 +51,57 @@ enum {
     C_PER,   /* optional: the period of a rate (day, month, year), empty for a total */
     N_COLUMNS
 };
-static const char *const column_names[N_COLUMNS] = {"date_stated", "source",     "source_country",
-                                                    "supplier",    "recipient",  "kind",
-                                                    "item",        "caliber_mm", "unit",
-                                                    "low",         "high",       "qualifier",
-                                                    "since",       "as_of",      "url",
-                                                    "note",        "quote",      "per"};
+static const char *const claim_columns[N_COLUMNS] = {"date_stated", "source",     "source_country",
+                                                     "supplier",    "recipient",  "kind",
+                                                     "item",        "caliber_mm", "unit",
+                                                     "low",         "high",       "qualifier",
+                                                     "since",       "as_of",      "url",
+                                                     "note",        "quote",      "per"};
+
+/* The columns of events, in the order of data/relations.csv. */
+enum {
+    R_DATE,
+    R_ACTOR,
+    R_RECIPIENT,
+    R_TYPE,
+    R_MODE,
+    R_CONTEXT,
+    R_ABOUT,
+    R_AUX,
+    R_SOURCE,
+    R_URL,
+    R_NOTE, /* optional */
+    R_COLUMNS
+};
+static const char *const event_columns[R_COLUMNS] = {"date",   "actor",   "recipient", "type",
+                                                     "mode",   "context", "about",     "aux",
+                                                     "source", "url",     "note"};
 
 typedef struct row {
-    char *f[N_COLUMNS]; /* NULL when empty or absent */
+    char *f[MAX_COLUMNS]; /* NULL when empty or absent */
     size_t line;
     tally_claim claim;
+    tally_event event;
 } row;
+
+struct parse;
+
+/* A kind of curated record: its columns, and how a row is checked and
+ * stored. */
+typedef struct record_kind {
+    const char *const *names;
+    int n;
+    int n_required;             /* columns [0, n_required) must be in the header */
+    int url, date, note, quote; /* those columns (quote: read, never stored; -1: none) */
+    const char *key_prefix;     /* of the curated document's key, before the URL */
+    bool (*check)(struct parse *p, row *r); /* fills r->claim or r->event; reports */
+    int (*store)(tally_store *s, int64_t doc, const row *r, tally_err *err);
+} record_kind;
 
 struct parse {
     const char *origin;
-    int map[64]; /* file column -> C_*, or -1 */
+    const record_kind *kind; /* chosen by the header */
+    int map[64];             /* file column -> C_*, or -1 */
     size_t n_file_columns;
     bool header_done;
     char *cur[64];
@@ -198,9 +238,105 @@ static bool row_claim(struct parse *p, row *r)
     return true;
 #undef BAD
 fail:
-    reportf(p, "%s:%zu: %s '%s' %s", p->origin, r->line, column_names[col],
+    reportf(p, "%s:%zu: %s '%s' %s", p->origin, r->line, claim_columns[col],
             r->f[col] != NULL ? r->f[col] : "", bad);
     return false;
+}
+
+/* Whether `s` is a party code the store keeps: a state's alpha-3 code
+ * the actor table knows, the Soviet Union, or a body's code. */
+static bool is_party(const char *s)
+{
+    return tally_party_other(s) || (strlen(s) == 3 && tally_country(s) != NULL);
+}
+
+/* Checks a row of events and fills its event; reports the first problem. */
+static bool row_event(struct parse *p, row *r)
+{
+    tally_event *e = &r->event;
+    memset(e, 0, sizeof *e);
+    const char *bad = NULL;
+    int col = 0;
+#define BAD(column, why)                                                                           \
+    do {                                                                                           \
+        col = (column);                                                                            \
+        bad = (why);                                                                               \
+        goto fail;                                                                                 \
+    } while (0)
+    const char *const *f = (const char *const *)r->f;
+    if (f[R_DATE] == NULL || tally_date_parse(f[R_DATE], strlen(f[R_DATE]), &e->date) != 0)
+        BAD(R_DATE, "is not YYYY, YYYY-MM or YYYY-MM-DD");
+    if (f[R_URL] == NULL)
+        BAD(R_URL, "is empty (every row keeps its source's URL)");
+    if (f[R_ACTOR] == NULL || !is_party(f[R_ACTOR]))
+        BAD(R_ACTOR, "is not a party code (alpha-3 such as PRK, SUN, UN, UNSC, UNGA, EU, NATO, "
+                     "IAEA)");
+    if (f[R_RECIPIENT] != NULL && !is_party(f[R_RECIPIENT]))
+        BAD(R_RECIPIENT, "is not a party code (alpha-3 such as RUS, SUN, UN, UNSC, UNGA, EU, NATO, "
+                         "IAEA)");
+    if (f[R_TYPE] == NULL || tally_event_type_parse(f[R_TYPE], strlen(f[R_TYPE]), &e->type) != 0)
+        BAD(R_TYPE, "is not a PLOVER type of EVENTS.md (AGREE, CONSULT, SUPPORT, ...)");
+    if (f[R_MODE] != NULL && (tally_event_mode_parse(f[R_MODE], strlen(f[R_MODE]), &e->mode) != 0 ||
+                              !(tally_event_mode_term(e->mode)->family & (1u << e->type))))
+        BAD(R_MODE, "is not a mode of EVENTS.md for this type");
+    for (const char *c = f[R_CONTEXT]; c != NULL && *c != '\0';) {
+        size_t n = strcspn(c, ";");
+        uint32_t bit = tally_event_context_bit(c, n);
+        if (bit == 0)
+            BAD(R_CONTEXT, "is not a ';'-separated list of PLOVER contexts");
+        e->context |= bit;
+        c += n + (c[n] == ';');
+    }
+    if (f[R_AUX] != NULL && tally_event_aux_parse(f[R_AUX], strlen(f[R_AUX]), &e->aux) != 0)
+        BAD(R_AUX, "is not an auxiliary mode (historical, future, hypothetical, negation)");
+    memcpy(e->actor, f[R_ACTOR], strlen(f[R_ACTOR]) + 1);
+    if (f[R_RECIPIENT] != NULL)
+        memcpy(e->recipient, f[R_RECIPIENT], strlen(f[R_RECIPIENT]) + 1);
+    e->about = f[R_ABOUT];
+    e->source = f[R_SOURCE] != NULL ? f[R_SOURCE] : "author";
+    e->p = 1;
+    return true;
+#undef BAD
+fail:
+    reportf(p, "%s:%zu: %s '%s' %s", p->origin, r->line, event_columns[col],
+            r->f[col] != NULL ? r->f[col] : "", bad);
+    return false;
+}
+
+static int store_claim_row(tally_store *s, int64_t doc, const row *r, tally_err *err)
+{
+    return tally_store_put_claim(s, doc, &r->claim, NULL, r->f[C_DATE_STATED], r->f[C_NOTE], err);
+}
+
+static int store_event_row(tally_store *s, int64_t doc, const row *r, tally_err *err)
+{
+    return tally_store_put_event(s, doc, &r->event, NULL, r->f[R_DATE], r->f[R_NOTE], err);
+}
+
+static const record_kind kinds[] = {
+    {claim_columns, N_COLUMNS, C_URL + 1, C_URL, C_DATE_STATED, C_NOTE, C_QUOTE,
+     "record:", row_claim, store_claim_row},
+    {event_columns, R_COLUMNS, R_URL + 1, R_URL, R_DATE, R_NOTE, -1, "relations:", row_event,
+     store_event_row},
+};
+
+/* The kind of record whose columns are the header's `cur[0..n)`: the one
+ * that knows the most of them (claims on a tie). */
+static const record_kind *kind_of(char **cur, size_t n)
+{
+    const record_kind *best = &kinds[0];
+    size_t best_known = 0;
+    for (size_t k = 0; k < sizeof kinds / sizeof kinds[0]; k++) {
+        size_t known = 0;
+        for (size_t i = 0; i < n; i++)
+            for (int c = 0; c < kinds[k].n && cur[i] != NULL; c++)
+                known += strcmp(cur[i], kinds[k].names[c]) == 0;
+        if (known > best_known) {
+            best = &kinds[k];
+            best_known = known;
+        }
+    }
+    return best;
 }
 
 static void free_fields(char **f, size_t n)
@@ -216,7 +352,7 @@ static void free_fields(char **f, size_t n)
 static void pack_row(const row *r, tally_buf *b)
 {
     tally_buf_clear(b);
-    for (int k = 0; k < N_COLUMNS; k++) {
+    for (int k = 0; k < MAX_COLUMNS; k++) {
         uint32_t n = r->f[k] != NULL ? (uint32_t)strlen(r->f[k]) : UINT32_MAX;
         if (tally_buf_append(b, (const char *)&n, sizeof n) != 0 ||
             (n != UINT32_MAX && tally_buf_append(b, r->f[k], n) != 0))
@@ -229,7 +365,7 @@ static void pack_row(const row *r, tally_buf *b)
 static bool unpack_row(const unsigned char *d, size_t len, row *r)
 {
     size_t at = 0;
-    for (int k = 0; k < N_COLUMNS; k++) {
+    for (int k = 0; k < MAX_COLUMNS; k++) {
         uint32_t n;
         if (len - at < sizeof n)
             return false;
@@ -259,11 +395,12 @@ static void on_row(int c, void *user)
     if (!p->header_done) {
         p->header_done = true;
         p->n_file_columns = n;
-        bool seen[N_COLUMNS] = {false};
+        const record_kind *kind = p->kind = kind_of(p->cur, n);
+        bool seen[MAX_COLUMNS] = {false};
         for (size_t i = 0; i < n; i++) {
             p->map[i] = -1;
-            for (int k = 0; k < N_COLUMNS && p->cur[i] != NULL; k++)
-                if (strcmp(p->cur[i], column_names[k]) == 0)
+            for (int k = 0; k < kind->n && p->cur[i] != NULL; k++)
+                if (strcmp(p->cur[i], kind->names[k]) == 0)
                     p->map[i] = k;
             if (p->map[i] < 0) {
                 p->fatal = tally_err_set(p->err, TALLY_EINPUT, "%s:1: unknown column '%s'",
@@ -277,10 +414,10 @@ static void on_row(int c, void *user)
             }
             seen[p->map[i]] = true;
         }
-        for (int k = 0; k <= C_URL && !p->fatal; k++)
+        for (int k = 0; k < kind->n_required && !p->fatal; k++)
             if (!seen[k])
                 p->fatal = tally_err_set(p->err, TALLY_EINPUT, "%s:1: no column '%s'", p->origin,
-                                         column_names[k]);
+                                         kind->names[k]);
         free_fields(p->cur, n);
         return;
     }
@@ -295,7 +432,7 @@ static void on_row(int c, void *user)
     /* optional columns (note, quote, per) may be left off the end of a row */
     bool short_ok = n < p->n_file_columns;
     for (size_t i = n; i < p->n_file_columns && short_ok; i++)
-        short_ok = p->map[i] > C_URL;
+        short_ok = p->map[i] >= p->kind->n_required;
     if (n != p->n_file_columns && !short_ok) {
         reportf(p, "%s:%zu: %zu fields, the header has %zu", p->origin, p->line, n,
                 p->n_file_columns);
@@ -306,50 +443,51 @@ static void on_row(int c, void *user)
     row r = {.line = p->line};
     for (size_t i = 0; i < n; i++) {
         int k = p->map[i];
-        if (k == C_QUOTE) {
+        if (k == p->kind->quote) {
             free(p->cur[i]);
         } else {
             r.f[k] = p->cur[i];
         }
         p->cur[i] = NULL;
     }
-    if (!row_claim(p, &r)) {
+    if (!p->kind->check(p, &r)) {
         p->stats->failed++;
-        free_fields(r.f, N_COLUMNS);
+        free_fields(r.f, MAX_COLUMNS);
         return;
     }
     /* staged in the database, not kept: a file of any size costs a constant */
     pack_row(&r, &p->packed);
-    int rc = tally_store_stage_put(p->s, r.f[C_URL], (int64_t)r.line, p->packed.ptr, p->packed.len,
-                                   p->err);
+    int rc = tally_store_stage_put(p->s, r.f[p->kind->url], (int64_t)r.line, p->packed.ptr,
+                                   p->packed.len, p->err);
     if (rc != 0)
         p->fatal = rc;
     p->staged += rc == 0;
-    free_fields(r.f, N_COLUMNS);
+    free_fields(r.f, MAX_COLUMNS);
 }
 
-/* Stores the rows of one URL (rows[0..n)) as one curated document. */
-static int store_record(tally_store *s, row *rows, size_t n, tally_import_stats *st, tally_err *err)
+/* Stores the rows of one URL (rows[0..n)) of `kind` as one curated document. */
+static int store_record(tally_store *s, const record_kind *kind, row *rows, size_t n,
+                        tally_import_stats *st, tally_err *err)
 {
-    const char *url = rows[0].f[C_URL];
+    const char *url = rows[0].f[kind->url];
     struct sha256_ctx sha;
     uint8_t digest[SHA256_DIGEST_SIZE];
     char hex[2 * SHA256_DIGEST_SIZE + 1];
     sha256_init(&sha);
-    const char *date = rows[0].f[C_DATE_STATED];
+    const char *date = rows[0].f[kind->date];
     for (size_t i = 0; i < n; i++) {
-        for (int k = 0; k < N_COLUMNS; k++) {
+        for (int k = 0; k < kind->n; k++) {
             const char *v = rows[i].f[k] != NULL ? rows[i].f[k] : "";
             sha256_update(&sha, strlen(v) + 1, (const uint8_t *)v);
         }
-        if (strcmp(rows[i].f[C_DATE_STATED], date) < 0)
-            date = rows[i].f[C_DATE_STATED];
+        if (strcmp(rows[i].f[kind->date], date) < 0)
+            date = rows[i].f[kind->date];
     }
     sha256_digest(&sha, sizeof digest, digest);
     for (size_t i = 0; i < sizeof digest; i++)
         snprintf(hex + 2 * i, 3, "%02x", digest[i]);
-    char *key = tally_xmalloc(strlen(url) + 8);
-    sprintf(key, "record:%s", url);
+    char *key = tally_xmalloc(strlen(kind->key_prefix) + strlen(url) + 1);
+    sprintf(key, "%s%s", kind->key_prefix, url);
     tally_doc_status status;
     int rc = tally_store_doc_status(s, key, hex, &status, err);
     if (rc == 0 && status != TALLY_DOC_UNCHANGED) {
@@ -364,11 +502,10 @@ static int store_record(tally_store *s, row *rows, size_t n, tally_import_stats 
         int64_t id;
         rc = tally_store_put_doc(s, &d, &id, err);
         for (size_t i = 0; rc == 0 && i < n; i++)
-            rc = tally_store_put_claim(s, id, &rows[i].claim, NULL, rows[i].f[C_DATE_STATED],
-                                       rows[i].f[C_NOTE], err);
+            rc = kind->store(s, id, &rows[i], err);
         free(name);
         if (rc == 0)
-            st->claims += n;
+            *(kind->store == store_claim_row ? &st->claims : &st->events) += n;
     }
     if (rc == 0) {
         st->records++;
@@ -391,9 +528,9 @@ struct record {
 
 static int flush_record(struct record *g)
 {
-    int rc = g->n > 0 ? store_record(g->p->s, g->rows, g->n, g->stats, g->err) : 0;
+    int rc = g->n > 0 ? store_record(g->p->s, g->p->kind, g->rows, g->n, g->stats, g->err) : 0;
     for (size_t i = 0; i < g->n; i++)
-        free_fields(g->rows[i].f, N_COLUMNS);
+        free_fields(g->rows[i].f, MAX_COLUMNS);
     g->n = 0;
     return rc;
 }
@@ -401,7 +538,7 @@ static int flush_record(struct record *g)
 static int on_staged(const char *url, int64_t line, const void *data, size_t len, void *user)
 {
     struct record *g = user;
-    if (g->n > 0 && strcmp(g->rows[0].f[C_URL], url) != 0) {
+    if (g->n > 0 && strcmp(g->rows[0].f[g->p->kind->url], url) != 0) {
         int rc = flush_record(g);
         if (rc != 0)
             return rc;
@@ -413,8 +550,8 @@ static int on_staged(const char *url, int64_t line, const void *data, size_t len
     row *r = &g->rows[g->n];
     memset(r, 0, sizeof *r);
     r->line = (size_t)line;
-    if (!unpack_row(data, len, r) || !row_claim(g->p, r)) { /* checked when staged */
-        free_fields(r->f, N_COLUMNS);
+    if (!unpack_row(data, len, r) || !g->p->kind->check(g->p, r)) { /* checked when staged */
+        free_fields(r->f, MAX_COLUMNS);
         return tally_err_set(g->err, TALLY_ESTORE, "%s:%zu: a staged row came back damaged",
                              g->p->origin, r->line);
     }
@@ -488,7 +625,7 @@ static int import_from(tally_store *s, const csv_source *src, const char *origin
     if (rc == 0)
         rc = flush_record(&g);
     for (size_t i = 0; i < g.n; i++)
-        free_fields(g.rows[i].f, N_COLUMNS);
+        free_fields(g.rows[i].f, MAX_COLUMNS);
     free(g.rows);
     /* the stage emptied gives its room back (its rows are in the records) */
     if (rc == 0)
@@ -523,4 +660,14 @@ const char *tally_public_record(size_t *len)
 {
     *len = tally_public_record_csv_len;
     return (const char *)tally_public_record_csv;
+}
+
+/* The bundled relations: data/relations.csv, compiled in by CMake. */
+extern const unsigned char tally_relations_csv[];
+extern const size_t tally_relations_csv_len;
+
+const char *tally_relations_record(size_t *len)
+{
+    *len = tally_relations_csv_len;
+    return (const char *)tally_relations_csv;
 }

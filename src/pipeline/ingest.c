@@ -8,6 +8,8 @@
  * a file up to 1 MiB) are read once, the header parsed once; a larger file
  * is read a piece at a time, twice: once for its identity, once to decode
  * it (tally_doc_read), since an unchanged document must cost no decoding.
+ * Events (../shared/docs/EVENTS.md) come out of the same pass, block by
+ * block, and are stored beside the claims with the same provenance.
  * The decoded body goes to the database through a spool (memory up to
  * SPOOL_MEM, then a temporary file) and the store's incremental I/O.
  * Part of the pipeline: includes the public headers of every stage up to the
@@ -105,7 +107,24 @@ struct ingest_ctx {
     tally_extractor *x;
     tally_arena *arena;
     size_t claims;
+    size_t events;
+    tally_extract_opts opts; /* the caller's, with events coded too */
 };
+
+/* Stores the events `ev` (whose texts are in ev->body). */
+static int store_events(struct ingest_ctx *c, const tally_events *ev, tally_err *err)
+{
+    int rc = 0;
+    for (size_t i = 0; rc == 0 && i < ev->n; i++) {
+        const tally_event *e = &ev->v[i];
+        if (e->start < ev->body_offset || e->end < e->start || ev->body == NULL)
+            continue;
+        rc = tally_store_put_event(c->s, c->doc_id, e, ev->body + (e->start - ev->body_offset),
+                                   c->stated, NULL, err);
+        c->events += rc == 0;
+    }
+    return rc;
+}
 
 /* Stores the claims `cs` (whose texts are in cs->body). */
 static int store_claims(struct ingest_ctx *c, const tally_claims *cs, tally_err *err)
@@ -131,6 +150,9 @@ static int on_block(const tally_block *b, void *user, tally_err *err)
     tally_claims cs = {0};
     if (rc == 0)
         rc = tally_extract_block(c->x, b, &cs, c->arena, err);
+    /* the events first: store_claims resets the arena they are in */
+    if (rc == 0)
+        rc = store_events(c, &cs.events, err);
     if (rc == 0)
         rc = store_claims(c, &cs, err);
     return rc;
@@ -287,7 +309,10 @@ int tally_ingest(tally_store *s, const tally_ingest_input *in, tally_ingest_resu
         tally_buf_init(&c.body.mem, SPOOL_MEM);
         c.body.origin = in->origin;
         c.arena = tally_arena_new();
-        c.x = tally_extractor_open(c.date, &meta, in->extract);
+        if (in->extract != NULL)
+            c.opts = *in->extract;
+        c.opts.events = !in->no_events;
+        c.x = tally_extractor_open(c.date, &meta, &c.opts);
         tally_doc_opts opts = {.format = in->format};
         tally_doc_handler hd = {.on_block = on_block, .user = &c};
         tally_doc_stats stats;
@@ -302,7 +327,9 @@ int tally_ingest(tally_store *s, const tally_ingest_input *in, tally_ingest_resu
         for (bool more = rc == 0; more;) { /* the claims held back to the end */
             tally_claims cs;
             more = tally_extract_finish(c.x, &cs, c.arena);
-            rc = store_claims(&c, &cs, &e);
+            rc = store_events(&c, &cs.events, &e);
+            if (rc == 0)
+                rc = store_claims(&c, &cs, &e);
             more = more && rc == 0;
         }
         out->invalid_utf8 = stats.invalid_utf8;
@@ -322,8 +349,10 @@ int tally_ingest(tally_store *s, const tally_ingest_input *in, tally_ingest_resu
         rc = tally_store_release(s, err);
     if (rc != 0)
         tally_store_rollback_to(s);
-    else
+    else {
         out->claims = c.claims;
+        out->events = c.events;
+    }
 done:
     free(key);
     tally_doc_mem_close(&doc);

@@ -668,6 +668,183 @@ static void date_range(const tally_view *v, long *lo, long *hi)
         *lo = LONG_MIN;
 }
 
+/* ---- who gives the most ---------------------------------------------------------- */
+
+/* The state that receives from the most partners (then in the most claims,
+ * then the first code): the one the report's first section is about. */
+static const char *main_recipient(const tally_view *v, char code[4])
+{
+    struct pair {
+        char rec[4], sup[4];
+    } *pairs = tally_xmalloc((v->c.n ? v->c.n : 1) * sizeof *pairs);
+    size_t n = 0;
+    for (size_t i = 0; i < v->c.n; i++) {
+        const tally_obs *o = &v->obs.v[v->c.v[i].lead];
+        if (o->recipient[0] == '\0' || o->supplier[0] == '\0' ||
+            strcmp(o->recipient, o->supplier) == 0)
+            continue;
+        memcpy(pairs[n].rec, o->recipient, 4);
+        memcpy(pairs[n].sup, o->supplier, 4);
+        n++;
+    }
+    size_t best_partners = 0, best_claims = 0;
+    code[0] = '\0';
+    for (size_t i = 0; i < n; i++) {
+        bool seen = false; /* counted with an earlier pair of the same recipient */
+        for (size_t j = 0; j < i && !seen; j++)
+            seen = strcmp(pairs[j].rec, pairs[i].rec) == 0;
+        if (seen)
+            continue;
+        size_t partners = 0, claims = 0;
+        for (size_t j = i; j < n; j++) {
+            if (strcmp(pairs[j].rec, pairs[i].rec) != 0)
+                continue;
+            claims++;
+            bool again = false;
+            for (size_t k = i; k < j && !again; k++)
+                again = strcmp(pairs[k].rec, pairs[i].rec) == 0 &&
+                        strcmp(pairs[k].sup, pairs[j].sup) == 0;
+            partners += !again;
+        }
+        if (partners > best_partners || (partners == best_partners && claims > best_claims) ||
+            (partners == best_partners && claims == best_claims &&
+             strcmp(pairs[i].rec, code) < 0)) {
+            best_partners = partners;
+            best_claims = claims;
+            memcpy(code, pairs[i].rec, 4);
+        }
+    }
+    free(pairs);
+    return code[0] != '\0' ? code : NULL;
+}
+
+static const char *const ordinals[] = {"largest", "second",  "third",  "fourth", "fifth",
+                                       "sixth",   "seventh", "eighth", "ninth",  "tenth"};
+
+static const char *country_name(const char *code)
+{
+    const tally_actor *a = tally_country(code);
+    return a != NULL ? a->name : code;
+}
+
+/* An amount in dollars in words: "22.7 bn", "540 M". */
+static void dollars(double v, char *buf, size_t size)
+{
+    if (v >= 1e9)
+        snprintf(buf, size, "%.1f bn", v / 1e9);
+    else
+        snprintf(buf, size, "%.0f M", v / 1e6);
+}
+
+/* A partner's median and 90 % interval in words. */
+typedef struct interval_words {
+    char q50[32], q05[32], q95[32];
+} interval_words;
+
+static interval_words interval_of(const tally_quantiles *q)
+{
+    interval_words w;
+    dollars(q->q50, w.q50, sizeof w.q50);
+    dollars(q->q05, w.q05, sizeof w.q05);
+    dollars(q->q95, w.q95, sizeof w.q95);
+    return w;
+}
+
+/* The first section: who gives the main recipient the most, in words, with
+ * the caveats (coverage, what is not priced, what is read at its last
+ * evidence). */
+static void partners_section(out *page, const tally_view *v, const tally_model *m,
+                             const tally_report_opts *o, long day)
+{
+    char state[4], d[16], why[512];
+    if (o->prices == NULL || main_recipient(v, state) == NULL)
+        return;
+    tally_ranking r;
+    tally_err err = {0};
+    if (tally_rank(m, o->prices, v->obs.v, v->obs.n, &v->c, state, true, TALLY_RANK_VALUE, day, 0,
+                   false, &r, &err) != 0)
+        return;
+    tally_present_day(day, d);
+    const char *name = country_name(state);
+    put(page, "<section id=\"partners\"><h2>Who gives ");
+    esc(page, name);
+    put(page, " the most?</h2>\n<p class=\"answer\">By value in ");
+    putf(page, "%d US dollars on <time>%s</time>: ", r.base_year, d);
+    if (r.n_ranked == 0)
+        put(page, "no partner has a priced delivery.");
+    for (size_t k = 0; k < r.n_ranked; k++) {
+        const tally_rank_partner *pa = &r.v[k];
+        interval_words w = interval_of(&pa->total);
+        put(page, k == 0 ? "<strong>" : (k + 1 == r.n_ranked ? "; and " : "; "));
+        esc(page, country_name(pa->state));
+        if (k == 0) {
+            put(page, "</strong> is ");
+            esc(page, name);
+            put(page, "'s largest supplier");
+        } else if (k < sizeof ordinals / sizeof ordinals[0]) {
+            putf(page, " %s", ordinals[k]);
+        } else {
+            putf(page, " #%zu", k + 1);
+        }
+        putf(page,
+             " with probability <span class=\"p\" data-partner=\"%s\">%.2f</span> (median "
+             "$%s, 90 %% interval $%s to $%s)",
+             pa->state, pa->p_rank[k], w.q50, w.q05, w.q95);
+    }
+    put(page, ".</p>\n<table class=\"partners\"><thead><tr><th>rank</th><th>partner</th>"
+              "<th>median</th><th>90 % interval</th><th>P(rank 1, 2, ...)</th></tr></thead>"
+              "<tbody>\n");
+    for (size_t k = 0; k < r.n_ranked; k++) {
+        const tally_rank_partner *pa = &r.v[k];
+        interval_words w = interval_of(&pa->total);
+        putf(page, "<tr><td>%zu</td><td>", k + 1);
+        esc(page, country_name(pa->state));
+        putf(page, "</td><td>$%s</td><td>$%s to $%s</td><td>", w.q50, w.q05, w.q95);
+        for (size_t j = 0; j < r.n_ranked; j++)
+            putf(page, "%s%.2f", j ? " " : "", pa->p_rank[j]);
+        put(page, "</td></tr>\n");
+    }
+    put(page, "</tbody></table>\n<p class=\"caveats\">Caveats. Each partner is the sum of its "
+              "series, each the estimate of <code>tally estimate</code> read on that day or at "
+              "its last evidence when that is earlier, times a published unit price drawn "
+              "within its range (<code>data/prices.tsv</code>); rank probabilities are the "
+              "share of draws in which a partner holds that rank. ");
+    size_t unpriced = 0;
+    for (size_t k = 0; k < r.n; k++) {
+        const tally_rank_partner *pa = &r.v[k];
+        for (size_t j = 0; j < pa->n_parts; j++) {
+            if (pa->parts[j].lack == TALLY_LACK_NONE)
+                continue;
+            tally_rank_lack_words(pa->parts[j].lack, &pa->parts[j], why, sizeof why);
+            put(page, unpriced++ == 0 ? "Not counted: " : "; ");
+            esc(page, country_name(pa->state));
+            put(page, ", ");
+            esc(page, why);
+        }
+    }
+    if (unpriced > 0)
+        put(page, ". ");
+    for (size_t k = r.n_ranked; k < r.n; k++) {
+        const tally_rank_partner *pa = &r.v[k];
+        tally_rank_lack_words(pa->lack, pa->n_parts ? &pa->parts[0] : NULL, why, sizeof why);
+        put(page, k == r.n_ranked ? "Not ranked: " : "; ");
+        esc(page, country_name(pa->state));
+        put(page, " (");
+        esc(page, why);
+        put(page, ")");
+    }
+    if (r.n > r.n_ranked)
+        put(page, ". ");
+    size_t claims = 0;
+    for (size_t k = 0; k < r.n; k++)
+        claims += r.v[k].claims;
+    putf(page,
+         "Coverage: %zu claims from %zu partners; what no source reported is not here.</p>"
+         "</section>\n",
+         claims, r.n);
+    tally_ranking_free(&r);
+}
+
 int tally_report_html(tally_buf *b, struct tally_store *s, const tally_view *v,
                       const tally_model *m, const tally_report_opts *o, tally_err *err)
 {
@@ -713,17 +890,22 @@ int tally_report_html(tally_buf *b, struct tally_store *s, const tally_view *v,
     put(&page, ". Made by tally report: the median and the 50 % and 90 % intervals of the "
                "cumulative quantity sent, each echo cluster counted once.</p></header>\n");
 
+    partners_section(&page, v, m, o, o->at != NULL ? tally_day_of(*o->at, true) : hi);
     putf(&page,
          "<nav><h2>Series (%zu)</h2>\n<table class=\"flows\"><thead><tr><th>series</th>"
          "<th>item</th><th>unit</th><th>clusters</th><th>date</th><th>median</th>"
          "<th>90 %% interval</th></tr></thead><tbody>\n",
          r.n_series);
     (void)tally_buf_append(b, toc_buf.ptr != NULL ? toc_buf.ptr : "", toc_buf.len);
-    put(&page, "</tbody></table>\n<p><a href=\"#contradictions\">Contradictions</a> &middot; "
+    put(&page, "</tbody></table>\n<p><a href=\"#relations\">Relations</a> &middot; "
+               "<a href=\"#contradictions\">Contradictions</a> &middot; "
                "<a href=\"#sources\">Sources</a> &middot; <a href=\"#documents\">Documents</a>"
                "</p></nav>\n<main>\n");
     (void)tally_buf_append(b, body_buf.ptr != NULL ? body_buf.ptr : "", body_buf.len);
 
+    rc = tally_report_relations(b, s, v, o->known_by, err);
+    if (rc != 0)
+        goto out;
     out con = {b};
     put(&page, "<section id=\"contradictions\"><h2>Contradictions</h2>\n"
                "<table class=\"contradictions\"><thead><tr><th>rule</th><th>why</th>"

@@ -94,6 +94,7 @@ struct tally_server {
     atomic_uint connections; /* handed to libmicrohttpd and not closed yet */
     char *db;
     tally_model model;
+    tally_prices prices; /* data/prices.tsv and data/cpi.tsv, for /api/rank */
     unsigned port;
     pthread_mutex_t lock; /* the workers' list and the cache */
     worker **workers;
@@ -653,7 +654,7 @@ static unsigned api_claims(request *r, tally_store *s)
     return r->status = MHD_HTTP_OK;
 }
 
-/* One claim, its object left open, and where its sentence is. */
+/* One claim (or event), its object left open, and where its sentence is. */
 typedef struct one_claim {
     tally_buf *b;
     bool found, has_sentence;
@@ -673,20 +674,56 @@ static int put_one(const tally_claim_row *row, void *user)
     return 1;
 }
 
+/* The id of a path's last segment (/api/claims/ID, /api/events/ID): false
+ * with a 400 when it is not a positive number. */
+static bool path_id(request *r, const char *id_text, const char *what, int64_t *id)
+{
+    if (unknown_params(r))
+        return false;
+    *id = 0;
+    size_t i = 0;
+    for (; id_text[i] >= '0' && id_text[i] <= '9' && i < 18; i++)
+        *id = *id * 10 + (id_text[i] - '0');
+    if (i == 0 || id_text[i] != '\0' || *id == 0) {
+        char q[48];
+        quote_value(q, sizeof q, id_text);
+        fail(r, MHD_HTTP_BAD_REQUEST, "'%s' is not %s id (a positive number)", q, what);
+        return false;
+    }
+    return true;
+}
+
+/* Closes the object of one claim or event (o->b, left open) with the
+ * paragraph of its sentence and where the sentence lies in it. */
+static unsigned with_paragraph(request *r, tally_store *s, const one_claim *o)
+{
+    tally_buf *b = o->b;
+    tally_buf para;
+    tally_buf_init(&para, (size_t)1 << 20);
+    size_t at = 0;
+    tally_err err = {0};
+    if (o->has_sentence &&
+        tally_store_paragraph(s, o->doc_id, o->start, o->end, &para, &at, &err) == 0) {
+        tally_json_raw(b, ",\"paragraph\":");
+        tally_json_str(b, para.ptr != NULL ? para.ptr : "", para.len);
+        tally_json_raw(b, ",\"sentence_in_paragraph\":[");
+        tally_json_uint(b, o->start - at);
+        tally_json_raw(b, ",");
+        tally_json_uint(b, o->end - at);
+        tally_json_raw(b, "]}");
+    } else {
+        tally_json_raw(b, ",\"paragraph\":null,\"sentence_in_paragraph\":null}");
+    }
+    tally_buf_free(&para);
+    return r->status = MHD_HTTP_OK;
+}
+
 /* GET /api/claims/ID: one claim with its paragraph. */
 static unsigned api_claim(request *r, tally_store *s, const char *id_text)
 {
-    if (unknown_params(r))
+    int64_t id;
+    if (!path_id(r, id_text, "a claim", &id))
         return r->status;
-    int64_t id = 0;
-    size_t i = 0;
-    for (; id_text[i] >= '0' && id_text[i] <= '9' && i < 18; i++)
-        id = id * 10 + (id_text[i] - '0');
-    if (i == 0 || id_text[i] != '\0' || id == 0) {
-        char q[48];
-        quote_value(q, sizeof q, id_text);
-        return fail(r, MHD_HTTP_BAD_REQUEST, "'%s' is not a claim id (a positive number)", q);
-    }
     tally_claim_filter f = {0};
     f.id = id;
     f.limit = 1;
@@ -699,22 +736,119 @@ static unsigned api_claim(request *r, tally_store *s, const char *id_text)
         return store_error(r, rc, &err);
     if (!o.found)
         return fail(r, MHD_HTTP_NOT_FOUND, "no claim %lld", (long long)id);
-    tally_buf para;
-    tally_buf_init(&para, (size_t)1 << 20);
-    size_t at = 0;
-    if (o.has_sentence &&
-        tally_store_paragraph(s, o.doc_id, o.start, o.end, &para, &at, &err) == 0) {
-        tally_json_raw(b, ",\"paragraph\":");
-        tally_json_str(b, para.ptr != NULL ? para.ptr : "", para.len);
-        tally_json_raw(b, ",\"sentence_in_paragraph\":[");
-        tally_json_uint(b, o.start - at);
-        tally_json_raw(b, ",");
-        tally_json_uint(b, o.end - at);
-        tally_json_raw(b, "]}");
-    } else {
-        tally_json_raw(b, ",\"paragraph\":null,\"sentence_in_paragraph\":null}");
+    return with_paragraph(r, s, &o);
+}
+
+/* ---- events (tally events --db) ---------------------------------------------- */
+
+static bool party_arg(request *r, const char *name, char code[TALLY_PARTY_MAX], const char **out)
+{
+    const char *v = arg(r, name);
+    *out = NULL;
+    if (v == NULL)
+        return true;
+    *out = tally_present_party_code(v, code);
+    if (*out == NULL) {
+        char q[48];
+        quote_value(q, sizeof q, v);
+        fail(r, MHD_HTTP_BAD_REQUEST,
+             "%s: unknown party '%s' (alpha-3 such as PRK, a state's name, or UN, UNSC, UNGA, EU,"
+             " NATO, IAEA)",
+             name, q);
+        return false;
     }
-    tally_buf_free(&para);
+    return true;
+}
+
+static int put_event(const tally_event_row *row, void *user)
+{
+    array *a = user;
+    if (a->count == a->limit) {
+        a->more = true;
+        return 1;
+    }
+    if (!next_object(a->b, &a->first)) {
+        a->full = true;
+        return 1;
+    }
+    tally_present_event(a->b, TALLY_OUTPUT_JSON, row, true, false);
+    a->count++;
+    return 0;
+}
+
+/* One event, its object left open, and where its sentence is. */
+static int put_one_event(const tally_event_row *row, void *user)
+{
+    one_claim *o = user;
+    o->found = true;
+    o->doc_id = row->doc_id;
+    o->has_sentence = row->sentence != NULL;
+    o->start = row->event.sentence_start;
+    o->end = row->event.sentence_end;
+    tally_present_event(o->b, TALLY_OUTPUT_JSON, row, true, false);
+    o->b->len -= 2; /* the writer's "}\n": the object stays open */
+    return 1;
+}
+
+/* GET /api/events/ID: one event with its paragraph (the dashboard's click). */
+static unsigned api_event(request *r, tally_store *s, const char *id_text)
+{
+    int64_t id;
+    if (!path_id(r, id_text, "an event", &id))
+        return r->status;
+    tally_event_filter f = {.id = id, .limit = 1};
+    tally_buf *b = &r->out;
+    tally_buf_clear(b);
+    one_claim o = {b, false, false, 0, 0, 0};
+    tally_err err = {0};
+    int rc = tally_store_events(s, &f, put_one_event, &o, &err);
+    if (rc < 0)
+        return store_error(r, rc, &err);
+    if (!o.found)
+        return fail(r, MHD_HTTP_NOT_FOUND, "no event %lld", (long long)id);
+    return with_paragraph(r, s, &o);
+}
+
+/* GET /api/events: a page of stored events, by date, with the filters of
+ * tally events --db (actor, recipient, both_ways, type, mode, since, until,
+ * known_by, doc), offset and limit. */
+static unsigned api_events(request *r, tally_store *s)
+{
+    tally_event_filter f = {0};
+    char actor[TALLY_PARTY_MAX], recipient[TALLY_PARTY_MAX];
+    long offset = 0, limit = DEFAULT_LIMIT;
+    bool ok = party_arg(r, "actor", actor, &f.actor) &&
+              party_arg(r, "recipient", recipient, &f.recipient) &&
+              date_arg(r, "since", &f.since, NULL) && date_arg(r, "until", &f.until, NULL) &&
+              date_arg(r, "known_by", &f.known_by, NULL);
+    if (ok) {
+        const char *both = arg(r, "both_ways");
+        f.both_ways = both != NULL && strcmp(both, "0") != 0 && strcmp(both, "false") != 0;
+        f.type = arg(r, "type");
+        f.mode = arg(r, "mode");
+        f.doc = arg(r, "doc");
+        ok = number_arg(r, "offset", 0, MAX_OFFSET, &offset) &&
+             number_arg(r, "limit", 1, MAX_LIMIT, &limit) && !unknown_params(r);
+    }
+    if (!ok)
+        return r->status;
+    f.offset = offset;
+    f.limit = limit + 1; /* one more tells whether there are more */
+    tally_buf *b = &r->out;
+    tally_buf_clear(b);
+    tally_json_raw(b, "{\"offset\":");
+    tally_json_uint(b, (size_t)offset);
+    tally_json_raw(b, ",\"limit\":");
+    tally_json_uint(b, (size_t)limit);
+    tally_json_raw(b, ",\"events\":[");
+    array a = {b, true, false, NULL, 0, (size_t)limit, false};
+    tally_err err = {0};
+    int rc = tally_store_events(s, &f, put_event, &a, &err);
+    if (rc < 0)
+        return store_error(r, rc, &err);
+    if (a.full)
+        return too_large(r);
+    tally_json_raw(b, a.more ? "],\"more\":true}" : "],\"more\":false}");
     return r->status = MHD_HTTP_OK;
 }
 
@@ -799,6 +933,76 @@ static void api_flows(request *r, tally_store *s)
         return;
     tally_buf_clear(&r->out);
     flows(r, s, at != NULL ? &at_date : NULL, true);
+}
+
+/* GET /api/rank: tally rank STATE --to|--from --by ... --format jsonl, as a
+ * JSON array of its lines. */
+static void api_rank(request *r, tally_store *s)
+{
+    char code[4];
+    const char *state, *known_by, *at;
+    tally_date at_date;
+    if (!state_arg(r, "state", code, &state))
+        return;
+    const char *direction = arg(r, "direction"), *by_name = arg(r, "by");
+    if (!date_arg(r, "known_by", &known_by, NULL) || !date_arg(r, "at", &at, &at_date) ||
+        unknown_params(r))
+        return;
+    if (state == NULL) {
+        fail(r, MHD_HTTP_BAD_REQUEST, "give state");
+        return;
+    }
+    bool to = direction == NULL || strcmp(direction, "to") == 0;
+    if (!to && strcmp(direction, "from") != 0) {
+        fail(r, MHD_HTTP_BAD_REQUEST, "direction: to or from");
+        return;
+    }
+    int by = by_name != NULL ? tally_rank_by_parse(by_name) : TALLY_RANK_VALUE;
+    if (by < 0) {
+        fail(r, MHD_HTTP_BAD_REQUEST, "by: value, count, share or people");
+        return;
+    }
+    tally_claim_filter f = {0};
+    if (to)
+        f.recipient = state;
+    else
+        f.supplier = state;
+    f.known_by = known_by;
+    tally_view v;
+    if (!load_view(r, s, &f, 0, NULL, &v))
+        return;
+    long day = LONG_MIN;
+    if (at != NULL)
+        day = tally_day_of(at_date, true);
+    else
+        for (size_t i = 0; i < v.obs.n; i++)
+            day = v.obs.v[i].as_of > day ? v.obs.v[i].as_of : day;
+    tally_ranking rk;
+    tally_err err = {0};
+    int rc = tally_rank(&r->srv->model, &r->srv->prices, v.obs.v, v.obs.n, &v.c, state, to,
+                        (tally_rank_by)by, day, 0, false, &rk, &err);
+    if (rc != 0) {
+        store_error(r, rc, &err);
+    } else {
+        tally_buf *b = &r->out;
+        tally_buf_clear(b);
+        tally_json_raw(b, "[");
+        size_t mark = b->len;
+        tally_present_ranking(b, TALLY_OUTPUT_JSON, &rk);
+        /* the JSON Lines as one array: a comma for each line's newline */
+        for (size_t i = mark; i + 1 < b->len; i++)
+            if (b->ptr[i] == '\n')
+                b->ptr[i] = ',';
+        if (b->len > mark && b->ptr[b->len - 1] == '\n')
+            b->len--;
+        tally_json_raw(b, "]");
+        if (tally_buf_full(b))
+            too_large(r);
+        else
+            r->status = MHD_HTTP_OK;
+        tally_ranking_free(&rk);
+    }
+    tally_view_free(&v);
 }
 
 /* One vocabulary of the model as a JSON array of {"slug","name"} (and the
@@ -1005,7 +1209,8 @@ static const struct cached_endpoint {
     void (*run)(request *r, tally_store *s);
 } cached[] = {{"/api/series", api_series},   {"/api/flows", api_flows},
               {"/api/meta", api_meta},       {"/api/clusters", api_clusters},
-              {"/api/sources", api_sources}, {"/api/contradictions", api_contradictions}};
+              {"/api/sources", api_sources}, {"/api/contradictions", api_contradictions},
+              {"/api/rank", api_rank}};
 
 /* The dashboard's files: a fixed table, never a path from the URL. */
 static const struct asset {
@@ -1045,8 +1250,10 @@ static void route(request *r, const char *url)
         return;
     }
     bool claims = strcmp(url, "/api/claims") == 0,
-         claim = strncmp(url, "/api/claims/", strlen("/api/claims/")) == 0;
-    if (ep == NULL && !claims && !claim) {
+         claim = strncmp(url, "/api/claims/", strlen("/api/claims/")) == 0,
+         events = strcmp(url, "/api/events") == 0,
+         event = strncmp(url, "/api/events/", strlen("/api/events/")) == 0;
+    if (ep == NULL && !claims && !claim && !events && !event) {
         char q[48];
         quote_value(q, sizeof q, url);
         fail(r, MHD_HTTP_NOT_FOUND, "no such path '%s'", q);
@@ -1065,6 +1272,14 @@ static void route(request *r, const char *url)
     }
     if (claim) {
         api_claim(r, s, url + strlen("/api/claims/"));
+        return;
+    }
+    if (events) {
+        api_events(r, s);
+        return;
+    }
+    if (event) {
+        api_event(r, s, url + strlen("/api/events/"));
         return;
     }
     tally_buf key;
@@ -1236,6 +1451,8 @@ int tally_serve_open(const tally_serve_opts *o, tally_server **out, tally_err *e
     atomic_init(&srv->connections, 0u);
     pthread_mutex_init(&srv->lock, NULL);
     rc = tally_model_load(&srv->model, NULL, NULL, err);
+    if (rc == 0)
+        rc = tally_prices_load(&srv->prices, NULL, NULL, err);
     if (rc != 0) {
         tally_serve_stop(srv);
         return rc;
@@ -1369,6 +1586,7 @@ void tally_serve_stop(tally_server *s)
     while (s->n_cache > 0)
         cache_drop(s, 0);
     tally_model_free(&s->model);
+    tally_prices_free(&s->prices);
     pthread_mutex_destroy(&s->lock);
     free(s->db);
     free(s);

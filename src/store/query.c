@@ -17,10 +17,7 @@ static const char *col_text(sqlite3_stmt *st, int i)
     return (const char *)sqlite3_column_text(st, i);
 }
 
-/* The exclusive upper bound of a partial date: "2024" -> "2025",
- * "2024-03" -> "2024-04", "2024-03-15" -> "2024-03-16" (string order is date
- * order for these). */
-static void upper_bound(tally_date d, char out[16])
+void store_upper_bound(tally_date d, char out[16])
 {
     if (d.day != 0)
         d.day++;
@@ -36,7 +33,7 @@ static void upper_bound(tally_date d, char out[16])
              d.year, d.month, d.day);
 }
 
-static int check_date(const char *what, const char *s, tally_date *d, tally_err *err)
+int store_check_date(const char *what, const char *s, tally_date *d, tally_err *err)
 {
     if (tally_date_parse(s, strlen(s), d) != 0)
         return tally_err_set(err, TALLY_EUSAGE, "%s '%s' is not YYYY, YYYY-MM or YYYY-MM-DD", what,
@@ -44,26 +41,15 @@ static int check_date(const char *what, const char *s, tally_date *d, tally_err 
     return 0;
 }
 
-/* A growing buffer for one sentence at a time. */
-typedef struct span_buf {
-    char *ptr;
-    size_t cap;
-} span_buf;
-
-static void release_blob(tally_store *s)
+void store_release_blob(tally_store *s)
 {
     if (s->blob != NULL)
         sqlite3_blob_close(s->blob);
     s->blob = NULL;
 }
 
-/* Reads bytes [start, end) of document `doc`'s body into `buf`, through one
- * blob handle moved from row to row (no copy of the whole body). NULL when
- * the span is not in the body. The handle holds a read transaction: it is
- * closed when the query ends (release_blob), never kept between queries,
- * or a long-lived reader (tally serve) would see no later commit and keep
- * writers from checkpointing the WAL. */
-static const char *body_span(tally_store *s, int64_t doc, int64_t start, int64_t end, span_buf *buf)
+const char *store_body_span(tally_store *s, int64_t doc, int64_t start, int64_t end,
+                            store_span_buf *buf)
 {
     if (start < 0 || end <= start || end - start > (1 << 24))
         return NULL;
@@ -71,7 +57,7 @@ static const char *body_span(tally_store *s, int64_t doc, int64_t start, int64_t
                  ? sqlite3_blob_reopen(s->blob, doc)
                  : sqlite3_blob_open(s->db, "main", "documents", "body", doc, 0, &s->blob);
     if (rc != SQLITE_OK) {
-        release_blob(s);
+        store_release_blob(s);
         return NULL;
     }
     if (end > sqlite3_blob_bytes(s->blob))
@@ -319,18 +305,18 @@ int tally_store_claims(tally_store *s, const tally_claim_filter *f, tally_claim_
         return tally_err_set(err, TALLY_EUSAGE,
                              "unknown unit '%s' (a unit of CLAIMS.md or an ISO 4217 currency)",
                              f->unit);
-    if (f->since != NULL && check_date("--since", f->since, &d, err) != 0)
+    if (f->since != NULL && store_check_date("--since", f->since, &d, err) != 0)
         return err->code;
     if (f->until != NULL) {
-        if (check_date("--until", f->until, &d, err) != 0)
+        if (store_check_date("--until", f->until, &d, err) != 0)
             return err->code;
-        upper_bound(d, until);
+        store_upper_bound(d, until);
     }
     char known[16] = "";
     if (f->known_by != NULL) {
-        if (check_date("--known-by", f->known_by, &d, err) != 0)
+        if (store_check_date("--known-by", f->known_by, &d, err) != 0)
             return err->code;
-        upper_bound(d, known);
+        store_upper_bound(d, known);
     }
     /* One index drives the query: the one of the most selective filter by
      * nature (a document, a source, an item, a pair of states, one state, a
@@ -478,7 +464,7 @@ int tally_store_claims(tally_store *s, const tally_claim_filter *f, tally_claim_
             return err->code;
         }
     }
-    span_buf sentence = {NULL, 0};
+    store_span_buf sentence = {NULL, 0};
     int rc, stop = 0;
     while (stop == 0 && (rc = sqlite3_step(st)) == SQLITE_ROW) {
         tally_claim_row r;
@@ -500,8 +486,8 @@ int tally_store_claims(tally_store *s, const tally_claim_filter *f, tally_claim_
             r.claim.source = r.source_name;
         tally_claim *c = &r.claim;
         if (c->sentence_end > c->sentence_start && !f->no_sentences) {
-            r.sentence = body_span(s, r.doc_id, (int64_t)c->sentence_start,
-                                   (int64_t)c->sentence_end, &sentence);
+            r.sentence = store_body_span(s, r.doc_id, (int64_t)c->sentence_start,
+                                         (int64_t)c->sentence_end, &sentence);
             r.sentence_len = r.sentence != NULL ? c->sentence_end - c->sentence_start : 0;
         }
         stop = fn(&r, user);
@@ -509,7 +495,7 @@ int tally_store_claims(tally_store *s, const tally_claim_filter *f, tally_claim_
     if (stop == 0 && rc != SQLITE_DONE)
         stop = store_fail(s, err, "reading claims");
     store_query_done(s, st);
-    release_blob(s);
+    store_release_blob(s);
     free(sentence.ptr);
     names_free(&refs.docs);
     names_free(&refs.sources);

@@ -171,6 +171,38 @@ static const char *const migrations[TALLY_STORE_SCHEMA] = {
     " FROM json_each('[\"' || replace(new.item, ';', '\",\"') || '\"]') j WHERE j.value <> '';"
     " END;"
     "CREATE INDEX documents_id_name ON documents(id, name);",
+    /* 4 -> 5: events (../shared/docs/EVENTS.md; src/store/events.c), with
+     * the same provenance as claims: the document, the sentence's and the
+     * trigger's bytes. An article stored before had no events coded: its
+     * content hash is marked stale ("~" is never hex), so that the next
+     * ingest of it codes them (it reads as changed and keeps its first
+     * date); curated records keep theirs, they have no events to code. */
+    "CREATE TABLE events ("
+    "  id INTEGER PRIMARY KEY,"
+    "  doc_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,"
+    "  sentence_start INTEGER, sentence_end INTEGER," /* bytes of documents.body */
+    "  start INTEGER, end INTEGER,"                   /* the trigger */
+    "  text TEXT,"
+    "  type TEXT NOT NULL," /* a PLOVER type slug */
+    "  mode TEXT,"
+    "  context INTEGER NOT NULL DEFAULT 0," /* bit set of context slugs (tally/event.h) */
+    "  actor TEXT, recipient TEXT,"
+    "  about TEXT,"
+    "  event_date TEXT," /* the event's own date, when the text gives one */
+    "  aux TEXT,"
+    "  source TEXT NOT NULL, source_country TEXT,"
+    "  hedged INTEGER NOT NULL CHECK (hedged IN (0, 1)),"
+    "  p REAL,"
+    "  stated TEXT," /* when it was reported: the document's date */
+    "  date TEXT,"   /* event_date, else stated: what --since and --until compare */
+    "  note TEXT"
+    ") STRICT;"
+    "CREATE INDEX events_doc ON events(doc_id);"
+    "CREATE INDEX events_pair ON events(actor, recipient, date);"
+    "CREATE INDEX events_recipient ON events(recipient, date);"
+    "CREATE INDEX events_type ON events(type, date);"
+    "CREATE INDEX events_date ON events(date);"
+    "UPDATE documents SET hash = '~' || hash WHERE curated = 0;",
 };
 
 int store_fail(tally_store *s, tally_err *err, const char *what)
@@ -528,9 +560,11 @@ int tally_store_put_doc(tally_store *s, const tally_store_doc *d, int64_t *doc_i
         return store_fail(s, err, "looking up a document");
     if (id != 0) {
         /* their claim_items rows go with them (a trigger) */
-        rc = 0;
-        st = store_prepare(s, &s->st_delete_claims, "DELETE FROM claims WHERE doc_id = ?", err);
-        if (st == NULL)
+        rc = store_delete_events(s, id, err);
+        st = rc == 0 ? store_prepare(s, &s->st_delete_claims, "DELETE FROM claims WHERE doc_id = ?",
+                                     err)
+                     : NULL;
+        if (rc == 0 && st == NULL)
             rc = err->code;
         if (rc == 0) {
             sqlite3_bind_int64(st, 1, id);

@@ -49,6 +49,29 @@ sqlite3_stmt *store_prepare(tally_store *s, sqlite3_stmt **slot, const char *sql
  *  there), or NULL with `err` set; give it back with store_query_done. */
 sqlite3_stmt *store_query(tally_store *s, const char *sql, tally_err *err);
 void store_query_done(tally_store *s, sqlite3_stmt *st);
+/** A growing buffer for one sentence at a time. */
+typedef struct store_span_buf {
+    char *ptr;
+    size_t cap;
+} store_span_buf;
+/** Reads bytes [start, end) of document `doc`'s body into `buf`, through one
+ *  blob handle moved from row to row (no copy of the whole body). NULL when
+ *  the span is not in the body. The handle holds a read transaction: it is
+ *  closed when the query ends (store_release_blob), never kept between
+ *  queries, or a long-lived reader (tally serve) would see no later commit
+ *  and keep writers from checkpointing the WAL. */
+const char *store_body_span(tally_store *s, int64_t doc, int64_t start, int64_t end,
+                            store_span_buf *buf);
+void store_release_blob(tally_store *s);
+/** The exclusive upper bound of a partial date: "2024" -> "2025",
+ *  "2024-03" -> "2024-04", "2024-03-15" -> "2024-03-16" (string order is
+ *  date order for these). */
+void store_upper_bound(tally_date d, char out[16]);
+/** Parses the date `s` of option `what` into *d: 0, or TALLY_EUSAGE. */
+int store_check_date(const char *what, const char *s, tally_date *d, tally_err *err);
+/** Deletes the events of document `doc` (an earlier version's: events.c). */
+int store_delete_events(tally_store *s, int64_t doc, tally_err *err);
+
 /** Binds `v`, or NULL for a NULL or empty string; `v` must outlive the step. */
 void store_bind_text(sqlite3_stmt *st, int i, const char *v);
 

@@ -352,6 +352,55 @@ test('the flows view has one link per series of /api/flows', async (t) => {
   clean();
 });
 
+test('the partners view ranks /api/rank with its intervals and odds, opens parts, follows known by', async (t) => {
+  const { page, clean } = await open(t);
+  const state = await page.inputValue('#partners-state');
+  const rank = await get(`/api/rank?state=${state}&direction=to&by=value`);
+  const ranked = rank.filter((r) => r.ranked), unranked = rank.filter((r) => !r.ranked);
+  if (!process.env.TALLY_URL && rank.length === 0) {
+    t.skip('the mock server has no /api/rank fixture');
+    return;
+  }
+  assert.ok(ranked.length > 0, `no partner of ${state} ranked`);
+  await page.locator('#partners .partner').first().waitFor();
+  const shown = await page.locator('#partners .partner').evaluateAll((rs) => rs.map((r) => [r.dataset.partner, r.title]));
+  assert.deepEqual(shown.map(([p]) => p), ranked.map((r) => r.partner));
+  ranked.forEach((r, k) => {
+    assert.ok(shown[k][1].includes(`probability ${r.p_rank[k].toFixed(2)}`), shown[k][1]);
+    assert.ok(Math.abs(r.p_rank.reduce((a, b) => a + b, 0) - 1) < 1e-3, `${r.partner}: odds sum to 1`);
+  });
+  // one 90 % and one 50 % band and a median a partner
+  assert.equal(await page.locator('#partners .partner rect.band90').count(), ranked.length);
+  assert.equal(await page.locator('#partners .partner line.median').count(), ranked.length);
+  // the partners not ranked, each with why
+  const why = await page.locator('#partners-unranked li').allTextContents();
+  assert.deepEqual(why.map((w) => w.split(':')[0]), unranked.map((r) => r.name));
+  unranked.forEach((r, i) => assert.ok(why[i].includes(r.lacks), why[i]));
+  // a click opens a partner's parts, one line a part; again closes them
+  const first = page.locator('#partners .partner').first();
+  await first.click();
+  const parts = page.locator('#partners .partner-row').first().locator('.parts li');
+  await parts.first().waitFor();
+  assert.equal(await parts.count(), ranked[0].parts.length);
+  assert.equal(await first.getAttribute('aria-expanded'), 'true');
+  await first.click();
+  assert.equal(await first.getAttribute('aria-expanded'), 'false');
+  // known by: the ranking as it could have been made then
+  const known = '2023-12-31';
+  const then = (await get(`/api/rank?state=${state}&direction=to&by=value&known_by=${known}`)).filter((r) => r.ranked);
+  await page.fill('#partners-known', known);
+  await page.locator('#partners-known').dispatchEvent('change');
+  await page.waitForFunction((want) => [...document.querySelectorAll('#partners .partner')].map((r) => r.dataset.partner).join() === want,
+    then.map((r) => r.partner).join());
+  // by people: the troops
+  await page.fill('#partners-known', '');
+  await page.selectOption('#partners-by', 'people');
+  const people = (await get(`/api/rank?state=${state}&direction=to&by=people`)).filter((r) => r.ranked);
+  await page.waitForFunction((want) => [...document.querySelectorAll('#partners .partner')].map((r) => r.dataset.partner).join() === want,
+    people.map((r) => r.partner).join());
+  clean();
+});
+
 test('the contradictions panel lists /api/contradictions and opens their claims', async (t) => {
   const { page, clean } = await open(t);
   const list = await get('/api/contradictions');
@@ -367,6 +416,113 @@ test('the contradictions panel lists /api/contradictions and opens their claims'
     await page.locator('#claim').waitFor();
     assert.equal(await page.getAttribute('#claim', 'data-claim'), String(list[0].claims[0].id));
   }
+  clean();
+});
+
+// ---- events (/api/events): the timeline's marks and the relations panel ----
+
+// Shows series `s` and waits for it.
+async function showSeries(page, s) {
+  await page.selectOption('#pick-supplier', s.supplier);
+  await page.selectOption('#pick-recipient', s.recipient);
+  await page.selectOption('#pick-item', `${s.item}|${s.unit}`);
+  await page.waitForFunction((txt) => document.querySelector('#series-summary').textContent.startsWith(txt),
+    `${s.supplier} → ${s.recipient}, ${s.item}, in ${s.unit}`);
+}
+
+// A partial date as its first day, YYYY-MM-DD: string order is date order.
+const firstDay = (d) => (d + '-01-01').slice(0, 10);
+const eventDay = (e) => firstDay(e.date || e.stated || '');
+
+// The first series whose pair has events dated within the series' span (its
+// start, estimates and points: the timeline's), the pair's events (both
+// ways) and the ids of those within the span.
+async function seriesWithEvents() {
+  const meta = await get('/api/meta');
+  for (const s of meta.series) {
+    const r = await get(`/api/events?actor=${s.supplier}&recipient=${s.recipient}&both_ways=1&limit=1000`);
+    if (!r.events.length) continue;
+    const series = await get(`/api/series?supplier=${s.supplier}&recipient=${s.recipient}&item=${s.item}&unit=${s.unit}`);
+    const days = [series.start, ...series.estimates.map((e) => e.date), ...series.points.map((p) => p.date)].filter(Boolean).map(firstDay);
+    const lo = days.reduce((a, b) => (a < b ? a : b)), hi = days.reduce((a, b) => (a > b ? a : b));
+    const inSpan = r.events.filter((e) => eventDay(e) >= lo && eventDay(e) <= hi).map((e) => e.id).sort((a, b) => a - b);
+    if (inSpan.length) return { s, events: r.events, inSpan };
+  }
+  assert.fail('no series with events of its pair in its span (the bundled relations give PRK ⇄ RUS some)');
+}
+
+test('the timeline marks the events of the pair that fall within its span', async (t) => {
+  const { page, clean } = await open(t);
+  const { s, events, inSpan: want } = await seriesWithEvents();
+  await showSeries(page, s);
+  await page.waitForFunction((n) => document.querySelectorAll('#timeline .event-mark').length === n, want.length);
+  const got = await page.locator('#timeline .event-mark').evaluateAll((ms) => ms.map((m) => Number(m.dataset.id)));
+  assert.deepEqual(got.sort((a, b) => a - b), want);
+  const types = await page.locator('#timeline .event-mark').evaluateAll((ms) => ms.map((m) => [Number(m.dataset.id), m.dataset.type]));
+  for (const [id, type] of types) assert.equal(type, events.find((e) => e.id === id).type);
+  clean();
+});
+
+test('hovering an event mark shows its sentence, clicking it opens its paragraph', async (t) => {
+  const { page, clean } = await open(t);
+  const { s, events } = await seriesWithEvents();
+  await showSeries(page, s);
+  await page.locator('#timeline .event-mark').first().waitFor();
+  const shown = await page.locator('#timeline .event-mark').evaluateAll((ms) => ms.map((m) => Number(m.dataset.id)));
+  // one read from a document if the timeline shows any, else a curated one
+  const e = events.find((x) => shown.includes(x.id) && x.sentence) || events.find((x) => shown.includes(x.id));
+  const mark = page.locator(`#timeline .event-mark[data-id="${e.id}"]`).first();
+  await mark.hover();
+  await page.locator('#tip').waitFor();
+  const tip = await page.textContent('#tip');
+  assert.ok(tip.includes(e.type), tip);
+  assert.ok(tip.includes(e.sentence || e.about || e.url), tip);
+  await mark.click();
+  await page.locator('#claim').waitFor();
+  assert.equal(await page.getAttribute('#claim', 'data-event'), String(e.id));
+  assert.ok((await page.textContent('#claim-title')).includes(e.type));
+  const one = await get(`/api/events/${e.id}`);
+  const quote = await page.textContent('#claim-text');
+  if (one.paragraph) {
+    assert.equal(quote, one.paragraph);
+    assert.equal(await page.textContent('#claim-text mark'), one.sentence);
+  } else {
+    assert.match(quote, /curated/);
+    assert.equal(await page.getAttribute('#claim-facts a', 'href'), one.url);
+  }
+  await page.keyboard.press('Escape');
+  await page.locator('#claim').waitFor({ state: 'hidden' });
+  clean();
+});
+
+test('the relations panel lists the pair\'s events and filters them by type and date', async (t) => {
+  const { page, clean } = await open(t);
+  const { s, events } = await seriesWithEvents();
+  await showSeries(page, s);
+  const rows = page.locator('#events tbody tr');
+  await page.waitForFunction((n) => document.querySelectorAll('#events tbody tr').length === n, Math.min(1000, events.length));
+  assert.ok((await page.textContent('#events-pair')).includes(s.supplier));
+  const type = events[0].type;
+  await page.selectOption('#event-filters [name=type]', type);
+  const want = events.filter((e) => e.type === type).length;
+  const shows = (filters) => page.waitForFunction((f) => document.querySelector('#events').dataset.filters === f, filters);
+  await shows(`type=${type}`);
+  assert.equal(await rows.count(), want);
+  assert.deepEqual([...new Set(await rows.evaluateAll((rs) => rs.map((r) => r.dataset.type)))], [type]);
+  const since = eventDay(events[events.length - 1]).slice(0, 4);
+  await page.fill('#event-filters [name=since]', since);
+  const later = events.filter((e) => e.type === type && eventDay(e) >= since).length;
+  await shows(`type=${type}&since=${since}`);
+  assert.equal(await rows.count(), later);
+  assert.equal(await page.textContent('#events-count'), `${later} events of the pair`);
+  if (later) {
+    await rows.first().locator('button').click();
+    await page.locator('#claim').waitFor();
+    assert.ok(await page.getAttribute('#claim', 'data-event'));
+  }
+  await page.click('#event-filters button[type=reset]');
+  await shows('');
+  assert.equal(await rows.count(), Math.min(1000, events.length));
   clean();
 });
 

@@ -28,6 +28,7 @@ const clusters = jsonl(run('clusters', '--format', 'jsonl'));
 const contradictions = jsonl(run('check', '--format', 'jsonl'));
 const sources = jsonl(run('sources', '--format', 'jsonl'));
 const flows = jsonl(run('estimate', '--all', '--format', 'json'));
+const events = jsonl(run('events'));
 
 // The cluster of each claim, for the "lead" and "cluster" the server adds to points.
 const clusterOf = new Map();
@@ -45,11 +46,13 @@ for (const f of flows) {
 }
 
 // "paragraph": the body between the blank lines around the sentence;
-// "sentence_in_paragraph": the sentence's byte offsets within it.
-const spans = new Map(sql(`select c.id, c.sentence_start s, c.sentence_end e, d.body
-  from claims c join documents d on d.id = c.doc_id where c.sentence_start is not null`).map((r) => [r.id, r]));
+// "sentence_in_paragraph": the sentence's byte offsets within it; of claims
+// and of events.
 const blank = /\n[ \t]*\n/g;
-for (const c of claims) {
+for (const [table, rows] of [['claims', claims], ['events', events]]) {
+const spans = new Map(sql(`select c.id, c.sentence_start s, c.sentence_end e, d.body
+  from ${table} c join documents d on d.id = c.doc_id where c.sentence_start is not null`).map((r) => [r.id, r]));
+for (const c of rows) {
   const r = spans.get(c.id);
   if (!r) { c.paragraph = null; c.sentence_in_paragraph = null; continue; }
   const body = Buffer.from(r.body, 'utf8');
@@ -62,6 +65,7 @@ for (const c of claims) {
   }
   c.paragraph = body.subarray(start, end).toString('utf8');
   c.sentence_in_paragraph = [r.s - start, r.e - start];
+}
 }
 
 // /api/meta as the server answers it (counts, series, and the model's
@@ -82,5 +86,5 @@ async function serverMeta() {
 const meta = await serverMeta();
 
 writeFileSync(path.join(here, 'fixtures.json'),
-  JSON.stringify({ meta, series, flows, claims, clusters, sources, contradictions }) + '\n');
-console.log(`fixtures.json: ${claims.length} claims, ${flows.length} series, ${contradictions.length} contradictions`);
+  JSON.stringify({ meta, series, flows, claims, clusters, sources, contradictions, events }) + '\n');
+console.log(`fixtures.json: ${claims.length} claims, ${flows.length} series, ${contradictions.length} contradictions, ${events.length} events`);

@@ -79,9 +79,28 @@ function api(p, q) {
     const ids = new Set(filterClaims(q).map((c) => c.id));
     return fx.clusters.filter((c) => c.members.some((m) => ids.has(m.id)));
   }
+  if (p === '/api/events') {
+    const parties = new Set(fx.events.flatMap((e) => [e.actor, e.recipient]).filter(Boolean));
+    for (const k of ['actor', 'recipient']) if (q.has(k) && !parties.has(q.get(k))) throw new Bad(`unknown party: ${q.get(k)}`);
+    for (const k of ['since', 'until', 'known_by']) if (q.has(k) && !isDate(q.get(k))) throw new Bad(`bad date: ${q.get(k)}`);
+    const both = q.has('both_ways'), a = q.get('actor'), r = q.get('recipient');
+    const day = (e) => e.date || e.stated || '';
+    const all = fx.events.filter((e) =>
+      (both && a && r ? (e.actor === a && e.recipient === r) || (e.actor === r && e.recipient === a)
+        : (!a || e.actor === a || (both && e.recipient === a)) && (!r || e.recipient === r || (both && e.actor === r))) &&
+      (!q.has('type') || e.type === q.get('type')) && (!q.has('mode') || e.mode === q.get('mode')) &&
+      (!q.has('since') || day(e) >= q.get('since')) &&
+      (!q.has('until') || day(e).slice(0, q.get('until').length) <= q.get('until')) &&
+      (!q.has('doc') || e.doc === q.get('doc')));
+    const offset = Math.max(0, parseInt(q.get('offset') || '0', 10) || 0);
+    const limit = Math.min(1000, Math.max(1, parseInt(q.get('limit') || '50', 10) || 50));
+    return { offset, limit, more: offset + limit < all.length, events: all.slice(offset, offset + limit).map(strip) };
+  }
+  if ((m = /^\/api\/events\/(\d+)$/.exec(p))) return fx.events.find((e) => e.id === Number(m[1])) || null;
   if (p === '/api/sources') return fx.sources;
   if (p === '/api/flows') return fx.flows;
   if (p === '/api/contradictions') return fx.contradictions;
+  if (p === '/api/rank') return fx.rank || []; // (no fixture yet: no partner)
   return null;
 }
 

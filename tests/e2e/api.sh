@@ -331,6 +331,27 @@ expect_same "flows: at a date" "$T/out" "$T/want"
 get '/api/flows?at=June'
 expect_error "flows: bad at" 400 "not a date"
 
+# ---- /api/rank ------------------------------------------------------------------------
+
+get '/api/rank?state=RUS&at=2024-12-31'
+expect_code "rank" 200
+cli "$T/want.jsonl" rank RUS --to --at 2024-12-31 --format jsonl
+jq -s . "$T/want.jsonl" >"$T/want"
+expect_same "rank: the lines of tally rank --format jsonl" "$T/out" "$T/want"
+get '/api/rank?state=Russia&direction=from&by=people&known_by=2024-06-30&at=2024-06-30'
+expect_code "rank: from, by people, known by" 200
+cli "$T/want.jsonl" rank RUS --from --by people --known-by 2024-06-30 --at 2024-06-30 --format jsonl
+jq -s . "$T/want.jsonl" >"$T/want"
+expect_same "rank: from, by people, known by: tally rank's" "$T/out" "$T/want"
+get '/api/rank'
+expect_error "rank: no state" 400 "give state"
+get '/api/rank?state=RUS&by=weight'
+expect_error "rank: bad by" 400 "by: value, count, share or people"
+get '/api/rank?state=RUS&direction=up'
+expect_error "rank: bad direction" 400 "direction: to or from"
+get '/api/rank?state=Atlantis'
+expect_code "rank: unknown state" 400
+
 # ---- /api/clusters, /api/sources, /api/contradictions ----------------------------------------
 
 get '/api/clusters?supplier=PRK&recipient=RUS&item=munitions'

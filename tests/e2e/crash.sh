@@ -100,6 +100,8 @@ expect_eq "the set is complete" "$(sqlite3 "$DB" 'SELECT count(*) FROM documents
 expect_eq "every document whole" "$(partial "$DB")" 0
 expect_eq "as many claims as the reference" "$(sqlite3 "$DB" 'SELECT count(*) FROM claims')" \
     "$(sqlite3 "$T/ref.db" 'SELECT count(*) FROM claims')"
+expect_eq "as many events as the reference" "$(sqlite3 "$DB" 'SELECT count(*) FROM events')" \
+    "$(sqlite3 "$T/ref.db" 'SELECT count(*) FROM events')"
 expect_eq "sound at the end" "$(sqlite3 "$DB" 'PRAGMA integrity_check')" ok
 
 finish

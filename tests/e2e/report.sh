@@ -64,6 +64,26 @@ if grep -qF '&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; &lt;img src
 fi
 if grep -qF 'O&#39;Brien &amp; &lt;b&gt;Sons&lt;/b&gt;' "$H"; then pass; else fail "an outlet is escaped" "not found"; fi
 
+# the first section answers who gives Russia the most, with the numbers of
+# tally rank (the state receiving from the most partners; by value, at --at)
+"$TALLY" rank RUS --to --at "$AT" --db "$DB" --format jsonl >"$T/rank.jsonl" 2>/dev/null
+first=$(jq -r 'select(.rank == 1) | .name' "$T/rank.jsonl")
+p1=$(jq -r 'select(.rank == 1) | .p_rank[0]' "$T/rank.jsonl")
+expect_eq "report: the partners section comes first" \
+    "$(grep -oE 'id="(partners|contradictions)"' "$H" | head -n 1)" 'id="partners"'
+if grep -qF "<strong>$first</strong> is Russia's largest supplier with probability" "$H"; then pass; else
+    fail "report: the largest supplier in words" "$(grep -o 'largest supplier.\{0,80\}' "$H" | head -1)"
+fi
+code=$(jq -r 'select(.rank == 1) | .partner' "$T/rank.jsonl")
+expect_eq "report: its probability is tally rank's" \
+    "$(grep -oE "data-partner=\"$code\">[0-9.]+" "$H" | head -n 1 | sed 's/.*>//')" "$(printf '%.2f' "$p1")"
+for name in $(jq -r 'select(.ranked) | .partner' "$T/rank.jsonl"); do
+    expect_eq "report: $name ranked in words" "$(grep -c "data-partner=\"$name\"" "$H")" 1
+done
+if grep -qF 'Not counted: ' "$H" && grep -qF 'Coverage: ' "$H"; then pass; else
+    fail "report: the caveats" "no 'Not counted' or 'Coverage'"
+fi
+
 # one chart per series of tally estimate --all
 "$TALLY" estimate --db "$DB" --all --at "$AT" --format json >"$T/flows.jsonl" 2>/dev/null
 n_series=$(jq -s length "$T/flows.jsonl")
@@ -119,6 +139,22 @@ while read -r name; do
     grep -qF -- ">$name<" "$H" || missing=$((missing + 1))
 done < <("$TALLY" sources --db "$DB" --format jsonl | jq -r '.name' | grep -v "[<>&'\"]")
 expect_eq "every source appears" "$missing" 0
+
+# ---- relations: the events of each pair, either way ------------------------------
+
+if grep -qF '<section id="relations">' "$H"; then pass; else fail "a relations section" "missing"; fi
+if grep -qF 'href="#relations"' "$H"; then pass; else fail "relations in the contents" "missing"; fi
+n_events=$("$TALLY" events --db "$DB" --actor PRK --recipient RUS --both-ways | wc -l)
+rows=$(sed -n '/id="relations-PRK-RUS"/,/<\/table>/p' "$H" | grep -c '<tr data-type=')
+expect_eq "relations: one row per event of North Korea and Russia" "$rows" "$n_events"
+if [ "$n_events" -ge 10 ]; then pass; else fail "relations: the bundled record's events" "$n_events"; fi
+if sed -n '/id="relations-PRK-RUS"/,/<\/table>/p' "$H" | grep -qF 'SUPPORT (treaty)'; then pass; else
+    fail "relations: the treaty" "no SUPPORT (treaty) row"
+fi
+known=$("$TALLY" events --db "$DB" --actor PRK --recipient RUS --both-ways --known-by 2023-12-31 | wc -l)
+"$TALLY" report --db "$DB" -o "$T/known-rel.html" --known-by 2023-12-31 >/dev/null 2>&1
+expect_eq "relations: --known-by keeps the events stated by then" \
+    "$(sed -n '/id="relations-PRK-RUS"/,/<\/table>/p' "$T/known-rel.html" | grep -c '<tr data-type=')" "$known"
 
 # ---- options -------------------------------------------------------------------
 

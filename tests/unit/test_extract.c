@@ -14,10 +14,10 @@ static tally_claims run(const char *text, const char *date, const char *title, t
         CHECK_INT_EQ(tally_date_parse(date, strlen(date), &d), 0);
     tally_doc_meta meta = {NULL, title, NULL, date};
     /* the rules alone: the learned layer has tests of its own */
-    tally_extract_opts rules = {NULL, true, false, 0};
+    tally_extract_opts rules = {.rules_only = true};
     tally_extractor *x = tally_extractor_open(d, &meta, &rules);
     tally_block b = {text, strlen(text), 0};
-    tally_claims cs = {NULL, 0, NULL, 0};
+    tally_claims cs = {.v = NULL};
     tally_err err = {0};
     CHECK_INT_EQ(tally_extract_block(x, &b, &cs, a, &err), 0);
     tally_extractor_free(x);
@@ -357,6 +357,33 @@ static void test_extract_vehicles_weapons_and_air_defence(void)
     tally_arena_free(a);
 }
 
+/* The noun a figure counts past model numbers ("Leopard 1"), cue words that
+ * modify it ("shipping containers") and two modifiers joined by "and";
+ * "unmanned aerial vehicles" are drones; officers are people. */
+static void test_extract_counted_noun_phrases(void)
+{
+    tally_arena *a = tally_arena_new();
+    tally_claims cs =
+        run("Germany has sent Ukraine 30 upgraded Leopard 1 A5 tanks. Seoul said North "
+            "Korea shipped 10,000 shipping containers to Russia. Iran delivered 160 "
+            "unmanned aerial vehicles to Russia. Pyongyang sent 500 officers to Russia. "
+            "Britain will send Ukraine 1,600 offensive and defensive missiles. The "
+            "Netherlands will send Ukraine six F-16 fighters. Germany will give Ukraine "
+            "24 drone detection systems.",
+            "2024-05-10", NULL, a);
+    static const struct {
+        const char *unit;
+        double low;
+    } want[] = {{"vehicle", 30},   {"container", 10000}, {"drone", 160}, {"person", 500},
+                {"missile", 1600}, {"vehicle", 6},       {"item", 24}};
+    CHECK_INT_EQ(cs.n, sizeof want / sizeof want[0]);
+    for (size_t i = 0; i < cs.n && i < sizeof want / sizeof want[0]; i++) {
+        CHECK_STR_EQ(tally_unit_name(&cs.v[i]), want[i].unit);
+        CHECK_DBL_EQ(cs.v[i].low, want[i].low);
+    }
+    tally_arena_free(a);
+}
+
 /* Money in any ISO 4217 currency keeps it: euros, pounds, kroner, crowns. */
 static void test_extract_currencies(void)
 {
@@ -420,6 +447,7 @@ int main(void)
          test_extract_prices_outcomes_and_shares_are_not_claims},
         {"extract_claim_word_find", test_extract_claim_word_find},
         {"extract_vehicles_weapons_and_air_defence", test_extract_vehicles_weapons_and_air_defence},
+        {"extract_counted_noun_phrases", test_extract_counted_noun_phrases},
         {"extract_currencies", test_extract_currencies},
         {"extract_the_party_an_outlet_cites", test_extract_the_party_an_outlet_cites},
         {"extract_a_name_is_no_attribution", test_extract_a_name_is_no_attribution},

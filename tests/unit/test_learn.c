@@ -140,10 +140,10 @@ static void test_learn_decisions_on_scores(void)
 static tally_claims extract(const char *text, tally_extractor **x, tally_arena *a, bool explain)
 {
     tally_date d = {2024, 5, 10};
-    tally_extract_opts o = {NULL, false, explain, 0};
+    tally_extract_opts o = {.explain = explain};
     *x = tally_extractor_open(d, NULL, &o);
     tally_block b = {text, strlen(text), 0};
-    tally_claims cs = {NULL, 0, NULL, 0};
+    tally_claims cs = {.v = NULL};
     tally_err err = {0, ""};
     CHECK_INT_EQ(tally_extract_block(*x, &b, &cs, a, &err), 0);
     /* the decisions wait for the document's end (one window: one call) */

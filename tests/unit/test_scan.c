@@ -385,6 +385,18 @@ static void test_scan_not_amounts(void)
            (struct want[]){END});
     expect("No. 1 and Resolution 2231", (struct want[]){END});
     expect("the F-16s, 2S19 and 9M723 and the 1990s", (struct want[]){END});
+    /* a small number after a count and a name is the name's model */
+    expect("30 upgraded Leopard 1 A5 tanks and five Bergepanzer 2 vehicles",
+           (struct want[]){{"30", N, TALLY_Q_EXACT, 30, NONE, NULL},
+                           {"five", N, TALLY_Q_EXACT, 5, NONE, NULL},
+                           END});
+    expect("shells from military unit 55443", (struct want[]){END});
+    /* ... but not after a word of the lexicon, nor without a count before */
+    expect("Leopard 2 tanks and 30 tanks 2 days later",
+           (struct want[]){{"2", N, TALLY_Q_EXACT, 2, NONE, NULL},
+                           {"30", N, TALLY_Q_EXACT, 30, NONE, NULL},
+                           {"2", N, TALLY_Q_EXACT, 2, NONE, NULL},
+                           END});
     /* a year-like number with a qualifier and a counted noun is an amount */
     expect("about 2000 troops arrived in 2023",
            (struct want[]){{"about 2000", N, TALLY_Q_ABOUT, 2000, NONE, NULL}, END});

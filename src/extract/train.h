@@ -1,0 +1,62 @@
+/* Private to the learned layer's training (train.c) and the event coder's
+ * (event_train.c): LIBLINEAR problems built from hashed sparse features, and
+ * the folds of a cross-validation by document. Defined in train.c. */
+#ifndef TALLY_TRAIN_PRIV_H
+#define TALLY_TRAIN_PRIV_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <linear.h>
+
+#include "learn.h"
+
+/* The features of one head kept for training: sorted hashes, indexed 1.. */
+typedef struct fmap {
+    uint32_t *h;
+    size_t n;
+} fmap;
+
+/* A growing list of (hash, document) pairs. */
+typedef struct hd {
+    uint32_t h, doc;
+} hd;
+
+typedef struct hds {
+    hd *v;
+    size_t n, cap;
+} hds;
+
+/* A LIBLINEAR problem being built. */
+typedef struct prob {
+    struct problem p;
+    size_t cap;
+    double pos_weight; /* the weight of label +1's errors in a binary problem; 0 for 1 */
+} prob;
+
+/** Adds each feature of `fv`, seen in document `doc`, to `s`. */
+void train_hds_add(hds *s, const learn_fv *fv, uint32_t doc);
+/** The hashes of `s` found in at least two documents (empties `s`). */
+fmap train_fmap_of(hds *s);
+/** Adds the instance `fv` with label y to `pr` (features not in `m` left out). */
+void train_prob_add(prob *pr, const fmap *m, const learn_fv *fv, double y);
+/** A ranking as a classification: for each right option p and wrong option
+ *  q of one decision (`n` options of array `o`, whose features fv(o, i)
+ *  gives), p - q is labelled +1 (or q - p, -1, every other pair), so that
+ *  the weights score the right option above the wrong ones. */
+void train_prob_add_ranking_of(prob *pr, const fmap *m, const void *o, size_t n,
+                               const learn_fv *(*fv)(const void *o, size_t i), const bool *right);
+void train_prob_free(prob *pr);
+/** Fits `pr` and writes the weight of each feature for each of `n_out`
+ *  classes (labels 0..n_out-1; for a binary problem, n_out 1 and label +1)
+ *  into w[j * stride + off + class]; a class absent from the problem gets
+ *  bias -1e30. */
+void train_fit(prob *pr, size_t n_features, double c, unsigned n_out, float *w, unsigned stride,
+               unsigned off, float *bias);
+/** The folds of `n` documents (sorted by name) for a k-fold
+ *  cross-validation: a fixed shuffle with `seed`, then fold[i] = position
+ *  mod k. */
+void train_folds(size_t n, unsigned k, unsigned seed, unsigned *fold);
+
+#endif

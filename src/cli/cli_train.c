@@ -189,6 +189,27 @@ static int write_model(const char *output, const tally_buf *model)
     return CLI_OK;
 }
 
+/* The end of a training run, claims' or events': the cross-validated mean
+ * `mean` (of `what`, with folds) against --min-f1, the fit line already
+ * printed, the time and size, the model written, bad inputs counted. */
+static int end_training(FILE *out, const char *what, bool folds, double mean, double min_f1,
+                        double secs, const tally_buf *model, const char *output, size_t skipped,
+                        int status)
+{
+    if (folds && min_f1 >= 0 && mean < min_f1) {
+        cli_errorf("cross-validated %s %.3f is below %.3f", what, mean, min_f1);
+        status = CLI_FAIL;
+    }
+    fprintf(out, "trained in %.1f s; model %zu bytes\n", secs, model->len);
+    if (write_model(output, model) != CLI_OK)
+        status = CLI_FAIL;
+    if (skipped > 0 && status == CLI_OK) {
+        cli_warnf("%zu bad input%s left out (see above)", skipped, skipped == 1 ? "" : "s");
+        status = CLI_FAIL;
+    }
+    return status;
+}
+
 static void print_event_line(FILE *out, const char *label, const tally_event_score *s)
 {
     double p, r, f1 = tally_event_score_f1(s, &p, &r);
@@ -226,6 +247,7 @@ static int train_events(char **dirs, int n, const tally_train_opts *o, const cha
             "gold events no decision can get right: %zu in no sentence read, %zu whose actor "
             "and %zu whose recipient no option gives\n",
             rep.gap_sentence, rep.gap_actor, rep.gap_recipient);
+    double mean = 0;
     if (rep.folds > 1) {
         double sum = 0;
         for (unsigned f = 0; f < rep.folds; f++) {
@@ -248,22 +270,13 @@ static int train_events(char **dirs, int n, const tally_train_opts *o, const cha
             fprintf(out, "  %-8s %.3f\n", tally_event_attr_name((tally_event_attr)a),
                     tally_event_score_attr(&rep.cv, (tally_event_attr)a));
         print_event_line(out, "cross-validated, folds pooled", &rep.cv);
-        double mean = sum / rep.folds;
+        mean = sum / rep.folds;
         fprintf(out, "cross-validated events F1 %.3f (mean of %u folds by document, seed %u)\n",
                 mean, rep.folds, o->seed);
-        if (min_f1 >= 0 && mean < min_f1) {
-            cli_errorf("cross-validated events F1 %.3f is below %.3f", mean, min_f1);
-            status = CLI_FAIL;
-        }
     }
     print_event_line(out, "fit (the final model on its own training documents)", &rep.fit);
-    fprintf(out, "trained in %.1f s; model %zu bytes\n", secs, model.len);
-    if (write_model(output, &model) != CLI_OK)
-        status = CLI_FAIL;
-    if (rep.skipped > 0 && status == CLI_OK) {
-        cli_warnf("%zu bad input%s left out (see above)", rep.skipped, rep.skipped == 1 ? "" : "s");
-        status = CLI_FAIL;
-    }
+    status = end_training(out, "events F1", rep.folds > 1, mean, min_f1, secs, &model, output,
+                          rep.skipped, status);
 out:
     tally_event_train_report_free(&rep);
     tally_buf_free(&model);
@@ -401,6 +414,7 @@ int cli_train(int argc, char **argv)
     double secs = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
     fprintf(out, "%zu documents, %zu gold claims, %zu candidates\n", rep.docs, rep.gold,
             rep.candidates);
+    double mean = 0;
     if (rep.folds > 1) {
         double sum = 0;
         for (unsigned f = 0; f < rep.folds; f++) {
@@ -409,24 +423,15 @@ int cli_train(int argc, char **argv)
             print_line(out, label, &rep.fold[f]);
             sum += tally_score_f1(&rep.fold[f], NULL, NULL);
         }
-        double mean = sum / rep.folds;
+        mean = sum / rep.folds;
         print_attrs(out, &rep.cv);
         print_line(out, "cross-validated, folds pooled", &rep.cv);
         fprintf(out, "cross-validated F1 %.3f (mean of %u folds by document, seed %u)\n", mean,
                 rep.folds, o.seed);
-        if (min_f1 >= 0 && mean < min_f1) {
-            cli_errorf("cross-validated F1 %.3f is below %.3f", mean, min_f1);
-            status = CLI_FAIL;
-        }
     }
     print_line(out, "fit (the final model on its own training documents)", &rep.fit);
-    fprintf(out, "trained in %.1f s; model %zu bytes\n", secs, model.len);
-    if (write_model(output, &model) != CLI_OK)
-        status = CLI_FAIL;
-    if (rep.skipped > 0 && status == CLI_OK) {
-        cli_warnf("%zu bad input%s left out (see above)", rep.skipped, rep.skipped == 1 ? "" : "s");
-        status = CLI_FAIL;
-    }
+    status = end_training(out, "F1", rep.folds > 1, mean, min_f1, secs, &model, output, rep.skipped,
+                          status);
 out:
     if (pf != NULL && fclose(pf) != 0) {
         cli_errorf("%s: %s", predictions, strerror(errno));

@@ -86,6 +86,9 @@ const char *cli_db_path(const char *given);
 
 /** Opens the existing database `db` (NULL: cli_db_path); reports failure. */
 int cli_open_db(const char *db, struct tally_store **s);
+/** Reports a store that failed to open: prints err's message; returns the
+ *  exit status, CLI_USAGE (2) for a server that cannot be used. */
+int cli_store_failed(const tally_err *err);
 
 /** The database, the model (factors and grades) and the view of the claims
  *  passing `f` (NULL: all), as the estimate commands load them. */

@@ -225,8 +225,9 @@ static int print_stored(const tally_event_row *r, void *user)
 static int query_events(struct query_opts *q, tally_output fmt)
 {
     tally_store *s;
-    if (cli_open_db(q->db, &s) != CLI_OK)
-        return CLI_FAIL;
+    int opened = cli_open_db(q->db, &s);
+    if (opened != CLI_OK)
+        return opened;
     setvbuf(stdout, NULL, _IOFBF, 1 << 16);
     struct stored_out o = {fmt, {0}, 0};
     tally_buf_init(&o.line, (size_t)1 << 26);

@@ -94,10 +94,8 @@ int cli_import(int argc, char **argv)
     }
     tally_store *s;
     tally_err err = {0};
-    if (tally_store_open(cli_db_path(db), TALLY_STORE_WRITE, &s, &err) != 0) {
-        cli_errorf("%s", err.msg);
-        return CLI_FAIL;
-    }
+    if (tally_store_open(cli_db_path(db), TALLY_STORE_WRITE, &s, &err) != 0)
+        return cli_store_failed(&err);
     int status = CLI_OK;
     if (optind == argc) {
         size_t len;

@@ -467,10 +467,8 @@ int cli_ingest_start(struct cli_ingest_run *r, const char *db)
 {
     r->db = cli_db_path(db);
     tally_err err = {0};
-    if (tally_store_open(r->db, TALLY_STORE_WRITE, &r->s, &err) != 0) {
-        cli_errorf("%s", err.msg);
-        return CLI_FAIL;
-    }
+    if (tally_store_open(r->db, TALLY_STORE_WRITE, &r->s, &err) != 0)
+        return cli_store_failed(&err);
     r->progress = isatty(STDERR_FILENO);
     return CLI_OK;
 }

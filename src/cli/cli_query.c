@@ -150,8 +150,9 @@ int cli_claims(int argc, char **argv)
     if (optind < argc)
         return cli_usagef("claims", "unexpected argument '%s'", argv[optind]);
     tally_store *s;
-    if (cli_open_db(db, &s) != CLI_OK)
-        return CLI_FAIL;
+    int opened = cli_open_db(db, &s);
+    if (opened != CLI_OK)
+        return opened;
     setvbuf(stdout, NULL, _IOFBF, 1 << 16);
     struct claims_out o = {fmt, {0}, 0};
     tally_buf_init(&o.line, (size_t)1 << 26);
@@ -209,8 +210,9 @@ static int list_cmd(const char *cmd, int argc, char **argv, void (*help)(FILE *)
     if (optind < argc)
         return cli_usagef(cmd, "unexpected argument '%s'", argv[optind]);
     tally_store *s;
-    if (cli_open_db(db, &s) != CLI_OK)
-        return CLI_FAIL;
+    int opened = cli_open_db(db, &s);
+    if (opened != CLI_OK)
+        return opened;
     struct list_out o = {fmt, {0}, 0};
     tally_buf_init(&o.line, (size_t)1 << 26);
     if (docs)

@@ -91,10 +91,8 @@ int cli_serve(int argc, char **argv)
     tally_server *srv;
     tally_err err = {0};
     int e = tally_serve_start(&o, &srv, &err);
-    if (e != 0) {
-        cli_errorf("%s", err.msg);
-        return e == TALLY_EUSAGE ? CLI_USAGE : CLI_FAIL;
-    }
+    if (e != 0)
+        return e == TALLY_EUSAGE ? (cli_errorf("%s", err.msg), CLI_USAGE) : cli_store_failed(&err);
     bool v6 = strchr(bind, ':') != NULL;
     cli_printf("tally serve: %s on http://%s%s%s:%u/\n", o.db, v6 ? "[" : "", bind, v6 ? "]" : "",
                tally_serve_port(srv));

@@ -85,6 +85,19 @@ static void set_error(pg *p, const char *msg)
     p->error[n] = '\0';
 }
 
+bool store_is_postgres(const char *path)
+{
+    if (strncmp(path, "postgresql://", 13) == 0 || strncmp(path, "postgres://", 11) == 0)
+        return true;
+    /* keyword=value pairs libpq knows ("host=db dbname=tally"); a file's
+     * name with '=' in it is none */
+    if (strchr(path, '=') == NULL)
+        return false;
+    PQconninfoOption *opts = PQconninfoParse(path, NULL);
+    PQconninfoFree(opts);
+    return opts != NULL;
+}
+
 static const char *pg_errmsg(tally_store *s)
 {
     return P(s) != NULL ? P(s)->error : "out of memory";
@@ -207,8 +220,9 @@ static int pg_schema_version(tally_store *s, int *version, tally_err *err)
     if (query_int(s,
                   "SELECT count(*) FROM pg_catalog.pg_tables WHERE schemaname = current_schema()",
                   &tables, "reading the schema", err) != 0 ||
-        query_int(s, "SELECT count(*) FROM pg_catalog.pg_tables"
-                     " WHERE schemaname = current_schema() AND tablename = 'tally_schema'",
+        query_int(s,
+                  "SELECT count(*) FROM pg_catalog.pg_tables"
+                  " WHERE schemaname = current_schema() AND tablename = 'tally_schema'",
                   &ours, "reading the schema", err) != 0)
         return err->code;
     *version = 0;
@@ -472,8 +486,14 @@ static uint64_t big_endian(const char *v, int n)
 }
 
 /* Type oids of pg_type.h (stable since PostgreSQL 7) */
-enum { OID_BOOL = 16, OID_INT8 = 20, OID_INT2 = 21, OID_INT4 = 23, OID_FLOAT4 = 700,
-       OID_FLOAT8 = 701 };
+enum {
+    OID_BOOL = 16,
+    OID_INT8 = 20,
+    OID_INT2 = 21,
+    OID_INT4 = 23,
+    OID_FLOAT4 = 700,
+    OID_FLOAT8 = 701
+};
 
 /* A binary value of column i as a double, and whether it is an integer's. */
 static double number(pg_stmt *q, int i, int64_t *as_int)
@@ -601,8 +621,9 @@ static int pg_body_read(tally_store *s, void *buf, size_t n, size_t off)
         return 0;
     }
     int64_t v[3] = {p->body_doc, (int64_t)off + 1, (int64_t)n};
-    PGresult *r = query_ints(p, "SELECT substring(body FROM $2::bigint::int FOR $3::bigint::int)"
-                                " FROM documents WHERE id = $1",
+    PGresult *r = query_ints(p,
+                             "SELECT substring(body FROM $2::bigint::int FOR $3::bigint::int)"
+                             " FROM documents WHERE id = $1",
                              v, 3, true);
     int rc = r != NULL && PQntuples(r) == 1 && (size_t)PQgetlength(r, 0, 0) == n ? 0 : -1;
     if (rc == 0)

@@ -108,8 +108,8 @@ static int lite_schema_set(tally_store *s, int version, tally_err *err)
     if (pragma_int(s, "SELECT count(*) FROM pragma_foreign_key_check", &broken, err) != 0)
         return err->code;
     if (broken != 0)
-        return tally_err_set(err, TALLY_ESTORE, "%s: migrating left %d broken references",
-                             s->path, broken);
+        return tally_err_set(err, TALLY_ESTORE, "%s: migrating left %d broken references", s->path,
+                             broken);
     char sql[96];
     snprintf(sql, sizeof sql, "PRAGMA application_id = %d; PRAGMA user_version = %d",
              APPLICATION_ID, version);
@@ -325,8 +325,7 @@ static void lite_bind_bytes(store_stmt *st, int i, const void *v, size_t n, bool
     if (blob)
         sqlite3_bind_blob64(S(st), i, n > 0 ? v : "", n, copy ? SQLITE_TRANSIENT : SQLITE_STATIC);
     else
-        sqlite3_bind_text64(S(st), i, v, n, copy ? SQLITE_TRANSIENT : SQLITE_STATIC,
-                            SQLITE_UTF8);
+        sqlite3_bind_text64(S(st), i, v, n, copy ? SQLITE_TRANSIENT : SQLITE_STATIC, SQLITE_UTF8);
 }
 
 static int lite_step(store_stmt *st)
@@ -365,9 +364,9 @@ static const char *lite_col_bytes(store_stmt *st, int i, size_t *n)
 static int lite_body_open(tally_store *s, int64_t doc, size_t *len)
 {
     lite *l = L(s);
-    int rc = l->blob != NULL ? sqlite3_blob_reopen(l->blob, doc)
-                             : sqlite3_blob_open(l->db, "main", "documents", "body", doc, 0,
-                                                 &l->blob);
+    int rc = l->blob != NULL
+                 ? sqlite3_blob_reopen(l->blob, doc)
+                 : sqlite3_blob_open(l->db, "main", "documents", "body", doc, 0, &l->blob);
     if (rc != SQLITE_OK) {
         if (l->blob != NULL)
             sqlite3_blob_close(l->blob);
@@ -408,8 +407,7 @@ static int lite_body_write_open(tally_store *s, int64_t doc, size_t len, tally_e
     }
     sqlite3_finalize(st);
     if (rc == SQLITE_OK && len > 0 &&
-        sqlite3_blob_open(L(s)->db, "main", "documents", "body", doc, 1, &L(s)->wblob) !=
-            SQLITE_OK)
+        sqlite3_blob_open(L(s)->db, "main", "documents", "body", doc, 1, &L(s)->wblob) != SQLITE_OK)
         rc = SQLITE_ERROR;
     return rc == SQLITE_OK ? 0 : store_fail(s, err, "writing a document's body");
 }

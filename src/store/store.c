@@ -442,20 +442,6 @@ int store_check_and_migrate(tally_store *s, tally_store_mode mode, tally_err *er
     return 0;
 }
 
-bool store_is_postgres(const char *path)
-{
-    /* a URI, or a conninfo string of keyword=value pairs ("host=db dbname=tally") */
-    if (strncmp(path, "postgresql://", 13) == 0 || strncmp(path, "postgres://", 11) == 0)
-        return true;
-    const char *eq = strchr(path, '=');
-    if (eq == NULL || eq == path || strchr(path, '/') != NULL)
-        return false;
-    for (const char *p = path; p < eq; p++)
-        if (!((*p >= 'a' && *p <= 'z') || *p == '_'))
-            return false;
-    return true;
-}
-
 int tally_store_open(const char *path, tally_store_mode mode, tally_store **out, tally_err *err)
 {
     *out = NULL;

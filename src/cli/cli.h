@@ -199,6 +199,8 @@ int cli_ingest(int argc, char **argv);
 void cli_ingest_help(FILE *out);
 int cli_import(int argc, char **argv);
 void cli_import_help(FILE *out);
+int cli_copy(int argc, char **argv);
+void cli_copy_help(FILE *out);
 int cli_claims(int argc, char **argv);
 void cli_claims_help(FILE *out);
 int cli_docs(int argc, char **argv);

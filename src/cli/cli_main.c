@@ -19,6 +19,8 @@ static const struct cli_cmd cmds[] = {
     {"import", cli_import,
      "load curated claims or events from CSV (or the bundled record and relations)",
      cli_import_help},
+    {"copy", cli_copy, "copy a whole database into another (an SQLite file, a PostgreSQL server)",
+     cli_copy_help},
     {"claims", cli_claims, "print stored claims by supplier, recipient, item, kind, source, date",
      cli_claims_help},
     {"docs", cli_docs, "print the stored documents", cli_docs_help},

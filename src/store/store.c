@@ -461,6 +461,11 @@ int tally_store_open(const char *path, tally_store_mode mode, tally_store **out,
     return 0;
 }
 
+const char *tally_store_name(const tally_store *s)
+{
+    return s->path;
+}
+
 int tally_store_reopen(const tally_store *s, tally_store **out, tally_err *err)
 {
     return tally_store_open(s->location, TALLY_STORE_READ, out, err);

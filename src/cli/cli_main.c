@@ -55,8 +55,10 @@ static void usage(FILE *out)
           "tally reads reports on material support between states, extracts their\n"
           "sourced figures (claims) and keeps them in a database with provenance\n"
           "and reconciles them into estimates with intervals, printed, served or\n"
-          "written as a report. The database is --db FILE, else $TALLY_DB, else\n"
-          "./tally.db.\n"
+          "written as a report. The database is --db DB, else $TALLY_DB, else\n"
+          "./tally.db: an SQLite file, or a team's PostgreSQL server named by a\n"
+          "postgresql:// URI or a libpq connection string (\"host=db dbname=tally\";\n"
+          "PGHOST, PGUSER, PGPASSWORD... fill in the rest).\n"
           "\n"
           "Commands:\n",
           out);
@@ -65,7 +67,9 @@ static void usage(FILE *out)
     fputs("  help       show the help of a command\n"
           "\n"
           "Exit status: 0 success, 1 failure (an input or the database could not be\n"
-          "read or written; the other inputs are still processed), 2 usage error.\n",
+          "read or written; the other inputs are still processed), 2 usage error\n"
+          "(also a database server that is down, refuses the login, or holds a\n"
+          "newer schema).\n",
           out);
 }
 

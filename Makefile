@@ -41,7 +41,6 @@ check: all asan clang format-check
 	  ctest --output-on-failure -j $(JOBS)
 	@cd build/clang && ctest --output-on-failure -j $(JOBS) -E '_pg$$'
 
-
 test: check
 
 format:

@@ -44,21 +44,20 @@ FILE=$T/analyst.db
 "$TALLY" import -q --db "$FILE" >/dev/null 2>&1
 "$TALLY" ingest -q --db "$FILE" "$SRC/examples" >/dev/null 2>&1
 ndocs=$(sqlite3 "$FILE" 'SELECT count(*) FROM documents')
+# copy_twice NAME FROM TO: a copy stores every document, the same content;
+# the same copy again changes nothing.
+copy_twice() {
+    run "$TALLY" copy --from "$2" --to "$3"
+    expect_rc "$1: exit" 0
+    expect_out_has "$1: every document" "documents: $ndocs copied, 0 unchanged"
+    expect_same_content "$1: the same content" "$2" "$3"
+    run "$TALLY" copy --from "$2" --to "$3"
+    expect_out_has "$1 again changes nothing" "documents: 0 copied, $ndocs unchanged; claims: 0 copied"
+    expect_same_content "$1 again: the same content" "$2" "$3"
+}
 TEAM=$(new_db team)
-run "$TALLY" copy --from "$FILE" --to "$TEAM"
-expect_rc "copy a file to the server" 0
-expect_out_has "copy: every document" "documents: $ndocs copied, 0 unchanged"
-expect_same_content "copy: the server holds what the file does" "$FILE" "$TEAM"
-run "$TALLY" copy --from "$FILE" --to "$TEAM"
-expect_out_has "copy again changes nothing" "documents: 0 copied, $ndocs unchanged; claims: 0 copied"
-expect_same_content "copy again: the same content" "$FILE" "$TEAM"
-BACK=$T/back.db
-run "$TALLY" copy --from "$TEAM" --to "$BACK"
-expect_rc "copy the server to a file" 0
-expect_out_has "copy back: every document" "documents: $ndocs copied, 0 unchanged"
-expect_same_content "copy back: the file holds what the server does" "$TEAM" "$BACK"
-run "$TALLY" copy --from "$TEAM" --to "$BACK"
-expect_out_has "copy back again changes nothing" "documents: 0 copied, $ndocs unchanged"
+copy_twice "copy a file to the server" "$FILE" "$TEAM"
+copy_twice "copy the server to a file" "$TEAM" "$T/back.db"
 run "$TALLY" copy --from "$T/none.db" --to "$TEAM"
 expect_rc "copy from no database" 1
 run "$TALLY" copy --from "$FILE"

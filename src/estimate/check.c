@@ -20,6 +20,7 @@
 #include "estimate_int.h"
 #include "tally/estimate.h"
 #include "tally/mem.h"
+#include "tally/number.h"
 
 /* How far a ratio may stray from a source's own factor range before it is
  * not that source's conversion (rounding of "more than 3 million"). */
@@ -115,8 +116,10 @@ static void check_swapped(const tally_obs *obs, size_t n,
     for (size_t i = 0; i < n; i++)
         if (obs[i].has_low && obs[i].has_high && obs[i].low > obs[i].high) {
             tally_contradiction x = {"swapped-range", i, i, "", {SIZE_MAX, SIZE_MAX}};
-            snprintf(x.why, sizeof x.why, "the range %.15g-%.15g %s (%.80s) has its ends swapped",
-                     obs[i].low, obs[i].high, obs[i].unit, obs[i].source);
+            char range[TALLY_NUM_TEXT_MAX];
+            tally_num_range(obs[i].low, obs[i].high, obs[i].unit, range, sizeof range);
+            snprintf(x.why, sizeof x.why, "the range %s (%.80s) has its ends swapped", range,
+                     obs[i].source);
             fn(&x, user);
         }
 }

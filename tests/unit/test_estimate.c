@@ -283,7 +283,7 @@ static void test_check_lower_bound(void)
     low[1].since = day("2023-07");
     struct found f = check(&m, low, 2);
     CHECK_STR_EQ(f.rules, "below-lower-bound;");
-    CHECK(strstr(f.why, "about 6700 container (Shin Won-sik") != NULL);
+    CHECK(strstr(f.why, "about 6,700 containers (Shin Won-sik") != NULL);
     CHECK(strstr(f.why, "the estimate follows the bound: not better graded") != NULL);
     /* a better-graded figure wins, and says so */
     low[1].source_country[0] = '\0';
@@ -320,7 +320,7 @@ static void test_check_upper_bound(void)
     up[0].high = 4800000;
     struct found f = check(&m, up, 2);
     CHECK_STR_EQ(f.rules, "above-upper-bound;");
-    CHECK(strstr(f.why, "6000000 round (Someone Else") != NULL);
+    CHECK(strstr(f.why, "6 M rounds (Someone Else") != NULL);
     /* 4.5 million is within it */
     up[1].low = 4500000;
     f = check(&m, up, 2);

@@ -53,11 +53,11 @@ enum {
     X(RECIPIENT, "recipient", TEXT, TALLY_IN_CLAIMS, "c.recipient", "rec", -3, 0, 5)               \
     X(ITEM, "item", ITEMS, TALLY_IN_CLAIMS, "c.items", NULL, 0, 0, 7)                              \
     X(CALIBER_MM, "caliber_mm", NUMBER, TALLY_IN_CLAIMS, "c.caliber_mm", NULL, 0, 0, 8)            \
-    X(UNIT, "unit", CODE, TALLY_IN_CLAIMS, "c.unit", NULL, 0, 0, 9)                                 \
+    X(UNIT, "unit", CODE, TALLY_IN_CLAIMS, "c.unit", NULL, 0, 0, 9)                                \
     X(LOW, "low", NUMBER, TALLY_IN_CLAIMS, "c.low", "figure", 24, 0, 11)                           \
     X(HIGH, "high", NUMBER, TALLY_IN_CLAIMS, "c.high", NULL, 0, 0, 12)                             \
-    X(QUALIFIER, "qualifier", CODE, TALLY_IN_CLAIMS, "c.qualifier", NULL, 0, 0, 10)                  \
-    X(SINCE, "since", DATE, TALLY_IN_CLAIMS, "c.since", NULL, 0, 0, 13)                               \
+    X(QUALIFIER, "qualifier", CODE, TALLY_IN_CLAIMS, "c.qualifier", NULL, 0, 0, 10)                \
+    X(SINCE, "since", DATE, TALLY_IN_CLAIMS, "c.since", NULL, 0, 0, 13)                            \
     X(AS_OF, "as_of", DATE, TALLY_IN_CLAIMS, "c.as_of", "as_of", -10, 0, 14)                       \
     X(SOURCE, "source", TEXT, TALLY_IN_CLAIMS, "coalesce(c.source_written, s.name)", "source", 0,  \
       0, 15)                                                                                       \

@@ -539,10 +539,10 @@ void tally_present_backtest_line(tally_buf *b, tally_output o, const tally_obs *
         char bq[5][TALLY_NUM_TEXT_MAX];
         quantile_cells(&c->q, bq);
         if (c->estimated)
-            tally_buf_printf(
-                b, "%-10s %-3s %-3s %-16s %-30.30s %-24.24s %10s %10s %10s %-5s %+.2f\n", day,
-                s->supplier, s->recipient, item_of(s->item), fig, t->source, bq[0], bq[2], bq[4],
-                c->in90 ? "yes" : "MISS", c->log_error);
+            tally_buf_printf(b,
+                             "%-10s %-3s %-3s %-16s %-30.30s %-24.24s %10s %10s %10s %-5s %+.2f\n",
+                             day, s->supplier, s->recipient, item_of(s->item), fig, t->source,
+                             bq[0], bq[2], bq[4], c->in90 ? "yes" : "MISS", c->log_error);
         else
             tally_buf_printf(b, "%-10s %-3s %-3s %-16s %-30.30s %-24.24s %10s %10s %10s %-5s %s\n",
                              day, t->supplier, t->recipient, item_of(s->item), fig, t->source, "-",
@@ -750,8 +750,9 @@ void tally_present_estimate_out(tally_buf *b, tally_output o, const tally_view *
     tally_present_estimate_notes(v, e, note_line, b);
     /* two lines a cluster, to fit 80 columns: what it says, then who says
      * it (and whom they stand for, their grade) and how it was derived */
-    tally_buf_printf(b, "\nclusters that drive it (under each: its source (grade), how derived):\n"
-                        "%-10s %-11s %30s %s\n",
+    tally_buf_printf(b,
+                     "\nclusters that drive it (under each: its source (grade), how derived):\n"
+                     "%-10s %-11s %30s %s\n",
                      "date", "bound", "figure", "claims");
     for (size_t i = 0; i < series->n; i++) {
         const tally_series_point *sp = &series->v[i];

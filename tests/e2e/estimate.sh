@@ -161,14 +161,14 @@ expect_jq "identity: an alias of the actor table (INSS) is one identity" \
 run "$TALLY" check --db "$DB" --format jsonl
 expect_jq "check: the example's mix-up is a misattribution too" \
     'any(.[]; .rule == "misattribution" and .claims[0].doc == "conflation"
-              and (.why | contains("conversion of about 6,700 containers by Shin Won-sik, stated over 10,000 containers of the US State Department"))
+              and (.why | contains("conversion of about 6,700 containers by Shin Won-sik, stated over 10 K containers of the US State Department"))
               and (.made_from | length) == 2)'
 if [ -d "$SRC/../shared/corpus/dev" ]; then
     "$TALLY" ingest -q --db "$DB" "$SRC/../shared/corpus/dev" >/dev/null 2>&1
     run "$TALLY" check --db "$DB" --format jsonl
     expect_jq "check: the seed's pairing named, both its figures" \
         '[.[] | select(.rule == "misattribution" and .claims[0].doc == "seed-russias-most-important-ally"
-                       and (.why | contains("conversion of about 6,700 containers by Shin Won-sik, stated over 10,000 containers of the US State Department")))]
+                       and (.why | contains("conversion of about 6,700 containers by Shin Won-sik, stated over 10 K containers of the US State Department")))]
          | length == 2'
     expect_jq "check: no misattribution of a source's own conversion" \
         'all(.[]; .rule != "misattribution" or .claims[0].doc == "seed-russias-most-important-ally" or .claims[0].doc == "conflation")'

@@ -356,7 +356,7 @@ static void test_check_misattribution(void)
     o[2].source_kind = o[3].source_kind = "government";
     struct found f = check(&m, o, 4);
     CHECK_STR_EQ(f.rules, "misattribution;");
-    CHECK(strstr(f.why, "conversion of about 6,700 containers by Shin Won-sik, stated over 10,000 "
+    CHECK(strstr(f.why, "conversion of about 6,700 containers by Shin Won-sik, stated over 10 K "
                         "containers of the US State Department") != NULL);
     /* a report relaying Shin's own pairing (his count, his conversion) is no mix-up */
     o[2].source = o[3].source = "Shin Won-sik";

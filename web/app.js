@@ -42,9 +42,21 @@ const fail = (e) => status(e.message || String(e));
 
 // ---- numbers and dates ----
 
-const compact = new Intl.NumberFormat('en', { notation: 'compact', maximumSignificantDigits: 3 });
-const whole = new Intl.NumberFormat('en', { maximumFractionDigits: 2 });
-const fmt = (v) => (v === null || v === undefined ? '' : Math.abs(v) >= 1e4 ? compact.format(v) : whole.format(v));
+// Every number of the data comes from the API with its text (figure_text,
+// value_text, median_text, i50_text, i90_text: the server's one formatting,
+// include/tally/number.h); the axes' ticks, which only the chart knows,
+// follow its rules (/api/meta's number_format): a scale from scale_from up
+// with `digits` significant digits, commas from group_from.
+const grouped = new Intl.NumberFormat('en', { maximumFractionDigits: 0 });
+function fmt(v) {
+  if (v === null || v === undefined) return '';
+  const f = state.meta?.number_format, a = Math.abs(v);
+  const sig = (x) => String(Number(x.toPrecision(f ? f.digits : 3)));
+  if (!f || a < f.group_from) return sig(v);
+  if (a < f.scale_from) return grouped.format(v);
+  const [factor, suffix] = f.scales.find(([k]) => Number(a.toPrecision(f.digits)) >= k) || [1, ''];
+  return (v < 0 ? '-' : '') + sig(a / factor) + suffix;
+}
 
 // A partial ISO date (YYYY, YYYY-MM, YYYY-MM-DD) as milliseconds, its first day.
 function when(d) {
@@ -54,13 +66,7 @@ function when(d) {
 }
 const claimDate = (c) => c.as_of || c.stated || c.date || '';
 
-const QUAL = { exact: '', about: 'about ', 'more-than': 'more than ', 'at-least': 'at least ', 'up-to': 'up to ', 'less-than': 'less than ' };
-function figure(c) {
-  if (c.qualifier === 'range' || (c.low !== null && c.high !== null && c.low !== c.high))
-    return `${fmt(c.low)}–${fmt(c.high)} ${c.unit}`;
-  const v = c.low ?? c.high;
-  return `${QUAL[c.qualifier] ?? c.qualifier + ' '}${fmt(v)} ${c.unit}`;
-}
+const figure = (c) => c.figure_text;
 const pair = (c) => `${c.supplier || '?'} → ${c.recipient || '?'}`;
 const items = (c) => (Array.isArray(c.item) ? c.item.join(', ') : c.item || '');
 
@@ -389,7 +395,7 @@ function pointMark(p, cx, ylo, yhi, unit) {
   const g = svg('g', {
     class: 'mark', tabindex: 0, role: 'button', 'data-bound': p.bound, 'data-lead': p.lead ?? p.claims[0],
     'data-cluster': p.cluster ?? '', 'data-echoes': n,
-    'aria-label': `${p.bound} ${fmt(p.value)}${p.value_high !== p.value ? '–' + fmt(p.value_high) : ''} ${p.unit}, ${p.source}, ${p.date}${n > 1 ? `, ${n} claims` : ''}`,
+    'aria-label': `${p.bound} ${p.value_text}, ${p.source}, ${p.date}${n > 1 ? `, ${n} claims` : ''}`,
   });
   const glyph = svg('g', { class: 'glyph' });
   if (ylo - yhi > 2) glyph.append(svg('rect', { x: cx - 2.5, y: yhi, width: 5, height: ylo - yhi, rx: 2 }));
@@ -401,7 +407,7 @@ function pointMark(p, cx, ylo, yhi, unit) {
 
   const lead = p.lead ?? p.claims[0];
   const tip = async (evt) => {
-    const head = `${p.source} (${p.grade}) · ${p.bound} ${fmt(p.value)}${p.value_high !== p.value ? '–' + fmt(p.value_high) : ''} ${p.unit}` + (p.unit !== unit ? ` · ${p.how}` : '');
+    const head = `${p.source} (${p.grade}) · ${p.bound} ${p.value_text}` + (p.unit !== unit ? ` · ${p.how}` : '');
     showTip(evt, [head, p.date + (n > 1 ? ` · ${n} claims (echoes)` : '')]);
     try {
       const c = await claim(lead);
@@ -459,7 +465,7 @@ async function selectSeries(want) {
     state.series = s;
     const last = s.estimates[s.estimates.length - 1];
     $('#series-summary').textContent = `${s.supplier} → ${s.recipient}, ${s.item}, in ${s.unit}: ${s.points.length} clusters since ${s.start}` +
-      (last ? `; ${last.date}: median ${fmt(last.median)} (50 %: ${fmt(last.q25)}–${fmt(last.q75)}; 90 %: ${fmt(last.q05)}–${fmt(last.q95)})` +
+      (last ? `; ${last.date}: median ${last.median_text} (50 %: ${last.i50_text}; 90 %: ${last.i90_text})` +
         (last.extrapolated ? `, extrapolated after the last evidence (${s.last_evidence}) at the recent rate` : '') : '') +
       (s.start_why ? `; 0 until ${s.start}: ${s.start_why}` : '') +
       (s.known_by ? `; known by ${s.known_by}` : '');
@@ -512,14 +518,14 @@ function drawFlows() {
   const links = svg('g', { class: 'links' }), labels = svg('g', { class: 'flow-labels', 'aria-hidden': 'true' });
   for (const f of rows) {
     const w = weight(f) * px, { a, b } = ends.get(f), ya = a + w / 2, yb = b + w / 2, mx = (x0 + x1) / 2;
-    const label = `${f.supplier} → ${f.recipient}, ${f.item}: median ${fmt(f.median)} ${f.unit} (90 %: ${fmt(f.q05)}–${fmt(f.q95)}) at ${f.date}, ${f.clusters} clusters`;
+    const label = `${f.supplier} → ${f.recipient}, ${f.item}: median ${f.median_text} (90 %: ${f.i90_text}) at ${f.date}, ${f.clusters} clusters`;
     links.append(svg('path', {
       class: 'flow', d: `M${x0},${ya}C${mx},${ya} ${mx},${yb} ${x1},${yb}`, 'stroke-width': Math.max(1, w - 1).toFixed(1),
       stroke: itemColor(f.item), 'data-series': keyOf(f), tabindex: 0, role: 'button', 'aria-label': label,
       onclick: () => pickFlow(f), onkeydown: (e) => { if (e.key === 'Enter') pickFlow(f); },
     }, svg('title', {}, label)));
     if (w >= 11 && x1 - x0 > 160)
-      labels.append(svg('text', { x: mx, y: (ya + yb) / 2 + 4, 'text-anchor': 'middle' }, `${f.item} ${fmt(f.median)}`));
+      labels.append(svg('text', { x: mx, y: (ya + yb) / 2 + 4, 'text-anchor': 'middle' }, `${f.item} ${f.median_text}`));
   }
   const nodes = svg('g', { class: 'nodes' });
   for (const [m, xr, anchor, xt] of [[L, x0 - 6, 'end', x0 - 10], [R, x1, 'start', x1 + 10]])
@@ -530,7 +536,7 @@ function drawFlows() {
   $('#flows-list').replaceChildren(...rows.map((f) => el('li', {},
     el('span', { class: 'swatch', 'aria-hidden': 'true' }),
     el('button', { type: 'button', class: 'link', onclick: () => pickFlow(f) }, `${f.supplier} → ${f.recipient} ${f.item}`),
-    ` ${fmt(f.median)} ${f.unit} (90 %: ${fmt(f.q05)}–${fmt(f.q95)}), ${f.date}`)));
+    ` ${f.median_text} (90 %: ${f.i90_text}), ${f.date}`)));
   [...$('#flows-list').querySelectorAll('.swatch')].forEach((sw, i) => { sw.style.background = itemColor(rows[i].item); });
 }
 
@@ -567,8 +573,8 @@ async function loadPartners() {
 function partText(p) {
   if (!p.counted) return `${p.item} in ${p.unit}: not counted, ${p.lacks}`;
   const price = p.price_low !== undefined && p.unit !== 'USD' && p.unit !== 'percent' && (p.price_low !== 1 || p.price_high !== 1)
-    ? ` × ${fmt(p.price_low)}–${fmt(p.price_high)} = ${fmt(p.value.median)} (90 %: ${fmt(p.value.q05)}–${fmt(p.value.q95)})` : '';
-  return `${p.item}: ${fmt(p.quantity.median)} ${p.unit} (90 %: ${fmt(p.quantity.q05)}–${fmt(p.quantity.q95)}) at ${p.at}${price}`;
+    ? ` × ${fmt(p.price_low)}–${fmt(p.price_high)} = ${p.value.median_text} (90 %: ${p.value.i90_text})` : '';
+  return `${p.item}: ${p.quantity.median_text} (90 %: ${p.quantity.i90_text}) at ${p.at}${price}`;
 }
 
 function drawPartners() {
@@ -585,7 +591,7 @@ function drawPartners() {
   const list = el('ol', { class: 'partners-list' });
   for (const r of ranked) {
     const k = r.rank - 1;
-    const label = `${r.name}: rank ${r.rank} with probability ${r.p_rank[k].toFixed(2)}; median ${fmt(r.total.median)}, 90 %: ${fmt(r.total.q05)}–${fmt(r.total.q95)}`;
+    const label = `${r.name}: rank ${r.rank} with probability ${r.p_rank[k].toFixed(2)}; median ${r.total.median_text}, 90 %: ${r.total.i90_text}`;
     const bar = svg('svg', { viewBox: `0 0 ${W} ${rowH}`, width: W, height: rowH, role: 'img', 'aria-label': label },
       svg('text', { x: labelW, y: rowH / 2 + 4, 'text-anchor': 'end' }, `${r.rank}. ${r.name}`),
       svg('rect', { class: 'band90', x: x(r.total.q05), y: 6, width: Math.max(1, x(r.total.q95) - x(r.total.q05)), height: rowH - 12 }),

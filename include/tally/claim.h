@@ -362,9 +362,9 @@ int tally_per_parse(const char *name);
  *  "EUR"); returns 0, or -1 for an unknown unit or currency. */
 int tally_unit_parse(const char *name, tally_claim *c);
 
-/** A figure in words, as estimates and checks show it: "7000-9000 round"
- *  with both ends, else the qualifier's slug and the figure ("more-than
- *  10000 container", "6700 container" when exact). */
+/** A figure in words, as estimates and checks show it: tally_num_figure
+ *  of tally/number.h ("7,000-9,000 rounds", "more than 10 K containers",
+ *  "6,700 containers"). */
 void tally_figure_words(tally_qualifier q, bool has_low, double low, bool has_high, double high,
                         const char *unit, char *buf, size_t size);
 

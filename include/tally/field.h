@@ -36,13 +36,16 @@ enum {
  * column, table heading, table width, table truncation, CSV rank). A
  * negative width pads on the right (text), a positive one on the left
  * (numbers); truncation 0 keeps the whole value; a heading of NULL leaves
- * the field out of tables; the table's column of width 0 comes last. CSV
+ * the field out of tables; the table's column of width 0 comes last (cut in
+ * its middle to fit 80 columns). The table's "figure" column is the low
+ * field's: the whole figure for people (tally/number.h), its qualifier,
+ * ends and unit; JSON and CSV keep low, high, qualifier and unit raw. CSV
  * columns (tally claims --format csv, the dashboard's download) go by rank,
  * the analyst's order: id, dates, states, what, how much, who, where from.
  * Fields in no record are the provenance the store reads back for its own
  * use. */
 #define TALLY_FIELDS(X)                                                                            \
-    X(DOC, "doc", TEXT, TALLY_IN_CLAIMS, "d.name", "doc", -20, 20, 20)                             \
+    X(DOC, "doc", TEXT, TALLY_IN_CLAIMS, "d.name", NULL, 0, 0, 20)                                 \
     X(SENTENCE, "sentence", TEXT, TALLY_IN_CLAIMS, "NULL", NULL, 0, 0, 25)                         \
     X(TEXT, "text", TEXT, TALLY_IN_CLAIMS, "c.text", NULL, 0, 0, 24)                               \
     X(KIND, "kind", CODE, TALLY_IN_CLAIMS, "c.kind", "kind", -11, 0, 6)                            \
@@ -50,11 +53,11 @@ enum {
     X(RECIPIENT, "recipient", TEXT, TALLY_IN_CLAIMS, "c.recipient", "rec", -3, 0, 5)               \
     X(ITEM, "item", ITEMS, TALLY_IN_CLAIMS, "c.items", NULL, 0, 0, 7)                              \
     X(CALIBER_MM, "caliber_mm", NUMBER, TALLY_IN_CLAIMS, "c.caliber_mm", NULL, 0, 0, 8)            \
-    X(UNIT, "unit", CODE, TALLY_IN_CLAIMS, "c.unit", "unit", -9, 0, 9)                             \
-    X(LOW, "low", NUMBER, TALLY_IN_CLAIMS, "c.low", "low", 12, 0, 11)                              \
-    X(HIGH, "high", NUMBER, TALLY_IN_CLAIMS, "c.high", "high", 12, 0, 12)                          \
-    X(QUALIFIER, "qualifier", CODE, TALLY_IN_CLAIMS, "c.qualifier", "qualifier", -9, 0, 10)        \
-    X(SINCE, "since", DATE, TALLY_IN_CLAIMS, "c.since", "since", -10, 0, 13)                       \
+    X(UNIT, "unit", CODE, TALLY_IN_CLAIMS, "c.unit", NULL, 0, 0, 9)                                \
+    X(LOW, "low", NUMBER, TALLY_IN_CLAIMS, "c.low", "figure", 24, 0, 11)                           \
+    X(HIGH, "high", NUMBER, TALLY_IN_CLAIMS, "c.high", NULL, 0, 0, 12)                             \
+    X(QUALIFIER, "qualifier", CODE, TALLY_IN_CLAIMS, "c.qualifier", NULL, 0, 0, 10)                \
+    X(SINCE, "since", DATE, TALLY_IN_CLAIMS, "c.since", NULL, 0, 0, 13)                            \
     X(AS_OF, "as_of", DATE, TALLY_IN_CLAIMS, "c.as_of", "as_of", -10, 0, 14)                       \
     X(SOURCE, "source", TEXT, TALLY_IN_CLAIMS, "coalesce(c.source_written, s.name)", "source", 0,  \
       0, 15)                                                                                       \

@@ -59,6 +59,11 @@ void tally_present_csv_cell(tally_buf *b, const char *s, size_t n, bool last);
 void tally_present_table_cell(tally_buf *b, const char *s, size_t n, int width, int trunc,
                               bool last);
 
+/** `s` fitted to `width` bytes for a table: as it is when it fits, else its
+ *  head and tail with "..." in the middle ("Institute for...e of War"),
+ *  cut between UTF-8 characters. */
+void tally_present_elide(const char *s, size_t width, char *buf, size_t size);
+
 /* ---- claims ------------------------------------------------------------------ */
 
 /** The fields of a claim are the model's (tally/field.h); `in` chooses the
@@ -71,7 +76,8 @@ void tally_present_claims_head(tally_buf *b, tally_output o, unsigned in);
 /** One claim as a line of format `o` (a JSON object and a newline in JSON). */
 void tally_present_claim(tally_buf *b, tally_output o, unsigned in, const tally_claim_row *r);
 /** One claim as a JSON object with no newline; with `open` set the closing
- *  brace is left out, for more fields. */
+ *  brace is left out, for more fields. A stored claim (TALLY_IN_ROW) has
+ *  "figure_text" last: its figure for people (tally_present_claim_figure). */
 void tally_present_claim_json(tally_buf *b, unsigned in, const tally_claim_row *r, bool open);
 /** The claim's reasons (tally extract --explain) as ,"why":{...}: for each
  *  field the words that decided it and the rule's words. `text` is the
@@ -126,6 +132,9 @@ void tally_present_source_line(tally_buf *b, tally_output o, const tally_source_
 void tally_present_day(long day, char out[16]);
 /** A claim's figure in words: "more than 10000 container", "7000-9000 round". */
 void tally_present_figure(const tally_obs *o, char *buf, size_t size);
+/** A stored claim's figure for people (tally/number.h): "more than 3 M
+ *  rounds", "$1-2 bn"; the "figure_text" of the API's claims. */
+void tally_present_claim_figure(const tally_claim *c, char *buf, size_t size);
 /** A claim's source as written and, when it stands for another, whom:
  *  "Shin Won Sik = South Korean defence ministry", "INSS". */
 void tally_present_source_words(const tally_obs *o, char *buf, size_t size);

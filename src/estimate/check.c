@@ -20,6 +20,7 @@
 #include "estimate_int.h"
 #include "tally/estimate.h"
 #include "tally/mem.h"
+#include "tally/number.h"
 
 /* How far a ratio may stray from a source's own factor range before it is
  * not that source's conversion (rounding of "more than 3 million"). */
@@ -115,8 +116,10 @@ static void check_swapped(const tally_obs *obs, size_t n,
     for (size_t i = 0; i < n; i++)
         if (obs[i].has_low && obs[i].has_high && obs[i].low > obs[i].high) {
             tally_contradiction x = {"swapped-range", i, i, "", {SIZE_MAX, SIZE_MAX}};
-            snprintf(x.why, sizeof x.why, "the range %.15g-%.15g %s (%.80s) has its ends swapped",
-                     obs[i].low, obs[i].high, obs[i].unit, obs[i].source);
+            char range[TALLY_NUM_TEXT_MAX];
+            tally_num_range(obs[i].low, obs[i].high, obs[i].unit, range, sizeof range);
+            snprintf(x.why, sizeof x.why, "the range %s (%.80s) has its ends swapped", range,
+                     obs[i].source);
             fn(&x, user);
         }
 }
@@ -318,38 +321,17 @@ static int cmp_eqv(const void *a, const void *b)
     return (x->i > y->i) - (x->i < y->i);
 }
 
-/* "10,000" */
-static void fmt_count(char *buf, size_t size, double v)
-{
-    char digits[32];
-    snprintf(digits, sizeof digits, "%.0f", v);
-    size_t n = strlen(digits), k = 0;
-    for (size_t i = 0; i < n && k + 2 < size; i++) {
-        if (i > 0 && (n - i) % 3 == 0)
-            buf[k++] = ',';
-        buf[k++] = digits[i];
-    }
-    buf[k] = '\0';
-}
-
-/* "about 6,700 containers": the qualifier (when `qualified`), the figure
- * with its thousands and the unit, plural when counted. */
+/* "about 6,700 containers", "more than 10 K containers" (tally/number.h):
+ * the qualifier (when `qualified`; none for a range, whose value is one
+ * number here) and the figure with its unit. */
 static void fmt_words(char *buf, size_t size, const tally_obs *o, bool qualified)
 {
-    static const char *const words[] = {[TALLY_Q_EXACT] = "",
-                                        [TALLY_Q_ABOUT] = "about ",
-                                        [TALLY_Q_MORE_THAN] = "more than ",
-                                        [TALLY_Q_AT_LEAST] = "at least ",
-                                        [TALLY_Q_UP_TO] = "up to ",
-                                        [TALLY_Q_LESS_THAN] = "less than ",
-                                        [TALLY_Q_RANGE] = ""};
-    char num[40];
-    fmt_count(num, sizeof num, obs_value(o));
-    size_t q = (size_t)o->qualifier;
-    bool counted = o->unit[0] >= 'a' && o->unit[0] <= 'z'; /* a currency code is capitals */
-    snprintf(buf, size, "%s%s %s%s",
-             qualified && q < sizeof words / sizeof words[0] ? words[q] : "", num, o->unit,
-             counted && obs_value(o) != 1 ? "s" : "");
+    char amount[TALLY_NUM_TEXT_MAX];
+    tally_num_amount(obs_value(o), o->unit, amount, sizeof amount);
+    const tally_term *t = tally_qualifier_term(o->qualifier);
+    const char *words = qualified && t != NULL && o->qualifier != TALLY_Q_RANGE ? t->display : "";
+    if (snprintf(buf, size, "%s%s%s", words, words[0] != '\0' ? " " : "", amount) < 0)
+        buf[0] = '\0';
 }
 
 /* A source's name in a sentence: "the US State Department", "Shin Won-sik". */

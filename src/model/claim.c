@@ -8,6 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "tally/number.h"
+
 #define TALLY_X(e, slug, fam, display) {slug, fam, display},
 static const tally_term kinds[] = {TALLY_KINDS(TALLY_X)};
 static const tally_term items[] = {TALLY_ITEMS(TALLY_X)};
@@ -119,12 +121,7 @@ char *tally_items_format(uint32_t set, char sep, char *buf)
 void tally_figure_words(tally_qualifier q, bool has_low, double low, bool has_high, double high,
                         const char *unit, char *buf, size_t size)
 {
-    if (has_low && has_high)
-        snprintf(buf, size, "%.15g-%.15g %s", low, high, unit);
-    else if (q == TALLY_Q_EXACT)
-        snprintf(buf, size, "%.15g %s", has_low ? low : high, unit);
-    else
-        snprintf(buf, size, "%s %.15g %s", tally_qualifier_name(q), has_low ? low : high, unit);
+    tally_num_figure(q, has_low, low, has_high, high, unit, buf, size);
 }
 
 /* ---- parsers ---------------------------------------------------------------- */

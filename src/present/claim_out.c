@@ -15,6 +15,7 @@
 #include "tally/err.h"
 #include "tally/field.h"
 #include "tally/json.h"
+#include "tally/number.h"
 #include "tally/visible.h"
 
 int tally_output_parse(const char *name)
@@ -120,6 +121,23 @@ void tally_present_table_cell(tally_buf *b, const char *s, size_t n, int width, 
         tally_json_raw_n(b, spaces, k < most ? k : most);
     tally_json_raw_n(b, last ? "\n" : " ", 1);
     tally_buf_free(&shown);
+}
+
+void tally_present_elide(const char *s, size_t width, char *buf, size_t size)
+{
+    size_t n = strlen(s);
+    if (n <= width || width < 5) {
+        snprintf(buf, size, "%.*s", (int)(n <= width ? n : width), s);
+        return;
+    }
+    /* the head and the tail, cut where a UTF-8 character starts */
+    size_t head = (width - 3 + 1) / 2, tail = width - 3 - head;
+    while (head > 0 && ((unsigned char)s[head] & 0xC0) == 0x80)
+        head--;
+    size_t from = n - tail;
+    while (from < n && ((unsigned char)s[from] & 0xC0) == 0x80)
+        from++;
+    snprintf(buf, size, "%.*s...%s", (int)head, s, s + from);
 }
 
 /* ---- claims ------------------------------------------------------------------- */
@@ -236,6 +254,13 @@ void tally_present_claim_json(tally_buf *b, unsigned in, const tally_claim_row *
         json_value(b, fi, &v);
         first = false;
     }
+    if (in == TALLY_IN_ROW) {
+        /* the figure for people (tally/number.h), beside its raw fields */
+        char fig[TALLY_NUM_TEXT_MAX];
+        tally_present_claim_figure(&r->claim, fig, sizeof fig);
+        TALLY_JSON_LIT(b, ",\"figure_text\":");
+        tally_json_str(b, fig, strlen(fig));
+    }
     if (!open)
         TALLY_JSON_LIT(b, "}");
 }
@@ -257,6 +282,20 @@ static void table_columns(unsigned in, tally_field *cols, size_t *n)
     if (last >= 0)
         cols[k++] = (tally_field)last;
     *n = k;
+}
+
+/* The width of a table line, and what its fixed columns take of it. */
+#define TABLE_COLUMNS 80
+static size_t table_used(unsigned in)
+{
+    tally_field cols[TALLY_F_N];
+    size_t n, used = 0;
+    table_columns(in, cols, &n);
+    for (size_t i = 0; i < n; i++) {
+        int w = tally_field_info_of(cols[i])->width;
+        used += (size_t)(w < 0 ? -w : w) + 1;
+    }
+    return used < TABLE_COLUMNS - 10 ? used : TABLE_COLUMNS - 10;
 }
 
 void tally_present_claims_head(tally_buf *b, tally_output o, unsigned in)
@@ -299,8 +338,20 @@ void tally_present_claim(tally_buf *b, tally_output o, unsigned in, const tally_
             const tally_field_info *fi = tally_field_info_of(cols[i]);
             tally_field_get(r, cols[i], &v);
             const char *s;
-            if (fi->type == TALLY_FT_BOOL) {
+            char fig[TALLY_NUM_TEXT_MAX], fit[TABLE_COLUMNS + 1];
+            if (cols[i] == TALLY_F_LOW) {
+                tally_present_claim_figure(&r->claim, fig, sizeof fig);
+                s = fig;
+                n = strlen(s);
+            } else if (fi->type == TALLY_FT_BOOL) {
                 s = v.b ? fi->head : "-";
+                n = strlen(s);
+            } else if (fi->width == 0 && (s = value_text(b, fi, &v, buf, &n)) != NULL) {
+                /* the free column, cut in its middle to what is left of the line */
+                char whole[512];
+                snprintf(whole, sizeof whole, "%.*s", (int)n, s);
+                tally_present_elide(whole, TABLE_COLUMNS - table_used(in), fit, sizeof fit);
+                s = fit;
                 n = strlen(s);
             } else if ((s = value_text(b, fi, &v, buf, &n)) == NULL) {
                 s = "-";

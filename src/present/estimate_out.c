@@ -13,6 +13,7 @@
 
 #include "tally/err.h"
 #include "tally/json.h"
+#include "tally/number.h"
 #include "tally/visible.h"
 
 void tally_present_day(long day, char out[16])
@@ -173,6 +174,43 @@ static void num_field(tally_buf *b, const char *key, double v)
     tally_json_num(b, round(v));
 }
 
+/* ,"key":"text" of a number for people (tally/number.h): an amount in
+ * `unit`, or with hi >= 0 the range lo-hi */
+static void text_field(tally_buf *b, const char *key, double lo, double hi, const char *unit)
+{
+    char t[TALLY_NUM_TEXT_MAX];
+    if (hi >= 0)
+        tally_num_range(lo, hi, unit, t, sizeof t);
+    else
+        tally_num_amount(lo, unit, t, sizeof t);
+    tally_json_raw(b, ",\"");
+    tally_json_raw(b, key);
+    tally_json_raw(b, "\":");
+    tally_json_str(b, t, strlen(t));
+}
+
+/* The cells of a table's quantiles, for people: 9.33 M, 2,500. */
+static void quantile_cells(const tally_quantiles *q, char cells[5][TALLY_NUM_TEXT_MAX])
+{
+    const double v[5] = {q->q05, q->q25, q->q50, q->q75, q->q95};
+    for (int i = 0; i < 5; i++)
+        tally_num_text(v[i], cells[i], TALLY_NUM_TEXT_MAX);
+}
+
+/* The texts of quantiles: the median, the 50 % and 90 % intervals. */
+static void quantile_texts(tally_buf *b, const tally_quantiles *q, const char *unit)
+{
+    text_field(b, "median_text", q->q50, -1, unit);
+    text_field(b, "i50_text", q->q25, q->q75, unit);
+    text_field(b, "i90_text", q->q05, q->q95, unit);
+}
+
+void tally_present_claim_figure(const tally_claim *c, char *buf, size_t size)
+{
+    tally_num_figure(c->qualifier, c->has_low, c->low, c->has_high, c->high, tally_unit_name(c),
+                     buf, size);
+}
+
 /* "as_of":"YYYY-MM-DD" or null */
 static void day_or_null(tally_buf *b, long day)
 {
@@ -226,6 +264,7 @@ void tally_present_estimate(tally_buf *b, const tally_view *v, const tally_estim
         num_field(b, "median", q->q50);
         num_field(b, "q75", q->q75);
         num_field(b, "q95", q->q95);
+        quantile_texts(b, q, s->unit);
         tally_json_raw(b, q->extrapolated ? ",\"extrapolated\":true}" : ",\"extrapolated\":false}");
     }
     tally_json_raw(b, "],\"conflicts\":[");
@@ -257,6 +296,7 @@ void tally_present_estimate(tally_buf *b, const tally_view *v, const tally_estim
         tally_json_raw(b, "\"");
         num_field(b, "value", sp->p.value);
         num_field(b, "value_high", sp->p.value_high);
+        text_field(b, "value_text", sp->p.value, sp->p.value_high, lead->unit);
         tally_json_raw(b, ",\"sigma\":");
         tally_json_num(b, round(sp->p.sigma * 1000) / 1000);
         tally_json_raw(b, ",\"bias_sigma\":");
@@ -387,6 +427,7 @@ void tally_present_flow(tally_buf *b, const tally_flow *fl, bool estimate)
         num_field(b, "median", fl->q.q50);
         num_field(b, "q75", fl->q.q75);
         num_field(b, "q95", fl->q.q95);
+        quantile_texts(b, &fl->q, s->unit);
         tally_json_raw(b,
                        fl->q.extrapolated ? ",\"extrapolated\":true" : ",\"extrapolated\":false");
     }
@@ -495,11 +536,13 @@ void tally_present_backtest_line(tally_buf *b, tally_output o, const tally_obs *
         backtest_object(b, obs, c);
         TALLY_JSON_LIT(b, "\n");
     } else if (o == TALLY_OUTPUT_TABLE) {
+        char bq[5][TALLY_NUM_TEXT_MAX];
+        quantile_cells(&c->q, bq);
         if (c->estimated)
-            tally_buf_printf(
-                b, "%-10s %-3s %-3s %-16s %-30.30s %-24.24s %10.0f %10.0f %10.0f %-5s %+.2f\n", day,
-                s->supplier, s->recipient, item_of(s->item), fig, t->source, c->q.q05, c->q.q50,
-                c->q.q95, c->in90 ? "yes" : "MISS", c->log_error);
+            tally_buf_printf(b,
+                             "%-10s %-3s %-3s %-16s %-30.30s %-24.24s %10s %10s %10s %-5s %+.2f\n",
+                             day, s->supplier, s->recipient, item_of(s->item), fig, t->source,
+                             bq[0], bq[2], bq[4], c->in90 ? "yes" : "MISS", c->log_error);
         else
             tally_buf_printf(b, "%-10s %-3s %-3s %-16s %-30.30s %-24.24s %10s %10s %10s %-5s %s\n",
                              day, t->supplier, t->recipient, item_of(s->item), fig, t->source, "-",
@@ -565,8 +608,8 @@ void tally_present_backtest_tail(tally_buf *b, tally_output o, const tally_backt
 void tally_present_clusters_head(tally_buf *b, tally_output o)
 {
     if (o == TALLY_OUTPUT_TABLE)
-        tally_buf_printf(b, "%-6s %-3s %-3s %-12s %-30s %-10s %-48s %s\n", "claims", "sup", "rec",
-                         "kind", "figure", "as_of", "source = whom it stands for", "lead (doc)");
+        tally_buf_printf(b, "%3s %-3s %-3s %-11s %24s %-10s %s\n", "n", "sup", "rec", "kind",
+                         "figure", "as_of", "source");
     else if (o == TALLY_OUTPUT_CSV)
         tally_json_raw(b,
                        "cluster,claims,supplier,recipient,kind,figure,as_of,source,identity,lead,"
@@ -586,13 +629,14 @@ void tally_present_cluster_line(tally_buf *b, tally_output o, const tally_view *
     tally_present_figure(lead, fig, sizeof fig);
     tally_present_day(lead->as_of, day);
     if (o == TALLY_OUTPUT_TABLE) {
-        char who[200], v1[128], v2[256], v3[256];
+        /* 80 columns: the source cut in its middle to what is left */
+        char who[200], fit[32], v1[128], v2[256];
         tally_present_source_words(lead, who, sizeof who);
-        tally_buf_printf(b, "%6zu %-3s %-3s %-12s %-30.30s %-10s %-48.48s %lld (%s)\n",
-                         k->n_members, lead->supplier[0] ? lead->supplier : "-",
+        tally_present_elide(SHOWN(v2, who), 20, fit, sizeof fit);
+        tally_buf_printf(b, "%3zu %-3s %-3s %-11s %24.24s %-10s %s\n", k->n_members,
+                         lead->supplier[0] ? lead->supplier : "-",
                          lead->recipient[0] ? lead->recipient : "-", tally_kind_name(lead->kind),
-                         SHOWN(v1, fig), day, SHOWN(v2, who), (long long)lead->id,
-                         SHOWN(v3, lead->doc));
+                         SHOWN(v1, fig), day, fit);
         return;
     }
     snprintf(no, sizeof no, "%zu", number);
@@ -693,29 +737,36 @@ void tally_present_estimate_out(tally_buf *b, tally_output o, const tally_view *
                      series->recipient, item, SHOWN(v0, series->unit), series->n,
                      known_by != NULL ? "; known by " : "", known_by != NULL ? known_by : "");
     tally_buf_printf(b, "starts at 0 on %s: %s\n", d, why);
-    tally_buf_printf(b, "%-10s %12s %12s %12s %12s %12s\n", "date", "5%", "25%", "median", "75%",
-                     "95%");
+    tally_buf_printf(b, "%-10s %8s %8s %8s %8s %8s\n", "date", "5%", "25%", "median", "75%", "95%");
     for (size_t i = 0; i < e->n_days; i++) {
         tally_present_day(e->q[i].day, d);
-        if (finite_quantiles(b, &e->q[i]))
-            tally_buf_printf(b, "%-10s %12.0f %12.0f %12.0f %12.0f %12.0f%s\n", d, e->q[i].q05,
-                             e->q[i].q25, e->q[i].q50, e->q[i].q75, e->q[i].q95,
+        if (finite_quantiles(b, &e->q[i])) {
+            char q[5][TALLY_NUM_TEXT_MAX];
+            quantile_cells(&e->q[i], q);
+            tally_buf_printf(b, "%-10s %8s %8s %8s %8s %8s%s\n", d, q[0], q[1], q[2], q[3], q[4],
                              e->q[i].extrapolated ? "  extrapolated" : "");
+        }
     }
     tally_present_estimate_notes(v, e, note_line, b);
-    tally_buf_printf(b, "\nclusters that drive it:\n%-10s %-11s %26s %-36s %-48s %s\n", "date",
-                     "bound", "figure", "how", "source = whom it stands for (grade)", "claims");
+    /* two lines a cluster, to fit 80 columns: what it says, then who says
+     * it (and whom they stand for, their grade) and how it was derived */
+    tally_buf_printf(b,
+                     "\nclusters that drive it (under each: its source (grade), how derived):\n"
+                     "%-10s %-11s %30s %s\n",
+                     "date", "bound", "figure", "claims");
     for (size_t i = 0; i < series->n; i++) {
         const tally_series_point *sp = &series->v[i];
         tally_point_words w;
         tally_present_point_words(v, sp, &w);
-        char who[200], src[64], v1[256], v2[256], v3[128];
+        char who[200], fit[80], v1[256], v2[256], v3[256];
         tally_present_source_words(w.lead, who, sizeof who);
-        snprintf(src, sizeof src, "%.44s (%c)", who, sp->grade);
-        tally_buf_printf(b, "%-10s %-11s %26.26s %-36.36s %-48s %zu%s\n", w.day,
-                         tally_present_bound(sp->p.bound), SHOWN(v1, w.figure), SHOWN(v2, w.how),
-                         SHOWN(v3, src), w.cluster->n_members,
-                         sp->p.overruled ? "  overruled" : "");
+        tally_present_elide(SHOWN(v3, who), 65, fit, sizeof fit);
+        tally_buf_printf(b, "%-10s %-11s %30.30s %zu%s\n", w.day, tally_present_bound(sp->p.bound),
+                         SHOWN(v1, w.figure), w.cluster->n_members,
+                         sp->p.overruled ? " overruled" : "");
+        tally_buf_printf(b, "%-10s %s (%c)\n", "", fit, sp->grade);
+        if (sp->how != TALLY_DERIVED_DIRECT)
+            tally_buf_printf(b, "%-10s %.69s\n", "", SHOWN(v2, w.how));
     }
 }
 
@@ -725,9 +776,8 @@ void tally_present_flows_head(tally_buf *b, tally_output o)
         tally_json_raw(b, "supplier,recipient,item,unit,clusters,date,q05,q25,median,q75,q95,"
                           "extrapolated\n");
     else if (o == TALLY_OUTPUT_TABLE)
-        tally_buf_printf(b, "%-3s %-3s %-18s %-9s %8s %-10s %12s %12s %12s %12s %12s\n", "sup",
-                         "rec", "item", "unit", "clusters", "date", "5%", "25%", "median", "75%",
-                         "95%");
+        tally_buf_printf(b, "%-3s %-3s %-16s %-9s %4s %-10s %8s %8s %8s\n", "sup", "rec", "item",
+                         "unit", "n", "date", "5%", "median", "95%");
 }
 
 void tally_present_flow_line(tally_buf *b, tally_output o, const tally_flow *fl)
@@ -749,11 +799,11 @@ void tally_present_flow_line(tally_buf *b, tally_output o, const tally_flow *fl)
         tally_buf_printf(b, "%.0f,%.0f,%.0f,%.0f,%.0f,%s\n", fl->q.q05, fl->q.q25, fl->q.q50,
                          fl->q.q75, fl->q.q95, fl->q.extrapolated ? "true" : "false");
     } else {
-        char v1[64];
-        tally_buf_printf(
-            b, "%-3s %-3s %-18s %-9s %8zu %-10s %12.0f %12.0f %12.0f %12.0f %12.0f%s\n",
-            s->supplier, s->recipient, fl->item, SHOWN(v1, s->unit), s->n, d, fl->q.q05, fl->q.q25,
-            fl->q.q50, fl->q.q75, fl->q.q95, fl->q.extrapolated ? "  extrapolated" : "");
+        char v1[64], q[5][TALLY_NUM_TEXT_MAX];
+        quantile_cells(&fl->q, q);
+        tally_buf_printf(b, "%-3s %-3s %-16.16s %-9.9s %4zu %-10s %8s %8s %8s%s\n", s->supplier,
+                         s->recipient, fl->item, SHOWN(v1, s->unit), s->n, d, q[0], q[2], q[4],
+                         fl->q.extrapolated ? " extrapolated" : "");
     }
 }
 

@@ -10,6 +10,7 @@
 
 #include "tally/actor.h"
 #include "tally/json.h"
+#include "tally/number.h"
 #include "tally/visible.h"
 
 static const char *item_name(uint32_t item)
@@ -26,20 +27,26 @@ static const char *state_name(const char *code)
     return a != NULL ? a->name : code;
 }
 
-/* An amount as people read it: 1.23 bn, 45.6 M, 7,800; a share in %. */
+/* The unit of a ranking's totals and values. */
+static const char *by_unit(tally_rank_by by)
+{
+    return by == TALLY_RANK_SHARE ? "percent" : by == TALLY_RANK_PEOPLE ? "person" : "USD";
+}
+
+/* An amount as people read it (tally/number.h): $1.23 bn, 45.6 M, 7,800. */
 static void amount(double v, tally_rank_by by, char *buf, size_t size)
 {
     if (by == TALLY_RANK_SHARE)
         snprintf(buf, size, "%.1f %%", v);
-    else if (v >= 1e9)
-        snprintf(buf, size, "%.2f bn", v / 1e9);
-    else if (v >= 1e6)
-        snprintf(buf, size, "%.1f M", v / 1e6);
+    else if (by == TALLY_RANK_VALUE)
+        tally_num_amount(v, "USD", buf, size);
     else
-        snprintf(buf, size, "%.0f", v);
+        tally_num_text(v, buf, size);
 }
 
-static void quantiles_json(tally_buf *b, const char *key, const tally_quantiles *q)
+/* ,"key":{q05, ..., q95, and for people "median_text", "i90_text" in `unit`} */
+static void quantiles_json(tally_buf *b, const char *key, const tally_quantiles *q,
+                           const char *unit)
 {
     tally_buf_printf(b, ",\"%s\":{", key);
     const char *keys[] = {"q05", "q25", "median", "q75", "q95"};
@@ -48,6 +55,13 @@ static void quantiles_json(tally_buf *b, const char *key, const tally_quantiles 
         tally_buf_printf(b, "%s\"%s\":", i ? "," : "", keys[i]);
         tally_json_num(b, v[i]);
     }
+    char t[TALLY_NUM_TEXT_MAX];
+    tally_num_amount(q->q50, unit, t, sizeof t);
+    tally_json_raw(b, ",\"median_text\":");
+    tally_json_str(b, t, strlen(t));
+    tally_num_range(q->q05, q->q95, unit, t, sizeof t);
+    tally_json_raw(b, ",\"i90_text\":");
+    tally_json_str(b, t, strlen(t));
     tally_json_raw(b, "}");
 }
 
@@ -77,7 +91,7 @@ static void part_json(tally_buf *b, const tally_rank_part *part)
     char at[16];
     tally_present_day(part->at, at);
     tally_buf_printf(b, ",\"at\":\"%s\"", at);
-    quantiles_json(b, "quantity", &part->quantity);
+    quantiles_json(b, "quantity", &part->quantity, part->unit);
     tally_json_raw(b, ",\"price_low\":");
     tally_json_num(b, part->price_lo);
     tally_json_raw(b, ",\"price_high\":");
@@ -85,7 +99,7 @@ static void part_json(tally_buf *b, const tally_rank_part *part)
     tally_buf_printf(b, ",\"price_lines\":%zu", part->price_lines);
     str_field(b, "price_source", part->price != NULL ? part->price->source : NULL);
     str_field(b, "price_url", part->price != NULL ? part->price->url : NULL);
-    quantiles_json(b, "value", &part->value);
+    quantiles_json(b, "value", &part->value, "USD");
     tally_json_raw(b, "}");
 }
 
@@ -103,7 +117,7 @@ static void partner_json(tally_buf *b, const tally_ranking *r, const tally_rank_
     tally_buf_printf(b, ",\"claims\":%zu", pa->claims);
     if (pa->ranked) {
         tally_buf_printf(b, ",\"ranked\":true,\"rank\":%zu", rank);
-        quantiles_json(b, "total", &pa->total);
+        quantiles_json(b, "total", &pa->total, by_unit(r->by));
         tally_json_raw(b, ",\"p_rank\":[");
         for (size_t k = 0; k < r->n_ranked; k++) {
             if (k > 0)
@@ -155,9 +169,9 @@ static void parts_table(tally_buf *b, const tally_ranking *r, const tally_rank_p
             tally_buf_printf(b, "      not counted: %s\n", why);
             continue;
         }
-        snprintf(q[0], sizeof q[0], "%.0f", part->quantity.q05);
-        snprintf(q[1], sizeof q[1], "%.0f", part->quantity.q50);
-        snprintf(q[2], sizeof q[2], "%.0f", part->quantity.q95);
+        tally_num_text(part->quantity.q05, q[0], sizeof q[0]);
+        tally_num_text(part->quantity.q50, q[1], sizeof q[1]);
+        tally_num_text(part->quantity.q95, q[2], sizeof q[2]);
         amount(part->value.q05, r->by, v[0], sizeof v[0]);
         amount(part->value.q50, r->by, v[1], sizeof v[1]);
         amount(part->value.q95, r->by, v[2], sizeof v[2]);

@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "tally/actor.h"
+#include "tally/number.h"
 #include "tally/when.h"
 
 int tally_present_html(tally_buf *b, const char *s, size_t n)
@@ -82,33 +83,10 @@ static void putf(out *o, const char *fmt, ...)
     va_end(ap);
 }
 
-/* A whole number with thousands separators: 9,330,809. */
+/* A number as people read it (tally/number.h): 9.33 M, 2,500. */
 static void fmt_num(double v, char out_[32])
 {
-    char digits[32];
-    snprintf(digits, sizeof digits, "%.0f", fabs(round(v)));
-    size_t n = strlen(digits), k = 0;
-    if (v <= -0.5)
-        out_[k++] = '-';
-    for (size_t i = 0; i < n && k < 30; i++) {
-        if (i > 0 && (n - i) % 3 == 0)
-            out_[k++] = ',';
-        out_[k++] = digits[i];
-    }
-    out_[k] = '\0';
-}
-
-/* A tick label: 500, 20k, 3M, 1.5bn. */
-static void fmt_short(double v, char out_[32])
-{
-    if (v >= 1e9)
-        snprintf(out_, 32, "%gbn", v / 1e9);
-    else if (v >= 1e6)
-        snprintf(out_, 32, "%gM", v / 1e6);
-    else if (v >= 1e3)
-        snprintf(out_, 32, "%gk", v / 1e3);
-    else
-        snprintf(out_, 32, "%g", v);
+    tally_num_text(v, out_, 32);
 }
 
 static const char *item_of(uint32_t item)
@@ -242,7 +220,7 @@ static void axes(out *o, const chart *c, const char *unit)
             if (v < c->v0 || v > c->v1)
                 continue;
             char label[32];
-            fmt_short(v, label);
+            fmt_num(v, label);
             double y = yat(c, v);
             putf(o,
                  "<line class=\"grid\" x1=\"%d\" x2=\"%d\" y1=\"%.1f\" y2=\"%.1f\"/>"
@@ -412,15 +390,17 @@ struct report {
 
 static void quantiles(out *o, const tally_quantiles *q, const char *unit)
 {
-    char a[32], b[32], c[32], d[32], med[32];
-    fmt_num(q->q50, med);
-    fmt_num(q->q25, a);
-    fmt_num(q->q75, b);
-    fmt_num(q->q05, c);
-    fmt_num(q->q95, d);
-    putf(o, "<strong class=\"median\">%s</strong> ", med);
-    esc(o, unit);
-    putf(o, " (50 %%: %s&ndash;%s; 90 %%: %s&ndash;%s)", a, b, c, d);
+    char med[TALLY_NUM_TEXT_MAX], a[TALLY_NUM_TEXT_MAX], c[TALLY_NUM_TEXT_MAX];
+    tally_num_amount(q->q50, unit, med, sizeof med);
+    tally_num_range(q->q25, q->q75, unit, a, sizeof a);
+    tally_num_range(q->q05, q->q95, unit, c, sizeof c);
+    put(o, "<strong class=\"median\">");
+    esc(o, med);
+    put(o, "</strong> (50 % interval: ");
+    esc(o, a);
+    put(o, "; 90 %: ");
+    esc(o, c);
+    put(o, ")");
 }
 
 static void drivers(out *o, const tally_view *v, const tally_series *s)
@@ -506,10 +486,9 @@ static void on_flow(const tally_flow *fl, void *user)
                                   "carried on)"
                                 : "");
         putf(t, "<td>%s</td><td class=\"num\">%s</td><td class=\"num\">", d, med);
-        char a[32], b[32];
-        fmt_num(fl->q.q05, a);
-        fmt_num(fl->q.q95, b);
-        putf(t, "%s&ndash;%s</td></tr>\n", a, b);
+        char a[TALLY_NUM_TEXT_MAX];
+        tally_num_range(fl->q.q05, fl->q.q95, NULL, a, sizeof a);
+        putf(t, "%s</td></tr>\n", a);
     }
 
     /* the monthly series and the clusters as tally estimate prints them:
@@ -727,18 +706,15 @@ static const char *country_name(const char *code)
     return a != NULL ? a->name : code;
 }
 
-/* An amount in dollars in words: "22.7 bn", "540 M". */
+/* An amount in dollars in words: "$22.7 bn", "$540 M". */
 static void dollars(double v, char *buf, size_t size)
 {
-    if (v >= 1e9)
-        snprintf(buf, size, "%.1f bn", v / 1e9);
-    else
-        snprintf(buf, size, "%.0f M", v / 1e6);
+    tally_num_amount(v, "USD", buf, size);
 }
 
 /* A partner's median and 90 % interval in words. */
 typedef struct interval_words {
-    char q50[32], q05[32], q95[32];
+    char q50[TALLY_NUM_TEXT_MAX], q05[TALLY_NUM_TEXT_MAX], q95[TALLY_NUM_TEXT_MAX];
 } interval_words;
 
 static interval_words interval_of(const tally_quantiles *q)
@@ -788,7 +764,7 @@ static void partners_section(out *page, const tally_view *v, const tally_model *
         }
         putf(page,
              " with probability <span class=\"p\" data-partner=\"%s\">%.2f</span> (median "
-             "$%s, 90 %% interval $%s to $%s)",
+             "%s, 90 %% interval %s to %s)",
              pa->state, pa->p_rank[k], w.q50, w.q05, w.q95);
     }
     put(page, ".</p>\n<table class=\"partners\"><thead><tr><th>rank</th><th>partner</th>"
@@ -799,7 +775,7 @@ static void partners_section(out *page, const tally_view *v, const tally_model *
         interval_words w = interval_of(&pa->total);
         putf(page, "<tr><td>%zu</td><td>", k + 1);
         esc(page, country_name(pa->state));
-        putf(page, "</td><td>$%s</td><td>$%s to $%s</td><td>", w.q50, w.q05, w.q95);
+        putf(page, "</td><td>%s</td><td>%s to %s</td><td>", w.q50, w.q05, w.q95);
         for (size_t j = 0; j < r.n_ranked; j++)
             putf(page, "%s%.2f", j ? " " : "", pa->p_rank[j]);
         put(page, "</td></tr>\n");

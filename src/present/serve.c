@@ -35,6 +35,7 @@
 #include "tally/field.h"
 #include "tally/json.h"
 #include "tally/mem.h"
+#include "tally/number.h"
 #include "tally/present.h"
 #include "tally/store.h"
 #include "tally/when.h"
@@ -1093,6 +1094,25 @@ static void api_meta(request *r, tally_store *s)
     flows(r, s, NULL, false);
     if (r->status != MHD_HTTP_OK)
         return;
+    /* how numbers are written (tally/number.h), for the axes' ticks: every
+     * number of the data comes with its text */
+    tally_json_raw(b, ",\"number_format\":{\"scales\":[");
+    double factor;
+    const char *suffix;
+    for (size_t i = 0; tally_num_scale(i, &factor, &suffix); i++) {
+        tally_json_raw(b, i ? ",[" : "[");
+        tally_json_num(b, factor);
+        tally_json_raw(b, ",");
+        tally_json_str(b, suffix, strlen(suffix));
+        tally_json_raw(b, "]");
+    }
+    tally_json_raw(b, "],\"scale_from\":");
+    tally_json_num(b, TALLY_NUM_SCALE_FROM);
+    tally_json_raw(b, ",\"group_from\":");
+    tally_json_num(b, TALLY_NUM_GROUP_FROM);
+    tally_json_raw(b, ",\"digits\":");
+    tally_json_uint(b, TALLY_NUM_DIGITS);
+    tally_json_raw(b, "}");
     tally_json_raw(b, ",\"fields\":[");
     tally_field cols[TALLY_F_N];
     size_t n_cols = tally_field_csv_order(TALLY_IN_ROW, cols);

@@ -235,7 +235,8 @@ test('the unit filter lists the stored units, currencies by code, and narrows th
     await page.selectOption('#filters [name=unit]', cur);
     await page.waitForFunction((ids) => [...document.querySelectorAll('#claims tbody tr')].map((r) => r.dataset.id).sort().join() === ids,
       want.claims.map((c) => String(c.id)).sort().join());
-    for (const f of await column(page, 5)) assert.ok(f.endsWith(` ${cur}`), f);
+    // the figure for people (tally/number.h): a currency other than USD is written before the number
+    for (const f of await column(page, 5)) assert.ok(f.startsWith(`${cur} `), f);
   }
   await page.click('#filters button[type=reset]');
   await page.waitForFunction(() => document.querySelectorAll('#claims tbody tr').length > 2);
@@ -531,6 +532,27 @@ test('the relations panel lists the pair\'s events and filters them by type and 
   await page.click('#event-filters button[type=reset]');
   await shows('');
   assert.equal(await rows.count(), Math.min(1000, events.length));
+  clean();
+});
+
+// A raw number: more than 4 digits with no comma, point or scale joining them.
+const RAW = /(^|[^0-9.,])[0-9]{5,}([^0-9,.]|$)/;
+
+test('the numbers are written for people: no raw number in the summary, chart, figures, flows and partners', async (t) => {
+  const { page, clean } = await open(t);
+  await page.locator('#partners svg').first().waitFor({ state: 'attached' });
+  const texts = await page.evaluate(() => [
+    ...['#series-summary', '#flows', '#partners'].map((q) => document.querySelector(q).textContent),
+    ...[...document.querySelectorAll('#timeline svg text, #claims tbody td.num')].map((e) => e.textContent),
+    ...[...document.querySelectorAll('#timeline .mark')].map((e) => e.getAttribute('aria-label')),
+  ]);
+  const raw = texts.filter((x) => RAW.test(x));
+  assert.deepEqual(raw, []);
+  // the figures are the API's texts
+  const claims = await get('/api/claims?limit=5');
+  const shown = await page.locator('#claims tbody td.num').allTextContents();
+  for (const c of claims.claims) assert.ok(c.figure_text && !RAW.test(c.figure_text), c.figure_text);
+  assert.ok(shown.length > 0 && shown.every((x) => x.length > 0));
   clean();
 });
 

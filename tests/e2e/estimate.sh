@@ -24,7 +24,7 @@ expect_jq "check: the conversion mix-up" \
 expect_jq "check: a source's own conversion is no contradiction" \
     'all(.[]; .rule != "conversion" or (.claims | all(.doc != "north-korea-munitions-russia-vladimir-putin-war-ukraine")))'
 expect_jq "check: below an earlier lower bound" \
-    'any(.[]; .rule == "below-lower-bound" and (.why | contains("6700")) and (.why | contains("10000")))'
+    'any(.[]; .rule == "below-lower-bound" and (.why | contains("6,700")) and (.why | contains("10 K")))'
 {
     head -n 1 "$SRC/data/public-record.csv"
     echo '2024-05-01,Someone,USA,PRK,RUS,transfer,munitions,,container,9000,7000,range,2023-08,2024-04,https://example.org/swapped,'
@@ -32,7 +32,7 @@ expect_jq "check: below an earlier lower bound" \
 "$TALLY" import -q --db "$DB" "$T/swapped.csv" 2>"$T/err"
 run "$TALLY" check --db "$DB" --format jsonl
 expect_jq "check: a range with swapped ends" \
-    'any(.[]; .rule == "swapped-range" and .claims[0].figure == "9000-7000 container")'
+    'any(.[]; .rule == "swapped-range" and .claims[0].figure == "9,000-7,000 containers")'
 run "$TALLY" check --db "$DB"
 expect_out_has "check table ends with a count" "contradictions among"
 
@@ -42,7 +42,7 @@ run "$TALLY" clusters --db "$DB" --supplier PRK --recipient RUS --item munitions
 expect_rc "clusters exit" 0
 # the roundup's "nearly 7,000" echoes Shin Won-sik's "about 6,700" of the record
 expect_jq "clusters: an echo joins its original" \
-    'any(.[]; .source == "Shin Won-sik" and (.figure | contains("6700"))
+    'any(.[]; .source == "Shin Won-sik" and (.figure | contains("6,700"))
               and ([.members[].doc] | index("echo-roundup")))'
 expect_jq "clusters: different sources stay apart" \
     'all(.[]; ([.members[].source] | unique | map(select(. != "author")) | length) <= 1)'
@@ -127,7 +127,7 @@ run "$TALLY" estimate --db "$DB" PRK RUS munitions --unit container
 expect_out_has "estimate table: the start and why" "starts at 0 on 2022-07-01: the earliest"
 expect_out_has "estimate table: extrapolated rows marked" "extrapolated"
 expect_out_has "estimate table: the conflict followed" \
-    "followed the lower bound of US State Department (more-than 10000 container"
+    "followed the lower bound of US State Department (more than 10 K containers"
 run "$TALLY" estimate --db "$DB" PRK RUS munitions --unit container --format csv
 expect_out_has "estimate csv: the extrapolated column" "date,q05,q25,median,q75,q95,extrapolated"
 if grep -q ',true$' "$T/out" && grep -q ',false$' "$T/out"; then pass; else
@@ -148,7 +148,7 @@ printf 'url: https://example.org/e2e/inss\ntitle: t\noutlet: Test\ndate: 2024-03
 "$TALLY" ingest -q --db "$DB" "$T/seoul.txt" "$T/inss.txt" >/dev/null 2>"$T/err"
 run "$TALLY" clusters --db "$DB" --format jsonl
 expect_jq "identity: \"Seoul\" saying the minister's figure is his ministry, one cluster" \
-    'any(.[]; .identity == "South Korean defence ministry" and (.figure | contains("6700"))
+    'any(.[]; .identity == "South Korean defence ministry" and (.figure | contains("6,700"))
               and any(.members[]; .source_written == "Seoul" and .identity == "South Korean defence ministry")
               and any(.members[]; .source_written == "Shin Won-sik"))'
 expect_jq "identity: a document's apposition links a description to its name" \
@@ -162,14 +162,14 @@ expect_jq "identity: an alias of the actor table (INSS) is one identity" \
 run "$TALLY" check --db "$DB" --format jsonl
 expect_jq "check: the example's mix-up is a misattribution too" \
     'any(.[]; .rule == "misattribution" and .claims[0].doc == "conflation"
-              and (.why | contains("conversion of about 6,700 containers by Shin Won-sik, stated over 10,000 containers of the US State Department"))
+              and (.why | contains("conversion of about 6,700 containers by Shin Won-sik, stated over 10 K containers of the US State Department"))
               and (.made_from | length) == 2)'
 if [ -d "$SRC/../shared/corpus/dev" ]; then
     "$TALLY" ingest -q --db "$DB" "$SRC/../shared/corpus/dev" >/dev/null 2>&1
     run "$TALLY" check --db "$DB" --format jsonl
     expect_jq "check: the seed's pairing named, both its figures" \
         '[.[] | select(.rule == "misattribution" and .claims[0].doc == "seed-russias-most-important-ally"
-                       and (.why | contains("conversion of about 6,700 containers by Shin Won-sik, stated over 10,000 containers of the US State Department")))]
+                       and (.why | contains("conversion of about 6,700 containers by Shin Won-sik, stated over 10 K containers of the US State Department")))]
          | length == 2'
     expect_jq "check: no misattribution of a source's own conversion" \
         'all(.[]; .rule != "misattribution" or .claims[0].doc == "seed-russias-most-important-ally" or .claims[0].doc == "conflation")'

@@ -227,7 +227,7 @@ run "$TALLY" claims --db "$DB" --format csv
 expect_rc "csv exit" 0
 expect_eq "csv has a row per claim" "$(python3 -c 'import csv,sys; print(sum(1 for _ in csv.DictReader(open(sys.argv[1]))))' "$T/out")" "$(wc -l <"$T/all.jsonl")"
 run "$TALLY" claims --db "$DB" --supplier PRK
-expect_out_has "table head" "qualifier"
+expect_out_has "table head" "figure"
 
 run "$TALLY" claims --db "$DB" --kind shipment
 expect_rc "unknown kind exit" 2

@@ -283,7 +283,7 @@ static void test_check_lower_bound(void)
     low[1].since = day("2023-07");
     struct found f = check(&m, low, 2);
     CHECK_STR_EQ(f.rules, "below-lower-bound;");
-    CHECK(strstr(f.why, "about 6700 container (Shin Won-sik") != NULL);
+    CHECK(strstr(f.why, "about 6,700 containers (Shin Won-sik") != NULL);
     CHECK(strstr(f.why, "the estimate follows the bound: not better graded") != NULL);
     /* a better-graded figure wins, and says so */
     low[1].source_country[0] = '\0';
@@ -320,7 +320,7 @@ static void test_check_upper_bound(void)
     up[0].high = 4800000;
     struct found f = check(&m, up, 2);
     CHECK_STR_EQ(f.rules, "above-upper-bound;");
-    CHECK(strstr(f.why, "6000000 round (Someone Else") != NULL);
+    CHECK(strstr(f.why, "6 M rounds (Someone Else") != NULL);
     /* 4.5 million is within it */
     up[1].low = 4500000;
     f = check(&m, up, 2);
@@ -356,7 +356,7 @@ static void test_check_misattribution(void)
     o[2].source_kind = o[3].source_kind = "government";
     struct found f = check(&m, o, 4);
     CHECK_STR_EQ(f.rules, "misattribution;");
-    CHECK(strstr(f.why, "conversion of about 6,700 containers by Shin Won-sik, stated over 10,000 "
+    CHECK(strstr(f.why, "conversion of about 6,700 containers by Shin Won-sik, stated over 10 K "
                         "containers of the US State Department") != NULL);
     /* a report relaying Shin's own pairing (his count, his conversion) is no mix-up */
     o[2].source = o[3].source = "Shin Won-sik";

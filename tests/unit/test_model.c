@@ -2,6 +2,7 @@
  * fields and dates; and of the one way writers report a full buffer. */
 #include "tally/claim.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -9,6 +10,7 @@
 #include "tally/date.h"
 #include "tally/field.h"
 #include "tally/json.h"
+#include "tally/number.h"
 
 /* Every row of every table reads back through its parser. */
 static void test_model_slugs_parse_back(void)
@@ -182,6 +184,57 @@ static void test_model_full_buffer(void)
     tally_buf_free(&b);
 }
 
+/* Numbers as people read them: a scale from 10,000 up, commas from 1,000,
+ * the unit beside the number, ranges sharing their scale. */
+static void num_is(double v, const char *unit, const char *want)
+{
+    char buf[TALLY_NUM_TEXT_MAX];
+    tally_num_amount(v, unit, buf, sizeof buf);
+    CHECK_STR_EQ(buf, want);
+}
+
+static void test_model_numbers(void)
+{
+    num_is(9330809, "round", "9.33 M rounds");
+    num_is(594232816, "USD", "$594 M");
+    num_is(1.3e9, "EUR", "EUR 1.3 bn");
+    num_is(2.4e12, "USD", "$2.4 tn");
+    num_is(350000, "round", "350 K rounds");
+    num_is(12500, "person", "12.5 K people");
+    num_is(9999, "container", "9,999 containers");
+    num_is(2500, NULL, "2,500");
+    num_is(1, "round", "1 round");
+    num_is(12.5, "percent", "12.5 percent");
+    num_is(0.25, "item", "0.25 items");
+    num_is(999600, "barrel", "1 M barrels"); /* rounding reaches the next scale */
+    num_is(999.6e9, "USD", "$1 tn");
+    num_is(-45000, "USD", "-$45 K");
+    num_is(7, "widget", "7 widget"); /* a unit the model does not know */
+    char buf[TALLY_NUM_TEXT_MAX];
+    tally_num_text(NAN, buf, sizeof buf);
+    CHECK_STR_EQ(buf, "?");
+    tally_num_range(200000, 300000, "round", buf, sizeof buf);
+    CHECK_STR_EQ(buf, "200-300 K rounds");
+    tally_num_range(1e9, 2e9, "USD", buf, sizeof buf);
+    CHECK_STR_EQ(buf, "$1-2 bn");
+    tally_num_range(7000, 9000, "round", buf, sizeof buf);
+    CHECK_STR_EQ(buf, "7,000-9,000 rounds");
+    tally_num_range(5000, 2e6, "round", buf, sizeof buf);
+    CHECK_STR_EQ(buf, "5,000 to 2 M rounds");
+    tally_num_range(3e6, 3e6, "round", buf, sizeof buf);
+    CHECK_STR_EQ(buf, "3 M rounds");
+    tally_num_figure(TALLY_Q_MORE_THAN, true, 3e6, false, 0, "round", buf, sizeof buf);
+    CHECK_STR_EQ(buf, "more than 3 M rounds");
+    tally_num_figure(TALLY_Q_ABOUT, true, 5e9, false, 0, "USD", buf, sizeof buf);
+    CHECK_STR_EQ(buf, "about $5 bn");
+    tally_num_figure(TALLY_Q_UP_TO, false, 0, true, 6700, "container", buf, sizeof buf);
+    CHECK_STR_EQ(buf, "up to 6,700 containers");
+    tally_num_figure(TALLY_Q_EXACT, true, 6700, false, 0, "container", buf, sizeof buf);
+    CHECK_STR_EQ(buf, "6,700 containers");
+    tally_num_figure(TALLY_Q_RANGE, true, 1e9, true, 2e9, "USD", buf, sizeof buf);
+    CHECK_STR_EQ(buf, "$1-2 bn");
+}
+
 int main(void)
 {
     static const struct harness_test tests[] = {
@@ -192,6 +245,7 @@ int main(void)
         {"model_field_values", test_model_field_values},
         {"model_dates", test_model_dates},
         {"model_full_buffer", test_model_full_buffer},
+        {"model_numbers", test_model_numbers},
         {NULL, NULL},
     };
     return harness_run(tests);

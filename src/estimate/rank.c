@@ -457,9 +457,15 @@ int tally_rank(const tally_model *m, const tally_prices *p, const tally_obs *obs
                 double y = totals[j * w.draws + d];
                 r += y > x || (y == x && j < k);
             }
-            out->v[k].p_rank[r] += 1.0 / w.draws;
+            out->v[k].p_rank[r] += 1.0; /* (a count: divided once below) */
         }
     }
+    /* each odds is its count over the draws, rounded once: a sum of
+     * 1/draws drifts off the exact share (0.945 summed is above 0.945,
+     * and "%.2f" then disagrees with the rounded figure of --format jsonl) */
+    for (size_t k = 0; k < n_partners; k++)
+        for (size_t r = 0; out->v[k].ranked && r < nr; r++)
+            out->v[k].p_rank[r] /= (double)w.draws;
     qsort(out->v, n_partners, sizeof *out->v, partner_cmp);
     free(scratch);
     free(pairs);

@@ -1054,10 +1054,17 @@ static bool say_subject(const tally_extractor *x, const sentence *s, tally_arena
                         return true;
                     break;
                 }
-        size_t b = e;
+        size_t b = e, named_end = e;
+        /* "the Defense Intelligence Agency (DIA) said": the speaker's
+         * acronym in brackets stays with the name before it, which names
+         * the speaker when the actor table knows it */
+        if (b > 3 && s->ws.v[b - 1].punct == ')' && s->ws.v[b - 2].punct == 0 &&
+            s->ws.v[b - 3].punct == '(' && s->ws.v[b - 4].punct == 0 && s->ws.v[b - 2].upper)
+            b = named_end = b - 3;
         while (b > 0 && s->ws.v[b - 1].punct == 0 && e - b < 16 &&
                !has_role(&s->ws.v[b - 1], CW_SAY | CW_OUT | CW_IN | CW_HEDGE) &&
-               !is_word(&s->ws.v[b - 1], CWW_THAT) && !is_word(&s->ws.v[b - 1], CWW_TO))
+               !is_word(&s->ws.v[b - 1], CWW_THAT) && !is_word(&s->ws.v[b - 1], CWW_TO) &&
+               !is_word(&s->ws.v[b - 1], CWW_CAN))
             b--;
         /* "Vadym Skibitskyi, deputy chief of ..., told": past the apposition,
          * when the words before the verb name no official */
@@ -1085,6 +1092,9 @@ static bool say_subject(const tally_extractor *x, const sentence *s, tally_arena
                 break;
             }
         }
+        if (named_end < e && source_in(x, s, b, named_end, true, a, out) &&
+            out->why.rule != TALLY_WHY_ATTRIBUTION_WORDS)
+            return true;
         if (source_in(x, s, b, e, true, a, out))
             return true;
     }

@@ -88,7 +88,8 @@ enum cw_id {
     CWW_TOLD,
     CWW_UNIT,
     CWW_WITH,
-    CWW_WORTH
+    CWW_WORTH,
+    CWW_CAN /* (a modal: "we can say" attributes nothing) */
 };
 
 typedef struct claim_word {

@@ -413,6 +413,20 @@ static void test_extract_the_party_an_outlet_cites(void)
                   "2024-12-20", "Western officials");
 }
 
+static void test_extract_an_acronym_in_brackets_stays_with_its_speaker(void)
+{
+    /* "X (ACRONYM) said": the speaker is X, not nobody */
+    expect_source("Pyongyang shipped about 5,000 containers to Russia, Ukraine's military "
+                  "intelligence (HUR) said on Monday.",
+                  "2024-05-10", "Ukraine's military intelligence");
+    expect_source("Pyongyang shipped about 5,000 containers to Russia, the Main Directorate (HUR) "
+                  "said on Monday.",
+                  "2024-05-10", "HUR");
+    expect_source("Russia received some 3,000 North Korean troops in October, the Defense "
+                  "Intelligence Agency (DIA) said.",
+                  "2024-11-10", "Defense Intelligence Agency");
+}
+
 static void test_extract_a_name_is_no_attribution(void)
 {
     /* "States" of "the United States has", "states" of "Member states have" */
@@ -427,6 +441,8 @@ int main(void)
 {
     static const struct harness_test tests[] = {
         {"extract_transfer_with_parties_and_source", test_extract_transfer_with_parties_and_source},
+        {"extract_an_acronym_in_brackets_stays_with_its_speaker",
+         test_extract_an_acronym_in_brackets_stays_with_its_speaker},
         {"extract_equivalence_follows_its_count", test_extract_equivalence_follows_its_count},
         {"extract_consumption_and_demonym_supplier", test_extract_consumption_and_demonym_supplier},
         {"extract_out_of_scope_figures_are_dropped", test_extract_out_of_scope_figures_are_dropped},

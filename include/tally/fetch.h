@@ -84,8 +84,11 @@ int tally_page_document(const tally_page *page, tally_buf *out, size_t *invalid_
                         tally_err *err) TALLY_MUST_CHECK;
 
 /** The URL as it may be stored and shown: without user name, password,
- *  query and fragment ("https://u:p@x.org/a?token=1#b" -> "https://x.org/a").
- *  Caller frees. */
+ *  fragment and any query parameter whose name looks like a secret (has
+ *  token, key, secret, pass, pwd, auth, sig, sess, sid, credential, code or
+ *  otp in it, in any case): "https://u:p@x.org/a?id=2&token=1#b" ->
+ *  "https://x.org/a?id=2". A string libcurl does not read as a URL loses
+ *  everything from its first '?' or '#'. Caller frees. */
 char *tally_url_public(const char *url);
 /** The host of `url` ("https://www.x.org:8080/a" -> "www.x.org"), or NULL.
  *  Caller frees. */

@@ -268,15 +268,84 @@ void tally_page_free(tally_page *page)
     memset(page, 0, sizeof *page);
 }
 
+static int hex_digit(unsigned char c)
+{
+    if (tally_is_digit(c))
+        return c - '0';
+    c = tally_to_lower(c);
+    return c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
+}
+
+/* Whether a query parameter's name (`name[0..n)`, percent-encoded as in
+ * the URL) looks like it holds a secret: it contains one of the words
+ * below, in any case and encoding. Stripping a harmless one ("zipcode")
+ * only merges two pages in the store; keeping a secret would leak it. */
+static bool secret_param(const char *name, size_t n)
+{
+    static const char *const words[] = {"token", "key",  "secret", "pass",       "pwd",  "auth",
+                                        "sig",   "sess", "sid",    "credential", "code", "otp"};
+    char low[64];
+    size_t m = 0;
+    for (size_t i = 0; i < n && m < sizeof low - 1; i++) {
+        unsigned char c = (unsigned char)name[i];
+        int hi = i + 2 < n ? hex_digit((unsigned char)name[i + 1]) : -1;
+        int lo = i + 2 < n ? hex_digit((unsigned char)name[i + 2]) : -1;
+        if (c == '%' && hi >= 0 && lo >= 0) {
+            c = (unsigned char)(hi * 16 + lo);
+            i += 2;
+        }
+        low[m++] = (char)tally_to_lower(c);
+    }
+    low[m] = '\0';
+    if (m == sizeof low - 1) /* a name this long is nobody's plain parameter */
+        return true;
+    for (size_t w = 0; w < sizeof words / sizeof words[0]; w++)
+        if (strstr(low, words[w]) != NULL)
+            return true;
+    return false;
+}
+
+/* The query `q` without its secret-looking parameters, or NULL when none is
+ * left. Caller frees. */
+static char *public_query(const char *q)
+{
+    size_t len = strlen(q);
+    char *out = tally_xmalloc(len + 1);
+    size_t o = 0;
+    for (const char *p = q; *p != '\0';) {
+        size_t n = strcspn(p, "&;");
+        size_t name = strcspn(p, "=&;");
+        if (n > 0 && !secret_param(p, name)) {
+            if (o > 0)
+                out[o++] = '&';
+            memcpy(out + o, p, n);
+            o += n;
+        }
+        p += n;
+        if (*p != '\0')
+            p++;
+    }
+    out[o] = '\0';
+    if (o == 0) {
+        free(out);
+        return NULL;
+    }
+    return out;
+}
+
 char *tally_url_public(const char *url)
 {
     CURLU *u = curl_url();
-    char *out = NULL;
+    char *out = NULL, *q = NULL;
     if (u != NULL && curl_url_set(u, CURLUPART_URL, url, 0) == CURLUE_OK) {
         curl_url_set(u, CURLUPART_USER, NULL, 0);
         curl_url_set(u, CURLUPART_PASSWORD, NULL, 0);
         curl_url_set(u, CURLUPART_OPTIONS, NULL, 0);
-        curl_url_set(u, CURLUPART_QUERY, NULL, 0);
+        char *kept = NULL;
+        if (curl_url_get(u, CURLUPART_QUERY, &q, 0) == CURLUE_OK && q != NULL)
+            kept = public_query(q);
+        curl_url_set(u, CURLUPART_QUERY, kept, 0);
+        free(kept);
         curl_url_set(u, CURLUPART_FRAGMENT, NULL, 0);
         char *s = NULL;
         if (curl_url_get(u, CURLUPART_URL, &s, 0) == CURLUE_OK) {
@@ -284,6 +353,7 @@ char *tally_url_public(const char *url)
             curl_free(s);
         }
     }
+    curl_free(q);
     curl_url_cleanup(u);
     if (out == NULL) { /* not a URL libcurl reads: nothing after a '?', '#' or '@' kept */
         /* a scheme only before the first '/', '?', '#' or '@' */

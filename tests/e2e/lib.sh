@@ -49,15 +49,16 @@ e2e_needs() {
 }
 
 # to_schema3 DB: makes a database of this tally one of schema 3, as a tally
-# from before the estimator's indexes (schema 4) and the events (schema 5)
-# wrote it.
+# from before the estimator's indexes (schema 4), the events (schema 5) and
+# what the web keeps (schema 6) wrote it.
 to_schema3() {
     sqlite3 "$1" "DROP TRIGGER claim_items_delete; DROP TRIGGER claim_items_update;
         CREATE TABLE claim_items_3 (item TEXT NOT NULL, date TEXT NOT NULL,
           claim_id INTEGER NOT NULL, PRIMARY KEY (item, date, claim_id)) STRICT, WITHOUT ROWID;
         INSERT INTO claim_items_3 SELECT item, date, claim_id FROM claim_items;
         DROP TABLE claim_items; ALTER TABLE claim_items_3 RENAME TO claim_items;
-        DROP INDEX documents_id_name; DROP TABLE events; PRAGMA user_version = 3;"
+        DROP INDEX documents_id_name; DROP TABLE events; DROP TABLE feed_items;
+        DROP TABLE http_validators; DROP TABLE raw_pages; PRAGMA user_version = 3;"
 }
 
 passed=0

@@ -210,3 +210,34 @@ stop_server() {
     fi
     PID=
 }
+
+# ---- the test web (tests/e2e/fetch-server.py) --------------------------------------
+
+# start_web: the test web on 127.0.0.1, on a free port, in the background,
+# with any proxy of the environment cleared (it would take loopback
+# requests elsewhere); sets PID, PORT and W (http://127.0.0.1:PORT), and
+# WLOG, the server's log of requests ("REQ SECONDS PATH IF-NONE-MATCH
+# IF-MODIFIED-SINCE" lines). Exits 1 when it does not start.
+start_web() {
+    unset http_proxy https_proxy HTTP_PROXY HTTPS_PROXY ALL_PROXY all_proxy
+    export no_proxy=127.0.0.1 NO_PROXY=127.0.0.1
+    WLOG=$T/server.err
+    python3 "$SRC/tests/e2e/fetch-server.py" >"$T/server.out" 2>"$WLOG" &
+    PID=$!
+    PORT=
+    for _ in $(seq 1 100); do
+        PORT=$(sed -n 's/^port \([0-9]*\)$/\1/p' "$T/server.out")
+        [ -n "$PORT" ] && break
+        sleep 0.05
+    done
+    if [ -z "$PORT" ]; then
+        echo "FAIL: the test server did not start: $(cat "$WLOG")"
+        exit 1
+    fi
+    W=http://127.0.0.1:$PORT
+}
+
+# asked PATH: how many times the test web was asked for PATH.
+asked() {
+    grep -c "^REQ [0-9.]* $1 " "$WLOG"
+}

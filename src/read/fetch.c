@@ -407,8 +407,8 @@ static void read_robots(tally_fetcher *f, struct host *h)
     } else {
         /* RFC 9309: unreachable (5xx, no answer) is a full disallow */
         h->robots = ROBOTS_ALL;
-        snprintf(h->why, sizeof h->why, "robots.txt unreadable (%.120s): nothing of the host is fetched",
-                 err.msg);
+        snprintf(h->why, sizeof h->why,
+                 "robots.txt unreadable (%.120s): nothing of the host is fetched", err.msg);
     }
     free(url);
 }

@@ -183,6 +183,16 @@ run "$TALLY" fetch --delay 0 --db "$T/feed.db" "$W/feed.rss"
 expect_rc feed_rc 1
 expect_err_has feed_refused "$W/feed.rss: a feed (application/rss+xml), not a page: tally watch reads feeds"
 
+# ---- a progress line on a terminal (script(1) gives one), none otherwise -------------
+if command -v script >/dev/null; then
+    script -qec "'$TALLY' fetch --delay 0 --db '$T/tty.db' '$W/plain.txt' '$W/error'" /dev/null >"$T/tty.out" 2>&1
+    if grep -q "tally fetch: 1 done, 1 failed, 0 pending, [0-9]* bytes" "$T/tty.out"; then pass; else fail progress_tty "$(cat -v "$T/tty.out")"; fi
+    run "$TALLY" fetch --delay 0 --db "$T/tty.db" "$W/plain.txt"
+    if grep -q "done, " "$T/err"; then fail progress_not_tty "$(cat "$T/err")"; else pass; fi
+else
+    skip progress_tty "script(1) is not installed"
+fi
+
 # ---- usage -------------------------------------------------------------------------
 run "$TALLY" fetch --delay 0 --db "$T/u.db"
 expect_rc no_url 2

@@ -93,6 +93,18 @@ expect_err_has bad_html "$W/og.html: not a feed (content type text/html; charset
 expect_err_has bad_xml "$W/broken.xml: not well-formed XML (line 1"
 expect_out_has bad_rest "feeds: 1 read, 0 not modified, 2 failed; items: 2 new"
 
+# ---- without --once: polls, prints its summary, waits for the next poll ----------------
+"$TALLY" watch --every 10s --delay 0 --db "$T/loop.db" "$T/feeds" >"$T/loop.out" 2>"$T/loop.err" &
+LPID=$!
+for _ in $(seq 1 600); do
+    grep -q "documents:" "$T/loop.out" && break
+    sleep 0.05
+done
+expect_eq loop_polled "$(grep -c 'items: 5 new, 0 seen before' "$T/loop.out")" 1
+if kill -0 "$LPID" 2>/dev/null; then pass; else fail loop_waits "it exited: $(cat "$T/loop.err")"; fi
+kill "$LPID" 2>/dev/null
+wait "$LPID" 2>/dev/null
+
 # ---- usage -------------------------------------------------------------------------
 run "$TALLY" watch --once --db "$T/u.db"
 expect_rc no_file 2

@@ -45,6 +45,9 @@ typedef struct tally_page {
     char *charset;       /* its charset parameter, lowercase, or NULL (owned) */
     char *etag;          /* the response's ETag, or NULL (owned) */
     char *last_modified; /* the response's Last-Modified, or NULL (owned) */
+    /* what a feed said of the page (borrowed; NULL when none): the title
+       and date of its document when the page itself gives none */
+    const char *feed_title, *feed_date;
 } tally_page;
 
 typedef struct tally_fetcher tally_fetcher;
@@ -97,7 +100,8 @@ void tally_page_meta_free(tally_page_meta *m);
 
 /** The document tally ingests for `page`, as a NAME.txt holds it: a
  *  header (url: the public URL, title, outlet (else the host), date: from
- *  the page's metadata) and, after a blank line, the body decoded into
+ *  the page's metadata, else from the feed that linked it) and, after a
+ *  blank line, the body decoded into
  *  text. Appended to `out` (the caller's, with its limit); `*invalid_utf8`
  *  gets the invalid sequences replaced. Returns 0, TALLY_EINPUT for a body
  *  that is binary, or TALLY_ELIMIT when `out` is full; `err` set. */

@@ -218,9 +218,11 @@ int cli_web_get(struct cli_web_run *w, const char *url, tally_page *page);
 /** Names a failure of `url` on stderr (its public form) with `why`. */
 void cli_web_failed(struct cli_web_run *w, const char *url, const char *why);
 /** Downloads the page at `url` and ingests it (a 304 counts as not
- *  modified), keeping its raw bytes and validators beside the document:
- *  CLI_OK, or CLI_FAIL when it failed (named and counted). */
-int cli_web_page(struct cli_web_run *w, const char *url);
+ *  modified), keeping its raw bytes and validators beside the document;
+ *  `item` (may be NULL), the feed's item that linked it, gives the title
+ *  and date the page lacks. CLI_OK, or CLI_FAIL when it failed (named and
+ *  counted). */
+int cli_web_page(struct cli_web_run *w, const char *url, const tally_feed_item *item);
 /** Prints the pages' summary, finishes the ingest (its summary) and closes
  *  the fetcher: CLI_OK, or CLI_FAIL when anything failed. */
 int cli_web_finish(struct cli_web_run *w, bool quiet);

@@ -254,7 +254,7 @@ int cli_web_get(struct cli_web_run *w, const char *url, tally_page *page)
     return CLI_OK;
 }
 
-int cli_web_page(struct cli_web_run *w, const char *url)
+int cli_web_page(struct cli_web_run *w, const char *url, const tally_feed_item *item)
 {
     tally_page page;
     tally_err err = {0};
@@ -272,6 +272,10 @@ int cli_web_page(struct cli_web_run *w, const char *url)
     if (page.not_modified) {
         w->not_modified++;
         goto out;
+    }
+    if (item != NULL) {
+        page.feed_title = item->title;
+        page.feed_date = item->date;
     }
     if (page.feed) {
         char why[160];
@@ -387,7 +391,7 @@ int cli_fetch(int argc, char **argv)
     w.pending = n_urls;
     for (size_t i = 0; i < n_urls && !w.r.fatal; i++) {
         w.pending--;
-        (void)cli_web_page(&w, urls[i]);
+        (void)cli_web_page(&w, urls[i], NULL);
     }
     rc = cli_web_finish(&w, quiet);
 out:

@@ -55,7 +55,7 @@ void cli_watch_help(FILE *out)
 /* A page to fetch for an item. */
 struct job {
     size_t feed; /* index in the feeds */
-    char *id, *link;
+    tally_feed_item item;
 };
 
 /* What one poll learned of a feed. */
@@ -68,8 +68,10 @@ struct feed_state {
 static void free_jobs(struct job *jobs, size_t n)
 {
     for (size_t i = 0; i < n; i++) {
-        free(jobs[i].id);
-        free(jobs[i].link);
+        free(jobs[i].item.id);
+        free(jobs[i].item.link);
+        free(jobs[i].item.title);
+        free(jobs[i].item.date);
     }
     free(jobs);
 }
@@ -109,7 +111,7 @@ static void read_feed(struct cli_web_run *w, size_t i, const char *url, struct f
     fs->last_modified = page.last_modified;
     page.etag = page.last_modified = NULL;
     for (size_t k = 0; k < feed.n; k++) {
-        const tally_feed_item *it = &feed.items[k];
+        tally_feed_item *it = &feed.items[k];
         bool seen = false;
         if (tally_store_item_seen(w->r.s, url, it->id, &seen, &err) != 0) {
             cli_web_failed(w, url, err.msg);
@@ -130,8 +132,9 @@ static void read_feed(struct cli_web_run *w, size_t i, const char *url, struct f
         }
         counts[NEW]++;
         *jobs = tally_xrealloc(*jobs, (*n_jobs + 1) * sizeof **jobs);
-        (*jobs)[(*n_jobs)++] =
-            (struct job){.feed = i, .id = tally_xstrdup(it->id), .link = tally_xstrdup(it->link)};
+        /* the item moves to the job: the feed is freed after */
+        (*jobs)[(*n_jobs)++] = (struct job){.feed = i, .item = *it};
+        feed.items[k] = (tally_feed_item){0};
     }
 out:
     tally_feed_free(&feed);
@@ -160,23 +163,21 @@ static int poll_feeds(char **feeds, size_t n_feeds, const tally_fetch_opts *fo, 
     tally_err err = {0};
     for (size_t j = 0; j < n_jobs && !w.r.fatal; j++) {
         w.pending--;
-        struct job *jb = &jobs[j];
+        tally_feed_item *it = &jobs[j].item;
         /* the same page in two feeds (or twice in one) is fetched once */
         size_t first = 0;
-        while (first < j && strcmp(jobs[first].link, jb->link) != 0)
+        while (first < j && strcmp(jobs[first].item.link, it->link) != 0)
             first++;
-        bool done = first < j;
-        if (done && jobs[first].id == NULL) /* the first one failed */
-            done = false;
-        if (!done && cli_web_page(&w, jb->link) != CLI_OK) {
-            fs[jb->feed].failed_items++;
-            free(jb->id);
-            jb->id = NULL; /* marks it failed */
+        bool done = first < j && jobs[first].item.id != NULL; /* NULL: it failed */
+        if (!done && cli_web_page(&w, it->link, it) != CLI_OK) {
+            fs[jobs[j].feed].failed_items++;
+            free(it->id);
+            it->id = NULL; /* marks it failed */
             continue;
         }
-        if (tally_store_put_item(w.r.s, feeds[jb->feed], jb->id, jb->link, &err) != 0) {
-            cli_web_failed(&w, jb->link, err.msg);
-            fs[jb->feed].failed_items++;
+        if (tally_store_put_item(w.r.s, feeds[jobs[j].feed], it->id, it->link, &err) != 0) {
+            cli_web_failed(&w, it->link, err.msg);
+            fs[jobs[j].feed].failed_items++;
         }
     }
     /* a feed's validators are kept once all its items are in: a 304 then

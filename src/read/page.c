@@ -320,9 +320,12 @@ int tally_page_document(const tally_page *page, tally_buf *out, size_t *invalid_
     /* the page's own header, if it has one, comes second to what it says
      * in its markup */
     header_line(out, "url", url);
-    header_line(out, "title", m.title != NULL ? m.title : d.title);
+    header_line(out, "title",
+                m.title != NULL   ? m.title
+                : d.title != NULL ? d.title
+                                  : page->feed_title);
     header_line(out, "outlet", m.outlet != NULL ? m.outlet : d.outlet != NULL ? d.outlet : host);
-    header_line(out, "date", m.date != NULL ? m.date : d.date);
+    header_line(out, "date", m.date != NULL ? m.date : d.date != NULL ? d.date : page->feed_date);
     tally_buf_append(out, "\n", 1);
     tally_doc_opts opts = {.format = page->format};
     tally_doc_handler h = {.on_block = on_block, .user = out};

@@ -111,6 +111,8 @@ MIXED = b"""<?xml version="1.0"?>
 <item><title>Allowed</title><link>/forbidden/ok/y.html</link></item>
 <item><title>Private</title><link>/private/z.html</link></item>
 <item><title>No link</title><guid isPermaLink="false">nolink-1</guid></item>
+<item><title>Plain, titled by the feed</title><link>/plain.txt</link>
+<pubDate>Thu, 02 May 2024 08:00:00 GMT</pubDate></item>
 </channel></rss>
 """
 

@@ -4,7 +4,8 @@
 # items' pages fetched and ingested once, the items remembered in the
 # database so that --once twice in a row fetches each item once; the feeds'
 # validators sent back (an ETag, a Last-Modified) and the 304s; a new item
-# fetched alone; an item's link without its secret query parameter; a
+# fetched alone; an item's link without its secret query parameter; the
+# feed's title and date for a page without its own; a
 # feed of failures (a 500, robots.txt forbidding, an item without a link)
 # named with the rest ingested and the failed item tried again; a page that
 # is not a feed, a feed that is not XML; usage. No address outside
@@ -76,13 +77,16 @@ expect_rc mixed_rc 1
 expect_err_has mixed_500 "$W/items/broken.html: HTTP status 500"
 expect_err_has mixed_robots "$W/forbidden/x.html: robots.txt of http://127.0.0.1:$PORT forbids it to tally"
 expect_eq mixed_never_asked "$(asked /forbidden/x.html)" 0
-expect_eq mixed_docs "$(sqlite3 "$T/mixed.db" "SELECT group_concat(name, ' ') FROM (SELECT name FROM documents ORDER BY name)")" "e y z"
+expect_eq mixed_docs "$(sqlite3 "$T/mixed.db" "SELECT group_concat(name, ' ') FROM (SELECT name FROM documents ORDER BY name)")" "e plain y z"
+# a page without a title or date of its own takes the feed's
+expect_eq mixed_feed_title "$(sqlite3 "$T/mixed.db" "SELECT title || ' ' || date FROM documents WHERE name = 'plain'")" \
+    "Plain, titled by the feed 2024-05-02"
 # the item without a link is remembered, not fetched; the failed ones are not
 expect_eq mixed_items "$(sqlite3 "$T/mixed.db" "SELECT group_concat(item, ' ') FROM (SELECT item FROM feed_items ORDER BY item)")" \
-    "$W/forbidden/ok/y.html $W/items/e.html $W/private/z.html nolink-1"
+    "$W/forbidden/ok/y.html $W/items/e.html $W/plain.txt $W/private/z.html nolink-1"
 run "$TALLY" watch --once --delay 0 --retries 0 --db "$T/mixed.db" "$T/mixed"
 expect_rc mixed_again_rc 1
-expect_out_has mixed_again "items: 2 new, 4 seen before"
+expect_out_has mixed_again "items: 2 new, 5 seen before"
 expect_eq mixed_broken_again "$(asked /items/broken.html)" 2
 
 # ---- not a feed ---------------------------------------------------------------------

@@ -26,6 +26,7 @@
 #include "tally/ascii.h"
 #include "tally/date.h"
 #include "tally/mem.h"
+#include "tally/utf8.h"
 #include "web.h"
 
 enum { VALUE_MAX = 1024 }; /* longest title or outlet kept, in bytes */
@@ -48,26 +49,31 @@ static bool eq_ci(const xmlChar *a, const char *b)
 }
 
 /* A copy of `s` with white space runs made one space, trimmed, cut at
- * VALUE_MAX on a character boundary; NULL when empty. libxml2 hands out
- * valid UTF-8. */
+ * VALUE_MAX on a character boundary; NULL when empty. An invalid sequence
+ * becomes U+FFFD: libxml2 nearly always hands out valid UTF-8, but not
+ * after its HTML parser switched encodings in the middle of an entity (a
+ * fuzz_page find). */
 char *web_clean(const char *s)
 {
     if (s == NULL)
         return NULL;
     size_t n = strlen(s);
-    char *out = tally_xmalloc(n + 1);
+    char *out = tally_xmalloc(3 * n + 1);
     size_t k = 0;
     bool space = false;
-    for (size_t i = 0; i < n; i++) {
+    for (size_t i = 0; i < n;) {
         unsigned char c = (unsigned char)s[i];
         if (tally_is_space(c)) {
             space = k > 0;
+            i++;
             continue;
         }
         if (space)
             out[k++] = ' ';
         space = false;
-        out[k++] = (char)c;
+        int32_t cp;
+        i += tally_utf8_decode(s, n, i, &cp);
+        k += tally_utf8_encode((uint32_t)cp, out + k);
     }
     if (k > VALUE_MAX) {
         k = VALUE_MAX;

@@ -24,7 +24,7 @@
 #include "tally/mem.h"
 
 /** The schema version this tally writes (PRAGMA user_version). */
-enum { TALLY_STORE_SCHEMA = 5 };
+enum { TALLY_STORE_SCHEMA = 6 };
 
 typedef struct tally_store tally_store;
 
@@ -308,5 +308,35 @@ typedef int (*tally_stage_fn)(const char *key, int64_t seq, const void *data, si
  *  or TALLY_ESTORE with `err` set. */
 int tally_store_stage_each(tally_store *s, tally_stage_fn fn, void *user,
                            tally_err *err) TALLY_MUST_CHECK;
+
+/* ---- the web (tally fetch, tally watch: src/store/web.c) ------------------ */
+/* Every URL given to these is stored as tally_url_public (tally/fetch.h)
+ * makes it: without user name, password, fragment or a query parameter
+ * whose name looks like a secret (token, key, password, signature...), so
+ * that the database never holds a credential, whatever the caller passed. */
+
+/** The ETag and Last-Modified last seen for `url`: owned strings (free()),
+ *  NULL when none is stored. */
+int tally_store_validators(tally_store *s, const char *url, char **etag, char **last_modified,
+                           tally_err *err) TALLY_MUST_CHECK;
+/** Keeps `url`'s ETag and Last-Modified (either may be NULL); both NULL
+ *  forgets them. */
+int tally_store_put_validators(tally_store *s, const char *url, const char *etag,
+                               const char *last_modified, tally_err *err) TALLY_MUST_CHECK;
+/** Whether the item `item` of the feed at `feed` (its guid or Atom id, else
+ *  its link; a URL is stored cleaned as above) has been ingested. */
+int tally_store_item_seen(tally_store *s, const char *feed, const char *item, bool *seen,
+                          tally_err *err) TALLY_MUST_CHECK;
+/** Remembers `item` of `feed` as ingested, with its `link` (may be NULL);
+ *  its first sight is kept when it is there already. */
+int tally_store_put_item(tally_store *s, const char *feed, const char *item, const char *link,
+                         tally_err *err) TALLY_MUST_CHECK;
+/** Keeps the bytes of the page at `url` as they arrived, with their
+ *  content type (may be NULL), replacing an earlier download's. */
+int tally_store_put_raw(tally_store *s, const char *url, const char *content_type,
+                        const void *bytes, size_t len, tally_err *err) TALLY_MUST_CHECK;
+/** The bytes kept for `url` into `out` (appended), and *found. */
+int tally_store_raw(tally_store *s, const char *url, tally_buf *out, bool *found,
+                    tally_err *err) TALLY_MUST_CHECK;
 
 #endif

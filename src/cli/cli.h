@@ -10,6 +10,7 @@
 #include "tally/err.h"
 #include "tally/estimate.h"
 #include "tally/extract.h"
+#include "tally/fetch.h"
 #include "tally/ingest.h"
 #include "tally/present.h"
 #include "tally/store.h"
@@ -188,6 +189,47 @@ void cli_ingest_doc(struct cli_ingest_run *r, tally_ingest_input *in);
  *  unless `quiet`: CLI_OK, or CLI_FAIL when any document failed. */
 int cli_ingest_finish(struct cli_ingest_run *r, bool quiet);
 
+/** What tally fetch and tally watch share (cli_fetch.c): one fetcher, one
+ *  ingest run, and the counts of the pages. */
+struct cli_web_names {
+    char **v; /* the names given in this run, so that two pages never save to one file */
+    size_t n;
+};
+struct cli_web_run {
+    const char *cmd; /* "fetch", "watch": in messages */
+    struct cli_ingest_run r;
+    tally_fetcher *f;
+    const char *save_dir;
+    size_t max_bytes;
+    struct cli_web_names names;
+    size_t fetched, not_modified, failed, bytes, pending;
+    bool progress; /* a progress line on stderr (a terminal) */
+};
+/** The URLs of a file (one a line, blank lines and # comments left out; -
+ *  for stdin), appended to *urls (owned): CLI_OK, or CLI_FAIL with a
+ *  message. */
+int cli_read_urls(const char *path, char ***urls, size_t *n);
+/** Takes an option the two commands share (getopt's `ch`: 's' --save, 't'
+ *  --timeout, 'm' --max-size, 'r' --retries, 'w' --delay): CLI_OK,
+ *  CLI_USAGE with a message, or CLI_UNHANDLED for another. */
+int cli_web_option(struct cli_web_run *w, int ch, const char *arg, tally_fetch_opts *fo);
+/** Opens the fetcher and the database: CLI_OK, or CLI_FAIL with a message. */
+int cli_web_start(struct cli_web_run *w, const tally_fetch_opts *fo, const char *db);
+/** Downloads `url` with the validators stored for it: CLI_OK with `page`
+ *  set (free it), else CLI_FAIL, the failure named (not counted). */
+int cli_web_get(struct cli_web_run *w, const char *url, tally_page *page);
+/** Names a failure of `url` on stderr (its public form) with `why`. */
+void cli_web_failed(struct cli_web_run *w, const char *url, const char *why);
+/** Downloads the page at `url` and ingests it (a 304 counts as not
+ *  modified), keeping its raw bytes and validators beside the document;
+ *  `item` (may be NULL), the feed's item that linked it, gives the title
+ *  and date the page lacks. CLI_OK, or CLI_FAIL when it failed (named and
+ *  counted). */
+int cli_web_page(struct cli_web_run *w, const char *url, const tally_feed_item *item);
+/** Prints the pages' summary, finishes the ingest (its summary) and closes
+ *  the fetcher: CLI_OK, or CLI_FAIL when anything failed. */
+int cli_web_finish(struct cli_web_run *w, bool quiet);
+
 /** Subcommands. */
 int cli_figures(int argc, char **argv);
 void cli_figures_help(FILE *out);
@@ -223,6 +265,8 @@ void cli_rank_help(FILE *out);
 void cli_backtest_help(FILE *out);
 int cli_fetch(int argc, char **argv);
 void cli_fetch_help(FILE *out);
+int cli_watch(int argc, char **argv);
+void cli_watch_help(FILE *out);
 int cli_train(int argc, char **argv);
 void cli_train_help(FILE *out);
 int cli_score(int argc, char **argv);

@@ -16,6 +16,8 @@ static const struct cli_cmd cmds[] = {
      "extract documents' claims and events into the database, with provenance", cli_ingest_help},
     {"fetch", cli_fetch, "download web pages (http, https) and ingest them with their metadata",
      cli_fetch_help},
+    {"watch", cli_watch, "poll RSS and Atom feeds, fetch and ingest their new items",
+     cli_watch_help},
     {"import", cli_import,
      "load curated claims or events from CSV (or the bundled record and relations)",
      cli_import_help},

@@ -50,6 +50,12 @@ int doc_read_tuned(FILE *in, const char *name, const tally_doc_opts *opts,
                    const tally_doc_handler *h, tally_doc_stats *stats, tally_err *err,
                    const doc_tune *t) TALLY_MUST_CHECK;
 
+/** The iconv name of a charset label (lowercase, as a Content-Type or a
+ *  <meta> gives it): NULL for UTF-8 (and UTF-16, which HTML reads as
+ *  UTF-8), the WHATWG choice for a label it maps elsewhere (latin1 is
+ *  WINDOWS-1252), else the label itself. */
+const char *decode_iconv_name(const char *label);
+
 /** Returns the format that the start of a body looks like (`s[0..n)`, after
  *  any BOM): HTML, Markdown or else plain text. */
 tally_format doc_sniff(const char *s, size_t n);

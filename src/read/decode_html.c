@@ -587,7 +587,7 @@ static bool find_charset(const char *s, size_t n, char label[LABEL])
 
 /* The iconv name for a charset label (WHATWG decodes latin1 as windows-1252,
  * and so on), or NULL for UTF-8. */
-static const char *iconv_name(const char *label)
+const char *decode_iconv_name(const char *label)
 {
     static const struct {
         const char *label;
@@ -643,7 +643,7 @@ decoder *decode_html_new(const decode_args *a)
     char label[LABEL];
     const char *name = NULL;
     if (!a->bom && find_charset(a->head, a->head_len, label))
-        name = iconv_name(label);
+        name = decode_iconv_name(label);
     if (name != NULL)
         d->cd = iconv_open("UTF-8", name);
     if (d->cd != (iconv_t)-1)

@@ -12,6 +12,8 @@
  * headers of base and the model, and read's own. */
 #include "tally/fetch.h"
 
+#include <errno.h>
+#include <iconv.h>
 #include <jansson.h>
 #include <libxml/HTMLparser.h>
 #include <libxml/tree.h>
@@ -20,9 +22,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "decode.h"
 #include "tally/ascii.h"
 #include "tally/date.h"
 #include "tally/mem.h"
+#include "tally/utf8.h"
+#include "web.h"
 
 enum { VALUE_MAX = 1024 }; /* longest title or outlet kept, in bytes */
 
@@ -44,26 +49,31 @@ static bool eq_ci(const xmlChar *a, const char *b)
 }
 
 /* A copy of `s` with white space runs made one space, trimmed, cut at
- * VALUE_MAX on a character boundary; NULL when empty. libxml2 hands out
- * valid UTF-8. */
-static char *clean(const char *s)
+ * VALUE_MAX on a character boundary; NULL when empty. An invalid sequence
+ * becomes U+FFFD: libxml2 nearly always hands out valid UTF-8, but not
+ * after its HTML parser switched encodings in the middle of an entity (a
+ * fuzz_page find). */
+char *web_clean(const char *s)
 {
     if (s == NULL)
         return NULL;
     size_t n = strlen(s);
-    char *out = tally_xmalloc(n + 1);
+    char *out = tally_xmalloc(3 * n + 1);
     size_t k = 0;
     bool space = false;
-    for (size_t i = 0; i < n; i++) {
+    for (size_t i = 0; i < n;) {
         unsigned char c = (unsigned char)s[i];
         if (tally_is_space(c)) {
             space = k > 0;
+            i++;
             continue;
         }
         if (space)
             out[k++] = ' ';
         space = false;
-        out[k++] = (char)c;
+        int32_t cp;
+        i += tally_utf8_decode(s, n, i, &cp);
+        k += tally_utf8_encode((uint32_t)cp, out + k);
     }
     if (k > VALUE_MAX) {
         k = VALUE_MAX;
@@ -89,7 +99,7 @@ static void keep(char **slot, char *v)
 
 /* The day of a date-time ("2024-03-05T10:00:00Z" -> "2024-03-05"), or of
  * a partial date tally reads; NULL for anything else. */
-static char *day_of(const char *s)
+char *web_day_of(const char *s)
 {
     if (s == NULL)
         return NULL;
@@ -120,11 +130,11 @@ static void on_meta(xmlNode *n, struct found *f)
     char *content = attr(n, "content");
     const xmlChar *p = (const xmlChar *)prop;
     if (eq_ci(p, "og:title"))
-        keep(&f->title[FROM_OG], clean(content));
+        keep(&f->title[FROM_OG], web_clean(content));
     else if (eq_ci(p, "og:site_name"))
-        keep(&f->outlet[FROM_OG], clean(content));
+        keep(&f->outlet[FROM_OG], web_clean(content));
     else if (eq_ci(p, "article:published_time"))
-        keep(&f->date[FROM_OG], day_of(content));
+        keep(&f->date[FROM_OG], web_day_of(content));
     xmlFree(prop);
     xmlFree(content);
 }
@@ -149,11 +159,11 @@ static void on_ld(const json_t *v, struct found *f, int depth)
     }
     if (!json_is_object(v))
         return;
-    keep(&f->title[FROM_LD], clean(jstr(v, "headline")));
-    keep(&f->date[FROM_LD], day_of(jstr(v, "datePublished")));
+    keep(&f->title[FROM_LD], web_clean(jstr(v, "headline")));
+    keep(&f->date[FROM_LD], web_day_of(jstr(v, "datePublished")));
     const json_t *pub = json_object_get(v, "publisher");
     if (json_is_object(pub))
-        keep(&f->outlet[FROM_LD], clean(jstr(pub, "name")));
+        keep(&f->outlet[FROM_LD], web_clean(jstr(pub, "name")));
     on_ld(json_object_get(v, "@graph"), f, depth + 1);
 }
 
@@ -186,11 +196,11 @@ static void walk(xmlNode *n, struct found *f, int depth)
             on_script(n, f);
         } else if (eq_ci(n->name, "title") && f->title[FROM_HTML] == NULL) {
             xmlChar *t = xmlNodeGetContent(n);
-            keep(&f->title[FROM_HTML], clean((const char *)t));
+            keep(&f->title[FROM_HTML], web_clean((const char *)t));
             xmlFree(t);
         } else if (eq_ci(n->name, "time") && f->date[FROM_HTML] == NULL) {
             char *dt = attr(n, "datetime");
-            keep(&f->date[FROM_HTML], day_of(dt));
+            keep(&f->date[FROM_HTML], web_day_of(dt));
             xmlFree(dt);
         }
         if (depth < 512)
@@ -242,11 +252,59 @@ static int on_block(const tally_block *b, void *user, tally_err *err)
 }
 
 /* A header line "key: value" when there is a value (one line: the values
- * come from clean(), the public URL and the host, none with a line break). */
+ * come from web_clean(), the public URL and the host, none with a line break). */
 static void header_line(tally_buf *out, const char *key, const char *value)
 {
     if (value != NULL && value[0] != '\0' && strpbrk(value, "\r\n") == NULL)
         tally_buf_printf(out, "%s: %s\n", key, value);
+}
+
+/* The body of `page` in UTF-8 after a byte-order mark, when its
+ * Content-Type named a charset iconv knows: the HTTP header outranks what
+ * the bytes say (a <meta> charset), as in a browser, and the mark tells the
+ * decoders so. A byte the charset does not have becomes U+FFFD, counted in
+ * *invalid. NULL when the header named no charset, or one iconv does not
+ * know (the decoders then look at the bytes). Caller frees. */
+static char *declared_to_utf8(const tally_page *page, size_t *len, size_t *invalid)
+{
+    if (page->charset == NULL)
+        return NULL;
+    static const char bom[] = "\xEF\xBB\xBF";
+    const char *name = decode_iconv_name(page->charset);
+    if (name == NULL) { /* UTF-8 already: only the mark */
+        char *out = tally_xmalloc(page->len + 4);
+        memcpy(out, bom, 3);
+        memcpy(out + 3, page->data, page->len);
+        *len = page->len + 3;
+        out[*len] = '\0';
+        return out;
+    }
+    iconv_t cd = iconv_open("UTF-8", name);
+    if (cd == (iconv_t)-1)
+        return NULL;
+    /* at most 4 bytes of UTF-8 for each byte in (3 for U+FFFD) */
+    size_t cap = 4 * page->len + 8;
+    char *out = tally_xmalloc(cap);
+    memcpy(out, bom, 3);
+    char *in = page->data, *o = out + 3;
+    size_t inleft = page->len, outleft = cap - 4;
+    while (inleft > 0) {
+        if (iconv(cd, &in, &inleft, &o, &outleft) != (size_t)-1)
+            continue;
+        if (errno == E2BIG || outleft < 3)
+            break; /* cannot happen with 4 bytes out for each in */
+        /* EILSEQ, or EINVAL at the end: one byte replaced, the rest goes on */
+        memcpy(o, "\xEF\xBF\xBD", 3);
+        o += 3;
+        outleft -= 3;
+        in++;
+        inleft--;
+        (*invalid)++;
+    }
+    iconv_close(cd);
+    *len = (size_t)(o - out);
+    out[*len] = '\0';
+    return out;
 }
 
 int tally_page_document(const tally_page *page, tally_buf *out, size_t *invalid_utf8,
@@ -254,7 +312,12 @@ int tally_page_document(const tally_page *page, tally_buf *out, size_t *invalid_
 {
     tally_page_meta m = {0};
     tally_doc_mem d;
-    tally_doc_mem_open(&d, page->data, page->len);
+    size_t converted_len = 0, invalid = 0;
+    char *converted = declared_to_utf8(page, &converted_len, &invalid);
+    if (converted != NULL)
+        tally_doc_mem_open(&d, converted, converted_len);
+    else
+        tally_doc_mem_open(&d, page->data, page->len);
     if (page->format == TALLY_FORMAT_HTML ||
         (page->format == TALLY_FORMAT_AUTO && !d.binary && d.body_len > 0 && d.body[0] == '<'))
         tally_page_meta_read(d.body, d.body_len, &m);
@@ -263,9 +326,12 @@ int tally_page_document(const tally_page *page, tally_buf *out, size_t *invalid_
     /* the page's own header, if it has one, comes second to what it says
      * in its markup */
     header_line(out, "url", url);
-    header_line(out, "title", m.title != NULL ? m.title : d.title);
+    header_line(out, "title",
+                m.title != NULL   ? m.title
+                : d.title != NULL ? d.title
+                                  : page->feed_title);
     header_line(out, "outlet", m.outlet != NULL ? m.outlet : d.outlet != NULL ? d.outlet : host);
-    header_line(out, "date", m.date != NULL ? m.date : d.date);
+    header_line(out, "date", m.date != NULL ? m.date : d.date != NULL ? d.date : page->feed_date);
     tally_buf_append(out, "\n", 1);
     tally_doc_opts opts = {.format = page->format};
     tally_doc_handler h = {.on_block = on_block, .user = out};
@@ -273,7 +339,8 @@ int tally_page_document(const tally_page *page, tally_buf *out, size_t *invalid_
     int rc = tally_doc_mem_read(&d, page->url, &opts, &h, &stats, err);
     if (rc == 0 && tally_buf_full(out))
         rc = tally_err_set(err, TALLY_ELIMIT, "the document is over its limit");
-    *invalid_utf8 = stats.invalid_utf8 + d.invalid_utf8;
+    *invalid_utf8 = stats.invalid_utf8 + d.invalid_utf8 + invalid;
+    free(converted);
     free(url);
     free(host);
     tally_doc_mem_close(&d);

@@ -106,6 +106,14 @@
     "CREATE INDEX events_type ON events(type, date);"                                              \
     "CREATE INDEX events_date ON events(date);"
 
+#define PG_SCHEMA_6                                                                                \
+    "CREATE TABLE feed_items (feed" PG_TEXT " NOT NULL, item" PG_TEXT " NOT NULL,"                 \
+    "  link" PG_TEXT ", first_seen" PG_TEXT " NOT NULL, PRIMARY KEY (feed, item));"                \
+    "CREATE TABLE http_validators (url" PG_TEXT " PRIMARY KEY, etag" PG_TEXT ","                   \
+    "  last_modified" PG_TEXT ", checked_at" PG_TEXT " NOT NULL);"                                 \
+    "CREATE TABLE raw_pages (url" PG_TEXT " PRIMARY KEY, content_type" PG_TEXT ","                 \
+    "  fetched_at" PG_TEXT " NOT NULL, bytes BYTEA NOT NULL);"
+
 /* migrations[v] takes a database from schema v to v + 1, in each dialect
  * (tally_store_open applies them in one transaction). Never edit one that
  * has been released: add the next, in both. */
@@ -299,6 +307,34 @@ static const struct {
       "CREATE INDEX events_date ON events(date);"
       "UPDATE documents SET hash = '~' || hash WHERE curated = 0;",
       PG_SCHEMA_5}},
+    /* 5 -> 6: what reading the web keeps (src/store/web.c; tally fetch and
+     * tally watch). Every URL here is stored as tally_url_public gives it:
+     * no user name, password, fragment or secret-looking query parameter.
+     * feed_items: the items of each feed already ingested, so that a
+     * restart does not fetch them again; http_validators: each URL's ETag
+     * and Last-Modified, sent back as If-None-Match and If-Modified-Since;
+     * raw_pages: the bytes of each page as they arrived, beside the decoded
+     * text that documents.body holds, with the content type that said how
+     * to decode them. */
+    {{"CREATE TABLE feed_items ("
+      "  feed TEXT NOT NULL," /* the feed's URL */
+      "  item TEXT NOT NULL," /* the item's guid or Atom id, else its link */
+      "  link TEXT,"          /* the page fetched for it */
+      "  first_seen TEXT NOT NULL,"
+      "  PRIMARY KEY (feed, item)"
+      ") STRICT, WITHOUT ROWID;"
+      "CREATE TABLE http_validators ("
+      "  url TEXT PRIMARY KEY,"
+      "  etag TEXT, last_modified TEXT,"
+      "  checked_at TEXT NOT NULL"
+      ") STRICT, WITHOUT ROWID;"
+      "CREATE TABLE raw_pages ("
+      "  url TEXT PRIMARY KEY," /* = documents.key of the page's document */
+      "  content_type TEXT,"
+      "  fetched_at TEXT NOT NULL,"
+      "  bytes BLOB NOT NULL"
+      ") STRICT;",
+      PG_SCHEMA_6}},
 };
 
 int store_fail(tally_store *s, tally_err *err, const char *what)

@@ -31,7 +31,7 @@ expect_rc "ingest" 0
 expect_out_has "ingest: the summary counts claims and events" \
     "documents: 2 new, 0 unchanged, 0 replaced, 0 failed; claims: $nclaims stored; events: $nevents stored"
 expect_eq "ingest: every event stored" "$(count "$DB" 'SELECT count(*) FROM events')" "$nevents"
-expect_eq "schema 5" "$(count "$DB" 'PRAGMA user_version')" 5
+expect_eq "schema 6" "$(count "$DB" 'PRAGMA user_version')" 6
 expect_eq "references hold" "$(count "$DB" 'PRAGMA foreign_key_check' | wc -l)" 0
 
 # provenance: each stored trigger is the bytes of the stored body it points at
@@ -254,14 +254,15 @@ fi
 # ---- an older database: schema 4, before events ------------------------------------
 
 cp "$DB" "$T/old.db"
-sqlite3 "$T/old.db" "DROP TABLE events; PRAGMA user_version = 4;"
+sqlite3 "$T/old.db" "DROP TABLE events; DROP TABLE feed_items; DROP TABLE http_validators;
+    DROP TABLE raw_pages; PRAGMA user_version = 4;"
 run "$TALLY" events --db "$T/old.db"
-expect_err_has "schema 4: a reader leaves it for a writer" "older than this tally's 5"
+expect_err_has "schema 4: a reader leaves it for a writer" "older than this tally's 6"
 olddate=$(count "$T/old.db" "SELECT date FROM documents WHERE name = 'relations-briefing'")
 nold=$(count "$T/old.db" 'SELECT count(*) FROM claims')
 run "$TALLY" ingest --db "$T/old.db" "$DOCS"
 expect_rc "schema 4: ingest upgrades it" 0
-expect_eq "schema 4: now schema 5" "$(count "$T/old.db" 'PRAGMA user_version')" 5
+expect_eq "schema 4: now schema 6" "$(count "$T/old.db" 'PRAGMA user_version')" 6
 expect_out_has "schema 4: its documents are read again for their events" "0 new, 0 unchanged, 2 replaced"
 expect_eq "schema 4: their events stored" "$(count "$T/old.db" 'SELECT count(*) FROM events')" \
     "$(count "$DB" 'SELECT count(*) FROM events')"

@@ -1,10 +1,13 @@
 #!/usr/bin/env python3
-"""The web for tests/e2e/fetch.sh: an HTTP server on 127.0.0.1 only, on a
-free port it prints first ("port N"), answering each path below the way a
-real site might misbehave. Pages are written here, for tally (no article
-text from elsewhere). Usage: fetch-server.py"""
+"""The web for tests/e2e/fetch.sh and watch.sh: an HTTP server on 127.0.0.1
+only, on a free port it prints first ("port N"), answering each path below
+the way a real site might misbehave. Each request is logged on stderr as
+"REQ <monotonic seconds> <path> <If-None-Match> <If-Modified-Since>" so
+that tests count what was asked and when. Pages are written here, for tally
+(no article text from elsewhere). Usage: fetch-server.py"""
 import http.server
 import sys
+import threading
 import time
 
 OG = b"""<!doctype html><html><head><title>Shells for Russia | Example News</title>
@@ -34,6 +37,90 @@ MD = b"# A Markdown report\n\nAbout *300* trucks were sent.\n"
 
 # how many times each path was asked for (paths that fail, then succeed)
 COUNTS = {}
+LOCK = threading.Lock()
+
+# robots.txt: tally has a group of its own, so the "*" group is not its
+ROBOTS = b"""# test rules
+User-agent: *
+Disallow: /private/
+
+User-agent: Tally/2.0
+Disallow: /forbidden
+Allow: /forbidden/ok
+"""
+
+# pages of the feeds' items
+def item_page(title, figure):
+    return ("<html><head><title>%s</title>"
+            "<meta property=\"article:published_time\" content=\"2024-05-01\">"
+            "</head><body><p>Russia received %s artillery shells from North Korea,"
+            " officials said.</p></body></html>\n" % (title, figure)).encode()
+
+ITEMS = {
+    "/items/a.html": item_page("Item A", "100,000"),
+    "/items/b.html": item_page("Item B", "200,000"),
+    "/items/c.html": item_page("Item C", "300,000"),
+    "/items/d.html": item_page("Item D", "400,000"),
+    "/items/e.html": item_page("Item E", "500,000"),
+    "/forbidden/x.html": item_page("Forbidden", "1"),
+    "/forbidden/ok/y.html": item_page("Allowed", "2"),
+    "/private/z.html": item_page("Private to others", "3"),
+}
+
+# the RSS feed grows by one item when /feed-add is asked for
+FEED_STATE = {"extra": 0}
+
+
+def rss():
+    items = [
+        ("a", "/items/a.html?utm_source=feed&token=s3cret", "Mon, 29 Apr 2024 08:00:00 GMT"),
+        ("b", "/items/b.html", "Tue, 30 Apr 2024 08:00:00 GMT"),
+    ]
+    if FEED_STATE["extra"]:
+        items.append(("c", "/items/c.html", "Wed, 01 May 2024 08:00:00 GMT"))
+    body = ['<?xml version="1.0" encoding="utf-8"?>',
+            '<!DOCTYPE rss [<!ENTITY boom "boom">]>',
+            '<rss version="2.0"><channel><title>Test &amp; feed</title>']
+    for key, link, date in items:
+        body.append("<item><title>Item %s &boom;</title><link>%s</link>"
+                    "<guid isPermaLink=\"false\">item-%s</guid><pubDate>%s</pubDate></item>"
+                    % (key.upper(), link.replace("&", "&amp;"), key, date))
+    body.append("</channel></rss>")
+    return "\n".join(body).encode()
+
+
+ATOM = b"""<?xml version="1.0" encoding="utf-8"?>
+<feed xmlns="http://www.w3.org/2005/Atom">
+ <title>Test Atom</title>
+ <link rel="self" href="/atom.xml"/>
+ <entry><title type="html">Item D</title><id>tag:127.0.0.1,2024:d</id>
+  <link rel="alternate" href="items/d.html"/><link rel="edit" href="/edit/d"/>
+  <published>2024-05-02T10:00:00Z</published></entry>
+ <entry><title>Item B again</title><id>tag:127.0.0.1,2024:b</id>
+  <link href="/items/b.html"/><updated>2024-05-03T10:00:00Z</updated></entry>
+</feed>
+"""
+ATOM_DATE = "Fri, 03 May 2024 10:00:00 GMT"
+
+# a feed whose items are refused, broken or forbidden
+MIXED = b"""<?xml version="1.0"?>
+<rss version="2.0"><channel><title>Mixed</title>
+<item><title>E</title><link>/items/e.html</link></item>
+<item><title>Broken</title><link>/items/broken.html</link></item>
+<item><title>Forbidden</title><link>/forbidden/x.html</link></item>
+<item><title>Allowed</title><link>/forbidden/ok/y.html</link></item>
+<item><title>Private</title><link>/private/z.html</link></item>
+<item><title>No link</title><guid isPermaLink="false">nolink-1</guid></item>
+<item><title>Plain, titled by the feed</title><link>/plain.txt</link>
+<pubDate>Thu, 02 May 2024 08:00:00 GMT</pubDate></item>
+</channel></rss>
+"""
+
+# "Café: 500 tonnes" in Latin-1 (é is 0xE9, invalid alone in UTF-8)
+LATIN1 = b"Caf\xe9 au lait: 500 tonnes of fuel went to Russia, na\xefvely.\n"
+# UTF-8 bytes whose <meta> claims windows-1252: the header's charset wins
+CONFLICT = ("<html><head><meta charset=\"windows-1252\"><title>Conflict</title></head>"
+            "<body><p>Caf\u00e9 cr\u00e8me: 20 rounds.</p></body></html>\n").encode("utf-8")
 
 
 class Handler(http.server.BaseHTTPRequestHandler):
@@ -60,9 +147,59 @@ class Handler(http.server.BaseHTTPRequestHandler):
         self.send_header("Content-Length", "0")
         self.end_headers()
 
+    def cached(self, ctype, body, etag=None, modified=None):
+        """A 304 when the request's validators match, else the body with them."""
+        inm = self.headers.get("If-None-Match")
+        ims = self.headers.get("If-Modified-Since")
+        if (etag is not None and inm == etag) or (etag is None and modified is not None
+                                                  and ims == modified):
+            self.send_response(304)
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+            return
+        self.send_response(200)
+        self.send_header("Content-Type", ctype)
+        if etag is not None:
+            self.send_header("ETag", etag)
+        if modified is not None:
+            self.send_header("Last-Modified", modified)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
     def do_GET(self):
         path = self.path.split("?")[0]
-        if path == "/og.html":
+        with LOCK:
+            sys.stderr.write("REQ %.3f %s %s %s\n" % (time.monotonic(), path,
+                             self.headers.get("If-None-Match", "-"),
+                             (self.headers.get("If-Modified-Since") or "-").replace(" ", "_")))
+            sys.stderr.flush()
+        if path == "/robots.txt":
+            self.send(200, "text/plain", ROBOTS)
+        elif path == "/feed.rss":
+            self.cached("application/rss+xml", rss(), etag='"rss-%d"' % FEED_STATE["extra"])
+        elif path == "/feed-add":
+            FEED_STATE["extra"] = 1
+            self.send(200, "text/plain", b"added\n")
+        elif path == "/atom.xml":
+            self.cached("application/atom+xml; charset=utf-8", ATOM, modified=ATOM_DATE)
+        elif path == "/mixed.xml":
+            self.send(200, "text/xml", MIXED)
+        elif path == "/broken.xml":
+            self.send(200, "application/rss+xml", b"<rss><channel><item><title>x</title></chan")
+        elif path == "/items/broken.html":
+            self.send(500, "text/plain", b"broken\n")
+        elif path in ITEMS:
+            self.send(200, "text/html; charset=utf-8", ITEMS[path])
+        elif path == "/latin1.txt":
+            self.send(200, "text/plain; charset=ISO-8859-1", LATIN1)
+        elif path == "/bad-utf8.txt":
+            self.send(200, "text/plain; charset=utf-8", LATIN1)
+        elif path == "/conflict.html":
+            self.send(200, 'text/html; charset="utf-8"', CONFLICT)
+        elif path == "/etag.html":
+            self.cached("text/html", OG, etag='"og-1"')
+        elif path == "/og.html":
             self.send(200, "text/html; charset=utf-8", OG)
         elif path == "/ld.html":
             self.send(200, "text/html", LD)

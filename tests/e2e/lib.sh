@@ -49,15 +49,16 @@ e2e_needs() {
 }
 
 # to_schema3 DB: makes a database of this tally one of schema 3, as a tally
-# from before the estimator's indexes (schema 4) and the events (schema 5)
-# wrote it.
+# from before the estimator's indexes (schema 4), the events (schema 5) and
+# what the web keeps (schema 6) wrote it.
 to_schema3() {
     sqlite3 "$1" "DROP TRIGGER claim_items_delete; DROP TRIGGER claim_items_update;
         CREATE TABLE claim_items_3 (item TEXT NOT NULL, date TEXT NOT NULL,
           claim_id INTEGER NOT NULL, PRIMARY KEY (item, date, claim_id)) STRICT, WITHOUT ROWID;
         INSERT INTO claim_items_3 SELECT item, date, claim_id FROM claim_items;
         DROP TABLE claim_items; ALTER TABLE claim_items_3 RENAME TO claim_items;
-        DROP INDEX documents_id_name; DROP TABLE events; PRAGMA user_version = 3;"
+        DROP INDEX documents_id_name; DROP TABLE events; DROP TABLE feed_items;
+        DROP TABLE http_validators; DROP TABLE raw_pages; PRAGMA user_version = 3;"
 }
 
 # ---- the backend under test ---------------------------------------------------
@@ -252,4 +253,35 @@ stop_server() {
         wait "$PID" 2>/dev/null
     fi
     PID=
+}
+
+# ---- the test web (tests/e2e/fetch-server.py) --------------------------------------
+
+# start_web: the test web on 127.0.0.1, on a free port, in the background,
+# with any proxy of the environment cleared (it would take loopback
+# requests elsewhere); sets PID, PORT and W (http://127.0.0.1:PORT), and
+# WLOG, the server's log of requests ("REQ SECONDS PATH IF-NONE-MATCH
+# IF-MODIFIED-SINCE" lines). Exits 1 when it does not start.
+start_web() {
+    unset http_proxy https_proxy HTTP_PROXY HTTPS_PROXY ALL_PROXY all_proxy
+    export no_proxy=127.0.0.1 NO_PROXY=127.0.0.1
+    WLOG=$T/server.err
+    python3 "$SRC/tests/e2e/fetch-server.py" >"$T/server.out" 2>"$WLOG" &
+    PID=$!
+    PORT=
+    for _ in $(seq 1 100); do
+        PORT=$(sed -n 's/^port \([0-9]*\)$/\1/p' "$T/server.out")
+        [ -n "$PORT" ] && break
+        sleep 0.05
+    done
+    if [ -z "$PORT" ]; then
+        echo "FAIL: the test server did not start: $(cat "$WLOG")"
+        exit 1
+    fi
+    W=http://127.0.0.1:$PORT
+}
+
+# asked PATH: how many times the test web was asked for PATH.
+asked() {
+    grep -c "^REQ [0-9.]* $1 " "$WLOG"
 }

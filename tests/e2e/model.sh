@@ -86,7 +86,7 @@ sqlite3 "$T/old.db" "UPDATE claims SET note = 'rate per ' || per WHERE per IS NO
     ALTER TABLE claims DROP COLUMN per; PRAGMA user_version = 1;" 2>"$T/err"
 # a reader leaves it for a writer to upgrade
 run "$TALLY" claims --db "$T/old.db"
-expect_err_has "an older database: a reader says a writer upgrades it" "older than this tally's 5"
+expect_err_has "an older database: a reader says a writer upgrades it" "older than this tally's 6"
 run "$TALLY" import --db "$T/old.db"
 expect_rc "an older database: import upgrades it" 0
 expect_out_has "an older database: its records stay as they were" "0 new"
@@ -94,7 +94,7 @@ expect_out_has "an older database: none replaced" "0 replaced"
 "$TALLY" claims --db "$T/old.db" --format jsonl >"$T/out"
 expect_eq "an older database: its rates read once from the notes" \
     "$(jq -s '[.[] | select(.per != null)] | length' "$T/out")" "$rates"
-expect_eq "an older database: migrated to schema 5" "$(sqlite3 "$T/old.db" 'PRAGMA user_version')" 5
+expect_eq "an older database: migrated to schema 6" "$(sqlite3 "$T/old.db" 'PRAGMA user_version')" 6
 
 # ---- the API and the error policy ------------------------------------------------
 

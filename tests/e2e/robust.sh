@@ -230,7 +230,7 @@ run "$TALLY" claims --db "$T/v1.db" --format jsonl --doc v1doc
 expect_rc "schema 1: read after migrating" 0
 expect_eq "schema 1: the claim's sentence comes from the body" "$(jq -r .sentence "$T/out")" \
     "North Korea has sent about 6,700 containers of munitions to Russia, the South Korean defence ministry said."
-expect_eq "schema 1: now schema 5" "$(sqlite3 "$T/v1.db" 'PRAGMA user_version')" 5
+expect_eq "schema 1: now schema 6" "$(sqlite3 "$T/v1.db" 'PRAGMA user_version')" 6
 expect_eq "schema 1: sound" "$(sqlite3 "$T/v1.db" 'PRAGMA integrity_check')" ok
 expect_eq "schema 1: references hold" "$(sqlite3 "$T/v1.db" 'PRAGMA foreign_key_check' | wc -l)" 0
 expect_eq "schema 1: the body is the last column" \
@@ -248,10 +248,10 @@ sqlite3 "$T/v3.db" <"$(dirname "$0")/schema-v3.sql"
 sqlite3 "$T/v3.db" "DELETE FROM claim_items WHERE item = 'ballistic-missile'"
 run "$TALLY" estimate --db "$T/v3.db" PRK RUS munitions --unit container
 expect_rc "schema 3: a reader refuses it" 1
-expect_err_has "schema 3: the reader says who upgrades it" "schema 3, older than this tally's 5"
+expect_err_has "schema 3: the reader says who upgrades it" "schema 3, older than this tally's 6"
 run "$TALLY" ingest --db "$T/v3.db" "$T/stdin-small.txt"
 expect_rc "schema 3: ingest upgrades it" 0
-expect_eq "schema 3: now schema 5" "$(sqlite3 "$T/v3.db" 'PRAGMA user_version')" 5
+expect_eq "schema 3: now schema 6" "$(sqlite3 "$T/v3.db" 'PRAGMA user_version')" 6
 expect_eq "schema 3: sound" "$(sqlite3 "$T/v3.db" 'PRAGMA integrity_check')" ok
 expect_eq "schema 3: every item of the claims before it has its row, keyed by pair and date" \
     "$(sqlite3 "$T/v3.db" "SELECT group_concat(item || ' ' || supplier || ' ' || recipient || ' '

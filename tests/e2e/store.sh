@@ -34,12 +34,12 @@ expect_eq "ingest stores every document" "$(count 'SELECT count(*) FROM document
 expect_eq "ingest stores every claim" "$(count 'SELECT count(*) FROM claims')" "$nclaims"
 if on_sqlite; then
     expect_eq "database is marked as tally's" "$(count 'PRAGMA application_id')" 1413565529
-    expect_eq "database schema version" "$(count 'PRAGMA user_version')" 5
+    expect_eq "database schema version" "$(count 'PRAGMA user_version')" 6
     expect_eq "database in WAL mode" "$(count 'PRAGMA journal_mode')" wal
     expect_eq "database is sound" "$(count 'PRAGMA integrity_check')" ok
     expect_eq "foreign keys hold" "$(count 'PRAGMA foreign_key_check' | wc -l)" 0
 else
-    expect_eq "database schema version" "$(count 'SELECT version FROM tally_schema')" 5
+    expect_eq "database schema version" "$(count 'SELECT version FROM tally_schema')" 6
 fi
 
 # the claims read back are the claims extracted: same sentence, figure,
@@ -90,14 +90,14 @@ if on_sqlite; then
     run "$TALLY" estimate --db "$T/v3.db" --all
     expect_rc "schema 3: a reader refuses it" 1
     expect_err_has "schema 3: the reader says who upgrades it" \
-        "schema 3, older than this tally's 5: tally ingest or tally import upgrades it"
+        "schema 3, older than this tally's 6: tally ingest or tally import upgrades it"
     run "$TALLY" ingest --db "$T/v3.db" "$T/corpus"
     expect_rc "schema 3: ingest upgrades it" 0
     # (4 -> 5 marks the articles stored before as changed, so that they are read
     # again for their events; their claims come out the same)
     expect_out_has "schema 3: upgraded, its articles read again for their events" \
         "documents: 0 new, 0 unchanged, $ndocs replaced"
-    expect_eq "schema 3: now schema 5" "$(sqlite3 "$T/v3.db" 'PRAGMA user_version')" 5
+    expect_eq "schema 3: now schema 6" "$(sqlite3 "$T/v3.db" 'PRAGMA user_version')" 6
     expect_eq "schema 3: every item row has its claim's fields" "$(sqlite3 "$T/v3.db" "SELECT count(*)
         FROM claim_items i JOIN claims c ON c.id = i.claim_id WHERE NOT ($same_fields)")" 0
     expect_eq "schema 3: as many item rows as before" "$(sqlite3 "$T/v3.db" 'SELECT count(*) FROM claim_items')" \

@@ -308,6 +308,106 @@ static void test_read_never_writes(void)
     remove(db_path);
 }
 
+/* One value of the first row of `sql`, as text ("" for none). */
+static void sql_text(tally_store *s, const char *sql, char *out, size_t cap)
+{
+    sqlite3_stmt *st = NULL;
+    out[0] = '\0';
+    CHECK_INT_EQ(sqlite3_prepare_v2(store_sqlite_handle(s), sql, -1, &st, NULL), SQLITE_OK);
+    if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_text(st, 0) != NULL)
+        snprintf(out, cap, "%s", (const char *)sqlite3_column_text(st, 0));
+    sqlite3_finalize(st);
+}
+
+/* What the web keeps (schema 6): validators, feed items, raw bytes; and no
+ * URL's credentials or secret-looking query parameters, whatever the
+ * caller passes. */
+static void test_web(void)
+{
+    tally_store *s = fresh();
+    tally_err err = {0};
+    const char *feed = "https://user:hunter2@news.example.org/feed.xml?lang=en&token=abc&"
+                       "API_Key=k1&%73ig=zz#top";
+    char *etag = NULL, *lm = NULL;
+    CHECK_INT_EQ(tally_store_validators(s, feed, &etag, &lm, &err), 0);
+    CHECK(etag == NULL && lm == NULL);
+    CHECK_INT_EQ(
+        tally_store_put_validators(s, feed, "\"v1\"", "Mon, 02 Dec 2024 10:00:00 GMT", &err), 0);
+    /* found again by the same URL, and by its public form */
+    CHECK_INT_EQ(tally_store_validators(s, feed, &etag, &lm, &err), 0);
+    CHECK_STR_EQ(etag, "\"v1\"");
+    CHECK_STR_EQ(lm, "Mon, 02 Dec 2024 10:00:00 GMT");
+    free(etag);
+    free(lm);
+    CHECK_INT_EQ(
+        tally_store_validators(s, "https://news.example.org/feed.xml?lang=en", &etag, &lm, &err),
+        0);
+    CHECK_STR_EQ(etag, "\"v1\"");
+    free(etag);
+    free(lm);
+    char got[256];
+    sql_text(s, "SELECT url FROM http_validators", got, sizeof got);
+    CHECK_STR_EQ(got, "https://news.example.org/feed.xml?lang=en");
+    /* an ETag alone replaces both; none forgets the URL */
+    CHECK_INT_EQ(tally_store_put_validators(s, feed, "\"v2\"", NULL, &err), 0);
+    CHECK_INT_EQ(tally_store_validators(s, feed, &etag, &lm, &err), 0);
+    CHECK_STR_EQ(etag, "\"v2\"");
+    CHECK(lm == NULL);
+    free(etag);
+    CHECK_INT_EQ(tally_store_put_validators(s, feed, NULL, NULL, &err), 0);
+    CHECK_INT_EQ(tally_store_validators(s, feed, &etag, &lm, &err), 0);
+    CHECK(etag == NULL && lm == NULL);
+
+    /* items: a link cleaned as a URL, an opaque guid kept as it is */
+    bool seen = true;
+    const char *link = "https://news.example.org/a/1?session=s3cr3t&id=1";
+    CHECK_INT_EQ(tally_store_item_seen(s, feed, link, &seen, &err), 0);
+    CHECK(!seen);
+    CHECK_INT_EQ(tally_store_put_item(s, feed, link, link, &err), 0);
+    CHECK_INT_EQ(tally_store_put_item(s, feed, "1234@news.example.org", NULL, &err), 0);
+    CHECK_INT_EQ(tally_store_put_item(s, feed, link, link, &err), 0); /* twice: one row */
+    CHECK_INT_EQ(tally_store_item_seen(s, feed, link, &seen, &err), 0);
+    CHECK(seen);
+    CHECK_INT_EQ(tally_store_item_seen(s, "https://news.example.org/feed.xml?lang=en",
+                                       "https://news.example.org/a/1?id=1", &seen, &err),
+                 0);
+    CHECK(seen);
+    CHECK_INT_EQ(tally_store_item_seen(s, feed, "1234@news.example.org", &seen, &err), 0);
+    CHECK(seen);
+    CHECK_INT_EQ(tally_store_item_seen(s, "https://other.example.org/feed", link, &seen, &err), 0);
+    CHECK(!seen);
+    sql_text(s, "SELECT count(*) FROM feed_items", got, sizeof got);
+    CHECK_STR_EQ(got, "2");
+    sql_text(s, "SELECT group_concat(item, ' ') FROM (SELECT item FROM feed_items ORDER BY item)",
+             got, sizeof got);
+    CHECK_STR_EQ(got, "1234@news.example.org https://news.example.org/a/1?id=1");
+
+    /* raw bytes, NUL and invalid UTF-8 included, kept as they are */
+    static const char raw[] = "caf\xe9\0\xff!";
+    CHECK_INT_EQ(
+        tally_store_put_raw(s, link, "text/plain; charset=iso-8859-1", raw, sizeof raw - 1, &err),
+        0);
+    tally_buf b;
+    tally_buf_init(&b, 1 << 20);
+    bool found = false;
+    CHECK_INT_EQ(tally_store_raw(s, "https://news.example.org/a/1?id=1", &b, &found, &err), 0);
+    CHECK(found);
+    CHECK_INT_EQ((long long)b.len, (long long)(sizeof raw - 1));
+    CHECK(memcmp(b.ptr, raw, sizeof raw - 1) == 0);
+    tally_buf_free(&b);
+
+    /* nothing secret anywhere */
+    sql_text(s,
+             "SELECT count(*) FROM (SELECT feed || item || coalesce(link, '') AS v FROM feed_items"
+             " UNION ALL SELECT url FROM http_validators UNION ALL SELECT url FROM raw_pages)"
+             " WHERE v LIKE '%hunter2%' OR v LIKE '%user%' OR v LIKE '%token%' OR v LIKE"
+             " '%key%' OR v LIKE '%sig%' OR v LIKE '%session%' OR v LIKE '%#%'",
+             got, sizeof got);
+    CHECK_STR_EQ(got, "0");
+    tally_store_close(s);
+    remove(db_path);
+}
+
 int main(void)
 {
     static const struct harness_test tests[] = {
@@ -319,6 +419,7 @@ int main(void)
         {"bundled_record", test_bundled_record},
         {"reader_holds_no_snapshot", test_reader_holds_no_snapshot},
         {"read_never_writes", test_read_never_writes},
+        {"web", test_web},
         {NULL, NULL},
     };
     return harness_run(tests);

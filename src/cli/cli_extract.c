@@ -249,7 +249,7 @@ static int extract_all(struct extract_ctx *c, char **paths, int n, const tally_d
 {
     struct extract_setup su = {c, opts};
     tally_pool *pool =
-        jobs > 1 && n > 1 ? tally_pool_new(jobs, 2 * jobs, extract_job_run, &su) : NULL;
+        jobs > 1 && n > 1 ? tally_pool_new(jobs, 4 * jobs, extract_job_run, &su) : NULL;
     int status = CLI_OK;
     for (int i = 0; i < n; i++) {
         if (pool == NULL || !apart(paths[i])) {

@@ -506,7 +506,7 @@ int cli_ingest(int argc, char **argv)
      * document read alone (past 1 MiB) may use N threads of its own */
     unsigned jobs = r.extract.threads > 0 ? r.extract.threads : tally_cores();
     if (rc == CLI_OK && jobs > 1)
-        r.pool = tally_pool_new(jobs, 2 * jobs, extract_job, NULL);
+        r.pool = tally_pool_new(jobs, 4 * jobs, extract_job, NULL);
     for (int i = optind; rc == CLI_OK && i < argc && !r.fatal; i++)
         ingest_path(&r, argv[i], true, NULL);
     if (rc == CLI_OK)

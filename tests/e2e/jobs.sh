@@ -65,10 +65,16 @@ done
 cp "$D/sub/report-7.txt" "$D/copy-of-7.txt"              # the same content: unchanged
 printf 'Russia received \xff\xfe 500 drones from Iran, the report said.\n' >"$D/bad-utf8.txt"
 printf '\n\n   \n' >"$D/empty.txt"
-# past 1 MiB: read a piece at a time, stored in its turn
-for i in $(seq 1 9000); do
-    printf 'Iran has sent %d drones to Russia, the ministry said.\n\n' "$i"
+# past 1 MiB: read a piece at a time, stored in its turn (mostly talk
+# without figures, a claim every 200 paragraphs)
+for i in $(seq 1 24000); do
+    if [ $((i % 200)) -eq 0 ]; then
+        printf 'Iran has sent %d drones to Russia, the ministry said.\n\n' "$i"
+    else
+        printf 'The delegations met again and spoke at length.\n\n'
+    fi
 done >"$D/large.txt"
+expect_eq "written: the large document is past 1 MiB" "$(($(wc -c <"$D/large.txt") > 1048576))" 1
 # a feed naming one URL twice with different text: the second replaces the first
 {
     printf '{"url":"https://example.org/a","text":"North Korea sent 1,000 shells to Russia."}\n'

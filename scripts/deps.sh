@@ -9,6 +9,8 @@ pkgs=(
     libmd4c-dev libxml2-dev libutf8proc-dev    # Markdown, HTML, Unicode
     libsqlite3-dev nettle-dev libcsv-dev       # the store: SQLite, SHA-256, CSV
     sqlite3                                    # the store's tests check files with it
+    libpq-dev                                  # the store on a PostgreSQL server
+    postgresql-15 postgresql-common            # the tests' throwaway server (pg_virtualenv)
     libjansson-dev jq                          # JSON feeds and the test tools
     gperf                                      # the lexicon's perfect hash
     liblinear-dev                              # the extractor's learned decisions (tally train)

@@ -333,13 +333,21 @@ async function openEvent(id) {
 }
 
 // The events of the shown pair, both ways: all of them for the timeline,
-// and those passing the panel's filters for its table.
-let eventsSeq = 0;
-async function loadPairEvents() {
-  const s = state.series, seq = ++eventsSeq;
+// and those passing the panel's filters for its table. A request that would
+// show what is shown (or on its way) already is not made: the "change" an
+// input fires on blur, after its "input" has reloaded the table, would
+// otherwise redraw the rows under the click that blurred it, and the click
+// would be lost (a mousedown on one button, its mouseup on its replacement).
+let eventsSeq = 0, eventsKey = '';
+async function loadPairEvents({ pairChanged = false } = {}) {
+  const s = state.series;
+  const filters = eventFilters(), query = new URLSearchParams(filters).toString();
+  const key = s ? `${s.supplier}|${s.recipient}|${query}` : '';
+  if (!pairChanged && key === eventsKey) return;
+  eventsKey = key;
+  const seq = ++eventsSeq;
   if (!s) { state.pairEvents = []; return renderEvents([]); }
   const pairArgs = { actor: s.supplier, recipient: s.recipient, both_ways: 1, limit: 1000 };
-  const filters = eventFilters();
   try {
     const [all, shown] = await Promise.all([api('events', pairArgs), api('events', { ...pairArgs, ...filters })]);
     if (seq !== eventsSeq) return;
@@ -347,8 +355,12 @@ async function loadPairEvents() {
     drawTimeline();
     renderEvents(shown.events, shown.more);
     // what the table shows, for anyone waiting on it (the browser tests)
-    $('#events').dataset.filters = new URLSearchParams(filters).toString();
-  } catch (err) { if (seq === eventsSeq) fail(err); }
+    $('#events').dataset.filters = query;
+  } catch (err) {
+    if (seq !== eventsSeq) return;
+    eventsKey = ''; // a failed load is tried again on the next change
+    fail(err);
+  }
 }
 
 function eventFilters() {
@@ -452,13 +464,13 @@ async function selectSeries(want) {
       (s.start_why ? `; 0 until ${s.start}: ${s.start_why}` : '') +
       (s.known_by ? `; known by ${s.known_by}` : '');
     drawTimeline();
-    loadPairEvents();
+    loadPairEvents({ pairChanged: true });
   } catch (e) {
     if (seq !== seriesSeq) return;
     state.series = null;
     $('#series-summary').textContent = '';
     drawTimeline();
-    loadPairEvents();
+    loadPairEvents({ pairChanged: true });
     fail(e);
   }
 }
@@ -598,7 +610,7 @@ function drawPartners() {
 
 // ---- the claims table ----
 
-const table = { rows: [], offset: 0, more: false, sort: { key: 'date', dir: 1 }, seq: 0 };
+const table = { rows: [], offset: 0, more: false, sort: { key: 'date', dir: 1 }, seq: 0, key: null };
 const PAGE = 100;
 
 function filters() {
@@ -611,18 +623,27 @@ function filters() {
   return f;
 }
 
+// A change of the filters reloads the table, unless it shows (or is about to
+// show) those filters already: see loadPairEvents.
 async function loadClaims(append = false) {
+  const f = filters(), key = new URLSearchParams(f).toString();
+  if (!append && key === table.key) return;
+  table.key = key;
   const seq = ++table.seq;
   const offset = append ? table.offset : 0;
   try {
-    const r = await api('claims', { ...filters(), offset, limit: PAGE });
+    const r = await api('claims', { ...f, offset, limit: PAGE });
     if (seq !== table.seq) return;
     table.rows = append ? table.rows.concat(r.claims) : r.claims;
     table.offset = offset + r.claims.length;
     table.more = r.more;
     status('');
     renderClaims();
-  } catch (e) { if (seq === table.seq) fail(e); }
+  } catch (e) {
+    if (seq !== table.seq) return;
+    table.key = null; // tried again on the next change
+    fail(e);
+  }
 }
 
 const sortKey = {
@@ -746,9 +767,9 @@ async function start() {
   types.append(...Object.keys(EVENT_TYPES).map((t) => el('option', { value: t }, `${EVENT_TYPES[t][0]} ${t}`)));
   modes.append(...EVENT_MODES.map((m) => el('option', { value: m }, m)));
   let etimer;
-  $('#event-filters').addEventListener('input', () => { clearTimeout(etimer); etimer = setTimeout(loadPairEvents, 250); });
+  $('#event-filters').addEventListener('input', () => { clearTimeout(etimer); etimer = setTimeout(() => loadPairEvents(), 250); });
   $('#event-filters').addEventListener('change', () => { clearTimeout(etimer); loadPairEvents(); });
-  $('#event-filters').addEventListener('reset', () => setTimeout(loadPairEvents, 0));
+  $('#event-filters').addEventListener('reset', () => setTimeout(() => loadPairEvents(), 0));
   $('#event-filters').addEventListener('submit', (e) => { e.preventDefault(); loadPairEvents(); });
   onWidth($('#timeline'), drawTimeline);
   onWidth($('#flows'), drawFlows);

@@ -60,6 +60,8 @@ void tally_serve_reply_free(tally_serve_reply *r);
 
 /** The port listened on. */
 unsigned tally_serve_port(const tally_server *s);
+/** The database served, as messages name it (tally_store_name). */
+const char *tally_serve_db_name(const tally_server *s);
 /** Stops listening, waits for the threads, closes their databases and
  *  frees the server; accepts NULL. */
 void tally_serve_stop(tally_server *s);

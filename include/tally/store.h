@@ -1,6 +1,10 @@
 /* tally: the claim store (stage 3). Documents, the claims extracted from
- * them and the sources that assert them, kept in one SQLite database with
- * provenance down to the byte span of the sentence and of the figure.
+ * them and the sources that assert them, kept in one database with
+ * provenance down to the byte span of the sentence and of the figure: an
+ * SQLite file, or a PostgreSQL server's database (a location that is a
+ * postgresql:// or postgres:// URI, or a libpq conninfo string such as
+ * "host=db dbname=tally"; PGHOST, PGUSER and the other PG* variables fill
+ * in what it leaves out). Callers see no difference.
  *
  * A document is identified by its key: its URL, else "file:" and its real
  * path, else "sha256:" and its content hash. Storing a document whose key and
@@ -32,15 +36,22 @@ typedef enum tally_store_mode {
     TALLY_STORE_WRITE
 } tally_store_mode;
 
-/** Opens the database at `path`. Fails with TALLY_EINPUT and a message
- *  naming `path` for a file that is not a tally database (an empty file, to
- *  a reader), one written by a newer tally, or a damaged one;
- *  TALLY_ENOTFOUND when a reader finds no file; TALLY_EIO when it cannot
- *  be opened. */
+/** Opens the database at `path` (a file, or a server's location). Fails
+ *  with TALLY_EINPUT and a message naming `path` for a file that is not a
+ *  tally database (an empty file, to a reader), one written by a newer
+ *  tally, or a damaged one; TALLY_ENOTFOUND when a reader finds no file;
+ *  TALLY_EIO when it cannot be opened; TALLY_ESERVER for a server that
+ *  cannot be reached, refuses the login, or holds a newer schema (the
+ *  message names the server by user, host, port and database, never with
+ *  its password). */
 int tally_store_open(const char *path, tally_store_mode mode, tally_store **out,
                      tally_err *err) TALLY_MUST_CHECK;
 /* A store is used by one thread at a time (it is opened without SQLite's
- * per-call mutexes); threads open a store each. */
+ * per-call mutexes; a server's store is one connection); threads open a
+ * store each. */
+/** The database as messages name it: its path, or a server's user, host,
+ *  port and database (never a password). */
+const char *tally_store_name(const tally_store *s);
 /** Closes the database; accepts NULL. */
 void tally_store_close(tally_store *s);
 
@@ -262,6 +273,22 @@ int tally_store_counts(tally_store *s, int64_t *claims, int64_t *documents, int6
 /** The kind of source a name stands for: "government", "intelligence",
  *  "official", "outlet", "think-tank", "author" or "other". */
 const char *tally_source_kind(const char *name);
+
+/* ---- copying ------------------------------------------------------------- */
+
+typedef struct tally_copy_stats {
+    int64_t documents; /* copied */
+    int64_t unchanged; /* the target held them already */
+    int64_t claims, events;
+} tally_copy_stats;
+
+/** Copies every document of `from` with its body, claims and events into
+ *  `to` (opened for writing; either backend), a transaction every few
+ *  hundred documents. A document `to` holds already (its key and content
+ *  hash) is left: copying again changes nothing. A document `to` holds
+ *  under the same key with other content is replaced, as by ingest. */
+int tally_store_copy(tally_store *from, tally_store *to, tally_copy_stats *st,
+                     tally_err *err) TALLY_MUST_CHECK;
 
 /* ---- staging ------------------------------------------------------------ */
 

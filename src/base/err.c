@@ -38,6 +38,8 @@ const char *tally_err_name(int code)
         return "database error";
     case TALLY_ENOTFOUND:
         return "not found";
+    case TALLY_ESERVER:
+        return "database server unusable";
     default:
         return "unknown error";
     }

@@ -95,6 +95,9 @@ const char *cli_db_path(const char *given);
 
 /** Opens the existing database `db` (NULL: cli_db_path); reports failure. */
 int cli_open_db(const char *db, struct tally_store **s);
+/** Reports a store that failed to open: prints err's message; returns the
+ *  exit status, CLI_USAGE (2) for a server that cannot be used. */
+int cli_store_failed(const tally_err *err);
 
 /** The database, the model (factors and grades) and the view of the claims
  *  passing `f` (NULL: all), as the estimate commands load them. */
@@ -212,6 +215,8 @@ int cli_ingest(int argc, char **argv);
 void cli_ingest_help(FILE *out);
 int cli_import(int argc, char **argv);
 void cli_import_help(FILE *out);
+int cli_copy(int argc, char **argv);
+void cli_copy_help(FILE *out);
 int cli_claims(int argc, char **argv);
 void cli_claims_help(FILE *out);
 int cli_docs(int argc, char **argv);

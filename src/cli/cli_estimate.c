@@ -17,7 +17,7 @@
 
 void cli_clusters_help(FILE *out)
 {
-    fputs("Usage: tally clusters [--db FILE] [filters of tally claims]\n"
+    fputs("Usage: tally clusters [--db DB] [filters of tally claims]\n"
           "                      [--format table|jsonl|csv]\n"
           "\n"
           "Prints the echo clusters of the stored claims that pass the filters: the\n"
@@ -28,7 +28,8 @@ void cli_clusters_help(FILE *out)
           "\n"
           "Options:\n"
           "  -f, --format FMT  table (default), jsonl or csv\n"
-          "      --db FILE     the database (default $TALLY_DB, else ./tally.db)\n"
+          "      --db DB       the database: a file, or a PostgreSQL server's\n"
+          "                    postgresql:// URI (default $TALLY_DB, else ./tally.db)\n"
           "  -h, --help        show this help\n",
           out);
 }
@@ -37,7 +38,7 @@ void cli_estimate_help(FILE *out)
 {
     fputs("Usage: tally estimate SUPPLIER RECIPIENT ITEM [--unit U] [--at DATE]\n"
           "                      [--known-by DATE] [--factors FILE] [--grades FILE]\n"
-          "                      [--draws N] [--db FILE] [--format table|json|csv]\n"
+          "                      [--draws N] [--db DB] [--format table|json|csv]\n"
           "       tally estimate --all [--at DATE] [--known-by DATE] [...]\n"
           "\n"
           "Estimates how much SUPPLIER has sent RECIPIENT of ITEM, cumulatively, over\n"
@@ -62,14 +63,15 @@ void cli_estimate_help(FILE *out)
           "      --draws N      Monte Carlo draws (default: as many as the interval needs\n"
           "                     to be stable, 500 to 2000)\n"
           "  -f, --format FMT   table (default), json or csv\n"
-          "      --db FILE      the database (default $TALLY_DB, else ./tally.db)\n"
+          "      --db DB        the database: a file, or a PostgreSQL server's\n"
+          "                     postgresql:// URI (default $TALLY_DB, else ./tally.db)\n"
           "  -h, --help         show this help\n",
           out);
 }
 
 void cli_check_help(FILE *out)
 {
-    fputs("Usage: tally check [--db FILE] [filters of tally claims] [--factors FILE]\n"
+    fputs("Usage: tally check [--db DB] [filters of tally claims] [--factors FILE]\n"
           "                   [--format table|jsonl|csv]\n"
           "\n"
           "Lists claims that cannot all be true, with the claims involved and why:\n"
@@ -97,7 +99,8 @@ void cli_check_help(FILE *out)
           "Options:\n"
           "  -f, --format FMT   table (default), jsonl or csv\n"
           "      --factors FILE conversion factors instead of the bundled ones\n"
-          "      --db FILE      the database (default $TALLY_DB, else ./tally.db)\n"
+          "      --db DB        the database: a file, or a PostgreSQL server's\n"
+          "                     postgresql:// URI (default $TALLY_DB, else ./tally.db)\n"
           "  -h, --help         show this help\n",
           out);
 }

@@ -17,7 +17,7 @@ void cli_events_help(FILE *out)
 {
     fputs("Usage: tally events [--format jsonl|table|csv] [--date YYYY-MM-DD] [--explain]\n"
           "                    [--model MODEL | --no-model] [--as txt|md|html] FILE...|-\n"
-          "       tally events --db FILE [--actor P] [--recipient P] [--both-ways]\n"
+          "       tally events --db DB [--actor P] [--recipient P] [--both-ways]\n"
           "                    [--type T] [--mode M] [--since D] [--until D]\n"
           "                    [--known-by D] [--doc NAME] [--limit N]\n"
           "                    [--format jsonl|table|csv]\n"
@@ -48,7 +48,8 @@ void cli_events_help(FILE *out)
           "      --as FMT      read the body as txt, md or html\n"
           "  -h, --help        show this help\n"
           "Stored events:\n"
-          "      --db FILE     the database (default $TALLY_DB, else ./tally.db)\n"
+          "      --db DB       the database: a file, or a PostgreSQL server's\n"
+          "                    postgresql:// URI (default $TALLY_DB, else ./tally.db)\n"
           "      --actor P     who acts: alpha-3 (PRK), a state's name, or a body\n"
           "                    (UN, UNSC, UNGA, EU, NATO, IAEA)\n"
           "      --recipient P to or for whom, likewise\n"
@@ -225,8 +226,9 @@ static int print_stored(const tally_event_row *r, void *user)
 static int query_events(struct query_opts *q, tally_output fmt)
 {
     tally_store *s;
-    if (cli_open_db(q->db, &s) != CLI_OK)
-        return CLI_FAIL;
+    int opened = cli_open_db(q->db, &s);
+    if (opened != CLI_OK)
+        return opened;
     setvbuf(stdout, NULL, _IOFBF, 1 << 16);
     struct stored_out o = {fmt, {0}, 0};
     tally_buf_init(&o.line, (size_t)1 << 26);

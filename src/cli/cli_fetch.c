@@ -16,7 +16,7 @@
 
 void cli_fetch_help(FILE *out)
 {
-    fputs("Usage: tally fetch [--db FILE] [--save DIR] [--timeout SECONDS] [--max-size BYTES]\n"
+    fputs("Usage: tally fetch [--db DB] [--save DIR] [--timeout SECONDS] [--max-size BYTES]\n"
           "                   [--retries N] URL... | --urls FILE\n"
           "\n"
           "Downloads each page (http and https only) and ingests it as tally ingest\n"
@@ -32,7 +32,8 @@ void cli_fetch_help(FILE *out)
           "\n"
           "Options:\n"
           "      --urls FILE      the URLs, one a line (# starts a comment; - for stdin)\n"
-          "      --db FILE        the database (default $TALLY_DB, else ./tally.db);\n"
+          "      --db DB          the database: a file, or a PostgreSQL server's\n"
+          "                       postgresql:// URI (default $TALLY_DB, else ./tally.db);\n"
           "                       created when missing\n"
           "      --save DIR       write each document ingested as DIR/NAME.txt (header\n"
           "                       and text), so that a person can check it\n"

@@ -14,7 +14,7 @@
 
 void cli_import_help(FILE *out)
 {
-    fputs("Usage: tally import [--db FILE] [FILE.csv...]\n"
+    fputs("Usage: tally import [--db DB] [FILE.csv...]\n"
           "\n"
           "Loads curated claims, one CSV row per original assertion, with the columns\n"
           "date_stated, source, source_country, supplier, recipient, kind, item,\n"
@@ -32,7 +32,8 @@ void cli_import_help(FILE *out)
           "others go in (exit status 1).\n"
           "\n"
           "Options:\n"
-          "      --db FILE     the database (default $TALLY_DB, else ./tally.db);\n"
+          "      --db DB       the database: a file, or a PostgreSQL server's\n"
+          "                    postgresql:// URI (default $TALLY_DB, else ./tally.db);\n"
           "                    created when missing\n"
           "  -q, --quiet       no summary\n"
           "  -h, --help        show this help\n",
@@ -94,10 +95,8 @@ int cli_import(int argc, char **argv)
     }
     tally_store *s;
     tally_err err = {0};
-    if (tally_store_open(cli_db_path(db), TALLY_STORE_WRITE, &s, &err) != 0) {
-        cli_errorf("%s", err.msg);
-        return CLI_FAIL;
-    }
+    if (tally_store_open(cli_db_path(db), TALLY_STORE_WRITE, &s, &err) != 0)
+        return cli_store_failed(&err);
     int status = CLI_OK;
     if (optind == argc) {
         size_t len;

@@ -19,7 +19,7 @@
 
 void cli_ingest_help(FILE *out)
 {
-    fputs("Usage: tally ingest [--db FILE] [--as txt|md|html] [--date YYYY-MM-DD]\n"
+    fputs("Usage: tally ingest [--db DB] [--as txt|md|html] [--date YYYY-MM-DD]\n"
           "                    [--model MODEL | --no-model] [--jobs N] [--no-events]\n"
           "                    PATH...|-\n"
           "\n"
@@ -42,7 +42,8 @@ void cli_ingest_help(FILE *out)
           "read is reported and the rest go in.\n"
           "\n"
           "Options:\n"
-          "      --db FILE     the database (default $TALLY_DB, else ./tally.db);\n"
+          "      --db DB       the database: a file, or a PostgreSQL server's\n"
+          "                    postgresql:// URI (default $TALLY_DB, else ./tally.db);\n"
           "                    created when missing\n"
           "      --as FMT      read bodies as txt, md or html (default: by extension,\n"
           "                    else sniffed)\n"
@@ -519,10 +520,8 @@ int cli_ingest_start(struct cli_ingest_run *r, const char *db)
 {
     r->db = cli_db_path(db);
     tally_err err = {0};
-    if (tally_store_open(r->db, TALLY_STORE_WRITE, &r->s, &err) != 0) {
-        cli_errorf("%s", err.msg);
-        return CLI_FAIL;
-    }
+    if (tally_store_open(r->db, TALLY_STORE_WRITE, &r->s, &err) != 0)
+        return cli_store_failed(&err);
     r->progress = isatty(STDERR_FILENO);
     return CLI_OK;
 }
@@ -539,13 +538,14 @@ int cli_ingest_finish(struct cli_ingest_run *r, bool quiet)
     if (!r->fatal && r->n_claims > 0 && tally_store_analyze(r->s, &err) != 0)
         cli_warnf("%s", err.msg); /* queries still work, maybe slower */
     show_progress(r, true);
-    tally_store_close(r->s);
-    r->s = NULL;
+    /* the database as tally_store_name shows it: a server's, without password */
     if (!quiet)
         cli_printf("%s: documents: %zu new, %zu unchanged, %zu replaced, %zu failed; claims: %zu "
                    "stored; events: %zu stored\n",
-                   r->db, r->n_new, r->n_unchanged, r->n_replaced, r->n_failed, r->n_claims,
-                   r->n_events);
+                   tally_store_name(r->s), r->n_new, r->n_unchanged, r->n_replaced, r->n_failed,
+                   r->n_claims, r->n_events);
+    tally_store_close(r->s);
+    r->s = NULL;
     if (fflush(stdout) != 0)
         r->fatal = true;
     return r->fatal || r->n_failed > 0 ? CLI_FAIL : CLI_OK;

@@ -19,6 +19,8 @@ static const struct cli_cmd cmds[] = {
     {"import", cli_import,
      "load curated claims or events from CSV (or the bundled record and relations)",
      cli_import_help},
+    {"copy", cli_copy, "copy a whole database into another (an SQLite file, a PostgreSQL server)",
+     cli_copy_help},
     {"claims", cli_claims, "print stored claims by supplier, recipient, item, kind, source, date",
      cli_claims_help},
     {"docs", cli_docs, "print the stored documents", cli_docs_help},
@@ -53,8 +55,10 @@ static void usage(FILE *out)
           "tally reads reports on material support between states, extracts their\n"
           "sourced figures (claims) and keeps them in a database with provenance\n"
           "and reconciles them into estimates with intervals, printed, served or\n"
-          "written as a report. The database is --db FILE, else $TALLY_DB, else\n"
-          "./tally.db.\n"
+          "written as a report. The database is --db DB, else $TALLY_DB, else\n"
+          "./tally.db: an SQLite file, or a team's PostgreSQL server named by a\n"
+          "postgresql:// URI or a libpq connection string (\"host=db dbname=tally\";\n"
+          "PGHOST, PGUSER, PGPASSWORD... fill in the rest).\n"
           "\n"
           "Commands:\n",
           out);
@@ -63,7 +67,9 @@ static void usage(FILE *out)
     fputs("  help       show the help of a command\n"
           "\n"
           "Exit status: 0 success, 1 failure (an input or the database could not be\n"
-          "read or written; the other inputs are still processed), 2 usage error.\n",
+          "read or written; the other inputs are still processed), 2 usage error\n"
+          "(also a database server that is down, refuses the login, or holds a\n"
+          "newer schema).\n",
           out);
 }
 

@@ -13,7 +13,7 @@
 
 void cli_claims_help(FILE *out)
 {
-    fputs("Usage: tally claims [--db FILE] [--supplier S] [--recipient R] [--item I]\n"
+    fputs("Usage: tally claims [--db DB] [--supplier S] [--recipient R] [--item I]\n"
           "                    [--kind K] [--source TEXT] [--since D] [--until D]\n"
           "                    [--unit U] [--doc NAME] [--known-by D] [--limit N]\n"
           "                    [--format table|jsonl|csv]\n"
@@ -40,28 +40,30 @@ void cli_claims_help(FILE *out)
           "                    source_name, source_kind, source_detail, stated, note,\n"
           "                    curated and the document's url, title, outlet and date)\n"
           "                    or csv (the same columns, in the same order)\n"
-          "      --db FILE     the database (default $TALLY_DB, else ./tally.db)\n"
+          "      --db DB       the database: a file, or a PostgreSQL server's\n"
+          "                    postgresql:// URI (default $TALLY_DB, else ./tally.db)\n"
           "  -h, --help        show this help\n",
           out);
 }
 
 void cli_docs_help(FILE *out)
 {
-    fputs("Usage: tally docs [--db FILE] [--format table|jsonl|csv]\n"
+    fputs("Usage: tally docs [--db DB] [--format table|jsonl|csv]\n"
           "\n"
           "Prints the stored documents by date: name, date, claims, outlet, URL or\n"
           "origin. Curated records (tally import) are marked.\n"
           "\n"
           "Options:\n"
           "  -f, --format FMT  table (default), jsonl or csv\n"
-          "      --db FILE     the database (default $TALLY_DB, else ./tally.db)\n"
+          "      --db DB       the database: a file, or a PostgreSQL server's\n"
+          "                    postgresql:// URI (default $TALLY_DB, else ./tally.db)\n"
           "  -h, --help        show this help\n",
           out);
 }
 
 void cli_sources_help(FILE *out)
 {
-    fputs("Usage: tally sources [--db FILE] [--format table|jsonl|csv]\n"
+    fputs("Usage: tally sources [--db DB] [--format table|jsonl|csv]\n"
           "\n"
           "Prints who asserts the stored claims, most claims first: the normalised\n"
           "name, country, kind (government, intelligence, official, outlet,\n"
@@ -69,7 +71,8 @@ void cli_sources_help(FILE *out)
           "\n"
           "Options:\n"
           "  -f, --format FMT  table (default), jsonl or csv\n"
-          "      --db FILE     the database (default $TALLY_DB, else ./tally.db)\n"
+          "      --db DB       the database: a file, or a PostgreSQL server's\n"
+          "                    postgresql:// URI (default $TALLY_DB, else ./tally.db)\n"
           "  -h, --help        show this help\n",
           out);
 }
@@ -150,8 +153,9 @@ int cli_claims(int argc, char **argv)
     if (optind < argc)
         return cli_usagef("claims", "unexpected argument '%s'", argv[optind]);
     tally_store *s;
-    if (cli_open_db(db, &s) != CLI_OK)
-        return CLI_FAIL;
+    int opened = cli_open_db(db, &s);
+    if (opened != CLI_OK)
+        return opened;
     setvbuf(stdout, NULL, _IOFBF, 1 << 16);
     struct claims_out o = {fmt, {0}, 0};
     tally_buf_init(&o.line, (size_t)1 << 26);
@@ -209,8 +213,9 @@ static int list_cmd(const char *cmd, int argc, char **argv, void (*help)(FILE *)
     if (optind < argc)
         return cli_usagef(cmd, "unexpected argument '%s'", argv[optind]);
     tally_store *s;
-    if (cli_open_db(db, &s) != CLI_OK)
-        return CLI_FAIL;
+    int opened = cli_open_db(db, &s);
+    if (opened != CLI_OK)
+        return opened;
     struct list_out o = {fmt, {0}, 0};
     tally_buf_init(&o.line, (size_t)1 << 26);
     if (docs)

@@ -17,7 +17,7 @@ void cli_rank_help(FILE *out)
 {
     fputs("Usage: tally rank STATE --to|--from [--by value|count|share|people] [--at DATE]\n"
           "                  [--extrapolate] [--known-by DATE] [--prices FILE] [--cpi FILE]\n"
-          "                  [--draws N] [--factors FILE] [--grades FILE] [--db FILE]\n"
+          "                  [--draws N] [--factors FILE] [--grades FILE] [--db DB]\n"
           "                  [--format table|jsonl|csv]\n"
           "\n"
           "Compares the partners of STATE: every state that sent it something (--to)\n"
@@ -54,7 +54,8 @@ void cli_rank_help(FILE *out)
           "      --factors FILE  conversion factors instead of the bundled ones\n"
           "      --grades FILE   source grades instead of the bundled ones\n"
           "  -f, --format FMT    table (default), jsonl or csv\n"
-          "      --db FILE       the database (default $TALLY_DB, else ./tally.db)\n"
+          "      --db DB         the database: a file, or a PostgreSQL server's\n"
+          "                      postgresql:// URI (default $TALLY_DB, else ./tally.db)\n"
           "  -h, --help          show this help\n",
           out);
 }

@@ -13,7 +13,7 @@
 
 void cli_report_help(FILE *out)
 {
-    fputs("Usage: tally report [--db FILE] [-o FILE.html] [--at DATE] [--known-by DATE]\n"
+    fputs("Usage: tally report [--db DB] [-o FILE.html] [--at DATE] [--known-by DATE]\n"
           "\n"
           "Writes one self-contained HTML page (no scripts, nothing fetched from\n"
           "elsewhere: styles inline, charts as inline SVG) with every series of\n"
@@ -33,7 +33,8 @@ void cli_report_help(FILE *out)
           "                     then\n"
           "      --draws N      Monte Carlo draws (default: as many as the interval needs\n"
           "                     to be stable, 500 to 2000)\n"
-          "      --db FILE      the database (default $TALLY_DB, else ./tally.db)\n"
+          "      --db DB        the database: a file, or a PostgreSQL server's\n"
+          "                     postgresql:// URI (default $TALLY_DB, else ./tally.db)\n"
           "  -h, --help         show this help\n",
           out);
 }

@@ -13,7 +13,7 @@
 
 void cli_serve_help(FILE *out)
 {
-    fputs("Usage: tally serve [--db FILE] [--port N] [--bind ADDR] [--threads N]\n"
+    fputs("Usage: tally serve [--db DB] [--port N] [--bind ADDR] [--threads N]\n"
           "\n"
           "Serves the dashboard and its JSON API (GET only; see the README) on one\n"
           "database, read-only, until interrupted (SIGINT or SIGTERM; exit 0). Prints\n"
@@ -23,7 +23,8 @@ void cli_serve_help(FILE *out)
           "A request head must arrive whole within 10 s and 8 KB; errors are JSON.\n"
           "\n"
           "Options:\n"
-          "      --db FILE     the database (default $TALLY_DB, else ./tally.db)\n"
+          "      --db DB       the database: a file, or a PostgreSQL server's\n"
+          "                    postgresql:// URI (default $TALLY_DB, else ./tally.db)\n"
           "  -p, --port N      the port (default 8080; 0: any free port)\n"
           "      --bind ADDR   the address to listen on (default 127.0.0.1, this machine\n"
           "                    only; 0.0.0.0 or :: opens it to the network)\n"
@@ -91,13 +92,11 @@ int cli_serve(int argc, char **argv)
     tally_server *srv;
     tally_err err = {0};
     int e = tally_serve_start(&o, &srv, &err);
-    if (e != 0) {
-        cli_errorf("%s", err.msg);
-        return e == TALLY_EUSAGE ? CLI_USAGE : CLI_FAIL;
-    }
+    if (e != 0)
+        return e == TALLY_EUSAGE ? (cli_errorf("%s", err.msg), CLI_USAGE) : cli_store_failed(&err);
     bool v6 = strchr(bind, ':') != NULL;
-    cli_printf("tally serve: %s on http://%s%s%s:%u/\n", o.db, v6 ? "[" : "", bind, v6 ? "]" : "",
-               tally_serve_port(srv));
+    cli_printf("tally serve: %s on http://%s%s%s:%u/\n", tally_serve_db_name(srv), v6 ? "[" : "",
+               bind, v6 ? "]" : "", tally_serve_port(srv));
     fflush(stdout);
     int sig = 0;
     while (sigwait(&stop, &sig) != 0)

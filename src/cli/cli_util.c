@@ -334,11 +334,17 @@ int cli_read_inputs(char **paths, int n, const tally_doc_opts *opts, const tally
 int cli_open_db(const char *db, tally_store **s)
 {
     tally_err err = {0};
-    if (tally_store_open(cli_db_path(db), TALLY_STORE_READ, s, &err) != 0) {
-        cli_errorf("%s", err.msg);
-        return CLI_FAIL;
-    }
+    if (tally_store_open(cli_db_path(db), TALLY_STORE_READ, s, &err) != 0)
+        return cli_store_failed(&err);
     return CLI_OK;
+}
+
+int cli_store_failed(const tally_err *err)
+{
+    cli_errorf("%s", err->msg);
+    /* a server that cannot be used (down, refusing, of a newer schema): not
+     * this command's failure but its setting's, as a usage error */
+    return err->code == TALLY_ESERVER ? CLI_USAGE : CLI_FAIL;
 }
 
 int cli_load(const char *db, const char *factors, const char *grades, const tally_claim_filter *f,
@@ -357,9 +363,10 @@ int cli_load_series(const char *db, const char *factors, const char *grades,
         cli_errorf("%s", err.msg);
         return CLI_FAIL;
     }
-    if (cli_open_db(db, &l->s) != CLI_OK) {
+    int opened = cli_open_db(db, &l->s);
+    if (opened != CLI_OK) {
         tally_model_free(&l->m);
-        return CLI_FAIL;
+        return opened;
     }
     int rc = item != 0 ? tally_view_load_series(&l->v, l->s, &l->m, f, item, unit, &err)
                        : tally_view_load(&l->v, l->s, &l->m, f, &err);

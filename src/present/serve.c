@@ -93,6 +93,7 @@ struct tally_server {
     http_gate *gate;
     atomic_uint connections; /* handed to libmicrohttpd and not closed yet */
     char *db;
+    char *db_name; /* as messages name it (a server's without its password) */
     tally_model model;
     tally_prices prices; /* data/prices.tsv and data/cpi.tsv, for /api/rank */
     unsigned port;
@@ -1444,9 +1445,10 @@ int tally_serve_open(const tally_serve_opts *o, tally_server **out, tally_err *e
     int rc = tally_store_open(o->db, TALLY_STORE_READ, &check, err);
     if (rc != 0)
         return rc;
-    tally_store_close(check);
     tally_server *srv = tally_xcalloc(1, sizeof *srv);
     srv->db = tally_xstrdup(o->db);
+    srv->db_name = tally_xstrdup(tally_store_name(check));
+    tally_store_close(check);
     srv->cache_max = o->cache_bytes != 0 ? o->cache_bytes : ((size_t)64 << 20);
     atomic_init(&srv->connections, 0u);
     pthread_mutex_init(&srv->lock, NULL);
@@ -1566,6 +1568,11 @@ int tally_serve_start(const tally_serve_opts *o, tally_server **out, tally_err *
     return 0;
 }
 
+const char *tally_serve_db_name(const tally_server *s)
+{
+    return s->db_name;
+}
+
 unsigned tally_serve_port(const tally_server *s)
 {
     return s->port;
@@ -1589,5 +1596,6 @@ void tally_serve_stop(tally_server *s)
     tally_prices_free(&s->prices);
     pthread_mutex_destroy(&s->lock);
     free(s->db);
+    free(s->db_name);
     free(s);
 }

@@ -14,11 +14,11 @@
 
 int store_delete_events(tally_store *s, int64_t doc, tally_err *err)
 {
-    sqlite3_stmt *st = store_query(s, "DELETE FROM events WHERE doc_id = ?1", err);
+    store_stmt *st = store_query(s, "DELETE FROM events WHERE doc_id = ?1", err);
     if (st == NULL)
         return err->code;
-    sqlite3_bind_int64(st, 1, doc);
-    int rc = sqlite3_step(st) == SQLITE_DONE ? 0 : store_fail(s, err, "deleting earlier events");
+    store_bind_int64(st, 1, doc);
+    int rc = store_step(st) == STORE_DONE ? 0 : store_fail(s, err, "deleting earlier events");
     store_query_done(s, st);
     return rc;
 }
@@ -33,9 +33,10 @@ int tally_store_put_event(tally_store *s, int64_t doc_id, const tally_event *e, 
     if ((unsigned)e->type >= TALLY_EVENT_TYPE_N || (unsigned)e->mode >= TALLY_EVMODE_N ||
         (unsigned)e->aux >= TALLY_EVAUX_N)
         return tally_err_set(err, TALLY_EINPUT, "an event of no known type, mode or aux");
-    sqlite3_stmt *st = store_query(
+    store_stmt *st = store_query(
         s,
-        "INSERT INTO events (doc_id, sentence_start, sentence_end, start, end, text, type, mode,"
+        "INSERT INTO events (doc_id, sentence_start, sentence_end, start, \"end\", text, type, "
+        "mode,"
         " context, actor, recipient, about, event_date, aux, source, source_country, hedged, p,"
         " stated, date, note)"
         " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17,"
@@ -43,31 +44,30 @@ int tally_store_put_event(tally_store *s, int64_t doc_id, const tally_event *e, 
         err);
     if (st == NULL)
         return err->code;
-    sqlite3_bind_int64(st, 1, doc_id);
+    store_bind_int64(st, 1, doc_id);
     if (text != NULL) {
-        sqlite3_bind_int64(st, 2, (sqlite3_int64)e->sentence_start);
-        sqlite3_bind_int64(st, 3, (sqlite3_int64)e->sentence_end);
-        sqlite3_bind_int64(st, 4, (sqlite3_int64)e->start);
-        sqlite3_bind_int64(st, 5, (sqlite3_int64)e->end);
-        sqlite3_bind_text(st, 6, text, (int)(e->end - e->start), SQLITE_STATIC);
+        store_bind_int64(st, 2, (int64_t)e->sentence_start);
+        store_bind_int64(st, 3, (int64_t)e->sentence_end);
+        store_bind_int64(st, 4, (int64_t)e->start);
+        store_bind_int64(st, 5, (int64_t)e->end);
+        store_bind_str(st, 6, text, e->end - e->start);
     }
-    sqlite3_bind_text(st, 7, tally_event_type_name(e->type), -1, SQLITE_STATIC);
+    store_bind_cstr(st, 7, tally_event_type_name(e->type));
     store_bind_text(st, 8, tally_event_mode_name(e->mode));
-    sqlite3_bind_int64(st, 9, e->context);
+    store_bind_int64(st, 9, e->context);
     store_bind_text(st, 10, e->actor);
     store_bind_text(st, 11, e->recipient);
     store_bind_text(st, 12, e->about);
     char date[16];
     store_bind_text(st, 13, e->date.year != 0 ? tally_date_format(e->date, date) : NULL);
     store_bind_text(st, 14, tally_event_aux_name(e->aux));
-    sqlite3_bind_text(st, 15, e->source != NULL && e->source[0] != '\0' ? e->source : "author", -1,
-                      SQLITE_STATIC);
+    store_bind_cstr(st, 15, e->source != NULL && e->source[0] != '\0' ? e->source : "author");
     store_bind_text(st, 16, e->source_country);
-    sqlite3_bind_int(st, 17, e->hedged);
-    sqlite3_bind_double(st, 18, e->p);
+    store_bind_int64(st, 17, e->hedged);
+    store_bind_double(st, 18, e->p);
     store_bind_text(st, 19, stated);
     store_bind_text(st, 20, note);
-    int rc = sqlite3_step(st) == SQLITE_DONE ? 0 : store_fail(s, err, "storing an event");
+    int rc = store_step(st) == STORE_DONE ? 0 : store_fail(s, err, "storing an event");
     store_query_done(s, st);
     return rc;
 }
@@ -78,13 +78,13 @@ int tally_store_put_event(tally_store *s, int64_t doc_id, const tally_event *e, 
     " e.context, e.actor, e.recipient, e.about, e.event_date, e.aux, e.source,"                    \
     " e.source_country, e.hedged, e.p, e.stated, e.note, d.name, d.url, d.curated"
 
-static const char *col_text(sqlite3_stmt *st, int i)
+static const char *col_text(store_stmt *st, int i)
 {
-    return (const char *)sqlite3_column_text(st, i);
+    return store_col_text(st, i);
 }
 
 /* Copies a party code (or none) from column i. */
-static void col_party(sqlite3_stmt *st, int i, char out[TALLY_PARTY_MAX])
+static void col_party(store_stmt *st, int i, char out[TALLY_PARTY_MAX])
 {
     const char *v = col_text(st, i);
     size_t n = v != NULL ? strlen(v) : 0;
@@ -96,24 +96,23 @@ static void col_party(sqlite3_stmt *st, int i, char out[TALLY_PARTY_MAX])
 
 /* Fills `r` from a row of the query; strings are SQLite's, valid until the
  * next step. A slug this tally cannot read (a newer one's) keeps the default. */
-static void read_event(sqlite3_stmt *st, tally_event_row *r)
+static void read_event(store_stmt *st, tally_event_row *r)
 {
     memset(r, 0, sizeof *r);
     tally_event *e = &r->event;
-    r->id = sqlite3_column_int64(st, 0);
-    r->doc_id = sqlite3_column_int64(st, 1);
-    e->sentence_start = (size_t)sqlite3_column_int64(st, 2);
-    e->sentence_end = (size_t)sqlite3_column_int64(st, 3);
-    e->start = (size_t)sqlite3_column_int64(st, 4);
-    e->end = (size_t)sqlite3_column_int64(st, 5);
-    r->text = col_text(st, 6);
-    r->text_len = r->text != NULL ? (size_t)sqlite3_column_bytes(st, 6) : 0;
+    r->id = store_col_int64(st, 0);
+    r->doc_id = store_col_int64(st, 1);
+    e->sentence_start = (size_t)store_col_int64(st, 2);
+    e->sentence_end = (size_t)store_col_int64(st, 3);
+    e->start = (size_t)store_col_int64(st, 4);
+    e->end = (size_t)store_col_int64(st, 5);
+    r->text = store_col_bytes(st, 6, &r->text_len);
     const char *v = col_text(st, 7);
     if (v != NULL)
         (void)tally_event_type_parse(v, strlen(v), &e->type);
     if ((v = col_text(st, 8)) != NULL)
         (void)tally_event_mode_parse(v, strlen(v), &e->mode);
-    e->context = (uint32_t)sqlite3_column_int64(st, 9);
+    e->context = (uint32_t)store_col_int64(st, 9);
     col_party(st, 10, e->actor);
     col_party(st, 11, e->recipient);
     e->about = col_text(st, 12);
@@ -124,13 +123,13 @@ static void read_event(sqlite3_stmt *st, tally_event_row *r)
     e->source = col_text(st, 15);
     if ((v = col_text(st, 16)) != NULL && strlen(v) < sizeof e->source_country)
         memcpy(e->source_country, v, strlen(v) + 1);
-    e->hedged = sqlite3_column_int(st, 17) != 0;
-    e->p = sqlite3_column_double(st, 18);
+    e->hedged = store_col_int64(st, 17) != 0;
+    e->p = store_col_double(st, 18);
     r->stated = col_text(st, 19);
     r->note = col_text(st, 20);
     r->doc = col_text(st, 21);
     r->url = col_text(st, 22);
-    r->curated = sqlite3_column_int(st, 23) != 0 || r->text == NULL;
+    r->curated = store_col_int64(st, 23) != 0 || r->text == NULL;
 }
 
 int tally_store_events(tally_store *s, const tally_event_filter *f, tally_event_fn fn, void *user,
@@ -167,7 +166,7 @@ int tally_store_events(tally_store *s, const tally_event_filter *f, tally_event_
     char sql[2048];
     int n = snprintf(sql, sizeof sql,
                      "SELECT " EVENT_COLUMNS " FROM events e JOIN documents d ON d.id = e.doc_id"
-                     " WHERE 1");
+                     " WHERE TRUE");
     bool pair = f->actor != NULL && f->recipient != NULL;
     /* the parameter numbers are fixed; each clause is added when its filter is */
     const struct {
@@ -194,7 +193,7 @@ int tally_store_events(tally_store *s, const tally_event_filter *f, tally_event_
             n += snprintf(sql + n, sizeof sql - (size_t)n, "%s", clauses[i].clause);
     snprintf(sql + n, sizeof sql - (size_t)n,
              " ORDER BY e.date IS NULL, e.date, e.id LIMIT ?9 OFFSET ?10");
-    sqlite3_stmt *st = store_query(s, sql, err);
+    store_stmt *st = store_query(s, sql, err);
     if (st == NULL)
         return err->code;
     store_bind_text(st, 1, f->actor);
@@ -205,12 +204,12 @@ int tally_store_events(tally_store *s, const tally_event_filter *f, tally_event_
     store_bind_text(st, 6, f->until != NULL ? until : NULL);
     store_bind_text(st, 7, f->known_by != NULL ? known : NULL);
     store_bind_text(st, 8, f->doc);
-    sqlite3_bind_int64(st, 9, f->limit > 0 ? f->limit : -1);
-    sqlite3_bind_int64(st, 10, f->offset > 0 ? f->offset : 0);
-    sqlite3_bind_int64(st, 11, f->id);
+    store_bind_int64(st, 9, f->limit > 0 ? f->limit : INT64_MAX);
+    store_bind_int64(st, 10, f->offset > 0 ? f->offset : 0);
+    store_bind_int64(st, 11, f->id);
     store_span_buf sentence = {NULL, 0};
     int rc, stop = 0;
-    while (stop == 0 && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+    while (stop == 0 && (rc = store_step(st)) == STORE_ROW) {
         tally_event_row r;
         read_event(st, &r);
         const tally_event *e = &r.event;
@@ -221,7 +220,7 @@ int tally_store_events(tally_store *s, const tally_event_filter *f, tally_event_
         }
         stop = fn(&r, user);
     }
-    if (stop == 0 && rc != SQLITE_DONE)
+    if (stop == 0 && rc != STORE_DONE)
         stop = store_fail(s, err, "reading events");
     store_query_done(s, st);
     store_release_blob(s);
@@ -231,11 +230,11 @@ int tally_store_events(tally_store *s, const tally_event_filter *f, tally_event_
 
 int tally_store_event_count(tally_store *s, int64_t *events, tally_err *err)
 {
-    sqlite3_stmt *st = store_query(s, "SELECT count(*) FROM events", err);
+    store_stmt *st = store_query(s, "SELECT count(*) FROM events", err);
     if (st == NULL)
         return err->code;
-    int rc = sqlite3_step(st);
-    *events = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+    int rc = store_step(st);
+    *events = rc == STORE_ROW ? store_col_int64(st, 0) : 0;
     store_query_done(s, st);
-    return rc == SQLITE_ROW ? 0 : store_fail(s, err, "counting events");
+    return rc == STORE_ROW ? 0 : store_fail(s, err, "counting events");
 }

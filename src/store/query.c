@@ -12,9 +12,9 @@
 #include "tally/field.h"
 #include "tally/mem.h"
 
-static const char *col_text(sqlite3_stmt *st, int i)
+static const char *col_text(store_stmt *st, int i)
 {
-    return (const char *)sqlite3_column_text(st, i);
+    return store_col_text(st, i);
 }
 
 void store_upper_bound(tally_date d, char out[16])
@@ -43,31 +43,23 @@ int store_check_date(const char *what, const char *s, tally_date *d, tally_err *
 
 void store_release_blob(tally_store *s)
 {
-    if (s->blob != NULL)
-        sqlite3_blob_close(s->blob);
-    s->blob = NULL;
+    s->be->body_close(s);
 }
 
 const char *store_body_span(tally_store *s, int64_t doc, int64_t start, int64_t end,
                             store_span_buf *buf)
 {
+    size_t len;
     if (start < 0 || end <= start || end - start > (1 << 24))
         return NULL;
-    int rc = s->blob != NULL
-                 ? sqlite3_blob_reopen(s->blob, doc)
-                 : sqlite3_blob_open(s->db, "main", "documents", "body", doc, 0, &s->blob);
-    if (rc != SQLITE_OK) {
-        store_release_blob(s);
-        return NULL;
-    }
-    if (end > sqlite3_blob_bytes(s->blob))
+    if (s->be->body_open(s, doc, &len) != 0 || (size_t)end > len)
         return NULL;
     size_t n = (size_t)(end - start);
     if (buf->cap < n + 1) {
         buf->ptr = tally_xrealloc(buf->ptr, n + 1);
         buf->cap = n + 1;
     }
-    if (sqlite3_blob_read(s->blob, buf->ptr, (int)n, (int)start) != SQLITE_OK)
+    if (s->be->body_read(s, buf->ptr, n, (size_t)start) != 0)
         return NULL;
     buf->ptr[n] = '\0';
     return buf->ptr;
@@ -136,7 +128,7 @@ static void plan_columns(bool lean, bool series, read_plan *p, char *buf, size_t
 /* Fills `r` from the columns of a claim query's row; strings are SQLite's,
  * valid until the next step. A value this tally cannot read (a kind or
  * unit of a newer one) keeps the default. */
-static void read_row(sqlite3_stmt *st, const read_plan *p, tally_claim_row *r)
+static void read_row(store_stmt *st, const read_plan *p, tally_claim_row *r)
 {
     for (size_t i = 0; i < p->n; i++) {
         tally_field f = p->v[i];
@@ -146,20 +138,19 @@ static void read_row(sqlite3_stmt *st, const read_plan *p, tally_claim_row *r)
         case TALLY_FT_CODE:
         case TALLY_FT_DATE: {
             /* NULL for SQL NULL: no separate test of the type */
-            const char *v = col_text(st, col);
-            (void)tally_field_set_text(r, f, v,
-                                       v != NULL ? (size_t)sqlite3_column_bytes(st, col) : 0);
+            size_t len;
+            const char *v = store_col_bytes(st, col, &len);
+            (void)tally_field_set_text(r, f, v, len);
             break;
         }
         case TALLY_FT_NUMBER:
-            tally_field_set_number(r, f, sqlite3_column_type(st, col) != SQLITE_NULL,
-                                   sqlite3_column_double(st, col), 0);
+            tally_field_set_number(r, f, !store_col_null(st, col), store_col_double(st, col), 0);
             break;
         case TALLY_FT_INT:
         case TALLY_FT_BOOL:
         case TALLY_FT_ITEMS:
             /* SQL NULL reads as 0, which is what an absent one means */
-            tally_field_set_number(r, f, true, 0, sqlite3_column_int64(st, col));
+            tally_field_set_number(r, f, true, 0, store_col_int64(st, col));
             break;
         }
     }
@@ -219,7 +210,7 @@ static void names_grow(lean_names *t)
  * of a query mostly come from documents near each other: each saves a
  * lookup. */
 enum { NAMES_AHEAD = 64 };
-static const char **names_of(tally_store *s, lean_names *t, sqlite3_stmt *st, int64_t id, int *rc,
+static const char **names_of(tally_store *s, lean_names *t, store_stmt *st, int64_t id, int *rc,
                              tally_err *err)
 {
     if (id <= 0)
@@ -231,33 +222,32 @@ static const char **names_of(tally_store *s, lean_names *t, sqlite3_stmt *st, in
     }
     if (t->arena == NULL)
         t->arena = tally_arena_new();
-    sqlite3_bind_int64(st, 1, id);
-    sqlite3_bind_int(st, 2, NAMES_AHEAD);
+    store_bind_int64(st, 1, id);
+    store_bind_int64(st, 2, NAMES_AHEAD);
     int step;
-    while ((step = sqlite3_step(st)) == SQLITE_ROW) {
-        int64_t got = sqlite3_column_int64(st, 0);
+    while ((step = store_step(st)) == STORE_ROW) {
+        int64_t got = store_col_int64(st, 0);
         if (got <= 0)
             continue;
         if (2 * (t->n + 1) > t->cap)
             names_grow(t);
         size_t j = names_slot(t, got);
         if (t->id[j] == got) { /* read already, and likely those after it */
-            step = SQLITE_DONE;
+            step = STORE_DONE;
             break;
         }
         t->id[j] = got;
         t->n++;
         const char **out = &t->str[j * t->per];
         for (size_t k = 0; k < t->per; k++) {
-            const char *v = col_text(st, (int)k + 1);
-            out[k] = v != NULL ? tally_arena_strndup(t->arena, v,
-                                                     (size_t)sqlite3_column_bytes(st, (int)k + 1))
-                               : NULL;
+            size_t len;
+            const char *v = store_col_bytes(st, (int)k + 1, &len);
+            out[k] = v != NULL ? tally_arena_strndup(t->arena, v, len) : NULL;
         }
     }
-    if (step != SQLITE_DONE)
+    if (step != STORE_DONE)
         *rc = store_fail(s, err, "reading claims");
-    sqlite3_reset(st);
+    store_reset(st);
     size_t j = names_slot(t, id);
     return t->id[j] == id ? &t->str[j * t->per] : NULL;
 }
@@ -266,7 +256,7 @@ static const char **names_of(tally_store *s, lean_names *t, sqlite3_stmt *st, in
  * the source's, read once a query each. */
 typedef struct lean_refs {
     lean_names docs, sources;
-    sqlite3_stmt *doc_st, *source_st;
+    store_stmt *doc_st, *source_st;
 } lean_refs;
 
 /* Fills the row's document and source from their ids; 1 when either is
@@ -289,6 +279,31 @@ static int lean_fill(tally_store *s, lean_refs *l, bool doc_names, int64_t sourc
     (void)tally_field_set_text(r, TALLY_F_SOURCE_COUNTRY, src[2],
                                src[2] != NULL ? strlen(src[2]) : 0);
     return 0;
+}
+
+/* Appends a clause written for SQLite in the dialect `q`: a '+' before a
+ * column (SQLite's hint to leave its index alone) becomes q->noindex, and
+ * "~LIKE" q->like. Returns the bytes written, as snprintf. */
+static int dialect_clause(const store_dialect *q, char *out, size_t size, const char *clause)
+{
+    size_t n = 0;
+    for (const char *p = clause; *p != '\0'; p++) {
+        const char *put = NULL;
+        size_t len = 1;
+        if (p[0] == '+' && p[1] == 'c' && p[2] == '.')
+            put = q->noindex;
+        else if (strncmp(p, "~LIKE", 5) == 0)
+            put = q->like, p += 4;
+        if (put == NULL)
+            put = p;
+        else
+            len = strlen(put);
+        for (size_t k = 0; k < len && n + 1 < size; k++)
+            out[n++] = put[k];
+    }
+    if (size > 0)
+        out[n] = '\0';
+    return (int)n;
 }
 
 int tally_store_claims(tally_store *s, const tally_claim_filter *f, tally_claim_fn fn, void *user,
@@ -342,7 +357,7 @@ int tally_store_claims(tally_store *s, const tally_claim_filter *f, tally_claim_
     read_plan plan;
     plan_columns(f->lean, series, &plan, cols, sizeof cols);
     /* lean: the claims row alone (lean_refs reads the rest) */
-    int n = snprintf(sql, sizeof sql, "SELECT %s FROM %s%s WHERE 1", cols,
+    int n = snprintf(sql, sizeof sql, "SELECT %s FROM %s%s WHERE TRUE", cols,
                      series       ? "claim_items c"
                      : from_items ? "claim_items i JOIN claims c ON c.id = i.claim_id"
                                   : "claims c",
@@ -371,13 +386,13 @@ int tally_store_claims(tally_store *s, const tally_claim_filter *f, tally_claim_
           " AND +c.recipient = ?2"}},
         {f->item,
          from_items,
-         {series ? " AND c.item = ?3" : " AND i.item = ?3", " AND c.items & ?10"}},
+         {series ? " AND c.item = ?3" : " AND i.item = ?3", " AND (c.items & ?10) <> 0"}},
         {f->kind, lead == BY_OTHER, {" AND c.kind = ?4", " AND +c.kind = ?4"}},
         {f->unit, false, {"", " AND +c.unit = ?14"}},
         {f->source,
          lead == BY_SOURCE,
-         {" AND c.source_id IN (SELECT id FROM sources WHERE name LIKE ?5 ESCAPE '\\')",
-          " AND +c.source_id IN (SELECT id FROM sources WHERE name LIKE ?5 ESCAPE '\\')"}},
+         {" AND c.source_id IN (SELECT id FROM sources WHERE name ~LIKE ?5 ESCAPE '\\')",
+          " AND +c.source_id IN (SELECT id FROM sources WHERE name ~LIKE ?5 ESCAPE '\\')"}},
         {f->id != 0 ? "" : NULL, true, {series ? " AND c.claim_id = ?12" : " AND c.id = ?12", ""}},
         {f->id_from != 0 ? "" : NULL,
          true,
@@ -393,22 +408,23 @@ int tally_store_claims(tally_store *s, const tally_claim_filter *f, tally_claim_
     };
     for (size_t i = 0; i < sizeof clauses / sizeof clauses[0]; i++)
         if (clauses[i].value != NULL)
-            n += snprintf(sql + n, sizeof sql - (size_t)n, "%s",
-                          clauses[i].clause[clauses[i].indexed ? 0 : 1]);
+            n += dialect_clause(s->be->sql, sql + n, sizeof sql - (size_t)n,
+                                clauses[i].clause[clauses[i].indexed ? 0 : 1]);
     if (f->since != NULL)
         n += snprintf(sql + n, sizeof sql - (size_t)n, " AND %s >= ?6", date);
     if (f->until != NULL)
         n += snprintf(sql + n, sizeof sql - (size_t)n, " AND %s < ?7", date);
     if (f->known_by != NULL) /* an undated claim was not knowable at any date */
-        n += snprintf(sql + n, sizeof sql - (size_t)n, " AND +c.stated < ?11");
+        n += dialect_clause(s->be->sql, sql + n, sizeof sql - (size_t)n, " AND +c.stated < ?11");
     /* lean: in whatever order the index gives them (no sort) */
     if (f->lean)
         snprintf(sql + n, sizeof sql - (size_t)n, " LIMIT ?9 OFFSET ?13");
     else
-        snprintf(sql + n, sizeof sql - (size_t)n, " ORDER BY %s, %s LIMIT ?9 OFFSET ?13", date,
+        snprintf(sql + n, sizeof sql - (size_t)n, " ORDER BY %s%s, %s LIMIT ?9 OFFSET ?13", date,
+                 s->be->sql->nulls_first,
                  from_items ? "i.claim_id" : "c.id"); /* the index's order: no sort */
 
-    sqlite3_stmt *st = store_query(s, sql, err);
+    store_stmt *st = store_query(s, sql, err);
     if (st == NULL)
         return err->code;
     char like[512] = "";
@@ -432,26 +448,25 @@ int tally_store_claims(tally_store *s, const tally_claim_filter *f, tally_claim_
     store_bind_text(st, 6, f->since);
     store_bind_text(st, 7, f->until != NULL ? until : NULL);
     store_bind_text(st, 8, f->doc);
-    sqlite3_bind_int64(st, 9, f->limit > 0 ? f->limit : -1);
+    store_bind_int64(st, 9, f->limit > 0 ? f->limit : INT64_MAX);
     if (f->item != NULL)
-        sqlite3_bind_int64(st, 10, (sqlite3_int64)1 << tally_item_parse(f->item));
+        store_bind_int64(st, 10, (int64_t)1 << tally_item_parse(f->item));
     store_bind_text(st, 11, f->known_by != NULL ? known : NULL);
-    sqlite3_bind_int64(st, 12, f->id);
-    sqlite3_bind_int64(st, 13, f->offset > 0 ? f->offset : 0);
+    store_bind_int64(st, 12, f->id);
+    store_bind_int64(st, 13, f->offset > 0 ? f->offset : 0);
     store_bind_text(st, 14, f->unit);
-    sqlite3_bind_int64(st, 15, f->id_from);
-    sqlite3_bind_int64(st, 16, f->id_below);
+    store_bind_int64(st, 15, f->id_from);
+    store_bind_int64(st, 16, f->id_below);
 
     lean_refs refs;
     names_init(&refs.docs, 1);
     names_init(&refs.sources, 3);
     refs.doc_st = refs.source_st = NULL;
     if (f->lean) {
-        refs.doc_st = store_prepare(
-            s, &s->st_doc_name,
-            "SELECT id, name FROM documents INDEXED BY documents_id_name WHERE id >= ?1"
-            " ORDER BY id LIMIT ?2",
-            err);
+        refs.doc_st = store_prepare_fmt(s, &s->st_doc_name, err,
+                                        "SELECT id, name FROM %s WHERE id >= ?1"
+                                        " ORDER BY id LIMIT ?2",
+                                        s->be->sql->doc_names);
         refs.source_st =
             refs.doc_st != NULL
                 ? store_prepare(s, &s->st_source_names,
@@ -466,14 +481,14 @@ int tally_store_claims(tally_store *s, const tally_claim_filter *f, tally_claim_
     }
     store_span_buf sentence = {NULL, 0};
     int rc, stop = 0;
-    while (stop == 0 && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+    while (stop == 0 && (rc = store_step(st)) == STORE_ROW) {
         tally_claim_row r;
         memset(&r, 0, sizeof r);
         r.claim.unit = TALLY_UNIT_ITEM; /* for a unit this tally does not know */
         read_row(st, &plan, &r);
         if (f->lean) {
-            int got = lean_fill(s, &refs, !f->no_doc_names, sqlite3_column_int64(st, (int)plan.n),
-                                &r, err);
+            int got =
+                lean_fill(s, &refs, !f->no_doc_names, store_col_int64(st, (int)plan.n), &r, err);
             if (got < 0) {
                 stop = got;
                 break;
@@ -492,7 +507,7 @@ int tally_store_claims(tally_store *s, const tally_claim_filter *f, tally_claim_
         }
         stop = fn(&r, user);
     }
-    if (stop == 0 && rc != SQLITE_DONE)
+    if (stop == 0 && rc != STORE_DONE)
         stop = store_fail(s, err, "reading claims");
     store_query_done(s, st);
     store_release_blob(s);
@@ -504,13 +519,13 @@ int tally_store_claims(tally_store *s, const tally_claim_filter *f, tally_claim_
 
 int tally_store_claim_ids(tally_store *s, int64_t *lo, int64_t *hi, tally_err *err)
 {
-    sqlite3_stmt *st = store_query(s, "SELECT min(id), max(id) FROM claims", err);
+    store_stmt *st = store_query(s, "SELECT min(id), max(id) FROM claims", err);
     if (st == NULL)
         return err->code;
     int rc = 0;
-    if (sqlite3_step(st) == SQLITE_ROW) {
-        *lo = sqlite3_column_int64(st, 0); /* NULL reads as 0 */
-        *hi = sqlite3_column_int64(st, 1);
+    if (store_step(st) == STORE_ROW) {
+        *lo = store_col_int64(st, 0); /* NULL reads as 0 */
+        *hi = store_col_int64(st, 1);
     } else {
         rc = store_fail(s, err, "reading claim ids");
     }
@@ -521,18 +536,20 @@ int tally_store_claim_ids(tally_store *s, int64_t *lo, int64_t *hi, tally_err *e
 int tally_store_docs(tally_store *s, int (*fn)(const tally_doc_row *row, void *user), void *user,
                      tally_err *err)
 {
-    sqlite3_stmt *st = NULL;
-    if (sqlite3_prepare_v2(s->db,
-                           "SELECT id, key, name, url, title, outlet, date, revised, origin, hash,"
-                           " ingested_at, curated, length(CAST(body AS BLOB)),"
-                           " (SELECT count(*) FROM claims WHERE doc_id = documents.id)"
-                           " FROM documents ORDER BY date, id",
-                           -1, &st, NULL) != SQLITE_OK)
-        return store_fail(s, err, "listing documents");
+    char sql[512];
+    snprintf(sql, sizeof sql,
+             "SELECT id, key, name, url, title, outlet, date, revised, origin, hash,"
+             " ingested_at, curated, %s,"
+             " (SELECT count(*) FROM claims WHERE doc_id = documents.id)"
+             " FROM documents ORDER BY date%s, id",
+             s->be->sql->body_bytes, s->be->sql->nulls_first);
+    store_stmt *st = store_prepare_once(s, sql, "listing documents", err);
+    if (st == NULL)
+        return err->code;
     int rc, stop = 0;
-    while (stop == 0 && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+    while (stop == 0 && (rc = store_step(st)) == STORE_ROW) {
         tally_doc_row r = {
-            .id = sqlite3_column_int64(st, 0),
+            .id = store_col_int64(st, 0),
             .key = col_text(st, 1),
             .name = col_text(st, 2),
             .url = col_text(st, 3),
@@ -543,45 +560,45 @@ int tally_store_docs(tally_store *s, int (*fn)(const tally_doc_row *row, void *u
             .origin = col_text(st, 8),
             .hash = col_text(st, 9),
             .ingested_at = col_text(st, 10),
-            .curated = sqlite3_column_int(st, 11) != 0,
-            .body_bytes = sqlite3_column_int64(st, 12),
-            .claims = sqlite3_column_int64(st, 13),
+            .curated = store_col_int64(st, 11) != 0,
+            .body_bytes = store_col_int64(st, 12),
+            .claims = store_col_int64(st, 13),
         };
         stop = fn(&r, user);
     }
-    if (stop == 0 && rc != SQLITE_DONE)
+    if (stop == 0 && rc != STORE_DONE)
         stop = store_fail(s, err, "listing documents");
-    sqlite3_finalize(st);
+    store_finalize(st);
     return stop;
 }
 
 int tally_store_sources(tally_store *s, int (*fn)(const tally_source_row *row, void *user),
                         void *user, tally_err *err)
 {
-    sqlite3_stmt *st = NULL;
-    if (sqlite3_prepare_v2(s->db,
-                           "SELECT s.id, s.name, s.country, s.kind, count(c.id),"
-                           " count(DISTINCT c.doc_id)"
-                           " FROM sources s LEFT JOIN claims c ON c.source_id = s.id"
-                           " GROUP BY s.id HAVING count(c.id) > 0"
-                           " ORDER BY count(c.id) DESC, s.name",
-                           -1, &st, NULL) != SQLITE_OK)
-        return store_fail(s, err, "listing sources");
+    char sql[512];
+    snprintf(sql, sizeof sql,
+             "SELECT s.id, s.name, s.country, s.kind, count(c.id), count(DISTINCT c.doc_id)"
+             " FROM sources s LEFT JOIN claims c ON c.source_id = s.id"
+             " GROUP BY s.id HAVING count(c.id) > 0 ORDER BY count(c.id) DESC, %s",
+             s->be->sql->source_order);
+    store_stmt *st = store_prepare_once(s, sql, "listing sources", err);
+    if (st == NULL)
+        return err->code;
     int rc, stop = 0;
-    while (stop == 0 && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+    while (stop == 0 && (rc = store_step(st)) == STORE_ROW) {
         tally_source_row r = {
-            .id = sqlite3_column_int64(st, 0),
+            .id = store_col_int64(st, 0),
             .name = col_text(st, 1),
             .country = col_text(st, 2),
             .kind = col_text(st, 3),
-            .claims = sqlite3_column_int64(st, 4),
-            .documents = sqlite3_column_int64(st, 5),
+            .claims = store_col_int64(st, 4),
+            .documents = store_col_int64(st, 5),
         };
         stop = fn(&r, user);
     }
-    if (stop == 0 && rc != SQLITE_DONE)
+    if (stop == 0 && rc != STORE_DONE)
         stop = store_fail(s, err, "listing sources");
-    sqlite3_finalize(st);
+    store_finalize(st);
     return stop;
 }
 
@@ -599,12 +616,9 @@ int tally_store_paragraph(tally_store *s, int64_t doc_id, size_t start, size_t e
                           size_t *para_start, tally_err *err)
 {
     enum { WINDOW = 1 << 16 };
-    sqlite3_blob *blob = NULL;
-    if (sqlite3_blob_open(s->db, "main", "documents", "body", doc_id, 0, &blob) != SQLITE_OK) {
-        sqlite3_blob_close(blob);
+    size_t len;
+    if (s->be->body_open(s, doc_id, &len) != 0)
         return store_fail(s, err, "reading a document's body");
-    }
-    size_t len = (size_t)sqlite3_blob_bytes(blob);
     int rc = 0;
     if (end <= start || end > len) {
         rc = tally_err_set(err, TALLY_EINPUT, "bytes %zu-%zu are not in the document's body", start,
@@ -613,7 +627,7 @@ int tally_store_paragraph(tally_store *s, int64_t doc_id, size_t start, size_t e
     }
     size_t w0 = start > WINDOW ? start - WINDOW : 0, w1 = end + WINDOW < len ? end + WINDOW : len;
     char *w = tally_xmalloc(w1 - w0 + 1);
-    if (sqlite3_blob_read(blob, w, (int)(w1 - w0), (int)w0) != SQLITE_OK) {
+    if (s->be->body_read(s, w, w1 - w0, w0) != 0) {
         free(w);
         rc = store_fail(s, err, "reading a document's body");
         goto out;
@@ -637,25 +651,25 @@ int tally_store_paragraph(tally_store *s, int64_t doc_id, size_t start, size_t e
     *para_start = w0 + a;
     free(w);
 out:
-    sqlite3_blob_close(blob);
+    s->be->body_close(s);
     return rc;
 }
 
 int tally_store_body(tally_store *s, int64_t doc_id, tally_buf *out, tally_err *err)
 {
-    sqlite3_stmt *st = store_query(s, "SELECT body FROM documents WHERE id = ?1", err);
+    store_stmt *st = store_query(s, "SELECT body FROM documents WHERE id = ?1", err);
     if (st == NULL)
         return err->code;
-    sqlite3_bind_int64(st, 1, doc_id);
-    int rc = 0, step = sqlite3_step(st);
+    store_bind_int64(st, 1, doc_id);
+    int rc = 0, step = store_step(st);
     tally_buf_clear(out);
-    if (step == SQLITE_ROW) {
-        const void *body = sqlite3_column_blob(st, 0);
-        size_t n = (size_t)sqlite3_column_bytes(st, 0);
+    if (step == STORE_ROW) {
+        size_t n;
+        const void *body = store_col_bytes(st, 0, &n);
         if (n > 0 && tally_buf_append(out, body, n) != 0)
             rc = tally_err_set(err, TALLY_ELIMIT, "document %lld: its body is too long",
                                (long long)doc_id);
-    } else if (step == SQLITE_DONE) {
+    } else if (step == STORE_DONE) {
         rc = tally_err_set(err, TALLY_ENOTFOUND, "no document %lld", (long long)doc_id);
     } else {
         rc = store_fail(s, err, "reading a document's body");
@@ -667,38 +681,39 @@ int tally_store_body(tally_store *s, int64_t doc_id, tally_buf *out, tally_err *
 int tally_store_units(tally_store *s, int (*fn)(const char *unit, int64_t claims, void *user),
                       void *user, tally_err *err)
 {
-    sqlite3_stmt *st = NULL;
-    if (sqlite3_prepare_v2(s->db,
-                           "SELECT unit, count(*) FROM claims GROUP BY unit"
-                           " ORDER BY count(*) DESC, unit",
-                           -1, &st, NULL) != SQLITE_OK)
-        return store_fail(s, err, "listing units");
+    store_stmt *st = store_prepare_once(s,
+                                        "SELECT unit, count(*) FROM claims GROUP BY unit"
+                                        " ORDER BY count(*) DESC, unit",
+                                        "listing units", err);
+    if (st == NULL)
+        return err->code;
     int rc, stop = 0;
-    while (stop == 0 && (rc = sqlite3_step(st)) == SQLITE_ROW)
-        stop = fn(col_text(st, 0), sqlite3_column_int64(st, 1), user);
-    if (stop == 0 && rc != SQLITE_DONE)
+    while (stop == 0 && (rc = store_step(st)) == STORE_ROW)
+        stop = fn(col_text(st, 0), store_col_int64(st, 1), user);
+    if (stop == 0 && rc != STORE_DONE)
         stop = store_fail(s, err, "listing units");
-    sqlite3_finalize(st);
+    store_finalize(st);
     return stop;
 }
 
 int tally_store_counts(tally_store *s, int64_t *claims, int64_t *documents, int64_t *sources,
                        tally_err *err)
 {
-    sqlite3_stmt *st = NULL;
-    if (sqlite3_prepare_v2(s->db,
+    store_stmt *st =
+        store_prepare_once(s,
                            "SELECT (SELECT count(*) FROM claims), (SELECT count(*) FROM documents),"
                            " (SELECT count(DISTINCT source_id) FROM claims)",
-                           -1, &st, NULL) != SQLITE_OK)
-        return store_fail(s, err, "counting");
+                           "counting", err);
+    if (st == NULL)
+        return err->code;
     int rc = 0;
-    if (sqlite3_step(st) == SQLITE_ROW) {
-        *claims = sqlite3_column_int64(st, 0);
-        *documents = sqlite3_column_int64(st, 1);
-        *sources = sqlite3_column_int64(st, 2);
+    if (store_step(st) == STORE_ROW) {
+        *claims = store_col_int64(st, 0);
+        *documents = store_col_int64(st, 1);
+        *sources = store_col_int64(st, 2);
     } else {
         rc = store_fail(s, err, "counting");
     }
-    sqlite3_finalize(st);
+    store_finalize(st);
     return rc;
 }

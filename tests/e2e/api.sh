@@ -5,14 +5,16 @@
 # requests (413/414/431, as JSON), malformed requests, HEAD, loopback by
 # default, SIGTERM (exit 0); a database changing while it is served; slow
 # connections (bench/slowloris.py); an empty file is not served.
-# Usage: api.sh TALLY SOURCE_DIR   (needs curl, jq, python3 and sqlite3)
+# The same checks on SQLite and on PostgreSQL (tests/e2e/with_pg.sh).
+# Usage: api.sh TALLY SOURCE_DIR   (needs curl, jq, python3, and sqlite3 or psql)
 set -u
 # shellcheck source=tests/e2e/lib.sh
 . "$(dirname "$0")/lib.sh"
 e2e_args 2 "TALLY SOURCE_DIR" "$@"
-e2e_needs curl jq python3 sqlite3
+e2e_needs curl jq python3
+if on_pg; then e2e_needs psql createdb; else e2e_needs sqlite3; fi
 
-DB=$T/api.db
+DB=$(new_db api)
 "$TALLY" import -q --db "$DB" >/dev/null 2>&1
 "$TALLY" ingest -q --db "$DB" "$SRC/examples" >/dev/null 2>"$T/err"
 
@@ -158,7 +160,7 @@ expect_error "a lone % is 400" 400 "malformed percent-escape"
 
 get /api/meta
 expect_code "meta" 200
-n_claims=$(sqlite3 "$DB" 'select count(*) from claims' 2>/dev/null || echo)
+n_claims=$(sql "$DB" 'select count(*) from claims' 2>/dev/null || echo)
 expect_json "meta: counts" '(.claims | type == "number") and .documents > 0 and .sources > 0'
 [ -n "$n_claims" ] && expect_json "meta: claims counted" ".claims == $n_claims"
 cli "$T/all" estimate --all --format json
@@ -448,10 +450,17 @@ get /api/flows
 cli "$T/all" estimate --all --format json
 jq -s . "$T/all" >"$T/want"
 expect_same "changes: flows are those of the database now (cached before)" "$T/out" "$T/want"
-ck=$(sqlite3 "$DB" 'PRAGMA wal_checkpoint(TRUNCATE)' 2>&1)
-if [ "$ck" = "0|0|0" ]; then pass; else fail "changes: the server does not block a checkpoint" "$ck"; fi
-wal=$(stat -c %s "$DB-wal" 2>/dev/null || echo 0)
-if [ "$wal" -eq 0 ]; then pass; else fail "changes: the WAL is emptied" "$wal bytes"; fi
+if on_sqlite; then
+    ck=$(sqlite3 "$DB" 'PRAGMA wal_checkpoint(TRUNCATE)' 2>&1)
+    if [ "$ck" = "0|0|0" ]; then pass; else fail "changes: the server does not block a checkpoint" "$ck"; fi
+    wal=$(stat -c %s "$DB-wal" 2>/dev/null || echo 0)
+    if [ "$wal" -eq 0 ]; then pass; else fail "changes: the WAL is emptied" "$wal bytes"; fi
+else
+    # a reader's connection holds no transaction open between requests
+    idle=$(sql "$DB" "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()
+        AND state LIKE 'idle in transaction%'")
+    expect_eq "changes: the server holds no transaction open" "$idle" 0
+fi
 
 # ---- stopping -----------------------------------------------------------------------------
 

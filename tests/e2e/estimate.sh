@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
 # End-to-end tests of the estimate stage: tally clusters, estimate, check.
-# Usage: estimate.sh TALLY SOURCE_DIR   (needs jq)
+# The same checks on SQLite and on PostgreSQL (tests/e2e/with_pg.sh).
+# Usage: estimate.sh TALLY SOURCE_DIR   (needs jq, and sqlite3 or psql)
 set -u
 # shellcheck source=tests/e2e/lib.sh
 . "$(dirname "$0")/lib.sh"
 e2e_args 2 "TALLY SOURCE_DIR" "$@"
-DB=$T/e.db
+DB=$(new_db e)
 "$TALLY" import -q --db "$DB" >/dev/null 2>&1
 "$TALLY" ingest -q --db "$DB" "$SRC/examples" >/dev/null 2>"$T/err"
 
@@ -70,7 +71,7 @@ expect_jq "estimate: one date with --at" '(.[0].estimates | length) == 1 and .[0
 ids=$(jq -r '[.points[].claims[]] | join(" ")' "$T/out")
 late=0
 for id in $ids; do
-    stated=$(sqlite3 "$DB" "SELECT stated FROM claims WHERE id = $id")
+    stated=$(sql "$DB" "SELECT stated FROM claims WHERE id = $id")
     [[ "$stated" > "2023-12-31" ]] && late=$((late + 1))
 done
 expect_eq "estimate --known-by uses only what was stated by then" "$late" 0

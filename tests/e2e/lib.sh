@@ -60,6 +60,50 @@ to_schema3() {
         DROP INDEX documents_id_name; DROP TABLE events; PRAGMA user_version = 3;"
 }
 
+# ---- the backend under test ---------------------------------------------------
+# The same checks run on SQLite and on PostgreSQL: tests/e2e/with_pg.sh runs
+# a script against a throwaway server with TALLY_TEST_PG=1 (and PGHOST,
+# PGPORT, PGUSER, PGPASSWORD naming it). A script takes its databases from
+# new_db, queries them with sql, and keeps what only an SQLite file has
+# (PRAGMAs, a file cut short) behind on_sqlite.
+on_pg() {
+    [ -n "${TALLY_TEST_PG:-}" ]
+}
+on_sqlite() {
+    ! on_pg
+}
+
+# new_db NAME: prints a new, empty database's location: $T/NAME.db, or a
+# database made on the server (postgresql:///NAME_...).
+new_db() {
+    if on_pg; then
+        local name
+        name="t_${1//[^a-z0-9]/_}_$(date +%s%N)_$RANDOM"
+        createdb "$name" >&2 || exit 1
+        echo "postgresql:///$name"
+    else
+        echo "$T/$1.db"
+    fi
+}
+
+# drop_db DB: removes a database of new_db (an SQLite file with its WAL).
+drop_db() {
+    if on_pg; then
+        dropdb --if-exists "${1#postgresql:///}" >&2
+    else
+        rm -f "$1" "$1-wal" "$1-shm"
+    fi
+}
+
+# sql DB QUERY: the rows of QUERY, '|' between columns, as sqlite3 prints them.
+sql() {
+    if on_pg; then
+        psql -X -A -t -q -v ON_ERROR_STOP=1 -d "${1#postgresql:///}" -c "$2"
+    else
+        sqlite3 "$1" "$2"
+    fi
+}
+
 passed=0
 failed=0
 skipped=0

@@ -7,6 +7,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <sqlite3.h>
+
 #include "harness.h"
 #include "store_impl.h"
 #include "tally/import.h"
@@ -254,7 +256,7 @@ static void test_reader_holds_no_snapshot(void)
     tally_claim_filter all = {0};
     claims_of(r, &all, out);
     CHECK_STR_EQ(out, "a:PRK>RUS:500:Shin Won-sik:s;");
-    CHECK(sqlite3_txn_state(r->db, NULL) == SQLITE_TXN_NONE);
+    CHECK(sqlite3_txn_state(store_sqlite_handle(r), NULL) == SQLITE_TXN_NONE);
 
     ingest_text(w, "b",
                 "url: https://example.org/b\ndate: 2024-04-01\n\n"
@@ -271,8 +273,9 @@ static void test_reader_holds_no_snapshot(void)
     CHECK(v1 == v0);
 
     int log = -1, done = -1;
-    sqlite3_busy_timeout(w->db, 0);
-    CHECK_INT_EQ(sqlite3_wal_checkpoint_v2(w->db, NULL, SQLITE_CHECKPOINT_TRUNCATE, &log, &done),
+    sqlite3_busy_timeout(store_sqlite_handle(w), 0);
+    CHECK_INT_EQ(sqlite3_wal_checkpoint_v2(store_sqlite_handle(w), NULL, SQLITE_CHECKPOINT_TRUNCATE,
+                                           &log, &done),
                  SQLITE_OK);
     CHECK_INT_EQ(log, 0);
     tally_store_close(r);

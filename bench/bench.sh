@@ -160,6 +160,11 @@ first_request() {
 median_of() {
     sort -g "$1" | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
 }
+# median FILE COLUMN: the median of a column of numbers.
+median() {
+    sort -g -k "$2,$2" "$1" | awk -v c="$2" '{ v[NR] = $c }
+        END { if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
+}
 bench_estimate() {
     local E
     E=$(mktemp -d)
@@ -442,6 +447,105 @@ if [ "${BENCH_ONLY:-}" = memory ]; then
     exit 0
 fi
 
+# ---- ingest of many documents on N workers (issue 17) -------------------------
+
+# make_docs DIR MB: a folder of documents of at least MB * 10^6 bytes in all:
+# each body of corpus/dev and corpus/train (header stripped: files are keyed
+# by path), copy K ending with a line of its own so that no two are the
+# same content.
+make_docs() {
+    python3 - "$1" "$2" "$SHARED"/corpus/dev/*.txt "$SHARED"/corpus/train/*.txt <<'PY'
+import os, re, sys
+out, want, files = sys.argv[1], int(sys.argv[2]) * 1000000, sys.argv[3:]
+bodies = []
+for f in files:
+    text = open(f, encoding="utf-8", errors="surrogateescape").read()
+    if re.match(r"(url|title|outlet|date):", text):  # the header, up to the first blank line
+        text = text.split("\n\n", 1)[1] if "\n\n" in text else ""
+    bodies.append((os.path.basename(f)[:-4], text))
+os.makedirs(out, exist_ok=True)
+have, k = 0, 0
+while have < want:
+    k += 1
+    for name, text in bodies:
+        data = (text + "\nCopy %d.\n" % k).encode("utf-8", "surrogateescape")
+        with open(os.path.join(out, "%s-%d.txt" % (name, k)), "wb") as o:
+            o.write(data)
+        have += len(data)
+PY
+}
+
+# bench_jobs: tally ingest of a folder with --jobs 1 and --jobs 2 on
+# SQLite, interleaved, RUNS times (median), into a new database each run;
+# then peak RSS of --jobs 1 and --jobs 2 at two folder sizes
+# (BENCH_JOBS_MB, default 8, and four times it): what the workers add must
+# not grow with the number of documents. BENCH_ONLY=jobs runs this section alone.
+bench_jobs() {
+    local mb=${BENCH_JOBS_MB:-8} j r line
+    local dir="$T/jobs-docs"
+    make_docs "$dir" "$mb"
+    local bytes ndocs
+    bytes=$(cat "$dir"/*.txt | wc -c)
+    ndocs=$(find "$dir" -name '*.txt' | wc -l)
+    for j in 1 2; do : >"$T/jobs.$j"; done
+    for ((r = 0; r < RUNS; r++)); do
+        for j in 1 2; do
+            rm -f "$T/jobs.db" "$T/jobs.db-wal" "$T/jobs.db-shm"
+            line=$("$RUNRSS" -o /dev/null -- "$TALLY" ingest -q --jobs "$j" --db "$T/jobs.db" "$dir") ||
+                { echo "bench: ingest --jobs $j failed: $line" >&2; exit 1; }
+            line=${line#wall=}
+            local cpu=${line#* cpu=} rss=${line#* rss_kb=}
+            echo "${line%% *} ${cpu%% *} ${rss%% *}" >>"$T/jobs.$j"
+        done
+    done
+    rm -f "$T/jobs.db" "$T/jobs.db-wal" "$T/jobs.db-shm"
+    printf '
+tally ingest of %d documents (%.1f MB) into SQLite, median of %d runs, load %s:
+' \
+        "$ndocs" "$(awk -v b="$bytes" 'BEGIN { print b / 1e6 }')" "$RUNS" \
+        "$(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo '?')"
+    printf '%-24s %9s %9s %9s %10s %12s\n' "command" "wall s" "MB/s" "docs/s" "CPU s" "x --jobs 1"
+    local w1
+    w1=$(median "$T/jobs.1" 1)
+    for j in 1 2; do
+        local w c
+        w=$(median "$T/jobs.$j" 1)
+        c=$(median "$T/jobs.$j" 2)
+        printf '%-24s %9.2f %9.2f %9.0f %10.2f %12.2f\n' "ingest --jobs $j" "$w" \
+            "$(awk -v b="$bytes" -v w="$w" 'BEGIN { print (w > 0 ? b / 1e6 / w : 0) }')" \
+            "$(awk -v n="$ndocs" -v w="$w" 'BEGIN { print (w > 0 ? n / w : 0) }')" "$c" \
+            "$(awk -v a="$w1" -v w="$w" 'BEGIN { print (w > 0 ? a / w : 0) }')"
+    done
+    printf '(target: --jobs 2 >= 1.6x --jobs 1)\n'
+    # memory against the number of documents: the workers' share is the
+    # difference of the two (SQLite's page cache grows with the database up
+    # to its 64 MB, whatever N)
+    local big="$T/jobs-docs4"
+    make_docs "$big" $((4 * mb))
+    printf '\npeak RSS of tally ingest against the number of documents:\n'
+    printf '%-12s %9s %14s %14s %14s\n' "folder" "docs" "--jobs 1" "--jobs 2" "difference"
+    for d in "$dir" "$big"; do
+        local kb1 kb2
+        for j in 1 2; do
+            rm -f "$T/jobs.db" "$T/jobs.db-wal" "$T/jobs.db-shm"
+            line=$("$RUNRSS" -o /dev/null -- "$TALLY" ingest -q --jobs "$j" --db "$T/jobs.db" "$d") ||
+                { echo "bench: ingest --jobs $j of $d failed: $line" >&2; exit 1; }
+            line=${line#* rss_kb=}
+            [ "$j" = 1 ] && kb1=${line%% *} || kb2=${line%% *}
+        done
+        printf '%-12s %9d %11.1f MB %11.1f MB %11.1f MB\n' \
+            "$(awk -v b="$(cat "$d"/*.txt | wc -c)" 'BEGIN { printf "%.1f MB", b / 1e6 }')" \
+            "$(find "$d" -name '*.txt' | wc -l)" "$(awk -v k="$kb1" 'BEGIN { print k / 1024 }')" \
+            "$(awk -v k="$kb2" 'BEGIN { print k / 1024 }')" \
+            "$(awk -v a="$kb1" -v b="$kb2" 'BEGIN { print (b - a) / 1024 }')"
+    done
+    rm -rf "$dir" "$big" "$T/jobs.db" "$T/jobs.db-wal" "$T/jobs.db-shm"
+}
+if [ "${BENCH_ONLY:-}" = jobs ]; then
+    bench_jobs
+    exit 0
+fi
+
 make_text "$T/big.txt" "$BIG_MB"
 make_text "$T/small.txt" "$SMALL_MB"
 big_bytes=$(wc -c <"$T/big.txt")
@@ -466,11 +570,6 @@ measure() {
     echo "$wall $rss $cpu" >>"$T/$1.$3"
 }
 
-# median FILE COLUMN: the median of a column of numbers.
-median() {
-    sort -g -k "$2,$2" "$1" | awk -v c="$2" '{ v[NR] = $c }
-        END { if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
-}
 
 all_rows=(wc "${ROWS[@]}")
 for name in "${all_rows[@]}"; do
@@ -521,6 +620,7 @@ if [ "${BENCH_ONLY:-}" = extract ]; then
     exit 0
 fi
 
+bench_jobs
 bench_shapes
 bench_memory
 

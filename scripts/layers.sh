@@ -42,7 +42,7 @@ declare -A allowed=(
 )
 # Who owns each public header. A new header is added here, or the check fails.
 declare -A owner=(
-    [ascii]=base [err]=base [json]=base [mem]=base [utf8]=base [visible]=base
+    [ascii]=base [err]=base [json]=base [mem]=base [utf8]=base [visible]=base [pool]=base
     [claim]=model [date]=model [field]=model [event]=model [number]=model
     [doc]=read [segment]=read [fetch]=read
     [actor]=extract [extract]=extract [figure]=extract [when]=extract [learn]=extract

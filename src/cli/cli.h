@@ -28,6 +28,9 @@ struct cli_cmd {
 /** Messages to stderr: "tally: error: ...", "tally: warning: ...". */
 void cli_errorf(const char *fmt, ...) TALLY_PRINTF(1, 2);
 void cli_warnf(const char *fmt, ...) TALLY_PRINTF(1, 2);
+/** The same written to `to` (a worker's messages, shown later in order). */
+void cli_errorf_to(FILE *to, const char *fmt, ...) TALLY_PRINTF(2, 3);
+void cli_warnf_to(FILE *to, const char *fmt, ...) TALLY_PRINTF(2, 3);
 /** printf to stdout for a line of a summary or table that holds names or
  *  paths: the formatted text with its control characters shown
  *  (tally/visible.h), so that none acts on the terminal and a newline in a
@@ -59,6 +62,8 @@ int cli_common_option(const char *cmd, int ch, char **argv, tally_output *out, t
  *  (tally_buf_full) or a writer refused a number that is NaN or infinite
  *  (tally_buf_err). */
 int cli_write(tally_buf *b);
+/** The same to `out`, with its message to `err`. */
+int cli_write_to(FILE *out, FILE *err, tally_buf *b);
 
 /** Reads each input (a path, or "-" for stdin) with `h`; messages name the
  *  input. `h->user` is passed through; `on_start` (may be NULL) is called with
@@ -66,6 +71,9 @@ int cli_write(tally_buf *b);
  *  failed (the others are still read). */
 int cli_read_inputs(char **paths, int n, const tally_doc_opts *opts, const tally_doc_handler *h,
                     void (*on_start)(const char *path, void *user));
+/** Reads one input as cli_read_inputs does, its messages to `msgs`. */
+int cli_read_input(const char *path, const tally_doc_opts *opts, const tally_doc_handler *h,
+                   FILE *msgs);
 
 /** Whether the input at `path` (not "-") is a regular file (links
  *  followed), found with stat() and never opened: opening a FIFO blocks.
@@ -81,6 +89,7 @@ const char *cli_file_kind(unsigned m);
 /** Warns that `n` sentences of `label` (a file) were longer than
  *  TALLY_SENTENCE_MAX and read in pieces; nothing when `n` is 0. */
 void cli_warn_cut_sentences(const char *label, size_t n);
+void cli_warn_cut_sentences_to(FILE *err, const char *label, size_t n);
 
 /** The database to use: `given` (--db), else $TALLY_DB, else "tally.db". */
 const char *cli_db_path(const char *given);
@@ -136,8 +145,9 @@ struct cli_states {
 int cli_filter_option(const char *cmd, int ch, tally_claim_filter *f, struct cli_states *st);
 
 /** The options choosing the extractor's learned model (tally extract and
- *  ingest): --model FILE, --no-model, and the threads it may use, --jobs N;
- *  and their help lines. */
+ *  ingest): --model FILE, --no-model, and the threads extraction may use,
+ *  --jobs N (tally_extract_opts.threads: documents on N workers, a document
+ *  read alone with its decisions on a second thread); and their help lines. */
 #define CLI_MODEL_OPTIONS                                                                          \
     {"model", required_argument, NULL, 'M'}, {"no-model", no_argument, NULL, 'N'},                 \
     {                                                                                              \
@@ -147,8 +157,11 @@ int cli_filter_option(const char *cmd, int ch, tally_claim_filter *f, struct cli
     "      --model MODEL the decisions of MODEL (tally train -o) instead of the\n"                 \
     "                    bundled model\n"                                                          \
     "      --no-model    the rules' claims as they are, no learned decisions\n"                    \
-    "      --jobs N      threads a document's learned decisions may use (default:\n"               \
-    "                    the number of cores; the output is the same for any N)\n"
+    "      --jobs N      threads to use (default: the number of cores): documents\n"               \
+    "                    up to 1 MiB are read and extracted N at a time, their\n"                  \
+    "                    results written in order; a larger one is read alone,\n"                  \
+    "                    its model's decisions on a second thread. The output is\n"                \
+    "                    the same for any N\n"
 /** Handles --model ('M', loading the file into *model, which the caller
  *  frees with tally_learn_model_free), --no-model ('N') and --jobs ('J')
  *  into `o`: CLI_CONTINUE, CLI_FAIL (a model that cannot be read),
@@ -178,12 +191,15 @@ struct cli_ingest_run {
     size_t batch_docs, batch_bytes;
     double batch_start, last_progress;
     bool progress, in_tx, fatal;
+    struct tally_pool *pool; /* documents extracted on workers (--jobs N > 1), else NULL */
 };
 
 /** Opens the database `db` (NULL: cli_db_path) for `r` (zeroed, bar its
  *  options: opts, extract, date): CLI_OK, or CLI_FAIL with a message. */
 int cli_ingest_start(struct cli_ingest_run *r, const char *db);
-/** Ingests one document; reports a failure and counts the outcome. */
+/** Ingests one document: at once, or handed to r->pool and stored in the
+ *  order given by a later call or cli_ingest_finish; reports a failure and
+ *  counts the outcome. */
 void cli_ingest_doc(struct cli_ingest_run *r, tally_ingest_input *in);
 /** Commits the last batch, closes the database and prints the summary
  *  unless `quiet`: CLI_OK, or CLI_FAIL when any document failed. */

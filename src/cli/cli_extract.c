@@ -5,12 +5,14 @@
 #include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "tally/claim.h"
 #include "tally/extract.h"
 #include "tally/field.h"
 #include "tally/json.h"
 #include "tally/mem.h"
+#include "tally/pool.h"
 #include "tally/present.h"
 
 void cli_extract_help(FILE *out)
@@ -53,6 +55,7 @@ struct extract_ctx {
     tally_buf line;
     int status;
     const char *path; /* the input, for messages */
+    FILE *out, *msgs; /* where its lines and messages go: stdout and stderr, or a worker's */
 };
 
 /* What the models did: the rule that proposed the candidate, each decision's
@@ -90,7 +93,7 @@ static void print_claim(struct extract_ctx *c, const char *body, size_t offset,
     } else {
         tally_present_claim(&c->line, c->format, TALLY_IN_CLAIM, &r);
     }
-    c->status |= cli_write(&c->line);
+    c->status |= cli_write_to(c->out, c->msgs, &c->line);
 }
 
 static void end_doc(struct extract_ctx *c);
@@ -106,8 +109,9 @@ static int on_meta(const tally_doc_meta *meta, tally_format f, void *user, tally
         if (tally_date_parse(meta->date, strlen(meta->date), &h) == 0)
             d = h;
         else if (strcmp(meta->date, "unknown") != 0)
-            cli_warnf("%s: header date '%s' is not YYYY, YYYY-MM or YYYY-MM-DD; %s", c->doc,
-                      meta->date, d.year ? "using --date" : "relative dates are left out");
+            cli_warnf_to(c->msgs, "%s: header date '%s' is not YYYY, YYYY-MM or YYYY-MM-DD; %s",
+                         c->doc, meta->date,
+                         d.year ? "using --date" : "relative dates are left out");
     }
     end_doc(c);
     c->x = tally_extractor_open(d, meta, &c->opts);
@@ -144,7 +148,7 @@ static void end_doc(struct extract_ctx *c)
         more = tally_extract_finish(c->x, &cs, c->arena);
         print_claims(c, &cs);
     } while (more);
-    cli_warn_cut_sentences(c->path, tally_extractor_cut_sentences(c->x));
+    cli_warn_cut_sentences_to(c->msgs, c->path, tally_extractor_cut_sentences(c->x));
     tally_extractor_free(c->x);
     c->x = NULL;
 }
@@ -158,6 +162,114 @@ static void on_start(const char *path, void *user)
     c->path = strcmp(path, "-") == 0 ? "<stdin>" : path;
 }
 
+/* Extracts one input (a path, or - for stdin) to c->out and c->msgs. */
+static int extract_input(struct extract_ctx *c, const char *path, const tally_doc_opts *opts)
+{
+    tally_doc_handler h = {.on_meta = on_meta, .on_block = on_block, .user = c};
+    on_start(path, c);
+    int status = cli_read_input(path, opts, &h, c->msgs);
+    end_doc(c);
+    return status;
+}
+
+/* What every input's extraction shares. */
+struct extract_setup {
+    const struct extract_ctx *c; /* its options: format, explain, opts, fallback */
+    const tally_doc_opts *opts;
+};
+
+/* One input extracted on a worker: its lines and messages, held until
+ * they are written in the order of the inputs. */
+struct extract_job {
+    const char *path;
+    char *out, *msgs;
+    size_t out_len, msgs_len;
+    int status;
+};
+
+/* The largest file extracted on a worker: its lines are held whole. */
+enum { APART_MAX = 1 << 20 };
+
+static FILE *memstream(char **buf, size_t *len)
+{
+    FILE *f = open_memstream(buf, len);
+    if (f == NULL) {
+        fputs("tally: out of memory\n", stderr);
+        abort();
+    }
+    return f;
+}
+
+static void extract_job_run(void *job, void *ctx)
+{
+    struct extract_job *j = job;
+    const struct extract_setup *su = ctx;
+    struct extract_ctx c = {.format = su->c->format,
+                            .explain = su->c->explain,
+                            .opts = su->c->opts,
+                            .fallback = su->c->fallback};
+    c.opts.threads = 1; /* the workers are the parallelism */
+    c.out = memstream(&j->out, &j->out_len);
+    c.msgs = memstream(&j->msgs, &j->msgs_len);
+    c.arena = tally_arena_new();
+    tally_buf_init(&c.line, (size_t)1 << 30);
+    j->status = extract_input(&c, j->path, su->opts);
+    j->status |= c.status;
+    tally_arena_free(c.arena);
+    tally_buf_free(&c.line);
+    free(c.doc);
+    fclose(c.out);
+    fclose(c.msgs);
+}
+
+/* Writes a worker's lines and messages; its status. */
+static int extract_job_show(struct extract_job *j)
+{
+    fwrite(j->out, 1, j->out_len, stdout);
+    fwrite(j->msgs, 1, j->msgs_len, stderr);
+    int status = j->status;
+    free(j->out);
+    free(j->msgs);
+    free(j);
+    return status;
+}
+
+/* Whether `path` is a regular file small enough for a worker. */
+static bool apart(const char *path)
+{
+    struct stat st;
+    return strcmp(path, "-") != 0 && stat(path, &st) == 0 && S_ISREG(st.st_mode) &&
+           st.st_size <= APART_MAX;
+}
+
+/* Extracts every input in order: small files on `jobs` workers (their
+ * output held and written in turn), the others here. */
+static int extract_all(struct extract_ctx *c, char **paths, int n, const tally_doc_opts *opts,
+                       unsigned jobs)
+{
+    struct extract_setup su = {c, opts};
+    tally_pool *pool =
+        jobs > 1 && n > 1 ? tally_pool_new(jobs, 4 * jobs, extract_job_run, &su) : NULL;
+    int status = CLI_OK;
+    for (int i = 0; i < n; i++) {
+        if (pool == NULL || !apart(paths[i])) {
+            for (void *j; pool != NULL && (j = tally_pool_take(pool)) != NULL;)
+                status |= extract_job_show(j);
+            status |= extract_input(c, paths[i], opts);
+            continue;
+        }
+        while (tally_pool_full(pool))
+            status |= extract_job_show(tally_pool_take(pool));
+        struct extract_job *j = tally_xcalloc(1, sizeof *j);
+        j->path = paths[i];
+        tally_pool_put(pool, j);
+    }
+    for (void *j; pool != NULL && (j = tally_pool_take(pool)) != NULL;)
+        status |= extract_job_show(j);
+    tally_pool_free(pool);
+    return status;
+}
+
 int cli_extract(int argc, char **argv)
 {
     static const struct option longopts[] = {{"format", required_argument, NULL, 'f'},
@@ -167,7 +279,7 @@ int cli_extract(int argc, char **argv)
                                              CLI_MODEL_OPTIONS,
                                              {"help", no_argument, NULL, 'h'},
                                              {NULL, 0, NULL, 0}};
-    struct extract_ctx c = {.format = TALLY_OUTPUT_JSON};
+    struct extract_ctx c = {.format = TALLY_OUTPUT_JSON, .out = stdout, .msgs = stderr};
     tally_learn_model *model = NULL;
     tally_doc_opts opts = {0};
     int ch;
@@ -201,9 +313,8 @@ int cli_extract(int argc, char **argv)
     tally_buf_init(&c.line, (size_t)1 << 30);
     tally_present_claims_head(&c.line, c.format, TALLY_IN_CLAIM);
     c.status = cli_write(&c.line);
-    tally_doc_handler h = {.on_meta = on_meta, .on_block = on_block, .user = &c};
-    int status = cli_read_inputs(argv + optind, argc - optind, &opts, &h, on_start);
-    end_doc(&c);
+    unsigned jobs = c.opts.threads > 0 ? c.opts.threads : tally_cores();
+    int status = extract_all(&c, argv + optind, argc - optind, &opts, jobs);
     status |= c.status;
     tally_learn_model_free(model);
     tally_arena_free(c.arena);

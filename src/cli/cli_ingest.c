@@ -14,6 +14,7 @@
 
 #include "tally/ingest.h"
 #include "tally/mem.h"
+#include "tally/pool.h"
 #include "tally/store.h"
 
 void cli_ingest_help(FILE *out)
@@ -115,37 +116,49 @@ static int end_batch(struct cli_ingest_run *r, bool ok)
     return ok ? CLI_OK : CLI_FAIL;
 }
 
-void cli_ingest_doc(struct cli_ingest_run *r, tally_ingest_input *in)
+/* A document on its way: its bytes count towards the batch's. */
+struct ingest_job {
+    tally_ingest_doc *d;
+    size_t len;
+};
+
+/* Stores a document read earlier, in the order read, and counts it. */
+static void put_doc(struct cli_ingest_run *r, struct ingest_job *j)
 {
-    in->extract = &r->extract;
-    in->no_events = r->no_events;
+    tally_ingest_doc *d = j->d;
+    size_t len = j->len;
+    free(j);
+    if (r->fatal) { /* the run stopped: it counts as not read */
+        tally_ingest_free(d);
+        return;
+    }
     tally_err err = {0};
     if (!r->in_tx) {
         if (tally_store_begin(r->s, &err) != 0) {
-            cli_errorf("%s: %s", in->origin, err.msg);
+            cli_errorf("%s", err.msg);
             r->n_failed++;
             r->fatal = true;
+            tally_ingest_free(d);
             return;
         }
         r->in_tx = true;
         r->batch_start = now();
     }
-    in->format = r->opts.format;
-    in->date = r->date;
     tally_ingest_result res;
-    int rc = tally_ingest(r->s, in, &res, &err);
+    int rc = tally_ingest_put(r->s, d, &res, &err);
     if (rc != 0) {
         cli_errorf("%s", err.msg);
         r->n_failed++;
         /* the database itself failed: the batch cannot go on */
         if (rc == TALLY_ESTORE)
             end_batch(r, false);
+        tally_ingest_free(d);
         return;
     }
     if (res.invalid_utf8 > 0)
-        cli_warnf("%s: %zu invalid UTF-8 sequence%s replaced by U+FFFD", in->origin,
+        cli_warnf("%s: %zu invalid UTF-8 sequence%s replaced by U+FFFD", tally_ingest_origin(d),
                   res.invalid_utf8, res.invalid_utf8 == 1 ? "" : "s");
-    cli_warn_cut_sentences(in->origin, res.cut_sentences);
+    cli_warn_cut_sentences(tally_ingest_origin(d), res.cut_sentences);
     switch (res.status) {
     case TALLY_DOC_NEW:
         r->b_new++;
@@ -158,15 +171,49 @@ void cli_ingest_doc(struct cli_ingest_run *r, tally_ingest_input *in)
         break;
     }
     if (res.status != TALLY_DOC_UNCHANGED && r->b_first == NULL)
-        r->b_first = r->b_first_copy = tally_xstrdup(in->origin);
+        r->b_first = r->b_first_copy = tally_xstrdup(tally_ingest_origin(d));
     r->b_claims += res.claims;
     r->b_events += res.events;
     r->batch_docs++;
-    r->batch_bytes += in->len;
+    r->batch_bytes += len;
     if (r->batch_docs >= BATCH_DOCS || r->batch_bytes >= BATCH_BYTES ||
         now() - r->batch_start >= BATCH_SECONDS)
         end_batch(r, true);
     show_progress(r, false);
+    tally_ingest_free(d);
+}
+
+/* What a worker does: a document's claims, apart from the store. */
+static void extract_job(void *job, void *ctx)
+{
+    (void)ctx;
+    tally_ingest_extract(((struct ingest_job *)job)->d);
+}
+
+/* Stores every document handed to the workers. */
+static void drain(struct cli_ingest_run *r)
+{
+    for (void *j; r->pool != NULL && (j = tally_pool_take(r->pool)) != NULL;)
+        put_doc(r, j);
+}
+
+void cli_ingest_doc(struct cli_ingest_run *r, tally_ingest_input *in)
+{
+    in->extract = &r->extract;
+    in->no_events = r->no_events;
+    in->format = r->opts.format;
+    in->date = r->date;
+    struct ingest_job *j = tally_xmalloc(sizeof *j);
+    j->d = tally_ingest_read(r->pool != NULL ? r->s : NULL, in);
+    j->len = in->len;
+    if (r->pool == NULL || tally_ingest_borrows(j->d)) {
+        drain(r); /* in order: what was handed over first */
+        put_doc(r, j);
+        return;
+    }
+    while (tally_pool_full(r->pool))
+        put_doc(r, tally_pool_take(r->pool));
+    tally_pool_put(r->pool, j);
 }
 
 /* The short name of a feed item: from its URL, else "feed-LINE". */
@@ -456,6 +503,11 @@ int cli_ingest(int argc, char **argv)
         return cli_usagef("ingest", "no input: give files, folders, or - for stdin");
     }
     int rc = cli_ingest_start(&r, db);
+    /* --jobs N: documents extracted on N workers, stored here in order; a
+     * document read alone (past 1 MiB) may use N threads of its own */
+    unsigned jobs = r.extract.threads > 0 ? r.extract.threads : tally_cores();
+    if (rc == CLI_OK && jobs > 1)
+        r.pool = tally_pool_new(jobs, 4 * jobs, extract_job, NULL);
     for (int i = optind; rc == CLI_OK && i < argc && !r.fatal; i++)
         ingest_path(&r, argv[i], true, NULL);
     if (rc == CLI_OK)
@@ -477,6 +529,9 @@ int cli_ingest_start(struct cli_ingest_run *r, const char *db)
 int cli_ingest_finish(struct cli_ingest_run *r, bool quiet)
 {
     tally_err err = {0};
+    drain(r);
+    tally_pool_free(r->pool);
+    r->pool = NULL;
     end_batch(r, !r->fatal);
     if (r->fatal)
         cli_errorf("stopped: the database failed, and what was not read yet was left");

@@ -46,13 +46,13 @@ static void put_visible(FILE *out, const char *fmt, va_list ap)
         free(text);
 }
 
-static void vmsg(const char *kind, const char *fmt, va_list ap) TALLY_PRINTF(2, 0);
+static void vmsg(FILE *to, const char *kind, const char *fmt, va_list ap) TALLY_PRINTF(3, 0);
 
-static void vmsg(const char *kind, const char *fmt, va_list ap)
+static void vmsg(FILE *to, const char *kind, const char *fmt, va_list ap)
 {
-    fprintf(stderr, "tally: %s: ", kind);
-    put_visible(stderr, fmt, ap);
-    fputc('\n', stderr);
+    fprintf(to, "tally: %s: ", kind);
+    put_visible(to, fmt, ap);
+    fputc('\n', to);
 }
 
 void cli_printf(const char *fmt, ...)
@@ -67,7 +67,7 @@ void cli_errorf(const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
-    vmsg("error", fmt, ap);
+    vmsg(stderr, "error", fmt, ap);
     va_end(ap);
 }
 
@@ -75,7 +75,23 @@ void cli_warnf(const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
-    vmsg("warning", fmt, ap);
+    vmsg(stderr, "warning", fmt, ap);
+    va_end(ap);
+}
+
+void cli_errorf_to(FILE *to, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vmsg(to, "error", fmt, ap);
+    va_end(ap);
+}
+
+void cli_warnf_to(FILE *to, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vmsg(to, "warning", fmt, ap);
     va_end(ap);
 }
 
@@ -165,18 +181,24 @@ int cli_model_option(const char *cmd, int ch, tally_extract_opts *o, tally_learn
 
 int cli_write(tally_buf *b)
 {
+    return cli_write_to(stdout, stderr, b);
+}
+
+int cli_write_to(FILE *out, FILE *err, tally_buf *b)
+{
     if (tally_buf_full(b)) {
-        cli_errorf("an output line is longer than %zu bytes", b->max);
+        cli_errorf_to(err, "an output line is longer than %zu bytes", b->max);
         tally_buf_clear(b);
         return CLI_FAIL;
     }
     if (tally_buf_err(b) != 0) {
-        cli_errorf("output refused: it holds a number that is not finite (NaN or infinity)");
+        cli_errorf_to(err,
+                      "output refused: it holds a number that is not finite (NaN or infinity)");
         tally_buf_clear(b);
         return CLI_FAIL;
     }
     if (b->len > 0)
-        fwrite(b->ptr, 1, b->len, stdout);
+        fwrite(b->ptr, 1, b->len, out);
     tally_buf_clear(b);
     return CLI_OK;
 }
@@ -208,42 +230,53 @@ const char *cli_file_kind(unsigned m)
     return "not a regular file";
 }
 
-int cli_check_mode(const char *path, unsigned m)
+static int check_mode(FILE *err, const char *path, unsigned m)
 {
     mode_t mode = (mode_t)m;
     if (S_ISDIR(mode)) {
-        cli_errorf("%s: is a directory (give the files in it)", path);
+        cli_errorf_to(err, "%s: is a directory (give the files in it)", path);
         return CLI_FAIL;
     }
     if (!S_ISREG(mode)) {
-        cli_errorf("%s: is %s, not a document (to read a stream, give it on stdin as -)", path,
-                   cli_file_kind(mode));
+        cli_errorf_to(err, "%s: is %s, not a document (to read a stream, give it on stdin as -)",
+                      path, cli_file_kind(mode));
         return CLI_FAIL;
     }
     return CLI_OK;
 }
 
-int cli_check_regular(const char *path)
+int cli_check_mode(const char *path, unsigned m)
+{
+    return check_mode(stderr, path, m);
+}
+
+static int check_regular(FILE *err, const char *path)
 {
     struct stat st;
     if (stat(path, &st) != 0) {
-        cli_errorf("%s: %s", path, strerror(errno));
+        cli_errorf_to(err, "%s: %s", path, strerror(errno));
         return CLI_FAIL;
     }
-    return cli_check_mode(path, st.st_mode);
+    return check_mode(err, path, st.st_mode);
 }
 
-static int read_one(const char *path, const tally_doc_opts *opts, const tally_doc_handler *h)
+int cli_check_regular(const char *path)
+{
+    return check_regular(stderr, path);
+}
+
+int cli_read_input(const char *path, const tally_doc_opts *opts, const tally_doc_handler *h,
+                   FILE *msgs)
 {
     bool is_stdin = strcmp(path, "-") == 0;
     const char *label = is_stdin ? "<stdin>" : path;
     FILE *in = stdin;
     if (!is_stdin) {
-        if (cli_check_regular(path) != CLI_OK)
+        if (check_regular(msgs, path) != CLI_OK)
             return CLI_FAIL;
         in = fopen(path, "rb");
         if (in == NULL) {
-            cli_errorf("%s: %s", path, strerror(errno));
+            cli_errorf_to(msgs, "%s: %s", path, strerror(errno));
             return CLI_FAIL;
         }
     }
@@ -253,27 +286,34 @@ static int read_one(const char *path, const tally_doc_opts *opts, const tally_do
     if (!is_stdin)
         fclose(in);
     if (stats.invalid_utf8 > 0)
-        cli_warnf("%s: %zu invalid UTF-8 sequence%s replaced by U+FFFD", label, stats.invalid_utf8,
-                  stats.invalid_utf8 == 1 ? "" : "s");
+        cli_warnf_to(msgs, "%s: %zu invalid UTF-8 sequence%s replaced by U+FFFD", label,
+                     stats.invalid_utf8, stats.invalid_utf8 == 1 ? "" : "s");
     if (stats.split_blocks > 0)
-        cli_warnf("%s: %zu paragraph%s longer than %zu KB, read in pieces (cut after a sentence, "
-                  "a comma or a space)",
-                  label, stats.split_blocks, stats.split_blocks == 1 ? " was" : "s were",
-                  tally_doc_max_block(opts) / 1024);
+        cli_warnf_to(
+            msgs,
+            "%s: %zu paragraph%s longer than %zu KB, read in pieces (cut after a sentence, "
+            "a comma or a space)",
+            label, stats.split_blocks, stats.split_blocks == 1 ? " was" : "s were",
+            tally_doc_max_block(opts) / 1024);
     if (rc != 0) {
-        cli_errorf("%s: %s", label, err.msg[0] ? err.msg : tally_err_name(rc));
+        cli_errorf_to(msgs, "%s: %s", label, err.msg[0] ? err.msg : tally_err_name(rc));
         return CLI_FAIL;
     }
     if (stats.raw_bytes == 0)
-        cli_warnf("%s: empty input", label);
+        cli_warnf_to(msgs, "%s: empty input", label);
     return CLI_OK;
 }
 
 void cli_warn_cut_sentences(const char *label, size_t n)
 {
+    cli_warn_cut_sentences_to(stderr, label, n);
+}
+
+void cli_warn_cut_sentences_to(FILE *err, const char *label, size_t n)
+{
     if (n > 0)
-        cli_warnf(
-            "%s: %zu sentence%s longer than %d bytes read in pieces (cut at a comma or space)",
+        cli_warnf_to(
+            err, "%s: %zu sentence%s longer than %d bytes read in pieces (cut at a comma or space)",
             label, n, n == 1 ? "" : "s", TALLY_SENTENCE_MAX);
 }
 
@@ -284,7 +324,7 @@ int cli_read_inputs(char **paths, int n, const tally_doc_opts *opts, const tally
     for (int i = 0; i < n; i++) {
         if (on_start != NULL)
             on_start(paths[i], h->user);
-        if (read_one(paths[i], opts, h) != CLI_OK)
+        if (cli_read_input(paths[i], opts, h, stderr) != CLI_OK)
             status = CLI_FAIL;
     }
     return status;

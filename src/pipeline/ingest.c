@@ -97,37 +97,91 @@ static void spool_free(spool *sp)
     sp->file = NULL;
 }
 
-struct ingest_ctx {
-    tally_store *s;
-    const tally_ingest_input *in;
-    tally_date date;
-    const char *stated; /* the date as text, or NULL */
-    int64_t doc_id;
-    spool body;
-    tally_extractor *x;
-    tally_arena *arena;
-    size_t claims;
-    size_t events;
-    tally_extract_opts opts; /* the caller's, with events coded too */
+/* A claim or an event extracted apart from the store, held until the
+ * writer stores it: its strings copied into the document's arena. */
+struct held {
+    bool is_event;
+    tally_claim claim;
+    tally_event event;
+    const char *text; /* the figure or trigger as written */
+    struct held *next;
 };
 
-/* Stores the events `ev` (whose texts are in ev->body). */
-static int store_events(struct ingest_ctx *c, const tally_events *ev, tally_err *err)
+/* A document on its way into the store: its input, its identity and, when
+ * it was extracted apart (tally_ingest_extract), what extraction made. */
+struct tally_ingest_doc {
+    tally_ingest_input in; /* its strings and bytes are `own`'s when held apart */
+    char *own[8];
+    bool apart; /* read by tally_ingest_read: the input is the doc's own */
+    tally_doc_mem doc;
+    char *head;
+    bool stream; /* the body is read from in.file again, a piece at a time */
+    tally_doc_meta meta;
+    char hex[2 * SHA256_DIGEST_SIZE + 1];
+    char *key;
+    int rc; /* identity's: an error here is reported when the document is stored */
+    tally_err err;
+    tally_date date;
+    const char *stated; /* the date as text, or NULL */
+    char date_text[16];
+    bool skip; /* stored already, as far as the store said when it was read */
+    /* extraction: into the store (`s` set), or held (`s` NULL) */
+    tally_store *s;
+    int64_t doc_id;
+    spool body;
+    tally_arena *arena; /* the blocks' claims: reset after each */
+    size_t claims, events;
+    tally_extract_opts opts; /* the caller's, with events coded too */
+    tally_extractor *x;
+    bool extracted; /* held apart: `held`, `x_rc`, `x_err`, stats below */
+    int x_rc;
+    tally_err x_err;
+    tally_arena *keep; /* the held claims and events, and their strings */
+    struct held *first, **last;
+    size_t invalid_utf8, cut_sentences;
+};
+
+static const char *keep_str(tally_arena *a, const char *s)
+{
+    return s != NULL ? tally_arena_strndup(a, s, strlen(s)) : NULL;
+}
+
+static struct held *hold(struct tally_ingest_doc *c, const char *text, size_t len)
+{
+    struct held *h = tally_arena_alloc(c->keep, sizeof *h);
+    memset(h, 0, sizeof *h);
+    h->text = tally_arena_strndup(c->keep, text, len);
+    *c->last = h;
+    c->last = &h->next;
+    return h;
+}
+
+/* Stores the events `ev` (whose texts are in ev->body), or holds them. */
+static int store_events(struct tally_ingest_doc *c, const tally_events *ev, tally_err *err)
 {
     int rc = 0;
     for (size_t i = 0; rc == 0 && i < ev->n; i++) {
         const tally_event *e = &ev->v[i];
         if (e->start < ev->body_offset || e->end < e->start || ev->body == NULL)
             continue;
-        rc = tally_store_put_event(c->s, c->doc_id, e, ev->body + (e->start - ev->body_offset),
-                                   c->stated, NULL, err);
+        const char *text = ev->body + (e->start - ev->body_offset);
+        if (c->s == NULL) {
+            struct held *h = hold(c, text, e->end - e->start);
+            h->is_event = true;
+            h->event = *e;
+            h->event.about = keep_str(c->keep, e->about);
+            h->event.source = keep_str(c->keep, e->source);
+            h->event.why = NULL;
+            continue;
+        }
+        rc = tally_store_put_event(c->s, c->doc_id, e, text, c->stated, NULL, err);
         c->events += rc == 0;
     }
     return rc;
 }
 
-/* Stores the claims `cs` (whose texts are in cs->body). */
-static int store_claims(struct ingest_ctx *c, const tally_claims *cs, tally_err *err)
+/* Stores the claims `cs` (whose texts are in cs->body), or holds them. */
+static int store_claims(struct tally_ingest_doc *c, const tally_claims *cs, tally_err *err)
 {
     int rc = 0;
     for (size_t i = 0; rc == 0 && i < cs->n; i++) {
@@ -135,17 +189,41 @@ static int store_claims(struct ingest_ctx *c, const tally_claims *cs, tally_err 
         /* a claim's figure lies in the text given with it */
         if (k->start < cs->body_offset || k->end < k->start || cs->body == NULL)
             continue;
-        rc = tally_store_put_claim(c->s, c->doc_id, k, cs->body + (k->start - cs->body_offset),
-                                   c->stated, NULL, err);
+        const char *text = cs->body + (k->start - cs->body_offset);
+        if (c->s == NULL) {
+            struct held *h = hold(c, text, k->end - k->start);
+            h->claim = *k;
+            h->claim.source = keep_str(c->keep, k->source);
+            h->claim.learned = NULL;
+            continue;
+        }
+        rc = tally_store_put_claim(c->s, c->doc_id, k, text, c->stated, NULL, err);
         c->claims += rc == 0;
     }
     tally_arena_reset(c->arena);
     return rc;
 }
 
+/* Stores what was held, in the order it was extracted. */
+static int store_held(struct tally_ingest_doc *c, tally_err *err)
+{
+    int rc = 0;
+    for (const struct held *h = c->first; rc == 0 && h != NULL; h = h->next) {
+        if (h->is_event)
+            rc = tally_store_put_event(c->s, c->doc_id, &h->event, h->text, c->stated, NULL, err);
+        else
+            rc = tally_store_put_claim(c->s, c->doc_id, &h->claim, h->text, c->stated, NULL, err);
+        if (rc == 0 && h->is_event)
+            c->events++;
+        else if (rc == 0)
+            c->claims++;
+    }
+    return rc;
+}
+
 static int on_block(const tally_block *b, void *user, tally_err *err)
 {
-    struct ingest_ctx *c = user;
+    struct tally_ingest_doc *c = user;
     int rc = spool_put(&c->body, b->text, b->len, err);
     tally_claims cs = {0};
     if (rc == 0)
@@ -216,146 +294,246 @@ static int take_rest(FILE *f, struct sha256_ctx *sha, bool *blank, const char *o
     return rc;
 }
 
-int tally_ingest(tally_store *s, const tally_ingest_input *in, tally_ingest_result *out,
-                 tally_err *err)
+/* The document's identity (stage 1's part, no store): its header, the
+ * hash of its content, its key and date. An error is kept in d->rc. */
+static void identify(struct tally_ingest_doc *d)
 {
-    memset(out, 0, sizeof *out);
-    /* the header: of the bytes in memory, or of the file's first read */
-    tally_doc_mem doc;
-    char *head = NULL;
-    int rc = 0;
+    const tally_ingest_input *in = &d->in;
+    tally_err *err = &d->err;
     /* a small file is read whole, once: holding it costs no more than a
      * block, and reading it twice would */
-    bool stream = in->file != NULL && in->len > SPOOL_MEM;
+    d->stream = in->file != NULL && in->len > SPOOL_MEM;
     if (in->file != NULL) {
-        size_t want = stream ? TALLY_DOC_HEAD : in->len + 1;
-        head = tally_xmalloc(want);
-        size_t n = fread(head, 1, want, in->file);
+        size_t want = d->stream ? TALLY_DOC_HEAD : in->len + 1;
+        d->head = tally_xmalloc(want);
+        size_t n = fread(d->head, 1, want, in->file);
         if (ferror(in->file)) {
-            free(head);
-            return tally_err_set(err, TALLY_EIO, "%s: read error", in->origin);
+            d->rc = tally_err_set(err, TALLY_EIO, "%s: read error", in->origin);
+            return;
         }
-        stream = stream || n == want; /* it grew since its size was taken */
-        tally_doc_head_open(&doc, head, n, n < want);
+        d->stream = d->stream || n == want; /* it grew since its size was taken */
+        tally_doc_head_open(&d->doc, d->head, n, n < want);
     } else {
-        tally_doc_mem_open(&doc, in->data, in->len);
+        tally_doc_mem_open(&d->doc, in->data, in->len);
     }
-    tally_doc_meta meta = {pick(in->meta.url, doc.url), pick(in->meta.title, doc.title),
-                           pick(in->meta.outlet, doc.outlet), pick(in->meta.date, doc.date)};
+    const tally_doc_mem *doc = &d->doc;
+    d->meta = (tally_doc_meta){pick(in->meta.url, doc->url), pick(in->meta.title, doc->title),
+                               pick(in->meta.outlet, doc->outlet), pick(in->meta.date, doc->date)};
 
     /* the content: the metadata and the body's bytes, so that an article
      * read from a file with a header and from a feed item is one content */
     struct sha256_ctx sha;
     uint8_t digest[SHA256_DIGEST_SIZE];
-    char hex[2 * SHA256_DIGEST_SIZE + 1];
     sha256_init(&sha);
-    hash_field(&sha, meta.url);
-    hash_field(&sha, meta.title);
-    hash_field(&sha, meta.outlet);
-    hash_field(&sha, meta.date);
+    hash_field(&sha, d->meta.url);
+    hash_field(&sha, d->meta.title);
+    hash_field(&sha, d->meta.outlet);
+    hash_field(&sha, d->meta.date);
     bool blank = true;
-    take(&sha, &blank, doc.body, doc.body_len);
-    if (stream)
-        rc = take_rest(in->file, &sha, &blank, in->origin, err);
-    if (rc == 0 && blank)
-        rc = tally_err_set(err, TALLY_EINPUT, "%s: empty document (no body)", in->origin);
-    if (rc != 0) {
-        tally_doc_mem_close(&doc);
-        free(head);
-        return rc;
-    }
+    take(&sha, &blank, doc->body, doc->body_len);
+    if (d->stream)
+        d->rc = take_rest(in->file, &sha, &blank, in->origin, err);
+    if (d->rc == 0 && blank)
+        d->rc = tally_err_set(err, TALLY_EINPUT, "%s: empty document (no body)", in->origin);
+    if (d->rc != 0)
+        return;
     sha256_digest(&sha, sizeof digest, digest);
     for (size_t i = 0; i < sizeof digest; i++)
-        snprintf(hex + 2 * i, 3, "%02x", digest[i]);
+        snprintf(d->hex + 2 * i, 3, "%02x", digest[i]);
 
-    char *key = NULL;
-    if (meta.url != NULL) {
-        key = tally_xstrdup(meta.url);
+    if (d->meta.url != NULL) {
+        d->key = tally_xstrdup(d->meta.url);
     } else if (in->path != NULL) {
         char *real = realpath(in->path, NULL);
         const char *p = real != NULL ? real : in->path;
-        key = tally_xmalloc(strlen(p) + 6);
-        sprintf(key, "file:%s", p);
+        d->key = tally_xmalloc(strlen(p) + 6);
+        sprintf(d->key, "file:%s", p);
         free(real);
     } else {
-        key = tally_xmalloc(sizeof hex + 7);
-        sprintf(key, "sha256:%s", hex);
+        d->key = tally_xmalloc(sizeof d->hex + 7);
+        sprintf(d->key, "sha256:%s", d->hex);
     }
 
-    struct ingest_ctx c = {.s = s, .in = in};
-    char date_text[16];
-    if (meta.date != NULL && tally_date_parse(meta.date, strlen(meta.date), &c.date) == 0)
-        c.stated = tally_date_format(c.date, date_text);
-    else if (in->date != NULL && tally_date_parse(in->date, strlen(in->date), &c.date) == 0)
-        c.stated = tally_date_format(c.date, date_text);
+    if (d->meta.date != NULL && tally_date_parse(d->meta.date, strlen(d->meta.date), &d->date) == 0)
+        d->stated = tally_date_format(d->date, d->date_text);
+    else if (in->date != NULL && tally_date_parse(in->date, strlen(in->date), &d->date) == 0)
+        d->stated = tally_date_format(d->date, d->date_text);
+}
 
-    rc = tally_store_doc_status(s, key, hex, &out->status, err);
-    if (rc == 0 && out->status == TALLY_DOC_UNCHANGED)
-        goto done;
-    if (rc == 0)
-        rc = tally_store_savepoint(s, err);
+/* Decodes the body and extracts its claims and events: into the store
+ * (d->s set, inside the document's savepoint), or held (d->s NULL). The
+ * body is spooled either way. Returns 0, or an error naming the input. */
+static int extract(struct tally_ingest_doc *d, tally_err *err)
+{
+    const tally_ingest_input *in = &d->in;
+    tally_buf_init(&d->body.mem, SPOOL_MEM);
+    d->body.origin = in->origin;
+    d->arena = tally_arena_new();
+    if (in->extract != NULL)
+        d->opts = *in->extract;
+    d->opts.events = !in->no_events;
+    d->x = tally_extractor_open(d->date, &d->meta, &d->opts);
+    tally_doc_opts opts = {.format = in->format};
+    tally_doc_handler hd = {.on_block = on_block, .user = d};
+    tally_doc_stats stats = {0};
+    tally_err e = {0};
+    const char *name = in->path != NULL ? in->path : in->name;
+    int rc;
+    if (!d->stream)
+        rc = tally_doc_mem_read(&d->doc, name, &opts, &hd, &stats, &e);
+    else if (fseek(in->file, 0, SEEK_SET) != 0)
+        rc = tally_err_set(&e, TALLY_EIO, "cannot read it again: %s", strerror(errno));
+    else
+        rc = tally_doc_read(in->file, name, &opts, &hd, &stats, &e);
+    for (bool more = rc == 0; more;) { /* the claims held back to the end */
+        tally_claims cs;
+        more = tally_extract_finish(d->x, &cs, d->arena);
+        rc = store_events(d, &cs.events, &e);
+        if (rc == 0)
+            rc = store_claims(d, &cs, &e);
+        more = more && rc == 0;
+    }
+    d->invalid_utf8 = stats.invalid_utf8;
+    d->cut_sentences = tally_extractor_cut_sentences(d->x);
+    tally_extractor_free(d->x);
+    d->x = NULL;
+    tally_arena_free(d->arena);
+    d->arena = NULL;
     if (rc != 0)
-        goto done;
-    tally_store_doc d = {.key = key,
-                         .name = in->name,
-                         .url = meta.url,
-                         .title = meta.title,
-                         .outlet = meta.outlet,
-                         .date = c.stated,
-                         .origin = in->origin,
-                         .hash = hex};
-    rc = tally_store_put_doc(s, &d, &c.doc_id, err);
-    if (rc == 0) {
-        tally_buf_init(&c.body.mem, SPOOL_MEM);
-        c.body.origin = in->origin;
-        c.arena = tally_arena_new();
-        if (in->extract != NULL)
-            c.opts = *in->extract;
-        c.opts.events = !in->no_events;
-        c.x = tally_extractor_open(c.date, &meta, &c.opts);
-        tally_doc_opts opts = {.format = in->format};
-        tally_doc_handler hd = {.on_block = on_block, .user = &c};
-        tally_doc_stats stats;
-        tally_err e = {0};
-        const char *name = in->path != NULL ? in->path : in->name;
-        if (!stream)
-            rc = tally_doc_mem_read(&doc, name, &opts, &hd, &stats, &e);
-        else if (fseek(in->file, 0, SEEK_SET) != 0)
-            rc = tally_err_set(&e, TALLY_EIO, "cannot read it again: %s", strerror(errno));
-        else
-            rc = tally_doc_read(in->file, name, &opts, &hd, &stats, &e);
-        for (bool more = rc == 0; more;) { /* the claims held back to the end */
-            tally_claims cs;
-            more = tally_extract_finish(c.x, &cs, c.arena);
-            rc = store_events(&c, &cs.events, &e);
-            if (rc == 0)
-                rc = store_claims(&c, &cs, &e);
-            more = more && rc == 0;
-        }
-        out->invalid_utf8 = stats.invalid_utf8;
-        if (rc != 0)
-            tally_err_set(err, rc, "%s: %s", in->origin,
-                          e.msg[0] != '\0' ? e.msg : tally_err_name(rc));
-        if (rc == 0 && c.body.file == NULL) /* it stayed in memory: in one piece */
-            rc = tally_store_set_body(s, c.doc_id, c.body.mem.ptr, c.body.len, err);
-        else if (rc == 0)
-            rc = tally_store_set_body_from(s, c.doc_id, c.body.len, spool_read, &c.body, err);
-        out->cut_sentences = tally_extractor_cut_sentences(c.x);
-        tally_extractor_free(c.x);
-        tally_arena_free(c.arena);
-        spool_free(&c.body);
+        tally_err_set(err, rc, "%s: %s", in->origin, e.msg[0] != '\0' ? e.msg : tally_err_name(rc));
+    return rc;
+}
+
+static char *own(struct tally_ingest_doc *d, size_t i, const char *s)
+{
+    return s != NULL ? (d->own[i] = tally_xstrdup(s)) : NULL;
+}
+
+tally_ingest_doc *tally_ingest_read(tally_store *s, const tally_ingest_input *in)
+{
+    struct tally_ingest_doc *d = tally_xcalloc(1, sizeof *d);
+    d->apart = true;
+    d->in = *in;
+    d->in.file = NULL;
+    d->in.name = own(d, 0, in->name);
+    d->in.origin = own(d, 1, in->origin);
+    d->in.path = own(d, 2, in->path);
+    d->in.meta = (tally_doc_meta){own(d, 3, in->meta.url), own(d, 4, in->meta.title),
+                                  own(d, 5, in->meta.outlet), own(d, 6, in->meta.date)};
+    d->in.date = own(d, 7, in->date);
+    if (in->extract != NULL) {
+        d->opts = *in->extract;
+        d->in.extract = &d->opts;
     }
+    if (in->file == NULL) {
+        char *data = tally_xmalloc(in->len + 1);
+        memcpy(data, in->data, in->len);
+        d->in.data = d->head = data;
+    } else {
+        d->in.file = in->file;
+    }
+    identify(d);
+    if (d->stream) /* the file is read again when stored: it stays the caller's */
+        return d;
+    d->in.file = NULL;
+    tally_doc_status st;
+    tally_err e = {0};
+    d->skip = d->rc == 0 && s != NULL && tally_store_doc_status(s, d->key, d->hex, &st, &e) == 0 &&
+              st == TALLY_DOC_UNCHANGED;
+    return d;
+}
+
+bool tally_ingest_borrows(const tally_ingest_doc *d)
+{
+    return d->stream;
+}
+
+void tally_ingest_extract(tally_ingest_doc *d)
+{
+    if (d->rc != 0 || d->skip || d->stream || d->extracted)
+        return;
+    d->opts.threads = 1; /* the pool's workers are the parallelism */
+    d->keep = tally_arena_new();
+    d->last = &d->first;
+    d->x_rc = extract(d, &d->x_err);
+    d->extracted = true;
+}
+
+int tally_ingest_put(tally_store *s, tally_ingest_doc *d, tally_ingest_result *out, tally_err *err)
+{
+    memset(out, 0, sizeof *out);
+    if (d->rc != 0) {
+        *err = d->err;
+        return d->rc;
+    }
+    int rc = tally_store_doc_status(s, d->key, d->hex, &out->status, err);
+    if (rc != 0 || out->status == TALLY_DOC_UNCHANGED)
+        return rc;
+    if (d->extracted && d->x_rc != 0) {
+        *err = d->x_err;
+        return d->x_rc;
+    }
+    rc = tally_store_savepoint(s, err);
+    if (rc != 0)
+        return rc;
+    tally_store_doc sd = {.key = d->key,
+                          .name = d->in.name,
+                          .url = d->meta.url,
+                          .title = d->meta.title,
+                          .outlet = d->meta.outlet,
+                          .date = d->stated,
+                          .origin = d->in.origin,
+                          .hash = d->hex};
+    rc = tally_store_put_doc(s, &sd, &d->doc_id, err);
+    d->s = s;
+    if (rc == 0 && d->extracted)
+        rc = store_held(d, err);
+    else if (rc == 0) /* not extracted yet: extracted into the store now */
+        rc = extract(d, err);
+    if (rc == 0 && d->body.file == NULL) /* it stayed in memory: in one piece */
+        rc = tally_store_set_body(s, d->doc_id, d->body.mem.ptr, d->body.len, err);
+    else if (rc == 0)
+        rc = tally_store_set_body_from(s, d->doc_id, d->body.len, spool_read, &d->body, err);
     if (rc == 0)
         rc = tally_store_release(s, err);
-    if (rc != 0)
+    if (rc != 0) {
         tally_store_rollback_to(s);
-    else {
-        out->claims = c.claims;
-        out->events = c.events;
+        return rc;
     }
-done:
-    free(key);
-    tally_doc_mem_close(&doc);
-    free(head);
+    out->claims = d->claims;
+    out->events = d->events;
+    out->invalid_utf8 = d->invalid_utf8;
+    out->cut_sentences = d->cut_sentences;
+    return 0;
+}
+
+const char *tally_ingest_origin(const tally_ingest_doc *d)
+{
+    return d->in.origin;
+}
+
+void tally_ingest_free(tally_ingest_doc *d)
+{
+    if (d == NULL)
+        return;
+    spool_free(&d->body);
+    tally_arena_free(d->keep);
+    free(d->key);
+    tally_doc_mem_close(&d->doc);
+    free(d->head);
+    if (d->apart)
+        for (size_t i = 0; i < sizeof d->own / sizeof d->own[0]; i++)
+            free(d->own[i]);
+    free(d);
+}
+
+int tally_ingest(tally_store *s, const tally_ingest_input *in, tally_ingest_result *out,
+                 tally_err *err)
+{
+    struct tally_ingest_doc *d = tally_xcalloc(1, sizeof *d);
+    d->in = *in;
+    identify(d);
+    int rc = tally_ingest_put(s, d, out, err);
+    tally_ingest_free(d);
     return rc;
 }

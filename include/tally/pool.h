@@ -1,0 +1,38 @@
+/* tally: an ordered pool of worker threads. Jobs are handed in one order
+ * and taken back, done, in the same order: the work runs on several
+ * threads, the results are used by one (a writer) as if it had done them
+ * itself. Memory is bounded: at most `depth` jobs are handed in and not
+ * yet taken back. Owned by src/base/. */
+#ifndef TALLY_POOL_H
+#define TALLY_POOL_H
+
+#include <stdbool.h>
+
+typedef struct tally_pool tally_pool;
+
+/** What a worker does to a job (any thread; `ctx` is the pool's). */
+typedef void (*tally_pool_fn)(void *job, void *ctx);
+
+/** A pool of `workers` threads doing `fn` with at most `depth` (>= 1) jobs
+ *  waiting. With `workers` 0, or when no thread can be started, jobs are
+ *  done by tally_pool_put itself on the caller's thread (the same results).
+ *  Aborts when memory runs out. Free with tally_pool_free. */
+tally_pool *tally_pool_new(unsigned workers, unsigned depth, tally_pool_fn fn, void *ctx);
+
+/** Whether `depth` jobs are waiting: tally_pool_take one before the next put. */
+bool tally_pool_full(const tally_pool *p);
+
+/** Hands `job` over (not when full: abort). */
+void tally_pool_put(tally_pool *p, void *job);
+
+/** The oldest job handed over, once done; NULL when none waits. */
+void *tally_pool_take(tally_pool *p);
+
+/** Stops the workers (after the jobs they are doing) and frees the pool;
+ *  jobs not taken back are not returned: take them all first. Accepts NULL. */
+void tally_pool_free(tally_pool *p);
+
+/** The number of cores online (at least 1, at most 64). */
+unsigned tally_cores(void);
+
+#endif

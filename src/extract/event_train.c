@@ -550,7 +550,7 @@ static void train_events_model(const etrainer *t, int held_out, double c, double
                 r->n = cd->n_opt;
                 r->doc = (uint32_t)i;
                 for (size_t o = 0; o < cd->n_opt; o++) {
-                    events_option_fv(&cd->opt[o], ty, &cd->slot[ty], &r->fv[o], a, false);
+                    events_option_fv(cd, o, ty, &r->fv[o], a, false);
                     train_hds_add(&acc[1], &r->fv[o], (uint32_t)i);
                     for (size_t g = 0; g < d->n_gold; g++) {
                         const gold_ev *ge = &d->gold[g];

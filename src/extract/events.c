@@ -974,11 +974,11 @@ void events_sentence(events_state *e, const ev_sentence_in *in, tally_arena *a, 
     }
     /* features */
     fb b;
-    uint32_t cap = (uint32_t)(3 * ws->n + in->n_am + (TALLY_EVENT_TYPE_N + 1) * n_trig + 4 * in->n_claims + 64 + wh.n + 2 * 3 * n_trig +
-                              (EVC_N + 1) * TALLY_EVENT_TYPE_N);
+    uint32_t cap =
+        (uint32_t)(3 * ws->n + in->n_am + (TALLY_EVENT_TYPE_N + 1) * n_trig + 4 * in->n_claims +
+                   64 + wh.n + 2 * 3 * n_trig + (EVC_N + 1) * TALLY_EVENT_TYPE_N);
     fv_init(&b, &c->fv, cap, ca, named);
-    sentence_fv(e, in, c, &b, trig_of, n_parties, body, &wh,
-                (const char(*)[TALLY_PARTY_MAX])codes);
+    sentence_fv(e, in, c, &b, trig_of, n_parties, body, &wh, (const char(*)[TALLY_PARTY_MAX])codes);
     options_of(e, in, c, &b, ca, (const char(*)[TALLY_PARTY_MAX])codes);
     e->prev_types = c->trig_types;
     e->prev_claims = in->n_claims > 0;

@@ -246,7 +246,9 @@ enum tpl {
     F_DOC_ROLE,
     F_CODE_ITEM,
     F_STEM,
-    F_NAMES
+    F_NAMES,
+    F_DOC_NAMES,
+    F_WITH
 };
 
 static const char *const tpl_names[] = {"",
@@ -295,7 +297,9 @@ static const char *const tpl_names[] = {"",
                                         "document's most frequent",
                                         "code and item",
                                         "stem",
-                                        "names"};
+                                        "names",
+                                        "document names",
+                                        "code with"};
 
 static uint32_t fid(unsigned tpl, uint32_t v)
 {
@@ -639,6 +643,14 @@ static void options_of(events_state *e, const ev_sentence_in *in, ev_cand *c, fb
         if (from_sentence == 1 && o->origin == EV_FROM_SENTENCE)
             f_cstr(&f, F_ONLY, "yes");
         code_item_features(&f, ws, in->t, o->code);
+        /* the party beside the others the sentence names: who gives to whom
+         * in a pair */
+        for (size_t q = 0; q < from_sentence; q++)
+            if (q != k) {
+                char v[2 * TALLY_PARTY_MAX + 2];
+                snprintf(v, sizeof v, "%s %s", o->code, c->opt[q].code);
+                f_cstr(&f, F_WITH, v);
+            }
         if (o->origin != EV_FROM_SENTENCE)
             continue;
         /* its first mention in the sentence */
@@ -842,6 +854,12 @@ static void sentence_fv(const events_state *e, const ev_sentence_in *in, const e
             seen = strcmp(codes[j], codes[i]) == 0;
         if (!seen)
             f_cstr(b, F_NAMES, codes[i]);
+    }
+    /* and the document's most named states: what the article is about */
+    for (size_t i = 0; i < e->n_codes; i++) {
+        unsigned r = doc_rank(e, e->code[i]);
+        if (r == 1 || r == 2)
+            f_cstr(b, F_DOC_NAMES, e->code[i]);
     }
     if (body)
         f_cstr(b, F_BODY, "yes");

@@ -94,36 +94,43 @@ static void on_gap(void *user, const char *doc, const char *what, const tally_sc
            g->recipient ? g->recipient : "null", g->sentence ? g->sentence : "");
 }
 
-/* --predictions: the held-out claims as JSON Lines */
-static void on_heldout(void *user, const char *doc, const tally_claim *c, const char *body)
+/* --predictions: a held-out claim `c` or event `e` as a JSON line of `f`,
+ * with its sentence and text cut from `body` */
+static void write_heldout(FILE *f, const char *doc, const tally_claim *c, const tally_event *e,
+                          const char *body)
 {
-    FILE *f = user;
+    size_t s0 = c != NULL ? c->sentence_start : e->sentence_start;
+    size_t s1 = c != NULL ? c->sentence_end : e->sentence_end;
+    size_t t0 = c != NULL ? c->start : e->start, t1 = c != NULL ? c->end : e->end;
     tally_buf l;
     tally_buf_init(&l, (size_t)1 << 24);
-    tally_claim_row r = {.claim = *c, .doc = doc};
-    r.sentence = body + c->sentence_start;
-    r.sentence_len = c->sentence_end - c->sentence_start;
-    r.text = body + c->start;
-    r.text_len = c->end - c->start;
-    tally_present_claim(&l, TALLY_OUTPUT_JSON, TALLY_IN_CLAIM, &r);
+    if (c != NULL) {
+        tally_claim_row r = {.claim = *c, .doc = doc};
+        r.sentence = body + s0;
+        r.sentence_len = s1 - s0;
+        r.text = body + t0;
+        r.text_len = t1 - t0;
+        tally_present_claim(&l, TALLY_OUTPUT_JSON, TALLY_IN_CLAIM, &r);
+    } else {
+        tally_event_row r = {.event = *e, .doc = doc};
+        r.sentence = body + s0;
+        r.sentence_len = s1 - s0;
+        r.text = body + t0;
+        r.text_len = t1 - t0;
+        tally_present_event(&l, TALLY_OUTPUT_JSON, &r, false, false);
+    }
     fwrite(l.ptr, 1, l.len, f);
     tally_buf_free(&l);
 }
 
-/* --predictions with --events: the held-out events as JSON Lines */
+static void on_heldout(void *user, const char *doc, const tally_claim *c, const char *body)
+{
+    write_heldout(user, doc, c, NULL, body);
+}
+
 static void on_heldout_event(void *user, const char *doc, const tally_event *e, const char *body)
 {
-    FILE *f = user;
-    tally_buf l;
-    tally_buf_init(&l, (size_t)1 << 24);
-    tally_event_row r = {.event = *e, .doc = doc};
-    r.sentence = body + e->sentence_start;
-    r.sentence_len = e->sentence_end - e->sentence_start;
-    r.text = body + e->start;
-    r.text_len = e->end - e->start;
-    tally_present_event(&l, TALLY_OUTPUT_JSON, &r, false, false);
-    fwrite(l.ptr, 1, l.len, f);
-    tally_buf_free(&l);
+    write_heldout(user, doc, NULL, e, body);
 }
 
 static void print_attrs(FILE *out, const tally_score *s)

@@ -12,10 +12,8 @@
  * events. Deterministic, as tally_train. */
 #include "tally/learn.h"
 
-#include <dirent.h>
 #include <errno.h>
 #include <math.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -28,7 +26,7 @@
 #include "tally/extract.h"
 #include "train.h"
 
-enum { MAX_LINE = 1 << 20, MAX_TEXT = 64 * 1024 * 1024 };
+enum { MAX_TEXT = 64 * 1024 * 1024 };
 /* chosen by cross-validation on ../shared/corpus (tally train --events
  * --folds 5 with --c and --threshold) */
 static const double C_SENT = 0.3, C_PARTY = 0.3, C_ATTR = 0.3, DEFAULT_THRESHOLD = 0.4;
@@ -58,24 +56,10 @@ typedef struct edoc {
 } edoc;
 
 typedef struct etrainer {
-    const tally_train_opts *o;
+    train_warner w;
     edoc *docs;
     size_t n_docs;
-    size_t skipped;
 } etrainer;
-
-static void warnf(etrainer *t, const char *fmt, ...) TALLY_PRINTF(2, 3);
-static void warnf(etrainer *t, const char *fmt, ...)
-{
-    char msg[1024];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(msg, sizeof msg, fmt, ap);
-    va_end(ap);
-    t->skipped++;
-    if (t->o->on_warning != NULL)
-        t->o->on_warning(t->o->user, msg);
-}
 
 /* ---- scoring ------------------------------------------------------------------------ */
 
@@ -211,8 +195,9 @@ static void gold_clear(gold_ev *g)
 
 /* One line of an events file into `g`; false with `err` set when it is not
  * an event. */
-static bool gold_parse(const char *line, size_t n, gold_ev *g, tally_err *err)
+static bool gold_parse(const char *line, size_t n, void *out, tally_err *err)
 {
+    gold_ev *g = out;
     memset(g, 0, sizeof *g);
     json_error_t je;
     json_t *o = json_loadb(line, n, 0, &je);
@@ -263,156 +248,16 @@ out:
     return ok;
 }
 
-static void read_gold(etrainer *t, edoc *d, const char *path)
+static tally_extractor *collect_events(tally_date date, const tally_doc_meta *meta, void *sink)
 {
-    size_t n;
-    char *text = tally_slurp_path(path, MAX_TEXT, &n);
-    if (text == NULL) {
-        warnf(t, "%s: %s", path, strerror(errno));
-        return;
-    }
-    size_t cap = 16, line = 0;
-    d->gold = tally_xmalloc(cap * sizeof *d->gold);
-    for (size_t i = 0; i < n;) {
-        size_t e = i;
-        while (e < n && text[e] != '\n')
-            e++;
-        line++;
-        size_t b = i, z = e;
-        i = e + 1;
-        while (b < z && (text[b] == ' ' || text[b] == '\t' || text[b] == '\r'))
-            b++;
-        while (z > b && (text[z - 1] == ' ' || text[z - 1] == '\t' || text[z - 1] == '\r'))
-            z--;
-        if (b == z)
-            continue;
-        if (d->n_gold == cap)
-            d->gold = tally_xrealloc(d->gold, (cap *= 2) * sizeof *d->gold);
-        tally_err err = {0, ""};
-        if (z - b > MAX_LINE || !gold_parse(text + b, z - b, &d->gold[d->n_gold], &err)) {
-            warnf(t, "%s:%zu: %s", path, line, z - b > MAX_LINE ? "line too long" : err.msg);
-            continue;
-        }
-        d->n_gold++;
-    }
-    free(text);
-}
-
-typedef struct reader {
-    edoc *d;
-    tally_extractor *x;
-    tally_arena *a;
-} reader;
-
-static int on_meta(const tally_doc_meta *meta, tally_format f, void *user, tally_err *err)
-{
-    reader *r = user;
-    (void)f;
-    (void)err;
-    tally_date date = {0, 0, 0};
-    if (meta->date != NULL && tally_date_parse(meta->date, strlen(meta->date), &date) == 0)
-        r->d->date = tally_xstrdup(meta->date);
-    tally_extractor_free(r->x);
-    r->x = extract_new_event_collecting(date, meta, &r->d->sink);
-    return 0;
-}
-
-static int on_block(const tally_block *b, void *user, tally_err *err)
-{
-    reader *r = user;
-    tally_claims cs;
-    int rc = tally_extract_block(r->x, b, &cs, r->a, err);
-    tally_arena_reset(r->a);
-    return rc;
+    return extract_new_event_collecting(date, meta, sink);
 }
 
 static int read_text(edoc *d, tally_err *err)
 {
-    FILE *f = fopen(d->path, "rb");
-    if (f == NULL)
-        return tally_err_set(err, TALLY_EIO, "%s: %s", d->path, strerror(errno));
     d->sink.arena = tally_arena_new();
     tally_buf_init(&d->sink.body, MAX_TEXT);
-    reader r = {d, NULL, tally_arena_new()};
-    tally_doc_handler h = {on_meta, on_block, &r};
-    tally_doc_opts opts = {TALLY_FORMAT_TXT, 0};
-    tally_doc_stats st;
-    int rc = tally_doc_read(f, d->path, &opts, &h, &st, err);
-    fclose(f);
-    if (rc == 0 && r.x != NULL) {
-        tally_claims cs; /* (the candidates are in the sink) */
-        while (tally_extract_finish(r.x, &cs, r.a))
-            tally_arena_reset(r.a);
-    }
-    tally_extractor_free(r.x);
-    tally_arena_free(r.a);
-    return rc;
-}
-
-static bool ends_with(const char *s, const char *suffix)
-{
-    size_t n = strlen(s), k = strlen(suffix);
-    return n >= k && strcmp(s + n - k, suffix) == 0;
-}
-
-static char *join(const char *dir, const char *name, const char *ext)
-{
-    size_t n = strlen(dir) + strlen(name) + strlen(ext) + 2;
-    char *p = tally_xmalloc(n);
-    snprintf(p, n, "%s/%s%s", dir, name, ext);
-    return p;
-}
-
-static bool exists(const char *path)
-{
-    FILE *f = fopen(path, "rb");
-    if (f != NULL)
-        fclose(f);
-    return f != NULL;
-}
-
-/* The pairs of `dir`; an events file without its text, or a text without
- * events, is reported. */
-static int list_dir(etrainer *t, const char *dir, size_t *cap, tally_err *err)
-{
-    static const char ext[] = ".events.jsonl";
-    DIR *d = opendir(dir);
-    if (d == NULL)
-        return tally_err_set(err, TALLY_EIO, "%s: %s", dir, strerror(errno));
-    struct dirent *e;
-    while ((e = readdir(d)) != NULL) {
-        const char *n = e->d_name;
-        bool is_ev = ends_with(n, ext);
-        if (!is_ev && !ends_with(n, ".txt"))
-            continue;
-        char *stem = tally_xstrndup(n, strlen(n) - (is_ev ? strlen(ext) : 4));
-        char *other = join(dir, stem, is_ev ? ".txt" : ext);
-        bool have = exists(other);
-        if (is_ev || !have) {
-            if (!have)
-                warnf(t, "%s/%s:1: no %s %s beside it; left out", dir, n,
-                      is_ev ? "text" : "events file", other);
-            free(stem);
-            free(other);
-            continue;
-        }
-        free(other);
-        if (t->n_docs == *cap)
-            t->docs = tally_xrealloc(t->docs, (*cap = *cap ? *cap * 2 : 64) * sizeof *t->docs);
-        edoc *doc = &t->docs[t->n_docs++];
-        memset(doc, 0, sizeof *doc);
-        doc->name = stem;
-        doc->path = join(dir, stem, ".txt");
-    }
-    closedir(d);
-    return 0;
-}
-
-static int cmp_doc(const void *a, const void *b)
-{
-    const edoc *x = a, *y = b;
-    int c = strcmp(x->name, y->name);
-    return c != 0 ? c : strcmp(x->path, y->path);
+    return train_read_text(d->path, collect_events, &d->sink, &d->date, err);
 }
 
 static void doc_free(edoc *d)
@@ -550,7 +395,7 @@ static void train_events_model(const etrainer *t, int held_out, double c, double
                 r->n = cd->n_opt;
                 r->doc = (uint32_t)i;
                 for (size_t o = 0; o < cd->n_opt; o++) {
-                    events_option_fv(&cd->opt[o], ty, &cd->slot[ty], &r->fv[o], a, false);
+                    events_option_fv(cd, o, ty, &r->fv[o], a, false);
                     train_hds_add(&acc[1], &r->fv[o], (uint32_t)i);
                     for (size_t g = 0; g < d->n_gold; g++) {
                         const gold_ev *ge = &d->gold[g];
@@ -704,34 +549,34 @@ static tally_learn_model *model_of(const etrainer *t, int held_out, double c, do
 int tally_events_train(const char *const *dirs, size_t n_dirs, const tally_train_opts *opts,
                        tally_buf *model, tally_event_train_report *rep, tally_err *err)
 {
-    etrainer t = {opts, NULL, 0, 0};
+    etrainer t = {{opts, 0}, NULL, 0};
     memset(rep, 0, sizeof *rep);
-    size_t cap = 0;
-    int rc = 0;
     double threshold = opts->threshold > 0 ? opts->threshold : DEFAULT_THRESHOLD;
-    for (size_t i = 0; i < n_dirs && rc == 0; i++)
-        rc = list_dir(&t, dirs[i], &cap, err);
+    train_pair *pairs;
+    size_t n_pairs;
+    int rc = train_list(dirs, n_dirs, ".events.jsonl", "events file", &t.w, &pairs, &n_pairs, err);
     if (rc != 0)
         goto out;
-    qsort(t.docs, t.n_docs, sizeof *t.docs, cmp_doc);
+    t.docs = tally_xcalloc(n_pairs + 1, sizeof *t.docs);
     size_t kept = 0;
-    for (size_t i = 0; i < t.n_docs; i++) {
-        edoc *d = &t.docs[i];
+    for (size_t i = 0; i < n_pairs; i++) {
+        edoc *d = &t.docs[kept];
+        memset(d, 0, sizeof *d);
+        d->name = pairs[i].name;
+        d->path = pairs[i].path;
+        d->gold = train_read_gold(d->path, ".events.jsonl", sizeof *d->gold, gold_parse, &t.w,
+                                  &d->n_gold);
         tally_err e = {0, ""};
-        char *gpath = tally_xmalloc(strlen(d->path) + 16);
-        snprintf(gpath, strlen(d->path) + 16, "%.*s.events.jsonl", (int)(strlen(d->path) - 4),
-                 d->path);
-        read_gold(&t, d, gpath);
-        free(gpath);
         if (read_text(d, &e) != 0) {
-            warnf(&t, "%s:1: %s; left out", d->path, e.msg);
+            train_warnf(&t.w, "%s:1: %s; left out", d->path, e.msg);
             doc_free(d);
             continue;
         }
         align(d);
         gaps(d, rep);
-        t.docs[kept++] = *d;
+        kept++;
     }
+    free(pairs);
     t.n_docs = kept;
     if (t.n_docs == 0) {
         rc = tally_err_set(err, TALLY_EINPUT, "no documents with gold events to train on");
@@ -793,7 +638,7 @@ int tally_events_train(const char *const *dirs, size_t n_dirs, const tally_train
     }
     tally_buf_free(&bytes);
 out:
-    rep->skipped = t.skipped;
+    rep->skipped = t.w.skipped;
     for (size_t i = 0; i < t.n_docs; i++)
         doc_free(&t.docs[i]);
     free(t.docs);

@@ -243,7 +243,12 @@ enum tpl {
     F_VERB_BEFORE,
     F_TRIGGER_POS,
     F_TRIGGER_CUE,
-    F_DOC_ROLE
+    F_DOC_ROLE,
+    F_CODE_ITEM,
+    F_STEM,
+    F_NAMES,
+    F_DOC_NAMES,
+    F_WITH
 };
 
 static const char *const tpl_names[] = {"",
@@ -289,7 +294,12 @@ static const char *const tpl_names[] = {"",
                                         "verb before",
                                         "trigger and place",
                                         "trigger with",
-                                        "document's most frequent"};
+                                        "document's most frequent",
+                                        "code and item",
+                                        "stem",
+                                        "names",
+                                        "document names",
+                                        "code with"};
 
 static uint32_t fid(unsigned tpl, uint32_t v)
 {
@@ -536,6 +546,27 @@ static void verb_features(fb *b, const learn_words *ws, const char *t, const ev_
     }
 }
 
+/* The party's code with each thing the sentence says is carried ("oil",
+ * "shells", "loan"): which way the goods of a pair flow is learned from the
+ * gold, not the pair alone (oil to North Korea, shells to Russia). */
+static void code_item_features(fb *b, const learn_words *ws, const char *t, const char *code)
+{
+    static const uint32_t WHAT = CW_ITEM | CW_UNIT | CW_FINANCE;
+    static const unsigned MAX_ITEMS = 8;
+    unsigned n = 0;
+    uint32_t hc = events_hash(code, strlen(code));
+    for (size_t i = 0; i < ws->n && n < MAX_ITEMS; i++) {
+        const learn_word *w = &ws->v[i];
+        if (w->punct != 0 || !(w->roles & WHAT))
+            continue;
+        const char *s;
+        size_t sn;
+        word_text(t, w, &s, &sn);
+        push(b, fid(F_CODE_ITEM, hc * 31u ^ events_hash(s, sn)), fname(b, F_CODE_ITEM, s, sn));
+        n++;
+    }
+}
+
 /* The options for the parties of sentence `in`: each party it names, the
  * document's most named states, none. */
 static void options_of(events_state *e, const ev_sentence_in *in, ev_cand *c, fb *b, tally_arena *a,
@@ -611,6 +642,15 @@ static void options_of(events_state *e, const ev_sentence_in *in, ev_cand *c, fb
             f_cstr(&f, F_CLAIM_REC, "yes");
         if (from_sentence == 1 && o->origin == EV_FROM_SENTENCE)
             f_cstr(&f, F_ONLY, "yes");
+        code_item_features(&f, ws, in->t, o->code);
+        /* the party beside the others the sentence names: who gives to whom
+         * in a pair */
+        for (size_t q = 0; q < from_sentence; q++)
+            if (q != k) {
+                char v[2 * TALLY_PARTY_MAX + 2];
+                snprintf(v, sizeof v, "%s %s", o->code, c->opt[q].code);
+                f_cstr(&f, F_WITH, v);
+            }
         if (o->origin != EV_FROM_SENTENCE)
             continue;
         /* its first mention in the sentence */
@@ -651,9 +691,11 @@ static void options_of(events_state *e, const ev_sentence_in *in, ev_cand *c, fb
     }
 }
 
-void events_option_fv(const ev_option *o, unsigned t, const ev_slot *sl, learn_fv *fv,
-                      tally_arena *a, bool named)
+void events_option_fv(const ev_cand *cd, size_t oi, unsigned t, learn_fv *fv, tally_arena *a,
+                      bool named)
 {
+    const ev_option *o = &cd->opt[oi];
+    const ev_slot *sl = &cd->slot[t];
     size_t trigger = sl->word;
     fb b;
     fv_init(&b, fv, 2 * o->fv.n + 10, a, named);
@@ -698,9 +740,29 @@ void events_attr_fv(const ev_cand *c, unsigned t, learn_fv *fv, tally_arena *a, 
     }
 }
 
+/* The length of the word's stem: without the ending of a plural, a past
+ * or a gerund ("supplies", "supplied", "supplying": "suppli", "suppl"), so
+ * that the few examples of each form count together; n when none. */
+static size_t stem_len(const char *s, size_t n)
+{
+    static const char *const endings[] = {"ing", "ied", "ies", "ed", "es", "s"};
+    if (n < 5)
+        return n;
+    for (size_t i = 0; i < sizeof endings / sizeof endings[0]; i++) {
+        size_t k = strlen(endings[i]);
+        bool same = n - k >= 3;
+        for (size_t j = 0; j < k && same; j++)
+            same = tally_to_lower((unsigned char)s[n - k + j]) == (unsigned char)endings[i][j];
+        if (same)
+            return n - k;
+    }
+    return n;
+}
+
 /* The sentence's own features (EV_SENT). */
 static void sentence_fv(const events_state *e, const ev_sentence_in *in, const ev_cand *c, fb *b,
-                        const uint32_t *trig_of, size_t n_parties, bool body, const tally_whens *wh)
+                        const uint32_t *trig_of, size_t n_parties, bool body, const tally_whens *wh,
+                        const char (*codes)[TALLY_PARTY_MAX])
 {
     const learn_words *ws = &in->w;
     const char *t = in->t;
@@ -717,6 +779,9 @@ static void sentence_fv(const events_state *e, const ev_sentence_in *in, const e
         size_t n;
         word_text(t, w, &s, &n);
         f_str(b, F_WORD, s, n);
+        size_t sn = stem_len(s, n);
+        if (sn < n)
+            f_str(b, F_STEM, s, sn);
         if (prev != NULL) {
             uint32_t h = events_hash(prev, prev_n) * 31u ^ events_hash(s, n);
             const char *name = NULL;
@@ -782,6 +847,20 @@ static void sentence_fv(const events_state *e, const ev_sentence_in *in, const e
         f_num(b, F_CLAIM_PARTIES, (k->supplier[0] != '\0') + (k->recipient[0] != '\0'));
     }
     f_num(b, F_PARTIES, n_parties > 3 ? 3 : (unsigned)n_parties);
+    /* who is named: a sanction has a Western actor, aid a pair of the war */
+    for (size_t i = 0; i < in->n_am; i++) {
+        bool seen = codes[i][0] == '\0';
+        for (size_t j = 0; j < i && !seen; j++)
+            seen = strcmp(codes[j], codes[i]) == 0;
+        if (!seen)
+            f_cstr(b, F_NAMES, codes[i]);
+    }
+    /* and the document's most named states: what the article is about */
+    for (size_t i = 0; i < e->n_codes; i++) {
+        unsigned r = doc_rank(e, e->code[i]);
+        if (r == 1 || r == 2)
+            f_cstr(b, F_DOC_NAMES, e->code[i]);
+    }
     if (body)
         f_cstr(b, F_BODY, "yes");
     static const size_t edges[] = {5, 11, 26};
@@ -913,10 +992,11 @@ void events_sentence(events_state *e, const ev_sentence_in *in, tally_arena *a, 
     }
     /* features */
     fb b;
-    uint32_t cap = (uint32_t)(2 * ws->n + 4 * in->n_claims + 64 + wh.n + 2 * 3 * n_trig +
-                              (EVC_N + 1) * TALLY_EVENT_TYPE_N);
+    uint32_t cap =
+        (uint32_t)(3 * ws->n + in->n_am + (TALLY_EVENT_TYPE_N + 1) * n_trig + 4 * in->n_claims +
+                   64 + wh.n + 2 * 3 * n_trig + (EVC_N + 1) * TALLY_EVENT_TYPE_N);
     fv_init(&b, &c->fv, cap, ca, named);
-    sentence_fv(e, in, c, &b, trig_of, n_parties, body, &wh);
+    sentence_fv(e, in, c, &b, trig_of, n_parties, body, &wh, (const char(*)[TALLY_PARTY_MAX])codes);
     options_of(e, in, c, &b, ca, (const char(*)[TALLY_PARTY_MAX])codes);
     e->prev_types = c->trig_types;
     e->prev_claims = in->n_claims > 0;
@@ -1082,7 +1162,7 @@ size_t events_decide(const tally_learn_model *m, double threshold, const ev_cand
         double za[EV_MAX_OPTIONS], zr[EV_MAX_OPTIONS], row[LEARN_EV_PARTY_OUTS];
         learn_fv ofv[EV_MAX_OPTIONS];
         for (size_t i = 0; i < c->n_opt; i++) {
-            events_option_fv(&c->opt[i], t, &c->slot[t], &ofv[i], fa, explain);
+            events_option_fv(c, i, t, &ofv[i], fa, explain);
             learn_scores(m, LEARN_EV_PARTY, &ofv[i], row);
             za[i] = row[LEARN_EV_PARTY_ACTOR];
             zr[i] = row[LEARN_EV_PARTY_RECIPIENT];

@@ -197,11 +197,11 @@ uint32_t events_conj(uint32_t h, unsigned t);
 /** The hash of a name's bytes (features' values). */
 uint32_t events_hash(const char *s, size_t n);
 
-/** The features of option `o` for an event of type `t` whose slot is `sl`
- *  (its trigger word, SIZE_MAX: none) into `fv` (in `a`; with names when
- *  `named`). */
-void events_option_fv(const ev_option *o, unsigned t, const ev_slot *sl, learn_fv *fv,
-                      tally_arena *a, bool named);
+/** The features of option `oi` of candidate `c` for an event of type `t`
+ *  (whose slot's trigger word may be SIZE_MAX: none) into `fv` (in `a`;
+ *  with names when `named`). */
+void events_option_fv(const ev_cand *c, size_t oi, unsigned t, learn_fv *fv, tally_arena *a,
+                      bool named);
 /** The features of the sentence for the attributes of an event of type `t`. */
 void events_attr_fv(const ev_cand *c, unsigned t, learn_fv *fv, tally_arena *a, bool named);
 

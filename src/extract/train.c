@@ -48,29 +48,29 @@ typedef struct tdoc {
 } tdoc;
 
 typedef struct trainer {
-    const tally_train_opts *o;
+    train_warner w;
     tdoc *docs;
     size_t n_docs;
-    size_t skipped;
 } trainer;
 
-static void warnf(trainer *t, const char *fmt, ...) TALLY_PRINTF(2, 3);
-static void warnf(trainer *t, const char *fmt, ...)
+/* ---- reading a corpus (tally_train's and the event coder's) -------------------------- */
+
+void train_warnf(train_warner *w, const char *fmt, ...)
 {
     char msg[1024];
     va_list ap;
     va_start(ap, fmt);
     vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
-    t->skipped++;
-    if (t->o->on_warning != NULL)
-        t->o->on_warning(t->o->user, msg);
+    w->skipped++;
+    if (w->o->on_warning != NULL)
+        w->o->on_warning(w->o->user, msg);
 }
 
-/* ---- reading the corpus ---------------------------------------------------------- */
-
 typedef struct reader {
-    tdoc *d;
+    train_collector make;
+    void *sink;
+    char **date;
     tally_extractor *x;
     tally_arena *a;
 } reader;
@@ -81,10 +81,12 @@ static int on_meta(const tally_doc_meta *meta, tally_format f, void *user, tally
     (void)f;
     (void)err;
     tally_date date = {0, 0, 0};
-    if (meta->date != NULL && tally_date_parse(meta->date, strlen(meta->date), &date) == 0)
-        r->d->date = tally_xstrdup(meta->date);
+    if (meta->date != NULL && tally_date_parse(meta->date, strlen(meta->date), &date) == 0) {
+        free(*r->date);
+        *r->date = tally_xstrdup(meta->date);
+    }
     tally_extractor_free(r->x);
-    r->x = extract_new_collecting(date, meta, &r->d->sink, false);
+    r->x = r->make(date, meta, r->sink);
     return 0;
 }
 
@@ -97,19 +99,16 @@ static int on_block(const tally_block *b, void *user, tally_err *err)
     return rc;
 }
 
-/* Runs the extractor over the document, collecting its candidates. */
-static int read_text(tdoc *d, tally_err *err)
+int train_read_text(const char *path, train_collector make, void *sink, char **date, tally_err *err)
 {
-    FILE *f = fopen(d->path, "rb");
+    FILE *f = fopen(path, "rb");
     if (f == NULL)
-        return tally_err_set(err, TALLY_EIO, "%s: %s", d->path, strerror(errno));
-    d->sink.arena = tally_arena_new();
-    tally_buf_init(&d->sink.body, MAX_TEXT);
-    reader r = {d, NULL, tally_arena_new()};
+        return tally_err_set(err, TALLY_EIO, "%s: %s", path, strerror(errno));
+    reader r = {make, sink, date, NULL, tally_arena_new()};
     tally_doc_handler h = {on_meta, on_block, &r};
     tally_doc_opts opts = {TALLY_FORMAT_TXT, 0};
     tally_doc_stats st;
-    int rc = tally_doc_read(f, d->path, &opts, &h, &st, err);
+    int rc = tally_doc_read(f, path, &opts, &h, &st, err);
     fclose(f);
     if (rc == 0 && r.x != NULL) {
         tally_claims cs; /* (the candidates are in the sink) */
@@ -121,23 +120,23 @@ static int read_text(tdoc *d, tally_err *err)
     return rc;
 }
 
-/* Reads NAME.gold.jsonl; a broken line is reported and left out. */
-static void read_gold(trainer *t, tdoc *d, const char *path)
+void *train_read_lines(const char *path, size_t size, train_parse_fn parse, train_warner *w,
+                       size_t *count)
 {
+    *count = 0;
     size_t n;
     char *text = tally_slurp_path(path, MAX_TEXT, &n);
     if (text == NULL) {
-        warnf(t, "%s: %s", path, strerror(errno));
-        return;
+        train_warnf(w, "%s: %s", path, strerror(errno));
+        return NULL;
     }
-    size_t cap = 16;
-    d->gold = tally_xmalloc(cap * sizeof *d->gold);
-    size_t line = 0;
+    size_t cap = 16, number = 0;
+    char *v = tally_xmalloc(cap * size);
     for (size_t i = 0; i < n;) {
         size_t e = i;
         while (e < n && text[e] != '\n')
             e++;
-        line++;
+        number++;
         size_t b = i, z = e;
         while (b < z && (text[b] == ' ' || text[b] == '\t' || text[b] == '\r'))
             b++;
@@ -146,32 +145,24 @@ static void read_gold(trainer *t, tdoc *d, const char *path)
         i = e + 1;
         if (b == z)
             continue;
+        if (*count == cap)
+            v = tally_xrealloc(v, (cap *= 2) * size);
         tally_err err = {0, ""};
-        char *doc = NULL;
-        if (d->n_gold == cap)
-            d->gold = tally_xrealloc(d->gold, (cap *= 2) * sizeof *d->gold);
-        if (z - b > MAX_LINE ||
-            tally_score_claim_parse(text + b, z - b, true, &d->gold[d->n_gold], &doc, &err) != 0) {
-            warnf(t, "%s:%zu: %s", path, line, z - b > MAX_LINE ? "line too long" : err.msg);
+        if (z - b > MAX_LINE || !parse(text + b, z - b, v + *count * size, &err)) {
+            train_warnf(w, "%s:%zu: %s", path, number,
+                        z - b > MAX_LINE ? "line too long" : err.msg);
             continue;
         }
-        free(doc);
-        d->n_gold++;
+        ++*count;
     }
     free(text);
+    return v;
 }
 
 static bool ends_with(const char *s, const char *suffix)
 {
     size_t n = strlen(s), k = strlen(suffix);
     return n >= k && strcmp(s + n - k, suffix) == 0;
-}
-
-static int cmp_doc(const void *a, const void *b)
-{
-    const tdoc *x = a, *y = b;
-    int c = strcmp(x->name, y->name);
-    return c != 0 ? c : strcmp(x->path, y->path);
 }
 
 static char *join(const char *dir, const char *name, const char *ext)
@@ -182,50 +173,112 @@ static char *join(const char *dir, const char *name, const char *ext)
     return p;
 }
 
-/* Lists the pairs of `dir`; a gold file without its text, or a text
- * without gold, is reported. */
-static int list_dir(trainer *t, const char *dir, size_t *cap, tally_err *err)
+static bool exists(const char *path)
+{
+    FILE *f = fopen(path, "rb");
+    if (f != NULL)
+        fclose(f);
+    return f != NULL;
+}
+
+void *train_read_gold(const char *path, const char *gold_ext, size_t size, train_parse_fn parse,
+                      train_warner *w, size_t *n)
+{
+    size_t k = strlen(path) - (ends_with(path, ".txt") ? 4 : 0), e = strlen(gold_ext);
+    char *gold = tally_xmalloc(k + e + 1);
+    memcpy(gold, path, k);
+    memcpy(gold + k, gold_ext, e + 1);
+    void *v = train_read_lines(gold, size, parse, w, n);
+    free(gold);
+    return v;
+}
+
+/* The pairs of folder `dir` appended to *v (*n of them, room for *cap). */
+static int list_dir(const char *dir, const char *gold_ext, const char *gold_what, train_warner *w,
+                    train_pair **v, size_t *n, size_t *cap, tally_err *err)
 {
     DIR *d = opendir(dir);
     if (d == NULL)
         return tally_err_set(err, TALLY_EIO, "%s: %s", dir, strerror(errno));
     struct dirent *e;
     while ((e = readdir(d)) != NULL) {
-        const char *n = e->d_name;
-        if (ends_with(n, ".gold.jsonl")) {
-            char *stem = tally_xstrndup(n, strlen(n) - strlen(".gold.jsonl"));
-            char *txt = join(dir, stem, ".txt");
-            FILE *f = fopen(txt, "rb");
-            if (f == NULL)
-                warnf(t, "%s/%s:1: no text %s beside it; left out", dir, n, txt);
-            else
-                fclose(f);
+        const char *name = e->d_name;
+        bool is_gold = ends_with(name, gold_ext);
+        if (!is_gold && !ends_with(name, ".txt"))
+            continue;
+        char *stem = tally_xstrndup(name, strlen(name) - (is_gold ? strlen(gold_ext) : 4));
+        char *other = join(dir, stem, is_gold ? ".txt" : gold_ext);
+        bool have = exists(other);
+        if (!have)
+            train_warnf(w, "%s/%s:1: no %s %s beside it; left out", dir, name,
+                        is_gold ? "text" : gold_what, other);
+        free(other);
+        if (is_gold || !have) {
             free(stem);
-            free(txt);
             continue;
         }
-        if (!ends_with(n, ".txt"))
-            continue;
-        char *stem = tally_xstrndup(n, strlen(n) - 4);
-        char *gold = join(dir, stem, ".gold.jsonl");
-        FILE *f = fopen(gold, "rb");
-        if (f == NULL) {
-            warnf(t, "%s/%s:1: no gold file %s beside it; left out", dir, n, gold);
-            free(stem);
-            free(gold);
-            continue;
-        }
-        fclose(f);
-        free(gold);
-        if (t->n_docs == *cap)
-            t->docs = tally_xrealloc(t->docs, (*cap = *cap ? *cap * 2 : 64) * sizeof *t->docs);
-        tdoc *doc = &t->docs[t->n_docs++];
-        memset(doc, 0, sizeof *doc);
-        doc->name = stem;
-        doc->path = join(dir, stem, ".txt");
+        if (*n == *cap)
+            *v = tally_xrealloc(*v, (*cap = *cap ? *cap * 2 : 64) * sizeof **v);
+        (*v)[(*n)++] = (train_pair){stem, join(dir, stem, ".txt")};
     }
     closedir(d);
     return 0;
+}
+
+static int cmp_pair(const void *a, const void *b)
+{
+    const train_pair *x = a, *y = b;
+    int c = strcmp(x->name, y->name);
+    return c != 0 ? c : strcmp(x->path, y->path);
+}
+
+int train_list(const char *const *dirs, size_t n_dirs, const char *gold_ext, const char *gold_what,
+               train_warner *w, train_pair **out, size_t *n, tally_err *err)
+{
+    train_pair *v = NULL;
+    size_t k = 0, cap = 0;
+    int rc = 0;
+    for (size_t i = 0; i < n_dirs && rc == 0; i++)
+        rc = list_dir(dirs[i], gold_ext, gold_what, w, &v, &k, &cap, err);
+    if (rc != 0) {
+        for (size_t i = 0; i < k; i++) {
+            free(v[i].name);
+            free(v[i].path);
+        }
+        free(v);
+        v = NULL;
+        k = 0;
+    }
+    if (k > 0)
+        qsort(v, k, sizeof *v, cmp_pair);
+    *out = v;
+    *n = k;
+    return rc;
+}
+
+/* ---- tally_train's documents ----------------------------------------------------------- */
+
+static tally_extractor *collect_claims(tally_date date, const tally_doc_meta *meta, void *sink)
+{
+    return extract_new_collecting(date, meta, sink, false);
+}
+
+/* Runs the extractor over the document, collecting its candidates. */
+static int read_text(tdoc *d, tally_err *err)
+{
+    d->sink.arena = tally_arena_new();
+    tally_buf_init(&d->sink.body, MAX_TEXT);
+    return train_read_text(d->path, collect_claims, &d->sink, &d->date, err);
+}
+
+/* One line of NAME.gold.jsonl (a claim of CLAIMS.md) into `out`. */
+static bool gold_line(const char *s, size_t n, void *out, tally_err *err)
+{
+    char *doc = NULL;
+    if (tally_score_claim_parse(s, n, true, out, &doc, err) != 0)
+        return false;
+    free(doc);
+    return true;
 }
 
 static void doc_free(tdoc *d)
@@ -686,37 +739,37 @@ void tally_train_report_free(tally_train_report *r)
 int tally_train(const char *const *dirs, size_t n_dirs, const tally_train_opts *opts,
                 tally_buf *model, tally_train_report *rep, tally_err *err)
 {
-    trainer t = {opts, NULL, 0, 0};
+    trainer t = {{opts, 0}, NULL, 0};
     memset(rep, 0, sizeof *rep);
-    size_t cap = 0;
-    int rc = 0;
     double c = opts->c; /* 0: each decision's own */
     double threshold = opts->threshold > 0 ? opts->threshold : DEFAULT_THRESHOLD;
-    for (size_t i = 0; i < n_dirs && rc == 0; i++)
-        rc = list_dir(&t, dirs[i], &cap, err);
+    train_pair *pairs;
+    size_t n_pairs;
+    int rc = train_list(dirs, n_dirs, ".gold.jsonl", "gold file", &t.w, &pairs, &n_pairs, err);
     if (rc != 0)
         goto out;
-    qsort(t.docs, t.n_docs, sizeof *t.docs, cmp_doc);
     /* read every document; one that cannot be read is left out */
+    t.docs = tally_xcalloc(n_pairs + 1, sizeof *t.docs);
     size_t kept = 0;
-    for (size_t i = 0; i < t.n_docs; i++) {
-        tdoc *d = &t.docs[i];
+    for (size_t i = 0; i < n_pairs; i++) {
+        tdoc *d = &t.docs[kept];
+        memset(d, 0, sizeof *d);
+        d->name = pairs[i].name;
+        d->path = pairs[i].path;
+        d->gold =
+            train_read_gold(d->path, ".gold.jsonl", sizeof *d->gold, gold_line, &t.w, &d->n_gold);
         tally_err e = {0, ""};
-        char *gpath = tally_xmalloc(strlen(d->path) + 16);
-        snprintf(gpath, strlen(d->path) + 16, "%.*s.gold.jsonl", (int)(strlen(d->path) - 4),
-                 d->path);
-        read_gold(&t, d, gpath);
-        free(gpath);
         if (read_text(d, &e) != 0) {
-            warnf(&t, "%s:1: %s; left out", d->path, e.msg);
+            train_warnf(&t.w, "%s:1: %s; left out", d->path, e.msg);
             doc_free(d);
             continue;
         }
         align(d);
         if (opts->on_gap != NULL)
             report_gaps(opts, d);
-        t.docs[kept++] = *d;
+        kept++;
     }
+    free(pairs);
     t.n_docs = kept;
     if (t.n_docs == 0) {
         rc = tally_err_set(err, TALLY_EINPUT, "no documents with gold claims to train on");
@@ -768,7 +821,7 @@ int tally_train(const char *const *dirs, size_t n_dirs, const tally_train_opts *
         score_doc(m, &t.docs[i], &rep->fit, NULL);
     tally_learn_model_free(m);
 out:
-    rep->skipped = t.skipped;
+    rep->skipped = t.w.skipped;
     for (size_t i = 0; i < t.n_docs; i++)
         doc_free(&t.docs[i]);
     free(t.docs);

@@ -11,6 +11,10 @@
 #include <linear.h>
 
 #include "learn.h"
+#include "tally/doc.h"
+#include "tally/err.h"
+#include "tally/extract.h"
+#include "tally/learn.h"
 
 /* The features of one head kept for training: sorted hashes, indexed 1.. */
 typedef struct fmap {
@@ -54,6 +58,49 @@ void train_prob_free(prob *pr);
  *  bias -1e30. */
 void train_fit(prob *pr, size_t n_features, double c, unsigned n_out, float *w, unsigned stride,
                unsigned off, float *bias);
+/* ---- reading a corpus: NAME.txt with its gold beside it ---------------------------- */
+
+/* Where a training run reports a bad input (and counts it); training goes on. */
+typedef struct train_warner {
+    const tally_train_opts *o;
+    size_t skipped;
+} train_warner;
+
+/** Counts a bad input and tells o->on_warning (a "FILE:LINE: reason"). */
+void train_warnf(train_warner *w, const char *fmt, ...) TALLY_PRINTF(2, 3);
+
+/* A document of a corpus: NAME and the path of NAME.txt. */
+typedef struct train_pair {
+    char *name, *path;
+} train_pair;
+
+/** The documents of folders `dirs`: each NAME.txt with NAME`gold_ext` beside
+ *  it, sorted by name, then path, into *out (n of them; the array and its
+ *  strings are the caller's). A gold file without its text, or a text
+ *  without its gold (`gold_what` in the message), is reported and left out. */
+int train_list(const char *const *dirs, size_t n_dirs, const char *gold_ext, const char *gold_what,
+               train_warner *w, train_pair **out, size_t *n, tally_err *err);
+/* Parses one line of a gold file into `out`; false with `err` set when it
+ * is broken. */
+typedef bool (*train_parse_fn)(const char *s, size_t n, void *out, tally_err *err);
+/** Each line of the file at `path` that is not blank, trimmed, parsed into
+ *  an element of `size` bytes of the array returned (*n of them; free()); a
+ *  line too long or that parse() rejects, or a file that cannot be read, is
+ *  reported as PATH:LINE: reason and left out. */
+void *train_read_lines(const char *path, size_t size, train_parse_fn parse, train_warner *w,
+                       size_t *n);
+/** train_read_lines of NAME`gold_ext` beside the text at `path` (NAME.txt). */
+void *train_read_gold(const char *path, const char *gold_ext, size_t size, train_parse_fn parse,
+                      train_warner *w, size_t *n);
+
+/* The extractor that collects a document's candidates into `sink`. */
+typedef tally_extractor *(*train_collector)(tally_date date, const tally_doc_meta *meta,
+                                            void *sink);
+/** Runs the extractor make() gives over the text at `path`, collecting into
+ *  `sink`; the header's date (when it parses) into *date (freed before). */
+int train_read_text(const char *path, train_collector make, void *sink, char **date,
+                    tally_err *err);
+
 /** The folds of `n` documents (sorted by name) for a k-fold
  *  cross-validation: a fixed shuffle with `seed`, then fold[i] = position
  *  mod k. */

@@ -328,8 +328,8 @@ int cli_web_finish(struct cli_web_run *w, bool quiet)
 {
     show_progress(w, true);
     if (!quiet)
-        cli_printf("%s: pages: %zu fetched (%zu bytes), %zu not modified, %zu failed\n", w->r.db,
-                   w->fetched, w->bytes, w->not_modified, w->failed);
+        cli_printf("%s: pages: %zu fetched (%zu bytes), %zu not modified, %zu failed\n",
+                   tally_store_name(w->r.s), w->fetched, w->bytes, w->not_modified, w->failed);
     w->r.n_failed += w->failed;
     int rc = cli_ingest_finish(&w->r, quiet);
     tally_fetcher_close(w->f);

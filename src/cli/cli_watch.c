@@ -18,7 +18,7 @@
 
 void cli_watch_help(FILE *out)
 {
-    fputs("Usage: tally watch [--once] [--every DURATION] [--db FILE] [--save DIR]\n"
+    fputs("Usage: tally watch [--once] [--every DURATION] [--db DB] [--save DIR]\n"
           "                   [--timeout S] [--max-size BYTES] [--retries N] [--delay S] FEEDS\n"
           "\n"
           "Polls the RSS 2.0 (or 1.0) and Atom feeds listed in FEEDS (one URL a line,\n"
@@ -35,7 +35,8 @@ void cli_watch_help(FILE *out)
           "      --once           poll once and exit (for cron or a systemd timer)\n"
           "      --every DURATION poll again DURATION after each poll began: 90s, 30m,\n"
           "                       2h (default 30m; at least 10s)\n"
-          "      --db FILE        the database (default $TALLY_DB, else ./tally.db)\n"
+          "      --db DB          the database: a file, or a PostgreSQL server's\n"
+          "                       postgresql:// URI (default $TALLY_DB, else ./tally.db)\n"
           "      --save DIR       write each document ingested as DIR/NAME.txt\n"
           "      --timeout S      seconds for one request (default 30)\n"
           "      --max-size BYTES the largest body taken (default 10000000)\n"
@@ -189,8 +190,8 @@ static int poll_feeds(char **feeds, size_t n_feeds, const tally_fetch_opts *fo, 
     if (!quiet)
         cli_printf("%s: feeds: %zu read, %zu not modified, %zu failed; items: %zu new, %zu seen "
                    "before\n",
-                   w.r.db, counts[READ], counts[NOT_MODIFIED], counts[FAILED], counts[NEW],
-                   counts[SEEN]);
+                   tally_store_name(w.r.s), counts[READ], counts[NOT_MODIFIED], counts[FAILED],
+                   counts[NEW], counts[SEEN]);
     rc = cli_web_finish(&w, quiet);
     if (counts[FAILED] > 0)
         rc = CLI_FAIL;

@@ -85,13 +85,15 @@ static char *date_of(const char *s)
             bool same = true;
             for (int j = 0; j < 3 && same; j++)
                 same = tally_to_lower((unsigned char)m[j]) == (unsigned char)MONTHS[i][j];
+            if (!same) /* m may end before m + 3 */
+                continue;
             int year = 0, y = 0;
             const char *q = m + 3;
             while (*q != '\0' && !tally_is_digit((unsigned char)*q) && q - m < 16)
                 q++;
             while (tally_is_digit((unsigned char)q[y]) && y < 5)
                 year = year * 10 + (q[y++] - '0');
-            if (same && y == 4 && day >= 1 && day <= 31) {
+            if (y == 4 && day >= 1 && day <= 31) {
                 char iso[48];
                 snprintf(iso, sizeof iso, "%04d-%02d-%02d", year, i + 1, day);
                 return web_day_of(iso);

@@ -386,6 +386,31 @@ void cli_unload(struct cli_loaded *l)
     tally_model_free(&l->m);
 }
 
+int cli_est_option(const char *cmd, int ch, char **argv, struct cli_est_opts *o,
+                   void (*help)(FILE *))
+{
+    switch (ch) {
+    case 'D':
+        o->db = optarg;
+        return CLI_CONTINUE;
+    case 'F':
+        o->factors = optarg;
+        return CLI_CONTINUE;
+    case 'G':
+        o->grades = optarg;
+        return CLI_CONTINUE;
+    case 'N':
+        return cli_draws_option(cmd, optarg, &o->draws);
+    case 'f':
+        return cli_format_option(cmd, optarg, CLI_TABLE | CLI_JSON | CLI_CSV, &o->format);
+    case 'h':
+        help(stdout);
+        return CLI_OK;
+    default:
+        return cli_getopt_error(cmd, ch, argv);
+    }
+}
+
 int cli_draws_option(const char *cmd, const char *arg, unsigned *draws)
 {
     char *end;

@@ -49,6 +49,16 @@ enum {
  *  formats: CLI_CONTINUE, or CLI_USAGE with a message listing them. */
 int cli_format_option(const char *cmd, const char *arg, unsigned allowed, tally_output *out);
 
+/** --wide, for the commands whose table has a wide layout (claims, docs,
+ *  events, rank); cli_wide applies it once the options are read. */
+#define CLI_WIDE_OPTION                                                                            \
+    {                                                                                              \
+        "wide", no_argument, NULL, 'W'                                                             \
+    }
+/** Turns *fmt into TALLY_OUTPUT_WIDE when `wide` is set: CLI_CONTINUE, or
+ *  CLI_USAGE when the format is not the table. */
+int cli_wide(const char *cmd, bool wide, tally_output *fmt);
+
 /** Handles an option every document command takes: -f/--format jsonl|table
  *  ('f'), --as txt|md|html ('a'), -h/--help ('h'), and getopt_long's ':' and
  *  '?'. Returns CLI_CONTINUE when parsing goes on, CLI_OK or CLI_USAGE when
@@ -128,6 +138,7 @@ struct cli_est_opts {
     const char *db, *factors, *grades;
     tally_output format;
     unsigned draws;
+    bool wide; /* --wide (-W), for a command that lists CLI_WIDE_OPTION */
 };
 /** Handles getopt's `ch` if it is one of those (`help` prints the command's
  *  help): CLI_CONTINUE, CLI_OK after the help, CLI_USAGE with a message, or

@@ -18,7 +18,7 @@ void cli_rank_help(FILE *out)
     fputs("Usage: tally rank STATE --to|--from [--by value|count|share|people] [--at DATE]\n"
           "                  [--extrapolate] [--known-by DATE] [--prices FILE] [--cpi FILE]\n"
           "                  [--draws N] [--factors FILE] [--grades FILE] [--db DB]\n"
-          "                  [--format table|jsonl|csv]\n"
+          "                  [--format table|jsonl|csv] [--wide]\n"
           "\n"
           "Compares the partners of STATE: every state that sent it something (--to)\n"
           "or received something from it (--from), each by the sum of its series at\n"
@@ -54,6 +54,9 @@ void cli_rank_help(FILE *out)
           "      --factors FILE  conversion factors instead of the bundled ones\n"
           "      --grades FILE   source grades instead of the bundled ones\n"
           "  -f, --format FMT    table (default), jsonl or csv\n"
+          "      --wide          the table with the five quantiles, every rank's odds and\n"
+          "                      a part a line (default: 80 columns, the median, the 90 %\n"
+          "                      interval and the odds of ranks 1 to 4)\n"
           "      --db DB         the database: a file, or a PostgreSQL server's\n"
           "                      postgresql:// URI (default $TALLY_DB, else ./tally.db)\n"
           "  -h, --help          show this help\n",
@@ -74,6 +77,7 @@ int cli_rank(int argc, char **argv)
                                              {"grades", required_argument, NULL, 'G'},
                                              {"db", required_argument, NULL, 'D'},
                                              {"format", required_argument, NULL, 'f'},
+                                             CLI_WIDE_OPTION,
                                              {"extrapolate", no_argument, NULL, 'X'},
                                              {"help", no_argument, NULL, 'h'},
                                              {NULL, 0, NULL, 0}};
@@ -124,6 +128,8 @@ int cli_rank(int argc, char **argv)
     }
     if (argc - optind != 1)
         return cli_usagef("rank", "give one STATE");
+    if (cli_wide("rank", o.wide, &o.format) != CLI_CONTINUE)
+        return CLI_USAGE;
     if (direction == 0)
         return cli_usagef("rank", "give --to (partners sending to STATE) or --from");
     char code[4];

@@ -130,6 +130,16 @@ int cli_format_option(const char *cmd, const char *arg, unsigned allowed, tally_
     return cli_usagef(cmd, "unknown format '%s' (%s)", arg, list);
 }
 
+int cli_wide(const char *cmd, bool wide, tally_output *fmt)
+{
+    if (!wide)
+        return CLI_CONTINUE;
+    if (*fmt != TALLY_OUTPUT_TABLE)
+        return cli_usagef(cmd, "--wide is for the table format");
+    *fmt = TALLY_OUTPUT_WIDE;
+    return CLI_CONTINUE;
+}
+
 int cli_common_option(const char *cmd, int ch, char **argv, tally_output *out, tally_doc_opts *opts,
                       void (*help)(FILE *out))
 {
@@ -401,6 +411,9 @@ int cli_est_option(const char *cmd, int ch, char **argv, struct cli_est_opts *o,
         return CLI_CONTINUE;
     case 'N':
         return cli_draws_option(cmd, optarg, &o->draws);
+    case 'W':
+        o->wide = true;
+        return CLI_CONTINUE;
     case 'f':
         return cli_format_option(cmd, optarg, CLI_TABLE | CLI_JSON | CLI_CSV, &o->format);
     case 'h':

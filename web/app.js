@@ -464,6 +464,10 @@ async function selectSeries(want) {
     if (seq !== seriesSeq) return;
     state.series = s;
     const last = s.estimates[s.estimates.length - 1];
+    // the headline (the server's words): the number by its date, the
+    // intervals in words, and the independent sources behind it
+    const h = s.headline, head = $('#series-headline');
+    head.replaceChildren(...(h ? [el('strong', {}, h.number), el('br'), `${h.range}; ${h.backing}`] : []));
     $('#series-summary').textContent = `${s.supplier} → ${s.recipient}, ${s.item}, in ${s.unit}: ${s.points.length} clusters since ${s.start}` +
       (last ? `; ${last.date}: median ${last.median_text} (50 %: ${last.i50_text}; 90 %: ${last.i90_text})` +
         (last.extrapolated ? `, extrapolated after the last evidence (${s.last_evidence}) at the recent rate` : '') : '') +
@@ -475,6 +479,7 @@ async function selectSeries(want) {
     if (seq !== seriesSeq) return;
     state.series = null;
     $('#series-summary').textContent = '';
+    $('#series-headline').replaceChildren();
     drawTimeline();
     loadPairEvents({ pairChanged: true });
     fail(e);

@@ -105,6 +105,13 @@ test('the timeline has one mark per point of /api/series, for every series', asy
       `${s.supplier} → ${s.recipient}, ${s.item}, in ${s.unit}`);
     const series = await shownSeries(page);
     assert.equal(series.item, s.item);
+    // the headline block: the server's words, the number in bold
+    const h = series.headline;
+    if (h) {
+      assert.equal(await page.locator('#series-headline strong').textContent(), h.number);
+      assert.equal(await page.locator('#series-headline').textContent(), `${h.number}${h.range}; ${h.backing}`);
+      assert.match(h.backing, /^from \d+ independent sources? in \d+ clusters?$/);
+    }
     const marks = page.locator('#timeline .mark');
     assert.equal(await marks.count(), series.points.length, `${s.supplier} ${s.recipient} ${s.item}`);
     const echoes = await marks.evaluateAll((ms) => ms.map((m) => Number(m.dataset.echoes)));

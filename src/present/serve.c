@@ -911,11 +911,13 @@ static void api_series(request *r, tally_store *s)
 }
 
 /* GET /api/flows and the series of /api/meta: every series at once. */
-static void flows(request *r, tally_store *s, const tally_date *at, bool estimate)
+static void flows(request *r, tally_store *s, const tally_date *at, const char *known_by,
+                  bool estimate)
 {
     tally_view v;
     tally_claim_filter all = {0};
     all.no_doc_names = true; /* the series show no document's name */
+    all.known_by = known_by;
     if (!load_view(r, s, &all, 0, NULL, &v))
         return;
     flows_out o = {{&r->out, true, false, NULL, 0, 0, false}, estimate};
@@ -929,14 +931,16 @@ static void flows(request *r, tally_store *s, const tally_date *at, bool estimat
         r->status = MHD_HTTP_OK;
 }
 
+/* GET /api/flows: tally estimate --all --format json [--at] [--known-by]. */
 static void api_flows(request *r, tally_store *s)
 {
-    const char *at;
+    const char *at, *known_by;
     tally_date at_date;
-    if (!date_arg(r, "at", &at, &at_date) || unknown_params(r))
+    if (!date_arg(r, "at", &at, &at_date) || !date_arg(r, "known_by", &known_by, NULL) ||
+        unknown_params(r))
         return;
     tally_buf_clear(&r->out);
-    flows(r, s, at != NULL ? &at_date : NULL, true);
+    flows(r, s, at != NULL ? &at_date : NULL, known_by, true);
 }
 
 /* GET /api/rank: tally rank STATE --to|--from --by ... --format jsonl, as a
@@ -1093,7 +1097,7 @@ static void api_meta(request *r, tally_store *s)
     tally_json_raw(b, ",\"sources\":");
     tally_json_uint(b, (size_t)sources);
     tally_json_raw(b, ",\"series\":");
-    flows(r, s, NULL, false);
+    flows(r, s, NULL, NULL, false);
     if (r->status != MHD_HTTP_OK)
         return;
     /* how numbers are written (tally/number.h), for the axes' ticks: every
@@ -1170,10 +1174,13 @@ static void api_clusters(request *r, tally_store *s)
         r->status = MHD_HTTP_OK;
 }
 
+/* GET /api/contradictions: tally check --format jsonl [--known-by]. */
 static void api_contradictions(request *r, tally_store *s)
 {
     tally_view v;
-    if (unknown_params(r) || !load_view(r, s, NULL, 0, NULL, &v))
+    tally_claim_filter f = {0};
+    if (!date_arg(r, "known_by", &f.known_by, NULL) || unknown_params(r) ||
+        !load_view(r, s, &f, 0, NULL, &v))
         return;
     tally_buf *b = &r->out;
     tally_buf_clear(b);

@@ -40,5 +40,7 @@ if [ -z "$URL" ]; then
     echo "browser tests: tally serve did not start: $(cat "$T/serve.err")" >&2
     exit 1
 fi
+# the HTML report of the same database, for report.test.mjs
+"$TALLY" report --db "$T/t.db" -o "$T/report.html" >/dev/null
 cd "$SRC"
-TALLY_URL=$URL node --test tests/browser/
+TALLY_URL=$URL TALLY_REPORT="$T/report.html" node --test tests/browser/

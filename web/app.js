@@ -243,7 +243,7 @@ function drawTimeline() {
   const yy = scale(v0, v1, H - M.b, M.t, log);
   const y = (v) => Math.max(M.t - 4, Math.min(H - M.b + 4, yy(log ? Math.max(v, v0) : v)));
 
-  const root = svg('svg', { viewBox: `0 0 ${W} ${H}`, width: W, height: H, role: 'img', 'aria-label': `Timeline of ${s.supplier} to ${s.recipient}, ${s.item}, in ${s.unit}` });
+  const root = svg('svg', { viewBox: `0 0 ${W} ${H}`, width: W, height: H, role: 'group', 'aria-label': `Timeline of ${s.supplier} to ${s.recipient}, ${s.item}, in ${s.unit}` });
   const axes = svg('g', { class: 'axes' });
   for (const v of valueTicks(v0, v1, log))
     axes.append(svg('line', { x1: M.l, x2: W - M.r, y1: y(v), y2: y(v), class: 'grid' }),
@@ -542,7 +542,7 @@ function drawFlows() {
   const px = Math.min(2.2, 340 / Math.max(1, Math.max(sum(rows), 1)));
   const H = Math.max(120, Math.ceil(Math.max(...[left, right].map((s) => s.reduce((t, [, fs]) => t + sum(fs) * px, 0))) + gap * (maxN + 1)));
   const x0 = labelW + 8, x1 = W - labelW - 8;
-  const root = svg('svg', { viewBox: `0 0 ${W} ${H}`, width: W, height: H, role: 'img', 'aria-label': 'Flows between states: the current estimates, one link per series' });
+  const root = svg('svg', { viewBox: `0 0 ${W} ${H}`, width: W, height: H, role: 'group', 'aria-label': 'Flows between states: the current estimates, one link per series' });
   const pos = (groups) => {
     const m = new Map();
     let yy = gap;
@@ -642,9 +642,9 @@ function drawPartners() {
       parts.hidden = !partners.open.has(r.partner);
       row.setAttribute('aria-expanded', String(!parts.hidden));
     };
-    const row = el('li', { class: 'partner', 'data-partner': r.partner, tabindex: 0, role: 'button', 'aria-expanded': String(open), title: label,
+    const row = el('div', { class: 'partner', 'data-partner': r.partner, tabindex: 0, role: 'button', 'aria-expanded': String(open), title: label,
       onclick: toggle, onkeydown: (e) => { if (e.key === 'Enter' || e.key === ' ') { e.preventDefault(); toggle(); } } }, bar);
-    list.append(el('div', { class: 'partner-row' }, row, parts));
+    list.append(el('li', { class: 'partner-row' }, row, parts));
   }
   box.replaceChildren(list);
   $('#partners-unranked').replaceChildren(...unranked.map((r) => el('li', { class: 'unranked', 'data-partner': r.partner },

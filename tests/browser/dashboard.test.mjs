@@ -46,8 +46,8 @@ async function get(path) {
 
 // A page on the dashboard that records console errors, page errors, failed
 // requests and every request to another origin; t.after checks them.
-async function open(t, viewport = { width: 1366, height: 768 }) {
-  const context = await browser.newContext({ viewport, acceptDownloads: true });
+async function open(t, viewport = { width: 1366, height: 768 }, options = {}) {
+  const context = await browser.newContext({ viewport, acceptDownloads: true, ...options });
   const page = await context.newPage();
   const origin = new URL(base).origin;
   const problems = [];
@@ -623,3 +623,22 @@ for (const viewport of [{ width: 1366, height: 768 }, { width: 390, height: 844 
     clean();
   });
 }
+
+// Accessibility: axe-core (pinned in web/package-lock.json, injected into the
+// page, the page's Content-Security-Policy bypassed for it alone) finds no
+// serious or critical violation of WCAG 2 A and AA, with the claim panel
+// closed and open.
+test('no serious or critical accessibility finding (axe-core)', async (t) => {
+  const { page, clean } = await open(t, { width: 1366, height: 768 }, { bypassCSP: true });
+  await page.addScriptTag({ path: require.resolve('axe-core/axe.min.js') });
+  const findings = () => page.evaluate(async () => {
+    const r = await globalThis.axe.run(document, { runOnly: ['wcag2a', 'wcag2aa'] });
+    return r.violations.filter((v) => ['serious', 'critical'].includes(v.impact))
+      .map((v) => `${v.id} (${v.impact}): ${v.nodes.length}, e.g. ${v.nodes[0].target.join(' ')}`);
+  });
+  assert.deepEqual(await findings(), []);
+  await page.locator('#timeline .mark').first().click();
+  await page.locator('#claim').waitFor();
+  assert.deepEqual(await findings(), []);
+  clean();
+});

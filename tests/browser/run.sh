@@ -9,7 +9,8 @@ TALLY=$(realpath "$1")
 SRC=$(realpath "$2")
 # Before scripts/deps.sh (or scripts/demo.sh) has run, what the tests need
 # may be missing: they are skipped (exit 77, CTest's skip) with the reason.
-for need in node "${CHROMIUM:-/usr/bin/chromium}" "$SRC/web/node_modules/playwright-core"; do
+for need in node "${CHROMIUM:-/usr/bin/chromium}" "$SRC/web/node_modules/playwright-core" \
+    "$SRC/web/node_modules/axe-core"; do
     if ! command -v "$need" >/dev/null && [ ! -e "$need" ]; then
         echo "skip: browser tests: $need is missing (bash scripts/deps.sh installs it)"
         exit 77

@@ -474,7 +474,6 @@ let seriesSeq = 0;
 async function selectSeries(want) {
   fillPickers(want);
   const pick = currentPick(), seq = ++seriesSeq;
-  history.replaceState(null, '', '#' + keyOf(pick));
   // known by a date at which the series had no claim yet (the flows of
   // that date say so): a clear empty state, not a request that must fail
   const by = knownBy();
@@ -483,6 +482,7 @@ async function selectSeries(want) {
     $('#series-headline').replaceChildren();
     $('#series-summary').textContent = `No claim that counts for ${pick.supplier} → ${pick.recipient}, ${pick.item} was stated by ${by}.`;
     drawTimeline();
+    updatePermalink();
     loadPairEvents({ pairChanged: true });
     return;
   }
@@ -502,6 +502,7 @@ async function selectSeries(want) {
       (s.start_why ? `; 0 until ${s.start}: ${s.start_why}` : '') +
       (s.known_by ? `; known by ${s.known_by}` : '');
     drawTimeline();
+    updatePermalink();
     loadPairEvents({ pairChanged: true });
   } catch (e) {
     if (seq !== seriesSeq) return;
@@ -683,6 +684,7 @@ async function loadClaims(append = false) {
     table.more = r.more;
     status('');
     renderClaims();
+    updatePermalink();
   } catch (e) {
     if (seq !== table.seq) return;
     table.key = null; // tried again on the next change
@@ -742,13 +744,104 @@ async function downloadCsv() {
     }
     const cols = csvColumns();
     const text = [cols.join(','), ...all.map((c) => cols.map((k) => csvCell(c[k])).join(','))].join('\r\n') + '\r\n';
-    const url = URL.createObjectURL(new Blob([text], { type: 'text/csv' }));
-    const a = el('a', { href: url, download: 'tally-claims.csv' });
-    document.body.append(a);
-    a.click();
-    a.remove();
-    setTimeout(() => URL.revokeObjectURL(url), 10000);
+    save(new Blob([text], { type: 'text/csv' }), 'tally-claims.csv');
   } catch (e) { fail(e); } finally { btn.disabled = false; }
+}
+
+// Hands `blob` to the browser as a download named `name`.
+function save(blob, name) {
+  const url = URL.createObjectURL(blob);
+  const a = el('a', { href: url, download: name });
+  document.body.append(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 10000);
+}
+
+// ---- exports, permalink, citation ----
+
+const seriesName = (s) => `tally-${s.supplier}-${s.recipient}-${s.item}-${s.unit}`;
+
+// The shown series' monthly estimates as CSV (the columns of tally estimate
+// --format csv), or the whole /api/series answer as JSON.
+function exportSeries(kind) {
+  const s = state.series;
+  if (!s) return;
+  if (kind === 'json')
+    return save(new Blob([JSON.stringify(s, null, 1) + '\n'], { type: 'application/json' }), seriesName(s) + '.json');
+  const rows = s.estimates.map((q) => [q.date, q.q05, q.q25, q.median, q.q75, q.q95, q.extrapolated].join(','));
+  save(new Blob(['date,q05,q25,median,q75,q95,extrapolated\r\n' + rows.join('\r\n') + '\r\n'], { type: 'text/csv' }), seriesName(s) + '.csv');
+}
+
+// The timeline as a standalone SVG: a copy with the page's rules that apply
+// to it in a <style> of its own.
+function chartSvg() {
+  const svgEl = $('#timeline svg');
+  if (!svgEl) return null;
+  const copy = svgEl.cloneNode(true);
+  copy.setAttribute('xmlns', NS);
+  const rules = [];
+  for (const sheet of document.styleSheets)
+    for (const rule of sheet.cssRules)
+      if (rule.selectorText && svgEl.querySelector(rule.selectorText.split(',').map((x) => x.trim().replace(/^#timeline\s*/, '') || '*').join(',')))
+        rules.push(rule.cssText.replace(/#timeline\s*/g, ''));
+  copy.prepend(svg('style', {}, 'text{font:11px system-ui,sans-serif}' + rules.join('')));
+  return new XMLSerializer().serializeToString(copy);
+}
+
+function exportChart(kind) {
+  const text = chartSvg(), s = state.series;
+  if (!text || !s) return;
+  const blob = new Blob([text], { type: 'image/svg+xml' });
+  if (kind === 'svg') return save(blob, seriesName(s) + '.svg');
+  // PNG: the SVG drawn on a canvas at twice its size
+  const box = $('#timeline svg').viewBox.baseVal, img = new Image(), url = URL.createObjectURL(blob);
+  img.onload = () => {
+    const c = el('canvas', { width: box.width * 2, height: box.height * 2 });
+    const g = c.getContext('2d');
+    g.fillStyle = '#fff';
+    g.fillRect(0, 0, c.width, c.height);
+    g.drawImage(img, 0, 0, c.width, c.height);
+    URL.revokeObjectURL(url);
+    c.toBlob((png) => save(png, seriesName(s) + '.png'), 'image/png');
+  };
+  img.onerror = () => { URL.revokeObjectURL(url); fail(new Error('the chart could not be drawn as PNG')); };
+  img.src = url;
+}
+
+// The page's whole state in its address: the series, the date it is known
+// by and the claims table's filters (#PRK/RUS/item/unit?known_by=...&f.kind=...).
+function permalinkHash() {
+  const q = new URLSearchParams();
+  if (knownBy()) q.set('known_by', knownBy());
+  for (const e of $('#filters').elements) if (e.name && e.value.trim()) q.set('f.' + e.name, e.value.trim());
+  const pick = state.series ? keyOf(state.series) : keyOf(currentPick());
+  return '#' + pick + (q.toString() ? '?' + q : '');
+}
+
+function updatePermalink() {
+  const hash = permalinkHash();
+  history.replaceState(null, '', hash);
+  $('#permalink').href = hash;
+  const m = state.meta;
+  if (!m) return;
+  $('#cite').textContent = `Cite: tally, ${m.claims} claims from ${m.documents} documents` +
+    `${m.updated ? `, database updated ${m.updated.slice(0, 10)}` : ''}; ${location.href}` +
+    (state.series?.headline ? `: ${state.series.headline.text}` : '');
+}
+
+// Reads the state permalinkHash wrote: the series, and sets the date and
+// the filters it names.
+function readPermalink() {
+  const [path, query] = decodeURIComponent(location.hash.slice(1)).split('?');
+  const q = new URLSearchParams(query || '');
+  if (q.get('known_by')) $('#known').value = q.get('known_by');
+  for (const [k, v] of q) {
+    const field = k.startsWith('f.') ? $(`#filters [name="${CSS.escape(k.slice(2))}"]`) : null;
+    if (field) field.value = v;
+  }
+  const [supplier, recipient, item, unit] = path.split('/');
+  return supplier && recipient && item ? { supplier, recipient, item, unit } : null;
 }
 
 // ---- contradictions ----
@@ -805,6 +898,10 @@ async function start() {
   $('#filters').addEventListener('submit', (e) => { e.preventDefault(); loadClaims(); });
   $('#more').addEventListener('click', () => loadClaims(true));
   $('#csv').addEventListener('click', downloadCsv);
+  $('#export-csv').addEventListener('click', () => exportSeries('csv'));
+  $('#export-json').addEventListener('click', () => exportSeries('json'));
+  $('#export-svg').addEventListener('click', () => exportChart('svg'));
+  $('#export-png').addEventListener('click', () => exportChart('png'));
   $('#claims thead').addEventListener('click', (e) => {
     const th = e.target.closest('th');
     if (!th) return;
@@ -833,7 +930,8 @@ async function start() {
     fillFilters(meta);
     const states = [...new Set(meta.series.flatMap((s) => [s.supplier, s.recipient]))].sort();
     $('#dl-states').replaceChildren(...states.map((v) => el('option', { value: v })));
-    const [supplier, recipient, item, unit] = decodeURIComponent(location.hash.slice(1)).split('/');
+    const linked = readPermalink();
+    markKnown();
     // the partners of the state that receives from the most others
     const senders = new Map();
     for (const s of meta.series) { if (!senders.has(s.recipient)) senders.set(s.recipient, new Set()); senders.get(s.recipient).add(s.supplier); }
@@ -841,7 +939,7 @@ async function start() {
     $('#partners-state').replaceChildren(...states.map((v) => el('option', { value: v, selected: v === recipients[0] }, v)));
     loadPartners();
     const best = meta.series.slice().sort((a, b) => b.clusters - a.clusters)[0];
-    if (best) selectSeries(supplier && recipient && item ? { supplier, recipient, item, unit } : best);
+    if (best) selectSeries(linked || best);
     else $('#series-summary').textContent = 'No series yet: import or ingest some claims.';
   } catch (e) { fail(e); }
   loadFlows().catch(fail);

@@ -1083,14 +1083,19 @@ static void api_meta(request *r, tally_store *s)
         return;
     int64_t claims, docs, sources;
     tally_err err = {0};
+    char updated[40];
     int rc = tally_store_counts(s, &claims, &docs, &sources, &err);
+    if (rc == 0)
+        rc = tally_store_updated(s, updated, &err);
     if (rc != 0) {
         store_error(r, rc, &err);
         return;
     }
     tally_buf *b = &r->out;
     tally_buf_clear(b);
-    tally_json_raw(b, "{\"claims\":");
+    tally_json_raw(b, "{\"updated\":");
+    tally_present_str_or_null(b, updated);
+    tally_json_raw(b, ",\"claims\":");
     tally_json_uint(b, (size_t)claims);
     tally_json_raw(b, ",\"documents\":");
     tally_json_uint(b, (size_t)docs);
@@ -1341,7 +1346,7 @@ static enum MHD_Result respond(struct MHD_Connection *c, const request *r)
     MHD_add_response_header(res, MHD_HTTP_HEADER_CONTENT_TYPE, r->type);
     MHD_add_response_header(res, "X-Content-Type-Options", "nosniff");
     MHD_add_response_header(res, "Content-Security-Policy",
-                            "default-src 'self'; frame-ancestors 'none'");
+                            "default-src 'self'; img-src 'self' blob:; frame-ancestors 'none'");
     MHD_add_response_header(res, "Referrer-Policy", "no-referrer");
     MHD_add_response_header(res, "X-Frame-Options", "DENY");
     MHD_add_response_header(res, MHD_HTTP_HEADER_CACHE_CONTROL,

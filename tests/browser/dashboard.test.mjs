@@ -642,3 +642,48 @@ test('no serious or critical accessibility finding (axe-core)', async (t) => {
   assert.deepEqual(await findings(), []);
   clean();
 });
+
+// Exports: the shown series as CSV and JSON (the API's numbers), the chart
+// as SVG and PNG; the permalink restores the series, the date and the
+// filters; the citation names the database's last update.
+test('exports, permalink and citation', async (t) => {
+  const { page, clean } = await open(t);
+  const series = await shownSeries(page);
+  const download = async (button) => {
+    const [d] = await Promise.all([page.waitForEvent('download'), page.click(button)]);
+    const chunks = [];
+    for await (const c of await d.createReadStream()) chunks.push(c);
+    return { name: d.suggestedFilename(), body: Buffer.concat(chunks) };
+  };
+  const csv = await download('#export-csv');
+  const lines = csv.body.toString().trim().split('\r\n');
+  assert.equal(lines[0], 'date,q05,q25,median,q75,q95,extrapolated');
+  assert.equal(lines.length - 1, series.estimates.length);
+  assert.equal(Number(lines[1].split(',')[3]), series.estimates[0].median);
+  const json = JSON.parse((await download('#export-json')).body.toString());
+  assert.deepEqual(json.estimates, series.estimates);
+  const svgFile = await download('#export-svg');
+  assert.match(svgFile.name, /\.svg$/);
+  assert.match(svgFile.body.toString(), /^<svg[^>]*xmlns="http:\/\/www\.w3\.org\/2000\/svg"[\s\S]*<style>[\s\S]*<\/svg>$/);
+  const png = await download('#export-png');
+  assert.deepEqual([...png.body.subarray(1, 4)].map((c) => String.fromCharCode(c)).join(''), 'PNG');
+  // the citation: counts and the last update
+  const meta = await get('/api/meta');
+  assert.match(meta.updated, /^\d{4}-\d{2}-\d{2}/);
+  assert.ok((await page.textContent('#cite')).includes(`database updated ${meta.updated.slice(0, 10)}`));
+  // the permalink: a date and a filter, then a fresh page at that address
+  await page.fill('#known', '2024-06-30');
+  await page.press('#known', 'Tab');
+  await page.fill('#filters [name=source]', 'Shin');
+  await page.waitForFunction(() => /known_by=2024-06-30.*f\.source=Shin/.test(document.querySelector('#permalink').getAttribute('href')));
+  const href = await page.getAttribute('#permalink', 'href');
+  const other = await (await page.context()).newPage();
+  await other.goto(base + '/' + href);
+  await other.locator('#claims tbody tr').first().waitFor();
+  assert.equal(await other.inputValue('#known'), '2024-06-30');
+  assert.equal(await other.inputValue('#filters [name=source]'), 'Shin');
+  await other.waitForFunction((want) => document.querySelector('#claims-count').textContent.endsWith(`stated by ${want}`), '2024-06-30');
+  assert.equal(await other.isVisible('.known-marker'), true);
+  await other.close();
+  clean();
+});

@@ -694,23 +694,41 @@ async function loadClaims(append = false) {
 
 const sortKey = {
   date: claimDate, pair, item: items, kind: (c) => c.kind, source: (c) => (c.source || '').toLowerCase(),
-  value: (c) => c.low ?? c.high ?? 0, doc: (c) => (c.title || c.outlet || c.doc || '').toLowerCase(),
+  // figures by unit first (rounds apart from dollars), then by size
+  value: (c) => [c.unit || '', c.low ?? c.high ?? 0], doc: (c) => (c.title || c.outlet || c.doc || '').toLowerCase(),
 };
+
+// Sort keys compared: arrays element by element, else by < and >.
+function compareKeys(x, y) {
+  if (Array.isArray(x)) {
+    for (let i = 0; i < x.length; i++) { const c = compareKeys(x[i], y[i]); if (c) return c; }
+    return 0;
+  }
+  return x < y ? -1 : x > y ? 1 : 0;
+}
+
+// A table cell with its column's name (the card layout under 600 px shows
+// it), and a blank explained: a dash whose title says why it is empty.
+function cell(label, value, why, attrs = {}) {
+  const empty = value === '' || value === null || value === undefined;
+  return el('td', { 'data-label': label, ...attrs },
+    empty ? el('span', { class: 'blank', title: why }, '—', el('span', { class: 'why' }, ` ${why}`)) : value);
+}
 
 function renderClaims() {
   const { key, dir } = table.sort;
   const k = sortKey[key];
-  const rows = table.rows.slice().sort((a, b) => { const x = k(a), y = k(b); return (x < y ? -1 : x > y ? 1 : a.id - b.id) * dir; });
+  const rows = table.rows.slice().sort((a, b) => (compareKeys(k(a), k(b)) || a.id - b.id) * dir);
   for (const th of $('#claims thead').querySelectorAll('th'))
     if (th.dataset.key === key) th.setAttribute('aria-sort', dir > 0 ? 'ascending' : 'descending'); else th.removeAttribute('aria-sort');
   $('#claims tbody').replaceChildren(...rows.map((c) => el('tr', { 'data-id': c.id },
-    el('td', {}, claimDate(c)),
-    el('td', {}, pair(c)),
-    el('td', {}, items(c)),
-    el('td', {}, c.kind),
-    el('td', { class: 'num' }, figure(c)),
-    el('td', {}, c.source),
-    el('td', {}, el('button', { type: 'button', class: 'link', onclick: () => openClaim(c.id), title: c.sentence || c.url || '' }, c.title || c.outlet || c.doc)))));
+    cell('Date', claimDate(c), 'undated: neither the claim nor its document says when'),
+    cell('Supplier → recipient', pair(c), ''),
+    cell('Item', items(c), 'no item named: a figure for the supply as a whole'),
+    cell('Kind', c.kind, ''),
+    cell('Figure', figure(c), '', { class: 'num' }),
+    cell('Source', c.source, 'no source named: the document states it on its own authority'),
+    cell('Document', el('button', { type: 'button', class: 'link', onclick: () => openClaim(c.id), title: c.sentence || c.url || '' }, c.title || c.outlet || c.doc), ''))));
   const by = knownBy();
   $('#claims-count').textContent = !rows.length && by ? `No claim passing the filters was stated by ${by}.`
     : `${rows.length} claims shown${table.more ? ' (more below)' : ''}${by ? `, stated by ${by}` : ''}`;

@@ -687,3 +687,28 @@ test('exports, permalink and citation', async (t) => {
   await other.close();
   clean();
 });
+
+// The claims table: figures sort by unit, then size; a blank says why it is
+// blank; under 600 px each claim is a card whose lines name their column.
+test('claims: unit-aware sorting, explained blanks, cards on a phone', async (t) => {
+  const { page, clean } = await open(t);
+  await page.click('#claims th[data-key=value] button');
+  const ids = await rowIds(page);
+  const { claims } = await get('/api/claims?limit=100');
+  const byId = new Map(claims.map((c) => [c.id, c]));
+  const keys = ids.map((id) => byId.get(id)).map((c) => [c.unit || '', c.low ?? c.high ?? 0]);
+  for (let i = 1; i < keys.length; i++) {
+    const [u0, v0] = keys[i - 1], [u1, v1] = keys[i];
+    assert.ok(u0 < u1 || (u0 === u1 && v0 <= v1), `row ${i}: ${u0} ${v0} before ${u1} ${v1}`);
+  }
+  const blanks = await page.locator('#claims .blank').evaluateAll((bs) => bs.map((b) => b.title));
+  for (const why of blanks) assert.ok(why.length > 10, `a blank without its reason: '${why}'`);
+  clean();
+  const phone = await open(t, { width: 390, height: 844 });
+  const card = await phone.page.locator('#claims tbody tr').first().evaluate((tr) => ({
+    display: getComputedStyle(tr).display,
+    label: getComputedStyle(tr.querySelector('td'), '::before').content,
+  }));
+  assert.deepEqual(card, { display: 'block', label: '"Date: "' });
+  phone.clean();
+});

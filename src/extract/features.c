@@ -3650,6 +3650,24 @@ static int cmp_wpos(const void *a, const void *b)
     return (x->who > y->who) - (x->who < y->who);
 }
 
+/* Sorts v[0, n) by cmp_wpos (a total order: any sort gives the same
+ * array): by insertion, the lists being short and each speaker's mentions
+ * in text order already; long ones by qsort. */
+static void sort_wpos(struct wpos *v, size_t n)
+{
+    if (n > 64) {
+        qsort(v, n, sizeof *v, cmp_wpos);
+        return;
+    }
+    for (size_t i = 1; i < n; i++) {
+        struct wpos x = v[i];
+        size_t j = i;
+        for (; j > 0 && cmp_wpos(&x, &v[j - 1]) < 0; j--)
+            v[j] = v[j - 1];
+        v[j] = x;
+    }
+}
+
 /* The window's mentions that attribute, of people and of bodies, sorted
  * (once a window). */
 static void positions_of(wspk *ws, tally_arena *a)
@@ -3677,7 +3695,7 @@ static void positions_of(wspk *ws, tally_arena *a)
         }
     }
     for (int l = 0; l < 3; l++)
-        qsort(ws->at[l], ws->n_at[l], sizeof *ws->at[l], cmp_wpos);
+        sort_wpos(ws->at[l], ws->n_at[l]);
 }
 
 /* The index of the first position of list `l` at or after byte `at` of

@@ -3115,6 +3115,14 @@ typedef struct wspk {
     /* the document's rules' picks (l->rs) fewer than three others are
      * picked more often than (or as often as, and earlier) */
     size_t rs_top[MAX_RULE_SOURCES], n_rs_top;
+    /* the options speaker_evs makes of rs_top's picks and of the headline's
+     * source when no other option has their name: their names, countries
+     * and speakers after option_canon, once a window (window_names) */
+    struct canon_opt {
+        const char *name;
+        char country[4];
+        size_t went;
+    } rs_canon[MAX_RULE_SOURCES], head_canon;
     /* the people of the window and the document named in full (two words
      * or more), for their surnames: name, first and last word, country */
     struct person_name {
@@ -3478,6 +3486,10 @@ static const char *canonical_name(const wspk *ws, const char *s, char *country, 
 /* ---- a candidate's speakers ------------------------------------------------------------- */
 
 enum { MAX_SPEAKER_OPTIONS = 6 };
+/* speaker_evs' options at most (author, the cut, the rules' pick, three
+ * cited, three of the rules' picks, the headline's source), and its marks
+ * of the options named once a window */
+enum { OPTIONS_CAP = 10 + MAX_SPEAKER_OPTIONS, PRE_HEAD = 254, PRE_NONE = 255 };
 
 /* The nearest mention of `e` to sentence `si` of window block `wj` (block
  * number `index`), as an option's place. */
@@ -3650,6 +3662,24 @@ static int cmp_wpos(const void *a, const void *b)
     return (x->who > y->who) - (x->who < y->who);
 }
 
+/* Sorts v[0, n) by cmp_wpos (a total order: any sort gives the same
+ * array): by insertion, the lists being short and each speaker's mentions
+ * in text order already; long ones by qsort. */
+static void sort_wpos(struct wpos *v, size_t n)
+{
+    if (n > 64) {
+        qsort(v, n, sizeof *v, cmp_wpos);
+        return;
+    }
+    for (size_t i = 1; i < n; i++) {
+        struct wpos x = v[i];
+        size_t j = i;
+        for (; j > 0 && cmp_wpos(&x, &v[j - 1]) < 0; j--)
+            v[j] = v[j - 1];
+        v[j] = x;
+    }
+}
+
 /* The window's mentions that attribute, of people and of bodies, sorted
  * (once a window). */
 static void positions_of(wspk *ws, tally_arena *a)
@@ -3677,7 +3707,7 @@ static void positions_of(wspk *ws, tally_arena *a)
         }
     }
     for (int l = 0; l < 3; l++)
-        qsort(ws->at[l], ws->n_at[l], sizeof *ws->at[l], cmp_wpos);
+        sort_wpos(ws->at[l], ws->n_at[l]);
 }
 
 /* The index of the first position of list `l` at or after byte `at` of
@@ -3711,6 +3741,42 @@ static void nearest_at(const wspk *ws, int l, size_t wj, const tally_sentence *s
                             : (near_mark){SIZE_MAX, 0, 0};
 }
 
+/* Option `x`'s most specific name and its country, and the speaker of the
+ * window of that name (went_index), SIZE_MAX for none; x->went on entry is
+ * its speaker when known. */
+static void option_canon(const wspk *ws, spk_ev *x, tally_arena *a)
+{
+    if (x->went == SIZE_MAX)
+        x->went = went_index(ws, name_key(x->name), x->name);
+    if (x->went != SIZE_MAX && ws->v[x->went].name == x->name) {
+        memcpy(x->country, ws->v[x->went].canon_country, 4);
+        x->name = ws->v[x->went].canon;
+    } else if (x->went != SIZE_MAX && strcmp(ws->v[x->went].name, x->name) == 0 &&
+               memcmp(ws->v[x->went].country, x->country, 4) == 0) {
+        /* the words and country of a speaker of the window: canonical_name
+         * reads nothing else, so its answer is that speaker's */
+        const went *w = &ws->v[x->went];
+        memcpy(x->country, w->canon_country, 4);
+        x->name = w->canon;
+        x->went = w->canon_went;
+    } else {
+        x->name = canonical_name(ws, x->name, x->country, a);
+        x->went = went_index(ws, name_key(x->name), x->name);
+    }
+}
+
+/* option_canon of the option made of `name` and `country` by speaker_evs,
+ * into *co (it reads only the window) */
+static void canon_opt_of(const wspk *ws, const char *name, const char *country, int akind,
+                         struct canon_opt *co, tally_arena *a)
+{
+    spk_ev x = new_ev(name, country, akind, LEARN_FROM_DOCUMENT);
+    option_canon(ws, &x, a);
+    co->name = x.name;
+    memcpy(co->country, x.country, 4);
+    co->went = x.went;
+}
+
 /* The people of the window named in full, and each speaker's most specific
  * name, once a window (after window_speakers). */
 static void window_names(const learn_state *l, wspk *ws, tally_arena *a)
@@ -3724,6 +3790,11 @@ static void window_names(const learn_state *l, wspk *ws, tally_arena *a)
     }
     for (size_t i = 0; i < ws->n; i++)
         ws->v[i].canon_went = went_index(ws, name_key(ws->v[i].canon), ws->v[i].canon);
+    for (size_t r = 0; r < ws->n_rs_top; r++)
+        canon_opt_of(ws, l->rs[ws->rs_top[r]].name, l->rs[ws->rs_top[r]].country, AK_WORDS,
+                     &ws->rs_canon[r], a);
+    if (l->headline_source != NULL && l->headline_source[0] != '\0')
+        canon_opt_of(ws, l->headline_source, "", TALLY_ACTOR_OUTLET, &ws->head_canon, a);
 }
 
 /* Marks the options that attributed last before the claim's sentence (of
@@ -3772,8 +3843,12 @@ static spk_ev *speaker_evs(blk *k, const tally_claim *c, size_t wj, size_t si, c
     const learn_state *l = k->l;
     /* author, the cut, the rules' pick, three cited, three of the rules'
      * picks, the headline's source */
-    size_t cap = 10 + MAX_SPEAKER_OPTIONS, n = 0;
+    size_t cap = OPTIONS_CAP, n = 0;
     spk_ev *ev = tally_arena_alloc(k->a, cap * sizeof *ev);
+    /* the options made of rs_top's picks (their index) and of the
+     * headline's source, named once a window (ws->rs_canon, head_canon) */
+    unsigned char pre[OPTIONS_CAP];
+    memset(pre, PRE_NONE, sizeof pre);
     ev[n++] = new_ev("author", "", AK_AUTHOR, LEARN_FROM_AUTHOR);
     /* the speakers of this block and the two on each side, and the
      * document's most attributing, placed; then the best few */
@@ -3892,6 +3967,7 @@ static spk_ev *speaker_evs(blk *k, const tally_claim *c, size_t wj, size_t si, c
         size_t i = ws->rs_top[r];
         spk_ev *x = find_ev(ev, n, l->rs[i].name);
         if (x == NULL) {
+            pre[n] = (unsigned char)r;
             ev[n] = new_ev(l->rs[i].name, l->rs[i].country, AK_WORDS, LEARN_FROM_DOCUMENT);
             x = &ev[n++];
             x->block = (long)k->index - (long)l->rs[i].last_block;
@@ -3901,6 +3977,7 @@ static spk_ev *speaker_evs(blk *k, const tally_claim *c, size_t wj, size_t si, c
     if (l->headline_source != NULL && l->headline_source[0] != '\0') {
         spk_ev *x = find_ev(ev, n, l->headline_source);
         if (x == NULL) {
+            pre[n] = PRE_HEAD;
             ev[n] = new_ev(l->headline_source, "", TALLY_ACTOR_OUTLET, LEARN_FROM_DOCUMENT);
             x = &ev[n++];
         }
@@ -3910,22 +3987,15 @@ static spk_ev *speaker_evs(blk *k, const tally_claim *c, size_t wj, size_t si, c
         spk_ev *x = &ev[i];
         if (x->akind == AK_AUTHOR)
             continue;
-        if (x->went == SIZE_MAX)
-            x->went = went_index(ws, name_key(x->name), x->name);
-        if (x->went != SIZE_MAX && ws->v[x->went].name == x->name) {
-            memcpy(x->country, ws->v[x->went].canon_country, 4);
-            x->name = ws->v[x->went].canon;
-        } else if (x->went != SIZE_MAX && strcmp(ws->v[x->went].name, x->name) == 0 &&
-                   memcmp(ws->v[x->went].country, x->country, 4) == 0) {
-            /* the words and country of a speaker of the window: canonical_name
-             * reads nothing else, so its answer is that speaker's */
-            const went *w = &ws->v[x->went];
-            memcpy(x->country, w->canon_country, 4);
-            x->name = w->canon;
-            x->went = w->canon_went;
+        const struct canon_opt *co = pre[i] == PRE_NONE   ? NULL
+                                     : pre[i] == PRE_HEAD ? &ws->head_canon
+                                                          : &ws->rs_canon[pre[i]];
+        if (co != NULL) { /* (option_canon's answer, once a window) */
+            x->name = co->name;
+            memcpy(x->country, co->country, 4);
+            x->went = co->went;
         } else {
-            x->name = canonical_name(ws, x->name, x->country, k->a);
-            x->went = went_index(ws, name_key(x->name), x->name);
+            option_canon(ws, x, k->a);
         }
     }
     /* what the rules' pick names: itself, its full name, the person of its

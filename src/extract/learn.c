@@ -274,6 +274,22 @@ void learn_model_write_heads(const learn_head_w *heads, unsigned first, unsigned
 
 /* ---- decisions ------------------------------------------------------------------ */
 
+/* The row of feature `h` in head view `v`, whose slots are `size` bytes
+ * (4 + 4 * outs: a constant where inlined), or NULL: learn_row without
+ * the multiply by a size read from memory */
+static inline const unsigned char *row_sized(const struct learn_head_view *v, uint32_t h,
+                                             size_t size)
+{
+    for (uint32_t i = h & v->mask;; i = (i + 1) & v->mask) {
+        const unsigned char *s = v->slots + (size_t)i * size;
+        uint32_t k = learn_u32(s);
+        if (k == h)
+            return s + 4;
+        if (k == 0)
+            return NULL;
+    }
+}
+
 /* learn_add_rows for a head of `outs` outputs (a constant where inlined):
  * the sums are kept in a local array, which the compiler may keep in
  * registers (z may alias the model's bytes), and added in the same order */
@@ -294,13 +310,52 @@ static inline void add_rows(const tally_learn_model *m, learn_head hd, unsigned 
         z[o] = acc[o];
 }
 
+/* add_rows of a head of one output (the scope, the speaker: most of the
+ * rows summed), its sum in a register */
+static void add_rows_one(const tally_learn_model *m, learn_head hd, const uint32_t *h, size_t n,
+                         double *z)
+{
+    const struct learn_head_view *v = &m->head[hd];
+    if (v->slots == NULL)
+        return;
+    double z0 = z[0];
+    for (size_t i = 0; i < n; i++) {
+        const unsigned char *row = row_sized(v, h[i], 8);
+        if (row != NULL)
+            z0 += learn_f32(row);
+    }
+    z[0] = z0;
+}
+
+/* add_rows of a head of two outputs (the states), the same */
+static void add_rows_two(const tally_learn_model *m, learn_head hd, const uint32_t *h, size_t n,
+                         double *z)
+{
+    const struct learn_head_view *v = &m->head[hd];
+    if (v->slots == NULL)
+        return;
+    double z0 = z[0], z1 = z[1];
+    for (size_t i = 0; i < n; i++) {
+        const unsigned char *row = row_sized(v, h[i], 12);
+        if (row == NULL)
+            continue;
+        z0 += learn_f32(row);
+        z1 += learn_f32(row + 4);
+    }
+    z[0] = z0;
+    z[1] = z1;
+}
+
 /* add_rows of the KIND head when it has eight outputs (the kinds), written
  * out so that the eight sums stay in registers */
 static void add_rows_eight(const tally_learn_model *m, const uint32_t *h, size_t n, double *z)
 {
+    const struct learn_head_view *v = &m->head[LEARN_KIND];
+    if (v->slots == NULL)
+        return;
     double z0 = z[0], z1 = z[1], z2 = z[2], z3 = z[3], z4 = z[4], z5 = z[5], z6 = z[6], z7 = z[7];
     for (size_t i = 0; i < n; i++) {
-        const unsigned char *row = learn_row(m, LEARN_KIND, h[i]);
+        const unsigned char *row = row_sized(v, h[i], 36);
         if (row == NULL)
             continue;
         z0 += learn_f32(row);
@@ -328,7 +383,10 @@ void learn_add_rows(const tally_learn_model *m, learn_head hd, const uint32_t *h
     /* one loop a head, so that each adds a known number of weights */
     switch (hd) {
     case LEARN_FIG:
-        add_rows(m, LEARN_FIG, LEARN_FIG_OUTS, h, n, z);
+        if (LEARN_FIG_OUTS == 1)
+            add_rows_one(m, LEARN_FIG, h, n, z);
+        else
+            add_rows(m, LEARN_FIG, LEARN_FIG_OUTS, h, n, z);
         break;
     case LEARN_KIND:
         if (LEARN_KIND_OUTS == 8)
@@ -337,16 +395,22 @@ void learn_add_rows(const tally_learn_model *m, learn_head hd, const uint32_t *h
             add_rows(m, LEARN_KIND, LEARN_KIND_OUTS, h, n, z);
         break;
     case LEARN_SPEAKER:
-        add_rows(m, LEARN_SPEAKER, 1, h, n, z);
+        add_rows_one(m, LEARN_SPEAKER, h, n, z);
         break;
     case LEARN_STATE:
-        add_rows(m, LEARN_STATE, LEARN_STATE_OUTS, h, n, z);
+        if (LEARN_STATE_OUTS == 2)
+            add_rows_two(m, LEARN_STATE, h, n, z);
+        else
+            add_rows(m, LEARN_STATE, LEARN_STATE_OUTS, h, n, z);
         break;
     case LEARN_EV_SENT:
         add_rows(m, LEARN_EV_SENT, LEARN_EV_SENT_OUTS, h, n, z);
         break;
     case LEARN_EV_PARTY:
-        add_rows(m, LEARN_EV_PARTY, LEARN_EV_PARTY_OUTS, h, n, z);
+        if (LEARN_EV_PARTY_OUTS == 2)
+            add_rows_two(m, LEARN_EV_PARTY, h, n, z);
+        else
+            add_rows(m, LEARN_EV_PARTY, LEARN_EV_PARTY_OUTS, h, n, z);
         break;
     case LEARN_EV_ATTR:
         add_rows(m, LEARN_EV_ATTR, LEARN_EV_ATTR_OUTS, h, n, z);

@@ -35,22 +35,12 @@ enum {
     D_BOUND_OWN    /* that with the option's own rank in the claim */
 };
 
-static uint32_t mix(uint32_t h)
-{
-    h ^= h >> 16;
-    h *= 0x85ebca6bu;
-    h ^= h >> 13;
-    h *= 0xc2b2ae35u;
-    h ^= h >> 16;
-    return h;
-}
-
 static uint32_t dfid(unsigned tpl, unsigned a, unsigned b, unsigned c)
 {
-    uint32_t h = mix(0x51ed27u ^ (uint32_t)tpl * 0x9E3779B1u);
-    h = mix(h ^ (uint32_t)a * 0x85ebca6bu);
-    h = mix(h ^ (uint32_t)b * 0xc2b2ae35u);
-    h = mix(h ^ (uint32_t)c * 0x27d4eb2fu);
+    uint32_t h = learn_mix(0x51ed27u ^ (uint32_t)tpl * 0x9E3779B1u);
+    h = learn_mix(h ^ (uint32_t)a * 0x85ebca6bu);
+    h = learn_mix(h ^ (uint32_t)b * 0xc2b2ae35u);
+    h = learn_mix(h ^ (uint32_t)c * 0x27d4eb2fu);
     return h > LEARN_DOC_Z ? h : LEARN_DOC_Z + 1; /* 0 is an empty slot */
 }
 
@@ -206,14 +196,7 @@ static void explain(const tally_learn_model *m, const learn_doc_pool *p, const l
     learn_explain(m, LEARN_SPEAKER, &fv, 0, share, d);
     const unsigned char *row = learn_row(m, LEARN_SPEAKER, LEARN_DOC_Z);
     double w = (row != NULL ? learn_f32(row) : 0) * s->o[s->pick].z;
-    size_t k = d->n < TALLY_LEARN_TOP ? d->n++ : TALLY_LEARN_TOP;
-    while (k > 0 && fabs(d->top[k - 1].weight) < fabs(w)) {
-        if (k < TALLY_LEARN_TOP)
-            d->top[k] = d->top[k - 1];
-        k--;
-    }
-    if (k < TALLY_LEARN_TOP)
-        d->top[k] = (tally_learn_feature){"doc.first_stage_score", w};
+    learn_explain_add(d, "doc.first_stage_score", w);
 }
 
 void learn_doc_decide(const tally_learn_model *m, learn_spk *v, size_t n,

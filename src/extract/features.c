@@ -1522,25 +1522,15 @@ static const char *tpl_name(unsigned t)
     return "?";
 }
 
-static inline uint32_t fmix(uint32_t h)
-{
-    h ^= h >> 16;
-    h *= 0x85ebca6bu;
-    h ^= h >> 13;
-    h *= 0xc2b2ae35u;
-    h ^= h >> 16;
-    return h;
-}
-
 static inline uint32_t fid(unsigned tpl, uint32_t v)
 {
-    uint32_t h = fmix((uint32_t)tpl * 0x9E3779B1u ^ fmix(v + 0x165667B1u));
+    uint32_t h = learn_mix((uint32_t)tpl * 0x9E3779B1u ^ learn_mix(v + 0x165667B1u));
     return h != 0 ? h : 1;
 }
 
 static inline uint32_t fid2(unsigned tpl, uint32_t v, uint32_t w)
 {
-    return fid(tpl, fmix(v) * 31u ^ w);
+    return fid(tpl, learn_mix(v) * 31u ^ w);
 }
 
 /* Where features go: a vector of their hashes (and their names when

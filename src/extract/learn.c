@@ -381,18 +381,22 @@ void learn_explain(const tally_learn_model *m, learn_head hd, const learn_fv *fv
     for (uint32_t i = 0; i < fv->n; i++) {
         const unsigned char *row = learn_row(m, hd, fv->h[i]);
         double w = row != NULL ? learn_f32(row + 4 * o) : 0;
-        if (w == 0)
-            continue;
-        /* insertion into the top list by |w| */
-        size_t k = d->n < TALLY_LEARN_TOP ? d->n++ : TALLY_LEARN_TOP;
-        while (k > 0 && fabs(d->top[k - 1].weight) < fabs(w)) {
-            if (k < TALLY_LEARN_TOP)
-                d->top[k] = d->top[k - 1];
-            k--;
-        }
-        if (k < TALLY_LEARN_TOP)
-            d->top[k] = (tally_learn_feature){fv->name[i], w};
+        if (w != 0)
+            learn_explain_add(d, fv->name[i], w);
     }
+}
+
+void learn_explain_add(tally_learn_decision *d, const char *name, double w)
+{
+    /* insertion into the top list by |w| */
+    size_t k = d->n < TALLY_LEARN_TOP ? d->n++ : TALLY_LEARN_TOP;
+    while (k > 0 && fabs(d->top[k - 1].weight) < fabs(w)) {
+        if (k < TALLY_LEARN_TOP)
+            d->top[k] = d->top[k - 1];
+        k--;
+    }
+    if (k < TALLY_LEARN_TOP)
+        d->top[k] = (tally_learn_feature){name, w};
 }
 
 /* Whether the words the rules read as a speaker may name one: not a clause

@@ -331,6 +331,17 @@ static inline float learn_f32(const unsigned char *p)
     return f;
 }
 
+/** Mixes the bits of h (MurmurHash3's finaliser): the features' hashes. */
+static inline uint32_t learn_mix(uint32_t h)
+{
+    h ^= h >> 16;
+    h *= 0x85ebca6bu;
+    h ^= h >> 13;
+    h *= 0xc2b2ae35u;
+    h ^= h >> 16;
+    return h;
+}
+
 /** The weights of feature `h` in head `hd`, or NULL when the model has none. */
 static inline const unsigned char *learn_row(const tally_learn_model *m, learn_head hd, uint32_t h)
 {
@@ -374,6 +385,8 @@ void learn_model_write_heads(const learn_head_w *heads, unsigned first, unsigned
 /** z[o] = the bias of output o of head `hd` plus the weights of the
  *  features of `fv`. */
 void learn_scores(const tally_learn_model *m, learn_head hd, const learn_fv *fv, double *z);
+/** Adds feature `name` of weight w to d's list of the weightiest, if it is. */
+void learn_explain_add(tally_learn_decision *d, const char *name, double w);
 /** The features of `fv` that weigh most for output `o` of head `hd`, with
  *  probability `p`, into `d`. */
 void learn_explain(const tally_learn_model *m, learn_head hd, const learn_fv *fv, unsigned o,

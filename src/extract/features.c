@@ -1522,25 +1522,15 @@ static const char *tpl_name(unsigned t)
     return "?";
 }
 
-static inline uint32_t fmix(uint32_t h)
-{
-    h ^= h >> 16;
-    h *= 0x85ebca6bu;
-    h ^= h >> 13;
-    h *= 0xc2b2ae35u;
-    h ^= h >> 16;
-    return h;
-}
-
 static inline uint32_t fid(unsigned tpl, uint32_t v)
 {
-    uint32_t h = fmix((uint32_t)tpl * 0x9E3779B1u ^ fmix(v + 0x165667B1u));
+    uint32_t h = learn_mix((uint32_t)tpl * 0x9E3779B1u ^ learn_mix(v + 0x165667B1u));
     return h != 0 ? h : 1;
 }
 
 static inline uint32_t fid2(unsigned tpl, uint32_t v, uint32_t w)
 {
-    return fid(tpl, fmix(v) * 31u ^ w);
+    return fid(tpl, learn_mix(v) * 31u ^ w);
 }
 
 /* Where features go: a vector of their hashes (and their names when
@@ -4403,12 +4393,22 @@ static void block_candidates(learn_state *l, size_t wj, tally_arena *ca, const w
     }
 }
 
+/* The window's speaker decisions for the document stage (learn_doc_decide):
+ * v[i] is the decision of claim at[i] of the window's claims. */
+typedef struct spk_picks {
+    learn_spk *v;
+    size_t *at;
+    size_t n;
+} spk_picks;
+
 /* Decides the claims of window block `w` without storing features: each
  * candidate's weights are summed as its features are found, and a
  * figure's speakers and states are described only when it is kept. The
- * decisions are learn_decide's on stored features. Appends to out. */
+ * decisions are learn_decide's on stored features, but for the sources,
+ * whose decisions go into `sp` (when not NULL) for the document stage.
+ * Appends to out. */
 static void block_decide(const learn_state *l, size_t wj, const wspk *ws, tally_arena *a,
-                         tally_claims *out)
+                         tally_claims *out, spk_picks *sp)
 {
     const tally_learn_model *m = l->model;
     const struct wblock *w = &l->wb[wj];
@@ -4497,6 +4497,17 @@ static void block_decide(const learn_state *l, size_t wj, const wspk *ws, tally_
             }
             c->source = arena_dup(a, sev[o].name);
             memcpy(c->source_country, sev[o].country, 4);
+            if (sp != NULL) {
+                learn_spk *d = &sp->v[sp->n];
+                d->o = tally_arena_alloc(a, (n_open + 1) * sizeof *d->o);
+                d->n = 0;
+                d->bound = only;
+                for (size_t q = 0; q < ns; q++)
+                    if (!only || fit[q].fits)
+                        d->o[d->n++] =
+                            (learn_spk_opt){sev[q].name, sev[q].country, sev[q].origin, zs[q]};
+                sp->at[sp->n++] = out->n - 1;
+            }
         }
         if (m->head[LEARN_STATE].present) {
             size_t nst, in_sent;
@@ -4606,9 +4617,25 @@ static void decide_window(learn_state *l, tally_claims *out, tally_arena *a)
     window_names(l, &ws, store ? ca : l->warena);
     if (!store) {
         out->v = tally_arena_alloc(a, (total + 1) * sizeof *out->v);
+        spk_picks sp = {NULL, NULL, 0}, *spp = NULL;
+        if (learn_doc_present(l->model)) {
+            sp.v = tally_arena_alloc(l->warena, (total + 1) * sizeof *sp.v);
+            sp.at = tally_arena_alloc(l->warena, (total + 1) * sizeof *sp.at);
+            spp = &sp;
+        }
         for (size_t j = 0; j < l->n_wb; j++)
             if (l->wb[j].n > 0)
-                block_decide(l, j, &ws, l->warena, out);
+                block_decide(l, j, &ws, l->warena, out, spp);
+        if (spp != NULL) {
+            /* the document stage: each source beside the window's others */
+            learn_doc_decide(l->model, sp.v, sp.n, NULL, l->warena);
+            for (size_t i = 0; i < sp.n; i++) {
+                const learn_spk_opt *o = &sp.v[i].o[sp.v[i].pick];
+                tally_claim *c = &out->v[sp.at[i]];
+                c->source = arena_dup(l->warena, o->name);
+                memcpy(c->source_country, o->country, 4);
+            }
+        }
         return;
     }
     learn_cand *cands = tally_arena_alloc(ca, (total + 1) * sizeof *cands);

@@ -445,18 +445,22 @@ void learn_explain(const tally_learn_model *m, learn_head hd, const learn_fv *fv
     for (uint32_t i = 0; i < fv->n; i++) {
         const unsigned char *row = learn_row(m, hd, fv->h[i]);
         double w = row != NULL ? learn_f32(row + 4 * o) : 0;
-        if (w == 0)
-            continue;
-        /* insertion into the top list by |w| */
-        size_t k = d->n < TALLY_LEARN_TOP ? d->n++ : TALLY_LEARN_TOP;
-        while (k > 0 && fabs(d->top[k - 1].weight) < fabs(w)) {
-            if (k < TALLY_LEARN_TOP)
-                d->top[k] = d->top[k - 1];
-            k--;
-        }
-        if (k < TALLY_LEARN_TOP)
-            d->top[k] = (tally_learn_feature){fv->name[i], w};
+        if (w != 0)
+            learn_explain_add(d, fv->name[i], w);
     }
+}
+
+void learn_explain_add(tally_learn_decision *d, const char *name, double w)
+{
+    /* insertion into the top list by |w| */
+    size_t k = d->n < TALLY_LEARN_TOP ? d->n++ : TALLY_LEARN_TOP;
+    while (k > 0 && fabs(d->top[k - 1].weight) < fabs(w)) {
+        if (k < TALLY_LEARN_TOP)
+            d->top[k] = d->top[k - 1];
+        k--;
+    }
+    if (k < TALLY_LEARN_TOP)
+        d->top[k] = (tally_learn_feature){name, w};
 }
 
 /* Whether the words the rules read as a speaker may name one: not a clause
@@ -645,10 +649,39 @@ double learn_apply(const tally_learn_model *m, const learn_cand *k, tally_claim 
     return keep;
 }
 
+/* The document stage over the kept claims out[0, n) of candidates v[from[i]]:
+ * their sources as it decides them. */
+static void doc_stage(const tally_learn_model *m, const learn_cand *v, const size_t *from, size_t n,
+                      tally_claim *out, tally_learn_why *const *why, tally_arena *keep)
+{
+    /* explaining, the features' names stay with the explanations, in `keep` */
+    tally_arena *a = keep != NULL ? keep : tally_arena_new();
+    learn_spk *s = tally_arena_alloc(a, n * sizeof *s);
+    tally_learn_decision **d = tally_arena_alloc(a, n * sizeof *d);
+    for (size_t i = 0; i < n; i++) {
+        learn_doc_spk_of(m, &v[from[i]], &s[i], a);
+        d[i] = why[i] != NULL ? &why[i]->source : NULL;
+    }
+    learn_doc_decide(m, s, n, d, a);
+    for (size_t i = 0; i < n; i++) {
+        if (s[i].n == 0)
+            continue;
+        const learn_spk_opt *o = &s[i].o[s[i].pick];
+        out[i].source = o->name;
+        memcpy(out[i].source_country, o->country, 4);
+        if (why[i] != NULL)
+            why[i]->source_from = learn_origin_name(o->origin);
+    }
+    if (a != keep)
+        tally_arena_free(a);
+}
+
 size_t learn_decide(const tally_learn_model *m, const learn_cand *v, size_t n, tally_claim *out,
                     bool explain, tally_arena *a)
 {
     size_t kept = 0;
+    size_t *from = tally_xmalloc((n + 1) * sizeof *from);        /* the candidate of each kept */
+    tally_learn_why **whys = tally_xcalloc(n + 1, sizeof *whys); /* and its explanation */
     for (size_t i = 0; i < n;) {
         size_t j = i, best = SIZE_MAX;
         double bp = 0;
@@ -661,10 +694,16 @@ size_t learn_decide(const tally_learn_model *m, const learn_cand *v, size_t n, t
                 bp = p;
                 c.learned = why;
                 out[kept] = c;
+                whys[kept] = why;
             }
         }
-        kept += best != SIZE_MAX;
+        if (best != SIZE_MAX)
+            from[kept++] = best;
         i = j;
     }
+    if (kept > 0 && learn_doc_present(m))
+        doc_stage(m, v, from, kept, out, whys, explain ? a : NULL);
+    free(whys);
+    free(from);
     return kept;
 }

@@ -14,6 +14,9 @@
  *   SPEAKER   who may assert it, and author   one score: the best option is the source
  *   STATE     each state in view, and none    a supplier score and a recipient score
  *
+ * A second stage re-ranks each kept claim's speakers beside the sources the
+ * window's attributed claims got (docsource.c).
+ *
  * The features of a candidate depend on the text and the rules only, never
  * on an earlier decision of the models, so that the candidates `tally train`
  * collects are exactly those `tally extract` decides on. */
@@ -328,6 +331,17 @@ static inline float learn_f32(const unsigned char *p)
     return f;
 }
 
+/** Mixes the bits of h (MurmurHash3's finaliser): the features' hashes. */
+static inline uint32_t learn_mix(uint32_t h)
+{
+    h ^= h >> 16;
+    h *= 0x85ebca6bu;
+    h ^= h >> 13;
+    h *= 0xc2b2ae35u;
+    h ^= h >> 16;
+    return h;
+}
+
 /** The weights of feature `h` in head `hd`, or NULL when the model has none. */
 static inline const unsigned char *learn_row(const tally_learn_model *m, learn_head hd, uint32_t h)
 {
@@ -371,6 +385,8 @@ void learn_model_write_heads(const learn_head_w *heads, unsigned first, unsigned
 /** z[o] = the bias of output o of head `hd` plus the weights of the
  *  features of `fv`. */
 void learn_scores(const tally_learn_model *m, learn_head hd, const learn_fv *fv, double *z);
+/** Adds feature `name` of weight w to d's list of the weightiest, if it is. */
+void learn_explain_add(tally_learn_decision *d, const char *name, double w);
 /** The features of `fv` that weigh most for output `o` of head `hd`, with
  *  probability `p`, into `d`. */
 void learn_explain(const tally_learn_model *m, learn_head hd, const learn_fv *fv, unsigned o,
@@ -386,5 +402,57 @@ bool score_sentences_overlap(const char *a, const char *b);
 /** A text normalised as the scorers do (quotes, "\\$", white space, case);
  *  caller frees. */
 char *score_norm(const char *s);
+
+/* ---- the source decision's document stage (docsource.c) ---------------------- */
+
+/* One option of a claim's speaker decision as the document stage sees it. */
+typedef struct learn_spk_opt {
+    const char *name;    /* as output; "author" for the author option */
+    const char *country; /* its country, "" for none */
+    learn_origin origin;
+    double z; /* the first stage's score (the SPEAKER head on the option's features) */
+} learn_spk_opt;
+
+/* A claim's speaker decision: the options it may choose (what an explicit
+ * pick fits when any does, else all, in the candidate's order). */
+typedef struct learn_spk {
+    learn_spk_opt *o;
+    size_t n;
+    bool bound;  /* the options are what the sentence's explicit pick fits */
+    size_t pick; /* the decision, an index of o (learn_doc_decide's) */
+} learn_spk;
+
+/* The window's bound decisions pooled by the name they pick (learn_doc_pool_of). */
+typedef struct learn_doc_pool {
+    struct learn_doc_name *v;
+    size_t n, cap;
+    unsigned n_bound;
+} learn_doc_pool;
+
+/* The key of the weight of the first stage's score in the SPEAKER head. */
+enum { LEARN_DOC_Z = 1 };
+
+/** The first stage's choice among s's options (the first of the best score). */
+size_t learn_doc_first(const learn_spk *s);
+/** Pools the window's n decisions v (in `a`). */
+void learn_doc_pool_of(learn_doc_pool *p, const learn_spk *v, size_t n, tally_arena *a);
+/** The document stage's features of option `o` of decision `s` into fv (in
+ *  `a`, reset first; with their names when `named`), beside the pool (which
+ *  holds s when `in_pool`: s is then left out of it). */
+void learn_doc_features(const learn_doc_pool *pool, const learn_spk *s, bool in_pool, size_t o,
+                        learn_fv *fv, bool named, tally_arena *a);
+/** Whether model m has the document stage. */
+bool learn_doc_present(const tally_learn_model *m);
+/** The document stage's score of an option of features fv and first-stage score z. */
+double learn_doc_score(const tally_learn_model *m, const learn_fv *fv, double z);
+/** The decision of candidate k's source under m's first stage (in `a`). */
+void learn_doc_spk_of(const tally_learn_model *m, const learn_cand *k, learn_spk *s,
+                      tally_arena *a);
+/** Sets the pick of each of the window's n decisions v: the document
+ *  stage's best option, or the first stage's when m has no document stage
+ *  (scratch in `a`). With `why` (may be NULL), why[i] (may be NULL) gets
+ *  the document stage's features of decision i's pick. */
+void learn_doc_decide(const tally_learn_model *m, learn_spk *v, size_t n,
+                      tally_learn_decision *const *why, tally_arena *a);
 
 #endif

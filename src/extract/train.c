@@ -380,7 +380,8 @@ void train_hds_add(hds *s, const learn_fv *fv, uint32_t doc)
 
 fmap train_fmap_of(hds *s)
 {
-    qsort(s->v, s->n, sizeof *s->v, cmp_hd);
+    if (s->n > 0)
+        qsort(s->v, s->n, sizeof *s->v, cmp_hd);
     fmap m = {tally_xmalloc((s->n + 1) * sizeof *m.h), 0};
     for (size_t i = 0; i < s->n;) {
         size_t j = i, docs = 0;
@@ -419,11 +420,15 @@ static int cmp_node(const void *a, const void *b)
     return (x->index > y->index) - (x->index < y->index);
 }
 
-/* Adds the instance `a` minus `b` (b may be NULL) with label y. */
-static void prob_add_diff(prob *pr, const fmap *m, const learn_fv *a, const learn_fv *b, double y)
+/* Adds the instance `a` minus `b` (b may be NULL) with label y, and, when
+ * `extra` (an index past m's) is not 0, that feature of value `value`. */
+static void prob_add_diff_x(prob *pr, const fmap *m, const learn_fv *a, const learn_fv *b,
+                            int extra, double value, double y)
 {
-    size_t cap = a->n + (b != NULL ? b->n : 0) + 1, n = 0;
+    size_t cap = a->n + (b != NULL ? b->n : 0) + 2, n = 0;
     struct feature_node *x = tally_xmalloc(cap * sizeof *x);
+    if (extra > 0)
+        x[n++] = (struct feature_node){extra, value};
     for (uint32_t i = 0; i < a->n; i++) {
         int j = fmap_index(m, a->h[i]);
         if (j > 0)
@@ -456,6 +461,12 @@ static void prob_add_diff(prob *pr, const fmap *m, const learn_fv *a, const lear
     pr->p.y[pr->p.l] = y;
     pr->p.x[pr->p.l] = x;
     pr->p.l++;
+}
+
+/* Adds the instance `a` minus `b` (b may be NULL) with label y. */
+static void prob_add_diff(prob *pr, const fmap *m, const learn_fv *a, const learn_fv *b, double y)
+{
+    prob_add_diff_x(pr, m, a, b, 0, 0, y);
 }
 
 void train_prob_add(prob *pr, const fmap *m, const learn_fv *fv, double y)
@@ -586,16 +597,189 @@ static void speaker_pairs(prob *pr, const fmap *m, const learn_cand *cd,
     free(opt);
 }
 
-/* ---- training one model ---------------------------------------------------------- */
+/* ---- the source decision's document stage (docsource.c), by stacking ------------------ */
 
-static bool in_train(const tdoc *d, int held_out)
+enum { DOC_FOLDS = 5, DOC_SEED = 1 }; /* the inner folds that give its inputs */
+
+/* The document stage's training instances: each matched candidate's options,
+ * their features and first-stage scores, and which are right. */
+typedef struct dinst {
+    learn_fv *fv;
+    double *z;
+    bool *right;
+    size_t n;
+} dinst;
+
+typedef struct dstage {
+    tally_arena *a;
+    hds acc;
+    dinst *v;
+    size_t n, cap;
+} dstage;
+
+/* The instances of document `d` (number `doc`) under model `m`, which was
+ * trained without it: the window's pool is the claims m keeps. */
+static void doc_stage_collect(const tally_learn_model *m, const tdoc *d, uint32_t doc, dstage *ds)
 {
-    return held_out < 0 || d->fold != (unsigned)held_out;
+    size_t n = d->sink.n;
+    tally_arena *a = ds->a;
+    learn_spk *s = tally_arena_alloc(a, (n + 1) * sizeof *s);
+    bool *kept = tally_arena_alloc(a, (n + 1) * sizeof *kept);
+    learn_spk *pool_v = tally_arena_alloc(a, (n + 1) * sizeof *pool_v);
+    size_t n_pool = 0;
+    for (size_t i = 0; i < n;) {
+        size_t j = i, best = SIZE_MAX;
+        double bp = 0;
+        for (; j < n && d->sink.v[j].group == d->sink.v[i].group; j++) {
+            tally_claim c;
+            double p = learn_apply(m, &d->sink.v[j], &c, NULL);
+            kept[j] = false;
+            learn_doc_spk_of(m, &d->sink.v[j], &s[j], a);
+            if (p >= m->threshold && (best == SIZE_MAX || p > bp)) {
+                best = j;
+                bp = p;
+            }
+        }
+        if (best != SIZE_MAX) {
+            kept[best] = true;
+            pool_v[n_pool++] = s[best];
+        }
+        i = j;
+    }
+    learn_doc_pool pool;
+    learn_doc_pool_of(&pool, pool_v, n_pool, a);
+    for (size_t k = 0; k < n; k++) {
+        long g = d->match[k];
+        if (g < 0 || s[k].n < 2)
+            continue;
+        const char *gs = d->gold[g].source;
+        dinst di = {tally_arena_alloc(a, s[k].n * sizeof *di.fv),
+                    tally_arena_alloc(a, s[k].n * sizeof *di.z),
+                    tally_arena_alloc(a, s[k].n * sizeof *di.right), s[k].n};
+        size_t n_right = 0;
+        for (size_t o = 0; o < s[k].n; o++)
+            n_right += di.right[o] = close_name(s[k].o[o].name, gs);
+        for (size_t o = 0; o < s[k].n && n_right == 0; o++)
+            di.right[o] = tally_score_source_eq(s[k].o[o].name, gs);
+        n_right = 0;
+        for (size_t o = 0; o < s[k].n; o++)
+            n_right += di.right[o];
+        if (n_right == 0 || n_right == s[k].n)
+            continue;
+        for (size_t o = 0; o < s[k].n; o++) {
+            di.fv[o] = (learn_fv){NULL, NULL, 0, 0};
+            learn_doc_features(&pool, &s[k], kept[k], o, &di.fv[o], false, a);
+            di.z[o] = s[k].o[o].z;
+            train_hds_add(&ds->acc, &di.fv[o], doc);
+        }
+        if (ds->n == ds->cap)
+            ds->v = tally_xrealloc(ds->v, (ds->cap = ds->cap ? 2 * ds->cap : 256) * sizeof *ds->v);
+        ds->v[ds->n++] = di;
+    }
 }
 
-/* Trains on the documents not in fold `held_out` (-1: all) and writes the
- * model into `out`. */
-static void train_model(const trainer *t, int held_out, double c, double threshold,
+static void train_model(const trainer *t, const bool *use, bool stacked, double c, double threshold,
+                        const char *note, tally_buf *out);
+
+/* The document stage's weights for a model of the documents `use`: its
+ * inputs for each document come from a model trained on the others (inner
+ * folds), so that it learns how the first stage does on unseen documents.
+ * Adds them to the SPEAKER head `h` (whose keys m_keys holds). */
+static void doc_stage_fit(const trainer *t, const bool *use, double c, double threshold,
+                          learn_head_w *h, fmap *keys)
+{
+    dstage ds = {tally_arena_new(), {NULL, 0, 0}, NULL, 0, 0};
+    size_t n_use = 0;
+    for (size_t i = 0; i < t->n_docs; i++)
+        n_use += use[i];
+    unsigned *fold = tally_xmalloc((n_use + 1) * sizeof *fold);
+    bool *inner = tally_xmalloc((t->n_docs + 1) * sizeof *inner);
+    unsigned k = n_use < DOC_FOLDS ? (unsigned)n_use : DOC_FOLDS;
+    if (k > 1)
+        train_folds(n_use, k, DOC_SEED, fold);
+    tally_buf bytes;
+    tally_buf_init(&bytes, (size_t)1 << 30);
+    for (unsigned f = 0; f < k && k > 1; f++) {
+        for (size_t i = 0, u = 0; i < t->n_docs; i++) {
+            inner[i] = use[i] && fold[u] != f;
+            u += use[i];
+        }
+        train_model(t, inner, false, c, threshold, "", &bytes);
+        tally_learn_model *m;
+        if (tally_learn_model_parse(bytes.ptr, bytes.len, &m, NULL) != 0)
+            continue;
+        for (size_t i = 0, u = 0; i < t->n_docs; i++)
+            if (use[i] && fold[u++] == f)
+                doc_stage_collect(m, &t->docs[i], (uint32_t)i, &ds);
+        tally_learn_model_free(m);
+    }
+    tally_buf_free(&bytes);
+    fmap dm = train_fmap_of(&ds.acc);
+    prob pr = {0};
+    int zi = (int)dm.n + 1;
+    for (size_t i = 0; i < ds.n; i++) {
+        const dinst *di = &ds.v[i];
+        size_t pairs = 0;
+        for (size_t p = 0; p < di->n; p++)
+            for (size_t q = 0; di->right[p] && q < di->n; q++)
+                if (!di->right[q]) {
+                    if (pairs++ % 2 == 0)
+                        prob_add_diff_x(&pr, &dm, &di->fv[p], &di->fv[q], zi, di->z[p] - di->z[q],
+                                        1);
+                    else
+                        prob_add_diff_x(&pr, &dm, &di->fv[q], &di->fv[p], zi, di->z[q] - di->z[p],
+                                        -1);
+                }
+    }
+    float *w = tally_xcalloc(dm.n + 2, sizeof *w), bias[LEARN_MAX_OUTS];
+    if (pr.p.l == 0) /* nothing to learn from: the first stage decides alone */
+        goto out;
+    train_fit(&pr, dm.n + 1, c, 1, w, 1, 0, bias);
+    /* the union of the first stage's keys and the second's (and LEARN_DOC_Z) */
+    size_t n = h->n + dm.n + 1, u = 0;
+    uint32_t *key = tally_xmalloc((n + 1) * sizeof *key);
+    float *wt = tally_xcalloc(n + 1, sizeof *wt);
+    size_t a = 0, b = 0;
+    bool z_done = false;
+    while (a < h->n || b < dm.n || !z_done) {
+        uint32_t ka = a < h->n ? h->key[a] : UINT32_MAX, kb = b < dm.n ? dm.h[b] : UINT32_MAX;
+        uint32_t kz = z_done ? UINT32_MAX : LEARN_DOC_Z;
+        uint32_t kmin = ka < kb ? ka : kb;
+        kmin = kz < kmin ? kz : kmin;
+        key[u] = kmin;
+        wt[u] = 0;
+        if (a < h->n && ka == kmin)
+            wt[u] += h->w[a++];
+        if (b < dm.n && kb == kmin)
+            wt[u] += w[b++];
+        if (!z_done && kz == kmin) {
+            wt[u] += w[dm.n];
+            z_done = true;
+        }
+        u++;
+    }
+    free(keys->h);
+    free(h->w);
+    keys->h = key;
+    keys->n = u;
+    h->key = key;
+    h->n = u;
+    h->w = wt;
+out:
+    free(w);
+    train_prob_free(&pr);
+    free(dm.h);
+    free(ds.v);
+    free(fold);
+    free(inner);
+    tally_arena_free(ds.a);
+}
+
+/* ---- training one model ---------------------------------------------------------- */
+
+/* Trains on the documents `use` and writes the model into `out`; with
+ * `stacked`, with the source decision's document stage. */
+static void train_model(const trainer *t, const bool *use, bool stacked, double c, double threshold,
                         const char *note, tally_buf *out)
 {
     learn_head_w heads[LEARN_N_HEADS];
@@ -605,7 +789,7 @@ static void train_model(const trainer *t, int held_out, double c, double thresho
     memset(acc, 0, sizeof acc);
     for (size_t i = 0; i < t->n_docs; i++) {
         const tdoc *d = &t->docs[i];
-        if (!in_train(d, held_out))
+        if (!use[i])
             continue;
         for (size_t k = 0; k < d->sink.n; k++) {
             const learn_cand *cd = &d->sink.v[k];
@@ -626,7 +810,7 @@ static void train_model(const trainer *t, int held_out, double c, double thresho
     prob scope = {0}, kind = {0}, speaker = {0}, sup = {0}, rec = {0};
     for (size_t i = 0; i < t->n_docs; i++) {
         const tdoc *d = &t->docs[i];
-        if (!in_train(d, held_out))
+        if (!use[i])
             continue;
         for (size_t k = 0; k < d->sink.n; k++) {
             const learn_cand *cd = &d->sink.v[k];
@@ -668,6 +852,8 @@ static void train_model(const trainer *t, int held_out, double c, double thresho
               heads[LEARN_KIND].bias);
     train_fit(&speaker, maps[LEARN_SPEAKER].n, cr, 1, heads[LEARN_SPEAKER].w, 1, 0,
               heads[LEARN_SPEAKER].bias);
+    if (stacked)
+        doc_stage_fit(t, use, cr, threshold, &heads[LEARN_SPEAKER], &maps[LEARN_SPEAKER]);
     train_fit(&sup, maps[LEARN_STATE].n, cr, 1, heads[LEARN_STATE].w, LEARN_STATE_OUTS,
               LEARN_STATE_SUPPLIER, heads[LEARN_STATE].bias);
     train_fit(&rec, maps[LEARN_STATE].n, cr, 1, heads[LEARN_STATE].w, LEARN_STATE_OUTS,
@@ -740,6 +926,7 @@ int tally_train(const char *const *dirs, size_t n_dirs, const tally_train_opts *
                 tally_buf *model, tally_train_report *rep, tally_err *err)
 {
     trainer t = {{opts, 0}, NULL, 0};
+    bool *use = NULL; /* the documents a model trains on */
     memset(rep, 0, sizeof *rep);
     double c = opts->c; /* 0: each decision's own */
     double threshold = opts->threshold > 0 ? opts->threshold : DEFAULT_THRESHOLD;
@@ -776,6 +963,7 @@ int tally_train(const char *const *dirs, size_t n_dirs, const tally_train_opts *
         goto out;
     }
     rep->docs = t.n_docs;
+    use = tally_xcalloc(t.n_docs + 1, sizeof *use);
     for (size_t i = 0; i < t.n_docs; i++) {
         rep->gold += t.docs[i].n_gold;
         rep->candidates += t.docs[i].sink.n;
@@ -795,7 +983,9 @@ int tally_train(const char *const *dirs, size_t n_dirs, const tally_train_opts *
         tally_buf bytes;
         tally_buf_init(&bytes, (size_t)1 << 30);
         for (unsigned f = 0; f < k; f++) {
-            train_model(&t, (int)f, c, threshold, "", &bytes);
+            for (size_t i = 0; i < t.n_docs; i++)
+                use[i] = t.docs[i].fold != f;
+            train_model(&t, use, true, c, threshold, "", &bytes);
             tally_learn_model *m;
             if (tally_learn_model_parse(bytes.ptr, bytes.len, &m, err) != 0) {
                 rc = err != NULL ? err->code : TALLY_EINPUT;
@@ -811,7 +1001,9 @@ int tally_train(const char *const *dirs, size_t n_dirs, const tally_train_opts *
         tally_buf_free(&bytes);
     }
     /* the model of all the documents */
-    train_model(&t, -1, c, threshold, opts->note, model);
+    for (size_t i = 0; i < t.n_docs; i++)
+        use[i] = true;
+    train_model(&t, use, true, c, threshold, opts->note, model);
     tally_learn_model *m;
     if (tally_learn_model_parse(model->ptr, model->len, &m, err) != 0) {
         rc = err != NULL ? err->code : TALLY_EINPUT;
@@ -821,6 +1013,7 @@ int tally_train(const char *const *dirs, size_t n_dirs, const tally_train_opts *
         score_doc(m, &t.docs[i], &rep->fit, NULL);
     tally_learn_model_free(m);
 out:
+    free(use);
     rep->skipped = t.w.skipped;
     for (size_t i = 0; i < t.n_docs; i++)
         doc_free(&t.docs[i]);

@@ -361,6 +361,80 @@ static void test_learn_kind_reads_the_clause(void)
     }
 }
 
+/* The document stage of the source decision (docsource.c): two claims the
+ * sentence attributes to the NIS, and one that attributes nothing, whose
+ * first stage prefers author. */
+static void doc_stage_window(learn_spk *v, learn_spk_opt *o)
+{
+    o[0] = (learn_spk_opt){"NIS", "KOR", LEARN_FROM_RULES, 2};
+    o[1] = (learn_spk_opt){"NIS", "KOR", LEARN_FROM_RULES, 1};
+    o[2] = (learn_spk_opt){"lawmakers", "KOR", LEARN_FROM_SENTENCE, 0.5};
+    o[3] = (learn_spk_opt){"author", "", LEARN_FROM_AUTHOR, 0.5};
+    o[4] = (learn_spk_opt){"nis", "KOR", LEARN_FROM_DOCUMENT, 0.3};
+    v[0] = (learn_spk){&o[0], 1, true, 0};
+    v[1] = (learn_spk){&o[1], 2, true, 0};
+    v[2] = (learn_spk){&o[3], 2, false, 0};
+}
+
+/* The name of the feature of `fv` that starts with `prefix`, or NULL. */
+static const char *feature_named(const learn_fv *fv, const char *prefix, uint32_t *h)
+{
+    for (uint32_t i = 0; i < fv->n; i++)
+        if (strncmp(fv->name[i], prefix, strlen(prefix)) == 0) {
+            *h = fv->h[i];
+            return fv->name[i];
+        }
+    return NULL;
+}
+
+static void test_learn_doc_stage_reads_the_other_claims(void)
+{
+    tally_arena *a = tally_arena_new();
+    learn_spk v[3];
+    learn_spk_opt o[5];
+    doc_stage_window(v, o);
+    learn_doc_pool pool;
+    learn_doc_pool_of(&pool, v, 3, a);
+    CHECK_INT_EQ(pool.n_bound, 2);
+    /* a bound claim sees the other (not itself): one of one picks the NIS */
+    learn_fv fv = {NULL, NULL, 0, 0};
+    uint32_t h = 0, h_free = 0, h_author = 0;
+    learn_doc_features(&pool, &v[1], true, 0, &fv, true, a);
+    CHECK_STR_EQ(feature_named(&fv, "doc.bound=", &h), "doc.bound=2/6/1");
+    /* the free claim: both bound claims pick its second option, in any case */
+    learn_doc_features(&pool, &v[2], true, 1, &fv, true, a);
+    CHECK_STR_EQ(feature_named(&fv, "doc.bound=", &h_free), "doc.bound=0/6/2");
+    learn_doc_features(&pool, &v[2], true, 0, &fv, true, a);
+    CHECK_STR_EQ(feature_named(&fv, "doc.bound=", &h_author), "doc.bound=1/1/2");
+    /* a model whose first stage alone decides, and one with the document
+     * stage that weighs the agreement with the bound claims */
+    for (int with_doc = 0; with_doc < 2; with_doc++) {
+        learn_head_w heads[LEARN_N_HEADS];
+        memset(heads, 0, sizeof heads);
+        for (int k = 0; k < LEARN_N_HEADS; k++)
+            heads[k].outs = learn_head_outputs((learn_head)k);
+        uint32_t keys[2] = {LEARN_DOC_Z, h_free};
+        float w[2] = {1, 2};
+        heads[LEARN_SPEAKER].key = with_doc ? keys : keys + 1;
+        heads[LEARN_SPEAKER].w = with_doc ? w : w + 1;
+        heads[LEARN_SPEAKER].n = with_doc ? 2 : 1;
+        tally_buf bytes;
+        tally_buf_init(&bytes, 1 << 20);
+        learn_model_write(heads, 0.4, "doc stage test", &bytes);
+        tally_learn_model *m = NULL;
+        tally_err err = {0, ""};
+        CHECK_INT_EQ(tally_learn_model_parse(bytes.ptr, bytes.len, &m, &err), 0);
+        CHECK(learn_doc_present(m) == (with_doc == 1));
+        learn_doc_decide(m, v, 3, NULL, a);
+        CHECK_INT_EQ(v[0].pick, 0);
+        CHECK_INT_EQ(v[1].pick, 0);
+        CHECK_STR_EQ(v[2].o[v[2].pick].name, with_doc ? "nis" : "author");
+        tally_learn_model_free(m);
+        tally_buf_free(&bytes);
+    }
+    tally_arena_free(a);
+}
+
 int main(void)
 {
     static const struct harness_test tests[] = {
@@ -377,6 +451,7 @@ int main(void)
          test_learn_speakers_by_their_most_specific_name},
         {"learn_the_issuer_of_a_statement_has_its_say",
          test_learn_the_issuer_of_a_statement_has_its_say},
+        {"learn_doc_stage_reads_the_other_claims", test_learn_doc_stage_reads_the_other_claims},
         {NULL, NULL}};
     return harness_run(tests);
 }

@@ -248,7 +248,9 @@ enum tpl {
     F_STEM,
     F_NAMES,
     F_DOC_NAMES,
-    F_WITH
+    F_WITH,
+    F_ALPHA,
+    F_SPEAKER
 };
 
 static const char *const tpl_names[] = {"",
@@ -299,7 +301,9 @@ static const char *const tpl_names[] = {"",
                                         "stem",
                                         "names",
                                         "document names",
-                                        "code with"};
+                                        "code with",
+                                        "alphabetical",
+                                        "speaker's"};
 
 static uint32_t fid(unsigned tpl, uint32_t v)
 {
@@ -636,6 +640,10 @@ static void options_of(events_state *e, const ev_sentence_in *in, ev_cand *c, fb
             f_cstr(&f, F_DOC_ROLE, "supplier");
         if (doc_role_top(e, o->code, false))
             f_cstr(&f, F_DOC_ROLE, "recipient");
+        /* the state of who says it: the accuser, the one who denies, thanks
+         * or asks, rarely the supplier a third party reports on */
+        if (strcmp(o->code, c->source_country) == 0)
+            f_cstr(&f, F_SPEAKER, "yes");
         if (strcmp(o->code, c->claim_sup) == 0)
             f_cstr(&f, F_CLAIM_SUP, "yes");
         if (strcmp(o->code, c->claim_rec) == 0)
@@ -653,6 +661,14 @@ static void options_of(events_state *e, const ev_sentence_in *in, ev_cand *c, fb
             }
         if (o->origin != EV_FROM_SENTENCE)
             continue;
+        /* where its code stands in the alphabet among the sentence's
+         * parties: EVENTS.md makes the first the actor of a meeting, a
+         * treaty or an exercise that names no side */
+        unsigned before = 0;
+        for (size_t q = 0; q < from_sentence; q++)
+            before += strcmp(c->opt[q].code, o->code) < 0;
+        if (from_sentence > 1)
+            f_cstr(&f, F_ALPHA, before == 0 ? "first" : "later");
         /* its first mention in the sentence */
         const tally_actor_match *m = NULL;
         for (size_t i = 0; i < in->n_am && m == NULL; i++)

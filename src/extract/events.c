@@ -28,7 +28,8 @@ enum {
     MAX_DOC_STATES = 24, /* states counted for the document's prior */
     TOP_STATES = 3,      /* of which the most named are options of every sentence */
     MAX_WORD = 24,       /* longer words are no features */
-    SPAN_WORDS = 6       /* a trigger's text: it and the words after it, to punctuation */
+    SPAN_WORDS = 6,      /* a trigger's text: it and the words after it, to punctuation */
+    MAX_NAMED_PAIR = 8   /* parties of a sentence whose pairs are features */
 };
 
 struct events_state {
@@ -250,7 +251,8 @@ enum tpl {
     F_DOC_NAMES,
     F_WITH,
     F_ALPHA,
-    F_SPEAKER
+    F_SPEAKER,
+    F_NAMED_PAIR
 };
 
 static const char *const tpl_names[] = {"",
@@ -303,7 +305,8 @@ static const char *const tpl_names[] = {"",
                                         "document names",
                                         "code with",
                                         "alphabetical",
-                                        "speaker's"};
+                                        "speaker's",
+                                        "named pair"};
 
 static uint32_t fid(unsigned tpl, uint32_t v)
 {
@@ -864,13 +867,28 @@ static void sentence_fv(const events_state *e, const ev_sentence_in *in, const e
     }
     f_num(b, F_PARTIES, n_parties > 3 ? 3 : (unsigned)n_parties);
     /* who is named: a sanction has a Western actor, aid a pair of the war */
+    const char *named[MAX_NAMED_PAIR];
+    size_t n_named = 0;
     for (size_t i = 0; i < in->n_am; i++) {
         bool seen = codes[i][0] == '\0';
         for (size_t j = 0; j < i && !seen; j++)
             seen = strcmp(codes[j], codes[i]) == 0;
-        if (!seen)
-            f_cstr(b, F_NAMES, codes[i]);
+        if (seen)
+            continue;
+        f_cstr(b, F_NAMES, codes[i]);
+        if (n_named < MAX_NAMED_PAIR)
+            named[n_named++] = codes[i];
     }
+    /* and each pair of them, in the alphabet's order: the belligerents
+     * alone ("Russia lost 7,905 soldiers to Ukraine") are the war, which
+     * EVENTS.md leaves out; a supplier beside them is aid */
+    for (size_t i = 0; i < n_named; i++)
+        for (size_t j = i + 1; j < n_named; j++) {
+            bool lt = strcmp(named[i], named[j]) < 0;
+            char v[2 * TALLY_PARTY_MAX + 2];
+            snprintf(v, sizeof v, "%s %s", lt ? named[i] : named[j], lt ? named[j] : named[i]);
+            f_cstr(b, F_NAMED_PAIR, v);
+        }
     /* and the document's most named states: what the article is about */
     for (size_t i = 0; i < e->n_codes; i++) {
         unsigned r = doc_rank(e, e->code[i]);
@@ -1008,9 +1026,9 @@ void events_sentence(events_state *e, const ev_sentence_in *in, tally_arena *a, 
     }
     /* features */
     fb b;
-    uint32_t cap =
-        (uint32_t)(3 * ws->n + in->n_am + (TALLY_EVENT_TYPE_N + 1) * n_trig + 4 * in->n_claims +
-                   64 + wh.n + 2 * 3 * n_trig + (EVC_N + 1) * TALLY_EVENT_TYPE_N);
+    uint32_t cap = (uint32_t)(3 * ws->n + in->n_am + (TALLY_EVENT_TYPE_N + 1) * n_trig +
+                              4 * in->n_claims + 64 + MAX_NAMED_PAIR * (MAX_NAMED_PAIR - 1) / 2 +
+                              wh.n + 2 * 3 * n_trig + (EVC_N + 1) * TALLY_EVENT_TYPE_N);
     fv_init(&b, &c->fv, cap, ca, named);
     sentence_fv(e, in, c, &b, trig_of, n_parties, body, &wh, (const char(*)[TALLY_PARTY_MAX])codes);
     options_of(e, in, c, &b, ca, (const char(*)[TALLY_PARTY_MAX])codes);

@@ -14,6 +14,7 @@
 
 #include <errno.h>
 #include <math.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -587,17 +588,10 @@ int tally_events_train(const char *const *dirs, size_t n_dirs, const tally_train
         rep->gold += t.docs[i].n_gold;
         rep->candidates += t.docs[i].sink.n;
     }
-    unsigned k = opts->folds > 1 ? opts->folds : 0;
-    if (k > t.n_docs)
-        k = (unsigned)t.n_docs;
+    unsigned k = train_set_folds(opts, t.docs, t.n_docs, sizeof *t.docs, offsetof(edoc, fold));
     tally_buf bytes;
     tally_buf_init(&bytes, (size_t)1 << 30);
     if (k > 1) {
-        unsigned *fold = tally_xmalloc(t.n_docs * sizeof *fold);
-        train_folds(t.n_docs, k, opts->seed, fold);
-        for (size_t i = 0; i < t.n_docs; i++)
-            t.docs[i].fold = fold[i];
-        free(fold);
         rep->folds = k;
         rep->fold = tally_xcalloc(k, sizeof *rep->fold);
         rep->doc = tally_xcalloc(t.n_docs, sizeof *rep->doc);

@@ -28,7 +28,8 @@ enum {
     MAX_DOC_STATES = 24, /* states counted for the document's prior */
     TOP_STATES = 3,      /* of which the most named are options of every sentence */
     MAX_WORD = 24,       /* longer words are no features */
-    SPAN_WORDS = 6       /* a trigger's text: it and the words after it, to punctuation */
+    SPAN_WORDS = 6,      /* a trigger's text: it and the words after it, to punctuation */
+    MAX_NAMED_PAIR = 8   /* parties of a sentence whose pairs are features */
 };
 
 struct events_state {
@@ -248,7 +249,10 @@ enum tpl {
     F_STEM,
     F_NAMES,
     F_DOC_NAMES,
-    F_WITH
+    F_WITH,
+    F_ALPHA,
+    F_SPEAKER,
+    F_NAMED_PAIR
 };
 
 static const char *const tpl_names[] = {"",
@@ -299,7 +303,10 @@ static const char *const tpl_names[] = {"",
                                         "stem",
                                         "names",
                                         "document names",
-                                        "code with"};
+                                        "code with",
+                                        "alphabetical",
+                                        "speaker's",
+                                        "named pair"};
 
 static uint32_t fid(unsigned tpl, uint32_t v)
 {
@@ -636,6 +643,10 @@ static void options_of(events_state *e, const ev_sentence_in *in, ev_cand *c, fb
             f_cstr(&f, F_DOC_ROLE, "supplier");
         if (doc_role_top(e, o->code, false))
             f_cstr(&f, F_DOC_ROLE, "recipient");
+        /* the state of who says it: the accuser, the one who denies, thanks
+         * or asks, rarely the supplier a third party reports on */
+        if (strcmp(o->code, c->source_country) == 0)
+            f_cstr(&f, F_SPEAKER, "yes");
         if (strcmp(o->code, c->claim_sup) == 0)
             f_cstr(&f, F_CLAIM_SUP, "yes");
         if (strcmp(o->code, c->claim_rec) == 0)
@@ -653,6 +664,14 @@ static void options_of(events_state *e, const ev_sentence_in *in, ev_cand *c, fb
             }
         if (o->origin != EV_FROM_SENTENCE)
             continue;
+        /* where its code stands in the alphabet among the sentence's
+         * parties: EVENTS.md makes the first the actor of a meeting, a
+         * treaty or an exercise that names no side */
+        unsigned before = 0;
+        for (size_t q = 0; q < from_sentence; q++)
+            before += strcmp(c->opt[q].code, o->code) < 0;
+        if (from_sentence > 1)
+            f_cstr(&f, F_ALPHA, before == 0 ? "first" : "later");
         /* its first mention in the sentence */
         const tally_actor_match *m = NULL;
         for (size_t i = 0; i < in->n_am && m == NULL; i++)
@@ -848,13 +867,28 @@ static void sentence_fv(const events_state *e, const ev_sentence_in *in, const e
     }
     f_num(b, F_PARTIES, n_parties > 3 ? 3 : (unsigned)n_parties);
     /* who is named: a sanction has a Western actor, aid a pair of the war */
+    const char *named[MAX_NAMED_PAIR];
+    size_t n_named = 0;
     for (size_t i = 0; i < in->n_am; i++) {
         bool seen = codes[i][0] == '\0';
         for (size_t j = 0; j < i && !seen; j++)
             seen = strcmp(codes[j], codes[i]) == 0;
-        if (!seen)
-            f_cstr(b, F_NAMES, codes[i]);
+        if (seen)
+            continue;
+        f_cstr(b, F_NAMES, codes[i]);
+        if (n_named < MAX_NAMED_PAIR)
+            named[n_named++] = codes[i];
     }
+    /* and each pair of them, in the alphabet's order: the belligerents
+     * alone ("Russia lost 7,905 soldiers to Ukraine") are the war, which
+     * EVENTS.md leaves out; a supplier beside them is aid */
+    for (size_t i = 0; i < n_named; i++)
+        for (size_t j = i + 1; j < n_named; j++) {
+            bool lt = strcmp(named[i], named[j]) < 0;
+            char v[2 * TALLY_PARTY_MAX + 2];
+            snprintf(v, sizeof v, "%s %s", lt ? named[i] : named[j], lt ? named[j] : named[i]);
+            f_cstr(b, F_NAMED_PAIR, v);
+        }
     /* and the document's most named states: what the article is about */
     for (size_t i = 0; i < e->n_codes; i++) {
         unsigned r = doc_rank(e, e->code[i]);
@@ -992,9 +1026,9 @@ void events_sentence(events_state *e, const ev_sentence_in *in, tally_arena *a, 
     }
     /* features */
     fb b;
-    uint32_t cap =
-        (uint32_t)(3 * ws->n + in->n_am + (TALLY_EVENT_TYPE_N + 1) * n_trig + 4 * in->n_claims +
-                   64 + wh.n + 2 * 3 * n_trig + (EVC_N + 1) * TALLY_EVENT_TYPE_N);
+    uint32_t cap = (uint32_t)(3 * ws->n + in->n_am + (TALLY_EVENT_TYPE_N + 1) * n_trig +
+                              4 * in->n_claims + 64 + MAX_NAMED_PAIR * (MAX_NAMED_PAIR - 1) / 2 +
+                              wh.n + 2 * 3 * n_trig + (EVC_N + 1) * TALLY_EVENT_TYPE_N);
     fv_init(&b, &c->fv, cap, ca, named);
     sentence_fv(e, in, c, &b, trig_of, n_parties, body, &wh, (const char(*)[TALLY_PARTY_MAX])codes);
     options_of(e, in, c, &b, ca, (const char(*)[TALLY_PARTY_MAX])codes);

@@ -16,6 +16,7 @@
 #include <errno.h>
 #include <math.h>
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -914,6 +915,22 @@ void train_folds(size_t n, unsigned k, unsigned seed, unsigned *fold)
     free(order);
 }
 
+unsigned train_set_folds(const tally_train_opts *o, void *docs, size_t n, size_t size,
+                         size_t fold_at)
+{
+    unsigned k = o->folds > 1 ? o->folds : 0;
+    if (k > n)
+        k = (unsigned)n;
+    if (k < 2)
+        return k;
+    unsigned *fold = tally_xmalloc(n * sizeof *fold);
+    train_folds(n, k, o->seed, fold);
+    for (size_t i = 0; i < n; i++)
+        memcpy((char *)docs + i * size + fold_at, &fold[i], sizeof fold[i]);
+    free(fold);
+    return k;
+}
+
 void tally_train_report_free(tally_train_report *r)
 {
     if (r == NULL)
@@ -969,15 +986,8 @@ int tally_train(const char *const *dirs, size_t n_dirs, const tally_train_opts *
         rep->candidates += t.docs[i].sink.n;
     }
     /* the folds: a fixed shuffle of the sorted documents */
-    unsigned k = opts->folds > 1 ? opts->folds : 0;
-    if (k > t.n_docs)
-        k = (unsigned)t.n_docs;
+    unsigned k = train_set_folds(opts, t.docs, t.n_docs, sizeof *t.docs, offsetof(tdoc, fold));
     if (k > 1) {
-        unsigned *fold = tally_xmalloc(t.n_docs * sizeof *fold);
-        train_folds(t.n_docs, k, opts->seed, fold);
-        for (size_t i = 0; i < t.n_docs; i++)
-            t.docs[i].fold = fold[i];
-        free(fold);
         rep->folds = k;
         rep->fold = tally_xcalloc(k, sizeof *rep->fold);
         tally_buf bytes;

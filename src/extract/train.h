@@ -106,4 +106,11 @@ int train_read_text(const char *path, train_collector make, void *sink, char **d
  *  mod k. */
 void train_folds(size_t n, unsigned k, unsigned seed, unsigned *fold);
 
+/** How many folds `o` asks for `n` documents (o->folds, at most n; 0 when
+ *  it asks no cross-validation); when more than one, each document's fold
+ *  (train_folds) into the unsigned at byte `fold_at` of each of the `n`
+ *  records of `size` bytes at `docs`. Both trainers' documents. */
+unsigned train_set_folds(const tally_train_opts *o, void *docs, size_t n, size_t size,
+                         size_t fold_at);
+
 #endif

@@ -97,8 +97,6 @@ int tally_fetcher_open(tally_fetcher **out, const tally_fetch_opts *opts, const 
     curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, 0L);
     curl_easy_setopt(c, CURLOPT_SSL_VERIFYPEER, 1L);
     curl_easy_setopt(c, CURLOPT_SSL_VERIFYHOST, 2L);
-    curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, f->o.timeout_ms);
-    curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS, f->o.connect_timeout_ms);
     curl_easy_setopt(c, CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)f->o.max_bytes);
     curl_easy_setopt(c, CURLOPT_FAILONERROR, 1L);
     curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
@@ -240,6 +238,7 @@ struct ask {
     const char *etag, *last_modified; /* the validators sent back, or NULL */
     size_t max;                       /* the size limit */
     bool any_type;                    /* robots.txt */
+    long timeout_ms; /* this request's: what the redirects before it left (0: all) */
 };
 
 /* One try, no redirect followed: 0, or a code with `err` set; *status
@@ -266,6 +265,10 @@ static int fetch_once(tally_fetcher *f, const char *url, const struct ask *a, ta
         snprintf(line, sizeof line, "If-Modified-Since: %s", a->last_modified);
         headers = curl_slist_append(headers, line);
     }
+    long timeout = a->timeout_ms > 0 ? a->timeout_ms : f->o.timeout_ms;
+    curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, timeout);
+    curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS,
+                     timeout < f->o.connect_timeout_ms ? timeout : f->o.connect_timeout_ms);
     curl_easy_setopt(c, CURLOPT_URL, url);
     curl_easy_setopt(c, CURLOPT_HTTPHEADER, headers);
     curl_easy_setopt(c, CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)a->max);
@@ -449,12 +452,16 @@ static int robots_check(tally_fetcher *f, struct host *h, const char *url, tally
  * each to http or https, each hop a request of its own made as the first
  * one is (opts.delay_ms after its host's last request; for a page, not
  * robots.txt (a->any_type), allowed by its host's robots.txt and tried
- * again after a 429 or 5xx). *status gets the last answer's status. 0, or
- * a code with `err` set; an error after a redirect names where it led. */
+ * again after a 429 or 5xx). The hops share opts.timeout_ms, as the
+ * requests of one transfer (the waits between them aside). *status gets
+ * the last answer's status. 0, or a code with `err` set; an error after a
+ * redirect names where it led. */
 static int fetch_following(tally_fetcher *f, const char *url, const struct ask *a, tally_page *page,
                            long *status, tally_err *err)
 {
     bool is_page = !a->any_type;
+    struct ask hop = *a;
+    hop.timeout_ms = f->o.timeout_ms;
     char *cur = tally_xstrdup(url);
     int rc = 0;
     memset(page, 0, sizeof *page);
@@ -467,7 +474,7 @@ static int fetch_following(tally_fetcher *f, const char *url, const struct ask *
         else if (h != NULL && is_page)
             rc = robots_check(f, h, cur, err);
         if (rc == 0)
-            rc = fetch_retrying(f, h, cur, a, is_page, page, status, &next, err);
+            rc = fetch_retrying(f, h, cur, &hop, is_page, page, status, &next, err);
         if (rc != 0 && hops > 0) {
             char why[sizeof err->msg];
             char *shown = tally_url_public(cur); /* never a secret in a message */
@@ -482,6 +489,15 @@ static int fetch_following(tally_fetcher *f, const char *url, const struct ask *
         if (hops + 1 > f->o.max_redirects) {
             rc = tally_err_set(err, TALLY_EIO, "more than %ld redirects (a loop?)",
                                f->o.max_redirects);
+            break;
+        }
+        curl_off_t spent = 0; /* by the last request, in microseconds */
+        curl_easy_getinfo(f->curl, CURLINFO_TOTAL_TIME_T, &spent);
+        hop.timeout_ms -= (long)(spent / 1000);
+        if (hop.timeout_ms <= 0) {
+            rc = tally_err_set(err, TALLY_EIO,
+                               "timed out: %ld redirects took the %ld ms allowed for the page",
+                               hops + 1, f->o.timeout_ms);
             break;
         }
     }

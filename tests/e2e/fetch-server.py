@@ -263,6 +263,10 @@ class Handler(http.server.BaseHTTPRequestHandler):
             self.send_header("Content-Length", str(len(body)))
             self.end_headers()
             self.wfile.write(body)
+        elif path in ("/slow-hop", "/slow-hop2"):
+            # two slow redirects: each shorter than a 1 s --timeout, not both
+            time.sleep(0.7)
+            self.redirect("/slow-hop2" if path == "/slow-hop" else "/plain.txt")
         elif path == "/to-etag":
             self.redirect("/etag.html")
         elif path == "/slow":

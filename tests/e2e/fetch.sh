@@ -113,6 +113,11 @@ expect_rc slow_rc 1
 expect_err_has slow "$W/slow: "
 expect_err_has slow_why "timed out"
 expect_eq slow_rest "$(sqlite3 "$T/slow.db" 'SELECT name FROM documents')" "plain"
+# the redirects of one page share its --timeout
+run "$TALLY" fetch --delay 0 --db "$T/slow.db" --timeout 1 "$W/slow-hop"
+expect_rc slow_hops_rc 1
+expect_err_has slow_hops "$W/slow-hop: "
+expect_err_has slow_hops_why "timed out"
 
 run "$TALLY" fetch --delay 0 --db "$T/scheme.db" "file:///etc/passwd" "ftp://127.0.0.1:$PORT/x"
 expect_rc scheme_rc 1

@@ -23,6 +23,23 @@ function make(ns, tag, attrs, kids) {
 const el = (tag, attrs, ...kids) => make(null, tag, attrs, kids);
 const svg = (tag, attrs, ...kids) => make(NS, tag, attrs, kids);
 
+// "Known by": one date for every panel (series, flows, partners, claims,
+// relations, contradictions): only what was stated by then. '' when unset
+// or not a date yet.
+function knownBy() {
+  const k = $('#known');
+  return k.value && k.checkValidity() ? k.value : '';
+}
+
+// Every panel's heading says which date it is as known by.
+function markKnown() {
+  const by = knownBy();
+  for (const m of document.querySelectorAll('.known-marker')) {
+    m.textContent = by ? `as known by ${by}` : '';
+    m.hidden = !by;
+  }
+}
+
 async function api(path, params = {}) {
   const q = new URLSearchParams();
   for (const [k, v] of Object.entries(params)) if (v !== '' && v !== null && v !== undefined) q.set(k, v);
@@ -348,12 +365,12 @@ let eventsSeq = 0, eventsKey = '';
 async function loadPairEvents({ pairChanged = false } = {}) {
   const s = state.series;
   const filters = eventFilters(), query = new URLSearchParams(filters).toString();
-  const key = s ? `${s.supplier}|${s.recipient}|${query}` : '';
+  const key = s ? `${s.supplier}|${s.recipient}|${query}|${knownBy()}` : '';
   if (!pairChanged && key === eventsKey) return;
   eventsKey = key;
   const seq = ++eventsSeq;
   if (!s) { state.pairEvents = []; return renderEvents([]); }
-  const pairArgs = { actor: s.supplier, recipient: s.recipient, both_ways: 1, limit: 1000 };
+  const pairArgs = { actor: s.supplier, recipient: s.recipient, both_ways: 1, limit: 1000, known_by: knownBy() };
   try {
     const [all, shown] = await Promise.all([api('events', pairArgs), api('events', { ...pairArgs, ...filters })]);
     if (seq !== eventsSeq) return;
@@ -386,7 +403,8 @@ function renderEvents(events, more = false) {
     el('td', {}, e.text ? e.text : e.about || ''),
     el('td', {}, e.source || ''),
     el('td', {}, el('button', { type: 'button', class: 'link', onclick: () => openEvent(e.id), title: e.sentence || e.url || '' }, e.curated ? 'curated record' : e.doc)))));
-  $('#events-count').textContent = `${events.length} events of the pair${more ? ' (the first 1000)' : ''}`;
+  const by = knownBy();
+  $('#events-count').textContent = `${events.length} events of the pair${more ? ' (the first 1000)' : ''}${by ? `, stated by ${by}` : ''}`;
 }
 
 function pointMark(p, cx, ylo, yhi, unit) {
@@ -457,13 +475,27 @@ async function selectSeries(want) {
   fillPickers(want);
   const pick = currentPick(), seq = ++seriesSeq;
   history.replaceState(null, '', '#' + keyOf(pick));
+  // known by a date at which the series had no claim yet (the flows of
+  // that date say so): a clear empty state, not a request that must fail
+  const by = knownBy();
+  if (by && state.flowsBy === by && !state.flows.some((f) => keyOf(f) === keyOf(pick))) {
+    state.series = null;
+    $('#series-headline').replaceChildren();
+    $('#series-summary').textContent = `No claim that counts for ${pick.supplier} → ${pick.recipient}, ${pick.item} was stated by ${by}.`;
+    drawTimeline();
+    loadPairEvents({ pairChanged: true });
+    return;
+  }
   $('#series-summary').textContent = 'Loading…';
   try {
-    const known = $('#pick-known');
-    const s = await api('series', { ...pick, known_by: known.value && known.checkValidity() ? known.value : '' });
+    const s = await api('series', { ...pick, known_by: knownBy() });
     if (seq !== seriesSeq) return;
     state.series = s;
     const last = s.estimates[s.estimates.length - 1];
+    // the headline (the server's words): the number by its date, the
+    // intervals in words, and the independent sources behind it
+    const h = s.headline, head = $('#series-headline');
+    head.replaceChildren(...(h ? [el('strong', {}, h.number), el('br'), `${h.range}; ${h.backing}`] : []));
     $('#series-summary').textContent = `${s.supplier} → ${s.recipient}, ${s.item}, in ${s.unit}: ${s.points.length} clusters since ${s.start}` +
       (last ? `; ${last.date}: median ${last.median_text} (50 %: ${last.i50_text}; 90 %: ${last.i90_text})` +
         (last.extrapolated ? `, extrapolated after the last evidence (${s.last_evidence}) at the recent rate` : '') : '') +
@@ -475,6 +507,7 @@ async function selectSeries(want) {
     if (seq !== seriesSeq) return;
     state.series = null;
     $('#series-summary').textContent = '';
+    $('#series-headline').replaceChildren();
     drawTimeline();
     loadPairEvents({ pairChanged: true });
     fail(e);
@@ -489,6 +522,12 @@ const itemColor = (() => { const m = new Map(); return (it) => { if (!m.has(it))
 function drawFlows() {
   const box = $('#flows');
   const rows = state.flows.filter((f) => !state.flowsItem || f.item === state.flowsItem);
+  if (!rows.length) {
+    const by = knownBy();
+    box.replaceChildren(el('p', { class: 'empty' }, by ? `No series: no claim that counts for one was stated by ${by}.` : 'No series yet.'));
+    $('#flows-list').replaceChildren();
+    return;
+  }
   const W = Math.max(280, box.clientWidth);
   const weight = (f) => Math.max(0.5, Math.log10(Math.max(1, f.median)));
   const sum = (a) => a.reduce((t, f) => t + weight(f), 0);
@@ -553,9 +592,7 @@ const ordinal = (k) => ORD[k] || `${k + 1}th`;
 
 async function loadPartners() {
   const seq = ++partners.seq;
-  const known = $('#partners-known');
-  if (!known.checkValidity()) return;
-  const params = { state: $('#partners-state').value, direction: $('#partners-direction').value, by: $('#partners-by').value, known_by: known.value };
+  const params = { state: $('#partners-state').value, direction: $('#partners-direction').value, by: $('#partners-by').value, known_by: knownBy() };
   if (!params.state) return;
   try {
     const rows = await api('rank', params);
@@ -626,6 +663,7 @@ function filters() {
     const v = ['supplier', 'recipient'].includes(e.name) ? e.value.trim().toUpperCase() : e.value.trim();
     if (v && e.checkValidity()) f[e.name] = v;
   }
+  if (knownBy()) f.known_by = knownBy();
   return f;
 }
 
@@ -671,7 +709,9 @@ function renderClaims() {
     el('td', { class: 'num' }, figure(c)),
     el('td', {}, c.source),
     el('td', {}, el('button', { type: 'button', class: 'link', onclick: () => openClaim(c.id), title: c.sentence || c.url || '' }, c.title || c.outlet || c.doc)))));
-  $('#claims-count').textContent = `${rows.length} claims shown${table.more ? ' (more below)' : ''}`;
+  const by = knownBy();
+  $('#claims-count').textContent = !rows.length && by ? `No claim passing the filters was stated by ${by}.`
+    : `${rows.length} claims shown${table.more ? ' (more below)' : ''}${by ? `, stated by ${by}` : ''}`;
   $('#more').hidden = !table.more;
 }
 
@@ -714,13 +754,15 @@ async function downloadCsv() {
 // ---- contradictions ----
 
 async function loadContradictions() {
-  const list = await api('contradictions');
+  const by = knownBy();
+  const list = await api('contradictions', { known_by: by });
+  if (by !== knownBy()) return; // the date changed meanwhile
   // (the claims' contradictions; tally check lists the events' too)
   $('#contradictions').replaceChildren(...(list.length ? list.map((c) => el('li', { class: 'contradiction' },
     el('strong', {}, c.rule), ' ', el('span', {}, c.why),
     el('ul', {}, c.claims.map((k) => el('li', {},
       el('button', { type: 'button', class: 'link', onclick: () => openClaim(k.id) }, `${k.source}: ${k.figure}`),
-      ` (${k.as_of}, ${k.doc})`))))) : [el('li', {}, 'None found.')]));
+      ` (${k.as_of}, ${k.doc})`))))) : [el('li', {}, by ? `None found among the claims stated by ${by}.` : 'None found.')]));
 }
 
 // ---- start ----
@@ -752,7 +794,8 @@ async function start() {
   document.addEventListener('keydown', (e) => { if (e.key === 'Escape' && !$('#claim').hidden) closeClaim(); });
   for (const id of ['#pick-supplier', '#pick-recipient', '#pick-item'])
     $(id).addEventListener('change', () => selectSeries(currentPick()));
-  $('#pick-known').addEventListener('change', (e) => { if (e.target.checkValidity()) selectSeries(currentPick()); });
+  $('#known').addEventListener('change', (e) => { if (e.target.checkValidity()) knownChanged(); });
+  $('#known-form').addEventListener('submit', (e) => { e.preventDefault(); if ($('#known').checkValidity()) knownChanged(); });
   $('#pick-linear').addEventListener('change', (e) => { state.linear = e.target.checked; drawTimeline(); });
   $('#flows-item').addEventListener('change', (e) => { state.flowsItem = e.target.value; drawFlows(); });
   let timer;
@@ -780,7 +823,7 @@ async function start() {
   onWidth($('#timeline'), drawTimeline);
   onWidth($('#flows'), drawFlows);
   onWidth($('#partners'), drawPartners);
-  for (const id of ['#partners-state', '#partners-direction', '#partners-by', '#partners-known'])
+  for (const id of ['#partners-state', '#partners-direction', '#partners-by'])
     $(id).addEventListener('change', () => loadPartners());
 
   try {
@@ -801,13 +844,34 @@ async function start() {
     if (best) selectSeries(supplier && recipient && item ? { supplier, recipient, item, unit } : best);
     else $('#series-summary').textContent = 'No series yet: import or ingest some claims.';
   } catch (e) { fail(e); }
-  api('flows').then((flows) => {
-    state.flows = flows;
-    $('#flows-item').append(...[...new Set(flows.map((f) => f.item))].sort().map((v) => el('option', { value: v }, v)));
-    drawFlows();
-  }).catch(fail);
+  loadFlows().catch(fail);
   loadClaims();
   loadContradictions().catch(fail);
+}
+
+// The flows as known by the date (all of them when none).
+async function loadFlows() {
+  const by = knownBy();
+  const flows = await api('flows', { known_by: by });
+  if (by !== knownBy()) return; // the date changed meanwhile
+  state.flows = flows;
+  state.flowsBy = by;
+  const items = [...new Set(flows.map((f) => f.item))].sort();
+  const pick = $('#flows-item');
+  if (!items.includes(state.flowsItem)) state.flowsItem = '';
+  pick.replaceChildren(el('option', { value: '' }, 'all items'), ...items.map((v) => el('option', { value: v, selected: v === state.flowsItem }, v)));
+  drawFlows();
+}
+
+// A new "known by": every panel again, each marked with the date (the
+// series once the flows of that date say whether it had begun).
+async function knownChanged() {
+  markKnown();
+  loadPartners();
+  loadClaims();
+  loadContradictions().catch(fail);
+  try { await loadFlows(); } catch (e) { fail(e); }
+  selectSeries(currentPick());
 }
 
 start();

@@ -27,17 +27,32 @@
 #include "tally/figure.h"
 #include "tally/learn.h"
 #include "tally/mem.h"
+#include "tally/number.h"
 #include "tally/rank.h"
 #include "tally/store.h"
 
 /* ---- formats ------------------------------------------------------------------ */
 
 /** The output formats of lists: a table for people, JSON (JSON Lines for a
- *  list; one object for an estimate) and CSV. */
-typedef enum tally_output { TALLY_OUTPUT_TABLE, TALLY_OUTPUT_JSON, TALLY_OUTPUT_CSV } tally_output;
+ *  list; one object for an estimate) and CSV. A table fits 80 columns: long
+ *  names are cut in their middle and the less needed columns left to JSON
+ *  and CSV; the wide table (--wide) has every column, nothing cut. A writer
+ *  that has no wide layout writes its table. */
+typedef enum tally_output {
+    TALLY_OUTPUT_TABLE,
+    TALLY_OUTPUT_JSON,
+    TALLY_OUTPUT_CSV,
+    TALLY_OUTPUT_WIDE
+} tally_output;
 
-/** Parses "table", "jsonl" or "json", "csv"; returns -1 for another name. */
+/** Parses "table", "jsonl" or "json", "csv"; returns -1 for another name
+ *  (the wide table is chosen by --wide, not by name). */
 int tally_output_parse(const char *name);
+/** Whether `o` is one of the tables (TALLY_OUTPUT_TABLE or _WIDE). */
+static inline bool tally_output_table(tally_output o)
+{
+    return o == TALLY_OUTPUT_TABLE || o == TALLY_OUTPUT_WIDE;
+}
 
 /** Appends `s` as a JSON string, or null when NULL or empty. */
 void tally_present_str_or_null(tally_buf *l, const char *s);
@@ -61,7 +76,8 @@ void tally_present_table_cell(tally_buf *b, const char *s, size_t n, int width, 
 
 /** `s` fitted to `width` bytes for a table: as it is when it fits, else its
  *  head and tail with "..." in the middle ("Institute for...e of War"),
- *  cut between UTF-8 characters. */
+ *  cut between UTF-8 characters; control characters count as the escapes
+ *  a table shows for them (tally/visible.h). */
 void tally_present_elide(const char *s, size_t width, char *buf, size_t size);
 
 /* ---- claims ------------------------------------------------------------------ */
@@ -224,6 +240,27 @@ typedef struct tally_point_words {
 } tally_point_words;
 void tally_present_point_words(const tally_view *v, const tally_series_point *sp,
                                tally_point_words *w);
+
+/** A series' headline, in words, in three parts that each fit 80 columns
+ *  (the command line prints them a line each, the report and the dashboard
+ *  as one paragraph):
+ *    number: "9.33 M rounds by 2024-10-31" (and ", extrapolated since
+ *            2024-03-31" after the last evidence);
+ *    range:  "50 % likely 6.1-12.4 M rounds, 90 % likely 4.2-20 M rounds";
+ *    backing: "from 5 independent sources in 21 clusters" (sources told
+ *            apart as the estimate tells them: one bias each). */
+typedef struct tally_headline {
+    char number[160], range[2 * TALLY_NUM_TEXT_MAX + 40], backing[96];
+    char median[TALLY_NUM_TEXT_MAX]; /* number's parts: "9.33 M rounds", */
+    char day[16], since[16];         /* "2024-10-31", "" or "2024-03-31" */
+    size_t sources;                  /* the independent sources behind it */
+} tally_headline;
+/** The headline of series `s` estimated `q`, whose last evidence is `last`. */
+void tally_present_headline(const tally_series *s, const tally_quantiles *q, long last,
+                            tally_headline *h);
+/** The quantiles of `e` its headline is about: the one day asked for (--at),
+ *  else the last evidence's day, else the last day not extrapolated. */
+const tally_quantiles *tally_present_headline_day(const tally_estimate *e);
 
 /** Why a series starts when it does: "the earliest \"since\" (ROK Defense
  *  Intelligence Agency: more-than 13000 container since 2022-07-01)" or

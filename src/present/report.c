@@ -388,21 +388,6 @@ struct report {
     size_t n_series;
 };
 
-static void quantiles(out *o, const tally_quantiles *q, const char *unit)
-{
-    char med[TALLY_NUM_TEXT_MAX], a[TALLY_NUM_TEXT_MAX], c[TALLY_NUM_TEXT_MAX];
-    tally_num_amount(q->q50, unit, med, sizeof med);
-    tally_num_range(q->q25, q->q75, unit, a, sizeof a);
-    tally_num_range(q->q05, q->q95, unit, c, sizeof c);
-    put(o, "<strong class=\"median\">");
-    esc(o, med);
-    put(o, "</strong> (50 % interval: ");
-    esc(o, a);
-    put(o, "; 90 %: ");
-    esc(o, c);
-    put(o, ")");
-}
-
 static void drivers(out *o, const tally_view *v, const tally_series *s)
 {
     put(o, "<table class=\"clusters\"><caption>The clusters that drive it</caption>"
@@ -476,15 +461,26 @@ static void on_flow(const tally_flow *fl, void *user)
         fmt_num(fl->q.q50, med);
         putf(o,
              "<p class=\"estimate\" data-date=\"%s\" data-median=\"%.0f\" data-q05=\"%.0f\" "
-             "data-q25=\"%.0f\" data-q75=\"%.0f\" data-q95=\"%.0f\" data-extrapolated=\"%s\">"
-             "On %s: ",
+             "data-q25=\"%.0f\" data-q75=\"%.0f\" data-q95=\"%.0f\" data-extrapolated=\"%s\">",
              d, round(fl->q.q50), round(fl->q.q05), round(fl->q.q25), round(fl->q.q75),
-             round(fl->q.q95), fl->q.extrapolated ? "true" : "false", d);
-        quantiles(o, &fl->q, s->unit);
-        putf(o, ", from %zu cluster%s%s.</p>\n", s->n, s->n == 1 ? "" : "s",
-             fl->q.extrapolated ? " (extrapolated: after the last evidence, the recent rate "
-                                  "carried on)"
-                                : "");
+             round(fl->q.q95), fl->q.extrapolated ? "true" : "false");
+        /* the headline: the number, its intervals in words, the date, since
+         * when it is extrapolated, and how many sources stand behind it */
+        tally_headline h;
+        tally_present_headline(s, &fl->q, fl->info.last, &h);
+        put(o, "<strong class=\"median\">");
+        esc(o, h.median);
+        putf(o, "</strong> by %s", h.day);
+        if (h.since[0] != '\0')
+            putf(o,
+                 ", <span class=\"extrapolated\">extrapolated since %s</span> (after the last "
+                 "evidence, the recent rate carried on)",
+                 h.since);
+        put(o, ".<br>");
+        esc(o, h.range);
+        put(o, "; ");
+        esc(o, h.backing);
+        put(o, ".</p>\n");
         putf(t, "<td>%s</td><td class=\"num\">%s</td><td class=\"num\">", d, med);
         char a[TALLY_NUM_TEXT_MAX];
         tally_num_range(fl->q.q05, fl->q.q95, NULL, a, sizeof a);

@@ -105,6 +105,13 @@ test('the timeline has one mark per point of /api/series, for every series', asy
       `${s.supplier} → ${s.recipient}, ${s.item}, in ${s.unit}`);
     const series = await shownSeries(page);
     assert.equal(series.item, s.item);
+    // the headline block: the server's words, the number in bold
+    const h = series.headline;
+    if (h) {
+      assert.equal(await page.locator('#series-headline strong').textContent(), h.number);
+      assert.equal(await page.locator('#series-headline').textContent(), `${h.number}${h.range}; ${h.backing}`);
+      assert.match(h.backing, /^from \d+ independent sources? in \d+ clusters?$/);
+    }
     const marks = page.locator('#timeline .mark');
     assert.equal(await marks.count(), series.points.length, `${s.supplier} ${s.recipient} ${s.item}`);
     const echoes = await marks.evaluateAll((ms) => ms.map((m) => Number(m.dataset.echoes)));
@@ -187,10 +194,46 @@ test('a point opens from the keyboard; "known by" keeps only the claims stated b
   const by = dates[Math.floor(dates.length / 2)];
   const q = `supplier=${series.supplier}&recipient=${series.recipient}&item=${series.item}&unit=${series.unit}`;
   const earlier = await get(`/api/series?${q}&known_by=${by}`);
-  await page.fill('#pick-known', by);
-  await page.press('#pick-known', 'Tab');
+  await page.fill('#known', by);
+  await page.press('#known', 'Tab');
   await page.waitForFunction((by) => document.querySelector('#series-summary').textContent.endsWith(`known by ${by}`), by);
   assert.equal(await page.locator('#timeline .mark').count(), earlier.points.length);
+  clean();
+});
+
+test('"known by" applies to every panel, each marked with the date', async (t) => {
+  const { page, clean } = await open(t);
+  await shownSeries(page);
+  const by = '2023-06-30';
+  const [claims, flows, contra] = await Promise.all([get(`/api/claims?known_by=${by}&limit=100`),
+    get(`/api/flows?known_by=${by}`), get(`/api/contradictions?known_by=${by}`)]);
+  const allFlows = await get('/api/flows');
+  assert.ok(flows.length < allFlows.length, 'an earlier date must leave some series out');
+  await page.fill('#known', by);
+  await page.press('#known', 'Tab');
+  // the claims table: the claims stated by then, and says so
+  await page.waitForFunction((want) => document.querySelector('#claims-count').textContent.endsWith(`stated by ${want}`), by);
+  await page.waitForFunction((n) => document.querySelectorAll('#claims tbody tr').length === n, claims.claims.length);
+  assert.deepEqual((await rowIds(page)).sort(), claims.claims.map((c) => c.id).sort());
+  // the flows: those of the claims stated by then
+  await page.waitForFunction((n) => document.querySelectorAll('#flows-list li').length === n, flows.length);
+  // the contradictions
+  await page.waitForFunction((n) => n === 0 ? /stated by/.test(document.querySelector('#contradictions').textContent)
+    : document.querySelectorAll('#contradictions > li').length === n, contra.length);
+  // the series: as known then, or said to have no claim yet
+  await page.waitForFunction((want) => {
+    const t = document.querySelector('#series-summary').textContent;
+    return t.endsWith(`known by ${want}`) || t.endsWith(`was stated by ${want}.`);
+  }, by);
+  // every panel's heading carries the marker
+  const markers = await page.locator('.known-marker').evaluateAll((ms) => ms.map((m) => [m.hidden, m.textContent]));
+  assert.ok(markers.length >= 6);
+  for (const [hidden, text] of markers) assert.deepEqual([hidden, text], [false, `as known by ${by}`]);
+  // cleared: everything again, no marker
+  await page.fill('#known', '');
+  await page.press('#known', 'Tab');
+  await page.waitForFunction((n) => document.querySelectorAll('#flows-list li').length === n, allFlows.length);
+  assert.equal(await page.locator('.known-marker:not([hidden])').count(), 0);
   clean();
 });
 
@@ -389,12 +432,13 @@ test('the partners view ranks /api/rank with its intervals and odds, opens parts
   // known by: the ranking as it could have been made then
   const known = '2023-12-31';
   const then = (await get(`/api/rank?state=${state}&direction=to&by=value&known_by=${known}`)).filter((r) => r.ranked);
-  await page.fill('#partners-known', known);
-  await page.locator('#partners-known').dispatchEvent('change');
+  await page.fill('#known', known);
+  await page.locator('#known').dispatchEvent('change');
   await page.waitForFunction((want) => [...document.querySelectorAll('#partners .partner')].map((r) => r.dataset.partner).join() === want,
     then.map((r) => r.partner).join());
   // by people: the troops
-  await page.fill('#partners-known', '');
+  await page.fill('#known', '');
+  await page.locator('#known').dispatchEvent('change');
   await page.selectOption('#partners-by', 'people');
   const people = (await get(`/api/rank?state=${state}&direction=to&by=people`)).filter((r) => r.ranked);
   await page.waitForFunction((want) => [...document.querySelectorAll('#partners .partner')].map((r) => r.dataset.partner).join() === want,

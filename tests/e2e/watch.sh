@@ -5,7 +5,8 @@
 # database so that --once twice in a row fetches each item once; the feeds'
 # validators sent back (an ETag, a Last-Modified) and the 304s; a new item
 # fetched alone; an item's link without its secret query parameter; the
-# feed's title and date for a page without its own; a
+# feed's title and date for a page without its own; a copy of the database
+# (tally copy) fetching nothing again; a
 # feed of failures (a 500, robots.txt forbidding, an item without a link)
 # named with the rest ingested and the failed item tried again; a page that
 # is not a feed, a feed that is not XML; usage. No address outside
@@ -75,6 +76,20 @@ expect_rc third_rc 0
 expect_out_has third_feeds "feeds: 1 read, 1 not modified, 0 failed; items: 1 new, 2 seen before"
 expect_eq third_asked "$(asked /items/a.html) $(asked /items/b.html) $(asked /items/c.html) $(asked /items/d.html)" "1 1 1 1"
 expect_eq third_docs "$(q 'SELECT count(*) FROM documents')" 4
+
+# a copy of the database (tally copy) remembers what was watched: its
+# items seen, the feeds' validators (304s), the pages' raw bytes; copying
+# again writes nothing
+COPY=$(new_db copy)
+run "$TALLY" copy --from "$DB" --to "$COPY"
+expect_rc copy_rc 0
+expect_out_has copy_web "web: 5 feed items, 2 validators, 4 raw pages copied"
+run "$TALLY" copy --from "$DB" --to "$COPY"
+expect_out_has copy_again "web: 0 feed items, 0 validators, 0 raw pages copied"
+run "$TALLY" watch --once --delay 0 --db "$COPY" "$T/feeds"
+expect_rc copy_watch_rc 0
+expect_out_has copy_watch "feeds: 0 read, 2 not modified, 0 failed; items: 0 new"
+expect_eq copy_asked "$(asked /items/a.html) $(asked /items/b.html) $(asked /items/c.html) $(asked /items/d.html)" "1 1 1 1"
 
 # a new database knows nothing: everything is fetched again
 run "$TALLY" watch --once --delay 0 --db "$(new_db other)" "$T/feeds"

@@ -64,14 +64,18 @@ void tally_fetcher_close(tally_fetcher *f);
  *  host's robots.txt is read first (once per fetcher and host; RFC 9309:
  *  a 4xx means no rules, a 5xx or no answer forbids all) and honoured for
  *  the User-Agent's product token, and requests to one host are
- *  opts.delay_ms apart. `etag` and `last_modified` (either may be NULL)
- *  are sent as If-None-Match and If-Modified-Since: a 304 answer sets
- *  page->not_modified and gives no body. Returns 0, or a negative code with
+ *  opts.delay_ms apart. Redirects are followed one request at a time (at
+ *  most opts.max_redirects, each to http or https), each hop checked as
+ *  the first request is: its host's robots.txt and delay; page->url is
+ *  where the last one led. `etag` and `last_modified` (either may be NULL)
+ *  are sent as If-None-Match and If-Modified-Since with every hop: a 304
+ *  answer sets page->not_modified and gives no body. Returns 0, or a negative code with
  *  `err` saying why, without the URL: TALLY_EUSAGE for a URL that is not
  *  http or https, TALLY_ELIMIT for a body over the size limit, TALLY_EINPUT
  *  for a content type that is not HTML, text, Markdown, RSS or Atom, or a
  *  URL robots.txt forbids, TALLY_EIO for the network (a timeout, a redirect
- *  loop, an HTTP status of 400 or more). A 429 (Too Many Requests) or a 5xx
+ *  loop, an HTTP status of 400 or more); after a redirect, the message
+ *  begins "redirected to URL: " (the URL without its secrets). A 429 (Too Many Requests) or a 5xx
  *  status is tried again (opts.retries), after the wait its Retry-After
  *  asks for, else after a doubling wait with jitter. */
 int tally_fetch(tally_fetcher *f, const char *url, const char *etag, const char *last_modified,

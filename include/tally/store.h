@@ -285,13 +285,18 @@ typedef struct tally_copy_stats {
     int64_t documents; /* copied */
     int64_t unchanged; /* the target held them already */
     int64_t claims, events;
+    /* rows of what reading the web keeps, written (new or changed) */
+    int64_t feed_items, validators, raw_pages;
 } tally_copy_stats;
 
 /** Copies every document of `from` with its body, claims and events into
  *  `to` (opened for writing; either backend), a transaction every few
- *  hundred documents. A document `to` holds already (its key and content
- *  hash) is left: copying again changes nothing. A document `to` holds
- *  under the same key with other content is replaced, as by ingest. */
+ *  hundred documents; then what reading the web keeps: the feeds' items
+ *  seen, the URLs' HTTP validators and the pages' raw bytes. A document
+ *  `to` holds already (its key and content hash) is left: copying again
+ *  changes nothing. A document `to` holds under the same key with other
+ *  content is replaced, as by ingest; so are a URL's validators and raw
+ *  bytes; a feed item `to` has seen keeps its first_seen. */
 int tally_store_copy(tally_store *from, tally_store *to, tally_copy_stats *st,
                      tally_err *err) TALLY_MUST_CHECK;
 

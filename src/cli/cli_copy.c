@@ -18,9 +18,12 @@ void cli_copy_help(FILE *out)
           "is created (a file) or given its tables (a server's empty database) when\n"
           "it has none. A document the target holds already (the same key and\n"
           "content) is left as it is, so copying again changes nothing; one it holds\n"
-          "with other content is replaced, as tally ingest replaces it. Documents go\n"
-          "in a few hundred to a transaction; when the target fails, the batch is\n"
-          "undone and the exit status is 1.\n"
+          "with other content is replaced, as tally ingest replaces it. Then what\n"
+          "tally fetch and tally watch keep: the feeds' items seen, the URLs' ETag and\n"
+          "Last-Modified, the pages' raw bytes (the source's replace the target's;\n"
+          "an item the target has seen keeps its first-seen time). Rows go in a few\n"
+          "hundred to a transaction; when the target fails, the batch is undone and\n"
+          "the exit status is 1.\n"
           "\n"
           "A database is a file, or a server's location: a postgresql:// URI or a\n"
           "libpq connection string (\"host=db.example.org dbname=tally\"); PGHOST,\n"
@@ -83,9 +86,10 @@ int cli_copy(int argc, char **argv)
         cli_errorf("%s", err.msg);
     if (!quiet)
         cli_printf("%s: documents: %lld copied, %lld unchanged; claims: %lld copied; events: %lld "
-                   "copied\n",
+                   "copied; web: %lld feed items, %lld validators, %lld raw pages copied\n",
                    tally_store_name(dst), (long long)st.documents, (long long)st.unchanged,
-                   (long long)st.claims, (long long)st.events);
+                   (long long)st.claims, (long long)st.events, (long long)st.feed_items,
+                   (long long)st.validators, (long long)st.raw_pages);
     tally_store_close(src);
     tally_store_close(dst);
     return rc != 0 ? CLI_FAIL : CLI_OK;

@@ -2,8 +2,11 @@
  * on the handle before the transfer and checked by libcurl, bar two that
  * need the bytes: the size, counted as they arrive (a body without a
  * Content-Length, or one that lies, is cut at the limit), and the content
- * type, read once the headers are in. Part of stage 1, read: includes the
- * public headers of base and the model, and read's own. */
+ * type, read once the headers are in. Redirects are followed here, not by
+ * libcurl, one request at a time, so that each hop is checked as the first
+ * request is: its scheme, its host's robots.txt and the host's delay.
+ * Part of stage 1, read: includes the public headers of base and the
+ * model, and read's own. */
 #include "tally/fetch.h"
 
 #include <curl/curl.h>
@@ -31,9 +34,9 @@ struct host {
 struct tally_fetcher {
     CURL *curl;
     tally_fetch_opts o;
-    uint64_t jitter; /* the state of the waits' jitter (xorshift64) */
-    char agent[32];  /* the User-Agent's product token, for robots.txt */
-    struct host *hosts;
+    uint64_t jitter;     /* the state of the waits' jitter (xorshift64) */
+    char agent[32];      /* the User-Agent's product token, for robots.txt */
+    struct host **hosts; /* each owned; pointers stay valid as hosts are added */
     size_t n_hosts;
 };
 
@@ -88,15 +91,12 @@ int tally_fetcher_open(tally_fetcher **out, const tally_fetch_opts *opts, const 
     /* two runs started together wait differently */
     f->jitter = ((uint64_t)time(NULL) << 20) ^ (uint64_t)getpid() ^ 0x9E3779B97F4A7C15u;
     CURL *c = f->curl;
-    /* only http and https, also where a redirect leads */
+    /* only http and https; redirects are followed by tally_fetch, each
+     * hop a request of its own */
     curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
-    curl_easy_setopt(c, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
-    curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, 1L);
-    curl_easy_setopt(c, CURLOPT_MAXREDIRS, f->o.max_redirects);
+    curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, 0L);
     curl_easy_setopt(c, CURLOPT_SSL_VERIFYPEER, 1L);
     curl_easy_setopt(c, CURLOPT_SSL_VERIFYHOST, 2L);
-    curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, f->o.timeout_ms);
-    curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS, f->o.connect_timeout_ms);
     curl_easy_setopt(c, CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)f->o.max_bytes);
     curl_easy_setopt(c, CURLOPT_FAILONERROR, 1L);
     curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
@@ -116,8 +116,9 @@ void tally_fetcher_close(tally_fetcher *f)
     if (f == NULL)
         return;
     for (size_t i = 0; i < f->n_hosts; i++) {
-        free(f->hosts[i].origin);
-        free(f->hosts[i].robots_txt);
+        free(f->hosts[i]->origin);
+        free(f->hosts[i]->robots_txt);
+        free(f->hosts[i]);
     }
     free(f->hosts);
     curl_easy_cleanup(f->curl);
@@ -189,6 +190,10 @@ static size_t on_data(char *ptr, size_t size, size_t nmemb, void *user)
 {
     struct transfer *t = user;
     size_t n = size * nmemb;
+    long status = 0;
+    curl_easy_getinfo(t->curl, CURLINFO_RESPONSE_CODE, &status);
+    if (status >= 300 && status <= 399)
+        return n; /* a redirect's body, or a 304's: not the page */
     if (!t->checked) {
         t->checked = true;
         char *ct = NULL;
@@ -233,14 +238,18 @@ struct ask {
     const char *etag, *last_modified; /* the validators sent back, or NULL */
     size_t max;                       /* the size limit */
     bool any_type;                    /* robots.txt */
+    long timeout_ms; /* this request's: what the redirects before it left (0: all) */
 };
 
-/* One try: 0, or a code with `err` set; *status gets the HTTP status and
- * *retry_after the seconds a Retry-After asked for (-1: none). */
+/* One try, no redirect followed: 0, or a code with `err` set; *status
+ * gets the HTTP status and *retry_after the seconds a Retry-After asked
+ * for (-1: none). A redirect (a 3xx with a Location) returns 0 with no
+ * page and *redirect the absolute URL it leads to (caller frees). */
 static int fetch_once(tally_fetcher *f, const char *url, const struct ask *a, tally_page *page,
-                      long *status_out, long *retry_after, tally_err *err)
+                      long *status_out, long *retry_after, char **redirect, tally_err *err)
 {
     memset(page, 0, sizeof *page);
+    *redirect = NULL;
     struct transfer t = {.curl = f->curl, .max = a->max, .any_type = a->any_type};
     /* one byte more than the limit: the NUL after the body */
     tally_buf_init(&t.body, a->max + 1);
@@ -256,6 +265,10 @@ static int fetch_once(tally_fetcher *f, const char *url, const struct ask *a, ta
         snprintf(line, sizeof line, "If-Modified-Since: %s", a->last_modified);
         headers = curl_slist_append(headers, line);
     }
+    long timeout = a->timeout_ms > 0 ? a->timeout_ms : f->o.timeout_ms;
+    curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, timeout);
+    curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS,
+                     timeout < f->o.connect_timeout_ms ? timeout : f->o.connect_timeout_ms);
     curl_easy_setopt(c, CURLOPT_URL, url);
     curl_easy_setopt(c, CURLOPT_HTTPHEADER, headers);
     curl_easy_setopt(c, CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)a->max);
@@ -275,6 +288,13 @@ static int fetch_once(tally_fetcher *f, const char *url, const struct ask *a, ta
         after = -1;
     *retry_after = after > 86400 ? 86400 : (long)after;
     bool not_modified = rc == CURLE_OK && status == 304;
+    char *location = NULL;
+    if (rc == CURLE_OK && status >= 300 && status <= 399 && !not_modified &&
+        curl_easy_getinfo(c, CURLINFO_REDIRECT_URL, &location) == CURLE_OK && location != NULL) {
+        *redirect = tally_xstrdup(location);
+        tally_buf_free(&t.body);
+        return 0;
+    }
     if (t.refused != 0) {
         ret = tally_err_set(err, t.refused, "%s", t.why);
     } else if (rc == CURLE_FILESIZE_EXCEEDED) {
@@ -285,16 +305,13 @@ static int fetch_once(tally_fetcher *f, const char *url, const struct ask *a, ta
                             curl_err[0] != '\0' ? curl_err : curl_easy_strerror(rc));
     } else if (rc == CURLE_HTTP_RETURNED_ERROR) {
         ret = tally_err_set(err, TALLY_EIO, "HTTP status %ld", status);
-    } else if (rc == CURLE_TOO_MANY_REDIRECTS) {
-        ret =
-            tally_err_set(err, TALLY_EIO, "more than %ld redirects (a loop?)", f->o.max_redirects);
     } else if (rc != CURLE_OK) {
         ret = tally_err_set(err, TALLY_EIO, "%s",
                             curl_err[0] != '\0' ? curl_err : curl_easy_strerror(rc));
     } else if (not_modified) {
         /* the validators still hold: no body */
     } else if (status != 200 && status != 203) {
-        /* a 2xx without the page (204 No Content), or a 3xx not followed */
+        /* a 2xx without the page (204 No Content), or a 3xx without a Location */
         ret = tally_err_set(err, TALLY_EIO, "HTTP status %ld", status);
     } else if (!t.checked && !a->any_type) {
         ret = tally_err_set(err, TALLY_EINPUT, "an empty body");
@@ -360,32 +377,135 @@ static struct host *host_of(tally_fetcher *f, const char *url)
     if (origin == NULL)
         return NULL;
     for (size_t i = 0; i < f->n_hosts; i++)
-        if (strcmp(f->hosts[i].origin, origin) == 0) {
+        if (strcmp(f->hosts[i]->origin, origin) == 0) {
             free(origin);
-            return &f->hosts[i];
+            return f->hosts[i];
         }
     f->hosts = tally_xrealloc(f->hosts, (f->n_hosts + 1) * sizeof *f->hosts);
-    struct host *h = &f->hosts[f->n_hosts++];
-    *h = (struct host){.origin = origin};
+    struct host *h = tally_xcalloc(1, sizeof *h);
+    h->origin = origin;
+    f->hosts[f->n_hosts++] = h;
     return h;
 }
 
-/* One try at `url` of host `h`, opts.delay_ms after the host's last. */
+/* One try at `url` of host `h` (NULL: not http or https), opts.delay_ms
+ * after the host's last request. */
 static int polite_once(tally_fetcher *f, struct host *h, const char *url, const struct ask *a,
-                       tally_page *page, long *status, long *after, tally_err *err)
+                       tally_page *page, long *status, long *after, char **redirect, tally_err *err)
 {
     if (h != NULL && h->last > 0 && f->o.delay_ms > 0) {
         double wait = h->last + (double)f->o.delay_ms / 1000.0 - mono_now();
         if (wait > 0)
             sleep_ms((long)(wait * 1000.0) + 1);
     }
-    int rc = fetch_once(f, url, a, page, status, after, err);
+    int rc = fetch_once(f, url, a, page, status, after, redirect, err);
     if (h != NULL)
         h->last = mono_now();
     return rc;
 }
 
-/* Reads the robots.txt of `h` once. */
+/* One request to `url` of host `h`, no redirect followed, tried again
+ * after a 429 or a 5xx status when `retry` (opts.retries times): after the
+ * wait a Retry-After asks for, else a doubling wait with jitter. As
+ * fetch_once. */
+static int fetch_retrying(tally_fetcher *f, struct host *h, const char *url, const struct ask *a,
+                          bool retry, tally_page *page, long *status, char **redirect,
+                          tally_err *err)
+{
+    long wait = f->o.retry_wait_ms;
+    for (int tried = 0;; tried++) {
+        long after = -1;
+        int rc = polite_once(f, h, url, a, page, status, &after, redirect, err);
+        if (rc == 0 || !retry || !worth_retrying(*status))
+            return rc;
+        if (tried >= f->o.retries) {
+            if (tried > 0) {
+                char first[sizeof err->msg];
+                snprintf(first, sizeof first, "%s", err->msg);
+                tally_err_set(err, rc, "%s (tried %d times)", first, tried + 1);
+            }
+            return rc;
+        }
+        /* Retry-After when the server gave one, else the doubling wait
+         * with up to a quarter more, so that clients spread out */
+        f->jitter ^= f->jitter << 13;
+        f->jitter ^= f->jitter >> 7;
+        f->jitter ^= f->jitter << 17;
+        long ms = wait + (long)(f->jitter % (uint64_t)(wait / 4 + 1));
+        if (after < 0 && ms > f->o.max_wait_ms)
+            ms = f->o.max_wait_ms;
+        if (after >= 0)
+            ms = after * 1000;
+        if (ms > f->o.max_wait_ms)
+            return tally_err_set(err, rc,
+                                 "HTTP status %ld, and Retry-After asks to wait %ld s, "
+                                 "more than %ld s",
+                                 *status, after, f->o.max_wait_ms / 1000);
+        sleep_ms(ms);
+        wait *= 2;
+    }
+}
+
+static int robots_check(tally_fetcher *f, struct host *h, const char *url, tally_err *err);
+
+/* Downloads `url`, following its redirects: at most opts.max_redirects,
+ * each to http or https, each hop a request of its own made as the first
+ * one is (opts.delay_ms after its host's last request; for a page, not
+ * robots.txt (a->any_type), allowed by its host's robots.txt and tried
+ * again after a 429 or 5xx). The hops share opts.timeout_ms, as the
+ * requests of one transfer (the waits between them aside). *status gets
+ * the last answer's status. 0, or a code with `err` set; an error after a
+ * redirect names where it led. */
+static int fetch_following(tally_fetcher *f, const char *url, const struct ask *a, tally_page *page,
+                           long *status, tally_err *err)
+{
+    bool is_page = !a->any_type;
+    struct ask hop = *a;
+    hop.timeout_ms = f->o.timeout_ms;
+    char *cur = tally_xstrdup(url);
+    int rc = 0;
+    memset(page, 0, sizeof *page);
+    *status = 0;
+    for (long hops = 0;; hops++) {
+        struct host *h = host_of(f, cur);
+        char *next = NULL;
+        if (h == NULL && hops > 0)
+            rc = tally_err_set(err, TALLY_EUSAGE, "not an http or https URL");
+        else if (h != NULL && is_page)
+            rc = robots_check(f, h, cur, err);
+        if (rc == 0)
+            rc = fetch_retrying(f, h, cur, &hop, is_page, page, status, &next, err);
+        if (rc != 0 && hops > 0) {
+            char why[sizeof err->msg];
+            char *shown = tally_url_public(cur); /* never a secret in a message */
+            snprintf(why, sizeof why, "%s", err->msg);
+            tally_err_set(err, rc, "redirected to %.120s: %s", shown, why);
+            free(shown);
+        }
+        if (rc != 0 || next == NULL)
+            break;
+        free(cur);
+        cur = next;
+        if (hops + 1 > f->o.max_redirects) {
+            rc = tally_err_set(err, TALLY_EIO, "more than %ld redirects (a loop?)",
+                               f->o.max_redirects);
+            break;
+        }
+        curl_off_t spent = 0; /* by the last request, in microseconds */
+        curl_easy_getinfo(f->curl, CURLINFO_TOTAL_TIME_T, &spent);
+        hop.timeout_ms -= (long)(spent / 1000);
+        if (hop.timeout_ms <= 0) {
+            rc = tally_err_set(err, TALLY_EIO,
+                               "timed out: %ld redirects took the %ld ms allowed for the page",
+                               hops + 1, f->o.timeout_ms);
+            break;
+        }
+    }
+    free(cur);
+    return rc;
+}
+
+/* Reads the robots.txt of `h` once (its redirects followed, RFC 9309). */
 static void read_robots(tally_fetcher *f, struct host *h)
 {
     size_t len = strlen(h->origin) + 16;
@@ -394,8 +514,8 @@ static void read_robots(tally_fetcher *f, struct host *h)
     struct ask a = {.max = ROBOTS_MAX, .any_type = true};
     tally_page page;
     tally_err err = {0};
-    long status = 0, after = -1;
-    int rc = polite_once(f, h, url, &a, &page, &status, &after, &err);
+    long status = 0;
+    int rc = fetch_following(f, url, &a, &page, &status, &err);
     if (rc == 0) {
         h->robots = ROBOTS_READ;
         h->robots_txt = page.data;
@@ -447,46 +567,10 @@ static int robots_check(tally_fetcher *f, struct host *h, const char *url, tally
 int tally_fetch(tally_fetcher *f, const char *url, const char *etag, const char *last_modified,
                 tally_page *page, tally_err *err)
 {
-    memset(page, 0, sizeof *page);
-    struct host *h = host_of(f, url);
-    if (h != NULL) {
-        int rc = robots_check(f, h, url, err);
-        if (rc != 0)
-            return rc;
-    }
+    /* the validators go with every hop, as the final answer gave them */
     struct ask a = {.etag = etag, .last_modified = last_modified, .max = f->o.max_bytes};
-    long wait = f->o.retry_wait_ms;
-    for (int tried = 0;; tried++) {
-        long status = 0, after = -1;
-        int rc = polite_once(f, h, url, &a, page, &status, &after, err);
-        if (rc == 0 || !worth_retrying(status))
-            return rc;
-        if (tried >= f->o.retries) {
-            if (tried > 0) {
-                char first[sizeof err->msg];
-                snprintf(first, sizeof first, "%s", err->msg);
-                tally_err_set(err, rc, "%s (tried %d times)", first, tried + 1);
-            }
-            return rc;
-        }
-        /* Retry-After when the server gave one, else the doubling wait
-         * with up to a quarter more, so that clients spread out */
-        f->jitter ^= f->jitter << 13;
-        f->jitter ^= f->jitter >> 7;
-        f->jitter ^= f->jitter << 17;
-        long ms = wait + (long)(f->jitter % (uint64_t)(wait / 4 + 1));
-        if (after < 0 && ms > f->o.max_wait_ms)
-            ms = f->o.max_wait_ms;
-        if (after >= 0)
-            ms = after * 1000;
-        if (ms > f->o.max_wait_ms)
-            return tally_err_set(err, rc,
-                                 "HTTP status %ld, and Retry-After asks to wait %ld s, "
-                                 "more than %ld s",
-                                 status, after, f->o.max_wait_ms / 1000);
-        sleep_ms(ms);
-        wait *= 2;
-    }
+    long status = 0;
+    return fetch_following(f, url, &a, page, &status, err);
 }
 
 void tally_page_free(tally_page *page)

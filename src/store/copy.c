@@ -1,8 +1,9 @@
 /* tally: copying a whole database into another (tally copy), between
  * backends or within one, through the store's own API: each document with
  * its body, claims and events, so that the copy holds what the original
- * does with the same provenance. A document the target already holds (its
- * key and content hash) is left as it is: copying again changes nothing.
+ * does with the same provenance; then the web's tables (web.c). A
+ * document the target already holds (its key and content hash) is left as
+ * it is: copying again changes nothing.
  * Part of stage 3, the store: includes the public headers of base, the model,
  * read and extract, and the store's own. */
 #include "store_impl.h"
@@ -114,6 +115,8 @@ int tally_store_copy(tally_store *from, tally_store *to, tally_copy_stats *st, t
         tally_store_rollback(to);
         st->documents -= c.in_batch;
     }
+    if (rc == 0)
+        rc = store_copy_web(from, to, st, err);
     if (rc == 0 && st->claims > 0)
         rc = tally_store_analyze(to, err);
     tally_buf_free(&c.body);

@@ -233,5 +233,8 @@ int store_delete_events(tally_store *s, int64_t doc, tally_err *err);
 int store_check_and_migrate(tally_store *s, tally_store_mode mode, tally_err *err);
 /** Whether `path` names a PostgreSQL server (a URI or a conninfo string). */
 bool store_is_postgres(const char *path);
+/** tally copy's second part (web.c): the rows of the web's tables of
+ *  `from` written into `to`, a batch to a transaction, counted in `st`. */
+int store_copy_web(tally_store *from, tally_store *to, tally_copy_stats *st, tally_err *err);
 
 #endif

@@ -197,3 +197,154 @@ int tally_store_raw(tally_store *s, const char *url, tally_buf *out, bool *found
     free(key);
     return rc;
 }
+
+/* ---- tally copy: the web's tables ------------------------------------------------ */
+
+/* How tally copy moves one of the web's tables. The source's rows are read
+ * a page at a time in the order of their key (keyset paging, so that a
+ * table of any size costs one page in memory; a raw page may be as large as
+ * the fetch limit, so those come one at a time), and each is written into
+ * the target unless the target holds it already as it is: RETURNING gives
+ * a row only for a row written, so that a second copy counts none. URLs are
+ * cleaned again, as by every writer here. */
+typedef struct web_table {
+    const char *what;   /* for messages */
+    const char *first;  /* the first page of rows */
+    const char *after;  /* the page after the key ?1 (, ?2): the same columns */
+    const char *insert; /* ?1 ... the columns, in the selects' order */
+    int ncols, nkeys;   /* the key is the first nkeys columns */
+    int blob;           /* the column of bytes, or -1 */
+    int item;           /* the column of a feed item's id, or -1 */
+    unsigned urls;      /* bit i: column i is a URL */
+} web_table;
+
+static const web_table web_tables[] = {
+    /* an item the target has seen keeps its first_seen: it was seen first there */
+    {"copying feed items",
+     "SELECT feed, item, link, first_seen FROM feed_items ORDER BY feed, item LIMIT 500",
+     "SELECT feed, item, link, first_seen FROM feed_items WHERE (feed, item) > (?1, ?2)"
+     " ORDER BY feed, item LIMIT 500",
+     "INSERT INTO feed_items (feed, item, link, first_seen) VALUES (?1, ?2, ?3, ?4)"
+     " ON CONFLICT (feed, item) DO UPDATE SET link = excluded.link"
+     " WHERE feed_items.link IS DISTINCT FROM excluded.link RETURNING 1",
+     4, 2, -1, 1, 1u << 0 | 1u << 2},
+    /* the source's validators, as its documents, replace the target's */
+    {"copying HTTP validators",
+     "SELECT url, etag, last_modified, checked_at FROM http_validators ORDER BY url LIMIT 500",
+     "SELECT url, etag, last_modified, checked_at FROM http_validators WHERE url > ?1"
+     " ORDER BY url LIMIT 500",
+     "INSERT INTO http_validators (url, etag, last_modified, checked_at) VALUES (?1, ?2, ?3, ?4)"
+     " ON CONFLICT (url) DO UPDATE SET etag = excluded.etag,"
+     " last_modified = excluded.last_modified, checked_at = excluded.checked_at"
+     " WHERE http_validators.etag IS DISTINCT FROM excluded.etag"
+     " OR http_validators.last_modified IS DISTINCT FROM excluded.last_modified"
+     " OR http_validators.checked_at IS DISTINCT FROM excluded.checked_at RETURNING 1",
+     4, 1, -1, -1, 1u << 0},
+    {"copying raw pages",
+     "SELECT url, content_type, fetched_at, bytes FROM raw_pages ORDER BY url LIMIT 1",
+     "SELECT url, content_type, fetched_at, bytes FROM raw_pages WHERE url > ?1"
+     " ORDER BY url LIMIT 1",
+     "INSERT INTO raw_pages (url, content_type, fetched_at, bytes) VALUES (?1, ?2, ?3, ?4)"
+     " ON CONFLICT (url) DO UPDATE SET content_type = excluded.content_type,"
+     " fetched_at = excluded.fetched_at, bytes = excluded.bytes"
+     " WHERE raw_pages.content_type IS DISTINCT FROM excluded.content_type"
+     " OR raw_pages.fetched_at IS DISTINCT FROM excluded.fetched_at"
+     " OR raw_pages.bytes IS DISTINCT FROM excluded.bytes RETURNING 1",
+     4, 1, 3, -1, 1u << 0},
+};
+
+/* Writes the row `sel` is on into `to`: 1 when it changed the target, 0
+ * when the target held it already, or an error code with `err` set. */
+static int copy_web_row(tally_store *to, const web_table *t, store_stmt *sel, tally_err *err)
+{
+    store_stmt *ins = store_query(to, t->insert, err);
+    if (ins == NULL)
+        return err->code;
+    char *clean[4] = {NULL, NULL, NULL, NULL};
+    for (int i = 0; i < t->ncols; i++) {
+        if (i == t->blob) {
+            size_t n = 0;
+            const char *b = store_col_bytes(sel, i, &n);
+            ins->be->bind_bytes(ins, i + 1, n > 0 ? b : "", n, true, false);
+            continue;
+        }
+        const char *v = store_col_text(sel, i);
+        if (v != NULL && i == t->item)
+            v = clean[i] = item_key(v);
+        else if (v != NULL && (t->urls >> i & 1u))
+            v = clean[i] = tally_url_public(v);
+        store_bind_cstr(ins, i + 1, v);
+    }
+    int step = store_step(ins);
+    int rc = step == STORE_ROW ? 1 : step == STORE_DONE ? 0 : store_fail(to, err, t->what);
+    store_query_done(to, ins);
+    for (int i = 0; i < t->ncols; i++)
+        free(clean[i]);
+    return rc;
+}
+
+/* Copies table `t` of `from` into `to`, `batch` rows to a transaction;
+ * *copied counts the rows written (those of a batch undone taken off). */
+static int copy_web_table(tally_store *from, tally_store *to, const web_table *t, size_t batch,
+                          int64_t *copied, tally_err *err)
+{
+    char *key[2] = {NULL, NULL}; /* the last row's key in the source */
+    size_t in_batch = 0;
+    int64_t batch_copied = 0;
+    int rc = 0;
+    for (bool more = true; rc == 0 && more;) {
+        store_stmt *sel = store_query(from, key[0] == NULL ? t->first : t->after, err);
+        if (sel == NULL) {
+            rc = err->code;
+            break;
+        }
+        for (int k = 0; k < t->nkeys && key[0] != NULL; k++)
+            store_bind_cstr(sel, 1 + k, key[k]);
+        more = false;
+        int step;
+        while (rc == 0 && (step = store_step(sel)) == STORE_ROW) {
+            more = true;
+            if (in_batch == 0 && (rc = tally_store_begin(to, err)) != 0)
+                break;
+            rc = copy_web_row(to, t, sel, err);
+            if (rc < 0)
+                break;
+            batch_copied += rc;
+            rc = 0;
+            for (int k = 0; k < t->nkeys; k++) {
+                const char *v = store_col_text(sel, k);
+                free(key[k]);
+                key[k] = tally_xstrdup(v != NULL ? v : "");
+            }
+            if (++in_batch == batch) {
+                in_batch = 0;
+                rc = tally_store_commit(to, err);
+                if (rc == 0) {
+                    *copied += batch_copied;
+                    batch_copied = 0;
+                }
+            }
+        }
+        if (rc == 0 && step != STORE_DONE)
+            rc = store_fail(from, err, t->what);
+        store_query_done(from, sel);
+    }
+    if (rc == 0 && in_batch > 0)
+        rc = tally_store_commit(to, err);
+    if (rc == 0)
+        *copied += batch_copied;
+    else if (in_batch > 0)
+        tally_store_rollback(to);
+    free(key[0]);
+    free(key[1]);
+    return rc;
+}
+
+int store_copy_web(tally_store *from, tally_store *to, tally_copy_stats *st, tally_err *err)
+{
+    int64_t *counts[] = {&st->feed_items, &st->validators, &st->raw_pages};
+    int rc = 0;
+    for (size_t i = 0; rc == 0 && i < sizeof web_tables / sizeof web_tables[0]; i++)
+        rc = copy_web_table(from, to, &web_tables[i], 200, counts[i], err);
+    return rc;
+}

@@ -1,10 +1,14 @@
 #!/usr/bin/env python3
 """The web for tests/e2e/fetch.sh and watch.sh: an HTTP server on 127.0.0.1
 only, on a free port it prints first ("port N"), answering each path below
-the way a real site might misbehave. Each request is logged on stderr as
-"REQ <monotonic seconds> <path> <If-None-Match> <If-Modified-Since>" so
-that tests count what was asked and when. Pages are written here, for tally
-(no article text from elsewhere). Usage: fetch-server.py"""
+the way a real site might misbehave; and a second site, another host of
+loopback (127.0.0.2; 127.0.0.1 on another port where that cannot be
+bound), with robots.txt of its own, that redirects lead to ("other
+http://HOST:PORT", printed before the port). Each request is logged on stderr as
+"REQ <monotonic seconds> <path> <If-None-Match> <If-Modified-Since>"
+("REQ2 ..." for the second site) so that tests count what was asked and
+when. Pages are written here, for tally (no article text from elsewhere).
+Usage: fetch-server.py"""
 import http.server
 import sys
 import threading
@@ -167,13 +171,18 @@ class Handler(http.server.BaseHTTPRequestHandler):
         self.end_headers()
         self.wfile.write(body)
 
-    def do_GET(self):
+    def logged(self, tag):
+        """The request's path (without its query), logged with `tag`."""
         path = self.path.split("?")[0]
         with LOCK:
-            sys.stderr.write("REQ %.3f %s %s %s\n" % (time.monotonic(), path,
+            sys.stderr.write("%s %.3f %s %s %s\n" % (tag, time.monotonic(), path,
                              self.headers.get("If-None-Match", "-"),
                              (self.headers.get("If-Modified-Since") or "-").replace(" ", "_")))
             sys.stderr.flush()
+        return path
+
+    def do_GET(self):
+        path = self.logged("REQ")
         if path == "/robots.txt":
             self.send(200, "text/plain", ROBOTS)
         elif path == "/feed.rss":
@@ -239,6 +248,27 @@ class Handler(http.server.BaseHTTPRequestHandler):
             self.redirect("/og.html")
         elif path == "/to-file":
             self.redirect("file:///etc/passwd")
+        elif path == "/to-forbidden":
+            # to a path robots.txt forbids to tally
+            self.redirect("/forbidden/x.html")
+        elif path == "/to-other-closed":
+            # to the other site, where its robots.txt forbids the path
+            self.redirect(OTHER + "/closed/page.html")
+        elif path == "/chain":
+            # a chain that ends well: 301 here, 307 on the other site, the page here
+            self.send_response(301)
+            self.send_header("Location", OTHER + "/open/hop")
+            self.send_header("Content-Type", "text/html")
+            body = b"<html><body>moved</body></html>"
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+        elif path in ("/slow-hop", "/slow-hop2"):
+            # two slow redirects: each shorter than a 1 s --timeout, not both
+            time.sleep(0.7)
+            self.redirect("/slow-hop2" if path == "/slow-hop" else "/plain.txt")
+        elif path == "/to-etag":
+            self.redirect("/etag.html")
         elif path == "/slow":
             time.sleep(8)
             self.send(200, "text/plain", TEXT)
@@ -270,7 +300,36 @@ class Handler(http.server.BaseHTTPRequestHandler):
             self.send(404, "text/plain", b"not found\n")
 
 
+# the other site: robots.txt forbids /closed/ to every crawler
+OTHER_ROBOTS = b"User-agent: *\nDisallow: /closed/\n"
+
+
+class OtherHandler(Handler):
+    def do_GET(self):
+        path = self.logged("REQ2")
+        if path == "/robots.txt":
+            self.send(200, "text/plain", OTHER_ROBOTS)
+        elif path == "/open/hop":
+            self.send_response(307)
+            self.send_header("Location", MAIN + "/items/e.html")
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+        elif path in ("/closed/page.html", "/open/page.html"):
+            self.send(200, "text/html", ITEMS["/items/a.html"])
+        else:
+            self.send(404, "text/plain", b"not found\n")
+
+
 server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
 server.daemon_threads = True
+try:
+    other = http.server.ThreadingHTTPServer(("127.0.0.2", 0), OtherHandler)
+except OSError:
+    other = http.server.ThreadingHTTPServer(("127.0.0.1", 0), OtherHandler)
+other.daemon_threads = True
+MAIN = "http://127.0.0.1:%d" % server.server_address[1]
+OTHER = "http://%s:%d" % other.server_address[:2]
+threading.Thread(target=other.serve_forever, daemon=True).start()
+print("other", OTHER, flush=True)
 print("port", server.server_address[1], flush=True)
 server.serve_forever()

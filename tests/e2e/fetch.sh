@@ -6,7 +6,8 @@
 # tally ingest then finds unchanged); text and Markdown bodies; the
 # User-Agent; and each failure named with its URL and reason while the other
 # pages are ingested: a 50 MB body (with and without a Content-Length), a
-# wrong content type, a redirect loop, a redirect to file://, a slow server
+# wrong content type, a redirect loop, a redirect to file://, a redirect to
+# a path robots.txt forbids (on the host, on another), a chain, a slow server
 # (--timeout), an HTTP 500, a scheme other than http; and tried again: a 500
 # then the page, a 429 with Retry-After then the page, a Retry-After too long;
 # politeness: robots.txt (tally's group, not "*"), requests to one host at
@@ -103,12 +104,20 @@ expect_rc loop_rc 1
 expect_err_has loop "$W/loop: more than 5 redirects"
 if grep -q "$W/to-file: " "$T/err" && ! grep -q 'root:' "$T/err"; then pass; else fail to_file "a redirect to file:// not refused"; fi
 expect_out_has loop_none "pages: 0 fetched"
+# 5 redirects followed, the sixth refused: six requests
+expect_eq loop_requests "$(asked /loop) $(asked /loop2)" "3 3"
+expect_err_has to_file_msg "$W/to-file: redirected to file:///etc/passwd: not an http or https URL"
 
 run "$TALLY" fetch --delay 0 --db "$T/slow.db" --timeout 1 "$W/slow" "$W/plain.txt"
 expect_rc slow_rc 1
 expect_err_has slow "$W/slow: "
 expect_err_has slow_why "timed out"
 expect_eq slow_rest "$(sqlite3 "$T/slow.db" 'SELECT name FROM documents')" "plain"
+# the redirects of one page share its --timeout
+run "$TALLY" fetch --delay 0 --db "$T/slow.db" --timeout 1 "$W/slow-hop"
+expect_rc slow_hops_rc 1
+expect_err_has slow_hops "$W/slow-hop: "
+expect_err_has slow_hops_why "timed out"
 
 run "$TALLY" fetch --delay 0 --db "$T/scheme.db" "file:///etc/passwd" "ftp://127.0.0.1:$PORT/x"
 expect_rc scheme_rc 1
@@ -162,6 +171,40 @@ run "$TALLY" fetch --delay 0 --db "$T/cond.db" "$W/etag.html"
 expect_rc cond_304_rc 0
 expect_out_has cond_304 "pages: 0 fetched (0 bytes), 1 not modified, 0 failed"
 expect_eq cond_sent "$(grep -c '^REQ [0-9.]* /etag.html "og-1"' "$WLOG")" 1
+
+# ---- redirects: tally follows them, each hop checked as the first request -----------
+# to a path robots.txt forbids, on the same host and on another one (whose
+# robots.txt is read once): refused, naming both URLs; never asked; nothing stored
+run "$TALLY" fetch --delay 0 --db "$T/hop.db" "$W/to-forbidden" "$W/to-other-closed"
+expect_rc hop_robots_rc 1
+expect_err_has hop_robots "$W/to-forbidden: redirected to $W/forbidden/x.html: robots.txt of $W forbids it to tally"
+expect_err_has hop_other "$W/to-other-closed: redirected to $W2/closed/page.html: robots.txt of $W2 forbids it to tally"
+expect_eq hop_never_asked "$(asked /forbidden/x.html) $(asked /closed/page.html 2)" "0 0"
+expect_eq hop_other_robots "$(asked /robots.txt 2)" 1
+expect_eq hop_nothing_stored "$(sqlite3 "$T/hop.db" 'SELECT (SELECT count(*) FROM documents) + (SELECT count(*) FROM http_validators) + (SELECT count(*) FROM raw_pages)')" 0
+expect_out_has hop_summary "pages: 0 fetched (0 bytes), 0 not modified, 2 failed"
+# a chain that ends well: 301 here (with a body of its own), 307 there, the
+# page here; the document is where the chain ended, the refused one beside it
+# failed (the other site's robots.txt read once in the run)
+run "$TALLY" fetch --delay 0 --db "$T/chain.db" "$W/chain" "$W/to-other-closed"
+expect_rc chain_rc 1
+expect_eq chain_hops "$(asked /chain) $(asked /open/hop 2) $(asked /items/e.html)" "1 1 1"
+expect_eq chain_url "$(sqlite3 "$T/chain.db" 'SELECT url FROM documents')" "$W/items/e.html"
+expect_eq chain_raw "$(sqlite3 "$T/chain.db" 'SELECT url FROM raw_pages')" "$W/items/e.html"
+expect_eq chain_other_robots "$(asked /robots.txt 2)" 2
+# the validators: those of the page where the chain ended, kept under the
+# URL asked for, sent with each hop the next time (and the 304 counted)
+run "$TALLY" fetch --delay 0 --db "$T/chain.db" "$W/to-etag"
+expect_rc chain_etag_rc 0
+expect_eq chain_etag "$(sqlite3 "$T/chain.db" "SELECT url || ' ' || etag FROM http_validators")" "$W/to-etag \"og-1\""
+run "$TALLY" fetch --delay 0 --db "$T/chain.db" "$W/to-etag"
+expect_out_has chain_304 "pages: 0 fetched (0 bytes), 1 not modified, 0 failed"
+# each hop waits for its host's delay: robots.txt, the redirect, the page
+before=$(wc -l <"$WLOG")
+run "$TALLY" fetch --db "$T/hopdelay.db" "$W/to-og"
+expect_rc hop_delay_rc 0
+gaps=$(tail -n +"$((before + 1))" "$WLOG" | grep '^REQ ' | awk '{ if (NR > 1) printf "%s ", ($2 - t >= 0.95) ? "ok" : "short"; t = $2 }')
+expect_eq hop_delay_gaps "$gaps" "ok ok "
 
 # ---- charsets and raw bytes ---------------------------------------------------------
 # Latin-1 declared by the header: bytes invalid as UTF-8 read right, no warning

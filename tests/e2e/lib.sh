@@ -259,12 +259,14 @@ stop_server() {
 
 # start_web: the test web on 127.0.0.1, on a free port, in the background,
 # with any proxy of the environment cleared (it would take loopback
-# requests elsewhere); sets PID, PORT and W (http://127.0.0.1:PORT), and
+# requests elsewhere); sets PID, PORT and W (http://127.0.0.1:PORT), W2
+# (the second site, http://127.0.0.2:PORT2, that redirects lead to), and
 # WLOG, the server's log of requests ("REQ SECONDS PATH IF-NONE-MATCH
-# IF-MODIFIED-SINCE" lines). Exits 1 when it does not start.
+# IF-MODIFIED-SINCE" lines, "REQ2 ..." for W2). Exits 1 when it does not
+# start.
 start_web() {
     unset http_proxy https_proxy HTTP_PROXY HTTPS_PROXY ALL_PROXY all_proxy
-    export no_proxy=127.0.0.1 NO_PROXY=127.0.0.1
+    export no_proxy=127.0.0.1,127.0.0.2 NO_PROXY=127.0.0.1,127.0.0.2
     WLOG=$T/server.err
     python3 "$SRC/tests/e2e/fetch-server.py" >"$T/server.out" 2>"$WLOG" &
     PID=$!
@@ -279,9 +281,11 @@ start_web() {
         exit 1
     fi
     W=http://127.0.0.1:$PORT
+    W2=$(sed -n 's/^other \(http:.*\)$/\1/p' "$T/server.out")
 }
 
-# asked PATH: how many times the test web was asked for PATH.
+# asked PATH [SITE]: how many times the test web (SITE 2: the second site)
+# was asked for PATH.
 asked() {
-    grep -c "^REQ [0-9.]* $1 " "$WLOG"
+    grep -c "^REQ${2:-} [0-9.]* $1 " "$WLOG"
 }

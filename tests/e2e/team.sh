@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # A team's database on PostgreSQL: tally copy between an SQLite file and a
-# server, both ways and idempotently; four tally ingest processes writing
+# server, both ways and idempotently (documents, claims, events, and what
+# tally watch keeps: feed items, HTTP validators, raw pages, the test web of
+# fetch-server.py on 127.0.0.1 filling them); four tally ingest processes writing
 # one database at once, one of them killed with SIGKILL midway and started
 # again, ending with exactly what one ingest of the whole folder stores; and
 # tally serve answering byte for byte the same on either backend.
@@ -16,15 +18,29 @@ if on_sqlite; then
     echo "skip: needs a PostgreSQL server (run it through tests/e2e/with_pg.sh)"
     exit 77
 fi
-e2e_needs jq curl sqlite3 psql createdb
+e2e_needs jq curl sqlite3 psql createdb python3
 
+# web_rows DB: the rows of the web's tables (feed items, validators, raw
+# pages with their bytes in hex), on either backend.
+web_rows() {
+    local hex='hex(bytes)' q=(sqlite3 "$1")
+    if [[ $1 == postgresql:* ]]; then
+        hex="upper(encode(bytes, 'hex'))"
+        q=(psql -X -A -t -q -v ON_ERROR_STOP=1 -d "${1#postgresql:///}" -c)
+    fi
+    "${q[@]}" "SELECT 'item', feed, item, link, first_seen FROM feed_items"
+    "${q[@]}" "SELECT 'validators', url, etag, last_modified, checked_at FROM http_validators"
+    "${q[@]}" "SELECT 'raw', url, content_type, fetched_at, $hex FROM raw_pages"
+}
 # content DB: what a database holds, ids and times of ingest aside, sorted:
-# its documents, claims and events as tally prints them.
+# its documents, claims and events as tally prints them, and the rows of
+# the web's tables.
 content() {
     {
         "$TALLY" docs --db "$1" --format jsonl | jq -c 'del(.id, .ingested_at)'
         "$TALLY" claims --db "$1" --format jsonl | jq -c 'del(.id)'
         "$TALLY" events --db "$1" --format jsonl | jq -c 'del(.id)'
+        web_rows "$1"
     } | sort
 }
 # expect_same_content NAME DB_A DB_B
@@ -43,21 +59,37 @@ expect_same_content() {
 FILE=$T/analyst.db
 "$TALLY" import -q --db "$FILE" >/dev/null 2>&1
 "$TALLY" ingest -q --db "$FILE" "$SRC/examples" >/dev/null 2>&1
+# two feeds watched: items seen, the feeds' validators, the pages' raw bytes
+start_web
+printf '%s\n%s\n' "$W/feed.rss" "$W/atom.xml" >"$T/feeds"
+"$TALLY" watch -q --once --delay 0 --db "$FILE" "$T/feeds" >/dev/null 2>&1
+stop_server
 ndocs=$(sqlite3 "$FILE" 'SELECT count(*) FROM documents')
-# copy_twice NAME FROM TO: a copy stores every document, the same content;
-# the same copy again changes nothing.
+web="web: $(sqlite3 "$FILE" 'SELECT count(*) FROM feed_items') feed items, $(sqlite3 "$FILE" \
+    'SELECT count(*) FROM http_validators') validators, $(sqlite3 "$FILE" 'SELECT count(*) FROM raw_pages') raw pages copied"
+expect_eq "the file has web rows to copy" "$web" "web: 4 feed items, 2 validators, 3 raw pages copied"
+# copy_twice NAME FROM TO: a copy stores every document and every row of
+# the web's tables, the same content; the same copy again changes nothing.
 copy_twice() {
     run "$TALLY" copy --from "$2" --to "$3"
     expect_rc "$1: exit" 0
     expect_out_has "$1: every document" "documents: $ndocs copied, 0 unchanged"
+    expect_out_has "$1: every web row" "$web"
     expect_same_content "$1: the same content" "$2" "$3"
     run "$TALLY" copy --from "$2" --to "$3"
     expect_out_has "$1 again changes nothing" "documents: 0 copied, $ndocs unchanged; claims: 0 copied"
+    expect_out_has "$1 again: no web row" "web: 0 feed items, 0 validators, 0 raw pages copied"
     expect_same_content "$1 again: the same content" "$2" "$3"
 }
 TEAM=$(new_db team)
 copy_twice "copy a file to the server" "$FILE" "$TEAM"
 copy_twice "copy the server to a file" "$TEAM" "$T/back.db"
+# a URL fetched again in the file since: its new validators replace the
+# server's, and nothing else is written
+sqlite3 "$FILE" "UPDATE http_validators SET etag = '\"rss-9\"' WHERE etag IS NOT NULL"
+run "$TALLY" copy --from "$FILE" --to "$TEAM"
+expect_out_has "copy a changed validator" "web: 0 feed items, 1 validators, 0 raw pages copied"
+expect_same_content "copy a changed validator: the same content" "$FILE" "$TEAM"
 run "$TALLY" copy --from "$T/none.db" --to "$TEAM"
 expect_rc "copy from no database" 1
 run "$TALLY" copy --from "$FILE"

@@ -192,6 +192,10 @@ struct cli_ingest_run {
     double batch_start, last_progress;
     bool progress, in_tx, fatal;
     struct tally_pool *pool; /* documents extracted on workers (--jobs N > 1), else NULL */
+    /* worker i's own read-only handle on the database, for whether a
+     * document is stored already (NULL: none; extracted anyway) */
+    tally_store **hints;
+    unsigned n_hints;
 };
 
 /** Opens the database `db` (NULL: cli_db_path) for `r` (zeroed, bar its

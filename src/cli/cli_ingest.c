@@ -183,11 +183,13 @@ static void put_doc(struct cli_ingest_run *r, struct ingest_job *j)
     tally_ingest_free(d);
 }
 
-/* What a worker does: a document's claims, apart from the store. */
-static void extract_job(void *job, void *ctx)
+/* What a worker does: a document's identity and claims, apart from the
+ * store being written. */
+static void extract_job(void *job, void *ctx, unsigned worker)
 {
-    (void)ctx;
-    tally_ingest_extract(((struct ingest_job *)job)->d);
+    const struct cli_ingest_run *r = ctx;
+    tally_ingest_extract(((struct ingest_job *)job)->d,
+                         worker < r->n_hints ? r->hints[worker] : NULL);
 }
 
 /* Stores every document handed to the workers. */
@@ -204,7 +206,7 @@ void cli_ingest_doc(struct cli_ingest_run *r, tally_ingest_input *in)
     in->format = r->opts.format;
     in->date = r->date;
     struct ingest_job *j = tally_xmalloc(sizeof *j);
-    j->d = tally_ingest_read(r->pool != NULL ? r->s : NULL, in);
+    j->d = tally_ingest_read(in);
     j->len = in->len;
     if (r->pool == NULL || tally_ingest_borrows(j->d)) {
         drain(r); /* in order: what was handed over first */
@@ -506,8 +508,14 @@ int cli_ingest(int argc, char **argv)
     /* --jobs N: documents extracted on N workers, stored here in order; a
      * document read alone (past 1 MiB) may use N threads of its own */
     unsigned jobs = r.extract.threads > 0 ? r.extract.threads : tally_cores();
-    if (rc == CLI_OK && jobs > 1)
-        r.pool = tally_pool_new(jobs, 4 * jobs, extract_job, NULL);
+    if (rc == CLI_OK && jobs > 1) {
+        r.pool = tally_pool_new(jobs, 4 * jobs, extract_job, NULL, &r);
+        /* a worker's handle of its own: a failure costs speed only */
+        r.hints = tally_xcalloc(tally_pool_workers(r.pool), sizeof *r.hints);
+        for (tally_err err = {0}; r.n_hints < tally_pool_workers(r.pool); r.n_hints++)
+            if (tally_store_reopen(r.s, &r.hints[r.n_hints], &err) != 0)
+                r.hints[r.n_hints] = NULL;
+    }
     for (int i = optind; rc == CLI_OK && i < argc && !r.fatal; i++)
         ingest_path(&r, argv[i], true, NULL);
     if (rc == CLI_OK)
@@ -532,6 +540,11 @@ int cli_ingest_finish(struct cli_ingest_run *r, bool quiet)
     drain(r);
     tally_pool_free(r->pool);
     r->pool = NULL;
+    for (unsigned i = 0; i < r->n_hints; i++)
+        tally_store_close(r->hints[i]);
+    free(r->hints);
+    r->hints = NULL;
+    r->n_hints = 0;
     end_batch(r, !r->fatal);
     if (r->fatal)
         cli_errorf("stopped: the database failed, and what was not read yet was left");

@@ -196,6 +196,9 @@ struct cli_ingest_run {
      * document is stored already (NULL: none; extracted anyway) */
     tally_store **hints;
     unsigned n_hints;
+    /* a server (tally_store_many_writers): each worker stores what it
+     * extracts, on a connection of its own (cli_ingest.c); else NULL */
+    struct cli_writers *writers;
 };
 
 /** Opens the database `db` (NULL: cli_db_path) for `r` (zeroed, bar its

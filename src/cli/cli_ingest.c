@@ -342,7 +342,8 @@ static struct cli_writers *writers_open(struct cli_ingest_run *r, unsigned n)
         if (tally_store_open(r->db, TALLY_STORE_WRITE, &ws->w[ws->n].s, &err) != 0)
             break;
     if (ws->n < n || pthread_mutex_init(&ws->lock, NULL) != 0) {
-        cli_warnf("%s; documents are stored by one writer", err.msg[0] != '\0' ? err.msg : "no lock");
+        cli_warnf("%s; documents are stored by one writer",
+                  err.msg[0] != '\0' ? err.msg : "no lock");
         for (unsigned i = 0; i < ws->n; i++)
             tally_store_close(ws->w[i].s);
         free(ws->w);
@@ -425,9 +426,8 @@ static void count_doc(struct cli_ingest_run *r, struct ingest_job *j)
         r->n_failed++;
     } else {
         if (j->res.invalid_utf8 > 0)
-            cli_warnf("%s: %zu invalid UTF-8 sequence%s replaced by U+FFFD",
-                      tally_ingest_origin(d), j->res.invalid_utf8,
-                      j->res.invalid_utf8 == 1 ? "" : "s");
+            cli_warnf("%s: %zu invalid UTF-8 sequence%s replaced by U+FFFD", tally_ingest_origin(d),
+                      j->res.invalid_utf8, j->res.invalid_utf8 == 1 ? "" : "s");
         cli_warn_cut_sentences(tally_ingest_origin(d), j->res.cut_sentences);
         r->n_unchanged += j->res.status == TALLY_DOC_UNCHANGED;
     }

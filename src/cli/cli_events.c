@@ -275,20 +275,11 @@ int cli_events(int argc, char **argv)
     opterr = 0;
     optind = 1;
     while ((ch = getopt_long(argc, argv, ":f:h", longopts, NULL)) != -1) {
-        if (ch == 'd') {
-            if (tally_date_parse(optarg, strlen(optarg), &c.fallback) != 0)
-                return cli_usagef("events", "bad date '%s' (YYYY, YYYY-MM or YYYY-MM-DD)", optarg);
-            continue;
-        }
-        if (ch == 'e') {
-            c.explain = true;
-            continue;
-        }
         int rc = ch == 'f' ? cli_format_option("events", optarg, CLI_TABLE | CLI_JSON | CLI_CSV,
                                                &c.format)
                            : query_option(ch, &q);
         if (rc == CLI_UNHANDLED)
-            rc = cli_model_option("events", ch, &c.opts, &model);
+            rc = cli_reading_option("events", ch, &c.fallback, &c.explain, &c.opts, &model);
         if (rc == CLI_UNHANDLED)
             rc = cli_common_option("events", ch, argv, &c.format, &opts, cli_events_help);
         if (rc != CLI_CONTINUE) {

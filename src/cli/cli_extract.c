@@ -287,16 +287,7 @@ int cli_extract(int argc, char **argv)
     opterr = 0;
     optind = 1;
     while ((ch = getopt_long(argc, argv, ":f:h", longopts, NULL)) != -1) {
-        if (ch == 'd') {
-            if (tally_date_parse(optarg, strlen(optarg), &c.fallback) != 0)
-                return cli_usagef("extract", "bad date '%s' (YYYY, YYYY-MM or YYYY-MM-DD)", optarg);
-            continue;
-        }
-        if (ch == 'e') {
-            c.explain = true;
-            continue;
-        }
-        int rc = cli_model_option("extract", ch, &c.opts, &model);
+        int rc = cli_reading_option("extract", ch, &c.fallback, &c.explain, &c.opts, &model);
         if (rc == CLI_UNHANDLED)
             rc = cli_common_option("extract", ch, argv, &c.format, &opts, cli_extract_help);
         if (rc != CLI_CONTINUE) {

@@ -49,6 +49,8 @@ void cli_ingest_help(FILE *out)
           "      --as FMT      read bodies as txt, md or html (default: by extension,\n"
           "                    else sniffed)\n"
           "      --date DATE   the date of documents that give none\n" CLI_MODEL_HELP
+          "                    (into a PostgreSQL server each worker stores on a\n"
+          "                    connection of its own: the same rows, ids aside)\n"
           "      --no-events   store claims only (faster; events are not coded)\n"
           "  -q, --quiet       no summary\n"
           "  -h, --help        show this help\n"

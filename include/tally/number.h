@@ -25,8 +25,8 @@ void tally_num_text(double v, char *buf, size_t size);
  *  another unit as given. `unit` may be NULL or empty: the number alone. */
 void tally_num_amount(double v, const char *unit, char *buf, size_t size);
 /** A range with its unit, the scale written once when both ends share it
- *  ("200-300 K rounds", "$1-2 bn"), else "5,000 to 2 M rounds"; lo == hi is
- *  one amount. */
+ *  ("200-300 K rounds", "$1-2 bn"), else "5,000 to 2 M rounds" (a
+ *  currency at each end: "$364 M to $1.27 bn"); lo == hi is one amount. */
 void tally_num_range(double lo, double hi, const char *unit, char *buf, size_t size);
 /** A claim's figure: the qualifier's words and the amount ("more than 3 M
  *  rounds", "about $5 bn", "6,700 containers"), or the range when both ends

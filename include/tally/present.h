@@ -33,11 +33,25 @@
 /* ---- formats ------------------------------------------------------------------ */
 
 /** The output formats of lists: a table for people, JSON (JSON Lines for a
- *  list; one object for an estimate) and CSV. */
-typedef enum tally_output { TALLY_OUTPUT_TABLE, TALLY_OUTPUT_JSON, TALLY_OUTPUT_CSV } tally_output;
+ *  list; one object for an estimate) and CSV. A table fits 80 columns: long
+ *  names are cut in their middle and the less needed columns left to JSON
+ *  and CSV; the wide table (--wide) has every column, nothing cut. A writer
+ *  that has no wide layout writes its table. */
+typedef enum tally_output {
+    TALLY_OUTPUT_TABLE,
+    TALLY_OUTPUT_JSON,
+    TALLY_OUTPUT_CSV,
+    TALLY_OUTPUT_WIDE
+} tally_output;
 
-/** Parses "table", "jsonl" or "json", "csv"; returns -1 for another name. */
+/** Parses "table", "jsonl" or "json", "csv"; returns -1 for another name
+ *  (the wide table is chosen by --wide, not by name). */
 int tally_output_parse(const char *name);
+/** Whether `o` is one of the tables (TALLY_OUTPUT_TABLE or _WIDE). */
+static inline bool tally_output_table(tally_output o)
+{
+    return o == TALLY_OUTPUT_TABLE || o == TALLY_OUTPUT_WIDE;
+}
 
 /** Appends `s` as a JSON string, or null when NULL or empty. */
 void tally_present_str_or_null(tally_buf *l, const char *s);
@@ -61,7 +75,8 @@ void tally_present_table_cell(tally_buf *b, const char *s, size_t n, int width, 
 
 /** `s` fitted to `width` bytes for a table: as it is when it fits, else its
  *  head and tail with "..." in the middle ("Institute for...e of War"),
- *  cut between UTF-8 characters. */
+ *  cut between UTF-8 characters; control characters count as the escapes
+ *  a table shows for them (tally/visible.h). */
 void tally_present_elide(const char *s, size_t width, char *buf, size_t size);
 
 /* ---- claims ------------------------------------------------------------------ */

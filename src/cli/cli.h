@@ -49,6 +49,16 @@ enum {
  *  formats: CLI_CONTINUE, or CLI_USAGE with a message listing them. */
 int cli_format_option(const char *cmd, const char *arg, unsigned allowed, tally_output *out);
 
+/** --wide, for the commands whose table has a wide layout (claims, docs,
+ *  events, rank); cli_wide applies it once the options are read. */
+#define CLI_WIDE_OPTION                                                                            \
+    {                                                                                              \
+        "wide", no_argument, NULL, 'W'                                                             \
+    }
+/** Turns *fmt into TALLY_OUTPUT_WIDE when `wide` is set: CLI_CONTINUE, or
+ *  CLI_USAGE when the format is not the table. */
+int cli_wide(const char *cmd, bool wide, tally_output *fmt);
+
 /** Handles an option every document command takes: -f/--format jsonl|table
  *  ('f'), --as txt|md|html ('a'), -h/--help ('h'), and getopt_long's ':' and
  *  '?'. Returns CLI_CONTINUE when parsing goes on, CLI_OK or CLI_USAGE when
@@ -121,6 +131,21 @@ void cli_unload(struct cli_loaded *l);
 /** Parses --draws N (100 to 1000000) into *draws: CLI_CONTINUE, or CLI_USAGE
  *  with a message. */
 int cli_draws_option(const char *cmd, const char *arg, unsigned *draws);
+/** The options of the commands that estimate (estimate, clusters, check,
+ *  rank, backtest): -D --db, -F --factors, -G --grades, -f --format
+ *  (table, jsonl or csv), -N --draws (0: adaptive) and -h --help. */
+struct cli_est_opts {
+    const char *db, *factors, *grades;
+    tally_output format;
+    unsigned draws;
+    bool wide; /* --wide (-W), for a command that lists CLI_WIDE_OPTION */
+};
+/** Handles getopt's `ch` if it is one of those (`help` prints the command's
+ *  help): CLI_CONTINUE, CLI_OK after the help, CLI_USAGE with a message, or
+ *  what cli_getopt_error says of any other `ch` (CLI_UNHANDLED for an
+ *  option of the command's own). */
+int cli_est_option(const char *cmd, int ch, char **argv, struct cli_est_opts *o,
+                   void (*help)(FILE *));
 /** Parses --at DATE (NULL: none) into *d: CLI_CONTINUE, or CLI_USAGE. */
 int cli_at_option(const char *cmd, const char *arg, tally_date *d);
 /** Flushes stdout: `status`, or CLI_FAIL with a message when writing failed. */

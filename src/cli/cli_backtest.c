@@ -135,9 +135,8 @@ int cli_backtest(int argc, char **argv)
                                              {"fail-below", required_argument, NULL, 'b'},
                                              {"help", no_argument, NULL, 'h'},
                                              {NULL, 0, NULL, 0}};
-    const char *record = NULL, *cutoff = DEFAULT_CUTOFF, *factors = NULL, *grades = NULL;
-    unsigned draws = 0; /* adaptive */
-    tally_output format = TALLY_OUTPUT_TABLE;
+    const char *record = NULL, *cutoff = DEFAULT_CUTOFF;
+    struct cli_est_opts e = {0};
     double fail_below = -1;
     int ch;
     opterr = 0;
@@ -150,21 +149,6 @@ int cli_backtest(int argc, char **argv)
         case 'c':
             cutoff = optarg;
             break;
-        case 'N':
-            if (cli_draws_option("backtest", optarg, &draws) != CLI_CONTINUE)
-                return CLI_USAGE;
-            break;
-        case 'F':
-            factors = optarg;
-            break;
-        case 'G':
-            grades = optarg;
-            break;
-        case 'f':
-            if (cli_format_option("backtest", optarg, CLI_TABLE | CLI_JSON | CLI_CSV, &format) !=
-                CLI_CONTINUE)
-                return CLI_USAGE;
-            break;
         case 'b': {
             char *end;
             fail_below = strtod(optarg, &end);
@@ -172,11 +156,11 @@ int cli_backtest(int argc, char **argv)
                 return cli_usagef("backtest", "--fail-below needs a number from 0 to 1");
             break;
         }
-        case 'h':
-            cli_backtest_help(stdout);
-            return CLI_OK;
-        default:
-            return cli_getopt_error("backtest", ch, argv);
+        default: {
+            int rc = cli_est_option("backtest", ch, argv, &e, cli_backtest_help);
+            if (rc != CLI_CONTINUE)
+                return rc == CLI_UNHANDLED ? cli_usagef("backtest", "unknown option") : rc;
+        }
         }
     }
     if (optind < argc)
@@ -187,7 +171,7 @@ int cli_backtest(int argc, char **argv)
 
     tally_model m;
     tally_err err = {0};
-    if (tally_model_load(&m, factors, grades, &err) != 0) {
+    if (tally_model_load(&m, e.factors, e.grades, &err) != 0) {
         cli_errorf("%s", err.msg);
         return CLI_FAIL;
     }
@@ -196,12 +180,13 @@ int cli_backtest(int argc, char **argv)
     int status = load_record(record, &m, &s, &obs);
     if (status != CLI_OK)
         goto out;
-    struct backtest_out o = {.obs = obs.v, .format = format};
+    struct backtest_out o = {.obs = obs.v, .format = e.format};
     o.sum.cutoff = cutoff;
     tally_buf_init(&o.b, (size_t)1 << 24);
     tally_buf_init(&o.misses, (size_t)1 << 24);
-    tally_present_backtest_head(&o.b, format);
-    if (tally_backtest(&m, obs.v, obs.n, tally_day_of(cut, true), draws, on_case, &o, &err) != 0) {
+    tally_present_backtest_head(&o.b, e.format);
+    if (tally_backtest(&m, obs.v, obs.n, tally_day_of(cut, true), e.draws, on_case, &o, &err) !=
+        0) {
         cli_errorf("%s", err.msg);
         status = CLI_FAIL;
     } else {
@@ -211,7 +196,7 @@ int cli_backtest(int argc, char **argv)
                 o.n_err % 2 ? o.abs_err[o.n_err / 2]
                             : (o.abs_err[o.n_err / 2 - 1] + o.abs_err[o.n_err / 2]) / 2;
         }
-        tally_present_backtest_tail(&o.b, format, &o.sum, &o.misses);
+        tally_present_backtest_tail(&o.b, e.format, &o.sum, &o.misses);
         fwrite(o.b.ptr, 1, o.b.len, stdout);
         double c90 = o.sum.estimated ? (double)o.sum.in90 / (double)o.sum.estimated : 0;
         if (fail_below >= 0 && c90 < fail_below) {

@@ -107,40 +107,11 @@ void cli_check_help(FILE *out)
 
 /* ---- shared ----------------------------------------------------------------- */
 
-/* Options the three commands share besides the filters. */
-struct est_opts {
-    const char *db, *factors, *grades;
-    tally_output format;
-};
-
-static int est_option(const char *cmd, int ch, char **argv, struct est_opts *o,
-                      void (*help)(FILE *))
-{
-    switch (ch) {
-    case 'D':
-        o->db = optarg;
-        return CLI_CONTINUE;
-    case 'F':
-        o->factors = optarg;
-        return CLI_CONTINUE;
-    case 'G':
-        o->grades = optarg;
-        return CLI_CONTINUE;
-    case 'f':
-        return cli_format_option(cmd, optarg, CLI_TABLE | CLI_JSON | CLI_CSV, &o->format);
-    case 'h':
-        help(stdout);
-        return CLI_OK;
-    default:
-        return cli_getopt_error(cmd, ch, argv);
-    }
-}
-
 /* Parses the options of a command that reads filtered claims (clusters,
  * check); returns CLI_CONTINUE to go on, else the status to return. */
 static int parse_filtered(const char *cmd, int argc, char **argv, const struct option *longopts,
                           void (*help)(FILE *), tally_claim_filter *f, struct cli_states *states,
-                          struct est_opts *o)
+                          struct cli_est_opts *o)
 {
     int ch;
     opterr = 0;
@@ -148,7 +119,7 @@ static int parse_filtered(const char *cmd, int argc, char **argv, const struct o
     while ((ch = getopt_long(argc, argv, ":f:h", longopts, NULL)) != -1) {
         int rc = cli_filter_option(cmd, ch, f, states);
         if (rc == CLI_UNHANDLED)
-            rc = est_option(cmd, ch, argv, o, help);
+            rc = cli_est_option(cmd, ch, argv, o, help);
         if (rc != CLI_CONTINUE)
             return rc == CLI_UNHANDLED ? cli_usagef(cmd, "unknown option") : rc;
     }
@@ -168,7 +139,7 @@ int cli_clusters(int argc, char **argv)
                                              {NULL, 0, NULL, 0}};
     tally_claim_filter f = {0};
     struct cli_states states;
-    struct est_opts o = {0};
+    struct cli_est_opts o = {0};
     int rc = parse_filtered("clusters", argc, argv, longopts, cli_clusters_help, &f, &states, &o);
     if (rc != CLI_CONTINUE)
         return rc;
@@ -254,7 +225,7 @@ int cli_check(int argc, char **argv)
         {"help", no_argument, NULL, 'h'},          {NULL, 0, NULL, 0}};
     tally_claim_filter f = {0};
     struct cli_states states;
-    struct est_opts o = {0};
+    struct cli_est_opts o = {0};
     int rc = parse_filtered("check", argc, argv, longopts, cli_check_help, &f, &states, &o);
     if (rc != CLI_CONTINUE)
         return rc;
@@ -300,8 +271,7 @@ static void print_flow(const tally_flow *fl, void *user)
 
 /* tally estimate --all: every series (pair of states, item) with a claim
  * that counts for it, in its default unit, at --at (else its last point). */
-static int estimate_all(const struct est_opts *o, const tally_claim_filter *f, const char *at,
-                        unsigned draws)
+static int estimate_all(const struct cli_est_opts *o, const tally_claim_filter *f, const char *at)
 {
     tally_date at_date = {0, 0, 0};
     if (cli_at_option("estimate", at, &at_date) != CLI_CONTINUE)
@@ -317,8 +287,8 @@ static int estimate_all(const struct est_opts *o, const tally_claim_filter *f, c
     tally_buf_init(&out.b, (size_t)1 << 26);
     tally_present_flows_head(&out.b, o->format);
     out.status = cli_write(&out.b);
-    size_t n_series =
-        tally_view_flows(&l.v, &l.m, at != NULL ? &at_date : NULL, draws, true, print_flow, &out);
+    size_t n_series = tally_view_flows(&l.v, &l.m, at != NULL ? &at_date : NULL, o->draws, true,
+                                       print_flow, &out);
     tally_present_flows_tail(&out.b, o->format, n_series, &l.v);
     out.status |= cli_write(&out.b);
     tally_buf_free(&out.b);
@@ -339,10 +309,9 @@ int cli_estimate(int argc, char **argv)
                                              {"all", no_argument, NULL, 'L'},
                                              {"help", no_argument, NULL, 'h'},
                                              {NULL, 0, NULL, 0}};
-    struct est_opts o = {0};
+    struct cli_est_opts o = {0};
     const char *unit = NULL, *at = NULL;
     tally_claim_filter f = {0};
-    unsigned draws = 0; /* adaptive */
     bool all = false;
     int ch;
     opterr = 0;
@@ -364,19 +333,14 @@ int cli_estimate(int argc, char **argv)
             f.known_by = optarg;
             continue;
         }
-        if (ch == 'N') {
-            if (cli_draws_option("estimate", optarg, &draws) != CLI_CONTINUE)
-                return CLI_USAGE;
-            continue;
-        }
-        int rc = est_option("estimate", ch, argv, &o, cli_estimate_help);
+        int rc = cli_est_option("estimate", ch, argv, &o, cli_estimate_help);
         if (rc != CLI_CONTINUE)
             return rc == CLI_UNHANDLED ? cli_usagef("estimate", "unknown option") : rc;
     }
     if (all) {
         if (argc != optind || unit != NULL)
             return cli_usagef("estimate", "--all takes no SUPPLIER RECIPIENT ITEM and no --unit");
-        return estimate_all(&o, &f, at, draws);
+        return estimate_all(&o, &f, at);
     }
     if (argc - optind != 3)
         return cli_usagef("estimate", "give SUPPLIER RECIPIENT ITEM");
@@ -401,7 +365,7 @@ int cli_estimate(int argc, char **argv)
     tally_estimate e;
     tally_err err = {0};
     rc = tally_view_estimate(&l.v, &l.m, sup, rec, 1u << bit, unit, at != NULL ? &at_date : NULL,
-                             f.known_by, draws, &e, &err);
+                             f.known_by, o.draws, &e, &err);
     int status = CLI_OK;
     if (rc != 0) {
         cli_errorf("%s", err.msg);

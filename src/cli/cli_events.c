@@ -20,7 +20,7 @@ void cli_events_help(FILE *out)
           "       tally events --db DB [--actor P] [--recipient P] [--both-ways]\n"
           "                    [--type T] [--mode M] [--since D] [--until D]\n"
           "                    [--known-by D] [--doc NAME] [--limit N]\n"
-          "                    [--format jsonl|table|csv]\n"
+          "                    [--format jsonl|table|csv] [--wide]\n"
           "\n"
           "Prints every event in the documents: what two states (or a state and an\n"
           "international body) do to or for each other, coded in PLOVER's types as\n"
@@ -38,6 +38,8 @@ void cli_events_help(FILE *out)
           "\n"
           "Options:\n"
           "  -f, --format FMT  jsonl (default), table or csv\n"
+          "      --wide        with table: every column (doc, actor, recipient, aux) and\n"
+          "                    nothing cut (default: 80 columns)\n"
           "      --date DATE   the document date when its header has none\n"
           "      --explain     add \"p\" (the type's probability) and \"why\": for the\n"
           "                    type, actor, recipient and aux decisions the features\n"
@@ -250,6 +252,7 @@ static int query_events(struct query_opts *q, tally_output fmt)
 int cli_events(int argc, char **argv)
 {
     static const struct option longopts[] = {{"format", required_argument, NULL, 'f'},
+                                             CLI_WIDE_OPTION,
                                              {"date", required_argument, NULL, 'd'},
                                              {"explain", no_argument, NULL, 'e'},
                                              {"as", required_argument, NULL, 'a'},
@@ -271,10 +274,15 @@ int cli_events(int argc, char **argv)
     struct query_opts q = {0};
     tally_learn_model *model = NULL;
     tally_doc_opts opts = {0};
+    bool wide = false;
     int ch;
     opterr = 0;
     optind = 1;
     while ((ch = getopt_long(argc, argv, ":f:h", longopts, NULL)) != -1) {
+        if (ch == 'W') {
+            wide = true;
+            continue;
+        }
         int rc = ch == 'f' ? cli_format_option("events", optarg, CLI_TABLE | CLI_JSON | CLI_CSV,
                                                &c.format)
                            : query_option(ch, &q);
@@ -286,6 +294,10 @@ int cli_events(int argc, char **argv)
             tally_learn_model_free(model);
             return rc == CLI_UNHANDLED ? cli_usagef("events", "unknown option") : rc;
         }
+    }
+    if (cli_wide("events", wide, &c.format) != CLI_CONTINUE) {
+        tally_learn_model_free(model);
+        return CLI_USAGE;
     }
     if (q.on) {
         tally_learn_model_free(model);

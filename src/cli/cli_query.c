@@ -16,7 +16,7 @@ void cli_claims_help(FILE *out)
     fputs("Usage: tally claims [--db DB] [--supplier S] [--recipient R] [--item I]\n"
           "                    [--kind K] [--source TEXT] [--since D] [--until D]\n"
           "                    [--unit U] [--doc NAME] [--known-by D] [--limit N]\n"
-          "                    [--format table|jsonl|csv]\n"
+          "                    [--format table|jsonl|csv] [--wide]\n"
           "\n"
           "Prints the stored claims that pass every filter given, by date. A claim's\n"
           "date is its as_of, else the date it was stated.\n"
@@ -40,6 +40,9 @@ void cli_claims_help(FILE *out)
           "                    source_name, source_kind, source_detail, stated, note,\n"
           "                    curated and the document's url, title, outlet and date)\n"
           "                    or csv (the same columns, in the same order)\n"
+          "      --wide        the table with every column (id, doc, item, since) and\n"
+          "                    nothing cut (default: 80 columns, the source cut in its\n"
+          "                    middle)\n"
           "      --db DB       the database: a file, or a PostgreSQL server's\n"
           "                    postgresql:// URI (default $TALLY_DB, else ./tally.db)\n"
           "  -h, --help        show this help\n",
@@ -48,13 +51,15 @@ void cli_claims_help(FILE *out)
 
 void cli_docs_help(FILE *out)
 {
-    fputs("Usage: tally docs [--db DB] [--format table|jsonl|csv]\n"
+    fputs("Usage: tally docs [--db DB] [--format table|jsonl|csv] [--wide]\n"
           "\n"
           "Prints the stored documents by date: name, date, claims, outlet, URL or\n"
           "origin. Curated records (tally import) are marked.\n"
           "\n"
           "Options:\n"
           "  -f, --format FMT  table (default), jsonl or csv\n"
+          "      --wide        the table with the URL and nothing cut (default: 80\n"
+          "                    columns, the URL left to jsonl and csv)\n"
           "      --db DB       the database: a file, or a PostgreSQL server's\n"
           "                    postgresql:// URI (default $TALLY_DB, else ./tally.db)\n"
           "  -h, --help        show this help\n",
@@ -63,7 +68,7 @@ void cli_docs_help(FILE *out)
 
 void cli_sources_help(FILE *out)
 {
-    fputs("Usage: tally sources [--db DB] [--format table|jsonl|csv]\n"
+    fputs("Usage: tally sources [--db DB] [--format table|jsonl|csv] [--wide]\n"
           "\n"
           "Prints who asserts the stored claims, most claims first: the normalised\n"
           "name, country, kind (government, intelligence, official, outlet,\n"
@@ -71,6 +76,7 @@ void cli_sources_help(FILE *out)
           "\n"
           "Options:\n"
           "  -f, --format FMT  table (default), jsonl or csv\n"
+          "      --wide        the table with whole names (default: 80 columns)\n"
           "      --db DB       the database: a file, or a PostgreSQL server's\n"
           "                    postgresql:// URI (default $TALLY_DB, else ./tally.db)\n"
           "  -h, --help        show this help\n",
@@ -95,9 +101,12 @@ static int print_claim_row(const tally_claim_row *r, void *user)
 
 /* Options every store command takes: --db and --format. */
 static int store_option(const char *cmd, int ch, char **argv, const char **db, tally_output *fmt,
-                        void (*help)(FILE *))
+                        bool *wide, void (*help)(FILE *))
 {
     switch (ch) {
+    case 'W':
+        *wide = true;
+        return CLI_CONTINUE;
     case 'D':
         *db = optarg;
         return CLI_CONTINUE;
@@ -133,12 +142,14 @@ int cli_claims(int argc, char **argv)
 {
     static const struct option longopts[] = {{"db", required_argument, NULL, 'D'},
                                              {"format", required_argument, NULL, 'f'},
+                                             CLI_WIDE_OPTION,
                                              CLI_FILTER_OPTIONS,
                                              {"help", no_argument, NULL, 'h'},
                                              {NULL, 0, NULL, 0}};
     tally_claim_filter f = {0};
     const char *db = NULL;
     tally_output fmt = TALLY_OUTPUT_TABLE;
+    bool wide = false;
     struct cli_states states;
     int ch;
     opterr = 0;
@@ -146,12 +157,14 @@ int cli_claims(int argc, char **argv)
     while ((ch = getopt_long(argc, argv, ":f:h", longopts, NULL)) != -1) {
         int rc = cli_filter_option("claims", ch, &f, &states);
         if (rc == CLI_UNHANDLED)
-            rc = store_option("claims", ch, argv, &db, &fmt, cli_claims_help);
+            rc = store_option("claims", ch, argv, &db, &fmt, &wide, cli_claims_help);
         if (rc != CLI_CONTINUE)
             return rc == CLI_UNHANDLED ? cli_usagef("claims", "unknown option") : rc;
     }
     if (optind < argc)
         return cli_usagef("claims", "unexpected argument '%s'", argv[optind]);
+    if (cli_wide("claims", wide, &fmt) != CLI_CONTINUE)
+        return CLI_USAGE;
     tally_store *s;
     int opened = cli_open_db(db, &s);
     if (opened != CLI_OK)
@@ -198,20 +211,24 @@ static int list_cmd(const char *cmd, int argc, char **argv, void (*help)(FILE *)
 {
     static const struct option longopts[] = {{"db", required_argument, NULL, 'D'},
                                              {"format", required_argument, NULL, 'f'},
+                                             CLI_WIDE_OPTION,
                                              {"help", no_argument, NULL, 'h'},
                                              {NULL, 0, NULL, 0}};
     const char *db = NULL;
     tally_output fmt = TALLY_OUTPUT_TABLE;
+    bool wide = false;
     int ch;
     opterr = 0;
     optind = 1;
     while ((ch = getopt_long(argc, argv, ":f:h", longopts, NULL)) != -1) {
-        int rc = store_option(cmd, ch, argv, &db, &fmt, help);
+        int rc = store_option(cmd, ch, argv, &db, &fmt, &wide, help);
         if (rc != CLI_CONTINUE)
             return rc == CLI_UNHANDLED ? cli_usagef(cmd, "unknown option") : rc;
     }
     if (optind < argc)
         return cli_usagef(cmd, "unexpected argument '%s'", argv[optind]);
+    if (cli_wide(cmd, wide, &fmt) != CLI_CONTINUE)
+        return CLI_USAGE;
     tally_store *s;
     int opened = cli_open_db(db, &s);
     if (opened != CLI_OK)

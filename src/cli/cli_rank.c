@@ -18,7 +18,7 @@ void cli_rank_help(FILE *out)
     fputs("Usage: tally rank STATE --to|--from [--by value|count|share|people] [--at DATE]\n"
           "                  [--extrapolate] [--known-by DATE] [--prices FILE] [--cpi FILE]\n"
           "                  [--draws N] [--factors FILE] [--grades FILE] [--db DB]\n"
-          "                  [--format table|jsonl|csv]\n"
+          "                  [--format table|jsonl|csv] [--wide]\n"
           "\n"
           "Compares the partners of STATE: every state that sent it something (--to)\n"
           "or received something from it (--from), each by the sum of its series at\n"
@@ -54,6 +54,9 @@ void cli_rank_help(FILE *out)
           "      --factors FILE  conversion factors instead of the bundled ones\n"
           "      --grades FILE   source grades instead of the bundled ones\n"
           "  -f, --format FMT    table (default), jsonl or csv\n"
+          "      --wide          the table with the five quantiles, every rank's odds and\n"
+          "                      a part a line (default: 80 columns, the median, the 90 %\n"
+          "                      interval and the odds of ranks 1 to 4)\n"
           "      --db DB         the database: a file, or a PostgreSQL server's\n"
           "                      postgresql:// URI (default $TALLY_DB, else ./tally.db)\n"
           "  -h, --help          show this help\n",
@@ -74,14 +77,13 @@ int cli_rank(int argc, char **argv)
                                              {"grades", required_argument, NULL, 'G'},
                                              {"db", required_argument, NULL, 'D'},
                                              {"format", required_argument, NULL, 'f'},
+                                             CLI_WIDE_OPTION,
                                              {"extrapolate", no_argument, NULL, 'X'},
                                              {"help", no_argument, NULL, 'h'},
                                              {NULL, 0, NULL, 0}};
-    const char *db = NULL, *factors = NULL, *grades = NULL, *prices = NULL, *cpi = NULL;
-    const char *at = NULL;
-    tally_output format = TALLY_OUTPUT_TABLE;
+    const char *prices = NULL, *cpi = NULL, *at = NULL;
+    struct cli_est_opts o = {0};
     tally_claim_filter f = {0};
-    unsigned draws = 0;
     int direction = 0; /* 1 to, 2 from */
     int by = TALLY_RANK_VALUE;
     bool extrapolate = false;
@@ -117,33 +119,17 @@ int cli_rank(int argc, char **argv)
         case 'C':
             cpi = optarg;
             break;
-        case 'N':
-            if (cli_draws_option("rank", optarg, &draws) != CLI_CONTINUE)
-                return CLI_USAGE;
-            break;
-        case 'F':
-            factors = optarg;
-            break;
-        case 'G':
-            grades = optarg;
-            break;
-        case 'D':
-            db = optarg;
-            break;
-        case 'f':
-            if (cli_format_option("rank", optarg, CLI_TABLE | CLI_JSON | CLI_CSV, &format) !=
-                CLI_CONTINUE)
-                return CLI_USAGE;
-            break;
-        case 'h':
-            cli_rank_help(stdout);
-            return CLI_OK;
-        default:
-            return cli_getopt_error("rank", ch, argv);
+        default: {
+            int rc = cli_est_option("rank", ch, argv, &o, cli_rank_help);
+            if (rc != CLI_CONTINUE)
+                return rc == CLI_UNHANDLED ? cli_usagef("rank", "unknown option") : rc;
+        }
         }
     }
     if (argc - optind != 1)
         return cli_usagef("rank", "give one STATE");
+    if (cli_wide("rank", o.wide, &o.format) != CLI_CONTINUE)
+        return CLI_USAGE;
     if (direction == 0)
         return cli_usagef("rank", "give --to (partners sending to STATE) or --from");
     char code[4];
@@ -164,7 +150,7 @@ int cli_rank(int argc, char **argv)
     else
         f.supplier = code;
     struct cli_loaded l;
-    int rc = cli_load(db, factors, grades, &f, &l);
+    int rc = cli_load(o.db, o.factors, o.grades, &f, &l);
     if (rc != CLI_OK) {
         tally_prices_free(&p);
         return rc;
@@ -179,13 +165,13 @@ int cli_rank(int argc, char **argv)
     int status = CLI_OK;
     tally_ranking r;
     if (tally_rank(&l.m, &p, l.v.obs.v, l.v.obs.n, &l.v.c, code, direction == 1, (tally_rank_by)by,
-                   day, draws, extrapolate, &r, &err) != 0) {
+                   day, o.draws, extrapolate, &r, &err) != 0) {
         cli_errorf("%s%s", err.msg, f.known_by != NULL ? " known by then" : "");
         status = CLI_FAIL;
     } else {
         tally_buf b;
         tally_buf_init(&b, (size_t)1 << 28);
-        tally_present_ranking(&b, format, &r);
+        tally_present_ranking(&b, o.format, &r);
         status = cli_write(&b);
         tally_buf_free(&b);
         tally_ranking_free(&r);

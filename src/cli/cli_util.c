@@ -130,6 +130,16 @@ int cli_format_option(const char *cmd, const char *arg, unsigned allowed, tally_
     return cli_usagef(cmd, "unknown format '%s' (%s)", arg, list);
 }
 
+int cli_wide(const char *cmd, bool wide, tally_output *fmt)
+{
+    if (!wide)
+        return CLI_CONTINUE;
+    if (*fmt != TALLY_OUTPUT_TABLE)
+        return cli_usagef(cmd, "--wide is for the table format");
+    *fmt = TALLY_OUTPUT_WIDE;
+    return CLI_CONTINUE;
+}
+
 int cli_common_option(const char *cmd, int ch, char **argv, tally_output *out, tally_doc_opts *opts,
                       void (*help)(FILE *out))
 {
@@ -399,6 +409,34 @@ void cli_unload(struct cli_loaded *l)
     tally_view_free(&l->v);
     tally_store_close(l->s);
     tally_model_free(&l->m);
+}
+
+int cli_est_option(const char *cmd, int ch, char **argv, struct cli_est_opts *o,
+                   void (*help)(FILE *))
+{
+    switch (ch) {
+    case 'D':
+        o->db = optarg;
+        return CLI_CONTINUE;
+    case 'F':
+        o->factors = optarg;
+        return CLI_CONTINUE;
+    case 'G':
+        o->grades = optarg;
+        return CLI_CONTINUE;
+    case 'N':
+        return cli_draws_option(cmd, optarg, &o->draws);
+    case 'W':
+        o->wide = true;
+        return CLI_CONTINUE;
+    case 'f':
+        return cli_format_option(cmd, optarg, CLI_TABLE | CLI_JSON | CLI_CSV, &o->format);
+    case 'h':
+        help(stdout);
+        return CLI_OK;
+    default:
+        return cli_getopt_error(cmd, ch, argv);
+    }
 }
 
 int cli_draws_option(const char *cmd, const char *arg, unsigned *draws)

@@ -70,7 +70,7 @@ static void digits_at(double a, size_t s, char *out, size_t size)
         sig3(round3(a) / scales[s].factor, out, size);
         return;
     }
-    if (a < TALLY_NUM_GROUP_FROM) {
+    if (round(a) < TALLY_NUM_GROUP_FROM) { /* 999.7 is written 1,000 */
         sig3(a, out, size);
         return;
     }
@@ -131,22 +131,28 @@ void tally_num_range(double lo, double hi, const char *unit, char *buf, size_t s
 {
     char a[48], b[48], num[100];
     size_t s = scale_of(fabs(lo));
-    if (!isfinite(lo) || !isfinite(hi) || lo < 0 || hi < 0) {
-        tally_num_text(lo, a, sizeof a);
-        tally_num_text(hi, b, sizeof b);
-        snprintf(num, sizeof num, "%s to %s", a, b);
-    } else if (round3(lo) == round3(hi) && s == scale_of(hi)) {
-        tally_num_amount(lo, unit, buf, size);
-        return;
-    } else if (s == scale_of(hi)) {
+    if (isfinite(lo) && isfinite(hi) && lo >= 0 && hi >= 0 && s == scale_of(hi)) {
+        if (round3(lo) == round3(hi)) {
+            tally_num_amount(lo, unit, buf, size);
+            return;
+        }
         digits_at(lo, s, a, sizeof a);
         digits_at(hi, s, b, sizeof b);
         snprintf(num, sizeof num, "%s-%s%s", a, b, s == NO_SCALE ? "" : scales[s].suffix);
-    } else {
-        tally_num_text(lo, a, sizeof a);
-        tally_num_text(hi, b, sizeof b);
-        snprintf(num, sizeof num, "%s to %s", a, b);
+        with_unit(num, unit, false, buf, size);
+        return;
     }
+    tally_claim c = {0};
+    if (unit != NULL && tally_unit_parse(unit, &c) == 0 && c.unit == TALLY_UNIT_MONEY) {
+        /* each end with its currency: "$364 M to $1.27 bn" */
+        tally_num_amount(lo, unit, a, sizeof a);
+        tally_num_amount(hi, unit, b, sizeof b);
+        snprintf(buf, size, "%s to %s", a, b);
+        return;
+    }
+    tally_num_text(lo, a, sizeof a);
+    tally_num_text(hi, b, sizeof b);
+    snprintf(num, sizeof num, "%s to %s", a, b);
     with_unit(num, unit, false, buf, size);
 }
 

@@ -19,6 +19,7 @@
 #include <string.h>
 
 #include "tally/actor.h"
+#include "tally/fetch.h"
 #include "tally/ingest.h"
 #include "tally/mem.h"
 #include "tally/when.h"
@@ -483,6 +484,12 @@ static int store_record(tally_store *s, const record_kind *kind, row *rows, size
         if (strcmp(rows[i].f[kind->date], date) < 0)
             date = rows[i].f[kind->date];
     }
+    /* the record names no outlet: the URL's host stands for it (www.
+     * dropped), part of what the hash covers */
+    char *host = tally_url_host(url);
+    const char *outlet = host != NULL && strncmp(host, "www.", 4) == 0 ? host + 4 : host;
+    if (outlet != NULL)
+        sha256_update(&sha, strlen(outlet) + 1, (const uint8_t *)outlet);
     sha256_digest(&sha, sizeof digest, digest);
     for (size_t i = 0; i < sizeof digest; i++)
         snprintf(hex + 2 * i, 3, "%02x", digest[i]);
@@ -495,6 +502,7 @@ static int store_record(tally_store *s, const record_kind *kind, row *rows, size
         tally_store_doc d = {.key = key,
                              .name = name,
                              .url = url,
+                             .outlet = outlet,
                              .date = date,
                              .origin = "curated record",
                              .hash = hex,
@@ -514,6 +522,7 @@ static int store_record(tally_store *s, const record_kind *kind, row *rows, size
         st->unchanged += status == TALLY_DOC_UNCHANGED;
     }
     free(key);
+    free(host);
     return rc;
 }
 

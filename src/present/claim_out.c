@@ -125,6 +125,9 @@ void tally_present_table_cell(tally_buf *b, const char *s, size_t n, int width, 
 
 void tally_present_elide(const char *s, size_t width, char *buf, size_t size)
 {
+    /* control characters as their escapes first: "\n" takes two columns */
+    char vis[1024];
+    s = tally_visible_str(vis, sizeof vis, s);
     size_t n = strlen(s);
     if (n <= width || width < 5) {
         snprintf(buf, size, "%.*s", (int)(n <= width ? n : width), s);
@@ -265,22 +268,51 @@ void tally_present_claim_json(tally_buf *b, unsigned in, const tally_claim_row *
         TALLY_JSON_LIT(b, "}");
 }
 
-/* The table's columns: the fields with a heading, the free one last. */
-static void table_columns(unsigned in, tally_field *cols, size_t *n)
+/* A column of the claims table. */
+typedef struct table_col {
+    tally_field f;
+    const char *head;
+    int width, trunc;
+} table_col;
+
+/* The wide table's columns that the 80-column one leaves to JSON and CSV,
+ * with their heading and width (the id first, the others in field order). */
+static const table_col wide_only[] = {{TALLY_F_ID, "id", 6, 0},
+                                      {TALLY_F_DOC, "doc", -24, 0},
+                                      {TALLY_F_ITEM, "item", -16, 0},
+                                      {TALLY_F_SINCE, "since", -10, 0}};
+
+static const table_col *wide_col(tally_field f)
+{
+    for (size_t i = 0; i < sizeof wide_only / sizeof wide_only[0]; i++)
+        if (wide_only[i].f == f)
+            return &wide_only[i];
+    return NULL;
+}
+
+/* The table's columns: the fields with a heading (and, wide, those of
+ * wide_only, nothing truncated), the free one last. */
+static void table_columns(unsigned in, bool wide, table_col *cols, size_t *n)
 {
     size_t k = 0;
     int last = -1;
+    if (wide && (tally_field_info_of(TALLY_F_ID)->in & in))
+        cols[k++] = wide_only[0];
     for (int i = 0; i < TALLY_F_N; i++) {
         const tally_field_info *fi = tally_field_info_of((tally_field)i);
-        if (fi->head == NULL || !(fi->in & in))
+        const table_col *w = wide ? wide_col((tally_field)i) : NULL;
+        if (!(fi->in & in) || i == TALLY_F_ID || (fi->head == NULL && w == NULL))
             continue;
-        if (fi->width == 0)
+        if (fi->head != NULL && fi->width == 0)
             last = i;
+        else if (w != NULL)
+            cols[k++] = *w;
         else
-            cols[k++] = (tally_field)i;
+            cols[k++] = (table_col){(tally_field)i, fi->head, fi->width, wide ? 0 : fi->trunc};
     }
     if (last >= 0)
-        cols[k++] = (tally_field)last;
+        cols[k++] =
+            (table_col){(tally_field)last, tally_field_info_of((tally_field)last)->head, 0, 0};
     *n = k;
 }
 
@@ -288,13 +320,11 @@ static void table_columns(unsigned in, tally_field *cols, size_t *n)
 #define TABLE_COLUMNS 80
 static size_t table_used(unsigned in)
 {
-    tally_field cols[TALLY_F_N];
+    table_col cols[TALLY_F_N];
     size_t n, used = 0;
-    table_columns(in, cols, &n);
-    for (size_t i = 0; i < n; i++) {
-        int w = tally_field_info_of(cols[i])->width;
-        used += (size_t)(w < 0 ? -w : w) + 1;
-    }
+    table_columns(in, false, cols, &n);
+    for (size_t i = 0; i < n; i++)
+        used += (size_t)(cols[i].width < 0 ? -cols[i].width : cols[i].width) + 1;
     return used < TABLE_COLUMNS - 10 ? used : TABLE_COLUMNS - 10;
 }
 
@@ -302,14 +332,13 @@ void tally_present_claims_head(tally_buf *b, tally_output o, unsigned in)
 {
     if (o == TALLY_OUTPUT_JSON)
         return;
-    if (o == TALLY_OUTPUT_TABLE) {
-        tally_field cols[TALLY_F_N];
+    if (tally_output_table(o)) {
+        table_col cols[TALLY_F_N];
         size_t n;
-        table_columns(in, cols, &n);
-        for (size_t i = 0; i < n; i++) {
-            const tally_field_info *fi = tally_field_info_of(cols[i]);
-            tally_present_table_cell(b, fi->head, strlen(fi->head), fi->width, 0, i + 1 == n);
-        }
+        table_columns(in, o == TALLY_OUTPUT_WIDE, cols, &n);
+        for (size_t i = 0; i < n; i++)
+            tally_present_table_cell(b, cols[i].head, strlen(cols[i].head), cols[i].width, 0,
+                                     i + 1 == n);
         return;
     }
     tally_field cols[TALLY_F_N];
@@ -330,23 +359,29 @@ void tally_present_claim(tally_buf *b, tally_output o, unsigned in, const tally_
         TALLY_JSON_LIT(b, "\n");
         return;
     }
-    if (o == TALLY_OUTPUT_TABLE) {
-        tally_field cols[TALLY_F_N];
+    if (tally_output_table(o)) {
+        table_col cols[TALLY_F_N];
         size_t nc;
-        table_columns(in, cols, &nc);
+        table_columns(in, o == TALLY_OUTPUT_WIDE, cols, &nc);
         for (size_t i = 0; i < nc; i++) {
-            const tally_field_info *fi = tally_field_info_of(cols[i]);
-            tally_field_get(r, cols[i], &v);
+            const tally_field_info *fi = tally_field_info_of(cols[i].f);
+            tally_field_get(r, cols[i].f, &v);
             const char *s;
             char fig[TALLY_NUM_TEXT_MAX], fit[TABLE_COLUMNS + 1];
-            if (cols[i] == TALLY_F_LOW) {
+            char items[TALLY_ITEMS_TEXT_MAX];
+            if (cols[i].f == TALLY_F_LOW) {
                 tally_present_claim_figure(&r->claim, fig, sizeof fig);
                 s = fig;
                 n = strlen(s);
             } else if (fi->type == TALLY_FT_BOOL) {
                 s = v.b ? fi->head : "-";
                 n = strlen(s);
-            } else if (fi->width == 0 && (s = value_text(b, fi, &v, buf, &n)) != NULL) {
+            } else if (fi->type == TALLY_FT_ITEMS) {
+                s = tally_items_format(v.items, ',', items);
+                s = s[0] != '\0' ? s : "-";
+                n = strlen(s);
+            } else if (o == TALLY_OUTPUT_TABLE && cols[i].width == 0 &&
+                       (s = value_text(b, fi, &v, buf, &n)) != NULL) {
                 /* the free column, cut in its middle to what is left of the line */
                 char whole[512];
                 snprintf(whole, sizeof whole, "%.*s", (int)n, s);
@@ -357,7 +392,7 @@ void tally_present_claim(tally_buf *b, tally_output o, unsigned in, const tally_
                 s = "-";
                 n = 1;
             }
-            tally_present_table_cell(b, s, n, fi->width, fi->trunc, i + 1 == nc);
+            tally_present_table_cell(b, s, n, cols[i].width, cols[i].trunc, i + 1 == nc);
         }
         return;
     }
@@ -405,22 +440,35 @@ void tally_present_claim_why(tally_buf *b, const tally_claim *c, const char *tex
 
 /* ---- documents and sources -------------------------------------------------------- */
 
-/* A text cell of a table: "-" for none. */
-static void table_text(tally_buf *b, const char *s, int width, int trunc, bool last)
+/* A text cell of a table: "-" for none; `cut` > 0 cuts it in its middle to
+ * that many bytes (tally_present_elide). */
+static void table_text(tally_buf *b, const char *s, int width, size_t cut, bool last)
 {
+    char fit[TABLE_COLUMNS + 1];
     s = s != NULL && s[0] != '\0' ? s : "-";
-    tally_present_table_cell(b, s, strlen(s), width, trunc, last);
+    if (cut > 0 && cut <= TABLE_COLUMNS) {
+        tally_present_elide(s, cut, fit, sizeof fit);
+        s = fit;
+    }
+    tally_present_table_cell(b, s, strlen(s), width, 0, last);
 }
+
+/* The documents table: in 80 columns the name and outlet cut in their
+ * middle, the URL left to the wide table, JSON and CSV. */
+#define DOC_NAME 30
+#define DOC_OUTLET (TABLE_COLUMNS - DOC_NAME - 21)
 
 void tally_present_docs_head(tally_buf *b, tally_output o)
 {
-    if (o == TALLY_OUTPUT_TABLE) {
-        table_text(b, "name", -30, 0, false);
+    if (tally_output_table(o)) {
+        bool wide = o == TALLY_OUTPUT_WIDE;
+        table_text(b, "name", -DOC_NAME, 0, false);
         table_text(b, "date", -10, 0, false);
         table_text(b, "claims", 6, 0, false);
         table_text(b, "c", 1, 0, false);
-        table_text(b, "outlet", -20, 0, false);
-        table_text(b, "url", 0, 0, true);
+        table_text(b, "outlet", wide ? -20 : 0, 0, !wide);
+        if (wide)
+            table_text(b, "url", 0, 0, true);
     } else if (o == TALLY_OUTPUT_CSV)
         tally_json_raw(b, "id,name,date,revised,claims,curated,title,outlet,url,key,origin,hash,"
                           "body_bytes,ingested_at\n");
@@ -432,13 +480,15 @@ void tally_present_doc(tally_buf *b, tally_output o, const tally_doc_row *r)
     snprintf(id, sizeof id, "%lld", (long long)r->id);
     snprintf(claims, sizeof claims, "%lld", (long long)r->claims);
     snprintf(bytes, sizeof bytes, "%lld", (long long)r->body_bytes);
-    if (o == TALLY_OUTPUT_TABLE) {
-        table_text(b, r->name, -30, 30, false);
+    if (tally_output_table(o)) {
+        bool wide = o == TALLY_OUTPUT_WIDE;
+        table_text(b, r->name, -DOC_NAME, wide ? 0 : DOC_NAME, false);
         table_text(b, r->date, -10, 0, false);
         table_text(b, claims, 6, 0, false);
         table_text(b, r->curated ? "c" : "-", 1, 0, false);
-        table_text(b, r->outlet, -20, 20, false);
-        table_text(b, r->url ? r->url : r->origin ? r->origin : r->key, 0, 0, true);
+        table_text(b, r->outlet, wide ? -20 : 0, wide ? 0 : DOC_OUTLET, !wide);
+        if (wide)
+            table_text(b, r->url ? r->url : r->origin ? r->origin : r->key, 0, 0, true);
         return;
     }
     /* numbers and booleans bare in JSON, the rest as strings */
@@ -495,7 +545,7 @@ void tally_present_source(tally_buf *l, const tally_source_row *r)
 
 void tally_present_sources_head(tally_buf *b, tally_output o)
 {
-    if (o == TALLY_OUTPUT_TABLE) {
+    if (tally_output_table(o)) {
         table_text(b, "source", -40, 0, false);
         table_text(b, "cty", -3, 0, false);
         table_text(b, "kind", -12, 0, false);
@@ -513,8 +563,8 @@ void tally_present_source_line(tally_buf *b, tally_output o, const tally_source_
     if (o == TALLY_OUTPUT_JSON) {
         tally_present_source(b, r);
         TALLY_JSON_LIT(b, "\n");
-    } else if (o == TALLY_OUTPUT_TABLE) {
-        table_text(b, r->name, -40, 40, false);
+    } else if (tally_output_table(o)) {
+        table_text(b, r->name, -40, o == TALLY_OUTPUT_WIDE ? 0 : 40, false);
         table_text(b, r->country, -3, 0, false);
         table_text(b, r->kind, -12, 0, false);
         table_text(b, claims, 7, 0, false);

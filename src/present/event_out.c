@@ -47,6 +47,13 @@ static const char *const csv_heads[] = {
     "id",  "doc",    "date",   "type",   "mode", "context", "actor", "recipient", "about",
     "aux", "source", "hedged", "stated", "url",  "curated", "text",  "sentence"};
 
+/* The 80-column events table: date, type, mode, parties (PRK>RUS), source
+ * and text, the last two cut in their middle. */
+#define EVENT_COLS 6
+#define EVENT_SOURCE 16
+static const int event_widths[EVENT_COLS] = {-10, -10, -11, -9, -EVENT_SOURCE, 0};
+#define EVENT_USED (11 + 11 + 12 + 10 + EVENT_SOURCE + 1)
+
 void tally_present_events_head(tally_buf *b, tally_output o)
 {
     if (o == TALLY_OUTPUT_CSV) {
@@ -55,14 +62,19 @@ void tally_present_events_head(tally_buf *b, tally_output o)
             tally_present_csv_cell(b, csv_heads[i], strlen(csv_heads[i]), i + 1 == n);
         return;
     }
-    if (o != TALLY_OUTPUT_TABLE)
-        return;
-    static const char *const heads[] = {"doc",  "type", "mode",   "actor", "recipient",
-                                        "date", "aux",  "source", "text"};
-    static const int widths[] = {-24, -10, -12, -6, -9, -10, -12, -24, 0};
-    for (size_t i = 0; i < sizeof heads / sizeof heads[0]; i++)
-        tally_present_table_cell(b, heads[i], strlen(heads[i]), widths[i], 0,
-                                 i + 1 == sizeof heads / sizeof heads[0]);
+    if (o == TALLY_OUTPUT_WIDE) {
+        static const char *const heads[] = {"doc",  "type", "mode",   "actor", "recipient",
+                                            "date", "aux",  "source", "text"};
+        static const int widths[] = {-24, -10, -12, -6, -9, -10, -12, -24, 0};
+        for (size_t i = 0; i < sizeof heads / sizeof heads[0]; i++)
+            tally_present_table_cell(b, heads[i], strlen(heads[i]), widths[i], 0,
+                                     i + 1 == sizeof heads / sizeof heads[0]);
+    } else if (o == TALLY_OUTPUT_TABLE) {
+        static const char *const heads[] = {"date", "type", "mode", "parties", "source", "text"};
+        for (size_t i = 0; i < EVENT_COLS; i++)
+            tally_present_table_cell(b, heads[i], strlen(heads[i]), event_widths[i], 0,
+                                     i + 1 == EVENT_COLS);
+    }
 }
 
 static const char *or_dash(const char *s)
@@ -133,7 +145,28 @@ void tally_present_event(tally_buf *b, tally_output o, const tally_event_row *r,
         event_csv(b, r, date);
         return;
     }
+    const char *t = r->text != NULL ? r->text : or_dash(e->about);
+    size_t tn = r->text != NULL ? r->text_len : strlen(t);
     if (o == TALLY_OUTPUT_TABLE) {
+        /* 80 columns: the parties as one cell, the source and the text cut
+         * in their middle; the document and aux left to --wide */
+        char parties[2 * TALLY_PARTY_MAX + 1], src[EVENT_SOURCE + 1], text[81], whole[512];
+        snprintf(parties, sizeof parties, "%s>%s", or_dash(e->actor), or_dash(e->recipient));
+        tally_present_elide(or_dash(e->source), EVENT_SOURCE, src, sizeof src);
+        snprintf(whole, sizeof whole, "%.*s", (int)tn, t);
+        tally_present_elide(whole, 80 - EVENT_USED, text, sizeof text);
+        const char *cells[] = {date[0] != '\0' ? date : or_dash(r->stated),
+                               tally_event_type_name(e->type),
+                               or_dash(tally_event_mode_name(e->mode)),
+                               parties,
+                               src,
+                               text};
+        for (size_t i = 0; i < EVENT_COLS; i++)
+            tally_present_table_cell(b, cells[i], strlen(cells[i]), event_widths[i], 0,
+                                     i + 1 == EVENT_COLS);
+        return;
+    }
+    if (o == TALLY_OUTPUT_WIDE) {
         const char *cells[] = {or_dash(r->doc), tally_event_type_name(e->type),
                                or_dash(tally_event_mode_name(e->mode)), or_dash(e->actor),
                                or_dash(e->recipient),
@@ -141,12 +174,9 @@ void tally_present_event(tally_buf *b, tally_output o, const tally_event_row *r,
                                date[0] != '\0' ? date : or_dash(r->stated),
                                or_dash(tally_event_aux_name(e->aux)), or_dash(e->source)};
         static const int widths[] = {-24, -10, -12, -6, -9, -10, -12, -24};
-        static const int truncs[] = {24, 10, 12, 6, 9, 10, 12, 24};
         for (size_t i = 0; i < sizeof cells / sizeof cells[0]; i++)
-            tally_present_table_cell(b, cells[i], strlen(cells[i]), widths[i], truncs[i], false);
-        const char *t = r->text != NULL ? r->text : or_dash(e->about);
-        size_t tn = r->text != NULL ? r->text_len : strlen(t);
-        tally_present_table_cell(b, t, tn, 0, 80, true);
+            tally_present_table_cell(b, cells[i], strlen(cells[i]), widths[i], 0, false);
+        tally_present_table_cell(b, t, tn, 0, 0, true);
         return;
     }
     TALLY_JSON_LIT(b, "{");

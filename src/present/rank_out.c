@@ -159,33 +159,127 @@ static void partner_csv(tally_buf *b, const tally_ranking *r, const tally_rank_p
     tally_present_csv_cell(b, why, strlen(why), true);
 }
 
-static void parts_table(tally_buf *b, const tally_ranking *r, const tally_rank_partner *pa)
+/* Pieces of text written into 80 columns, a space between two: a piece
+ * that would pass the edge starts a new line, indented by `indent`. */
+#define RANK_COLUMNS 80
+typedef struct wrap {
+    tally_buf *b;
+    size_t col, indent;
+    bool fresh; /* nothing written on the line yet */
+} wrap;
+
+static void wrap_word(wrap *w, const char *s)
+{
+    size_t n = strlen(s);
+    if (n == 0)
+        return;
+    if (!w->fresh && w->col + 1 + n > RANK_COLUMNS) {
+        tally_buf_printf(w->b, "\n%*s", (int)w->indent, "");
+        w->col = w->indent;
+    } else if (!w->fresh) {
+        tally_json_raw(w->b, " ");
+        w->col++;
+    }
+    tally_json_raw(w->b, s);
+    w->col += n;
+    w->fresh = false;
+}
+
+/* Each space-separated word of `s`, a piece of its own. */
+static void wrap_text(wrap *w, const char *s)
+{
+    char word[RANK_COLUMNS + 1];
+    while (*s != '\0') {
+        while (*s == ' ')
+            s++;
+        size_t n = strcspn(s, " ");
+        if (n == 0)
+            break;
+        snprintf(word, sizeof word, "%.*s", (int)n, s);
+        wrap_word(w, word);
+        s += n;
+    }
+}
+
+static void wrap_end(wrap *w)
+{
+    tally_json_raw(w->b, "\n");
+    w->col = 0;
+    w->fresh = true;
+}
+
+/* A range of a ranking's measure: "$9.35-87.5 bn", "12-30 %", "1,200-3,000". */
+static void range(double lo, double hi, tally_rank_by by, char *buf, size_t size)
+{
+    if (by == TALLY_RANK_SHARE)
+        snprintf(buf, size, "%.1f-%.1f %%", lo, hi);
+    else
+        tally_num_range(lo, hi, by == TALLY_RANK_VALUE ? "USD" : NULL, buf, size);
+}
+
+/* The parts of a partner's total: 80 columns, one part a paragraph; wide,
+ * one part a line. */
+static void parts_table(tally_buf *b, const tally_ranking *r, const tally_rank_partner *pa,
+                        bool wide)
 {
     for (size_t j = 0; j < pa->n_parts; j++) {
         const tally_rank_part *part = &pa->parts[j];
-        char why[512], u[64], q[3][32], v[3][32];
+        char why[512], u[64], t[6][TALLY_NUM_TEXT_MAX], at[16];
+        wrap w = {b, 0, 8, true};
         if (part->lack != TALLY_LACK_NONE) {
             tally_rank_lack_words(part->lack, part, why, sizeof why);
-            tally_buf_printf(b, "      not counted: %s\n", why);
+            wrap_word(&w, "      not");
+            wrap_word(&w, "counted:");
+            wrap_text(&w, why);
+            wrap_end(&w);
             continue;
         }
-        tally_num_text(part->quantity.q05, q[0], sizeof q[0]);
-        tally_num_text(part->quantity.q50, q[1], sizeof q[1]);
-        tally_num_text(part->quantity.q95, q[2], sizeof q[2]);
-        amount(part->value.q05, r->by, v[0], sizeof v[0]);
-        amount(part->value.q50, r->by, v[1], sizeof v[1]);
-        amount(part->value.q95, r->by, v[2], sizeof v[2]);
-        tally_buf_printf(b, "      %-18s %-9s %12s [%s-%s]", item_name(part->item),
-                         tally_visible_str(u, sizeof u, part->unit), q[1], q[0], q[2]);
-        if (r->by == TALLY_RANK_VALUE)
-            tally_buf_printf(b, " x %.4g-%.4g = %s [%s-%s]", part->price_lo, part->price_hi, v[1],
-                             v[0], v[2]);
-        if (part->at != r->day) {
-            char at[16];
-            tally_present_day(part->at, at);
-            tally_buf_printf(b, "  at %s, its last evidence", at);
+        tally_present_day(part->at, at);
+        const char *unit = tally_visible_str(u, sizeof u, part->unit);
+        /* a part counted in dollars has no price to show */
+        bool priced = r->by == TALLY_RANK_VALUE && strcmp(unit, "USD") != 0;
+        tally_num_range(part->price_lo, part->price_hi, "USD", t[3], sizeof t[3]);
+        if (wide) {
+            tally_num_text(part->quantity.q05, t[0], sizeof t[0]);
+            tally_num_text(part->quantity.q50, t[1], sizeof t[1]);
+            tally_num_text(part->quantity.q95, t[2], sizeof t[2]);
+            tally_buf_printf(b, "      %-18s %-9s %12s [%s-%s]", item_name(part->item), unit, t[1],
+                             t[0], t[2]);
+            if (r->by == TALLY_RANK_VALUE) {
+                amount(part->value.q05, r->by, t[0], sizeof t[0]);
+                amount(part->value.q50, r->by, t[1], sizeof t[1]);
+                amount(part->value.q95, r->by, t[2], sizeof t[2]);
+                tally_buf_printf(b, " x %s = %s [%s-%s]", t[3], t[1], t[0], t[2]);
+            }
+            if (part->at != r->day)
+                tally_buf_printf(b, "  at %s, its last evidence", at);
+            tally_buf_printf(b, "\n");
+            continue;
         }
-        tally_buf_printf(b, "\n");
+        /* artillery-shell: 10.3 M rounds (6.39-34.2 M) x $1,000-4,000 each
+         *   = $22.6 bn ($8.8-86.8 bn), last evidence 2024-10-31 */
+        snprintf(why, sizeof why, "      %s:", item_name(part->item));
+        wrap_word(&w, why);
+        tally_num_amount(part->quantity.q50, unit, t[0], sizeof t[0]);
+        wrap_word(&w, t[0]);
+        tally_num_range(part->quantity.q05, part->quantity.q95, NULL, t[1], sizeof t[1]);
+        snprintf(why, sizeof why, "(%s)%s", t[1], !priced && part->at != r->day ? "," : "");
+        wrap_word(&w, why);
+        if (priced) {
+            snprintf(why, sizeof why, "x %s each", t[3]);
+            wrap_word(&w, why);
+            amount(part->value.q50, r->by, t[0], sizeof t[0]);
+            snprintf(why, sizeof why, "= %s", t[0]);
+            wrap_word(&w, why);
+            range(part->value.q05, part->value.q95, r->by, t[1], sizeof t[1]);
+            snprintf(why, sizeof why, "(%s)%s", t[1], part->at != r->day ? "," : "");
+            wrap_word(&w, why);
+        }
+        if (part->at != r->day) {
+            snprintf(why, sizeof why, "last evidence %s", at);
+            wrap_word(&w, why);
+        }
+        wrap_end(&w);
     }
 }
 
@@ -193,20 +287,41 @@ void tally_present_ranking(tally_buf *b, tally_output o, const tally_ranking *r)
 {
     char d[16];
     tally_present_day(r->day, d);
+    bool wide = o == TALLY_OUTPUT_WIDE;
+    /* the odds of ranks 1 to 4 in 80 columns; wide, of every rank */
+    size_t n_p = wide || r->n_ranked < 4 ? r->n_ranked : 4;
     if (o == TALLY_OUTPUT_CSV)
         tally_buf_printf(b, "partner,name,rank,q05,q25,median,q75,q95,p_rank,lacks\n");
-    if (o == TALLY_OUTPUT_TABLE) {
+    if (tally_output_table(o)) {
         const char *measure = r->by == TALLY_RANK_VALUE   ? "value"
                               : r->by == TALLY_RANK_COUNT ? "count"
                               : r->by == TALLY_RANK_SHARE ? "share of its use"
                                                           : "people";
-        tally_buf_printf(b, "%s (%s): partners %s it by %s", r->state, state_name(r->state),
-                         r->to ? "sending to" : "receiving from", measure);
-        if (r->by == TALLY_RANK_VALUE)
-            tally_buf_printf(b, " in %d US dollars", r->base_year);
-        tally_buf_printf(b, ", at %s; %u draws\n", d, r->draws);
-        tally_buf_printf(b, "rank partner                  5%%        25%%     median        75%%  "
-                            "      95%%  P(rank 1, 2, ...)\n");
+        char title[256];
+        int k = snprintf(title, sizeof title, "%s (%s): partners %s it by %s", r->state,
+                         state_name(r->state), r->to ? "sending to" : "receiving from", measure);
+        if (r->by == TALLY_RANK_VALUE && k > 0 && (size_t)k < sizeof title)
+            k += snprintf(title + k, sizeof title - (size_t)k, " in %d US dollars", r->base_year);
+        if (k > 0 && (size_t)k < sizeof title)
+            snprintf(title + k, sizeof title - (size_t)k, ", at %s; %u draws", d, r->draws);
+        wrap w = {b, 0, 0, true};
+        if (wide)
+            tally_json_raw(b, title);
+        else
+            wrap_text(&w, title);
+        tally_json_raw(b, "\n");
+        if (wide)
+            tally_buf_printf(b, "rank partner                  5%%        25%%     median        "
+                                "75%%        95%%  P(rank 1, 2, ...)\n");
+        else {
+            char p_head[32];
+            if (n_p > 1)
+                snprintf(p_head, sizeof p_head, "P(rank 1-%zu)", n_p);
+            else
+                snprintf(p_head, sizeof p_head, "P(rank 1)");
+            tally_buf_printf(b, "%-4s %-20s %9s  %-20s %s\n", "rank", "partner", "median",
+                             "90% interval", p_head);
+        }
     }
     for (size_t k = 0; k < r->n; k++) {
         const tally_rank_partner *pa = &r->v[k];
@@ -219,26 +334,43 @@ void tally_present_ranking(tally_buf *b, tally_output o, const tally_ranking *r)
             partner_csv(b, r, pa, rank);
             continue;
         }
-        char nm[64], name[48], q[5][32], why[512];
+        char nm[64], name[48], fit[24], q[5][TALLY_NUM_TEXT_MAX], why[512];
         snprintf(name, sizeof name, "%s %s", pa->state, state_name(pa->state));
         const char *shown = tally_visible_str(nm, sizeof nm, name);
+        if (!wide) {
+            tally_present_elide(shown, 20, fit, sizeof fit);
+            shown = fit;
+        }
         if (!pa->ranked) {
             if (k == r->n_ranked)
                 tally_buf_printf(b, "not ranked:\n");
             tally_rank_lack_words(pa->lack, pa->n_parts ? &pa->parts[0] : NULL, why, sizeof why);
-            tally_buf_printf(b, "  -  %-22.22s %s\n", shown, why);
-            parts_table(b, r, pa);
+            if (wide) {
+                tally_buf_printf(b, "  -  %-22.22s %s\n", shown, why);
+            } else {
+                wrap w = {b, 25, 8, false};
+                tally_buf_printf(b, "  -  %-20s", shown);
+                wrap_text(&w, why);
+                wrap_end(&w);
+            }
+            parts_table(b, r, pa, wide);
             continue;
         }
-        const double v[5] = {pa->total.q05, pa->total.q25, pa->total.q50, pa->total.q75,
-                             pa->total.q95};
-        for (int i = 0; i < 5; i++)
-            amount(v[i], r->by, q[i], sizeof q[i]);
-        tally_buf_printf(b, "%-4zu %-22.22s %10s %10s %10s %10s %10s ", rank, shown, q[0], q[1],
-                         q[2], q[3], q[4]);
-        for (size_t i = 0; i < r->n_ranked; i++)
+        if (wide) {
+            const double v[5] = {pa->total.q05, pa->total.q25, pa->total.q50, pa->total.q75,
+                                 pa->total.q95};
+            for (int i = 0; i < 5; i++)
+                amount(v[i], r->by, q[i], sizeof q[i]);
+            tally_buf_printf(b, "%-4zu %-22.22s %10s %10s %10s %10s %10s ", rank, shown, q[0], q[1],
+                             q[2], q[3], q[4]);
+        } else {
+            amount(pa->total.q50, r->by, q[0], sizeof q[0]);
+            range(pa->total.q05, pa->total.q95, r->by, q[1], sizeof q[1]);
+            tally_buf_printf(b, "%-4zu %-20s %9s  %-20.20s", rank, shown, q[0], q[1]);
+        }
+        for (size_t i = 0; i < n_p; i++)
             tally_buf_printf(b, " %.2f", pa->p_rank[i]);
         tally_buf_printf(b, "\n");
-        parts_table(b, r, pa);
+        parts_table(b, r, pa, wide);
     }
 }

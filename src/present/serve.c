@@ -538,29 +538,36 @@ typedef struct array {
     bool more;           /* claims: one more was there */
 } array;
 
+/* Opens the array's next element: false when the page is complete (a->more,
+ * with a limit) or the result is too large (a->full). */
+static bool array_next(array *a)
+{
+    if (a->limit != 0 && a->count == a->limit) {
+        a->more = true;
+        return false;
+    }
+    if (a->full || !next_object(a->b, &a->first)) {
+        a->full = true;
+        return false;
+    }
+    a->count++;
+    return true;
+}
+
 static int put_claim(const tally_claim_row *row, void *user)
 {
     array *a = user;
-    if (a->count == a->limit) {
-        a->more = true;
+    if (!array_next(a))
         return 1;
-    }
-    if (!next_object(a->b, &a->first)) {
-        a->full = true;
-        return 1;
-    }
     tally_present_claim_json(a->b, TALLY_IN_ROW, row, false);
-    a->count++;
     return 0;
 }
 
 static int put_source(const tally_source_row *row, void *user)
 {
     array *a = user;
-    if (!next_object(a->b, &a->first)) {
-        a->full = true;
+    if (!array_next(a))
         return 1;
-    }
     tally_present_source(a->b, row);
     return 0;
 }
@@ -568,11 +575,8 @@ static int put_source(const tally_source_row *row, void *user)
 static void put_contradiction(const tally_contradiction *x, void *user)
 {
     array *a = user;
-    if (a->full || !next_object(a->b, &a->first)) {
-        a->full = true;
-        return;
-    }
-    tally_present_contradiction(a->b, a->obs, x);
+    if (array_next(a))
+        tally_present_contradiction(a->b, a->obs, x);
 }
 
 typedef struct flows_out {
@@ -585,11 +589,8 @@ static void put_flow(const tally_flow *fl, void *user)
     flows_out *o = user;
     if (fl->rc != 0)
         return; /* a series that cannot be estimated is left out, as --all warns */
-    if (o->a.full || !next_object(o->a.b, &o->a.first)) {
-        o->a.full = true;
-        return;
-    }
-    tally_present_flow(o->a.b, fl, o->estimate);
+    if (array_next(&o->a))
+        tally_present_flow(o->a.b, fl, o->estimate);
 }
 
 /* ---- endpoints ---------------------------------------------------------------- */
@@ -624,6 +625,30 @@ static bool load_view(request *r, tally_store *s, const tally_claim_filter *f, u
     return true;
 }
 
+/* A page's head: {"offset":N,"limit":N,"NAME":[ */
+static void page_open(tally_buf *b, long offset, long limit, const char *name)
+{
+    tally_buf_clear(b);
+    tally_json_raw(b, "{\"offset\":");
+    tally_json_uint(b, (size_t)offset);
+    tally_json_raw(b, ",\"limit\":");
+    tally_json_uint(b, (size_t)limit);
+    tally_json_raw(b, ",\"");
+    tally_json_raw(b, name);
+    tally_json_raw(b, "\":[");
+}
+
+/* A page's end, once the store's walk returned `rc`: ],"more":BOOL} */
+static unsigned page_close(request *r, int rc, const tally_err *err, const array *a)
+{
+    if (rc < 0)
+        return store_error(r, rc, err);
+    if (a->full)
+        return too_large(r);
+    tally_json_raw(a->b, a->more ? "],\"more\":true}" : "],\"more\":false}");
+    return r->status = MHD_HTTP_OK;
+}
+
 /* GET /api/claims: a page of claims. */
 static unsigned api_claims(request *r, tally_store *s)
 {
@@ -639,21 +664,11 @@ static unsigned api_claims(request *r, tally_store *s)
     fl.f.offset = offset;
     fl.f.limit = limit + 1; /* one more tells whether there are more */
     tally_buf *b = &r->out;
-    tally_buf_clear(b);
-    tally_json_raw(b, "{\"offset\":");
-    tally_json_uint(b, (size_t)offset);
-    tally_json_raw(b, ",\"limit\":");
-    tally_json_uint(b, (size_t)limit);
-    tally_json_raw(b, ",\"claims\":[");
+    page_open(b, offset, limit, "claims");
     array a = {b, true, false, NULL, 0, (size_t)limit, false};
     tally_err err = {0};
     int rc = tally_store_claims(s, &fl.f, put_claim, &a, &err);
-    if (rc < 0)
-        return store_error(r, rc, &err);
-    if (a.full)
-        return too_large(r);
-    tally_json_raw(b, a.more ? "],\"more\":true}" : "],\"more\":false}");
-    return r->status = MHD_HTTP_OK;
+    return page_close(r, rc, &err, &a);
 }
 
 /* One claim (or event), its object left open, and where its sentence is. */
@@ -720,6 +735,18 @@ static unsigned with_paragraph(request *r, tally_store *s, const one_claim *o)
     return r->status = MHD_HTTP_OK;
 }
 
+/* The answer for one claim or event (`what`, `id`), once the store's walk
+ * returned `rc`: the store's error, a 404, or the object with its paragraph. */
+static unsigned one_answer(request *r, tally_store *s, int rc, const tally_err *err,
+                           const one_claim *o, const char *what, int64_t id)
+{
+    if (rc < 0)
+        return store_error(r, rc, err);
+    if (!o->found)
+        return fail(r, MHD_HTTP_NOT_FOUND, "no %s %lld", what, (long long)id);
+    return with_paragraph(r, s, o);
+}
+
 /* GET /api/claims/ID: one claim with its paragraph. */
 static unsigned api_claim(request *r, tally_store *s, const char *id_text)
 {
@@ -734,11 +761,7 @@ static unsigned api_claim(request *r, tally_store *s, const char *id_text)
     one_claim o = {b, false, false, 0, 0, 0};
     tally_err err = {0};
     int rc = tally_store_claims(s, &f, put_one, &o, &err);
-    if (rc < 0)
-        return store_error(r, rc, &err);
-    if (!o.found)
-        return fail(r, MHD_HTTP_NOT_FOUND, "no claim %lld", (long long)id);
-    return with_paragraph(r, s, &o);
+    return one_answer(r, s, rc, &err, &o, "claim", id);
 }
 
 /* ---- events (tally events --db) ---------------------------------------------- */
@@ -765,16 +788,9 @@ static bool party_arg(request *r, const char *name, char code[TALLY_PARTY_MAX], 
 static int put_event(const tally_event_row *row, void *user)
 {
     array *a = user;
-    if (a->count == a->limit) {
-        a->more = true;
+    if (!array_next(a))
         return 1;
-    }
-    if (!next_object(a->b, &a->first)) {
-        a->full = true;
-        return 1;
-    }
     tally_present_event(a->b, TALLY_OUTPUT_JSON, row, true, false);
-    a->count++;
     return 0;
 }
 
@@ -804,11 +820,7 @@ static unsigned api_event(request *r, tally_store *s, const char *id_text)
     one_claim o = {b, false, false, 0, 0, 0};
     tally_err err = {0};
     int rc = tally_store_events(s, &f, put_one_event, &o, &err);
-    if (rc < 0)
-        return store_error(r, rc, &err);
-    if (!o.found)
-        return fail(r, MHD_HTTP_NOT_FOUND, "no event %lld", (long long)id);
-    return with_paragraph(r, s, &o);
+    return one_answer(r, s, rc, &err, &o, "event", id);
 }
 
 /* GET /api/events: a page of stored events, by date, with the filters of
@@ -837,21 +849,11 @@ static unsigned api_events(request *r, tally_store *s)
     f.offset = offset;
     f.limit = limit + 1; /* one more tells whether there are more */
     tally_buf *b = &r->out;
-    tally_buf_clear(b);
-    tally_json_raw(b, "{\"offset\":");
-    tally_json_uint(b, (size_t)offset);
-    tally_json_raw(b, ",\"limit\":");
-    tally_json_uint(b, (size_t)limit);
-    tally_json_raw(b, ",\"events\":[");
+    page_open(b, offset, limit, "events");
     array a = {b, true, false, NULL, 0, (size_t)limit, false};
     tally_err err = {0};
     int rc = tally_store_events(s, &f, put_event, &a, &err);
-    if (rc < 0)
-        return store_error(r, rc, &err);
-    if (a.full)
-        return too_large(r);
-    tally_json_raw(b, a.more ? "],\"more\":true}" : "],\"more\":false}");
-    return r->status = MHD_HTTP_OK;
+    return page_close(r, rc, &err, &a);
 }
 
 /* The cached endpoints: each computes into r->out and sets r->status. */

@@ -107,8 +107,10 @@ if sort -c "$T/out" 2>/dev/null; then pass; else fail "events by date" "$(tr '\n
 
 run "$TALLY" events --db "$DB" --format table --type SUPPORT
 expect_rc "--format table" 0
-expect_out_has "table: heads" "recipient"
+expect_out_has "table: heads" "parties"
 expect_out_has "table: a row" "SUPPORT"
+run "$TALLY" events --db "$DB" --format table --type SUPPORT --wide
+expect_out_has "--wide table: actor and recipient apart" "recipient"
 run "$TALLY" events --db "$DB" --format csv --type SUPPORT
 expect_rc "--format csv" 0
 expect_eq "csv: the heads" "$(head -n 1 "$T/out")" \

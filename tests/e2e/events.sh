@@ -37,7 +37,7 @@ if [ "$HAVE_JQ" -eq 1 ]; then
 fi
 run "$TALLY" events --format table "$DOC"
 expect_rc "events --format table" 0
-expect_out_has "events: the table's heads" "recipient"
+expect_out_has "events: the table's heads" "parties"
 run "$TALLY" events --explain "$DOC"
 expect_rc "events --explain" 0
 expect_out_has "events --explain: the decisions" '"why":{"by":'

@@ -53,9 +53,41 @@ expect_eq "estimate table: 80 columns" \
     "$(grep -E '^[0-9]{4}-|^ {10} ' "$T/out" | awk 'length($0) > 80' | wc -l | tr -d ' ')" 0
 run "$TALLY" rank --db "$DB" --to RUS
 no_raw "rank table: no raw number" "$T/out"
+expect_eq "rank table: 80 columns" "$(awk 'length($0) > 80' "$T/out" | wc -l | tr -d ' ')" 0
+expect_out_has "rank table: the median and the 90 % interval" "median  90% interval"
+run "$TALLY" rank --db "$DB" --from PRK --by count
+expect_eq "rank --by count: 80 columns" "$(awk 'length($0) > 80' "$T/out" | wc -l | tr -d ' ')" 0
 run "$TALLY" clusters --db "$DB"
 no_raw "clusters table: no raw number" "$T/out"
 expect_eq "clusters table: 80 columns" "$(awk 'length($0) > 80' "$T/out" | wc -l | tr -d ' ')" 0
+
+# the other tables fit too: events, documents, sources
+run "$TALLY" events --db "$DB" --format table
+expect_rc "events table" 0
+expect_eq "events table: 80 columns" "$(awk 'length($0) > 80' "$T/out" | wc -l | tr -d ' ')" 0
+expect_out_has "events table: actor and recipient as one cell" "PRK>RUS"
+for cmd in docs sources; do
+    run "$TALLY" "$cmd" --db "$DB"
+    expect_eq "$cmd table: 80 columns" "$(awk 'length($0) > 80' "$T/out" | wc -l | tr -d ' ')" 0
+done
+
+# --wide: every column, nothing cut
+run "$TALLY" claims --db "$DB" --wide
+expect_rc "claims --wide" 0
+expect_eq "claims --wide: the id, doc, item and since columns" \
+    "$(head -n 1 "$T/out" | awk '{print $1, $2, $6, $8}')" "id doc item since"
+expect_eq "claims --wide: no source cut in its middle" "$(grep -c '\.\.\.' "$T/out")" 0
+n_claims=$("$TALLY" claims --db "$DB" --format jsonl | wc -l | tr -d ' ')
+expect_eq "claims --wide: a line a claim" "$(($(wc -l <"$T/out") - 1))" "$n_claims"
+run "$TALLY" rank --db "$DB" --to RUS --wide
+expect_out_has "rank --wide: the five quantiles" "5%        25%     median        75%        95%"
+run "$TALLY" events --db "$DB" --format table --wide
+expect_eq "events --wide: the document first" "$(head -n 1 "$T/out" | awk '{print $1}')" doc
+run "$TALLY" docs --db "$DB" --wide
+expect_out_has "docs --wide: the URL" "http"
+run "$TALLY" claims --db "$DB" --wide --format jsonl
+expect_rc "--wide with jsonl is a usage error" 2
+expect_err_has "--wide with jsonl: why" "--wide is for the table format"
 
 # ... and the JSON keeps the raw numbers, with the text beside them
 run "$TALLY" estimate --db "$DB" PRK RUS artillery-shell --format json

@@ -162,9 +162,9 @@ for cmd in docs sources claims clusters check; do
     expect_rc "escapes: $cmd exit" 0
     expect_no_controls "escapes: tally $cmd's table" "$T/out"
 done
-run "$TALLY" docs --db "$T/esc.db"
+run "$TALLY" docs --db "$T/esc.db" --wide
 expect_eq "escapes: a newline in a name does not split its row" "$(wc -l <"$T/out")" 3
-expect_out_has "escapes: the escape is shown" 'evil\x1b]0;pwned\x07\x1b[2J\nsplit'
+expect_out_has "escapes: the escape is shown (--wide: nothing cut)" 'evil\x1b]0;pwned\x07\x1b[2J\nsplit'
 run "$TALLY" estimate --db "$T/esc.db" PRK RUS munitions
 expect_no_controls "escapes: tally estimate's table" "$T/out"
 for cmd in extract figures; do

@@ -223,6 +223,11 @@ static void test_model_numbers(void)
     CHECK_STR_EQ(buf, "5,000 to 2 M rounds");
     tally_num_range(3e6, 3e6, "round", buf, sizeof buf);
     CHECK_STR_EQ(buf, "3 M rounds");
+    tally_num_range(364e6, 1.27e9, "USD", buf, sizeof buf);
+    CHECK_STR_EQ(buf, "$364 M to $1.27 bn");
+    tally_num_range(999.99, 4000, "USD", buf, sizeof buf);
+    CHECK_STR_EQ(buf, "$1,000-4,000"); /* rounding reaches the commas */
+    num_is(999.7, "round", "1,000 rounds");
     tally_num_figure(TALLY_Q_MORE_THAN, true, 3e6, false, 0, "round", buf, sizeof buf);
     CHECK_STR_EQ(buf, "more than 3 M rounds");
     tally_num_figure(TALLY_Q_ABOUT, true, 5e9, false, 0, "USD", buf, sizeof buf);

@@ -534,6 +534,8 @@ bench_jobs() {
     bytes=$(cat "$dir"/*.txt | wc -c)
     ndocs=$(find "$dir" -name '*.txt' | wc -l)
     for j in 1 2; do : >"$T/jobs.$j"; done
+    local load0
+    load0=$(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo '?')
     for ((r = 0; r < RUNS; r++)); do
         for j in 1 2; do
             db=$(jobs_db)
@@ -548,9 +550,8 @@ bench_jobs() {
             echo "${line%% *} ${cpu%% *} ${rss%% *} $(awk -v a="$s0" -v b="$s1" 'BEGIN { print b - a }')" >>"$T/jobs.$j"
         done
     done
-    printf '\ntally ingest of %d documents (%.1f MB) into %s, median of %d runs, load %s:\n' \
-        "$ndocs" "$(awk -v b="$bytes" 'BEGIN { print b / 1e6 }')" "$backend" "$RUNS" \
-        "$(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo '?')"
+    printf '\ntally ingest of %d documents (%.1f MB) into %s, median of %d runs, load %s at the start:\n' \
+        "$ndocs" "$(awk -v b="$bytes" 'BEGIN { print b / 1e6 }')" "$backend" "$RUNS" "$load0"
     printf '%-24s %9s %9s %9s %10s %13s %12s\n' "command" "wall s" "MB/s" "docs/s" "CPU s" \
         "server CPU s" "x --jobs 1"
     local w1

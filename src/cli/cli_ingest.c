@@ -297,6 +297,12 @@ static void store_job(void *job, void *ctx, unsigned worker)
     if (j->rc == 0 && !w->in_tx) {
         w->in_tx = true;
         w->batch_start = now();
+    } else if (j->rc != 0) { /* the database failed: the run stops, as with one writer */
+        pthread_mutex_lock(&ws->lock);
+        ws->stop = true;
+        forget(ws, f);
+        pthread_mutex_unlock(&ws->lock);
+        return;
     }
     if (j->rc == 0)
         j->rc = tally_ingest_put(w->s, j->d, &j->res, &j->err);

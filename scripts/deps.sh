@@ -36,7 +36,7 @@ done
 npm_deps() {
     local web
     web="$(dirname "$0")/../web"
-    if [ ! -d "$web/node_modules/playwright-core" ]; then
+    if [ ! -d "$web/node_modules/playwright-core" ] || [ ! -d "$web/node_modules/axe-core" ]; then
         echo "deps: npm ci --prefix web" >&2
         npm ci --prefix "$web" --no-audit --no-fund >/dev/null
     fi

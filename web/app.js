@@ -23,6 +23,23 @@ function make(ns, tag, attrs, kids) {
 const el = (tag, attrs, ...kids) => make(null, tag, attrs, kids);
 const svg = (tag, attrs, ...kids) => make(NS, tag, attrs, kids);
 
+// "Known by": one date for every panel (series, flows, partners, claims,
+// relations, contradictions): only what was stated by then. '' when unset
+// or not a date yet.
+function knownBy() {
+  const k = $('#known');
+  return k.value && k.checkValidity() ? k.value : '';
+}
+
+// Every panel's heading says which date it is as known by.
+function markKnown() {
+  const by = knownBy();
+  for (const m of document.querySelectorAll('.known-marker')) {
+    m.textContent = by ? `as known by ${by}` : '';
+    m.hidden = !by;
+  }
+}
+
 async function api(path, params = {}) {
   const q = new URLSearchParams();
   for (const [k, v] of Object.entries(params)) if (v !== '' && v !== null && v !== undefined) q.set(k, v);
@@ -226,7 +243,7 @@ function drawTimeline() {
   const yy = scale(v0, v1, H - M.b, M.t, log);
   const y = (v) => Math.max(M.t - 4, Math.min(H - M.b + 4, yy(log ? Math.max(v, v0) : v)));
 
-  const root = svg('svg', { viewBox: `0 0 ${W} ${H}`, width: W, height: H, role: 'img', 'aria-label': `Timeline of ${s.supplier} to ${s.recipient}, ${s.item}, in ${s.unit}` });
+  const root = svg('svg', { viewBox: `0 0 ${W} ${H}`, width: W, height: H, role: 'group', 'aria-label': `Timeline of ${s.supplier} to ${s.recipient}, ${s.item}, in ${s.unit}` });
   const axes = svg('g', { class: 'axes' });
   for (const v of valueTicks(v0, v1, log))
     axes.append(svg('line', { x1: M.l, x2: W - M.r, y1: y(v), y2: y(v), class: 'grid' }),
@@ -348,12 +365,12 @@ let eventsSeq = 0, eventsKey = '';
 async function loadPairEvents({ pairChanged = false } = {}) {
   const s = state.series;
   const filters = eventFilters(), query = new URLSearchParams(filters).toString();
-  const key = s ? `${s.supplier}|${s.recipient}|${query}` : '';
+  const key = s ? `${s.supplier}|${s.recipient}|${query}|${knownBy()}` : '';
   if (!pairChanged && key === eventsKey) return;
   eventsKey = key;
   const seq = ++eventsSeq;
   if (!s) { state.pairEvents = []; return renderEvents([]); }
-  const pairArgs = { actor: s.supplier, recipient: s.recipient, both_ways: 1, limit: 1000 };
+  const pairArgs = { actor: s.supplier, recipient: s.recipient, both_ways: 1, limit: 1000, known_by: knownBy() };
   try {
     const [all, shown] = await Promise.all([api('events', pairArgs), api('events', { ...pairArgs, ...filters })]);
     if (seq !== eventsSeq) return;
@@ -386,7 +403,8 @@ function renderEvents(events, more = false) {
     el('td', {}, e.text ? e.text : e.about || ''),
     el('td', {}, e.source || ''),
     el('td', {}, el('button', { type: 'button', class: 'link', onclick: () => openEvent(e.id), title: e.sentence || e.url || '' }, e.curated ? 'curated record' : e.doc)))));
-  $('#events-count').textContent = `${events.length} events of the pair${more ? ' (the first 1000)' : ''}`;
+  const by = knownBy();
+  $('#events-count').textContent = `${events.length} events of the pair${more ? ' (the first 1000)' : ''}${by ? `, stated by ${by}` : ''}`;
 }
 
 function pointMark(p, cx, ylo, yhi, unit) {
@@ -456,25 +474,41 @@ let seriesSeq = 0;
 async function selectSeries(want) {
   fillPickers(want);
   const pick = currentPick(), seq = ++seriesSeq;
-  history.replaceState(null, '', '#' + keyOf(pick));
+  // known by a date at which the series had no claim yet (the flows of
+  // that date say so): a clear empty state, not a request that must fail
+  const by = knownBy();
+  if (by && state.flowsBy === by && !state.flows.some((f) => keyOf(f) === keyOf(pick))) {
+    state.series = null;
+    $('#series-headline').replaceChildren();
+    $('#series-summary').textContent = `No claim that counts for ${pick.supplier} → ${pick.recipient}, ${pick.item} was stated by ${by}.`;
+    drawTimeline();
+    updatePermalink();
+    loadPairEvents({ pairChanged: true });
+    return;
+  }
   $('#series-summary').textContent = 'Loading…';
   try {
-    const known = $('#pick-known');
-    const s = await api('series', { ...pick, known_by: known.value && known.checkValidity() ? known.value : '' });
+    const s = await api('series', { ...pick, known_by: knownBy() });
     if (seq !== seriesSeq) return;
     state.series = s;
     const last = s.estimates[s.estimates.length - 1];
+    // the headline (the server's words): the number by its date, the
+    // intervals in words, and the independent sources behind it
+    const h = s.headline, head = $('#series-headline');
+    head.replaceChildren(...(h ? [el('strong', {}, h.number), el('br'), `${h.range}; ${h.backing}`] : []));
     $('#series-summary').textContent = `${s.supplier} → ${s.recipient}, ${s.item}, in ${s.unit}: ${s.points.length} clusters since ${s.start}` +
       (last ? `; ${last.date}: median ${last.median_text} (50 %: ${last.i50_text}; 90 %: ${last.i90_text})` +
         (last.extrapolated ? `, extrapolated after the last evidence (${s.last_evidence}) at the recent rate` : '') : '') +
       (s.start_why ? `; 0 until ${s.start}: ${s.start_why}` : '') +
       (s.known_by ? `; known by ${s.known_by}` : '');
     drawTimeline();
+    updatePermalink();
     loadPairEvents({ pairChanged: true });
   } catch (e) {
     if (seq !== seriesSeq) return;
     state.series = null;
     $('#series-summary').textContent = '';
+    $('#series-headline').replaceChildren();
     drawTimeline();
     loadPairEvents({ pairChanged: true });
     fail(e);
@@ -489,6 +523,12 @@ const itemColor = (() => { const m = new Map(); return (it) => { if (!m.has(it))
 function drawFlows() {
   const box = $('#flows');
   const rows = state.flows.filter((f) => !state.flowsItem || f.item === state.flowsItem);
+  if (!rows.length) {
+    const by = knownBy();
+    box.replaceChildren(el('p', { class: 'empty' }, by ? `No series: no claim that counts for one was stated by ${by}.` : 'No series yet.'));
+    $('#flows-list').replaceChildren();
+    return;
+  }
   const W = Math.max(280, box.clientWidth);
   const weight = (f) => Math.max(0.5, Math.log10(Math.max(1, f.median)));
   const sum = (a) => a.reduce((t, f) => t + weight(f), 0);
@@ -503,7 +543,7 @@ function drawFlows() {
   const px = Math.min(2.2, 340 / Math.max(1, Math.max(sum(rows), 1)));
   const H = Math.max(120, Math.ceil(Math.max(...[left, right].map((s) => s.reduce((t, [, fs]) => t + sum(fs) * px, 0))) + gap * (maxN + 1)));
   const x0 = labelW + 8, x1 = W - labelW - 8;
-  const root = svg('svg', { viewBox: `0 0 ${W} ${H}`, width: W, height: H, role: 'img', 'aria-label': 'Flows between states: the current estimates, one link per series' });
+  const root = svg('svg', { viewBox: `0 0 ${W} ${H}`, width: W, height: H, role: 'group', 'aria-label': 'Flows between states: the current estimates, one link per series' });
   const pos = (groups) => {
     const m = new Map();
     let yy = gap;
@@ -553,9 +593,7 @@ const ordinal = (k) => ORD[k] || `${k + 1}th`;
 
 async function loadPartners() {
   const seq = ++partners.seq;
-  const known = $('#partners-known');
-  if (!known.checkValidity()) return;
-  const params = { state: $('#partners-state').value, direction: $('#partners-direction').value, by: $('#partners-by').value, known_by: known.value };
+  const params = { state: $('#partners-state').value, direction: $('#partners-direction').value, by: $('#partners-by').value, known_by: knownBy() };
   if (!params.state) return;
   try {
     const rows = await api('rank', params);
@@ -605,9 +643,9 @@ function drawPartners() {
       parts.hidden = !partners.open.has(r.partner);
       row.setAttribute('aria-expanded', String(!parts.hidden));
     };
-    const row = el('li', { class: 'partner', 'data-partner': r.partner, tabindex: 0, role: 'button', 'aria-expanded': String(open), title: label,
+    const row = el('div', { class: 'partner', 'data-partner': r.partner, tabindex: 0, role: 'button', 'aria-expanded': String(open), title: label,
       onclick: toggle, onkeydown: (e) => { if (e.key === 'Enter' || e.key === ' ') { e.preventDefault(); toggle(); } } }, bar);
-    list.append(el('div', { class: 'partner-row' }, row, parts));
+    list.append(el('li', { class: 'partner-row' }, row, parts));
   }
   box.replaceChildren(list);
   $('#partners-unranked').replaceChildren(...unranked.map((r) => el('li', { class: 'unranked', 'data-partner': r.partner },
@@ -626,6 +664,7 @@ function filters() {
     const v = ['supplier', 'recipient'].includes(e.name) ? e.value.trim().toUpperCase() : e.value.trim();
     if (v && e.checkValidity()) f[e.name] = v;
   }
+  if (knownBy()) f.known_by = knownBy();
   return f;
 }
 
@@ -645,6 +684,7 @@ async function loadClaims(append = false) {
     table.more = r.more;
     status('');
     renderClaims();
+    updatePermalink();
   } catch (e) {
     if (seq !== table.seq) return;
     table.key = null; // tried again on the next change
@@ -654,24 +694,44 @@ async function loadClaims(append = false) {
 
 const sortKey = {
   date: claimDate, pair, item: items, kind: (c) => c.kind, source: (c) => (c.source || '').toLowerCase(),
-  value: (c) => c.low ?? c.high ?? 0, doc: (c) => (c.title || c.outlet || c.doc || '').toLowerCase(),
+  // figures by unit first (rounds apart from dollars), then by size
+  value: (c) => [c.unit || '', c.low ?? c.high ?? 0], doc: (c) => (c.title || c.outlet || c.doc || '').toLowerCase(),
 };
+
+// Sort keys compared: arrays element by element, else by < and >.
+function compareKeys(x, y) {
+  if (Array.isArray(x)) {
+    for (let i = 0; i < x.length; i++) { const c = compareKeys(x[i], y[i]); if (c) return c; }
+    return 0;
+  }
+  return x < y ? -1 : x > y ? 1 : 0;
+}
+
+// A table cell with its column's name (the card layout under 600 px shows
+// it), and a blank explained: a dash whose title says why it is empty.
+function cell(label, value, why, attrs = {}) {
+  const empty = value === '' || value === null || value === undefined;
+  return el('td', { 'data-label': label, ...attrs },
+    empty ? el('span', { class: 'blank', title: why }, '—', el('span', { class: 'why' }, ` ${why}`)) : value);
+}
 
 function renderClaims() {
   const { key, dir } = table.sort;
   const k = sortKey[key];
-  const rows = table.rows.slice().sort((a, b) => { const x = k(a), y = k(b); return (x < y ? -1 : x > y ? 1 : a.id - b.id) * dir; });
+  const rows = table.rows.slice().sort((a, b) => (compareKeys(k(a), k(b)) || a.id - b.id) * dir);
   for (const th of $('#claims thead').querySelectorAll('th'))
     if (th.dataset.key === key) th.setAttribute('aria-sort', dir > 0 ? 'ascending' : 'descending'); else th.removeAttribute('aria-sort');
   $('#claims tbody').replaceChildren(...rows.map((c) => el('tr', { 'data-id': c.id },
-    el('td', {}, claimDate(c)),
-    el('td', {}, pair(c)),
-    el('td', {}, items(c)),
-    el('td', {}, c.kind),
-    el('td', { class: 'num' }, figure(c)),
-    el('td', {}, c.source),
-    el('td', {}, el('button', { type: 'button', class: 'link', onclick: () => openClaim(c.id), title: c.sentence || c.url || '' }, c.title || c.outlet || c.doc)))));
-  $('#claims-count').textContent = `${rows.length} claims shown${table.more ? ' (more below)' : ''}`;
+    cell('Date', claimDate(c), 'undated: neither the claim nor its document says when'),
+    cell('Supplier → recipient', pair(c), ''),
+    cell('Item', items(c), 'no item named: a figure for the supply as a whole'),
+    cell('Kind', c.kind, ''),
+    cell('Figure', figure(c), '', { class: 'num' }),
+    cell('Source', c.source, 'no source named: the document states it on its own authority'),
+    cell('Document', el('button', { type: 'button', class: 'link', onclick: () => openClaim(c.id), title: c.sentence || c.url || '' }, c.title || c.outlet || c.doc), ''))));
+  const by = knownBy();
+  $('#claims-count').textContent = !rows.length && by ? `No claim passing the filters was stated by ${by}.`
+    : `${rows.length} claims shown${table.more ? ' (more below)' : ''}${by ? `, stated by ${by}` : ''}`;
   $('#more').hidden = !table.more;
 }
 
@@ -702,25 +762,118 @@ async function downloadCsv() {
     }
     const cols = csvColumns();
     const text = [cols.join(','), ...all.map((c) => cols.map((k) => csvCell(c[k])).join(','))].join('\r\n') + '\r\n';
-    const url = URL.createObjectURL(new Blob([text], { type: 'text/csv' }));
-    const a = el('a', { href: url, download: 'tally-claims.csv' });
-    document.body.append(a);
-    a.click();
-    a.remove();
-    setTimeout(() => URL.revokeObjectURL(url), 10000);
+    save(new Blob([text], { type: 'text/csv' }), 'tally-claims.csv');
   } catch (e) { fail(e); } finally { btn.disabled = false; }
+}
+
+// Hands `blob` to the browser as a download named `name`.
+function save(blob, name) {
+  const url = URL.createObjectURL(blob);
+  const a = el('a', { href: url, download: name });
+  document.body.append(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 10000);
+}
+
+// ---- exports, permalink, citation ----
+
+const seriesName = (s) => `tally-${s.supplier}-${s.recipient}-${s.item}-${s.unit}`;
+
+// The shown series' monthly estimates as CSV (the columns of tally estimate
+// --format csv), or the whole /api/series answer as JSON.
+function exportSeries(kind) {
+  const s = state.series;
+  if (!s) return;
+  if (kind === 'json')
+    return save(new Blob([JSON.stringify(s, null, 1) + '\n'], { type: 'application/json' }), seriesName(s) + '.json');
+  const rows = s.estimates.map((q) => [q.date, q.q05, q.q25, q.median, q.q75, q.q95, q.extrapolated].join(','));
+  save(new Blob(['date,q05,q25,median,q75,q95,extrapolated\r\n' + rows.join('\r\n') + '\r\n'], { type: 'text/csv' }), seriesName(s) + '.csv');
+}
+
+// The timeline as a standalone SVG: a copy with the page's rules that apply
+// to it in a <style> of its own.
+function chartSvg() {
+  const svgEl = $('#timeline svg');
+  if (!svgEl) return null;
+  const copy = svgEl.cloneNode(true);
+  copy.setAttribute('xmlns', NS);
+  const rules = [];
+  for (const sheet of document.styleSheets)
+    for (const rule of sheet.cssRules)
+      if (rule.selectorText && svgEl.querySelector(rule.selectorText.split(',').map((x) => x.trim().replace(/^#timeline\s*/, '') || '*').join(',')))
+        rules.push(rule.cssText.replace(/#timeline\s*/g, ''));
+  copy.prepend(svg('style', {}, 'text{font:11px system-ui,sans-serif}' + rules.join('')));
+  return new XMLSerializer().serializeToString(copy);
+}
+
+function exportChart(kind) {
+  const text = chartSvg(), s = state.series;
+  if (!text || !s) return;
+  const blob = new Blob([text], { type: 'image/svg+xml' });
+  if (kind === 'svg') return save(blob, seriesName(s) + '.svg');
+  // PNG: the SVG drawn on a canvas at twice its size
+  const box = $('#timeline svg').viewBox.baseVal, img = new Image(), url = URL.createObjectURL(blob);
+  img.onload = () => {
+    const c = el('canvas', { width: box.width * 2, height: box.height * 2 });
+    const g = c.getContext('2d');
+    g.fillStyle = '#fff';
+    g.fillRect(0, 0, c.width, c.height);
+    g.drawImage(img, 0, 0, c.width, c.height);
+    URL.revokeObjectURL(url);
+    c.toBlob((png) => save(png, seriesName(s) + '.png'), 'image/png');
+  };
+  img.onerror = () => { URL.revokeObjectURL(url); fail(new Error('the chart could not be drawn as PNG')); };
+  img.src = url;
+}
+
+// The page's whole state in its address: the series, the date it is known
+// by and the claims table's filters (#PRK/RUS/item/unit?known_by=...&f.kind=...).
+function permalinkHash() {
+  const q = new URLSearchParams();
+  if (knownBy()) q.set('known_by', knownBy());
+  for (const e of $('#filters').elements) if (e.name && e.value.trim()) q.set('f.' + e.name, e.value.trim());
+  const pick = state.series ? keyOf(state.series) : keyOf(currentPick());
+  return '#' + pick + (q.toString() ? '?' + q : '');
+}
+
+function updatePermalink() {
+  const hash = permalinkHash();
+  history.replaceState(null, '', hash);
+  $('#permalink').href = hash;
+  const m = state.meta;
+  if (!m) return;
+  $('#cite').textContent = `Cite: tally, ${m.claims} claims from ${m.documents} documents` +
+    `${m.updated ? `, database updated ${m.updated.slice(0, 10)}` : ''}; ${location.href}` +
+    (state.series?.headline ? `: ${state.series.headline.text}` : '');
+}
+
+// Reads the state permalinkHash wrote: the series, and sets the date and
+// the filters it names.
+function readPermalink() {
+  const [path, query] = decodeURIComponent(location.hash.slice(1)).split('?');
+  const q = new URLSearchParams(query || '');
+  if (q.get('known_by')) $('#known').value = q.get('known_by');
+  for (const [k, v] of q) {
+    const field = k.startsWith('f.') ? $(`#filters [name="${CSS.escape(k.slice(2))}"]`) : null;
+    if (field) field.value = v;
+  }
+  const [supplier, recipient, item, unit] = path.split('/');
+  return supplier && recipient && item ? { supplier, recipient, item, unit } : null;
 }
 
 // ---- contradictions ----
 
 async function loadContradictions() {
-  const list = await api('contradictions');
+  const by = knownBy();
+  const list = await api('contradictions', { known_by: by });
+  if (by !== knownBy()) return; // the date changed meanwhile
   // (the claims' contradictions; tally check lists the events' too)
   $('#contradictions').replaceChildren(...(list.length ? list.map((c) => el('li', { class: 'contradiction' },
     el('strong', {}, c.rule), ' ', el('span', {}, c.why),
     el('ul', {}, c.claims.map((k) => el('li', {},
       el('button', { type: 'button', class: 'link', onclick: () => openClaim(k.id) }, `${k.source}: ${k.figure}`),
-      ` (${k.as_of}, ${k.doc})`))))) : [el('li', {}, 'None found.')]));
+      ` (${k.as_of}, ${k.doc})`))))) : [el('li', {}, by ? `None found among the claims stated by ${by}.` : 'None found.')]));
 }
 
 // ---- start ----
@@ -752,7 +905,8 @@ async function start() {
   document.addEventListener('keydown', (e) => { if (e.key === 'Escape' && !$('#claim').hidden) closeClaim(); });
   for (const id of ['#pick-supplier', '#pick-recipient', '#pick-item'])
     $(id).addEventListener('change', () => selectSeries(currentPick()));
-  $('#pick-known').addEventListener('change', (e) => { if (e.target.checkValidity()) selectSeries(currentPick()); });
+  $('#known').addEventListener('change', (e) => { if (e.target.checkValidity()) knownChanged(); });
+  $('#known-form').addEventListener('submit', (e) => { e.preventDefault(); if ($('#known').checkValidity()) knownChanged(); });
   $('#pick-linear').addEventListener('change', (e) => { state.linear = e.target.checked; drawTimeline(); });
   $('#flows-item').addEventListener('change', (e) => { state.flowsItem = e.target.value; drawFlows(); });
   let timer;
@@ -762,6 +916,10 @@ async function start() {
   $('#filters').addEventListener('submit', (e) => { e.preventDefault(); loadClaims(); });
   $('#more').addEventListener('click', () => loadClaims(true));
   $('#csv').addEventListener('click', downloadCsv);
+  $('#export-csv').addEventListener('click', () => exportSeries('csv'));
+  $('#export-json').addEventListener('click', () => exportSeries('json'));
+  $('#export-svg').addEventListener('click', () => exportChart('svg'));
+  $('#export-png').addEventListener('click', () => exportChart('png'));
   $('#claims thead').addEventListener('click', (e) => {
     const th = e.target.closest('th');
     if (!th) return;
@@ -780,7 +938,7 @@ async function start() {
   onWidth($('#timeline'), drawTimeline);
   onWidth($('#flows'), drawFlows);
   onWidth($('#partners'), drawPartners);
-  for (const id of ['#partners-state', '#partners-direction', '#partners-by', '#partners-known'])
+  for (const id of ['#partners-state', '#partners-direction', '#partners-by'])
     $(id).addEventListener('change', () => loadPartners());
 
   try {
@@ -790,7 +948,8 @@ async function start() {
     fillFilters(meta);
     const states = [...new Set(meta.series.flatMap((s) => [s.supplier, s.recipient]))].sort();
     $('#dl-states').replaceChildren(...states.map((v) => el('option', { value: v })));
-    const [supplier, recipient, item, unit] = decodeURIComponent(location.hash.slice(1)).split('/');
+    const linked = readPermalink();
+    markKnown();
     // the partners of the state that receives from the most others
     const senders = new Map();
     for (const s of meta.series) { if (!senders.has(s.recipient)) senders.set(s.recipient, new Set()); senders.get(s.recipient).add(s.supplier); }
@@ -798,16 +957,37 @@ async function start() {
     $('#partners-state').replaceChildren(...states.map((v) => el('option', { value: v, selected: v === recipients[0] }, v)));
     loadPartners();
     const best = meta.series.slice().sort((a, b) => b.clusters - a.clusters)[0];
-    if (best) selectSeries(supplier && recipient && item ? { supplier, recipient, item, unit } : best);
+    if (best) selectSeries(linked || best);
     else $('#series-summary').textContent = 'No series yet: import or ingest some claims.';
   } catch (e) { fail(e); }
-  api('flows').then((flows) => {
-    state.flows = flows;
-    $('#flows-item').append(...[...new Set(flows.map((f) => f.item))].sort().map((v) => el('option', { value: v }, v)));
-    drawFlows();
-  }).catch(fail);
+  loadFlows().catch(fail);
   loadClaims();
   loadContradictions().catch(fail);
+}
+
+// The flows as known by the date (all of them when none).
+async function loadFlows() {
+  const by = knownBy();
+  const flows = await api('flows', { known_by: by });
+  if (by !== knownBy()) return; // the date changed meanwhile
+  state.flows = flows;
+  state.flowsBy = by;
+  const items = [...new Set(flows.map((f) => f.item))].sort();
+  const pick = $('#flows-item');
+  if (!items.includes(state.flowsItem)) state.flowsItem = '';
+  pick.replaceChildren(el('option', { value: '' }, 'all items'), ...items.map((v) => el('option', { value: v, selected: v === state.flowsItem }, v)));
+  drawFlows();
+}
+
+// A new "known by": every panel again, each marked with the date (the
+// series once the flows of that date say whether it had begun).
+async function knownChanged() {
+  markKnown();
+  loadPartners();
+  loadClaims();
+  loadContradictions().catch(fail);
+  try { await loadFlows(); } catch (e) { fail(e); }
+  selectSeries(currentPick());
 }
 
 start();

@@ -27,6 +27,7 @@
 #include "tally/figure.h"
 #include "tally/learn.h"
 #include "tally/mem.h"
+#include "tally/number.h"
 #include "tally/rank.h"
 #include "tally/store.h"
 
@@ -239,6 +240,27 @@ typedef struct tally_point_words {
 } tally_point_words;
 void tally_present_point_words(const tally_view *v, const tally_series_point *sp,
                                tally_point_words *w);
+
+/** A series' headline, in words, in three parts that each fit 80 columns
+ *  (the command line prints them a line each, the report and the dashboard
+ *  as one paragraph):
+ *    number: "9.33 M rounds by 2024-10-31" (and ", extrapolated since
+ *            2024-03-31" after the last evidence);
+ *    range:  "50 % likely 6.1-12.4 M rounds, 90 % likely 4.2-20 M rounds";
+ *    backing: "from 5 independent sources in 21 clusters" (sources told
+ *            apart as the estimate tells them: one bias each). */
+typedef struct tally_headline {
+    char number[160], range[2 * TALLY_NUM_TEXT_MAX + 40], backing[96];
+    char median[TALLY_NUM_TEXT_MAX]; /* number's parts: "9.33 M rounds", */
+    char day[16], since[16];         /* "2024-10-31", "" or "2024-03-31" */
+    size_t sources;                  /* the independent sources behind it */
+} tally_headline;
+/** The headline of series `s` estimated `q`, whose last evidence is `last`. */
+void tally_present_headline(const tally_series *s, const tally_quantiles *q, long last,
+                            tally_headline *h);
+/** The quantiles of `e` its headline is about: the one day asked for (--at),
+ *  else the last evidence's day, else the last day not extrapolated. */
+const tally_quantiles *tally_present_headline_day(const tally_estimate *e);
 
 /** Why a series starts when it does: "the earliest \"since\" (ROK Defense
  *  Intelligence Agency: more-than 13000 container since 2022-07-01)" or

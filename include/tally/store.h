@@ -281,6 +281,11 @@ int tally_store_units(tally_store *s, int (*fn)(const char *unit, int64_t claims
 int tally_store_counts(tally_store *s, int64_t *claims, int64_t *documents, int64_t *sources,
                        tally_err *err) TALLY_MUST_CHECK;
 
+/** When the database last changed: the latest document's ingested_at or
+ *  updated_at ("2026-12-07T16:58:15Z"), into `out`; "" when it holds no
+ *  document. */
+int tally_store_updated(tally_store *s, char out[40], tally_err *err) TALLY_MUST_CHECK;
+
 /** The kind of source a name stands for: "government", "intelligence",
  *  "official", "outlet", "think-tank", "author" or "other". */
 const char *tally_source_kind(const char *name);

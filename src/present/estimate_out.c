@@ -222,6 +222,71 @@ static void day_or_null(tally_buf *b, long day)
         tally_json_raw(b, "null");
 }
 
+void tally_present_headline(const tally_series *s, const tally_quantiles *q, long last,
+                            tally_headline *h)
+{
+    char i50[TALLY_NUM_TEXT_MAX], i90[TALLY_NUM_TEXT_MAX];
+    tally_num_amount(q->q50, s->unit, h->median, sizeof h->median);
+    tally_num_range(q->q25, q->q75, s->unit, i50, sizeof i50);
+    tally_num_range(q->q05, q->q95, s->unit, i90, sizeof i90);
+    tally_present_day(q->day, h->day);
+    h->since[0] = '\0';
+    if (q->extrapolated)
+        tally_present_day(last, h->since);
+    snprintf(h->number, sizeof h->number, "%s by %s%s%s", h->median, h->day,
+             h->since[0] != '\0' ? ", extrapolated since " : "", h->since);
+    snprintf(h->range, sizeof h->range, "50 %% likely %s, 90 %% likely %s", i50, i90);
+    /* the sources as the reconciliation counts them: one bias each */
+    h->sources = 0;
+    for (size_t i = 0; i < s->n; i++) {
+        bool seen = false;
+        for (size_t j = 0; j < i && !seen; j++)
+            seen = s->v[j].p.source == s->v[i].p.source;
+        h->sources += !seen;
+    }
+    snprintf(h->backing, sizeof h->backing, "from %zu independent source%s in %zu cluster%s",
+             h->sources, h->sources == 1 ? "" : "s", s->n, s->n == 1 ? "" : "s");
+}
+
+const tally_quantiles *tally_present_headline_day(const tally_estimate *e)
+{
+    if (e->n_days == 0)
+        return NULL;
+    if (e->n_days == 1)
+        return &e->q[0];
+    const tally_quantiles *best = NULL;
+    for (size_t i = 0; i < e->n_days; i++) {
+        if (e->q[i].day == e->info.last)
+            return &e->q[i];
+        if (!e->q[i].extrapolated && (best == NULL || e->q[i].day > best->day))
+            best = &e->q[i];
+    }
+    return best != NULL ? best : &e->q[e->n_days - 1];
+}
+
+/* ,"headline":{"number":..,"range":..,"backing":..,"sources":N,"text":..}
+ * for the day tally_present_headline_day picks (null: none). */
+static void headline_json(tally_buf *b, const tally_estimate *e)
+{
+    const tally_quantiles *q = tally_present_headline_day(e);
+    tally_json_raw(b, ",\"headline\":");
+    if (q == NULL || !isfinite(q->q05) || !isfinite(q->q95)) {
+        tally_json_raw(b, "null");
+        return;
+    }
+    tally_headline h;
+    tally_present_headline(&e->series, q, e->info.last, &h);
+    char text[sizeof h.number + sizeof h.range + sizeof h.backing + 8];
+    snprintf(text, sizeof text, "%s; %s; %s", h.number, h.range, h.backing);
+    const char *keys[] = {"number", "range", "backing", "text"};
+    const char *vals[] = {h.number, h.range, h.backing, text};
+    for (int i = 0; i < 4; i++) {
+        tally_buf_printf(b, "%s\"%s\":", i ? "," : "{", keys[i]);
+        tally_json_str(b, vals[i], strlen(vals[i]));
+    }
+    tally_buf_printf(b, ",\"sources\":%zu}", h.sources);
+}
+
 void tally_present_estimate(tally_buf *b, const tally_view *v, const tally_estimate *e,
                             const char *known_by, bool refs)
 {
@@ -253,6 +318,7 @@ void tally_present_estimate(tally_buf *b, const tally_view *v, const tally_estim
     tally_json_num(b, round(e->info.spread * 100) / 100);
     tally_json_raw(b, ",\"known_by\":");
     tally_present_str_or_null(b, known_by);
+    headline_json(b, e);
     tally_json_raw(b, ",\"estimates\":[");
     for (size_t i = 0; i < e->n_days; i++) {
         const tally_quantiles *q = &e->q[i];
@@ -736,6 +802,12 @@ void tally_present_estimate_out(tally_buf *b, tally_output o, const tally_view *
     tally_buf_printf(b, "%s -> %s, %s, in %s: %zu clusters%s%s\n", series->supplier,
                      series->recipient, item, SHOWN(v0, series->unit), series->n,
                      known_by != NULL ? "; known by " : "", known_by != NULL ? known_by : "");
+    const tally_quantiles *hq = tally_present_headline_day(e);
+    if (hq != NULL && finite_quantiles(b, hq)) {
+        tally_headline h;
+        tally_present_headline(series, hq, e->info.last, &h);
+        tally_buf_printf(b, "%s\n%s\n%s\n", h.number, h.range, h.backing);
+    }
     tally_buf_printf(b, "starts at 0 on %s: %s\n", d, why);
     tally_buf_printf(b, "%-10s %8s %8s %8s %8s %8s\n", "date", "5%", "25%", "median", "75%", "95%");
     for (size_t i = 0; i < e->n_days; i++) {

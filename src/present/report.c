@@ -388,19 +388,40 @@ struct report {
     size_t n_series;
 };
 
-static void quantiles(out *o, const tally_quantiles *q, const char *unit)
+/* The monthly estimates as a table beside the chart: each date's
+ * cumulative median and intervals, and what the median added since the
+ * line before (the months after the last evidence in italics). */
+static void months(out *o, const tally_estimate *e)
 {
-    char med[TALLY_NUM_TEXT_MAX], a[TALLY_NUM_TEXT_MAX], c[TALLY_NUM_TEXT_MAX];
-    tally_num_amount(q->q50, unit, med, sizeof med);
-    tally_num_range(q->q25, q->q75, unit, a, sizeof a);
-    tally_num_range(q->q05, q->q95, unit, c, sizeof c);
-    put(o, "<strong class=\"median\">");
-    esc(o, med);
-    put(o, "</strong> (50 % interval: ");
-    esc(o, a);
-    put(o, "; 90 %: ");
-    esc(o, c);
-    put(o, ")");
+    put(o, "<div class=\"tw\"><table class=\"months\"><caption>Month by month, in ");
+    esc(o, e->series.unit);
+    put(o, "</caption><thead><tr><th>date</th><th class=\"num\">median</th>"
+           "<th class=\"num\">50 %</th><th class=\"num\">90 %</th>"
+           "<th class=\"num\" title=\"the median's change since the line before\">added</th>"
+           "</tr></thead><tbody>\n");
+    double before = 0;
+    for (size_t i = 0; i < e->n_days; i++) {
+        const tally_quantiles *q = &e->q[i];
+        char d[16], med[TALLY_NUM_TEXT_MAX], i50[TALLY_NUM_TEXT_MAX], i90[TALLY_NUM_TEXT_MAX],
+            add[TALLY_NUM_TEXT_MAX];
+        tally_present_day(q->day, d);
+        tally_num_text(q->q50, med, sizeof med);
+        tally_num_range(q->q25, q->q75, NULL, i50, sizeof i50);
+        tally_num_range(q->q05, q->q95, NULL, i90, sizeof i90);
+        tally_num_text(q->q50 - before, add, sizeof add);
+        before = q->q50;
+        putf(o, "<tr%s><td>%s</td><td class=\"num\">",
+             q->extrapolated ? " class=\"extrapolated\"" : "", d);
+        esc(o, med);
+        put(o, "</td><td class=\"num\">");
+        esc(o, i50);
+        put(o, "</td><td class=\"num\">");
+        esc(o, i90);
+        put(o, "</td><td class=\"num\">");
+        esc(o, add);
+        put(o, "</td></tr>\n");
+    }
+    put(o, "</tbody></table></div>");
 }
 
 static void drivers(out *o, const tally_view *v, const tally_series *s)
@@ -476,15 +497,26 @@ static void on_flow(const tally_flow *fl, void *user)
         fmt_num(fl->q.q50, med);
         putf(o,
              "<p class=\"estimate\" data-date=\"%s\" data-median=\"%.0f\" data-q05=\"%.0f\" "
-             "data-q25=\"%.0f\" data-q75=\"%.0f\" data-q95=\"%.0f\" data-extrapolated=\"%s\">"
-             "On %s: ",
+             "data-q25=\"%.0f\" data-q75=\"%.0f\" data-q95=\"%.0f\" data-extrapolated=\"%s\">",
              d, round(fl->q.q50), round(fl->q.q05), round(fl->q.q25), round(fl->q.q75),
-             round(fl->q.q95), fl->q.extrapolated ? "true" : "false", d);
-        quantiles(o, &fl->q, s->unit);
-        putf(o, ", from %zu cluster%s%s.</p>\n", s->n, s->n == 1 ? "" : "s",
-             fl->q.extrapolated ? " (extrapolated: after the last evidence, the recent rate "
-                                  "carried on)"
-                                : "");
+             round(fl->q.q95), fl->q.extrapolated ? "true" : "false");
+        /* the headline: the number, its intervals in words, the date, since
+         * when it is extrapolated, and how many sources stand behind it */
+        tally_headline h;
+        tally_present_headline(s, &fl->q, fl->info.last, &h);
+        put(o, "<strong class=\"median\">");
+        esc(o, h.median);
+        putf(o, "</strong> by %s", h.day);
+        if (h.since[0] != '\0')
+            putf(o,
+                 ", <span class=\"extrapolated\">extrapolated since %s</span> (after the last "
+                 "evidence, the recent rate carried on)",
+                 h.since);
+        put(o, ".<br>");
+        esc(o, h.range);
+        put(o, "; ");
+        esc(o, h.backing);
+        put(o, ".</p>\n");
         putf(t, "<td>%s</td><td class=\"num\">%s</td><td class=\"num\">", d, med);
         char a[TALLY_NUM_TEXT_MAX];
         tally_num_range(fl->q.q05, fl->q.q95, NULL, a, sizeof a);
@@ -498,7 +530,10 @@ static void on_flow(const tally_flow *fl, void *user)
     int rc = tally_view_estimate(r->v, r->m, s->supplier, s->recipient, s->item, s->unit, NULL,
                                  r->o->known_by, r->o->draws, &e, &err);
     if (rc == 0) {
+        put(o, "<div class=\"pair\">");
         svg_chart(o, r->v, &e, fl);
+        months(o, &e);
+        put(o, "</div>\n");
         put(o, "<p class=\"legend\"><span class=\"k90\"></span>90 % interval "
                "<span class=\"k50\"></span>50 % interval <span class=\"kmed\"></span>median "
                "(dashed after the last evidence: extrapolated at the recent rate); "
@@ -607,7 +642,7 @@ static int on_doc(const tally_doc_row *row, void *user)
 
 static const char style[] =
     "body{font:15px/1.45 system-ui,-apple-system,'Segoe UI',sans-serif;color:#1d2329;"
-    "max-width:1100px;margin:0 auto;padding:1.5rem}"
+    "margin:0 auto;padding:1.5rem}"
     "h1{font-size:1.6rem;margin:.2rem 0}h2{font-size:1.2rem;margin:2rem 0 .3rem;"
     "border-top:1px solid #d5dae0;padding-top:1rem}"
     ".meta{color:#4b5561}table{border-collapse:collapse;margin:.6rem 0;font-size:.85rem;"
@@ -616,7 +651,13 @@ static const char style[] =
     "vertical-align:top}th{background:#f3f5f7}td.num{text-align:right;"
     "font-variant-numeric:tabular-nums;white-space:nowrap}td.url{word-break:break-all}"
     "td ul{margin:0;padding-left:1rem}.estimate{font-size:1.05rem}"
-    ".error{color:#a12}svg.chart{width:100%;height:auto;max-width:760px;display:block}"
+    ".error{color:#a12}svg.chart{width:100%;height:auto;display:block}"
+    ".pair{display:flex;flex-wrap:wrap;gap:1rem;align-items:flex-start}"
+    ".pair>svg.chart{flex:3 1 520px;min-width:0;max-width:1000px}"
+    ".pair>.tw{flex:1 1 300px;min-width:0}table.months{margin-top:0}"
+    "tr.extrapolated td{font-style:italic;color:#4b5561}.tw{overflow-x:auto}"
+    "@media (max-width:600px){body{padding:.6rem}table{display:block;overflow-x:auto}"
+    "td,th{word-break:break-word}}"
     ".axes line{stroke:#7b8591;stroke-width:1}.axes line.grid{stroke:#e3e7eb}"
     ".axes text{font-size:11px;fill:#4b5561}.axes text.unit{font-weight:600}"
     ".band90{fill:#c9dcf0}.band50{fill:#8fb6df}.median{fill:none;stroke:#1f5fa3;"

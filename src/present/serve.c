@@ -911,11 +911,13 @@ static void api_series(request *r, tally_store *s)
 }
 
 /* GET /api/flows and the series of /api/meta: every series at once. */
-static void flows(request *r, tally_store *s, const tally_date *at, bool estimate)
+static void flows(request *r, tally_store *s, const tally_date *at, const char *known_by,
+                  bool estimate)
 {
     tally_view v;
     tally_claim_filter all = {0};
     all.no_doc_names = true; /* the series show no document's name */
+    all.known_by = known_by;
     if (!load_view(r, s, &all, 0, NULL, &v))
         return;
     flows_out o = {{&r->out, true, false, NULL, 0, 0, false}, estimate};
@@ -929,14 +931,16 @@ static void flows(request *r, tally_store *s, const tally_date *at, bool estimat
         r->status = MHD_HTTP_OK;
 }
 
+/* GET /api/flows: tally estimate --all --format json [--at] [--known-by]. */
 static void api_flows(request *r, tally_store *s)
 {
-    const char *at;
+    const char *at, *known_by;
     tally_date at_date;
-    if (!date_arg(r, "at", &at, &at_date) || unknown_params(r))
+    if (!date_arg(r, "at", &at, &at_date) || !date_arg(r, "known_by", &known_by, NULL) ||
+        unknown_params(r))
         return;
     tally_buf_clear(&r->out);
-    flows(r, s, at != NULL ? &at_date : NULL, true);
+    flows(r, s, at != NULL ? &at_date : NULL, known_by, true);
 }
 
 /* GET /api/rank: tally rank STATE --to|--from --by ... --format jsonl, as a
@@ -1079,21 +1083,26 @@ static void api_meta(request *r, tally_store *s)
         return;
     int64_t claims, docs, sources;
     tally_err err = {0};
+    char updated[40];
     int rc = tally_store_counts(s, &claims, &docs, &sources, &err);
+    if (rc == 0)
+        rc = tally_store_updated(s, updated, &err);
     if (rc != 0) {
         store_error(r, rc, &err);
         return;
     }
     tally_buf *b = &r->out;
     tally_buf_clear(b);
-    tally_json_raw(b, "{\"claims\":");
+    tally_json_raw(b, "{\"updated\":");
+    tally_present_str_or_null(b, updated);
+    tally_json_raw(b, ",\"claims\":");
     tally_json_uint(b, (size_t)claims);
     tally_json_raw(b, ",\"documents\":");
     tally_json_uint(b, (size_t)docs);
     tally_json_raw(b, ",\"sources\":");
     tally_json_uint(b, (size_t)sources);
     tally_json_raw(b, ",\"series\":");
-    flows(r, s, NULL, false);
+    flows(r, s, NULL, NULL, false);
     if (r->status != MHD_HTTP_OK)
         return;
     /* how numbers are written (tally/number.h), for the axes' ticks: every
@@ -1170,10 +1179,13 @@ static void api_clusters(request *r, tally_store *s)
         r->status = MHD_HTTP_OK;
 }
 
+/* GET /api/contradictions: tally check --format jsonl [--known-by]. */
 static void api_contradictions(request *r, tally_store *s)
 {
     tally_view v;
-    if (unknown_params(r) || !load_view(r, s, NULL, 0, NULL, &v))
+    tally_claim_filter f = {0};
+    if (!date_arg(r, "known_by", &f.known_by, NULL) || unknown_params(r) ||
+        !load_view(r, s, &f, 0, NULL, &v))
         return;
     tally_buf *b = &r->out;
     tally_buf_clear(b);
@@ -1334,7 +1346,7 @@ static enum MHD_Result respond(struct MHD_Connection *c, const request *r)
     MHD_add_response_header(res, MHD_HTTP_HEADER_CONTENT_TYPE, r->type);
     MHD_add_response_header(res, "X-Content-Type-Options", "nosniff");
     MHD_add_response_header(res, "Content-Security-Policy",
-                            "default-src 'self'; frame-ancestors 'none'");
+                            "default-src 'self'; img-src 'self' blob:; frame-ancestors 'none'");
     MHD_add_response_header(res, "Referrer-Policy", "no-referrer");
     MHD_add_response_header(res, "X-Frame-Options", "DENY");
     MHD_add_response_header(res, MHD_HTTP_HEADER_CACHE_CONTROL,

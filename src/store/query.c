@@ -696,6 +696,26 @@ int tally_store_units(tally_store *s, int (*fn)(const char *unit, int64_t claims
     return stop;
 }
 
+int tally_store_updated(tally_store *s, char out[40], tally_err *err)
+{
+    out[0] = '\0';
+    store_stmt *st = store_prepare_once(
+        s, "SELECT max(ingested_at), max(updated_at) FROM documents", "reading the last update", err);
+    if (st == NULL)
+        return err->code;
+    int rc = 0;
+    if (store_step(st) == STORE_ROW) {
+        /* both are ISO 8601 in UTC: the later sorts last */
+        const char *a = store_col_text(st, 0), *b = store_col_text(st, 1);
+        const char *last = a == NULL ? b : b == NULL || strcmp(a, b) >= 0 ? a : b;
+        snprintf(out, 40, "%s", last != NULL ? last : "");
+    } else {
+        rc = store_fail(s, err, "reading the last update");
+    }
+    store_finalize(st);
+    return rc;
+}
+
 int tally_store_counts(tally_store *s, int64_t *claims, int64_t *documents, int64_t *sources,
                        tally_err *err)
 {

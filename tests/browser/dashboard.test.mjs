@@ -46,8 +46,8 @@ async function get(path) {
 
 // A page on the dashboard that records console errors, page errors, failed
 // requests and every request to another origin; t.after checks them.
-async function open(t, viewport = { width: 1366, height: 768 }) {
-  const context = await browser.newContext({ viewport, acceptDownloads: true });
+async function open(t, viewport = { width: 1366, height: 768 }, options = {}) {
+  const context = await browser.newContext({ viewport, acceptDownloads: true, ...options });
   const page = await context.newPage();
   const origin = new URL(base).origin;
   const problems = [];
@@ -105,6 +105,13 @@ test('the timeline has one mark per point of /api/series, for every series', asy
       `${s.supplier} → ${s.recipient}, ${s.item}, in ${s.unit}`);
     const series = await shownSeries(page);
     assert.equal(series.item, s.item);
+    // the headline block: the server's words, the number in bold
+    const h = series.headline;
+    if (h) {
+      assert.equal(await page.locator('#series-headline strong').textContent(), h.number);
+      assert.equal(await page.locator('#series-headline').textContent(), `${h.number}${h.range}; ${h.backing}`);
+      assert.match(h.backing, /^from \d+ independent sources? in \d+ clusters?$/);
+    }
     const marks = page.locator('#timeline .mark');
     assert.equal(await marks.count(), series.points.length, `${s.supplier} ${s.recipient} ${s.item}`);
     const echoes = await marks.evaluateAll((ms) => ms.map((m) => Number(m.dataset.echoes)));
@@ -187,10 +194,46 @@ test('a point opens from the keyboard; "known by" keeps only the claims stated b
   const by = dates[Math.floor(dates.length / 2)];
   const q = `supplier=${series.supplier}&recipient=${series.recipient}&item=${series.item}&unit=${series.unit}`;
   const earlier = await get(`/api/series?${q}&known_by=${by}`);
-  await page.fill('#pick-known', by);
-  await page.press('#pick-known', 'Tab');
+  await page.fill('#known', by);
+  await page.press('#known', 'Tab');
   await page.waitForFunction((by) => document.querySelector('#series-summary').textContent.endsWith(`known by ${by}`), by);
   assert.equal(await page.locator('#timeline .mark').count(), earlier.points.length);
+  clean();
+});
+
+test('"known by" applies to every panel, each marked with the date', async (t) => {
+  const { page, clean } = await open(t);
+  await shownSeries(page);
+  const by = '2023-06-30';
+  const [claims, flows, contra] = await Promise.all([get(`/api/claims?known_by=${by}&limit=100`),
+    get(`/api/flows?known_by=${by}`), get(`/api/contradictions?known_by=${by}`)]);
+  const allFlows = await get('/api/flows');
+  assert.ok(flows.length < allFlows.length, 'an earlier date must leave some series out');
+  await page.fill('#known', by);
+  await page.press('#known', 'Tab');
+  // the claims table: the claims stated by then, and says so
+  await page.waitForFunction((want) => document.querySelector('#claims-count').textContent.endsWith(`stated by ${want}`), by);
+  await page.waitForFunction((n) => document.querySelectorAll('#claims tbody tr').length === n, claims.claims.length);
+  assert.deepEqual((await rowIds(page)).sort(), claims.claims.map((c) => c.id).sort());
+  // the flows: those of the claims stated by then
+  await page.waitForFunction((n) => document.querySelectorAll('#flows-list li').length === n, flows.length);
+  // the contradictions
+  await page.waitForFunction((n) => n === 0 ? /stated by/.test(document.querySelector('#contradictions').textContent)
+    : document.querySelectorAll('#contradictions > li').length === n, contra.length);
+  // the series: as known then, or said to have no claim yet
+  await page.waitForFunction((want) => {
+    const t = document.querySelector('#series-summary').textContent;
+    return t.endsWith(`known by ${want}`) || t.endsWith(`was stated by ${want}.`);
+  }, by);
+  // every panel's heading carries the marker
+  const markers = await page.locator('.known-marker').evaluateAll((ms) => ms.map((m) => [m.hidden, m.textContent]));
+  assert.ok(markers.length >= 6);
+  for (const [hidden, text] of markers) assert.deepEqual([hidden, text], [false, `as known by ${by}`]);
+  // cleared: everything again, no marker
+  await page.fill('#known', '');
+  await page.press('#known', 'Tab');
+  await page.waitForFunction((n) => document.querySelectorAll('#flows-list li').length === n, allFlows.length);
+  assert.equal(await page.locator('.known-marker:not([hidden])').count(), 0);
   clean();
 });
 
@@ -389,12 +432,13 @@ test('the partners view ranks /api/rank with its intervals and odds, opens parts
   // known by: the ranking as it could have been made then
   const known = '2023-12-31';
   const then = (await get(`/api/rank?state=${state}&direction=to&by=value&known_by=${known}`)).filter((r) => r.ranked);
-  await page.fill('#partners-known', known);
-  await page.locator('#partners-known').dispatchEvent('change');
+  await page.fill('#known', known);
+  await page.locator('#known').dispatchEvent('change');
   await page.waitForFunction((want) => [...document.querySelectorAll('#partners .partner')].map((r) => r.dataset.partner).join() === want,
     then.map((r) => r.partner).join());
   // by people: the troops
-  await page.fill('#partners-known', '');
+  await page.fill('#known', '');
+  await page.locator('#known').dispatchEvent('change');
   await page.selectOption('#partners-by', 'people');
   const people = (await get(`/api/rank?state=${state}&direction=to&by=people`)).filter((r) => r.ranked);
   await page.waitForFunction((want) => [...document.querySelectorAll('#partners .partner')].map((r) => r.dataset.partner).join() === want,
@@ -579,3 +623,92 @@ for (const viewport of [{ width: 1366, height: 768 }, { width: 390, height: 844 
     clean();
   });
 }
+
+// Accessibility: axe-core (pinned in web/package-lock.json, injected into the
+// page, the page's Content-Security-Policy bypassed for it alone) finds no
+// serious or critical violation of WCAG 2 A and AA, with the claim panel
+// closed and open.
+test('no serious or critical accessibility finding (axe-core)', async (t) => {
+  const { page, clean } = await open(t, { width: 1366, height: 768 }, { bypassCSP: true });
+  await page.addScriptTag({ path: require.resolve('axe-core/axe.min.js') });
+  const findings = () => page.evaluate(async () => {
+    const r = await globalThis.axe.run(document, { runOnly: ['wcag2a', 'wcag2aa'] });
+    return r.violations.filter((v) => ['serious', 'critical'].includes(v.impact))
+      .map((v) => `${v.id} (${v.impact}): ${v.nodes.length}, e.g. ${v.nodes[0].target.join(' ')}`);
+  });
+  assert.deepEqual(await findings(), []);
+  await page.locator('#timeline .mark').first().click();
+  await page.locator('#claim').waitFor();
+  assert.deepEqual(await findings(), []);
+  clean();
+});
+
+// Exports: the shown series as CSV and JSON (the API's numbers), the chart
+// as SVG and PNG; the permalink restores the series, the date and the
+// filters; the citation names the database's last update.
+test('exports, permalink and citation', async (t) => {
+  const { page, clean } = await open(t);
+  const series = await shownSeries(page);
+  const download = async (button) => {
+    const [d] = await Promise.all([page.waitForEvent('download'), page.click(button)]);
+    const chunks = [];
+    for await (const c of await d.createReadStream()) chunks.push(c);
+    return { name: d.suggestedFilename(), body: Buffer.concat(chunks) };
+  };
+  const csv = await download('#export-csv');
+  const lines = csv.body.toString().trim().split('\r\n');
+  assert.equal(lines[0], 'date,q05,q25,median,q75,q95,extrapolated');
+  assert.equal(lines.length - 1, series.estimates.length);
+  assert.equal(Number(lines[1].split(',')[3]), series.estimates[0].median);
+  const json = JSON.parse((await download('#export-json')).body.toString());
+  assert.deepEqual(json.estimates, series.estimates);
+  const svgFile = await download('#export-svg');
+  assert.match(svgFile.name, /\.svg$/);
+  assert.match(svgFile.body.toString(), /^<svg[^>]*xmlns="http:\/\/www\.w3\.org\/2000\/svg"[\s\S]*<style>[\s\S]*<\/svg>$/);
+  const png = await download('#export-png');
+  assert.deepEqual([...png.body.subarray(1, 4)].map((c) => String.fromCharCode(c)).join(''), 'PNG');
+  // the citation: counts and the last update
+  const meta = await get('/api/meta');
+  assert.match(meta.updated, /^\d{4}-\d{2}-\d{2}/);
+  assert.ok((await page.textContent('#cite')).includes(`database updated ${meta.updated.slice(0, 10)}`));
+  // the permalink: a date and a filter, then a fresh page at that address
+  await page.fill('#known', '2024-06-30');
+  await page.press('#known', 'Tab');
+  await page.fill('#filters [name=source]', 'Shin');
+  await page.waitForFunction(() => /known_by=2024-06-30.*f\.source=Shin/.test(document.querySelector('#permalink').getAttribute('href')));
+  const href = await page.getAttribute('#permalink', 'href');
+  const other = await (await page.context()).newPage();
+  await other.goto(base + '/' + href);
+  await other.locator('#claims tbody tr').first().waitFor();
+  assert.equal(await other.inputValue('#known'), '2024-06-30');
+  assert.equal(await other.inputValue('#filters [name=source]'), 'Shin');
+  await other.waitForFunction((want) => document.querySelector('#claims-count').textContent.endsWith(`stated by ${want}`), '2024-06-30');
+  assert.equal(await other.isVisible('.known-marker'), true);
+  await other.close();
+  clean();
+});
+
+// The claims table: figures sort by unit, then size; a blank says why it is
+// blank; under 600 px each claim is a card whose lines name their column.
+test('claims: unit-aware sorting, explained blanks, cards on a phone', async (t) => {
+  const { page, clean } = await open(t);
+  await page.click('#claims th[data-key=value] button');
+  const ids = await rowIds(page);
+  const { claims } = await get('/api/claims?limit=100');
+  const byId = new Map(claims.map((c) => [c.id, c]));
+  const keys = ids.map((id) => byId.get(id)).map((c) => [c.unit || '', c.low ?? c.high ?? 0]);
+  for (let i = 1; i < keys.length; i++) {
+    const [u0, v0] = keys[i - 1], [u1, v1] = keys[i];
+    assert.ok(u0 < u1 || (u0 === u1 && v0 <= v1), `row ${i}: ${u0} ${v0} before ${u1} ${v1}`);
+  }
+  const blanks = await page.locator('#claims .blank').evaluateAll((bs) => bs.map((b) => b.title));
+  for (const why of blanks) assert.ok(why.length > 10, `a blank without its reason: '${why}'`);
+  clean();
+  const phone = await open(t, { width: 390, height: 844 });
+  const card = await phone.page.locator('#claims tbody tr').first().evaluate((tr) => ({
+    display: getComputedStyle(tr).display,
+    label: getComputedStyle(tr.querySelector('td'), '::before').content,
+  }));
+  assert.deepEqual(card, { display: 'block', label: '"Date: "' });
+  phone.clean();
+});

@@ -109,7 +109,7 @@ function handle(req, res) {
   const send = (code, type, body) => {
     res.writeHead(code, {
       'Content-Type': type,
-      'Content-Security-Policy': "default-src 'self'",
+      'Content-Security-Policy': "default-src 'self'; img-src 'self' blob:",
       'X-Content-Type-Options': 'nosniff',
       'Cache-Control': 'no-store',
     });

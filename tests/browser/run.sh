@@ -9,7 +9,8 @@ TALLY=$(realpath "$1")
 SRC=$(realpath "$2")
 # Before scripts/deps.sh (or scripts/demo.sh) has run, what the tests need
 # may be missing: they are skipped (exit 77, CTest's skip) with the reason.
-for need in node "${CHROMIUM:-/usr/bin/chromium}" "$SRC/web/node_modules/playwright-core"; do
+for need in node "${CHROMIUM:-/usr/bin/chromium}" "$SRC/web/node_modules/playwright-core" \
+    "$SRC/web/node_modules/axe-core"; do
     if ! command -v "$need" >/dev/null && [ ! -e "$need" ]; then
         echo "skip: browser tests: $need is missing (bash scripts/deps.sh installs it)"
         exit 77
@@ -40,5 +41,7 @@ if [ -z "$URL" ]; then
     echo "browser tests: tally serve did not start: $(cat "$T/serve.err")" >&2
     exit 1
 fi
+# the HTML report of the same database, for report.test.mjs
+"$TALLY" report --db "$T/t.db" -o "$T/report.html" >/dev/null
 cd "$SRC"
-TALLY_URL=$URL node --test tests/browser/
+TALLY_URL=$URL TALLY_REPORT="$T/report.html" node --test tests/browser/

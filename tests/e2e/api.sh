@@ -332,6 +332,13 @@ jq -s . "$T/want.jsonl" >"$T/want"
 expect_same "flows: at a date" "$T/out" "$T/want"
 get '/api/flows?at=June'
 expect_error "flows: bad at" 400 "not a date"
+get '/api/flows?known_by=2023-06-30'
+cli "$T/want.jsonl" estimate --all --known-by 2023-06-30 --format json
+jq -s . "$T/want.jsonl" >"$T/want"
+expect_same "flows: known by a date, as estimate --all --known-by" "$T/out" "$T/want"
+expect_json "flows: known by a date leaves later series out" "length < $(jq -s length "$T/all")"
+get '/api/flows?known_by=soon'
+expect_error "flows: bad known_by" 400 "not a date"
 
 # ---- /api/rank ------------------------------------------------------------------------
 
@@ -377,6 +384,10 @@ expect_code "contradictions" 200
 cli "$T/want.jsonl" check --format jsonl
 jq -s . "$T/want.jsonl" >"$T/want"
 expect_same "contradictions: the objects of tally check --format jsonl" "$T/out" "$T/want"
+get '/api/contradictions?known_by=2024-02-25'
+cli "$T/want.jsonl" check --known-by 2024-02-25 --format jsonl
+jq -s . "$T/want.jsonl" >"$T/want"
+expect_same "contradictions: known by a date, as tally check --known-by" "$T/out" "$T/want"
 get '/api/contradictions?supplier=PRK'
 expect_error "contradictions: no filters" 400 "unknown parameter"
 

@@ -93,6 +93,17 @@ expect_err_has "--wide with jsonl: why" "--wide is for the table format"
 run "$TALLY" estimate --db "$DB" PRK RUS artillery-shell --format json
 expect_jq "estimate json: raw median and its text" \
     '.[0].estimates[-1].median > 10000 and (.[0].estimates[-1].median_text | test("^[0-9.]+ [KM] rounds$"))'
+# the headline: the median at the last evidence by its date, the intervals
+# in words, the independent sources (at most one a cluster)
+expect_jq "estimate json: the headline is the last evidence's median" \
+    '.[0] as $s | ($s.estimates[] | select(.date == $s.last_evidence) | .median_text) as $m |
+     $s.headline.number == ($m + " by " + $s.last_evidence)'
+expect_jq "estimate json: the headline's sources" \
+    '.[0] as $s | $s.headline.sources >= 1 and $s.headline.sources <= ($s.points | length) and
+     ($s.headline.backing | test("^from [0-9]+ independent sources? in [0-9]+ clusters?$"))'
+run "$TALLY" estimate --db "$DB" PRK RUS artillery-shell --at 2030-01-01
+expect_out_has "estimate table: the headline says since when it is extrapolated" ", extrapolated since "
+expect_out_has "estimate table: the headline's intervals" "50 % likely "
 run "$TALLY" claims --db "$DB" --format jsonl --supplier PRK
 expect_jq "claims json: raw low and figure_text" \
     'any(.[]; .low == 3000000 and .figure_text == "more than 3 M rounds")'

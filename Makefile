@@ -4,6 +4,8 @@
 #   make peer       figures against the other projects' suites (../shared/peer)
 #   make bench      throughput and memory beside `wc -w`
 #   make fuzz       each libFuzzer target for FUZZ_SECONDS (default 60)
+#   make tsan       clang's ThreadSanitizer on the --jobs tests (e2e_jobs, and on
+#                   PostgreSQL when installed); not part of make check
 #   make demo       the main job: the bundled record and examples into build/demo.db, estimates, contradictions, build/demo-report.html
 #   make model      retrain the extractor's bundled models (data/extract-model.bin, data/events-model.bin) on ../shared/corpus
 SHELL := /bin/bash
@@ -12,7 +14,7 @@ CMAKE ?= cmake
 SHARED ?= $(abspath ../shared)
 FUZZ_SECONDS ?= 60
 
-.PHONY: all release debug asan clang check test format format-check peer bench fuzz demo model clean
+.PHONY: all release debug asan tsan clang check test format format-check peer bench fuzz demo model clean
 
 all: release
 	@ln -sf build/release/tally tally
@@ -28,6 +30,18 @@ debug:
 asan:
 	@$(CMAKE) -S . -B build/asan -DCMAKE_BUILD_TYPE=asan -DCMAKE_C_COMPILER=gcc >/dev/null
 	@$(CMAKE) --build build/asan -j $(JOBS)
+
+# The worker threads of --jobs under ThreadSanitizer (halt on the first
+# report): tally ingest and extract over many documents, on SQLite and
+# (when installed) PostgreSQL.
+tsan:
+	@$(CMAKE) -S . -B build/tsan -DCMAKE_BUILD_TYPE=tsan -DCMAKE_C_COMPILER=clang >/dev/null
+	@$(CMAKE) --build build/tsan -j $(JOBS) --target tally
+	@rm -f build/tsan/tsan.*
+	@cd build/tsan && TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1:log_path=$(CURDIR)/build/tsan/tsan \
+	  ctest --output-on-failure -R '^e2e_jobs(_pg)?$$'
+	@if ls build/tsan/tsan.* >/dev/null 2>&1; then cat build/tsan/tsan.*; exit 1; fi
+	@echo "tsan: no report"
 
 clang:
 	@$(CMAKE) -S . -B build/clang -DCMAKE_BUILD_TYPE=release -DCMAKE_C_COMPILER=clang >/dev/null

@@ -449,14 +449,14 @@ fi
 
 # ---- ingest of many documents on N workers (issue 17) -------------------------
 
-# make_docs DIR MB: a folder of documents of at least MB * 10^6 bytes in all:
-# each body of corpus/dev and corpus/train (header stripped: files are keyed
-# by path), copy K ending with a line of its own so that no two are the
-# same content.
+# make_docs DIR MB: a folder of documents of at least MB * 10^6 bytes in all
+# (MB may be a fraction): each body of corpus/dev and corpus/train (header
+# stripped: files are keyed by path), copy K ending with a line of its own
+# so that no two are the same content.
 make_docs() {
     python3 - "$1" "$2" "$SHARED"/corpus/dev/*.txt "$SHARED"/corpus/train/*.txt <<'PY'
 import os, re, sys
-out, want, files = sys.argv[1], int(sys.argv[2]) * 1000000, sys.argv[3:]
+out, want, files = sys.argv[1], float(sys.argv[2]) * 1000000, sys.argv[3:]
 bodies = []
 for f in files:
     text = open(f, encoding="utf-8", errors="surrogateescape").read()
@@ -475,61 +475,116 @@ while have < want:
 PY
 }
 
-# bench_jobs: tally ingest of a folder with --jobs 1 and --jobs 2 on
-# SQLite, interleaved, RUNS times (median), into a new database each run;
-# then peak RSS of --jobs 1 and --jobs 2 at two folder sizes
-# (BENCH_JOBS_MB, default 8, and four times it): what the workers add must
-# not grow with the number of documents. BENCH_ONLY=jobs runs this section alone.
+# The database of one run of bench_jobs: a new file, or (on the server of
+# tests/e2e/with_pg.sh: TALLY_TEST_PG set) a new database there.
+on_server() {
+    [ -n "${TALLY_TEST_PG:-}" ]
+}
+jobs_db() {
+    if on_server; then
+        local name="bench_$$_$RANDOM$RANDOM"
+        createdb "$name" || exit 1
+        echo "postgresql:///$name"
+    else
+        rm -f "$T/jobs.db" "$T/jobs.db-wal" "$T/jobs.db-shm"
+        echo "$T/jobs.db"
+    fi
+}
+drop_jobs_db() {
+    if on_server; then
+        dropdb --if-exists "${1#postgresql:///}"
+    else
+        rm -f "$1" "$1-wal" "$1-shm"
+    fi
+}
+# server_cpu: the CPU seconds the server's processes have used so far: the
+# postmaster's own and its children's (those it reaped, and those alive),
+# from /proc.
+server_cpu() {
+    local pm
+    pm=$(head -n 1 "$PGHOST/data/postmaster.pid" 2>/dev/null) || { echo 0; return; }
+    # after the pid and the command: $3 ppid, $13 utime, $14 stime, $15 cutime, $16 cstime
+    # (processes come and go meanwhile: cat's failures are not the bench's)
+    { cat /proc/[0-9]*/stat 2>/dev/null || true; } | sed 's/^\([0-9]*\) .*) /\1 x /' |
+        awk -v pm="$pm" -v hz="$(getconf CLK_TCK)" '
+            $1 == pm { t += $14 + $15 + $16 + $17 }
+            $4 == pm { t += $14 + $15 }
+            END { printf "%.2f", t / hz }'
+}
+
+# bench_jobs: tally ingest of a folder with --jobs 1 and --jobs 2,
+# interleaved, RUNS times (median), into a new database each run, on SQLite
+# or (BENCH_ONLY=jobs-server, inside tests/e2e/with_pg.sh) on PostgreSQL;
+# then peak RSS of --jobs 1 and --jobs 2 at two folder sizes (BENCH_JOBS_MB,
+# default 8, and four times it): what the workers add must not grow with
+# the number of documents. Wall time depends on the machine's load; so on
+# SQLite the instructions of each thread are counted too (valgrind's
+# callgrind, on BENCH_CG_MB, default 1, of the documents): the speed-up
+# they allow on 2 idle cores, whatever the load, is the instructions of
+# --jobs 1 over those of --jobs 2's busiest thread, or half its total when
+# that is more. BENCH_ONLY=jobs runs this section alone (both backends).
 bench_jobs() {
-    local mb=${BENCH_JOBS_MB:-8} j r line
+    local mb=${BENCH_JOBS_MB:-8} j r line db backend=SQLite
+    if on_server; then
+        backend=PostgreSQL
+    fi
     local dir="$T/jobs-docs"
     make_docs "$dir" "$mb"
     local bytes ndocs
     bytes=$(cat "$dir"/*.txt | wc -c)
     ndocs=$(find "$dir" -name '*.txt' | wc -l)
     for j in 1 2; do : >"$T/jobs.$j"; done
+    local load0
+    load0=$(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo '?')
     for ((r = 0; r < RUNS; r++)); do
         for j in 1 2; do
-            rm -f "$T/jobs.db" "$T/jobs.db-wal" "$T/jobs.db-shm"
-            line=$("$RUNRSS" -o /dev/null -- "$TALLY" ingest -q --jobs "$j" --db "$T/jobs.db" "$dir") ||
+            db=$(jobs_db)
+            local s0=0 s1=0
+            if on_server; then s0=$(server_cpu); fi
+            line=$("$RUNRSS" -o /dev/null -- "$TALLY" ingest -q --jobs "$j" --db "$db" "$dir") ||
                 { echo "bench: ingest --jobs $j failed: $line" >&2; exit 1; }
+            if on_server; then s1=$(server_cpu); fi
+            drop_jobs_db "$db"
             line=${line#wall=}
             local cpu=${line#* cpu=} rss=${line#* rss_kb=}
-            echo "${line%% *} ${cpu%% *} ${rss%% *}" >>"$T/jobs.$j"
+            echo "${line%% *} ${cpu%% *} ${rss%% *} $(awk -v a="$s0" -v b="$s1" 'BEGIN { print b - a }')" >>"$T/jobs.$j"
         done
     done
-    rm -f "$T/jobs.db" "$T/jobs.db-wal" "$T/jobs.db-shm"
-    printf '
-tally ingest of %d documents (%.1f MB) into SQLite, median of %d runs, load %s:
-' \
-        "$ndocs" "$(awk -v b="$bytes" 'BEGIN { print b / 1e6 }')" "$RUNS" \
-        "$(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo '?')"
-    printf '%-24s %9s %9s %9s %10s %12s\n' "command" "wall s" "MB/s" "docs/s" "CPU s" "x --jobs 1"
+    printf '\ntally ingest of %d documents (%.1f MB) into %s, median of %d runs, load %s at the start:\n' \
+        "$ndocs" "$(awk -v b="$bytes" 'BEGIN { print b / 1e6 }')" "$backend" "$RUNS" "$load0"
+    printf '%-24s %9s %9s %9s %10s %13s %12s\n' "command" "wall s" "MB/s" "docs/s" "CPU s" \
+        "server CPU s" "x --jobs 1"
     local w1
     w1=$(median "$T/jobs.1" 1)
     for j in 1 2; do
-        local w c
+        local w c sc=-
         w=$(median "$T/jobs.$j" 1)
         c=$(median "$T/jobs.$j" 2)
-        printf '%-24s %9.2f %9.2f %9.0f %10.2f %12.2f\n' "ingest --jobs $j" "$w" \
+        if on_server; then sc=$(median "$T/jobs.$j" 4); fi
+        printf '%-24s %9.2f %9.2f %9.0f %10.2f %13s %12.2f\n' "ingest --jobs $j" "$w" \
             "$(awk -v b="$bytes" -v w="$w" 'BEGIN { print (w > 0 ? b / 1e6 / w : 0) }')" \
-            "$(awk -v n="$ndocs" -v w="$w" 'BEGIN { print (w > 0 ? n / w : 0) }')" "$c" \
+            "$(awk -v n="$ndocs" -v w="$w" 'BEGIN { print (w > 0 ? n / w : 0) }')" "$c" "$sc" \
             "$(awk -v a="$w1" -v w="$w" 'BEGIN { print (w > 0 ? a / w : 0) }')"
     done
-    printf '(target: --jobs 2 >= 1.6x --jobs 1)\n'
+    printf '(target: --jobs 2 >= 1.6x --jobs 1; load %s at the end)\n' \
+        "$(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo '?')"
+    if ! on_server; then
+        bench_jobs_threads
+    fi
     # memory against the number of documents: the workers' share is the
     # difference of the two (SQLite's page cache grows with the database up
     # to its 64 MB, whatever N)
     local big="$T/jobs-docs4"
     make_docs "$big" $((4 * mb))
-    printf '\npeak RSS of tally ingest against the number of documents:\n'
+    printf '\npeak RSS of tally ingest into %s against the number of documents:\n' "$backend"
     printf '%-12s %9s %14s %14s %14s\n' "folder" "docs" "--jobs 1" "--jobs 2" "difference"
     for d in "$dir" "$big"; do
         local kb1 kb2
         for j in 1 2; do
-            rm -f "$T/jobs.db" "$T/jobs.db-wal" "$T/jobs.db-shm"
-            line=$("$RUNRSS" -o /dev/null -- "$TALLY" ingest -q --jobs "$j" --db "$T/jobs.db" "$d") ||
+            db=$(jobs_db)
+            line=$("$RUNRSS" -o /dev/null -- "$TALLY" ingest -q --jobs "$j" --db "$db" "$d") ||
                 { echo "bench: ingest --jobs $j of $d failed: $line" >&2; exit 1; }
+            drop_jobs_db "$db"
             line=${line#* rss_kb=}
             [ "$j" = 1 ] && kb1=${line%% *} || kb2=${line%% *}
         done
@@ -539,10 +594,63 @@ tally ingest of %d documents (%.1f MB) into SQLite, median of %d runs, load %s:
             "$(awk -v k="$kb2" 'BEGIN { print k / 1024 }')" \
             "$(awk -v a="$kb1" -v b="$kb2" 'BEGIN { print (b - a) / 1024 }')"
     done
-    rm -rf "$dir" "$big" "$T/jobs.db" "$T/jobs.db-wal" "$T/jobs.db-shm"
+    rm -rf "$dir" "$big"
 }
+
+# bench_jobs_threads: the instructions of each thread of tally ingest
+# --jobs 1 and --jobs 2 into SQLite (callgrind), and the speed-up they
+# allow on 2 idle cores.
+bench_jobs_threads() {
+    if ! command -v valgrind >/dev/null; then
+        echo "(valgrind is not installed: no count of instructions by thread)"
+        return
+    fi
+    local dir="$T/cg-docs" j db
+    make_docs "$dir" "${BENCH_CG_MB:-1}"
+    for j in 1 2; do
+        db=$(jobs_db)
+        rm -f "$T"/cg.out*
+        valgrind --tool=callgrind --separate-threads=yes --callgrind-out-file="$T/cg.out" \
+            "$TALLY" ingest -q --jobs "$j" --db "$db" "$dir" >/dev/null 2>"$T/cg.log" ||
+            { echo "bench: callgrind of ingest --jobs $j failed" >&2; tail -n 5 "$T/cg.log" >&2; exit 1; }
+        drop_jobs_db "$db"
+        # "main busiest total", millions of instructions (thread 1 is the main one)
+        grep -h '^totals:' "$T"/cg.out-* | awk '{ v = $2 / 1e6; t += v; if (NR == 1) m = v;
+            if (v > b) b = v } END { printf "%.0f %.0f %.0f\n", m, b, t }' >"$T/cg.$j"
+    done
+    local m1 b1 t1 m2 b2 t2
+    read -r m1 b1 t1 <"$T/cg.1"
+    read -r m2 b2 t2 <"$T/cg.2"
+    printf 'instructions by thread (callgrind, %d documents; the same at any load):\n' \
+        "$(find "$dir" -name '*.txt' | wc -l)"
+    printf '  --jobs 1: %s M in all\n' "$t1"
+    printf '  --jobs 2: %s M in all; main thread (reads, writes) %s M = %.0f %%; busiest thread %s M\n' \
+        "$t2" "$m2" "$(awk -v a="$m2" -v t="$t2" 'BEGIN { print 100 * a / t }')" "$b2"
+    printf '  speed-up on 2 idle cores: %.2fx (--jobs 1 over the larger of the busiest thread and half the total)\n' \
+        "$(awk -v a="$t1" -v b="$b2" -v t="$t2" 'BEGIN { m = (b > t / 2 ? b : t / 2); print a / m }')"
+    rm -rf "$dir" "$T"/cg.*
+}
+
+# bench_jobs_server: bench_jobs again on a throwaway PostgreSQL cluster
+# (tests/e2e/with_pg.sh starts and stops it), or a message when there is none.
+bench_jobs_server() {
+    local rc=0
+    BENCH_ONLY=jobs-server bash "$(dirname "$0")/../tests/e2e/with_pg.sh" "$0" "$TALLY" "$SHARED" ||
+        rc=$?
+    if [ "$rc" = 77 ]; then
+        echo "(PostgreSQL is not installed: no rows for a server; scripts/deps.sh installs it)"
+    elif [ "$rc" != 0 ]; then
+        echo "bench: ingest on PostgreSQL failed" >&2
+        exit 1
+    fi
+}
+if [ "${BENCH_ONLY:-}" = jobs-server ]; then
+    bench_jobs
+    exit 0
+fi
 if [ "${BENCH_ONLY:-}" = jobs ]; then
     bench_jobs
+    bench_jobs_server
     exit 0
 fi
 
@@ -621,6 +729,7 @@ if [ "${BENCH_ONLY:-}" = extract ]; then
 fi
 
 bench_jobs
+bench_jobs_server
 bench_shapes
 bench_memory
 

@@ -47,36 +47,47 @@ typedef struct tally_ingest_result {
 int tally_ingest(tally_store *s, const tally_ingest_input *in, tally_ingest_result *out,
                  tally_err *err) TALLY_MUST_CHECK;
 
-/* Ingesting on several threads: a document is read and identified
- * (tally_ingest_read), extracted on any thread apart from the store
- * (tally_ingest_extract), then stored in the order read (tally_ingest_put),
- * which gives the same database as tally_ingest one document after the
- * other. One tally_ingest_doc is used by one thread at a time. */
+/* Ingesting on several threads: a document is read (tally_ingest_read),
+ * identified and extracted on any thread apart from the store being
+ * written (tally_ingest_extract), then stored in the order read
+ * (tally_ingest_put), which gives the same database as tally_ingest one
+ * document after the other. One tally_ingest_doc is used by one thread at
+ * a time. */
 typedef struct tally_ingest_doc tally_ingest_doc;
 
-/** Reads the document `in` and decides its identity; `in` and its strings
- *  and bytes are copied (the caller may free them), bar a file that is
- *  read again when stored (tally_ingest_borrows). With `s` (may be NULL),
- *  a document the store holds already is marked so that
- *  tally_ingest_extract skips it. Errors are kept and returned by
- *  tally_ingest_put. Never fails (out of memory aborts); free with
+/** Reads the document `in`: its bytes and strings are copied (the caller
+ *  may free them), bar a file past 1 MiB, which is identified now and read
+ *  again when stored (tally_ingest_borrows). Errors are kept and returned
+ *  by tally_ingest_put. Never fails (out of memory aborts); free with
  *  tally_ingest_free. */
-tally_ingest_doc *tally_ingest_read(tally_store *s, const tally_ingest_input *in);
+tally_ingest_doc *tally_ingest_read(const tally_ingest_input *in);
 /** Whether `d` still reads the caller's file (one past 1 MiB, decoded a
  *  piece at a time when stored): it is then stored before the file is
  *  closed, and is not extracted apart (its claims would be held whole). */
 bool tally_ingest_borrows(const tally_ingest_doc *d);
-/** Extracts the claims and events of `d` on the calling thread (any: it
- *  touches no store and nothing shared), with one thread of its own, and
- *  holds them with the decoded body until tally_ingest_put: memory is that
- *  of the document (at most 1 MiB of bytes) and its claims. Does nothing
- *  for a document that borrows its file, failed to read, or that the store
- *  held already. */
-void tally_ingest_extract(tally_ingest_doc *d);
+/** Works out the identity of `d` (header, SHA-256 of the content, key),
+ *  once, on the calling thread (any). */
+void tally_ingest_identify(tally_ingest_doc *d);
+/** After tally_ingest_identify: the key the store holds `d` under, and
+ *  the hex SHA-256 of its content; NULL when it cannot be stored (it
+ *  failed to read, or is empty). */
+const char *tally_ingest_key(const tally_ingest_doc *d);
+const char *tally_ingest_hash(const tally_ingest_doc *d);
+/** Works out the identity of `d` (as tally_ingest_identify) and extracts
+ *  its claims and events on the calling thread (any), with one thread of
+ *  its own; holds them with the decoded body until tally_ingest_put:
+ *  memory is that of the document (at most 1 MiB of bytes) and its
+ *  claims. With `hint` (a store of the calling thread's own; may be
+ *  NULL), a document `hint` holds unchanged is not extracted. Does
+ *  nothing more for a document that borrows its file or failed to read. */
+void tally_ingest_extract(tally_ingest_doc *d, tally_store *hint);
 /** Stores `d` as tally_ingest does (the store's status is asked again: a
  *  document extracted apart and found stored already costs nothing more;
  *  one not extracted is extracted now). Returns 0, or a negative code with
- *  `err` naming the input and the problem. */
+ *  `err` naming the input and the problem. A document extracted apart is
+ *  stored without a savepoint of its own (its input errors are known
+ *  before it is stored): TALLY_ESTORE then means that the open transaction
+ *  holds part of it and must be rolled back. */
 int tally_ingest_put(tally_store *s, tally_ingest_doc *d, tally_ingest_result *out,
                      tally_err *err) TALLY_MUST_CHECK;
 /** Where `d` came from (tally_ingest_input.origin), for messages. */

@@ -10,14 +10,28 @@
 
 typedef struct tally_pool tally_pool;
 
-/** What a worker does to a job (any thread; `ctx` is the pool's). */
-typedef void (*tally_pool_fn)(void *job, void *ctx);
+/** What a worker does to a job (`ctx` is the pool's): on worker thread
+ *  `worker` (0 to tally_pool_workers - 1; 0 too when the caller's thread
+ *  does the work), which does one job at a time, so that a worker may use
+ *  what is its own (a database connection) without a lock. */
+typedef void (*tally_pool_fn)(void *job, void *ctx, unsigned worker);
 
-/** A pool of `workers` threads doing `fn` with at most `depth` (>= 1) jobs
- *  waiting. With `workers` 0, or when no thread can be started, jobs are
- *  done by tally_pool_put itself on the caller's thread (the same results).
- *  Aborts when memory runs out. Free with tally_pool_free. */
-tally_pool *tally_pool_new(unsigned workers, unsigned depth, tally_pool_fn fn, void *ctx);
+/** What a worker does when it has done jobs and finds none to start,
+ *  before it waits for one (a writer commits what it holds, so that no
+ *  one waits on it): on worker thread `worker`. */
+typedef void (*tally_pool_idle_fn)(void *ctx, unsigned worker);
+
+/** A pool of `workers` threads doing `fn` (and `idle`, may be NULL) with
+ *  at most `depth` (>= 1) jobs waiting. With `workers` 0, or when no thread
+ *  can be started, jobs are done by tally_pool_put itself on the caller's
+ *  thread (the same results; `idle` is never called). Aborts when memory
+ *  runs out. Free with tally_pool_free. */
+tally_pool *tally_pool_new(unsigned workers, unsigned depth, tally_pool_fn fn,
+                           tally_pool_idle_fn idle, void *ctx);
+
+/** The number of workers (threads started; 1 when the caller's thread
+ *  does the work): `worker` of tally_pool_fn is below it. */
+unsigned tally_pool_workers(const tally_pool *p);
 
 /** Whether `depth` jobs are waiting: tally_pool_take one before the next put. */
 bool tally_pool_full(const tally_pool *p);

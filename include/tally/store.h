@@ -49,6 +49,10 @@ int tally_store_open(const char *path, tally_store_mode mode, tally_store **out,
 /* A store is used by one thread at a time (it is opened without SQLite's
  * per-call mutexes; a server's store is one connection); threads open a
  * store each. */
+/** Whether several stores (connections) may write the database at once,
+ *  each in a transaction of its own (PostgreSQL), or one only (SQLite:
+ *  the others wait for its lock). */
+bool tally_store_many_writers(const tally_store *s);
 /** The database as messages name it: its path, or a server's user, host,
  *  port and database (never a password). */
 const char *tally_store_name(const tally_store *s);
@@ -112,6 +116,10 @@ int tally_store_put_doc(tally_store *s, const tally_store_doc *d, int64_t *doc_i
  *  (may be NULL) is free text. */
 int tally_store_put_claim(tally_store *s, int64_t doc_id, const tally_claim *c, const char *text,
                           const char *stated, const char *note, tally_err *err) TALLY_MUST_CHECK;
+/** The check tally_store_put_claim makes of `c` before it writes anything
+ *  (figures within +-TALLY_FIGURE_MAX): 0, or TALLY_EINPUT with `err` set.
+ *  Any thread: it touches no store. */
+int tally_store_claim_check(const tally_claim *c, tally_err *err) TALLY_MUST_CHECK;
 
 /** Sets the decoded body of a document stored with an empty one (bodies are
  *  collected while its claims are stored). */
@@ -190,6 +198,9 @@ int tally_store_claims(tally_store *s, const tally_claim_filter *f, tally_claim_
  *  whose parties are not party codes (tally_party_valid). */
 int tally_store_put_event(tally_store *s, int64_t doc_id, const tally_event *e, const char *text,
                           const char *stated, const char *note, tally_err *err) TALLY_MUST_CHECK;
+/** The check tally_store_put_event makes of `e` before it writes anything:
+ *  0, or TALLY_EINPUT with `err` set. Any thread: it touches no store. */
+int tally_store_event_check(const tally_event *e, tally_err *err) TALLY_MUST_CHECK;
 
 /** Filters of tally_store_events; NULL (or 0) fields do not filter. An
  *  event's date is its own, else the date it was stated. */

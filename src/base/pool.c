@@ -22,8 +22,15 @@ struct slot {
     bool done;
 };
 
+/* A worker thread's argument: its pool and its index. */
+struct worker_arg {
+    struct tally_pool *p;
+    unsigned index;
+};
+
 struct tally_pool {
     tally_pool_fn fn;
+    tally_pool_idle_fn idle;
     void *ctx;
     unsigned depth, head, next, count, started; /* `started`: jobs at or after `head` begun */
     struct slot *ring;
@@ -32,6 +39,7 @@ struct tally_pool {
     bool stop;
     unsigned n_threads;
     pthread_t *threads;
+    struct worker_arg *args;
 };
 
 unsigned tally_cores(void)
@@ -42,9 +50,18 @@ unsigned tally_cores(void)
 
 static void *worker(void *arg)
 {
-    tally_pool *p = arg;
+    tally_pool *p = ((struct worker_arg *)arg)->p;
+    unsigned index = ((struct worker_arg *)arg)->index;
+    bool busy = false; /* a job done since the last call of `idle` */
     pthread_mutex_lock(&p->lock);
     for (;;) {
+        if (busy && p->idle != NULL && !p->stop && p->started == p->count) {
+            busy = false;
+            pthread_mutex_unlock(&p->lock);
+            p->idle(p->ctx, index);
+            pthread_mutex_lock(&p->lock);
+            continue; /* a job may have come meanwhile */
+        }
         while (!p->stop && p->started == p->count)
             pthread_cond_wait(&p->work, &p->lock);
         if (p->stop)
@@ -53,7 +70,8 @@ static void *worker(void *arg)
         p->next = (p->next + 1) % p->depth;
         p->started++;
         pthread_mutex_unlock(&p->lock);
-        p->fn(s->job, p->ctx);
+        p->fn(s->job, p->ctx, index);
+        busy = true;
         pthread_mutex_lock(&p->lock);
         s->done = true;
         pthread_cond_broadcast(&p->done);
@@ -62,10 +80,12 @@ static void *worker(void *arg)
     return NULL;
 }
 
-tally_pool *tally_pool_new(unsigned workers, unsigned depth, tally_pool_fn fn, void *ctx)
+tally_pool *tally_pool_new(unsigned workers, unsigned depth, tally_pool_fn fn,
+                           tally_pool_idle_fn idle, void *ctx)
 {
     tally_pool *p = tally_xcalloc(1, sizeof *p);
     p->fn = fn;
+    p->idle = idle;
     p->ctx = ctx;
     p->depth = depth > 0 ? depth : 1;
     p->ring = tally_xcalloc(p->depth, sizeof *p->ring);
@@ -83,17 +103,27 @@ tally_pool *tally_pool_new(unsigned workers, unsigned depth, tally_pool_fn fn, v
         return p;
     }
     p->threads = tally_xcalloc(workers, sizeof *p->threads);
+    p->args = tally_xcalloc(workers, sizeof *p->args);
+    for (unsigned i = 0; i < workers; i++)
+        p->args[i] = (struct worker_arg){p, i};
     while (p->n_threads < workers &&
-           pthread_create(&p->threads[p->n_threads], NULL, worker, p) == 0)
+           pthread_create(&p->threads[p->n_threads], NULL, worker, &p->args[p->n_threads]) == 0)
         p->n_threads++;
     if (p->n_threads == 0) { /* none started: the caller's thread does the work */
         free(p->threads);
         p->threads = NULL;
+        free(p->args);
+        p->args = NULL;
         pthread_cond_destroy(&p->done);
         pthread_cond_destroy(&p->work);
         pthread_mutex_destroy(&p->lock);
     }
     return p;
+}
+
+unsigned tally_pool_workers(const tally_pool *p)
+{
+    return p->n_threads > 0 ? p->n_threads : 1;
 }
 
 bool tally_pool_full(const tally_pool *p)
@@ -110,7 +140,7 @@ void tally_pool_put(tally_pool *p, void *job)
     }
     unsigned at = (p->head + p->count) % p->depth;
     if (p->n_threads == 0) {
-        p->fn(job, p->ctx);
+        p->fn(job, p->ctx, 0);
         p->ring[at] = (struct slot){job, true};
         p->count++;
         return;
@@ -159,6 +189,7 @@ void tally_pool_free(tally_pool *p)
         pthread_cond_destroy(&p->work);
         pthread_mutex_destroy(&p->lock);
         free(p->threads);
+        free(p->args);
     }
     free(p->ring);
     free(p);

@@ -192,6 +192,12 @@ int cli_filter_option(const char *cmd, int ch, tally_claim_filter *f, struct cli
  *  into `o`: CLI_CONTINUE, CLI_FAIL (a model that cannot be read),
  *  CLI_USAGE (a bad --jobs), or CLI_UNHANDLED for another option. */
 int cli_model_option(const char *cmd, int ch, tally_extract_opts *o, tally_learn_model **model);
+/** The options of the commands that read documents and extract from them
+ *  (tally extract, tally events): --date ('d', the date of documents that
+ *  give none, into *fallback), --explain ('e') and those of
+ *  cli_model_option; returns as cli_model_option does. */
+int cli_reading_option(const char *cmd, int ch, tally_date *fallback, bool *explain,
+                       tally_extract_opts *o, tally_learn_model **model);
 
 /** getopt_long's ':' (a missing value) and '?' (an unknown option) as a
  *  usage error naming the option; CLI_UNHANDLED for any other `ch`. */
@@ -217,6 +223,13 @@ struct cli_ingest_run {
     double batch_start, last_progress;
     bool progress, in_tx, fatal;
     struct tally_pool *pool; /* documents extracted on workers (--jobs N > 1), else NULL */
+    /* worker i's own read-only handle on the database, for whether a
+     * document is stored already (NULL: none; extracted anyway) */
+    tally_store **hints;
+    unsigned n_hints;
+    /* a server (tally_store_many_writers): each worker stores what it
+     * extracts, on a connection of its own (cli_ingest.c); else NULL */
+    struct cli_writers *writers;
 };
 
 /** Opens the database `db` (NULL: cli_db_path) for `r` (zeroed, bar its

@@ -279,15 +279,6 @@ int cli_events(int argc, char **argv)
     opterr = 0;
     optind = 1;
     while ((ch = getopt_long(argc, argv, ":f:h", longopts, NULL)) != -1) {
-        if (ch == 'd') {
-            if (tally_date_parse(optarg, strlen(optarg), &c.fallback) != 0)
-                return cli_usagef("events", "bad date '%s' (YYYY, YYYY-MM or YYYY-MM-DD)", optarg);
-            continue;
-        }
-        if (ch == 'e') {
-            c.explain = true;
-            continue;
-        }
         if (ch == 'W') {
             wide = true;
             continue;
@@ -296,7 +287,7 @@ int cli_events(int argc, char **argv)
                                                &c.format)
                            : query_option(ch, &q);
         if (rc == CLI_UNHANDLED)
-            rc = cli_model_option("events", ch, &c.opts, &model);
+            rc = cli_reading_option("events", ch, &c.fallback, &c.explain, &c.opts, &model);
         if (rc == CLI_UNHANDLED)
             rc = cli_common_option("events", ch, argv, &c.format, &opts, cli_events_help);
         if (rc != CLI_CONTINUE) {

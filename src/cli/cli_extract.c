@@ -200,8 +200,9 @@ static FILE *memstream(char **buf, size_t *len)
     return f;
 }
 
-static void extract_job_run(void *job, void *ctx)
+static void extract_job_run(void *job, void *ctx, unsigned worker)
 {
+    (void)worker;
     struct extract_job *j = job;
     const struct extract_setup *su = ctx;
     struct extract_ctx c = {.format = su->c->format,
@@ -249,7 +250,7 @@ static int extract_all(struct extract_ctx *c, char **paths, int n, const tally_d
 {
     struct extract_setup su = {c, opts};
     tally_pool *pool =
-        jobs > 1 && n > 1 ? tally_pool_new(jobs, 4 * jobs, extract_job_run, &su) : NULL;
+        jobs > 1 && n > 1 ? tally_pool_new(jobs, 4 * jobs, extract_job_run, NULL, &su) : NULL;
     int status = CLI_OK;
     for (int i = 0; i < n; i++) {
         if (pool == NULL || !apart(paths[i])) {
@@ -286,16 +287,7 @@ int cli_extract(int argc, char **argv)
     opterr = 0;
     optind = 1;
     while ((ch = getopt_long(argc, argv, ":f:h", longopts, NULL)) != -1) {
-        if (ch == 'd') {
-            if (tally_date_parse(optarg, strlen(optarg), &c.fallback) != 0)
-                return cli_usagef("extract", "bad date '%s' (YYYY, YYYY-MM or YYYY-MM-DD)", optarg);
-            continue;
-        }
-        if (ch == 'e') {
-            c.explain = true;
-            continue;
-        }
-        int rc = cli_model_option("extract", ch, &c.opts, &model);
+        int rc = cli_reading_option("extract", ch, &c.fallback, &c.explain, &c.opts, &model);
         if (rc == CLI_UNHANDLED)
             rc = cli_common_option("extract", ch, argv, &c.format, &opts, cli_extract_help);
         if (rc != CLI_CONTINUE) {

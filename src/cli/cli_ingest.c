@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <getopt.h>
 #include <jansson.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -48,6 +49,8 @@ void cli_ingest_help(FILE *out)
           "      --as FMT      read bodies as txt, md or html (default: by extension,\n"
           "                    else sniffed)\n"
           "      --date DATE   the date of documents that give none\n" CLI_MODEL_HELP
+          "                    (into a PostgreSQL server each worker stores on a\n"
+          "                    connection of its own: the same rows, ids aside)\n"
           "      --no-events   store claims only (faster; events are not coded)\n"
           "  -q, --quiet       no summary\n"
           "  -h, --help        show this help\n"
@@ -69,6 +72,8 @@ static double now(void)
     return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
+static void writers_committed(struct cli_ingest_run *r, size_t *docs, size_t *claims);
+
 static void show_progress(struct cli_ingest_run *r, bool last)
 {
     if (!r->progress)
@@ -79,7 +84,9 @@ static void show_progress(struct cli_ingest_run *r, bool last)
     r->last_progress = t;
     size_t docs =
         r->n_new + r->n_unchanged + r->n_replaced + r->n_failed + r->b_new + r->b_replaced;
-    fprintf(stderr, "\rtally ingest: %zu documents, %zu claims%s", docs, r->n_claims + r->b_claims,
+    size_t claims = r->n_claims + r->b_claims;
+    writers_committed(r, &docs, &claims);
+    fprintf(stderr, "\rtally ingest: %zu documents, %zu claims%s", docs, claims,
             last ? "\r\033[K" : "");
 }
 
@@ -120,11 +127,330 @@ static int end_batch(struct cli_ingest_run *r, bool ok)
 struct ingest_job {
     tally_ingest_doc *d;
     size_t len;
+    /* stored by a worker on a connection of its own (a server's): what
+     * came of it, counted here in input order */
+    struct inflight *fl;
+    bool skipped; /* not stored: a batch failed before it */
+    int rc;
+    tally_err err;
+    tally_ingest_result res;
 };
+
+/* ---- a server: a writer per worker ------------------------------------------
+
+   On a server each worker identifies, extracts and stores a document on its
+   own connection, and commits its own batches (at the limits of a batch,
+   before it waits, and when it finds no work). The main thread reads the
+   documents and prints what came of each in input order. Each document is
+   "in flight" from when it is read to the commit of what it wrote; before
+   one is stored it waits until every earlier one is identified and those of
+   the same key or the same content are committed. So a key's versions are
+   written in input order and a copy finds its original stored, as in one
+   sequential ingest; and since a worker that waits holds no transaction,
+   and one with no work commits, no worker waits forever. */
+
+/* A document in flight, in input order (`seq`). */
+struct inflight {
+    unsigned long long seq;
+    unsigned worker;
+    bool identified, stored;
+    char *key, *hash; /* NULL when it stores nothing */
+    struct inflight *prev, *next;
+};
+
+/* A worker's connection and its open batch (the worker's own). */
+struct writer {
+    tally_store *s;
+    bool in_tx;
+    double batch_start;
+    size_t batch_docs, batch_bytes;
+    size_t b_new, b_replaced, b_claims, b_events;
+    char *b_first;
+};
+
+struct cli_writers {
+    pthread_mutex_t lock; /* guards what follows `w` */
+    pthread_cond_t turn;  /* a document in flight identified or forgotten */
+    struct writer *w;
+    unsigned n;
+    struct inflight *first, *last; /* in input order */
+    unsigned long long next_seq;
+    size_t n_new, n_replaced, n_claims, n_events, n_lost; /* committed; lost with a batch */
+    char **msgs; /* batch failures, for the main thread to print */
+    size_t n_msgs;
+    bool stop; /* a batch failed: no more documents are stored */
+};
+
+static void writers_say(struct cli_writers *ws, const char *msg)
+{
+    ws->msgs = tally_xrealloc(ws->msgs, (ws->n_msgs + 1) * sizeof *ws->msgs);
+    ws->msgs[ws->n_msgs++] = tally_xstrdup(msg);
+}
+
+/* Drops `f` from the documents in flight (lock held). */
+static void forget(struct cli_writers *ws, struct inflight *f)
+{
+    *(f->prev != NULL ? &f->prev->next : &ws->first) = f->next;
+    *(f->next != NULL ? &f->next->prev : &ws->last) = f->prev;
+    free(f->key);
+    free(f->hash);
+    free(f);
+    pthread_cond_broadcast(&ws->turn);
+}
+
+/* Ends worker `wi`'s batch, on its thread (or the main thread's once the
+ * workers stopped): committed when `ok`, else (or when the commit fails)
+ * rolled back, its documents counted as failed and the run stopped. */
+static void writer_end(struct cli_writers *ws, unsigned wi, bool ok)
+{
+    struct writer *w = &ws->w[wi];
+    if (!w->in_tx)
+        return;
+    tally_err err = {0};
+    bool failed = ok && tally_store_commit(w->s, &err) != 0;
+    if (failed || !ok)
+        tally_store_rollback(w->s);
+    pthread_mutex_lock(&ws->lock);
+    if (failed)
+        writers_say(ws, err.msg);
+    if (ok && !failed) {
+        ws->n_new += w->b_new;
+        ws->n_replaced += w->b_replaced;
+        ws->n_claims += w->b_claims;
+        ws->n_events += w->b_events;
+    } else {
+        size_t lost = w->b_new + w->b_replaced;
+        if (lost > 0) {
+            char msg[sizeof err.msg + 128];
+            snprintf(msg, sizeof msg,
+                     "the batch of %zu document%s from %s on was not stored: counted as failed",
+                     lost, lost == 1 ? "" : "s", w->b_first != NULL ? w->b_first : "?");
+            writers_say(ws, msg);
+        }
+        ws->n_lost += lost;
+        ws->stop = true;
+    }
+    for (struct inflight *f = ws->first, *next; f != NULL; f = next) {
+        next = f->next;
+        if (f->worker == wi && f->stored)
+            forget(ws, f);
+    }
+    pthread_mutex_unlock(&ws->lock);
+    free(w->b_first);
+    *w = (struct writer){.s = w->s};
+}
+
+/* Whether `f` must wait for the earlier `e`: `e` is not identified yet, or
+ * has the same key or content. */
+static bool waits_for(const struct inflight *f, const struct inflight *e)
+{
+    return !e->identified ||
+           (e->key != NULL && (strcmp(e->key, f->key) == 0 || strcmp(e->hash, f->hash) == 0));
+}
+
+/* A worker's job on a server: the whole document, on its own connection. */
+static void store_job(void *job, void *ctx, unsigned worker)
+{
+    struct cli_ingest_run *r = ctx;
+    struct cli_writers *ws = r->writers;
+    struct writer *w = &ws->w[worker];
+    struct ingest_job *j = job;
+    struct inflight *f = j->fl;
+    tally_ingest_identify(j->d);
+    const char *key = tally_ingest_key(j->d);
+    pthread_mutex_lock(&ws->lock);
+    f->worker = worker;
+    f->identified = true;
+    if (key != NULL && !ws->stop) {
+        f->key = tally_xstrdup(key);
+        f->hash = tally_xstrdup(tally_ingest_hash(j->d));
+    }
+    pthread_cond_broadcast(&ws->turn);
+    bool stop = ws->stop;
+    pthread_mutex_unlock(&ws->lock);
+    if (!stop)
+        tally_ingest_extract(j->d, w->s);
+    /* its turn: what it must follow is committed */
+    pthread_mutex_lock(&ws->lock);
+    for (;;) {
+        const struct inflight *e = f;
+        if (f->key != NULL && !ws->stop)
+            for (e = ws->first; e != f && !waits_for(f, e); e = e->next)
+                ;
+        if (e == f)
+            break;
+        if (w->in_tx) { /* what it holds may be what another waits for */
+            pthread_mutex_unlock(&ws->lock);
+            writer_end(ws, worker, true);
+            pthread_mutex_lock(&ws->lock);
+        } else {
+            pthread_cond_wait(&ws->turn, &ws->lock);
+        }
+    }
+    j->skipped = ws->stop;
+    if (j->skipped)
+        forget(ws, f);
+    pthread_mutex_unlock(&ws->lock);
+    if (j->skipped)
+        return;
+    j->rc = w->in_tx ? 0 : tally_store_begin(w->s, &j->err);
+    if (j->rc == 0 && !w->in_tx) {
+        w->in_tx = true;
+        w->batch_start = now();
+    } else if (j->rc != 0) { /* the database failed: the run stops, as with one writer */
+        pthread_mutex_lock(&ws->lock);
+        ws->stop = true;
+        forget(ws, f);
+        pthread_mutex_unlock(&ws->lock);
+        return;
+    }
+    if (j->rc == 0)
+        j->rc = tally_ingest_put(w->s, j->d, &j->res, &j->err);
+    bool stored = j->rc == 0 && j->res.status != TALLY_DOC_UNCHANGED;
+    if (stored) {
+        w->b_new += j->res.status == TALLY_DOC_NEW;
+        w->b_replaced += j->res.status == TALLY_DOC_REPLACED;
+        w->b_claims += j->res.claims;
+        w->b_events += j->res.events;
+        if (w->b_first == NULL)
+            w->b_first = tally_xstrdup(tally_ingest_origin(j->d));
+    }
+    if (j->rc == 0) {
+        w->batch_docs++;
+        w->batch_bytes += j->len;
+    }
+    pthread_mutex_lock(&ws->lock);
+    if (stored)
+        f->stored = true; /* forgotten when its batch ends */
+    else
+        forget(ws, f);
+    pthread_mutex_unlock(&ws->lock);
+    if (j->rc == TALLY_ESTORE)
+        writer_end(ws, worker, false);
+    else if (w->batch_docs >= BATCH_DOCS || w->batch_bytes >= BATCH_BYTES ||
+             now() - w->batch_start >= BATCH_SECONDS)
+        writer_end(ws, worker, true);
+}
+
+/* What a worker does when it finds no work: it commits. */
+static void idle_job(void *ctx, unsigned worker)
+{
+    struct cli_ingest_run *r = ctx;
+    writer_end(r->writers, worker, true);
+}
+
+/* Opens a connection for each of `n` workers: NULL (with a warning) when
+ * one cannot be opened. */
+static struct cli_writers *writers_open(struct cli_ingest_run *r, unsigned n)
+{
+    struct cli_writers *ws = tally_xcalloc(1, sizeof *ws);
+    ws->w = tally_xcalloc(n, sizeof *ws->w);
+    tally_err err = {0};
+    for (; ws->n < n; ws->n++)
+        if (tally_store_open(r->db, TALLY_STORE_WRITE, &ws->w[ws->n].s, &err) != 0)
+            break;
+    if (ws->n < n || pthread_mutex_init(&ws->lock, NULL) != 0) {
+        cli_warnf("%s; documents are stored by one writer",
+                  err.msg[0] != '\0' ? err.msg : "no lock");
+        for (unsigned i = 0; i < ws->n; i++)
+            tally_store_close(ws->w[i].s);
+        free(ws->w);
+        free(ws);
+        return NULL;
+    }
+    if (pthread_cond_init(&ws->turn, NULL) != 0) {
+        pthread_mutex_destroy(&ws->lock);
+        for (unsigned i = 0; i < ws->n; i++)
+            tally_store_close(ws->w[i].s);
+        free(ws->w);
+        free(ws);
+        cli_warnf("no condition variable; documents are stored by one writer");
+        return NULL;
+    }
+    return ws;
+}
+
+/* Adds what the workers committed so far to `docs` and `claims`. */
+static void writers_committed(struct cli_ingest_run *r, size_t *docs, size_t *claims)
+{
+    struct cli_writers *ws = r->writers;
+    if (ws == NULL)
+        return;
+    pthread_mutex_lock(&ws->lock);
+    *docs += ws->n_new + ws->n_replaced + ws->n_lost;
+    *claims += ws->n_claims;
+    pthread_mutex_unlock(&ws->lock);
+}
+
+/* Prints the batch failures the workers met (main thread). */
+static void writers_report(struct cli_ingest_run *r)
+{
+    struct cli_writers *ws = r->writers;
+    pthread_mutex_lock(&ws->lock);
+    for (size_t i = 0; i < ws->n_msgs; i++) {
+        cli_errorf("%s", ws->msgs[i]);
+        free(ws->msgs[i]);
+    }
+    ws->n_msgs = 0;
+    if (ws->stop)
+        r->fatal = true;
+    pthread_mutex_unlock(&ws->lock);
+}
+
+/* After the workers stopped: every batch ends, counts join the run's, the
+ * connections close. */
+static void writers_close(struct cli_ingest_run *r)
+{
+    struct cli_writers *ws = r->writers;
+    for (unsigned i = 0; i < ws->n; i++)
+        writer_end(ws, i, true);
+    writers_report(r);
+    r->n_new += ws->n_new;
+    r->n_replaced += ws->n_replaced;
+    r->n_claims += ws->n_claims;
+    r->n_events += ws->n_events;
+    r->n_failed += ws->n_lost;
+    while (ws->first != NULL)
+        forget(ws, ws->first);
+    for (unsigned i = 0; i < ws->n; i++)
+        tally_store_close(ws->w[i].s);
+    free(ws->w);
+    free(ws->msgs);
+    pthread_cond_destroy(&ws->turn);
+    pthread_mutex_destroy(&ws->lock);
+    free(ws);
+    r->writers = NULL;
+}
+
+/* Counts, in input order, a document a worker stored. */
+static void count_doc(struct cli_ingest_run *r, struct ingest_job *j)
+{
+    writers_report(r);
+    tally_ingest_doc *d = j->d;
+    if (j->skipped) {
+        /* not stored: counts as not read */
+    } else if (j->rc != 0) {
+        cli_errorf("%s", j->err.msg);
+        r->n_failed++;
+    } else {
+        if (j->res.invalid_utf8 > 0)
+            cli_warnf("%s: %zu invalid UTF-8 sequence%s replaced by U+FFFD", tally_ingest_origin(d),
+                      j->res.invalid_utf8, j->res.invalid_utf8 == 1 ? "" : "s");
+        cli_warn_cut_sentences(tally_ingest_origin(d), j->res.cut_sentences);
+        r->n_unchanged += j->res.status == TALLY_DOC_UNCHANGED;
+    }
+    free(j);
+    tally_ingest_free(d);
+    show_progress(r, false);
+}
 
 /* Stores a document read earlier, in the order read, and counts it. */
 static void put_doc(struct cli_ingest_run *r, struct ingest_job *j)
 {
+    if (j->fl != NULL) {
+        count_doc(r, j);
+        return;
+    }
     tally_ingest_doc *d = j->d;
     size_t len = j->len;
     free(j);
@@ -183,11 +509,13 @@ static void put_doc(struct cli_ingest_run *r, struct ingest_job *j)
     tally_ingest_free(d);
 }
 
-/* What a worker does: a document's claims, apart from the store. */
-static void extract_job(void *job, void *ctx)
+/* What a worker does: a document's identity and claims, apart from the
+ * store being written. */
+static void extract_job(void *job, void *ctx, unsigned worker)
 {
-    (void)ctx;
-    tally_ingest_extract(((struct ingest_job *)job)->d);
+    const struct cli_ingest_run *r = ctx;
+    tally_ingest_extract(((struct ingest_job *)job)->d,
+                         worker < r->n_hints ? r->hints[worker] : NULL);
 }
 
 /* Stores every document handed to the workers. */
@@ -197,19 +525,57 @@ static void drain(struct cli_ingest_run *r)
         put_doc(r, j);
 }
 
+static void start_pool(struct cli_ingest_run *r, unsigned jobs)
+{
+    if (r->writers != NULL) {
+        r->pool = tally_pool_new(jobs, 4 * jobs, store_job, idle_job, r);
+        return;
+    }
+    r->pool = tally_pool_new(jobs, 4 * jobs, extract_job, NULL, r);
+    /* a worker's handle of its own: a failure costs speed only */
+    r->hints = tally_xcalloc(tally_pool_workers(r->pool), sizeof *r->hints);
+    for (tally_err err = {0}; r->n_hints < tally_pool_workers(r->pool); r->n_hints++)
+        if (tally_store_reopen(r->s, &r->hints[r->n_hints], &err) != 0)
+            r->hints[r->n_hints] = NULL;
+}
+
 void cli_ingest_doc(struct cli_ingest_run *r, tally_ingest_input *in)
 {
     in->extract = &r->extract;
     in->no_events = r->no_events;
     in->format = r->opts.format;
     in->date = r->date;
-    struct ingest_job *j = tally_xmalloc(sizeof *j);
-    j->d = tally_ingest_read(r->pool != NULL ? r->s : NULL, in);
+    struct ingest_job *j = tally_xcalloc(1, sizeof *j);
+    j->d = tally_ingest_read(in);
     j->len = in->len;
     if (r->pool == NULL || tally_ingest_borrows(j->d)) {
         drain(r); /* in order: what was handed over first */
+        struct cli_writers *ws = r->writers;
+        unsigned jobs = ws != NULL ? ws->n : 0;
+        if (ws != NULL) { /* the workers' batches first: nothing in flight */
+            tally_pool_free(r->pool);
+            r->pool = NULL;
+            for (unsigned i = 0; i < ws->n; i++)
+                writer_end(ws, i, true);
+            writers_report(r);
+        }
         put_doc(r, j);
+        if (ws != NULL) { /* committed at once: later ones may wait for it */
+            end_batch(r, !r->fatal);
+            start_pool(r, jobs);
+        }
         return;
+    }
+    if (r->writers != NULL) {
+        struct cli_writers *ws = r->writers;
+        struct inflight *f = tally_xcalloc(1, sizeof *f);
+        pthread_mutex_lock(&ws->lock);
+        f->seq = ws->next_seq++;
+        f->prev = ws->last;
+        *(ws->last != NULL ? &ws->last->next : &ws->first) = f;
+        ws->last = f;
+        pthread_mutex_unlock(&ws->lock);
+        j->fl = f;
     }
     while (tally_pool_full(r->pool))
         put_doc(r, tally_pool_take(r->pool));
@@ -506,8 +872,11 @@ int cli_ingest(int argc, char **argv)
     /* --jobs N: documents extracted on N workers, stored here in order; a
      * document read alone (past 1 MiB) may use N threads of its own */
     unsigned jobs = r.extract.threads > 0 ? r.extract.threads : tally_cores();
+    /* on a server each worker stores on a connection of its own */
+    if (rc == CLI_OK && jobs > 1 && tally_store_many_writers(r.s))
+        r.writers = writers_open(&r, jobs);
     if (rc == CLI_OK && jobs > 1)
-        r.pool = tally_pool_new(jobs, 4 * jobs, extract_job, NULL);
+        start_pool(&r, jobs);
     for (int i = optind; rc == CLI_OK && i < argc && !r.fatal; i++)
         ingest_path(&r, argv[i], true, NULL);
     if (rc == CLI_OK)
@@ -532,6 +901,13 @@ int cli_ingest_finish(struct cli_ingest_run *r, bool quiet)
     drain(r);
     tally_pool_free(r->pool);
     r->pool = NULL;
+    if (r->writers != NULL)
+        writers_close(r);
+    for (unsigned i = 0; i < r->n_hints; i++)
+        tally_store_close(r->hints[i]);
+    free(r->hints);
+    r->hints = NULL;
+    r->n_hints = 0;
     end_batch(r, !r->fatal);
     if (r->fatal)
         cli_errorf("stopped: the database failed, and what was not read yet was left");

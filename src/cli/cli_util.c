@@ -161,6 +161,21 @@ int cli_common_option(const char *cmd, int ch, char **argv, tally_output *out, t
     }
 }
 
+int cli_reading_option(const char *cmd, int ch, tally_date *fallback, bool *explain,
+                       tally_extract_opts *o, tally_learn_model **model)
+{
+    if (ch == 'd') {
+        if (tally_date_parse(optarg, strlen(optarg), fallback) != 0)
+            return cli_usagef(cmd, "bad date '%s' (YYYY, YYYY-MM or YYYY-MM-DD)", optarg);
+        return CLI_CONTINUE;
+    }
+    if (ch == 'e') {
+        *explain = true;
+        return CLI_CONTINUE;
+    }
+    return cli_model_option(cmd, ch, o, model);
+}
+
 int cli_model_option(const char *cmd, int ch, tally_extract_opts *o, tally_learn_model **model)
 {
     if (ch == 'J') {

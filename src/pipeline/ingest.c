@@ -115,7 +115,11 @@ struct tally_ingest_doc {
     bool apart; /* read by tally_ingest_read: the input is the doc's own */
     tally_doc_mem doc;
     char *head;
-    bool stream; /* the body is read from in.file again, a piece at a time */
+    bool stream;    /* the body is read from in.file again, a piece at a time */
+    bool from_file; /* `head` holds the file's bytes (head_len; all when head_whole) */
+    bool head_whole;
+    size_t head_len;
+    bool identified; /* identify has run */
     tally_doc_meta meta;
     char hex[2 * SHA256_DIGEST_SIZE + 1];
     char *key;
@@ -124,7 +128,6 @@ struct tally_ingest_doc {
     tally_date date;
     const char *stated; /* the date as text, or NULL */
     char date_text[16];
-    bool skip; /* stored already, as far as the store said when it was read */
     /* extraction: into the store (`s` set), or held (`s` NULL) */
     tally_store *s;
     int64_t doc_id;
@@ -165,7 +168,10 @@ static int store_events(struct tally_ingest_doc *c, const tally_events *ev, tall
         if (e->start < ev->body_offset || e->end < e->start || ev->body == NULL)
             continue;
         const char *text = ev->body + (e->start - ev->body_offset);
-        if (c->s == NULL) {
+        if (c->s == NULL) { /* checked now, as the store would: put cannot fail on it */
+            rc = tally_store_event_check(e, err);
+            if (rc != 0)
+                break;
             struct held *h = hold(c, text, e->end - e->start);
             h->is_event = true;
             h->event = *e;
@@ -191,6 +197,9 @@ static int store_claims(struct tally_ingest_doc *c, const tally_claims *cs, tall
             continue;
         const char *text = cs->body + (k->start - cs->body_offset);
         if (c->s == NULL) {
+            rc = tally_store_claim_check(k, err);
+            if (rc != 0)
+                break;
             struct held *h = hold(c, text, k->end - k->start);
             h->claim = *k;
             h->claim.source = keep_str(c->keep, k->source);
@@ -294,28 +303,46 @@ static int take_rest(FILE *f, struct sha256_ctx *sha, bool *blank, const char *o
     return rc;
 }
 
-/* The document's identity (stage 1's part, no store): its header, the
- * hash of its content, its key and date. An error is kept in d->rc. */
-static void identify(struct tally_ingest_doc *d)
+/* The bytes of a file: whole when it is small (d->head_len of them), else
+ * its first TALLY_DOC_HEAD (d->stream: the rest is read when needed). An
+ * error is kept in d->rc. */
+static void read_head(struct tally_ingest_doc *d)
 {
     const tally_ingest_input *in = &d->in;
-    tally_err *err = &d->err;
     /* a small file is read whole, once: holding it costs no more than a
      * block, and reading it twice would */
     d->stream = in->file != NULL && in->len > SPOOL_MEM;
-    if (in->file != NULL) {
-        size_t want = d->stream ? TALLY_DOC_HEAD : in->len + 1;
-        d->head = tally_xmalloc(want);
-        size_t n = fread(d->head, 1, want, in->file);
-        if (ferror(in->file)) {
-            d->rc = tally_err_set(err, TALLY_EIO, "%s: read error", in->origin);
-            return;
-        }
-        d->stream = d->stream || n == want; /* it grew since its size was taken */
-        tally_doc_head_open(&d->doc, d->head, n, n < want);
-    } else {
-        tally_doc_mem_open(&d->doc, in->data, in->len);
+    if (in->file == NULL)
+        return;
+    d->from_file = true;
+    size_t want = d->stream ? TALLY_DOC_HEAD : in->len + 1;
+    d->head = tally_xmalloc(want);
+    d->head_len = fread(d->head, 1, want, in->file);
+    if (ferror(in->file)) {
+        d->rc = tally_err_set(&d->err, TALLY_EIO, "%s: read error", in->origin);
+        return;
     }
+    d->head_whole = d->head_len < want;
+    d->stream = d->stream || !d->head_whole; /* it grew since its size was taken */
+}
+
+/* The document's identity (stage 1's part, no store): its header, the
+ * hash of its content, its key and date; once, after read_head, on any
+ * thread (a streamed file's with the file still open). An error is kept
+ * in d->rc. */
+static void identify(struct tally_ingest_doc *d)
+{
+    if (d->identified)
+        return;
+    d->identified = true;
+    if (d->rc != 0)
+        return;
+    const tally_ingest_input *in = &d->in;
+    tally_err *err = &d->err;
+    if (d->from_file)
+        tally_doc_head_open(&d->doc, d->head, d->head_len, d->head_whole);
+    else
+        tally_doc_mem_open(&d->doc, in->data, in->len);
     const tally_doc_mem *doc = &d->doc;
     d->meta = (tally_doc_meta){pick(in->meta.url, doc->url), pick(in->meta.title, doc->title),
                                pick(in->meta.outlet, doc->outlet), pick(in->meta.date, doc->date)};
@@ -409,7 +436,7 @@ static char *own(struct tally_ingest_doc *d, size_t i, const char *s)
     return s != NULL ? (d->own[i] = tally_xstrdup(s)) : NULL;
 }
 
-tally_ingest_doc *tally_ingest_read(tally_store *s, const tally_ingest_input *in)
+tally_ingest_doc *tally_ingest_read(const tally_ingest_input *in)
 {
     struct tally_ingest_doc *d = tally_xcalloc(1, sizeof *d);
     d->apart = true;
@@ -432,14 +459,12 @@ tally_ingest_doc *tally_ingest_read(tally_store *s, const tally_ingest_input *in
     } else {
         d->in.file = in->file;
     }
-    identify(d);
-    if (d->stream) /* the file is read again when stored: it stays the caller's */
+    read_head(d);
+    if (d->stream) { /* the file is read again when stored: it stays the caller's */
+        identify(d);
         return d;
+    }
     d->in.file = NULL;
-    tally_doc_status st;
-    tally_err e = {0};
-    d->skip = d->rc == 0 && s != NULL && tally_store_doc_status(s, d->key, d->hex, &st, &e) == 0 &&
-              st == TALLY_DOC_UNCHANGED;
     return d;
 }
 
@@ -448,9 +473,32 @@ bool tally_ingest_borrows(const tally_ingest_doc *d)
     return d->stream;
 }
 
-void tally_ingest_extract(tally_ingest_doc *d)
+void tally_ingest_identify(tally_ingest_doc *d)
 {
-    if (d->rc != 0 || d->skip || d->stream || d->extracted)
+    identify(d);
+}
+
+const char *tally_ingest_key(const tally_ingest_doc *d)
+{
+    return d->identified && d->rc == 0 ? d->key : NULL;
+}
+
+const char *tally_ingest_hash(const tally_ingest_doc *d)
+{
+    return d->identified && d->rc == 0 ? d->hex : NULL;
+}
+
+void tally_ingest_extract(tally_ingest_doc *d, tally_store *hint)
+{
+    identify(d);
+    if (d->rc != 0 || d->stream || d->extracted)
+        return;
+    /* a document stored already costs its identity only: when stored, its
+     * status is asked again (the hint may be stale) */
+    tally_doc_status st;
+    tally_err e = {0};
+    if (hint != NULL && tally_store_doc_status(hint, d->key, d->hex, &st, &e) == 0 &&
+        st == TALLY_DOC_UNCHANGED)
         return;
     d->opts.threads = 1; /* the pool's workers are the parallelism */
     d->keep = tally_arena_new();
@@ -462,6 +510,7 @@ void tally_ingest_extract(tally_ingest_doc *d)
 int tally_ingest_put(tally_store *s, tally_ingest_doc *d, tally_ingest_result *out, tally_err *err)
 {
     memset(out, 0, sizeof *out);
+    identify(d);
     if (d->rc != 0) {
         *err = d->err;
         return d->rc;
@@ -473,7 +522,13 @@ int tally_ingest_put(tally_store *s, tally_ingest_doc *d, tally_ingest_result *o
         *err = d->x_err;
         return d->x_rc;
     }
-    rc = tally_store_savepoint(s, err);
+    /* A document extracted apart whose body stayed in memory cannot fail
+     * on its input any more (its claims and events were checked as they
+     * were held): only the store can fail, and then the transaction is
+     * rolled back whole. It needs no savepoint, whose journal would copy
+     * every page the document changes. */
+    bool savepoint = !d->extracted || d->body.file != NULL;
+    rc = savepoint ? tally_store_savepoint(s, err) : 0;
     if (rc != 0)
         return rc;
     tally_store_doc sd = {.key = d->key,
@@ -494,12 +549,14 @@ int tally_ingest_put(tally_store *s, tally_ingest_doc *d, tally_ingest_result *o
         rc = tally_store_set_body(s, d->doc_id, d->body.mem.ptr, d->body.len, err);
     else if (rc == 0)
         rc = tally_store_set_body_from(s, d->doc_id, d->body.len, spool_read, &d->body, err);
-    if (rc == 0)
+    if (rc == 0 && savepoint)
         rc = tally_store_release(s, err);
-    if (rc != 0) {
+    if (rc != 0 && savepoint)
         tally_store_rollback_to(s);
+    else if (rc != 0) /* part of it is in the transaction */
+        rc = err->code = TALLY_ESTORE;
+    if (rc != 0)
         return rc;
-    }
     out->claims = d->claims;
     out->events = d->events;
     out->invalid_utf8 = d->invalid_utf8;
@@ -532,6 +589,7 @@ int tally_ingest(tally_store *s, const tally_ingest_input *in, tally_ingest_resu
 {
     struct tally_ingest_doc *d = tally_xcalloc(1, sizeof *d);
     d->in = *in;
+    read_head(d);
     identify(d);
     int rc = tally_ingest_put(s, d, out, err);
     tally_ingest_free(d);

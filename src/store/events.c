@@ -23,8 +23,7 @@ int store_delete_events(tally_store *s, int64_t doc, tally_err *err)
     return rc;
 }
 
-int tally_store_put_event(tally_store *s, int64_t doc_id, const tally_event *e, const char *text,
-                          const char *stated, const char *note, tally_err *err)
+int tally_store_event_check(const tally_event *e, tally_err *err)
 {
     if ((e->actor[0] != '\0' && !tally_party_valid(e->actor)) ||
         (e->recipient[0] != '\0' && !tally_party_valid(e->recipient)))
@@ -33,8 +32,16 @@ int tally_store_put_event(tally_store *s, int64_t doc_id, const tally_event *e, 
     if ((unsigned)e->type >= TALLY_EVENT_TYPE_N || (unsigned)e->mode >= TALLY_EVMODE_N ||
         (unsigned)e->aux >= TALLY_EVAUX_N)
         return tally_err_set(err, TALLY_EINPUT, "an event of no known type, mode or aux");
-    store_stmt *st = store_query(
-        s,
+    return 0;
+}
+
+int tally_store_put_event(tally_store *s, int64_t doc_id, const tally_event *e, const char *text,
+                          const char *stated, const char *note, tally_err *err)
+{
+    if (tally_store_event_check(e, err) != 0)
+        return err->code;
+    store_stmt *st = store_prepare(
+        s, &s->st_insert_event,
         "INSERT INTO events (doc_id, sentence_start, sentence_end, start, \"end\", text, type, "
         "mode,"
         " context, actor, recipient, about, event_date, aux, source, source_country, hedged, p,"
@@ -67,9 +74,7 @@ int tally_store_put_event(tally_store *s, int64_t doc_id, const tally_event *e, 
     store_bind_double(st, 18, e->p);
     store_bind_text(st, 19, stated);
     store_bind_text(st, 20, note);
-    int rc = store_step(st) == STORE_DONE ? 0 : store_fail(s, err, "storing an event");
-    store_query_done(s, st);
-    return rc;
+    return store_step_done(s, st, err, "storing an event");
 }
 
 /* The query's columns, in the order read_event reads them. */

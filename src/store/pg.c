@@ -689,6 +689,12 @@ static int pg_body_write_close(tally_store *s, bool keep, tally_err *err)
     return rc;
 }
 
+static int64_t pg_last_id(tally_store *s)
+{
+    (void)s;
+    return 0; /* never asked: inserts say RETURNING id (store_dialect.returning_id) */
+}
+
 static const store_dialect pg_sql = {
     .now = "to_char(now() AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')",
     .noindex = "",
@@ -708,6 +714,7 @@ static const store_dialect pg_sql = {
     .insert_source = "INSERT INTO sources (name, country, kind) VALUES (?1, ?2, ?3)"
                      " ON CONFLICT (name_key) DO NOTHING RETURNING id",
     .source_order = "s.name_key, s.name",
+    .returning_id = " RETURNING id",
 };
 
 const store_backend store_postgres = {
@@ -715,6 +722,7 @@ const store_backend store_postgres = {
     .dialect = 1,
     .sql = &pg_sql,
     .body_blob = true,
+    .many_writers = true,
     .open = pg_open,
     .close = pg_close,
     .schema_version = pg_schema_version,
@@ -726,6 +734,7 @@ const store_backend store_postgres = {
     .in_transaction = pg_in_transaction,
     .data_version = pg_data_version,
     .analyze = pg_analyze,
+    .last_id = pg_last_id,
     .prepare = pg_prepare,
     .prepare_shared = pg_prepare_shared,
     .finalize = pg_finalize,

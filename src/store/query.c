@@ -699,8 +699,9 @@ int tally_store_units(tally_store *s, int (*fn)(const char *unit, int64_t claims
 int tally_store_updated(tally_store *s, char out[40], tally_err *err)
 {
     out[0] = '\0';
-    store_stmt *st = store_prepare_once(
-        s, "SELECT max(ingested_at), max(updated_at) FROM documents", "reading the last update", err);
+    store_stmt *st =
+        store_prepare_once(s, "SELECT max(ingested_at), max(updated_at) FROM documents",
+                           "reading the last update", err);
     if (st == NULL)
         return err->code;
     int rc = 0;

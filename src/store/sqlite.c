@@ -433,6 +433,11 @@ static int lite_body_write_close(tally_store *s, bool keep, tally_err *err)
     return 0;
 }
 
+static int64_t lite_last_id(tally_store *s)
+{
+    return sqlite3_last_insert_rowid(L(s)->db);
+}
+
 static const store_dialect lite_sql = {
     .now = "strftime('%Y-%m-%dT%H:%M:%SZ', 'now')",
     .noindex = "+",
@@ -451,6 +456,7 @@ static const store_dialect lite_sql = {
     .insert_source = "INSERT INTO sources (name, country, kind) VALUES (?1, ?2, ?3)"
                      " ON CONFLICT (name) DO NOTHING RETURNING id",
     .source_order = "s.name",
+    .returning_id = "",
 };
 
 const store_backend store_sqlite = {
@@ -458,6 +464,7 @@ const store_backend store_sqlite = {
     .dialect = 0,
     .sql = &lite_sql,
     .body_blob = false,
+    .many_writers = false,
     .open = lite_open,
     .close = lite_close,
     .schema_version = lite_schema_version,
@@ -469,6 +476,7 @@ const store_backend store_sqlite = {
     .in_transaction = lite_in_transaction,
     .data_version = lite_data_version,
     .analyze = lite_analyze,
+    .last_id = lite_last_id,
     .prepare = lite_prepare,
     .prepare_shared = lite_prepare_shared,
     .finalize = lite_finalize,

@@ -497,6 +497,11 @@ int tally_store_open(const char *path, tally_store_mode mode, tally_store **out,
     return 0;
 }
 
+bool tally_store_many_writers(const tally_store *s)
+{
+    return s->be->many_writers;
+}
+
 const char *tally_store_name(const tally_store *s)
 {
     return s->path;
@@ -514,8 +519,8 @@ void tally_store_close(tally_store *s)
     store_stmt **all[] = {&s->st_status,        &s->st_find_doc,      &s->st_insert_doc,
                           &s->st_update_doc,    &s->st_delete_claims, &s->st_find_source,
                           &s->st_insert_source, &s->st_insert_claim,  &s->st_insert_item,
-                          &s->st_set_body,      &s->st_stage_put,     &s->st_doc_name,
-                          &s->st_source_names};
+                          &s->st_insert_event,  &s->st_set_body,      &s->st_stage_put,
+                          &s->st_doc_name,      &s->st_source_names};
     for (size_t i = 0; i < sizeof all / sizeof all[0]; i++)
         store_finalize(*all[i]);
     for (size_t i = 0; i < sizeof s->queries / sizeof s->queries[0]; i++) {
@@ -561,23 +566,24 @@ void tally_store_rollback(tally_store *s)
 int tally_store_doc_status(tally_store *s, const char *key, const char *hash,
                            tally_doc_status *status, tally_err *err)
 {
+    /* one row always: whether the key is held (NULL: not) with this
+     * content, and whether any key holds this content */
     store_stmt *st = store_prepare(
         s, &s->st_status,
-        "SELECT 1, CASE WHEN hash = ?2 THEN 1 ELSE 0 END FROM documents WHERE key = ?1"
-        " UNION ALL SELECT 0, 1 FROM documents WHERE hash = ?2"
-        " ORDER BY 1 DESC LIMIT 1",
+        "SELECT (SELECT CASE WHEN hash = ?2 THEN 1 ELSE 0 END FROM documents WHERE key = ?1),"
+        " CASE WHEN EXISTS (SELECT 1 FROM documents WHERE hash = ?2) THEN 1 ELSE 0 END",
         err);
     if (st == NULL)
         return err->code;
     store_bind_cstr(st, 1, key);
     store_bind_cstr(st, 2, hash);
     int rc = store_step(st);
-    if (rc == STORE_ROW)
-        *status = store_col_int64(st, 1) ? TALLY_DOC_UNCHANGED : TALLY_DOC_REPLACED;
-    else if (rc == STORE_DONE)
-        *status = TALLY_DOC_NEW;
+    if (rc == STORE_ROW && !store_col_null(st, 0))
+        *status = store_col_int64(st, 0) ? TALLY_DOC_UNCHANGED : TALLY_DOC_REPLACED;
+    else if (rc == STORE_ROW)
+        *status = store_col_int64(st, 1) ? TALLY_DOC_UNCHANGED : TALLY_DOC_NEW;
     store_reset(st);
-    return rc == STORE_ROW || rc == STORE_DONE ? 0 : store_fail(s, err, "looking up a document");
+    return rc == STORE_ROW ? 0 : store_fail(s, err, "looking up a document");
 }
 
 /* Binds a document's body: text to SQLite, bytes to a server that keeps it
@@ -944,37 +950,34 @@ static void bind_date(store_stmt *st, int i, tally_date d)
         store_bind_null(st, i);
 }
 
-int tally_store_put_claim(tally_store *s, int64_t doc_id, const tally_claim *c, const char *text,
-                          const char *stated, const char *note, tally_err *err)
+int tally_store_claim_check(const tally_claim *c, tally_err *err)
 {
-    int64_t src;
-    char name[SOURCE_NAME_MAX], detail[SOURCE_NAME_MAX], written[SOURCE_NAME_MAX];
     /* NaN, infinities and the likes of 1e308 never reach the estimates */
     if ((c->has_low && !tally_figure_value_ok(c->low)) ||
         (c->has_high && !tally_figure_value_ok(c->high)) || !tally_figure_value_ok(c->caliber_mm))
         return tally_err_set(err, TALLY_EINPUT, "claim figure %g to %g outside +-%g", c->low,
                              c->high, TALLY_FIGURE_MAX);
-    split_source(c->source, name, detail, written);
-    if (source_id(s, name, c->source != NULL ? c->source : "author", c->source_country, &src,
-                  err) != 0)
-        return err->code;
-    store_stmt *st = store_prepare(
-        s, &s->st_insert_claim,
-        "INSERT INTO claims (doc_id, sentence_start, sentence_end, start, \"end\", text, kind,"
-        " supplier, recipient, items, item, caliber_mm, unit, low, high, qualifier, since, as_of,"
-        " stated, date, source_id, hedged, note, source_detail, source_written, per)"
-        " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18,"
-        " ?19, coalesce(?18, ?19), ?20, ?21, ?22, ?23, ?24, ?25) RETURNING id",
-        err);
-    if (st == NULL)
-        return err->code;
-    store_bind_int64(st, 1, doc_id);
-    if (text != NULL) {
+    return 0;
+}
+
+/* A claim's values as ?1..?25 of the claims row (the INSERT of
+ * tally_store_put_claim; its claim_items rows take the same numbers). */
+struct claim_values {
+    int64_t doc_id, source_id;
+    const tally_claim *c;
+    const char *text, *stated, *note, *detail, *written;
+};
+
+static void bind_claim(store_stmt *st, const struct claim_values *v)
+{
+    const tally_claim *c = v->c;
+    store_bind_int64(st, 1, v->doc_id);
+    if (v->text != NULL) {
         store_bind_int64(st, 2, (int64_t)c->sentence_start);
         store_bind_int64(st, 3, (int64_t)c->sentence_end);
         store_bind_int64(st, 4, (int64_t)c->start);
         store_bind_int64(st, 5, (int64_t)c->end);
-        store_bind_str(st, 6, text, c->end - c->start);
+        store_bind_str(st, 6, v->text, c->end - c->start);
     }
     store_bind_cstr(st, 7, tally_kind_name(c->kind));
     store_bind_text(st, 8, c->supplier);
@@ -992,13 +995,37 @@ int tally_store_put_claim(tally_store *s, int64_t doc_id, const tally_claim *c, 
     store_bind_cstr(st, 16, tally_qualifier_name(c->qualifier));
     bind_date(st, 17, c->since);
     bind_date(st, 18, c->as_of);
-    store_bind_text(st, 19, stated);
-    store_bind_int64(st, 20, src);
+    store_bind_text(st, 19, v->stated);
+    store_bind_int64(st, 20, v->source_id);
     store_bind_int64(st, 21, c->hedged);
-    store_bind_text(st, 22, note);
-    store_bind_text(st, 23, detail);
-    store_bind_text(st, 24, written);
+    store_bind_text(st, 22, v->note);
+    store_bind_text(st, 23, v->detail);
+    store_bind_text(st, 24, v->written);
     store_bind_text(st, 25, tally_per_name(c->per));
+}
+
+int tally_store_put_claim(tally_store *s, int64_t doc_id, const tally_claim *c, const char *text,
+                          const char *stated, const char *note, tally_err *err)
+{
+    char name[SOURCE_NAME_MAX], detail[SOURCE_NAME_MAX], written[SOURCE_NAME_MAX];
+    if (tally_store_claim_check(c, err) != 0)
+        return err->code;
+    split_source(c->source, name, detail, written);
+    struct claim_values v = {doc_id, 0, c, text, stated, note, detail, written};
+    if (source_id(s, name, c->source != NULL ? c->source : "author", c->source_country,
+                  &v.source_id, err) != 0)
+        return err->code;
+    store_stmt *st = store_prepare_fmt(
+        s, &s->st_insert_claim, err,
+        "INSERT INTO claims (doc_id, sentence_start, sentence_end, start, \"end\", text, kind,"
+        " supplier, recipient, items, item, caliber_mm, unit, low, high, qualifier, since, as_of,"
+        " stated, date, source_id, hedged, note, source_detail, source_written, per)"
+        " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18,"
+        " ?19, coalesce(?18, ?19), ?20, ?21, ?22, ?23, ?24, ?25)%s",
+        s->be->sql->returning_id);
+    if (st == NULL)
+        return err->code;
+    bind_claim(st, &v);
     int step = store_step(st);
     int64_t claim = step == STORE_ROW ? store_col_int64(st, 0) : 0;
     while (step == STORE_ROW)
@@ -1006,23 +1033,28 @@ int tally_store_put_claim(tally_store *s, int64_t doc_id, const tally_claim *c, 
     store_reset(st);
     if (step != STORE_DONE)
         return store_fail(s, err, "storing a claim");
-    /* its claim_items rows: the claims row's own values, copied (triggers,
-     * or a foreign key, delete them with the claims row: schema 4) */
+    if (s->be->sql->returning_id[0] == '\0')
+        claim = s->be->last_id(s);
+    /* its claim_items rows: the claims row's own values, bound again as one
+     * row each (an INSERT ... SELECT would keep a statement journal in
+     * SQLite); triggers, or a foreign key, delete them with the claims row
+     * (schema 4) */
     for (unsigned i = 0; i < TALLY_ITEM_COUNT; i++) {
         if (!(c->items & (1u << i)))
             continue;
-        st =
-            store_prepare(s, &s->st_insert_item,
-                          "INSERT INTO claim_items SELECT CAST(?1 AS TEXT), coalesce(supplier, ''),"
-                          " coalesce(recipient, ''), coalesce(date, ''), id, doc_id, kind, items,"
-                          " caliber_mm, unit, low, high, qualifier, since, as_of, stated,"
-                          " source_id, source_written, hedged, per, sentence_start, sentence_end"
-                          " FROM claims WHERE id = ?2",
-                          err);
+        st = store_prepare(
+            s, &s->st_insert_item,
+            "INSERT INTO claim_items (item, supplier, recipient, date, claim_id, doc_id, kind,"
+            " items, caliber_mm, unit, low, high, qualifier, since, as_of, stated, source_id,"
+            " source_written, hedged, per, sentence_start, sentence_end)"
+            " VALUES (?26, coalesce(?8, ''), coalesce(?9, ''), coalesce(?18, ?19, ''), ?27, ?1,"
+            " ?7, ?10, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?24, ?21, ?25, ?2, ?3)",
+            err);
         if (st == NULL)
             return err->code;
-        store_bind_cstr(st, 1, tally_item_name(i));
-        store_bind_int64(st, 2, claim);
+        bind_claim(st, &v);
+        store_bind_cstr(st, 26, tally_item_name(i));
+        store_bind_int64(st, 27, claim);
         if (store_step_done(s, st, err, "storing a claim's items") != 0)
             return err->code;
     }

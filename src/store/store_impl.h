@@ -43,13 +43,18 @@ typedef struct store_dialect {
      * nothing when the name is there */
     const char *insert_source;
     const char *source_order; /* sources in the order of their names */
+    /* after an INSERT of one row: " RETURNING id", or "" where the backend's
+     * last_id gives it (in SQLite, RETURNING is a trigger: the statement
+     * would keep a statement journal, a copy of each page it changes) */
+    const char *returning_id;
 } store_dialect;
 
 typedef struct store_backend {
     const char *name; /* "sqlite", "postgresql": index of the migrations' dialects */
     int dialect;
     const store_dialect *sql;
-    bool body_blob; /* bodies are bound as bytes, not text */
+    bool body_blob;    /* bodies are bound as bytes, not text */
+    bool many_writers; /* connections write at once (each its own transaction) */
     /* opens s->path (the connection's state in s->impl); the schema is
      * checked after */
     int (*open)(tally_store *s, tally_store_mode mode, tally_err *err);
@@ -68,6 +73,8 @@ typedef struct store_backend {
     bool (*in_transaction)(tally_store *s);
     int (*data_version)(tally_store *s, int64_t *out, tally_err *err);
     int (*analyze)(tally_store *s, tally_err *err);
+    /* the id of the row the last INSERT added (store_dialect.returning_id "") */
+    int64_t (*last_id)(tally_store *s);
     /* statements */
     store_stmt *(*prepare)(tally_store *s, const char *sql, bool persistent);
     /* a statement on rows every writer shares (sources), run outside the
@@ -112,8 +119,8 @@ struct tally_store {
     tally_store_mode mode;
     /* prepared once, reused for every document and claim */
     store_stmt *st_status, *st_find_doc, *st_insert_doc, *st_update_doc, *st_delete_claims,
-        *st_find_source, *st_insert_source, *st_insert_claim, *st_insert_item, *st_set_body,
-        *st_stage_put, *st_doc_name, *st_source_names;
+        *st_find_source, *st_insert_source, *st_insert_claim, *st_insert_item, *st_insert_event,
+        *st_set_body, *st_stage_put, *st_doc_name, *st_source_names;
     /* queries prepared once per SQL text and reused (a server asks the same
      * few queries again and again): round-robin, a statement in use is
      * marked busy and never handed out twice */

@@ -4,31 +4,53 @@
 # for any N; a document that fails is named and the others still go in.
 # Documents written here (several claims each, a copy, a feed repeating a
 # URL with changed text, bad UTF-8, an empty one, one past 1 MiB); then the
-# corpora of ../shared when present (skipped otherwise).
-# Usage: jobs.sh TALLY SOURCE_DIR   (needs sqlite3)
+# corpora of ../shared when present (skipped otherwise). On PostgreSQL
+# (through tests/e2e/with_pg.sh) each worker stores on a connection of its
+# own: the same documents, claims and events, row ids aside.
+# Usage: jobs.sh TALLY SOURCE_DIR   (needs sqlite3; psql and jq on PostgreSQL)
 set -u
 # shellcheck source=tests/e2e/lib.sh
 . "$(dirname "$0")/lib.sh"
 e2e_args 2 "TALLY SOURCE_DIR" "$@"
 e2e_needs sqlite3
+if on_pg; then
+    e2e_needs psql createdb jq
+fi
 
-# dump DB OUT: the database's rows, bar the times of ingestion, into OUT.
+# dump DB OUT: the database's rows, bar the times of ingestion, into OUT. On
+# a server, whose workers take ids in the order they store: the documents,
+# claims and events as tally prints them, ids and times aside, sorted.
 dump() {
+    if on_pg; then
+        {
+            "$TALLY" docs --db "$1" --format jsonl | jq -c 'del(.id, .ingested_at)'
+            "$TALLY" claims --db "$1" --format jsonl | jq -c 'del(.id)'
+            "$TALLY" events --db "$1" --format jsonl | jq -c 'del(.id)'
+        } | sort >"$2"
+        return
+    fi
     cp "$1" "$T/dump.db"
     sqlite3 "$T/dump.db" "UPDATE documents SET ingested_at = '', updated_at = ''" &&
         sqlite3 "$T/dump.db" .dump >"$2"
     rm -f "$T/dump.db"
 }
 
-# ingest_jobs N DB ARGS...: tally ingest --jobs N into DB (new), its output
-# in $T/out.N, its messages in $T/err.N and its status in $T/rc.N.
+# DBS[N]: the database of --jobs N.
+declare -A DBS
+
+# ingest_jobs N ARGS...: tally ingest --jobs N into a new database DBS[N],
+# its output in $T/out.N (the database named DB), its messages in $T/err.N
+# and its status in $T/rc.N.
 ingest_jobs() {
-    local n=$1 db=$2
-    shift 2
-    rm -f "$db" "$db-wal" "$db-shm"
-    "$TALLY" ingest --jobs "$n" --db "$db" "$@" </dev/null >"$T/out.$n" 2>"$T/err.$n"
+    local n=$1
+    shift
+    if [ -n "${DBS[$n]:-}" ]; then
+        drop_db "${DBS[$n]}"
+    fi
+    DBS[$n]=$(new_db "j$n")
+    "$TALLY" ingest --jobs "$n" --db "${DBS[$n]}" "$@" </dev/null >"$T/out.$n" 2>"$T/err.$n"
     echo $? >"$T/rc.$n"
-    sed -i "s|$db|DB|" "$T/out.$n"
+    sed -i 's|^[^ ]*: documents:|DB: documents:|' "$T/out.$n"
 }
 
 # same_as_one NAME N: --jobs N's database, output, messages and status are --jobs 1's.
@@ -37,8 +59,8 @@ same_as_one() {
     expect_eq "$1: status with --jobs $n" "$(cat "$T/rc.$n")" "$(cat "$T/rc.1")"
     expect_eq "$1: summary with --jobs $n" "$(cat "$T/out.$n")" "$(cat "$T/out.1")"
     expect_eq "$1: messages with --jobs $n" "$(cat "$T/err.$n")" "$(cat "$T/err.1")"
-    dump "$T/j1.db" "$T/dump.1"
-    dump "$T/j$n.db" "$T/dump.$n"
+    dump "${DBS[1]}" "$T/dump.1"
+    dump "${DBS[$n]}" "$T/dump.$n"
     if [ -s "$T/dump.1" ] && cmp -s "$T/dump.1" "$T/dump.$n"; then
         pass
     else
@@ -83,7 +105,7 @@ expect_eq "written: the large document is past 1 MiB" "$(($(wc -c <"$D/large.txt
 } >"$T/feed.jsonl"
 
 for n in 1 2 3; do
-    ingest_jobs "$n" "$T/j$n.db" "$D" "$T/missing.txt" "$T/feed.jsonl"
+    ingest_jobs "$n" "$D" "$T/missing.txt" "$T/feed.jsonl"
 done
 expect_eq "written: ingest fails (exit 1)" "$(cat "$T/rc.1")" 1
 # 40 reports, bad UTF-8, the large one, two URLs; the copy unchanged, one URL
@@ -93,16 +115,16 @@ expect_eq "written: summary" "$(sed 's/; claims.*//' "$T/out.1")" \
 grep -q "missing.txt: No such file" "$T/err.1" && pass || fail "written: a missing file is named" "$(cat "$T/err.1")"
 grep -q "empty.txt: empty document" "$T/err.1" && pass || fail "written: an empty document is named" "$(cat "$T/err.1")"
 grep -q "bad-utf8.txt: 2 invalid UTF-8 sequences" "$T/err.1" && pass || fail "written: bad UTF-8 is named" "$(cat "$T/err.1")"
-expect_eq "written: claims stored" "$(sqlite3 "$T/j1.db" 'SELECT count(*) > 100 FROM claims')" 1
+expect_eq "written: claims stored" "$(sql "${DBS[1]}" 'SELECT CASE WHEN count(*) > 100 THEN 1 ELSE 0 END FROM claims')" 1
 for n in 2 3; do
     same_as_one "written" "$n"
 done
 
 # again into the same database: everything unchanged, nothing extracted twice
 for n in 1 2; do
-    "$TALLY" ingest --jobs "$n" --db "$T/j$n.db" "$D" "$T/feed.jsonl" </dev/null >"$T/out.$n" 2>"$T/err.$n"
+    "$TALLY" ingest --jobs "$n" --db "${DBS[$n]}" "$D" "$T/feed.jsonl" </dev/null >"$T/out.$n" 2>"$T/err.$n"
     echo $? >"$T/rc.$n"
-    sed -i "s|$T/j$n.db|DB|" "$T/out.$n"
+    sed -i 's|^[^ ]*: documents:|DB: documents:|' "$T/out.$n"
 done
 expect_eq "again: summary" "$(sed 's/; claims.*//' "$T/out.1")" \
     "DB: documents: 0 new, 44 unchanged, 2 replaced, 1 failed"
@@ -123,7 +145,7 @@ expect_eq "extract: the same messages with --jobs 2" "$(cat "$T/xe.2")" "$(cat "
 
 if [ -d "$SHARED/corpus/dev" ] && [ -d "$SHARED/corpus/train" ]; then
     for n in 1 2; do
-        ingest_jobs "$n" "$T/j$n.db" "$SHARED/corpus/dev" "$SHARED/corpus/train"
+        ingest_jobs "$n" "$SHARED/corpus/dev" "$SHARED/corpus/train"
     done
     expect_eq "corpus: ingest succeeds" "$(cat "$T/rc.1")" 0
     same_as_one "corpus" 2

@@ -18,9 +18,9 @@ extern const size_t tally_public_record_csv_len;
 extern const unsigned char tally_relations_csv[];
 extern const size_t tally_relations_csv_len;
 
-static void check_name(const char *host, const char *want)
+/* `got` (freed here) is `want`, or NULL when `want` is */
+static void check_got(char *got, const char *want)
 {
-    char *got = tally_outlet_name(host);
     if (want == NULL)
         CHECK(got == NULL);
     else
@@ -28,14 +28,14 @@ static void check_name(const char *host, const char *want)
     free(got);
 }
 
+static void check_name(const char *host, const char *want)
+{
+    check_got(tally_outlet_name(host), want);
+}
+
 static void check_url(const char *url, const char *want)
 {
-    char *got = tally_url_outlet(url);
-    if (want == NULL)
-        CHECK(got == NULL);
-    else
-        CHECK_STR_EQ(got, want);
-    free(got);
+    check_got(tally_url_outlet(url), want);
 }
 
 /* A host is looked up without www., capitals and a final dot, then by the

@@ -57,6 +57,10 @@ expect_eq "rank table: 80 columns" "$(awk 'length($0) > 80' "$T/out" | wc -l | t
 expect_out_has "rank table: the median and the 90 % interval" "median  90% interval"
 run "$TALLY" rank --db "$DB" --from PRK --by count
 expect_eq "rank --by count: 80 columns" "$(awk 'length($0) > 80' "$T/out" | wc -l | tr -d ' ')" 0
+run "$TALLY" check --db "$DB"
+expect_rc "check table" 0
+no_raw "check table: no raw number" "$T/out"
+expect_eq "check table: 80 columns" "$(awk 'length($0) > 80' "$T/out" | wc -l | tr -d ' ')" 0
 run "$TALLY" clusters --db "$DB"
 no_raw "clusters table: no raw number" "$T/out"
 expect_eq "clusters table: 80 columns" "$(awk 'length($0) > 80' "$T/out" | wc -l | tr -d ' ')" 0

@@ -665,7 +665,12 @@ static int on_doc(const tally_doc_row *row, void *user)
     put(o, "<tr><td>");
     esc(o, row->date != NULL ? row->date : "");
     put(o, "</td><td>");
-    esc(o, row->title != NULL && row->title[0] ? row->title : row->name);
+    /* a document without a title (a curated record's row) is named by its
+     * outlet, date and URL, never by a fragment of its URL */
+    if (row->title != NULL && row->title[0] != '\0')
+        esc(o, row->title);
+    else
+        put(o, "<span class=\"untitled\">no title stored</span>");
     put(o, "</td><td>");
     esc(o, row->outlet != NULL ? row->outlet : "");
     putf(o, "</td><td class=\"num\">%lld</td><td class=\"url\">", (long long)row->claims);
@@ -696,7 +701,8 @@ static const char style[] =
     "vertical-align:top}th{background:#f3f5f7}td.num{text-align:right;"
     "font-variant-numeric:tabular-nums;white-space:nowrap}td.url{word-break:break-all}"
     "td ul{margin:0;padding-left:1rem}.estimate{font-size:1.05rem}"
-    ".error{color:#a12}svg.chart{width:100%;height:auto;display:block}"
+    ".error{color:#a12}.untitled{color:#4b5561;font-style:italic}svg.chart{width:100%;height:auto;"
+    "display:block}"
     ".pair{display:flex;flex-wrap:wrap;gap:1rem;align-items:flex-start}"
     ".pair>svg.chart{flex:3 1 520px;min-width:0;max-width:1000px}"
     ".pair>.tw{flex:1 1 300px;min-width:0}table.months{margin-top:0}"

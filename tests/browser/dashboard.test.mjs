@@ -694,12 +694,16 @@ test('the relations panel lists the pair\'s events and filters them by type and 
 // A raw number: more than 4 digits with no comma, point or scale joining them.
 const RAW = /(^|[^0-9.,])[0-9]{5,}([^0-9,.]|$)/;
 
-test('the numbers are written for people: no raw number in the summary, chart, figures, flows and partners', async (t) => {
+test('the numbers are written for people: no raw number in the summary, chart, figures, flows, partners, documents and contradictions', async (t) => {
   const { page, clean } = await open(t);
   await page.locator('#partners svg').first().waitFor({ state: 'attached' });
   const texts = await page.evaluate(() => [
     ...['#series-summary', '#flows', '#partners'].map((q) => document.querySelector(q).textContent),
-    ...[...document.querySelectorAll('#timeline svg text, #claims tbody td.num')].map((e) => e.textContent),
+    // the contradictions in words (their rules' own figures folded away)
+    ...[...document.querySelectorAll('#contradictions h3, #contradictions > li > p, #contradictions ul li')].map((e) => e.textContent),
+    // documents by title or outlet and date, never by a number of their URL
+    ...[...document.querySelectorAll('#claims tbody td.num, #claims tbody td[data-label="Document"]')].map((e) => e.textContent),
+    ...[...document.querySelectorAll('#timeline svg text')].map((e) => e.textContent),
     ...[...document.querySelectorAll('#timeline .mark')].map((e) => e.getAttribute('aria-label')),
   ]);
   const raw = texts.filter((x) => RAW.test(x));

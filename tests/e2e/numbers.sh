@@ -121,5 +121,11 @@ sed -n '/<section class="series"/,/<\/section>/p; /<section id="partners"/,/<\/s
     sed -E 's/<[^>]*>/ /g' >"$T/report.txt"
 expect_eq "report: the sections are there" "$([ -s "$T/report.txt" ] && echo yes)" yes
 no_raw "report series and partners: no raw number" "$T/report.txt"
+# the contradictions and the documents, each by outlet and title (their
+# URLs aside, which are addresses, not numbers for people)
+sed -n '/<section id="contradictions"/,/<\/section>/p; /<section id="documents"/,/<\/section>/p' "$H" |
+    sed -E 's/<td class="url">.*<\/td>//; s/<summary>.*<\/details>//; s/<[^>]*>/ /g' >"$T/report2.txt"
+expect_eq "report: contradictions and documents are there" "$(grep -c 'no title stored\|grade' "$T/report2.txt" | awk '{print ($1 > 0) ? "yes" : "no"}')" yes
+no_raw "report contradictions and documents: no raw number" "$T/report2.txt"
 
 finish

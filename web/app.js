@@ -208,6 +208,8 @@ function timeTicks(t0, t1, px) {
       const t = Date.UTC(y, m, 1);
       if (t >= t0 && t <= t1) ticks.push([t, m === 0 ? String(y) : new Date(t).toLocaleString('en', { month: 'short', timeZone: 'UTC' })]);
     }
+  // the first tick says its year too ("Jul 2022", not "Jul")
+  if (ticks.length && !/^\d{4}$/.test(ticks[0][1])) ticks[0][1] += ` ${new Date(ticks[0][0]).getUTCFullYear()}`;
   return ticks;
 }
 
@@ -275,7 +277,25 @@ function drawTimeline() {
   if (k >= 0) draw(est.slice(Math.max(0, k - 1)), ' extrapolated');
 
   const marks = svg('g', { class: 'marks' });
-  for (const { p, t, r } of pts) marks.append(pointMark(p, x(t), y(r[0]), y(r[1]), s.unit));
+  // echo counts ("×3") placed so that none overlaps another or passes the
+  // right edge: the largest first, each moved up or left of its mark when
+  // taken, else left out (its mark's label and tooltip still say it)
+  const labels = [], placed = [];
+  for (const { p, t, r } of pts) {
+    const m = pointMark(p, x(t), y(r[0]), y(r[1]), s.unit);
+    marks.append(m);
+    if (p.claims.length > 1) labels.push({ n: p.claims.length, cx: x(t), cy: (y(r[0]) + y(r[1])) / 2, m });
+  }
+  labels.sort((a, b) => b.n - a.n || a.cx - b.cx);
+  for (const l of labels) {
+    const w = 7 * String(l.n).length + 9, h = 11;
+    const spots = [[l.cx + 7, l.cy - 6], [l.cx + 7, l.cy - 17], [l.cx - 7 - w, l.cy - 6], [l.cx - 7 - w, l.cy + 13], [l.cx + 7, l.cy + 13]];
+    const at = spots.find(([lx, ly]) => lx >= 0 && lx + w <= W - 2 &&
+      !placed.some((o) => lx < o.x + o.w && o.x < lx + w && ly - h < o.y && o.y - h < ly));
+    if (!at) continue;
+    placed.push({ x: at[0], y: at[1], w });
+    l.m.append(svg('text', { x: at[0], y: at[1], class: 'echoes' }, `×${l.n}`));
+  }
   root.append(marks);
 
   // the events of the pair dated within the span, in a lane under the axis
@@ -423,7 +443,6 @@ function pointMark(p, cx, ylo, yhi, unit) {
   if (p.bound === 'lower bound') glyph.append(svg('path', { class: 'caret', d: `M${cx - 5},${yhi - 4}L${cx},${yhi - 11}L${cx + 5},${yhi - 4}` }));
   if (p.bound === 'upper bound') glyph.append(svg('path', { class: 'caret', d: `M${cx - 5},${ylo + 4}L${cx},${ylo + 11}L${cx + 5},${ylo + 4}` }));
   g.append(svg('rect', { class: 'hit', x: cx - 9, y: yhi - 12, width: 18, height: ylo - yhi + 24 }), glyph);
-  if (n > 1) g.append(svg('text', { x: cx + 7, y: ymid - 6, class: 'echoes' }, `×${n}`));
 
   const lead = p.lead ?? p.claims[0];
   const tip = async (evt) => {

@@ -229,7 +229,9 @@ static void axes(out *o, const chart *c, const char *unit)
         }
     }
     tally_date d0 = tally_date_of(c->t0), d1 = tally_date_of(c->t1);
-    int every = c->t1 - c->t0 < 800 ? 3 : 12; /* quarters on a short series */
+    /* quarters on a short series, half-years up to six years, then years */
+    int every = c->t1 - c->t0 < 800 ? 3 : c->t1 - c->t0 < 2200 ? 6 : 12;
+    bool first = true;
     for (int y = d0.year; y <= d1.year; y++)
         for (int m = 1; m <= 12; m += every) {
             long day = tally_day_of((tally_date){y, m, 1}, false);
@@ -242,9 +244,12 @@ static void axes(out *o, const chart *c, const char *unit)
                  x, x, CH - MB, CH - MB + 5, x, CH - MB + 18);
             if (m == 1)
                 putf(o, "%d", y);
+            else if (first) /* the first tick says its year too: "Jul 2022" */
+                putf(o, "%s %d", months[m - 1], y);
             else
                 put(o, months[m - 1]);
             put(o, "</text>");
+            first = false;
         }
     putf(o, "<line x1=\"%d\" x2=\"%d\" y1=\"%d\" y2=\"%d\"/>", ML, CW - MR, CH - MB, CH - MB);
     putf(o, "<text class=\"unit\" x=\"%d\" y=\"%d\">", ML, MT - 8);

@@ -124,6 +124,20 @@ test('the timeline has one mark per point of /api/series, for every series', asy
     assert.deepEqual(echoes, series.points.map((p) => p.claims.length));
     const bounds = await marks.evaluateAll((ms) => ms.map((m) => m.dataset.bound));
     assert.deepEqual(bounds, series.points.map((p) => p.bound));
+    // the echo counts ("×3") overlap neither each other nor the right edge,
+    // and the first date tick has its year
+    const geo = await page.evaluate(() => {
+      const svgBox = document.querySelector('#timeline svg').getBoundingClientRect();
+      const boxes = [...document.querySelectorAll('#timeline .echoes')].map((e) => e.getBoundingClientRect());
+      const ticks = [...document.querySelectorAll('#timeline svg .axes text')].map((e) => e.textContent).filter((t) => /^[A-Z][a-z]{2}( \d{4})?$|^\d{4}$/.test(t));
+      return { right: svgBox.right, boxes: boxes.map((b) => [b.left, b.top, b.right, b.bottom]), first: ticks[0] };
+    });
+    for (const [i, a] of geo.boxes.entries()) {
+      assert.ok(a[2] <= geo.right + 0.5, `an echo count passes the right edge: ${a}`);
+      for (const b of geo.boxes.slice(i + 1))
+        assert.ok(a[2] <= b[0] || b[2] <= a[0] || a[3] <= b[1] || b[3] <= a[1], `echo counts overlap: ${a} ${b}`);
+    }
+    if (geo.first) assert.match(geo.first, /\d{4}$/, `the first tick ${geo.first} has no year`);
     // the estimate: two bands and a median line over the evidence's span, and
     // again, the median dashed, over the extrapolated dates after it
     const extra = series.estimates.filter((e) => e.extrapolated).length;

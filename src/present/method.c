@@ -132,24 +132,24 @@ static const term terms[] = {
 };
 
 /* The units of the model and what one of each is. */
-static const struct {
-    const char *unit, *html;
-} units[] = {
-    {"round", "one artillery shell or rocket as fired (152 mm, 122 mm...)"},
-    {"container", "one shipping container; what it holds depends on the item (see the factors)"},
-    {"missile", "one missile (ballistic or cruise)"},
-    {"rocket", "one rocket (multiple-launch rocket systems)"},
-    {"drone", "one uncrewed aircraft (Shahed-type and others)"},
-    {"vehicle", "one vehicle (tanks, armoured vehicles, trucks, aircraft)"},
-    {"item", "one system, gun or piece of equipment counted as such"},
-    {"person", "one person: troops, workers"},
-    {"tonne", "a metric tonne"},
-    {"barrel", "a barrel of oil (159 litres)"},
-    {"railcar", "one railway wagon"},
-    {"trip", "one voyage or flight carrying support"},
-    {"ship", "one ship"},
-    {"percent", "a share of a whole (of the shells a state fires, of its imports...)"},
-    {"money", "an amount in a currency, by its ISO 4217 code (USD, EUR, GBP...)"},
+static const term units[] = {
+    {"round", "round", "one artillery shell or rocket as fired (152 mm, 122 mm...)", NULL},
+    {"container", "container",
+     "one shipping container; what it holds depends on the item (see the factors)", NULL},
+    {"missile", "missile", "one missile (ballistic or cruise)", NULL},
+    {"rocket", "rocket", "one rocket (multiple-launch rocket systems)", NULL},
+    {"drone", "drone", "one uncrewed aircraft (Shahed-type and others)", NULL},
+    {"vehicle", "vehicle", "one vehicle (tanks, armoured vehicles, trucks, aircraft)", NULL},
+    {"item", "item", "one system, gun or piece of equipment counted as such", NULL},
+    {"person", "person", "one person: troops, workers", NULL},
+    {"tonne", "tonne", "a metric tonne", NULL},
+    {"barrel", "barrel", "a barrel of oil (159 litres)", NULL},
+    {"railcar", "railcar", "one railway wagon", NULL},
+    {"trip", "trip", "one voyage or flight carrying support", NULL},
+    {"ship", "ship", "one ship", NULL},
+    {"percent", "percent", "a share of a whole (of the shells a state fires, of its imports...)",
+     NULL},
+    {"money", "money", "an amount in a currency, by its ISO 4217 code (USD, EUR, GBP...)", NULL},
 };
 
 static void grades_table(tally_buf *b, const tally_model *m)
@@ -227,6 +227,21 @@ static void factors_table(tally_buf *b, const tally_model *m)
     put(b, "</tbody></table>\n");
 }
 
+/* Each of `v` as a <dt id="PREFIX-ID"> and its <dd>, with its table. */
+static void definitions(tally_buf *b, const tally_model *m, const char *prefix, const term *v,
+                        size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        tally_buf_printf(b, "<dt id=\"%s-%s\">", prefix, v[i].id);
+        esc(b, v[i].name);
+        put(b, "</dt><dd>");
+        put(b, v[i].html);
+        if (v[i].table != NULL)
+            v[i].table(b, m);
+        put(b, "</dd>\n");
+    }
+}
+
 void tally_present_method_html(tally_buf *b, const tally_model *m, bool standalone)
 {
     if (standalone)
@@ -240,23 +255,9 @@ void tally_present_method_html(tally_buf *b, const tally_model *m, bool standalo
     put(b, standalone ? "<h2 id=\"h-terms\">Terms</h2>\n"
                       : "<h2 id=\"h-terms\">Terms and method</h2>\n");
     put(b, "<dl class=\"terms\">\n");
-    for (size_t i = 0; i < sizeof terms / sizeof terms[0]; i++) {
-        tally_buf_printf(b, "<dt id=\"term-%s\">", terms[i].id);
-        esc(b, terms[i].name);
-        put(b, "</dt><dd>");
-        put(b, terms[i].html);
-        if (terms[i].table != NULL)
-            terms[i].table(b, m);
-        put(b, "</dd>\n");
-    }
+    definitions(b, m, "term", terms, sizeof terms / sizeof terms[0]);
     put(b, "</dl>\n<h3 id=\"units\">Units</h3>\n<dl class=\"units\">\n");
-    for (size_t i = 0; i < sizeof units / sizeof units[0]; i++) {
-        tally_buf_printf(b, "<dt id=\"unit-%s\">", units[i].unit);
-        esc(b, units[i].unit);
-        put(b, "</dt><dd>");
-        put(b, units[i].html);
-        put(b, "</dd>\n");
-    }
+    definitions(b, m, "unit", units, sizeof units / sizeof units[0]);
     put(b,
         "</dl>\n<h3 id=\"how\">How an estimate is made</h3>\n<ol class=\"how\">\n"
         "<li><b>Read and extract.</b> Each article is split into sentences; every figure in "

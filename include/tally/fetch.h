@@ -103,12 +103,12 @@ void tally_page_meta_read(const char *html, size_t len, tally_page_meta *out);
 void tally_page_meta_free(tally_page_meta *m);
 
 /** The document tally ingests for `page`, as a NAME.txt holds it: a
- *  header (url: the public URL, title, outlet (else the host), date: from
- *  the page's metadata, else from the feed that linked it) and, after a
- *  blank line, the body decoded into
- *  text. Appended to `out` (the caller's, with its limit); `*invalid_utf8`
- *  gets the invalid sequences replaced. Returns 0, TALLY_EINPUT for a body
- *  that is binary, or TALLY_ELIMIT when `out` is full; `err` set. */
+ *  header (url: the public URL, title, outlet (else its host's,
+ *  tally_url_outlet), date: from the page's metadata, else from the feed
+ *  that linked it) and, after a blank line, the body decoded into text.
+ *  Appended to `out` (the caller's, with its limit); `*invalid_utf8` gets
+ *  the invalid sequences replaced. Returns 0, TALLY_EINPUT for a body that
+ *  is binary, or TALLY_ELIMIT when `out` is full; `err` set. */
 int tally_page_document(const tally_page *page, tally_buf *out, size_t *invalid_utf8,
                         tally_err *err) TALLY_MUST_CHECK;
 
@@ -122,6 +122,16 @@ char *tally_url_public(const char *url);
 /** The host of `url` ("https://www.x.org:8080/a" -> "www.x.org"), or NULL.
  *  Caller frees. */
 char *tally_url_host(const char *url);
+/** The outlet's name data/outlets.tsv gives `host` ("www.reuters.com" ->
+ *  "Reuters"), looked up without "www.", a final dot or capitals, and by
+ *  the nearest domain `host` is under when it is not listed itself
+ *  ("au.news.yahoo.com" -> the line of "yahoo.com"); NULL when neither is
+ *  listed. Caller frees. */
+char *tally_outlet_name(const char *host);
+/** The outlet of a document that gives `url` and no outlet: the name of
+ *  its host (tally_outlet_name), else the host without "www."; NULL when
+ *  `url` has no host. Caller frees. */
+char *tally_url_outlet(const char *url);
 
 /** One item of a feed. */
 typedef struct tally_feed_item {

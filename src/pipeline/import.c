@@ -484,10 +484,10 @@ static int store_record(tally_store *s, const record_kind *kind, row *rows, size
         if (strcmp(rows[i].f[kind->date], date) < 0)
             date = rows[i].f[kind->date];
     }
-    /* the record names no outlet: the URL's host stands for it (www.
-     * dropped), part of what the hash covers */
-    char *host = tally_url_host(url);
-    const char *outlet = host != NULL && strncmp(host, "www.", 4) == 0 ? host + 4 : host;
+    /* the record names no outlet: its host's name in data/outlets.tsv (else
+     * the host) stands for it, part of what the hash covers, so a document
+     * stored with another outlet is replaced, not doubled (same key) */
+    char *outlet = tally_url_outlet(url);
     if (outlet != NULL)
         sha256_update(&sha, strlen(outlet) + 1, (const uint8_t *)outlet);
     sha256_digest(&sha, sizeof digest, digest);
@@ -522,7 +522,7 @@ static int store_record(tally_store *s, const record_kind *kind, row *rows, size
         st->unchanged += status == TALLY_DOC_UNCHANGED;
     }
     free(key);
-    free(host);
+    free(outlet);
     return rc;
 }
 

@@ -29,6 +29,7 @@
 #include "tally/ascii.h"
 #include "tally/doc.h"
 #include "tally/extract.h"
+#include "tally/fetch.h"
 #include "tally/mem.h"
 
 enum {
@@ -112,7 +113,8 @@ struct held {
 struct tally_ingest_doc {
     tally_ingest_input in; /* its strings and bytes are `own`'s when held apart */
     char *own[8];
-    bool apart; /* read by tally_ingest_read: the input is the doc's own */
+    char *url_outlet; /* the outlet its URL's host stands for, when it names none */
+    bool apart;       /* read by tally_ingest_read: the input is the doc's own */
     tally_doc_mem doc;
     char *head;
     bool stream;    /* the body is read from in.file again, a piece at a time */
@@ -346,6 +348,9 @@ static void identify(struct tally_ingest_doc *d)
     const tally_doc_mem *doc = &d->doc;
     d->meta = (tally_doc_meta){pick(in->meta.url, doc->url), pick(in->meta.title, doc->title),
                                pick(in->meta.outlet, doc->outlet), pick(in->meta.date, doc->date)};
+    /* a URL and no outlet: the name of its host (data/outlets.tsv) */
+    if (d->meta.outlet == NULL && d->meta.url != NULL)
+        d->meta.outlet = d->url_outlet = tally_url_outlet(d->meta.url);
 
     /* the content: the metadata and the body's bytes, so that an article
      * read from a file with a header and from a feed item is one content */
@@ -576,6 +581,7 @@ void tally_ingest_free(tally_ingest_doc *d)
     spool_free(&d->body);
     tally_arena_free(d->keep);
     free(d->key);
+    free(d->url_outlet);
     tally_doc_mem_close(&d->doc);
     free(d->head);
     if (d->apart)

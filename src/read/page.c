@@ -252,7 +252,8 @@ static int on_block(const tally_block *b, void *user, tally_err *err)
 }
 
 /* A header line "key: value" when there is a value (one line: the values
- * come from web_clean(), the public URL and the host, none with a line break). */
+ * come from web_clean(), the public URL and the host's outlet, none with a
+ * line break). */
 static void header_line(tally_buf *out, const char *key, const char *value)
 {
     if (value != NULL && value[0] != '\0' && strpbrk(value, "\r\n") == NULL)
@@ -322,7 +323,7 @@ int tally_page_document(const tally_page *page, tally_buf *out, size_t *invalid_
         (page->format == TALLY_FORMAT_AUTO && !d.binary && d.body_len > 0 && d.body[0] == '<'))
         tally_page_meta_read(d.body, d.body_len, &m);
     char *url = tally_url_public(page->url);
-    char *host = tally_url_host(page->url);
+    char *outlet = tally_url_outlet(page->url);
     /* the page's own header, if it has one, comes second to what it says
      * in its markup */
     header_line(out, "url", url);
@@ -330,7 +331,7 @@ int tally_page_document(const tally_page *page, tally_buf *out, size_t *invalid_
                 m.title != NULL   ? m.title
                 : d.title != NULL ? d.title
                                   : page->feed_title);
-    header_line(out, "outlet", m.outlet != NULL ? m.outlet : d.outlet != NULL ? d.outlet : host);
+    header_line(out, "outlet", m.outlet != NULL ? m.outlet : d.outlet != NULL ? d.outlet : outlet);
     header_line(out, "date", m.date != NULL ? m.date : d.date != NULL ? d.date : page->feed_date);
     tally_buf_append(out, "\n", 1);
     tally_doc_opts opts = {.format = page->format};
@@ -342,7 +343,7 @@ int tally_page_document(const tally_page *page, tally_buf *out, size_t *invalid_
     *invalid_utf8 = stats.invalid_utf8 + d.invalid_utf8 + invalid;
     free(converted);
     free(url);
-    free(host);
+    free(outlet);
     tally_doc_mem_close(&d);
     tally_page_meta_free(&m);
     return rc;

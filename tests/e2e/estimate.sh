@@ -33,7 +33,7 @@ expect_jq "check: each contradiction has a title and a sentence" \
 expect_jq "check: the bound's conflict in words, following the bound" \
     'any(.[]; .rule == "below-lower-bound" and .claims[0].figure == "about 6,700 containers"
               and .follows == .claims[1].id
-              and (.sentence | contains("About 6,700 containers by 26 Feb 2024, according to Shin Won-sik (grade B; politico.eu)"))
+              and (.sentence | contains("About 6,700 containers by 26 Feb 2024, according to Shin Won-sik (grade B; Politico Europe)"))
               and (.sentence | contains("already reported by 23 Feb 2024, according to US State Department (grade B;"))
               and (.sentence | contains("The estimate keeps the lower bound of more than 10 K containers"))
               and (.sentence | contains("both are graded B")))'

@@ -410,16 +410,23 @@ static void free_part(part *p)
     tally_store_close(p->s);
 }
 
+/* The last string a field of join_part moved: the next row's is often the
+ * same (one document's claims, one unit). */
+typedef struct moved {
+    const char *from, *to;
+} moved;
+
 /* The string of `to` for `s` of another table (NULL for NULL). */
-static const char *reintern(struct load *to, addr_map *seen, const char *s)
+static const char *reintern(struct load *to, addr_map *seen, moved *last, const char *s)
 {
-    if (s == NULL)
-        return NULL;
+    if (s == NULL || s == last->from)
+        return s == NULL ? NULL : last->to;
     const char *got = addr_map_get(seen, s);
     if (got == NULL) {
         got = intern(&to->names, s);
         addr_map_put(seen, s, (void *)(uintptr_t)got);
     }
+    *last = (moved){s, got};
     return got;
 }
 
@@ -433,16 +440,17 @@ static void join_part(struct load *l, part *p)
         o->v = tally_xrealloc(o->v, l->cap * sizeof *o->v);
     }
     addr_map seen = {0};
+    moved last[7] = {{NULL, NULL}};
     for (size_t i = 0; i < n; i++) {
         tally_obs *x = &o->v[o->n++];
         *x = p->set.v[i];
-        x->doc = reintern(l, &seen, x->doc);
-        x->source = reintern(l, &seen, x->source);
-        x->identity = reintern(l, &seen, x->identity);
-        x->identity_kind = reintern(l, &seen, x->identity_kind);
-        x->written = reintern(l, &seen, x->written);
-        x->source_kind = reintern(l, &seen, x->source_kind);
-        x->unit = reintern(l, &seen, x->unit);
+        x->doc = reintern(l, &seen, &last[0], x->doc);
+        x->source = reintern(l, &seen, &last[1], x->source);
+        x->identity = reintern(l, &seen, &last[2], x->identity);
+        x->identity_kind = reintern(l, &seen, &last[3], x->identity_kind);
+        x->written = reintern(l, &seen, &last[4], x->written);
+        x->source_kind = reintern(l, &seen, &last[5], x->source_kind);
+        x->unit = reintern(l, &seen, &last[6], x->unit);
     }
     addr_map_free(&seen);
 }

@@ -167,6 +167,10 @@ typedef struct tally_claim_filter {
                               document's name and the source's name and kind stay at one
                               address each until the call returns */
     bool no_doc_names;     /* lean: no document's name (NULL), for what never shows one */
+    bool by_id;            /* lean, with no document, source or item: walk the claims in id
+                              order, testing the states and kind on each row, rather than
+                              by a state's index (cheaper for a state most claims name:
+                              tally_store_count_states) */
 } tally_claim_filter;
 
 /* A stored claim with its provenance is a tally_claim_row (tally/claim.h),
@@ -176,6 +180,12 @@ typedef int (*tally_claim_fn)(const tally_claim_row *row, void *user);
 /** The smallest and the largest claim id (both 0 when there is none). */
 int tally_store_claim_ids(tally_store *s, int64_t *lo, int64_t *hi,
                           tally_err *err) TALLY_MUST_CHECK;
+
+/** The claims of `supplier` and `recipient` (either NULL: any), counted
+ *  by the states' indexes alone and only up to `limit`, into *n: whether a
+ *  state is common enough to read by scanning (tally_claim_filter.by_id). */
+int tally_store_count_states(tally_store *s, const char *supplier, const char *recipient,
+                             int64_t limit, int64_t *n, tally_err *err) TALLY_MUST_CHECK;
 
 /** Another handle on the database of `s`, read-only: for another thread
  *  to read it at the same time. As tally_store_open. */

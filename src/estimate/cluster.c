@@ -537,6 +537,12 @@ static void cluster_some(const tally_obs *all, const size_t *at, size_t n, doubl
     intern_init(&units, false);
     addr_map unit_addr = {0};
     ent *e = scratch;
+    /* what the comparisons and the union-find read of each observation,
+     * taken here in the input's order (memory order) and moved into the
+     * sorted order below: read from the observations in the sorted order,
+     * each field would cost a cache miss */
+    rec *rin = tally_xmalloc(n * sizeof *rin);
+    uint64_t(*country)[2] = tally_xmalloc(n * sizeof *country); /* uf's own, need */
     for (size_t i = 0; i < n; i++) {
         const tally_obs *o = OBS(i);
         e[i] = (ent){code3_key(o->supplier) << 32 | code3_key(o->recipient) << 8 |
@@ -547,6 +553,22 @@ static void cluster_some(const tally_obs *all, const size_t *at, size_t n, doubl
                      o->id,
                      o,
                      i};
+        rec *x = &rin[i];
+        memset(x, 0, sizeof *x);
+        x->v = e[i].v;
+        x->range = o->has_low && o->has_high;
+        x->vh = x->range ? o->high : 0;
+        x->pv = precision(x->v);
+        x->pvh = precision(x->vh);
+        x->caliber = o->caliber_mm;
+        x->as_of = o->as_of;
+        x->items = o->items;
+        x->loose = o->qualifier == TALLY_Q_ABOUT || o->qualifier == TALLY_Q_MORE_THAN ||
+                   o->qualifier == TALLY_Q_AT_LEAST || o->qualifier == TALLY_Q_UP_TO;
+        /* the country of a named source, and the one a description requires */
+        x->src = is_relay(o) ? -1 : 0; /* named: its rank below */
+        country[i][0] = x->src < 0 ? 0 : code3_key(named_country(o));
+        country[i][1] = o->descriptive ? code3_key(o->source_country) : 0;
     }
     uint32_t *rank = intern_ranks(&units, cmp_str_ptr);
     intern_free(&units);
@@ -562,7 +584,7 @@ static void cluster_some(const tally_obs *all, const size_t *at, size_t n, doubl
     intern_init(&names, true);
     addr_map name_addr = {0};
     for (size_t i = 0; i < n; i++)
-        src[i] = is_relay(OBS(i)) ? -1 : (long)addr_get(&name_addr, &names, obs_identity(OBS(i)));
+        src[i] = rin[i].src < 0 ? -1 : (long)addr_get(&name_addr, &names, obs_identity(OBS(i)));
     uint32_t *src_rank = intern_ranks(&names, cmp_str_ptr_fold);
     intern_free(&names);
     addr_map_free(&name_addr);
@@ -571,42 +593,28 @@ static void cluster_some(const tally_obs *all, const size_t *at, size_t n, doubl
             src[i] = src_rank[src[i]];
     free(src_rank);
 
-    rec *r = tally_xcalloc(n, sizeof *r);
+    rec *r = tally_xmalloc(n * sizeof *r);
+    size_t *idx_of = tally_xmalloc(n * sizeof *idx_of);
+    uf u = {tally_xmalloc(n * sizeof(size_t)), tally_xmalloc(n * sizeof(size_t)),
+            tally_xmalloc(n * sizeof(long)), tally_xmalloc(n * sizeof(uint64_t)),
+            tally_xmalloc(n * sizeof(uint64_t))};
     size_t group = 0;
     for (size_t p = 0; p < n; p++) {
-        const tally_obs *o = e[p].o;
+        size_t i = e[p].idx;
         if (p > 0 && (e[p].series != e[p - 1].series || e[p].unit != e[p - 1].unit))
             group++;
-        rec *x = &r[p];
-        x->v = e[p].v;
-        x->range = o->has_low && o->has_high;
-        x->vh = x->range ? o->high : 0;
-        x->pv = precision(x->v);
-        x->pvh = precision(x->vh);
-        x->caliber = o->caliber_mm;
-        x->as_of = o->as_of;
-        x->src = src[e[p].idx];
-        x->group = group;
-        x->items = o->items;
-        x->loose = o->qualifier == TALLY_Q_ABOUT || o->qualifier == TALLY_Q_MORE_THAN ||
-                   o->qualifier == TALLY_Q_AT_LEAST || o->qualifier == TALLY_Q_UP_TO;
-    }
-    size_t *idx_of = tally_xmalloc(n * sizeof *idx_of);
-    for (size_t p = 0; p < n; p++)
-        idx_of[p] = e[p].idx;
-
-    uf u = {tally_xcalloc(n, sizeof(size_t)), tally_xcalloc(n, sizeof(size_t)),
-            tally_xcalloc(n, sizeof(long)), tally_xcalloc(n, sizeof(uint64_t)),
-            tally_xcalloc(n, sizeof(uint64_t))};
-    for (size_t p = 0; p < n; p++) {
-        const tally_obs *o = OBS(idx_of[p]);
+        r[p] = rin[i];
+        r[p].src = src[i];
+        r[p].group = group;
+        idx_of[p] = i;
         u.parent[p] = p;
         u.size[p] = 1;
         u.label[p] = r[p].src;
-        /* the country of a named source, and the one a description requires */
-        u.own[p] = r[p].src >= 0 ? code3_key(named_country(o)) : 0;
-        u.need[p] = o->descriptive ? code3_key(o->source_country) : 0;
+        u.own[p] = country[i][0];
+        u.need[p] = country[i][1];
     }
+    free(rin);
+    free(country);
     /* same source (named, then relays among themselves) in orders by source;
      * a relay and a named source in orders of the whole series */
     size_t *sv = other_order(r, n, true, true, scratch);

@@ -131,7 +131,9 @@ int cluster_obs_parts(const tally_obs *obs, size_t n, double rel_tol, long days,
 
 /** tally_obs_load reading every claim in `parts` ranges of ids at once (at
  *  most 8; 1: one scan), whatever their number: tally_obs_load splits only
- *  a large database, by the processors. The same observations either way. */
+ *  a large database, by the processors. The same observations either way.
+ *  With states alone in `f`, a state of a tenth of the claims or more is
+ *  read so too (by_id), whatever the number of claims. */
 int obs_load_parts(struct tally_store *s, const tally_model *m, const struct tally_claim_filter *f,
                    size_t parts, tally_obs_set *out, tally_err *err);
 

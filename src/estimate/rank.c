@@ -241,13 +241,21 @@ static void series_parts(rank_work *w, tally_rank_partner *pa, const tally_clust
                          size_t n_pair, tally_cluster *scratch, double *total)
 {
     const char *sup = w->to ? pa->state : w->state, *rec = w->to ? w->state : pa->state;
+    /* the items of each cluster's lead, read once in one pass (not once an
+     * item from the observations), and the items any of them has: a series
+     * needs a claim of its own item */
+    uint32_t *items = tally_xmalloc((n_pair ? n_pair : 1) * sizeof *items), have = 0;
+    for (size_t k = 0; k < n_pair; k++)
+        have |= items[k] = w->obs[pair[k].lead].items;
     for (unsigned bit = 0; bit < TALLY_ITEM_COUNT; bit++) {
         uint32_t item = 1u << bit;
+        if (!(have & item))
+            continue;
         /* the clusters that can count for the item: of it, or of munitions to
          * convert (as tally_view_flows takes them) */
         tally_clusters ic = {scratch, 0, NULL};
         for (size_t k = 0; k < n_pair; k++)
-            if (w->obs[pair[k].lead].items & (item | TALLY_ITEM_MUNITIONS))
+            if (items[k] & (item | TALLY_ITEM_MUNITIONS))
                 scratch[ic.n++] = pair[k];
         const char *unit = tally_series_default_unit(w->obs, &ic, sup, rec, item);
         if (unit == NULL)
@@ -286,6 +294,7 @@ static void series_parts(rank_work *w, tally_rank_partner *pa, const tally_clust
         }
         tally_series_free(&series);
     }
+    free(items);
 }
 
 /* The share part of one partner: its latest percent claim of the state's

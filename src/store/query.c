@@ -344,6 +344,7 @@ int tally_store_claims(tally_store *s, const tally_claim_filter *f, tally_claim_
     lead = f->doc != NULL                                ? BY_DOC
            : f->source != NULL                           ? BY_SOURCE
            : f->item != NULL                             ? BY_ITEM
+           : f->by_id                                    ? BY_OTHER
            : f->supplier != NULL && f->recipient != NULL ? BY_PAIR
            : f->supplier != NULL                         ? BY_SUPPLIER
            : f->recipient != NULL                        ? BY_RECIPIENT
@@ -387,7 +388,7 @@ int tally_store_claims(tally_store *s, const tally_claim_filter *f, tally_claim_
         {f->item,
          from_items,
          {series ? " AND c.item = ?3" : " AND i.item = ?3", " AND (c.items & ?10) <> 0"}},
-        {f->kind, lead == BY_OTHER, {" AND c.kind = ?4", " AND +c.kind = ?4"}},
+        {f->kind, lead == BY_OTHER && !f->by_id, {" AND c.kind = ?4", " AND +c.kind = ?4"}},
         {f->unit, false, {"", " AND +c.unit = ?14"}},
         {f->source,
          lead == BY_SOURCE,
@@ -519,7 +520,10 @@ int tally_store_claims(tally_store *s, const tally_claim_filter *f, tally_claim_
 
 int tally_store_claim_ids(tally_store *s, int64_t *lo, int64_t *hi, tally_err *err)
 {
-    store_stmt *st = store_query(s, "SELECT min(id), max(id) FROM claims", err);
+    /* two subqueries: each is one step down the primary key, where one
+     * query of both aggregates scans every claim */
+    store_stmt *st =
+        store_query(s, "SELECT (SELECT min(id) FROM claims), (SELECT max(id) FROM claims)", err);
     if (st == NULL)
         return err->code;
     int rc = 0;
@@ -529,6 +533,37 @@ int tally_store_claim_ids(tally_store *s, int64_t *lo, int64_t *hi, tally_err *e
     } else {
         rc = store_fail(s, err, "reading claim ids");
     }
+    store_query_done(s, st);
+    return rc;
+}
+
+int tally_store_count_states(tally_store *s, const char *supplier, const char *recipient,
+                             int64_t limit, int64_t *n, tally_err *err)
+{
+    char sql[256];
+    int k = 0, p = 0;
+    *n = 0;
+    k += snprintf(sql + k, sizeof sql - (size_t)k,
+                  "SELECT count(*) FROM (SELECT 1 FROM claims WHERE TRUE");
+    if (supplier != NULL)
+        k += snprintf(sql + k, sizeof sql - (size_t)k, " AND supplier = ?%d", ++p);
+    if (recipient != NULL)
+        k += snprintf(sql + k, sizeof sql - (size_t)k, " AND recipient = ?%d", ++p);
+    snprintf(sql + k, sizeof sql - (size_t)k, " LIMIT ?%d) AS t", ++p);
+    store_stmt *st = store_query(s, sql, err);
+    if (st == NULL)
+        return err->code;
+    p = 0;
+    if (supplier != NULL)
+        store_bind_text(st, ++p, supplier);
+    if (recipient != NULL)
+        store_bind_text(st, ++p, recipient);
+    store_bind_int64(st, ++p, limit);
+    int rc = 0;
+    if (store_step(st) == STORE_ROW)
+        *n = store_col_int64(st, 0);
+    else
+        rc = store_fail(s, err, "counting claims");
     store_query_done(s, st);
     return rc;
 }

@@ -506,6 +506,27 @@ static void test_load_parts(void)
         tally_obs_set_free(&parts);
     }
     tally_obs_set_free(&one);
+    /* one state's claims (a common one: read by id on threads, not by its
+     * index): the observations its index gives, in id order */
+    tally_claim_filter to_rus = {.recipient = "RUS"}, from_prk = {.supplier = "PRK"};
+    const tally_claim_filter *fs[] = {&to_rus, &from_prk};
+    for (size_t j = 0; j < 2; j++) {
+        CHECK_INT_EQ(tally_obs_load(s, &m, fs[j], &one, &err), 0);
+        CHECK(one.n > DOCS * PER_DOC / 10 && one.n < DOCS * PER_DOC);
+        CHECK_INT_EQ(obs_load_parts(s, &m, fs[j], 2, &parts, &err), 0);
+        CHECK_INT_EQ(parts.n, one.n);
+        size_t diff = 0;
+        for (size_t i = 0; i < parts.n; i++) {
+            diff += i > 0 && parts.v[i].id <= parts.v[i - 1].id;
+            size_t k = 0;
+            while (k < one.n && one.v[k].id != parts.v[i].id)
+                k++;
+            diff += k == one.n || !same_obs(&one.v[k], &parts.v[i]);
+        }
+        CHECK_INT_EQ(diff, 0);
+        tally_obs_set_free(&parts);
+        tally_obs_set_free(&one);
+    }
     tally_model_free(&m);
     tally_store_close(s);
     remove(path);

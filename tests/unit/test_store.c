@@ -142,6 +142,32 @@ static void test_filters(void)
     f = (tally_claim_filter){.item = "artillery-shell", .kind = "transfer", .limit = 1};
     claims_of(s, &f, out);
     CHECK_STR_EQ(out, "d1:PRK>RUS:1:NIS:-;");
+    /* a state read in id order, not by its index; the kind tested a row */
+    f = (tally_claim_filter){.recipient = "RUS", .lean = true, .by_id = true};
+    claims_of(s, &f, out);
+    CHECK_STR_EQ(out, "d1:PRK>RUS:1:NIS:-;d2:PRK>RUS:2:Shin Won-sik:-;d4:IRN>RUS:4:100%_sure:-;");
+    f = (tally_claim_filter){
+        .supplier = "PRK", .kind = "transfer", .id_from = 2, .lean = true, .by_id = true};
+    claims_of(s, &f, out);
+    CHECK_STR_EQ(out, "d2:PRK>RUS:2:Shin Won-sik:-;");
+    f.kind = "stock";
+    claims_of(s, &f, out);
+    CHECK_STR_EQ(out, "");
+    /* states counted on their indexes, up to a limit */
+    int64_t n = -1;
+    CHECK_INT_EQ(tally_store_count_states(s, NULL, "RUS", 10, &n, &err), 0);
+    CHECK_INT_EQ(n, 3);
+    CHECK_INT_EQ(tally_store_count_states(s, NULL, "RUS", 2, &n, &err), 0);
+    CHECK_INT_EQ(n, 2);
+    CHECK_INT_EQ(tally_store_count_states(s, "PRK", "RUS", 10, &n, &err), 0);
+    CHECK_INT_EQ(n, 2);
+    CHECK_INT_EQ(tally_store_count_states(s, "RUS", NULL, 10, &n, &err), 0);
+    CHECK_INT_EQ(n, 1);
+    CHECK_INT_EQ(tally_store_count_states(s, "RUS", "RUS", 10, &n, &err), 0);
+    CHECK_INT_EQ(n, 0);
+    int64_t lo = -1, hi = -1;
+    CHECK_INT_EQ(tally_store_claim_ids(s, &lo, &hi, &err), 0);
+    CHECK(lo == 1 && hi == 4);
     f = (tally_claim_filter){.item = "shells"};
     CHECK(tally_store_claims(s, &f, collect, out, &err) == TALLY_EUSAGE);
     f = (tally_claim_filter){.since = "2024-02-30"};

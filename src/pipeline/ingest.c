@@ -539,15 +539,22 @@ int tally_ingest_put(tally_store *s, tally_ingest_doc *d, tally_ingest_result *o
                           .date = d->stated,
                           .origin = d->in.origin,
                           .hash = d->hex};
+    /* a body extracted apart and held in memory goes in with its row, not
+     * by a second write of it */
+    bool body_now = d->extracted && d->body.file == NULL;
+    if (body_now) {
+        sd.body = d->body.mem.ptr;
+        sd.body_len = d->body.len;
+    }
     rc = tally_store_put_doc(s, &sd, &d->doc_id, err);
     d->s = s;
     if (rc == 0 && d->extracted)
         rc = store_held(d, err);
     else if (rc == 0) /* not extracted yet: extracted into the store now */
         rc = extract(d, err);
-    if (rc == 0 && d->body.file == NULL) /* it stayed in memory: in one piece */
+    if (rc == 0 && !body_now && d->body.file == NULL) /* in memory: in one piece */
         rc = tally_store_set_body(s, d->doc_id, d->body.mem.ptr, d->body.len, err);
-    else if (rc == 0)
+    else if (rc == 0 && !body_now)
         rc = tally_store_set_body_from(s, d->doc_id, d->body.len, spool_read, &d->body, err);
     if (rc == 0 && savepoint)
         rc = tally_store_release(s, err);

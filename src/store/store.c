@@ -502,6 +502,12 @@ bool tally_store_many_writers(const tally_store *s)
     return s->be->many_writers;
 }
 
+int tally_store_trust_checks(tally_store *s, tally_err *err)
+{
+    const char *sql = s->be->sql->trust_checks;
+    return sql != NULL ? store_exec(s, sql, err) : 0;
+}
+
 const char *tally_store_name(const tally_store *s)
 {
     return s->path;

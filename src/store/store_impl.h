@@ -47,6 +47,9 @@ typedef struct store_dialect {
      * last_id gives it (in SQLite, RETURNING is a trigger: the statement
      * would keep a statement journal, a copy of each page it changes) */
     const char *returning_id;
+    /* makes the connection skip the schema's CHECK constraints, or NULL
+     * where they are kept (tally_store_trust_checks) */
+    const char *trust_checks;
 } store_dialect;
 
 typedef struct store_backend {

@@ -32,8 +32,8 @@
 #include "tally/mem.h"
 
 enum {
-    SPOOL_MEM = 1 << 20, /* a body up to this stays in memory on its way to the store */
-    PIECE = 64 * 1024    /* a file is hashed this much at a time */
+    SPOOL_MEM = TALLY_INGEST_WHOLE, /* a body up to this stays in memory on its way to the store */
+    PIECE = 64 * 1024               /* a file is hashed this much at a time */
 };
 
 /* The decoded body on its way to the store: in memory up to SPOOL_MEM
@@ -113,6 +113,7 @@ struct tally_ingest_doc {
     tally_ingest_input in; /* its strings and bytes are `own`'s when held apart */
     char *own[8];
     bool apart; /* read by tally_ingest_read: the input is the doc's own */
+    bool later; /* its file is read when identified (tally_ingest_read_later) */
     tally_doc_mem doc;
     char *head;
     bool stream;    /* the body is read from in.file again, a piece at a time */
@@ -326,6 +327,27 @@ static void read_head(struct tally_ingest_doc *d)
     d->stream = d->stream || !d->head_whole; /* it grew since its size was taken */
 }
 
+/* The bytes of a file read later (tally_ingest_read_later): whole, as
+ * read_head reads a small file. An error is kept in d->rc. */
+static void read_later(struct tally_ingest_doc *d)
+{
+    tally_ingest_input *in = &d->in;
+    FILE *f = fopen(in->path, "rb");
+    if (f == NULL) {
+        d->rc = tally_err_set(&d->err, TALLY_EIO, "%s: %s", in->origin, strerror(errno));
+        return;
+    }
+    in->file = f;
+    read_head(d);
+    in->file = NULL;
+    fclose(f);
+    /* it grew since its size was taken: too large to hold whole */
+    if (d->rc == 0 && d->stream)
+        d->rc = tally_err_set(&d->err, TALLY_EIO,
+                              "%s: grew past %d bytes while it was read: ingest it again",
+                              in->origin, SPOOL_MEM);
+}
+
 /* The document's identity (stage 1's part, no store): its header, the
  * hash of its content, its key and date; once, after read_head, on any
  * thread (a streamed file's with the file still open). An error is kept
@@ -335,6 +357,8 @@ static void identify(struct tally_ingest_doc *d)
     if (d->identified)
         return;
     d->identified = true;
+    if (d->later)
+        read_later(d);
     if (d->rc != 0)
         return;
     const tally_ingest_input *in = &d->in;
@@ -436,7 +460,8 @@ static char *own(struct tally_ingest_doc *d, size_t i, const char *s)
     return s != NULL ? (d->own[i] = tally_xstrdup(s)) : NULL;
 }
 
-tally_ingest_doc *tally_ingest_read(const tally_ingest_input *in)
+/* A document of its own copy of `in`'s strings and options. */
+static struct tally_ingest_doc *doc_apart(const tally_ingest_input *in)
 {
     struct tally_ingest_doc *d = tally_xcalloc(1, sizeof *d);
     d->apart = true;
@@ -452,6 +477,21 @@ tally_ingest_doc *tally_ingest_read(const tally_ingest_input *in)
         d->opts = *in->extract;
         d->in.extract = &d->opts;
     }
+    return d;
+}
+
+tally_ingest_doc *tally_ingest_read_later(const tally_ingest_input *in)
+{
+    struct tally_ingest_doc *d = doc_apart(in);
+    d->in.data = NULL;
+    d->in.file = NULL;
+    d->later = true;
+    return d;
+}
+
+tally_ingest_doc *tally_ingest_read(const tally_ingest_input *in)
+{
+    struct tally_ingest_doc *d = doc_apart(in);
     if (in->file == NULL) {
         char *data = tally_xmalloc(in->len + 1);
         memcpy(data, in->data, in->len);

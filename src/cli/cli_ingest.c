@@ -150,8 +150,8 @@ static void checkpoint(struct cli_checkpointer *c)
     /* a checkpoint that fails leaves the log as it is, for the next one,
      * or for the last connection to close, to copy */
     tally_err err = {0};
-    if (tally_store_checkpoint(c->s, &err) != 0)
-        return;
+    bool copied = tally_store_checkpoint(c->s, &err) == 0;
+    (void)copied;
 }
 
 static void *checkpoint_loop(void *arg)
@@ -196,20 +196,23 @@ static void checkpointer_start(struct cli_ingest_run *r)
     }
 }
 
+/* Sets `flag` (c->due or c->stop) for the checkpointer's thread. */
+static void checkpointer_tell(struct cli_checkpointer *c, bool *flag)
+{
+    pthread_mutex_lock(&c->lock);
+    *flag = true;
+    pthread_cond_signal(&c->wake);
+    pthread_mutex_unlock(&c->lock);
+}
+
 /* After a commit: the log is copied (on the checkpointer's thread). */
 static void checkpoint_due(struct cli_ingest_run *r)
 {
     struct cli_checkpointer *c = r->checkpointer;
-    if (c == NULL)
-        return;
-    if (!c->threaded) {
+    if (c != NULL && c->threaded)
+        checkpointer_tell(c, &c->due);
+    else if (c != NULL)
         checkpoint(c);
-        return;
-    }
-    pthread_mutex_lock(&c->lock);
-    c->due = true;
-    pthread_cond_signal(&c->wake);
-    pthread_mutex_unlock(&c->lock);
 }
 
 /* Waits for the last copy, and closes the checkpointer's connection. */
@@ -219,10 +222,7 @@ static void checkpointer_stop(struct cli_ingest_run *r)
     if (c == NULL)
         return;
     if (c->threaded) {
-        pthread_mutex_lock(&c->lock);
-        c->stop = true;
-        pthread_cond_signal(&c->wake);
-        pthread_mutex_unlock(&c->lock);
+        checkpointer_tell(c, &c->stop);
         pthread_join(c->thread, NULL);
         pthread_cond_destroy(&c->wake);
         pthread_mutex_destroy(&c->lock);

@@ -61,6 +61,15 @@ typedef struct tally_ingest_doc tally_ingest_doc;
  *  by tally_ingest_put. Never fails (out of memory aborts); free with
  *  tally_ingest_free. */
 tally_ingest_doc *tally_ingest_read(const tally_ingest_input *in);
+/** A file read whole, in memory, by tally_ingest_read: at most this many bytes. */
+enum { TALLY_INGEST_WHOLE = 1 << 20 };
+/** As tally_ingest_read, for the regular file in->path of in->len bytes
+ *  (at most TALLY_INGEST_WHOLE; in->data and in->file unused), whose bytes
+ *  are read later, whole, by the thread that identifies it
+ *  (tally_ingest_identify or tally_ingest_extract). A file that cannot be
+ *  opened then, or has grown past TALLY_INGEST_WHOLE, is an error that
+ *  tally_ingest_put returns. */
+tally_ingest_doc *tally_ingest_read_later(const tally_ingest_input *in);
 /** Whether `d` still reads the caller's file (one past 1 MiB, decoded a
  *  piece at a time when stored): it is then stored before the file is
  *  closed, and is not extracted apart (its claims would be held whole). */

@@ -53,6 +53,24 @@ int tally_store_open(const char *path, tally_store_mode mode, tally_store **out,
  *  each in a transaction of its own (PostgreSQL), or one only (SQLite:
  *  the others wait for its lock). */
 bool tally_store_many_writers(const tally_store *s);
+/** Lets the database skip the schema's CHECK constraints on this store:
+ *  for a store written only through the tally_store_put_* functions, whose
+ *  values meet them by construction (hedged and curated are bools, per
+ *  comes from the model's enum, a source's kind from tally_source_kind).
+ *  A CHECK added later must be met the same way. SQLite
+ *  builds a table for an IN list of three values for every row it checks;
+ *  a server keeps checking. */
+int tally_store_trust_checks(tally_store *s, tally_err *err) TALLY_MUST_CHECK;
+/** Takes the copying of the writer `s`'s write-ahead log into the database
+ *  (SQLite's checkpoints, and their waits for the disk) off `s`: *out is
+ *  a store of its own on the same database, for another thread to call
+ *  tally_store_checkpoint on after `s` commits. *out is NULL where the
+ *  backend keeps no such log (a server). On failure `s` is as it was. */
+int tally_store_checkpoint_apart(tally_store *s, tally_store **out,
+                                 tally_err *err) TALLY_MUST_CHECK;
+/** Copies what the log holds into the database, as far as it can without
+ *  waiting for the writer or readers. */
+int tally_store_checkpoint(tally_store *cp, tally_err *err) TALLY_MUST_CHECK;
 /** The database as messages name it: its path, or a server's user, host,
  *  port and database (never a password). */
 const char *tally_store_name(const tally_store *s);

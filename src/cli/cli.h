@@ -230,6 +230,9 @@ struct cli_ingest_run {
     /* a server (tally_store_many_writers): each worker stores what it
      * extracts, on a connection of its own (cli_ingest.c); else NULL */
     struct cli_writers *writers;
+    /* SQLite with workers: the write-ahead log copied into the database on
+     * a thread of its own after each commit (cli_ingest.c); else NULL */
+    struct cli_checkpointer *checkpointer;
 };
 
 /** Opens the database `db` (NULL: cli_db_path) for `r` (zeroed, bar its

@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <getopt.h>
 #include <jansson.h>
+#include <malloc.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
@@ -63,6 +64,8 @@ void cli_ingest_help(FILE *out)
 /* Commit after this many documents or bytes, or this many seconds: large
  * enough to amortise the commit, small enough to lose little to a kill. */
 enum { BATCH_DOCS = 200, BATCH_BYTES = 32 << 20 };
+/* free memory a heap keeps (mallopt's M_TRIM_THRESHOLD) */
+enum { TRIM_THRESHOLD = 32 << 20 };
 #define BATCH_SECONDS 2.0
 
 static double now(void)
@@ -73,6 +76,7 @@ static double now(void)
 }
 
 static void writers_committed(struct cli_ingest_run *r, size_t *docs, size_t *claims);
+static void checkpoint_due(struct cli_ingest_run *r);
 
 static void show_progress(struct cli_ingest_run *r, bool last)
 {
@@ -99,6 +103,8 @@ static int end_batch(struct cli_ingest_run *r, bool ok)
     if (r->in_tx && ok && tally_store_commit(r->s, &err) != 0) {
         cli_errorf("%s", err.msg);
         ok = false;
+    } else if (r->in_tx && ok) {
+        checkpoint_due(r);
     }
     if (r->in_tx && !ok) {
         tally_store_rollback(r->s);
@@ -121,6 +127,109 @@ static int end_batch(struct cli_ingest_run *r, bool ok)
     r->in_tx = false;
     r->batch_docs = r->batch_bytes = 0;
     return ok ? CLI_OK : CLI_FAIL;
+}
+
+/* ---- SQLite with workers: the log copied apart ---------------------------
+
+   The one writer commits and goes on storing; a thread of its own copies
+   the write-ahead log into the database after each commit, and waits for
+   the disk there, while the workers still have the writer to hand their
+   documents to. */
+
+struct cli_checkpointer {
+    tally_store *s; /* its own connection */
+    bool threaded;  /* else the writer's thread checkpoints after each commit */
+    pthread_t thread;
+    pthread_mutex_t lock; /* guards what follows */
+    pthread_cond_t wake;
+    bool due, stop;
+};
+
+static void checkpoint(struct cli_checkpointer *c)
+{
+    /* a checkpoint that fails leaves the log as it is, for the next one,
+     * or for the last connection to close, to copy */
+    tally_err err = {0};
+    bool copied = tally_store_checkpoint(c->s, &err) == 0;
+    (void)copied;
+}
+
+static void *checkpoint_loop(void *arg)
+{
+    struct cli_checkpointer *c = arg;
+    pthread_mutex_lock(&c->lock);
+    for (;;) {
+        while (!c->due && !c->stop)
+            pthread_cond_wait(&c->wake, &c->lock);
+        if (!c->due) /* stopped, and nothing left to copy */
+            break;
+        c->due = false;
+        pthread_mutex_unlock(&c->lock);
+        checkpoint(c);
+        pthread_mutex_lock(&c->lock);
+    }
+    pthread_mutex_unlock(&c->lock);
+    return NULL;
+}
+
+/* Copies the log apart from here on; when that cannot be, the writer's
+ * connection keeps copying it itself (slower only). */
+static void checkpointer_start(struct cli_ingest_run *r)
+{
+    tally_store *cp = NULL;
+    tally_err err = {0};
+    if (tally_store_checkpoint_apart(r->s, &cp, &err) != 0 || cp == NULL)
+        return;
+    struct cli_checkpointer *c = tally_xcalloc(1, sizeof *c);
+    c->s = cp;
+    r->checkpointer = c;
+    if (pthread_mutex_init(&c->lock, NULL) != 0)
+        return;
+    if (pthread_cond_init(&c->wake, NULL) != 0) {
+        pthread_mutex_destroy(&c->lock);
+        return;
+    }
+    c->threaded = pthread_create(&c->thread, NULL, checkpoint_loop, c) == 0;
+    if (!c->threaded) {
+        pthread_cond_destroy(&c->wake);
+        pthread_mutex_destroy(&c->lock);
+    }
+}
+
+/* Sets `flag` (c->due or c->stop) for the checkpointer's thread. */
+static void checkpointer_tell(struct cli_checkpointer *c, bool *flag)
+{
+    pthread_mutex_lock(&c->lock);
+    *flag = true;
+    pthread_cond_signal(&c->wake);
+    pthread_mutex_unlock(&c->lock);
+}
+
+/* After a commit: the log is copied (on the checkpointer's thread). */
+static void checkpoint_due(struct cli_ingest_run *r)
+{
+    struct cli_checkpointer *c = r->checkpointer;
+    if (c != NULL && c->threaded)
+        checkpointer_tell(c, &c->due);
+    else if (c != NULL)
+        checkpoint(c);
+}
+
+/* Waits for the last copy, and closes the checkpointer's connection. */
+static void checkpointer_stop(struct cli_ingest_run *r)
+{
+    struct cli_checkpointer *c = r->checkpointer;
+    if (c == NULL)
+        return;
+    if (c->threaded) {
+        checkpointer_tell(c, &c->stop);
+        pthread_join(c->thread, NULL);
+        pthread_cond_destroy(&c->wake);
+        pthread_mutex_destroy(&c->lock);
+    }
+    tally_store_close(c->s);
+    free(c);
+    r->checkpointer = NULL;
 }
 
 /* A document on its way: its bytes count towards the batch's. */
@@ -539,14 +648,16 @@ static void start_pool(struct cli_ingest_run *r, unsigned jobs)
             r->hints[r->n_hints] = NULL;
 }
 
-void cli_ingest_doc(struct cli_ingest_run *r, tally_ingest_input *in)
+/* A document read now, or (`later`: a small regular file, with workers) by
+ * the worker that identifies it. */
+static void ingest_doc(struct cli_ingest_run *r, tally_ingest_input *in, bool later)
 {
     in->extract = &r->extract;
     in->no_events = r->no_events;
     in->format = r->opts.format;
     in->date = r->date;
     struct ingest_job *j = tally_xcalloc(1, sizeof *j);
-    j->d = tally_ingest_read(in);
+    j->d = later ? tally_ingest_read_later(in) : tally_ingest_read(in);
     j->len = in->len;
     if (r->pool == NULL || tally_ingest_borrows(j->d)) {
         drain(r); /* in order: what was handed over first */
@@ -580,6 +691,11 @@ void cli_ingest_doc(struct cli_ingest_run *r, tally_ingest_input *in)
     while (tally_pool_full(r->pool))
         put_doc(r, tally_pool_take(r->pool));
     tally_pool_put(r->pool, j);
+}
+
+void cli_ingest_doc(struct cli_ingest_run *r, tally_ingest_input *in)
+{
+    ingest_doc(r, in, false);
 }
 
 /* The short name of a feed item: from its URL, else "feed-LINE". */
@@ -781,6 +897,17 @@ static void ingest_path(struct cli_ingest_run *r, const char *path, bool explici
             r->n_failed++;
             return;
         }
+        /* with workers, a small document's bytes are read by its worker:
+         * the one writer's thread only walks the folders */
+        if (r->pool != NULL && S_ISREG(st.st_mode) && !has_ext(path, ".jsonl") &&
+            st.st_size <= TALLY_INGEST_WHOLE) {
+            char *name = tally_doc_name(path);
+            tally_ingest_input in = {
+                .len = (size_t)st.st_size, .name = name, .origin = path, .path = path};
+            ingest_doc(r, &in, true);
+            free(name);
+            return;
+        }
     }
     bool is_stdin = strcmp(path, "-") == 0;
     const char *label = is_stdin ? "<stdin>" : path;
@@ -868,6 +995,12 @@ int cli_ingest(int argc, char **argv)
         tally_learn_model_free(model);
         return cli_usagef("ingest", "no input: give files, folders, or - for stdin");
     }
+    /* Freed memory stays with the process, up to this much a heap: each
+     * document's arenas and model state are freed and allocated again, and
+     * glibc would hand the pages back each time (madvise on a worker's
+     * heap, brk on the main one) and take page faults to get them back,
+     * a third of the CPU time of --jobs 2. */
+    mallopt(M_TRIM_THRESHOLD, TRIM_THRESHOLD);
     int rc = cli_ingest_start(&r, db);
     /* --jobs N: documents extracted on N workers, stored here in order; a
      * document read alone (past 1 MiB) may use N threads of its own */
@@ -877,6 +1010,8 @@ int cli_ingest(int argc, char **argv)
         r.writers = writers_open(&r, jobs);
     if (rc == CLI_OK && jobs > 1)
         start_pool(&r, jobs);
+    if (rc == CLI_OK && jobs > 1 && r.writers == NULL)
+        checkpointer_start(&r);
     for (int i = optind; rc == CLI_OK && i < argc && !r.fatal; i++)
         ingest_path(&r, argv[i], true, NULL);
     if (rc == CLI_OK)
@@ -891,6 +1026,12 @@ int cli_ingest_start(struct cli_ingest_run *r, const char *db)
     tally_err err = {0};
     if (tally_store_open(r->db, TALLY_STORE_WRITE, &r->s, &err) != 0)
         return cli_store_failed(&err);
+    /* it writes through tally_store_put_* only */
+    if (tally_store_trust_checks(r->s, &err) != 0) {
+        tally_store_close(r->s);
+        r->s = NULL;
+        return cli_store_failed(&err);
+    }
     r->progress = isatty(STDERR_FILENO);
     return CLI_OK;
 }
@@ -913,6 +1054,7 @@ int cli_ingest_finish(struct cli_ingest_run *r, bool quiet)
         cli_errorf("stopped: the database failed, and what was not read yet was left");
     if (!r->fatal && r->n_claims > 0 && tally_store_analyze(r->s, &err) != 0)
         cli_warnf("%s", err.msg); /* queries still work, maybe slower */
+    checkpointer_stop(r);
     show_progress(r, true);
     /* the database as tally_store_name shows it: a server's, without password */
     if (!quiet)

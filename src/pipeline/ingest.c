@@ -33,8 +33,8 @@
 #include "tally/mem.h"
 
 enum {
-    SPOOL_MEM = 1 << 20, /* a body up to this stays in memory on its way to the store */
-    PIECE = 64 * 1024    /* a file is hashed this much at a time */
+    SPOOL_MEM = TALLY_INGEST_WHOLE, /* a body up to this stays in memory on its way to the store */
+    PIECE = 64 * 1024               /* a file is hashed this much at a time */
 };
 
 /* The decoded body on its way to the store: in memory up to SPOOL_MEM
@@ -115,6 +115,7 @@ struct tally_ingest_doc {
     char *own[8];
     char *url_outlet; /* the outlet its URL's host stands for, when it names none */
     bool apart;       /* read by tally_ingest_read: the input is the doc's own */
+    bool later;       /* its file is read when identified (tally_ingest_read_later) */
     tally_doc_mem doc;
     char *head;
     bool stream;    /* the body is read from in.file again, a piece at a time */
@@ -328,6 +329,27 @@ static void read_head(struct tally_ingest_doc *d)
     d->stream = d->stream || !d->head_whole; /* it grew since its size was taken */
 }
 
+/* The bytes of a file read later (tally_ingest_read_later): whole, as
+ * read_head reads a small file. An error is kept in d->rc. */
+static void read_later(struct tally_ingest_doc *d)
+{
+    tally_ingest_input *in = &d->in;
+    FILE *f = fopen(in->path, "rb");
+    if (f == NULL) {
+        d->rc = tally_err_set(&d->err, TALLY_EIO, "%s: %s", in->origin, strerror(errno));
+        return;
+    }
+    in->file = f;
+    read_head(d);
+    in->file = NULL;
+    fclose(f);
+    /* it grew since its size was taken: too large to hold whole */
+    if (d->rc == 0 && d->stream)
+        d->rc = tally_err_set(&d->err, TALLY_EIO,
+                              "%s: grew past %d bytes while it was read: ingest it again",
+                              in->origin, SPOOL_MEM);
+}
+
 /* The document's identity (stage 1's part, no store): its header, the
  * hash of its content, its key and date; once, after read_head, on any
  * thread (a streamed file's with the file still open). An error is kept
@@ -337,6 +359,8 @@ static void identify(struct tally_ingest_doc *d)
     if (d->identified)
         return;
     d->identified = true;
+    if (d->later)
+        read_later(d);
     if (d->rc != 0)
         return;
     const tally_ingest_input *in = &d->in;
@@ -441,7 +465,8 @@ static char *own(struct tally_ingest_doc *d, size_t i, const char *s)
     return s != NULL ? (d->own[i] = tally_xstrdup(s)) : NULL;
 }
 
-tally_ingest_doc *tally_ingest_read(const tally_ingest_input *in)
+/* A document of its own copy of `in`'s strings and options. */
+static struct tally_ingest_doc *doc_apart(const tally_ingest_input *in)
 {
     struct tally_ingest_doc *d = tally_xcalloc(1, sizeof *d);
     d->apart = true;
@@ -457,6 +482,21 @@ tally_ingest_doc *tally_ingest_read(const tally_ingest_input *in)
         d->opts = *in->extract;
         d->in.extract = &d->opts;
     }
+    return d;
+}
+
+tally_ingest_doc *tally_ingest_read_later(const tally_ingest_input *in)
+{
+    struct tally_ingest_doc *d = doc_apart(in);
+    d->in.data = NULL;
+    d->in.file = NULL;
+    d->later = true;
+    return d;
+}
+
+tally_ingest_doc *tally_ingest_read(const tally_ingest_input *in)
+{
+    struct tally_ingest_doc *d = doc_apart(in);
     if (in->file == NULL) {
         char *data = tally_xmalloc(in->len + 1);
         memcpy(data, in->data, in->len);
@@ -544,15 +584,22 @@ int tally_ingest_put(tally_store *s, tally_ingest_doc *d, tally_ingest_result *o
                           .date = d->stated,
                           .origin = d->in.origin,
                           .hash = d->hex};
+    /* a body extracted apart and held in memory goes in with its row, not
+     * by a second write of it */
+    bool body_now = d->extracted && d->body.file == NULL;
+    if (body_now) {
+        sd.body = d->body.mem.ptr;
+        sd.body_len = d->body.len;
+    }
     rc = tally_store_put_doc(s, &sd, &d->doc_id, err);
     d->s = s;
     if (rc == 0 && d->extracted)
         rc = store_held(d, err);
     else if (rc == 0) /* not extracted yet: extracted into the store now */
         rc = extract(d, err);
-    if (rc == 0 && d->body.file == NULL) /* it stayed in memory: in one piece */
+    if (rc == 0 && !body_now && d->body.file == NULL) /* in memory: in one piece */
         rc = tally_store_set_body(s, d->doc_id, d->body.mem.ptr, d->body.len, err);
-    else if (rc == 0)
+    else if (rc == 0 && !body_now)
         rc = tally_store_set_body_from(s, d->doc_id, d->body.len, spool_read, &d->body, err);
     if (rc == 0 && savepoint)
         rc = tally_store_release(s, err);

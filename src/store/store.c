@@ -502,6 +502,32 @@ bool tally_store_many_writers(const tally_store *s)
     return s->be->many_writers;
 }
 
+int tally_store_checkpoint_apart(tally_store *s, tally_store **out, tally_err *err)
+{
+    *out = NULL;
+    if (s->be->sql->checkpoint_apart == NULL)
+        return 0;
+    int rc = tally_store_open(s->location, TALLY_STORE_WRITE, out, err);
+    if (rc == 0)
+        rc = store_exec(s, s->be->sql->checkpoint_apart, err);
+    if (rc != 0) {
+        tally_store_close(*out);
+        *out = NULL;
+    }
+    return rc;
+}
+
+int tally_store_checkpoint(tally_store *cp, tally_err *err)
+{
+    return store_exec(cp, cp->be->sql->checkpoint, err);
+}
+
+int tally_store_trust_checks(tally_store *s, tally_err *err)
+{
+    const char *sql = s->be->sql->trust_checks;
+    return sql != NULL ? store_exec(s, sql, err) : 0;
+}
+
 const char *tally_store_name(const tally_store *s)
 {
     return s->path;

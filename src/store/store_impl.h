@@ -47,6 +47,13 @@ typedef struct store_dialect {
      * last_id gives it (in SQLite, RETURNING is a trigger: the statement
      * would keep a statement journal, a copy of each page it changes) */
     const char *returning_id;
+    /* makes the connection skip the schema's CHECK constraints, or NULL
+     * where they are kept (tally_store_trust_checks) */
+    const char *trust_checks;
+    /* a writer leaves copying its write-ahead log into the database to
+     * another connection, which does it by `checkpoint`; NULL where there
+     * is no such log to copy (tally_store_checkpoint_apart) */
+    const char *checkpoint_apart, *checkpoint;
 } store_dialect;
 
 typedef struct store_backend {

@@ -57,7 +57,9 @@ enum { TK_UPPER = 1, TK_DIGIT = 2, TK_PUNCT = 4, TK_FIG = 8 };
 
 typedef struct ltok {
     size_t start, end; /* bytes of the block */
-    uint32_t h;        /* FNV-1a of the lower-cased word, or of the punctuation */
+    uint32_t h;        /* FNV-1a of the punctuation; of the lower-cased word, or 0
+                        * when not yet computed: a sentence's words are hashed
+                        * only when a feature reads them (tok_value) */
     uint32_t roles;    /* the lexicon's roles (CW_*) */
     unsigned char id;  /* the lexicon's CWW_* */
     unsigned char flags;
@@ -184,7 +186,7 @@ static void tokenize(const char *t, size_t from, size_t to, ltoks *out, tally_ar
             ltok *k = &v[n++];
             k->start = i;
             k->end = j;
-            k->h = fnv(t + i, j - i);
+            k->h = 0; /* (tok_value) */
             k->flags = (unsigned char)((c >= 'A' && c <= 'Z' ? TK_UPPER : 0) |
                                        (c >= '0' && c <= '9' ? TK_DIGIT : 0));
             set_roles(t, k, ascii && j - i <= 24);
@@ -212,7 +214,7 @@ static void tokens_of(const char *t, const learn_words *w, ltoks *out, tally_are
         unsigned char c = (unsigned char)t[x->start];
         v[i] = (ltok){x->start,
                       x->end,
-                      x->punct ? fnv(&x->punct, 1) : fnv(t + x->start, x->end - x->start),
+                      x->punct ? fnv(&x->punct, 1) : 0 /* (tok_value) */,
                       x->roles,
                       x->id,
                       (unsigned char)((x->upper ? TK_UPPER : 0) |
@@ -1632,13 +1634,23 @@ static inline void f_val2(fb *b, unsigned tpl, uint32_t v, const char *vn, uint3
 }
 
 /* the value of a token: its word, "#" for a figure, "#n" for another number */
-static inline uint32_t tok_value(const ltok *k)
+static inline uint32_t tok_value(const fb *b, const ltok *k)
 {
     if (k->flags & TK_FIG)
         return 0x23u;
     if (k->flags & TK_DIGIT)
         return 0x2323u;
-    return k->h;
+    return k->h != 0 || (k->flags & TK_PUNCT) ? k->h : fnv(b->t + k->start, k->end - k->start);
+}
+
+/* Token `k` of text `t` with its hash, for a builder whose text may be
+ * another block's (a speaker's). */
+static ltok tok_hashed(const char *t, const ltok *k)
+{
+    ltok x = *k;
+    if (x.h == 0 && !(x.flags & TK_PUNCT))
+        x.h = fnv(t + x.start, x.end - x.start);
+    return x;
 }
 
 static void tok_text(const fb *b, const ltok *k, const char **s, size_t *n)
@@ -1666,13 +1678,13 @@ static const char *tok_name(fb *b, unsigned tpl, const char *vn, const ltok *k)
 
 static inline void f_tok(fb *b, unsigned tpl, const ltok *k)
 {
-    push(b, fid(tpl, tok_value(k)), b->named ? tok_name(b, tpl, NULL, k) : NULL);
+    push(b, fid(tpl, tok_value(b, k)), b->named ? tok_name(b, tpl, NULL, k) : NULL);
 }
 
 /* a token with a named value before it */
 static inline void f_val_tok(fb *b, unsigned tpl, uint32_t v, const char *vn, const ltok *k)
 {
-    push(b, fid2(tpl, v, tok_value(k)), b->named ? tok_name(b, tpl, vn, k) : NULL);
+    push(b, fid2(tpl, v, tok_value(b, k)), b->named ? tok_name(b, tpl, vn, k) : NULL);
 }
 
 /* Word i beside a mention is one the lexicon knows, or punctuation: the
@@ -2846,7 +2858,8 @@ static void source_doc_features(blk *k, fb *b, const spk_ev *e, const tally_clai
             for (size_t i = 0; i < ts->n; i++)
                 roles |= cue_roles(ts->v[i].roles);
             f_roles_with(b, SD_AUTHOR_ROLES, at, an, roles);
-            f_tok(b, SD_AUTHOR_FIRST, &ts->v[0]);
+            ltok first = tok_hashed(k->in->text, &ts->v[0]);
+            f_tok(b, SD_AUTHOR_FIRST, &first);
         }
         const char *why = why_name(c->why_source.rule);
         if (why != NULL)

@@ -302,15 +302,30 @@ static bool near_token(const char *t, size_t n, size_t at, bool back, ltok *k, s
     return true;
 }
 
+/* The token before the one that starts at *at, for the i-th step back from
+ * the mention `b` describes: the first two are b's own (indexes 1, 0). */
+static bool back_token(const char *t, size_t n, const beside *b, int i, size_t *at, ltok *k)
+{
+    if (i >= 2)
+        return near_token(t, n, *at, true, k, at);
+    int j = 1 - i;
+    if (b->end[j] <= b->start[j])
+        return false; /* none (beside_of's near_token found none) */
+    *k = (ltok){b->start[j], b->end[j], b->h[j], b->roles[j], b->id[j], b->flags[j]};
+    *at = b->start[j];
+    return true;
+}
+
 /* "stated by German Defense Minister Boris Pistorius", "reported by the
- * NIS": a word of attribution and "by" before the name and its titles */
-static bool said_by(const char *t, size_t n, size_t start)
+ * NIS": a word of attribution and "by" before the name and its titles;
+ * `b` holds the two words before the mention, read from `start` back. */
+static bool said_by(const char *t, size_t n, const beside *b, size_t start)
 {
     ltok k;
     size_t at = start;
-    for (int i = 0; i < 6 && near_token(t, n, at, true, &k, &at); i++) {
+    for (int i = 0; i < 6 && back_token(t, n, b, i, &at, &k); i++) {
         if (k.id == CWW_BY)
-            return near_token(t, n, at, true, &k, &at) && (k.roles & CW_SAY) != 0;
+            return back_token(t, n, b, i + 1, &at, &k) && (k.roles & CW_SAY) != 0;
         bool title = (k.roles & (CW_OFFICE | CW_BODY)) || k.id == CWW_THE ||
                      (!(k.flags & TK_PUNCT) && t[k.start] >= 'A' && t[k.start] <= 'Z');
         if (!title)
@@ -375,7 +390,7 @@ static beside beside_of(const char *t, size_t n, size_t start, size_t end)
     }
     bool title = b.h[1] != 0 && (b.id[1] == CWW_BY || (b.roles[1] & (CW_OFFICE | CW_BODY)) ||
                                  (t[b.start[1]] >= 'A' && t[b.start[1]] <= 'Z'));
-    b.by_says = title && said_by(t, n, start);
+    b.by_says = title && said_by(t, n, &b, start);
     return b;
 }
 

@@ -256,33 +256,37 @@ typedef struct beside {
                      * filler before an attribution need it (beside_full) */
 } beside;
 
-/* the token ending at or before `at` (backwards), or starting at or after it */
-static bool near_token(const char *t, size_t n, size_t at, bool back, ltok *k, size_t *next)
+/* the token ending at or before `at` */
+static bool near_back(const char *t, size_t n, size_t at, ltok *k, size_t *next)
 {
     size_t i = at;
-    if (back) {
-        while (i > 0 && (t[i - 1] == ' ' || t[i - 1] == '\n' || t[i - 1] == '\t'))
-            i--;
-        if (i == 0)
-            return false;
-        size_t e = i, b = i;
-        while (b > 0 && (is_alnum((unsigned char)t[b - 1]) || t[b - 1] == '-'))
+    while (i > 0 && (t[i - 1] == ' ' || t[i - 1] == '\n' || t[i - 1] == '\t'))
+        i--;
+    if (i == 0)
+        return false;
+    size_t e = i, b = i;
+    while (b > 0 && (is_alnum((unsigned char)t[b - 1]) || t[b - 1] == '-'))
+        b--;
+    if (b == e) { /* punctuation, or a character of another script */
+        b = e - 1;
+        while (b > 0 && ((unsigned char)t[b] & 0xC0) == 0x80)
             b--;
-        if (b == e) { /* punctuation, or a character of another script */
-            b = e - 1;
-            while (b > 0 && ((unsigned char)t[b] & 0xC0) == 0x80)
-                b--;
-            size_t len;
-            char p = punct_at(t, b, n, &len);
-            *k = (ltok){b, e, p ? fnv(&p, 1) : 0x9e37u, 0, CWW_NONE, TK_PUNCT};
-            *next = b;
-            return true;
-        }
-        *k = (ltok){b, e, fnv(t + b, e - b), 0, CWW_NONE, 0};
-        set_roles(t, k, e - b <= 24);
+        size_t len;
+        char p = punct_at(t, b, n, &len);
+        *k = (ltok){b, e, p ? fnv(&p, 1) : 0x9e37u, 0, CWW_NONE, TK_PUNCT};
         *next = b;
         return true;
     }
+    *k = (ltok){b, e, fnv(t + b, e - b), 0, CWW_NONE, 0};
+    set_roles(t, k, e - b <= 24);
+    *next = b;
+    return true;
+}
+
+/* the token starting at or after `at` */
+static bool near_fwd(const char *t, size_t n, size_t at, ltok *k, size_t *next)
+{
+    size_t i = at;
     while (i < n && (t[i] == ' ' || t[i] == '\n' || t[i] == '\t'))
         i++;
     if (i >= n)
@@ -300,6 +304,12 @@ static bool near_token(const char *t, size_t n, size_t at, bool back, ltok *k, s
     *k = (ltok){i, i + len, p ? fnv(&p, 1) : 0x9e37u, 0, CWW_NONE, TK_PUNCT};
     *next = i + len;
     return true;
+}
+
+/* the token ending at or before `at` (backwards), or starting at or after it */
+static inline bool near_token(const char *t, size_t n, size_t at, bool back, ltok *k, size_t *next)
+{
+    return back ? near_back(t, n, at, k, next) : near_fwd(t, n, at, k, next);
 }
 
 /* The token before the one that starts at *at, for the i-th step back from

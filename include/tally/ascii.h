@@ -6,6 +6,9 @@
 #define TALLY_ASCII_H
 
 #include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
 
 /** Class bits of tally_ascii_class[]. */
 enum {
@@ -60,6 +63,41 @@ extern const unsigned char tally_ascii_lower[256];
 static inline unsigned char tally_to_lower(unsigned char c)
 {
     return tally_ascii_lower[c];
+}
+
+/** Whether the bytes s[0, n), each with its 0x20 bit set, are w[0, n): a
+ *  word of a text against a lexicon's lower-case entry of the same length
+ *  (a capital matches its small letter; digits, '-' and '\'' match
+ *  themselves). Reads no byte outside s[0, n) and w[0, n): eight or four
+ *  at a time, the last load overlapping the one before. */
+static inline bool tally_ascii_folds_to(const char *s, const char *w, size_t n)
+{
+    if (n >= 8) {
+        const uint64_t fold = UINT64_C(0x2020202020202020);
+        uint64_t x, y;
+        size_t i = 0;
+        for (; n - i > 8; i += 8) {
+            memcpy(&x, s + i, 8);
+            memcpy(&y, w + i, 8);
+            if ((x | fold) != y)
+                return false;
+        }
+        memcpy(&x, s + n - 8, 8);
+        memcpy(&y, w + n - 8, 8);
+        return (x | fold) == y;
+    }
+    if (n >= 4) {
+        uint32_t a, b, c, d;
+        memcpy(&a, s, 4);
+        memcpy(&b, w, 4);
+        memcpy(&c, s + n - 4, 4);
+        memcpy(&d, w + n - 4, 4);
+        return ((a | 0x20202020u) == b) & ((c | 0x20202020u) == d);
+    }
+    for (size_t i = 0; i < n; i++)
+        if (((unsigned char)s[i] | 0x20u) != (unsigned char)w[i])
+            return false;
+    return true;
 }
 
 #endif

@@ -57,7 +57,9 @@ enum { TK_UPPER = 1, TK_DIGIT = 2, TK_PUNCT = 4, TK_FIG = 8 };
 
 typedef struct ltok {
     size_t start, end; /* bytes of the block */
-    uint32_t h;        /* FNV-1a of the lower-cased word, or of the punctuation */
+    uint32_t h;        /* FNV-1a of the punctuation; of the lower-cased word, or 0
+                        * when not yet computed: a sentence's words are hashed
+                        * only when a feature reads them (tok_value) */
     uint32_t roles;    /* the lexicon's roles (CW_*) */
     unsigned char id;  /* the lexicon's CWW_* */
     unsigned char flags;
@@ -184,7 +186,7 @@ static void tokenize(const char *t, size_t from, size_t to, ltoks *out, tally_ar
             ltok *k = &v[n++];
             k->start = i;
             k->end = j;
-            k->h = fnv(t + i, j - i);
+            k->h = 0; /* (tok_value) */
             k->flags = (unsigned char)((c >= 'A' && c <= 'Z' ? TK_UPPER : 0) |
                                        (c >= '0' && c <= '9' ? TK_DIGIT : 0));
             set_roles(t, k, ascii && j - i <= 24);
@@ -212,7 +214,7 @@ static void tokens_of(const char *t, const learn_words *w, ltoks *out, tally_are
         unsigned char c = (unsigned char)t[x->start];
         v[i] = (ltok){x->start,
                       x->end,
-                      x->punct ? fnv(&x->punct, 1) : fnv(t + x->start, x->end - x->start),
+                      x->punct ? fnv(&x->punct, 1) : 0 /* (tok_value) */,
                       x->roles,
                       x->id,
                       (unsigned char)((x->upper ? TK_UPPER : 0) |
@@ -254,33 +256,37 @@ typedef struct beside {
                      * filler before an attribution need it (beside_full) */
 } beside;
 
-/* the token ending at or before `at` (backwards), or starting at or after it */
-static bool near_token(const char *t, size_t n, size_t at, bool back, ltok *k, size_t *next)
+/* the token ending at or before `at` */
+static bool near_back(const char *t, size_t n, size_t at, ltok *k, size_t *next)
 {
     size_t i = at;
-    if (back) {
-        while (i > 0 && (t[i - 1] == ' ' || t[i - 1] == '\n' || t[i - 1] == '\t'))
-            i--;
-        if (i == 0)
-            return false;
-        size_t e = i, b = i;
-        while (b > 0 && (is_alnum((unsigned char)t[b - 1]) || t[b - 1] == '-'))
+    while (i > 0 && (t[i - 1] == ' ' || t[i - 1] == '\n' || t[i - 1] == '\t'))
+        i--;
+    if (i == 0)
+        return false;
+    size_t e = i, b = i;
+    while (b > 0 && (is_alnum((unsigned char)t[b - 1]) || t[b - 1] == '-'))
+        b--;
+    if (b == e) { /* punctuation, or a character of another script */
+        b = e - 1;
+        while (b > 0 && ((unsigned char)t[b] & 0xC0) == 0x80)
             b--;
-        if (b == e) { /* punctuation, or a character of another script */
-            b = e - 1;
-            while (b > 0 && ((unsigned char)t[b] & 0xC0) == 0x80)
-                b--;
-            size_t len;
-            char p = punct_at(t, b, n, &len);
-            *k = (ltok){b, e, p ? fnv(&p, 1) : 0x9e37u, 0, CWW_NONE, TK_PUNCT};
-            *next = b;
-            return true;
-        }
-        *k = (ltok){b, e, fnv(t + b, e - b), 0, CWW_NONE, 0};
-        set_roles(t, k, e - b <= 24);
+        size_t len;
+        char p = punct_at(t, b, n, &len);
+        *k = (ltok){b, e, p ? fnv(&p, 1) : 0x9e37u, 0, CWW_NONE, TK_PUNCT};
         *next = b;
         return true;
     }
+    *k = (ltok){b, e, fnv(t + b, e - b), 0, CWW_NONE, 0};
+    set_roles(t, k, e - b <= 24);
+    *next = b;
+    return true;
+}
+
+/* the token starting at or after `at` */
+static bool near_fwd(const char *t, size_t n, size_t at, ltok *k, size_t *next)
+{
+    size_t i = at;
     while (i < n && (t[i] == ' ' || t[i] == '\n' || t[i] == '\t'))
         i++;
     if (i >= n)
@@ -300,15 +306,36 @@ static bool near_token(const char *t, size_t n, size_t at, bool back, ltok *k, s
     return true;
 }
 
+/* the token ending at or before `at` (backwards), or starting at or after it */
+static inline bool near_token(const char *t, size_t n, size_t at, bool back, ltok *k, size_t *next)
+{
+    return back ? near_back(t, n, at, k, next) : near_fwd(t, n, at, k, next);
+}
+
+/* The token before the one that starts at *at, for the i-th step back from
+ * the mention `b` describes: the first two are b's own (indexes 1, 0). */
+static bool back_token(const char *t, size_t n, const beside *b, int i, size_t *at, ltok *k)
+{
+    if (i >= 2)
+        return near_token(t, n, *at, true, k, at);
+    int j = 1 - i;
+    if (b->end[j] <= b->start[j])
+        return false; /* none (beside_of's near_token found none) */
+    *k = (ltok){b->start[j], b->end[j], b->h[j], b->roles[j], b->id[j], b->flags[j]};
+    *at = b->start[j];
+    return true;
+}
+
 /* "stated by German Defense Minister Boris Pistorius", "reported by the
- * NIS": a word of attribution and "by" before the name and its titles */
-static bool said_by(const char *t, size_t n, size_t start)
+ * NIS": a word of attribution and "by" before the name and its titles;
+ * `b` holds the two words before the mention, read from `start` back. */
+static bool said_by(const char *t, size_t n, const beside *b, size_t start)
 {
     ltok k;
     size_t at = start;
-    for (int i = 0; i < 6 && near_token(t, n, at, true, &k, &at); i++) {
+    for (int i = 0; i < 6 && back_token(t, n, b, i, &at, &k); i++) {
         if (k.id == CWW_BY)
-            return near_token(t, n, at, true, &k, &at) && (k.roles & CW_SAY) != 0;
+            return back_token(t, n, b, i + 1, &at, &k) && (k.roles & CW_SAY) != 0;
         bool title = (k.roles & (CW_OFFICE | CW_BODY)) || k.id == CWW_THE ||
                      (!(k.flags & TK_PUNCT) && t[k.start] >= 'A' && t[k.start] <= 'Z');
         if (!title)
@@ -373,7 +400,7 @@ static beside beside_of(const char *t, size_t n, size_t start, size_t end)
     }
     bool title = b.h[1] != 0 && (b.id[1] == CWW_BY || (b.roles[1] & (CW_OFFICE | CW_BODY)) ||
                                  (t[b.start[1]] >= 'A' && t[b.start[1]] <= 'Z'));
-    b.by_says = title && said_by(t, n, start);
+    b.by_says = title && said_by(t, n, &b, start);
     return b;
 }
 
@@ -1632,13 +1659,23 @@ static inline void f_val2(fb *b, unsigned tpl, uint32_t v, const char *vn, uint3
 }
 
 /* the value of a token: its word, "#" for a figure, "#n" for another number */
-static inline uint32_t tok_value(const ltok *k)
+static inline uint32_t tok_value(const fb *b, const ltok *k)
 {
     if (k->flags & TK_FIG)
         return 0x23u;
     if (k->flags & TK_DIGIT)
         return 0x2323u;
-    return k->h;
+    return k->h != 0 || (k->flags & TK_PUNCT) ? k->h : fnv(b->t + k->start, k->end - k->start);
+}
+
+/* Token `k` of text `t` with its hash, for a builder whose text may be
+ * another block's (a speaker's). */
+static ltok tok_hashed(const char *t, const ltok *k)
+{
+    ltok x = *k;
+    if (x.h == 0 && !(x.flags & TK_PUNCT))
+        x.h = fnv(t + x.start, x.end - x.start);
+    return x;
 }
 
 static void tok_text(const fb *b, const ltok *k, const char **s, size_t *n)
@@ -1666,13 +1703,13 @@ static const char *tok_name(fb *b, unsigned tpl, const char *vn, const ltok *k)
 
 static inline void f_tok(fb *b, unsigned tpl, const ltok *k)
 {
-    push(b, fid(tpl, tok_value(k)), b->named ? tok_name(b, tpl, NULL, k) : NULL);
+    push(b, fid(tpl, tok_value(b, k)), b->named ? tok_name(b, tpl, NULL, k) : NULL);
 }
 
 /* a token with a named value before it */
 static inline void f_val_tok(fb *b, unsigned tpl, uint32_t v, const char *vn, const ltok *k)
 {
-    push(b, fid2(tpl, v, tok_value(k)), b->named ? tok_name(b, tpl, vn, k) : NULL);
+    push(b, fid2(tpl, v, tok_value(b, k)), b->named ? tok_name(b, tpl, vn, k) : NULL);
 }
 
 /* Word i beside a mention is one the lexicon knows, or punctuation: the
@@ -2846,7 +2883,8 @@ static void source_doc_features(blk *k, fb *b, const spk_ev *e, const tally_clai
             for (size_t i = 0; i < ts->n; i++)
                 roles |= cue_roles(ts->v[i].roles);
             f_roles_with(b, SD_AUTHOR_ROLES, at, an, roles);
-            f_tok(b, SD_AUTHOR_FIRST, &ts->v[0]);
+            ltok first = tok_hashed(k->in->text, &ts->v[0]);
+            f_tok(b, SD_AUTHOR_FIRST, &first);
         }
         const char *why = why_name(c->why_source.rule);
         if (why != NULL)

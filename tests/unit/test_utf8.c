@@ -231,6 +231,37 @@ static void test_ascii_lower(void)
     }
 }
 
+/* tally_ascii_folds_to against its byte-at-a-time definition: every length
+ * up to 24 (the paths of 1-3, 4-7, 8 and more bytes), each byte of the text
+ * a capital, its small letter or another byte, in buffers exactly as long
+ * as the word (ASan sees a read outside them). */
+static void test_ascii_folds_to(void)
+{
+    static const char word[] = "deliveries-of-north's-x1";
+    for (size_t n = 0; n <= 24; n++) {
+        char *w = malloc(n + 1), *s = malloc(n + 1);
+        memcpy(w, word, n);
+        for (size_t at = 0; at <= n; at++) {
+            /* the word as it is, with byte `at` capitalised, and changed */
+            for (int how = 0; how < 3; how++) {
+                memcpy(s, word, n);
+                if (at < n && how == 1 && s[at] >= 'a' && s[at] <= 'z')
+                    s[at] = (char)(s[at] - ('a' - 'A'));
+                else if (at < n && how == 2)
+                    s[at] = (char)(s[at] ^ 0x01);
+                bool want = true;
+                for (size_t i = 0; i < n; i++)
+                    if (((unsigned char)s[i] | 0x20u) != (unsigned char)w[i])
+                        want = false;
+                CHECK(tally_ascii_folds_to(s, w, n) == want);
+                CHECK(tally_ascii_folds_to(s, w, n) == (how != 2 || at == n));
+            }
+        }
+        free(w);
+        free(s);
+    }
+}
+
 int main(void)
 {
     static const struct harness_test tests[] = {
@@ -247,6 +278,7 @@ int main(void)
         {"tally_utf8_encode", test_utf8_encode},
         {"tally_utf8_boundary", test_utf8_boundary},
         {"ascii_lower", test_ascii_lower},
+        {"ascii_folds_to", test_ascii_folds_to},
         {NULL, NULL}};
     return harness_run(tests);
 }

@@ -429,8 +429,22 @@ typedef struct learn_doc_pool {
     unsigned n_bound;
 } learn_doc_pool;
 
-/* The key of the weight of the first stage's score in the SPEAKER head. */
-enum { LEARN_DOC_Z = 1 };
+/* The key of the weight of the first stage's score in the SPEAKER head;
+ * keys up to LEARN_DOC_KEYS are kept for such weights of a second stage
+ * (learn_doc_fid's hashes are above). */
+enum { LEARN_DOC_Z = 1, LEARN_DOC_KEYS = 16 };
+
+/* Helpers of any second stage learned by stacking (docsource.c). */
+/** The hash of a second stage's feature: template `tpl` (500 and up) with
+ *  values a, b, c; above LEARN_DOC_KEYS. */
+uint32_t learn_doc_fid(unsigned tpl, unsigned a, unsigned b, unsigned c);
+/** A share in 6 buckets (0, under 0.1, 0.25, 0.5, 0.75, above). */
+unsigned learn_doc_bucket(double x);
+/** A count in 5 buckets (0, 1, 2-3, 4-7, more). */
+unsigned learn_doc_count_bucket(unsigned n);
+/** Appends feature `h` to fv (grown in `a`), with its name when `name` is
+ *  not NULL (fv then keeps names). */
+void learn_doc_put(learn_fv *fv, tally_arena *a, uint32_t h, const char *name);
 
 /** The first stage's choice among s's options (the first of the best score). */
 size_t learn_doc_first(const learn_spk *s);

@@ -421,15 +421,16 @@ static int cmp_node(const void *a, const void *b)
     return (x->index > y->index) - (x->index < y->index);
 }
 
-/* Adds the instance `a` minus `b` (b may be NULL) with label y, and, when
- * `extra` (an index past m's) is not 0, that feature of value `value`. */
+/* Adds the instance `a` minus `b` (b may be NULL) with label y, and the
+ * n_extra real-valued features of indices extra, extra + 1, ... (past m's)
+ * of values value[0, n_extra). */
 static void prob_add_diff_x(prob *pr, const fmap *m, const learn_fv *a, const learn_fv *b,
-                            int extra, double value, double y)
+                            int extra, const double *value, size_t n_extra, double y)
 {
-    size_t cap = a->n + (b != NULL ? b->n : 0) + 2, n = 0;
+    size_t cap = a->n + (b != NULL ? b->n : 0) + n_extra + 1, n = 0;
     struct feature_node *x = tally_xmalloc(cap * sizeof *x);
-    if (extra > 0)
-        x[n++] = (struct feature_node){extra, value};
+    for (size_t i = 0; i < n_extra; i++)
+        x[n++] = (struct feature_node){extra + (int)i, value[i]};
     for (uint32_t i = 0; i < a->n; i++) {
         int j = fmap_index(m, a->h[i]);
         if (j > 0)
@@ -467,7 +468,7 @@ static void prob_add_diff_x(prob *pr, const fmap *m, const learn_fv *a, const le
 /* Adds the instance `a` minus `b` (b may be NULL) with label y. */
 static void prob_add_diff(prob *pr, const fmap *m, const learn_fv *a, const learn_fv *b, double y)
 {
-    prob_add_diff_x(pr, m, a, b, 0, 0, y);
+    prob_add_diff_x(pr, m, a, b, 0, NULL, 0, y);
 }
 
 void train_prob_add(prob *pr, const fmap *m, const learn_fv *fv, double y)
@@ -620,8 +621,9 @@ typedef struct dstage {
 
 /* The instances of document `d` (number `doc`) under model `m`, which was
  * trained without it: the window's pool is the claims m keeps. */
-static void doc_stage_collect(const tally_learn_model *m, const tdoc *d, uint32_t doc, dstage *ds)
+static void doc_stage_collect(const tally_learn_model *m, const tdoc *d, uint32_t doc, void *user)
 {
+    dstage *ds = user;
     size_t n = d->sink.n;
     tally_arena *a = ds->a;
     learn_spk *s = tally_arena_alloc(a, (n + 1) * sizeof *s);
@@ -682,14 +684,18 @@ static void doc_stage_collect(const tally_learn_model *m, const tdoc *d, uint32_
 static void train_model(const trainer *t, const bool *use, bool stacked, double c, double threshold,
                         const char *note, tally_buf *out);
 
-/* The document stage's weights for a model of the documents `use`: its
- * inputs for each document come from a model trained on the others (inner
- * folds), so that it learns how the first stage does on unseen documents.
- * Adds them to the SPEAKER head `h` (whose keys m_keys holds). */
-static void doc_stage_fit(const trainer *t, const bool *use, double c, double threshold,
-                          learn_head_w *h, fmap *keys)
+/* What a stacked stage collects from one training document (number `doc`)
+ * under first-stage model `m`, which was trained without it. */
+typedef void (*stack_collect_fn)(const tally_learn_model *m, const tdoc *d, uint32_t doc,
+                                 void *user);
+
+/* Stacking, for any second stage: splits the documents `use` into inner
+ * folds (fixed seed), trains a first-stage model on all but one and hands
+ * each document of that one to collect(), so that a second stage learns how
+ * the first does on documents it has not seen. */
+static void stack_inner(const trainer *t, const bool *use, double c, double threshold,
+                        stack_collect_fn collect, void *user)
 {
-    dstage ds = {tally_arena_new(), {NULL, 0, 0}, NULL, 0, 0};
     size_t n_use = 0;
     for (size_t i = 0; i < t->n_docs; i++)
         n_use += use[i];
@@ -711,10 +717,23 @@ static void doc_stage_fit(const trainer *t, const bool *use, double c, double th
             continue;
         for (size_t i = 0, u = 0; i < t->n_docs; i++)
             if (use[i] && fold[u++] == f)
-                doc_stage_collect(m, &t->docs[i], (uint32_t)i, &ds);
+                collect(m, &t->docs[i], (uint32_t)i, user);
         tally_learn_model_free(m);
     }
     tally_buf_free(&bytes);
+    free(fold);
+    free(inner);
+}
+
+/* The document stage's weights for a model of the documents `use`: its
+ * inputs for each document come from a model trained on the others (inner
+ * folds, stack_inner), so that it learns how the first stage does on unseen
+ * documents. Adds them to the SPEAKER head `h` (whose keys m_keys holds). */
+static void doc_stage_fit(const trainer *t, const bool *use, double c, double threshold,
+                          learn_head_w *h, fmap *keys)
+{
+    dstage ds = {tally_arena_new(), {NULL, 0, 0}, NULL, 0, 0};
+    stack_inner(t, use, c, threshold, doc_stage_collect, &ds);
     fmap dm = train_fmap_of(&ds.acc);
     prob pr = {0};
     int zi = (int)dm.n + 1;
@@ -724,12 +743,11 @@ static void doc_stage_fit(const trainer *t, const bool *use, double c, double th
         for (size_t p = 0; p < di->n; p++)
             for (size_t q = 0; di->right[p] && q < di->n; q++)
                 if (!di->right[q]) {
+                    double dz = di->z[p] - di->z[q], mz = -dz;
                     if (pairs++ % 2 == 0)
-                        prob_add_diff_x(&pr, &dm, &di->fv[p], &di->fv[q], zi, di->z[p] - di->z[q],
-                                        1);
+                        prob_add_diff_x(&pr, &dm, &di->fv[p], &di->fv[q], zi, &dz, 1, 1);
                     else
-                        prob_add_diff_x(&pr, &dm, &di->fv[q], &di->fv[p], zi, di->z[q] - di->z[p],
-                                        -1);
+                        prob_add_diff_x(&pr, &dm, &di->fv[q], &di->fv[p], zi, &mz, 1, -1);
                 }
     }
     float *w = tally_xcalloc(dm.n + 2, sizeof *w), bias[LEARN_MAX_OUTS];
@@ -771,8 +789,6 @@ out:
     train_prob_free(&pr);
     free(dm.h);
     free(ds.v);
-    free(fold);
-    free(inner);
     tally_arena_free(ds.a);
 }
 

@@ -34,7 +34,8 @@ enum {
     MAX_LINE = 1 << 20,         /* a gold line longer than this is broken */
     MAX_TEXT = 64 * 1024 * 1024 /* the largest document read */
 };
-static const double C_SCOPE = 0.1, C_KIND = 1.0, C_RANK = 0.1, DEFAULT_THRESHOLD = 0.4;
+static const double C_SCOPE = 0.1, C_KIND = 1.0, C_RANK = 0.1, C_DOCK = 0.1,
+                    DEFAULT_THRESHOLD = 0.4;
 
 /* One document: its candidates (in the sink) and gold claims. */
 typedef struct tdoc {
@@ -421,6 +422,8 @@ static int cmp_node(const void *a, const void *b)
     return (x->index > y->index) - (x->index < y->index);
 }
 
+static void prob_push(prob *pr, struct feature_node *x, size_t n, double y);
+
 /* Adds the instance `a` minus `b` (b may be NULL) with label y, and the
  * n_extra real-valued features of indices extra, extra + 1, ... (past m's)
  * of values value[0, n_extra). */
@@ -441,6 +444,13 @@ static void prob_add_diff_x(prob *pr, const fmap *m, const learn_fv *a, const le
         if (j > 0)
             x[n++] = (struct feature_node){j, -1.0};
     }
+    prob_push(pr, x, n, y);
+}
+
+/* Appends instance x[0, n) (in a block of n + 1 nodes that pr then owns)
+ * with label y: sorted by index, a feature twice counted twice. */
+static void prob_push(prob *pr, struct feature_node *x, size_t n, double y)
+{
     qsort(x, n, sizeof *x, cmp_node);
     size_t u = 0; /* a feature twice counts twice, as in a prediction */
     for (size_t i = 0; i < n; i++) {
@@ -449,12 +459,11 @@ static void prob_add_diff_x(prob *pr, const fmap *m, const learn_fv *a, const le
         else
             x[u++] = x[i];
     }
-    size_t z = 0; /* what both have cancels */
+    size_t z = 0; /* what cancels is left out */
     for (size_t i = 0; i < u; i++)
         if (x[i].value != 0)
             x[z++] = x[i];
-    u = z;
-    x[u] = (struct feature_node){-1, 0};
+    x[z] = (struct feature_node){-1, 0};
     if ((size_t)pr->p.l == pr->cap) {
         pr->cap = pr->cap ? pr->cap * 2 : 256;
         pr->p.y = tally_xrealloc(pr->p.y, pr->cap * sizeof *pr->p.y);
@@ -725,15 +734,13 @@ static void stack_inner(const trainer *t, const bool *use, double c, double thre
     free(inner);
 }
 
-/* The document stage's weights for a model of the documents `use`: its
- * inputs for each document come from a model trained on the others (inner
- * folds, stack_inner), so that it learns how the first stage does on unseen
+/* The document stage's weights from the instances `ds` that stack_inner
+ * collected for a model's documents (their inputs from models trained on
+ * the others), so that it learns how the first stage does on unseen
  * documents. Adds them to the SPEAKER head `h` (whose keys m_keys holds). */
-static void doc_stage_fit(const trainer *t, const bool *use, double c, double threshold,
-                          learn_head_w *h, fmap *keys)
+static void doc_stage_fit(dstage *dsp, double c, learn_head_w *h, fmap *keys)
 {
-    dstage ds = {tally_arena_new(), {NULL, 0, 0}, NULL, 0, 0};
-    stack_inner(t, use, c, threshold, doc_stage_collect, &ds);
+    dstage ds = *dsp;
     fmap dm = train_fmap_of(&ds.acc);
     prob pr = {0};
     int zi = (int)dm.n + 1;
@@ -790,6 +797,176 @@ out:
     free(dm.h);
     free(ds.v);
     tally_arena_free(ds.a);
+}
+
+/* ---- the kind decision's document stage (dockind.c), by stacking ------------------- */
+
+/* One training instance: a kept, matched claim's stage features, inputs and gold kind. */
+typedef struct kinst {
+    learn_fv fv;
+    double x[LEARN_N_KINDS];
+    unsigned y;
+} kinst;
+
+typedef struct kstage {
+    tally_arena *a;
+    hds acc;
+    kinst *v;
+    size_t n, cap;
+} kstage;
+
+/* The instances of document `d` (number `doc`) under model `m`, trained
+ * without it: the claims m keeps, as learn_decide keeps them, with the
+ * KIND head's scores. */
+static void kind_stage_collect(const tally_learn_model *m, const tdoc *d, uint32_t doc, void *user)
+{
+    kstage *ks = user;
+    size_t n = d->sink.n, nk = 0;
+    learn_kdec *v = tally_arena_alloc(ks->a, (n + 1) * sizeof *v);
+    size_t *from = tally_arena_alloc(ks->a, (n + 1) * sizeof *from);
+    for (size_t i = 0; i < n;) {
+        size_t j = i, best = SIZE_MAX;
+        double bp = 0;
+        for (; j < n && d->sink.v[j].group == d->sink.v[i].group; j++) {
+            tally_claim c;
+            double p = learn_apply(m, &d->sink.v[j], &c, NULL);
+            if (p >= m->threshold && (best == SIZE_MAX || p > bp)) {
+                best = j;
+                bp = p;
+            }
+        }
+        if (best != SIZE_MAX) {
+            learn_kdec *k = &v[nk];
+            learn_scores(m, LEARN_KIND, &d->sink.v[best].kind, k->z);
+            k->first = k->pick = learn_kind_of(k->z);
+            k->sentence = d->sink.v[best].claim.sentence_start;
+            k->classes = d->sink.v[best].classes;
+            from[nk++] = best;
+        }
+        i = j;
+    }
+    for (size_t i = 0; i < nk; i++) {
+        long g = d->match[from[i]];
+        if (g < 0)
+            continue;
+        if (ks->n == ks->cap)
+            ks->v = tally_xrealloc(ks->v, (ks->cap = ks->cap ? 2 * ks->cap : 256) * sizeof *ks->v);
+        kinst *e = &ks->v[ks->n++];
+        e->fv = (learn_fv){NULL, NULL, 0, 0};
+        learn_dockind_features(v, nk, &v[i], &e->fv, false, ks->a);
+        learn_dockind_inputs(v[i].z, e->x);
+        e->y = (unsigned)tally_kind_parse(d->gold[g].kind);
+        train_hds_add(&ks->acc, &e->fv, doc);
+    }
+}
+
+/* Adds rows keys k2[0, n2) (sorted, unique) of weights w2 (h->outs a row)
+ * to head h, whose keys `keys` holds: a key of both gets the sum. */
+static void head_add_rows(learn_head_w *h, fmap *keys, const uint32_t *k2, const float *w2,
+                          size_t n2)
+{
+    unsigned outs = h->outs;
+    size_t n = h->n + n2, u = 0, a = 0, b = 0;
+    uint32_t *key = tally_xmalloc((n + 1) * sizeof *key);
+    float *wt = tally_xcalloc(n * outs + 1, sizeof *wt);
+    while (a < h->n || b < n2) {
+        uint32_t ka = a < h->n ? h->key[a] : UINT32_MAX, kb = b < n2 ? k2[b] : UINT32_MAX;
+        uint32_t kmin = ka < kb ? ka : kb;
+        key[u] = kmin;
+        for (unsigned o = 0; o < outs; o++)
+            wt[u * outs + o] =
+                (ka == kmin ? h->w[a * outs + o] : 0) + (kb == kmin ? w2[b * outs + o] : 0);
+        a += ka == kmin;
+        b += kb == kmin;
+        u++;
+    }
+    free(keys->h);
+    free(h->w);
+    keys->h = key;
+    keys->n = u;
+    h->key = key;
+    h->n = u;
+    h->w = wt;
+}
+
+/* The kind stage's weights from the instances `ks`: a ranking of the kinds
+ * of each claim that the stage may choose (the gold kind above each other),
+ * on the first stage's
+ * score of the kind (one weight) and, for each kind, a bias and a weight of
+ * each document feature. LIBLINEAR's feature j * LEARN_N_KINDS + k + 1 is
+ * document feature j (of dm) for kind k; then the biases, then w_z. The
+ * weights go into the KIND head `h` (whose keys `keys` holds), column k for
+ * kind k. */
+static void kind_stage_fit(kstage *ks, double c, learn_head_w *h, fmap *keys)
+{
+    enum { K = LEARN_N_KINDS };
+    fmap dm = train_fmap_of(&ks->acc);
+    prob pr = {0};
+    int bias0 = (int)dm.n * K + 1, zi = bias0 + K;
+    size_t pairs = 0;
+    for (size_t i = 0; i < ks->n; i++) {
+        const kinst *e = &ks->v[i];
+        for (unsigned q = 0; q < K; q++) {
+            /* among the kinds the stage may choose */
+            if (q == e->y || !learn_dockind_open(e->x[q]) || !learn_dockind_open(e->x[e->y]))
+                continue;
+            /* the gold kind y against q: +(y) -(q), or the reverse every other pair */
+            double sign = pairs++ % 2 == 0 ? 1 : -1;
+            struct feature_node *x = tally_xmalloc((2 * e->fv.n + 4) * sizeof *x);
+            size_t n = 0;
+            for (uint32_t f = 0; f < e->fv.n; f++) {
+                int j = fmap_index(&dm, e->fv.h[f]);
+                if (j == 0)
+                    continue;
+                x[n++] = (struct feature_node){(j - 1) * K + (int)e->y + 1, sign};
+                x[n++] = (struct feature_node){(j - 1) * K + (int)q + 1, -sign};
+            }
+            x[n++] = (struct feature_node){bias0 + (int)e->y, sign};
+            x[n++] = (struct feature_node){bias0 + (int)q, -sign};
+            x[n++] = (struct feature_node){zi, sign * (e->x[e->y] - e->x[q])};
+            prob_push(&pr, x, n, sign);
+        }
+    }
+    size_t nf = (size_t)zi, outs = LEARN_KIND_OUTS;
+    float *w = tally_xcalloc(nf + 1, sizeof *w), bias[LEARN_MAX_OUTS];
+    uint32_t *k2 = tally_xmalloc((dm.n + 3) * sizeof *k2);
+    float *w2 = tally_xcalloc((dm.n + 2) * outs + 1, sizeof *w2);
+    if (pr.p.l == 0) /* nothing to learn from: the first stage decides alone */
+        goto out;
+    train_fit(&pr, nf, c, 1, w, 1, 0, bias);
+    /* w_z and the biases first (their keys are below the features') */
+    k2[0] = LEARN_DOCK_Z;
+    k2[1] = LEARN_DOCK_BIAS;
+    for (size_t k = 0; k < K; k++) {
+        w2[k] = w[zi - 1];
+        w2[outs + k] = w[(size_t)bias0 - 1 + k];
+    }
+    for (size_t j = 0; j < dm.n; j++) {
+        k2[2 + j] = dm.h[j];
+        for (size_t k = 0; k < K; k++)
+            w2[(2 + j) * outs + k] = w[j * K + k];
+    }
+    head_add_rows(h, keys, k2, w2, dm.n + 2);
+out:
+    free(w);
+    free(w2);
+    free(k2);
+    train_prob_free(&pr);
+    free(dm.h);
+    free(ks->v);
+}
+
+/* What stack_inner collects for both second stages. */
+typedef struct stages {
+    dstage src;
+    kstage kind;
+} stages;
+
+static void stacked_collect(const tally_learn_model *m, const tdoc *d, uint32_t doc, void *user)
+{
+    stages *st = user;
+    doc_stage_collect(m, d, doc, &st->src);
+    kind_stage_collect(m, d, doc, &st->kind);
 }
 
 /* ---- training one model ---------------------------------------------------------- */
@@ -869,8 +1046,15 @@ static void train_model(const trainer *t, const bool *use, bool stacked, double 
               heads[LEARN_KIND].bias);
     train_fit(&speaker, maps[LEARN_SPEAKER].n, cr, 1, heads[LEARN_SPEAKER].w, 1, 0,
               heads[LEARN_SPEAKER].bias);
-    if (stacked)
-        doc_stage_fit(t, use, cr, threshold, &heads[LEARN_SPEAKER], &maps[LEARN_SPEAKER]);
+    if (stacked) {
+        /* the second stages, on inputs from inner folds */
+        stages st = {{tally_arena_new(), {NULL, 0, 0}, NULL, 0, 0},
+                     {tally_arena_new(), {NULL, 0, 0}, NULL, 0, 0}};
+        stack_inner(t, use, c, threshold, stacked_collect, &st);
+        doc_stage_fit(&st.src, cr, &heads[LEARN_SPEAKER], &maps[LEARN_SPEAKER]);
+        kind_stage_fit(&st.kind, C_DOCK, &heads[LEARN_KIND], &maps[LEARN_KIND]);
+        tally_arena_free(st.kind.a);
+    }
     train_fit(&sup, maps[LEARN_STATE].n, cr, 1, heads[LEARN_STATE].w, LEARN_STATE_OUTS,
               LEARN_STATE_SUPPLIER, heads[LEARN_STATE].bias);
     train_fit(&rec, maps[LEARN_STATE].n, cr, 1, heads[LEARN_STATE].w, LEARN_STATE_OUTS,

@@ -31,7 +31,6 @@
  * first stage alone. Everything is allocated in the caller's
  * arena. */
 #include <math.h>
-#include <stdio.h>
 #include <string.h>
 
 #include "kindwords.h"
@@ -68,13 +67,7 @@ void learn_dockind_inputs(const double *z, double *x)
 static void put(learn_fv *fv, tally_arena *a, bool named, unsigned tpl, unsigned x, unsigned y,
                 unsigned z)
 {
-    const char *name = NULL;
-    if (named) {
-        char buf[48];
-        int len = snprintf(buf, sizeof buf, "%s=%u/%u/%u", tpl_names[tpl - K_DOC], x, y, z);
-        name = tally_arena_strndup(a, buf, (size_t)len);
-    }
-    learn_doc_put(fv, a, learn_doc_fid(tpl, x, y, z), name);
+    learn_doc_put(fv, a, named, tpl_names[tpl - K_DOC], tpl, x, y, z);
 }
 
 void learn_dockind_features(const learn_kdec *v, size_t n, const learn_kdec *s, learn_fv *fv,

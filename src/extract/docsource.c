@@ -117,9 +117,9 @@ unsigned learn_doc_count_bucket(unsigned n)
     return n == 0 ? 0 : n == 1 ? 1 : n < 4 ? 2 : n < 8 ? 3 : 4;
 }
 
-void learn_doc_put(learn_fv *fv, tally_arena *a, uint32_t h, const char *name)
+void learn_doc_put(learn_fv *fv, tally_arena *a, bool named, const char *tpl_name, unsigned tpl,
+                   unsigned x, unsigned y, unsigned z)
 {
-    bool named = name != NULL;
     if (fv->n == fv->cap) {
         uint32_t cap = fv->cap ? 2 * fv->cap : 8;
         uint32_t *nh = tally_arena_alloc(a, cap * sizeof *nh);
@@ -133,21 +133,18 @@ void learn_doc_put(learn_fv *fv, tally_arena *a, uint32_t h, const char *name)
         fv->name = nn;
         fv->cap = cap;
     }
-    if (named)
-        fv->name[fv->n] = name;
-    fv->h[fv->n++] = h;
+    if (named) {
+        char buf[48];
+        int len = snprintf(buf, sizeof buf, "%s=%u/%u/%u", tpl_name, x, y, z);
+        fv->name[fv->n] = tally_arena_strndup(a, buf, (size_t)len);
+    }
+    fv->h[fv->n++] = learn_doc_fid(tpl, x, y, z);
 }
 
 static void put(learn_fv *fv, tally_arena *a, bool named, unsigned tpl, unsigned x, unsigned y,
                 unsigned z)
 {
-    const char *name = NULL;
-    if (named) {
-        char buf[48];
-        int len = snprintf(buf, sizeof buf, "%s=%u/%u/%u", tpl_names[tpl - D_BOUND], x, y, z);
-        name = tally_arena_strndup(a, buf, (size_t)len);
-    }
-    learn_doc_put(fv, a, learn_doc_fid(tpl, x, y, z), name);
+    learn_doc_put(fv, a, named, tpl_names[tpl - D_BOUND], tpl, x, y, z);
 }
 
 void learn_doc_features(const learn_doc_pool *p, const learn_spk *s, bool in_pool, size_t o,

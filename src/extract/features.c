@@ -4548,6 +4548,14 @@ static void block_decide(const learn_state *l, size_t wj, const wspk *ws, tally_
             else
                 c->recipient[0] = '\0';
         }
+        if (!learn_has_recipient(m, c)) {
+            /* no claim of support (as learn_decide): out, with its decisions */
+            if (sp != NULL && sp->v != NULL && sp->n > 0 && sp->at[sp->n - 1] == out->n - 1)
+                sp->n--;
+            if (sp != NULL && sp->k != NULL && sp->nk > 0 && sp->kat[sp->nk - 1] == out->n - 1)
+                sp->nk--;
+            out->n--;
+        }
     }
 }
 

@@ -520,6 +520,11 @@ double learn_scope_p(const double *z)
     return sigmoid(z[LEARN_FIG_SCOPE]);
 }
 
+bool learn_has_recipient(const tally_learn_model *m, const tally_claim *c)
+{
+    return !m->head[LEARN_STATE].present || c->unit != TALLY_UNIT_MONEY || c->recipient[0] != '\0';
+}
+
 tally_kind learn_kind_of(const double *z)
 {
     unsigned best = 0;
@@ -719,7 +724,7 @@ size_t learn_decide(const tally_learn_model *m, const learn_cand *v, size_t n, t
                 whys[kept] = why;
             }
         }
-        if (best != SIZE_MAX)
+        if (best != SIZE_MAX && learn_has_recipient(m, &out[kept]))
             from[kept++] = best;
         i = j;
     }

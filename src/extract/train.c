@@ -628,35 +628,49 @@ typedef struct dstage {
     size_t n, cap;
 } dstage;
 
-/* The instances of document `d` (number `doc`) under model `m`, which was
- * trained without it: the window's pool is the claims m keeps. */
-static void doc_stage_collect(const tally_learn_model *m, const tdoc *d, uint32_t doc, void *user)
+/* The candidates of document `d` that model `m` keeps, as learn_decide
+ * keeps them (of each figure's, the likeliest over the threshold, if it
+ * has a recipient), into from[] in order; returns how many. */
+static size_t kept_of(const tally_learn_model *m, const tdoc *d, size_t *from)
 {
-    dstage *ds = user;
+    size_t n = d->sink.n, nk = 0;
+    for (size_t i = 0; i < n;) {
+        size_t j = i, best = SIZE_MAX;
+        double bp = 0;
+        tally_claim c, bc;
+        for (; j < n && d->sink.v[j].group == d->sink.v[i].group; j++) {
+            double p = learn_apply(m, &d->sink.v[j], &c, NULL);
+            if (p >= m->threshold && (best == SIZE_MAX || p > bp)) {
+                best = j;
+                bp = p;
+                bc = c;
+            }
+        }
+        if (best != SIZE_MAX && learn_has_recipient(m, &bc))
+            from[nk++] = best;
+        i = j;
+    }
+    return nk;
+}
+
+/* The instances of document `d` (number `doc`) under model `m`, which was
+ * trained without it: the window's pool is the claims m keeps, from[0, nk). */
+static void doc_stage_collect(const tally_learn_model *m, const tdoc *d, uint32_t doc,
+                              const size_t *from, size_t nk, dstage *ds)
+{
     size_t n = d->sink.n;
     tally_arena *a = ds->a;
     learn_spk *s = tally_arena_alloc(a, (n + 1) * sizeof *s);
     bool *kept = tally_arena_alloc(a, (n + 1) * sizeof *kept);
-    learn_spk *pool_v = tally_arena_alloc(a, (n + 1) * sizeof *pool_v);
+    learn_spk *pool_v = tally_arena_alloc(a, (nk + 1) * sizeof *pool_v);
     size_t n_pool = 0;
-    for (size_t i = 0; i < n;) {
-        size_t j = i, best = SIZE_MAX;
-        double bp = 0;
-        for (; j < n && d->sink.v[j].group == d->sink.v[i].group; j++) {
-            tally_claim c;
-            double p = learn_apply(m, &d->sink.v[j], &c, NULL);
-            kept[j] = false;
-            learn_doc_spk_of(m, &d->sink.v[j], &s[j], a);
-            if (p >= m->threshold && (best == SIZE_MAX || p > bp)) {
-                best = j;
-                bp = p;
-            }
-        }
-        if (best != SIZE_MAX) {
-            kept[best] = true;
-            pool_v[n_pool++] = s[best];
-        }
-        i = j;
+    for (size_t j = 0; j < n; j++) {
+        kept[j] = false;
+        learn_doc_spk_of(m, &d->sink.v[j], &s[j], a);
+    }
+    for (size_t i = 0; i < nk; i++) {
+        kept[from[i]] = true;
+        pool_v[n_pool++] = s[from[i]];
     }
     learn_doc_pool pool;
     learn_doc_pool_of(&pool, pool_v, n_pool, a);
@@ -816,34 +830,18 @@ typedef struct kstage {
 } kstage;
 
 /* The instances of document `d` (number `doc`) under model `m`, trained
- * without it: the claims m keeps, as learn_decide keeps them, with the
- * KIND head's scores. */
-static void kind_stage_collect(const tally_learn_model *m, const tdoc *d, uint32_t doc, void *user)
+ * without it: the claims m keeps, from[0, nk), with the KIND head's scores. */
+static void kind_stage_collect(const tally_learn_model *m, const tdoc *d, uint32_t doc,
+                               const size_t *from, size_t nk, kstage *ks)
 {
-    kstage *ks = user;
-    size_t n = d->sink.n, nk = 0;
-    learn_kdec *v = tally_arena_alloc(ks->a, (n + 1) * sizeof *v);
-    size_t *from = tally_arena_alloc(ks->a, (n + 1) * sizeof *from);
-    for (size_t i = 0; i < n;) {
-        size_t j = i, best = SIZE_MAX;
-        double bp = 0;
-        for (; j < n && d->sink.v[j].group == d->sink.v[i].group; j++) {
-            tally_claim c;
-            double p = learn_apply(m, &d->sink.v[j], &c, NULL);
-            if (p >= m->threshold && (best == SIZE_MAX || p > bp)) {
-                best = j;
-                bp = p;
-            }
-        }
-        if (best != SIZE_MAX) {
-            learn_kdec *k = &v[nk];
-            learn_scores(m, LEARN_KIND, &d->sink.v[best].kind, k->z);
-            k->first = k->pick = learn_kind_of(k->z);
-            k->sentence = d->sink.v[best].claim.sentence_start;
-            k->classes = d->sink.v[best].classes;
-            from[nk++] = best;
-        }
-        i = j;
+    learn_kdec *v = tally_arena_alloc(ks->a, (nk + 1) * sizeof *v);
+    for (size_t i = 0; i < nk; i++) {
+        const learn_cand *cd = &d->sink.v[from[i]];
+        learn_kdec *k = &v[i];
+        learn_scores(m, LEARN_KIND, &cd->kind, k->z);
+        k->first = k->pick = learn_kind_of(k->z);
+        k->sentence = cd->claim.sentence_start;
+        k->classes = cd->classes;
     }
     for (size_t i = 0; i < nk; i++) {
         long g = d->match[from[i]];
@@ -965,8 +963,11 @@ typedef struct stages {
 static void stacked_collect(const tally_learn_model *m, const tdoc *d, uint32_t doc, void *user)
 {
     stages *st = user;
-    doc_stage_collect(m, d, doc, &st->src);
-    kind_stage_collect(m, d, doc, &st->kind);
+    size_t *from = tally_xmalloc((d->sink.n + 1) * sizeof *from);
+    size_t nk = kept_of(m, d, from);
+    doc_stage_collect(m, d, doc, from, nk, &st->src);
+    kind_stage_collect(m, d, doc, from, nk, &st->kind);
+    free(from);
 }
 
 /* ---- training one model ---------------------------------------------------------- */

@@ -107,7 +107,7 @@ function paragraphParts(c) {
 // ---- the claim panel ----
 
 let panelReturn = null;
-async function openClaim(id, echoes = []) {
+async function openClaim(id, echoes = [], plotted = '') {
   const panel = $('#claim');
   panelReturn = document.activeElement;
   let c;
@@ -118,7 +118,9 @@ async function openClaim(id, echoes = []) {
     ['Source', [c.source, c.source_detail && `(${c.source_detail})`, c.source_kind && `· ${c.source_kind}`, c.source_country && `· ${c.source_country}`].filter(Boolean).join(' ')],
     ['Stated', c.stated],
     ['Covers', [c.since && `since ${c.since}`, c.as_of && `as of ${c.as_of}`].filter(Boolean).join(', ')],
-    ['Document', [c.title || c.doc, c.outlet, c.date].filter(Boolean).join(' · ')],
+    ['Grade', c.grade ? gradeBadge(c.grade) : ''],
+    ['Plotted as', plotted],
+    ['Document', [c.title || (c.outlet ? '' : c.doc), c.outlet, c.date].filter(Boolean).join(' · ')],
     ['Note', c.note],
   ];
   showFacts(facts, c, 'A curated row of the public record: no text stored; see its URL.');
@@ -206,6 +208,8 @@ function timeTicks(t0, t1, px) {
       const t = Date.UTC(y, m, 1);
       if (t >= t0 && t <= t1) ticks.push([t, m === 0 ? String(y) : new Date(t).toLocaleString('en', { month: 'short', timeZone: 'UTC' })]);
     }
+  // the first tick says its year too ("Jul 2022", not "Jul")
+  if (ticks.length && !/^\d{4}$/.test(ticks[0][1])) ticks[0][1] += ` ${new Date(ticks[0][0]).getUTCFullYear()}`;
   return ticks;
 }
 
@@ -273,7 +277,25 @@ function drawTimeline() {
   if (k >= 0) draw(est.slice(Math.max(0, k - 1)), ' extrapolated');
 
   const marks = svg('g', { class: 'marks' });
-  for (const { p, t, r } of pts) marks.append(pointMark(p, x(t), y(r[0]), y(r[1]), s.unit));
+  // echo counts ("×3") placed so that none overlaps another or passes the
+  // right edge: the largest first, each moved up or left of its mark when
+  // taken, else left out (its mark's label and tooltip still say it)
+  const labels = [], placed = [];
+  for (const { p, t, r } of pts) {
+    const m = pointMark(p, x(t), y(r[0]), y(r[1]), s.unit);
+    marks.append(m);
+    if (p.claims.length > 1) labels.push({ n: p.claims.length, cx: x(t), cy: (y(r[0]) + y(r[1])) / 2, m });
+  }
+  labels.sort((a, b) => b.n - a.n || a.cx - b.cx);
+  for (const l of labels) {
+    const w = 7 * String(l.n).length + 9, h = 11;
+    const spots = [[l.cx + 7, l.cy - 6], [l.cx + 7, l.cy - 17], [l.cx - 7 - w, l.cy - 6], [l.cx - 7 - w, l.cy + 13], [l.cx + 7, l.cy + 13]];
+    const at = spots.find(([lx, ly]) => lx >= 0 && lx + w <= W - 2 &&
+      !placed.some((o) => lx < o.x + o.w && o.x < lx + w && ly - h < o.y && o.y - h < ly));
+    if (!at) continue;
+    placed.push({ x: at[0], y: at[1], w });
+    l.m.append(svg('text', { x: at[0], y: at[1], class: 'echoes' }, `×${l.n}`));
+  }
   root.append(marks);
 
   // the events of the pair dated within the span, in a lane under the axis
@@ -421,7 +443,6 @@ function pointMark(p, cx, ylo, yhi, unit) {
   if (p.bound === 'lower bound') glyph.append(svg('path', { class: 'caret', d: `M${cx - 5},${yhi - 4}L${cx},${yhi - 11}L${cx + 5},${yhi - 4}` }));
   if (p.bound === 'upper bound') glyph.append(svg('path', { class: 'caret', d: `M${cx - 5},${ylo + 4}L${cx},${ylo + 11}L${cx + 5},${ylo + 4}` }));
   g.append(svg('rect', { class: 'hit', x: cx - 9, y: yhi - 12, width: 18, height: ylo - yhi + 24 }), glyph);
-  if (n > 1) g.append(svg('text', { x: cx + 7, y: ymid - 6, class: 'echoes' }, `×${n}`));
 
   const lead = p.lead ?? p.claims[0];
   const tip = async (evt) => {
@@ -438,7 +459,10 @@ function pointMark(p, cx, ylo, yhi, unit) {
   g.addEventListener('focus', tip);
   g.addEventListener('pointerleave', hideTip);
   g.addEventListener('blur', hideTip);
-  const open = () => { hideTip(); openClaim(lead, p.claims); };
+  // the panel says how the point was plotted: its value in the series' unit
+  // and, for a converted figure, the factor range used
+  const plotted = `${p.bound} ${p.value_text}` + (p.unit !== unit ? ` (converted: ${p.how})` : '') + ` on ${p.date}`;
+  const open = () => { hideTip(); openClaim(lead, p.claims, plotted); };
   g.addEventListener('click', open);
   g.addEventListener('keydown', (e) => { if (e.key === 'Enter' || e.key === ' ') { e.preventDefault(); open(); } });
   return g;
@@ -515,10 +539,19 @@ async function selectSeries(want) {
   }
 }
 
-// ---- flows: suppliers left, recipients right, one link per series ----
+// ---- flows: one chart a unit, like compared with like ----
+//
+// Each unit (rounds, containers, people, US dollars...) has its own chart:
+// one bar a series, ranked by median, drawn to the same linear scale as the
+// others of its unit only (never widths across units), with its 50 % and
+// 90 % intervals, the unit in its heading, and every series shown. Units
+// go by family: counts, people, money, weights and volumes, carriers, shares.
 
 const PALETTE = ['#1f77b4', '#d62728', '#2ca02c', '#9467bd', '#ff7f0e', '#8c564b', '#e377c2', '#17becf', '#7f7f7f', '#bcbd22'];
-const itemColor = (() => { const m = new Map(); return (it) => { if (!m.has(it)) m.set(it, PALETTE[m.size % PALETTE.length]); return m.get(it); }; })();
+// one colour a supplier, the same in every chart
+const supplierColor = (() => { const m = new Map(); return (s) => { if (!m.has(s)) m.set(s, PALETTE[m.size % PALETTE.length]); return m.get(s); }; })();
+const FAMILY_ORDER = ['count', 'people', 'money', 'measure', 'carrier', 'share', 'other'];
+const FAMILY_NAME = { count: 'munitions and weapons', people: 'people', money: 'money', measure: 'weights and volumes', carrier: 'carriers', share: 'shares', other: 'other units' };
 
 function drawFlows() {
   const box = $('#flows');
@@ -526,58 +559,48 @@ function drawFlows() {
   if (!rows.length) {
     const by = knownBy();
     box.replaceChildren(el('p', { class: 'empty' }, by ? `No series: no claim that counts for one was stated by ${by}.` : 'No series yet.'));
-    $('#flows-list').replaceChildren();
     return;
   }
-  const W = Math.max(280, box.clientWidth);
-  const weight = (f) => Math.max(0.5, Math.log10(Math.max(1, f.median)));
-  const sum = (a) => a.reduce((t, f) => t + weight(f), 0);
-  const side = (k) => {
-    const m = new Map();
-    for (const f of rows) { if (!m.has(f[k])) m.set(f[k], []); m.get(f[k]).push(f); }
-    return [...m.entries()].sort((a, b) => sum(b[1]) - sum(a[1]));
-  };
-  const left = side('supplier'), right = side('recipient');
-  const gap = 14, labelW = 44;
-  const maxN = Math.max(left.length, right.length);
-  const px = Math.min(2.2, 340 / Math.max(1, Math.max(sum(rows), 1)));
-  const H = Math.max(120, Math.ceil(Math.max(...[left, right].map((s) => s.reduce((t, [, fs]) => t + sum(fs) * px, 0))) + gap * (maxN + 1)));
-  const x0 = labelW + 8, x1 = W - labelW - 8;
-  const root = svg('svg', { viewBox: `0 0 ${W} ${H}`, width: W, height: H, role: 'group', 'aria-label': 'Flows between states: the current estimates, one link per series' });
-  const pos = (groups) => {
-    const m = new Map();
-    let yy = gap;
-    for (const [name, fs] of groups) { m.set(name, { y: yy, h: sum(fs) * px, at: yy }); yy += sum(fs) * px + gap; }
-    return m;
-  };
-  const L = pos(left), R = pos(right);
-  const order = (m, k) => (a, b) => m.get(a[k]).y - m.get(b[k]).y;
-  const ends = new Map();
-  for (const [name, fs] of left) for (const f of fs.sort(order(R, 'recipient'))) { const n = L.get(name); ends.set(f, { a: n.at }); n.at += weight(f) * px; }
-  for (const [name, fs] of right) for (const f of fs.sort(order(L, 'supplier'))) { const n = R.get(name); ends.get(f).b = n.at; n.at += weight(f) * px; }
-  const links = svg('g', { class: 'links' }), labels = svg('g', { class: 'flow-labels', 'aria-hidden': 'true' });
-  for (const f of rows) {
-    const w = weight(f) * px, { a, b } = ends.get(f), ya = a + w / 2, yb = b + w / 2, mx = (x0 + x1) / 2;
-    const label = `${f.supplier} → ${f.recipient}, ${f.item}: median ${f.median_text} (90 %: ${f.i90_text}) at ${f.date}, ${f.clusters} clusters`;
-    links.append(svg('path', {
-      class: 'flow', d: `M${x0},${ya}C${mx},${ya} ${mx},${yb} ${x1},${yb}`, 'stroke-width': Math.max(1, w - 1).toFixed(1),
-      stroke: itemColor(f.item), 'data-series': keyOf(f), tabindex: 0, role: 'button', 'aria-label': label,
-      onclick: () => pickFlow(f), onkeydown: (e) => { if (e.key === 'Enter') pickFlow(f); },
-    }, svg('title', {}, label)));
-    if (w >= 11 && x1 - x0 > 160)
-      labels.append(svg('text', { x: mx, y: (ya + yb) / 2 + 4, 'text-anchor': 'middle' }, `${f.item} ${f.median_text}`));
-  }
-  const nodes = svg('g', { class: 'nodes' });
-  for (const [m, xr, anchor, xt] of [[L, x0 - 6, 'end', x0 - 10], [R, x1, 'start', x1 + 10]])
-    for (const [name, n] of m) nodes.append(svg('rect', { x: xr, y: n.y, width: 6, height: Math.max(2, n.h) }),
-      svg('text', { x: xt, y: n.y + n.h / 2 + 4, 'text-anchor': anchor }, name));
-  root.append(links, labels, nodes);
-  box.replaceChildren(root);
-  $('#flows-list').replaceChildren(...rows.map((f) => el('li', {},
-    el('span', { class: 'swatch', 'aria-hidden': 'true' }),
-    el('button', { type: 'button', class: 'link', onclick: () => pickFlow(f) }, `${f.supplier} → ${f.recipient} ${f.item}`),
-    ` ${f.median_text} (90 %: ${f.i90_text}), ${f.date}`)));
-  [...$('#flows-list').querySelectorAll('.swatch')].forEach((sw, i) => { sw.style.background = itemColor(rows[i].item); });
+  const groups = new Map();
+  for (const f of rows) { if (!groups.has(f.unit)) groups.set(f.unit, []); groups.get(f.unit).push(f); }
+  const order = [...groups.entries()].sort(([ua, a], [ub, b]) =>
+    FAMILY_ORDER.indexOf(a[0].unit_family) - FAMILY_ORDER.indexOf(b[0].unit_family) || b.length - a.length || (ua < ub ? -1 : 1));
+  const W = Math.max(280, box.clientWidth), rowH = 26, labelW = Math.min(210, Math.round(W * 0.42)), textW = 86;
+  const x0 = labelW + 6, x1 = W - textW - 6;
+  box.replaceChildren(...order.map(([unit, fs]) => {
+    fs.sort((a, b) => b.median - a.median || keyOf(a).localeCompare(keyOf(b)));
+    const top = Math.max(...fs.map((f) => f.q95 || f.median || 0), 1);
+    const x = (v) => x0 + (x1 - x0) * Math.max(0, v) / top;
+    const H = fs.length * rowH + 20;
+    const name = fs[0].unit_name || unit;
+    const root = svg('svg', { viewBox: `0 0 ${W} ${H}`, width: W, height: H, role: 'list', 'aria-label': `Series in ${name}, by median` });
+    fs.forEach((f, i) => {
+      const y = i * rowH + 4, mid = y + rowH / 2 - 2;
+      const label = `${f.supplier} → ${f.recipient}, ${f.item}: median ${f.median_text} (50 %: ${f.i50_text}; 90 %: ${f.i90_text}) at ${f.date}${f.extrapolated ? ', extrapolated' : ''}, ${f.clusters} clusters`;
+      const g = svg('g', { class: 'flow-row', role: 'listitem' });
+      const bar = svg('g', {
+        class: 'flow', 'data-series': keyOf(f), tabindex: 0, role: 'button', 'aria-label': label,
+        onclick: () => pickFlow(f), onkeydown: (e) => { if (e.key === 'Enter' || e.key === ' ') { e.preventDefault(); pickFlow(f); } },
+      }, svg('title', {}, label),
+      svg('rect', { class: 'hit', x: 0, y, width: W, height: rowH - 2 }),
+      svg('text', { x: labelW, y: mid + 4, 'text-anchor': 'end', class: 'flow-name' }, `${f.supplier} → ${f.recipient} ${f.item}`),
+      svg('line', { class: 'i90', x1: x(f.q05), x2: x(f.q95), y1: mid, y2: mid }),
+      svg('rect', { class: 'i50', x: x(f.q25), y: mid - 5, width: Math.max(1, x(f.q75) - x(f.q25)), height: 10 }),
+      svg('rect', { class: 'bar' + (f.extrapolated ? ' extrapolated' : ''), x: x0, y: mid - 2, width: Math.max(1, x(f.median) - x0), height: 4, fill: supplierColor(f.supplier) }),
+      svg('circle', { class: 'med', cx: x(f.median), cy: mid, r: 3.5, fill: supplierColor(f.supplier) }),
+      svg('text', { x: W - 4, y: mid + 4, 'text-anchor': 'end', class: 'flow-value' }, f.median_text));
+      g.append(bar);
+      root.append(g);
+    });
+    root.append(svg('line', { class: 'axis', x1: x0, x2: x0, y1: 0, y2: H - 16 }),
+      svg('text', { x: x0, y: H - 4, class: 'tick' }, '0'),
+      svg('text', { x: x1, y: H - 4, 'text-anchor': 'end', class: 'tick' }, fmt(top)));
+    return el('figure', { class: 'flow-group', 'data-unit': unit },
+      el('figcaption', {}, el('strong', {}, name[0].toUpperCase() + name.slice(1)), ` (${FAMILY_NAME[fs[0].unit_family] || fs[0].unit_family}): `,
+        `${fs.length} series, each at its last evidence or the known-by date; bars: `,
+        el('a', { class: 'term', href: '/method#term-estimate' }, 'median'), ', box: 50 %, line: 90 %'),
+      root);
+  }));
 }
 
 function pickFlow(f) {
@@ -696,7 +719,21 @@ const sortKey = {
   date: claimDate, pair, item: items, kind: (c) => c.kind, source: (c) => (c.source || '').toLowerCase(),
   // figures by unit first (rounds apart from dollars), then by size
   value: (c) => [c.unit || '', c.low ?? c.high ?? 0], doc: (c) => (c.title || c.outlet || c.doc || '').toLowerCase(),
+  grade: (c) => c.grade || '?',
 };
+
+// A source's grade as a link to what it means (/method), its meaning from
+// /api/meta in its title.
+function gradeBadge(g, long = true) {
+  if (!g) return '';
+  const meaning = (state.meta?.grades || []).find((x) => x.grade === g)?.meaning;
+  return el('a', { class: `grade grade-${g}`, href: `/method#grade-${g}`, title: meaning ? `grade ${g}: ${meaning}` : `grade ${g}` },
+    long ? `grade ${g}` : g);
+}
+
+// A document by title and outlet; one without a title (a curated record's
+// row) by its outlet and date, never by a fragment of its URL.
+const docLabel = (c) => (c.title ? [c.title, c.outlet] : c.outlet ? [c.outlet, c.date] : [c.doc]).filter(Boolean).join(' · ');
 
 // Sort keys compared: arrays element by element, else by < and >.
 function compareKeys(x, y) {
@@ -728,7 +765,8 @@ function renderClaims() {
     cell('Kind', c.kind, ''),
     cell('Figure', figure(c), '', { class: 'num' }),
     cell('Source', c.source, 'no source named: the document states it on its own authority'),
-    cell('Document', el('button', { type: 'button', class: 'link', onclick: () => openClaim(c.id), title: c.sentence || c.url || '' }, c.title || c.outlet || c.doc), ''))));
+    cell('Grade', gradeBadge(c.grade, false), 'not graded'),
+    cell('Document', el('button', { type: 'button', class: 'link', onclick: () => openClaim(c.id), title: c.sentence || c.url || '' }, docLabel(c)), ''))));
   const by = knownBy();
   $('#claims-count').textContent = !rows.length && by ? `No claim passing the filters was stated by ${by}.`
     : `${rows.length} claims shown${table.more ? ' (more below)' : ''}${by ? `, stated by ${by}` : ''}`;
@@ -869,11 +907,20 @@ async function loadContradictions() {
   const list = await api('contradictions', { known_by: by });
   if (by !== knownBy()) return; // the date changed meanwhile
   // (the claims' contradictions; tally check lists the events' too)
+  // each in plain words (its title and sentences, from the server), then its
+  // claims by source, grade and document (outlet, title linked to the page),
+  // and the rule's own figures folded away
+  const claimLine = (k, role) => el('li', {}, role,
+    el('button', { type: 'button', class: 'link', onclick: () => openClaim(k.id) }, `${k.source_written || k.source}: ${k.figure}`),
+    ' ', gradeBadge(k.grade), ' · ', k.outlet, ', ',
+    k.url ? el('a', { href: k.url, rel: 'noopener noreferrer', target: '_blank' }, k.title || 'the article') : (k.title || k.doc),
+    k.date ? `, ${k.date}` : '');
   $('#contradictions').replaceChildren(...(list.length ? list.map((c) => el('li', { class: 'contradiction' },
-    el('strong', {}, c.rule), ' ', el('span', {}, c.why),
-    el('ul', {}, c.claims.map((k) => el('li', {},
-      el('button', { type: 'button', class: 'link', onclick: () => openClaim(k.id) }, `${k.source}: ${k.figure}`),
-      ` (${k.as_of}, ${k.doc})`))))) : [el('li', {}, by ? `None found among the claims stated by ${by}.` : 'None found.')]));
+    el('h3', {}, c.title), el('p', {}, c.sentence),
+    el('ul', {}, c.claims.map((k) => claimLine(k, '')),
+      (c.made_from || []).map((k, i) => claimLine(k, i ? 'converted in: ' : 'counted in: '))),
+    el('details', {}, el('summary', {}, `the rule: ${c.rule}`), el('p', {}, c.why)))) :
+    [el('li', {}, by ? `None found among the claims stated by ${by}.` : 'None found.')]));
 }
 
 // ---- start ----

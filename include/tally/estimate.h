@@ -243,7 +243,8 @@ typedef struct tally_model {
     size_t n_factors;
     tally_grade_rule *rules;
     size_t n_rules;
-    double grade_sigma[6]; /* A..F */
+    double grade_sigma[6];     /* A..F */
+    char grade_meaning[6][48]; /* A..F: "usually reliable"; "" when the line gives none */
     double hedged_sigma;
     tally_identity *identities;
     size_t n_identities;
@@ -315,6 +316,11 @@ int tally_obs_load_series(struct tally_store *s, const tally_model *m,
  *  is his ministry). */
 void tally_identity_link(tally_obs *obs, size_t n, const tally_clusters *c);
 void tally_obs_set_free(tally_obs_set *o);
+/** The grade of the source of one stored claim `r` ('A'..'F'), as
+ *  tally_obs_load resolves its identity (only a document's pairing of a
+ *  description with a name, "INSS, a South Korean think tank", is not seen
+ *  from one row); '?' when `m` is NULL. */
+char tally_obs_row_grade(const tally_model *m, const tally_claim_row *r);
 
 /** How a point of a series was derived from its cluster. */
 typedef enum tally_derivation {
@@ -425,13 +431,37 @@ int tally_backtest(const tally_model *m, const tally_obs *obs, size_t n, long cu
                    unsigned draws, void (*fn)(const tally_backtest_case *c, void *user), void *user,
                    tally_err *err) TALLY_MUST_CHECK;
 
-/** A contradiction: claims that cannot all be true, and why. */
+/** The rules of tally_check, as tally_contradiction.rule names them. */
+typedef enum tally_check_rule {
+    TALLY_CHECK_SWAPPED,        /* "swapped-range" */
+    TALLY_CHECK_CONVERSION,     /* "conversion" */
+    TALLY_CHECK_BELOW_LOWER,    /* "below-lower-bound" */
+    TALLY_CHECK_ABOVE_UPPER,    /* "above-upper-bound" */
+    TALLY_CHECK_MISATTRIBUTION, /* "misattribution" */
+} tally_check_rule;
+
+/** Which claim of a contradiction the estimate follows. */
+typedef enum tally_follows {
+    TALLY_FOLLOWS_NONE, /* the rule does not say (not a bound's conflict) */
+    TALLY_FOLLOWS_A,    /* the figure: its source is better graded than the bound's */
+    TALLY_FOLLOWS_B     /* the bound: the figure's source is not better graded */
+} tally_follows;
+
+/** A contradiction: claims that cannot all be true, and why. Besides the
+ *  rule's slug and its technical `why`, the facts the words for people
+ *  are written from (tally_present_contradiction_words). */
 typedef struct tally_contradiction {
     const char *rule; /* "swapped-range", "conversion", "below-lower-bound",
                          "above-upper-bound", "misattribution" */
-    size_t a, b;      /* observations involved (b == a when one) */
+    size_t a, b;      /* observations involved (b == a when one); for a bound's
+                         conflict a is the figure and b the bound; for a
+                         conversion a the equivalence and b its count */
     char why[1024];
     size_t from[2]; /* misattribution: the counts a and b were made from; else SIZE_MAX */
+    tally_check_rule id;
+    tally_follows follows;
+    const tally_factor *factor; /* conversion: the range the ratio falls outside */
+    double ratio;               /* conversion: a's figure over b's */
 } tally_contradiction;
 
 /** Finds contradictions among `obs` (see the README, "tally check"), in

@@ -286,8 +286,42 @@ void tally_present_estimate(tally_buf *b, const tally_view *v, const tally_estim
                             const char *known_by, bool refs);
 /** The object of a cluster (tally clusters --format jsonl); `number` counts from 1. */
 void tally_present_cluster(tally_buf *b, const tally_view *v, size_t number);
-/** The object of a contradiction (tally check --format jsonl). */
-void tally_present_contradiction(tally_buf *b, const tally_obs *obs, const tally_contradiction *x);
+/** What the words of a contradiction are written from: the model (each
+ *  claim's grade), the observations it names and the store they came from
+ *  (each claim's document: outlet, title, date and URL). */
+typedef struct tally_contra_ctx {
+    const tally_model *m;
+    const tally_obs *obs;
+    struct tally_store *s; /* NULL: documents by their names only */
+} tally_contra_ctx;
+
+/** A claim's document as people name it: its outlet, title, date and URL
+ *  from the store `s`; when `s` is NULL, or the claim is not found, or the
+ *  store has no outlet or title, the document's name stands for them. */
+typedef struct tally_doc_ref {
+    char outlet[128], title[256], date[16], url[512];
+} tally_doc_ref;
+void tally_present_doc_ref(struct tally_store *s, const tally_obs *o, tally_doc_ref *d);
+/** The grade of the source of `o` (data/grades.tsv, 'A'..'F'), as the
+ *  estimate weighs it; '?' when `m` is NULL. */
+char tally_present_grade(const tally_model *m, const tally_obs *o);
+
+/** A contradiction as an analyst would write it: a title ("A total below
+ *  an earlier lower bound") and sentences naming both claims' sources,
+ *  grades, figures, dates and outlets, what the estimate follows and why
+ *  (or, for the rules that do not bear on one estimate, what to check). */
+typedef struct tally_contra_words {
+    char title[96];
+    char sentence[2048];
+} tally_contra_words;
+void tally_present_contradiction_words(const tally_contra_ctx *cx, const tally_contradiction *x,
+                                       tally_contra_words *w);
+/** The object of a contradiction (tally check --format jsonl): the rule,
+ *  its words ("title", "sentence"), the technical "why", the claim it
+ *  "follows" (an id, or null), and its claims, each with its grade and its
+ *  document's outlet, title, date and URL. */
+void tally_present_contradiction(tally_buf *b, const tally_contra_ctx *cx,
+                                 const tally_contradiction *x);
 /** The object of a flow (tally estimate --all --format json, GET /api/flows);
  *  with `estimate` false only supplier, recipient, item, unit and clusters. */
 void tally_present_flow(tally_buf *b, const tally_flow *fl, bool estimate);
@@ -317,7 +351,7 @@ void tally_present_cluster_line(tally_buf *b, tally_output o, const tally_view *
 /** tally check: the line before the list, one contradiction as a line, and
  *  the summary after them (`n` found among `claims`). */
 void tally_present_contradictions_head(tally_buf *b, tally_output o);
-void tally_present_contradiction_line(tally_buf *b, tally_output o, const tally_obs *obs,
+void tally_present_contradiction_line(tally_buf *b, tally_output o, const tally_contra_ctx *cx,
                                       const tally_contradiction *x);
 void tally_present_contradictions_tail(tally_buf *b, tally_output o, size_t n, size_t claims);
 /** tally estimate: one series estimated (a table with its clusters, the
@@ -379,6 +413,15 @@ int tally_report_html(tally_buf *b, struct tally_store *s, const tally_view *v,
  *  full when it reached its maximum. */
 int tally_report_relations(tally_buf *b, struct tally_store *s, const tally_view *v,
                            const char *known_by, tally_err *err) TALLY_MUST_CHECK;
+
+/** The page of terms and method: each term the dashboard, the report and
+ *  tally check use, with an id to link to ("/method#term-cluster", "#term-grade",
+ *  "#grade-B", "#term-lower-bound", "#unit-round"), the grades of `m` with what
+ *  they mean and which sources get them, its conversion factors with their
+ *  sources, and how an estimate is made. `standalone`: a whole page, styled
+ *  by the dashboard's stylesheet (tally serve's /method); else one
+ *  <section id="method"> (the report's last). */
+void tally_present_method_html(tally_buf *b, const tally_model *m, bool standalone);
 
 /* ---- parameters ---------------------------------------------------------------------- */
 

@@ -72,9 +72,11 @@ void cli_estimate_help(FILE *out)
 void cli_check_help(FILE *out)
 {
     fputs("Usage: tally check [--db DB] [filters of tally claims] [--factors FILE]\n"
-          "                   [--format table|jsonl|csv]\n"
+          "                   [--format table|jsonl|csv] [--wide]\n"
           "\n"
-          "Lists claims that cannot all be true, with the claims involved and why:\n"
+          "Lists claims that cannot all be true, each in plain words: the claims'\n"
+          "sources, grades, figures, dates and documents (outlet and title), what the\n"
+          "estimate follows and why. The rules (named in the table and the JSON):\n"
           "  conversion         an equivalence (\"could hold 3 million rounds\") whose ratio\n"
           "                     to the count it restates lies outside the factor range of\n"
           "                     the source that made the conversion\n"
@@ -98,6 +100,8 @@ void cli_check_help(FILE *out)
           "\n"
           "Options:\n"
           "  -f, --format FMT   table (default), jsonl or csv\n"
+          "      --wide         the table with each document's whole title and URL and\n"
+          "                     the rule's own figures\n"
           "      --factors FILE conversion factors instead of the bundled ones\n"
           "      --db DB        the database: a file, or a PostgreSQL server's\n"
           "                     postgresql:// URI (default $TALLY_DB, else ./tally.db)\n"
@@ -163,7 +167,7 @@ int cli_clusters(int argc, char **argv)
 /* ---- tally check --------------------------------------------------------------- */
 
 struct check_out {
-    const tally_obs *obs;
+    tally_contra_ctx cx;
     tally_output format;
     size_t n;
     tally_buf b;
@@ -174,7 +178,7 @@ static void on_contradiction(const tally_contradiction *x, void *user)
 {
     struct check_out *c = user;
     c->n++;
-    tally_present_contradiction_line(&c->b, c->format, c->obs, x);
+    tally_present_contradiction_line(&c->b, c->format, &c->cx, x);
     c->status |= cli_write(&c->b);
 }
 
@@ -219,21 +223,26 @@ static int check_events(struct check_out *c, tally_store *s, const tally_claim_f
 
 int cli_check(int argc, char **argv)
 {
-    static const struct option longopts[] = {
-        {"db", required_argument, NULL, 'D'},      {"format", required_argument, NULL, 'f'},
-        {"factors", required_argument, NULL, 'F'}, CLI_FILTER_OPTIONS,
-        {"help", no_argument, NULL, 'h'},          {NULL, 0, NULL, 0}};
+    static const struct option longopts[] = {{"db", required_argument, NULL, 'D'},
+                                             {"format", required_argument, NULL, 'f'},
+                                             {"factors", required_argument, NULL, 'F'},
+                                             CLI_FILTER_OPTIONS,
+                                             CLI_WIDE_OPTION,
+                                             {"help", no_argument, NULL, 'h'},
+                                             {NULL, 0, NULL, 0}};
     tally_claim_filter f = {0};
     struct cli_states states;
     struct cli_est_opts o = {0};
     int rc = parse_filtered("check", argc, argv, longopts, cli_check_help, &f, &states, &o);
+    if (rc == CLI_CONTINUE)
+        rc = cli_wide("check", o.wide, &o.format);
     if (rc != CLI_CONTINUE)
         return rc;
     struct cli_loaded l;
     rc = cli_load(o.db, o.factors, o.grades, &f, &l);
     if (rc != CLI_OK)
         return rc;
-    struct check_out c = {l.v.obs.v, o.format, 0, {0}, 0};
+    struct check_out c = {{&l.m, l.v.obs.v, l.s}, o.format, 0, {0}, 0};
     tally_buf_init(&c.b, (size_t)1 << 26);
     tally_present_contradictions_head(&c.b, o.format);
     c.status = cli_write(&c.b);

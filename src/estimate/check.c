@@ -115,7 +115,11 @@ static void check_swapped(const tally_obs *obs, size_t n,
 {
     for (size_t i = 0; i < n; i++)
         if (obs[i].has_low && obs[i].has_high && obs[i].low > obs[i].high) {
-            tally_contradiction x = {"swapped-range", i, i, "", {SIZE_MAX, SIZE_MAX}};
+            tally_contradiction x = {.rule = "swapped-range",
+                                     .a = i,
+                                     .b = i,
+                                     .from = {SIZE_MAX, SIZE_MAX},
+                                     .id = TALLY_CHECK_SWAPPED};
             char range[TALLY_NUM_TEXT_MAX];
             tally_num_range(obs[i].low, obs[i].high, obs[i].unit, range, sizeof range);
             snprintf(x.why, sizeof x.why, "the range %s (%.80s) has its ends swapped", range,
@@ -142,7 +146,13 @@ static void check_conversions(const tally_model *m, const tally_obs *obs, size_t
         double ratio = obs_value(e) / obs_value(count);
         if (ratio >= f->low * (1 - FACTOR_SLACK) && ratio <= f->high * (1 + FACTOR_SLACK))
             continue;
-        tally_contradiction x = {"conversion", ei, (size_t)(count - obs), "", {SIZE_MAX, SIZE_MAX}};
+        tally_contradiction x = {.rule = "conversion",
+                                 .a = ei,
+                                 .b = (size_t)(count - obs),
+                                 .from = {SIZE_MAX, SIZE_MAX},
+                                 .id = TALLY_CHECK_CONVERSION,
+                                 .factor = f,
+                                 .ratio = ratio};
         char fe[64], fc[64];
         fmt_figure(fe, sizeof fe, e);
         fmt_figure(fc, sizeof fc, count);
@@ -241,11 +251,13 @@ static void check_bounds(const tally_model *m, const tally_obs *obs, size_t n,
             found *f = &fs[n_found++];
             f->a = o->id;
             f->b = b->id;
-            f->x = (tally_contradiction){lower ? "below-lower-bound" : "above-upper-bound",
-                                         oi,
-                                         bi,
-                                         "",
-                                         {SIZE_MAX, SIZE_MAX}};
+            f->x = (tally_contradiction){
+                .rule = lower ? "below-lower-bound" : "above-upper-bound",
+                .a = oi,
+                .b = bi,
+                .from = {SIZE_MAX, SIZE_MAX},
+                .id = lower ? TALLY_CHECK_BELOW_LOWER : TALLY_CHECK_ABOVE_UPPER,
+                .follows = cf->followed_bound ? TALLY_FOLLOWS_B : TALLY_FOLLOWS_A};
             const char *kept = cf->followed_bound ? "the bound" : "the figure";
             const char *why = cf->followed_bound ? "not better graded" : "better graded";
             if (lower)
@@ -436,11 +448,11 @@ static void check_misattributions(const tally_model *m, const tally_obs *obs, si
         }
         if (match == NULL)
             continue;
-        tally_contradiction x = {"misattribution",
-                                 ei,
-                                 (size_t)(match - obs),
-                                 "",
-                                 {(size_t)(ce - obs), (size_t)(match_count - obs)}};
+        tally_contradiction x = {.rule = "misattribution",
+                                 .a = ei,
+                                 .b = (size_t)(match - obs),
+                                 .from = {(size_t)(ce - obs), (size_t)(match_count - obs)},
+                                 .id = TALLY_CHECK_MISATTRIBUTION};
         char fe[64], w2[96], wc[96];
         fmt_figure(fe, sizeof fe, e);
         fmt_words(w2, sizeof w2, match_count, true);

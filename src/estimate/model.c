@@ -119,6 +119,7 @@ static int grade_line(void *user, char **f, size_t n, const char **why)
             return -1;
         }
         m->grade_sigma[f[1][0] - 'A'] = v;
+        copy(m->grade_meaning[f[1][0] - 'A'], sizeof m->grade_meaning[0], n > 3 ? f[3] : "");
         return 0;
     }
     if (strcmp(f[0], "hedged") == 0 && n >= 2) {

@@ -588,6 +588,22 @@ static void take_identity(tally_obs *x, const tally_obs *named)
            named->identity_kind != NULL ? named->identity_country : named->source_country, 4);
 }
 
+char tally_obs_row_grade(const tally_model *m, const tally_claim_row *r)
+{
+    tally_obs_set set = {0};
+    set.arena = tally_arena_new();
+    struct load l = {&set, m, 0, {NULL, NULL, 0, 0, set.arena}, 0, {0}, {0}};
+    char g = '?';
+    if (m != NULL && on_row(r, &l) == 0 && set.n == 1)
+        (void)tally_obs_sigma(m, &set.v[0], &g, NULL);
+    free(l.names.slot);
+    free(l.names.info);
+    addr_map_free(&l.row_strings);
+    addr_map_free(&l.infos);
+    tally_obs_set_free(&set);
+    return g;
+}
+
 int tally_obs_load(struct tally_store *s, const tally_model *m, const struct tally_claim_filter *f,
                    tally_obs_set *out, tally_err *err)
 {

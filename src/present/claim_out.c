@@ -9,6 +9,7 @@
 
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "tally/ascii.h"
@@ -125,12 +126,19 @@ void tally_present_table_cell(tally_buf *b, const char *s, size_t n, int width, 
 
 void tally_present_elide(const char *s, size_t width, char *buf, size_t size)
 {
-    /* control characters as their escapes first: "\n" takes two columns */
-    char vis[1024];
-    s = tally_visible_str(vis, sizeof vis, s);
+    /* control characters as their escapes first: "\n" takes two columns;
+     * an escape takes at most 4 bytes a byte ("\x1b", "\u{0085}") */
+    char small[1024], *big = NULL, *vis = small;
+    size_t vis_size = sizeof small, len = strlen(s);
+    if (len > (sizeof small - 1) / 4 && tally_visible_plain(s, len) < len) {
+        vis_size = 4 * len + 1;
+        vis = big = tally_xmalloc(vis_size);
+    }
+    s = tally_visible_str(vis, vis_size, s);
     size_t n = strlen(s);
     if (n <= width || width < 5) {
         snprintf(buf, size, "%.*s", (int)(n <= width ? n : width), s);
+        free(big);
         return;
     }
     /* the head and the tail, cut where a UTF-8 character starts */
@@ -141,6 +149,7 @@ void tally_present_elide(const char *s, size_t width, char *buf, size_t size)
     while (from < n && ((unsigned char)s[from] & 0xC0) == 0x80)
         from++;
     snprintf(buf, size, "%.*s...%s", (int)head, s, s + from);
+    free(big);
 }
 
 /* ---- claims ------------------------------------------------------------------- */

@@ -15,6 +15,7 @@
 #include "tally/json.h"
 #include "tally/number.h"
 #include "tally/visible.h"
+#include "wrap.h"
 
 void tally_present_day(long day, char out[16])
 {
@@ -429,10 +430,203 @@ void tally_present_cluster(tally_buf *b, const tally_view *v, size_t number)
     tally_json_raw(b, "]}");
 }
 
-static void claim_ref(tally_buf *b, const tally_obs *o)
+/* ---- contradictions ------------------------------------------------------------------ */
+
+static void copy_or_empty(char *to, size_t size, const char *s)
+{
+    snprintf(to, size, "%s", s != NULL ? s : "");
+}
+
+static int on_doc_ref(const tally_claim_row *r, void *user)
+{
+    tally_doc_ref *d = user;
+    copy_or_empty(d->outlet, sizeof d->outlet, r->outlet);
+    copy_or_empty(d->title, sizeof d->title, r->title);
+    copy_or_empty(d->date, sizeof d->date, r->date);
+    copy_or_empty(d->url, sizeof d->url, r->url);
+    return 0;
+}
+
+void tally_present_doc_ref(struct tally_store *s, const tally_obs *o, tally_doc_ref *d)
+{
+    memset(d, 0, sizeof *d);
+    if (s != NULL) {
+        tally_claim_filter f = {.id = o->id, .no_sentences = true};
+        tally_err err = {0};
+        if (tally_store_claims(s, &f, on_doc_ref, d, &err) != 0)
+            memset(d, 0, sizeof *d);
+    }
+    if (d->outlet[0] == '\0')
+        copy_or_empty(d->outlet, sizeof d->outlet, o->doc);
+}
+
+char tally_present_grade(const tally_model *m, const tally_obs *o)
+{
+    char g = 0;
+    if (m != NULL)
+        (void)tally_obs_sigma(m, o, &g, NULL);
+    return g != 0 ? g : '?';
+}
+
+/* "31 Jan 2024" of a day number; "an unknown date" for none. */
+static void day_words(long day, char out[24])
+{
+    static const char months[12][4] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
+                                       "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
+    if (day == LONG_MIN) {
+        strcpy(out, "an unknown date");
+        return;
+    }
+    tally_date d = tally_date_of(day);
+    snprintf(out, 24, "%d %s %d", d.day, months[(d.month - 1) % 12], d.year);
+}
+
+/* One claim as a sentence names it: its source, grade, figure, date and
+ * outlet. */
+typedef struct claim_words {
+    char who[128], figure[96], day[24], outlet[128];
+    char grade;
+} claim_words;
+
+static void claim_words_of(const tally_contra_ctx *cx, const tally_obs *o, claim_words *w)
+{
+    tally_doc_ref d;
+    tally_present_doc_ref(cx->s, o, &d);
+    snprintf(w->who, sizeof w->who, "%s", o->written != NULL ? o->written : o->source);
+    if (strcmp(w->who, "author") == 0)
+        snprintf(w->who, sizeof w->who, "the author of the %.100s article", d.outlet);
+    tally_present_figure(o, w->figure, sizeof w->figure);
+    day_words(o->as_of, w->day);
+    snprintf(w->outlet, sizeof w->outlet, "%s", d.outlet);
+    w->grade = tally_present_grade(cx->m, o);
+}
+
+/* `s` with its first letter a capital, for the start of a sentence. */
+static const char *capital(const char *s, char *buf, size_t size)
+{
+    snprintf(buf, size, "%s", s);
+    if (buf[0] >= 'a' && buf[0] <= 'z')
+        buf[0] = (char)(buf[0] - 'a' + 'A');
+    return buf;
+}
+
+/* A unit's plural for a sentence ("rounds", "containers"); another unit,
+ * a currency included, as it is. */
+static const char *unit_plural(const char *unit, char *buf, size_t size)
+{
+    tally_claim c = {0};
+    if (tally_unit_parse(unit, &c) != 0 || c.unit == TALLY_UNIT_MONEY) {
+        snprintf(buf, size, "%s", unit);
+        return buf;
+    }
+    const char *d = tally_unit_term(c.unit)->display;
+    snprintf(buf, size, "%.*s", (int)strcspn(d, " "), d);
+    return buf;
+}
+
+/* "graded B against C", "both graded B" */
+static void grades_words(char a, char b, char *buf, size_t size)
+{
+    if (a == b)
+        snprintf(buf, size, "both are graded %c", a);
+    else
+        snprintf(buf, size, "they are graded %c and %c", a, b);
+}
+
+void tally_present_contradiction_words(const tally_contra_ctx *cx, const tally_contradiction *x,
+                                       tally_contra_words *w)
+{
+    claim_words a, c;
+    claim_words_of(cx, &cx->obs[x->a], &a);
+    claim_words_of(cx, &cx->obs[x->b], &c);
+    char *t = w->title, *s = w->sentence, cap[96];
+    size_t ts = sizeof w->title, ss = sizeof w->sentence;
+    switch (x->id) {
+    case TALLY_CHECK_SWAPPED:
+        snprintf(t, ts, "A range written backwards");
+        snprintf(s, ss,
+                 "%s by %s, according to %s (grade %c; %s), is a range whose larger end comes "
+                 "first. Check the document before quoting it.",
+                 capital(a.figure, cap, sizeof cap), a.day, a.who, a.grade, a.outlet);
+        break;
+    case TALLY_CHECK_CONVERSION: {
+        const tally_obs *e = &cx->obs[x->a], *n = &cx->obs[x->b];
+        char ratio[TALLY_NUM_TEXT_MAX], lo[TALLY_NUM_TEXT_MAX], hi[TALLY_NUM_TEXT_MAX];
+        tally_num_amount(x->ratio, e->unit, ratio, sizeof ratio);
+        tally_num_text(x->factor != NULL ? x->factor->low : 0, lo, sizeof lo);
+        tally_num_amount(x->factor != NULL ? x->factor->high : 0, e->unit, hi, sizeof hi);
+        bool own = x->factor != NULL && strcmp(x->factor->source, "model") != 0;
+        char maker[160], plural[32];
+        if (own)
+            snprintf(maker, sizeof maker, "%.100s's own conversions run", x->factor->source);
+        else
+            snprintf(maker, sizeof maker, "The factors officials use run");
+        snprintf(t, ts, "A conversion that does not fit its count");
+        snprintf(s, ss,
+                 "According to %s (grade %c; %s, %s), %s reported by %s (grade %c) amount to "
+                 "%s: %s a %s. %s %s-%s a %s, so the %s were probably converted from another "
+                 "count. Quote each figure with the count it was made from.",
+                 a.who, a.grade, a.outlet, a.day, c.figure, c.who, c.grade, a.figure, ratio,
+                 n->unit, maker, lo, hi, n->unit, unit_plural(e->unit, plural, sizeof plural));
+        break;
+    }
+    case TALLY_CHECK_BELOW_LOWER:
+    case TALLY_CHECK_ABOVE_UPPER: {
+        bool lower = x->id == TALLY_CHECK_BELOW_LOWER;
+        snprintf(t, ts,
+                 lower ? "A total below an earlier lower bound"
+                       : "A figure above a later upper bound");
+        int n = snprintf(s, ss,
+                         "%s by %s, according to %s (grade %c; %s), is %s the %s %s by %s, "
+                         "according to %s (grade %c; %s). A running total cannot fall, so one "
+                         "of the two is wrong. ",
+                         capital(a.figure, cap, sizeof cap), a.day, a.who, a.grade, a.outlet,
+                         lower ? "below" : "above", c.figure,
+                         lower ? "already reported" : "reported as a ceiling", c.day, c.who,
+                         c.grade, c.outlet);
+        if (n < 0 || (size_t)n >= ss)
+            break;
+        char g[48];
+        grades_words(a.grade, c.grade, g, sizeof g);
+        if (x->follows == TALLY_FOLLOWS_A)
+            snprintf(s + n, ss - (size_t)n,
+                     "The estimate follows %s and sets the bound aside: its source is better "
+                     "graded (%c against %c).",
+                     a.figure, a.grade, c.grade);
+        else
+            snprintf(s + n, ss - (size_t)n,
+                     "The estimate keeps the %s bound of %s: a bound holds unless a "
+                     "better-graded source contradicts it, and %s.",
+                     lower ? "lower" : "upper", c.figure, g);
+        break;
+    }
+    case TALLY_CHECK_MISATTRIBUTION: {
+        claim_words over, made;
+        char plural[32];
+        claim_words_of(cx, &cx->obs[x->from[0]], &over);
+        claim_words_of(cx, &cx->obs[x->from[1]], &made);
+        snprintf(t, ts, "A conversion paired with another source's count");
+        snprintf(s, ss,
+                 "An article in %s (%s) gives %s beside %s, according to %s (grade %c). Those "
+                 "%s are the conversion by %s (grade %c) of %s (%s, %s), a different count by "
+                 "a different source. Quote %s with the count of %s, not of %s.",
+                 a.outlet, a.day, a.figure, over.figure, over.who, over.grade,
+                 unit_plural(cx->obs[x->a].unit, plural, sizeof plural), c.who, c.grade,
+                 made.figure, made.outlet, made.day, a.figure, c.who, over.who);
+        break;
+    }
+    }
+}
+
+/* {"id":..,"doc":..,source fields,"figure":..,"as_of":..,"grade":..,
+ *  "outlet":..,"title":..,"date":..,"url":..} of a claim */
+static void claim_ref(tally_buf *b, const tally_contra_ctx *cx, const tally_obs *o)
 {
     char fig[96];
     tally_present_figure(o, fig, sizeof fig);
+    tally_doc_ref d;
+    tally_present_doc_ref(cx->s, o, &d);
+    char g[2] = {tally_present_grade(cx->m, o), 0};
     tally_json_raw(b, "{\"id\":");
     tally_json_uint(b, (size_t)o->id);
     tally_json_raw(b, ",\"doc\":");
@@ -442,31 +636,72 @@ static void claim_ref(tally_buf *b, const tally_obs *o)
     tally_json_str(b, fig, strlen(fig));
     tally_json_raw(b, ",\"as_of\":");
     day_or_null(b, o->as_of);
+    tally_json_raw(b, ",\"grade\":");
+    tally_json_str(b, g, 1);
+    tally_json_raw(b, ",\"outlet\":");
+    tally_json_str(b, d.outlet, strlen(d.outlet));
+    tally_json_raw(b, ",\"title\":");
+    tally_present_str_or_null(b, d.title);
+    tally_json_raw(b, ",\"date\":");
+    tally_present_str_or_null(b, d.date);
+    tally_json_raw(b, ",\"url\":");
+    tally_present_str_or_null(b, d.url);
     tally_json_raw(b, "}");
 }
 
-void tally_present_contradiction(tally_buf *b, const tally_obs *obs, const tally_contradiction *x)
+void tally_present_contradiction(tally_buf *b, const tally_contra_ctx *cx,
+                                 const tally_contradiction *x)
 {
+    const tally_obs *obs = cx->obs;
+    tally_contra_words w;
+    tally_present_contradiction_words(cx, x, &w);
     tally_json_raw(b, "{\"rule\":\"");
     tally_json_raw(b, x->rule);
-    tally_json_raw(b, "\",\"why\":");
+    tally_json_raw(b, "\",\"title\":");
+    tally_json_str(b, w.title, strlen(w.title));
+    tally_json_raw(b, ",\"sentence\":");
+    tally_json_str(b, w.sentence, strlen(w.sentence));
+    tally_json_raw(b, ",\"why\":");
     tally_json_str(b, x->why, strlen(x->why));
+    tally_json_raw(b, ",\"follows\":");
+    if (x->follows == TALLY_FOLLOWS_NONE)
+        tally_json_raw(b, "null");
+    else
+        tally_json_uint(b, (size_t)obs[x->follows == TALLY_FOLLOWS_A ? x->a : x->b].id);
     tally_json_raw(b, ",\"claims\":[");
-    claim_ref(b, &obs[x->a]);
+    claim_ref(b, cx, &obs[x->a]);
     if (x->b != x->a) {
         tally_json_raw(b, ",");
-        claim_ref(b, &obs[x->b]);
+        claim_ref(b, cx, &obs[x->b]);
     }
     tally_json_raw(b, "]");
     if (x->from[0] != SIZE_MAX && x->from[1] != SIZE_MAX) {
         /* the count each of the claims was made from */
         tally_json_raw(b, ",\"made_from\":[");
-        claim_ref(b, &obs[x->from[0]]);
+        claim_ref(b, cx, &obs[x->from[0]]);
         tally_json_raw(b, ",");
-        claim_ref(b, &obs[x->from[1]]);
+        claim_ref(b, cx, &obs[x->from[1]]);
         tally_json_raw(b, "]");
     }
     tally_json_raw(b, "}");
+}
+
+/* A unit's family as the flows group series ("count", "people", "money",
+ * "measure", "carrier", "share"): people apart from the other counts, as
+ * troops and workers are no munitions. */
+static const char *unit_family(const char *unit)
+{
+    tally_claim c = {0};
+    if (tally_unit_parse(unit, &c) != 0)
+        return "other";
+    if (c.unit == TALLY_UNIT_PERSON)
+        return "people";
+    unsigned fam = tally_unit_term(c.unit)->family;
+    return fam & TALLY_UNIT_FAM_MONEY     ? "money"
+           : fam & TALLY_UNIT_FAM_MEASURE ? "measure"
+           : fam & TALLY_UNIT_FAM_CARRIER ? "carrier"
+           : fam & TALLY_UNIT_FAM_SHARE   ? "share"
+                                          : "count";
 }
 
 void tally_present_flow(tally_buf *b, const tally_flow *fl, bool estimate)
@@ -480,6 +715,12 @@ void tally_present_flow(tally_buf *b, const tally_flow *fl, bool estimate)
     tally_json_raw(b, fl->item);
     tally_json_raw(b, "\",\"unit\":\"");
     tally_json_raw(b, s->unit);
+    char plural[32];
+    tally_json_raw(b, "\",\"unit_name\":");
+    unit_plural(s->unit, plural, sizeof plural);
+    tally_json_str(b, plural, strlen(plural));
+    tally_json_raw(b, ",\"unit_family\":\"");
+    tally_json_raw(b, unit_family(s->unit));
     tally_json_raw(b, "\",\"clusters\":");
     tally_json_uint(b, s->n);
     if (estimate) {
@@ -725,37 +966,82 @@ void tally_present_cluster_line(tally_buf *b, tally_output o, const tally_view *
 void tally_present_contradictions_head(tally_buf *b, tally_output o)
 {
     if (o == TALLY_OUTPUT_CSV)
-        tally_json_raw(b, "rule,why,claim,doc,other_claim,other_doc\n");
+        tally_json_raw(b, "rule,title,sentence,why,follows,claim,doc,other_claim,other_doc\n");
 }
 
-void tally_present_contradiction_line(tally_buf *b, tally_output o, const tally_obs *obs,
+/* "  claim 55, grade B: Kyiv Post, "Budanov: ...", 2024-02-01" in a table */
+static void contradiction_claim_line(tally_buf *b, const tally_contra_ctx *cx, const tally_obs *o,
+                                     const char *role, bool wide)
+{
+    tally_doc_ref d;
+    tally_present_doc_ref(cx->s, o, &d);
+    /* the title; else nothing when the URL names the page (--wide shows
+     * it), else the document's name; cut in the middle unless wide */
+    char label[300] = "", fit[80];
+    if (d.title[0] != '\0')
+        snprintf(label, sizeof label, "\"%.250s\"", d.title);
+    else if (d.url[0] == '\0')
+        snprintf(label, sizeof label, "document %.250s", o->doc);
+    if (!wide)
+        tally_present_elide(label, 64, fit, sizeof fit);
+    char line[1024];
+    snprintf(line, sizeof line, "%s claim %lld (grade %c): %s%s%s%s%s", role, (long long)o->id,
+             tally_present_grade(cx->m, o), d.outlet, label[0] ? ", " : "", wide ? label : fit,
+             d.date[0] ? ", " : "", d.date);
+    tally_wrap w = {b, 4, 8, true};
+    tally_json_raw(b, "    ");
+    tally_wrap_text(&w, line);
+    tally_wrap_end(&w);
+    if (wide && d.url[0] != '\0') {
+        char url[4 * sizeof d.url + 1];
+        tally_buf_printf(b, "        %s\n", SHOWN(url, d.url));
+    }
+}
+
+void tally_present_contradiction_line(tally_buf *b, tally_output o, const tally_contra_ctx *cx,
                                       const tally_contradiction *x)
 {
-    const tally_obs *a = &obs[x->a], *c = &obs[x->b];
+    const tally_obs *obs = cx->obs, *a = &obs[x->a], *c = &obs[x->b];
     if (o == TALLY_OUTPUT_JSON) {
-        tally_present_contradiction(b, obs, x);
+        tally_present_contradiction(b, cx, x);
         TALLY_JSON_LIT(b, "\n");
-    } else if (o == TALLY_OUTPUT_TABLE) {
-        char v1[512], v2[256], v3[256];
-        tally_buf_printf(b, "%s: %s\n    claim %lld (%s)", x->rule, SHOWN(v1, x->why),
-                         (long long)a->id, SHOWN(v2, a->doc));
-        if (x->b != x->a)
-            tally_buf_printf(b, " and claim %lld (%s)", (long long)c->id, SHOWN(v3, c->doc));
-        if (x->from[0] != SIZE_MAX && x->from[1] != SIZE_MAX) {
-            char v4[256], v5[256];
-            tally_buf_printf(b, "; made from claim %lld (%s) and claim %lld (%s)",
-                             (long long)obs[x->from[0]].id, SHOWN(v4, obs[x->from[0]].doc),
-                             (long long)obs[x->from[1]].id, SHOWN(v5, obs[x->from[1]].doc));
-        }
-        TALLY_JSON_LIT(b, "\n");
-    } else {
-        char ia[32], ic[32];
-        snprintf(ia, sizeof ia, "%lld", (long long)a->id);
-        snprintf(ic, sizeof ic, "%lld", (long long)c->id);
-        bool two = x->b != x->a;
-        const char *cells[] = {x->rule, x->why, ia, a->doc, two ? ic : NULL, two ? c->doc : NULL};
-        csv_cells(b, cells, sizeof cells / sizeof cells[0]);
+        return;
     }
+    tally_contra_words w;
+    tally_present_contradiction_words(cx, x, &w);
+    if (tally_output_table(o)) {
+        bool wide = o == TALLY_OUTPUT_WIDE;
+        char v1[192];
+        tally_buf_printf(b, "%s (%s)\n", SHOWN(v1, w.title), x->rule);
+        tally_wrap wr = {b, 4, 4, true};
+        tally_json_raw(b, "    ");
+        tally_wrap_text(&wr, w.sentence);
+        tally_wrap_end(&wr);
+        contradiction_claim_line(b, cx, a, "-", wide);
+        if (x->b != x->a)
+            contradiction_claim_line(b, cx, c, "-", wide);
+        if (x->from[0] != SIZE_MAX && x->from[1] != SIZE_MAX) {
+            contradiction_claim_line(b, cx, &obs[x->from[0]], "- counted in", wide);
+            contradiction_claim_line(b, cx, &obs[x->from[1]], "- converted in", wide);
+        }
+        if (wide) {
+            tally_wrap wr2 = {b, 4, 8, true};
+            tally_json_raw(b, "    ");
+            tally_wrap_word(&wr2, "rule:");
+            tally_wrap_text(&wr2, x->why);
+            tally_wrap_end(&wr2);
+        }
+        return;
+    }
+    char ia[32], ic[32], fo[32] = "";
+    snprintf(ia, sizeof ia, "%lld", (long long)a->id);
+    snprintf(ic, sizeof ic, "%lld", (long long)c->id);
+    if (x->follows != TALLY_FOLLOWS_NONE)
+        snprintf(fo, sizeof fo, "%lld", (long long)(x->follows == TALLY_FOLLOWS_A ? a : c)->id);
+    bool two = x->b != x->a;
+    const char *cells[] = {x->rule, w.title,         w.sentence,         x->why, fo, ia,
+                           a->doc,  two ? ic : NULL, two ? c->doc : NULL};
+    csv_cells(b, cells, sizeof cells / sizeof cells[0]);
 }
 
 void tally_present_contradictions_tail(tally_buf *b, tally_output o, size_t n, size_t claims)

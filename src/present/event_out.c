@@ -349,7 +349,7 @@ void tally_present_event_contradiction_line(tally_buf *b, tally_output o,
                 TALLY_JSON_LIT(b, "}");
         }
         TALLY_JSON_LIT(b, "]}\n");
-    } else if (o == TALLY_OUTPUT_TABLE) {
+    } else if (tally_output_table(o)) {
         char v1[600], v2[256], v3[256];
         tally_buf_printf(b, "%s: %s\n    event %lld (%s) and event %lld (%s)\n", x->rule,
                          tally_visible_str(v1, sizeof v1, x->why), (long long)p->id,

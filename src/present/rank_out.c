@@ -12,6 +12,7 @@
 #include "tally/json.h"
 #include "tally/number.h"
 #include "tally/visible.h"
+#include "wrap.h"
 
 static const char *item_name(uint32_t item)
 {
@@ -159,55 +160,6 @@ static void partner_csv(tally_buf *b, const tally_ranking *r, const tally_rank_p
     tally_present_csv_cell(b, why, strlen(why), true);
 }
 
-/* Pieces of text written into 80 columns, a space between two: a piece
- * that would pass the edge starts a new line, indented by `indent`. */
-#define RANK_COLUMNS 80
-typedef struct wrap {
-    tally_buf *b;
-    size_t col, indent;
-    bool fresh; /* nothing written on the line yet */
-} wrap;
-
-static void wrap_word(wrap *w, const char *s)
-{
-    size_t n = strlen(s);
-    if (n == 0)
-        return;
-    if (!w->fresh && w->col + 1 + n > RANK_COLUMNS) {
-        tally_buf_printf(w->b, "\n%*s", (int)w->indent, "");
-        w->col = w->indent;
-    } else if (!w->fresh) {
-        tally_json_raw(w->b, " ");
-        w->col++;
-    }
-    tally_json_raw(w->b, s);
-    w->col += n;
-    w->fresh = false;
-}
-
-/* Each space-separated word of `s`, a piece of its own. */
-static void wrap_text(wrap *w, const char *s)
-{
-    char word[RANK_COLUMNS + 1];
-    while (*s != '\0') {
-        while (*s == ' ')
-            s++;
-        size_t n = strcspn(s, " ");
-        if (n == 0)
-            break;
-        snprintf(word, sizeof word, "%.*s", (int)n, s);
-        wrap_word(w, word);
-        s += n;
-    }
-}
-
-static void wrap_end(wrap *w)
-{
-    tally_json_raw(w->b, "\n");
-    w->col = 0;
-    w->fresh = true;
-}
-
 /* A range of a ranking's measure: "$9.35-87.5 bn", "12-30 %", "1,200-3,000". */
 static void range(double lo, double hi, tally_rank_by by, char *buf, size_t size)
 {
@@ -225,13 +177,13 @@ static void parts_table(tally_buf *b, const tally_ranking *r, const tally_rank_p
     for (size_t j = 0; j < pa->n_parts; j++) {
         const tally_rank_part *part = &pa->parts[j];
         char why[512], u[64], t[6][TALLY_NUM_TEXT_MAX], at[16];
-        wrap w = {b, 0, 8, true};
+        tally_wrap w = {b, 0, 8, true};
         if (part->lack != TALLY_LACK_NONE) {
             tally_rank_lack_words(part->lack, part, why, sizeof why);
-            wrap_word(&w, "      not");
-            wrap_word(&w, "counted:");
-            wrap_text(&w, why);
-            wrap_end(&w);
+            tally_wrap_word(&w, "      not");
+            tally_wrap_word(&w, "counted:");
+            tally_wrap_text(&w, why);
+            tally_wrap_end(&w);
             continue;
         }
         tally_present_day(part->at, at);
@@ -259,27 +211,27 @@ static void parts_table(tally_buf *b, const tally_ranking *r, const tally_rank_p
         /* artillery-shell: 10.3 M rounds (6.39-34.2 M) x $1,000-4,000 each
          *   = $22.6 bn ($8.8-86.8 bn), last evidence 2024-10-31 */
         snprintf(why, sizeof why, "      %s:", item_name(part->item));
-        wrap_word(&w, why);
+        tally_wrap_word(&w, why);
         tally_num_amount(part->quantity.q50, unit, t[0], sizeof t[0]);
-        wrap_word(&w, t[0]);
+        tally_wrap_word(&w, t[0]);
         tally_num_range(part->quantity.q05, part->quantity.q95, NULL, t[1], sizeof t[1]);
         snprintf(why, sizeof why, "(%s)%s", t[1], !priced && part->at != r->day ? "," : "");
-        wrap_word(&w, why);
+        tally_wrap_word(&w, why);
         if (priced) {
             snprintf(why, sizeof why, "x %s each", t[3]);
-            wrap_word(&w, why);
+            tally_wrap_word(&w, why);
             amount(part->value.q50, r->by, t[0], sizeof t[0]);
             snprintf(why, sizeof why, "= %s", t[0]);
-            wrap_word(&w, why);
+            tally_wrap_word(&w, why);
             range(part->value.q05, part->value.q95, r->by, t[1], sizeof t[1]);
             snprintf(why, sizeof why, "(%s)%s", t[1], part->at != r->day ? "," : "");
-            wrap_word(&w, why);
+            tally_wrap_word(&w, why);
         }
         if (part->at != r->day) {
             snprintf(why, sizeof why, "last evidence %s", at);
-            wrap_word(&w, why);
+            tally_wrap_word(&w, why);
         }
-        wrap_end(&w);
+        tally_wrap_end(&w);
     }
 }
 
@@ -304,11 +256,11 @@ void tally_present_ranking(tally_buf *b, tally_output o, const tally_ranking *r)
             k += snprintf(title + k, sizeof title - (size_t)k, " in %d US dollars", r->base_year);
         if (k > 0 && (size_t)k < sizeof title)
             snprintf(title + k, sizeof title - (size_t)k, ", at %s; %u draws", d, r->draws);
-        wrap w = {b, 0, 0, true};
+        tally_wrap w = {b, 0, 0, true};
         if (wide)
             tally_json_raw(b, title);
         else
-            wrap_text(&w, title);
+            tally_wrap_text(&w, title);
         tally_json_raw(b, "\n");
         if (wide)
             tally_buf_printf(b, "rank partner                  5%%        25%%     median        "
@@ -348,10 +300,10 @@ void tally_present_ranking(tally_buf *b, tally_output o, const tally_ranking *r)
             if (wide) {
                 tally_buf_printf(b, "  -  %-22.22s %s\n", shown, why);
             } else {
-                wrap w = {b, 25, 8, false};
+                tally_wrap w = {b, 25, 8, false};
                 tally_buf_printf(b, "  -  %-20s", shown);
-                wrap_text(&w, why);
-                wrap_end(&w);
+                tally_wrap_text(&w, why);
+                tally_wrap_end(&w);
             }
             parts_table(b, r, pa, wide);
             continue;

@@ -229,7 +229,9 @@ static void axes(out *o, const chart *c, const char *unit)
         }
     }
     tally_date d0 = tally_date_of(c->t0), d1 = tally_date_of(c->t1);
-    int every = c->t1 - c->t0 < 800 ? 3 : 12; /* quarters on a short series */
+    /* quarters on a short series, half-years up to six years, then years */
+    int every = c->t1 - c->t0 < 800 ? 3 : c->t1 - c->t0 < 2200 ? 6 : 12;
+    bool first = true;
     for (int y = d0.year; y <= d1.year; y++)
         for (int m = 1; m <= 12; m += every) {
             long day = tally_day_of((tally_date){y, m, 1}, false);
@@ -242,9 +244,12 @@ static void axes(out *o, const chart *c, const char *unit)
                  x, x, CH - MB, CH - MB + 5, x, CH - MB + 18);
             if (m == 1)
                 putf(o, "%d", y);
+            else if (first) /* the first tick says its year too: "Jul 2022" */
+                putf(o, "%s %d", months[m - 1], y);
             else
                 put(o, months[m - 1]);
             put(o, "</text>");
+            first = false;
         }
     putf(o, "<line x1=\"%d\" x2=\"%d\" y1=\"%d\" y2=\"%d\"/>", ML, CW - MR, CH - MB, CH - MB);
     putf(o, "<text class=\"unit\" x=\"%d\" y=\"%d\">", ML, MT - 8);
@@ -426,9 +431,10 @@ static void months(out *o, const tally_estimate *e)
 
 static void drivers(out *o, const tally_view *v, const tally_series *s)
 {
-    put(o, "<table class=\"clusters\"><caption>The clusters that drive it</caption>"
-           "<thead><tr><th>date</th><th>bound</th><th>figure</th><th>how derived</th>"
-           "<th>source (grade)</th><th>claims</th></tr></thead><tbody>\n");
+    put(o, "<table class=\"clusters\"><caption>The <a href=\"#term-cluster\">clusters</a> that "
+           "drive it</caption><thead><tr><th>date</th><th>bound</th><th>figure</th>"
+           "<th>how derived</th><th>source (<a href=\"#term-grade\">grade</a>)</th><th>claims</th>"
+           "</tr></thead><tbody>\n");
     for (size_t i = 0; i < s->n; i++) {
         const tally_series_point *sp = &s->v[i];
         tally_point_words w;
@@ -441,7 +447,7 @@ static void drivers(out *o, const tally_view *v, const tally_series *s)
         esc(o, w.how);
         put(o, "</td><td>");
         esc(o, w.lead->source);
-        putf(o, " (%c)</td><td>%zu:", sp->grade, k->n_members);
+        putf(o, " (<a href=\"#grade-%c\">%c</a>)</td><td>%zu:", sp->grade, sp->grade, k->n_members);
         for (size_t j = 0; j < k->n_members; j++) {
             const tally_obs *mb = &v->obs.v[k->members[j]];
             putf(o, "%s<span title=\"", j ? ", " : " ");
@@ -534,11 +540,16 @@ static void on_flow(const tally_flow *fl, void *user)
         svg_chart(o, r->v, &e, fl);
         months(o, &e);
         put(o, "</div>\n");
-        put(o, "<p class=\"legend\"><span class=\"k90\"></span>90 % interval "
-               "<span class=\"k50\"></span>50 % interval <span class=\"kmed\"></span>median "
-               "(dashed after the last evidence: extrapolated at the recent rate); "
-               "marks: &#9679; a figure, &#9650; at least, &#9660; at most, "
-               "&#9646; a range (or a converted figure's factor range)</p>\n");
+        put(o,
+            "<p class=\"legend\"><span class=\"k90\"></span><a href=\"#term-interval\">90 % "
+            "interval</a> <span class=\"k50\"></span><a href=\"#term-interval\">50 % interval</a> "
+            "<span class=\"kmed\"></span><a href=\"#term-estimate\">median</a> (dashed after the "
+            "last evidence: <a href=\"#term-extrapolated\">extrapolated</a> at the recent rate); "
+            "marks: &#9679; a <a href=\"#term-point\">figure</a>, &#9650; at least (a <a "
+            "href=\"#term-lower-bound\">lower bound</a>), &#9660; at most (an <a "
+            "href=\"#term-upper-bound\">upper bound</a>), &#9646; a <a "
+            "href=\"#term-range\">range</a> "
+            "(or a <a href=\"#term-conversion\">converted</a> figure's factor range)</p>\n");
         char why[256], start[16];
         tally_present_start_words(r->v, &e.series, why, sizeof why);
         tally_present_day(e.series.start, start);
@@ -561,38 +572,77 @@ static void on_flow(const tally_flow *fl, void *user)
 
 struct contra {
     out *o;
-    const tally_obs *obs;
+    tally_contra_ctx cx;
     size_t n;
 };
 
-static void claim_ref(out *o, const tally_obs *c)
+static bool is_web_url(const char *u);
+
+/* One claim of a contradiction: its source, grade and figure, and its
+ * document by outlet and title, linked to its URL. */
+static void claim_ref(out *o, const tally_contra_ctx *cx, const tally_obs *c, const char *role)
 {
-    char fig[96], d[16];
+    char fig[96];
     tally_present_figure(c, fig, sizeof fig);
-    tally_present_day(c->as_of, d);
-    putf(o, "<li>claim #%lld: ", (long long)c->id);
-    esc(o, c->source);
-    put(o, ", ");
+    tally_doc_ref d;
+    tally_present_doc_ref(cx->s, c, &d);
+    put(o, "<li>");
+    esc(o, role);
+    esc(o, c->written != NULL ? c->written : c->source);
+    putf(o, " (grade %c): ", tally_present_grade(cx->m, c));
     esc(o, fig);
-    putf(o, ", as of %s (", d);
-    esc(o, c->doc);
-    put(o, ")</li>");
+    put(o, " &middot; ");
+    esc(o, d.outlet);
+    put(o, ", ");
+    if (is_web_url(d.url)) {
+        put(o, "<a href=\"");
+        esc(o, d.url);
+        put(o, "\">");
+    }
+    if (d.title[0] != '\0') {
+        put(o, "&ldquo;");
+        esc(o, d.title);
+        put(o, "&rdquo;");
+    } else if (is_web_url(d.url)) {
+        put(o, "the article");
+    } else {
+        put(o, "document ");
+        esc(o, c->doc);
+    }
+    if (is_web_url(d.url))
+        put(o, "</a>");
+    if (d.date[0] != '\0') {
+        put(o, ", ");
+        esc(o, d.date);
+    }
+    putf(o, " <span class=\"id\">(claim #%lld)</span></li>", (long long)c->id);
 }
 
 static void on_contradiction(const tally_contradiction *x, void *user)
 {
     struct contra *c = user;
     out *o = c->o;
+    const tally_obs *obs = c->cx.obs;
     c->n++;
-    put(o, "<tr><td class=\"rule\">");
-    esc(o, x->rule);
-    put(o, "</td><td>");
-    esc(o, x->why);
-    put(o, "</td><td><ul>");
-    claim_ref(o, &c->obs[x->a]);
+    tally_contra_words w;
+    tally_present_contradiction_words(&c->cx, x, &w);
+    put(o, "<li class=\"contradiction\"><h3>");
+    esc(o, w.title);
+    put(o, "</h3>\n<p>");
+    esc(o, w.sentence);
+    put(o, "</p>\n<ul>");
+    claim_ref(o, &c->cx, &obs[x->a], "");
     if (x->b != x->a)
-        claim_ref(o, &c->obs[x->b]);
-    put(o, "</ul></td></tr>\n");
+        claim_ref(o, &c->cx, &obs[x->b], "");
+    if (x->from[0] != SIZE_MAX && x->from[1] != SIZE_MAX) {
+        claim_ref(o, &c->cx, &obs[x->from[0]], "counted by ");
+        claim_ref(o, &c->cx, &obs[x->from[1]], "converted by ");
+    }
+    put(o, "</ul>\n<details><summary>the rule: ");
+    esc(o, x->rule);
+    put(o, "</summary><p>");
+    esc(o, x->why);
+    put(o, "</p></details></li>\n");
 }
 
 static bool is_web_url(const char *u)
@@ -620,7 +670,12 @@ static int on_doc(const tally_doc_row *row, void *user)
     put(o, "<tr><td>");
     esc(o, row->date != NULL ? row->date : "");
     put(o, "</td><td>");
-    esc(o, row->title != NULL && row->title[0] ? row->title : row->name);
+    /* a document without a title (a curated record's row) is named by its
+     * outlet, date and URL, never by a fragment of its URL */
+    if (row->title != NULL && row->title[0] != '\0')
+        esc(o, row->title);
+    else
+        put(o, "<span class=\"untitled\">no title stored</span>");
     put(o, "</td><td>");
     esc(o, row->outlet != NULL ? row->outlet : "");
     putf(o, "</td><td class=\"num\">%lld</td><td class=\"url\">", (long long)row->claims);
@@ -651,7 +706,8 @@ static const char style[] =
     "vertical-align:top}th{background:#f3f5f7}td.num{text-align:right;"
     "font-variant-numeric:tabular-nums;white-space:nowrap}td.url{word-break:break-all}"
     "td ul{margin:0;padding-left:1rem}.estimate{font-size:1.05rem}"
-    ".error{color:#a12}svg.chart{width:100%;height:auto;display:block}"
+    ".error{color:#a12}.untitled{color:#4b5561;font-style:italic}svg.chart{width:100%;height:auto;"
+    "display:block}"
     ".pair{display:flex;flex-wrap:wrap;gap:1rem;align-items:flex-start}"
     ".pair>svg.chart{flex:3 1 520px;min-width:0;max-width:1000px}"
     ".pair>.tw{flex:1 1 300px;min-width:0}table.months{margin-top:0}"
@@ -917,6 +973,7 @@ int tally_report_html(tally_buf *b, struct tally_store *s, const tally_view *v,
     put(&page, "</tbody></table>\n<p><a href=\"#relations\">Relations</a> &middot; "
                "<a href=\"#contradictions\">Contradictions</a> &middot; "
                "<a href=\"#sources\">Sources</a> &middot; <a href=\"#documents\">Documents</a>"
+               " &middot; <a href=\"#method\">Terms and method</a>"
                "</p></nav>\n<main>\n");
     (void)tally_buf_append(b, body_buf.ptr != NULL ? body_buf.ptr : "", body_buf.len);
 
@@ -925,11 +982,10 @@ int tally_report_html(tally_buf *b, struct tally_store *s, const tally_view *v,
         goto out;
     out con = {b};
     put(&page, "<section id=\"contradictions\"><h2>Contradictions</h2>\n"
-               "<table class=\"contradictions\"><thead><tr><th>rule</th><th>why</th>"
-               "<th>claims</th></tr></thead><tbody>\n");
-    struct contra c = {&con, v->obs.v, 0};
+               "<ol class=\"contradictions\">\n");
+    struct contra c = {&con, {m, v->obs.v, s}, 0};
     tally_check(m, v->obs.v, v->obs.n, &v->c, on_contradiction, &c);
-    putf(&page, "</tbody></table>\n<p>%zu contradiction%s among %zu claims.</p></section>\n", c.n,
+    putf(&page, "</ol>\n<p>%zu contradiction%s among %zu claims.</p></section>\n", c.n,
          c.n == 1 ? "" : "s", v->obs.n);
 
     put(&page, "<section id=\"sources\"><h2>Sources</h2>\n<table class=\"sources\"><thead><tr>"
@@ -944,7 +1000,9 @@ int tally_report_html(tally_buf *b, struct tally_store *s, const tally_view *v,
     rc = tally_store_docs(s, on_doc, &page, err);
     if (rc != 0)
         goto out;
-    put(&page, "</tbody></table></section>\n</main>\n</body>\n</html>\n");
+    put(&page, "</tbody></table></section>\n");
+    tally_present_method_html(b, m, false);
+    put(&page, "</main>\n</body>\n</html>\n");
     if (tally_buf_full(b) || tally_buf_full(&body_buf) || tally_buf_full(&toc_buf))
         rc = tally_err_set(err, TALLY_ELIMIT, "the report is larger than %zu bytes", b->max);
     else if (tally_buf_err(&body_buf) != 0 || tally_buf_err(&toc_buf) != 0)

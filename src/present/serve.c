@@ -17,6 +17,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <math.h>
 #include <microhttpd.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
@@ -554,12 +555,28 @@ static bool array_next(array *a)
     return true;
 }
 
+/* A claim's object, left open, with its source's grade as the estimate
+ * weighs it (the dashboard's grade column). */
+static void claim_with_grade(tally_buf *b, const tally_model *m, const tally_claim_row *row)
+{
+    tally_present_claim_json(b, TALLY_IN_ROW, row, true);
+    char g[2] = {tally_obs_row_grade(m, row), 0};
+    tally_json_raw(b, ",\"grade\":");
+    tally_json_str(b, g, 1);
+}
+
+typedef struct claims_out {
+    array a;
+    const tally_model *m;
+} claims_out;
+
 static int put_claim(const tally_claim_row *row, void *user)
 {
-    array *a = user;
-    if (!array_next(a))
+    claims_out *o = user;
+    if (!array_next(&o->a))
         return 1;
-    tally_present_claim_json(a->b, TALLY_IN_ROW, row, false);
+    claim_with_grade(o->a.b, o->m, row);
+    tally_json_raw(o->a.b, "}");
     return 0;
 }
 
@@ -572,11 +589,16 @@ static int put_source(const tally_source_row *row, void *user)
     return 0;
 }
 
+typedef struct contra_out {
+    array a;
+    tally_contra_ctx cx;
+} contra_out;
+
 static void put_contradiction(const tally_contradiction *x, void *user)
 {
-    array *a = user;
-    if (array_next(a))
-        tally_present_contradiction(a->b, a->obs, x);
+    contra_out *o = user;
+    if (array_next(&o->a))
+        tally_present_contradiction(o->a.b, &o->cx, x);
 }
 
 typedef struct flows_out {
@@ -665,15 +687,16 @@ static unsigned api_claims(request *r, tally_store *s)
     fl.f.limit = limit + 1; /* one more tells whether there are more */
     tally_buf *b = &r->out;
     page_open(b, offset, limit, "claims");
-    array a = {b, true, false, NULL, 0, (size_t)limit, false};
+    claims_out o = {{b, true, false, NULL, 0, (size_t)limit, false}, &r->srv->model};
     tally_err err = {0};
-    int rc = tally_store_claims(s, &fl.f, put_claim, &a, &err);
-    return page_close(r, rc, &err, &a);
+    int rc = tally_store_claims(s, &fl.f, put_claim, &o, &err);
+    return page_close(r, rc, &err, &o.a);
 }
 
 /* One claim (or event), its object left open, and where its sentence is. */
 typedef struct one_claim {
     tally_buf *b;
+    const tally_model *m; /* a claim's grade; NULL for an event */
     bool found, has_sentence;
     int64_t doc_id;
     size_t start, end;
@@ -687,7 +710,7 @@ static int put_one(const tally_claim_row *row, void *user)
     o->has_sentence = row->sentence != NULL;
     o->start = row->claim.sentence_start;
     o->end = row->claim.sentence_end;
-    tally_present_claim_json(o->b, TALLY_IN_ROW, row, true);
+    claim_with_grade(o->b, o->m, row);
     return 1;
 }
 
@@ -758,7 +781,7 @@ static unsigned api_claim(request *r, tally_store *s, const char *id_text)
     f.limit = 1;
     tally_buf *b = &r->out;
     tally_buf_clear(b);
-    one_claim o = {b, false, false, 0, 0, 0};
+    one_claim o = {b, &r->srv->model, false, false, 0, 0, 0};
     tally_err err = {0};
     int rc = tally_store_claims(s, &f, put_one, &o, &err);
     return one_answer(r, s, rc, &err, &o, "claim", id);
@@ -817,7 +840,7 @@ static unsigned api_event(request *r, tally_store *s, const char *id_text)
     tally_event_filter f = {.id = id, .limit = 1};
     tally_buf *b = &r->out;
     tally_buf_clear(b);
-    one_claim o = {b, false, false, 0, 0, 0};
+    one_claim o = {b, NULL, false, false, 0, 0, 0};
     tally_err err = {0};
     int rc = tally_store_events(s, &f, put_one_event, &o, &err);
     return one_answer(r, s, rc, &err, &o, "event", id);
@@ -1124,6 +1147,22 @@ static void api_meta(request *r, tally_store *s)
     tally_json_raw(b, ",\"digits\":");
     tally_json_uint(b, TALLY_NUM_DIGITS);
     tally_json_raw(b, "}");
+    /* the grades in force, with what each means (the claims' grade column) */
+    tally_json_raw(b, ",\"grades\":[");
+    const tally_model *m = &r->srv->model;
+    bool first = true;
+    for (int g = 0; g < 6; g++) {
+        if (isnan(m->grade_sigma[g]))
+            continue;
+        char letter[2] = {(char)('A' + g), 0};
+        tally_json_raw(b, first ? "{\"grade\":" : ",{\"grade\":");
+        tally_json_str(b, letter, 1);
+        tally_json_raw(b, ",\"meaning\":");
+        tally_json_str(b, m->grade_meaning[g], strlen(m->grade_meaning[g]));
+        tally_json_raw(b, "}");
+        first = false;
+    }
+    tally_json_raw(b, "]");
     tally_json_raw(b, ",\"fields\":[");
     tally_field cols[TALLY_F_N];
     size_t n_cols = tally_field_csv_order(TALLY_IN_ROW, cols);
@@ -1189,12 +1228,12 @@ static void api_contradictions(request *r, tally_store *s)
         return;
     tally_buf *b = &r->out;
     tally_buf_clear(b);
-    array a = {b, true, false, v.obs.v, 0, 0, false};
+    contra_out o = {{b, true, false, v.obs.v, 0, 0, false}, {&r->srv->model, v.obs.v, s}};
     tally_json_raw(b, "[");
-    tally_check(&r->srv->model, v.obs.v, v.obs.n, &v.c, put_contradiction, &a);
+    tally_check(&r->srv->model, v.obs.v, v.obs.n, &v.c, put_contradiction, &o);
     tally_json_raw(b, "]");
     tally_view_free(&v);
-    if (a.full)
+    if (o.a.full)
         too_large(r);
     else
         r->status = MHD_HTTP_OK;
@@ -1278,6 +1317,17 @@ static void route(request *r, const char *url)
     for (size_t i = 0; i < sizeof cached / sizeof cached[0]; i++)
         if (strcmp(url, cached[i].path) == 0)
             ep = &cached[i];
+    /* the terms and method, with the grades and factors this server uses */
+    if (strcmp(url, "/method") == 0) {
+        if (unknown_params(r))
+            return;
+        tally_buf_clear(&r->out);
+        tally_present_method_html(&r->out, &r->srv->model, true);
+        r->type = "text/html; charset=utf-8";
+        r->cache_control = false;
+        r->status = MHD_HTTP_OK;
+        return;
+    }
     /* browsers ask for an icon on every page: none, and no error logged */
     if (strcmp(url, "/favicon.ico") == 0) {
         tally_buf_clear(&r->out);

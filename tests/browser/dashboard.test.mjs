@@ -14,6 +14,12 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createRequire } from 'node:module';
 import { readFile } from 'node:fs/promises';
+import { mkdirSync } from 'node:fs';
+
+// Screenshots for a person to look at (make check leaves them):
+// build/screenshots/ of the checkout, or TALLY_SCREENSHOTS.
+const SHOTS = process.env.TALLY_SCREENSHOTS || 'build/screenshots';
+mkdirSync(SHOTS, { recursive: true });
 
 const require = createRequire(new URL('../../web/package.json', import.meta.url));
 const { chromium } = require('playwright-core');
@@ -65,7 +71,7 @@ async function open(t, viewport = { width: 1366, height: 768 }, options = {}) {
   await page.goto(base + '/');
   await page.locator('#timeline .mark').first().waitFor();
   await page.locator('#claims tbody tr').first().waitFor();
-  await page.locator('#flows path.flow').first().waitFor({ state: 'attached' });
+  await page.locator('#flows g.flow').first().waitFor({ state: 'attached' });
   await page.locator('#contradictions > li').first().waitFor();
   return { page, problems, clean: () => assert.deepEqual(problems, [], problems.join('\n')) };
 }
@@ -118,6 +124,20 @@ test('the timeline has one mark per point of /api/series, for every series', asy
     assert.deepEqual(echoes, series.points.map((p) => p.claims.length));
     const bounds = await marks.evaluateAll((ms) => ms.map((m) => m.dataset.bound));
     assert.deepEqual(bounds, series.points.map((p) => p.bound));
+    // the echo counts ("×3") overlap neither each other nor the right edge,
+    // and the first date tick has its year
+    const geo = await page.evaluate(() => {
+      const svgBox = document.querySelector('#timeline svg').getBoundingClientRect();
+      const boxes = [...document.querySelectorAll('#timeline .echoes')].map((e) => e.getBoundingClientRect());
+      const ticks = [...document.querySelectorAll('#timeline svg .axes text')].map((e) => e.textContent).filter((t) => /^[A-Z][a-z]{2}( \d{4})?$|^\d{4}$/.test(t));
+      return { right: svgBox.right, boxes: boxes.map((b) => [b.left, b.top, b.right, b.bottom]), first: ticks[0] };
+    });
+    for (const [i, a] of geo.boxes.entries()) {
+      assert.ok(a[2] <= geo.right + 0.5, `an echo count passes the right edge: ${a}`);
+      for (const b of geo.boxes.slice(i + 1))
+        assert.ok(a[2] <= b[0] || b[2] <= a[0] || a[3] <= b[1] || b[3] <= a[1], `echo counts overlap: ${a} ${b}`);
+    }
+    if (geo.first) assert.match(geo.first, /\d{4}$/, `the first tick ${geo.first} has no year`);
     // the estimate: two bands and a median line over the evidence's span, and
     // again, the median dashed, over the extrapolated dates after it
     const extra = series.estimates.filter((e) => e.extrapolated).length;
@@ -216,7 +236,7 @@ test('"known by" applies to every panel, each marked with the date', async (t) =
   await page.waitForFunction((n) => document.querySelectorAll('#claims tbody tr').length === n, claims.claims.length);
   assert.deepEqual((await rowIds(page)).sort(), claims.claims.map((c) => c.id).sort());
   // the flows: those of the claims stated by then
-  await page.waitForFunction((n) => document.querySelectorAll('#flows-list li').length === n, flows.length);
+  await page.waitForFunction((n) => document.querySelectorAll('#flows g.flow').length === n, flows.length);
   // the contradictions
   await page.waitForFunction((n) => n === 0 ? /stated by/.test(document.querySelector('#contradictions').textContent)
     : document.querySelectorAll('#contradictions > li').length === n, contra.length);
@@ -232,7 +252,7 @@ test('"known by" applies to every panel, each marked with the date', async (t) =
   // cleared: everything again, no marker
   await page.fill('#known', '');
   await page.press('#known', 'Tab');
-  await page.waitForFunction((n) => document.querySelectorAll('#flows-list li').length === n, allFlows.length);
+  await page.waitForFunction((n) => document.querySelectorAll('#flows g.flow').length === n, allFlows.length);
   assert.equal(await page.locator('.known-marker:not([hidden])').count(), 0);
   clean();
 });
@@ -376,23 +396,46 @@ test('the CSV download neutralises cells a spreadsheet would run as formulas', a
   clean();
 });
 
-test('the flows view has one link per series of /api/flows', async (t) => {
-  const { page, clean } = await open(t);
+for (const viewport of [{ width: 1366, height: 768 }, { width: 390, height: 844 }]) test(`the flows view at ${viewport.width} px: one chart a unit, every series, ranked, each picking its series`, async (t) => {
+  const { page, clean } = await open(t, viewport);
   const flows = await get('/api/flows');
-  assert.equal(await page.locator('#flows path.flow').count(), flows.length);
-  assert.equal(await page.locator('#flows-list li').count(), flows.length);
-  const keys = await page.locator('#flows path.flow').evaluateAll((ps) => ps.map((p) => p.dataset.series).sort());
+  // every series is shown, none hidden in a scroll box
+  assert.equal(await page.locator('#flows g.flow').count(), flows.length);
+  for (const b of await page.locator('#flows g.flow').all()) assert.ok(await b.isVisible());
+  const keys = await page.locator('#flows g.flow').evaluateAll((ps) => ps.map((p) => p.dataset.series).sort());
   assert.deepEqual(keys, flows.map((f) => [f.supplier, f.recipient, f.item, f.unit].join('/')).sort());
+  // one chart a unit, its caption naming the unit; within it only that unit,
+  // ranked by median
+  const units = [...new Set(flows.map((f) => f.unit))];
+  assert.equal(await page.locator('#flows figure.flow-group').count(), units.length);
+  for (const unit of units) {
+    const fig = page.locator(`#flows figure.flow-group[data-unit="${unit}"]`);
+    const want = flows.filter((f) => f.unit === unit);
+    const caption = await fig.locator('figcaption').textContent();
+    assert.ok(caption.toLowerCase().startsWith(want[0].unit_name.toLowerCase()), `${unit}: ${caption}`);
+    const shown = await fig.locator('g.flow').evaluateAll((ps) => ps.map((p) => p.dataset.series));
+    assert.ok(shown.every((k) => k.endsWith(`/${unit}`)), `${unit}: ${shown}`);
+    const medians = shown.map((k) => flows.find((f) => [f.supplier, f.recipient, f.item, f.unit].join('/') === k).median);
+    assert.deepEqual(medians, medians.slice().sort((a, b) => b - a), `${unit}: ranked by median`);
+    // each bar labelled with its median in words, the unit's name in the caption
+    const values = await fig.locator('.flow-value').allTextContents();
+    assert.deepEqual(values.sort(), want.map((f) => f.median_text).sort());
+  }
   // one item only
   const item = flows[0].item;
   await page.selectOption('#flows-item', item);
-  assert.equal(await page.locator('#flows path.flow').count(), flows.filter((f) => f.item === item).length);
-  // a link picks its series in the timeline
+  assert.equal(await page.locator('#flows g.flow').count(), flows.filter((f) => f.item === item).length);
+  // a bar picks its series in the timeline, by mouse and by keyboard
   const f = flows[flows.length - 1];
   await page.selectOption('#flows-item', '');
-  await page.locator(`#flows-list button`).last().click();
+  await page.locator(`#flows g.flow[data-series="${[f.supplier, f.recipient, f.item, f.unit].join('/')}"]`).click();
   await page.waitForFunction((txt) => document.querySelector('#series-summary').textContent.startsWith(txt),
     `${f.supplier} → ${f.recipient}, ${f.item}, in ${f.unit}`);
+  const g = flows[0];
+  await page.locator(`#flows g.flow[data-series="${[g.supplier, g.recipient, g.item, g.unit].join('/')}"]`).focus();
+  await page.keyboard.press('Enter');
+  await page.waitForFunction((txt) => document.querySelector('#series-summary').textContent.startsWith(txt),
+    `${g.supplier} → ${g.recipient}, ${g.item}, in ${g.unit}`);
   clean();
 });
 
@@ -446,21 +489,104 @@ test('the partners view ranks /api/rank with its intervals and odds, opens parts
   clean();
 });
 
-test('the contradictions panel lists /api/contradictions and opens their claims', async (t) => {
-  const { page, clean } = await open(t);
+for (const viewport of [{ width: 1366, height: 768 }, { width: 390, height: 844 }]) test(`the contradictions panel at ${viewport.width} px says each in words, with sources, grades and documents, and opens their claims`, async (t) => {
+  const { page, clean } = await open(t, viewport);
   const list = await get('/api/contradictions');
+  assert.ok(list.length > 0, 'the test database has contradictions');
   const items = page.locator('#contradictions > li');
-  assert.equal(await items.count(), Math.max(1, list.length));
+  assert.equal(await items.count(), list.length);
   for (let i = 0; i < list.length; i++) {
-    const text = await items.nth(i).textContent();
-    assert.ok(text.includes(list[i].rule) && text.includes(list[i].why), text);
-    assert.equal(await items.nth(i).locator('button').count(), list[i].claims.length);
+    const c = list[i], li = items.nth(i);
+    // the title and the sentence as the server words them; the rule's code
+    // word only in the folded details
+    assert.equal(await li.locator('h3').textContent(), c.title);
+    assert.equal(await li.locator('p').first().textContent(), c.sentence);
+    assert.ok(/^[A-Z][a-z]* [a-z]/.test(c.title) && !c.title.includes('-bound') && !c.title.includes('-range'),
+      `${c.title}: words, not the rule's code word`);
+    assert.ok((await li.locator('summary').textContent()).includes(c.rule));
+    // each claim: a button opening it, its grade linked to its meaning, its
+    // document by outlet and by title (linked to the page when it has a URL)
+    const claims = c.claims.concat(c.made_from || []);
+    assert.equal(await li.locator('li button').count(), claims.length);
+    const lines = await li.locator('ul > li').allTextContents();
+    claims.forEach((k, j) => {
+      assert.ok(lines[j].includes(`grade ${k.grade}`) && lines[j].includes(k.outlet) && lines[j].includes(k.title || (k.url ? 'the article' : k.doc)), lines[j]);
+    });
+    assert.equal(await li.locator('a.grade').count(), claims.length);
+    for (const href of await li.locator('a.grade').evaluateAll((as) => as.map((a) => a.getAttribute('href'))))
+      assert.match(href, /^\/method#grade-[A-F]$/);
+    assert.equal(await li.locator('ul > li a[target=_blank]').count(), claims.filter((k) => k.url).length);
   }
-  if (list.length) {
-    await items.first().locator('button').first().click();
-    await page.locator('#claim').waitFor();
-    assert.equal(await page.getAttribute('#claim', 'data-claim'), String(list[0].claims[0].id));
+  // a bound's conflict says which claim the estimate follows, in words
+  const bound = list.find((c) => c.follows !== null);
+  assert.ok(bound && /The estimate (keeps|follows)/.test(bound.sentence), 'a conflict with a bound says what the estimate follows');
+  await items.first().locator('li button').first().click();
+  await page.locator('#claim').waitFor();
+  assert.equal(await page.getAttribute('#claim', 'data-claim'), String(list[0].claims[0].id));
+  clean();
+});
+
+test('claims: a grade column, linked to what the grade means; the panel shows the grade', async (t) => {
+  const { page, clean } = await open(t);
+  const heads = await page.locator('#claims thead th').allTextContents();
+  const gi = heads.findIndex((h) => h.startsWith('Grade'));
+  assert.ok(gi >= 0, heads.join('|'));
+  const r = await get('/api/claims?limit=50');
+  await page.waitForFunction(() => document.querySelectorAll('#claims tbody tr').length > 0);
+  const rows = await page.locator('#claims tbody tr').evaluateAll((trs, i) => trs.map((tr) =>
+    [Number(tr.dataset.id), tr.children[i].textContent.trim(), tr.children[i].querySelector('a')?.getAttribute('href'),
+      tr.children[i].querySelector('a')?.title]), gi);
+  for (const [id, text, href, title] of rows) {
+    const c = r.claims.find((x) => x.id === id);
+    if (!c) continue;
+    assert.equal(text, c.grade, `claim ${id}`);
+    assert.equal(href, `/method#grade-${c.grade}`);
+    assert.match(title, new RegExp(`^grade ${c.grade}: [a-z]`));
   }
+  // sorting by grade
+  await page.click('#claims th[data-key="grade"] button');
+  const grades = (await column(page, gi + 1)).map((g) => g.trim());
+  assert.deepEqual(grades, grades.slice().sort());
+  // the panel of a claim names its grade
+  await page.locator('#claims tbody tr td:last-child button').first().click();
+  await page.locator('#claim').waitFor();
+  const facts = await page.locator('#claim-facts').textContent();
+  assert.match(facts, /Grade\s*grade [A-F]/);
+  // on a phone each card has its grade line
+  const phone = await open(t, { width: 390, height: 844 });
+  const line = await phone.page.locator('#claims tbody tr').first().locator('td[data-label="Grade"]').evaluate((td) =>
+    getComputedStyle(td, '::before').content + td.textContent);
+  assert.match(line, /^"Grade: "[A-F]$/);
+  phone.clean();
+  clean();
+});
+
+test('the terms and method page: served, every term the dashboard links to, the grades and factors in force', async (t) => {
+  const { page, clean } = await open(t);
+  // every link to /method#ID on the dashboard lands on an element of that id
+  const hrefs = [...new Set(await page.locator('a[href^="/method"]').evaluateAll((as) => as.map((a) => a.getAttribute('href'))))];
+  assert.ok(hrefs.length >= 10, hrefs.join(' '));
+  const meta = await get('/api/meta');
+  const m = await page.context().newPage();
+  await m.goto(base + '/method');
+  for (const href of hrefs) {
+    const id = href.split('#')[1];
+    if (id) assert.equal(await m.locator(`[id="${id}"]`).count(), 1, `${href} has no target`);
+  }
+  // the grades of /api/meta with their meanings, and which sources get them
+  for (const g of meta.grades)
+    assert.ok((await m.locator(`#grade-${g.grade}`).textContent()).includes(g.meaning), g.grade);
+  assert.ok(await m.locator('table.grade-rules tbody tr').count() > 3);
+  // the conversion factors, each with its source
+  assert.ok(await m.locator('table.factors tbody tr').count() > 3);
+  assert.ok((await m.locator('#how').count()) === 1, 'how an estimate is made');
+  // no horizontal overflow, on a phone too
+  await m.setViewportSize({ width: 390, height: 844 });
+  assert.ok(await m.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth + 1));
+  await m.screenshot({ path: `${SHOTS}/method-390x844.png`, fullPage: false });
+  await m.close();
+  // the header links to it
+  assert.equal(await page.locator('header a[href="/method"]').count(), 1);
   clean();
 });
 
@@ -582,12 +708,16 @@ test('the relations panel lists the pair\'s events and filters them by type and 
 // A raw number: more than 4 digits with no comma, point or scale joining them.
 const RAW = /(^|[^0-9.,])[0-9]{5,}([^0-9,.]|$)/;
 
-test('the numbers are written for people: no raw number in the summary, chart, figures, flows and partners', async (t) => {
+test('the numbers are written for people: no raw number in the summary, chart, figures, flows, partners, documents and contradictions', async (t) => {
   const { page, clean } = await open(t);
   await page.locator('#partners svg').first().waitFor({ state: 'attached' });
   const texts = await page.evaluate(() => [
     ...['#series-summary', '#flows', '#partners'].map((q) => document.querySelector(q).textContent),
-    ...[...document.querySelectorAll('#timeline svg text, #claims tbody td.num')].map((e) => e.textContent),
+    // the contradictions in words (their rules' own figures folded away)
+    ...[...document.querySelectorAll('#contradictions h3, #contradictions > li > p, #contradictions ul li')].map((e) => e.textContent),
+    // documents by title or outlet and date, never by a number of their URL
+    ...[...document.querySelectorAll('#claims tbody td.num, #claims tbody td[data-label="Document"]')].map((e) => e.textContent),
+    ...[...document.querySelectorAll('#timeline svg text')].map((e) => e.textContent),
     ...[...document.querySelectorAll('#timeline .mark')].map((e) => e.getAttribute('aria-label')),
   ]);
   const raw = texts.filter((x) => RAW.test(x));
@@ -620,6 +750,8 @@ for (const viewport of [{ width: 1366, height: 768 }, { width: 390, height: 844 
     await page.locator('#claim').waitFor();
     const panel = await page.locator('#claim').boundingBox();
     assert.ok(panel.x >= 0 && panel.x + panel.width <= viewport.width + 0.5, JSON.stringify(panel));
+    await page.keyboard.press('Escape');
+    await page.screenshot({ path: `${SHOTS}/dashboard-${viewport.width}x${viewport.height}.png`, fullPage: true });
     clean();
   });
 }

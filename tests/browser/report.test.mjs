@@ -9,6 +9,12 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
+import { mkdirSync } from 'node:fs';
+
+// Screenshots for a person to look at (make check leaves them):
+// build/screenshots/ of the checkout, or TALLY_SCREENSHOTS.
+const SHOTS = process.env.TALLY_SCREENSHOTS || 'build/screenshots';
+mkdirSync(SHOTS, { recursive: true });
 
 const require = createRequire(new URL('../../web/package.json', import.meta.url));
 const { chromium } = require('playwright-core');
@@ -48,6 +54,8 @@ for (const viewport of [{ width: 1366, height: 768 }, { width: 390, height: 844 
     assert.ok(m.scroll <= m.client, `page ${m.scroll} px wide in a ${m.client} px window`);
     assert.deepEqual(m.wide, []);
     assert.deepEqual(problems, []);
+    // the first screen (the whole page is long)
+    await page.screenshot({ path: `${SHOTS}/report-${viewport.width}x${viewport.height}.png` });
   });
 }
 

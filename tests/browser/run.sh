@@ -44,4 +44,7 @@ fi
 # the HTML report of the same database, for report.test.mjs
 "$TALLY" report --db "$T/t.db" -o "$T/report.html" >/dev/null
 cd "$SRC"
-TALLY_URL=$URL TALLY_REPORT="$T/report.html" node --test tests/browser/
+# the screenshots the tests take, left for a person to look at
+mkdir -p "$SRC/build/screenshots"
+TALLY_URL=$URL TALLY_REPORT="$T/report.html" TALLY_SCREENSHOTS="$SRC/build/screenshots" \
+    node --test tests/browser/

@@ -25,6 +25,37 @@ expect_jq "check: a source's own conversion is no contradiction" \
     'all(.[]; .rule != "conversion" or (.claims | all(.doc != "north-korea-munitions-russia-vladimir-putin-war-ukraine")))'
 expect_jq "check: below an earlier lower bound" \
     'any(.[]; .rule == "below-lower-bound" and (.why | contains("6,700")) and (.why | contains("10 K")))'
+# in plain words: a title and sentences naming both claims' sources, grades,
+# dates and outlets, and which claim the estimate follows (the bound, at
+# equal grades)
+expect_jq "check: each contradiction has a title and a sentence" \
+    'all(.[]; (.title | length) > 10 and (.sentence | length) > 40 and (.rule | test("^[a-z-]+$")))'
+expect_jq "check: the bound's conflict in words, following the bound" \
+    'any(.[]; .rule == "below-lower-bound" and .claims[0].figure == "about 6,700 containers"
+              and .follows == .claims[1].id
+              and (.sentence | contains("About 6,700 containers by 26 Feb 2024, according to Shin Won-sik (grade B; politico.eu)"))
+              and (.sentence | contains("already reported by 23 Feb 2024, according to US State Department (grade B;"))
+              and (.sentence | contains("The estimate keeps the lower bound of more than 10 K containers"))
+              and (.sentence | contains("both are graded B")))'
+expect_jq "check: rules that do not bear on an estimate follow none" \
+    'all(.[]; (.rule | test("bound")) or .follows == null)'
+expect_jq "check: every claim with its grade and its document's outlet, date and URL" \
+    'all(.[]; all(.claims[]; (.grade | test("^[A-F?]$")) and (.outlet | length) > 0
+                             and (.date | test("^[0-9]{4}-")) and (.url == null or (.url | startswith("http")))))'
+expect_jq "check: a document's title where it has one" \
+    'any(.[]; any(.claims[]; .title == "How many shells? A common mix-up (written for tally)"))'
+expect_jq "check: the mix-up in words, naming both counts' sources" \
+    'any(.[]; .rule == "misattribution"
+              and (.sentence | contains("Those rounds are the conversion by Shin Won-sik (grade B) of about 6,700 containers"))
+              and (.sentence | contains("not of US State Department")))'
+run "$TALLY" check --db "$DB"
+expect_out_has "check table: the title and the rule" "A conversion paired with another source's count (misattribution)"
+expect_eq "check table: within 80 columns" "$(awk 'length > 80' "$T/out" | wc -l | tr -d ' ')" 0
+run "$TALLY" check --db "$DB" --wide
+expect_out_has "check --wide: the rule's own figures" "rule: more than 3 M rounds (Shin Won-sik) is the conversion"
+expect_out_has "check --wide: the documents' URLs" "https://example.org/tally/conflation"
+run "$TALLY" check --db "$DB" --wide --format csv
+expect_rc "check --wide with csv: usage" 2
 {
     head -n 1 "$SRC/data/public-record.csv"
     echo '2024-05-01,Someone,USA,PRK,RUS,transfer,munitions,,container,9000,7000,range,2023-08,2024-04,https://example.org/swapped,'

@@ -57,6 +57,10 @@ expect_eq "rank table: 80 columns" "$(awk 'length($0) > 80' "$T/out" | wc -l | t
 expect_out_has "rank table: the median and the 90 % interval" "median  90% interval"
 run "$TALLY" rank --db "$DB" --from PRK --by count
 expect_eq "rank --by count: 80 columns" "$(awk 'length($0) > 80' "$T/out" | wc -l | tr -d ' ')" 0
+run "$TALLY" check --db "$DB"
+expect_rc "check table" 0
+no_raw "check table: no raw number" "$T/out"
+expect_eq "check table: 80 columns" "$(awk 'length($0) > 80' "$T/out" | wc -l | tr -d ' ')" 0
 run "$TALLY" clusters --db "$DB"
 no_raw "clusters table: no raw number" "$T/out"
 expect_eq "clusters table: 80 columns" "$(awk 'length($0) > 80' "$T/out" | wc -l | tr -d ' ')" 0
@@ -117,5 +121,11 @@ sed -n '/<section class="series"/,/<\/section>/p; /<section id="partners"/,/<\/s
     sed -E 's/<[^>]*>/ /g' >"$T/report.txt"
 expect_eq "report: the sections are there" "$([ -s "$T/report.txt" ] && echo yes)" yes
 no_raw "report series and partners: no raw number" "$T/report.txt"
+# the contradictions and the documents, each by outlet and title (their
+# URLs aside, which are addresses, not numbers for people)
+sed -n '/<section id="contradictions"/,/<\/section>/p; /<section id="documents"/,/<\/section>/p' "$H" |
+    sed -E 's/<td class="url">.*<\/td>//; s/<summary>.*<\/details>//; s/<[^>]*>/ /g' >"$T/report2.txt"
+expect_eq "report: contradictions and documents are there" "$(grep -c 'no title stored\|grade' "$T/report2.txt" | awk '{print ($1 > 0) ? "yes" : "no"}')" yes
+no_raw "report contradictions and documents: no raw number" "$T/report2.txt"
 
 finish

@@ -49,13 +49,17 @@ for bad in '<script' '<link' '@import' 'url\(' '<[a-z][^>]*[[:space:]]src=' '<[a
     '<img' '<iframe' '<object' '<embed'; do
     expect_eq "no '$bad'" "$(grep -ciE -- "$bad" "$H")" 0
 done
-# the only links are in-page anchors and the documents' web addresses
-"$TALLY" docs --db "$DB" --format jsonl | jq -r '.url // empty' | sort -u >"$T/urls"
+# the only links are in-page anchors, the documents' web addresses and, in
+# the terms and method, the sources of the conversion factors
+{
+    "$TALLY" docs --db "$DB" --format jsonl | jq -r '.url // empty'
+    grep -v '^#' "$SRC/data/factors.tsv" | cut -f 8 | grep -E '^https?://'
+} | sort -u >"$T/urls"
 grep -oE 'href="[^"]*"' "$H" | sed 's/^href="//; s/"$//; s/&amp;/\&/g' | sort -u >"$T/hrefs"
 outside=$(grep -v '^#' "$T/hrefs" | grep -vxF -f "$T/urls")
 expect_eq "links only to documents' URLs" "$outside" ""
 expect_eq "no javascript: link" "$(grep -c 'href="javascript' "$H")" 0
-expect_eq "every http link is a document's" \
+expect_eq "every http link is a document's or a factor's source" \
     "$(grep -oE 'href="https?://[^"]*"' "$H" | sort -u | wc -l | tr -d ' ')" \
     "$(grep -cE '^https?://' "$T/urls")"
 # markup in a stored title or outlet comes out as text
@@ -116,17 +120,34 @@ expect_eq "a mark per cluster" "$(printf '%s' "$sec" | grep -oE '<g class="mark"
 expect_eq "lower bounds as carets" \
     "$(printf '%s' "$sec" | grep -oE 'data-bound="lower bound"><title>[^<]*</title>(<rect[^>]*>)?<path class="caret"' | wc -l | tr -d ' ')" \
     "$(jq '[.points[] | select(.bound == "lower bound")] | length' "$T/est.json")"
-if printf '%s' "$sec" | grep -qF 'The clusters that drive it'; then pass; else fail "the drivers' table" "missing"; fi
-if printf '%s' "$sec" | grep -qF 'Shin Won-sik (B)'; then pass; else fail "a source and grade" "missing"; fi
+if printf '%s' "$sec" | grep -qF 'clusters</a> that drive it'; then pass; else fail "the drivers' table" "missing"; fi
+if printf '%s' "$sec" | grep -qF 'Shin Won-sik (<a href="#grade-B">B</a>)'; then pass; else fail "a source and its grade, linked to its meaning" "missing"; fi
+# every link within the page lands on an element of that id (the terms and
+# method section ends the report)
+for id in $(grep -o 'href="#[^"]*"' "$H" | sed 's/href="#\(.*\)"/\1/' | sort -u); do
+    if grep -qF "id=\"$id\"" "$H"; then pass; else fail "the link #$id" "has no target"; fi
+done
+if grep -qF '<section id="method"' "$H"; then pass; else fail "the terms and method section" "missing"; fi
+if grep -qE '<tr id="grade-B"><td>B</td><td>usually reliable</td>' "$H"; then pass; else fail "the grades with their meaning" "missing"; fi
 
 # the contradictions, with the conversion mix-up
 con=$(sed -n '/<section id="contradictions"/,/<\/section>/p' "$H")
-if printf '%s' "$con" | grep -qF '<td class="rule">conversion</td>'; then pass; else
+if printf '%s' "$con" | grep -qF '<summary>the rule: conversion</summary>'; then pass; else
     fail "the conversion contradiction" "not listed"
 fi
 if printf '%s' "$con" | grep -qF '300 round a container'; then pass; else fail "why it contradicts" "missing"; fi
+# in plain words, as tally check words it: its title and sentence, each claim's
+# grade and document by outlet and title
+words=$("$TALLY" check --db "$DB" --format jsonl | jq -r 'select(.rule == "conversion") | .title, .sentence' |
+    sed -e 's/&/\&amp;/g' -e "s/'/\&#39;/g")
+while IFS= read -r line; do
+    if printf '%s' "$con" | grep -qF -- "$line"; then pass; else fail "the contradiction's words" "missing: $line"; fi
+done <<<"$words"
+if printf '%s' "$con" | grep -qE '<li>[^<]+ \(grade [A-F]\): [^<]+ &middot; [^<]+, (<a href="[^"]+">)?&ldquo;'; then pass; else
+    fail "a claim by source, grade, outlet and title" "missing"
+fi
 n_check=$("$TALLY" check --db "$DB" --format jsonl | wc -l | tr -d ' ')
-expect_eq "every contradiction" "$(printf '%s' "$con" | grep -c '<td class="rule">')" "$n_check"
+expect_eq "every contradiction" "$(printf '%s' "$con" | grep -c '<li class="contradiction">')" "$n_check"
 
 # every document's URL, and every source
 missing=0

@@ -51,11 +51,28 @@ static void test_present_table_cell_shows_controls(void)
     tally_buf_free(&b);
 }
 
+/* A long text is cut in its middle to its width, whatever its length: a
+ * control character near its end still shows as its escape, and the cut
+ * counts the escape's columns. */
+static void test_present_elide_long_text(void)
+{
+    char text[3001], fit[128];
+    memset(text, 'a', sizeof text - 1);
+    text[sizeof text - 1] = '\0';
+    text[2996] = '\n';
+    tally_present_elide(text, 20, fit, sizeof fit);
+    CHECK_STR_EQ(fit, "aaaaaaaaa...aaa\\naaa");
+    CHECK_INT_EQ((long long)strlen(fit), 20);
+    tally_present_elide("short\tone", 20, fit, sizeof fit);
+    CHECK_STR_EQ(fit, "short\\tone");
+}
+
 int main(void)
 {
     static const struct harness_test tests[] = {
         {"present_csv_formulas_neutralised", test_present_csv_formulas_neutralised},
         {"present_table_cell_shows_controls", test_present_table_cell_shows_controls},
+        {"present_elide_long_text", test_present_elide_long_text},
         {NULL, NULL},
     };
     return harness_run(tests);

@@ -35,13 +35,13 @@ enum {
     D_BOUND_OWN    /* that with the option's own rank in the claim */
 };
 
-static uint32_t dfid(unsigned tpl, unsigned a, unsigned b, unsigned c)
+uint32_t learn_doc_fid(unsigned tpl, unsigned a, unsigned b, unsigned c)
 {
     uint32_t h = learn_mix(0x51ed27u ^ (uint32_t)tpl * 0x9E3779B1u);
     h = learn_mix(h ^ (uint32_t)a * 0x85ebca6bu);
     h = learn_mix(h ^ (uint32_t)b * 0xc2b2ae35u);
     h = learn_mix(h ^ (uint32_t)c * 0x27d4eb2fu);
-    return h > LEARN_DOC_Z ? h : LEARN_DOC_Z + 1; /* 0 is an empty slot */
+    return h > LEARN_DOC_KEYS ? h : LEARN_DOC_KEYS + 1; /* 0 is an empty slot */
 }
 
 static const char *const tpl_names[] = {"doc.bound", "doc.bound_own"};
@@ -107,18 +107,18 @@ void learn_doc_pool_of(learn_doc_pool *p, const learn_spk *v, size_t n, tally_ar
     }
 }
 
-static unsigned bucket(double x)
+unsigned learn_doc_bucket(double x)
 {
     return x <= 0.0 ? 0 : x < 0.1 ? 1 : x < 0.25 ? 2 : x < 0.5 ? 3 : x < 0.75 ? 4 : 5;
 }
 
-static unsigned count_bucket(unsigned n)
+unsigned learn_doc_count_bucket(unsigned n)
 {
     return n == 0 ? 0 : n == 1 ? 1 : n < 4 ? 2 : n < 8 ? 3 : 4;
 }
 
-static void put(learn_fv *fv, tally_arena *a, bool named, unsigned tpl, unsigned x, unsigned y,
-                unsigned z)
+void learn_doc_put(learn_fv *fv, tally_arena *a, bool named, const char *tpl_name, unsigned tpl,
+                   unsigned x, unsigned y, unsigned z)
 {
     if (fv->n == fv->cap) {
         uint32_t cap = fv->cap ? 2 * fv->cap : 8;
@@ -135,10 +135,16 @@ static void put(learn_fv *fv, tally_arena *a, bool named, unsigned tpl, unsigned
     }
     if (named) {
         char buf[48];
-        int len = snprintf(buf, sizeof buf, "%s=%u/%u/%u", tpl_names[tpl - D_BOUND], x, y, z);
+        int len = snprintf(buf, sizeof buf, "%s=%u/%u/%u", tpl_name, x, y, z);
         fv->name[fv->n] = tally_arena_strndup(a, buf, (size_t)len);
     }
-    fv->h[fv->n++] = dfid(tpl, x, y, z);
+    fv->h[fv->n++] = learn_doc_fid(tpl, x, y, z);
+}
+
+static void put(learn_fv *fv, tally_arena *a, bool named, unsigned tpl, unsigned x, unsigned y,
+                unsigned z)
+{
+    learn_doc_put(fv, a, named, tpl_names[tpl - D_BOUND], tpl, x, y, z);
 }
 
 void learn_doc_features(const learn_doc_pool *p, const learn_spk *s, bool in_pool, size_t o,
@@ -158,9 +164,9 @@ void learn_doc_features(const learn_doc_pool *p, const learn_spk *s, bool in_poo
     unsigned mine = i != SIZE_MAX ? p->v[i].bound : 0;
     if (self && same_name(key_of(&s->o[first]), key_of(op)))
         mine--;
-    unsigned share = n_bound > 0 ? 1 + bucket((double)mine / n_bound) : 0;
+    unsigned share = n_bound > 0 ? 1 + learn_doc_bucket((double)mine / n_bound) : 0;
     unsigned e = s->bound, au = op->origin == LEARN_FROM_AUTHOR;
-    put(fv, a, named, D_BOUND, e * 2 + au, share, count_bucket(n_bound));
+    put(fv, a, named, D_BOUND, e * 2 + au, share, learn_doc_count_bucket(n_bound));
     put(fv, a, named, D_BOUND_OWN, e * 2 + au, share, own_rank);
 }
 

@@ -2564,7 +2564,8 @@ static unsigned kind_unit_family(const tally_claim *c, const char **name)
 }
 
 /* The clause features of candidate `c` (figure token fi, claim end ce). */
-static void fig_clause(blk *k, fb *b, const tally_claim *c, const ltoks *ts, size_t fi, size_t ce)
+static uint64_t fig_clause(blk *k, fb *b, const tally_claim *c, const ltoks *ts, size_t fi,
+                           size_t ce)
 {
     const char *t = b->t;
     clause_words w;
@@ -2662,6 +2663,7 @@ static void fig_clause(blk *k, fb *b, const tally_claim *c, const ltoks *ts, siz
         if (sent & ((uint64_t)1 << cl))
             f_val(b, K_SENT, cl, kind_class_name(cl));
     }
+    return sent;
 }
 
 /* ---- kind --------------------------------------------------------------------------- */
@@ -2671,8 +2673,8 @@ static void fig_clause(blk *k, fb *b, const tally_claim *c, const ltoks *ts, siz
  * its clause. The words around the figure are left out: learnt by surface
  * form they fit the documents they come from (fit 0.998, held out 0.72),
  * where the clause's classes and moods hold across them. */
-static void fig_kind(blk *k, fb *b, const tally_claim *c, const tally_figure *f, learn_proposer by,
-                     const ltoks *ts)
+static uint64_t fig_kind(blk *k, fb *b, const tally_claim *c, const tally_figure *f,
+                         learn_proposer by, const ltoks *ts)
 {
     f_val(b, T_BIAS, 0, "1");
     f_val(b, T_PROPOSER, by, learn_proposer_name(by));
@@ -2682,7 +2684,7 @@ static void fig_kind(blk *k, fb *b, const tally_claim *c, const tally_figure *f,
     if (c->hedged)
         f_val(b, T_HEDGED, 1, "yes");
     f_val(b, T_UNIT, (uint32_t)c->unit, unit_name(c));
-    fig_clause(k, b, c, ts, tok_at(ts, f->start), tok_at(ts, c->end));
+    return fig_clause(k, b, c, ts, tok_at(ts, f->start), tok_at(ts, c->end));
 }
 
 /* ---- speakers ----------------------------------------------------------------------- */
@@ -4381,7 +4383,7 @@ static void block_candidates(learn_state *l, size_t wj, tally_arena *ca, const w
         learn_fv base = cand->fig; /* the alternatives share these */
         fig_unit(&b, &g.c, &x);
         fb kb = store_into(&cand->kind, ca, l->explain, in->text);
-        fig_kind(&k, &kb, &g.c, g.f, cand->proposer, g.ts);
+        cand->classes = fig_kind(&k, &kb, &g.c, g.f, cand->proposer, g.ts);
         size_t ns;
         pick_info pk;
         spk_ev *sev = speaker_evs(&k, &g.c, wj, g.si, g.ts, g.f, ws, &ns, &pk);
@@ -4426,17 +4428,22 @@ static void block_candidates(learn_state *l, size_t wj, tally_arena *ca, const w
             fig_unit(&ab, &ac, &x);
             memset(&alt->kind, 0, sizeof alt->kind);
             fb akb = store_into(&alt->kind, ca, l->explain, in->text);
-            fig_kind(&k, &akb, &ac, g.f, cand->proposer, g.ts);
+            alt->classes = fig_kind(&k, &akb, &ac, g.f, cand->proposer, g.ts);
         }
     }
 }
 
 /* The window's speaker decisions for the document stage (learn_doc_decide):
- * v[i] is the decision of claim at[i] of the window's claims. */
+ * v[i] is the decision of claim at[i] of the window's claims (v NULL when
+ * the model has no such stage); and its kind decisions for the kind's
+ * (learn_dockind_decide), k[i] of claim kat[i] (k NULL when none). */
 typedef struct spk_picks {
     learn_spk *v;
     size_t *at;
     size_t n;
+    learn_kdec *k;
+    size_t *kat;
+    size_t nk;
 } spk_picks;
 
 /* Decides the claims of window block `w` without storing features: each
@@ -4497,9 +4504,17 @@ static void block_decide(const learn_state *l, size_t wj, const wspk *ws, tally_
             double zk[LEARN_KIND_OUTS];
             tally_claim ac = alternative(&k, &g, &g.c, bu);
             fb kb = store_into(fv_empty(&fv), a, false, in->text);
-            fig_kind(&k, &kb, &ac, g.f, w->props[i].by, g.ts);
+            uint64_t classes = fig_kind(&k, &kb, &ac, g.f, w->props[i].by, g.ts);
             learn_scores(m, LEARN_KIND, &fv, zk);
             c->kind = learn_kind_of(zk);
+            if (sp != NULL && sp->k != NULL) {
+                learn_kdec *d = &sp->k[sp->nk];
+                d->classes = classes;
+                memcpy(d->z, zk, sizeof zk);
+                d->first = d->pick = c->kind;
+                d->sentence = c->sentence_start;
+                sp->kat[sp->nk++] = out->n - 1;
+            }
         }
         if (m->head[LEARN_SPEAKER].present) {
             size_t ns;
@@ -4535,7 +4550,7 @@ static void block_decide(const learn_state *l, size_t wj, const wspk *ws, tally_
             }
             c->source = arena_dup(a, sev[o].name);
             memcpy(c->source_country, sev[o].country, 4);
-            if (sp != NULL) {
+            if (sp != NULL && sp->v != NULL) {
                 learn_spk *d = &sp->v[sp->n];
                 d->o = tally_arena_alloc(a, (n_open + 1) * sizeof *d->o);
                 d->n = 0;
@@ -4570,6 +4585,14 @@ static void block_decide(const learn_state *l, size_t wj, const wspk *ws, tally_
                 memcpy(c->recipient, codes[rec], 4);
             else
                 c->recipient[0] = '\0';
+        }
+        if (!learn_has_recipient(m, c)) {
+            /* no claim of support (as learn_decide): out, with its decisions */
+            if (sp != NULL && sp->v != NULL && sp->n > 0 && sp->at[sp->n - 1] == out->n - 1)
+                sp->n--;
+            if (sp != NULL && sp->k != NULL && sp->nk > 0 && sp->kat[sp->nk - 1] == out->n - 1)
+                sp->nk--;
+            out->n--;
         }
     }
 }
@@ -4655,16 +4678,27 @@ static void decide_window(learn_state *l, tally_claims *out, tally_arena *a)
     window_names(l, &ws, store ? ca : l->warena);
     if (!store) {
         out->v = tally_arena_alloc(a, (total + 1) * sizeof *out->v);
-        spk_picks sp = {NULL, NULL, 0}, *spp = NULL;
+        spk_picks sp = {NULL, NULL, 0, NULL, NULL, 0}, *spp = NULL;
         if (learn_doc_present(l->model)) {
             sp.v = tally_arena_alloc(l->warena, (total + 1) * sizeof *sp.v);
             sp.at = tally_arena_alloc(l->warena, (total + 1) * sizeof *sp.at);
             spp = &sp;
         }
+        if (learn_dockind_present(l->model)) {
+            sp.k = tally_arena_alloc(l->warena, (total + 1) * sizeof *sp.k);
+            sp.kat = tally_arena_alloc(l->warena, (total + 1) * sizeof *sp.kat);
+            spp = &sp;
+        }
         for (size_t j = 0; j < l->n_wb; j++)
             if (l->wb[j].n > 0)
                 block_decide(l, j, &ws, l->warena, out, spp);
-        if (spp != NULL) {
+        if (sp.k != NULL) {
+            /* the kind's document stage: each kind beside the window's others */
+            learn_dockind_decide(l->model, sp.k, sp.nk, NULL, l->warena);
+            for (size_t i = 0; i < sp.nk; i++)
+                out->v[sp.kat[i]].kind = sp.k[i].pick;
+        }
+        if (sp.v != NULL) {
             /* the document stage: each source beside the window's others */
             learn_doc_decide(l->model, sp.v, sp.n, NULL, l->warena);
             for (size_t i = 0; i < sp.n; i++) {

@@ -520,6 +520,11 @@ double learn_scope_p(const double *z)
     return sigmoid(z[LEARN_FIG_SCOPE]);
 }
 
+bool learn_has_recipient(const tally_learn_model *m, const tally_claim *c)
+{
+    return !m->head[LEARN_STATE].present || c->unit != TALLY_UNIT_MONEY || c->recipient[0] != '\0';
+}
+
 tally_kind learn_kind_of(const double *z)
 {
     unsigned best = 0;
@@ -676,6 +681,28 @@ static void doc_stage(const tally_learn_model *m, const learn_cand *v, const siz
         tally_arena_free(a);
 }
 
+/* The kind's document stage over the kept claims out[0, n) of candidates
+ * v[from[i]]: their kinds as it decides them. */
+static void kind_stage(const tally_learn_model *m, const learn_cand *v, const size_t *from,
+                       size_t n, tally_claim *out, tally_learn_why *const *why, tally_arena *keep)
+{
+    tally_arena *a = keep != NULL ? keep : tally_arena_new();
+    learn_kdec *k = tally_arena_alloc(a, n * sizeof *k);
+    tally_learn_decision **d = tally_arena_alloc(a, n * sizeof *d);
+    for (size_t i = 0; i < n; i++) {
+        learn_scores(m, LEARN_KIND, &v[from[i]].kind, k[i].z);
+        k[i].first = k[i].pick = learn_kind_of(k[i].z);
+        k[i].sentence = out[i].sentence_start;
+        k[i].classes = v[from[i]].classes;
+        d[i] = why[i] != NULL ? &why[i]->kind : NULL;
+    }
+    learn_dockind_decide(m, k, n, d, a);
+    for (size_t i = 0; i < n; i++)
+        out[i].kind = k[i].pick;
+    if (a != keep)
+        tally_arena_free(a);
+}
+
 size_t learn_decide(const tally_learn_model *m, const learn_cand *v, size_t n, tally_claim *out,
                     bool explain, tally_arena *a)
 {
@@ -697,12 +724,14 @@ size_t learn_decide(const tally_learn_model *m, const learn_cand *v, size_t n, t
                 whys[kept] = why;
             }
         }
-        if (best != SIZE_MAX)
+        if (best != SIZE_MAX && learn_has_recipient(m, &out[kept]))
             from[kept++] = best;
         i = j;
     }
     if (kept > 0 && learn_doc_present(m))
         doc_stage(m, v, from, kept, out, whys, explain ? a : NULL);
+    if (kept > 0 && learn_dockind_present(m))
+        kind_stage(m, v, from, kept, out, whys, explain ? a : NULL);
     free(whys);
     free(from);
     return kept;

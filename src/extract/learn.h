@@ -137,7 +137,8 @@ typedef struct learn_cand {
     learn_proposer proposer;
     size_t group; /* candidates of one figure share it, and follow each other */
     learn_fv fig;
-    learn_fv kind; /* the KIND head's features */
+    learn_fv kind;    /* the KIND head's features */
+    uint64_t classes; /* the kind classes of its sentence (bits 1 << kind_class, kindwords.h) */
     learn_option *speakers;
     size_t n_speakers;
     learn_option *states;
@@ -265,10 +266,18 @@ void learn_pick_states(const double *zs, const double *zr, const char (*codes)[4
 bool learn_explicit_supplier(const tally_claim *c);
 size_t learn_fixed_supplier(const tally_claim *c, const char (*codes)[4], size_t n);
 
+/** Whether claim c, as model m decided it, may be a claim: money that m
+ *  finds no recipient state for is a state's own budget, trade or prices,
+ *  not support between states (465 of the 467 gold claims of ../shared name
+ *  a recipient; held out, every kept money claim without one was a false
+ *  positive). True for other units (a casualty sentence may name only the
+ *  supporting state) and when m has no state decision. */
+bool learn_has_recipient(const tally_learn_model *m, const tally_claim *c);
+
 /** Decides the candidates v[0, n) (whole groups): for each figure, the
- *  candidate of highest probability, if it reaches the model's threshold,
- *  goes into out[] (with its explanation in `a` when `explain`). Returns how
- *  many did. */
+ *  candidate of highest probability, if it reaches the model's threshold
+ *  and has a recipient (learn_has_recipient), goes into out[] (with its
+ *  explanation in `a` when `explain`). Returns how many did. */
 size_t learn_decide(const tally_learn_model *m, const learn_cand *v, size_t n, tally_claim *out,
                     bool explain, tally_arena *a);
 
@@ -429,8 +438,23 @@ typedef struct learn_doc_pool {
     unsigned n_bound;
 } learn_doc_pool;
 
-/* The key of the weight of the first stage's score in the SPEAKER head. */
-enum { LEARN_DOC_Z = 1 };
+/* The key of the weight of the first stage's score in the SPEAKER head;
+ * keys up to LEARN_DOC_KEYS are kept for such weights of a second stage
+ * (learn_doc_fid's hashes are above). */
+enum { LEARN_DOC_Z = 1, LEARN_DOC_KEYS = 16 };
+
+/* Helpers of any second stage learned by stacking (docsource.c). */
+/** The hash of a second stage's feature: template `tpl` (500 and up) with
+ *  values a, b, c; above LEARN_DOC_KEYS. */
+uint32_t learn_doc_fid(unsigned tpl, unsigned a, unsigned b, unsigned c);
+/** A share in 6 buckets (0, under 0.1, 0.25, 0.5, 0.75, above). */
+unsigned learn_doc_bucket(double x);
+/** A count in 5 buckets (0, 1, 2-3, 4-7, more). */
+unsigned learn_doc_count_bucket(unsigned n);
+/** Appends the feature of template `tpl` with values x, y, z to fv (grown
+ *  in `a`), named "TPL_NAME=x/y/z" when `named` (fv then keeps names). */
+void learn_doc_put(learn_fv *fv, tally_arena *a, bool named, const char *tpl_name, unsigned tpl,
+                   unsigned x, unsigned y, unsigned z);
 
 /** The first stage's choice among s's options (the first of the best score). */
 size_t learn_doc_first(const learn_spk *s);
@@ -454,5 +478,46 @@ void learn_doc_spk_of(const tally_learn_model *m, const learn_cand *k, learn_spk
  *  the document stage's features of decision i's pick. */
 void learn_doc_decide(const tally_learn_model *m, learn_spk *v, size_t n,
                       tally_learn_decision *const *why, tally_arena *a);
+
+/* ---- the kind decision's document stage (dockind.c) ------------------------- */
+
+/* A kept claim's kind decision as the document stage sees it. */
+typedef struct learn_kdec {
+    double z[LEARN_KIND_OUTS]; /* the first stage's scores (the KIND head) */
+    size_t sentence;           /* where its sentence starts: claims of one sentence share it */
+    uint64_t classes;          /* the kind classes of its sentence (learn_cand's) */
+    tally_kind first;          /* the first stage's kind (learn_kind_of(z)) */
+    tally_kind pick;           /* the decision (learn_dockind_decide's) */
+} learn_kdec;
+
+/* The keys in the KIND head of the weight of the first stage's score (the
+ * same in every column) and of the stage's bias of each kind (below
+ * LEARN_DOC_KEYS), the floor of the first stage's scores, and how far below
+ * its best a kind's first-stage score may be for the stage to choose it. */
+enum { LEARN_DOCK_Z = 2, LEARN_DOCK_BIAS = 3, LEARN_DOCK_FLOOR = 10, LEARN_DOCK_MARGIN = 2 };
+
+/** Whether a kind of input x (learn_dockind_inputs) is one the stage may
+ *  choose: within LEARN_DOCK_MARGIN of the first stage's best. */
+bool learn_dockind_open(double x);
+/** Whether model m has the kind's document stage. */
+bool learn_dockind_present(const tally_learn_model *m);
+/** The stage's input x[k] of each kind from the first stage's scores z:
+ *  the score less the best, floored at -LEARN_DOCK_FLOOR. */
+void learn_dockind_inputs(const double *z, double *x);
+/** The stage's features of decision s beside the window's n decisions v
+ *  (s left out when it is one of them) into fv (in `a`, reset first; with
+ *  names when `named`). */
+void learn_dockind_features(const learn_kdec *v, size_t n, const learn_kdec *s, learn_fv *fv,
+                            bool named, tally_arena *a);
+/** The stage's score of each kind, out[k], from features fv and the first
+ *  stage's scores z. */
+void learn_dockind_scores(const tally_learn_model *m, const learn_fv *fv, const double *z,
+                          double *out);
+/** Sets the pick of each of the window's n decisions v: the stage's best
+ *  kind, or the first stage's when m has no stage (scratch in `a`). With
+ *  `why` (may be NULL), why[i] (may be NULL) gets the stage's features of
+ *  decision i's pick. */
+void learn_dockind_decide(const tally_learn_model *m, learn_kdec *v, size_t n,
+                          tally_learn_decision *const *why, tally_arena *a);
 
 #endif

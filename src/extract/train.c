@@ -34,7 +34,8 @@ enum {
     MAX_LINE = 1 << 20,         /* a gold line longer than this is broken */
     MAX_TEXT = 64 * 1024 * 1024 /* the largest document read */
 };
-static const double C_SCOPE = 0.1, C_KIND = 1.0, C_RANK = 0.1, DEFAULT_THRESHOLD = 0.4;
+static const double C_SCOPE = 0.1, C_KIND = 1.0, C_RANK = 0.1, C_DOCK = 0.1,
+                    DEFAULT_THRESHOLD = 0.4;
 
 /* One document: its candidates (in the sink) and gold claims. */
 typedef struct tdoc {
@@ -421,15 +422,18 @@ static int cmp_node(const void *a, const void *b)
     return (x->index > y->index) - (x->index < y->index);
 }
 
-/* Adds the instance `a` minus `b` (b may be NULL) with label y, and, when
- * `extra` (an index past m's) is not 0, that feature of value `value`. */
+static void prob_push(prob *pr, struct feature_node *x, size_t n, double y);
+
+/* Adds the instance `a` minus `b` (b may be NULL) with label y, and the
+ * n_extra real-valued features of indices extra, extra + 1, ... (past m's)
+ * of values value[0, n_extra). */
 static void prob_add_diff_x(prob *pr, const fmap *m, const learn_fv *a, const learn_fv *b,
-                            int extra, double value, double y)
+                            int extra, const double *value, size_t n_extra, double y)
 {
-    size_t cap = a->n + (b != NULL ? b->n : 0) + 2, n = 0;
+    size_t cap = a->n + (b != NULL ? b->n : 0) + n_extra + 1, n = 0;
     struct feature_node *x = tally_xmalloc(cap * sizeof *x);
-    if (extra > 0)
-        x[n++] = (struct feature_node){extra, value};
+    for (size_t i = 0; i < n_extra; i++)
+        x[n++] = (struct feature_node){extra + (int)i, value[i]};
     for (uint32_t i = 0; i < a->n; i++) {
         int j = fmap_index(m, a->h[i]);
         if (j > 0)
@@ -440,6 +444,13 @@ static void prob_add_diff_x(prob *pr, const fmap *m, const learn_fv *a, const le
         if (j > 0)
             x[n++] = (struct feature_node){j, -1.0};
     }
+    prob_push(pr, x, n, y);
+}
+
+/* Appends instance x[0, n) (in a block of n + 1 nodes that pr then owns)
+ * with label y: sorted by index, a feature twice counted twice. */
+static void prob_push(prob *pr, struct feature_node *x, size_t n, double y)
+{
     qsort(x, n, sizeof *x, cmp_node);
     size_t u = 0; /* a feature twice counts twice, as in a prediction */
     for (size_t i = 0; i < n; i++) {
@@ -448,12 +459,11 @@ static void prob_add_diff_x(prob *pr, const fmap *m, const learn_fv *a, const le
         else
             x[u++] = x[i];
     }
-    size_t z = 0; /* what both have cancels */
+    size_t z = 0; /* what cancels is left out */
     for (size_t i = 0; i < u; i++)
         if (x[i].value != 0)
             x[z++] = x[i];
-    u = z;
-    x[u] = (struct feature_node){-1, 0};
+    x[z] = (struct feature_node){-1, 0};
     if ((size_t)pr->p.l == pr->cap) {
         pr->cap = pr->cap ? pr->cap * 2 : 256;
         pr->p.y = tally_xrealloc(pr->p.y, pr->cap * sizeof *pr->p.y);
@@ -467,7 +477,7 @@ static void prob_add_diff_x(prob *pr, const fmap *m, const learn_fv *a, const le
 /* Adds the instance `a` minus `b` (b may be NULL) with label y. */
 static void prob_add_diff(prob *pr, const fmap *m, const learn_fv *a, const learn_fv *b, double y)
 {
-    prob_add_diff_x(pr, m, a, b, 0, 0, y);
+    prob_add_diff_x(pr, m, a, b, 0, NULL, 0, y);
 }
 
 void train_prob_add(prob *pr, const fmap *m, const learn_fv *fv, double y)
@@ -618,34 +628,49 @@ typedef struct dstage {
     size_t n, cap;
 } dstage;
 
+/* The candidates of document `d` that model `m` keeps, as learn_decide
+ * keeps them (of each figure's, the likeliest over the threshold, if it
+ * has a recipient), into from[] in order; returns how many. */
+static size_t kept_of(const tally_learn_model *m, const tdoc *d, size_t *from)
+{
+    size_t n = d->sink.n, nk = 0;
+    for (size_t i = 0; i < n;) {
+        size_t j = i, best = SIZE_MAX;
+        double bp = 0;
+        tally_claim c, bc;
+        for (; j < n && d->sink.v[j].group == d->sink.v[i].group; j++) {
+            double p = learn_apply(m, &d->sink.v[j], &c, NULL);
+            if (p >= m->threshold && (best == SIZE_MAX || p > bp)) {
+                best = j;
+                bp = p;
+                bc = c;
+            }
+        }
+        if (best != SIZE_MAX && learn_has_recipient(m, &bc))
+            from[nk++] = best;
+        i = j;
+    }
+    return nk;
+}
+
 /* The instances of document `d` (number `doc`) under model `m`, which was
- * trained without it: the window's pool is the claims m keeps. */
-static void doc_stage_collect(const tally_learn_model *m, const tdoc *d, uint32_t doc, dstage *ds)
+ * trained without it: the window's pool is the claims m keeps, from[0, nk). */
+static void doc_stage_collect(const tally_learn_model *m, const tdoc *d, uint32_t doc,
+                              const size_t *from, size_t nk, dstage *ds)
 {
     size_t n = d->sink.n;
     tally_arena *a = ds->a;
     learn_spk *s = tally_arena_alloc(a, (n + 1) * sizeof *s);
     bool *kept = tally_arena_alloc(a, (n + 1) * sizeof *kept);
-    learn_spk *pool_v = tally_arena_alloc(a, (n + 1) * sizeof *pool_v);
+    learn_spk *pool_v = tally_arena_alloc(a, (nk + 1) * sizeof *pool_v);
     size_t n_pool = 0;
-    for (size_t i = 0; i < n;) {
-        size_t j = i, best = SIZE_MAX;
-        double bp = 0;
-        for (; j < n && d->sink.v[j].group == d->sink.v[i].group; j++) {
-            tally_claim c;
-            double p = learn_apply(m, &d->sink.v[j], &c, NULL);
-            kept[j] = false;
-            learn_doc_spk_of(m, &d->sink.v[j], &s[j], a);
-            if (p >= m->threshold && (best == SIZE_MAX || p > bp)) {
-                best = j;
-                bp = p;
-            }
-        }
-        if (best != SIZE_MAX) {
-            kept[best] = true;
-            pool_v[n_pool++] = s[best];
-        }
-        i = j;
+    for (size_t j = 0; j < n; j++) {
+        kept[j] = false;
+        learn_doc_spk_of(m, &d->sink.v[j], &s[j], a);
+    }
+    for (size_t i = 0; i < nk; i++) {
+        kept[from[i]] = true;
+        pool_v[n_pool++] = s[from[i]];
     }
     learn_doc_pool pool;
     learn_doc_pool_of(&pool, pool_v, n_pool, a);
@@ -682,14 +707,18 @@ static void doc_stage_collect(const tally_learn_model *m, const tdoc *d, uint32_
 static void train_model(const trainer *t, const bool *use, bool stacked, double c, double threshold,
                         const char *note, tally_buf *out);
 
-/* The document stage's weights for a model of the documents `use`: its
- * inputs for each document come from a model trained on the others (inner
- * folds), so that it learns how the first stage does on unseen documents.
- * Adds them to the SPEAKER head `h` (whose keys m_keys holds). */
-static void doc_stage_fit(const trainer *t, const bool *use, double c, double threshold,
-                          learn_head_w *h, fmap *keys)
+/* What a stacked stage collects from one training document (number `doc`)
+ * under first-stage model `m`, which was trained without it. */
+typedef void (*stack_collect_fn)(const tally_learn_model *m, const tdoc *d, uint32_t doc,
+                                 void *user);
+
+/* Stacking, for any second stage: splits the documents `use` into inner
+ * folds (fixed seed), trains a first-stage model on all but one and hands
+ * each document of that one to collect(), so that a second stage learns how
+ * the first does on documents it has not seen. */
+static void stack_inner(const trainer *t, const bool *use, double c, double threshold,
+                        stack_collect_fn collect, void *user)
 {
-    dstage ds = {tally_arena_new(), {NULL, 0, 0}, NULL, 0, 0};
     size_t n_use = 0;
     for (size_t i = 0; i < t->n_docs; i++)
         n_use += use[i];
@@ -711,10 +740,21 @@ static void doc_stage_fit(const trainer *t, const bool *use, double c, double th
             continue;
         for (size_t i = 0, u = 0; i < t->n_docs; i++)
             if (use[i] && fold[u++] == f)
-                doc_stage_collect(m, &t->docs[i], (uint32_t)i, &ds);
+                collect(m, &t->docs[i], (uint32_t)i, user);
         tally_learn_model_free(m);
     }
     tally_buf_free(&bytes);
+    free(fold);
+    free(inner);
+}
+
+/* The document stage's weights from the instances `ds` that stack_inner
+ * collected for a model's documents (their inputs from models trained on
+ * the others), so that it learns how the first stage does on unseen
+ * documents. Adds them to the SPEAKER head `h` (whose keys m_keys holds). */
+static void doc_stage_fit(dstage *dsp, double c, learn_head_w *h, fmap *keys)
+{
+    dstage ds = *dsp;
     fmap dm = train_fmap_of(&ds.acc);
     prob pr = {0};
     int zi = (int)dm.n + 1;
@@ -724,12 +764,11 @@ static void doc_stage_fit(const trainer *t, const bool *use, double c, double th
         for (size_t p = 0; p < di->n; p++)
             for (size_t q = 0; di->right[p] && q < di->n; q++)
                 if (!di->right[q]) {
+                    double dz = di->z[p] - di->z[q], mz = -dz;
                     if (pairs++ % 2 == 0)
-                        prob_add_diff_x(&pr, &dm, &di->fv[p], &di->fv[q], zi, di->z[p] - di->z[q],
-                                        1);
+                        prob_add_diff_x(&pr, &dm, &di->fv[p], &di->fv[q], zi, &dz, 1, 1);
                     else
-                        prob_add_diff_x(&pr, &dm, &di->fv[q], &di->fv[p], zi, di->z[q] - di->z[p],
-                                        -1);
+                        prob_add_diff_x(&pr, &dm, &di->fv[q], &di->fv[p], zi, &mz, 1, -1);
                 }
     }
     float *w = tally_xcalloc(dm.n + 2, sizeof *w), bias[LEARN_MAX_OUTS];
@@ -771,9 +810,164 @@ out:
     train_prob_free(&pr);
     free(dm.h);
     free(ds.v);
-    free(fold);
-    free(inner);
     tally_arena_free(ds.a);
+}
+
+/* ---- the kind decision's document stage (dockind.c), by stacking ------------------- */
+
+/* One training instance: a kept, matched claim's stage features, inputs and gold kind. */
+typedef struct kinst {
+    learn_fv fv;
+    double x[LEARN_N_KINDS];
+    unsigned y;
+} kinst;
+
+typedef struct kstage {
+    tally_arena *a;
+    hds acc;
+    kinst *v;
+    size_t n, cap;
+} kstage;
+
+/* The instances of document `d` (number `doc`) under model `m`, trained
+ * without it: the claims m keeps, from[0, nk), with the KIND head's scores. */
+static void kind_stage_collect(const tally_learn_model *m, const tdoc *d, uint32_t doc,
+                               const size_t *from, size_t nk, kstage *ks)
+{
+    learn_kdec *v = tally_arena_alloc(ks->a, (nk + 1) * sizeof *v);
+    for (size_t i = 0; i < nk; i++) {
+        const learn_cand *cd = &d->sink.v[from[i]];
+        learn_kdec *k = &v[i];
+        learn_scores(m, LEARN_KIND, &cd->kind, k->z);
+        k->first = k->pick = learn_kind_of(k->z);
+        k->sentence = cd->claim.sentence_start;
+        k->classes = cd->classes;
+    }
+    for (size_t i = 0; i < nk; i++) {
+        long g = d->match[from[i]];
+        if (g < 0)
+            continue;
+        if (ks->n == ks->cap)
+            ks->v = tally_xrealloc(ks->v, (ks->cap = ks->cap ? 2 * ks->cap : 256) * sizeof *ks->v);
+        kinst *e = &ks->v[ks->n++];
+        e->fv = (learn_fv){NULL, NULL, 0, 0};
+        learn_dockind_features(v, nk, &v[i], &e->fv, false, ks->a);
+        learn_dockind_inputs(v[i].z, e->x);
+        e->y = (unsigned)tally_kind_parse(d->gold[g].kind);
+        train_hds_add(&ks->acc, &e->fv, doc);
+    }
+}
+
+/* Adds rows keys k2[0, n2) (sorted, unique) of weights w2 (h->outs a row)
+ * to head h, whose keys `keys` holds: a key of both gets the sum. */
+static void head_add_rows(learn_head_w *h, fmap *keys, const uint32_t *k2, const float *w2,
+                          size_t n2)
+{
+    unsigned outs = h->outs;
+    size_t n = h->n + n2, u = 0, a = 0, b = 0;
+    uint32_t *key = tally_xmalloc((n + 1) * sizeof *key);
+    float *wt = tally_xcalloc(n * outs + 1, sizeof *wt);
+    while (a < h->n || b < n2) {
+        uint32_t ka = a < h->n ? h->key[a] : UINT32_MAX, kb = b < n2 ? k2[b] : UINT32_MAX;
+        uint32_t kmin = ka < kb ? ka : kb;
+        key[u] = kmin;
+        for (unsigned o = 0; o < outs; o++)
+            wt[u * outs + o] =
+                (ka == kmin ? h->w[a * outs + o] : 0) + (kb == kmin ? w2[b * outs + o] : 0);
+        a += ka == kmin;
+        b += kb == kmin;
+        u++;
+    }
+    free(keys->h);
+    free(h->w);
+    keys->h = key;
+    keys->n = u;
+    h->key = key;
+    h->n = u;
+    h->w = wt;
+}
+
+/* The kind stage's weights from the instances `ks`: a ranking of the kinds
+ * of each claim that the stage may choose (the gold kind above each other),
+ * on the first stage's
+ * score of the kind (one weight) and, for each kind, a bias and a weight of
+ * each document feature. LIBLINEAR's feature j * LEARN_N_KINDS + k + 1 is
+ * document feature j (of dm) for kind k; then the biases, then w_z. The
+ * weights go into the KIND head `h` (whose keys `keys` holds), column k for
+ * kind k. */
+static void kind_stage_fit(kstage *ks, double c, learn_head_w *h, fmap *keys)
+{
+    enum { K = LEARN_N_KINDS };
+    fmap dm = train_fmap_of(&ks->acc);
+    prob pr = {0};
+    int bias0 = (int)dm.n * K + 1, zi = bias0 + K;
+    size_t pairs = 0;
+    for (size_t i = 0; i < ks->n; i++) {
+        const kinst *e = &ks->v[i];
+        for (unsigned q = 0; q < K; q++) {
+            /* among the kinds the stage may choose */
+            if (q == e->y || !learn_dockind_open(e->x[q]) || !learn_dockind_open(e->x[e->y]))
+                continue;
+            /* the gold kind y against q: +(y) -(q), or the reverse every other pair */
+            double sign = pairs++ % 2 == 0 ? 1 : -1;
+            struct feature_node *x = tally_xmalloc((2 * e->fv.n + 4) * sizeof *x);
+            size_t n = 0;
+            for (uint32_t f = 0; f < e->fv.n; f++) {
+                int j = fmap_index(&dm, e->fv.h[f]);
+                if (j == 0)
+                    continue;
+                x[n++] = (struct feature_node){(j - 1) * K + (int)e->y + 1, sign};
+                x[n++] = (struct feature_node){(j - 1) * K + (int)q + 1, -sign};
+            }
+            x[n++] = (struct feature_node){bias0 + (int)e->y, sign};
+            x[n++] = (struct feature_node){bias0 + (int)q, -sign};
+            x[n++] = (struct feature_node){zi, sign * (e->x[e->y] - e->x[q])};
+            prob_push(&pr, x, n, sign);
+        }
+    }
+    size_t nf = (size_t)zi, outs = LEARN_KIND_OUTS;
+    float *w = tally_xcalloc(nf + 1, sizeof *w), bias[LEARN_MAX_OUTS];
+    uint32_t *k2 = tally_xmalloc((dm.n + 3) * sizeof *k2);
+    float *w2 = tally_xcalloc((dm.n + 2) * outs + 1, sizeof *w2);
+    if (pr.p.l == 0) /* nothing to learn from: the first stage decides alone */
+        goto out;
+    train_fit(&pr, nf, c, 1, w, 1, 0, bias);
+    /* w_z and the biases first (their keys are below the features') */
+    k2[0] = LEARN_DOCK_Z;
+    k2[1] = LEARN_DOCK_BIAS;
+    for (size_t k = 0; k < K; k++) {
+        w2[k] = w[zi - 1];
+        w2[outs + k] = w[(size_t)bias0 - 1 + k];
+    }
+    for (size_t j = 0; j < dm.n; j++) {
+        k2[2 + j] = dm.h[j];
+        for (size_t k = 0; k < K; k++)
+            w2[(2 + j) * outs + k] = w[j * K + k];
+    }
+    head_add_rows(h, keys, k2, w2, dm.n + 2);
+out:
+    free(w);
+    free(w2);
+    free(k2);
+    train_prob_free(&pr);
+    free(dm.h);
+    free(ks->v);
+}
+
+/* What stack_inner collects for both second stages. */
+typedef struct stages {
+    dstage src;
+    kstage kind;
+} stages;
+
+static void stacked_collect(const tally_learn_model *m, const tdoc *d, uint32_t doc, void *user)
+{
+    stages *st = user;
+    size_t *from = tally_xmalloc((d->sink.n + 1) * sizeof *from);
+    size_t nk = kept_of(m, d, from);
+    doc_stage_collect(m, d, doc, from, nk, &st->src);
+    kind_stage_collect(m, d, doc, from, nk, &st->kind);
+    free(from);
 }
 
 /* ---- training one model ---------------------------------------------------------- */
@@ -853,8 +1047,15 @@ static void train_model(const trainer *t, const bool *use, bool stacked, double 
               heads[LEARN_KIND].bias);
     train_fit(&speaker, maps[LEARN_SPEAKER].n, cr, 1, heads[LEARN_SPEAKER].w, 1, 0,
               heads[LEARN_SPEAKER].bias);
-    if (stacked)
-        doc_stage_fit(t, use, cr, threshold, &heads[LEARN_SPEAKER], &maps[LEARN_SPEAKER]);
+    if (stacked) {
+        /* the second stages, on inputs from inner folds */
+        stages st = {{tally_arena_new(), {NULL, 0, 0}, NULL, 0, 0},
+                     {tally_arena_new(), {NULL, 0, 0}, NULL, 0, 0}};
+        stack_inner(t, use, c, threshold, stacked_collect, &st);
+        doc_stage_fit(&st.src, cr, &heads[LEARN_SPEAKER], &maps[LEARN_SPEAKER]);
+        kind_stage_fit(&st.kind, C_DOCK, &heads[LEARN_KIND], &maps[LEARN_KIND]);
+        tally_arena_free(st.kind.a);
+    }
     train_fit(&sup, maps[LEARN_STATE].n, cr, 1, heads[LEARN_STATE].w, LEARN_STATE_OUTS,
               LEARN_STATE_SUPPLIER, heads[LEARN_STATE].bias);
     train_fit(&rec, maps[LEARN_STATE].n, cr, 1, heads[LEARN_STATE].w, LEARN_STATE_OUTS,

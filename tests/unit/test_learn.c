@@ -3,6 +3,7 @@
  * tests/e2e/train.sh trains and cross-validates on the shared corpora. */
 #include "tally/learn.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -435,6 +436,89 @@ static void test_learn_doc_stage_reads_the_other_claims(void)
     tally_arena_free(a);
 }
 
+/* The kind's document stage (dockind.c): three claims of a window, two
+ * whose sentences name a package; the third's first stage hesitates
+ * between transfer and planned. */
+static void test_learn_dockind_reads_the_window(void)
+{
+    tally_arena *a = tally_arena_new();
+    learn_kdec v[3];
+    memset(v, 0, sizeof v);
+    for (int i = 0; i < 3; i++) {
+        for (unsigned k = 0; k < LEARN_N_KINDS; k++)
+            v[i].z[k] = -5;
+        v[i].sentence = (size_t)i * 100;
+    }
+    v[0].z[TALLY_KIND_PLANNED] = 2;
+    v[0].classes = (uint64_t)1 << KC_PACKAGE;
+    v[1].z[TALLY_KIND_PLANNED] = 2;
+    v[1].classes = (uint64_t)1 << KC_PACKAGE | (uint64_t)1 << KC_AID;
+    v[2].z[TALLY_KIND_TRANSFER] = 1;
+    v[2].z[TALLY_KIND_PLANNED] = 0;
+    v[2].classes = (uint64_t)1 << KC_MOVE;
+    for (int i = 0; i < 3; i++)
+        v[i].first = v[i].pick = learn_kind_of(v[i].z);
+    CHECK_INT_EQ(v[2].first, TALLY_KIND_TRANSFER);
+    /* the inputs: each score less the best, floored */
+    double x[LEARN_N_KINDS];
+    learn_dockind_inputs(v[2].z, x);
+    CHECK(x[TALLY_KIND_TRANSFER] == 0 && x[TALLY_KIND_PLANNED] == -1);
+    CHECK(x[TALLY_KIND_CASUALTY] == -6);
+    CHECK(learn_dockind_open(x[TALLY_KIND_PLANNED]) && !learn_dockind_open(x[TALLY_KIND_CASUALTY]));
+    /* the features of the third: both others name a package (the claim's
+     * own move is left out), and both are planned */
+    learn_fv fv = {NULL, NULL, 0, 0};
+    learn_dockind_features(v, 3, &v[2], &fv, true, a);
+    char want[48];
+    uint32_t h_package = 0, h = 0;
+    snprintf(want, sizeof want, "dockind.cue=%d/2/0", (int)KC_PACKAGE);
+    CHECK_STR_EQ(feature_named(&fv, want, &h_package), want);
+    snprintf(want, sizeof want, "dockind.cue=%d/", (int)KC_MOVE);
+    CHECK(feature_named(&fv, want, &h) == NULL);
+    snprintf(want, sizeof want, "dockind.doc=%d/%d/5", (int)TALLY_KIND_TRANSFER,
+             (int)TALLY_KIND_PLANNED);
+    CHECK_STR_EQ(feature_named(&fv, want, &h), want);
+    /* the first: one other names a package */
+    learn_dockind_features(v, 3, &v[0], &fv, true, a);
+    snprintf(want, sizeof want, "dockind.cue=%d/1/0", (int)KC_PACKAGE);
+    CHECK_STR_EQ(feature_named(&fv, want, &h), want);
+    /* a model whose first stage alone decides, and one whose stage weighs
+     * a package in the window for planned */
+    for (int with_stage = 0; with_stage < 2; with_stage++) {
+        learn_head_w heads[LEARN_N_HEADS];
+        memset(heads, 0, sizeof heads);
+        for (int k = 0; k < LEARN_N_HEADS; k++)
+            heads[k].outs = learn_head_outputs((learn_head)k);
+        uint32_t keys[2] = {LEARN_DOCK_Z, h_package};
+        float w[2 * LEARN_KIND_OUTS] = {0};
+        for (unsigned k = 0; k < LEARN_N_KINDS; k++)
+            w[k] = 1; /* w_z */
+        w[LEARN_KIND_OUTS + TALLY_KIND_PLANNED] = 2;
+        heads[LEARN_KIND].key = with_stage ? keys : keys + 1;
+        heads[LEARN_KIND].w = with_stage ? w : w + LEARN_KIND_OUTS;
+        heads[LEARN_KIND].n = with_stage ? 2 : 1;
+        tally_buf bytes;
+        tally_buf_init(&bytes, 1 << 20);
+        learn_model_write(heads, 0.4, "dockind test", &bytes);
+        tally_learn_model *m = NULL;
+        tally_err err = {0, ""};
+        CHECK_INT_EQ(tally_learn_model_parse(bytes.ptr, bytes.len, &m, &err), 0);
+        CHECK(learn_dockind_present(m) == (with_stage == 1));
+        learn_dockind_decide(m, v, 3, NULL, a);
+        CHECK_INT_EQ(v[0].pick, TALLY_KIND_PLANNED);
+        CHECK_INT_EQ(v[1].pick, TALLY_KIND_PLANNED);
+        CHECK_INT_EQ(v[2].pick, with_stage ? TALLY_KIND_PLANNED : TALLY_KIND_TRANSFER);
+        /* a kind far below the first stage's best stays out, whatever the stage */
+        v[2].z[TALLY_KIND_PLANNED] = -3;
+        learn_dockind_decide(m, v, 3, NULL, a);
+        CHECK_INT_EQ(v[2].pick, TALLY_KIND_TRANSFER);
+        v[2].z[TALLY_KIND_PLANNED] = 0;
+        tally_learn_model_free(m);
+        tally_buf_free(&bytes);
+    }
+    tally_arena_free(a);
+}
+
 int main(void)
 {
     static const struct harness_test tests[] = {
@@ -452,6 +536,7 @@ int main(void)
         {"learn_the_issuer_of_a_statement_has_its_say",
          test_learn_the_issuer_of_a_statement_has_its_say},
         {"learn_doc_stage_reads_the_other_claims", test_learn_doc_stage_reads_the_other_claims},
+        {"learn_dockind_reads_the_window", test_learn_dockind_reads_the_window},
         {NULL, NULL}};
     return harness_run(tests);
 }

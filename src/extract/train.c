@@ -748,6 +748,9 @@ static void stack_inner(const trainer *t, const bool *use, double c, double thre
     free(inner);
 }
 
+static void head_add_rows(learn_head_w *h, fmap *keys, const uint32_t *k2, const float *w2,
+                          size_t n2);
+
 /* The document stage's weights from the instances `ds` that stack_inner
  * collected for a model's documents (their inputs from models trained on
  * the others), so that it learns how the first stage does on unseen
@@ -775,36 +778,29 @@ static void doc_stage_fit(dstage *dsp, double c, learn_head_w *h, fmap *keys)
     if (pr.p.l == 0) /* nothing to learn from: the first stage decides alone */
         goto out;
     train_fit(&pr, dm.n + 1, c, 1, w, 1, 0, bias);
-    /* the union of the first stage's keys and the second's (and LEARN_DOC_Z) */
-    size_t n = h->n + dm.n + 1, u = 0;
-    uint32_t *key = tally_xmalloc((n + 1) * sizeof *key);
-    float *wt = tally_xcalloc(n + 1, sizeof *wt);
-    size_t a = 0, b = 0;
+    /* the second stage's rows and LEARN_DOC_Z's (the weight of z), in key
+     * order, added to the first stage's */
+    uint32_t *k2 = tally_xmalloc((dm.n + 1) * sizeof *k2);
+    float *w2 = tally_xmalloc((dm.n + 1) * sizeof *w2);
+    size_t n2 = 0;
     bool z_done = false;
-    while (a < h->n || b < dm.n || !z_done) {
-        uint32_t ka = a < h->n ? h->key[a] : UINT32_MAX, kb = b < dm.n ? dm.h[b] : UINT32_MAX;
-        uint32_t kz = z_done ? UINT32_MAX : LEARN_DOC_Z;
-        uint32_t kmin = ka < kb ? ka : kb;
-        kmin = kz < kmin ? kz : kmin;
-        key[u] = kmin;
-        wt[u] = 0;
-        if (a < h->n && ka == kmin)
-            wt[u] += h->w[a++];
-        if (b < dm.n && kb == kmin)
-            wt[u] += w[b++];
-        if (!z_done && kz == kmin) {
-            wt[u] += w[dm.n];
+    for (size_t i = 0; i <= dm.n; i++) {
+        if (!z_done && (i == dm.n || dm.h[i] >= LEARN_DOC_Z)) {
+            bool same = i < dm.n && dm.h[i] == LEARN_DOC_Z;
+            k2[n2] = LEARN_DOC_Z;
+            w2[n2++] = w[dm.n] + (same ? w[i] : 0);
             z_done = true;
+            if (same)
+                continue;
         }
-        u++;
+        if (i < dm.n) {
+            k2[n2] = dm.h[i];
+            w2[n2++] = w[i];
+        }
     }
-    free(keys->h);
-    free(h->w);
-    keys->h = key;
-    keys->n = u;
-    h->key = key;
-    h->n = u;
-    h->w = wt;
+    head_add_rows(h, keys, k2, w2, n2);
+    free(k2);
+    free(w2);
 out:
     free(w);
     train_prob_free(&pr);

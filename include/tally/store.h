@@ -278,6 +278,12 @@ typedef struct tally_source_row {
     int64_t documents;
 } tally_source_row;
 
+/** Adds source `name` (as kept: its canonical name) of `country` (alpha-3,
+ *  NULL or "" for none) and `kind` when the store has no source of that
+ *  name; a source it has keeps its own. tally copy carries the kinds so. */
+int tally_store_put_source(tally_store *s, const char *name, const char *country, const char *kind,
+                           tally_err *err) TALLY_MUST_CHECK;
+
 /** Every document, by date then id. */
 int tally_store_docs(tally_store *s, int (*fn)(const tally_doc_row *row, void *user), void *user,
                      tally_err *err) TALLY_MUST_CHECK;

@@ -102,12 +102,25 @@ static int copy_doc(const tally_doc_row *r, void *user)
     return rc;
 }
 
+/* A source of the copy's origin, added to its destination with its kind as
+ * stored: a source's kind is decided by the first claim that names it, so
+ * the claims, copied in another order, must not decide it again. */
+static int copy_source(const tally_source_row *r, void *user)
+{
+    copy_run *c = user;
+    return tally_store_put_source(c->to, r->name, r->country, r->kind, c->err) != 0 ? -1 : 0;
+}
+
 int tally_store_copy(tally_store *from, tally_store *to, tally_copy_stats *st, tally_err *err)
 {
     memset(st, 0, sizeof *st);
     copy_run c = {.from = from, .to = to, .st = st, .err = err};
     tally_buf_init(&c.body, (size_t)1 << 30);
-    int rc = tally_store_docs(from, copy_doc, &c, err);
+    int rc = tally_store_sources(from, copy_source, &c, err);
+    if (rc != 0 && err->code != 0)
+        rc = err->code;
+    if (rc == 0)
+        rc = tally_store_docs(from, copy_doc, &c, err);
     if (rc == 0 && c.in_batch > 0)
         rc = tally_store_commit(to, err);
     if (rc != 0) {

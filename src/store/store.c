@@ -908,8 +908,10 @@ static void split_source(const char *raw, char name[SOURCE_NAME_MAX], char detai
     tally_arena_free(a);
 }
 
+/* The id of source `name`, added (of `kind`, or the kind its `written` form
+ * tells when NULL) if it is new. */
 static int source_id(tally_store *s, const char *name, const char *written, const char *country,
-                     int64_t *id, tally_err *err)
+                     const char *kind, int64_t *id, tally_err *err)
 {
     for (size_t i = 0; i < s->n_cache; i++)
         if (strcasecmp(s->cache[i].name, name) == 0) {
@@ -947,7 +949,7 @@ static int source_id(tally_store *s, const char *name, const char *written, cons
         store_bind_cstr(st, 1, name);
         store_bind_text(st, 2, country);
         /* the detail tells the kind too: "Robert Koepcke (US Deputy ... Secretary)" */
-        store_bind_cstr(st, 3, tally_source_kind(written));
+        store_bind_cstr(st, 3, kind != NULL ? kind : tally_source_kind(written));
         rc = store_step(st);
         /* no row: another writer added it since the look-up */
         *id = rc == STORE_ROW ? store_col_int64(st, 0) : 0;
@@ -965,6 +967,16 @@ static int source_id(tally_store *s, const char *name, const char *written, cons
     memcpy(s->cache[slot].name, name, strlen(name) + 1);
     s->cache[slot].id = *id;
     return 0;
+}
+
+int tally_store_put_source(tally_store *s, const char *name, const char *country, const char *kind,
+                           tally_err *err)
+{
+    int64_t id;
+    char cc[4] = "";
+    if (country != NULL)
+        snprintf(cc, sizeof cc, "%s", country);
+    return source_id(s, name, name, cc, kind, &id, err);
 }
 
 static void bind_date(store_stmt *st, int i, tally_date d)
@@ -1038,7 +1050,7 @@ int tally_store_put_claim(tally_store *s, int64_t doc_id, const tally_claim *c, 
         return err->code;
     split_source(c->source, name, detail, written);
     struct claim_values v = {doc_id, 0, c, text, stated, note, detail, written};
-    if (source_id(s, name, c->source != NULL ? c->source : "author", c->source_country,
+    if (source_id(s, name, c->source != NULL ? c->source : "author", c->source_country, NULL,
                   &v.source_id, err) != 0)
         return err->code;
     store_stmt *st = store_prepare_fmt(

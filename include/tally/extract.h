@@ -22,9 +22,8 @@ typedef struct tally_claims {
      * with the learned layer the paragraphs it waited for */
     const char *body;
     size_t body_offset;
-    /* with tally_extract_opts.events: the document's events (tally/event.h),
-     * with their own body, from the last tally_extract_finish call (they
-     * read the claims of the whole document); else none */
+    /* with tally_extract_opts.events: the events of the block just read
+     * (tally/event.h; they never wait), with their own body; else none */
     tally_events events;
 } tally_claims;
 
@@ -65,8 +64,7 @@ size_t tally_extractor_cut_sentences(const tally_extractor *x);
 int tally_extract_block(tally_extractor *x, const tally_block *b, tally_claims *out, tally_arena *a,
                         tally_err *err) TALLY_MUST_CHECK;
 /** At the document's end: the claims still held back, as
- *  tally_extract_block, and with the last call (the one returning false)
- *  the document's events. Returns true when more remain (windows decided on
+ *  tally_extract_block. Returns true when more remain (windows decided on
  *  another thread, see tally_extract_opts.threads): read `out`, then call
  *  it again until it returns false. */
 bool tally_extract_finish(tally_extractor *x, tally_claims *out, tally_arena *a) TALLY_MUST_CHECK;

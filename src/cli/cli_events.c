@@ -100,13 +100,10 @@ static void end_doc(struct events_ctx *c)
 {
     if (c->x == NULL)
         return;
-    tally_claims cs; /* the events come out of the last call; the claims are dropped */
-    bool more;
-    do {
-        more = tally_extract_finish(c->x, &cs, c->arena);
-        print_events(c, &cs.events);
+    tally_claims cs; /* events come out of the blocks; the claims held back are dropped */
+    while (tally_extract_finish(c->x, &cs, c->arena))
         tally_arena_reset(c->arena);
-    } while (more);
+    tally_arena_reset(c->arena);
     cli_warn_cut_sentences(c->path, tally_extractor_cut_sentences(c->x));
     tally_extractor_free(c->x);
     c->x = NULL;
@@ -136,6 +133,8 @@ static int on_block(const tally_block *b, void *user, tally_err *err)
     struct events_ctx *c = user;
     tally_claims cs;
     int rc = tally_extract_block(c->x, b, &cs, c->arena, err);
+    if (rc == 0)
+        print_events(c, &cs.events);
     tally_arena_reset(c->arena);
     return rc;
 }

@@ -10,10 +10,8 @@
  * decides per type whether the sentence reports such an event, then ranks
  * the options for actor and recipient and chooses the mode, aux and
  * contexts. Work per sentence is linear in its words (a sentence is at most
- * TALLY_SENTENCE_MAX bytes). The candidates wait for the document's end:
- * the claims the extractor gives out (the learned layer's, decided on the
- * whole document) are features of their sentences, a claim with two
- * parties being an AID or AGREE event between them (EVENTS.md).
+ * TALLY_SENTENCE_MAX bytes), and the document's state is a few counters, so
+ * events stream with the claims.
  *
  * Part of stage 2, extract: includes the public headers of base, the model and
  * read, and extract's own. */
@@ -31,15 +29,8 @@ enum {
     TOP_STATES = 3,      /* of which the most named are options of every sentence */
     MAX_WORD = 24,       /* longer words are no features */
     SPAN_WORDS = 6,      /* a trigger's text: it and the words after it, to punctuation */
-    MAX_NAMED_PAIR = 8,  /* parties of a sentence whose pairs are features */
-    MAX_SENT_CLAIMS = 4, /* a sentence's given-out claims that are features */
-    /* room the features of the given-out claims take, in a sentence's
-     * features and in an option's */
-    CLAIM_FEATS = 2 * MAX_SENT_CLAIMS + 2,
-    OPT_CLAIM_FEATS = 4
+    MAX_NAMED_PAIR = 8   /* parties of a sentence whose pairs are features */
 };
-/* the most body a document's events keep (the decoder's own limit is lower) */
-static const size_t MAX_BODY = (size_t)1 << 30;
 
 struct events_state {
     tally_date date;
@@ -57,18 +48,6 @@ struct events_state {
     uint32_t prev_types; /* trigger types of the sentence before, in its paragraph */
     bool prev_claims;
     size_t sentences;
-    /* the candidates waiting for the document's end (without a sink), in
-     * `arena` with their strings, and the body their offsets point into
-     * (from body offset `base`) */
-    tally_arena *arena;
-    ev_cand *pending;
-    size_t n_pending, cap_pending;
-    tally_buf body;
-    size_t base;
-    bool any_block, finished;
-    /* the claims the extractor gave out: read when deciding */
-    ev_claim *claims;
-    size_t n_claims, cap_claims;
 };
 
 events_state *events_new(tally_date date, const tally_learn_model *model, ev_sink *sink,
@@ -80,19 +59,11 @@ events_state *events_new(tally_date date, const tally_learn_model *model, ev_sin
     e->threshold = e->model != NULL ? e->model->threshold : 0.5;
     e->sink = sink;
     e->explain = explain;
-    e->arena = tally_arena_new();
-    tally_buf_init(&e->body, MAX_BODY);
     return e;
 }
 
 void events_free(events_state *e)
 {
-    if (e == NULL)
-        return;
-    tally_arena_free(e->arena);
-    free(e->pending);
-    free(e->claims);
-    tally_buf_free(&e->body);
     free(e);
 }
 
@@ -281,11 +252,7 @@ enum tpl {
     F_WITH,
     F_ALPHA,
     F_SPEAKER,
-    F_NAMED_PAIR,
-    F_GIVEN_KIND,
-    F_GIVEN_PAIR,
-    F_GIVEN_SUP,
-    F_GIVEN_REC
+    F_NAMED_PAIR
 };
 
 static const char *const tpl_names[] = {"",
@@ -339,11 +306,7 @@ static const char *const tpl_names[] = {"",
                                         "code with",
                                         "alphabetical",
                                         "speaker's",
-                                        "named pair",
-                                        "claim given out",
-                                        "claim's pair",
-                                        "claim's supplier",
-                                        "claim's recipient"};
+                                        "named pair"};
 
 static uint32_t fid(unsigned tpl, uint32_t v)
 {
@@ -666,7 +629,7 @@ static void options_of(events_state *e, const ev_sentence_in *in, ev_cand *c, fb
     for (size_t k = 0; k < n; k++) {
         ev_option *o = &c->opt[k];
         fb f;
-        fv_init(&f, &o->fv, 96 + OPT_CLAIM_FEATS, a, b->named);
+        fv_init(&f, &o->fv, 96, a, b->named);
         o->doc_rank = o->code[0] ? doc_rank(e, o->code) : 0;
         static const char *const origins[] = {"sentence", "document", "none"};
         f_cstr(&f, F_ORIGIN, origins[o->origin]);
@@ -963,17 +926,18 @@ static void span_of(const ev_sentence_in *in, size_t wi, size_t *start, size_t *
         *end = ws->v[k].end;
 }
 
-void events_sentence(events_state *e, const ev_sentence_in *in, tally_arena *a)
+void events_sentence(events_state *e, const ev_sentence_in *in, tally_arena *a, tally_events *out)
 {
     const learn_words *ws = &in->w;
     const char *t = in->t;
     bool named = e->explain;
-    tally_arena *ca = e->sink != NULL ? e->sink->arena : e->arena;
-    ev_cand *c = tally_arena_alloc(a, sizeof *c);
+    tally_arena *ca = e->sink != NULL ? e->sink->arena : a;
+    ev_cand *c = tally_arena_alloc(ca, sizeof *c);
     memset(c, 0, sizeof *c);
     c->sentence_start = in->offset + in->start;
     c->sentence_end = in->offset + in->end;
-    c->source = tally_arena_strndup(ca, in->source, strlen(in->source));
+    c->source =
+        e->sink != NULL ? tally_arena_strndup(ca, in->source, strlen(in->source)) : in->source;
     snprintf(c->source_country, sizeof c->source_country, "%s", in->source_country);
     /* the parties it names */
     char(*codes)[TALLY_PARTY_MAX] = tally_arena_alloc(a, (in->n_am + 1) * sizeof *codes);
@@ -1062,171 +1026,40 @@ void events_sentence(events_state *e, const ev_sentence_in *in, tally_arena *a)
     }
     /* features */
     fb b;
-    uint32_t cap =
-        (uint32_t)(3 * ws->n + in->n_am + (TALLY_EVENT_TYPE_N + 1) * n_trig + 4 * in->n_claims +
-                   64 + MAX_NAMED_PAIR * (MAX_NAMED_PAIR - 1) / 2 + wh.n + 2 * 3 * n_trig +
-                   (EVC_N + 1) * TALLY_EVENT_TYPE_N + CLAIM_FEATS);
+    uint32_t cap = (uint32_t)(3 * ws->n + in->n_am + (TALLY_EVENT_TYPE_N + 1) * n_trig +
+                              4 * in->n_claims + 64 + MAX_NAMED_PAIR * (MAX_NAMED_PAIR - 1) / 2 +
+                              wh.n + 2 * 3 * n_trig + (EVC_N + 1) * TALLY_EVENT_TYPE_N);
     fv_init(&b, &c->fv, cap, ca, named);
     sentence_fv(e, in, c, &b, trig_of, n_parties, body, &wh, (const char(*)[TALLY_PARTY_MAX])codes);
     options_of(e, in, c, &b, ca, (const char(*)[TALLY_PARTY_MAX])codes);
     e->prev_types = c->trig_types;
     e->prev_claims = in->n_claims > 0;
     e->sentences++;
-    /* decided at the document's end, with the claims given out */
-    ev_cand **v = e->sink != NULL ? &e->sink->v : &e->pending;
-    size_t *nv = e->sink != NULL ? &e->sink->n : &e->n_pending;
-    size_t *capv = e->sink != NULL ? &e->sink->cap : &e->cap_pending;
-    if (*nv == *capv)
-        *v = tally_xrealloc(*v, (*capv = *capv ? *capv * 2 : 64) * sizeof **v);
-    (*v)[(*nv)++] = *c;
+    if (e->sink != NULL) {
+        ev_sink *s = e->sink;
+        if (s->n == s->cap)
+            s->v = tally_xrealloc(s->v, (s->cap = s->cap ? s->cap * 2 : 64) * sizeof *s->v);
+        s->v[s->n++] = *c;
+    }
+    /* decisions */
+    tally_event tmp[EV_MAX_EVENTS];
+    size_t k = events_decide(e->model, e->threshold, c, tmp, e->explain, a);
+    if (k == 0)
+        return;
+    tally_event *v = tally_arena_alloc(a, (out->n + k) * sizeof *v);
+    if (out->n > 0)
+        memcpy(v, out->v, out->n * sizeof *v);
+    memcpy(v + out->n, tmp, k * sizeof *tmp);
+    out->v = v;
+    out->n += k;
 }
 
-void events_block(events_state *e, const char *text, size_t len, size_t offset)
+void events_block(events_state *e, const char *text, size_t len)
 {
     e->prev_types = 0;
     e->prev_claims = false;
     if (e->sink != NULL && tally_buf_append(&e->sink->body, text, len) != 0)
         abort(); /* the body, for training: its limit is the text's */
-    if (!e->any_block) {
-        e->base = offset;
-        e->any_block = true;
-    }
-    /* the body the events' offsets point into, blocks at their offsets */
-    static const char pad[16] = "                ";
-    while (e->base + e->body.len < offset) {
-        size_t k = offset - e->base - e->body.len;
-        if (tally_buf_append(&e->body, pad, k < sizeof pad ? k : sizeof pad) != 0)
-            abort(); /* beyond any document the decoder gives */
-    }
-    if (offset == e->base + e->body.len && tally_buf_append(&e->body, text, len) != 0)
-        abort();
-}
-
-void events_claims(events_state *e, const tally_claim *v, size_t n)
-{
-    for (size_t i = 0; i < n; i++) {
-        if (e->n_claims == e->cap_claims)
-            e->claims =
-                tally_xrealloc(e->claims, (e->cap_claims = e->cap_claims ? e->cap_claims * 2 : 64) *
-                                              sizeof *e->claims);
-        ev_claim *k = &e->claims[e->n_claims++];
-        k->sentence_start = v[i].sentence_start;
-        memcpy(k->supplier, v[i].supplier, 4);
-        memcpy(k->recipient, v[i].recipient, 4);
-        k->kind = v[i].kind;
-    }
-}
-
-static int cmp_claim(const void *x, const void *y)
-{
-    const ev_claim *a = x, *b = y;
-    return a->sentence_start < b->sentence_start ? -1 : a->sentence_start > b->sentence_start;
-}
-
-/* The features of the claims k[0, n) given out in candidate `c`'s sentence:
- * a supply claim is an AID (AGREE when planned) between its parties
- * (EVENTS.md), and the learned layer decides them on the whole document. */
-static void given_features(ev_cand *c, const ev_claim *k, size_t n, tally_arena *a, bool named)
-{
-    if (n == 0)
-        return;
-    fb b = {&c->fv, a, named};
-    unsigned sup[EV_MAX_OPTIONS] = {0}, rec[EV_MAX_OPTIONS] = {0};
-    for (size_t i = 0; i < n && i < MAX_SENT_CLAIMS; i++) {
-        bool planned = k[i].kind == TALLY_KIND_PLANNED;
-        f_cstr(&b, F_GIVEN_KIND, tally_kind_name(k[i].kind));
-        if (k[i].supplier[0] != '\0' && k[i].recipient[0] != '\0')
-            f_cstr(&b, F_GIVEN_PAIR, planned ? "planned" : "other");
-        for (size_t o = 0; o < c->n_opt; o++) {
-            const char *code = c->opt[o].code;
-            if (code[0] == '\0')
-                continue;
-            if (strcmp(code, k[i].supplier) == 0)
-                sup[o] |= planned ? 2u : 1u;
-            if (strcmp(code, k[i].recipient) == 0)
-                rec[o] |= planned ? 2u : 1u;
-        }
-    }
-    /* a claim's party the options lack (named in an earlier sentence) */
-    for (size_t i = 0; i < n && i < MAX_SENT_CLAIMS; i++) {
-        const char *party[2] = {k[i].supplier, k[i].recipient};
-        for (int r = 0; r < 2; r++) {
-            if (party[r][0] == '\0' || c->n_opt == EV_MAX_OPTIONS)
-                continue;
-            size_t o = 0;
-            while (o < c->n_opt && strcmp(c->opt[o].code, party[r]) != 0)
-                o++;
-            if (o < c->n_opt)
-                continue;
-            /* before none, which stays last */
-            o = c->n_opt - 1;
-            c->opt[c->n_opt] = c->opt[o];
-            sup[c->n_opt] = sup[o];
-            rec[c->n_opt] = rec[o];
-            c->n_opt++;
-            ev_option *x = &c->opt[o];
-            memset(x, 0, sizeof *x);
-            snprintf(x->code, sizeof x->code, "%s", party[r]);
-            x->origin = EV_FROM_CLAIM;
-            x->first = x->last = SIZE_MAX;
-            fb xb;
-            fv_init(&xb, &x->fv, 2 + OPT_CLAIM_FEATS, a, named);
-            f_cstr(&xb, F_ORIGIN, "claim");
-            f_cstr(&xb, F_CODE, x->code);
-            sup[o] = rec[o] = 0;
-            for (size_t j = 0; j < n && j < MAX_SENT_CLAIMS; j++) {
-                unsigned bit = k[j].kind == TALLY_KIND_PLANNED ? 2u : 1u;
-                sup[o] |= strcmp(k[j].supplier, x->code) == 0 ? bit : 0;
-                rec[o] |= strcmp(k[j].recipient, x->code) == 0 ? bit : 0;
-            }
-        }
-    }
-    static const char *const how[] = {"", "other", "planned", "both"};
-    for (size_t o = 0; o < c->n_opt; o++) {
-        fb ob = {&c->opt[o].fv, a, named};
-        if (sup[o] != 0)
-            f_cstr(&ob, F_GIVEN_SUP, how[sup[o]]);
-        if (rec[o] != 0)
-            f_cstr(&ob, F_GIVEN_REC, how[rec[o]]);
-    }
-}
-
-void events_finish(events_state *e, tally_arena *a, tally_events *out)
-{
-    *out = (tally_events){NULL, 0, e->body.ptr, e->base};
-    if (e->finished)
-        return;
-    e->finished = true;
-    ev_cand *v = e->sink != NULL ? e->sink->v : e->pending;
-    size_t n = e->sink != NULL ? e->sink->n : e->n_pending;
-    tally_arena *ca = e->sink != NULL ? e->sink->arena : e->arena;
-    /* each sentence's claims (candidates are in the body's order) */
-    if (e->n_claims > 1)
-        qsort(e->claims, e->n_claims, sizeof *e->claims, cmp_claim);
-    size_t ci = 0;
-    for (size_t i = 0; i < n; i++) {
-        while (ci < e->n_claims && e->claims[ci].sentence_start < v[i].sentence_start)
-            ci++;
-        size_t c0 = ci;
-        while (ci < e->n_claims && e->claims[ci].sentence_start < v[i].sentence_end)
-            ci++;
-        given_features(&v[i], e->claims + c0, ci - c0, ca, e->explain);
-    }
-    if (e->sink != NULL)
-        return; /* training decides */
-    size_t cap = 0, m = 0;
-    tally_event *ev = NULL;
-    for (size_t i = 0; i < n; i++) {
-        if (m + EV_MAX_EVENTS > cap)
-            ev = tally_xrealloc(ev, (cap = 2 * cap + EV_MAX_EVENTS) * sizeof *ev);
-        m += events_decide(e->model, e->threshold, &v[i], ev + m, e->explain, a);
-    }
-    if (m > 0) {
-        out->v = tally_arena_alloc(a, m * sizeof *ev);
-        memcpy(out->v, ev, m * sizeof *ev);
-        out->n = m;
-    }
-    free(ev);
 }
 
 /* The bundled model's bytes (data/events-model.bin, embedded by CMake). */

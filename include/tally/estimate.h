@@ -161,6 +161,15 @@ typedef struct tally_fit_info {
 #define TALLY_BOUND_READ 1.25
 /** How far back "the recent rate" looks, in days. */
 #define TALLY_RECENT_DAYS 182
+/** How lumpy deliveries are, in days: a rate read over S days of evidence
+ *  is uncertain on the log scale by a further variance of this over S, as
+ *  an average over shipments whose gaps are of this order would be. Chosen
+ *  on the sparse calibration (tests/unit/test_reconcile.c: the value whose
+ *  90 % interval after the last claim covers closest to 90 %), not on the
+ *  record. */
+#ifndef TALLY_RATE_LUMP
+#define TALLY_RATE_LUMP 60.0
+#endif
 
 /** Estimates a cumulative, non-decreasing quantity N(t), with N(start) = 0,
  *  from `points`, and reports its quantiles at each of `days` (n_days, in

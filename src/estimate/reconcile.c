@@ -671,7 +671,9 @@ static double path_at(work *w, long t)
          * window, omega^2 window / 3; evidence spanning less than the window
          * tells no more of the rate than the whole window would */
         double window = w->rate_window > TALLY_RECENT_DAYS ? w->rate_window : TALLY_RECENT_DAYS;
-        w->path_w = w->omega * sqrt(window / 3) * rng_normal(&w->path_rng);
+        /* and a rate read over a short span of evidence may be one shipment's */
+        double lump = w->rate_window >= 1 ? TALLY_RATE_LUMP / w->rate_window : 0;
+        w->path_w = sqrt(w->omega * w->omega * window / 3 + lump) * rng_normal(&w->path_rng);
         w->path_started = true;
     }
     double tau = (double)(t - w->nday[w->n_nodes - 1]);

@@ -147,7 +147,8 @@ typedef struct tally_fit_info {
     double spread;   /* >= 1: how much the sources' biases were widened because the
                         claims disagree (the square root of chi^2 per degree of freedom) */
     bool rate_known; /* false: no growth rate could be read (one day of evidence and
-                        no start), so N is held at its last value after `last` */
+                        no start): after `last` half the draws hold N (a one-off),
+                        half grow it as if reached in a month to three years */
     unsigned draws;  /* Monte Carlo draws made */
 } tally_fit_info;
 

@@ -159,7 +159,8 @@ static void test_reconcile_single_point(void)
 }
 
 /* No start known (the day before the first evidence): nothing before it,
- * and no rate to carry on from one day of evidence. */
+ * and no rate to read from one day of evidence: after it the band spans a
+ * one-off (N stays) and a stream that reached N in a month to three years. */
 static void test_reconcile_no_start(void)
 {
     tally_point p = pt(100, TALLY_OBS_POINT, 1000, 0.1);
@@ -171,7 +172,9 @@ static void test_reconcile_no_start(void)
     CHECK_NEAR(q[2].q50, 1000, 0.03);
     CHECK(!info.rate_known);
     CHECK(q[3].extrapolated);
-    CHECK_NEAR(q[3].q50, q[2].q50, 1e-9); /* held, and said to be */
+    CHECK(q[3].q25 <= q[2].q50 * 1.01); /* a one-off in half the draws */
+    CHECK(q[3].q95 > 3 * q[2].q50);     /* 200 days of a stream in the others */
+    CHECK(q[3].q05 <= q[2].q50 && q[3].q50 >= q[2].q50);
     /* a second point gives the rate */
     tally_point two[2] = {p, pt(200, TALLY_OBS_POINT, 2000, 0.1)};
     run_info(two, 2, 99, days, 4, 2000, q, &info);
@@ -734,10 +737,10 @@ static void test_reconcile_calibration(void)
  * interval closest to 90 % there (no lumpiness term: 87.2 %; 30 days:
  * 89.1 %; 60: 90.7 %; 120: 92.1 %). At claim days a lone source's
  * Student-t bias cannot be seen from its own claims, so the bar is 86 %.
- * One day of evidence without a start gives no rate and N is held; that
- * is printed, not asserted: this truth has no one-off deliveries (a loan, a
- * single gift), for which holding is right, and growth drawn from the level
- * over an unknown time made the back-test worse (RUB 105 bn to Belarus). */
+ * One day of evidence without a start gives no rate: half the draws hold N
+ * (a one-off), half grow it as a stream reached over a month to three years.
+ * That is printed, not asserted: this truth is all streams, so it cannot
+ * weigh one-offs (holding every draw covered 23 % of these checks). */
 static void test_reconcile_calibration_sparse(void)
 {
     static const cal_plan sparse = {N_FAMILIES, 1, 2, 1, 3, 150};

@@ -281,7 +281,7 @@ static void select_kth(double *a, size_t lo, size_t hi, size_t k)
             continue;
         }
         size_t le = partition_lt(a, lt, hi, pivot, true); /* the pivot is there: le > lt */
-        if (k < le)
+        if (k < le || le == lt) /* le == lt: a NaN pivot, unordered (the caller refuses it) */
             return;
         lo = le;
     }
@@ -700,6 +700,8 @@ static double path_at(work *w, long t)
     }
     double base = full > 0 ? w->path[full - 1] : last;
     double frac = tau - (double)full * PATH_STEP_DAYS;
+    if (!isfinite(w->path[full])) /* overflowed: no rate to take within the step */
+        return w->path[full];
     /* the rate within step `full`: the walk's value then (path_w moved on) */
     double rate = (w->path[full] - base) / PATH_STEP_DAYS;
     return base + rate * frac;

@@ -413,6 +413,13 @@ static void test_reconcile_errors(void)
     p = pt(5, TALLY_OBS_LOWER, 10, 0.1);
     p.overruled = true;
     CHECK_INT_EQ(tally_reconcile(&p, 1, 0, &day, 1, 0, 1, &q, NULL, &err), TALLY_EINPUT);
+    /* a figure near DBL_MAX grown after one day of evidence overflows: the
+     * call says so (it once spun on the NaN an overflowed step made) */
+    p = pt(100, TALLY_OBS_POINT, 1.7e308, 0.1);
+    long later[] = {100, 400, 900};
+    tally_quantiles q3[3];
+    CHECK_INT_EQ(tally_reconcile(&p, 1, 99, later, 3, 0, 1, q3, NULL, &err), TALLY_EINPUT);
+    CHECK(strstr(err.msg, "not a finite number") != NULL);
     /* a zeroed factor reads as not converted */
     p = pt(5, TALLY_OBS_POINT, 10, 0.1);
     p.factor_lo = p.factor_hi = 0;

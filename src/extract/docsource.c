@@ -59,6 +59,8 @@ static const char *key_of(const learn_spk_opt *o)
 
 static bool same_name(const char *a, const char *b)
 {
+    if (a == b) /* (the options of one speaker share its name) */
+        return true;
     for (; *a != '\0' && *b != '\0'; a++, b++)
         if (tally_ascii_lower[(unsigned char)*a] != tally_ascii_lower[(unsigned char)*b])
             return false;

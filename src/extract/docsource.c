@@ -59,6 +59,8 @@ static const char *key_of(const learn_spk_opt *o)
 
 static bool same_name(const char *a, const char *b)
 {
+    if (a == b) /* (the options of one speaker share its name) */
+        return true;
     for (; *a != '\0' && *b != '\0'; a++, b++)
         if (tally_ascii_lower[(unsigned char)*a] != tally_ascii_lower[(unsigned char)*b])
             return false;
@@ -147,17 +149,20 @@ static void put(learn_fv *fv, tally_arena *a, bool named, unsigned tpl, unsigned
     learn_doc_put(fv, a, named, tpl_names[tpl - D_BOUND], tpl, x, y, z);
 }
 
-void learn_doc_features(const learn_doc_pool *p, const learn_spk *s, bool in_pool, size_t o,
-                        learn_fv *fv, bool named, tally_arena *a)
+/* The values of option o's two features (learn_doc_features) into t:
+ * whether s is bound and o is author (t[0]), the share of the pool's other
+ * bound claims that picked o's name (t[1]), how many they are (t[2], a
+ * bucket) and o's rank among s's options (t[3]). `first` is s's first-stage
+ * pick (learn_doc_first). */
+static void doc_values(const learn_doc_pool *p, const learn_spk *s, bool in_pool, size_t o,
+                       size_t first, unsigned t[4])
 {
-    fv->n = 0;
     const learn_spk_opt *op = &s->o[o];
     unsigned own_rank = 0;
     for (size_t q = 0; q < s->n; q++)
         own_rank += s->o[q].z > op->z || (s->o[q].z == op->z && q < o);
     own_rank = own_rank > 3 ? 3 : own_rank;
     /* the bound claims but s */
-    size_t first = s->n > 0 ? learn_doc_first(s) : 0;
     bool self = in_pool && s->bound && s->n > 0;
     unsigned n_bound = p->n_bound - self;
     size_t i = name_of(p, key_of(op));
@@ -166,8 +171,20 @@ void learn_doc_features(const learn_doc_pool *p, const learn_spk *s, bool in_poo
         mine--;
     unsigned share = n_bound > 0 ? 1 + learn_doc_bucket((double)mine / n_bound) : 0;
     unsigned e = s->bound, au = op->origin == LEARN_FROM_AUTHOR;
-    put(fv, a, named, D_BOUND, e * 2 + au, share, learn_doc_count_bucket(n_bound));
-    put(fv, a, named, D_BOUND_OWN, e * 2 + au, share, own_rank);
+    t[0] = e * 2 + au;
+    t[1] = share;
+    t[2] = learn_doc_count_bucket(n_bound);
+    t[3] = own_rank;
+}
+
+void learn_doc_features(const learn_doc_pool *p, const learn_spk *s, bool in_pool, size_t o,
+                        learn_fv *fv, bool named, tally_arena *a)
+{
+    fv->n = 0;
+    unsigned t[4];
+    doc_values(p, s, in_pool, o, s->n > 0 ? learn_doc_first(s) : 0, t);
+    put(fv, a, named, D_BOUND, t[0], t[1], t[2]);
+    put(fv, a, named, D_BOUND_OWN, t[0], t[1], t[3]);
 }
 
 bool learn_doc_present(const tally_learn_model *m)
@@ -213,15 +230,34 @@ void learn_doc_decide(const tally_learn_model *m, learn_spk *v, size_t n,
     if (doc)
         learn_doc_pool_of(&pool, v, n, a);
     learn_fv fv = {NULL, NULL, 0, 0};
+    /* The features' part of an option's score (learn_scores of its two
+     * features), a function of their values alone: summed once for each
+     * values met in the window. t[1] < 7, t[2] < 5 and t[3] < 4. */
+    enum { N_MEMO = 4 * 7 * 5 * 4 };
+    double memo[N_MEMO];
+    bool known[N_MEMO] = {false};
+    const unsigned char *zrow = doc ? learn_row(m, LEARN_SPEAKER, LEARN_DOC_Z) : NULL;
     for (size_t i = 0; i < n; i++) {
         learn_spk *s = &v[i];
         s->pick = s->n > 0 ? learn_doc_first(s) : 0;
         if (!doc || s->n < 2)
             continue;
+        size_t first = s->pick;
         double *z = tally_arena_alloc(a, s->n * sizeof *z);
         for (size_t o = 0; o < s->n; o++) {
-            learn_doc_features(&pool, s, true, o, &fv, false, a);
-            z[o] = learn_doc_score(m, &fv, s->o[o].z);
+            unsigned t[4];
+            doc_values(&pool, s, true, o, first, t);
+            unsigned key = ((t[0] * 7 + t[1]) * 5 + t[2]) * 4 + t[3];
+            if (!known[key]) {
+                fv.n = 0;
+                put(&fv, a, false, D_BOUND, t[0], t[1], t[2]);
+                put(&fv, a, false, D_BOUND_OWN, t[0], t[1], t[3]);
+                memo[key] = 0;
+                learn_scores(m, LEARN_SPEAKER, &fv, &memo[key]);
+                known[key] = true;
+            }
+            /* as learn_doc_score */
+            z[o] = memo[key] + (zrow != NULL ? learn_f32(zrow) * s->o[o].z : 0);
             if (o == 0 || z[o] > z[s->pick])
                 s->pick = o;
         }

@@ -3185,7 +3185,8 @@ static size_t went_index(const wspk *ws, uint32_t key, const char *name)
         uint32_t at = ws->slot[i];
         if (at == 0)
             return SIZE_MAX;
-        if (ws->v[at - 1].key == key && same_name(ws->v[at - 1].name, name))
+        if (ws->v[at - 1].key == key &&
+            (ws->v[at - 1].name == name || same_name(ws->v[at - 1].name, name)))
             return at - 1;
     }
 }

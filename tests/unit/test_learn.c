@@ -482,6 +482,18 @@ static void test_learn_dockind_reads_the_window(void)
     learn_dockind_features(v, 3, &v[0], &fv, true, a);
     snprintf(want, sizeof want, "dockind.cue=%d/1/0", (int)KC_PACKAGE);
     CHECK_STR_EQ(feature_named(&fv, want, &h), want);
+    /* a decision that is not one of the window's reads all three: its own
+     * move is counted, and two of three are planned */
+    learn_kdec apart = v[2];
+    learn_dockind_features(v, 3, &apart, &fv, true, a);
+    snprintf(want, sizeof want, "dockind.cue=%d/1/0", (int)KC_MOVE);
+    CHECK_STR_EQ(feature_named(&fv, want, &h), want);
+    snprintf(want, sizeof want, "dockind.doc=%d/%d/4", (int)TALLY_KIND_TRANSFER,
+             (int)TALLY_KIND_PLANNED);
+    CHECK_STR_EQ(feature_named(&fv, want, &h), want);
+    snprintf(want, sizeof want, "dockind.doc=%d/%d/3", (int)TALLY_KIND_TRANSFER,
+             (int)TALLY_KIND_TRANSFER);
+    CHECK_STR_EQ(feature_named(&fv, want, &h), want);
     /* a model whose first stage alone decides, and one whose stage weighs
      * a package in the window for planned */
     for (int with_stage = 0; with_stage < 2; with_stage++) {

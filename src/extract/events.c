@@ -1135,7 +1135,8 @@ void events_block(events_state *e, const char *text, size_t len, size_t offset)
         return;
     }
     ev_run *r = e->run_open ? &e->runs[e->n_runs - 1] : NULL;
-    if (r == NULL || r->text.len >= RUN_TEXT || offset < r->base + r->text.len)
+    if (r == NULL || r->text.len >= RUN_TEXT || offset < r->base + r->text.len ||
+        offset - (r->base + r->text.len) > RUN_TEXT)
         r = run_new(e, offset);
     /* the blocks at their offsets */
     static const char pad[16] = "                ";
@@ -1315,8 +1316,14 @@ void events_flush(events_state *e, size_t upto, tally_arena *a, tally_events *ou
     if (k == e->n_runs)
         e->run_open = false;
     e->n_out = k;
-    /* their text, at its offsets, is the events' body */
-    size_t base = e->runs[0].base, end = e->runs[k - 1].base + e->runs[k - 1].text.len;
+    /* their text, at its offsets, is the events' body (a caller's blocks
+     * may go back: a run of its own each time) */
+    size_t base = SIZE_MAX, end = 0;
+    for (size_t r = 0; r < k; r++) {
+        base = e->runs[r].base < base ? e->runs[r].base : base;
+        end = e->runs[r].base + e->runs[r].text.len > end ? e->runs[r].base + e->runs[r].text.len
+                                                          : end;
+    }
     char *body = tally_arena_alloc(a, end - base + 1);
     memset(body, ' ', end - base);
     body[end - base] = '\0';

@@ -38,8 +38,8 @@ enum {
     MAX_SENT_CLAIMS = 4, /* a sentence's given-out claims that are features */
     /* room the features of the given-out claims take, in a sentence's
      * features and in an option's */
-    CLAIM_FEATS = 2 * MAX_SENT_CLAIMS + 2,
-    OPT_CLAIM_FEATS = 4
+    CLAIM_FEATS = 2 * MAX_SENT_CLAIMS + 3,
+    OPT_CLAIM_FEATS = 6
 };
 enum {
     RUN_TEXT = 4096, /* a run of blocks takes no more blocks past this much text */
@@ -308,7 +308,10 @@ enum tpl {
     F_GIVEN_KIND,
     F_GIVEN_PAIR,
     F_GIVEN_SUP,
-    F_GIVEN_REC
+    F_GIVEN_REC,
+    F_PREV_GIVEN,
+    F_PREV_SUP,
+    F_PREV_REC
 };
 
 static const char *const tpl_names[] = {"",
@@ -366,7 +369,10 @@ static const char *const tpl_names[] = {"",
                                         "claim given out",
                                         "claim's pair",
                                         "claim's supplier",
-                                        "claim's recipient"};
+                                        "claim's recipient",
+                                        "claim given out before",
+                                        "claim's supplier before",
+                                        "claim's recipient before"};
 
 static uint32_t fid(unsigned tpl, uint32_t v)
 {
@@ -997,6 +1003,7 @@ void events_sentence(events_state *e, const ev_sentence_in *in, tally_arena *a)
     memset(c, 0, sizeof *c);
     c->sentence_start = in->offset + in->start;
     c->sentence_end = in->offset + in->end;
+    c->paragraph_start = in->paragraph_start;
     c->source = tally_arena_strndup(ca, in->source, strlen(in->source));
     snprintf(c->source_country, sizeof c->source_country, "%s", in->source_country);
     /* the parties it names */
@@ -1135,7 +1142,8 @@ void events_block(events_state *e, const char *text, size_t len, size_t offset)
         return;
     }
     ev_run *r = e->run_open ? &e->runs[e->n_runs - 1] : NULL;
-    if (r == NULL || r->text.len >= RUN_TEXT || offset < r->base + r->text.len)
+    if (r == NULL || r->text.len >= RUN_TEXT || offset < r->base + r->text.len ||
+        offset - (r->base + r->text.len) > RUN_TEXT)
         r = run_new(e, offset);
     /* the blocks at their offsets */
     static const char pad[16] = "                ";
@@ -1237,10 +1245,40 @@ static void given_features(ev_cand *c, const ev_claim *k, size_t n, tally_arena 
     }
 }
 
+/* The features of the claims k[0, n) given out in the sentence before
+ * candidate `c`'s in its paragraph: "the shipments" of the next sentence
+ * are often the same AID. */
+static void prev_features(ev_cand *c, const ev_claim *k, size_t n, tally_arena *a, bool named)
+{
+    if (n == 0)
+        return;
+    fb b = {&c->fv, a, named};
+    bool pair = false;
+    for (size_t i = 0; i < n && i < MAX_SENT_CLAIMS; i++)
+        pair = pair || (k[i].supplier[0] != '\0' && k[i].recipient[0] != '\0');
+    f_cstr(&b, F_PREV_GIVEN, pair ? "pair" : "claim");
+    for (size_t o = 0; o < c->n_opt; o++) {
+        const char *code = c->opt[o].code;
+        if (code[0] == '\0')
+            continue;
+        bool sup = false, rec = false;
+        for (size_t i = 0; i < n && i < MAX_SENT_CLAIMS; i++) {
+            sup = sup || strcmp(code, k[i].supplier) == 0;
+            rec = rec || strcmp(code, k[i].recipient) == 0;
+        }
+        fb ob = {&c->opt[o].fv, a, named};
+        if (sup)
+            f_cstr(&ob, F_PREV_SUP, "yes");
+        if (rec)
+            f_cstr(&ob, F_PREV_REC, "yes");
+    }
+}
+
 /* Adds to candidates v[0, n) (in the body's order) the features of the
  * claims given out in their sentences, from e->claims[*ci] on (sorted). */
 static void attach_claims(events_state *e, ev_cand *v, size_t n, size_t *ci, tally_arena *a)
 {
+    size_t p0 = 0, pn = 0; /* the claims of the candidate before */
     for (size_t i = 0; i < n; i++) {
         while (*ci < e->n_claims && e->claims[*ci].sentence_start < v[i].sentence_start)
             (*ci)++;
@@ -1248,6 +1286,10 @@ static void attach_claims(events_state *e, ev_cand *v, size_t n, size_t *ci, tal
         while (*ci < e->n_claims && e->claims[*ci].sentence_start < v[i].sentence_end)
             (*ci)++;
         given_features(&v[i], e->claims + c0, *ci - c0, a, e->explain);
+        if (i > 0 && !v[i].paragraph_start)
+            prev_features(&v[i], e->claims + p0, pn, a, e->explain);
+        p0 = c0;
+        pn = *ci - c0;
     }
 }
 
@@ -1315,8 +1357,14 @@ void events_flush(events_state *e, size_t upto, tally_arena *a, tally_events *ou
     if (k == e->n_runs)
         e->run_open = false;
     e->n_out = k;
-    /* their text, at its offsets, is the events' body */
-    size_t base = e->runs[0].base, end = e->runs[k - 1].base + e->runs[k - 1].text.len;
+    /* their text, at its offsets, is the events' body (a caller's blocks
+     * may go back: a run of its own each time) */
+    size_t base = SIZE_MAX, end = 0;
+    for (size_t r = 0; r < k; r++) {
+        base = e->runs[r].base < base ? e->runs[r].base : base;
+        end = e->runs[r].base + e->runs[r].text.len > end ? e->runs[r].base + e->runs[r].text.len
+                                                          : end;
+    }
     char *body = tally_arena_alloc(a, end - base + 1);
     memset(body, ' ', end - base);
     body[end - base] = '\0';

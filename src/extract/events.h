@@ -131,7 +131,8 @@ typedef struct ev_cand {
     /* for the rules (without a model): the rules' claims' parties */
     char claim_sup[TALLY_PARTY_MAX], claim_rec[TALLY_PARTY_MAX];
     bool claim_planned, claim_any;
-    bool historical; /* a date before 2022 in it */
+    bool historical;      /* a date before 2022 in it */
+    bool paragraph_start; /* the first sentence of its block */
 } ev_cand;
 
 /* A claim the extractor gave out, as the coder reads it. */

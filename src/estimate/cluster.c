@@ -761,32 +761,67 @@ static int cmp_pair_count(const void *a, const void *b)
     return (x->key > y->key) - (x->key < y->key);
 }
 
-static int cmp_pair_key(const void *a, const void *b)
+/* The pairs of states of a set and their counts: open addressing on the
+ * key (a few hundred pairs for a million observations; counting them so
+ * costs a probe an observation where sorting the keys cost a comparison
+ * callback ~20 times an observation). */
+typedef struct pair_table {
+    pair_count *slot;
+    bool *used;
+    size_t cap, n;
+} pair_table;
+
+static size_t pair_slot(const pair_table *t, uint64_t key)
 {
-    const pair_count *x = a, *y = b;
-    return (x->key > y->key) - (x->key < y->key);
+    size_t j = (size_t)(key * 0x9E3779B97F4A7C15u >> 17) & (t->cap - 1);
+    while (t->used[j] && t->slot[j].key != key)
+        j = (j + 1) & (t->cap - 1);
+    return j;
+}
+
+static void pair_add(pair_table *t, uint64_t key)
+{
+    if (2 * (t->n + 1) > t->cap) {
+        pair_table grown = {tally_xcalloc(2 * t->cap, sizeof *t->slot),
+                            tally_xcalloc(2 * t->cap, sizeof *t->used), 2 * t->cap, t->n};
+        for (size_t i = 0; i < t->cap; i++)
+            if (t->used[i]) {
+                size_t j = pair_slot(&grown, t->slot[i].key);
+                grown.slot[j] = t->slot[i];
+                grown.used[j] = true;
+            }
+        free(t->slot);
+        free(t->used);
+        *t = grown;
+    }
+    size_t j = pair_slot(t, key);
+    if (!t->used[j]) {
+        t->used[j] = true;
+        t->slot[j] = (pair_count){key, 0, 0};
+        t->n++;
+    }
+    t->slot[j].n++;
 }
 
 /* The parts of obs[0, n), by pair of states; how many (1: do it whole). */
 static size_t split_by_pair(const tally_obs *obs, size_t n, size_t want, cluster_part *parts)
 {
-    /* the pairs and their counts: keys sorted, then counted */
-    pair_count *pc = tally_xmalloc(n * sizeof *pc);
+    pair_table t = {tally_xcalloc(1024, sizeof(pair_count)), tally_xcalloc(1024, sizeof(bool)),
+                    1024, 0};
     for (size_t i = 0; i < n; i++)
-        pc[i] = (pair_count){pair_key(&obs[i]), 1, 0};
-    qsort(pc, n, sizeof *pc, cmp_pair_key);
-    size_t n_pairs = 0;
-    for (size_t i = 0; i < n; i++) {
-        if (n_pairs > 0 && pc[n_pairs - 1].key == pc[i].key)
-            pc[n_pairs - 1].n++;
-        else
-            pc[n_pairs++] = pc[i];
-    }
+        pair_add(&t, pair_key(&obs[i]));
+    size_t n_pairs = t.n;
     if (n_pairs < 2) {
-        free(pc);
+        free(t.slot);
+        free(t.used);
         return 1;
     }
-    /* the largest pairs first, each to the part with the fewest so far */
+    /* the largest pairs first (ties by key: a total order), each to the part
+     * with the fewest so far */
+    pair_count *pc = tally_xmalloc(n_pairs * sizeof *pc);
+    for (size_t i = 0, k = 0; i < t.cap; i++)
+        if (t.used[i])
+            pc[k++] = t.slot[i];
     qsort(pc, n_pairs, sizeof *pc, cmp_pair_count);
     size_t load[CLUSTER_PARTS] = {0};
     for (size_t k = 0; k < n_pairs; k++) {
@@ -794,28 +829,20 @@ static size_t split_by_pair(const tally_obs *obs, size_t n, size_t want, cluster
         for (size_t p = 1; p < want; p++)
             if (load[p] < load[best])
                 best = p;
-        pc[k].part = best;
+        t.slot[pair_slot(&t, pc[k].key)].part = best;
         load[best] += pc[k].n;
     }
-    qsort(pc, n_pairs, sizeof *pc, cmp_pair_key);
     for (size_t p = 0; p < want; p++) {
         parts[p].at = tally_xmalloc((load[p] ? load[p] : 1) * sizeof *parts[p].at);
         parts[p].n = 0;
     }
     for (size_t i = 0; i < n; i++) {
-        uint64_t key = pair_key(&obs[i]);
-        size_t lo = 0, hi = n_pairs; /* the pair: binary search of the keys */
-        while (hi - lo > 1) {
-            size_t mid = (lo + hi) / 2;
-            if (pc[mid].key <= key)
-                lo = mid;
-            else
-                hi = mid;
-        }
-        cluster_part *part = &parts[pc[lo].part];
+        cluster_part *part = &parts[t.slot[pair_slot(&t, pair_key(&obs[i]))].part];
         part->at[part->n++] = i;
     }
     free(pc);
+    free(t.slot);
+    free(t.used);
     return want;
 }
 

@@ -515,7 +515,7 @@ static uint32_t *intern_ranks(const intern *t, int (*cmp)(const void *, const vo
 /* Clusters the observations obs[at[0]], ..., obs[at[n - 1]] (at ascending;
  * NULL: obs[0, n)) into *out, whose members are indexes into obs: what
  * tally_cluster_obs does for all of them, for a set that holds every claim
- * of its pairs of states (clusters never join two pairs). */
+ * of its groups (pair of states, kind and unit: clusters never join two). */
 static void cluster_some(const tally_obs *all, const size_t *at, size_t n, double tol,
                          long win_days, tally_clusters *out)
 {
@@ -704,13 +704,16 @@ static void cluster_some(const tally_obs *all, const size_t *at, size_t n, doubl
 #undef OBS
 }
 
-/* A large set is clustered in parts on several threads: its pairs of states
- * spread over as many parts as there are processors (at most CLUSTER_PARTS),
- * each part clustered alone (no cluster joins two pairs, and within a pair
- * nothing depends on the rest: the orders, ranks and joins of a pair's
- * claims are the same in any set holding them all), then the parts'
- * clusters merged in the order of their earliest members, as one
- * clustering orders them. */
+/* A large set is clustered in parts on several threads: its groups (a pair
+ * of states, a kind and a unit: what join_window compares within, never
+ * across) spread over as many parts as there are processors (at most
+ * CLUSTER_PARTS), each part clustered alone (no cluster joins two groups,
+ * and within a group nothing depends on the rest: the orders, ranks and
+ * joins of a group's claims are the same in any set holding them all),
+ * then the parts' clusters merged in the order of their earliest members,
+ * as one clustering orders them. Groups, not pairs: one pair can hold most
+ * of a set (North Korea's of Russia's claims), and the part holding it
+ * would be left working alone. */
 enum { CLUSTER_SPLIT_MIN = 100000, CLUSTER_PARTS = 8 };
 
 typedef struct cluster_part {
@@ -741,37 +744,45 @@ static bool earlier(const tally_obs *all, const tally_cluster *a, const tally_cl
     return a->members[0] < b->members[0];
 }
 
-/* A pair of states and how many observations it has, to spread pairs over
- * parts. */
-typedef struct pair_count {
+/* A group (its key) and how many observations it has, to spread groups
+ * over parts. */
+typedef struct group_count {
     uint64_t key;
     size_t n, part;
-} pair_count;
+} group_count;
 
-static uint64_t pair_key(const tally_obs *o)
+/* The key of an observation's group: a hash of its pair of states, kind
+ * and unit (by content). Two groups of one key go to one part, which is
+ * as good: only one group in two parts would not be. */
+static uint64_t group_key(const tally_obs *o)
 {
-    return code3_key(o->supplier) << 24 | code3_key(o->recipient);
+    uint64_t h =
+        (code3_key(o->supplier) << 24 | code3_key(o->recipient)) << 8 | (uint64_t)(unsigned)o->kind;
+    h *= 0x9E3779B97F4A7C15u;
+    for (const char *u = str_or_empty(o->unit); *u != '\0'; u++)
+        h = (h ^ (unsigned char)*u) * 0x100000001b3u;
+    return h;
 }
 
-static int cmp_pair_count(const void *a, const void *b)
+static int cmp_group_count(const void *a, const void *b)
 {
-    const pair_count *x = a, *y = b;
+    const group_count *x = a, *y = b;
     if (x->n != y->n)
         return x->n > y->n ? -1 : 1;
     return (x->key > y->key) - (x->key < y->key);
 }
 
-/* The pairs of states of a set and their counts: open addressing on the
- * key (a few hundred pairs for a million observations; counting them so
- * costs a probe an observation where sorting the keys cost a comparison
- * callback ~20 times an observation). */
-typedef struct pair_table {
-    pair_count *slot;
+/* The groups of a set and their counts: open addressing on the key (a few
+ * thousand groups for a million observations; counting them so costs a
+ * probe an observation where sorting the keys cost a comparison callback
+ * ~20 times an observation). */
+typedef struct group_table {
+    group_count *slot;
     bool *used;
     size_t cap, n;
-} pair_table;
+} group_table;
 
-static size_t pair_slot(const pair_table *t, uint64_t key)
+static size_t group_slot(const group_table *t, uint64_t key)
 {
     size_t j = (size_t)(key * 0x9E3779B97F4A7C15u >> 17) & (t->cap - 1);
     while (t->used[j] && t->slot[j].key != key)
@@ -779,14 +790,14 @@ static size_t pair_slot(const pair_table *t, uint64_t key)
     return j;
 }
 
-static void pair_add(pair_table *t, uint64_t key)
+static void group_add(group_table *t, uint64_t key)
 {
     if (2 * (t->n + 1) > t->cap) {
-        pair_table grown = {tally_xcalloc(2 * t->cap, sizeof *t->slot),
-                            tally_xcalloc(2 * t->cap, sizeof *t->used), 2 * t->cap, t->n};
+        group_table grown = {tally_xcalloc(2 * t->cap, sizeof *t->slot),
+                             tally_xcalloc(2 * t->cap, sizeof *t->used), 2 * t->cap, t->n};
         for (size_t i = 0; i < t->cap; i++)
             if (t->used[i]) {
-                size_t j = pair_slot(&grown, t->slot[i].key);
+                size_t j = group_slot(&grown, t->slot[i].key);
                 grown.slot[j] = t->slot[i];
                 grown.used[j] = true;
             }
@@ -794,42 +805,42 @@ static void pair_add(pair_table *t, uint64_t key)
         free(t->used);
         *t = grown;
     }
-    size_t j = pair_slot(t, key);
+    size_t j = group_slot(t, key);
     if (!t->used[j]) {
         t->used[j] = true;
-        t->slot[j] = (pair_count){key, 0, 0};
+        t->slot[j] = (group_count){key, 0, 0};
         t->n++;
     }
     t->slot[j].n++;
 }
 
-/* The parts of obs[0, n), by pair of states; how many (1: do it whole). */
-static size_t split_by_pair(const tally_obs *obs, size_t n, size_t want, cluster_part *parts)
+/* The parts of obs[0, n), by group; how many (1: do it whole). */
+static size_t split_by_group(const tally_obs *obs, size_t n, size_t want, cluster_part *parts)
 {
-    pair_table t = {tally_xcalloc(1024, sizeof(pair_count)), tally_xcalloc(1024, sizeof(bool)),
-                    1024, 0};
+    group_table t = {tally_xcalloc(1024, sizeof(group_count)), tally_xcalloc(1024, sizeof(bool)),
+                     1024, 0};
     for (size_t i = 0; i < n; i++)
-        pair_add(&t, pair_key(&obs[i]));
-    size_t n_pairs = t.n;
-    if (n_pairs < 2) {
+        group_add(&t, group_key(&obs[i]));
+    size_t n_groups = t.n;
+    if (n_groups < 2) {
         free(t.slot);
         free(t.used);
         return 1;
     }
-    /* the largest pairs first (ties by key: a total order), each to the part
-     * with the fewest so far */
-    pair_count *pc = tally_xmalloc(n_pairs * sizeof *pc);
+    /* the largest groups first (ties by key: a total order), each to the
+     * part with the fewest so far */
+    group_count *pc = tally_xmalloc(n_groups * sizeof *pc);
     for (size_t i = 0, k = 0; i < t.cap; i++)
         if (t.used[i])
             pc[k++] = t.slot[i];
-    qsort(pc, n_pairs, sizeof *pc, cmp_pair_count);
+    qsort(pc, n_groups, sizeof *pc, cmp_group_count);
     size_t load[CLUSTER_PARTS] = {0};
-    for (size_t k = 0; k < n_pairs; k++) {
+    for (size_t k = 0; k < n_groups; k++) {
         size_t best = 0;
         for (size_t p = 1; p < want; p++)
             if (load[p] < load[best])
                 best = p;
-        t.slot[pair_slot(&t, pc[k].key)].part = best;
+        t.slot[group_slot(&t, pc[k].key)].part = best;
         load[best] += pc[k].n;
     }
     for (size_t p = 0; p < want; p++) {
@@ -837,7 +848,7 @@ static size_t split_by_pair(const tally_obs *obs, size_t n, size_t want, cluster
         parts[p].n = 0;
     }
     for (size_t i = 0; i < n; i++) {
-        cluster_part *part = &parts[t.slot[pair_slot(&t, pair_key(&obs[i]))].part];
+        cluster_part *part = &parts[t.slot[group_slot(&t, group_key(&obs[i]))].part];
         part->at[part->n++] = i;
     }
     free(pc);
@@ -862,7 +873,7 @@ int cluster_obs_parts(const tally_obs *obs, size_t n, double rel_tol, long days,
     want = want > CLUSTER_PARTS ? CLUSTER_PARTS : want;
     cluster_part parts[CLUSTER_PARTS];
     memset(parts, 0, sizeof parts);
-    size_t n_parts = want > 1 ? split_by_pair(obs, n, want, parts) : 1;
+    size_t n_parts = want > 1 ? split_by_group(obs, n, want, parts) : 1;
     if (n_parts == 1) {
         cluster_some(obs, NULL, n, tol, win_days, out);
         return 0;

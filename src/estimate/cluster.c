@@ -716,32 +716,44 @@ static void cluster_some(const tally_obs *all, const size_t *at, size_t n, doubl
  * would be left working alone. */
 enum { CLUSTER_SPLIT_MIN = 100000, CLUSTER_PARTS = 8 };
 
+/* What the merge orders a part's cluster by: its earliest member's. */
+typedef struct cluster_head {
+    long stated;
+    int64_t id;
+    size_t first; /* the member's index */
+} cluster_head;
+
 typedef struct cluster_part {
     const tally_obs *all;
     size_t *at, n;
     double tol;
     long days;
     tally_clusters out;
-    size_t next; /* the merge's next cluster */
+    cluster_head *heads; /* of out's clusters, in order: read in sequence by the merge */
+    size_t next;         /* the merge's next cluster */
 } cluster_part;
 
 static void *cluster_part_run(void *arg)
 {
     cluster_part *p = arg;
     cluster_some(p->all, p->at, p->n, p->tol, p->days, &p->out);
+    p->heads = tally_xmalloc((p->out.n ? p->out.n : 1) * sizeof *p->heads);
+    for (size_t c = 0; c < p->out.n; c++) {
+        size_t first = p->out.v[c].members[0];
+        p->heads[c] = (cluster_head){p->all[first].stated, p->all[first].id, first};
+    }
     return NULL;
 }
 
 /* Whether cluster a goes before cluster b (of different parts): by their
  * earliest members, stated, then id, then index. */
-static bool earlier(const tally_obs *all, const tally_cluster *a, const tally_cluster *b)
+static bool earlier(const cluster_head *a, const cluster_head *b)
 {
-    const tally_obs *x = &all[a->members[0]], *y = &all[b->members[0]];
-    if (x->stated != y->stated)
-        return x->stated < y->stated;
-    if (x->id != y->id)
-        return x->id < y->id;
-    return a->members[0] < b->members[0];
+    if (a->stated != b->stated)
+        return a->stated < b->stated;
+    if (a->id != b->id)
+        return a->id < b->id;
+    return a->first < b->first;
 }
 
 /* A group (its key) and how many observations it has, to spread groups
@@ -819,10 +831,13 @@ static size_t split_by_group(const tally_obs *obs, size_t n, size_t want, cluste
 {
     group_table t = {tally_xcalloc(1024, sizeof(group_count)), tally_xcalloc(1024, sizeof(bool)),
                      1024, 0};
+    /* each observation's key, kept: the second pass reads no observation */
+    uint64_t *keys = tally_xmalloc((n ? n : 1) * sizeof *keys);
     for (size_t i = 0; i < n; i++)
-        group_add(&t, group_key(&obs[i]));
+        group_add(&t, keys[i] = group_key(&obs[i]));
     size_t n_groups = t.n;
     if (n_groups < 2) {
+        free(keys);
         free(t.slot);
         free(t.used);
         return 1;
@@ -848,9 +863,10 @@ static size_t split_by_group(const tally_obs *obs, size_t n, size_t want, cluste
         parts[p].n = 0;
     }
     for (size_t i = 0; i < n; i++) {
-        cluster_part *part = &parts[t.slot[group_slot(&t, group_key(&obs[i]))].part];
+        cluster_part *part = &parts[t.slot[group_slot(&t, keys[i])].part];
         part->at[part->n++] = i;
     }
+    free(keys);
     free(pc);
     free(t.slot);
     free(t.used);
@@ -908,8 +924,8 @@ int cluster_obs_parts(const tally_obs *obs, size_t n, double rel_tol, long days,
         size_t from = SIZE_MAX;
         for (size_t p = 0; p < n_parts; p++)
             if (parts[p].next < parts[p].out.n &&
-                (from == SIZE_MAX || earlier(obs, &parts[p].out.v[parts[p].next],
-                                             &parts[from].out.v[parts[from].next])))
+                (from == SIZE_MAX ||
+                 earlier(&parts[p].heads[parts[p].next], &parts[from].heads[parts[from].next])))
                 from = p;
         const tally_cluster *k = &parts[from].out.v[parts[from].next++];
         tally_cluster *to = &out->v[c];
@@ -921,6 +937,7 @@ int cluster_obs_parts(const tally_obs *obs, size_t n, double rel_tol, long days,
     }
     for (size_t p = 0; p < n_parts; p++) {
         tally_clusters_free(&parts[p].out);
+        free(parts[p].heads);
         free(parts[p].at);
     }
     return 0;

@@ -148,6 +148,7 @@ struct by_pair {
     uint64_t key; /* supplier and recipient packed, in the order of their codes */
     const char *supplier, *recipient;
     size_t i;
+    uint32_t items; /* its lead's known items (read here with the states: one cache miss) */
 };
 
 /* A country code (up to three bytes) as a number that sorts like the string. */
@@ -341,7 +342,7 @@ size_t tally_view_flows(const tally_view *v, const tally_model *m, const tally_d
     for (size_t i = 0; i < n; i++) {
         const tally_obs *lead = &v->obs.v[v->c.v[i].lead];
         order[i] = (struct by_pair){code_key(lead->supplier) << 24 | code_key(lead->recipient),
-                                    lead->supplier, lead->recipient, i};
+                                    lead->supplier, lead->recipient, i, KNOWN_ITEMS(lead->items)};
     }
     sort_by_pair(order, n);
     tally_cluster *sorted = tally_xmalloc((n ? n : 1) * sizeof *sorted);
@@ -362,8 +363,7 @@ size_t tally_view_flows(const tally_view *v, const tally_model *m, const tally_d
             continue;
         memset(first, 0, sizeof first);
         for (size_t k = i; k < j; k++)
-            for (uint32_t items = KNOWN_ITEMS(v->obs.v[sorted[k].lead].items); items != 0;
-                 items &= items - 1)
+            for (uint32_t items = order[k].items; items != 0; items &= items - 1)
                 first[low_bit(items) + 1]++;
         for (unsigned bit = 0; bit < TALLY_ITEM_COUNT; bit++)
             first[bit + 1] += first[bit];
@@ -373,8 +373,7 @@ size_t tally_view_flows(const tally_view *v, const tally_model *m, const tally_d
         }
         memcpy(fill, first, sizeof fill);
         for (size_t k = i; k < j; k++)
-            for (uint32_t items = KNOWN_ITEMS(v->obs.v[sorted[k].lead].items); items != 0;
-                 items &= items - 1)
+            for (uint32_t items = order[k].items; items != 0; items &= items - 1)
                 pos[fill[low_bit(items)]++] = k;
         const size_t *mun = pos + first[TALLY_ITEM_INDEX_MUNITIONS];
         size_t n_mun = first[TALLY_ITEM_INDEX_MUNITIONS + 1] - first[TALLY_ITEM_INDEX_MUNITIONS];

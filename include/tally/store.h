@@ -46,6 +46,14 @@ typedef enum tally_store_mode {
  *  its password). */
 int tally_store_open(const char *path, tally_store_mode mode, tally_store **out,
                      tally_err *err) TALLY_MUST_CHECK;
+/** Process-wide, for a command that writes much from several threads
+ *  (tally ingest): the backends keep no statistics of their memory, which
+ *  tally never reads. SQLite otherwise takes one process-wide mutex, and
+ *  updates its counters, on every allocation and free (this SQLite has no
+ *  per-connection lookaside: about 370 of each a document stored). Call
+ *  it before any store is opened, while the process has one thread; later
+ *  it does nothing. */
+void tally_store_lean_process(void);
 /* A store is used by one thread at a time (it is opened without SQLite's
  * per-call mutexes; a server's store is one connection); threads open a
  * store each. */

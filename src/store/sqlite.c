@@ -146,6 +146,12 @@ static bool unchangeable(const char *path)
     return locked;
 }
 
+void tally_store_lean_process(void)
+{
+    /* SQLITE_MISUSE once SQLite has started: then nothing changes */
+    (void)sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+}
+
 /* Opens s->path: read-only ("mode=ro") for TALLY_STORE_READ, else
  * read-write, created when missing; or, with `immutable`, as an
  * unchangeable file ("immutable=1", a URI with the path's '%', '?' and '#'

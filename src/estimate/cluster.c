@@ -515,7 +515,7 @@ static uint32_t *intern_ranks(const intern *t, int (*cmp)(const void *, const vo
 /* Clusters the observations obs[at[0]], ..., obs[at[n - 1]] (at ascending;
  * NULL: obs[0, n)) into *out, whose members are indexes into obs: what
  * tally_cluster_obs does for all of them, for a set that holds every claim
- * of its pairs of states (clusters never join two pairs). */
+ * of its groups (pair of states, kind and unit: clusters never join two). */
 static void cluster_some(const tally_obs *all, const size_t *at, size_t n, double tol,
                          long win_days, tally_clusters *out)
 {
@@ -704,14 +704,24 @@ static void cluster_some(const tally_obs *all, const size_t *at, size_t n, doubl
 #undef OBS
 }
 
-/* A large set is clustered in parts on several threads: its pairs of states
- * spread over as many parts as there are processors (at most CLUSTER_PARTS),
- * each part clustered alone (no cluster joins two pairs, and within a pair
- * nothing depends on the rest: the orders, ranks and joins of a pair's
- * claims are the same in any set holding them all), then the parts'
- * clusters merged in the order of their earliest members, as one
- * clustering orders them. */
+/* A large set is clustered in parts on several threads: its groups (a pair
+ * of states, a kind and a unit: what join_window compares within, never
+ * across) spread over as many parts as there are processors (at most
+ * CLUSTER_PARTS), each part clustered alone (no cluster joins two groups,
+ * and within a group nothing depends on the rest: the orders, ranks and
+ * joins of a group's claims are the same in any set holding them all),
+ * then the parts' clusters merged in the order of their earliest members,
+ * as one clustering orders them. Groups, not pairs: one pair can hold most
+ * of a set (North Korea's of Russia's claims), and the part holding it
+ * would be left working alone. */
 enum { CLUSTER_SPLIT_MIN = 100000, CLUSTER_PARTS = 8 };
+
+/* What the merge orders a part's cluster by: its earliest member's. */
+typedef struct cluster_head {
+    long stated;
+    int64_t id;
+    size_t first; /* the member's index */
+} cluster_head;
 
 typedef struct cluster_part {
     const tally_obs *all;
@@ -719,103 +729,147 @@ typedef struct cluster_part {
     double tol;
     long days;
     tally_clusters out;
-    size_t next; /* the merge's next cluster */
+    cluster_head *heads; /* of out's clusters, in order: read in sequence by the merge */
+    size_t next;         /* the merge's next cluster */
 } cluster_part;
 
 static void *cluster_part_run(void *arg)
 {
     cluster_part *p = arg;
     cluster_some(p->all, p->at, p->n, p->tol, p->days, &p->out);
+    p->heads = tally_xmalloc((p->out.n ? p->out.n : 1) * sizeof *p->heads);
+    for (size_t c = 0; c < p->out.n; c++) {
+        size_t first = p->out.v[c].members[0];
+        p->heads[c] = (cluster_head){p->all[first].stated, p->all[first].id, first};
+    }
     return NULL;
 }
 
 /* Whether cluster a goes before cluster b (of different parts): by their
  * earliest members, stated, then id, then index. */
-static bool earlier(const tally_obs *all, const tally_cluster *a, const tally_cluster *b)
+static bool earlier(const cluster_head *a, const cluster_head *b)
 {
-    const tally_obs *x = &all[a->members[0]], *y = &all[b->members[0]];
-    if (x->stated != y->stated)
-        return x->stated < y->stated;
-    if (x->id != y->id)
-        return x->id < y->id;
-    return a->members[0] < b->members[0];
+    if (a->stated != b->stated)
+        return a->stated < b->stated;
+    if (a->id != b->id)
+        return a->id < b->id;
+    return a->first < b->first;
 }
 
-/* A pair of states and how many observations it has, to spread pairs over
- * parts. */
-typedef struct pair_count {
+/* A group (its key) and how many observations it has, to spread groups
+ * over parts. */
+typedef struct group_count {
     uint64_t key;
     size_t n, part;
-} pair_count;
+} group_count;
 
-static uint64_t pair_key(const tally_obs *o)
+/* The key of an observation's group: a hash of its pair of states, kind
+ * and unit (by content). Two groups of one key go to one part, which is
+ * as good: only one group in two parts would not be. */
+static uint64_t group_key(const tally_obs *o)
 {
-    return code3_key(o->supplier) << 24 | code3_key(o->recipient);
+    uint64_t h =
+        (code3_key(o->supplier) << 24 | code3_key(o->recipient)) << 8 | (uint64_t)(unsigned)o->kind;
+    h *= 0x9E3779B97F4A7C15u;
+    for (const char *u = str_or_empty(o->unit); *u != '\0'; u++)
+        h = (h ^ (unsigned char)*u) * 0x100000001b3u;
+    return h;
 }
 
-static int cmp_pair_count(const void *a, const void *b)
+static int cmp_group_count(const void *a, const void *b)
 {
-    const pair_count *x = a, *y = b;
+    const group_count *x = a, *y = b;
     if (x->n != y->n)
         return x->n > y->n ? -1 : 1;
     return (x->key > y->key) - (x->key < y->key);
 }
 
-static int cmp_pair_key(const void *a, const void *b)
+/* The groups of a set and their counts: open addressing on the key (a few
+ * thousand groups for a million observations; counting them so costs a
+ * probe an observation where sorting the keys cost a comparison callback
+ * ~20 times an observation). */
+typedef struct group_table {
+    group_count *slot;
+    bool *used;
+    size_t cap, n;
+} group_table;
+
+static size_t group_slot(const group_table *t, uint64_t key)
 {
-    const pair_count *x = a, *y = b;
-    return (x->key > y->key) - (x->key < y->key);
+    size_t j = (size_t)(key * 0x9E3779B97F4A7C15u >> 17) & (t->cap - 1);
+    while (t->used[j] && t->slot[j].key != key)
+        j = (j + 1) & (t->cap - 1);
+    return j;
 }
 
-/* The parts of obs[0, n), by pair of states; how many (1: do it whole). */
-static size_t split_by_pair(const tally_obs *obs, size_t n, size_t want, cluster_part *parts)
+static void group_add(group_table *t, uint64_t key)
 {
-    /* the pairs and their counts: keys sorted, then counted */
-    pair_count *pc = tally_xmalloc(n * sizeof *pc);
-    for (size_t i = 0; i < n; i++)
-        pc[i] = (pair_count){pair_key(&obs[i]), 1, 0};
-    qsort(pc, n, sizeof *pc, cmp_pair_key);
-    size_t n_pairs = 0;
-    for (size_t i = 0; i < n; i++) {
-        if (n_pairs > 0 && pc[n_pairs - 1].key == pc[i].key)
-            pc[n_pairs - 1].n++;
-        else
-            pc[n_pairs++] = pc[i];
+    if (2 * (t->n + 1) > t->cap) {
+        group_table grown = {tally_xcalloc(2 * t->cap, sizeof *t->slot),
+                             tally_xcalloc(2 * t->cap, sizeof *t->used), 2 * t->cap, t->n};
+        for (size_t i = 0; i < t->cap; i++)
+            if (t->used[i]) {
+                size_t j = group_slot(&grown, t->slot[i].key);
+                grown.slot[j] = t->slot[i];
+                grown.used[j] = true;
+            }
+        free(t->slot);
+        free(t->used);
+        *t = grown;
     }
-    if (n_pairs < 2) {
-        free(pc);
+    size_t j = group_slot(t, key);
+    if (!t->used[j]) {
+        t->used[j] = true;
+        t->slot[j] = (group_count){key, 0, 0};
+        t->n++;
+    }
+    t->slot[j].n++;
+}
+
+/* The parts of obs[0, n), by group; how many (1: do it whole). */
+static size_t split_by_group(const tally_obs *obs, size_t n, size_t want, cluster_part *parts)
+{
+    group_table t = {tally_xcalloc(1024, sizeof(group_count)), tally_xcalloc(1024, sizeof(bool)),
+                     1024, 0};
+    /* each observation's key, kept: the second pass reads no observation */
+    uint64_t *keys = tally_xmalloc((n ? n : 1) * sizeof *keys);
+    for (size_t i = 0; i < n; i++)
+        group_add(&t, keys[i] = group_key(&obs[i]));
+    size_t n_groups = t.n;
+    if (n_groups < 2) {
+        free(keys);
+        free(t.slot);
+        free(t.used);
         return 1;
     }
-    /* the largest pairs first, each to the part with the fewest so far */
-    qsort(pc, n_pairs, sizeof *pc, cmp_pair_count);
+    /* the largest groups first (ties by key: a total order), each to the
+     * part with the fewest so far */
+    group_count *pc = tally_xmalloc(n_groups * sizeof *pc);
+    for (size_t i = 0, k = 0; i < t.cap; i++)
+        if (t.used[i])
+            pc[k++] = t.slot[i];
+    qsort(pc, n_groups, sizeof *pc, cmp_group_count);
     size_t load[CLUSTER_PARTS] = {0};
-    for (size_t k = 0; k < n_pairs; k++) {
+    for (size_t k = 0; k < n_groups; k++) {
         size_t best = 0;
         for (size_t p = 1; p < want; p++)
             if (load[p] < load[best])
                 best = p;
-        pc[k].part = best;
+        t.slot[group_slot(&t, pc[k].key)].part = best;
         load[best] += pc[k].n;
     }
-    qsort(pc, n_pairs, sizeof *pc, cmp_pair_key);
     for (size_t p = 0; p < want; p++) {
         parts[p].at = tally_xmalloc((load[p] ? load[p] : 1) * sizeof *parts[p].at);
         parts[p].n = 0;
     }
     for (size_t i = 0; i < n; i++) {
-        uint64_t key = pair_key(&obs[i]);
-        size_t lo = 0, hi = n_pairs; /* the pair: binary search of the keys */
-        while (hi - lo > 1) {
-            size_t mid = (lo + hi) / 2;
-            if (pc[mid].key <= key)
-                lo = mid;
-            else
-                hi = mid;
-        }
-        cluster_part *part = &parts[pc[lo].part];
+        cluster_part *part = &parts[t.slot[group_slot(&t, keys[i])].part];
         part->at[part->n++] = i;
     }
+    free(keys);
     free(pc);
+    free(t.slot);
+    free(t.used);
     return want;
 }
 
@@ -835,7 +889,7 @@ int cluster_obs_parts(const tally_obs *obs, size_t n, double rel_tol, long days,
     want = want > CLUSTER_PARTS ? CLUSTER_PARTS : want;
     cluster_part parts[CLUSTER_PARTS];
     memset(parts, 0, sizeof parts);
-    size_t n_parts = want > 1 ? split_by_pair(obs, n, want, parts) : 1;
+    size_t n_parts = want > 1 ? split_by_group(obs, n, want, parts) : 1;
     if (n_parts == 1) {
         cluster_some(obs, NULL, n, tol, win_days, out);
         return 0;
@@ -870,8 +924,8 @@ int cluster_obs_parts(const tally_obs *obs, size_t n, double rel_tol, long days,
         size_t from = SIZE_MAX;
         for (size_t p = 0; p < n_parts; p++)
             if (parts[p].next < parts[p].out.n &&
-                (from == SIZE_MAX || earlier(obs, &parts[p].out.v[parts[p].next],
-                                             &parts[from].out.v[parts[from].next])))
+                (from == SIZE_MAX ||
+                 earlier(&parts[p].heads[parts[p].next], &parts[from].heads[parts[from].next])))
                 from = p;
         const tally_cluster *k = &parts[from].out.v[parts[from].next++];
         tally_cluster *to = &out->v[c];
@@ -883,6 +937,7 @@ int cluster_obs_parts(const tally_obs *obs, size_t n, double rel_tol, long days,
     }
     for (size_t p = 0; p < n_parts; p++) {
         tally_clusters_free(&parts[p].out);
+        free(parts[p].heads);
         free(parts[p].at);
     }
     return 0;

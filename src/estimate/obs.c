@@ -157,7 +157,29 @@ struct load {
      * queries */
     addr_map row_strings;
     addr_map infos; /* an interned source name's name_info */
+    /* the observations link_appositions looks at (descriptive, not
+     * curated), ascending: walking every observation for them reads a
+     * cache line of each */
+    size_t *desc, n_desc, cap_desc;
 };
+
+static void load_free(struct load *l)
+{
+    free(l->names.slot);
+    free(l->names.info);
+    addr_map_free(&l->row_strings);
+    addr_map_free(&l->infos);
+    free(l->desc);
+}
+
+static void desc_push(struct load *l, size_t i)
+{
+    if (l->n_desc == l->cap_desc) {
+        l->cap_desc = l->cap_desc ? 2 * l->cap_desc : 64;
+        l->desc = tally_xrealloc(l->desc, l->cap_desc * sizeof *l->desc);
+    }
+    l->desc[l->n_desc++] = i;
+}
 
 /* intern(l->names, s) for a string whose address stands for it during the
  * query. */
@@ -249,6 +271,8 @@ static int on_row(const tally_claim_row *r, void *user)
     x->sentence_start = c->sentence_start;
     x->sentence_end = c->sentence_end;
     identify(l, x);
+    if (x->descriptive && !x->curated)
+        desc_push(l, o->n - 1);
     return 0;
 }
 
@@ -322,10 +346,8 @@ static int link_appositions(struct load *l, struct tally_store *s, bool *changed
     tally_buf body;
     tally_buf_init(&body, (size_t)1 << 28);
     int64_t loaded = -1;
-    for (size_t i = 0; i < o->n && rc == 0; i++) {
-        tally_obs *x = &o->v[i];
-        if (!x->descriptive || x->curated)
-            continue;
+    for (size_t k = 0; k < l->n_desc && rc == 0; k++) {
+        tally_obs *x = &o->v[l->desc[k]];
         if (x->doc_id != loaded) {
             rc = tally_store_body(s, x->doc_id, &body, err);
             if (rc == TALLY_ENOTFOUND) { /* gone since the claims were read */
@@ -382,7 +404,7 @@ static bool converts_into(const tally_model *m, const tally_obs_set *obs, uint32
  * SPLIT_MIN, one a processor (at most SPLIT_MAX), each read on a handle of
  * its own into observations of its own, then joined in id order: what one
  * scan gives, strings interned anew into the first part's table. */
-enum { SPLIT_MIN = 100000, SPLIT_MAX = 8, COMMON_SHARE = 10 };
+enum { SPLIT_MIN = 100000, SPLIT_MAX = 8, COMMON_SHARE = 10, JOIN_COST = 3 };
 
 typedef struct part {
     struct tally_store *s; /* its own handle */
@@ -402,10 +424,7 @@ static void *read_part(void *arg)
 
 static void free_part(part *p)
 {
-    free(p->l.names.slot);
-    free(p->l.names.info);
-    addr_map_free(&p->l.row_strings);
-    addr_map_free(&p->l.infos);
+    load_free(&p->l);
     tally_obs_set_free(&p->set);
     tally_store_close(p->s);
 }
@@ -439,6 +458,8 @@ static void join_part(struct load *l, part *p)
         l->cap = o->n + n;
         o->v = tally_xrealloc(o->v, l->cap * sizeof *o->v);
     }
+    for (size_t k = 0; k < p->l.n_desc; k++)
+        desc_push(l, o->n + p->l.desc[k]);
     addr_map seen = {0};
     moved last[7] = {{NULL, NULL}};
     for (size_t i = 0; i < n; i++) {
@@ -479,24 +500,36 @@ static int read_split(struct tally_store *s, const tally_claim_filter *q, size_t
     part parts[SPLIT_MAX];
     pthread_t threads[SPLIT_MAX];
     size_t made = 0, started = 0;
-    int64_t span = (hi - lo) / (int64_t)n_parts + 1;
+    /* this thread reads the first range and then copies every other part
+     * into its own (join_part): a copied row costs about JOIN_COST tenths
+     * of a read one (perf, tally rank RUS --to on the bench database), so
+     * its range is the smaller, that all finish together. With P parts, a
+     * first share f such that f + c (1 - f) = (1 - f) / (P - 1), c =
+     * JOIN_COST / 10: f = (10 - J (P - 1)) / (10 P - J (P - 1)), at least
+     * half an even share. */
+    int64_t p_n = (int64_t)n_parts, all = hi - lo;
+    int64_t first_span = all * (10 - JOIN_COST * (p_n - 1)) / (10 * p_n - JOIN_COST * (p_n - 1));
+    first_span = first_span > all / (2 * p_n) ? first_span : all / (2 * p_n);
+    first_span += 1;
+    int64_t span = (all - first_span) / (p_n - 1) + 1;
     for (; made < n_parts - 1; made++) {
         part *p = &parts[made];
         memset(p, 0, sizeof *p);
         if (tally_store_reopen(s, &p->s, &p->err) != 0)
             break;
         p->set.arena = tally_arena_new();
-        p->l = (struct load){&p->set, l->m, 0, {NULL, NULL, 0, 0, p->set.arena}, 0, {0}, {0}};
+        p->l = (struct load){&p->set, l->m, 0, {NULL, NULL, 0, 0, p->set.arena}, 0, {0}, {0},
+                             NULL,    0,    0};
         p->q = *q;
-        p->q.id_from = lo + span * (int64_t)(made + 1);
-        p->q.id_below = made + 2 < n_parts ? lo + span * (int64_t)(made + 2) : 0;
+        p->q.id_from = lo + first_span + span * (int64_t)made;
+        p->q.id_below = made + 2 < n_parts ? lo + first_span + span * (int64_t)(made + 1) : 0;
     }
     for (; started < made; started++)
         if (pthread_create(&threads[started], NULL, read_part, &parts[started]) != 0)
             break;
     /* the first range here, into l itself */
     tally_claim_filter first = *q;
-    first.id_below = lo + span;
+    first.id_below = lo + first_span;
     rc = made == n_parts - 1 && started == made ? tally_store_claims(s, &first, on_row, l, err) : 1;
     for (size_t k = 0; k < started; k++)
         pthread_join(threads[k], NULL);
@@ -554,7 +587,7 @@ static int load(struct tally_store *s, const tally_model *m, const struct tally_
     out->arena = tally_arena_new();
     tally_clusters made = {0};
     bool made_ok = false, changed = false;
-    struct load l = {out, m, 0, {NULL, NULL, 0, 0, out->arena}, 0, {0}, {0}};
+    struct load l = {out, m, 0, {NULL, NULL, 0, 0, out->arena}, 0, {0}, {0}, NULL, 0, 0};
     tally_claim_filter all = {0};
     tally_claim_filter q = f != NULL ? *f : all;
     q.no_sentences = true;
@@ -573,6 +606,7 @@ static int load(struct tally_store *s, const tally_model *m, const struct tally_
         (rc = read_split(s, &q, n_parts, parts != 0 ? 0 : SPLIT_MIN, &l, err)) == 1) {
         /* one scan instead: from an empty start */
         out->n = 0;
+        l.n_desc = 0;
         addr_map_free(&l.row_strings);
         rc = tally_store_claims(s, &q, on_row, &l, err);
     } else if (item == 0 && leads && !q.by_id) {
@@ -597,10 +631,7 @@ static int load(struct tally_store *s, const tally_model *m, const struct tally_
     if (rc == 0)
         rc = link_appositions(&l, s, &changed, err);
 out:
-    free(l.names.slot);
-    free(l.names.info);
-    addr_map_free(&l.row_strings);
-    addr_map_free(&l.infos);
+    load_free(&l);
     /* the clusters made hold for what was loaded unless an identity moved since */
     if (rc == 0 && c != NULL && made_ok && !changed && made.v != NULL)
         *c = made;
@@ -631,14 +662,11 @@ char tally_obs_row_grade(const tally_model *m, const tally_claim_row *r)
 {
     tally_obs_set set = {0};
     set.arena = tally_arena_new();
-    struct load l = {&set, m, 0, {NULL, NULL, 0, 0, set.arena}, 0, {0}, {0}};
+    struct load l = {&set, m, 0, {NULL, NULL, 0, 0, set.arena}, 0, {0}, {0}, NULL, 0, 0};
     char g = '?';
     if (m != NULL && on_row(r, &l) == 0 && set.n == 1)
         (void)tally_obs_sigma(m, &set.v[0], &g, NULL);
-    free(l.names.slot);
-    free(l.names.info);
-    addr_map_free(&l.row_strings);
-    addr_map_free(&l.infos);
+    load_free(&l);
     tally_obs_set_free(&set);
     return g;
 }

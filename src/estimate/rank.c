@@ -24,6 +24,7 @@
 
 #include "tally/claim.h"
 #include "tally/mem.h"
+#include "tally/pool.h"
 
 static const char *const by_names[] = {"value", "count", "share", "people"};
 
@@ -194,15 +195,21 @@ static const char *partner_of(const rank_work *w, const tally_obs *o)
     return other;
 }
 
-static tally_rank_part *new_part(tally_rank_partner *pa, uint32_t item, const char *unit)
+/* A part of `item` in `unit`, nothing yet known of it. */
+static void init_part(tally_rank_part *part, uint32_t item, const char *unit)
 {
-    pa->parts = tally_xrealloc(pa->parts, (pa->n_parts + 1) * sizeof *pa->parts);
-    tally_rank_part *part = &pa->parts[pa->n_parts++];
     memset(part, 0, sizeof *part);
     part->item = item;
     snprintf(part->unit, sizeof part->unit, "%s", unit);
     part->claim = SIZE_MAX;
     part->at = LONG_MIN;
+}
+
+static tally_rank_part *new_part(tally_rank_partner *pa, uint32_t item, const char *unit)
+{
+    pa->parts = tally_xrealloc(pa->parts, (pa->n_parts + 1) * sizeof *pa->parts);
+    tally_rank_part *part = &pa->parts[pa->n_parts++];
+    init_part(part, item, unit);
     return part;
 }
 
@@ -236,64 +243,140 @@ static void add_part(rank_work *w, tally_rank_part *part, const double *v, uint6
     free(perm);
 }
 
-/* The parts of one partner from its series. */
-static void series_parts(rank_work *w, tally_rank_partner *pa, const tally_cluster *pair,
-                         size_t n_pair, tally_cluster *scratch, double *total)
+/* One series of a partner, built and drawn on a worker thread
+ * (tally_pool: handed back in the order handed in, so that the parts and
+ * totals are summed in one order whatever thread drew them). */
+typedef struct rank_job {
+    size_t partner;
+    const char *supplier, *recipient;
+    const tally_cluster *pair; /* the partner's clusters */
+    const uint32_t *items;     /* the items of each one's lead */
+    size_t n_pair;
+    uint32_t item;
+    bool has_part; /* a series of the item with points: `part` is one */
+    tally_rank_part part;
+    double *draws; /* part.lack none: its draws (w->draws of them) */
+} rank_job;
+
+/* Builds and draws job `arg`'s series (a tally_pool_fn; `ctx` the
+ * rank_work, read only). */
+static void series_job(void *arg, void *ctx, unsigned worker)
 {
-    const char *sup = w->to ? pa->state : w->state, *rec = w->to ? w->state : pa->state;
-    /* the items of each cluster's lead, read once in one pass (not once an
-     * item from the observations), and the items any of them has: a series
-     * needs a claim of its own item */
-    uint32_t *items = tally_xmalloc((n_pair ? n_pair : 1) * sizeof *items), have = 0;
-    for (size_t k = 0; k < n_pair; k++)
-        have |= items[k] = w->obs[pair[k].lead].items;
-    for (unsigned bit = 0; bit < TALLY_ITEM_COUNT; bit++) {
-        uint32_t item = 1u << bit;
-        if (!(have & item))
-            continue;
-        /* the clusters that can count for the item: of it, or of munitions to
-         * convert (as tally_view_flows takes them) */
-        tally_clusters ic = {scratch, 0, NULL};
-        for (size_t k = 0; k < n_pair; k++)
-            if (items[k] & (item | TALLY_ITEM_MUNITIONS))
-                scratch[ic.n++] = pair[k];
-        const char *unit = tally_series_default_unit(w->obs, &ic, sup, rec, item);
-        if (unit == NULL)
-            continue;
-        tally_series series;
-        memset(&series, 0, sizeof series);
-        memcpy(series.supplier, sup, 4);
-        memcpy(series.recipient, rec, 4);
-        series.item = item;
+    (void)worker;
+    rank_job *j = arg;
+    const rank_work *w = ctx;
+    /* the clusters that can count for the item: of it, or of munitions to
+     * convert (as tally_view_flows takes them) */
+    tally_clusters ic = {tally_xmalloc((j->n_pair ? j->n_pair : 1) * sizeof *ic.v), 0, NULL};
+    for (size_t k = 0; k < j->n_pair; k++)
+        if (j->items[k] & (j->item | TALLY_ITEM_MUNITIONS))
+            ic.v[ic.n++] = j->pair[k];
+    const char *unit = tally_series_default_unit(w->obs, &ic, j->supplier, j->recipient, j->item);
+    tally_series series;
+    memset(&series, 0, sizeof series);
+    if (unit != NULL) {
+        memcpy(series.supplier, j->supplier, 4);
+        memcpy(series.recipient, j->recipient, 4);
+        series.item = j->item;
         snprintf(series.unit, sizeof series.unit, "%s", unit);
         tally_series_build(w->m, w->obs, w->n_obs, &ic, &series);
-        if (series.n == 0) {
-            tally_series_free(&series);
-            continue;
-        }
-        tally_rank_part *part = new_part(pa, item, unit);
-        part->clusters = series.n;
-        part->lack = measure(w->p, w->by, item, unit, part);
-        long last = LONG_MIN;
-        for (size_t i = 0; i < series.n; i++)
-            last = series.v[i].p.day > last ? series.v[i].p.day : last;
-        part->at = w->extrapolate || w->day <= last ? w->day : last;
-        if (part->lack == TALLY_LACK_NONE && w->day <= series.start)
-            part->lack = TALLY_LACK_NOT_YET;
-        if (part->lack == TALLY_LACK_NONE) {
-            tally_err err = {0};
-            if (tally_series_draws(&series, part->at, w->draws, w->buf, &part->quantity, &err) !=
-                0) {
-                part->lack = TALLY_LACK_ESTIMATE;
-                snprintf(part->why, sizeof part->why, "%s", err.msg);
-            } else {
-                uint64_t h = hash_str(hash_str(hash_str(fnv_basis, sup), rec), unit);
-                uint64_t ph = hash_str(hash_num(fnv_basis, item), unit);
-                add_part(w, part, w->buf, hash_num(h, item), ph, total);
-            }
-        }
-        tally_series_free(&series);
     }
+    free(ic.v);
+    if (series.n == 0) {
+        tally_series_free(&series);
+        return;
+    }
+    j->has_part = true;
+    tally_rank_part *part = &j->part;
+    init_part(part, j->item, unit);
+    part->clusters = series.n;
+    part->lack = measure(w->p, w->by, j->item, unit, part);
+    long last = LONG_MIN;
+    for (size_t i = 0; i < series.n; i++)
+        last = series.v[i].p.day > last ? series.v[i].p.day : last;
+    part->at = w->extrapolate || w->day <= last ? w->day : last;
+    if (part->lack == TALLY_LACK_NONE && w->day <= series.start)
+        part->lack = TALLY_LACK_NOT_YET;
+    if (part->lack == TALLY_LACK_NONE) {
+        tally_err err = {0};
+        j->draws = tally_xmalloc(w->draws * sizeof *j->draws);
+        if (tally_series_draws(&series, part->at, w->draws, j->draws, &part->quantity, &err) != 0) {
+            part->lack = TALLY_LACK_ESTIMATE;
+            snprintf(part->why, sizeof part->why, "%s", err.msg);
+            free(j->draws);
+            j->draws = NULL;
+        }
+    }
+    tally_series_free(&series);
+}
+
+/* Adds job j's part, done, to its partner and its draws to the partner's
+ * total. */
+static void series_job_done(rank_work *w, tally_ranking *out, rank_job *j, double *totals)
+{
+    if (j->has_part) {
+        tally_rank_partner *pa = &out->v[j->partner];
+        tally_rank_part *part = new_part(pa, j->item, j->part.unit);
+        *part = j->part;
+        if (j->draws != NULL) {
+            const char *sup = j->supplier, *rec = j->recipient, *unit = part->unit;
+            uint64_t h = hash_str(hash_str(hash_str(fnv_basis, sup), rec), unit);
+            uint64_t ph = hash_str(hash_num(fnv_basis, j->item), unit);
+            add_part(w, part, j->draws, hash_num(h, j->item), ph, totals + j->partner * w->draws);
+        }
+    }
+    free(j->draws);
+    j->draws = NULL;
+}
+
+/* The series parts of every partner: one job a partner and item that any of
+ * its clusters' leads has (a series needs a claim of its own item), done on
+ * a thread a core. pairs + first[k] are partner k's clusters. */
+static void series_parts(rank_work *w, tally_ranking *out, const tally_cluster *pairs,
+                         const size_t *first, double *totals)
+{
+    size_t n_clusters = first[out->n];
+    /* the items of each cluster's lead, read once in one pass */
+    uint32_t *items = tally_xmalloc((n_clusters ? n_clusters : 1) * sizeof *items);
+    for (size_t k = 0; k < n_clusters; k++)
+        items[k] = w->obs[pairs[k].lead].items;
+    rank_job *jobs = NULL;
+    size_t n_jobs = 0, cap = 0;
+    for (size_t k = 0; k < out->n; k++) {
+        const char *other = out->v[k].state;
+        uint32_t have = 0;
+        for (size_t i = first[k]; i < first[k + 1]; i++)
+            have |= items[i];
+        for (unsigned bit = 0; bit < TALLY_ITEM_COUNT; bit++) {
+            if (!(have & 1u << bit))
+                continue;
+            if (n_jobs == cap)
+                jobs = tally_xrealloc(jobs, (cap = cap ? 2 * cap : 64) * sizeof *jobs);
+            rank_job *j = &jobs[n_jobs++];
+            *j = (rank_job){k,
+                            w->to ? other : w->state,
+                            w->to ? w->state : other,
+                            pairs + first[k],
+                            items + first[k],
+                            first[k + 1] - first[k],
+                            1u << bit,
+                            false,
+                            {0},
+                            NULL};
+        }
+    }
+    unsigned cores = tally_cores();
+    tally_pool *pool =
+        tally_pool_new(cores > 1 && n_jobs > 1 ? cores : 0, 4 * cores, series_job, NULL, w);
+    for (size_t k = 0; k < n_jobs; k++) {
+        while (tally_pool_full(pool))
+            series_job_done(w, out, tally_pool_take(pool), totals);
+        tally_pool_put(pool, &jobs[k]);
+    }
+    for (void *j; (j = tally_pool_take(pool)) != NULL;)
+        series_job_done(w, out, j, totals);
+    tally_pool_free(pool);
+    free(jobs);
     free(items);
 }
 
@@ -424,17 +507,15 @@ int tally_rank(const tally_model *m, const tally_prices *p, const tally_obs *obs
     memset(totals, 0, n_partners * w.draws * sizeof *totals);
     w.buf = tally_xmalloc(w.draws * sizeof *w.buf);
     w.vals = tally_xmalloc(w.draws * sizeof *w.vals);
-    tally_cluster *scratch = tally_xmalloc((c->n ? c->n : 1) * sizeof *scratch);
+    for (size_t k = 0; k < n_partners; k++)
+        memcpy(out->v[k].state, codes[k], 4);
+    if (by != TALLY_RANK_SHARE)
+        series_parts(&w, out, pairs, first, totals);
     for (size_t k = 0; k < n_partners; k++) {
         tally_rank_partner *pa = &out->v[k];
-        memcpy(pa->state, codes[k], 4);
-        const tally_cluster *pair = pairs + first[k];
-        size_t n_pair = first[k + 1] - first[k];
         double *total = totals + k * w.draws;
         if (by == TALLY_RANK_SHARE)
-            share_part(&w, pa, pair, n_pair, total);
-        else
-            series_parts(&w, pa, pair, n_pair, scratch, total);
+            share_part(&w, pa, pairs + first[k], first[k + 1] - first[k], total);
         for (size_t j = 0; j < pa->n_parts; j++)
             pa->ranked = pa->ranked || pa->parts[j].lack == TALLY_LACK_NONE;
         if (!pa->ranked)
@@ -476,7 +557,6 @@ int tally_rank(const tally_model *m, const tally_prices *p, const tally_obs *obs
         for (size_t r = 0; out->v[k].ranked && r < nr; r++)
             out->v[k].p_rank[r] /= (double)w.draws;
     qsort(out->v, n_partners, sizeof *out->v, partner_cmp);
-    free(scratch);
     free(pairs);
     free(fill);
     free(first);

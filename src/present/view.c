@@ -148,6 +148,7 @@ struct by_pair {
     uint64_t key; /* supplier and recipient packed, in the order of their codes */
     const char *supplier, *recipient;
     size_t i;
+    uint32_t items; /* its lead's known items (read here with the states: one cache miss) */
 };
 
 /* A country code (up to three bytes) as a number that sorts like the string. */
@@ -171,22 +172,45 @@ static unsigned low_bit(uint32_t x)
 /* The bits of an item set that name items of this tally. */
 #define KNOWN_ITEMS(items) ((items) & ((1u << TALLY_ITEM_COUNT) - 1))
 
-static int cmp_pair(const void *a, const void *b)
+/* Sorts v[0, n) by key, ties in their order: a least-significant-digit
+ * radix sort on the key's 48 bits (three stable passes of 16), where a
+ * comparison sort of every cluster cost ~20 callbacks a cluster. */
+static void sort_by_pair(struct by_pair *v, size_t n)
 {
-    const struct by_pair *x = a, *y = b;
-    if (x->key != y->key)
-        return x->key < y->key ? -1 : 1;
-    return (x->i > y->i) - (x->i < y->i);
+    enum { DIGIT = 16, BUCKETS = 1 << DIGIT };
+    struct by_pair *tmp = tally_xmalloc((n ? n : 1) * sizeof *tmp);
+    size_t *count = tally_xmalloc(BUCKETS * sizeof *count);
+    for (unsigned shift = 0; shift < 48; shift += DIGIT) {
+        memset(count, 0, BUCKETS * sizeof *count);
+        for (size_t i = 0; i < n; i++)
+            count[(v[i].key >> shift) & (BUCKETS - 1)]++;
+        size_t at = 0;
+        for (size_t b = 0; b < BUCKETS; b++) {
+            size_t c = count[b];
+            count[b] = at;
+            at += c;
+        }
+        for (size_t i = 0; i < n; i++)
+            tmp[count[(v[i].key >> shift) & (BUCKETS - 1)]++] = v[i];
+        memcpy(v, tmp, n * sizeof *v);
+    }
+    free(count);
+    free(tmp);
 }
 
-/* Series of tally_view_flows estimated on several threads at once (each
- * series' draws are its own: the same numbers whichever thread, in
- * whichever order), then handed over in order. */
+/* Series of tally_view_flows built and estimated on several threads at
+ * once (each series' draws are its own: the same numbers whichever thread,
+ * in whichever order), then handed over in order. */
 enum { FLOW_BATCH = 1024, FLOW_THREADS = 16 };
 
 typedef struct flow_job {
+    const tally_view *v;
+    const tally_model *m;
+    tally_clusters pair; /* the clusters that can count for the item (owned until built) */
+    const tally_date *at;
     tally_series series;
     unsigned bit;
+    bool found; /* a series with points: handed over */
     long day;
     tally_quantiles q;
     tally_fit_info info;
@@ -196,11 +220,33 @@ typedef struct flow_job {
 
 typedef struct flow_work {
     flow_job *jobs;
-    size_t *order; /* the jobs by their points, most first: long ones start first */
+    size_t *order; /* the jobs by their clusters, most first: long ones start first */
     size_t n, next;
     unsigned draws;
+    bool estimate;
     pthread_mutex_t lock;
 } flow_work;
+
+/* Builds job j's series in its pair's default unit (none: not found). */
+static void flow_build(flow_job *j)
+{
+    const tally_view *v = j->v;
+    tally_series *series = &j->series;
+    const char *unit = tally_series_default_unit(v->obs.v, &j->pair, series->supplier,
+                                                 series->recipient, series->item);
+    if (unit != NULL) {
+        snprintf(series->unit, sizeof series->unit, "%s", unit);
+        tally_series_build(j->m, v->obs.v, v->obs.n, &j->pair, series);
+        j->found = series->n > 0;
+    }
+    free(j->pair.v);
+    j->pair.v = NULL;
+    if (!j->found) {
+        tally_series_free(series);
+        return;
+    }
+    j->day = j->at != NULL ? tally_day_of(*j->at, true) : series->v[series->n - 1].p.day;
+}
 
 static void *flow_worker(void *arg)
 {
@@ -212,27 +258,36 @@ static void *flow_worker(void *arg)
         if (k == SIZE_MAX)
             return NULL;
         flow_job *j = &w->jobs[w->order[k]];
-        j->rc = tally_series_reconcile(&j->series, &j->day, 1, w->draws, &j->q, &j->info, &j->err);
+        flow_build(j);
+        if (j->found && w->estimate)
+            j->rc =
+                tally_series_reconcile(&j->series, &j->day, 1, w->draws, &j->q, &j->info, &j->err);
     }
 }
 
-/* Whether job a goes before job b: more points, else first. */
+/* Whether job a goes before job b: more clusters, else first. */
 static bool goes_first(const flow_job *jobs, size_t a, size_t b)
 {
-    if (jobs[a].series.n != jobs[b].series.n)
-        return jobs[a].series.n > jobs[b].series.n;
+    if (jobs[a].pair.n != jobs[b].pair.n)
+        return jobs[a].pair.n > jobs[b].pair.n;
     return a < b;
 }
 
-/* Estimates jobs[0, n) on as many threads as there are processors (the
- * calling one too; fewer when threads cannot be made). */
-static void flow_run(flow_job *jobs, size_t n, unsigned draws)
+/* Builds (and estimates, when `estimate`) jobs[0, n) on as many threads as
+ * there are processors (the calling one too; fewer when threads cannot be
+ * made). */
+static void flow_run(flow_job *jobs, size_t n, unsigned draws, bool estimate)
 {
-    flow_work w = {
-        jobs, tally_xmalloc((n ? n : 1) * sizeof(size_t)), n, 0, draws, PTHREAD_MUTEX_INITIALIZER};
+    flow_work w = {jobs,
+                   tally_xmalloc((n ? n : 1) * sizeof(size_t)),
+                   n,
+                   0,
+                   draws,
+                   estimate,
+                   PTHREAD_MUTEX_INITIALIZER};
     for (size_t k = 0; k < n; k++)
         w.order[k] = k;
-    /* insertion into place by points: batches are small */
+    /* insertion into place by clusters: batches are small */
     for (size_t k = 1; k < n; k++) {
         size_t x = w.order[k], i = k;
         for (; i > 0 && goes_first(jobs, x, w.order[i - 1]); i--)
@@ -254,7 +309,7 @@ static void flow_run(flow_job *jobs, size_t n, unsigned draws)
     free(w.order);
 }
 
-/* Hands the jobs over in order and frees their series; returns how many
+/* Hands the jobs' series over in order and frees them; returns how many
  * were estimated. */
 static size_t flow_emit(flow_job *jobs, size_t n, bool estimate,
                         void (*fn)(const tally_flow *fl, void *user), void *user)
@@ -262,6 +317,8 @@ static size_t flow_emit(flow_job *jobs, size_t n, bool estimate,
     size_t done = 0;
     for (size_t k = 0; k < n; k++) {
         flow_job *j = &jobs[k];
+        if (!j->found)
+            continue;
         tally_flow fl = {&j->series, tally_item_name(j->bit), LONG_MIN, {0}, {0}, 0, &j->err};
         if (estimate) {
             fl.day = j->day;
@@ -285,9 +342,9 @@ size_t tally_view_flows(const tally_view *v, const tally_model *m, const tally_d
     for (size_t i = 0; i < n; i++) {
         const tally_obs *lead = &v->obs.v[v->c.v[i].lead];
         order[i] = (struct by_pair){code_key(lead->supplier) << 24 | code_key(lead->recipient),
-                                    lead->supplier, lead->recipient, i};
+                                    lead->supplier, lead->recipient, i, KNOWN_ITEMS(lead->items)};
     }
-    qsort(order, n, sizeof *order, cmp_pair);
+    sort_by_pair(order, n);
     tally_cluster *sorted = tally_xmalloc((n ? n : 1) * sizeof *sorted);
     tally_cluster *item_clusters = tally_xmalloc((n ? n : 1) * sizeof *item_clusters);
     for (size_t i = 0; i < n; i++)
@@ -306,8 +363,7 @@ size_t tally_view_flows(const tally_view *v, const tally_model *m, const tally_d
             continue;
         memset(first, 0, sizeof first);
         for (size_t k = i; k < j; k++)
-            for (uint32_t items = KNOWN_ITEMS(v->obs.v[sorted[k].lead].items); items != 0;
-                 items &= items - 1)
+            for (uint32_t items = order[k].items; items != 0; items &= items - 1)
                 first[low_bit(items) + 1]++;
         for (unsigned bit = 0; bit < TALLY_ITEM_COUNT; bit++)
             first[bit + 1] += first[bit];
@@ -317,12 +373,14 @@ size_t tally_view_flows(const tally_view *v, const tally_model *m, const tally_d
         }
         memcpy(fill, first, sizeof fill);
         for (size_t k = i; k < j; k++)
-            for (uint32_t items = KNOWN_ITEMS(v->obs.v[sorted[k].lead].items); items != 0;
-                 items &= items - 1)
+            for (uint32_t items = order[k].items; items != 0; items &= items - 1)
                 pos[fill[low_bit(items)]++] = k;
         const size_t *mun = pos + first[TALLY_ITEM_INDEX_MUNITIONS];
         size_t n_mun = first[TALLY_ITEM_INDEX_MUNITIONS + 1] - first[TALLY_ITEM_INDEX_MUNITIONS];
         for (unsigned bit = 0; bit < TALLY_ITEM_COUNT; bit++) {
+            /* no lead of the item: no default unit (tally_series_default_unit) */
+            if (first[bit + 1] == first[bit])
+                continue;
             /* the clusters that can count for the item: of it, or of munitions
              * to convert (tally_series_build), in their order */
             tally_clusters pair = {item_clusters, 0, NULL};
@@ -333,33 +391,27 @@ size_t tally_view_flows(const tally_view *v, const tally_model *m, const tally_d
                 if (pair.n == 0 || item_clusters[pair.n - 1].lead != sorted[k].lead)
                     item_clusters[pair.n++] = sorted[k];
             }
-            const char *unit = tally_series_default_unit(v->obs.v, &pair, sup, rec, 1u << bit);
-            if (unit == NULL)
-                continue;
             flow_job *job = &jobs[n_jobs];
             memset(job, 0, sizeof *job);
+            job->v = v;
+            job->m = m;
+            job->at = at;
+            job->pair.n = pair.n;
+            job->pair.v = tally_xmalloc(pair.n * sizeof *job->pair.v);
+            memcpy(job->pair.v, item_clusters, pair.n * sizeof *job->pair.v);
             tally_series *series = &job->series;
             memcpy(series->supplier, sup, 4);
             memcpy(series->recipient, rec, 4);
             series->item = 1u << bit;
-            snprintf(series->unit, sizeof series->unit, "%s", unit);
-            tally_series_build(m, v->obs.v, v->obs.n, &pair, series);
-            if (series->n == 0) {
-                tally_series_free(series);
-                continue;
-            }
             job->bit = bit;
-            job->day = at != NULL ? tally_day_of(*at, true) : series->v[series->n - 1].p.day;
             if (++n_jobs == FLOW_BATCH) {
-                if (estimate)
-                    flow_run(jobs, n_jobs, draws);
+                flow_run(jobs, n_jobs, draws, estimate);
                 n_series += flow_emit(jobs, n_jobs, estimate, fn, user);
                 n_jobs = 0;
             }
         }
     }
-    if (estimate)
-        flow_run(jobs, n_jobs, draws);
+    flow_run(jobs, n_jobs, draws, estimate);
     n_series += flow_emit(jobs, n_jobs, estimate, fn, user);
     free(jobs);
     free(pos);

@@ -492,6 +492,44 @@ static void test_cluster_parts_merge(void)
     free(o);
 }
 
+/* Parts split a pair by kind and unit when one pair holds most claims: the
+ * same clusters still, with equal units at different addresses (a unit is
+ * compared by its text, so they must go to one part). */
+static void test_cluster_parts_one_pair(void)
+{
+    enum { N = 4000 };
+    tally_obs *o = random_obs(N, 0x9e3779b97f4a7c15u);
+    static char rounds[N][8];
+    uint64_t s = 4242;
+    for (size_t i = 0; i < N; i++) {
+        bool other = rng_next(&s) % 5 == 0;
+        memcpy(o[i].supplier, other ? "IRN" : "PRK", 4);
+        memcpy(o[i].recipient, "RUS", 4);
+        if (strcmp(o[i].unit, "round") == 0) { /* a copy of its own */
+            memcpy(rounds[i], "round", 6);
+            o[i].unit = rounds[i];
+        }
+    }
+    tally_clusters whole, parts;
+    CHECK_INT_EQ(cluster_obs_parts(o, N, 0, 0, 1, &whole), 0);
+    check_partition(o, N, &whole);
+    for (size_t k = 2; k <= 4; k++) {
+        CHECK_INT_EQ(cluster_obs_parts(o, N, 0, 0, k, &parts), 0);
+        CHECK_INT_EQ(parts.n, whole.n);
+        size_t diff = 0;
+        for (size_t c = 0; c < whole.n && c < parts.n; c++) {
+            diff +=
+                whole.v[c].lead != parts.v[c].lead || whole.v[c].n_members != parts.v[c].n_members;
+            for (size_t j = 0; j < whole.v[c].n_members && j < parts.v[c].n_members; j++)
+                diff += whole.v[c].members[j] != parts.v[c].members[j];
+        }
+        CHECK_INT_EQ(diff, 0);
+        tally_clusters_free(&parts);
+    }
+    tally_clusters_free(&whole);
+    free(o);
+}
+
 /* One dense series (every claim within the date window of many others):
  * prints the time, asserts only the partition. */
 static void test_cluster_dense_series_time(void)
@@ -531,6 +569,7 @@ int main(void)
         {"cluster_descriptive", test_cluster_descriptive},
         {"cluster_order_independent", test_cluster_order_independent},
         {"cluster_parts_merge", test_cluster_parts_merge},
+        {"cluster_parts_one_pair", test_cluster_parts_one_pair},
         {"cluster_dense_series_time", test_cluster_dense_series_time},
         {NULL, NULL}};
     return harness_run(tests);

@@ -147,7 +147,8 @@ typedef struct tally_fit_info {
     double spread;   /* >= 1: how much the sources' biases were widened because the
                         claims disagree (the square root of chi^2 per degree of freedom) */
     bool rate_known; /* false: no growth rate could be read (one day of evidence and
-                        no start), so N is held at its last value after `last` */
+                        no start): after `last` half the draws hold N (a one-off),
+                        half grow it as if reached in a month to three years */
     unsigned draws;  /* Monte Carlo draws made */
 } tally_fit_info;
 
@@ -161,6 +162,15 @@ typedef struct tally_fit_info {
 #define TALLY_BOUND_READ 1.25
 /** How far back "the recent rate" looks, in days. */
 #define TALLY_RECENT_DAYS 182
+/** How lumpy deliveries are, in days: a rate read over S days of evidence
+ *  is uncertain on the log scale by a further variance of this over S, as
+ *  an average over shipments whose gaps are of this order would be. Chosen
+ *  on the sparse calibration (tests/unit/test_reconcile.c: the value whose
+ *  90 % interval after the last claim covers closest to 90 %), not on the
+ *  record. */
+#ifndef TALLY_RATE_LUMP
+#define TALLY_RATE_LUMP 60.0
+#endif
 
 /** Estimates a cumulative, non-decreasing quantity N(t), with N(start) = 0,
  *  from `points`, and reports its quantiles at each of `days` (n_days, in

@@ -22,8 +22,10 @@ typedef struct tally_claims {
      * with the learned layer the paragraphs it waited for */
     const char *body;
     size_t body_offset;
-    /* with tally_extract_opts.events: the events of the block just read
-     * (tally/event.h; they never wait), with their own body; else none */
+    /* with tally_extract_opts.events: events (tally/event.h) with their own
+     * body, as the claims of their sentences are given out (with the learned
+     * layer they wait for its window of paragraphs, as the claims do): from
+     * any tally_extract_block or tally_extract_finish call; else none */
     tally_events events;
 } tally_claims;
 
@@ -63,7 +65,7 @@ size_t tally_extractor_cut_sentences(const tally_extractor *x);
  *  or a negative code with `err` set. */
 int tally_extract_block(tally_extractor *x, const tally_block *b, tally_claims *out, tally_arena *a,
                         tally_err *err) TALLY_MUST_CHECK;
-/** At the document's end: the claims still held back, as
+/** At the document's end: the claims and events still held back, as
  *  tally_extract_block. Returns true when more remain (windows decided on
  *  another thread, see tally_extract_opts.threads): read `out`, then call
  *  it again until it returns false. */

@@ -100,10 +100,13 @@ static void end_doc(struct events_ctx *c)
 {
     if (c->x == NULL)
         return;
-    tally_claims cs; /* events come out of the blocks; the claims held back are dropped */
-    while (tally_extract_finish(c->x, &cs, c->arena))
+    tally_claims cs; /* the events held back come out; the claims are dropped */
+    bool more;
+    do {
+        more = tally_extract_finish(c->x, &cs, c->arena);
+        print_events(c, &cs.events);
         tally_arena_reset(c->arena);
-    tally_arena_reset(c->arena);
+    } while (more);
     cli_warn_cut_sentences(c->path, tally_extractor_cut_sentences(c->x));
     tally_extractor_free(c->x);
     c->x = NULL;

@@ -54,6 +54,13 @@ enum { BRIDGE_STEPS = 16 };
 #define DRAW_TOL 0.02
 /* Asked for at most this many days, they are read in the probing draws. */
 enum { FEW_DAYS = 8 };
+/* One day of evidence without a start: the share of draws that take it for a
+ * one-off, and the time the others take it to have been reached over. */
+#ifndef ONE_OFF_SHARE
+#define ONE_OFF_SHARE 0.5
+#endif
+#define UNKNOWN_SPAN_MIN 30.0
+#define UNKNOWN_SPAN_MAX 1095.0
 /* The widest the disagreement may make the sources' biases. */
 #define MAX_SPREAD 10.0
 
@@ -671,7 +678,9 @@ static double path_at(work *w, long t)
          * window, omega^2 window / 3; evidence spanning less than the window
          * tells no more of the rate than the whole window would */
         double window = w->rate_window > TALLY_RECENT_DAYS ? w->rate_window : TALLY_RECENT_DAYS;
-        w->path_w = w->omega * sqrt(window / 3) * rng_normal(&w->path_rng);
+        /* and a rate read over a short span of evidence may be one shipment's */
+        double lump = w->rate_window >= 1 ? TALLY_RATE_LUMP / w->rate_window : 0;
+        w->path_w = sqrt(w->omega * w->omega * window / 3 + lump) * rng_normal(&w->path_rng);
         w->path_started = true;
     }
     double tau = (double)(t - w->nday[w->n_nodes - 1]);
@@ -771,8 +780,24 @@ static void shape_draw(work *w)
     w->rate = 0;
     size_t m = w->n_nodes;
     long span = (long)w->rate_window;
-    if (w->rate_known)
+    if (w->rate_known) {
         w->rate = (w->nval[m - 1] - cubic_any(w, w->nday[m - 1] - span)) / (double)span;
+    } else {
+        /* One day of evidence and no start: no rate can be read. Either it
+         * was a one-off (a loan, a gift: N stays) or a stream that reached N
+         * over a time nobody stated, from a month to three years; half the
+         * draws take each, so the band spans both (holding every draw
+         * covered the later truth in 23 % of the sparse calibration's
+         * checks). */
+        rng r;
+        rng_seed_part(&r, w->seed, w->path_draw, w->n_nodes + 2);
+        if (rng_uniform(&r) >= ONE_OFF_SHARE) {
+            double d =
+                UNKNOWN_SPAN_MIN * exp(rng_uniform(&r) * log(UNKNOWN_SPAN_MAX / UNKNOWN_SPAN_MIN));
+            w->rate = w->nval[m - 1] / d;
+            w->rate_window = d;
+        }
+    }
     w->shaped = true;
 }
 

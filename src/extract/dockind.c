@@ -70,25 +70,53 @@ static void put(learn_fv *fv, tally_arena *a, bool named, unsigned tpl, unsigned
     learn_doc_put(fv, a, named, tpl_names[tpl - K_DOC], tpl, x, y, z);
 }
 
+/* The window's kept claims counted once: how many sentences have each kind
+ * class and how many claims the first stage gave each kind. A claim's
+ * features read these less its own (pool_features), so that a window of n
+ * claims costs n, not n squared. */
+typedef struct {
+    unsigned cue[KC_INCLUDE + 1], doc[LEARN_N_KINDS], n;
+} pool;
+
+static void pool_of(const learn_kdec *v, size_t n, pool *p)
+{
+    memset(p, 0, sizeof *p);
+    for (size_t j = 0; j < n; j++) {
+        for (unsigned c = KC_MOVE; c <= KC_INCLUDE; c++)
+            p->cue[c] += (v[j].classes >> c) & 1u;
+        p->doc[v[j].first]++;
+        p->n++;
+    }
+}
+
+/* Decision s's features beside pool p, s's own counts taken out when it is
+ * in the pool. */
+static void pool_features(const pool *p, const learn_kdec *s, bool in_pool, learn_fv *fv,
+                          bool named, tally_arena *a)
+{
+    fv->n = 0;
+    unsigned self = in_pool ? 1u : 0u, others = p->n - self;
+    for (unsigned c = KC_MOVE; c <= KC_INCLUDE; c++) {
+        unsigned cue = p->cue[c] - (in_pool ? (unsigned)((s->classes >> c) & 1u) : 0u);
+        if (cue > 0)
+            put(fv, a, named, K_CUE, c, learn_doc_count_bucket(cue), 0);
+    }
+    for (unsigned k = 0; k < LEARN_N_KINDS; k++) {
+        unsigned doc = p->doc[k] - (in_pool && k == (unsigned)s->first ? 1u : 0u);
+        if (doc > 0)
+            put(fv, a, named, K_DOC, s->first, k, learn_doc_bucket((double)doc / others));
+    }
+}
+
 void learn_dockind_features(const learn_kdec *v, size_t n, const learn_kdec *s, learn_fv *fv,
                             bool named, tally_arena *a)
 {
-    fv->n = 0;
-    unsigned doc[LEARN_N_KINDS] = {0}, cue[KC_INCLUDE + 1] = {0}, others = 0;
-    for (size_t j = 0; j < n; j++) {
-        if (&v[j] == s)
-            continue;
-        for (unsigned c = KC_MOVE; c <= KC_INCLUDE; c++)
-            cue[c] += (v[j].classes >> c) & 1u;
-        doc[v[j].first]++;
-        others++;
-    }
-    for (unsigned c = KC_MOVE; c <= KC_INCLUDE; c++)
-        if (cue[c] > 0)
-            put(fv, a, named, K_CUE, c, learn_doc_count_bucket(cue[c]), 0);
-    for (unsigned k = 0; k < LEARN_N_KINDS; k++)
-        if (doc[k] > 0)
-            put(fv, a, named, K_DOC, s->first, k, learn_doc_bucket((double)doc[k] / others));
+    pool p;
+    pool_of(v, n, &p);
+    bool in_pool = false;
+    for (size_t j = 0; j < n && !in_pool; j++)
+        in_pool = &v[j] == s;
+    pool_features(&p, s, in_pool, fv, named, a);
 }
 
 void learn_dockind_scores(const tally_learn_model *m, const learn_fv *fv, const double *z,
@@ -111,6 +139,21 @@ void learn_dockind_scores(const tally_learn_model *m, const learn_fv *fv, const 
     }
 }
 
+/* Whether the stage may choose another kind than the first stage's best,
+ * from its scores z: a second kind within LEARN_DOCK_MARGIN of the best.
+ * When none is, learn_dockind_scores leaves every other kind at -1e30 or at
+ * its first-stage score (<= -1e29), so the stage's pick is the best's
+ * whatever its features: they need not be built. */
+static bool hesitates(const double *z)
+{
+    double x[LEARN_N_KINDS];
+    learn_dockind_inputs(z, x);
+    unsigned open = 0;
+    for (unsigned k = 0; k < LEARN_N_KINDS; k++)
+        open += learn_dockind_open(x[k]);
+    return open > 1;
+}
+
 /* The softmax share of z[best] among n scores. */
 static double share_of(const double *z, size_t n, size_t best)
 {
@@ -125,14 +168,19 @@ void learn_dockind_decide(const tally_learn_model *m, learn_kdec *v, size_t n,
 {
     bool doc = learn_dockind_present(m);
     learn_fv fv = {NULL, NULL, 0, 0};
+    pool p;
+    if (doc)
+        pool_of(v, n, &p);
     for (size_t i = 0; i < n; i++) {
         learn_kdec *s = &v[i];
         s->pick = s->first;
         if (!doc)
             continue;
         bool named = why != NULL && why[i] != NULL;
+        if (!named && !hesitates(s->z))
+            continue; /* the only kind the stage may choose is the first stage's */
         double out[LEARN_N_KINDS];
-        learn_dockind_features(v, n, s, &fv, named, a);
+        pool_features(&p, s, true, &fv, named, a);
         learn_dockind_scores(m, &fv, s->z, out);
         s->pick = learn_kind_of(out);
         if (named) {

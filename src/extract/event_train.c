@@ -30,7 +30,7 @@
 enum { MAX_TEXT = 64 * 1024 * 1024 };
 /* chosen by cross-validation on ../shared/corpus (tally train --events
  * --folds 5 with --c and --threshold) */
-static const double C_SENT = 0.3, C_PARTY = 0.3, C_ATTR = 0.3, DEFAULT_THRESHOLD = 0.4;
+static const double C_SENT = 0.3, C_PARTY = 0.3, C_ATTR = 0.3, DEFAULT_THRESHOLD = 0.45;
 
 /* A gold event: what score-events compares. */
 typedef struct gold_ev {
@@ -249,33 +249,58 @@ out:
     return ok;
 }
 
-static tally_extractor *collect_events(tally_date date, const tally_doc_meta *meta, void *sink)
+/* What the collecting extractor of a document is made with. */
+typedef struct collecting {
+    ev_sink *sink;
+    const tally_learn_model *claims; /* NULL: the bundled one */
+} collecting;
+
+static tally_extractor *collect_events(tally_date date, const tally_doc_meta *meta, void *user)
 {
-    return extract_new_event_collecting(date, meta, sink);
+    const collecting *c = user;
+    return extract_new_event_collecting(date, meta, c->claims, c->sink);
 }
 
-static int read_text(edoc *d, tally_err *err)
-{
-    d->sink.arena = tally_arena_new();
-    tally_buf_init(&d->sink.body, MAX_TEXT);
-    return train_read_text(d->path, collect_events, &d->sink, &d->date, err);
-}
-
-static void doc_free(edoc *d)
+/* What reading a document's text gave: its candidates and their alignment. */
+static void doc_candidates_free(edoc *d)
 {
     for (size_t i = 0; i < d->sink.n && d->cand_text != NULL; i++)
         free(d->cand_text[i]);
     free(d->cand_text);
-    free(d->name);
-    free(d->path);
-    free(d->date);
+    d->cand_text = NULL;
     tally_arena_free(d->sink.arena);
     free(d->sink.v);
     tally_buf_free(&d->sink.body);
+    memset(&d->sink, 0, sizeof d->sink);
+    free(d->ov);
+    d->ov = NULL;
+}
+
+static void align(edoc *d);
+
+/* Reads the document's text into candidates, with the claims model
+ * `claims` (NULL: the bundled one) giving out the claims they read. */
+static int read_text(edoc *d, const tally_learn_model *claims, tally_err *err)
+{
+    doc_candidates_free(d);
+    d->sink.arena = tally_arena_new();
+    tally_buf_init(&d->sink.body, MAX_TEXT);
+    collecting c = {&d->sink, claims};
+    int rc = train_read_text(d->path, collect_events, &c, &d->date, err);
+    if (rc == 0)
+        align(d);
+    return rc;
+}
+
+static void doc_free(edoc *d)
+{
+    doc_candidates_free(d);
+    free(d->name);
+    free(d->path);
+    free(d->date);
     for (size_t i = 0; i < d->n_gold; i++)
         gold_clear(&d->gold[i]);
     free(d->gold);
-    free(d->ov);
 }
 
 /* Which candidates each gold event's sentence overlaps. */
@@ -547,6 +572,25 @@ static tally_learn_model *model_of(const etrainer *t, int held_out, double c, do
     return tally_learn_model_parse(bytes->ptr, bytes->len, &m, err) == 0 ? m : NULL;
 }
 
+/* Reads every document of `t` again, each with the claims model that saw
+ * neither its fold nor fold `held_out` (-1: none): m[f * k + g] for folds
+ * f <= g, NULL for the bundled one. */
+static int reread(etrainer *t, tally_learn_model *const *m, unsigned k, int held_out,
+                  tally_err *err)
+{
+    int rc = 0;
+    for (size_t i = 0; rc == 0 && i < t->n_docs; i++) {
+        unsigned f = t->docs[i].fold, g = held_out < 0 ? f : (unsigned)held_out;
+        if (f > g) {
+            unsigned x = f;
+            f = g;
+            g = x;
+        }
+        rc = read_text(&t->docs[i], k > 0 ? m[f * k + g] : NULL, err);
+    }
+    return rc;
+}
+
 int tally_events_train(const char *const *dirs, size_t n_dirs, const tally_train_opts *opts,
                        tally_buf *model, tally_event_train_report *rep, tally_err *err)
 {
@@ -568,12 +612,11 @@ int tally_events_train(const char *const *dirs, size_t n_dirs, const tally_train
         d->gold = train_read_gold(d->path, ".events.jsonl", sizeof *d->gold, gold_parse, &t.w,
                                   &d->n_gold);
         tally_err e = {0, ""};
-        if (read_text(d, &e) != 0) {
+        if (read_text(d, NULL, &e) != 0) {
             train_warnf(&t.w, "%s:1: %s; left out", d->path, e.msg);
             doc_free(d);
             continue;
         }
-        align(d);
         gaps(d, rep);
         kept++;
     }
@@ -589,14 +632,50 @@ int tally_events_train(const char *const *dirs, size_t n_dirs, const tally_train
         rep->candidates += t.docs[i].sink.n;
     }
     unsigned k = train_set_folds(opts, t.docs, t.n_docs, sizeof *t.docs, offsetof(edoc, fold));
+    /* the claims the coder reads come from claims models that saw neither
+     * the document (as on unseen documents, where the bundled one decides)
+     * nor the fold held out; without folds or claims, the bundled one */
+    unsigned kc = k > 1 ? k : 0;
+    tally_learn_model **claims = tally_xcalloc((size_t)kc * kc + 1, sizeof *claims);
+    if (kc > 0) {
+        const char **names = tally_xcalloc(t.n_docs + 1, sizeof *names);
+        unsigned *folds = tally_xcalloc(t.n_docs + 1, sizeof *folds);
+        tally_buf *mb = tally_xcalloc((size_t)kc * kc, sizeof *mb);
+        for (size_t i = 0; i < t.n_docs; i++) {
+            names[i] = t.docs[i].name;
+            folds[i] = t.docs[i].fold;
+        }
+        for (size_t i = 0; i < (size_t)kc * kc; i++)
+            tally_buf_init(&mb[i], (size_t)1 << 30);
+        train_claims_without(dirs, n_dirs, names, folds, t.n_docs, kc, mb);
+        bool all = true;
+        for (size_t i = 0; i < (size_t)kc * kc && rc == 0; i++)
+            if (mb[i].len > 0)
+                rc = tally_learn_model_parse(mb[i].ptr, mb[i].len, &claims[i], err);
+            else
+                all = all && i % kc < i / kc; /* (f > g: not made) */
+        if (!all)                             /* no claims to learn from: the bundled model's */
+            for (size_t i = 0; i < (size_t)kc * kc; i++) {
+                tally_learn_model_free(claims[i]);
+                claims[i] = NULL;
+            }
+        for (size_t i = 0; i < (size_t)kc * kc; i++)
+            tally_buf_free(&mb[i]);
+        free(mb);
+        free(names);
+        free(folds);
+    }
     tally_buf bytes;
     tally_buf_init(&bytes, (size_t)1 << 30);
-    if (k > 1) {
+    if (rc == 0 && k > 1) {
         rep->folds = k;
         rep->fold = tally_xcalloc(k, sizeof *rep->fold);
         rep->doc = tally_xcalloc(t.n_docs, sizeof *rep->doc);
         rep->n_doc = t.n_docs;
         for (unsigned f = 0; f < k && rc == 0; f++) {
+            rc = reread(&t, claims, kc, (int)f, err);
+            if (rc != 0)
+                break;
             tally_learn_model *m = model_of(&t, (int)f, opts->c, threshold, "", &bytes, err);
             if (m == NULL) {
                 rc = err != NULL ? err->code : TALLY_EINPUT;
@@ -617,6 +696,8 @@ int tally_events_train(const char *const *dirs, size_t n_dirs, const tally_train
             tally_learn_model_free(m);
         }
     }
+    if (rc == 0)
+        rc = reread(&t, claims, kc, -1, err);
     if (rc == 0) {
         tally_learn_model *m = model_of(&t, -1, opts->c, threshold, opts->note, &bytes, err);
         if (m == NULL) {
@@ -630,6 +711,9 @@ int tally_events_train(const char *const *dirs, size_t n_dirs, const tally_train
                 rc = tally_err_set(err, TALLY_ELIMIT, "the model is too large");
         }
     }
+    for (size_t i = 0; i < (size_t)kc * kc; i++)
+        tally_learn_model_free(claims[i]);
+    free(claims);
     tally_buf_free(&bytes);
 out:
     rep->skipped = t.w.skipped;

@@ -10,8 +10,13 @@
  * decides per type whether the sentence reports such an event, then ranks
  * the options for actor and recipient and chooses the mode, aux and
  * contexts. Work per sentence is linear in its words (a sentence is at most
- * TALLY_SENTENCE_MAX bytes), and the document's state is a few counters, so
- * events stream with the claims.
+ * TALLY_SENTENCE_MAX bytes). The claims the extractor gives out (the
+ * learned layer's, decided a window of paragraphs at a time) are features of
+ * their sentences, a claim with two parties being an AID or AGREE event
+ * between them (EVENTS.md): a sentence's candidate waits in a run of blocks
+ * until the extractor says no more claims can come for it (events_flush),
+ * so what waits is bounded by the learned layer's windows, never by the
+ * document.
  *
  * Part of stage 2, extract: includes the public headers of base, the model and
  * read, and extract's own. */
@@ -29,8 +34,30 @@ enum {
     TOP_STATES = 3,      /* of which the most named are options of every sentence */
     MAX_WORD = 24,       /* longer words are no features */
     SPAN_WORDS = 6,      /* a trigger's text: it and the words after it, to punctuation */
-    MAX_NAMED_PAIR = 8   /* parties of a sentence whose pairs are features */
+    MAX_NAMED_PAIR = 8,  /* parties of a sentence whose pairs are features */
+    MAX_SENT_CLAIMS = 4, /* a sentence's given-out claims that are features */
+    /* room the features of the given-out claims take, in a sentence's
+     * features and in an option's */
+    CLAIM_FEATS = 2 * MAX_SENT_CLAIMS + 2,
+    OPT_CLAIM_FEATS = 4
 };
+enum {
+    RUN_TEXT = 4096, /* a run of blocks takes no more blocks past this much text */
+    SPARE_RUNS = 4   /* emptied runs kept for reuse */
+};
+/* the most text a run holds (one block, at most the decoder's limit) */
+static const size_t MAX_RUN = (size_t)1 << 30;
+
+/* A run of consecutive blocks whose candidates wait for their claims: the
+ * candidates, their strings (in `arena`) and the blocks' text, which holds
+ * body bytes [base, base + text.len). */
+typedef struct ev_run {
+    tally_arena *arena;
+    ev_cand *v;
+    size_t n, cap;
+    tally_buf text;
+    size_t base;
+} ev_run;
 
 struct events_state {
     tally_date date;
@@ -48,6 +75,18 @@ struct events_state {
     uint32_t prev_types; /* trigger types of the sentence before, in its paragraph */
     bool prev_claims;
     size_t sentences;
+    /* without a sink: runs[0, n_out) were given out by the last flush (their
+     * strings are the events'), runs[n_out, n_runs) wait, the last one open
+     * for more blocks when run_open; runs[n_runs, n_runs + n_spare) are
+     * empty for reuse */
+    ev_run *runs;
+    size_t n_runs, n_out, n_spare, cap_runs;
+    bool run_open;
+    /* with a sink: its candidates [0, sink_done) have their claims' features */
+    size_t sink_done;
+    /* the claims given out whose candidates wait: read when deciding */
+    ev_claim *claims;
+    size_t n_claims, cap_claims;
 };
 
 events_state *events_new(tally_date date, const tally_learn_model *model, ev_sink *sink,
@@ -62,8 +101,21 @@ events_state *events_new(tally_date date, const tally_learn_model *model, ev_sin
     return e;
 }
 
+static void run_free(ev_run *r)
+{
+    tally_arena_free(r->arena);
+    free(r->v);
+    tally_buf_free(&r->text);
+}
+
 void events_free(events_state *e)
 {
+    if (e == NULL)
+        return;
+    for (size_t i = 0; i < e->n_runs + e->n_spare; i++)
+        run_free(&e->runs[i]);
+    free(e->runs);
+    free(e->claims);
     free(e);
 }
 
@@ -252,7 +304,11 @@ enum tpl {
     F_WITH,
     F_ALPHA,
     F_SPEAKER,
-    F_NAMED_PAIR
+    F_NAMED_PAIR,
+    F_GIVEN_KIND,
+    F_GIVEN_PAIR,
+    F_GIVEN_SUP,
+    F_GIVEN_REC
 };
 
 static const char *const tpl_names[] = {"",
@@ -306,7 +362,11 @@ static const char *const tpl_names[] = {"",
                                         "code with",
                                         "alphabetical",
                                         "speaker's",
-                                        "named pair"};
+                                        "named pair",
+                                        "claim given out",
+                                        "claim's pair",
+                                        "claim's supplier",
+                                        "claim's recipient"};
 
 static uint32_t fid(unsigned tpl, uint32_t v)
 {
@@ -629,7 +689,7 @@ static void options_of(events_state *e, const ev_sentence_in *in, ev_cand *c, fb
     for (size_t k = 0; k < n; k++) {
         ev_option *o = &c->opt[k];
         fb f;
-        fv_init(&f, &o->fv, 96, a, b->named);
+        fv_init(&f, &o->fv, 96 + OPT_CLAIM_FEATS, a, b->named);
         o->doc_rank = o->code[0] ? doc_rank(e, o->code) : 0;
         static const char *const origins[] = {"sentence", "document", "none"};
         f_cstr(&f, F_ORIGIN, origins[o->origin]);
@@ -926,18 +986,18 @@ static void span_of(const ev_sentence_in *in, size_t wi, size_t *start, size_t *
         *end = ws->v[k].end;
 }
 
-void events_sentence(events_state *e, const ev_sentence_in *in, tally_arena *a, tally_events *out)
+void events_sentence(events_state *e, const ev_sentence_in *in, tally_arena *a)
 {
     const learn_words *ws = &in->w;
     const char *t = in->t;
     bool named = e->explain;
-    tally_arena *ca = e->sink != NULL ? e->sink->arena : a;
-    ev_cand *c = tally_arena_alloc(ca, sizeof *c);
+    ev_run *run = e->sink == NULL ? &e->runs[e->n_runs - 1] : NULL; /* (events_block opened it) */
+    tally_arena *ca = run != NULL ? run->arena : e->sink->arena;
+    ev_cand *c = tally_arena_alloc(a, sizeof *c);
     memset(c, 0, sizeof *c);
     c->sentence_start = in->offset + in->start;
     c->sentence_end = in->offset + in->end;
-    c->source =
-        e->sink != NULL ? tally_arena_strndup(ca, in->source, strlen(in->source)) : in->source;
+    c->source = tally_arena_strndup(ca, in->source, strlen(in->source));
     snprintf(c->source_country, sizeof c->source_country, "%s", in->source_country);
     /* the parties it names */
     char(*codes)[TALLY_PARTY_MAX] = tally_arena_alloc(a, (in->n_am + 1) * sizeof *codes);
@@ -1026,40 +1086,260 @@ void events_sentence(events_state *e, const ev_sentence_in *in, tally_arena *a, 
     }
     /* features */
     fb b;
-    uint32_t cap = (uint32_t)(3 * ws->n + in->n_am + (TALLY_EVENT_TYPE_N + 1) * n_trig +
-                              4 * in->n_claims + 64 + MAX_NAMED_PAIR * (MAX_NAMED_PAIR - 1) / 2 +
-                              wh.n + 2 * 3 * n_trig + (EVC_N + 1) * TALLY_EVENT_TYPE_N);
+    uint32_t cap =
+        (uint32_t)(3 * ws->n + in->n_am + (TALLY_EVENT_TYPE_N + 1) * n_trig + 4 * in->n_claims +
+                   64 + MAX_NAMED_PAIR * (MAX_NAMED_PAIR - 1) / 2 + wh.n + 2 * 3 * n_trig +
+                   (EVC_N + 1) * TALLY_EVENT_TYPE_N + CLAIM_FEATS);
     fv_init(&b, &c->fv, cap, ca, named);
     sentence_fv(e, in, c, &b, trig_of, n_parties, body, &wh, (const char(*)[TALLY_PARTY_MAX])codes);
     options_of(e, in, c, &b, ca, (const char(*)[TALLY_PARTY_MAX])codes);
     e->prev_types = c->trig_types;
     e->prev_claims = in->n_claims > 0;
     e->sentences++;
-    if (e->sink != NULL) {
-        ev_sink *s = e->sink;
-        if (s->n == s->cap)
-            s->v = tally_xrealloc(s->v, (s->cap = s->cap ? s->cap * 2 : 64) * sizeof *s->v);
-        s->v[s->n++] = *c;
-    }
-    /* decisions */
-    tally_event tmp[EV_MAX_EVENTS];
-    size_t k = events_decide(e->model, e->threshold, c, tmp, e->explain, a);
-    if (k == 0)
-        return;
-    tally_event *v = tally_arena_alloc(a, (out->n + k) * sizeof *v);
-    if (out->n > 0)
-        memcpy(v, out->v, out->n * sizeof *v);
-    memcpy(v + out->n, tmp, k * sizeof *tmp);
-    out->v = v;
-    out->n += k;
+    /* decided with the claims given out in it (events_flush) */
+    ev_cand **v = run != NULL ? &run->v : &e->sink->v;
+    size_t *nv = run != NULL ? &run->n : &e->sink->n;
+    size_t *capv = run != NULL ? &run->cap : &e->sink->cap;
+    if (*nv == *capv)
+        *v = tally_xrealloc(*v, (*capv = *capv ? *capv * 2 : 64) * sizeof **v);
+    (*v)[(*nv)++] = *c;
 }
 
-void events_block(events_state *e, const char *text, size_t len)
+/* A run for blocks from body offset `base`: a spare one, or a new one. */
+static ev_run *run_new(events_state *e, size_t base)
+{
+    if (e->n_spare == 0) {
+        if (e->n_runs == e->cap_runs)
+            e->runs = tally_xrealloc(e->runs, (e->cap_runs = e->cap_runs ? e->cap_runs * 2 : 8) *
+                                                  sizeof *e->runs);
+        ev_run *r = &e->runs[e->n_runs];
+        memset(r, 0, sizeof *r);
+        r->arena = tally_arena_new();
+        tally_buf_init(&r->text, MAX_RUN);
+        e->n_spare++;
+    }
+    ev_run *r = &e->runs[e->n_runs++];
+    e->n_spare--;
+    r->base = base;
+    e->run_open = true;
+    return r;
+}
+
+void events_block(events_state *e, const char *text, size_t len, size_t offset)
 {
     e->prev_types = 0;
     e->prev_claims = false;
-    if (e->sink != NULL && tally_buf_append(&e->sink->body, text, len) != 0)
-        abort(); /* the body, for training: its limit is the text's */
+    if (e->sink != NULL) {
+        if (tally_buf_append(&e->sink->body, text, len) != 0)
+            abort(); /* the body, for training: its limit is the text's */
+        return;
+    }
+    ev_run *r = e->run_open ? &e->runs[e->n_runs - 1] : NULL;
+    if (r == NULL || r->text.len >= RUN_TEXT || offset < r->base + r->text.len)
+        r = run_new(e, offset);
+    /* the blocks at their offsets */
+    static const char pad[16] = "                ";
+    while (r->base + r->text.len < offset) {
+        size_t k = offset - r->base - r->text.len;
+        if (tally_buf_append(&r->text, pad, k < sizeof pad ? k : sizeof pad) != 0)
+            abort(); /* beyond any block the decoder gives */
+    }
+    if (tally_buf_append(&r->text, text, len) != 0)
+        abort();
+}
+
+void events_claims(events_state *e, const tally_claim *v, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        if (e->n_claims == e->cap_claims)
+            e->claims =
+                tally_xrealloc(e->claims, (e->cap_claims = e->cap_claims ? e->cap_claims * 2 : 64) *
+                                              sizeof *e->claims);
+        /* in their sentences' order, each after those given out before it */
+        size_t k = e->n_claims;
+        while (k > 0 && e->claims[k - 1].sentence_start > v[i].sentence_start)
+            k--;
+        memmove(e->claims + k + 1, e->claims + k, (e->n_claims - k) * sizeof *e->claims);
+        e->n_claims++;
+        ev_claim *c = &e->claims[k];
+        c->sentence_start = v[i].sentence_start;
+        memcpy(c->supplier, v[i].supplier, 4);
+        memcpy(c->recipient, v[i].recipient, 4);
+        c->kind = v[i].kind;
+    }
+}
+
+/* The features of the claims k[0, n) given out in candidate `c`'s sentence:
+ * a supply claim is an AID (AGREE when planned) between its parties
+ * (EVENTS.md), and the learned layer decides them a window at a time. */
+static void given_features(ev_cand *c, const ev_claim *k, size_t n, tally_arena *a, bool named)
+{
+    if (n == 0)
+        return;
+    fb b = {&c->fv, a, named};
+    unsigned sup[EV_MAX_OPTIONS] = {0}, rec[EV_MAX_OPTIONS] = {0};
+    for (size_t i = 0; i < n && i < MAX_SENT_CLAIMS; i++) {
+        bool planned = k[i].kind == TALLY_KIND_PLANNED;
+        f_cstr(&b, F_GIVEN_KIND, tally_kind_name(k[i].kind));
+        if (k[i].supplier[0] != '\0' && k[i].recipient[0] != '\0')
+            f_cstr(&b, F_GIVEN_PAIR, planned ? "planned" : "other");
+        for (size_t o = 0; o < c->n_opt; o++) {
+            const char *code = c->opt[o].code;
+            if (code[0] == '\0')
+                continue;
+            if (strcmp(code, k[i].supplier) == 0)
+                sup[o] |= planned ? 2u : 1u;
+            if (strcmp(code, k[i].recipient) == 0)
+                rec[o] |= planned ? 2u : 1u;
+        }
+    }
+    /* a claim's party the options lack (named in an earlier sentence) */
+    for (size_t i = 0; i < n && i < MAX_SENT_CLAIMS; i++) {
+        const char *party[2] = {k[i].supplier, k[i].recipient};
+        for (int r = 0; r < 2; r++) {
+            if (party[r][0] == '\0' || c->n_opt == EV_MAX_OPTIONS)
+                continue;
+            size_t o = 0;
+            while (o < c->n_opt && strcmp(c->opt[o].code, party[r]) != 0)
+                o++;
+            if (o < c->n_opt)
+                continue;
+            /* before none, which stays last */
+            o = c->n_opt - 1;
+            c->opt[c->n_opt] = c->opt[o];
+            sup[c->n_opt] = sup[o];
+            rec[c->n_opt] = rec[o];
+            c->n_opt++;
+            ev_option *x = &c->opt[o];
+            memset(x, 0, sizeof *x);
+            snprintf(x->code, sizeof x->code, "%s", party[r]);
+            x->origin = EV_FROM_CLAIM;
+            x->first = x->last = SIZE_MAX;
+            fb xb;
+            fv_init(&xb, &x->fv, 2 + OPT_CLAIM_FEATS, a, named);
+            f_cstr(&xb, F_ORIGIN, "claim");
+            f_cstr(&xb, F_CODE, x->code);
+            sup[o] = rec[o] = 0;
+            for (size_t j = 0; j < n && j < MAX_SENT_CLAIMS; j++) {
+                unsigned bit = k[j].kind == TALLY_KIND_PLANNED ? 2u : 1u;
+                sup[o] |= strcmp(k[j].supplier, x->code) == 0 ? bit : 0;
+                rec[o] |= strcmp(k[j].recipient, x->code) == 0 ? bit : 0;
+            }
+        }
+    }
+    static const char *const how[] = {"", "other", "planned", "both"};
+    for (size_t o = 0; o < c->n_opt; o++) {
+        fb ob = {&c->opt[o].fv, a, named};
+        if (sup[o] != 0)
+            f_cstr(&ob, F_GIVEN_SUP, how[sup[o]]);
+        if (rec[o] != 0)
+            f_cstr(&ob, F_GIVEN_REC, how[rec[o]]);
+    }
+}
+
+/* Adds to candidates v[0, n) (in the body's order) the features of the
+ * claims given out in their sentences, from e->claims[*ci] on (sorted). */
+static void attach_claims(events_state *e, ev_cand *v, size_t n, size_t *ci, tally_arena *a)
+{
+    for (size_t i = 0; i < n; i++) {
+        while (*ci < e->n_claims && e->claims[*ci].sentence_start < v[i].sentence_start)
+            (*ci)++;
+        size_t c0 = *ci;
+        while (*ci < e->n_claims && e->claims[*ci].sentence_start < v[i].sentence_end)
+            (*ci)++;
+        given_features(&v[i], e->claims + c0, *ci - c0, a, e->explain);
+    }
+}
+
+/* Forgets the claims before body offset `end` (their candidates are decided). */
+static void drop_claims(events_state *e, size_t end)
+{
+    size_t k = 0;
+    while (k < e->n_claims && e->claims[k].sentence_start < end)
+        k++;
+    if (k == 0)
+        return;
+    memmove(e->claims, e->claims + k, (e->n_claims - k) * sizeof *e->claims);
+    e->n_claims -= k;
+}
+
+/* The runs the last flush gave out, empty again (kept for reuse, a few). */
+static void runs_recycle(events_state *e)
+{
+    size_t k = e->n_out;
+    if (k == 0)
+        return;
+    for (size_t i = 0; i < k; i++) {
+        ev_run *r = &e->runs[i];
+        tally_arena_rewind(r->arena);
+        tally_buf_clear(&r->text);
+        r->n = 0;
+    }
+    /* rotate them behind the waiting ones, among the spares */
+    ev_run tmp[8];
+    while (k > 0) {
+        size_t m = k < 8 ? k : 8, all = e->n_runs + e->n_spare;
+        memcpy(tmp, e->runs, m * sizeof *tmp);
+        memmove(e->runs, e->runs + m, (all - m) * sizeof *e->runs);
+        memcpy(e->runs + all - m, tmp, m * sizeof *tmp);
+        e->n_runs -= m;
+        e->n_spare += m;
+        k -= m;
+    }
+    e->n_out = 0;
+    while (e->n_spare > SPARE_RUNS)
+        run_free(&e->runs[e->n_runs + --e->n_spare]);
+}
+
+void events_flush(events_state *e, size_t upto, tally_arena *a, tally_events *out)
+{
+    *out = (tally_events){NULL, 0, NULL, 0};
+    size_t ci = 0;
+    if (e->sink != NULL) { /* training decides; the features are the same */
+        ev_sink *s = e->sink;
+        size_t k = e->sink_done;
+        while (k < s->n && s->v[k].sentence_start < upto)
+            k++;
+        attach_claims(e, s->v + e->sink_done, k - e->sink_done, &ci, s->arena);
+        e->sink_done = k;
+        drop_claims(e, k < s->n ? s->v[k].sentence_start : SIZE_MAX);
+        return;
+    }
+    runs_recycle(e);
+    /* the runs whose blocks all lie before `upto` */
+    size_t k = 0;
+    while (k < e->n_runs && e->runs[k].base + e->runs[k].text.len <= upto)
+        k++;
+    if (k == 0)
+        return;
+    if (k == e->n_runs)
+        e->run_open = false;
+    e->n_out = k;
+    /* their text, at its offsets, is the events' body */
+    size_t base = e->runs[0].base, end = e->runs[k - 1].base + e->runs[k - 1].text.len;
+    char *body = tally_arena_alloc(a, end - base + 1);
+    memset(body, ' ', end - base);
+    body[end - base] = '\0';
+    size_t cap = 0, m = 0;
+    tally_event *ev = NULL;
+    for (size_t r = 0; r < k; r++) {
+        ev_run *run = &e->runs[r];
+        memcpy(body + (run->base - base), run->text.ptr, run->text.len);
+        attach_claims(e, run->v, run->n, &ci, run->arena);
+        for (size_t i = 0; i < run->n; i++) {
+            if (m + EV_MAX_EVENTS > cap)
+                ev = tally_xrealloc(ev, (cap = 2 * cap + EV_MAX_EVENTS) * sizeof *ev);
+            m += events_decide(e->model, e->threshold, &run->v[i], ev + m, e->explain, a);
+        }
+    }
+    drop_claims(e, k < e->n_runs ? e->runs[k].base : SIZE_MAX);
+    *out = (tally_events){NULL, 0, body, base};
+    if (m > 0) {
+        out->v = tally_arena_alloc(a, m * sizeof *ev);
+        memcpy(out->v, ev, m * sizeof *ev);
+        out->n = m;
+    }
+    free(ev);
 }
 
 /* The bundled model's bytes (data/events-model.bin, embedded by CMake). */

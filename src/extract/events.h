@@ -9,9 +9,11 @@
  *   triggers   the words of src/extract/eventwords.gperf in it (types,
  *              cues for the auxiliary modes, a mode and contexts)
  *   candidate  the sentence, described by sparse features (its words,
- *              triggers, claims, parties, time, the sentence before), and
- *              its options for the parties: each party it names, the
- *              document's most named states, and none
+ *              triggers, the rules' claims, parties, time, the sentence
+ *              before; once the learned layer has decided its window, the
+ *              claims the extractor gave out in it), and its options for the parties: each party it
+ *              names, the document's most named states, the parties of the
+ *              claims given out, and none
  *
  * and linear models (the learned layer's format, tally/learn.h) decide:
  *
@@ -96,7 +98,12 @@ typedef struct ev_option {
     learn_fv fv;                /* what does not depend on the type */
 } ev_option;
 
-enum { EV_FROM_SENTENCE, EV_FROM_DOCUMENT, EV_FROM_NONE };
+enum {
+    EV_FROM_SENTENCE,
+    EV_FROM_DOCUMENT,
+    EV_FROM_NONE,
+    EV_FROM_CLAIM /* a party of a claim given out in the sentence, not named in it */
+};
 
 /* What an event of one type in the sentence would say besides its parties. */
 typedef struct ev_slot {
@@ -126,6 +133,13 @@ typedef struct ev_cand {
     bool claim_planned, claim_any;
     bool historical; /* a date before 2022 in it */
 } ev_cand;
+
+/* A claim the extractor gave out, as the coder reads it. */
+typedef struct ev_claim {
+    size_t sentence_start; /* body offset */
+    char supplier[4], recipient[4];
+    tally_kind kind;
+} ev_claim;
 
 /* Candidates collected for training (event_train.c): they and their
  * strings live in `arena`; `body` is the decoded body. */
@@ -162,17 +176,31 @@ typedef struct ev_sentence_in {
     bool paragraph_start; /* the first sentence of its block */
 } ev_sentence_in;
 
-/** A block starts (the sentence before is another paragraph's); its text
- *  goes into the sink's body when there is one. */
-void events_block(events_state *e, const char *text, size_t len);
+/** A block starts at body offset `offset` (the sentence before is another
+ *  paragraph's); its text is kept for the events' body while its
+ *  candidates wait, and goes into the sink's body when there is one. */
+void events_block(events_state *e, const char *text, size_t len, size_t offset);
 
 /** The bundled event model (data/events-model.bin) in `out`; false when
  *  the build has none (the rules decide). */
 bool events_model_bundled_view(tally_learn_model *out);
 
-/** Codes the events of one sentence into out (appended; its array lives in
- *  `a`, grown as needed). */
-void events_sentence(events_state *e, const ev_sentence_in *in, tally_arena *a, tally_events *out);
+/** Reads one sentence of the block events_block began into a candidate
+ *  (in the sink when there is one); `a` is scratch. It waits for the
+ *  claims of its sentence: events_flush decides it. */
+void events_sentence(events_state *e, const ev_sentence_in *in, tally_arena *a);
+
+/** Notes the claims the extractor gives out (the learned layer's, or the
+ *  rules' without it; body offsets): the features of their sentences. */
+void events_claims(events_state *e, const tally_claim *v, size_t n);
+
+/** No more claims come for the sentences before body offset `upto`
+ *  (SIZE_MAX: the document's end): adds the claims' features to their
+ *  candidates, and (without a sink) decides the events of the runs of
+ *  blocks that lie wholly before it into `out` (in `a`, with a body of
+ *  their own; their strings live until the next call). What waits is at
+ *  most the learned layer's undecided windows and one run. */
+void events_flush(events_state *e, size_t upto, tally_arena *a, tally_events *out);
 
 /** Decides the events of candidate `c` with model `m` (NULL: the rules):
  *  appends them to out[] (room for EV_MAX_EVENTS more) and returns
@@ -185,10 +213,11 @@ size_t events_decide(const tally_learn_model *m, double threshold, const ev_cand
  *  names no party (a person, an outlet). */
 bool events_party_code(const char *t, const tally_actor_match *m, char code[TALLY_PARTY_MAX]);
 
-/** An extractor (extract.c) with the bundled claim model that collects
- *  every sentence's event candidate into `sink` and decides no event. */
+/** An extractor (extract.c) with the claim model `claims` (NULL: the
+ *  bundled one) that collects every sentence's event candidate into `sink`,
+ *  with the features of the claims it gives out, and decides no event. */
 tally_extractor *extract_new_event_collecting(tally_date date, const tally_doc_meta *meta,
-                                              ev_sink *sink);
+                                              const tally_learn_model *claims, ev_sink *sink);
 
 /* ---- features shared by decisions and training ------------------------------------- */
 

@@ -1658,7 +1658,13 @@ bool tally_extract_finish(tally_extractor *x, tally_claims *out, tally_arena *a)
     out->body = NULL;
     out->body_offset = 0;
     out->events = (tally_events){NULL, 0, NULL, 0};
-    return x->learn != NULL && learn_finish(x->learn, out, a);
+    bool more = x->learn != NULL && learn_finish(x->learn, out, a);
+    if (x->events != NULL) {
+        /* the events whose claims are all given out */
+        events_claims(x->events, out->v, out->n);
+        events_flush(x->events, more ? learn_undecided_from(x->learn) : SIZE_MAX, a, &out->events);
+    }
+    return more;
 }
 
 /* ---- the extractor ---------------------------------------------------------- */
@@ -1708,10 +1714,11 @@ tally_extractor *tally_extractor_open(tally_date date, const tally_doc_meta *met
 }
 
 tally_extractor *extract_new_event_collecting(tally_date date, const tally_doc_meta *meta,
-                                              ev_sink *sink)
+                                              const tally_learn_model *claims, ev_sink *sink)
 {
-    tally_extractor *x = extractor_new(date, meta, NULL, NULL, false, 1);
-    if (learn_model_bundled_view(&x->bundled) && x->bundled.head[LEARN_FIG].present)
+    tally_extractor *x = extractor_new(date, meta, claims, NULL, false, 1);
+    if (claims == NULL && learn_model_bundled_view(&x->bundled) &&
+        x->bundled.head[LEARN_FIG].present)
         x->learn = learn_new(meta, x->headline_source, &x->bundled, NULL, false, 1);
     x->events = events_new(date, NULL, sink, false);
     return x;
@@ -1795,8 +1802,10 @@ static int block_events(tally_extractor *x, const tally_block *b, const tally_se
         x->cut_sentences += own.cut;
         ss = &own;
     }
-    events_block(x->events, b->text, b->len);
-    out->events = (tally_events){NULL, 0, b->text, b->offset};
+    /* the claims given out now (the learned layer's of an earlier window,
+     * or the rules' of this block without it) */
+    events_claims(x->events, out->v, out->n);
+    events_block(x->events, b->text, b->len, b->offset);
     source carry = {NULL, "", false, {0, 0, TALLY_WHY_NONE}};
     size_t ai = 0, ci = 0;
     for (size_t si = 0; si < ss->n; si++) {
@@ -1840,7 +1849,11 @@ static int block_events(tally_extractor *x, const tally_block *b, const tally_se
                              name,
                              country,
                              si == 0};
-        events_sentence(x->events, &in, a, &out->events);
+        events_sentence(x->events, &in, a);
     }
+    /* the events whose sentences' claims are all given out: those of the
+     * learned layer's decided windows, or the rules' of this block */
+    events_flush(x->events, x->learn != NULL ? learn_undecided_from(x->learn) : SIZE_MAX, a,
+                 &out->events);
     return 0;
 }

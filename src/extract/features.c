@@ -5072,3 +5072,13 @@ bool learn_finish(learn_state *l, tally_claims *out, tally_arena *a)
     pipe_deliver(l, out, true);
     return l->pipe->n > 0;
 }
+
+size_t learn_undecided_from(const learn_state *l)
+{
+    /* windows are given out in order: the oldest handed over, else the one
+     * being filled (wstart is set before a window is handed over and not
+     * written after) */
+    if (l->pipe != NULL && l->pipe->n > 0)
+        return l->pipe->job[l->pipe->head].snap->wstart;
+    return l->n_wb > 0 && !l->flushed ? l->wstart : SIZE_MAX;
+}

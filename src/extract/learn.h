@@ -230,6 +230,10 @@ void learn_block(learn_state *l, const learn_block_in *in, tally_claim *v, size_
  *  Returns true when windows decided on the second thread remain: call it
  *  again (after reading `out`) until it returns false. */
 bool learn_finish(learn_state *l, tally_claims *out, tally_arena *a);
+/** The body offset from which claims may still come out (the start of the
+ *  oldest window not given out), SIZE_MAX when none: every claim of the
+ *  text before it has come out of an earlier call. */
+size_t learn_undecided_from(const learn_state *l);
 
 /** Applies `m` to candidate `k`: fills `out` (a copy of the rules' claim
  *  with the models' kind, source, supplier and recipient) and returns the

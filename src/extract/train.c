@@ -1136,32 +1136,28 @@ void tally_train_report_free(tally_train_report *r)
     r->fold = NULL;
 }
 
-int tally_train(const char *const *dirs, size_t n_dirs, const tally_train_opts *opts,
-                tally_buf *model, tally_train_report *rep, tally_err *err)
+/* Reads the documents of folders `dirs` into `t` (one that cannot be read
+ * is reported and left out). */
+static int read_corpus(trainer *t, const char *const *dirs, size_t n_dirs, tally_err *err)
 {
-    trainer t = {{opts, 0}, NULL, 0};
-    bool *use = NULL; /* the documents a model trains on */
-    memset(rep, 0, sizeof *rep);
-    double c = opts->c; /* 0: each decision's own */
-    double threshold = opts->threshold > 0 ? opts->threshold : DEFAULT_THRESHOLD;
+    const tally_train_opts *opts = t->w.o;
     train_pair *pairs;
     size_t n_pairs;
-    int rc = train_list(dirs, n_dirs, ".gold.jsonl", "gold file", &t.w, &pairs, &n_pairs, err);
+    int rc = train_list(dirs, n_dirs, ".gold.jsonl", "gold file", &t->w, &pairs, &n_pairs, err);
     if (rc != 0)
-        goto out;
-    /* read every document; one that cannot be read is left out */
-    t.docs = tally_xcalloc(n_pairs + 1, sizeof *t.docs);
+        return rc;
+    t->docs = tally_xcalloc(n_pairs + 1, sizeof *t->docs);
     size_t kept = 0;
     for (size_t i = 0; i < n_pairs; i++) {
-        tdoc *d = &t.docs[kept];
+        tdoc *d = &t->docs[kept];
         memset(d, 0, sizeof *d);
         d->name = pairs[i].name;
         d->path = pairs[i].path;
         d->gold =
-            train_read_gold(d->path, ".gold.jsonl", sizeof *d->gold, gold_line, &t.w, &d->n_gold);
+            train_read_gold(d->path, ".gold.jsonl", sizeof *d->gold, gold_line, &t->w, &d->n_gold);
         tally_err e = {0, ""};
         if (read_text(d, &e) != 0) {
-            train_warnf(&t.w, "%s:1: %s; left out", d->path, e.msg);
+            train_warnf(&t->w, "%s:1: %s; left out", d->path, e.msg);
             doc_free(d);
             continue;
         }
@@ -1171,11 +1167,55 @@ int tally_train(const char *const *dirs, size_t n_dirs, const tally_train_opts *
         kept++;
     }
     free(pairs);
-    t.n_docs = kept;
-    if (t.n_docs == 0) {
-        rc = tally_err_set(err, TALLY_EINPUT, "no documents with gold claims to train on");
-        goto out;
+    t->n_docs = kept;
+    if (t->n_docs == 0)
+        return tally_err_set(err, TALLY_EINPUT, "no documents with gold claims to train on");
+    return 0;
+}
+
+void train_claims_without(const char *const *dirs, size_t n_dirs, const char *const *names,
+                          const unsigned *fold, size_t n, unsigned k, tally_buf *models)
+{
+    static const tally_train_opts quiet_opts = {0};
+    trainer t = {{&quiet_opts, 0}, NULL, 0};
+    bool *use = NULL;
+    tally_err err = {0, ""};
+    if (read_corpus(&t, dirs, n_dirs, &err) != 0)
+        goto out; /* no claims to learn from: the models stay empty */
+    /* each claims document's fold among the named ones (k: none) */
+    unsigned *of = tally_xmalloc((t.n_docs + 1) * sizeof *of);
+    for (size_t i = 0; i < t.n_docs; i++) {
+        of[i] = k;
+        for (size_t j = 0; j < n && of[i] == k; j++)
+            if (strcmp(t.docs[i].name, names[j]) == 0)
+                of[i] = fold[j];
     }
+    use = tally_xcalloc(t.n_docs + 1, sizeof *use);
+    for (unsigned f = 0; f < k; f++)
+        for (unsigned g = f; g < k; g++) {
+            for (size_t i = 0; i < t.n_docs; i++)
+                use[i] = of[i] != f && of[i] != g;
+            train_model(&t, use, true, 0, DEFAULT_THRESHOLD, "", &models[f * k + g]);
+        }
+    free(of);
+out:
+    free(use);
+    for (size_t i = 0; i < t.n_docs; i++)
+        doc_free(&t.docs[i]);
+    free(t.docs);
+}
+
+int tally_train(const char *const *dirs, size_t n_dirs, const tally_train_opts *opts,
+                tally_buf *model, tally_train_report *rep, tally_err *err)
+{
+    trainer t = {{opts, 0}, NULL, 0};
+    bool *use = NULL; /* the documents a model trains on */
+    memset(rep, 0, sizeof *rep);
+    double c = opts->c; /* 0: each decision's own */
+    double threshold = opts->threshold > 0 ? opts->threshold : DEFAULT_THRESHOLD;
+    int rc = read_corpus(&t, dirs, n_dirs, err);
+    if (rc != 0)
+        goto out;
     rep->docs = t.n_docs;
     use = tally_xcalloc(t.n_docs + 1, sizeof *use);
     for (size_t i = 0; i < t.n_docs; i++) {

@@ -113,4 +113,15 @@ void train_folds(size_t n, unsigned k, unsigned seed, unsigned *fold);
 unsigned train_set_folds(const tally_train_opts *o, void *docs, size_t n, size_t size,
                          size_t fold_at);
 
+/** Claims models for the event coder's cross-validation (tally_events_train),
+ *  so that no claim it reads comes from a model that saw the document, nor
+ *  the fold held out: the claims corpus of folders `dirs` read once, then
+ *  for each pair of folds f <= g < k a model trained with the defaults on
+ *  every document but those named in names[i] with fold[i] f or g (n names)
+ *  into models[f * k + g] (k * k buffers, initialised). Bad input is left
+ *  out quietly (tally_train reports it); without any document of claims
+ *  the buffers stay empty. */
+void train_claims_without(const char *const *dirs, size_t n_dirs, const char *const *names,
+                          const unsigned *fold, size_t n, unsigned k, tally_buf *models);
+
 #endif

@@ -145,12 +145,14 @@ void tally_present_estimate_notes(const tally_view *v, const tally_estimate *e,
     for (size_t i = 0; i < e->n_days; i++)
         any = any || e->q[i].extrapolated;
     if (any) {
-        snprintf(line, sizeof line,
-                 e->info.rate_known
-                     ? "after %s, the last evidence, the recent rate is carried on (extrapolated)"
-                     : "after %s, the last evidence, N is held (extrapolated; one day of evidence "
-                       "and no start give no rate)",
-                 d);
+        snprintf(
+            line, sizeof line,
+            e->info.rate_known
+                ? "after %s, the last evidence, the recent rate is carried on (extrapolated)"
+                : "after %s, the last evidence, no rate can be read (one day of evidence, no "
+                  "start): the band spans a one-off (N stays) and a stream that reached N in a "
+                  "month to three years (extrapolated)",
+            d);
         fn(line, user);
     }
     if (e->info.spread > 1.05) {

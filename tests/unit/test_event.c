@@ -68,7 +68,9 @@ static void test_event_party_codes(void)
 }
 
 /* Without a model the rules code a claim's AID, and a summit between the
- * two parties the sentence names. */
+ * two parties the sentence names; without the learned layer a block's
+ * events come out of its own call, with a body that holds the block at its
+ * offset. */
 static void test_event_rules(void)
 {
     const char *text = "North Korea shipped 1,000 containers to Russia in May.\n\n"
@@ -91,17 +93,77 @@ static void test_event_rules(void)
         CHECK_INT_EQ(e->date.year, 2024);
         CHECK_INT_EQ(e->date.month, 5);
         CHECK_STR_EQ(e->source, "author");
+        CHECK(cs.events.body_offset == 0);
     }
     tally_arena_reset(a);
     CHECK_INT_EQ(tally_extract_block(x, &b2, &cs, a, &err), 0);
     CHECK_INT_EQ((int)cs.events.n, 1);
     if (cs.events.n == 1) {
-        CHECK_INT_EQ((int)cs.events.v[0].type, TALLY_EVENT_CONSULT);
-        CHECK_STR_EQ(cs.events.v[0].actor, "RUS");
-        CHECK_STR_EQ(cs.events.v[0].recipient, "PRK");
-        CHECK(cs.events.v[0].start >= cut + 2);
+        const tally_event *e = &cs.events.v[0];
+        CHECK_INT_EQ((int)e->type, TALLY_EVENT_CONSULT);
+        CHECK_STR_EQ(e->actor, "RUS");
+        CHECK_STR_EQ(e->recipient, "PRK");
+        CHECK(e->start >= cut + 2);
+        /* the second block's sentence, read from the events' body */
+        CHECK(cs.events.body_offset == cut + 2);
+        CHECK(e->sentence_end - e->sentence_start == strlen(text) - cut - 2);
+        CHECK(memcmp(cs.events.body + e->sentence_start - cs.events.body_offset, "Russia and",
+                     10) == 0);
     }
+    tally_arena_reset(a);
+    CHECK(!tally_extract_finish(x, &cs, a));
+    CHECK_INT_EQ((int)cs.events.n, 0);
     tally_extractor_free(x);
+    tally_arena_free(a);
+}
+
+/* With the learned layer a sentence's events wait for the claims of its
+ * window of paragraphs, and no longer: in a long document most come out of
+ * the blocks' calls, as many as the finish would give at once (what waits
+ * does not grow with the document), each with its sentence in its body. */
+static void test_event_learned_streams(void)
+{
+    tally_learn_model lm;
+    if (!events_model_bundled_view(&lm))
+        SKIP("this build bundles no event model");
+    enum { PARAS = 1200 };
+    static const char para[] = "North Korea shipped 1,000 shells to Russia in May, officials said.";
+    size_t len = sizeof para - 1;
+    tally_arena *a = tally_arena_new();
+    tally_date d = {2024, 6, 1};
+    for (unsigned threads = 1; threads <= 2; threads++) {
+        tally_extract_opts o = {.events = true, .threads = threads};
+        tally_extractor *x = tally_extractor_open(d, NULL, &o);
+        tally_err err = {0};
+        size_t from_blocks = 0, from_finish = 0, wrong = 0, calls_with = 0;
+        tally_claims cs;
+        for (size_t i = 0; i < PARAS; i++) {
+            tally_block b = {para, len, i * (len + 2)};
+            CHECK_INT_EQ(tally_extract_block(x, &b, &cs, a, &err), 0);
+            from_blocks += cs.events.n;
+            calls_with += cs.events.n > 0;
+            for (size_t k = 0; k < cs.events.n; k++) {
+                const tally_event *e = &cs.events.v[k];
+                wrong += e->sentence_start < cs.events.body_offset ||
+                         e->sentence_start % (len + 2) != 0 ||
+                         memcmp(cs.events.body + e->sentence_start - cs.events.body_offset,
+                                "North Korea", 11) != 0;
+            }
+            tally_arena_reset(a);
+        }
+        bool more;
+        do {
+            more = tally_extract_finish(x, &cs, a);
+            from_finish += cs.events.n;
+            tally_arena_reset(a);
+        } while (more);
+        CHECK_INT_EQ((int)wrong, 0);
+        /* one AID a paragraph */
+        CHECK_INT_EQ((int)(from_blocks + from_finish), PARAS);
+        CHECK(calls_with >= 5);
+        CHECK(from_finish < PARAS / 2);
+        tally_extractor_free(x);
+    }
     tally_arena_free(a);
 }
 
@@ -111,6 +173,7 @@ int main(void)
         {"event_slugs_parse_back", test_event_slugs_parse_back},
         {"event_party_codes", test_event_party_codes},
         {"event_rules", test_event_rules},
+        {"event_learned_streams", test_event_learned_streams},
         {NULL, NULL},
     };
     return harness_run(tests);

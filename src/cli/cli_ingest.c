@@ -64,14 +64,8 @@ void cli_ingest_help(FILE *out)
 }
 
 /* Commit after this many documents or bytes, or this many seconds: large
- * enough to amortise the commit, small enough to lose little to a kill
- * (at most BATCH_SECONDS of work). The one writer's batches are the larger:
- * on SQLite each commit appends every page it changed to the write-ahead
- * log, the indexes' inner pages and right edges again each time, and 1,000
- * documents rather than 200 write 30 % fewer log frames (pwrite 44 k -> 31 k
- * calls for 4,929 documents, half of them the writer's). A worker writing to
- * a server keeps its transactions short, for the other writers' sake. */
-enum { BATCH_DOCS = 1000, WORKER_BATCH_DOCS = 200, BATCH_BYTES = 32 << 20 };
+ * enough to amortise the commit, small enough to lose little to a kill. */
+enum { BATCH_DOCS = 200, BATCH_BYTES = 32 << 20 };
 /* Documents handed to the workers and not stored yet, a worker's share:
  * at most this many, and at most this many bytes (four documents of the
  * largest read whole, as many as a worker could hold before); a document
@@ -454,7 +448,7 @@ static void store_job(void *job, void *ctx, unsigned worker)
     pthread_mutex_unlock(&ws->lock);
     if (j->rc == TALLY_ESTORE)
         writer_end(ws, worker, false);
-    else if (w->batch_docs >= WORKER_BATCH_DOCS || w->batch_bytes >= BATCH_BYTES ||
+    else if (w->batch_docs >= BATCH_DOCS || w->batch_bytes >= BATCH_BYTES ||
              now() - w->batch_start >= BATCH_SECONDS)
         writer_end(ws, worker, true);
 }

@@ -183,12 +183,12 @@ expect_no_controls "escapes: an error quoting a value" "$T/err"
 # ---- the summary counts only what was committed (case 8) ----------------------------------
 
 # A full disk, made portably: a file size limit (ulimit -f, in KiB) with
-# SIGXFSZ ignored, so that SQLite's writes fail with EFBIG. 3,000 documents
-# are three batches (of 1,000; about 2.2 MB each); the database cannot hold
-# them all. Whatever batch the limit stops, the summary must say what the
-# database holds, and count the rest as failed.
+# SIGXFSZ ignored, so that SQLite's writes fail with EFBIG. 600 documents
+# are three batches; the database cannot hold them all. Whatever batch the
+# limit stops, the summary must say what the database holds, and count the
+# rest as failed.
 mkdir -p "$T/full"
-for i in $(seq 1 3000); do
+for i in $(seq 1 600); do
     printf 'url: https://example.org/full/%d\ndate: 2024-03-01\n\nNorth Korea has sent about %d containers of munitions to Russia, the South Korean defence ministry said. It also shipped %d artillery shells to Russia, officials said.\n' \
         "$i" $((i * 10)) $((i * 100)) >"$T/full/$(printf '%04d' "$i").txt"
 done
@@ -197,7 +197,7 @@ claims_before=0
 for attempt in 1 2; do
     (
         trap '' XFSZ
-        ulimit -f 3000
+        ulimit -f 500
         exec "$TALLY" ingest --db "$T/full.db" "$T/full"
     ) </dev/null >"$T/out" 2>"$T/err"
     rc=$?
@@ -209,7 +209,7 @@ for attempt in 1 2; do
     expect_eq "full disk, run $attempt: new documents said are stored" "$new" $((docs_now - docs_before))
     expect_eq "full disk, run $attempt: claims said are stored" "$claims" $((claims_now - claims_before))
     expect_eq "full disk, run $attempt: no document counted twice" \
-        $((new + unchanged + replaced + lost <= 3000 ? 1 : 0)) 1
+        $((new + unchanged + replaced + lost <= 600 ? 1 : 0)) 1
     if [ "${lost:-0}" -gt 0 ]; then pass; else fail "full disk, run $attempt: failures counted" "$summary"; fi
     expect_err_has "full disk, run $attempt: the lost batch is named" "was not stored: counted as failed"
     docs_before=$docs_now

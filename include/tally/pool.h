@@ -33,6 +33,9 @@ tally_pool *tally_pool_new(unsigned workers, unsigned depth, tally_pool_fn fn,
  *  does the work): `worker` of tally_pool_fn is below it. */
 unsigned tally_pool_workers(const tally_pool *p);
 
+/** Whether jobs run on threads of the pool's own (else on the caller's). */
+bool tally_pool_threaded(const tally_pool *p);
+
 /** Whether `depth` jobs are waiting: tally_pool_take one before the next put. */
 bool tally_pool_full(const tally_pool *p);
 

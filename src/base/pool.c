@@ -5,7 +5,13 @@
  * the ring's end. A worker starts the job at `next`; the taker waits for
  * the one at `head` to be done. One mutex guards the ring; `work` wakes the
  * workers, `done` the taker (and put, which never waits: the caller checks
- * tally_pool_full). */
+ * tally_pool_full).
+ *
+ * Wake-ups are few: a worker goes on while jobs wait to be started, and
+ * one that sleeps is woken only when `wake_at` of them wait (a quarter of
+ * the ring), or when the taker waits for the job at `head`; the taker is
+ * woken only when that job is done. So with a writer slower than its
+ * workers, they work in runs of jobs rather than waking for each one. */
 #define _POSIX_C_SOURCE 200809L
 
 #include "tally/pool.h"
@@ -33,6 +39,9 @@ struct tally_pool {
     tally_pool_idle_fn idle;
     void *ctx;
     unsigned depth, head, next, count, started; /* `started`: jobs at or after `head` begun */
+    unsigned wake_at;                           /* jobs not started that wake a sleeping worker */
+    unsigned sleepers;                          /* workers waiting on `work` */
+    bool taker_waits; /* the taker waits on `done` for the job at `head` */
     struct slot *ring;
     pthread_mutex_t lock;
     pthread_cond_t work, done;
@@ -53,28 +62,33 @@ static void *worker(void *arg)
     tally_pool *p = ((struct worker_arg *)arg)->p;
     unsigned index = ((struct worker_arg *)arg)->index;
     bool busy = false; /* a job done since the last call of `idle` */
+    bool awake = true; /* not woken for too few jobs: goes on while any waits */
     pthread_mutex_lock(&p->lock);
-    for (;;) {
-        if (busy && p->idle != NULL && !p->stop && p->started == p->count) {
+    while (!p->stop) {
+        unsigned waiting = p->count - p->started;
+        if (waiting > 0 && (awake || waiting >= p->wake_at || p->taker_waits)) {
+            struct slot *s = &p->ring[p->next];
+            p->next = (p->next + 1) % p->depth;
+            p->started++;
+            awake = true;
+            pthread_mutex_unlock(&p->lock);
+            p->fn(s->job, p->ctx, index);
+            busy = true;
+            pthread_mutex_lock(&p->lock);
+            s->done = true;
+            if (p->taker_waits && s == &p->ring[p->head])
+                pthread_cond_signal(&p->done);
+        } else if (busy && p->idle != NULL) {
             busy = false;
             pthread_mutex_unlock(&p->lock);
             p->idle(p->ctx, index);
-            pthread_mutex_lock(&p->lock);
-            continue; /* a job may have come meanwhile */
-        }
-        while (!p->stop && p->started == p->count)
+            pthread_mutex_lock(&p->lock); /* a job may have come meanwhile */
+        } else {
+            awake = false;
+            p->sleepers++;
             pthread_cond_wait(&p->work, &p->lock);
-        if (p->stop)
-            break;
-        struct slot *s = &p->ring[p->next];
-        p->next = (p->next + 1) % p->depth;
-        p->started++;
-        pthread_mutex_unlock(&p->lock);
-        p->fn(s->job, p->ctx, index);
-        busy = true;
-        pthread_mutex_lock(&p->lock);
-        s->done = true;
-        pthread_cond_broadcast(&p->done);
+            p->sleepers--;
+        }
     }
     pthread_mutex_unlock(&p->lock);
     return NULL;
@@ -88,6 +102,7 @@ tally_pool *tally_pool_new(unsigned workers, unsigned depth, tally_pool_fn fn,
     p->idle = idle;
     p->ctx = ctx;
     p->depth = depth > 0 ? depth : 1;
+    p->wake_at = p->depth >= 4 ? p->depth / 4 : 1;
     p->ring = tally_xcalloc(p->depth, sizeof *p->ring);
     if (workers == 0)
         return p;
@@ -126,6 +141,11 @@ unsigned tally_pool_workers(const tally_pool *p)
     return p->n_threads > 0 ? p->n_threads : 1;
 }
 
+bool tally_pool_threaded(const tally_pool *p)
+{
+    return p->n_threads > 0;
+}
+
 bool tally_pool_full(const tally_pool *p)
 {
     /* only the caller's thread changes `count` */
@@ -148,7 +168,8 @@ void tally_pool_put(tally_pool *p, void *job)
     pthread_mutex_lock(&p->lock);
     p->ring[at] = (struct slot){job, false};
     p->count++;
-    pthread_cond_signal(&p->work);
+    if (p->sleepers > 0 && p->count - p->started >= p->wake_at)
+        pthread_cond_signal(&p->work);
     pthread_mutex_unlock(&p->lock);
 }
 
@@ -159,8 +180,14 @@ void *tally_pool_take(tally_pool *p)
     struct slot *s = &p->ring[p->head];
     if (p->n_threads > 0) {
         pthread_mutex_lock(&p->lock);
-        while (!s->done)
-            pthread_cond_wait(&p->done, &p->lock);
+        if (!s->done) {
+            p->taker_waits = true; /* every worker to the jobs not started */
+            if (p->sleepers > 0 && p->count > p->started)
+                pthread_cond_broadcast(&p->work);
+            while (!s->done)
+                pthread_cond_wait(&p->done, &p->lock);
+            p->taker_waits = false;
+        }
     }
     void *job = s->job;
     p->head = (p->head + 1) % p->depth;

@@ -223,9 +223,13 @@ struct cli_ingest_run {
     double batch_start, last_progress;
     bool progress, in_tx, fatal;
     struct tally_pool *pool; /* documents extracted on workers (--jobs N > 1), else NULL */
+    /* the bytes of the documents handed to the pool and not stored yet, and
+     * how many it may hold (SIZE_MAX: no bound but the pool's depth) */
+    size_t queued_bytes, queue_budget;
     /* worker i's own read-only handle on the database, for whether a
      * document is stored already (NULL: none; extracted anyway) */
     tally_store **hints;
+    bool *yielded; /* worker i has lowered its priority (its own to write) */
     unsigned n_hints;
     /* a server (tally_store_many_writers): each worker stores what it
      * extracts, on a connection of its own (cli_ingest.c); else NULL */

@@ -8,8 +8,10 @@
 #include <jansson.h>
 #include <malloc.h>
 #include <pthread.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -64,6 +66,15 @@ void cli_ingest_help(FILE *out)
 /* Commit after this many documents or bytes, or this many seconds: large
  * enough to amortise the commit, small enough to lose little to a kill. */
 enum { BATCH_DOCS = 200, BATCH_BYTES = 32 << 20 };
+/* Documents handed to the workers and not stored yet, a worker's share:
+ * at most this many, and at most this many bytes (four documents of the
+ * largest read whole, as many as a worker could hold before); a document
+ * is always handed over when none is. Deep, so that the workers can run
+ * ahead of the one writer (a commit, a long document at the head). */
+enum { QUEUE_DOCS = 16, QUEUE_BYTES = 4 * TALLY_INGEST_WHOLE };
+/* added to a worker's nice value on SQLite (the weight of nice 5 is a
+ * third of nice 0's) */
+enum { WORKER_NICE = 5 };
 /* free memory a heap keeps (mallopt's M_TRIM_THRESHOLD) */
 enum { TRIM_THRESHOLD = 32 << 20 };
 #define BATCH_SECONDS 2.0
@@ -232,7 +243,8 @@ static void checkpointer_stop(struct cli_ingest_run *r)
     r->checkpointer = NULL;
 }
 
-/* A document on its way: its bytes count towards the batch's. */
+/* A document on its way: its bytes count towards the batch's, and the
+ * queue's until it is stored. */
 struct ingest_job {
     tally_ingest_doc *d;
     size_t len;
@@ -619,30 +631,58 @@ static void put_doc(struct cli_ingest_run *r, struct ingest_job *j)
 }
 
 /* What a worker does: a document's identity and claims, apart from the
- * store being written. */
+ * store being written. On its first document a worker yields the CPU to
+ * the one writer, the pipeline's slowest stage: on Linux the nice value is
+ * the calling thread's, and the scheduler then gives the writer a core of
+ * its own while three threads share two (elsewhere the whole process is
+ * niced: slower only against other programs). */
 static void extract_job(void *job, void *ctx, unsigned worker)
 {
     const struct cli_ingest_run *r = ctx;
+    if (worker < r->n_hints && !r->yielded[worker]) {
+        r->yielded[worker] = true;
+        errno = 0;
+        int nice = getpriority(PRIO_PROCESS, 0);
+        if (errno == 0)
+            (void)setpriority(PRIO_PROCESS, 0, nice + WORKER_NICE);
+    }
     tally_ingest_extract(((struct ingest_job *)job)->d,
                          worker < r->n_hints ? r->hints[worker] : NULL);
+}
+
+/* Stores the oldest document handed to the workers, once they are done
+ * with it: false when none is waiting. */
+static bool put_next(struct cli_ingest_run *r)
+{
+    struct ingest_job *j = r->pool != NULL ? tally_pool_take(r->pool) : NULL;
+    if (j == NULL)
+        return false;
+    r->queued_bytes -= j->len;
+    put_doc(r, j);
+    return true;
 }
 
 /* Stores every document handed to the workers. */
 static void drain(struct cli_ingest_run *r)
 {
-    for (void *j; r->pool != NULL && (j = tally_pool_take(r->pool)) != NULL;)
-        put_doc(r, j);
+    while (put_next(r))
+        ;
 }
 
 static void start_pool(struct cli_ingest_run *r, unsigned jobs)
 {
     if (r->writers != NULL) {
         r->pool = tally_pool_new(jobs, 4 * jobs, store_job, idle_job, r);
+        r->queue_budget = SIZE_MAX;
         return;
     }
-    r->pool = tally_pool_new(jobs, 4 * jobs, extract_job, NULL, r);
+    r->pool = tally_pool_new(jobs, QUEUE_DOCS * jobs, extract_job, NULL, r);
+    r->queue_budget = QUEUE_BYTES * (size_t)jobs;
     /* a worker's handle of its own: a failure costs speed only */
     r->hints = tally_xcalloc(tally_pool_workers(r->pool), sizeof *r->hints);
+    r->yielded = tally_xcalloc(tally_pool_workers(r->pool), sizeof *r->yielded);
+    for (unsigned i = 0; !tally_pool_threaded(r->pool) && i < tally_pool_workers(r->pool); i++)
+        r->yielded[i] = true; /* the writer's own thread: never lowered */
     for (tally_err err = {0}; r->n_hints < tally_pool_workers(r->pool); r->n_hints++)
         if (tally_store_reopen(r->s, &r->hints[r->n_hints], &err) != 0)
             r->hints[r->n_hints] = NULL;
@@ -688,8 +728,10 @@ static void ingest_doc(struct cli_ingest_run *r, tally_ingest_input *in, bool la
         pthread_mutex_unlock(&ws->lock);
         j->fl = f;
     }
-    while (tally_pool_full(r->pool))
-        put_doc(r, tally_pool_take(r->pool));
+    while (tally_pool_full(r->pool) ||
+           (r->queued_bytes > 0 && r->queued_bytes + j->len > r->queue_budget))
+        put_next(r);
+    r->queued_bytes += j->len;
     tally_pool_put(r->pool, j);
 }
 
@@ -1051,6 +1093,8 @@ int cli_ingest_finish(struct cli_ingest_run *r, bool quiet)
         tally_store_close(r->hints[i]);
     free(r->hints);
     r->hints = NULL;
+    free(r->yielded);
+    r->yielded = NULL;
     r->n_hints = 0;
     end_batch(r, !r->fatal);
     if (r->fatal)

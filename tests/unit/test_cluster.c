@@ -456,6 +456,27 @@ static void test_cluster_order_independent(void)
     free(lead1);
 }
 
+/* Clustering in 2 to `max_parts` parts gives `whole`'s clusters, member for
+ * member. */
+static void check_same_in_parts(const tally_obs *o, size_t n, const tally_clusters *whole,
+                                size_t max_parts)
+{
+    for (size_t k = 2; k <= max_parts; k++) {
+        tally_clusters parts;
+        CHECK_INT_EQ(cluster_obs_parts(o, n, 0, 0, k, &parts), 0);
+        CHECK_INT_EQ(parts.n, whole->n);
+        size_t diff = 0;
+        for (size_t c = 0; c < whole->n && c < parts.n; c++) {
+            diff += whole->v[c].lead != parts.v[c].lead ||
+                    whole->v[c].n_members != parts.v[c].n_members;
+            for (size_t j = 0; j < whole->v[c].n_members && j < parts.v[c].n_members; j++)
+                diff += whole->v[c].members[j] != parts.v[c].members[j];
+        }
+        CHECK_INT_EQ(diff, 0);
+        tally_clusters_free(&parts);
+    }
+}
+
 /* Clustered in parts by pair of states (on threads), then merged: the very
  * clusters of one clustering, in its order, with its leads. */
 static void test_cluster_parts_merge(void)
@@ -471,23 +492,11 @@ static void test_cluster_parts_merge(void)
         memcpy(o[i].supplier, pairs[p][0], strlen(pairs[p][0]) + 1);
         memcpy(o[i].recipient, pairs[p][1], strlen(pairs[p][1]) + 1);
     }
-    tally_clusters whole, parts;
+    tally_clusters whole;
     CHECK_INT_EQ(cluster_obs_parts(o, N, 0, 0, 1, &whole), 0);
     check_partition(o, N, &whole);
     CHECK(whole.n > 50 && whole.n < N); /* echoes found, and many clusters */
-    for (size_t k = 2; k <= 5; k++) {
-        CHECK_INT_EQ(cluster_obs_parts(o, N, 0, 0, k, &parts), 0);
-        CHECK_INT_EQ(parts.n, whole.n);
-        size_t diff = 0;
-        for (size_t c = 0; c < whole.n && c < parts.n; c++) {
-            diff +=
-                whole.v[c].lead != parts.v[c].lead || whole.v[c].n_members != parts.v[c].n_members;
-            for (size_t j = 0; j < whole.v[c].n_members && j < parts.v[c].n_members; j++)
-                diff += whole.v[c].members[j] != parts.v[c].members[j];
-        }
-        CHECK_INT_EQ(diff, 0);
-        tally_clusters_free(&parts);
-    }
+    check_same_in_parts(o, N, &whole, 5);
     tally_clusters_free(&whole);
     free(o);
 }
@@ -510,22 +519,10 @@ static void test_cluster_parts_one_pair(void)
             o[i].unit = rounds[i];
         }
     }
-    tally_clusters whole, parts;
+    tally_clusters whole;
     CHECK_INT_EQ(cluster_obs_parts(o, N, 0, 0, 1, &whole), 0);
     check_partition(o, N, &whole);
-    for (size_t k = 2; k <= 4; k++) {
-        CHECK_INT_EQ(cluster_obs_parts(o, N, 0, 0, k, &parts), 0);
-        CHECK_INT_EQ(parts.n, whole.n);
-        size_t diff = 0;
-        for (size_t c = 0; c < whole.n && c < parts.n; c++) {
-            diff +=
-                whole.v[c].lead != parts.v[c].lead || whole.v[c].n_members != parts.v[c].n_members;
-            for (size_t j = 0; j < whole.v[c].n_members && j < parts.v[c].n_members; j++)
-                diff += whole.v[c].members[j] != parts.v[c].members[j];
-        }
-        CHECK_INT_EQ(diff, 0);
-        tally_clusters_free(&parts);
-    }
+    check_same_in_parts(o, N, &whole, 4);
     tally_clusters_free(&whole);
     free(o);
 }

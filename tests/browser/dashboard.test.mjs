@@ -188,6 +188,9 @@ test('clicking a point opens its claim with the sentence marked in the paragraph
   await page.selectOption('#pick-supplier', s.supplier);
   await page.selectOption('#pick-recipient', s.recipient);
   await page.selectOption('#pick-item', `${s.item}|${s.unit}`);
+  // each pick loads a series: click once the last answer is drawn, not
+  // on a chart a late answer is about to replace
+  await page.waitForLoadState('networkidle');
   await page.locator(`#timeline .mark[data-lead="${p.lead}"]`).first().click();
   const panel = page.locator('#claim');
   await panel.waitFor();

@@ -12,6 +12,17 @@
 #include "learn.h"
 #include "tally/extract.h"
 
+/* `heads` written as a model into `bytes` and read back. */
+static tally_learn_model *round_trip(const learn_head_w *heads, const char *name, tally_buf *bytes)
+{
+    tally_buf_init(bytes, 1 << 20);
+    learn_model_write(heads, 0.4, name, bytes);
+    tally_learn_model *m = NULL;
+    tally_err err = {0, ""};
+    CHECK_INT_EQ(tally_learn_model_parse(bytes->ptr, bytes->len, &m, &err), 0);
+    return m;
+}
+
 /* A model of four heads with a few rows, written and read back. */
 static tally_learn_model *small_model(tally_buf *bytes)
 {
@@ -29,12 +40,7 @@ static tally_learn_model *small_model(tally_buf *bytes)
             w[h][i] = (float)(h * 100 + (int)i) / 4;
         heads[h].bias[0] = -0.5f;
     }
-    tally_buf_init(bytes, 1 << 20);
-    learn_model_write(heads, 0.4, "tally train test", bytes);
-    tally_learn_model *m = NULL;
-    tally_err err = {0, ""};
-    CHECK_INT_EQ(tally_learn_model_parse(bytes->ptr, bytes->len, &m, &err), 0);
-    return m;
+    return round_trip(heads, "tally train test", bytes);
 }
 
 static void test_learn_model_round_trip(void)
@@ -420,11 +426,7 @@ static void test_learn_doc_stage_reads_the_other_claims(void)
         heads[LEARN_SPEAKER].w = with_doc ? w : w + 1;
         heads[LEARN_SPEAKER].n = with_doc ? 2 : 1;
         tally_buf bytes;
-        tally_buf_init(&bytes, 1 << 20);
-        learn_model_write(heads, 0.4, "doc stage test", &bytes);
-        tally_learn_model *m = NULL;
-        tally_err err = {0, ""};
-        CHECK_INT_EQ(tally_learn_model_parse(bytes.ptr, bytes.len, &m, &err), 0);
+        tally_learn_model *m = round_trip(heads, "doc stage test", &bytes);
         CHECK(learn_doc_present(m) == (with_doc == 1));
         learn_doc_decide(m, v, 3, NULL, a);
         CHECK_INT_EQ(v[0].pick, 0);
@@ -510,11 +512,7 @@ static void test_learn_dockind_reads_the_window(void)
         heads[LEARN_KIND].w = with_stage ? w : w + LEARN_KIND_OUTS;
         heads[LEARN_KIND].n = with_stage ? 2 : 1;
         tally_buf bytes;
-        tally_buf_init(&bytes, 1 << 20);
-        learn_model_write(heads, 0.4, "dockind test", &bytes);
-        tally_learn_model *m = NULL;
-        tally_err err = {0, ""};
-        CHECK_INT_EQ(tally_learn_model_parse(bytes.ptr, bytes.len, &m, &err), 0);
+        tally_learn_model *m = round_trip(heads, "dockind test", &bytes);
         CHECK(learn_dockind_present(m) == (with_stage == 1));
         learn_dockind_decide(m, v, 3, NULL, a);
         CHECK_INT_EQ(v[0].pick, TALLY_KIND_PLANNED);

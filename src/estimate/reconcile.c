@@ -622,9 +622,14 @@ static void node_values(work *w, bool central)
                                                        (double)(t - t0));
             }
         }
+        double reached = v;
         v = clamp_node(w, j, v, central);
         if (v < prev)
             v = prev;
+        /* a bound that lifts (or caps) the node says the rate was higher (or
+         * lower) on the way: the walk goes on from the rate that reaches it */
+        if (walking && v != reached && v > prev && reached > prev)
+            z += log((v - prev) / (reached - prev));
         w->nval[j] = prev = v;
     }
     w->tail_walked = walking;

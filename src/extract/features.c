@@ -474,14 +474,12 @@ struct wblock {
 };
 
 /* A block read while no window was open, whose mentions wait for the
- * thread that decides (read_deferred): its text (at text_at of ltext), its
- * number, and its mentions and names, copied. */
+ * thread that decides (read_deferred): what learn_block was given, its
+ * mentions and sentences' words copied (in.text NULL: its text is at
+ * text_at of ltext; in.ss, figs and prop NULL), and its number. */
 struct lblock {
-    size_t text_at, len, index;
-    tally_actor_match *am;
-    size_t n_am;
-    pname *names;
-    size_t n_names;
+    learn_block_in in;
+    size_t text_at, index;
 };
 
 /* What a window's decisions read of the document's states, found once a
@@ -4673,21 +4671,29 @@ static void window_facts(learn_state *l)
     }
 }
 
-/* Reads the mentions t[0, n) of block number `index` into the document's
- * memory, with the words beside each into mb, then its names. */
-static void read_mentions(learn_state *l, const char *t, size_t n, size_t index,
-                          const tally_actor_match *am, size_t n_am, beside *mb, const pname *names,
-                          size_t n_names)
+enum { MAX_NAMES = 32 }; /* names of people a block remembers */
+
+/* Reads the mentions of block `in` (text `t`; number `index`) into the
+ * document's memory, with the words beside each into mb (in->n_am), then
+ * the names of people its sentences' words hold into *names (in `a`). */
+static void read_mentions(learn_state *l, const char *t, const learn_block_in *in, size_t index,
+                          beside *mb, pname **names, size_t *n_names, tally_arena *a)
 {
     size_t block = l->block;
     l->block = index;
-    for (size_t i = 0; i < n_am; i++) {
-        mb[i] = beside_of(t, n, am[i].start, am[i].end);
-        note_mention(l, t, n, &am[i], &mb[i]);
+    for (size_t i = 0; i < in->n_am; i++) {
+        mb[i] = beside_of(t, in->len, in->am[i].start, in->am[i].end);
+        note_mention(l, t, in->len, &in->am[i], &mb[i]);
     }
-    for (size_t i = 0; i < n_names; i++)
-        note_speaker(l, NULL, t + names[i].start, names[i].end - names[i].start, names[i].country,
-                     AK_NAME, names[i].says);
+    pname *v = tally_arena_alloc(a, MAX_NAMES * sizeof *v);
+    size_t n = 0;
+    for (size_t i = 0; in->sw != NULL && i < in->n_ss; i++)
+        n += names_in(t, &in->sw[i], in->am, in->n_am, v + n, MAX_NAMES - n);
+    for (size_t i = 0; i < n; i++)
+        note_speaker(l, NULL, t + v[i].start, v[i].end - v[i].start, v[i].country, AK_NAME,
+                     v[i].says);
+    *names = v;
+    *n_names = n;
     l->block = block;
 }
 
@@ -4697,15 +4703,17 @@ static void read_deferred(learn_state *l)
 {
     for (size_t i = 0; i < l->n_lb; i++) {
         const struct lblock *b = &l->lb[i];
-        beside *mb = tally_arena_alloc(l->warena, (b->n_am + 1) * sizeof *mb);
-        read_mentions(l, l->ltext.ptr + b->text_at, b->len, b->index, b->am, b->n_am, mb, b->names,
-                      b->n_names);
+        beside *mb = tally_arena_alloc(l->warena, (b->in.n_am + 1) * sizeof *mb);
+        pname *names;
+        size_t n_names;
+        read_mentions(l, l->ltext.ptr + b->text_at, &b->in, b->index, mb, &names, &n_names,
+                      l->warena);
     }
     l->n_lb = 0;
     for (size_t j = 0; l->deferred && j < l->n_wb; j++) {
         struct wblock *w = &l->wb[j];
-        read_mentions(l, l->wtext.ptr + w->text_at, w->in.len, w->index, w->in.am, w->in.n_am,
-                      w->mb, w->names, w->n_names);
+        read_mentions(l, l->wtext.ptr + w->text_at, &w->in, w->index, w->mb, &w->names, &w->n_names,
+                      l->warena);
     }
     l->deferred = false;
 }
@@ -5071,9 +5079,20 @@ static void window_clear(learn_state *l)
     l->flushed = false;
 }
 
-/* Keeps block `in`, in no window, with its names for read_deferred. */
-static void defer_block(learn_state *l, const learn_block_in *in, const pname *names,
-                        size_t n_names)
+/* The words of in's sentences (in->sw) copied into `a`, or NULL for none. */
+static learn_words *copy_words(tally_arena *a, const learn_block_in *in)
+{
+    if (in->sw == NULL)
+        return NULL;
+    learn_words *sw = tally_arena_alloc(a, (in->n_ss + 1) * sizeof *sw);
+    for (size_t i = 0; i < in->n_ss; i++)
+        sw[i] =
+            (learn_words){copy_of(a, in->sw[i].v, in->sw[i].n * sizeof *in->sw[i].v), in->sw[i].n};
+    return sw;
+}
+
+/* Keeps block `in`, in no window, for read_deferred. */
+static void defer_block(learn_state *l, const learn_block_in *in)
 {
     if (l->n_lb == l->cap_lb) {
         l->cap_lb = l->cap_lb ? l->cap_lb * 2 : 16;
@@ -5082,13 +5101,15 @@ static void defer_block(learn_state *l, const learn_block_in *in, const pname *n
     if (l->n_lb == 0 && l->n_wb == 0)
         l->wstart = in->offset; /* (a snapshot of no window: learn_undecided_from) */
     struct lblock *b = &l->lb[l->n_lb++];
+    b->in = *in;
+    b->in.text = NULL;
+    b->in.ss = NULL;
+    b->in.figs = NULL;
+    b->in.prop = NULL;
+    b->in.am = copy_of(l->warena, in->am, in->n_am * sizeof *in->am);
+    b->in.sw = copy_words(l->warena, in);
     b->text_at = l->ltext.len;
-    b->len = in->len;
     b->index = l->block;
-    b->am = copy_of(l->warena, in->am, in->n_am * sizeof *in->am);
-    b->n_am = in->n_am;
-    b->names = copy_of(l->warena, names, n_names * sizeof *names);
-    b->n_names = n_names;
     if (tally_buf_append(&l->ltext, in->text, in->len) != 0)
         abort(); /* at most WINDOW_TEXT and a block of max_block bytes */
 }
@@ -5105,19 +5126,15 @@ static void take_block(learn_state *l, const learn_block_in *in, tally_claim *v,
     bool keep = l->n_wb > 0 || n > 0;
     tally_arena *wa = keep ? l->warena : a;
     beside *mb = tally_arena_alloc(wa, (in->n_am + 1) * sizeof *mb);
-    enum { MAX_NAMES = 32 };
-    pname *names = tally_arena_alloc(wa, MAX_NAMES * sizeof *names);
+    pname *names = NULL;
     size_t n_names = 0;
-    for (size_t i = 0; in->sw != NULL && i < in->n_ss; i++)
-        n_names +=
-            names_in(in->text, &in->sw[i], in->am, in->n_am, names + n_names, MAX_NAMES - n_names);
     /* with the second thread, the mentions are read there (read_deferred):
      * this one reads on */
     bool defer = piped(l);
     if (!defer)
-        read_mentions(l, in->text, in->len, l->block, in->am, in->n_am, mb, names, n_names);
-    else if (!keep && (in->n_am > 0 || n_names > 0))
-        defer_block(l, in, names, n_names);
+        read_mentions(l, in->text, in, l->block, mb, &names, &n_names, wa);
+    else if (!keep && (in->n_am > 0 || in->sw != NULL))
+        defer_block(l, in);
     for (size_t i = 0; i < n; i++) {
         const tally_claim *c = &v[i];
         note_rule_source(l, c);
@@ -5161,13 +5178,7 @@ static void take_block(learn_state *l, const learn_block_in *in, tally_claim *v,
     for (size_t i = 0; i < n; i++) /* strings the block's arena holds */
         w->claims[i].source = arena_dup(wa, v[i].source);
     w->props = copy_of(wa, in->prop, n * sizeof *in->prop);
-    if (in->sw != NULL) {
-        learn_words *sw = tally_arena_alloc(wa, (in->n_ss + 1) * sizeof *sw);
-        for (size_t i = 0; i < in->n_ss; i++)
-            sw[i] = (learn_words){copy_of(wa, in->sw[i].v, in->sw[i].n * sizeof *in->sw[i].v),
-                                  in->sw[i].n};
-        w->in.sw = sw;
-    }
+    w->in.sw = copy_words(wa, in);
     w->n = n;
     l->deferred = l->deferred || defer;
     l->w_claims += n;

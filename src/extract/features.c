@@ -540,6 +540,8 @@ struct learn_state {
      * decided on a second thread (see "the second thread") */
     unsigned threads;
     struct lpipe *pipe;
+    tally_claims_render render; /* (learn_render) */
+    void *render_ctx;
 };
 
 /* How often a speaker has its say in the document: attributing, or beside
@@ -803,6 +805,12 @@ learn_state *learn_new(const tally_doc_meta *meta, const char *headline_source,
         tally_arena_free(a);
     }
     return l;
+}
+
+void learn_render(learn_state *l, tally_claims_render render, void *ctx)
+{
+    l->render = render;
+    l->render_ctx = ctx;
 }
 
 void learn_free(learn_state *l)
@@ -4726,6 +4734,8 @@ static void decide_window(learn_state *l, tally_claims *out, tally_arena *a)
     out->n = 0;
     out->body = l->wtext.ptr;
     out->body_offset = l->wstart;
+    out->text = NULL;
+    out->text_len = 0;
     l->flushed = true;
     read_deferred(l);
     if (l->n_wb == 0)
@@ -4853,6 +4863,7 @@ struct wjob {
     learn_state *snap; /* the state and window when handed over; when free, spare buffers */
     char headline[LEARN_MAX_NAME];
     tally_claims out;
+    tally_buf text; /* out's claims written (learn_render) */
     enum job_state state;
 };
 
@@ -4892,6 +4903,22 @@ static void pipe_signal(struct lpipe *p)
         abort();
 }
 
+/* Writes job j's claims with the caller's render (learn_render) into
+ * j->text, for its thread to write out as they are. */
+static void write_claims(struct wjob *j)
+{
+    const learn_state *s = j->snap;
+    if (s->render == NULL || j->out.n == 0)
+        return;
+    if (j->text.max == 0)
+        tally_buf_init(&j->text, (size_t)1 << 30);
+    tally_buf_clear(&j->text);
+    if (s->render(s->render_ctx, &j->out, &j->text)) {
+        j->out.text = j->text.ptr;
+        j->out.text_len = j->text.len;
+    }
+}
+
 static void *pipe_thread(void *arg)
 {
     struct lpipe *p = arg;
@@ -4909,6 +4936,7 @@ static void *pipe_thread(void *arg)
         mem_put(j->snap, &p->mem);
         decide_window(j->snap, &j->out, j->snap->warena);
         mem_get(j->snap, &p->mem);
+        write_claims(j);
         pipe_lock(p);
         j->state = JOB_DONE;
         pipe_signal(p);
@@ -5062,6 +5090,7 @@ static void pipe_free(struct lpipe *p)
         free(s->wb);
         free(s->lb);
         free(s);
+        tally_buf_free(&p->job[i].text);
     }
     pthread_cond_destroy(&p->cv);
     pthread_mutex_destroy(&p->mu);

@@ -926,6 +926,27 @@ static bool filler(const words *ws, size_t k)
     return (is_word(w, CWW_ON) || is_word(w, CWW_LAST) || is_word(w, CWW_THIS)) && k + 1 < ws->n;
 }
 
+/* "EU spokesman Peter Stano", "Pentagon spokesman Major General Pat Ryder":
+ * a body's office, then a person's name that ends the words [from, to) of
+ * the attribution. The person is the source, by the most specific name
+ * (CLAIMS.md). Returns the name's first word, or SIZE_MAX. */
+static size_t person_after_office(const sentence *s, size_t from, size_t to, size_t at)
+{
+    size_t j = from;
+    while (j < to && s->ws.v[j].start < at)
+        j++;
+    if (j >= to || !has_role(&s->ws.v[j], CW_OFFICE))
+        return SIZE_MAX;
+    while (j < to && has_role(&s->ws.v[j], CW_OFFICE | CW_TITLE))
+        j++;
+    if (to - j < 2 || to - j > 4)
+        return SIZE_MAX;
+    for (size_t k = j; k < to; k++)
+        if (!s->ws.v[k].upper || has_role(&s->ws.v[k], CW_OFFICE | CW_TITLE | CW_BODY))
+            return SIZE_MAX;
+    return j;
+}
+
 /* Builds the source from the words [from, to) of the sentence: an actor in
  * them if there is one (an official first), else the words themselves. */
 static bool source_in(const tally_extractor *x, const sentence *s, size_t from, size_t to,
@@ -966,6 +987,18 @@ static bool source_in(const tally_extractor *x, const sentence *s, size_t from, 
             out->why.rule = TALLY_WHY_NAMED_PERSON;
             return true;
         }
+    }
+    size_t named = best != NULL && best->actor->kind != TALLY_ACTOR_OFFICIAL
+                       ? person_after_office(s, k, to, best->end)
+                       : SIZE_MAX;
+    if (named != SIZE_MAX) {
+        out->name = tally_arena_strndup(a, s->t + s->ws.v[named].start, hi - s->ws.v[named].start);
+        out->outlet = false;
+        memcpy(out->country, best->actor->country, 4);
+        out->why.start = s->ws.v[named].start;
+        out->why.end = hi;
+        out->why.rule = TALLY_WHY_ATTRIBUTION_ACTOR;
+        return true;
     }
     if (best != NULL && (!is_party(best->actor) || !near_only || best->end == hi ||
                          best->start == s->ws.v[k].start)) {

@@ -437,6 +437,22 @@ static void test_extract_a_name_is_no_attribution(void)
                   "2023-11-10", "author");
 }
 
+static void test_extract_a_person_named_with_his_body_and_office(void)
+{
+    /* CLAIMS.md: the most specific name; "EU spokesman X" is X */
+    expect_source("Iran has delivered more than 300 drones to Russia, Pentagon spokesman "
+                  "Pat Ryder said.",
+                  "2023-01-10", "Pat Ryder");
+    expect_source("Member states have delivered 90,000 shells to Ukraine, EU spokesman Hans "
+                  "Maier said on Friday.",
+                  "2023-08-11", "Hans Maier");
+    /* no name after the office: the body stays the source */
+    expect_source("Iran has delivered more than 300 drones to Russia, a Pentagon spokesman said.",
+                  "2023-01-10", "Pentagon");
+    expect_source("Iran has delivered more than 300 drones to Russia, the Pentagon said.",
+                  "2023-01-10", "Pentagon");
+}
+
 int main(void)
 {
     static const struct harness_test tests[] = {
@@ -467,6 +483,8 @@ int main(void)
         {"extract_currencies", test_extract_currencies},
         {"extract_the_party_an_outlet_cites", test_extract_the_party_an_outlet_cites},
         {"extract_a_name_is_no_attribution", test_extract_a_name_is_no_attribution},
+        {"extract_a_person_named_with_his_body_and_office",
+         test_extract_a_person_named_with_his_body_and_office},
         {NULL, NULL},
     };
     return harness_run(tests);

@@ -556,8 +556,14 @@ static int read_split(struct tally_store *s, const tally_claim_filter *q, size_t
     tally_claim_filter first = *q;
     first.id_below = lo + first_span;
     rc = made == n_parts - 1 && started == made ? tally_store_claims(s, &first, on_row, l, err) : 1;
-    for (size_t k = 0; k < started; k++)
+    /* a part's handle closes as soon as its thread is done: the pages of
+     * the database it mapped (SQLite's mmap_size) leave the resident set
+     * before the join touches more memory (the peak of tally rank) */
+    for (size_t k = 0; k < started; k++) {
         pthread_join(threads[k], NULL);
+        tally_store_close(parts[k].s);
+        parts[k].s = NULL;
+    }
     for (size_t k = 0; k < started && rc == 0; k++)
         if (parts[k].rc != 0)
             rc = tally_err_set(err, parts[k].rc, "%s", parts[k].err.msg);

@@ -161,6 +161,11 @@ struct load {
      * curated), ascending: walking every observation for them reads a
      * cache line of each */
     size_t *desc, n_desc, cap_desc;
+    /* the last row's stated date and its day: a document's claims come
+     * together, and share it */
+    char stated[16];
+    size_t stated_len; /* 0: none kept */
+    long stated_day;
 };
 
 static void load_free(struct load *l)
@@ -258,10 +263,19 @@ static int on_row(const tally_claim_row *r, void *user)
     x->low = c->low;
     x->high = c->high;
     x->qualifier = c->qualifier;
-    tally_date stated = {0, 0, 0};
-    if (r->stated != NULL && tally_date_parse(r->stated, strlen(r->stated), &stated) != 0)
-        stated = (tally_date){0, 0, 0};
-    x->stated = day_or_none(stated, true);
+    size_t stated_len = r->stated != NULL ? strlen(r->stated) : 0;
+    if (stated_len > 0 && stated_len == l->stated_len &&
+        memcmp(r->stated, l->stated, stated_len) == 0) {
+        x->stated = l->stated_day;
+    } else {
+        tally_date stated = {0, 0, 0};
+        if (r->stated != NULL && tally_date_parse(r->stated, stated_len, &stated) != 0)
+            stated = (tally_date){0, 0, 0};
+        x->stated = day_or_none(stated, true);
+        l->stated_len = stated_len < sizeof l->stated ? stated_len : 0;
+        memcpy(l->stated, r->stated != NULL ? r->stated : "", l->stated_len);
+        l->stated_day = x->stated;
+    }
     x->since = day_or_none(c->since, false);
     /* a figure holds at the end of its as_of period ("2024-02": by the 29th) */
     x->as_of = c->as_of.year != 0 ? tally_day_of(c->as_of, true) : x->stated;
@@ -539,8 +553,7 @@ static int read_split(struct tally_store *s, const tally_claim_filter *q, size_t
         if (tally_store_reopen(s, &p->s, &p->err) != 0)
             break;
         p->set.arena = tally_arena_new();
-        p->l = (struct load){&p->set, l->m, 0, {NULL, NULL, 0, 0, p->set.arena}, 0, {0}, {0},
-                             NULL,    0,    0};
+        p->l = (struct load){.out = &p->set, .m = l->m, .names = {.arena = p->set.arena}};
         p->q = *q;
         p->q.id_from = lo + first_span + span * (int64_t)made;
         p->q.id_below = made + 2 < n_parts ? lo + first_span + span * (int64_t)(made + 1) : 0;
@@ -618,7 +631,7 @@ static int load(struct tally_store *s, const tally_model *m, const struct tally_
     out->arena = tally_arena_new();
     tally_clusters made = {0};
     bool made_ok = false, changed = false;
-    struct load l = {out, m, 0, {NULL, NULL, 0, 0, out->arena}, 0, {0}, {0}, NULL, 0, 0};
+    struct load l = {.out = out, .m = m, .names = {.arena = out->arena}};
     tally_claim_filter all = {0};
     tally_claim_filter q = f != NULL ? *f : all;
     q.no_sentences = true;
@@ -693,7 +706,7 @@ char tally_obs_row_grade(const tally_model *m, const tally_claim_row *r)
 {
     tally_obs_set set = {0};
     set.arena = tally_arena_new();
-    struct load l = {&set, m, 0, {NULL, NULL, 0, 0, set.arena}, 0, {0}, {0}, NULL, 0, 0};
+    struct load l = {.out = &set, .m = m, .names = {.arena = set.arena}};
     char g = '?';
     if (m != NULL && on_row(r, &l) == 0 && set.n == 1)
         (void)tally_obs_sigma(m, &set.v[0], &g, NULL);

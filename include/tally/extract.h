@@ -27,7 +27,17 @@ typedef struct tally_claims {
      * layer they wait for its window of paragraphs, as the claims do): from
      * any tally_extract_block or tally_extract_finish call; else none */
     tally_events events;
+    /* with tally_extract_opts.render: the claims as it wrote them (text_len
+     * bytes, living as long as the claims), or NULL: write them yourself */
+    const char *text;
+    size_t text_len;
 } tally_claims;
+
+/* Writes claims `cs` (with their body) to `out` as the caller would, from
+ * the thread that decided them: it may read `ctx` but change nothing else
+ * the caller's thread reads. False when they are to be written by the
+ * caller after all (`out` is then thrown away). */
+typedef bool (*tally_claims_render)(void *ctx, const tally_claims *cs, tally_buf *out);
 
 /** How claims are decided (tally/learn.h). */
 typedef struct tally_extract_opts {
@@ -38,6 +48,11 @@ typedef struct tally_extract_opts {
                                            * core, 1 none but the caller's; the claims are the same */
     bool events;                          /* code events too (../shared/docs/EVENTS.md) */
     const tally_learn_model *event_model; /* the event coder's; NULL: the bundled one */
+    /* where a document's decisions go to a second thread (threads), it
+     * writes their claims there too (tally_claims.text), with ctx; NULL:
+     * never */
+    tally_claims_render render;
+    void *render_ctx;
 } tally_extract_opts;
 
 /** Starts a document whose date is `date` (year 0 when unknown); `meta` (may

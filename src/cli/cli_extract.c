@@ -76,14 +76,22 @@ static void put_learned(tally_buf *l, const tally_learn_why *w)
 
 /* One claim as a line; its sentence, text and reasons are bytes of `body`,
  * which starts at body offset `offset`. */
-static void print_claim(struct extract_ctx *c, const char *body, size_t offset,
-                        const tally_claim *k)
+/* Claim k of `body` (from body offset `offset`) as a row of document c->doc. */
+static tally_claim_row claim_row(const struct extract_ctx *c, const char *body, size_t offset,
+                                 const tally_claim *k)
 {
     tally_claim_row r = {.claim = *k, .doc = c->doc};
     r.sentence = body + (k->sentence_start - offset);
     r.sentence_len = k->sentence_end - k->sentence_start;
     r.text = body + (k->start - offset);
     r.text_len = k->end - k->start;
+    return r;
+}
+
+static void print_claim(struct extract_ctx *c, const char *body, size_t offset,
+                        const tally_claim *k)
+{
+    tally_claim_row r = claim_row(c, body, offset, k);
     if (c->format == TALLY_OUTPUT_JSON && c->explain) {
         tally_present_claim_json(&c->line, TALLY_IN_CLAIM, &r, true);
         tally_present_claim_why(&c->line, k, body, offset);
@@ -120,9 +128,24 @@ static int on_meta(const tally_doc_meta *meta, tally_format f, void *user, tally
 
 static void print_claims(struct extract_ctx *c, const tally_claims *cs)
 {
-    for (size_t i = 0; i < cs->n; i++)
+    if (cs->text != NULL) /* written by render_claims */
+        fwrite(cs->text, 1, cs->text_len, c->out);
+    for (size_t i = 0; cs->text == NULL && i < cs->n; i++)
         print_claim(c, cs->body, cs->body_offset, &cs->v[i]);
     tally_arena_reset(c->arena);
+}
+
+/* print_claims' lines (without --explain), on the thread that decided the
+ * claims (tally_extract_opts.render); false when one cannot be written, for
+ * print_claim to say so. */
+static bool render_claims(void *ctx, const tally_claims *cs, tally_buf *out)
+{
+    const struct extract_ctx *c = ctx;
+    for (size_t i = 0; i < cs->n; i++) {
+        tally_claim_row r = claim_row(c, cs->body, cs->body_offset, &cs->v[i]);
+        tally_present_claim(out, c->format, TALLY_IN_CLAIM, &r);
+    }
+    return !tally_buf_full(out) && tally_buf_err(out) == 0;
 }
 
 static int on_block(const tally_block *b, void *user, tally_err *err)
@@ -210,6 +233,7 @@ static void extract_job_run(void *job, void *ctx, unsigned worker)
                             .opts = su->c->opts,
                             .fallback = su->c->fallback};
     c.opts.threads = 1; /* the workers are the parallelism */
+    c.opts.render = NULL;
     c.out = memstream(&j->out, &j->out_len);
     c.msgs = memstream(&j->msgs, &j->msgs_len);
     c.arena = tally_arena_new();
@@ -296,6 +320,10 @@ int cli_extract(int argc, char **argv)
         }
     }
     c.opts.explain = c.explain;
+    if (!c.explain) {
+        c.opts.render = render_claims;
+        c.opts.render_ctx = &c;
+    }
     if (optind >= argc) {
         tally_learn_model_free(model);
         return cli_usagef("extract", "no input: give files, or - for stdin");

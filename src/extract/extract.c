@@ -1442,6 +1442,8 @@ int tally_extract_block(tally_extractor *x, const tally_block *b, tally_claims *
     tally_actor_matches am;
     out->v = NULL;
     out->n = 0;
+    out->text = NULL;
+    out->text_len = 0;
     int rc = tally_figures_scan(text, &figs, a, err);
     if (rc == 0)
         rc = tally_actors_scan(text, &am, a, err);
@@ -1658,6 +1660,8 @@ bool tally_extract_finish(tally_extractor *x, tally_claims *out, tally_arena *a)
     out->body = NULL;
     out->body_offset = 0;
     out->events = (tally_events){NULL, 0, NULL, 0};
+    out->text = NULL;
+    out->text_len = 0;
     bool more = x->learn != NULL && learn_finish(x->learn, out, a);
     if (x->events != NULL) {
         /* the events whose claims are all given out */
@@ -1683,7 +1687,7 @@ static tally_extractor *extractor_new(tally_date date, const tally_doc_meta *met
 tally_extractor *tally_extractor_open(tally_date date, const tally_doc_meta *meta,
                                       const tally_extract_opts *opts)
 {
-    tally_extract_opts none = {NULL, false, false, 0, false, NULL};
+    tally_extract_opts none = {.model = NULL};
     if (opts == NULL)
         opts = &none;
     unsigned threads = opts->threads;
@@ -1704,6 +1708,8 @@ tally_extractor *tally_extractor_open(tally_date date, const tally_doc_meta *met
             x->learn =
                 learn_new(meta, x->headline_source, &x->bundled, NULL, opts->explain, threads);
     }
+    if (x->learn != NULL && opts->render != NULL)
+        learn_render(x->learn, opts->render, opts->render_ctx);
     if (opts->events) {
         const tally_learn_model *em = opts->event_model;
         if (em == NULL && !opts->rules_only && events_model_bundled_view(&x->bundled_events))

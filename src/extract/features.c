@@ -473,6 +473,15 @@ struct wblock {
     size_t n;
 };
 
+/* A block read while no window was open, whose mentions wait for the
+ * thread that decides (read_deferred): what learn_block was given, its
+ * mentions and sentences' words copied (in.text NULL: its text is at
+ * text_at of ltext; in.ss, figs and prop NULL), and its number. */
+struct lblock {
+    learn_block_in in;
+    size_t text_at, index;
+};
+
 /* What a window's decisions read of the document's states, found once a
  * window (window_facts): the document's memory does not change while a
  * window is decided. */
@@ -502,6 +511,13 @@ struct learn_state {
     tally_buf wtext; /* the window's body */
     size_t wstart;   /* the body offset of wtext */
     bool flushed;    /* the last call's claims point into the window */
+    /* with the second thread, the mentions of the blocks since the last
+     * window handed over are read there, when deciding (read_deferred):
+     * those of the window's blocks (deferred), and of the blocks before it */
+    bool deferred;
+    struct lblock *lb;
+    size_t n_lb, cap_lb;
+    tally_buf ltext; /* the text of lb's blocks */
     struct spk_mem spk[MAX_SPEAKERS];
     size_t n_spk;
     bool have_speaker;
@@ -524,6 +540,8 @@ struct learn_state {
      * decided on a second thread (see "the second thread") */
     unsigned threads;
     struct lpipe *pipe;
+    tally_claims_render render; /* (learn_render) */
+    void *render_ctx;
 };
 
 /* How often a speaker has its say in the document: attributing, or beside
@@ -768,6 +786,7 @@ learn_state *learn_new(const tally_doc_meta *meta, const char *headline_source,
     l->threads = threads > 1 ? 2 : 1;
     why_table(l);
     tally_buf_init(&l->wtext, (size_t)1 << 31);
+    tally_buf_init(&l->ltext, (size_t)1 << 31);
     l->model = model;
     l->sink = sink;
     l->explain = explain;
@@ -788,6 +807,12 @@ learn_state *learn_new(const tally_doc_meta *meta, const char *headline_source,
     return l;
 }
 
+void learn_render(learn_state *l, tally_claims_render render, void *ctx)
+{
+    l->render = render;
+    l->render_ctx = ctx;
+}
+
 void learn_free(learn_state *l)
 {
     if (l == NULL)
@@ -795,7 +820,9 @@ void learn_free(learn_state *l)
     pipe_free(l->pipe);
     tally_arena_free(l->warena);
     tally_buf_free(&l->wtext);
+    tally_buf_free(&l->ltext);
     free(l->wb);
+    free(l->lb);
     free(l);
 }
 
@@ -4693,6 +4720,53 @@ static void window_facts(learn_state *l)
     }
 }
 
+enum { MAX_NAMES = 32 }; /* names of people a block remembers */
+
+/* Reads the mentions of block `in` (text `t`; number `index`) into the
+ * document's memory, with the words beside each into mb (in->n_am), then
+ * the names of people its sentences' words hold into *names (in `a`). */
+static void read_mentions(learn_state *l, const char *t, const learn_block_in *in, size_t index,
+                          beside *mb, pname **names, size_t *n_names, tally_arena *a)
+{
+    size_t block = l->block;
+    l->block = index;
+    for (size_t i = 0; i < in->n_am; i++) {
+        mb[i] = beside_of(t, in->len, in->am[i].start, in->am[i].end);
+        note_mention(l, t, in->len, &in->am[i], &mb[i]);
+    }
+    pname *v = tally_arena_alloc(a, MAX_NAMES * sizeof *v);
+    size_t n = 0;
+    for (size_t i = 0; in->sw != NULL && i < in->n_ss; i++)
+        n += names_in(t, &in->sw[i], in->am, in->n_am, v + n, MAX_NAMES - n);
+    for (size_t i = 0; i < n; i++)
+        note_speaker(l, NULL, t + v[i].start, v[i].end - v[i].start, v[i].country, AK_NAME,
+                     v[i].says);
+    *names = v;
+    *n_names = n;
+    l->block = block;
+}
+
+/* Reads the mentions that wait (take_block): of the blocks before the
+ * window, then of the window's, in the order they were read. */
+static void read_deferred(learn_state *l)
+{
+    for (size_t i = 0; i < l->n_lb; i++) {
+        const struct lblock *b = &l->lb[i];
+        beside *mb = tally_arena_alloc(l->warena, (b->in.n_am + 1) * sizeof *mb);
+        pname *names;
+        size_t n_names;
+        read_mentions(l, l->ltext.ptr + b->text_at, &b->in, b->index, mb, &names, &n_names,
+                      l->warena);
+    }
+    l->n_lb = 0;
+    for (size_t j = 0; l->deferred && j < l->n_wb; j++) {
+        struct wblock *w = &l->wb[j];
+        read_mentions(l, l->wtext.ptr + w->text_at, &w->in, w->index, w->mb, &w->names, &w->n_names,
+                      l->warena);
+    }
+    l->deferred = false;
+}
+
 /* Decides the window's claims into `out`; they and the window stay until
  * the next call. */
 static void decide_window(learn_state *l, tally_claims *out, tally_arena *a)
@@ -4701,7 +4775,10 @@ static void decide_window(learn_state *l, tally_claims *out, tally_arena *a)
     out->n = 0;
     out->body = l->wtext.ptr;
     out->body_offset = l->wstart;
+    out->text = NULL;
+    out->text_len = 0;
     l->flushed = true;
+    read_deferred(l);
     if (l->n_wb == 0)
         return;
     size_t total = 0;
@@ -4793,10 +4870,41 @@ enum {
 
 enum job_state { JOB_FREE, JOB_QUEUED, JOB_DONE, JOB_OUT };
 
+/* The document's memory of its speakers and states (note_mention,
+ * note_speaker). With the second thread, it is read and written there
+ * only: each window's snapshot takes it, reads the mentions of its blocks
+ * into it (read_deferred) and gives it back. */
+struct docmem {
+    struct spk_mem spk[MAX_SPEAKERS];
+    size_t n_spk;
+    bool have_speaker;
+    struct state_mem st[MAX_STATES];
+    size_t n_st;
+};
+
+static void mem_get(const learn_state *l, struct docmem *m)
+{
+    memcpy(m->spk, l->spk, l->n_spk * sizeof *m->spk);
+    m->n_spk = l->n_spk;
+    m->have_speaker = l->have_speaker;
+    memcpy(m->st, l->st, l->n_st * sizeof *m->st);
+    m->n_st = l->n_st;
+}
+
+static void mem_put(learn_state *l, const struct docmem *m)
+{
+    memcpy(l->spk, m->spk, m->n_spk * sizeof *l->spk);
+    l->n_spk = m->n_spk;
+    l->have_speaker = m->have_speaker;
+    memcpy(l->st, m->st, m->n_st * sizeof *l->st);
+    l->n_st = m->n_st;
+}
+
 struct wjob {
     learn_state *snap; /* the state and window when handed over; when free, spare buffers */
     char headline[LEARN_MAX_NAME];
     tally_claims out;
+    tally_buf text; /* out's claims written (learn_render) */
     enum job_state state;
 };
 
@@ -4806,9 +4914,10 @@ struct lpipe {
     pthread_mutex_t mu;
     pthread_cond_t cv; /* broadcast on every change of state */
     struct wjob job[PIPE_SLOTS];
-    size_t head, n; /* the oldest job handed over and not given out, and their count */
-    size_t next;    /* the second thread's next job */
-    size_t out;     /* the job given out by the last call, SIZE_MAX for none */
+    size_t head, n;    /* the oldest job handed over and not given out, and their count */
+    size_t next;       /* the second thread's next job */
+    size_t out;        /* the job given out by the last call, SIZE_MAX for none */
+    struct docmem mem; /* the document's memory, the second thread's own */
 };
 
 static void pipe_lock(struct lpipe *p)
@@ -4835,6 +4944,22 @@ static void pipe_signal(struct lpipe *p)
         abort();
 }
 
+/* Writes job j's claims with the caller's render (learn_render) into
+ * j->text, for its thread to write out as they are. */
+static void write_claims(struct wjob *j)
+{
+    const learn_state *s = j->snap;
+    if (s->render == NULL || j->out.n == 0)
+        return;
+    if (j->text.max == 0)
+        tally_buf_init(&j->text, (size_t)1 << 30);
+    tally_buf_clear(&j->text);
+    if (s->render(s->render_ctx, &j->out, &j->text)) {
+        j->out.text = j->text.ptr;
+        j->out.text_len = j->text.len;
+    }
+}
+
 static void *pipe_thread(void *arg)
 {
     struct lpipe *p = arg;
@@ -4849,7 +4974,10 @@ static void *pipe_thread(void *arg)
         }
         p->next = (p->next + 1) % PIPE_SLOTS;
         pipe_unlock(p);
+        mem_put(j->snap, &p->mem);
         decide_window(j->snap, &j->out, j->snap->warena);
+        mem_get(j->snap, &p->mem);
+        write_claims(j);
         pipe_lock(p);
         j->state = JOB_DONE;
         pipe_signal(p);
@@ -4864,11 +4992,14 @@ typedef struct wbufs {
     size_t cap_wb;
     tally_arena *warena;
     tally_buf wtext;
+    struct lblock *lb;
+    size_t cap_lb;
+    tally_buf ltext;
 } wbufs;
 
 static wbufs take_bufs(learn_state *l)
 {
-    return (wbufs){l->wb, l->cap_wb, l->warena, l->wtext};
+    return (wbufs){l->wb, l->cap_wb, l->warena, l->wtext, l->lb, l->cap_lb, l->ltext};
 }
 
 static void put_bufs(learn_state *l, wbufs b)
@@ -4877,11 +5008,18 @@ static void put_bufs(learn_state *l, wbufs b)
     l->cap_wb = b.cap_wb;
     l->warena = b.warena != NULL ? b.warena : tally_arena_new();
     l->wtext = b.wtext;
-    if (b.warena == NULL)
+    l->lb = b.lb;
+    l->cap_lb = b.cap_lb;
+    l->ltext = b.ltext;
+    if (b.warena == NULL) {
         tally_buf_init(&l->wtext, (size_t)1 << 31);
+        tally_buf_init(&l->ltext, (size_t)1 << 31);
+    }
     l->n_wb = 0;
     l->w_claims = 0;
     l->flushed = false;
+    l->n_lb = 0;
+    l->deferred = false;
 }
 
 /* Whether full windows go to the second thread. */
@@ -4899,6 +5037,7 @@ static void pipe_recycle(learn_state *l)
     struct wjob *j = &p->job[p->out];
     tally_arena_rewind(j->snap->warena);
     tally_buf_clear(&j->snap->wtext);
+    tally_buf_clear(&j->snap->ltext);
     pipe_lock(p);
     j->state = JOB_FREE;
     pipe_unlock(p);
@@ -4913,6 +5052,7 @@ static bool pipe_submit(learn_state *l)
     if (p == NULL) {
         p = tally_xcalloc(1, sizeof *p);
         p->out = SIZE_MAX;
+        mem_get(l, &p->mem); /* (the title's: the blocks' mentions wait, read_deferred) */
         if (pthread_mutex_init(&p->mu, NULL) != 0 || pthread_cond_init(&p->cv, NULL) != 0)
             abort(); /* (no resources on Linux) */
         if (pthread_create(&p->thread, NULL, pipe_thread, p) != 0) {
@@ -4987,8 +5127,11 @@ static void pipe_free(struct lpipe *p)
             continue;
         tally_arena_free(s->warena);
         tally_buf_free(&s->wtext);
+        tally_buf_free(&s->ltext);
         free(s->wb);
+        free(s->lb);
         free(s);
+        tally_buf_free(&p->job[i].text);
     }
     pthread_cond_destroy(&p->cv);
     pthread_mutex_destroy(&p->mu);
@@ -4999,9 +5142,46 @@ static void window_clear(learn_state *l)
 {
     tally_arena_rewind(l->warena);
     tally_buf_clear(&l->wtext);
+    tally_buf_clear(&l->ltext);
+    l->n_lb = 0;
     l->n_wb = 0;
     l->w_claims = 0;
     l->flushed = false;
+}
+
+/* The words of in's sentences (in->sw) copied into `a`, or NULL for none. */
+static learn_words *copy_words(tally_arena *a, const learn_block_in *in)
+{
+    if (in->sw == NULL)
+        return NULL;
+    learn_words *sw = tally_arena_alloc(a, (in->n_ss + 1) * sizeof *sw);
+    for (size_t i = 0; i < in->n_ss; i++)
+        sw[i] =
+            (learn_words){copy_of(a, in->sw[i].v, in->sw[i].n * sizeof *in->sw[i].v), in->sw[i].n};
+    return sw;
+}
+
+/* Keeps block `in`, in no window, for read_deferred. */
+static void defer_block(learn_state *l, const learn_block_in *in)
+{
+    if (l->n_lb == l->cap_lb) {
+        l->cap_lb = l->cap_lb ? l->cap_lb * 2 : 16;
+        l->lb = tally_xrealloc(l->lb, l->cap_lb * sizeof *l->lb);
+    }
+    if (l->n_lb == 0 && l->n_wb == 0)
+        l->wstart = in->offset; /* (a snapshot of no window: learn_undecided_from) */
+    struct lblock *b = &l->lb[l->n_lb++];
+    b->in = *in;
+    b->in.text = NULL;
+    b->in.ss = NULL;
+    b->in.figs = NULL;
+    b->in.prop = NULL;
+    b->in.am = copy_of(l->warena, in->am, in->n_am * sizeof *in->am);
+    b->in.sw = copy_words(l->warena, in);
+    b->text_at = l->ltext.len;
+    b->index = l->block;
+    if (tally_buf_append(&l->ltext, in->text, in->len) != 0)
+        abort(); /* at most WINDOW_TEXT and a block of max_block bytes */
 }
 
 /* learn_block, but for giving out what the second thread decided. */
@@ -5016,19 +5196,15 @@ static void take_block(learn_state *l, const learn_block_in *in, tally_claim *v,
     bool keep = l->n_wb > 0 || n > 0;
     tally_arena *wa = keep ? l->warena : a;
     beside *mb = tally_arena_alloc(wa, (in->n_am + 1) * sizeof *mb);
-    for (size_t i = 0; i < in->n_am; i++) {
-        mb[i] = beside_of(in->text, in->len, in->am[i].start, in->am[i].end);
-        note_mention(l, in->text, in->len, &in->am[i], &mb[i]);
-    }
-    enum { MAX_NAMES = 32 };
-    pname *names = tally_arena_alloc(wa, MAX_NAMES * sizeof *names);
+    pname *names = NULL;
     size_t n_names = 0;
-    for (size_t i = 0; in->sw != NULL && i < in->n_ss; i++)
-        n_names +=
-            names_in(in->text, &in->sw[i], in->am, in->n_am, names + n_names, MAX_NAMES - n_names);
-    for (size_t i = 0; i < n_names; i++)
-        note_speaker(l, NULL, in->text + names[i].start, names[i].end - names[i].start,
-                     names[i].country, AK_NAME, names[i].says);
+    /* with the second thread, the mentions are read there (read_deferred):
+     * this one reads on */
+    bool defer = piped(l);
+    if (!defer)
+        read_mentions(l, in->text, in, l->block, mb, &names, &n_names, wa);
+    else if (!keep && (in->n_am > 0 || in->sw != NULL))
+        defer_block(l, in);
     for (size_t i = 0; i < n; i++) {
         const tally_claim *c = &v[i];
         note_rule_source(l, c);
@@ -5040,8 +5216,12 @@ static void take_block(learn_state *l, const learn_block_in *in, tally_claim *v,
             l->last_items = c->items;
         }
     }
-    if (!keep)
+    if (!keep) {
+        /* blocks without claims wait for a window no longer than one */
+        if (defer && l->ltext.len >= WINDOW_TEXT && !pipe_submit(l))
+            decide_window(l, out, a);
         return;
+    }
     /* into the window */
     if (l->n_wb == 0)
         l->wstart = in->offset;
@@ -5068,14 +5248,9 @@ static void take_block(learn_state *l, const learn_block_in *in, tally_claim *v,
     for (size_t i = 0; i < n; i++) /* strings the block's arena holds */
         w->claims[i].source = arena_dup(wa, v[i].source);
     w->props = copy_of(wa, in->prop, n * sizeof *in->prop);
-    if (in->sw != NULL) {
-        learn_words *sw = tally_arena_alloc(wa, (in->n_ss + 1) * sizeof *sw);
-        for (size_t i = 0; i < in->n_ss; i++)
-            sw[i] = (learn_words){copy_of(wa, in->sw[i].v, in->sw[i].n * sizeof *in->sw[i].v),
-                                  in->sw[i].n};
-        w->in.sw = sw;
-    }
+    w->in.sw = copy_words(wa, in);
     w->n = n;
+    l->deferred = l->deferred || defer;
     l->w_claims += n;
     if (l->wtext.len >= WINDOW_TEXT || l->w_claims >= WINDOW_CLAIMS)
         if (!piped(l) || !pipe_submit(l))

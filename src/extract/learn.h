@@ -170,6 +170,9 @@ learn_state *learn_new(const tally_doc_meta *meta, const char *headline_source,
                        const tally_learn_model *model, learn_sink *sink, bool explain,
                        unsigned threads);
 void learn_free(learn_state *l);
+/** Claims decided on the second thread are written there by `render` with
+ *  `ctx` (tally_extract_opts.render) into their tally_claims.text. */
+void learn_render(learn_state *l, tally_claims_render render, void *ctx);
 
 /** Makes the block's shares ("half of", "about a third of": figures below
  *  one followed by "of") percent figures. */

@@ -105,6 +105,34 @@ if [ "$(wc -l <"$T/jobs1.jsonl")" -ge 200 ] && cmp -s "$T/jobs1.jsonl" "$T/jobs2
 else
     fail "extract --jobs 1 and 2: the same claims" "$(diff "$T/jobs1.jsonl" "$T/jobs2.jsonl" | head -n 4)"
 fi
+# paragraphs without claims that name speakers, longer than two windows'
+# text, between claims: with two threads their mentions are read on the
+# deciding thread (alone, when no window is open): the same output
+stretch() {
+    for _ in $(seq 1 "$1"); do
+        printf 'Belarus said it had met British Defence Secretary John Healey in Minsk again.\n\n'
+        printf 'Officials met again, and the talks went on, Pentagon spokesman Pat Ryder said.\n\n'
+    done
+}
+{
+    printf 'title: A long briefing\ndate: 2024-06-01\n\n'
+    for i in 1 2 3; do
+        printf 'North Korea has shipped %d,000 shells to Russia, South Korea'"'"'s spy agency said.\n\n' "$i"
+        stretch 250
+        printf 'Healey said %d00 missiles had been sent to Ukraine.\n\n' "$i"
+    done
+} >"$C/long.txt"
+for j in 1 2; do
+    run "$TALLY" extract --jobs "$j" "$C/long.txt"
+    expect_rc "extract --jobs $j, a long document" 0
+    cp "$T/out" "$T/long$j.jsonl"
+done
+if [ "$(wc -l <"$T/long1.jsonl")" -ge 6 ] && cmp -s "$T/long1.jsonl" "$T/long2.jsonl"; then
+    pass
+else
+    fail "extract --jobs 1 and 2, long stretches without claims: the same claims" \
+        "$(diff "$T/long1.jsonl" "$T/long2.jsonl" | head -n 4)"
+fi
 run "$TALLY" extract --jobs 0 "$C/a.txt"
 expect_rc "extract --jobs 0: a usage error" 2
 run "$TALLY" score "$C" "$T/none.jsonl"
@@ -151,6 +179,30 @@ for j in 1 2; do
         fail "extract --jobs $j: the same claims" "$(diff "$T/bundled.jsonl" "$T/jobs$j.jsonl" | head -n 4)"
     fi
 done
+# one long document of the corpora's bodies (as make bench builds it, 1.5
+# MB), with such a stretch in the middle: the same claims whatever the
+# threads
+for f in "$DEV"/*.txt "$TRAIN"/*.txt; do
+    awk 'NR == 1 && /^(url|title|outlet|date):/ { head = 1 } head && /^$/ { head = 0; next } !head' "$f"
+    echo
+done >"$T/bodies.txt"
+: >"$T/one.txt"
+while [ "$(wc -c <"$T/one.txt")" -lt 700000 ]; do cat "$T/bodies.txt" >>"$T/one.txt"; done
+{
+    printf 'title: The bodies\n\n'
+    cat "$T/one.txt"
+    stretch 250
+    cat "$T/one.txt"
+} >"$T/long.txt"
+for j in 1 2; do
+    "$TALLY" extract --jobs "$j" "$T/long.txt" >"$T/long$j.jsonl" 2>>"$T/err"
+done
+if [ "$(wc -l <"$T/long1.jsonl")" -ge 1000 ] && cmp -s "$T/long1.jsonl" "$T/long2.jsonl"; then
+    pass
+else
+    fail "extract --jobs 1 and 2, one long document: the same claims" \
+        "$(diff "$T/long1.jsonl" "$T/long2.jsonl" | head -n 4)"
+fi
 # tally score and score-claims agree
 if command -v python3 >/dev/null && [ -x "$SHARED/tools/score-claims" ]; then
     mkdir -p "$T/all"

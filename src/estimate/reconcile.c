@@ -371,7 +371,14 @@ typedef struct work {
     double rate;        /* the recent rate at the last node */
     double rate_window; /* the days it is the average of */
     bool rate_known;
-    bool shaped; /* the cubic's slopes and `rate` are this draw's (worked out when read) */
+    /* nodes after the last fitted one, which the recent rate reached: the
+     * walk of the rate's log they were reached along, which the path after
+     * the last node carries on */
+    size_t draw_at;   /* the draw being made (its generators' seed) */
+    bool tail_walked; /* the last node is such a node */
+    double tail_rate; /* the fit's recent rate the walk multiplies */
+    double tail_z;    /* the walk's log-rate offset at the last node */
+    bool shaped;      /* the cubic's slopes and `rate` are this draw's (worked out when read) */
     /* the bridge of one segment, and the path after the last node */
     long bridge_seg;
     double bridge[BRIDGE_STEPS + 1];
@@ -536,6 +543,36 @@ static double clamp_node(work *w, size_t j, double v, bool central)
     return v;
 }
 
+/* The log-rate offset a walk of the rate starts with after evidence that
+ * spans `window` days (capped at TALLY_RECENT_DAYS): the rate at the end is
+ * not the recent average (they differ by omega^2 window / 3 under the walk;
+ * evidence spanning less than the window tells no more than the whole
+ * window would), and a rate read over a short span may be one shipment's
+ * (TALLY_RATE_LUMP / span). */
+static double walk_start(const work *w, rng *r, double window)
+{
+    double full = window > TALLY_RECENT_DAYS ? window : TALLY_RECENT_DAYS;
+    double lump = window >= 1 ? TALLY_RATE_LUMP / window : 0;
+    return sqrt(w->omega * w->omega * full / 3 + lump) * rng_normal(r);
+}
+
+/* `days` days weighted by exp of the walk's offset *z, stepped at most a
+ * month at a time (growth at rate r over them is r times this); *z moves on.
+ * Without a generator (the central draw) the walk stays put. */
+static double walk_days(const work *w, rng *r, double *z, double days)
+{
+    if (r == NULL)
+        return days * exp(*z);
+    double sum = 0;
+    while (days > 0) {
+        double h = days < PATH_STEP_DAYS ? days : PATH_STEP_DAYS;
+        sum += exp(*z) * h;
+        *z += w->omega * sqrt(h) * rng_normal(r);
+        days -= h;
+    }
+    return sum;
+}
+
 /* N at every node for this draw, never decreasing. A node with a fit group
  * takes the fit; a node with bounds only lies on the line from the node
  * before (or 0 at a known start) to the next anchor (the next fitted node,
@@ -545,13 +582,21 @@ static double clamp_node(work *w, size_t j, double v, bool central)
 static void node_values(work *w, bool central)
 {
     double rate = 0; /* the fit's recent rate, for nodes after its last group */
+    long span = 0;
     if (w->n_groups > 0) {
         long last = w->gday[w->n_groups - 1];
         long origin = w->jump ? w->gday[0] : w->start;
-        long span = last - origin < TALLY_RECENT_DAYS ? last - origin : TALLY_RECENT_DAYS;
+        span = last - origin < TALLY_RECENT_DAYS ? last - origin : TALLY_RECENT_DAYS;
         if (span >= 1)
             rate = (w->gval[w->n_groups - 1] - fit_linear(w, last - span)) / (double)span;
     }
+    /* nodes after the last group, with bounds only, are reached at that rate
+     * along the random walk of its log that the path after the last node
+     * follows (a lower bound tells nothing of the rate: the days to it are
+     * as unsure as days after it) */
+    rng walk_rng;
+    double z = 0;
+    bool walking = false;
     double prev = 0;
     for (size_t j = 0; j < w->n_nodes; j++) {
         long t = w->nday[j];
@@ -567,14 +612,29 @@ static void node_values(work *w, bool central)
                 a = clamp_node(w, (size_t)k, a, central);
                 v = prev + (a - prev) * (double)(t - t0) / (double)(w->nday[k] - t0);
             } else if (has_left && w->nprev[j] >= 0) {
-                v = prev + rate * (double)(t - t0);
+                if (!walking && !central && rate > 0) {
+                    rng_seed_part(&walk_rng, w->seed, w->draw_at, w->n_nodes + 3);
+                    z = walk_start(w, &walk_rng, (double)span);
+                }
+                walking = rate > 0;
+                v = !walking ? prev
+                             : prev + rate * walk_days(w, central ? NULL : &walk_rng, &z,
+                                                       (double)(t - t0));
             }
         }
+        double reached = v;
         v = clamp_node(w, j, v, central);
         if (v < prev)
             v = prev;
+        /* a bound that lifts (or caps) the node says the rate was higher (or
+         * lower) on the way: the walk goes on from the rate that reaches it */
+        if (walking && v != reached && v > prev && reached > prev)
+            z += log((v - prev) / (reached - prev));
         w->nval[j] = prev = v;
     }
+    w->tail_walked = walking;
+    w->tail_rate = rate;
+    w->tail_z = z;
 }
 
 /* The knots of the cubic: the start (N = 0) and the nodes. */
@@ -673,14 +733,9 @@ static double path_at(work *w, long t)
 {
     if (!w->path_started) { /* the path of this draw, when a day after the last is asked */
         rng_seed_part(&w->path_rng, w->seed, w->path_draw, w->n_nodes + 1);
-        /* the rate at the last node is not the recent average: under the walk
-         * they differ by the deviation of its end from its mean over the
-         * window, omega^2 window / 3; evidence spanning less than the window
-         * tells no more of the rate than the whole window would */
-        double window = w->rate_window > TALLY_RECENT_DAYS ? w->rate_window : TALLY_RECENT_DAYS;
-        /* and a rate read over a short span of evidence may be one shipment's */
-        double lump = w->rate_window >= 1 ? TALLY_RATE_LUMP / w->rate_window : 0;
-        w->path_w = sqrt(w->omega * w->omega * window / 3 + lump) * rng_normal(&w->path_rng);
+        /* the walk the nodes after the last fitted one were reached along
+         * goes on; else it starts here */
+        w->path_w = w->tail_walked ? w->tail_z : walk_start(w, &w->path_rng, w->rate_window);
         w->path_started = true;
     }
     double tau = (double)(t - w->nday[w->n_nodes - 1]);
@@ -753,9 +808,10 @@ static void set_weights(work *w, item *it, double spread);
 static double draw_spread(const work *w, rng *r);
 
 /* One draw's nodes and the rate after the last. */
-static void one_draw(work *w, rng *r, bool central)
+static void one_draw(work *w, rng *r, size_t draw, bool central)
 {
     w->draw_no++;
+    w->draw_at = draw;
     if (!central && w->chi2 > 0) {
         w->spread = draw_spread(w, r);
         set_weights(w, w->items, w->spread);
@@ -782,7 +838,9 @@ static void shape_draw(work *w)
     w->rate = 0;
     size_t m = w->n_nodes;
     long span = (long)w->rate_window;
-    if (w->rate_known) {
+    if (w->tail_walked) {
+        w->rate = w->tail_rate;
+    } else if (w->rate_known) {
         w->rate = (w->nval[m - 1] - cubic_any(w, w->nday[m - 1] - span)) / (double)span;
     } else {
         /* One day of evidence and no start: no rate can be read. Either it
@@ -809,7 +867,7 @@ static void shape_draw(work *w)
 static double disagreement(work *w, rng *r)
 {
     w->spread = 1;
-    one_draw(w, r, true);
+    one_draw(w, r, 0, true);
     double chi2 = 0;
     size_t n_fit = 0;
     for (size_t j = 0; j < w->n_nodes; j++) {
@@ -1129,7 +1187,7 @@ static int reconcile(const tally_point *points, size_t n, long start, const long
         size_t end = !adaptive ? nd : used < MIN_DRAWS ? MIN_DRAWS : used + DRAW_BATCH;
         end = end < nd ? end : nd;
         for (; used < end; used++) {
-            one_draw(&w, &r, false);
+            one_draw(&w, &r, used, false);
             read_days(&w, used, probe, n_probe, samples + used, nd);
         }
         if (used == nd || !adaptive)
@@ -1169,7 +1227,7 @@ static int reconcile(const tally_point *points, size_t n, long start, const long
         size_t nq = n_days - c0 < chunk ? n_days - c0 : chunk;
         rng_seed(&r, seed); /* every chunk replays the same draws */
         for (size_t d = 0; d < used; d++) {
-            one_draw(&w, &r, false);
+            one_draw(&w, &r, d, false);
             read_days(&w, d, q + c0, nq, samples + d, nd);
         }
         for (size_t j = 0; j < nq; j++) {

@@ -188,7 +188,7 @@ int tally_store_events(tally_store *s, const tally_event_filter *f, tally_event_
         {f->mode != NULL, " AND e.mode = ?4"},
         {f->since != NULL, " AND e.date >= ?5"},
         {f->until != NULL, " AND e.date < ?6"},
-        {f->known_by != NULL, " AND e.stated < ?7"},
+        {f->known_by != NULL, STORE_KNOWN_BY("e.stated", "?7")},
         {f->doc != NULL,
          " AND e.doc_id IN (SELECT id FROM documents WHERE name = ?8 OR key = ?8 OR url = ?8)"},
         {f->id != 0, " AND e.id = ?11"},

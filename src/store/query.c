@@ -20,12 +20,12 @@ static const char *col_text(store_stmt *st, int i)
 void store_upper_bound(tally_date d, char out[16])
 {
     if (d.day != 0)
-        d.day++;
+        d = tally_date_add_days(d, 1); /* a real day: "2024-04-31" pads a month (STORE_KNOWN_BY) */
     else if (d.month != 0)
         d.month++;
     else
         d.year++;
-    /* day 32 or month 13 still sort after every real date of the period */
+    /* month 13 still sorts after every real date of the year */
     snprintf(out, 16,
              d.day     ? "%04d-%02d-%02d"
              : d.month ? "%04d-%02d"
@@ -416,7 +416,7 @@ int tally_store_claims(tally_store *s, const tally_claim_filter *f, tally_claim_
     if (f->until != NULL)
         n += snprintf(sql + n, sizeof sql - (size_t)n, " AND %s < ?7", date);
     if (f->known_by != NULL) /* an undated claim was not knowable at any date */
-        n += dialect_clause(s->be->sql, sql + n, sizeof sql - (size_t)n, " AND +c.stated < ?11");
+        n += snprintf(sql + n, sizeof sql - (size_t)n, "%s", STORE_KNOWN_BY("c.stated", "?11"));
     /* lean: in whatever order the index gives them (no sort) */
     if (f->lean)
         snprintf(sql + n, sizeof sql - (size_t)n, " LIMIT ?9 OFFSET ?13");

@@ -239,6 +239,14 @@ void store_release_blob(tally_store *s);
  *  "2024-03" -> "2024-04", "2024-03-15" -> "2024-03-16" (string order is
  *  date order for these). */
 void store_upper_bound(tally_date d, char out[16]);
+/* The clause "COL was stated by the bound PARAM" (an SQL parameter such as
+ * "?11", holding store_upper_bound of the --known-by date): a statement dated
+ * only to its month or year is known once that month or year is over, as the
+ * back-test reads it. "2025" pads to "2025-12-31", "2025-04" to "2025-04-31":
+ * after every real day of the period, before the first day after it. */
+#define STORE_KNOWN_BY(col, param)                                                                 \
+    " AND (CASE length(" col ") WHEN 4 THEN " col " || '-12-31' WHEN 7 THEN " col                  \
+    " || '-31' ELSE " col " END) < " param
 /** Parses the date `s` of option `what` into *d: 0, or TALLY_EUSAGE. */
 int store_check_date(const char *what, const char *s, tally_date *d, tally_err *err);
 /** Deletes the events of document `doc` (an earlier version's: events.c). */

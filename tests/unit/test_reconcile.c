@@ -277,6 +277,26 @@ static void test_reconcile_lower_bound(void)
     CHECK(with[4].q95 <= 5000 * 1.25 * 1.001);
 }
 
+/* A lower bound after the last point that does not bind tells nothing of
+ * the rate: the band after it is the band without it (the days up to the
+ * bound are as unsure as the days after), not a path that grew at exactly
+ * the recent rate up to the bound and only then became unsure. */
+static void test_reconcile_trailing_lower_bound(void)
+{
+    tally_point p[3] = {pt(100, TALLY_OBS_POINT, 1000, 0.1), pt(200, TALLY_OBS_POINT, 2000, 0.1),
+                        pt(565, TALLY_OBS_LOWER, 1500, 0.05)};
+    long days[] = {565, 930};
+    tally_quantiles with[2], without[2];
+    run(p, 3, days, 2, 4000, with);
+    run(p, 2, days, 2, 4000, without);
+    for (size_t i = 0; i < 2; i++) {
+        CHECK(with[i].q05 >= 2000); /* above the last point and the bound */
+        CHECK_NEAR(with[i].q05, without[i].q05, 0.10);
+        CHECK_NEAR(with[i].q50, without[i].q50, 0.10);
+        CHECK_NEAR(with[i].q95, without[i].q95, 0.15);
+    }
+}
+
 static void test_reconcile_upper_bound(void)
 {
     tally_point p[3] = {pt(100, TALLY_OBS_POINT, 1000, 0.1), pt(300, TALLY_OBS_POINT, 3000, 0.1),
@@ -799,6 +819,7 @@ int main(void)
         {"reconcile_deterministic", test_reconcile_deterministic},
         {"reconcile_monotone", test_reconcile_monotone},
         {"reconcile_lower_bound", test_reconcile_lower_bound},
+        {"reconcile_trailing_lower_bound", test_reconcile_trailing_lower_bound},
         {"reconcile_upper_bound", test_reconcile_upper_bound},
         {"reconcile_lower_wins", test_reconcile_lower_wins},
         {"reconcile_converted_wider", test_reconcile_converted_wider},

@@ -256,8 +256,9 @@ typedef struct beside {
                      * filler before an attribution need it (beside_full) */
 } beside;
 
-/* the token ending at or before `at` */
-static bool near_back(const char *t, size_t n, size_t at, ltok *k, size_t *next)
+/* the token ending at or before `at`; a word's hash (k->h) only when `hash`
+ * (else 0: its reader needs its roles alone) */
+static bool near_back(const char *t, size_t n, size_t at, ltok *k, size_t *next, bool hash)
 {
     size_t i = at;
     while (i > 0 && (t[i - 1] == ' ' || t[i - 1] == '\n' || t[i - 1] == '\t'))
@@ -277,14 +278,14 @@ static bool near_back(const char *t, size_t n, size_t at, ltok *k, size_t *next)
         *next = b;
         return true;
     }
-    *k = (ltok){b, e, fnv(t + b, e - b), 0, CWW_NONE, 0};
+    *k = (ltok){b, e, hash ? fnv(t + b, e - b) : 0, 0, CWW_NONE, 0};
     set_roles(t, k, e - b <= 24);
     *next = b;
     return true;
 }
 
-/* the token starting at or after `at` */
-static bool near_fwd(const char *t, size_t n, size_t at, ltok *k, size_t *next)
+/* the token starting at or after `at` (k->h as near_back's) */
+static bool near_fwd(const char *t, size_t n, size_t at, ltok *k, size_t *next, bool hash)
 {
     size_t i = at;
     while (i < n && (t[i] == ' ' || t[i] == '\n' || t[i] == '\t'))
@@ -294,7 +295,7 @@ static bool near_fwd(const char *t, size_t n, size_t at, ltok *k, size_t *next)
     if (is_alnum((unsigned char)t[i])) {
         bool ascii;
         size_t e = word_end(t, i, n, &ascii);
-        *k = (ltok){i, e, fnv(t + i, e - i), 0, CWW_NONE, 0};
+        *k = (ltok){i, e, hash ? fnv(t + i, e - i) : 0, 0, CWW_NONE, 0};
         set_roles(t, k, ascii && e - i <= 24);
         *next = e;
         return true;
@@ -309,7 +310,14 @@ static bool near_fwd(const char *t, size_t n, size_t at, ltok *k, size_t *next)
 /* the token ending at or before `at` (backwards), or starting at or after it */
 static inline bool near_token(const char *t, size_t n, size_t at, bool back, ltok *k, size_t *next)
 {
-    return back ? near_back(t, n, at, k, next) : near_fwd(t, n, at, k, next);
+    return back ? near_back(t, n, at, k, next, true) : near_fwd(t, n, at, k, next, true);
+}
+
+/* near_token, but for a reader of the token's roles, flags and place
+ * alone: a word is not hashed */
+static inline bool near_roles(const char *t, size_t n, size_t at, bool back, ltok *k, size_t *next)
+{
+    return back ? near_back(t, n, at, k, next, false) : near_fwd(t, n, at, k, next, false);
 }
 
 /* The token before the one that starts at *at, for the i-th step back from
@@ -317,7 +325,7 @@ static inline bool near_token(const char *t, size_t n, size_t at, bool back, lto
 static bool back_token(const char *t, size_t n, const beside *b, int i, size_t *at, ltok *k)
 {
     if (i >= 2)
-        return near_token(t, n, *at, true, k, at);
+        return near_roles(t, n, *at, true, k, at);
     int j = 1 - i;
     if (b->end[j] <= b->start[j])
         return false; /* none (beside_of's near_token found none) */
@@ -394,7 +402,7 @@ static beside beside_of(const char *t, size_t n, size_t start, size_t end)
         uint32_t next = b.roles[3];
         if (b.roles[3] & CW_BODY) { /* "military intelligence" */
             b.body_end = b.end[3];
-            next = near_token(t, n, b.end[3], false, &k, &at) ? k.roles : 0;
+            next = near_roles(t, n, b.end[3], false, &k, &at) ? k.roles : 0;
         }
         b.body_says = (next & CW_SAY) != 0;
     }
@@ -658,7 +666,7 @@ static bool release_near(const char *t, size_t n, const beside *b, size_t start,
     }
     if (r > 0)
         return true;
-    for (size_t i = got; r == 0 && got == 2 && i < 5 && near_token(t, n, at, true, &k, &at); i++)
+    for (size_t i = got; r == 0 && got == 2 && i < 5 && near_roles(t, n, at, true, &k, &at); i++)
         r = release_step(t, k.roles, k.flags, k.start);
     if (r > 0)
         return true;
@@ -672,7 +680,7 @@ static bool release_near(const char *t, size_t n, const beside *b, size_t start,
         at = b->end[2];
         got = 1;
     }
-    for (size_t i = got; r == 0 && i < 6 && near_token(t, n, at, false, &k, &at); i++)
+    for (size_t i = got; r == 0 && i < 6 && near_roles(t, n, at, false, &k, &at); i++)
         r = release_step(t, k.roles, k.flags, k.start);
     return r > 0;
 }

@@ -4691,9 +4691,11 @@ enum { MAX_NAMES = 32 }; /* names of people a block remembers */
 
 /* Reads the mentions of block `in` (text `t`; number `index`) into the
  * document's memory, with the words beside each into mb (in->n_am), then
- * the names of people its sentences' words hold into *names (in `a`). */
+ * the names of people its sentences' words hold into *names (in `a`), then
+ * the sources the rules gave its claims[0, n_claims). */
 static void read_mentions(learn_state *l, const char *t, const learn_block_in *in, size_t index,
-                          beside *mb, pname **names, size_t *n_names, tally_arena *a)
+                          beside *mb, pname **names, size_t *n_names, tally_arena *a,
+                          const tally_claim *claims, size_t n_claims)
 {
     size_t block = l->block;
     l->block = index;
@@ -4710,6 +4712,8 @@ static void read_mentions(learn_state *l, const char *t, const learn_block_in *i
                      v[i].says);
     *names = v;
     *n_names = n;
+    for (size_t i = 0; i < n_claims; i++)
+        note_rule_source(l, &claims[i]);
     l->block = block;
 }
 
@@ -4723,13 +4727,13 @@ static void read_deferred(learn_state *l)
         pname *names;
         size_t n_names;
         read_mentions(l, l->ltext.ptr + b->text_at, &b->in, b->index, mb, &names, &n_names,
-                      l->warena);
+                      l->warena, NULL, 0);
     }
     l->n_lb = 0;
     for (size_t j = 0; l->deferred && j < l->n_wb; j++) {
         struct wblock *w = &l->wb[j];
         read_mentions(l, l->wtext.ptr + w->text_at, &w->in, w->index, w->mb, &w->names, &w->n_names,
-                      l->warena);
+                      l->warena, w->claims, w->n);
     }
     l->deferred = false;
 }
@@ -4837,16 +4841,18 @@ enum {
 
 enum job_state { JOB_FREE, JOB_QUEUED, JOB_DONE, JOB_OUT };
 
-/* The document's memory of its speakers and states (note_mention,
- * note_speaker). With the second thread, it is read and written there
- * only: each window's snapshot takes it, reads the mentions of its blocks
- * into it (read_deferred) and gives it back. */
+/* The document's memory of its speakers, states and the rules' sources
+ * (note_mention, note_speaker, note_rule_source). With the second thread, it is read and written
+ * there only: each window's snapshot takes it, reads the mentions of its blocks into it
+ * (read_deferred) and gives it back. */
 struct docmem {
     struct spk_mem spk[MAX_SPEAKERS];
     size_t n_spk;
     bool have_speaker;
     struct state_mem st[MAX_STATES];
     size_t n_st;
+    struct rule_mem rs[MAX_RULE_SOURCES];
+    size_t n_rs;
 };
 
 static void mem_get(const learn_state *l, struct docmem *m)
@@ -4856,6 +4862,8 @@ static void mem_get(const learn_state *l, struct docmem *m)
     m->have_speaker = l->have_speaker;
     memcpy(m->st, l->st, l->n_st * sizeof *m->st);
     m->n_st = l->n_st;
+    memcpy(m->rs, l->rs, l->n_rs * sizeof *m->rs);
+    m->n_rs = l->n_rs;
 }
 
 static void mem_put(learn_state *l, const struct docmem *m)
@@ -4865,6 +4873,8 @@ static void mem_put(learn_state *l, const struct docmem *m)
     l->have_speaker = m->have_speaker;
     memcpy(l->st, m->st, m->n_st * sizeof *l->st);
     l->n_st = m->n_st;
+    memcpy(l->rs, m->rs, m->n_rs * sizeof *l->rs);
+    l->n_rs = m->n_rs;
 }
 
 struct wjob {
@@ -5169,12 +5179,11 @@ static void take_block(learn_state *l, const learn_block_in *in, tally_claim *v,
      * this one reads on */
     bool defer = piped(l);
     if (!defer)
-        read_mentions(l, in->text, in, l->block, mb, &names, &n_names, wa);
+        read_mentions(l, in->text, in, l->block, mb, &names, &n_names, wa, v, n);
     else if (!keep && (in->n_am > 0 || in->sw != NULL))
         defer_block(l, in);
     for (size_t i = 0; i < n; i++) {
         const tally_claim *c = &v[i];
-        note_rule_source(l, c);
         if (c->unit == TALLY_UNIT_MONEY) {
             memcpy(l->last_currency, c->currency, 4);
         } else if (c->unit != TALLY_UNIT_PERCENT) {

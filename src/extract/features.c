@@ -4841,40 +4841,20 @@ enum {
 
 enum job_state { JOB_FREE, JOB_QUEUED, JOB_DONE, JOB_OUT };
 
-/* The document's memory of its speakers, states and the rules' sources
- * (note_mention, note_speaker, note_rule_source). With the second thread, it is read and written
- * there only: each window's snapshot takes it, reads the mentions of its blocks into it
- * (read_deferred) and gives it back. */
-struct docmem {
-    struct spk_mem spk[MAX_SPEAKERS];
-    size_t n_spk;
-    bool have_speaker;
-    struct state_mem st[MAX_STATES];
-    size_t n_st;
-    struct rule_mem rs[MAX_RULE_SOURCES];
-    size_t n_rs;
-};
-
-static void mem_get(const learn_state *l, struct docmem *m)
+/* Copies the document's memory of its speakers, states and the rules'
+ * sources (note_mention, note_speaker, note_rule_source) from `from` into
+ * `to`. With the second thread, that memory is read and written there
+ * only: each window's snapshot takes it from the pipe's (lpipe.mem), reads
+ * the mentions of its blocks into it (read_deferred) and gives it back. */
+static void mem_copy(learn_state *to, const learn_state *from)
 {
-    memcpy(m->spk, l->spk, l->n_spk * sizeof *m->spk);
-    m->n_spk = l->n_spk;
-    m->have_speaker = l->have_speaker;
-    memcpy(m->st, l->st, l->n_st * sizeof *m->st);
-    m->n_st = l->n_st;
-    memcpy(m->rs, l->rs, l->n_rs * sizeof *m->rs);
-    m->n_rs = l->n_rs;
-}
-
-static void mem_put(learn_state *l, const struct docmem *m)
-{
-    memcpy(l->spk, m->spk, m->n_spk * sizeof *l->spk);
-    l->n_spk = m->n_spk;
-    l->have_speaker = m->have_speaker;
-    memcpy(l->st, m->st, m->n_st * sizeof *l->st);
-    l->n_st = m->n_st;
-    memcpy(l->rs, m->rs, m->n_rs * sizeof *l->rs);
-    l->n_rs = m->n_rs;
+    memcpy(to->spk, from->spk, from->n_spk * sizeof *to->spk);
+    to->n_spk = from->n_spk;
+    to->have_speaker = from->have_speaker;
+    memcpy(to->st, from->st, from->n_st * sizeof *to->st);
+    to->n_st = from->n_st;
+    memcpy(to->rs, from->rs, from->n_rs * sizeof *to->rs);
+    to->n_rs = from->n_rs;
 }
 
 struct wjob {
@@ -4891,10 +4871,10 @@ struct lpipe {
     pthread_mutex_t mu;
     pthread_cond_t cv; /* broadcast on every change of state */
     struct wjob job[PIPE_SLOTS];
-    size_t head, n;    /* the oldest job handed over and not given out, and their count */
-    size_t next;       /* the second thread's next job */
-    size_t out;        /* the job given out by the last call, SIZE_MAX for none */
-    struct docmem mem; /* the document's memory, the second thread's own */
+    size_t head, n;   /* the oldest job handed over and not given out, and their count */
+    size_t next;      /* the second thread's next job */
+    size_t out;       /* the job given out by the last call, SIZE_MAX for none */
+    learn_state *mem; /* the document's memory (mem_copy), the second thread's own */
 };
 
 static void pipe_lock(struct lpipe *p)
@@ -4951,9 +4931,9 @@ static void *pipe_thread(void *arg)
         }
         p->next = (p->next + 1) % PIPE_SLOTS;
         pipe_unlock(p);
-        mem_put(j->snap, &p->mem);
+        mem_copy(j->snap, p->mem);
         decide_window(j->snap, &j->out, j->snap->warena);
-        mem_get(j->snap, &p->mem);
+        mem_copy(p->mem, j->snap);
         write_claims(j);
         pipe_lock(p);
         j->state = JOB_DONE;
@@ -5029,12 +5009,14 @@ static bool pipe_submit(learn_state *l)
     if (p == NULL) {
         p = tally_xcalloc(1, sizeof *p);
         p->out = SIZE_MAX;
-        mem_get(l, &p->mem); /* (the title's: the blocks' mentions wait, read_deferred) */
+        p->mem = tally_xcalloc(1, sizeof *p->mem);
+        mem_copy(p->mem, l); /* (the title's: the blocks' mentions wait, read_deferred) */
         if (pthread_mutex_init(&p->mu, NULL) != 0 || pthread_cond_init(&p->cv, NULL) != 0)
             abort(); /* (no resources on Linux) */
         if (pthread_create(&p->thread, NULL, pipe_thread, p) != 0) {
             pthread_cond_destroy(&p->cv);
             pthread_mutex_destroy(&p->mu);
+            free(p->mem);
             free(p);
             l->threads = 1;
             return false;
@@ -5112,6 +5094,7 @@ static void pipe_free(struct lpipe *p)
     }
     pthread_cond_destroy(&p->cv);
     pthread_mutex_destroy(&p->mu);
+    free(p->mem);
     free(p);
 }
 

@@ -474,7 +474,7 @@ static size_t *other_order(const rec *r, size_t n, bool by_value, bool by_source
         sort_dent_value(d, n, d + n);
     else
         sort_dent_date(d, n, d + n);
-    size_t *pos = tally_xmalloc(n * sizeof *pos);
+    size_t *pos = big_malloc(n * sizeof *pos);
     for (size_t k = 0; k < n; k++)
         pos[k] = d[k].p;
     return pos;
@@ -529,7 +529,7 @@ static void cluster_some(const tally_obs *all, const size_t *at, size_t n, doubl
     size_t most = sizeof(ent) > sizeof(dent) ? sizeof(ent) : sizeof(dent);
     most = most > sizeof(ment) ? most : sizeof(ment);
     most = most > sizeof(rec) / 2 + 1 ? most : sizeof(rec) / 2 + 1;
-    void *scratch = tally_xmalloc(2 * n * most);
+    void *scratch = big_malloc(2 * n * most);
 
     /* the order by content; units ranked by strcmp so that the order does
      * not depend on the input's */
@@ -541,8 +541,8 @@ static void cluster_some(const tally_obs *all, const size_t *at, size_t n, doubl
      * taken here in the input's order (memory order) and moved into the
      * sorted order below: read from the observations in the sorted order,
      * each field would cost a cache miss */
-    rec *rin = tally_xmalloc(n * sizeof *rin);
-    uint64_t(*country)[2] = tally_xmalloc(n * sizeof *country); /* uf's own, need */
+    rec *rin = big_malloc(n * sizeof *rin);
+    uint64_t(*country)[2] = big_malloc(n * sizeof *country); /* uf's own, need */
     for (size_t i = 0; i < n; i++) {
         const tally_obs *o = OBS(i);
         e[i] = (ent){code3_key(o->supplier) << 32 | code3_key(o->recipient) << 8 |
@@ -579,7 +579,7 @@ static void cluster_some(const tally_obs *all, const size_t *at, size_t n, doubl
     sort_ent(e, n, e + n);
 
     /* named sources, interned case-insensitively and ranked likewise */
-    long *src = tally_xcalloc(n, sizeof *src);
+    long *src = big_calloc(n, sizeof *src);
     intern names;
     intern_init(&names, true);
     addr_map name_addr = {0};
@@ -593,11 +593,11 @@ static void cluster_some(const tally_obs *all, const size_t *at, size_t n, doubl
             src[i] = src_rank[src[i]];
     free(src_rank);
 
-    rec *r = tally_xmalloc(n * sizeof *r);
-    size_t *idx_of = tally_xmalloc(n * sizeof *idx_of);
-    uf u = {tally_xmalloc(n * sizeof(size_t)), tally_xmalloc(n * sizeof(size_t)),
-            tally_xmalloc(n * sizeof(long)), tally_xmalloc(n * sizeof(uint64_t)),
-            tally_xmalloc(n * sizeof(uint64_t))};
+    rec *r = big_malloc(n * sizeof *r);
+    size_t *idx_of = big_malloc(n * sizeof *idx_of);
+    uf u = {big_malloc(n * sizeof(size_t)), big_malloc(n * sizeof(size_t)),
+            big_malloc(n * sizeof(long)), big_malloc(n * sizeof(uint64_t)),
+            big_malloc(n * sizeof(uint64_t))};
     size_t group = 0;
     for (size_t p = 0; p < n; p++) {
         size_t i = e[p].idx;
@@ -638,7 +638,7 @@ static void cluster_some(const tally_obs *all, const size_t *at, size_t n, doubl
     free(r);
 
     /* root of each observation, by its index */
-    size_t *root = tally_xcalloc(n, sizeof *root);
+    size_t *root = big_calloc(n, sizeof *root);
     for (size_t p = 0; p < n; p++)
         root[idx_of[p]] = uf_find(&u, p);
     free(idx_of);
@@ -653,7 +653,7 @@ static void cluster_some(const tally_obs *all, const size_t *at, size_t n, doubl
     for (size_t i = 0; i < n; i++)
         m[i] = (ment){OBS(i)->stated, OBS(i)->id, i};
     sort_ment(m, n, m + n);
-    size_t *cid = tally_xmalloc(n * sizeof *cid); /* by root position */
+    size_t *cid = big_malloc(n * sizeof *cid); /* by root position */
     for (size_t p = 0; p < n; p++)
         cid[p] = SIZE_MAX;
     size_t n_clusters = 0;
@@ -662,9 +662,9 @@ static void cluster_some(const tally_obs *all, const size_t *at, size_t n, doubl
         if (*c == SIZE_MAX)
             *c = n_clusters++;
     }
-    out->v = tally_xcalloc(n_clusters, sizeof *out->v);
+    out->v = big_calloc(n_clusters, sizeof *out->v);
     out->n = n_clusters;
-    out->index = tally_xcalloc(n, sizeof *out->index);
+    out->index = big_calloc(n, sizeof *out->index);
     for (size_t i = 0; i < n; i++)
         out->v[cid[root[i]]].n_members++;
     size_t off = 0;
@@ -832,7 +832,7 @@ static size_t split_by_group(const tally_obs *obs, size_t n, size_t want, cluste
     group_table t = {tally_xcalloc(1024, sizeof(group_count)), tally_xcalloc(1024, sizeof(bool)),
                      1024, 0};
     /* each observation's key, kept: the second pass reads no observation */
-    uint64_t *keys = tally_xmalloc((n ? n : 1) * sizeof *keys);
+    uint64_t *keys = big_malloc((n ? n : 1) * sizeof *keys);
     for (size_t i = 0; i < n; i++)
         group_add(&t, keys[i] = group_key(&obs[i]));
     size_t n_groups = t.n;
@@ -859,7 +859,7 @@ static size_t split_by_group(const tally_obs *obs, size_t n, size_t want, cluste
         load[best] += pc[k].n;
     }
     for (size_t p = 0; p < want; p++) {
-        parts[p].at = tally_xmalloc((load[p] ? load[p] : 1) * sizeof *parts[p].at);
+        parts[p].at = big_malloc((load[p] ? load[p] : 1) * sizeof *parts[p].at);
         parts[p].n = 0;
     }
     for (size_t i = 0; i < n; i++) {
@@ -917,7 +917,7 @@ int cluster_obs_parts(const tally_obs *obs, size_t n, double rel_tol, long days,
         n_clusters += parts[p].out.n;
     memset(out, 0, sizeof *out);
     out->v = tally_xcalloc(n_clusters ? n_clusters : 1, sizeof *out->v);
-    out->index = tally_xmalloc((n ? n : 1) * sizeof *out->index);
+    out->index = big_malloc((n ? n : 1) * sizeof *out->index);
     out->n = n_clusters;
     size_t off = 0;
     for (size_t c = 0; c < n_clusters; c++) {

@@ -123,6 +123,16 @@ void addr_map_put(addr_map *m, const void *key, void *val);
 size_t addr_map_number(addr_map *m, const void *key);
 void addr_map_free(addr_map *m);
 
+/** tally_xmalloc, tally_xcalloc and tally_xrealloc for the estimator's large
+ *  work arrays (a state's observations, the clustering's per-claim arrays):
+ *  from 4 MB up, the memory is advised to be backed by huge pages where the
+ *  system does that on request (fewer page faults); free with free(). */
+void *big_malloc(size_t bytes);
+void *big_calloc(size_t n, size_t size);
+void *big_realloc(void *p, size_t bytes);
+/** The advice of big_malloc for memory allocated otherwise. */
+void big_advise(void *p, size_t bytes);
+
 /** tally_cluster_obs in `parts` parts by pair of states (at most 8; 1: in
  *  one), whatever the number of observations: tally_cluster_obs splits
  *  only a large set, by the processors. The same clusters either way. */

@@ -1276,7 +1276,8 @@ enum tpl {
     K_LEFT_GAP,
     K_CONVERSION,
     K_MAIN_CLASS,
-    K_CONVERSION_UNIT
+    K_CONVERSION_UNIT,
+    K_CLAUSE
 };
 
 static const char *src_tpl_name(unsigned t);
@@ -1580,6 +1581,8 @@ static const char *tpl_name(unsigned t)
         return "predicate";
     case K_CONVERSION_UNIT:
         return "in brackets after a figure & unit";
+    case K_CLAUSE:
+        return "class in the figure's clause";
     }
     return "?";
 }
@@ -2598,6 +2601,40 @@ static unsigned kind_unit_family(const tally_claim *c, const char **name)
     return f;
 }
 
+/* Whether token i ends the figure's clause: a stop (clause_stop), or a
+ * comma before "and", "but", "while" or a relative pronoun ("has sent 89
+ * tanks, and will continue to aid": the "will" is another clause's). */
+static bool clause_edge(const char *t, const ltoks *ts, const clause_words *w, size_t i)
+{
+    if (clause_stop(t, &ts->v[i], class_at(w, i)))
+        return true;
+    if (!(ts->v[i].flags & TK_PUNCT) || t[ts->v[i].start] != ',' || i + 1 >= ts->n)
+        return false;
+    return ts->v[i + 1].id == CWW_AND || tok_is(t, &ts->v[i + 1], "but") ||
+           tok_is(t, &ts->v[i + 1], "while") || class_at(w, i + 1) == KC_REL;
+}
+
+/* The kind classes of the figure's clause: the words from its edge before
+ * the figure (token fi) to its edge after the claim's end (token ce),
+ * within the window w. The figure's tense and mood are read there, where
+ * the sentence's words mix those of every clause. */
+static uint64_t clause_classes(const char *t, const ltoks *ts, const clause_words *w, size_t fi,
+                               size_t ce)
+{
+    size_t lo = fi, hi = ce;
+    while (lo > w->lo && !clause_edge(t, ts, w, lo - 1))
+        lo--;
+    while (hi < w->hi && !clause_edge(t, ts, w, hi))
+        hi++;
+    uint64_t m = 0;
+    for (size_t i = lo; i < hi; i++) {
+        int cl = class_at(w, i);
+        if (cl != KC_NONE)
+            m |= (uint64_t)1 << cl;
+    }
+    return m;
+}
+
 /* The clause features of candidate `c` (figure token fi, claim end ce). */
 static uint64_t fig_clause(blk *k, fb *b, const tally_claim *c, const ltoks *ts, size_t fi,
                            size_t ce)
@@ -2672,8 +2709,8 @@ static uint64_t fig_clause(blk *k, fb *b, const tally_claim *c, const ltoks *ts,
         f_val2(b, K_WHOLE, (uint32_t)whole.kw->cls, kind_class_name((unsigned)whole.kw->cls), mood,
                mood_names[mood]);
     }
-    /* the figure's company, and the sentence's */
-    uint64_t near = 0, sent = 0;
+    /* the figure's company, its clause's, and the sentence's */
+    uint64_t near = 0, sent = 0, clause = clause_classes(t, ts, &w, fi, ce);
     for (size_t i = w.lo; i < w.hi; i++) {
         int cl = class_at(&w, i);
         if (cl == KC_NONE)
@@ -2691,11 +2728,15 @@ static uint64_t fig_clause(blk *k, fb *b, const tally_claim *c, const ltoks *ts,
             sent |= (uint64_t)1 << kw->cls;
     }
     for (unsigned cl = 1; cl < KC_N_CLASSES; cl++) {
+        if (clause & ((uint64_t)1 << cl))
+            f_val(b, K_CLAUSE, cl, kind_class_name(cl));
         if (near & ((uint64_t)1 << cl)) {
             f_val(b, K_NEAR, cl, kind_class_name(cl));
             f_val2(b, K_NEAR_UNIT, cl, kind_class_name(cl), fam, uf);
         }
-        if (sent & ((uint64_t)1 << cl))
+        /* the sentence's content words only: its helpers ("will", "has",
+         * "to") are other clauses' as often as the figure's */
+        if (cl <= KC_INCLUDE && (sent & ((uint64_t)1 << cl)))
             f_val(b, K_SENT, cl, kind_class_name(cl));
     }
     return sent;

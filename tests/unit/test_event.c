@@ -67,6 +67,45 @@ static void test_event_party_codes(void)
     tally_arena_free(a);
 }
 
+/* The lexicon proposes every form of a trigger's verb or noun with the
+ * same types and cues: a form left out ("helps" beside "help", "refuted",
+ * "collaborates") is a sentence the type decision never hears of. */
+static void test_event_lexicon_forms(void)
+{
+    static const struct {
+        const char *forms[5];
+        uint32_t types;
+    } families[] = {
+        {{"help", "helps", "helped", "helping", NULL}, T_AID},
+        {{"assist", "assists", "assisted", "assisting", NULL}, T_AID},
+        {{"collaborate", "collaborates", "collaborated", "collaborating", "collaboration"},
+         T_COOPERATE},
+        {{"cooperate", "cooperates", "cooperated", "cooperating", "cooperation"}, T_COOPERATE},
+        {{"discuss", "discusses", "discussed", "discussing", "discussions"}, T_CONSULT},
+        {{"refute", "refutes", "refuted", NULL, NULL}, T_REJECT},
+        {{"sever", "severed", "severing", NULL, NULL}, T_SANCTION},
+        {{"thank", "thanks", "thanked", "thanking", NULL}, T_SUPPORT},
+    };
+    for (size_t f = 0; f < sizeof families / sizeof families[0]; f++) {
+        const event_word *first = NULL;
+        for (size_t i = 0; i < 5 && families[f].forms[i] != NULL; i++) {
+            const char *w = families[f].forms[i];
+            const event_word *ew = ew_lookup(w, strlen(w));
+            CHECK(ew != NULL);
+            if (ew == NULL)
+                continue;
+            CHECK_INT_EQ((int)ew->types, (int)families[f].types);
+            if (first == NULL)
+                first = ew;
+            CHECK_INT_EQ((int)ew->cues, (int)first->cues);
+        }
+    }
+    /* a denial's forms are negations, and case does not matter */
+    const event_word *ew = ew_lookup("Refuted", 7);
+    CHECK(ew != NULL && (ew->cues & EVC_NEGATION) != 0);
+    CHECK(ew_lookup("helpful", 7) == NULL);
+}
+
 /* Without a model the rules code a claim's AID, and a summit between the
  * two parties the sentence names; without the learned layer a block's
  * events come out of its own call, with a body that holds the block at its
@@ -172,6 +211,7 @@ int main(void)
     static const struct harness_test tests[] = {
         {"event_slugs_parse_back", test_event_slugs_parse_back},
         {"event_party_codes", test_event_party_codes},
+        {"event_lexicon_forms", test_event_lexicon_forms},
         {"event_rules", test_event_rules},
         {"event_learned_streams", test_event_learned_streams},
         {NULL, NULL},

@@ -353,6 +353,9 @@ static void test_learn_kind_reads_the_clause(void)
         {"North Korea will send 10,000 troops to Russia, officials said.", TALLY_KIND_PLANNED},
         {"North Korea has sent 10,000 troops to Russia, officials said.", TALLY_KIND_TRANSFER},
         {"North Korea plans to send 10,000 troops to Russia, officials said.", TALLY_KIND_PLANNED},
+        {"The Czech Republic has supplied 89 tanks to Ukraine, and will continue to aid Kyiv, "
+         "officials said.",
+         TALLY_KIND_TRANSFER},
         {"At least 100 North Korean soldiers were killed in Kursk, officials said.",
          TALLY_KIND_CASUALTY},
     };
@@ -366,6 +369,45 @@ static void test_learn_kind_reads_the_clause(void)
         tally_extractor_free(x);
         tally_arena_free(a);
     }
+}
+
+/* Whether the kind features of the candidate whose figure starts with
+ * `figure` have one named `name`. */
+static bool kind_feature(const learn_sink *s, const char *figure, const char *name)
+{
+    for (size_t i = 0; i < s->n; i++) {
+        const learn_cand *c = &s->v[i];
+        if (strncmp(s->body.ptr + c->claim.start, figure, strlen(figure)) != 0)
+            continue;
+        for (uint32_t k = 0; c->kind.name != NULL && k < c->kind.n; k++)
+            if (c->kind.name[k] != NULL && strcmp(c->kind.name[k], name) == 0)
+                return true;
+    }
+    return false;
+}
+
+/* The helpers that give a figure its tense and mood ("will", "has") are
+ * read in its clause: a "will" after ", and" is another clause's, and the
+ * sentence's bag of classes keeps only its content words. */
+static void test_learn_kind_reads_helpers_in_the_figures_clause(void)
+{
+    learn_sink *s =
+        collect("The Czech Republic has supplied 89 tanks to Ukraine, and will continue "
+                "to aid Kyiv, the prime minister said.",
+                NULL);
+    CHECK(kind_feature(s, "89 tanks", "class in the figure's clause=have"));
+    CHECK(kind_feature(s, "89 tanks", "class in the figure's clause=move"));
+    CHECK(!kind_feature(s, "89 tanks", "class in the figure's clause=will"));
+    CHECK(!kind_feature(s, "89 tanks", "class in the figure's clause=aid"));
+    CHECK(kind_feature(s, "89 tanks", "class in sentence=aid"));
+    CHECK(!kind_feature(s, "89 tanks", "class in sentence=will"));
+    CHECK(!kind_feature(s, "89 tanks", "class in sentence=have"));
+    sink_free(s);
+    s = collect("Officials said that North Korea will send 10,000 troops to Russia.", NULL);
+    CHECK(kind_feature(s, "10,000 troops", "class in the figure's clause=will"));
+    CHECK(kind_feature(s, "10,000 troops", "class in the figure's clause=move"));
+    CHECK(!kind_feature(s, "10,000 troops", "class in the figure's clause=say"));
+    sink_free(s);
 }
 
 /* The document stage of the source decision (docsource.c): two claims the
@@ -541,6 +583,8 @@ int main(void)
          test_learn_claims_and_their_text_stay_with_the_output},
         {"learn_kind_words_find", test_learn_kind_words_find},
         {"learn_kind_reads_the_clause", test_learn_kind_reads_the_clause},
+        {"learn_kind_reads_helpers_in_the_figures_clause",
+         test_learn_kind_reads_helpers_in_the_figures_clause},
         {"learn_speakers_by_their_most_specific_name",
          test_learn_speakers_by_their_most_specific_name},
         {"learn_the_issuer_of_a_statement_has_its_say",

@@ -31,6 +31,7 @@
  * first stage alone. Everything is allocated in the caller's
  * arena. */
 #include <math.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "kindwords.h"
@@ -64,10 +65,23 @@ void learn_dockind_inputs(const double *z, double *x)
     }
 }
 
+/* Adds a feature; its name (--explain) says the class or the kinds:
+ * "dockind.cue=package/2" (a class, how many others have it, bucketed),
+ * "dockind.doc=transfer/planned/5" (the first stage's kind, a kind, the
+ * share's bucket). */
 static void put(learn_fv *fv, tally_arena *a, bool named, unsigned tpl, unsigned x, unsigned y,
                 unsigned z)
 {
     learn_doc_put(fv, a, named, tpl_names[tpl - K_DOC], tpl, x, y, z);
+    if (!named)
+        return;
+    char buf[64];
+    int len =
+        tpl == K_CUE
+            ? snprintf(buf, sizeof buf, "%s=%s/%u", tpl_names[tpl - K_DOC], kw_class_name(x), y)
+            : snprintf(buf, sizeof buf, "%s=%s/%s/%u", tpl_names[tpl - K_DOC],
+                       tally_kind_name((tally_kind)x), tally_kind_name((tally_kind)y), z);
+    fv->name[fv->n - 1] = tally_arena_strndup(a, buf, (size_t)len);
 }
 
 /* The window's kept claims counted once: how many sentences have each kind

@@ -2359,13 +2359,7 @@ static const char *const mood_names[] = {"other", "done", "now", "not yet"};
 
 static const char *kind_class_name(unsigned c)
 {
-    static const char *const names[] = {
-        "none",    "move",     "receive", "shipment", "intend",  "commit", "announce", "request",
-        "buy",     "contract", "package", "aid",      "consume", "battle", "produce",  "casualty",
-        "finance", "value",    "equiv",   "stock",    "include", "will",   "may",      "would",
-        "be",      "have",     "to",      "neg",      "future",  "done",   "more",     "skip",
-        "say",     "if",       "arms",    "rel"};
-    return c < sizeof names / sizeof names[0] ? names[c] : "?";
+    return kw_class_name(c);
 }
 
 /* The kind words of tokens [lo, hi) of a sentence (NULL for the others). */

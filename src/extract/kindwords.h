@@ -71,6 +71,9 @@ typedef struct kind_word {
 const kind_word *kw_lookup(const char *str, size_t len);
 /** The entry of word s[0, n) (letters in any case), or NULL. */
 const kind_word *kw_find(const char *s, size_t n);
+/** The name of kind class c (kind_class) in features and --explain:
+ *  "package", "will"; "?" past the last. */
+const char *kw_class_name(unsigned c);
 /** Slot i of the hash's table, or NULL past its end (for tests). */
 const kind_word *kw_slot(size_t i);
 

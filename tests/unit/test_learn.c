@@ -515,28 +515,25 @@ static void test_learn_dockind_reads_the_window(void)
     learn_dockind_features(v, 3, &v[2], &fv, true, a);
     char want[48];
     uint32_t h_package = 0, h = 0;
-    snprintf(want, sizeof want, "dockind.cue=%d/2/0", (int)KC_PACKAGE);
+    snprintf(want, sizeof want, "dockind.cue=package/2");
     CHECK_STR_EQ(feature_named(&fv, want, &h_package), want);
-    snprintf(want, sizeof want, "dockind.cue=%d/", (int)KC_MOVE);
+    snprintf(want, sizeof want, "dockind.cue=move/");
     CHECK(feature_named(&fv, want, &h) == NULL);
-    snprintf(want, sizeof want, "dockind.doc=%d/%d/5", (int)TALLY_KIND_TRANSFER,
-             (int)TALLY_KIND_PLANNED);
+    snprintf(want, sizeof want, "dockind.doc=transfer/planned/5");
     CHECK_STR_EQ(feature_named(&fv, want, &h), want);
     /* the first: one other names a package */
     learn_dockind_features(v, 3, &v[0], &fv, true, a);
-    snprintf(want, sizeof want, "dockind.cue=%d/1/0", (int)KC_PACKAGE);
+    snprintf(want, sizeof want, "dockind.cue=package/1");
     CHECK_STR_EQ(feature_named(&fv, want, &h), want);
     /* a decision that is not one of the window's reads all three: its own
      * move is counted, and two of three are planned */
     learn_kdec apart = v[2];
     learn_dockind_features(v, 3, &apart, &fv, true, a);
-    snprintf(want, sizeof want, "dockind.cue=%d/1/0", (int)KC_MOVE);
+    snprintf(want, sizeof want, "dockind.cue=move/1");
     CHECK_STR_EQ(feature_named(&fv, want, &h), want);
-    snprintf(want, sizeof want, "dockind.doc=%d/%d/4", (int)TALLY_KIND_TRANSFER,
-             (int)TALLY_KIND_PLANNED);
+    snprintf(want, sizeof want, "dockind.doc=transfer/planned/4");
     CHECK_STR_EQ(feature_named(&fv, want, &h), want);
-    snprintf(want, sizeof want, "dockind.doc=%d/%d/3", (int)TALLY_KIND_TRANSFER,
-             (int)TALLY_KIND_TRANSFER);
+    snprintf(want, sizeof want, "dockind.doc=transfer/transfer/3");
     CHECK_STR_EQ(feature_named(&fv, want, &h), want);
     /* a model whose first stage alone decides, and one whose stage weighs
      * a package in the window for planned */

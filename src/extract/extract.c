@@ -102,6 +102,10 @@ typedef struct word {
 typedef struct words {
     word *v;
     size_t n;
+    /* what its words may hold, for skipping a search: the roles of all and
+     * whether one is ';' (of a sentence: a part of one keeps them) */
+    uint32_t roles;
+    bool semi;
 } words;
 
 /* What a byte is to split_words: a letter or digit (W), clause punctuation
@@ -192,6 +196,8 @@ static size_t word_end(const char *t, size_t i, size_t end, bool *ascii)
 static void split_words(const char *t, size_t start, size_t end, words *out, tally_arena *a)
 {
     size_t cap = (end - start) / 2 + 2, n = 0;
+    out->roles = 0;
+    out->semi = false;
     word *v = tally_arena_alloc(a, cap * sizeof *v);
     size_t i = start;
     while (i < end && n < cap) {
@@ -204,6 +210,7 @@ static void split_words(const char *t, size_t start, size_t end, words *out, tal
         word *w = &v[n];
         if (k == B_PUNCT) {
             *w = (word){i, i + 1, NULL, 0, CWW_NONE, (char)c, false, false};
+            out->semi = out->semi || c == ';';
             n++;
             i++;
             continue;
@@ -227,6 +234,7 @@ static void split_words(const char *t, size_t start, size_t end, words *out, tal
             w->cw = cw;
             w->roles = cw->roles;
             w->id = (unsigned char)cw->id;
+            out->roles |= cw->roles;
         }
     }
     out->v = v;
@@ -799,7 +807,7 @@ static void parties_of(tally_extractor *x, const sentence *s, const tally_figure
                        const tally_reason *src)
 {
     bool flip = false;
-    for (size_t j = 0; j + 1 < s->ws.n; j++)
+    for (size_t j = 0; (s->ws.roles & CW_RETURN) && j + 1 < s->ws.n; j++)
         if (is_word(&s->ws.v[j], CWW_IN) && has_role(&s->ws.v[j + 1], CW_RETURN))
             flip = true;
     /* the nearest clue decides each role; the item's demonym goes first */
@@ -807,7 +815,7 @@ static void parties_of(tally_extractor *x, const sentence *s, const tally_figure
     party_clue best_rec = {NULL, CLUE_NONE, SIZE_MAX, TALLY_WHY_NONE};
     /* the figure's own clause when ';' joins several */
     size_t clause_lo = s->start, clause_hi = s->end;
-    for (size_t j = 0; j < s->ws.n; j++)
+    for (size_t j = 0; s->ws.semi && j < s->ws.n; j++)
         if (s->ws.v[j].punct == ';') {
             if (s->ws.v[j].end <= f->start)
                 clause_lo = s->ws.v[j].end;
@@ -1238,7 +1246,7 @@ static bool clause_source(const tally_extractor *x, const sentence *s, const tal
 {
     size_t lo = 0, hi = s->ws.n;
     bool semi = false;
-    for (size_t j = 0; j < s->ws.n; j++) {
+    for (size_t j = 0; s->ws.semi && j < s->ws.n; j++) {
         if (s->ws.v[j].punct != ';')
             continue;
         semi = true;
@@ -1523,7 +1531,7 @@ int tally_extract_block(tally_extractor *x, const tally_block *b, tally_claims *
      * equivalences would make that search quadratic */
     size_t last_count = SIZE_MAX;
     for (size_t si = 0; si < ss.n; si++) {
-        sentence s = {b->text, ss.v[si].start, ss.v[si].end, {NULL, 0}, NULL, 0, NULL, 0};
+        sentence s = {b->text, ss.v[si].start, ss.v[si].end, {NULL, 0, 0, false}, NULL, 0, NULL, 0};
         while (fi < figs.n && figs.v[fi].start < s.start)
             fi++;
         size_t f0 = fi;
@@ -1795,7 +1803,8 @@ static tally_extractor *extractor_new(tally_date date, const tally_doc_meta *met
     /* the title's source: "Factory to produce 6,000 Shaheds a year - WSJ" */
     if (meta->title != NULL &&
         tally_actors_scan((tally_span){meta->title, strlen(meta->title)}, &am, a, NULL) == 0) {
-        sentence s = {meta->title, 0, strlen(meta->title), {NULL, 0}, am.v, am.n, NULL, 0};
+        sentence s = {meta->title, 0, strlen(meta->title), {NULL, 0, 0, false}, am.v, am.n,
+                      NULL,        0};
         source src;
         split_words(meta->title, 0, s.end, &s.ws, a);
         if (headline_source(x, &s, a, &src) && strlen(src.name) < MAX_NAME) {
@@ -1848,7 +1857,8 @@ static int block_events(tally_extractor *x, const tally_block *b, const tally_se
     source carry = {NULL, "", false, {0, 0, TALLY_WHY_NONE}};
     size_t ai = 0, ci = 0;
     for (size_t si = 0; si < ss->n; si++) {
-        sentence s = {b->text, ss->v[si].start, ss->v[si].end, {NULL, 0}, NULL, 0, NULL, 0};
+        sentence s = {b->text, ss->v[si].start, ss->v[si].end, {NULL, 0, 0, false}, NULL, 0, NULL,
+                      0};
         while (ai < am->n && am->v[ai].start < s.start)
             ai++;
         size_t a0 = ai;

@@ -256,8 +256,9 @@ typedef struct beside {
                      * filler before an attribution need it (beside_full) */
 } beside;
 
-/* the token ending at or before `at` */
-static bool near_back(const char *t, size_t n, size_t at, ltok *k, size_t *next)
+/* the token ending at or before `at`; a word's hash (k->h) only when `hash`
+ * (else 0: its reader needs its roles alone) */
+static bool near_back(const char *t, size_t n, size_t at, ltok *k, size_t *next, bool hash)
 {
     size_t i = at;
     while (i > 0 && (t[i - 1] == ' ' || t[i - 1] == '\n' || t[i - 1] == '\t'))
@@ -277,14 +278,14 @@ static bool near_back(const char *t, size_t n, size_t at, ltok *k, size_t *next)
         *next = b;
         return true;
     }
-    *k = (ltok){b, e, fnv(t + b, e - b), 0, CWW_NONE, 0};
+    *k = (ltok){b, e, hash ? fnv(t + b, e - b) : 0, 0, CWW_NONE, 0};
     set_roles(t, k, e - b <= 24);
     *next = b;
     return true;
 }
 
-/* the token starting at or after `at` */
-static bool near_fwd(const char *t, size_t n, size_t at, ltok *k, size_t *next)
+/* the token starting at or after `at` (k->h as near_back's) */
+static bool near_fwd(const char *t, size_t n, size_t at, ltok *k, size_t *next, bool hash)
 {
     size_t i = at;
     while (i < n && (t[i] == ' ' || t[i] == '\n' || t[i] == '\t'))
@@ -294,7 +295,7 @@ static bool near_fwd(const char *t, size_t n, size_t at, ltok *k, size_t *next)
     if (is_alnum((unsigned char)t[i])) {
         bool ascii;
         size_t e = word_end(t, i, n, &ascii);
-        *k = (ltok){i, e, fnv(t + i, e - i), 0, CWW_NONE, 0};
+        *k = (ltok){i, e, hash ? fnv(t + i, e - i) : 0, 0, CWW_NONE, 0};
         set_roles(t, k, ascii && e - i <= 24);
         *next = e;
         return true;
@@ -309,7 +310,14 @@ static bool near_fwd(const char *t, size_t n, size_t at, ltok *k, size_t *next)
 /* the token ending at or before `at` (backwards), or starting at or after it */
 static inline bool near_token(const char *t, size_t n, size_t at, bool back, ltok *k, size_t *next)
 {
-    return back ? near_back(t, n, at, k, next) : near_fwd(t, n, at, k, next);
+    return back ? near_back(t, n, at, k, next, true) : near_fwd(t, n, at, k, next, true);
+}
+
+/* near_token, but for a reader of the token's roles, flags and place
+ * alone: a word is not hashed */
+static inline bool near_roles(const char *t, size_t n, size_t at, bool back, ltok *k, size_t *next)
+{
+    return back ? near_back(t, n, at, k, next, false) : near_fwd(t, n, at, k, next, false);
 }
 
 /* The token before the one that starts at *at, for the i-th step back from
@@ -317,7 +325,7 @@ static inline bool near_token(const char *t, size_t n, size_t at, bool back, lto
 static bool back_token(const char *t, size_t n, const beside *b, int i, size_t *at, ltok *k)
 {
     if (i >= 2)
-        return near_token(t, n, *at, true, k, at);
+        return near_roles(t, n, *at, true, k, at);
     int j = 1 - i;
     if (b->end[j] <= b->start[j])
         return false; /* none (beside_of's near_token found none) */
@@ -394,7 +402,7 @@ static beside beside_of(const char *t, size_t n, size_t start, size_t end)
         uint32_t next = b.roles[3];
         if (b.roles[3] & CW_BODY) { /* "military intelligence" */
             b.body_end = b.end[3];
-            next = near_token(t, n, b.end[3], false, &k, &at) ? k.roles : 0;
+            next = near_roles(t, n, b.end[3], false, &k, &at) ? k.roles : 0;
         }
         b.body_says = (next & CW_SAY) != 0;
     }
@@ -658,7 +666,7 @@ static bool release_near(const char *t, size_t n, const beside *b, size_t start,
     }
     if (r > 0)
         return true;
-    for (size_t i = got; r == 0 && got == 2 && i < 5 && near_token(t, n, at, true, &k, &at); i++)
+    for (size_t i = got; r == 0 && got == 2 && i < 5 && near_roles(t, n, at, true, &k, &at); i++)
         r = release_step(t, k.roles, k.flags, k.start);
     if (r > 0)
         return true;
@@ -672,7 +680,7 @@ static bool release_near(const char *t, size_t n, const beside *b, size_t start,
         at = b->end[2];
         got = 1;
     }
-    for (size_t i = got; r == 0 && i < 6 && near_token(t, n, at, false, &k, &at); i++)
+    for (size_t i = got; r == 0 && i < 6 && near_roles(t, n, at, false, &k, &at); i++)
         r = release_step(t, k.roles, k.flags, k.start);
     return r > 0;
 }
@@ -4718,9 +4726,11 @@ enum { MAX_NAMES = 32 }; /* names of people a block remembers */
 
 /* Reads the mentions of block `in` (text `t`; number `index`) into the
  * document's memory, with the words beside each into mb (in->n_am), then
- * the names of people its sentences' words hold into *names (in `a`). */
+ * the names of people its sentences' words hold into *names (in `a`), then
+ * the sources the rules gave its claims[0, n_claims). */
 static void read_mentions(learn_state *l, const char *t, const learn_block_in *in, size_t index,
-                          beside *mb, pname **names, size_t *n_names, tally_arena *a)
+                          beside *mb, pname **names, size_t *n_names, tally_arena *a,
+                          const tally_claim *claims, size_t n_claims)
 {
     size_t block = l->block;
     l->block = index;
@@ -4737,6 +4747,8 @@ static void read_mentions(learn_state *l, const char *t, const learn_block_in *i
                      v[i].says);
     *names = v;
     *n_names = n;
+    for (size_t i = 0; i < n_claims; i++)
+        note_rule_source(l, &claims[i]);
     l->block = block;
 }
 
@@ -4750,13 +4762,13 @@ static void read_deferred(learn_state *l)
         pname *names;
         size_t n_names;
         read_mentions(l, l->ltext.ptr + b->text_at, &b->in, b->index, mb, &names, &n_names,
-                      l->warena);
+                      l->warena, NULL, 0);
     }
     l->n_lb = 0;
     for (size_t j = 0; l->deferred && j < l->n_wb; j++) {
         struct wblock *w = &l->wb[j];
         read_mentions(l, l->wtext.ptr + w->text_at, &w->in, w->index, w->mb, &w->names, &w->n_names,
-                      l->warena);
+                      l->warena, w->claims, w->n);
     }
     l->deferred = false;
 }
@@ -4864,34 +4876,20 @@ enum {
 
 enum job_state { JOB_FREE, JOB_QUEUED, JOB_DONE, JOB_OUT };
 
-/* The document's memory of its speakers and states (note_mention,
- * note_speaker). With the second thread, it is read and written there
- * only: each window's snapshot takes it, reads the mentions of its blocks
- * into it (read_deferred) and gives it back. */
-struct docmem {
-    struct spk_mem spk[MAX_SPEAKERS];
-    size_t n_spk;
-    bool have_speaker;
-    struct state_mem st[MAX_STATES];
-    size_t n_st;
-};
-
-static void mem_get(const learn_state *l, struct docmem *m)
+/* Copies the document's memory of its speakers, states and the rules'
+ * sources (note_mention, note_speaker, note_rule_source) from `from` into
+ * `to`. With the second thread, that memory is read and written there
+ * only: each window's snapshot takes it from the pipe's (lpipe.mem), reads
+ * the mentions of its blocks into it (read_deferred) and gives it back. */
+static void mem_copy(learn_state *to, const learn_state *from)
 {
-    memcpy(m->spk, l->spk, l->n_spk * sizeof *m->spk);
-    m->n_spk = l->n_spk;
-    m->have_speaker = l->have_speaker;
-    memcpy(m->st, l->st, l->n_st * sizeof *m->st);
-    m->n_st = l->n_st;
-}
-
-static void mem_put(learn_state *l, const struct docmem *m)
-{
-    memcpy(l->spk, m->spk, m->n_spk * sizeof *l->spk);
-    l->n_spk = m->n_spk;
-    l->have_speaker = m->have_speaker;
-    memcpy(l->st, m->st, m->n_st * sizeof *l->st);
-    l->n_st = m->n_st;
+    memcpy(to->spk, from->spk, from->n_spk * sizeof *to->spk);
+    to->n_spk = from->n_spk;
+    to->have_speaker = from->have_speaker;
+    memcpy(to->st, from->st, from->n_st * sizeof *to->st);
+    to->n_st = from->n_st;
+    memcpy(to->rs, from->rs, from->n_rs * sizeof *to->rs);
+    to->n_rs = from->n_rs;
 }
 
 struct wjob {
@@ -4908,10 +4906,10 @@ struct lpipe {
     pthread_mutex_t mu;
     pthread_cond_t cv; /* broadcast on every change of state */
     struct wjob job[PIPE_SLOTS];
-    size_t head, n;    /* the oldest job handed over and not given out, and their count */
-    size_t next;       /* the second thread's next job */
-    size_t out;        /* the job given out by the last call, SIZE_MAX for none */
-    struct docmem mem; /* the document's memory, the second thread's own */
+    size_t head, n;   /* the oldest job handed over and not given out, and their count */
+    size_t next;      /* the second thread's next job */
+    size_t out;       /* the job given out by the last call, SIZE_MAX for none */
+    learn_state *mem; /* the document's memory (mem_copy), the second thread's own */
 };
 
 static void pipe_lock(struct lpipe *p)
@@ -4968,9 +4966,9 @@ static void *pipe_thread(void *arg)
         }
         p->next = (p->next + 1) % PIPE_SLOTS;
         pipe_unlock(p);
-        mem_put(j->snap, &p->mem);
+        mem_copy(j->snap, p->mem);
         decide_window(j->snap, &j->out, j->snap->warena);
-        mem_get(j->snap, &p->mem);
+        mem_copy(p->mem, j->snap);
         write_claims(j);
         pipe_lock(p);
         j->state = JOB_DONE;
@@ -5046,12 +5044,14 @@ static bool pipe_submit(learn_state *l)
     if (p == NULL) {
         p = tally_xcalloc(1, sizeof *p);
         p->out = SIZE_MAX;
-        mem_get(l, &p->mem); /* (the title's: the blocks' mentions wait, read_deferred) */
+        p->mem = tally_xcalloc(1, sizeof *p->mem);
+        mem_copy(p->mem, l); /* (the title's: the blocks' mentions wait, read_deferred) */
         if (pthread_mutex_init(&p->mu, NULL) != 0 || pthread_cond_init(&p->cv, NULL) != 0)
             abort(); /* (no resources on Linux) */
         if (pthread_create(&p->thread, NULL, pipe_thread, p) != 0) {
             pthread_cond_destroy(&p->cv);
             pthread_mutex_destroy(&p->mu);
+            free(p->mem);
             free(p);
             l->threads = 1;
             return false;
@@ -5129,6 +5129,7 @@ static void pipe_free(struct lpipe *p)
     }
     pthread_cond_destroy(&p->cv);
     pthread_mutex_destroy(&p->mu);
+    free(p->mem);
     free(p);
 }
 
@@ -5196,12 +5197,11 @@ static void take_block(learn_state *l, const learn_block_in *in, tally_claim *v,
      * this one reads on */
     bool defer = piped(l);
     if (!defer)
-        read_mentions(l, in->text, in, l->block, mb, &names, &n_names, wa);
+        read_mentions(l, in->text, in, l->block, mb, &names, &n_names, wa, v, n);
     else if (!keep && (in->n_am > 0 || in->sw != NULL))
         defer_block(l, in);
     for (size_t i = 0; i < n; i++) {
         const tally_claim *c = &v[i];
-        note_rule_source(l, c);
         if (c->unit == TALLY_UNIT_MONEY) {
             memcpy(l->last_currency, c->currency, 4);
         } else if (c->unit != TALLY_UNIT_PERCENT) {

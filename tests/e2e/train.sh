@@ -86,6 +86,21 @@ if [ "$HAVE_JQ" -eq 1 ]; then
         fail "extract --explain: the model's features" "$(head -c 300 "$T/out")"
     fi
 fi
+# jobs_agree FILE MIN WHAT: extract --jobs 1 and --jobs 2 of FILE succeed
+# and give the same claims, at least MIN of them
+jobs_agree() {
+    for j in 1 2; do
+        run "$TALLY" extract --jobs "$j" "$1"
+        expect_rc "extract --jobs $j, $3" 0
+        cp "$T/out" "$T/agree$j.jsonl"
+    done
+    if [ "$(wc -l <"$T/agree1.jsonl")" -ge "$2" ] && cmp -s "$T/agree1.jsonl" "$T/agree2.jsonl"; then
+        pass
+    else
+        fail "extract --jobs 1 and 2, $3: the same claims" \
+            "$(diff "$T/agree1.jsonl" "$T/agree2.jsonl" | head -n 4)"
+    fi
+}
 # windows of claims (64 at most each) decided on one thread and on two: the
 # same output
 {
@@ -95,16 +110,7 @@ fi
         printf 'North Korea has shipped %d,000 shells to Russia, South Korea'"'"'s spy agency said.\n\n' "$i"
     done
 } >"$C/many.txt"
-for j in 1 2; do
-    run "$TALLY" extract --jobs "$j" "$C/many.txt"
-    expect_rc "extract --jobs $j" 0
-    cp "$T/out" "$T/jobs$j.jsonl"
-done
-if [ "$(wc -l <"$T/jobs1.jsonl")" -ge 200 ] && cmp -s "$T/jobs1.jsonl" "$T/jobs2.jsonl"; then
-    pass
-else
-    fail "extract --jobs 1 and 2: the same claims" "$(diff "$T/jobs1.jsonl" "$T/jobs2.jsonl" | head -n 4)"
-fi
+jobs_agree "$C/many.txt" 200 "windows of claims"
 # paragraphs without claims that name speakers, longer than two windows'
 # text, between claims: with two threads their mentions are read on the
 # deciding thread (alone, when no window is open): the same output
@@ -122,17 +128,7 @@ stretch() {
         printf 'Healey said %d00 missiles had been sent to Ukraine.\n\n' "$i"
     done
 } >"$C/long.txt"
-for j in 1 2; do
-    run "$TALLY" extract --jobs "$j" "$C/long.txt"
-    expect_rc "extract --jobs $j, a long document" 0
-    cp "$T/out" "$T/long$j.jsonl"
-done
-if [ "$(wc -l <"$T/long1.jsonl")" -ge 6 ] && cmp -s "$T/long1.jsonl" "$T/long2.jsonl"; then
-    pass
-else
-    fail "extract --jobs 1 and 2, long stretches without claims: the same claims" \
-        "$(diff "$T/long1.jsonl" "$T/long2.jsonl" | head -n 4)"
-fi
+jobs_agree "$C/long.txt" 6 "long stretches without claims"
 run "$TALLY" extract --jobs 0 "$C/a.txt"
 expect_rc "extract --jobs 0: a usage error" 2
 run "$TALLY" score "$C" "$T/none.jsonl"
@@ -194,15 +190,7 @@ while [ "$(wc -c <"$T/one.txt")" -lt 700000 ]; do cat "$T/bodies.txt" >>"$T/one.
     stretch 250
     cat "$T/one.txt"
 } >"$T/long.txt"
-for j in 1 2; do
-    "$TALLY" extract --jobs "$j" "$T/long.txt" >"$T/long$j.jsonl" 2>>"$T/err"
-done
-if [ "$(wc -l <"$T/long1.jsonl")" -ge 1000 ] && cmp -s "$T/long1.jsonl" "$T/long2.jsonl"; then
-    pass
-else
-    fail "extract --jobs 1 and 2, one long document: the same claims" \
-        "$(diff "$T/long1.jsonl" "$T/long2.jsonl" | head -n 4)"
-fi
+jobs_agree "$T/long.txt" 1000 "one long document of the corpora's bodies"
 # tally score and score-claims agree
 if command -v python3 >/dev/null && [ -x "$SHARED/tools/score-claims" ]; then
     mkdir -p "$T/all"
